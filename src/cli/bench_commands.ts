@@ -1,0 +1,45 @@
+// `sco-settle bench …`: the benchmark suite. Figures go to stdout as one JSON
+// document, progress to stderr. Benchmarks never fail for being slow.
+
+import type { Command } from 'commander';
+import { runLedgerBench } from '../bench/ledger_bench.js';
+import { CliInputError } from './input.js';
+import { stderrProgress } from './context.js';
+
+const DEFAULT_POSTGRES = 'postgres://postgres@127.0.0.1:5432/test';
+
+function positiveInt(value: string, what: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new CliInputError(`${what}: must be a positive integer, got ${JSON.stringify(value)}`);
+  return n;
+}
+
+export function registerBenchCommands(program: Command): void {
+  const bench = program.command('bench').description('run a benchmark suite and print its figures as JSON');
+  bench
+    .command('ledger')
+    .description('transfers/s in memory, durable on SQLite and PostgreSQL, against a naive PostgreSQL ledger')
+    .option('--json', 'print the JSON document (the default; kept for scripts)')
+    .option('--transfers <n>', 'transfers to create', '1000000')
+    .option('--accounts <n>', 'accounts', '10000')
+    .option('--batch <n>', 'events per batch', '8189')
+    .option('--seed <n>', 'workload seed', '42')
+    .option('--concurrency <n>', 'batches in flight against durable stores', '1')
+    .option('--postgres <url>', `PostgreSQL server (default ${DEFAULT_POSTGRES} if reachable)`)
+    .option('--no-postgres', 'skip the PostgreSQL figures')
+    .option('--naive-transfers <n>', 'sample size for the naive baseline', '20000')
+    .action(async (o: Record<string, string | boolean | undefined>) => {
+      const postgres = o.postgres === false ? null : typeof o.postgres === 'string' ? o.postgres : DEFAULT_POSTGRES;
+      const result = await runLedgerBench({
+        transfers: positiveInt(String(o.transfers), '--transfers'),
+        accounts: positiveInt(String(o.accounts), '--accounts'),
+        batch: positiveInt(String(o.batch), '--batch'),
+        seed: positiveInt(String(o.seed), '--seed'),
+        concurrency: positiveInt(String(o.concurrency), '--concurrency'),
+        naive_transfers: positiveInt(String(o.naiveTransfers), '--naive-transfers'),
+        postgres_url: postgres,
+        progress: stderrProgress,
+      });
+      process.stdout.write(JSON.stringify(result) + '\n');
+    });
+}

@@ -1,0 +1,39 @@
+// The `sco-settle` command line: parses arguments, runs a command, and turns
+// every failure into one clear line on stderr and a non-zero exit.
+
+import { Command, CommanderError } from 'commander';
+import { registerLedgerCommands } from './ledger_commands.js';
+import { registerVerifyCommand } from './verify_command.js';
+import { registerBenchCommands } from './bench_commands.js';
+import { registerDemoCommand } from './demo.js';
+
+export function buildProgram(): Command {
+  const program = new Command();
+  program
+    .name('sco-settle')
+    .description('Settlement platform for cross-border payments in SCO member currencies.')
+    .option('--store <url>', 'sqlite:PATH or postgres://… (env SCO_SETTLE_STORE; default sqlite:./data/sco-settle.db)')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride();
+  registerLedgerCommands(program);
+  registerVerifyCommand(program);
+  registerBenchCommands(program);
+  registerDemoCommand(program);
+  return program;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  try {
+    await buildProgram().parseAsync(argv);
+    return 0;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // Commander has already printed help or the usage error.
+      return err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.exitCode === 0 ? 0 : 2;
+    }
+    const e = err as Error & { code?: string };
+    process.stderr.write(`sco-settle: ${e.code !== undefined && typeof e.code === 'string' ? `${e.code}: ` : ''}${e.message}\n`);
+    if (process.env.SCO_SETTLE_DEBUG) process.stderr.write(`${e.stack}\n`);
+    return 1;
+  }
+}

@@ -1,0 +1,410 @@
+// The durable ledger: the single writer that owns the state machine, journals
+// every batch before acknowledging it, and keeps the store's query tables in step.
+//
+// Commit path: batches queue; one group at a time is executed on the state
+// machine and appended to the journal in one durable transaction (group commit);
+// only then do the callers' promises resolve. If an append fails, the in-memory
+// state is ahead of the disk, so the ledger fails stop: every later call is
+// refused and the process must reopen the store, which recovers from disk.
+//
+// Query tables are maintained off the commit path: effects of committed batches
+// wait in a backlog that is written when a query needs it, when the ledger is
+// idle, when the backlog is large, and on close.
+//
+// Start-up: load the snapshot (if any), replay the journal after it checking
+// checksums, the hash chain and that every batch gives its recorded results.
+
+import { LedgerStateMachine, type BatchEffects, type LedgerLimits, type Operation } from '../ledger/state_machine.js';
+import { BATCH_EVENTS_MAX, type Account, type AccountBalance, type Transfer } from '../ledger/types.js';
+import type { AccountFilter, HistoryRecord, IndexBatch, JournalEntry, Store } from '../store/types.js';
+import { buildEntry, checkEntry, decodeEvents, decodeResults, GENESIS_HASH, opName } from './entry.js';
+import { decodeSnapshot, encodeSnapshot } from './snapshot.js';
+
+export type LedgerErrorCode =
+  | 'batch_empty'
+  | 'batch_too_large'
+  | 'ledger_failed'
+  | 'ledger_closed'
+  | 'journal_corrupt'
+  | 'query_limit';
+
+export class LedgerError extends Error {
+  readonly code: LedgerErrorCode;
+  constructor(code: LedgerErrorCode, message: string) {
+    super(message);
+    this.code = code;
+    this.name = 'LedgerError';
+  }
+}
+
+export interface DurableLedgerOptions {
+  /** Nanoseconds; the only source of time. Tests pass a fake one. */
+  clock: () => bigint;
+  limits?: LedgerLimits;
+  /** Batches committed together at most (group commit). */
+  group_batches_max?: number;
+  /** Backlog of unindexed events that forces an index write on the commit path. */
+  index_backlog_max_events?: number;
+  /** Index the backlog after this long without commits. */
+  index_idle_ms?: number;
+  /** On close, snapshot if at least this many events were journaled since the last snapshot. */
+  snapshot_min_events?: number;
+  /** Progress of long work (replay, indexing), for a CLI's stderr. */
+  onProgress?: (message: string) => void;
+}
+
+const REPLAY_PAGE_ENTRIES = 32;
+/** Replays shorter than this are not worth a progress line. */
+const REPLAY_QUIET_EVENTS = 100_000;
+const QUERY_LIMIT_MAX = BATCH_EVENTS_MAX;
+const INDEX_CHUNK_EVENTS = 65_536;
+
+interface Request {
+  op: Operation;
+  events: readonly (Account | Transfer)[];
+  resolve: (results: Uint8Array) => void;
+  reject: (err: Error) => void;
+}
+
+interface Backlog {
+  seq: number;
+  effects: BatchEffects;
+}
+
+/** Wall-clock nanoseconds that never go backwards within the process. */
+export function wallClock(): () => bigint {
+  const wall0 = BigInt(Date.now()) * 1_000_000n;
+  const hr0 = process.hrtime.bigint();
+  return () => wall0 + (process.hrtime.bigint() - hr0);
+}
+
+export class DurableLedger {
+  readonly store: Store;
+  private readonly sm: LedgerStateMachine;
+  private readonly clock: () => bigint;
+  private readonly opts: Required<Omit<DurableLedgerOptions, 'limits' | 'onProgress'>>;
+  private readonly progress: (message: string) => void;
+
+  private seq: number;
+  private headHash: Buffer;
+  private snapshotSeq: number;
+  private eventsSinceSnapshot = 0;
+
+  private readonly queue: Request[] = [];
+  private draining = false;
+  /** Serialises store writes: commit groups and index writes never interleave. */
+  private lane: Promise<unknown> = Promise.resolve();
+  private failure: Error | null = null;
+  private closed = false;
+
+  private backlog: Backlog[] = [];
+  private backlogEvents = 0;
+  private indexedSeq: number;
+  private idleTimer: NodeJS.Timeout | null = null;
+
+  private constructor(store: Store, sm: LedgerStateMachine, opts: DurableLedgerOptions, seq: number, hash: Buffer, indexedSeq: number, snapshotSeq: number) {
+    this.store = store;
+    this.sm = sm;
+    this.clock = opts.clock;
+    this.opts = {
+      clock: opts.clock,
+      group_batches_max: opts.group_batches_max ?? 16,
+      index_backlog_max_events: opts.index_backlog_max_events ?? 2_000_000,
+      index_idle_ms: opts.index_idle_ms ?? 200,
+      snapshot_min_events: opts.snapshot_min_events ?? 10_000,
+    };
+    this.progress = opts.onProgress ?? (() => {});
+    this.seq = seq;
+    this.headHash = hash;
+    this.indexedSeq = indexedSeq;
+    this.snapshotSeq = snapshotSeq;
+  }
+
+  /** Opens the ledger on a store: becomes its writer and recovers the state. */
+  static async open(store: Store, opts: DurableLedgerOptions): Promise<DurableLedger> {
+    const progress = opts.onProgress ?? (() => {});
+    await store.acquireWriter();
+    let sm = new LedgerStateMachine(opts.limits);
+    let seq = 0;
+    let hash: Buffer = GENESIS_HASH;
+    const snapshot = await store.loadSnapshot();
+    if (snapshot !== null) {
+      const state = decodeSnapshot(snapshot.body, opts.limits);
+      if (state.seq !== snapshot.seq) throw new LedgerError('journal_corrupt', `snapshot says seq ${state.seq}, store says ${snapshot.seq}`);
+      sm = state.machine;
+      seq = state.seq;
+      hash = state.hash;
+      progress(`recovered snapshot at journal entry ${seq} (${sm.accountLog.length} accounts, ${sm.transferLog.length} transfers)`);
+    }
+    const indexedSeq = await store.indexPosition();
+    if (indexedSeq < seq) {
+      throw new LedgerError('journal_corrupt', `query index is at entry ${indexedSeq}, behind the snapshot at ${seq}`);
+    }
+    const ledger = new DurableLedger(store, sm, opts, seq, hash, indexedSeq, seq);
+    await ledger.replay();
+    return ledger;
+  }
+
+  private async replay(): Promise<void> {
+    let replayed = 0;
+    for (;;) {
+      const page = await this.store.readJournal(this.seq, REPLAY_PAGE_ENTRIES);
+      if (page.length === 0) break;
+      for (const entry of page) {
+        const bad = checkEntry(entry, this.seq + 1, this.headHash);
+        if (bad !== null) throw new LedgerError('journal_corrupt', `journal entry ${entry.seq}: ${bad}`);
+        const op = opName(entry.op);
+        const { results, effects } = this.sm.execute(op, decodeEvents(entry), entry.clock_ns);
+        const expected = decodeResults(entry.results, entry.count);
+        if (!sameResults(results, expected)) {
+          throw new LedgerError('journal_corrupt', `journal entry ${entry.seq}: replay gave different results than recorded`);
+        }
+        this.seq = entry.seq;
+        this.headHash = entry.hash;
+        this.eventsSinceSnapshot += entry.count;
+        if (entry.seq > this.indexedSeq) this.addBacklog(entry.seq, effects);
+        replayed += entry.count;
+      }
+      if (replayed >= REPLAY_QUIET_EVENTS) this.progress(`replayed journal to entry ${this.seq} (${replayed} events)`);
+    }
+  }
+
+  get journal_seq(): number {
+    return this.seq;
+  }
+
+  get state(): LedgerStateMachine {
+    return this.sm;
+  }
+
+  createAccounts(accounts: readonly Account[]): Promise<Uint8Array> {
+    return this.submit('create_accounts', accounts);
+  }
+
+  createTransfers(transfers: readonly Transfer[]): Promise<Uint8Array> {
+    return this.submit('create_transfers', transfers);
+  }
+
+  /** Journals the expiry of every pending transfer whose timeout has passed. */
+  async pulse(): Promise<void> {
+    const next = this.sm.nextExpiry();
+    if (next !== null && next <= this.clock()) await this.submit('pulse', []);
+  }
+
+  private submit(op: Operation, events: readonly (Account | Transfer)[]): Promise<Uint8Array> {
+    if (this.closed) return Promise.reject(new LedgerError('ledger_closed', 'the ledger is closed'));
+    if (this.failure !== null) return Promise.reject(this.failedError());
+    if (op !== 'pulse' && events.length === 0) return Promise.reject(new LedgerError('batch_empty', 'a batch needs at least one event'));
+    if (events.length > BATCH_EVENTS_MAX) {
+      return Promise.reject(new LedgerError('batch_too_large', `a batch holds at most ${BATCH_EVENTS_MAX} events, got ${events.length}`));
+    }
+    return new Promise((resolve, reject) => {
+      this.queue.push({ op, events, resolve, reject });
+      if (!this.draining) {
+        this.draining = true;
+        void this.exclusive(() => this.drain());
+      }
+    });
+  }
+
+  private exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.lane.then(fn);
+    this.lane = run.catch(() => undefined);
+    return run;
+  }
+
+  private async drain(): Promise<void> {
+    this.cancelIdle();
+    while (this.queue.length > 0 && this.failure === null) {
+      const group = this.queue.splice(0, this.opts.group_batches_max);
+      const entries: JournalEntry[] = [];
+      const outputs: Uint8Array[] = [];
+      let events = 0;
+      for (const req of group) {
+        const clock_ns = this.clock();
+        const { results, effects } = this.sm.execute(req.op, req.events, clock_ns);
+        const entry = buildEntry(this.seq + 1, req.op, clock_ns, req.events, results, this.headHash);
+        this.seq = entry.seq;
+        this.headHash = entry.hash;
+        entries.push(entry);
+        outputs.push(results);
+        this.addBacklog(entry.seq, effects);
+        events += req.events.length;
+      }
+      try {
+        await this.store.appendJournal(entries);
+      } catch (err) {
+        this.failure = err as Error;
+        for (const req of group) req.reject(this.failedError());
+        for (const req of this.queue.splice(0)) req.reject(this.failedError());
+        break;
+      }
+      this.eventsSinceSnapshot += events;
+      group.forEach((req, i) => req.resolve(outputs[i]!));
+      if (this.backlogEvents >= this.opts.index_backlog_max_events) await this.writeIndex();
+    }
+    this.draining = false;
+    this.scheduleIdle();
+  }
+
+  private failedError(): LedgerError {
+    return new LedgerError(
+      'ledger_failed',
+      `the ledger stopped after a failed journal write (${this.failure?.message}); reopen the store to recover`,
+    );
+  }
+
+  // ---- query index ----------------------------------------------------------------------
+
+  private addBacklog(seq: number, effects: BatchEffects): void {
+    const n = effects.accounts_created.length + effects.transfers_created.length + effects.expired.length;
+    this.backlog.push({ seq, effects });
+    this.backlogEvents += n;
+  }
+
+  private scheduleIdle(): void {
+    if (this.backlog.length === 0 || this.closed || this.failure !== null) return;
+    this.cancelIdle();
+    this.idleTimer = setTimeout(() => {
+      this.idleTimer = null;
+      void this.catchUpIndex().catch(() => undefined);
+    }, this.opts.index_idle_ms);
+    this.idleTimer.unref();
+  }
+
+  private cancelIdle(): void {
+    if (this.idleTimer !== null) {
+      clearTimeout(this.idleTimer);
+      this.idleTimer = null;
+    }
+  }
+
+  /** Brings the query tables up to the last committed batch. */
+  catchUpIndex(): Promise<void> {
+    return this.exclusive(() => this.writeIndex());
+  }
+
+  /** Runs inside the lane, so the state machine holds exactly the committed batches. */
+  private async writeIndex(): Promise<void> {
+    if (this.backlog.length === 0) return;
+    const total = this.backlogEvents;
+    let written = 0;
+    while (this.backlog.length > 0) {
+      // Chunks bound the size of one index transaction.
+      let n = 0;
+      let events = 0;
+      while (n < this.backlog.length && (n === 0 || events < INDEX_CHUNK_EVENTS)) {
+        const e = this.backlog[n]!.effects;
+        events += e.accounts_created.length + e.transfers_created.length + e.expired.length;
+        n++;
+      }
+      const chunk = this.backlog.slice(0, n);
+      await this.store.applyIndex(this.indexBatch(chunk, chunk[chunk.length - 1]!.seq));
+      this.backlog.splice(0, n);
+      this.backlogEvents -= events;
+      this.indexedSeq = chunk[chunk.length - 1]!.seq;
+      written += events;
+      if (total > INDEX_CHUNK_EVENTS) this.progress(`indexed ${written}/${total} events`);
+    }
+  }
+
+  private indexBatch(chunk: readonly Backlog[], through_seq: number): IndexBatch {
+    const touched = new Map<bigint, Account>();
+    const transfers: Transfer[] = [];
+    const balances: HistoryRecord[] = [];
+    const touch = (id: bigint): void => {
+      if (!touched.has(id)) touched.set(id, this.sm.lookupAccount(id)!);
+    };
+    for (const { effects } of chunk) {
+      for (const a of effects.accounts_created) touch(a.id);
+      for (const t of effects.transfers_created) {
+        transfers.push(t);
+        touch(t.debit_account_id);
+        touch(t.credit_account_id);
+      }
+      for (const x of effects.expired) {
+        touch(x.transfer.debit_account_id);
+        touch(x.transfer.credit_account_id);
+      }
+      for (const h of effects.history) balances.push(h);
+    }
+    // Account objects are live; the store gets copies of their balances as of now.
+    const accounts = [...touched.values()].map((a) => ({ ...a }));
+    return { through_seq, accounts, transfers, balances };
+  }
+
+  // ---- queries (served from the store) --------------------------------------------------
+
+  private async readyForQuery(): Promise<void> {
+    if (this.failure !== null) throw this.failedError();
+    await this.pulse();
+    await this.catchUpIndex();
+  }
+
+  async lookupAccounts(ids: readonly bigint[]): Promise<Account[]> {
+    checkQueryLimit(ids.length);
+    await this.readyForQuery();
+    return this.store.lookupAccounts(ids);
+  }
+
+  async lookupTransfers(ids: readonly bigint[]): Promise<Transfer[]> {
+    checkQueryLimit(ids.length);
+    await this.readyForQuery();
+    return this.store.lookupTransfers(ids);
+  }
+
+  async accountTransfers(filter: AccountFilter): Promise<Transfer[]> {
+    checkQueryLimit(filter.limit);
+    await this.readyForQuery();
+    return this.store.accountTransfers(filter);
+  }
+
+  async accountBalances(filter: AccountFilter): Promise<AccountBalance[]> {
+    checkQueryLimit(filter.limit);
+    await this.readyForQuery();
+    return this.store.accountBalances(filter);
+  }
+
+  // ---- snapshots and shutdown -----------------------------------------------------------
+
+  /** Writes a snapshot at the current journal position (after indexing, which it must not pass). */
+  snapshot(): Promise<void> {
+    return this.exclusive(async () => {
+      await this.writeIndex();
+      if (this.snapshotSeq === this.seq) return;
+      this.progress(`writing snapshot at journal entry ${this.seq}`);
+      await this.store.saveSnapshot({ seq: this.seq, body: encodeSnapshot(this.seq, this.headHash, this.sm) });
+      this.snapshotSeq = this.seq;
+      this.eventsSinceSnapshot = 0;
+    });
+  }
+
+  /** Waits for queued batches, indexes them, snapshots if worthwhile, and closes the store. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    await this.lane;
+    this.closed = true;
+    this.cancelIdle();
+    if (this.failure === null) {
+      await this.exclusive(() => this.writeIndex());
+      if (this.eventsSinceSnapshot >= this.opts.snapshot_min_events) {
+        await this.exclusive(async () => {
+          await this.store.saveSnapshot({ seq: this.seq, body: encodeSnapshot(this.seq, this.headHash, this.sm) });
+        });
+      }
+    }
+    await this.store.close();
+  }
+}
+
+function sameResults(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+function checkQueryLimit(n: number): void {
+  if (!Number.isInteger(n) || n < 1 || n > QUERY_LIMIT_MAX) {
+    throw new LedgerError('query_limit', `a query takes 1 to ${QUERY_LIMIT_MAX} ids or rows, got ${n}`);
+  }
+}

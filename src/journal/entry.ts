@@ -1,0 +1,114 @@
+// Journal entries: the on-disk form of one accepted batch, with its checksum and
+// its link in the hash chain. An entry records the events as submitted and the
+// clock reading they ran at; since the state machine is deterministic, replaying
+// entries in order rebuilds the state, and the stored results let a replay prove
+// that it got the same answers.
+
+import { createHash } from 'node:crypto';
+import { decodeAccounts, decodeTransfers, encodeAccounts, encodeTransfers, RECORD_SIZE } from '../ledger/codec.js';
+import type { Operation } from '../ledger/state_machine.js';
+import { RESULT_CODES, type Account, type Transfer } from '../ledger/types.js';
+import { OP_CREATE_ACCOUNTS, OP_CREATE_TRANSFERS, OP_PULSE, type JournalEntry } from '../store/types.js';
+
+export const HASH_SIZE = 32;
+export const GENESIS_HASH = Buffer.alloc(HASH_SIZE);
+const RESULT_ROW = 5;
+
+export function opNumber(op: Operation): number {
+  return op === 'create_accounts' ? OP_CREATE_ACCOUNTS : op === 'create_transfers' ? OP_CREATE_TRANSFERS : OP_PULSE;
+}
+
+export function opName(op: number): Operation {
+  if (op === OP_CREATE_ACCOUNTS) return 'create_accounts';
+  if (op === OP_CREATE_TRANSFERS) return 'create_transfers';
+  if (op === OP_PULSE) return 'pulse';
+  throw new Error(`unknown journal op ${op}`);
+}
+
+/** Only the non-ok results are kept: most events succeed. */
+export function encodeResults(results: Uint8Array): Buffer {
+  let failures = 0;
+  for (let i = 0; i < results.length; i++) if (results[i] !== 0) failures++;
+  const buf = Buffer.allocUnsafe(failures * RESULT_ROW);
+  let off = 0;
+  for (let i = 0; i < results.length; i++) {
+    if (results[i] === 0) continue;
+    buf.writeUInt32LE(i, off);
+    buf.writeUInt8(results[i]!, off + 4);
+    off += RESULT_ROW;
+  }
+  return buf;
+}
+
+export function decodeResults(buf: Buffer, count: number): Uint8Array {
+  if (buf.length % RESULT_ROW !== 0) throw new Error(`results: ${buf.length} bytes is not a multiple of ${RESULT_ROW}`);
+  const results = new Uint8Array(count);
+  for (let off = 0; off < buf.length; off += RESULT_ROW) {
+    const index = buf.readUInt32LE(off);
+    const code = buf.readUInt8(off + 4);
+    if (index >= count || code === 0 || code >= RESULT_CODES.length) throw new Error(`results: bad row at byte ${off}`);
+    results[index] = code;
+  }
+  return results;
+}
+
+function checksumOf(seq: number, op: number, clock_ns: bigint, count: number, body: Buffer, results: Buffer): Buffer {
+  const header = Buffer.allocUnsafe(8 + 1 + 8 + 4 + 4);
+  header.writeBigUInt64LE(BigInt(seq), 0);
+  header.writeUInt8(op, 8);
+  header.writeBigUInt64LE(clock_ns, 9);
+  header.writeUInt32LE(count, 17);
+  header.writeUInt32LE(body.length, 21);
+  return createHash('sha256').update(header).update(body).update(results).digest();
+}
+
+function linkOf(prev_hash: Buffer, checksum: Buffer): Buffer {
+  return createHash('sha256').update(prev_hash).update(checksum).digest();
+}
+
+export function buildEntry(
+  seq: number,
+  op: Operation,
+  clock_ns: bigint,
+  events: readonly (Account | Transfer)[],
+  results: Uint8Array,
+  prev_hash: Buffer,
+): JournalEntry {
+  const body =
+    op === 'create_accounts'
+      ? encodeAccounts(events as readonly Account[])
+      : op === 'create_transfers'
+        ? encodeTransfers(events as readonly Transfer[])
+        : Buffer.alloc(0);
+  const resultBytes = encodeResults(results);
+  const opNum = opNumber(op);
+  const checksum = checksumOf(seq, opNum, clock_ns, events.length, body, resultBytes);
+  return {
+    seq,
+    op: opNum,
+    clock_ns,
+    count: events.length,
+    body,
+    results: resultBytes,
+    checksum,
+    prev_hash,
+    hash: linkOf(prev_hash, checksum),
+  };
+}
+
+/** Why the entry cannot be trusted after `expected_prev`, or null if it checks out. */
+export function checkEntry(e: JournalEntry, expected_seq: number, expected_prev: Buffer): string | null {
+  if (e.seq !== expected_seq) return `expected journal entry ${expected_seq}, found ${e.seq}`;
+  if (e.body.length !== e.count * RECORD_SIZE) return `body is ${e.body.length} bytes for ${e.count} events`;
+  const checksum = checksumOf(e.seq, e.op, e.clock_ns, e.count, e.body, e.results);
+  if (!checksum.equals(e.checksum)) return 'checksum mismatch: the entry was altered or torn';
+  if (!e.prev_hash.equals(expected_prev)) return 'hash chain broken: prev_hash does not match the previous entry';
+  if (!linkOf(e.prev_hash, e.checksum).equals(e.hash)) return 'hash chain broken: hash does not match prev_hash and checksum';
+  return null;
+}
+
+export function decodeEvents(e: JournalEntry): Account[] | Transfer[] {
+  if (e.op === OP_CREATE_ACCOUNTS) return decodeAccounts(e.body);
+  if (e.op === OP_CREATE_TRANSFERS) return decodeTransfers(e.body);
+  return [];
+}

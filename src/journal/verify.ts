@@ -1,0 +1,219 @@
+// `verify`: re-checks a store from its first journal entry without trusting it.
+// For every entry: checksum and hash chain; a replay on a fresh state machine
+// must give the recorded results; per ledger, debits equal credits (pending and
+// posted); and an independent tally, built only from the transfer records in
+// timestamp order, must agree with every account's balances and show every
+// balance-constraint flag held after every single transfer. The snapshot must
+// equal the replayed state at its position, and the query tables the final state.
+// It stops at the first bad entry and names it.
+
+import { LedgerStateMachine, type BatchEffects } from '../ledger/state_machine.js';
+import { AccountFlags, TransferFlags, type Account } from '../ledger/types.js';
+import type { Store } from '../store/types.js';
+import { checkEntry, decodeEvents, decodeResults, GENESIS_HASH, opName } from './entry.js';
+import { encodeSnapshot } from './snapshot.js';
+
+export interface VerifyReport {
+  ok: boolean;
+  entries: number;
+  events: number;
+  accounts: number;
+  transfers: number;
+  snapshot_seq: number | null;
+  index_seq: number;
+  /** The first journal entry that failed a check, or null. */
+  first_bad_seq: number | null;
+  problem: string | null;
+  notes: string[];
+}
+
+interface Tally {
+  debits_pending: bigint;
+  debits_posted: bigint;
+  credits_pending: bigint;
+  credits_posted: bigint;
+  flags: number;
+}
+
+const PAGE_ENTRIES = 32;
+
+export async function verifyStore(store: Store, onProgress: (message: string) => void = () => {}): Promise<VerifyReport> {
+  const sm = new LedgerStateMachine({ accounts_max: Number.MAX_SAFE_INTEGER, transfers_max: Number.MAX_SAFE_INTEGER });
+  const tally = new Map<bigint, Tally>();
+  const snapshot = await store.loadSnapshot();
+  const index_seq = await store.indexPosition();
+  const report: VerifyReport = {
+    ok: true,
+    entries: 0,
+    events: 0,
+    accounts: 0,
+    transfers: 0,
+    snapshot_seq: snapshot?.seq ?? null,
+    index_seq,
+    first_bad_seq: null,
+    problem: null,
+    notes: [],
+  };
+  const fail = (seq: number | null, problem: string): VerifyReport => {
+    report.ok = false;
+    report.first_bad_seq = seq;
+    report.problem = problem;
+    return report;
+  };
+
+  let seq = 0;
+  let hash: Buffer = GENESIS_HASH;
+  for (;;) {
+    const page = await store.readJournal(seq, PAGE_ENTRIES);
+    if (page.length === 0) break;
+    for (const entry of page) {
+      const bad = checkEntry(entry, seq + 1, hash);
+      if (bad !== null) return fail(seq + 1, bad);
+      let results: Uint8Array;
+      let effects: BatchEffects;
+      try {
+        ({ results, effects } = sm.execute(opName(entry.op), decodeEvents(entry), entry.clock_ns));
+      } catch (err) {
+        return fail(entry.seq, `replay failed: ${(err as Error).message}`);
+      }
+      const recorded = decodeResults(entry.results, entry.count);
+      for (let i = 0; i < results.length; i++) {
+        if (results[i] !== recorded[i]) return fail(entry.seq, `event ${i}: replay gives result ${results[i]}, journal recorded ${recorded[i]}`);
+      }
+      const problem = applyTally(tally, sm, effects) ?? checkLedgerSums(sm.accountLog) ?? compareTally(tally, sm, effects);
+      if (problem !== null) return fail(entry.seq, problem);
+      seq = entry.seq;
+      hash = entry.hash;
+      report.entries++;
+      report.events += entry.count;
+      if (snapshot !== null && snapshot.seq === seq && !encodeSnapshot(seq, hash, sm).equals(snapshot.body)) {
+        return fail(seq, `the snapshot at entry ${seq} differs from the replayed state`);
+      }
+    }
+    onProgress(`verified journal to entry ${seq} (${report.events} events)`);
+  }
+  report.accounts = sm.accountLog.length;
+  report.transfers = sm.transferLog.length;
+  if (snapshot !== null && snapshot.seq > seq) return fail(snapshot.seq, `the snapshot is at entry ${snapshot.seq}, past the journal's end at ${seq}`);
+  if (index_seq > seq) return fail(index_seq, `the query index claims entry ${index_seq}, past the journal's end at ${seq}`);
+  if (index_seq < seq) {
+    report.notes.push(`query index lags the journal (entry ${index_seq} of ${seq}); it is rebuilt from the journal on the next open`);
+    return report;
+  }
+  const indexed = await store.allAccounts();
+  if (indexed.length !== sm.accountLog.length) return fail(null, `query index holds ${indexed.length} accounts, journal replay gives ${sm.accountLog.length}`);
+  for (const a of indexed) {
+    const live = sm.lookupAccount(a.id);
+    if (live === undefined || !sameAccount(a, live)) return fail(null, `query index disagrees with the journal on account ${a.id}`);
+  }
+  const indexedTransfers = await store.countTransfers();
+  if (indexedTransfers !== sm.transferLog.length) {
+    return fail(null, `query index holds ${indexedTransfers} transfers, journal replay gives ${sm.transferLog.length}`);
+  }
+  return report;
+}
+
+function applyTally(tally: Map<bigint, Tally>, sm: LedgerStateMachine, effects: BatchEffects): string | null {
+  for (const a of effects.accounts_created) {
+    tally.set(a.id, { debits_pending: 0n, debits_posted: 0n, credits_pending: 0n, credits_posted: 0n, flags: a.flags });
+  }
+  // Expiries come first in a batch: they take the batch's first timestamps.
+  for (const x of effects.expired) {
+    const dr = tally.get(x.transfer.debit_account_id);
+    const cr = tally.get(x.transfer.credit_account_id);
+    if (dr === undefined || cr === undefined) return `expired transfer ${x.transfer.id} names an unknown account`;
+    dr.debits_pending -= x.transfer.amount;
+    cr.credits_pending -= x.transfer.amount;
+  }
+  for (const t of effects.transfers_created) {
+    const dr = tally.get(t.debit_account_id);
+    const cr = tally.get(t.credit_account_id);
+    if (dr === undefined || cr === undefined) return `transfer ${t.id} names an unknown account`;
+    if ((t.flags & (TransferFlags.post_pending_transfer | TransferFlags.void_pending_transfer)) !== 0) {
+      const p = sm.lookupTransfer(t.pending_id);
+      if (p === undefined) return `transfer ${t.id} resolves unknown pending transfer ${t.pending_id}`;
+      if (t.amount > p.amount) return `transfer ${t.id} posts more than pending transfer ${p.id} reserved`;
+      dr.debits_pending -= p.amount;
+      cr.credits_pending -= p.amount;
+      if ((t.flags & TransferFlags.post_pending_transfer) !== 0) {
+        dr.debits_posted += t.amount;
+        cr.credits_posted += t.amount;
+      }
+    } else if ((t.flags & TransferFlags.pending) !== 0) {
+      dr.debits_pending += t.amount;
+      cr.credits_pending += t.amount;
+    } else {
+      dr.debits_posted += t.amount;
+      cr.credits_posted += t.amount;
+    }
+    for (const [side, acc] of [['debit', dr], ['credit', cr]] as const) {
+      const why = constraintBroken(acc);
+      if (why !== null) return `after transfer ${t.id} the ${side} account ${side === 'debit' ? t.debit_account_id : t.credit_account_id} ${why}`;
+    }
+  }
+  return null;
+}
+
+function constraintBroken(a: Tally): string | null {
+  if (a.debits_pending < 0n || a.credits_pending < 0n) return 'has a negative pending balance';
+  if ((a.flags & AccountFlags.debits_must_not_exceed_credits) !== 0 && a.debits_pending + a.debits_posted > a.credits_posted) {
+    return 'has debits exceeding credits despite debits_must_not_exceed_credits';
+  }
+  if ((a.flags & AccountFlags.credits_must_not_exceed_debits) !== 0 && a.credits_pending + a.credits_posted > a.debits_posted) {
+    return 'has credits exceeding debits despite credits_must_not_exceed_debits';
+  }
+  return null;
+}
+
+function compareTally(tally: Map<bigint, Tally>, sm: LedgerStateMachine, effects: BatchEffects): string | null {
+  const ids = new Set<bigint>();
+  for (const t of effects.transfers_created) ids.add(t.debit_account_id).add(t.credit_account_id);
+  for (const x of effects.expired) ids.add(x.transfer.debit_account_id).add(x.transfer.credit_account_id);
+  for (const id of ids) {
+    const a = sm.lookupAccount(id)!;
+    const t = tally.get(id)!;
+    if (
+      a.debits_pending !== t.debits_pending ||
+      a.debits_posted !== t.debits_posted ||
+      a.credits_pending !== t.credits_pending ||
+      a.credits_posted !== t.credits_posted
+    ) {
+      return `account ${id}: balances differ from the sum of its transfers`;
+    }
+  }
+  return null;
+}
+
+function checkLedgerSums(accounts: readonly Account[]): string | null {
+  const sums = new Map<number, [bigint, bigint, bigint, bigint]>();
+  for (const a of accounts) {
+    const s = sums.get(a.ledger) ?? [0n, 0n, 0n, 0n];
+    s[0] += a.debits_pending;
+    s[1] += a.credits_pending;
+    s[2] += a.debits_posted;
+    s[3] += a.credits_posted;
+    sums.set(a.ledger, s);
+  }
+  for (const [ledger, [dp, cp, dpo, cpo]] of sums) {
+    if (dp !== cp) return `ledger ${ledger}: pending debits ${dp} != pending credits ${cp}`;
+    if (dpo !== cpo) return `ledger ${ledger}: posted debits ${dpo} != posted credits ${cpo}`;
+  }
+  return null;
+}
+
+function sameAccount(a: Account, b: Account): boolean {
+  return (
+    a.id === b.id &&
+    a.debits_pending === b.debits_pending &&
+    a.debits_posted === b.debits_posted &&
+    a.credits_pending === b.credits_pending &&
+    a.credits_posted === b.credits_posted &&
+    a.user_data_128 === b.user_data_128 &&
+    a.user_data_64 === b.user_data_64 &&
+    a.user_data_32 === b.user_data_32 &&
+    a.ledger === b.ledger &&
+    a.code === b.code &&
+    a.flags === b.flags &&
+    a.timestamp === b.timestamp
+  );
+}

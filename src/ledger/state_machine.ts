@@ -1,0 +1,623 @@
+// The ledger state machine: accounts and transfers with TigerBeetle's semantics.
+//
+// Owns: the in-memory state (accounts, transfers, pending-transfer status, the
+// expiry queue) and the rules that change it. It is deterministic: the same
+// batches with the same clock inputs give the same results and state on every
+// replica and every replay. No I/O, no clock, no randomness: time arrives as an
+// argument in nanoseconds. Nothing is updated in place except account balances
+// and pending status; nothing is deleted; a failed event changes nothing, and a
+// failed event inside a linked chain undoes the whole chain.
+
+import {
+  ACCOUNT_FLAGS_KNOWN,
+  AccountFlags,
+  BATCH_EVENTS_MAX,
+  NS_PER_S,
+  RESULT_NUMBER as R,
+  TRANSFER_FLAGS_KNOWN,
+  TransferFlags,
+  U128_MAX,
+  U64_MAX,
+  type Account,
+  type AccountBalance,
+  type PendingStatus,
+  type Transfer,
+} from './types.js';
+import { MinHeap } from './heap.js';
+
+const A_LINKED = AccountFlags.linked;
+const A_DMNEC = AccountFlags.debits_must_not_exceed_credits;
+const A_CMNED = AccountFlags.credits_must_not_exceed_debits;
+const A_HISTORY = AccountFlags.history;
+const A_CLOSED = AccountFlags.closed;
+
+const T_LINKED = TransferFlags.linked;
+const T_PENDING = TransferFlags.pending;
+const T_POST = TransferFlags.post_pending_transfer;
+const T_VOID = TransferFlags.void_pending_transfer;
+const T_BAL_D = TransferFlags.balancing_debit;
+const T_BAL_C = TransferFlags.balancing_credit;
+
+export interface LedgerLimits {
+  /** Accounts the state may hold; creation beyond it fails with `accounts_limit_reached`. */
+  accounts_max: number;
+  /** Transfers the state may hold; creation beyond it fails with `transfers_limit_reached`. */
+  transfers_max: number;
+}
+
+export const DEFAULT_LIMITS: LedgerLimits = {
+  accounts_max: 1_000_000,
+  transfers_max: 20_000_000,
+};
+
+export interface PendingEntry {
+  status: PendingStatus;
+  /** 0n when the pending transfer has no timeout. */
+  expires_at: bigint;
+}
+
+/** A balance row produced for an account with the `history` flag. */
+export interface HistoryRow {
+  account_id: bigint;
+  balance: AccountBalance;
+}
+
+/** An expiry of a pending transfer, with the timestamp the ledger gave it. */
+export interface Expiry {
+  transfer: Transfer;
+  timestamp: bigint;
+}
+
+/** What one executed batch changed, for the query index and for checks. */
+export interface BatchEffects {
+  accounts_created: Account[];
+  transfers_created: Transfer[];
+  expired: Expiry[];
+  history: HistoryRow[];
+}
+
+export type Operation = 'create_accounts' | 'create_transfers' | 'pulse';
+
+interface UndoBalance {
+  account: Account;
+  debits_pending: bigint;
+  debits_posted: bigint;
+  credits_pending: bigint;
+  credits_posted: bigint;
+}
+
+export class LedgerStateMachine {
+  readonly limits: LedgerLimits;
+  readonly accounts = new Map<bigint, Account>();
+  readonly transfers = new Map<bigint, Transfer>();
+  /** Status of every transfer created with the `pending` flag. */
+  readonly pending = new Map<bigint, PendingEntry>();
+  /**
+   * The event as submitted, kept only where the stored transfer differs from it
+   * (balancing amounts, post/void fields taken from the pending transfer), so a
+   * retry of the same event is recognised as `exists`.
+   */
+  private readonly submitted = new Map<bigint, Transfer>();
+  /** All accounts and transfers in timestamp order. */
+  readonly accountLog: Account[] = [];
+  readonly transferLog: Transfer[] = [];
+  private readonly expiries = new MinHeap<Transfer>();
+
+  /** Timestamp of the last event or expiry; every new one is strictly greater. */
+  private lastTimestamp = 0n;
+
+  // Per-batch effects, reset by each execute().
+  private expiredNow: Expiry[] = [];
+  private historyNow: HistoryRow[] = [];
+
+  // Undo log of the open linked chain.
+  private scopeOpen = false;
+  private undoBalances: UndoBalance[] = [];
+  private undoPending: Array<{ id: bigint; previous: PendingEntry | undefined }> = [];
+  private scopeAccountLog = 0;
+  private scopeTransferLog = 0;
+  private scopeHistory = 0;
+
+  constructor(limits: LedgerLimits = DEFAULT_LIMITS) {
+    this.limits = limits;
+  }
+
+  get last_timestamp(): bigint {
+    return this.lastTimestamp;
+  }
+
+  /**
+   * Executes one batch at the given clock reading and returns one result number per
+   * event (see RESULT_CODES). The clock may stall or go back: the ledger's own
+   * timestamps stay strictly increasing.
+   */
+  execute(op: Operation, events: readonly (Account | Transfer)[], clock_ns: bigint): { results: Uint8Array; effects: BatchEffects } {
+    if (events.length > BATCH_EVENTS_MAX) throw new Error(`batch of ${events.length} events exceeds ${BATCH_EVENTS_MAX}`);
+    if (op === 'pulse' && events.length !== 0) throw new Error('a pulse carries no events');
+    const accountsBefore = this.accountLog.length;
+    const transfersBefore = this.transferLog.length;
+    this.expiredNow = [];
+    this.historyNow = [];
+
+    let ts = clock_ns > this.lastTimestamp ? clock_ns : this.lastTimestamp + 1n;
+    ts = this.expireDue(ts);
+    let results: Uint8Array;
+    if (op === 'create_accounts') {
+      results = this.runBatch(events as readonly Account[], ts, A_LINKED, (e, t) => this.createAccount(e, t));
+    } else if (op === 'create_transfers') {
+      results = this.runBatch(events as readonly Transfer[], ts, T_LINKED, (e, t) => this.createTransfer(e, t));
+    } else {
+      results = new Uint8Array(0);
+    }
+    if (events.length > 0) this.lastTimestamp = ts + BigInt(events.length - 1);
+    if (this.lastTimestamp > U64_MAX) throw new Error('ledger timestamp overflowed u64');
+
+    return {
+      results,
+      effects: {
+        accounts_created: this.accountLog.slice(accountsBefore),
+        transfers_created: this.transferLog.slice(transfersBefore),
+        expired: this.expiredNow,
+        history: this.historyNow,
+      },
+    };
+  }
+
+  /** The earliest deadline among pending transfers, or null; lets a host decide when to pulse. */
+  nextExpiry(): bigint | null {
+    for (;;) {
+      const top = this.expiries.peek();
+      if (top === undefined) return null;
+      if (this.isLiveExpiry(top.value)) return top.key;
+      this.expiries.pop();
+    }
+  }
+
+  lookupAccount(id: bigint): Account | undefined {
+    return this.accounts.get(id);
+  }
+
+  lookupTransfer(id: bigint): Transfer | undefined {
+    return this.transfers.get(id);
+  }
+
+  pendingStatus(id: bigint): PendingStatus | undefined {
+    return this.pending.get(id)?.status;
+  }
+
+  // ---- batches and linked chains ---------------------------------------------------------
+
+  private runBatch<E extends { flags: number }>(
+    events: readonly E[],
+    ts0: bigint,
+    linkedFlag: number,
+    create: (e: E, ts: bigint) => number,
+  ): Uint8Array {
+    const n = events.length;
+    const results = new Uint8Array(n);
+    let chainStart = -1;
+    let chainBroken = false;
+    for (let i = 0; i < n; i++) {
+      const e = events[i]!;
+      const linked = (e.flags & linkedFlag) !== 0;
+      if (linked && chainStart < 0) {
+        chainStart = i;
+        this.openScope();
+      }
+      let r: number;
+      if (linked && i === n - 1) r = R.linked_event_chain_open;
+      else if (chainBroken) r = R.linked_event_failed;
+      else r = create(e, ts0 + BigInt(i));
+      results[i] = r;
+      if (chainStart >= 0) {
+        if (r !== R.ok && !chainBroken) {
+          chainBroken = true;
+          this.rollbackScope();
+          for (let j = chainStart; j < i; j++) results[j] = R.linked_event_failed;
+        }
+        if (!linked || i === n - 1) {
+          this.closeScope();
+          chainStart = -1;
+          chainBroken = false;
+        }
+      }
+    }
+    return results;
+  }
+
+  private openScope(): void {
+    this.scopeOpen = true;
+    this.undoBalances.length = 0;
+    this.undoPending.length = 0;
+    this.scopeAccountLog = this.accountLog.length;
+    this.scopeTransferLog = this.transferLog.length;
+    this.scopeHistory = this.historyNow.length;
+  }
+
+  private closeScope(): void {
+    this.scopeOpen = false;
+    this.undoBalances.length = 0;
+    this.undoPending.length = 0;
+  }
+
+  private rollbackScope(): void {
+    for (let i = this.undoBalances.length - 1; i >= 0; i--) {
+      const u = this.undoBalances[i]!;
+      u.account.debits_pending = u.debits_pending;
+      u.account.debits_posted = u.debits_posted;
+      u.account.credits_pending = u.credits_pending;
+      u.account.credits_posted = u.credits_posted;
+    }
+    for (let i = this.undoPending.length - 1; i >= 0; i--) {
+      const u = this.undoPending[i]!;
+      if (u.previous === undefined) this.pending.delete(u.id);
+      else this.pending.set(u.id, u.previous);
+    }
+    while (this.accountLog.length > this.scopeAccountLog) {
+      this.accounts.delete(this.accountLog.pop()!.id);
+    }
+    while (this.transferLog.length > this.scopeTransferLog) {
+      const t = this.transferLog.pop()!;
+      this.transfers.delete(t.id);
+      this.submitted.delete(t.id);
+    }
+    this.historyNow.length = this.scopeHistory;
+    this.undoBalances.length = 0;
+    this.undoPending.length = 0;
+  }
+
+  private saveBalance(a: Account): void {
+    if (!this.scopeOpen) return;
+    this.undoBalances.push({
+      account: a,
+      debits_pending: a.debits_pending,
+      debits_posted: a.debits_posted,
+      credits_pending: a.credits_pending,
+      credits_posted: a.credits_posted,
+    });
+  }
+
+  private setPending(id: bigint, entry: PendingEntry): void {
+    if (this.scopeOpen) this.undoPending.push({ id, previous: this.pending.get(id) });
+    this.pending.set(id, entry);
+  }
+
+  private recordHistory(a: Account, timestamp: bigint): void {
+    this.historyNow.push({
+      account_id: a.id,
+      balance: {
+        debits_pending: a.debits_pending,
+        debits_posted: a.debits_posted,
+        credits_pending: a.credits_pending,
+        credits_posted: a.credits_posted,
+        timestamp,
+      },
+    });
+  }
+
+  // ---- accounts --------------------------------------------------------------------------
+
+  private createAccount(a: Account, ts: bigint): number {
+    if (a.timestamp !== 0n) return R.timestamp_must_be_zero;
+    if ((a.flags & ~ACCOUNT_FLAGS_KNOWN) !== 0) return R.reserved_flag;
+    if (a.id === 0n) return R.id_must_not_be_zero;
+    if (a.id === U128_MAX) return R.id_must_not_be_int_max;
+    if ((a.flags & A_DMNEC) !== 0 && (a.flags & A_CMNED) !== 0) return R.flags_are_mutually_exclusive;
+    if (a.debits_pending !== 0n) return R.debits_pending_must_be_zero;
+    if (a.debits_posted !== 0n) return R.debits_posted_must_be_zero;
+    if (a.credits_pending !== 0n) return R.credits_pending_must_be_zero;
+    if (a.credits_posted !== 0n) return R.credits_posted_must_be_zero;
+    if (a.ledger === 0) return R.ledger_must_not_be_zero;
+    if (a.code === 0) return R.code_must_not_be_zero;
+    const existing = this.accounts.get(a.id);
+    if (existing !== undefined) {
+      const same =
+        existing.flags === a.flags &&
+        existing.user_data_128 === a.user_data_128 &&
+        existing.user_data_64 === a.user_data_64 &&
+        existing.user_data_32 === a.user_data_32 &&
+        existing.ledger === a.ledger &&
+        existing.code === a.code;
+      return same ? R.exists : R.exists_with_different_fields;
+    }
+    if (this.accountLog.length >= this.limits.accounts_max) return R.accounts_limit_reached;
+
+    const stored: Account = {
+      id: a.id,
+      debits_pending: 0n,
+      debits_posted: 0n,
+      credits_pending: 0n,
+      credits_posted: 0n,
+      user_data_128: a.user_data_128,
+      user_data_64: a.user_data_64,
+      user_data_32: a.user_data_32,
+      ledger: a.ledger,
+      code: a.code,
+      flags: a.flags,
+      timestamp: ts,
+    };
+    this.accounts.set(stored.id, stored);
+    this.accountLog.push(stored);
+    return R.ok;
+  }
+
+  // ---- transfers -------------------------------------------------------------------------
+
+  private createTransfer(t: Transfer, ts: bigint): number {
+    if (t.timestamp !== 0n) return R.timestamp_must_be_zero;
+    const f = t.flags;
+    if ((f & ~TRANSFER_FLAGS_KNOWN) !== 0) return R.reserved_flag;
+    if (t.id === 0n) return R.id_must_not_be_zero;
+    if (t.id === U128_MAX) return R.id_must_not_be_int_max;
+    const isPending = (f & T_PENDING) !== 0;
+    const isPost = (f & T_POST) !== 0;
+    const isVoid = (f & T_VOID) !== 0;
+    const isBalancing = (f & (T_BAL_D | T_BAL_C)) !== 0;
+    if ((isPending && (isPost || isVoid)) || (isPost && isVoid) || (isBalancing && (isPost || isVoid))) {
+      return R.flags_are_mutually_exclusive;
+    }
+    if (isPost || isVoid) return this.postOrVoid(t, ts, isPost);
+
+    if (t.debit_account_id === 0n) return R.debit_account_id_must_not_be_zero;
+    if (t.debit_account_id === U128_MAX) return R.debit_account_id_must_not_be_int_max;
+    if (t.credit_account_id === 0n) return R.credit_account_id_must_not_be_zero;
+    if (t.credit_account_id === U128_MAX) return R.credit_account_id_must_not_be_int_max;
+    if (t.debit_account_id === t.credit_account_id) return R.accounts_must_be_different;
+    if (t.pending_id !== 0n) return R.pending_id_must_be_zero;
+    if (!isPending && t.timeout !== 0) return R.timeout_reserved_for_pending_transfer;
+    if (t.ledger === 0) return R.ledger_must_not_be_zero;
+    if (t.code === 0) return R.code_must_not_be_zero;
+
+    const dr = this.accounts.get(t.debit_account_id);
+    if (dr === undefined) return R.debit_account_not_found;
+    const cr = this.accounts.get(t.credit_account_id);
+    if (cr === undefined) return R.credit_account_not_found;
+    if (dr.ledger !== cr.ledger || t.ledger !== dr.ledger) return R.ledger_must_match;
+
+    const existing = this.transfers.get(t.id);
+    if (existing !== undefined) return this.transferExists(t, existing);
+
+    if ((dr.flags & A_CLOSED) !== 0) return R.debit_account_already_closed;
+    if ((cr.flags & A_CLOSED) !== 0) return R.credit_account_already_closed;
+
+    let amount = t.amount;
+    if (isBalancing) {
+      if ((f & T_BAL_D) !== 0) {
+        const available = dr.credits_posted - dr.debits_pending - dr.debits_posted;
+        const cap = available > 0n ? available : 0n;
+        if (amount > cap) amount = cap;
+      }
+      if ((f & T_BAL_C) !== 0) {
+        const available = cr.debits_posted - cr.credits_pending - cr.credits_posted;
+        const cap = available > 0n ? available : 0n;
+        if (amount > cap) amount = cap;
+      }
+    }
+
+    if (isPending) {
+      if (dr.debits_pending + amount > U128_MAX) return R.overflows_debits_pending;
+      if (cr.credits_pending + amount > U128_MAX) return R.overflows_credits_pending;
+    } else {
+      if (dr.debits_posted + amount > U128_MAX) return R.overflows_debits_posted;
+      if (cr.credits_posted + amount > U128_MAX) return R.overflows_credits_posted;
+    }
+    const drDebits = dr.debits_pending + dr.debits_posted + amount;
+    if (drDebits > U128_MAX) return R.overflows_debits;
+    const crCredits = cr.credits_pending + cr.credits_posted + amount;
+    if (crCredits > U128_MAX) return R.overflows_credits;
+    let expiresAt = 0n;
+    if (isPending && t.timeout !== 0) {
+      expiresAt = ts + BigInt(t.timeout) * NS_PER_S;
+      if (expiresAt > U64_MAX) return R.overflows_timeout;
+    }
+    if ((dr.flags & A_DMNEC) !== 0 && drDebits > dr.credits_posted) return R.exceeds_credits;
+    if ((cr.flags & A_CMNED) !== 0 && crCredits > cr.debits_posted) return R.exceeds_debits;
+    if (this.transferLog.length >= this.limits.transfers_max) return R.transfers_limit_reached;
+
+    const stored: Transfer = {
+      id: t.id,
+      debit_account_id: t.debit_account_id,
+      credit_account_id: t.credit_account_id,
+      amount,
+      pending_id: 0n,
+      user_data_128: t.user_data_128,
+      user_data_64: t.user_data_64,
+      user_data_32: t.user_data_32,
+      timeout: t.timeout,
+      ledger: t.ledger,
+      code: t.code,
+      flags: f,
+      timestamp: ts,
+    };
+    this.saveBalance(dr);
+    this.saveBalance(cr);
+    if (isPending) {
+      dr.debits_pending += amount;
+      cr.credits_pending += amount;
+      this.setPending(t.id, { status: 'pending', expires_at: expiresAt });
+      if (expiresAt !== 0n) this.expiries.push(expiresAt, stored);
+    } else {
+      dr.debits_posted += amount;
+      cr.credits_posted += amount;
+    }
+    this.insertTransfer(stored, amount !== t.amount ? t : undefined);
+    if ((dr.flags & A_HISTORY) !== 0) this.recordHistory(dr, ts);
+    if ((cr.flags & A_HISTORY) !== 0) this.recordHistory(cr, ts);
+    return R.ok;
+  }
+
+  private postOrVoid(t: Transfer, ts: bigint, isPost: boolean): number {
+    if (t.pending_id === 0n) return R.pending_id_must_not_be_zero;
+    if (t.pending_id === U128_MAX) return R.pending_id_must_not_be_int_max;
+    if (t.pending_id === t.id) return R.pending_id_must_be_different;
+    if (t.timeout !== 0) return R.timeout_reserved_for_pending_transfer;
+
+    const p = this.transfers.get(t.pending_id);
+    if (p === undefined) return R.pending_transfer_not_found;
+    if ((p.flags & T_PENDING) === 0) return R.pending_transfer_not_pending;
+    const dr = this.accounts.get(p.debit_account_id);
+    const cr = this.accounts.get(p.credit_account_id);
+    if (dr === undefined || cr === undefined) throw new Error('invariant: a pending transfer references missing accounts');
+
+    if (t.debit_account_id !== 0n && t.debit_account_id !== p.debit_account_id) {
+      return R.pending_transfer_has_different_debit_account_id;
+    }
+    if (t.credit_account_id !== 0n && t.credit_account_id !== p.credit_account_id) {
+      return R.pending_transfer_has_different_credit_account_id;
+    }
+    if (t.ledger !== 0 && t.ledger !== p.ledger) return R.pending_transfer_has_different_ledger;
+    if (t.code !== 0 && t.code !== p.code) return R.pending_transfer_has_different_code;
+
+    // Amount 0 means "the full pending amount"; a post may settle less (partial post).
+    let amount: bigint;
+    if (isPost) {
+      amount = t.amount === 0n ? p.amount : t.amount;
+      if (amount > p.amount) return R.exceeds_pending_transfer_amount;
+    } else {
+      if (t.amount !== 0n && t.amount !== p.amount) return R.pending_transfer_has_different_amount;
+      amount = p.amount;
+    }
+
+    const existing = this.transfers.get(t.id);
+    if (existing !== undefined) return this.transferExists(t, existing);
+
+    const entry = this.pending.get(p.id);
+    if (entry === undefined) throw new Error('invariant: a pending transfer has no status');
+    if (entry.status === 'posted') return R.pending_transfer_already_posted;
+    if (entry.status === 'voided') return R.pending_transfer_already_voided;
+    if (entry.status === 'expired') return R.pending_transfer_expired;
+    if (entry.expires_at !== 0n && entry.expires_at <= ts) return R.pending_transfer_expired;
+
+    if ((dr.flags & A_CLOSED) !== 0) return R.debit_account_already_closed;
+    if ((cr.flags & A_CLOSED) !== 0) return R.credit_account_already_closed;
+    if (this.transferLog.length >= this.limits.transfers_max) return R.transfers_limit_reached;
+
+    const stored: Transfer = {
+      id: t.id,
+      debit_account_id: p.debit_account_id,
+      credit_account_id: p.credit_account_id,
+      amount,
+      pending_id: p.id,
+      user_data_128: t.user_data_128 === 0n ? p.user_data_128 : t.user_data_128,
+      user_data_64: t.user_data_64 === 0n ? p.user_data_64 : t.user_data_64,
+      user_data_32: t.user_data_32 === 0 ? p.user_data_32 : t.user_data_32,
+      timeout: 0,
+      ledger: p.ledger,
+      code: p.code,
+      flags: t.flags,
+      timestamp: ts,
+    };
+    this.saveBalance(dr);
+    this.saveBalance(cr);
+    dr.debits_pending -= p.amount;
+    cr.credits_pending -= p.amount;
+    if (isPost) {
+      // Moving value from pending to posted cannot overflow: the pending amount
+      // was counted in debits_pending + debits_posted when it was reserved.
+      dr.debits_posted += amount;
+      cr.credits_posted += amount;
+    }
+    this.setPending(p.id, { status: isPost ? 'posted' : 'voided', expires_at: entry.expires_at });
+    this.insertTransfer(stored, t);
+    if ((dr.flags & A_HISTORY) !== 0) this.recordHistory(dr, ts);
+    if ((cr.flags & A_HISTORY) !== 0) this.recordHistory(cr, ts);
+    return R.ok;
+  }
+
+  private insertTransfer(stored: Transfer, submitted: Transfer | undefined): void {
+    this.transfers.set(stored.id, stored);
+    this.transferLog.push(stored);
+    if (submitted !== undefined) this.submitted.set(stored.id, copyTransfer(submitted));
+  }
+
+  private transferExists(t: Transfer, existing: Transfer): number {
+    const e = this.submitted.get(existing.id) ?? existing;
+    const same =
+      e.flags === t.flags &&
+      e.debit_account_id === t.debit_account_id &&
+      e.credit_account_id === t.credit_account_id &&
+      e.amount === t.amount &&
+      e.pending_id === t.pending_id &&
+      e.user_data_128 === t.user_data_128 &&
+      e.user_data_64 === t.user_data_64 &&
+      e.user_data_32 === t.user_data_32 &&
+      e.timeout === t.timeout &&
+      e.ledger === t.ledger &&
+      e.code === t.code;
+    return same ? R.exists : R.exists_with_different_fields;
+  }
+
+  // ---- expiry ----------------------------------------------------------------------------
+
+  private isLiveExpiry(t: Transfer): boolean {
+    return this.transfers.get(t.id) === t && this.pending.get(t.id)?.status === 'pending';
+  }
+
+  /** Expires every pending transfer due at `now`; each expiry takes a timestamp. Returns the next free one. */
+  private expireDue(now: bigint): bigint {
+    let ts = now;
+    for (;;) {
+      const top = this.expiries.peek();
+      if (top === undefined || top.key > now) break;
+      this.expiries.pop();
+      const p = top.value;
+      if (!this.isLiveExpiry(p)) continue;
+      const dr = this.accounts.get(p.debit_account_id)!;
+      const cr = this.accounts.get(p.credit_account_id)!;
+      dr.debits_pending -= p.amount;
+      cr.credits_pending -= p.amount;
+      this.pending.set(p.id, { status: 'expired', expires_at: top.key });
+      this.expiredNow.push({ transfer: p, timestamp: ts });
+      if ((dr.flags & A_HISTORY) !== 0) this.recordHistory(dr, ts);
+      if ((cr.flags & A_HISTORY) !== 0) this.recordHistory(cr, ts);
+      this.lastTimestamp = ts;
+      ts += 1n;
+    }
+    return ts;
+  }
+
+  // ---- snapshot support ------------------------------------------------------------------
+
+  /** Rebuilds state from a snapshot's parts (see journal/snapshot.ts). */
+  restore(accounts: Account[], transfers: Transfer[], pending: Array<[bigint, PendingEntry]>, submitted: Transfer[], lastTimestamp: bigint): void {
+    if (this.accountLog.length !== 0 || this.transferLog.length !== 0) throw new Error('restore needs an empty state machine');
+    for (const a of accounts) {
+      this.accounts.set(a.id, a);
+      this.accountLog.push(a);
+    }
+    for (const t of transfers) {
+      this.transfers.set(t.id, t);
+      this.transferLog.push(t);
+    }
+    for (const [id, entry] of pending) {
+      this.pending.set(id, entry);
+      if (entry.status === 'pending' && entry.expires_at !== 0n) {
+        this.expiries.push(entry.expires_at, this.transfers.get(id)!);
+      }
+    }
+    for (const s of submitted) this.submitted.set(s.id, s);
+    this.lastTimestamp = lastTimestamp;
+  }
+
+  submittedTransfers(): Transfer[] {
+    return [...this.submitted.values()];
+  }
+}
+
+function copyTransfer(t: Transfer): Transfer {
+  return {
+    id: t.id,
+    debit_account_id: t.debit_account_id,
+    credit_account_id: t.credit_account_id,
+    amount: t.amount,
+    pending_id: t.pending_id,
+    user_data_128: t.user_data_128,
+    user_data_64: t.user_data_64,
+    user_data_32: t.user_data_32,
+    timeout: t.timeout,
+    ledger: t.ledger,
+    code: t.code,
+    flags: t.flags,
+    timestamp: t.timestamp,
+  };
+}

@@ -1,0 +1,116 @@
+// The contract every store adapter (memory, SQLite, PostgreSQL) fulfils: an
+// append-only journal with durable group commit, snapshots, and the query index
+// that serves lookups. Adapters know their SQL dialect and nothing of the ledger's
+// rules; the journal layer above decides what to write.
+
+import type { Account, AccountBalance, Transfer } from '../ledger/types.js';
+
+export type StoreKind = 'memory' | 'sqlite' | 'postgres';
+
+/** One accepted batch as it is kept on disk. */
+export interface JournalEntry {
+  /** 1, 2, 3, … with no gaps. */
+  seq: number;
+  /** 1 = create_accounts, 2 = create_transfers, 3 = pulse (expiry only). */
+  op: number;
+  /** The clock reading the batch was executed at, in nanoseconds. */
+  clock_ns: bigint;
+  count: number;
+  /** The events as submitted, `count` records of 128 bytes. */
+  body: Buffer;
+  /** The non-ok results: 5 bytes each, u32 LE event index then u8 result number. */
+  results: Buffer;
+  /** sha256 over the header fields, body and results. */
+  checksum: Buffer;
+  /** The previous entry's hash (32 zero bytes for seq 1). */
+  prev_hash: Buffer;
+  /** sha256(prev_hash || checksum): the chain link. */
+  hash: Buffer;
+}
+
+export interface HistoryRecord {
+  account_id: bigint;
+  balance: AccountBalance;
+}
+
+/** Changes to the query tables that bring the index up to `through_seq`. */
+export interface IndexBatch {
+  through_seq: number;
+  /** Accounts created or whose balances changed: their state as of `through_seq`. */
+  accounts: Account[];
+  transfers: Transfer[];
+  balances: HistoryRecord[];
+}
+
+export interface AccountFilter {
+  account_id: bigint;
+  /** Inclusive bounds in nanoseconds; 0n means unbounded. */
+  timestamp_min: bigint;
+  timestamp_max: bigint;
+  /** At most this many rows (1..8189). */
+  limit: number;
+  /** Include transfers where the account is on the debit side. */
+  debits: boolean;
+  /** Include transfers where the account is on the credit side. */
+  credits: boolean;
+  /** Newest first. */
+  reversed: boolean;
+}
+
+export interface Snapshot {
+  seq: number;
+  body: Buffer;
+}
+
+export interface Store {
+  readonly kind: StoreKind;
+  /** The location, with any password removed, for messages. */
+  readonly display: string;
+
+  /**
+   * Makes this process the only writer (PostgreSQL: an advisory lock; SQLite: a
+   * lock row checked at every append). Throws `StoreError('writer_busy')` if
+   * another process holds it.
+   */
+  acquireWriter(): Promise<void>;
+
+  /** Appends entries in one durable transaction; resolves only once it is durable. */
+  appendJournal(entries: readonly JournalEntry[]): Promise<void>;
+  /** Entries with seq > after_seq, in order, at most `limit`. */
+  readJournal(after_seq: number, limit: number): Promise<JournalEntry[]>;
+  journalHead(): Promise<{ seq: number; hash: Buffer } | null>;
+
+  /** Replaces the snapshot (there is one at most). */
+  saveSnapshot(snapshot: Snapshot): Promise<void>;
+  loadSnapshot(): Promise<Snapshot | null>;
+
+  /** The journal seq the query tables reflect. */
+  indexPosition(): Promise<number>;
+  /** Applies an index batch in one transaction; need not be fsynced (it is rebuilt from the journal). */
+  applyIndex(batch: IndexBatch): Promise<void>;
+
+  lookupAccounts(ids: readonly bigint[]): Promise<Account[]>;
+  lookupTransfers(ids: readonly bigint[]): Promise<Transfer[]>;
+  accountTransfers(filter: AccountFilter): Promise<Transfer[]>;
+  accountBalances(filter: AccountFilter): Promise<AccountBalance[]>;
+  /** Every indexed account, by id; for verification. */
+  allAccounts(): Promise<Account[]>;
+  countTransfers(): Promise<number>;
+
+  close(): Promise<void>;
+}
+
+export type StoreErrorCode = 'writer_busy' | 'journal_conflict' | 'bad_url' | 'unreachable' | 'corrupt';
+
+export class StoreError extends Error {
+  readonly code: StoreErrorCode;
+  constructor(code: StoreErrorCode, message: string) {
+    super(message);
+    this.code = code;
+    this.name = 'StoreError';
+  }
+}
+
+export const OP_CREATE_ACCOUNTS = 1;
+export const OP_CREATE_TRANSFERS = 2;
+export const OP_PULSE = 3;
