@@ -394,16 +394,28 @@ export class LedgerStateMachine {
       }
     }
 
+    // Each sum is computed once and reused when applying: bigint arithmetic allocates.
+    let drPending = dr.debits_pending;
+    let drPosted = dr.debits_posted;
+    let crPending = cr.credits_pending;
+    let crPosted = cr.credits_posted;
     if (isPending) {
-      if (dr.debits_pending + amount > U128_MAX) return R.overflows_debits_pending;
-      if (cr.credits_pending + amount > U128_MAX) return R.overflows_credits_pending;
+      drPending += amount;
+      if (drPending > U128_MAX) return R.overflows_debits_pending;
+      crPending += amount;
+      if (crPending > U128_MAX) return R.overflows_credits_pending;
+      // As in TigerBeetle, a pending transfer is checked against the posted balances too.
+      if (drPosted + amount > U128_MAX) return R.overflows_debits_posted;
+      if (crPosted + amount > U128_MAX) return R.overflows_credits_posted;
     } else {
-      if (dr.debits_posted + amount > U128_MAX) return R.overflows_debits_posted;
-      if (cr.credits_posted + amount > U128_MAX) return R.overflows_credits_posted;
+      drPosted += amount;
+      if (drPosted > U128_MAX) return R.overflows_debits_posted;
+      crPosted += amount;
+      if (crPosted > U128_MAX) return R.overflows_credits_posted;
     }
-    const drDebits = dr.debits_pending + dr.debits_posted + amount;
+    const drDebits = drPending === 0n ? drPosted : drPending + drPosted;
     if (drDebits > U128_MAX) return R.overflows_debits;
-    const crCredits = cr.credits_pending + cr.credits_posted + amount;
+    const crCredits = crPending === 0n ? crPosted : crPending + crPosted;
     if (crCredits > U128_MAX) return R.overflows_credits;
     let expiresAt = 0n;
     if (isPending && t.timeout !== 0) {
@@ -431,14 +443,13 @@ export class LedgerStateMachine {
     };
     this.saveBalance(dr);
     this.saveBalance(cr);
+    dr.debits_pending = drPending;
+    dr.debits_posted = drPosted;
+    cr.credits_pending = crPending;
+    cr.credits_posted = crPosted;
     if (isPending) {
-      dr.debits_pending += amount;
-      cr.credits_pending += amount;
       this.setPending(t.id, { status: 'pending', expires_at: expiresAt });
       if (expiresAt !== 0n) this.expiries.push(expiresAt, stored);
-    } else {
-      dr.debits_posted += amount;
-      cr.credits_posted += amount;
     }
     this.insertTransfer(stored, amount !== t.amount ? t : undefined);
     if ((dr.flags & A_HISTORY) !== 0) this.recordHistory(dr, ts);
@@ -474,6 +485,7 @@ export class LedgerStateMachine {
       amount = t.amount === 0n ? p.amount : t.amount;
       if (amount > p.amount) return R.exceeds_pending_transfer_amount;
     } else {
+      if (t.amount > p.amount) return R.exceeds_pending_transfer_amount;
       if (t.amount !== 0n && t.amount !== p.amount) return R.pending_transfer_has_different_amount;
       amount = p.amount;
     }
