@@ -1,0 +1,310 @@
+// The durable ledger on every backend (memory, a real SQLite file, the real
+// PostgreSQL server): the same tests, the same expectations.
+
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import fc from 'fast-check';
+import { DurableLedger, LedgerError } from '../src/journal/durable_ledger.js';
+import { verifyStore } from '../src/journal/verify.js';
+import { LedgerStateMachine } from '../src/ledger/state_machine.js';
+import {
+  AccountFlags,
+  BATCH_EVENTS_MAX,
+  emptyAccount,
+  emptyTransfer,
+  RESULT_CODES,
+  TransferFlags,
+  type Account,
+  type Transfer,
+} from '../src/ledger/types.js';
+import type { AccountFilter, Store } from '../src/store/types.js';
+import { BACKEND_NAMES, makeBackend, postgresSkipReason, type Backend } from './support/backends.js';
+
+const pgSkip = await postgresSkipReason();
+
+function clockFrom(start: bigint, step = 1_000_000n): { now: () => bigint; advance: (ns: bigint) => void } {
+  let t = start;
+  return {
+    now: () => (t += step),
+    advance: (ns) => {
+      t += ns;
+    },
+  };
+}
+
+function account(id: number, flags = 0, ledger = 156): Account {
+  return emptyAccount(BigInt(id), ledger, 1, flags);
+}
+
+function transfer(id: number, dr: number, cr: number, amount: bigint, extra: Partial<Transfer> = {}): Transfer {
+  return { ...emptyTransfer(BigInt(id)), debit_account_id: BigInt(dr), credit_account_id: BigInt(cr), amount, ledger: 156, code: 1, ...extra };
+}
+
+function codes(results: Uint8Array): string[] {
+  return [...results].map((r) => RESULT_CODES[r]!);
+}
+
+async function withLedger<T>(backend: Backend, clock: () => bigint, fn: (l: DurableLedger) => Promise<T>): Promise<T> {
+  const ledger = await DurableLedger.open(await backend.open(), { clock, index_idle_ms: 10 });
+  try {
+    return await fn(ledger);
+  } finally {
+    await ledger.close();
+  }
+}
+
+const ALL: AccountFilter = {
+  account_id: 0n,
+  timestamp_min: 0n,
+  timestamp_max: 0n,
+  limit: BATCH_EVENTS_MAX,
+  debits: true,
+  credits: true,
+  reversed: false,
+};
+
+for (const name of BACKEND_NAMES) {
+  const skip = name === 'postgres' && pgSkip !== null ? pgSkip : false;
+
+  describe(`durable ledger on ${name}`, { skip }, () => {
+    it('acknowledges batches, serves queries from the store, and survives a restart', async () => {
+      const backend = makeBackend(name);
+      try {
+        const clock = clockFrom(1_000_000_000_000n);
+        await withLedger(backend, clock.now, async (l) => {
+          assert.deepEqual(codes(await l.createAccounts([account(1), account(2, AccountFlags.debits_must_not_exceed_credits | AccountFlags.history), account(3)])), ['ok', 'ok', 'ok']);
+          const r = await l.createTransfers([
+            transfer(10, 1, 2, 500n),
+            transfer(11, 2, 3, 200n),
+            transfer(12, 2, 3, 400n), // would leave account 2 at -100
+            transfer(13, 2, 3, 100n, { flags: TransferFlags.pending }),
+          ]);
+          assert.deepEqual(codes(r), ['ok', 'ok', 'exceeds_credits', 'ok']);
+          const [a2] = await l.lookupAccounts([2n]);
+          assert.equal(a2!.credits_posted, 500n);
+          assert.equal(a2!.debits_posted, 200n);
+          assert.equal(a2!.debits_pending, 100n);
+        });
+        // Reopen: the state comes back from disk, and retries are recognised.
+        await withLedger(backend, clock.now, async (l) => {
+          const [a2] = await l.lookupAccounts([2n]);
+          assert.equal(a2!.debits_pending, 100n);
+          assert.deepEqual(codes(await l.createTransfers([transfer(10, 1, 2, 500n), transfer(11, 2, 3, 201n)])), ['exists', 'exists_with_different_fields']);
+          assert.deepEqual(codes(await l.createTransfers([transfer(14, 0, 0, 0n, { pending_id: 13n, flags: TransferFlags.post_pending_transfer, ledger: 0, code: 0 })])), ['ok']);
+          const ts = await l.accountTransfers({ ...ALL, account_id: 2n });
+          assert.deepEqual(ts.map((t) => t.id), [10n, 11n, 13n, 14n]);
+          const debitsReversed = await l.accountTransfers({ ...ALL, account_id: 2n, credits: false, reversed: true, limit: 2 });
+          assert.deepEqual(debitsReversed.map((t) => t.id), [14n, 13n]);
+          const creditsOnly = await l.accountTransfers({ ...ALL, account_id: 2n, debits: false });
+          assert.deepEqual(creditsOnly.map((t) => t.id), [10n]);
+          const window = await l.accountTransfers({ ...ALL, account_id: 2n, timestamp_min: ts[1]!.timestamp, timestamp_max: ts[2]!.timestamp });
+          assert.deepEqual(window.map((t) => t.id), [11n, 13n]);
+          const history = await l.accountBalances({ ...ALL, account_id: 2n });
+          assert.deepEqual(history.map((h) => [h.debits_pending, h.debits_posted, h.credits_posted]), [
+            [0n, 0n, 500n],
+            [0n, 200n, 500n],
+            [100n, 200n, 500n],
+            [0n, 300n, 500n],
+          ]);
+          const [posted] = await l.lookupTransfers([14n]);
+          assert.equal(posted!.amount, 100n);
+          assert.equal(posted!.debit_account_id, 2n);
+        });
+        const store = await backend.open();
+        try {
+          const report = await verifyStore(store);
+          assert.equal(report.ok, true, report.problem ?? '');
+          assert.equal(report.transfers, 4);
+        } finally {
+          await store.close();
+        }
+      } finally {
+        await backend.cleanup();
+      }
+    });
+
+    it('expires pending transfers by timeout with the clock as input', async () => {
+      const backend = makeBackend(name);
+      try {
+        const clock = clockFrom(5_000_000_000n);
+        await withLedger(backend, clock.now, async (l) => {
+          await l.createAccounts([account(1), account(2)]);
+          await l.createTransfers([transfer(1, 1, 2, 70n, { flags: TransferFlags.pending, timeout: 2 })]);
+          clock.advance(3_000_000_000n);
+          const [a1] = await l.lookupAccounts([1n]); // a query pulses expiry first
+          assert.equal(a1!.debits_pending, 0n);
+          const r = await l.createTransfers([transfer(2, 0, 0, 0n, { pending_id: 1n, flags: TransferFlags.post_pending_transfer, ledger: 0, code: 0 })]);
+          assert.deepEqual(codes(r), ['pending_transfer_expired']);
+        });
+      } finally {
+        await backend.cleanup();
+      }
+    });
+
+    it('rejects an oversized or empty batch without changing anything', async () => {
+      const backend = makeBackend(name);
+      try {
+        await withLedger(backend, clockFrom(1n).now, async (l) => {
+          await l.createAccounts([account(1), account(2)]);
+          const tooMany = Array.from({ length: BATCH_EVENTS_MAX + 1 }, (_, i) => transfer(100 + i, 1, 2, 1n));
+          await assert.rejects(l.createTransfers(tooMany), (e: unknown) => e instanceof LedgerError && e.code === 'batch_too_large');
+          await assert.rejects(l.createTransfers([]), (e: unknown) => e instanceof LedgerError && e.code === 'batch_empty');
+          const [a1] = await l.lookupAccounts([1n]);
+          assert.equal(a1!.debits_posted, 0n);
+          assert.equal(l.journal_seq, 1);
+        });
+      } finally {
+        await backend.cleanup();
+      }
+    });
+
+    it('replays from a snapshot plus the journal after it', async () => {
+      const backend = makeBackend(name);
+      try {
+        const clock = clockFrom(1n);
+        await withLedger(backend, clock.now, async (l) => {
+          await l.createAccounts([account(1), account(2), account(3)]);
+          await l.createTransfers([transfer(1, 1, 2, 10n), transfer(2, 2, 3, 4n)]);
+          await l.snapshot();
+          await l.createTransfers([transfer(3, 3, 1, 1n), transfer(4, 1, 3, 5n, { flags: TransferFlags.pending })]);
+        });
+        await withLedger(backend, clock.now, async (l) => {
+          const accounts = await l.lookupAccounts([1n, 2n, 3n]);
+          assert.deepEqual(accounts.map((a) => [a.debits_posted, a.credits_posted, a.debits_pending, a.credits_pending]), [
+            [10n, 1n, 5n, 0n],
+            [4n, 10n, 0n, 0n],
+            [1n, 4n, 0n, 5n],
+          ]);
+          assert.deepEqual(codes(await l.createTransfers([transfer(2, 2, 3, 4n)])), ['exists']);
+        });
+        const store = await backend.open();
+        try {
+          const report = await verifyStore(store);
+          assert.equal(report.ok, true, report.problem ?? '');
+          assert.notEqual(report.snapshot_seq, null);
+        } finally {
+          await store.close();
+        }
+      } finally {
+        await backend.cleanup();
+      }
+    });
+
+    it('fails stop when a journal write fails, and recovers what was durable', async () => {
+      const backend = makeBackend(name);
+      try {
+        const clock = clockFrom(1n);
+        const store = await backend.open();
+        const ledger = await DurableLedger.open(store, { clock: clock.now });
+        await ledger.createAccounts([account(1), account(2)]);
+        await ledger.createTransfers([transfer(1, 1, 2, 3n)]);
+        const realAppend = store.appendJournal.bind(store);
+        store.appendJournal = async () => {
+          throw new Error('disk full (injected)');
+        };
+        await assert.rejects(ledger.createTransfers([transfer(2, 1, 2, 4n)]), (e: unknown) => e instanceof LedgerError && e.code === 'ledger_failed');
+        store.appendJournal = realAppend;
+        await assert.rejects(ledger.createTransfers([transfer(3, 1, 2, 5n)]), (e: unknown) => e instanceof LedgerError && e.code === 'ledger_failed');
+        await ledger.close();
+        await withLedger(backend, clock.now, async (l) => {
+          const [a1] = await l.lookupAccounts([1n]);
+          assert.equal(a1!.debits_posted, 3n, 'only the durable transfer survives');
+          assert.equal((await l.lookupTransfers([2n])).length, 0);
+        });
+      } finally {
+        await backend.cleanup();
+      }
+    });
+
+    it('agrees with the bare state machine on random batches, before and after a restart', async () => {
+      const runs = name === 'memory' ? 60 : name === 'sqlite' ? 25 : 12;
+      await fc.assert(
+        fc.asyncProperty(batchesArb, async (batches) => {
+          const backend = makeBackend(name);
+          try {
+            const reference = new LedgerStateMachine();
+            const clockA = clockFrom(1_000n, 1_000_000_000n);
+            const clockB = clockFrom(1_000n, 1_000_000_000n);
+            await withLedger(backend, clockA.now, async (l) => {
+              for (const b of batches) {
+                const expected = reference.execute(b.op, b.events, clockB.now()).results;
+                const got = b.op === 'create_accounts' ? await l.createAccounts(b.events as Account[]) : await l.createTransfers(b.events as Transfer[]);
+                assert.deepEqual(codes(got), codes(expected));
+              }
+            });
+            await withLedger(backend, clockA.now, async (l) => {
+              const ids = [...reference.accounts.keys()];
+              for (let i = 0; i < ids.length; i += BATCH_EVENTS_MAX) {
+                const got = await l.lookupAccounts(ids.slice(i, i + BATCH_EVENTS_MAX));
+                assert.deepEqual(got, ids.slice(i, i + BATCH_EVENTS_MAX).map((id) => ({ ...reference.accounts.get(id)! })));
+              }
+              for (const id of ids.slice(0, 3)) {
+                const expected = reference.transferLog.filter((t) => t.debit_account_id === id || t.credit_account_id === id);
+                assert.deepEqual(await l.accountTransfers({ ...ALL, account_id: id }), expected);
+              }
+            });
+            const store = await backend.open();
+            try {
+              const report = await verifyStore(store);
+              assert.equal(report.ok, true, report.problem ?? '');
+            } finally {
+              await store.close();
+            }
+          } finally {
+            await backend.cleanup();
+          }
+        }),
+        { numRuns: runs },
+      );
+    });
+  });
+}
+
+interface Batch {
+  op: 'create_accounts' | 'create_transfers';
+  events: Account[] | Transfer[];
+}
+
+const ACCOUNT_IDS = 6;
+const accountArb = fc
+  .record({
+    id: fc.integer({ min: 1, max: ACCOUNT_IDS }),
+    flags: fc.constantFrom(0, AccountFlags.debits_must_not_exceed_credits, AccountFlags.history, AccountFlags.credits_must_not_exceed_debits),
+    ledger: fc.constantFrom(156, 156, 643),
+  })
+  .map(({ id, flags, ledger }) => account(id, flags, ledger));
+
+const transferArb = fc
+  .record({
+    id: fc.integer({ min: 1, max: 40 }),
+    dr: fc.integer({ min: 1, max: ACCOUNT_IDS }),
+    cr: fc.integer({ min: 1, max: ACCOUNT_IDS }),
+    amount: fc.bigInt({ min: 0n, max: 1000n }),
+    kind: fc.constantFrom('plain', 'plain', 'pending', 'post', 'void', 'balancing'),
+    pending: fc.integer({ min: 1, max: 40 }),
+    linked: fc.boolean(),
+    timeout: fc.constantFrom(0, 1, 5),
+  })
+  .map((x) => {
+    const linked = x.linked ? TransferFlags.linked : 0;
+    if (x.kind === 'post' || x.kind === 'void') {
+      const flag = x.kind === 'post' ? TransferFlags.post_pending_transfer : TransferFlags.void_pending_transfer;
+      return transfer(x.id, 0, 0, x.kind === 'post' ? x.amount % 300n : 0n, { pending_id: BigInt(x.pending), flags: flag | linked, ledger: 0, code: 0 });
+    }
+    if (x.kind === 'pending') return transfer(x.id, x.dr, x.cr, x.amount, { flags: TransferFlags.pending | linked, timeout: x.timeout });
+    if (x.kind === 'balancing') return transfer(x.id, x.dr, x.cr, x.amount, { flags: TransferFlags.balancing_debit | linked });
+    return transfer(x.id, x.dr, x.cr, x.amount, { flags: linked });
+  });
+
+const batchesArb: fc.Arbitrary<Batch[]> = fc
+  .tuple(
+    fc.array(accountArb, { minLength: 1, maxLength: ACCOUNT_IDS }),
+    fc.array(
+      fc.oneof(
+        { weight: 1, arbitrary: fc.array(accountArb, { minLength: 1, maxLength: 3 }).map((events): Batch => ({ op: 'create_accounts', events })) },
+        { weight: 5, arbitrary: fc.array(transferArb, { minLength: 1, maxLength: 12 }).map((events): Batch => ({ op: 'create_transfers', events })) },
+      ),
+      { minLength: 1, maxLength: 8 },
+    ),
+  )
+  .map(([first, rest]) => [{ op: 'create_accounts' as const, events: first }, ...rest]);
