@@ -24,6 +24,7 @@ import {
   type Transfer,
 } from './types.js';
 import { MinHeap } from './heap.js';
+import { IdTable } from './id_table.js';
 
 const A_LINKED = AccountFlags.linked;
 const A_DMNEC = AccountFlags.debits_must_not_exceed_credits;
@@ -88,8 +89,8 @@ interface UndoBalance {
 
 export class LedgerStateMachine {
   readonly limits: LedgerLimits;
-  readonly accounts = new Map<bigint, Account>();
-  readonly transfers = new Map<bigint, Transfer>();
+  readonly accounts = new IdTable<Account>();
+  readonly transfers = new IdTable<Transfer>();
   /** Status of every transfer created with the `pending` flag. */
   readonly pending = new Map<bigint, PendingEntry>();
   /**
@@ -98,9 +99,6 @@ export class LedgerStateMachine {
    * retry of the same event is recognised as `exists`.
    */
   private readonly submitted = new Map<bigint, Transfer>();
-  /** All accounts and transfers in timestamp order. */
-  readonly accountLog: Account[] = [];
-  readonly transferLog: Transfer[] = [];
   private readonly expiries = new MinHeap<Transfer>();
 
   /** Timestamp of the last event or expiry; every new one is strictly greater. */
@@ -120,6 +118,16 @@ export class LedgerStateMachine {
 
   constructor(limits: LedgerLimits = DEFAULT_LIMITS) {
     this.limits = limits;
+  }
+
+  /** All accounts in timestamp order. */
+  get accountLog(): readonly Account[] {
+    return this.accounts.values_in_order;
+  }
+
+  /** All transfers in timestamp order. */
+  get transferLog(): readonly Transfer[] {
+    return this.transfers.values_in_order;
   }
 
   get last_timestamp(): bigint {
@@ -197,7 +205,8 @@ export class LedgerStateMachine {
     const results = new Uint8Array(n);
     let chainStart = -1;
     let chainBroken = false;
-    for (let i = 0; i < n; i++) {
+    let ts = ts0;
+    for (let i = 0; i < n; i++, ts += 1n) {
       const e = events[i]!;
       const linked = (e.flags & linkedFlag) !== 0;
       if (linked && chainStart < 0) {
@@ -207,7 +216,7 @@ export class LedgerStateMachine {
       let r: number;
       if (linked && i === n - 1) r = R.linked_event_chain_open;
       else if (chainBroken) r = R.linked_event_failed;
-      else r = create(e, ts0 + BigInt(i));
+      else r = create(e, ts);
       results[i] = r;
       if (chainStart >= 0) {
         if (r !== R.ok && !chainBroken) {
@@ -253,14 +262,8 @@ export class LedgerStateMachine {
       if (u.previous === undefined) this.pending.delete(u.id);
       else this.pending.set(u.id, u.previous);
     }
-    while (this.accountLog.length > this.scopeAccountLog) {
-      this.accounts.delete(this.accountLog.pop()!.id);
-    }
-    while (this.transferLog.length > this.scopeTransferLog) {
-      const t = this.transferLog.pop()!;
-      this.transfers.delete(t.id);
-      this.submitted.delete(t.id);
-    }
+    while (this.accounts.size > this.scopeAccountLog) this.accounts.popLast();
+    while (this.transfers.size > this.scopeTransferLog) this.submitted.delete(this.transfers.popLast()!.id);
     this.historyNow.length = this.scopeHistory;
     this.undoBalances.length = 0;
     this.undoPending.length = 0;
@@ -309,7 +312,8 @@ export class LedgerStateMachine {
     if (a.credits_posted !== 0n) return R.credits_posted_must_be_zero;
     if (a.ledger === 0) return R.ledger_must_not_be_zero;
     if (a.code === 0) return R.code_must_not_be_zero;
-    const existing = this.accounts.get(a.id);
+    const slot = this.accounts.find(a.id);
+    const existing = this.accounts.at(slot);
     if (existing !== undefined) {
       const same =
         existing.flags === a.flags &&
@@ -336,8 +340,7 @@ export class LedgerStateMachine {
       flags: a.flags,
       timestamp: ts,
     };
-    this.accounts.set(stored.id, stored);
-    this.accountLog.push(stored);
+    this.accounts.insertAt(slot, stored);
     return R.ok;
   }
 
@@ -374,7 +377,8 @@ export class LedgerStateMachine {
     if (cr === undefined) return R.credit_account_not_found;
     if (dr.ledger !== cr.ledger || t.ledger !== dr.ledger) return R.ledger_must_match;
 
-    const existing = this.transfers.get(t.id);
+    const slot = this.transfers.find(t.id);
+    const existing = this.transfers.at(slot);
     if (existing !== undefined) return this.transferExists(t, existing);
 
     if ((dr.flags & A_CLOSED) !== 0) return R.debit_account_already_closed;
@@ -451,7 +455,7 @@ export class LedgerStateMachine {
       this.setPending(t.id, { status: 'pending', expires_at: expiresAt });
       if (expiresAt !== 0n) this.expiries.push(expiresAt, stored);
     }
-    this.insertTransfer(stored, amount !== t.amount ? t : undefined);
+    this.insertTransfer(slot, stored, amount !== t.amount ? t : undefined);
     if ((dr.flags & A_HISTORY) !== 0) this.recordHistory(dr, ts);
     if ((cr.flags & A_HISTORY) !== 0) this.recordHistory(cr, ts);
     return R.ok;
@@ -490,7 +494,8 @@ export class LedgerStateMachine {
       amount = p.amount;
     }
 
-    const existing = this.transfers.get(t.id);
+    const slot = this.transfers.find(t.id);
+    const existing = this.transfers.at(slot);
     if (existing !== undefined) return this.transferExists(t, existing);
 
     const entry = this.pending.get(p.id);
@@ -530,15 +535,15 @@ export class LedgerStateMachine {
       cr.credits_posted += amount;
     }
     this.setPending(p.id, { status: isPost ? 'posted' : 'voided', expires_at: entry.expires_at });
-    this.insertTransfer(stored, t);
+    this.insertTransfer(slot, stored, t);
     if ((dr.flags & A_HISTORY) !== 0) this.recordHistory(dr, ts);
     if ((cr.flags & A_HISTORY) !== 0) this.recordHistory(cr, ts);
     return R.ok;
   }
 
-  private insertTransfer(stored: Transfer, submitted: Transfer | undefined): void {
-    this.transfers.set(stored.id, stored);
-    this.transferLog.push(stored);
+  /** `slot` comes from transfers.find(stored.id) with no insert since. */
+  private insertTransfer(slot: number, stored: Transfer, submitted: Transfer | undefined): void {
+    this.transfers.insertAt(slot, stored);
     if (submitted !== undefined) this.submitted.set(stored.id, copyTransfer(submitted));
   }
 
@@ -593,14 +598,8 @@ export class LedgerStateMachine {
   /** Rebuilds state from a snapshot's parts (see journal/snapshot.ts). */
   restore(accounts: Account[], transfers: Transfer[], pending: Array<[bigint, PendingEntry]>, submitted: Transfer[], lastTimestamp: bigint): void {
     if (this.accountLog.length !== 0 || this.transferLog.length !== 0) throw new Error('restore needs an empty state machine');
-    for (const a of accounts) {
-      this.accounts.set(a.id, a);
-      this.accountLog.push(a);
-    }
-    for (const t of transfers) {
-      this.transfers.set(t.id, t);
-      this.transferLog.push(t);
-    }
+    for (const a of accounts) this.accounts.insert(a);
+    for (const t of transfers) this.transfers.insert(t);
     for (const [id, entry] of pending) {
       this.pending.set(id, entry);
       if (entry.status === 'pending' && entry.expires_at !== 0n) {

@@ -1,0 +1,132 @@
+// An insertion-ordered hash table from u128 ids to records, for the state
+// machine's accounts and transfers. A built-in Map with bigint keys costs about
+// 0.3 µs per get and per set at a million entries; this table probes a typed
+// array once per lookup and reuses the probe for the insert that follows, which
+// is what the hot path does (look up the id, then insert it).
+//
+// Open addressing with linear probing; load factor at most 1/2; the capacity is
+// a power of two. Records are kept in insertion order (`values`), which doubles
+// as the ledger's log. Removal is LIFO only (`popLast`), which is all a linked
+// chain's rollback needs, and uses backward-shift deletion so no tombstones
+// accumulate.
+
+const LOW_BITS = 52;
+const MAX_SAFE = (1n << 53n) - 1n;
+const INITIAL_CAPACITY = 1024;
+/** 2^30 slots: 512 M entries at load 1/2, far beyond any configured limit. */
+const CAPACITY_MAX = 1 << 30;
+
+function hashId(id: bigint): number {
+  // The low bits vary in every id scheme in use (sequential, time-prefixed, random).
+  const x = id <= MAX_SAFE ? Number(id) : Number(BigInt.asUintN(LOW_BITS, id));
+  const lo = x >>> 0;
+  const hi = (x / 4294967296) >>> 0;
+  let h = Math.imul(lo ^ Math.imul(hi, 0x9e3779b1), 0x85ebca6b);
+  h ^= h >>> 15;
+  h = Math.imul(h, 0xc2b2ae35);
+  return (h ^ (h >>> 16)) >>> 0;
+}
+
+export class IdTable<V extends { id: bigint }> {
+  /** 0 = empty, else 1 + the record's index in `values`. */
+  private slots = new Int32Array(INITIAL_CAPACITY);
+  private mask = INITIAL_CAPACITY - 1;
+  private readonly records: V[] = [];
+
+  get size(): number {
+    return this.records.length;
+  }
+
+  /** Records in insertion order. The array is live: do not mutate it. */
+  get values_in_order(): readonly V[] {
+    return this.records;
+  }
+
+  /** The slot holding `id`, or the empty slot where it would go. */
+  find(id: bigint): number {
+    const slots = this.slots;
+    const mask = this.mask;
+    let i = hashId(id) & mask;
+    for (;;) {
+      const s = slots[i]!;
+      if (s === 0 || this.records[s - 1]!.id === id) return i;
+      i = (i + 1) & mask;
+    }
+  }
+
+  /** The record in `slot` (from find), or undefined if the slot is empty. */
+  at(slot: number): V | undefined {
+    const s = this.slots[slot]!;
+    return s === 0 ? undefined : this.records[s - 1];
+  }
+
+  get(id: bigint): V | undefined {
+    return this.at(this.find(id));
+  }
+
+  has(id: bigint): boolean {
+    return this.slots[this.find(id)] !== 0;
+  }
+
+  /** Inserts into the empty `slot` that find(value.id) just returned. */
+  insertAt(slot: number, value: V): void {
+    if (this.slots[slot] !== 0) throw new Error('IdTable.insertAt: slot is taken');
+    this.records.push(value);
+    this.slots[slot] = this.records.length;
+    if (this.records.length * 2 > this.slots.length) this.grow();
+  }
+
+  insert(value: V): void {
+    const slot = this.find(value.id);
+    if (this.slots[slot] !== 0) throw new Error(`IdTable.insert: id ${value.id} is present`);
+    this.insertAt(slot, value);
+  }
+
+  /** Removes and returns the most recently inserted record. */
+  popLast(): V | undefined {
+    const value = this.records[this.records.length - 1];
+    if (value === undefined) return undefined;
+    const slots = this.slots;
+    const mask = this.mask;
+    let i = this.find(value.id);
+    this.records.pop();
+    // Backward-shift deletion: pull later entries of the probe run into the hole.
+    let j = i;
+    for (;;) {
+      j = (j + 1) & mask;
+      const s = slots[j]!;
+      if (s === 0) break;
+      const home = hashId(this.records[s - 1]!.id) & mask;
+      // Move s into the hole at i unless its home lies cyclically in (i, j].
+      const inRange = i <= j ? home > i && home <= j : home > i || home <= j;
+      if (!inRange) {
+        slots[i] = s;
+        i = j;
+      }
+    }
+    slots[i] = 0;
+    return value;
+  }
+
+  keys(): IterableIterator<bigint> {
+    return this.records.map((r) => r.id)[Symbol.iterator]();
+  }
+
+  values(): IterableIterator<V> {
+    return this.records[Symbol.iterator]();
+  }
+
+  private grow(): void {
+    const capacity = this.slots.length * 2;
+    if (capacity > CAPACITY_MAX) throw new Error('IdTable: capacity limit reached');
+    const slots = new Int32Array(capacity);
+    const mask = capacity - 1;
+    for (let n = 0; n < this.records.length; n++) {
+      let i = hashId(this.records[n]!.id) & mask;
+      while (slots[i] !== 0) i = (i + 1) & mask;
+      slots[i] = n + 1;
+    }
+    this.slots = slots;
+    this.mask = mask;
+  }
+}
