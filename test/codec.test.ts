@@ -15,11 +15,11 @@ const u16 = fc.integer({ min: 0, max: 0xffff });
 const transferArb: fc.Arbitrary<Transfer> = fc.record({
   id: u128, debit_account_id: u128, credit_account_id: u128, amount: u128, pending_id: u128, user_data_128: u128,
   user_data_64: u64, user_data_32: u32, timeout: u32, ledger: u32, code: u16, flags: u16, timestamp: u64,
-});
+}).map((t) => ({ ...t })); // fc.record builds null-prototype objects
 const accountArb: fc.Arbitrary<Account> = fc.record({
   id: u128, debits_pending: u128, debits_posted: u128, credits_pending: u128, credits_posted: u128, user_data_128: u128,
   user_data_64: u64, user_data_32: u32, ledger: u32, code: u16, flags: u16, timestamp: u64,
-});
+}).map((a) => ({ ...a }));
 
 test('transfers round-trip, and aligned and unaligned encodings agree byte for byte', () => {
   fc.assert(
