@@ -43,7 +43,7 @@ export function parseEvents<T>(text: string, inputName: string, parse: (value: u
     try {
       values = JSON.parse(text);
     } catch (err) {
-      throw new CliInputError(`${inputName}: malformed JSON: ${(err as Error).message}`);
+      throw new CliInputError(`${inputName}: malformed JSON${lineOfPosition(text, (err as Error).message)}: ${(err as Error).message}`);
     }
     if (!Array.isArray(values)) throw new CliInputError(`${inputName}: expected a JSON array of events`);
     values.forEach((v, i) => {
@@ -66,6 +66,16 @@ export function parseEvents<T>(text: string, inputName: string, parse: (value: u
     events.push(withPlace(() => parse(value), `${inputName}: line ${i + 1}`));
   }
   return events;
+}
+
+/** ", line N" for a JSON.parse error that names a character position, else "". */
+function lineOfPosition(text: string, message: string): string {
+  const m = /position (\d+)/.exec(message);
+  if (m === null) return '';
+  const position = Number(m[1]);
+  let line = 1;
+  for (let i = 0; i < position && i < text.length; i++) if (text.charCodeAt(i) === 10) line++;
+  return ` at line ${line}`;
 }
 
 function withPlace<T>(fn: () => T, place: string): T {

@@ -129,7 +129,12 @@ export class DurableLedger {
     let hash: Buffer = GENESIS_HASH;
     const snapshot = await store.loadSnapshot();
     if (snapshot !== null) {
-      const state = decodeSnapshot(snapshot.body, opts.limits);
+      let state: ReturnType<typeof decodeSnapshot>;
+      try {
+        state = decodeSnapshot(snapshot.body, opts.limits);
+      } catch (err) {
+        throw new LedgerError('journal_corrupt', `snapshot at journal entry ${snapshot.seq}: ${(err as Error).message.replace(/^snapshot: /, '')}`);
+      }
       if (state.seq !== snapshot.seq) throw new LedgerError('journal_corrupt', `snapshot says seq ${state.seq}, store says ${snapshot.seq}`);
       sm = state.machine;
       seq = state.seq;

@@ -151,9 +151,9 @@ export class LedgerStateMachine {
     ts = this.expireDue(ts);
     let results: Uint8Array;
     if (op === 'create_accounts') {
-      results = this.runBatch(events as readonly Account[], ts, A_LINKED, (e, t) => this.createAccount(e, t));
+      results = this.runBatch(events, ts, true);
     } else if (op === 'create_transfers') {
-      results = this.runBatch(events as readonly Transfer[], ts, T_LINKED, (e, t) => this.createTransfer(e, t));
+      results = this.runBatch(events, ts, false);
     } else {
       results = new Uint8Array(0);
     }
@@ -195,12 +195,9 @@ export class LedgerStateMachine {
 
   // ---- batches and linked chains ---------------------------------------------------------
 
-  private runBatch<E extends { flags: number }>(
-    events: readonly E[],
-    ts0: bigint,
-    linkedFlag: number,
-    create: (e: E, ts: bigint) => number,
-  ): Uint8Array {
+  /** Direct calls to createAccount / createTransfer (not a callback) keep the call sites inlinable. */
+  private runBatch(events: readonly (Account | Transfer)[], ts0: bigint, accounts: boolean): Uint8Array {
+    const linkedFlag = accounts ? A_LINKED : T_LINKED;
     const n = events.length;
     const results = new Uint8Array(n);
     let chainStart = -1;
@@ -216,7 +213,7 @@ export class LedgerStateMachine {
       let r: number;
       if (linked && i === n - 1) r = R.linked_event_chain_open;
       else if (chainBroken) r = R.linked_event_failed;
-      else r = create(e, ts);
+      else r = accounts ? this.createAccount(e as Account, ts) : this.createTransfer(e as Transfer, ts);
       results[i] = r;
       if (chainStart >= 0) {
         if (r !== R.ok && !chainBroken) {

@@ -8,7 +8,9 @@ import { emptyAccount, emptyTransfer, RESULT_CODES, type Transfer } from '../../
 import { openStore } from '../../src/store/open.js';
 
 const ACCOUNTS = 20;
-const BATCH = 200;
+const BATCH = 64;
+/** A pause between batches keeps the journal small, so 20 restarts and verifies stay quick. */
+const PAUSE_MS = 2;
 
 const url = process.argv[2];
 if (url === undefined) throw new Error('usage: crash_child STORE_URL');
@@ -48,4 +50,5 @@ for (;;) {
     }),
   );
   if (inFlight.length >= 2) await inFlight.shift();
+  await new Promise((resolve) => setTimeout(resolve, PAUSE_MS));
 }
