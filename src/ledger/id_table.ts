@@ -30,6 +30,8 @@ function hashId(id: bigint): number {
 export class IdTable<V extends { id: bigint }> {
   /** 0 = empty, else 1 + the record's index in `values`. */
   private slots = new Int32Array(INITIAL_CAPACITY);
+  /** The id in each occupied slot: probing compares these without touching the records. */
+  private slotIds: Array<bigint | undefined> = new Array<bigint | undefined>(INITIAL_CAPACITY).fill(undefined);
   private mask = INITIAL_CAPACITY - 1;
   private readonly records: V[] = [];
 
@@ -48,8 +50,7 @@ export class IdTable<V extends { id: bigint }> {
     const mask = this.mask;
     let i = hashId(id) & mask;
     for (;;) {
-      const s = slots[i]!;
-      if (s === 0 || this.records[s - 1]!.id === id) return i;
+      if (slots[i] === 0 || this.slotIds[i] === id) return i;
       i = (i + 1) & mask;
     }
   }
@@ -73,6 +74,7 @@ export class IdTable<V extends { id: bigint }> {
     if (this.slots[slot] !== 0) throw new Error('IdTable.insertAt: slot is taken');
     this.records.push(value);
     this.slots[slot] = this.records.length;
+    this.slotIds[slot] = value.id;
     if (this.records.length * 2 > this.slots.length) this.grow();
   }
 
@@ -101,10 +103,12 @@ export class IdTable<V extends { id: bigint }> {
       const inRange = i <= j ? home > i && home <= j : home > i || home <= j;
       if (!inRange) {
         slots[i] = s;
+        this.slotIds[i] = this.slotIds[j];
         i = j;
       }
     }
     slots[i] = 0;
+    this.slotIds[i] = undefined;
     return value;
   }
 
@@ -120,13 +124,17 @@ export class IdTable<V extends { id: bigint }> {
     const capacity = this.slots.length * 2;
     if (capacity > CAPACITY_MAX) throw new Error('IdTable: capacity limit reached');
     const slots = new Int32Array(capacity);
+    const slotIds = new Array<bigint | undefined>(capacity).fill(undefined);
     const mask = capacity - 1;
     for (let n = 0; n < this.records.length; n++) {
-      let i = hashId(this.records[n]!.id) & mask;
+      const id = this.records[n]!.id;
+      let i = hashId(id) & mask;
       while (slots[i] !== 0) i = (i + 1) & mask;
       slots[i] = n + 1;
+      slotIds[i] = id;
     }
     this.slots = slots;
+    this.slotIds = slotIds;
     this.mask = mask;
   }
 }

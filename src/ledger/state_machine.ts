@@ -267,7 +267,6 @@ export class LedgerStateMachine {
   }
 
   private saveBalance(a: Account): void {
-    if (!this.scopeOpen) return;
     this.undoBalances.push({
       account: a,
       debits_pending: a.debits_pending,
@@ -442,8 +441,10 @@ export class LedgerStateMachine {
       flags: f,
       timestamp: ts,
     };
-    this.saveBalance(dr);
-    this.saveBalance(cr);
+    if (this.scopeOpen) {
+      this.saveBalance(dr);
+      this.saveBalance(cr);
+    }
     dr.debits_pending = drPending;
     dr.debits_posted = drPosted;
     cr.credits_pending = crPending;
@@ -521,8 +522,10 @@ export class LedgerStateMachine {
       flags: t.flags,
       timestamp: ts,
     };
-    this.saveBalance(dr);
-    this.saveBalance(cr);
+    if (this.scopeOpen) {
+      this.saveBalance(dr);
+      this.saveBalance(cr);
+    }
     dr.debits_pending -= p.amount;
     cr.credits_pending -= p.amount;
     if (isPost) {
