@@ -15,6 +15,7 @@ const MAX_SAFE = (1n << 53n) - 1n;
 const INITIAL_CAPACITY = 1024;
 /** 2^30 slots: 512 M entries at load 1/2, far beyond any configured limit. */
 const CAPACITY_MAX = 1 << 30;
+const GROW_FAST_BELOW = 1 << 22;
 
 function hashId(id: bigint): number {
   // The low bits vary in every id scheme in use (sequential, time-prefixed, random).
@@ -24,7 +25,8 @@ function hashId(id: bigint): number {
   let h = Math.imul(lo ^ Math.imul(hi, 0x9e3779b1), 0x85ebca6b);
   h ^= h >>> 15;
   h = Math.imul(h, 0xc2b2ae35);
-  return (h ^ (h >>> 16)) >>> 0;
+  // 30 bits: small integers stay unboxed in V8, and 2^30 is the capacity limit anyway.
+  return (h ^ (h >>> 16)) & 0x3fff_ffff;
 }
 
 export class IdTable<V extends { id: bigint }> {
@@ -34,6 +36,11 @@ export class IdTable<V extends { id: bigint }> {
   private slotIds: Array<bigint | undefined> = new Array<bigint | undefined>(INITIAL_CAPACITY).fill(undefined);
   private mask = INITIAL_CAPACITY - 1;
   private readonly records: V[] = [];
+  /** hashId of each record's id, in insertion order, so growing never rehashes a bigint. */
+  private readonly hashes: number[] = [];
+  /** The last id find() hashed: insertAt usually follows it and reuses the hash. */
+  private lastId = -1n;
+  private lastHash = 0;
 
   get size(): number {
     return this.records.length;
@@ -46,9 +53,16 @@ export class IdTable<V extends { id: bigint }> {
 
   /** The slot holding `id`, or the empty slot where it would go. */
   find(id: bigint): number {
+    const hash = hashId(id);
+    this.lastId = id;
+    this.lastHash = hash;
+    return this.probe(id, hash);
+  }
+
+  private probe(id: bigint, hash: number): number {
     const slots = this.slots;
     const mask = this.mask;
-    let i = hashId(id) & mask;
+    let i = hash & mask;
     for (;;) {
       if (slots[i] === 0 || this.slotIds[i] === id) return i;
       i = (i + 1) & mask;
@@ -73,6 +87,7 @@ export class IdTable<V extends { id: bigint }> {
   insertAt(slot: number, value: V): void {
     if (this.slots[slot] !== 0) throw new Error('IdTable.insertAt: slot is taken');
     this.records.push(value);
+    this.hashes.push(value.id === this.lastId ? this.lastHash : hashId(value.id));
     this.slots[slot] = this.records.length;
     this.slotIds[slot] = value.id;
     if (this.records.length * 2 > this.slots.length) this.grow();
@@ -90,15 +105,16 @@ export class IdTable<V extends { id: bigint }> {
     if (value === undefined) return undefined;
     const slots = this.slots;
     const mask = this.mask;
-    let i = this.find(value.id);
+    let i = this.probe(value.id, this.hashes[this.hashes.length - 1]!);
     this.records.pop();
+    this.hashes.pop();
     // Backward-shift deletion: pull later entries of the probe run into the hole.
     let j = i;
     for (;;) {
       j = (j + 1) & mask;
       const s = slots[j]!;
       if (s === 0) break;
-      const home = hashId(this.records[s - 1]!.id) & mask;
+      const home = this.hashes[s - 1]! & mask;
       // Move s into the hole at i unless its home lies cyclically in (i, j].
       const inRange = i <= j ? home > i && home <= j : home > i || home <= j;
       if (!inRange) {
@@ -121,17 +137,19 @@ export class IdTable<V extends { id: bigint }> {
   }
 
   private grow(): void {
-    const capacity = this.slots.length * 2;
+    // Quadruple while small, double after: fewer rehashes without a large idle table.
+    const capacity = this.slots.length * (this.slots.length < GROW_FAST_BELOW ? 4 : 2);
     if (capacity > CAPACITY_MAX) throw new Error('IdTable: capacity limit reached');
     const slots = new Int32Array(capacity);
     const slotIds = new Array<bigint | undefined>(capacity).fill(undefined);
     const mask = capacity - 1;
-    for (let n = 0; n < this.records.length; n++) {
-      const id = this.records[n]!.id;
-      let i = hashId(id) & mask;
+    const hashes = this.hashes;
+    const records = this.records;
+    for (let n = 0; n < records.length; n++) {
+      let i = hashes[n]! & mask;
       while (slots[i] !== 0) i = (i + 1) & mask;
       slots[i] = n + 1;
-      slotIds[i] = id;
+      slotIds[i] = records[n]!.id;
     }
     this.slots = slots;
     this.slotIds = slotIds;
