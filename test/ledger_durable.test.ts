@@ -308,3 +308,23 @@ const batchesArb: fc.Arbitrary<Batch[]> = fc
     ),
   )
   .map(([first, rest]) => [{ op: 'create_accounts' as const, events: first }, ...rest]);
+
+describe('one writer per store', () => {
+  for (const name of ['sqlite', 'postgres'] as const) {
+    const skip = name === 'postgres' && pgSkip !== null ? pgSkip : false;
+    it(`on ${name}: a second writer is refused while the first runs, and admitted after it closes`, { skip }, async () => {
+      const backend = makeBackend(name);
+      try {
+        const first = await DurableLedger.open(await backend.open(), { clock: clockFrom(1n).now });
+        const second = await backend.open();
+        const refusedIn = (second as unknown as { acquireWriter(wait_ms: number): Promise<void> }).acquireWriter(200);
+        await assert.rejects(refusedIn, (e: unknown) => (e as { code?: string }).code === 'writer_busy');
+        await first.close();
+        await second.acquireWriter();
+        await second.close();
+      } finally {
+        await backend.cleanup();
+      }
+    });
+  }
+});

@@ -24,6 +24,8 @@ import {
 const FORMAT_VERSION = '1';
 const SNAPSHOT_PART_BYTES = 16 * 1024 * 1024;
 const TIMESTAMP_MAX = (1n << 63n) - 1n;
+/** How long a new writer waits for the previous one to finish (as the PostgreSQL store does). */
+const WRITER_WAIT_MS = 5000;
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -58,9 +60,12 @@ export class SqliteStore implements Store {
   readonly kind = 'sqlite' as const;
   readonly display: string;
   private readonly db: Database.Database;
+  private readonly path: string;
+  private lock: Database.Database | null = null;
   private readonly stmt;
 
   constructor(path: string) {
+    this.path = path;
     this.display = `sqlite:${path}`;
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
     try {
@@ -138,8 +143,27 @@ export class SqliteStore implements Store {
     };
   }
 
-  async acquireWriter(): Promise<void> {
-    // A second writer is caught at its first append: the journal's seq is a primary key.
+  /**
+   * The writer holds a write transaction open on a small lock database beside the
+   * store for as long as it runs. SQLite's file locks belong to the process, so
+   * the operating system releases them when a writer dies, even by SIGKILL. (A
+   * second writer would also be caught at its first append, since the journal's
+   * seq is a primary key, but only after it had done work.)
+   */
+  async acquireWriter(wait_ms = WRITER_WAIT_MS): Promise<void> {
+    if (this.lock !== null || this.path === ':memory:') return;
+    const lock = new Database(`${this.path}-writer.lock`);
+    lock.pragma(`busy_timeout = ${Math.max(0, Math.floor(wait_ms))}`);
+    try {
+      lock.exec('BEGIN IMMEDIATE');
+    } catch (err) {
+      lock.close();
+      if ((err as { code?: string }).code === 'SQLITE_BUSY') {
+        throw new StoreError('writer_busy', `another sco-settle process is writing to ${this.display}`);
+      }
+      throw err;
+    }
+    this.lock = lock;
   }
 
   async appendJournal(entries: readonly JournalEntry[]): Promise<void> {
@@ -272,6 +296,10 @@ export class SqliteStore implements Store {
 
   async close(): Promise<void> {
     if (this.db.open) this.db.close();
+    if (this.lock !== null) {
+      this.lock.close(); // ends the lock transaction
+      this.lock = null;
+    }
   }
 }
 
