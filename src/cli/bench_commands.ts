@@ -2,6 +2,7 @@
 // document, progress to stderr. Benchmarks never fail for being slow.
 
 import type { Command } from 'commander';
+import { runFxBench } from '../bench/fx_bench.js';
 import { runLedgerBench } from '../bench/ledger_bench.js';
 import { CliInputError } from './input.js';
 import { stderrProgress } from './context.js';
@@ -38,6 +39,25 @@ export function registerBenchCommands(program: Command): void {
         concurrency: positiveInt(String(o.concurrency), '--concurrency'),
         naive_transfers: positiveInt(String(o.naiveTransfers), '--naive-transfers'),
         postgres_url: postgres,
+        progress: stderrProgress,
+      });
+      process.stdout.write(JSON.stringify(result) + '\n');
+    });
+
+  bench
+    .command('fx')
+    .description('exact currency conversions/s and best-quote selections/s (20 providers, 45 pairs)')
+    .option('--json', 'print the JSON document (the default; kept for scripts)')
+    .option('--seed <n>', 'workload seed', '42')
+    .option('--conversions <n>', 'conversions per timed round', '1000000')
+    .option('--selections <n>', 'quote selections per timed round', '1000000')
+    .option('--rounds <n>', 'timed rounds; the median is reported', '5')
+    .action(async (o: Record<string, string | undefined>) => {
+      const result = await runFxBench({
+        seed: positiveInt(String(o.seed), '--seed'),
+        conversions: positiveInt(String(o.conversions), '--conversions'),
+        selections: positiveInt(String(o.selections), '--selections'),
+        rounds: positiveInt(String(o.rounds), '--rounds'),
         progress: stderrProgress,
       });
       process.stdout.write(JSON.stringify(result) + '\n');

@@ -6,6 +6,7 @@ import { registerLedgerCommands } from './ledger_commands.js';
 import { registerVerifyCommand } from './verify_command.js';
 import { registerBenchCommands } from './bench_commands.js';
 import { registerDemoCommand } from './demo.js';
+import { registerFxCommands } from './fx_commands.js';
 
 export function buildProgram(): Command {
   const program = new Command();
@@ -17,6 +18,7 @@ export function buildProgram(): Command {
     .exitOverride();
   registerLedgerCommands(program);
   registerVerifyCommand(program);
+  registerFxCommands(program);
   registerBenchCommands(program);
   registerDemoCommand(program);
   return program;

@@ -1,0 +1,139 @@
+// `sco-settle fx …`: reference rates and exact conversion, over src/fx. Reads
+// rate files, never the store: persisting rates into the store arrives with the
+// platform layer. Output is JSON on stdout; errors are one line with a code.
+
+import type { Command } from 'commander';
+import { PairConverter, displayDecimal, formatMinor, parseMajorAmount } from '../fx/convert.js';
+import { currencyInfo } from '../fx/iso4217.js';
+import { DEFAULT_ROUNDING, parseRoundingRule, toFractionString } from '../fx/rational.js';
+import { REFERENCE_FILE } from '../fx/reference_data.js';
+import { DEFAULT_MAX_AGE_DAYS, RATE_LIMITS, RateBook, parseIsoDate, type ReferenceRate } from '../fx/rates.js';
+import { CliInputError, readInput } from './input.js';
+import { stderrProgress } from './context.js';
+
+interface BookOptions {
+  rates?: string;
+  maxAgeDays?: string;
+}
+
+function maxAgeOf(o: BookOptions): number {
+  if (o.maxAgeDays === undefined) return DEFAULT_MAX_AGE_DAYS;
+  const n = Number(o.maxAgeDays);
+  if (!/^[0-9]{1,4}$/.test(o.maxAgeDays) || n > RATE_LIMITS.max_age_days_max) {
+    throw new CliInputError(`--max-age-days: must be an integer from 0 to ${RATE_LIMITS.max_age_days_max}, got ${JSON.stringify(o.maxAgeDays)}`);
+  }
+  return n;
+}
+
+async function loadBook(o: BookOptions): Promise<{ book: RateBook; origin: string }> {
+  const max_age_days = maxAgeOf(o);
+  if (o.rates === undefined) return { book: RateBook.reference({ max_age_days }), origin: `embedded ${REFERENCE_FILE}` };
+  const name = o.rates === '-' ? 'stdin' : o.rates;
+  return { book: RateBook.parse(await readInput(o.rates), { max_age_days }, name), origin: name };
+}
+
+function rateJson(r: ReferenceRate): Record<string, string> {
+  return { currency: r.currency, units_per_usd: r.units_per_usd_text, date: r.date, source: r.source };
+}
+
+function printJson(value: unknown): void {
+  process.stdout.write(JSON.stringify(value, null, 2) + '\n');
+}
+
+const BOOK_OPTIONS: Array<[string, string]> = [
+  ['--rates <file>', `reference rates, CSV (currency,units_per_usd,date,source[,minor_units]) or JSON; default: the embedded ${REFERENCE_FILE}`],
+  ['--max-age-days <n>', `refuse a rate older than this many days before the date (default ${DEFAULT_MAX_AGE_DAYS})`],
+];
+
+export function registerFxCommands(program: Command): void {
+  const fx = program.command('fx').description('reference rates and exact currency conversion (ISO 4217 minor units, named rounding)');
+
+  const convert = fx
+    .command('convert')
+    .description(
+      'convert an amount between member currencies at the reference cross rate (via USD); prints the rate, its sources and dates, the rounding and the exact residue',
+    )
+    .requiredOption('--from <currency>', 'currency converted from, e.g. KZT')
+    .requiredOption('--to <currency>', 'currency converted to, e.g. CNY')
+    .requiredOption('--amount <decimal>', 'amount in major units, at most the currency\'s minor digits, e.g. 1000000.00')
+    .option('--date <YYYY-MM-DD>', 'conversion date: each rate used is the latest on or before it (default: the latest date among the two currencies\' rates)')
+    .option('--rounding <rule>', 'half_even, half_up (ties away from zero), half_down, down (toward zero), up, floor or ceiling', DEFAULT_ROUNDING);
+  for (const [flags, help] of BOOK_OPTIONS) convert.option(flags, help);
+  convert.action(async (o: BookOptions & { from: string; to: string; amount: string; date?: string; rounding: string }) => {
+    const from = currencyInfo(o.from.toUpperCase(), '--from');
+    const to = currencyInfo(o.to.toUpperCase(), '--to');
+    const rule = parseRoundingRule(o.rounding, '--rounding');
+    const amountMinor = parseMajorAmount(o.amount, from, '--amount');
+    const { book, origin } = await loadBook(o);
+    let date = o.date;
+    if (date === undefined) {
+      date = book.latestDate([from.code, to.code]) ?? undefined;
+      if (date === undefined) throw new CliInputError(`no rates for ${from.code} or ${to.code} in ${origin}; give --date`);
+    } else {
+      parseIsoDate(date, '--date');
+    }
+    const cross = book.crossRate(from.code, to.code, date);
+    const c = new PairConverter(from, to, cross.rate).convert(amountMinor, rule);
+    const residue = displayDecimal(c.residue);
+    printJson({
+      input: { currency: from.code, amount: formatMinor(amountMinor, from), amount_minor: amountMinor.toString(), minor_units: from.minor_units },
+      output: { currency: to.code, amount: formatMinor(c.amount_minor, to), amount_minor: c.amount_minor.toString(), minor_units: to.minor_units },
+      rate: {
+        units: `${to.code} per 1 ${from.code}`,
+        decimal: c.rate_decimal,
+        decimal_is_exact: c.rate_decimal_exact,
+        exact: toFractionString(c.rate),
+        via: cross.via,
+        date,
+        max_age_days: book.max_age_days,
+        rates_from: origin,
+        legs: cross.legs.map(rateJson),
+      },
+      rounding: rule,
+      residue: {
+        description: `exact result minus output, in minor units of ${to.code}; to be booked to the residue account`,
+        exact: toFractionString(c.residue),
+        decimal: residue.text,
+        decimal_is_exact: residue.exact,
+      },
+    });
+  });
+
+  const rates = fx.command('rates').description('reference rates: units of each currency per 1 USD, with date and source');
+
+  const imp = rates
+    .command('import')
+    .argument('<file>', 'CSV (currency,units_per_usd,date,source[,minor_units]; RFC 4180 quoting) or JSON array, or - for standard input')
+    .description(
+      'validate a whole rate file and print what the rate book would hold (one bad row refuses the file, naming the line). ' +
+        'Rates are not yet persisted: storing them arrives with the platform layer; until then pass the file to --rates.',
+    )
+    .option(BOOK_OPTIONS[1]![0], BOOK_OPTIONS[1]![1]);
+  imp.action(async (file: string, o: BookOptions) => {
+    const { book, origin } = await loadBook({ ...o, rates: file });
+    printJson({ file: origin, persisted: false, rates: book.size, currencies: book.currencies(), latest_date: book.latestDate(), entries: book.all().map(rateJson) });
+    stderrProgress(`${origin}: ${book.size} rates valid for ${book.currencies().length} currencies; not persisted (the store keeps rates once the platform layer lands)`);
+  });
+
+  const list = rates
+    .command('list')
+    .description('print the rates: every rate, or with --date each currency\'s rate as of that date with its age and whether it is stale')
+    .option('--date <YYYY-MM-DD>', 'show the rate in force on this date per currency');
+  for (const [flags, help] of BOOK_OPTIONS) list.option(flags, help);
+  list.action(async (o: BookOptions & { date?: string }) => {
+    const { book, origin } = await loadBook(o);
+    if (o.date === undefined) {
+      printJson({ rates_from: origin, entries: book.all().map(rateJson) });
+      return;
+    }
+    const day = parseIsoDate(o.date, '--date');
+    const entries = book.currencies().map((c) => {
+      const history = book.history(c, { to: o.date });
+      const r = history[history.length - 1];
+      if (r === undefined) return { currency: c, rate: null, reason: `no rate dated on or before ${o.date}` };
+      const age = day - r.day;
+      return { ...rateJson(r), age_days: age, stale: age > book.max_age_days };
+    });
+    printJson({ rates_from: origin, date: o.date, max_age_days: book.max_age_days, entries });
+  });
+}

@@ -1,0 +1,50 @@
+// The embedded reference rates: units of each SCO member currency per 1 USD, close
+// to 2025-08-29, so the platform (and `sco-settle fx convert`) runs without the
+// ../shared folder. Copied by hand from ../shared/data/fx-reference-2025-08-29.csv
+// (see ../shared/data/README.md); each value is that file's exact decimal string
+// and its date, and each source is a short form of that row's citation (the file
+// has the full text and URLs). test/fx.test.ts checks this table against the file
+// whenever the file is present.
+//
+// These are public figures compiled for simulation realism, not audited rates:
+//  - CNY, RUB, KZT are for 2025-08-28; UZS for 2025-09-16; IRR is "early September".
+//  - IRR is the free-market rate (~950,000); official tiers (42,000 CBI, ~398,643
+//    NIMA, March 2024) differ wildly. IRR should be treated as multi-rate.
+//  - KGS is a PLACEHOLDER from an undated ticker (roughly Dec-2024 to Feb-2025),
+//    dated 2025-01-31 only so that it parses; a staleness check refuses it for
+//    August 2025 conversions, as it should.
+
+export interface ReferenceRateRow {
+  readonly currency: string;
+  /** Exact decimal string, as in the source file. */
+  readonly units_per_usd: string;
+  /** YYYY-MM-DD. */
+  readonly date: string;
+  readonly source: string;
+  readonly minor_units: number;
+}
+
+export const REFERENCE_FILE = 'fx-reference-2025-08-29.csv';
+
+export const REFERENCE_RATES: readonly ReferenceRateRow[] = Object.freeze([
+  { currency: 'CNY', units_per_usd: '7.1063', date: '2025-08-28', minor_units: 2,
+    source: 'PBOC/CFETS USD/CNY central parity for 2025-08-28 (Xinhua via menafn.com)' },
+  { currency: 'RUB', units_per_usd: '80.44', date: '2025-08-28', minor_units: 2,
+    source: 'Bank of Russia official USD rate effective 2025-08-28 (lenta.ru)' },
+  { currency: 'INR', units_per_usd: '88.09', date: '2025-08-29', minor_units: 2,
+    source: 'Interbank closing level 2025-08-29, PTI (unicaus.in); market close, not the RBI reference rate' },
+  { currency: 'PKR', units_per_usd: '281.77', date: '2025-08-29', minor_units: 2,
+    source: 'SBP interbank closing rate, week ended 2025-08-29 (brecorder.com)' },
+  { currency: 'IRR', units_per_usd: '950000', date: '2025-09-01', minor_units: 2,
+    source: 'Free-market (Bonbast) rate, approx., early September 2025 (intellinews.com); not an official CBI/NIMA rate' },
+  { currency: 'KZT', units_per_usd: '537.63', date: '2025-08-28', minor_units: 2,
+    source: 'National Bank of Kazakhstan official rate for 2025-08-28 (inform.kz)' },
+  { currency: 'KGS', units_per_usd: '87.44', date: '2025-01-31', minor_units: 2,
+    source: 'PLACEHOLDER: undated 24.kg site ticker, ~Dec-2024 to Feb-2025; date is a mid-point, not an observation' },
+  { currency: 'TJS', units_per_usd: '9.5580', date: '2025-08-29', minor_units: 2,
+    source: 'National Bank of Tajikistan official rate for 2025-08-29 (khovar.tj)' },
+  { currency: 'UZS', units_per_usd: '12344.61', date: '2025-09-16', minor_units: 2,
+    source: 'Central Bank of Uzbekistan official rate for 2025-09-16, closest found (frank.uz)' },
+  { currency: 'BYN', units_per_usd: '2.9769', date: '2025-08-29', minor_units: 2,
+    source: 'National Bank of the Republic of Belarus official rate effective 2025-08-29 (news.mail.ru)' },
+].map((r) => Object.freeze(r)));
