@@ -2,9 +2,9 @@
 // an end-to-end run of the ledger on the embedded SQLite store: ten member
 // currencies, a central bank and six banks in each, funding, a burst of
 // interbank payments (some refused for lack of funds), two-phase payments
-// (reserve, then post in part or void), and cross-currency payments as linked
-// pairs of legs that settle together or not at all. It then verifies the store
-// and prints what happened.
+// (reserve, then post or void), and cross-currency payments as linked pairs of
+// legs, converted at the embedded reference rates, that settle together or not
+// at all. It then verifies the store and prints what happened.
 
 import { rmSync } from 'node:fs';
 import type { Command } from 'commander';
@@ -21,6 +21,10 @@ import {
   type Account,
   type Transfer,
 } from '../ledger/types.js';
+import { formatMinor, PairConverter } from '../fx/convert.js';
+import { currencyInfo } from '../fx/iso4217.js';
+import { inverse } from '../fx/rational.js';
+import { RateBook } from '../fx/rates.js';
 import { openStore } from '../store/open.js';
 import { stderrProgress } from './context.js';
 
@@ -72,6 +76,17 @@ async function runDemo(file: string, payments: number, seed: number): Promise<vo
     return t;
   };
 
+  // Cross rates through USD from the embedded reference set; a year's grace, as the set is a fixed snapshot.
+  const rates = RateBook.reference().withMaxAge(365);
+  const rateDate = rates.latestDate()!;
+  // Sizes are chosen in US dollars (cents) and converted, so every currency sees comparable values.
+  const fromUsd = CURRENCIES.map(([code]) => new PairConverter('USD', code, rates.rateAsOf(code, rateDate).units_per_usd));
+  const usd = (c: number, cents: bigint): bigint => fromUsd[c]!.convert(cents).amount_minor;
+  const toUsd = CURRENCIES.map(([code]) => new PairConverter(code, 'USD', inverse(rates.rateAsOf(code, rateDate).units_per_usd)));
+  const converters = CURRENCIES.map(([from]) =>
+    CURRENCIES.map(([to]) => (from === to ? null : new PairConverter(from, to, rates.crossRate(from, to, rateDate).rate))),
+  );
+
   say(`sco-settle demo: store sqlite:${file}`);
   const accounts: Account[] = [];
   CURRENCIES.forEach(([, ledgerId], c) => {
@@ -87,8 +102,10 @@ async function runDemo(file: string, payments: number, seed: number): Promise<vo
   // Funding: each central bank issues settlement money to its banks and liquidity provider.
   const funding: Transfer[] = [];
   CURRENCIES.forEach(([, ledgerId], c) => {
-    for (let b = 0; b < BANKS_PER_CURRENCY; b++) funding.push(transfer(issuanceId(c), bankId(c, b), BigInt(5_000_000 + rng.below(5_000_000)) * 100n, ledgerId, T_FUNDING));
-    funding.push(transfer(issuanceId(c), lpId(c), 50_000_000_00n, ledgerId, T_FUNDING));
+    for (let b = 0; b < BANKS_PER_CURRENCY; b++) {
+      funding.push(transfer(issuanceId(c), bankId(c, b), usd(c, BigInt(5_000_000 + rng.below(5_000_000)) * 100n), ledgerId, T_FUNDING));
+    }
+    funding.push(transfer(issuanceId(c), lpId(c), usd(c, 50_000_000_00n), ledgerId, T_FUNDING));
   });
   tally(await ledger.createTransfers(funding));
   say(`2. funded every bank and liquidity provider from its central bank (${funding.length} transfers)`);
@@ -97,6 +114,7 @@ async function runDemo(file: string, payments: number, seed: number): Promise<vo
   const t0 = performance.now();
   let batch: Transfer[] = [];
   const pendingIds: bigint[] = [];
+  let fxLegs = 0;
   const inFlight: Array<Promise<void>> = [];
   const flush = async (): Promise<void> => {
     if (batch.length === 0) return;
@@ -110,13 +128,17 @@ async function runDemo(file: string, payments: number, seed: number): Promise<vo
     const ledgerId = CURRENCIES[c]![1];
     const from = rng.below(BANKS_PER_CURRENCY);
     const to = (from + 1 + rng.below(BANKS_PER_CURRENCY - 1)) % BANKS_PER_CURRENCY;
-    const amount = BigInt(Math.floor(1000 / (1 - rng.below(1_000_000) / 1_000_000 + 1e-6))) * 100n;
+    // Pareto-like tail: most payments near USD 1,000, a few in the millions.
+    const amount = usd(c, BigInt(Math.floor(1000 / (1 - rng.below(1_000_000) / 1_000_000 + 1e-6))) * 100n);
     const kind = rng.below(20);
     if (kind === 0) {
-      // Cross-currency: payer's leg to the liquidity provider in one currency, its leg to the payee in another.
+      // Cross-currency: the payer's leg to the liquidity provider in one currency, the provider's
+      // leg to the payee in another, converted at the cross rate and rounded half-even.
       const c2 = (c + 1 + rng.below(CURRENCIES.length - 1)) % CURRENCIES.length;
+      const converted = converters[c]![c2]!.convert(amount).amount_minor;
       batch.push(transfer(bankId(c, from), lpId(c), amount, ledgerId, T_FX_LEG, TransferFlags.linked));
-      batch.push(transfer(lpId(c2), bankId(c2, to), amount, CURRENCIES[c2]![1], T_FX_LEG));
+      batch.push(transfer(lpId(c2), bankId(c2, to), converted, CURRENCIES[c2]![1], T_FX_LEG));
+      fxLegs++;
     } else if (kind === 1) {
       const t = transfer(bankId(c, from), bankId(c, to), amount, ledgerId, T_PAYMENT, TransferFlags.pending);
       t.timeout = 3600;
@@ -130,7 +152,8 @@ async function runDemo(file: string, payments: number, seed: number): Promise<vo
   await flush();
   await Promise.all(inFlight);
   const seconds = (performance.now() - t0) / 1000;
-  say(`3. sent ${payments} payments (1 in 20 cross-currency as linked legs, 1 in 20 two-phase) in ${seconds.toFixed(2)} s, ${Math.round(payments / seconds)} payments/s, each batch durable before its results`);
+  say(`3. sent ${payments} payments in ${seconds.toFixed(2)} s, ${Math.round(payments / seconds)} payments/s, each batch durable before its results:`);
+  say(`   ${fxLegs} cross-currency, as two linked legs converted at the ${rateDate} reference cross rates (half-even), 1 in 20 two-phase, the rest interbank`);
 
   // Second phase of the two-phase payments: post most (some in part), void the rest.
   const resolution: Transfer[] = [];
@@ -144,10 +167,11 @@ async function runDemo(file: string, payments: number, seed: number): Promise<vo
   say(`4. resolved ${pendingIds.length} two-phase payments: posted or voided (a pending payment whose reservation had failed is reported pending_transfer_not_found)`);
 
   const issued = await ledger.lookupAccounts(CURRENCIES.map((_, c) => issuanceId(c)));
-  say('5. settlement money issued on the platform, per currency (minor units):');
+  say('5. settlement money issued on the platform, per currency:');
   for (const a of issued) {
     const name = CURRENCIES.find(([, n]) => n === a.ledger)![0];
-    say(`   ${name} (${a.ledger}): ${a.debits_posted - a.credits_posted}`);
+    const c = CURRENCIES.findIndex(([code]) => code === name);
+    say(`   ${name} (${a.ledger}): ${formatMinor(a.debits_posted - a.credits_posted, currencyInfo(name))} (about USD ${formatMinor(toUsd[c]!.convert(a.debits_posted - a.credits_posted).amount_minor, currencyInfo('USD'))})`);
   }
   say('6. results by code: ' + [...counts].sort((a, b) => b[1] - a[1]).map(([code, n]) => `${code} ${n}`).join(', '));
   await ledger.close();
