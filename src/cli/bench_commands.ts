@@ -2,6 +2,7 @@
 // document, progress to stderr. Benchmarks never fail for being slow.
 
 import type { Command } from 'commander';
+import { runClearingBench } from '../bench/clearing_bench.js';
 import { runFxBench } from '../bench/fx_bench.js';
 import { runLedgerBench } from '../bench/ledger_bench.js';
 import { CliInputError } from './input.js';
@@ -58,6 +59,23 @@ export function registerBenchCommands(program: Command): void {
         conversions: positiveInt(String(o.conversions), '--conversions'),
         selections: positiveInt(String(o.selections), '--selections'),
         rounds: positiveInt(String(o.rounds), '--rounds'),
+        progress: stderrProgress,
+      });
+      process.stdout.write(JSON.stringify(result) + '\n');
+    });
+
+  bench
+    .command('clearing')
+    .description('netting of 1M payments; LSM value vs the HiGHS MILP optimum on seeded gridlocks, and baselines')
+    .option('--json', 'print the JSON document (the default; kept for scripts)')
+    .option('--scenarios <n>', 'gridlock scenarios (50 participants, 2,000 payments each)', '30')
+    .option('--seed <n>', 'workload seed', '42')
+    .option('--highs-time-limit <seconds>', 'HiGHS time limit per scenario', '10')
+    .action(async (o: Record<string, string | undefined>) => {
+      const result = await runClearingBench({
+        scenarios: positiveInt(String(o.scenarios), '--scenarios'),
+        seed: positiveInt(String(o.seed), '--seed'),
+        highs_time_limit_s: positiveInt(String(o.highsTimeLimit), '--highs-time-limit'),
         progress: stderrProgress,
       });
       process.stdout.write(JSON.stringify(result) + '\n');

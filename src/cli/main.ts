@@ -7,6 +7,7 @@ import { registerVerifyCommand } from './verify_command.js';
 import { registerBenchCommands } from './bench_commands.js';
 import { registerDemoCommand } from './demo.js';
 import { registerFxCommands } from './fx_commands.js';
+import { registerLsmCommands } from './lsm_commands.js';
 
 export function buildProgram(): Command {
   const program = new Command();
@@ -19,6 +20,7 @@ export function buildProgram(): Command {
   registerLedgerCommands(program);
   registerVerifyCommand(program);
   registerFxCommands(program);
+  registerLsmCommands(program);
   registerBenchCommands(program);
   registerDemoCommand(program);
   return program;
