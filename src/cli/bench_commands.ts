@@ -4,6 +4,7 @@
 import type { Command } from 'commander';
 import { runClearingBench } from '../bench/clearing_bench.js';
 import { runFxBench } from '../bench/fx_bench.js';
+import { runIsoBench } from '../bench/iso_bench.js';
 import { runLedgerBench } from '../bench/ledger_bench.js';
 import { CliInputError } from './input.js';
 import { stderrProgress } from './context.js';
@@ -76,6 +77,25 @@ export function registerBenchCommands(program: Command): void {
         scenarios: positiveInt(String(o.scenarios), '--scenarios'),
         seed: positiveInt(String(o.seed), '--seed'),
         highs_time_limit_s: positiveInt(String(o.highsTimeLimit), '--highs-time-limit'),
+        progress: stderrProgress,
+      });
+      process.stdout.write(JSON.stringify(result) + '\n');
+    });
+
+  bench
+    .command('iso')
+    .description('pacs.008 parse, build and validation rates (one core, single-transaction messages)')
+    .option('--json', 'print the JSON document (the default; kept for scripts)')
+    .option('--seed <n>', 'workload seed', '42')
+    .option('--messages <n>', 'messages per timed round', '20000')
+    .option('--rounds <n>', 'timed rounds; the median is reported', '5')
+    .option('--xsd-dir <dir>', 'official ISO 20022 XSDs for the validation rate (env SCO_SETTLE_XSD_DIR)')
+    .action(async (o: Record<string, string | undefined>) => {
+      const result = await runIsoBench({
+        seed: positiveInt(String(o.seed), '--seed'),
+        messages: positiveInt(String(o.messages), '--messages'),
+        rounds: positiveInt(String(o.rounds), '--rounds'),
+        xsd_dir: o.xsdDir ?? process.env.SCO_SETTLE_XSD_DIR ?? null,
         progress: stderrProgress,
       });
       process.stdout.write(JSON.stringify(result) + '\n');

@@ -7,6 +7,7 @@ import { registerVerifyCommand } from './verify_command.js';
 import { registerBenchCommands } from './bench_commands.js';
 import { registerDemoCommand } from './demo.js';
 import { registerFxCommands } from './fx_commands.js';
+import { registerIsoCommands } from './iso_commands.js';
 import { registerLsmCommands } from './lsm_commands.js';
 
 export function buildProgram(): Command {
@@ -21,6 +22,7 @@ export function buildProgram(): Command {
   registerVerifyCommand(program);
   registerFxCommands(program);
   registerLsmCommands(program);
+  registerIsoCommands(program);
   registerBenchCommands(program);
   registerDemoCommand(program);
   return program;
