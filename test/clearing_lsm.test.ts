@@ -17,6 +17,7 @@ import {
 } from '../src/clearing/lsm.js';
 import { parseLsmScenario } from '../src/cli/lsm_commands.js';
 import { CliInputError } from '../src/cli/input.js';
+import { makeGridlockScenario } from '../src/bench/clearing_bench.js';
 
 // Deterministic runs: a work budget, no clock.
 const OPTS = { work_budget: 400_000 };
@@ -236,7 +237,42 @@ describe('lsm: properties', () => {
       { numRuns: 400, seed: 20240601 },
     );
     // A heuristic: optimal on nearly all small instances.
-    assert.ok(equal / total >= 0.97, `optimal on ${equal} of ${total}`);
+    assert.ok(equal / total >= 0.98, `optimal on ${equal} of ${total}`);
+  });
+
+  it('heavy-tailed amounts, 14 payments, scarce liquidity: never beyond the optimum, at it nearly always', () => {
+    const arb = fc
+      .record({
+        caps: fc.array(fc.integer({ min: 0, max: 300 }), { minLength: 4, maxLength: 4 }),
+        payments: fc.array(fc.tuple(fc.nat(3), fc.nat(2), fc.double({ min: 0.001, max: 1, noNaN: true })), { minLength: 14, maxLength: 14 }),
+      })
+      .map(({ caps, payments }): LsmProblem => ({
+        participants: caps.map((b, i) => ({ id: `P${i}`, balance: BigInt(b), limit: 0n })),
+        payments: payments.map(([f, t, u], k) => ({
+          id: `q${k}`,
+          from: `P${f}`,
+          to: `P${(f + 1 + t) % 4}`,
+          amount: BigInt(Math.min(1_000_000, Math.floor(100 / Math.pow(u, 1 / 1.2)))),
+          priority: 0,
+        })),
+        fifo: false,
+      }));
+    let equal = 0;
+    let total = 0;
+    fc.assert(
+      fc.property(arb, (p) => {
+        const r = solveLsm(p, OPTS);
+        assert.equal(settlementViolation(p, r.settled), null);
+        const opt = bruteForce(p);
+        assert.ok(r.settled_value <= opt);
+        total++;
+        if (r.settled_value === opt) equal++;
+      }),
+      { numRuns: 150, seed: 99 },
+    );
+    // Measured 130 of 150: heavy tails defeat the removal rule's greedy choices
+    // more often than uniform amounts do (see the module header, Limits).
+    assert.ok(equal / total >= 0.85, `optimal on ${equal} of ${total}`);
   });
 
   it('is deterministic without a clock', () => {
@@ -246,5 +282,40 @@ describe('lsm: properties', () => {
       }),
       { numRuns: 100, seed: 7 },
     );
+  });
+});
+
+describe('lsm: heavy-tailed gridlocks (the benchmark generator, smaller)', () => {
+  const sizes: [number, number][] = [
+    [6, 40],
+    [12, 150],
+    [20, 400],
+  ];
+  for (const [participants, payments] of sizes) {
+    it(`${participants} participants, ${payments} payments: valid, beats the baselines, deterministic on a work budget`, () => {
+      for (let seed = 1; seed <= 4; seed++) {
+        for (const fifo of [false, true]) {
+          const p: LsmProblem = { ...makeGridlockScenario(seed * 7919 + participants, participants, payments), fifo };
+          const r = solveLsm(p, { work_budget: 300_000 });
+          assert.equal(settlementViolation(p, r.settled), null);
+          for (const base of [solveFifoRtgs(p), solveBilateral(p), solveBechSoramaki(p)]) {
+            assert.ok(r.settled_value >= base.settled_value, `${base.method} ${base.settled_value} > lsm ${r.settled_value}`);
+          }
+          assert.deepEqual(solveLsm(p, { work_budget: 300_000 }).settled, r.settled);
+          // A time budget cuts the search but never the guarantees.
+          const timed = solveLsm(p, { clock: () => performance.now(), time_budget_ms: 5 });
+          assert.equal(settlementViolation(p, timed.settled), null);
+          assert.ok(timed.settled_value >= solveBechSoramaki(p).settled_value);
+        }
+      }
+    });
+  }
+
+  it('a full-size scenario respects every limit under the default budgets', () => {
+    const p = makeGridlockScenario(42_000_126);
+    const r = solveLsm(p, { clock: () => performance.now() });
+    assert.equal(settlementViolation(p, r.settled), null);
+    assert.ok(r.settled_value >= solveBilateral(p).settled_value);
+    assert.ok(r.settled_value >= solveFifoRtgs(p).settled_value);
   });
 });
