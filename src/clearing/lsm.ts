@@ -88,6 +88,8 @@
 // rely on removal orders and kicks. Priority does not enter the objective (value
 // does); it is carried for the caller.
 
+import { ClearingInputError } from './input_error.js';
+
 export const LSM_PARTICIPANTS_MAX = 10_000;
 export const LSM_PAYMENTS_MAX = 100_000;
 /** Default search effort, in inner-loop steps; some 40-80 ms at 2,000 payments, so with a clock the time budget usually binds first. */
@@ -145,17 +147,9 @@ export interface LsmSolution {
   stopped: LsmStop;
 }
 
-export class LsmInputError extends Error {
-  readonly code = 'invalid_input';
-  readonly field: string;
-  readonly reason: string;
-  constructor(field: string, reason: string) {
-    super(`${field}: ${reason}`);
-    this.field = field;
-    this.reason = reason;
-    this.name = 'LsmInputError';
-  }
-}
+/** Bad input to this module (kept as a name of its own for callers' readability). */
+export const LsmInputError = ClearingInputError;
+export type LsmInputError = ClearingInputError;
 
 // ---------------------------------------------------------------------------
 // Compiled form: integer indices, per-payer queues, exact and float amounts.

@@ -19,6 +19,8 @@
 // Complexity: O(payments + participants * currencies); memory two float64 cells
 // (plus lazily bigint cells) per (currency, participant).
 
+import { ClearingInputError } from './input_error.js';
+
 export const NETTING_PAYMENTS_MAX = 100_000_000;
 export const NETTING_PARTICIPANTS_MAX = 1_000_000;
 export const NETTING_CURRENCIES_MAX = 1_000;
@@ -29,17 +31,9 @@ const MAX = Number.MAX_SAFE_INTEGER;
 const MAX_BIG = BigInt(MAX);
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
-export class NettingInputError extends Error {
-  readonly code = 'invalid_input';
-  readonly field: string;
-  readonly reason: string;
-  constructor(field: string, reason: string) {
-    super(`${field}: ${reason}`);
-    this.field = field;
-    this.reason = reason;
-    this.name = 'NettingInputError';
-  }
-}
+/** Bad input to this module (kept as a name of its own for callers' readability). */
+export const NettingInputError = ClearingInputError;
+export type NettingInputError = ClearingInputError;
 
 /** Payments in columns: index k is one payment. */
 export interface IndexedPayments {
