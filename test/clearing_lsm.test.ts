@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import {
+  engineSelfCheck,
   LsmInputError,
   settlementViolation,
   solveBechSoramaki,
@@ -317,5 +318,45 @@ describe('lsm: heavy-tailed gridlocks (the benchmark generator, smaller)', () =>
     assert.equal(settlementViolation(p, r.settled), null);
     assert.ok(r.settled_value >= solveBilateral(p).settled_value);
     assert.ok(r.settled_value >= solveFifoRtgs(p).settled_value);
+  });
+});
+
+describe('lsm: internal bookkeeping and exact/float paths', () => {
+  it('the engine keeps its per-payer selected lists, counts, slacks and value consistent through every move', () => {
+    fc.assert(
+      fc.property(arbProblem, fc.integer({ min: 1, max: 1000 }), (p, seed) => {
+        assert.equal(engineSelfCheck(p, 60, seed), null);
+      }),
+      { numRuns: 300 },
+    );
+    for (const fifo of [false, true]) {
+      const p: LsmProblem = { ...makeGridlockScenario(4242, 12, 150), fifo };
+      assert.equal(engineSelfCheck(p, 400, 7), null);
+    }
+  });
+
+  it('the baselines choose the same payments in float (small totals) and bigint (totals beyond 2^53) arithmetic', () => {
+    // Scaling every amount and balance by 2^60 preserves every comparison, so
+    // the exact bigint path must make the same choices as the float path.
+    const scale = 1n << 60n;
+    const scaled = (p: LsmProblem): LsmProblem => ({
+      participants: p.participants.map((x) => ({ ...x, balance: x.balance * scale, limit: x.limit * scale })),
+      payments: p.payments.map((x) => ({ ...x, amount: x.amount * scale })),
+      fifo: p.fifo,
+    });
+    const check = (p: LsmProblem): void => {
+      const q = scaled(p);
+      for (const solve of [solveFifoRtgs, solveBilateral, solveBechSoramaki]) {
+        const a = solve(p);
+        const b = solve(q);
+        assert.deepEqual(b.settled, a.settled, a.method);
+        assert.equal(b.settled_value, a.settled_value * scale);
+      }
+      const r = solveLsm(q, OPTS);
+      assert.equal(settlementViolation(q, r.settled), null);
+      assert.ok(r.settled_value >= solveBechSoramaki(q).settled_value);
+    };
+    fc.assert(fc.property(arbProblem, check), { numRuns: 200 });
+    for (const fifo of [false, true]) check({ ...makeGridlockScenario(99, 12, 150), fifo });
   });
 });

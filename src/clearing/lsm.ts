@@ -14,13 +14,17 @@
 // maximising sum_p a_p x_p. With `fifo`, each payer's chosen payments must be a
 // prefix of its queue (list order; the caller sorts urgent before normal).
 //
-// Baselines (exact bigint arithmetic, all feasible by construction):
+// Baselines (exact, all feasible by construction; they run on float64 copies of
+// the amounts when that is exact, see below, and in bigint otherwise, making the
+// same choices either way):
 //  - solveFifoRtgs: plain RTGS, strict FIFO per payer, no simultaneity; a payer's
 //    head settles when covered, re-examined whenever it receives. O((n + m) log)
 //    with a worklist; its result is the same whatever order the worklist runs.
 //  - solveBilateral: bilateral offsetting alone: for each pair, the opposing
 //    queued payments settle together when the net fits, the short side dropping
 //    payments from the end of its queue until it does; repeated to a fixed point.
+//    What settles of a pair direction is always a prefix of its list (under FIFO
+//    of the payer's queue), so a visit works on index ranges, allocation-free.
 //  - solveBechSoramaki: iterative removal (Bech & Soramaki 2001): start from all
 //    queued payments; every participant beyond its limit drops payments from the
 //    end of its queue until it is not; recompute; repeat. O(rounds * (m + n)).
@@ -33,9 +37,15 @@
 //     greedy re-insertion (any unsettled payment its payer can now cover,
 //     largest first, to a fixed point).
 //  3. LP guidance (up to 400 participants): the LP relaxation (payments
-//     divisible) is a min-cost flow on the pair graph, solved by successive
-//     shortest paths (dense Dijkstra with potentials, O(m^2) per augmentation),
-//     given at most 60% of the time budget (past it the search runs unguided).
+//     divisible) is a min-cost flow on the pair graph, solved primal-dual: a
+//     dense Dijkstra with potentials (O(m^2)) augments one shortest path, then a
+//     blocking flow (current-arc pointers, dead ends, Dinic-style) pushes along
+//     every residual arc of reduced cost 0 before the next search. Costs are +-1
+//     and potentials integers, so "reduced cost 0" is an exact test. On the
+//     benchmark this takes some 7 shortest-path phases instead of ~200 (with
+//     its two rounded starts ~1 ms, a few ms at most, where single augmenting
+//     paths took up to ~30 ms under load). It
+//     may use at most 60% of the time budget (past it the search runs unguided).
 //     The fraction of each pair the LP settles weighs the removal rule (keep what
 //     the LP keeps) and gives two more starts: the LP flow rounded down and up per
 //     pair, each repaired and re-filled.
@@ -60,24 +70,35 @@
 // in exact bigint arithmetic. Every returned set is checked exactly against every
 // limit (and the FIFO rule) before it is returned; a violation throws.
 //
-// Removal scores a short payer's settled payments once and removes the cheapest
-// in turn until the deficit is covered or has halved, then re-scores (the cost
-// per unit of deficit depends on the deficit), so a large deficit costs
-// O(deg * log(deficit)) scans rather than one scan per removal. Re-insertion
-// skips, by bisection, a payer's payments larger than its room.
+// Engine bookkeeping: the selection, every participant's slack, the value, and
+// per payer the list of its selected payments (a block of a flat array, with each
+// payment's position in it, so add and remove are O(1) swap-removes). Removal
+// scoring and swaps touch only selected payments; a move costs O(degree).
+// Removal scores a short payer's selected payments once (the generator inlined,
+// the cheapest found in the same pass) and removes the cheapest in turn until
+// the deficit is covered or has halved, then re-scores (the cost per unit of
+// deficit depends on the deficit), so a large deficit costs O(deg *
+// log(deficit)) rather than one scan per removal. Re-insertion skips, by
+// bisection, a payer's payments larger than its room; a swap bisects the payer's
+// by-amount list for the range d <= a_q < a_p and walks it from the small end to
+// the first fit. The inner loops allocate nothing (typed arrays and scratch
+// buffers reused across moves and kicks); the clock is read at most once per
+// 2,000 work steps.
 //
-// Complexity: a removal scan is O(deg) (then O(deg) per pick); a removal run is
-// O(n * deg + m); re-insertion O(n * deg) per pass; a swap pass O(n * deg); the
-// LP O(m^2) per augmentation, at most O(m^2) augmentations (bounded by the work
-// budget); an ejection move O(deg * cascade length). Memory O(n + m^2).
+// Complexity (deg = a payer's queue length, s = its selected count): a removal
+// scan is O(s) (then O(s) per further pick); a removal run O(n * deg + m);
+// re-insertion O(n * deg) per pass; a swap pass O(n log deg + range walks); the
+// LP O(m^2) per phase (shortest path plus blocking flow, the latter O(m^2 +
+// paths * m)), phases bounded by the work budget; an ejection move O(s *
+// cascade length). Memory O(n + m^2).
 //
 // Limits (what it does not find): it is a heuristic for an NP-hard problem and
 // proves nothing about optimality. On the benchmark's 2,000-payment gridlocks it
-// reaches about 0.985 of HiGHS's best in 40 ms (see bench/clearing_bench.ts), not
-// the 0.99 target; the search is the limit, not its starts: given ~80 ms it
-// reaches ~0.99 and ~300 ms ~0.995 (measured on an idle 2-core machine; the
-// time-cut result is machine-speed dependent). The LP solve is the slowest
-// start on some instances (up to ~30 ms), hence its time share. It does no
+// reaches a median of about 0.992 of HiGHS's best (10 s) in its 40 ms budget (see
+// bench/clearing_bench.ts), some 0.94 of the LP bound; the search is the limit,
+// not its starts, and the time-cut result depends on machine speed and load
+// (measured on a shared 2-core machine). Fixed costs before the search, some
+// 4-6 ms: compiling the input (~1.5 ms), the exact baselines, the LP. It does no
 // exact subset-sum: when a deficit needs a particular combination of several
 // payments it may drop more than necessary; on tiny heavy-tailed instances
 // (4 participants, 14 payments) it misses the brute-force optimum in about 1
@@ -92,7 +113,7 @@ import { ClearingInputError } from './input_error.js';
 
 export const LSM_PARTICIPANTS_MAX = 10_000;
 export const LSM_PAYMENTS_MAX = 100_000;
-/** Default search effort, in inner-loop steps; some 40-80 ms at 2,000 payments, so with a clock the time budget usually binds first. */
+/** Default search effort, in inner-loop steps; some 100+ ms at 2,000 payments, so with a clock the time budget binds first. */
 export const LSM_WORK_BUDGET_DEFAULT = 6_000_000;
 export const LSM_TIME_BUDGET_MS_DEFAULT = 40;
 /** Above this many participants the dense LP-relaxation solver is skipped. */
@@ -102,6 +123,8 @@ const LP_TIME_SHARE = 0.6;
 /** Ejection moves per local-search round, and rounds without progress before stopping. */
 const EJECT_BURST = 400;
 const STALL_ROUNDS = 40;
+/** Work steps between clock readings (some microseconds of search). */
+const CLOCK_STRIDE = 2_000;
 
 export interface LsmParticipant {
   readonly id: string;
@@ -168,6 +191,8 @@ interface Compiled {
   readonly capF: Float64Array;
   /** Per payer, its payment indices in queue order. */
   readonly out: readonly Int32Array[];
+  /** Per payer, where its block starts in flat per-payer arrays of length n (payer i owns [outStart[i], outStart[i+1])). */
+  readonly outStart: Int32Array;
   /** Per payer, its payment indices by amount, largest first. */
   readonly outByAmount: readonly Int32Array[];
   /** All payments by amount, largest first (ties: queue order). */
@@ -232,7 +257,11 @@ function compile(problem: LsmProblem): Compiled {
   });
 
   const out: Int32Array[] = [];
-  for (let i = 0; i < m; i++) out.push(new Int32Array(outCount[i]!));
+  const outStart = new Int32Array(m + 1);
+  for (let i = 0; i < m; i++) {
+    out.push(new Int32Array(outCount[i]!));
+    outStart[i + 1] = outStart[i]! + outCount[i]!;
+  }
   const fill = new Int32Array(m);
   for (let k = 0; k < n; k++) out[from[k]!]![fill[from[k]!]!++] = k;
 
@@ -243,10 +272,11 @@ function compile(problem: LsmProblem): Compiled {
   const capF = new Float64Array(m);
   for (let i = 0; i < m; i++) capF[i] = Number(cap[i]! < outTotal[i]! ? cap[i]! : outTotal[i]!);
 
-  const byAmountDesc = (a: number, b: number): number => (amount[a]! > amount[b]! ? -1 : amount[a]! < amount[b]! ? 1 : a - b);
+  // By float amount (monotone in the exact amount, so consistent with it; ties by queue order).
+  const byAmountDesc = (a: number, b: number): number => amountF[b]! - amountF[a]! || a - b;
   const outByAmount = out.map((q) => Int32Array.from([...q].sort(byAmountDesc)));
   const byAmount = Int32Array.from(Array.from({ length: n }, (_, k) => k).sort(byAmountDesc));
-  return { n, m, fifo: problem.fifo, from, to, amount, amountF, cap, capF, out, outByAmount, byAmount, floatExact, total };
+  return { n, m, fifo: problem.fifo, from, to, amount, amountF, cap, capF, out, outStart, outByAmount, byAmount, floatExact, total };
 }
 
 // ---------------------------------------------------------------------------
@@ -311,7 +341,9 @@ function exactRemovalFromEnd(c: Compiled, sel: Uint8Array): void {
   }
 }
 
+/** Iterative removal; in float arithmetic when that is exact (see compile), else in bigint. */
 function bechSoramaki(c: Compiled): Uint8Array {
+  if (c.floatExact) return bechSoramakiF(c);
   const sel = new Uint8Array(c.n).fill(1);
   const s = exactSlack(c, sel);
   const tail = new Int32Array(c.m);
@@ -333,7 +365,33 @@ function bechSoramaki(c: Compiled): Uint8Array {
   }
 }
 
+/** The same as bechSoramaki, in float arithmetic (exact when c.floatExact; clamped capacities change no decision). */
+function bechSoramakiF(c: Compiled): Uint8Array {
+  const sel = new Uint8Array(c.n).fill(1);
+  const s = Float64Array.from(c.capF);
+  for (let k = 0; k < c.n; k++) (s[c.from[k]!]! -= c.amountF[k]!), (s[c.to[k]!]! += c.amountF[k]!);
+  const tail = new Int32Array(c.m);
+  for (let i = 0; i < c.m; i++) tail[i] = c.out[i]!.length - 1;
+  const short: number[] = [];
+  for (;;) {
+    short.length = 0;
+    for (let i = 0; i < c.m; i++) if (s[i]! < 0) short.push(i);
+    if (short.length === 0) return sel;
+    for (const i of short) {
+      const q = c.out[i]!;
+      while (s[i]! < 0) {
+        const k = q[tail[i]!--]!;
+        sel[k] = 0;
+        s[i]! += c.amountF[k]!;
+        s[c.to[k]!]! -= c.amountF[k]!;
+      }
+    }
+  }
+}
+
+/** Plain FIFO RTGS; in float arithmetic when that is exact (see compile), else in bigint. */
 function fifoRtgs(c: Compiled): Uint8Array {
+  if (c.floatExact) return fifoRtgsF(c);
   const sel = new Uint8Array(c.n);
   const s = c.cap.slice();
   const head = new Int32Array(c.m);
@@ -358,9 +416,34 @@ function fifoRtgs(c: Compiled): Uint8Array {
   return sel;
 }
 
-function bilateral(c: Compiled): Uint8Array {
+/** The same as fifoRtgs, in float arithmetic (exact when c.floatExact; clamped capacities change no decision). */
+function fifoRtgsF(c: Compiled): Uint8Array {
   const sel = new Uint8Array(c.n);
-  const s = c.cap.slice();
+  const s = Float64Array.from(c.capF);
+  const head = new Int32Array(c.m);
+  const work: number[] = [];
+  const queued = new Uint8Array(c.m).fill(1);
+  for (let i = c.m - 1; i >= 0; i--) work.push(i);
+  while (work.length > 0) {
+    const i = work.pop()!;
+    queued[i] = 0;
+    const q = c.out[i]!;
+    while (head[i]! < q.length) {
+      const k = q[head[i]!]!;
+      if (s[i]! < c.amountF[k]!) break;
+      sel[k] = 1;
+      head[i]!++;
+      s[i]! -= c.amountF[k]!;
+      const t = c.to[k]!;
+      s[t]! += c.amountF[k]!;
+      if (queued[t] === 0) (work.push(t), (queued[t] = 1));
+    }
+  }
+  return sel;
+}
+
+/** Bilateral offsetting; in float arithmetic when that is exact (see compile), else in bigint. */
+function bilateral(c: Compiled): Uint8Array {
   // Pairs keyed by the smaller index first; each holds both directions in queue order.
   const pairKey = new Map<number, number>();
   const pairs: { a: number; b: number; ab: number[]; ba: number[] }[] = [];
@@ -381,50 +464,83 @@ function bilateral(c: Compiled): Uint8Array {
     }
     (f === a ? pairs[pi]!.ab : pairs[pi]!.ba).push(k);
   }
+  const sel = new Uint8Array(c.n);
   const head = new Int32Array(c.m); // FIFO: position of each payer's queue head
+  // Non-FIFO: what settles of a pair direction is always a prefix of its list
+  // (the open payments are the rest, and the short side drops from their end), so
+  // each direction keeps a settled-prefix length and a visit works on index ranges.
+  const doneAb = new Int32Array(pairs.length);
+  const doneBa = new Int32Array(pairs.length);
   const queued = new Uint8Array(pairs.length).fill(1);
   const work: number[] = [];
   for (let pi = pairs.length - 1; pi >= 0; pi--) work.push(pi);
-  /** The payments of `payer` to `payee` that may settle now (FIFO: the run at the head). */
-  const open = (payer: number, payee: number, list: number[]): number[] => {
-    if (!c.fifo) return list.filter((k) => sel[k] !== 1);
+  /** End of the open run of `payer` to `payee` at the head of its queue (FIFO). */
+  const runEnd = (payer: number, payee: number): number => {
     const q = c.out[payer]!;
-    const run: number[] = [];
-    for (let h = head[payer]!; h < q.length && c.to[q[h]!] === payee; h++) run.push(q[h]!);
-    return run;
+    let h = head[payer]!;
+    while (h < q.length && c.to[q[h]!] === payee) h++;
+    return h;
   };
+  const sF = c.floatExact ? Float64Array.from(c.capF) : null;
+  const sB = c.floatExact ? null : c.cap.slice();
   while (work.length > 0) {
     const pi = work.pop()!;
     queued[pi] = 0;
     const { a, b, ab, ba } = pairs[pi]!;
-    const x = open(a, b, ab);
-    const y = open(b, a, ba);
-    if (x.length === 0 && y.length === 0) continue;
-    let sx = 0n;
-    let sy = 0n;
-    for (const k of x) sx += c.amount[k]!;
-    for (const k of y) sy += c.amount[k]!;
+    // The open payments: xs[xLo, xHi) from a to b, ys[yLo, yHi) from b to a.
+    const xs: ArrayLike<number> = c.fifo ? c.out[a]! : ab;
+    const ys: ArrayLike<number> = c.fifo ? c.out[b]! : ba;
+    const xLo = c.fifo ? head[a]! : doneAb[pi]!;
+    const yLo = c.fifo ? head[b]! : doneBa[pi]!;
+    let xHi = c.fifo ? runEnd(a, b) : ab.length;
+    let yHi = c.fifo ? runEnd(b, a) : ba.length;
+    if (xHi === xLo && yHi === yLo) continue;
     // Only one side can be short at a time; it drops from the end of its queue.
-    for (;;) {
-      if (s[a]! - sx + sy < 0n) sx -= c.amount[x.pop()!]!;
-      else if (s[b]! - sy + sx < 0n) sy -= c.amount[y.pop()!]!;
-      else break;
+    // gain: the sign of what a receives minus what it pays (b's is the opposite).
+    let gain: number;
+    if (sF !== null) {
+      let sx = 0;
+      let sy = 0;
+      for (let h = xLo; h < xHi; h++) sx += c.amountF[xs[h]!]!;
+      for (let h = yLo; h < yHi; h++) sy += c.amountF[ys[h]!]!;
+      for (;;) {
+        if (sF[a]! - sx + sy < 0) sx -= c.amountF[xs[--xHi]!]!;
+        else if (sF[b]! - sy + sx < 0) sy -= c.amountF[ys[--yHi]!]!;
+        else break;
+      }
+      if (xHi === xLo && yHi === yLo) continue;
+      sF[a] = sF[a]! - sx + sy;
+      sF[b] = sF[b]! - sy + sx;
+      gain = Math.sign(sy - sx);
+    } else {
+      const s = sB!;
+      let sx = 0n;
+      let sy = 0n;
+      for (let h = xLo; h < xHi; h++) sx += c.amount[xs[h]!]!;
+      for (let h = yLo; h < yHi; h++) sy += c.amount[ys[h]!]!;
+      for (;;) {
+        if (s[a]! - sx + sy < 0n) sx -= c.amount[xs[--xHi]!]!;
+        else if (s[b]! - sy + sx < 0n) sy -= c.amount[ys[--yHi]!]!;
+        else break;
+      }
+      if (xHi === xLo && yHi === yLo) continue;
+      s[a] = s[a]! - sx + sy;
+      s[b] = s[b]! - sy + sx;
+      gain = sy > sx ? 1 : sy < sx ? -1 : 0;
     }
-    if (x.length === 0 && y.length === 0) continue;
-    for (const k of x) sel[k] = 1;
-    for (const k of y) sel[k] = 1;
+    for (let h = xLo; h < xHi; h++) sel[xs[h]!] = 1;
+    for (let h = yLo; h < yHi; h++) sel[ys[h]!] = 1;
     if (c.fifo) {
-      head[a] = head[a]! + x.length;
-      head[b] = head[b]! + y.length;
+      head[a] = xHi;
+      head[b] = yHi;
+    } else {
+      doneAb[pi] = xHi;
+      doneBa[pi] = yHi;
     }
-    s[a] = s[a]! - sx + sy;
-    s[b] = s[b]! - sy + sx;
     // Only a side that gained can now afford more with third parties; under FIFO
     // both sides may also have a new queue head.
-    for (const p of [a, b]) {
-      if (!c.fifo && (p === a ? sy <= sx : sx <= sy)) continue;
-      for (const pj of pairsOf[p]!) if (queued[pj] === 0) (work.push(pj), (queued[pj] = 1));
-    }
+    if (c.fifo || gain > 0) for (const pj of pairsOf[a]!) if (queued[pj] === 0) (work.push(pj), (queued[pj] = 1));
+    if (c.fifo || gain < 0) for (const pj of pairsOf[b]!) if (queued[pj] === 0) (work.push(pj), (queued[pj] = 1));
   }
   return sel;
 }
@@ -434,7 +550,8 @@ function bilateral(c: Compiled): Uint8Array {
 
 /** xorshift32: a small fixed-seed generator so the search is reproducible. */
 class Rng {
-  private s: number;
+  /** State; read and written directly by hot loops that inline u32(). */
+  s: number;
   constructor(seed: number) {
     this.s = seed >>> 0 || 0x9e3779b9;
   }
@@ -463,10 +580,15 @@ class Budget {
     readonly clock: (() => number) | undefined,
     private readonly deadline: number,
   ) {}
+  /** Work at the last clock reading: the clock is read at most once per CLOCK_STRIDE work steps (it is not free). */
+  private clockedAt = -Infinity;
   exhausted(): boolean {
     if (this.stop !== null) return true;
     if (this.work > this.workMax) this.stop = 'work_limit';
-    else if (this.clock !== undefined && this.clock() > this.deadline) this.stop = 'time_limit';
+    else if (this.clock !== undefined && this.work - this.clockedAt >= CLOCK_STRIDE) {
+      this.clockedAt = this.work;
+      if (this.clock() > this.deadline) this.stop = 'time_limit';
+    }
     return this.stop !== null;
   }
 }
@@ -474,8 +596,15 @@ class Budget {
 class Engine {
   readonly sel: Uint8Array;
   readonly slack: Float64Array;
-  /** FIFO: how many of each payer's queue are selected (always a prefix). */
+  /** How many of each payer's payments are selected (under FIFO always a prefix of its queue). */
   readonly plen: Int32Array;
+  /**
+   * Per payer, its selected payments: setList[outStart[i] .. outStart[i] + plen[i]) in
+   * no particular order, setPos[k] the position of selected k in its payer's block.
+   * Kept by add/remove in O(1), so removal scoring and swaps touch selected payments only.
+   */
+  readonly setList: Int32Array;
+  readonly setPos: Int32Array;
   value = 0;
   /** Per payment, the fraction of its pair's value the LP relaxation settles (0..1). */
   readonly frac: Float64Array;
@@ -492,6 +621,8 @@ class Engine {
     this.sel = new Uint8Array(c.n);
     this.slack = new Float64Array(c.m);
     this.plen = new Int32Array(c.m);
+    this.setList = new Int32Array(c.n);
+    this.setPos = new Int32Array(c.n);
     this.onStack = new Uint8Array(c.m);
     this.frac = new Float64Array(c.n);
     this.lock = new Uint8Array(c.n);
@@ -507,13 +638,21 @@ class Engine {
     this.slack.set(c.capF);
     this.plen.fill(0);
     this.value = 0;
-    for (let k = 0; k < c.n; k++) {
-      if (sel[k] === 1) {
-        this.slack[c.from[k]!]! -= c.amountF[k]!;
-        this.slack[c.to[k]!]! += c.amountF[k]!;
-        this.value += c.amountF[k]!;
-        this.plen[c.from[k]!]!++;
+    for (let i = 0; i < c.m; i++) {
+      const q = c.out[i]!;
+      const base = c.outStart[i]!;
+      let cnt = 0;
+      for (let j = 0; j < q.length; j++) {
+        const k = q[j]!;
+        if (sel[k] !== 1) continue;
+        const a = c.amountF[k]!;
+        this.slack[i]! -= a;
+        this.slack[c.to[k]!]! += a;
+        this.value += a;
+        this.setList[base + cnt] = k;
+        this.setPos[k] = cnt++;
       }
+      this.plen[i] = cnt;
     }
   }
 
@@ -523,26 +662,44 @@ class Engine {
   /** Scratch for repair: a short payer's removal candidates and their costs. */
   private readonly candK: Int32Array;
   private readonly candCost: Float64Array;
+  /** Scratch for eject: participants that gained room. */
+  private readonly gainers: number[] = [];
+  /** Index into candK of the cheapest candidate of the last scoring. */
+  private candBest = -1;
   /** Payments a move must not remove. */
   private readonly lock: Uint8Array;
 
   private add(k: number): void {
     if (this.logging) this.log.push(k);
-    const a = this.c.amountF[k]!;
+    const c = this.c;
+    const a = c.amountF[k]!;
+    const i = c.from[k]!;
     this.sel[k] = 1;
-    this.slack[this.c.from[k]!]! -= a;
-    this.slack[this.c.to[k]!]! += a;
-    this.plen[this.c.from[k]!]!++;
+    this.slack[i]! -= a;
+    this.slack[c.to[k]!]! += a;
+    const cnt = this.plen[i]!;
+    this.setList[c.outStart[i]! + cnt] = k;
+    this.setPos[k] = cnt;
+    this.plen[i] = cnt + 1;
     this.value += a;
   }
 
   private remove(k: number): void {
     if (this.logging) this.log.push(~k);
-    const a = this.c.amountF[k]!;
+    const c = this.c;
+    const a = c.amountF[k]!;
+    const i = c.from[k]!;
     this.sel[k] = 0;
-    this.slack[this.c.from[k]!]! += a;
-    this.slack[this.c.to[k]!]! -= a;
-    this.plen[this.c.from[k]!]!--;
+    this.slack[i]! += a;
+    this.slack[c.to[k]!]! -= a;
+    // Swap-remove from the payer's selected block.
+    const cnt = this.plen[i]! - 1;
+    const base = c.outStart[i]!;
+    const last = this.setList[base + cnt]!;
+    const pos = this.setPos[k]!;
+    this.setList[base + pos] = last;
+    this.setPos[last] = pos;
+    this.plen[i] = cnt;
     this.value -= a;
   }
 
@@ -587,15 +744,20 @@ class Engine {
           const half = -0.5 * this.slack[i]!;
           const ck = this.candK;
           const cc = this.candCost;
+          // The first pick was found while scoring.
+          let first = true;
           while (this.slack[i]! < 0) {
             let bj = -1;
-            let bc = Infinity;
-            let ba = 0;
-            for (let j = 0; j < cnt; j++) {
-              const cj = cc[j]!;
-              if (cj < bc || (cj === bc && cj !== Infinity && c.amountF[ck[j]!]! > ba)) (bj = j), (bc = cj), (ba = c.amountF[ck[j]!]!);
+            if (first) (bj = this.candBest), (first = false);
+            else {
+              let bc = Infinity;
+              let ba = 0;
+              for (let j = 0; j < cnt; j++) {
+                const cj = cc[j]!;
+                if (cj < bc || (cj === bc && cj !== Infinity && c.amountF[ck[j]!]! > ba)) (bj = j), (bc = cj), (ba = c.amountF[ck[j]!]!);
+              }
+              this.budget.work += cnt;
             }
-            this.budget.work += cnt;
             if (bj < 0) break;
             cc[bj] = Infinity;
             k = ck[bj]!;
@@ -614,23 +776,46 @@ class Engine {
   /** Scores the removal candidates of short payer `i` into candK/candCost; returns their count. */
   private scoreRemovals(i: number, prot: Uint8Array | null, w: number, noise: number, respectProt: boolean): number {
     const c = this.c;
-    const q = c.out[i]!;
-    const d = -this.slack[i]!;
+    const base = c.outStart[i]!;
+    const end = base + this.plen[i]!;
+    const list = this.setList;
+    const amountF = c.amountF;
+    const slack = this.slack;
+    const frac = this.frac;
+    const beta = this.beta;
+    const candK = this.candK;
+    const candCost = this.candCost;
+    const d = -slack[i]!;
     let cnt = 0;
-    this.budget.work += q.length;
-    for (let j = 0; j < q.length; j++) {
-      const k = q[j]!;
-      if (this.sel[k] !== 1 || (respectProt && prot !== null && prot[k] === 1)) continue;
-      const a = c.amountF[k]!;
-      const st = this.slack[c.to[k]!]!;
+    let bj = -1;
+    let bc = Infinity;
+    let ba = 0;
+    let x = this.rng.s; // the generator, inlined (same sequence as rng.float())
+    this.budget.work += end - base;
+    for (let j = base; j < end; j++) {
+      const k = list[j]!;
+      if (respectProt && prot !== null && prot[k] === 1) continue;
+      const a = amountF[k]!;
+      const st = slack[c.to[k]!]!;
       let casc = a - (st > 0 ? st : 0);
       if (casc < 0) casc = 0;
       // Value lost plus the deficit pushed onto the payee, per unit covered, weighted up where the LP settles.
-      let cost = ((a + w * casc) / (a < d ? a : d)) * (1 + this.beta * this.frac[k]!);
-      if (noise > 0) cost *= 1 + noise * this.rng.float();
-      this.candK[cnt] = k;
-      this.candCost[cnt++] = cost;
+      let cost = ((a + w * casc) / (a < d ? a : d)) * (1 + beta * frac[k]!);
+      if (noise > 0) {
+        x ^= x << 13;
+        x >>>= 0;
+        x ^= x >>> 17;
+        x ^= x << 5;
+        x >>>= 0;
+        cost *= 1 + noise * (x / 4294967296);
+      }
+      // The cheapest so far (ties: the larger payment, then the first scored).
+      if (cost < bc || (cost === bc && cost !== Infinity && a > ba)) (bj = cnt), (bc = cost), (ba = a);
+      candK[cnt] = k;
+      candCost[cnt++] = cost;
     }
+    if (noise > 0) this.rng.s = x;
+    this.candBest = bj;
     return cnt;
   }
 
@@ -688,20 +873,35 @@ class Engine {
         improved = true;
         continue;
       }
-      const q = c.out[i]!;
-      this.budget.work += q.length;
+      // The smallest selected q of the payer with d <= a_q < a_p whose payee can
+      // give a_q back: bisect the payer's by-amount list (largest first) for the
+      // range, then walk it from its small end to the first fit.
+      const q = c.outByAmount[i]!;
+      let lo = 0;
+      let hi = q.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (c.amountF[q[mid]!]! >= a) lo = mid + 1;
+        else hi = mid;
+      }
+      const first = lo; // first with a_q < a_p
+      hi = q.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (c.amountF[q[mid]!]! >= d) lo = mid + 1;
+        else hi = mid;
+      }
       let best = -1;
-      let bestA = Infinity;
-      for (let h = 0; h < q.length; h++) {
+      let h = lo - 1; // last with a_q >= d
+      for (; h >= first; h--) {
         const k = q[h]!;
         if (this.sel[k] !== 1) continue;
-        const ak = c.amountF[k]!;
-        if (ak < d || ak >= a || ak >= bestA) continue;
         const t = c.to[k]!;
-        if (t !== c.to[p] && this.slack[t]! < ak) continue;
+        if (t !== c.to[p] && this.slack[t]! < c.amountF[k]!) continue;
         best = k;
-        bestA = ak;
+        break;
       }
+      this.budget.work += lo - h + 1;
       if (best >= 0) {
         this.remove(best);
         this.add(p);
@@ -725,7 +925,9 @@ class Engine {
     this.lock[p] = 1;
     this.repair(this.lock, w, noise, c.from[p]!);
     this.lock[p] = 0;
-    const gainers: number[] = [c.to[p]!];
+    const gainers = this.gainers;
+    gainers.length = 0;
+    gainers.push(c.to[p]!);
     for (const e of this.log) if (e < 0) gainers.push(c.from[~e]!);
     this.fill(gainers);
     this.logging = false;
@@ -739,6 +941,36 @@ class Engine {
       else this.add(~e);
     }
     this.log.length = 0;
+  }
+
+  /** Why the incremental bookkeeping disagrees with a recomputation from `sel`, or null (tests). */
+  checkInvariants(): string | null {
+    const c = this.c;
+    const slack = Float64Array.from(c.capF);
+    let value = 0;
+    for (let k = 0; k < c.n; k++) {
+      if (this.sel[k] !== 1) continue;
+      slack[c.from[k]!]! -= c.amountF[k]!;
+      slack[c.to[k]!]! += c.amountF[k]!;
+      value += c.amountF[k]!;
+    }
+    if (value !== this.value) return `value ${this.value}, recomputed ${value}`;
+    for (let i = 0; i < c.m; i++) {
+      if (slack[i] !== this.slack[i]) return `participant ${i}: slack ${this.slack[i]}, recomputed ${slack[i]}`;
+      const q = c.out[i]!;
+      let cnt = 0;
+      for (const k of q) if (this.sel[k] === 1) cnt++;
+      if (cnt !== this.plen[i]) return `participant ${i}: plen ${this.plen[i]}, ${cnt} selected`;
+      const base = c.outStart[i]!;
+      if (c.outStart[i + 1]! - base !== q.length) return `participant ${i}: block size ${c.outStart[i + 1]! - base}, queue ${q.length}`;
+      for (let j = 0; j < cnt; j++) {
+        const k = this.setList[base + j]!;
+        if (c.from[k] !== i || this.sel[k] !== 1) return `participant ${i}: list holds ${k}, not a selected payment of its own`;
+        if (this.setPos[k] !== j) return `payment ${k}: setPos ${this.setPos[k]}, found at ${j}`;
+      }
+      if (c.fifo) for (let j = 0; j < q.length; j++) if ((this.sel[q[j]!] === 1) !== j < cnt) return `participant ${i}: selection is not a prefix`;
+    }
+    return null;
   }
 
   /** Re-insertion and swaps until neither helps. */
@@ -786,6 +1018,12 @@ function lpRelaxation(c: Compiled, budget: Budget, lpDeadline: number): { flow: 
   const prev = new Int32Array(m);
   const undo = new Uint8Array(m); // the arc into v undoes a reduction of v -> prev
   const done = new Uint8Array(m);
+  // Blocking-flow scratch: current-arc pointers, dead ends, the DFS path.
+  const cur = new Int32Array(m);
+  const dead = new Uint8Array(m);
+  const onPath = new Uint8Array(m);
+  const pathN = new Int32Array(m + 1);
+  const pathUndo = new Uint8Array(m + 1);
   const tol = 1e-9 * (1 + c.amountF.reduce((x, y) => x + y, 0));
   for (let aug = 0; aug < 20 * m * m; aug++) {
     let any = false;
@@ -845,6 +1083,74 @@ function lpRelaxation(c: Compiled, budget: Budget, lpDeadline: number): { flow: 
     }
     e[source]! += delta;
     e[target]! -= delta;
+    // Then a blocking flow on the admissible graph (residual arcs of reduced cost
+    // 0 under the new potentials; costs and potentials are integers, so the test
+    // is exact): augment from every short node along such arcs, with
+    // current-arc pointers and dead-end marks (Dinic-style), until none is left.
+    // Augmenting along zero-reduced-cost arcs keeps the potentials valid, so the
+    // next shortest-path search stays correct; what this misses, it finds.
+    cur.fill(0);
+    dead.fill(0);
+    for (let s0 = 0; s0 < m; s0++) {
+      while (e[s0]! < -tol && dead[s0] === 0) {
+        let depth = 0;
+        pathN[0] = s0;
+        onPath[s0] = 1;
+        let found = false;
+        while (depth >= 0) {
+          const u = pathN[depth]!;
+          if (depth > 0 && e[u]! > tol) {
+            found = true;
+            break;
+          }
+          let next = -1;
+          let nextUndo = 0;
+          const pu = pi[u]!;
+          for (let v = cur[u]!; v < m; v++) {
+            if (v === u || dead[v] === 1 || onPath[v] === 1) continue;
+            const gap = pu - pi[v]!;
+            if (gap === 1 && r[v * m + u]! > tol) (next = v), (nextUndo = 1);
+            else if (gap === -1 && A[u * m + v]! - r[u * m + v]! > tol) next = v;
+            if (next >= 0) {
+              cur[u] = v;
+              break;
+            }
+          }
+          budget.work += m;
+          if (next < 0) {
+            cur[u] = m;
+            dead[u] = 1;
+            onPath[u] = 0;
+            depth--;
+            continue;
+          }
+          depth++;
+          pathN[depth] = next;
+          pathUndo[depth] = nextUndo;
+          onPath[next] = 1;
+        }
+        if (!found) {
+          onPath[s0] = 0;
+          break;
+        }
+        const t = pathN[depth]!;
+        let d = Math.min(-e[s0]!, e[t]!);
+        for (let h = 1; h <= depth; h++) {
+          const u = pathN[h - 1]!;
+          const v = pathN[h]!;
+          d = Math.min(d, pathUndo[h] === 1 ? r[v * m + u]! : A[u * m + v]! - r[u * m + v]!);
+        }
+        for (let h = 1; h <= depth; h++) {
+          const u = pathN[h - 1]!;
+          const v = pathN[h]!;
+          if (pathUndo[h] === 1) r[v * m + u]! -= d;
+          else r[u * m + v]! += d;
+        }
+        for (let h = 0; h <= depth; h++) onPath[pathN[h]!] = 0;
+        e[s0]! += d;
+        e[t]! -= d;
+      }
+    }
   }
   const flow = new Float64Array(m * m);
   let bound = 0;
@@ -886,6 +1192,42 @@ export function solveBechSoramaki(problem: LsmProblem): LsmSolution {
   return toSolution(problem, c, bechSoramaki(c), 'bech_soramaki', 'baseline');
 }
 
+/**
+ * For tests only: drives the search engine through random loads, ejection moves,
+ * undos, repairs, re-insertions and swaps on `problem` (small exact amounts) and
+ * checks its incremental bookkeeping (per-payer selected lists and positions,
+ * counts, slacks, value) against a recomputation after every step. Returns the
+ * first disagreement, or null.
+ */
+export function engineSelfCheck(problem: LsmProblem, steps: number, seed = 1): string | null {
+  const c = compile(problem);
+  if (c.n === 0) return null;
+  const rng = new Rng(seed);
+  const eng = new Engine(c, new Budget(Infinity, undefined, Infinity), rng);
+  const sel = new Uint8Array(c.n);
+  for (let step = 0; step < steps; step++) {
+    const op = rng.below(c.fifo ? 3 : 6);
+    if (op === 0) {
+      for (let k = 0; k < c.n; k++) sel[k] = rng.float() < 0.6 ? 1 : 0;
+      eng.load(c.fifo ? prefixClosure(c, sel) : sel);
+    } else if (op === 1) eng.repair(null, 3 * rng.float(), 0.5 * rng.float());
+    else if (op === 2) eng.fill();
+    else if (op === 3 || op === 4) {
+      const p = rng.below(c.n);
+      if (eng.sel[p] === 0) {
+        eng.repair(null, 1, 0);
+        if (eng.eject(p, 0.2 + 2 * rng.float(), 0.3 * rng.float()) < 0 || op === 4) eng.undo();
+      }
+    } else if (op === 5) {
+      eng.repair(null, 1, 0);
+      eng.swaps();
+    }
+    const why = eng.checkInvariants();
+    if (why !== null) return `step ${step} (op ${op}): ${why}`;
+  }
+  return null;
+}
+
 /** Why settling `ids` together breaks the problem's rules, or null if it is valid. */
 export function settlementViolation(problem: LsmProblem, ids: readonly string[]): string | null {
   const c = compile(problem);
@@ -922,12 +1264,13 @@ export function solveLsm(problem: LsmProblem, options: LsmOptions = {}): LsmSolu
   if (candidates[0]!.sel.every((x) => x === 1)) return toSolution(problem, c, candidates[0]!.sel, 'bech_soramaki', 'all_settled');
 
   const eng = new Engine(c, budget, rng);
-  let best: Uint8Array = new Uint8Array(c.n);
+  // Preallocated: the search copies into these rather than allocating per round.
+  const best = new Uint8Array(c.n);
   let bestValue = -1;
   let bestMethod = '';
   const consider = (method: string): boolean => {
     if (eng.value > bestValue) {
-      best = eng.sel.slice();
+      best.set(eng.sel);
       bestValue = eng.value;
       bestMethod = method;
       return true;
@@ -986,6 +1329,7 @@ export function solveLsm(problem: LsmProblem, options: LsmOptions = {}): LsmSolu
   // protected, a few not), re-run removal with a randomised rule, polish.
   const prot = new Uint8Array(c.n);
   const requeue = new Uint8Array(c.m);
+  const start = new Uint8Array(c.n);
   let sinceImprovement = 0;
   let stopped: LsmStop = 'stalled';
   let iter = 0;
@@ -1011,7 +1355,7 @@ export function solveLsm(problem: LsmProblem, options: LsmOptions = {}): LsmSolu
     const share = 0.05 + 0.95 * rng.float() * rng.float();
     for (let i = 0; i < c.m; i++) requeue[i] = rng.float() < share ? 1 : 0;
     const unprotect = c.fifo ? 0 : rng.float() < 0.5 ? 0 : 0.02 + 0.1 * rng.float();
-    const start = best.slice();
+    start.set(best);
     for (let k = 0; k < c.n; k++) {
       prot[k] = best[k] === 1 && (unprotect === 0 || rng.float() >= unprotect) ? 1 : 0;
       if (best[k] === 0 && requeue[c.from[k]!] === 1) start[k] = 1;
@@ -1026,7 +1370,7 @@ export function solveLsm(problem: LsmProblem, options: LsmOptions = {}): LsmSolu
     eng.polish();
     if (eng.value >= bestValue) {
       const gained = eng.value > bestValue;
-      best = eng.sel.slice();
+      best.set(eng.sel);
       bestValue = eng.value;
       if (gained) bestMethod = `kick(round ${iter})`;
     }
