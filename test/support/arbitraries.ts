@@ -10,6 +10,8 @@
 import fc from 'fast-check';
 import {
   AccountFlags,
+  emptyAccount,
+  emptyTransfer,
   TransferFlags,
   U128_MAX,
   U32_MAX,
@@ -55,39 +57,11 @@ export interface Scenario {
 // ---- building blocks --------------------------------------------------------------------
 
 export function account(id: bigint, ledger: number, code = 1, flags = 0, more: Partial<Account> = {}): Account {
-  return {
-    id,
-    debits_pending: 0n,
-    debits_posted: 0n,
-    credits_pending: 0n,
-    credits_posted: 0n,
-    user_data_128: 0n,
-    user_data_64: 0n,
-    user_data_32: 0,
-    ledger,
-    code,
-    flags,
-    timestamp: 0n,
-    ...more,
-  };
+  return { ...emptyAccount(id, ledger, code, flags), ...more };
 }
 
 export function transfer(fields: Partial<Transfer> & { id: bigint }): Transfer {
-  return {
-    debit_account_id: 0n,
-    credit_account_id: 0n,
-    amount: 0n,
-    pending_id: 0n,
-    user_data_128: 0n,
-    user_data_64: 0n,
-    user_data_32: 0,
-    timeout: 0,
-    ledger: 0,
-    code: 0,
-    flags: 0,
-    timestamp: 0n,
-    ...fields,
-  };
+  return { ...emptyTransfer(fields.id), ...fields };
 }
 
 /** Mostly small bigints, sometimes huge ones near 2^128 to reach the overflow checks. */
