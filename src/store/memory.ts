@@ -113,5 +113,20 @@ export class MemoryStore implements Store {
     return this.transfers.size;
   }
 
+  private readonly documents = new Map<string, Buffer>();
+
+  async putDocument(name: string, body: Buffer): Promise<void> {
+    this.documents.set(name, Buffer.from(body));
+  }
+
+  async getDocument(name: string): Promise<Buffer | null> {
+    const body = this.documents.get(name);
+    return body === undefined ? null : Buffer.from(body);
+  }
+
+  async listDocuments(prefix: string): Promise<string[]> {
+    return [...this.documents.keys()].filter((n) => n.startsWith(prefix)).sort();
+  }
+
   async close(): Promise<void> {}
 }

@@ -137,7 +137,13 @@ CREATE INDEX IF NOT EXISTS transfers_credit ON ${s}.transfers (credit_key, times
 CREATE TABLE IF NOT EXISTS ${s}.account_balances (
   account_id bytea NOT NULL, timestamp int8 NOT NULL, record bytea NOT NULL,
   PRIMARY KEY (account_id, timestamp));
+${documentsDdl(s)}
 `;
+}
+
+/** The documents table (named blobs); also created on its own in schemas made before it existed. */
+function documentsDdl(s: string): string {
+  return `CREATE TABLE IF NOT EXISTS ${s}.documents (name text PRIMARY KEY, body bytea NOT NULL, updated_at timestamptz NOT NULL DEFAULT now());`;
 }
 
 interface JournalRow {
@@ -293,6 +299,9 @@ export class PostgresStore implements Store {
       if (exists.rows[0]?.t === null) {
         await c.query(`CREATE SCHEMA IF NOT EXISTS ${s}`);
         await c.query(ddl(s));
+      } else {
+        const docs = await c.query<{ t: string | null }>(`SELECT to_regclass($1) AS t`, [`${s}.documents`]);
+        if (docs.rows[0]?.t === null) await c.query(documentsDdl(s));
       }
       await c.query(`INSERT INTO ${s}.meta (key, value) VALUES ('format', $1) ON CONFLICT (key) DO NOTHING`, [FORMAT_VERSION]);
       const res = await c.query<{ value: string }>(`SELECT value FROM ${s}.meta WHERE key = 'format'`);
@@ -540,6 +549,37 @@ export class PostgresStore implements Store {
   countTransfers(): Promise<number> {
     return this.serial(async () => {
       return Number((await this.q<{ n: string }>('countTransfers', [])).rows[0]?.n ?? 0);
+    });
+  }
+
+  putDocument(name: string, body: Buffer): Promise<void> {
+    return this.serial(async () => {
+      if (this.closed) throw new Error(`${this.display}: store is closed`);
+      // One statement: its own transaction, durable at the default synchronous_commit.
+      await this.client.query(
+        `INSERT INTO "${this.schema}".documents (name, body, updated_at) VALUES ($1, $2, now())
+         ON CONFLICT (name) DO UPDATE SET body = excluded.body, updated_at = excluded.updated_at`,
+        [name, body],
+      );
+    });
+  }
+
+  getDocument(name: string): Promise<Buffer | null> {
+    return this.serial(async () => {
+      if (this.closed) throw new Error(`${this.display}: store is closed`);
+      const res = await this.client.query<{ body: Buffer }>(`SELECT body FROM "${this.schema}".documents WHERE name = $1`, [name]);
+      return res.rows[0]?.body ?? null;
+    });
+  }
+
+  listDocuments(prefix: string): Promise<string[]> {
+    return this.serial(async () => {
+      if (this.closed) throw new Error(`${this.display}: store is closed`);
+      const res = await this.client.query<{ name: string }>(
+        `SELECT name FROM "${this.schema}".documents WHERE left(name, $1) = $2 ORDER BY name COLLATE "C"`,
+        [prefix.length, prefix],
+      );
+      return res.rows.map((r) => r.name);
     });
   }
 

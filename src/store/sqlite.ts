@@ -43,6 +43,7 @@ CREATE INDEX IF NOT EXISTS transfers_credit ON transfers (credit_account_id, tim
 CREATE TABLE IF NOT EXISTS account_balances (
   account_id BLOB NOT NULL, timestamp INTEGER NOT NULL, record BLOB NOT NULL,
   PRIMARY KEY (account_id, timestamp)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS documents (name TEXT PRIMARY KEY, body BLOB NOT NULL, updated_at TEXT NOT NULL) WITHOUT ROWID;
 `;
 
 interface JournalRow {
@@ -146,6 +147,12 @@ export class SqliteStore implements Store {
       balancesDesc: db.prepare(
         `SELECT record FROM account_balances WHERE account_id = ? AND timestamp BETWEEN ? AND ? ORDER BY timestamp DESC LIMIT ?`,
       ).pluck(),
+      putDocument: db.prepare(
+        `INSERT INTO documents (name, body, updated_at) VALUES (?, ?, ?)
+         ON CONFLICT (name) DO UPDATE SET body = excluded.body, updated_at = excluded.updated_at`,
+      ),
+      getDocument: db.prepare(`SELECT body FROM documents WHERE name = ?`).pluck(),
+      listDocuments: db.prepare(`SELECT name FROM documents WHERE substr(name, 1, ?) = ? ORDER BY name`).pluck(),
     };
   }
 
@@ -306,6 +313,21 @@ export class SqliteStore implements Store {
 
   async countTransfers(): Promise<number> {
     return Number(this.stmt.countTransfers.get());
+  }
+
+  async putDocument(name: string, body: Buffer): Promise<void> {
+    // One statement in its own durable (synchronous=FULL) transaction: the old body or the new one.
+    const tx = this.db.transaction(() => this.stmt.putDocument.run(name, body, new Date().toISOString()));
+    tx.immediate();
+  }
+
+  async getDocument(name: string): Promise<Buffer | null> {
+    const body = this.stmt.getDocument.get(name) as Buffer | undefined;
+    return body === undefined ? null : body;
+  }
+
+  async listDocuments(prefix: string): Promise<string[]> {
+    return this.stmt.listDocuments.all(prefix.length, prefix) as string[];
   }
 
   async close(): Promise<void> {

@@ -11,7 +11,7 @@ export type StoreKind = 'memory' | 'sqlite' | 'postgres';
 export interface JournalEntry {
   /** 1, 2, 3, … with no gaps. */
   seq: number;
-  /** 1 = create_accounts, 2 = create_transfers, 3 = pulse (expiry only). */
+  /** 1 = create_accounts, 2 = create_transfers, 3 = pulse (expiry only), 4 = command. */
   op: number;
   /** The clock reading the batch was executed at, in nanoseconds. */
   clock_ns: bigint;
@@ -97,6 +97,17 @@ export interface Store {
   allAccounts(): Promise<Account[]>;
   countTransfers(): Promise<number>;
 
+  /**
+   * Documents: small named blobs beside the ledger (e.g. sanctions list versions
+   * and their "active version" pointers). A put replaces the named document
+   * atomically (readers see the old body or the new one, never a mix); names are
+   * flat strings, grouped by prefix by convention ("compliance/lists/…").
+   */
+  putDocument(name: string, body: Buffer): Promise<void>;
+  getDocument(name: string): Promise<Buffer | null>;
+  /** Names starting with `prefix`, sorted. */
+  listDocuments(prefix: string): Promise<string[]>;
+
   close(): Promise<void>;
 }
 
@@ -114,3 +125,5 @@ export class StoreError extends Error {
 export const OP_CREATE_ACCOUNTS = 1;
 export const OP_CREATE_TRANSFERS = 2;
 export const OP_PULSE = 3;
+/** A platform command: body = the command's bytes, results = the digest of its output. */
+export const OP_COMMAND = 4;
