@@ -9,7 +9,9 @@
 // bigint minor units happens where the platform books them (fx/convert.ts).
 
 import type { XmlElement } from '../xml.js';
-import { compact, kid, kids, listOrUndefined, text, type XObj } from './tree.js';
+import { CURRENCIES } from '../../fx/iso4217.js';
+import { formatScaled } from '../../fx/rational.js';
+import { BuildError, compact, kid, kids, listOrUndefined, text, type XObj } from './tree.js';
 
 export interface Amount {
   /** ISO 4217 code. */
@@ -176,4 +178,113 @@ export function readCode(el: XmlElement | undefined): CodeOrProprietary | undefi
   if (cd !== undefined) return { code: cd };
   const p = text(el, 'Prtry');
   return p === undefined ? undefined : { proprietary: p };
+}
+
+// --- shared by pacs.004, camt.053/054/056/029 (additions for the 2019 investigation and reporting messages) ---
+
+/** Party40Choice: a party (PartyIdentification135) or a financial institution (BranchAndFinancialInstitutionIdentification6). */
+export type PartyOrAgent = { party: Party } | { agent: Agent };
+export const partyOrAgentX = (p: PartyOrAgent): XObj => ('agent' in p ? { Agt: agentX(p.agent) } : { Pty: partyX(p.party) });
+export function readPartyOrAgent(el: XmlElement | undefined): PartyOrAgent | undefined {
+  if (el === undefined) return undefined;
+  const agt = kid(el, 'Agt');
+  if (agt !== undefined) return { agent: readAgent(agt) ?? {} };
+  return { party: readParty(kid(el, 'Pty')) ?? {} };
+}
+
+/** A reason with its originator (PaymentReturnReason6, PaymentCancellationReason5, CancellationStatusReason4 share this shape). */
+export interface ReasonInformation {
+  originator?: Party;
+  /** ISO external code, e.g. "AC04" (return), "DUPL" (cancellation), "ARDT" (cancellation refused). */
+  code?: string;
+  proprietary?: string;
+  additional_information?: string[];
+}
+export const reasonInfoX = (r: ReasonInformation): XObj => ({
+  Orgtr: r.originator === undefined ? undefined : partyX(r.originator),
+  Rsn: r.code !== undefined ? { Cd: r.code } : r.proprietary !== undefined ? { Prtry: r.proprietary } : undefined,
+  AddtlInf: r.additional_information,
+});
+export const readReasonInfo = (el: XmlElement): ReasonInformation =>
+  compact({
+    originator: readParty(kid(el, 'Orgtr')),
+    code: text(el, 'Rsn', 'Cd'),
+    proprietary: text(el, 'Rsn', 'Prtry'),
+    additional_information: listOrUndefined(kids(el, 'AddtlInf').map((a) => a.text)),
+  });
+
+/** CaseAssignment5: who asks whom, under which assignment id, when. */
+export interface CaseAssignment {
+  id: string;
+  assigner: PartyOrAgent;
+  assignee: PartyOrAgent;
+  creation_date_time: string;
+}
+export const assignmentX = (a: CaseAssignment): XObj => ({ Id: a.id, Assgnr: partyOrAgentX(a.assigner), Assgne: partyOrAgentX(a.assignee), CreDtTm: a.creation_date_time });
+export function readAssignment(el: XmlElement | undefined): CaseAssignment {
+  return {
+    id: text(el, 'Id') ?? '',
+    assigner: readPartyOrAgent(kid(el, 'Assgnr')) ?? { party: {} },
+    assignee: readPartyOrAgent(kid(el, 'Assgne')) ?? { party: {} },
+    creation_date_time: text(el, 'CreDtTm')?.trim() ?? '',
+  };
+}
+
+/** Case5: the investigation case. */
+export interface InvestigationCase {
+  id: string;
+  creator: PartyOrAgent;
+  reopened?: boolean;
+}
+export const caseX = (c: InvestigationCase): XObj => ({ Id: c.id, Cretr: partyOrAgentX(c.creator), ReopCaseIndctn: c.reopened === undefined ? undefined : String(c.reopened) });
+export function readCase(el: XmlElement | undefined): InvestigationCase | undefined {
+  if (el === undefined) return undefined;
+  const re = text(el, 'ReopCaseIndctn')?.trim();
+  return compact({ id: text(el, 'Id') ?? '', creator: readPartyOrAgent(kid(el, 'Cretr')) ?? { party: {} }, reopened: re === undefined ? undefined : re === 'true' || re === '1' });
+}
+
+/** A reference to the message that carried an original payment (OriginalGroupInformation29). */
+export interface OriginalGroupRef {
+  original_message_id: string;
+  /** e.g. "pacs.008.001.08". */
+  original_message_name_id: string;
+  original_creation_date_time?: string;
+}
+
+/** CreditDebitCode. */
+export type CreditDebit = 'CRDT' | 'DBIT';
+
+/** An amount as an integer count of the currency's ISO 4217 minor units (the platform's own representation). */
+export interface MinorAmount {
+  currency: string;
+  /** Minor units, e.g. 125000000n for CNY 1,250,000.00. */
+  minor: bigint;
+}
+
+/** The ISO 4217 minor units of `currency`, or a BuildError naming `path`. */
+export function minorUnitsOf(currency: string, path = '/'): number {
+  const c = CURRENCIES.get(currency);
+  if (c === undefined) throw new BuildError(path, `currency ${JSON.stringify(String(currency).slice(0, 16))} is not in the ISO 4217 table this platform carries`);
+  return c.minor_units;
+}
+
+/**
+ * Minor units as an ISO 20022 amount (decimal string with exactly the currency's
+ * minor digits): {CNY, 125000050n} -> {currency: "CNY", value: "1250000.50"}. Negative
+ * amounts are refused: ISO amounts are unsigned, direction is CdtDbtInd.
+ */
+export function amountOfMinor(a: MinorAmount, path = '/'): Amount {
+  if (typeof a.minor !== 'bigint') throw new BuildError(path, 'amount must be a bigint count of minor units');
+  if (a.minor < 0n) throw new BuildError(path, `amount ${a.minor} is negative; ISO 20022 amounts are unsigned (direction is CRDT/DBIT)`);
+  return { currency: a.currency, value: formatScaled(a.minor, minorUnitsOf(a.currency, path)) };
+}
+
+/** An ISO 20022 amount as minor units; a BuildError when it has more decimals than the currency. */
+export function minorOfAmount(a: Amount, path = '/'): bigint {
+  const scale = minorUnitsOf(a.currency, path);
+  const m = /^\s*\+?([0-9]+)(?:\.([0-9]*))?\s*$/.exec(a.value);
+  if (m === null) throw new BuildError(path, `${JSON.stringify(a.value.slice(0, 40))} is not an unsigned decimal amount`);
+  const frac = (m[2] ?? '').replace(/0+$/, '');
+  if (frac.length > scale) throw new BuildError(path, `${a.value} ${a.currency} has more decimals than the currency's ${scale} minor units`);
+  return BigInt(m[1]! + frac.padEnd(scale, '0'));
 }
