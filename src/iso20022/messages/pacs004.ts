@@ -150,60 +150,58 @@ export function parsePacs004(doc: XmlElement): Pacs004 {
   const body = kid(doc, 'PmtRtr');
   const gh = kid(body, 'GrpHdr');
   const og = kid(body, 'OrgnlGrpInf');
-  return compact({
-    group_header: compact({
-      message_id: text(gh, 'MsgId') ?? '',
-      creation_date_time: text(gh, 'CreDtTm')?.trim() ?? '',
-      settlement_method: (text(gh, 'SttlmInf', 'SttlmMtd') ?? '') as SettlementMethod,
-      clearing_system: readCode(kid(kid(gh, 'SttlmInf'), 'ClrSys')),
-      total_returned_amount: readAmount(kid(gh, 'TtlRtrdIntrBkSttlmAmt')),
-      interbank_settlement_date: text(gh, 'IntrBkSttlmDt')?.trim(),
-      instructing_agent: readAgent(kid(gh, 'InstgAgt')),
-      instructed_agent: readAgent(kid(gh, 'InstdAgt')),
-    }),
-    original_group:
-      og === undefined
-        ? undefined
-        : compact({
-            original_message_id: text(og, 'OrgnlMsgId') ?? '',
-            original_message_name_id: text(og, 'OrgnlMsgNmId') ?? '',
-            original_creation_date_time: text(og, 'OrgnlCreDtTm')?.trim(),
-            reasons: listOrUndefined(kids(og, 'RtrRsnInf').map(readReasonInfo)),
-          }),
-    transactions: kids(body, 'TxInf').map((t) => {
-      const chain = kid(t, 'RtrChain');
-      return compact({
-        return_id: text(t, 'RtrId'),
-        original_message_id: text(t, 'OrgnlGrpInf', 'OrgnlMsgId'),
-        original_message_name_id: text(t, 'OrgnlGrpInf', 'OrgnlMsgNmId'),
-        original_creation_date_time: text(t, 'OrgnlGrpInf', 'OrgnlCreDtTm')?.trim(),
-        original_instruction_id: text(t, 'OrgnlInstrId'),
-        original_end_to_end_id: text(t, 'OrgnlEndToEndId'),
-        original_transaction_id: text(t, 'OrgnlTxId'),
-        original_uetr: text(t, 'OrgnlUETR'),
-        original_clearing_system_reference: text(t, 'OrgnlClrSysRef'),
-        original_interbank_settlement_amount: readAmount(kid(t, 'OrgnlIntrBkSttlmAmt')),
-        original_interbank_settlement_date: text(t, 'OrgnlIntrBkSttlmDt')?.trim(),
-        returned_interbank_settlement_amount: readAmount(kid(t, 'RtrdIntrBkSttlmAmt')) ?? { currency: '', value: '' },
-        interbank_settlement_date: text(t, 'IntrBkSttlmDt')?.trim(),
-        returned_instructed_amount: readAmount(kid(t, 'RtrdInstdAmt')),
-        charge_bearer: text(t, 'ChrgBr') as ChargeBearer | undefined,
-        clearing_system_reference: text(t, 'ClrSysRef'),
-        instructing_agent: readAgent(kid(t, 'InstgAgt')),
-        instructed_agent: readAgent(kid(t, 'InstdAgt')),
-        return_chain:
-          chain === undefined
-            ? undefined
-            : compact({
-                debtor: readPartyOrAgent(kid(chain, 'Dbtr')) ?? { party: {} },
-                debtor_agent: readAgent(kid(chain, 'DbtrAgt')),
-                creditor_agent: readAgent(kid(chain, 'CdtrAgt')),
-                creditor: readPartyOrAgent(kid(chain, 'Cdtr')) ?? { party: {} },
-              }),
-        reasons: listOrUndefined(kids(t, 'RtrRsnInf').map(readReasonInfo)),
-      });
-    }),
+  const group_header: ReturnGroupHeader = compact({
+    message_id: text(gh, 'MsgId') ?? '',
+    creation_date_time: text(gh, 'CreDtTm')?.trim() ?? '',
+    settlement_method: (text(gh, 'SttlmInf', 'SttlmMtd') ?? '') as SettlementMethod,
+    clearing_system: readCode(kid(kid(gh, 'SttlmInf'), 'ClrSys')),
+    total_returned_amount: readAmount(kid(gh, 'TtlRtrdIntrBkSttlmAmt')),
+    interbank_settlement_date: text(gh, 'IntrBkSttlmDt')?.trim(),
+    instructing_agent: readAgent(kid(gh, 'InstgAgt')),
+    instructed_agent: readAgent(kid(gh, 'InstdAgt')),
   });
+  const transactions: ReturnTransaction[] = kids(body, 'TxInf').map((t) => {
+    const chain = kid(t, 'RtrChain');
+    return compact({
+      return_id: text(t, 'RtrId'),
+      original_message_id: text(t, 'OrgnlGrpInf', 'OrgnlMsgId'),
+      original_message_name_id: text(t, 'OrgnlGrpInf', 'OrgnlMsgNmId'),
+      original_creation_date_time: text(t, 'OrgnlGrpInf', 'OrgnlCreDtTm')?.trim(),
+      original_instruction_id: text(t, 'OrgnlInstrId'),
+      original_end_to_end_id: text(t, 'OrgnlEndToEndId'),
+      original_transaction_id: text(t, 'OrgnlTxId'),
+      original_uetr: text(t, 'OrgnlUETR'),
+      original_clearing_system_reference: text(t, 'OrgnlClrSysRef'),
+      original_interbank_settlement_amount: readAmount(kid(t, 'OrgnlIntrBkSttlmAmt')),
+      original_interbank_settlement_date: text(t, 'OrgnlIntrBkSttlmDt')?.trim(),
+      returned_interbank_settlement_amount: readAmount(kid(t, 'RtrdIntrBkSttlmAmt')) ?? { currency: '', value: '' },
+      interbank_settlement_date: text(t, 'IntrBkSttlmDt')?.trim(),
+      returned_instructed_amount: readAmount(kid(t, 'RtrdInstdAmt')),
+      charge_bearer: text(t, 'ChrgBr') as ChargeBearer | undefined,
+      clearing_system_reference: text(t, 'ClrSysRef'),
+      instructing_agent: readAgent(kid(t, 'InstgAgt')),
+      instructed_agent: readAgent(kid(t, 'InstdAgt')),
+      return_chain:
+        chain === undefined
+          ? undefined
+          : compact({
+              debtor: readPartyOrAgent(kid(chain, 'Dbtr')) ?? { party: {} },
+              debtor_agent: readAgent(kid(chain, 'DbtrAgt')),
+              creditor_agent: readAgent(kid(chain, 'CdtrAgt')),
+              creditor: readPartyOrAgent(kid(chain, 'Cdtr')) ?? { party: {} },
+            }),
+      reasons: listOrUndefined(kids(t, 'RtrRsnInf').map(readReasonInfo)),
+    });
+  });
+  // `transactions` stays even when empty (the return of a whole group), so no compact() here.
+  if (og === undefined) return { group_header, transactions };
+  const original_group: ReturnOriginalGroup = compact({
+    original_message_id: text(og, 'OrgnlMsgId') ?? '',
+    original_message_name_id: text(og, 'OrgnlMsgNmId') ?? '',
+    original_creation_date_time: text(og, 'OrgnlCreDtTm')?.trim(),
+    reasons: listOrUndefined(kids(og, 'RtrRsnInf').map(readReasonInfo)),
+  });
+  return { group_header, original_group, transactions };
 }
 
 // --- helpers the platform calls ---------------------------------------------------
