@@ -302,7 +302,7 @@ test('fixtures: the fields a settlement platform uses, Unicode intact', () => {
 test('statementFor: balances add up, directions and summary are right, a wrong closing balance is refused', () => {
   const m = statementFor({ message_id: 'S', creation_date_time: TS, date: '2025-09-01', account: ACCOUNT, opening_balance_minor: -5_000n, entries: ENTRIES });
   const s = m.statements[0]!;
-  // -50.00 + 1,250,000.50 - 10.00 + 0 = 1,249,940.50
+  // -50.00 + 1,250,000.50 - 10.00 = 1,249,940.50 (the third entry is pending: reported, not booked)
   assert.deepEqual(s.balances, [
     { type: { code: 'OPBD' }, amount: { currency: 'CNY', value: '50.00' }, credit_debit: 'DBIT', date: '2025-09-01' },
     { type: { code: 'CLBD' }, amount: { currency: 'CNY', value: '1249940.50' }, credit_debit: 'CRDT', date: '2025-09-01' },
@@ -327,6 +327,10 @@ test('statementFor: balances add up, directions and summary are right, a wrong c
     () => statementFor({ message_id: 'S', creation_date_time: TS, date: '2025-09-01', account: ACCOUNT, opening_balance_minor: 0n, closing_balance_minor: 1n, entries: [] }),
     (e: unknown) => e instanceof BuildError && e.path === '/closing_balance_minor',
   );
+  // A pending entry is reported and counted in the summary, but does not move the booked balance.
+  const pending = statementFor({ message_id: 'S', creation_date_time: TS, date: '2025-09-01', account: ACCOUNT, opening_balance_minor: 100n, closing_balance_minor: 100n, entries: [{ amount_minor: 7n, direction: 'debit', status: 'PDNG' }] });
+  assert.equal(pending.statements[0]!.summary!.number_of_entries, '1');
+  assert.deepEqual(pending.statements[0]!.entries![0]!.status, { code: 'PDNG' });
   // Minor units follow ISO 4217: KWD has 3, JPY none.
   const kwd = statementFor({ message_id: 'S', creation_date_time: TS, date: '2025-09-01', account: { id: 'K', currency: 'KWD' }, opening_balance_minor: 1_234n, entries: [{ amount_minor: 1n, direction: 'debit' }] });
   assert.equal(kwd.statements[0]!.balances![1]!.amount.value, '1.233');
@@ -477,7 +481,7 @@ test('property: statements and notifications with non-Latin names round-trip and
       async (account, opening, entries, date, seq) => {
         const stmt = statementFor({ message_id: 'STM', creation_date_time: `${date}T23:59:59Z`, date, sequence_number: seq, account, opening_balance_minor: opening, entries });
         // The closing balance is the opening balance plus the net of the entries.
-        const net = entries.reduce((s, e) => s + (e.direction === 'credit' ? e.amount_minor : -e.amount_minor), 0n);
+        const net = entries.filter((e) => (e.status ?? 'BOOK') === 'BOOK').reduce((s, e) => s + (e.direction === 'credit' ? e.amount_minor : -e.amount_minor), 0n);
         const clbd = stmt.statements[0]!.balances![1]!;
         assert.equal(minorOfAmount(clbd.amount) * (clbd.credit_debit === 'DBIT' ? -1n : 1n), opening + net);
         await check({ message_type: 'camt.053.001.08', header: hdr('camt.053.001.08'), document: stmt });

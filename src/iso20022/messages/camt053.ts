@@ -561,16 +561,20 @@ function balanceOf(type: string, minor: bigint, currency: string, date: string):
 
 /**
  * A camt.053 for one account and one business day: OPBD and CLBD balances, every
- * entry, and the transaction summary. The closing balance is computed; when the
- * caller gives one too, a mismatch is a BuildError (the statement would not add up).
+ * entry, and the transaction summary (over every entry reported). The closing
+ * booked balance is the opening one plus the booked (status BOOK) credits minus
+ * the booked debits; when the caller gives one too, a mismatch is a BuildError
+ * (the statement would not add up).
  */
 export function statementFor(s: StatementInput): Camt053 {
   const ccy = s.account.currency;
   const entries = s.entries.map((e, i) => entryOf(e, ccy, s.date, `/entries[${i}]`));
+  if (typeof s.opening_balance_minor !== 'bigint') throw new BuildError('/opening_balance_minor', 'must be a bigint count of minor units');
+  // Booked balances move with booked entries only; pending and information entries are reported but do not count.
   let closing = s.opening_balance_minor;
-  for (const e of s.entries) closing += e.direction === 'credit' ? e.amount_minor : -e.amount_minor;
+  for (const e of s.entries) if ((e.status ?? 'BOOK') === 'BOOK') closing += e.direction === 'credit' ? e.amount_minor : -e.amount_minor;
   if (s.closing_balance_minor !== undefined && s.closing_balance_minor !== closing) {
-    throw new BuildError('/closing_balance_minor', `closing balance ${s.closing_balance_minor} is not opening ${s.opening_balance_minor} + credits - debits = ${closing}`);
+    throw new BuildError('/closing_balance_minor', `closing balance ${s.closing_balance_minor} is not opening ${s.opening_balance_minor} + booked credits - booked debits = ${closing}`);
   }
   return {
     group_header: compact({
