@@ -1,0 +1,143 @@
+// `sco-settle sim …`: the traffic simulator (src/sim) on the command line.
+//  - `sim generate` prints one simulated business day as NDJSON, one payment a
+//    line, in arrival order; bigint amounts and times as decimal strings.
+//  - `sim profile` prints the default scheme profile as JSON; edit it and give
+//    it back with `sim generate --profile FILE`.
+// Neither touches the store. Bad options or profiles fail with one line naming
+// the field (SimInputError).
+
+import type { Command } from 'commander';
+import {
+  DEFAULT_BANKS,
+  DEFAULT_LIQUIDITY_PROVIDERS,
+  DEFAULT_SEED,
+  SIM_LIMITS,
+  SimInputError,
+  defaultProfile,
+  generatePayments,
+  parseProfileText,
+  paymentToJson,
+  profileToJson,
+  type SchemeProfile,
+  type TrafficOptions,
+} from '../sim/index.js';
+import { readInput } from './input.js';
+
+function intOption(text: string | undefined, flag: string, min: number, max: number): number | undefined {
+  if (text === undefined) return undefined;
+  if (!/^-?[0-9]{1,10}$/.test(text)) throw new SimInputError('invalid_value', flag, `must be an integer, got ${JSON.stringify(text)}`, 'options');
+  const n = Number(text);
+  if (n < 0) throw new SimInputError('negative', flag, `must not be negative, got ${n}`, 'options');
+  if (n < min || n > max) throw new SimInputError(n > max ? 'limit_exceeded' : 'out_of_range', flag, `must be from ${min} to ${max}, got ${n}`, 'options');
+  return n;
+}
+
+function shareOption(text: string | undefined, flag: string): number | undefined {
+  if (text === undefined) return undefined;
+  if (!/^-?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)$/.test(text)) throw new SimInputError('invalid_value', flag, `must be a number from 0 to 1, got ${JSON.stringify(text)}`, 'options');
+  const n = Number(text);
+  if (n < 0) throw new SimInputError('negative', flag, `a share must not be negative, got ${n}`, 'options');
+  if (n > 1) throw new SimInputError('out_of_range', flag, `a share must be at most 1, got ${n}`, 'options');
+  return n;
+}
+
+/** Writes lines to stdout in chunks, waiting for the pipe to drain; a closed pipe (EPIPE, `| head`) just ends it. */
+async function writeLines(lines: Iterable<string>): Promise<void> {
+  const out = process.stdout;
+  let failed: (Error & { code?: string }) | undefined;
+  out.on('error', (e: Error) => {
+    failed = e;
+  });
+  const drained = (): Promise<void> =>
+    new Promise((resolve) => {
+      const done = (): void => {
+        out.off('drain', done);
+        out.off('error', done);
+        resolve();
+      };
+      out.once('drain', done);
+      out.once('error', done);
+    });
+  let chunk = '';
+  for (const line of lines) {
+    if (failed !== undefined) break;
+    chunk += line + '\n';
+    if (chunk.length >= 1 << 16) {
+      const ok = out.write(chunk);
+      chunk = '';
+      if (!ok) await drained();
+    }
+  }
+  if (failed === undefined && chunk.length > 0 && !out.write(chunk)) await drained();
+  if (failed !== undefined && failed.code !== 'EPIPE') throw failed;
+}
+
+interface GenerateOptions {
+  seed?: string;
+  banks?: string;
+  payments?: string;
+  profile?: string;
+  crossCurrencyShare?: string;
+  urgentShare?: string;
+  interbankShare?: string;
+}
+
+export function registerSimCommands(program: Command): void {
+  const sim = program.command('sim').description('simulated traffic from the SCO trade matrix: scheme profile and one business day of payments');
+
+  sim
+    .command('generate')
+    .description('print one simulated business day as NDJSON (one payment a line, in arrival order; amounts in minor units as decimal strings)')
+    .option('--seed <n>', `uint32 seed; the same seed gives the same day (default ${DEFAULT_SEED})`)
+    .option('--banks <n>', `banks in the default profile (default ${DEFAULT_BANKS}; not with --profile)`)
+    .option('--payments <n>', `payments in the day (default: the profile's, ${defaultProfile().traffic.payments} in the default profile; max ${SIM_LIMITS.payments_max})`)
+    .option('--profile <file>', 'scheme profile JSON (as printed by `sim profile`), or - for stdin')
+    .option('--cross-currency-share <x>', 'share of cross-currency (PvP) payments, 0..1')
+    .option('--urgent-share <x>', 'share of urgent payments, 0..1')
+    .option('--interbank-share <x>', 'share of interbank pacs.009 payments, 0..1')
+    .action(async (o: GenerateOptions) => {
+      const seed = intOption(o.seed, '--seed', 0, 2 ** 32 - 1);
+      const banks = intOption(o.banks, '--banks', 10, SIM_LIMITS.banks_max);
+      const payments = intOption(o.payments, '--payments', 0, SIM_LIMITS.payments_max);
+      let profile: SchemeProfile;
+      if (o.profile !== undefined) {
+        if (banks !== undefined) throw new SimInputError('invalid_value', '--banks', 'not with --profile (the profile lists its banks)', 'options');
+        profile = parseProfileText(await readInput(o.profile), o.profile === '-' ? 'stdin' : o.profile);
+      } else {
+        profile = defaultProfile({ banks: banks ?? DEFAULT_BANKS, ...(payments === undefined ? {} : { traffic: { payments } }) });
+      }
+      const options: TrafficOptions = {};
+      if (seed !== undefined) options.seed = seed;
+      if (payments !== undefined) options.payments = payments;
+      const x = shareOption(o.crossCurrencyShare, '--cross-currency-share');
+      if (x !== undefined) options.cross_currency_share = x;
+      const urgent = shareOption(o.urgentShare, '--urgent-share');
+      if (urgent !== undefined) options.urgent_share = urgent;
+      const interbank = shareOption(o.interbankShare, '--interbank-share');
+      if (interbank !== undefined) options.interbank_share = interbank;
+      const day = generatePayments(profile, options);
+      await writeLines(
+        (function* () {
+          for (const p of day) yield JSON.stringify(paymentToJson(p));
+        })(),
+      );
+    });
+
+  sim
+    .command('profile')
+    .description('print the default scheme profile as JSON (banks, liquidity providers, starting liquidity, traffic parameters)')
+    .option('--banks <n>', `banks across the ten members (default ${DEFAULT_BANKS})`)
+    .option('--liquidity-providers <n>', `liquidity providers (default ${DEFAULT_LIQUIDITY_PROVIDERS}, max ${SIM_LIMITS.liquidity_providers_max})`)
+    .option('--payments <n>', 'payments of the day the starting liquidity is sized for')
+    .action((o: { banks?: string; liquidityProviders?: string; payments?: string }) => {
+      const banks = intOption(o.banks, '--banks', 10, SIM_LIMITS.banks_max);
+      const lps = intOption(o.liquidityProviders, '--liquidity-providers', 0, SIM_LIMITS.liquidity_providers_max);
+      const payments = intOption(o.payments, '--payments', 0, SIM_LIMITS.payments_max);
+      const profile = defaultProfile({
+        ...(banks === undefined ? {} : { banks }),
+        ...(lps === undefined ? {} : { liquidity_providers: lps }),
+        ...(payments === undefined ? {} : { traffic: { payments } }),
+      });
+      process.stdout.write(JSON.stringify(profileToJson(profile), null, 2) + '\n');
+    });
+}
