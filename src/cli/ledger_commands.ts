@@ -1,6 +1,7 @@
 // `sco-settle ledger …`: create and query accounts and transfers on a store.
 
 import type { Command } from 'commander';
+import { PlatformStateMachine } from '../platform/state_machine.js';
 import { DurableLedger, wallClock } from '../journal/durable_ledger.js';
 import { accountToJson, balanceToJson, parseAccount, parseTransfer, parseUnsigned, transferToJson } from '../ledger/json.js';
 import { AccountFlags, BATCH_EVENTS_MAX, RESULT_CODES, TransferFlags, U128_MAX, U64_MAX, type Account, type Transfer } from '../ledger/types.js';
@@ -16,7 +17,7 @@ async function withLedger<T>(command: Command, fn: (ledger: DurableLedger) => Pr
   const store = await openStore(resolveStoreUrl(command));
   let ledger: DurableLedger;
   try {
-    ledger = await DurableLedger.open(store, { clock: wallClock(), onProgress: stderrProgress });
+    ledger = await DurableLedger.open(store, { clock: wallClock(), onProgress: stderrProgress, executor: new PlatformStateMachine() });
   } catch (err) {
     await store.close();
     throw err;

@@ -1,5 +1,6 @@
 // `sco-settle verify`: re-checks a store end to end (see journal/verify.ts).
 
+import { PlatformStateMachine } from '../platform/state_machine.js';
 import type { Command } from 'commander';
 import { verifyStore } from '../journal/verify.js';
 import { openStore } from '../store/open.js';
@@ -17,7 +18,7 @@ export function registerVerifyCommand(program: Command): void {
     .action(async (o: { json?: boolean }, cmd: Command) => {
       const store = await openStore(resolveStoreUrl(cmd));
       try {
-        const report = await verifyStore(store, stderrProgress);
+        const report = await verifyStore(store, stderrProgress, new PlatformStateMachine());
         if (o.json) process.stdout.write(JSON.stringify(report) + '\n');
         else {
           for (const note of report.notes) stderrProgress(`note: ${note}`);

@@ -13,11 +13,17 @@
 //
 // Start-up: load the snapshot (if any), replay the journal after it checking
 // checksums, the hash chain and that every batch gives its recorded results.
+//
+// Commands (./command.ts): with a CommandExecutor, `submitCommand` journals a
+// command of a higher layer in the same sequence as ledger batches; the executor
+// runs it against the state machine inside the commit step, so ledger batches and
+// commands are totally ordered and replay rebuilds both.
 
 import { LedgerStateMachine, type BatchEffects, type LedgerLimits, type Operation } from '../ledger/state_machine.js';
 import { BATCH_EVENTS_MAX, type Account, type AccountBalance, type Transfer } from '../ledger/types.js';
 import type { AccountFilter, HistoryRecord, IndexBatch, JournalEntry, Store } from '../store/types.js';
-import { buildEntry, checkEntry, decodeEvents, decodeResults, GENESIS_HASH, opName } from './entry.js';
+import { buildCommandEntry, buildEntry, checkEntry, decodeEvents, decodeResults, GENESIS_HASH, isCommand, opName } from './entry.js';
+import { COMMAND_BYTES_MAX, outputDigest, RecordingLedger, type CommandExecutor } from './command.js';
 import { decodeSnapshot, encodeSnapshot } from './snapshot.js';
 
 export type LedgerErrorCode =
@@ -26,7 +32,9 @@ export type LedgerErrorCode =
   | 'ledger_failed'
   | 'ledger_closed'
   | 'journal_corrupt'
-  | 'query_limit';
+  | 'query_limit'
+  | 'command_too_large'
+  | 'no_executor';
 
 export class LedgerError extends Error {
   readonly code: LedgerErrorCode;
@@ -51,6 +59,8 @@ export interface DurableLedgerOptions {
   snapshot_min_events?: number;
   /** Progress of long work (replay, indexing), for a CLI's stderr. */
   onProgress?: (message: string) => void;
+  /** Executes journaled commands (the platform); without it commands are refused. */
+  executor?: CommandExecutor;
 }
 
 const REPLAY_PAGE_ENTRIES = 32;
@@ -60,8 +70,9 @@ const QUERY_LIMIT_MAX = BATCH_EVENTS_MAX;
 const INDEX_CHUNK_EVENTS = 65_536;
 
 interface Request {
-  op: Operation;
+  op: Operation | 'command';
   events: readonly (Account | Transfer)[];
+  command: Buffer | null;
   resolve: (results: Uint8Array) => void;
   reject: (err: Error) => void;
 }
@@ -82,7 +93,8 @@ export class DurableLedger {
   readonly store: Store;
   private readonly sm: LedgerStateMachine;
   private readonly clock: () => bigint;
-  private readonly opts: Required<Omit<DurableLedgerOptions, 'limits' | 'onProgress'>>;
+  private readonly opts: Required<Omit<DurableLedgerOptions, 'limits' | 'onProgress' | 'executor'>>;
+  private readonly executor: CommandExecutor | null;
   private readonly progress: (message: string) => void;
 
   private seq: number;
@@ -114,6 +126,7 @@ export class DurableLedger {
       snapshot_min_events: opts.snapshot_min_events ?? 10_000,
     };
     this.progress = opts.onProgress ?? (() => {});
+    this.executor = opts.executor ?? null;
     this.seq = seq;
     this.headHash = hash;
     this.indexedSeq = indexedSeq;
@@ -138,6 +151,7 @@ export class DurableLedger {
       if (state.seq !== snapshot.seq) throw new LedgerError('journal_corrupt', `snapshot says seq ${state.seq}, store says ${snapshot.seq}`);
       sm = state.machine;
       seq = state.seq;
+      if (opts.executor !== undefined && state.extension.length > 0) opts.executor.restoreState(state.extension);
       hash = state.hash;
       progress(`recovered snapshot at journal entry ${seq} (${sm.accountLog.length} accounts, ${sm.transferLog.length} transfers)`);
     }
@@ -158,11 +172,23 @@ export class DurableLedger {
       for (const entry of page) {
         const bad = checkEntry(entry, this.seq + 1, this.headHash);
         if (bad !== null) throw new LedgerError('journal_corrupt', `journal entry ${entry.seq}: ${bad}`);
-        const op = opName(entry.op);
-        const { results, effects } = this.sm.execute(op, decodeEvents(entry), entry.clock_ns);
-        const expected = decodeResults(entry.results, entry.count);
-        if (!sameResults(results, expected)) {
-          throw new LedgerError('journal_corrupt', `journal entry ${entry.seq}: replay gave different results than recorded`);
+        let effects: BatchEffects;
+        if (isCommand(entry)) {
+          if (this.executor === null) throw new LedgerError('no_executor', `journal entry ${entry.seq} is a command; open the store through the platform`);
+          const recorder = new RecordingLedger(this.sm, entry.clock_ns);
+          const output = this.executor.execute(entry.body, entry.clock_ns, recorder);
+          if (!outputDigest(output).equals(entry.results)) {
+            throw new LedgerError('journal_corrupt', `journal entry ${entry.seq}: replay of the command gave a different output than recorded`);
+          }
+          effects = recorder.effects;
+        } else {
+          const op = opName(entry.op);
+          let results: Uint8Array;
+          ({ results, effects } = this.sm.execute(op, decodeEvents(entry), entry.clock_ns));
+          const expected = decodeResults(entry.results, entry.count);
+          if (!sameResults(results, expected)) {
+            throw new LedgerError('journal_corrupt', `journal entry ${entry.seq}: replay gave different results than recorded`);
+          }
         }
         this.seq = entry.seq;
         this.headHash = entry.hash;
@@ -203,8 +229,26 @@ export class DurableLedger {
     if (events.length > BATCH_EVENTS_MAX) {
       return Promise.reject(new LedgerError('batch_too_large', `a batch holds at most ${BATCH_EVENTS_MAX} events, got ${events.length}`));
     }
+    return this.enqueue({ op, events, command: null });
+  }
+
+  /**
+   * Journals one command and executes it with the executor; resolves with its
+   * output once the entry is durable. Commands and ledger batches share one order.
+   */
+  submitCommand(command: Buffer): Promise<Buffer> {
+    if (this.closed) return Promise.reject(new LedgerError('ledger_closed', 'the ledger is closed'));
+    if (this.failure !== null) return Promise.reject(this.failedError());
+    if (this.executor === null) return Promise.reject(new LedgerError('no_executor', 'this ledger was opened without a command executor'));
+    if (command.length > COMMAND_BYTES_MAX) {
+      return Promise.reject(new LedgerError('command_too_large', `a command holds at most ${COMMAND_BYTES_MAX} bytes, got ${command.length}`));
+    }
+    return this.enqueue({ op: 'command', events: [], command }).then((out) => Buffer.from(out.buffer, out.byteOffset, out.byteLength));
+  }
+
+  private enqueue(req: Omit<Request, 'resolve' | 'reject'>): Promise<Uint8Array> {
     return new Promise((resolve, reject) => {
-      this.queue.push({ op, events, resolve, reject });
+      this.queue.push({ ...req, resolve, reject });
       if (!this.draining) {
         this.draining = true;
         void this.exclusive(() => this.drain());
@@ -227,14 +271,35 @@ export class DurableLedger {
       let events = 0;
       for (const req of group) {
         const clock_ns = this.clock();
-        const { results, effects } = this.sm.execute(req.op, req.events, clock_ns);
-        const entry = buildEntry(this.seq + 1, req.op, clock_ns, req.events, results, this.headHash);
+        let entry: JournalEntry;
+        let results: Uint8Array;
+        let effects: BatchEffects;
+        if (req.op === 'command') {
+          const recorder = new RecordingLedger(this.sm, clock_ns);
+          try {
+            results = this.executor!.execute(req.command!, clock_ns, recorder);
+          } catch (err) {
+            // A throwing executor may have changed the state half-way: fail stop.
+            this.failure = err as Error;
+            break;
+          }
+          effects = recorder.effects;
+          entry = buildCommandEntry(this.seq + 1, clock_ns, req.command!, outputDigest(results as Buffer), this.headHash);
+        } else {
+          ({ results, effects } = this.sm.execute(req.op, req.events, clock_ns));
+          entry = buildEntry(this.seq + 1, req.op, clock_ns, req.events, results, this.headHash);
+        }
         this.seq = entry.seq;
         this.headHash = entry.hash;
         entries.push(entry);
         outputs.push(results);
         this.addBacklog(entry.seq, effects);
         events += req.events.length;
+      }
+      if (this.failure !== null) {
+        for (const req of group) req.reject(this.failedError());
+        for (const req of this.queue.splice(0)) req.reject(this.failedError());
+        break;
       }
       try {
         await this.store.appendJournal(entries);
@@ -372,13 +437,17 @@ export class DurableLedger {
 
   // ---- snapshots and shutdown -----------------------------------------------------------
 
+  private executorState(): Buffer | undefined {
+    return this.executor === null ? undefined : this.executor.encodeState();
+  }
+
   /** Writes a snapshot at the current journal position (after indexing, which it must not pass). */
   snapshot(): Promise<void> {
     return this.exclusive(async () => {
       await this.writeIndex();
       if (this.snapshotSeq === this.seq) return;
       this.progress(`writing snapshot at journal entry ${this.seq}`);
-      await this.store.saveSnapshot({ seq: this.seq, body: encodeSnapshot(this.seq, this.headHash, this.sm) });
+      await this.store.saveSnapshot({ seq: this.seq, body: encodeSnapshot(this.seq, this.headHash, this.sm, this.executorState()) });
       this.snapshotSeq = this.seq;
       this.eventsSinceSnapshot = 0;
     });
@@ -394,7 +463,7 @@ export class DurableLedger {
       await this.exclusive(() => this.writeIndex());
       if (this.eventsSinceSnapshot >= this.opts.snapshot_min_events) {
         await this.exclusive(async () => {
-          await this.store.saveSnapshot({ seq: this.seq, body: encodeSnapshot(this.seq, this.headHash, this.sm) });
+          await this.store.saveSnapshot({ seq: this.seq, body: encodeSnapshot(this.seq, this.headHash, this.sm, this.executorState()) });
         });
       }
     }

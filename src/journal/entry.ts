@@ -8,7 +8,8 @@ import { createHash } from 'node:crypto';
 import { decodeAccounts, decodeTransfers, encodeAccounts, encodeTransfers, RECORD_SIZE } from '../ledger/codec.js';
 import type { Operation } from '../ledger/state_machine.js';
 import { RESULT_CODES, type Account, type Transfer } from '../ledger/types.js';
-import { OP_CREATE_ACCOUNTS, OP_CREATE_TRANSFERS, OP_PULSE, type JournalEntry } from '../store/types.js';
+import { OP_COMMAND, OP_CREATE_ACCOUNTS, OP_CREATE_TRANSFERS, OP_PULSE, type JournalEntry } from '../store/types.js';
+import { COMMAND_BYTES_MAX, OUTPUT_DIGEST_SIZE } from './command.js';
 
 export const HASH_SIZE = 32;
 export const GENESIS_HASH = Buffer.alloc(HASH_SIZE);
@@ -96,10 +97,33 @@ export function buildEntry(
   };
 }
 
+/** A command entry: the command's bytes as submitted and the digest of the output it gave. */
+export function buildCommandEntry(seq: number, clock_ns: bigint, command: Buffer, output_digest: Buffer, prev_hash: Buffer): JournalEntry {
+  const checksum = checksumOf(seq, OP_COMMAND, clock_ns, 1, command, output_digest);
+  return {
+    seq,
+    op: OP_COMMAND,
+    clock_ns,
+    count: 1,
+    body: command,
+    results: output_digest,
+    checksum,
+    prev_hash,
+    hash: linkOf(prev_hash, checksum),
+  };
+}
+
+export function isCommand(e: JournalEntry): boolean {
+  return e.op === OP_COMMAND;
+}
+
 /** Why the entry cannot be trusted after `expected_prev`, or null if it checks out. */
 export function checkEntry(e: JournalEntry, expected_seq: number, expected_prev: Buffer): string | null {
   if (e.seq !== expected_seq) return `expected journal entry ${expected_seq}, found ${e.seq}`;
-  if (e.body.length !== e.count * RECORD_SIZE) return `body is ${e.body.length} bytes for ${e.count} events`;
+  if (e.op === OP_COMMAND) {
+    if (e.count !== 1 || e.body.length > COMMAND_BYTES_MAX) return `command entry holds ${e.count} commands of ${e.body.length} bytes`;
+    if (e.results.length !== OUTPUT_DIGEST_SIZE) return `command entry has a ${e.results.length}-byte output digest`;
+  } else if (e.body.length !== e.count * RECORD_SIZE) return `body is ${e.body.length} bytes for ${e.count} events`;
   const checksum = checksumOf(e.seq, e.op, e.clock_ns, e.count, e.body, e.results);
   if (!checksum.equals(e.checksum)) return 'checksum mismatch: the entry was altered or torn';
   if (!e.prev_hash.equals(expected_prev)) return 'hash chain broken: prev_hash does not match the previous entry';

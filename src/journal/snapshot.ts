@@ -8,9 +8,11 @@ import { LedgerStateMachine, type LedgerLimits, type PendingEntry } from '../led
 import type { Account, PendingStatus, Transfer } from '../ledger/types.js';
 import { HASH_SIZE } from './entry.js';
 
-const MAGIC = Buffer.from('SCOSNAP1');
-const HEADER = 8 + 8 + 8 + HASH_SIZE + 4 * 4;
+const MAGIC = Buffer.from('SCOSNAP2');
+/** magic, seq, last timestamp, hash, five counts (the fifth: bytes of the command executor's state). */
+const HEADER = 8 + 8 + 8 + HASH_SIZE + 5 * 4;
 const PENDING_ROW = 16 + 1 + 8;
+const EMPTY = Buffer.alloc(0);
 const STATUS: readonly PendingStatus[] = ['pending', 'posted', 'voided', 'expired'];
 
 export interface SnapshotState {
@@ -18,22 +20,24 @@ export interface SnapshotState {
   /** The hash of journal entry `seq`, to continue the chain check after it. */
   hash: Buffer;
   machine: LedgerStateMachine;
+  /** The command executor's state at `seq` (empty when there is none). */
+  extension: Buffer;
 }
 
-export function encodeSnapshot(seq: number, hash: Buffer, sm: LedgerStateMachine): Buffer {
+export function encodeSnapshot(seq: number, hash: Buffer, sm: LedgerStateMachine, extension: Buffer = EMPTY): Buffer {
   const accounts = sm.accountLog;
   const transfers = sm.transferLog;
   const pending = [...sm.pending.entries()];
   const submitted = sm.submittedTransfers();
   const size =
-    HEADER + (accounts.length + transfers.length + submitted.length) * RECORD_SIZE + pending.length * PENDING_ROW + HASH_SIZE;
+    HEADER + (accounts.length + transfers.length + submitted.length) * RECORD_SIZE + pending.length * PENDING_ROW + extension.length + HASH_SIZE;
   const buf = Buffer.alloc(size);
   MAGIC.copy(buf, 0);
   buf.writeBigUInt64LE(BigInt(seq), 8);
   buf.writeBigUInt64LE(sm.last_timestamp, 16);
   hash.copy(buf, 24);
   let off = 24 + HASH_SIZE;
-  for (const n of [accounts.length, transfers.length, pending.length, submitted.length]) {
+  for (const n of [accounts.length, transfers.length, pending.length, submitted.length, extension.length]) {
     buf.writeUInt32LE(n, off);
     off += 4;
   }
@@ -58,6 +62,8 @@ export function encodeSnapshot(seq: number, hash: Buffer, sm: LedgerStateMachine
     encodeTransfer(t, buf, off);
     off += RECORD_SIZE;
   }
+  extension.copy(buf, off);
+  off += extension.length;
   createHash('sha256').update(buf.subarray(0, off)).digest().copy(buf, off);
   return buf;
 }
@@ -71,11 +77,11 @@ export function decodeSnapshot(buf: Buffer, limits?: LedgerLimits): SnapshotStat
   const hash = Buffer.from(buf.subarray(24, 24 + HASH_SIZE));
   let off = 24 + HASH_SIZE;
   const counts: number[] = [];
-  for (let i = 0; i < 4; i++) {
+  for (let i = 0; i < 5; i++) {
     counts.push(buf.readUInt32LE(off));
     off += 4;
   }
-  const [nAccounts, nTransfers, nPending, nSubmitted] = counts as [number, number, number, number];
+  const [nAccounts, nTransfers, nPending, nSubmitted, nExtension] = counts as [number, number, number, number, number];
   const accounts: Account[] = [];
   for (let i = 0; i < nAccounts; i++, off += RECORD_SIZE) accounts.push(decodeAccount(buf, off));
   const transfers: Transfer[] = [];
@@ -89,8 +95,11 @@ export function decodeSnapshot(buf: Buffer, limits?: LedgerLimits): SnapshotStat
   }
   const submitted: Transfer[] = [];
   for (let i = 0; i < nSubmitted; i++, off += RECORD_SIZE) submitted.push(decodeTransfer(buf, off));
+  if (off + nExtension > buf.length - HASH_SIZE) throw new Error('snapshot: length does not match its counts');
+  const extension = Buffer.from(buf.subarray(off, off + nExtension));
+  off += nExtension;
   if (off !== buf.length - HASH_SIZE) throw new Error('snapshot: length does not match its counts');
   const machine = new LedgerStateMachine(limits);
   machine.restore(accounts, transfers, pending, submitted, lastTimestamp);
-  return { seq, hash, machine };
+  return { seq, hash, machine, extension };
 }

@@ -10,7 +10,8 @@
 import { LedgerStateMachine, type BatchEffects } from '../ledger/state_machine.js';
 import { AccountFlags, TransferFlags, type Account } from '../ledger/types.js';
 import type { Store } from '../store/types.js';
-import { checkEntry, decodeEvents, decodeResults, GENESIS_HASH, opName } from './entry.js';
+import { checkEntry, decodeEvents, decodeResults, GENESIS_HASH, isCommand, opName } from './entry.js';
+import { outputDigest, RecordingLedger, type CommandExecutor } from './command.js';
 import { encodeSnapshot } from './snapshot.js';
 
 export interface VerifyReport {
@@ -37,7 +38,15 @@ interface Tally {
 
 const PAGE_ENTRIES = 32;
 
-export async function verifyStore(store: Store, onProgress: (message: string) => void = () => {}): Promise<VerifyReport> {
+/**
+ * `executor` is a fresh command executor (the platform's) for stores that hold
+ * commands; without one, a command entry is reported as unverifiable.
+ */
+export async function verifyStore(
+  store: Store,
+  onProgress: (message: string) => void = () => {},
+  executor: CommandExecutor | null = null,
+): Promise<VerifyReport> {
   const sm = new LedgerStateMachine({ accounts_max: Number.MAX_SAFE_INTEGER, transfers_max: Number.MAX_SAFE_INTEGER });
   const tally = new Map<bigint, Tally>();
   const snapshot = await store.loadSnapshot();
@@ -69,16 +78,29 @@ export async function verifyStore(store: Store, onProgress: (message: string) =>
     for (const entry of page) {
       const bad = checkEntry(entry, seq + 1, hash);
       if (bad !== null) return fail(seq + 1, bad);
-      let results: Uint8Array;
       let effects: BatchEffects;
-      try {
-        ({ results, effects } = sm.execute(opName(entry.op), decodeEvents(entry), entry.clock_ns));
-      } catch (err) {
-        return fail(entry.seq, `replay failed: ${(err as Error).message}`);
-      }
-      const recorded = decodeResults(entry.results, entry.count);
-      for (let i = 0; i < results.length; i++) {
-        if (results[i] !== recorded[i]) return fail(entry.seq, `event ${i}: replay gives result ${results[i]}, journal recorded ${recorded[i]}`);
+      if (isCommand(entry)) {
+        if (executor === null) return fail(entry.seq, 'a command entry, and no command executor was given to replay it');
+        const recorder = new RecordingLedger(sm, entry.clock_ns);
+        let output: Buffer;
+        try {
+          output = executor.execute(entry.body, entry.clock_ns, recorder);
+        } catch (err) {
+          return fail(entry.seq, `replay of the command failed: ${(err as Error).message}`);
+        }
+        if (!outputDigest(output).equals(entry.results)) return fail(entry.seq, 'replay of the command gives a different output than recorded');
+        effects = recorder.effects;
+      } else {
+        let results: Uint8Array;
+        try {
+          ({ results, effects } = sm.execute(opName(entry.op), decodeEvents(entry), entry.clock_ns));
+        } catch (err) {
+          return fail(entry.seq, `replay failed: ${(err as Error).message}`);
+        }
+        const recorded = decodeResults(entry.results, entry.count);
+        for (let i = 0; i < results.length; i++) {
+          if (results[i] !== recorded[i]) return fail(entry.seq, `event ${i}: replay gives result ${results[i]}, journal recorded ${recorded[i]}`);
+        }
       }
       const problem = applyTally(tally, sm, effects) ?? checkLedgerSums(sm.accountLog) ?? compareTally(tally, sm, effects);
       if (problem !== null) return fail(entry.seq, problem);
@@ -86,7 +108,7 @@ export async function verifyStore(store: Store, onProgress: (message: string) =>
       hash = entry.hash;
       report.entries++;
       report.events += entry.count;
-      if (snapshot !== null && snapshot.seq === seq && !encodeSnapshot(seq, hash, sm).equals(snapshot.body)) {
+      if (snapshot !== null && snapshot.seq === seq && !encodeSnapshot(seq, hash, sm, executor?.encodeState()).equals(snapshot.body)) {
         return fail(seq, `the snapshot at entry ${seq} differs from the replayed state`);
       }
     }

@@ -1,0 +1,74 @@
+// Commands: journal entries that are not a ledger batch but an instruction to a
+// higher layer (the platform), executed by a CommandExecutor that drives the
+// ledger state machine inside the same journal step. The journal owns only the
+// contract: it stores the command bytes as submitted, the clock reading, and a
+// digest of the executor's output, and on replay it re-executes the command and
+// insists on the same digest. It imports nothing above the ledger.
+//
+// Rules for an executor (what makes replay exact):
+//  - deterministic: the output and every state change depend only on the state,
+//    the command bytes and clock_ns — no clock, randomness or I/O inside;
+//  - refusals are outputs, not exceptions: a throw means a bug, and the journal
+//    then fails stop (state may be half-changed in memory, nothing reached disk).
+
+import { createHash } from 'node:crypto';
+import type { BatchEffects, LedgerStateMachine } from '../ledger/state_machine.js';
+import type { Account, Transfer } from '../ledger/types.js';
+
+/** The ledger as a command sees it: batches it runs join the command's journal entry. */
+export interface LedgerAccess {
+  readonly machine: LedgerStateMachine;
+  createAccounts(accounts: readonly Account[]): Uint8Array;
+  createTransfers(transfers: readonly Transfer[]): Uint8Array;
+}
+
+export interface CommandExecutor {
+  /** Executes one command at `clock_ns`; returns its output (replay must give the same bytes). */
+  execute(command: Buffer, clock_ns: bigint, ledger: LedgerAccess): Buffer;
+  /** The executor's whole state, deterministic bytes (same state, same bytes). */
+  encodeState(): Buffer;
+  /** Replaces the state with one from encodeState (snapshot recovery). */
+  restoreState(state: Buffer): void;
+}
+
+/** Bytes of the output digest kept in the journal entry. */
+export const OUTPUT_DIGEST_SIZE = 32;
+/** A command's bytes at most (one journal entry). */
+export const COMMAND_BYTES_MAX = 16 * 1024 * 1024;
+
+export function outputDigest(output: Buffer): Buffer {
+  return createHash('sha256').update(output).digest();
+}
+
+/** Runs ledger batches at one clock reading and gathers their effects for the query index. */
+export class RecordingLedger implements LedgerAccess {
+  readonly machine: LedgerStateMachine;
+  private readonly clock_ns: bigint;
+  readonly effects: BatchEffects = { accounts_created: [], transfers_created: [], expired: [], history: [] };
+
+  constructor(machine: LedgerStateMachine, clock_ns: bigint) {
+    this.machine = machine;
+    this.clock_ns = clock_ns;
+  }
+
+  createAccounts(accounts: readonly Account[]): Uint8Array {
+    return this.run('create_accounts', accounts);
+  }
+
+  createTransfers(transfers: readonly Transfer[]): Uint8Array {
+    return this.run('create_transfers', transfers);
+  }
+
+  private run(op: 'create_accounts' | 'create_transfers', events: readonly (Account | Transfer)[]): Uint8Array {
+    const { results, effects } = this.machine.execute(op, events, this.clock_ns);
+    mergeEffects(this.effects, effects);
+    return results;
+  }
+}
+
+export function mergeEffects(into: BatchEffects, from: BatchEffects): void {
+  for (const a of from.accounts_created) into.accounts_created.push(a);
+  for (const t of from.transfers_created) into.transfers_created.push(t);
+  for (const x of from.expired) into.expired.push(x);
+  for (const h of from.history) into.history.push(h);
+}

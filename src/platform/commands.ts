@@ -1,0 +1,190 @@
+// Platform commands: the JSON documents journaled as OP_COMMAND entries, and
+// their strict decoding. A command is decoded twice: by the shell before it is
+// journaled (so a malformed request is refused with nothing written) and by the
+// state machine on execution and replay (the same pure function, so it agrees).
+//
+// Unknown fields are refused; every string has a length limit; amounts are
+// decimal strings in major units of the currency named beside them.
+
+import { PlatformError } from './errors.js';
+import { PARTICIPANT_KINDS, type CaseDecision, type ParticipantKind, type ScreeningOutcome } from './types.js';
+
+export const COMMAND_LIMITS = Object.freeze({
+  payments_per_command_max: 8_189,
+  string_max: 140,
+  text_max: 1_000,
+  rate_rows_max: 100_000,
+  collateral_items_max: 1_000,
+});
+
+export interface RateRowCommand {
+  currency: string;
+  units_per_usd: string;
+  date: string;
+  source: string;
+}
+
+export interface CollateralItemCommand {
+  id: string;
+  kind: string;
+  currency: string;
+  market_value: string;
+  haircut_bp: number;
+}
+
+export type Command =
+  | { type: 'register_participant'; by: string; id: string; kind: ParticipantKind; name: string; country: string; currencies: string[] }
+  | { type: 'fund' | 'defund'; by: string; participant: string; currency: string; amount: string }
+  | { type: 'submit_payments'; by: string; payments: Record<string, unknown>[]; screening: (ScreeningOutcome | null)[] }
+  | { type: 'cancel_payment'; by: string; uetr: string; reason: string }
+  | { type: 'return_payment'; by: string; uetr: string; reason: string }
+  | { type: 'decide_case'; by: string; case_id: number; decision: CaseDecision; note: string }
+  | { type: 'run_lsm'; by: string; currency: string }
+  | { type: 'open_window' | 'close_window'; by: string; currency: string }
+  | { type: 'open_day'; by: string; date: string; cutoffs: Record<string, string>; default_cutoff: string }
+  | { type: 'close_day'; by: string }
+  | { type: 'import_rates'; by: string; file: string; rows: RateRowCommand[] }
+  | { type: 'set_collateral'; by: string; participant: string; currency: string; items: CollateralItemCommand[]; auto_draw: boolean }
+  | { type: 'draw_credit'; by: string; participant: string; currency: string; amount: string }
+  | { type: 'set_config'; by: string; bypass_fifo: boolean };
+
+export type CommandType = Command['type'];
+
+type Obj = Record<string, unknown>;
+
+function obj(v: unknown, field: string): Obj {
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) throw new PlatformError('invalid_field', field, 'must be an object');
+  return v as Obj;
+}
+
+function only(o: Obj, allowed: readonly string[], field: string): void {
+  for (const k of Object.keys(o)) {
+    if (!allowed.includes(k)) throw new PlatformError('invalid_field', field === '' ? k : `${field}.${k}`, 'unknown field');
+  }
+}
+
+export function str(o: Obj, k: string, field: string, max: number = COMMAND_LIMITS.string_max, optional = false): string {
+  const v = o[k];
+  const path = field === '' ? k : `${field}.${k}`;
+  if (v === undefined && optional) return '';
+  if (typeof v !== 'string') throw new PlatformError('invalid_field', path, 'must be a string');
+  if (v.length === 0 && !optional) throw new PlatformError('invalid_field', path, 'must not be empty');
+  if (v.length > max) throw new PlatformError('invalid_field', path, `at most ${max} characters`);
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/.test(v)) throw new PlatformError('invalid_field', path, 'control characters are not allowed');
+  return v;
+}
+
+function bool(o: Obj, k: string, field: string, dflt: boolean): boolean {
+  const v = o[k];
+  if (v === undefined) return dflt;
+  if (typeof v !== 'boolean') throw new PlatformError('invalid_field', `${field}${k}`, 'must be true or false');
+  return v;
+}
+
+function arr(o: Obj, k: string, field: string, max: number): unknown[] {
+  const v = o[k];
+  if (!Array.isArray(v)) throw new PlatformError('invalid_field', `${field}${k}`, 'must be an array');
+  if (v.length > max) throw new PlatformError('limit_exceeded', `${field}${k}`, `at most ${max} items, got ${v.length}`);
+  return v;
+}
+
+const SCREENING_FIELDS = ['hit', 'score', 'list_version', 'detail'] as const;
+
+function screening(v: unknown, field: string): ScreeningOutcome | null {
+  if (v === null) return null;
+  const o = obj(v, field);
+  only(o, SCREENING_FIELDS, field);
+  if (typeof o.hit !== 'boolean') throw new PlatformError('invalid_field', `${field}.hit`, 'must be true or false');
+  if (typeof o.score !== 'number' || !(o.score >= 0 && o.score <= 1)) throw new PlatformError('invalid_field', `${field}.score`, 'must be a number 0..1');
+  const out: ScreeningOutcome = { hit: o.hit, score: o.score, list_version: str(o, 'list_version', field) };
+  if (o.detail !== undefined) out.detail = str(o, 'detail', field, COMMAND_LIMITS.text_max);
+  return out;
+}
+
+/** Decodes and checks a command's shape (not its meaning against the state). Throws PlatformError. */
+export function decodeCommand(input: unknown): Command {
+  const o = obj(input, '');
+  const type = o.type;
+  const by = typeof o.by === 'string' ? str(o, 'by', '') : 'system';
+  const base = ['type', 'by'];
+  switch (type) {
+    case 'register_participant': {
+      only(o, [...base, 'id', 'kind', 'name', 'country', 'currencies'], '');
+      const kind = o.kind as ParticipantKind;
+      if (!PARTICIPANT_KINDS.includes(kind)) throw new PlatformError('invalid_field', 'kind', `must be one of ${PARTICIPANT_KINDS.join(', ')}`);
+      const currencies = arr(o, 'currencies', '', 10).map((c, i) => {
+        if (typeof c !== 'string') throw new PlatformError('invalid_field', `currencies[${i}]`, 'must be a currency code');
+        return c;
+      });
+      return { type, by, id: str(o, 'id', ''), kind, name: str(o, 'name', ''), country: str(o, 'country', '', 2), currencies };
+    }
+    case 'fund':
+    case 'defund':
+    case 'draw_credit':
+      only(o, [...base, 'participant', 'currency', 'amount'], '');
+      return { type, by, participant: str(o, 'participant', ''), currency: str(o, 'currency', '', 3), amount: str(o, 'amount', '', 40) };
+    case 'submit_payments': {
+      only(o, [...base, 'payments', 'screening'], '');
+      const payments = arr(o, 'payments', '', COMMAND_LIMITS.payments_per_command_max);
+      if (payments.length === 0) throw new PlatformError('invalid_field', 'payments', 'at least one payment');
+      const list = payments.map((p, i) => obj(p, `payments[${i}]`));
+      const scr = o.screening === undefined ? list.map(() => null) : arr(o, 'screening', '', COMMAND_LIMITS.payments_per_command_max).map((s, i) => screening(s, `screening[${i}]`));
+      if (scr.length !== list.length) throw new PlatformError('invalid_field', 'screening', 'one outcome (or null) per payment');
+      return { type, by, payments: list, screening: scr };
+    }
+    case 'cancel_payment':
+    case 'return_payment':
+      only(o, [...base, 'uetr', 'reason'], '');
+      return { type, by, uetr: str(o, 'uetr', '', 36), reason: o.reason === undefined ? '' : str(o, 'reason', '', 4) };
+    case 'decide_case': {
+      only(o, [...base, 'case_id', 'decision', 'note'], '');
+      if (!Number.isSafeInteger(o.case_id) || (o.case_id as number) < 1) throw new PlatformError('invalid_field', 'case_id', 'must be a case number');
+      if (o.decision !== 'release' && o.decision !== 'reject') throw new PlatformError('invalid_field', 'decision', 'must be release or reject');
+      return { type, by, case_id: o.case_id as number, decision: o.decision, note: str(o, 'note', '', COMMAND_LIMITS.text_max, true) };
+    }
+    case 'run_lsm':
+    case 'open_window':
+    case 'close_window':
+      only(o, [...base, 'currency'], '');
+      return { type, by, currency: str(o, 'currency', '', 3) };
+    case 'open_day': {
+      only(o, [...base, 'date', 'cutoffs', 'default_cutoff'], '');
+      const cutoffs: Record<string, string> = {};
+      if (o.cutoffs !== undefined) {
+        const c = obj(o.cutoffs, 'cutoffs');
+        for (const k of Object.keys(c)) cutoffs[k] = str(c, k, 'cutoffs', 5);
+      }
+      return { type, by, date: str(o, 'date', '', 10), cutoffs, default_cutoff: o.default_cutoff === undefined ? '23:59' : str(o, 'default_cutoff', '', 5) };
+    }
+    case 'close_day':
+      only(o, base, '');
+      return { type, by };
+    case 'import_rates': {
+      only(o, [...base, 'file', 'rows'], '');
+      const rows = arr(o, 'rows', '', COMMAND_LIMITS.rate_rows_max).map((r, i) => {
+        const ro = obj(r, `rows[${i}]`);
+        only(ro, ['currency', 'units_per_usd', 'date', 'source'], `rows[${i}]`);
+        const f = `rows[${i}]`;
+        return { currency: str(ro, 'currency', f, 3), units_per_usd: str(ro, 'units_per_usd', f, 60), date: str(ro, 'date', f, 10), source: str(ro, 'source', f, COMMAND_LIMITS.text_max) };
+      });
+      return { type, by, file: str(o, 'file', '', COMMAND_LIMITS.text_max), rows };
+    }
+    case 'set_collateral': {
+      only(o, [...base, 'participant', 'currency', 'items', 'auto_draw'], '');
+      const items = arr(o, 'items', '', COMMAND_LIMITS.collateral_items_max).map((it, i) => {
+        const f = `items[${i}]`;
+        const io = obj(it, f);
+        only(io, ['id', 'kind', 'currency', 'market_value', 'haircut_bp'], f);
+        if (!Number.isSafeInteger(io.haircut_bp)) throw new PlatformError('invalid_field', `${f}.haircut_bp`, 'must be an integer number of basis points');
+        return { id: str(io, 'id', f), kind: str(io, 'kind', f), currency: str(io, 'currency', f, 3), market_value: str(io, 'market_value', f, 40), haircut_bp: io.haircut_bp as number };
+      });
+      return { type, by, participant: str(o, 'participant', ''), currency: str(o, 'currency', '', 3), items, auto_draw: bool(o, 'auto_draw', '', true) };
+    }
+    case 'set_config':
+      only(o, [...base, 'bypass_fifo'], '');
+      return { type, by, bypass_fifo: bool(o, 'bypass_fifo', '', false) };
+    default:
+      throw new PlatformError('invalid_command', 'type', `unknown command type ${JSON.stringify(type)}`);
+  }
+}

@@ -1,0 +1,141 @@
+// Checking a payment instruction against the scheme: from the raw JSON a bank
+// sent (or a pacs.008/009 mapped to it) to a PaymentInstruction, or to the ISO
+// 20022 reason it is rejected with. Pure: the state machine calls it with what
+// it knows (participants, the business day).
+
+import { memberCurrency } from '../fx/iso4217.js';
+import { parseScaled } from '../fx/rational.js';
+import { U128_MAX } from '../ledger/types.js';
+import { COMMAND_LIMITS, str } from './commands.js';
+import { PlatformError, REASON } from './errors.js';
+import type { PartyInfo, Participant, PaymentInstruction, Priority, SettlementMode } from './types.js';
+
+export const UETR_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+
+const FIELDS = [
+  'uetr',
+  'end_to_end_id',
+  'payer',
+  'payee',
+  'currency',
+  'amount',
+  'payee_currency',
+  'value_date',
+  'priority',
+  'settlement',
+  'fx_provider',
+  'purpose',
+  'remittance',
+  'debtor',
+  'creditor',
+  'message',
+] as const;
+
+export interface InstructionRejection {
+  reason: string;
+  field: string;
+  detail: string;
+}
+
+export type InstructionCheck = { ok: true; instruction: PaymentInstruction } | { ok: false; uetr: string | null; rejection: InstructionRejection };
+
+export interface SchemeView {
+  participant(id: string): Participant | undefined;
+  /** Whether the currency has a central bank on the platform. */
+  currencyActive(code: string): boolean;
+  business_date: string | null;
+}
+
+function party(v: unknown, field: string): PartyInfo | undefined {
+  if (v === undefined) return undefined;
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) throw new PlatformError('invalid_field', field, 'must be an object');
+  const o = v as Record<string, unknown>;
+  for (const k of Object.keys(o)) if (k !== 'name' && k !== 'country' && k !== 'address') throw new PlatformError('invalid_field', `${field}.${k}`, 'unknown field');
+  const p: PartyInfo = { name: str(o, 'name', field) };
+  if (o.country !== undefined) p.country = str(o, 'country', field, 2);
+  if (o.address !== undefined) p.address = str(o, 'address', field, COMMAND_LIMITS.text_max);
+  return p;
+}
+
+function reject(uetr: string | null, reason: string, field: string, detail: string): InstructionCheck {
+  return { ok: false, uetr, rejection: { reason, field, detail } };
+}
+
+/** Checks one raw instruction; `field` prefixes paths in the rejection (e.g. "payments[3]"). */
+export function checkInstruction(raw: Record<string, unknown>, scheme: SchemeView, field: string): InstructionCheck {
+  const uetrRaw = raw.uetr;
+  const uetr = typeof uetrRaw === 'string' && UETR_V4.test(uetrRaw) ? uetrRaw : null;
+  if (uetr === null) return reject(null, REASON.format, `${field}.uetr`, 'must be a UUID v4 in lower case');
+  let ins: PaymentInstruction;
+  let amountText: string;
+  try {
+    for (const k of Object.keys(raw)) {
+      if (!(FIELDS as readonly string[]).includes(k)) throw new PlatformError('invalid_field', `${field}.${k}`, 'unknown field');
+    }
+    const priority = (raw.priority ?? 'normal') as Priority;
+    if (priority !== 'urgent' && priority !== 'normal') throw new PlatformError('invalid_field', `${field}.priority`, 'must be urgent or normal');
+    const settlement = (raw.settlement ?? 'rtgs') as SettlementMode;
+    if (settlement !== 'rtgs' && settlement !== 'dns') throw new PlatformError('invalid_field', `${field}.settlement`, 'must be rtgs or dns');
+    const currency = str(raw, 'currency', field, 3);
+    amountText = str(raw, 'amount', field, 40);
+    ins = {
+      uetr,
+      end_to_end_id: str(raw, 'end_to_end_id', field, 35),
+      payer: str(raw, 'payer', field, 11),
+      payee: str(raw, 'payee', field, 11),
+      currency,
+      amount_minor: 0n,
+      payee_currency: raw.payee_currency === undefined ? currency : str(raw, 'payee_currency', field, 3),
+      value_date: raw.value_date === undefined ? (scheme.business_date ?? '') : str(raw, 'value_date', field, 10),
+      priority,
+      settlement,
+    };
+    if (raw.fx_provider !== undefined) ins.fx_provider = str(raw, 'fx_provider', field, 11);
+    if (raw.purpose !== undefined) ins.purpose = str(raw, 'purpose', field, 35);
+    if (raw.remittance !== undefined) ins.remittance = str(raw, 'remittance', field, COMMAND_LIMITS.text_max);
+    if (raw.message !== undefined) ins.message = str(raw, 'message', field, 15);
+    const debtor = party(raw.debtor, `${field}.debtor`);
+    if (debtor !== undefined) ins.debtor = debtor;
+    const creditor = party(raw.creditor, `${field}.creditor`);
+    if (creditor !== undefined) ins.creditor = creditor;
+  } catch (err) {
+    if (err instanceof PlatformError) return reject(uetr, REASON.format, err.field, err.message);
+    throw err;
+  }
+  const payer = scheme.participant(ins.payer);
+  if (payer === undefined) return reject(uetr, REASON.incorrect_agent, `${field}.payer`, `${ins.payer} is not a participant`);
+  const payee = scheme.participant(ins.payee);
+  if (payee === undefined) return reject(uetr, REASON.incorrect_agent, `${field}.payee`, `${ins.payee} is not a participant`);
+  if (payer.id === payee.id) return reject(uetr, REASON.forbidden, `${field}.payee`, 'a payment to oneself');
+  if (payer.suspended) return reject(uetr, REASON.forbidden, `${field}.payer`, `${payer.id} is suspended`);
+  for (const [k, code, who] of [
+    ['currency', ins.currency, payer],
+    ['payee_currency', ins.payee_currency, payee],
+  ] as const) {
+    let ok = true;
+    try {
+      memberCurrency(code, k);
+    } catch {
+      ok = false;
+    }
+    if (!ok || !scheme.currencyActive(code)) return reject(uetr, REASON.currency_not_allowed, `${field}.${k}`, `${code} is not settled on the platform`);
+    if (!who.currencies.includes(code)) return reject(uetr, REASON.currency_not_allowed, `${field}.${k}`, `${who.id} holds no ${code} account`);
+  }
+  const mu = memberCurrency(ins.currency).minor_units;
+  let amount: bigint;
+  try {
+    amount = parseScaled(amountText, mu, 'amount');
+  } catch {
+    return reject(uetr, REASON.invalid_amount, `${field}.amount`, `${JSON.stringify(amountText)} is not an amount in ${ins.currency} (at most ${mu} decimals)`);
+  }
+  if (amount <= 0n || amount > U128_MAX) return reject(uetr, REASON.invalid_amount, `${field}.amount`, 'must be greater than zero and within 128 bits');
+  ins.amount_minor = amount;
+  if (scheme.business_date === null) return reject(uetr, REASON.invalid_date, `${field}.value_date`, 'no business day is open');
+  if (ins.value_date !== scheme.business_date) {
+    return reject(uetr, REASON.invalid_date, `${field}.value_date`, `${ins.value_date} is not the business day ${scheme.business_date}`);
+  }
+  if (ins.settlement === 'dns' && ins.payee_currency !== ins.currency) {
+    return reject(uetr, REASON.forbidden, `${field}.settlement`, 'cross-currency payments settle payment-versus-payment in RTGS only');
+  }
+  return { ok: true, instruction: ins };
+}

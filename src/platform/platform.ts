@@ -1,0 +1,204 @@
+// The platform as a running service: one process owns a store, the durable
+// ledger on it, and the platform state machine as the ledger's command executor.
+// Every change is a journaled command (see ./commands.ts); every read is served
+// from the in-memory state (the platform's) or from the ledger's query tables.
+// The shells (HTTP API, CLI, demo) use this class and nothing below it.
+//
+// Commands are decoded here before they are journaled, so a malformed request is
+// refused with nothing written; the state machine decodes them again on execution
+// and replay (the same pure function).
+
+import { EventEmitter } from 'node:events';
+import { DurableLedger, wallClock, type DurableLedgerOptions } from '../journal/durable_ledger.js';
+import { verifyStore, type VerifyReport } from '../journal/verify.js';
+import { openStore } from '../store/open.js';
+import type { Store } from '../store/types.js';
+import type { Account } from '../ledger/types.js';
+import { memberCurrency } from '../fx/iso4217.js';
+import { ACCOUNT_KIND, accountId } from './accounts.js';
+import { decodeCommand, type Command } from './commands.js';
+import { PlatformError } from './errors.js';
+import { bigintJson, PlatformStateMachine, type ChangeEvent, type CommandOutput } from './state_machine.js';
+import type { Participant, Payment } from './types.js';
+
+export interface PlatformOptions {
+  /** Nanoseconds since the epoch; the platform's only time source (the demo passes a simulated one). */
+  clock?: () => bigint;
+  onProgress?: (message: string) => void;
+  group_batches_max?: number;
+  snapshot_min_events?: number;
+}
+
+/** A command as callers write it: `by` defaults to the caller's identity given to execute(). */
+export type CommandInput = Record<string, unknown> & { type: Command['type'] };
+
+export interface BalanceView {
+  participant: string;
+  currency: string;
+  account_id: bigint;
+  kind: 'settlement' | 'issuing';
+  debits_posted_minor: bigint;
+  credits_posted_minor: bigint;
+  debits_pending_minor: bigint;
+  /** Settlement account: what it can pay now. Issuing account: money issued (net debit). */
+  available_minor: bigint;
+  credit_line_minor: bigint;
+  credit_outstanding_minor: bigint;
+}
+
+export interface PaymentFilter {
+  participant?: string;
+  state?: string;
+  currency?: string;
+  counterparty?: string;
+  end_to_end_id?: string;
+  /** Newest first, at most this many (1..10,000). */
+  limit?: number;
+}
+
+export const PAYMENT_QUERY_MAX = 10_000;
+
+export class Platform {
+  readonly store: Store;
+  readonly ledger: DurableLedger;
+  readonly state: PlatformStateMachine;
+  /** 'changes' (ChangeEvent[]) after every committed command; 'command' ({type, by, ok}). */
+  readonly events = new EventEmitter();
+  private readonly clock: () => bigint;
+
+  private constructor(store: Store, ledger: DurableLedger, state: PlatformStateMachine, clock: () => bigint) {
+    this.store = store;
+    this.ledger = ledger;
+    this.state = state;
+    this.clock = clock;
+    this.events.setMaxListeners(1_000);
+  }
+
+  static async open(target: string | Store, opts: PlatformOptions = {}): Promise<Platform> {
+    const store = typeof target === 'string' ? await openStore(target) : target;
+    const clock = opts.clock ?? wallClock();
+    const state = new PlatformStateMachine();
+    const lopts: DurableLedgerOptions = { clock, executor: state };
+    if (opts.onProgress !== undefined) lopts.onProgress = opts.onProgress;
+    if (opts.group_batches_max !== undefined) lopts.group_batches_max = opts.group_batches_max;
+    if (opts.snapshot_min_events !== undefined) lopts.snapshot_min_events = opts.snapshot_min_events;
+    let ledger: DurableLedger;
+    try {
+      ledger = await DurableLedger.open(store, lopts);
+    } catch (err) {
+      await store.close().catch(() => undefined);
+      throw err;
+    }
+    state.machine = ledger.state;
+    return new Platform(store, ledger, state, clock);
+  }
+
+  now(): bigint {
+    return this.clock();
+  }
+
+  /**
+   * Journals and executes one command. A malformed command throws PlatformError
+   * and nothing is written; a refusal by the state (unknown participant, a limit)
+   * comes back as `ok: false` with its error, journaled for the audit trail.
+   */
+  async execute(input: Record<string, unknown>, by = 'system'): Promise<CommandOutput> {
+    const withBy = { ...input, by: typeof input.by === 'string' ? input.by : by };
+    decodeCommand(withBy);
+    const bytes = Buffer.from(JSON.stringify(withBy, bigintJson));
+    const out = JSON.parse((await this.ledger.submitCommand(bytes)).toString('utf8')) as CommandOutput;
+    if (out.changes.length > 0) this.events.emit('changes', out.changes as ChangeEvent[]);
+    this.events.emit('command', { type: input.type, by: withBy.by, ok: out.ok });
+    return out;
+  }
+
+  /** Like execute, but a refusal throws PlatformError; returns the result. */
+  async run<T = unknown>(input: Record<string, unknown>, by = 'system'): Promise<T> {
+    const out = await this.execute(input, by);
+    if (!out.ok) throw new PlatformError(out.error!.code as PlatformError['code'], out.error!.field, out.error!.message);
+    return out.result as T;
+  }
+
+  // ---- reads ----------------------------------------------------------------------------------
+
+  participant(id: string): Participant | undefined {
+    return this.state.participant(id);
+  }
+
+  payment(uetr: string): Payment | undefined {
+    return this.state.payments.get(uetr);
+  }
+
+  payments(filter: PaymentFilter = {}): Payment[] {
+    const limit = filter.limit ?? 100;
+    if (!Number.isInteger(limit) || limit < 1 || limit > PAYMENT_QUERY_MAX) throw new PlatformError('invalid_field', 'limit', `must be 1..${PAYMENT_QUERY_MAX}`);
+    const out: Payment[] = [];
+    const all = [...this.state.payments.values()];
+    for (let i = all.length - 1; i >= 0 && out.length < limit; i--) {
+      const p = all[i]!;
+      const ins = p.instruction;
+      if (filter.participant !== undefined && ins.payer !== filter.participant && ins.payee !== filter.participant) continue;
+      if (filter.state !== undefined && p.state !== filter.state) continue;
+      if (filter.currency !== undefined && ins.currency !== filter.currency && ins.payee_currency !== filter.currency) continue;
+      if (filter.counterparty !== undefined && ins.payer !== filter.counterparty && ins.payee !== filter.counterparty) continue;
+      if (filter.end_to_end_id !== undefined && ins.end_to_end_id !== filter.end_to_end_id) continue;
+      out.push(p);
+    }
+    return out;
+  }
+
+  balances(participant: string): BalanceView[] {
+    const p = this.state.participant(participant);
+    if (p === undefined) throw new PlatformError('unknown_participant', 'participant', `${participant} is not a participant`);
+    return p.currencies.map((c) => this.balance(p, c));
+  }
+
+  balance(p: Participant, currency: string): BalanceView {
+    const info = memberCurrency(currency);
+    const issuing = p.issues === currency;
+    const id = accountId(p.no, info.numeric, issuing ? ACCOUNT_KIND.issuing : ACCOUNT_KIND.settlement);
+    const a = this.ledger.state.lookupAccount(id) as Account;
+    const f = this.state.facilities.get(`${p.id}:${currency}`);
+    return {
+      participant: p.id,
+      currency,
+      account_id: id,
+      kind: issuing ? 'issuing' : 'settlement',
+      debits_posted_minor: a.debits_posted,
+      credits_posted_minor: a.credits_posted,
+      debits_pending_minor: a.debits_pending,
+      available_minor: issuing ? a.debits_posted - a.credits_posted : a.credits_posted - a.debits_posted - a.debits_pending,
+      credit_line_minor: f?.line_minor ?? 0n,
+      credit_outstanding_minor: f?.outstanding_minor ?? 0n,
+    };
+  }
+
+  /** Per currency: money issued on the platform (central bank net debit) and the sum of all other balances. */
+  conservation(): Array<{ currency: string; issued_minor: bigint; held_minor: bigint }> {
+    const out: Array<{ currency: string; issued_minor: bigint; held_minor: bigint }> = [];
+    for (const p of this.state.participants) {
+      if (p.issues === null) continue;
+      const info = memberCurrency(p.issues);
+      let issued = 0n;
+      let held = 0n;
+      for (const a of this.ledger.state.accountLog) {
+        if (a.ledger !== info.numeric) continue;
+        const net = a.credits_posted - a.debits_posted;
+        if (a.code === ACCOUNT_KIND.issuing) issued -= net;
+        else held += net;
+      }
+      out.push({ currency: p.issues, issued_minor: issued, held_minor: held });
+    }
+    return out;
+  }
+
+  /** Re-checks the whole store from its first entry (see journal/verify.ts), replaying commands on a fresh platform state. */
+  static verify(store: Store, onProgress?: (m: string) => void): Promise<VerifyReport> {
+    const fresh = new PlatformStateMachine();
+    return verifyStore(store, onProgress, fresh);
+  }
+
+  async close(): Promise<void> {
+    await this.ledger.close();
+  }
+}

@@ -1,0 +1,97 @@
+// The platform state as snapshot bytes: JSON lines (bigints as tagged strings),
+// one section header line then its records, so a large state never has to be one
+// string. Deterministic: the same state gives the same bytes (arrays in their
+// order, maps as arrays in insertion order).
+
+import type { AnonymousRejection, AuditRecord } from './state_machine.js';
+import type { BusinessDay, ComplianceCase, Facility, Participant, Payment, SettlementWindow } from './types.js';
+
+export interface PlatformStateData {
+  participants: Participant[];
+  payments: Payment[];
+  anonymous_rejections: AnonymousRejection[];
+  queues: Array<[string, string[]]>;
+  windows: SettlementWindow[];
+  days: BusinessDay[];
+  cases: ComplianceCase[];
+  facilities: Facility[];
+  collateral: Array<[string, Array<{ id: string; kind: string; currency: string; market_value_minor: bigint; haircut_bp: number }>]>;
+  rate_rows: Array<{ currency: string; units_per_usd: string; date: string; source: string; file: string }>;
+  residues: Array<[string, bigint, bigint]>;
+  audit: AuditRecord[];
+  lsm_runs: Array<{ at_ns: bigint; currency: string; queued: number; released: number; value_minor: bigint }>;
+  pvp_watch: Array<[string, string[]]>;
+  bypass_fifo: boolean;
+  next_seq: number;
+  commands: number;
+  next_transfer_no: bigint;
+}
+
+const MAGIC = 'sco-settle platform state 1';
+const LISTS = ['participants', 'payments', 'anonymous_rejections', 'queues', 'windows', 'days', 'cases', 'facilities', 'collateral', 'rate_rows', 'residues', 'audit', 'lsm_runs', 'pvp_watch'] as const;
+/** Lines joined into one Buffer chunk at a time. */
+const CHUNK_LINES = 10_000;
+
+// A bigint is written as {"$n":"123"}: no platform record has a "$n" key (input
+// objects with unknown keys are refused), so the tag cannot clash with data.
+function replacer(_k: string, v: unknown): unknown {
+  return typeof v === 'bigint' ? { $n: v.toString() } : v;
+}
+
+function reviver(_k: string, v: unknown): unknown {
+  if (v !== null && typeof v === 'object' && !Array.isArray(v)) {
+    const o = v as Record<string, unknown>;
+    if (typeof o.$n === 'string' && Object.keys(o).length === 1) return BigInt(o.$n);
+  }
+  return v;
+}
+
+export function encodePlatformState(d: PlatformStateData): Buffer {
+  const chunks: Buffer[] = [];
+  let lines: string[] = [];
+  const emit = (line: string): void => {
+    lines.push(line);
+    if (lines.length >= CHUNK_LINES) {
+      chunks.push(Buffer.from(lines.join('\n') + '\n'));
+      lines = [];
+    }
+  };
+  emit(JSON.stringify({ magic: MAGIC, bypass_fifo: d.bypass_fifo, next_seq: d.next_seq, commands: d.commands, next_transfer_no: d.next_transfer_no }, replacer));
+  for (const name of LISTS) {
+    const list = d[name] as readonly unknown[];
+    emit(JSON.stringify({ section: name, count: list.length }));
+    for (const item of list) emit(JSON.stringify(item, replacer));
+  }
+  chunks.push(Buffer.from(lines.join('\n') + '\n'));
+  return Buffer.concat(chunks);
+}
+
+export function decodePlatformState(buf: Buffer): PlatformStateData {
+  const text = buf.toString('utf8');
+  let pos = 0;
+  const next = (): unknown => {
+    const end = text.indexOf('\n', pos);
+    if (end < 0) throw new Error('platform state: truncated');
+    const line = text.slice(pos, end);
+    pos = end + 1;
+    return JSON.parse(line, reviver);
+  };
+  const head = next() as { magic: string; bypass_fifo: boolean; next_seq: number; commands: number; next_transfer_no: bigint };
+  if (head.magic !== MAGIC) throw new Error('platform state: unknown format');
+  const out: Record<string, unknown[]> = {};
+  for (const name of LISTS) {
+    const h = next() as { section: string; count: number };
+    if (h.section !== name) throw new Error(`platform state: expected section ${name}, found ${h.section}`);
+    const list: unknown[] = [];
+    for (let i = 0; i < h.count; i++) list.push(next());
+    out[name] = list;
+  }
+  if (pos !== text.length) throw new Error('platform state: trailing bytes');
+  return {
+    ...(out as unknown as Omit<PlatformStateData, 'bypass_fifo' | 'next_seq' | 'commands' | 'next_transfer_no'>),
+    commands: head.commands,
+    bypass_fifo: head.bypass_fifo,
+    next_seq: head.next_seq,
+    next_transfer_no: head.next_transfer_no,
+  };
+}
