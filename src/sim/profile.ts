@@ -10,8 +10,8 @@
 //    proportional to the square root of its trade turnover (exports + imports in
 //    the matrix) — a banking system does not grow linearly with trade — with at
 //    least two banks per member (one when fewer than 20 banks are asked for),
-//    apportioned by largest remainder. With 60: CN 14, RU 12, IN 8, KZ 5, BY 4,
-//    UZ 4, KG 3, PK 3, IR 3, TJ 2 … (exact figures: `sco-settle sim profile`).
+//    apportioned by largest remainder. With 60: CN 11, RU 11, IN 8, KZ 6, BY 5,
+//    PK 4, IR 4, KG 4, UZ 4, TJ 3.
 //  - Bank size (`size`, an integer weight of its country's traffic): Zipf by rank,
 //    1,000,000 / rank, so the largest bank of a country carries the most.
 //  - Names: invented (see names.ts), registered in the native script for part of
