@@ -1,0 +1,481 @@
+// The screening engine: an index over the names of loaded list versions, candidate
+// generation by n-gram and phonetic blocking, scoring and explanation.
+//
+// This module owns the scoring rule and every limit on one screening:
+//   - candidate generation: each name token gives a start gram ("^ab"), its
+//     character trigrams and its phonetic key ("#mhmd"); names sharing grams with the
+//     query accumulate the grams' IDF weights through posting lists (never a scan of
+//     all names). Grams in more than GRAM_DF_SKIP_FRACTION of names are not walked
+//     (they carry little weight); at most CANDIDATES_MAX names, those with the most
+//     shared weight (and at least CANDIDATE_MIN_SHARE of the query's), are scored.
+//   - scoring, per candidate name: token similarity is Jaro–Winkler, raised to
+//     PHONETIC_TOKEN_SCORE when the phonetic keys agree; tokens are paired greedily
+//     best-first, in any order (reordering is free), pairs below TOKEN_MIN are not
+//     paired; a pair counts tokenCredit(similarity). Each token weighs its IDF over the index (unknown query tokens weigh
+//     the most), so a missing common middle name costs little and a missing rare
+//     surname a lot. With qCov/cCov the weighted share of query/candidate tokens
+//     covered: score = 0.6 qCov + 0.4 cCov. A concatenation-insensitive comparison
+//     ("abdul rahman" / "abdulrahman") can raise it. Weak aliases lose
+//     WEAK_ALIAS_PENALTY. A date of birth or country given with the query moves the
+//     score a little (never alone decides a hit).
+//   - identifiers (BIC, LEI, passport, …) match exactly after normalisation; a BIC
+//     also matches on its first 8 characters (the institution).
+// Screening is pure and deterministic: the same index and query give the same result.
+
+import { NAME_TOKENS_MAX, normalizeIdentifier, normalizeName } from './normalize.js';
+import { jaroWinkler, phoneticKey } from './similarity.js';
+import type { EntryIdentifier, IdentifierScheme, ListVersion, NameKind, SanctionsEntry, SanctionsList } from './types.js';
+
+export const DEFAULT_THRESHOLD = 0.83;
+export const CANDIDATES_MAX = 40;
+export const CANDIDATE_MIN_SHARE = 0.25;
+export const GRAM_DF_SKIP_FRACTION = 0.03;
+/** Grams walked per query (the rarest first). */
+export const QUERY_GRAMS_MAX = 96;
+export const TOKEN_MIN = 0.8;
+export const PHONETIC_TOKEN_SCORE = 0.86;
+export const WEAK_ALIAS_PENALTY = 0.03;
+export const MATCHES_MAX = 10;
+export const INDEX_NAMES_MAX = 5_000_000;
+
+export interface ScreenQuery {
+  name: string;
+  /** ISO alpha-2. */
+  country?: string | null;
+  /** YYYY, YYYY-MM or YYYY-MM-DD. */
+  dob?: string | null;
+}
+
+export interface ScreenMatch {
+  list: string;
+  version_id: string;
+  entry_id: string;
+  entry_type: string;
+  matched_name: string;
+  name_kind: NameKind;
+  score: number;
+  why: string;
+}
+
+export interface ScreenResult {
+  name: string;
+  hit: boolean;
+  score: number;
+  threshold: number;
+  matches: ScreenMatch[];
+  /** The list versions screened against. */
+  lists: Array<{ list: string; version_id: string }>;
+  /** Set when the name was cut to the normalisation limits. */
+  truncated?: boolean;
+}
+
+interface PreparedQuery {
+  tokens: string[];
+  keys: string[];
+  /** Each token's IDF (the unseen weight for tokens no listed name has). */
+  idf: number[];
+  joined: string;
+}
+
+interface NameRec {
+  entry: number;
+  display: string;
+  kind: NameKind;
+  tokens: string[];
+  keys: string[];
+  weights: number[];
+  wsum: number;
+  joined: string;
+}
+
+interface EntryRef {
+  listIndex: number;
+  entry: SanctionsEntry;
+}
+
+export interface IdentifierHit {
+  list: string;
+  version_id: string;
+  entry_id: string;
+  scheme: IdentifierScheme;
+  value: string;
+  matched: string;
+  score: number;
+  why: string;
+}
+
+function round4(x: number): number {
+  return Math.round(x * 10000) / 10000;
+}
+
+/**
+ * Jaro–Winkler between two tokens, made stricter where it is known to flatter: tokens
+ * of up to SHORT_TOKEN_MAX characters must be equal, and a token much shorter than
+ * the other (ali / khalid) loses LENGTH_PENALTY per unit of length ratio below 0.8.
+ */
+export const SHORT_TOKEN_MAX = 2;
+export const LENGTH_PENALTY = 0.6;
+export function tokenSimilarity(a: string, b: string): number {
+  if (a === b) return 1;
+  const la = a.length;
+  const lb = b.length;
+  if (la <= SHORT_TOKEN_MAX || lb <= SHORT_TOKEN_MAX) return 0;
+  const s = jaroWinkler(a, b);
+  const ratio = la < lb ? la / lb : lb / la;
+  return ratio < 0.8 ? s - (0.8 - ratio) * LENGTH_PENALTY : s;
+}
+
+/**
+ * How much a paired token counts: 1 for equal tokens, falling twice as fast as the
+ * similarity below it (0.95 -> 0.9, 0.9 -> 0.8, 0.86 -> 0.72), so a name of several
+ * near-misses does not add up to a hit the way one of equal tokens does.
+ */
+function tokenCredit(s: number): number {
+  return s >= 1 ? 1 : Math.max(0, 1 - 2 * (1 - s));
+}
+
+function gramsOf(tokens: readonly string[], keys: readonly string[], out: Set<string>): void {
+  for (let t = 0; t < tokens.length; t++) {
+    const tok = tokens[t]!;
+    if (tok.length <= 2) {
+      out.add(`=${tok}`);
+      continue;
+    }
+    out.add(`^${tok.slice(0, 2)}`);
+    for (let i = 0; i + 3 <= tok.length; i++) out.add(tok.slice(i, i + 3));
+    const k = keys[t]!;
+    if (k.length >= 2) out.add(`#${k}`);
+  }
+}
+
+export class ScreeningIndex {
+  readonly versions: ListVersion[];
+  private readonly entries: EntryRef[] = [];
+  private readonly names: NameRec[] = [];
+  private readonly gramIds = new Map<string, number>();
+  private postings: Int32Array[] = [];
+  private gramWeight: Float64Array = new Float64Array(0);
+  /** Per name: the total weight of its grams (for the weighted Jaccard ranking). */
+  private nameGramWeight: Float64Array = new Float64Array(0);
+  private readonly tokenIdf = new Map<string, number>();
+  private idfUnseen = 1;
+  private readonly identifiers = new Map<string, Array<{ entry: number; id: EntryIdentifier }>>();
+  private readonly pairS = new Float64Array(NAME_TOKENS_MAX * NAME_TOKENS_MAX);
+  private readonly pairI = new Int32Array(NAME_TOKENS_MAX * NAME_TOKENS_MAX);
+  private readonly pairJ = new Int32Array(NAME_TOKENS_MAX * NAME_TOKENS_MAX);
+  private acc: Float64Array = new Float64Array(0);
+  private readonly topRank = new Float64Array(CANDIDATES_MAX);
+  private readonly topName = new Int32Array(CANDIDATES_MAX);
+  private readonly touched: number[] = [];
+
+  constructor(lists: readonly SanctionsList[]) {
+    this.versions = lists.map((l) => l.version);
+    const tokenDf = new Map<string, number>();
+    lists.forEach((list, listIndex) => {
+      for (const entry of list.entries) {
+        const e = this.entries.length;
+        this.entries.push({ listIndex, entry });
+        const seen = new Set<string>();
+        for (const n of entry.names) {
+          const norm = normalizeName(n.name);
+          if (norm.tokens.length === 0) continue;
+          const joined = norm.tokens.join(' ');
+          if (seen.has(joined)) continue; // the same name twice (e.g. an alias equal to the primary after normalisation)
+          seen.add(joined);
+          if (this.names.length >= INDEX_NAMES_MAX) throw new Error(`screening index: more than ${INDEX_NAMES_MAX} names`);
+          this.names.push({ entry: e, display: n.name, kind: n.kind, tokens: norm.tokens, keys: norm.tokens.map(phoneticKey), weights: [], wsum: 0, joined: norm.tokens.join('') });
+          for (const t of new Set(norm.tokens)) tokenDf.set(t, (tokenDf.get(t) ?? 0) + 1);
+        }
+        for (const id of entry.identifiers) {
+          const keys = id.scheme === 'bic' ? [id.value, id.value.slice(0, 8)] : [id.value];
+          for (const k of new Set(keys)) {
+            if (k.length < 4) continue;
+            let l = this.identifiers.get(k);
+            if (l === undefined) this.identifiers.set(k, (l = []));
+            l.push({ entry: e, id });
+          }
+        }
+      }
+    });
+    const N = Math.max(1, this.names.length);
+    for (const [t, df] of tokenDf) this.tokenIdf.set(t, Math.log(1 + N / df));
+    this.idfUnseen = Math.log(1 + N);
+    const lists2: number[][] = [];
+    const grams = new Set<string>();
+    for (let r = 0; r < this.names.length; r++) {
+      const rec = this.names[r]!;
+      rec.weights = rec.tokens.map((t) => this.tokenIdf.get(t) ?? this.idfUnseen);
+      rec.wsum = rec.weights.reduce((a, b) => a + b, 0);
+      grams.clear();
+      gramsOf(rec.tokens, rec.keys, grams);
+      for (const g of grams) {
+        let id = this.gramIds.get(g);
+        if (id === undefined) {
+          id = lists2.length;
+          this.gramIds.set(g, id);
+          lists2.push([]);
+        }
+        lists2[id]!.push(r);
+      }
+    }
+    this.postings = lists2.map((l) => Int32Array.from(l));
+    this.gramWeight = new Float64Array(lists2.length);
+    for (let g = 0; g < lists2.length; g++) this.gramWeight[g] = Math.log(1 + N / lists2[g]!.length);
+    this.nameGramWeight = new Float64Array(this.names.length);
+    for (let g = 0; g < lists2.length; g++) for (const r of lists2[g]!) this.nameGramWeight[r] = this.nameGramWeight[r]! + this.gramWeight[g]!;
+    this.acc = new Float64Array(this.names.length);
+  }
+
+  get nameCount(): number {
+    return this.names.length;
+  }
+
+  get entryCount(): number {
+    return this.entries.length;
+  }
+
+  private listRefs(): Array<{ list: string; version_id: string }> {
+    return this.versions.map((v) => ({ list: v.list, version_id: v.version_id }));
+  }
+
+  /** Candidate name records for normalised query tokens (indices into names). */
+  private candidates(tokens: readonly string[], keys: readonly string[]): number[] {
+    const grams = new Set<string>();
+    gramsOf(tokens, keys, grams);
+    const N = this.names.length;
+    const skipDf = Math.max(50, Math.floor(N * GRAM_DF_SKIP_FRACTION));
+    let total = 0;
+    const walk: number[] = [];
+    for (const g of grams) {
+      const id = this.gramIds.get(g);
+      if (id === undefined) {
+        total += this.idfUnseen;
+        continue;
+      }
+      total += this.gramWeight[id]!;
+      if (this.postings[id]!.length <= skipDf) walk.push(id);
+    }
+    // Rarest (heaviest) grams first, bounded.
+    walk.sort((a, b) => this.postings[a]!.length - this.postings[b]!.length);
+    if (walk.length > QUERY_GRAMS_MAX) walk.length = QUERY_GRAMS_MAX;
+    const acc = this.acc;
+    const touched = this.touched;
+    touched.length = 0;
+    for (const id of walk) {
+      const w = this.gramWeight[id]!;
+      const p = this.postings[id]!;
+      for (let i = 0; i < p.length; i++) {
+        const r = p[i]!;
+        const a = acc[r]!;
+        if (a === 0) touched.push(r);
+        acc[r] = a + w;
+      }
+    }
+    // Ranked by weighted Jaccard (shared / (query + name - shared)), so a short listed name whose
+    // grams are all in the query ranks above a long one that merely contains them.
+    const min = total * CANDIDATE_MIN_SHARE;
+    // The best CANDIDATES_MAX by rank, kept sorted in a small array (no full sort).
+    const topR = this.topRank;
+    const topN = this.topName;
+    let k = 0;
+    for (const r of touched) {
+      const a = acc[r]!;
+      acc[r] = 0;
+      if (a < min) continue;
+      const rank = a / (total + this.nameGramWeight[r]! - a);
+      if (k === CANDIDATES_MAX && rank <= topR[k - 1]!) continue;
+      let pos = k < CANDIDATES_MAX ? k++ : k - 1;
+      while (pos > 0 && (topR[pos - 1]! < rank || (topR[pos - 1] === rank && topN[pos - 1]! > r))) {
+        topR[pos] = topR[pos - 1]!;
+        topN[pos] = topN[pos - 1]!;
+        pos--;
+      }
+      topR[pos] = rank;
+      topN[pos] = r;
+    }
+    const picked: number[] = new Array(k);
+    for (let i = 0; i < k; i++) picked[i] = topN[i]!;
+    return picked;
+  }
+
+  /**
+   * Scores one candidate name against the query. With `explain`, also says why (the
+   * explanation is built only for names that are reported, it costs more than the score).
+   */
+  private scoreName(q: PreparedQuery, rec: NameRec, explain: boolean): { score: number; why: string } {
+    const qt = q.tokens;
+    const ct = rec.tokens;
+    // Pairs above TOKEN_MIN as parallel arrays, sorted best-first by insertion (a handful).
+    const ps = this.pairS;
+    const pi = this.pairI;
+    const pj = this.pairJ;
+    let n = 0;
+    for (let i = 0; i < qt.length; i++) {
+      for (let j = 0; j < ct.length; j++) {
+        let sim = tokenSimilarity(qt[i]!, ct[j]!);
+        if (sim < PHONETIC_TOKEN_SCORE && q.keys[i]!.length >= 2 && q.keys[i] === rec.keys[j]) sim = PHONETIC_TOKEN_SCORE;
+        if (sim < TOKEN_MIN) continue;
+        let k = n++;
+        while (k > 0 && ps[k - 1]! < sim) {
+          ps[k] = ps[k - 1]!;
+          pi[k] = pi[k - 1]!;
+          pj[k] = pj[k - 1]!;
+          k--;
+        }
+        ps[k] = sim;
+        pi[k] = i;
+        pj[k] = j;
+      }
+    }
+    let qUsed = 0; // bit sets: at most NAME_TOKENS_MAX (12) tokens a side
+    let cUsed = 0;
+    let covered = 0;
+    let qTotal = 0;
+    const parts: string[] = [];
+    for (let k = 0; k < n; k++) {
+      const i = pi[k]!;
+      const j = pj[k]!;
+      if ((qUsed & (1 << i)) !== 0 || (cUsed & (1 << j)) !== 0) continue;
+      qUsed |= 1 << i;
+      cUsed |= 1 << j;
+      const w = rec.weights[j]!;
+      qTotal += w;
+      covered += tokenCredit(ps[k]!) * w;
+      if (explain) {
+        const sim = ps[k]!;
+        const phon = sim === PHONETIC_TOKEN_SCORE && q.keys[i] === rec.keys[j];
+        parts.push(sim === 1 ? `${qt[i]}=${ct[j]}` : `${qt[i]}~${ct[j]} ${sim.toFixed(2)}${phon ? ' phonetic' : ''}`);
+      }
+    }
+    for (let i = 0; i < qt.length; i++) if ((qUsed & (1 << i)) === 0) qTotal += q.idf[i]!;
+    const qCov = qTotal > 0 ? covered / qTotal : 0;
+    const cCov = rec.wsum > 0 ? covered / rec.wsum : 0;
+    let score = 0.6 * qCov + 0.4 * cCov;
+    let how = '';
+    if (qt.length !== ct.length && Math.abs(q.joined.length - rec.joined.length) <= 2) {
+      const js = jaroWinkler(q.joined, rec.joined);
+      if (js >= 0.95 && js - 0.05 > score) {
+        score = js - 0.05;
+        if (explain) how = `spacing-insensitive ${q.joined}~${rec.joined} ${js.toFixed(2)}`;
+      }
+    }
+    if (rec.kind === 'weak') score -= WEAK_ALIAS_PENALTY;
+    if (!explain) return { score, why: '' };
+    const missingC = ct.filter((_, j) => (cUsed & (1 << j)) === 0);
+    const missingQ = qt.filter((_, i) => (qUsed & (1 << i)) === 0);
+    const label = rec.kind === 'primary' ? 'name' : rec.kind === 'original' ? 'original-script name' : `${rec.kind} alias`;
+    let why = `${label} "${rec.display}": ${how.length > 0 ? how : parts.join(', ') || 'no token pairs'}`;
+    if (missingC.length > 0) why += `; not in query: ${missingC.join(' ')}`;
+    if (missingQ.length > 0) why += `; not in list name: ${missingQ.join(' ')}`;
+    if (rec.kind === 'weak') why += `; weak alias (-${WEAK_ALIAS_PENALTY})`;
+    return { score, why };
+  }
+
+  /** Adjusts for date of birth and country; returns the delta and a note. */
+  private context(entry: SanctionsEntry, query: ScreenQuery): { delta: number; note: string } {
+    let delta = 0;
+    const notes: string[] = [];
+    const dob = query.dob ?? null;
+    if (dob !== null && dob.length >= 4 && entry.dob.length > 0) {
+      const year = Number(dob.slice(0, 4));
+      if (entry.dob.some((d) => d.length >= 10 && d === dob.slice(0, 10))) {
+        delta += 0.05;
+        notes.push(`dob ${dob} matches`);
+      } else if (entry.dob.some((d) => Math.abs(Number(d.slice(0, 4)) - year) <= 1)) {
+        delta += 0.02;
+        notes.push(`dob year ${year} matches ${entry.dob.join('|')}`);
+      } else {
+        delta -= 0.1;
+        notes.push(`dob ${dob} differs from ${entry.dob.join('|')}`);
+      }
+    }
+    const country = query.country ?? null;
+    if (country !== null && country.length === 2 && entry.countries.length > 0) {
+      if (entry.countries.includes(country.toUpperCase())) {
+        delta += 0.02;
+        notes.push(`country ${country.toUpperCase()} matches`);
+      } else {
+        delta -= 0.03;
+        notes.push(`country ${country.toUpperCase()} not among ${entry.countries.join('|')}`);
+      }
+    }
+    return { delta, note: notes.join('; ') };
+  }
+
+  /** Screens one name. Never throws on odd input (see normalize.ts for the limits). */
+  screenName(query: ScreenQuery, threshold = DEFAULT_THRESHOLD): ScreenResult {
+    const q = normalizeName(query.name);
+    const base: ScreenResult = { name: query.name, hit: false, score: 0, threshold, matches: [], lists: this.listRefs() };
+    if (q.truncated) base.truncated = true;
+    if (q.tokens.length === 0 || this.names.length === 0) return base;
+    const pq: PreparedQuery = {
+      tokens: q.tokens,
+      keys: q.tokens.map(phoneticKey),
+      idf: q.tokens.map((t) => this.tokenIdf.get(t) ?? this.idfUnseen),
+      joined: q.tokens.join(''),
+    };
+    const best = new Map<number, { score: number; rec: NameRec }>();
+    for (const r of this.candidates(pq.tokens, pq.keys)) {
+      const rec = this.names[r]!;
+      const { score } = this.scoreName(pq, rec, false);
+      const prev = best.get(rec.entry);
+      if (prev === undefined || score > prev.score) best.set(rec.entry, { score, rec });
+    }
+    const matches: ScreenMatch[] = [];
+    for (const [e, b] of best) {
+      const ref = this.entries[e]!;
+      const ctx = this.context(ref.entry, query);
+      const score = Math.max(0, Math.min(1, b.score + ctx.delta));
+      if (score < threshold) continue;
+      const v = this.versions[ref.listIndex]!;
+      const why = this.scoreName(pq, b.rec, true).why;
+      matches.push({
+        list: v.list,
+        version_id: v.version_id,
+        entry_id: ref.entry.id,
+        entry_type: ref.entry.type,
+        matched_name: b.rec.display,
+        name_kind: b.rec.kind,
+        score: round4(score),
+        why: ctx.note.length > 0 ? `${why}; ${ctx.note}` : why,
+      });
+    }
+    matches.sort((a, b) => b.score - a.score || a.list.localeCompare(b.list) || a.entry_id.localeCompare(b.entry_id));
+    if (matches.length > MATCHES_MAX) matches.length = MATCHES_MAX;
+    base.matches = matches;
+    base.hit = matches.length > 0;
+    base.score = matches[0]?.score ?? 0;
+    return base;
+  }
+
+  /** Exact identifier lookup (BIC on 11 or its first 8 characters). */
+  screenIdentifier(value: string, scheme?: IdentifierScheme): IdentifierHit[] {
+    const v = normalizeIdentifier(value);
+    if (v.length < 4) return [];
+    const out: IdentifierHit[] = [];
+    const keys = scheme === 'bic' && v.length === 11 ? [v, v.slice(0, 8)] : [v];
+    const seen = new Set<string>();
+    for (const k of keys) {
+      for (const { entry, id } of this.identifiers.get(k) ?? []) {
+        if (scheme !== undefined && id.scheme !== scheme) continue;
+        const ref = this.entries[entry]!;
+        const exact = id.value === v || (id.scheme === 'bic' && (id.value + 'XXX' === v || id.value === v + 'XXX'));
+        const key = `${entry}:${id.value}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        const ver = this.versions[ref.listIndex]!;
+        out.push({
+          list: ver.list,
+          version_id: ver.version_id,
+          entry_id: ref.entry.id,
+          scheme: id.scheme,
+          value: v,
+          matched: id.value,
+          score: exact ? 1 : 0.95,
+          why: exact ? `${id.scheme} ${v} is listed` : `${id.scheme} ${v} shares institution code ${v.slice(0, 8)} with listed ${id.value}`,
+        });
+      }
+    }
+    return out;
+  }
+}

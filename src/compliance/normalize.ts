@@ -1,0 +1,145 @@
+// Name normalisation for screening: one function, `normalizeName`, used for list
+// names and for screened names alike, so both sides are compared in the same form.
+//
+// This module owns the limits on a name and the word lists: honorifics, legal-form
+// words (LLC, ООО, 有限公司, …) and particles (al, bin, de, …) that are removed
+// before matching. Steps, in order:
+//   1. cut the input at NAME_INPUT_MAX_CHARS (flagged as truncated);
+//   2. control and format characters become spaces; NFKC (full-width forms to ASCII);
+//   3. Chinese legal forms are removed (before transliteration, they are multi-char);
+//   4. lower case; Cyrillic, Perso-Arabic and Han to Latin (translit.ts);
+//   5. diacritics removed (NFKD, combining marks dropped; ß ss, æ ae, ø o, ł l, …);
+//   6. apostrophes dropped inside words (Ma'ruf -> maruf), dotted abbreviations
+//      joined (S.A. -> sa), any other punctuation becomes a space;
+//   7. tokens; honorifics, legal forms and particles removed (unless nothing would
+//      remain); at most NAME_TOKENS_MAX tokens of at most TOKEN_MAX_CHARS each.
+// Never throws: any string (thousands of characters, controls, mixed scripts) gives
+// a result, possibly with no tokens.
+
+import { jaroWinkler } from './similarity.js';
+import { scriptsOf, toLatin } from './translit.js';
+
+/** Characters of input looked at; the rest is ignored (and `truncated` set). */
+export const NAME_INPUT_MAX_CHARS = 1024;
+/** Tokens kept after normalisation. */
+export const NAME_TOKENS_MAX = 12;
+/** Characters kept of one token. */
+export const TOKEN_MAX_CHARS = 40;
+
+export interface NormalizedName {
+  tokens: string[];
+  /** Words removed as honorifics, legal forms or particles. */
+  removed: string[];
+  /** Non-Latin scripts that were transliterated. */
+  scripts: string[];
+  truncated: boolean;
+}
+
+export const HONORIFICS: ReadonlySet<string> = new Set([
+  'mr', 'mrs', 'ms', 'miss', 'mister', 'madam', 'dr', 'doctor', 'prof', 'professor', 'sir', 'dame', 'lord', 'hon',
+  'sheikh', 'shaykh', 'sheik', 'shaikh', 'cheikh', 'haji', 'hajji', 'hadji', 'alhaji', 'mullah', 'mulla', 'maulana', 'mawlana',
+  'maulvi', 'mawlawi', 'mufti', 'imam', 'ayatollah', 'hojatoleslam', 'qari', 'general', 'khadzhi', 'khaji', 'hadzhi',
+  'sheykh', 'sheyh', 'shaikh', 'shekh', 'gen', 'colonel',
+  'col', 'major', 'maj', 'captain', 'capt', 'lieutenant', 'lt', 'brigadier', 'admiral', 'sergeant', 'sgt',
+  'gospodin', 'gospozha', 'tovarishch', 'aqa', 'agha', 'khanum', 'janab', 'shri', 'sri', 'smt', 'xiansheng', 'nushi',
+]);
+
+export const LEGAL_FORMS: ReadonlySet<string> = new Set([
+  'llc', 'llp', 'lp', 'ltd', 'limited', 'inc', 'incorporated', 'corp', 'corporation', 'co', 'company', 'plc', 'pvt', 'pte',
+  'private', 'public', 'sa', 'sas', 'sarl', 'srl', 'spa', 'sl', 'bv', 'nv', 'gmbh', 'ag', 'kg', 'ohg', 'ab', 'as', 'asa', 'oy',
+  'kft', 'zrt', 'sp', 'zoo', 'doo', 'dd', 'ad', 'ead', 'jsc', 'ojsc', 'cjsc', 'pjsc', 'ojs', 'zao', 'oao', 'ooo', 'pao', 'ao', 'tov',
+  'too', 'ip', 'chp', 'fze', 'fzco', 'fzc', 'fzllc', 'dmcc', 'wll', 'bsc', 'saog', 'saoc', 'sal', 'sae', 'tbk', 'pt', 'bhd', 'sdn',
+  'cia', 'ltda', 'eirl', 'sac', 'saa', 'cv', 'de rl', 'shrkt', 'sherkat', 'sherkate', 'aksiyonerno', 'obshchestvo',
+  'ogranichennoy', 'otvetstvennostyu', 'aktsionernoe', 'zakrytoe', 'otkrytoe', 'publichnoe', 'tovarishchestvo',
+  'youxiangongsi', 'gongsi', 'youxian', 'jituan',
+]);
+
+export const PARTICLES: ReadonlySet<string> = new Set([
+  'al', 'el', 'bin', 'ibn', 'bint', 'ben', 'binti', 'the', 'of', 'and', 'de', 'del', 'la', 'le', 'da', 'do', 'dos', 'das', 'van',
+  'von', 'der', 'den', 'y', 'e', 'et', 'und', 'und', 'a', 'i',
+]);
+
+/**
+ * Long legal-form and honorific words also removed when misspelt (Jaro–Winkler >=
+ * FUZZY_STOPWORD_MIN with the same first letter): "Limmited", "Compani", "Corporaton".
+ */
+const FUZZY_STOPWORDS = ['limited', 'company', 'corporation', 'incorporated', 'general', 'ayatollah', 'sheikh', 'private', 'obshchestvo', 'tovarishchestvo'];
+export const FUZZY_STOPWORD_MIN = 0.9;
+
+function isFuzzyStopword(t: string): boolean {
+  if (t.length < 6) return false;
+  for (const w of FUZZY_STOPWORDS) {
+    if (w.charCodeAt(0) === t.charCodeAt(0) && Math.abs(w.length - t.length) <= 2 && jaroWinkler(t, w) >= FUZZY_STOPWORD_MIN) return true;
+  }
+  return false;
+}
+
+// Longest first, so 股份有限公司 is removed before 有限公司.
+const CHINESE_LEGAL_FORMS = ['股份有限公司', '有限责任公司', '有限公司', '集团公司', '集团', '公司', '控股', '株式会社'];
+
+const CONTROL = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/gu;
+const COMBINING = /\p{M}/gu;
+const SPECIAL: Record<string, string> = { ß: 'ss', æ: 'ae', œ: 'oe', ø: 'o', đ: 'd', ł: 'l', ı: 'i', þ: 'th', ð: 'd', ħ: 'h', ŧ: 't', ŋ: 'ng' };
+const SPECIAL_RE = /[ßæœøđłıþðħŧŋ]/g;
+const APOSTROPHES = /(?<=\p{L})['’ʼʻ`´‘](?=\p{L})/gu;
+const DOTTED_ABBREV = /(?<=(?:^|[^\p{L}])\p{L})\.(?=\p{L}(?:\.|$|[^\p{L}]))/gu;
+const NON_WORD = /[^\p{L}\p{N}]+/gu;
+
+/** Normalises one name for matching; see the module header. */
+export function normalizeName(input: string): NormalizedName {
+  let s = typeof input === 'string' ? input : String(input);
+  let truncated = false;
+  if (s.length > NAME_INPUT_MAX_CHARS) {
+    s = s.slice(0, NAME_INPUT_MAX_CHARS);
+    truncated = true;
+  }
+  s = s.replace(CONTROL, ' ');
+  // A lone surrogate would make normalize() keep garbage; toWellFormed is Node 20+.
+  s = (s as string & { toWellFormed?: () => string }).toWellFormed?.() ?? s;
+  s = s.normalize('NFKC');
+  const scripts = scriptsOf(s);
+  const removed: string[] = [];
+  if (scripts.includes('han')) {
+    for (const form of CHINESE_LEGAL_FORMS) {
+      if (s.includes(form)) {
+        removed.push(form);
+        s = s.split(form).join(' ');
+      }
+    }
+  }
+  s = s.toLowerCase();
+  s = toLatin(s);
+  s = s.normalize('NFKD').replace(COMBINING, '');
+  s = s.replace(SPECIAL_RE, (c) => SPECIAL[c] ?? c);
+  s = s.replace(APOSTROPHES, '').replace(DOTTED_ABBREV, '').replace(NON_WORD, ' ');
+  const raw = s.split(' ').filter((t) => t.length > 0);
+  let tokens = raw.filter((t) => {
+    if (HONORIFICS.has(t) || LEGAL_FORMS.has(t) || PARTICLES.has(t) || isFuzzyStopword(t)) {
+      removed.push(t);
+      return false;
+    }
+    return true;
+  });
+  if (tokens.length === 0) tokens = raw.filter((t) => !PARTICLES.has(t));
+  if (tokens.length === 0) tokens = raw;
+  if (tokens.length > NAME_TOKENS_MAX) {
+    tokens = tokens.slice(0, NAME_TOKENS_MAX);
+    truncated = true;
+  }
+  for (let i = 0; i < tokens.length; i++) {
+    if (tokens[i]!.length > TOKEN_MAX_CHARS) {
+      tokens[i] = tokens[i]!.slice(0, TOKEN_MAX_CHARS);
+      truncated = true;
+    }
+  }
+  return { tokens, removed, scripts, truncated };
+}
+
+/** Upper-case alphanumerics only: the form identifiers (BIC, LEI, passport) are compared in. */
+export function normalizeIdentifier(value: string): string {
+  return value
+    .slice(0, 64)
+    .normalize('NFKC')
+    .toUpperCase()
+    .replace(/[^A-Z0-9]/g, '');
+}

@@ -1,0 +1,193 @@
+// Transliteration of Cyrillic, Perso-Arabic and Han (Chinese) script to lower-case
+// Latin, written for matching (not for display): the same input always gives the
+// same output, both for list names and for the names being screened.
+//
+// This module owns the script tables and the per-script rules:
+// - Cyrillic: a BGN/PCGN-like scheme (ж zh, х kh, ц ts, ч ch, ш sh, щ shch, ю yu,
+//   я ya, й y, ы y, ь/ъ dropped; дж j), with the extra letters of Kazakh, Kyrgyz, Tajik,
+//   Uzbek, Belarusian and Ukrainian Cyrillic.
+// - Perso-Arabic: consonants and long vowels (short vowels are not written, so
+//   matching leans on the consonant skeleton, see similarity.ts); the article ال is
+//   split off; harakat and tatweel are dropped; Arabic-Indic digits become ASCII.
+// - Han: pinyin per character from pinyin_table.ts; a run of Han characters that
+//   looks like a personal name (a common surname first, 2-4 characters) becomes
+//   "surname givenname"; other runs become words of two syllables. Characters not in
+//   the table are kept as they are.
+// Anything else passes through unchanged (Latin diacritics are removed later by
+// normalize.ts).
+
+import { COMPOUND_SURNAMES, isCommonSurname, pinyinOf } from './pinyin_table.js';
+
+const CYRILLIC: Record<string, string> = {
+  а: 'a', б: 'b', в: 'v', г: 'g', д: 'd', е: 'e', ё: 'e', ж: 'zh', з: 'z', и: 'i', й: 'y', к: 'k', л: 'l', м: 'm',
+  н: 'n', о: 'o', п: 'p', р: 'r', с: 's', т: 't', у: 'u', ф: 'f', х: 'kh', ц: 'ts', ч: 'ch', ш: 'sh', щ: 'shch',
+  ъ: '', ы: 'y', ь: '', э: 'e', ю: 'yu', я: 'ya',
+  // Ukrainian, Belarusian
+  і: 'i', ї: 'yi', є: 'ye', ґ: 'g', ў: 'u',
+  // Kazakh, Kyrgyz, Tajik, Uzbek, Bashkir/Tatar
+  ә: 'a', ғ: 'gh', қ: 'q', ң: 'ng', ө: 'o', ұ: 'u', ү: 'u', һ: 'h', ҳ: 'h', ҷ: 'j', ӣ: 'i', ӯ: 'u', ҫ: 's', ҡ: 'q', ӊ: 'ng',
+};
+
+const ARABIC: Record<string, string> = {
+  'ا': 'a', 'أ': 'a', 'إ': 'i', 'آ': 'a', 'ٱ': 'a', 'ب': 'b', 'ت': 't', 'ث': 'th', 'ج': 'j', 'ح': 'h', 'خ': 'kh',
+  'د': 'd', 'ذ': 'dh', 'ر': 'r', 'ز': 'z', 'س': 's', 'ش': 'sh', 'ص': 's', 'ض': 'd', 'ط': 't', 'ظ': 'z', 'ع': '',
+  'غ': 'gh', 'ف': 'f', 'ق': 'q', 'ك': 'k', 'ک': 'k', 'ل': 'l', 'م': 'm', 'ن': 'n', 'ه': 'h', 'ۀ': 'h', 'ة': 'a',
+  'و': 'w', 'ي': 'y', 'ی': 'y', 'ى': 'a', 'ې': 'e', 'ۍ': 'ay', 'پ': 'p', 'چ': 'ch', 'ژ': 'zh', 'گ': 'g', 'ڭ': 'ng',
+  'ٹ': 't', 'ڈ': 'd', 'ڑ': 'r', 'ں': 'n', 'ے': 'e', 'ھ': 'h', 'ہ': 'h', 'ئ': '', 'ؤ': '', 'ء': '', 'ڤ': 'v',
+  '،': ',', '؛': ';', '؟': '?',
+};
+
+function isCyrillic(c: number): boolean {
+  return c >= 0x0400 && c <= 0x04ff;
+}
+function isArabic(c: number): boolean {
+  return (c >= 0x0600 && c <= 0x06ff) || (c >= 0x0750 && c <= 0x077f) || (c >= 0xfb50 && c <= 0xfdff) || (c >= 0xfe70 && c <= 0xfeff);
+}
+export function isHan(c: number): boolean {
+  return (c >= 0x4e00 && c <= 0x9fff) || (c >= 0x3400 && c <= 0x4dbf) || (c >= 0xf900 && c <= 0xfaff);
+}
+
+/** Which non-Latin scripts occur in `s` (for explanations). */
+export function scriptsOf(s: string): string[] {
+  const out = new Set<string>();
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (isCyrillic(c)) out.add('cyrillic');
+    else if (isArabic(c)) out.add('arabic');
+    else if (isHan(c)) out.add('han');
+  }
+  return [...out];
+}
+
+/** Cyrillic letters to Latin; other characters unchanged. Input should be lower-case. */
+function cyrillicToLatin(input: string): string {
+  // дж is the Cyrillic spelling of an English or Arabic j (Джон, Джамиль): "j", not "dzh".
+  const s = input.replace(/дж/g, 'j');
+  let out = '';
+  for (const ch of s) {
+    const t = CYRILLIC[ch];
+    out += t === undefined ? ch : t;
+  }
+  return out;
+}
+
+/** Perso-Arabic to Latin, word by word. */
+function arabicToLatin(s: string): string {
+  // Harakat, superscript alef, tatweel: dropped. Arabic-Indic and Persian digits: ASCII.
+  const cleaned = s
+    .replace(/[\u064B-\u065F\u0670\u0640\u06D6-\u06ED]/g, '')
+    .replace(/[\u0660-\u0669]/g, (d) => String(d.charCodeAt(0) - 0x0660))
+    .replace(/[\u06F0-\u06F9]/g, (d) => String(d.charCodeAt(0) - 0x06f0));
+  return cleaned.replace(/[\u0600-\u06FF\u0750-\u077F]+/g, (word) => {
+    // The article: "الفلان" -> "al falan" (normalize.ts drops "al" as a particle).
+    let w = word;
+    let prefix = '';
+    if (w.length > 3 && w.startsWith('ال')) {
+      prefix = 'al ';
+      w = w.slice(2);
+    }
+    let out = '';
+    const chars = [...w];
+    for (let i = 0; i < chars.length; i++) {
+      const ch = chars[i]!;
+      // و and ي are consonants at the start of a word and long vowels elsewhere.
+      if (ch === 'و') out += i === 0 ? 'w' : 'u';
+      else if (ch === 'ي' || ch === 'ی') out += i === 0 ? 'y' : 'i';
+      else {
+        const t = ARABIC[ch];
+        out += t === undefined ? ch : t;
+      }
+    }
+    return prefix + out;
+  });
+}
+
+/** Han runs to pinyin words. */
+function hanToLatin(s: string): string {
+  let out = '';
+  let i = 0;
+  const cps = [...s];
+  while (i < cps.length) {
+    const ch = cps[i]!;
+    if (!isHan(ch.codePointAt(0)!)) {
+      out += ch;
+      i++;
+      continue;
+    }
+    let j = i;
+    while (j < cps.length && isHan(cps[j]!.codePointAt(0)!)) j++;
+    out += ` ${hanRun(cps.slice(i, j))} `;
+    i = j;
+  }
+  return out;
+}
+
+function syl(ch: string): string {
+  return pinyinOf(ch) ?? ch;
+}
+
+function hanRun(run: string[]): string {
+  const two = run.length >= 3 ? run[0]! + run[1]! : '';
+  if (run.length >= 3 && run.length <= 4 && COMPOUND_SURNAMES.includes(two)) {
+    return `${syl(run[0]!)}${syl(run[1]!)} ${run.slice(2).map(syl).join('')}`;
+  }
+  if (run.length >= 2 && run.length <= 3 && isCommonSurname(run[0]!)) {
+    return `${syl(run[0]!)} ${run.slice(1).map(syl).join('')}`;
+  }
+  // Words of two syllables (Chinese compounds are mostly two characters).
+  const words: string[] = [];
+  for (let k = 0; k < run.length; k += 2) words.push(run.slice(k, k + 2).map(syl).join(''));
+  return words.join(' ');
+}
+
+/**
+ * Transliterates every Cyrillic, Perso-Arabic and Han character of `lower` (already
+ * lower-cased) to Latin. Cheap when the input is pure ASCII.
+ */
+export function toLatin(lower: string): string {
+  let cyr = false;
+  let ara = false;
+  let han = false;
+  for (let i = 0; i < lower.length; i++) {
+    const c = lower.charCodeAt(i);
+    if (c < 0x0400) continue;
+    if (isCyrillic(c)) cyr = true;
+    else if (isArabic(c)) ara = true;
+    else if (isHan(c) || (c >= 0xd840 && c <= 0xd87f)) han = true;
+  }
+  let s = lower;
+  if (cyr) s = cyrillicToLatin(s);
+  if (ara) s = arabicToLatin(s);
+  if (han) s = hanToLatin(s);
+  return s;
+}
+
+// --- Latin -> Cyrillic, for the labelled test set (names "as a Russian bank writes them") ---
+
+const LATIN_TO_CYRILLIC: Array<[string, string]> = [
+  ['shch', 'щ'], ['kh', 'х'], ['zh', 'ж'], ['ts', 'ц'], ['ch', 'ч'], ['sh', 'ш'], ['yu', 'ю'], ['ya', 'я'], ['yo', 'ё'],
+  ['ph', 'ф'], ['th', 'т'], ['ck', 'к'], ['ee', 'и'], ['oo', 'у'], ['ou', 'у'], ['q', 'к'], ['w', 'в'], ['x', 'кс'],
+  ['a', 'а'], ['b', 'б'], ['c', 'к'], ['d', 'д'], ['e', 'е'], ['f', 'ф'], ['g', 'г'], ['h', 'х'], ['i', 'и'], ['j', 'дж'],
+  ['k', 'к'], ['l', 'л'], ['m', 'м'], ['n', 'н'], ['o', 'о'], ['p', 'п'], ['r', 'р'], ['s', 'с'], ['t', 'т'], ['u', 'у'],
+  ['v', 'в'], ['y', 'й'], ['z', 'з'],
+];
+
+/** Writes a lower-case Latin name in Cyrillic (approximately, as a Russian clerk would). */
+export function latinToCyrillic(lower: string): string {
+  let out = '';
+  let i = 0;
+  outer: while (i < lower.length) {
+    for (const [lat, cyr] of LATIN_TO_CYRILLIC) {
+      if (lower.startsWith(lat, i)) {
+        // "y" between consonants or at a word end reads as "и"/"ы".
+        if (lat === 'y' && i > 0 && !/[aeiou]/.test(lower[i + 1] ?? '') ) out += 'и';
+        else out += cyr;
+        i += lat.length;
+        continue outer;
+      }
+    }
+    out += lower[i];
+    i++;
+  }
+  return out;
+}
