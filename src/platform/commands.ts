@@ -46,7 +46,23 @@ export type Command =
   | { type: 'import_rates'; by: string; file: string; rows: RateRowCommand[] }
   | { type: 'set_collateral'; by: string; participant: string; currency: string; items: CollateralItemCommand[]; auto_draw: boolean }
   | { type: 'draw_credit'; by: string; participant: string; currency: string; amount: string }
-  | { type: 'set_config'; by: string; bypass_fifo: boolean };
+  | { type: 'set_config'; by: string; bypass_fifo: boolean }
+  | {
+      type: 'open_swap_line';
+      by: string;
+      id: string;
+      provider: string;
+      drawer: string;
+      limit: string;
+      /** Units of the drawer's currency per 1 unit of the provider's; default the reference cross rate of start_date. */
+      rate: string;
+      interest_rate: string;
+      day_count: string;
+      start_date: string;
+      maturity_date: string;
+    }
+  | { type: 'draw_swap'; by: string; line: string; amount: string }
+  | { type: 'unwind_swap'; by: string; line: string };
 
 export type CommandType = Command['type'];
 
@@ -181,6 +197,28 @@ export function decodeCommand(input: unknown): Command {
       });
       return { type, by, participant: str(o, 'participant', ''), currency: str(o, 'currency', '', 3), items, auto_draw: bool(o, 'auto_draw', '', true) };
     }
+    case 'open_swap_line': {
+      only(o, [...base, 'id', 'provider', 'drawer', 'limit', 'rate', 'interest_rate', 'day_count', 'start_date', 'maturity_date'], '');
+      return {
+        type,
+        by,
+        id: str(o, 'id', ''),
+        provider: str(o, 'provider', '', 11),
+        drawer: str(o, 'drawer', '', 11),
+        limit: str(o, 'limit', '', 40),
+        rate: str(o, 'rate', '', 60, true),
+        interest_rate: str(o, 'interest_rate', '', 20),
+        day_count: o.day_count === undefined ? 'ACT/360' : str(o, 'day_count', '', 7),
+        start_date: str(o, 'start_date', '', 10),
+        maturity_date: str(o, 'maturity_date', '', 10),
+      };
+    }
+    case 'draw_swap':
+      only(o, [...base, 'line', 'amount'], '');
+      return { type, by, line: str(o, 'line', ''), amount: str(o, 'amount', '', 40) };
+    case 'unwind_swap':
+      only(o, [...base, 'line'], '');
+      return { type, by, line: str(o, 'line', '') };
     case 'set_config':
       only(o, [...base, 'bypass_fifo'], '');
       return { type, by, bypass_fifo: bool(o, 'bypass_fifo', '', false) };

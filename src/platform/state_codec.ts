@@ -3,6 +3,7 @@
 // string. Deterministic: the same state gives the same bytes (arrays in their
 // order, maps as arrays in insertion order).
 
+import type { SwapLine } from '../financing/swap_lines.js';
 import type { AnonymousRejection, AuditRecord } from './state_machine.js';
 import type { BusinessDay, ComplianceCase, Facility, Participant, Payment, SettlementWindow } from './types.js';
 
@@ -21,6 +22,7 @@ export interface PlatformStateData {
   audit: AuditRecord[];
   lsm_runs: Array<{ at_ns: bigint; currency: string; queued: number; released: number; value_minor: bigint }>;
   pvp_watch: Array<[string, string[]]>;
+  swap_lines: SwapLine[];
   bypass_fifo: boolean;
   next_seq: number;
   commands: number;
@@ -28,7 +30,7 @@ export interface PlatformStateData {
 }
 
 const MAGIC = 'sco-settle platform state 1';
-const LISTS = ['participants', 'payments', 'anonymous_rejections', 'queues', 'windows', 'days', 'cases', 'facilities', 'collateral', 'rate_rows', 'residues', 'audit', 'lsm_runs', 'pvp_watch'] as const;
+const LISTS = ['participants', 'payments', 'anonymous_rejections', 'queues', 'windows', 'days', 'cases', 'facilities', 'collateral', 'rate_rows', 'residues', 'audit', 'lsm_runs', 'pvp_watch', 'swap_lines'] as const;
 /** Lines joined into one Buffer chunk at a time. */
 const CHUNK_LINES = 10_000;
 

@@ -25,6 +25,8 @@ import { PairConverter } from '../fx/convert.js';
 import { RateBook } from '../fx/rates.js';
 import { REFERENCE_RATES } from '../fx/reference_data.js';
 import { creditLine, emptyPool, registerItem, type CollateralKind } from '../financing/collateral.js';
+import { drawSwap, openSwapLine, unwindAtMaturity, remaining, type DayCount, type SwapLine } from '../financing/swap_lines.js';
+import { parseDecimal } from '../fx/rational.js';
 import { solveLsm, type LsmPayment } from '../clearing/lsm.js';
 import { netPositions } from '../clearing/netting.js';
 import type { CommandExecutor, LedgerAccess } from '../journal/command.js';
@@ -115,6 +117,7 @@ export class PlatformStateMachine implements CommandExecutor, SchemeView {
   /** FX rounding residue not yet booked, per currency (a fraction of a minor unit). */
   readonly residues = new Map<string, Rational>();
   readonly audit: AuditRecord[] = [];
+  readonly swapLines = new Map<string, SwapLine>();
   bypass_fifo = false;
   private nextSeq = 1;
   /** Commands executed since genesis. */
@@ -217,6 +220,12 @@ export class PlatformStateMachine implements CommandExecutor, SchemeView {
         return this.setCollateral(cmd);
       case 'draw_credit':
         return this.drawCredit(cmd.participant, cmd.currency, cmd.amount);
+      case 'open_swap_line':
+        return this.openSwap(cmd);
+      case 'draw_swap':
+        return this.drawSwapLine(cmd.line, cmd.amount);
+      case 'unwind_swap':
+        return this.unwindSwapLine(cmd.line);
       case 'set_config':
         this.bypass_fifo = cmd.bypass_fifo;
         return { bypass_fifo: this.bypass_fifo };
@@ -1025,6 +1034,115 @@ export class PlatformStateMachine implements CommandExecutor, SchemeView {
     return facilityView(f);
   }
 
+  // ---- central-bank swap lines -------------------------------------------------------------------------------
+
+  /** Gives a participant an account in a currency it did not hold (swap-line legs). */
+  private ensureAccount(p: Participant, currency: string, kind: number): bigint {
+    const c = memberCurrency(currency);
+    const id = accountId(p.no, c.numeric, kind);
+    if (this.ledger!.machine.lookupAccount(id) !== undefined) return id;
+    const flags = kind === ACCOUNT_KIND.settlement ? AccountFlags.debits_must_not_exceed_credits | AccountFlags.history : 0;
+    const r = this.ledger!.createAccounts([emptyAccount(id, c.numeric, kind, flags)]);
+    if (r[0] !== 0) throw new Error(`account ${id} refused: ${RESULT_CODES[r[0]!]}`);
+    if (kind === ACCOUNT_KIND.settlement && !p.currencies.includes(currency)) p.currencies.push(currency);
+    return id;
+  }
+
+  private idGenerator(): { ids: () => bigint; used: () => bigint } {
+    let k = 0n;
+    return { ids: () => PLATFORM_TRANSFER_ID_BASE + this.nextTransferNo + k++, used: () => k };
+  }
+
+  private financing<T>(fn: () => T): T {
+    try {
+      return fn();
+    } catch (err) {
+      if (err instanceof PlatformError) throw err;
+      const e = err as Error & { field?: string; code?: string };
+      if (e.field === undefined) throw err;
+      throw new PlatformError(e.code === 'limit_exceeded' ? 'limit_exceeded' : 'financing', e.field, e.message);
+    }
+  }
+
+  private openSwap(cmd: Extract<Command, { type: 'open_swap_line' }>): unknown {
+    if (this.swapLines.has(cmd.id)) throw new PlatformError('invalid_state', 'id', `swap line ${cmd.id} exists`);
+    const provider = this.need(cmd.provider, 'provider');
+    const drawer = this.need(cmd.drawer, 'drawer');
+    if (provider.kind !== 'central_bank' || drawer.kind !== 'central_bank') throw new PlatformError('invalid_field', provider.kind !== 'central_bank' ? 'provider' : 'drawer', 'swap lines are between central banks');
+    const P = provider.issues!;
+    const D = drawer.issues!;
+    const pc = memberCurrency(P);
+    const limit = this.amount(cmd.limit, pc, 'limit');
+    let rate: Rational;
+    try {
+      rate = cmd.rate === '' ? this.rates().crossRate(P, D, cmd.start_date).rate : parseDecimal(cmd.rate, 'rate');
+    } catch (err) {
+      throw new PlatformError('rate_unavailable', 'rate', (err as Error).message);
+    }
+    const interest = this.financing(() => parseDecimal(cmd.interest_rate, 'interest_rate'));
+    // Validate everything before creating accounts: a refused line leaves nothing behind.
+    const probe = (ids: SwapLine['terms']['accounts']): SwapLine =>
+      this.financing(() =>
+        openSwapLine({ id: cmd.id, provider: provider.id, drawer: drawer.id, provider_currency: P, drawer_currency: D, limit_minor: limit, rate, interest_rate: interest, day_count: cmd.day_count as DayCount, start_date: cmd.start_date, maturity_date: cmd.maturity_date, accounts: ids }),
+      );
+    const dc = memberCurrency(D);
+    const accounts = {
+      provider_p_account_id: accountId(provider.no, pc.numeric, ACCOUNT_KIND.issuing),
+      drawer_p_account_id: accountId(drawer.no, pc.numeric, ACCOUNT_KIND.settlement),
+      provider_p_interest_account_id: accountId(provider.no, pc.numeric, ACCOUNT_KIND.swap_interest),
+      drawer_d_account_id: accountId(drawer.no, dc.numeric, ACCOUNT_KIND.issuing),
+      provider_d_account_id: accountId(provider.no, dc.numeric, ACCOUNT_KIND.settlement),
+    };
+    const line = probe(accounts);
+    this.ensureAccount(drawer, P, ACCOUNT_KIND.settlement);
+    this.ensureAccount(provider, P, ACCOUNT_KIND.swap_interest);
+    this.ensureAccount(provider, D, ACCOUNT_KIND.settlement);
+    this.swapLines.set(line.terms.id, line);
+    return swapView(line);
+  }
+
+  private swapLine(id: string): SwapLine {
+    const l = this.swapLines.get(id);
+    if (l === undefined) throw new PlatformError('not_found', 'line', `no swap line ${id}`);
+    return l;
+  }
+
+  private businessDate(): string {
+    if (this.day === null || this.day.state !== 'open') throw new PlatformError('no_business_day', '', 'no business day is open');
+    return this.day.date;
+  }
+
+  private drawSwapLine(id: string, amountText: string): unknown {
+    const line = this.swapLine(id);
+    const date = this.businessDate();
+    const amount = this.amount(amountText, memberCurrency(line.terms.provider_currency), 'amount');
+    if (amount > remaining(line)) throw new PlatformError('limit_exceeded', 'amount', `only ${remaining(line)} minor units of the ${line.terms.limit_minor} limit remain`);
+    const gen = this.idGenerator();
+    const step = this.financing(() => drawSwap(line, amount, date, gen.ids));
+    const r = this.ledger!.createTransfers(step.transfers);
+    const bad = r.findIndex((x) => x !== 0 && RESULT_CODES[x] !== 'linked_event_failed');
+    if (bad >= 0) throw new PlatformError(RESULT_CODES[r[bad]!] === 'exceeds_credits' ? 'insufficient_funds' : 'ledger_refused', 'amount', `the ledger refused the drawing: ${RESULT_CODES[r[bad]!]}`);
+    this.nextTransferNo += gen.used();
+    this.swapLines.set(id, step.line);
+    this.markDirty(this.byId.get(line.terms.drawer)!, line.terms.provider_currency);
+    return swapView(step.line);
+  }
+
+  private unwindSwapLine(id: string): unknown {
+    const line = this.swapLine(id);
+    const date = this.businessDate();
+    const gen = this.idGenerator();
+    const step = this.financing(() => unwindAtMaturity(line, date, gen.ids));
+    if (step.transfers.length > 0) {
+      const r = this.ledger!.createTransfers(step.transfers);
+      const bad = r.findIndex((x) => x !== 0 && RESULT_CODES[x] !== 'linked_event_failed');
+      if (bad >= 0) throw new PlatformError(RESULT_CODES[r[bad]!] === 'exceeds_credits' ? 'insufficient_funds' : 'ledger_refused', 'line', `the ledger refused the unwind: ${RESULT_CODES[r[bad]!]}; the drawer needs the principal and interest on its account`);
+    }
+    this.nextTransferNo += gen.used();
+    this.swapLines.set(id, step.line);
+    return { ...(swapView(step.line) as object), interest_minor: step.interest.interest_minor };
+  }
+
   // ---- state snapshots ------------------------------------------------------------------------------------
 
   private snapshotData(): PlatformStateData {
@@ -1042,6 +1160,7 @@ export class PlatformStateMachine implements CommandExecutor, SchemeView {
       residues: [...this.residues].map(([c, r]) => [c, r.num, r.den]),
       audit: this.audit,
       lsm_runs: this.lsm_runs,
+      swap_lines: [...this.swapLines.values()],
       pvp_watch: [...this.pvpWatch].map(([k, v]) => [k, [...v]]),
       bypass_fifo: this.bypass_fifo,
       next_seq: this.nextSeq,
@@ -1084,6 +1203,8 @@ export class PlatformStateMachine implements CommandExecutor, SchemeView {
     for (const [c, num, den] of d.residues) this.residues.set(c, { num, den });
     this.audit.splice(0, this.audit.length, ...d.audit);
     this.lsm_runs = d.lsm_runs;
+    this.swapLines.clear();
+    for (const l of d.swap_lines) this.swapLines.set(l.terms.id, l);
     this.pvpWatch.clear();
     for (const [k, v] of d.pvp_watch) this.pvpWatch.set(k, new Set(v));
     this.bypass_fifo = d.bypass_fifo;
@@ -1193,6 +1314,28 @@ export function dayView(d: BusinessDay): unknown {
 
 export function caseView(c: ComplianceCase): unknown {
   return { ...c };
+}
+
+export function swapView(l: SwapLine): unknown {
+  const t = l.terms;
+  return {
+    id: t.id,
+    provider: t.provider,
+    drawer: t.drawer,
+    provider_currency: t.provider_currency,
+    drawer_currency: t.drawer_currency,
+    limit_minor: t.limit_minor,
+    drawn_minor: l.drawn_minor,
+    counter_drawn_minor: l.counter_drawn_minor,
+    available_minor: remaining(l),
+    rate: `${t.rate.num}/${t.rate.den}`,
+    interest_rate: `${t.interest_rate.num}/${t.interest_rate.den}`,
+    day_count: t.day_count,
+    start_date: t.start_date,
+    maturity_date: t.maturity_date,
+    drawings: l.drawings.length,
+    status: l.status,
+  };
 }
 
 export function facilityView(f: Facility): unknown {
