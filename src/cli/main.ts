@@ -9,6 +9,7 @@ import { registerDemoCommand } from './demo.js';
 import { registerFxCommands } from './fx_commands.js';
 import { registerIsoCommands } from './iso_commands.js';
 import { registerLsmCommands } from './lsm_commands.js';
+import { registerScreenCommands } from './screen_commands.js';
 import { registerSimCommands } from './sim_commands.js';
 
 export function buildProgram(): Command {
@@ -25,6 +26,7 @@ export function buildProgram(): Command {
   registerLsmCommands(program);
   registerIsoCommands(program);
   registerBenchCommands(program);
+  registerScreenCommands(program);
   registerDemoCommand(program);
   registerSimCommands(program);
   return program;
