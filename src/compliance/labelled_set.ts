@@ -18,7 +18,7 @@
 // true partial matches, not false positives).
 
 import { normalizeName } from './normalize.js';
-import { hanziFor, pinyinSyllables } from './pinyin_table.js';
+import { hanziFor, splitPinyin } from './pinyin_table.js';
 import { latinToCyrillic } from './translit.js';
 import type { SanctionsList } from './types.js';
 
@@ -126,26 +126,6 @@ function spellingVariant(rng: Rng, w: string): string | null {
   return titleCase(lower.replace(re, rep));
 }
 
-let syllableSet: Set<string> | null = null;
-
-/** Splits a Latin word into pinyin syllables (longest first, backtracking), or null. */
-export function splitPinyin(word: string): string[] | null {
-  if (syllableSet === null) syllableSet = new Set(pinyinSyllables());
-  const w = word.toLowerCase();
-  const go = (i: number): string[] | null => {
-    if (i === w.length) return [];
-    for (let len = Math.min(6, w.length - i); len >= 1; len--) {
-      const s = w.slice(i, i + len);
-      if (syllableSet!.has(s)) {
-        const rest = go(i + len);
-        if (rest !== null) return [s, ...rest];
-      }
-    }
-    return null;
-  };
-  return w.length > 0 && w.length <= 24 ? go(0) : null;
-}
-
 /** A listed Latin person name written in Chinese characters, when every part is pinyin. */
 function chineseSpelling(name: string): string | null {
   const comma = name.indexOf(',');
@@ -201,10 +181,13 @@ export function buildLabelledSet(lists: readonly SanctionsList[], options: Label
   };
 
   const variants = ['as_written', 'reordered', 'dropped_middle', 'typo', 'translit', 'cyrillic', 'chinese', 'original_script'];
+  // People whose names are written in pinyin: the Chinese variant draws from these.
+  const chinese = pool.filter((p) => p.entry.type === 'individual' && p.entry.names.some((n) => n.kind === 'primary' && LATIN.test(n.name) && chineseSpelling(n.name) !== null));
   let guard = 0;
-  while (out.filter((x) => x.expect !== null).length < options.positives && guard++ < options.positives * 50) {
-    const { list, entry } = pool[rng.below(pool.length)]!;
+  let positives = 0;
+  while (positives < options.positives && guard++ < options.positives * 50) {
     const variant = variants[rng.below(variants.length)]!;
+    const { list, entry } = variant === 'chinese' && chinese.length > 0 ? rng.pick(chinese) : pool[rng.below(pool.length)]!;
     const latinNames = entry.names.filter((n) => (n.kind === 'primary' || n.kind === 'strong') && LATIN.test(n.name) && normalizeName(n.name).tokens.length >= 1);
     if (latinNames.length === 0) continue;
     const base = rng.pick(latinNames).name;
@@ -239,7 +222,7 @@ export function buildLabelledSet(lists: readonly SanctionsList[], options: Label
         if (entry.type === 'individual') name = ws.map((w) => latinToCyrillic(w.toLowerCase())).map((w) => w[0]!.toUpperCase() + w.slice(1)).join(' ');
         break;
       case 'chinese':
-        if (entry.type === 'individual') name = chineseSpelling(base);
+        if (entry.type === 'individual') name = chineseSpelling(entry.names[0]!.name);
         break;
       case 'original_script': {
         const orig = entry.names.find((n) => n.kind === 'original');
@@ -249,6 +232,7 @@ export function buildLabelledSet(lists: readonly SanctionsList[], options: Label
     }
     if (name === null || normalizeName(name).tokens.length === 0) continue;
     out.push({ name, expect: { list, entry_id: entry.id }, variant });
+    positives++;
   }
 
   const individuals = pool.filter((p) => p.entry.type === 'individual');

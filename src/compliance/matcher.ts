@@ -23,6 +23,7 @@
 // Screening is pure and deterministic: the same index and query give the same result.
 
 import { NAME_TOKENS_MAX, normalizeIdentifier, normalizeName } from './normalize.js';
+import { splitPinyin } from './pinyin_table.js';
 import { jaroWinkler, phoneticKey } from './similarity.js';
 import type { EntryIdentifier, IdentifierScheme, ListVersion, NameKind, SanctionsEntry, SanctionsList } from './types.js';
 
@@ -183,8 +184,15 @@ export class ScreeningIndex {
           if (seen.has(joined)) continue; // the same name twice (e.g. an alias equal to the primary after normalisation)
           seen.add(joined);
           if (this.names.length >= INDEX_NAMES_MAX) throw new Error(`screening index: more than ${INDEX_NAMES_MAX} names`);
-          this.names.push({ entry: e, display: n.name, kind: n.kind, tokens: norm.tokens, keys: norm.tokens.map(phoneticKey), weights: [], wsum: 0, joined: norm.tokens.join('') });
-          for (const t of new Set(norm.tokens)) tokenDf.set(t, (tokenDf.get(t) ?? 0) + 1);
+          const forms = [norm.tokens];
+          // A Chinese name romanised syllable by syllable ("HONG, Jin Hua"): also as surname + given name.
+          if (norm.tokens.length >= 3 && norm.tokens.length <= 4 && norm.tokens.every((t) => splitPinyin(t)?.length === 1)) {
+            forms.push([norm.tokens[0]!, norm.tokens.slice(1).join('')]);
+          }
+          for (const tokens of forms) {
+            this.names.push({ entry: e, display: n.name, kind: n.kind, tokens, keys: tokens.map(phoneticKey), weights: [], wsum: 0, joined: tokens.join('') });
+            for (const t of new Set(tokens)) tokenDf.set(t, (tokenDf.get(t) ?? 0) + 1);
+          }
         }
         for (const id of entry.identifiers) {
           const keys = id.scheme === 'bic' ? [id.value, id.value.slice(0, 8)] : [id.value];

@@ -12,7 +12,8 @@
 //   6. apostrophes dropped inside words (Ma'ruf -> maruf), dotted abbreviations
 //      joined (S.A. -> sa), any other punctuation becomes a space;
 //   7. tokens; honorifics, legal forms and particles removed (unless nothing would
-//      remain); at most NAME_TOKENS_MAX tokens of at most TOKEN_MAX_CHARS each.
+//      remain); at most NAME_TOKENS_MAX tokens of at most TOKEN_MAX_CHARS each;
+//   8. each token in its matching form (canonicalToken: kh h, w v, q k, doubled letters…).
 // Never throws: any string (thousands of characters, controls, mixed scripts) gives
 // a result, possibly with no tokens.
 
@@ -127,12 +128,35 @@ export function normalizeName(input: string): NormalizedName {
     truncated = true;
   }
   for (let i = 0; i < tokens.length; i++) {
+    tokens[i] = canonicalToken(tokens[i]!);
     if (tokens[i]!.length > TOKEN_MAX_CHARS) {
       tokens[i] = tokens[i]!.slice(0, TOKEN_MAX_CHARS);
       truncated = true;
     }
   }
   return { tokens, removed, scripts, truncated };
+}
+
+/**
+ * The matching form of a Latin token: spellings that romanisations of the same
+ * sound alternate between are folded, on list names and screened names alike
+ * (Khalid / Halid, Kawtharani / Кавтарани -> kavtarani, Hawwat / Хавват -> havat,
+ * Quren / Курен): dzh -> j, kh -> h, ph -> f, dh -> d, th -> t, q -> k, ck -> k,
+ * w -> v, ee -> i, and doubled letters once.
+ */
+export function canonicalToken(t: string): string {
+  if (!/[hqwe]|(.)\1/.test(t)) return t;
+  return t
+    .replace(/dzh/g, 'j')
+    .replace(/kh/g, 'h')
+    .replace(/ph/g, 'f')
+    .replace(/dh/g, 'd')
+    .replace(/th/g, 't')
+    .replace(/ck/g, 'k')
+    .replace(/q/g, 'k')
+    .replace(/w/g, 'v')
+    .replace(/ee/g, 'i')
+    .replace(/(.)\1+/g, '$1');
 }
 
 /** Upper-case alphanumerics only: the form identifiers (BIC, LEI, passport) are compared in. */

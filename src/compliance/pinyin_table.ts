@@ -82,3 +82,23 @@ export function isCommonSurname(ch: string): boolean {
   }
   return surnames.has(ch);
 }
+
+let syllableSet: Set<string> | null = null;
+
+/** Splits a Latin word into pinyin syllables (longest first, backtracking), or null. */
+export function splitPinyin(word: string): string[] | null {
+  if (syllableSet === null) syllableSet = new Set(pinyinSyllables());
+  const w = word.toLowerCase();
+  const go = (i: number): string[] | null => {
+    if (i === w.length) return [];
+    for (let len = Math.min(6, w.length - i); len >= 1; len--) {
+      const s = w.slice(i, i + len);
+      if (syllableSet!.has(s)) {
+        const rest = go(i + len);
+        if (rest !== null) return [s, ...rest];
+      }
+    }
+    return null;
+  };
+  return w.length > 0 && w.length <= 24 ? go(0) : null;
+}

@@ -10,13 +10,13 @@
 //   matching leans on the consonant skeleton, see similarity.ts); the article ال is
 //   split off; harakat and tatweel are dropped; Arabic-Indic digits become ASCII.
 // - Han: pinyin per character from pinyin_table.ts; a run of Han characters that
-//   looks like a personal name (a common surname first, 2-4 characters) becomes
+//   looks like a personal name (2-3 characters, or 3-4 with a compound surname) becomes
 //   "surname givenname"; other runs become words of two syllables. Characters not in
-//   the table are kept as they are.
+//   the table are kept as they are. Runs of 2-3 characters are read as personal names.
 // Anything else passes through unchanged (Latin diacritics are removed later by
 // normalize.ts).
 
-import { COMPOUND_SURNAMES, isCommonSurname, pinyinOf } from './pinyin_table.js';
+import { COMPOUND_SURNAMES, pinyinOf } from './pinyin_table.js';
 
 const CYRILLIC: Record<string, string> = {
   а: 'a', б: 'b', в: 'v', г: 'g', д: 'd', е: 'e', ё: 'e', ж: 'zh', з: 'z', и: 'i', й: 'y', к: 'k', л: 'l', м: 'm',
@@ -131,7 +131,9 @@ function hanRun(run: string[]): string {
   if (run.length >= 3 && run.length <= 4 && COMPOUND_SURNAMES.includes(two)) {
     return `${syl(run[0]!)}${syl(run[1]!)} ${run.slice(2).map(syl).join('')}`;
   }
-  if (run.length >= 2 && run.length <= 3 && isCommonSurname(run[0]!)) {
+  // Two or three characters: a personal name, surname first (payments name people far
+  // more often than they name two-character things).
+  if (run.length >= 2 && run.length <= 3) {
     return `${syl(run[0]!)} ${run.slice(1).map(syl).join('')}`;
   }
   // Words of two syllables (Chinese compounds are mostly two characters).
