@@ -1,0 +1,404 @@
+// ISO 20022 into and out of the platform, on a real SQLite store: pacs.008/009
+// submitted and answered with pacs.002 through settled, queued → settled, queued →
+// rejected at the close, duplicate and unknown-agent rejections that never reach
+// the ledger, schema-invalid input that leaves no record, returns as pacs.004,
+// camt.053 statements that add up to the ledger's balances, camt.054
+// notifications; every message built validates (built-in always, official XSDs
+// when present); a property test of the mapping with non-Latin names.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { makeBackend } from './support/backends.js';
+import { BANKS, BUSINESS_DATE, CB, openPlatform, setupScheme, TestClock, uetr as newUetr } from './support/platform.js';
+import { HAVE_XSD, SKIP_XSD, XSD_DIR, xsdIssues, nameArb, uetrArb, currencyArb, plain } from './support/iso.js';
+import { Platform } from '../src/platform/platform.js';
+import { checkInstruction, type SchemeView } from '../src/platform/instruction.js';
+import type { Participant, Payment } from '../src/platform/types.js';
+import { validateBuiltIn } from '../src/iso20022/validate.js';
+import { amountOfMinor, buildMessage, parseMessage, type Camt053, type Camt054, type CustomerCreditTransfer, type Pacs002, type Pacs004, type Pacs008 } from '../src/iso20022/messages/index.js';
+import { instructionsOfPacs008, isoStatusOf, pacs008OfPayment, bicResolver } from '../src/iso20022/mapping.js';
+import { statusReportsFor, submitIsoMessage } from '../src/iso20022/submit.js';
+import { notificationXml, statementData, statementXml } from '../src/iso20022/reports.js';
+
+const [A, B, C, D] = BANKS;
+
+async function withPlatform(fn: (p: Platform, clock: TestClock) => Promise<void>): Promise<void> {
+  const backend = makeBackend('sqlite');
+  const { platform, clock } = await openPlatform(await backend.open());
+  try {
+    await fn(platform, clock);
+  } finally {
+    await platform.close().catch(() => undefined);
+    await backend.cleanup();
+  }
+}
+
+interface TxSpec {
+  uetr?: string;
+  payer?: string;
+  payee?: string;
+  currency?: string;
+  amount?: string;
+  date?: string;
+  priority?: 'HIGH' | 'NORM';
+  debtor?: string;
+  creditor?: string;
+}
+
+let msgNo = 0;
+function pacs008(...txs: TxSpec[]): { xml: string; uetrs: string[] } {
+  const transactions: CustomerCreditTransfer[] = txs.map((s, i) => {
+    const t: CustomerCreditTransfer = {
+      instruction_id: `INS-${i + 1}`,
+      end_to_end_id: `E2E-${msgNo}-${i + 1}`,
+      uetr: s.uetr ?? newUetr(),
+      interbank_settlement_amount: { currency: s.currency ?? 'CNY', value: s.amount ?? '100.00' },
+      interbank_settlement_date: s.date ?? BUSINESS_DATE,
+      charge_bearer: 'SHAR',
+      debtor: { name: s.debtor ?? 'ООО «Сибирский Лес»', postal_address: { town_name: 'Москва', country: 'RU' } },
+      debtor_agent: { bic: s.payer ?? `${A}XXX` },
+      creditor_agent: { bic: s.payee ?? B },
+      creditor: { name: s.creditor ?? '新疆棉花进出口有限公司', postal_address: { town_name: '乌鲁木齐', country: 'CN' } },
+      purpose: { code: 'GDDS' },
+      remittance_information: ['Invoice 117 & contract 42'],
+    };
+    if (s.priority !== undefined) t.payment_type = { instruction_priority: s.priority };
+    return t;
+  });
+  const doc: Pacs008 = { group_header: { message_id: `MSG-${++msgNo}`, creation_date_time: '2025-09-01T10:15:30Z', settlement_method: 'CLRG' }, transactions };
+  return { xml: buildMessage({ message_type: 'pacs.008.001.08', document: doc }), uetrs: transactions.map((t) => t.uetr!) };
+}
+
+/** Every message we build: valid for the built-in validator, and for the official XSDs when they are present. */
+async function assertValid(xml: string): Promise<void> {
+  const r = validateBuiltIn(xml);
+  assert.ok(r.valid, `built-in: ${JSON.stringify(r.errors)}\n${xml}`);
+  if (HAVE_XSD) assert.deepEqual(await xsdIssues(xml), [], xml);
+}
+
+async function statuses(xmls: string[]): Promise<Array<{ uetr?: string; status?: string; reason?: string }>> {
+  const out: Array<{ uetr?: string; status?: string; reason?: string }> = [];
+  for (const x of xmls) {
+    await assertValid(x);
+    const m = parseMessage(x);
+    if (m.message_type !== 'pacs.002.001.10') continue;
+    for (const t of (m.document as Pacs002).transactions ?? []) {
+      const s: { uetr?: string; status?: string; reason?: string } = {};
+      if (t.original_uetr !== undefined) s.uetr = t.original_uetr;
+      if (t.status !== undefined) s.status = t.status;
+      const r = t.reasons?.[0]?.code ?? t.reasons?.[0]?.proprietary;
+      if (r !== undefined) s.reason = r;
+      out.push(s);
+    }
+  }
+  return out;
+}
+
+test('a covered pacs.008 settles and is answered ACSC; the payment keeps the message data', async () => {
+  await withPlatform(async (p) => {
+    await setupScheme(p);
+    await p.run({ type: 'fund', participant: A, currency: 'CNY', amount: '1000.00' });
+    const { xml, uetrs } = pacs008({ amount: '600.00', priority: 'HIGH' });
+    const r = await submitIsoMessage(p, xml, 'bank:BKCHCNBJ');
+    assert.equal(r.message_type, 'pacs.008.001.08');
+    assert.ok(r.accepted, JSON.stringify(r.errors));
+    assert.deepEqual(await statuses(r.status_reports), [{ uetr: uetrs[0], status: 'ACSC' }]);
+    const pay = p.payment(uetrs[0]!)!;
+    assert.equal(pay.state, 'settled');
+    assert.equal(pay.instruction.payer, A, 'BIC11 with XXX matched to the BIC8 participant');
+    assert.equal(pay.instruction.amount_minor, 60_000n);
+    assert.equal(pay.instruction.priority, 'urgent');
+    assert.equal(pay.instruction.message, 'pacs.008');
+    assert.equal(pay.instruction.debtor?.name, 'ООО «Сибирский Лес»');
+    assert.equal(pay.instruction.creditor?.country, 'CN');
+    assert.equal(pay.instruction.purpose, 'GDDS');
+    assert.equal(pay.instruction.remittance, 'Invoice 117 & contract 42');
+    const pacs002 = parseMessage(r.status_reports[0]!).document as Pacs002;
+    assert.equal(pacs002.transactions![0]!.original_message_id, (parseMessage(xml).document as Pacs008).group_header.message_id);
+    assert.equal(pacs002.transactions![0]!.effective_settlement_date, BUSINESS_DATE);
+    assert.equal(pacs002.group_header.instructed_agent?.bic, A);
+  });
+});
+
+test('an uncovered pacs.008 is PDNG, then ACSC once its payer is funded (the pacs.002 sequence)', async () => {
+  await withPlatform(async (p) => {
+    await setupScheme(p);
+    const { xml, uetrs } = pacs008({ amount: '500.00' });
+    const r = await submitIsoMessage(p, xml, 'bank');
+    assert.ok(r.accepted);
+    assert.deepEqual(await statuses(r.status_reports), [{ uetr: uetrs[0], status: 'PDNG' }]);
+    const pdng = parseMessage(r.status_reports[0]!).document as Pacs002;
+    assert.deepEqual(pdng.transactions![0]!.reasons?.[0]?.additional_information, ['waiting for liquidity']);
+    const out = await p.execute({ type: 'fund', participant: A, currency: 'CNY', amount: '500.00' });
+    assert.deepEqual(await statuses(statusReportsFor(out.changes, p)), [{ uetr: uetrs[0], status: 'ACSC' }]);
+    // The whole history, replayed as one change list: ACCP, ACSP, PDNG, ACSC.
+    const hist = p.payment(uetrs[0]!)!.history.map((h) => ({ uetr: uetrs[0]!, state: h.state, at_ns: h.at_ns.toString() }));
+    assert.deepEqual((await statuses(statusReportsFor(hist, p))).map((s) => s.status), ['ACCP', 'ACSP', 'PDNG', 'ACSC']);
+  });
+});
+
+test('queued at the close of the business day: RJCT CUTO', async () => {
+  await withPlatform(async (p) => {
+    await setupScheme(p);
+    const { xml, uetrs } = pacs008({ amount: '500.00' });
+    assert.deepEqual((await statuses((await submitIsoMessage(p, xml, 'bank')).status_reports)).map((s) => s.status), ['PDNG']);
+    const out = await p.execute({ type: 'close_day' });
+    assert.ok(out.ok);
+    assert.deepEqual(await statuses(statusReportsFor(out.changes, p)), [{ uetr: uetrs[0], status: 'RJCT', reason: 'CUTO' }]);
+  });
+});
+
+test('a duplicate UETR is RJCT DUPL and nothing reaches the ledger; the original payment is untouched', async () => {
+  await withPlatform(async (p) => {
+    await setupScheme(p);
+    await p.run({ type: 'fund', participant: A, currency: 'CNY', amount: '1000.00' });
+    const { xml, uetrs } = pacs008({ amount: '10.00' });
+    assert.ok((await submitIsoMessage(p, xml, 'bank')).accepted);
+    const transfers = p.ledger.state.transferLog.length;
+    const history = p.payment(uetrs[0]!)!.history.length;
+    const again = await submitIsoMessage(p, xml, 'bank');
+    assert.equal(again.accepted, false);
+    assert.deepEqual(await statuses(again.status_reports), [{ uetr: uetrs[0], status: 'RJCT', reason: 'DUPL' }]);
+    assert.equal(again.errors[0]!.code, 'DUPL');
+    assert.match(again.errors[0]!.path, /CdtTrfTxInf\/PmtId\/UETR$/);
+    assert.equal(p.ledger.state.transferLog.length, transfers);
+    assert.equal(p.payment(uetrs[0]!)!.history.length, history);
+    assert.equal(p.payment(uetrs[0]!)!.state, 'settled');
+    // The rejection is on record.
+    assert.ok(p.state.anonymousRejections.some((r) => r.uetr === uetrs[0] && r.reason === 'DUPL'));
+  });
+});
+
+test('an agent that is not a participant is RJCT AGNT, with the XPath of the agent; no transfer', async () => {
+  await withPlatform(async (p) => {
+    await setupScheme(p);
+    await p.run({ type: 'fund', participant: A, currency: 'CNY', amount: '1000.00' });
+    const transfers = p.ledger.state.transferLog.length;
+    const { xml, uetrs } = pacs008({ amount: '10.00' }, { amount: '10.00', payee: 'NOPECNBJXXX' });
+    const r = await submitIsoMessage(p, xml, 'bank');
+    assert.equal(r.accepted, false);
+    assert.deepEqual(await statuses(r.status_reports), [
+      { uetr: uetrs[0], status: 'ACSC' },
+      { uetr: uetrs[1], status: 'RJCT', reason: 'AGNT' },
+    ]);
+    assert.deepEqual(r.errors.map((e) => [e.code, e.path]), [['AGNT', '/Document/FIToFICstmrCdtTrf/CdtTrfTxInf[2]/CdtrAgt/FinInstnId/BICFI']]);
+    assert.equal(p.ledger.state.transferLog.length, transfers + 1);
+    assert.equal(p.payment(uetrs[1]!)!.state, 'rejected');
+  });
+});
+
+test('a schema-invalid message gives errors and leaves no record; unreadable input gets no pacs.002', async () => {
+  await withPlatform(async (p) => {
+    await setupScheme(p);
+    const seq = p.ledger.journal_seq;
+    const { xml, uetrs } = pacs008({ amount: '10.00' });
+    const bad = xml.replace('<ChrgBr>SHAR</ChrgBr>', '<ChrgBr>NONE</ChrgBr>');
+    const r = await submitIsoMessage(p, bad, 'bank');
+    assert.equal(r.accepted, false);
+    assert.equal(r.errors[0]!.code, 'FF01');
+    assert.match(r.errors[0]!.path, /ChrgBr$/);
+    assert.equal(p.payment(uetrs[0]!), undefined);
+    assert.equal(p.ledger.journal_seq, seq, 'nothing journaled');
+    // Readable enough to answer: one group-level RJCT FF01.
+    assert.equal(r.status_reports.length, 1);
+    await assertValid(r.status_reports[0]!);
+    const g = (parseMessage(r.status_reports[0]!).document as Pacs002).original_groups![0]!;
+    assert.equal(g.group_status, 'RJCT');
+    assert.equal(g.reasons![0]!.code, 'FF01');
+    // Truncated XML: errors only.
+    const t = await submitIsoMessage(p, xml.slice(0, 300), 'bank');
+    assert.equal(t.accepted, false);
+    assert.equal(t.message_type, null);
+    assert.deepEqual(t.status_reports, []);
+    assert.ok(t.errors.length > 0);
+    // A valid message that is not a payment instruction.
+    const s002 = statusReportsFor([{ uetr: uetrs[0]!, state: 'queued', at_ns: '1' }], p);
+    const n = await submitIsoMessage(p, s002[0] ?? '', 'bank');
+    assert.equal(p.ledger.journal_seq, seq);
+    assert.ok(n.errors.length > 0);
+  });
+});
+
+test('a pacs.009 without agents settles between the debtor and creditor FIs', async () => {
+  await withPlatform(async (p) => {
+    await setupScheme(p);
+    await p.run({ type: 'fund', participant: C, currency: 'RUB', amount: '1000.00' });
+    const u = newUetr();
+    const xml = buildMessage({
+      message_type: 'pacs.009.001.08',
+      document: {
+        group_header: { message_id: 'FI-1', creation_date_time: '2025-09-01T10:00:00Z', settlement_method: 'CLRG', interbank_settlement_date: BUSINESS_DATE },
+        transactions: [{ end_to_end_id: 'FI-E2E-1', uetr: u, interbank_settlement_amount: { currency: 'RUB', value: '250.5' }, debtor: { bic: C, name: 'Сбербанк' }, creditor: { bic: D } }],
+      },
+    });
+    const r = await submitIsoMessage(p, xml, 'bank');
+    assert.ok(r.accepted, JSON.stringify(r.errors));
+    assert.deepEqual(await statuses(r.status_reports), [{ uetr: u, status: 'ACSC' }]);
+    const ins = p.payment(u)!.instruction;
+    assert.deepEqual([ins.payer, ins.payee, ins.amount_minor, ins.message, ins.debtor?.name, ins.debtor?.country], [C, D, 25_050n, 'pacs.009', 'Сбербанк', 'RU']);
+  });
+});
+
+test('a return is answered with a pacs.004; a held payment is PDNG without screening detail; a cancellation CANC', async () => {
+  await withPlatform(async (p) => {
+    await setupScheme(p);
+    await p.run({ type: 'fund', participant: A, currency: 'CNY', amount: '1000.00' });
+    const { xml, uetrs } = pacs008({ amount: '40.00' }, { amount: '5.00' });
+    const r = await submitIsoMessage(p, xml, 'bank', { screen: () => [null, { hit: true, score: 0.97, list_version: 'ofac-1', detail: 'IVANOV Ivan' }] });
+    assert.deepEqual(await statuses(r.status_reports), [
+      { uetr: uetrs[0], status: 'ACSC' },
+      { uetr: uetrs[1], status: 'PDNG', reason: 'COMPLIANCE_HOLD' },
+    ]);
+    assert.ok(!r.status_reports[1]!.includes('IVANOV') && !r.status_reports[1]!.includes('ofac'));
+    const ret = await p.execute({ type: 'return_payment', uetr: uetrs[0]!, reason: 'AC04' });
+    assert.ok(ret.ok, JSON.stringify(ret.error));
+    const [x] = statusReportsFor(ret.changes, p);
+    await assertValid(x!);
+    const m = parseMessage(x!);
+    assert.equal(m.message_type, 'pacs.004.001.09');
+    const t = (m.document as Pacs004).transactions[0]!;
+    assert.deepEqual([t.original_uetr, t.returned_interbank_settlement_amount, t.reasons?.[0]?.code], [uetrs[0], { currency: 'CNY', value: '40.00' }, 'AC04']);
+    const can = await p.execute({ type: 'cancel_payment', uetr: uetrs[1]!, reason: 'DUPL' });
+    assert.deepEqual(await statuses(statusReportsFor(can.changes, p)), [{ uetr: uetrs[1], status: 'CANC', reason: 'DUPL' }]);
+  });
+});
+
+test('camt.053: opening + entries = closing = the ledger balance, over two business days; camt.054 per booking', async () => {
+  await withPlatform(async (p, clock) => {
+    await setupScheme(p);
+    await p.run({ type: 'fund', participant: A, currency: 'CNY', amount: '1000.00' });
+    await submitIsoMessage(p, pacs008({ amount: '100.00' }).xml, 'bank');
+    await submitIsoMessage(p, pacs008({ amount: '200.00', payer: B, payee: A }).xml, 'bank'); // B has 100.00: queued, then CUTO
+    await p.run({ type: 'close_day' });
+    const endDay1 = p.balance(p.participant(A)!, 'CNY').available_minor;
+    assert.equal(endDay1, 90_000n);
+    clock.now_ns = BigInt(Date.parse('2025-09-02T06:00:00Z')) * 1_000_000n;
+    await p.run({ type: 'open_day', date: '2025-09-02', default_cutoff: '17:00' });
+    await p.run({ type: 'fund', participant: B, currency: 'CNY', amount: '50.00' });
+    const { uetrs } = await (async () => {
+      const m = pacs008({ amount: '30.00', payer: B, payee: A, date: '2025-09-02', debtor: 'شرکت بازرگانی پارس' });
+      await submitIsoMessage(p, m.xml, 'bank');
+      return m;
+    })();
+    await submitIsoMessage(p, pacs008({ amount: '7.25', date: '2025-09-02', payee: C }).xml, 'bank');
+    const now = p.balance(p.participant(A)!, 'CNY');
+    const d1 = await statementData(p, A, 'CNY', '2025-09-01');
+    assert.deepEqual([d1.opening_minor, d1.closing_minor, d1.credits_minor, d1.debits_minor], [0n, 90_000n, 100_000n, 10_000n]);
+    const d2 = await statementData(p, A, 'CNY', '2025-09-02');
+    assert.equal(d2.opening_minor, endDay1);
+    assert.equal(d2.closing_minor, now.credits_posted_minor - now.debits_posted_minor);
+    assert.equal(d2.opening_minor + d2.credits_minor - d2.debits_minor, d2.closing_minor);
+    const xml = await statementXml(p, `${A}XXX`, 'CNY', '2025-09-02');
+    await assertValid(xml);
+    const st = (parseMessage(xml).document as Camt053).statements[0]!;
+    const bal = Object.fromEntries(st.balances!.map((b) => [(b.type as { code: string }).code, `${b.credit_debit} ${b.amount.value}`]));
+    assert.deepEqual(bal, { OPBD: 'CRDT 900.00', CLBD: `CRDT ${amountOfMinor({ currency: 'CNY', minor: d2.closing_minor }).value}` });
+    assert.deepEqual(st.entries!.map((e) => `${e.credit_debit} ${e.amount.value}`), ['CRDT 30.00', 'DBIT 7.25']);
+    const credit = st.entries![0]!.transactions![0]!;
+    assert.equal(credit.references?.uetr, uetrs[0]);
+    assert.deepEqual(credit.debtor, { party: { name: 'شرکت بازرگانی پارس' } });
+    assert.equal(st.summary?.net?.amount, '22.75');
+    // The central bank's issuing account is reported too (a debit balance: the money issued).
+    await assertValid(await statementXml(p, CB.CNY, 'CNY', '2025-09-02'));
+    // camt.054 for the credit, to A; and for the same transfer's debit, to B.
+    const tid = p.payment(uetrs[0]!)!.transfer_ids[0]!;
+    const n = await notificationXml(p, A, 'CNY', tid);
+    await assertValid(n);
+    const e = (parseMessage(n).document as Camt054).notifications[0]!.entries![0]!;
+    assert.deepEqual([e.credit_debit, e.amount.value, e.transactions![0]!.references?.uetr], ['CRDT', '30.00', uetrs[0]]);
+    const nb = (parseMessage(await notificationXml(p, B, 'CNY', tid)).document as Camt054).notifications[0]!.entries![0]!;
+    assert.equal(nb.credit_debit, 'DBIT');
+    await assert.rejects(notificationXml(p, C, 'CNY', tid), /does not touch/);
+  });
+});
+
+test('every pacs.002 status the platform can report validates against the official XSD', { skip: SKIP_XSD }, async () => {
+  assert.ok(HAVE_XSD, `XSDs in ${XSD_DIR}`);
+  await withPlatform(async (p) => {
+    await setupScheme(p);
+    const u = newUetr();
+    const { xml } = pacs008({ uetr: u, amount: '5.00' });
+    await submitIsoMessage(p, xml, 'bank');
+    const states = ['validated', 'screened', 'queued', 'held', 'settled', 'rejected', 'cancelled'] as const;
+    const events = states.map((state, i) => ({ uetr: u, state, at_ns: String(1_756_700_000_000_000_000n + BigInt(i)), reason: state === 'rejected' ? 'AM04' : undefined, detail: 'x'.repeat(300) }));
+    const xmls = statusReportsFor(
+      events.map((e) => (e.reason === undefined ? { uetr: e.uetr, state: e.state, at_ns: e.at_ns, detail: e.detail } : e as { uetr: string; state: 'rejected'; at_ns: string; reason: string; detail: string })),
+      p,
+    );
+    assert.equal(xmls.length, states.length);
+    for (const x of xmls) assert.deepEqual(await xsdIssues(x), [], x);
+  });
+});
+
+test('property: random valid pacs.008s (non-Latin names) map to instructions the platform accepts, and back to the same UETR, amount and currency', () => {
+  const banks = ['SABRRUMM', 'ICBKCNBJ', 'HSBKKZKX', 'SBININBB'];
+  const participants = new Map<string, Participant>(banks.map((id, i) => [id, { id, no: i + 1, kind: 'bank', name: id, country: id.slice(4, 6), currencies: ['CNY', 'RUB', 'INR', 'PKR', 'IRR', 'KZT', 'KGS', 'TJS', 'UZS', 'BYN'], issues: null, suspended: false }]));
+  const scheme: SchemeView = { participant: (id) => participants.get(id), currencyActive: () => true, business_date: BUSINESS_DATE };
+  const resolveBic = bicResolver((id) => participants.has(id));
+  const txArb = fc.record({
+    uetr: uetrArb,
+    currency: currencyArb,
+    minor: fc.bigInt({ min: 1n, max: 10n ** 15n }),
+    debtor: nameArb(140),
+    creditor: nameArb(140),
+    pair: fc.tuple(fc.constantFrom(...banks), fc.constantFrom(...banks)).filter(([a, b]) => a !== b),
+    bic11: fc.boolean(),
+    high: fc.boolean(),
+  });
+  fc.assert(
+    fc.property(fc.uniqueArray(txArb, { minLength: 1, maxLength: 4, selector: (t) => t.uetr }), (specs) => {
+      const doc: Pacs008 = {
+        group_header: { message_id: 'PROP-1', creation_date_time: '2025-09-01T10:00:00Z', settlement_method: 'CLRG', interbank_settlement_date: BUSINESS_DATE },
+        transactions: specs.map((s, i) => {
+          const t: CustomerCreditTransfer = {
+            end_to_end_id: `E${i}`,
+            uetr: s.uetr,
+            interbank_settlement_amount: amountOfMinor({ currency: s.currency, minor: s.minor }),
+            charge_bearer: 'SLEV',
+            debtor: { name: s.debtor },
+            debtor_agent: { bic: s.bic11 ? `${s.pair[0]}XXX` : s.pair[0] },
+            creditor_agent: { bic: s.pair[1] },
+            creditor: { name: s.creditor },
+          };
+          if (s.high) t.payment_type = { instruction_priority: 'HIGH' };
+          return t;
+        }),
+      };
+      const xml = buildMessage({ message_type: 'pacs.008.001.08', document: doc });
+      const v = validateBuiltIn(xml);
+      assert.ok(v.valid, JSON.stringify(v.errors));
+      const parsed = parseMessage(xml);
+      const mapped = instructionsOfPacs008(parsed.document as Pacs008, { resolveBic });
+      mapped.forEach((m, i) => {
+        const s = specs[i]!;
+        const check = checkInstruction(m.instruction as unknown as Record<string, unknown>, scheme, `payments[${i}]`);
+        if (!check.ok) assert.fail(JSON.stringify(check.rejection));
+        const ins = check.instruction;
+        assert.deepEqual([ins.uetr, ins.currency, ins.amount_minor, ins.payer, ins.payee, ins.priority], [s.uetr, s.currency, s.minor, s.pair[0], s.pair[1], s.high ? 'urgent' : 'normal']);
+        assert.equal(ins.debtor?.name, s.debtor);
+        assert.equal(ins.creditor?.name, s.creditor);
+        // And back: the payment as a pacs.008 again.
+        const pay = { instruction: ins, history: [] } as unknown as Payment;
+        const back = buildMessage(pacs008OfPayment(pay, { message_id: 'BACK-1', creation_date_time: '2025-09-01T10:00:01Z' }));
+        assert.ok(validateBuiltIn(back).valid);
+        const t = (parseMessage(back).document as Pacs008).transactions[0]!;
+        assert.deepEqual(plain([t.uetr, t.interbank_settlement_amount, t.debtor.name, t.creditor.name]), plain([s.uetr, amountOfMinor({ currency: s.currency, minor: s.minor }), s.debtor, s.creditor]));
+      });
+    }),
+    { numRuns: 150 },
+  );
+});
+
+test('isoStatusOf: the status table', () => {
+  const t = (state: Parameters<typeof isoStatusOf>[0]['state'], reason?: string) => {
+    const ev: Parameters<typeof isoStatusOf>[0] = { state };
+    if (reason !== undefined) ev.reason = reason;
+    const s = isoStatusOf(ev);
+    return s === null ? null : `${s.status}${s.reason_code !== undefined ? ` ${s.reason_code}` : s.reason_proprietary !== undefined ? ` ${s.reason_proprietary}` : ''}`;
+  };
+  assert.deepEqual(
+    [t('received'), t('validated'), t('screened'), t('queued'), t('held'), t('settled'), t('rejected', 'AM04'), t('rejected', 'RR04'), t('cancelled', 'CUST'), t('returned', 'AC04')],
+    [null, 'ACCP', 'ACSP', 'PDNG', 'PDNG COMPLIANCE_HOLD', 'ACSC', 'RJCT AM04', 'RJCT RR04', 'CANC CUST', null],
+  );
+});
