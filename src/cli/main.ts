@@ -11,6 +11,8 @@ import { registerIsoCommands } from './iso_commands.js';
 import { registerLsmCommands } from './lsm_commands.js';
 import { registerScreenCommands } from './screen_commands.js';
 import { registerSimCommands } from './sim_commands.js';
+import { registerServeCommands } from './serve_commands.js';
+import { registerAuthCommands } from './auth_commands.js';
 
 export function buildProgram(): Command {
   const program = new Command();
@@ -29,6 +31,8 @@ export function buildProgram(): Command {
   registerScreenCommands(program);
   registerDemoCommand(program);
   registerSimCommands(program);
+  registerServeCommands(program);
+  registerAuthCommands(program);
   return program;
 }
 

@@ -1,0 +1,39 @@
+// What a user may see: the scope of each role. Operator, compliance and auditor
+// see the whole platform (routes restrict what they may do); a central bank's
+// users see its currency's data; a participant's or liquidity provider's users
+// see their participant's data only. Data outside the scope is answered as if it
+// did not exist (404), never 403, so its existence does not leak.
+
+import type { Platform } from '../platform/platform.js';
+import type { Participant, Payment } from '../platform/types.js';
+import type { User } from './auth.js';
+
+export type Scope = { kind: 'all' } | { kind: 'participant'; id: string } | { kind: 'currency'; currency: string; id: string };
+
+export function scopeOf(user: User, platform: Platform): Scope {
+  if (user.role === 'participant' || user.role === 'liquidity_provider') return { kind: 'participant', id: user.participant ?? '' };
+  if (user.role === 'central_bank') {
+    const p = user.participant === null ? undefined : platform.participant(user.participant);
+    // A central bank not (yet) on the platform, or one that issues nothing, sees no currency's data.
+    return { kind: 'currency', currency: p?.issues ?? '', id: user.participant ?? '' };
+  }
+  return { kind: 'all' };
+}
+
+export function seesParticipant(scope: Scope, p: Participant): boolean {
+  if (scope.kind === 'all') return true;
+  if (scope.kind === 'participant') return p.id === scope.id;
+  return scope.currency !== '' && p.currencies.includes(scope.currency);
+}
+
+export function seesPayment(scope: Scope, p: Payment): boolean {
+  if (scope.kind === 'all') return true;
+  const ins = p.instruction;
+  if (scope.kind === 'participant') return ins.payer === scope.id || ins.payee === scope.id || p.fx?.provider === scope.id;
+  return scope.currency !== '' && (ins.currency === scope.currency || ins.payee_currency === scope.currency);
+}
+
+/** Whether the scope covers a currency (central banks: their own only). */
+export function seesCurrency(scope: Scope, currency: string): boolean {
+  return scope.kind !== 'currency' || scope.currency === currency;
+}

@@ -1,0 +1,86 @@
+// `sco-settle users …` and `sco-settle keys …`: API users and keys on a store's
+// documents area (see src/api/auth.ts). They take the store's writer lock, so they
+// run only while no server (or other writer) has the store open. A new key's
+// token is printed once, on stdout; the store keeps only its scrypt hash.
+
+import type { Command } from 'commander';
+import { openStore, redactUrl } from '../store/open.js';
+import { StoreError, type Store } from '../store/types.js';
+import { ROLES, UserDirectory, type Role } from '../api/auth.js';
+import { resolveStoreUrl } from './context.js';
+import { CliInputError } from './input.js';
+
+async function withDirectory<T>(cmd: Command, fn: (d: UserDirectory, store: Store) => Promise<T>): Promise<T> {
+  const url = resolveStoreUrl(cmd);
+  const store = await openStore(url);
+  try {
+    try {
+      await store.acquireWriter();
+    } catch (err) {
+      if (err instanceof StoreError && err.code === 'writer_busy') {
+        throw new StoreError('writer_busy', `the store ${redactUrl(url)} is in use by another sco-settle process (a running server?); users and keys are changed while it is stopped — one writer per store`);
+      }
+      throw err;
+    }
+    return await fn(await UserDirectory.load(store), store);
+  } finally {
+    await store.close();
+  }
+}
+
+export function registerAuthCommands(program: Command): void {
+  const users = program.command('users').description('API users (roles: operator, central_bank, participant, liquidity_provider, compliance, auditor)');
+  users
+    .command('create')
+    .description('create an API user')
+    .argument('<name>', 'user name (A-Z a-z 0-9 . _ @ -)')
+    .requiredOption('--role <role>', ROLES.join('|'))
+    .option('--participant <bic>', 'the participant a participant, liquidity_provider or central_bank user acts for')
+    .action(async (name: string, o: { role: string; participant?: string }, cmd: Command) => {
+      if (!(ROLES as readonly string[]).includes(o.role)) throw new CliInputError(`--role: one of ${ROLES.join(', ')}`);
+      await withDirectory(cmd, async (d) => {
+        const u = await d.createUser(name, o.role as Role, o.participant ?? null);
+        process.stdout.write(JSON.stringify(u) + '\n');
+      });
+    });
+  users
+    .command('list')
+    .description('list API users')
+    .action(async (_o: unknown, cmd: Command) => {
+      await withDirectory(cmd, async (d) => {
+        process.stdout.write(JSON.stringify({ users: d.listUsers() }, null, 2) + '\n');
+      });
+    });
+
+  const keys = program.command('keys').description('API keys (Authorization: Bearer sco_<keyid>_<secret>)');
+  keys
+    .command('create')
+    .description('create an API key for a user; the key is shown once')
+    .requiredOption('--user <name>', 'the user')
+    .action(async (o: { user: string }, cmd: Command) => {
+      await withDirectory(cmd, async (d) => {
+        const k = await d.createKey(o.user);
+        process.stdout.write(JSON.stringify({ key_id: k.id, user: k.user, api_key: k.token }) + '\n');
+        process.stderr.write('This is the only time the key is shown; the store keeps only a salted scrypt hash.\n');
+      });
+    });
+  keys
+    .command('revoke')
+    .description('revoke an API key')
+    .argument('<keyid>', 'the key id (the 16 hex digits after sco_)')
+    .action(async (id: string, _o: unknown, cmd: Command) => {
+      await withDirectory(cmd, async (d) => {
+        const k = await d.revokeKey(id);
+        process.stdout.write(JSON.stringify({ key_id: k.id, user: k.user, revoked_at: k.revoked_at }) + '\n');
+      });
+    });
+  keys
+    .command('list')
+    .description('list API keys (ids, users, dates; never secrets)')
+    .option('--user <name>', 'only this user\'s keys')
+    .action(async (o: { user?: string }, cmd: Command) => {
+      await withDirectory(cmd, async (d) => {
+        process.stdout.write(JSON.stringify({ keys: d.listKeys(o.user) }, null, 2) + '\n');
+      });
+    });
+}

@@ -1,0 +1,76 @@
+// `sco-settle serve`: runs the HTTP API (src/api) on a store until SIGINT or
+// SIGTERM, then drains: new requests get 503, in-flight ones finish, the
+// platform closes (flushing the journal) and the process exits 0.
+
+import { readFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import { Platform } from '../platform/platform.js';
+import { StoreError } from '../store/types.js';
+import { UserDirectory } from '../api/auth.js';
+import { buildApi } from '../api/server.js';
+import { resolveStoreUrl, stderrProgress } from './context.js';
+import { CliInputError } from './input.js';
+import { redactUrl } from '../store/open.js';
+
+function intOption(value: string, what: string, min: number, max: number): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min || n > max) throw new CliInputError(`${what}: must be an integer ${min}..${max}, got ${JSON.stringify(value)}`);
+  return n;
+}
+
+export function registerServeCommands(program: Command): void {
+  program
+    .command('serve')
+    .description('run the HTTP API (OpenAPI at /openapi.json, docs at /docs) until SIGINT/SIGTERM')
+    .option('--port <n>', 'TCP port (0: any free port)', '8080')
+    .option('--host <addr>', 'address to listen on', '127.0.0.1')
+    .option('--log-level <level>', 'fatal, error, warn, info, debug or silent', 'info')
+    .option('--rate-limit <n>', 'requests per second per API key (0: unlimited)', '2000')
+    .option('--rate-burst <n>', 'burst size per API key (default: twice the rate)')
+    .option('--tls-cert <file>', 'PEM certificate: serve https')
+    .option('--tls-key <file>', 'PEM private key for --tls-cert')
+    .action(async (o: Record<string, string | undefined>, cmd: Command) => {
+      const url = resolveStoreUrl(cmd);
+      const port = intOption(String(o.port), '--port', 0, 65535);
+      const rate = intOption(String(o.rateLimit), '--rate-limit', 0, 10_000_000);
+      const burst = o.rateBurst === undefined ? Math.max(1, rate * 2) : intOption(o.rateBurst, '--rate-burst', 1, 100_000_000);
+      if ((o.tlsCert === undefined) !== (o.tlsKey === undefined)) throw new CliInputError('--tls-cert and --tls-key go together');
+      const levels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+      if (!levels.includes(String(o.logLevel))) throw new CliInputError(`--log-level: one of ${levels.join(', ')}`);
+      let platform: Platform;
+      try {
+        platform = await Platform.open(url, { onProgress: stderrProgress });
+      } catch (err) {
+        if (err instanceof StoreError && err.code === 'writer_busy') {
+          throw new StoreError('writer_busy', `${err.message}: one writer per store — stop the other sco-settle process (serve, users, keys, …) first`);
+        }
+        throw err;
+      }
+      const users = await UserDirectory.load(platform.store);
+      if (users.listUsers().length === 0) stderrProgress('warning: no API users on this store yet; create one with `sco-settle users create --role operator NAME` (server stopped) and `sco-settle keys create --user NAME`');
+      const api = await buildApi({
+        platform,
+        users,
+        rateLimit: rate === 0 ? null : { rate, burst },
+        logLevel: String(o.logLevel),
+        https: o.tlsCert !== undefined ? { cert: readFileSync(o.tlsCert), key: readFileSync(o.tlsKey!) } : null,
+      });
+      const address = await api.app.listen({ port, host: String(o.host) });
+      stderrProgress(`sco-settle API on ${address} (store ${redactUrl(url)}); docs at ${address}/docs`);
+      await new Promise<void>((resolve) => {
+        let stopping = false;
+        const stop = (signal: string): void => {
+          if (stopping) return;
+          stopping = true;
+          stderrProgress(`${signal}: draining (new requests get 503), closing the platform`);
+          api.shutdown().then(resolve, (err: unknown) => {
+            stderrProgress(`shutdown failed: ${(err as Error).message}`);
+            resolve();
+          });
+        };
+        process.once('SIGINT', () => stop('SIGINT'));
+        process.once('SIGTERM', () => stop('SIGTERM'));
+      });
+      stderrProgress('stopped');
+    });
+}

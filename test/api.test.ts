@@ -1,0 +1,295 @@
+// The HTTP API over real loopback HTTP on a SQLite file: the authorisation
+// matrix (every route, every role, own and other participant's data, no key),
+// attribution of writes, the events stream's per-participant filter, errors for
+// malformed, unknown-field and oversized bodies, idempotency replay and
+// conflict, rate limits, and the OpenAPI document.
+
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { startApi, USERS, type ApiFixture } from './support/api.js';
+import { BANKS, CB, LP, payment } from './support/platform.js';
+import { ROUTES } from '../src/api/routes.js';
+
+const [A, B, RU1, RU2] = BANKS;
+const ALL_USERS = Object.keys(USERS);
+
+describe('authorisation matrix', () => {
+  let fx: ApiFixture;
+  const ids: Record<string, string> = {};
+  before(async () => {
+    fx = await startApi('sqlite');
+    const p = fx.platform;
+    const settled = payment(A!, B!, 'CNY', '10.00');
+    const queued = payment(A!, B!, 'CNY', '99999999.00');
+    const rub = payment(RU1!, RU2!, 'RUB', '5.00');
+    const held = payment(A!, B!, 'CNY', '1.00');
+    await p.run({ type: 'submit_payments', payments: [settled, queued, rub], screening: [null, null, null] });
+    await p.run({ type: 'submit_payments', payments: [held], screening: [{ hit: true, score: 0.99, list_version: 't1' }] });
+    await p.run({ type: 'set_collateral', participant: A!, currency: 'CNY', items: [{ id: 'b1', kind: 'government_bond', currency: 'CNY', market_value: '1000.00', haircut_bp: 200 }] });
+    ids.settled = settled.uetr as string;
+    ids.queued = queued.uetr as string;
+    ids.rub = rub.uetr as string;
+  });
+  after(() => fx.close());
+
+  interface Case {
+    method: 'GET' | 'POST';
+    path: () => string;
+    body?: unknown;
+    /** Users that get an answer (2xx, or a 4xx refusal that is neither 401, 403 nor 404). */
+    ok: string;
+    /** Users for whom the data is outside their scope: 404. */
+    hidden?: string;
+  }
+  const cases: Case[] = [
+    { method: 'GET', path: () => '/v1/me', ok: 'op cb bankA bankB lp comp aud' },
+    { method: 'GET', path: () => '/v1/participants', ok: 'op cb bankA bankB lp comp aud' },
+    { method: 'GET', path: () => `/v1/participants/${A}`, ok: 'op cb bankA comp aud', hidden: 'bankB lp' },
+    { method: 'GET', path: () => `/v1/participants/${RU2}`, ok: 'op comp aud', hidden: 'cb bankA bankB lp' },
+    { method: 'POST', path: () => '/v1/participants', body: { id: 'NEWBCNBJ', kind: 'bank', name: 'New', country: 'CN', currencies: ['CNY'] }, ok: 'op' },
+    { method: 'GET', path: () => `/v1/participants/${A}/balances`, ok: 'op cb bankA aud', hidden: 'bankB lp' },
+    { method: 'GET', path: () => `/v1/participants/${RU2}/balances`, ok: 'op aud', hidden: 'cb bankA bankB lp' },
+    { method: 'POST', path: () => `/v1/participants/${A}/funding`, body: { currency: 'CNY', amount: '1.00' }, ok: 'op cb' },
+    { method: 'POST', path: () => `/v1/participants/${RU2}/funding`, body: { currency: 'RUB', amount: '1.00' }, ok: 'op', hidden: 'cb' },
+    { method: 'POST', path: () => `/v1/participants/${A}/defunding`, body: { currency: 'CNY', amount: '1.00' }, ok: 'op cb' },
+    { method: 'GET', path: () => `/v1/participants/${A}/facilities`, ok: 'op cb bankA aud', hidden: 'bankB lp' },
+    { method: 'POST', path: () => `/v1/participants/${A}/facilities/CNY`, body: { items: [{ id: 'b1', kind: 'government_bond', currency: 'CNY', market_value: '1000.00', haircut_bp: 200 }] }, ok: 'op cb' },
+    { method: 'POST', path: () => `/v1/participants/${A}/facilities/CNY/draw`, body: { amount: '1.00' }, ok: 'op cb bankA', hidden: 'bankB lp' },
+    { method: 'POST', path: () => '/v1/payments', body: () => payment(A!, B!, 'CNY', '1.00'), ok: 'op bankA' } as unknown as Case,
+    { method: 'GET', path: () => '/v1/payments', ok: 'op cb bankA bankB lp comp aud' },
+    { method: 'GET', path: () => `/v1/payments/${ids.settled}`, ok: 'op cb bankA bankB comp aud', hidden: 'lp' },
+    { method: 'GET', path: () => `/v1/payments/${ids.rub}`, ok: 'op comp aud', hidden: 'cb bankA bankB lp' },
+    { method: 'POST', path: () => `/v1/payments/${ids.queued}/cancel`, body: {}, ok: 'op bankA', hidden: 'lp' },
+    { method: 'POST', path: () => `/v1/payments/${ids.rub}/cancel`, body: {}, ok: 'op', hidden: 'bankA bankB lp' },
+    { method: 'POST', path: () => `/v1/payments/${ids.settled}/return`, body: { reason: 'NARR' }, ok: 'op bankB', hidden: 'lp' },
+    { method: 'GET', path: () => '/v1/day', ok: 'op cb bankA bankB lp comp aud' },
+    { method: 'POST', path: () => '/v1/day/open', body: { date: '2025-09-02' }, ok: 'op' },
+    { method: 'GET', path: () => '/v1/windows', ok: 'op cb aud' },
+    { method: 'POST', path: () => '/v1/windows/CNY/open', body: {}, ok: 'op' },
+    { method: 'POST', path: () => '/v1/windows/CNY/close', body: {}, ok: 'op' },
+    { method: 'POST', path: () => '/v1/lsm/CNY/run', body: {}, ok: 'op cb' },
+    { method: 'POST', path: () => '/v1/lsm/RUB/run', body: {}, ok: 'op' },
+    { method: 'POST', path: () => '/v1/config', body: { bypass_fifo: false }, ok: 'op' },
+    { method: 'GET', path: () => '/v1/rates', ok: 'op cb bankA bankB lp comp aud' },
+    { method: 'POST', path: () => '/v1/rates', body: { file: 'test.csv', rows: [{ currency: 'CNY', units_per_usd: '7.1', date: '2025-09-01', source: 'test' }] }, ok: 'op' },
+    { method: 'GET', path: () => '/v1/cases', ok: 'op comp aud' },
+    { method: 'POST', path: () => '/v1/cases/1/decision', body: { decision: 'release' }, ok: 'comp' },
+    { method: 'GET', path: () => '/v1/audit', ok: 'op aud' },
+    { method: 'POST', path: () => '/v1/day/close', body: {}, ok: 'op' },
+  ];
+
+  test('every route is in the matrix', () => {
+    const covered = new Set(cases.map((c) => `${c.method} ${c.path().replace(/\/[A-Z]{8}(?=\/|$)/g, '/:id').replace(/\/[0-9a-f-]{36}/, '/:uetr').replace(/\/(CNY|RUB)(?=\/|$)/, '/:currency').replace(/\/cases\/1\//, '/cases/:case_id/')}`));
+    for (const r of ROUTES) assert.ok(covered.has(`${r.method} ${r.url}`), `${r.method} ${r.url} not in the matrix`);
+  });
+
+  test('every route with every role, own and other data, and no key', async () => {
+    for (const c of cases) {
+      const path = c.path();
+      const ok = new Set(c.ok.split(' '));
+      const hidden = new Set((c.hidden ?? '').split(' ').filter((s) => s !== ''));
+      const bodyOf = (): unknown => (typeof c.body === 'function' ? (c.body as () => unknown)() : c.body);
+      const anon = await fx.request(c.method, path, { user: null, body: bodyOf() });
+      assert.equal(anon.status, 401, `${c.method} ${path} without a key`);
+      assert.equal(anon.body.code, 'unauthenticated');
+      for (const u of ALL_USERS.filter((x) => x !== 'comp2')) {
+        const res = await fx.request(c.method, path, { user: u, body: bodyOf() });
+        const what = `${c.method} ${path} as ${u} (${USERS[u]!.role}): ${res.status} ${JSON.stringify(res.body).slice(0, 200)}`;
+        assert.ok(res.status < 500, what);
+        assert.deepEqual(Object.keys(res.status >= 400 ? res.body : { code: 0, message: 0, path: 0 }).sort(), ['code', 'message', 'path'], what);
+        if (ok.has(u)) assert.ok(![401, 403, 404].includes(res.status), `expected an answer: ${what}`);
+        else if (hidden.has(u)) assert.equal(res.status, 404, `expected 404: ${what}`);
+        else assert.equal(res.status, 403, `expected 403: ${what}`);
+      }
+    }
+  });
+
+  test('a participant submits as its own participant only, and sees only its own payments', async () => {
+    const r = await fx.request('POST', '/v1/payments', { user: 'bankB', body: payment(A!, B!, 'CNY', '1.00') });
+    assert.equal(r.status, 403);
+    assert.equal(r.body.path, 'payer');
+    const batch = await fx.request('POST', '/v1/payments', { user: 'bankA', body: { payments: [payment(A!, B!, 'CNY', '1.00'), payment(B!, A!, 'CNY', '1.00')] } });
+    assert.equal(batch.status, 403);
+    assert.equal(batch.body.path, 'payments[1].payer');
+    const list = await fx.request('GET', '/v1/payments?limit=1000', { user: 'bankB' });
+    assert.ok(list.body.payments.length > 0);
+    for (const p of list.body.payments) assert.ok(p.payer === B || p.payee === B);
+    const cbList = await fx.request('GET', '/v1/payments?currency=RUB', { user: 'cb' });
+    assert.deepEqual(cbList.body.payments, []);
+  });
+
+  test('every write is attributed to its user in the audit trail', async () => {
+    const audit = await fx.request('GET', '/v1/audit?limit=10000', { user: 'aud' });
+    const by = new Set(audit.body.audit.map((a: { by: string }) => a.by));
+    for (const u of ['op', 'cb', 'bankA', 'bankB', 'comp']) assert.ok(by.has(u), `${u} in the audit trail`);
+    const last = fx.platform.state.audit.filter((a) => a.action === 'submit_payments' && a.by === 'bankA');
+    assert.ok(last.length > 0);
+  });
+});
+
+describe('requests and errors', () => {
+  let fx: ApiFixture;
+  before(async () => {
+    fx = await startApi('sqlite');
+  });
+  after(() => fx.close());
+
+  test('malformed, unknown-field, wrong-type and oversized bodies', async () => {
+    const bad = await fx.request('POST', `/v1/participants/${A}/funding`, { raw: '{"currency":', headers: { 'content-type': 'application/json' } });
+    assert.equal(bad.status, 400);
+    assert.equal(bad.body.code, 'malformed_body');
+    const unknown = await fx.request('POST', `/v1/participants/${A}/funding`, { body: { currency: 'CNY', amount: '1.00', extra: 1 } });
+    assert.deepEqual([unknown.status, unknown.body.code, unknown.body.path], [400, 'invalid_field', 'extra']);
+    const typed = await fx.request('POST', `/v1/participants/${A}/funding`, { body: { currency: 'CNY', amount: 5 } });
+    assert.deepEqual([typed.status, typed.body.code, typed.body.path], [400, 'invalid_field', 'amount']);
+    const nested = await fx.request('POST', '/v1/payments', { body: { payments: [payment(A!, B!, 'CNY', '1.00'), { ...payment(A!, B!, 'CNY', '1.00'), bogus: true }] } });
+    assert.equal(nested.status, 400);
+    assert.equal(nested.body.code, 'invalid_field');
+    const big = await fx.request('POST', `/v1/participants/${A}/funding`, { body: { currency: 'CNY', amount: '1'.repeat(70_000) } });
+    assert.deepEqual([big.status, big.body.code], [413, 'body_too_large']);
+    const many = await fx.request('POST', '/v1/payments', { raw: JSON.stringify({ payments: [payment(A!, B!, 'CNY', '1.00', { remittance: 'x'.repeat(999) })] }).padEnd(11 * 1024 * 1024, ' '), headers: { 'content-type': 'application/json' } });
+    assert.deepEqual([many.status, many.body.code], [413, 'body_too_large']);
+    const tooMany = await fx.request('POST', '/v1/payments', { body: { payments: Array.from({ length: 8190 }, () => payment(A!, B!, 'CNY', '1.00')) } });
+    assert.deepEqual([tooMany.status, tooMany.body.code, tooMany.body.path], [400, 'invalid_field', 'payments']);
+    const xml = await fx.request('POST', '/v1/payments', { raw: '<Document/>', headers: { 'content-type': 'application/xml' } });
+    // The ISO 20022 seam (src/iso20022/submit.ts) answers; without it the API says 415.
+    assert.ok([400, 422, 415].includes(xml.status), JSON.stringify(xml.body));
+    assert.ok(['invalid_message', 'unsupported_media_type'].includes(xml.body.code));
+    const text = await fx.request('POST', `/v1/participants/${A}/funding`, { raw: 'hello', headers: { 'content-type': 'text/plain' } });
+    assert.equal(text.status, 415);
+    const q = await fx.request('GET', '/v1/payments?limit=0');
+    assert.deepEqual([q.status, q.body.path], [400, 'query.limit']);
+    const q2 = await fx.request('GET', '/v1/payments?colour=red');
+    assert.deepEqual([q2.status, q2.body.path], [400, 'query.colour']);
+    const nf = await fx.request('GET', '/v1/nothing');
+    assert.deepEqual([nf.status, nf.body.code], [404, 'not_found']);
+    const refused = await fx.request('POST', `/v1/participants/${A}/defunding`, { body: { currency: 'CNY', amount: '99999999999.00' } });
+    assert.deepEqual([refused.status, refused.body.code, refused.body.path], [422, 'insufficient_funds', 'amount']);
+    const badKey = await fx.request('GET', '/v1/me', { user: null, headers: { authorization: `Bearer ${fx.keys.op!.slice(0, -2)}xx` } });
+    assert.equal(badKey.status, 401);
+  });
+
+  test('a payment: submitted, listed with filters, read with its history; amounts in minor units as strings', async () => {
+    const p = payment(A!, B!, 'CNY', '12.34', { end_to_end_id: 'E2E-FILTER-1' });
+    const r = await fx.request('POST', '/v1/payments', { user: 'bankA', body: p });
+    assert.equal(r.status, 200);
+    assert.deepEqual(r.body.payments, [{ uetr: p.uetr, state: 'settled' }]);
+    const one = await fx.request('GET', `/v1/payments/${p.uetr}`, { user: 'bankB' });
+    assert.equal(one.body.amount_minor, '1234');
+    assert.deepEqual(one.body.history.map((h: { state: string }) => h.state), ['received', 'validated', 'screened', 'settled']);
+    const f = await fx.request('GET', `/v1/payments?end_to_end_id=E2E-FILTER-1&state=settled&currency=CNY&counterparty=${B}&limit=5`, { user: 'bankA' });
+    assert.deepEqual(f.body.payments.map((x: { uetr: string }) => x.uetr), [p.uetr]);
+    const bal = await fx.request('GET', `/v1/participants/${A}/balances`, { user: 'bankA' });
+    assert.equal(typeof bal.body.balances[0].available_minor, 'string');
+  });
+
+  test('Idempotency-Key: same request replays the same answer; another request with the key is 409', async () => {
+    const p = payment(A!, B!, 'CNY', '1.00');
+    const h = { 'idempotency-key': 'pay-1' };
+    const r1 = await fx.request('POST', '/v1/payments', { user: 'bankA', body: p, headers: h });
+    const r2 = await fx.request('POST', '/v1/payments', { user: 'bankA', body: p, headers: h });
+    assert.equal(r1.status, 200);
+    assert.deepEqual([r2.status, r2.body], [r1.status, r1.body]);
+    assert.equal(r2.headers.get('idempotent-replayed'), 'true');
+    const r3 = await fx.request('POST', '/v1/payments', { user: 'bankA', body: { ...p, amount: '2.00' }, headers: h });
+    assert.deepEqual([r3.status, r3.body.code], [409, 'idempotency_conflict']);
+    // Keys are per user: another user's same key is a different key.
+    const other = await fx.request('POST', '/v1/payments', { user: 'op', body: payment(A!, B!, 'CNY', '1.00'), headers: h });
+    assert.equal(other.status, 200);
+    // A non-idempotent command runs once.
+    const before = fx.platform.balance(fx.platform.participant(A!)!, 'CNY').available_minor;
+    const f1 = await fx.request('POST', `/v1/participants/${A}/funding`, { body: { currency: 'CNY', amount: '5.00' }, headers: { 'idempotency-key': 'fund-1' } });
+    const f2 = await fx.request('POST', `/v1/participants/${A}/funding`, { body: { currency: 'CNY', amount: '5.00' }, headers: { 'idempotency-key': 'fund-1' } });
+    assert.deepEqual(f2.body, f1.body);
+    assert.equal(fx.platform.balance(fx.platform.participant(A!)!, 'CNY').available_minor, before + 500n);
+    // Concurrent requests with one key: one runs, the others wait and replay it.
+    const q = payment(A!, B!, 'CNY', '1.00');
+    const all = await Promise.all(Array.from({ length: 5 }, () => fx.request('POST', '/v1/payments', { user: 'bankA', body: q, headers: { 'idempotency-key': 'pay-concurrent' } })));
+    for (const x of all) assert.deepEqual(x.body, { payments: [{ uetr: q.uetr, state: 'settled' }] });
+    // A refusal is replayed as well.
+    const d1 = await fx.request('POST', `/v1/participants/${A}/defunding`, { body: { currency: 'CNY', amount: '99999999999.00' }, headers: { 'idempotency-key': 'defund-1' } });
+    const d2 = await fx.request('POST', `/v1/participants/${A}/defunding`, { body: { currency: 'CNY', amount: '99999999999.00' }, headers: { 'idempotency-key': 'defund-1' } });
+    assert.deepEqual([d2.status, d2.body], [422, d1.body]);
+    const badKey = await fx.request('POST', '/v1/payments', { body: payment(A!, B!, 'CNY', '1.00'), headers: { 'idempotency-key': 'with space' } });
+    assert.deepEqual([badKey.status, badKey.body.path], [400, 'Idempotency-Key']);
+  });
+
+  test('the events stream shows a participant its own payments only', async () => {
+    const ctrl = new AbortController();
+    const res = await fetch(`${fx.base}/v1/events`, { headers: { authorization: `Bearer ${fx.keys.bankB}` }, signal: ctrl.signal });
+    assert.equal(res.status, 200);
+    assert.match(res.headers.get('content-type') ?? '', /text\/event-stream/);
+    const reader = res.body!.getReader();
+    const mine = payment(A!, B!, 'CNY', '1.00');
+    const other = payment(RU1!, RU2!, 'RUB', '1.00');
+    await fx.request('POST', '/v1/payments', { body: { payments: [other, mine] } });
+    let text = '';
+    const deadline = Date.now() + 5000;
+    while (!text.includes('"settled"') && Date.now() < deadline) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      text += new TextDecoder().decode(value);
+    }
+    ctrl.abort();
+    assert.ok(text.includes(mine.uetr as string), text);
+    assert.ok(!text.includes(other.uetr as string), 'another participant\'s payment leaked');
+  });
+
+  test('OpenAPI 3.1 document, docs page, health, readiness and metrics', async () => {
+    const doc = await fx.request('GET', '/openapi.json', { user: null });
+    assert.equal(doc.body.openapi, '3.1.0');
+    for (const r of ROUTES) {
+      const op = doc.body.paths[r.url.replace(/:([a-z_]+)/g, '{$1}')]?.[r.method.toLowerCase()];
+      assert.ok(op !== undefined, `${r.method} ${r.url} documented`);
+      assert.deepEqual(op['x-roles'], [...r.roles]);
+    }
+    assert.equal(doc.body.paths['/v1/payments'].post.requestBody.content['application/json'].schema.anyOf.length, 2);
+    const docs = await fetch(`${fx.base}/docs`);
+    assert.match(await docs.text(), /\/v1\/payments/);
+    assert.equal((await fx.request('GET', '/healthz', { user: null })).status, 200);
+    assert.equal((await fx.request('GET', '/readyz', { user: null })).status, 200);
+    const m = await fetch(`${fx.base}/metrics`);
+    const text = await m.text();
+    for (const name of ['sco_settle_http_request_duration_seconds', 'sco_settle_payments', 'sco_settle_rtgs_queue_depth', 'sco_settle_payment_batch_commit_seconds']) assert.ok(text.includes(name), name);
+  });
+});
+
+test('rate limit per key: 429 with Retry-After', async () => {
+  const fx = await startApi('sqlite', { rateLimit: { rate: 1, burst: 3 }, seed: false });
+  try {
+    const codes: number[] = [];
+    let retry: string | null = null;
+    for (let i = 0; i < 5; i++) {
+      const r = await fx.request('GET', '/v1/me', { user: 'aud' });
+      codes.push(r.status);
+      if (r.status === 429) {
+        retry = r.headers.get('retry-after');
+        assert.equal(r.body.code, 'rate_limited');
+      }
+    }
+    assert.deepEqual(codes.slice(0, 3), [200, 200, 200]);
+    assert.equal(codes[4], 429);
+    assert.ok(Number(retry) >= 1);
+    // Another key has its own bucket.
+    assert.equal((await fx.request('GET', '/v1/me', { user: 'op' })).status, 200);
+  } finally {
+    await fx.close();
+  }
+});
+
+test('central bank users are scoped to their currency; LP users to their own participant', async () => {
+  const fx = await startApi('sqlite');
+  try {
+    const parts = await fx.request('GET', '/v1/participants', { user: 'cb' });
+    for (const p of parts.body.participants) assert.ok(p.currencies.includes('CNY'));
+    const bal = await fx.request('GET', `/v1/participants/${LP}/balances`, { user: 'cb' });
+    assert.deepEqual(bal.body.balances.map((b: { currency: string }) => b.currency), ['CNY']);
+    const lp = await fx.request('GET', '/v1/participants', { user: 'lp' });
+    assert.deepEqual(lp.body.participants.map((p: { id: string }) => p.id), [LP]);
+    const fund = await fx.request('POST', `/v1/participants/${LP}/funding`, { user: 'cb', body: { currency: 'RUB', amount: '1.00' } });
+    assert.equal(fund.status, 403);
+    assert.equal(CB.CNY, USERS.cb!.participant);
+  } finally {
+    await fx.close();
+  }
+});
