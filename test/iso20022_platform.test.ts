@@ -9,6 +9,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
+import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { makeBackend } from './support/backends.js';
 import { BANKS, BUSINESS_DATE, CB, openPlatform, setupScheme, TestClock, uetr as newUetr } from './support/platform.js';
 import { HAVE_XSD, SKIP_XSD, XSD_DIR, xsdIssues, nameArb, uetrArb, currencyArb, plain } from './support/iso.js';
@@ -401,4 +405,44 @@ test('isoStatusOf: the status table', () => {
     [t('received'), t('validated'), t('screened'), t('queued'), t('held'), t('settled'), t('rejected', 'AM04'), t('rejected', 'RR04'), t('cancelled', 'CUST'), t('returned', 'AC04')],
     [null, 'ACCP', 'ACSP', 'PDNG', 'PDNG COMPLIANCE_HOLD', 'ACSC', 'RJCT AM04', 'RJCT RR04', 'CANC CUST', null],
   );
+});
+
+test('CLI: iso submit prints valid pacs.002s and a summary per file; iso statement prints a camt.053 that validates', async () => {
+  const BIN = fileURLToPath(new URL('../../bin/sco-settle.js', import.meta.url));
+  const backend = makeBackend('sqlite');
+  const today = new Date().toISOString().slice(0, 10);
+  try {
+    // The CLI runs on the wall clock: a business day of today, funded.
+    const p = await Platform.open(backend.url!);
+    await setupScheme(p, { cutoff: '23:59' });
+    await p.run({ type: 'close_day' });
+    if (today > BUSINESS_DATE) await p.run({ type: 'open_day', date: today, default_cutoff: '23:59' });
+    await p.run({ type: 'fund', participant: A, currency: 'CNY', amount: '1000.00' });
+    await p.close();
+    const dir = dirname(backend.url!.slice('sqlite:'.length));
+    const f1 = join(dir, 'ok.xml');
+    const f2 = join(dir, 'bad.xml');
+    writeFileSync(f1, pacs008({ amount: '12.34', date: today }).xml);
+    writeFileSync(f2, '<Document xmlns="urn:iso:std:iso:20022:tech:xsd:pacs.008.001.08"><FIToFI');
+    const r = spawnSync(process.execPath, [BIN, '--store', backend.url!, 'iso', 'submit', f1, f2], { encoding: 'utf8' });
+    assert.equal(r.status, 1, r.stderr);
+    const lines = r.stderr.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as { file: string; accepted: boolean; payments: Array<{ status: string; reason?: string }> });
+    assert.deepEqual(lines.map((l) => l.file), [f1, f2]);
+    assert.equal(lines[1]!.accepted, false);
+    const st = lines[0]!.payments[0]!;
+    // ACSC unless the test ran past 23:59 UTC.
+    assert.ok(st.status === 'ACSC' || st.reason === 'CUTO', JSON.stringify(st));
+    const reports = r.stdout.split('\n').filter((l) => l.includes('<Document'));
+    assert.equal(reports.length, 1);
+    const xml = `<?xml version="1.0" encoding="UTF-8"?>\n${reports[0]}`;
+    await assertValid(xml);
+    const s = spawnSync(process.execPath, [BIN, '--store', backend.url!, 'iso', 'statement', '--participant', A, '--currency', 'CNY', '--date', today], { encoding: 'utf8' });
+    assert.equal(s.status, 0, s.stderr);
+    await assertValid(s.stdout.trim());
+    const bad = spawnSync(process.execPath, [BIN, '--store', backend.url!, 'iso', 'statement', '--participant', 'NOPECNBJ', '--currency', 'CNY', '--date', today], { encoding: 'utf8' });
+    assert.notEqual(bad.status, 0);
+    assert.match(bad.stderr, /unknown_participant/);
+  } finally {
+    await backend.cleanup();
+  }
 });

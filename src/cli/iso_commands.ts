@@ -1,6 +1,8 @@
 // `sco-settle iso …`: ISO 20022 messages from files — validate, parse, build —
-// over src/iso20022. Submitting messages into the platform and producing
-// statements arrive with the platform layer. Output is JSON on stdout.
+// over src/iso20022; and with the platform on the global --store: submit
+// pacs.008/pacs.009 (printing the pacs.002 answers), and camt.053 statements and
+// camt.054 notifications of a participant's account. Output is JSON or XML on
+// stdout, summaries on stderr.
 
 import type { Command } from 'commander';
 import { readFile } from 'node:fs/promises';
@@ -8,6 +10,29 @@ import { validateMessage, resolveXsdDir, validateBuiltIn } from '../iso20022/val
 import { buildMessage, modelOf, TYPED_MESSAGES, type IsoMessage } from '../iso20022/messages/index.js';
 import { DEFAULT_XML_LIMITS } from '../iso20022/xml.js';
 import { CliInputError, readInput } from './input.js';
+import { resolveStoreUrl, stderrProgress } from './context.js';
+import { Platform } from '../platform/platform.js';
+import { submitIsoMessage } from '../iso20022/submit.js';
+import { accountByIdOf, notificationXml, statementXml } from '../iso20022/reports.js';
+import { parseUnsigned } from '../ledger/json.js';
+import { U128_MAX } from '../ledger/types.js';
+
+async function withPlatform<T>(command: Command, fn: (p: Platform) => Promise<T>): Promise<T> {
+  const platform = await Platform.open(resolveStoreUrl(command), { onProgress: stderrProgress });
+  try {
+    return await fn(platform);
+  } finally {
+    await platform.close();
+  }
+}
+
+function parseBig(value: string, what: string): bigint {
+  try {
+    return /^0x[0-9a-f]+$/i.test(value) ? BigInt(value) : parseUnsigned(value, what, U128_MAX);
+  } catch (err) {
+    throw new CliInputError(`${what} ${JSON.stringify(value)}: ${(err as Error).message.replace(/^field "[^"]*": /, '')}`);
+  }
+}
 
 /** Reads a message file as bytes (the XML reader decodes and bounds it); never more than the size limit + 1. */
 async function readMessageFile(file: string): Promise<Uint8Array | { error: string }> {
@@ -93,4 +118,82 @@ export function registerIsoCommands(program: Command): void {
       }
       process.stdout.write(xml + '\n');
     });
+
+  iso
+    .command('submit')
+    .description('submit pacs.008/pacs.009 files to the platform on --store, one submit_payments command per file; prints the pacs.002 answers (XML) on stdout and one JSON summary line per file on stderr (--json: JSON lines with the reports on stdout); exit 1 if a message or transaction was rejected')
+    .argument('<files...>', 'message files (a bare Document, or AppHdr + Document in an envelope), or - for stdin')
+    .option('--xsd-dir <dir>', 'also validate against the official XSDs in this folder (env SCO_SETTLE_XSD_DIR)')
+    .option('--by <id>', 'who submits (recorded in the journal and audit trail)', 'cli')
+    .option('--platform-bic <bic>', "the platform's BIC, written as instructing agent of the reports")
+    .option('--json', 'JSON lines on stdout: {file, message_type, accepted, payments, errors, status_reports}')
+    .action(async (files: string[], o: { xsdDir?: string; by: string; platformBic?: string; json?: boolean }, cmd: Command) => {
+      let rejected = 0;
+      await withPlatform(cmd, async (platform) => {
+        for (const file of files) {
+          const bytes = await readMessageFile(file);
+          const opts: { xsdDir?: string; platformBic?: string } = {};
+          if (o.xsdDir !== undefined) opts.xsdDir = o.xsdDir;
+          if (o.platformBic !== undefined) opts.platformBic = o.platformBic;
+          const r =
+            'error' in bytes
+              ? { message_type: null, accepted: false, status_reports: [] as string[], payments: [], errors: [{ path: '/', code: 'FILE_UNREADABLE', message: `cannot read: ${bytes.error}` }] }
+              : await submitIsoMessage(platform, bytes, o.by, opts);
+          if (!r.accepted) rejected++;
+          const summary = { file, message_type: r.message_type, accepted: r.accepted, payments: r.payments, errors: r.errors };
+          if (o.json === true) {
+            process.stdout.write(JSON.stringify({ ...summary, status_reports: r.status_reports }) + '\n');
+          } else {
+            for (const x of r.status_reports) process.stdout.write(x + '\n');
+            process.stderr.write(JSON.stringify(summary) + '\n');
+          }
+        }
+      });
+      // Thrown, not process.exitCode: main() returns its own exit status.
+      if (rejected > 0) throw Object.assign(new Error(`${rejected} of ${files.length} message(s) not accepted (see the summaries)`), { code: 'rejected' });
+    });
+
+  iso
+    .command('statement')
+    .description("print the camt.053.001.08 statement of a participant's settlement (or issuing) account for one business day: opening and closing booked balances from the ledger and every booking of the day")
+    .option('--participant <bic>', 'the account holder (BIC)')
+    .option('--currency <ccy>', 'the account currency')
+    .option('--account <id>', 'or: the platform account id (decimal)')
+    .requiredOption('--date <yyyy-mm-dd>', 'the business day (UTC)')
+    .option('--platform-bic <bic>', "the platform's BIC, written as account servicer")
+    .action(async (o: { participant?: string; currency?: string; account?: string; date: string; platformBic?: string }, cmd: Command) => {
+      await withPlatform(cmd, async (platform) => {
+        const { participant, currency } = accountArgs(platform, o);
+        const opts: { platformBic?: string } = {};
+        if (o.platformBic !== undefined) opts.platformBic = o.platformBic;
+        process.stdout.write((await statementXml(platform, participant, currency, o.date, opts)) + '\n');
+      });
+    });
+
+  iso
+    .command('notification')
+    .description("print the camt.054.001.08 notifying the debit or credit one ledger transfer made on a participant's account")
+    .option('--participant <bic>', 'the account holder (BIC)')
+    .option('--currency <ccy>', 'the account currency')
+    .option('--account <id>', 'or: the platform account id (decimal)')
+    .requiredOption('--transfer <id>', 'the ledger transfer id (decimal, or 0x… hexadecimal as in NtryRef)')
+    .option('--platform-bic <bic>', "the platform's BIC, written as account servicer")
+    .action(async (o: { participant?: string; currency?: string; account?: string; transfer: string; platformBic?: string }, cmd: Command) => {
+      const id = parseBig(o.transfer, '--transfer');
+      await withPlatform(cmd, async (platform) => {
+        const { participant, currency } = accountArgs(platform, o);
+        const opts: { platformBic?: string } = {};
+        if (o.platformBic !== undefined) opts.platformBic = o.platformBic;
+        process.stdout.write((await notificationXml(platform, participant, currency, id, opts)) + '\n');
+      });
+    });
+}
+
+function accountArgs(platform: Platform, o: { participant?: string; currency?: string; account?: string }): { participant: string; currency: string } {
+  if (o.account !== undefined) {
+    if (o.participant !== undefined || o.currency !== undefined) throw new CliInputError('give --account, or --participant and --currency, not both');
+    return accountByIdOf(platform, parseBig(o.account, '--account'));
+  }
+  if (o.participant === undefined || o.currency === undefined) throw new CliInputError('give --participant and --currency (or --account)');
+  return { participant: o.participant, currency: o.currency };
 }

@@ -126,8 +126,9 @@ export async function submitIsoMessage(platform: Platform, xml: string | Uint8Ar
       const at = r.uetr === null ? undefined : last.get(r.uetr);
       if (at !== undefined && at.state === 'rejected') ev.at_ns = at.at_ns;
       if (r.reason !== undefined) ev.reason = r.reason;
-      if (r.detail !== undefined) ev.detail = r.detail;
-      errors.push({ path: r.field === undefined ? m.path : xpathOfField(m, r.field), code: r.reason ?? 'RJCT', message: r.detail ?? 'rejected' });
+      const detail = r.detail ?? (at !== undefined && at.state === 'rejected' ? at.detail : undefined);
+      if (detail !== undefined) ev.detail = detail;
+      errors.push({ path: r.field === undefined ? m.path : xpathOfField(m, r.field), code: r.reason ?? 'RJCT', message: ev.detail ?? 'rejected' });
     } else {
       ev = (r.uetr === null ? undefined : last.get(r.uetr)) ?? { state: r.state as ChangeEvent['state'], at_ns: platform.now().toString() };
     }
