@@ -1,6 +1,7 @@
 // Screening of one payment instruction: debtor and creditor names (with their
 // countries), the debtor and creditor agents' BICs (exact identifier match), and the
-// free-text remittance information (identifiers in it, and names as runs of 1 to
+// free-text remittance information (identifiers in it, and, within its first
+// NAME_TOKENS_MAX normalised words, names as runs of 1 to
 // REMITTANCE_WINDOW_TOKENS words). Pure: the platform calls it at the screening step
 // and decides what to do with a hit (hold for four-eyes review); nothing here holds,
 // releases or rejects.
