@@ -6,6 +6,7 @@ import { runClearingBench } from '../bench/clearing_bench.js';
 import { runFxBench } from '../bench/fx_bench.js';
 import { runIsoBench } from '../bench/iso_bench.js';
 import { runLedgerBench } from '../bench/ledger_bench.js';
+import { runApiBench } from '../bench/api_bench.js';
 import { runScreeningBench } from '../bench/screening_bench.js';
 import { CliInputError } from './input.js';
 import { stderrProgress } from './context.js';
@@ -78,6 +79,27 @@ export function registerBenchCommands(program: Command): void {
         scenarios: positiveInt(String(o.scenarios), '--scenarios'),
         seed: positiveInt(String(o.seed), '--seed'),
         highs_time_limit_s: positiveInt(String(o.highsTimeLimit), '--highs-time-limit'),
+        progress: stderrProgress,
+      });
+      process.stdout.write(JSON.stringify(result) + '\n');
+    });
+
+  bench
+    .command('api')
+    .description('HTTP API: payments/s one per request and 1,000 per request, p99 at 2,000 requests/s (server in a child process, autocannon)')
+    .option('--json', 'print the JSON document (the default; kept for scripts)')
+    .option('--duration <seconds>', 'seconds per timed run', '10')
+    .option('--connections <n>', 'connections for the single-payment run', '64')
+    .option('--batch-connections <n>', 'connections for the batch run', '8')
+    .option('--cpu-prof <dir>', "write the server's CPU profile (node --cpu-prof) into this folder")
+    .action(async (o: Record<string, string | undefined>) => {
+      const result = await runApiBench({
+        duration_s: positiveInt(String(o.duration), '--duration'),
+        connections_single: positiveInt(String(o.connections), '--connections'),
+        connections_batch: positiveInt(String(o.batchConnections), '--batch-connections'),
+        batch_size: 1000,
+        fixed_rate: 2000,
+        cpu_prof_dir: o.cpuProf ?? null,
         progress: stderrProgress,
       });
       process.stdout.write(JSON.stringify(result) + '\n');

@@ -27,6 +27,7 @@ export function registerServeCommands(program: Command): void {
     .option('--log-level <level>', 'fatal, error, warn, info, debug or silent', 'info')
     .option('--rate-limit <n>', 'requests per second per API key (0: unlimited)', '2000')
     .option('--rate-burst <n>', 'burst size per API key (default: twice the rate)')
+    .option('--group-max <n>', 'commands committed together in one journal write at most (group commit)', '1024')
     .option('--tls-cert <file>', 'PEM certificate: serve https')
     .option('--tls-key <file>', 'PEM private key for --tls-cert')
     .action(async (o: Record<string, string | undefined>, cmd: Command) => {
@@ -39,7 +40,7 @@ export function registerServeCommands(program: Command): void {
       if (!levels.includes(String(o.logLevel))) throw new CliInputError(`--log-level: one of ${levels.join(', ')}`);
       let platform: Platform;
       try {
-        platform = await Platform.open(url, { onProgress: stderrProgress });
+        platform = await Platform.open(url, { onProgress: stderrProgress, group_batches_max: intOption(String(o.groupMax), '--group-max', 1, 100_000) });
       } catch (err) {
         if (err instanceof StoreError && err.code === 'writer_busy') {
           throw new StoreError('writer_busy', `${err.message}: one writer per store — stop the other sco-settle process (serve, users, keys, …) first`);
