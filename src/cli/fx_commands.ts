@@ -1,6 +1,7 @@
-// `sco-settle fx …`: reference rates and exact conversion, over src/fx. Reads
-// rate files, never the store: persisting rates into the store arrives with the
-// platform layer. Output is JSON on stdout; errors are one line with a code.
+// `sco-settle fx …`: reference rates and exact conversion, over src/fx. `rates
+// import` stores a validated file in the platform (a journaled command); the other
+// commands read rate files or the embedded set. Output is JSON on stdout; errors
+// are one line with a code.
 
 import type { Command } from 'commander';
 import { PairConverter, displayDecimal, formatMinor, parseMajorAmount } from '../fx/convert.js';
@@ -9,7 +10,8 @@ import { DEFAULT_ROUNDING, parseRoundingRule, toFractionString } from '../fx/rat
 import { REFERENCE_FILE } from '../fx/reference_data.js';
 import { DEFAULT_MAX_AGE_DAYS, RATE_LIMITS, RateBook, parseIsoDate, type ReferenceRate } from '../fx/rates.js';
 import { CliInputError, readInput } from './input.js';
-import { stderrProgress } from './context.js';
+import { resolveStoreUrl, stderrProgress } from './context.js';
+import { Platform } from '../platform/platform.js';
 
 interface BookOptions {
   rates?: string;
@@ -105,14 +107,23 @@ export function registerFxCommands(program: Command): void {
     .command('import')
     .argument('<file>', 'CSV (currency,units_per_usd,date,source[,minor_units]; RFC 4180 quoting) or JSON array, or - for standard input')
     .description(
-      'validate a whole rate file and print what the rate book would hold (one bad row refuses the file, naming the line). ' +
-        'Rates are not yet persisted: storing them arrives with the platform layer; until then pass the file to --rates.',
+      'validate a whole rate file (one bad row refuses the file, naming the line) and store its rates in the platform on --store, ' +
+        'where PvP payments and credit lines use them; --dry-run only validates',
     )
-    .option(BOOK_OPTIONS[1]![0], BOOK_OPTIONS[1]![1]);
-  imp.action(async (file: string, o: BookOptions) => {
+    .option(BOOK_OPTIONS[1]![0], BOOK_OPTIONS[1]![1])
+    .option('--dry-run', 'validate and print, store nothing');
+  imp.action(async (file: string, o: BookOptions & { dryRun?: boolean }, cmd: Command) => {
     const { book, origin } = await loadBook({ ...o, rates: file });
-    printJson({ file: origin, persisted: false, rates: book.size, currencies: book.currencies(), latest_date: book.latestDate(), entries: book.all().map(rateJson) });
-    stderrProgress(`${origin}: ${book.size} rates valid for ${book.currencies().length} currencies; not persisted (the store keeps rates once the platform layer lands)`);
+    if (o.dryRun !== true) {
+      const p = await Platform.open(resolveStoreUrl(cmd), { onProgress: stderrProgress });
+      try {
+        await p.run({ type: 'import_rates', file: origin, rows: book.all().map(rateJson) }, 'cli');
+      } finally {
+        await p.close();
+      }
+    }
+    printJson({ file: origin, persisted: o.dryRun !== true, rates: book.size, currencies: book.currencies(), latest_date: book.latestDate(), entries: book.all().map(rateJson) });
+    stderrProgress(`${origin}: ${book.size} rates valid for ${book.currencies().length} currencies; ${o.dryRun === true ? 'not stored (--dry-run)' : 'stored in the platform'}`);
   });
 
   const list = rates

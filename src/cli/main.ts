@@ -9,6 +9,7 @@ import { registerDemoCommand } from './demo.js';
 import { registerFxCommands } from './fx_commands.js';
 import { registerIsoCommands } from './iso_commands.js';
 import { registerLsmCommands } from './lsm_commands.js';
+import { registerPlatformCommands } from './platform_commands.js';
 import { registerScreenCommands } from './screen_commands.js';
 import { registerSimCommands } from './sim_commands.js';
 import { registerServeCommands } from './serve_commands.js';
@@ -22,6 +23,7 @@ export function buildProgram(): Command {
     .option('--store <url>', 'sqlite:PATH or postgres://… (env SCO_SETTLE_STORE; default sqlite:./data/sco-settle.db)')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
+  registerPlatformCommands(program);
   registerLedgerCommands(program);
   registerVerifyCommand(program);
   registerFxCommands(program);
@@ -39,7 +41,8 @@ export function buildProgram(): Command {
 export async function main(argv: string[]): Promise<number> {
   try {
     await buildProgram().parseAsync(argv);
-    return 0;
+    // A command may report failure without throwing (e.g. `iso validate` on an invalid file).
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (err) {
     if (err instanceof CommanderError) {
       // Commander has already printed help or the usage error.
