@@ -9,6 +9,11 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { runDay } from '../demo/day.js';
+import { demoWatchlist, WATCHLIST_VARIANTS } from '../demo/watchlist.js';
+import { ScreeningIndex } from '../compliance/matcher.js';
+import { screenPayment } from '../compliance/payments.js';
+import type { ScreeningOutcome } from '../platform/types.js';
+import type { SimPayment } from '../sim/index.js';
 import { ledgerSettledTotals, reportHtml, summarize, summaryText } from '../demo/report.js';
 import { Platform } from '../platform/platform.js';
 import { openStore } from '../store/open.js';
@@ -85,7 +90,9 @@ export function registerDemoCommand(program: Command): void {
         banks,
         payments,
         dns_share,
-        screen: null,
+        screen: demoScreen(),
+        watchlist_every: 400,
+        watchlist_names: WATCHLIST_VARIANTS,
         onProgress: (done, total, phase) => {
           if (interrupted) throw new DemoInterrupted();
           bar(done, total, phase);
@@ -123,6 +130,19 @@ export function registerDemoCommand(program: Command): void {
 }
 
 class DemoInterrupted extends Error {}
+
+/** Screening against the demo's fictitious watch-list (see src/demo/watchlist.ts). */
+function demoScreen(): (p: SimPayment) => ScreeningOutcome {
+  const list = demoWatchlist(new Date(0));
+  const index = new ScreeningIndex([list]);
+  return (p) => {
+    const r = screenPayment(index, { uetr: p.uetr, debtor: p.debtor, creditor: p.creditor, debtor_agent_bic: p.payer_bic, creditor_agent_bic: p.payee_bic, remittance: p.remittance });
+    const best = r.matches[0];
+    const out: ScreeningOutcome = { hit: r.hit, score: Math.min(1, Math.max(0, r.score)), list_version: list.version.version_id };
+    if (best !== undefined) out.detail = `${best.role} "${best.screened}" ~ ${best.matched_name} (${best.entry_id})`.slice(0, 1000);
+    return out;
+  };
+}
 
 /** Serves the API on the demo store when the API module is present. */
 async function serveAfterDemo(url: string, port: number): Promise<void> {

@@ -29,8 +29,11 @@ export interface DayOptions {
   payments: number;
   /** Share of single-currency normal payments sent to the deferred-net window. */
   dns_share: number;
-  /** Screens debtor and creditor names; null = no screening configured. */
-  screen: ((names: string[]) => ScreeningOutcome) | null;
+  /** Screens a payment's parties, agents and remittance; null = no screening configured. */
+  screen: ((p: SimPayment) => ScreeningOutcome) | null;
+  /** Every n-th payment's debtor is renamed to a watch-list variant (0 = never), to show holds. */
+  watchlist_every?: number;
+  watchlist_names?: readonly string[];
   /** Validate each message against the official XSDs too (slower). */
   onProgress: (done: number, total: number, phase: string) => void;
 }
@@ -230,7 +233,10 @@ export async function runDay(o: DayOptions): Promise<DayRun> {
       }
     };
     sample();
-    for (const sp of generatePayments(profile, { seed: o.seed, payments: o.payments })) {
+    for (const generated of generatePayments(profile, { seed: o.seed, payments: o.payments })) {
+      const every = o.watchlist_every ?? 0;
+      const names = o.watchlist_names ?? [];
+      const sp: SimPayment = every > 0 && names.length > 0 && generated.seq % every === every - 1 ? { ...generated, debtor: { ...generated.debtor, name: names[Math.floor(generated.seq / every) % names.length]! } } : generated;
       const arrival = opening_ns + sp.arrival_offset_ns;
       while (arrival >= nextFlush) {
         sim_ns = nextFlush;
@@ -261,7 +267,7 @@ export async function runDay(o: DayOptions): Promise<DayRun> {
         if (sp.payee_currency !== sp.currency) raw.payee_currency = sp.payee_currency;
         else if (sp.priority === 'normal' && prng.nextU32() / 4_294_967_296 < o.dns_share) raw.settlement = 'dns';
         batch.push(raw);
-        screening.push(o.screen === null ? null : o.screen([sp.debtor.name, sp.creditor.name]));
+        screening.push(o.screen === null ? null : o.screen(sp));
       }
       if (batch.length >= BATCH_MAX) await flush();
       done++;
