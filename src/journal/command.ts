@@ -22,9 +22,15 @@ export interface LedgerAccess {
   createTransfers(transfers: readonly Transfer[]): Uint8Array;
 }
 
+/**
+ * A command's output: the bytes that are digested into the journal, optionally
+ * carrying the same output as a value, which spares the submitter a parse.
+ */
+export type CommandOutput = Buffer & { readonly value?: unknown };
+
 export interface CommandExecutor {
   /** Executes one command at `clock_ns`; returns its output (replay must give the same bytes). */
-  execute(command: Buffer, clock_ns: bigint, ledger: LedgerAccess): Buffer;
+  execute(command: Buffer, clock_ns: bigint, ledger: LedgerAccess): CommandOutput;
   /** The executor's whole state, deterministic bytes (same state, same bytes). */
   encodeState(): Buffer;
   /** Replaces the state with one from encodeState (snapshot recovery). */

@@ -18,7 +18,7 @@ import { memberCurrency } from '../fx/iso4217.js';
 import { ACCOUNT_KIND, accountId } from './accounts.js';
 import { decodeCommand, type Command } from './commands.js';
 import { PlatformError } from './errors.js';
-import { bigintJson, PlatformStateMachine, type ChangeEvent, type CommandOutput } from './state_machine.js';
+import { stringify, PlatformStateMachine, type ChangeEvent, type CommandOutput } from './state_machine.js';
 import type { Participant, Payment } from './types.js';
 
 export interface PlatformOptions {
@@ -105,8 +105,10 @@ export class Platform {
   async execute(input: Record<string, unknown>, by = 'system'): Promise<CommandOutput> {
     const withBy = { ...input, by: typeof input.by === 'string' ? input.by : by };
     decodeCommand(withBy);
-    const bytes = Buffer.from(JSON.stringify(withBy, bigintJson));
-    const out = JSON.parse((await this.ledger.submitCommand(bytes)).toString('utf8')) as CommandOutput;
+    const bytes = Buffer.from(stringify(withBy));
+    const raw = await this.ledger.submitCommand(bytes);
+    // The executor hands back its output as a value too; a replayed or foreign one is parsed.
+    const out = (raw.value ?? JSON.parse(raw.toString('utf8'))) as CommandOutput;
     if (out.changes.length > 0) this.events.emit('changes', out.changes as ChangeEvent[]);
     this.events.emit('command', { type: input.type, by: withBy.by, ok: out.ok });
     return out;

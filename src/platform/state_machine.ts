@@ -29,7 +29,7 @@ import { drawSwap, openSwapLine, unwindAtMaturity, remaining, type DayCount, typ
 import { parseDecimal } from '../fx/rational.js';
 import { solveLsm, type LsmPayment } from '../clearing/lsm.js';
 import { netPositions } from '../clearing/netting.js';
-import type { CommandExecutor, LedgerAccess } from '../journal/command.js';
+import type { CommandExecutor, CommandOutput as CommandOutputBytes, LedgerAccess } from '../journal/command.js';
 import { AccountFlags, TransferFlags, emptyAccount, emptyTransfer, RESULT_CODES, type Account, type Transfer } from '../ledger/types.js';
 import { ACCOUNT_KIND, accountId, OPERATOR_NO, PARTICIPANTS_MAX, PLATFORM_TRANSFER_ID_BASE, TRANSFER_CODE } from './accounts.js';
 import { decodeCommand, type Command } from './commands.js';
@@ -133,7 +133,7 @@ export class PlatformStateMachine implements CommandExecutor, SchemeView {
 
   // ---- CommandExecutor --------------------------------------------------------------------
 
-  execute(command: Buffer, clock_ns: bigint, ledger: LedgerAccess): Buffer {
+  execute(command: Buffer, clock_ns: bigint, ledger: LedgerAccess): CommandOutputBytes {
     this.commands++;
     this.now = clock_ns;
     this.ledger = ledger;
@@ -155,7 +155,19 @@ export class PlatformStateMachine implements CommandExecutor, SchemeView {
     }
     if (cmd !== null) this.record(cmd, out.ok);
     this.ledger = null;
-    return Buffer.from(JSON.stringify(out, bigintJson));
+    // The value handed back must read exactly like the bytes parsed: when the output
+    // holds no bigint (the common case, e.g. payment submissions) it is the object
+    // itself, otherwise the parsed bytes (bigints as decimal strings).
+    let text: string;
+    let value: unknown;
+    try {
+      text = JSON.stringify(out);
+      value = out;
+    } catch {
+      text = JSON.stringify(out, bigintJson);
+      value = JSON.parse(text);
+    }
+    return Object.assign(Buffer.from(text), { value });
   }
 
   /** Empty until the first command: a ledger-only store snapshots the same with or without a platform. */
@@ -1270,6 +1282,19 @@ function rawInstruction(raw: Record<string, unknown>, uetr: string): Payment['in
 
 export function bigintJson(_key: string, value: unknown): unknown {
   return typeof value === 'bigint' ? value.toString() : value;
+}
+
+/**
+ * JSON with bigints as decimal strings. Most outputs hold none, and a replacer
+ * function costs a call per key, so the plain form is tried first (JSON.stringify
+ * throws on a bigint, it never drops one).
+ */
+export function stringify(value: unknown): string {
+  try {
+    return JSON.stringify(value);
+  } catch {
+    return JSON.stringify(value, bigintJson);
+  }
 }
 
 export function participantView(p: Participant): unknown {
