@@ -8,6 +8,8 @@ import { runIsoBench } from '../bench/iso_bench.js';
 import { runLedgerBench } from '../bench/ledger_bench.js';
 import { runApiBench } from '../bench/api_bench.js';
 import { runScreeningBench } from '../bench/screening_bench.js';
+import { runAll, SUITES, type Suite } from '../bench/all.js';
+import { fileURLToPath } from 'node:url';
 import { CliInputError } from './input.js';
 import { stderrProgress } from './context.js';
 
@@ -143,5 +145,20 @@ export function registerBenchCommands(program: Command): void {
         progress: stderrProgress,
       });
       process.stdout.write(JSON.stringify(result) + '\n');
+    });
+
+  bench
+    .command('all')
+    .description('every suite, each in its own process; writes bench/results/latest.json and latest.md (figures beside their targets)')
+    .option('--json', 'print the JSON document (the default; kept for scripts)')
+    .option('--suites <list>', `comma-separated subset of ${SUITES.join(',')}`, SUITES.join(','))
+    .option('--quick', 'smaller workloads (minutes instead of tens of minutes)')
+    .option('--out <dir>', 'where the results go', 'bench/results')
+    .action(async (o: { suites: string; quick?: boolean; out: string }) => {
+      const suites = o.suites.split(',').map((s) => s.trim());
+      for (const s of suites) if (!(SUITES as readonly string[]).includes(s)) throw new CliInputError(`--suites: unknown suite ${JSON.stringify(s)}; known: ${SUITES.join(', ')}`);
+      const bin = fileURLToPath(new URL('../../../bin/sco-settle.js', import.meta.url));
+      const r = await runAll({ bin, suites: suites as Suite[], out_dir: o.out, quick: o.quick === true, progress: stderrProgress });
+      process.stdout.write(JSON.stringify({ suite: 'all', results: r.json_path, table: r.md_path, suites: r.outcomes }) + '\n');
     });
 }
