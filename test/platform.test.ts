@@ -273,3 +273,29 @@ test('verify replays platform commands and passes on a platform store', async ()
     await backend.cleanup();
   }
 });
+
+test('payments are screened against the store\'s active lists; a hit is held with the list version, not settled', async () => {
+  const { MemoryStore } = await import('../src/store/memory.js');
+  const { parseListFiles, saveListVersion } = await import('../src/compliance/list_store.js');
+  const { readFileSync } = await import('node:fs');
+  const store = new MemoryStore();
+  const list = parseListFiles('opensanctions', [{ name: 'os.ndjson', bytes: readFileSync('test/fixtures/compliance/os.ndjson') }], new Date('2026-01-01T00:00:00Z'), 'test-list');
+  await saveListVersion(store, list);
+  const { platform: p } = await openPlatform(store);
+  try {
+    await setupScheme(p);
+    await p.run({ type: 'fund', participant: A, currency: 'CNY', amount: '100.00' });
+    const r = await p.run<Result>({
+      type: 'submit_payments',
+      payments: [payment(A, B, 'CNY', '10.00', { debtor: { name: 'Li Guohua', country: 'CN' } }), payment(A, B, 'CNY', '10.00', { debtor: { name: 'Zhang Wei Trading', country: 'CN' } })],
+    });
+    assert.deepEqual(r.payments.map((x) => x.state), ['held', 'settled']);
+    const held = p.payment(r.payments[0]!.uetr!)!;
+    const c = p.state.cases[held.case_id! - 1]!;
+    assert.equal(c.screening.list_version, list.version.version_id);
+    assert.ok(c.screening.score >= 0.83);
+    assert.equal(avail(p, B, 'CNY'), 1_000n, 'only the clean payment moved money');
+  } finally {
+    await p.close();
+  }
+});

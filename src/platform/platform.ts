@@ -6,7 +6,8 @@
 //
 // Commands are decoded here before they are journaled, so a malformed request is
 // refused with nothing written; the state machine decodes them again on execution
-// and replay (the same pure function).
+// and replay (the same pure function). Submitted payments are screened here
+// against the store's active sanctions lists (./screening.ts) before journaling.
 
 import { EventEmitter } from 'node:events';
 import { DurableLedger, wallClock, type DurableLedgerOptions } from '../journal/durable_ledger.js';
@@ -18,6 +19,7 @@ import { memberCurrency } from '../fx/iso4217.js';
 import { ACCOUNT_KIND, accountId } from './accounts.js';
 import { decodeCommand, type Command } from './commands.js';
 import { PlatformError } from './errors.js';
+import { PaymentScreener } from './screening.js';
 import { stringify, PlatformStateMachine, type ChangeEvent, type CommandOutput } from './state_machine.js';
 import type { Participant, Payment } from './types.js';
 
@@ -93,6 +95,19 @@ export class Platform {
     return new Platform(store, ledger, state, clock);
   }
 
+  private screenerLoaded: Promise<PaymentScreener | null> | null = null;
+
+  /** The screener over the store's active sanctions lists (loaded once; null when none). */
+  screener(): Promise<PaymentScreener | null> {
+    if (this.screenerLoaded === null) this.screenerLoaded = PaymentScreener.fromStore(this.store);
+    return this.screenerLoaded;
+  }
+
+  /** Re-reads the lists after a load (`screen load` runs while the platform is closed, so this is for long-lived processes). */
+  reloadLists(): void {
+    this.screenerLoaded = null;
+  }
+
   now(): bigint {
     return this.clock();
   }
@@ -103,8 +118,12 @@ export class Platform {
    * comes back as `ok: false` with its error, journaled for the audit trail.
    */
   async execute(input: Record<string, unknown>, by = 'system'): Promise<CommandOutput> {
-    const withBy = { ...input, by: typeof input.by === 'string' ? input.by : by };
+    const withBy: Record<string, unknown> = { ...input, by: typeof input.by === 'string' ? input.by : by };
     decodeCommand(withBy);
+    if (withBy.type === 'submit_payments' && withBy.screening === undefined) {
+      const screener = await this.screener();
+      if (screener !== null) withBy.screening = (withBy.payments as Record<string, unknown>[]).map((p) => screener.screen(p));
+    }
     const bytes = Buffer.from(stringify(withBy));
     const raw = await this.ledger.submitCommand(bytes);
     // The executor hands back its output as a value too; a replayed or foreign one is parsed.
