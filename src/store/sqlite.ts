@@ -5,13 +5,29 @@
 // tables are written in their own transactions with synchronous=NORMAL, off the
 // commit path: after a power cut they may lag the journal, and the journal layer
 // rebuilds them from it on start. The file's format is checked on open.
+//
+// Commit thread: by default the durable writes of the commit path (journal
+// appends, document puts, checkpoints) run on a worker thread with its own
+// connection to the file (./sqlite_worker.ts), so the fsync of a COMMIT does not
+// block the event loop; a promise resolves only after the worker's COMMIT
+// returned. SQLite allows one writer at a time, so writes that stay on this
+// thread's connection (query index, snapshots, the constructor's schema) first
+// wait until the worker has nothing in flight, and then run synchronously: no
+// worker request can be posted while they run, so the two connections never
+// contend for the write lock (busy_timeout is set on both all the same). Reads on
+// this connection see the worker's commits: every statement here runs to
+// completion (get/all), so each read starts a new WAL read transaction.
+// `inline_commit: true` (or SCO_SETTLE_SQLITE_INLINE_COMMIT=1) keeps every write
+// on this thread, as before; ':memory:' always does.
 
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
+import { Worker } from 'node:worker_threads';
 import { dirname } from 'node:path';
 import { decodeAccount, decodeTransfer, encodeAccount, encodeTransfer, RECORD_SIZE, u128Key } from '../ledger/codec.js';
 import type { Account, AccountBalance, Transfer } from '../ledger/types.js';
 import { decodeBalance, encodeBalance } from './balance_codec.js';
+import { packEntries, WORKER_ROLE, type WorkerInit, type WorkerReply, type WorkerRequest } from './sqlite_worker.js';
 import {
   StoreError,
   type AccountFilter,
@@ -27,6 +43,25 @@ const TIMESTAMP_MAX = (1n << 63n) - 1n;
 /** How long a new writer waits for the previous one to finish (as the PostgreSQL store does). */
 const WRITER_WAIT_MS = 5000;
 const WAL_FORCE_CHECKPOINT_BYTES = 512 * 1024 * 1024;
+/** How long either connection waits for SQLite's write lock. */
+const BUSY_TIMEOUT_MS = 5000;
+
+export interface SqliteStoreOptions {
+  /**
+   * Commit on the calling thread's connection instead of the commit worker
+   * (default: false, unless SCO_SETTLE_SQLITE_INLINE_COMMIT=1 is set).
+   */
+  inline_commit?: boolean;
+}
+
+type WorkerRequestBody = WorkerRequest extends infer R ? (R extends WorkerRequest ? Omit<R, 'id'> : never) : never;
+
+interface Pending {
+  kind: WorkerRequest['kind'];
+  first_seq: number | undefined;
+  resolve: () => void;
+  reject: (err: Error) => void;
+}
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -67,10 +102,21 @@ export class SqliteStore implements Store {
   /** Journal bytes appended since the last checkpoint (approximate WAL growth). */
   private walBytes = 0;
   private readonly stmt;
+  /** Whether commits go to the worker (fixed at construction). */
+  readonly commitOnWorker: boolean;
+  private worker: Worker | null = null;
+  /** Set when the worker died or could not start: every later worker request fails. */
+  private workerFailure: Error | null = null;
+  private readonly pending = new Map<number, Pending>();
+  private nextRequestId = 1;
+  private idleWaiters: Array<() => void> = [];
+  private closing = false;
 
-  constructor(path: string) {
+  constructor(path: string, options: SqliteStoreOptions = {}) {
     this.path = path;
     this.display = `sqlite:${path}`;
+    const inline = options.inline_commit ?? process.env.SCO_SETTLE_SQLITE_INLINE_COMMIT === '1';
+    this.commitOnWorker = !inline && path !== ':memory:';
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
     try {
       this.db = new Database(path);
@@ -84,7 +130,7 @@ export class SqliteStore implements Store {
     // index writes, which are off the commit path (and on close); appends force one
     // only if the WAL grows past WAL_FORCE_CHECKPOINT_BYTES without an index write.
     this.db.pragma('wal_autocheckpoint = 0');
-    this.db.pragma('busy_timeout = 5000');
+    this.db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
     this.db.exec(SCHEMA);
     const version = this.db.prepare(`SELECT value FROM meta WHERE key = 'format'`).pluck().get() as string | undefined;
     if (version === undefined) {
@@ -177,9 +223,21 @@ export class SqliteStore implements Store {
       throw err;
     }
     this.lock = lock;
+    // The writer's commit thread starts now rather than on the first append.
+    if (this.commitOnWorker) this.startWorker();
   }
 
   async appendJournal(entries: readonly JournalEntry[]): Promise<void> {
+    if (this.commitOnWorker) {
+      await this.request({ kind: 'append', packed: packEntries(entries) }, entries[0]?.seq);
+    } else {
+      this.appendInline(entries);
+    }
+    for (const e of entries) this.walBytes += e.body.length + e.results.length;
+    if (this.walBytes > WAL_FORCE_CHECKPOINT_BYTES) this.checkpoint();
+  }
+
+  private appendInline(entries: readonly JournalEntry[]): void {
     const insert = this.stmt.insertJournal;
     const tx = this.db.transaction((list: readonly JournalEntry[]) => {
       for (const e of list) {
@@ -188,14 +246,16 @@ export class SqliteStore implements Store {
     });
     try {
       tx.immediate(entries);
-      for (const e of entries) this.walBytes += e.body.length + e.results.length;
-      if (this.walBytes > WAL_FORCE_CHECKPOINT_BYTES) this.checkpoint();
     } catch (err) {
-      if ((err as { code?: string }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY') {
-        throw new StoreError('journal_conflict', `${this.display}: another writer appended journal entry ${entries[0]?.seq}`);
-      }
-      throw err;
+      throw this.appendError(err as Error, entries[0]?.seq);
     }
+  }
+
+  private appendError(err: Error, first_seq: number | undefined): Error {
+    if ((err as { code?: string }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY') {
+      return new StoreError('journal_conflict', `${this.display}: another writer appended journal entry ${first_seq}`);
+    }
+    return err;
   }
 
   async readJournal(after_seq: number, limit: number): Promise<JournalEntry[]> {
@@ -227,7 +287,7 @@ export class SqliteStore implements Store {
         part++;
       }
     });
-    tx.immediate();
+    await this.mainThreadWrite(() => tx.immediate());
   }
 
   async loadSnapshot(): Promise<Snapshot | null> {
@@ -258,18 +318,30 @@ export class SqliteStore implements Store {
       }
       s.setIndexSeq.run(String(batch.through_seq));
     });
-    this.db.pragma('synchronous = NORMAL');
-    try {
-      tx.immediate();
-    } finally {
-      this.db.pragma('synchronous = FULL');
-    }
+    await this.mainThreadWrite(() => {
+      this.db.pragma('synchronous = NORMAL');
+      try {
+        tx.immediate();
+      } finally {
+        this.db.pragma('synchronous = FULL');
+      }
+    });
     this.checkpoint();
   }
 
+  /**
+   * A PASSIVE checkpoint (it never takes the write lock, so it may run beside a
+   * commit). With the worker it runs there, queued behind the writes posted so
+   * far, so its fsyncs stay off this thread; its failure only leaves a longer
+   * WAL, so it is not reported.
+   */
   private checkpoint(): void {
-    this.db.pragma('wal_checkpoint(PASSIVE)');
     this.walBytes = 0;
+    if (this.worker !== null && this.workerFailure === null && !this.closing) {
+      this.request({ kind: 'checkpoint' }, undefined).catch(() => undefined);
+    } else if (this.db.open) {
+      this.db.pragma('wal_checkpoint(PASSIVE)');
+    }
   }
 
   async lookupAccounts(ids: readonly bigint[]): Promise<Account[]> {
@@ -317,8 +389,15 @@ export class SqliteStore implements Store {
 
   async putDocument(name: string, body: Buffer): Promise<void> {
     // One statement in its own durable (synchronous=FULL) transaction: the old body or the new one.
-    const tx = this.db.transaction(() => this.stmt.putDocument.run(name, body, new Date().toISOString()));
-    tx.immediate();
+    const updated_at = new Date().toISOString();
+    if (this.worker !== null) {
+      // Documents can be written on a request's path (idempotency records, keys):
+      // with a running worker they go there, in order with the appends.
+      await this.request({ kind: 'put', name, body: Uint8Array.from(body), updated_at }, undefined);
+      return;
+    }
+    const tx = this.db.transaction(() => this.stmt.putDocument.run(name, body, updated_at));
+    await this.mainThreadWrite(() => tx.immediate());
   }
 
   async getDocument(name: string): Promise<Buffer | null> {
@@ -331,6 +410,9 @@ export class SqliteStore implements Store {
   }
 
   async close(): Promise<void> {
+    // Appends already posted finish first; then the worker closes its connection and exits.
+    this.closing = true;
+    await this.stopWorker();
     if (this.db.open) {
       if (this.walBytes > 0) this.db.pragma('wal_checkpoint(PASSIVE)');
       this.db.close();
@@ -339,6 +421,116 @@ export class SqliteStore implements Store {
       this.lock.close(); // ends the lock transaction
       this.lock = null;
     }
+  }
+
+  // ---- the commit worker ----------------------------------------------------------------
+
+  private startWorker(): Worker {
+    if (this.worker !== null) return this.worker;
+    const init: WorkerInit = { role: WORKER_ROLE, path: this.path, busy_timeout_ms: BUSY_TIMEOUT_MS };
+    // The process's Node options minus --input-type, which a worker refuses (it runs a file).
+    const execArgv = process.execArgv.filter((a) => !a.startsWith('--input-type'));
+    const worker = new Worker(new URL('./sqlite_worker.js', import.meta.url), { workerData: init, execArgv });
+    // Idle, the worker does not keep the process alive (an unclosed store never
+    // did); while a request is in flight it does, so the reply is not lost.
+    worker.unref();
+    worker.on('message', (reply: WorkerReply) => this.onReply(reply));
+    worker.on('error', (err: Error) => this.failWorker(err));
+    worker.on('messageerror', (err: Error) => this.failWorker(err));
+    worker.on('exit', (code: number) => {
+      if (this.worker === worker) this.worker = null;
+      if (this.pending.size > 0 || !this.closing) this.failWorker(new Error(`the commit worker exited (code ${code})`));
+    });
+    this.worker = worker;
+    return worker;
+  }
+
+  /** Posts a request to the worker; resolves after the worker finished it (for writes: after COMMIT returned). */
+  private request(body: WorkerRequestBody, first_seq: number | undefined): Promise<void> {
+    if (this.workerFailure !== null) return Promise.reject(this.workerFailedError());
+    if (this.closing && body.kind !== 'close') {
+      return Promise.reject(new StoreError('unreachable', `${this.display} is closed`));
+    }
+    const worker = this.startWorker();
+    const id = this.nextRequestId++;
+    return new Promise<void>((resolve, reject) => {
+      this.pending.set(id, { kind: body.kind, first_seq, resolve, reject });
+      if (this.pending.size === 1) worker.ref();
+      const msg = { ...body, id } as WorkerRequest;
+      try {
+        // The packed entries and the document's copy are fresh buffers: transferred, not cloned.
+        const transfer = msg.kind === 'append' ? [msg.packed] : msg.kind === 'put' ? [msg.body.buffer as ArrayBuffer] : [];
+        worker.postMessage(msg, transfer);
+      } catch (err) {
+        this.settle(id);
+        reject(err as Error);
+      }
+    });
+  }
+
+  private onReply(reply: WorkerReply): void {
+    const p = this.settle(reply.id);
+    if (p === undefined) return;
+    if (reply.ok) {
+      p.resolve();
+      return;
+    }
+    const err = reply.code !== null ? new Database.SqliteError(reply.message, reply.code) : new Error(reply.message);
+    p.reject(p.kind === 'append' ? this.appendError(err, p.first_seq) : err);
+  }
+
+  private settle(id: number): Pending | undefined {
+    const p = this.pending.get(id);
+    if (p === undefined) return undefined;
+    this.pending.delete(id);
+    if (this.pending.size === 0) {
+      // While closing, the worker stays referenced until it has exited.
+      if (!this.closing) this.worker?.unref();
+      for (const w of this.idleWaiters.splice(0)) w();
+    }
+    return p;
+  }
+
+  /** The worker is gone: its in-flight writes may or may not have committed, so every caller learns of a failure. */
+  private failWorker(err: Error): void {
+    if (this.workerFailure === null) this.workerFailure = err;
+    for (const id of [...this.pending.keys()]) this.settle(id)?.reject(this.workerFailedError());
+  }
+
+  private workerFailedError(): StoreError {
+    return new StoreError('unreachable', `${this.display}: the commit worker failed (${this.workerFailure?.message})`);
+  }
+
+  /** Resolves once no worker request is in flight. */
+  private async workerIdle(): Promise<void> {
+    while (this.pending.size > 0) await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  /**
+   * Runs a write on this thread's connection once the worker is idle. `fn` is
+   * synchronous, so no worker request can start before it returns.
+   */
+  private async mainThreadWrite(fn: () => void): Promise<void> {
+    await this.workerIdle();
+    fn();
+  }
+
+  private async stopWorker(): Promise<void> {
+    const worker = this.worker;
+    if (worker === null) return;
+    await this.workerIdle();
+    if (this.workerFailure !== null) {
+      await worker.terminate();
+      return;
+    }
+    worker.ref();
+    const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+    try {
+      await this.request({ kind: 'close' }, undefined);
+    } catch {
+      await worker.terminate();
+    }
+    await exited;
   }
 }
 

@@ -1,0 +1,194 @@
+// The SQLite store's commit thread: a worker (node:worker_threads) that owns a
+// second better-sqlite3 connection to the store's file and performs the durable
+// writes of the commit path on it — journal appends, document puts, checkpoints.
+//
+// Why: better-sqlite3 is synchronous, so a COMMIT with synchronous=FULL blocks
+// the thread that runs it for the whole fsync. On the main thread that stalls
+// the HTTP server, and group commits stay small. Here the fsync blocks only this
+// thread; the main thread posts the rows and awaits the reply, which is sent only
+// after COMMIT returned.
+//
+// This module owns the message protocol between ./sqlite.ts and the worker (the
+// packed form of journal entries, requests, replies) and the worker's body. The
+// body runs only when the module is started as the store's worker, so
+// ./sqlite.ts can import the packing helpers without side effects.
+//
+// Requests are handled one at a time in arrival order, each in its own
+// transaction, so appends stay in the order they were posted. Errors are sent
+// back with SQLite's error code; ./sqlite.ts turns them into the same errors as
+// an inline commit would throw.
+
+import Database from 'better-sqlite3';
+import { isMainThread, parentPort, workerData } from 'node:worker_threads';
+import type { JournalEntry } from './types.js';
+
+/** workerData marker: the body runs only under it. */
+export const WORKER_ROLE = 'sco-settle-sqlite-commit';
+
+export interface WorkerInit {
+  role: typeof WORKER_ROLE;
+  path: string;
+  busy_timeout_ms: number;
+}
+
+export type WorkerRequest =
+  /** Journal entries packed by `packEntries` into one transferred buffer. */
+  | { kind: 'append'; id: number; packed: ArrayBuffer }
+  | { kind: 'put'; id: number; name: string; body: Uint8Array; updated_at: string }
+  | { kind: 'checkpoint'; id: number }
+  | { kind: 'close'; id: number };
+
+export type WorkerReply =
+  | { id: number; ok: true }
+  /** `code` is SQLite's extended error code name (e.g. SQLITE_CONSTRAINT_PRIMARYKEY), or null for other errors. */
+  | { id: number; ok: false; code: string | null; message: string };
+
+// ---- packed journal entries ------------------------------------------------------------
+//
+// One ArrayBuffer holds every entry of an append, so it crosses to the worker by
+// transfer (no structured-clone copy, and never the whole backing store of a
+// Buffer that happens to be a slice of a larger one). Per entry: a 48-byte header
+//   0 seq f64 | 8 op u32 | 12 count u32 | 16 clock_ns i64 |
+//   24 lengths u32 × 5 (body, results, checksum, prev_hash, hash) | 44 pad
+// then the five byte strings in that order.
+
+const HEADER_BYTES = 48;
+
+export function packEntries(entries: readonly JournalEntry[]): ArrayBuffer {
+  let total = 4;
+  for (const e of entries) {
+    total += HEADER_BYTES + e.body.length + e.results.length + e.checksum.length + e.prev_hash.length + e.hash.length;
+  }
+  const buf = new ArrayBuffer(total);
+  const view = new DataView(buf);
+  const bytes = new Uint8Array(buf);
+  view.setUint32(0, entries.length, true);
+  let off = 4;
+  for (const e of entries) {
+    view.setFloat64(off, e.seq, true);
+    view.setUint32(off + 8, e.op, true);
+    view.setUint32(off + 12, e.count, true);
+    view.setBigInt64(off + 16, e.clock_ns, true);
+    const parts = [e.body, e.results, e.checksum, e.prev_hash, e.hash];
+    parts.forEach((p, i) => view.setUint32(off + 24 + 4 * i, p.length, true));
+    off += HEADER_BYTES;
+    for (const p of parts) {
+      bytes.set(p, off);
+      off += p.length;
+    }
+  }
+  return buf;
+}
+
+/** The entries of a packed buffer; the byte strings are views into it (no copy). */
+export function unpackEntries(buf: ArrayBuffer): JournalEntry[] {
+  const view = new DataView(buf);
+  const n = view.getUint32(0, true);
+  const out: JournalEntry[] = [];
+  let off = 4;
+  for (let k = 0; k < n; k++) {
+    const lengths = [0, 1, 2, 3, 4].map((i) => view.getUint32(off + 24 + 4 * i, true));
+    const header = off;
+    off += HEADER_BYTES;
+    const parts = lengths.map((len) => {
+      const b = Buffer.from(buf, off, len);
+      off += len;
+      return b;
+    });
+    out.push({
+      seq: view.getFloat64(header, true),
+      op: view.getUint32(header + 8, true),
+      count: view.getUint32(header + 12, true),
+      clock_ns: view.getBigInt64(header + 16, true),
+      body: parts[0]!,
+      results: parts[1]!,
+      checksum: parts[2]!,
+      prev_hash: parts[3]!,
+      hash: parts[4]!,
+    });
+  }
+  return out;
+}
+
+// ---- the worker's body ----------------------------------------------------------------
+
+function runWorker(init: WorkerInit): void {
+  const port = parentPort!;
+  let db: Database.Database | null = null;
+  let insert: Database.Statement | null = null;
+  let put: Database.Statement | null = null;
+
+  // Opened on the first request, so an open failure is reported to a caller
+  // (as the reply to that request) instead of killing the thread.
+  const open = (): Database.Database => {
+    if (db !== null) return db;
+    const d = new Database(init.path, { fileMustExist: true });
+    try {
+      d.pragma(`busy_timeout = ${init.busy_timeout_ms}`);
+      d.pragma('journal_mode = WAL');
+      // After journal_mode: better-sqlite3 is built with SQLITE_DEFAULT_WAL_SYNCHRONOUS=1 (NORMAL).
+      d.pragma('synchronous = FULL');
+      // Checkpoints are requested explicitly by ./sqlite.ts, never as a side effect of a commit.
+      d.pragma('wal_autocheckpoint = 0');
+      insert = d.prepare(
+        `INSERT INTO journal (seq, op, clock_ns, count, body, results, checksum, prev_hash, hash) VALUES (?,?,?,?,?,?,?,?,?)`,
+      );
+      put = d.prepare(
+        `INSERT INTO documents (name, body, updated_at) VALUES (?, ?, ?)
+         ON CONFLICT (name) DO UPDATE SET body = excluded.body, updated_at = excluded.updated_at`,
+      );
+    } catch (err) {
+      d.close();
+      throw err;
+    }
+    db = d;
+    return d;
+  };
+
+  const handle = (req: WorkerRequest): void => {
+    switch (req.kind) {
+      case 'append': {
+        const d = open();
+        const entries = unpackEntries(req.packed);
+        const stmt = insert!;
+        d.transaction(() => {
+          for (const e of entries) {
+            stmt.run(e.seq, e.op, e.clock_ns, e.count, e.body, e.results, e.checksum, e.prev_hash, e.hash);
+          }
+        }).immediate();
+        return;
+      }
+      case 'put': {
+        const d = open();
+        const stmt = put!;
+        d.transaction(() => stmt.run(req.name, Buffer.from(req.body.buffer, req.body.byteOffset, req.body.byteLength), req.updated_at)).immediate();
+        return;
+      }
+      case 'checkpoint':
+        if (db !== null) db.pragma('wal_checkpoint(PASSIVE)');
+        return;
+      case 'close':
+        if (db !== null) db.close();
+        db = null;
+        return;
+    }
+  };
+
+  port.on('message', (req: WorkerRequest) => {
+    let reply: WorkerReply;
+    try {
+      handle(req);
+      reply = { id: req.id, ok: true };
+    } catch (err) {
+      const code = (err as { code?: unknown }).code;
+      reply = { id: req.id, ok: false, code: typeof code === 'string' ? code : null, message: (err as Error).message ?? String(err) };
+    }
+    port.postMessage(reply);
+    if (req.kind === 'close') port.close();
+  });
+}
+
+const init = workerData as Partial<WorkerInit> | null | undefined;
+if (!isMainThread && parentPort !== null && init?.role === WORKER_ROLE && typeof init.path === 'string') {
+  runWorker(init as WorkerInit);
+}

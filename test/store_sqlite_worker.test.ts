@@ -1,0 +1,281 @@
+// The SQLite store's commit worker (src/store/sqlite_worker.ts): appends made on
+// the worker's connection are visible to reads on the main connection as soon
+// as they resolve; errors come back as the same errors an inline commit throws;
+// close waits for appends in flight; many small appends in flight keep their
+// order and interleave safely with index writes and document puts on the main
+// connection; an unclosed store does not keep its process alive.
+
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { pathToFileURL } from 'node:url';
+import Database from 'better-sqlite3';
+import { DurableLedger, LedgerError } from '../src/journal/durable_ledger.js';
+import { emptyAccount, emptyTransfer } from '../src/ledger/types.js';
+import { SqliteStore } from '../src/store/sqlite.js';
+import { packEntries, unpackEntries } from '../src/store/sqlite_worker.js';
+import { StoreError, type JournalEntry } from '../src/store/types.js';
+
+function entry(seq: number, events = 1): JournalEntry {
+  return {
+    seq,
+    op: 2,
+    clock_ns: 1_700_000_000_000_000_000n + BigInt(seq),
+    count: events,
+    body: randomBytes(128 * events),
+    results: seq % 3 === 0 ? Buffer.from([0, 0, 0, 0, 7]) : Buffer.alloc(0),
+    checksum: randomBytes(32),
+    prev_hash: randomBytes(32),
+    hash: randomBytes(32),
+  };
+}
+
+function sameEntry(a: JournalEntry, b: JournalEntry): void {
+  assert.equal(a.seq, b.seq);
+  assert.equal(a.op, b.op);
+  assert.equal(a.clock_ns, b.clock_ns);
+  assert.equal(a.count, b.count);
+  for (const k of ['body', 'results', 'checksum', 'prev_hash', 'hash'] as const) {
+    assert.ok(Buffer.from(a[k]).equals(Buffer.from(b[k])), `${k} of entry ${a.seq}`);
+  }
+}
+
+async function withDir<T>(fn: (path: string) => Promise<T>): Promise<T> {
+  const dir = mkdtempSync(join(tmpdir(), 'sco-settle-worker-'));
+  try {
+    return await fn(join(dir, 'ledger.db'));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function readAll(store: SqliteStore): Promise<JournalEntry[]> {
+  const out: JournalEntry[] = [];
+  for (;;) {
+    const page = await store.readJournal(out.length === 0 ? 0 : out[out.length - 1]!.seq, 100);
+    if (page.length === 0) return out;
+    out.push(...page);
+  }
+}
+
+async function rejectsWithCode(p: Promise<unknown>, code: string): Promise<Error> {
+  let caught: unknown = null;
+  try {
+    await p;
+  } catch (err) {
+    caught = err;
+  }
+  assert.ok(caught instanceof Error, `expected a rejection with ${code}`);
+  assert.equal((caught as { code?: string }).code, code, (caught as Error).message);
+  return caught as Error;
+}
+
+describe('SQLite commit worker', () => {
+  it('packs and unpacks journal entries exactly', () => {
+    const list = [entry(1), entry(2, 0), entry(3, 5), entry(2 ** 40)];
+    const back = unpackEntries(packEntries(list));
+    assert.equal(back.length, list.length);
+    list.forEach((e, i) => sameEntry(back[i]!, e));
+    assert.deepEqual(unpackEntries(packEntries([])), []);
+  });
+
+  it('commits on the worker by default, inline when asked or for :memory:', async () => {
+    await withDir(async (path) => {
+      const a = new SqliteStore(path);
+      assert.equal(a.commitOnWorker, true);
+      await a.close();
+      const b = new SqliteStore(path, { inline_commit: true });
+      assert.equal(b.commitOnWorker, false);
+      await b.close();
+      const m = new SqliteStore(':memory:');
+      assert.equal(m.commitOnWorker, false);
+      await m.close();
+    });
+  });
+
+  it('appends are visible to reads on the main connection once they resolve', async () => {
+    await withDir(async (path) => {
+      const store = new SqliteStore(path);
+      await store.acquireWriter();
+      try {
+        assert.equal(await store.journalHead(), null);
+        const written: JournalEntry[] = [];
+        for (let seq = 1; seq <= 20; seq++) {
+          const e = entry(seq, seq);
+          await store.appendJournal([e]);
+          written.push(e);
+          const head = await store.journalHead();
+          assert.equal(head?.seq, seq);
+          assert.ok(head!.hash.equals(e.hash));
+        }
+        const group = [entry(21), entry(22), entry(23)];
+        await store.appendJournal(group);
+        written.push(...group);
+        const all = await readAll(store);
+        assert.equal(all.length, written.length);
+        all.forEach((e, i) => sameEntry(e, written[i]!));
+      } finally {
+        await store.close();
+      }
+    });
+  });
+
+  it('writes rows identical to an inline commit', async () => {
+    await withDir(async (path) => {
+      const list = [entry(1, 3), entry(2), entry(3, 0)];
+      const worker = new SqliteStore(path);
+      await worker.appendJournal(list);
+      await worker.close();
+      const inlinePath = `${path}.inline.db`;
+      const inline = new SqliteStore(inlinePath, { inline_commit: true });
+      await inline.appendJournal(list);
+      await inline.close();
+      const rows = (p: string): unknown[] => {
+        const db = new Database(p, { readonly: true });
+        try {
+          return db.prepare('SELECT * FROM journal ORDER BY seq').safeIntegers(true).all();
+        } finally {
+          db.close();
+        }
+      };
+      assert.deepEqual(rows(path), rows(inlinePath));
+    });
+  });
+
+  for (const inline_commit of [false, true]) {
+    it(`maps errors as an inline commit does (${inline_commit ? 'inline' : 'worker'})`, async () => {
+      await withDir(async (path) => {
+        const store = new SqliteStore(path, { inline_commit });
+        try {
+          await store.appendJournal([entry(1), entry(2)]);
+          // A duplicate seq: another writer's entry.
+          const conflict = await rejectsWithCode(store.appendJournal([entry(3), entry(2)]), 'journal_conflict');
+          assert.ok(conflict instanceof StoreError);
+          assert.match(conflict.message, /entry 3/);
+          await rejectsWithCode(store.appendJournal([entry(1)]), 'journal_conflict');
+          // The failed transaction left nothing behind, and the connection still works.
+          assert.equal((await store.journalHead())?.seq, 2);
+          await store.appendJournal([entry(3)]);
+          assert.equal((await store.journalHead())?.seq, 3);
+          // Any other failure (here a trigger standing in for a full disk) keeps SQLite's code and message.
+          const raw = new Database(path);
+          raw.exec(`CREATE TRIGGER refuse BEFORE INSERT ON journal WHEN NEW.seq = 5 BEGIN SELECT RAISE(ABORT, 'simulated disk full'); END`);
+          raw.close();
+          const failed = await rejectsWithCode(store.appendJournal([entry(4), entry(5)]), 'SQLITE_CONSTRAINT_TRIGGER');
+          assert.ok(failed instanceof Database.SqliteError);
+          assert.match(failed.message, /simulated disk full/);
+          assert.equal((await store.journalHead())?.seq, 3);
+        } finally {
+          await store.close();
+        }
+      });
+    });
+  }
+
+  it('close waits for the appends in flight', async () => {
+    await withDir(async (path) => {
+      const store = new SqliteStore(path);
+      await store.acquireWriter();
+      const appends: Promise<void>[] = [];
+      for (let seq = 1; seq <= 200; seq++) appends.push(store.appendJournal([entry(seq, 4)]));
+      const closed = store.close();
+      const outcomes = await Promise.allSettled(appends);
+      await closed;
+      assert.deepEqual(outcomes.map((o) => o.status), appends.map(() => 'fulfilled'));
+      await rejectsWithCode(store.appendJournal([entry(201)]), 'unreachable');
+      const again = new SqliteStore(path);
+      try {
+        assert.equal((await again.journalHead())?.seq, 200);
+        assert.equal((await readAll(again)).length, 200);
+      } finally {
+        await again.close();
+      }
+    });
+  });
+
+  it('keeps many small appends in flight in order, beside index writes, documents and reads', async () => {
+    await withDir(async (path) => {
+      const store = new SqliteStore(path);
+      await store.acquireWriter();
+      try {
+        const written: JournalEntry[] = [];
+        const work: Promise<unknown>[] = [];
+        let heads = 0;
+        for (let seq = 1; seq <= 1000; seq++) {
+          const e = entry(seq);
+          written.push(e);
+          work.push(store.appendJournal([e]));
+          if (seq % 50 === 0) {
+            // Writes on the main connection wait for the worker; SQLite would otherwise report SQLITE_BUSY or block.
+            work.push(store.applyIndex({ through_seq: seq, accounts: [emptyAccount(BigInt(seq), 156, 1)], transfers: [], balances: [] }));
+            work.push(store.putDocument(`test/doc/${seq}`, Buffer.from(`document ${seq}`)));
+            work.push(store.saveSnapshot({ seq, body: randomBytes(1000) }));
+            work.push(store.journalHead().then((h) => {
+              assert.ok(h === null || h.seq <= 1000);
+              heads++;
+            }));
+          }
+        }
+        await Promise.all(work);
+        assert.equal(heads, 20);
+        const all = await readAll(store);
+        assert.equal(all.length, 1000);
+        all.forEach((e, i) => sameEntry(e, written[i]!));
+        assert.equal(await store.indexPosition(), 1000);
+        assert.equal((await store.allAccounts()).length, 20);
+        assert.equal((await store.listDocuments('test/doc/')).length, 20);
+        assert.equal((await store.getDocument('test/doc/1000'))?.toString(), 'document 1000');
+        assert.equal((await store.loadSnapshot())?.seq, 1000);
+      } finally {
+        await store.close();
+      }
+    });
+  });
+
+  it('a failed worker fails its appends, and the durable ledger stops', async () => {
+    await withDir(async (path) => {
+      const store = new SqliteStore(path);
+      const ledger = await DurableLedger.open(store, { clock: () => 1_000_000_000_000n + process.hrtime.bigint() });
+      await ledger.createAccounts([emptyAccount(1n, 156, 1), emptyAccount(2n, 156, 1)]);
+      // Another process's writer appended the next entry behind this one's back.
+      const raw = new Database(path);
+      raw.prepare('INSERT INTO journal (seq, op, clock_ns, count, body, results, checksum, prev_hash, hash) VALUES (2, 2, 0, 0, x\'\', x\'\', x\'\', x\'\', x\'\')').run();
+      raw.close();
+      const t = { ...emptyTransfer(10n), debit_account_id: 1n, credit_account_id: 2n, amount: 5n, ledger: 156, code: 1 };
+      await rejectsWithCode(ledger.createTransfers([t]), 'ledger_failed');
+      const later = await rejectsWithCode(ledger.createTransfers([{ ...t, id: 11n }]), 'ledger_failed');
+      assert.ok(later instanceof LedgerError);
+      assert.match(later.message, /another writer appended journal entry 2/);
+      await ledger.close();
+    });
+  });
+
+  it('an unclosed store does not keep its process alive', async () => {
+    await withDir(async (path) => {
+      const mod = pathToFileURL(join(import.meta.dirname, '../src/store/sqlite.js')).href;
+      const script = `
+        import { SqliteStore } from ${JSON.stringify(mod)};
+        const s = new SqliteStore(${JSON.stringify(path)});
+        await s.acquireWriter();
+        const e = (seq) => ({ seq, op: 2, clock_ns: 1n, count: 0, body: Buffer.alloc(0), results: Buffer.alloc(0), checksum: Buffer.alloc(32), prev_hash: Buffer.alloc(32), hash: Buffer.alloc(32) });
+        await s.appendJournal([e(1)]);
+        await s.appendJournal([e(2)]);
+        console.log('appended');
+      `;
+      const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', timeout: 20_000 });
+      assert.equal(r.error, undefined);
+      assert.equal(r.status, 0, r.stderr);
+      assert.equal(r.stdout.trim(), 'appended');
+      const store = new SqliteStore(path);
+      try {
+        assert.equal((await store.journalHead())?.seq, 2);
+      } finally {
+        await store.close();
+      }
+    });
+  });
+});
