@@ -14,6 +14,7 @@
 import { Prng } from '../bench/prng.js';
 import { REFERENCE_FILE, REFERENCE_RATES } from '../fx/reference_data.js';
 import { memberCurrency } from '../fx/iso4217.js';
+import { PairConverter } from '../fx/convert.js';
 import { formatScaled } from '../fx/rational.js';
 import { buildMessage, parseMessage, type Pacs008, type Pacs009 } from '../iso20022/messages/index.js';
 import { validateBuiltIn } from '../iso20022/validate.js';
@@ -29,6 +30,12 @@ export interface DayOptions {
   payments: number;
   /** Share of single-currency normal payments sent to the deferred-net window. */
   dns_share: number;
+  /**
+   * Share of single-currency payments a payer bank makes in the payee's home
+   * currency when it holds enough of it (balances received from earlier trade are
+   * recycled, as treasuries do), instead of in its own. Default 0.8.
+   */
+  recycle_share?: number;
   /** Screens a payment's parties, agents and remittance; null = no screening configured. */
   screen: ((p: SimPayment) => ScreeningOutcome) | null;
   /** Every n-th payment's debtor is renamed to a watch-list variant (0 = never), to show holds. */
@@ -252,7 +259,8 @@ export async function runDay(o: DayOptions): Promise<DayRun> {
         nextFlush += BigInt(BATCH_MINUTES) * NS_PER_MIN;
       }
       sim_ns = arrival;
-      const xml = buildMessage(isoMessageOf(sp, date));
+      const recycled = recycle(platform, sp, date, prng, o.recycle_share ?? 0.8);
+      const xml = buildMessage(isoMessageOf(recycled, date));
       messages++;
       const v = validateBuiltIn(xml);
       if (!v.valid) {
@@ -264,7 +272,7 @@ export async function runDay(o: DayOptions): Promise<DayRun> {
       for (const m of mapped) {
         const raw: Record<string, unknown> = { ...m.instruction };
         if (raw.payee_currency === raw.currency) delete raw.payee_currency;
-        if (sp.payee_currency !== sp.currency) raw.payee_currency = sp.payee_currency;
+        if (recycled.payee_currency !== recycled.currency) raw.payee_currency = recycled.payee_currency;
         else if (sp.priority === 'normal' && prng.nextU32() / 4_294_967_296 < o.dns_share) raw.settlement = 'dns';
         batch.push(raw);
         screening.push(o.screen === null ? null : o.screen(sp));
@@ -288,6 +296,30 @@ export async function runDay(o: DayOptions): Promise<DayRun> {
     throw err;
   }
   return { platform, profile, business_date: date, samples, messages, message_errors, wall_ms: performance.now() - t0, funding_minor: funding, central_banks: cbs };
+}
+
+/**
+ * A single-currency payment in the payer's currency becomes one in the payee's
+ * home currency (converted at the reference cross rate, rounded down) when the
+ * payer holds that much of it: two-way flows in each currency, which is what
+ * netting and the LSM feed on.
+ */
+function recycle(platform: Platform, sp: SimPayment, date: string, prng: Prng, share: number): SimPayment {
+  if (sp.payee_currency !== sp.currency) return sp;
+  const home = MEMBERS.find((m) => m.country === sp.payee_country)?.currency;
+  if (home === undefined || home === sp.currency) return sp;
+  const payer = platform.participant(sp.payer_bic);
+  const payee = platform.participant(sp.payee_bic);
+  if (payer === undefined || payee === undefined || !payer.currencies.includes(home) || !payee.currencies.includes(home)) return sp;
+  if (prng.nextU32() / 4_294_967_296 >= share) return sp;
+  let amount: bigint;
+  try {
+    amount = new PairConverter(sp.currency, home, platform.state.rates().crossRate(sp.currency, home, date).rate).convert(sp.amount_minor, 'down').amount_minor;
+  } catch {
+    return sp;
+  }
+  if (amount <= 0n || platform.balance(payer, home).available_minor < amount) return sp;
+  return { ...sp, currency: home, payee_currency: home, amount_minor: amount };
 }
 
 function major(minor: bigint, ccy: string): string {
