@@ -299,3 +299,41 @@ test('payments are screened against the store\'s active lists; a hit is held wit
     await p.close();
   }
 });
+
+test('a PvP payment can name a locked quote: the provider\'s price is used once, before it expires', async () => {
+  const backend = makeBackend('sqlite');
+  const { platform: p, clock } = await openPlatform(await backend.open());
+  let current = p;
+  try {
+    await setupScheme(p);
+    await p.run({ type: 'fund', participant: D, currency: 'RUB', amount: '100000.00' });
+    await p.run({ type: 'fund', participant: LP, currency: 'CNY', amount: '100000.00' });
+    await p.run({ type: 'publish_quote', provider: LP, base: 'RUB', quote: 'CNY', valid_s: 600, tiers: [{ min: '1.00', max: '50000.00', bid: '0.0850', ask: '0.0900' }] });
+    const lock = await p.run<{ quote_id: string; price: string }>({ type: 'lock_quote', base: 'RUB', quote: 'CNY', amount: '10000.00' });
+    assert.equal(lock.price, '0.0850');
+    const pay = payment(D, A, 'RUB', '10000.00', { payee_currency: 'CNY', quote_id: lock.quote_id });
+    const r = await p.run<Result>({ type: 'submit_payments', payments: [pay] });
+    assert.equal(r.payments[0]!.state, 'settled');
+    assert.equal(avail(p, A, 'CNY'), 85_000n, '10,000 RUB at 0.0850 = 850.00 CNY');
+    // Used once only; a lock for another amount or after expiry is refused.
+    const again = await p.run<Result>({ type: 'submit_payments', payments: [payment(D, A, 'RUB', '10000.00', { payee_currency: 'CNY', quote_id: lock.quote_id })] });
+    assert.equal(again.payments[0]!.state, 'rejected');
+    const lock2 = await p.run<{ quote_id: string }>({ type: 'lock_quote', base: 'RUB', quote: 'CNY', amount: '100.00' });
+    clock.now_ns += 31n * 1_000_000_000n;
+    const late = await p.run<Result>({ type: 'submit_payments', payments: [payment(D, A, 'RUB', '100.00', { payee_currency: 'CNY', quote_id: lock2.quote_id })] });
+    assert.equal(late.payments[0]!.state, 'rejected');
+    assert.match(p.payment(late.payments[0]!.uetr!)!.history.at(-1)!.detail!, /expired/);
+    await assert.rejects(p.run({ type: 'lock_quote', base: 'RUB', quote: 'CNY', amount: '60000.00' }), (e: unknown) => (e as PlatformError).code === 'rate_unavailable');
+    // Quotes and locks survive a restart (replay and snapshot give the same state).
+    const lock3 = await p.run<{ quote_id: string }>({ type: 'lock_quote', base: 'RUB', quote: 'CNY', amount: '200.00' });
+    const before = p.state.encodeState();
+    await p.close();
+    current = (await openPlatform(await backend.open(), clock)).platform;
+    assert.ok(current.state.encodeState().equals(before));
+    const after = await current.run<Result>({ type: 'submit_payments', payments: [payment(D, A, 'RUB', '200.00', { payee_currency: 'CNY', quote_id: lock3.quote_id })] });
+    assert.equal(after.payments[0]!.state, 'settled');
+  } finally {
+    await current.close().catch(() => undefined);
+    await backend.cleanup();
+  }
+});

@@ -246,6 +246,37 @@ export function registerPlatformCommands(program: Command): void {
       withPlatform(cmd, async (p) => print({ facilities: [...p.state.facilities.values()].map(facilityView), swap_lines: [...p.state.swapLines.values()].map(swapView) })),
     );
 
+  const quotes = program.command('quotes').description("liquidity providers' FX quotes for PvP payments (a payment names a locked quote by quote_id)");
+  quotes
+    .command('publish')
+    .description('publish (or replace) a provider\'s quote for BASE/QUOTE in size tiers')
+    .requiredOption('--provider <bic>')
+    .requiredOption('--base <ccy>')
+    .requiredOption('--quote <ccy>')
+    .requiredOption('--tier <min:max:bid:ask>', 'amounts in major units of BASE, prices QUOTE per BASE (repeatable)', collect)
+    .option('--valid-s <n>', 'seconds the quote stays live', '300')
+    .action(async (o: { provider: string; base: string; quote: string; tier: string[]; validS: string }, cmd: Command) =>
+      runAndPrint(cmd, () => ({
+        type: 'publish_quote',
+        provider: o.provider,
+        base: o.base,
+        quote: o.quote,
+        valid_s: Number(o.validS),
+        tiers: o.tier.map((t) => {
+          const [min, max, bid, ask, extra] = t.split(':');
+          if (ask === undefined || extra !== undefined) throw new CliInputError(`--tier: expected min:max:bid:ask, got ${JSON.stringify(t)}`);
+          return { min, max, bid, ask };
+        }),
+      })),
+    );
+  quotes
+    .command('lock')
+    .description('lock the best live quote covering a conversion; prints the quote_id a payment names')
+    .requiredOption('--base <ccy>', 'the currency paid')
+    .requiredOption('--quote <ccy>', 'the currency received')
+    .requiredOption('--amount <decimal>', 'major units of BASE')
+    .action(async (o: { base: string; quote: string; amount: string }, cmd: Command) => runAndPrint(cmd, () => ({ type: 'lock_quote', base: o.base, quote: o.quote, amount: o.amount })));
+
   const cases = program.command('cases').description('compliance cases of held payments (four eyes)');
   cases.command('list').action(async (_o: unknown, cmd: Command) => withPlatform(cmd, async (p) => print(p.state.cases.map(caseView))));
   cases

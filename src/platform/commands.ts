@@ -24,6 +24,14 @@ export interface RateRowCommand {
   source: string;
 }
 
+/** A size tier: amounts in major units of BASE, prices QUOTE per BASE. */
+export interface QuoteTierCommand {
+  min: string;
+  max: string;
+  bid: string;
+  ask: string;
+}
+
 export interface CollateralItemCommand {
   id: string;
   kind: string;
@@ -62,6 +70,8 @@ export type Command =
       maturity_date: string;
     }
   | { type: 'draw_swap'; by: string; line: string; amount: string }
+  | { type: 'publish_quote'; by: string; provider: string; base: string; quote: string; tiers: QuoteTierCommand[]; valid_s: number }
+  | { type: 'lock_quote'; by: string; base: string; quote: string; amount: string }
   | { type: 'unwind_swap'; by: string; line: string };
 
 export type CommandType = Command['type'];
@@ -213,6 +223,21 @@ export function decodeCommand(input: unknown): Command {
         maturity_date: str(o, 'maturity_date', '', 10),
       };
     }
+    case 'publish_quote': {
+      only(o, [...base, 'provider', 'base', 'quote', 'tiers', 'valid_s'], '');
+      const tiers = arr(o, 'tiers', '', 16).map((t, i) => {
+        const f = `tiers[${i}]`;
+        const to = obj(t, f);
+        only(to, ['min', 'max', 'bid', 'ask'], f);
+        return { min: str(to, 'min', f, 40), max: str(to, 'max', f, 40), bid: str(to, 'bid', f, 40), ask: str(to, 'ask', f, 40) };
+      });
+      const valid = o.valid_s;
+      if (!Number.isSafeInteger(valid) || (valid as number) < 1 || (valid as number) > 86_400) throw new PlatformError('invalid_field', 'valid_s', 'must be whole seconds, 1..86400');
+      return { type, by, provider: str(o, 'provider', '', 11), base: str(o, 'base', '', 3), quote: str(o, 'quote', '', 3), tiers, valid_s: valid as number };
+    }
+    case 'lock_quote':
+      only(o, [...base, 'base', 'quote', 'amount'], '');
+      return { type, by, base: str(o, 'base', '', 3), quote: str(o, 'quote', '', 3), amount: str(o, 'amount', '', 40) };
     case 'draw_swap':
       only(o, [...base, 'line', 'amount'], '');
       return { type, by, line: str(o, 'line', ''), amount: str(o, 'amount', '', 40) };

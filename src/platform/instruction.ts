@@ -24,6 +24,7 @@ const FIELDS = [
   'priority',
   'settlement',
   'fx_provider',
+  'quote_id',
   'purpose',
   'remittance',
   'debtor',
@@ -91,6 +92,7 @@ export function checkInstruction(raw: Record<string, unknown>, scheme: SchemeVie
       settlement,
     };
     if (raw.fx_provider !== undefined) ins.fx_provider = str(raw, 'fx_provider', field, 11);
+    if (raw.quote_id !== undefined) ins.quote_id = str(raw, 'quote_id', field, 20);
     if (raw.purpose !== undefined) ins.purpose = str(raw, 'purpose', field, 35);
     if (raw.remittance !== undefined) ins.remittance = str(raw, 'remittance', field, COMMAND_LIMITS.text_max);
     if (raw.message !== undefined) ins.message = str(raw, 'message', field, 15);

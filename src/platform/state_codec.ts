@@ -4,8 +4,9 @@
 // order, maps as arrays in insertion order).
 
 import type { SwapLine } from '../financing/swap_lines.js';
+import type { QuoteInput } from '../fx/quotes.js';
 import type { AnonymousRejection, AuditRecord } from './state_machine.js';
-import type { BusinessDay, ComplianceCase, Facility, Participant, Payment, SettlementWindow } from './types.js';
+import type { BusinessDay, ComplianceCase, Facility, Participant, Payment, QuoteLockRecord, SettlementWindow } from './types.js';
 
 export interface PlatformStateData {
   participants: Participant[];
@@ -23,6 +24,9 @@ export interface PlatformStateData {
   lsm_runs: Array<{ at_ns: bigint; currency: string; queued: number; released: number; value_minor: bigint }>;
   pvp_watch: Array<[string, string[]]>;
   swap_lines: SwapLine[];
+  quote_inputs: QuoteInput[];
+  quote_locks: QuoteLockRecord[];
+  lock_seq: number;
   bypass_fifo: boolean;
   next_seq: number;
   commands: number;
@@ -30,7 +34,7 @@ export interface PlatformStateData {
 }
 
 const MAGIC = 'sco-settle platform state 1';
-const LISTS = ['participants', 'payments', 'anonymous_rejections', 'queues', 'windows', 'days', 'cases', 'facilities', 'collateral', 'rate_rows', 'residues', 'audit', 'lsm_runs', 'pvp_watch', 'swap_lines'] as const;
+const LISTS = ['participants', 'payments', 'anonymous_rejections', 'queues', 'windows', 'days', 'cases', 'facilities', 'collateral', 'rate_rows', 'residues', 'audit', 'lsm_runs', 'pvp_watch', 'swap_lines', 'quote_inputs', 'quote_locks'] as const;
 /** Lines joined into one Buffer chunk at a time. */
 const CHUNK_LINES = 10_000;
 
@@ -58,7 +62,7 @@ export function encodePlatformState(d: PlatformStateData): Buffer {
       lines = [];
     }
   };
-  emit(JSON.stringify({ magic: MAGIC, bypass_fifo: d.bypass_fifo, next_seq: d.next_seq, commands: d.commands, next_transfer_no: d.next_transfer_no }, replacer));
+  emit(JSON.stringify({ magic: MAGIC, bypass_fifo: d.bypass_fifo, next_seq: d.next_seq, commands: d.commands, lock_seq: d.lock_seq, next_transfer_no: d.next_transfer_no }, replacer));
   for (const name of LISTS) {
     const list = d[name] as readonly unknown[];
     emit(JSON.stringify({ section: name, count: list.length }));
@@ -78,7 +82,7 @@ export function decodePlatformState(buf: Buffer): PlatformStateData {
     pos = end + 1;
     return JSON.parse(line, reviver);
   };
-  const head = next() as { magic: string; bypass_fifo: boolean; next_seq: number; commands: number; next_transfer_no: bigint };
+  const head = next() as { magic: string; bypass_fifo: boolean; next_seq: number; commands: number; next_transfer_no: bigint; lock_seq: number };
   if (head.magic !== MAGIC) throw new Error('platform state: unknown format');
   const out: Record<string, unknown[]> = {};
   for (const name of LISTS) {
@@ -90,8 +94,9 @@ export function decodePlatformState(buf: Buffer): PlatformStateData {
   }
   if (pos !== text.length) throw new Error('platform state: trailing bytes');
   return {
-    ...(out as unknown as Omit<PlatformStateData, 'bypass_fifo' | 'next_seq' | 'commands' | 'next_transfer_no'>),
+    ...(out as unknown as Omit<PlatformStateData, 'bypass_fifo' | 'next_seq' | 'commands' | 'next_transfer_no' | 'lock_seq'>),
     commands: head.commands,
+    lock_seq: head.lock_seq,
     bypass_fifo: head.bypass_fifo,
     next_seq: head.next_seq,
     next_transfer_no: head.next_transfer_no,

@@ -23,6 +23,7 @@ import { add, rational, roundQuotient, sub, type Rational, ZERO } from '../fx/ra
 import { memberCurrency, type CurrencyInfo } from '../fx/iso4217.js';
 import { PairConverter } from '../fx/convert.js';
 import { RateBook } from '../fx/rates.js';
+import { DEFAULT_LOCK_SECONDS, QuoteBook, type QuoteInput } from '../fx/quotes.js';
 import { REFERENCE_RATES } from '../fx/reference_data.js';
 import { creditLine, emptyPool, registerItem, type CollateralKind } from '../financing/collateral.js';
 import { drawSwap, openSwapLine, unwindAtMaturity, remaining, type DayCount, type SwapLine } from '../financing/swap_lines.js';
@@ -44,6 +45,7 @@ import type {
   Participant,
   Payment,
   PaymentState,
+  QuoteLockRecord,
   ScreeningOutcome,
   SettlementWindow,
 } from './types.js';
@@ -118,6 +120,11 @@ export class PlatformStateMachine implements CommandExecutor, SchemeView {
   readonly residues = new Map<string, Rational>();
   readonly audit: AuditRecord[] = [];
   readonly swapLines = new Map<string, SwapLine>();
+  /** Live quotes as published (replayed into a QuoteBook after a restore). */
+  quoteInputs: QuoteInput[] = [];
+  private quoteBook: QuoteBook | null = null;
+  readonly quoteLocks = new Map<string, QuoteLockRecord>();
+  private lockSeq = 0;
   bypass_fifo = false;
   private nextSeq = 1;
   /** Commands executed since genesis. */
@@ -238,6 +245,10 @@ export class PlatformStateMachine implements CommandExecutor, SchemeView {
         return this.drawSwapLine(cmd.line, cmd.amount);
       case 'unwind_swap':
         return this.unwindSwapLine(cmd.line);
+      case 'publish_quote':
+        return this.publishQuote(cmd);
+      case 'lock_quote':
+        return this.lockQuote(cmd.base, cmd.quote, cmd.amount);
       case 'set_config':
         this.bypass_fifo = cmd.bypass_fifo;
         return { bypass_fifo: this.bypass_fifo };
@@ -465,13 +476,32 @@ export class PlatformStateMachine implements CommandExecutor, SchemeView {
     const ins = p.instruction;
     let rate: Rational;
     let source: string;
-    try {
-      const x = this.rates().crossRate(ins.currency, ins.payee_currency, ins.value_date);
-      rate = x.rate;
-      source = x.legs.map((l) => `${l.currency} ${l.units_per_usd_text}/USD ${l.date} (${l.source})`).join('; ');
-    } catch (err) {
-      this.change(p, 'rejected', REASON.narrative, `no usable rate ${ins.currency}->${ins.payee_currency}: ${(err as Error).message}`);
-      return false;
+    let lockedProvider: string | null = null;
+    if (ins.quote_id !== undefined) {
+      const lock = this.quoteLocks.get(ins.quote_id);
+      const why =
+        lock === undefined ? 'was never issued or has been used'
+        : this.now >= lock.expires_at_ns ? `expired at ${lock.expires_at_ns}`
+        : lock.base !== ins.currency || lock.quote !== ins.payee_currency ? `is for ${lock.base}/${lock.quote}`
+        : lock.amount_minor !== ins.amount_minor ? `locks ${lock.amount_minor} minor units, not ${ins.amount_minor}`
+        : null;
+      if (why !== null) {
+        this.change(p, 'rejected', REASON.narrative, `quote ${ins.quote_id} ${why}`);
+        return false;
+      }
+      this.quoteLocks.delete(ins.quote_id);
+      rate = { num: lock!.price_num, den: lock!.price_den };
+      source = `quote ${lock!.id} of ${lock!.provider}: ${lock!.price_text} ${lock!.quote} per ${lock!.base}`;
+      lockedProvider = lock!.provider;
+    } else {
+      try {
+        const x = this.rates().crossRate(ins.currency, ins.payee_currency, ins.value_date);
+        rate = x.rate;
+        source = x.legs.map((l) => `${l.currency} ${l.units_per_usd_text}/USD ${l.date} (${l.source})`).join('; ');
+      } catch (err) {
+        this.change(p, 'rejected', REASON.narrative, `no usable rate ${ins.currency}->${ins.payee_currency}: ${(err as Error).message}`);
+        return false;
+      }
     }
     const conv = new PairConverter(ins.currency, ins.payee_currency, rate).convert(ins.amount_minor, 'half_even');
     if (conv.amount_minor <= 0n) {
@@ -479,10 +509,11 @@ export class PlatformStateMachine implements CommandExecutor, SchemeView {
       return false;
     }
     let provider: Participant | undefined;
-    if (ins.fx_provider !== undefined) {
-      provider = this.byId.get(ins.fx_provider);
+    const named = lockedProvider ?? ins.fx_provider;
+    if (named !== undefined) {
+      provider = this.byId.get(named);
       if (provider === undefined || provider.kind !== 'liquidity_provider' || !provider.currencies.includes(ins.currency) || !provider.currencies.includes(ins.payee_currency)) {
-        this.change(p, 'rejected', REASON.incorrect_agent, `${ins.fx_provider} is not a liquidity provider in ${ins.currency} and ${ins.payee_currency}`);
+        this.change(p, 'rejected', REASON.incorrect_agent, `${named} is not a liquidity provider in ${ins.currency} and ${ins.payee_currency}`);
         return false;
       }
     } else {
@@ -1046,6 +1077,71 @@ export class PlatformStateMachine implements CommandExecutor, SchemeView {
     return facilityView(f);
   }
 
+  // ---- liquidity providers' quotes ------------------------------------------------------------------------
+
+  private quotes(): QuoteBook {
+    if (this.quoteBook === null) {
+      const book = new QuoteBook();
+      // Re-published at time 0: expiry is checked at selection against the command's time.
+      for (const q of this.quoteInputs) book.publish(q, 0n);
+      this.quoteBook = book;
+    }
+    return this.quoteBook;
+  }
+
+  private publishQuote(cmd: Extract<Command, { type: 'publish_quote' }>): unknown {
+    const lp = this.need(cmd.provider, 'provider');
+    if (lp.kind !== 'liquidity_provider') throw new PlatformError('invalid_field', 'provider', `${lp.id} is not a liquidity provider`);
+    const b = this.activeCurrency(cmd.base, 'base');
+    const q = this.activeCurrency(cmd.quote, 'quote');
+    if (!lp.currencies.includes(b.code) || !lp.currencies.includes(q.code)) throw new PlatformError('invalid_field', 'quote', `${lp.id} holds no account in ${lp.currencies.includes(b.code) ? q.code : b.code}`);
+    const input: QuoteInput = {
+      provider: lp.id,
+      base: b.code,
+      quote: q.code,
+      expires_at_ns: this.now + BigInt(cmd.valid_s) * 1_000_000_000n,
+      tiers: cmd.tiers.map((t, i) => ({ min_minor: this.amount(t.min, b, `tiers[${i}].min`), max_minor: this.amount(t.max, b, `tiers[${i}].max`), bid: t.bid, ask: t.ask })),
+    };
+    try {
+      this.quotes().publish(input, this.now);
+    } catch (err) {
+      const e = err as Error & { field?: string; code?: string };
+      throw new PlatformError(e.code === 'limit_exceeded' ? 'limit_exceeded' : 'invalid_field', e.field ?? 'tiers', e.message);
+    }
+    // Keep one input per provider and pair (a new one replaces it), and drop expired ones.
+    this.quoteInputs = this.quoteInputs.filter((x) => !(x.provider === input.provider && x.base === input.base && x.quote === input.quote) && x.expires_at_ns > this.now);
+    this.quoteInputs.push(input);
+    return { provider: lp.id, base: b.code, quote: q.code, expires_at_ns: input.expires_at_ns, tiers: input.tiers.length };
+  }
+
+  /** The best live quote covering a conversion of `amount` of BASE into QUOTE, locked for the quote book's lock time. */
+  private lockQuote(base: string, quote: string, amountText: string): unknown {
+    const b = this.activeCurrency(base, 'base');
+    this.activeCurrency(quote, 'quote');
+    const amount = this.amount(amountText, b, 'amount');
+    let tier;
+    try {
+      tier = this.quotes().select(b.code, quote, 'sell', amount, this.now);
+    } catch (err) {
+      throw new PlatformError('rate_unavailable', 'amount', (err as Error).message);
+    }
+    const lock: QuoteLockRecord = {
+      id: `Q${++this.lockSeq}`,
+      provider: tier.provider,
+      base: tier.base,
+      quote: tier.quote,
+      amount_minor: amount,
+      price_num: tier.bid.num,
+      price_den: tier.bid.den,
+      price_text: tier.bid_text,
+      expires_at_ns: this.now + BigInt(DEFAULT_LOCK_SECONDS) * 1_000_000_000n,
+    };
+    for (const [id, l] of this.quoteLocks) if (l.expires_at_ns <= this.now) this.quoteLocks.delete(id);
+    if (this.quoteLocks.size >= 100_000) throw new PlatformError('limit_exceeded', 'amount', 'too many live quote locks');
+    this.quoteLocks.set(lock.id, lock);
+    return { quote_id: lock.id, provider: lock.provider, base: lock.base, quote: lock.quote, amount_minor: amount, price: lock.price_text, expires_at_ns: lock.expires_at_ns };
+  }
+
   // ---- central-bank swap lines -------------------------------------------------------------------------------
 
   /** Gives a participant an account in a currency it did not hold (swap-line legs). */
@@ -1173,6 +1269,9 @@ export class PlatformStateMachine implements CommandExecutor, SchemeView {
       audit: this.audit,
       lsm_runs: this.lsm_runs,
       swap_lines: [...this.swapLines.values()],
+      quote_inputs: this.quoteInputs,
+      quote_locks: [...this.quoteLocks.values()],
+      lock_seq: this.lockSeq,
       pvp_watch: [...this.pvpWatch].map(([k, v]) => [k, [...v]]),
       bypass_fifo: this.bypass_fifo,
       next_seq: this.nextSeq,
@@ -1217,6 +1316,11 @@ export class PlatformStateMachine implements CommandExecutor, SchemeView {
     this.lsm_runs = d.lsm_runs;
     this.swapLines.clear();
     for (const l of d.swap_lines) this.swapLines.set(l.terms.id, l);
+    this.quoteInputs = d.quote_inputs;
+    this.quoteBook = null;
+    this.quoteLocks.clear();
+    for (const l of d.quote_locks) this.quoteLocks.set(l.id, l);
+    this.lockSeq = d.lock_seq;
     this.pvpWatch.clear();
     for (const [k, v] of d.pvp_watch) this.pvpWatch.set(k, new Set(v));
     this.bypass_fifo = d.bypass_fifo;

@@ -61,6 +61,8 @@ export interface PaymentInstruction {
   settlement: SettlementMode;
   /** For PvP: the liquidity provider that converts; chosen by the platform when absent. */
   fx_provider?: string;
+  /** For PvP: a quote lock (from lock_quote) that fixes provider and rate instead of the reference rate. */
+  quote_id?: string;
   purpose?: string;
   remittance?: string;
   debtor?: PartyInfo;
@@ -150,6 +152,20 @@ export interface ComplianceCase {
   proposal: { decision: CaseDecision; officer: string; at_ns: bigint; note?: string } | null;
   decided_by: string[];
   decided_at_ns: bigint | null;
+}
+
+/** A locked quote: the provider's price held for one conversion until it expires. */
+export interface QuoteLockRecord {
+  id: string;
+  provider: string;
+  base: string;
+  quote: string;
+  amount_minor: bigint;
+  /** QUOTE per BASE, exact. */
+  price_num: bigint;
+  price_den: bigint;
+  price_text: string;
+  expires_at_ns: bigint;
 }
 
 export interface Facility {
