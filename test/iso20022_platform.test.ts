@@ -3,8 +3,12 @@
 // rejected at the close, duplicate and unknown-agent rejections that never reach
 // the ledger, schema-invalid input that leaves no record, returns as pacs.004,
 // camt.053 statements that add up to the ledger's balances, camt.054
-// notifications; every message built validates (built-in always, official XSDs
-// when present); a property test of the mapping with non-Latin names.
+// notifications; camt.056 cancellation requests answered by camt.029 (CNCL for a
+// queued payment, RJCR for a settled one, an unknown one, or one asked by another
+// than its payer); pacs.004 returns submitted by the payee (money back to the
+// payer) and refused from anyone else, for a wrong amount or when the payee cannot
+// fund them; every message built validates (built-in always, official XSDs when
+// present); a property test of the mapping with non-Latin names.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -20,7 +24,22 @@ import { Platform } from '../src/platform/platform.js';
 import { checkInstruction, type SchemeView } from '../src/platform/instruction.js';
 import type { Participant, Payment } from '../src/platform/types.js';
 import { validateBuiltIn } from '../src/iso20022/validate.js';
-import { amountOfMinor, buildMessage, parseMessage, type Camt053, type Camt054, type CustomerCreditTransfer, type Pacs002, type Pacs004, type Pacs008 } from '../src/iso20022/messages/index.js';
+import {
+  amountOfMinor,
+  buildMessage,
+  cancellationRequest,
+  originalRefs,
+  parseMessage,
+  returnOf,
+  type Camt029,
+  type Camt053,
+  type Camt054,
+  type CustomerCreditTransfer,
+  type Pacs002,
+  type Pacs004,
+  type Pacs008,
+  type ReturnInput,
+} from '../src/iso20022/messages/index.js';
 import { instructionsOfPacs008, isoStatusOf, pacs008OfPayment, bicResolver } from '../src/iso20022/mapping.js';
 import { statusReportsFor, submitIsoMessage } from '../src/iso20022/submit.js';
 import { notificationXml, statementData, statementXml } from '../src/iso20022/reports.js';
@@ -442,6 +461,309 @@ test('CLI: iso submit prints valid pacs.002s and a summary per file; iso stateme
     const bad = spawnSync(process.execPath, [BIN, '--store', backend.url!, 'iso', 'statement', '--participant', 'NOPECNBJ', '--currency', 'CNY', '--date', today], { encoding: 'utf8' });
     assert.notEqual(bad.status, 0);
     assert.match(bad.stderr, /unknown_participant/);
+  } finally {
+    await backend.cleanup();
+  }
+});
+
+// --- camt.056 cancellation requests and pacs.004 returns ------------------------------
+
+let caseNo = 0;
+/** A camt.056 from `assigner` asking to cancel the payments of `xml` (all, or those with the given UETRs); `noUetr` quotes the end-to-end id only. */
+function camt056(xml: string, assigner: string, opts: { uetrs?: string[]; reason?: string; noUetr?: boolean } = {}): string {
+  const original = parseMessage(xml) as { message_type: 'pacs.008.001.08'; document: Pacs008 };
+  const refs = originalRefs(original).filter((r) => opts.uetrs === undefined || opts.uetrs.includes(r.original_uetr!));
+  const payments = refs.map((r) => {
+    if (opts.noUetr !== true) return r;
+    const { original_uetr: _drop, ...rest } = r;
+    return rest;
+  });
+  const doc = cancellationRequest({ assignment_id: `CXL-${++caseNo}`, creation_date_time: '2025-09-01T11:00:00Z', assigner_bic: assigner, assignee_bic: 'SCOSCNBJ', payments, reason: opts.reason ?? 'DUPL' });
+  return buildMessage({ message_type: 'camt.056.001.08', document: doc });
+}
+
+/** A pacs.004 returning the payments of `xml` (all, or the one with `uetr`). */
+function pacs004(xml: string, extra: Partial<ReturnInput> = {}): string {
+  const original = parseMessage(xml) as { message_type: 'pacs.008.001.08'; document: Pacs008 };
+  const input: ReturnInput = { message_id: `RTR-${++caseNo}`, creation_date_time: '2025-09-01T12:00:00Z', reason: 'AC04', interbank_settlement_date: BUSINESS_DATE, ...extra };
+  return buildMessage({ message_type: 'pacs.004.001.09', document: returnOf(original, input) });
+}
+
+/** The camt.029s: each validated, as [confirmation, per-transaction status, reason, UETR]. */
+async function resolutions(xmls: string[]): Promise<Array<[string, string | undefined, string | undefined, string | undefined]>> {
+  const out: Array<[string, string | undefined, string | undefined, string | undefined]> = [];
+  for (const x of xmls) {
+    await assertValid(x);
+    const m = parseMessage(x);
+    assert.equal(m.message_type, 'camt.029.001.09');
+    const d = m.document as Camt029;
+    const conf = 'confirmation' in d.status ? d.status.confirmation : JSON.stringify(d.status);
+    for (const t of d.transactions ?? []) out.push([conf, t.status, t.reasons?.[0]?.code, t.original_uetr]);
+  }
+  return out;
+}
+
+function ledgerSnapshot(p: Platform): string {
+  const bal = [A, B, C].map((id) => {
+    const b = p.balance(p.participant(id)!, 'CNY');
+    return `${id}:${b.debits_posted_minor}/${b.credits_posted_minor}/${b.debits_pending_minor}`;
+  });
+  return `${p.ledger.state.transferLog.length} ${bal.join(' ')}`;
+}
+
+test('camt.056 for a queued payment: cancelled, camt.029 CNCL and pacs.002 CANC; nothing on the ledger', async () => {
+  await withPlatform(async (p) => {
+    await setupScheme(p);
+    const { xml, uetrs } = pacs008({ amount: '500.00' }); // A has nothing: queued
+    assert.deepEqual((await statuses((await submitIsoMessage(p, xml, 'bank')).status_reports)).map((s) => s.status), ['PDNG']);
+    const before = ledgerSnapshot(p);
+    const r = await submitIsoMessage(p, camt056(xml, `${A}XXX`, { reason: 'FRAD' }), 'bank');
+    assert.equal(r.message_type, 'camt.056.001.08');
+    assert.ok(r.accepted, JSON.stringify(r.errors));
+    assert.deepEqual(await resolutions(r.resolutions), [['CNCL', 'ACCR', undefined, uetrs[0]]]);
+    const camt029 = parseMessage(r.resolutions[0]!).document as Camt029;
+    assert.equal(camt029.assignment.assignee && 'agent' in camt029.assignment.assignee ? camt029.assignment.assignee.agent.bic : undefined, `${A}XXX`, 'the answer goes to who asked');
+    assert.equal(camt029.resolved_case?.id, `CXL-${caseNo}`);
+    assert.deepEqual(await statuses(r.status_reports), [{ uetr: uetrs[0], status: 'CANC', reason: 'FRAD' }]);
+    assert.deepEqual(r.payments, [{ uetr: uetrs[0], end_to_end_id: (parseMessage(xml).document as Pacs008).transactions[0]!.end_to_end_id, state: 'cancelled', status: 'CNCL' }]);
+    assert.equal(p.payment(uetrs[0]!)!.state, 'cancelled');
+    assert.equal(ledgerSnapshot(p), before, 'nothing moved');
+    // Funding A later settles nothing: the payment is gone from the queue.
+    await p.run({ type: 'fund', participant: A, currency: 'CNY', amount: '1000.00' });
+    assert.equal(p.payment(uetrs[0]!)!.state, 'cancelled');
+    assert.equal(p.balance(p.participant(B)!, 'CNY').credits_posted_minor, 0n);
+    // Asked again: CNCL again, nothing runs.
+    const seq = p.ledger.journal_seq;
+    const again = await submitIsoMessage(p, camt056(xml, A), 'bank');
+    assert.deepEqual(await resolutions(again.resolutions), [['CNCL', 'ACCR', undefined, uetrs[0]]]);
+    assert.deepEqual(again.status_reports, []);
+    assert.equal(p.ledger.journal_seq, seq);
+  });
+});
+
+test('camt.056 for a settled payment: camt.029 RJCR PTNA, the payment stays settled and nothing moves', async () => {
+  await withPlatform(async (p) => {
+    await setupScheme(p);
+    await p.run({ type: 'fund', participant: A, currency: 'CNY', amount: '1000.00' });
+    const { xml, uetrs } = pacs008({ amount: '300.00' });
+    assert.ok((await submitIsoMessage(p, xml, 'bank')).accepted);
+    assert.equal(p.payment(uetrs[0]!)!.state, 'settled');
+    const before = ledgerSnapshot(p);
+    const r = await submitIsoMessage(p, camt056(xml, A, { reason: 'CUST' }), 'bank', { platformBic: 'SCOSCNBJXXX' });
+    assert.equal(r.accepted, false);
+    assert.deepEqual(await resolutions(r.resolutions), [['RJCR', 'RJCR', 'PTNA', uetrs[0]]]);
+    const d = parseMessage(r.resolutions[0]!).document as Camt029;
+    assert.match(d.transactions![0]!.reasons![0]!.additional_information!.join(''), /settlement is final.*ICBKCNBJ/);
+    assert.deepEqual('agent' in d.assignment.assigner ? d.assignment.assigner.agent.bic : undefined, 'SCOSCNBJXXX');
+    assert.deepEqual(r.status_reports, []);
+    assert.deepEqual(r.errors.map((e) => [e.code, e.path]), [['PTNA', '/Document/FIToFIPmtCxlReq/Undrlyg/TxInf']]);
+    assert.deepEqual([r.payments[0]!.state, r.payments[0]!.status, r.payments[0]!.reason], ['settled', 'RJCR', 'PTNA']);
+    assert.equal(p.payment(uetrs[0]!)!.state, 'settled');
+    assert.equal(ledgerSnapshot(p), before);
+    // Once returned, a cancellation request is refused ARDT.
+    assert.ok((await p.execute({ type: 'return_payment', uetr: uetrs[0]!, reason: 'AC04' })).ok);
+    const r2 = await submitIsoMessage(p, camt056(xml, A), 'bank');
+    assert.deepEqual(await resolutions(r2.resolutions), [['RJCR', 'RJCR', 'ARDT', uetrs[0]]]);
+  });
+});
+
+test('camt.056 by end-to-end id, for an unknown payment, and from another than the payer: CNCL, NOOR, AGNT', async () => {
+  await withPlatform(async (p) => {
+    await setupScheme(p);
+    const { xml, uetrs } = pacs008({ amount: '70.00' }, { amount: '80.00' }); // both queued
+    await submitIsoMessage(p, xml, 'bank');
+    // The first by its end-to-end id alone (the payer A asks).
+    const byE2e = await submitIsoMessage(p, camt056(xml, A, { uetrs: [uetrs[0]!], noUetr: true }), 'bank');
+    assert.ok(byE2e.accepted, JSON.stringify(byE2e.errors));
+    assert.deepEqual((await resolutions(byE2e.resolutions)).map((x) => x.slice(0, 3)), [['CNCL', 'ACCR', undefined]]);
+    assert.equal(p.payment(uetrs[0]!)!.state, 'cancelled');
+    // The second asked by C, which is not its payer: refused, the payment stays queued.
+    const seq = p.ledger.journal_seq;
+    const byOther = await submitIsoMessage(p, camt056(xml, C, { uetrs: [uetrs[1]!] }), 'bank');
+    assert.deepEqual(await resolutions(byOther.resolutions), [['RJCR', 'RJCR', 'AGNT', uetrs[1]]]);
+    assert.equal(p.payment(uetrs[1]!)!.state, 'queued');
+    assert.equal(p.ledger.journal_seq, seq, 'nothing journaled');
+    // A payment the platform never had.
+    const other = pacs008({ amount: '1.00' });
+    const unknown = await submitIsoMessage(p, camt056(other.xml, A), 'bank');
+    assert.deepEqual(await resolutions(unknown.resolutions), [['RJCR', 'RJCR', 'NOOR', other.uetrs[0]]]);
+    assert.deepEqual([unknown.payments[0]!.state, unknown.errors[0]!.code], ['not_found', 'NOOR']);
+    assert.equal(p.ledger.journal_seq, seq);
+    // The authorize hook sees the payer before anything runs; throwing refuses the message.
+    const seen: unknown[] = [];
+    await assert.rejects(
+      submitIsoMessage(p, camt056(xml, A, { uetrs: [uetrs[1]!] }), 'bank', {
+        authorize: (req) => {
+          seen.push(req);
+          throw new Error('not yours');
+        },
+      }),
+      /not yours/,
+    );
+    assert.deepEqual(seen, [{ action: 'cancel', participant: A, uetr: uetrs[1] }]);
+    assert.equal(p.payment(uetrs[1]!)!.state, 'queued');
+    assert.equal(p.ledger.journal_seq, seq);
+  });
+});
+
+test('pacs.004 from the payee returns a settled payment: money back to the payer, state returned, pacs.002 ACSC and the pacs.004 on to the payer', async () => {
+  await withPlatform(async (p) => {
+    await setupScheme(p);
+    await p.run({ type: 'fund', participant: A, currency: 'CNY', amount: '1000.00' });
+    const { xml, uetrs } = pacs008({ amount: '250.00' });
+    assert.ok((await submitIsoMessage(p, xml, 'bank')).accepted);
+    const a0 = p.balance(p.participant(A)!, 'CNY').available_minor;
+    const b0 = p.balance(p.participant(B)!, 'CNY').available_minor;
+    assert.deepEqual([a0, b0], [75_000n, 25_000n]);
+    const ret = pacs004(xml, { reason: 'AC04' }); // InstgAgt defaults to the original creditor agent, B
+    const r = await submitIsoMessage(p, ret, 'bank');
+    assert.equal(r.message_type, 'pacs.004.001.09');
+    assert.ok(r.accepted, JSON.stringify(r.errors));
+    assert.equal(p.payment(uetrs[0]!)!.state, 'returned');
+    assert.equal(p.payment(uetrs[0]!)!.history.at(-1)!.reason, 'AC04');
+    assert.equal(p.balance(p.participant(A)!, 'CNY').available_minor, 100_000n, 'money back on the payer');
+    assert.equal(p.balance(p.participant(B)!, 'CNY').available_minor, 0n);
+    assert.deepEqual(await statuses(r.status_reports), [{ uetr: uetrs[0], status: 'ACSC' }]);
+    const ack = (parseMessage(r.status_reports[0]!).document as Pacs002);
+    const rtr = parseMessage(ret).document as Pacs004;
+    assert.deepEqual(
+      [ack.transactions![0]!.original_message_id, ack.transactions![0]!.original_message_name_id, ack.transactions![0]!.original_instruction_id, ack.group_header.instructed_agent?.bic],
+      [rtr.group_header.message_id, 'pacs.004.001.09', rtr.transactions[0]!.return_id, B],
+    );
+    assert.deepEqual(r.payments, [{ uetr: uetrs[0], end_to_end_id: rtr.transactions[0]!.original_end_to_end_id, state: 'returned', status: 'ACSC' }]);
+    // The platform's pacs.004 to the payer.
+    assert.equal(r.returns.length, 1);
+    await assertValid(r.returns[0]!);
+    const fwd = parseMessage(r.returns[0]!).document as Pacs004;
+    assert.deepEqual([fwd.transactions[0]!.original_uetr, fwd.transactions[0]!.returned_interbank_settlement_amount.value, fwd.transactions[0]!.reasons?.[0]?.code], [uetrs[0], '250.00', 'AC04']);
+    // The same return again: RJCT FF12 (already returned), nothing moves.
+    const before = ledgerSnapshot(p);
+    const again = await submitIsoMessage(p, pacs004(xml), 'bank');
+    assert.deepEqual(await statuses(again.status_reports), [{ uetr: uetrs[0], status: 'RJCT', reason: 'FF12' }]);
+    assert.equal(ledgerSnapshot(p), before);
+  });
+});
+
+test('pacs.004 from a participant that was not the payee is refused AGNT; a partial amount AM09; an unfunded payee AM04; nothing moves', async () => {
+  await withPlatform(async (p) => {
+    await setupScheme(p);
+    await p.run({ type: 'fund', participant: A, currency: 'CNY', amount: '1000.00' });
+    await p.run({ type: 'fund', participant: C, currency: 'CNY', amount: '1000.00' });
+    const { xml, uetrs } = pacs008({ amount: '400.00' });
+    assert.ok((await submitIsoMessage(p, xml, 'bank')).accepted);
+    const before = ledgerSnapshot(p);
+    const seq = p.ledger.journal_seq;
+    // C sends it: not the payee.
+    const byC = await submitIsoMessage(p, pacs004(xml, { instructing_agent: { bic: C } }), 'bank');
+    assert.equal(byC.accepted, false);
+    assert.deepEqual(await statuses(byC.status_reports), [{ uetr: uetrs[0], status: 'RJCT', reason: 'AGNT' }]);
+    assert.deepEqual(byC.errors.map((e) => [e.code, e.path]), [['AGNT', '/Document/PmtRtr/TxInf']]);
+    assert.equal((parseMessage(byC.status_reports[0]!).document as Pacs002).group_header.instructed_agent?.bic, C, 'the refusal goes to who sent it');
+    assert.deepEqual(byC.returns, []);
+    assert.equal(p.payment(uetrs[0]!)!.state, 'settled');
+    assert.equal(ledgerSnapshot(p), before);
+    assert.equal(p.ledger.journal_seq, seq, 'nothing journaled');
+    // A partial return: the platform returns in full only.
+    const partial = await submitIsoMessage(p, pacs004(xml, { amount_minor: 10_000n }), 'bank');
+    assert.deepEqual(await statuses(partial.status_reports), [{ uetr: uetrs[0], status: 'RJCT', reason: 'AM09' }]);
+    assert.equal(ledgerSnapshot(p), before);
+    // B pays the 400.00 on before returning: it cannot fund the return.
+    assert.ok((await submitIsoMessage(p, pacs008({ amount: '400.00', payer: B, payee: C }).xml, 'bank')).accepted);
+    const mid = ledgerSnapshot(p);
+    const unfunded = await submitIsoMessage(p, pacs004(xml), 'bank');
+    assert.deepEqual(await statuses(unfunded.status_reports), [{ uetr: uetrs[0], status: 'RJCT', reason: 'AM04' }]);
+    assert.equal(p.payment(uetrs[0]!)!.state, 'settled');
+    assert.equal(ledgerSnapshot(p), mid);
+    // A return of a payment the platform never had: AG09.
+    const ghost = pacs008({ amount: '1.00' });
+    const g = await submitIsoMessage(p, pacs004(ghost.xml), 'bank');
+    assert.deepEqual(await statuses(g.status_reports), [{ uetr: ghost.uetrs[0], status: 'RJCT', reason: 'AG09' }]);
+    assert.equal(g.payments[0]!.state, 'not_found');
+  });
+});
+
+test('a schema-invalid pacs.004 gets a group-level pacs.002 RJCT and runs nothing; a pacs.002 is still not submittable', async () => {
+  await withPlatform(async (p) => {
+    await setupScheme(p);
+    await p.run({ type: 'fund', participant: A, currency: 'CNY', amount: '1000.00' });
+    const { xml, uetrs } = pacs008({ amount: '10.00' });
+    await submitIsoMessage(p, xml, 'bank');
+    const seq = p.ledger.journal_seq;
+    const bad = pacs004(xml).replace('<SttlmMtd>CLRG</SttlmMtd>', '<SttlmMtd>NOPE</SttlmMtd>');
+    const r = await submitIsoMessage(p, bad, 'bank');
+    assert.equal(r.accepted, false);
+    assert.equal(r.errors[0]!.code, 'FF01');
+    assert.equal(r.status_reports.length, 1);
+    await assertValid(r.status_reports[0]!);
+    assert.equal((parseMessage(r.status_reports[0]!).document as Pacs002).original_groups![0]!.original_message_name_id, 'pacs.004.001.09');
+    assert.equal(p.payment(uetrs[0]!)!.state, 'settled');
+    assert.equal(p.ledger.journal_seq, seq);
+    const s002 = statusReportsFor([{ uetr: uetrs[0]!, state: 'settled', at_ns: '1' }], p)[0]!;
+    const n = await submitIsoMessage(p, s002, 'bank');
+    assert.equal(n.errors[0]!.code, 'MESSAGE_NOT_SUBMITTABLE');
+    assert.deepEqual([n.resolutions, n.returns], [[], []]);
+  });
+});
+
+test('every camt.029 the platform builds (CNCL and each refusal) validates against the official XSD', { skip: SKIP_XSD }, async () => {
+  assert.ok(HAVE_XSD, `XSDs in ${XSD_DIR}`);
+  await withPlatform(async (p) => {
+    await setupScheme(p);
+    const queued = pacs008({ amount: '900.00' }, { amount: '5.00', debtor: 'Иван Петров', creditor: '上海丝绸' });
+    await submitIsoMessage(p, queued.xml, 'bank');
+    await p.run({ type: 'fund', participant: A, currency: 'CNY', amount: '1000.00' }); // both settle: 95.00 left
+    const settled = pacs008({ amount: '50.00' });
+    await submitIsoMessage(p, settled.xml, 'bank');
+    const later = pacs008({ amount: '5000.00' }); // 45.00 left: queued
+    await submitIsoMessage(p, later.xml, 'bank');
+    const xmls: string[] = [];
+    for (const [xml, by, opts] of [
+      [later.xml, A, {}],
+      [settled.xml, A, {}],
+      [settled.xml, C, {}],
+      [pacs008({ amount: '1.00' }).xml, A, {}],
+      [queued.xml, A, { noUetr: true }],
+    ] as const) {
+      const r = await submitIsoMessage(p, camt056(xml, by, opts), 'bank', { platformBic: 'SCOSCNBJ' });
+      xmls.push(...r.resolutions);
+    }
+    const codes = new Set<string>();
+    for (const x of xmls) {
+      assert.deepEqual(await xsdIssues(x), [], x);
+      assert.ok(validateBuiltIn(x).valid, JSON.stringify(validateBuiltIn(x).errors));
+      const t = (parseMessage(x).document as Camt029).transactions![0]!;
+      codes.add(`${t.status}${t.reasons?.[0]?.code === undefined ? '' : ` ${t.reasons[0].code}`}`);
+    }
+    for (const c of ['ACCR', 'RJCR PTNA', 'RJCR AGNT', 'RJCR NOOR']) assert.ok(codes.has(c), `${c} in ${[...codes].join(', ')}`);
+  });
+});
+
+test('CLI: iso submit of a camt.056 prints its camt.029', async () => {
+  const BIN = fileURLToPath(new URL('../../bin/sco-settle.js', import.meta.url));
+  const backend = makeBackend('sqlite');
+  const today = new Date().toISOString().slice(0, 10);
+  try {
+    const p = await Platform.open(backend.url!);
+    await setupScheme(p, { cutoff: '23:59' });
+    await p.run({ type: 'close_day' });
+    if (today > BUSINESS_DATE) await p.run({ type: 'open_day', date: today, default_cutoff: '23:59' });
+    const { xml, uetrs } = pacs008({ amount: '12.34', date: today }); // A unfunded: queued
+    await submitIsoMessage(p, xml, 'bank');
+    await p.close();
+    const f = join(dirname(backend.url!.slice('sqlite:'.length)), 'cxl.xml');
+    writeFileSync(f, camt056(xml, A));
+    const r = spawnSync(process.execPath, [BIN, '--store', backend.url!, 'iso', 'submit', '--json', f], { encoding: 'utf8' });
+    const line = JSON.parse(r.stdout.split('\n').find((l) => l.startsWith('{'))!) as { accepted: boolean; resolutions: string[]; payments: Array<{ state: string }> };
+    // CNCL unless the day ended (past 23:59 UTC) between the two steps.
+    if (line.payments[0]!.state === 'cancelled') {
+      assert.equal(r.status, 0, r.stderr);
+      assert.deepEqual((await resolutions(line.resolutions)).map((x) => x[0]), ['CNCL']);
+    } else {
+      assert.equal(line.resolutions.length, 1);
+    }
+    const q = await Platform.open(backend.url!);
+    assert.equal(q.payment(uetrs[0]!)!.state, line.payments[0]!.state);
+    await q.close();
   } finally {
     await backend.cleanup();
   }

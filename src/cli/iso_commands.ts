@@ -1,6 +1,7 @@
 // `sco-settle iso …`: ISO 20022 messages from files — validate, parse, build —
 // over src/iso20022; and with the platform on the global --store: submit
-// pacs.008/pacs.009 (printing the pacs.002 answers), and camt.053 statements and
+// pacs.008/pacs.009, pacs.004 returns and camt.056 cancellation requests (printing
+// the pacs.002, camt.029 and pacs.004 answers), and camt.053 statements and
 // camt.054 notifications of a participant's account. Output is JSON or XML on
 // stdout, summaries on stderr.
 
@@ -121,12 +122,12 @@ export function registerIsoCommands(program: Command): void {
 
   iso
     .command('submit')
-    .description('submit pacs.008/pacs.009 files to the platform on --store, one submit_payments command per file; prints the pacs.002 answers (XML) on stdout and one JSON summary line per file on stderr (--json: JSON lines with the reports on stdout); exit 1 if a message or transaction was rejected')
+    .description('submit pacs.008/pacs.009 files (one submit_payments command per file), pacs.004 returns and camt.056 cancellation requests (one return_payment/cancel_payment per transaction) to the platform on --store; prints the answers (XML: pacs.002s, then camt.029s, then the pacs.004s sent on to the payers of returned payments) on stdout and one JSON summary line per file on stderr (--json: JSON lines with the answers on stdout); exit 1 if a message or transaction was rejected')
     .argument('<files...>', 'message files (a bare Document, or AppHdr + Document in an envelope), or - for stdin')
     .option('--xsd-dir <dir>', 'also validate against the official XSDs in this folder (env SCO_SETTLE_XSD_DIR)')
     .option('--by <id>', 'who submits (recorded in the journal and audit trail)', 'cli')
     .option('--platform-bic <bic>', "the platform's BIC, written as instructing agent of the reports")
-    .option('--json', 'JSON lines on stdout: {file, message_type, accepted, payments, errors, status_reports}')
+    .option('--json', 'JSON lines on stdout: {file, message_type, accepted, payments, errors, status_reports, resolutions, returns}')
     .action(async (files: string[], o: { xsdDir?: string; by: string; platformBic?: string; json?: boolean }, cmd: Command) => {
       let rejected = 0;
       await withPlatform(cmd, async (platform) => {
@@ -137,14 +138,14 @@ export function registerIsoCommands(program: Command): void {
           if (o.platformBic !== undefined) opts.platformBic = o.platformBic;
           const r =
             'error' in bytes
-              ? { message_type: null, accepted: false, status_reports: [] as string[], payments: [], errors: [{ path: '/', code: 'FILE_UNREADABLE', message: `cannot read: ${bytes.error}` }] }
+              ? { message_type: null, accepted: false, status_reports: [] as string[], resolutions: [] as string[], returns: [] as string[], payments: [], errors: [{ path: '/', code: 'FILE_UNREADABLE', message: `cannot read: ${bytes.error}` }] }
               : await submitIsoMessage(platform, bytes, o.by, opts);
           if (!r.accepted) rejected++;
           const summary = { file, message_type: r.message_type, accepted: r.accepted, payments: r.payments, errors: r.errors };
           if (o.json === true) {
-            process.stdout.write(JSON.stringify({ ...summary, status_reports: r.status_reports }) + '\n');
+            process.stdout.write(JSON.stringify({ ...summary, status_reports: r.status_reports, resolutions: r.resolutions, returns: r.returns }) + '\n');
           } else {
-            for (const x of r.status_reports) process.stdout.write(x + '\n');
+            for (const x of [...r.status_reports, ...r.resolutions, ...r.returns]) process.stdout.write(x + '\n');
             process.stderr.write(JSON.stringify(summary) + '\n');
           }
         }

@@ -1,5 +1,5 @@
 // The bridge between ISO 20022 payment messages and the platform's payment
-// instructions, in both directions. This module owns the mapping rules; it has no
+// instructions (and cancellations and returns), in both directions. This module owns the mapping rules; it has no
 // state and does no I/O (submit.ts runs the platform, reports.ts reads the ledger).
 //
 // In: pacs.008.001.08 / pacs.009.001.08, each CdtTrfTxInf → one raw instruction of
@@ -49,11 +49,36 @@
 //
 // And back: `pacs008OfPayment` rebuilds a pacs.008 model from a platform payment (what
 // a return or a report needs when the original XML is not at hand).
+//
+// Investigations (submit.ts runs them): a camt.056 TxInf → one `cancel_payment`, a
+// pacs.004 TxInf → one `return_payment`, each with a reason of at most 4 characters
+// (`reasonCodeOf`: the first CxlRsnInf/RtrRsnInf code as written; a proprietary
+// reason that is not a 4-character code becomes NARR; none: CUST for a cancellation,
+// NARR for a return). Why a payment cannot be cancelled, as the camt.029 RJCR reason
+// (ExternalPaymentCancellationRejection1Code, `cancellationRefusal`):
+//
+//   no such payment                  NOOR  original transaction never received
+//   asked by another than its payer  AGNT  (the payer's agent asks, nobody else)
+//   settled                          PTNA  settlement is final: the funds have passed to
+//                                          the creditor agent, whom the payer asks for a
+//                                          return (pacs.004 FOCR)
+//   returned                         ARDT  already returned
+//   rejected                         NARR  never settled (says so in AddtlInf)
+//   anything else the platform       AGNT  the platform (an agent) refuses, e.g. a
+//   refuses                                payment in a window being settled
+//   already cancelled                (no refusal: CNCL again, nothing runs)
+//
+// and why a pacs.004 return is refused, as the pacs.002 RJCT reason
+// (ExternalStatusReason1Code, `returnRefusal`): AG09 original payment never received,
+// AGNT the sender is not the original payee (or the return goes to another than the
+// original payer), AM09 amount or currency other than the original's (the platform
+// returns in full only), FF12 not returnable in its state (not settled, already
+// returned, a PvP payment), AM04 the returning participant cannot fund it.
 
 import type { ChangeEvent } from '../platform/state_machine.js';
 import type { Payment, PaymentState } from '../platform/types.js';
 import { CURRENCIES } from '../fx/iso4217.js';
-import { amountOfMinor, minorOfAmount, type Agent, type Party, type PostalAddress } from './messages/index.js';
+import { amountOfMinor, minorOfAmount, type Agent, type Party, type PostalAddress, type ReasonInformation } from './messages/index.js';
 import type { CustomerCreditTransfer, InstitutionCreditTransfer, Pacs008, Pacs009 } from './messages/index.js';
 
 /** Limits of the platform's instruction fields (src/platform/commands.ts). */
@@ -368,4 +393,51 @@ export function isoDateTime(ns: bigint | string): string {
 export function uetrOfBits(bits: bigint): string {
   const h = bits.toString(16).padStart(32, '0');
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}
+
+// --- investigations: camt.056 and pacs.004 → platform commands ------------------------
+
+const REASON4 = /^[A-Z0-9]{1,4}$/;
+
+/** The reason a cancel_payment/return_payment command carries (at most 4 characters) for a camt.056 or pacs.004 transaction. */
+export function reasonCodeOf(reasons: readonly ReasonInformation[] | undefined, fallback: 'CUST' | 'NARR'): string {
+  const r = reasons?.find((x) => x.code !== undefined || x.proprietary !== undefined);
+  if (r === undefined) return fallback;
+  const v = (r.code ?? r.proprietary ?? '').trim();
+  return REASON4.test(v) ? v : 'NARR';
+}
+
+/** Why a cancellation is refused (camt.029 RJCR): the ISO code and a narrative. */
+export interface Refusal {
+  code: string;
+  detail: string;
+}
+
+/** The camt.029 refusal for a cancel_payment the platform refused, from the payment's state at that time. */
+export function cancellationRefusal(state: PaymentState | undefined, errorCode: string, message: string, payee?: string): Refusal {
+  if (state === undefined || errorCode === 'not_found') return { code: 'NOOR', detail: message };
+  switch (state) {
+    case 'settled':
+      return { code: 'PTNA', detail: `settled: settlement is final; ask the creditor agent${payee === undefined ? '' : ` ${payee}`} to return it (pacs.004)` };
+    case 'returned':
+      return { code: 'ARDT', detail: 'already returned' };
+    case 'rejected':
+      return { code: 'NARR', detail: 'rejected: the payment was never settled' };
+    default:
+      return { code: 'AGNT', detail: message };
+  }
+}
+
+/** The pacs.002 RJCT reason for a return_payment the platform refused. */
+export function returnRefusal(errorCode: string, message: string): Refusal {
+  switch (errorCode) {
+    case 'insufficient_funds':
+      return { code: 'AM04', detail: message };
+    case 'not_found':
+      return { code: 'AG09', detail: message };
+    case 'invalid_state':
+      return { code: 'FF12', detail: message };
+    default:
+      return { code: 'NARR', detail: message };
+  }
 }

@@ -1,7 +1,10 @@
 // ISO 20022 into the platform and its answers out: this module owns taking a
-// pacs.008/pacs.009 from a bank (bytes in), running it as one `submit_payments`
-// command, and the pacs.002 status reports (and pacs.004 returns) that answer a
-// payment's changes. The HTTP API (POST /v1/payments, application/xml) and the CLI
+// message from a bank (bytes in) and running it as platform commands — a
+// pacs.008/pacs.009 as one `submit_payments`, a camt.056 cancellation request as one
+// `cancel_payment` per transaction, a pacs.004 return as one `return_payment` per
+// transaction — and the answers: pacs.002 status reports, camt.029 resolutions of a
+// camt.056, and the pacs.004 the platform sends on to the payer of a returned
+// payment. The HTTP API (POST /v1/payments, application/xml) and the CLI
 // (`sco-settle iso submit`) both call submitIsoMessage.
 //
 // Steps, and what each failure leaves behind:
@@ -10,8 +13,8 @@
 //     SCO_SETTLE_XSD_DIR), message-level business rules (UETR present and unique
 //     in the message, currencies and decimals, BIC/LEI formats). A message that
 //     fails here is not submitted: nothing is journaled, the errors come back with
-//     their codes and XPaths, and when the message was a readable pacs.008/009 (its
-//     GrpHdr/MsgId could be read) a group-level pacs.002 RJCT answers it.
+//     their codes and XPaths, and when the message was a readable pacs.008/009/004
+//     (its GrpHdr/MsgId could be read) a group-level pacs.002 RJCT answers it.
 //  2. Mapping (mapping.ts): each transaction becomes one raw instruction.
 //  3. One `submit_payments` command. The platform applies the rules that need its
 //     state — UETR unique on the platform (DUPL), agents that are participants
@@ -21,33 +24,98 @@
 //  4. One pacs.002 per transaction with its status at the end of the command
 //     (ACSC, ACSP, PDNG, RJCT + reason, …).
 //
+// camt.056 (submitCancellation), per TxInf: the payment is found by OrgnlUETR, else by
+// OrgnlEndToEndId among the payments of the asking participant; the asker (TxInf
+// Assgnr, else Assgnmt/Assgnr) must be the payment's payer. Then `cancel_payment`
+// with the request's reason (the platform cancels queued and held payments only), and
+// one camt.029 per TxInf: CNCL, or RJCR with the reason of mapping.ts
+// (cancellationRefusal: NOOR, AGNT, PTNA for a settled payment, ARDT, NARR). The
+// cancelled payment's pacs.002 CANC comes with the status reports.
+//
+// pacs.004 (submitReturn), per TxInf: the payment is found by OrgnlUETR, else by
+// OrgnlEndToEndId among the payments the returning participant received; the
+// returning participant (TxInf InstgAgt, else GrpHdr InstgAgt, else RtrChain DbtrAgt)
+// must be the payment's payee, a RtrChain CdtrAgt its payer, and the returned amount
+// the original's (no partial returns). Then `return_payment` with the return reason,
+// answered by a pacs.002 to the returning participant (ACSC, or RJCT with AG09, AGNT,
+// AM09, FF12 or AM04 when it cannot fund the return) that quotes the pacs.004 (RtrId
+// as OrgnlInstrId); the platform's own pacs.004 to the original payer is in `returns`.
+//
+// Refusals found before a command (no such payment, the wrong participant, a wrong
+// amount) run nothing; a refusal by the platform is journaled as the refused command.
+// `opts.authorize` sees every cancellation and return before any command runs.
+//
 // `accepted` is true when the message was submitted and no transaction of it was
-// rejected.
+// rejected (every cancellation CNCL, every return settled).
 
 import { createHash } from 'node:crypto';
-import type { Platform } from '../platform/platform.js';
+import { PAYMENT_QUERY_MAX, type Platform } from '../platform/platform.js';
 import { PlatformError } from '../platform/errors.js';
 import type { ChangeEvent } from '../platform/state_machine.js';
 import type { Payment, ScreeningOutcome } from '../platform/types.js';
 import { resolveXsdDir, validateMessage, type IsoIssue } from './validate.js';
-import { buildMessage, modelOf, returnOf, type Pacs002, type Pacs008, type Pacs009, type StatusReason, type TransactionStatus } from './messages/index.js';
-import { bicResolver, instructionsOfPacs008, instructionsOfPacs009, isoDateTime, isoStatusOf, max105Lines, pacs008OfPayment, xpathOfField, type IsoStatus, type MappedTransaction, type RawInstruction } from './mapping.js';
+import type { LocatedMessage } from './envelope.js';
+import type { XmlElement } from './xml.js';
+import {
+  amountOfMinor,
+  buildMessage,
+  minorOfAmount,
+  modelOf,
+  resolution,
+  returnOf,
+  type Camt056,
+  type CancellationTransaction,
+  type Pacs002,
+  type Pacs004,
+  type Pacs008,
+  type Pacs009,
+  type PartyOrAgent,
+  type ResolutionInput,
+  type ReturnTransaction,
+  type StatusReason,
+  type TransactionStatus,
+} from './messages/index.js';
+import {
+  bicResolver,
+  cancellationRefusal,
+  instructionsOfPacs008,
+  instructionsOfPacs009,
+  isoDateTime,
+  isoStatusOf,
+  max105Lines,
+  pacs008OfPayment,
+  reasonCodeOf,
+  returnRefusal,
+  xpathOfField,
+  type IsoStatus,
+  type MappedTransaction,
+  type RawInstruction,
+  type Refusal,
+} from './mapping.js';
 
 export interface SubmitOptions {
   /** Folder of official XSDs (default: SCO_SETTLE_XSD_DIR; none: built-in validation only). */
   xsdDir?: string;
   /** Screening of the mapped instructions, one outcome (or null: not screened) each; run before the command is journaled. */
   screen?: (instructions: RawInstruction[]) => Promise<Array<ScreeningOutcome | null>> | Array<ScreeningOutcome | null>;
-  /** The platform's own BIC, written as the instructing agent of its reports (default: none). */
+  /** The platform's own BIC, written as the instructing agent of its reports and the assigner of its camt.029s (default: none). */
   platformBic?: string;
+  /**
+   * Called for every payment a camt.056 would cancel or a pacs.004 would return, with
+   * the participant the message speaks for (the asking payer, the returning payee),
+   * before any command runs; throw to refuse the message (nothing is run). The message
+   * names that participant itself, so a shell serving several participants checks
+   * here that its caller may speak for it.
+   */
+  authorize?: (request: { action: 'cancel' | 'return'; participant: string; uetr: string }) => void | Promise<void>;
 }
 
 export interface SubmittedPayment {
   uetr: string | null;
   end_to_end_id: string;
-  /** Platform state at the end of the command. */
+  /** Platform state at the end of the command ('not_found' when a camt.056/pacs.004 names no payment of the platform). */
   state: string;
-  /** The pacs.002 status reported for it. */
+  /** The status reported for it: the pacs.002 status (pacs.008/009/004), the camt.029 confirmation CNCL or RJCR (camt.056). */
   status: string;
   reason?: string;
   detail?: string;
@@ -57,36 +125,60 @@ export interface SubmitResult {
   /** e.g. "pacs.008.001.08"; null when the input could not be recognised. */
   message_type: string | null;
   accepted: boolean;
-  /** pacs.002 XML: one per transaction with its status at the end of the command, or one group-level RJCT. */
+  /**
+   * pacs.002 XML: one per transaction with its status at the end of the command, or
+   * one group-level RJCT; for a pacs.004, one per return (to the returning
+   * participant); for a camt.056, the CANC of each cancelled payment. Changes the
+   * command caused to other payments (e.g. queued payments a return lets settle) too.
+   */
   status_reports: string[];
+  /** camt.029 XML answering a camt.056: one per cancellation transaction (TxInf). */
+  resolutions: string[];
+  /** pacs.004 XML the platform sends on to the original payer of each payment a pacs.004 returned. */
+  returns: string[];
   payments: SubmittedPayment[];
   /** Validation errors, and the reasons of rejected transactions (code = ISO reason, path = XPath). */
   errors: IsoIssue[];
 }
 
 const PAYMENT_TYPES = new Set(['pacs.008.001.08', 'pacs.009.001.08']);
+const CANCELLATION = 'camt.056.001.08';
+const RETURN = 'pacs.004.001.09';
+/** Messages a pacs.002 answers (a group-level RJCT when they fail validation). */
+const ANSWERED_BY_PACS002 = new Set([...PAYMENT_TYPES, RETURN]);
+
+/** A result with every list present (empty unless given). */
+function resultOf(message_type: string | null, r: Partial<Omit<SubmitResult, 'message_type'>>): SubmitResult {
+  return {
+    message_type,
+    accepted: r.accepted ?? false,
+    status_reports: r.status_reports ?? [],
+    resolutions: r.resolutions ?? [],
+    returns: r.returns ?? [],
+    payments: r.payments ?? [],
+    errors: r.errors ?? [],
+  };
+}
 
 export async function submitIsoMessage(platform: Platform, xml: string | Uint8Array, by: string, opts: SubmitOptions = {}): Promise<SubmitResult> {
   const v = await validateMessage(xml, { xsd_dir: resolveXsdDir(opts.xsdDir) });
-  if (v.message === null) return { message_type: v.message_type, accepted: false, status_reports: [], payments: [], errors: v.errors };
+  if (v.message === null) return resultOf(v.message_type, { errors: v.errors });
   const located = v.message;
   const type = located.message_type;
   if (!v.valid) {
     const reports: string[] = [];
-    if (PAYMENT_TYPES.has(type)) {
+    if (ANSWERED_BY_PACS002.has(type)) {
       const rjct = groupRejection(platform, xml, located, v.errors, opts);
       if (rjct !== null) reports.push(rjct);
     }
-    return { message_type: type, accepted: false, status_reports: reports, payments: [], errors: v.errors };
+    return resultOf(type, { status_reports: reports, errors: v.errors });
   }
+  if (type === CANCELLATION) return submitCancellation(platform, located, by, opts);
+  if (type === RETURN) return submitReturn(platform, located, by, opts);
   if (!PAYMENT_TYPES.has(type)) {
-    return {
-      message_type: type,
-      accepted: false,
-      status_reports: [],
-      payments: [],
-      errors: [{ path: located.documentPath, code: 'MESSAGE_NOT_SUBMITTABLE', message: `${type} is not a payment instruction; submit pacs.008.001.08 or pacs.009.001.08` }],
-    };
+    return resultOf(type, {
+      errors: [{ path: located.documentPath, code: 'MESSAGE_NOT_SUBMITTABLE', message: `${type} cannot be submitted; submit pacs.008.001.08, pacs.009.001.08, pacs.004.001.09 or camt.056.001.08` }],
+    });
   }
   const model = modelOf(located);
   const resolveBic = bicResolver((id) => platform.participant(id) !== undefined);
@@ -104,11 +196,11 @@ export async function submitIsoMessage(platform: Platform, xml: string | Uint8Ar
     out = await platform.execute(command, by);
   } catch (err) {
     if (!(err instanceof PlatformError)) throw err;
-    return { message_type: type, accepted: false, status_reports: [], payments: [], errors: [{ path: located.documentPath, code: err.code, message: `${err.field}: ${err.message}` }] };
+    return resultOf(type, { errors: [{ path: located.documentPath, code: err.code, message: `${err.field}: ${err.message}` }] });
   }
   if (!out.ok) {
     const e = out.error!;
-    return { message_type: type, accepted: false, status_reports: [], payments: [], errors: [{ path: located.documentPath, code: e.code, message: `${e.field}: ${e.message}` }] };
+    return resultOf(type, { errors: [{ path: located.documentPath, code: e.code, message: `${e.field}: ${e.message}` }] });
   }
   const results = (out.result as { payments: Array<{ uetr: string | null; state: string; reason?: string; field?: string; detail?: string }> }).payments;
   const last = new Map<string, ChangeEvent>();
@@ -144,7 +236,7 @@ export async function submitIsoMessage(platform: Platform, xml: string | Uint8Ar
       reports.push(statusReportXml(ctx, tx, st, BigInt(ev.at_ns), i));
     }
   });
-  return { message_type: type, accepted: errors.length === 0, status_reports: reports, payments, errors };
+  return resultOf(type, { accepted: errors.length === 0, status_reports: reports, payments, errors });
 }
 
 // --- pacs.002 construction ----------------------------------------------------------
@@ -216,8 +308,8 @@ function statusReportXml(ctx: ReportContext, tx: TxRefs, st: IsoStatus, at_ns: b
   return buildMessage({ message_type: 'pacs.002.001.10', document: doc });
 }
 
-/** A group-level RJCT for a readable pacs.008/009 that failed validation; null when its MsgId cannot be read. */
-function groupRejection(platform: Platform, xml: string | Uint8Array, located: NonNullable<Awaited<ReturnType<typeof validateMessage>>['message']>, errors: IsoIssue[], opts: SubmitOptions): string | null {
+/** A group-level RJCT for a readable pacs.008/009/004 that failed validation; null when its MsgId cannot be read. */
+function groupRejection(platform: Platform, xml: string | Uint8Array, located: LocatedMessage, errors: IsoIssue[], opts: SubmitOptions): string | null {
   let msgId: string | undefined;
   let created: string | undefined;
   try {
@@ -295,4 +387,281 @@ export function returnXml(p: Payment, ev: Pick<ChangeEvent, 'at_ns' | 'reason' |
   if (ev.detail !== undefined) input.additional_information = max105Lines(ev.detail, 2);
   if (opts.platformBic !== undefined) input.instructing_agent = { bic: opts.platformBic };
   return buildMessage({ message_type: 'pacs.004.001.09', document: returnOf(original, input) });
+}
+
+// --- camt.056 and pacs.004: cancellations and returns ---------------------------------
+
+/** XPaths of the TxInf elements of a camt.056 (under every Undrlyg) or a pacs.004, in the order the models list them. */
+function transactionPaths(located: LocatedMessage, body: string, container: string | null): string[] {
+  const named = (el: XmlElement | undefined, local: string): XmlElement[] => (el === undefined ? [] : el.children.filter((c) => c.local === local));
+  const nth = (name: string, i: number, n: number): string => (n > 1 ? `${name}[${i + 1}]` : name);
+  const root = named(located.document, body)[0];
+  const base = `${located.documentPath}/${body}`;
+  if (container === null) {
+    const txs = named(root, 'TxInf');
+    return txs.map((_, i) => `${base}/${nth('TxInf', i, txs.length)}`);
+  }
+  const groups = named(root, container);
+  return groups.flatMap((g, gi) => {
+    const txs = named(g, 'TxInf');
+    return txs.map((_, i) => `${base}/${nth(container, gi, groups.length)}/${nth('TxInf', i, txs.length)}`);
+  });
+}
+
+function bicOf(p: PartyOrAgent | undefined): string | undefined {
+  if (p === undefined) return undefined;
+  return 'agent' in p ? p.agent.bic : p.party.bic;
+}
+
+type Lookup = { payment: Payment } | { missing: Refusal };
+
+/**
+ * The payment a camt.056/pacs.004 transaction names: by UETR, else by end-to-end id
+ * among the payments where `participant` is the `side` (payer or payee).
+ */
+function findPayment(platform: Platform, uetr: string | undefined, e2e: string | undefined, side: 'payer' | 'payee', participant: string | undefined, notFound: string): Lookup {
+  if (uetr !== undefined && uetr !== '') {
+    const p = platform.payment(uetr);
+    return p === undefined ? { missing: { code: notFound, detail: `no payment with UETR ${uetr}` } } : { payment: p };
+  }
+  if (e2e === undefined || e2e === '' || e2e === 'NOTPROVIDED') return { missing: { code: notFound, detail: 'neither the original UETR nor the original end-to-end id is given' } };
+  if (participant === undefined) return { missing: { code: notFound, detail: `end-to-end id ${e2e} without a UETR needs the ${side} agent to find the payment` } };
+  const found = platform.payments({ end_to_end_id: e2e, participant, limit: PAYMENT_QUERY_MAX }).filter((p) => p.instruction[side] === participant);
+  if (found.length === 0) return { missing: { code: notFound, detail: `no payment with end-to-end id ${e2e} and ${side} ${participant}` } };
+  if (found.length > 1) return { missing: { code: 'NARR', detail: `${found.length} payments with end-to-end id ${e2e} and ${side} ${participant}; give the original UETR` } };
+  return { payment: found[0]! };
+}
+
+function reportOptions(opts: SubmitOptions): StatusReportsOptions {
+  return opts.platformBic === undefined ? {} : { platformBic: opts.platformBic };
+}
+
+const PACS004_NS = 'urn:iso:std:iso:20022:tech:xsd:pacs.004.001.09';
+
+/** The answers to a command's changes, sorted: pacs.002s and the pacs.004s of returns. */
+function answersOf(changes: readonly ChangeEvent[], platform: Platform, opts: SubmitOptions): { status_reports: string[]; returns: string[] } {
+  const out = { status_reports: [] as string[], returns: [] as string[] };
+  for (const x of statusReportsFor(changes, platform, reportOptions(opts))) (x.includes(PACS004_NS) ? out.returns : out.status_reports).push(x);
+  return out;
+}
+
+/** Runs a cancel_payment/return_payment; a malformed command (thrown) is a refusal like the platform's own. */
+async function runCommand(platform: Platform, command: Record<string, unknown>, by: string): Promise<{ ok: true; changes: ChangeEvent[] } | { ok: false; code: string; message: string }> {
+  try {
+    const out = await platform.execute(command, by);
+    if (out.ok) return { ok: true, changes: out.changes };
+    return { ok: false, code: out.error!.code, message: out.error!.message };
+  } catch (err) {
+    if (!(err instanceof PlatformError)) throw err;
+    return { ok: false, code: err.code, message: `${err.field}: ${err.message}` };
+  }
+}
+
+interface CancellationPlan {
+  tx: CancellationTransaction;
+  path: string;
+  payment?: Payment;
+  refusal?: Refusal;
+}
+
+/** A camt.056: each transaction's payment cancelled (queued or held) or the refusal, answered by camt.029s. */
+async function submitCancellation(platform: Platform, located: LocatedMessage, by: string, opts: SubmitOptions): Promise<SubmitResult> {
+  const type = located.message_type;
+  const request = modelOf(located).document as Camt056;
+  const txs = request.transactions ?? [];
+  const paths = transactionPaths(located, 'FIToFIPmtCxlReq', 'Undrlyg');
+  const resolveBic = bicResolver((id) => platform.participant(id) !== undefined);
+  const resolutions: string[] = [];
+  const errors: IsoIssue[] = [];
+
+  const resolutionXml = (tx: CancellationTransaction, n: number, outcome: 'accepted' | 'rejected', refusal?: Refusal, note?: string): void => {
+    const at = platform.now();
+    const when = isoDateTime(at);
+    const input: ResolutionInput = { assignment_id: statusMessageId(at, tx.original_uetr ?? null, n), creation_date_time: when, outcome };
+    if (refusal !== undefined) input.reason = refusal.code;
+    const info = refusal?.detail ?? note;
+    if (info !== undefined && info !== '') input.additional_information = max105Lines(info, 2);
+    if (opts.platformBic !== undefined) input.assigner_bic = opts.platformBic;
+    // One camt.029 per transaction: answer a request of that transaction alone.
+    const single: Camt056 = { assignment: request.assignment, transactions: [tx] };
+    if (request.case !== undefined) single.case = request.case;
+    try {
+      resolutions.push(buildMessage({ message_type: 'camt.029.001.09', document: resolution(single, input) }));
+    } catch (err) {
+      errors.push({ path: paths[n] ?? located.documentPath, code: (err as { code?: string }).code ?? 'BUILD_INVALID', message: `camt.029 not built: ${(err as Error).message}` });
+    }
+  };
+
+  if (txs.length === 0) {
+    // A group cancellation (OrgnlGrpInfAndCxl only): the platform does not keep the original message ids.
+    const refusal: Refusal = { code: 'NARR', detail: 'cancellation of a whole message is not supported: name each payment (TxInf with OrgnlUETR)' };
+    errors.push({ path: `${located.documentPath}/FIToFIPmtCxlReq/Undrlyg`, code: 'CANCELLATION_BY_GROUP_UNSUPPORTED', message: refusal.detail });
+    const at = platform.now();
+    const input: ResolutionInput = { assignment_id: statusMessageId(at, null, 0), creation_date_time: isoDateTime(at), outcome: 'rejected', reason: refusal.code, additional_information: max105Lines(refusal.detail, 2) };
+    if (opts.platformBic !== undefined) input.assigner_bic = opts.platformBic;
+    try {
+      resolutions.push(buildMessage({ message_type: 'camt.029.001.09', document: resolution(request, input) }));
+    } catch {
+      // nothing to answer with beyond the error
+    }
+    return resultOf(type, { resolutions, errors });
+  }
+
+  // 1. Every transaction's payment and who asks, before anything runs.
+  const askerOfMessage = bicOf(request.assignment.assigner);
+  const plans: CancellationPlan[] = txs.map((tx, i) => {
+    const path = paths[i] ?? located.documentPath;
+    const askerBic = tx.assigner?.bic ?? askerOfMessage;
+    const asker = askerBic === undefined ? undefined : resolveBic(askerBic);
+    const found = findPayment(platform, tx.original_uetr, tx.original_end_to_end_id, 'payer', asker, 'NOOR');
+    if ('missing' in found) return { tx, path, refusal: found.missing };
+    const payer = found.payment.instruction.payer;
+    if (asker !== payer) {
+      return { tx, path, payment: found.payment, refusal: { code: 'AGNT', detail: `only the payer's agent ${payer} may ask to cancel this payment${asker === undefined ? '' : `, not ${asker}`}` } };
+    }
+    return { tx, path, payment: found.payment };
+  });
+  if (opts.authorize !== undefined) {
+    for (const p of plans) if (p.refusal === undefined && p.payment !== undefined) await opts.authorize({ action: 'cancel', participant: p.payment.instruction.payer, uetr: p.payment.instruction.uetr });
+  }
+
+  // 2. One cancel_payment per transaction, each answered.
+  const reports: string[] = [];
+  const payments: SubmittedPayment[] = [];
+  for (let n = 0; n < plans.length; n++) {
+    const { tx, path, payment } = plans[n]!;
+    let refusal = plans[n]!.refusal;
+    let note: string | undefined;
+    if (refusal === undefined && payment !== undefined) {
+      const uetr = payment.instruction.uetr;
+      if (payment.state === 'cancelled') {
+        note = 'already cancelled';
+      } else {
+        const out = await runCommand(platform, { type: 'cancel_payment', uetr, reason: reasonCodeOf(tx.reasons, 'CUST') }, by);
+        if (out.ok) reports.push(...answersOf(out.changes, platform, opts).status_reports);
+        else refusal = cancellationRefusal(platform.payment(uetr)?.state, out.code, out.message, payment.instruction.payee);
+      }
+    }
+    resolutionXml(tx, n, refusal === undefined ? 'accepted' : 'rejected', refusal, note);
+    const now = payment === undefined ? undefined : platform.payment(payment.instruction.uetr);
+    const sp: SubmittedPayment = {
+      uetr: now?.instruction.uetr ?? tx.original_uetr ?? null,
+      end_to_end_id: now?.instruction.end_to_end_id ?? tx.original_end_to_end_id ?? '',
+      state: now?.state ?? 'not_found',
+      status: refusal === undefined ? 'CNCL' : 'RJCR',
+    };
+    if (refusal !== undefined) {
+      sp.reason = refusal.code;
+      sp.detail = refusal.detail;
+      errors.push({ path, code: refusal.code, message: refusal.detail });
+    } else if (note !== undefined) sp.detail = note;
+    payments.push(sp);
+  }
+  return resultOf(type, { accepted: errors.length === 0, status_reports: reports, resolutions, payments, errors });
+}
+
+interface ReturnPlan {
+  tx: ReturnTransaction;
+  path: string;
+  /** The returning participant (resolved BIC), when named. */
+  returner?: string;
+  payment?: Payment;
+  refusal?: Refusal;
+}
+
+/** A pacs.004: each transaction's settled payment returned by its payee, answered by a pacs.002 to the returning participant. */
+async function submitReturn(platform: Platform, located: LocatedMessage, by: string, opts: SubmitOptions): Promise<SubmitResult> {
+  const type = located.message_type;
+  const doc = modelOf(located).document as Pacs004;
+  const gh = doc.group_header;
+  const paths = transactionPaths(located, 'PmtRtr', null);
+  const resolveBic = bicResolver((id) => platform.participant(id) !== undefined);
+  const errors: IsoIssue[] = [];
+  if (doc.transactions.length === 0) {
+    const detail = 'return of a whole message is not supported: name each payment (TxInf with OrgnlUETR)';
+    errors.push({ path: `${located.documentPath}/PmtRtr/OrgnlGrpInf`, code: 'RETURN_BY_GROUP_UNSUPPORTED', message: detail });
+    return resultOf(type, { errors });
+  }
+
+  // 1. Every transaction's payment and who returns it, before anything runs.
+  const plans: ReturnPlan[] = doc.transactions.map((tx, i) => {
+    const path = paths[i] ?? located.documentPath;
+    const returnerBic = tx.instructing_agent?.bic ?? gh.instructing_agent?.bic ?? tx.return_chain?.debtor_agent?.bic ?? bicOf(tx.return_chain?.debtor);
+    const returner = returnerBic === undefined ? undefined : resolveBic(returnerBic);
+    const plan: ReturnPlan = { tx, path };
+    if (returner !== undefined) plan.returner = returner;
+    const found = findPayment(platform, tx.original_uetr, tx.original_end_to_end_id, 'payee', returner, 'AG09');
+    if ('missing' in found) return { ...plan, refusal: found.missing };
+    plan.payment = found.payment;
+    const ins = found.payment.instruction;
+    if (returner !== ins.payee) {
+      return { ...plan, refusal: { code: 'AGNT', detail: `only the payee's agent ${ins.payee} may return this payment${returner === undefined ? ' (no InstgAgt names the returning agent)' : `, not ${returner}`}` } };
+    }
+    const to = tx.return_chain?.creditor_agent?.bic;
+    if (to !== undefined && resolveBic(to) !== ins.payer) return { ...plan, refusal: { code: 'AGNT', detail: `the return goes to the original payer ${ins.payer}, not ${to}` } };
+    const amt = tx.returned_interbank_settlement_amount;
+    let minor: bigint | null = null;
+    try {
+      minor = amt.currency === ins.currency ? minorOfAmount(amt) : null;
+    } catch {
+      minor = null;
+    }
+    if (minor !== ins.amount_minor) {
+      const orig = buildAmountText(ins.currency, ins.amount_minor);
+      return { ...plan, refusal: { code: 'AM09', detail: `returned ${amt.value} ${amt.currency}; the platform returns the full ${orig} ${ins.currency} only` } };
+    }
+    return plan;
+  });
+  if (opts.authorize !== undefined) {
+    for (const p of plans) if (p.refusal === undefined && p.payment !== undefined) await opts.authorize({ action: 'return', participant: p.payment.instruction.payee, uetr: p.payment.instruction.uetr });
+  }
+
+  // 2. One return_payment per transaction, each answered.
+  const ctx = reportContext(platform, opts, { message_id: gh.message_id, message_name_id: type, creation_date_time: gh.creation_date_time });
+  const reports: string[] = [];
+  const returns: string[] = [];
+  const payments: SubmittedPayment[] = [];
+  for (let n = 0; n < plans.length; n++) {
+    const { tx, path, payment, returner } = plans[n]!;
+    let refusal = plans[n]!.refusal;
+    if (refusal === undefined && payment !== undefined) {
+      const out = await runCommand(platform, { type: 'return_payment', uetr: payment.instruction.uetr, reason: reasonCodeOf(tx.reasons, 'NARR') }, by);
+      if (out.ok) {
+        const a = answersOf(out.changes, platform, opts);
+        reports.push(...a.status_reports);
+        returns.push(...a.returns);
+      } else {
+        refusal = returnRefusal(out.code, out.message);
+      }
+    }
+    // The answer to the returning participant, quoting the pacs.004 (RtrId as OrgnlInstrId);
+    // its own time (a fresh clock reading), so its id differs from the forwarded pacs.004's.
+    const refs: TxRefs = {
+      uetr: payment?.instruction.uetr ?? tx.original_uetr ?? null,
+      end_to_end_id: tx.original_end_to_end_id ?? payment?.instruction.end_to_end_id ?? '',
+      payer: returner ?? '',
+    };
+    if (tx.return_id !== undefined) refs.instruction_id = tx.return_id;
+    const day = platform.state.business_date;
+    if (day !== null) refs.value_date = day;
+    const st: IsoStatus = refusal === undefined ? { status: 'ACSC' } : { status: 'RJCT', reason_code: refusal.code, additional_information: refusal.detail };
+    reports.push(statusReportXml(ctx, refs, st, platform.now(), n));
+    const now = payment === undefined ? undefined : platform.payment(payment.instruction.uetr);
+    const sp: SubmittedPayment = { uetr: refs.uetr, end_to_end_id: now?.instruction.end_to_end_id ?? refs.end_to_end_id, state: now?.state ?? 'not_found', status: st.status };
+    if (refusal !== undefined) {
+      sp.reason = refusal.code;
+      sp.detail = refusal.detail;
+      errors.push({ path, code: refusal.code, message: refusal.detail });
+    }
+    payments.push(sp);
+  }
+  return resultOf(type, { accepted: errors.length === 0, status_reports: reports, returns, payments, errors });
+}
+
+function buildAmountText(currency: string, minor: bigint): string {
+  try {
+    return amountOfMinor({ currency, minor }).value;
+  } catch {
+    return minor.toString();
+  }
 }
