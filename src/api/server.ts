@@ -17,6 +17,7 @@ import { fingerprint, IdempotencyStore, KEY_RE } from './idempotency.js';
 import { ApiMetrics } from './metrics.js';
 import { buildOpenApi, docsPage } from './openapi.js';
 import { RateLimiter, type RateLimitOptions } from './rate_limit.js';
+import { registerWebRoutes } from '../web/routes.js';
 import { BODY_LIMIT_BATCH, BODY_LIMIT_DEFAULT, EVENTS_ROUTE, ROUTES, type RouteContext, type RouteDef } from './routes.js';
 
 export const API_VERSION = '1.0.0';
@@ -135,6 +136,7 @@ export async function buildApi(opts: ApiOptions): Promise<Api> {
   });
 
   for (const r of ROUTES) registerRoute(app, r, platform, metrics, idempotency);
+  registerWebRoutes(app, platform);
 
   // ---- events --------------------------------------------------------------------------------
   const streams = new Set<{ end(): void }>();
