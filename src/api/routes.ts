@@ -7,7 +7,7 @@
 import type { FastifyRequest } from 'fastify';
 import { PAYMENT_QUERY_MAX, type Platform } from '../platform/platform.js';
 import { caseView, dayView, facilityView, participantView, paymentView, windowView } from '../platform/state_machine.js';
-import type { Payment } from '../platform/types.js';
+import type { Payment, ScreeningOutcome } from '../platform/types.js';
 import { toFixed, toFractionString } from '../fx/rational.js';
 import type { Role, User } from './auth.js';
 import { scopeOf, seesCurrency, seesParticipant, seesPayment, type Scope } from './access.js';
@@ -120,8 +120,18 @@ interface IsoSubmitResult {
   accepted: boolean;
   payments: Array<{ uetr: string | null }>;
   errors: Array<{ path: string; code: string; message: string }>;
+  resolutions?: string[];
+  returns?: string[];
 }
-type IsoSubmit = (platform: Platform, xml: string, by: string, opts?: { screen?: (instructions: Array<Record<string, unknown>>) => Array<null> }) => Promise<IsoSubmitResult>;
+type IsoSubmit = (
+  platform: Platform,
+  xml: string,
+  by: string,
+  opts?: {
+    screen?: (instructions: Array<Record<string, unknown>>) => Promise<Array<ScreeningOutcome | null>>;
+    authorize?: (req: { action: 'cancel' | 'return'; participant: string; uetr: string }) => void;
+  },
+) => Promise<IsoSubmitResult>;
 let isoModule: Promise<{ submitIsoMessage?: IsoSubmit } | null> | null = null;
 
 /**
@@ -129,8 +139,8 @@ let isoModule: Promise<{ submitIsoMessage?: IsoSubmit } | null> | null = null;
  * Loaded dynamically so this module builds and answers 415 for XML while that
  * module is absent. Participant users may only pay from their own participant:
  * checked in the `screen` hook, which runs on the mapped instructions before the
- * command is journaled (a refusal there journals nothing).
- * TODO(iso20022): pass real screening outcomes once compliance screening exists.
+ * command is journaled (a refusal there journals nothing) and screens them against
+ * the store's sanctions lists; cancellations and returns go through `authorize`.
  */
 function loadIso(): Promise<{ submitIsoMessage?: IsoSubmit } | null> {
   if (isoModule === null) {
@@ -147,11 +157,17 @@ async function submitXml(ctx: RouteContext, xml: string): Promise<RouteResult> {
   }
   const own = ctx.scope.kind === 'participant' ? ctx.scope.id : null;
   const result = await mod.submitIsoMessage(ctx.platform, xml, ctx.user.name, {
-    screen: (instructions) => {
+    screen: async (instructions) => {
       instructions.forEach((ins, i) => {
         if (own !== null && ins.payer !== own) throw forbidden(`payments are submitted as payer ${own} only`, `payments[${i}].payer`);
       });
-      return instructions.map(() => null);
+      // Screened against the store's active sanctions lists, as JSON submissions are.
+      const screener = await ctx.platform.screener();
+      return instructions.map((ins) => (screener === null ? null : screener.screen(ins)));
+    },
+    // A camt.056 or pacs.004 names its sender: a participant user may act for its own participant only.
+    authorize: (req) => {
+      if (own !== null && req.participant !== own) throw forbidden(`only ${own} may ${req.action} its payments`, 'uetr');
     },
   });
   if (result.payments.length === 0) {
