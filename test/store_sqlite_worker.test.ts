@@ -236,7 +236,40 @@ describe('SQLite commit worker', () => {
     });
   });
 
-  it('a failed worker fails its appends, and the durable ledger stops', async () => {
+  it('commits bulk batches on the main connection, in order with the worker\'s appends', async () => {
+    await withDir(async (path) => {
+      const store = new SqliteStore(path);
+      await store.acquireWriter();
+      try {
+        const list = [entry(1), entry(2, 5000), entry(3), entry(4, 4096), entry(5, 4095)];
+        await Promise.all(list.map((e) => store.appendJournal([e])));
+        const all = await readAll(store);
+        assert.equal(all.length, list.length);
+        all.forEach((e, i) => sameEntry(e, list[i]!));
+        // The same error mapping on that path.
+        await rejectsWithCode(store.appendJournal([entry(6), entry(5, 5000)]), 'journal_conflict');
+        assert.equal((await store.journalHead())?.seq, 5);
+      } finally {
+        await store.close();
+      }
+    });
+  });
+
+  it('a worker that dies fails every later append, and close still works', async () => {
+    await withDir(async (path) => {
+      const store = new SqliteStore(path);
+      await store.acquireWriter();
+      await store.appendJournal([entry(1)]);
+      const worker = (store as unknown as { worker: { terminate(): Promise<number> } }).worker;
+      await worker.terminate();
+      await rejectsWithCode(store.appendJournal([entry(2)]), 'unreachable');
+      await rejectsWithCode(store.putDocument('x', Buffer.from('y')), 'unreachable');
+      assert.equal((await store.journalHead())?.seq, 1);
+      await store.close();
+    });
+  });
+
+  it('a conflicting append from another writer stops the durable ledger', async () => {
     await withDir(async (path) => {
       const store = new SqliteStore(path);
       const ledger = await DurableLedger.open(store, { clock: () => 1_000_000_000_000n + process.hrtime.bigint() });
