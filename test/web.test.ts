@@ -89,6 +89,7 @@ describe('web app in Chromium', { skip: SKIP }, () => {
     for (const path of ['/', '/app/app.js', '/app/app.css', '/app/vendor/uPlot.iife.min.js', '/app/vendor/uPlot.min.css']) {
       const r = await fetch(fx.base + path);
       assert.equal(r.status, 200, path);
+      assert.ok((await r.arrayBuffer()).byteLength > 0, path); // read it all: an unread body holds the connection open past shutdown
     }
     const page = await fetch(fx.base + '/');
     assert.match(page.headers.get('content-security-policy') ?? '', /default-src 'self'/);

@@ -310,11 +310,21 @@ function lineChart(container, series, opts = {}) {
     return { update() {}, destroy() {} };
   }
   const width = () => Math.max(260, container.clientWidth || 600);
-  const axes = [{}, { label: opts.yLabel ?? '', size: 70 }];
+  const compact = new Intl.NumberFormat(undefined, { notation: 'compact', maximumFractionDigits: 2 });
+  const ticks = (_u, vals) => vals.map((v) => (v === null ? '' : compact.format(v)));
+  const axes = [{}, { label: opts.yLabel ?? '', size: 64, values: ticks }];
   // A day that has just begun has samples seconds apart: show at least ten minutes around them.
-  const scales = { x: { time: true, range: (_u, min, max) => (max - min < 600 ? [min - 300, max + 300] : [min, max]) } };
+  // The x range always follows the data (no zoom): uPlot widens a single instant to 1,000 days.
+  const xRange = (u) => {
+    const xs = u.data[0];
+    if (!xs || xs.length === 0) return [0, 1];
+    const lo = xs[0];
+    const hi = xs[xs.length - 1];
+    return hi - lo < 600 ? [lo - 300, hi + 300] : [lo, hi];
+  };
+  const scales = { x: { time: true, range: xRange } };
   if (opts.y2Label) {
-    axes.push({ side: 1, scale: 'y2', label: opts.y2Label, size: 80, grid: { show: false } });
+    axes.push({ side: 1, scale: 'y2', label: opts.y2Label, size: 64, values: ticks, grid: { show: false } });
     scales.y2 = {};
   }
   const plot = new uPlot(
@@ -324,6 +334,7 @@ function lineChart(container, series, opts = {}) {
       scales,
       axes,
       legend: { live: false },
+      cursor: { drag: { x: false, y: false } },
       series: [{ label: 'time' }, ...series.map((s, i) => ({ label: s.label, stroke: PALETTE[i % PALETTE.length], width: 2, scale: s.scale ?? 'y', spanGaps: true, paths: uPlot.paths?.stepped?.({ align: 1 }), points: { show: true, size: 4 } }))],
     },
     opts.data,
