@@ -632,7 +632,7 @@ function viewOverview(centralBank) {
       { label: 'Released', num: true, cell: (r) => String(r.released) },
       { label: 'Value released', num: true, cell: (r) => fmtAmount(r.value_minor, r.currency) },
     ], o.lsm_runs, { empty: 'No LSM run yet.', label: 'LSM runs' }));
-    fill('windows', o.windows.length === 0 ? h('p', { class: 'empty' }, 'No settlement window yet.') : h('div', null, o.windows.map((w) => h('div', { class: 'window' },
+    fill('windows', o.windows.length === 0 ? h('p', { class: 'empty' }, 'No settlement window yet.') : h('div', { class: 'scroll-y', tabindex: '0', role: 'region', 'aria-label': 'Settlement windows' }, o.windows.map((w) => h('div', { class: 'window' },
       h('p', null, h('b', null, `Window ${w.id} · ${w.currency} `), stateBadge(w.state), ` · ${w.payments} payments · opened `, timeEl(w.opened_at_ns), w.closed_at_ns ? [' · closed ', timeEl(w.closed_at_ns)] : null, w.defaulters.length ? ` · defaulters: ${w.defaulters.join(', ')}` : null),
       table([
         { label: 'Participant', cell: (r) => r.participant },
