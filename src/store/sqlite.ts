@@ -484,12 +484,18 @@ export class SqliteStore implements Store {
   private onReply(reply: WorkerReply): void {
     const p = this.settle(reply.id);
     if (p === undefined) return;
-    if (reply.ok) {
-      p.resolve();
-      return;
-    }
-    const err = reply.code !== null ? new Database.SqliteError(reply.message, reply.code) : new Error(reply.message);
-    p.reject(p.kind === 'append' ? this.appendError(err, p.first_seq) : err);
+    // Settled on the next turn (check phase), after the I/O callbacks of this
+    // poll phase: requests whose bytes arrived during the COMMIT are then queued
+    // before the caller's continuation (the durable ledger's drain) takes the next
+    // group, so they share its fsync instead of waiting a whole commit more.
+    setImmediate(() => {
+      if (reply.ok) {
+        p.resolve();
+        return;
+      }
+      const err = reply.code !== null ? new Database.SqliteError(reply.message, reply.code) : new Error(reply.message);
+      p.reject(p.kind === 'append' ? this.appendError(err, p.first_seq) : err);
+    });
   }
 
   private settle(id: number): Pending | undefined {
