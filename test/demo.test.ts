@@ -54,3 +54,27 @@ test('the same seed gives the same day', async () => {
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('a demo interrupted with Ctrl-C stops between commands and leaves a store that verify accepts', async () => {
+  const { spawn, spawnSync } = await import('node:child_process');
+  const { resolve } = await import('node:path');
+  const dir = mkdtempSync(join(tmpdir(), 'sco-settle-demo-int-'));
+  const bin = resolve('bin/sco-settle.js');
+  try {
+    const child = spawn(process.execPath, [bin, 'demo', '--exit', '--payments', '200000', '--banks', '20', '--file', join(dir, 'd.db'), '--reports', join(dir, 'r')], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let err = '';
+    child.stderr.on('data', (d: Buffer) => {
+      err += d.toString();
+      // Interrupt once payments are flowing.
+      if (/payments \d+\/200000/.test(err) && child.exitCode === null && !child.killed) child.kill('SIGINT');
+    });
+    const code = await new Promise<number | null>((res) => child.on('close', (c) => res(c)));
+    assert.equal(code, 130, `exit code (stderr: ${err.slice(-400)})`);
+    assert.match(err, /interrupted/);
+    const v = spawnSync(process.execPath, [bin, '--store', `sqlite:${join(dir, 'd.db')}`, 'verify'], { encoding: 'utf8' });
+    assert.equal(v.status, 0, v.stderr);
+    assert.match(v.stdout, /^ok: /);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

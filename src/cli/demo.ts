@@ -1,7 +1,8 @@
 // `sco-settle demo`: the quick start's main job. A simulated SCO business day
 // (src/demo/day.ts) on a fresh SQLite store, with a progress bar; then `verify`,
 // the summary on stdout and a self-contained HTML report in ./reports/. With
-// --exit it ends there; otherwise the HTTP API keeps serving the demo store.
+// --exit it ends there; otherwise the HTTP API and the dashboard keep serving the
+// demo store, with a sign-in key per role printed once.
 // Ctrl-C stops the day between commands: every journaled command is whole, so
 // the store verifies.
 
@@ -17,6 +18,8 @@ import type { SimPayment } from '../sim/index.js';
 import { ledgerSettledTotals, reportHtml, summarize, summaryText } from '../demo/report.js';
 import { Platform } from '../platform/platform.js';
 import { openStore } from '../store/open.js';
+import { buildApi } from '../api/server.js';
+import { UserDirectory, type Role } from '../api/auth.js';
 import { CliInputError } from './input.js';
 import { stderrProgress } from './context.js';
 
@@ -65,7 +68,7 @@ export function registerDemoCommand(program: Command): void {
     .option('--payments <n>', 'payments in the day', '20000')
     .option('--dns-share <x>', 'share of single-currency normal payments settled in the deferred-net windows', '0.3')
     .option('--reports <dir>', 'where the HTML report goes', './reports')
-    .option('--exit', 'end after the report instead of serving the API on the demo store')
+    .option('--exit', 'end after the report instead of serving the API and dashboard on the demo store')
     .option('--port <n>', 'port of the API served after the day (without --exit)', '8080')
     .action(async (o: DemoOptions) => {
       const seed = intOption(o.seed, 'seed', 0, 2 ** 31 - 1);
@@ -144,16 +147,34 @@ function demoScreen(): (p: SimPayment) => ScreeningOutcome {
   };
 }
 
-/** Serves the API on the demo store when the API module is present. */
+/**
+ * Serves the API and the dashboard on the demo store until Ctrl-C, with a user and
+ * a key per role (printed once) to sign in with.
+ */
 async function serveAfterDemo(url: string, port: number): Promise<void> {
-  let mod: { serveUntilSignal?: (url: string, port: number) => Promise<void> };
-  try {
-    mod = (await import('../api/serve.js' as string)) as typeof mod;
-  } catch {
-    process.stderr.write('demo: the HTTP API is not available in this build; run with --exit\n');
-    return;
+  const platform = await Platform.open(url);
+  const users = await UserDirectory.load(platform.store);
+  const bank = platform.state.participants.find((p) => p.kind === 'bank')!;
+  const cb = platform.state.participants.find((p) => p.kind === 'central_bank')!;
+  const logins: Array<[string, string, string | null]> = [
+    ['demo-operator', 'operator', null],
+    ['demo-compliance-1', 'compliance', null],
+    ['demo-compliance-2', 'compliance', null],
+    [`demo-${bank.id.toLowerCase()}`, 'participant', bank.id],
+    [`demo-${cb.id.toLowerCase()}`, 'central_bank', cb.id],
+  ];
+  const lines: string[] = [];
+  for (const [name, role, participant] of logins) {
+    await users.createUser(name, role as Role, participant);
+    const key = await users.createKey(name);
+    lines.push(`  ${role.padEnd(12)} ${name.padEnd(22)} ${key.token}`);
   }
-  if (mod.serveUntilSignal === undefined) return;
-  process.stderr.write(`demo: serving the API on http://127.0.0.1:${port} (Ctrl-C to stop)\n`);
-  await mod.serveUntilSignal(url, port);
+  const api = await buildApi({ platform, users, logLevel: 'warn' });
+  const address = await api.app.listen({ port, host: '127.0.0.1' });
+  process.stdout.write(`\nserving the API and the dashboard at ${address} (Ctrl-C to stop); sign in with one of these keys (shown once):\n${lines.join('\n')}\n`);
+  await new Promise<void>((resolve) => {
+    const stop = (): void => void api.shutdown().then(resolve, resolve);
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
 }

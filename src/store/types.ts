@@ -69,7 +69,7 @@ export interface Store {
 
   /**
    * Makes this process the only writer (PostgreSQL: an advisory lock; SQLite: a
-   * lock row checked at every append). Throws `StoreError('writer_busy')` if
+   * write transaction held on PATH-writer.lock). Throws `StoreError('writer_busy')` if
    * another process holds it.
    */
   acquireWriter(): Promise<void>;
