@@ -13,7 +13,8 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { memberCurrency } from '../fx/iso4217.js';
 import { formatScaled } from '../fx/rational.js';
-import { ACCOUNT_KIND, TRANSFER_CODE } from '../platform/accounts.js';
+import { TRANSFER_CODE } from '../platform/accounts.js';
+import { FINANCING_TRANSFER_CODES } from '../financing/intraday_credit.js';
 import type { Platform } from '../platform/platform.js';
 import type { DayRun, Sample } from './day.js';
 import { usdRates } from './day.js';
@@ -116,7 +117,7 @@ export function summarize(run: DayRun): DaySummary {
   let liquidity = 0;
   for (const [ccy, minor] of run.funding_minor) liquidity += u(minor, ccy);
   let credit = 0;
-  for (const t of p.ledger.state.transferLog) if (t.code === 4101) credit += u(t.amount, codeOfLedger(t.ledger));
+  for (const t of p.ledger.state.transferLog) if (t.code === FINANCING_TRANSFER_CODES.intraday_drawdown) credit += u(t.amount, codeOfLedger(t.ledger));
   let swaps = 0;
   for (const l of p.state.swapLines.values()) swaps += u(l.drawn_minor, l.terms.provider_currency);
   liquidity += credit + swaps;
@@ -202,7 +203,6 @@ export function ledgerSettledTotals(p: Platform): Map<string, bigint> {
   }
   // Returned payments settled first: they count as settled value too, but the report counts state 'settled' only.
   for (const pay of p.state.payments.values()) if (pay.state === 'returned') add(pay.instruction.currency, -pay.instruction.amount_minor);
-  void ACCOUNT_KIND;
   return out;
 }
 

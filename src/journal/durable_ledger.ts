@@ -68,6 +68,14 @@ const REPLAY_PAGE_ENTRIES = 32;
 const REPLAY_QUIET_EVENTS = 100_000;
 const QUERY_LIMIT_MAX = BATCH_EVENTS_MAX;
 const INDEX_CHUNK_EVENTS = 65_536;
+/**
+ * Catching the index up goes in steps of this many events (one store transaction
+ * each), in time slices that are each one turn in the store lane, so commits
+ * interleave with it: a large backlog never holds the next commit for long.
+ */
+const INDEX_STEP_EVENTS = 1_024;
+/** Background indexing holds the lane (and, on SQLite, the event loop) at most about this long at a time. */
+const INDEX_SLICE_MS = 10;
 
 interface Request {
   op: Operation | 'command';
@@ -353,33 +361,55 @@ export class DurableLedger {
     }
   }
 
-  /** Brings the query tables up to the last committed batch. */
-  catchUpIndex(): Promise<void> {
-    return this.exclusive(() => this.writeIndex());
+  /**
+   * Brings the query tables up to the batches committed when it was called, a
+   * step per lane turn, so commits arriving meanwhile are not held up.
+   */
+  async catchUpIndex(): Promise<void> {
+    const target = this.seq;
+    while (this.indexedSeq < target && this.backlog.length > 0) {
+      if (this.failure !== null) throw this.failedError();
+      await this.exclusive(async () => {
+        const t0 = performance.now();
+        do await this.writeIndexStep(INDEX_STEP_EVENTS);
+        while (this.backlog.length > 0 && this.indexedSeq < target && performance.now() - t0 < INDEX_SLICE_MS);
+      });
+      // A store may index synchronously (SQLite): after each time slice yield a full
+      // event-loop turn, so requests that arrived meanwhile are read and commit first.
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
   }
 
-  /** Runs inside the lane, so the state machine holds exactly the committed batches. */
+  /** All of the backlog, in chunks of INDEX_CHUNK_EVENTS (close, snapshot, an over-full backlog). Runs inside the lane. */
   private async writeIndex(): Promise<void> {
-    if (this.backlog.length === 0) return;
     const total = this.backlogEvents;
     let written = 0;
     while (this.backlog.length > 0) {
-      // Chunks bound the size of one index transaction.
-      let n = 0;
-      let events = 0;
-      while (n < this.backlog.length && (n === 0 || events < INDEX_CHUNK_EVENTS)) {
-        const e = this.backlog[n]!.effects;
-        events += e.accounts_created.length + e.transfers_created.length + e.expired.length;
-        n++;
-      }
-      const chunk = this.backlog.slice(0, n);
-      await this.store.applyIndex(this.indexBatch(chunk, chunk[chunk.length - 1]!.seq));
-      this.backlog.splice(0, n);
-      this.backlogEvents -= events;
-      this.indexedSeq = chunk[chunk.length - 1]!.seq;
-      written += events;
+      written += await this.writeIndexStep(INDEX_CHUNK_EVENTS);
       if (total > INDEX_CHUNK_EVENTS) this.progress(`indexed ${written}/${total} events`);
     }
+  }
+
+  /**
+   * Indexes the oldest backlog entries, about `max_events` events (at least one
+   * entry), in one store transaction; returns the events written. Runs inside the
+   * lane, so the state machine holds exactly the committed batches.
+   */
+  private async writeIndexStep(max_events: number): Promise<number> {
+    if (this.backlog.length === 0) return 0;
+    let n = 0;
+    let events = 0;
+    while (n < this.backlog.length && (n === 0 || events < max_events)) {
+      const e = this.backlog[n]!.effects;
+      events += e.accounts_created.length + e.transfers_created.length + e.expired.length;
+      n++;
+    }
+    const chunk = this.backlog.slice(0, n);
+    await this.store.applyIndex(this.indexBatch(chunk, chunk[chunk.length - 1]!.seq));
+    this.backlog.splice(0, n);
+    this.backlogEvents -= events;
+    this.indexedSeq = chunk[chunk.length - 1]!.seq;
+    return events;
   }
 
   private indexBatch(chunk: readonly Backlog[], through_seq: number): IndexBatch {

@@ -26,12 +26,13 @@ import { RateBook } from '../fx/rates.js';
 import { DEFAULT_LOCK_SECONDS, QuoteBook, type QuoteInput } from '../fx/quotes.js';
 import { REFERENCE_RATES } from '../fx/reference_data.js';
 import { creditLine, emptyPool, registerItem, type CollateralKind } from '../financing/collateral.js';
+import { FINANCING_TRANSFER_CODES, ledgerTransfer } from '../financing/intraday_credit.js';
 import { drawSwap, openSwapLine, unwindAtMaturity, remaining, type DayCount, type SwapLine } from '../financing/swap_lines.js';
 import { parseDecimal } from '../fx/rational.js';
 import { solveLsm, type LsmPayment } from '../clearing/lsm.js';
 import { netPositions } from '../clearing/netting.js';
 import type { CommandExecutor, CommandOutput as CommandOutputBytes, LedgerAccess } from '../journal/command.js';
-import { AccountFlags, TransferFlags, emptyAccount, emptyTransfer, RESULT_CODES, type Account, type Transfer } from '../ledger/types.js';
+import { AccountFlags, TransferFlags, emptyAccount, RESULT_CODES, type Account, type Transfer } from '../ledger/types.js';
 import { ACCOUNT_KIND, accountId, OPERATOR_NO, PARTICIPANTS_MAX, PLATFORM_TRANSFER_ID_BASE, TRANSFER_CODE } from './accounts.js';
 import { decodeCommand, type Command } from './commands.js';
 import { PlatformError, REASON } from './errors.js';
@@ -374,15 +375,9 @@ export class PlatformStateMachine implements CommandExecutor, SchemeView {
     return { participant: p.id, currency: c.code, available_minor: this.available(p, c.code), transfer_id: t.id };
   }
 
+  /** The next platform transfer (id = base + next number + offset; the number advances only when the ledger accepts). */
   private transfer(debit: bigint, credit: bigint, amount: bigint, ledger: number, code: number, flags: number, offset = 0n): Transfer {
-    const t = emptyTransfer(PLATFORM_TRANSFER_ID_BASE + this.nextTransferNo + offset);
-    t.debit_account_id = debit;
-    t.credit_account_id = credit;
-    t.amount = amount;
-    t.ledger = ledger;
-    t.code = code;
-    t.flags = flags;
-    return t;
+    return ledgerTransfer(PLATFORM_TRANSFER_ID_BASE + this.nextTransferNo + offset, debit, credit, amount, ledger, code, 0n, flags);
   }
 
   // ---- payments ----------------------------------------------------------------------------------
@@ -700,7 +695,7 @@ export class PlatformStateMachine implements CommandExecutor, SchemeView {
 
   private draw(p: Participant, f: Facility, amount: bigint): void {
     const c = memberCurrency(f.currency);
-    const t = this.transfer(accountId(p.no, c.numeric, ACCOUNT_KIND.intraday_credit), this.settlementAccount(p, c.code), amount, c.numeric, 4101, 0);
+    const t = this.transfer(accountId(p.no, c.numeric, ACCOUNT_KIND.intraday_credit), this.settlementAccount(p, c.code), amount, c.numeric, FINANCING_TRANSFER_CODES.intraday_drawdown, 0);
     const r = this.ledger!.createTransfers([t]);
     if (r[0] !== 0) throw new Error(`intraday drawdown refused by the ledger: ${RESULT_CODES[r[0]!]}`);
     this.nextTransferNo++;
@@ -988,7 +983,7 @@ export class PlatformStateMachine implements CommandExecutor, SchemeView {
       const pay = minBig(f.outstanding_minor, this.available(p, f.currency));
       if (pay > 0n) {
         const c = memberCurrency(f.currency);
-        const t = this.transfer(this.settlementAccount(p, c.code), accountId(p.no, c.numeric, ACCOUNT_KIND.intraday_credit), pay, c.numeric, 4102, 0);
+        const t = this.transfer(this.settlementAccount(p, c.code), accountId(p.no, c.numeric, ACCOUNT_KIND.intraday_credit), pay, c.numeric, FINANCING_TRANSFER_CODES.intraday_repayment, 0);
         if (this.ledger!.createTransfers([t])[0] !== 0) throw new Error('intraday repayment refused by the ledger');
         this.nextTransferNo++;
         f.outstanding_minor -= pay;

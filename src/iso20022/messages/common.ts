@@ -288,3 +288,53 @@ export function minorOfAmount(a: Amount, path = '/'): bigint {
   if (frac.length > scale) throw new BuildError(path, `${a.value} ${a.currency} has more decimals than the currency's ${scale} minor units`);
   return BigInt(m[1]! + frac.padEnd(scale, '0'));
 }
+
+/**
+ * References to an original transaction, as returns (pacs.004), cancellation
+ * requests (camt.056) and their resolutions (camt.029) quote it.
+ */
+export interface OriginalTxRefs {
+  original_message_id?: string;
+  original_message_name_id?: string;
+  original_creation_date_time?: string;
+  original_instruction_id?: string;
+  original_end_to_end_id?: string;
+  original_transaction_id?: string;
+  original_uetr?: string;
+  original_clearing_system_reference?: string;
+  original_interbank_settlement_amount?: Amount;
+  original_interbank_settlement_date?: string;
+}
+
+/** The references in pacs.004/camt.056 element order (OrgnlGrpInf … OrgnlIntrBkSttlmDt). */
+export function originalTxRefsX(t: OriginalTxRefs): XObj {
+  return {
+    OrgnlGrpInf:
+      t.original_message_id === undefined
+        ? undefined
+        : { OrgnlMsgId: t.original_message_id, OrgnlMsgNmId: t.original_message_name_id ?? '', OrgnlCreDtTm: t.original_creation_date_time },
+    OrgnlInstrId: t.original_instruction_id,
+    OrgnlEndToEndId: t.original_end_to_end_id,
+    OrgnlTxId: t.original_transaction_id,
+    OrgnlUETR: t.original_uetr,
+    OrgnlClrSysRef: t.original_clearing_system_reference,
+    OrgnlIntrBkSttlmAmt: t.original_interbank_settlement_amount === undefined ? undefined : amountX(t.original_interbank_settlement_amount),
+    OrgnlIntrBkSttlmDt: t.original_interbank_settlement_date,
+  };
+}
+
+/** Reads the references of a TxInf (any of the three messages; order does not matter when reading). */
+export function readOriginalTxRefs(t: XmlElement): OriginalTxRefs {
+  return {
+    original_message_id: text(t, 'OrgnlGrpInf', 'OrgnlMsgId'),
+    original_message_name_id: text(t, 'OrgnlGrpInf', 'OrgnlMsgNmId'),
+    original_creation_date_time: text(t, 'OrgnlGrpInf', 'OrgnlCreDtTm')?.trim(),
+    original_instruction_id: text(t, 'OrgnlInstrId'),
+    original_end_to_end_id: text(t, 'OrgnlEndToEndId'),
+    original_transaction_id: text(t, 'OrgnlTxId'),
+    original_uetr: text(t, 'OrgnlUETR'),
+    original_clearing_system_reference: text(t, 'OrgnlClrSysRef'),
+    original_interbank_settlement_amount: readAmount(kid(t, 'OrgnlIntrBkSttlmAmt')),
+    original_interbank_settlement_date: text(t, 'OrgnlIntrBkSttlmDt')?.trim(),
+  };
+}

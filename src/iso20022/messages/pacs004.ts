@@ -20,6 +20,8 @@ import {
   partyOrAgentX,
   readAgent,
   readAmount,
+  readOriginalTxRefs,
+  originalTxRefsX,
   readCode,
   readPartyOrAgent,
   readReasonInfo,
@@ -116,17 +118,7 @@ export function buildPacs004(m: Pacs004, out: string[]): void {
       })),
       TxInf: m.transactions.map((t) => ({
         RtrId: t.return_id,
-        OrgnlGrpInf:
-          t.original_message_id === undefined
-            ? undefined
-            : { OrgnlMsgId: t.original_message_id, OrgnlMsgNmId: t.original_message_name_id ?? '', OrgnlCreDtTm: t.original_creation_date_time },
-        OrgnlInstrId: t.original_instruction_id,
-        OrgnlEndToEndId: t.original_end_to_end_id,
-        OrgnlTxId: t.original_transaction_id,
-        OrgnlUETR: t.original_uetr,
-        OrgnlClrSysRef: t.original_clearing_system_reference,
-        OrgnlIntrBkSttlmAmt: opt(t.original_interbank_settlement_amount, amountX),
-        OrgnlIntrBkSttlmDt: t.original_interbank_settlement_date,
+        ...originalTxRefsX(t),
         RtrdIntrBkSttlmAmt: amountX(t.returned_interbank_settlement_amount),
         IntrBkSttlmDt: t.interbank_settlement_date,
         RtrdInstdAmt: opt(t.returned_instructed_amount, amountX),
@@ -164,16 +156,7 @@ export function parsePacs004(doc: XmlElement): Pacs004 {
     const chain = kid(t, 'RtrChain');
     return compact({
       return_id: text(t, 'RtrId'),
-      original_message_id: text(t, 'OrgnlGrpInf', 'OrgnlMsgId'),
-      original_message_name_id: text(t, 'OrgnlGrpInf', 'OrgnlMsgNmId'),
-      original_creation_date_time: text(t, 'OrgnlGrpInf', 'OrgnlCreDtTm')?.trim(),
-      original_instruction_id: text(t, 'OrgnlInstrId'),
-      original_end_to_end_id: text(t, 'OrgnlEndToEndId'),
-      original_transaction_id: text(t, 'OrgnlTxId'),
-      original_uetr: text(t, 'OrgnlUETR'),
-      original_clearing_system_reference: text(t, 'OrgnlClrSysRef'),
-      original_interbank_settlement_amount: readAmount(kid(t, 'OrgnlIntrBkSttlmAmt')),
-      original_interbank_settlement_date: text(t, 'OrgnlIntrBkSttlmDt')?.trim(),
+      ...readOriginalTxRefs(t),
       returned_interbank_settlement_amount: readAmount(kid(t, 'RtrdIntrBkSttlmAmt')) ?? { currency: '', value: '' },
       interbank_settlement_date: text(t, 'IntrBkSttlmDt')?.trim(),
       returned_instructed_amount: readAmount(kid(t, 'RtrdInstdAmt')),
