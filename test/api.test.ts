@@ -72,6 +72,8 @@ describe('authorisation matrix', () => {
     { method: 'POST', path: () => '/v1/config', body: { bypass_fifo: false }, ok: 'op' },
     { method: 'GET', path: () => '/v1/rates', ok: 'op cb bankA bankB lp comp aud' },
     { method: 'POST', path: () => '/v1/rates', body: { file: 'test.csv', rows: [{ currency: 'CNY', units_per_usd: '7.1', date: '2025-09-01', source: 'test' }] }, ok: 'op' },
+    { method: 'POST', path: () => '/v1/quotes', body: { provider: LP, base: 'RUB', quote: 'CNY', valid_s: 600, tiers: [{ min: '1.00', max: '100000.00', bid: '0.085', ask: '0.09' }] }, ok: 'op lp' },
+    { method: 'POST', path: () => '/v1/quotes/lock', body: { base: 'RUB', quote: 'CNY', amount: '10.00' }, ok: 'op bankA bankB lp' },
     { method: 'GET', path: () => '/v1/cases', ok: 'op comp aud' },
     { method: 'POST', path: () => '/v1/cases/1/decision', body: { decision: 'release' }, ok: 'comp' },
     { method: 'GET', path: () => '/v1/audit', ok: 'op aud' },
@@ -289,6 +291,28 @@ test('central bank users are scoped to their currency; LP users to their own par
     const fund = await fx.request('POST', `/v1/participants/${LP}/funding`, { user: 'cb', body: { currency: 'RUB', amount: '1.00' } });
     assert.equal(fund.status, 403);
     assert.equal(CB.CNY, USERS.cb!.participant);
+  } finally {
+    await fx.close();
+  }
+});
+
+test('a liquidity provider publishes a quote, a bank locks it and pays PvP at that price', async () => {
+  const fx = await startApi('sqlite');
+  try {
+    const other = await fx.request('POST', '/v1/quotes', { user: 'lp', body: { provider: A, base: 'RUB', quote: 'CNY', valid_s: 600, tiers: [{ min: '1.00', max: '1000.00', bid: '0.08', ask: '0.09' }] } });
+    assert.equal(other.status, 404, 'an LP user quotes for its own participant only');
+    const pub = await fx.request('POST', '/v1/quotes', { user: 'lp', body: { provider: LP, base: 'RUB', quote: 'CNY', valid_s: 600, tiers: [{ min: '1.00', max: '100000.00', bid: '0.0850', ask: '0.0900' }] } });
+    assert.equal(pub.status, 200, JSON.stringify(pub.body));
+    const lock = await fx.request('POST', '/v1/quotes/lock', { user: 'bankA', body: { base: 'RUB', quote: 'CNY', amount: '100.00' } });
+    assert.equal(lock.status, 200, JSON.stringify(lock.body));
+    assert.equal(lock.body.price, '0.0850');
+    const pay = await fx.request('POST', '/v1/payments', { user: 'op', body: payment(RU1!, A!, 'RUB', '100.00', { payee_currency: 'CNY', quote_id: lock.body.quote_id }) });
+    assert.equal(pay.status, 200, JSON.stringify(pay.body));
+    const uetr = pay.body.payments[0].uetr as string;
+    const got = await fx.request('GET', `/v1/payments/${uetr}`, { user: 'op' });
+    assert.equal(got.body.state, 'settled', JSON.stringify(got.body).slice(0, 300));
+    assert.equal(got.body.payee_amount_minor, '850');
+    assert.match(got.body.fx.source, /quote Q1/);
   } finally {
     await fx.close();
   }

@@ -418,6 +418,17 @@ export const ROUTES: RouteDef[] = [
     },
   },
   {
+    method: 'POST', url: '/v1/quotes', tag: 'fx', summary: 'Publish (or replace) a liquidity provider\'s tiered quote for BASE/QUOTE', roles: ['operator', 'liquidity_provider'], body: S.QuoteBody,
+    handler: (ctx) => {
+      mayActFor(ctx, ctx.body.provider, ctx.body.base);
+      return exec(ctx, { type: 'publish_quote', provider: ctx.body.provider, base: ctx.body.base, quote: ctx.body.quote, tiers: ctx.body.tiers, valid_s: ctx.body.valid_s });
+    },
+  },
+  {
+    method: 'POST', url: '/v1/quotes/lock', tag: 'fx', summary: 'Lock the best live quote covering a conversion (a PvP payment then names its quote_id)', roles: ['operator', 'participant', 'liquidity_provider'], body: S.QuoteLockBody,
+    handler: (ctx) => exec(ctx, { type: 'lock_quote', base: ctx.body.base, quote: ctx.body.quote, amount: ctx.body.amount }),
+  },
+  {
     method: 'POST', url: '/v1/rates', tag: 'fx', summary: 'Import reference-rate rows', roles: OPERATOR, body: S.RatesBody, bodyLimit: BODY_LIMIT_BATCH,
     handler: (ctx) => exec(ctx, { type: 'import_rates', file: ctx.body.file, rows: ctx.body.rows }),
   },

@@ -30,6 +30,7 @@ export const PaymentIn = Type.Object(
     priority: Type.Optional(Type.Union([Type.Literal('urgent'), Type.Literal('normal')])),
     settlement: Type.Optional(Type.Union([Type.Literal('rtgs'), Type.Literal('dns')])),
     fx_provider: Type.Optional(Type.String({ maxLength: 11 })),
+    quote_id: Type.Optional(Type.String({ minLength: 1, maxLength: 20, description: 'a locked quote (POST /v1/quotes/lock) for a PvP payment' })),
     purpose: Type.Optional(Type.String({ maxLength: 35 })),
     remittance: Type.Optional(Text(COMMAND_LIMITS.text_max)),
     debtor: Type.Optional(Party),
@@ -99,6 +100,18 @@ export const CollateralBody = Type.Object(
   strict,
 );
 export const DrawBody = Type.Object({ amount: Amount }, strict);
+const Price = Type.String({ minLength: 1, maxLength: 40, pattern: '^[0-9]{1,20}(\\.[0-9]{1,18})?$', description: 'QUOTE per BASE, decimal' });
+export const QuoteBody = Type.Object(
+  {
+    provider: Type.String({ minLength: 8, maxLength: 11 }),
+    base: Currency,
+    quote: Currency,
+    valid_s: Type.Integer({ minimum: 1, maximum: 86_400 }),
+    tiers: Type.Array(Type.Object({ min: Amount, max: Amount, bid: Price, ask: Price }, strict), { minItems: 1, maxItems: 16 }),
+  },
+  strict,
+);
+export const QuoteLockBody = Type.Object({ base: Currency, quote: Currency, amount: Amount }, strict);
 export const DecisionBody = Type.Object({ decision: Type.Union([Type.Literal('release'), Type.Literal('reject')]), note: Type.Optional(Type.String({ maxLength: COMMAND_LIMITS.text_max })) }, strict);
 export const ConfigBody = Type.Object({ bypass_fifo: Type.Boolean() }, strict);
 
