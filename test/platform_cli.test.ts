@@ -44,6 +44,12 @@ test('participants, day, funding, payments, financing and close through the CLI'
     assert.equal(fac.line_minor, '95000');
     const close = JSON.parse(ok(['day', 'close']));
     assert.equal(close.day.state, 'closed');
+    const noSuch = run(['users', 'create', '--role', 'participant', '--participant', 'NOPEXXXX', 'eve']);
+    assert.equal(noSuch.code, 1);
+    assert.match(noSuch.stderr, /NOPEXXXX is not a participant/);
+    const wrongKind = run(['users', 'create', '--role', 'participant', '--participant', 'PBOCCNBJ', 'eve']);
+    assert.match(wrongKind.stderr, /is a central_bank/);
+    assert.equal(JSON.parse(ok(['users', 'create', '--role', 'participant', '--participant', 'BKCHCNBJ', 'eve'])).participant, 'BKCHCNBJ');
     assert.match(ok(['verify']), /^ok: /);
   } finally {
     rmSync(dir, { recursive: true, force: true });

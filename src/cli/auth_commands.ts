@@ -8,6 +8,7 @@ import { openStore, redactUrl } from '../store/open.js';
 import { StoreError, type Store } from '../store/types.js';
 import { ROLES, UserDirectory, type Role } from '../api/auth.js';
 import { resolveStoreUrl } from './context.js';
+import { Platform } from '../platform/platform.js';
 import { CliInputError } from './input.js';
 
 async function withDirectory<T>(cmd: Command, fn: (d: UserDirectory, store: Store) => Promise<T>): Promise<T> {
@@ -38,8 +39,28 @@ export function registerAuthCommands(program: Command): void {
     .option('--participant <bic>', 'the participant a participant, liquidity_provider or central_bank user acts for')
     .action(async (name: string, o: { role: string; participant?: string }, cmd: Command) => {
       if (!(ROLES as readonly string[]).includes(o.role)) throw new CliInputError(`--role: one of ${ROLES.join(', ')}`);
+      if (o.participant !== undefined) {
+        // The participant must exist on the platform, of the kind the role acts for.
+        const platform = await Platform.open(resolveStoreUrl(cmd)).catch((err: unknown) => {
+          if (err instanceof StoreError && err.code === 'writer_busy') {
+            throw new StoreError('writer_busy', `the store is in use by another sco-settle process (a running server?); users and keys are changed while it is stopped — one writer per store`);
+          }
+          throw err;
+        });
+        try {
+          const p = platform.participant(o.participant);
+          const kind = { participant: 'bank', liquidity_provider: 'liquidity_provider', central_bank: 'central_bank' }[o.role as string];
+          if (p === undefined) throw new CliInputError(`--participant: ${o.participant} is not a participant on this store`);
+          if (kind !== undefined && p.kind !== kind) throw new CliInputError(`--participant: ${o.participant} is a ${p.kind}; a ${o.role} user acts for a ${kind}`);
+          const u = await (await UserDirectory.load(platform.store)).createUser(name, o.role as Role, o.participant);
+          process.stdout.write(JSON.stringify(u) + '\n');
+        } finally {
+          await platform.close();
+        }
+        return;
+      }
       await withDirectory(cmd, async (d) => {
-        const u = await d.createUser(name, o.role as Role, o.participant ?? null);
+        const u = await d.createUser(name, o.role as Role, null);
         process.stdout.write(JSON.stringify(u) + '\n');
       });
     });
