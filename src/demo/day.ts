@@ -175,6 +175,19 @@ export async function runDay(o: DayOptions): Promise<DayRun> {
     // within a day budget equal to the opening liquidity.
     const budget = new Map<string, bigint>();
     for (const q of [...profile.banks, ...profile.liquidity_providers]) for (const [ccy, minor] of Object.entries(q.liquidity)) budget.set(`${q.bic}:${ccy}`, minor);
+    /** Funds what `bic` needs in `ccy` beyond its available balance, within what is left of its day budget. */
+    const coverShortfall = async (bic: string, ccy: string, needed: bigint): Promise<void> => {
+      const part = platform.participant(bic)!;
+      if (part.kind === 'central_bank') return;
+      const key = `${bic}:${ccy}`;
+      const shortfall = needed - platform.balance(part, ccy).available_minor;
+      const left = budget.get(key) ?? 0n;
+      const amount = shortfall < left ? shortfall : left;
+      if (amount <= 0n) return;
+      await platform.run({ type: 'fund', participant: bic, currency: ccy, amount: major(amount, ccy) }, `${bic}-treasury`);
+      budget.set(key, left - amount);
+      funding.set(ccy, (funding.get(ccy) ?? 0n) + amount);
+    };
     const topUp = async (): Promise<void> => {
       const need = new Map<string, bigint>();
       const waitedSince = sim_ns - 30n * NS_PER_MIN;
@@ -192,15 +205,7 @@ export async function runDay(o: DayOptions): Promise<DayRun> {
       }
       for (const [key, queued] of [...need].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
         const [bic, ccy] = key.split(':') as [string, string];
-        const part = platform.participant(bic)!;
-        if (part.kind === 'central_bank') continue;
-        const shortfall = queued - platform.balance(part, ccy).available_minor;
-        const left = budget.get(key) ?? 0n;
-        const amount = shortfall < left ? shortfall : left;
-        if (amount <= 0n) continue;
-        await platform.run({ type: 'fund', participant: bic, currency: ccy, amount: major(amount, ccy) }, `${bic}-treasury`);
-        budget.set(key, left - amount);
-        funding.set(ccy, (funding.get(ccy) ?? 0n) + amount);
+        await coverShortfall(bic, ccy, queued);
       }
     };
     const sample = (): void => void samples.push(takeSample(platform, usd, Number((sim_ns - opening_ns) / NS_PER_MIN)));
@@ -215,17 +220,7 @@ export async function runDay(o: DayOptions): Promise<DayRun> {
           net.set(pay.instruction.payer, (net.get(pay.instruction.payer) ?? 0n) - pay.instruction.amount_minor);
           net.set(pay.instruction.payee, (net.get(pay.instruction.payee) ?? 0n) + pay.instruction.amount_minor);
         }
-        for (const [bic, pos] of [...net].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
-          if (pos >= 0n) continue;
-          const key = `${bic}:${w.currency}`;
-          const shortfall = -pos - platform.balance(platform.participant(bic)!, w.currency).available_minor;
-          const left = budget.get(key) ?? 0n;
-          const amount = shortfall < left ? shortfall : left;
-          if (amount <= 0n) continue;
-          await platform.run({ type: 'fund', participant: bic, currency: w.currency, amount: major(amount, w.currency) }, `${bic}-treasury`);
-          budget.set(key, left - amount);
-          funding.set(w.currency, (funding.get(w.currency) ?? 0n) + amount);
-        }
+        for (const [bic, pos] of [...net].sort((a, b) => (a[0] < b[0] ? -1 : 1))) if (pos < 0n) await coverShortfall(bic, w.currency, -pos);
       }
       for (const w of platform.state.windows) if (w.state === 'open') await platform.run({ type: 'close_window', currency: w.currency }, 'operator');
       windowsClosed = true;
