@@ -12,7 +12,9 @@ import { Platform } from '../src/platform/platform.js';
 import { PlatformStateMachine, uetrBits } from '../src/platform/state_machine.js';
 import { DurableLedger } from '../src/journal/durable_ledger.js';
 import type { CommandExecutor, LedgerAccess } from '../src/journal/command.js';
-import { ACCOUNT_KIND } from '../src/platform/accounts.js';
+import { ACCOUNT_KIND, accountId, OPERATOR_NO } from '../src/platform/accounts.js';
+import { add, equals, rational, ZERO, type Rational } from '../src/fx/rational.js';
+import { memberCurrency } from '../src/fx/iso4217.js';
 import { BANKS, LP, setupScheme, TestClock } from './support/platform.js';
 
 const PAYERS = [...BANKS, LP];
@@ -97,6 +99,20 @@ function checkInvariants(p: Platform): void {
       assert.equal(a.debits_posted, a.credits_posted, `transit/window account ${a.id} nets to zero`);
       assert.equal(a.credits_pending, 0n);
     }
+  }
+  // FX rounding residue: what settled conversions left over equals what was booked to
+  // the residue accounts plus what is still pending (a fraction per provider), exactly.
+  const residueOf = new Map<string, Rational>();
+  for (const pay of p.state.payments.values()) {
+    if (pay.fx === null || (pay.state !== 'settled' && pay.state !== 'returned')) continue;
+    const c = pay.instruction.payee_currency;
+    residueOf.set(c, add(residueOf.get(c) ?? ZERO, { num: pay.fx.residue_num, den: pay.fx.residue_den }));
+  }
+  for (const c of CCYS) {
+    const acct = p.ledger.state.lookupAccount(accountId(OPERATOR_NO, memberCurrency(c).numeric, ACCOUNT_KIND.fx_residue))!;
+    let accounted = rational(acct.credits_posted - acct.debits_posted);
+    for (const [key, r] of p.state.residues) if (key.endsWith(`:${c}`)) accounted = add(accounted, r);
+    assert.ok(equals(residueOf.get(c) ?? ZERO, accounted), `FX residue in ${c}: settled ${JSON.stringify(residueOf.get(c) ?? ZERO, (_k, v) => (typeof v === 'bigint' ? String(v) : v))} vs booked + pending`);
   }
   const byUetr = new Map<bigint, number>();
   for (const t of p.ledger.state.transferLog) if (t.user_data_128 !== 0n) byUetr.set(t.user_data_128, (byUetr.get(t.user_data_128) ?? 0) + 1);

@@ -117,7 +117,7 @@ export class PlatformStateMachine implements CommandExecutor, SchemeView {
   /** Imported reference-rate rows (the embedded ones apply until an import). */
   rateRows: Array<{ currency: string; units_per_usd: string; date: string; source: string; file: string }> = [];
   private rateBook: RateBook | null = null;
-  /** FX rounding residue not yet booked, per currency (a fraction of a minor unit). */
+  /** FX rounding residue of settled conversions not yet booked, per "provider:currency" (less than one minor unit once booked). */
   readonly residues = new Map<string, Rational>();
   readonly audit: AuditRecord[] = [];
   readonly swapLines = new Map<string, SwapLine>();
@@ -527,9 +527,7 @@ export class PlatformStateMachine implements CommandExecutor, SchemeView {
         return false;
       }
     }
-    p.fx = { provider: provider.id, rate_num: rate.num, rate_den: rate.den, rate_source: source, payee_amount_minor: conv.amount_minor };
-    const prev = this.residues.get(ins.payee_currency) ?? ZERO;
-    this.residues.set(ins.payee_currency, add(prev, conv.residue));
+    p.fx = { provider: provider.id, rate_num: rate.num, rate_den: rate.den, rate_source: source, payee_amount_minor: conv.amount_minor, residue_num: conv.residue.num, residue_den: conv.residue.den };
     return true;
   }
 
@@ -639,6 +637,9 @@ export class PlatformStateMachine implements CommandExecutor, SchemeView {
     this.markDirty(this.byId.get(ins.payee)!, ins.payee_currency);
     if (p.fx !== null) {
       this.markDirty(this.byId.get(p.fx.provider)!, ins.currency);
+      // Only a conversion that happened leaves a residue: it is counted when the payment settles.
+      const key = `${p.fx.provider}:${ins.payee_currency}`;
+      this.residues.set(key, add(this.residues.get(key) ?? ZERO, { num: p.fx.residue_num, den: p.fx.residue_den }));
       this.bookResidue(p.fx.provider, ins.payee_currency);
     }
   }
@@ -648,7 +649,8 @@ export class PlatformStateMachine implements CommandExecutor, SchemeView {
    * rounded amount and the operator's residue account; the fraction waits.
    */
   private bookResidue(provider: string, currency: string): void {
-    const r = this.residues.get(currency) ?? ZERO;
+    const key = `${provider}:${currency}`;
+    const r = this.residues.get(key) ?? ZERO;
     const whole = roundQuotient(r.num, r.den, 'down');
     if (whole === 0n) return;
     const lp = this.byId.get(provider)!;
@@ -658,7 +660,7 @@ export class PlatformStateMachine implements CommandExecutor, SchemeView {
     const t = whole > 0n ? this.transfer(lpAcct, residueAcct, whole, c.numeric, TRANSFER_CODE.fx_residue, 0) : this.transfer(residueAcct, lpAcct, -whole, c.numeric, TRANSFER_CODE.fx_residue, 0);
     if (this.ledger!.createTransfers([t])[0] === 0) {
       this.nextTransferNo++;
-      this.residues.set(currency, sub(r, rational(whole)));
+      this.residues.set(key, sub(r, rational(whole)));
     }
   }
 

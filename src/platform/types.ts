@@ -95,6 +95,9 @@ export interface FxLeg {
   rate_den: bigint;
   rate_source: string;
   payee_amount_minor: bigint;
+  /** exact - payee_amount_minor of the conversion (minor units of the payee currency), exact; booked when the payment settles. */
+  residue_num: bigint;
+  residue_den: bigint;
 }
 
 export interface Payment {
