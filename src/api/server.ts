@@ -7,6 +7,7 @@
 // and the server-sent events stream. Routes themselves are in ./routes.ts.
 
 import { randomUUID } from 'node:crypto';
+import type { TLSSocket } from 'node:tls';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Platform } from '../platform/platform.js';
 import { bigintJson, type ChangeEvent } from '../platform/state_machine.js';
@@ -34,8 +35,12 @@ export interface ApiOptions {
   logLevel?: string | false;
   /** Where logs go (default stdout). */
   logStream?: NodeJS.WritableStream;
-  /** TLS for https (optional). */
-  https?: { key: Buffer; cert: Buffer } | null;
+  /**
+   * TLS for https (optional). With `ca`, clients may also authenticate by a
+   * certificate that CA issued (mutual TLS): its subject CN names an API user,
+   * whose role and participant apply. API keys keep working beside it.
+   */
+  https?: { key: Buffer; cert: Buffer; ca?: Buffer } | null;
 }
 
 export interface Api {
@@ -93,7 +98,9 @@ export async function buildApi(opts: ApiOptions): Promise<Api> {
     return503OnClosing: false,
     forceCloseConnections: 'idle',
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: false, allErrors: false } },
-    ...(opts.https ? { https: opts.https } : {}),
+    ...(opts.https
+      ? { https: opts.https.ca === undefined ? opts.https : { ...opts.https, requestCert: true, rejectUnauthorized: false } }
+      : {}),
   } as Parameters<typeof Fastify>[0]) as unknown as FastifyInstance;
 
   app.decorateRequest('apiUser', null);
@@ -108,6 +115,16 @@ export async function buildApi(opts: ApiOptions): Promise<Api> {
   });
   app.setNotFoundHandler((req, reply) => sendError(reply, new ApiError(404, 'not_found', `no route ${req.method} ${req.url.split('?')[0]}`)));
 
+  /** The user a verified client certificate names (subject CN), or null. */
+  const certificateUser = (req: FastifyRequest): { user: User; key_id: string } | null => {
+    const socket = req.raw.socket as TLSSocket;
+    if (opts.https?.ca === undefined || socket.authorized !== true) return null;
+    const cn = socket.getPeerCertificate()?.subject?.CN;
+    const name = Array.isArray(cn) ? cn[0] : cn;
+    const user = typeof name === 'string' ? users.user(name) : undefined;
+    return user === undefined ? null : { user, key_id: `cert:${user.name}` };
+  };
+
   app.addHook('onRequest', async (req, reply) => {
     reply.header('x-request-id', req.id);
     if (draining) {
@@ -117,8 +134,8 @@ export async function buildApi(opts: ApiOptions): Promise<Api> {
     const roles = req.routeOptions.config?.roles;
     if (roles === undefined) return;
     const token = bearer(req);
-    if (token === null) throw new ApiError(401, 'unauthenticated', 'send an API key as Authorization: Bearer sco_…', '', { 'www-authenticate': 'Bearer' });
-    const auth = await users.authenticate(token);
+    const auth = token === null ? certificateUser(req) : await users.authenticate(token);
+    if (auth === null && token === null) throw new ApiError(401, 'unauthenticated', 'send an API key as Authorization: Bearer sco_… (or a client certificate the server trusts)', '', { 'www-authenticate': 'Bearer' });
     if (auth === null) throw new ApiError(401, 'unauthenticated', 'unknown, revoked or malformed API key', '', { 'www-authenticate': 'Bearer' });
     if (limiter !== null) {
       const wait = limiter.take(auth.key_id);

@@ -30,12 +30,14 @@ export function registerServeCommands(program: Command): void {
     .option('--group-max <n>', 'commands committed together in one journal write at most (group commit)', '1024')
     .option('--tls-cert <file>', 'PEM certificate: serve https')
     .option('--tls-key <file>', 'PEM private key for --tls-cert')
+    .option('--tls-ca <file>', 'PEM CA certificate: clients may authenticate with a certificate it issued (mutual TLS); the certificate\'s subject CN names an API user')
     .action(async (o: Record<string, string | undefined>, cmd: Command) => {
       const url = resolveStoreUrl(cmd);
       const port = intOption(String(o.port), '--port', 0, 65535);
       const rate = intOption(String(o.rateLimit), '--rate-limit', 0, 10_000_000);
       const burst = o.rateBurst === undefined ? Math.max(1, rate * 2) : intOption(o.rateBurst, '--rate-burst', 1, 100_000_000);
       if ((o.tlsCert === undefined) !== (o.tlsKey === undefined)) throw new CliInputError('--tls-cert and --tls-key go together');
+      if (o.tlsCa !== undefined && o.tlsCert === undefined) throw new CliInputError('--tls-ca needs --tls-cert and --tls-key');
       const levels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
       if (!levels.includes(String(o.logLevel))) throw new CliInputError(`--log-level: one of ${levels.join(', ')}`);
       let platform: Platform;
@@ -54,7 +56,7 @@ export function registerServeCommands(program: Command): void {
         users,
         rateLimit: rate === 0 ? null : { rate, burst },
         logLevel: String(o.logLevel),
-        https: o.tlsCert !== undefined ? { cert: readFileSync(o.tlsCert), key: readFileSync(o.tlsKey!) } : null,
+        https: o.tlsCert !== undefined ? { cert: readFileSync(o.tlsCert), key: readFileSync(o.tlsKey!), ...(o.tlsCa !== undefined ? { ca: readFileSync(o.tlsCa) } : {}) } : null,
       });
       const address = await api.app.listen({ port, host: String(o.host) });
       stderrProgress(`sco-settle API on ${address} (store ${redactUrl(url)}); docs at ${address}/docs`);
