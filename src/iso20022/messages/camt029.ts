@@ -27,6 +27,7 @@ import {
   partyOrAgentX,
   readAmount,
   readOriginalTxRefs,
+  type OriginalTxRefs,
   readAssignment,
   readCase,
   readCode,
@@ -64,21 +65,11 @@ export interface ResolutionOriginalGroup {
   reasons?: ReasonInformation[];
 }
 
-export interface CancellationStatusTransaction {
+export interface CancellationStatusTransaction extends OriginalTxRefs {
   cancellation_status_id?: string;
   resolved_case?: InvestigationCase;
-  original_message_id?: string;
-  original_message_name_id?: string;
-  original_creation_date_time?: string;
-  original_instruction_id?: string;
-  original_end_to_end_id?: string;
-  original_transaction_id?: string;
-  original_clearing_system_reference?: string;
-  original_uetr?: string;
   status?: CancellationStatus;
   reasons?: ReasonInformation[];
-  original_interbank_settlement_amount?: Amount;
-  original_interbank_settlement_date?: string;
   assigner?: PartyOrAgent;
   assignee?: PartyOrAgent;
 }

@@ -25,6 +25,7 @@ import {
   readAgent,
   readAmount,
   readOriginalTxRefs,
+  type OriginalTxRefs,
   originalTxRefsX,
   readAssignment,
   readCase,
@@ -50,19 +51,9 @@ export interface CancellationOriginalGroup {
   reasons?: ReasonInformation[];
 }
 
-export interface CancellationTransaction {
+export interface CancellationTransaction extends OriginalTxRefs {
   cancellation_id?: string;
   case?: InvestigationCase;
-  original_message_id?: string;
-  original_message_name_id?: string;
-  original_creation_date_time?: string;
-  original_instruction_id?: string;
-  original_end_to_end_id?: string;
-  original_transaction_id?: string;
-  original_uetr?: string;
-  original_clearing_system_reference?: string;
-  original_interbank_settlement_amount?: Amount;
-  original_interbank_settlement_date?: string;
   assigner?: Agent;
   assignee?: Agent;
   reasons?: ReasonInformation[];

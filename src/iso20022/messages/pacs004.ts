@@ -21,6 +21,7 @@ import {
   readAgent,
   readAmount,
   readOriginalTxRefs,
+  type OriginalTxRefs,
   originalTxRefsX,
   readCode,
   readPartyOrAgent,
@@ -64,19 +65,8 @@ export interface ReturnChain {
   creditor: PartyOrAgent;
 }
 
-export interface ReturnTransaction {
+export interface ReturnTransaction extends OriginalTxRefs {
   return_id?: string;
-  /** OrgnlGrpInf of this transaction (OriginalGroupInformation29). */
-  original_message_id?: string;
-  original_message_name_id?: string;
-  original_creation_date_time?: string;
-  original_instruction_id?: string;
-  original_end_to_end_id?: string;
-  original_transaction_id?: string;
-  original_uetr?: string;
-  original_clearing_system_reference?: string;
-  original_interbank_settlement_amount?: Amount;
-  original_interbank_settlement_date?: string;
   returned_interbank_settlement_amount: Amount;
   interbank_settlement_date?: string;
   returned_instructed_amount?: Amount;
