@@ -166,7 +166,10 @@ class FaultyExecutor implements CommandExecutor {
     readonly inner: PlatformStateMachine,
     readonly failAt: number,
   ) {}
-  execute(command: Buffer, clock_ns: bigint, ledger: LedgerAccess): Buffer {
+  get rules_versions() {
+    return this.inner.rules_versions;
+  }
+  execute(command: Buffer, clock_ns: bigint, ledger: LedgerAccess, rules_version: number): Buffer {
     const faulty: LedgerAccess = {
       machine: ledger.machine,
       createAccounts: (a) => ledger.createAccounts(a),
@@ -175,7 +178,7 @@ class FaultyExecutor implements CommandExecutor {
         return ledger.createTransfers(t);
       },
     };
-    return this.inner.execute(command, clock_ns, faulty);
+    return this.inner.execute(command, clock_ns, faulty, rules_version);
   }
   encodeState(): Buffer {
     return this.inner.encodeState();

@@ -28,9 +28,24 @@ export interface LedgerAccess {
  */
 export type CommandOutput = Buffer & { readonly value?: unknown };
 
+/**
+ * Rules versions: every command entry records the version of the rules it ran
+ * under, and replay runs it under that version again. A binary keeps every older
+ * version it can still meet in a journal callable; an entry from a newer version
+ * than `current` is refused, naming both.
+ */
+export interface RulesVersions {
+  readonly oldest: number;
+  readonly current: number;
+}
+
 export interface CommandExecutor {
-  /** Executes one command at `clock_ns`; returns its output (replay must give the same bytes). */
-  execute(command: Buffer, clock_ns: bigint, ledger: LedgerAccess): CommandOutput;
+  readonly rules_versions: RulesVersions;
+  /**
+   * Executes one command at `clock_ns` under `rules_version` (oldest..current);
+   * returns its output (replay must give the same bytes).
+   */
+  execute(command: Buffer, clock_ns: bigint, ledger: LedgerAccess, rules_version: number): CommandOutput;
   /** The executor's whole state, deterministic bytes (same state, same bytes). */
   encodeState(): Buffer;
   /** Replaces the state with one from encodeState (snapshot recovery). */

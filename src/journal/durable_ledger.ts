@@ -184,7 +184,7 @@ export class DurableLedger {
         if (isCommand(entry)) {
           if (this.executor === null) throw new LedgerError('no_executor', `journal entry ${entry.seq} is a command; open the store through the platform`);
           const recorder = new RecordingLedger(this.sm, entry.clock_ns);
-          const output = this.executor.execute(entry.body, entry.clock_ns, recorder);
+          const output = this.executor.execute(entry.body, entry.clock_ns, recorder, 1);
           if (!outputDigest(output).equals(entry.results)) {
             throw new LedgerError('journal_corrupt', `journal entry ${entry.seq}: replay of the command gave a different output than recorded`);
           }
@@ -289,7 +289,7 @@ export class DurableLedger {
         if (req.op === 'command') {
           const recorder = new RecordingLedger(this.sm, clock_ns);
           try {
-            results = this.executor!.execute(req.command!, clock_ns, recorder);
+            results = this.executor!.execute(req.command!, clock_ns, recorder, this.executor!.rules_versions.current);
           } catch (err) {
             // A throwing executor may have changed the state half-way: fail stop.
             this.failure = err as Error;

@@ -84,7 +84,7 @@ export async function verifyStore(
         const recorder = new RecordingLedger(sm, entry.clock_ns);
         let output: Buffer;
         try {
-          output = executor.execute(entry.body, entry.clock_ns, recorder);
+          output = executor.execute(entry.body, entry.clock_ns, recorder, 1);
         } catch (err) {
           return fail(entry.seq, `replay of the command failed: ${(err as Error).message}`);
         }

@@ -141,7 +141,13 @@ export class PlatformStateMachine implements CommandExecutor, SchemeView {
 
   // ---- CommandExecutor --------------------------------------------------------------------
 
-  execute(command: Buffer, clock_ns: bigint, ledger: LedgerAccess): CommandOutputBytes {
+  /** Version 1: the rules of the first platform release (fbfd236); see CHANGELOG.md. */
+  readonly rules_versions = Object.freeze({ oldest: 1, current: 1 });
+
+  execute(command: Buffer, clock_ns: bigint, ledger: LedgerAccess, rules_version: number): CommandOutputBytes {
+    if (rules_version < this.rules_versions.oldest || rules_version > this.rules_versions.current) {
+      throw new Error(`rules version ${rules_version} is not one this binary runs (${this.rules_versions.oldest}..${this.rules_versions.current})`);
+    }
     this.commands++;
     this.now = clock_ns;
     this.ledger = ledger;

@@ -62,33 +62,38 @@ export interface Snapshot {
   body: Buffer;
 }
 
-export interface Store {
-  readonly kind: StoreKind;
-  /** The location, with any password removed, for messages. */
-  readonly display: string;
-
+/** One writer per store: the process that holds it is the only one that appends. */
+export interface WriterLock {
   /**
    * Makes this process the only writer (PostgreSQL: an advisory lock; SQLite: a
    * write transaction held on PATH-writer.lock). Throws `StoreError('writer_busy')` if
    * another process holds it.
    */
   acquireWriter(): Promise<void>;
+}
 
+/** The append-only, hash-chained journal. */
+export interface JournalStore {
   /** Appends entries in one durable transaction; resolves only once it is durable. */
   appendJournal(entries: readonly JournalEntry[]): Promise<void>;
   /** Entries with seq > after_seq, in order, at most `limit`. */
   readJournal(after_seq: number, limit: number): Promise<JournalEntry[]>;
   journalHead(): Promise<{ seq: number; hash: Buffer } | null>;
+}
 
+/** At most one snapshot of the state, at a journal position. */
+export interface SnapshotStore {
   /** Replaces the snapshot (there is one at most). */
   saveSnapshot(snapshot: Snapshot): Promise<void>;
   loadSnapshot(): Promise<Snapshot | null>;
+}
 
+/** The query tables: derived from the journal, written off the commit path, rebuilt after a crash. */
+export interface LedgerIndex {
   /** The journal seq the query tables reflect. */
   indexPosition(): Promise<number>;
   /** Applies an index batch in one transaction; need not be fsynced (it is rebuilt from the journal). */
   applyIndex(batch: IndexBatch): Promise<void>;
-
   lookupAccounts(ids: readonly bigint[]): Promise<Account[]>;
   lookupTransfers(ids: readonly bigint[]): Promise<Transfer[]>;
   accountTransfers(filter: AccountFilter): Promise<Transfer[]>;
@@ -96,18 +101,27 @@ export interface Store {
   /** Every indexed account, by id; for verification. */
   allAccounts(): Promise<Account[]>;
   countTransfers(): Promise<number>;
+}
 
-  /**
-   * Documents: small named blobs beside the ledger (e.g. sanctions list versions
-   * and their "active version" pointers). A put replaces the named document
-   * atomically (readers see the old body or the new one, never a mix); names are
-   * flat strings, grouped by prefix by convention ("compliance/lists/…").
-   */
+/**
+ * Documents: small named blobs beside the ledger (users and keys, idempotency
+ * records, sanctions list versions and their "active version" pointers). A put
+ * replaces the named document atomically (readers see the old body or the new
+ * one, never a mix); names are flat strings, grouped by prefix by convention
+ * ("compliance/lists/…").
+ */
+export interface DocumentStore {
   putDocument(name: string, body: Buffer): Promise<void>;
   getDocument(name: string): Promise<Buffer | null>;
   /** Names starting with `prefix`, sorted. */
   listDocuments(prefix: string): Promise<string[]>;
+}
 
+/** A whole store as an adapter implements it; each layer takes the narrow part it needs. */
+export interface Store extends WriterLock, JournalStore, SnapshotStore, LedgerIndex, DocumentStore {
+  readonly kind: StoreKind;
+  /** The location, with any password removed, for messages. */
+  readonly display: string;
   close(): Promise<void>;
 }
 
