@@ -183,6 +183,9 @@ class FaultyExecutor implements CommandExecutor {
   encodeState(): Buffer {
     return this.inner.encodeState();
   }
+  readsState(state: Buffer): boolean {
+    return this.inner.readsState(state);
+  }
   restoreState(state: Buffer): void {
     this.inner.restoreState(state);
   }

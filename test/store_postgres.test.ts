@@ -373,7 +373,7 @@ test('operations issued without waiting run one at a time, in order', needsServe
   });
 });
 
-test('a schema of another format is refused as corrupt', needsServer, async () => {
+test('a schema of a newer format is refused as store_too_new, an unreadable one as corrupt', needsServer, async () => {
   await withStore(async (store, url) => {
     const client = new pg.Client({ connectionString: BASE_URL });
     await client.connect();
@@ -382,7 +382,15 @@ test('a schema of another format is refused as corrupt', needsServer, async () =
     } finally {
       await client.end();
     }
-    await rejectsWith(PostgresStore.connect(url), 'corrupt', /format 999/);
+    await rejectsWith(PostgresStore.connect(url), 'store_too_new', /format 999.*formats 1 to \d/);
+    const again = new pg.Client({ connectionString: BASE_URL });
+    await again.connect();
+    try {
+      await again.query(`UPDATE "${store.schema}".meta SET value = 'x1' WHERE key = 'format'`);
+    } finally {
+      await again.end();
+    }
+    await rejectsWith(PostgresStore.connect(url), 'corrupt', /unreadable format "x1"/);
   });
 });
 

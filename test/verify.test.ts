@@ -4,6 +4,7 @@
 // verify fail naming the right journal entry, the CLI exit non-zero with one line
 // naming it, and (for the journal) DurableLedger.open refuse with journal_corrupt.
 
+import { STORE_FORMAT_CURRENT } from '../src/store/format.js';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -393,6 +394,8 @@ for (const name of ['sqlite', 'postgres'] as const) {
             first_bad_seq: null,
             problem: null,
             notes: [],
+            store_format: STORE_FORMAT_CURRENT,
+            rules_versions: {},
           });
           const r = cliVerify(backend.url!);
           assert.equal(r.code, 0, r.stderr);

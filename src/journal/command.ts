@@ -48,8 +48,22 @@ export interface CommandExecutor {
   execute(command: Buffer, clock_ns: bigint, ledger: LedgerAccess, rules_version: number): CommandOutput;
   /** The executor's whole state, deterministic bytes (same state, same bytes). */
   encodeState(): Buffer;
+  /**
+   * Whether restoreState reads this state's format. A snapshot whose executor
+   * state is in another format (written by another release) is not used: the
+   * journal is replayed from its start instead, and verify does not compare it.
+   */
+  readsState(state: Buffer): boolean;
   /** Replaces the state with one from encodeState (snapshot recovery). */
   restoreState(state: Buffer): void;
+}
+
+/** Why a command entry of `rules_version` cannot run on this executor, or null. */
+export function rulesVersionProblem(executor: CommandExecutor, rules_version: number): string | null {
+  const { oldest, current } = executor.rules_versions;
+  if (rules_version > current) return `it ran under rules version ${rules_version}, newer than this sco-settle runs (${oldest} to ${current}): open the store with a newer release`;
+  if (rules_version < oldest) return `it ran under rules version ${rules_version}, older than this sco-settle still runs (${oldest} to ${current})`;
+  return null;
 }
 
 /** Bytes of the output digest kept in the journal entry. */

@@ -22,8 +22,8 @@
 import { LedgerStateMachine, type BatchEffects, type LedgerLimits, type Operation } from '../ledger/state_machine.js';
 import { BATCH_EVENTS_MAX, type Account, type AccountBalance, type Transfer } from '../ledger/types.js';
 import type { AccountFilter, HistoryRecord, IndexBatch, JournalEntry, Store } from '../store/types.js';
-import { buildCommandEntry, buildEntry, checkEntry, decodeEvents, decodeResults, GENESIS_HASH, isCommand, opName } from './entry.js';
-import { COMMAND_BYTES_MAX, outputDigest, RecordingLedger, type CommandExecutor, type CommandOutput } from './command.js';
+import { buildCommandEntry, buildEntry, checkEntry, commandOutputDigest, commandRulesVersion, decodeEvents, decodeResults, GENESIS_HASH, isCommand, opName } from './entry.js';
+import { COMMAND_BYTES_MAX, outputDigest, RecordingLedger, rulesVersionProblem, type CommandExecutor, type CommandOutput } from './command.js';
 import { decodeSnapshot, encodeSnapshot } from './snapshot.js';
 
 export type LedgerErrorCode =
@@ -34,7 +34,9 @@ export type LedgerErrorCode =
   | 'journal_corrupt'
   | 'query_limit'
   | 'command_too_large'
-  | 'no_executor';
+  | 'no_executor'
+  | 'rules_too_new'
+  | 'rules_too_old';
 
 export class LedgerError extends Error {
   readonly code: LedgerErrorCode;
@@ -157,11 +159,18 @@ export class DurableLedger {
         throw new LedgerError('journal_corrupt', `snapshot at journal entry ${snapshot.seq}: ${(err as Error).message.replace(/^snapshot: /, '')}`);
       }
       if (state.seq !== snapshot.seq) throw new LedgerError('journal_corrupt', `snapshot says seq ${state.seq}, store says ${snapshot.seq}`);
-      sm = state.machine;
-      seq = state.seq;
-      if (opts.executor !== undefined && state.extension.length > 0) opts.executor.restoreState(state.extension);
-      hash = state.hash;
-      progress(`recovered snapshot at journal entry ${seq} (${sm.accountLog.length} accounts, ${sm.transferLog.length} transfers)`);
+      const executor = opts.executor;
+      if (executor !== undefined && state.extension.length > 0 && !executor.readsState(state.extension)) {
+        // Written by another release in a state format this one does not read: the
+        // journal is complete, so replay it from the start instead.
+        progress(`snapshot at journal entry ${state.seq} is in another release's state format; replaying the journal from its start`);
+      } else {
+        sm = state.machine;
+        seq = state.seq;
+        if (executor !== undefined && state.extension.length > 0) executor.restoreState(state.extension);
+        hash = state.hash;
+        progress(`recovered snapshot at journal entry ${seq} (${sm.accountLog.length} accounts, ${sm.transferLog.length} transfers)`);
+      }
     }
     const indexedSeq = await store.indexPosition();
     if (indexedSeq < seq) {
@@ -183,9 +192,12 @@ export class DurableLedger {
         let effects: BatchEffects;
         if (isCommand(entry)) {
           if (this.executor === null) throw new LedgerError('no_executor', `journal entry ${entry.seq} is a command; open the store through the platform`);
+          const rules_version = commandRulesVersion(entry);
+          const problem = rulesVersionProblem(this.executor, rules_version);
+          if (problem !== null) throw new LedgerError(rules_version > this.executor.rules_versions.current ? 'rules_too_new' : 'rules_too_old', `journal entry ${entry.seq}: ${problem}`);
           const recorder = new RecordingLedger(this.sm, entry.clock_ns);
-          const output = this.executor.execute(entry.body, entry.clock_ns, recorder, 1);
-          if (!outputDigest(output).equals(entry.results)) {
+          const output = this.executor.execute(entry.body, entry.clock_ns, recorder, rules_version);
+          if (!outputDigest(output).equals(commandOutputDigest(entry))) {
             throw new LedgerError('journal_corrupt', `journal entry ${entry.seq}: replay of the command gave a different output than recorded`);
           }
           effects = recorder.effects;
@@ -288,15 +300,16 @@ export class DurableLedger {
         let effects: BatchEffects;
         if (req.op === 'command') {
           const recorder = new RecordingLedger(this.sm, clock_ns);
+          const rules_version = this.executor!.rules_versions.current;
           try {
-            results = this.executor!.execute(req.command!, clock_ns, recorder, this.executor!.rules_versions.current);
+            results = this.executor!.execute(req.command!, clock_ns, recorder, rules_version);
           } catch (err) {
             // A throwing executor may have changed the state half-way: fail stop.
             this.failure = err as Error;
             break;
           }
           effects = recorder.effects;
-          entry = buildCommandEntry(this.seq + 1, clock_ns, req.command!, outputDigest(results as Buffer), this.headHash);
+          entry = buildCommandEntry(this.seq + 1, clock_ns, req.command!, outputDigest(results as Buffer), rules_version, this.headHash);
         } else {
           ({ results, effects } = this.sm.execute(req.op, req.events, clock_ns));
           entry = buildEntry(this.seq + 1, req.op, clock_ns, req.events, results, this.headHash);

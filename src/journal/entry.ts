@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { decodeAccounts, decodeTransfers, encodeAccounts, encodeTransfers, RECORD_SIZE } from '../ledger/codec.js';
 import type { Operation } from '../ledger/state_machine.js';
 import { RESULT_CODES, type Account, type Transfer } from '../ledger/types.js';
-import { OP_COMMAND, OP_CREATE_ACCOUNTS, OP_CREATE_TRANSFERS, OP_PULSE, type JournalEntry } from '../store/types.js';
+import { OP_COMMAND, OP_COMMAND_VERSIONED, OP_CREATE_ACCOUNTS, OP_CREATE_TRANSFERS, OP_PULSE, type JournalEntry } from '../store/types.js';
 import { COMMAND_BYTES_MAX, OUTPUT_DIGEST_SIZE } from './command.js';
 
 export const HASH_SIZE = 32;
@@ -97,16 +97,28 @@ export function buildEntry(
   };
 }
 
-/** A command entry: the command's bytes as submitted and the digest of the output it gave. */
-export function buildCommandEntry(seq: number, clock_ns: bigint, command: Buffer, output_digest: Buffer, prev_hash: Buffer): JournalEntry {
-  const checksum = checksumOf(seq, OP_COMMAND, clock_ns, 1, command, output_digest);
+/** Bytes after the output digest of a versioned command entry: the rules version, u32 LE. */
+const RULES_VERSION_SIZE = 4;
+/** Rules version of every op-4 command entry (store format 1). */
+export const LEGACY_COMMAND_RULES_VERSION = 1;
+
+/**
+ * A command entry: the command's bytes as submitted, the digest of the output it
+ * gave, and the rules version it ran under (replay runs it under that version).
+ */
+export function buildCommandEntry(seq: number, clock_ns: bigint, command: Buffer, output_digest: Buffer, rules_version: number, prev_hash: Buffer): JournalEntry {
+  if (!Number.isInteger(rules_version) || rules_version < 1 || rules_version > 0xffff_ffff) throw new Error(`rules version ${rules_version} is not a u32 above 0`);
+  const results = Buffer.alloc(OUTPUT_DIGEST_SIZE + RULES_VERSION_SIZE);
+  output_digest.copy(results, 0);
+  results.writeUInt32LE(rules_version, OUTPUT_DIGEST_SIZE);
+  const checksum = checksumOf(seq, OP_COMMAND_VERSIONED, clock_ns, 1, command, results);
   return {
     seq,
-    op: OP_COMMAND,
+    op: OP_COMMAND_VERSIONED,
     clock_ns,
     count: 1,
     body: command,
-    results: output_digest,
+    results,
     checksum,
     prev_hash,
     hash: linkOf(prev_hash, checksum),
@@ -114,15 +126,26 @@ export function buildCommandEntry(seq: number, clock_ns: bigint, command: Buffer
 }
 
 export function isCommand(e: JournalEntry): boolean {
-  return e.op === OP_COMMAND;
+  return e.op === OP_COMMAND || e.op === OP_COMMAND_VERSIONED;
+}
+
+/** The rules version a command entry ran under (op 4 entries: version 1). */
+export function commandRulesVersion(e: JournalEntry): number {
+  return e.op === OP_COMMAND_VERSIONED ? e.results.readUInt32LE(OUTPUT_DIGEST_SIZE) : LEGACY_COMMAND_RULES_VERSION;
+}
+
+/** The digest of the output a command entry recorded. */
+export function commandOutputDigest(e: JournalEntry): Buffer {
+  return e.results.subarray(0, OUTPUT_DIGEST_SIZE);
 }
 
 /** Why the entry cannot be trusted after `expected_prev`, or null if it checks out. */
 export function checkEntry(e: JournalEntry, expected_seq: number, expected_prev: Buffer): string | null {
   if (e.seq !== expected_seq) return `expected journal entry ${expected_seq}, found ${e.seq}`;
-  if (e.op === OP_COMMAND) {
+  if (isCommand(e)) {
     if (e.count !== 1 || e.body.length > COMMAND_BYTES_MAX) return `command entry holds ${e.count} commands of ${e.body.length} bytes`;
-    if (e.results.length !== OUTPUT_DIGEST_SIZE) return `command entry has a ${e.results.length}-byte output digest`;
+    const size = e.op === OP_COMMAND ? OUTPUT_DIGEST_SIZE : OUTPUT_DIGEST_SIZE + RULES_VERSION_SIZE;
+    if (e.results.length !== size) return `command entry has ${e.results.length} bytes of output digest and rules version, not ${size}`;
   } else if (e.body.length !== e.count * RECORD_SIZE) return `body is ${e.body.length} bytes for ${e.count} events`;
   const checksum = checksumOf(e.seq, e.op, e.clock_ns, e.count, e.body, e.results);
   if (!checksum.equals(e.checksum)) return 'checksum mismatch: the entry was altered or torn';

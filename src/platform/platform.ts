@@ -146,6 +146,11 @@ export class Platform {
     return this.state.participant(id);
   }
 
+  /** Every participant, in registration order. */
+  participants(): readonly Participant[] {
+    return this.state.participants;
+  }
+
   payment(uetr: string): Payment | undefined {
     return this.state.payments.get(uetr);
   }

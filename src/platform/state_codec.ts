@@ -72,6 +72,12 @@ export function encodePlatformState(d: PlatformStateData): Buffer {
   return Buffer.concat(chunks);
 }
 
+/** Whether the state is in this codec's format: its first line names the format. */
+export function readsPlatformState(buf: Buffer): boolean {
+  const prefix = `{"magic":${JSON.stringify(MAGIC)},`;
+  return buf.length > prefix.length && buf.subarray(0, prefix.length).toString('utf8') === prefix;
+}
+
 export function decodePlatformState(buf: Buffer): PlatformStateData {
   const text = buf.toString('utf8');
   let pos = 0;

@@ -38,7 +38,7 @@ import { decodeCommand, type Command } from './commands.js';
 import { PlatformError, REASON } from './errors.js';
 import { checkInstruction, type SchemeView } from './instruction.js';
 import { RtgsQueue } from './rtgs_queue.js';
-import { decodePlatformState, encodePlatformState, type PlatformStateData } from './state_codec.js';
+import { decodePlatformState, encodePlatformState, readsPlatformState, type PlatformStateData } from './state_codec.js';
 import type {
   BusinessDay,
   ComplianceCase,
@@ -188,6 +188,10 @@ export class PlatformStateMachine implements CommandExecutor, SchemeView {
   encodeState(): Buffer {
     if (this.commands === 0) return Buffer.alloc(0);
     return encodePlatformState(this.snapshotData());
+  }
+
+  readsState(state: Buffer): boolean {
+    return readsPlatformState(state);
   }
 
   restoreState(state: Buffer): void {

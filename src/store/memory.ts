@@ -10,6 +10,7 @@ import {
   type Snapshot,
   type Store,
 } from './types.js';
+import { STORE_FORMAT_CURRENT } from './format.js';
 import { selectByFilter } from './filter.js';
 
 export class MemoryStore implements Store {
@@ -126,6 +127,10 @@ export class MemoryStore implements Store {
 
   async listDocuments(prefix: string): Promise<string[]> {
     return [...this.documents.keys()].filter((n) => n.startsWith(prefix)).sort();
+  }
+
+  async formatVersion(): Promise<number> {
+    return STORE_FORMAT_CURRENT;
   }
 
   async close(): Promise<void> {}

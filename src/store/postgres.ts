@@ -29,8 +29,8 @@ import {
   type Snapshot,
   type Store,
 } from './types.js';
+import { migrationsFor, STORE_FORMAT_CURRENT } from './format.js';
 
-const FORMAT_VERSION = '1';
 export const DEFAULT_PG_SCHEMA = 'sco_settle';
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 const SNAPSHOT_PART_BYTES = 16 * 1024 * 1024;
@@ -296,6 +296,13 @@ export class PostgresStore implements Store {
       // DDL only when missing (it is all created in one transaction), so a role without
       // CREATE privileges can open an existing schema.
       const exists = await c.query<{ t: string | null }>(`SELECT to_regclass($1) AS t`, [`${s}.meta`]);
+      let found: string | undefined;
+      if (exists.rows[0]?.t !== null) {
+        const res = await c.query<{ value: string }>(`SELECT value FROM ${s}.meta WHERE key = 'format'`);
+        found = res.rows[0]?.value;
+      }
+      // Refuses a newer format before anything is created or changed.
+      const steps = migrationsFor(this.display, found);
       if (exists.rows[0]?.t === null) {
         await c.query(`CREATE SCHEMA IF NOT EXISTS ${s}`);
         await c.query(ddl(s));
@@ -303,12 +310,8 @@ export class PostgresStore implements Store {
         const docs = await c.query<{ t: string | null }>(`SELECT to_regclass($1) AS t`, [`${s}.documents`]);
         if (docs.rows[0]?.t === null) await c.query(documentsDdl(s));
       }
-      await c.query(`INSERT INTO ${s}.meta (key, value) VALUES ('format', $1) ON CONFLICT (key) DO NOTHING`, [FORMAT_VERSION]);
-      const res = await c.query<{ value: string }>(`SELECT value FROM ${s}.meta WHERE key = 'format'`);
-      const version = res.rows[0]?.value;
-      if (version !== FORMAT_VERSION) {
-        throw new StoreError('corrupt', `${this.display} has format ${version}; this build reads format ${FORMAT_VERSION}`);
-      }
+      for (const m of steps) for (const sql of m.sql) await c.query(sql.replaceAll('{s}', `${s}.`));
+      await c.query(`INSERT INTO ${s}.meta (key, value) VALUES ('format', $1) ON CONFLICT (key) DO UPDATE SET value = excluded.value`, [String(STORE_FORMAT_CURRENT)]);
       await c.query('COMMIT');
     } catch (err) {
       await c.query('ROLLBACK').catch(() => {});
@@ -581,6 +584,10 @@ export class PostgresStore implements Store {
       );
       return res.rows.map((r) => r.name);
     });
+  }
+
+  async formatVersion(): Promise<number> {
+    return STORE_FORMAT_CURRENT;
   }
 
   close(): Promise<void> {

@@ -36,8 +36,8 @@ import {
   type Snapshot,
   type Store,
 } from './types.js';
+import { migrationsFor, STORE_FORMAT_CURRENT } from './format.js';
 
-const FORMAT_VERSION = '1';
 const SNAPSHOT_PART_BYTES = 16 * 1024 * 1024;
 const TIMESTAMP_MAX = (1n << 63n) - 1n;
 /** How long a new writer waits for the previous one to finish (as the PostgreSQL store does). */
@@ -109,6 +109,7 @@ export class SqliteStore implements Store {
   private readonly db: Database.Database;
   private readonly path: string;
   private lock: Database.Database | null = null;
+  private format = STORE_FORMAT_CURRENT;
   /** Journal bytes appended since the last checkpoint (approximate WAL growth). */
   private walBytes = 0;
   private readonly stmt;
@@ -141,13 +142,7 @@ export class SqliteStore implements Store {
     // only if the WAL grows past WAL_FORCE_CHECKPOINT_BYTES without an index write.
     this.db.pragma('wal_autocheckpoint = 0');
     this.db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
-    this.db.exec(SCHEMA);
-    const version = this.db.prepare(`SELECT value FROM meta WHERE key = 'format'`).pluck().get() as string | undefined;
-    if (version === undefined) {
-      this.db.prepare(`INSERT INTO meta (key, value) VALUES ('format', ?)`).run(FORMAT_VERSION);
-    } else if (version !== FORMAT_VERSION) {
-      throw new StoreError('corrupt', `${this.display} has format ${version}; this build reads format ${FORMAT_VERSION}`);
-    }
+    this.migrate();
     const db = this.db;
     this.stmt = {
       insertJournal: db.prepare(
@@ -219,6 +214,22 @@ export class SqliteStore implements Store {
    * second writer would also be caught at its first append, since the journal's
    * seq is a primary key, but only after it had done work.)
    */
+  /** Creates the schema of a new file, or brings an older format forward in one transaction; refuses a newer one. */
+  private migrate(): void {
+    const hasMeta = this.db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'`).pluck().get() !== undefined;
+    const found = hasMeta ? (this.db.prepare(`SELECT value FROM meta WHERE key = 'format'`).pluck().get() as string | undefined) : undefined;
+    const steps = migrationsFor(this.display, found);
+    this.db.transaction(() => {
+      this.db.exec(SCHEMA);
+      for (const m of steps) for (const sql of m.sql) this.db.exec(sql.replaceAll('{s}', ''));
+      this.db.prepare(`INSERT INTO meta (key, value) VALUES ('format', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`).run(String(STORE_FORMAT_CURRENT));
+    }).immediate();
+  }
+
+  async formatVersion(): Promise<number> {
+    return this.format;
+  }
+
   async acquireWriter(wait_ms = WRITER_WAIT_MS): Promise<void> {
     if (this.lock !== null || this.path === ':memory:') return;
     const lock = new Database(`${this.path}-writer.lock`);

@@ -122,10 +122,12 @@ export interface Store extends WriterLock, JournalStore, SnapshotStore, LedgerIn
   readonly kind: StoreKind;
   /** The location, with any password removed, for messages. */
   readonly display: string;
+  /** The store format it holds (store/format.ts), after any migration on open. */
+  formatVersion(): Promise<number>;
   close(): Promise<void>;
 }
 
-export type StoreErrorCode = 'writer_busy' | 'journal_conflict' | 'bad_url' | 'unreachable' | 'corrupt';
+export type StoreErrorCode = 'writer_busy' | 'journal_conflict' | 'bad_url' | 'unreachable' | 'corrupt' | 'store_too_new';
 
 export class StoreError extends Error {
   readonly code: StoreErrorCode;
@@ -139,5 +141,7 @@ export class StoreError extends Error {
 export const OP_CREATE_ACCOUNTS = 1;
 export const OP_CREATE_TRANSFERS = 2;
 export const OP_PULSE = 3;
-/** A platform command: body = the command's bytes, results = the digest of its output. */
+/** A platform command of store format 1: body = the command's bytes, results = the digest of its output; rules version 1. */
 export const OP_COMMAND = 4;
+/** A platform command: body = the command's bytes, results = the digest of its output then the rules version (u32 LE). */
+export const OP_COMMAND_VERSIONED = 5;

@@ -1,0 +1,186 @@
+// Stores outlive releases: every store a release wrote (test/fixtures/stores, one
+// per release, gzip'd SQLite) must open, verify and keep settling under this
+// build; a store or journal entry written by a newer release is refused naming
+// both versions; a snapshot in another release's state format is replayed past.
+
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import Database from 'better-sqlite3';
+import { Platform } from '../src/platform/platform.js';
+import { openStore } from '../src/store/open.js';
+import { MemoryStore } from '../src/store/memory.js';
+import { STORE_FORMAT_CURRENT } from '../src/store/format.js';
+import { OP_COMMAND, OP_COMMAND_VERSIONED, StoreError } from '../src/store/types.js';
+import { buildCommandEntry } from '../src/journal/entry.js';
+import { outputDigest } from '../src/journal/command.js';
+import { LedgerError } from '../src/journal/durable_ledger.js';
+import { decodeSnapshot, encodeSnapshot } from '../src/journal/snapshot.js';
+import { makeBackend, postgresSkipReason } from './support/backends.js';
+import { setupScheme, TestClock, BANKS, payment } from './support/platform.js';
+
+const FIXTURES = new URL('../../test/fixtures/stores/', import.meta.url);
+const fixtures = readdirSync(FIXTURES).filter((f) => f.endsWith('.db.gz')).sort();
+
+function unpack(name: string): { dir: string; path: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'sco-settle-upgrade-'));
+  const path = join(dir, name.replace(/\.gz$/, ''));
+  writeFileSync(path, gunzipSync(readFileSync(new URL(name, FIXTURES))));
+  return { dir, path };
+}
+
+/** A clock on a business day after every fixture's, moving 1 µs a reading. */
+function laterDay(date: string): () => bigint {
+  let now = BigInt(Date.parse(`${date}T08:00:00Z`)) * 1_000_000n;
+  return () => (now += 1_000n);
+}
+
+test('there is a fixture store for every release so far', () => {
+  assert.ok(fixtures.includes('fbfd236-demo.db.gz'), 'the store written by fbfd236 (first platform release)');
+  assert.ok(fixtures.includes('fbfd236-demo-snapshot.db.gz'), 'the same with a snapshot in that release\'s state format');
+});
+
+for (const name of fixtures) {
+  test(`${name}: opens, verifies, settles new payments and verifies again under this build`, async () => {
+    const { dir, path } = unpack(name);
+    try {
+      const before = new Database(path, { readonly: true });
+      const legacy = before.prepare('SELECT count(*) FROM journal WHERE op = ?').pluck().get(OP_COMMAND) as number;
+      const format = before.prepare(`SELECT value FROM meta WHERE key = 'format'`).pluck().get() as string;
+      before.close();
+      assert.ok(legacy > 0, 'the fixture holds commands of the old release');
+      assert.equal(format, '1');
+
+      const p = await Platform.open(`sqlite:${path}`, { clock: laterDay('2025-09-02') });
+      try {
+        const banks = p.participants().filter((x) => x.kind === 'bank' && x.currencies.includes('CNY'));
+        assert.ok(banks.length >= 2, 'the demo scheme has CNY banks');
+        const [a, b] = [banks[0]!, banks[1]!];
+        await p.run({ type: 'open_day', date: '2025-09-02', default_cutoff: '17:00' });
+        await p.run({ type: 'fund', participant: a.id, currency: 'CNY', amount: '1000.00' });
+        const out = await p.execute({ type: 'submit_payments', payments: [payment(a.id, b.id, 'CNY', '250.00'), payment(a.id, b.id, 'CNY', '5000000000000.00')] });
+        const results = (out.result as { payments: Array<{ state: string }> }).payments;
+        assert.equal(results[0]!.state, 'settled', 'a covered payment settles at once on the old store');
+        assert.equal(results[1]!.state, 'queued', 'an uncovered one queues');
+        await p.run({ type: 'close_day' });
+      } finally {
+        await p.close();
+      }
+
+      const store = await openStore(`sqlite:${path}`);
+      try {
+        assert.equal(await store.formatVersion(), STORE_FORMAT_CURRENT);
+        const report = await Platform.verify(store);
+        assert.equal(report.ok, true, report.problem ?? '');
+        assert.equal(report.store_format, STORE_FORMAT_CURRENT);
+        assert.ok((report.rules_versions['1'] ?? 0) >= legacy + 4, `old and new commands replayed under rules 1: ${JSON.stringify(report.rules_versions)}`);
+        const entries = await store.readJournal(0, 100_000);
+        assert.equal(entries.filter((e) => e.op === OP_COMMAND).length, legacy, 'old entries are kept as they were');
+        assert.equal(entries.filter((e) => e.op === OP_COMMAND_VERSIONED).length, 4, 'new commands record their rules version');
+      } finally {
+        await store.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+}
+
+test('a SQLite store of a newer format is refused naming both formats, and left untouched', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'sco-settle-upgrade-'));
+  try {
+    const path = join(dir, 'new.db');
+    const store = await openStore(`sqlite:${path}`);
+    await store.close();
+    const db = new Database(path);
+    db.prepare(`UPDATE meta SET value = '99' WHERE key = 'format'`).run();
+    db.close();
+    await assert.rejects(openStore(`sqlite:${path}`), (err: unknown) => {
+      assert.ok(err instanceof StoreError);
+      assert.equal(err.code, 'store_too_new');
+      assert.match(err.message, /format 99/);
+      assert.match(err.message, new RegExp(`formats 1 to ${STORE_FORMAT_CURRENT}`));
+      return true;
+    });
+    const after = new Database(path, { readonly: true });
+    assert.equal(after.prepare(`SELECT value FROM meta WHERE key = 'format'`).pluck().get(), '99');
+    after.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a PostgreSQL store of a newer format is refused naming both formats', async (t) => {
+  const skip = await postgresSkipReason();
+  if (skip !== null) return t.skip(skip);
+  const backend = makeBackend('postgres');
+  try {
+    const store = await backend.open();
+    await store.close();
+    const pg = (await import('pg')).default;
+    const schema = new URL(backend.url!.replace(/^postgres:/, 'http:')).searchParams.get('schema')!;
+    const client = new pg.Client({ connectionString: backend.url!.split('?')[0] });
+    await client.connect();
+    await client.query(`UPDATE "${schema}".meta SET value = '7' WHERE key = 'format'`);
+    await client.end();
+    await assert.rejects(backend.open(), (err: unknown) => err instanceof StoreError && err.code === 'store_too_new' && /format 7/.test(err.message) && new RegExp(`to ${STORE_FORMAT_CURRENT}`).test(err.message));
+  } finally {
+    await backend.cleanup();
+  }
+});
+
+test('a journal entry from newer rules is refused on open and by verify, naming both versions', async () => {
+  const store = new MemoryStore();
+  const clock = new TestClock();
+  const p = await Platform.open(store, { clock: clock.read });
+  await setupScheme(p);
+  await p.close();
+  const head = (await store.journalHead())!;
+  const command = Buffer.from(JSON.stringify({ type: 'fund', by: 'test', participant: BANKS[0], currency: 'CNY', amount: '1.00' }));
+  const digest = outputDigest(Buffer.from('{}'));
+  await store.appendJournal([buildCommandEntry(head.seq + 1, clock.read(), command, digest, 2, head.hash)]);
+  await assert.rejects(Platform.open(store, { clock: clock.read }), (err: unknown) => {
+    assert.ok(err instanceof LedgerError);
+    assert.equal(err.code, 'rules_too_new');
+    assert.match(err.message, new RegExp(`journal entry ${head.seq + 1}`));
+    assert.match(err.message, /rules version 2/);
+    assert.match(err.message, /\(1 to 1\)/);
+    return true;
+  });
+  const report = await Platform.verify(store);
+  assert.equal(report.ok, false);
+  assert.equal(report.first_bad_seq, head.seq + 1);
+  assert.match(report.problem!, /rules version 2/);
+});
+
+test('a snapshot in another release\'s state format is not used: the journal replays from its start', async () => {
+  const { dir, path } = unpack('fbfd236-demo-snapshot.db.gz');
+  try {
+    const store = await openStore(`sqlite:${path}`);
+    const snap = (await store.loadSnapshot())!;
+    const state = decodeSnapshot(snap.body);
+    const foreign = Buffer.from(`{"magic":"sco-settle platform state 0","x":1}\n`);
+    await store.saveSnapshot({ seq: snap.seq, body: encodeSnapshot(state.seq, state.hash, state.machine, foreign) });
+    const report = await Platform.verify(store);
+    assert.equal(report.ok, true, report.problem ?? '');
+    assert.ok(report.notes.some((n) => /another release's format/.test(n)), report.notes.join('; '));
+    await store.close();
+    const progress: string[] = [];
+    const p = await Platform.open(`sqlite:${path}`, { clock: laterDay('2025-09-02'), onProgress: (m) => progress.push(m) });
+    try {
+      assert.ok(progress.some((m) => /replaying the journal from its start/.test(m)), progress.join('; '));
+      assert.ok(p.participants().length > 20, 'the state was rebuilt by replay');
+    } finally {
+      await p.close();
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('every release fixture is named <commit>-<what>.db.gz', () => {
+  for (const f of fixtures) assert.match(f, /^[0-9a-f]{7,40}-[a-z0-9-]+\.db\.gz$/);
+});
