@@ -14,7 +14,7 @@
 import { createHash } from 'node:crypto';
 import { basename } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
-import type { Store } from '../store/types.js';
+import type { DocumentStore } from '../store/types.js';
 import { parseOfacCsv, type NamedFile } from './loaders/ofac_csv.js';
 import { parseOpenSanctions } from './loaders/opensanctions.js';
 import { parseUnXml } from './loaders/un_xml.js';
@@ -93,14 +93,14 @@ function versionDoc(v: ListVersion): string {
 }
 
 /** Stores a parsed list version and makes it the active one (see the module header). */
-export async function saveListVersion(store: Store, list: SanctionsList): Promise<void> {
+export async function saveListVersion(store: DocumentStore, list: SanctionsList): Promise<void> {
   const body = gzipSync(Buffer.from(JSON.stringify(list), 'utf8'));
   await store.putDocument(versionDoc(list.version), body);
   await store.putDocument(ACTIVE_PREFIX + list.version.list, Buffer.from(JSON.stringify(list.version), 'utf8'));
 }
 
 /** The active version of every list, by list name. */
-export async function activeVersions(store: Store): Promise<ListVersion[]> {
+export async function activeVersions(store: DocumentStore): Promise<ListVersion[]> {
   const out: ListVersion[] = [];
   for (const name of await store.listDocuments(ACTIVE_PREFIX)) {
     const body = await store.getDocument(name);
@@ -111,13 +111,13 @@ export async function activeVersions(store: Store): Promise<ListVersion[]> {
 }
 
 /** Every stored version of `list` (ids), oldest first by load time. */
-export async function storedVersionIds(store: Store, list: string): Promise<string[]> {
+export async function storedVersionIds(store: DocumentStore, list: string): Promise<string[]> {
   const prefix = `compliance/lists/${list}/versions/`;
   return (await store.listDocuments(prefix)).map((n) => n.slice(prefix.length));
 }
 
 /** Reads the active lists (all of them, or those named). */
-export async function loadActiveLists(store: Store, only?: readonly string[]): Promise<SanctionsList[]> {
+export async function loadActiveLists(store: DocumentStore, only?: readonly string[]): Promise<SanctionsList[]> {
   const out: SanctionsList[] = [];
   for (const v of await activeVersions(store)) {
     if (only !== undefined && only.length > 0 && !only.includes(v.list)) continue;

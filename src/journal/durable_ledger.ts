@@ -21,7 +21,7 @@
 
 import { LedgerStateMachine, type BatchEffects, type LedgerLimits, type Operation } from '../ledger/state_machine.js';
 import { BATCH_EVENTS_MAX, type Account, type AccountBalance, type Transfer } from '../ledger/types.js';
-import type { AccountFilter, HistoryRecord, IndexBatch, JournalEntry, Store } from '../store/types.js';
+import type { AccountFilter, HistoryRecord, IndexBatch, JournalEntry, LedgerStore } from '../store/types.js';
 import { buildCommandEntry, buildEntry, checkEntry, commandOutputDigest, commandRulesVersion, decodeEvents, decodeResults, GENESIS_HASH, isCommand, opName } from './entry.js';
 import { COMMAND_BYTES_MAX, outputDigest, RecordingLedger, rulesVersionProblem, type CommandExecutor, type CommandOutput } from './command.js';
 import { decodeSnapshot, encodeSnapshot } from './snapshot.js';
@@ -100,7 +100,7 @@ export function wallClock(): () => bigint {
 }
 
 export class DurableLedger {
-  readonly store: Store;
+  readonly store: LedgerStore;
   private readonly sm: LedgerStateMachine;
   private readonly clock: () => bigint;
   private readonly opts: Required<Omit<DurableLedgerOptions, 'limits' | 'onProgress' | 'executor'>>;
@@ -124,7 +124,7 @@ export class DurableLedger {
   private indexedSeq: number;
   private idleTimer: NodeJS.Timeout | null = null;
 
-  private constructor(store: Store, sm: LedgerStateMachine, opts: DurableLedgerOptions, seq: number, hash: Buffer, indexedSeq: number, snapshotSeq: number) {
+  private constructor(store: LedgerStore, sm: LedgerStateMachine, opts: DurableLedgerOptions, seq: number, hash: Buffer, indexedSeq: number, snapshotSeq: number) {
     this.store = store;
     this.sm = sm;
     this.clock = opts.clock;
@@ -144,7 +144,7 @@ export class DurableLedger {
   }
 
   /** Opens the ledger on a store: becomes its writer and recovers the state. */
-  static async open(store: Store, opts: DurableLedgerOptions): Promise<DurableLedger> {
+  static async open(store: LedgerStore, opts: DurableLedgerOptions): Promise<DurableLedger> {
     const progress = opts.onProgress ?? (() => {});
     await store.acquireWriter();
     let sm = new LedgerStateMachine(opts.limits);

@@ -9,7 +9,7 @@
 
 import { LedgerStateMachine, type BatchEffects } from '../ledger/state_machine.js';
 import { AccountFlags, TransferFlags, type Account } from '../ledger/types.js';
-import type { Store } from '../store/types.js';
+import type { JournalEntry, Store } from '../store/types.js';
 import { checkEntry, commandOutputDigest, commandRulesVersion, decodeEvents, decodeResults, GENESIS_HASH, isCommand, opName } from './entry.js';
 import { outputDigest, RecordingLedger, rulesVersionProblem, type CommandExecutor } from './command.js';
 import { decodeSnapshot, encodeSnapshot } from './snapshot.js';
@@ -42,12 +42,21 @@ interface Tally {
 
 const PAGE_ENTRIES = 32;
 
+/** Where verification failed: the entry (null: the query index) and why. */
+interface Failure {
+  seq: number | null;
+  problem: string;
+}
+
+/** The store parts verification reads. */
+export type VerifiableStore = Pick<Store, 'loadSnapshot' | 'indexPosition' | 'readJournal' | 'allAccounts' | 'countTransfers' | 'formatVersion'>;
+
 /**
  * `executor` is a fresh command executor (the platform's) for stores that hold
  * commands; without one, a command entry is reported as unverifiable.
  */
 export async function verifyStore(
-  store: Store,
+  store: VerifiableStore,
   onProgress: (message: string) => void = () => {},
   executor: CommandExecutor | null = null,
 ): Promise<VerifyReport> {
@@ -69,26 +78,13 @@ export async function verifyStore(
     store_format: await store.formatVersion(),
     rules_versions: {},
   };
-  const fail = (seq: number | null, problem: string): VerifyReport => {
+  const fail = (f: Failure): VerifyReport => {
     report.ok = false;
-    report.first_bad_seq = seq;
-    report.problem = problem;
+    report.first_bad_seq = f.seq;
+    report.problem = f.problem;
     return report;
   };
-
-  let snapshotComparable = true;
-  if (snapshot !== null && executor !== null) {
-    // An unreadable snapshot is left to the byte comparison at its entry, which names it.
-    let extension: Buffer = Buffer.alloc(0);
-    try {
-      extension = decodeSnapshot(snapshot.body).extension;
-    } catch {}
-    if (extension.length > 0 && !executor.readsState(extension)) {
-      snapshotComparable = false;
-      report.notes.push(`the snapshot at entry ${snapshot.seq} holds the platform state in another release's format; it is not compared byte for byte and is replaced by the next snapshot`);
-    }
-  }
-
+  const snapshotComparable = snapshotIsComparable(snapshot, executor, report);
   let seq = 0;
   let hash: Buffer = GENESIS_HASH;
   for (;;) {
@@ -96,66 +92,89 @@ export async function verifyStore(
     if (page.length === 0) break;
     for (const entry of page) {
       const bad = checkEntry(entry, seq + 1, hash);
-      if (bad !== null) return fail(seq + 1, bad);
-      let effects: BatchEffects;
-      if (isCommand(entry)) {
-        if (executor === null) return fail(entry.seq, 'a command entry, and no command executor was given to replay it');
-        const rules_version = commandRulesVersion(entry);
-        const unrunnable = rulesVersionProblem(executor, rules_version);
-        if (unrunnable !== null) return fail(entry.seq, unrunnable);
-        report.rules_versions[String(rules_version)] = (report.rules_versions[String(rules_version)] ?? 0) + 1;
-        const recorder = new RecordingLedger(sm, entry.clock_ns);
-        let output: Buffer;
-        try {
-          output = executor.execute(entry.body, entry.clock_ns, recorder, rules_version);
-        } catch (err) {
-          return fail(entry.seq, `replay of the command failed: ${(err as Error).message}`);
-        }
-        if (!outputDigest(output).equals(commandOutputDigest(entry))) return fail(entry.seq, `replay of the command under rules version ${rules_version} gives a different output than recorded`);
-        effects = recorder.effects;
-      } else {
-        let results: Uint8Array;
-        try {
-          ({ results, effects } = sm.execute(opName(entry.op), decodeEvents(entry), entry.clock_ns));
-        } catch (err) {
-          return fail(entry.seq, `replay failed: ${(err as Error).message}`);
-        }
-        const recorded = decodeResults(entry.results, entry.count);
-        for (let i = 0; i < results.length; i++) {
-          if (results[i] !== recorded[i]) return fail(entry.seq, `event ${i}: replay gives result ${results[i]}, journal recorded ${recorded[i]}`);
-        }
-      }
-      const problem = applyTally(tally, sm, effects) ?? checkLedgerSums(sm.accountLog) ?? compareTally(tally, sm, effects);
-      if (problem !== null) return fail(entry.seq, problem);
+      if (bad !== null) return fail({ seq: seq + 1, problem: bad });
+      const replayed = replayEntry(entry, sm, executor, report);
+      if ('problem' in replayed) return fail(replayed);
+      const problem = applyTally(tally, sm, replayed.effects) ?? checkLedgerSums(sm.accountLog) ?? compareTally(tally, sm, replayed.effects);
+      if (problem !== null) return fail({ seq: entry.seq, problem });
       seq = entry.seq;
       hash = entry.hash;
       report.entries++;
       report.events += entry.count;
       if (snapshot !== null && snapshot.seq === seq && snapshotComparable && !encodeSnapshot(seq, hash, sm, executor?.encodeState()).equals(snapshot.body)) {
-        return fail(seq, `the snapshot at entry ${seq} differs from the replayed state`);
+        return fail({ seq, problem: `the snapshot at entry ${seq} differs from the replayed state` });
       }
     }
     onProgress(`verified journal to entry ${seq} (${report.events} events)`);
   }
   report.accounts = sm.accountLog.length;
   report.transfers = sm.transferLog.length;
-  if (snapshot !== null && snapshot.seq > seq) return fail(snapshot.seq, `the snapshot is at entry ${snapshot.seq}, past the journal's end at ${seq}`);
-  if (index_seq > seq) return fail(index_seq, `the query index claims entry ${index_seq}, past the journal's end at ${seq}`);
+  if (snapshot !== null && snapshot.seq > seq) return fail({ seq: snapshot.seq, problem: `the snapshot is at entry ${snapshot.seq}, past the journal's end at ${seq}` });
+  if (index_seq > seq) return fail({ seq: index_seq, problem: `the query index claims entry ${index_seq}, past the journal's end at ${seq}` });
   if (index_seq < seq) {
     report.notes.push(`query index lags the journal (entry ${index_seq} of ${seq}); it is rebuilt from the journal on the next open`);
     return report;
   }
+  const indexProblem = await checkIndex(store, sm);
+  return indexProblem === null ? report : fail({ seq: null, problem: indexProblem });
+}
+
+/** False when the snapshot's platform state is in another release's format (noted in the report). */
+function snapshotIsComparable(snapshot: { seq: number; body: Buffer } | null, executor: CommandExecutor | null, report: VerifyReport): boolean {
+  if (snapshot === null || executor === null) return true;
+  // An unreadable snapshot is left to the byte comparison at its entry, which names it.
+  let extension: Buffer = Buffer.alloc(0);
+  try {
+    extension = decodeSnapshot(snapshot.body).extension;
+  } catch {}
+  if (extension.length === 0 || executor.readsState(extension)) return true;
+  report.notes.push(`the snapshot at entry ${snapshot.seq} holds the platform state in another release's format; it is not compared byte for byte and is replaced by the next snapshot`);
+  return false;
+}
+
+/** Replays one entry on `sm`: a command under the rules version it recorded, a batch against its recorded results. */
+function replayEntry(entry: JournalEntry, sm: LedgerStateMachine, executor: CommandExecutor | null, report: VerifyReport): { effects: BatchEffects } | Failure {
+  if (isCommand(entry)) {
+    if (executor === null) return { seq: entry.seq, problem: 'a command entry, and no command executor was given to replay it' };
+    const rules_version = commandRulesVersion(entry);
+    const unrunnable = rulesVersionProblem(executor, rules_version);
+    if (unrunnable !== null) return { seq: entry.seq, problem: unrunnable };
+    report.rules_versions[String(rules_version)] = (report.rules_versions[String(rules_version)] ?? 0) + 1;
+    const recorder = new RecordingLedger(sm, entry.clock_ns);
+    let output: Buffer;
+    try {
+      output = executor.execute(entry.body, entry.clock_ns, recorder, rules_version);
+    } catch (err) {
+      return { seq: entry.seq, problem: `replay of the command failed: ${(err as Error).message}` };
+    }
+    if (!outputDigest(output).equals(commandOutputDigest(entry))) return { seq: entry.seq, problem: `replay of the command under rules version ${rules_version} gives a different output than recorded` };
+    return { effects: recorder.effects };
+  }
+  let results: Uint8Array;
+  let effects: BatchEffects;
+  try {
+    ({ results, effects } = sm.execute(opName(entry.op), decodeEvents(entry), entry.clock_ns));
+  } catch (err) {
+    return { seq: entry.seq, problem: `replay failed: ${(err as Error).message}` };
+  }
+  const recorded = decodeResults(entry.results, entry.count);
+  for (let i = 0; i < results.length; i++) {
+    if (results[i] !== recorded[i]) return { seq: entry.seq, problem: `event ${i}: replay gives result ${results[i]}, journal recorded ${recorded[i]}` };
+  }
+  return { effects };
+}
+
+/** The query tables against the replayed state: every account, and the number of transfers. */
+async function checkIndex(store: VerifiableStore, sm: LedgerStateMachine): Promise<string | null> {
   const indexed = await store.allAccounts();
-  if (indexed.length !== sm.accountLog.length) return fail(null, `query index holds ${indexed.length} accounts, journal replay gives ${sm.accountLog.length}`);
+  if (indexed.length !== sm.accountLog.length) return `query index holds ${indexed.length} accounts, journal replay gives ${sm.accountLog.length}`;
   for (const a of indexed) {
     const live = sm.lookupAccount(a.id);
-    if (live === undefined || !sameAccount(a, live)) return fail(null, `query index disagrees with the journal on account ${a.id}`);
+    if (live === undefined || !sameAccount(a, live)) return `query index disagrees with the journal on account ${a.id}`;
   }
   const indexedTransfers = await store.countTransfers();
-  if (indexedTransfers !== sm.transferLog.length) {
-    return fail(null, `query index holds ${indexedTransfers} transfers, journal replay gives ${sm.transferLog.length}`);
-  }
-  return report;
+  if (indexedTransfers !== sm.transferLog.length) return `query index holds ${indexedTransfers} transfers, journal replay gives ${sm.transferLog.length}`;
+  return null;
 }
 
 function applyTally(tally: Map<bigint, Tally>, sm: LedgerStateMachine, effects: BatchEffects): string | null {

@@ -8,7 +8,7 @@
 import { ScreeningIndex } from '../compliance/matcher.js';
 import { loadActiveLists } from '../compliance/list_store.js';
 import { screenPayment } from '../compliance/payments.js';
-import type { Store } from '../store/types.js';
+import type { DocumentStore } from '../store/types.js';
 import type { ScreeningOutcome } from './types.js';
 
 export class PaymentScreener {
@@ -18,7 +18,7 @@ export class PaymentScreener {
   ) {}
 
   /** The screener over the store's active lists, or null when none is loaded. */
-  static async fromStore(store: Store): Promise<PaymentScreener | null> {
+  static async fromStore(store: DocumentStore): Promise<PaymentScreener | null> {
     const lists = await loadActiveLists(store);
     if (lists.length === 0) return null;
     const version = lists.map((l) => l.version.version_id).join('+');

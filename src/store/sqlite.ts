@@ -112,7 +112,7 @@ export class SqliteStore implements Store {
   private format = STORE_FORMAT_CURRENT;
   /** Journal bytes appended since the last checkpoint (approximate WAL growth). */
   private walBytes = 0;
-  private readonly stmt;
+  private readonly stmt: ReturnType<typeof writeStatements> & ReturnType<typeof queryStatements> & ReturnType<typeof documentStatements>;
   /** Whether commits go to the worker (fixed at construction). */
   readonly commitOnWorker: boolean;
   private worker: Worker | null = null;
@@ -143,68 +143,7 @@ export class SqliteStore implements Store {
     this.db.pragma('wal_autocheckpoint = 0');
     this.db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
     this.migrate();
-    const db = this.db;
-    this.stmt = {
-      insertJournal: db.prepare(
-        `INSERT INTO journal (seq, op, clock_ns, count, body, results, checksum, prev_hash, hash) VALUES (?,?,?,?,?,?,?,?,?)`,
-      ),
-      readJournal: db.prepare(`SELECT * FROM journal WHERE seq > ? ORDER BY seq LIMIT ?`).safeIntegers(true),
-      head: db.prepare(`SELECT seq, hash FROM journal ORDER BY seq DESC LIMIT 1`).safeIntegers(true),
-      indexSeq: db.prepare(`SELECT value FROM meta WHERE key = 'index_seq'`).pluck(),
-      setIndexSeq: db.prepare(`INSERT INTO meta (key, value) VALUES ('index_seq', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`),
-      upsertAccount: db.prepare(`INSERT INTO accounts (id, record) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET record = excluded.record`),
-      insertTransfer: db.prepare(
-        `INSERT INTO transfers (timestamp, id, debit_account_id, credit_account_id, record) VALUES (?,?,?,?,?)`,
-      ),
-      insertBalance: db.prepare(`INSERT INTO account_balances (account_id, timestamp, record) VALUES (?,?,?)`),
-      account: db.prepare(`SELECT record FROM accounts WHERE id = ?`).pluck(),
-      transfer: db.prepare(`SELECT record FROM transfers WHERE id = ?`).pluck(),
-      allAccounts: db.prepare(`SELECT record FROM accounts ORDER BY id`).pluck(),
-      countTransfers: db.prepare(`SELECT count(*) FROM transfers`).pluck(),
-      snapshotParts: db.prepare(`SELECT seq, body FROM snapshot ORDER BY part`).safeIntegers(true),
-      clearSnapshot: db.prepare(`DELETE FROM snapshot`),
-      insertSnapshotPart: db.prepare(`INSERT INTO snapshot (part, seq, body) VALUES (?,?,?)`),
-      transfersAsc: {
-        debits: db.prepare(
-          `SELECT record FROM transfers WHERE debit_account_id = ? AND timestamp BETWEEN ? AND ? ORDER BY timestamp LIMIT ?`,
-        ).pluck(),
-        credits: db.prepare(
-          `SELECT record FROM transfers WHERE credit_account_id = ? AND timestamp BETWEEN ? AND ? ORDER BY timestamp LIMIT ?`,
-        ).pluck(),
-        both: db.prepare(
-          `SELECT record, timestamp FROM transfers WHERE debit_account_id = @id AND timestamp BETWEEN @min AND @max
-           UNION ALL
-           SELECT record, timestamp FROM transfers WHERE credit_account_id = @id AND timestamp BETWEEN @min AND @max
-           ORDER BY timestamp LIMIT @limit`,
-        ).pluck(),
-      },
-      transfersDesc: {
-        debits: db.prepare(
-          `SELECT record FROM transfers WHERE debit_account_id = ? AND timestamp BETWEEN ? AND ? ORDER BY timestamp DESC LIMIT ?`,
-        ).pluck(),
-        credits: db.prepare(
-          `SELECT record FROM transfers WHERE credit_account_id = ? AND timestamp BETWEEN ? AND ? ORDER BY timestamp DESC LIMIT ?`,
-        ).pluck(),
-        both: db.prepare(
-          `SELECT record, timestamp FROM transfers WHERE debit_account_id = @id AND timestamp BETWEEN @min AND @max
-           UNION ALL
-           SELECT record, timestamp FROM transfers WHERE credit_account_id = @id AND timestamp BETWEEN @min AND @max
-           ORDER BY timestamp DESC LIMIT @limit`,
-        ).pluck(),
-      },
-      balancesAsc: db.prepare(
-        `SELECT record FROM account_balances WHERE account_id = ? AND timestamp BETWEEN ? AND ? ORDER BY timestamp LIMIT ?`,
-      ).pluck(),
-      balancesDesc: db.prepare(
-        `SELECT record FROM account_balances WHERE account_id = ? AND timestamp BETWEEN ? AND ? ORDER BY timestamp DESC LIMIT ?`,
-      ).pluck(),
-      putDocument: db.prepare(
-        `INSERT INTO documents (name, body, updated_at) VALUES (?, ?, ?)
-         ON CONFLICT (name) DO UPDATE SET body = excluded.body, updated_at = excluded.updated_at`,
-      ),
-      getDocument: db.prepare(`SELECT body FROM documents WHERE name = ?`).pluck(),
-      listDocuments: db.prepare(`SELECT name FROM documents WHERE substr(name, 1, ?) = ? ORDER BY name`).pluck(),
-    };
+    this.stmt = { ...writeStatements(this.db), ...queryStatements(this.db), ...documentStatements(this.db) };
   }
 
   /**
@@ -566,4 +505,80 @@ export class SqliteStore implements Store {
 
 function bounds(f: AccountFilter): [bigint, bigint] {
   return [f.timestamp_min, f.timestamp_max === 0n ? TIMESTAMP_MAX : f.timestamp_max];
+}
+
+/** Journal, snapshot and index writes, and the point lookups. */
+function writeStatements(db: Database.Database) {
+  return {
+    insertJournal: db.prepare(
+      `INSERT INTO journal (seq, op, clock_ns, count, body, results, checksum, prev_hash, hash) VALUES (?,?,?,?,?,?,?,?,?)`,
+    ),
+    readJournal: db.prepare(`SELECT * FROM journal WHERE seq > ? ORDER BY seq LIMIT ?`).safeIntegers(true),
+    head: db.prepare(`SELECT seq, hash FROM journal ORDER BY seq DESC LIMIT 1`).safeIntegers(true),
+    indexSeq: db.prepare(`SELECT value FROM meta WHERE key = 'index_seq'`).pluck(),
+    setIndexSeq: db.prepare(`INSERT INTO meta (key, value) VALUES ('index_seq', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`),
+    upsertAccount: db.prepare(`INSERT INTO accounts (id, record) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET record = excluded.record`),
+    insertTransfer: db.prepare(
+      `INSERT INTO transfers (timestamp, id, debit_account_id, credit_account_id, record) VALUES (?,?,?,?,?)`,
+    ),
+    insertBalance: db.prepare(`INSERT INTO account_balances (account_id, timestamp, record) VALUES (?,?,?)`),
+    account: db.prepare(`SELECT record FROM accounts WHERE id = ?`).pluck(),
+    transfer: db.prepare(`SELECT record FROM transfers WHERE id = ?`).pluck(),
+    allAccounts: db.prepare(`SELECT record FROM accounts ORDER BY id`).pluck(),
+    countTransfers: db.prepare(`SELECT count(*) FROM transfers`).pluck(),
+    snapshotParts: db.prepare(`SELECT seq, body FROM snapshot ORDER BY part`).safeIntegers(true),
+    clearSnapshot: db.prepare(`DELETE FROM snapshot`),
+    insertSnapshotPart: db.prepare(`INSERT INTO snapshot (part, seq, body) VALUES (?,?,?)`),
+  };
+}
+
+/** Account transfers and balance history, in both orders. */
+function queryStatements(db: Database.Database) {
+  return {
+    transfersAsc: {
+      debits: db.prepare(
+        `SELECT record FROM transfers WHERE debit_account_id = ? AND timestamp BETWEEN ? AND ? ORDER BY timestamp LIMIT ?`,
+      ).pluck(),
+      credits: db.prepare(
+        `SELECT record FROM transfers WHERE credit_account_id = ? AND timestamp BETWEEN ? AND ? ORDER BY timestamp LIMIT ?`,
+      ).pluck(),
+      both: db.prepare(
+        `SELECT record, timestamp FROM transfers WHERE debit_account_id = @id AND timestamp BETWEEN @min AND @max
+         UNION ALL
+         SELECT record, timestamp FROM transfers WHERE credit_account_id = @id AND timestamp BETWEEN @min AND @max
+         ORDER BY timestamp LIMIT @limit`,
+      ).pluck(),
+    },
+    transfersDesc: {
+      debits: db.prepare(
+        `SELECT record FROM transfers WHERE debit_account_id = ? AND timestamp BETWEEN ? AND ? ORDER BY timestamp DESC LIMIT ?`,
+      ).pluck(),
+      credits: db.prepare(
+        `SELECT record FROM transfers WHERE credit_account_id = ? AND timestamp BETWEEN ? AND ? ORDER BY timestamp DESC LIMIT ?`,
+      ).pluck(),
+      both: db.prepare(
+        `SELECT record, timestamp FROM transfers WHERE debit_account_id = @id AND timestamp BETWEEN @min AND @max
+         UNION ALL
+         SELECT record, timestamp FROM transfers WHERE credit_account_id = @id AND timestamp BETWEEN @min AND @max
+         ORDER BY timestamp DESC LIMIT @limit`,
+      ).pluck(),
+    },
+    balancesAsc: db.prepare(
+      `SELECT record FROM account_balances WHERE account_id = ? AND timestamp BETWEEN ? AND ? ORDER BY timestamp LIMIT ?`,
+    ).pluck(),
+    balancesDesc: db.prepare(
+      `SELECT record FROM account_balances WHERE account_id = ? AND timestamp BETWEEN ? AND ? ORDER BY timestamp DESC LIMIT ?`,
+    ).pluck(),
+  };
+}
+
+function documentStatements(db: Database.Database) {
+  return {
+    putDocument: db.prepare(
+      `INSERT INTO documents (name, body, updated_at) VALUES (?, ?, ?)
+       ON CONFLICT (name) DO UPDATE SET body = excluded.body, updated_at = excluded.updated_at`,
+    ),
+    getDocument: db.prepare(`SELECT body FROM documents WHERE name = ?`).pluck(),
+    listDocuments: db.prepare(`SELECT name FROM documents WHERE substr(name, 1, ?) = ? ORDER BY name`).pluck(),
+  };
 }

@@ -112,64 +112,64 @@ export function unpackEntries(buf: ArrayBuffer): JournalEntry[] {
 
 // ---- the worker's body ----------------------------------------------------------------
 
+/** The worker's connection and its two write statements. */
+interface WorkerConnection {
+  db: Database.Database;
+  insert: Database.Statement;
+  put: Database.Statement;
+}
+
+function openConnection(init: WorkerInit): WorkerConnection {
+  const db = new Database(init.path, { fileMustExist: true });
+  try {
+    db.pragma(`busy_timeout = ${init.busy_timeout_ms}`);
+    db.pragma('journal_mode = WAL');
+    // After journal_mode: better-sqlite3 is built with SQLITE_DEFAULT_WAL_SYNCHRONOUS=1 (NORMAL).
+    db.pragma('synchronous = FULL');
+    // Checkpoints are requested explicitly by ./sqlite.ts, never as a side effect of a commit.
+    db.pragma('wal_autocheckpoint = 0');
+    const insert = db.prepare(
+      `INSERT INTO journal (seq, op, clock_ns, count, body, results, checksum, prev_hash, hash) VALUES (?,?,?,?,?,?,?,?,?)`,
+    );
+    const put = db.prepare(
+      `INSERT INTO documents (name, body, updated_at) VALUES (?, ?, ?)
+       ON CONFLICT (name) DO UPDATE SET body = excluded.body, updated_at = excluded.updated_at`,
+    );
+    return { db, insert, put };
+  } catch (err) {
+    db.close();
+    throw err;
+  }
+}
+
 function runWorker(init: WorkerInit): void {
   const port = parentPort!;
-  let db: Database.Database | null = null;
-  let insert: Database.Statement | null = null;
-  let put: Database.Statement | null = null;
-
+  let conn: WorkerConnection | null = null;
   // Opened on the first request, so an open failure is reported to a caller
   // (as the reply to that request) instead of killing the thread.
-  const open = (): Database.Database => {
-    if (db !== null) return db;
-    const d = new Database(init.path, { fileMustExist: true });
-    try {
-      d.pragma(`busy_timeout = ${init.busy_timeout_ms}`);
-      d.pragma('journal_mode = WAL');
-      // After journal_mode: better-sqlite3 is built with SQLITE_DEFAULT_WAL_SYNCHRONOUS=1 (NORMAL).
-      d.pragma('synchronous = FULL');
-      // Checkpoints are requested explicitly by ./sqlite.ts, never as a side effect of a commit.
-      d.pragma('wal_autocheckpoint = 0');
-      insert = d.prepare(
-        `INSERT INTO journal (seq, op, clock_ns, count, body, results, checksum, prev_hash, hash) VALUES (?,?,?,?,?,?,?,?,?)`,
-      );
-      put = d.prepare(
-        `INSERT INTO documents (name, body, updated_at) VALUES (?, ?, ?)
-         ON CONFLICT (name) DO UPDATE SET body = excluded.body, updated_at = excluded.updated_at`,
-      );
-    } catch (err) {
-      d.close();
-      throw err;
-    }
-    db = d;
-    return d;
-  };
+  const open = (): WorkerConnection => (conn ??= openConnection(init));
 
   const handle = (req: WorkerRequest): void => {
     switch (req.kind) {
       case 'append': {
-        const d = open();
+        const { db, insert } = open();
         const entries = unpackEntries(req.packed);
-        const stmt = insert!;
-        d.transaction(() => {
-          for (const e of entries) {
-            stmt.run(e.seq, e.op, e.clock_ns, e.count, e.body, e.results, e.checksum, e.prev_hash, e.hash);
-          }
+        db.transaction(() => {
+          for (const e of entries) insert.run(e.seq, e.op, e.clock_ns, e.count, e.body, e.results, e.checksum, e.prev_hash, e.hash);
         }).immediate();
         return;
       }
       case 'put': {
-        const d = open();
-        const stmt = put!;
-        d.transaction(() => stmt.run(req.name, Buffer.from(req.body.buffer, req.body.byteOffset, req.body.byteLength), req.updated_at)).immediate();
+        const { db, put } = open();
+        db.transaction(() => put.run(req.name, Buffer.from(req.body.buffer, req.body.byteOffset, req.body.byteLength), req.updated_at)).immediate();
         return;
       }
       case 'checkpoint':
-        if (db !== null) db.pragma('wal_checkpoint(PASSIVE)');
+        if (conn !== null) conn.db.pragma('wal_checkpoint(PASSIVE)');
         return;
       case 'close':
-        if (db !== null) db.close();
-        db = null;
+        if (conn !== null) conn.db.close();
+        conn = null;
         return;
     }
   };

@@ -127,6 +127,9 @@ export interface Store extends WriterLock, JournalStore, SnapshotStore, LedgerIn
   close(): Promise<void>;
 }
 
+/** What the durable ledger needs of a store: everything but the documents. */
+export type LedgerStore = WriterLock & JournalStore & SnapshotStore & LedgerIndex & Pick<Store, 'kind' | 'display' | 'close'>;
+
 export type StoreErrorCode = 'writer_busy' | 'journal_conflict' | 'bad_url' | 'unreachable' | 'corrupt' | 'store_too_new';
 
 export class StoreError extends Error {
