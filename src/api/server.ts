@@ -10,11 +10,11 @@
 
 import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { bigintJson, type ChangeEvent, type Platform } from '../platform/platform.js';
-import { seesPayment } from '../http/access.js';
+import { bigintJson, type Platform } from '../platform/platform.js';
 import { UserDirectory } from '../http/auth.js';
 import { ApiError, sendError, toApiError } from '../http/errors.js';
 import { callerOf, installGuard } from '../http/guard.js';
+import { registerEventStream } from './events.js';
 import { RateLimiter, type RateLimitOptions } from '../http/rate_limit.js';
 import { fingerprint, IdempotencyStore, KEY_RE } from './idempotency.js';
 import { ApiMetrics } from './metrics.js';
@@ -22,7 +22,6 @@ import { buildOpenApi, docsPage } from './openapi.js';
 import { BODY_LIMIT_BATCH, BODY_LIMIT_DEFAULT, EVENTS_ROUTE, ROUTES, type RouteContext, type RouteDef, type RouteResult } from './routes.js';
 
 export const API_VERSION = '1.0.0';
-export const SSE_LIMITS = Object.freeze({ clients_max: 1_000, buffered_bytes_max: 4 * 1024 * 1024, heartbeat_ms: 15_000 });
 
 export interface ApiOptions {
   platform: Platform;
@@ -53,17 +52,9 @@ export interface Api {
   readonly draining: boolean;
 }
 
-export async function buildApi(opts: ApiOptions): Promise<Api> {
-  const { platform } = opts;
-  const users = opts.users ?? (await UserDirectory.load(platform.documents));
-  const idempotency = opts.idempotency ?? new IdempotencyStore(platform.documents);
-  if (opts.idempotency === undefined) await idempotency.load();
-  const limiter = opts.rateLimit === null ? null : new RateLimiter(opts.rateLimit ?? { rate: 2_000, burst: 4_000 });
-  const metrics = new ApiMetrics(platform);
-  let draining = false;
-  let closed = false;
-
-  const app = Fastify({
+/** fastify with the API's options: logs (authorization redacted), request ids, body limits, strict validation, TLS. */
+function createApp(opts: ApiOptions): FastifyInstance {
+  return Fastify({
     logger:
       opts.logLevel === false
         ? false
@@ -82,6 +73,19 @@ export async function buildApi(opts: ApiOptions): Promise<Api> {
       ? { https: opts.https.ca === undefined ? opts.https : { ...opts.https, requestCert: true, rejectUnauthorized: false } }
       : {}),
   } as Parameters<typeof Fastify>[0]) as unknown as FastifyInstance;
+}
+
+export async function buildApi(opts: ApiOptions): Promise<Api> {
+  const { platform } = opts;
+  const users = opts.users ?? (await UserDirectory.load(platform.documents));
+  const idempotency = opts.idempotency ?? new IdempotencyStore(platform.documents);
+  if (opts.idempotency === undefined) await idempotency.load();
+  const limiter = opts.rateLimit === null ? null : new RateLimiter(opts.rateLimit ?? { rate: 2_000, burst: 4_000 });
+  const metrics = new ApiMetrics(platform);
+  let draining = false;
+  let closed = false;
+
+  const app = createApp(opts);
 
   app.removeContentTypeParser('text/plain');
   app.addContentTypeParser(['application/xml', 'text/xml'], { parseAs: 'string', bodyLimit: BODY_LIMIT_BATCH }, (_req, body, done) => done(null, body));
@@ -110,49 +114,31 @@ export async function buildApi(opts: ApiOptions): Promise<Api> {
 
   for (const r of ROUTES) registerRoute(app, r, platform, metrics, idempotency);
 
-  // ---- events --------------------------------------------------------------------------------
-  const streams = new Set<{ end(): void }>();
-  app.route({
-    method: 'GET',
-    url: EVENTS_ROUTE.url,
-    config: { roles: EVENTS_ROUTE.roles },
-    handler: (req, reply) => {
-      if (streams.size >= SSE_LIMITS.clients_max) throw new ApiError(503, 'unavailable', `at most ${SSE_LIMITS.clients_max} event streams`);
-      const { user, scope } = callerOf(req);
-      reply.hijack();
-      const res = reply.raw;
-      res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', connection: 'keep-alive', 'x-request-id': String(req.id) });
-      res.write(`: sco-settle events for ${user.name}\n\n`);
-      let id = 0;
-      const onChanges = (changes: ChangeEvent[]): void => {
-        const visible = scope.kind === 'all' ? changes : changes.filter((c) => {
-          const p = platform.payment(c.uetr);
-          return p !== undefined && seesPayment(scope, p);
-        });
-        if (visible.length === 0) return;
-        if (res.writableLength > SSE_LIMITS.buffered_bytes_max) {
-          stream.end();
-          return;
-        }
-        res.write(`id: ${++id}\nevent: payments\ndata: ${JSON.stringify(visible)}\n\n`);
-      };
-      const heartbeat = setInterval(() => res.write(': ping\n\n'), SSE_LIMITS.heartbeat_ms);
-      heartbeat.unref();
-      const stream = {
-        end(): void {
-          if (!streams.delete(stream)) return;
-          clearInterval(heartbeat);
-          platform.events.off('changes', onChanges);
-          res.end();
-        },
-      };
-      streams.add(stream);
-      platform.events.on('changes', onChanges);
-      req.raw.on('close', () => stream.end());
-    },
-  });
+  const events = registerEventStream(app, platform);
+  registerPublicEndpoints(app, metrics, () => !draining && !closed);
 
-  // ---- public endpoints --------------------------------------------------------------------
+  const api: Api = {
+    app,
+    idempotency,
+    metrics,
+    get draining() {
+      return draining;
+    },
+    async shutdown() {
+      if (closed) return;
+      draining = true;
+      events.endAll();
+      await app.close();
+      await idempotency.close();
+      await platform.close();
+      closed = true;
+    },
+  };
+  return api;
+}
+
+/** The OpenAPI document, the docs page, health, readiness and metrics: public (no roles). */
+function registerPublicEndpoints(app: FastifyInstance, metrics: ApiMetrics, ready: () => boolean): void {
   const doc = buildOpenApi(
     ROUTES,
     [
@@ -168,27 +154,8 @@ export async function buildApi(opts: ApiOptions): Promise<Api> {
   app.get('/openapi.json', (_req, reply) => reply.type('application/json').send(docJson));
   app.get('/docs', (_req, reply) => reply.type('text/html; charset=utf-8').send(docsHtml));
   app.get('/healthz', (_req, reply) => reply.send({ status: 'ok' }));
-  app.get('/readyz', (_req, reply) => (draining || closed ? reply.code(503).send({ code: 'shutting_down', message: 'draining', path: '' }) : reply.send({ status: 'ready' })));
+  app.get('/readyz', (_req, reply) => (ready() ? reply.send({ status: 'ready' }) : reply.code(503).send({ code: 'shutting_down', message: 'draining', path: '' })));
   app.get('/metrics', async (_req, reply) => reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()));
-
-  const api: Api = {
-    app,
-    idempotency,
-    metrics,
-    get draining() {
-      return draining;
-    },
-    async shutdown() {
-      if (closed) return;
-      draining = true;
-      for (const s of [...streams]) s.end();
-      await app.close();
-      await idempotency.close();
-      await platform.close();
-      closed = true;
-    },
-  };
-  return api;
 }
 
 /** Runs the route's handler for the body it got: JSON, or ISO 20022 XML where the route takes it. */
