@@ -124,7 +124,7 @@ describe('authorisation matrix', () => {
     const audit = await fx.request('GET', '/v1/audit?limit=10000', { user: 'aud' });
     const by = new Set(audit.body.audit.map((a: { by: string }) => a.by));
     for (const u of ['op', 'cb', 'bankA', 'bankB', 'comp']) assert.ok(by.has(u), `${u} in the audit trail`);
-    const last = fx.platform.state.audit.filter((a) => a.action === 'submit_payments' && a.by === 'bankA');
+    const last = fx.platform.auditTrail().filter((a) => a.action === 'submit_payments' && a.by === 'bankA');
     assert.ok(last.length > 0);
   });
 });

@@ -14,8 +14,8 @@ import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { MemoryStore } from '../src/store/memory.js';
 import { Platform } from '../src/platform/platform.js';
-import { UserDirectory } from '../src/api/auth.js';
-import { buildApi } from '../src/api/server.js';
+import { UserDirectory } from '../src/http/auth.js';
+import { buildServer } from '../src/cli/serve_commands.js';
 import { BANKS, setupScheme, TestClock } from './support/platform.js';
 
 const openssl = spawnSync('openssl', ['version'], { encoding: 'utf8' }).status === 0;
@@ -48,12 +48,12 @@ test('a client certificate from the trusted CA authenticates as the user it name
   try {
     makeCerts(dir);
     await setupScheme(platform);
-    const users = await UserDirectory.load(store);
+    const users = await UserDirectory.load(platform.documents);
     await users.createUser('alice-bank', 'participant', BANKS[0]!);
     await users.createUser('op', 'operator', null);
     const key = await users.createKey('op');
     const f = (n: string): Buffer => readFileSync(join(dir, n));
-    const api = await buildApi({ platform, users, logLevel: false, https: { key: f('server.key'), cert: f('server.crt'), ca: f('ca.crt') } });
+    const api = await buildServer({ platform, users, logLevel: false, https: { key: f('server.key'), cert: f('server.crt'), ca: f('ca.crt') } });
     await api.app.listen({ port: 0, host: '127.0.0.1' });
     const port = (api.app.server.address() as AddressInfo).port;
     const get = (path: string, client: { cert?: Buffer; key?: Buffer; token?: string }): Promise<{ status: number; body: Record<string, unknown> }> =>

@@ -71,7 +71,7 @@ async function restartUnderLoad(backend: 'sqlite' | 'postgres'): Promise<void> {
       assert.notEqual(p.state, 'rejected');
       if (p.state === 'settled') assert.equal(bits.get(uetrBits(uetr)), 1, `${uetr} settled more than once`);
     }
-    assert.equal(fx.platform.state.anonymousRejections.filter((r) => r.reason === 'DUPL').length, 0, 'no duplicate reached the platform');
+    assert.equal(fx.platform.anonymousRejections().filter((r) => r.reason === 'DUPL').length, 0, 'no duplicate reached the platform');
 
     // A keyed request whose record is not known (as after a crash before it was written): current state, not DUPL.
     const p = payment(A!, B!, 'CNY', '1.00');

@@ -3,8 +3,8 @@
 // body back; the same key with another request is 409 idempotency_conflict. Keys
 // are scoped per user, kept 24 h, at most IDEMPOTENCY_LIMITS.records_max.
 //
-// Records live in memory and are written behind, in groups, to the store's
-// documents area ("api/idem/<UTC hour>/<ms>-<n>", one document per flush), and
+// Records live in memory and are written behind, in groups, to the platform's
+// documents ("api/idem/<UTC hour>/<ms>-<n>", one document per flush), and
 // read back at start. Payment submissions keep only their UETRs durably: after a
 // restart a retry is answered with the payments' current states (the platform
 // keeps every payment by UETR, so nothing is submitted twice), and callers that
@@ -13,7 +13,7 @@
 // to be durable before answering.
 
 import { createHash } from 'node:crypto';
-import type { Store } from '../store/types.js';
+import type { DocumentStore } from '../platform/platform.js';
 
 export const IDEMPOTENCY_LIMITS = Object.freeze({
   key_max: 128,
@@ -74,7 +74,7 @@ export class IdempotencyStore {
   private seq = 0;
   private closed = false;
 
-  constructor(private readonly store: Store | null) {}
+  constructor(private readonly store: DocumentStore | null) {}
 
   /** Reads back the records of the last 24 h. */
   async load(now = Date.now()): Promise<number> {

@@ -40,8 +40,7 @@ export class ApiMetrics {
       labelNames: ['state'],
       registers: [this.registry],
       collect() {
-        const counts = new Map<string, number>();
-        for (const p of platform.state.payments.values()) counts.set(p.state, (counts.get(p.state) ?? 0) + 1);
+        const counts = platform.paymentCountsByState();
         this.reset();
         for (const [s, n] of counts) this.set({ state: s }, n);
       },
@@ -51,7 +50,7 @@ export class ApiMetrics {
       help: 'Payments waiting in RTGS queues',
       registers: [this.registry],
       collect() {
-        this.set(platform.state.allQueued().length);
+        this.set(platform.queuedPayments().length);
       },
     });
   }

@@ -63,7 +63,7 @@ export function buildOpenApi(routes: readonly RouteDef[], extra: readonly ExtraR
     };
     if (r.body !== undefined) {
       const content: Record<string, unknown> = { 'application/json': { schema: plain(r.body) } };
-      if (r.xml === true) content['application/xml'] = { schema: { type: 'string', description: 'ISO 20022 pacs.008 / pacs.009 (see src/iso20022/submit.ts)' } };
+      if (r.xml !== undefined) content['application/xml'] = { schema: { type: 'string', description: 'ISO 20022 pacs.008 / pacs.009 (see src/iso20022/submit.ts)' } };
       op.requestBody = { required: true, content };
     }
     (paths[openApiPath(r.url)] ??= {})[r.method.toLowerCase()] = op;

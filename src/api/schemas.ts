@@ -3,7 +3,7 @@
 // a limit. The platform checks meaning (participants, amounts, dates); these
 // check shape, so a malformed request is refused before it reaches a command.
 
-import { Type, type TSchema } from '@sinclair/typebox';
+import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { COMMAND_LIMITS } from '../platform/commands.js';
 import { PAYMENT_QUERY_MAX } from '../platform/platform.js';
 
@@ -143,3 +143,4 @@ export const NoQuery = Type.Object({}, strict);
 export const ErrorSchema = Type.Object({ code: Type.String(), message: Type.String(), path: Type.String() }, { title: 'Error' });
 
 export type Schema = TSchema;
+export type { Static };

@@ -1,33 +1,33 @@
 // The HTTP API server: fastify over one Platform. It owns the request pipeline —
 // request ids and JSON logs (pino, authorization redacted), draining (503 while
-// shutting down), authentication by API key, per-key rate limits, the role check
-// every route declares, body limits, schema validation (unknown fields refused),
-// Idempotency-Key handling for every POST, errors as {"code","message","path"},
-// Prometheus metrics, health and readiness, the OpenAPI document, the docs page
-// and the server-sent events stream. Routes themselves are in ./routes.ts.
+// shutting down), authentication and roles (src/http/guard.ts: API keys, mutual
+// TLS, per-key rate limits), body limits, schema validation (unknown fields
+// refused), Idempotency-Key handling for every POST, errors as
+// {"code","message","path"}, Prometheus metrics, health and readiness, the
+// OpenAPI document, the docs page and the server-sent events stream. Routes
+// themselves are in ./routes.ts. The dashboard's routes are added to the same
+// server by whoever composes the two (src/cli/serve_commands.ts), before it listens.
 
 import { randomUUID } from 'node:crypto';
-import type { TLSSocket } from 'node:tls';
-import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
-import type { Platform } from '../platform/platform.js';
-import { bigintJson, type ChangeEvent } from '../platform/state_machine.js';
-import type { User, UserDirectory } from './auth.js';
-import { scopeOf, seesPayment, type Scope } from './access.js';
-import { ApiError, toApiError } from './errors.js';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { bigintJson, type Platform } from '../platform/platform.js';
+import { UserDirectory } from '../http/auth.js';
+import { ApiError, sendError, toApiError } from '../http/errors.js';
+import { callerOf, installGuard } from '../http/guard.js';
+import { registerEventStream } from './events.js';
+import { RateLimiter, type RateLimitOptions } from '../http/rate_limit.js';
 import { fingerprint, IdempotencyStore, KEY_RE } from './idempotency.js';
 import { ApiMetrics } from './metrics.js';
 import { buildOpenApi, docsPage } from './openapi.js';
-import { RateLimiter, type RateLimitOptions } from './rate_limit.js';
-import { registerWebRoutes } from '../web/routes.js';
-import { BODY_LIMIT_BATCH, BODY_LIMIT_DEFAULT, EVENTS_ROUTE, ROUTES, type RouteContext, type RouteDef } from './routes.js';
+import { BODY_LIMIT_BATCH, BODY_LIMIT_DEFAULT, EVENTS_ROUTE, ROUTES, type RouteContext, type RouteDef, type RouteResult } from './routes.js';
 
 export const API_VERSION = '1.0.0';
-export const SSE_LIMITS = Object.freeze({ clients_max: 1_000, buffered_bytes_max: 4 * 1024 * 1024, heartbeat_ms: 15_000 });
 
 export interface ApiOptions {
   platform: Platform;
-  users: UserDirectory;
-  /** Defaults to one on the platform's store, loaded by buildApi. */
+  /** Defaults to the users and keys on the platform's documents, loaded by buildApi. */
+  users?: UserDirectory;
+  /** Defaults to one on the platform's documents, loaded by buildApi. */
   idempotency?: IdempotencyStore;
   /** null: no rate limit. Default 2,000 requests/s per key, bursts of 4,000. */
   rateLimit?: RateLimitOptions | null;
@@ -52,38 +52,9 @@ export interface Api {
   readonly draining: boolean;
 }
 
-declare module 'fastify' {
-  interface FastifyRequest {
-    apiUser: User | null;
-    apiScope: Scope | null;
-  }
-  interface FastifyContextConfig {
-    roles?: readonly string[];
-  }
-}
-
-function sendError(reply: FastifyReply, e: ApiError): FastifyReply {
-  for (const [k, v] of Object.entries(e.headers)) reply.header(k, v);
-  return reply.code(e.status).type('application/json').send(JSON.stringify(e.body()));
-}
-
-function bearer(req: FastifyRequest): string | null {
-  const h = req.headers.authorization;
-  if (typeof h !== 'string') return null;
-  const m = /^Bearer\s+(\S+)\s*$/i.exec(h);
-  return m === null ? null : m[1]!;
-}
-
-export async function buildApi(opts: ApiOptions): Promise<Api> {
-  const { platform, users } = opts;
-  const idempotency = opts.idempotency ?? new IdempotencyStore(platform.store);
-  if (opts.idempotency === undefined) await idempotency.load();
-  const limiter = opts.rateLimit === null ? null : new RateLimiter(opts.rateLimit ?? { rate: 2_000, burst: 4_000 });
-  const metrics = new ApiMetrics(platform);
-  let draining = false;
-  let closed = false;
-
-  const app = Fastify({
+/** fastify with the API's options: logs (authorization redacted), request ids, body limits, strict validation, TLS. */
+function createApp(opts: ApiOptions): FastifyInstance {
+  return Fastify({
     logger:
       opts.logLevel === false
         ? false
@@ -102,9 +73,20 @@ export async function buildApi(opts: ApiOptions): Promise<Api> {
       ? { https: opts.https.ca === undefined ? opts.https : { ...opts.https, requestCert: true, rejectUnauthorized: false } }
       : {}),
   } as Parameters<typeof Fastify>[0]) as unknown as FastifyInstance;
+}
 
-  app.decorateRequest('apiUser', null);
-  app.decorateRequest('apiScope', null);
+export async function buildApi(opts: ApiOptions): Promise<Api> {
+  const { platform } = opts;
+  const users = opts.users ?? (await UserDirectory.load(platform.documents));
+  const idempotency = opts.idempotency ?? new IdempotencyStore(platform.documents);
+  if (opts.idempotency === undefined) await idempotency.load();
+  const limiter = opts.rateLimit === null ? null : new RateLimiter(opts.rateLimit ?? { rate: 2_000, burst: 4_000 });
+  const metrics = new ApiMetrics(platform);
+  let draining = false;
+  let closed = false;
+
+  const app = createApp(opts);
+
   app.removeContentTypeParser('text/plain');
   app.addContentTypeParser(['application/xml', 'text/xml'], { parseAs: 'string', bodyLimit: BODY_LIMIT_BATCH }, (_req, body, done) => done(null, body));
 
@@ -115,36 +97,14 @@ export async function buildApi(opts: ApiOptions): Promise<Api> {
   });
   app.setNotFoundHandler((req, reply) => sendError(reply, new ApiError(404, 'not_found', `no route ${req.method} ${req.url.split('?')[0]}`)));
 
-  /** The user a verified client certificate names (subject CN), or null. */
-  const certificateUser = (req: FastifyRequest): { user: User; key_id: string } | null => {
-    const socket = req.raw.socket as TLSSocket;
-    if (opts.https?.ca === undefined || socket.authorized !== true) return null;
-    const cn = socket.getPeerCertificate()?.subject?.CN;
-    const name = Array.isArray(cn) ? cn[0] : cn;
-    const user = typeof name === 'string' ? users.user(name) : undefined;
-    return user === undefined ? null : { user, key_id: `cert:${user.name}` };
-  };
-
   app.addHook('onRequest', async (req, reply) => {
     reply.header('x-request-id', req.id);
     if (draining) {
       reply.header('connection', 'close');
       throw new ApiError(503, 'shutting_down', 'the server is shutting down; retry against another instance or later', '', { 'retry-after': '1' });
     }
-    const roles = req.routeOptions.config?.roles;
-    if (roles === undefined) return;
-    const token = bearer(req);
-    const auth = token === null ? certificateUser(req) : await users.authenticate(token);
-    if (auth === null && token === null) throw new ApiError(401, 'unauthenticated', 'send an API key as Authorization: Bearer sco_… (or a client certificate the server trusts)', '', { 'www-authenticate': 'Bearer' });
-    if (auth === null) throw new ApiError(401, 'unauthenticated', 'unknown, revoked or malformed API key', '', { 'www-authenticate': 'Bearer' });
-    if (limiter !== null) {
-      const wait = limiter.take(auth.key_id);
-      if (wait > 0) throw new ApiError(429, 'rate_limited', `rate limit of ${limiter.opts.rate} requests/s for this key exceeded`, '', { 'retry-after': String(wait) });
-    }
-    if (!roles.includes(auth.user.role)) throw new ApiError(403, 'forbidden', `role ${auth.user.role} may not ${req.method} ${req.routeOptions.url}`);
-    req.apiUser = auth.user;
-    req.apiScope = scopeOf(auth.user, platform);
   });
+  installGuard(app, { platform, users, limiter, clientCertificates: opts.https?.ca !== undefined });
   app.addHook('preValidation', async (req) => {
     if (req.method === 'POST' && (req.body === undefined || req.body === null) && req.routeOptions.config?.roles !== undefined) (req as { body: unknown }).body = {};
   });
@@ -153,51 +113,32 @@ export async function buildApi(opts: ApiOptions): Promise<Api> {
   });
 
   for (const r of ROUTES) registerRoute(app, r, platform, metrics, idempotency);
-  registerWebRoutes(app, platform);
 
-  // ---- events --------------------------------------------------------------------------------
-  const streams = new Set<{ end(): void }>();
-  app.route({
-    method: 'GET',
-    url: EVENTS_ROUTE.url,
-    config: { roles: EVENTS_ROUTE.roles },
-    handler: (req, reply) => {
-      if (streams.size >= SSE_LIMITS.clients_max) throw new ApiError(503, 'unavailable', `at most ${SSE_LIMITS.clients_max} event streams`);
-      const scope = req.apiScope!;
-      reply.hijack();
-      const res = reply.raw;
-      res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', connection: 'keep-alive', 'x-request-id': String(req.id) });
-      res.write(`: sco-settle events for ${req.apiUser!.name}\n\n`);
-      let id = 0;
-      const onChanges = (changes: ChangeEvent[]): void => {
-        const visible = scope.kind === 'all' ? changes : changes.filter((c) => {
-          const p = platform.payment(c.uetr);
-          return p !== undefined && seesPayment(scope, p);
-        });
-        if (visible.length === 0) return;
-        if (res.writableLength > SSE_LIMITS.buffered_bytes_max) {
-          stream.end();
-          return;
-        }
-        res.write(`id: ${++id}\nevent: payments\ndata: ${JSON.stringify(visible)}\n\n`);
-      };
-      const heartbeat = setInterval(() => res.write(': ping\n\n'), SSE_LIMITS.heartbeat_ms);
-      heartbeat.unref();
-      const stream = {
-        end(): void {
-          if (!streams.delete(stream)) return;
-          clearInterval(heartbeat);
-          platform.events.off('changes', onChanges);
-          res.end();
-        },
-      };
-      streams.add(stream);
-      platform.events.on('changes', onChanges);
-      req.raw.on('close', () => stream.end());
+  const events = registerEventStream(app, platform);
+  registerPublicEndpoints(app, metrics, () => !draining && !closed);
+
+  const api: Api = {
+    app,
+    idempotency,
+    metrics,
+    get draining() {
+      return draining;
     },
-  });
+    async shutdown() {
+      if (closed) return;
+      draining = true;
+      events.endAll();
+      await app.close();
+      await idempotency.close();
+      await platform.close();
+      closed = true;
+    },
+  };
+  return api;
+}
 
-  // ---- public endpoints --------------------------------------------------------------------
+/** The OpenAPI document, the docs page, health, readiness and metrics: public (no roles). */
+function registerPublicEndpoints(app: FastifyInstance, metrics: ApiMetrics, ready: () => boolean): void {
   const doc = buildOpenApi(
     ROUTES,
     [
@@ -213,34 +154,22 @@ export async function buildApi(opts: ApiOptions): Promise<Api> {
   app.get('/openapi.json', (_req, reply) => reply.type('application/json').send(docJson));
   app.get('/docs', (_req, reply) => reply.type('text/html; charset=utf-8').send(docsHtml));
   app.get('/healthz', (_req, reply) => reply.send({ status: 'ok' }));
-  app.get('/readyz', (_req, reply) => (draining || closed ? reply.code(503).send({ code: 'shutting_down', message: 'draining', path: '' }) : reply.send({ status: 'ready' })));
+  app.get('/readyz', (_req, reply) => (ready() ? reply.send({ status: 'ready' }) : reply.code(503).send({ code: 'shutting_down', message: 'draining', path: '' })));
   app.get('/metrics', async (_req, reply) => reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()));
+}
 
-  const api: Api = {
-    app,
-    idempotency,
-    metrics,
-    get draining() {
-      return draining;
-    },
-    async shutdown() {
-      if (closed) return;
-      draining = true;
-      for (const s of [...streams]) s.end();
-      await app.close();
-      await idempotency.close();
-      await platform.close();
-      closed = true;
-    },
-  };
-  return api;
+/** Runs the route's handler for the body it got: JSON, or ISO 20022 XML where the route takes it. */
+function runHandler(r: RouteDef, ctx: RouteContext): Promise<RouteResult> | RouteResult {
+  if (typeof ctx.body !== 'string') return r.handler(ctx);
+  if (r.xml === undefined) throw new ApiError(415, 'unsupported_media_type', 'this route takes application/json');
+  return r.xml({ ...ctx, body: ctx.body });
 }
 
 function registerRoute(app: FastifyInstance, r: RouteDef, platform: Platform, metrics: ApiMetrics, idempotency: IdempotencyStore): void {
   const schema: Record<string, unknown> = {};
   if (r.params !== undefined) schema.params = r.params;
   if (r.query !== undefined) schema.querystring = r.query;
-  if (r.body !== undefined) schema.body = r.xml === true ? { content: { 'application/json': { schema: r.body }, 'application/xml': { schema: { type: 'string' } }, 'text/xml': { schema: { type: 'string' } } } } : r.body;
+  if (r.body !== undefined) schema.body = r.xml !== undefined ? { content: { 'application/json': { schema: r.body }, 'application/xml': { schema: { type: 'string' } }, 'text/xml': { schema: { type: 'string' } } } } : r.body;
   app.route({
     method: r.method,
     url: r.url,
@@ -248,56 +177,56 @@ function registerRoute(app: FastifyInstance, r: RouteDef, platform: Platform, me
     config: { roles: r.roles },
     schema,
     handler: async (req, reply) => {
-      if (typeof req.body === 'string' && r.xml !== true) throw new ApiError(415, 'unsupported_media_type', 'this route takes application/json');
-      const ctx: RouteContext = {
-        platform,
-        user: req.apiUser!,
-        scope: req.apiScope!,
-        params: (req.params ?? {}) as Record<string, unknown>,
-        query: (req.query ?? {}) as Record<string, unknown>,
-        body: req.body,
-        req,
-        keyed: false,
-        metrics,
-      };
+      if (typeof req.body === 'string' && r.xml === undefined) throw new ApiError(415, 'unsupported_media_type', 'this route takes application/json');
+      const { user, scope } = callerOf(req);
+      // Params, query and body as fastify validated them against the route's schemas.
+      const ctx: RouteContext = { platform, user, scope, params: req.params ?? {}, query: req.query ?? {}, body: req.body, req, keyed: false, metrics };
       const key = req.method === 'POST' ? req.headers['idempotency-key'] : undefined;
       if (key === undefined) {
-        const out = await r.handler(ctx);
+        const out = await runHandler(r, ctx);
         return reply.code(out.status).type('application/json').send(JSON.stringify(out.body, bigintJson));
       }
       if (typeof key !== 'string' || !KEY_RE.test(key)) throw new ApiError(400, 'invalid_field', 'Idempotency-Key: 1-128 printable ASCII characters', 'Idempotency-Key');
-      const scoped = IdempotencyStore.scoped(ctx.user.name, key);
-      const h = fingerprint(req.method, req.url, req.body);
-      const seen = await idempotency.lookup(scoped, h);
-      if (seen.kind === 'conflict') throw new ApiError(409, 'idempotency_conflict', 'this Idempotency-Key was used with a different request', 'Idempotency-Key');
-      if (seen.kind === 'replay') return reply.code(seen.response.status).header('idempotent-replayed', 'true').type('application/json').send(seen.response.body);
-      if (seen.kind === 'replay_uetrs' && r.rebuild !== undefined) {
-        const out = r.rebuild(ctx, seen.uetrs, seen.status);
-        return reply.code(out.status).header('idempotent-replayed', 'true').type('application/json').send(JSON.stringify(out.body, bigintJson));
-      }
-      const release = idempotency.begin(scoped, h);
-      try {
-        let status: number;
-        let body: string;
-        let uetrs: Array<string | null> | undefined;
-        try {
-          const out = await r.handler({ ...ctx, keyed: true });
-          status = out.status;
-          body = JSON.stringify(out.body, bigintJson);
-          uetrs = out.uetrs;
-        } catch (err) {
-          const e = toApiError(err);
-          // A refusal is an answer too (and journaled): replay it. Server failures may be retried.
-          if (e.status < 500 && e.status !== 429) await idempotency.save(scoped, h, { status: e.status, body: JSON.stringify(e.body()) });
-          throw e;
-        }
-        const durable = idempotency.save(scoped, h, { status, body }, uetrs);
-        // Payments are idempotent by UETR on the platform; other commands answer once their record is durable.
-        if (uetrs === undefined) await durable;
-        return reply.code(status).type('application/json').send(body);
-      } finally {
-        release();
-      }
+      const answer = await answerKeyed(r, ctx, key, idempotency);
+      if (answer.replayed) reply.header('idempotent-replayed', 'true');
+      return reply.code(answer.status).type('application/json').send(answer.body);
     },
   });
+}
+
+/**
+ * A POST with an Idempotency-Key: the answer remembered for the same key and
+ * request, a conflict for the same key with another request, or a first run
+ * whose answer (a refusal too) is remembered.
+ */
+async function answerKeyed(r: RouteDef, ctx: RouteContext, key: string, idempotency: IdempotencyStore): Promise<{ status: number; body: string; replayed: boolean }> {
+  const req = ctx.req;
+  const scoped = IdempotencyStore.scoped(ctx.user.name, key);
+  const h = fingerprint(req.method, req.url, req.body);
+  const seen = await idempotency.lookup(scoped, h);
+  if (seen.kind === 'conflict') throw new ApiError(409, 'idempotency_conflict', 'this Idempotency-Key was used with a different request', 'Idempotency-Key');
+  if (seen.kind === 'replay') return { status: seen.response.status, body: seen.response.body, replayed: true };
+  if (seen.kind === 'replay_uetrs' && r.rebuild !== undefined) {
+    const out = r.rebuild(ctx, seen.uetrs, seen.status);
+    return { status: out.status, body: JSON.stringify(out.body, bigintJson), replayed: true };
+  }
+  const release = idempotency.begin(scoped, h);
+  try {
+    let out: RouteResult;
+    try {
+      out = await runHandler(r, { ...ctx, keyed: true });
+    } catch (err) {
+      const e = toApiError(err);
+      // A refusal is an answer too (and journaled): replay it. Server failures may be retried.
+      if (e.status < 500 && e.status !== 429) await idempotency.save(scoped, h, { status: e.status, body: JSON.stringify(e.body()) });
+      throw e;
+    }
+    const body = JSON.stringify(out.body, bigintJson);
+    const durable = idempotency.save(scoped, h, { status: out.status, body }, out.uetrs);
+    // Payments are idempotent by UETR on the platform; other commands answer once their record is durable.
+    if (out.uetrs === undefined) await durable;
+    return { status: out.status, body, replayed: false };
+  } finally {
+    release();
+  }
 }

@@ -1,31 +1,32 @@
-// `sco-settle users …` and `sco-settle keys …`: API users and keys on a store's
-// documents area (see src/api/auth.ts). They take the store's writer lock, so they
-// run only while no server (or other writer) has the store open. A new key's
-// token is printed once, on stdout; the store keeps only its scrypt hash.
+// `sco-settle users …` and `sco-settle keys …`: API users and keys, documents the
+// platform keeps beside the ledger (see src/http/auth.ts). They open the platform,
+// so they hold the store's writer lock and run only while no server (or other
+// writer) has the store open. A new key's token is printed once, on stdout; the
+// store keeps only its scrypt hash.
 
 import type { Command } from 'commander';
-import { openStore, redactUrl } from '../store/open.js';
-import { StoreError, type Store } from '../store/types.js';
-import { ROLES, UserDirectory, type Role } from '../api/auth.js';
+import { Platform, redactUrl, StoreError } from '../platform/platform.js';
+import { ROLES, UserDirectory, type Role } from '../http/auth.js';
 import { resolveStoreUrl } from './context.js';
-import { Platform } from '../platform/platform.js';
 import { CliInputError } from './input.js';
 
-async function withDirectory<T>(cmd: Command, fn: (d: UserDirectory, store: Store) => Promise<T>): Promise<T> {
-  const url = resolveStoreUrl(cmd);
-  const store = await openStore(url);
+/** Opens the platform on the command's store; a store another process writes to is refused with `busy` as the message. */
+async function openPlatform(url: string, busy: string): Promise<Platform> {
   try {
-    try {
-      await store.acquireWriter();
-    } catch (err) {
-      if (err instanceof StoreError && err.code === 'writer_busy') {
-        throw new StoreError('writer_busy', `the store ${redactUrl(url)} is in use by another sco-settle process (a running server?); users and keys are changed while it is stopped — one writer per store`);
-      }
-      throw err;
-    }
-    return await fn(await UserDirectory.load(store), store);
+    return await Platform.open(url);
+  } catch (err) {
+    if (err instanceof StoreError && err.code === 'writer_busy') throw new StoreError('writer_busy', busy);
+    throw err;
+  }
+}
+
+async function withDirectory<T>(cmd: Command, fn: (d: UserDirectory, platform: Platform) => Promise<T>): Promise<T> {
+  const url = resolveStoreUrl(cmd);
+  const platform = await openPlatform(url, `the store ${redactUrl(url)} is in use by another sco-settle process (a running server?); users and keys are changed while it is stopped — one writer per store`);
+  try {
+    return await fn(await UserDirectory.load(platform.documents), platform);
   } finally {
-    await store.close();
+    await platform.close();
   }
 }
 
@@ -41,18 +42,13 @@ export function registerAuthCommands(program: Command): void {
       if (!(ROLES as readonly string[]).includes(o.role)) throw new CliInputError(`--role: one of ${ROLES.join(', ')}`);
       if (o.participant !== undefined) {
         // The participant must exist on the platform, of the kind the role acts for.
-        const platform = await Platform.open(resolveStoreUrl(cmd)).catch((err: unknown) => {
-          if (err instanceof StoreError && err.code === 'writer_busy') {
-            throw new StoreError('writer_busy', `the store is in use by another sco-settle process (a running server?); users and keys are changed while it is stopped — one writer per store`);
-          }
-          throw err;
-        });
+        const platform = await openPlatform(resolveStoreUrl(cmd), 'the store is in use by another sco-settle process (a running server?); users and keys are changed while it is stopped — one writer per store');
         try {
           const p = platform.participant(o.participant);
           const kind = { participant: 'bank', liquidity_provider: 'liquidity_provider', central_bank: 'central_bank' }[o.role as string];
           if (p === undefined) throw new CliInputError(`--participant: ${o.participant} is not a participant on this store`);
           if (kind !== undefined && p.kind !== kind) throw new CliInputError(`--participant: ${o.participant} is a ${p.kind}; a ${o.role} user acts for a ${kind}`);
-          const u = await (await UserDirectory.load(platform.store)).createUser(name, o.role as Role, o.participant);
+          const u = await (await UserDirectory.load(platform.documents)).createUser(name, o.role as Role, o.participant);
           process.stdout.write(JSON.stringify(u) + '\n');
         } finally {
           await platform.close();

@@ -18,8 +18,8 @@ import type { SimPayment } from '../sim/index.js';
 import { ledgerSettledTotals, reportHtml, summarize, summaryText } from '../demo/report.js';
 import { Platform } from '../platform/platform.js';
 import { openStore } from '../store/open.js';
-import { buildApi } from '../api/server.js';
-import { UserDirectory, type Role } from '../api/auth.js';
+import { UserDirectory, type Role } from '../http/auth.js';
+import { buildServer } from './serve_commands.js';
 import { CliInputError } from './input.js';
 import { stderrProgress } from './context.js';
 
@@ -169,7 +169,7 @@ async function serveAfterDemo(url: string, port: number): Promise<void> {
     const key = await users.createKey(name);
     lines.push(`  ${role.padEnd(12)} ${name.padEnd(22)} ${key.token}`);
   }
-  const api = await buildApi({ platform, users, logLevel: 'warn' });
+  const api = await buildServer({ platform, users, logLevel: 'warn' });
   const address = await api.app.listen({ port, host: '127.0.0.1' });
   process.stdout.write(`\nserving the API and the dashboard at ${address} (Ctrl-C to stop); sign in with one of these keys (shown once):\n${lines.join('\n')}\n`);
   await new Promise<void>((resolve) => {

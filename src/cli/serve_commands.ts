@@ -1,16 +1,28 @@
-// `sco-settle serve`: runs the HTTP API (src/api) on a store until SIGINT or
-// SIGTERM, then drains: new requests get 503, in-flight ones finish, the
-// platform closes (flushing the journal) and the process exits 0.
+// `sco-settle serve`: runs the HTTP API (src/api) and the dashboard (src/web) on a
+// store until SIGINT or SIGTERM, then drains: new requests get 503, in-flight ones
+// finish, the platform closes (flushing the journal) and the process exits 0.
+// buildServer composes the two on one server: the API and the web app know only
+// src/http and the platform, never each other.
 
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { Platform } from '../platform/platform.js';
-import { StoreError } from '../store/types.js';
-import { UserDirectory } from '../api/auth.js';
-import { buildApi } from '../api/server.js';
+import { Platform, redactUrl, StoreError } from '../platform/platform.js';
+import { UserDirectory } from '../http/auth.js';
+import { buildApi, type Api, type ApiOptions } from '../api/server.js';
+import { registerWebRoutes } from '../web/routes.js';
 import { resolveStoreUrl, stderrProgress } from './context.js';
 import { CliInputError } from './input.js';
-import { redactUrl } from '../store/open.js';
+
+/**
+ * The API and the dashboard on one server for a platform (not yet listening):
+ * the API server with its request pipeline and guard, and the web app's routes
+ * behind the same guard. Shutting it down closes the platform.
+ */
+export async function buildServer(opts: ApiOptions): Promise<Api> {
+  const api = await buildApi(opts);
+  registerWebRoutes(api.app, opts.platform);
+  return api;
+}
 
 function intOption(value: string, what: string, min: number, max: number): number {
   const n = Number(value);
@@ -49,9 +61,9 @@ export function registerServeCommands(program: Command): void {
         }
         throw err;
       }
-      const users = await UserDirectory.load(platform.store);
+      const users = await UserDirectory.load(platform.documents);
       if (users.listUsers().length === 0) stderrProgress('warning: no API users on this store yet; create one with `sco-settle users create --role operator NAME` (server stopped) and `sco-settle keys create --user NAME`');
-      const api = await buildApi({
+      const api = await buildServer({
         platform,
         users,
         rateLimit: rate === 0 ? null : { rate, burst },

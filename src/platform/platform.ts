@@ -13,15 +13,23 @@ import { EventEmitter } from 'node:events';
 import { DurableLedger, wallClock, type DurableLedgerOptions } from '../journal/durable_ledger.js';
 import { verifyStore, type VerifyReport } from '../journal/verify.js';
 import { openStore } from '../store/open.js';
-import type { Store } from '../store/types.js';
+import type { DocumentStore, Store } from '../store/types.js';
 import type { Account } from '../ledger/types.js';
 import { memberCurrency } from '../fx/iso4217.js';
+import { toFixed, toFractionString } from '../fx/rational.js';
+import type { SwapLine } from '../financing/swap_lines.js';
 import { ACCOUNT_KIND, accountId } from './accounts.js';
 import { decodeCommand, type Command } from './commands.js';
 import { PlatformError } from './errors.js';
 import { PaymentScreener } from './screening.js';
-import { stringify, PlatformStateMachine, type ChangeEvent, type CommandOutput } from './state_machine.js';
-import type { Participant, Payment } from './types.js';
+import { stringify, PlatformStateMachine, type AnonymousRejection, type AuditRecord, type ChangeEvent, type CommandOutput } from './state_machine.js';
+import type { BusinessDay, ComplianceCase, Facility, Participant, Payment, SettlementWindow } from './types.js';
+
+// For the HTTP shells: the documents interface, the store's errors and redacted
+// location, the views and the JSON replacer they answer with.
+export { StoreError, type DocumentStore } from '../store/types.js';
+export { redactUrl } from '../store/open.js';
+export { bigintJson, caseView, dayView, facilityView, participantView, paymentView, swapView, windowView, type AuditRecord, type ChangeEvent } from './state_machine.js';
 
 export interface PlatformOptions {
   /** Nanoseconds since the epoch; the platform's only time source (the demo passes a simulated one). */
@@ -59,6 +67,13 @@ export interface PaymentFilter {
 }
 
 export const PAYMENT_QUERY_MAX = 10_000;
+
+/** GET /v1/rates: the reference rates in force and their cross rates, as text. */
+export interface ReferenceRatesView {
+  date: string;
+  rates: Array<{ currency: string; units_per_usd: string; date: string; source: string } | { currency: string; error: string }>;
+  cross: Array<{ from: string; to: string; rate: string; approx: string } | { from: string; to: string; error: string }>;
+}
 
 export class Platform {
   readonly store: Store;
@@ -216,6 +231,116 @@ export class Platform {
       out.push({ currency: p.issues, issued_minor: issued, held_minor: held });
     }
     return out;
+  }
+
+  // ---- queries for the API and the dashboard -----------------------------------------------
+  // Typed reads the HTTP shells (src/api, src/web, src/http) use instead of the state
+  // machine's fields; each returns the platform's own objects (callers must not mutate
+  // them) in the order the state keeps them.
+
+  /** Documents beside the ledger (API users and keys, idempotency records), for the HTTP shells and `users`/`keys`. */
+  get documents(): DocumentStore {
+    return this.store;
+  }
+
+  /** Every participant, in registration order. */
+  participants(): readonly Participant[] {
+    return this.state.participants;
+  }
+
+  /** Every payment, oldest first. */
+  everyPayment(): IterableIterator<Payment> {
+    return this.state.payments.values();
+  }
+
+  /** How many payments are in each state. */
+  paymentCountsByState(): Map<string, number> {
+    const counts = new Map<string, number>();
+    for (const p of this.state.payments.values()) counts.set(p.state, (counts.get(p.state) ?? 0) + 1);
+    return counts;
+  }
+
+  /** Payments waiting in RTGS queues, in queue order across currencies. */
+  queuedPayments(): Payment[] {
+    return this.state.allQueued();
+  }
+
+  /** Instructions refused before they became payments (no usable UETR, a duplicate, …). */
+  anonymousRejections(): readonly AnonymousRejection[] {
+    return this.state.anonymousRejections;
+  }
+
+  /** The current (or last) business day, or null before the first. */
+  businessDay(): BusinessDay | null {
+    return this.state.day;
+  }
+
+  /** Settlement windows, oldest first. */
+  windows(): readonly SettlementWindow[] {
+    return this.state.windows;
+  }
+
+  /** LSM runs, oldest first. */
+  lsmRuns(): ReadonlyArray<{ at_ns: bigint; currency: string; queued: number; released: number; value_minor: bigint }> {
+    return this.state.lsm_runs;
+  }
+
+  /** Intraday credit facilities, in the order they were set up. */
+  facilities(): Facility[] {
+    return [...this.state.facilities.values()];
+  }
+
+  /** The collateral pledged for a participant's facility in a currency (empty when none). */
+  collateral(participant: string, currency: string): ReadonlyArray<{ id: string; kind: string; currency: string; market_value_minor: bigint; haircut_bp: number }> {
+    return this.state.collateral.get(`${participant}:${currency}`) ?? [];
+  }
+
+  /** Central-bank swap lines, in the order they were opened. */
+  swapLines(): SwapLine[] {
+    return [...this.state.swapLines.values()];
+  }
+
+  /** Compliance cases, oldest first. */
+  cases(): readonly ComplianceCase[] {
+    return this.state.cases;
+  }
+
+  /** The audit trail: every command, by whom, oldest first. */
+  auditTrail(): readonly AuditRecord[] {
+    return this.state.audit;
+  }
+
+  /**
+   * The reference rates in force on `date` (default: the business date, else the latest
+   * date with rates) for the currencies issued on the platform, and every cross rate
+   * between them (exact fraction and 10 decimals). A missing rate is an `error` row.
+   */
+  referenceRates(date?: string): ReferenceRatesView {
+    const book = this.state.rates();
+    const active = this.state.participants.filter((p) => p.issues !== null).map((p) => p.issues!).sort();
+    const on = date ?? this.state.business_date ?? book.latestDate(active) ?? book.latestDate() ?? '1970-01-01';
+    const rates: ReferenceRatesView['rates'] = [];
+    const cross: ReferenceRatesView['cross'] = [];
+    for (const c of active) {
+      try {
+        const r = book.rateAsOf(c, on);
+        rates.push({ currency: c, units_per_usd: r.units_per_usd_text, date: r.date, source: r.source });
+      } catch (err) {
+        rates.push({ currency: c, error: (err as Error).message });
+      }
+    }
+    for (const from of active) {
+      for (const to of active) {
+        if (from === to) continue;
+        try {
+          const x = book.crossRate(from, to, on);
+          cross.push({ from, to, rate: toFractionString(x.rate), approx: toFixed(x.rate, 10) });
+        } catch (err) {
+          cross.push({ from, to, error: (err as Error).message });
+        }
+      }
+    }
+    return { date: on, rates, cross };
   }
 
   /** Re-checks the whole store from its first entry (see journal/verify.ts), replaying commands on a fresh platform state. */

@@ -4,9 +4,10 @@
 // and starts it again on the same store (a new port).
 
 import { Platform } from '../../src/platform/platform.js';
-import { UserDirectory, type Role } from '../../src/api/auth.js';
-import { buildApi, type Api } from '../../src/api/server.js';
-import type { RateLimitOptions } from '../../src/api/rate_limit.js';
+import { UserDirectory, type Role } from '../../src/http/auth.js';
+import type { Api } from '../../src/api/server.js';
+import { buildServer } from '../../src/cli/serve_commands.js';
+import type { RateLimitOptions } from '../../src/http/rate_limit.js';
 import { makeBackend, type Backend } from './backends.js';
 import { BANKS, CB, LP, setupScheme, TestClock } from './platform.js';
 
@@ -43,7 +44,7 @@ export async function startApi(backendName: 'sqlite' | 'postgres', opts: { rateL
       await platform.run({ type: 'fund', participant: p, currency: c, amount: '1000000.00' });
     }
   }
-  const users = await UserDirectory.load(platform.store);
+  const users = await UserDirectory.load(platform.documents);
   const keys: Record<string, string> = {};
   for (const [name, u] of Object.entries(USERS)) {
     await users.createUser(name, u.role, u.participant);
@@ -79,7 +80,7 @@ export async function startApi(backendName: 'sqlite' | 'postgres', opts: { rateL
     async restart() {
       await fx.api.shutdown();
       fx.platform = await Platform.open(await backend.open(), { clock: clock.read });
-      await listen(await UserDirectory.load(fx.platform.store));
+      await listen(await UserDirectory.load(fx.platform.documents));
     },
     async close() {
       await fx.api.shutdown().catch(() => undefined);
@@ -87,7 +88,7 @@ export async function startApi(backendName: 'sqlite' | 'postgres', opts: { rateL
     },
   };
   async function listen(dir: UserDirectory): Promise<void> {
-    fx.api = await buildApi({ platform: fx.platform, users: dir, logLevel: false, rateLimit: opts.rateLimit ?? null });
+    fx.api = await buildServer({ platform: fx.platform, users: dir, logLevel: false, rateLimit: opts.rateLimit ?? null });
     const address = await fx.api.app.listen({ port: 0, host: '127.0.0.1' });
     fx.base = address;
   }

@@ -1,7 +1,9 @@
-// API errors: one body shape for every failure, {"code","message","path"}, with
-// stable codes, and the mapping from platform, ledger, store and fastify errors
-// to HTTP statuses. Nothing here knows routes.
+// The project's HTTP errors, shared by the API and the dashboard: one body shape
+// for every failure, {"code","message","path"}, with stable codes, and the mapping
+// from platform, ledger, store and fastify errors to HTTP statuses. Nothing here
+// knows routes.
 
+import type { FastifyReply } from 'fastify';
 import { PlatformError, type PlatformErrorCode } from '../platform/errors.js';
 
 export type ApiErrorCode =
@@ -41,6 +43,17 @@ export class ApiError extends Error {
   body(): ErrorBody {
     return { code: this.code, message: this.message, path: this.path };
   }
+}
+
+/** Answers with the error's status, headers and body. */
+export function sendError(reply: FastifyReply, e: ApiError): FastifyReply {
+  for (const [k, v] of Object.entries(e.headers)) reply.header(k, v);
+  return reply.code(e.status).type('application/json').send(JSON.stringify(e.body()));
+}
+
+/** 404 for what does not exist, or lies outside the caller's scope. */
+export function notFound(what: string, path = ''): ApiError {
+  return new ApiError(404, 'not_found', `no ${what}`, path);
 }
 
 const PLATFORM_STATUS: Record<PlatformErrorCode, number> = {

@@ -2,7 +2,8 @@
 // see the whole platform (routes restrict what they may do); a central bank's
 // users see its currency's data; a participant's or liquidity provider's users
 // see their participant's data only. Data outside the scope is answered as if it
-// did not exist (404), never 403, so its existence does not leak.
+// did not exist (404), never 403, so its existence does not leak. The API's
+// routes and the dashboard's apply the same scopes.
 
 import type { Platform } from '../platform/platform.js';
 import type { Participant, Payment } from '../platform/types.js';

@@ -3,17 +3,18 @@
 // at creation; the store keeps only scrypt(secret, per-key salt). A request's key
 // is found by its key id and checked by a constant-time compare of the hash.
 //
-// Users and keys live in the store's documents area ("api/users/<name>",
-// "api/keys/<keyid>"), read once when the server starts; they change only through
-// the CLI, which needs the store's writer lock (so never while a server runs).
+// Users and keys are documents beside the ledger ("api/users/<name>",
+// "api/keys/<keyid>"), reached through the platform (Platform.documents) and read
+// once when the server starts; they change only through the CLI, which opens the
+// platform and so holds the store's writer lock (never while a server runs).
 // scrypt is deliberately slow, so a verified key is remembered in memory as a
 // SHA-256 of the presented token (bounded; never written anywhere).
 
 import { createHash, randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
-import type { Store } from '../store/types.js';
+import type { DocumentStore } from '../platform/platform.js';
+import { needsParticipant, ROLES, type Role } from './roles.js';
 
-export const ROLES = ['operator', 'central_bank', 'participant', 'liquidity_provider', 'compliance', 'auditor'] as const;
-export type Role = (typeof ROLES)[number];
+export { needsParticipant, ROLES, type Role } from './roles.js';
 
 export const AUTH_LIMITS = Object.freeze({
   users_max: 10_000,
@@ -60,10 +61,6 @@ const NAME_RE = /^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$/;
 const BIC_RE = /^[A-Z]{4}[A-Z]{2}[A-Z0-9]{2}([A-Z0-9]{3})?$/;
 const TOKEN_RE = /^sco_([0-9a-f]{16})_([A-Za-z0-9_-]{43})$/;
 
-export function needsParticipant(role: Role): boolean {
-  return role === 'participant' || role === 'liquidity_provider' || role === 'central_bank';
-}
-
 function scryptAsync(secret: string, salt: Buffer): Promise<Buffer> {
   return new Promise((resolve, reject) => scrypt(secret, salt, HASH_BYTES, SCRYPT, (err, key) => (err ? reject(err) : resolve(key))));
 }
@@ -72,7 +69,7 @@ function sha256(s: string): Buffer {
   return createHash('sha256').update(s).digest();
 }
 
-/** Users and keys on a store's documents area. */
+/** Users and keys on the platform's documents. */
 export class UserDirectory {
   private readonly users = new Map<string, User>();
   private readonly keys = new Map<string, ApiKeyRecord>();
@@ -80,9 +77,9 @@ export class UserDirectory {
   private readonly verified = new Map<string, Buffer>();
   private readonly inflight = new Map<string, Promise<User | null>>();
 
-  private constructor(private readonly store: Store) {}
+  private constructor(private readonly store: DocumentStore) {}
 
-  static async load(store: Store): Promise<UserDirectory> {
+  static async load(store: DocumentStore): Promise<UserDirectory> {
     const d = new UserDirectory(store);
     for (const name of (await store.listDocuments(USER_PREFIX)).slice(0, AUTH_LIMITS.users_max)) {
       const body = await store.getDocument(name);

@@ -1,0 +1,90 @@
+// The dashboard's authenticated, read-only data routes beyond src/api, on the
+// same server and behind the same guard (src/http/guard.ts: `config.roles`,
+// scopes from src/http/access.ts, data outside the caller's scope answered 404):
+//   GET /v1/dashboard/currencies          the ISO 4217 table the platform uses
+//   GET /v1/dashboard/overview            the business day at a glance (scoped)
+//   GET /v1/dashboard/history             queue and liquidity samples over the day
+//   GET /v1/participants/:id/statement    camt.053 of an account for a date
+//   GET /v1/payments/:uetr/messages       a payment's pacs.008 and pacs.002s
+
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { Type, type Static } from '@sinclair/typebox';
+import { bigintJson, type Platform } from '../platform/platform.js';
+import { CURRENCIES } from '../platform/reference.js';
+import { seesCurrency, seesParticipant, seesPayment, type Scope } from '../http/access.js';
+import { ApiError, notFound } from '../http/errors.js';
+import { callerOf } from '../http/guard.js';
+import { ACCOUNT_READERS, EVERY_ROLE, type Role } from '../http/roles.js';
+import { ReportError, statementXml } from '../iso20022/reports.js';
+import { History } from './history.js';
+import { paymentMessages } from './messages.js';
+import { overview } from './overview.js';
+
+const OVERVIEW: readonly Role[] = ['operator', 'central_bank', 'auditor'];
+
+const strict = { additionalProperties: false } as const;
+const NoQuery = Type.Object({}, strict);
+const StatementParams = Type.Object({ id: Type.String({ pattern: '^[A-Z0-9]{8}([A-Z0-9]{3})?$' }) }, strict);
+const StatementQuery = Type.Object({ currency: Type.String({ pattern: '^[A-Z]{3}$' }), date: Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' }) }, strict);
+const MessagesParams = Type.Object({ uetr: Type.String({ minLength: 36, maxLength: 36 }) }, strict);
+
+function sendJson(reply: FastifyReply, body: unknown): FastifyReply {
+  return reply.type('application/json').header('cache-control', 'no-store').send(JSON.stringify(body, bigintJson));
+}
+
+/** camt.053 of a participant's account in a currency for a date, as the caller may see it. */
+async function statement(platform: Platform, req: { params: Static<typeof StatementParams>; query: Static<typeof StatementQuery> }, scope: Scope): Promise<string> {
+  const { id } = req.params;
+  const { currency, date } = req.query;
+  const p = platform.participant(id);
+  if (p === undefined || !seesParticipant(scope, p)) throw notFound(`participant ${id}`, 'id');
+  if (!seesCurrency(scope, currency) || !p.currencies.includes(currency)) throw notFound(`${currency} account of ${id}`, 'query.currency');
+  try {
+    return await statementXml(platform, id, currency, date);
+  } catch (err) {
+    if (err instanceof ReportError) throw new ApiError(err.code === 'invalid_date' ? 400 : 404, err.code === 'invalid_date' ? 'invalid_field' : 'not_found', err.message, `query.${err.field}`);
+    throw err;
+  }
+}
+
+/** Registers the data routes; the history is sampled while the server runs. */
+export function registerDataRoutes(app: FastifyInstance, platform: Platform): void {
+  const history = new History(platform);
+  history.take();
+  const onCommand = (): void => history.schedule();
+  platform.events.on('command', onCommand);
+  app.addHook('onClose', async () => {
+    platform.events.off('command', onCommand);
+    history.stop();
+  });
+
+  app.get('/v1/dashboard/currencies', { config: { roles: EVERY_ROLE }, schema: { querystring: NoQuery } }, async (_req, reply) =>
+    sendJson(reply, { currencies: [...CURRENCIES.values()].map((c) => ({ code: c.code, numeric: c.numeric, minor_units: c.minor_units, name: c.name, sco_member: c.sco_member })) }),
+  );
+
+  app.get('/v1/dashboard/overview', { config: { roles: OVERVIEW }, schema: { querystring: NoQuery } }, async (req, reply) => sendJson(reply, overview(platform, callerOf(req).scope)));
+
+  app.get('/v1/dashboard/history', { config: { roles: OVERVIEW }, schema: { querystring: NoQuery } }, async (req, reply) => sendJson(reply, history.columns(callerOf(req).scope)));
+
+  app.get<{ Params: Static<typeof StatementParams>; Querystring: Static<typeof StatementQuery> }>(
+    '/v1/participants/:id/statement',
+    { config: { roles: ACCOUNT_READERS }, schema: { params: StatementParams, querystring: StatementQuery } },
+    async (req, reply) => {
+      const { id } = req.params;
+      const { currency, date } = req.query;
+      const xml = await statement(platform, req, callerOf(req).scope);
+      return reply
+        .type('application/xml; charset=utf-8')
+        .header('cache-control', 'no-store')
+        .header('content-disposition', `attachment; filename="camt.053-${id}-${currency}-${date}.xml"`)
+        .send(xml);
+    },
+  );
+
+  app.get<{ Params: Static<typeof MessagesParams> }>('/v1/payments/:uetr/messages', { config: { roles: EVERY_ROLE }, schema: { params: MessagesParams, querystring: NoQuery } }, async (req, reply) => {
+    const { uetr } = req.params;
+    const p = platform.payment(uetr);
+    if (p === undefined || !seesPayment(callerOf(req).scope, p)) throw notFound(`payment ${uetr}`, 'uetr');
+    return sendJson(reply, { uetr, state: p.state, messages: paymentMessages(platform, p) });
+  });
+}
