@@ -243,11 +243,6 @@ export class Platform {
     return this.store;
   }
 
-  /** Every participant, in registration order. */
-  participants(): readonly Participant[] {
-    return this.state.participants;
-  }
-
   /** Every payment, oldest first. */
   everyPayment(): IterableIterator<Payment> {
     return this.state.payments.values();
