@@ -55,7 +55,7 @@ import type { ChangeEvent } from '../platform/state_machine.js';
 import type { Payment, ScreeningOutcome } from '../platform/types.js';
 import { resolveXsdDir, validateMessage, type IsoIssue } from './validate.js';
 import type { LocatedMessage } from './envelope.js';
-import type { XmlElement } from './xml.js';
+import type { XmlElement } from '../xml/reader.js';
 import {
   amountOfMinor,
   buildMessage,

@@ -24,7 +24,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CURRENCIES } from '../fx/iso4217.js';
-import { DEFAULT_XML_LIMITS, XmlError, escapeAttr, escapeText, parseXml, type XmlElement, type XmlLimits } from './xml.js';
+import { DEFAULT_XML_LIMITS, XmlError, parseXml, type XmlElement, type XmlLimits } from '../xml/reader.js';
+import { escapeAttr, escapeText } from '../xml/writer.js';
 import { IsoError, locateMessage, type LocatedMessage } from './envelope.js';
 import { SCHEMAS } from './schema/index.js';
 import type { ComplexTypeDef, MessageSchema, Particle, SimpleTypeDef } from './schema/types.js';

@@ -19,7 +19,7 @@
 //
 // `statementFor` builds a statement from an account's opening balance and entries.
 
-import type { XmlElement } from '../xml.js';
+import type { XmlElement } from '../../xml/reader.js';
 import { SCHEMAS } from '../schema/index.js';
 import {
   accountX,

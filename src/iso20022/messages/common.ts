@@ -8,7 +8,7 @@
 // Amounts stay decimal strings exactly as written ("1000.00"); conversion to
 // bigint minor units happens where the platform books them (fx/convert.ts).
 
-import type { XmlElement } from '../xml.js';
+import type { XmlElement } from '../../xml/reader.js';
 import { CURRENCIES } from '../../fx/iso4217.js';
 import { formatScaled } from '../../fx/rational.js';
 import { BuildError, compact, kid, kids, listOrUndefined, text, type XObj } from './tree.js';
