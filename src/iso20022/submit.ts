@@ -26,7 +26,8 @@
 //
 // camt.056 (submitCancellation), per TxInf: the payment is found by OrgnlUETR, else by
 // OrgnlEndToEndId among the payments of the asking participant; the asker (TxInf
-// Assgnr, else Assgnmt/Assgnr) must be the payment's payer. Then `cancel_payment`
+// Assgnr, else Assgnmt/Assgnr) must be the payment's payer (the platform's rule,
+// src/platform/authority.ts, asked through Platform.authority). Then `cancel_payment`
 // with the request's reason (the platform cancels queued and held payments only), and
 // one camt.029 per TxInf: CNCL, or RJCR with the reason of mapping.ts
 // (cancellationRefusal: NOOR, AGNT, PTNA for a settled payment, ARDT, NARR). The
@@ -36,7 +37,9 @@
 // OrgnlEndToEndId among the payments the returning participant received; the
 // returning participant (TxInf InstgAgt, else GrpHdr InstgAgt, else RtrChain DbtrAgt)
 // must be the payment's payee, a RtrChain CdtrAgt its payer, and the returned amount
-// the original's (no partial returns). Then `return_payment` with the return reason,
+// the original's (no partial returns) — the platform's rules again (Platform.authority);
+// this module only reads who and what the message names and words the refusal. Then
+// `return_payment` with the return reason,
 // answered by a pacs.002 to the returning participant (ACSC, or RJCT with AG09, AGNT,
 // AM09, FF12 or AM04 when it cannot fund the return) that quotes the pacs.004 (RtrId
 // as OrgnlInstrId); the platform's own pacs.004 to the original payer is in `returns`.
@@ -51,13 +54,13 @@
 import { createHash } from 'node:crypto';
 import { PAYMENT_QUERY_MAX, type Platform } from '../platform/platform.js';
 import { PlatformError } from '../platform/errors.js';
-import type { ChangeEvent } from '../platform/state_machine.js';
+import type { AuthorityRequest } from '../platform/authority.js';
+import type { ChangeEvent } from '../platform/reference.js';
 import type { Payment, ScreeningOutcome } from '../platform/types.js';
 import { resolveXsdDir, validateMessage, type IsoIssue } from './validate.js';
 import type { LocatedMessage } from './envelope.js';
 import type { XmlElement } from '../xml/reader.js';
 import {
-  amountOfMinor,
   buildMessage,
   minorOfAmount,
   modelOf,
@@ -77,6 +80,7 @@ import {
 } from './messages/index.js';
 import {
   bicResolver,
+  cancelAuthorityRefusal,
   cancellationRefusal,
   instructionsOfPacs008,
   instructionsOfPacs009,
@@ -85,6 +89,7 @@ import {
   max105Lines,
   pacs008OfPayment,
   reasonCodeOf,
+  returnAuthorityRefusal,
   returnRefusal,
   xpathOfField,
   type IsoStatus,
@@ -460,6 +465,8 @@ async function runCommand(platform: Platform, command: Record<string, unknown>, 
 interface CancellationPlan {
   tx: CancellationTransaction;
   path: string;
+  /** The asking participant (resolved BIC), when named. */
+  asker?: string;
   payment?: Payment;
   refusal?: Refusal;
 }
@@ -513,13 +520,15 @@ async function submitCancellation(platform: Platform, located: LocatedMessage, b
     const path = paths[i] ?? located.documentPath;
     const askerBic = tx.assigner?.bic ?? askerOfMessage;
     const asker = askerBic === undefined ? undefined : resolveBic(askerBic);
+    const plan: CancellationPlan = { tx, path };
+    if (asker !== undefined) plan.asker = asker;
     const found = findPayment(platform, tx.original_uetr, tx.original_end_to_end_id, 'payer', asker, 'NOOR');
-    if ('missing' in found) return { tx, path, refusal: found.missing };
-    const payer = found.payment.instruction.payer;
-    if (asker !== payer) {
-      return { tx, path, payment: found.payment, refusal: { code: 'AGNT', detail: `only the payer's agent ${payer} may ask to cancel this payment${asker === undefined ? '' : `, not ${asker}`}` } };
-    }
-    return { tx, path, payment: found.payment };
+    if ('missing' in found) return { ...plan, refusal: found.missing };
+    plan.payment = found.payment;
+    const uetr = found.payment.instruction.uetr;
+    const d = platform.authority({ action: 'cancel', uetr, participant: asker });
+    if (!d.allowed) plan.refusal = cancelAuthorityRefusal(d, uetr, asker);
+    return plan;
   });
   if (opts.authorize !== undefined) {
     for (const p of plans) if (p.refusal === undefined && p.payment !== undefined) await opts.authorize({ action: 'cancel', participant: p.payment.instruction.payer, uetr: p.payment.instruction.uetr });
@@ -529,12 +538,16 @@ async function submitCancellation(platform: Platform, located: LocatedMessage, b
   const reports: string[] = [];
   const payments: SubmittedPayment[] = [];
   for (let n = 0; n < plans.length; n++) {
-    const { tx, path, payment } = plans[n]!;
+    const { tx, path, payment, asker } = plans[n]!;
     let refusal = plans[n]!.refusal;
     let note: string | undefined;
     if (refusal === undefined && payment !== undefined) {
       const uetr = payment.instruction.uetr;
-      if (payment.state === 'cancelled') {
+      // Decided again on the payment as it is now: an earlier transaction of this message may have cancelled it.
+      const d = platform.authority({ action: 'cancel', uetr, participant: asker });
+      if (!d.allowed) {
+        refusal = cancelAuthorityRefusal(d, uetr, asker);
+      } else if (d.already_done) {
         note = 'already cancelled';
       } else {
         const out = await runCommand(platform, { type: 'cancel_payment', uetr, reason: reasonCodeOf(tx.reasons, 'CUST') }, by);
@@ -593,23 +606,13 @@ async function submitReturn(platform: Platform, located: LocatedMessage, by: str
     const found = findPayment(platform, tx.original_uetr, tx.original_end_to_end_id, 'payee', returner, 'AG09');
     if ('missing' in found) return { ...plan, refusal: found.missing };
     plan.payment = found.payment;
-    const ins = found.payment.instruction;
-    if (returner !== ins.payee) {
-      return { ...plan, refusal: { code: 'AGNT', detail: `only the payee's agent ${ins.payee} may return this payment${returner === undefined ? ' (no InstgAgt names the returning agent)' : `, not ${returner}`}` } };
-    }
+    const uetr = found.payment.instruction.uetr;
     const to = tx.return_chain?.creditor_agent?.bic;
-    if (to !== undefined && resolveBic(to) !== ins.payer) return { ...plan, refusal: { code: 'AGNT', detail: `the return goes to the original payer ${ins.payer}, not ${to}` } };
-    const amt = tx.returned_interbank_settlement_amount;
-    let minor: bigint | null = null;
-    try {
-      minor = amt.currency === ins.currency ? minorOfAmount(amt) : null;
-    } catch {
-      minor = null;
-    }
-    if (minor !== ins.amount_minor) {
-      const orig = buildAmountText(ins.currency, ins.amount_minor);
-      return { ...plan, refusal: { code: 'AM09', detail: `returned ${amt.value} ${amt.currency}; the platform returns the full ${orig} ${ins.currency} only` } };
-    }
+    const amount = tx.returned_interbank_settlement_amount;
+    const request: AuthorityRequest = { action: 'return', uetr, participant: returner, amount: { currency: amount.currency, minor: minorOrNull(amount) } };
+    if (to !== undefined) request.to = resolveBic(to);
+    const d = platform.authority(request);
+    if (!d.allowed) plan.refusal = returnAuthorityRefusal(d, uetr, { returner, to_bic: to, amount });
     return plan;
   });
   if (opts.authorize !== undefined) {
@@ -642,7 +645,7 @@ async function submitReturn(platform: Platform, located: LocatedMessage, by: str
       payer: returner ?? '',
     };
     if (tx.return_id !== undefined) refs.instruction_id = tx.return_id;
-    const day = platform.state.business_date;
+    const day = platform.businessDate();
     if (day !== null) refs.value_date = day;
     const st: IsoStatus = refusal === undefined ? { status: 'ACSC' } : { status: 'RJCT', reason_code: refusal.code, additional_information: refusal.detail };
     reports.push(statusReportXml(ctx, refs, st, platform.now(), n));
@@ -658,10 +661,11 @@ async function submitReturn(platform: Platform, located: LocatedMessage, by: str
   return resultOf(type, { accepted: errors.length === 0, status_reports: reports, returns, payments, errors });
 }
 
-function buildAmountText(currency: string, minor: bigint): string {
+/** The amount in minor units, or null when it cannot be read (a currency outside the table, too many decimals). */
+function minorOrNull(amount: { currency: string; value: string }): bigint | null {
   try {
-    return amountOfMinor({ currency, minor }).value;
+    return minorOfAmount(amount);
   } catch {
-    return minor.toString();
+    return null;
   }
 }

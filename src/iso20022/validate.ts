@@ -23,7 +23,7 @@
 
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CURRENCIES } from '../fx/iso4217.js';
+import { CURRENCIES } from '../platform/reference.js';
 import { DEFAULT_XML_LIMITS, XmlError, parseXml, type XmlElement, type XmlLimits } from '../xml/reader.js';
 import { escapeAttr, escapeText } from '../xml/writer.js';
 import { IsoError, locateMessage, type LocatedMessage } from './envelope.js';

@@ -45,7 +45,7 @@ import {
   type PartyOrAgent,
   type ReasonInformation,
 } from './common.js';
-import { formatScaled } from '../../fx/rational.js';
+import { formatScaled } from '../../platform/reference.js';
 import { BuildError, compact, kid, kids, listOrUndefined, text, writeDocument, type XObj } from './tree.js';
 
 /** GroupHeader81. */

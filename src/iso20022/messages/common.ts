@@ -9,8 +9,7 @@
 // bigint minor units happens where the platform books them (fx/convert.ts).
 
 import type { XmlElement } from '../../xml/reader.js';
-import { CURRENCIES } from '../../fx/iso4217.js';
-import { formatScaled } from '../../fx/rational.js';
+import { CURRENCIES, formatScaled } from '../../platform/reference.js';
 import { BuildError, compact, kid, kids, listOrUndefined, text, type XObj } from './tree.js';
 
 export interface Amount {
