@@ -1,7 +1,7 @@
 // Validation of ISO 20022 messages. This module owns the verdict on an incoming
 // message, in three steps, each error an {path, code, message}:
 //
-//  1. Envelope: the XML is read safely (./xml.ts), the message located and its
+//  1. Envelope: the XML is read safely (src/xml/reader.ts), the message located and its
 //     type recognised from the Document namespace (./envelope.ts).
 //  2. Schema, layer (a): always, against the built-in definitions in ./schema/
 //     (generated from the official XSDs, complete for each message), so a clone
@@ -19,7 +19,7 @@
 // Codes: schema violations are FF01 (ISO "invalid file format"); business rules
 // use ISO reason codes where one exists (AM03, AM12, RC01, DUPL) and stable
 // project codes otherwise (LEI_INVALID, UETR_MISSING, HEADER_MISMATCH); envelope
-// and XML problems use the XML_* codes of ./xml.ts and the codes of ./envelope.ts.
+// and XML problems use the XML_* codes of src/xml/reader.ts and the codes of ./envelope.ts.
 
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
