@@ -437,24 +437,7 @@ class Parser {
       if (this.pos === before) this.fail('XML_MALFORMED', 'expected whitespace before an attribute');
       const attrAt = this.pos;
       const name = this.readName('attribute name');
-      this.skipSpace();
-      if (s.charCodeAt(this.pos) !== 61 /* = */) this.fail('XML_MALFORMED', `attribute ${name} without '='`);
-      this.pos++;
-      this.skipSpace();
-      const q = s.charCodeAt(this.pos);
-      if (q !== 34 && q !== 39) {
-        if (this.pos >= s.length) this.truncated('an attribute value');
-        this.fail('XML_MALFORMED', `attribute ${name}: value must be quoted`);
-      }
-      const end = s.indexOf(q === 34 ? '"' : "'", this.pos + 1);
-      if (end < 0) this.truncated('an attribute value');
-      let raw = s.slice(this.pos + 1, end);
-      if (raw.indexOf('<') >= 0) this.fail('XML_MALFORMED', `attribute ${name}: '<' is not allowed in a value`, this.pos + 1 + raw.indexOf('<'));
-      this.checkChars(raw, this.pos + 1);
-      // Attribute-value normalisation: literal tab/CR/LF become spaces (before references are decoded).
-      if (/[\t\n\r]/.test(raw)) raw = raw.replace(/\r\n|[\t\n\r]/g, ' ');
-      const value = raw.indexOf('&') >= 0 ? this.decodeRefs(raw, this.pos + 1) : raw;
-      this.pos = end + 1;
+      const value = this.readAttrValue(name);
       for (const a of rawAttrs) if (a[0] === name) this.fail('XML_MALFORMED', `duplicate attribute ${name}`, attrAt);
       if (rawAttrs.length >= this.limits.max_attributes) this.fail('XML_LIMIT_ATTRIBUTES', `more than ${this.limits.max_attributes} attributes on <${qname}>`, attrAt);
       if (name === 'xmlns' || name.startsWith('xmlns:')) {
@@ -473,6 +456,38 @@ class Parser {
     const local = colon < 0 ? qname : qname.slice(colon + 1);
     if (local.length === 0 || local.indexOf(':') >= 0 || (colon === 0)) this.fail('XML_NAMESPACE', `malformed qualified name ${qname}`, lt);
     const ns = this.lookupNs(prefix, lt);
+    const el: XmlElement = { qname, local, ns, attrs: this.resolveAttrs(rawAttrs), children: [], text: '', offset: lt, nsDecls };
+    const frame: OpenFrame = { el, nsMark, texts: null };
+    this.stack.push(frame);
+    return empty ? null : frame;
+  }
+
+  /** After an attribute's name: `= "value"` (or single quotes), normalised and decoded; leaves pos after the closing quote. */
+  private readAttrValue(name: string): string {
+    const s = this.s;
+    this.skipSpace();
+    if (s.charCodeAt(this.pos) !== 61 /* = */) this.fail('XML_MALFORMED', `attribute ${name} without '='`);
+    this.pos++;
+    this.skipSpace();
+    const q = s.charCodeAt(this.pos);
+    if (q !== 34 && q !== 39) {
+      if (this.pos >= s.length) this.truncated('an attribute value');
+      this.fail('XML_MALFORMED', `attribute ${name}: value must be quoted`);
+    }
+    const end = s.indexOf(q === 34 ? '"' : "'", this.pos + 1);
+    if (end < 0) this.truncated('an attribute value');
+    let raw = s.slice(this.pos + 1, end);
+    if (raw.indexOf('<') >= 0) this.fail('XML_MALFORMED', `attribute ${name}: '<' is not allowed in a value`, this.pos + 1 + raw.indexOf('<'));
+    this.checkChars(raw, this.pos + 1);
+    // Attribute-value normalisation: literal tab/CR/LF become spaces (before references are decoded).
+    if (/[\t\n\r]/.test(raw)) raw = raw.replace(/\r\n|[\t\n\r]/g, ' ');
+    const value = raw.indexOf('&') >= 0 ? this.decodeRefs(raw, this.pos + 1) : raw;
+    this.pos = end + 1;
+    return value;
+  }
+
+  /** The attributes of a start tag with their namespaces resolved (after the tag's own declarations); a name twice is an error. */
+  private resolveAttrs(rawAttrs: ReadonlyArray<[string, string, number]>): XmlAttr[] {
     const attrs: XmlAttr[] = [];
     for (const [aname, value, at] of rawAttrs) {
       const ac = aname.indexOf(':');
@@ -484,9 +499,6 @@ class Parser {
         attrs.push({ qname: aname, local: alocal, ns: ans, value });
       }
     }
-    const el: XmlElement = { qname, local, ns, attrs, children: [], text: '', offset: lt, nsDecls };
-    const frame: OpenFrame = { el, nsMark, texts: null };
-    this.stack.push(frame);
-    return empty ? null : frame;
+    return attrs;
   }
 }
