@@ -12,10 +12,11 @@ import { dirname, join } from 'node:path';
 import fc from 'fast-check';
 import { buildMessage, parseMessage, type IsoMessage } from '../src/iso20022/messages/index.js';
 import { validateBuiltIn, validateMessage, xsdValidate } from '../src/iso20022/validate.js';
-import { parseXml, XmlError, escapeText } from '../src/iso20022/xml.js';
+import { parseXml, XmlError } from '../src/xml/reader.js';
+import { escapeText } from '../src/xml/writer.js';
 import { locateMessage } from '../src/iso20022/envelope.js';
 import { samplePacs008 } from '../src/bench/iso_bench.js';
-import { Prng } from '../src/bench/prng.js';
+import { Prng } from '../src/sim/prng.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const ROOT = join(here, '..', '..'); // dist/test -> project root

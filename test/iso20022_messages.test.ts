@@ -31,7 +31,7 @@ import {
 } from '../src/iso20022/messages/index.js';
 import { validateBuiltIn, validateMessage } from '../src/iso20022/validate.js';
 import { samplePacs008 } from '../src/bench/iso_bench.js';
-import { Prng } from '../src/bench/prng.js';
+import { Prng } from '../src/sim/prng.js';
 import {
   FIXTURES,
   HAVE_XSD,

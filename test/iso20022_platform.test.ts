@@ -7,8 +7,9 @@
 // queued payment, RJCR for a settled one, an unknown one, or one asked by another
 // than its payer); pacs.004 returns submitted by the payee (money back to the
 // payer) and refused from anyone else, for a wrong amount or when the payee cannot
-// fund them; every message built validates (built-in always, official XSDs when
-// present); a property test of the mapping with non-Latin names.
+// fund them (the platform's rule, Platform.authority, worded by the ISO answers);
+// every message built validates (built-in always, official XSDs when present); a
+// property test of the mapping with non-Latin names.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -679,6 +680,39 @@ test('pacs.004 from a participant that was not the payee is refused AGNT; a part
     const g = await submitIsoMessage(p, pacs004(ghost.xml), 'bank');
     assert.deepEqual(await statuses(g.status_reports), [{ uetr: ghost.uetrs[0], status: 'RJCT', reason: 'AG09' }]);
     assert.equal(g.payments[0]!.state, 'not_found');
+  });
+});
+
+test('the platform decides who may cancel or return a payment (Platform.authority); camt.029 and pacs.002 word its refusals', async () => {
+  await withPlatform(async (p) => {
+    await setupScheme(p);
+    await p.run({ type: 'fund', participant: A, currency: 'CNY', amount: '1000.00' });
+    const { xml, uetrs } = pacs008({ amount: '400.00' });
+    assert.ok((await submitIsoMessage(p, xml, 'bank')).accepted);
+    const uetr = uetrs[0]!;
+    const rule = (d: ReturnType<Platform['authority']>): string => (d.allowed ? (d.already_done ? 'already_done' : 'allowed') : d.rule);
+    const full = { currency: 'CNY', minor: 40_000n };
+    // Cancel: the payer only.
+    assert.equal(rule(p.authority({ action: 'cancel', uetr, participant: A })), 'allowed');
+    assert.equal(rule(p.authority({ action: 'cancel', uetr, participant: B })), 'payer_only');
+    assert.equal(rule(p.authority({ action: 'cancel', uetr, participant: undefined })), 'payer_only');
+    // Return: the payee only, back to the payer only, in full only.
+    assert.equal(rule(p.authority({ action: 'return', uetr, participant: B, amount: full })), 'allowed');
+    assert.equal(rule(p.authority({ action: 'return', uetr, participant: B, to: A, amount: full })), 'allowed');
+    assert.equal(rule(p.authority({ action: 'return', uetr, participant: C, amount: full })), 'payee_only');
+    assert.equal(rule(p.authority({ action: 'return', uetr, participant: B, to: C, amount: full })), 'back_to_payer');
+    assert.equal(rule(p.authority({ action: 'return', uetr, participant: B, amount: { currency: 'CNY', minor: 10_000n } })), 'full_amount_only');
+    assert.equal(rule(p.authority({ action: 'return', uetr, participant: B, amount: { currency: 'RUB', minor: 40_000n } })), 'full_amount_only');
+    assert.equal(rule(p.authority({ action: 'return', uetr, participant: B, amount: { currency: 'CNY', minor: null } })), 'full_amount_only');
+    assert.equal(rule(p.authority({ action: 'cancel', uetr: newUetr(), participant: A })), 'no_such_payment');
+    // The ISO answers word them as they always did.
+    const byC = await submitIsoMessage(p, camt056(xml, C), 'bank');
+    assert.deepEqual(byC.errors.map((e) => [e.code, e.message]), [['AGNT', `only the payer's agent ${A} may ask to cancel this payment, not ${C}`]]);
+    const retByC = await submitIsoMessage(p, pacs004(xml, { instructing_agent: { bic: C } }), 'bank');
+    assert.deepEqual(retByC.errors.map((e) => [e.code, e.message]), [['AGNT', `only the payee's agent ${B} may return this payment, not ${C}`]]);
+    const partial = await submitIsoMessage(p, pacs004(xml, { amount_minor: 10_000n }), 'bank');
+    assert.deepEqual(partial.errors.map((e) => [e.code, e.message]), [['AM09', 'returned 100.00 CNY; the platform returns the full 400.00 CNY only']]);
+    assert.equal(p.payment(uetr)!.state, 'settled');
   });
 });
 

@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import pg from 'pg';
-import { Prng } from '../src/bench/prng.js';
+import { Prng } from '../src/sim/prng.js';
 import { DurableLedger, LedgerError } from '../src/journal/durable_ledger.js';
 import { buildEntry, decodeEvents, decodeResults, opName } from '../src/journal/entry.js';
 import { verifyStore, type VerifyReport } from '../src/journal/verify.js';

@@ -19,7 +19,7 @@
 
 import { netPositionsIndexed } from '../clearing/netting.js';
 import { solveBilateral, solveFifoRtgs, solveLsm, type LsmProblem, type LsmSolution } from '../clearing/lsm.js';
-import { Prng } from './prng.js';
+import { Prng } from '../sim/prng.js';
 import { median, percentile, round } from './stats.js';
 
 export interface ClearingBenchOptions {

@@ -15,7 +15,7 @@ import { SCO_MEMBER_CURRENCIES } from '../fx/iso4217.js';
 import { QuoteBook, type QuoteTierInput, type Side } from '../fx/quotes.js';
 import { RATE_LIMITS, RateBook } from '../fx/rates.js';
 import { mul, rational, roundQuotient, formatScaled, type Rational, type RoundingRule } from '../fx/rational.js';
-import { Prng } from './prng.js';
+import { Prng } from '../sim/prng.js';
 import { median, round } from './stats.js';
 
 export interface FxBenchOptions {

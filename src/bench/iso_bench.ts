@@ -12,8 +12,8 @@ import { SCO_MEMBER_CURRENCIES } from '../fx/iso4217.js';
 import { buildMessage, parseMessage, type IsoMessage } from '../iso20022/messages/index.js';
 import { validateBuiltIn, xsdValidate } from '../iso20022/validate.js';
 import { locateMessage } from '../iso20022/envelope.js';
-import { parseXml } from '../iso20022/xml.js';
-import { Prng } from './prng.js';
+import { parseXml } from '../xml/reader.js';
+import { Prng } from '../sim/prng.js';
 import { median, round } from './stats.js';
 
 export interface IsoBenchOptions {

@@ -17,7 +17,7 @@ import { BATCH_EVENTS_MAX, emptyAccount, emptyTransfer, RESULT_CODES, type Accou
 import { MemoryStore } from '../store/memory.js';
 import { SqliteStore } from '../store/sqlite.js';
 import type { Store } from '../store/types.js';
-import { Prng } from './prng.js';
+import { Prng } from '../sim/prng.js';
 import { median, percentile, round } from './stats.js';
 
 export interface LedgerBenchOptions {

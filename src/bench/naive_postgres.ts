@@ -5,7 +5,7 @@
 // in id order (no deadlocks); check the debit account's limit in the application;
 // UPDATE both balances; INSERT the transfer; COMMIT, durably.
 
-import { Prng } from './prng.js';
+import { Prng } from '../sim/prng.js';
 import pg from 'pg';
 import { checkSchemaName, parsePostgresUrl } from '../store/postgres.js';
 import { StoreError } from '../store/types.js';

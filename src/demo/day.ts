@@ -11,7 +11,7 @@
 // Owns the orchestration and the time series the report draws; the rules are the
 // platform's. Deterministic for a seed (UETRs, amounts, arrivals, choices).
 
-import { Prng } from '../bench/prng.js';
+import { Prng } from '../sim/prng.js';
 import { REFERENCE_FILE, REFERENCE_RATES } from '../fx/reference_data.js';
 import { memberCurrency } from '../fx/iso4217.js';
 import { PairConverter } from '../fx/convert.js';

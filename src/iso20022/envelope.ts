@@ -17,7 +17,7 @@
 // children are AppHdr then Document — directly, or one or two wrapper levels
 // down (so a SWIFT DataPDU/Body is read as it comes). Written: the BizMsg form.
 
-import type { XmlDocument, XmlElement } from './xml.js';
+import type { XmlDocument, XmlElement } from '../xml/reader.js';
 import { ISO_NS_PREFIX, SCHEMAS, messageIdOfNamespace, supportedVersionOf, type MessageSchema } from './schema/index.js';
 
 export const ENVELOPE_NS = 'urn:sco-settle:xsd:bizmsg.001';

@@ -68,6 +68,9 @@
 //   refuses                                payment in a window being settled
 //   already cancelled                (no refusal: CNCL again, nothing runs)
 //
+// The platform decides who may cancel or return a payment (src/platform/authority.ts);
+// `cancelAuthorityRefusal` and `returnAuthorityRefusal` word its refusals as above.
+//
 // and why a pacs.004 return is refused, as the pacs.002 RJCT reason
 // (ExternalStatusReason1Code, `returnRefusal`): AG09 original payment never received,
 // AGNT the sender is not the original payee (or the return goes to another than the
@@ -75,9 +78,9 @@
 // returns in full only), FF12 not returnable in its state (not settled, already
 // returned, a PvP payment), AM04 the returning participant cannot fund it.
 
-import type { ChangeEvent } from '../platform/state_machine.js';
+import type { AuthorityDecision } from '../platform/authority.js';
+import { CURRENCIES, type ChangeEvent } from '../platform/reference.js';
 import type { Payment, PaymentState } from '../platform/types.js';
-import { CURRENCIES } from '../fx/iso4217.js';
 import { amountOfMinor, minorOfAmount, type Agent, type Party, type PostalAddress, type ReasonInformation } from './messages/index.js';
 import type { CustomerCreditTransfer, InstitutionCreditTransfer, Pacs008, Pacs009 } from './messages/index.js';
 
@@ -439,5 +442,44 @@ export function returnRefusal(errorCode: string, message: string): Refusal {
       return { code: 'FF12', detail: message };
     default:
       return { code: 'NARR', detail: message };
+  }
+}
+
+/** A refusal of the platform's authority rules (src/platform/authority.ts) for a camt.056 transaction: AGNT, or NOOR without a payment. */
+export function cancelAuthorityRefusal(d: Extract<AuthorityDecision, { allowed: false }>, uetr: string, asker: string | undefined): Refusal {
+  if (d.rule === 'payer_only') return { code: 'AGNT', detail: `only the payer's agent ${d.payer} may ask to cancel this payment${asker === undefined ? '' : `, not ${asker}`}` };
+  if (d.rule === 'no_such_payment') return { code: 'NOOR', detail: `no payment with UETR ${uetr}` };
+  return { code: 'AGNT', detail: `the platform refuses to cancel payment ${uetr} (${d.rule})` };
+}
+
+/** What a pacs.004 transaction says it returns: the returning agent (resolved), the agent it returns to and the amount, as written. */
+export interface ReturnAsWritten {
+  returner: string | undefined;
+  to_bic: string | undefined;
+  amount: { currency: string; value: string };
+}
+
+/** A refusal of the platform's authority rules for a pacs.004 transaction: AGNT (payee only, back to the payer), AM09 (in full only), AG09 without a payment. */
+export function returnAuthorityRefusal(d: Extract<AuthorityDecision, { allowed: false }>, uetr: string, r: ReturnAsWritten): Refusal {
+  switch (d.rule) {
+    case 'payee_only':
+      return { code: 'AGNT', detail: `only the payee's agent ${d.payee} may return this payment${r.returner === undefined ? ' (no InstgAgt names the returning agent)' : `, not ${r.returner}`}` };
+    case 'back_to_payer':
+      return { code: 'AGNT', detail: `the return goes to the original payer ${d.payer}, not ${r.to_bic ?? ''}` };
+    case 'full_amount_only':
+      return { code: 'AM09', detail: `returned ${r.amount.value} ${r.amount.currency}; the platform returns the full ${amountTextOfMinor(d.currency, d.amount_minor)} ${d.currency} only` };
+    case 'no_such_payment':
+      return { code: 'AG09', detail: `no payment with UETR ${uetr}` };
+    default:
+      return { code: 'AGNT', detail: `the platform refuses to return payment ${uetr} (${d.rule})` };
+  }
+}
+
+/** Minor units as ISO amount text, or the bare integer when the currency is not in the table. */
+function amountTextOfMinor(currency: string, minor: bigint): string {
+  try {
+    return amountOfMinor({ currency, minor }).value;
+  } catch {
+    return minor.toString();
   }
 }

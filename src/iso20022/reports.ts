@@ -25,14 +25,11 @@
 
 import type { Platform } from '../platform/platform.js';
 import type { Participant, Payment } from '../platform/types.js';
-import { ACCOUNT_KIND, accountId, accountOwner, TRANSFER_CODE } from '../platform/accounts.js';
-import { memberCurrency } from '../fx/iso4217.js';
-import { TransferFlags, type Transfer } from '../ledger/types.js';
+import { ACCOUNT_KIND, accountId, accountOwner, memberCurrency, TRANSFER_CODE, TransferFlags, type Transfer } from '../platform/reference.js';
 import { BuildError, buildMessage, notificationFor, statementFor, type BankTransactionCode, type EntryInput } from './messages/index.js';
 import { isoDateTime, uetrOfBits } from './mapping.js';
 
 export const REPORT_ISSUER = 'SCO-SETTLE';
-const PAGE = 8_189;
 const NS_PER_DAY = 86_400_000_000_000n;
 
 export class ReportError extends Error {
@@ -72,7 +69,7 @@ function accountOf(platform: Platform, bic: string, currency: string): AccountRe
 /** Participant and currency of a platform account id (settlement or issuing accounts only). */
 export function accountByIdOf(platform: Platform, id: bigint): { participant: string; currency: string } {
   const o = accountOwner(id);
-  const p = platform.state.participants[o.participant_no - 1];
+  const p = platform.participantByNo(o.participant_no);
   const c = p?.currencies.find((x) => memberCurrency(x).numeric === o.ledger);
   if (p === undefined || c === undefined || (o.kind !== ACCOUNT_KIND.settlement && o.kind !== ACCOUNT_KIND.issuing)) {
     throw new ReportError('not_found', 'account', `${id} is not a participant's settlement or issuing account`);
@@ -89,24 +86,17 @@ function dayBounds(date: string): { start: bigint; end: bigint } {
 }
 
 /** Every transfer touching the account with a timestamp in [min, max], oldest first. */
-export async function transfersOf(platform: Platform, account_id: bigint, min: bigint, max: bigint): Promise<Transfer[]> {
-  const out: Transfer[] = [];
-  let from = min;
-  for (;;) {
-    const page = await platform.ledger.accountTransfers({ account_id, timestamp_min: from, timestamp_max: max, limit: PAGE, debits: true, credits: true, reversed: false });
-    out.push(...page);
-    if (page.length < PAGE) return out;
-    from = page[page.length - 1]!.timestamp + 1n;
-  }
+export function transfersOf(platform: Platform, account_id: bigint, min: bigint, max: bigint): Promise<Transfer[]> {
+  return platform.accountTransfers(account_id, min, max);
 }
 
 /** Posted balance (credits - debits, signed) of the account at the end of `at` (inclusive); 0 before its first booking. */
 export async function balanceAt(platform: Platform, account_id: bigint, at: bigint): Promise<bigint> {
-  const a = platform.ledger.state.lookupAccount(account_id);
+  const a = platform.ledgerAccount(account_id);
   if (a === undefined) throw new ReportError('not_found', 'account', `no account ${account_id}`);
-  // History first (settlement and issuing accounts have it); empty for other accounts.
-  const h = await platform.ledger.accountBalances({ account_id, timestamp_min: 0n, timestamp_max: at, limit: 1, debits: true, credits: true, reversed: true });
-  if (h.length > 0) return h[0]!.credits_posted - h[0]!.debits_posted;
+  // History first (settlement and issuing accounts have it); none for other accounts.
+  const h = await platform.accountBalanceAt(account_id, at);
+  if (h !== null) return h.credits_posted - h.debits_posted;
   // No history row at or before `at`: current balance minus every later posted movement.
   let bal = a.credits_posted - a.debits_posted;
   for (const t of await transfersOf(platform, account_id, at + 1n, 0n)) {
@@ -139,7 +129,7 @@ function bankTxCode(code: number, direction: 'credit' | 'debit'): BankTransactio
 
 function ownerOf(platform: Platform, id: bigint): Participant | undefined {
   const o = accountOwner(id);
-  return o.participant_no === 0 ? undefined : platform.state.participants[o.participant_no - 1];
+  return platform.participantByNo(o.participant_no);
 }
 
 /** One booking of the account as a camt entry. */
@@ -241,7 +231,7 @@ export async function statementXml(platform: Platform, participantBic: string, c
 /** The camt.054.001.08 notifying the debit or credit that ledger transfer `transferId` made on the participant's account. */
 export async function notificationXml(platform: Platform, participantBic: string, currency: string, transferId: bigint, opts: ReportOptions = {}): Promise<string> {
   const acct = accountOf(platform, participantBic, currency);
-  const [t] = await platform.ledger.lookupTransfers([transferId]);
+  const [t] = await platform.transfers([transferId]);
   if (t === undefined) throw new ReportError('not_found', 'transfer', `no transfer ${transferId}`);
   if (t.debit_account_id !== acct.account_id && t.credit_account_id !== acct.account_id) {
     throw new ReportError('not_found', 'transfer', `transfer ${transferId} does not touch ${acct.participant.id}'s ${currency} account`);
@@ -263,11 +253,11 @@ export async function notificationXml(platform: Platform, participantBic: string
 /** camt.054s for every booking a list of ledger transfers made on participants' accounts (both sides of each). */
 export async function notificationsFor(platform: Platform, transferIds: readonly bigint[], opts: ReportOptions = {}): Promise<Array<{ participant: string; transfer_id: bigint; xml: string }>> {
   const out: Array<{ participant: string; transfer_id: bigint; xml: string }> = [];
-  for (const t of await platform.ledger.lookupTransfers(transferIds)) {
+  for (const t of await platform.transfers(transferIds)) {
     for (const side of [t.debit_account_id, t.credit_account_id]) {
       const o = accountOwner(side);
       if (o.kind !== ACCOUNT_KIND.settlement && o.kind !== ACCOUNT_KIND.issuing) continue;
-      const p = platform.state.participants[o.participant_no - 1];
+      const p = platform.participantByNo(o.participant_no);
       if (p === undefined) continue;
       const { currency } = accountByIdOf(platform, side);
       out.push({ participant: p.id, transfer_id: t.id, xml: await notificationXml(platform, p.id, currency, t.id, opts) });

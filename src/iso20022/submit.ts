@@ -26,7 +26,8 @@
 //
 // camt.056 (submitCancellation), per TxInf: the payment is found by OrgnlUETR, else by
 // OrgnlEndToEndId among the payments of the asking participant; the asker (TxInf
-// Assgnr, else Assgnmt/Assgnr) must be the payment's payer. Then `cancel_payment`
+// Assgnr, else Assgnmt/Assgnr) must be the payment's payer (the platform's rule,
+// src/platform/authority.ts, asked through Platform.authority). Then `cancel_payment`
 // with the request's reason (the platform cancels queued and held payments only), and
 // one camt.029 per TxInf: CNCL, or RJCR with the reason of mapping.ts
 // (cancellationRefusal: NOOR, AGNT, PTNA for a settled payment, ARDT, NARR). The
@@ -36,7 +37,9 @@
 // OrgnlEndToEndId among the payments the returning participant received; the
 // returning participant (TxInf InstgAgt, else GrpHdr InstgAgt, else RtrChain DbtrAgt)
 // must be the payment's payee, a RtrChain CdtrAgt its payer, and the returned amount
-// the original's (no partial returns). Then `return_payment` with the return reason,
+// the original's (no partial returns) — the platform's rules again (Platform.authority);
+// this module only reads who and what the message names and words the refusal. Then
+// `return_payment` with the return reason,
 // answered by a pacs.002 to the returning participant (ACSC, or RJCT with AG09, AGNT,
 // AM09, FF12 or AM04 when it cannot fund the return) that quotes the pacs.004 (RtrId
 // as OrgnlInstrId); the platform's own pacs.004 to the original payer is in `returns`.
@@ -51,13 +54,13 @@
 import { createHash } from 'node:crypto';
 import { PAYMENT_QUERY_MAX, type Platform } from '../platform/platform.js';
 import { PlatformError } from '../platform/errors.js';
-import type { ChangeEvent } from '../platform/state_machine.js';
+import type { AuthorityRequest } from '../platform/authority.js';
+import type { ChangeEvent } from '../platform/reference.js';
 import type { Payment, ScreeningOutcome } from '../platform/types.js';
 import { resolveXsdDir, validateMessage, type IsoIssue } from './validate.js';
 import type { LocatedMessage } from './envelope.js';
-import type { XmlElement } from './xml.js';
+import type { XmlElement } from '../xml/reader.js';
 import {
-  amountOfMinor,
   buildMessage,
   minorOfAmount,
   modelOf,
@@ -77,6 +80,7 @@ import {
 } from './messages/index.js';
 import {
   bicResolver,
+  cancelAuthorityRefusal,
   cancellationRefusal,
   instructionsOfPacs008,
   instructionsOfPacs009,
@@ -85,6 +89,7 @@ import {
   max105Lines,
   pacs008OfPayment,
   reasonCodeOf,
+  returnAuthorityRefusal,
   returnRefusal,
   xpathOfField,
   type IsoStatus,
@@ -202,7 +207,7 @@ export async function submitIsoMessage(platform: Platform, xml: string | Uint8Ar
     const e = out.error!;
     return resultOf(type, { errors: [{ path: located.documentPath, code: e.code, message: `${e.field}: ${e.message}` }] });
   }
-  const results = (out.result as { payments: Array<{ uetr: string | null; state: string; reason?: string; field?: string; detail?: string }> }).payments;
+  const results = (out.result as { payments: PaymentResult[] }).payments;
   const last = new Map<string, ChangeEvent>();
   for (const ev of out.changes) if (ev.state !== 'received') last.set(ev.uetr, ev);
 
@@ -212,18 +217,8 @@ export async function submitIsoMessage(platform: Platform, xml: string | Uint8Ar
   const ctx = reportContext(platform, opts, original);
   results.forEach((r, i) => {
     const m = mapped[i]!;
-    let ev: Pick<ChangeEvent, 'state' | 'reason' | 'detail' | 'at_ns'>;
-    if (r.state === 'rejected') {
-      ev = { state: 'rejected', at_ns: platform.now().toString() };
-      const at = r.uetr === null ? undefined : last.get(r.uetr);
-      if (at !== undefined && at.state === 'rejected') ev.at_ns = at.at_ns;
-      if (r.reason !== undefined) ev.reason = r.reason;
-      const detail = r.detail ?? (at !== undefined && at.state === 'rejected' ? at.detail : undefined);
-      if (detail !== undefined) ev.detail = detail;
-      errors.push({ path: r.field === undefined ? m.path : xpathOfField(m, r.field), code: r.reason ?? 'RJCT', message: ev.detail ?? 'rejected' });
-    } else {
-      ev = (r.uetr === null ? undefined : last.get(r.uetr)) ?? { state: r.state as ChangeEvent['state'], at_ns: platform.now().toString() };
-    }
+    const ev = finalEvent(platform, r, last);
+    if (r.state === 'rejected') errors.push({ path: r.field === undefined ? m.path : xpathOfField(m, r.field), code: r.reason ?? 'RJCT', message: ev.detail ?? 'rejected' });
     const st = isoStatusOf(ev);
     const sp: SubmittedPayment = { uetr: r.uetr, end_to_end_id: m.instruction.end_to_end_id, state: ev.state, status: st?.status ?? ev.state.toUpperCase() };
     if (ev.reason !== undefined) sp.reason = ev.reason;
@@ -237,6 +232,27 @@ export async function submitIsoMessage(platform: Platform, xml: string | Uint8Ar
     }
   });
   return resultOf(type, { accepted: errors.length === 0, status_reports: reports, payments, errors });
+}
+
+/** One payment's result in a submit_payments output. */
+interface PaymentResult {
+  uetr: string | null;
+  state: string;
+  reason?: string;
+  field?: string;
+  detail?: string;
+}
+
+/** The status a submitted payment came to: the result's rejection (timed by its change when there is one), else its last change. */
+function finalEvent(platform: Platform, r: PaymentResult, last: ReadonlyMap<string, ChangeEvent>): Pick<ChangeEvent, 'state' | 'reason' | 'detail' | 'at_ns'> {
+  if (r.state !== 'rejected') return (r.uetr === null ? undefined : last.get(r.uetr)) ?? { state: r.state as ChangeEvent['state'], at_ns: platform.now().toString() };
+  const ev: Pick<ChangeEvent, 'state' | 'reason' | 'detail' | 'at_ns'> = { state: 'rejected', at_ns: platform.now().toString() };
+  const at = r.uetr === null ? undefined : last.get(r.uetr);
+  if (at !== undefined && at.state === 'rejected') ev.at_ns = at.at_ns;
+  if (r.reason !== undefined) ev.reason = r.reason;
+  const detail = r.detail ?? (at !== undefined && at.state === 'rejected' ? at.detail : undefined);
+  if (detail !== undefined) ev.detail = detail;
+  return ev;
 }
 
 // --- pacs.002 construction ----------------------------------------------------------
@@ -460,6 +476,8 @@ async function runCommand(platform: Platform, command: Record<string, unknown>, 
 interface CancellationPlan {
   tx: CancellationTransaction;
   path: string;
+  /** The asking participant (resolved BIC), when named. */
+  asker?: string;
   payment?: Payment;
   refusal?: Refusal;
 }
@@ -468,96 +486,107 @@ interface CancellationPlan {
 async function submitCancellation(platform: Platform, located: LocatedMessage, by: string, opts: SubmitOptions): Promise<SubmitResult> {
   const type = located.message_type;
   const request = modelOf(located).document as Camt056;
-  const txs = request.transactions ?? [];
-  const paths = transactionPaths(located, 'FIToFIPmtCxlReq', 'Undrlyg');
-  const resolveBic = bicResolver((id) => platform.participant(id) !== undefined);
-  const resolutions: string[] = [];
-  const errors: IsoIssue[] = [];
-
-  const resolutionXml = (tx: CancellationTransaction, n: number, outcome: 'accepted' | 'rejected', refusal?: Refusal, note?: string): void => {
-    const at = platform.now();
-    const when = isoDateTime(at);
-    const input: ResolutionInput = { assignment_id: statusMessageId(at, tx.original_uetr ?? null, n), creation_date_time: when, outcome };
-    if (refusal !== undefined) input.reason = refusal.code;
-    const info = refusal?.detail ?? note;
-    if (info !== undefined && info !== '') input.additional_information = max105Lines(info, 2);
-    if (opts.platformBic !== undefined) input.assigner_bic = opts.platformBic;
-    // One camt.029 per transaction: answer a request of that transaction alone.
-    const single: Camt056 = { assignment: request.assignment, transactions: [tx] };
-    if (request.case !== undefined) single.case = request.case;
-    try {
-      resolutions.push(buildMessage({ message_type: 'camt.029.001.09', document: resolution(single, input) }));
-    } catch (err) {
-      errors.push({ path: paths[n] ?? located.documentPath, code: (err as { code?: string }).code ?? 'BUILD_INVALID', message: `camt.029 not built: ${(err as Error).message}` });
-    }
-  };
-
-  if (txs.length === 0) {
-    // A group cancellation (OrgnlGrpInfAndCxl only): the platform does not keep the original message ids.
-    const refusal: Refusal = { code: 'NARR', detail: 'cancellation of a whole message is not supported: name each payment (TxInf with OrgnlUETR)' };
-    errors.push({ path: `${located.documentPath}/FIToFIPmtCxlReq/Undrlyg`, code: 'CANCELLATION_BY_GROUP_UNSUPPORTED', message: refusal.detail });
-    const at = platform.now();
-    const input: ResolutionInput = { assignment_id: statusMessageId(at, null, 0), creation_date_time: isoDateTime(at), outcome: 'rejected', reason: refusal.code, additional_information: max105Lines(refusal.detail, 2) };
-    if (opts.platformBic !== undefined) input.assigner_bic = opts.platformBic;
-    try {
-      resolutions.push(buildMessage({ message_type: 'camt.029.001.09', document: resolution(request, input) }));
-    } catch {
-      // nothing to answer with beyond the error
-    }
-    return resultOf(type, { resolutions, errors });
-  }
-
+  if ((request.transactions ?? []).length === 0) return groupCancellation(platform, located, request, opts);
   // 1. Every transaction's payment and who asks, before anything runs.
-  const askerOfMessage = bicOf(request.assignment.assigner);
-  const plans: CancellationPlan[] = txs.map((tx, i) => {
-    const path = paths[i] ?? located.documentPath;
-    const askerBic = tx.assigner?.bic ?? askerOfMessage;
-    const asker = askerBic === undefined ? undefined : resolveBic(askerBic);
-    const found = findPayment(platform, tx.original_uetr, tx.original_end_to_end_id, 'payer', asker, 'NOOR');
-    if ('missing' in found) return { tx, path, refusal: found.missing };
-    const payer = found.payment.instruction.payer;
-    if (asker !== payer) {
-      return { tx, path, payment: found.payment, refusal: { code: 'AGNT', detail: `only the payer's agent ${payer} may ask to cancel this payment${asker === undefined ? '' : `, not ${asker}`}` } };
-    }
-    return { tx, path, payment: found.payment };
-  });
+  const plans = planCancellations(platform, located, request);
   if (opts.authorize !== undefined) {
     for (const p of plans) if (p.refusal === undefined && p.payment !== undefined) await opts.authorize({ action: 'cancel', participant: p.payment.instruction.payer, uetr: p.payment.instruction.uetr });
   }
-
   // 2. One cancel_payment per transaction, each answered.
+  const resolutions: string[] = [];
+  const errors: IsoIssue[] = [];
   const reports: string[] = [];
   const payments: SubmittedPayment[] = [];
   for (let n = 0; n < plans.length; n++) {
-    const { tx, path, payment } = plans[n]!;
-    let refusal = plans[n]!.refusal;
-    let note: string | undefined;
-    if (refusal === undefined && payment !== undefined) {
-      const uetr = payment.instruction.uetr;
-      if (payment.state === 'cancelled') {
-        note = 'already cancelled';
-      } else {
-        const out = await runCommand(platform, { type: 'cancel_payment', uetr, reason: reasonCodeOf(tx.reasons, 'CUST') }, by);
-        if (out.ok) reports.push(...answersOf(out.changes, platform, opts).status_reports);
-        else refusal = cancellationRefusal(platform.payment(uetr)?.state, out.code, out.message, payment.instruction.payee);
-      }
+    const plan = plans[n]!;
+    const { refusal, note } = await runCancellation(platform, plan, by, opts, reports);
+    try {
+      resolutions.push(resolutionXml(platform, request, plan.tx, n, opts, refusal, note));
+    } catch (err) {
+      errors.push({ path: plan.path, code: (err as { code?: string }).code ?? 'BUILD_INVALID', message: `camt.029 not built: ${(err as Error).message}` });
     }
-    resolutionXml(tx, n, refusal === undefined ? 'accepted' : 'rejected', refusal, note);
-    const now = payment === undefined ? undefined : platform.payment(payment.instruction.uetr);
+    const now = plan.payment === undefined ? undefined : platform.payment(plan.payment.instruction.uetr);
     const sp: SubmittedPayment = {
-      uetr: now?.instruction.uetr ?? tx.original_uetr ?? null,
-      end_to_end_id: now?.instruction.end_to_end_id ?? tx.original_end_to_end_id ?? '',
+      uetr: now?.instruction.uetr ?? plan.tx.original_uetr ?? null,
+      end_to_end_id: now?.instruction.end_to_end_id ?? plan.tx.original_end_to_end_id ?? '',
       state: now?.state ?? 'not_found',
       status: refusal === undefined ? 'CNCL' : 'RJCR',
     };
     if (refusal !== undefined) {
       sp.reason = refusal.code;
       sp.detail = refusal.detail;
-      errors.push({ path, code: refusal.code, message: refusal.detail });
+      errors.push({ path: plan.path, code: refusal.code, message: refusal.detail });
     } else if (note !== undefined) sp.detail = note;
     payments.push(sp);
   }
   return resultOf(type, { accepted: errors.length === 0, status_reports: reports, resolutions, payments, errors });
+}
+
+/** A group cancellation (OrgnlGrpInfAndCxl only) is refused: the platform does not keep the original message ids. */
+function groupCancellation(platform: Platform, located: LocatedMessage, request: Camt056, opts: SubmitOptions): SubmitResult {
+  const refusal: Refusal = { code: 'NARR', detail: 'cancellation of a whole message is not supported: name each payment (TxInf with OrgnlUETR)' };
+  const errors: IsoIssue[] = [{ path: `${located.documentPath}/FIToFIPmtCxlReq/Undrlyg`, code: 'CANCELLATION_BY_GROUP_UNSUPPORTED', message: refusal.detail }];
+  const resolutions: string[] = [];
+  const at = platform.now();
+  const input: ResolutionInput = { assignment_id: statusMessageId(at, null, 0), creation_date_time: isoDateTime(at), outcome: 'rejected', reason: refusal.code, additional_information: max105Lines(refusal.detail, 2) };
+  if (opts.platformBic !== undefined) input.assigner_bic = opts.platformBic;
+  try {
+    resolutions.push(buildMessage({ message_type: 'camt.029.001.09', document: resolution(request, input) }));
+  } catch {
+    // nothing to answer with beyond the error
+  }
+  return resultOf(located.message_type, { resolutions, errors });
+}
+
+/** Each transaction of a camt.056 with its payment and asker, or why it is refused (no payment, the platform's authority rules). */
+function planCancellations(platform: Platform, located: LocatedMessage, request: Camt056): CancellationPlan[] {
+  const paths = transactionPaths(located, 'FIToFIPmtCxlReq', 'Undrlyg');
+  const resolveBic = bicResolver((id) => platform.participant(id) !== undefined);
+  const askerOfMessage = bicOf(request.assignment.assigner);
+  return (request.transactions ?? []).map((tx, i) => {
+    const path = paths[i] ?? located.documentPath;
+    const askerBic = tx.assigner?.bic ?? askerOfMessage;
+    const asker = askerBic === undefined ? undefined : resolveBic(askerBic);
+    const plan: CancellationPlan = { tx, path };
+    if (asker !== undefined) plan.asker = asker;
+    const found = findPayment(platform, tx.original_uetr, tx.original_end_to_end_id, 'payer', asker, 'NOOR');
+    if ('missing' in found) return { ...plan, refusal: found.missing };
+    plan.payment = found.payment;
+    const uetr = found.payment.instruction.uetr;
+    const d = platform.authority({ action: 'cancel', uetr, participant: asker });
+    if (!d.allowed) plan.refusal = cancelAuthorityRefusal(d, uetr, asker);
+    return plan;
+  });
+}
+
+/** Runs one planned cancellation (its pacs.002s go to `reports`): the refusal, or a note when nothing had to run. */
+async function runCancellation(platform: Platform, plan: CancellationPlan, by: string, opts: SubmitOptions, reports: string[]): Promise<{ refusal?: Refusal; note?: string }> {
+  const { tx, payment, asker } = plan;
+  if (plan.refusal !== undefined || payment === undefined) return plan.refusal === undefined ? {} : { refusal: plan.refusal };
+  const uetr = payment.instruction.uetr;
+  // Decided again on the payment as it is now: an earlier transaction of this message may have cancelled it.
+  const d = platform.authority({ action: 'cancel', uetr, participant: asker });
+  if (!d.allowed) return { refusal: cancelAuthorityRefusal(d, uetr, asker) };
+  if (d.already_done) return { note: 'already cancelled' };
+  const out = await runCommand(platform, { type: 'cancel_payment', uetr, reason: reasonCodeOf(tx.reasons, 'CUST') }, by);
+  if (out.ok) {
+    reports.push(...answersOf(out.changes, platform, opts).status_reports);
+    return {};
+  }
+  return { refusal: cancellationRefusal(platform.payment(uetr)?.state, out.code, out.message, payment.instruction.payee) };
+}
+
+/** The camt.029 answering one transaction of a camt.056 (a request of that transaction alone); throws when it cannot be built. */
+function resolutionXml(platform: Platform, request: Camt056, tx: CancellationTransaction, n: number, opts: SubmitOptions, refusal?: Refusal, note?: string): string {
+  const at = platform.now();
+  const input: ResolutionInput = { assignment_id: statusMessageId(at, tx.original_uetr ?? null, n), creation_date_time: isoDateTime(at), outcome: refusal === undefined ? 'accepted' : 'rejected' };
+  if (refusal !== undefined) input.reason = refusal.code;
+  const info = refusal?.detail ?? note;
+  if (info !== undefined && info !== '') input.additional_information = max105Lines(info, 2);
+  if (opts.platformBic !== undefined) input.assigner_bic = opts.platformBic;
+  const single: Camt056 = { assignment: request.assignment, transactions: [tx] };
+  if (request.case !== undefined) single.case = request.case;
+  return buildMessage({ message_type: 'camt.029.001.09', document: resolution(single, input) });
 }
 
 interface ReturnPlan {
@@ -574,17 +603,54 @@ async function submitReturn(platform: Platform, located: LocatedMessage, by: str
   const type = located.message_type;
   const doc = modelOf(located).document as Pacs004;
   const gh = doc.group_header;
-  const paths = transactionPaths(located, 'PmtRtr', null);
-  const resolveBic = bicResolver((id) => platform.participant(id) !== undefined);
-  const errors: IsoIssue[] = [];
   if (doc.transactions.length === 0) {
     const detail = 'return of a whole message is not supported: name each payment (TxInf with OrgnlUETR)';
-    errors.push({ path: `${located.documentPath}/PmtRtr/OrgnlGrpInf`, code: 'RETURN_BY_GROUP_UNSUPPORTED', message: detail });
-    return resultOf(type, { errors });
+    return resultOf(type, { errors: [{ path: `${located.documentPath}/PmtRtr/OrgnlGrpInf`, code: 'RETURN_BY_GROUP_UNSUPPORTED', message: detail }] });
   }
-
   // 1. Every transaction's payment and who returns it, before anything runs.
-  const plans: ReturnPlan[] = doc.transactions.map((tx, i) => {
+  const plans = planReturns(platform, located, doc);
+  if (opts.authorize !== undefined) {
+    for (const p of plans) if (p.refusal === undefined && p.payment !== undefined) await opts.authorize({ action: 'return', participant: p.payment.instruction.payee, uetr: p.payment.instruction.uetr });
+  }
+  // 2. One return_payment per transaction, each answered.
+  const ctx = reportContext(platform, opts, { message_id: gh.message_id, message_name_id: type, creation_date_time: gh.creation_date_time });
+  const answers = { status_reports: [] as string[], returns: [] as string[] };
+  const errors: IsoIssue[] = [];
+  const payments: SubmittedPayment[] = [];
+  for (let n = 0; n < plans.length; n++) {
+    const plan = plans[n]!;
+    const { tx, payment } = plan;
+    const refusal = await runReturn(platform, plan, by, opts, answers);
+    // The answer to the returning participant, quoting the pacs.004 (RtrId as OrgnlInstrId);
+    // its own time (a fresh clock reading), so its id differs from the forwarded pacs.004's.
+    const refs: TxRefs = {
+      uetr: payment?.instruction.uetr ?? tx.original_uetr ?? null,
+      end_to_end_id: tx.original_end_to_end_id ?? payment?.instruction.end_to_end_id ?? '',
+      payer: plan.returner ?? '',
+    };
+    if (tx.return_id !== undefined) refs.instruction_id = tx.return_id;
+    const day = platform.businessDate();
+    if (day !== null) refs.value_date = day;
+    const st: IsoStatus = refusal === undefined ? { status: 'ACSC' } : { status: 'RJCT', reason_code: refusal.code, additional_information: refusal.detail };
+    answers.status_reports.push(statusReportXml(ctx, refs, st, platform.now(), n));
+    const now = payment === undefined ? undefined : platform.payment(payment.instruction.uetr);
+    const sp: SubmittedPayment = { uetr: refs.uetr, end_to_end_id: now?.instruction.end_to_end_id ?? refs.end_to_end_id, state: now?.state ?? 'not_found', status: st.status };
+    if (refusal !== undefined) {
+      sp.reason = refusal.code;
+      sp.detail = refusal.detail;
+      errors.push({ path: plan.path, code: refusal.code, message: refusal.detail });
+    }
+    payments.push(sp);
+  }
+  return resultOf(type, { accepted: errors.length === 0, status_reports: answers.status_reports, returns: answers.returns, payments, errors });
+}
+
+/** Each transaction of a pacs.004 with its payment and returner, or why it is refused (no payment, the platform's authority rules). */
+function planReturns(platform: Platform, located: LocatedMessage, doc: Pacs004): ReturnPlan[] {
+  const paths = transactionPaths(located, 'PmtRtr', null);
+  const resolveBic = bicResolver((id) => platform.participant(id) !== undefined);
+  const gh = doc.group_header;
+  return doc.transactions.map((tx, i) => {
     const path = paths[i] ?? located.documentPath;
     const returnerBic = tx.instructing_agent?.bic ?? gh.instructing_agent?.bic ?? tx.return_chain?.debtor_agent?.bic ?? bicOf(tx.return_chain?.debtor);
     const returner = returnerBic === undefined ? undefined : resolveBic(returnerBic);
@@ -593,75 +659,33 @@ async function submitReturn(platform: Platform, located: LocatedMessage, by: str
     const found = findPayment(platform, tx.original_uetr, tx.original_end_to_end_id, 'payee', returner, 'AG09');
     if ('missing' in found) return { ...plan, refusal: found.missing };
     plan.payment = found.payment;
-    const ins = found.payment.instruction;
-    if (returner !== ins.payee) {
-      return { ...plan, refusal: { code: 'AGNT', detail: `only the payee's agent ${ins.payee} may return this payment${returner === undefined ? ' (no InstgAgt names the returning agent)' : `, not ${returner}`}` } };
-    }
+    const uetr = found.payment.instruction.uetr;
     const to = tx.return_chain?.creditor_agent?.bic;
-    if (to !== undefined && resolveBic(to) !== ins.payer) return { ...plan, refusal: { code: 'AGNT', detail: `the return goes to the original payer ${ins.payer}, not ${to}` } };
-    const amt = tx.returned_interbank_settlement_amount;
-    let minor: bigint | null = null;
-    try {
-      minor = amt.currency === ins.currency ? minorOfAmount(amt) : null;
-    } catch {
-      minor = null;
-    }
-    if (minor !== ins.amount_minor) {
-      const orig = buildAmountText(ins.currency, ins.amount_minor);
-      return { ...plan, refusal: { code: 'AM09', detail: `returned ${amt.value} ${amt.currency}; the platform returns the full ${orig} ${ins.currency} only` } };
-    }
+    const amount = tx.returned_interbank_settlement_amount;
+    const request: AuthorityRequest = { action: 'return', uetr, participant: returner, amount: { currency: amount.currency, minor: minorOrNull(amount) } };
+    if (to !== undefined) request.to = resolveBic(to);
+    const d = platform.authority(request);
+    if (!d.allowed) plan.refusal = returnAuthorityRefusal(d, uetr, { returner, to_bic: to, amount });
     return plan;
   });
-  if (opts.authorize !== undefined) {
-    for (const p of plans) if (p.refusal === undefined && p.payment !== undefined) await opts.authorize({ action: 'return', participant: p.payment.instruction.payee, uetr: p.payment.instruction.uetr });
-  }
-
-  // 2. One return_payment per transaction, each answered.
-  const ctx = reportContext(platform, opts, { message_id: gh.message_id, message_name_id: type, creation_date_time: gh.creation_date_time });
-  const reports: string[] = [];
-  const returns: string[] = [];
-  const payments: SubmittedPayment[] = [];
-  for (let n = 0; n < plans.length; n++) {
-    const { tx, path, payment, returner } = plans[n]!;
-    let refusal = plans[n]!.refusal;
-    if (refusal === undefined && payment !== undefined) {
-      const out = await runCommand(platform, { type: 'return_payment', uetr: payment.instruction.uetr, reason: reasonCodeOf(tx.reasons, 'NARR') }, by);
-      if (out.ok) {
-        const a = answersOf(out.changes, platform, opts);
-        reports.push(...a.status_reports);
-        returns.push(...a.returns);
-      } else {
-        refusal = returnRefusal(out.code, out.message);
-      }
-    }
-    // The answer to the returning participant, quoting the pacs.004 (RtrId as OrgnlInstrId);
-    // its own time (a fresh clock reading), so its id differs from the forwarded pacs.004's.
-    const refs: TxRefs = {
-      uetr: payment?.instruction.uetr ?? tx.original_uetr ?? null,
-      end_to_end_id: tx.original_end_to_end_id ?? payment?.instruction.end_to_end_id ?? '',
-      payer: returner ?? '',
-    };
-    if (tx.return_id !== undefined) refs.instruction_id = tx.return_id;
-    const day = platform.state.business_date;
-    if (day !== null) refs.value_date = day;
-    const st: IsoStatus = refusal === undefined ? { status: 'ACSC' } : { status: 'RJCT', reason_code: refusal.code, additional_information: refusal.detail };
-    reports.push(statusReportXml(ctx, refs, st, platform.now(), n));
-    const now = payment === undefined ? undefined : platform.payment(payment.instruction.uetr);
-    const sp: SubmittedPayment = { uetr: refs.uetr, end_to_end_id: now?.instruction.end_to_end_id ?? refs.end_to_end_id, state: now?.state ?? 'not_found', status: st.status };
-    if (refusal !== undefined) {
-      sp.reason = refusal.code;
-      sp.detail = refusal.detail;
-      errors.push({ path, code: refusal.code, message: refusal.detail });
-    }
-    payments.push(sp);
-  }
-  return resultOf(type, { accepted: errors.length === 0, status_reports: reports, returns, payments, errors });
 }
 
-function buildAmountText(currency: string, minor: bigint): string {
+/** Runs one planned return (its pacs.002s and pacs.004s go to `answers`); the refusal, if any. */
+async function runReturn(platform: Platform, plan: ReturnPlan, by: string, opts: SubmitOptions, answers: { status_reports: string[]; returns: string[] }): Promise<Refusal | undefined> {
+  if (plan.refusal !== undefined || plan.payment === undefined) return plan.refusal;
+  const out = await runCommand(platform, { type: 'return_payment', uetr: plan.payment.instruction.uetr, reason: reasonCodeOf(plan.tx.reasons, 'NARR') }, by);
+  if (!out.ok) return returnRefusal(out.code, out.message);
+  const a = answersOf(out.changes, platform, opts);
+  answers.status_reports.push(...a.status_reports);
+  answers.returns.push(...a.returns);
+  return undefined;
+}
+
+/** The amount in minor units, or null when it cannot be read (a currency outside the table, too many decimals). */
+function minorOrNull(amount: { currency: string; value: string }): bigint | null {
   try {
-    return amountOfMinor({ currency, minor }).value;
+    return minorOfAmount(amount);
   } catch {
-    return minor.toString();
+    return null;
   }
 }

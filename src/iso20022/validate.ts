@@ -1,7 +1,7 @@
 // Validation of ISO 20022 messages. This module owns the verdict on an incoming
 // message, in three steps, each error an {path, code, message}:
 //
-//  1. Envelope: the XML is read safely (./xml.ts), the message located and its
+//  1. Envelope: the XML is read safely (src/xml/reader.ts), the message located and its
 //     type recognised from the Document namespace (./envelope.ts).
 //  2. Schema, layer (a): always, against the built-in definitions in ./schema/
 //     (generated from the official XSDs, complete for each message), so a clone
@@ -19,12 +19,13 @@
 // Codes: schema violations are FF01 (ISO "invalid file format"); business rules
 // use ISO reason codes where one exists (AM03, AM12, RC01, DUPL) and stable
 // project codes otherwise (LEI_INVALID, UETR_MISSING, HEADER_MISMATCH); envelope
-// and XML problems use the XML_* codes of ./xml.ts and the codes of ./envelope.ts.
+// and XML problems use the XML_* codes of src/xml/reader.ts and the codes of ./envelope.ts.
 
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CURRENCIES } from '../fx/iso4217.js';
-import { DEFAULT_XML_LIMITS, XmlError, escapeAttr, escapeText, parseXml, type XmlElement, type XmlLimits } from './xml.js';
+import { CURRENCIES } from '../platform/reference.js';
+import { DEFAULT_XML_LIMITS, XmlError, parseXml, type XmlElement, type XmlLimits } from '../xml/reader.js';
+import { escapeAttr, escapeText } from '../xml/writer.js';
 import { IsoError, locateMessage, type LocatedMessage } from './envelope.js';
 import { SCHEMAS } from './schema/index.js';
 import type { ComplexTypeDef, MessageSchema, Particle, SimpleTypeDef } from './schema/types.js';

@@ -30,6 +30,8 @@ import type { BusinessDay, ComplianceCase, Facility, Participant, Payment, Settl
 export { StoreError, type DocumentStore } from '../store/types.js';
 export { redactUrl } from '../store/open.js';
 export { bigintJson, caseView, dayView, facilityView, participantView, paymentView, swapView, windowView, type AuditRecord, type ChangeEvent } from './state_machine.js';
+import type { AccountBalance, Transfer } from '../ledger/types.js';
+import { decideAuthority, type AuthorityDecision, type AuthorityRequest } from './authority.js';
 
 export interface PlatformOptions {
   /** Nanoseconds since the epoch; the platform's only time source (the demo passes a simulated one). */
@@ -346,5 +348,51 @@ export class Platform {
 
   async close(): Promise<void> {
     await this.ledger.close();
+  }
+
+  // ---- doors for ISO 20022 ----------------------------------------------------------------------
+
+  /** Whether a participant may cancel or return a payment (./authority.ts), judged on the payment as it is now. */
+  authority(request: AuthorityRequest): AuthorityDecision {
+    return decideAuthority(this.payment(request.uetr), request);
+  }
+
+  /** The date (YYYY-MM-DD) of the current business day; null before the first is opened. */
+  businessDate(): string | null {
+    return this.state.business_date;
+  }
+
+  /** The participant numbered `no` (1-based: the number its account ids carry); undefined for the operator (0) or none. */
+  participantByNo(no: number): Participant | undefined {
+    return no < 1 ? undefined : this.state.participants[no - 1];
+  }
+
+  /** Ledger account `id` as it is now (posted and pending balances); undefined when it does not exist. */
+  ledgerAccount(id: bigint): Account | undefined {
+    return this.ledger.state.lookupAccount(id);
+  }
+
+  /** Every transfer touching `account_id` with a timestamp in [timestamp_min, timestamp_max] (0: no upper bound), oldest first. */
+  async accountTransfers(account_id: bigint, timestamp_min: bigint, timestamp_max: bigint): Promise<Transfer[]> {
+    const page_max = 8_189;
+    const out: Transfer[] = [];
+    let from = timestamp_min;
+    for (;;) {
+      const page = await this.ledger.accountTransfers({ account_id, timestamp_min: from, timestamp_max, limit: page_max, debits: true, credits: true, reversed: false });
+      out.push(...page);
+      if (page.length < page_max) return out;
+      from = page[page.length - 1]!.timestamp + 1n;
+    }
+  }
+
+  /** The account's balances after its last booking at or before `at_ns`, from its balance history; null when none is recorded (no history kept, or no booking yet). */
+  async accountBalanceAt(account_id: bigint, at_ns: bigint): Promise<AccountBalance | null> {
+    const h = await this.ledger.accountBalances({ account_id, timestamp_min: 0n, timestamp_max: at_ns, limit: 1, debits: true, credits: true, reversed: true });
+    return h[0] ?? null;
+  }
+
+  /** Ledger transfers by id, in the order found; unknown ids are left out. */
+  transfers(ids: readonly bigint[]): Promise<Transfer[]> {
+    return this.ledger.lookupTransfers(ids);
   }
 }

@@ -3,3 +3,15 @@
 // arrows of docs/architecture.json hold.
 
 export { CURRENCIES, SCO_MEMBER_CURRENCIES, PIVOT_CURRENCY, currencyInfo, memberCurrency, minorScale, type CurrencyInfo } from '../fx/iso4217.js';
+
+// Amounts as decimal text with a currency's minor digits (ISO 20022 writes them so).
+export { formatScaled } from '../fx/rational.js';
+
+// The platform's chart of accounts and what its ledger answers carry, for the
+// account reports of the shells (camt.053/054): account ids, transfer codes and
+// the transfer flags that tell a pending reservation or a void from a booking.
+export { ACCOUNT_KIND, accountId, accountOwner, TRANSFER_CODE } from './accounts.js';
+export { TransferFlags, type Account, type Transfer } from '../ledger/types.js';
+
+// What a command's output reports per payment (the shells answer with it).
+export type { ChangeEvent } from './state_machine.js';

@@ -1,6 +1,6 @@
 // One business day of payment instructions, generated from a seed: the same
 // profile, seed and options give the same day, payment for payment, on every
-// machine (src/bench/prng.ts, no Math.random, no clock).
+// machine (./prng.ts, no Math.random, no clock).
 //
 // How a payment is drawn, in this order (the order is part of reproducibility):
 //  - Arrival: the day's n arrival times are drawn already sorted (sequential
@@ -43,7 +43,7 @@
 // to SIM_LIMITS.size_usd_max USD equivalent, which stays under 10^18 minor units
 // (ISO 20022 amounts have at most 18 digits) even in IRR.
 
-import { Prng } from '../bench/prng.js';
+import { Prng } from './prng.js';
 import { COUNTRY_NAMES, fill } from './names.js';
 import {
   SIM_LIMITS,

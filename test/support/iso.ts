@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 import fc from 'fast-check';
 import { xsdValidate, type IsoIssue } from '../../src/iso20022/validate.js';
-import { parseXml } from '../../src/iso20022/xml.js';
+import { parseXml } from '../../src/xml/reader.js';
 import { locateMessage } from '../../src/iso20022/envelope.js';
 
 const here = dirname(fileURLToPath(import.meta.url));

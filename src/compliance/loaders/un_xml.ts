@@ -1,6 +1,6 @@
 // Loader for the UN Security Council Consolidated List XML (root CONSOLIDATED_LIST,
 // INDIVIDUALS/INDIVIDUAL and ENTITIES/ENTITY). The XML is read by the project's
-// safe reader (iso20022/xml.ts: no DTD, bounded), with limits raised for a list.
+// safe reader (src/xml/reader.ts: no DTD, bounded), with limits raised for a list.
 //
 // This module owns the mapping of the UN elements to entries: FIRST_NAME..FOURTH_NAME
 // joined as the primary name; INDIVIDUAL_ALIAS / ENTITY_ALIAS by QUALITY (Good,
@@ -9,7 +9,7 @@
 // national id); addresses. A structural fault (wrong root, an entry without DATAID or
 // name, a duplicate DATAID) refuses the whole file, naming the element and its line.
 
-import { lineColumn, parseXml, XmlError, type XmlElement } from '../../iso20022/xml.js';
+import { lineColumn, parseXml, XmlError, type XmlElement } from '../../xml/reader.js';
 import { countryCode } from '../countries.js';
 import { normalizeIdentifier } from '../normalize.js';
 import { ENTRY_NAMES_MAX, LIST_BYTES_MAX, LIST_ENTRIES_MAX, ListError, type EntryName, type SanctionsEntry } from '../types.js';

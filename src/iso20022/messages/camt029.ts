@@ -18,7 +18,7 @@
 //
 // `resolution` builds the answer to a camt.056 model.
 
-import type { XmlElement } from '../xml.js';
+import type { XmlElement } from '../../xml/reader.js';
 import { SCHEMAS } from '../schema/index.js';
 import {
   amountX,

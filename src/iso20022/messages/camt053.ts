@@ -19,7 +19,7 @@
 //
 // `statementFor` builds a statement from an account's opening balance and entries.
 
-import type { XmlElement } from '../xml.js';
+import type { XmlElement } from '../../xml/reader.js';
 import { SCHEMAS } from '../schema/index.js';
 import {
   accountX,
@@ -45,7 +45,7 @@ import {
   type PartyOrAgent,
   type ReasonInformation,
 } from './common.js';
-import { formatScaled } from '../../fx/rational.js';
+import { formatScaled } from '../../platform/reference.js';
 import { BuildError, compact, kid, kids, listOrUndefined, text, writeDocument, type XObj } from './tree.js';
 
 /** GroupHeader81. */

@@ -5,7 +5,7 @@
 //
 // `notificationFor` builds the notification of one booking.
 
-import type { XmlElement } from '../xml.js';
+import type { XmlElement } from '../../xml/reader.js';
 import { SCHEMAS } from '../schema/index.js';
 import { compact, kid, kids, writeDocument } from './tree.js';
 import {

@@ -14,7 +14,7 @@
 //
 // `cancellationRequest` builds a request for the payments given by their references.
 
-import type { XmlElement } from '../xml.js';
+import type { XmlElement } from '../../xml/reader.js';
 import { SCHEMAS } from '../schema/index.js';
 import {
   agentX,

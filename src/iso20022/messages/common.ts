@@ -8,9 +8,8 @@
 // Amounts stay decimal strings exactly as written ("1000.00"); conversion to
 // bigint minor units happens where the platform books them (fx/convert.ts).
 
-import type { XmlElement } from '../xml.js';
-import { CURRENCIES } from '../../fx/iso4217.js';
-import { formatScaled } from '../../fx/rational.js';
+import type { XmlElement } from '../../xml/reader.js';
+import { CURRENCIES, formatScaled } from '../../platform/reference.js';
 import { BuildError, compact, kid, kids, listOrUndefined, text, type XObj } from './tree.js';
 
 export interface Amount {

@@ -3,7 +3,7 @@
 // Sender and receiver are financial institutions by BIC (Party44Choice/FIId),
 // as CBPR+ requires.
 
-import type { XmlElement } from '../xml.js';
+import type { XmlElement } from '../../xml/reader.js';
 import { SCHEMAS } from '../schema/index.js';
 import { agentX, readAgent, type Agent } from './common.js';
 import { compact, kid, text, writeDocument } from './tree.js';

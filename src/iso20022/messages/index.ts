@@ -9,7 +9,8 @@
 // accepts. `GenericElement` remains the fallback shape for a located message
 // of a type without a model (none today).
 
-import { parseXml, escapeAttr, type XmlElement, type XmlLimits, DEFAULT_XML_LIMITS } from '../xml.js';
+import { parseXml, type XmlElement, type XmlLimits, DEFAULT_XML_LIMITS } from '../../xml/reader.js';
+import { escapeAttr } from '../../xml/writer.js';
 import { ENVELOPE_ELEMENT, ENVELOPE_NS, locateMessage, type LocatedMessage } from '../envelope.js';
 import { buildAppHdr, parseAppHdr, type AppHdr } from './head001.js';
 import { buildPacs008, buildPacs009, parsePacs008, parsePacs009, type Pacs008, type Pacs009 } from './pacs008.js';

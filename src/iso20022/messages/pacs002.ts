@@ -2,7 +2,7 @@
 // status change of a payment (ACSC settled, ACSP/ACCP accepted, PDNG queued, RJCT
 // with an ISO reason code such as AM04, AC01, DUPL, RR04, CUTO).
 
-import type { XmlElement } from '../xml.js';
+import type { XmlElement } from '../../xml/reader.js';
 import { SCHEMAS } from '../schema/index.js';
 import { agentX, readAgent, type Agent } from './common.js';
 import { compact, kid, kids, listOrUndefined, text, writeDocument, type XObj } from './tree.js';

@@ -9,7 +9,7 @@
 //
 // `returnOf` builds a return from the original pacs.008/pacs.009 model.
 
-import type { XmlElement } from '../xml.js';
+import type { XmlElement } from '../../xml/reader.js';
 import { SCHEMAS } from '../schema/index.js';
 import {
   agentX,

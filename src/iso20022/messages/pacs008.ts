@@ -3,7 +3,7 @@
 // clears. One model per message; both share the group header (GroupHeader93),
 // payment ids (PaymentIdentification7) and payment type (PaymentTypeInformation28).
 
-import type { XmlElement } from '../xml.js';
+import type { XmlElement } from '../../xml/reader.js';
 import { SCHEMAS } from '../schema/index.js';
 import {
   accountX,

@@ -10,7 +10,8 @@
 //    and `compact`, which drops absent optional fields so parsed models compare
 //    equal to the models they were built from.
 
-import { escapeAttr, escapeText, type XmlElement } from '../xml.js';
+import type { XmlElement } from '../../xml/reader.js';
+import { escapeAttr, escapeText } from '../../xml/writer.js';
 import type { MessageSchema } from '../schema/types.js';
 
 /** A value: text for a simple element, an XObj for a complex one, an array for repeats. */

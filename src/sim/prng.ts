@@ -1,5 +1,6 @@
-// A small seeded PRNG (SplitMix32-style mixing) for reproducible workloads:
-// the same seed gives the same accounts, pairs and amounts on every machine.
+// The seeded PRNG of the simulation (SplitMix32-style mixing): this module owns
+// reproducible randomness for traffic, the demo, tests and benchmarks — the same
+// seed gives the same accounts, pairs and amounts on every machine.
 
 export class Prng {
   private state: number;
