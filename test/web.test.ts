@@ -6,18 +6,22 @@
 // to their fields, downloads of a statement and a payment's messages, and another
 // participant's payment answered "not found" by URL; the compliance queue with
 // four eyes; the central bank's issued balance and swap lines. Console errors fail
-// the test. Screenshots go to test-artifacts/.
+// the test. Screenshots go to test-artifacts/. Without a browser: the static files
+// served are exactly the app's modules and stylesheets on disk (each import of a
+// module resolves to one of them), and nothing outside them can be asked for.
 //
 // Without Chromium the suite skips, saying why — unless SCO_SETTLE_REQUIRE_BROWSER=1,
 // when it fails. SCO_SETTLE_CHROMIUM overrides the executable path.
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { join, posix } from 'node:path';
+import Fastify from 'fastify';
 import { chromium, type Browser, type BrowserContext, type ConsoleMessage, type Page } from 'playwright-core';
 import { startApi, type ApiFixture } from './support/api.js';
 import { BANKS, BUSINESS_DATE, CB, payment } from './support/platform.js';
+import { assetsDir, registerStatic } from '../src/web/static.js';
 
 const [A, B, RU1, RU2] = BANKS;
 const CHROMIUM = process.env.SCO_SETTLE_CHROMIUM ?? '/usr/bin/chromium';
@@ -36,6 +40,74 @@ interface Session {
   expected: string[];
   allow: RegExp | null;
 }
+
+/** Every file under dir (relative, with '/'), whatever its name. */
+function filesOnDisk(dir: string, prefix = ''): string[] {
+  return readdirSync(join(dir, prefix), { withFileTypes: true }).flatMap((e) => {
+    const rel = prefix === '' ? e.name : `${prefix}/${e.name}`;
+    return e.isDirectory() ? filesOnDisk(dir, rel) : [rel];
+  });
+}
+
+describe('web app static files', () => {
+  const ASSETS = join(process.cwd(), 'src', 'web', 'assets');
+
+  test('the modules served are the files on disk, with their content types', async () => {
+    assert.equal(assetsDir(), ASSETS);
+    const app = Fastify();
+    const served = registerStatic(app);
+    try {
+      const appUrls = served.map((f) => f.url).filter((u) => u.startsWith('/app/') && u !== '/app/' && !u.startsWith('/app/vendor/'));
+      const onDisk = filesOnDisk(ASSETS).filter((f) => f !== 'index.html');
+      assert.deepEqual(appUrls.sort(), onDisk.map((f) => `/app/${f}`).sort(), 'every asset but index.html is served, nothing else');
+      for (const must of ['/app/app.js', '/app/app.css', '/app/lib/api.js', '/app/views/operator.js', '/', '/app/', '/app/vendor/uPlot.iife.min.js', '/app/vendor/uPlot.min.css']) assert.ok(served.some((f) => f.url === must), must);
+      const types: Record<string, string> = { js: 'text/javascript; charset=utf-8', css: 'text/css; charset=utf-8' };
+      for (const url of appUrls) {
+        const r = await app.inject({ method: 'GET', url });
+        assert.equal(r.statusCode, 200, url);
+        assert.equal(r.headers['content-type'], types[url.slice(url.lastIndexOf('.') + 1)], url);
+        assert.equal(r.headers['cache-control'], 'no-cache', url);
+        assert.equal(r.headers['x-content-type-options'], 'nosniff', url);
+        assert.equal(r.body, readFileSync(join(ASSETS, url.slice('/app/'.length)), 'utf8'), url);
+        // A relative import the browser would make must be served too.
+        for (const m of r.body.matchAll(/^import [^;]*? from '(\.{1,2}\/[^']+)';$/gm)) {
+          const target = posix.join(posix.dirname(url), m[1]!);
+          assert.ok(appUrls.includes(target), `${url} imports ${target}, which is not served`);
+        }
+      }
+      const index = await app.inject({ method: 'GET', url: '/' });
+      assert.equal(index.headers['content-type'], 'text/html; charset=utf-8');
+      assert.match(String(index.headers['content-security-policy']), /script-src 'self'/);
+    } finally {
+      await app.close();
+    }
+  });
+
+  test('a path outside the assets is refused (404)', async () => {
+    const app = Fastify();
+    registerStatic(app);
+    try {
+      const outside = [
+        '/app/../package.json',
+        '/app/%2e%2e/package.json',
+        '/app/..%2f..%2f..%2fpackage.json',
+        '/app/lib/../../routes.ts',
+        '/app/lib/%2e%2e%2f%2e%2e%2fstatic.ts',
+        '/app/lib/..%5c..%5cstatic.ts',
+        '/app//etc/passwd',
+        '/app/index.html',
+        '/app/lib/',
+        '/app/lib/api.js.map',
+        '/app/vendor/uPlot.esm.js',
+        '/app/vendor/../../../package.json',
+        '/src/web/assets/app.js',
+      ];
+      for (const url of outside) assert.equal((await app.inject({ method: 'GET', url })).statusCode, 404, url);
+    } finally {
+      await app.close();
+    }
+  });
+});
 
 describe('web app in Chromium', { skip: SKIP }, () => {
   let fx: ApiFixture;
@@ -86,9 +158,10 @@ describe('web app in Chromium', { skip: SKIP }, () => {
   }
 
   test('static pages are public, the API behind them is not', async () => {
-    for (const path of ['/', '/app/app.js', '/app/app.css', '/app/vendor/uPlot.iife.min.js', '/app/vendor/uPlot.min.css']) {
+    for (const path of ['/', '/app/app.js', '/app/app.css', '/app/lib/api.js', '/app/views/operator.js', '/app/vendor/uPlot.iife.min.js', '/app/vendor/uPlot.min.css']) {
       const r = await fetch(fx.base + path);
       assert.equal(r.status, 200, path);
+      if (path.endsWith('.js')) assert.equal(r.headers.get('content-type'), 'text/javascript; charset=utf-8', path);
       assert.ok((await r.arrayBuffer()).byteLength > 0, path); // read it all: an unread body holds the connection open past shutdown
     }
     const page = await fetch(fx.base + '/');

@@ -1,0 +1,179 @@
+// @ts-check
+// The overview: the business day at a glance for the operator and the auditor,
+// a central bank's view of its own currency, and — with the issued balances and
+// swap lines first — the central-bank page. It loads GET /v1/dashboard/overview
+// and /history, reloads on payment events (soon, and again a little later, when
+// the sampled history has caught up) and every 15 s, and shows live activity.
+
+import { h, loading, replace } from '../lib/dom.js';
+import { api } from '../lib/api.js';
+import { debounce } from '../lib/events.js';
+import { me, session } from '../lib/session.js';
+import { timeEl } from '../lib/time.js';
+import { card, errorBox, stateBadge, table, uetrLink } from '../lib/ui.js';
+import { issuedTable, swapLinesTable } from './central_bank.js';
+import { overviewCharts } from './operator_charts.js';
+import { casesTable, financing, liquidityTable, queueParts, rejectionsTable, settledTables, windowsList } from './operator_tables.js';
+
+/** @typedef {import('../lib/types.js').Overview} Overview */
+/** @typedef {import('../lib/types.js').History} History */
+/** @typedef {import('../lib/types.js').Rates} Rates */
+/** @typedef {import('../lib/types.js').View} View */
+/** @typedef {import('../lib/dom.js').Kids} Kids */
+
+/** @param {Overview} o */
+function dayKpis(o) {
+  const d = o.day;
+  if (d === null) return h('p', { class: 'empty' }, 'No business day has been opened yet.');
+  const cut = Object.entries(d.cutoffs ?? {});
+  return h('div', { class: 'kpis' },
+    h('div', { class: 'kpi' }, h('b', null, d.date), h('span', null, `business day, ${d.state}`)),
+    h('div', { class: 'kpi' }, h('b', null, timeEl(d.opened_at_ns)), h('span', null, 'opened')),
+    d.closed_at_ns ? h('div', { class: 'kpi' }, h('b', null, timeEl(d.closed_at_ns)), h('span', null, 'closed')) : null,
+    h('div', { class: 'kpi' }, h('b', { id: 'kpi-settled' }, String(o.states.settled ?? 0)), h('span', null, 'payments settled')),
+    h('div', { class: 'kpi' }, h('b', { id: 'kpi-queued' }, String(o.queue.depth)), h('span', null, 'queued (RTGS)')),
+    h('div', { class: 'kpi' }, h('b', null, String(o.states.rejected ?? 0)), h('span', null, 'rejected')),
+    h('div', { class: 'kpi' }, h('b', null, String(o.cases.open)), h('span', null, 'open cases')),
+    cut.length > 0 ? h('div', { class: 'kpi' }, h('b', null, cut.map(([c, ns], i) => [i ? ', ' : '', `${c} `, timeEl(ns, { timeOnly: true })])), h('span', null, 'cut-offs')) : null,
+  );
+}
+
+function activityTable() {
+  return table([
+    { label: 'Time', cell: (r) => timeEl(r.at_ns, { timeOnly: true }) },
+    { label: 'UETR', cell: (r) => uetrLink(r.uetr) },
+    { label: 'State', cell: (r) => stateBadge(r.state) },
+    { label: 'Reason', cell: (r) => r.reason ?? '' },
+  ], session.activity.slice(0, 30), { empty: 'Waiting for payment events…', id: 'activity', label: 'Live activity', rowAttrs: (r) => ({ 'data-uetr': r.uetr, 'data-state': r.state }) });
+}
+
+/** @param {Rates} rates */
+function ratesTable(rates) {
+  return h('div', null,
+    h('p', { class: 'muted' }, `Reference rates for ${rates.date} (units per USD)`),
+    table([
+      { label: 'Currency', cell: (r) => r.currency },
+      { label: 'Per USD', num: true, cell: (r) => r.units_per_usd ?? r.error },
+      { label: 'Date', cell: (r) => r.date ?? '' },
+      { label: 'Source', cell: (r) => r.source ?? '' },
+    ], rates.rates, { empty: 'No rate in force.', label: 'FX rates' }),
+  );
+}
+
+/** The page's layout: cards with empty slots the renderers fill by id. @param {boolean} centralBank @param {string} title */
+function layout(centralBank, title) {
+  /** @type {Record<string, HTMLElement>} */
+  const slots = {};
+  /** @param {string} id */
+  const slot = (id) => (slots[id] = h('div', { id: `${id}-body` }, loading()));
+  const parts = {
+    liqSelect: h('select', { id: 'liq-currency', 'aria-label': 'Currency of the liquidity chart' }),
+    queueSelect: h('select', { id: 'queue-currency', 'aria-label': 'Currency of the queue chart' }),
+    liqChart: h('div', { class: 'chart', id: 'liq-chart' }),
+    queueChart: h('div', { class: 'chart', id: 'queue-chart' }),
+  };
+  const status = h('div', { id: 'overview-status' });
+  const day = h('div', { id: 'day-body', class: 'card', style: null }, loading());
+  const cbCards = () => [card('Issued on the platform', slot('issued'), { id: 'issued', span2: true }), card('Swap lines', slot('swaps'), { id: 'swaps', span2: true })];
+  const first = centralBank ? cbCards() : [];
+  const el = h(
+    'div',
+    null,
+    h('h1', null, title),
+    status,
+    day,
+    h('div', { class: 'grid', style: null },
+      first,
+      card('Settled today by currency', slot('settled-currency'), { id: 'settled-currency' }),
+      card('Settled today by corridor', slot('settled-corridor'), { id: 'settled-corridor' }),
+      card('Liquidity over the day', [h('div', { class: 'chart-controls' }, h('label', { for: 'liq-currency' }, 'Currency'), parts.liqSelect), parts.liqChart], { id: 'liquidity-chart', wide: true }),
+      card('Liquidity now', slot('liquidity'), { id: 'liquidity', span2: true }),
+      card('RTGS queue', [slot('queue-kpis'), h('div', { class: 'chart-controls' }, h('label', { for: 'queue-currency' }, 'Currency'), parts.queueSelect), parts.queueChart], { id: 'queue' }),
+      card('Oldest queued payments', slot('queue-oldest'), { id: 'queue-oldest-card', wide: true }),
+      card('Live activity', slot('activity'), { id: 'activity-card' }),
+      card('LSM runs', slot('lsm'), { id: 'lsm' }),
+      card('Settlement windows and net positions', slot('windows'), { id: 'windows' }),
+      card('FX rates in force', slot('rates'), { id: 'rates' }),
+      card('FX quote activity (PvP settled today)', slot('quotes'), { id: 'quotes' }),
+      card('Financing drawn', slot('financing'), { id: 'financing' }),
+      card('Rejections by reason (today)', slot('rejections'), { id: 'rejections' }),
+      card('Open compliance cases', slot('cases'), { id: 'cases' }),
+      centralBank ? null : cbCards(),
+    ),
+  );
+  /** @param {string} id @param {Kids} node */
+  const fill = (id, node) => {
+    const s = slots[id];
+    if (s) replace(s, node);
+  };
+  return { el, status, day, parts, fill };
+}
+
+/** @param {boolean} centralBank the central-bank page (its cards first) @returns {View} */
+export function viewOverview(centralBank) {
+  const role = me().role;
+  const title = centralBank ? 'Central bank' : role === 'central_bank' ? 'Currency overview' : 'Business day at a glance';
+  const page = layout(centralBank, title);
+  const charts = overviewCharts(page.parts);
+  /** @type {Overview | null} */
+  let latest = null;
+  /** @type {History | null} */
+  let history = null;
+  /** @type {Rates | null} */
+  let rates = null;
+
+  /** @param {Overview} o */
+  function renderAll(o) {
+    replace(page.day, dayKpis(o));
+    const sections = { ...settledTables(o), ...queueParts(o), liquidity: liquidityTable(o), windows: windowsList(o), financing: financing(o), rejections: rejectionsTable(o), cases: casesTable(o, role), issued: issuedTable(o), swaps: swapLinesTable(o) };
+    for (const [id, node] of Object.entries(sections)) page.fill(id, node);
+    page.fill('activity', activityTable());
+    if (rates !== null) page.fill('rates', ratesTable(rates));
+    if (history !== null) charts.render(history);
+  }
+  const redrawCharts = () => history !== null && charts.render(history);
+  page.parts.liqSelect.addEventListener('change', redrawCharts);
+  page.parts.queueSelect.addEventListener('change', redrawCharts);
+
+  let alive = true;
+  async function load() {
+    try {
+      const [o, hst] = /** @type {[Overview, History]} */ (await Promise.all([api('/v1/dashboard/overview'), api('/v1/dashboard/history')]));
+      if (!alive) return;
+      latest = o;
+      history = hst;
+      replace(page.status);
+      renderAll(o);
+    } catch (err) {
+      if (!alive) return;
+      replace(page.status, errorBox(err, load));
+    }
+  }
+  async function loadRates() {
+    try {
+      rates = /** @type {Rates} */ (await api('/v1/rates'));
+      if (alive && latest) page.fill('rates', ratesTable(rates));
+    } catch (err) {
+      if (alive) page.fill('rates', errorBox(err, loadRates));
+    }
+  }
+  load();
+  loadRates();
+  const soon = debounce(load, 250);
+  const later = debounce(load, 1300);
+  const poll = setInterval(load, 15_000);
+  return {
+    title,
+    el: page.el,
+    onEvents() {
+      page.fill('activity', activityTable());
+      soon();
+      later();
+    },
+    dispose() {
+      alive = false;
+      clearInterval(poll);
+      charts.destroy();
+    },
+  };
+}
