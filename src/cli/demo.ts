@@ -11,13 +11,12 @@ import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { runDay } from '../demo/day.js';
 import { demoWatchlist, WATCHLIST_VARIANTS } from '../demo/watchlist.js';
-import { ScreeningIndex } from '../compliance/matcher.js';
-import { screenPayment } from '../compliance/payments.js';
+import { ScreeningIndex, screenPayment } from '../platform/screening_tools.js';
 import type { ScreeningOutcome } from '../platform/types.js';
 import type { SimPayment } from '../sim/index.js';
 import { ledgerSettledTotals, reportHtml, summarize, summaryText } from '../demo/report.js';
 import { Platform } from '../platform/platform.js';
-import { openStore } from '../store/open.js';
+import { verifyStore } from '../platform/verify_tools.js';
 import { buildApi } from '../api/server.js';
 import { UserDirectory, type Role } from '../api/auth.js';
 import { CliInputError } from './input.js';
@@ -118,8 +117,7 @@ export function registerDemoCommand(program: Command): void {
         if (c.issued_minor !== c.held_minor) throw new Error(`value not conserved in ${c.currency}: issued ${c.issued_minor}, held ${c.held_minor}`);
       }
       await run.platform.close();
-      const store = await openStore(url);
-      const report = await Platform.verify(store).finally(() => store.close());
+      const { report } = await verifyStore(url);
       if (!report.ok) throw new Error(`verify failed at journal entry ${report.first_bad_seq}: ${report.problem}`);
       mkdirSync(o.reports, { recursive: true });
       const htmlPath = join(o.reports, `settlement-${summary.business_date}-seed${seed}.html`);
@@ -154,8 +152,8 @@ function demoScreen(): (p: SimPayment) => ScreeningOutcome {
 async function serveAfterDemo(url: string, port: number): Promise<void> {
   const platform = await Platform.open(url);
   const users = await UserDirectory.load(platform.store);
-  const bank = platform.state.participants.find((p) => p.kind === 'bank')!;
-  const cb = platform.state.participants.find((p) => p.kind === 'central_bank')!;
+  const bank = platform.participants().find((p) => p.kind === 'bank')!;
+  const cb = platform.participants().find((p) => p.kind === 'central_bank')!;
   const logins: Array<[string, string, string | null]> = [
     ['demo-operator', 'operator', null],
     ['demo-compliance-1', 'compliance', null],

@@ -9,19 +9,24 @@
 // and replay (the same pure function). Submitted payments are screened here
 // against the store's active sanctions lists (./screening.ts) before journaling.
 
+import { createHash } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { DurableLedger, wallClock, type DurableLedgerOptions } from '../journal/durable_ledger.js';
 import { verifyStore, type VerifyReport } from '../journal/verify.js';
 import { openStore } from '../store/open.js';
 import type { Store } from '../store/types.js';
 import type { Account } from '../ledger/types.js';
-import { memberCurrency } from '../fx/iso4217.js';
-import { ACCOUNT_KIND, accountId } from './accounts.js';
+import { memberCurrency, SCO_MEMBER_CURRENCIES } from '../fx/iso4217.js';
+import { PairConverter } from '../fx/convert.js';
+import type { RoundingRule } from '../fx/rational.js';
+import { FINANCING_TRANSFER_CODES } from '../financing/intraday_credit.js';
+import type { SwapLine } from '../financing/swap_lines.js';
+import { ACCOUNT_KIND, accountId, TRANSFER_CODE } from './accounts.js';
 import { decodeCommand, type Command } from './commands.js';
 import { PlatformError } from './errors.js';
 import { PaymentScreener } from './screening.js';
-import { stringify, PlatformStateMachine, type ChangeEvent, type CommandOutput } from './state_machine.js';
-import type { Participant, Payment } from './types.js';
+import { stringify, PlatformStateMachine, type AnonymousRejection, type ChangeEvent, type CommandOutput } from './state_machine.js';
+import type { BusinessDay, ComplianceCase, Facility, Participant, Payment, SettlementWindow } from './types.js';
 
 export interface PlatformOptions {
   /** Nanoseconds since the epoch; the platform's only time source (the demo passes a simulated one). */
@@ -221,5 +226,88 @@ export class Platform {
 
   async close(): Promise<void> {
     await this.ledger.close();
+  }
+
+  // ---- queries for the CLI and demo -------------------------------------------------------------
+
+  /** Every participant, in registration order. */
+  participants(): readonly Participant[] {
+    return this.state.participants;
+  }
+
+  /** Every payment, in submission order (payments() is the filtered, newest-first, bounded form). */
+  everyPayment(): IterableIterator<Payment> {
+    return this.state.payments.values();
+  }
+
+  paymentCount(): number {
+    return this.state.payments.size;
+  }
+
+  /** Payments waiting in the RTGS queues, in submission order. */
+  queuedPayments(): Payment[] {
+    return this.state.allQueued();
+  }
+
+  /** Submissions refused before they became payments, with their ISO reason. */
+  anonymousRejections(): readonly AnonymousRejection[] {
+    return this.state.anonymousRejections;
+  }
+
+  /** Deferred-net settlement windows, oldest first. */
+  windows(): readonly SettlementWindow[] {
+    return this.state.windows;
+  }
+
+  /** The current business day, or null before the first open_day. */
+  businessDay(): BusinessDay | null {
+    return this.state.day;
+  }
+
+  /** Compliance cases of held payments, oldest first. */
+  cases(): readonly ComplianceCase[] {
+    return this.state.cases;
+  }
+
+  /** Intraday credit facilities, one per participant and currency with collateral. */
+  facilities(): Facility[] {
+    return [...this.state.facilities.values()];
+  }
+
+  swapLines(): SwapLine[] {
+    return [...this.state.swapLines.values()];
+  }
+
+  /** Every LSM run: when, on which currency, how many payments it released and their value. */
+  lsmRuns(): ReadonlyArray<{ at_ns: bigint; currency: string; queued: number; released: number; value_minor: bigint }> {
+    return this.state.lsm_runs;
+  }
+
+  /**
+   * `amount_minor` of `from` in `to` at the reference cross rate of `date` (the
+   * platform's imported rates), rounded by `rounding`; throws when no rate applies.
+   */
+  convertAtReferenceRate(from: string, to: string, amount_minor: bigint, date: string, rounding: RoundingRule): bigint {
+    return new PairConverter(from, to, this.state.rates().crossRate(from, to, date).rate).convert(amount_minor, rounding).amount_minor;
+  }
+
+  /**
+   * Amounts of the ledger's transfers of one kind, in the order they were made:
+   * intraday credit drawdowns, or the payer-side transfers of settled payments
+   * (direct, PvP payer legs and LSM debits).
+   */
+  transferAmounts(kind: 'intraday_credit_drawdown' | 'settled_payment'): Array<{ currency: string; amount_minor: bigint }> {
+    const codes: readonly number[] = kind === 'intraday_credit_drawdown' ? [FINANCING_TRANSFER_CODES.intraday_drawdown] : [TRANSFER_CODE.payment, TRANSFER_CODE.pvp_payer_leg, TRANSFER_CODE.lsm_debit];
+    const currencyOf = new Map(SCO_MEMBER_CURRENCIES.map((c) => [memberCurrency(c).numeric, c] as const));
+    const out: Array<{ currency: string; amount_minor: bigint }> = [];
+    for (const t of this.ledger.state.transferLog) {
+      if (codes.includes(t.code)) out.push({ currency: currencyOf.get(t.ledger) ?? 'XXX', amount_minor: t.amount });
+    }
+    return out;
+  }
+
+  /** sha256 (hex) of the encoded platform state: equal digests, equal states (for determinism checks). */
+  stateDigest(): string {
+    return createHash('sha256').update(this.state.encodeState()).digest('hex');
   }
 }

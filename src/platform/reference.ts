@@ -3,3 +3,7 @@
 // arrows of docs/architecture.json hold.
 
 export { CURRENCIES, SCO_MEMBER_CURRENCIES, PIVOT_CURRENCY, currencyInfo, memberCurrency, minorScale, type CurrencyInfo } from '../fx/iso4217.js';
+
+// The embedded reference rates (units per USD, dated, with sources) and the name of
+// their file: what the demo imports into a fresh platform.
+export { REFERENCE_FILE, REFERENCE_RATES } from '../fx/reference_data.js';
