@@ -9,8 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runDay } from '../src/demo/day.js';
 import { ledgerSettledTotals, reportHtml, summarize } from '../src/demo/report.js';
-import { Platform } from '../src/platform/platform.js';
-import { SqliteStore } from '../src/store/sqlite.js';
+import { verifyStore } from '../src/platform/verify_tools.js';
 
 test('a small seeded demo day completes, verifies, conserves value and reports what the ledger holds', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'sco-settle-demo-'));
@@ -32,8 +31,7 @@ test('a small seeded demo day completes, verifies, conserves value and reports w
     assert.match(html, /uPlot/);
     assert.doesNotMatch(html, /<script[^>]+src=/, 'no external scripts');
     await run.platform.close();
-    const store = new SqliteStore(path);
-    const report = await Platform.verify(store).finally(() => store.close());
+    const { report } = await verifyStore(`sqlite:${path}`);
     assert.equal(report.ok, true, report.problem ?? '');
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -294,7 +294,7 @@ export class Platform {
   /**
    * Amounts of the ledger's transfers of one kind, in the order they were made:
    * intraday credit drawdowns, or the payer-side transfers of settled payments
-   * (direct, PvP payer legs and LSM debits).
+   * (direct, PvP payer legs and LSM debits; payments later returned included).
    */
   transferAmounts(kind: 'intraday_credit_drawdown' | 'settled_payment'): Array<{ currency: string; amount_minor: bigint }> {
     const codes: readonly number[] = kind === 'intraday_credit_drawdown' ? [FINANCING_TRANSFER_CODES.intraday_drawdown] : [TRANSFER_CODE.payment, TRANSFER_CODE.pvp_payer_leg, TRANSFER_CODE.lsm_debit];
