@@ -14,7 +14,7 @@ import { demoWatchlist, WATCHLIST_VARIANTS } from '../demo/watchlist.js';
 import { ScreeningIndex, screenPayment } from '../platform/screening_tools.js';
 import type { ScreeningOutcome } from '../platform/types.js';
 import type { SimPayment } from '../sim/index.js';
-import { ledgerSettledTotals, reportHtml, summarize, summaryText } from '../demo/report.js';
+import { ledgerSettledTotals, reportHtml, summarize, summaryText, type DaySummary } from '../demo/report.js';
 import { Platform } from '../platform/platform.js';
 import { verifyStore } from '../platform/verify_tools.js';
 import { buildApi } from '../api/server.js';
@@ -109,13 +109,7 @@ export function registerDemoCommand(program: Command): void {
         return;
       }
       const summary = summarize(run);
-      const ledgerTotals = ledgerSettledTotals(run.platform);
-      for (const c of summary.by_currency) {
-        if ((ledgerTotals.get(c.currency) ?? 0n) !== c.settled_value_minor) throw new Error(`report and ledger disagree on settled ${c.currency}: ${c.settled_value_minor} vs ${ledgerTotals.get(c.currency)}`);
-      }
-      for (const c of run.platform.conservation()) {
-        if (c.issued_minor !== c.held_minor) throw new Error(`value not conserved in ${c.currency}: issued ${c.issued_minor}, held ${c.held_minor}`);
-      }
+      checkAgainstLedger(run.platform, summary);
       await run.platform.close();
       const { report } = await verifyStore(url);
       if (!report.ok) throw new Error(`verify failed at journal entry ${report.first_bad_seq}: ${report.problem}`);
@@ -131,6 +125,17 @@ export function registerDemoCommand(program: Command): void {
 }
 
 class DemoInterrupted extends Error {}
+
+/** The report's settled totals are the ledger's, and every currency's value is conserved; else the demo fails. */
+function checkAgainstLedger(platform: Platform, summary: DaySummary): void {
+  const ledgerTotals = ledgerSettledTotals(platform);
+  for (const c of summary.by_currency) {
+    if ((ledgerTotals.get(c.currency) ?? 0n) !== c.settled_value_minor) throw new Error(`report and ledger disagree on settled ${c.currency}: ${c.settled_value_minor} vs ${ledgerTotals.get(c.currency)}`);
+  }
+  for (const c of platform.conservation()) {
+    if (c.issued_minor !== c.held_minor) throw new Error(`value not conserved in ${c.currency}: issued ${c.issued_minor}, held ${c.held_minor}`);
+  }
+}
 
 /** Screening against the demo's fictitious watch-list (see src/demo/watchlist.ts). */
 function demoScreen(): (p: SimPayment) => ScreeningOutcome {
