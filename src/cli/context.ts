@@ -1,7 +1,7 @@
 // What every command shares: where the store is, and how progress is shown.
 
 import type { Command } from 'commander';
-import { DEFAULT_STORE_URL } from '../store/open.js';
+import { DEFAULT_STORE_URL } from '../platform/store_tools.js';
 
 export function resolveStoreUrl(command: Command): string {
   const opts = command.optsWithGlobals() as { store?: string };

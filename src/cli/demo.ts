@@ -11,13 +11,12 @@ import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { runDay } from '../demo/day.js';
 import { demoWatchlist, WATCHLIST_VARIANTS } from '../demo/watchlist.js';
-import { ScreeningIndex } from '../compliance/matcher.js';
-import { screenPayment } from '../compliance/payments.js';
+import { ScreeningIndex, screenPayment } from '../platform/screening_tools.js';
 import type { ScreeningOutcome } from '../platform/types.js';
 import type { SimPayment } from '../sim/index.js';
-import { ledgerSettledTotals, reportHtml, summarize, summaryText } from '../demo/report.js';
+import { ledgerSettledTotals, reportHtml, summarize, summaryText, type DaySummary } from '../demo/report.js';
 import { Platform } from '../platform/platform.js';
-import { openStore } from '../store/open.js';
+import { verifyStore } from '../platform/verify_tools.js';
 import { UserDirectory, type Role } from '../http/auth.js';
 import { buildServer } from './serve_commands.js';
 import { CliInputError } from './input.js';
@@ -110,16 +109,9 @@ export function registerDemoCommand(program: Command): void {
         return;
       }
       const summary = summarize(run);
-      const ledgerTotals = ledgerSettledTotals(run.platform);
-      for (const c of summary.by_currency) {
-        if ((ledgerTotals.get(c.currency) ?? 0n) !== c.settled_value_minor) throw new Error(`report and ledger disagree on settled ${c.currency}: ${c.settled_value_minor} vs ${ledgerTotals.get(c.currency)}`);
-      }
-      for (const c of run.platform.conservation()) {
-        if (c.issued_minor !== c.held_minor) throw new Error(`value not conserved in ${c.currency}: issued ${c.issued_minor}, held ${c.held_minor}`);
-      }
+      checkAgainstLedger(run.platform, summary);
       await run.platform.close();
-      const store = await openStore(url);
-      const report = await Platform.verify(store).finally(() => store.close());
+      const { report } = await verifyStore(url);
       if (!report.ok) throw new Error(`verify failed at journal entry ${report.first_bad_seq}: ${report.problem}`);
       mkdirSync(o.reports, { recursive: true });
       const htmlPath = join(o.reports, `settlement-${summary.business_date}-seed${seed}.html`);
@@ -133,6 +125,17 @@ export function registerDemoCommand(program: Command): void {
 }
 
 class DemoInterrupted extends Error {}
+
+/** The report's settled totals are the ledger's, and every currency's value is conserved; else the demo fails. */
+function checkAgainstLedger(platform: Platform, summary: DaySummary): void {
+  const ledgerTotals = ledgerSettledTotals(platform);
+  for (const c of summary.by_currency) {
+    if ((ledgerTotals.get(c.currency) ?? 0n) !== c.settled_value_minor) throw new Error(`report and ledger disagree on settled ${c.currency}: ${c.settled_value_minor} vs ${ledgerTotals.get(c.currency)}`);
+  }
+  for (const c of platform.conservation()) {
+    if (c.issued_minor !== c.held_minor) throw new Error(`value not conserved in ${c.currency}: issued ${c.issued_minor}, held ${c.held_minor}`);
+  }
+}
 
 /** Screening against the demo's fictitious watch-list (see src/demo/watchlist.ts). */
 function demoScreen(): (p: SimPayment) => ScreeningOutcome {
@@ -153,9 +156,9 @@ function demoScreen(): (p: SimPayment) => ScreeningOutcome {
  */
 async function serveAfterDemo(url: string, port: number): Promise<void> {
   const platform = await Platform.open(url);
-  const users = await UserDirectory.load(platform.store);
-  const bank = platform.state.participants.find((p) => p.kind === 'bank')!;
-  const cb = platform.state.participants.find((p) => p.kind === 'central_bank')!;
+  const users = await UserDirectory.load(platform.documents);
+  const bank = platform.participants().find((p) => p.kind === 'bank')!;
+  const cb = platform.participants().find((p) => p.kind === 'central_bank')!;
   const logins: Array<[string, string, string | null]> = [
     ['demo-operator', 'operator', null],
     ['demo-compliance-1', 'compliance', null],

@@ -1,14 +1,25 @@
-// `sco-settle fx …`: reference rates and exact conversion, over src/fx. `rates
-// import` stores a validated file in the platform (a journaled command); the other
-// commands read rate files or the embedded set. Output is JSON on stdout; errors
+// `sco-settle fx …`: reference rates and exact conversion, through the platform's
+// FX door (platform/fx_tools.ts). `rates import` stores a validated file in the
+// platform (a journaled command); the other commands read rate files or the
+// embedded set. Output is JSON on stdout; errors
 // are one line with a code.
 
 import type { Command } from 'commander';
-import { PairConverter, displayDecimal, formatMinor, parseMajorAmount } from '../fx/convert.js';
-import { currencyInfo } from '../fx/iso4217.js';
-import { DEFAULT_ROUNDING, parseRoundingRule, toFractionString } from '../fx/rational.js';
-import { REFERENCE_FILE } from '../fx/reference_data.js';
-import { DEFAULT_MAX_AGE_DAYS, RATE_LIMITS, RateBook, parseIsoDate, type ReferenceRate } from '../fx/rates.js';
+import {
+  DEFAULT_MAX_AGE_DAYS,
+  DEFAULT_ROUNDING,
+  PairConverter,
+  RATE_LIMITS,
+  RateBook,
+  displayDecimal,
+  formatMinor,
+  parseIsoDate,
+  parseMajorAmount,
+  parseRoundingRule,
+  toFractionString,
+  type ReferenceRate,
+} from '../platform/fx_tools.js';
+import { REFERENCE_FILE, currencyInfo } from '../platform/reference.js';
 import { CliInputError, readInput } from './input.js';
 import { resolveStoreUrl, stderrProgress } from './context.js';
 import { Platform } from '../platform/platform.js';

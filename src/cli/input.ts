@@ -4,8 +4,7 @@
 // are cut at linked-chain boundaries, so a chain is never split across batches.
 
 import { readFile } from 'node:fs/promises';
-import { InputError } from '../ledger/json.js';
-import { BATCH_EVENTS_MAX } from '../ledger/types.js';
+import { BATCH_EVENTS_MAX, InputError } from '../platform/ledger_tools.js';
 
 /** A bound on one command's input, to fail clearly rather than exhaust memory. */
 export const INPUT_EVENTS_MAX = 10_000_000;

@@ -15,8 +15,7 @@ import { resolveStoreUrl, stderrProgress } from './context.js';
 import { Platform } from '../platform/platform.js';
 import { submitIsoMessage } from '../iso20022/submit.js';
 import { accountByIdOf, notificationXml, statementXml } from '../iso20022/reports.js';
-import { parseUnsigned } from '../ledger/json.js';
-import { U128_MAX } from '../ledger/types.js';
+import { parseUnsigned, U128_MAX } from '../platform/ledger_tools.js';
 
 async function withPlatform<T>(command: Command, fn: (p: Platform) => Promise<T>): Promise<T> {
   const platform = await Platform.open(resolveStoreUrl(command), { onProgress: stderrProgress });

@@ -1,27 +1,32 @@
 // `sco-settle ledger …`: create and query accounts and transfers on a store.
 
 import type { Command } from 'commander';
-import { PlatformStateMachine } from '../platform/state_machine.js';
-import { DurableLedger, wallClock } from '../journal/durable_ledger.js';
-import { accountToJson, balanceToJson, parseAccount, parseTransfer, parseUnsigned, transferToJson } from '../ledger/json.js';
-import { AccountFlags, BATCH_EVENTS_MAX, RESULT_CODES, TransferFlags, U128_MAX, U64_MAX, type Account, type Transfer } from '../ledger/types.js';
-import type { AccountFilter } from '../store/types.js';
-import { openStore } from '../store/open.js';
+import {
+  AccountFlags,
+  BATCH_EVENTS_MAX,
+  LedgerTools,
+  RESULT_CODES,
+  TransferFlags,
+  U128_MAX,
+  U64_MAX,
+  accountToJson,
+  balanceToJson,
+  parseAccount,
+  parseTransfer,
+  parseUnsigned,
+  transferToJson,
+  type Account,
+  type AccountFilter,
+  type Transfer,
+} from '../platform/ledger_tools.js';
 import { CliInputError, cutBatches, parseEvents, readInput } from './input.js';
 import { resolveStoreUrl, stderrProgress } from './context.js';
 
 /** Batches submitted before the first is awaited: lets group commit share an fsync. */
 const PIPELINE_BATCHES = 8;
 
-async function withLedger<T>(command: Command, fn: (ledger: DurableLedger) => Promise<T>): Promise<T> {
-  const store = await openStore(resolveStoreUrl(command));
-  let ledger: DurableLedger;
-  try {
-    ledger = await DurableLedger.open(store, { clock: wallClock(), onProgress: stderrProgress, executor: new PlatformStateMachine() });
-  } catch (err) {
-    await store.close();
-    throw err;
-  }
+async function withLedger<T>(command: Command, fn: (ledger: LedgerTools) => Promise<T>): Promise<T> {
+  const ledger = await LedgerTools.open(resolveStoreUrl(command), stderrProgress);
   try {
     return await fn(ledger);
   } finally {
@@ -34,7 +39,7 @@ async function createEvents<T extends Account | Transfer>(
   source: string,
   parse: (v: unknown) => T,
   linkedFlag: number,
-  submit: (ledger: DurableLedger, batch: T[]) => Promise<Uint8Array>,
+  submit: (ledger: LedgerTools, batch: T[]) => Promise<Uint8Array>,
 ): Promise<void> {
   const name = source === '-' ? 'stdin' : source;
   const events = parseEvents(await readInput(source), name, parse);

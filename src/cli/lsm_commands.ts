@@ -10,8 +10,7 @@
 //   {"settled":["p1",…],"settled_value":"…","elapsed_ms":…}
 
 import type { Command } from 'commander';
-import { InputError, parseUnsigned } from '../ledger/json.js';
-import { U128_MAX } from '../ledger/types.js';
+import { InputError, parseUnsigned, U128_MAX } from '../platform/ledger_tools.js';
 import {
   LSM_PARTICIPANTS_MAX,
   LSM_PAYMENTS_MAX,
@@ -21,7 +20,7 @@ import {
   type LsmParticipant,
   type LsmPayment,
   type LsmProblem,
-} from '../clearing/lsm.js';
+} from '../platform/lsm_tools.js';
 import { CliInputError, readInput } from './input.js';
 
 const SCENARIO_FIELDS = new Set(['participants', 'payments', 'fifo']);

@@ -8,7 +8,7 @@ import { userInfo } from 'node:os';
 import type { Command } from 'commander';
 import { Platform } from '../platform/platform.js';
 import { PlatformError } from '../platform/errors.js';
-import { bigintJson, caseView, dayView, facilityView, participantView, paymentView, swapView, windowView } from '../platform/state_machine.js';
+import { bigintJson, caseView, dayView, facilityView, participantView, paymentView, swapView, windowView } from '../platform/view_tools.js';
 import { CliInputError, parseEvents, readInput } from './input.js';
 import { resolveStoreUrl, stderrProgress } from './context.js';
 
@@ -79,7 +79,7 @@ export function registerPlatformCommands(program: Command): void {
     .command('list')
     .description('every participant with its balances')
     .action(async (_o: unknown, cmd: Command) =>
-      withPlatform(cmd, async (p) => print(p.state.participants.map((x) => ({ ...(participantView(x) as object), balances: p.balances(x.id) })))),
+      withPlatform(cmd, async (p) => print(p.participants().map((x) => ({ ...(participantView(x) as object), balances: p.balances(x.id) })))),
     );
 
   for (const [name, type] of [
@@ -164,7 +164,12 @@ export function registerPlatformCommands(program: Command): void {
   day
     .command('show')
     .description('the current business day')
-    .action(async (_o: unknown, cmd: Command) => withPlatform(cmd, async (p) => print(p.state.day === null ? null : dayView(p.state.day))));
+    .action(async (_o: unknown, cmd: Command) =>
+      withPlatform(cmd, async (p) => {
+        const d = p.businessDay();
+        print(d === null ? null : dayView(d));
+      }),
+    );
 
   const window = program.command('window').description('deferred net settlement windows');
   for (const verb of ['open', 'close'] as const) {
@@ -174,7 +179,7 @@ export function registerPlatformCommands(program: Command): void {
       .requiredOption('--currency <ccy>')
       .action(async (o: { currency: string }, cmd: Command) => runAndPrint(cmd, () => ({ type: `${verb}_window`, currency: o.currency })));
   }
-  window.command('list').action(async (_o: unknown, cmd: Command) => withPlatform(cmd, async (p) => print(p.state.windows.map(windowView))));
+  window.command('list').action(async (_o: unknown, cmd: Command) => withPlatform(cmd, async (p) => print(p.windows().map(windowView))));
 
   program
     .command('lsm-run')
@@ -243,7 +248,7 @@ export function registerPlatformCommands(program: Command): void {
     .command('show')
     .description('credit facilities and swap lines with their usage')
     .action(async (_o: unknown, cmd: Command) =>
-      withPlatform(cmd, async (p) => print({ facilities: [...p.state.facilities.values()].map(facilityView), swap_lines: [...p.state.swapLines.values()].map(swapView) })),
+      withPlatform(cmd, async (p) => print({ facilities: p.facilities().map(facilityView), swap_lines: p.swapLines().map(swapView) })),
     );
 
   const quotes = program.command('quotes').description("liquidity providers' FX quotes for PvP payments (a payment names a locked quote by quote_id)");
@@ -278,7 +283,7 @@ export function registerPlatformCommands(program: Command): void {
     .action(async (o: { base: string; quote: string; amount: string }, cmd: Command) => runAndPrint(cmd, () => ({ type: 'lock_quote', base: o.base, quote: o.quote, amount: o.amount })));
 
   const cases = program.command('cases').description('compliance cases of held payments (four eyes)');
-  cases.command('list').action(async (_o: unknown, cmd: Command) => withPlatform(cmd, async (p) => print(p.state.cases.map(caseView))));
+  cases.command('list').action(async (_o: unknown, cmd: Command) => withPlatform(cmd, async (p) => print(p.cases().map(caseView))));
   cases
     .command('decide <id>')
     .description('propose or confirm a decision; a second, different officer makes it effective')

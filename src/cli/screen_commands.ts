@@ -5,13 +5,25 @@
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { Command } from 'commander';
-import { buildStr, defaultAmlConfig, runAmlRules, strToCsv, type AmlConfig, type PaymentRecord } from '../compliance/aml.js';
-import { activeVersions, LIST_FORMATS, loadActiveLists, parseListFiles, saveListVersion } from '../compliance/list_store.js';
-import { DEFAULT_THRESHOLD, ScreeningIndex } from '../compliance/matcher.js';
-import { parsePaymentInstruction, screenPayment } from '../compliance/payments.js';
-import { ListError, type ListFormat } from '../compliance/types.js';
-import { openStore } from '../store/open.js';
-import type { Store } from '../store/types.js';
+import {
+  DEFAULT_THRESHOLD,
+  LIST_FORMATS,
+  ListError,
+  ScreeningIndex,
+  activeListVersions,
+  buildStr,
+  defaultAmlConfig,
+  loadActiveSanctionsLists,
+  parsePaymentInstruction,
+  parseSanctionsList,
+  runAmlRules,
+  saveSanctionsList,
+  screenPayment,
+  strToCsv,
+  type AmlConfig,
+  type ListFormat,
+  type PaymentRecord,
+} from '../platform/screening_tools.js';
 import { resolveStoreUrl, stderrProgress } from './context.js';
 import { CliInputError, readInput } from './input.js';
 
@@ -25,23 +37,12 @@ class NoListsError extends Error {
   }
 }
 
-async function withStore<T>(command: Command, fn: (store: Store) => Promise<T>): Promise<T> {
-  const store = await openStore(resolveStoreUrl(command));
-  try {
-    return await fn(store);
-  } finally {
-    await store.close();
-  }
-}
-
 async function openIndex(command: Command, lists: string[] | undefined): Promise<ScreeningIndex> {
-  return withStore(command, async (store) => {
-    const loaded = await loadActiveLists(store, lists);
-    if (loaded.length === 0) throw new NoListsError();
-    const index = new ScreeningIndex(loaded);
-    stderrProgress(`screening against ${loaded.map((l) => `${l.version.version_id} (${l.version.entry_count} entries)`).join(', ')}; ${index.nameCount} names indexed`);
-    return index;
-  });
+  const loaded = await loadActiveSanctionsLists(resolveStoreUrl(command), lists);
+  if (loaded.length === 0) throw new NoListsError();
+  const index = new ScreeningIndex(loaded);
+  stderrProgress(`screening against ${loaded.map((l) => `${l.version.version_id} (${l.version.entry_count} entries)`).join(', ')}; ${index.nameCount} names indexed`);
+  return index;
 }
 
 function parseThreshold(v: string | undefined): number {
@@ -176,8 +177,8 @@ export function registerScreenCommands(program: Command): void {
           throw new ListError('list_unreadable', f, `cannot read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
         }
       }
-      const list = parseListFiles(o.format as ListFormat, named, new Date(), o.list);
-      await withStore(command, async (store) => saveListVersion(store, list));
+      const list = parseSanctionsList(o.format as ListFormat, named, new Date(), o.list);
+      await saveSanctionsList(resolveStoreUrl(command), list);
       stderrProgress(`${list.version.list}: ${list.version.entry_count} entries, ${list.version.name_count} names, now active as ${list.version.version_id}`);
       process.stdout.write(JSON.stringify(list.version) + '\n');
     });
@@ -186,7 +187,7 @@ export function registerScreenCommands(program: Command): void {
     .command('lists')
     .description('the active version of every loaded list')
     .action(async (_o: unknown, command: Command) => {
-      const versions = await withStore(command, (store) => activeVersions(store));
+      const versions = await activeListVersions(resolveStoreUrl(command));
       process.stdout.write(JSON.stringify({ lists: versions }) + '\n');
     });
 

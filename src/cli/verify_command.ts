@@ -1,9 +1,7 @@
-// `sco-settle verify`: re-checks a store end to end (see journal/verify.ts).
+// `sco-settle verify`: re-checks a store end to end (the platform's verify door, platform/verify_tools.ts).
 
-import { PlatformStateMachine } from '../platform/state_machine.js';
 import type { Command } from 'commander';
-import { verifyStore } from '../journal/verify.js';
-import { openStore } from '../store/open.js';
+import { verifyStore } from '../platform/verify_tools.js';
 import { resolveStoreUrl, stderrProgress } from './context.js';
 
 export class VerifyFailed extends Error {
@@ -16,24 +14,19 @@ export function registerVerifyCommand(program: Command): void {
     .description('re-check checksums, the hash chain and every ledger invariant; exits non-zero naming the first bad batch')
     .option('--json', 'print the report as JSON')
     .action(async (o: { json?: boolean }, cmd: Command) => {
-      const store = await openStore(resolveStoreUrl(cmd));
-      try {
-        const report = await verifyStore(store, stderrProgress, new PlatformStateMachine());
-        if (o.json) process.stdout.write(JSON.stringify(report) + '\n');
-        else {
-          for (const note of report.notes) stderrProgress(`note: ${note}`);
-          if (report.ok) {
-            process.stdout.write(
-              `ok: ${store.display}: ${report.entries} journal entries, ${report.events} events, ${report.accounts} accounts, ${report.transfers} transfers; hash chain, checksums and invariants hold\n`,
-            );
-          }
+      const { report, display } = await verifyStore(resolveStoreUrl(cmd), stderrProgress);
+      if (o.json) process.stdout.write(JSON.stringify(report) + '\n');
+      else {
+        for (const note of report.notes) stderrProgress(`note: ${note}`);
+        if (report.ok) {
+          process.stdout.write(
+            `ok: ${display}: ${report.entries} journal entries, ${report.events} events, ${report.accounts} accounts, ${report.transfers} transfers; hash chain, checksums and invariants hold\n`,
+          );
         }
-        if (!report.ok) {
-          const where = report.first_bad_seq === null ? 'the query index' : `journal entry ${report.first_bad_seq}`;
-          throw new VerifyFailed(`${store.display}: ${where}: ${report.problem}`);
-        }
-      } finally {
-        await store.close();
+      }
+      if (!report.ok) {
+        const where = report.first_bad_seq === null ? 'the query index' : `journal entry ${report.first_bad_seq}`;
+        throw new VerifyFailed(`${display}: ${where}: ${report.problem}`);
       }
     });
 }

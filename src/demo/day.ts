@@ -12,10 +12,8 @@
 // platform's. Deterministic for a seed (UETRs, amounts, arrivals, choices).
 
 import { Prng } from '../sim/prng.js';
-import { REFERENCE_FILE, REFERENCE_RATES } from '../fx/reference_data.js';
-import { memberCurrency } from '../fx/iso4217.js';
-import { PairConverter } from '../fx/convert.js';
-import { formatScaled } from '../fx/rational.js';
+import { formatMajor } from '../platform/fx_tools.js';
+import { REFERENCE_FILE, REFERENCE_RATES } from '../platform/reference.js';
 import { buildMessage, parseMessage, type Pacs008, type Pacs009 } from '../iso20022/messages/index.js';
 import { validateBuiltIn } from '../iso20022/validate.js';
 import { bicResolver, instructionsOfPacs008, instructionsOfPacs009 } from '../iso20022/mapping.js';
@@ -148,7 +146,7 @@ export async function runDay(o: DayOptions): Promise<DayRun> {
     sim_ns = opening_ns;
     await platform.run({ type: 'open_day', date, default_cutoff: '18:00' }, 'operator');
     for (const [, , , ccy] of lines) {
-      const line = [...platform.state.swapLines.values()].find((l) => l.terms.provider_currency === ccy);
+      const line = platform.swapLines().find((l) => l.terms.provider_currency === ccy);
       if (line !== undefined) await platform.run({ type: 'draw_swap', line: line.terms.id, amount: major(line.terms.limit_minor / 2n, ccy) }, 'operator');
     }
 
@@ -167,7 +165,7 @@ export async function runDay(o: DayOptions): Promise<DayRun> {
       screening = [];
     };
     const lsm = async (): Promise<void> => {
-      const queuedCcy = new Set(platform.state.allQueued().filter((p) => p.instruction.settlement === 'rtgs').map((p) => p.instruction.currency));
+      const queuedCcy = new Set(platform.queuedPayments().filter((p) => p.instruction.settlement === 'rtgs').map((p) => p.instruction.currency));
       for (const ccy of [...queuedCcy].sort()) await platform.run({ type: 'run_lsm', currency: ccy }, 'operator');
     };
     // Banks manage liquidity as their treasuries do: a queue that waited over 30
@@ -191,7 +189,7 @@ export async function runDay(o: DayOptions): Promise<DayRun> {
     const topUp = async (): Promise<void> => {
       const need = new Map<string, bigint>();
       const waitedSince = sim_ns - 30n * NS_PER_MIN;
-      for (const pay of platform.state.allQueued()) {
+      for (const pay of platform.queuedPayments()) {
         if (pay.instruction.settlement !== 'rtgs') continue;
         const queuedAt = pay.history[pay.history.length - 1]!.at_ns;
         if (queuedAt > waitedSince) continue;
@@ -211,23 +209,23 @@ export async function runDay(o: DayOptions): Promise<DayRun> {
     const sample = (): void => void samples.push(takeSample(platform, usd, Number((sim_ns - opening_ns) / NS_PER_MIN)));
     const closeWindows = async (): Promise<void> => {
       // Treasuries cover their expected net debit before the close, within the day budget.
-      for (const w of platform.state.windows) {
+      for (const w of platform.windows()) {
         if (w.state !== 'open') continue;
         const net = new Map<string, bigint>();
         for (const u of w.uetrs) {
-          const pay = platform.state.payments.get(u)!;
+          const pay = platform.payment(u)!;
           if (pay.state !== 'queued') continue;
           net.set(pay.instruction.payer, (net.get(pay.instruction.payer) ?? 0n) - pay.instruction.amount_minor);
           net.set(pay.instruction.payee, (net.get(pay.instruction.payee) ?? 0n) + pay.instruction.amount_minor);
         }
         for (const [bic, pos] of [...net].sort((a, b) => (a[0] < b[0] ? -1 : 1))) if (pos < 0n) await coverShortfall(bic, w.currency, -pos);
       }
-      for (const w of platform.state.windows) if (w.state === 'open') await platform.run({ type: 'close_window', currency: w.currency }, 'operator');
+      for (const w of platform.windows()) if (w.state === 'open') await platform.run({ type: 'close_window', currency: w.currency }, 'operator');
       windowsClosed = true;
     };
     const decideCases = async (): Promise<void> => {
       // Four eyes: two officers agree; releases for scores below 0.95, rejections above.
-      for (const c of platform.state.cases) {
+      for (const c of platform.cases()) {
         if (c.status !== 'open') continue;
         const decision = c.screening.score >= 0.95 ? 'reject' : 'release';
         await platform.run({ type: 'decide_case', case_id: c.id, decision, note: 'demo review' }, 'compliance-officer-1');
@@ -309,7 +307,7 @@ function recycle(platform: Platform, sp: SimPayment, date: string, prng: Prng, s
   if (prng.nextU32() / 4_294_967_296 >= share) return sp;
   let amount: bigint;
   try {
-    amount = new PairConverter(sp.currency, home, platform.state.rates().crossRate(sp.currency, home, date).rate).convert(sp.amount_minor, 'down').amount_minor;
+    amount = platform.convertAtReferenceRate(sp.currency, home, sp.amount_minor, date, 'down');
   } catch {
     return sp;
   }
@@ -318,7 +316,7 @@ function recycle(platform: Platform, sp: SimPayment, date: string, prng: Prng, s
 }
 
 function major(minor: bigint, ccy: string): string {
-  return formatScaled(minor, memberCurrency(ccy).minor_units);
+  return formatMajor(minor, ccy);
 }
 
 function addDays(date: string, days: number): string {
@@ -338,13 +336,13 @@ export function usdRates(date: string): Map<string, number> {
 function takeSample(platform: Platform, usd: Map<string, number>, minute: number): Sample {
   let queued = 0;
   let qv = 0;
-  for (const p of platform.state.allQueued()) {
+  for (const p of platform.queuedPayments()) {
     queued++;
     qv += Number(p.instruction.amount_minor) * (usd.get(p.instruction.currency) ?? 0);
   }
   let settled = 0;
   let sv = 0;
-  for (const p of platform.state.payments.values()) {
+  for (const p of platform.everyPayment()) {
     if (p.state !== 'settled') continue;
     settled++;
     sv += Number(p.instruction.amount_minor) * (usd.get(p.instruction.currency) ?? 0);

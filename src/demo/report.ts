@@ -11,10 +11,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { memberCurrency } from '../fx/iso4217.js';
-import { formatScaled } from '../fx/rational.js';
-import { TRANSFER_CODE } from '../platform/accounts.js';
-import { FINANCING_TRANSFER_CODES } from '../financing/intraday_credit.js';
+import { formatMajor } from '../platform/fx_tools.js';
 import type { Platform } from '../platform/platform.js';
 import type { DayRun, Sample } from './day.js';
 import { usdRates } from './day.js';
@@ -83,7 +80,7 @@ export function summarize(run: DayRun): DaySummary {
   let held = 0;
   let pvp = 0;
   let gross = 0;
-  for (const pay of p.state.payments.values()) {
+  for (const pay of p.everyPayment()) {
     const ins = pay.instruction;
     const line = byCcy.get(ins.currency) ?? newCurrencyLine(ins.currency, run.funding_minor.get(ins.currency) ?? 0n);
     byCcy.set(ins.currency, line);
@@ -112,26 +109,26 @@ export function summarize(run: DayRun): DaySummary {
       reasons.set(r, (reasons.get(r) ?? 0) + 1);
     } else if (pay.state === 'held') held++;
   }
-  for (const r of p.state.anonymousRejections) reasons.set(r.reason, (reasons.get(r.reason) ?? 0) + 1);
-  for (const line of byCcy.values()) line.settled_value = formatScaled(line.settled_value_minor, memberCurrency(line.currency).minor_units);
+  for (const r of p.anonymousRejections()) reasons.set(r.reason, (reasons.get(r.reason) ?? 0) + 1);
+  for (const line of byCcy.values()) line.settled_value = formatMajor(line.settled_value_minor, line.currency);
   let liquidity = 0;
   for (const [ccy, minor] of run.funding_minor) liquidity += u(minor, ccy);
   let credit = 0;
-  for (const t of p.ledger.state.transferLog) if (t.code === FINANCING_TRANSFER_CODES.intraday_drawdown) credit += u(t.amount, codeOfLedger(t.ledger));
+  for (const t of p.transferAmounts('intraday_credit_drawdown')) credit += u(t.amount_minor, t.currency);
   let swaps = 0;
-  for (const l of p.state.swapLines.values()) swaps += u(l.drawn_minor, l.terms.provider_currency);
+  for (const l of p.swapLines()) swaps += u(l.drawn_minor, l.terms.provider_currency);
   liquidity += credit + swaps;
   let lsmReleased = 0;
   let lsmUsd = 0;
-  for (const r of p.state.lsm_runs) {
+  for (const r of p.lsmRuns()) {
     lsmReleased += r.released;
     lsmUsd += u(r.value_minor, r.currency);
   }
   let dnsGross = 0;
   let dnsNet = 0;
-  for (const w of p.state.windows) {
+  for (const w of p.windows()) {
     for (const uetr of w.uetrs) {
-      const pay = p.state.payments.get(uetr);
+      const pay = p.payment(uetr);
       if (pay?.state === 'settled') dnsGross += u(pay.instruction.amount_minor, w.currency);
     }
     for (const [, net] of w.net_positions) if (net < 0n) dnsNet += u(-net, w.currency);
@@ -142,10 +139,10 @@ export function summarize(run: DayRun): DaySummary {
     wall_s: run.wall_ms / 1000,
     messages: run.messages,
     message_errors: run.message_errors,
-    payments: p.state.payments.size,
+    payments: p.paymentCount(),
     settled,
     rejected,
-    queued_at_close: p.state.allQueued().length,
+    queued_at_close: p.queuedPayments().length,
     held,
     pvp_settled: pvp,
     by_currency: [...byCcy.values()].sort((a, b) => b.settled_value_usd - a.settled_value_usd),
@@ -155,7 +152,7 @@ export function summarize(run: DayRun): DaySummary {
     value_per_liquidity: liquidity > 0 ? gross / liquidity : 0,
     credit_drawn_usd: credit,
     swap_drawn_usd: swaps,
-    lsm_runs: p.state.lsm_runs.length,
+    lsm_runs: p.lsmRuns().length,
     lsm_released: lsmReleased,
     lsm_released_usd: lsmUsd,
     dns_gross_usd: dnsGross,
@@ -165,18 +162,13 @@ export function summarize(run: DayRun): DaySummary {
     queue_time_p99_s: quantile(waits, 0.99),
     queued_then_settled: waits.length,
     rejections: [...reasons].map(([reason, count]) => ({ reason, count })).sort((a, b) => b.count - a.count),
-    compliance_cases: p.state.cases.length,
+    compliance_cases: p.cases().length,
     samples: run.samples,
   };
 }
 
 function newCurrencyLine(currency: string, funding_minor: bigint): CurrencyLine {
   return { currency, payments: 0, settled: 0, settled_value_minor: 0n, settled_value: '0', settled_value_usd: 0, funding_minor };
-}
-
-function codeOfLedger(ledger: number): string {
-  for (const c of ['CNY', 'RUB', 'INR', 'PKR', 'IRR', 'KZT', 'KGS', 'TJS', 'UZS', 'BYN']) if (memberCurrency(c).numeric === ledger) return c;
-  return 'XXX';
 }
 
 function quantile(sorted: number[], q: number): number {
@@ -192,17 +184,15 @@ function quantile(sorted: number[], q: number): number {
 export function ledgerSettledTotals(p: Platform): Map<string, bigint> {
   const out = new Map<string, bigint>();
   const add = (ccy: string, v: bigint): void => void out.set(ccy, (out.get(ccy) ?? 0n) + v);
-  for (const t of p.ledger.state.transferLog) {
-    if (t.code === TRANSFER_CODE.payment || t.code === TRANSFER_CODE.pvp_payer_leg || t.code === TRANSFER_CODE.lsm_debit) add(codeOfLedger(t.ledger), t.amount);
-  }
-  for (const w of p.state.windows) {
+  for (const t of p.transferAmounts('settled_payment')) add(t.currency, t.amount_minor);
+  for (const w of p.windows()) {
     for (const uetr of w.uetrs) {
-      const pay = p.state.payments.get(uetr);
+      const pay = p.payment(uetr);
       if (pay?.state === 'settled') add(w.currency, pay.instruction.amount_minor);
     }
   }
   // Returned payments settled first: they count as settled value too, but the report counts state 'settled' only.
-  for (const pay of p.state.payments.values()) if (pay.state === 'returned') add(pay.instruction.currency, -pay.instruction.amount_minor);
+  for (const pay of p.everyPayment()) if (pay.state === 'returned') add(pay.instruction.currency, -pay.instruction.amount_minor);
   return out;
 }
 

@@ -4,8 +4,7 @@
 // Real lists are loaded with `sco-settle screen load`; the demo uses them instead
 // when the store holds any.
 
-import { parseListFiles } from '../compliance/list_store.js';
-import type { SanctionsList } from '../compliance/types.js';
+import { parseSanctionsList, type SanctionsList } from '../platform/screening_tools.js';
 
 const ENTITIES = [
   { id: 'DEMO-001', schema: 'Company', properties: { name: ['Polar Meridian Trading LLC'], alias: ['ООО Полярный Меридиан'], country: ['ru'] } },
@@ -29,5 +28,5 @@ export const WATCHLIST_VARIANTS: readonly string[] = [
 
 export function demoWatchlist(now: Date): SanctionsList {
   const text = ENTITIES.map((e) => JSON.stringify({ ...e, datasets: ['sco-settle-demo'], last_change: '2025-08-01T00:00:00' })).join('\n') + '\n';
-  return parseListFiles('opensanctions', [{ name: 'sco-settle-demo-watchlist.ndjson', bytes: new TextEncoder().encode(text) }], now, 'demo-watchlist');
+  return parseSanctionsList('opensanctions', [{ name: 'sco-settle-demo-watchlist.ndjson', bytes: new TextEncoder().encode(text) }], now, 'demo-watchlist');
 }

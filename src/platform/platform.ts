@@ -9,29 +9,32 @@
 // and replay (the same pure function). Submitted payments are screened here
 // against the store's active sanctions lists (./screening.ts) before journaling.
 
+import { createHash } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { DurableLedger, wallClock, type DurableLedgerOptions } from '../journal/durable_ledger.js';
 import { verifyStore, type VerifyReport } from '../journal/verify.js';
 import { openStore } from '../store/open.js';
 import type { DocumentStore, Store } from '../store/types.js';
 import type { Account } from '../ledger/types.js';
-import { memberCurrency } from '../fx/iso4217.js';
-import { toFixed, toFractionString } from '../fx/rational.js';
+import { memberCurrency, SCO_MEMBER_CURRENCIES } from '../fx/iso4217.js';
+import { toFixed, toFractionString, type RoundingRule } from '../fx/rational.js';
+import { PairConverter } from '../fx/convert.js';
+import { FINANCING_TRANSFER_CODES } from '../financing/intraday_credit.js';
 import type { SwapLine } from '../financing/swap_lines.js';
-import { ACCOUNT_KIND, accountId } from './accounts.js';
+import { ACCOUNT_KIND, accountId, TRANSFER_CODE } from './accounts.js';
 import { decodeCommand, type Command } from './commands.js';
 import { PlatformError } from './errors.js';
 import { PaymentScreener } from './screening.js';
 import { stringify, PlatformStateMachine, type AnonymousRejection, type AuditRecord, type ChangeEvent, type CommandOutput } from './state_machine.js';
 import type { BusinessDay, ComplianceCase, Facility, Participant, Payment, SettlementWindow } from './types.js';
+import type { AccountBalance, Transfer } from '../ledger/types.js';
+import { decideAuthority, type AuthorityDecision, type AuthorityRequest } from './authority.js';
 
 // For the HTTP shells: the documents interface, the store's errors and redacted
 // location, the views and the JSON replacer they answer with.
 export { StoreError, type DocumentStore } from '../store/types.js';
 export { redactUrl } from '../store/open.js';
 export { bigintJson, caseView, dayView, facilityView, participantView, paymentView, swapView, windowView, type AuditRecord, type ChangeEvent } from './state_machine.js';
-import type { AccountBalance, Transfer } from '../ledger/types.js';
-import { decideAuthority, type AuthorityDecision, type AuthorityRequest } from './authority.js';
 
 export interface PlatformOptions {
   /** Nanoseconds since the epoch; the platform's only time source (the demo passes a simulated one). */
@@ -394,5 +397,39 @@ export class Platform {
   /** Ledger transfers by id, in the order found; unknown ids are left out. */
   transfers(ids: readonly bigint[]): Promise<Transfer[]> {
     return this.ledger.lookupTransfers(ids);
+  }
+
+  // ---- queries for the CLI and demo -------------------------------------------------------------
+
+  paymentCount(): number {
+    return this.state.payments.size;
+  }
+
+  /**
+   * `amount_minor` of `from` in `to` at the reference cross rate of `date` (the
+   * platform's imported rates), rounded by `rounding`; throws when no rate applies.
+   */
+  convertAtReferenceRate(from: string, to: string, amount_minor: bigint, date: string, rounding: RoundingRule): bigint {
+    return new PairConverter(from, to, this.state.rates().crossRate(from, to, date).rate).convert(amount_minor, rounding).amount_minor;
+  }
+
+  /**
+   * Amounts of the ledger's transfers of one kind, in the order they were made:
+   * intraday credit drawdowns, or the payer-side transfers of settled payments
+   * (direct, PvP payer legs and LSM debits; payments later returned included).
+   */
+  transferAmounts(kind: 'intraday_credit_drawdown' | 'settled_payment'): Array<{ currency: string; amount_minor: bigint }> {
+    const codes: readonly number[] = kind === 'intraday_credit_drawdown' ? [FINANCING_TRANSFER_CODES.intraday_drawdown] : [TRANSFER_CODE.payment, TRANSFER_CODE.pvp_payer_leg, TRANSFER_CODE.lsm_debit];
+    const currencyOf = new Map(SCO_MEMBER_CURRENCIES.map((c) => [memberCurrency(c).numeric, c] as const));
+    const out: Array<{ currency: string; amount_minor: bigint }> = [];
+    for (const t of this.ledger.state.transferLog) {
+      if (codes.includes(t.code)) out.push({ currency: currencyOf.get(t.ledger) ?? 'XXX', amount_minor: t.amount });
+    }
+    return out;
+  }
+
+  /** sha256 (hex) of the encoded platform state: equal digests, equal states (for determinism checks). */
+  stateDigest(): string {
+    return createHash('sha256').update(this.state.encodeState()).digest('hex');
   }
 }

@@ -15,3 +15,7 @@ export { TransferFlags, type Account, type Transfer } from '../ledger/types.js';
 
 // What a command's output reports per payment (the shells answer with it).
 export type { ChangeEvent } from './state_machine.js';
+
+// The embedded reference rates (units per USD, dated, with sources) and the name of
+// their file: what the demo imports into a fresh platform.
+export { REFERENCE_FILE, REFERENCE_RATES } from '../fx/reference_data.js';
