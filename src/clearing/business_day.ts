@@ -4,6 +4,7 @@
 // anything changes.
 
 import { memberCurrency } from '../fx/iso4217.js';
+import { REASON } from './reasons.js';
 import { ClearingRefusal } from './refusal.js';
 import type { BusinessDay } from './types.js';
 
@@ -60,4 +61,22 @@ export function cutoffOf(day: BusinessDay | null, currency: string): bigint {
 /** Whether a payment in `currency` arriving at `now_ns` is past its cut-off. */
 export function pastCutoff(day: BusinessDay | null, currency: string, now_ns: bigint): boolean {
   return now_ns > cutoffOf(day, currency);
+}
+
+/**
+ * The day closed at `now_ns`. What happens at the close, in order (the platform
+ * drives it): open windows settle, queues are re-examined once more, payments
+ * still queued or held are rejected CUTO (closeRejection), intraday credit is
+ * repaid (financing/intraday_credit.ts), then the day closes.
+ */
+export function closedDay(day: BusinessDay, now_ns: bigint): BusinessDay {
+  return { ...day, state: 'closed', closed_at_ns: now_ns };
+}
+
+/** Why a payment still waiting at the close is rejected: queued for liquidity, or held by compliance case `case_id`. */
+export function closeRejection(case_id: number | null): { reason: string; detail: string } {
+  return {
+    reason: REASON.cut_off,
+    detail: case_id === null ? 'still queued at the close of the business day' : `held by compliance case ${case_id} at the close of the business day`,
+  };
 }

@@ -4,13 +4,11 @@
 // ledger's answers and applies what they decide.
 
 import { ACCOUNT_KIND, accountId } from '../clearing/accounts.js';
-import { openBusinessDay, type OpenDayInput } from '../clearing/business_day.js';
-import { postingPlan, reservationOutcome, reservationPlan, windowPositions, withoutDefaulters } from '../clearing/dns_window.js';
-import { REASON } from '../clearing/reasons.js';
+import { closedDay, closeRejection, openBusinessDay, type OpenDayInput } from '../clearing/business_day.js';
+import { postingPlan, reservationOutcome, reservationPlan, voidPlan, windowPositions, withoutDefaulters } from '../clearing/dns_window.js';
 import { ClearingRefusal } from '../clearing/refusal.js';
 import { chooseLsmRelease, lsmReleaseTransfers } from '../clearing/rtgs.js';
 import type { Payment, SettlementWindow } from '../clearing/types.js';
-import { voidPlan } from '../clearing/dns_window.js';
 import { atDayOpen, repayment, repaymentOrder } from '../financing/intraday_credit.js';
 import { memberCurrency } from '../fx/iso4217.js';
 import { RESULT_CODES } from '../ledger/types.js';
@@ -110,7 +108,8 @@ export function closeDay(cx: CommandContext): unknown {
   let rejected = 0;
   for (const q of s.queues.values()) {
     for (const p of q.live((x) => x.state === 'queued')) {
-      cx.change(p, 'rejected', REASON.cut_off, 'still queued at the close of the business day');
+      const why = closeRejection(null);
+      cx.change(p, 'rejected', why.reason, why.detail);
       rejected++;
     }
     q.clear();
@@ -118,14 +117,16 @@ export function closeDay(cx: CommandContext): unknown {
   for (const c of s.cases) {
     const p = s.payments.get(c.uetr)!;
     if (p.state === 'held') {
-      cx.change(p, 'rejected', REASON.cut_off, `held by compliance case ${c.id} at the close of the business day`);
+      const why = closeRejection(c.id);
+      cx.change(p, 'rejected', why.reason, why.detail);
       rejected++;
     }
   }
   const unpaid = repayCredit(cx);
-  d.state = 'closed';
-  d.closed_at_ns = cx.now;
-  return { day: dayView(d), windows_settled: windows, rejected_at_close: rejected, credit_unrepaid: unpaid, positions: s.positions() };
+  const closed = closedDay(d, cx.now);
+  s.days[s.days.length - 1] = closed;
+  s.day = closed;
+  return { day: dayView(closed), windows_settled: windows, rejected_at_close: rejected, credit_unrepaid: unpaid, positions: s.positions() };
 }
 
 /** End-of-day repayment of intraday credit, as far as each settlement account allows (financing/intraday_credit.ts). */

@@ -3,7 +3,7 @@
 
 import { ledgerTransfer, settlementAccountOf, TRANSFER_CODE, uetrBits } from '../clearing/accounts.js';
 import { pastCutoff } from '../clearing/business_day.js';
-import { pricePayment } from '../clearing/pvp.js';
+import { pricePayment, type PricingView } from '../clearing/pvp.js';
 import type { Payment, PaymentState } from '../clearing/types.js';
 import { decideCase as decideCaseRule, holdDetail, openCase, withdrawCase, type CaseDecision, type ScreeningOutcome } from '../compliance/cases.js';
 import { memberCurrency } from '../fx/iso4217.js';
@@ -66,12 +66,12 @@ function submitOne(cx: CommandContext, raw: Record<string, unknown>, s: Screenin
 /** Fixes the PvP leg; false when the payment was rejected instead. */
 function price(cx: CommandContext, p: Payment): boolean {
   const s = cx.s;
-  const view = {
+  const view: PricingView = {
     participants: s.participants,
-    participant: (id: string) => s.byId.get(id),
-    available: (q: Parameters<typeof s.available>[0], currency: string) => s.available(q, currency),
-    crossRate: (from: string, to: string, date: string) => s.rates().crossRate(from, to, date),
-    quoteLock: (id: string) => s.quoteLocks.get(id),
+    participant: (id) => s.byId.get(id),
+    available: (q, currency) => s.available(q, currency),
+    crossRate: (from, to, date) => s.rates().crossRate(from, to, date),
+    quoteLock: (id) => s.quoteLocks.get(id),
   };
   const pricing = pricePayment(p.instruction, view, cx.now);
   if (pricing.consumed_lock !== null) s.quoteLocks.delete(pricing.consumed_lock);
