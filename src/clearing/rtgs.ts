@@ -5,6 +5,11 @@
 // attempt's ledger results read, and the LSM: which queued payments it
 // considers and the one linked chain that releases its choice.
 //
+// The queue rule: a new payment settles at once when covered and nothing of the
+// same or higher priority of its payer waits in that currency (unless
+// bypass_fifo); otherwise it queues. Every event that adds liquidity to a
+// participant re-examines its queue (the platform keeps the list of those).
+//
 // A payer's queue per currency is an RtgsQueue. Entries leave lazily: a payment
 // that settled, was cancelled or rejected elsewhere (an LSM release, a
 // cancellation) is skipped and dropped when reached, so removal is O(1) and the
