@@ -1,7 +1,8 @@
 // The platform's state between commands: participants, payments, queues,
 // windows, days, cases, facilities, swap lines, quotes and the audit trail, with
 // the read surface the facade and the views use, and the snapshot of it all.
-// Commands change it only through ./executor.ts and the command modules.
+// Commands change it through the command modules (*_commands.ts, settlement.ts),
+// which apply the rules' plans through ./context.ts.
 
 import { cutoffOf } from '../clearing/business_day.js';
 import { PLATFORM_TRANSFER_ID_BASE, settlementAccountOf } from '../clearing/accounts.js';
@@ -52,7 +53,7 @@ export class PlatformState {
   nextSeq = 1;
   /** Commands executed since genesis. */
   commands = 0;
-  /** The number of the next platform transfer id (PLATFORM_TRANSFER_ID_BASE + it); only executor.ts's applyPlan advances it. */
+  /** The number of the next platform transfer id (PLATFORM_TRANSFER_ID_BASE + it); only CommandContext.applyPlan (./context.ts) advances it during commands. */
   nextTransferNo = 1n;
   lsm_runs: LsmRun[] = [];
   /** The ledger of the command running, null between commands. */
