@@ -235,6 +235,25 @@ describe('pvp', () => {
     assert.equal(pricePayment(ins({ quote_id: 'Q9' }), view({}, [lock]), 0n).consumed_lock, null);
   });
 
+  test('property: a priced conversion is exact — rounded payee amount + residue = amount x rate', () => {
+    fc.assert(
+      fc.property(fc.bigInt({ min: 1n, max: 10n ** 15n }), fc.bigInt({ min: 1n, max: 10n ** 9n }), fc.bigInt({ min: 1n, max: 10n ** 9n }), (amount, num, den) => {
+        const lock: QuoteLockRecord = { id: 'Q1', provider: lpA.id, base: 'CNY', quote: 'RUB', amount_minor: amount, price_num: num, price_den: den, price_text: '', expires_at_ns: 1n };
+        const priced = pricePayment(ins({ quote_id: 'Q1', amount_minor: amount }), view({}, [lock]), 0n);
+        if (!priced.outcome.ok) {
+          assert.equal(priced.outcome.reason, 'AM12', 'only a conversion to zero is refused');
+          assert.ok(amount * num < den * 2n, 'refused a conversion worth at least half a minor unit');
+          return;
+        }
+        const fx = priced.outcome.fx;
+        // CNY and RUB both have 2 minor units: exact = amount * num / den.
+        assert.equal((fx.payee_amount_minor * fx.residue_den + fx.residue_num) * den, amount * num * fx.residue_den);
+        assert.ok(2n * (fx.residue_num < 0n ? -fx.residue_num : fx.residue_num) <= fx.residue_den, 'rounded to the nearest minor unit');
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   test('the legs: payer to provider linked to provider to payee, both carrying the UETR', () => {
     const p = payment(payer, payee, 100n, 'normal', 'CNY', 'RUB');
     p.fx = { provider: lpA.id, rate_num: 12n, rate_den: 1n, rate_source: 'x', payee_amount_minor: 1200n, residue_num: 0n, residue_den: 1n };
