@@ -24,15 +24,14 @@ import {
 } from '../src/financing/collateral.js';
 import {
   FINANCING_TRANSFER_CODES as CODES,
-  autoDraw,
-  available,
-  draw,
-  openDay,
-  openFacility,
-  planDrawdown,
-  repayEndOfDay,
-  setLine,
-  type IntradayFacility,
+  atDayOpen,
+  autoDrawAmount,
+  drawdown,
+  headroom,
+  repayment,
+  repaymentOrder,
+  withLine,
+  type Facility,
 } from '../src/financing/intraday_credit.js';
 import { accruedInterest, drawSwap, openSwapLine, remaining, unwindAtMaturity, type SwapLine, type SwapLineTerms } from '../src/financing/swap_lines.js';
 
@@ -207,89 +206,99 @@ describe('collateral and credit lines', () => {
   });
 });
 
-// ---- intraday credit -------------------------------------------------------------------------
+// ---- intraday credit: the scheme's one rule -------------------------------------------------
 
 const ISSUE = 1n; // the central bank's issuance account (CNY), unconstrained
 const SETTLE = 10n; // the participant's settlement account: must not go negative
 const CREDIT = 11n; // the participant's intraday-credit account at the central bank
 const PAYEE = 20n; // another participant
+const ACCOUNTS = { credit_account_id: CREDIT, settlement_account_id: SETTLE, ledger: CNY };
 
-function intradaySetup(line: bigint, auto_draw = true, openingBalance = 0n): { ledger: Ledger; facility: IntradayFacility } {
+function intradaySetup(line: bigint, auto_draw = true, openingBalance = 0n): { ledger: Ledger; facility: Facility } {
   const ledger = new Ledger();
   ledger.open(ISSUE, CNY);
   ledger.open(SETTLE, CNY, DMNEC);
   ledger.open(CREDIT, CNY);
   ledger.open(PAYEE, CNY);
   if (openingBalance > 0n) assert.equal(ledger.move(ISSUE, SETTLE, openingBalance, CNY), 'ok');
-  const facility = openFacility({ participant: 'bank-a', currency: 'CNY', accounts: { credit_account_id: CREDIT, settlement_account_id: SETTLE }, auto_draw }, line, 20_329);
+  const facility = withLine(undefined, 'bank-a', 'CNY', line, auto_draw)!;
   return { ledger, facility };
 }
 
 describe('intraday credit', () => {
-  test('a blocked payment draws the shortfall, settles, and end of day repays all', () => {
+  test('a blocked payment draws its whole shortfall, settles, and end of day repays it', () => {
     const { ledger, facility } = intradaySetup(1_000_000n, true, 300_000n);
-    const ids = idGen(1n);
     // Payment of 500,000 with 300,000 on the account: blocked for 200,000.
     assert.equal(ledger.move(SETTLE, PAYEE, 500_000n, CNY), 'exceeds_credits');
-    const step = autoDraw(facility, 200_000n, ids);
-    assert.equal(step.drawn_minor, 200_000n);
-    assert.equal(step.uncovered_minor, 0n);
-    const t = step.transfer!;
-    assert.deepEqual([t.id, t.debit_account_id, t.credit_account_id, t.amount, t.ledger, t.code], [1n, CREDIT, SETTLE, 200_000n, CNY, CODES.intraday_drawdown]);
+    const amount = autoDrawAmount(facility, 200_000n, true);
+    assert.equal(amount, 200_000n);
+    const step = drawdown(facility, ACCOUNTS, amount!, 1n);
+    const t = step.transfer;
+    assert.deepEqual([t.id, t.debit_account_id, t.credit_account_id, t.amount, t.ledger, t.code, t.flags], [1n, CREDIT, SETTLE, 200_000n, CNY, CODES.intraday_drawdown, 0]);
     assert.deepEqual(ledger.apply([t]), ['ok']);
     assert.equal(ledger.move(SETTLE, PAYEE, 500_000n, CNY), 'ok');
     assert.equal(ledger.net_debit(CREDIT), 200_000n);
+    assert.deepEqual([step.facility.outstanding_minor, step.facility.drawdowns, headroom(step.facility)], [200_000n, 1, 800_000n]);
     // Incoming funds, then end of day.
     assert.equal(ledger.move(ISSUE, SETTLE, 250_000n, CNY), 'ok');
-    const eod = repayEndOfDay(step.facility, ids);
-    assert.equal(eod.transfer!.id, 2n);
-    assert.equal(eod.transfer!.code, CODES.intraday_repayment);
-    assert.deepEqual(ledger.apply([eod.transfer!]), ['ok']);
+    const eod = repayment(step.facility, ACCOUNTS, ledger.balance(SETTLE), 2n)!;
+    assert.deepEqual([eod.transfer.id, eod.transfer.amount, eod.transfer.code], [2n, 200_000n, CODES.intraday_repayment]);
+    assert.deepEqual(ledger.apply([eod.transfer]), ['ok']);
     assert.equal(ledger.net_debit(CREDIT), 0n);
     assert.equal(eod.facility.outstanding_minor, 0n);
     assert.equal(ledger.balance(SETTLE), 50_000n);
     ledger.assertConserved();
-    // The next day opens only after repayment, and for a later day.
-    throwsFinancing(() => openDay(eod.facility, 20_329), 'invalid_date');
-    throwsFinancing(() => draw(eod.facility, 1n, ids), 'invalid_state');
-    assert.equal(openDay(eod.facility, 20_330).status, 'open');
-    throwsFinancing(() => openDay(step.facility, 20_330), 'invalid_state');
   });
 
-  test('the draw is capped at the line; over the line is an error with no transfer and no id', () => {
-    const { ledger, facility } = intradaySetup(100_000n);
-    let n = 0;
-    const ids = () => BigInt(++n);
-    const step = autoDraw(facility, 250_000n, ids);
-    assert.equal(step.drawn_minor, 100_000n);
-    assert.equal(step.uncovered_minor, 150_000n);
-    assert.deepEqual(ledger.apply([step.transfer!]), ['ok']);
-    const before = ledger.transferCount();
-    throwsFinancing(() => draw(step.facility, 1n, ids), 'credit_line_exceeded');
-    assert.equal(n, 1, 'a refused draw consumed an id');
-    assert.equal(ledger.transferCount(), before);
-    assert.equal(autoDraw(step.facility, 5n, ids).transfer, null);
-    throwsFinancing(() => setLine(step.facility, 99_999n), 'collateral_in_use');
-    assert.equal(setLine(step.facility, 100_000n).line_minor, 100_000n);
+  test('no partial auto-draw: a shortfall beyond the unused line draws nothing', () => {
+    const { facility } = intradaySetup(100_000n);
+    assert.equal(autoDrawAmount(facility, 100_000n, true), 100_000n);
+    assert.equal(autoDrawAmount(facility, 100_001n, true), null);
+    const used = drawdown(facility, ACCOUNTS, 60_000n, 1n).facility;
+    assert.equal(autoDrawAmount(used, 40_000n, true), 40_000n);
+    assert.equal(autoDrawAmount(used, 40_001n, true), null);
   });
 
-  test('auto-draw off: the plan draws nothing; an explicit draw still works', () => {
-    const { ledger, facility } = intradaySetup(100_000n, false);
-    assert.deepEqual(planDrawdown(facility, 40_000n), { draw_minor: 0n, uncovered_minor: 40_000n });
-    assert.equal(autoDraw(facility, 40_000n, idGen()).transfer, null);
-    const step = draw(facility, 40_000n, idGen());
-    assert.deepEqual(ledger.apply([step.transfer!]), ['ok']);
-    assert.equal(available(step.facility), 60_000n);
+  test('no auto-draw without a facility, with auto-draw off, or outside an open business day', () => {
+    const { facility } = intradaySetup(100_000n);
+    assert.equal(autoDrawAmount(undefined, 1n, true), null);
+    assert.equal(autoDrawAmount({ ...facility, auto_draw: false }, 1n, true), null);
+    assert.equal(autoDrawAmount(facility, 1n, false), null);
   });
 
-  test('bad facility input', () => {
-    const accounts = { credit_account_id: CREDIT, settlement_account_id: SETTLE };
-    assert.throws(() => openFacility({ participant: 'b', currency: 'USD', accounts, auto_draw: true }, 1n, 0), /member/);
-    throwsFinancing(() => openFacility({ participant: 'b', currency: 'CNY', accounts: { credit_account_id: 1n, settlement_account_id: 1n }, auto_draw: true }, 1n, 0), 'invalid_input');
-    throwsFinancing(() => openFacility({ participant: 'b', currency: 'CNY', accounts, auto_draw: true }, -1n, 0), 'invalid_amount');
-    const f = openFacility({ participant: 'b', currency: 'CNY', accounts, auto_draw: true }, 10n, 0);
-    throwsFinancing(() => draw(f, 0n, idGen()), 'invalid_amount');
-    throwsFinancing(() => draw(f, 1n, () => 0n), 'invalid_id');
+  test('no daily cap: drawdowns are counted, never refused, and the count restarts each day', () => {
+    let f = intradaySetup(1_000_000_000n).facility;
+    for (let i = 0; i < 20_000; i++) f = drawdown(f, ACCOUNTS, 1n, BigInt(i + 1)).facility;
+    assert.equal(f.drawdowns, 20_000);
+    assert.equal(autoDrawAmount(f, 1n, true), 1n);
+    assert.deepEqual(atDayOpen(f), { ...f, drawdowns: 0 });
+  });
+
+  test('end-of-day repayment goes as far as the account allows; the rest stays outstanding', () => {
+    const { ledger, facility } = intradaySetup(500_000n);
+    const drawn = drawdown(facility, ACCOUNTS, 300_000n, 1n);
+    assert.deepEqual(ledger.apply([drawn.transfer]), ['ok']);
+    assert.equal(ledger.move(SETTLE, PAYEE, 180_000n, CNY), 'ok');
+    const eod = repayment(drawn.facility, ACCOUNTS, ledger.balance(SETTLE), 2n)!;
+    assert.equal(eod.transfer.amount, 120_000n);
+    assert.deepEqual(ledger.apply([eod.transfer]), ['ok']);
+    assert.equal(eod.facility.outstanding_minor, 180_000n);
+    assert.equal(ledger.net_debit(CREDIT), 180_000n);
+    assert.equal(repayment(eod.facility, ACCOUNTS, 0n, 3n), null, 'nothing to pay with: no transfer');
+    assert.equal(repayment({ ...eod.facility, outstanding_minor: 0n }, ACCOUNTS, 10n, 3n), null, 'nothing outstanding: no transfer');
+  });
+
+  test('repayment order is by participant, then currency', () => {
+    const f = (participant: string, currency: string): Facility => withLine(undefined, participant, currency, 1n, true)!;
+    const order = repaymentOrder([f('B', 'CNY'), f('A', 'RUB'), f('A', 'CNY')]).map((x) => `${x.participant}:${x.currency}`);
+    assert.deepEqual(order, ['A:CNY', 'A:RUB', 'B:CNY']);
+  });
+
+  test('a new line below what is outstanding is refused; otherwise it replaces the line and the auto-draw setting', () => {
+    const { facility } = intradaySetup(100_000n);
+    const used = drawdown(facility, ACCOUNTS, 70_000n, 1n).facility;
+    assert.equal(withLine(used, 'bank-a', 'CNY', 69_999n, true), null);
+    assert.deepEqual(withLine(used, 'bank-a', 'CNY', 70_000n, false), { ...used, line_minor: 70_000n, auto_draw: false });
   });
 
   type Op = { kind: 'pay'; amount: bigint } | { kind: 'receive'; amount: bigint } | { kind: 'draw'; amount: bigint };
@@ -299,7 +308,7 @@ describe('intraday credit', () => {
     fc.record({ kind: fc.constant('draw' as const), amount: fc.bigInt({ min: 1n, max: 2_000_000n }) }),
   );
 
-  test('property: the line is never exceeded, every transfer is ok, end of day nets the credit account to zero, value is conserved', () => {
+  test('property: the line is never exceeded, every planned transfer is accepted, the credit account mirrors what is outstanding, value is conserved', () => {
     fc.assert(
       fc.property(
         fc.bigInt({ min: 0n, max: 3_000_000n }),
@@ -312,43 +321,36 @@ describe('intraday credit', () => {
           const ids = idGen(1n);
           let f = f0;
           for (let day = 0; day < days; day++) {
-            if (day > 0) f = openDay(f, f.business_day + 1);
+            if (day > 0) f = atDayOpen(f);
             for (const op of ops) {
               if (op.kind === 'receive') {
                 assert.equal(ledger.move(ISSUE, SETTLE, op.amount, CNY), 'ok');
               } else if (op.kind === 'pay') {
                 const bal = ledger.balance(SETTLE);
                 const shortfall = op.amount > bal ? op.amount - bal : 0n;
-                if (shortfall > 0n) {
-                  const step = autoDraw(f, shortfall, ids);
-                  if (step.transfer !== null) assert.deepEqual(ledger.apply([step.transfer]), ['ok']);
+                const draw = shortfall > 0n ? autoDrawAmount(f, shortfall, true) : null;
+                if (draw !== null) {
+                  const step = drawdown(f, ACCOUNTS, draw, ids());
+                  assert.deepEqual(ledger.apply([step.transfer]), ['ok']);
                   f = step.facility;
-                  assert.equal(step.drawn_minor + step.uncovered_minor, shortfall);
-                  // The ledger agrees with the plan: the payment settles exactly when it is covered.
-                  assert.equal(ledger.move(SETTLE, PAYEE, op.amount, CNY), step.uncovered_minor === 0n ? 'ok' : 'exceeds_credits');
-                } else {
-                  assert.equal(ledger.move(SETTLE, PAYEE, op.amount, CNY), 'ok');
                 }
-              } else if (op.amount > available(f)) {
-                const before = ledger.transferCount();
-                throwsFinancing(() => draw(f, op.amount, ids), 'credit_line_exceeded');
-                assert.equal(ledger.transferCount(), before);
-              } else {
-                const step = draw(f, op.amount, ids);
-                assert.deepEqual(ledger.apply([step.transfer!]), ['ok']);
+                // The payment settles exactly when it was covered, or its whole shortfall drawn.
+                assert.equal(ledger.move(SETTLE, PAYEE, op.amount, CNY), shortfall === 0n || draw !== null ? 'ok' : 'exceeds_credits');
+              } else if (op.amount <= headroom(f)) {
+                const step = drawdown(f, ACCOUNTS, op.amount, ids());
+                assert.deepEqual(ledger.apply([step.transfer]), ['ok']);
                 f = step.facility;
               }
               assert.equal(ledger.net_debit(CREDIT), f.outstanding_minor);
               assert.ok(f.outstanding_minor <= line, 'credit line exceeded');
             }
-            // End of day: make sure the participant can repay (incoming payments), then repay.
-            const bal = ledger.balance(SETTLE);
-            if (bal < f.outstanding_minor) assert.equal(ledger.move(ISSUE, SETTLE, f.outstanding_minor - bal, CNY), 'ok');
-            const eod = repayEndOfDay(f, ids);
-            if (eod.transfer !== null) assert.deepEqual(ledger.apply([eod.transfer]), ['ok']);
-            f = eod.facility;
-            assert.equal(ledger.net_debit(CREDIT), 0n);
-            assert.equal(f.outstanding_minor, 0n);
+            const eod = repayment(f, ACCOUNTS, ledger.balance(SETTLE), ids());
+            if (eod !== null) {
+              assert.deepEqual(ledger.apply([eod.transfer]), ['ok']);
+              f = eod.facility;
+            }
+            assert.equal(ledger.net_debit(CREDIT), f.outstanding_minor);
+            assert.ok(f.outstanding_minor === 0n || ledger.balance(SETTLE) === 0n, 'repayment stopped short with money left');
           }
           ledger.assertConserved();
         },

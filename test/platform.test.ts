@@ -198,17 +198,18 @@ test('intraday credit is drawn for a blocked payment and repaid at the close of 
   await withPlatform('memory', async (p) => {
     await setupScheme(p);
     await p.run({ type: 'set_collateral', participant: A, currency: 'CNY', auto_draw: true, items: [{ id: 'bond-1', kind: 'government_bond', currency: 'CNY', market_value: '1000.00', haircut_bp: 1000 }] });
-    const f = p.state.facilities.get(`${A}:CNY`)!;
-    assert.equal(f.line_minor, 90_000n);
+    // Facilities are values: each change replaces the record, so read it afresh.
+    const f = (): { line_minor: bigint; outstanding_minor: bigint } => p.state.facilities.get(`${A}:CNY`)!;
+    assert.equal(f().line_minor, 90_000n);
     await p.run({ type: 'fund', participant: A, currency: 'CNY', amount: '100.00' });
     const r = await p.run<Result>({ type: 'submit_payments', payments: [payment(A, B, 'CNY', '150.00'), payment(A, B, 'CNY', '1000.00')] });
     assert.deepEqual(r.payments.map((x) => x.state), ['settled', 'queued']);
-    assert.equal(f.outstanding_minor, 5_000n);
+    assert.equal(f().outstanding_minor, 5_000n);
     await p.run({ type: 'fund', participant: A, currency: 'CNY', amount: '100.00' });
     const close = await p.run<{ rejected_at_close: number; credit_unrepaid: unknown[] }>({ type: 'close_day' });
     assert.equal(close.rejected_at_close, 1);
     assert.deepEqual(close.credit_unrepaid, []);
-    assert.equal(f.outstanding_minor, 0n);
+    assert.equal(f().outstanding_minor, 0n);
     assert.equal(p.payment(r.payments[1]!.uetr!)!.history.at(-1)!.reason, 'CUTO');
     assert.equal(avail(p, A, 'CNY'), 5_000n);
   });

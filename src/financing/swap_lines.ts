@@ -54,7 +54,7 @@ import { ZERO, add, compare, rational, roundRational, sign, type Rational } from
 import { formatDay, parseIsoDate } from '../fx/rates.js';
 import { TransferFlags, U128_MAX, type Transfer } from '../ledger/types.js';
 import { FinancingError, checkAmount, checkId } from './collateral.js';
-import { FINANCING_TRANSFER_CODES as CODES, checkAccountId, ledgerTransfer, nextId, type IdGenerator } from './intraday_credit.js';
+import { FINANCING_TRANSFER_CODES as CODES, checkAccountId, ledgerTransfer, nextId, type IdGenerator } from './ledger_transfers.js';
 
 export const DAY_COUNTS = ['ACT/360', 'ACT/365'] as const;
 export type DayCount = (typeof DAY_COUNTS)[number];

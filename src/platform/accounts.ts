@@ -1,58 +1,6 @@
-// The platform's chart of accounts on the ledger: which accounts exist, their
-// deterministic ids and ledger `code`s, and the transfer codes the platform books.
-//
-// Account id (u128) = participant_no << 48 | ledger << 16 | kind. The operator is
-// participant 0; ledger is the currency's ISO 4217 numeric code. Ids are derived,
-// never stored, so any layer can name an account from (participant, currency, kind).
-//
-// Platform transfer ids live in their own range (bit 126 set), numbered by the
-// platform state machine, so they never collide with ids a ledger user picks.
+// The chart of accounts and transfer codes, as the shells see them: they live
+// with the rules (clearing/accounts.ts names the accounts clearing moves money
+// between; financing books its own 41xx/42xx codes).
 
-export const ACCOUNT_KIND = Object.freeze({
-  /** A participant's settlement account: debits must not exceed credits. */
-  settlement: 1,
-  /** A central bank's issuing account for its currency: its debit balance is the money issued on the platform. */
-  issuing: 2,
-  /** A participant's intraday-credit account at its currency's central bank: net debit = credit outstanding. */
-  intraday_credit: 3,
-  /** Operator, per currency: carries an LSM release between its credit and debit halves; nets to zero. */
-  lsm_transit: 4,
-  /** Operator, per currency: collects net debits of a settlement window and pays net credits; nets to zero. */
-  dns_settlement: 5,
-  /** Operator, per currency: whole minor units of FX rounding residue. */
-  fx_residue: 6,
-  /** A central bank's swap-line interest income in its currency. */
-  swap_interest: 7,
-});
-export type AccountKind = keyof typeof ACCOUNT_KIND;
-
-export const OPERATOR_NO = 0;
-export const PARTICIPANTS_MAX = 65_535;
-
-export function accountId(participant_no: number, ledger: number, kind: number): bigint {
-  return (BigInt(participant_no) << 48n) | (BigInt(ledger) << 16n) | BigInt(kind);
-}
-
-export function accountOwner(id: bigint): { participant_no: number; ledger: number; kind: number } {
-  return { participant_no: Number(id >> 48n), ledger: Number((id >> 16n) & 0xffff_ffffn), kind: Number(id & 0xffffn) };
-}
-
-/** Transfer codes booked by the platform (financing/ has its own 41xx/42xx). */
-export const TRANSFER_CODE = Object.freeze({
-  funding: 1001,
-  defunding: 1002,
-  payment: 2001,
-  /** The two halves of an LSM release, through the transit account. */
-  lsm_credit: 2002,
-  lsm_debit: 2003,
-  pvp_payer_leg: 2101,
-  pvp_payee_leg: 2102,
-  fx_residue: 2103,
-  dns_reserve: 2201,
-  dns_post: 2202,
-  dns_void: 2203,
-  dns_credit: 2204,
-  return_payment: 2301,
-});
-
-export const PLATFORM_TRANSFER_ID_BASE = 1n << 126n;
+export { ACCOUNT_KIND, OPERATOR_NO, PARTICIPANTS_MAX, PLATFORM_TRANSFER_ID_BASE, TRANSFER_CODE, accountId, accountOwner, type AccountKind } from '../clearing/accounts.js';
+export { FINANCING_TRANSFER_CODES } from '../financing/intraday_credit.js';

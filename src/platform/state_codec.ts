@@ -5,8 +5,7 @@
 
 import type { SwapLine } from '../financing/swap_lines.js';
 import type { QuoteInput } from '../fx/quotes.js';
-import type { AnonymousRejection, AuditRecord } from './state_machine.js';
-import type { BusinessDay, ComplianceCase, Facility, Participant, Payment, QuoteLockRecord, SettlementWindow } from './types.js';
+import type { AnonymousRejection, AuditRecord, BusinessDay, CollateralRecord, ComplianceCase, Facility, LsmRun, Participant, Payment, QuoteLockRecord, RateRow, SettlementWindow } from './types.js';
 
 export interface PlatformStateData {
   participants: Participant[];
@@ -17,11 +16,11 @@ export interface PlatformStateData {
   days: BusinessDay[];
   cases: ComplianceCase[];
   facilities: Facility[];
-  collateral: Array<[string, Array<{ id: string; kind: string; currency: string; market_value_minor: bigint; haircut_bp: number }>]>;
-  rate_rows: Array<{ currency: string; units_per_usd: string; date: string; source: string; file: string }>;
+  collateral: Array<[string, CollateralRecord[]]>;
+  rate_rows: RateRow[];
   residues: Array<[string, bigint, bigint]>;
   audit: AuditRecord[];
-  lsm_runs: Array<{ at_ns: bigint; currency: string; queued: number; released: number; value_minor: bigint }>;
+  lsm_runs: LsmRun[];
   pvp_watch: Array<[string, string[]]>;
   swap_lines: SwapLine[];
   quote_inputs: QuoteInput[];

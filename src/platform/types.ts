@@ -1,181 +1,84 @@
-// The platform's vocabulary: participants, payment instructions, payments and
-// their lifecycle, settlement windows and the business day, and the commands that
-// change them. Amounts are bigint minor units; times are nanoseconds (UTC).
+// The platform's vocabulary as the shells see it. The parts the rules share live
+// with the rules (clearing/types.ts, compliance/cases.ts, financing/, fx/) and
+// are re-exported here; what only the platform uses is defined here: what a
+// command reports, the audit trail, and the records kept for the views.
 
-export type ParticipantKind = 'central_bank' | 'bank' | 'liquidity_provider';
-export const PARTICIPANT_KINDS: readonly ParticipantKind[] = ['central_bank', 'bank', 'liquidity_provider'];
+export type {
+  BusinessDay,
+  FxLeg,
+  PartyInfo,
+  Participant,
+  ParticipantKind,
+  Payment,
+  PaymentInstruction,
+  PaymentState,
+  Priority,
+  SettlementMode,
+  SettlementWindow,
+  StateChange,
+  WindowState,
+} from '../clearing/types.js';
+export { PARTICIPANT_KINDS } from '../clearing/types.js';
+export type { CaseDecision, ComplianceCase, ScreeningOutcome } from '../compliance/cases.js';
+export type { Facility } from '../financing/intraday_credit.js';
+export type { QuoteLockRecord } from '../fx/quote_locks.js';
 
-export interface Participant {
-  /** BIC (8 or 11 characters): how messages name the participant. */
-  id: string;
-  /** 1.. in registration order; part of its account ids. */
-  no: number;
-  kind: ParticipantKind;
-  name: string;
-  /** ISO 3166 alpha-2 country of the participant. */
-  country: string;
-  /** Currencies it holds settlement accounts in (a central bank: the one it issues first). */
-  currencies: string[];
-  /** A central bank's issued currency; null for others. */
-  issues: string | null;
-  /** Set when suspended: its new payments are refused, queued ones stay. */
-  suspended: boolean;
-}
+import type { PaymentState } from '../clearing/types.js';
 
-/** Payment states. queued covers both the RTGS queue and an open settlement window. */
-export type PaymentState =
-  | 'received'
-  | 'validated'
-  | 'screened'
-  | 'held'
-  | 'queued'
-  | 'settled'
-  | 'rejected'
-  | 'cancelled'
-  | 'returned';
-
-export type Priority = 'urgent' | 'normal';
-export type SettlementMode = 'rtgs' | 'dns';
-
-export interface PartyInfo {
-  name: string;
-  country?: string;
-  address?: string;
-}
-
-/** What a bank sends: one payment instruction (from pacs.008/pacs.009 or JSON). */
-export interface PaymentInstruction {
-  /** UUID v4, unique on the platform. */
+/** One payment's state change, as reported to the shell (events, pacs.002). */
+export interface ChangeEvent {
   uetr: string;
-  end_to_end_id: string;
-  /** Payer and payee participants (their BICs). */
-  payer: string;
-  payee: string;
-  /** The currency the payer pays in. */
-  currency: string;
-  amount_minor: bigint;
-  /** The currency the payee receives; differs from `currency` for a PvP payment. */
-  payee_currency: string;
-  value_date: string;
-  priority: Priority;
-  settlement: SettlementMode;
-  /** For PvP: the liquidity provider that converts; chosen by the platform when absent. */
-  fx_provider?: string;
-  /** For PvP: a quote lock (from lock_quote) that fixes provider and rate instead of the reference rate. */
-  quote_id?: string;
-  purpose?: string;
-  remittance?: string;
-  debtor?: PartyInfo;
-  creditor?: PartyInfo;
-  /** 'pacs.008' or 'pacs.009': what the instruction came in as. */
-  message?: string;
-}
-
-/** The outcome of screening, decided before the command is journaled (screening reads lists). */
-export interface ScreeningOutcome {
-  hit: boolean;
-  score: number;
-  list_version: string;
-  /** Short description of the best match, for the case. */
-  detail?: string;
-}
-
-export interface StateChange {
   state: PaymentState;
-  at_ns: bigint;
-  /** ISO 20022 status reason code, where one applies (AM04, DUPL, CUTO, RR04, ...). */
+  at_ns: string;
   reason?: string;
   detail?: string;
 }
 
-export interface FxLeg {
-  provider: string;
-  /** Units of payee_currency per 1 unit of currency (major units), exact. */
-  rate_num: bigint;
-  rate_den: bigint;
-  rate_source: string;
-  payee_amount_minor: bigint;
-  /** exact - payee_amount_minor of the conversion (minor units of the payee currency), exact; booked when the payment settles. */
-  residue_num: bigint;
-  residue_den: bigint;
+export interface CommandOutput {
+  ok: boolean;
+  error?: { code: string; field: string; message: string };
+  result?: unknown;
+  changes: ChangeEvent[];
 }
 
-export interface Payment {
-  instruction: PaymentInstruction;
-  /** Arrival order: the FIFO key. */
-  seq: number;
-  state: PaymentState;
-  history: StateChange[];
-  /** Set when queued for RTGS or in a window. */
-  window_id: number | null;
-  fx: FxLeg | null;
-  /** Transfer ids that settled it (empty until settled). */
-  transfer_ids: bigint[];
-  settled_at_ns: bigint | null;
-  /** Compliance case, when screening held it. */
-  case_id: number | null;
-  /** Who submitted it (user or participant id, for the audit trail). */
-  submitted_by: string;
+export interface AuditRecord {
+  at_ns: bigint;
+  by: string;
+  action: string;
+  target: string;
+  ok: boolean;
 }
 
-export type WindowState = 'open' | 'closed' | 'settling' | 'settled' | 'aborted';
-
-export interface SettlementWindow {
-  id: number;
-  currency: string;
-  state: WindowState;
-  opened_at_ns: bigint;
-  closed_at_ns: bigint | null;
-  /** Payments in the window, by uetr, in arrival order. */
-  uetrs: string[];
-  /** Net positions at settlement (participant -> minor units, + receives, - pays). */
-  net_positions: Array<[string, bigint]>;
-  /** Participants removed for not covering their net debit. */
-  defaulters: string[];
+export interface AnonymousRejection {
+  at_ns: bigint;
+  uetr: string | null;
+  reason: string;
+  field: string;
+  detail: string;
 }
 
-export interface BusinessDay {
-  date: string;
-  state: 'open' | 'closed';
-  opened_at_ns: bigint;
-  closed_at_ns: bigint | null;
-  /** Cut-off per currency, ns since the epoch. */
-  cutoffs: Array<[string, bigint]>;
-}
-
-export type CaseDecision = 'release' | 'reject';
-
-export interface ComplianceCase {
-  id: number;
-  uetr: string;
-  opened_at_ns: bigint;
-  screening: ScreeningOutcome;
-  status: 'open' | 'proposed' | 'released' | 'rejected';
-  /** The first officer's proposal, waiting for a second officer. */
-  proposal: { decision: CaseDecision; officer: string; at_ns: bigint; note?: string } | null;
-  decided_by: string[];
-  decided_at_ns: bigint | null;
-}
-
-/** A locked quote: the provider's price held for one conversion until it expires. */
-export interface QuoteLockRecord {
+/** A collateral item as registered (the pool's line is derived from these). */
+export interface CollateralRecord {
   id: string;
-  provider: string;
-  base: string;
-  quote: string;
-  amount_minor: bigint;
-  /** QUOTE per BASE, exact. */
-  price_num: bigint;
-  price_den: bigint;
-  price_text: string;
-  expires_at_ns: bigint;
+  kind: string;
+  currency: string;
+  market_value_minor: bigint;
+  haircut_bp: number;
 }
 
-export interface Facility {
-  participant: string;
+/** An imported reference-rate row (the embedded rates apply until an import). */
+export interface RateRow {
   currency: string;
-  line_minor: bigint;
-  outstanding_minor: bigint;
-  auto_draw: boolean;
-  drawdowns: number;
+  units_per_usd: string;
+  date: string;
+  source: string;
+  file: string;
+}
+
+export interface LsmRun {
+  at_ns: bigint;
+  currency: string;
+  queued: number;
+  released: number;
+  value_minor: bigint;
 }

@@ -1,0 +1,137 @@
+// Payment versus payment: a payment whose payee receives another currency
+// settles as two legs in one linked chain — payer to liquidity provider in the
+// payer's currency, provider to payee in the payee's — so either both move or
+// neither. Owns pricing (a locked quote, or the business day's reference cross
+// rate; the provider named, locked, or the one with the most of the payee
+// currency), the legs, and the FX rounding residue: the exact conversion minus
+// the rounded amount, counted per provider and currency when the payment settles,
+// whole minor units booked between the provider and the operator's residue
+// account, the fraction carried.
+//
+// Pure: balances, rates and locks come in through a read-only view.
+
+import { PairConverter } from '../fx/convert.js';
+import { memberCurrency } from '../fx/iso4217.js';
+import { lockProblem, type QuoteLockRecord } from '../fx/quote_locks.js';
+import { add, rational, roundQuotient, sub, ZERO, type Rational } from '../fx/rational.js';
+import type { CrossRate } from '../fx/rates.js';
+import { TransferFlags, type Transfer } from '../ledger/types.js';
+import { ACCOUNT_KIND, accountId, ledgerTransfer, OPERATOR_NO, settlementAccountOf, TRANSFER_CODE, uetrBits, type IdSource } from './accounts.js';
+import { REASON } from './reasons.js';
+import type { FxLeg, Participant, Payment, PaymentInstruction } from './types.js';
+
+/** What pricing reads. */
+export interface PricingView {
+  readonly participants: readonly Participant[];
+  participant(id: string): Participant | undefined;
+  available(p: Participant, currency: string): bigint;
+  crossRate(from: string, to: string, date: string): CrossRate;
+  quoteLock(id: string): QuoteLockRecord | undefined;
+}
+
+export interface Pricing {
+  /** A quote lock the pricing used up (it is gone even when the payment is then rejected). */
+  consumed_lock: string | null;
+  outcome: { ok: true; fx: FxLeg } | { ok: false; reason: string; detail: string };
+}
+
+/** Fixes a PvP payment's provider and rate at `now_ns`, or says why it is rejected. */
+export function pricePayment(ins: PaymentInstruction, view: PricingView, now_ns: bigint): Pricing {
+  let rate: Rational;
+  let source: string;
+  let lockedProvider: string | null = null;
+  let consumed_lock: string | null = null;
+  const reject = (reason: string, detail: string): Pricing => ({ consumed_lock, outcome: { ok: false, reason, detail } });
+  if (ins.quote_id !== undefined) {
+    const lock = view.quoteLock(ins.quote_id);
+    const why = lockProblem(lock, ins.currency, ins.payee_currency, ins.amount_minor, now_ns);
+    if (why !== null) return reject(REASON.narrative, `quote ${ins.quote_id} ${why}`);
+    consumed_lock = ins.quote_id;
+    rate = { num: lock!.price_num, den: lock!.price_den };
+    source = `quote ${lock!.id} of ${lock!.provider}: ${lock!.price_text} ${lock!.quote} per ${lock!.base}`;
+    lockedProvider = lock!.provider;
+  } else {
+    try {
+      const x = view.crossRate(ins.currency, ins.payee_currency, ins.value_date);
+      rate = x.rate;
+      source = x.legs.map((l) => `${l.currency} ${l.units_per_usd_text}/USD ${l.date} (${l.source})`).join('; ');
+    } catch (err) {
+      return reject(REASON.narrative, `no usable rate ${ins.currency}->${ins.payee_currency}: ${(err as Error).message}`);
+    }
+  }
+  const conv = new PairConverter(ins.currency, ins.payee_currency, rate).convert(ins.amount_minor, 'half_even');
+  if (conv.amount_minor <= 0n) return reject(REASON.invalid_amount, 'converts to zero in the payee currency');
+  const named = lockedProvider ?? ins.fx_provider;
+  let provider: Participant | undefined;
+  if (named !== undefined) {
+    provider = view.participant(named);
+    if (provider === undefined || !convertsBetween(provider, ins)) return reject(REASON.incorrect_agent, `${named} is not a liquidity provider in ${ins.currency} and ${ins.payee_currency}`);
+  } else {
+    provider = bestProvider(ins, view);
+    if (provider === undefined) return reject(REASON.incorrect_agent, `no liquidity provider holds both ${ins.currency} and ${ins.payee_currency}`);
+  }
+  const fx: FxLeg = { provider: provider.id, rate_num: rate.num, rate_den: rate.den, rate_source: source, payee_amount_minor: conv.amount_minor, residue_num: conv.residue.num, residue_den: conv.residue.den };
+  return { consumed_lock, outcome: { ok: true, fx } };
+}
+
+function convertsBetween(q: Participant, ins: PaymentInstruction): boolean {
+  return q.kind === 'liquidity_provider' && q.currencies.includes(ins.currency) && q.currencies.includes(ins.payee_currency);
+}
+
+/** The provider with the most of the payee currency available; ties by registration order. */
+export function bestProvider(ins: PaymentInstruction, view: Pick<PricingView, 'participants' | 'available'>): Participant | undefined {
+  let best = -1n;
+  let provider: Participant | undefined;
+  for (const q of view.participants) {
+    if (!convertsBetween(q, ins)) continue;
+    const a = view.available(q, ins.payee_currency);
+    if (a > best) {
+      best = a;
+      provider = q;
+    }
+  }
+  return provider;
+}
+
+/** The two legs of a priced payment, payer leg linked to payee leg. */
+export function pvpLegs(p: Payment, view: { participant(id: string): Participant | undefined }, ids: IdSource): Transfer[] {
+  const ins = p.instruction;
+  const fx = p.fx!;
+  const payer = view.participant(ins.payer)!;
+  const payee = view.participant(ins.payee)!;
+  const lp = view.participant(fx.provider)!;
+  const c = memberCurrency(ins.currency);
+  const d = memberCurrency(ins.payee_currency);
+  const a = ledgerTransfer(ids(), settlementAccountOf(payer, c.code), settlementAccountOf(lp, c.code), ins.amount_minor, c.numeric, TRANSFER_CODE.pvp_payer_leg, TransferFlags.linked);
+  const b = ledgerTransfer(ids(), settlementAccountOf(lp, d.code), settlementAccountOf(payee, d.code), fx.payee_amount_minor, d.numeric, TRANSFER_CODE.pvp_payee_leg, 0);
+  a.user_data_128 = uetrBits(ins.uetr);
+  b.user_data_128 = a.user_data_128;
+  return [a, b];
+}
+
+/** Residues are kept per provider and payee currency. */
+export function residueKey(provider: string, currency: string): string {
+  return `${provider}:${currency}`;
+}
+
+/** The residue after a settled conversion adds its own. */
+export function withResidue(residue: Rational | undefined, fx: FxLeg): Rational {
+  return add(residue ?? ZERO, { num: fx.residue_num, den: fx.residue_den });
+}
+
+export interface ResidueBooking {
+  transfer: Transfer;
+  /** The residue left once the transfer is accepted: less than one minor unit. */
+  rest: Rational;
+}
+
+/** Books the whole minor units of `residue` between the provider and the residue account; null when there are none. */
+export function residueBooking(provider: Participant, currency: string, residue: Rational, id: bigint): ResidueBooking | null {
+  const whole = roundQuotient(residue.num, residue.den, 'down');
+  if (whole === 0n) return null;
+  const c = memberCurrency(currency);
+  const residueAcct = accountId(OPERATOR_NO, c.numeric, ACCOUNT_KIND.fx_residue);
+  const lpAcct = settlementAccountOf(provider, currency);
+  const transfer = whole > 0n ? ledgerTransfer(id, lpAcct, residueAcct, whole, c.numeric, TRANSFER_CODE.fx_residue, 0) : ledgerTransfer(id, residueAcct, lpAcct, -whole, c.numeric, TRANSFER_CODE.fx_residue, 0);
+  return { transfer, rest: sub(residue, rational(whole)) };
+}

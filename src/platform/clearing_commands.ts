@@ -1,0 +1,151 @@
+// Commands of the clearing cycle: an LSM run, closing (settling) a window, and
+// opening and closing the business day. The rules are in clearing/ and
+// financing/intraday_credit; this module drives them step by step with the
+// ledger's answers and applies what they decide.
+
+import { ACCOUNT_KIND, accountId } from '../clearing/accounts.js';
+import { closedDay, closeRejection, openBusinessDay, type OpenDayInput } from '../clearing/business_day.js';
+import { postingPlan, reservationOutcome, reservationPlan, voidPlan, windowPositions, withoutDefaulters } from '../clearing/dns_window.js';
+import { ClearingRefusal } from '../clearing/refusal.js';
+import { chooseLsmRelease, lsmReleaseTransfers } from '../clearing/rtgs.js';
+import type { Payment, SettlementWindow } from '../clearing/types.js';
+import { atDayOpen, repayment, repaymentOrder } from '../financing/intraday_credit.js';
+import { memberCurrency } from '../fx/iso4217.js';
+import { RESULT_CODES } from '../ledger/types.js';
+import { PLATFORM_LIMITS, type CommandContext } from './context.js';
+import { PlatformError } from './errors.js';
+import { drainDirty, settled } from './settlement.js';
+import { dayView, windowView } from './views.js';
+
+export function runLsm(cx: CommandContext, currency: string): unknown {
+  const s = cx.s;
+  const choice = chooseLsmRelease(s.queues, currency, (id) => s.available(s.byId.get(id)!, currency), s.bypass_fifo, { payments_max: PLATFORM_LIMITS.lsm_payments_max, work_budget: PLATFORM_LIMITS.lsm_work_budget });
+  const chosen = choice.settled.map((u) => s.payments.get(u)!);
+  let released = 0;
+  if (chosen.length > 0) {
+    const applied = cx.applyTransfers((ids) => lsmReleaseTransfers(currency, chosen, s, ids));
+    if (applied.accepted) {
+      const n = chosen.length;
+      chosen.forEach((p, i) => settled(cx, p, [applied.plan[i]!.id, applied.plan[n + i]!.id]));
+      released = n;
+    }
+  }
+  const run = { at_ns: cx.now, currency, queued: choice.queued.length, released, value_minor: released > 0 ? choice.settled_value : 0n };
+  s.lsm_runs.push(run);
+  if (s.lsm_runs.length > 10_000) s.lsm_runs.shift();
+  return { currency, queued: choice.queued.length, considered: choice.considered.length, released, released_value_minor: run.value_minor, method: choice.method };
+}
+
+/** Closes the open window of a currency and settles it by the DNS rule (clearing/dns_window.ts). */
+export function closeWindow(cx: CommandContext, currency: string): unknown {
+  const s = cx.s;
+  const w = s.openWindowOf.get(currency);
+  if (w === undefined) throw new PlatformError('invalid_state', 'currency', `no open ${currency} window`);
+  s.openWindowOf.delete(currency);
+  w.state = 'closed';
+  w.closed_at_ns = cx.now;
+  w.state = 'settling';
+  const participant = (id: string) => s.byId.get(id)!;
+  const defaulters = new Set<string>();
+  let members = w.uetrs.map((u) => s.payments.get(u)!).filter((p) => p.state === 'queued');
+  for (let round = 0; ; round++) {
+    if (round > s.participants.length + 1) throw new Error('window settlement did not converge');
+    const positions = windowPositions(members, currency, participant);
+    // Reservation ids count as used whether the ledger holds them or not (the first release's rule).
+    const reserved = cx.applyPlan((ids) => reservationPlan(positions, currency, participant, ids), (plan) => plan.transfers, 'always');
+    const { failed, held } = reservationOutcome(reserved.plan, reserved.results);
+    if (failed.length === 0) {
+      const posted = cx.applyTransfers((ids) => postingPlan(held, positions, currency, participant, ids));
+      if (!posted.accepted) throw new Error(`window ${w.id}: posting the reserved net positions failed: ${RESULT_CODES[posted.results.find((x) => x !== 0)!]}`);
+      finishWindow(cx, w, members, positions, defaulters);
+      return windowView(w);
+    }
+    if (held.length > 0) {
+      const voided = cx.applyTransfers((ids) => voidPlan(held, currency, ids));
+      if (!voided.accepted) throw new Error(`window ${w.id}: voiding reservations failed`);
+    }
+    for (const id of failed) defaulters.add(id);
+    const step = withoutDefaulters(members, defaulters, w.id);
+    for (const r of step.rejected) cx.change(r.payment, 'rejected', r.reason, r.detail);
+    members = step.stay;
+  }
+}
+
+function finishWindow(cx: CommandContext, w: SettlementWindow, members: Payment[], positions: Array<[string, bigint]>, defaulters: Set<string>): void {
+  const s = cx.s;
+  w.net_positions = positions;
+  w.defaulters = [...defaulters];
+  w.state = 'settled';
+  for (const p of members) {
+    settled(cx, p, []);
+    cx.markDirty(s.byId.get(p.instruction.payer)!, w.currency);
+  }
+  for (const [id, v] of positions) if (v > 0n) cx.markDirty(s.byId.get(id)!, w.currency);
+}
+
+export function openDay(cx: CommandContext, input: OpenDayInput): unknown {
+  const s = cx.s;
+  let day;
+  try {
+    day = openBusinessDay(input, s.days, s.issuer.keys(), cx.now);
+  } catch (err) {
+    if (err instanceof ClearingRefusal) throw new PlatformError(err.code, err.field, err.message);
+    throw err;
+  }
+  s.day = day;
+  s.days.push(day);
+  for (const [key, f] of s.facilities) s.facilities.set(key, atDayOpen(f));
+  return dayView(day);
+}
+
+export function closeDay(cx: CommandContext): unknown {
+  const s = cx.s;
+  const d = s.day;
+  if (d === null || d.state !== 'open') throw new PlatformError('no_business_day', '', 'no business day is open');
+  const windows: unknown[] = [];
+  for (const currency of [...s.openWindowOf.keys()].sort()) windows.push(closeWindow(cx, currency));
+  drainDirty(cx);
+  let rejected = 0;
+  for (const q of s.queues.values()) {
+    for (const p of q.live((x) => x.state === 'queued')) {
+      const why = closeRejection(null);
+      cx.change(p, 'rejected', why.reason, why.detail);
+      rejected++;
+    }
+    q.clear();
+  }
+  for (const c of s.cases) {
+    const p = s.payments.get(c.uetr)!;
+    if (p.state === 'held') {
+      const why = closeRejection(c.id);
+      cx.change(p, 'rejected', why.reason, why.detail);
+      rejected++;
+    }
+  }
+  const unpaid = repayCredit(cx);
+  const closed = closedDay(d, cx.now);
+  s.days[s.days.length - 1] = closed;
+  s.day = closed;
+  return { day: dayView(closed), windows_settled: windows, rejected_at_close: rejected, credit_unrepaid: unpaid, positions: s.positions() };
+}
+
+/** End-of-day repayment of intraday credit, as far as each settlement account allows (financing/intraday_credit.ts). */
+function repayCredit(cx: CommandContext): Array<{ participant: string; currency: string; outstanding_minor: bigint }> {
+  const s = cx.s;
+  const unpaid: Array<{ participant: string; currency: string; outstanding_minor: bigint }> = [];
+  for (let f of repaymentOrder(s.facilities.values())) {
+    if (f.outstanding_minor === 0n) continue;
+    const p = s.byId.get(f.participant)!;
+    const c = memberCurrency(f.currency);
+    const accounts = { credit_account_id: accountId(p.no, c.numeric, ACCOUNT_KIND.intraday_credit), settlement_account_id: s.settlementAccount(p, c.code), ledger: c.numeric };
+    const available = s.available(p, f.currency);
+    const applied = cx.applyPlan((ids) => repayment(f, accounts, available, ids()), (step) => (step === null ? [] : [step.transfer]), 'if_accepted');
+    if (applied.plan !== null) {
+      if (!applied.accepted) throw new Error('intraday repayment refused by the ledger');
+      f = applied.plan.facility;
+      s.facilities.set(`${f.participant}:${f.currency}`, f);
+    }
+    if (f.outstanding_minor > 0n) unpaid.push({ participant: f.participant, currency: f.currency, outstanding_minor: f.outstanding_minor });
+  }
+  return unpaid;
+}

@@ -1,0 +1,137 @@
+// Settling payments: routes a screened payment to RTGS or to its window, tries a
+// gross settlement (drawing intraday credit when the rule allows), records a
+// settlement and its FX residue, and re-examines queues that received liquidity.
+// The rules decide (clearing/rtgs, clearing/pvp, financing/intraday_credit); this
+// module asks the ledger and applies the answers.
+
+import { ACCOUNT_KIND, accountId } from '../clearing/accounts.js';
+import { isOpen } from '../clearing/business_day.js';
+import { newWindow } from '../clearing/dns_window.js';
+import { residueBooking, residueKey, withResidue } from '../clearing/pvp.js';
+import { REASON } from '../clearing/reasons.js';
+import { attemptOutcome, mayOvertake, queueKey, settlementTransfers } from '../clearing/rtgs.js';
+import type { Facility } from '../financing/intraday_credit.js';
+import { autoDrawAmount, drawdown } from '../financing/intraday_credit.js';
+import type { Participant, Payment, SettlementWindow } from '../clearing/types.js';
+import { memberCurrency } from '../fx/iso4217.js';
+import { RESULT_CODES } from '../ledger/types.js';
+import { PLATFORM_LIMITS, type CommandContext } from './context.js';
+import { PlatformError } from './errors.js';
+
+export function openWindow(cx: CommandContext, currency: string): SettlementWindow {
+  const s = cx.s;
+  const existing = s.openWindowOf.get(currency);
+  if (existing !== undefined) throw new PlatformError('invalid_state', 'currency', `window ${existing.id} of ${currency} is already open`);
+  const w = newWindow(s.windows.length + 1, currency, cx.now);
+  s.windows.push(w);
+  s.openWindowOf.set(currency, w);
+  return w;
+}
+
+/** Sends a screened (or released) payment to RTGS or to its currency's window. */
+export function route(cx: CommandContext, p: Payment): void {
+  const s = cx.s;
+  const ins = p.instruction;
+  if (ins.settlement === 'dns') {
+    const w = s.openWindowOf.get(ins.currency) ?? openWindow(cx, ins.currency);
+    if (w.uetrs.length >= PLATFORM_LIMITS.windows_payments_max) {
+      cx.change(p, 'rejected', REASON.narrative, `window ${w.id} is full`);
+      return;
+    }
+    w.uetrs.push(ins.uetr);
+    p.window_id = w.id;
+    cx.change(p, 'queued', undefined, `in settlement window ${w.id}`);
+    return;
+  }
+  const q = s.queueOf(s.byId.get(ins.payer)!, ins.currency);
+  if (mayOvertake(q, ins.priority, s.bypass_fifo) && trySettle(cx, p)) return;
+  q.push(p);
+  cx.change(p, 'queued', undefined, 'waiting for liquidity');
+}
+
+/** Settles one payment now if covered (drawing intraday credit when allowed); true when it left the queue. */
+export function trySettle(cx: CommandContext, p: Payment): boolean {
+  const s = cx.s;
+  const ins = p.instruction;
+  const payer = s.byId.get(ins.payer)!;
+  const avail = s.available(payer, ins.currency);
+  if (avail < ins.amount_minor && !autoDraw(cx, payer, ins.currency, ins.amount_minor - avail)) return false;
+  if (p.fx !== null) {
+    const lp = s.byId.get(p.fx.provider)!;
+    if (s.available(lp, ins.payee_currency) < p.fx.payee_amount_minor) {
+      // Re-examine the payer's queue when the provider gets liquidity.
+      const watch = queueKey(lp.no, ins.payee_currency);
+      const keys = s.pvpWatch.get(watch) ?? new Set<string>();
+      keys.add(queueKey(payer.no, ins.currency));
+      s.pvpWatch.set(watch, keys);
+      return false;
+    }
+  }
+  const applied = cx.applyTransfers((ids) => settlementTransfers(p, s, ids));
+  const outcome = attemptOutcome(applied.results);
+  if (outcome.kind === 'impossible') {
+    // Not a liquidity problem: the instruction cannot settle at all.
+    cx.change(p, 'rejected', REASON.narrative, `the ledger refused it: ${outcome.result}`);
+    return true;
+  }
+  if (outcome.kind === 'wait') return false;
+  settled(cx, p, applied.plan.map((t) => t.id));
+  return true;
+}
+
+/** Records a settlement: ids, state, liquidity for the payee (and provider), and a conversion's residue. */
+export function settled(cx: CommandContext, p: Payment, ids: bigint[]): void {
+  const s = cx.s;
+  p.transfer_ids = ids;
+  p.settled_at_ns = cx.now;
+  cx.change(p, 'settled');
+  const ins = p.instruction;
+  cx.markDirty(s.byId.get(ins.payee)!, ins.payee_currency);
+  if (p.fx !== null) {
+    cx.markDirty(s.byId.get(p.fx.provider)!, ins.currency);
+    // Only a conversion that happened leaves a residue: it is counted when the payment settles.
+    const key = residueKey(p.fx.provider, ins.payee_currency);
+    s.residues.set(key, withResidue(s.residues.get(key), p.fx));
+    bookResidue(cx, p.fx.provider, ins.payee_currency);
+  }
+}
+
+/** Whole minor units of a provider's residue go to (or from) the residue account; the fraction waits. */
+function bookResidue(cx: CommandContext, provider: string, currency: string): void {
+  const s = cx.s;
+  const key = residueKey(provider, currency);
+  const residue = s.residues.get(key);
+  if (residue === undefined) return;
+  const lp = s.byId.get(provider)!;
+  const applied = cx.applyPlan((ids) => residueBooking(lp, currency, residue, ids()), (b) => (b === null ? [] : [b.transfer]), 'if_accepted');
+  if (applied.plan !== null && applied.accepted) s.residues.set(key, applied.plan.rest);
+}
+
+/** Re-examines the queues of participants that received liquidity, until nothing more settles. */
+export function drainDirty(cx: CommandContext): void {
+  let guard = 0;
+  while (cx.dirty.length > 0) {
+    const key = cx.dirty.pop()!;
+    const q = cx.s.queues.get(key);
+    if (q === undefined) continue;
+    q.examine(cx.s.bypass_fifo, (p) => p.state === 'queued', (p) => trySettle(cx, p));
+    if (++guard > 10_000_000) throw new Error('queue re-examination did not converge');
+  }
+}
+
+function autoDraw(cx: CommandContext, p: Participant, currency: string, shortfall: bigint): boolean {
+  const f = cx.s.facilities.get(`${p.id}:${currency}`);
+  const amount = autoDrawAmount(f, shortfall, isOpen(cx.s.day));
+  if (amount === null) return false;
+  drawCredit(cx, p, f!, amount);
+  return true;
+}
+
+/** Draws intraday credit on a facility (the caller checked the line). */
+export function drawCredit(cx: CommandContext, p: Participant, f: Facility, amount: bigint): void {
+  const c = memberCurrency(f.currency);
+  const accounts = { credit_account_id: accountId(p.no, c.numeric, ACCOUNT_KIND.intraday_credit), settlement_account_id: cx.s.settlementAccount(p, c.code), ledger: c.numeric };
+  const applied = cx.applyPlan((ids) => drawdown(f, accounts, amount, ids()), (step) => [step.transfer], 'if_accepted');
+  if (!applied.accepted) throw new Error(`intraday drawdown refused by the ledger: ${RESULT_CODES[applied.results[0]!]}`);
+  cx.s.facilities.set(`${f.participant}:${f.currency}`, applied.plan.facility);
+}
