@@ -12,6 +12,7 @@ import { startApi, type ApiFixture } from './support/api.js';
 import { postgresSkipReason } from './support/backends.js';
 import { BANKS, payment } from './support/platform.js';
 import { uetrBits } from '../src/platform/state_machine.js';
+import { Platform } from '../src/platform/platform.js';
 
 const [A, B, RU1, RU2] = BANKS;
 
@@ -64,7 +65,7 @@ async function restartUnderLoad(backend: 'sqlite' | 'postgres'): Promise<void> {
     assert.ok(restarted);
     assert.equal(acked.size, 4 * (24 * 1 + 6 * 20));
     const bits = new Map<bigint, number>();
-    for (const t of fx.platform.ledger.state.transferLog) if (t.user_data_128 !== 0n) bits.set(t.user_data_128, (bits.get(t.user_data_128) ?? 0) + 1);
+    for (const t of Platform.internals(fx.platform).ledger.state.transferLog) if (t.user_data_128 !== 0n) bits.set(t.user_data_128, (bits.get(t.user_data_128) ?? 0) + 1);
     for (const uetr of acked.keys()) {
       const p = fx.platform.payment(uetr);
       assert.ok(p !== undefined, `${uetr} acknowledged but missing`);

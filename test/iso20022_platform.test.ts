@@ -179,18 +179,18 @@ test('a duplicate UETR is RJCT DUPL and nothing reaches the ledger; the original
     await p.run({ type: 'fund', participant: A, currency: 'CNY', amount: '1000.00' });
     const { xml, uetrs } = pacs008({ amount: '10.00' });
     assert.ok((await submitIsoMessage(p, xml, 'bank')).accepted);
-    const transfers = p.ledger.state.transferLog.length;
+    const transfers = Platform.internals(p).ledger.state.transferLog.length;
     const history = p.payment(uetrs[0]!)!.history.length;
     const again = await submitIsoMessage(p, xml, 'bank');
     assert.equal(again.accepted, false);
     assert.deepEqual(await statuses(again.status_reports), [{ uetr: uetrs[0], status: 'RJCT', reason: 'DUPL' }]);
     assert.equal(again.errors[0]!.code, 'DUPL');
     assert.match(again.errors[0]!.path, /CdtTrfTxInf\/PmtId\/UETR$/);
-    assert.equal(p.ledger.state.transferLog.length, transfers);
+    assert.equal(Platform.internals(p).ledger.state.transferLog.length, transfers);
     assert.equal(p.payment(uetrs[0]!)!.history.length, history);
     assert.equal(p.payment(uetrs[0]!)!.state, 'settled');
     // The rejection is on record.
-    assert.ok(p.state.anonymousRejections.some((r) => r.uetr === uetrs[0] && r.reason === 'DUPL'));
+    assert.ok(Platform.internals(p).state.anonymousRejections.some((r) => r.uetr === uetrs[0] && r.reason === 'DUPL'));
   });
 });
 
@@ -198,7 +198,7 @@ test('an agent that is not a participant is RJCT AGNT, with the XPath of the age
   await withPlatform(async (p) => {
     await setupScheme(p);
     await p.run({ type: 'fund', participant: A, currency: 'CNY', amount: '1000.00' });
-    const transfers = p.ledger.state.transferLog.length;
+    const transfers = Platform.internals(p).ledger.state.transferLog.length;
     const { xml, uetrs } = pacs008({ amount: '10.00' }, { amount: '10.00', payee: 'NOPECNBJXXX' });
     const r = await submitIsoMessage(p, xml, 'bank');
     assert.equal(r.accepted, false);
@@ -207,7 +207,7 @@ test('an agent that is not a participant is RJCT AGNT, with the XPath of the age
       { uetr: uetrs[1], status: 'RJCT', reason: 'AGNT' },
     ]);
     assert.deepEqual(r.errors.map((e) => [e.code, e.path]), [['AGNT', '/Document/FIToFICstmrCdtTrf/CdtTrfTxInf[2]/CdtrAgt/FinInstnId/BICFI']]);
-    assert.equal(p.ledger.state.transferLog.length, transfers + 1);
+    assert.equal(Platform.internals(p).ledger.state.transferLog.length, transfers + 1);
     assert.equal(p.payment(uetrs[1]!)!.state, 'rejected');
   });
 });
@@ -215,7 +215,7 @@ test('an agent that is not a participant is RJCT AGNT, with the XPath of the age
 test('a schema-invalid message gives errors and leaves no record; unreadable input gets no pacs.002', async () => {
   await withPlatform(async (p) => {
     await setupScheme(p);
-    const seq = p.ledger.journal_seq;
+    const seq = Platform.internals(p).ledger.journal_seq;
     const { xml, uetrs } = pacs008({ amount: '10.00' });
     const bad = xml.replace('<ChrgBr>SHAR</ChrgBr>', '<ChrgBr>NONE</ChrgBr>');
     const r = await submitIsoMessage(p, bad, 'bank');
@@ -223,7 +223,7 @@ test('a schema-invalid message gives errors and leaves no record; unreadable inp
     assert.equal(r.errors[0]!.code, 'FF01');
     assert.match(r.errors[0]!.path, /ChrgBr$/);
     assert.equal(p.payment(uetrs[0]!), undefined);
-    assert.equal(p.ledger.journal_seq, seq, 'nothing journaled');
+    assert.equal(Platform.internals(p).ledger.journal_seq, seq, 'nothing journaled');
     // Readable enough to answer: one group-level RJCT FF01.
     assert.equal(r.status_reports.length, 1);
     await assertValid(r.status_reports[0]!);
@@ -239,7 +239,7 @@ test('a schema-invalid message gives errors and leaves no record; unreadable inp
     // A valid message that is not a payment instruction.
     const s002 = statusReportsFor([{ uetr: uetrs[0]!, state: 'queued', at_ns: '1' }], p);
     const n = await submitIsoMessage(p, s002[0] ?? '', 'bank');
-    assert.equal(p.ledger.journal_seq, seq);
+    assert.equal(Platform.internals(p).ledger.journal_seq, seq);
     assert.ok(n.errors.length > 0);
   });
 });
@@ -509,7 +509,7 @@ function ledgerSnapshot(p: Platform): string {
     const b = p.balance(p.participant(id)!, 'CNY');
     return `${id}:${b.debits_posted_minor}/${b.credits_posted_minor}/${b.debits_pending_minor}`;
   });
-  return `${p.ledger.state.transferLog.length} ${bal.join(' ')}`;
+  return `${Platform.internals(p).ledger.state.transferLog.length} ${bal.join(' ')}`;
 }
 
 test('camt.056 for a queued payment: cancelled, camt.029 CNCL and pacs.002 CANC; nothing on the ledger', async () => {
@@ -534,11 +534,11 @@ test('camt.056 for a queued payment: cancelled, camt.029 CNCL and pacs.002 CANC;
     assert.equal(p.payment(uetrs[0]!)!.state, 'cancelled');
     assert.equal(p.balance(p.participant(B)!, 'CNY').credits_posted_minor, 0n);
     // Asked again: CNCL again, nothing runs.
-    const seq = p.ledger.journal_seq;
+    const seq = Platform.internals(p).ledger.journal_seq;
     const again = await submitIsoMessage(p, camt056(xml, A), 'bank');
     assert.deepEqual(await resolutions(again.resolutions), [['CNCL', 'ACCR', undefined, uetrs[0]]]);
     assert.deepEqual(again.status_reports, []);
-    assert.equal(p.ledger.journal_seq, seq);
+    assert.equal(Platform.internals(p).ledger.journal_seq, seq);
   });
 });
 
@@ -579,17 +579,17 @@ test('camt.056 by end-to-end id, for an unknown payment, and from another than t
     assert.deepEqual((await resolutions(byE2e.resolutions)).map((x) => x.slice(0, 3)), [['CNCL', 'ACCR', undefined]]);
     assert.equal(p.payment(uetrs[0]!)!.state, 'cancelled');
     // The second asked by C, which is not its payer: refused, the payment stays queued.
-    const seq = p.ledger.journal_seq;
+    const seq = Platform.internals(p).ledger.journal_seq;
     const byOther = await submitIsoMessage(p, camt056(xml, C, { uetrs: [uetrs[1]!] }), 'bank');
     assert.deepEqual(await resolutions(byOther.resolutions), [['RJCR', 'RJCR', 'AGNT', uetrs[1]]]);
     assert.equal(p.payment(uetrs[1]!)!.state, 'queued');
-    assert.equal(p.ledger.journal_seq, seq, 'nothing journaled');
+    assert.equal(Platform.internals(p).ledger.journal_seq, seq, 'nothing journaled');
     // A payment the platform never had.
     const other = pacs008({ amount: '1.00' });
     const unknown = await submitIsoMessage(p, camt056(other.xml, A), 'bank');
     assert.deepEqual(await resolutions(unknown.resolutions), [['RJCR', 'RJCR', 'NOOR', other.uetrs[0]]]);
     assert.deepEqual([unknown.payments[0]!.state, unknown.errors[0]!.code], ['not_found', 'NOOR']);
-    assert.equal(p.ledger.journal_seq, seq);
+    assert.equal(Platform.internals(p).ledger.journal_seq, seq);
     // The authorize hook sees the payer before anything runs; throwing refuses the message.
     const seen: unknown[] = [];
     await assert.rejects(
@@ -603,7 +603,7 @@ test('camt.056 by end-to-end id, for an unknown payment, and from another than t
     );
     assert.deepEqual(seen, [{ action: 'cancel', participant: A, uetr: uetrs[1] }]);
     assert.equal(p.payment(uetrs[1]!)!.state, 'queued');
-    assert.equal(p.ledger.journal_seq, seq);
+    assert.equal(Platform.internals(p).ledger.journal_seq, seq);
   });
 });
 
@@ -653,7 +653,7 @@ test('pacs.004 from a participant that was not the payee is refused AGNT; a part
     const { xml, uetrs } = pacs008({ amount: '400.00' });
     assert.ok((await submitIsoMessage(p, xml, 'bank')).accepted);
     const before = ledgerSnapshot(p);
-    const seq = p.ledger.journal_seq;
+    const seq = Platform.internals(p).ledger.journal_seq;
     // C sends it: not the payee.
     const byC = await submitIsoMessage(p, pacs004(xml, { instructing_agent: { bic: C } }), 'bank');
     assert.equal(byC.accepted, false);
@@ -663,7 +663,7 @@ test('pacs.004 from a participant that was not the payee is refused AGNT; a part
     assert.deepEqual(byC.returns, []);
     assert.equal(p.payment(uetrs[0]!)!.state, 'settled');
     assert.equal(ledgerSnapshot(p), before);
-    assert.equal(p.ledger.journal_seq, seq, 'nothing journaled');
+    assert.equal(Platform.internals(p).ledger.journal_seq, seq, 'nothing journaled');
     // A partial return: the platform returns in full only.
     const partial = await submitIsoMessage(p, pacs004(xml, { amount_minor: 10_000n }), 'bank');
     assert.deepEqual(await statuses(partial.status_reports), [{ uetr: uetrs[0], status: 'RJCT', reason: 'AM09' }]);
@@ -722,7 +722,7 @@ test('a schema-invalid pacs.004 gets a group-level pacs.002 RJCT and runs nothin
     await p.run({ type: 'fund', participant: A, currency: 'CNY', amount: '1000.00' });
     const { xml, uetrs } = pacs008({ amount: '10.00' });
     await submitIsoMessage(p, xml, 'bank');
-    const seq = p.ledger.journal_seq;
+    const seq = Platform.internals(p).ledger.journal_seq;
     const bad = pacs004(xml).replace('<SttlmMtd>CLRG</SttlmMtd>', '<SttlmMtd>NOPE</SttlmMtd>');
     const r = await submitIsoMessage(p, bad, 'bank');
     assert.equal(r.accepted, false);
@@ -731,7 +731,7 @@ test('a schema-invalid pacs.004 gets a group-level pacs.002 RJCT and runs nothin
     await assertValid(r.status_reports[0]!);
     assert.equal((parseMessage(r.status_reports[0]!).document as Pacs002).original_groups![0]!.original_message_name_id, 'pacs.004.001.09');
     assert.equal(p.payment(uetrs[0]!)!.state, 'settled');
-    assert.equal(p.ledger.journal_seq, seq);
+    assert.equal(Platform.internals(p).ledger.journal_seq, seq);
     const s002 = statusReportsFor([{ uetr: uetrs[0]!, state: 'settled', at_ns: '1' }], p)[0]!;
     const n = await submitIsoMessage(p, s002, 'bank');
     assert.equal(n.errors[0]!.code, 'MESSAGE_NOT_SUBMITTABLE');

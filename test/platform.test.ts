@@ -74,7 +74,7 @@ test('bad instructions are rejected with their ISO reason codes and never reach 
   await withPlatform('memory', async (p, clock) => {
     await setupScheme(p, { cutoff: '16:00' });
     await p.run({ type: 'fund', participant: A, currency: 'CNY', amount: '1000.00' });
-    const transfersBefore = p.ledger.state.transferLog.length;
+    const transfersBefore = Platform.internals(p).ledger.state.transferLog.length;
     const dup = payment(A, B, 'CNY', '1.00');
     await p.run({ type: 'submit_payments', payments: [dup] });
     const r = await p.run<Result>({
@@ -97,14 +97,14 @@ test('bad instructions are rejected with their ISO reason codes and never reach 
       ['AGNT', 'AM03', 'AM12', 'AM12', 'AG01', 'DT01', 'DUPL', 'AM03', 'FF01', 'FF01'],
     );
     assert.equal(r.payments[3]!.field, 'payments[3].amount');
-    assert.equal(p.ledger.state.transferLog.length, transfersBefore + 1);
+    assert.equal(Platform.internals(p).ledger.state.transferLog.length, transfersBefore + 1);
     clock.at('16:30');
     const late = await p.run<Result>({ type: 'submit_payments', payments: [payment(A, B, 'CNY', '1.00')] });
     assert.equal(late.payments[0]!.reason, 'CUTO');
     // A malformed command is refused before the journal.
-    const seq = p.ledger.journal_seq;
+    const seq = Platform.internals(p).ledger.journal_seq;
     await assert.rejects(p.execute({ type: 'fund', participant: A, currency: 'CNY', amount: '1', extra: 1 }), (e: unknown) => e instanceof PlatformError && e.field === 'extra');
-    assert.equal(p.ledger.journal_seq, seq);
+    assert.equal(Platform.internals(p).ledger.journal_seq, seq);
   });
 });
 
@@ -199,7 +199,7 @@ test('intraday credit is drawn for a blocked payment and repaid at the close of 
     await setupScheme(p);
     await p.run({ type: 'set_collateral', participant: A, currency: 'CNY', auto_draw: true, items: [{ id: 'bond-1', kind: 'government_bond', currency: 'CNY', market_value: '1000.00', haircut_bp: 1000 }] });
     // Facilities are values: each change replaces the record, so read it afresh.
-    const f = (): { line_minor: bigint; outstanding_minor: bigint } => p.state.facilities.get(`${A}:CNY`)!;
+    const f = (): { line_minor: bigint; outstanding_minor: bigint } => Platform.internals(p).state.facilities.get(`${A}:CNY`)!;
     assert.equal(f().line_minor, 90_000n);
     await p.run({ type: 'fund', participant: A, currency: 'CNY', amount: '100.00' });
     const r = await p.run<Result>({ type: 'submit_payments', payments: [payment(A, B, 'CNY', '150.00'), payment(A, B, 'CNY', '1000.00')] });
@@ -243,15 +243,15 @@ for (const name of ['sqlite', 'postgres'] as const) {
       await p.run({ type: 'fund', participant: LP, currency: 'CNY', amount: '5000.00' });
       await p.run({ type: 'submit_payments', payments: [payment(A, B, 'CNY', '100.00'), payment(B, C, 'CNY', '100.00'), payment(C, A, 'CNY', '100.00'), payment(D, A, 'RUB', '1000.00', { payee_currency: 'CNY' }), payment(A, C, 'CNY', '5.00', { settlement: 'dns' })] });
       await p.run({ type: 'run_lsm', currency: 'CNY' });
-      const before = p.state.encodeState();
+      const before = Platform.internals(p).state.encodeState();
       const p2 = await reopen();
-      assert.ok(p2.state.encodeState().equals(before), 'replayed state equals the state before the restart');
-      await p2.ledger.snapshot();
+      assert.ok(Platform.internals(p2).state.encodeState().equals(before), 'replayed state equals the state before the restart');
+      await Platform.internals(p2).ledger.snapshot();
       const p3 = await reopen();
-      assert.ok(p3.state.encodeState().equals(before), 'state from the snapshot equals it too');
+      assert.ok(Platform.internals(p3).state.encodeState().equals(before), 'state from the snapshot equals it too');
       await p3.run({ type: 'close_window', currency: 'CNY' });
       await p3.close();
-      const backendStore = p3.store;
+      const backendStore = Platform.internals(p3).store;
       void backendStore;
     });
   });
@@ -292,7 +292,7 @@ test('payments are screened against the store\'s active lists; a hit is held wit
     });
     assert.deepEqual(r.payments.map((x) => x.state), ['held', 'settled']);
     const held = p.payment(r.payments[0]!.uetr!)!;
-    const c = p.state.cases[held.case_id! - 1]!;
+    const c = Platform.internals(p).state.cases[held.case_id! - 1]!;
     assert.equal(c.screening.list_version, list.version.version_id);
     assert.ok(c.screening.score >= 0.83);
     assert.equal(avail(p, B, 'CNY'), 1_000n, 'only the clean payment moved money');
@@ -327,10 +327,10 @@ test('a PvP payment can name a locked quote: the provider\'s price is used once,
     await assert.rejects(p.run({ type: 'lock_quote', base: 'RUB', quote: 'CNY', amount: '60000.00' }), (e: unknown) => (e as PlatformError).code === 'rate_unavailable');
     // Quotes and locks survive a restart (replay and snapshot give the same state).
     const lock3 = await p.run<{ quote_id: string }>({ type: 'lock_quote', base: 'RUB', quote: 'CNY', amount: '200.00' });
-    const before = p.state.encodeState();
+    const before = Platform.internals(p).state.encodeState();
     await p.close();
     current = (await openPlatform(await backend.open(), clock)).platform;
-    assert.ok(current.state.encodeState().equals(before));
+    assert.ok(Platform.internals(current).state.encodeState().equals(before));
     const after = await current.run<Result>({ type: 'submit_payments', payments: [payment(D, A, 'RUB', '200.00', { payee_currency: 'CNY', quote_id: lock3.quote_id })] });
     assert.equal(after.payments[0]!.state, 'settled');
   } finally {

@@ -80,7 +80,7 @@ async function apply(p: Platform, op: Op): Promise<void> {
       await p.execute({ type: 'close_window', currency: CCYS[op.ccy]! });
       return;
     case 'cancel': {
-      const queued = p.state.allQueued();
+      const queued = Platform.internals(p).state.allQueued();
       if (queued.length === 0) return;
       await p.execute({ type: 'cancel_payment', uetr: queued[op.pick % queued.length]!.instruction.uetr });
       return;
@@ -93,7 +93,7 @@ async function apply(p: Platform, op: Op): Promise<void> {
 
 function checkInvariants(p: Platform): void {
   for (const c of p.conservation()) assert.equal(c.issued_minor, c.held_minor, `value conserved in ${c.currency}`);
-  for (const a of p.ledger.state.accountLog) {
+  for (const a of Platform.internals(p).ledger.state.accountLog) {
     if (a.code === ACCOUNT_KIND.settlement) assert.ok(a.credits_posted >= a.debits_posted + a.debits_pending, `settlement account ${a.id} below zero`);
     if (a.code === ACCOUNT_KIND.lsm_transit || a.code === ACCOUNT_KIND.dns_settlement) {
       assert.equal(a.debits_posted, a.credits_posted, `transit/window account ${a.id} nets to zero`);
@@ -103,27 +103,27 @@ function checkInvariants(p: Platform): void {
   // FX rounding residue: what settled conversions left over equals what was booked to
   // the residue accounts plus what is still pending (a fraction per provider), exactly.
   const residueOf = new Map<string, Rational>();
-  for (const pay of p.state.payments.values()) {
+  for (const pay of Platform.internals(p).state.payments.values()) {
     if (pay.fx === null || (pay.state !== 'settled' && pay.state !== 'returned')) continue;
     const c = pay.instruction.payee_currency;
     residueOf.set(c, add(residueOf.get(c) ?? ZERO, { num: pay.fx.residue_num, den: pay.fx.residue_den }));
   }
   for (const c of CCYS) {
-    const acct = p.ledger.state.lookupAccount(accountId(OPERATOR_NO, memberCurrency(c).numeric, ACCOUNT_KIND.fx_residue))!;
+    const acct = Platform.internals(p).ledger.state.lookupAccount(accountId(OPERATOR_NO, memberCurrency(c).numeric, ACCOUNT_KIND.fx_residue))!;
     let accounted = rational(acct.credits_posted - acct.debits_posted);
-    for (const [key, r] of p.state.residues) if (key.endsWith(`:${c}`)) accounted = add(accounted, r);
+    for (const [key, r] of Platform.internals(p).state.residues) if (key.endsWith(`:${c}`)) accounted = add(accounted, r);
     assert.ok(equals(residueOf.get(c) ?? ZERO, accounted), `FX residue in ${c}: settled ${JSON.stringify(residueOf.get(c) ?? ZERO, (_k, v) => (typeof v === 'bigint' ? String(v) : v))} vs booked + pending`);
   }
   const byUetr = new Map<bigint, number>();
-  for (const t of p.ledger.state.transferLog) if (t.user_data_128 !== 0n) byUetr.set(t.user_data_128, (byUetr.get(t.user_data_128) ?? 0) + 1);
+  for (const t of Platform.internals(p).ledger.state.transferLog) if (t.user_data_128 !== 0n) byUetr.set(t.user_data_128, (byUetr.get(t.user_data_128) ?? 0) + 1);
   const seen = new Set<bigint>();
-  for (const pay of p.state.payments.values()) {
+  for (const pay of Platform.internals(p).state.payments.values()) {
     const settledCount = pay.history.filter((h) => h.state === 'settled').length;
     assert.ok(settledCount <= 1, `payment ${pay.instruction.uetr} settled ${settledCount} times`);
     for (const id of pay.transfer_ids) {
       assert.ok(!seen.has(id), `transfer ${id} settles two payments`);
       seen.add(id);
-      assert.ok(p.ledger.state.lookupTransfer(id) !== undefined, `transfer ${id} of ${pay.instruction.uetr} is on the ledger`);
+      assert.ok(Platform.internals(p).ledger.state.lookupTransfer(id) !== undefined, `transfer ${id} of ${pay.instruction.uetr} is on the ledger`);
     }
     const onLedger = byUetr.get(uetrBits(pay.instruction.uetr)) ?? 0;
     if (pay.state === 'settled') {
@@ -150,7 +150,7 @@ test('platform invariants hold after every step of random operation sequences', 
         }
         await p.execute({ type: 'close_day' });
         checkInvariants(p);
-        assert.equal(p.state.allQueued().length, 0, 'nothing queued after the close');
+        assert.equal(Platform.internals(p).state.allQueued().length, 0, 'nothing queued after the close');
       } finally {
         await p.close();
       }
@@ -223,7 +223,7 @@ test('a failure injected between ledger steps of a command leaves nothing half-d
       try {
         checkInvariants(recovered);
         // The failed command is not on disk: recovery ends just before it.
-        if (failed) assert.equal(recovered.ledger.journal_seq, journalBefore[journalBefore.length - 1]);
+        if (failed) assert.equal(Platform.internals(recovered).ledger.journal_seq, journalBefore[journalBefore.length - 1]);
         const report = await Platform.verify(store);
         assert.equal(report.ok, true, report.problem ?? '');
       } finally {

@@ -81,12 +81,21 @@ export interface ReferenceRatesView {
 }
 
 export class Platform {
-  readonly store: Store;
-  readonly ledger: DurableLedger;
-  readonly state: PlatformStateMachine;
+  private readonly store: Store;
+  private readonly ledger: DurableLedger;
+  private readonly state: PlatformStateMachine;
   /** 'changes' (ChangeEvent[]) after every committed command; 'command' ({type, by, ok}). */
   readonly events = new EventEmitter();
   private readonly clock: () => bigint;
+
+  /**
+   * The platform's parts, for tests that check it against the ledger independently
+   * (conservation, settle-once, journal positions). No shell calls it: the
+   * architecture test fails if a file outside src/platform names it.
+   */
+  static internals(p: Platform): { readonly state: PlatformStateMachine; readonly ledger: DurableLedger; readonly store: Store } {
+    return { state: p.state, ledger: p.ledger, store: p.store };
+  }
 
   private constructor(store: Store, ledger: DurableLedger, state: PlatformStateMachine, clock: () => bigint) {
     this.store = store;
