@@ -128,126 +128,156 @@ function screening(v: unknown, field: string): ScreeningOutcome | null {
   return out;
 }
 
+type Decoded<T extends CommandType> = Extract<Command, { type: T }>;
+const BASE_FIELDS = ['type', 'by'] as const;
+
+function fields(...names: string[]): string[] {
+  return [...BASE_FIELDS, ...names];
+}
+
 /** Decodes and checks a command's shape (not its meaning against the state). Throws PlatformError. */
 export function decodeCommand(input: unknown): Command {
   const o = obj(input, '');
   const type = o.type;
   const by = typeof o.by === 'string' ? str(o, 'by', '') : 'system';
-  const base = ['type', 'by'];
   switch (type) {
-    case 'register_participant': {
-      only(o, [...base, 'id', 'kind', 'name', 'country', 'currencies'], '');
-      const kind = o.kind as ParticipantKind;
-      if (!PARTICIPANT_KINDS.includes(kind)) throw new PlatformError('invalid_field', 'kind', `must be one of ${PARTICIPANT_KINDS.join(', ')}`);
-      const currencies = arr(o, 'currencies', '', 10).map((c, i) => {
-        if (typeof c !== 'string') throw new PlatformError('invalid_field', `currencies[${i}]`, 'must be a currency code');
-        return c;
-      });
-      return { type, by, id: str(o, 'id', ''), kind, name: str(o, 'name', ''), country: str(o, 'country', '', 2), currencies };
-    }
+    case 'register_participant':
+      return decodeRegister(o, by);
     case 'fund':
     case 'defund':
     case 'draw_credit':
-      only(o, [...base, 'participant', 'currency', 'amount'], '');
+      only(o, fields('participant', 'currency', 'amount'), '');
       return { type, by, participant: str(o, 'participant', ''), currency: str(o, 'currency', '', 3), amount: str(o, 'amount', '', 40) };
-    case 'submit_payments': {
-      only(o, [...base, 'payments', 'screening'], '');
-      const payments = arr(o, 'payments', '', COMMAND_LIMITS.payments_per_command_max);
-      if (payments.length === 0) throw new PlatformError('invalid_field', 'payments', 'at least one payment');
-      const list = payments.map((p, i) => obj(p, `payments[${i}]`));
-      const scr = o.screening === undefined ? list.map(() => null) : arr(o, 'screening', '', COMMAND_LIMITS.payments_per_command_max).map((s, i) => screening(s, `screening[${i}]`));
-      if (scr.length !== list.length) throw new PlatformError('invalid_field', 'screening', 'one outcome (or null) per payment');
-      return { type, by, payments: list, screening: scr };
-    }
+    case 'submit_payments':
+      return decodeSubmit(o, by);
     case 'cancel_payment':
     case 'return_payment':
-      only(o, [...base, 'uetr', 'reason'], '');
+      only(o, fields('uetr', 'reason'), '');
       return { type, by, uetr: str(o, 'uetr', '', 36), reason: o.reason === undefined ? '' : str(o, 'reason', '', 4) };
-    case 'decide_case': {
-      only(o, [...base, 'case_id', 'decision', 'note'], '');
-      if (!Number.isSafeInteger(o.case_id) || (o.case_id as number) < 1) throw new PlatformError('invalid_field', 'case_id', 'must be a case number');
-      if (o.decision !== 'release' && o.decision !== 'reject') throw new PlatformError('invalid_field', 'decision', 'must be release or reject');
-      return { type, by, case_id: o.case_id as number, decision: o.decision, note: str(o, 'note', '', COMMAND_LIMITS.text_max, true) };
-    }
+    case 'decide_case':
+      return decodeDecision(o, by);
     case 'run_lsm':
     case 'open_window':
     case 'close_window':
-      only(o, [...base, 'currency'], '');
+      only(o, fields('currency'), '');
       return { type, by, currency: str(o, 'currency', '', 3) };
-    case 'open_day': {
-      only(o, [...base, 'date', 'cutoffs', 'default_cutoff'], '');
-      const cutoffs: Record<string, string> = {};
-      if (o.cutoffs !== undefined) {
-        const c = obj(o.cutoffs, 'cutoffs');
-        for (const k of Object.keys(c)) cutoffs[k] = str(c, k, 'cutoffs', 5);
-      }
-      return { type, by, date: str(o, 'date', '', 10), cutoffs, default_cutoff: o.default_cutoff === undefined ? '23:59' : str(o, 'default_cutoff', '', 5) };
-    }
+    case 'open_day':
+      return decodeOpenDay(o, by);
     case 'close_day':
-      only(o, base, '');
+      only(o, fields(), '');
       return { type, by };
-    case 'import_rates': {
-      only(o, [...base, 'file', 'rows'], '');
-      const rows = arr(o, 'rows', '', COMMAND_LIMITS.rate_rows_max).map((r, i) => {
-        const ro = obj(r, `rows[${i}]`);
-        only(ro, ['currency', 'units_per_usd', 'date', 'source'], `rows[${i}]`);
-        const f = `rows[${i}]`;
-        return { currency: str(ro, 'currency', f, 3), units_per_usd: str(ro, 'units_per_usd', f, 60), date: str(ro, 'date', f, 10), source: str(ro, 'source', f, COMMAND_LIMITS.text_max) };
-      });
-      return { type, by, file: str(o, 'file', '', COMMAND_LIMITS.text_max), rows };
-    }
-    case 'set_collateral': {
-      only(o, [...base, 'participant', 'currency', 'items', 'auto_draw'], '');
-      const items = arr(o, 'items', '', COMMAND_LIMITS.collateral_items_max).map((it, i) => {
-        const f = `items[${i}]`;
-        const io = obj(it, f);
-        only(io, ['id', 'kind', 'currency', 'market_value', 'haircut_bp'], f);
-        if (!Number.isSafeInteger(io.haircut_bp)) throw new PlatformError('invalid_field', `${f}.haircut_bp`, 'must be an integer number of basis points');
-        return { id: str(io, 'id', f), kind: str(io, 'kind', f), currency: str(io, 'currency', f, 3), market_value: str(io, 'market_value', f, 40), haircut_bp: io.haircut_bp as number };
-      });
-      return { type, by, participant: str(o, 'participant', ''), currency: str(o, 'currency', '', 3), items, auto_draw: bool(o, 'auto_draw', '', true) };
-    }
-    case 'open_swap_line': {
-      only(o, [...base, 'id', 'provider', 'drawer', 'limit', 'rate', 'interest_rate', 'day_count', 'start_date', 'maturity_date'], '');
-      return {
-        type,
-        by,
-        id: str(o, 'id', ''),
-        provider: str(o, 'provider', '', 11),
-        drawer: str(o, 'drawer', '', 11),
-        limit: str(o, 'limit', '', 40),
-        rate: str(o, 'rate', '', 60, true),
-        interest_rate: str(o, 'interest_rate', '', 20),
-        day_count: o.day_count === undefined ? 'ACT/360' : str(o, 'day_count', '', 7),
-        start_date: str(o, 'start_date', '', 10),
-        maturity_date: str(o, 'maturity_date', '', 10),
-      };
-    }
-    case 'publish_quote': {
-      only(o, [...base, 'provider', 'base', 'quote', 'tiers', 'valid_s'], '');
-      const tiers = arr(o, 'tiers', '', 16).map((t, i) => {
-        const f = `tiers[${i}]`;
-        const to = obj(t, f);
-        only(to, ['min', 'max', 'bid', 'ask'], f);
-        return { min: str(to, 'min', f, 40), max: str(to, 'max', f, 40), bid: str(to, 'bid', f, 40), ask: str(to, 'ask', f, 40) };
-      });
-      const valid = o.valid_s;
-      if (!Number.isSafeInteger(valid) || (valid as number) < 1 || (valid as number) > 86_400) throw new PlatformError('invalid_field', 'valid_s', 'must be whole seconds, 1..86400');
-      return { type, by, provider: str(o, 'provider', '', 11), base: str(o, 'base', '', 3), quote: str(o, 'quote', '', 3), tiers, valid_s: valid as number };
-    }
+    case 'import_rates':
+      return decodeImportRates(o, by);
+    case 'set_collateral':
+      return decodeCollateral(o, by);
+    case 'open_swap_line':
+      return decodeSwapLine(o, by);
+    case 'publish_quote':
+      return decodePublishQuote(o, by);
     case 'lock_quote':
-      only(o, [...base, 'base', 'quote', 'amount'], '');
+      only(o, fields('base', 'quote', 'amount'), '');
       return { type, by, base: str(o, 'base', '', 3), quote: str(o, 'quote', '', 3), amount: str(o, 'amount', '', 40) };
     case 'draw_swap':
-      only(o, [...base, 'line', 'amount'], '');
+      only(o, fields('line', 'amount'), '');
       return { type, by, line: str(o, 'line', ''), amount: str(o, 'amount', '', 40) };
     case 'unwind_swap':
-      only(o, [...base, 'line'], '');
+      only(o, fields('line'), '');
       return { type, by, line: str(o, 'line', '') };
     case 'set_config':
-      only(o, [...base, 'bypass_fifo'], '');
+      only(o, fields('bypass_fifo'), '');
       return { type, by, bypass_fifo: bool(o, 'bypass_fifo', '', false) };
     default:
       throw new PlatformError('invalid_command', 'type', `unknown command type ${JSON.stringify(type)}`);
   }
+}
+
+function decodeRegister(o: Obj, by: string): Decoded<'register_participant'> {
+  only(o, fields('id', 'kind', 'name', 'country', 'currencies'), '');
+  const kind = o.kind as ParticipantKind;
+  if (!PARTICIPANT_KINDS.includes(kind)) throw new PlatformError('invalid_field', 'kind', `must be one of ${PARTICIPANT_KINDS.join(', ')}`);
+  const currencies = arr(o, 'currencies', '', 10).map((c, i) => {
+    if (typeof c !== 'string') throw new PlatformError('invalid_field', `currencies[${i}]`, 'must be a currency code');
+    return c;
+  });
+  return { type: 'register_participant', by, id: str(o, 'id', ''), kind, name: str(o, 'name', ''), country: str(o, 'country', '', 2), currencies };
+}
+
+function decodeSubmit(o: Obj, by: string): Decoded<'submit_payments'> {
+  only(o, fields('payments', 'screening'), '');
+  const payments = arr(o, 'payments', '', COMMAND_LIMITS.payments_per_command_max);
+  if (payments.length === 0) throw new PlatformError('invalid_field', 'payments', 'at least one payment');
+  const list = payments.map((p, i) => obj(p, `payments[${i}]`));
+  const scr = o.screening === undefined ? list.map(() => null) : arr(o, 'screening', '', COMMAND_LIMITS.payments_per_command_max).map((s, i) => screening(s, `screening[${i}]`));
+  if (scr.length !== list.length) throw new PlatformError('invalid_field', 'screening', 'one outcome (or null) per payment');
+  return { type: 'submit_payments', by, payments: list, screening: scr };
+}
+
+function decodeDecision(o: Obj, by: string): Decoded<'decide_case'> {
+  only(o, fields('case_id', 'decision', 'note'), '');
+  if (!Number.isSafeInteger(o.case_id) || (o.case_id as number) < 1) throw new PlatformError('invalid_field', 'case_id', 'must be a case number');
+  if (o.decision !== 'release' && o.decision !== 'reject') throw new PlatformError('invalid_field', 'decision', 'must be release or reject');
+  return { type: 'decide_case', by, case_id: o.case_id as number, decision: o.decision, note: str(o, 'note', '', COMMAND_LIMITS.text_max, true) };
+}
+
+function decodeOpenDay(o: Obj, by: string): Decoded<'open_day'> {
+  only(o, fields('date', 'cutoffs', 'default_cutoff'), '');
+  const cutoffs: Record<string, string> = {};
+  if (o.cutoffs !== undefined) {
+    const c = obj(o.cutoffs, 'cutoffs');
+    for (const k of Object.keys(c)) cutoffs[k] = str(c, k, 'cutoffs', 5);
+  }
+  return { type: 'open_day', by, date: str(o, 'date', '', 10), cutoffs, default_cutoff: o.default_cutoff === undefined ? '23:59' : str(o, 'default_cutoff', '', 5) };
+}
+
+function decodeImportRates(o: Obj, by: string): Decoded<'import_rates'> {
+  only(o, fields('file', 'rows'), '');
+  const rows = arr(o, 'rows', '', COMMAND_LIMITS.rate_rows_max).map((r, i) => {
+    const ro = obj(r, `rows[${i}]`);
+    only(ro, ['currency', 'units_per_usd', 'date', 'source'], `rows[${i}]`);
+    const f = `rows[${i}]`;
+    return { currency: str(ro, 'currency', f, 3), units_per_usd: str(ro, 'units_per_usd', f, 60), date: str(ro, 'date', f, 10), source: str(ro, 'source', f, COMMAND_LIMITS.text_max) };
+  });
+  return { type: 'import_rates', by, file: str(o, 'file', '', COMMAND_LIMITS.text_max), rows };
+}
+
+function decodeCollateral(o: Obj, by: string): Decoded<'set_collateral'> {
+  only(o, fields('participant', 'currency', 'items', 'auto_draw'), '');
+  const items = arr(o, 'items', '', COMMAND_LIMITS.collateral_items_max).map((it, i) => {
+    const f = `items[${i}]`;
+    const io = obj(it, f);
+    only(io, ['id', 'kind', 'currency', 'market_value', 'haircut_bp'], f);
+    if (!Number.isSafeInteger(io.haircut_bp)) throw new PlatformError('invalid_field', `${f}.haircut_bp`, 'must be an integer number of basis points');
+    return { id: str(io, 'id', f), kind: str(io, 'kind', f), currency: str(io, 'currency', f, 3), market_value: str(io, 'market_value', f, 40), haircut_bp: io.haircut_bp as number };
+  });
+  return { type: 'set_collateral', by, participant: str(o, 'participant', ''), currency: str(o, 'currency', '', 3), items, auto_draw: bool(o, 'auto_draw', '', true) };
+}
+
+function decodeSwapLine(o: Obj, by: string): Decoded<'open_swap_line'> {
+  only(o, fields('id', 'provider', 'drawer', 'limit', 'rate', 'interest_rate', 'day_count', 'start_date', 'maturity_date'), '');
+  return {
+    type: 'open_swap_line',
+    by,
+    id: str(o, 'id', ''),
+    provider: str(o, 'provider', '', 11),
+    drawer: str(o, 'drawer', '', 11),
+    limit: str(o, 'limit', '', 40),
+    rate: str(o, 'rate', '', 60, true),
+    interest_rate: str(o, 'interest_rate', '', 20),
+    day_count: o.day_count === undefined ? 'ACT/360' : str(o, 'day_count', '', 7),
+    start_date: str(o, 'start_date', '', 10),
+    maturity_date: str(o, 'maturity_date', '', 10),
+  };
+}
+
+function decodePublishQuote(o: Obj, by: string): Decoded<'publish_quote'> {
+  only(o, fields('provider', 'base', 'quote', 'tiers', 'valid_s'), '');
+  const tiers = arr(o, 'tiers', '', 16).map((t, i) => {
+    const f = `tiers[${i}]`;
+    const to = obj(t, f);
+    only(to, ['min', 'max', 'bid', 'ask'], f);
+    return { min: str(to, 'min', f, 40), max: str(to, 'max', f, 40), bid: str(to, 'bid', f, 40), ask: str(to, 'ask', f, 40) };
+  });
+  const valid = o.valid_s;
+  if (!Number.isSafeInteger(valid) || (valid as number) < 1 || (valid as number) > 86_400) throw new PlatformError('invalid_field', 'valid_s', 'must be whole seconds, 1..86400');
+  return { type: 'publish_quote', by, provider: str(o, 'provider', '', 11), base: str(o, 'base', '', 3), quote: str(o, 'quote', '', 3), tiers, valid_s: valid as number };
 }
