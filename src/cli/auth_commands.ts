@@ -31,6 +31,11 @@ async function withDirectory<T>(cmd: Command, fn: (d: UserDirectory, platform: P
 }
 
 export function registerAuthCommands(program: Command): void {
+  registerUsersCommands(program);
+  registerKeysCommands(program);
+}
+
+function registerUsersCommands(program: Command): void {
   const users = program.command('users').description('API users (roles: operator, central_bank, participant, liquidity_provider, compliance, auditor)');
   users
     .command('create')
@@ -38,28 +43,7 @@ export function registerAuthCommands(program: Command): void {
     .argument('<name>', 'user name (A-Z a-z 0-9 . _ @ -)')
     .requiredOption('--role <role>', ROLES.join('|'))
     .option('--participant <bic>', 'the participant a participant, liquidity_provider or central_bank user acts for')
-    .action(async (name: string, o: { role: string; participant?: string }, cmd: Command) => {
-      if (!(ROLES as readonly string[]).includes(o.role)) throw new CliInputError(`--role: one of ${ROLES.join(', ')}`);
-      if (o.participant !== undefined) {
-        // The participant must exist on the platform, of the kind the role acts for.
-        const platform = await openPlatform(resolveStoreUrl(cmd), 'the store is in use by another sco-settle process (a running server?); users and keys are changed while it is stopped — one writer per store');
-        try {
-          const p = platform.participant(o.participant);
-          const kind = { participant: 'bank', liquidity_provider: 'liquidity_provider', central_bank: 'central_bank' }[o.role as string];
-          if (p === undefined) throw new CliInputError(`--participant: ${o.participant} is not a participant on this store`);
-          if (kind !== undefined && p.kind !== kind) throw new CliInputError(`--participant: ${o.participant} is a ${p.kind}; a ${o.role} user acts for a ${kind}`);
-          const u = await (await UserDirectory.load(platform.documents)).createUser(name, o.role as Role, o.participant);
-          process.stdout.write(JSON.stringify(u) + '\n');
-        } finally {
-          await platform.close();
-        }
-        return;
-      }
-      await withDirectory(cmd, async (d) => {
-        const u = await d.createUser(name, o.role as Role, null);
-        process.stdout.write(JSON.stringify(u) + '\n');
-      });
-    });
+    .action(async (name: string, o: { role: string; participant?: string }, cmd: Command) => createUser(name, o, cmd));
   users
     .command('list')
     .description('list API users')
@@ -68,7 +52,9 @@ export function registerAuthCommands(program: Command): void {
         process.stdout.write(JSON.stringify({ users: d.listUsers() }, null, 2) + '\n');
       });
     });
+}
 
+function registerKeysCommands(program: Command): void {
   const keys = program.command('keys').description('API keys (Authorization: Bearer sco_<keyid>_<secret>)');
   keys
     .command('create')
@@ -100,4 +86,27 @@ export function registerAuthCommands(program: Command): void {
         process.stdout.write(JSON.stringify({ keys: d.listKeys(o.user) }, null, 2) + '\n');
       });
     });
+}
+
+async function createUser(name: string, o: { role: string; participant?: string }, cmd: Command): Promise<void> {
+  if (!(ROLES as readonly string[]).includes(o.role)) throw new CliInputError(`--role: one of ${ROLES.join(', ')}`);
+  if (o.participant !== undefined) {
+    // The participant must exist on the platform, of the kind the role acts for.
+    const platform = await openPlatform(resolveStoreUrl(cmd), 'the store is in use by another sco-settle process (a running server?); users and keys are changed while it is stopped — one writer per store');
+    try {
+      const p = platform.participant(o.participant);
+      const kind = { participant: 'bank', liquidity_provider: 'liquidity_provider', central_bank: 'central_bank' }[o.role as string];
+      if (p === undefined) throw new CliInputError(`--participant: ${o.participant} is not a participant on this store`);
+      if (kind !== undefined && p.kind !== kind) throw new CliInputError(`--participant: ${o.participant} is a ${p.kind}; a ${o.role} user acts for a ${kind}`);
+      const u = await (await UserDirectory.load(platform.documents)).createUser(name, o.role as Role, o.participant);
+      process.stdout.write(JSON.stringify(u) + '\n');
+    } finally {
+      await platform.close();
+    }
+    return;
+  }
+  await withDirectory(cmd, async (d) => {
+    const u = await d.createUser(name, o.role as Role, null);
+    process.stdout.write(JSON.stringify(u) + '\n');
+  });
 }

@@ -21,8 +21,19 @@ function positiveInt(value: string, what: string): number {
   return n;
 }
 
+/** One registration per suite, in the order `bench --help` lists them. */
 export function registerBenchCommands(program: Command): void {
   const bench = program.command('bench').description('run a benchmark suite and print its figures as JSON');
+  registerLedgerBench(bench);
+  registerFxBench(bench);
+  registerClearingBench(bench);
+  registerApiBench(bench);
+  registerIsoBench(bench);
+  registerScreeningBench(bench);
+  registerAllBench(bench);
+}
+
+function registerLedgerBench(bench: Command): void {
   bench
     .command('ledger')
     .description('transfers/s in memory, durable on SQLite and PostgreSQL, against a naive PostgreSQL ledger')
@@ -49,7 +60,9 @@ export function registerBenchCommands(program: Command): void {
       });
       process.stdout.write(JSON.stringify(result) + '\n');
     });
+}
 
+function registerFxBench(bench: Command): void {
   bench
     .command('fx')
     .description('exact currency conversions/s and best-quote selections/s (20 providers, 45 pairs)')
@@ -68,7 +81,9 @@ export function registerBenchCommands(program: Command): void {
       });
       process.stdout.write(JSON.stringify(result) + '\n');
     });
+}
 
+function registerClearingBench(bench: Command): void {
   bench
     .command('clearing')
     .description('netting of 1M payments; LSM value vs the HiGHS MILP optimum on seeded gridlocks, and baselines')
@@ -85,7 +100,9 @@ export function registerBenchCommands(program: Command): void {
       });
       process.stdout.write(JSON.stringify(result) + '\n');
     });
+}
 
+function registerApiBench(bench: Command): void {
   bench
     .command('api')
     .description('HTTP API: payments/s one per request and 1,000 per request, p99 at 2,000 requests/s (server in a child process, autocannon)')
@@ -106,7 +123,9 @@ export function registerBenchCommands(program: Command): void {
       });
       process.stdout.write(JSON.stringify(result) + '\n');
     });
+}
 
+function registerIsoBench(bench: Command): void {
   bench
     .command('iso')
     .description('pacs.008 parse, build and validation rates (one core, single-transaction messages)')
@@ -125,7 +144,9 @@ export function registerBenchCommands(program: Command): void {
       });
       process.stdout.write(JSON.stringify(result) + '\n');
     });
+}
 
+function registerScreeningBench(bench: Command): void {
   bench
     .command('screening')
     .description('sanctions screening: names/s on one core, recall and false-positive rate on a labelled set, p99 latency')
@@ -146,7 +167,9 @@ export function registerBenchCommands(program: Command): void {
       });
       process.stdout.write(JSON.stringify(result) + '\n');
     });
+}
 
+function registerAllBench(bench: Command): void {
   bench
     .command('all')
     .description('every suite, each in its own process; writes bench/results/latest.json and latest.md (figures beside their targets)')
@@ -162,3 +185,4 @@ export function registerBenchCommands(program: Command): void {
       process.stdout.write(JSON.stringify({ suite: 'all', results: r.json_path, table: r.md_path, suites: r.outcomes }) + '\n');
     });
 }
+

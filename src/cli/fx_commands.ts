@@ -58,9 +58,18 @@ const BOOK_OPTIONS: Array<[string, string]> = [
   ['--max-age-days <n>', `refuse a rate older than this many days before the date (default ${DEFAULT_MAX_AGE_DAYS})`],
 ];
 
+/** Registration order is the order `fx --help` lists the subcommands in. */
 export function registerFxCommands(program: Command): void {
   const fx = program.command('fx').description('reference rates and exact currency conversion (ISO 4217 minor units, named rounding)');
+  registerConvertCommand(fx);
+  const rates = fx.command('rates').description('reference rates: units of each currency per 1 USD, with date and source');
+  registerRatesImportCommand(rates);
+  registerRatesListCommand(rates);
+}
 
+type ConvertOptions = BookOptions & { from: string; to: string; amount: string; date?: string; rounding: string };
+
+function registerConvertCommand(fx: Command): void {
   const convert = fx
     .command('convert')
     .description(
@@ -72,48 +81,50 @@ export function registerFxCommands(program: Command): void {
     .option('--date <YYYY-MM-DD>', 'conversion date: each rate used is the latest on or before it (default: the latest date among the two currencies\' rates)')
     .option('--rounding <rule>', 'half_even, half_up (ties away from zero), half_down, down (toward zero), up, floor or ceiling', DEFAULT_ROUNDING);
   for (const [flags, help] of BOOK_OPTIONS) convert.option(flags, help);
-  convert.action(async (o: BookOptions & { from: string; to: string; amount: string; date?: string; rounding: string }) => {
-    const from = currencyInfo(o.from.toUpperCase(), '--from');
-    const to = currencyInfo(o.to.toUpperCase(), '--to');
-    const rule = parseRoundingRule(o.rounding, '--rounding');
-    const amountMinor = parseMajorAmount(o.amount, from, '--amount');
-    const { book, origin } = await loadBook(o);
-    let date = o.date;
-    if (date === undefined) {
-      date = book.latestDate([from.code, to.code]) ?? undefined;
-      if (date === undefined) throw new CliInputError(`no rates for ${from.code} or ${to.code} in ${origin}; give --date`);
-    } else {
-      parseIsoDate(date, '--date');
-    }
-    const cross = book.crossRate(from.code, to.code, date);
-    const c = new PairConverter(from, to, cross.rate).convert(amountMinor, rule);
-    const residue = displayDecimal(c.residue);
-    printJson({
-      input: { currency: from.code, amount: formatMinor(amountMinor, from), amount_minor: amountMinor.toString(), minor_units: from.minor_units },
-      output: { currency: to.code, amount: formatMinor(c.amount_minor, to), amount_minor: c.amount_minor.toString(), minor_units: to.minor_units },
-      rate: {
-        units: `${to.code} per 1 ${from.code}`,
-        decimal: c.rate_decimal,
-        decimal_is_exact: c.rate_decimal_exact,
-        exact: toFractionString(c.rate),
-        via: cross.via,
-        date,
-        max_age_days: book.max_age_days,
-        rates_from: origin,
-        legs: cross.legs.map(rateJson),
-      },
-      rounding: rule,
-      residue: {
-        description: `exact result minus output, in minor units of ${to.code}; to be booked to the residue account`,
-        exact: toFractionString(c.residue),
-        decimal: residue.text,
-        decimal_is_exact: residue.exact,
-      },
-    });
+  convert.action(async (o: ConvertOptions) => convertAmount(o));
+}
+
+async function convertAmount(o: ConvertOptions): Promise<void> {
+  const from = currencyInfo(o.from.toUpperCase(), '--from');
+  const to = currencyInfo(o.to.toUpperCase(), '--to');
+  const rule = parseRoundingRule(o.rounding, '--rounding');
+  const amountMinor = parseMajorAmount(o.amount, from, '--amount');
+  const { book, origin } = await loadBook(o);
+  let date = o.date;
+  if (date === undefined) {
+    date = book.latestDate([from.code, to.code]) ?? undefined;
+    if (date === undefined) throw new CliInputError(`no rates for ${from.code} or ${to.code} in ${origin}; give --date`);
+  } else {
+    parseIsoDate(date, '--date');
+  }
+  const cross = book.crossRate(from.code, to.code, date);
+  const c = new PairConverter(from, to, cross.rate).convert(amountMinor, rule);
+  const residue = displayDecimal(c.residue);
+  printJson({
+    input: { currency: from.code, amount: formatMinor(amountMinor, from), amount_minor: amountMinor.toString(), minor_units: from.minor_units },
+    output: { currency: to.code, amount: formatMinor(c.amount_minor, to), amount_minor: c.amount_minor.toString(), minor_units: to.minor_units },
+    rate: {
+      units: `${to.code} per 1 ${from.code}`,
+      decimal: c.rate_decimal,
+      decimal_is_exact: c.rate_decimal_exact,
+      exact: toFractionString(c.rate),
+      via: cross.via,
+      date,
+      max_age_days: book.max_age_days,
+      rates_from: origin,
+      legs: cross.legs.map(rateJson),
+    },
+    rounding: rule,
+    residue: {
+      description: `exact result minus output, in minor units of ${to.code}; to be booked to the residue account`,
+      exact: toFractionString(c.residue),
+      decimal: residue.text,
+      decimal_is_exact: residue.exact,
+    },
   });
+}
 
-  const rates = fx.command('rates').description('reference rates: units of each currency per 1 USD, with date and source');
-
+function registerRatesImportCommand(rates: Command): void {
   const imp = rates
     .command('import')
     .argument('<file>', 'CSV (currency,units_per_usd,date,source[,minor_units]; RFC 4180 quoting) or JSON array, or - for standard input')
@@ -123,39 +134,45 @@ export function registerFxCommands(program: Command): void {
     )
     .option(BOOK_OPTIONS[1]![0], BOOK_OPTIONS[1]![1])
     .option('--dry-run', 'validate and print, store nothing');
-  imp.action(async (file: string, o: BookOptions & { dryRun?: boolean }, cmd: Command) => {
-    const { book, origin } = await loadBook({ ...o, rates: file });
-    if (o.dryRun !== true) {
-      const p = await Platform.open(resolveStoreUrl(cmd), { onProgress: stderrProgress });
-      try {
-        await p.run({ type: 'import_rates', file: origin, rows: book.all().map(rateJson) }, 'cli');
-      } finally {
-        await p.close();
-      }
-    }
-    printJson({ file: origin, persisted: o.dryRun !== true, rates: book.size, currencies: book.currencies(), latest_date: book.latestDate(), entries: book.all().map(rateJson) });
-    stderrProgress(`${origin}: ${book.size} rates valid for ${book.currencies().length} currencies; ${o.dryRun === true ? 'not stored (--dry-run)' : 'stored in the platform'}`);
-  });
+  imp.action(async (file: string, o: BookOptions & { dryRun?: boolean }, cmd: Command) => importRates(file, o, cmd));
+}
 
+async function importRates(file: string, o: BookOptions & { dryRun?: boolean }, cmd: Command): Promise<void> {
+  const { book, origin } = await loadBook({ ...o, rates: file });
+  if (o.dryRun !== true) {
+    const p = await Platform.open(resolveStoreUrl(cmd), { onProgress: stderrProgress });
+    try {
+      await p.run({ type: 'import_rates', file: origin, rows: book.all().map(rateJson) }, 'cli');
+    } finally {
+      await p.close();
+    }
+  }
+  printJson({ file: origin, persisted: o.dryRun !== true, rates: book.size, currencies: book.currencies(), latest_date: book.latestDate(), entries: book.all().map(rateJson) });
+  stderrProgress(`${origin}: ${book.size} rates valid for ${book.currencies().length} currencies; ${o.dryRun === true ? 'not stored (--dry-run)' : 'stored in the platform'}`);
+}
+
+function registerRatesListCommand(rates: Command): void {
   const list = rates
     .command('list')
     .description('print the rates: every rate, or with --date each currency\'s rate as of that date with its age and whether it is stale')
     .option('--date <YYYY-MM-DD>', 'show the rate in force on this date per currency');
   for (const [flags, help] of BOOK_OPTIONS) list.option(flags, help);
-  list.action(async (o: BookOptions & { date?: string }) => {
-    const { book, origin } = await loadBook(o);
-    if (o.date === undefined) {
-      printJson({ rates_from: origin, entries: book.all().map(rateJson) });
-      return;
-    }
-    const day = parseIsoDate(o.date, '--date');
-    const entries = book.currencies().map((c) => {
-      const history = book.history(c, { to: o.date });
-      const r = history[history.length - 1];
-      if (r === undefined) return { currency: c, rate: null, reason: `no rate dated on or before ${o.date}` };
-      const age = day - r.day;
-      return { ...rateJson(r), age_days: age, stale: age > book.max_age_days };
-    });
-    printJson({ rates_from: origin, date: o.date, max_age_days: book.max_age_days, entries });
+  list.action(async (o: BookOptions & { date?: string }) => listRates(o));
+}
+
+async function listRates(o: BookOptions & { date?: string }): Promise<void> {
+  const { book, origin } = await loadBook(o);
+  if (o.date === undefined) {
+    printJson({ rates_from: origin, entries: book.all().map(rateJson) });
+    return;
+  }
+  const day = parseIsoDate(o.date, '--date');
+  const entries = book.currencies().map((c) => {
+    const history = book.history(c, { to: o.date });
+    const r = history[history.length - 1];
+    if (r === undefined) return { currency: c, rate: null, reason: `no rate dated on or before ${o.date}` };
+    const age = day - r.day;
+    return { ...rateJson(r), age_days: age, stale: age > book.max_age_days };
   });
+  printJson({ rates_from: origin, date: o.date, max_age_days: book.max_age_days, entries });
 }

@@ -44,81 +44,116 @@ async function readMessageFile(file: string): Promise<Uint8Array | { error: stri
   }
 }
 
+/** Registration order is the order `iso --help` lists the subcommands in. */
 export function registerIsoCommands(program: Command): void {
   const iso = program.command('iso').description('ISO 20022 messages: validate, parse and build (pacs.008/009/002/004, camt.053/054/056/029, head.001)');
+  registerValidateCommand(iso);
+  registerParseCommand(iso);
+  registerBuildCommand(iso);
+  registerSubmitCommand(iso);
+  registerStatementCommand(iso);
+  registerNotificationCommand(iso);
+}
 
+interface ValidationLine {
+  file: string;
+  valid: boolean;
+  message_type: string | null;
+  errors: Array<{ path: string; code: string; message: string }>;
+}
+
+function registerValidateCommand(iso: Command): void {
   iso
     .command('validate')
     .description('validate messages: built-in definitions always, the official XSDs too when --xsd-dir or SCO_SETTLE_XSD_DIR is set, then business rules; one JSON line per file; exit 0 only if all are valid')
     .argument('<files...>', 'message files (a bare Document, or AppHdr + Document in an envelope)')
     .option('--xsd-dir <dir>', 'folder of official ISO 20022 XSDs (<message id>.xsd) for the second validation layer (env SCO_SETTLE_XSD_DIR)')
-    .action(async (files: string[], o: { xsdDir?: string }) => {
-      const xsd_dir = resolveXsdDir(o.xsdDir);
-      let allValid = true;
-      for (const file of files) {
-        const bytes = await readMessageFile(file);
-        let line: { file: string; valid: boolean; message_type: string | null; errors: Array<{ path: string; code: string; message: string }> };
-        if ('error' in bytes) {
-          line = { file, valid: false, message_type: null, errors: [{ path: '/', code: 'FILE_UNREADABLE', message: `cannot read: ${bytes.error}` }] };
-        } else {
-          const r = await validateMessage(bytes, { xsd_dir });
-          line = { file, valid: r.valid, message_type: r.message_type, errors: r.errors };
-        }
-        if (!line.valid) allValid = false;
-        process.stdout.write(JSON.stringify(line) + '\n');
-      }
-      if (!allValid) process.exitCode = 1;
-    });
+    .action(async (files: string[], o: { xsdDir?: string }) => validateFiles(files, o));
+}
 
+async function validateFiles(files: string[], o: { xsdDir?: string }): Promise<void> {
+  const xsd_dir = resolveXsdDir(o.xsdDir);
+  let allValid = true;
+  for (const file of files) {
+    const bytes = await readMessageFile(file);
+    let line: ValidationLine;
+    if ('error' in bytes) {
+      line = { file, valid: false, message_type: null, errors: [{ path: '/', code: 'FILE_UNREADABLE', message: `cannot read: ${bytes.error}` }] };
+    } else {
+      const r = await validateMessage(bytes, { xsd_dir });
+      line = { file, valid: r.valid, message_type: r.message_type, errors: r.errors };
+    }
+    if (!line.valid) allValid = false;
+    process.stdout.write(JSON.stringify(line) + '\n');
+  }
+  if (!allValid) process.exitCode = 1;
+}
+
+function registerParseCommand(iso: Command): void {
   iso
     .command('parse')
     .description('print a message as JSON ({message_type, header?, document}; amounts as decimal strings); refuses a message that does not validate')
     .argument('<file>', 'message file')
     .option('--xsd-dir <dir>', 'also validate against the official XSDs in this folder (env SCO_SETTLE_XSD_DIR)')
-    .action(async (file: string, o: { xsdDir?: string }) => {
-      const bytes = await readMessageFile(file);
-      if ('error' in bytes) throw new CliInputError(`${file}: cannot read: ${bytes.error}`);
-      const r = await validateMessage(bytes, { xsd_dir: resolveXsdDir(o.xsdDir) });
-      if (!r.valid || r.message === null) {
-        const first = r.errors[0]!;
-        throw new CliInputError(`${file}: not a valid message (${r.errors.length} error(s)); first: ${first.code} at ${first.path}: ${first.message}`);
-      }
-      process.stdout.write(JSON.stringify(modelOf(r.message), null, 2) + '\n');
-    });
+    .action(async (file: string, o: { xsdDir?: string }) => parseFile(file, o));
+}
 
+async function parseFile(file: string, o: { xsdDir?: string }): Promise<void> {
+  const bytes = await readMessageFile(file);
+  if ('error' in bytes) throw new CliInputError(`${file}: cannot read: ${bytes.error}`);
+  const r = await validateMessage(bytes, { xsd_dir: resolveXsdDir(o.xsdDir) });
+  if (!r.valid || r.message === null) {
+    const first = r.errors[0]!;
+    throw new CliInputError(`${file}: not a valid message (${r.errors.length} error(s)); first: ${first.code} at ${first.path}: ${first.message}`);
+  }
+  process.stdout.write(JSON.stringify(modelOf(r.message), null, 2) + '\n');
+}
+
+function registerBuildCommand(iso: Command): void {
   iso
     .command('build')
     .description('build XML from a JSON model ({header?, document} or the output of `iso parse`); the result is validated before it is printed')
     .requiredOption('--type <message id>', `message type: ${TYPED_MESSAGES.join(', ')}`)
     .argument('<json_file>', 'JSON model, or - for stdin')
-    .action(async (file: string, o: { type: string }) => {
-      if (!TYPED_MESSAGES.includes(o.type)) throw new CliInputError(`--type: ${JSON.stringify(o.type)} has no builder; one of ${TYPED_MESSAGES.join(', ')}`);
-      const text = await readInput(file);
-      if (text.length > DEFAULT_XML_LIMITS.max_bytes) throw new CliInputError(`${file}: larger than ${DEFAULT_XML_LIMITS.max_bytes} bytes`);
-      let value: unknown;
-      try {
-        value = JSON.parse(text);
-      } catch (err) {
-        throw new CliInputError(`${file}: malformed JSON: ${(err as Error).message}`);
-      }
-      if (typeof value !== 'object' || value === null || typeof (value as { document?: unknown }).document !== 'object') {
-        throw new CliInputError(`${file}: expected an object with a "document" member`);
-      }
-      const model = { ...(value as object), message_type: o.type } as IsoMessage;
-      let xml: string;
-      try {
-        xml = buildMessage(model);
-      } catch (err) {
-        throw new CliInputError(`${file}: ${(err as Error).message}`);
-      }
-      const r = validateBuiltIn(xml);
-      if (!r.valid) {
-        const first = r.errors[0]!;
-        throw new CliInputError(`${file}: the built message is not valid (${r.errors.length} error(s)); first: ${first.code} at ${first.path}: ${first.message}`);
-      }
-      process.stdout.write(xml + '\n');
-    });
+    .action(async (file: string, o: { type: string }) => buildFile(file, o));
+}
 
+async function buildFile(file: string, o: { type: string }): Promise<void> {
+  if (!TYPED_MESSAGES.includes(o.type)) throw new CliInputError(`--type: ${JSON.stringify(o.type)} has no builder; one of ${TYPED_MESSAGES.join(', ')}`);
+  const text = await readInput(file);
+  if (text.length > DEFAULT_XML_LIMITS.max_bytes) throw new CliInputError(`${file}: larger than ${DEFAULT_XML_LIMITS.max_bytes} bytes`);
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (err) {
+    throw new CliInputError(`${file}: malformed JSON: ${(err as Error).message}`);
+  }
+  if (typeof value !== 'object' || value === null || typeof (value as { document?: unknown }).document !== 'object') {
+    throw new CliInputError(`${file}: expected an object with a "document" member`);
+  }
+  const model = { ...(value as object), message_type: o.type } as IsoMessage;
+  let xml: string;
+  try {
+    xml = buildMessage(model);
+  } catch (err) {
+    throw new CliInputError(`${file}: ${(err as Error).message}`);
+  }
+  const r = validateBuiltIn(xml);
+  if (!r.valid) {
+    const first = r.errors[0]!;
+    throw new CliInputError(`${file}: the built message is not valid (${r.errors.length} error(s)); first: ${first.code} at ${first.path}: ${first.message}`);
+  }
+  process.stdout.write(xml + '\n');
+}
+
+interface SubmitOptions {
+  xsdDir?: string;
+  by: string;
+  platformBic?: string;
+  json?: boolean;
+}
+
+function registerSubmitCommand(iso: Command): void {
   iso
     .command('submit')
     .description('submit pacs.008/pacs.009 files (one submit_payments command per file), pacs.004 returns and camt.056 cancellation requests (one return_payment/cancel_payment per transaction) to the platform on --store; prints the answers (XML: pacs.002s, then camt.029s, then the pacs.004s sent on to the payers of returned payments) on stdout and one JSON summary line per file on stderr (--json: JSON lines with the answers on stdout); exit 1 if a message or transaction was rejected')
@@ -127,69 +162,95 @@ export function registerIsoCommands(program: Command): void {
     .option('--by <id>', 'who submits (recorded in the journal and audit trail)', 'cli')
     .option('--platform-bic <bic>', "the platform's BIC, written as instructing agent of the reports")
     .option('--json', 'JSON lines on stdout: {file, message_type, accepted, payments, errors, status_reports, resolutions, returns}')
-    .action(async (files: string[], o: { xsdDir?: string; by: string; platformBic?: string; json?: boolean }, cmd: Command) => {
-      let rejected = 0;
-      await withPlatform(cmd, async (platform) => {
-        for (const file of files) {
-          const bytes = await readMessageFile(file);
-          const opts: { xsdDir?: string; platformBic?: string } = {};
-          if (o.xsdDir !== undefined) opts.xsdDir = o.xsdDir;
-          if (o.platformBic !== undefined) opts.platformBic = o.platformBic;
-          const r =
-            'error' in bytes
-              ? { message_type: null, accepted: false, status_reports: [] as string[], resolutions: [] as string[], returns: [] as string[], payments: [], errors: [{ path: '/', code: 'FILE_UNREADABLE', message: `cannot read: ${bytes.error}` }] }
-              : await submitIsoMessage(platform, bytes, o.by, opts);
-          if (!r.accepted) rejected++;
-          const summary = { file, message_type: r.message_type, accepted: r.accepted, payments: r.payments, errors: r.errors };
-          if (o.json === true) {
-            process.stdout.write(JSON.stringify({ ...summary, status_reports: r.status_reports, resolutions: r.resolutions, returns: r.returns }) + '\n');
-          } else {
-            for (const x of [...r.status_reports, ...r.resolutions, ...r.returns]) process.stdout.write(x + '\n');
-            process.stderr.write(JSON.stringify(summary) + '\n');
-          }
-        }
-      });
-      // Thrown, not process.exitCode: main() returns its own exit status.
-      if (rejected > 0) throw Object.assign(new Error(`${rejected} of ${files.length} message(s) not accepted (see the summaries)`), { code: 'rejected' });
-    });
+    .action(async (files: string[], o: SubmitOptions, cmd: Command) => submitFiles(files, o, cmd));
+}
 
-  iso
-    .command('statement')
-    .description("print the camt.053.001.08 statement of a participant's settlement (or issuing) account for one business day: opening and closing booked balances from the ledger and every booking of the day")
+async function submitFiles(files: string[], o: SubmitOptions, cmd: Command): Promise<void> {
+  let rejected = 0;
+  await withPlatform(cmd, async (platform) => {
+    for (const file of files) if (!(await submitFile(platform, file, o))) rejected++;
+  });
+  // Thrown, not process.exitCode: main() returns its own exit status.
+  if (rejected > 0) throw Object.assign(new Error(`${rejected} of ${files.length} message(s) not accepted (see the summaries)`), { code: 'rejected' });
+}
+
+/** Submits one file and prints its answers and summary; true if it was accepted. */
+async function submitFile(platform: Platform, file: string, o: SubmitOptions): Promise<boolean> {
+  const bytes = await readMessageFile(file);
+  const opts: { xsdDir?: string; platformBic?: string } = {};
+  if (o.xsdDir !== undefined) opts.xsdDir = o.xsdDir;
+  if (o.platformBic !== undefined) opts.platformBic = o.platformBic;
+  const r =
+    'error' in bytes
+      ? { message_type: null, accepted: false, status_reports: [] as string[], resolutions: [] as string[], returns: [] as string[], payments: [], errors: [{ path: '/', code: 'FILE_UNREADABLE', message: `cannot read: ${bytes.error}` }] }
+      : await submitIsoMessage(platform, bytes, o.by, opts);
+  const summary = { file, message_type: r.message_type, accepted: r.accepted, payments: r.payments, errors: r.errors };
+  if (o.json === true) {
+    process.stdout.write(JSON.stringify({ ...summary, status_reports: r.status_reports, resolutions: r.resolutions, returns: r.returns }) + '\n');
+  } else {
+    for (const x of [...r.status_reports, ...r.resolutions, ...r.returns]) process.stdout.write(x + '\n');
+    process.stderr.write(JSON.stringify(summary) + '\n');
+  }
+  return r.accepted;
+}
+
+/** The account options `statement` and `notification` share: --participant and --currency, or --account. */
+function accountOptions(c: Command): Command {
+  return c
     .option('--participant <bic>', 'the account holder (BIC)')
     .option('--currency <ccy>', 'the account currency')
-    .option('--account <id>', 'or: the platform account id (decimal)')
+    .option('--account <id>', 'or: the platform account id (decimal)');
+}
+
+function platformBicOf(o: { platformBic?: string }): { platformBic?: string } {
+  const opts: { platformBic?: string } = {};
+  if (o.platformBic !== undefined) opts.platformBic = o.platformBic;
+  return opts;
+}
+
+type StatementOptions = AccountOptions & { date: string; platformBic?: string };
+type NotificationOptions = AccountOptions & { transfer: string; platformBic?: string };
+
+function registerStatementCommand(iso: Command): void {
+  accountOptions(
+    iso
+      .command('statement')
+      .description("print the camt.053.001.08 statement of a participant's settlement (or issuing) account for one business day: opening and closing booked balances from the ledger and every booking of the day"),
+  )
     .requiredOption('--date <yyyy-mm-dd>', 'the business day (UTC)')
     .option('--platform-bic <bic>', "the platform's BIC, written as account servicer")
-    .action(async (o: { participant?: string; currency?: string; account?: string; date: string; platformBic?: string }, cmd: Command) => {
+    .action(async (o: StatementOptions, cmd: Command) => {
       await withPlatform(cmd, async (platform) => {
         const { participant, currency } = accountArgs(platform, o);
-        const opts: { platformBic?: string } = {};
-        if (o.platformBic !== undefined) opts.platformBic = o.platformBic;
-        process.stdout.write((await statementXml(platform, participant, currency, o.date, opts)) + '\n');
-      });
-    });
-
-  iso
-    .command('notification')
-    .description("print the camt.054.001.08 notifying the debit or credit one ledger transfer made on a participant's account")
-    .option('--participant <bic>', 'the account holder (BIC)')
-    .option('--currency <ccy>', 'the account currency')
-    .option('--account <id>', 'or: the platform account id (decimal)')
-    .requiredOption('--transfer <id>', 'the ledger transfer id (decimal, or 0x… hexadecimal as in NtryRef)')
-    .option('--platform-bic <bic>', "the platform's BIC, written as account servicer")
-    .action(async (o: { participant?: string; currency?: string; account?: string; transfer: string; platformBic?: string }, cmd: Command) => {
-      const id = parseBig(o.transfer, '--transfer');
-      await withPlatform(cmd, async (platform) => {
-        const { participant, currency } = accountArgs(platform, o);
-        const opts: { platformBic?: string } = {};
-        if (o.platformBic !== undefined) opts.platformBic = o.platformBic;
-        process.stdout.write((await notificationXml(platform, participant, currency, id, opts)) + '\n');
+        process.stdout.write((await statementXml(platform, participant, currency, o.date, platformBicOf(o))) + '\n');
       });
     });
 }
 
-function accountArgs(platform: Platform, o: { participant?: string; currency?: string; account?: string }): { participant: string; currency: string } {
+function registerNotificationCommand(iso: Command): void {
+  accountOptions(
+    iso
+      .command('notification')
+      .description("print the camt.054.001.08 notifying the debit or credit one ledger transfer made on a participant's account"),
+  )
+    .requiredOption('--transfer <id>', 'the ledger transfer id (decimal, or 0x… hexadecimal as in NtryRef)')
+    .option('--platform-bic <bic>', "the platform's BIC, written as account servicer")
+    .action(async (o: NotificationOptions, cmd: Command) => {
+      const id = parseBig(o.transfer, '--transfer');
+      await withPlatform(cmd, async (platform) => {
+        const { participant, currency } = accountArgs(platform, o);
+        process.stdout.write((await notificationXml(platform, participant, currency, id, platformBicOf(o))) + '\n');
+      });
+    });
+}
+
+interface AccountOptions {
+  participant?: string;
+  currency?: string;
+  account?: string;
+}
+
+function accountArgs(platform: Platform, o: AccountOptions): { participant: string; currency: string } {
   if (o.account !== undefined) {
     if (o.participant !== undefined || o.currency !== undefined) throw new CliInputError('give --account, or --participant and --currency, not both');
     return accountByIdOf(platform, parseBig(o.account, '--account'));

@@ -160,37 +160,15 @@ export function registerLedgerCommands(program: Command): void {
       });
     });
 
-  const filtered = (name: string, description: string): Command =>
-    ledger
-      .command(name)
-      .argument('<account-id>', 'account id')
-      .description(description)
-      .option('--limit <n>', `at most this many rows (1-${BATCH_EVENTS_MAX})`, '100')
-      .option('--reverse', 'newest first')
-      .option('--debits-only', 'only where the account is debited')
-      .option('--credits-only', 'only where the account is credited')
-      .option('--from <timestamp>', 'from this timestamp (ns, inclusive)')
-      .option('--to <timestamp>', 'up to this timestamp (ns, inclusive)');
-
-  filtered('account-transfers', "print an account's transfers in timestamp order, as a JSON array").action(
+  registerFilteredCommand(ledger, 'account-transfers', "print an account's transfers in timestamp order, as a JSON array").action(
     async (id: string, o: FilterOptions, cmd: Command) => {
       const filter = filterFrom(id, o);
       await withLedger(cmd, async (l) => printJson((await l.accountTransfers(filter)).map(transferToJson)));
     },
   );
 
-  filtered('account-balances', 'print the balance history of an account created with the history flag').action(
-    async (id: string, o: FilterOptions, cmd: Command) => {
-      const filter = filterFrom(id, o);
-      await withLedger(cmd, async (l) => {
-        const [account] = await l.lookupAccounts([filter.account_id]);
-        if (account === undefined) throw new CliInputError(`account ${filter.account_id} not found`);
-        if ((account.flags & AccountFlags.history) === 0) {
-          throw new CliInputError(`account ${filter.account_id} was not created with the "history" flag, so no balance history is kept`);
-        }
-        printJson((await l.accountBalances(filter)).map(balanceToJson));
-      });
-    },
+  registerFilteredCommand(ledger, 'account-balances', 'print the balance history of an account created with the history flag').action(
+    async (id: string, o: FilterOptions, cmd: Command) => printBalances(id, o, cmd),
   );
 
   ledger
@@ -202,6 +180,32 @@ export function registerLedgerCommands(program: Command): void {
         stderrProgress(`snapshot at journal entry ${l.journal_seq}`);
       });
     });
+}
+
+/** The filter options `account-transfers` and `account-balances` share. */
+function registerFilteredCommand(ledger: Command, name: string, description: string): Command {
+  return ledger
+    .command(name)
+    .argument('<account-id>', 'account id')
+    .description(description)
+    .option('--limit <n>', `at most this many rows (1-${BATCH_EVENTS_MAX})`, '100')
+    .option('--reverse', 'newest first')
+    .option('--debits-only', 'only where the account is debited')
+    .option('--credits-only', 'only where the account is credited')
+    .option('--from <timestamp>', 'from this timestamp (ns, inclusive)')
+    .option('--to <timestamp>', 'up to this timestamp (ns, inclusive)');
+}
+
+async function printBalances(id: string, o: FilterOptions, cmd: Command): Promise<void> {
+  const filter = filterFrom(id, o);
+  await withLedger(cmd, async (l) => {
+    const [account] = await l.lookupAccounts([filter.account_id]);
+    if (account === undefined) throw new CliInputError(`account ${filter.account_id} not found`);
+    if ((account.flags & AccountFlags.history) === 0) {
+      throw new CliInputError(`account ${filter.account_id} was not created with the "history" flag, so no balance history is kept`);
+    }
+    printJson((await l.accountBalances(filter)).map(balanceToJson));
+  });
 }
 
 function reportMissing(wanted: readonly bigint[], found: ReadonlyArray<{ id: bigint }>, what: string): void {

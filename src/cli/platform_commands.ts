@@ -4,65 +4,39 @@
 // --store, runs one journaled command (attributed to --by, default the OS user)
 // and prints its result as JSON; a refusal is one line with its code and field.
 
-import { userInfo } from 'node:os';
 import type { Command } from 'commander';
-import { Platform } from '../platform/platform.js';
+import type { Platform } from '../platform/platform.js';
 import { PlatformError } from '../platform/errors.js';
-import { bigintJson, caseView, dayView, facilityView, participantView, paymentView, swapView, windowView } from '../platform/view_tools.js';
+import { bigintJson, caseView, dayView, participantView, paymentView, windowView } from '../platform/view_tools.js';
 import { CliInputError, parseEvents, readInput } from './input.js';
-import { resolveStoreUrl, stderrProgress } from './context.js';
+import { collect, keyValues, print, runAndPrint, withPlatform } from './platform_run.js';
+import { registerFinancingCommands, registerQuotesCommands } from './financing_commands.js';
 
 const SUBMIT_CHUNK = 8_189;
 
-function print(value: unknown): void {
-  process.stdout.write(JSON.stringify(value, bigintJson, 2) + '\n');
-}
-
-function actor(command: Command): string {
-  const o = command.optsWithGlobals() as { by?: string };
-  if (o.by !== undefined) return o.by;
-  try {
-    return userInfo().username;
-  } catch {
-    return 'cli';
-  }
-}
-
-async function withPlatform<T>(command: Command, fn: (p: Platform, by: string) => Promise<T>): Promise<T> {
-  const p = await Platform.open(resolveStoreUrl(command), { onProgress: stderrProgress });
-  try {
-    return await fn(p, actor(command));
-  } finally {
-    await p.close();
-  }
-}
-
-/** Runs one command and prints its result; a refusal becomes an error with code and field. */
-function runAndPrint(command: Command, build: () => Record<string, unknown>, view?: (r: unknown) => unknown): Promise<void> {
-  return withPlatform(command, async (p, by) => {
-    const out = await p.execute(build(), by);
-    if (!out.ok) throw new PlatformError(out.error!.code as PlatformError['code'], out.error!.field, `${out.error!.field === '' ? '' : `${out.error!.field}: `}${out.error!.message}`);
-    print(view === undefined ? out.result : view(out.result));
-  });
-}
-
-function keyValues(list: string[] | undefined, flag: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const item of list ?? []) {
-    const m = /^([A-Z]{3})=(.+)$/.exec(item);
-    if (m === null) throw new CliInputError(`${flag}: expected CCY=VALUE, got ${JSON.stringify(item)}`);
-    out[m[1]!] = m[2]!;
-  }
-  return out;
-}
-
-function collect(value: string, previous: string[] = []): string[] {
-  return [...previous, value];
-}
-
+/** Registration order is the order `--help` lists the commands in. */
 export function registerPlatformCommands(program: Command): void {
   program.option('--by <user>', 'who the change is attributed to in the audit trail (default: the OS user)');
+  registerParticipantsCommands(program);
+  registerFundingCommands(program);
+  registerPaymentsCommands(program);
+  registerDayCommands(program);
+  registerWindowCommands(program);
+  registerLsmRunCommand(program);
+  registerFinancingCommands(program);
+  registerQuotesCommands(program);
+  registerCasesCommands(program);
+}
 
+interface ParticipantOptions {
+  id: string;
+  kind: string;
+  name: string;
+  country: string;
+  currencies: string;
+}
+
+function registerParticipantsCommands(program: Command): void {
   const participants = program.command('participants').description('central banks, banks and liquidity providers on the platform');
   participants
     .command('add')
@@ -72,7 +46,7 @@ export function registerPlatformCommands(program: Command): void {
     .requiredOption('--name <name>', 'registered name (any script)')
     .requiredOption('--country <cc>', 'ISO 3166 alpha-2')
     .requiredOption('--currencies <list>', 'comma-separated member currencies (a central bank: the one it issues)')
-    .action(async (o: { id: string; kind: string; name: string; country: string; currencies: string }, cmd: Command) =>
+    .action(async (o: ParticipantOptions, cmd: Command) =>
       runAndPrint(cmd, () => ({ type: 'register_participant', id: o.id, kind: o.kind, name: o.name, country: o.country, currencies: o.currencies.split(',').map((c) => c.trim()) })),
     );
   participants
@@ -81,7 +55,9 @@ export function registerPlatformCommands(program: Command): void {
     .action(async (_o: unknown, cmd: Command) =>
       withPlatform(cmd, async (p) => print(p.participants().map((x) => ({ ...(participantView(x) as object), balances: p.balances(x.id) })))),
     );
+}
 
+function registerFundingCommands(program: Command): void {
   for (const [name, type] of [
     ['fund', 'fund'],
     ['defund', 'defund'],
@@ -94,25 +70,21 @@ export function registerPlatformCommands(program: Command): void {
       .requiredOption('--amount <decimal>', 'major units, e.g. 1000000.00')
       .action(async (o: { participant: string; currency: string; amount: string }, cmd: Command) => runAndPrint(cmd, () => ({ type, participant: o.participant, currency: o.currency, amount: o.amount })));
   }
+}
 
+interface PaymentListOptions {
+  participant?: string;
+  state?: string;
+  currency?: string;
+  limit: string;
+}
+
+function registerPaymentsCommands(program: Command): void {
   const payments = program.command('payments').description('payment instructions and their lifecycle');
   payments
     .command('submit <file>')
     .description('submit payment instructions (JSON array or NDJSON, "-" for stdin); prints each one\'s state or rejection reason')
-    .action(async (file: string, _o: unknown, cmd: Command) => {
-      const name = file === '-' ? 'stdin' : file;
-      const list = parseEvents(await readInput(file), name, (v) => {
-        if (v === null || typeof v !== 'object' || Array.isArray(v)) throw new CliInputError('each payment must be a JSON object');
-        return v as Record<string, unknown>;
-      });
-      await withPlatform(cmd, async (p, by) => {
-        for (let i = 0; i < list.length; i += SUBMIT_CHUNK) {
-          const out = await p.execute({ type: 'submit_payments', payments: list.slice(i, i + SUBMIT_CHUNK) }, by);
-          if (!out.ok) throw new PlatformError(out.error!.code as PlatformError['code'], out.error!.field, out.error!.message);
-          for (const r of (out.result as { payments: unknown[] }).payments) process.stdout.write(JSON.stringify(r) + '\n');
-        }
-      });
-    });
+    .action(async (file: string, _o: unknown, cmd: Command) => submitPayments(file, cmd));
   payments
     .command('list')
     .description('payments, newest first')
@@ -120,25 +92,11 @@ export function registerPlatformCommands(program: Command): void {
     .option('--state <state>')
     .option('--currency <ccy>')
     .option('--limit <n>', '1..10000', '100')
-    .action(async (o: { participant?: string; state?: string; currency?: string; limit: string }, cmd: Command) =>
-      withPlatform(cmd, async (p) => {
-        const filter: Parameters<Platform['payments']>[0] = { limit: Number(o.limit) };
-        if (o.participant !== undefined) filter.participant = o.participant;
-        if (o.state !== undefined) filter.state = o.state;
-        if (o.currency !== undefined) filter.currency = o.currency;
-        for (const x of p.payments(filter)) process.stdout.write(JSON.stringify(paymentView(x), bigintJson) + '\n');
-      }),
-    );
+    .action(async (o: PaymentListOptions, cmd: Command) => withPlatform(cmd, async (p) => listPayments(p, o)));
   payments
     .command('show <uetr>')
     .description('one payment with its full status history')
-    .action(async (uetr: string, _o: unknown, cmd: Command) =>
-      withPlatform(cmd, async (p) => {
-        const x = p.payment(uetr);
-        if (x === undefined) throw new PlatformError('not_found', 'uetr', `no payment ${uetr}`);
-        print(paymentView(x));
-      }),
-    );
+    .action(async (uetr: string, _o: unknown, cmd: Command) => withPlatform(cmd, async (p) => showPayment(p, uetr)));
   payments
     .command('cancel <uetr>')
     .description('cancel a queued or held payment')
@@ -149,7 +107,39 @@ export function registerPlatformCommands(program: Command): void {
     .description('return a settled payment to its payer (pacs.004)')
     .option('--reason <code>', 'ISO return reason', 'NARR')
     .action(async (uetr: string, o: { reason: string }, cmd: Command) => runAndPrint(cmd, () => ({ type: 'return_payment', uetr, reason: o.reason })));
+}
 
+/** The whole file is parsed before anything is submitted; then it goes in chunks of one batch each. */
+async function submitPayments(file: string, cmd: Command): Promise<void> {
+  const name = file === '-' ? 'stdin' : file;
+  const list = parseEvents(await readInput(file), name, (v) => {
+    if (v === null || typeof v !== 'object' || Array.isArray(v)) throw new CliInputError('each payment must be a JSON object');
+    return v as Record<string, unknown>;
+  });
+  await withPlatform(cmd, async (p, by) => {
+    for (let i = 0; i < list.length; i += SUBMIT_CHUNK) {
+      const out = await p.execute({ type: 'submit_payments', payments: list.slice(i, i + SUBMIT_CHUNK) }, by);
+      if (!out.ok) throw new PlatformError(out.error!.code as PlatformError['code'], out.error!.field, out.error!.message);
+      for (const r of (out.result as { payments: unknown[] }).payments) process.stdout.write(JSON.stringify(r) + '\n');
+    }
+  });
+}
+
+function listPayments(p: Platform, o: PaymentListOptions): void {
+  const filter: Parameters<Platform['payments']>[0] = { limit: Number(o.limit) };
+  if (o.participant !== undefined) filter.participant = o.participant;
+  if (o.state !== undefined) filter.state = o.state;
+  if (o.currency !== undefined) filter.currency = o.currency;
+  for (const x of p.payments(filter)) process.stdout.write(JSON.stringify(paymentView(x), bigintJson) + '\n');
+}
+
+function showPayment(p: Platform, uetr: string): void {
+  const x = p.payment(uetr);
+  if (x === undefined) throw new PlatformError('not_found', 'uetr', `no payment ${uetr}`);
+  print(paymentView(x));
+}
+
+function registerDayCommands(program: Command): void {
   const day = program.command('day').description('the business day');
   day
     .command('open')
@@ -170,7 +160,9 @@ export function registerPlatformCommands(program: Command): void {
         print(d === null ? null : dayView(d));
       }),
     );
+}
 
+function registerWindowCommands(program: Command): void {
   const window = program.command('window').description('deferred net settlement windows');
   for (const verb of ['open', 'close'] as const) {
     window
@@ -180,108 +172,17 @@ export function registerPlatformCommands(program: Command): void {
       .action(async (o: { currency: string }, cmd: Command) => runAndPrint(cmd, () => ({ type: `${verb}_window`, currency: o.currency })));
   }
   window.command('list').action(async (_o: unknown, cmd: Command) => withPlatform(cmd, async (p) => print(p.windows().map(windowView))));
+}
 
+function registerLsmRunCommand(program: Command): void {
   program
     .command('lsm-run')
     .description('run the liquidity-saving mechanism on a currency\'s RTGS queue (bilateral offsetting and gridlock resolution)')
     .requiredOption('--currency <ccy>')
     .action(async (o: { currency: string }, cmd: Command) => runAndPrint(cmd, () => ({ type: 'run_lsm', currency: o.currency })));
+}
 
-  const fin = program.command('financing').description('collateral, intraday credit and central-bank swap lines');
-  fin
-    .command('collateral')
-    .description('set a participant\'s collateral for intraday credit in a currency; the line = value after haircut')
-    .requiredOption('--participant <bic>')
-    .requiredOption('--currency <ccy>', 'the credit currency')
-    .requiredOption('--item <id:kind:ccy:value:haircut_bp>', 'a collateral item (repeatable), e.g. B1:government_bond:CNY:1000000.00:500', collect)
-    .option('--no-auto-draw', 'draw only on request, not when payments are blocked')
-    .action(async (o: { participant: string; currency: string; item: string[]; autoDraw: boolean }, cmd: Command) =>
-      runAndPrint(
-        cmd,
-        () => ({
-          type: 'set_collateral',
-          participant: o.participant,
-          currency: o.currency,
-          auto_draw: o.autoDraw,
-          items: o.item.map((s) => {
-            const parts = s.split(':');
-            if (parts.length !== 5 || !/^\d+$/.test(parts[4]!)) throw new CliInputError(`--item: expected id:kind:ccy:value:haircut_bp, got ${JSON.stringify(s)}`);
-            return { id: parts[0], kind: parts[1], currency: parts[2], market_value: parts[3], haircut_bp: Number(parts[4]) };
-          }),
-        }),
-        facilityView as (r: unknown) => unknown,
-      ),
-    );
-  fin
-    .command('draw')
-    .description('draw intraday credit explicitly')
-    .requiredOption('--participant <bic>')
-    .requiredOption('--currency <ccy>')
-    .requiredOption('--amount <decimal>')
-    .action(async (o: { participant: string; currency: string; amount: string }, cmd: Command) => runAndPrint(cmd, () => ({ type: 'draw_credit', participant: o.participant, currency: o.currency, amount: o.amount })));
-  fin
-    .command('swap-open')
-    .description('open a swap line: the provider central bank lends its currency to the drawer')
-    .requiredOption('--id <id>')
-    .requiredOption('--provider <bic>')
-    .requiredOption('--drawer <bic>')
-    .requiredOption('--limit <decimal>', 'in the provider\'s currency')
-    .option('--rate <decimal>', 'drawer currency per provider currency (default: the reference cross rate of the start date)')
-    .requiredOption('--interest-rate <decimal>', 'annual, e.g. 0.035')
-    .option('--day-count <conv>', 'ACT/360 or ACT/365', 'ACT/360')
-    .requiredOption('--start <YYYY-MM-DD>')
-    .requiredOption('--maturity <YYYY-MM-DD>')
-    .action(async (o: { id: string; provider: string; drawer: string; limit: string; rate?: string; interestRate: string; dayCount: string; start: string; maturity: string }, cmd: Command) =>
-      runAndPrint(cmd, () => ({ type: 'open_swap_line', id: o.id, provider: o.provider, drawer: o.drawer, limit: o.limit, rate: o.rate ?? '', interest_rate: o.interestRate, day_count: o.dayCount, start_date: o.start, maturity_date: o.maturity })),
-    );
-  fin
-    .command('swap-draw')
-    .requiredOption('--line <id>')
-    .requiredOption('--amount <decimal>')
-    .action(async (o: { line: string; amount: string }, cmd: Command) => runAndPrint(cmd, () => ({ type: 'draw_swap', line: o.line, amount: o.amount })));
-  fin
-    .command('swap-unwind')
-    .description('unwind a swap line at maturity (principal both ways, interest to the provider)')
-    .requiredOption('--line <id>')
-    .action(async (o: { line: string }, cmd: Command) => runAndPrint(cmd, () => ({ type: 'unwind_swap', line: o.line })));
-  fin
-    .command('show')
-    .description('credit facilities and swap lines with their usage')
-    .action(async (_o: unknown, cmd: Command) =>
-      withPlatform(cmd, async (p) => print({ facilities: p.facilities().map(facilityView), swap_lines: p.swapLines().map(swapView) })),
-    );
-
-  const quotes = program.command('quotes').description("liquidity providers' FX quotes for PvP payments (a payment names a locked quote by quote_id)");
-  quotes
-    .command('publish')
-    .description('publish (or replace) a provider\'s quote for BASE/QUOTE in size tiers')
-    .requiredOption('--provider <bic>')
-    .requiredOption('--base <ccy>')
-    .requiredOption('--quote <ccy>')
-    .requiredOption('--tier <min:max:bid:ask>', 'amounts in major units of BASE, prices QUOTE per BASE (repeatable)', collect)
-    .option('--valid-s <n>', 'seconds the quote stays live', '300')
-    .action(async (o: { provider: string; base: string; quote: string; tier: string[]; validS: string }, cmd: Command) =>
-      runAndPrint(cmd, () => ({
-        type: 'publish_quote',
-        provider: o.provider,
-        base: o.base,
-        quote: o.quote,
-        valid_s: Number(o.validS),
-        tiers: o.tier.map((t) => {
-          const [min, max, bid, ask, extra] = t.split(':');
-          if (ask === undefined || extra !== undefined) throw new CliInputError(`--tier: expected min:max:bid:ask, got ${JSON.stringify(t)}`);
-          return { min, max, bid, ask };
-        }),
-      })),
-    );
-  quotes
-    .command('lock')
-    .description('lock the best live quote covering a conversion; prints the quote_id a payment names')
-    .requiredOption('--base <ccy>', 'the currency paid')
-    .requiredOption('--quote <ccy>', 'the currency received')
-    .requiredOption('--amount <decimal>', 'major units of BASE')
-    .action(async (o: { base: string; quote: string; amount: string }, cmd: Command) => runAndPrint(cmd, () => ({ type: 'lock_quote', base: o.base, quote: o.quote, amount: o.amount })));
-
+function registerCasesCommands(program: Command): void {
   const cases = program.command('cases').description('compliance cases of held payments (four eyes)');
   cases.command('list').action(async (_o: unknown, cmd: Command) => withPlatform(cmd, async (p) => print(p.cases().map(caseView))));
   cases

@@ -156,33 +156,46 @@ async function readAmlConfig(path: string | undefined): Promise<AmlConfig> {
   return config;
 }
 
+/** Registration order is the order `screen --help` lists the subcommands in. */
 export function registerScreenCommands(program: Command): void {
   const screen = program.command('screen').description('sanctions screening: load lists, screen names and payments, AML report');
+  registerLoadCommand(screen);
+  registerListsCommand(screen);
+  registerNameCommand(screen);
+  registerNamesCommand(screen);
+  registerPaymentsCommand(screen);
+  registerReportCommand(screen);
+}
 
+function registerLoadCommand(screen: Command): void {
   screen
     .command('load')
     .description('store a new version of a sanctions list (replaces the active version atomically)')
     .argument('<files...>', 'list files (OFAC: sdn.csv, with alt.csv / add.csv / sdn_comments.csv when given; cons_*.csv likewise)')
     .requiredOption('--format <format>', `one of ${LIST_FORMATS.join(', ')}`)
     .option('--list <name>', 'the list name (default: ofac-sdn, ofac-cons, un-sc or opensanctions)')
-    .action(async (files: string[], o: { format: string; list?: string }, command: Command) => {
-      if (!(LIST_FORMATS as readonly string[]).includes(o.format)) {
-        throw new CliInputError(`--format: expected one of ${LIST_FORMATS.join(', ')}${o.format === 'ofac-xml' ? ' (OFAC XML is not supported yet; load the CSV set)' : ''}, got ${JSON.stringify(o.format)}`);
-      }
-      const named = [];
-      for (const f of files) {
-        try {
-          named.push({ name: basename(f), bytes: await readFile(f) });
-        } catch (err) {
-          throw new ListError('list_unreadable', f, `cannot read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
-        }
-      }
-      const list = parseSanctionsList(o.format as ListFormat, named, new Date(), o.list);
-      await saveSanctionsList(resolveStoreUrl(command), list);
-      stderrProgress(`${list.version.list}: ${list.version.entry_count} entries, ${list.version.name_count} names, now active as ${list.version.version_id}`);
-      process.stdout.write(JSON.stringify(list.version) + '\n');
-    });
+    .action(async (files: string[], o: { format: string; list?: string }, command: Command) => loadLists(files, o, command));
+}
 
+async function loadLists(files: string[], o: { format: string; list?: string }, command: Command): Promise<void> {
+  if (!(LIST_FORMATS as readonly string[]).includes(o.format)) {
+    throw new CliInputError(`--format: expected one of ${LIST_FORMATS.join(', ')}${o.format === 'ofac-xml' ? ' (OFAC XML is not supported yet; load the CSV set)' : ''}, got ${JSON.stringify(o.format)}`);
+  }
+  const named = [];
+  for (const f of files) {
+    try {
+      named.push({ name: basename(f), bytes: await readFile(f) });
+    } catch (err) {
+      throw new ListError('list_unreadable', f, `cannot read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    }
+  }
+  const list = parseSanctionsList(o.format as ListFormat, named, new Date(), o.list);
+  await saveSanctionsList(resolveStoreUrl(command), list);
+  stderrProgress(`${list.version.list}: ${list.version.entry_count} entries, ${list.version.name_count} names, now active as ${list.version.version_id}`);
+  process.stdout.write(JSON.stringify(list.version) + '\n');
+}
+
+function registerListsCommand(screen: Command): void {
   screen
     .command('lists')
     .description('the active version of every loaded list')
@@ -190,82 +203,108 @@ export function registerScreenCommands(program: Command): void {
       const versions = await activeListVersions(resolveStoreUrl(command));
       process.stdout.write(JSON.stringify({ lists: versions }) + '\n');
     });
+}
 
-  const common = (c: Command): Command =>
-    c
-      .option('--threshold <score>', `hit threshold in (0, 1] (default ${DEFAULT_THRESHOLD})`)
-      .option('--list <names...>', 'screen only against these lists (default: all loaded)');
+/** The options every screening command shares: the hit threshold and which lists. */
+function screeningOptions(c: Command): Command {
+  return c
+    .option('--threshold <score>', `hit threshold in (0, 1] (default ${DEFAULT_THRESHOLD})`)
+    .option('--list <names...>', 'screen only against these lists (default: all loaded)');
+}
 
-  common(
+interface ScreeningOptions {
+  threshold?: string;
+  list?: string[];
+}
+
+function registerNameCommand(screen: Command): void {
+  screeningOptions(
     screen
       .command('name')
       .description('screen one name; prints {"name","hit","score","matches":[…]}')
       .argument('<name>', 'the name, in any script')
       .option('--country <XX>', 'ISO 3166 alpha-2 country of the party')
       .option('--dob <date>', 'date of birth, YYYY[-MM[-DD]]'),
-  ).action(async (name: string, o: { country?: string; dob?: string; threshold?: string; list?: string[] }, command: Command) => {
+  ).action(async (name: string, o: ScreeningOptions & { country?: string; dob?: string }, command: Command) => {
     const threshold = parseThreshold(o.threshold);
     const query = { name, country: parseCountry(o.country), dob: parseDob(o.dob) };
     const index = await openIndex(command, o.list);
     process.stdout.write(JSON.stringify(index.screenName(query, threshold)) + '\n');
   });
+}
 
-  common(
+function registerNamesCommand(screen: Command): void {
+  screeningOptions(
     screen
       .command('names')
       .description('screen one name per line (UTF-8; "-" for stdin); one JSON line per name, in order')
       .argument('<file>', 'names, one per line'),
-  ).action(async (file: string, o: { threshold?: string; list?: string[] }, command: Command) => {
-    const threshold = parseThreshold(o.threshold);
-    const lines = splitLines(await readInput(file), file);
-    const index = await openIndex(command, o.list);
-    let hits = 0;
-    const out: string[] = [];
-    for (const line of lines) {
-      const r = index.screenName({ name: line }, threshold);
-      if (r.hit) hits++;
-      out.push(JSON.stringify(r));
-      if (out.length >= 1000) process.stdout.write(out.splice(0).join('\n') + '\n');
-    }
-    if (out.length > 0) process.stdout.write(out.join('\n') + '\n');
-    stderrProgress(`${lines.length} names screened, ${hits} hits`);
-  });
+  ).action(async (file: string, o: ScreeningOptions, command: Command) => screenNames(file, o, command));
+}
 
-  common(
+async function screenNames(file: string, o: ScreeningOptions, command: Command): Promise<void> {
+  const threshold = parseThreshold(o.threshold);
+  const lines = splitLines(await readInput(file), file);
+  const index = await openIndex(command, o.list);
+  let hits = 0;
+  const out: string[] = [];
+  for (const line of lines) {
+    const r = index.screenName({ name: line }, threshold);
+    if (r.hit) hits++;
+    out.push(JSON.stringify(r));
+    if (out.length >= 1000) process.stdout.write(out.splice(0).join('\n') + '\n');
+  }
+  if (out.length > 0) process.stdout.write(out.join('\n') + '\n');
+  stderrProgress(`${lines.length} names screened, ${hits} hits`);
+}
+
+function registerPaymentsCommand(screen: Command): void {
+  screeningOptions(
     screen
       .command('payments')
       .description('screen payment instructions (NDJSON: uetr, debtor{name,country}, creditor{name,country}, debtor_agent_bic, creditor_agent_bic, remittance)')
       .argument('<file>', 'NDJSON file ("-" for stdin)'),
-  ).action(async (file: string, o: { threshold?: string; list?: string[] }, command: Command) => {
-    const threshold = parseThreshold(o.threshold);
-    const lines = splitLines(await readInput(file), file);
-    // Check every line before screening any, so a bad line is reported without partial output.
-    const instructions = [];
-    for (let i = 0; i < lines.length; i++) {
-      const line = lines[i]!.trim();
-      if (line.length === 0) continue;
-      let v: unknown;
-      try {
-        v = JSON.parse(line);
-      } catch (err) {
-        throw new CliInputError(`${file} line ${i + 1}: not JSON: ${(err as Error).message}`);
-      }
-      try {
-        instructions.push(parsePaymentInstruction(v));
-      } catch (err) {
-        throw new CliInputError(`${file} line ${i + 1}: ${(err as Error).message}`);
-      }
-    }
-    const index = await openIndex(command, o.list);
-    let hits = 0;
-    for (const p of instructions) {
-      const r = screenPayment(index, p, threshold);
-      if (r.hit) hits++;
-      process.stdout.write(JSON.stringify(r) + '\n');
-    }
-    stderrProgress(`${instructions.length} payments screened, ${hits} with hits (to be held for review)`);
-  });
+  ).action(async (file: string, o: ScreeningOptions, command: Command) => screenPayments(file, o, command));
+}
 
+async function screenPayments(file: string, o: ScreeningOptions, command: Command): Promise<void> {
+  const threshold = parseThreshold(o.threshold);
+  const lines = splitLines(await readInput(file), file);
+  // Check every line before screening any, so a bad line is reported without partial output.
+  const instructions = [];
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!.trim();
+    if (line.length === 0) continue;
+    let v: unknown;
+    try {
+      v = JSON.parse(line);
+    } catch (err) {
+      throw new CliInputError(`${file} line ${i + 1}: not JSON: ${(err as Error).message}`);
+    }
+    try {
+      instructions.push(parsePaymentInstruction(v));
+    } catch (err) {
+      throw new CliInputError(`${file} line ${i + 1}: ${(err as Error).message}`);
+    }
+  }
+  const index = await openIndex(command, o.list);
+  let hits = 0;
+  for (const p of instructions) {
+    const r = screenPayment(index, p, threshold);
+    if (r.hit) hits++;
+    process.stdout.write(JSON.stringify(r) + '\n');
+  }
+  stderrProgress(`${instructions.length} payments screened, ${hits} with hits (to be held for review)`);
+}
+
+interface ReportOptions {
+  format: string;
+  config?: string;
+  reportingEntity: string;
+  recipient: string;
+}
+
+function registerReportCommand(screen: Command): void {
   screen
     .command('report')
     .description('run the AML rules over payment records (NDJSON) and print the suspicious-transaction report')
@@ -274,25 +313,27 @@ export function registerScreenCommands(program: Command): void {
     .option('--config <file>', 'AML rule configuration (JSON; amounts as digit strings)')
     .option('--reporting-entity <name>', 'who files the report', 'sco-settle operator')
     .option('--recipient <name>', 'the financial intelligence unit', 'national FIU')
-    .action(async (file: string, o: { format: string; config?: string; reportingEntity: string; recipient: string }) => {
-      if (o.format !== 'json' && o.format !== 'csv') throw new CliInputError(`--format: expected json or csv, got ${JSON.stringify(o.format)}`);
-      const config = await readAmlConfig(o.config);
-      const lines = splitLines(await readInput(file), file);
-      const records: PaymentRecord[] = [];
-      for (let i = 0; i < lines.length; i++) {
-        const line = lines[i]!.trim();
-        if (line.length === 0) continue;
-        let v: unknown;
-        try {
-          v = JSON.parse(line);
-        } catch (err) {
-          throw new CliInputError(`${file} line ${i + 1}: not JSON: ${(err as Error).message}`);
-        }
-        records.push(parseRecord(v, `${file} line ${i + 1}`));
-      }
-      const alerts = runAmlRules(records, config);
-      const report = buildStr(alerts, records, { reporting_entity: o.reportingEntity, recipient: o.recipient, generated_at: new Date().toISOString() });
-      process.stdout.write(o.format === 'csv' ? strToCsv(report) : JSON.stringify(report) + '\n');
-      stderrProgress(`${records.length} payments, ${alerts.length} alerts`);
-    });
+    .action(async (file: string, o: ReportOptions) => amlReport(file, o));
+}
+
+async function amlReport(file: string, o: ReportOptions): Promise<void> {
+  if (o.format !== 'json' && o.format !== 'csv') throw new CliInputError(`--format: expected json or csv, got ${JSON.stringify(o.format)}`);
+  const config = await readAmlConfig(o.config);
+  const lines = splitLines(await readInput(file), file);
+  const records: PaymentRecord[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!.trim();
+    if (line.length === 0) continue;
+    let v: unknown;
+    try {
+      v = JSON.parse(line);
+    } catch (err) {
+      throw new CliInputError(`${file} line ${i + 1}: not JSON: ${(err as Error).message}`);
+    }
+    records.push(parseRecord(v, `${file} line ${i + 1}`));
+  }
+  const alerts = runAmlRules(records, config);
+  const report = buildStr(alerts, records, { reporting_entity: o.reportingEntity, recipient: o.recipient, generated_at: new Date().toISOString() });
+  process.stdout.write(o.format === 'csv' ? strToCsv(report) : JSON.stringify(report) + '\n');
+  stderrProgress(`${records.length} payments, ${alerts.length} alerts`);
 }

@@ -88,207 +88,316 @@ const LSM_EVERY_MINUTES = 15;
 const WINDOW_CLOSE_MINUTE = 7 * 60; // 15:00 when the day opens at 08:00
 const NS_PER_MIN = 60_000_000_000n;
 
+const ns_of_minutes = (minutes: number): bigint => BigInt(minutes) * NS_PER_MIN;
+
+/**
+ * What the phases of the day share. `sim_ns` is the simulated time the
+ * platform's clock reads; the traffic fields carry the open batch and the next
+ * flush and LSM times from one arrival to the next.
+ */
+interface DayContext {
+  readonly o: DayOptions;
+  readonly platform: Platform;
+  readonly profile: SchemeProfile;
+  readonly date: string;
+  readonly opening_ns: bigint;
+  sim_ns: bigint;
+  readonly prng: Prng;
+  readonly samples: Sample[];
+  readonly usd: Map<string, number>;
+  /** Liquidity put in (opening funding and treasury top-ups), per currency, minor units. */
+  readonly funding: Map<string, bigint>;
+  readonly central_banks: Map<string, string>;
+  /** What each `bic:ccy` may still be funded with today (treasury top-ups). */
+  readonly budget: Map<string, bigint>;
+  messages: number;
+  message_errors: number;
+  batch: Record<string, unknown>[];
+  screening: (ScreeningOutcome | null)[];
+  next_flush_ns: bigint;
+  next_lsm_ns: bigint;
+  windows_closed: boolean;
+}
+
 export async function runDay(o: DayOptions): Promise<DayRun> {
   const t0 = performance.now();
   const profile = defaultProfile({ banks: o.banks });
   const date = profile.traffic.business_date;
   const opening_ns = BigInt(Date.parse(`${date}T08:00:00Z`)) * 1_000_000n;
+  // The clock reads the context once it exists; distinct ticks keep timestamps unique.
+  let ctx: DayContext | null = null;
   let sim_ns = opening_ns - 60n * NS_PER_MIN;
   let tick = 0n;
-  const clock = (): bigint => sim_ns + tick++;
+  const clock = (): bigint => (ctx === null ? sim_ns : ctx.sim_ns) + tick++;
   const platform = await Platform.open(o.store, { clock });
-  const prng = new Prng(o.seed ^ 0x5eed);
-  const samples: Sample[] = [];
-  const usd = usdRates(date);
-  const funding = new Map<string, bigint>();
-  const cbs = new Map<string, string>();
-  let messages = 0;
-  let message_errors = 0;
+  ctx = newContext(o, platform, profile, opening_ns, sim_ns);
   try {
-    // ---- scheme ------------------------------------------------------------------------
-    o.onProgress(0, o.payments, 'setting up the scheme');
-    await platform.run({ type: 'import_rates', file: `embedded ${REFERENCE_FILE}`, rows: REFERENCE_RATES.map((r) => ({ currency: r.currency, units_per_usd: r.units_per_usd, date: r.date, source: r.source })) }, 'operator');
-    for (const m of MEMBERS) {
-      const cb = CENTRAL_BANKS[m.country]!;
-      await platform.run({ type: 'register_participant', id: cb.bic, kind: 'central_bank', name: cb.name, country: m.country, currencies: [m.currency] }, 'operator');
-      cbs.set(m.currency, cb.bic);
-    }
-    for (const b of profile.banks) {
-      await platform.run({ type: 'register_participant', id: b.bic, kind: 'bank', name: b.name, country: b.country, currencies: Object.keys(b.liquidity) }, 'operator');
-    }
-    for (const lp of profile.liquidity_providers) {
-      await platform.run({ type: 'register_participant', id: lp.bic, kind: 'liquidity_provider', name: lp.name, country: lp.country, currencies: Object.keys(lp.liquidity) }, 'operator');
-    }
-    for (const p of [...profile.banks, ...profile.liquidity_providers]) {
-      for (const [ccy, minor] of Object.entries(p.liquidity)) {
-        if (minor <= 0n) continue;
-        await platform.run({ type: 'fund', participant: p.bic, currency: ccy, amount: major(minor, ccy) }, 'operator');
-        funding.set(ccy, (funding.get(ccy) ?? 0n) + minor);
-      }
-    }
-    // Intraday credit for the largest bank of each member: government bonds worth its home liquidity, 5% haircut.
-    for (const m of MEMBERS) {
-      const top = profile.banks.filter((b) => b.country === m.country).sort((a, b) => b.size - a.size)[0];
-      const home = top?.liquidity[m.currency];
-      if (top === undefined || home === undefined || home <= 0n) continue;
-      await platform.run({ type: 'set_collateral', participant: top.bic, currency: m.currency, auto_draw: true, items: [{ id: `${top.bic}-GB1`, kind: 'government_bond', currency: m.currency, market_value: major(home, m.currency), haircut_bp: 500 }] }, 'operator');
-    }
-    // Swap lines: PBOC provides CNY to the National Bank of Kazakhstan, the Bank of Russia RUB to Belarus.
-    const lines: Array<[string, string, string, string]> = [
-      ['CNY-KZT-1', CENTRAL_BANKS.CN!.bic, CENTRAL_BANKS.KZ!.bic, 'CNY'],
-      ['RUB-BYN-1', CENTRAL_BANKS.RU!.bic, CENTRAL_BANKS.BY!.bic, 'RUB'],
-    ];
-    for (const [id, provider, drawer, ccy] of lines) {
-      const limit = (funding.get(ccy) ?? 0n) / 20n;
-      if (limit <= 0n) continue;
-      await platform.run({ type: 'open_swap_line', id, provider, drawer, limit: major(limit, ccy), interest_rate: '0.035', day_count: 'ACT/360', start_date: date, maturity_date: addDays(date, 90) }, 'operator');
-    }
-    sim_ns = opening_ns;
-    await platform.run({ type: 'open_day', date, default_cutoff: '18:00' }, 'operator');
-    for (const [, , , ccy] of lines) {
-      const line = platform.swapLines().find((l) => l.terms.provider_currency === ccy);
-      if (line !== undefined) await platform.run({ type: 'draw_swap', line: line.terms.id, amount: major(line.terms.limit_minor / 2n, ccy) }, 'operator');
-    }
-
-    // ---- the day's traffic ----------------------------------------------------------------
-    const resolve = bicResolver((id) => platform.participant(id) !== undefined);
-    let batch: Record<string, unknown>[] = [];
-    let screening: (ScreeningOutcome | null)[] = [];
-    let nextFlush = opening_ns + BigInt(BATCH_MINUTES) * NS_PER_MIN;
-    let nextLsm = opening_ns + BigInt(LSM_EVERY_MINUTES) * NS_PER_MIN;
-    let windowsClosed = false;
-    let done = 0;
-    const flush = async (): Promise<void> => {
-      if (batch.length === 0) return;
-      await platform.run({ type: 'submit_payments', payments: batch, screening }, 'gateway');
-      batch = [];
-      screening = [];
-    };
-    const lsm = async (): Promise<void> => {
-      const queuedCcy = new Set(platform.queuedPayments().filter((p) => p.instruction.settlement === 'rtgs').map((p) => p.instruction.currency));
-      for (const ccy of [...queuedCcy].sort()) await platform.run({ type: 'run_lsm', currency: ccy }, 'operator');
-    };
-    // Banks manage liquidity as their treasuries do: a queue that waited over 30
-    // minutes gets a liquidity transfer from the home system for its shortfall,
-    // within a day budget equal to the opening liquidity.
-    const budget = new Map<string, bigint>();
-    for (const q of [...profile.banks, ...profile.liquidity_providers]) for (const [ccy, minor] of Object.entries(q.liquidity)) budget.set(`${q.bic}:${ccy}`, minor);
-    /** Funds what `bic` needs in `ccy` beyond its available balance, within what is left of its day budget. */
-    const coverShortfall = async (bic: string, ccy: string, needed: bigint): Promise<void> => {
-      const part = platform.participant(bic)!;
-      if (part.kind === 'central_bank') return;
-      const key = `${bic}:${ccy}`;
-      const shortfall = needed - platform.balance(part, ccy).available_minor;
-      const left = budget.get(key) ?? 0n;
-      const amount = shortfall < left ? shortfall : left;
-      if (amount <= 0n) return;
-      await platform.run({ type: 'fund', participant: bic, currency: ccy, amount: major(amount, ccy) }, `${bic}-treasury`);
-      budget.set(key, left - amount);
-      funding.set(ccy, (funding.get(ccy) ?? 0n) + amount);
-    };
-    const topUp = async (): Promise<void> => {
-      const need = new Map<string, bigint>();
-      const waitedSince = sim_ns - 30n * NS_PER_MIN;
-      for (const pay of platform.queuedPayments()) {
-        if (pay.instruction.settlement !== 'rtgs') continue;
-        const queuedAt = pay.history[pay.history.length - 1]!.at_ns;
-        if (queuedAt > waitedSince) continue;
-        const ins = pay.instruction;
-        const key = `${ins.payer}:${ins.currency}`;
-        need.set(key, (need.get(key) ?? 0n) + ins.amount_minor);
-        if (pay.fx !== null) {
-          const lpKey = `${pay.fx.provider}:${ins.payee_currency}`;
-          need.set(lpKey, (need.get(lpKey) ?? 0n) + pay.fx.payee_amount_minor);
-        }
-      }
-      for (const [key, queued] of [...need].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
-        const [bic, ccy] = key.split(':') as [string, string];
-        await coverShortfall(bic, ccy, queued);
-      }
-    };
-    const sample = (): void => void samples.push(takeSample(platform, usd, Number((sim_ns - opening_ns) / NS_PER_MIN)));
-    const closeWindows = async (): Promise<void> => {
-      // Treasuries cover their expected net debit before the close, within the day budget.
-      for (const w of platform.windows()) {
-        if (w.state !== 'open') continue;
-        const net = new Map<string, bigint>();
-        for (const u of w.uetrs) {
-          const pay = platform.payment(u)!;
-          if (pay.state !== 'queued') continue;
-          net.set(pay.instruction.payer, (net.get(pay.instruction.payer) ?? 0n) - pay.instruction.amount_minor);
-          net.set(pay.instruction.payee, (net.get(pay.instruction.payee) ?? 0n) + pay.instruction.amount_minor);
-        }
-        for (const [bic, pos] of [...net].sort((a, b) => (a[0] < b[0] ? -1 : 1))) if (pos < 0n) await coverShortfall(bic, w.currency, -pos);
-      }
-      for (const w of platform.windows()) if (w.state === 'open') await platform.run({ type: 'close_window', currency: w.currency }, 'operator');
-      windowsClosed = true;
-    };
-    const decideCases = async (): Promise<void> => {
-      // Four eyes: two officers agree; releases for scores below 0.95, rejections above.
-      for (const c of platform.cases()) {
-        if (c.status !== 'open') continue;
-        const decision = c.screening.score >= 0.95 ? 'reject' : 'release';
-        await platform.run({ type: 'decide_case', case_id: c.id, decision, note: 'demo review' }, 'compliance-officer-1');
-        await platform.run({ type: 'decide_case', case_id: c.id, decision }, 'compliance-officer-2');
-      }
-    };
-    sample();
-    for (const generated of generatePayments(profile, { seed: o.seed, payments: o.payments })) {
-      const every = o.watchlist_every ?? 0;
-      const names = o.watchlist_names ?? [];
-      const sp: SimPayment = every > 0 && names.length > 0 && generated.seq % every === every - 1 ? { ...generated, debtor: { ...generated.debtor, name: names[Math.floor(generated.seq / every) % names.length]! } } : generated;
-      const arrival = opening_ns + sp.arrival_offset_ns;
-      while (arrival >= nextFlush) {
-        sim_ns = nextFlush;
-        await flush();
-        if (nextFlush >= nextLsm) {
-          await topUp();
-          await lsm();
-          await decideCases();
-          nextLsm += BigInt(LSM_EVERY_MINUTES) * NS_PER_MIN;
-          sample();
-        }
-        if (!windowsClosed && nextFlush >= opening_ns + BigInt(WINDOW_CLOSE_MINUTE) * NS_PER_MIN) await closeWindows();
-        nextFlush += BigInt(BATCH_MINUTES) * NS_PER_MIN;
-      }
-      sim_ns = arrival;
-      const recycled = recycle(platform, sp, date, prng, o.recycle_share ?? 0.8);
-      const xml = buildMessage(isoMessageOf(recycled, date));
-      messages++;
-      const v = validateBuiltIn(xml);
-      if (!v.valid) {
-        message_errors++;
-        continue;
-      }
-      const parsed = parseMessage(xml);
-      const mapped = parsed.message_type === 'pacs.008.001.08' ? instructionsOfPacs008(parsed.document as Pacs008, { resolveBic: resolve }) : instructionsOfPacs009(parsed.document as Pacs009, { resolveBic: resolve });
-      for (const m of mapped) {
-        const raw: Record<string, unknown> = { ...m.instruction };
-        if (raw.payee_currency === raw.currency) delete raw.payee_currency;
-        if (recycled.payee_currency !== recycled.currency) raw.payee_currency = recycled.payee_currency;
-        else if (sp.priority === 'normal' && prng.nextU32() / 4_294_967_296 < o.dns_share) raw.settlement = 'dns';
-        batch.push(raw);
-        screening.push(o.screen === null ? null : o.screen(sp));
-      }
-      if (batch.length >= BATCH_MAX) await flush();
-      done++;
-      if (done % 500 === 0) o.onProgress(done, o.payments, 'payments');
-    }
-    await flush();
-    await lsm();
-    await decideCases();
-    if (!windowsClosed) await closeWindows();
-    sample();
-    sim_ns = opening_ns + 10n * 60n * NS_PER_MIN;
-    await lsm();
-    await platform.run({ type: 'close_day' }, 'operator');
-    sample();
-    o.onProgress(o.payments, o.payments, 'day closed');
+    await setUpScheme(ctx);
+    await runTraffic(ctx);
+    await closeDay(ctx);
   } catch (err) {
     await platform.close().catch(() => undefined);
     throw err;
   }
-  return { platform, profile, business_date: date, samples, messages, message_errors, wall_ms: performance.now() - t0, funding_minor: funding, central_banks: cbs };
+  return { platform, profile, business_date: date, samples: ctx.samples, messages: ctx.messages, message_errors: ctx.message_errors, wall_ms: performance.now() - t0, funding_minor: ctx.funding, central_banks: ctx.central_banks };
+}
+
+function newContext(o: DayOptions, platform: Platform, profile: SchemeProfile, opening_ns: bigint, sim_ns: bigint): DayContext {
+  const date = profile.traffic.business_date;
+  // Banks manage liquidity as their treasuries do, within a day budget equal to the opening liquidity.
+  const budget = new Map<string, bigint>();
+  for (const q of [...profile.banks, ...profile.liquidity_providers]) for (const [ccy, minor] of Object.entries(q.liquidity)) budget.set(`${q.bic}:${ccy}`, minor);
+  return {
+    o,
+    platform,
+    profile,
+    date,
+    opening_ns,
+    sim_ns,
+    prng: new Prng(o.seed ^ 0x5eed),
+    samples: [],
+    usd: usdRates(date),
+    funding: new Map(),
+    central_banks: new Map(),
+    budget,
+    messages: 0,
+    message_errors: 0,
+    batch: [],
+    screening: [],
+    next_flush_ns: opening_ns + ns_of_minutes(BATCH_MINUTES),
+    next_lsm_ns: opening_ns + ns_of_minutes(LSM_EVERY_MINUTES),
+    windows_closed: false,
+  };
+}
+
+// ---- scheme ------------------------------------------------------------------------
+
+/** Participants, funding, intraday credit and swap lines; then the day opens and the swap lines are half drawn. */
+async function setUpScheme(ctx: DayContext): Promise<void> {
+  ctx.o.onProgress(0, ctx.o.payments, 'setting up the scheme');
+  await registerParticipants(ctx);
+  await fundParticipants(ctx);
+  await setUpCollateral(ctx);
+  const lines = await openSwapLines(ctx);
+  ctx.sim_ns = ctx.opening_ns;
+  await ctx.platform.run({ type: 'open_day', date: ctx.date, default_cutoff: '18:00' }, 'operator');
+  for (const [, , , ccy] of lines) {
+    const line = ctx.platform.swapLines().find((l) => l.terms.provider_currency === ccy);
+    if (line !== undefined) await ctx.platform.run({ type: 'draw_swap', line: line.terms.id, amount: major(line.terms.limit_minor / 2n, ccy) }, 'operator');
+  }
+}
+
+async function registerParticipants(ctx: DayContext): Promise<void> {
+  const { platform, profile } = ctx;
+  await platform.run({ type: 'import_rates', file: `embedded ${REFERENCE_FILE}`, rows: REFERENCE_RATES.map((r) => ({ currency: r.currency, units_per_usd: r.units_per_usd, date: r.date, source: r.source })) }, 'operator');
+  for (const m of MEMBERS) {
+    const cb = CENTRAL_BANKS[m.country]!;
+    await platform.run({ type: 'register_participant', id: cb.bic, kind: 'central_bank', name: cb.name, country: m.country, currencies: [m.currency] }, 'operator');
+    ctx.central_banks.set(m.currency, cb.bic);
+  }
+  for (const b of profile.banks) {
+    await platform.run({ type: 'register_participant', id: b.bic, kind: 'bank', name: b.name, country: b.country, currencies: Object.keys(b.liquidity) }, 'operator');
+  }
+  for (const lp of profile.liquidity_providers) {
+    await platform.run({ type: 'register_participant', id: lp.bic, kind: 'liquidity_provider', name: lp.name, country: lp.country, currencies: Object.keys(lp.liquidity) }, 'operator');
+  }
+}
+
+async function fundParticipants(ctx: DayContext): Promise<void> {
+  for (const p of [...ctx.profile.banks, ...ctx.profile.liquidity_providers]) {
+    for (const [ccy, minor] of Object.entries(p.liquidity)) {
+      if (minor <= 0n) continue;
+      await ctx.platform.run({ type: 'fund', participant: p.bic, currency: ccy, amount: major(minor, ccy) }, 'operator');
+      ctx.funding.set(ccy, (ctx.funding.get(ccy) ?? 0n) + minor);
+    }
+  }
+}
+
+/** Intraday credit for the largest bank of each member: government bonds worth its home liquidity, 5% haircut. */
+async function setUpCollateral(ctx: DayContext): Promise<void> {
+  for (const m of MEMBERS) {
+    const top = ctx.profile.banks.filter((b) => b.country === m.country).sort((a, b) => b.size - a.size)[0];
+    const home = top?.liquidity[m.currency];
+    if (top === undefined || home === undefined || home <= 0n) continue;
+    await ctx.platform.run({ type: 'set_collateral', participant: top.bic, currency: m.currency, auto_draw: true, items: [{ id: `${top.bic}-GB1`, kind: 'government_bond', currency: m.currency, market_value: major(home, m.currency), haircut_bp: 500 }] }, 'operator');
+  }
+}
+
+/** Swap lines: PBOC provides CNY to the National Bank of Kazakhstan, the Bank of Russia RUB to Belarus. */
+async function openSwapLines(ctx: DayContext): Promise<Array<[string, string, string, string]>> {
+  const lines: Array<[string, string, string, string]> = [
+    ['CNY-KZT-1', CENTRAL_BANKS.CN!.bic, CENTRAL_BANKS.KZ!.bic, 'CNY'],
+    ['RUB-BYN-1', CENTRAL_BANKS.RU!.bic, CENTRAL_BANKS.BY!.bic, 'RUB'],
+  ];
+  for (const [id, provider, drawer, ccy] of lines) {
+    const limit = (ctx.funding.get(ccy) ?? 0n) / 20n;
+    if (limit <= 0n) continue;
+    await ctx.platform.run({ type: 'open_swap_line', id, provider, drawer, limit: major(limit, ccy), interest_rate: '0.035', day_count: 'ACT/360', start_date: ctx.date, maturity_date: addDays(ctx.date, 90) }, 'operator');
+  }
+  return lines;
+}
+
+// ---- the day's traffic ----------------------------------------------------------------
+
+async function runTraffic(ctx: DayContext): Promise<void> {
+  const { o } = ctx;
+  const resolve = bicResolver((id) => ctx.platform.participant(id) !== undefined);
+  let done = 0;
+  sample(ctx);
+  for (const generated of generatePayments(ctx.profile, { seed: o.seed, payments: o.payments })) {
+    const sp = watchlisted(o, generated);
+    await advanceTo(ctx, ctx.opening_ns + sp.arrival_offset_ns);
+    if (!(await receive(ctx, sp, resolve))) continue;
+    if (ctx.batch.length >= BATCH_MAX) await flush(ctx);
+    done++;
+    if (done % 500 === 0) o.onProgress(done, o.payments, 'payments');
+  }
+}
+
+/** Every n-th payment's debtor renamed to a watch-list variant, so screening has something to hold. */
+function watchlisted(o: DayOptions, generated: SimPayment): SimPayment {
+  const every = o.watchlist_every ?? 0;
+  const names = o.watchlist_names ?? [];
+  return every > 0 && names.length > 0 && generated.seq % every === every - 1 ? { ...generated, debtor: { ...generated.debtor, name: names[Math.floor(generated.seq / every) % names.length]! } } : generated;
+}
+
+/** Runs the 5-minute batch flushes, the 15-minute LSM/treasury/compliance round and the window close up to an arrival. */
+async function advanceTo(ctx: DayContext, arrival_ns: bigint): Promise<void> {
+  while (arrival_ns >= ctx.next_flush_ns) {
+    ctx.sim_ns = ctx.next_flush_ns;
+    await flush(ctx);
+    if (ctx.next_flush_ns >= ctx.next_lsm_ns) {
+      await topUp(ctx);
+      await lsm(ctx);
+      await decideCases(ctx);
+      ctx.next_lsm_ns += ns_of_minutes(LSM_EVERY_MINUTES);
+      sample(ctx);
+    }
+    if (!ctx.windows_closed && ctx.next_flush_ns >= ctx.opening_ns + ns_of_minutes(WINDOW_CLOSE_MINUTE)) await closeWindows(ctx);
+    ctx.next_flush_ns += ns_of_minutes(BATCH_MINUTES);
+  }
+  ctx.sim_ns = arrival_ns;
+}
+
+/** One payment as a bank sends it: an ISO message built, validated, read back and mapped into the open batch; false if the message is invalid. */
+async function receive(ctx: DayContext, sp: SimPayment, resolve: ReturnType<typeof bicResolver>): Promise<boolean> {
+  const recycled = recycle(ctx.platform, sp, ctx.date, ctx.prng, ctx.o.recycle_share ?? 0.8);
+  const xml = buildMessage(isoMessageOf(recycled, ctx.date));
+  ctx.messages++;
+  const v = validateBuiltIn(xml);
+  if (!v.valid) {
+    ctx.message_errors++;
+    return false;
+  }
+  const parsed = parseMessage(xml);
+  const mapped = parsed.message_type === 'pacs.008.001.08' ? instructionsOfPacs008(parsed.document as Pacs008, { resolveBic: resolve }) : instructionsOfPacs009(parsed.document as Pacs009, { resolveBic: resolve });
+  for (const m of mapped) {
+    const raw: Record<string, unknown> = { ...m.instruction };
+    if (raw.payee_currency === raw.currency) delete raw.payee_currency;
+    if (recycled.payee_currency !== recycled.currency) raw.payee_currency = recycled.payee_currency;
+    else if (sp.priority === 'normal' && ctx.prng.nextU32() / 4_294_967_296 < ctx.o.dns_share) raw.settlement = 'dns';
+    ctx.batch.push(raw);
+    ctx.screening.push(ctx.o.screen === null ? null : ctx.o.screen(sp));
+  }
+  return true;
+}
+
+async function flush(ctx: DayContext): Promise<void> {
+  if (ctx.batch.length === 0) return;
+  await ctx.platform.run({ type: 'submit_payments', payments: ctx.batch, screening: ctx.screening }, 'gateway');
+  ctx.batch = [];
+  ctx.screening = [];
+}
+
+async function lsm(ctx: DayContext): Promise<void> {
+  const queuedCcy = new Set(ctx.platform.queuedPayments().filter((p) => p.instruction.settlement === 'rtgs').map((p) => p.instruction.currency));
+  for (const ccy of [...queuedCcy].sort()) await ctx.platform.run({ type: 'run_lsm', currency: ccy }, 'operator');
+}
+
+/** Four eyes: two officers agree; releases for scores below 0.95, rejections above. */
+async function decideCases(ctx: DayContext): Promise<void> {
+  for (const c of ctx.platform.cases()) {
+    if (c.status !== 'open') continue;
+    const decision = c.screening.score >= 0.95 ? 'reject' : 'release';
+    await ctx.platform.run({ type: 'decide_case', case_id: c.id, decision, note: 'demo review' }, 'compliance-officer-1');
+    await ctx.platform.run({ type: 'decide_case', case_id: c.id, decision }, 'compliance-officer-2');
+  }
+}
+
+function sample(ctx: DayContext): void {
+  ctx.samples.push(takeSample(ctx.platform, ctx.usd, Number((ctx.sim_ns - ctx.opening_ns) / NS_PER_MIN)));
+}
+
+// ---- treasury ---------------------------------------------------------------------------
+
+/** Funds what `bic` needs in `ccy` beyond its available balance, within what is left of its day budget. */
+async function coverShortfall(ctx: DayContext, bic: string, ccy: string, needed: bigint): Promise<void> {
+  const part = ctx.platform.participant(bic)!;
+  if (part.kind === 'central_bank') return;
+  const key = `${bic}:${ccy}`;
+  const shortfall = needed - ctx.platform.balance(part, ccy).available_minor;
+  const left = ctx.budget.get(key) ?? 0n;
+  const amount = shortfall < left ? shortfall : left;
+  if (amount <= 0n) return;
+  await ctx.platform.run({ type: 'fund', participant: bic, currency: ccy, amount: major(amount, ccy) }, `${bic}-treasury`);
+  ctx.budget.set(key, left - amount);
+  ctx.funding.set(ccy, (ctx.funding.get(ccy) ?? 0n) + amount);
+}
+
+/** A queue that waited over 30 minutes gets a liquidity transfer from the home system for its shortfall. */
+async function topUp(ctx: DayContext): Promise<void> {
+  const need = new Map<string, bigint>();
+  const waitedSince = ctx.sim_ns - 30n * NS_PER_MIN;
+  for (const pay of ctx.platform.queuedPayments()) {
+    if (pay.instruction.settlement !== 'rtgs') continue;
+    const queuedAt = pay.history[pay.history.length - 1]!.at_ns;
+    if (queuedAt > waitedSince) continue;
+    const ins = pay.instruction;
+    const key = `${ins.payer}:${ins.currency}`;
+    need.set(key, (need.get(key) ?? 0n) + ins.amount_minor);
+    if (pay.fx !== null) {
+      const lpKey = `${pay.fx.provider}:${ins.payee_currency}`;
+      need.set(lpKey, (need.get(lpKey) ?? 0n) + pay.fx.payee_amount_minor);
+    }
+  }
+  for (const [key, queued] of [...need].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
+    const [bic, ccy] = key.split(':') as [string, string];
+    await coverShortfall(ctx, bic, ccy, queued);
+  }
+}
+
+/** Treasuries cover their expected net debit before the close, within the day budget; then every open window closes. */
+async function closeWindows(ctx: DayContext): Promise<void> {
+  const { platform } = ctx;
+  for (const w of platform.windows()) {
+    if (w.state !== 'open') continue;
+    const net = new Map<string, bigint>();
+    for (const u of w.uetrs) {
+      const pay = platform.payment(u)!;
+      if (pay.state !== 'queued') continue;
+      net.set(pay.instruction.payer, (net.get(pay.instruction.payer) ?? 0n) - pay.instruction.amount_minor);
+      net.set(pay.instruction.payee, (net.get(pay.instruction.payee) ?? 0n) + pay.instruction.amount_minor);
+    }
+    for (const [bic, pos] of [...net].sort((a, b) => (a[0] < b[0] ? -1 : 1))) if (pos < 0n) await coverShortfall(ctx, bic, w.currency, -pos);
+  }
+  for (const w of platform.windows()) if (w.state === 'open') await platform.run({ type: 'close_window', currency: w.currency }, 'operator');
+  ctx.windows_closed = true;
+}
+
+// ---- close ----------------------------------------------------------------------------
+
+/** The last batch, a last LSM and compliance round, the windows if still open; at 18:00 a final LSM and the close. */
+async function closeDay(ctx: DayContext): Promise<void> {
+  await flush(ctx);
+  await lsm(ctx);
+  await decideCases(ctx);
+  if (!ctx.windows_closed) await closeWindows(ctx);
+  sample(ctx);
+  ctx.sim_ns = ctx.opening_ns + 10n * 60n * NS_PER_MIN;
+  await lsm(ctx);
+  await ctx.platform.run({ type: 'close_day' }, 'operator');
+  sample(ctx);
+  ctx.o.onProgress(ctx.o.payments, ctx.o.payments, 'day closed');
 }
 
 /**

@@ -67,50 +67,105 @@ export interface DaySummary {
   samples: Sample[];
 }
 
+/** USD display value of an amount in minor units. */
+type UsdOf = (minor: bigint, ccy: string) => number;
+
+/** What one pass over the payments counts; USD sums are added in payment order. */
+interface PaymentTally {
+  by_currency: Map<string, CurrencyLine>;
+  by_corridor: Map<string, CorridorLine>;
+  reasons: Map<string, number>;
+  /** Seconds from queued to settled of RTGS payments that queued, sorted. */
+  waits_s: number[];
+  settled: number;
+  rejected: number;
+  held: number;
+  pvp: number;
+  gross_usd: number;
+}
+
 export function summarize(run: DayRun): DaySummary {
   const p = run.platform;
   const usd = usdRates(run.business_date);
-  const u = (minor: bigint, ccy: string): number => Number(minor) * (usd.get(ccy) ?? 0);
-  const byCcy = new Map<string, CurrencyLine>();
-  const byCorr = new Map<string, CorridorLine>();
-  const reasons = new Map<string, number>();
-  const waits: number[] = [];
-  let settled = 0;
-  let rejected = 0;
-  let held = 0;
-  let pvp = 0;
-  let gross = 0;
+  const u: UsdOf = (minor, ccy) => Number(minor) * (usd.get(ccy) ?? 0);
+  const t = tallyPayments(run, u);
+  const liquidity = liquidityUsed(run, u);
+  const lsm = lsmReleased(p, u);
+  const dns = dnsTotals(p, u);
+  return {
+    business_date: run.business_date,
+    wall_s: run.wall_ms / 1000,
+    messages: run.messages,
+    message_errors: run.message_errors,
+    payments: p.paymentCount(),
+    settled: t.settled,
+    rejected: t.rejected,
+    queued_at_close: p.queuedPayments().length,
+    held: t.held,
+    pvp_settled: t.pvp,
+    by_currency: [...t.by_currency.values()].sort((a, b) => b.settled_value_usd - a.settled_value_usd),
+    by_corridor: [...t.by_corridor.values()].sort((a, b) => b.settled_value_usd - a.settled_value_usd),
+    gross_settled_usd: t.gross_usd,
+    liquidity_usd: liquidity.total_usd,
+    value_per_liquidity: liquidity.total_usd > 0 ? t.gross_usd / liquidity.total_usd : 0,
+    credit_drawn_usd: liquidity.credit_usd,
+    swap_drawn_usd: liquidity.swaps_usd,
+    lsm_runs: p.lsmRuns().length,
+    lsm_released: lsm.released,
+    lsm_released_usd: lsm.usd,
+    dns_gross_usd: dns.gross_usd,
+    dns_net_usd: dns.net_usd,
+    netting_saving: dns.gross_usd > 0 ? 1 - dns.net_usd / dns.gross_usd : 0,
+    queue_time_median_s: quantile(t.waits_s, 0.5),
+    queue_time_p99_s: quantile(t.waits_s, 0.99),
+    queued_then_settled: t.waits_s.length,
+    rejections: [...t.reasons].map(([reason, count]) => ({ reason, count })).sort((a, b) => b.count - a.count),
+    compliance_cases: p.cases().length,
+    samples: run.samples,
+  };
+}
+
+function tallyPayments(run: DayRun, u: UsdOf): PaymentTally {
+  const p = run.platform;
+  const t: PaymentTally = { by_currency: new Map(), by_corridor: new Map(), reasons: new Map(), waits_s: [], settled: 0, rejected: 0, held: 0, pvp: 0, gross_usd: 0 };
   for (const pay of p.everyPayment()) {
     const ins = pay.instruction;
-    const line = byCcy.get(ins.currency) ?? newCurrencyLine(ins.currency, run.funding_minor.get(ins.currency) ?? 0n);
-    byCcy.set(ins.currency, line);
+    const line = t.by_currency.get(ins.currency) ?? newCurrencyLine(ins.currency, run.funding_minor.get(ins.currency) ?? 0n);
+    t.by_currency.set(ins.currency, line);
     line.payments++;
     const payer = p.participant(ins.payer);
     const payee = p.participant(ins.payee);
     const corridor = `${payer?.country ?? '??'}→${payee?.country ?? '??'}`;
-    const corr = byCorr.get(corridor) ?? { corridor, payments: 0, settled: 0, settled_value_usd: 0 };
-    byCorr.set(corridor, corr);
+    const corr = t.by_corridor.get(corridor) ?? { corridor, payments: 0, settled: 0, settled_value_usd: 0 };
+    t.by_corridor.set(corridor, corr);
     corr.payments++;
     if (pay.state === 'settled') {
-      settled++;
+      t.settled++;
       line.settled++;
       line.settled_value_minor += ins.amount_minor;
       const v = u(ins.amount_minor, ins.currency);
       line.settled_value_usd += v;
       corr.settled++;
       corr.settled_value_usd += v;
-      gross += v;
-      if (pay.fx !== null) pvp++;
+      t.gross_usd += v;
+      if (pay.fx !== null) t.pvp++;
       const q = pay.history.find((h) => h.state === 'queued');
-      if (q !== undefined && pay.settled_at_ns !== null && pay.instruction.settlement === 'rtgs') waits.push(Number(pay.settled_at_ns - q.at_ns) / 1e9);
+      if (q !== undefined && pay.settled_at_ns !== null && pay.instruction.settlement === 'rtgs') t.waits_s.push(Number(pay.settled_at_ns - q.at_ns) / 1e9);
     } else if (pay.state === 'rejected') {
-      rejected++;
+      t.rejected++;
       const r = pay.history[pay.history.length - 1]!.reason ?? 'NARR';
-      reasons.set(r, (reasons.get(r) ?? 0) + 1);
-    } else if (pay.state === 'held') held++;
+      t.reasons.set(r, (t.reasons.get(r) ?? 0) + 1);
+    } else if (pay.state === 'held') t.held++;
   }
-  for (const r of p.anonymousRejections()) reasons.set(r.reason, (reasons.get(r.reason) ?? 0) + 1);
-  for (const line of byCcy.values()) line.settled_value = formatMajor(line.settled_value_minor, line.currency);
+  for (const r of p.anonymousRejections()) t.reasons.set(r.reason, (t.reasons.get(r.reason) ?? 0) + 1);
+  for (const line of t.by_currency.values()) line.settled_value = formatMajor(line.settled_value_minor, line.currency);
+  t.waits_s.sort((a, b) => a - b);
+  return t;
+}
+
+/** Liquidity provided: funding, plus intraday credit drawn and swap-line drawings. */
+function liquidityUsed(run: DayRun, u: UsdOf): { total_usd: number; credit_usd: number; swaps_usd: number } {
+  const p = run.platform;
   let liquidity = 0;
   for (const [ccy, minor] of run.funding_minor) liquidity += u(minor, ccy);
   let credit = 0;
@@ -118,53 +173,31 @@ export function summarize(run: DayRun): DaySummary {
   let swaps = 0;
   for (const l of p.swapLines()) swaps += u(l.drawn_minor, l.terms.provider_currency);
   liquidity += credit + swaps;
-  let lsmReleased = 0;
-  let lsmUsd = 0;
+  return { total_usd: liquidity, credit_usd: credit, swaps_usd: swaps };
+}
+
+function lsmReleased(p: Platform, u: UsdOf): { released: number; usd: number } {
+  let released = 0;
+  let usd = 0;
   for (const r of p.lsmRuns()) {
-    lsmReleased += r.released;
-    lsmUsd += u(r.value_minor, r.currency);
+    released += r.released;
+    usd += u(r.value_minor, r.currency);
   }
-  let dnsGross = 0;
-  let dnsNet = 0;
+  return { released, usd };
+}
+
+/** Gross value settled through the windows and the net debits that settled it. */
+function dnsTotals(p: Platform, u: UsdOf): { gross_usd: number; net_usd: number } {
+  let gross = 0;
+  let net = 0;
   for (const w of p.windows()) {
     for (const uetr of w.uetrs) {
       const pay = p.payment(uetr);
-      if (pay?.state === 'settled') dnsGross += u(pay.instruction.amount_minor, w.currency);
+      if (pay?.state === 'settled') gross += u(pay.instruction.amount_minor, w.currency);
     }
-    for (const [, net] of w.net_positions) if (net < 0n) dnsNet += u(-net, w.currency);
+    for (const [, position] of w.net_positions) if (position < 0n) net += u(-position, w.currency);
   }
-  waits.sort((a, b) => a - b);
-  return {
-    business_date: run.business_date,
-    wall_s: run.wall_ms / 1000,
-    messages: run.messages,
-    message_errors: run.message_errors,
-    payments: p.paymentCount(),
-    settled,
-    rejected,
-    queued_at_close: p.queuedPayments().length,
-    held,
-    pvp_settled: pvp,
-    by_currency: [...byCcy.values()].sort((a, b) => b.settled_value_usd - a.settled_value_usd),
-    by_corridor: [...byCorr.values()].sort((a, b) => b.settled_value_usd - a.settled_value_usd),
-    gross_settled_usd: gross,
-    liquidity_usd: liquidity,
-    value_per_liquidity: liquidity > 0 ? gross / liquidity : 0,
-    credit_drawn_usd: credit,
-    swap_drawn_usd: swaps,
-    lsm_runs: p.lsmRuns().length,
-    lsm_released: lsmReleased,
-    lsm_released_usd: lsmUsd,
-    dns_gross_usd: dnsGross,
-    dns_net_usd: dnsNet,
-    netting_saving: dnsGross > 0 ? 1 - dnsNet / dnsGross : 0,
-    queue_time_median_s: quantile(waits, 0.5),
-    queue_time_p99_s: quantile(waits, 0.99),
-    queued_then_settled: waits.length,
-    rejections: [...reasons].map(([reason, count]) => ({ reason, count })).sort((a, b) => b.count - a.count),
-    compliance_cases: p.cases().length,
-    samples: run.samples,
-  };
+  return { gross_usd: gross, net_usd: net };
 }
 
 function newCurrencyLine(currency: string, funding_minor: bigint): CurrencyLine {

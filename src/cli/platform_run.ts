@@ -1,0 +1,58 @@
+// What the platform commands share: opening the platform on the global --store,
+// attributing each command to --by (default the OS user), running one journaled
+// command and printing its result as JSON, and parsing repeatable options.
+
+import { userInfo } from 'node:os';
+import type { Command } from 'commander';
+import { Platform } from '../platform/platform.js';
+import { PlatformError } from '../platform/errors.js';
+import { bigintJson } from '../platform/view_tools.js';
+import { CliInputError } from './input.js';
+import { resolveStoreUrl, stderrProgress } from './context.js';
+
+export function print(value: unknown): void {
+  process.stdout.write(JSON.stringify(value, bigintJson, 2) + '\n');
+}
+
+function actor(command: Command): string {
+  const o = command.optsWithGlobals() as { by?: string };
+  if (o.by !== undefined) return o.by;
+  try {
+    return userInfo().username;
+  } catch {
+    return 'cli';
+  }
+}
+
+export async function withPlatform<T>(command: Command, fn: (p: Platform, by: string) => Promise<T>): Promise<T> {
+  const p = await Platform.open(resolveStoreUrl(command), { onProgress: stderrProgress });
+  try {
+    return await fn(p, actor(command));
+  } finally {
+    await p.close();
+  }
+}
+
+/** Runs one command and prints its result; a refusal becomes an error with code and field. */
+export function runAndPrint(command: Command, build: () => Record<string, unknown>, view?: (r: unknown) => unknown): Promise<void> {
+  return withPlatform(command, async (p, by) => {
+    const out = await p.execute(build(), by);
+    if (!out.ok) throw new PlatformError(out.error!.code as PlatformError['code'], out.error!.field, `${out.error!.field === '' ? '' : `${out.error!.field}: `}${out.error!.message}`);
+    print(view === undefined ? out.result : view(out.result));
+  });
+}
+
+export function keyValues(list: string[] | undefined, flag: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const item of list ?? []) {
+    const m = /^([A-Z]{3})=(.+)$/.exec(item);
+    if (m === null) throw new CliInputError(`${flag}: expected CCY=VALUE, got ${JSON.stringify(item)}`);
+    out[m[1]!] = m[2]!;
+  }
+  return out;
+}
+
+/** Commander accumulator for a repeatable option. */
+export function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}
