@@ -67,43 +67,73 @@ export function checkInstruction(raw: Record<string, unknown>, scheme: SchemeVie
   const uetrRaw = raw.uetr;
   const uetr = typeof uetrRaw === 'string' && UETR_V4.test(uetrRaw) ? uetrRaw : null;
   if (uetr === null) return reject(null, REASON.format, `${field}.uetr`, 'must be a UUID v4 in lower case');
-  let ins: PaymentInstruction;
-  let amountText: string;
+  let read: { ins: PaymentInstruction; amountText: string };
   try {
-    for (const k of Object.keys(raw)) {
-      if (!(FIELDS as readonly string[]).includes(k)) throw new PlatformError('invalid_field', `${field}.${k}`, 'unknown field');
-    }
-    const priority = (raw.priority ?? 'normal') as Priority;
-    if (priority !== 'urgent' && priority !== 'normal') throw new PlatformError('invalid_field', `${field}.priority`, 'must be urgent or normal');
-    const settlement = (raw.settlement ?? 'rtgs') as SettlementMode;
-    if (settlement !== 'rtgs' && settlement !== 'dns') throw new PlatformError('invalid_field', `${field}.settlement`, 'must be rtgs or dns');
-    const currency = str(raw, 'currency', field, 3);
-    amountText = str(raw, 'amount', field, 40);
-    ins = {
-      uetr,
-      end_to_end_id: str(raw, 'end_to_end_id', field, 35),
-      payer: str(raw, 'payer', field, 11),
-      payee: str(raw, 'payee', field, 11),
-      currency,
-      amount_minor: 0n,
-      payee_currency: raw.payee_currency === undefined ? currency : str(raw, 'payee_currency', field, 3),
-      value_date: raw.value_date === undefined ? (scheme.business_date ?? '') : str(raw, 'value_date', field, 10),
-      priority,
-      settlement,
-    };
-    if (raw.fx_provider !== undefined) ins.fx_provider = str(raw, 'fx_provider', field, 11);
-    if (raw.quote_id !== undefined) ins.quote_id = str(raw, 'quote_id', field, 20);
-    if (raw.purpose !== undefined) ins.purpose = str(raw, 'purpose', field, 35);
-    if (raw.remittance !== undefined) ins.remittance = str(raw, 'remittance', field, COMMAND_LIMITS.text_max);
-    if (raw.message !== undefined) ins.message = str(raw, 'message', field, 15);
-    const debtor = party(raw.debtor, `${field}.debtor`);
-    if (debtor !== undefined) ins.debtor = debtor;
-    const creditor = party(raw.creditor, `${field}.creditor`);
-    if (creditor !== undefined) ins.creditor = creditor;
+    read = readFields(raw, uetr, scheme, field);
   } catch (err) {
     if (err instanceof PlatformError) return reject(uetr, REASON.format, err.field, err.message);
     throw err;
   }
+  const { ins, amountText } = read;
+  const parties = checkParties(ins, scheme, field);
+  if (parties !== null) return parties;
+  const mu = memberCurrency(ins.currency).minor_units;
+  let amount: bigint;
+  try {
+    amount = parseScaled(amountText, mu, 'amount');
+  } catch {
+    return reject(uetr, REASON.invalid_amount, `${field}.amount`, `${JSON.stringify(amountText)} is not an amount in ${ins.currency} (at most ${mu} decimals)`);
+  }
+  if (amount <= 0n || amount > U128_MAX) return reject(uetr, REASON.invalid_amount, `${field}.amount`, 'must be greater than zero and within 128 bits');
+  ins.amount_minor = amount;
+  if (scheme.business_date === null) return reject(uetr, REASON.invalid_date, `${field}.value_date`, 'no business day is open');
+  if (ins.value_date !== scheme.business_date) {
+    return reject(uetr, REASON.invalid_date, `${field}.value_date`, `${ins.value_date} is not the business day ${scheme.business_date}`);
+  }
+  if (ins.settlement === 'dns' && ins.payee_currency !== ins.currency) {
+    return reject(uetr, REASON.forbidden, `${field}.settlement`, 'cross-currency payments settle payment-versus-payment in RTGS only');
+  }
+  return { ok: true, instruction: ins };
+}
+
+/** The instruction's fields as given (the amount still text); throws PlatformError on a malformed one. */
+function readFields(raw: Record<string, unknown>, uetr: string, scheme: SchemeView, field: string): { ins: PaymentInstruction; amountText: string } {
+  for (const k of Object.keys(raw)) {
+    if (!(FIELDS as readonly string[]).includes(k)) throw new PlatformError('invalid_field', `${field}.${k}`, 'unknown field');
+  }
+  const priority = (raw.priority ?? 'normal') as Priority;
+  if (priority !== 'urgent' && priority !== 'normal') throw new PlatformError('invalid_field', `${field}.priority`, 'must be urgent or normal');
+  const settlement = (raw.settlement ?? 'rtgs') as SettlementMode;
+  if (settlement !== 'rtgs' && settlement !== 'dns') throw new PlatformError('invalid_field', `${field}.settlement`, 'must be rtgs or dns');
+  const currency = str(raw, 'currency', field, 3);
+  const amountText = str(raw, 'amount', field, 40);
+  const ins: PaymentInstruction = {
+    uetr,
+    end_to_end_id: str(raw, 'end_to_end_id', field, 35),
+    payer: str(raw, 'payer', field, 11),
+    payee: str(raw, 'payee', field, 11),
+    currency,
+    amount_minor: 0n,
+    payee_currency: raw.payee_currency === undefined ? currency : str(raw, 'payee_currency', field, 3),
+    value_date: raw.value_date === undefined ? (scheme.business_date ?? '') : str(raw, 'value_date', field, 10),
+    priority,
+    settlement,
+  };
+  if (raw.fx_provider !== undefined) ins.fx_provider = str(raw, 'fx_provider', field, 11);
+  if (raw.quote_id !== undefined) ins.quote_id = str(raw, 'quote_id', field, 20);
+  if (raw.purpose !== undefined) ins.purpose = str(raw, 'purpose', field, 35);
+  if (raw.remittance !== undefined) ins.remittance = str(raw, 'remittance', field, COMMAND_LIMITS.text_max);
+  if (raw.message !== undefined) ins.message = str(raw, 'message', field, 15);
+  const debtor = party(raw.debtor, `${field}.debtor`);
+  if (debtor !== undefined) ins.debtor = debtor;
+  const creditor = party(raw.creditor, `${field}.creditor`);
+  if (creditor !== undefined) ins.creditor = creditor;
+  return { ins, amountText };
+}
+
+/** Payer and payee: known, different, not suspended, each holding its side's currency on the platform. */
+function checkParties(ins: PaymentInstruction, scheme: SchemeView, field: string): InstructionCheck | null {
+  const uetr = ins.uetr;
   const payer = scheme.participant(ins.payer);
   if (payer === undefined) return reject(uetr, REASON.incorrect_agent, `${field}.payer`, `${ins.payer} is not a participant`);
   const payee = scheme.participant(ins.payee);
@@ -123,21 +153,5 @@ export function checkInstruction(raw: Record<string, unknown>, scheme: SchemeVie
     if (!ok || !scheme.currencyActive(code)) return reject(uetr, REASON.currency_not_allowed, `${field}.${k}`, `${code} is not settled on the platform`);
     if (!who.currencies.includes(code)) return reject(uetr, REASON.currency_not_allowed, `${field}.${k}`, `${who.id} holds no ${code} account`);
   }
-  const mu = memberCurrency(ins.currency).minor_units;
-  let amount: bigint;
-  try {
-    amount = parseScaled(amountText, mu, 'amount');
-  } catch {
-    return reject(uetr, REASON.invalid_amount, `${field}.amount`, `${JSON.stringify(amountText)} is not an amount in ${ins.currency} (at most ${mu} decimals)`);
-  }
-  if (amount <= 0n || amount > U128_MAX) return reject(uetr, REASON.invalid_amount, `${field}.amount`, 'must be greater than zero and within 128 bits');
-  ins.amount_minor = amount;
-  if (scheme.business_date === null) return reject(uetr, REASON.invalid_date, `${field}.value_date`, 'no business day is open');
-  if (ins.value_date !== scheme.business_date) {
-    return reject(uetr, REASON.invalid_date, `${field}.value_date`, `${ins.value_date} is not the business day ${scheme.business_date}`);
-  }
-  if (ins.settlement === 'dns' && ins.payee_currency !== ins.currency) {
-    return reject(uetr, REASON.forbidden, `${field}.settlement`, 'cross-currency payments settle payment-versus-payment in RTGS only');
-  }
-  return { ok: true, instruction: ins };
+  return null;
 }
