@@ -66,58 +66,79 @@ export function parseUnXml(bytes: Uint8Array, file: string): UnList {
         index++;
         const path = `/CONSOLIDATED_LIST/${groupName}/${el.local}[${index}]`;
         if (el.local !== itemName) throw new ListError('list_malformed', where(el, path), `unexpected element ${el.local} in ${groupName}`);
-        const id = text(child(el, 'DATAID'));
-        if (!/^[0-9]{1,12}$/.test(id)) throw new ListError('list_malformed', where(el, `${path}/DATAID`), `DATAID must be a number, found ${JSON.stringify(id)}`);
-        if (seen.has(id)) throw new ListError('list_malformed', where(el, `${path}/DATAID`), `DATAID ${id} appears twice`);
-        seen.add(id);
-        const primary = ['FIRST_NAME', 'SECOND_NAME', 'THIRD_NAME', 'FOURTH_NAME']
-          .map((n) => text(child(el, n)))
-          .filter((p) => p.length > 0)
-          .join(' ');
-        if (primary.length === 0) throw new ListError('list_malformed', where(el, `${path}/FIRST_NAME`), `entry ${id} has no name`);
-        const names: EntryName[] = [{ name: primary, kind: 'primary' }];
-        const original = text(child(el, 'NAME_ORIGINAL_SCRIPT'));
-        if (original.length > 0) names.push({ name: original, kind: 'original' });
-        for (const alias of children(el, kind === 'individual' ? 'INDIVIDUAL_ALIAS' : 'ENTITY_ALIAS')) {
-          const an = text(child(alias, 'ALIAS_NAME'));
-          if (an.length === 0 || names.length >= ENTRY_NAMES_MAX) continue;
-          const q = text(child(alias, 'QUALITY')).toLowerCase();
-          names.push({ name: an, kind: q === 'low' ? 'weak' : 'strong' });
-        }
-        const dob: string[] = [];
-        for (const d of children(el, 'INDIVIDUAL_DATE_OF_BIRTH')) {
-          const date = text(child(d, 'DATE'));
-          if (/^\d{4}-\d{2}-\d{2}/.test(date)) dob.push(date.slice(0, 10));
-          const year = text(child(d, 'YEAR'));
-          if (/^\d{4}$/.test(year)) dob.push(year);
-          const from = Number(text(child(d, 'FROM_YEAR')));
-          const to = Number(text(child(d, 'TO_YEAR')));
-          if (from > 1800 && to >= from) for (let y = from; y <= to && y - from < 10; y++) dob.push(String(y));
-        }
-        const countries: string[] = [];
-        const addCountry = (name: string): void => {
-          const c = name.length === 0 ? null : countryCode(name);
-          if (c !== null && !countries.includes(c)) countries.push(c);
-        };
-        for (const n of children(el, 'NATIONALITY')) for (const v of children(n, 'VALUE')) addCountry(text(v));
-        const identifiers: SanctionsEntry['identifiers'] = [];
-        for (const d of children(el, 'INDIVIDUAL_DOCUMENT')) {
-          const number = normalizeIdentifier(text(child(d, 'NUMBER')));
-          if (number.length === 0) continue;
-          const type = text(child(d, 'TYPE_OF_DOCUMENT')).toLowerCase();
-          identifiers.push({ scheme: /pass|pasaporte/.test(type) ? 'passport' : /national/.test(type) ? 'national_id' : 'other', value: number });
-        }
-        const addresses: string[] = [];
-        for (const a of children(el, kind === 'individual' ? 'INDIVIDUAL_ADDRESS' : 'ENTITY_ADDRESS')) {
-          const parts = ['STREET', 'CITY', 'STATE_PROVINCE', 'ZIP_CODE', 'COUNTRY'].map((n) => text(child(a, n))).filter((p) => p.length > 0);
-          if (parts.length > 0) addresses.push(parts.join(', '));
-          addCountry(text(child(a, 'COUNTRY')));
-        }
-        const programs = [text(child(el, 'UN_LIST_TYPE'))].filter((p) => p.length > 0);
-        entries.push({ id, type: kind, names, dob: [...new Set(dob)], countries, identifiers, addresses, programs });
+        entries.push(readEntry(el, kind, path, seen, (at) => where(el, at)));
         if (entries.length > LIST_ENTRIES_MAX) throw new ListError('list_too_large', file, `more than ${LIST_ENTRIES_MAX} entries`);
       }
     }
   }
   return { published, entries };
+}
+
+/** One INDIVIDUAL or ENTITY; `where` names its line for an error. */
+function readEntry(el: XmlElement, kind: 'individual' | 'entity', path: string, seen: Set<string>, where: (path: string) => string): SanctionsEntry {
+  const id = text(child(el, 'DATAID'));
+  if (!/^[0-9]{1,12}$/.test(id)) throw new ListError('list_malformed', where(`${path}/DATAID`), `DATAID must be a number, found ${JSON.stringify(id)}`);
+  if (seen.has(id)) throw new ListError('list_malformed', where(`${path}/DATAID`), `DATAID ${id} appears twice`);
+  seen.add(id);
+  const names = readNames(el, kind);
+  if (names === null) throw new ListError('list_malformed', where(`${path}/FIRST_NAME`), `entry ${id} has no name`);
+  const countries: string[] = [];
+  const addCountry = (name: string): void => {
+    const c = name.length === 0 ? null : countryCode(name);
+    if (c !== null && !countries.includes(c)) countries.push(c);
+  };
+  for (const n of children(el, 'NATIONALITY')) for (const v of children(n, 'VALUE')) addCountry(text(v));
+  const addresses: string[] = [];
+  for (const a of children(el, kind === 'individual' ? 'INDIVIDUAL_ADDRESS' : 'ENTITY_ADDRESS')) {
+    const parts = ['STREET', 'CITY', 'STATE_PROVINCE', 'ZIP_CODE', 'COUNTRY'].map((n) => text(child(a, n))).filter((p) => p.length > 0);
+    if (parts.length > 0) addresses.push(parts.join(', '));
+    addCountry(text(child(a, 'COUNTRY')));
+  }
+  const programs = [text(child(el, 'UN_LIST_TYPE'))].filter((p) => p.length > 0);
+  return { id, type: kind, names, dob: [...new Set(readBirthDates(el))], countries, identifiers: readIdentifiers(el), addresses, programs };
+}
+
+/** The primary name (the name parts joined), the original-script one and the aliases; null when there is no name. */
+function readNames(el: XmlElement, kind: 'individual' | 'entity'): EntryName[] | null {
+  const primary = ['FIRST_NAME', 'SECOND_NAME', 'THIRD_NAME', 'FOURTH_NAME']
+    .map((n) => text(child(el, n)))
+    .filter((p) => p.length > 0)
+    .join(' ');
+  if (primary.length === 0) return null;
+  const names: EntryName[] = [{ name: primary, kind: 'primary' }];
+  const original = text(child(el, 'NAME_ORIGINAL_SCRIPT'));
+  if (original.length > 0) names.push({ name: original, kind: 'original' });
+  for (const alias of children(el, kind === 'individual' ? 'INDIVIDUAL_ALIAS' : 'ENTITY_ALIAS')) {
+    const an = text(child(alias, 'ALIAS_NAME'));
+    if (an.length === 0 || names.length >= ENTRY_NAMES_MAX) continue;
+    const q = text(child(alias, 'QUALITY')).toLowerCase();
+    names.push({ name: an, kind: q === 'low' ? 'weak' : 'strong' });
+  }
+  return names;
+}
+
+/** Dates and years of birth; a FROM_YEAR..TO_YEAR range gives at most ten years. */
+function readBirthDates(el: XmlElement): string[] {
+  const dob: string[] = [];
+  for (const d of children(el, 'INDIVIDUAL_DATE_OF_BIRTH')) {
+    const date = text(child(d, 'DATE'));
+    if (/^\d{4}-\d{2}-\d{2}/.test(date)) dob.push(date.slice(0, 10));
+    const year = text(child(d, 'YEAR'));
+    if (/^\d{4}$/.test(year)) dob.push(year);
+    const from = Number(text(child(d, 'FROM_YEAR')));
+    const to = Number(text(child(d, 'TO_YEAR')));
+    if (from > 1800 && to >= from) for (let y = from; y <= to && y - from < 10; y++) dob.push(String(y));
+  }
+  return dob;
+}
+
+function readIdentifiers(el: XmlElement): SanctionsEntry['identifiers'] {
+  const identifiers: SanctionsEntry['identifiers'] = [];
+  for (const d of children(el, 'INDIVIDUAL_DOCUMENT')) {
+    const number = normalizeIdentifier(text(child(d, 'NUMBER')));
+    if (number.length === 0) continue;
+    const type = text(child(d, 'TYPE_OF_DOCUMENT')).toLowerCase();
+    identifiers.push({ scheme: /pass|pasaporte/.test(type) ? 'passport' : /national/.test(type) ? 'national_id' : 'other', value: number });
+  }
+  return identifiers;
 }
