@@ -34,7 +34,8 @@ import { decideAuthority, type AuthorityDecision, type AuthorityRequest } from '
 // location, the views and the JSON replacer they answer with.
 export { StoreError, type DocumentStore } from '../store/types.js';
 export { redactUrl } from '../store/open.js';
-export { bigintJson, caseView, dayView, facilityView, participantView, paymentView, swapView, windowView, type AuditRecord, type ChangeEvent } from './state_machine.js';
+export { bigintJson, caseView, dayView, facilityView, participantView, paymentView, swapView, windowView } from './view_tools.js';
+export type { AuditRecord, ChangeEvent } from './state_machine.js';
 
 export interface PlatformOptions {
   /** Nanoseconds since the epoch; the platform's only time source (the demo passes a simulated one). */

@@ -1,7 +1,6 @@
 // The JSON views of platform records that the shells print (participants,
 // payments, windows, the day, cases, swap lines, credit facilities) and the
-// replacer that writes bigints as decimal strings. Re-exported from the state
-// machine, where they are defined next to the records: this module is the door,
-// so the shells never import the state machine.
+// replacer that writes bigints as decimal strings. The door to ./views.ts, so
+// the shells never import the platform's internals.
 
-export { bigintJson, caseView, dayView, facilityView, participantView, paymentView, swapView, windowView } from './state_machine.js';
+export { bigintJson, caseView, dayView, facilityView, participantView, paymentView, swapView, windowView } from './views.js';
