@@ -11,7 +11,7 @@
 // platform when it applies a plan, so they never collide with ids a ledger user picks.
 
 import { memberCurrency } from '../fx/iso4217.js';
-import { emptyTransfer, type Transfer } from '../ledger/types.js';
+import { transferBetween, type Transfer } from '../ledger/types.js';
 import type { Participant } from './types.js';
 
 export const ACCOUNT_KIND = Object.freeze({
@@ -68,15 +68,7 @@ export type IdSource = () => bigint;
 
 /** A posted (or, by `flags`, pending/linked) transfer between two accounts of one ledger. */
 export function ledgerTransfer(id: bigint, debit: bigint, credit: bigint, amount: bigint, ledger: number, code: number, flags: number): Transfer {
-  const t = emptyTransfer(id);
-  t.debit_account_id = debit;
-  t.credit_account_id = credit;
-  t.amount = amount;
-  t.ledger = ledger;
-  t.code = code;
-  t.user_data_64 = 0n;
-  t.flags = flags;
-  return t;
+  return transferBetween(id, debit, credit, amount, ledger, code, flags);
 }
 
 /** The UETR's 128 bits, kept in the ledger transfer's user_data_128 to tie it to its payment. */

@@ -71,6 +71,24 @@ function splitLines(text: string, name: string): string[] {
   return lines;
 }
 
+/** Every non-blank line of an NDJSON input parsed by `parse`; an error names the file and line. */
+function readNdjson<T>(text: string, file: string, parse: (value: unknown, where: string) => T): T[] {
+  const lines = splitLines(text, file);
+  const out: T[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!.trim();
+    if (line.length === 0) continue;
+    let v: unknown;
+    try {
+      v = JSON.parse(line);
+    } catch (err) {
+      throw new CliInputError(`${file} line ${i + 1}: not JSON: ${(err as Error).message}`);
+    }
+    out.push(parse(v, `${file} line ${i + 1}`));
+  }
+  return out;
+}
+
 function parseRecord(v: unknown, where: string): PaymentRecord {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new CliInputError(`${where}: expected a JSON object`);
   const o = v as Record<string, unknown>;
@@ -269,24 +287,14 @@ function registerPaymentsCommand(screen: Command): void {
 
 async function screenPayments(file: string, o: ScreeningOptions, command: Command): Promise<void> {
   const threshold = parseThreshold(o.threshold);
-  const lines = splitLines(await readInput(file), file);
   // Check every line before screening any, so a bad line is reported without partial output.
-  const instructions = [];
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i]!.trim();
-    if (line.length === 0) continue;
-    let v: unknown;
+  const instructions = readNdjson(await readInput(file), file, (v, where) => {
     try {
-      v = JSON.parse(line);
+      return parsePaymentInstruction(v);
     } catch (err) {
-      throw new CliInputError(`${file} line ${i + 1}: not JSON: ${(err as Error).message}`);
+      throw new CliInputError(`${where}: ${(err as Error).message}`);
     }
-    try {
-      instructions.push(parsePaymentInstruction(v));
-    } catch (err) {
-      throw new CliInputError(`${file} line ${i + 1}: ${(err as Error).message}`);
-    }
-  }
+  });
   const index = await openIndex(command, o.list);
   let hits = 0;
   for (const p of instructions) {
@@ -319,19 +327,7 @@ function registerReportCommand(screen: Command): void {
 async function amlReport(file: string, o: ReportOptions): Promise<void> {
   if (o.format !== 'json' && o.format !== 'csv') throw new CliInputError(`--format: expected json or csv, got ${JSON.stringify(o.format)}`);
   const config = await readAmlConfig(o.config);
-  const lines = splitLines(await readInput(file), file);
-  const records: PaymentRecord[] = [];
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i]!.trim();
-    if (line.length === 0) continue;
-    let v: unknown;
-    try {
-      v = JSON.parse(line);
-    } catch (err) {
-      throw new CliInputError(`${file} line ${i + 1}: not JSON: ${(err as Error).message}`);
-    }
-    records.push(parseRecord(v, `${file} line ${i + 1}`));
-  }
+  const records = readNdjson(await readInput(file), file, parseRecord);
   const alerts = runAmlRules(records, config);
   const report = buildStr(alerts, records, { reporting_entity: o.reportingEntity, recipient: o.recipient, generated_at: new Date().toISOString() });
   process.stdout.write(o.format === 'csv' ? strToCsv(report) : JSON.stringify(report) + '\n');

@@ -2,7 +2,7 @@
 // transfer codes financing books (41xx intraday credit, 42xx swap lines), id and
 // account-id checks, and the builder of a plain transfer.
 
-import { U128_MAX, emptyTransfer, type Transfer } from '../ledger/types.js';
+import { U128_MAX, transferBetween, type Transfer } from '../ledger/types.js';
 import { FinancingError } from './collateral.js';
 
 /** Supplies transfer ids; must return a fresh u128 id in 1..2^128-2 on every call. */
@@ -43,13 +43,5 @@ export function ledgerTransfer(
   user_data_64: bigint,
   flags = 0,
 ): Transfer {
-  const t = emptyTransfer(id);
-  t.debit_account_id = debit;
-  t.credit_account_id = credit;
-  t.amount = amount;
-  t.ledger = ledger;
-  t.code = code;
-  t.user_data_64 = user_data_64;
-  t.flags = flags;
-  return t;
+  return transferBetween(id, debit, credit, amount, ledger, code, flags, user_data_64);
 }

@@ -176,6 +176,19 @@ export function emptyAccount(id: bigint, ledger: number, code: number, flags = 0
   };
 }
 
+/** A transfer between two accounts of one ledger; the other fields zero. */
+export function transferBetween(id: bigint, debit: bigint, credit: bigint, amount: bigint, ledger: number, code: number, flags: number, user_data_64 = 0n): Transfer {
+  const t = emptyTransfer(id);
+  t.debit_account_id = debit;
+  t.credit_account_id = credit;
+  t.amount = amount;
+  t.ledger = ledger;
+  t.code = code;
+  t.user_data_64 = user_data_64;
+  t.flags = flags;
+  return t;
+}
+
 export function emptyTransfer(id: bigint): Transfer {
   return {
     id,
