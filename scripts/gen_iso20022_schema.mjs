@@ -77,7 +77,7 @@ function generate(id) {
       complex[name] = complexDef(id, name, top);
     } else if (top.local === 'simpleType') {
       const [r, ...rest] = kids(top);
-      if (!r || r.local !== 'restriction' || rest.length) fail(`${id}: simpleType ${name}: only xs:restriction is supported`);
+      if (r?.local !== 'restriction' || rest.length) fail(`${id}: simpleType ${name}: only xs:restriction is supported`);
       const facets = { base: localType(attr(r, 'base')) };
       for (const f of kids(r)) {
         const v = attr(f, 'value');
@@ -158,7 +158,7 @@ function complexDef(id, name, ct) {
   }
   if (p.local === 'simpleContent') {
     const [ext, ...rest] = kids(p);
-    if (!ext || ext.local !== 'extension' || rest.length) fail(`${id}: ${name}: simpleContent must be one extension`);
+    if (ext?.local !== 'extension' || rest.length) fail(`${id}: ${name}: simpleContent must be one extension`);
     const a = kids(ext).map((x) => {
       if (x.local !== 'attribute') fail(`${id}: ${name}: xs:${x.local} in extension`);
       return [attr(x, 'name'), localType(attr(x, 'type')), attr(x, 'use') === 'required'];
@@ -174,7 +174,7 @@ function renderComplex(d) {
   const f = [`m: ${lit(d.m)}`];
   if (d.e) f.push(`e: [${d.e.map((p) => `[${p.map(lit).join(', ')}]`).join(', ')}]`);
   if (d.s) f.push(`s: ${lit(d.s)}`);
-  if (d.a && d.a.length) f.push(`a: [${d.a.map((p) => `[${p.map(lit).join(', ')}]`).join(', ')}]`);
+  if (d.a?.length) f.push(`a: [${d.a.map((p) => `[${p.map(lit).join(', ')}]`).join(', ')}]`);
   return `{ ${f.join(', ')} }`;
 }
 

@@ -10,15 +10,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import {
-  type ArchitectureReport,
-  checkArchitecture,
-  compareWithDebt,
-  longFunctions,
-  readDebt,
-  repoRoot,
-  type Violation,
-} from './support/architecture.js';
+import { type ArchitectureReport, checkArchitecture, compareWithDebt, longFunctions, readDebt, repoRoot, type Violation } from './support/architecture.js';
 
 const ROOT = repoRoot(dirname(fileURLToPath(import.meta.url)));
 
@@ -40,7 +32,7 @@ const PLANTED_RULES = JSON.stringify({
 const PLANTED = {
   'docs/architecture.json': PLANTED_RULES,
   'src/ledger/x.ts': "import { y } from '../platform/y.js';\nexport const x = y + 1;\n",
-  'src/ledger/z.ts': "export const z = 1;\n",
+  'src/ledger/z.ts': 'export const z = 1;\n',
   'src/platform/y.ts': "import { z } from '../ledger/z.js';\nexport const y = z;\n",
   'src/platform/a.ts': "import { b } from './b.js';\nexport const a = (): number => b();\n",
   'src/platform/b.ts': "import type { T } from './t.js';\nimport { a } from './a.js';\nexport const b = (): T => a();\n",
@@ -55,8 +47,8 @@ const PLANTED = {
     'export const main = y;',
     '',
   ].join('\n'),
-  'src/mystery/m.ts': "export const m = 0;\n",
-  'src/web/routes.ts': "export const routes = [];\n",
+  'src/mystery/m.ts': 'export const m = 0;\n',
+  'src/web/routes.ts': 'export const routes = [];\n',
   'src/web/assets/app.js': "import { routes } from '../routes.js';\nexport const app = routes;\n",
   'src/web/assets/view.js': "import { app } from './app.js';\nexport const view = app;\n",
 };
@@ -192,11 +184,7 @@ describe('the real tree', () => {
       [],
       `${split.unexpected.length} violations not in docs/architecture-debt.json`,
     );
-    assert.deepEqual(
-      split.stale,
-      [],
-      'these entries of docs/architecture-debt.json no longer occur: remove them (the list only shrinks)',
-    );
+    assert.deepEqual(split.stale, [], 'these entries of docs/architecture-debt.json no longer occur: remove them (the list only shrinks)');
   });
 
   test('functions longer than the limit do not grow in number (docs/function-length.json)', (t) => {

@@ -123,7 +123,7 @@ function lpModel(problem: LsmProblem, relax: boolean): string {
     });
   }
   lines.push('Bounds');
-  problem.payments.forEach((_, k) => lines.push(` 0 <= x${k} <= 1`));
+  for (let k = 0; k < problem.payments.length; k++) lines.push(` 0 <= x${k} <= 1`);
   if (!relax) {
     lines.push('Binary');
     for (let k = 0; k < problem.payments.length; k += 20) {

@@ -321,7 +321,12 @@ function exactRemovalFromEnd(c: Compiled, sel: Uint8Array): void {
   const s = exactSlack(c, sel);
   const stack: number[] = [];
   const queued = new Uint8Array(c.m);
-  for (let i = 0; i < c.m; i++) if (s[i]! < 0n) (stack.push(i), (queued[i] = 1));
+  for (let i = 0; i < c.m; i++) {
+    if (s[i]! < 0n) {
+      stack.push(i);
+      queued[i] = 1;
+    }
+  }
   const tail = new Int32Array(c.m);
   for (let i = 0; i < c.m; i++) tail[i] = c.out[i]!.length - 1;
   while (stack.length > 0) {
@@ -336,7 +341,10 @@ function exactRemovalFromEnd(c: Compiled, sel: Uint8Array): void {
       s[i] = s[i]! + c.amount[k]!;
       const t = c.to[k]!;
       s[t] = s[t]! - c.amount[k]!;
-      if (s[t]! < 0n && queued[t] === 0) (stack.push(t), (queued[t] = 1));
+      if (s[t]! < 0n && queued[t] === 0) {
+        stack.push(t);
+        queued[t] = 1;
+      }
     }
   }
 }
@@ -369,7 +377,10 @@ function bechSoramaki(c: Compiled): Uint8Array {
 function bechSoramakiF(c: Compiled): Uint8Array {
   const sel = new Uint8Array(c.n).fill(1);
   const s = Float64Array.from(c.capF);
-  for (let k = 0; k < c.n; k++) (s[c.from[k]!]! -= c.amountF[k]!), (s[c.to[k]!]! += c.amountF[k]!);
+  for (let k = 0; k < c.n; k++) {
+    s[c.from[k]!]! -= c.amountF[k]!;
+    s[c.to[k]!]! += c.amountF[k]!;
+  }
   const tail = new Int32Array(c.m);
   for (let i = 0; i < c.m; i++) tail[i] = c.out[i]!.length - 1;
   const short: number[] = [];
@@ -410,7 +421,10 @@ function fifoRtgs(c: Compiled): Uint8Array {
       s[i] = s[i]! - c.amount[k]!;
       const t = c.to[k]!;
       s[t] = s[t]! + c.amount[k]!;
-      if (queued[t] === 0) (work.push(t), (queued[t] = 1));
+      if (queued[t] === 0) {
+        work.push(t);
+        queued[t] = 1;
+      }
     }
   }
   return sel;
@@ -436,7 +450,10 @@ function fifoRtgsF(c: Compiled): Uint8Array {
       s[i]! -= c.amountF[k]!;
       const t = c.to[k]!;
       s[t]! += c.amountF[k]!;
-      if (queued[t] === 0) (work.push(t), (queued[t] = 1));
+      if (queued[t] === 0) {
+        work.push(t);
+        queued[t] = 1;
+      }
     }
   }
   return sel;
@@ -539,8 +556,22 @@ function bilateral(c: Compiled): Uint8Array {
     }
     // Only a side that gained can now afford more with third parties; under FIFO
     // both sides may also have a new queue head.
-    if (c.fifo || gain > 0) for (const pj of pairsOf[a]!) if (queued[pj] === 0) (work.push(pj), (queued[pj] = 1));
-    if (c.fifo || gain < 0) for (const pj of pairsOf[b]!) if (queued[pj] === 0) (work.push(pj), (queued[pj] = 1));
+    if (c.fifo || gain > 0) {
+      for (const pj of pairsOf[a]!) {
+        if (queued[pj] === 0) {
+          work.push(pj);
+          queued[pj] = 1;
+        }
+      }
+    }
+    if (c.fifo || gain < 0) {
+      for (const pj of pairsOf[b]!) {
+        if (queued[pj] === 0) {
+          work.push(pj);
+          queued[pj] = 1;
+        }
+      }
+    }
   }
   return sel;
 }
@@ -748,13 +779,19 @@ class Engine {
           let first = true;
           while (this.slack[i]! < 0) {
             let bj = -1;
-            if (first) (bj = this.candBest), (first = false);
-            else {
+            if (first) {
+              bj = this.candBest;
+              first = false;
+            } else {
               let bc = Infinity;
               let ba = 0;
               for (let j = 0; j < cnt; j++) {
                 const cj = cc[j]!;
-                if (cj < bc || (cj === bc && cj !== Infinity && c.amountF[ck[j]!]! > ba)) (bj = j), (bc = cj), (ba = c.amountF[ck[j]!]!);
+                if (cj < bc || (cj === bc && cj !== Infinity && c.amountF[ck[j]!]! > ba)) {
+                  bj = j;
+                  bc = cj;
+                  ba = c.amountF[ck[j]!]!;
+                }
               }
               this.budget.work += cnt;
             }
@@ -810,7 +847,11 @@ class Engine {
         cost *= 1 + noise * (x / 4294967296);
       }
       // The cheapest so far (ties: the larger payment, then the first scored).
-      if (cost < bc || (cost === bc && cost !== Infinity && a > ba)) (bj = cnt), (bc = cost), (ba = a);
+      if (cost < bc || (cost === bc && cost !== Infinity && a > ba)) {
+        bj = cnt;
+        bc = cost;
+        ba = a;
+      }
       candK[cnt] = k;
       candCost[cnt++] = cost;
     }
@@ -1040,7 +1081,12 @@ function lpRelaxation(c: Compiled, budget: Budget, lpDeadline: number): { flow: 
     for (let round = 0; round < m; round++) {
       let u = -1;
       let du = Infinity;
-      for (let v = 0; v < m; v++) if (done[v] === 0 && dist[v]! < du) (du = dist[v]!), (u = v);
+      for (let v = 0; v < m; v++) {
+        if (done[v] === 0 && dist[v]! < du) {
+          du = dist[v]!;
+          u = v;
+        }
+      }
       if (u < 0) break;
       done[u] = 1;
       if (e[u]! > tol) {
@@ -1051,8 +1097,10 @@ function lpRelaxation(c: Compiled, budget: Budget, lpDeadline: number): { flow: 
         if (done[v] === 1 || v === u) continue;
         let cost: number;
         let isUndo = 0;
-        if (r[v * m + u]! > tol) (cost = -1), (isUndo = 1);
-        else if (A[u * m + v]! - r[u * m + v]! > tol) cost = 1;
+        if (r[v * m + u]! > tol) {
+          cost = -1;
+          isUndo = 1;
+        } else if (A[u * m + v]! - r[u * m + v]! > tol) cost = 1;
         else continue;
         const nd = du + cost + pi[u]! - pi[v]!;
         if (nd < dist[v]!) {
@@ -1109,8 +1157,10 @@ function lpRelaxation(c: Compiled, budget: Budget, lpDeadline: number): { flow: 
           for (let v = cur[u]!; v < m; v++) {
             if (v === u || dead[v] === 1 || onPath[v] === 1) continue;
             const gap = pu - pi[v]!;
-            if (gap === 1 && r[v * m + u]! > tol) (next = v), (nextUndo = 1);
-            else if (gap === -1 && A[u * m + v]! - r[u * m + v]! > tol) next = v;
+            if (gap === 1 && r[v * m + u]! > tol) {
+              next = v;
+              nextUndo = 1;
+            } else if (gap === -1 && A[u * m + v]! - r[u * m + v]! > tol) next = v;
             if (next >= 0) {
               cur[u] = v;
               break;
@@ -1232,7 +1282,9 @@ export function engineSelfCheck(problem: LsmProblem, steps: number, seed = 1): s
 export function settlementViolation(problem: LsmProblem, ids: readonly string[]): string | null {
   const c = compile(problem);
   const pos = new Map<string, number>();
-  problem.payments.forEach((p, k) => pos.set(p.id, k));
+  problem.payments.forEach((p, k) => {
+    pos.set(p.id, k);
+  });
   const sel = new Uint8Array(c.n);
   for (const id of ids) {
     const k = pos.get(id);
@@ -1287,7 +1339,10 @@ export function solveLsm(problem: LsmProblem, options: LsmOptions = {}): LsmSolu
   let topValue = -1n;
   for (const cand of candidates) {
     const v = exactValue(c, cand.sel);
-    if (v > topValue) (top = cand), (topValue = v);
+    if (v > topValue) {
+      top = cand;
+      topValue = v;
+    }
   }
   eng.load(top.sel);
   eng.fill();

@@ -163,17 +163,29 @@ export function netPositionsIndexed(b: IndexedPayments): NetPositions {
       const pc = base + pr;
       const rc = base + pe;
       let v = accLo[pc]! - l;
-      if (v < -MAX) (lo.flush(pc), (v = -l));
+      if (v < -MAX) {
+        lo.flush(pc);
+        v = -l;
+      }
       accLo[pc] = v;
       v = accLo[rc]! + l;
-      if (v > MAX) (lo.flush(rc), (v = l));
+      if (v > MAX) {
+        lo.flush(rc);
+        v = l;
+      }
       accLo[rc] = v;
       if (h !== 0) {
         v = accHi[pc]! - h;
-        if (v < -MAX) (hiCells.flush(pc), (v = -h));
+        if (v < -MAX) {
+          hiCells.flush(pc);
+          v = -h;
+        }
         accHi[pc] = v;
         v = accHi[rc]! + h;
-        if (v > MAX) (hiCells.flush(rc), (v = h));
+        if (v > MAX) {
+          hiCells.flush(rc);
+          v = h;
+        }
         accHi[rc] = v;
       }
     }
@@ -198,10 +210,16 @@ export function netPositionsIndexed(b: IndexedPayments): NetPositions {
       }
       const a = Number(big);
       let v = accLo[pc]! - a;
-      if (v < -MAX) (lo.flush(pc), (v = -a));
+      if (v < -MAX) {
+        lo.flush(pc);
+        v = -a;
+      }
       accLo[pc] = v;
       v = accLo[rc]! + a;
-      if (v > MAX) (lo.flush(rc), (v = a));
+      if (v > MAX) {
+        lo.flush(rc);
+        v = a;
+      }
       accLo[rc] = v;
     }
   }

@@ -59,12 +59,14 @@ class Rng {
   }
 }
 
+// biome-ignore format: a data table laid out by hand, several entries a line
 const FIRST_NAMES = [
   'Dmitry', 'Sergei', 'Alexei', 'Nikolai', 'Olga', 'Tatiana', 'Irina', 'Andrei', 'Yulia', 'Pavel', 'Wei', 'Fang', 'Jing', 'Lei',
   'Min', 'Xiaoming', 'Hui', 'Rahul', 'Priya', 'Anil', 'Sunita', 'Vikram', 'Deepak', 'Imran', 'Ayesha', 'Bilal', 'Farah', 'Reza',
   'Maryam', 'Dariush', 'Shirin', 'Nursultan', 'Aigerim', 'Yerlan', 'Dana', 'Bakyt', 'Aizada', 'Rustam', 'Farrukh', 'Dilnoza',
   'Timur', 'Gulnara', 'Aleksandr', 'Natalia', 'Sanjar', 'Zarina', 'Emil', 'Karina', 'Jasur', 'Kamila',
 ];
+// biome-ignore format: a data table laid out by hand, several entries a line
 const SURNAMES = [
   'Kuznetsov', 'Smirnova', 'Volkov', 'Sokolova', 'Lebedev', 'Morozova', 'Novikov', 'Fedorova', 'Zhukov', 'Belova', 'Chen',
   'Liu', 'Zhao', 'Huang', 'Zhou', 'Sun', 'Gao', 'Sharma', 'Verma', 'Gupta', 'Reddy', 'Nair', 'Iyer', 'Chaudhry', 'Qureshi',
@@ -111,6 +113,7 @@ function typo(rng: Rng, w: string): string {
   }
 }
 
+// biome-ignore format: a data table laid out by hand, several entries a line
 const SPELLING: Array<[RegExp, string]> = [
   [/ou/, 'u'], [/(?<![aeiou])u/, 'ou'], [/kh/, 'h'], [/(?<=[aeiou])h/, 'kh'], [/y/, 'i'], [/(?<=[aeiou])i(?=[aeiou])/, 'y'],
   [/ph/, 'f'], [/dh/, 'd'], [/ee/, 'i'], [/(?<=m)e(?=d$)/, 'a'], [/(?<=m)a(?=d$)/, 'e'], [/([bdfglmnprst])\1/, '$1'],

@@ -18,7 +18,7 @@ import type { Store } from '../store/types.js';
 import { parseOfacCsv, type NamedFile } from './loaders/ofac_csv.js';
 import { parseOpenSanctions } from './loaders/opensanctions.js';
 import { parseUnXml } from './loaders/un_xml.js';
-import { LIST_BYTES_MAX, ListError, type ListFormat, type ListVersion, type SanctionsList } from './types.js';
+import { LIST_BYTES_MAX, ListError, type ListFormat, type ListVersion, type SanctionsEntry, type SanctionsList } from './types.js';
 
 export type { NamedFile } from './loaders/ofac_csv.js';
 
@@ -44,7 +44,7 @@ export function parseListFiles(format: ListFormat, files: readonly NamedFile[], 
   const name = list ?? defaultListName(format, files);
   if (!LIST_NAME.test(name)) throw new ListError('list_malformed', name, 'list name must match [a-z0-9][a-z0-9_.-]{0,63}');
   const named = files.map((f) => ({ name: basename(f.name), bytes: f.bytes }));
-  let entries;
+  let entries: SanctionsEntry[];
   let published: string | null = null;
   switch (format) {
     case 'ofac-csv':

@@ -178,7 +178,9 @@ export class RateBook {
         throw new RateFileError(file, rec.line, '(row)', `has ${rec.fields.length} fields, the header has ${columns.length} (a source containing commas must be "quoted")`);
       }
       const o: Record<string, string> = {};
-      columns.forEach((c, i) => (o[c] = rec.fields[i]!));
+      columns.forEach((c, i) => {
+        o[c] = rec.fields[i]!;
+      });
       return { line: rec.line, row: o as unknown as RateRowInput };
     });
     return RateBook.fromRows(rows, options, file);

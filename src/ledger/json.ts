@@ -63,7 +63,7 @@ function parseFlags(value: unknown, field: string, table: Readonly<Record<string
   if (!Array.isArray(value)) throw new InputError(field, 'must be an array of flag names, e.g. ["linked"]');
   let flags = 0;
   for (const name of value) {
-    if (typeof name !== 'string' || !Object.prototype.hasOwnProperty.call(table, name)) {
+    if (typeof name !== 'string' || !Object.hasOwn(table, name)) {
       throw new InputError(field, `unknown flag ${JSON.stringify(name)}; known: ${Object.keys(table).join(', ')}`);
     }
     flags |= table[name]!;
