@@ -121,35 +121,9 @@ export async function runIsoBench(opts: IsoBenchOptions): Promise<IsoBenchResult
   const builtinRates = await measure('built-in validation', opts.messages, (i) => {
     if (!validateBuiltIn(xmls[i % SAMPLE]!).valid) throw new Error('benchmark message is invalid');
   });
-  let xsdRate: number | null = null;
-  if (opts.xsd_dir === null) {
-    notes.push('pacs008_validate_per_s: null — no XSD folder given (--xsd-dir or SCO_SETTLE_XSD_DIR)');
-  } else {
-    // Layer (b) alone: the located parts re-serialised and checked by libxml2 against both XSDs (AppHdr + Document).
-    const located = xmls.map((x) => locateMessage(parseXml(x)));
-    const first = await xsdValidate(opts.xsd_dir, 'pacs.008.001.08', located[0]!.document, '/Document');
-    await xsdValidate(opts.xsd_dir, 'head.001.001.02', located[0]!.header!, '/AppHdr');
-    if (first.length > 0) throw new Error(`benchmark message fails the XSD: ${first[0]!.message}`);
-    const n = Math.max(1, Math.floor(opts.messages / 2));
-    const rates: number[] = [];
-    const runRound = async (count: number): Promise<number> => {
-      const t0 = performance.now();
-      for (let i = 0; i < count; i++) {
-        const m = located[i % SAMPLE]!;
-        const a = await xsdValidate(opts.xsd_dir!, 'head.001.001.02', m.header!, '/AppHdr');
-        const b = await xsdValidate(opts.xsd_dir!, 'pacs.008.001.08', m.document, '/Document');
-        sink += a.length + b.length;
-      }
-      return count / ((performance.now() - t0) / 1000);
-    };
-    await runRound(Math.min(n, 500));
-    for (let r = 0; r < rounds; r++) {
-      rates.push(await runRound(n));
-      opts.progress(`iso: XSD validation round ${r + 1}/${rounds}: ${Math.round(rates[r]!)}/s`);
-    }
-    xsdRate = Math.round(median(rates));
-    notes.push(`pacs008_validate_per_s: libxml2-wasm XsdValidator against ${opts.xsd_dir} (AppHdr and Document, each re-serialised from the safe reader's tree; reading excluded); ${n} messages per round`);
-  }
+  const xsd = await benchXsd(opts, xmls, rounds, notes);
+  sink += xsd.sink;
+  const xsdRate = xsd.rate;
   const span = (xs: number[]): string => `${round(Math.min(...xs), 0)}..${round(Math.max(...xs), 0)}`;
   notes.push(`median of ${rounds} rounds of ${opts.messages}; min..max parse ${span(parseRates)}, build ${span(buildRates)}, built-in validation ${span(builtinRates)}; checksum ${sink % 65536}`);
   return {
@@ -162,4 +136,39 @@ export async function runIsoBench(opts: IsoBenchOptions): Promise<IsoBenchResult
     },
     notes,
   };
+}
+
+/** Layer (b) alone: the located parts re-serialised and checked by libxml2 against both XSDs (AppHdr + Document); null without an XSD folder. */
+async function benchXsd(opts: IsoBenchOptions, xmls: string[], rounds: number, notes: string[]): Promise<{ rate: number | null; sink: number }> {
+  if (opts.xsd_dir === null) {
+    notes.push('pacs008_validate_per_s: null — no XSD folder given (--xsd-dir or SCO_SETTLE_XSD_DIR)');
+    return { rate: null, sink: 0 };
+  }
+  const dir = opts.xsd_dir;
+  const located = xmls.map((x) => locateMessage(parseXml(x)));
+  const first = await xsdValidate(dir, 'pacs.008.001.08', located[0]!.document, '/Document');
+  await xsdValidate(dir, 'head.001.001.02', located[0]!.header!, '/AppHdr');
+  if (first.length > 0) throw new Error(`benchmark message fails the XSD: ${first[0]!.message}`);
+  const n = Math.max(1, Math.floor(opts.messages / 2));
+  const rates: number[] = [];
+  let sink = 0;
+  const runRound = async (count: number): Promise<number> => {
+    const t0 = performance.now();
+    for (let i = 0; i < count; i++) {
+      const m = located[i % SAMPLE]!;
+      const a = await xsdValidate(dir, 'head.001.001.02', m.header!, '/AppHdr');
+      const b = await xsdValidate(dir, 'pacs.008.001.08', m.document, '/Document');
+      sink += a.length + b.length;
+    }
+    return count / ((performance.now() - t0) / 1000);
+  };
+  await runRound(Math.min(n, 500));
+  for (let r = 0; r < rounds; r++) {
+    rates.push(await runRound(n));
+    opts.progress(`iso: XSD validation round ${r + 1}/${rounds}: ${Math.round(rates[r]!)}/s`);
+  }
+  notes.push(
+    `pacs008_validate_per_s: libxml2-wasm XsdValidator against ${dir} (AppHdr and Document, each re-serialised from the safe reader's tree; reading excluded); ${n} messages per round`,
+  );
+  return { rate: Math.round(median(rates)), sink };
 }
