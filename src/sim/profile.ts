@@ -313,9 +313,27 @@ export function defaultProfile(options: DefaultProfileOptions = {}): SchemeProfi
   checkShare(ratio, 'liquidity_ratio', 'options', 10);
   const traffic = parseTraffic({ ...trafficToJson(DEFAULT_TRAFFIC), ...stripUndefined(options.traffic ?? {}) }, 'traffic', 'options');
   const counts = allocateBanks(nBanks);
-
+  // Bank codes are unique across banks and liquidity providers: one set of used codes for both.
   const used = new Set<string>();
-  const shells: Array<Omit<SimBank, 'liquidity'>> = [];
+  const shells = bankShells(counts, used);
+  const day = expectedDay(shells, traffic, ratio);
+  const banks = fundBanks(shells, day);
+  const lps = liquidityProviders(nLps, used, traffic, day);
+  const profile: SchemeProfile = {
+    format: PROFILE_FORMAT,
+    name: `default: ${nBanks} banks, ${nLps} liquidity providers, starting liquidity ${ratio} of the expected outflow of a ${traffic.payments}-payment day`,
+    banks: Object.freeze(banks),
+    liquidity_providers: Object.freeze(lps),
+    traffic,
+  };
+  return Object.freeze(profile);
+}
+
+type BankShell = Omit<SimBank, 'liquidity'>;
+
+/** The banks of each member, named, coded and sized (1,000,000 / rank), without liquidity yet. */
+function bankShells(counts: Map<string, number>, used: Set<string>): BankShell[] {
+  const shells: BankShell[] = [];
   for (const m of MEMBERS) {
     const count = counts.get(m.country) ?? 0;
     for (let i = 0; i < count; i++) {
@@ -332,8 +350,22 @@ export function defaultProfile(options: DefaultProfileOptions = {}): SchemeProfi
       });
     }
   }
+  return shells;
+}
 
-  // Expected daily value in USD × 10^6 (ppm of the shares), exact from here on.
+/** The expected day that sizes starting liquidity: exact integers (ppm of the shares) from here on. */
+interface ExpectedDay {
+  /** Expected daily value in USD × 10^6. */
+  dayUsdPpm: bigint;
+  /** Total weight of the usable corridors (thousand USD). */
+  wTotal: bigint;
+  imports: Map<string, bigint>;
+  exports: Map<string, bigint>;
+  sizeTotal: Map<string, bigint>;
+  ratioPpm: bigint;
+}
+
+function expectedDay(shells: readonly BankShell[], traffic: TrafficParams, ratio: number): ExpectedDay {
   const s9 = ppm(traffic.interbank_share);
   const dayUsdPpm =
     BigInt(traffic.payments) * ((PPM - s9) * BigInt(meanSizeUsd(traffic.customer_size)) + s9 * BigInt(meanSizeUsd(traffic.interbank_size)));
@@ -347,9 +379,13 @@ export function defaultProfile(options: DefaultProfileOptions = {}): SchemeProfi
   }
   const sizeTotal = new Map<string, bigint>();
   for (const b of shells) sizeTotal.set(b.country, (sizeTotal.get(b.country) ?? 0n) + BigInt(b.size));
-  const ratioPpm = ppm(ratio);
+  return { dayUsdPpm, wTotal, imports, exports, sizeTotal, ratioPpm: ppm(ratio) };
+}
 
-  const banks: SimBank[] = shells.map((b) => {
+/** Each bank's starting liquidity in its own currency; zero in its trade partners' currencies. */
+function fundBanks(shells: readonly BankShell[], day: ExpectedDay): SimBank[] {
+  const { dayUsdPpm, wTotal, imports, sizeTotal, ratioPpm } = day;
+  return shells.map((b) => {
     const liquidity: Record<string, bigint> = {};
     const sTotal = sizeTotal.get(b.country) ?? 0n;
     const imp = imports.get(b.country) ?? 0n;
@@ -360,9 +396,13 @@ export function defaultProfile(options: DefaultProfileOptions = {}): SchemeProfi
     for (const p of tradePartners(b.country)) liquidity[memberByCountry(p)!.currency] = 0n;
     return Object.freeze({ ...b, liquidity: Object.freeze(liquidity) });
   });
+}
 
+/** The liquidity providers, each funded in every member currency for its share of cross-currency payouts. */
+function liquidityProviders(nLps: number, used: Set<string>, traffic: TrafficParams, day: ExpectedDay): SimLiquidityProvider[] {
+  const { dayUsdPpm, wTotal, exports, ratioPpm } = day;
   const x = ppm(traffic.cross_currency_share);
-  const lps: SimLiquidityProvider[] = LIQUIDITY_PROVIDER_NAMES.slice(0, nLps).map(([country, latin, native, cityIndex], i) => {
+  return LIQUIDITY_PROVIDER_NAMES.slice(0, nLps).map(([country, latin, native, cityIndex], i) => {
     const names = COUNTRY_NAMES[country]!;
     const city = names.cities[cityIndex]!;
     const code = bankCode(latin, country, used);
@@ -383,15 +423,6 @@ export function defaultProfile(options: DefaultProfileOptions = {}): SchemeProfi
       liquidity: Object.freeze(liquidity),
     });
   });
-
-  const profile: SchemeProfile = {
-    format: PROFILE_FORMAT,
-    name: `default: ${nBanks} banks, ${nLps} liquidity providers, starting liquidity ${ratio} of the expected outflow of a ${traffic.payments}-payment day`,
-    banks: Object.freeze(banks),
-    liquidity_providers: Object.freeze(lps),
-    traffic,
-  };
-  return Object.freeze(profile);
 }
 
 function stripUndefined<T extends object>(o: T): Partial<T> {
