@@ -316,13 +316,8 @@ function* run(profile: SchemeProfile, t: TrafficParams, flows: readonly TradeFlo
   const rng = new Prng(mix32(seed ^ 0x5bd1e995));
   const u01 = (): number => (rng.nextU32() + 0.5) / TWO_32;
 
-  const cumFlow: number[] = [];
-  let acc = 0;
-  for (const f of flows) {
-    acc += f.usd_thousands;
-    cumFlow.push(acc);
-  }
-  const flowTotal = acc; // < 2^32 (the matrix sums to ~6.7e8 thousand USD)
+  const cumFlow = cumulativeWeights(flows);
+  const flowTotal = cumFlow.at(-1) ?? 0; // < 2^32 (the matrix sums to ~6.7e8 thousand USD)
   const partyOf = new Map<string, SimParty>();
   for (const b of profile.banks) partyOf.set(b.bic, Object.freeze({ name: b.name, country: b.country }));
   const lanes = buildLanes(profile, t, flows);
@@ -381,6 +376,17 @@ function* run(profile: SchemeProfile, t: TrafficParams, flows: readonly TradeFlo
       remittance: parties.remittance,
     };
   }
+}
+
+/** Running sums of the corridors' weights (thousand USD), for drawing a corridor by weight. */
+function cumulativeWeights(flows: readonly TradeFlow[]): number[] {
+  const cum: number[] = [];
+  let acc = 0;
+  for (const f of flows) {
+    acc += f.usd_thousands;
+    cum.push(acc);
+  }
+  return cum;
 }
 
 /** Everything that depends only on the corridor, looked up once per payment. */
