@@ -207,18 +207,10 @@ function paymentField(i: number, p: LsmPayment | undefined, field: string): stri
   return `payments[${i}]${id}.${field}`;
 }
 
-function compile(problem: LsmProblem): Compiled {
-  const { participants, payments } = problem;
-  if (participants.length > LSM_PARTICIPANTS_MAX) {
-    throw new LsmInputError('participants', `at most ${LSM_PARTICIPANTS_MAX} participants per run, got ${participants.length}`);
-  }
-  if (payments.length > LSM_PAYMENTS_MAX) {
-    throw new LsmInputError('payments', `at most ${LSM_PAYMENTS_MAX} payments per run, got ${payments.length}`);
-  }
-  const m = participants.length;
-  const n = payments.length;
+/** Participant id -> index, and each one's capacity (balance + limit), checking each participant. */
+function indexParticipants(participants: LsmProblem['participants']): { index: Map<string, number>; cap: bigint[] } {
   const index = new Map<string, number>();
-  const cap: bigint[] = new Array<bigint>(m);
+  const cap: bigint[] = new Array<bigint>(participants.length);
   participants.forEach((pt, i) => {
     if (typeof pt.id !== 'string' || pt.id.length === 0) throw new LsmInputError(`participants[${i}].id`, 'must be a non-empty string');
     if (index.has(pt.id)) throw new LsmInputError(`participants[${i}].id`, `duplicate participant id ${JSON.stringify(pt.id)}`);
@@ -230,6 +222,20 @@ function compile(problem: LsmProblem): Compiled {
     index.set(pt.id, i);
     cap[i] = pt.balance + pt.limit;
   });
+  return { index, cap };
+}
+
+function compile(problem: LsmProblem): Compiled {
+  const { participants, payments } = problem;
+  if (participants.length > LSM_PARTICIPANTS_MAX) {
+    throw new LsmInputError('participants', `at most ${LSM_PARTICIPANTS_MAX} participants per run, got ${participants.length}`);
+  }
+  if (payments.length > LSM_PAYMENTS_MAX) {
+    throw new LsmInputError('payments', `at most ${LSM_PAYMENTS_MAX} payments per run, got ${payments.length}`);
+  }
+  const m = participants.length;
+  const n = payments.length;
+  const { index, cap } = indexParticipants(participants);
   const from = new Int32Array(n);
   const to = new Int32Array(n);
   const amount: bigint[] = new Array<bigint>(n);
@@ -1308,7 +1314,7 @@ export function solveLsm(problem: LsmProblem, options: LsmOptions = {}): LsmSolu
   const lpDeadline = clock === undefined ? Infinity : clock() + LP_TIME_SHARE * (options.time_budget_ms ?? LSM_TIME_BUDGET_MS_DEFAULT);
 
   // Exact candidates first: the result is never worse than any of them.
-  const candidates: { sel: Uint8Array; method: string }[] = [
+  const candidates: Candidate[] = [
     { sel: bechSoramaki(c), method: 'bech_soramaki' },
     { sel: bilateral(c), method: 'bilateral' },
     { sel: fifoRtgs(c), method: 'fifo_rtgs' },
@@ -1316,37 +1322,17 @@ export function solveLsm(problem: LsmProblem, options: LsmOptions = {}): LsmSolu
   if (candidates[0]!.sel.every((x) => x === 1)) return toSolution(problem, c, candidates[0]!.sel, 'bech_soramaki', 'all_settled');
 
   const eng = new Engine(c, budget, rng);
-  // Preallocated: the search copies into these rather than allocating per round.
-  const best = new Uint8Array(c.n);
-  let bestValue = -1;
-  let bestMethod = '';
-  const consider = (method: string): boolean => {
-    if (eng.value > bestValue) {
-      best.set(eng.sel);
-      bestValue = eng.value;
-      bestMethod = method;
-      return true;
-    }
-    return false;
-  };
+  const inc = new Incumbent(c.n);
   const all = new Uint8Array(c.n).fill(1);
   eng.load(all);
   eng.repair(null, 1, 0);
   eng.fill();
-  consider('removal+fill');
+  inc.consider(eng, 'removal+fill');
   // The best baseline, polished (the others are kept only as exact floors).
-  let top = candidates[0]!;
-  let topValue = -1n;
-  for (const cand of candidates) {
-    const v = exactValue(c, cand.sel);
-    if (v > topValue) {
-      top = cand;
-      topValue = v;
-    }
-  }
+  const top = bestCandidate(c, candidates);
   eng.load(top.sel);
   eng.fill();
-  consider(`${top.method}+fill`);
+  inc.consider(eng, `${top.method}+fill`);
 
   // LP guidance: the relaxation (payments divisible) is a min-cost flow on the
   // pair graph; its per-pair settled fraction steers removal (keep what the LP
@@ -1356,56 +1342,111 @@ export function solveLsm(problem: LsmProblem, options: LsmOptions = {}): LsmSolu
   if (lp !== null) {
     eng.frac.set(lp.frac);
     eng.beta = 2;
-    const down = new Uint8Array(c.n);
-    const up = new Uint8Array(c.n);
-    const room = new Map<number, number>();
-    for (let j = 0; j < c.n; j++) {
-      const k = c.byAmount[j]!;
-      if (lp.frac[k]! <= 0) continue;
-      up[k] = 1;
-      const key = c.from[k]! * c.m + c.to[k]!;
-      const left = room.get(key) ?? lp.flow[key]!;
-      if (c.amountF[k]! <= left * (1 + 1e-12)) {
-        down[k] = 1;
-        room.set(key, left - c.amountF[k]!);
-      } else room.set(key, left);
-    }
+    const { down, up } = lpRoundings(c, lp);
     for (const [start, name] of [[down, 'lp_round_down'], [up, 'lp_round_up']] as const) {
       eng.load(c.fifo ? prefixClosure(c, start) : start);
       eng.repair(null, 1, 0);
       eng.fill();
-      consider(name);
+      inc.consider(eng, name);
     }
   }
+  const stopped = localSearch(c, eng, budget, rng, lp !== null, inc);
 
-  // Local search: bursts of ejection moves (non-FIFO) from the current state,
-  // each followed by a large-neighbourhood kick from the best solution: re-queue
-  // the unsettled payments of a random set of payers on top of it (its payments
-  // protected, a few not), re-run removal with a randomised rule, polish.
+  // Exact arbitration: floats only steered; beyond 2^53 the result may need repair.
+  if (!c.floatExact) exactRemovalFromEnd(c, inc.best);
+  const won = bestCandidate(c, [{ sel: inc.best, method: inc.method }, ...candidates]);
+  return toSolution(problem, c, won.sel, won.method, stopped);
+}
+
+interface Candidate {
+  sel: Uint8Array;
+  method: string;
+}
+
+/** The candidate of the highest exact value; the first of equals. */
+function bestCandidate(c: Compiled, candidates: readonly Candidate[]): Candidate {
+  let top = candidates[0]!;
+  let topValue = -1n;
+  for (const cand of candidates) {
+    const v = exactValue(c, cand.sel);
+    if (v > topValue) {
+      top = cand;
+      topValue = v;
+    }
+  }
+  return top;
+}
+
+/** The best selection found by the search so far (the engine's float value), and how it was found. */
+class Incumbent {
+  // Preallocated: the search copies into this rather than allocating per round.
+  readonly best: Uint8Array;
+  value = -1;
+  method = '';
+
+  constructor(n: number) {
+    this.best = new Uint8Array(n);
+  }
+
+  /** Takes the engine's state if strictly better; true when it did. */
+  consider(eng: Engine, method: string): boolean {
+    if (eng.value > this.value) {
+      this.best.set(eng.sel);
+      this.value = eng.value;
+      this.method = method;
+      return true;
+    }
+    return false;
+  }
+}
+
+/** The LP flow rounded down per pair (largest payments first while the pair's flow lasts) and up (every payment the LP touches). */
+function lpRoundings(c: Compiled, lp: { flow: Float64Array; frac: Float64Array }): { down: Uint8Array; up: Uint8Array } {
+  const down = new Uint8Array(c.n);
+  const up = new Uint8Array(c.n);
+  const room = new Map<number, number>();
+  for (let j = 0; j < c.n; j++) {
+    const k = c.byAmount[j]!;
+    if (lp.frac[k]! <= 0) continue;
+    up[k] = 1;
+    const key = c.from[k]! * c.m + c.to[k]!;
+    const left = room.get(key) ?? lp.flow[key]!;
+    if (c.amountF[k]! <= left * (1 + 1e-12)) {
+      down[k] = 1;
+      room.set(key, left - c.amountF[k]!);
+    } else room.set(key, left);
+  }
+  return { down, up };
+}
+
+/**
+ * Local search: bursts of ejection moves (non-FIFO) from the current state,
+ * each followed by a large-neighbourhood kick from the best solution: re-queue
+ * the unsettled payments of a random set of payers on top of it (its payments
+ * protected, a few not), re-run removal with a randomised rule, polish.
+ */
+function localSearch(c: Compiled, eng: Engine, budget: Budget, rng: Rng, guided: boolean, inc: Incumbent): LsmStop {
+  const best = inc.best;
   const prot = new Uint8Array(c.n);
   const requeue = new Uint8Array(c.m);
   const start = new Uint8Array(c.n);
   let sinceImprovement = 0;
-  let stopped: LsmStop = 'stalled';
   let iter = 0;
   eng.load(best);
   while (sinceImprovement < STALL_ROUNDS) {
-    if (budget.exhausted()) {
-      stopped = budget.stop!;
-      break;
-    }
+    if (budget.exhausted()) return budget.stop!;
     iter++;
-    const before = bestValue;
+    const before = inc.value;
     if (!c.fifo) {
       // Small problems need few picks to try every unsettled payment.
       for (let t = 0, burst = Math.min(EJECT_BURST, 4 * c.n + 8); t < burst && !budget.exhausted(); t++) {
         const p = rng.below(c.n);
         budget.work++;
         if (eng.sel[p] === 1) continue;
-        if (lp !== null) eng.beta = rng.float() < 0.3 ? 0 : 3 * rng.float();
+        if (guided) eng.beta = rng.float() < 0.3 ? 0 : 3 * rng.float();
         if (eng.eject(p, 0.2 + 2 * rng.float(), 0.3 * rng.float()) < 0) eng.undo();
       }
-      if (consider(`ejection(round ${iter})`)) sinceImprovement = 0;
+      if (inc.consider(eng, `ejection(round ${iter})`)) sinceImprovement = 0;
     }
     const share = 0.05 + 0.95 * rng.float() * rng.float();
     for (let i = 0; i < c.m; i++) requeue[i] = rng.float() < share ? 1 : 0;
@@ -1419,31 +1460,17 @@ export function solveLsm(problem: LsmProblem, options: LsmOptions = {}): LsmSolu
       // Re-queue whole suffixes only, so the selection stays a prefix.
       for (let i = 0; i < c.m; i++) if (requeue[i] === 1) for (const k of c.out[i]!) start[k] = 1;
     }
-    if (lp !== null) eng.beta = rng.float() < 0.2 ? 0 : 4 * rng.float();
+    if (guided) eng.beta = rng.float() < 0.2 ? 0 : 4 * rng.float();
     eng.load(start);
     eng.repair(prot, 0.2 + 3 * rng.float(), 0.5 * rng.float());
     eng.polish();
-    if (eng.value >= bestValue) {
-      const gained = eng.value > bestValue;
+    if (eng.value >= inc.value) {
+      const gained = eng.value > inc.value;
       best.set(eng.sel);
-      bestValue = eng.value;
-      if (gained) bestMethod = `kick(round ${iter})`;
+      inc.value = eng.value;
+      if (gained) inc.method = `kick(round ${iter})`;
     }
-    sinceImprovement = bestValue > before ? 0 : sinceImprovement + 1;
+    sinceImprovement = inc.value > before ? 0 : sinceImprovement + 1;
   }
-
-  // Exact arbitration: floats only steered; beyond 2^53 the result may need repair.
-  if (!c.floatExact) exactRemovalFromEnd(c, best);
-  let sel: Uint8Array = best;
-  let method = bestMethod;
-  let value = exactValue(c, sel);
-  for (const cand of candidates) {
-    const v = exactValue(c, cand.sel);
-    if (v > value) {
-      sel = cand.sel;
-      method = cand.method;
-      value = v;
-    }
-  }
-  return toSolution(problem, c, sel, method, stopped);
+  return 'stalled';
 }
