@@ -467,26 +467,7 @@ function fifoRtgsF(c: Compiled): Uint8Array {
 
 /** Bilateral offsetting; in float arithmetic when that is exact (see compile), else in bigint. */
 function bilateral(c: Compiled): Uint8Array {
-  // Pairs keyed by the smaller index first; each holds both directions in queue order.
-  const pairKey = new Map<number, number>();
-  const pairs: { a: number; b: number; ab: number[]; ba: number[] }[] = [];
-  const pairsOf: number[][] = Array.from({ length: c.m }, () => []);
-  for (let k = 0; k < c.n; k++) {
-    const f = c.from[k]!;
-    const t = c.to[k]!;
-    const a = Math.min(f, t);
-    const b = Math.max(f, t);
-    const key = a * c.m + b;
-    let pi = pairKey.get(key);
-    if (pi === undefined) {
-      pi = pairs.length;
-      pairKey.set(key, pi);
-      pairs.push({ a, b, ab: [], ba: [] });
-      pairsOf[a]!.push(pi);
-      pairsOf[b]!.push(pi);
-    }
-    (f === a ? pairs[pi]!.ab : pairs[pi]!.ba).push(k);
-  }
+  const { pairs, pairsOf } = bilateralPairs(c);
   const sel = new Uint8Array(c.n);
   const head = new Int32Array(c.m); // FIFO: position of each payer's queue head
   // Non-FIFO: what settles of a pair direction is always a prefix of its list
@@ -506,6 +487,7 @@ function bilateral(c: Compiled): Uint8Array {
   };
   const sF = c.floatExact ? Float64Array.from(c.capF) : null;
   const sB = c.floatExact ? null : c.cap.slice();
+  const o: Offset = { xHi: 0, yHi: 0, gain: 0 };
   while (work.length > 0) {
     const pi = work.pop()!;
     queued[pi] = 0;
@@ -515,42 +497,12 @@ function bilateral(c: Compiled): Uint8Array {
     const ys: ArrayLike<number> = c.fifo ? c.out[b]! : ba;
     const xLo = c.fifo ? head[a]! : doneAb[pi]!;
     const yLo = c.fifo ? head[b]! : doneBa[pi]!;
-    let xHi = c.fifo ? runEnd(a, b) : ab.length;
-    let yHi = c.fifo ? runEnd(b, a) : ba.length;
-    if (xHi === xLo && yHi === yLo) continue;
-    // Only one side can be short at a time; it drops from the end of its queue.
-    // gain: the sign of what a receives minus what it pays (b's is the opposite).
-    let gain: number;
-    if (sF !== null) {
-      let sx = 0;
-      let sy = 0;
-      for (let h = xLo; h < xHi; h++) sx += c.amountF[xs[h]!]!;
-      for (let h = yLo; h < yHi; h++) sy += c.amountF[ys[h]!]!;
-      for (;;) {
-        if (sF[a]! - sx + sy < 0) sx -= c.amountF[xs[--xHi]!]!;
-        else if (sF[b]! - sy + sx < 0) sy -= c.amountF[ys[--yHi]!]!;
-        else break;
-      }
-      if (xHi === xLo && yHi === yLo) continue;
-      sF[a] = sF[a]! - sx + sy;
-      sF[b] = sF[b]! - sy + sx;
-      gain = Math.sign(sy - sx);
-    } else {
-      const s = sB!;
-      let sx = 0n;
-      let sy = 0n;
-      for (let h = xLo; h < xHi; h++) sx += c.amount[xs[h]!]!;
-      for (let h = yLo; h < yHi; h++) sy += c.amount[ys[h]!]!;
-      for (;;) {
-        if (s[a]! - sx + sy < 0n) sx -= c.amount[xs[--xHi]!]!;
-        else if (s[b]! - sy + sx < 0n) sy -= c.amount[ys[--yHi]!]!;
-        else break;
-      }
-      if (xHi === xLo && yHi === yLo) continue;
-      s[a] = s[a]! - sx + sy;
-      s[b] = s[b]! - sy + sx;
-      gain = sy > sx ? 1 : sy < sx ? -1 : 0;
-    }
+    o.xHi = c.fifo ? runEnd(a, b) : ab.length;
+    o.yHi = c.fifo ? runEnd(b, a) : ba.length;
+    if (o.xHi === xLo && o.yHi === yLo) continue;
+    const settles = sF !== null ? offsetFloat(c, sF, a, b, xs, xLo, ys, yLo, o) : offsetExact(c, sB!, a, b, xs, xLo, ys, yLo, o);
+    if (!settles) continue;
+    const { xHi, yHi, gain } = o;
     for (let h = xLo; h < xHi; h++) sel[xs[h]!] = 1;
     for (let h = yLo; h < yHi; h++) sel[ys[h]!] = 1;
     if (c.fifo) {
@@ -562,24 +514,103 @@ function bilateral(c: Compiled): Uint8Array {
     }
     // Only a side that gained can now afford more with third parties; under FIFO
     // both sides may also have a new queue head.
-    if (c.fifo || gain > 0) {
-      for (const pj of pairsOf[a]!) {
-        if (queued[pj] === 0) {
-          work.push(pj);
-          queued[pj] = 1;
-        }
-      }
-    }
-    if (c.fifo || gain < 0) {
-      for (const pj of pairsOf[b]!) {
-        if (queued[pj] === 0) {
-          work.push(pj);
-          queued[pj] = 1;
-        }
-      }
-    }
+    if (c.fifo || gain > 0) requeuePairs(pairsOf[a]!, queued, work);
+    if (c.fifo || gain < 0) requeuePairs(pairsOf[b]!, queued, work);
   }
   return sel;
+}
+
+interface BilateralPair {
+  a: number;
+  b: number;
+  ab: number[];
+  ba: number[];
+}
+
+/** Pairs keyed by the smaller index first, each holding both directions in queue order; and each participant's pairs. */
+function bilateralPairs(c: Compiled): { pairs: BilateralPair[]; pairsOf: number[][] } {
+  const pairKey = new Map<number, number>();
+  const pairs: BilateralPair[] = [];
+  const pairsOf: number[][] = Array.from({ length: c.m }, () => []);
+  for (let k = 0; k < c.n; k++) {
+    const f = c.from[k]!;
+    const t = c.to[k]!;
+    const a = Math.min(f, t);
+    const b = Math.max(f, t);
+    const key = a * c.m + b;
+    let pi = pairKey.get(key);
+    if (pi === undefined) {
+      pi = pairs.length;
+      pairKey.set(key, pi);
+      pairs.push({ a, b, ab: [], ba: [] });
+      pairsOf[a]!.push(pi);
+      pairsOf[b]!.push(pi);
+    }
+    (f === a ? pairs[pi]!.ab : pairs[pi]!.ba).push(k);
+  }
+  return { pairs, pairsOf };
+}
+
+function requeuePairs(list: readonly number[], queued: Uint8Array, work: number[]): void {
+  for (const pj of list) {
+    if (queued[pj] === 0) {
+      work.push(pj);
+      queued[pj] = 1;
+    }
+  }
+}
+
+/** A bilateral offset in progress: the open ranges' ends, then the sign of what a receives minus what it pays. */
+interface Offset {
+  xHi: number;
+  yHi: number;
+  gain: number;
+}
+
+/**
+ * Offsets xs[xLo, o.xHi) from a to b against ys[yLo, o.yHi) from b to a on float
+ * balances s: only one side can be short at a time; it drops from the end of its
+ * queue. Books the result into s and o; false when nothing is left to settle.
+ */
+function offsetFloat(c: Compiled, s: Float64Array, a: number, b: number, xs: ArrayLike<number>, xLo: number, ys: ArrayLike<number>, yLo: number, o: Offset): boolean {
+  let { xHi, yHi } = o;
+  let sx = 0;
+  let sy = 0;
+  for (let h = xLo; h < xHi; h++) sx += c.amountF[xs[h]!]!;
+  for (let h = yLo; h < yHi; h++) sy += c.amountF[ys[h]!]!;
+  for (;;) {
+    if (s[a]! - sx + sy < 0) sx -= c.amountF[xs[--xHi]!]!;
+    else if (s[b]! - sy + sx < 0) sy -= c.amountF[ys[--yHi]!]!;
+    else break;
+  }
+  if (xHi === xLo && yHi === yLo) return false;
+  s[a] = s[a]! - sx + sy;
+  s[b] = s[b]! - sy + sx;
+  o.xHi = xHi;
+  o.yHi = yHi;
+  o.gain = Math.sign(sy - sx);
+  return true;
+}
+
+/** offsetFloat on exact balances, for amounts beyond 2^53. */
+function offsetExact(c: Compiled, s: bigint[], a: number, b: number, xs: ArrayLike<number>, xLo: number, ys: ArrayLike<number>, yLo: number, o: Offset): boolean {
+  let { xHi, yHi } = o;
+  let sx = 0n;
+  let sy = 0n;
+  for (let h = xLo; h < xHi; h++) sx += c.amount[xs[h]!]!;
+  for (let h = yLo; h < yHi; h++) sy += c.amount[ys[h]!]!;
+  for (;;) {
+    if (s[a]! - sx + sy < 0n) sx -= c.amount[xs[--xHi]!]!;
+    else if (s[b]! - sy + sx < 0n) sy -= c.amount[ys[--yHi]!]!;
+    else break;
+  }
+  if (xHi === xLo && yHi === yLo) return false;
+  s[a] = s[a]! - sx + sy;
+  s[b] = s[b]! - sy + sx;
+  o.xHi = xHi;
+  o.yHi = yHi;
+  o.gain = sy > sx ? 1 : sy < sx ? -1 : 0;
+  return true;
 }
 
 // ---------------------------------------------------------------------------
