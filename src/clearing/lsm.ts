@@ -1082,28 +1082,75 @@ function prefixClosure(c: Compiled, sel: Uint8Array): Uint8Array {
  * guide for the search, never used for the constraint check. Ignores FIFO.
  */
 function lpRelaxation(c: Compiled, budget: Budget, lpDeadline: number): { flow: Float64Array; frac: Float64Array; bound: number } | null {
-  const m = c.m;
-  const A = new Float64Array(m * m);
-  const e = Float64Array.from(c.capF);
-  for (let k = 0; k < c.n; k++) {
-    A[c.from[k]! * m + c.to[k]!]! += c.amountF[k]!;
-    e[c.from[k]!]! -= c.amountF[k]!;
-    e[c.to[k]!]! += c.amountF[k]!;
+  const f = new LpFlow(c, budget);
+  for (let aug = 0; aug < 20 * c.m * c.m; aug++) {
+    if (!f.startRound()) break;
+    if (budget.exhausted() || (budget.clock !== undefined && budget.clock() > lpDeadline)) return null;
+    budget.work += c.m * c.m;
+    const target = f.shortestPath();
+    if (target < 0) return null; // cannot happen: reducing everything is feasible
+    f.augmentTo(target);
+    f.blockingFlow();
   }
-  const r = new Float64Array(m * m); // reduction of each pair's flow
-  const pi = new Float64Array(m);
-  const dist = new Float64Array(m);
-  const prev = new Int32Array(m);
-  const undo = new Uint8Array(m); // the arc into v undoes a reduction of v -> prev
-  const done = new Uint8Array(m);
+  return f.result(c);
+}
+
+/**
+ * The state of lpRelaxation's min-cost flow: the pair flows A (payer x payee),
+ * their reductions r, each node's excess e and potential pi, and the scratch of
+ * the path searches. Each method copies the fields it uses into locals, so the
+ * inner loops run on locals as before.
+ */
+class LpFlow {
+  readonly m: number;
+  readonly A: Float64Array;
+  readonly e: Float64Array;
+  readonly r: Float64Array; // reduction of each pair's flow
+  readonly pi: Float64Array;
+  readonly dist: Float64Array;
+  readonly prev: Int32Array;
+  readonly undo: Uint8Array; // the arc into v undoes a reduction of v -> prev
+  readonly done: Uint8Array;
   // Blocking-flow scratch: current-arc pointers, dead ends, the DFS path.
-  const cur = new Int32Array(m);
-  const dead = new Uint8Array(m);
-  const onPath = new Uint8Array(m);
-  const pathN = new Int32Array(m + 1);
-  const pathUndo = new Uint8Array(m + 1);
-  const tol = 1e-9 * (1 + c.amountF.reduce((x, y) => x + y, 0));
-  for (let aug = 0; aug < 20 * m * m; aug++) {
+  readonly cur: Int32Array;
+  readonly dead: Uint8Array;
+  readonly onPath: Uint8Array;
+  readonly pathN: Int32Array;
+  readonly pathUndo: Uint8Array;
+  readonly tol: number;
+
+  constructor(
+    c: Compiled,
+    private readonly budget: Budget,
+  ) {
+    const m = c.m;
+    this.m = m;
+    const A = new Float64Array(m * m);
+    const e = Float64Array.from(c.capF);
+    for (let k = 0; k < c.n; k++) {
+      A[c.from[k]! * m + c.to[k]!]! += c.amountF[k]!;
+      e[c.from[k]!]! -= c.amountF[k]!;
+      e[c.to[k]!]! += c.amountF[k]!;
+    }
+    this.A = A;
+    this.e = e;
+    this.r = new Float64Array(m * m);
+    this.pi = new Float64Array(m);
+    this.dist = new Float64Array(m);
+    this.prev = new Int32Array(m);
+    this.undo = new Uint8Array(m);
+    this.done = new Uint8Array(m);
+    this.cur = new Int32Array(m);
+    this.dead = new Uint8Array(m);
+    this.onPath = new Uint8Array(m);
+    this.pathN = new Int32Array(m + 1);
+    this.pathUndo = new Uint8Array(m + 1);
+    this.tol = 1e-9 * (1 + c.amountF.reduce((x, y) => x + y, 0));
+  }
+
+  /** Resets the search labels; false when no node is short any more. */
+  startRound(): boolean {
+    const { m, e, dist, prev, done, tol } = this;
     let any = false;
     for (let i = 0; i < m; i++) {
       dist[i] = e[i]! < -tol ? 0 : Infinity;
@@ -1111,10 +1158,12 @@ function lpRelaxation(c: Compiled, budget: Budget, lpDeadline: number): { flow: 
       prev[i] = -1;
       done[i] = 0;
     }
-    if (!any) break;
-    if (budget.exhausted() || (budget.clock !== undefined && budget.clock() > lpDeadline)) return null;
-    budget.work += m * m;
-    let target = -1;
+    return any;
+  }
+
+  /** Dijkstra on reduced costs from every short node; the first node with surplus it settles, or -1. */
+  shortestPath(): number {
+    const { m, A, e, r, pi, dist, prev, undo, done, tol } = this;
     for (let round = 0; round < m; round++) {
       let u = -1;
       let du = Infinity;
@@ -1126,10 +1175,7 @@ function lpRelaxation(c: Compiled, budget: Budget, lpDeadline: number): { flow: 
       }
       if (u < 0) break;
       done[u] = 1;
-      if (e[u]! > tol) {
-        target = u;
-        break;
-      }
+      if (e[u]! > tol) return u;
       for (let v = 0; v < m; v++) {
         if (done[v] === 1 || v === u) continue;
         let cost: number;
@@ -1147,7 +1193,12 @@ function lpRelaxation(c: Compiled, budget: Budget, lpDeadline: number): { flow: 
         }
       }
     }
-    if (target < 0) return null; // cannot happen: reducing everything is feasible
+    return -1;
+  }
+
+  /** New potentials, then as much flow as the shortest path to target carries. */
+  augmentTo(target: number): void {
+    const { m, A, e, r, pi, dist, prev, undo } = this;
     const dt = dist[target]!;
     for (let v = 0; v < m; v++) pi[v]! += Math.min(dist[v]!, dt);
     let delta = e[target]!;
@@ -1168,89 +1219,109 @@ function lpRelaxation(c: Compiled, budget: Budget, lpDeadline: number): { flow: 
     }
     e[source]! += delta;
     e[target]! -= delta;
-    // Then a blocking flow on the admissible graph (residual arcs of reduced cost
-    // 0 under the new potentials; costs and potentials are integers, so the test
-    // is exact): augment from every short node along such arcs, with
-    // current-arc pointers and dead-end marks (Dinic-style), until none is left.
-    // Augmenting along zero-reduced-cost arcs keeps the potentials valid, so the
-    // next shortest-path search stays correct; what this misses, it finds.
+  }
+
+  /**
+   * A blocking flow on the admissible graph (residual arcs of reduced cost 0
+   * under the new potentials; costs and potentials are integers, so the test is
+   * exact): augment from every short node along such arcs, with current-arc
+   * pointers and dead-end marks (Dinic-style), until none is left. Augmenting
+   * along zero-reduced-cost arcs keeps the potentials valid, so the next
+   * shortest-path search stays correct; what this misses, it finds.
+   */
+  blockingFlow(): void {
+    const { m, e, cur, dead, onPath, tol } = this;
     cur.fill(0);
     dead.fill(0);
     for (let s0 = 0; s0 < m; s0++) {
       while (e[s0]! < -tol && dead[s0] === 0) {
-        let depth = 0;
-        pathN[0] = s0;
-        onPath[s0] = 1;
-        let found = false;
-        while (depth >= 0) {
-          const u = pathN[depth]!;
-          if (depth > 0 && e[u]! > tol) {
-            found = true;
-            break;
-          }
-          let next = -1;
-          let nextUndo = 0;
-          const pu = pi[u]!;
-          for (let v = cur[u]!; v < m; v++) {
-            if (v === u || dead[v] === 1 || onPath[v] === 1) continue;
-            const gap = pu - pi[v]!;
-            if (gap === 1 && r[v * m + u]! > tol) {
-              next = v;
-              nextUndo = 1;
-            } else if (gap === -1 && A[u * m + v]! - r[u * m + v]! > tol) next = v;
-            if (next >= 0) {
-              cur[u] = v;
-              break;
-            }
-          }
-          budget.work += m;
-          if (next < 0) {
-            cur[u] = m;
-            dead[u] = 1;
-            onPath[u] = 0;
-            depth--;
-            continue;
-          }
-          depth++;
-          pathN[depth] = next;
-          pathUndo[depth] = nextUndo;
-          onPath[next] = 1;
-        }
-        if (!found) {
+        const depth = this.admissiblePath(s0);
+        if (depth < 0) {
           onPath[s0] = 0;
           break;
         }
-        const t = pathN[depth]!;
-        let d = Math.min(-e[s0]!, e[t]!);
-        for (let h = 1; h <= depth; h++) {
-          const u = pathN[h - 1]!;
-          const v = pathN[h]!;
-          d = Math.min(d, pathUndo[h] === 1 ? r[v * m + u]! : A[u * m + v]! - r[u * m + v]!);
-        }
-        for (let h = 1; h <= depth; h++) {
-          const u = pathN[h - 1]!;
-          const v = pathN[h]!;
-          if (pathUndo[h] === 1) r[v * m + u]! -= d;
-          else r[u * m + v]! += d;
-        }
-        for (let h = 0; h <= depth; h++) onPath[pathN[h]!] = 0;
-        e[s0]! += d;
-        e[t]! -= d;
+        this.augmentPath(s0, depth);
       }
     }
   }
-  const flow = new Float64Array(m * m);
-  let bound = 0;
-  for (let x = 0; x < m * m; x++) {
-    flow[x] = Math.max(0, A[x]! - r[x]!);
-    bound += flow[x]!;
+
+  /** Depth-first along admissible arcs from s0 to a node with surplus: the path's depth in pathN, or -1. */
+  private admissiblePath(s0: number): number {
+    const { m, A, e, r, pi, cur, dead, onPath, pathN, pathUndo, tol, budget } = this;
+    let depth = 0;
+    pathN[0] = s0;
+    onPath[s0] = 1;
+    while (depth >= 0) {
+      const u = pathN[depth]!;
+      if (depth > 0 && e[u]! > tol) return depth;
+      let next = -1;
+      let nextUndo = 0;
+      const pu = pi[u]!;
+      for (let v = cur[u]!; v < m; v++) {
+        if (v === u || dead[v] === 1 || onPath[v] === 1) continue;
+        const gap = pu - pi[v]!;
+        if (gap === 1 && r[v * m + u]! > tol) {
+          next = v;
+          nextUndo = 1;
+        } else if (gap === -1 && A[u * m + v]! - r[u * m + v]! > tol) next = v;
+        if (next >= 0) {
+          cur[u] = v;
+          break;
+        }
+      }
+      budget.work += m;
+      if (next < 0) {
+        cur[u] = m;
+        dead[u] = 1;
+        onPath[u] = 0;
+        depth--;
+        continue;
+      }
+      depth++;
+      pathN[depth] = next;
+      pathUndo[depth] = nextUndo;
+      onPath[next] = 1;
+    }
+    return -1;
   }
-  const frac = new Float64Array(c.n);
-  for (let k = 0; k < c.n; k++) {
-    const key = c.from[k]! * m + c.to[k]!;
-    frac[k] = A[key]! > 0 ? flow[key]! / A[key]! : 0;
+
+  /** Pushes the most the path s0 -> pathN[depth] carries. */
+  private augmentPath(s0: number, depth: number): void {
+    const { m, A, e, r, onPath, pathN, pathUndo } = this;
+    const t = pathN[depth]!;
+    let d = Math.min(-e[s0]!, e[t]!);
+    for (let h = 1; h <= depth; h++) {
+      const u = pathN[h - 1]!;
+      const v = pathN[h]!;
+      d = Math.min(d, pathUndo[h] === 1 ? r[v * m + u]! : A[u * m + v]! - r[u * m + v]!);
+    }
+    for (let h = 1; h <= depth; h++) {
+      const u = pathN[h - 1]!;
+      const v = pathN[h]!;
+      if (pathUndo[h] === 1) r[v * m + u]! -= d;
+      else r[u * m + v]! += d;
+    }
+    for (let h = 0; h <= depth; h++) onPath[pathN[h]!] = 0;
+    e[s0]! += d;
+    e[t]! -= d;
   }
-  return { flow, frac, bound };
+
+  /** The flow each pair keeps, the LP bound (their sum), and each payment's settled fraction. */
+  result(c: Compiled): { flow: Float64Array; frac: Float64Array; bound: number } {
+    const { m, A, r } = this;
+    const flow = new Float64Array(m * m);
+    let bound = 0;
+    for (let x = 0; x < m * m; x++) {
+      flow[x] = Math.max(0, A[x]! - r[x]!);
+      bound += flow[x]!;
+    }
+    const frac = new Float64Array(c.n);
+    for (let k = 0; k < c.n; k++) {
+      const key = c.from[k]! * m + c.to[k]!;
+      frac[k] = A[key]! > 0 ? flow[key]! / A[key]! : 0;
+    }
+    return { flow, frac, bound };
+  }
 }
 
 // ---------------------------------------------------------------------------
