@@ -127,7 +127,13 @@ function lpModel(problem: LsmProblem, relax: boolean): string {
   if (!relax) {
     lines.push('Binary');
     for (let k = 0; k < problem.payments.length; k += 20) {
-      lines.push(' ' + problem.payments.slice(k, k + 20).map((_, j) => `x${k + j}`).join(' '));
+      lines.push(
+        ' ' +
+          problem.payments
+            .slice(k, k + 20)
+            .map((_, j) => `x${k + j}`)
+            .join(' '),
+      );
     }
   }
   lines.push('End');
@@ -261,7 +267,8 @@ export async function runClearingBench(opts: ClearingBenchOptions): Promise<Clea
     `lsm stop reasons: ${[...t.lsmStopped].map(([k, v]) => `${k} ${v}`).join(', ')}; winning candidate: ${[...t.methods].map(([k, v]) => `${k} ${v}`).join(', ')}`,
     'lsm times include input compilation, the three exact baselines it must beat, the search and the exact post-check; default budgets (work 6,000,000 steps, 40 ms)',
   );
-  if (t.repairedScenarios > 0) notes.push(`${t.repairedScenarios} HiGHS solution(s) broke a limit in exact arithmetic (solver tolerance) and were repaired by removal`);
+  if (t.repairedScenarios > 0)
+    notes.push(`${t.repairedScenarios} HiGHS solution(s) broke a limit in exact arithmetic (solver tolerance) and were repaired by removal`);
 
   return {
     suite: 'clearing',

@@ -37,9 +37,28 @@ export interface IsoBenchResult {
 }
 
 const SAMPLE = 256;
-const NAMES = ['Shanghai Silk Trading Co Ltd', 'ООО Сибирский Лес', '新疆棉花进出口有限公司', 'شرکت بازرگانی پارس', 'Almaty Grain LLP', 'Тошкент Текстиль АЖ', 'Lahore Rice Mills Pvt Ltd'];
+const NAMES = [
+  'Shanghai Silk Trading Co Ltd',
+  'ООО Сибирский Лес',
+  '新疆棉花进出口有限公司',
+  'شرکت بازرگانی پارس',
+  'Almaty Grain LLP',
+  'Тошкент Текстиль АЖ',
+  'Lahore Rice Mills Pvt Ltd',
+];
 const TOWNS = ['Shanghai', 'Новосибирск', '乌鲁木齐', 'تهران', 'Almaty', 'Тошкент', 'Lahore'];
-const BICS = ['ICBKCNBJXXX', 'SABRRUMMXXX', 'SBININBBXXX', 'HABBPKKAXXX', 'BMJIIRTHXXX', 'HSBKKZKXXXX', 'KICBKG22XXX', 'ORIOTJ22XXX', 'NBFAUZ2XXXX', 'BPSBBY2XXXX'];
+const BICS = [
+  'ICBKCNBJXXX',
+  'SABRRUMMXXX',
+  'SBININBBXXX',
+  'HABBPKKAXXX',
+  'BMJIIRTHXXX',
+  'HSBKKZKXXXX',
+  'KICBKG22XXX',
+  'ORIOTJ22XXX',
+  'NBFAUZ2XXXX',
+  'BPSBBY2XXXX',
+];
 const COUNTRIES = ['CN', 'RU', 'IN', 'PK', 'IR', 'KZ', 'KG', 'TJ', 'UZ', 'BY'];
 
 function uuidV4(rng: Prng): string {
@@ -56,7 +75,14 @@ export function samplePacs008(rng: Prng, i: number): IsoMessage {
   const ts = '2025-09-01T10:15:30.000Z';
   return {
     message_type: 'pacs.008.001.08',
-    header: { from: { bic: BICS[d]! }, to: { bic: BICS[k]! }, business_message_id: `BMI${i}`, message_definition_id: 'pacs.008.001.08', business_service: 'sco.settle.01', creation_date: ts },
+    header: {
+      from: { bic: BICS[d]! },
+      to: { bic: BICS[k]! },
+      business_message_id: `BMI${i}`,
+      message_definition_id: 'pacs.008.001.08',
+      business_service: 'sco.settle.01',
+      creation_date: ts,
+    },
     document: {
       group_header: { message_id: `MSG${i}`, creation_date_time: ts, settlement_method: 'CLRG', clearing_system: { proprietary: 'SCOSETTLE' } },
       transactions: [
@@ -71,7 +97,15 @@ export function samplePacs008(rng: Prng, i: number): IsoMessage {
           charge_bearer: 'SHAR',
           instructing_agent: { bic: BICS[d]! },
           instructed_agent: { bic: BICS[k]! },
-          debtor: { name: NAMES[rng.below(NAMES.length)]!, postal_address: { street_name: 'Main Street', building_number: String(1 + rng.below(200)), town_name: TOWNS[d % TOWNS.length]!, country: COUNTRIES[d]! } },
+          debtor: {
+            name: NAMES[rng.below(NAMES.length)]!,
+            postal_address: {
+              street_name: 'Main Street',
+              building_number: String(1 + rng.below(200)),
+              town_name: TOWNS[d % TOWNS.length]!,
+              country: COUNTRIES[d]!,
+            },
+          },
           debtor_account: { other_id: `40702810${rng.below(1e9)}` },
           debtor_agent: { bic: BICS[d]! },
           creditor_agent: { bic: BICS[k]! },
@@ -125,7 +159,9 @@ export async function runIsoBench(opts: IsoBenchOptions): Promise<IsoBenchResult
   sink += xsd.sink;
   const xsdRate = xsd.rate;
   const span = (xs: number[]): string => `${round(Math.min(...xs), 0)}..${round(Math.max(...xs), 0)}`;
-  notes.push(`median of ${rounds} rounds of ${opts.messages}; min..max parse ${span(parseRates)}, build ${span(buildRates)}, built-in validation ${span(builtinRates)}; checksum ${sink % 65536}`);
+  notes.push(
+    `median of ${rounds} rounds of ${opts.messages}; min..max parse ${span(parseRates)}, build ${span(buildRates)}, built-in validation ${span(builtinRates)}; checksum ${sink % 65536}`,
+  );
   return {
     suite: 'iso',
     metrics: {

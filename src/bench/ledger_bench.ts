@@ -124,13 +124,7 @@ interface DurableRun {
   index_transfers_per_s: number;
 }
 
-async function benchDurable(
-  store: Store,
-  work: ReturnType<typeof makeWorkload>,
-  total: number,
-  o: LedgerBenchOptions,
-  label: string,
-): Promise<DurableRun> {
+async function benchDurable(store: Store, work: ReturnType<typeof makeWorkload>, total: number, o: LedgerBenchOptions, label: string): Promise<DurableRun> {
   const ledger = await DurableLedger.open(store, {
     clock: fakeClock(),
     limits: { accounts_max: 1_000_000, transfers_max: total + 1 },
@@ -208,8 +202,7 @@ export async function runLedgerBench(o: LedgerBenchOptions): Promise<LedgerBench
   }
   sampleRss();
 
-  const { postgres, naive } =
-    o.postgres_url === null ? noPostgres(notes) : await benchPostgres(o, o.postgres_url, work, total, notes, sampleRss);
+  const { postgres, naive } = o.postgres_url === null ? noPostgres(notes) : await benchPostgres(o, o.postgres_url, work, total, notes, sampleRss);
 
   return {
     suite: 'ledger',

@@ -152,10 +152,7 @@ async function setUp(client: pg.Client, schema: string, accounts: number, fundin
     CREATE INDEX ON ${schema}.transfers (credit_account_id, created_at);`);
   const total = (funding * BigInt(accounts)).toString();
   await client.query('BEGIN');
-  await client.query(`INSERT INTO ${schema}.accounts (id, debits_posted, credits_posted, flags) VALUES ($1, $2, 0, 0)`, [
-    FUNDING_ID.toString(),
-    total,
-  ]);
+  await client.query(`INSERT INTO ${schema}.accounts (id, debits_posted, credits_posted, flags) VALUES ($1, $2, 0, 0)`, [FUNDING_ID.toString(), total]);
   await client.query(
     `INSERT INTO ${schema}.accounts (id, debits_posted, credits_posted, flags)
      SELECT $1::numeric + g, 0, $2::numeric, $3 FROM generate_series(0, $4::int4 - 1) AS g`,

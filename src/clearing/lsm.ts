@@ -572,7 +572,17 @@ interface Offset {
  * balances s: only one side can be short at a time; it drops from the end of its
  * queue. Books the result into s and o; false when nothing is left to settle.
  */
-function offsetFloat(c: Compiled, s: Float64Array, a: number, b: number, xs: ArrayLike<number>, xLo: number, ys: ArrayLike<number>, yLo: number, o: Offset): boolean {
+function offsetFloat(
+  c: Compiled,
+  s: Float64Array,
+  a: number,
+  b: number,
+  xs: ArrayLike<number>,
+  xLo: number,
+  ys: ArrayLike<number>,
+  yLo: number,
+  o: Offset,
+): boolean {
   let { xHi, yHi } = o;
   let sx = 0;
   let sy = 0;
@@ -593,7 +603,17 @@ function offsetFloat(c: Compiled, s: Float64Array, a: number, b: number, xs: Arr
 }
 
 /** offsetFloat on exact balances, for amounts beyond 2^53. */
-function offsetExact(c: Compiled, s: bigint[], a: number, b: number, xs: ArrayLike<number>, xLo: number, ys: ArrayLike<number>, yLo: number, o: Offset): boolean {
+function offsetExact(
+  c: Compiled,
+  s: bigint[],
+  a: number,
+  b: number,
+  xs: ArrayLike<number>,
+  xLo: number,
+  ys: ArrayLike<number>,
+  yLo: number,
+  o: Offset,
+): boolean {
   let { xHi, yHi } = o;
   let sx = 0n;
   let sy = 0n;
@@ -1445,7 +1465,10 @@ export function solveLsm(problem: LsmProblem, options: LsmOptions = {}): LsmSolu
     eng.frac.set(lp.frac);
     eng.beta = 2;
     const { down, up } = lpRoundings(c, lp);
-    for (const [start, name] of [[down, 'lp_round_down'], [up, 'lp_round_up']] as const) {
+    for (const [start, name] of [
+      [down, 'lp_round_down'],
+      [up, 'lp_round_up'],
+    ] as const) {
       eng.load(c.fifo ? prefixClosure(c, start) : start);
       eng.repair(null, 1, 0);
       eng.fill();

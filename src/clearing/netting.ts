@@ -78,7 +78,10 @@ class Cells {
 function checkShape(b: IndexedPayments): number {
   const n = b.amount.length;
   if (b.payer.length !== n || b.payee.length !== n || b.currency.length !== n) {
-    throw new NettingInputError('payments', `columns differ in length: payer ${b.payer.length}, payee ${b.payee.length}, currency ${b.currency.length}, amount ${n}`);
+    throw new NettingInputError(
+      'payments',
+      `columns differ in length: payer ${b.payer.length}, payee ${b.payee.length}, currency ${b.currency.length}, amount ${n}`,
+    );
   }
   if (n > NETTING_PAYMENTS_MAX) throw new NettingInputError('payments', `at most ${NETTING_PAYMENTS_MAX} payments per run, got ${n}`);
   if (!Number.isInteger(b.participants) || b.participants < 0 || b.participants > NETTING_PARTICIPANTS_MAX) {
@@ -280,7 +283,8 @@ export interface NettingPayment {
  * map (with 0n if it nets out).
  */
 export function netPositions(payments: readonly NettingPayment[]): Map<string, Map<string, bigint>> {
-  if (payments.length > NETTING_PAYMENTS_MAX) throw new NettingInputError('payments', `at most ${NETTING_PAYMENTS_MAX} payments per run, got ${payments.length}`);
+  if (payments.length > NETTING_PAYMENTS_MAX)
+    throw new NettingInputError('payments', `at most ${NETTING_PAYMENTS_MAX} payments per run, got ${payments.length}`);
   const pIndex = new Map<string, number>();
   const cIndex = new Map<string, number>();
   const pNames: string[] = [];

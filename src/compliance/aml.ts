@@ -75,7 +75,11 @@ export function defaultAmlConfig(): AmlConfig {
       min_count: 3,
     },
     velocity: { window_ms: hour, max_count: 50, max_amount: {}, corridor_max_count: 500 },
-    round_amount: { unit: { CNY: 1_000_000n, RUB: 10_000_000n, INR: 10_000_000n, KZT: 100_000_000n, USD: 100_000n, EUR: 100_000n }, window_ms: day, min_count: 5 },
+    round_amount: {
+      unit: { CNY: 1_000_000n, RUB: 10_000_000n, INR: 10_000_000n, KZT: 100_000_000n, USD: 100_000n, EUR: 100_000n },
+      window_ms: day,
+      min_count: 5,
+    },
     high_risk: { countries: ['KP', 'IR', 'MM'], parties: [] },
   };
 }
@@ -168,7 +172,15 @@ function checkStructuring(r: PaymentRecord, config: AmlConfig, structuring: Map<
     w.push(r, config.structuring.window_ms);
     if (w.count >= config.structuring.min_count && w.armed) {
       w.armed = false;
-      alerts.push(alertOf('structuring', r.debtor, r.currency, w.live, `${w.count} payments between ${floor} and ${threshold} ${r.currency} (minor units) within ${config.structuring.window_ms} ms`));
+      alerts.push(
+        alertOf(
+          'structuring',
+          r.debtor,
+          r.currency,
+          w.live,
+          `${w.count} payments between ${floor} and ${threshold} ${r.currency} (minor units) within ${config.structuring.window_ms} ms`,
+        ),
+      );
     }
   } else w.age(r.timestamp_ms, config.structuring.window_ms);
   if (w.count < config.structuring.min_count) w.armed = true;
@@ -183,7 +195,15 @@ function checkVelocity(r: PaymentRecord, config: AmlConfig, windows: RuleWindows
     const over = w.count > config.velocity.max_count || (maxAmount !== undefined && w.total > maxAmount);
     if (over && w.armed) {
       w.armed = false;
-      alerts.push(alertOf('velocity_participant', r.debtor, r.currency, w.live, `${w.count} payments totalling ${w.total} ${r.currency} (minor units) within ${config.velocity.window_ms} ms`));
+      alerts.push(
+        alertOf(
+          'velocity_participant',
+          r.debtor,
+          r.currency,
+          w.live,
+          `${w.count} payments totalling ${w.total} ${r.currency} (minor units) within ${config.velocity.window_ms} ms`,
+        ),
+      );
     } else if (!over) w.armed = true;
   }
   const key = `${r.debtor_country.toUpperCase()}->${r.creditor_country.toUpperCase()} ${r.currency}`;
@@ -205,7 +225,15 @@ function checkRoundAmounts(r: PaymentRecord, config: AmlConfig, round: Map<strin
     w.push(r, config.round_amount.window_ms);
     if (w.count >= config.round_amount.min_count && w.armed) {
       w.armed = false;
-      alerts.push(alertOf('round_amount_burst', r.debtor, r.currency, w.live, `${w.count} payments in whole multiples of ${unit} ${r.currency} (minor units) within ${config.round_amount.window_ms} ms`));
+      alerts.push(
+        alertOf(
+          'round_amount_burst',
+          r.debtor,
+          r.currency,
+          w.live,
+          `${w.count} payments in whole multiples of ${unit} ${r.currency} (minor units) within ${config.round_amount.window_ms} ms`,
+        ),
+      );
     }
   } else w.age(r.timestamp_ms, config.round_amount.window_ms);
   if (w.count < config.round_amount.min_count) w.armed = true;
@@ -216,7 +244,12 @@ function checkHighRisk(r: PaymentRecord, riskyCountries: ReadonlySet<string>, ri
   const why: string[] = [];
   if (riskyCountries.has(r.debtor_country.toUpperCase())) why.push(`debtor country ${r.debtor_country.toUpperCase()}`);
   if (riskyCountries.has(r.creditor_country.toUpperCase())) why.push(`creditor country ${r.creditor_country.toUpperCase()}`);
-  for (const [role, id] of [['debtor', r.debtor], ['creditor', r.creditor], ['debtor agent', r.debtor_agent], ['creditor agent', r.creditor_agent]] as const) {
+  for (const [role, id] of [
+    ['debtor', r.debtor],
+    ['creditor', r.creditor],
+    ['debtor agent', r.debtor_agent],
+    ['creditor agent', r.creditor_agent],
+  ] as const) {
     if (id !== undefined && riskyParties.has(id)) why.push(`${role} ${id}`);
   }
   if (why.length > 0) alerts.push(alertOf('high_risk_counterparty', r.id, r.currency, [r], `high-risk ${why.join(', ')}`));
@@ -237,7 +270,11 @@ export interface StrReport {
   recipient: string;
   generated_at: string;
   alert_count: number;
-  alerts: Array<AmlAlert & { payments: Array<{ id: string; timestamp: string; debtor: string; creditor: string; corridor: string; currency: string; amount_minor: string }> }>;
+  alerts: Array<
+    AmlAlert & {
+      payments: Array<{ id: string; timestamp: string; debtor: string; creditor: string; corridor: string; currency: string; amount_minor: string }>;
+    }
+  >;
 }
 
 /** Builds the STR document from alerts and the records they cite. */
@@ -274,14 +311,28 @@ function csvField(v: string | number): string {
   return /[",\r\n]/.test(safe) || safe !== s ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
 
-export const STR_CSV_HEADER = ['alert_id', 'rule', 'subject', 'reason', 'payment_id', 'timestamp', 'debtor', 'creditor', 'corridor', 'currency', 'amount_minor'];
+export const STR_CSV_HEADER = [
+  'alert_id',
+  'rule',
+  'subject',
+  'reason',
+  'payment_id',
+  'timestamp',
+  'debtor',
+  'creditor',
+  'corridor',
+  'currency',
+  'amount_minor',
+];
 
 /** The STR as CSV: one row per (alert, payment), CRLF line ends, a header row. */
 export function strToCsv(report: StrReport): string {
   const lines = [STR_CSV_HEADER.join(',')];
   for (const a of report.alerts) {
     for (const p of a.payments) {
-      lines.push([a.alert_id, a.rule, a.subject, a.reason, p.id, p.timestamp, p.debtor, p.creditor, p.corridor, p.currency, p.amount_minor].map(csvField).join(','));
+      lines.push(
+        [a.alert_id, a.rule, a.subject, a.reason, p.id, p.timestamp, p.debtor, p.creditor, p.corridor, p.currency, p.amount_minor].map(csvField).join(','),
+      );
     }
   }
   return lines.join('\r\n') + '\r\n';

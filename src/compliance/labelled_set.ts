@@ -74,8 +74,50 @@ const SURNAMES = [
   'Toktogulov', 'Rahmonov', 'Saidov', 'Yusupov', 'Tashkentova', 'Lukashenko', 'Kovalenko', 'Grishin', 'Orlova', 'Baranov',
   'Ismoilov', 'Kadyrbekov', 'Mirzaev', 'Tursunova', 'Yakubov',
 ];
-const PLACES = ['Almaty', 'Tashkent', 'Bishkek', 'Dushanbe', 'Minsk', 'Novosibirsk', 'Urumqi', 'Chengdu', 'Lahore', 'Karachi', 'Pune', 'Chennai', 'Tabriz', 'Isfahan', 'Kazan', 'Samarkand', 'Osh', 'Aktobe', 'Gomel', 'Harbin'];
-const PRODUCTS = ['Grain', 'Textile', 'Cotton', 'Steel', 'Timber', 'Machinery', 'Fertilizer', 'Pharma', 'Dairy', 'Logistics', 'Cement', 'Glass', 'Leather', 'Fruit', 'Tea', 'Silk', 'Auto Parts', 'Solar', 'Copper', 'Paper'];
+const PLACES = [
+  'Almaty',
+  'Tashkent',
+  'Bishkek',
+  'Dushanbe',
+  'Minsk',
+  'Novosibirsk',
+  'Urumqi',
+  'Chengdu',
+  'Lahore',
+  'Karachi',
+  'Pune',
+  'Chennai',
+  'Tabriz',
+  'Isfahan',
+  'Kazan',
+  'Samarkand',
+  'Osh',
+  'Aktobe',
+  'Gomel',
+  'Harbin',
+];
+const PRODUCTS = [
+  'Grain',
+  'Textile',
+  'Cotton',
+  'Steel',
+  'Timber',
+  'Machinery',
+  'Fertilizer',
+  'Pharma',
+  'Dairy',
+  'Logistics',
+  'Cement',
+  'Glass',
+  'Leather',
+  'Fruit',
+  'Tea',
+  'Silk',
+  'Auto Parts',
+  'Solar',
+  'Copper',
+  'Paper',
+];
 const COMPANY_WORDS = ['Trading', 'Export', 'Industries', 'Holding', 'Supply', 'Works', 'Partners', 'Group', 'Mills', 'Agro'];
 const FORMS = ['LLP', 'LLC', 'JSC', 'Ltd', 'Pvt Ltd', 'OOO', 'Co Ltd', 'TOO', 'AO', ''];
 
@@ -197,13 +239,17 @@ const VARIANTS = ['as_written', 'reordered', 'dropped_middle', 'typo', 'translit
 
 function addPositives(out: LabelledName[], rng: Rng, pool: readonly PoolItem[], wanted: number): void {
   // People whose names are written in pinyin: the Chinese variant draws from these.
-  const chinese = pool.filter((p) => p.entry.type === 'individual' && p.entry.names.some((n) => n.kind === 'primary' && LATIN.test(n.name) && chineseSpelling(n.name) !== null));
+  const chinese = pool.filter(
+    (p) => p.entry.type === 'individual' && p.entry.names.some((n) => n.kind === 'primary' && LATIN.test(n.name) && chineseSpelling(n.name) !== null),
+  );
   let guard = 0;
   let positives = 0;
   while (positives < wanted && guard++ < wanted * 50) {
     const variant = VARIANTS[rng.below(VARIANTS.length)]!;
     const { list, entry } = variant === 'chinese' && chinese.length > 0 ? rng.pick(chinese) : pool[rng.below(pool.length)]!;
-    const latinNames = entry.names.filter((n) => (n.kind === 'primary' || n.kind === 'strong') && LATIN.test(n.name) && normalizeName(n.name).tokens.length >= 1);
+    const latinNames = entry.names.filter(
+      (n) => (n.kind === 'primary' || n.kind === 'strong') && LATIN.test(n.name) && normalizeName(n.name).tokens.length >= 1,
+    );
     if (latinNames.length === 0) continue;
     const base = rng.pick(latinNames).name;
     const name = variantOf(rng, variant, entry, asWritten(base));
@@ -237,7 +283,12 @@ function variantOf(rng: Rng, variant: string, entry: PoolItem['entry'], written:
       return v !== null ? ws.map((w, k) => (k === i ? v : w)).join(' ') : null;
     }
     case 'cyrillic':
-      return entry.type === 'individual' ? ws.map((w) => latinToCyrillic(w.toLowerCase())).map((w) => w[0]!.toUpperCase() + w.slice(1)).join(' ') : null;
+      return entry.type === 'individual'
+        ? ws
+            .map((w) => latinToCyrillic(w.toLowerCase()))
+            .map((w) => w[0]!.toUpperCase() + w.slice(1))
+            .join(' ')
+        : null;
     case 'chinese':
       return entry.type === 'individual' ? chineseSpelling(entry.names[0]!.name) : null;
     case 'original_script': {
@@ -293,7 +344,10 @@ export interface LabelledScore {
 }
 
 /** Scores screening results against the labels (results in the same order as the set). */
-export function scoreLabelled(set: readonly LabelledName[], results: ReadonlyArray<{ matches: ReadonlyArray<{ list: string; entry_id: string; matched_name: string }> }>): LabelledScore {
+export function scoreLabelled(
+  set: readonly LabelledName[],
+  results: ReadonlyArray<{ matches: ReadonlyArray<{ list: string; entry_id: string; matched_name: string }> }>,
+): LabelledScore {
   let pos = 0;
   let found = 0;
   let neg = 0;
@@ -319,5 +373,13 @@ export function scoreLabelled(set: readonly LabelledName[], results: ReadonlyArr
       } else v.ok++;
     }
   });
-  return { positives: pos, negatives: neg, recall: pos === 0 ? 1 : found / pos, false_positive_rate: neg === 0 ? 0 : fp / neg, missed, false_positives: fps, by_variant: by };
+  return {
+    positives: pos,
+    negatives: neg,
+    recall: pos === 0 ? 1 : found / pos,
+    false_positive_rate: neg === 0 ? 0 : fp / neg,
+    missed,
+    false_positives: fps,
+    by_variant: by,
+  };
 }

@@ -69,7 +69,8 @@ export function parseListFiles(format: ListFormat, files: readonly NamedFile[], 
     default:
       throw new ListError('list_malformed', String(format), `unknown format; expected one of ${LIST_FORMATS.join(', ')}`);
   }
-  if (entries.length === 0) throw new ListError('list_malformed', named.map((f) => f.name).join(', '), 'no entries: refusing to replace a list with an empty one');
+  if (entries.length === 0)
+    throw new ListError('list_malformed', named.map((f) => f.name).join(', '), 'no entries: refusing to replace a list with an empty one');
   const hash = createHash('sha256');
   for (const f of named) hash.update(f.bytes);
   const content_hash = hash.digest('hex');

@@ -140,7 +140,13 @@ function hanRun(run: string[]): string {
   }
   // Words of two syllables (Chinese compounds are mostly two characters).
   const words: string[] = [];
-  for (let k = 0; k < run.length; k += 2) words.push(run.slice(k, k + 2).map(syl).join(''));
+  for (let k = 0; k < run.length; k += 2)
+    words.push(
+      run
+        .slice(k, k + 2)
+        .map(syl)
+        .join(''),
+    );
   return words.join(' ');
 }
 
@@ -185,7 +191,7 @@ export function latinToCyrillic(lower: string): string {
     for (const [lat, cyr] of LATIN_TO_CYRILLIC) {
       if (lower.startsWith(lat, i)) {
         // "y" between consonants or at a word end reads as "и"/"ы".
-        if (lat === 'y' && i > 0 && !/[aeiou]/.test(lower[i + 1] ?? '') ) out += 'и';
+        if (lat === 'y' && i > 0 && !/[aeiou]/.test(lower[i + 1] ?? '')) out += 'и';
         else out += cyr;
         i += lat.length;
         continue outer;

@@ -144,12 +144,15 @@ export function corridorShares(profile: SchemeProfile): CorridorShare[] {
 export function effectiveTraffic(profile: SchemeProfile, options: TrafficOptions = {}): TrafficParams {
   const t = profile.traffic;
   const payments = options.payments ?? t.payments;
-  if (!Number.isSafeInteger(payments) || payments < 0) throw new SimInputError(payments < 0 ? 'negative' : 'invalid_value', 'payments', `must be a non-negative integer, got ${payments}`, 'options');
-  if (payments > SIM_LIMITS.payments_max) throw new SimInputError('limit_exceeded', 'payments', `at most ${SIM_LIMITS.payments_max} payments a day, got ${payments}`, 'options');
+  if (!Number.isSafeInteger(payments) || payments < 0)
+    throw new SimInputError(payments < 0 ? 'negative' : 'invalid_value', 'payments', `must be a non-negative integer, got ${payments}`, 'options');
+  if (payments > SIM_LIMITS.payments_max)
+    throw new SimInputError('limit_exceeded', 'payments', `at most ${SIM_LIMITS.payments_max} payments a day, got ${payments}`, 'options');
   return Object.freeze({
     ...t,
     payments,
-    cross_currency_share: options.cross_currency_share === undefined ? t.cross_currency_share : checkShare(options.cross_currency_share, 'cross_currency_share', 'options'),
+    cross_currency_share:
+      options.cross_currency_share === undefined ? t.cross_currency_share : checkShare(options.cross_currency_share, 'cross_currency_share', 'options'),
     urgent_share: options.urgent_share === undefined ? t.urgent_share : checkShare(options.urgent_share, 'urgent_share', 'options'),
     interbank_share: options.interbank_share === undefined ? t.interbank_share : checkShare(options.interbank_share, 'interbank_share', 'options'),
   });
@@ -188,8 +191,7 @@ function arrivalCdf(): Float64Array {
   let acc = 0;
   for (let j = 0; j < ARRIVAL_BINS; j++) {
     const x = (j + 0.5) / ARRIVAL_BINS;
-    const dens =
-      morning.weight * normalPdf(x, morning.at, morning.sigma) + afternoon.weight * normalPdf(x, afternoon.at, afternoon.sigma) + background.weight;
+    const dens = morning.weight * normalPdf(x, morning.at, morning.sigma) + afternoon.weight * normalPdf(x, afternoon.at, afternoon.sigma) + background.weight;
     acc += dens;
     cdf[j + 1] = acc;
   }
@@ -267,8 +269,18 @@ function companyPool(country: string): SimParty[] {
   return out;
 }
 
-const CUSTOMER_PURPOSES: ReadonlyArray<readonly [string, number]> = [['GDDS', 55], ['SUPP', 20], ['TRAD', 10], ['SCVE', 10], ['INTC', 5]];
-const INTERBANK_PURPOSES: ReadonlyArray<readonly [string, number]> = [['TREA', 50], ['CASH', 30], ['CORT', 20]];
+const CUSTOMER_PURPOSES: ReadonlyArray<readonly [string, number]> = [
+  ['GDDS', 55],
+  ['SUPP', 20],
+  ['TRAD', 10],
+  ['SCVE', 10],
+  ['INTC', 5],
+];
+const INTERBANK_PURPOSES: ReadonlyArray<readonly [string, number]> = [
+  ['TREA', 50],
+  ['CASH', 30],
+  ['CORT', 20],
+];
 
 function purposeTable(list: ReadonlyArray<readonly [string, number]>): string[] {
   const t: string[] = [];
@@ -299,10 +311,12 @@ function sizeDraw(s: SizeParams): SizeDraw {
  */
 export function generatePayments(profile: SchemeProfile, options: TrafficOptions = {}): Generator<SimPayment, void, undefined> {
   const seed = options.seed ?? DEFAULT_SEED;
-  if (!Number.isInteger(seed) || seed < 0 || seed >= TWO_32) throw new SimInputError(seed < 0 ? 'negative' : 'invalid_value', 'seed', `must be an integer from 0 to 2^32 - 1, got ${seed}`, 'options');
+  if (!Number.isInteger(seed) || seed < 0 || seed >= TWO_32)
+    throw new SimInputError(seed < 0 ? 'negative' : 'invalid_value', 'seed', `must be an integer from 0 to 2^32 - 1, got ${seed}`, 'options');
   const traffic = effectiveTraffic(profile, options);
   const flows = usableFlows(profile.banks);
-  if (traffic.payments > 0 && flows.length === 0) throw new SimInputError('invalid_value', 'banks', 'no trade corridor has a bank of positive size at both ends', 'profile');
+  if (traffic.payments > 0 && flows.length === 0)
+    throw new SimInputError('invalid_value', 'banks', 'no trade corridor has a bank of positive size at both ends', 'profile');
   return run(profile, traffic, flows, seed >>> 0);
 }
 
@@ -352,9 +366,7 @@ function* run(profile: SchemeProfile, t: TrafficParams, flows: readonly TradeFlo
 
     const uetr = uetrOf(rng, i, seedWord);
     const seqText = String(i).padStart(8, '0');
-    const parties = interbankKind
-      ? interbankParties(lane, partyOf.get(payer.bic)!, partyOf.get(payee.bic)!, seqText, u01)
-      : customerParties(lane, rng, u01);
+    const parties = interbankKind ? interbankParties(lane, partyOf.get(payer.bic)!, partyOf.get(payee.bic)!, seqText, u01) : customerParties(lane, rng, u01);
 
     yield {
       seq: i,
@@ -455,8 +467,20 @@ function uetrOf(rng: Prng, i: number, seedWord: number): string {
   const w2 = ((rng.nextU32() & 0x3fffffff) | 0x80000000) >>> 0;
   const w3 = mix32((i ^ seedWord) >>> 0);
   return (
-    hex32(w0) + '-' + HEX[w1 >>> 24]! + HEX[(w1 >>> 16) & 255]! + '-' + HEX[(w1 >>> 8) & 255]! + HEX[w1 & 255]! + '-' +
-    HEX[w2 >>> 24]! + HEX[(w2 >>> 16) & 255]! + '-' + HEX[(w2 >>> 8) & 255]! + HEX[w2 & 255]! + hex32(w3)
+    hex32(w0) +
+    '-' +
+    HEX[w1 >>> 24]! +
+    HEX[(w1 >>> 16) & 255]! +
+    '-' +
+    HEX[(w1 >>> 8) & 255]! +
+    HEX[w1 & 255]! +
+    '-' +
+    HEX[w2 >>> 24]! +
+    HEX[(w2 >>> 16) & 255]! +
+    '-' +
+    HEX[(w2 >>> 8) & 255]! +
+    HEX[w2 & 255]! +
+    hex32(w3)
   );
 }
 

@@ -107,11 +107,13 @@ function parseEntity(line: string, where: string): FtmEntity {
   } catch (err) {
     throw new ListError('list_malformed', where, `not JSON: ${(err as Error).message}`);
   }
-  if (typeof obj !== 'object' || obj === null || Array.isArray(obj)) throw new ListError('list_malformed', where, 'expected a JSON object (one entity per line)');
+  if (typeof obj !== 'object' || obj === null || Array.isArray(obj))
+    throw new ListError('list_malformed', where, 'expected a JSON object (one entity per line)');
   const o = obj as Record<string, unknown>;
   if (typeof o.id !== 'string' || o.id.length === 0) throw new ListError('list_malformed', where, 'entity without a string "id"');
   if (typeof o.schema !== 'string') throw new ListError('list_malformed', where, `entity ${o.id} without a string "schema"`);
-  if (typeof o.properties !== 'object' || o.properties === null || Array.isArray(o.properties)) throw new ListError('list_malformed', where, `entity ${o.id}: "properties" must be an object`);
+  if (typeof o.properties !== 'object' || o.properties === null || Array.isArray(o.properties))
+    throw new ListError('list_malformed', where, `entity ${o.id}: "properties" must be an object`);
   return o as unknown as FtmEntity;
 }
 
