@@ -74,7 +74,12 @@ function runSuite(bin: string, suite: Suite, args: readonly string[], progress: 
       } catch {
         // fall through: no figures
       }
-      const why = err.trim().split('\n').filter((l) => l.startsWith('sco-settle:')).pop() ?? `exit ${code}`;
+      const why =
+        err
+          .trim()
+          .split('\n')
+          .filter((l) => l.startsWith('sco-settle:'))
+          .pop() ?? `exit ${code}`;
       resolve({ suite, ok: false, seconds, metrics: {}, reason: why.replace(/^sco-settle:\s*/, '') });
     });
   });
@@ -90,14 +95,22 @@ export function markdownTable(outcomes: readonly SuiteOutcome[], when: string): 
     for (const [metric, cmp, target] of TARGETS[o.suite]) {
       const v = o.metrics[metric];
       const met = typeof v === 'number' ? (cmp === '>=' ? v >= target : v <= target) : null;
-      lines.push(`| ${o.suite} | ${metric} | ${v === undefined || v === null ? 'n/a' : String(v)} | ${cmp} ${target} | ${met === null ? '' : met ? 'yes' : 'no'} |`);
+      lines.push(
+        `| ${o.suite} | ${metric} | ${v === undefined || v === null ? 'n/a' : String(v)} | ${cmp} ${target} | ${met === null ? '' : met ? 'yes' : 'no'} |`,
+      );
     }
   }
   lines.push('', 'One run of each suite on this machine; see docs/benchmarks.md for medians of repeated runs.');
   return lines.join('\n') + '\n';
 }
 
-export async function runAll(o: { bin: string; suites: readonly Suite[]; out_dir: string; quick: boolean; progress: (m: string) => void }): Promise<{ outcomes: SuiteOutcome[]; json_path: string; md_path: string }> {
+export async function runAll(o: {
+  bin: string;
+  suites: readonly Suite[];
+  out_dir: string;
+  quick: boolean;
+  progress: (m: string) => void;
+}): Promise<{ outcomes: SuiteOutcome[]; json_path: string; md_path: string }> {
   const quickArgs: Record<Suite, string[]> = {
     ledger: ['--transfers', '200000', '--naive-transfers', '5000'],
     fx: ['--rounds', '3'],

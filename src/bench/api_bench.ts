@@ -65,7 +65,19 @@ async function seed(url: string): Promise<string> {
 
 function startServer(url: string, cpuProfDir: string | null): Promise<{ child: ChildProcess; base: string }> {
   const bin = resolve(dirname(fileURLToPath(import.meta.url)), '../../../bin/sco-settle.js');
-  const args = [...(cpuProfDir !== null ? ['--cpu-prof', '--cpu-prof-dir', cpuProfDir] : []), bin, '--store', url, 'serve', '--port', '0', '--log-level', 'warn', '--rate-limit', '0'];
+  const args = [
+    ...(cpuProfDir !== null ? ['--cpu-prof', '--cpu-prof-dir', cpuProfDir] : []),
+    bin,
+    '--store',
+    url,
+    'serve',
+    '--port',
+    '0',
+    '--log-level',
+    'warn',
+    '--rate-limit',
+    '0',
+  ];
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'] });
   return new Promise((resolve, reject) => {
     let err = '';
@@ -94,7 +106,9 @@ function paymentBody(n: number, date: string): string {
     const a = Math.floor(Math.random() * BANKS);
     let b = Math.floor(Math.random() * (BANKS - 1));
     if (b >= a) b++;
-    list.push(`{"uetr":"${randomUUID()}","end_to_end_id":"B${k}","payer":"${bic(a)}","payee":"${bic(b)}","currency":"CNY","amount":"0.01","value_date":"${date}"}`);
+    list.push(
+      `{"uetr":"${randomUUID()}","end_to_end_id":"B${k}","payer":"${bic(a)}","payee":"${bic(b)}","currency":"CNY","amount":"0.01","value_date":"${date}"}`,
+    );
   }
   return n === 1 ? list[0]! : `{"payments":[${list.join(',')}]}`;
 }
@@ -112,7 +126,7 @@ export async function runApiBench(o: ApiBenchOptions): Promise<Record<string, un
     const base = server.base;
     const date = new Date().toISOString().slice(0, 10);
     const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
-    const run = async (label: string, size: number, extra: Record<string, unknown>): Promise<{ result: AutocannonResult; settled: number }> => {
+    const run = async (label: string, size: number, extra: Record<string, unknown>): Promise<ApiRun> => {
       const before = await settledCount(base);
       o.progress(`${label}: ${o.duration_s} s`);
       const result = await autocannon({
@@ -123,7 +137,9 @@ export async function runApiBench(o: ApiBenchOptions): Promise<Record<string, un
         ...extra,
       });
       const settled = (await settledCount(base)) - before;
-      o.progress(`${label}: ${result['2xx']} ok, ${result.non2xx} not ok, ${result.errors} errors; ${settled} payments settled; p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms`);
+      o.progress(
+        `${label}: ${result['2xx']} ok, ${result.non2xx} not ok, ${result.errors} errors; ${settled} payments settled; p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms`,
+      );
       return { result, settled };
     };
     // Warm-up (JIT, SQLite caches).
@@ -132,22 +148,7 @@ export async function runApiBench(o: ApiBenchOptions): Promise<Record<string, un
     const batch = await run(`batch of ${o.batch_size}`, o.batch_size, { connections: o.connections_batch });
     // The rate is spread over the connections (connectionRate): measured to hold the total where overallRate fell short.
     const fixed = await run(`single at ${o.fixed_rate} req/s`, 1, { connections: 50, connectionRate: Math.ceil(o.fixed_rate / 50) });
-    return {
-      suite: 'api',
-      metrics: {
-        payments_per_s_single: Math.round(single.settled / single.result.duration),
-        payments_per_s_batch: Math.round(batch.settled / batch.result.duration),
-        p99_ms_single_at_2000_rps: fixed.result.latency.p99,
-      },
-      detail: {
-        duration_s: o.duration_s,
-        store: 'sqlite (temporary file)',
-        single: { connections: o.connections_single, requests_ok: single.result['2xx'], non_2xx: single.result.non2xx, errors: single.result.errors, p50_ms: single.result.latency.p50, p99_ms: single.result.latency.p99 },
-        batch: { connections: o.connections_batch, size: o.batch_size, requests_ok: batch.result['2xx'], non_2xx: batch.result.non2xx, errors: batch.result.errors, p50_ms: batch.result.latency.p50, p99_ms: batch.result.latency.p99 },
-        fixed_rate: { rate: o.fixed_rate, requests_per_s: fixed.result.requests.average, p50_ms: fixed.result.latency.p50, non_2xx: fixed.result.non2xx, errors: fixed.result.errors },
-        load_generator: 'autocannon in the bench process; server in a child process on loopback',
-      },
-    };
+    return apiResult(o, single, batch, fixed);
   } finally {
     if (child !== null && child.exitCode === null) {
       const exited = new Promise((r) => child!.once('exit', r));
@@ -156,4 +157,50 @@ export async function runApiBench(o: ApiBenchOptions): Promise<Record<string, un
     }
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+interface ApiRun {
+  result: AutocannonResult;
+  settled: number;
+}
+
+/** The suite's JSON document: the three figures, then each run's detail. */
+function apiResult(o: ApiBenchOptions, single: ApiRun, batch: ApiRun, fixed: ApiRun): Record<string, unknown> {
+  return {
+    suite: 'api',
+    metrics: {
+      payments_per_s_single: Math.round(single.settled / single.result.duration),
+      payments_per_s_batch: Math.round(batch.settled / batch.result.duration),
+      p99_ms_single_at_2000_rps: fixed.result.latency.p99,
+    },
+    detail: {
+      duration_s: o.duration_s,
+      store: 'sqlite (temporary file)',
+      single: {
+        connections: o.connections_single,
+        requests_ok: single.result['2xx'],
+        non_2xx: single.result.non2xx,
+        errors: single.result.errors,
+        p50_ms: single.result.latency.p50,
+        p99_ms: single.result.latency.p99,
+      },
+      batch: {
+        connections: o.connections_batch,
+        size: o.batch_size,
+        requests_ok: batch.result['2xx'],
+        non_2xx: batch.result.non2xx,
+        errors: batch.result.errors,
+        p50_ms: batch.result.latency.p50,
+        p99_ms: batch.result.latency.p99,
+      },
+      fixed_rate: {
+        rate: o.fixed_rate,
+        requests_per_s: fixed.result.requests.average,
+        p50_ms: fixed.result.latency.p50,
+        non_2xx: fixed.result.non2xx,
+        errors: fixed.result.errors,
+      },
+      load_generator: 'autocannon in the bench process; server in a child process on loopback',
+    },
+  };
 }

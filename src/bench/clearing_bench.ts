@@ -123,11 +123,17 @@ function lpModel(problem: LsmProblem, relax: boolean): string {
     });
   }
   lines.push('Bounds');
-  problem.payments.forEach((_, k) => lines.push(` 0 <= x${k} <= 1`));
+  for (let k = 0; k < problem.payments.length; k++) lines.push(` 0 <= x${k} <= 1`);
   if (!relax) {
     lines.push('Binary');
     for (let k = 0; k < problem.payments.length; k += 20) {
-      lines.push(' ' + problem.payments.slice(k, k + 20).map((_, j) => `x${k + j}`).join(' '));
+      lines.push(
+        ' ' +
+          problem.payments
+            .slice(k, k + 20)
+            .map((_, j) => `x${k + j}`)
+            .join(' '),
+      );
     }
   }
   lines.push('End');
@@ -252,70 +258,29 @@ export async function runClearingBench(opts: ClearingBenchOptions): Promise<Clea
   // The package's typings describe its CommonJS face; under ESM its default export is the loader.
   const loader = (await import('highs')) as unknown as { default: () => Promise<Highs> };
   const highs = await loader.default();
-  const lsmMs: number[] = [];
-  const lsmRatio: number[] = [];
-  const lsmLp: number[] = [];
-  const fifoRatio: number[] = [];
-  const bilateralRatio: number[] = [];
-  let proven = 0;
-  let repairedScenarios = 0;
-  let lsmAboveReference = 0;
-  const lsmStopped = new Map<string, number>();
-  const methods = new Map<string, number>();
-  // All LSM runs first, after a warm-up on scenarios not measured: timing the
-  // solver between multi-second HiGHS solves measures the JIT and the garbage
-  // collector recovering from HiGHS's WebAssembly heap, not the algorithm.
-  const seeds = Array.from({ length: opts.scenarios }, (_, s) => (opts.seed * 1_000_003 + s) >>> 0);
-  for (let w = 0; w < 5; w++) solveLsm(makeGridlockScenario(0xfeed0000 + w), { clock: () => performance.now() });
-  const runs = seeds.map((seed) => {
-    const problem = makeGridlockScenario(seed);
-    const t0 = performance.now();
-    const lsm: LsmSolution = solveLsm(problem, { clock: () => performance.now() });
-    const ms = performance.now() - t0;
-    return { seed, lsm, ms, fifo: solveFifoRtgs(problem).settled_value, bilateral: solveBilateral(problem).settled_value };
-  });
+  const runs = runLsmScenarios(opts);
   opts.progress(`lsm: ${runs.length} scenarios, median ${median(runs.map((r) => r.ms)).toFixed(1)} ms; now the HiGHS references`);
-  for (const [s, run] of runs.entries()) {
-    const { seed, lsm, ms } = run;
-    const problem = makeGridlockScenario(seed);
-    const ref = reference(highs, problem, opts.highs_time_limit_s);
-    if (ref.proven) proven++;
-    if (ref.repaired > 0) repairedScenarios++;
-    // The reference is HiGHS's answer as the issue defines it; should the LSM beat an unproven incumbent, the ratio exceeds 1.
-    if (lsm.settled_value > ref.value) lsmAboveReference++;
-    lsmMs.push(ms);
-    lsmRatio.push(ratio(lsm.settled_value, ref.value));
-    fifoRatio.push(ratio(run.fifo, ref.value));
-    bilateralRatio.push(ratio(run.bilateral, ref.value));
-    lsmLp.push(Number(lsm.settled_value) / ref.lp_bound);
-    lsmStopped.set(lsm.stopped, (lsmStopped.get(lsm.stopped) ?? 0) + 1);
-    const family = lsm.method.replace(/\(.*$/, '');
-    methods.set(family, (methods.get(family) ?? 0) + 1);
-    opts.progress(
-      `scenario ${s + 1}/${opts.scenarios} (seed ${seed}): lsm ${lsmRatio.at(-1)!.toFixed(4)} of ${ref.proven ? 'proven optimum' : `HiGHS best (${ref.status})`} ` +
-        `in ${ms.toFixed(1)} ms [${lsm.method}, ${lsm.stopped}], vs LP bound ${lsmLp.at(-1)!.toFixed(4)}; ` +
-        `fifo ${fifoRatio.at(-1)!.toFixed(3)}, bilateral ${bilateralRatio.at(-1)!.toFixed(3)}`,
-    );
-  }
+  const t = compareWithReferences(highs, runs, opts);
   notes.push(
-    `${proven} of ${opts.scenarios} references proven optimal by HiGHS within ${opts.highs_time_limit_s} s; the others are its best solution at the time limit`,
-    `lsm settled more than the HiGHS reference in ${lsmAboveReference} scenario(s); worst lsm/reference ${round(Math.min(...lsmRatio), 4)}, worst lsm/LP bound ${round(Math.min(...lsmLp), 4)}`,
-    `lsm stop reasons: ${[...lsmStopped].map(([k, v]) => `${k} ${v}`).join(', ')}; winning candidate: ${[...methods].map(([k, v]) => `${k} ${v}`).join(', ')}`,
+    `${t.proven} of ${opts.scenarios} references proven optimal by HiGHS within ${opts.highs_time_limit_s} s; the others are its best solution at the time limit`,
+    `lsm settled more than the HiGHS reference in ${t.lsmAboveReference} scenario(s); worst lsm/reference ${round(Math.min(...t.lsmRatio), 4)}, worst lsm/LP bound ${round(Math.min(...t.lsmLp), 4)}`,
+    `lsm stop reasons: ${[...t.lsmStopped].map(([k, v]) => `${k} ${v}`).join(', ')}; winning candidate: ${[...t.methods].map(([k, v]) => `${k} ${v}`).join(', ')}`,
     'lsm times include input compilation, the three exact baselines it must beat, the search and the exact post-check; default budgets (work 6,000,000 steps, 40 ms)',
   );
-  if (repairedScenarios > 0) notes.push(`${repairedScenarios} HiGHS solution(s) broke a limit in exact arithmetic (solver tolerance) and were repaired by removal`);
+  if (t.repairedScenarios > 0)
+    notes.push(`${t.repairedScenarios} HiGHS solution(s) broke a limit in exact arithmetic (solver tolerance) and were repaired by removal`);
 
   return {
     suite: 'clearing',
     metrics: {
       netting_1m_payments_ms: round(netting.median_ms, 1),
-      lsm_value_vs_optimal: round(median(lsmRatio), 4),
-      lsm_median_ms: round(median(lsmMs), 2),
-      lsm_p99_ms: round(percentile(lsmMs, 99), 2),
-      fifo_rtgs_value_vs_optimal: round(median(fifoRatio), 4),
-      bilateral_only_value_vs_optimal: round(median(bilateralRatio), 4),
-      highs_proven_optimal: proven,
-      lsm_vs_lp_bound: round(median(lsmLp), 4),
+      lsm_value_vs_optimal: round(median(t.lsmRatio), 4),
+      lsm_median_ms: round(median(t.lsmMs), 2),
+      lsm_p99_ms: round(percentile(t.lsmMs, 99), 2),
+      fifo_rtgs_value_vs_optimal: round(median(t.fifoRatio), 4),
+      bilateral_only_value_vs_optimal: round(median(t.bilateralRatio), 4),
+      highs_proven_optimal: t.proven,
+      lsm_vs_lp_bound: round(median(t.lsmLp), 4),
     },
     workload: {
       scenarios: opts.scenarios,
@@ -327,4 +292,81 @@ export async function runClearingBench(opts: ClearingBenchOptions): Promise<Clea
     },
     notes,
   };
+}
+
+interface LsmRun {
+  seed: number;
+  lsm: LsmSolution;
+  ms: number;
+  fifo: bigint;
+  bilateral: bigint;
+}
+
+/**
+ * All LSM runs first, after a warm-up on scenarios not measured: timing the
+ * solver between multi-second HiGHS solves measures the JIT and the garbage
+ * collector recovering from HiGHS's WebAssembly heap, not the algorithm.
+ */
+function runLsmScenarios(opts: ClearingBenchOptions): LsmRun[] {
+  const seeds = Array.from({ length: opts.scenarios }, (_, s) => (opts.seed * 1_000_003 + s) >>> 0);
+  for (let w = 0; w < 5; w++) solveLsm(makeGridlockScenario(0xfeed0000 + w), { clock: () => performance.now() });
+  return seeds.map((seed) => {
+    const problem = makeGridlockScenario(seed);
+    const t0 = performance.now();
+    const lsm: LsmSolution = solveLsm(problem, { clock: () => performance.now() });
+    const ms = performance.now() - t0;
+    return { seed, lsm, ms, fifo: solveFifoRtgs(problem).settled_value, bilateral: solveBilateral(problem).settled_value };
+  });
+}
+
+interface ReferenceTally {
+  lsmMs: number[];
+  lsmRatio: number[];
+  lsmLp: number[];
+  fifoRatio: number[];
+  bilateralRatio: number[];
+  proven: number;
+  repairedScenarios: number;
+  lsmAboveReference: number;
+  lsmStopped: Map<string, number>;
+  methods: Map<string, number>;
+}
+
+/** Each run against HiGHS's answer on the same scenario. */
+function compareWithReferences(highs: Highs, runs: LsmRun[], opts: ClearingBenchOptions): ReferenceTally {
+  const t: ReferenceTally = {
+    lsmMs: [],
+    lsmRatio: [],
+    lsmLp: [],
+    fifoRatio: [],
+    bilateralRatio: [],
+    proven: 0,
+    repairedScenarios: 0,
+    lsmAboveReference: 0,
+    lsmStopped: new Map(),
+    methods: new Map(),
+  };
+  for (const [s, run] of runs.entries()) {
+    const { seed, lsm, ms } = run;
+    const problem = makeGridlockScenario(seed);
+    const ref = reference(highs, problem, opts.highs_time_limit_s);
+    if (ref.proven) t.proven++;
+    if (ref.repaired > 0) t.repairedScenarios++;
+    // The reference is HiGHS's answer as the issue defines it; should the LSM beat an unproven incumbent, the ratio exceeds 1.
+    if (lsm.settled_value > ref.value) t.lsmAboveReference++;
+    t.lsmMs.push(ms);
+    t.lsmRatio.push(ratio(lsm.settled_value, ref.value));
+    t.fifoRatio.push(ratio(run.fifo, ref.value));
+    t.bilateralRatio.push(ratio(run.bilateral, ref.value));
+    t.lsmLp.push(Number(lsm.settled_value) / ref.lp_bound);
+    t.lsmStopped.set(lsm.stopped, (t.lsmStopped.get(lsm.stopped) ?? 0) + 1);
+    const family = lsm.method.replace(/\(.*$/, '');
+    t.methods.set(family, (t.methods.get(family) ?? 0) + 1);
+    opts.progress(
+      `scenario ${s + 1}/${opts.scenarios} (seed ${seed}): lsm ${t.lsmRatio.at(-1)!.toFixed(4)} of ${ref.proven ? 'proven optimum' : `HiGHS best (${ref.status})`} ` +
+        `in ${ms.toFixed(1)} ms [${lsm.method}, ${lsm.stopped}], vs LP bound ${t.lsmLp.at(-1)!.toFixed(4)}; ` +
+        `fifo ${t.fifoRatio.at(-1)!.toFixed(3)}, bilateral ${t.bilateralRatio.at(-1)!.toFixed(3)}`,
+    );
+  }
+  return t;
 }

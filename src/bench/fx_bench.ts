@@ -48,12 +48,27 @@ export async function runFxBench(opts: FxBenchOptions): Promise<FxBenchResult> {
   // Staleness is not what is measured: accept the whole embedded set (KGS is a placeholder months older).
   const book = RateBook.reference({ max_age_days: RATE_LIMITS.max_age_days_max });
   notes.push(`rates: embedded reference set as of ${RATE_DATE}, staleness check relaxed for the benchmark`);
+  // One generator for both parts, drawn in this order: conversion inputs, quote tiers, selection inputs.
+  const rng = new Prng(opts.seed);
+  const conv = benchConversions(opts, book, rng, rounds);
+  const sel = benchSelections(opts, book, rng, rounds, notes);
+  // Keep the sinks observable so no work can be optimised away.
+  notes.push(`checksums: conversions ${conv.sink & 0xffffn}, tiers ${sel.sink % 65536}`);
+  notes.push(
+    `median of ${rounds} rounds (min..max conversions/s ${round(Math.min(...conv.rates), 0)}..${round(Math.max(...conv.rates), 0)}, selections/s ${round(Math.min(...sel.rates), 0)}..${round(Math.max(...sel.rates), 0)}); seed ${opts.seed}`,
+  );
+  return {
+    suite: 'fx',
+    metrics: { conversions_per_s: Math.round(median(conv.rates)), quote_selections_per_s: Math.round(median(sel.rates)) },
+    notes,
+  };
+}
 
-  // --- conversions -----------------------------------------------------------
+/** Conversions/s over every directed pair of member currencies, one rate per round. */
+function benchConversions(opts: FxBenchOptions, book: RateBook, rng: Prng, rounds: number): { rates: number[]; sink: bigint } {
   const members = SCO_MEMBER_CURRENCIES;
   const converters: PairConverter[] = [];
   for (const a of members) for (const b of members) if (a !== b) converters.push(new PairConverter(a, b, book.crossRate(a, b, RATE_DATE).rate));
-  const rng = new Prng(opts.seed);
   const convPair = new Array<PairConverter>(SAMPLE);
   const convAmount = new Array<bigint>(SAMPLE);
   for (let i = 0; i < SAMPLE; i++) {
@@ -72,16 +87,17 @@ export async function runFxBench(opts: FxBenchOptions): Promise<FxBenchResult> {
   };
   opts.progress(`fx: ${converters.length} directed pairs; ${rounds} rounds of ${opts.conversions} conversions`);
   convRound(Math.min(opts.conversions, 200_000)); // warm-up: let the JIT settle
-  const convRates: number[] = [];
+  const rates: number[] = [];
   for (let r = 0; r < rounds; r++) {
-    convRates.push(convRound(opts.conversions));
-    opts.progress(`fx: conversions round ${r + 1}/${rounds}: ${Math.round(convRates[r]!)}/s`);
+    rates.push(convRound(opts.conversions));
+    opts.progress(`fx: conversions round ${r + 1}/${rounds}: ${Math.round(rates[r]!)}/s`);
   }
+  return { rates, sink };
+}
 
-  // --- quote selection --------------------------------------------------------
+/** A quote book of PROVIDERS providers over every unordered member pair, some of them lapsed. */
+function publishQuotes(book: RateBook, rng: Prng, pairs: Array<[string, string]>, notes: string[]): QuoteBook {
   const quotes = new QuoteBook();
-  const pairs: Array<[string, string]> = [];
-  for (let i = 0; i < members.length; i++) for (let j = i + 1; j < members.length; j++) pairs.push([members[i]!, members[j]!]);
   let expiredProviders = 0;
   for (let p = 0; p < PROVIDERS; p++) {
     const provider = `LP${String(p + 1).padStart(2, '0')}`;
@@ -95,6 +111,15 @@ export async function runFxBench(opts: FxBenchOptions): Promise<FxBenchResult> {
     }
   }
   notes.push(`quotes: ${PROVIDERS} providers x ${pairs.length} pairs x ${TIERS} tiers; ${expiredProviders} providers' quotes expired at selection time`);
+  return quotes;
+}
+
+/** Best-quote selections/s, one rate per round. */
+function benchSelections(opts: FxBenchOptions, book: RateBook, rng: Prng, rounds: number, notes: string[]): { rates: number[]; sink: number } {
+  const members = SCO_MEMBER_CURRENCIES;
+  const pairs: Array<[string, string]> = [];
+  for (let i = 0; i < members.length; i++) for (let j = i + 1; j < members.length; j++) pairs.push([members[i]!, members[j]!]);
+  const quotes = publishQuotes(book, rng, pairs, notes);
   const now = T0_NS + 5_000_000_000n;
   const selBase = new Array<string>(SAMPLE);
   const selQuote = new Array<string>(SAMPLE);
@@ -107,30 +132,23 @@ export async function runFxBench(opts: FxBenchOptions): Promise<FxBenchResult> {
     selSide[i] = rng.below(2) === 0 ? 'buy' : 'sell';
     selAmount[i] = randomAmount(rng, 12);
   }
-  let tierSink = 0;
+  let sink = 0;
   const selRound = (n: number): number => {
     const t0 = performance.now();
     for (let i = 0; i < n; i++) {
       const k = i & (SAMPLE - 1);
-      tierSink += quotes.select(selBase[k]!, selQuote[k]!, selSide[k]!, selAmount[k]!, now).tier_index;
+      sink += quotes.select(selBase[k]!, selQuote[k]!, selSide[k]!, selAmount[k]!, now).tier_index;
     }
     return n / ((performance.now() - t0) / 1000);
   };
   opts.progress(`fx: ${rounds} rounds of ${opts.selections} quote selections`);
   selRound(Math.min(opts.selections, 200_000));
-  const selRates: number[] = [];
+  const rates: number[] = [];
   for (let r = 0; r < rounds; r++) {
-    selRates.push(selRound(opts.selections));
-    opts.progress(`fx: selections round ${r + 1}/${rounds}: ${Math.round(selRates[r]!)}/s`);
+    rates.push(selRound(opts.selections));
+    opts.progress(`fx: selections round ${r + 1}/${rounds}: ${Math.round(rates[r]!)}/s`);
   }
-  // Keep the sinks observable so no work can be optimised away.
-  notes.push(`checksums: conversions ${sink & 0xffffn}, tiers ${tierSink % 65536}`);
-  notes.push(`median of ${rounds} rounds (min..max conversions/s ${round(Math.min(...convRates), 0)}..${round(Math.max(...convRates), 0)}, selections/s ${round(Math.min(...selRates), 0)}..${round(Math.max(...selRates), 0)}); seed ${opts.seed}`);
-  return {
-    suite: 'fx',
-    metrics: { conversions_per_s: Math.round(median(convRates)), quote_selections_per_s: Math.round(median(selRates)) },
-    notes,
-  };
+  return { rates, sink };
 }
 
 /** Log-uniform-ish: 1 to 10^maxDigits minor units, so every tier is exercised. */

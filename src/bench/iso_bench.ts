@@ -37,9 +37,28 @@ export interface IsoBenchResult {
 }
 
 const SAMPLE = 256;
-const NAMES = ['Shanghai Silk Trading Co Ltd', 'ООО Сибирский Лес', '新疆棉花进出口有限公司', 'شرکت بازرگانی پارس', 'Almaty Grain LLP', 'Тошкент Текстиль АЖ', 'Lahore Rice Mills Pvt Ltd'];
+const NAMES = [
+  'Shanghai Silk Trading Co Ltd',
+  'ООО Сибирский Лес',
+  '新疆棉花进出口有限公司',
+  'شرکت بازرگانی پارس',
+  'Almaty Grain LLP',
+  'Тошкент Текстиль АЖ',
+  'Lahore Rice Mills Pvt Ltd',
+];
 const TOWNS = ['Shanghai', 'Новосибирск', '乌鲁木齐', 'تهران', 'Almaty', 'Тошкент', 'Lahore'];
-const BICS = ['ICBKCNBJXXX', 'SABRRUMMXXX', 'SBININBBXXX', 'HABBPKKAXXX', 'BMJIIRTHXXX', 'HSBKKZKXXXX', 'KICBKG22XXX', 'ORIOTJ22XXX', 'NBFAUZ2XXXX', 'BPSBBY2XXXX'];
+const BICS = [
+  'ICBKCNBJXXX',
+  'SABRRUMMXXX',
+  'SBININBBXXX',
+  'HABBPKKAXXX',
+  'BMJIIRTHXXX',
+  'HSBKKZKXXXX',
+  'KICBKG22XXX',
+  'ORIOTJ22XXX',
+  'NBFAUZ2XXXX',
+  'BPSBBY2XXXX',
+];
 const COUNTRIES = ['CN', 'RU', 'IN', 'PK', 'IR', 'KZ', 'KG', 'TJ', 'UZ', 'BY'];
 
 function uuidV4(rng: Prng): string {
@@ -56,7 +75,14 @@ export function samplePacs008(rng: Prng, i: number): IsoMessage {
   const ts = '2025-09-01T10:15:30.000Z';
   return {
     message_type: 'pacs.008.001.08',
-    header: { from: { bic: BICS[d]! }, to: { bic: BICS[k]! }, business_message_id: `BMI${i}`, message_definition_id: 'pacs.008.001.08', business_service: 'sco.settle.01', creation_date: ts },
+    header: {
+      from: { bic: BICS[d]! },
+      to: { bic: BICS[k]! },
+      business_message_id: `BMI${i}`,
+      message_definition_id: 'pacs.008.001.08',
+      business_service: 'sco.settle.01',
+      creation_date: ts,
+    },
     document: {
       group_header: { message_id: `MSG${i}`, creation_date_time: ts, settlement_method: 'CLRG', clearing_system: { proprietary: 'SCOSETTLE' } },
       transactions: [
@@ -71,7 +97,15 @@ export function samplePacs008(rng: Prng, i: number): IsoMessage {
           charge_bearer: 'SHAR',
           instructing_agent: { bic: BICS[d]! },
           instructed_agent: { bic: BICS[k]! },
-          debtor: { name: NAMES[rng.below(NAMES.length)]!, postal_address: { street_name: 'Main Street', building_number: String(1 + rng.below(200)), town_name: TOWNS[d % TOWNS.length]!, country: COUNTRIES[d]! } },
+          debtor: {
+            name: NAMES[rng.below(NAMES.length)]!,
+            postal_address: {
+              street_name: 'Main Street',
+              building_number: String(1 + rng.below(200)),
+              town_name: TOWNS[d % TOWNS.length]!,
+              country: COUNTRIES[d]!,
+            },
+          },
           debtor_account: { other_id: `40702810${rng.below(1e9)}` },
           debtor_agent: { bic: BICS[d]! },
           creditor_agent: { bic: BICS[k]! },
@@ -121,37 +155,13 @@ export async function runIsoBench(opts: IsoBenchOptions): Promise<IsoBenchResult
   const builtinRates = await measure('built-in validation', opts.messages, (i) => {
     if (!validateBuiltIn(xmls[i % SAMPLE]!).valid) throw new Error('benchmark message is invalid');
   });
-  let xsdRate: number | null = null;
-  if (opts.xsd_dir === null) {
-    notes.push('pacs008_validate_per_s: null — no XSD folder given (--xsd-dir or SCO_SETTLE_XSD_DIR)');
-  } else {
-    // Layer (b) alone: the located parts re-serialised and checked by libxml2 against both XSDs (AppHdr + Document).
-    const located = xmls.map((x) => locateMessage(parseXml(x)));
-    const first = await xsdValidate(opts.xsd_dir, 'pacs.008.001.08', located[0]!.document, '/Document');
-    await xsdValidate(opts.xsd_dir, 'head.001.001.02', located[0]!.header!, '/AppHdr');
-    if (first.length > 0) throw new Error(`benchmark message fails the XSD: ${first[0]!.message}`);
-    const n = Math.max(1, Math.floor(opts.messages / 2));
-    const rates: number[] = [];
-    const runRound = async (count: number): Promise<number> => {
-      const t0 = performance.now();
-      for (let i = 0; i < count; i++) {
-        const m = located[i % SAMPLE]!;
-        const a = await xsdValidate(opts.xsd_dir!, 'head.001.001.02', m.header!, '/AppHdr');
-        const b = await xsdValidate(opts.xsd_dir!, 'pacs.008.001.08', m.document, '/Document');
-        sink += a.length + b.length;
-      }
-      return count / ((performance.now() - t0) / 1000);
-    };
-    await runRound(Math.min(n, 500));
-    for (let r = 0; r < rounds; r++) {
-      rates.push(await runRound(n));
-      opts.progress(`iso: XSD validation round ${r + 1}/${rounds}: ${Math.round(rates[r]!)}/s`);
-    }
-    xsdRate = Math.round(median(rates));
-    notes.push(`pacs008_validate_per_s: libxml2-wasm XsdValidator against ${opts.xsd_dir} (AppHdr and Document, each re-serialised from the safe reader's tree; reading excluded); ${n} messages per round`);
-  }
+  const xsd = await benchXsd(opts, xmls, rounds, notes);
+  sink += xsd.sink;
+  const xsdRate = xsd.rate;
   const span = (xs: number[]): string => `${round(Math.min(...xs), 0)}..${round(Math.max(...xs), 0)}`;
-  notes.push(`median of ${rounds} rounds of ${opts.messages}; min..max parse ${span(parseRates)}, build ${span(buildRates)}, built-in validation ${span(builtinRates)}; checksum ${sink % 65536}`);
+  notes.push(
+    `median of ${rounds} rounds of ${opts.messages}; min..max parse ${span(parseRates)}, build ${span(buildRates)}, built-in validation ${span(builtinRates)}; checksum ${sink % 65536}`,
+  );
   return {
     suite: 'iso',
     metrics: {
@@ -162,4 +172,39 @@ export async function runIsoBench(opts: IsoBenchOptions): Promise<IsoBenchResult
     },
     notes,
   };
+}
+
+/** Layer (b) alone: the located parts re-serialised and checked by libxml2 against both XSDs (AppHdr + Document); null without an XSD folder. */
+async function benchXsd(opts: IsoBenchOptions, xmls: string[], rounds: number, notes: string[]): Promise<{ rate: number | null; sink: number }> {
+  if (opts.xsd_dir === null) {
+    notes.push('pacs008_validate_per_s: null — no XSD folder given (--xsd-dir or SCO_SETTLE_XSD_DIR)');
+    return { rate: null, sink: 0 };
+  }
+  const dir = opts.xsd_dir;
+  const located = xmls.map((x) => locateMessage(parseXml(x)));
+  const first = await xsdValidate(dir, 'pacs.008.001.08', located[0]!.document, '/Document');
+  await xsdValidate(dir, 'head.001.001.02', located[0]!.header!, '/AppHdr');
+  if (first.length > 0) throw new Error(`benchmark message fails the XSD: ${first[0]!.message}`);
+  const n = Math.max(1, Math.floor(opts.messages / 2));
+  const rates: number[] = [];
+  let sink = 0;
+  const runRound = async (count: number): Promise<number> => {
+    const t0 = performance.now();
+    for (let i = 0; i < count; i++) {
+      const m = located[i % SAMPLE]!;
+      const a = await xsdValidate(dir, 'head.001.001.02', m.header!, '/AppHdr');
+      const b = await xsdValidate(dir, 'pacs.008.001.08', m.document, '/Document');
+      sink += a.length + b.length;
+    }
+    return count / ((performance.now() - t0) / 1000);
+  };
+  await runRound(Math.min(n, 500));
+  for (let r = 0; r < rounds; r++) {
+    rates.push(await runRound(n));
+    opts.progress(`iso: XSD validation round ${r + 1}/${rounds}: ${Math.round(rates[r]!)}/s`);
+  }
+  notes.push(
+    `pacs008_validate_per_s: libxml2-wasm XsdValidator against ${dir} (AppHdr and Document, each re-serialised from the safe reader's tree; reading excluded); ${n} messages per round`,
+  );
+  return { rate: Math.round(median(rates)), sink };
 }

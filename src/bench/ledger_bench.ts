@@ -124,13 +124,7 @@ interface DurableRun {
   index_transfers_per_s: number;
 }
 
-async function benchDurable(
-  store: Store,
-  work: ReturnType<typeof makeWorkload>,
-  total: number,
-  o: LedgerBenchOptions,
-  label: string,
-): Promise<DurableRun> {
+async function benchDurable(store: Store, work: ReturnType<typeof makeWorkload>, total: number, o: LedgerBenchOptions, label: string): Promise<DurableRun> {
   const ledger = await DurableLedger.open(store, {
     clock: fakeClock(),
     limits: { accounts_max: 1_000_000, transfers_max: total + 1 },
@@ -208,41 +202,7 @@ export async function runLedgerBench(o: LedgerBenchOptions): Promise<LedgerBench
   }
   sampleRss();
 
-  let postgres: DurableRun | null = null;
-  let naive: number | null = null;
-  if (o.postgres_url !== null) {
-    const reason = await postgresUnavailable(o.postgres_url);
-    if (reason !== null) {
-      notes.push(`postgres figures are null: ${reason}`);
-      o.progress(`postgres skipped: ${reason}`);
-    } else {
-      const { PostgresStore } = await import('../store/postgres.js');
-      const schemaUrl = withSchema(o.postgres_url, `bench_${process.pid}`);
-      await PostgresStore.dropSchema(schemaUrl);
-      try {
-        postgres = await benchDurable(await PostgresStore.connect(schemaUrl), work, total, o, 'postgres');
-      } finally {
-        await PostgresStore.dropSchema(schemaUrl);
-      }
-      sampleRss();
-      o.progress(`naive postgres: one transaction per transfer, ${o.naive_transfers} transfers`);
-      const { runNaivePostgres } = await import('./naive_postgres.js');
-      let lastNaiveReport = 0;
-      const r = await runNaivePostgres(o.postgres_url, {
-        accounts: o.accounts,
-        transfers: o.naive_transfers,
-        seed: o.seed,
-        onProgress: (n) => {
-          if (performance.now() - lastNaiveReport < 2000 && n < o.naive_transfers) return;
-          lastNaiveReport = performance.now();
-          o.progress(`naive postgres: ${n}/${o.naive_transfers}`);
-        },
-      });
-      naive = r.transfers_per_s;
-    }
-  } else {
-    notes.push('postgres figures are null: no --postgres URL given');
-  }
+  const { postgres, naive } = o.postgres_url === null ? noPostgres(notes) : await benchPostgres(o, o.postgres_url, work, total, notes, sampleRss);
 
   return {
     suite: 'ledger',
@@ -282,4 +242,52 @@ async function postgresUnavailable(url: string): Promise<string | null> {
 function withSchema(url: string, schema: string): string {
   const base = url.replace(/[?&]schema=[^&]*/, '');
   return `${base}${base.includes('?') ? '&' : '?'}schema=${schema}`;
+}
+
+function noPostgres(notes: string[]): { postgres: null; naive: null } {
+  notes.push('postgres figures are null: no --postgres URL given');
+  return { postgres: null, naive: null };
+}
+
+/** PostgreSQL durable, then the naive one-transaction-per-transfer baseline; null figures when the server is unavailable. */
+async function benchPostgres(
+  o: LedgerBenchOptions,
+  url: string,
+  work: ReturnType<typeof makeWorkload>,
+  total: number,
+  notes: string[],
+  sampleRss: () => void,
+): Promise<{ postgres: DurableRun | null; naive: number | null }> {
+  let postgres: DurableRun | null = null;
+  let naive: number | null = null;
+  const reason = await postgresUnavailable(url);
+  if (reason !== null) {
+    notes.push(`postgres figures are null: ${reason}`);
+    o.progress(`postgres skipped: ${reason}`);
+  } else {
+    const { PostgresStore } = await import('../store/postgres.js');
+    const schemaUrl = withSchema(url, `bench_${process.pid}`);
+    await PostgresStore.dropSchema(schemaUrl);
+    try {
+      postgres = await benchDurable(await PostgresStore.connect(schemaUrl), work, total, o, 'postgres');
+    } finally {
+      await PostgresStore.dropSchema(schemaUrl);
+    }
+    sampleRss();
+    o.progress(`naive postgres: one transaction per transfer, ${o.naive_transfers} transfers`);
+    const { runNaivePostgres } = await import('./naive_postgres.js');
+    let lastNaiveReport = 0;
+    const r = await runNaivePostgres(url, {
+      accounts: o.accounts,
+      transfers: o.naive_transfers,
+      seed: o.seed,
+      onProgress: (n) => {
+        if (performance.now() - lastNaiveReport < 2000 && n < o.naive_transfers) return;
+        lastNaiveReport = performance.now();
+        o.progress(`naive postgres: ${n}/${o.naive_transfers}`);
+      },
+    });
+    naive = r.transfers_per_s;
+  }
+  return { postgres, naive };
 }

@@ -57,16 +57,7 @@ export async function runNaivePostgres(url: string, opts: NaiveOptions): Promise
   try {
     await setUp(client, schema, opts.accounts, BigInt(opts.funding ?? DEFAULT_FUNDING));
     const rng = new Prng(opts.seed);
-    const lockBoth = {
-      name: 'naive_lock',
-      text: `SELECT id, debits_posted, credits_posted, flags FROM ${schema}.accounts WHERE id IN ($1, $2) ORDER BY id FOR UPDATE`,
-    };
-    const debit = { name: 'naive_debit', text: `UPDATE ${schema}.accounts SET debits_posted = debits_posted + $2 WHERE id = $1` };
-    const credit = { name: 'naive_credit', text: `UPDATE ${schema}.accounts SET credits_posted = credits_posted + $2 WHERE id = $1` };
-    const insert = {
-      name: 'naive_insert',
-      text: `INSERT INTO ${schema}.transfers (id, debit_account_id, credit_account_id, amount, created_at) VALUES ($1, $2, $3, $4, now())`,
-    };
+    const statements = naiveStatements(schema);
     let rejected = 0;
     const started = process.hrtime.bigint();
     for (let i = 0; i < opts.transfers; i++) {
@@ -76,30 +67,7 @@ export async function runNaivePostgres(url: string, opts: NaiveOptions): Promise
       const debitId = (FIRST_ACCOUNT_ID + BigInt(d)).toString();
       const creditId = (FIRST_ACCOUNT_ID + BigInt(c)).toString();
       const amount = String(1 + rng.below(AMOUNT_MAX));
-      await client.query('BEGIN');
-      try {
-        const rows = (
-          await client.query<{ id: string; debits_posted: string; credits_posted: string; flags: number }>({
-            ...lockBoth,
-            values: [debitId, creditId],
-          })
-        ).rows;
-        const from = rows.find((r) => r.id === debitId);
-        if (from === undefined || rows.length !== 2) throw new Error(`naive benchmark: account ${debitId} or ${creditId} missing`);
-        const limited = (from.flags & FLAG_DEBITS_MUST_NOT_EXCEED_CREDITS) !== 0;
-        if (limited && BigInt(from.debits_posted) + BigInt(amount) > BigInt(from.credits_posted)) {
-          rejected++;
-          await client.query('ROLLBACK');
-        } else {
-          await client.query({ ...debit, values: [debitId, amount] });
-          await client.query({ ...credit, values: [creditId, amount] });
-          await client.query({ ...insert, values: [String(opts.accounts + 1 + i), debitId, creditId, amount] });
-          await client.query('COMMIT');
-        }
-      } catch (err) {
-        await client.query('ROLLBACK').catch(() => {});
-        throw err;
-      }
+      if (!(await naiveTransfer(client, statements, [String(opts.accounts + 1 + i), debitId, creditId, amount]))) rejected++;
       if ((i + 1) % PROGRESS_EVERY === 0 || i + 1 === opts.transfers) opts.onProgress?.(i + 1);
     }
     const elapsed_ms = Number(process.hrtime.bigint() - started) / 1e6;
@@ -112,6 +80,58 @@ export async function runNaivePostgres(url: string, opts: NaiveOptions): Promise
   } finally {
     if (opts.keep !== true) await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`).catch(() => {});
     await client.end().catch(() => {});
+  }
+}
+
+interface NaiveStatements {
+  lockBoth: pg.QueryConfig;
+  debit: pg.QueryConfig;
+  credit: pg.QueryConfig;
+  insert: pg.QueryConfig;
+}
+
+/** The prepared statements of one naive transfer. */
+function naiveStatements(schema: string): NaiveStatements {
+  return {
+    lockBoth: {
+      name: 'naive_lock',
+      text: `SELECT id, debits_posted, credits_posted, flags FROM ${schema}.accounts WHERE id IN ($1, $2) ORDER BY id FOR UPDATE`,
+    },
+    debit: { name: 'naive_debit', text: `UPDATE ${schema}.accounts SET debits_posted = debits_posted + $2 WHERE id = $1` },
+    credit: { name: 'naive_credit', text: `UPDATE ${schema}.accounts SET credits_posted = credits_posted + $2 WHERE id = $1` },
+    insert: {
+      name: 'naive_insert',
+      text: `INSERT INTO ${schema}.transfers (id, debit_account_id, credit_account_id, amount, created_at) VALUES ($1, $2, $3, $4, now())`,
+    },
+  };
+}
+
+/** One transfer in its own transaction: lock both rows, check the balance limit, update, insert. False when rejected. */
+async function naiveTransfer(client: pg.Client, st: NaiveStatements, [id, debitId, creditId, amount]: [string, string, string, string]): Promise<boolean> {
+  const { lockBoth, debit, credit, insert } = st;
+  await client.query('BEGIN');
+  try {
+    const rows = (
+      await client.query<{ id: string; debits_posted: string; credits_posted: string; flags: number }>({
+        ...lockBoth,
+        values: [debitId, creditId],
+      })
+    ).rows;
+    const from = rows.find((r) => r.id === debitId);
+    if (from === undefined || rows.length !== 2) throw new Error(`naive benchmark: account ${debitId} or ${creditId} missing`);
+    const limited = (from.flags & FLAG_DEBITS_MUST_NOT_EXCEED_CREDITS) !== 0;
+    if (limited && BigInt(from.debits_posted) + BigInt(amount) > BigInt(from.credits_posted)) {
+      await client.query('ROLLBACK');
+      return false;
+    }
+    await client.query({ ...debit, values: [debitId, amount] });
+    await client.query({ ...credit, values: [creditId, amount] });
+    await client.query({ ...insert, values: [id, debitId, creditId, amount] });
+    await client.query('COMMIT');
+    return true;
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => {});
+    throw err;
   }
 }
 
@@ -132,10 +152,7 @@ async function setUp(client: pg.Client, schema: string, accounts: number, fundin
     CREATE INDEX ON ${schema}.transfers (credit_account_id, created_at);`);
   const total = (funding * BigInt(accounts)).toString();
   await client.query('BEGIN');
-  await client.query(`INSERT INTO ${schema}.accounts (id, debits_posted, credits_posted, flags) VALUES ($1, $2, 0, 0)`, [
-    FUNDING_ID.toString(),
-    total,
-  ]);
+  await client.query(`INSERT INTO ${schema}.accounts (id, debits_posted, credits_posted, flags) VALUES ($1, $2, 0, 0)`, [FUNDING_ID.toString(), total]);
   await client.query(
     `INSERT INTO ${schema}.accounts (id, debits_posted, credits_posted, flags)
      SELECT $1::numeric + g, 0, $2::numeric, $3 FROM generate_series(0, $4::int4 - 1) AS g`,

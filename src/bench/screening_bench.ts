@@ -58,14 +58,21 @@ export class BenchInputError extends Error {
 
 function loadLists(dir: string): SanctionsList[] {
   if (!existsSync(dir)) {
-    throw new BenchInputError(`sanctions lists folder ${dir} not found; pass --lists-dir (expected ofac-sdn-csv-*/sdn.csv and un-sc-consolidated-xml/*.xml, as in ../shared/sanctions)`);
+    throw new BenchInputError(
+      `sanctions lists folder ${dir} not found; pass --lists-dir (expected ofac-sdn-csv-*/sdn.csv and un-sc-consolidated-xml/*.xml, as in ../shared/sanctions)`,
+    );
   }
   const now = new Date(0);
   const out: SanctionsList[] = [];
-  const subdirs = readdirSync(dir, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort();
+  const subdirs = readdirSync(dir, { withFileTypes: true })
+    .filter((d) => d.isDirectory())
+    .map((d) => d.name)
+    .sort();
   const ofacDir = subdirs.find((d) => d.startsWith('ofac-sdn-csv'));
   if (ofacDir !== undefined && existsSync(join(dir, ofacDir, 'sdn.csv'))) {
-    const files = ['sdn.csv', 'alt.csv', 'add.csv'].filter((f) => existsSync(join(dir, ofacDir, f))).map((f) => ({ name: f, bytes: readFileSync(join(dir, ofacDir, f)) }));
+    const files = ['sdn.csv', 'alt.csv', 'add.csv']
+      .filter((f) => existsSync(join(dir, ofacDir, f)))
+      .map((f) => ({ name: f, bytes: readFileSync(join(dir, ofacDir, f)) }));
     out.push(parseListFiles('ofac-csv', files, now));
   }
   const unDir = subdirs.find((d) => d.startsWith('un-sc-consolidated'));

@@ -207,18 +207,10 @@ function paymentField(i: number, p: LsmPayment | undefined, field: string): stri
   return `payments[${i}]${id}.${field}`;
 }
 
-function compile(problem: LsmProblem): Compiled {
-  const { participants, payments } = problem;
-  if (participants.length > LSM_PARTICIPANTS_MAX) {
-    throw new LsmInputError('participants', `at most ${LSM_PARTICIPANTS_MAX} participants per run, got ${participants.length}`);
-  }
-  if (payments.length > LSM_PAYMENTS_MAX) {
-    throw new LsmInputError('payments', `at most ${LSM_PAYMENTS_MAX} payments per run, got ${payments.length}`);
-  }
-  const m = participants.length;
-  const n = payments.length;
+/** Participant id -> index, and each one's capacity (balance + limit), checking each participant. */
+function indexParticipants(participants: LsmProblem['participants']): { index: Map<string, number>; cap: bigint[] } {
   const index = new Map<string, number>();
-  const cap: bigint[] = new Array<bigint>(m);
+  const cap: bigint[] = new Array<bigint>(participants.length);
   participants.forEach((pt, i) => {
     if (typeof pt.id !== 'string' || pt.id.length === 0) throw new LsmInputError(`participants[${i}].id`, 'must be a non-empty string');
     if (index.has(pt.id)) throw new LsmInputError(`participants[${i}].id`, `duplicate participant id ${JSON.stringify(pt.id)}`);
@@ -230,6 +222,20 @@ function compile(problem: LsmProblem): Compiled {
     index.set(pt.id, i);
     cap[i] = pt.balance + pt.limit;
   });
+  return { index, cap };
+}
+
+function compile(problem: LsmProblem): Compiled {
+  const { participants, payments } = problem;
+  if (participants.length > LSM_PARTICIPANTS_MAX) {
+    throw new LsmInputError('participants', `at most ${LSM_PARTICIPANTS_MAX} participants per run, got ${participants.length}`);
+  }
+  if (payments.length > LSM_PAYMENTS_MAX) {
+    throw new LsmInputError('payments', `at most ${LSM_PAYMENTS_MAX} payments per run, got ${payments.length}`);
+  }
+  const m = participants.length;
+  const n = payments.length;
+  const { index, cap } = indexParticipants(participants);
   const from = new Int32Array(n);
   const to = new Int32Array(n);
   const amount: bigint[] = new Array<bigint>(n);
@@ -321,7 +327,12 @@ function exactRemovalFromEnd(c: Compiled, sel: Uint8Array): void {
   const s = exactSlack(c, sel);
   const stack: number[] = [];
   const queued = new Uint8Array(c.m);
-  for (let i = 0; i < c.m; i++) if (s[i]! < 0n) (stack.push(i), (queued[i] = 1));
+  for (let i = 0; i < c.m; i++) {
+    if (s[i]! < 0n) {
+      stack.push(i);
+      queued[i] = 1;
+    }
+  }
   const tail = new Int32Array(c.m);
   for (let i = 0; i < c.m; i++) tail[i] = c.out[i]!.length - 1;
   while (stack.length > 0) {
@@ -336,7 +347,10 @@ function exactRemovalFromEnd(c: Compiled, sel: Uint8Array): void {
       s[i] = s[i]! + c.amount[k]!;
       const t = c.to[k]!;
       s[t] = s[t]! - c.amount[k]!;
-      if (s[t]! < 0n && queued[t] === 0) (stack.push(t), (queued[t] = 1));
+      if (s[t]! < 0n && queued[t] === 0) {
+        stack.push(t);
+        queued[t] = 1;
+      }
     }
   }
 }
@@ -369,7 +383,10 @@ function bechSoramaki(c: Compiled): Uint8Array {
 function bechSoramakiF(c: Compiled): Uint8Array {
   const sel = new Uint8Array(c.n).fill(1);
   const s = Float64Array.from(c.capF);
-  for (let k = 0; k < c.n; k++) (s[c.from[k]!]! -= c.amountF[k]!), (s[c.to[k]!]! += c.amountF[k]!);
+  for (let k = 0; k < c.n; k++) {
+    s[c.from[k]!]! -= c.amountF[k]!;
+    s[c.to[k]!]! += c.amountF[k]!;
+  }
   const tail = new Int32Array(c.m);
   for (let i = 0; i < c.m; i++) tail[i] = c.out[i]!.length - 1;
   const short: number[] = [];
@@ -410,7 +427,10 @@ function fifoRtgs(c: Compiled): Uint8Array {
       s[i] = s[i]! - c.amount[k]!;
       const t = c.to[k]!;
       s[t] = s[t]! + c.amount[k]!;
-      if (queued[t] === 0) (work.push(t), (queued[t] = 1));
+      if (queued[t] === 0) {
+        work.push(t);
+        queued[t] = 1;
+      }
     }
   }
   return sel;
@@ -436,7 +456,10 @@ function fifoRtgsF(c: Compiled): Uint8Array {
       s[i]! -= c.amountF[k]!;
       const t = c.to[k]!;
       s[t]! += c.amountF[k]!;
-      if (queued[t] === 0) (work.push(t), (queued[t] = 1));
+      if (queued[t] === 0) {
+        work.push(t);
+        queued[t] = 1;
+      }
     }
   }
   return sel;
@@ -444,26 +467,7 @@ function fifoRtgsF(c: Compiled): Uint8Array {
 
 /** Bilateral offsetting; in float arithmetic when that is exact (see compile), else in bigint. */
 function bilateral(c: Compiled): Uint8Array {
-  // Pairs keyed by the smaller index first; each holds both directions in queue order.
-  const pairKey = new Map<number, number>();
-  const pairs: { a: number; b: number; ab: number[]; ba: number[] }[] = [];
-  const pairsOf: number[][] = Array.from({ length: c.m }, () => []);
-  for (let k = 0; k < c.n; k++) {
-    const f = c.from[k]!;
-    const t = c.to[k]!;
-    const a = Math.min(f, t);
-    const b = Math.max(f, t);
-    const key = a * c.m + b;
-    let pi = pairKey.get(key);
-    if (pi === undefined) {
-      pi = pairs.length;
-      pairKey.set(key, pi);
-      pairs.push({ a, b, ab: [], ba: [] });
-      pairsOf[a]!.push(pi);
-      pairsOf[b]!.push(pi);
-    }
-    (f === a ? pairs[pi]!.ab : pairs[pi]!.ba).push(k);
-  }
+  const { pairs, pairsOf } = bilateralPairs(c);
   const sel = new Uint8Array(c.n);
   const head = new Int32Array(c.m); // FIFO: position of each payer's queue head
   // Non-FIFO: what settles of a pair direction is always a prefix of its list
@@ -483,6 +487,7 @@ function bilateral(c: Compiled): Uint8Array {
   };
   const sF = c.floatExact ? Float64Array.from(c.capF) : null;
   const sB = c.floatExact ? null : c.cap.slice();
+  const o: Offset = { xHi: 0, yHi: 0, gain: 0 };
   while (work.length > 0) {
     const pi = work.pop()!;
     queued[pi] = 0;
@@ -492,42 +497,12 @@ function bilateral(c: Compiled): Uint8Array {
     const ys: ArrayLike<number> = c.fifo ? c.out[b]! : ba;
     const xLo = c.fifo ? head[a]! : doneAb[pi]!;
     const yLo = c.fifo ? head[b]! : doneBa[pi]!;
-    let xHi = c.fifo ? runEnd(a, b) : ab.length;
-    let yHi = c.fifo ? runEnd(b, a) : ba.length;
-    if (xHi === xLo && yHi === yLo) continue;
-    // Only one side can be short at a time; it drops from the end of its queue.
-    // gain: the sign of what a receives minus what it pays (b's is the opposite).
-    let gain: number;
-    if (sF !== null) {
-      let sx = 0;
-      let sy = 0;
-      for (let h = xLo; h < xHi; h++) sx += c.amountF[xs[h]!]!;
-      for (let h = yLo; h < yHi; h++) sy += c.amountF[ys[h]!]!;
-      for (;;) {
-        if (sF[a]! - sx + sy < 0) sx -= c.amountF[xs[--xHi]!]!;
-        else if (sF[b]! - sy + sx < 0) sy -= c.amountF[ys[--yHi]!]!;
-        else break;
-      }
-      if (xHi === xLo && yHi === yLo) continue;
-      sF[a] = sF[a]! - sx + sy;
-      sF[b] = sF[b]! - sy + sx;
-      gain = Math.sign(sy - sx);
-    } else {
-      const s = sB!;
-      let sx = 0n;
-      let sy = 0n;
-      for (let h = xLo; h < xHi; h++) sx += c.amount[xs[h]!]!;
-      for (let h = yLo; h < yHi; h++) sy += c.amount[ys[h]!]!;
-      for (;;) {
-        if (s[a]! - sx + sy < 0n) sx -= c.amount[xs[--xHi]!]!;
-        else if (s[b]! - sy + sx < 0n) sy -= c.amount[ys[--yHi]!]!;
-        else break;
-      }
-      if (xHi === xLo && yHi === yLo) continue;
-      s[a] = s[a]! - sx + sy;
-      s[b] = s[b]! - sy + sx;
-      gain = sy > sx ? 1 : sy < sx ? -1 : 0;
-    }
+    o.xHi = c.fifo ? runEnd(a, b) : ab.length;
+    o.yHi = c.fifo ? runEnd(b, a) : ba.length;
+    if (o.xHi === xLo && o.yHi === yLo) continue;
+    const settles = sF !== null ? offsetFloat(c, sF, a, b, xs, xLo, ys, yLo, o) : offsetExact(c, sB!, a, b, xs, xLo, ys, yLo, o);
+    if (!settles) continue;
+    const { xHi, yHi, gain } = o;
     for (let h = xLo; h < xHi; h++) sel[xs[h]!] = 1;
     for (let h = yLo; h < yHi; h++) sel[ys[h]!] = 1;
     if (c.fifo) {
@@ -539,10 +514,123 @@ function bilateral(c: Compiled): Uint8Array {
     }
     // Only a side that gained can now afford more with third parties; under FIFO
     // both sides may also have a new queue head.
-    if (c.fifo || gain > 0) for (const pj of pairsOf[a]!) if (queued[pj] === 0) (work.push(pj), (queued[pj] = 1));
-    if (c.fifo || gain < 0) for (const pj of pairsOf[b]!) if (queued[pj] === 0) (work.push(pj), (queued[pj] = 1));
+    if (c.fifo || gain > 0) requeuePairs(pairsOf[a]!, queued, work);
+    if (c.fifo || gain < 0) requeuePairs(pairsOf[b]!, queued, work);
   }
   return sel;
+}
+
+interface BilateralPair {
+  a: number;
+  b: number;
+  ab: number[];
+  ba: number[];
+}
+
+/** Pairs keyed by the smaller index first, each holding both directions in queue order; and each participant's pairs. */
+function bilateralPairs(c: Compiled): { pairs: BilateralPair[]; pairsOf: number[][] } {
+  const pairKey = new Map<number, number>();
+  const pairs: BilateralPair[] = [];
+  const pairsOf: number[][] = Array.from({ length: c.m }, () => []);
+  for (let k = 0; k < c.n; k++) {
+    const f = c.from[k]!;
+    const t = c.to[k]!;
+    const a = Math.min(f, t);
+    const b = Math.max(f, t);
+    const key = a * c.m + b;
+    let pi = pairKey.get(key);
+    if (pi === undefined) {
+      pi = pairs.length;
+      pairKey.set(key, pi);
+      pairs.push({ a, b, ab: [], ba: [] });
+      pairsOf[a]!.push(pi);
+      pairsOf[b]!.push(pi);
+    }
+    (f === a ? pairs[pi]!.ab : pairs[pi]!.ba).push(k);
+  }
+  return { pairs, pairsOf };
+}
+
+function requeuePairs(list: readonly number[], queued: Uint8Array, work: number[]): void {
+  for (const pj of list) {
+    if (queued[pj] === 0) {
+      work.push(pj);
+      queued[pj] = 1;
+    }
+  }
+}
+
+/** A bilateral offset in progress: the open ranges' ends, then the sign of what a receives minus what it pays. */
+interface Offset {
+  xHi: number;
+  yHi: number;
+  gain: number;
+}
+
+/**
+ * Offsets xs[xLo, o.xHi) from a to b against ys[yLo, o.yHi) from b to a on float
+ * balances s: only one side can be short at a time; it drops from the end of its
+ * queue. Books the result into s and o; false when nothing is left to settle.
+ */
+function offsetFloat(
+  c: Compiled,
+  s: Float64Array,
+  a: number,
+  b: number,
+  xs: ArrayLike<number>,
+  xLo: number,
+  ys: ArrayLike<number>,
+  yLo: number,
+  o: Offset,
+): boolean {
+  let { xHi, yHi } = o;
+  let sx = 0;
+  let sy = 0;
+  for (let h = xLo; h < xHi; h++) sx += c.amountF[xs[h]!]!;
+  for (let h = yLo; h < yHi; h++) sy += c.amountF[ys[h]!]!;
+  for (;;) {
+    if (s[a]! - sx + sy < 0) sx -= c.amountF[xs[--xHi]!]!;
+    else if (s[b]! - sy + sx < 0) sy -= c.amountF[ys[--yHi]!]!;
+    else break;
+  }
+  if (xHi === xLo && yHi === yLo) return false;
+  s[a] = s[a]! - sx + sy;
+  s[b] = s[b]! - sy + sx;
+  o.xHi = xHi;
+  o.yHi = yHi;
+  o.gain = Math.sign(sy - sx);
+  return true;
+}
+
+/** offsetFloat on exact balances, for amounts beyond 2^53. */
+function offsetExact(
+  c: Compiled,
+  s: bigint[],
+  a: number,
+  b: number,
+  xs: ArrayLike<number>,
+  xLo: number,
+  ys: ArrayLike<number>,
+  yLo: number,
+  o: Offset,
+): boolean {
+  let { xHi, yHi } = o;
+  let sx = 0n;
+  let sy = 0n;
+  for (let h = xLo; h < xHi; h++) sx += c.amount[xs[h]!]!;
+  for (let h = yLo; h < yHi; h++) sy += c.amount[ys[h]!]!;
+  for (;;) {
+    if (s[a]! - sx + sy < 0n) sx -= c.amount[xs[--xHi]!]!;
+    else if (s[b]! - sy + sx < 0n) sy -= c.amount[ys[--yHi]!]!;
+    else break;
+  }
+  if (xHi === xLo && yHi === yLo) return false;
+  s[a] = s[a]! - sx + sy;
+  s[b] = s[b]! - sy + sx;
+  o.xHi = xHi;
+  o.yHi = yHi;
+  o.gain = sy > sx ? 1 : sy < sx ? -1 : 0;
+  return true;
 }
 
 // ---------------------------------------------------------------------------
@@ -748,13 +836,19 @@ class Engine {
           let first = true;
           while (this.slack[i]! < 0) {
             let bj = -1;
-            if (first) (bj = this.candBest), (first = false);
-            else {
+            if (first) {
+              bj = this.candBest;
+              first = false;
+            } else {
               let bc = Infinity;
               let ba = 0;
               for (let j = 0; j < cnt; j++) {
                 const cj = cc[j]!;
-                if (cj < bc || (cj === bc && cj !== Infinity && c.amountF[ck[j]!]! > ba)) (bj = j), (bc = cj), (ba = c.amountF[ck[j]!]!);
+                if (cj < bc || (cj === bc && cj !== Infinity && c.amountF[ck[j]!]! > ba)) {
+                  bj = j;
+                  bc = cj;
+                  ba = c.amountF[ck[j]!]!;
+                }
               }
               this.budget.work += cnt;
             }
@@ -810,7 +904,11 @@ class Engine {
         cost *= 1 + noise * (x / 4294967296);
       }
       // The cheapest so far (ties: the larger payment, then the first scored).
-      if (cost < bc || (cost === bc && cost !== Infinity && a > ba)) (bj = cnt), (bc = cost), (ba = a);
+      if (cost < bc || (cost === bc && cost !== Infinity && a > ba)) {
+        bj = cnt;
+        bc = cost;
+        ba = a;
+      }
       candK[cnt] = k;
       candCost[cnt++] = cost;
     }
@@ -1004,28 +1102,75 @@ function prefixClosure(c: Compiled, sel: Uint8Array): Uint8Array {
  * guide for the search, never used for the constraint check. Ignores FIFO.
  */
 function lpRelaxation(c: Compiled, budget: Budget, lpDeadline: number): { flow: Float64Array; frac: Float64Array; bound: number } | null {
-  const m = c.m;
-  const A = new Float64Array(m * m);
-  const e = Float64Array.from(c.capF);
-  for (let k = 0; k < c.n; k++) {
-    A[c.from[k]! * m + c.to[k]!]! += c.amountF[k]!;
-    e[c.from[k]!]! -= c.amountF[k]!;
-    e[c.to[k]!]! += c.amountF[k]!;
+  const f = new LpFlow(c, budget);
+  for (let aug = 0; aug < 20 * c.m * c.m; aug++) {
+    if (!f.startRound()) break;
+    if (budget.exhausted() || (budget.clock !== undefined && budget.clock() > lpDeadline)) return null;
+    budget.work += c.m * c.m;
+    const target = f.shortestPath();
+    if (target < 0) return null; // cannot happen: reducing everything is feasible
+    f.augmentTo(target);
+    f.blockingFlow();
   }
-  const r = new Float64Array(m * m); // reduction of each pair's flow
-  const pi = new Float64Array(m);
-  const dist = new Float64Array(m);
-  const prev = new Int32Array(m);
-  const undo = new Uint8Array(m); // the arc into v undoes a reduction of v -> prev
-  const done = new Uint8Array(m);
+  return f.result(c);
+}
+
+/**
+ * The state of lpRelaxation's min-cost flow: the pair flows A (payer x payee),
+ * their reductions r, each node's excess e and potential pi, and the scratch of
+ * the path searches. Each method copies the fields it uses into locals, so the
+ * inner loops run on locals as before.
+ */
+class LpFlow {
+  readonly m: number;
+  readonly A: Float64Array;
+  readonly e: Float64Array;
+  readonly r: Float64Array; // reduction of each pair's flow
+  readonly pi: Float64Array;
+  readonly dist: Float64Array;
+  readonly prev: Int32Array;
+  readonly undo: Uint8Array; // the arc into v undoes a reduction of v -> prev
+  readonly done: Uint8Array;
   // Blocking-flow scratch: current-arc pointers, dead ends, the DFS path.
-  const cur = new Int32Array(m);
-  const dead = new Uint8Array(m);
-  const onPath = new Uint8Array(m);
-  const pathN = new Int32Array(m + 1);
-  const pathUndo = new Uint8Array(m + 1);
-  const tol = 1e-9 * (1 + c.amountF.reduce((x, y) => x + y, 0));
-  for (let aug = 0; aug < 20 * m * m; aug++) {
+  readonly cur: Int32Array;
+  readonly dead: Uint8Array;
+  readonly onPath: Uint8Array;
+  readonly pathN: Int32Array;
+  readonly pathUndo: Uint8Array;
+  readonly tol: number;
+
+  constructor(
+    c: Compiled,
+    private readonly budget: Budget,
+  ) {
+    const m = c.m;
+    this.m = m;
+    const A = new Float64Array(m * m);
+    const e = Float64Array.from(c.capF);
+    for (let k = 0; k < c.n; k++) {
+      A[c.from[k]! * m + c.to[k]!]! += c.amountF[k]!;
+      e[c.from[k]!]! -= c.amountF[k]!;
+      e[c.to[k]!]! += c.amountF[k]!;
+    }
+    this.A = A;
+    this.e = e;
+    this.r = new Float64Array(m * m);
+    this.pi = new Float64Array(m);
+    this.dist = new Float64Array(m);
+    this.prev = new Int32Array(m);
+    this.undo = new Uint8Array(m);
+    this.done = new Uint8Array(m);
+    this.cur = new Int32Array(m);
+    this.dead = new Uint8Array(m);
+    this.onPath = new Uint8Array(m);
+    this.pathN = new Int32Array(m + 1);
+    this.pathUndo = new Uint8Array(m + 1);
+    this.tol = 1e-9 * (1 + c.amountF.reduce((x, y) => x + y, 0));
+  }
+
+  /** Resets the search labels; false when no node is short any more. */
+  startRound(): boolean {
+    const { m, e, dist, prev, done, tol } = this;
     let any = false;
     for (let i = 0; i < m; i++) {
       dist[i] = e[i]! < -tol ? 0 : Infinity;
@@ -1033,26 +1178,32 @@ function lpRelaxation(c: Compiled, budget: Budget, lpDeadline: number): { flow: 
       prev[i] = -1;
       done[i] = 0;
     }
-    if (!any) break;
-    if (budget.exhausted() || (budget.clock !== undefined && budget.clock() > lpDeadline)) return null;
-    budget.work += m * m;
-    let target = -1;
+    return any;
+  }
+
+  /** Dijkstra on reduced costs from every short node; the first node with surplus it settles, or -1. */
+  shortestPath(): number {
+    const { m, A, e, r, pi, dist, prev, undo, done, tol } = this;
     for (let round = 0; round < m; round++) {
       let u = -1;
       let du = Infinity;
-      for (let v = 0; v < m; v++) if (done[v] === 0 && dist[v]! < du) (du = dist[v]!), (u = v);
+      for (let v = 0; v < m; v++) {
+        if (done[v] === 0 && dist[v]! < du) {
+          du = dist[v]!;
+          u = v;
+        }
+      }
       if (u < 0) break;
       done[u] = 1;
-      if (e[u]! > tol) {
-        target = u;
-        break;
-      }
+      if (e[u]! > tol) return u;
       for (let v = 0; v < m; v++) {
         if (done[v] === 1 || v === u) continue;
         let cost: number;
         let isUndo = 0;
-        if (r[v * m + u]! > tol) (cost = -1), (isUndo = 1);
-        else if (A[u * m + v]! - r[u * m + v]! > tol) cost = 1;
+        if (r[v * m + u]! > tol) {
+          cost = -1;
+          isUndo = 1;
+        } else if (A[u * m + v]! - r[u * m + v]! > tol) cost = 1;
         else continue;
         const nd = du + cost + pi[u]! - pi[v]!;
         if (nd < dist[v]!) {
@@ -1062,7 +1213,12 @@ function lpRelaxation(c: Compiled, budget: Budget, lpDeadline: number): { flow: 
         }
       }
     }
-    if (target < 0) return null; // cannot happen: reducing everything is feasible
+    return -1;
+  }
+
+  /** New potentials, then as much flow as the shortest path to target carries. */
+  augmentTo(target: number): void {
+    const { m, A, e, r, pi, dist, prev, undo } = this;
     const dt = dist[target]!;
     for (let v = 0; v < m; v++) pi[v]! += Math.min(dist[v]!, dt);
     let delta = e[target]!;
@@ -1083,87 +1239,109 @@ function lpRelaxation(c: Compiled, budget: Budget, lpDeadline: number): { flow: 
     }
     e[source]! += delta;
     e[target]! -= delta;
-    // Then a blocking flow on the admissible graph (residual arcs of reduced cost
-    // 0 under the new potentials; costs and potentials are integers, so the test
-    // is exact): augment from every short node along such arcs, with
-    // current-arc pointers and dead-end marks (Dinic-style), until none is left.
-    // Augmenting along zero-reduced-cost arcs keeps the potentials valid, so the
-    // next shortest-path search stays correct; what this misses, it finds.
+  }
+
+  /**
+   * A blocking flow on the admissible graph (residual arcs of reduced cost 0
+   * under the new potentials; costs and potentials are integers, so the test is
+   * exact): augment from every short node along such arcs, with current-arc
+   * pointers and dead-end marks (Dinic-style), until none is left. Augmenting
+   * along zero-reduced-cost arcs keeps the potentials valid, so the next
+   * shortest-path search stays correct; what this misses, it finds.
+   */
+  blockingFlow(): void {
+    const { m, e, cur, dead, onPath, tol } = this;
     cur.fill(0);
     dead.fill(0);
     for (let s0 = 0; s0 < m; s0++) {
       while (e[s0]! < -tol && dead[s0] === 0) {
-        let depth = 0;
-        pathN[0] = s0;
-        onPath[s0] = 1;
-        let found = false;
-        while (depth >= 0) {
-          const u = pathN[depth]!;
-          if (depth > 0 && e[u]! > tol) {
-            found = true;
-            break;
-          }
-          let next = -1;
-          let nextUndo = 0;
-          const pu = pi[u]!;
-          for (let v = cur[u]!; v < m; v++) {
-            if (v === u || dead[v] === 1 || onPath[v] === 1) continue;
-            const gap = pu - pi[v]!;
-            if (gap === 1 && r[v * m + u]! > tol) (next = v), (nextUndo = 1);
-            else if (gap === -1 && A[u * m + v]! - r[u * m + v]! > tol) next = v;
-            if (next >= 0) {
-              cur[u] = v;
-              break;
-            }
-          }
-          budget.work += m;
-          if (next < 0) {
-            cur[u] = m;
-            dead[u] = 1;
-            onPath[u] = 0;
-            depth--;
-            continue;
-          }
-          depth++;
-          pathN[depth] = next;
-          pathUndo[depth] = nextUndo;
-          onPath[next] = 1;
-        }
-        if (!found) {
+        const depth = this.admissiblePath(s0);
+        if (depth < 0) {
           onPath[s0] = 0;
           break;
         }
-        const t = pathN[depth]!;
-        let d = Math.min(-e[s0]!, e[t]!);
-        for (let h = 1; h <= depth; h++) {
-          const u = pathN[h - 1]!;
-          const v = pathN[h]!;
-          d = Math.min(d, pathUndo[h] === 1 ? r[v * m + u]! : A[u * m + v]! - r[u * m + v]!);
-        }
-        for (let h = 1; h <= depth; h++) {
-          const u = pathN[h - 1]!;
-          const v = pathN[h]!;
-          if (pathUndo[h] === 1) r[v * m + u]! -= d;
-          else r[u * m + v]! += d;
-        }
-        for (let h = 0; h <= depth; h++) onPath[pathN[h]!] = 0;
-        e[s0]! += d;
-        e[t]! -= d;
+        this.augmentPath(s0, depth);
       }
     }
   }
-  const flow = new Float64Array(m * m);
-  let bound = 0;
-  for (let x = 0; x < m * m; x++) {
-    flow[x] = Math.max(0, A[x]! - r[x]!);
-    bound += flow[x]!;
+
+  /** Depth-first along admissible arcs from s0 to a node with surplus: the path's depth in pathN, or -1. */
+  private admissiblePath(s0: number): number {
+    const { m, A, e, r, pi, cur, dead, onPath, pathN, pathUndo, tol, budget } = this;
+    let depth = 0;
+    pathN[0] = s0;
+    onPath[s0] = 1;
+    while (depth >= 0) {
+      const u = pathN[depth]!;
+      if (depth > 0 && e[u]! > tol) return depth;
+      let next = -1;
+      let nextUndo = 0;
+      const pu = pi[u]!;
+      for (let v = cur[u]!; v < m; v++) {
+        if (v === u || dead[v] === 1 || onPath[v] === 1) continue;
+        const gap = pu - pi[v]!;
+        if (gap === 1 && r[v * m + u]! > tol) {
+          next = v;
+          nextUndo = 1;
+        } else if (gap === -1 && A[u * m + v]! - r[u * m + v]! > tol) next = v;
+        if (next >= 0) {
+          cur[u] = v;
+          break;
+        }
+      }
+      budget.work += m;
+      if (next < 0) {
+        cur[u] = m;
+        dead[u] = 1;
+        onPath[u] = 0;
+        depth--;
+        continue;
+      }
+      depth++;
+      pathN[depth] = next;
+      pathUndo[depth] = nextUndo;
+      onPath[next] = 1;
+    }
+    return -1;
   }
-  const frac = new Float64Array(c.n);
-  for (let k = 0; k < c.n; k++) {
-    const key = c.from[k]! * m + c.to[k]!;
-    frac[k] = A[key]! > 0 ? flow[key]! / A[key]! : 0;
+
+  /** Pushes the most the path s0 -> pathN[depth] carries. */
+  private augmentPath(s0: number, depth: number): void {
+    const { m, A, e, r, onPath, pathN, pathUndo } = this;
+    const t = pathN[depth]!;
+    let d = Math.min(-e[s0]!, e[t]!);
+    for (let h = 1; h <= depth; h++) {
+      const u = pathN[h - 1]!;
+      const v = pathN[h]!;
+      d = Math.min(d, pathUndo[h] === 1 ? r[v * m + u]! : A[u * m + v]! - r[u * m + v]!);
+    }
+    for (let h = 1; h <= depth; h++) {
+      const u = pathN[h - 1]!;
+      const v = pathN[h]!;
+      if (pathUndo[h] === 1) r[v * m + u]! -= d;
+      else r[u * m + v]! += d;
+    }
+    for (let h = 0; h <= depth; h++) onPath[pathN[h]!] = 0;
+    e[s0]! += d;
+    e[t]! -= d;
   }
-  return { flow, frac, bound };
+
+  /** The flow each pair keeps, the LP bound (their sum), and each payment's settled fraction. */
+  result(c: Compiled): { flow: Float64Array; frac: Float64Array; bound: number } {
+    const { m, A, r } = this;
+    const flow = new Float64Array(m * m);
+    let bound = 0;
+    for (let x = 0; x < m * m; x++) {
+      flow[x] = Math.max(0, A[x]! - r[x]!);
+      bound += flow[x]!;
+    }
+    const frac = new Float64Array(c.n);
+    for (let k = 0; k < c.n; k++) {
+      const key = c.from[k]! * m + c.to[k]!;
+      frac[k] = A[key]! > 0 ? flow[key]! / A[key]! : 0;
+    }
+    return { flow, frac, bound };
+  }
 }
 
 // ---------------------------------------------------------------------------
@@ -1232,7 +1410,9 @@ export function engineSelfCheck(problem: LsmProblem, steps: number, seed = 1): s
 export function settlementViolation(problem: LsmProblem, ids: readonly string[]): string | null {
   const c = compile(problem);
   const pos = new Map<string, number>();
-  problem.payments.forEach((p, k) => pos.set(p.id, k));
+  problem.payments.forEach((p, k) => {
+    pos.set(p.id, k);
+  });
   const sel = new Uint8Array(c.n);
   for (const id of ids) {
     const k = pos.get(id);
@@ -1256,7 +1436,7 @@ export function solveLsm(problem: LsmProblem, options: LsmOptions = {}): LsmSolu
   const lpDeadline = clock === undefined ? Infinity : clock() + LP_TIME_SHARE * (options.time_budget_ms ?? LSM_TIME_BUDGET_MS_DEFAULT);
 
   // Exact candidates first: the result is never worse than any of them.
-  const candidates: { sel: Uint8Array; method: string }[] = [
+  const candidates: Candidate[] = [
     { sel: bechSoramaki(c), method: 'bech_soramaki' },
     { sel: bilateral(c), method: 'bilateral' },
     { sel: fifoRtgs(c), method: 'fifo_rtgs' },
@@ -1264,34 +1444,17 @@ export function solveLsm(problem: LsmProblem, options: LsmOptions = {}): LsmSolu
   if (candidates[0]!.sel.every((x) => x === 1)) return toSolution(problem, c, candidates[0]!.sel, 'bech_soramaki', 'all_settled');
 
   const eng = new Engine(c, budget, rng);
-  // Preallocated: the search copies into these rather than allocating per round.
-  const best = new Uint8Array(c.n);
-  let bestValue = -1;
-  let bestMethod = '';
-  const consider = (method: string): boolean => {
-    if (eng.value > bestValue) {
-      best.set(eng.sel);
-      bestValue = eng.value;
-      bestMethod = method;
-      return true;
-    }
-    return false;
-  };
+  const inc = new Incumbent(c.n);
   const all = new Uint8Array(c.n).fill(1);
   eng.load(all);
   eng.repair(null, 1, 0);
   eng.fill();
-  consider('removal+fill');
+  inc.consider(eng, 'removal+fill');
   // The best baseline, polished (the others are kept only as exact floors).
-  let top = candidates[0]!;
-  let topValue = -1n;
-  for (const cand of candidates) {
-    const v = exactValue(c, cand.sel);
-    if (v > topValue) (top = cand), (topValue = v);
-  }
+  const top = bestCandidate(c, candidates);
   eng.load(top.sel);
   eng.fill();
-  consider(`${top.method}+fill`);
+  inc.consider(eng, `${top.method}+fill`);
 
   // LP guidance: the relaxation (payments divisible) is a min-cost flow on the
   // pair graph; its per-pair settled fraction steers removal (keep what the LP
@@ -1301,56 +1464,114 @@ export function solveLsm(problem: LsmProblem, options: LsmOptions = {}): LsmSolu
   if (lp !== null) {
     eng.frac.set(lp.frac);
     eng.beta = 2;
-    const down = new Uint8Array(c.n);
-    const up = new Uint8Array(c.n);
-    const room = new Map<number, number>();
-    for (let j = 0; j < c.n; j++) {
-      const k = c.byAmount[j]!;
-      if (lp.frac[k]! <= 0) continue;
-      up[k] = 1;
-      const key = c.from[k]! * c.m + c.to[k]!;
-      const left = room.get(key) ?? lp.flow[key]!;
-      if (c.amountF[k]! <= left * (1 + 1e-12)) {
-        down[k] = 1;
-        room.set(key, left - c.amountF[k]!);
-      } else room.set(key, left);
-    }
-    for (const [start, name] of [[down, 'lp_round_down'], [up, 'lp_round_up']] as const) {
+    const { down, up } = lpRoundings(c, lp);
+    for (const [start, name] of [
+      [down, 'lp_round_down'],
+      [up, 'lp_round_up'],
+    ] as const) {
       eng.load(c.fifo ? prefixClosure(c, start) : start);
       eng.repair(null, 1, 0);
       eng.fill();
-      consider(name);
+      inc.consider(eng, name);
     }
   }
+  const stopped = localSearch(c, eng, budget, rng, lp !== null, inc);
 
-  // Local search: bursts of ejection moves (non-FIFO) from the current state,
-  // each followed by a large-neighbourhood kick from the best solution: re-queue
-  // the unsettled payments of a random set of payers on top of it (its payments
-  // protected, a few not), re-run removal with a randomised rule, polish.
+  // Exact arbitration: floats only steered; beyond 2^53 the result may need repair.
+  if (!c.floatExact) exactRemovalFromEnd(c, inc.best);
+  const won = bestCandidate(c, [{ sel: inc.best, method: inc.method }, ...candidates]);
+  return toSolution(problem, c, won.sel, won.method, stopped);
+}
+
+interface Candidate {
+  sel: Uint8Array;
+  method: string;
+}
+
+/** The candidate of the highest exact value; the first of equals. */
+function bestCandidate(c: Compiled, candidates: readonly Candidate[]): Candidate {
+  let top = candidates[0]!;
+  let topValue = -1n;
+  for (const cand of candidates) {
+    const v = exactValue(c, cand.sel);
+    if (v > topValue) {
+      top = cand;
+      topValue = v;
+    }
+  }
+  return top;
+}
+
+/** The best selection found by the search so far (the engine's float value), and how it was found. */
+class Incumbent {
+  // Preallocated: the search copies into this rather than allocating per round.
+  readonly best: Uint8Array;
+  value = -1;
+  method = '';
+
+  constructor(n: number) {
+    this.best = new Uint8Array(n);
+  }
+
+  /** Takes the engine's state if strictly better; true when it did. */
+  consider(eng: Engine, method: string): boolean {
+    if (eng.value > this.value) {
+      this.best.set(eng.sel);
+      this.value = eng.value;
+      this.method = method;
+      return true;
+    }
+    return false;
+  }
+}
+
+/** The LP flow rounded down per pair (largest payments first while the pair's flow lasts) and up (every payment the LP touches). */
+function lpRoundings(c: Compiled, lp: { flow: Float64Array; frac: Float64Array }): { down: Uint8Array; up: Uint8Array } {
+  const down = new Uint8Array(c.n);
+  const up = new Uint8Array(c.n);
+  const room = new Map<number, number>();
+  for (let j = 0; j < c.n; j++) {
+    const k = c.byAmount[j]!;
+    if (lp.frac[k]! <= 0) continue;
+    up[k] = 1;
+    const key = c.from[k]! * c.m + c.to[k]!;
+    const left = room.get(key) ?? lp.flow[key]!;
+    if (c.amountF[k]! <= left * (1 + 1e-12)) {
+      down[k] = 1;
+      room.set(key, left - c.amountF[k]!);
+    } else room.set(key, left);
+  }
+  return { down, up };
+}
+
+/**
+ * Local search: bursts of ejection moves (non-FIFO) from the current state,
+ * each followed by a large-neighbourhood kick from the best solution: re-queue
+ * the unsettled payments of a random set of payers on top of it (its payments
+ * protected, a few not), re-run removal with a randomised rule, polish.
+ */
+function localSearch(c: Compiled, eng: Engine, budget: Budget, rng: Rng, guided: boolean, inc: Incumbent): LsmStop {
+  const best = inc.best;
   const prot = new Uint8Array(c.n);
   const requeue = new Uint8Array(c.m);
   const start = new Uint8Array(c.n);
   let sinceImprovement = 0;
-  let stopped: LsmStop = 'stalled';
   let iter = 0;
   eng.load(best);
   while (sinceImprovement < STALL_ROUNDS) {
-    if (budget.exhausted()) {
-      stopped = budget.stop!;
-      break;
-    }
+    if (budget.exhausted()) return budget.stop!;
     iter++;
-    const before = bestValue;
+    const before = inc.value;
     if (!c.fifo) {
       // Small problems need few picks to try every unsettled payment.
       for (let t = 0, burst = Math.min(EJECT_BURST, 4 * c.n + 8); t < burst && !budget.exhausted(); t++) {
         const p = rng.below(c.n);
         budget.work++;
         if (eng.sel[p] === 1) continue;
-        if (lp !== null) eng.beta = rng.float() < 0.3 ? 0 : 3 * rng.float();
+        if (guided) eng.beta = rng.float() < 0.3 ? 0 : 3 * rng.float();
         if (eng.eject(p, 0.2 + 2 * rng.float(), 0.3 * rng.float()) < 0) eng.undo();
       }
-      if (consider(`ejection(round ${iter})`)) sinceImprovement = 0;
+      if (inc.consider(eng, `ejection(round ${iter})`)) sinceImprovement = 0;
     }
     const share = 0.05 + 0.95 * rng.float() * rng.float();
     for (let i = 0; i < c.m; i++) requeue[i] = rng.float() < share ? 1 : 0;
@@ -1364,31 +1585,17 @@ export function solveLsm(problem: LsmProblem, options: LsmOptions = {}): LsmSolu
       // Re-queue whole suffixes only, so the selection stays a prefix.
       for (let i = 0; i < c.m; i++) if (requeue[i] === 1) for (const k of c.out[i]!) start[k] = 1;
     }
-    if (lp !== null) eng.beta = rng.float() < 0.2 ? 0 : 4 * rng.float();
+    if (guided) eng.beta = rng.float() < 0.2 ? 0 : 4 * rng.float();
     eng.load(start);
     eng.repair(prot, 0.2 + 3 * rng.float(), 0.5 * rng.float());
     eng.polish();
-    if (eng.value >= bestValue) {
-      const gained = eng.value > bestValue;
+    if (eng.value >= inc.value) {
+      const gained = eng.value > inc.value;
       best.set(eng.sel);
-      bestValue = eng.value;
-      if (gained) bestMethod = `kick(round ${iter})`;
+      inc.value = eng.value;
+      if (gained) inc.method = `kick(round ${iter})`;
     }
-    sinceImprovement = bestValue > before ? 0 : sinceImprovement + 1;
+    sinceImprovement = inc.value > before ? 0 : sinceImprovement + 1;
   }
-
-  // Exact arbitration: floats only steered; beyond 2^53 the result may need repair.
-  if (!c.floatExact) exactRemovalFromEnd(c, best);
-  let sel: Uint8Array = best;
-  let method = bestMethod;
-  let value = exactValue(c, sel);
-  for (const cand of candidates) {
-    const v = exactValue(c, cand.sel);
-    if (v > value) {
-      sel = cand.sel;
-      method = cand.method;
-      value = v;
-    }
-  }
-  return toSolution(problem, c, sel, method, stopped);
+  return 'stalled';
 }

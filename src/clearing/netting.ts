@@ -78,7 +78,10 @@ class Cells {
 function checkShape(b: IndexedPayments): number {
   const n = b.amount.length;
   if (b.payer.length !== n || b.payee.length !== n || b.currency.length !== n) {
-    throw new NettingInputError('payments', `columns differ in length: payer ${b.payer.length}, payee ${b.payee.length}, currency ${b.currency.length}, amount ${n}`);
+    throw new NettingInputError(
+      'payments',
+      `columns differ in length: payer ${b.payer.length}, payee ${b.payee.length}, currency ${b.currency.length}, amount ${n}`,
+    );
   }
   if (n > NETTING_PAYMENTS_MAX) throw new NettingInputError('payments', `at most ${NETTING_PAYMENTS_MAX} payments per run, got ${n}`);
   if (!Number.isInteger(b.participants) || b.participants < 0 || b.participants > NETTING_PARTICIPANTS_MAX) {
@@ -111,101 +114,145 @@ export function netPositionsIndexed(b: IndexedPayments): NetPositions {
   const n = checkShape(b);
   const P = b.participants;
   const C = b.currencies;
-  const { payer, payee, currency } = b;
   const lo = new Cells(P * C);
   let hi: Cells | null = null;
-  const accLo = lo.acc;
-
-  // One loop per amount representation, so each stays monomorphic and tight.
-  // `x >>> 0 === x` rejects negatives, fractions and NaN for the index checks.
+  // One loop per amount representation, each in its own function, so each stays monomorphic and tight.
   const amount = b.amount;
-  if (amount instanceof Float64Array) {
-    for (let k = 0; k < n; k++) {
-      const pr = payer[k]!;
-      const pe = payee[k]!;
-      const cu = currency[k]!;
-      if (pr >>> 0 !== pr || pe >>> 0 !== pe || cu >>> 0 !== cu || pr >= P || pe >= P || cu >= C || pr === pe) badIndex(b, k);
-      const a = amount[k]!;
-      if (!(a > 0 && a <= MAX && Math.floor(a) === a)) {
-        throw new NettingInputError(`payments[${k}].amount`, `must be an integer from 1 to 2^53-1 in a Float64Array, got ${a}`);
-      }
-      const base = cu * P;
-      const pc = base + pr;
-      const rc = base + pe;
-      let v = accLo[pc]! - a;
+  if (amount instanceof Float64Array) accumulateFloat(b, amount, n, lo);
+  else if (amount instanceof BigUint64Array) hi = accumulateU64(b, amount, n, lo);
+  else accumulateBigint(b, amount, n, lo);
+  return { participants: P, currencies: C, net: netRows(lo, hi, P, C) };
+}
+
+// In the loops below, `x >>> 0 === x` rejects negatives, fractions and NaN for the index checks.
+
+/** Safe-integer float amounts: each side cell accumulates in a float, flushed to its exact cell before it could lose precision. */
+function accumulateFloat(b: IndexedPayments, amount: Float64Array, n: number, lo: Cells): void {
+  const P = b.participants;
+  const C = b.currencies;
+  const { payer, payee, currency } = b;
+  const accLo = lo.acc;
+  for (let k = 0; k < n; k++) {
+    const pr = payer[k]!;
+    const pe = payee[k]!;
+    const cu = currency[k]!;
+    if (pr >>> 0 !== pr || pe >>> 0 !== pe || cu >>> 0 !== cu || pr >= P || pe >= P || cu >= C || pr === pe) badIndex(b, k);
+    const a = amount[k]!;
+    if (!(a > 0 && a <= MAX && Math.floor(a) === a)) {
+      throw new NettingInputError(`payments[${k}].amount`, `must be an integer from 1 to 2^53-1 in a Float64Array, got ${a}`);
+    }
+    const base = cu * P;
+    const pc = base + pr;
+    const rc = base + pe;
+    let v = accLo[pc]! - a;
+    if (v < -MAX) {
+      lo.flush(pc);
+      v = -a;
+    }
+    accLo[pc] = v;
+    v = accLo[rc]! + a;
+    if (v > MAX) {
+      lo.flush(rc);
+      v = a;
+    }
+    accLo[rc] = v;
+  }
+}
+
+/** 64-bit amounts: the low and high 32-bit words accumulate in separate cells; returns the high cells. */
+function accumulateU64(b: IndexedPayments, amount: BigUint64Array, n: number, lo: Cells): Cells {
+  const P = b.participants;
+  const C = b.currencies;
+  const { payer, payee, currency } = b;
+  const accLo = lo.acc;
+  const words = new Uint32Array(amount.buffer, amount.byteOffset, amount.length * 2);
+  const L = LITTLE_ENDIAN ? 0 : 1;
+  const H = 1 - L;
+  const hiCells = new Cells(P * C);
+  const accHi = hiCells.acc;
+  for (let k = 0; k < n; k++) {
+    const pr = payer[k]!;
+    const pe = payee[k]!;
+    const cu = currency[k]!;
+    if (pr >>> 0 !== pr || pe >>> 0 !== pe || cu >>> 0 !== cu || pr >= P || pe >= P || cu >= C || pr === pe) badIndex(b, k);
+    const l = words[2 * k + L]!;
+    const h = words[2 * k + H]!;
+    if (l === 0 && h === 0) throw new NettingInputError(`payments[${k}].amount`, 'must be greater than zero');
+    const base = cu * P;
+    const pc = base + pr;
+    const rc = base + pe;
+    let v = accLo[pc]! - l;
+    if (v < -MAX) {
+      lo.flush(pc);
+      v = -l;
+    }
+    accLo[pc] = v;
+    v = accLo[rc]! + l;
+    if (v > MAX) {
+      lo.flush(rc);
+      v = l;
+    }
+    accLo[rc] = v;
+    if (h !== 0) {
+      v = accHi[pc]! - h;
       if (v < -MAX) {
-        lo.flush(pc);
-        v = -a;
+        hiCells.flush(pc);
+        v = -h;
       }
-      accLo[pc] = v;
-      v = accLo[rc]! + a;
+      accHi[pc] = v;
+      v = accHi[rc]! + h;
       if (v > MAX) {
-        lo.flush(rc);
-        v = a;
+        hiCells.flush(rc);
+        v = h;
       }
-      accLo[rc] = v;
-    }
-  } else if (amount instanceof BigUint64Array) {
-    const words = new Uint32Array(amount.buffer, amount.byteOffset, amount.length * 2);
-    const L = LITTLE_ENDIAN ? 0 : 1;
-    const H = 1 - L;
-    const hiCells = (hi = new Cells(P * C));
-    const accHi = hiCells.acc;
-    for (let k = 0; k < n; k++) {
-      const pr = payer[k]!;
-      const pe = payee[k]!;
-      const cu = currency[k]!;
-      if (pr >>> 0 !== pr || pe >>> 0 !== pe || cu >>> 0 !== cu || pr >= P || pe >= P || cu >= C || pr === pe) badIndex(b, k);
-      const l = words[2 * k + L]!;
-      const h = words[2 * k + H]!;
-      if (l === 0 && h === 0) throw new NettingInputError(`payments[${k}].amount`, 'must be greater than zero');
-      const base = cu * P;
-      const pc = base + pr;
-      const rc = base + pe;
-      let v = accLo[pc]! - l;
-      if (v < -MAX) (lo.flush(pc), (v = -l));
-      accLo[pc] = v;
-      v = accLo[rc]! + l;
-      if (v > MAX) (lo.flush(rc), (v = l));
-      accLo[rc] = v;
-      if (h !== 0) {
-        v = accHi[pc]! - h;
-        if (v < -MAX) (hiCells.flush(pc), (v = -h));
-        accHi[pc] = v;
-        v = accHi[rc]! + h;
-        if (v > MAX) (hiCells.flush(rc), (v = h));
-        accHi[rc] = v;
-      }
-    }
-  } else {
-    for (let k = 0; k < n; k++) {
-      const pr = payer[k]!;
-      const pe = payee[k]!;
-      const cu = currency[k]!;
-      if (pr >>> 0 !== pr || pe >>> 0 !== pe || cu >>> 0 !== cu || pr >= P || pe >= P || cu >= C || pr === pe) badIndex(b, k);
-      const big = amount[k]!;
-      if (typeof big !== 'bigint' || big <= 0n) {
-        throw new NettingInputError(`payments[${k}].amount`, `must be a bigint greater than zero, got ${String(big)}`);
-      }
-      const base = cu * P;
-      const pc = base + pr;
-      const rc = base + pe;
-      if (big > MAX_BIG) {
-        // Rare: beyond 53 bits the amount goes to the exact side cells directly.
-        lo.addBig(pc, -big);
-        lo.addBig(rc, big);
-        continue;
-      }
-      const a = Number(big);
-      let v = accLo[pc]! - a;
-      if (v < -MAX) (lo.flush(pc), (v = -a));
-      accLo[pc] = v;
-      v = accLo[rc]! + a;
-      if (v > MAX) (lo.flush(rc), (v = a));
-      accLo[rc] = v;
+      accHi[rc] = v;
     }
   }
+  return hiCells;
+}
 
+/** Bigint amounts: as floats up to 2^53, beyond straight into the exact cells. */
+function accumulateBigint(b: IndexedPayments, amount: Exclude<IndexedPayments['amount'], Float64Array | BigUint64Array>, n: number, lo: Cells): void {
+  const P = b.participants;
+  const C = b.currencies;
+  const { payer, payee, currency } = b;
+  const accLo = lo.acc;
+  for (let k = 0; k < n; k++) {
+    const pr = payer[k]!;
+    const pe = payee[k]!;
+    const cu = currency[k]!;
+    if (pr >>> 0 !== pr || pe >>> 0 !== pe || cu >>> 0 !== cu || pr >= P || pe >= P || cu >= C || pr === pe) badIndex(b, k);
+    const big = amount[k]!;
+    if (typeof big !== 'bigint' || big <= 0n) {
+      throw new NettingInputError(`payments[${k}].amount`, `must be a bigint greater than zero, got ${String(big)}`);
+    }
+    const base = cu * P;
+    const pc = base + pr;
+    const rc = base + pe;
+    if (big > MAX_BIG) {
+      // Rare: beyond 53 bits the amount goes to the exact side cells directly.
+      lo.addBig(pc, -big);
+      lo.addBig(rc, big);
+      continue;
+    }
+    const a = Number(big);
+    let v = accLo[pc]! - a;
+    if (v < -MAX) {
+      lo.flush(pc);
+      v = -a;
+    }
+    accLo[pc] = v;
+    v = accLo[rc]! + a;
+    if (v > MAX) {
+      lo.flush(rc);
+      v = a;
+    }
+    accLo[rc] = v;
+  }
+}
+
+/** The net position of each participant in each currency; each currency's positions sum to zero. */
+function netRows(lo: Cells, hi: Cells | null, P: number, C: number): bigint[][] {
   const net: bigint[][] = [];
   for (let cu = 0; cu < C; cu++) {
     const row: bigint[] = new Array<bigint>(P);
@@ -220,7 +267,7 @@ export function netPositionsIndexed(b: IndexedPayments): NetPositions {
     if (sum !== 0n) throw new Error(`netting: invariant broken: net positions of currency ${cu} sum to ${sum}, not 0`);
     net.push(row);
   }
-  return { participants: P, currencies: C, net };
+  return net;
 }
 
 export interface NettingPayment {
@@ -236,7 +283,8 @@ export interface NettingPayment {
  * map (with 0n if it nets out).
  */
 export function netPositions(payments: readonly NettingPayment[]): Map<string, Map<string, bigint>> {
-  if (payments.length > NETTING_PAYMENTS_MAX) throw new NettingInputError('payments', `at most ${NETTING_PAYMENTS_MAX} payments per run, got ${payments.length}`);
+  if (payments.length > NETTING_PAYMENTS_MAX)
+    throw new NettingInputError('payments', `at most ${NETTING_PAYMENTS_MAX} payments per run, got ${payments.length}`);
   const pIndex = new Map<string, number>();
   const cIndex = new Map<string, number>();
   const pNames: string[] = [];

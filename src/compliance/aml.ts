@@ -75,7 +75,11 @@ export function defaultAmlConfig(): AmlConfig {
       min_count: 3,
     },
     velocity: { window_ms: hour, max_count: 50, max_amount: {}, corridor_max_count: 500 },
-    round_amount: { unit: { CNY: 1_000_000n, RUB: 10_000_000n, INR: 10_000_000n, KZT: 100_000_000n, USD: 100_000n, EUR: 100_000n }, window_ms: day, min_count: 5 },
+    round_amount: {
+      unit: { CNY: 1_000_000n, RUB: 10_000_000n, INR: 10_000_000n, KZT: 100_000_000n, USD: 100_000n, EUR: 100_000n },
+      window_ms: day,
+      min_count: 5,
+    },
     high_risk: { countries: ['KP', 'IR', 'MM'], parties: [] },
   };
 }
@@ -138,77 +142,117 @@ export function runAmlRules(records: readonly PaymentRecord[], config: AmlConfig
   if (records.length > AML_RECORDS_MAX) throw new RangeError(`more than ${AML_RECORDS_MAX} payment records; split the input`);
   const sorted = [...records].sort((a, b) => a.timestamp_ms - b.timestamp_ms || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   const alerts: AmlAlert[] = [];
-  const structuring = new Map<string, Window>();
-  const velocity = new Map<string, Window>();
-  const corridor = new Map<string, Window>();
-  const round = new Map<string, Window>();
+  const windows: RuleWindows = { structuring: new Map(), velocity: new Map(), corridor: new Map(), round: new Map() };
   const riskyCountries = new Set(config.high_risk.countries.map((c) => c.toUpperCase()));
   const riskyParties = new Set(config.high_risk.parties);
-
   for (const r of sorted) {
-    // Structuring: just under the threshold.
-    const threshold = config.structuring.threshold[r.currency];
-    if (threshold !== undefined && threshold > 0n) {
-      const floor = threshold - (threshold * BigInt(config.structuring.band_bp)) / 10_000n;
-      const w = windowFor(structuring, `${r.debtor}|${r.currency}`);
-      if (r.amount >= floor && r.amount < threshold) {
-        w.push(r, config.structuring.window_ms);
-        if (w.count >= config.structuring.min_count && w.armed) {
-          w.armed = false;
-          alerts.push(alertOf('structuring', r.debtor, r.currency, w.live, `${w.count} payments between ${floor} and ${threshold} ${r.currency} (minor units) within ${config.structuring.window_ms} ms`));
-        }
-      } else w.age(r.timestamp_ms, config.structuring.window_ms);
-      if (w.count < config.structuring.min_count) w.armed = true;
-    }
-
-    // Velocity per participant (count, and amount per currency).
-    {
-      const w = windowFor(velocity, `${r.debtor}|${r.currency}`);
-      w.push(r, config.velocity.window_ms);
-      const maxAmount = config.velocity.max_amount[r.currency];
-      const over = w.count > config.velocity.max_count || (maxAmount !== undefined && w.total > maxAmount);
-      if (over && w.armed) {
-        w.armed = false;
-        alerts.push(alertOf('velocity_participant', r.debtor, r.currency, w.live, `${w.count} payments totalling ${w.total} ${r.currency} (minor units) within ${config.velocity.window_ms} ms`));
-      } else if (!over) w.armed = true;
-    }
-
-    // Velocity per corridor.
-    {
-      const key = `${r.debtor_country.toUpperCase()}->${r.creditor_country.toUpperCase()} ${r.currency}`;
-      const w = windowFor(corridor, key);
-      w.push(r, config.velocity.window_ms);
-      const over = w.count > config.velocity.corridor_max_count;
-      if (over && w.armed) {
-        w.armed = false;
-        alerts.push(alertOf('velocity_corridor', key, r.currency, w.live, `${w.count} payments on the corridor within ${config.velocity.window_ms} ms`));
-      } else if (!over) w.armed = true;
-    }
-
-    // Round-amount bursts.
-    const unit = config.round_amount.unit[r.currency];
-    if (unit !== undefined && unit > 0n) {
-      const w = windowFor(round, `${r.debtor}|${r.currency}`);
-      if (r.amount > 0n && r.amount % unit === 0n) {
-        w.push(r, config.round_amount.window_ms);
-        if (w.count >= config.round_amount.min_count && w.armed) {
-          w.armed = false;
-          alerts.push(alertOf('round_amount_burst', r.debtor, r.currency, w.live, `${w.count} payments in whole multiples of ${unit} ${r.currency} (minor units) within ${config.round_amount.window_ms} ms`));
-        }
-      } else w.age(r.timestamp_ms, config.round_amount.window_ms);
-      if (w.count < config.round_amount.min_count) w.armed = true;
-    }
-
-    // High-risk counterparties.
-    const why: string[] = [];
-    if (riskyCountries.has(r.debtor_country.toUpperCase())) why.push(`debtor country ${r.debtor_country.toUpperCase()}`);
-    if (riskyCountries.has(r.creditor_country.toUpperCase())) why.push(`creditor country ${r.creditor_country.toUpperCase()}`);
-    for (const [role, id] of [['debtor', r.debtor], ['creditor', r.creditor], ['debtor agent', r.debtor_agent], ['creditor agent', r.creditor_agent]] as const) {
-      if (id !== undefined && riskyParties.has(id)) why.push(`${role} ${id}`);
-    }
-    if (why.length > 0) alerts.push(alertOf('high_risk_counterparty', r.id, r.currency, [r], `high-risk ${why.join(', ')}`));
+    checkStructuring(r, config, windows.structuring, alerts);
+    checkVelocity(r, config, windows, alerts);
+    checkRoundAmounts(r, config, windows.round, alerts);
+    checkHighRisk(r, riskyCountries, riskyParties, alerts);
   }
   return alerts;
+}
+
+/** The sliding windows of the rules, by key (debtor and currency, or corridor). */
+interface RuleWindows {
+  structuring: Map<string, Window>;
+  velocity: Map<string, Window>;
+  corridor: Map<string, Window>;
+  round: Map<string, Window>;
+}
+
+/** Structuring: just under the threshold. */
+function checkStructuring(r: PaymentRecord, config: AmlConfig, structuring: Map<string, Window>, alerts: AmlAlert[]): void {
+  const threshold = config.structuring.threshold[r.currency];
+  if (threshold === undefined || threshold <= 0n) return;
+  const floor = threshold - (threshold * BigInt(config.structuring.band_bp)) / 10_000n;
+  const w = windowFor(structuring, `${r.debtor}|${r.currency}`);
+  if (r.amount >= floor && r.amount < threshold) {
+    w.push(r, config.structuring.window_ms);
+    if (w.count >= config.structuring.min_count && w.armed) {
+      w.armed = false;
+      alerts.push(
+        alertOf(
+          'structuring',
+          r.debtor,
+          r.currency,
+          w.live,
+          `${w.count} payments between ${floor} and ${threshold} ${r.currency} (minor units) within ${config.structuring.window_ms} ms`,
+        ),
+      );
+    }
+  } else w.age(r.timestamp_ms, config.structuring.window_ms);
+  if (w.count < config.structuring.min_count) w.armed = true;
+}
+
+/** Velocity per participant (count, and amount per currency), then per corridor. */
+function checkVelocity(r: PaymentRecord, config: AmlConfig, windows: RuleWindows, alerts: AmlAlert[]): void {
+  {
+    const w = windowFor(windows.velocity, `${r.debtor}|${r.currency}`);
+    w.push(r, config.velocity.window_ms);
+    const maxAmount = config.velocity.max_amount[r.currency];
+    const over = w.count > config.velocity.max_count || (maxAmount !== undefined && w.total > maxAmount);
+    if (over && w.armed) {
+      w.armed = false;
+      alerts.push(
+        alertOf(
+          'velocity_participant',
+          r.debtor,
+          r.currency,
+          w.live,
+          `${w.count} payments totalling ${w.total} ${r.currency} (minor units) within ${config.velocity.window_ms} ms`,
+        ),
+      );
+    } else if (!over) w.armed = true;
+  }
+  const key = `${r.debtor_country.toUpperCase()}->${r.creditor_country.toUpperCase()} ${r.currency}`;
+  const w = windowFor(windows.corridor, key);
+  w.push(r, config.velocity.window_ms);
+  const over = w.count > config.velocity.corridor_max_count;
+  if (over && w.armed) {
+    w.armed = false;
+    alerts.push(alertOf('velocity_corridor', key, r.currency, w.live, `${w.count} payments on the corridor within ${config.velocity.window_ms} ms`));
+  } else if (!over) w.armed = true;
+}
+
+/** Round-amount bursts. */
+function checkRoundAmounts(r: PaymentRecord, config: AmlConfig, round: Map<string, Window>, alerts: AmlAlert[]): void {
+  const unit = config.round_amount.unit[r.currency];
+  if (unit === undefined || unit <= 0n) return;
+  const w = windowFor(round, `${r.debtor}|${r.currency}`);
+  if (r.amount > 0n && r.amount % unit === 0n) {
+    w.push(r, config.round_amount.window_ms);
+    if (w.count >= config.round_amount.min_count && w.armed) {
+      w.armed = false;
+      alerts.push(
+        alertOf(
+          'round_amount_burst',
+          r.debtor,
+          r.currency,
+          w.live,
+          `${w.count} payments in whole multiples of ${unit} ${r.currency} (minor units) within ${config.round_amount.window_ms} ms`,
+        ),
+      );
+    }
+  } else w.age(r.timestamp_ms, config.round_amount.window_ms);
+  if (w.count < config.round_amount.min_count) w.armed = true;
+}
+
+/** High-risk counterparties. */
+function checkHighRisk(r: PaymentRecord, riskyCountries: ReadonlySet<string>, riskyParties: ReadonlySet<string>, alerts: AmlAlert[]): void {
+  const why: string[] = [];
+  if (riskyCountries.has(r.debtor_country.toUpperCase())) why.push(`debtor country ${r.debtor_country.toUpperCase()}`);
+  if (riskyCountries.has(r.creditor_country.toUpperCase())) why.push(`creditor country ${r.creditor_country.toUpperCase()}`);
+  for (const [role, id] of [
+    ['debtor', r.debtor],
+    ['creditor', r.creditor],
+    ['debtor agent', r.debtor_agent],
+    ['creditor agent', r.creditor_agent],
+  ] as const) {
+    if (id !== undefined && riskyParties.has(id)) why.push(`${role} ${id}`);
+  }
+  if (why.length > 0) alerts.push(alertOf('high_risk_counterparty', r.id, r.currency, [r], `high-risk ${why.join(', ')}`));
 }
 
 // --- suspicious-transaction report ---------------------------------------------
@@ -226,7 +270,11 @@ export interface StrReport {
   recipient: string;
   generated_at: string;
   alert_count: number;
-  alerts: Array<AmlAlert & { payments: Array<{ id: string; timestamp: string; debtor: string; creditor: string; corridor: string; currency: string; amount_minor: string }> }>;
+  alerts: Array<
+    AmlAlert & {
+      payments: Array<{ id: string; timestamp: string; debtor: string; creditor: string; corridor: string; currency: string; amount_minor: string }>;
+    }
+  >;
 }
 
 /** Builds the STR document from alerts and the records they cite. */
@@ -263,14 +311,28 @@ function csvField(v: string | number): string {
   return /[",\r\n]/.test(safe) || safe !== s ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
 
-export const STR_CSV_HEADER = ['alert_id', 'rule', 'subject', 'reason', 'payment_id', 'timestamp', 'debtor', 'creditor', 'corridor', 'currency', 'amount_minor'];
+export const STR_CSV_HEADER = [
+  'alert_id',
+  'rule',
+  'subject',
+  'reason',
+  'payment_id',
+  'timestamp',
+  'debtor',
+  'creditor',
+  'corridor',
+  'currency',
+  'amount_minor',
+];
 
 /** The STR as CSV: one row per (alert, payment), CRLF line ends, a header row. */
 export function strToCsv(report: StrReport): string {
   const lines = [STR_CSV_HEADER.join(',')];
   for (const a of report.alerts) {
     for (const p of a.payments) {
-      lines.push([a.alert_id, a.rule, a.subject, a.reason, p.id, p.timestamp, p.debtor, p.creditor, p.corridor, p.currency, p.amount_minor].map(csvField).join(','));
+      lines.push(
+        [a.alert_id, a.rule, a.subject, a.reason, p.id, p.timestamp, p.debtor, p.creditor, p.corridor, p.currency, p.amount_minor].map(csvField).join(','),
+      );
     }
   }
   return lines.join('\r\n') + '\r\n';

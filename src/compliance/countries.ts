@@ -3,6 +3,7 @@
 // that recur in sanctions lists. A name not in the table yields null (the entry
 // then simply carries no country for it).
 
+// biome-ignore format: a data table laid out by hand, several entries a line
 const TABLE: Record<string, string> = {
   afghanistan: 'AF', albania: 'AL', algeria: 'DZ', angola: 'AO', argentina: 'AR', armenia: 'AM', australia: 'AU', austria: 'AT',
   azerbaijan: 'AZ', bahrain: 'BH', bangladesh: 'BD', belarus: 'BY', belgium: 'BE', belize: 'BZ', bolivia: 'BO',

@@ -59,12 +59,14 @@ class Rng {
   }
 }
 
+// biome-ignore format: a data table laid out by hand, several entries a line
 const FIRST_NAMES = [
   'Dmitry', 'Sergei', 'Alexei', 'Nikolai', 'Olga', 'Tatiana', 'Irina', 'Andrei', 'Yulia', 'Pavel', 'Wei', 'Fang', 'Jing', 'Lei',
   'Min', 'Xiaoming', 'Hui', 'Rahul', 'Priya', 'Anil', 'Sunita', 'Vikram', 'Deepak', 'Imran', 'Ayesha', 'Bilal', 'Farah', 'Reza',
   'Maryam', 'Dariush', 'Shirin', 'Nursultan', 'Aigerim', 'Yerlan', 'Dana', 'Bakyt', 'Aizada', 'Rustam', 'Farrukh', 'Dilnoza',
   'Timur', 'Gulnara', 'Aleksandr', 'Natalia', 'Sanjar', 'Zarina', 'Emil', 'Karina', 'Jasur', 'Kamila',
 ];
+// biome-ignore format: a data table laid out by hand, several entries a line
 const SURNAMES = [
   'Kuznetsov', 'Smirnova', 'Volkov', 'Sokolova', 'Lebedev', 'Morozova', 'Novikov', 'Fedorova', 'Zhukov', 'Belova', 'Chen',
   'Liu', 'Zhao', 'Huang', 'Zhou', 'Sun', 'Gao', 'Sharma', 'Verma', 'Gupta', 'Reddy', 'Nair', 'Iyer', 'Chaudhry', 'Qureshi',
@@ -72,8 +74,50 @@ const SURNAMES = [
   'Toktogulov', 'Rahmonov', 'Saidov', 'Yusupov', 'Tashkentova', 'Lukashenko', 'Kovalenko', 'Grishin', 'Orlova', 'Baranov',
   'Ismoilov', 'Kadyrbekov', 'Mirzaev', 'Tursunova', 'Yakubov',
 ];
-const PLACES = ['Almaty', 'Tashkent', 'Bishkek', 'Dushanbe', 'Minsk', 'Novosibirsk', 'Urumqi', 'Chengdu', 'Lahore', 'Karachi', 'Pune', 'Chennai', 'Tabriz', 'Isfahan', 'Kazan', 'Samarkand', 'Osh', 'Aktobe', 'Gomel', 'Harbin'];
-const PRODUCTS = ['Grain', 'Textile', 'Cotton', 'Steel', 'Timber', 'Machinery', 'Fertilizer', 'Pharma', 'Dairy', 'Logistics', 'Cement', 'Glass', 'Leather', 'Fruit', 'Tea', 'Silk', 'Auto Parts', 'Solar', 'Copper', 'Paper'];
+const PLACES = [
+  'Almaty',
+  'Tashkent',
+  'Bishkek',
+  'Dushanbe',
+  'Minsk',
+  'Novosibirsk',
+  'Urumqi',
+  'Chengdu',
+  'Lahore',
+  'Karachi',
+  'Pune',
+  'Chennai',
+  'Tabriz',
+  'Isfahan',
+  'Kazan',
+  'Samarkand',
+  'Osh',
+  'Aktobe',
+  'Gomel',
+  'Harbin',
+];
+const PRODUCTS = [
+  'Grain',
+  'Textile',
+  'Cotton',
+  'Steel',
+  'Timber',
+  'Machinery',
+  'Fertilizer',
+  'Pharma',
+  'Dairy',
+  'Logistics',
+  'Cement',
+  'Glass',
+  'Leather',
+  'Fruit',
+  'Tea',
+  'Silk',
+  'Auto Parts',
+  'Solar',
+  'Copper',
+  'Paper',
+];
 const COMPANY_WORDS = ['Trading', 'Export', 'Industries', 'Holding', 'Supply', 'Works', 'Partners', 'Group', 'Mills', 'Agro'];
 const FORMS = ['LLP', 'LLC', 'JSC', 'Ltd', 'Pvt Ltd', 'OOO', 'Co Ltd', 'TOO', 'AO', ''];
 
@@ -111,6 +155,7 @@ function typo(rng: Rng, w: string): string {
   }
 }
 
+// biome-ignore format: a data table laid out by hand, several entries a line
 const SPELLING: Array<[RegExp, string]> = [
   [/ou/, 'u'], [/(?<![aeiou])u/, 'ou'], [/kh/, 'h'], [/(?<=[aeiou])h/, 'kh'], [/y/, 'i'], [/(?<=[aeiou])i(?=[aeiou])/, 'y'],
   [/ph/, 'f'], [/dh/, 'd'], [/ee/, 'i'], [/(?<=m)e(?=d$)/, 'a'], [/(?<=m)a(?=d$)/, 'e'], [/([bdfglmnprst])\1/, '$1'],
@@ -147,15 +192,24 @@ function chineseSpelling(name: string): string | null {
   return syllables >= 2 && syllables <= 4 ? out : null;
 }
 
+type PoolItem = { list: string; entry: SanctionsList['entries'][number] };
+
 /** Builds the labelled set from lists (deterministic for a seed and the lists' contents). */
 export function buildLabelledSet(lists: readonly SanctionsList[], options: LabelledSetOptions): LabelledName[] {
   const rng = new Rng(options.seed);
   const out: LabelledName[] = [];
-  const pool: Array<{ list: string; entry: SanctionsList['entries'][number] }> = [];
+  const pool: PoolItem[] = [];
   for (const l of lists) for (const e of l.entries) if (e.type === 'individual' || e.type === 'entity') pool.push({ list: l.version.list, entry: e });
   if (pool.length === 0) return out;
+  const coveredByOneEntry = coverageTest(pool);
+  addPositives(out, rng, pool, options.positives);
+  addNegatives(out, rng, pool, options.negatives, coveredByOneEntry);
+  return out;
+}
 
-  // Token -> entries holding it, to drop negatives that are really partial matches.
+/** Whether every token of a name belongs to one same entry: such a negative is really a partial match. */
+function coverageTest(pool: readonly PoolItem[]): (name: string) => boolean {
+  // Token -> entries holding it.
   const tokenEntries = new Map<string, Set<number>>();
   pool.forEach((p, i) => {
     for (const n of p.entry.names) {
@@ -166,7 +220,7 @@ export function buildLabelledSet(lists: readonly SanctionsList[], options: Label
       }
     }
   });
-  const coveredByOneEntry = (name: string): boolean => {
+  return (name: string): boolean => {
     const toks = normalizeName(name).tokens;
     if (toks.length === 0) return true;
     let common: Set<number> | null = null;
@@ -179,94 +233,104 @@ export function buildLabelledSet(lists: readonly SanctionsList[], options: Label
     }
     return common !== null && common.size > 0;
   };
+}
 
-  const variants = ['as_written', 'reordered', 'dropped_middle', 'typo', 'translit', 'cyrillic', 'chinese', 'original_script'];
+const VARIANTS = ['as_written', 'reordered', 'dropped_middle', 'typo', 'translit', 'cyrillic', 'chinese', 'original_script'];
+
+function addPositives(out: LabelledName[], rng: Rng, pool: readonly PoolItem[], wanted: number): void {
   // People whose names are written in pinyin: the Chinese variant draws from these.
-  const chinese = pool.filter((p) => p.entry.type === 'individual' && p.entry.names.some((n) => n.kind === 'primary' && LATIN.test(n.name) && chineseSpelling(n.name) !== null));
+  const chinese = pool.filter(
+    (p) => p.entry.type === 'individual' && p.entry.names.some((n) => n.kind === 'primary' && LATIN.test(n.name) && chineseSpelling(n.name) !== null),
+  );
   let guard = 0;
   let positives = 0;
-  while (positives < options.positives && guard++ < options.positives * 50) {
-    const variant = variants[rng.below(variants.length)]!;
+  while (positives < wanted && guard++ < wanted * 50) {
+    const variant = VARIANTS[rng.below(VARIANTS.length)]!;
     const { list, entry } = variant === 'chinese' && chinese.length > 0 ? rng.pick(chinese) : pool[rng.below(pool.length)]!;
-    const latinNames = entry.names.filter((n) => (n.kind === 'primary' || n.kind === 'strong') && LATIN.test(n.name) && normalizeName(n.name).tokens.length >= 1);
+    const latinNames = entry.names.filter(
+      (n) => (n.kind === 'primary' || n.kind === 'strong') && LATIN.test(n.name) && normalizeName(n.name).tokens.length >= 1,
+    );
     if (latinNames.length === 0) continue;
     const base = rng.pick(latinNames).name;
-    const written = asWritten(base);
-    const ws = words(written);
-    let name: string | null = null;
-    switch (variant) {
-      case 'as_written':
-        name = written;
-        break;
-      case 'reordered':
-        if (ws.length >= 2) name = [...ws.slice(1), ws[0]!].join(' ');
-        break;
-      case 'dropped_middle':
-        if (entry.type === 'individual' && ws.length >= 3) {
-          const drop = 1 + rng.below(ws.length - 2);
-          name = ws.filter((_, i) => i !== drop).join(' ');
-        }
-        break;
-      case 'typo': {
-        const longest = ws.reduce((a, w, i) => (w.length > ws[a]!.length ? i : a), 0);
-        if (ws[longest]!.length >= 5) name = ws.map((w, i) => (i === longest ? typo(rng, w) : w)).join(' ');
-        break;
-      }
-      case 'translit': {
-        const i = rng.below(ws.length);
-        const v = ws[i]!.length >= 4 ? spellingVariant(rng, ws[i]!) : null;
-        if (v !== null) name = ws.map((w, k) => (k === i ? v : w)).join(' ');
-        break;
-      }
-      case 'cyrillic':
-        if (entry.type === 'individual') name = ws.map((w) => latinToCyrillic(w.toLowerCase())).map((w) => w[0]!.toUpperCase() + w.slice(1)).join(' ');
-        break;
-      case 'chinese':
-        if (entry.type === 'individual') name = chineseSpelling(entry.names[0]!.name);
-        break;
-      case 'original_script': {
-        const orig = entry.names.find((n) => n.kind === 'original');
-        if (orig !== undefined && !LATIN.test(orig.name)) name = orig.name;
-        break;
-      }
-    }
+    const name = variantOf(rng, variant, entry, asWritten(base));
     if (name === null || normalizeName(name).tokens.length === 0) continue;
     out.push({ name, expect: { list, entry_id: entry.id }, variant });
     positives++;
   }
+}
 
-  const individuals = pool.filter((p) => p.entry.type === 'individual');
-  guard = 0;
-  let negatives = 0;
-  while (negatives < options.negatives && guard++ < options.negatives * 50) {
-    const kind = rng.below(3);
-    let name: string;
-    let variant: string;
-    if (kind === 0) {
-      const parts = [rng.pick(FIRST_NAMES), rng.pick(SURNAMES)];
-      if (rng.below(3) === 0) parts.splice(1, 0, rng.pick(FIRST_NAMES));
-      name = parts.join(' ');
-      variant = 'unlisted_person';
-    } else if (kind === 1) {
-      name = [rng.pick(PLACES), rng.pick(PRODUCTS), rng.pick(COMPANY_WORDS), rng.pick(FORMS)].join(' ').trim();
-      variant = 'unlisted_company';
-    } else {
-      if (individuals.length === 0) continue;
-      const p = rng.pick(individuals);
-      const primary = p.entry.names[0]!.name;
-      if (!LATIN.test(primary)) continue;
-      const comma = primary.indexOf(',');
-      if (comma < 0) continue;
-      const given = primary.slice(comma + 1).trim();
-      if (given.length === 0) continue;
-      name = `${given} ${rng.pick(SURNAMES)}`;
-      variant = 'lookalike_other_surname';
+/** The variant of a listed name as written; null when the variant does not apply to it. */
+function variantOf(rng: Rng, variant: string, entry: PoolItem['entry'], written: string): string | null {
+  const ws = words(written);
+  switch (variant) {
+    case 'as_written':
+      return written;
+    case 'reordered':
+      return ws.length >= 2 ? [...ws.slice(1), ws[0]!].join(' ') : null;
+    case 'dropped_middle':
+      if (entry.type === 'individual' && ws.length >= 3) {
+        const drop = 1 + rng.below(ws.length - 2);
+        return ws.filter((_, i) => i !== drop).join(' ');
+      }
+      return null;
+    case 'typo': {
+      const longest = ws.reduce((a, w, i) => (w.length > ws[a]!.length ? i : a), 0);
+      return ws[longest]!.length >= 5 ? ws.map((w, i) => (i === longest ? typo(rng, w) : w)).join(' ') : null;
     }
-    if (coveredByOneEntry(name)) continue;
-    out.push({ name, expect: null, variant });
+    case 'translit': {
+      const i = rng.below(ws.length);
+      const v = ws[i]!.length >= 4 ? spellingVariant(rng, ws[i]!) : null;
+      return v !== null ? ws.map((w, k) => (k === i ? v : w)).join(' ') : null;
+    }
+    case 'cyrillic':
+      return entry.type === 'individual'
+        ? ws
+            .map((w) => latinToCyrillic(w.toLowerCase()))
+            .map((w) => w[0]!.toUpperCase() + w.slice(1))
+            .join(' ')
+        : null;
+    case 'chinese':
+      return entry.type === 'individual' ? chineseSpelling(entry.names[0]!.name) : null;
+    case 'original_script': {
+      const orig = entry.names.find((n) => n.kind === 'original');
+      return orig !== undefined && !LATIN.test(orig.name) ? orig.name : null;
+    }
+  }
+  return null;
+}
+
+function addNegatives(out: LabelledName[], rng: Rng, pool: readonly PoolItem[], wanted: number, coveredByOneEntry: (name: string) => boolean): void {
+  const individuals = pool.filter((p) => p.entry.type === 'individual');
+  let guard = 0;
+  let negatives = 0;
+  while (negatives < wanted && guard++ < wanted * 50) {
+    const drawn = negativeName(rng, individuals);
+    if (drawn === null || coveredByOneEntry(drawn.name)) continue;
+    out.push({ name: drawn.name, expect: null, variant: drawn.variant });
     negatives++;
   }
-  return out;
+}
+
+/** An unlisted person, an unlisted company, or a listed given name with another surname; null when the draw does not fit. */
+function negativeName(rng: Rng, individuals: readonly PoolItem[]): { name: string; variant: string } | null {
+  const kind = rng.below(3);
+  if (kind === 0) {
+    const parts = [rng.pick(FIRST_NAMES), rng.pick(SURNAMES)];
+    if (rng.below(3) === 0) parts.splice(1, 0, rng.pick(FIRST_NAMES));
+    return { name: parts.join(' '), variant: 'unlisted_person' };
+  }
+  if (kind === 1) {
+    return { name: [rng.pick(PLACES), rng.pick(PRODUCTS), rng.pick(COMPANY_WORDS), rng.pick(FORMS)].join(' ').trim(), variant: 'unlisted_company' };
+  }
+  if (individuals.length === 0) return null;
+  const p = rng.pick(individuals);
+  const primary = p.entry.names[0]!.name;
+  if (!LATIN.test(primary)) return null;
+  const comma = primary.indexOf(',');
+  if (comma < 0) return null;
+  const given = primary.slice(comma + 1).trim();
+  if (given.length === 0) return null;
+  return { name: `${given} ${rng.pick(SURNAMES)}`, variant: 'lookalike_other_surname' };
 }
 
 export interface LabelledScore {
@@ -280,7 +344,10 @@ export interface LabelledScore {
 }
 
 /** Scores screening results against the labels (results in the same order as the set). */
-export function scoreLabelled(set: readonly LabelledName[], results: ReadonlyArray<{ matches: ReadonlyArray<{ list: string; entry_id: string; matched_name: string }> }>): LabelledScore {
+export function scoreLabelled(
+  set: readonly LabelledName[],
+  results: ReadonlyArray<{ matches: ReadonlyArray<{ list: string; entry_id: string; matched_name: string }> }>,
+): LabelledScore {
   let pos = 0;
   let found = 0;
   let neg = 0;
@@ -306,5 +373,13 @@ export function scoreLabelled(set: readonly LabelledName[], results: ReadonlyArr
       } else v.ok++;
     }
   });
-  return { positives: pos, negatives: neg, recall: pos === 0 ? 1 : found / pos, false_positive_rate: neg === 0 ? 0 : fp / neg, missed, false_positives: fps, by_variant: by };
+  return {
+    positives: pos,
+    negatives: neg,
+    recall: pos === 0 ? 1 : found / pos,
+    false_positive_rate: neg === 0 ? 0 : fp / neg,
+    missed,
+    false_positives: fps,
+    by_variant: by,
+  };
 }

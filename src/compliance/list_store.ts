@@ -18,7 +18,7 @@ import type { DocumentStore } from '../store/types.js';
 import { parseOfacCsv, type NamedFile } from './loaders/ofac_csv.js';
 import { parseOpenSanctions } from './loaders/opensanctions.js';
 import { parseUnXml } from './loaders/un_xml.js';
-import { LIST_BYTES_MAX, ListError, type ListFormat, type ListVersion, type SanctionsList } from './types.js';
+import { LIST_BYTES_MAX, ListError, type ListFormat, type ListVersion, type SanctionsEntry, type SanctionsList } from './types.js';
 
 export type { NamedFile } from './loaders/ofac_csv.js';
 
@@ -44,7 +44,7 @@ export function parseListFiles(format: ListFormat, files: readonly NamedFile[], 
   const name = list ?? defaultListName(format, files);
   if (!LIST_NAME.test(name)) throw new ListError('list_malformed', name, 'list name must match [a-z0-9][a-z0-9_.-]{0,63}');
   const named = files.map((f) => ({ name: basename(f.name), bytes: f.bytes }));
-  let entries;
+  let entries: SanctionsEntry[];
   let published: string | null = null;
   switch (format) {
     case 'ofac-csv':
@@ -69,7 +69,8 @@ export function parseListFiles(format: ListFormat, files: readonly NamedFile[], 
     default:
       throw new ListError('list_malformed', String(format), `unknown format; expected one of ${LIST_FORMATS.join(', ')}`);
   }
-  if (entries.length === 0) throw new ListError('list_malformed', named.map((f) => f.name).join(', '), 'no entries: refusing to replace a list with an empty one');
+  if (entries.length === 0)
+    throw new ListError('list_malformed', named.map((f) => f.name).join(', '), 'no entries: refusing to replace a list with an empty one');
   const hash = createHash('sha256');
   for (const f of named) hash.update(f.bytes);
   const content_hash = hash.digest('hex');

@@ -36,6 +36,7 @@ export interface NormalizedName {
   truncated: boolean;
 }
 
+// biome-ignore format: a data table laid out by hand, several entries a line
 export const HONORIFICS: ReadonlySet<string> = new Set([
   'mr', 'mrs', 'ms', 'miss', 'mister', 'madam', 'dr', 'doctor', 'prof', 'professor', 'sir', 'dame', 'lord', 'hon',
   'sheikh', 'shaykh', 'sheik', 'shaikh', 'cheikh', 'haji', 'hajji', 'hadji', 'alhaji', 'mullah', 'mulla', 'maulana', 'mawlana',
@@ -45,6 +46,7 @@ export const HONORIFICS: ReadonlySet<string> = new Set([
   'gospodin', 'gospozha', 'tovarishch', 'aqa', 'agha', 'khanum', 'janab', 'shri', 'sri', 'smt', 'xiansheng', 'nushi',
 ]);
 
+// biome-ignore format: a data table laid out by hand, several entries a line
 export const LEGAL_FORMS: ReadonlySet<string> = new Set([
   'llc', 'llp', 'lp', 'ltd', 'limited', 'inc', 'incorporated', 'corp', 'corporation', 'co', 'company', 'plc', 'pvt', 'pte',
   'private', 'public', 'sa', 'sas', 'sarl', 'srl', 'spa', 'sl', 'bv', 'nv', 'gmbh', 'ag', 'kg', 'ohg', 'ab', 'as', 'asa', 'oy',
@@ -55,6 +57,7 @@ export const LEGAL_FORMS: ReadonlySet<string> = new Set([
   'youxiangongsi', 'gongsi', 'youxian', 'jituan',
 ]);
 
+// biome-ignore format: a data table laid out by hand, several entries a line
 export const PARTICLES: ReadonlySet<string> = new Set([
   'al', 'el', 'bin', 'ibn', 'bint', 'ben', 'binti', 'the', 'of', 'and', 'de', 'del', 'la', 'le', 'da', 'do', 'dos', 'das', 'van',
   'von', 'der', 'den', 'y', 'e', 'et', 'und', 'und', 'a', 'i',

@@ -108,7 +108,10 @@ export function screenPayment(index: ScreeningIndex, p: PaymentInstruction, thre
     const r = index.screenName({ name: pty.name, country: pty.country ?? null }, threshold);
     for (const m of r.matches) matches.push(fromName(role, pty.name, m));
   }
-  for (const [role, bic] of [['debtor_agent', p.debtor_agent_bic], ['creditor_agent', p.creditor_agent_bic]] as const) {
+  for (const [role, bic] of [
+    ['debtor_agent', p.debtor_agent_bic],
+    ['creditor_agent', p.creditor_agent_bic],
+  ] as const) {
     if (bic === null || bic === undefined || bic.length === 0) continue;
     for (const h of index.screenIdentifier(bic, 'bic')) matches.push(fromId(role, h));
   }

@@ -18,6 +18,7 @@
 
 import { COMPOUND_SURNAMES, pinyinOf } from './pinyin_table.js';
 
+// biome-ignore format: a data table laid out by hand, several entries a line
 const CYRILLIC: Record<string, string> = {
   а: 'a', б: 'b', в: 'v', г: 'g', д: 'd', е: 'e', ё: 'e', ж: 'zh', з: 'z', и: 'i', й: 'y', к: 'k', л: 'l', м: 'm',
   н: 'n', о: 'o', п: 'p', р: 'r', с: 's', т: 't', у: 'u', ф: 'f', х: 'kh', ц: 'ts', ч: 'ch', ш: 'sh', щ: 'shch',
@@ -28,6 +29,7 @@ const CYRILLIC: Record<string, string> = {
   ә: 'a', ғ: 'gh', қ: 'q', ң: 'ng', ө: 'o', ұ: 'u', ү: 'u', һ: 'h', ҳ: 'h', ҷ: 'j', ӣ: 'i', ӯ: 'u', ҫ: 's', ҡ: 'q', ӊ: 'ng',
 };
 
+// biome-ignore format: a data table laid out by hand, several entries a line
 const ARABIC: Record<string, string> = {
   'ا': 'a', 'أ': 'a', 'إ': 'i', 'آ': 'a', 'ٱ': 'a', 'ب': 'b', 'ت': 't', 'ث': 'th', 'ج': 'j', 'ح': 'h', 'خ': 'kh',
   'د': 'd', 'ذ': 'dh', 'ر': 'r', 'ز': 'z', 'س': 's', 'ش': 'sh', 'ص': 's', 'ض': 'd', 'ط': 't', 'ظ': 'z', 'ع': '',
@@ -138,7 +140,13 @@ function hanRun(run: string[]): string {
   }
   // Words of two syllables (Chinese compounds are mostly two characters).
   const words: string[] = [];
-  for (let k = 0; k < run.length; k += 2) words.push(run.slice(k, k + 2).map(syl).join(''));
+  for (let k = 0; k < run.length; k += 2)
+    words.push(
+      run
+        .slice(k, k + 2)
+        .map(syl)
+        .join(''),
+    );
   return words.join(' ');
 }
 
@@ -166,6 +174,7 @@ export function toLatin(lower: string): string {
 
 // --- Latin -> Cyrillic, for the labelled test set (names "as a Russian bank writes them") ---
 
+// biome-ignore format: a data table laid out by hand, several entries a line
 const LATIN_TO_CYRILLIC: Array<[string, string]> = [
   ['shch', 'щ'], ['kh', 'х'], ['zh', 'ж'], ['ts', 'ц'], ['ch', 'ч'], ['sh', 'ш'], ['yu', 'ю'], ['ya', 'я'], ['yo', 'ё'],
   ['ph', 'ф'], ['th', 'т'], ['ck', 'к'], ['ee', 'и'], ['oo', 'у'], ['ou', 'у'], ['q', 'к'], ['w', 'в'], ['x', 'кс'],
@@ -182,7 +191,7 @@ export function latinToCyrillic(lower: string): string {
     for (const [lat, cyr] of LATIN_TO_CYRILLIC) {
       if (lower.startsWith(lat, i)) {
         // "y" between consonants or at a word end reads as "и"/"ы".
-        if (lat === 'y' && i > 0 && !/[aeiou]/.test(lower[i + 1] ?? '') ) out += 'и';
+        if (lat === 'y' && i > 0 && !/[aeiou]/.test(lower[i + 1] ?? '')) out += 'и';
         else out += cyr;
         i += lat.length;
         continue outer;

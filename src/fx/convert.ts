@@ -206,7 +206,8 @@ export function displayDecimal(r: Rational): { text: string; exact: boolean } {
   const whole = (r.num < 0n ? -r.num : r.num) / r.den;
   // Fraction digits for 15 significant digits: fewer when the integer part is long,
   // more when the value is small (the digit-count difference estimates the leading zeros).
-  const fractionDigits = whole > 0n ? Math.max(0, 15 - whole.toString().length) : 15 + Math.max(0, r.den.toString().length - (r.num < 0n ? -r.num : r.num).toString().length);
+  const fractionDigits =
+    whole > 0n ? Math.max(0, 15 - whole.toString().length) : 15 + Math.max(0, r.den.toString().length - (r.num < 0n ? -r.num : r.num).toString().length);
   return { text: toFixed(r, fractionDigits, 'half_even'), exact: false };
 }
 

@@ -86,7 +86,8 @@ const CODE_RE = /^[A-Z]{3}$/;
 export function currencyInfo(code: string, field = 'currency'): CurrencyInfo {
   const c = CURRENCIES.get(code);
   if (c !== undefined) return c;
-  const shape = typeof code === 'string' && CODE_RE.test(code) ? 'is not in the ISO 4217 table this platform carries' : 'must be a three-letter upper-case ISO 4217 code';
+  const shape =
+    typeof code === 'string' && CODE_RE.test(code) ? 'is not in the ISO 4217 table this platform carries' : 'must be a three-letter upper-case ISO 4217 code';
   throw new FxError('unknown_currency', field, `${JSON.stringify(typeof code === 'string' ? code.slice(0, 16) : code)} ${shape}`);
 }
 

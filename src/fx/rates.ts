@@ -91,7 +91,8 @@ const MS_PER_DAY = 86_400_000;
 /** "YYYY-MM-DD" (a real calendar date, years 1900-2999) as days since 1970-01-01. */
 export function parseIsoDate(text: unknown, field = 'date'): number {
   const m = typeof text === 'string' ? DATE_RE.exec(text) : null;
-  if (m === null) throw new FxError('invalid_date', field, `must be a date YYYY-MM-DD, got ${JSON.stringify(typeof text === 'string' ? text.slice(0, 32) : text)}`);
+  if (m === null)
+    throw new FxError('invalid_date', field, `must be a date YYYY-MM-DD, got ${JSON.stringify(typeof text === 'string' ? text.slice(0, 32) : text)}`);
   const y = Number(m[1]);
   const mo = Number(m[2]);
   const d = Number(m[3]);
@@ -162,7 +163,8 @@ export class RateBook {
     checkFileSize(text, file);
     const records = parseCsv(text, file);
     const header = records.shift();
-    if (header === undefined) throw new RateFileError(file, 1, '(header)', 'the file is empty; expected a header currency,units_per_usd,date,source[,minor_units]');
+    if (header === undefined)
+      throw new RateFileError(file, 1, '(header)', 'the file is empty; expected a header currency,units_per_usd,date,source[,minor_units]');
     const columns = header.fields;
     const required = ['currency', 'units_per_usd', 'date', 'source'];
     const known = new Set([...required, 'minor_units']);
@@ -175,10 +177,17 @@ export class RateBook {
     for (const c of required) if (!seen.has(c)) throw new RateFileError(file, header.line, c, 'required column is missing from the header');
     const rows = records.map((rec) => {
       if (rec.fields.length !== columns.length) {
-        throw new RateFileError(file, rec.line, '(row)', `has ${rec.fields.length} fields, the header has ${columns.length} (a source containing commas must be "quoted")`);
+        throw new RateFileError(
+          file,
+          rec.line,
+          '(row)',
+          `has ${rec.fields.length} fields, the header has ${columns.length} (a source containing commas must be "quoted")`,
+        );
       }
       const o: Record<string, string> = {};
-      columns.forEach((c, i) => (o[c] = rec.fields[i]!));
+      columns.forEach((c, i) => {
+        o[c] = rec.fields[i]!;
+      });
       return { line: rec.line, row: o as unknown as RateRowInput };
     });
     return RateBook.fromRows(rows, options, file);
@@ -204,7 +213,13 @@ export class RateBook {
       for (const k of Object.keys(v)) if (!known.has(k)) throw new RateFileError(file, line, k, `unknown field; known: ${[...known].join(', ')}`);
       const o = v as Record<string, unknown>;
       if (typeof o.units_per_usd === 'number') {
-        throw new RateFileError(file, line, 'units_per_usd', `must be a decimal string such as "${o.units_per_usd}": JSON numbers are binary floating point and cannot carry a rate exactly`, 'invalid_rate');
+        throw new RateFileError(
+          file,
+          line,
+          'units_per_usd',
+          `must be a decimal string such as "${o.units_per_usd}": JSON numbers are binary floating point and cannot carry a rate exactly`,
+          'invalid_rate',
+        );
       }
       return { line, row: o as unknown as RateRowInput };
     });
@@ -215,7 +230,8 @@ export class RateBook {
   static fromRows(rows: ReadonlyArray<{ line: number; row: RateRowInput }>, options: RateBookOptions = {}, file = 'rates'): RateBook {
     const max_age_days = checkMaxAge(options.max_age_days ?? DEFAULT_MAX_AGE_DAYS);
     const members_only = options.members_only ?? true;
-    if (rows.length > RATE_LIMITS.rates_max) throw new RateFileError(file, 1, '(file)', `has ${rows.length} rates; at most ${RATE_LIMITS.rates_max}`, 'limit_exceeded');
+    if (rows.length > RATE_LIMITS.rates_max)
+      throw new RateFileError(file, 1, '(file)', `has ${rows.length} rates; at most ${RATE_LIMITS.rates_max}`, 'limit_exceeded');
     const byCurrency = new Map<string, ReferenceRate[]>();
     const firstLine = new Map<string, number>();
     for (const { line, row } of rows) {
@@ -374,7 +390,12 @@ function validateRow(row: RateRowInput, members_only: boolean, file: string, lin
   if (mu !== undefined && mu !== null && mu !== '') {
     const n = typeof mu === 'number' ? mu : typeof mu === 'string' && /^[0-9]{1,2}$/.test(mu) ? Number(mu) : NaN;
     if (n !== info!.minor_units) {
-      throw new RateFileError(file, line, 'minor_units', `${JSON.stringify(mu)} disagrees with ISO 4217, which gives ${currency} ${info!.minor_units} minor units`);
+      throw new RateFileError(
+        file,
+        line,
+        'minor_units',
+        `${JSON.stringify(mu)} disagrees with ISO 4217, which gives ${currency} ${info!.minor_units} minor units`,
+      );
     }
   }
   return Object.freeze({ currency, units_per_usd: value, units_per_usd_text: text, date, day, source });
@@ -402,67 +423,91 @@ interface CsvRecord {
  */
 export function parseCsv(text: string, file = 'csv'): CsvRecord[] {
   const records: CsvRecord[] = [];
-  let line = 1;
-  let i = text.charCodeAt(0) === 0xfeff ? 1 : 0; // a UTF-8 BOM is not part of the first column name
-  const n = text.length;
-  while (i < n) {
-    const start = line;
+  const c: CsvCursor = { text, n: text.length, line: 1, i: text.charCodeAt(0) === 0xfeff ? 1 : 0 }; // a UTF-8 BOM is not part of the first column name
+  while (c.i < c.n) {
+    const start = c.line;
     // A blank line (just a line break) is skipped, not read as one empty field.
-    if (text[i] === '\n' || (text[i] === '\r' && text[i + 1] === '\n')) {
-      i += text[i] === '\r' ? 2 : 1;
-      line++;
+    if (text[c.i] === '\n' || (text[c.i] === '\r' && text[c.i + 1] === '\n')) {
+      c.i += text[c.i] === '\r' ? 2 : 1;
+      c.line++;
       continue;
     }
     const fields: string[] = [];
     for (;;) {
-      let value = '';
-      if (text[i] === '"') {
-        i++;
-        for (;;) {
-          if (i >= n) throw new RateFileError(file, start, `column ${fields.length + 1}`, 'unterminated quoted field');
-          const ch = text[i]!;
-          if (ch === '"') {
-            if (text[i + 1] === '"') {
-              value += '"';
-              i += 2;
-              continue;
-            }
-            i++;
-            break;
-          }
-          if (ch === '\n') line++;
-          value += ch;
-          i++;
-          if (value.length > RATE_LIMITS.field_chars_max) throw new RateFileError(file, start, `column ${fields.length + 1}`, `field longer than ${RATE_LIMITS.field_chars_max} characters`, 'limit_exceeded');
-        }
-        if (i < n && text[i] !== ',' && text[i] !== '\n' && !(text[i] === '\r' && text[i + 1] === '\n')) {
-          throw new RateFileError(file, line, `column ${fields.length + 1}`, 'text after a closing quote (a quote inside a field must be doubled: "")');
-        }
-      } else {
-        const s = i;
-        while (i < n && text[i] !== ',' && text[i] !== '\n' && !(text[i] === '\r' && text[i + 1] === '\n')) {
-          if (text[i] === '"') throw new RateFileError(file, line, `column ${fields.length + 1}`, 'a double quote inside an unquoted field (quote the whole field and double the quote)');
-          i++;
-        }
-        value = text.slice(s, i);
-        if (value.length > RATE_LIMITS.field_chars_max) throw new RateFileError(file, start, `column ${fields.length + 1}`, `field longer than ${RATE_LIMITS.field_chars_max} characters`, 'limit_exceeded');
-      }
-      fields.push(value);
-      if (i < n && text[i] === ',') {
-        i++;
+      const column = `column ${fields.length + 1}`;
+      fields.push(text[c.i] === '"' ? readQuoted(c, file, start, column) : readPlain(c, file, start, column));
+      if (c.i < c.n && text[c.i] === ',') {
+        c.i++;
         continue;
       }
       break;
     }
     // End of record: a line break or the end of the text.
-    if (i < n) {
-      i += text[i] === '\r' ? 2 : 1;
-      line++;
+    if (c.i < c.n) {
+      c.i += text[c.i] === '\r' ? 2 : 1;
+      c.line++;
     }
     records.push({ line: start, fields });
     if (records.length > RATE_LIMITS.rates_max + 1) throw new RateFileError(file, start, '(file)', `more than ${RATE_LIMITS.rates_max} rows`, 'limit_exceeded');
   }
   return records;
+}
+
+/** Where parseCsv is: offset i in text, on line `line`. */
+interface CsvCursor {
+  readonly text: string;
+  readonly n: number;
+  i: number;
+  line: number;
+}
+
+function atFieldEnd(c: CsvCursor): boolean {
+  const { text, i } = c;
+  return text[i] === ',' || text[i] === '\n' || (text[i] === '\r' && text[i + 1] === '\n');
+}
+
+/** A quoted field from its opening quote: "" is a quote, line breaks are kept. */
+function readQuoted(c: CsvCursor, file: string, start: number, column: string): string {
+  const { text, n } = c;
+  let value = '';
+  c.i++;
+  for (;;) {
+    if (c.i >= n) throw new RateFileError(file, start, column, 'unterminated quoted field');
+    const ch = text[c.i]!;
+    if (ch === '"') {
+      if (text[c.i + 1] === '"') {
+        value += '"';
+        c.i += 2;
+        continue;
+      }
+      c.i++;
+      break;
+    }
+    if (ch === '\n') c.line++;
+    value += ch;
+    c.i++;
+    if (value.length > RATE_LIMITS.field_chars_max)
+      throw new RateFileError(file, start, column, `field longer than ${RATE_LIMITS.field_chars_max} characters`, 'limit_exceeded');
+  }
+  if (c.i < n && !atFieldEnd(c)) {
+    throw new RateFileError(file, c.line, column, 'text after a closing quote (a quote inside a field must be doubled: "")');
+  }
+  return value;
+}
+
+/** An unquoted field: up to the next comma or line break; no quote inside. */
+function readPlain(c: CsvCursor, file: string, start: number, column: string): string {
+  const { text, n } = c;
+  const s = c.i;
+  while (c.i < n && !atFieldEnd(c)) {
+    if (text[c.i] === '"')
+      throw new RateFileError(file, c.line, column, 'a double quote inside an unquoted field (quote the whole field and double the quote)');
+    c.i++;
+  }
+  const value = text.slice(s, c.i);
+  if (value.length > RATE_LIMITS.field_chars_max)
+    throw new RateFileError(file, start, column, `field longer than ${RATE_LIMITS.field_chars_max} characters`, 'limit_exceeded');
+  return value;
 }
 
 function lineAt(text: string, position: number): number {

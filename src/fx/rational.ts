@@ -110,7 +110,11 @@ export function parseDecimal(text: string, field = 'value'): Rational {
   if (typeof text !== 'string') throw new FxError('invalid_decimal', field, `must be a decimal string, got ${typeof text}`);
   const m = DECIMAL_RE.exec(text);
   if (m === null) {
-    throw new FxError('invalid_decimal', field, `must be a decimal number like "7.1063" (digits, at most one ".", no exponent), got ${JSON.stringify(text.slice(0, 48))}`);
+    throw new FxError(
+      'invalid_decimal',
+      field,
+      `must be a decimal number like "7.1063" (digits, at most one ".", no exponent), got ${JSON.stringify(text.slice(0, 48))}`,
+    );
   }
   const intPart = m[2]!;
   const fracPart = m[3] ?? '';

@@ -26,6 +26,7 @@ export interface ReferenceRateRow {
 
 export const REFERENCE_FILE = 'fx-reference-2025-08-29.csv';
 
+// biome-ignore format: a data table laid out by hand, several entries a line
 export const REFERENCE_RATES: readonly ReferenceRateRow[] = Object.freeze([
   { currency: 'CNY', units_per_usd: '7.1063', date: '2025-08-28', minor_units: 2,
     source: 'PBOC/CFETS USD/CNY central parity for 2025-08-28 (Xinhua via menafn.com)' },

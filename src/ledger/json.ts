@@ -63,7 +63,7 @@ function parseFlags(value: unknown, field: string, table: Readonly<Record<string
   if (!Array.isArray(value)) throw new InputError(field, 'must be an array of flag names, e.g. ["linked"]');
   let flags = 0;
   for (const name of value) {
-    if (typeof name !== 'string' || !Object.prototype.hasOwnProperty.call(table, name)) {
+    if (typeof name !== 'string' || !Object.hasOwn(table, name)) {
       throw new InputError(field, `unknown flag ${JSON.stringify(name)}; known: ${Object.keys(table).join(', ')}`);
     }
     flags |= table[name]!;
@@ -79,13 +79,34 @@ function asObject(value: unknown): Record<string, unknown> {
 }
 
 const ACCOUNT_FIELDS = new Set([
-  'id', 'debits_pending', 'debits_posted', 'credits_pending', 'credits_posted',
-  'user_data_128', 'user_data_64', 'user_data_32', 'ledger', 'code', 'flags', 'timestamp',
+  'id',
+  'debits_pending',
+  'debits_posted',
+  'credits_pending',
+  'credits_posted',
+  'user_data_128',
+  'user_data_64',
+  'user_data_32',
+  'ledger',
+  'code',
+  'flags',
+  'timestamp',
 ]);
 
 const TRANSFER_FIELDS = new Set([
-  'id', 'debit_account_id', 'credit_account_id', 'amount', 'pending_id',
-  'user_data_128', 'user_data_64', 'user_data_32', 'timeout', 'ledger', 'code', 'flags', 'timestamp',
+  'id',
+  'debit_account_id',
+  'credit_account_id',
+  'amount',
+  'pending_id',
+  'user_data_128',
+  'user_data_64',
+  'user_data_32',
+  'timeout',
+  'ledger',
+  'code',
+  'flags',
+  'timestamp',
 ]);
 
 function rejectUnknown(o: Record<string, unknown>, known: Set<string>): void {

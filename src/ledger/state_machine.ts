@@ -276,6 +276,13 @@ export class LedgerStateMachine {
     });
   }
 
+  /** Both sides' balances, for the undo log of an open scope. */
+  private saveBalances(dr: Account, cr: Account): void {
+    if (!this.scopeOpen) return;
+    this.saveBalance(dr);
+    this.saveBalance(cr);
+  }
+
   private setPending(id: bigint, entry: PendingEntry): void {
     if (this.scopeOpen) this.undoPending.push({ id, previous: this.pending.get(id) });
     this.pending.set(id, entry);
@@ -292,6 +299,12 @@ export class LedgerStateMachine {
         timestamp,
       },
     });
+  }
+
+  /** History of both sides, for the accounts that keep it. */
+  private recordHistories(dr: Account, cr: Account, timestamp: bigint): void {
+    if ((dr.flags & A_HISTORY) !== 0) this.recordHistory(dr, timestamp);
+    if ((cr.flags & A_HISTORY) !== 0) this.recordHistory(cr, timestamp);
   }
 
   // ---- accounts --------------------------------------------------------------------------
@@ -343,29 +356,14 @@ export class LedgerStateMachine {
   // ---- transfers -------------------------------------------------------------------------
 
   private createTransfer(t: Transfer, ts: bigint): number {
-    if (t.timestamp !== 0n) return R.timestamp_must_be_zero;
+    const header = checkTransferHeader(t);
+    if (header !== R.ok) return header;
     const f = t.flags;
-    if ((f & ~TRANSFER_FLAGS_KNOWN) !== 0) return R.reserved_flag;
-    if (t.id === 0n) return R.id_must_not_be_zero;
-    if (t.id === U128_MAX) return R.id_must_not_be_int_max;
     const isPending = (f & T_PENDING) !== 0;
     const isPost = (f & T_POST) !== 0;
-    const isVoid = (f & T_VOID) !== 0;
-    const isBalancing = (f & (T_BAL_D | T_BAL_C)) !== 0;
-    if ((isPending && (isPost || isVoid)) || (isPost && isVoid) || (isBalancing && (isPost || isVoid))) {
-      return R.flags_are_mutually_exclusive;
-    }
-    if (isPost || isVoid) return this.postOrVoid(t, ts, isPost);
-
-    if (t.debit_account_id === 0n) return R.debit_account_id_must_not_be_zero;
-    if (t.debit_account_id === U128_MAX) return R.debit_account_id_must_not_be_int_max;
-    if (t.credit_account_id === 0n) return R.credit_account_id_must_not_be_zero;
-    if (t.credit_account_id === U128_MAX) return R.credit_account_id_must_not_be_int_max;
-    if (t.debit_account_id === t.credit_account_id) return R.accounts_must_be_different;
-    if (t.pending_id !== 0n) return R.pending_id_must_be_zero;
-    if (!isPending && t.timeout !== 0) return R.timeout_reserved_for_pending_transfer;
-    if (t.ledger === 0) return R.ledger_must_not_be_zero;
-    if (t.code === 0) return R.code_must_not_be_zero;
+    if (isPost || (f & T_VOID) !== 0) return this.postOrVoid(t, ts, isPost);
+    const fields = checkNewTransferFields(t, isPending);
+    if (fields !== R.ok) return fields;
 
     const dr = this.accounts.get(t.debit_account_id);
     if (dr === undefined) return R.debit_account_not_found;
@@ -377,22 +375,10 @@ export class LedgerStateMachine {
     const existing = this.transfers.at(slot);
     if (existing !== undefined) return this.transferExists(t, existing);
 
-    if ((dr.flags & A_CLOSED) !== 0) return R.debit_account_already_closed;
-    if ((cr.flags & A_CLOSED) !== 0) return R.credit_account_already_closed;
+    const closed = checkOpen(dr, cr);
+    if (closed !== R.ok) return closed;
 
-    let amount = t.amount;
-    if (isBalancing) {
-      if ((f & T_BAL_D) !== 0) {
-        const available = dr.credits_posted - dr.debits_pending - dr.debits_posted;
-        const cap = available > 0n ? available : 0n;
-        if (amount > cap) amount = cap;
-      }
-      if ((f & T_BAL_C) !== 0) {
-        const available = cr.debits_posted - cr.credits_pending - cr.credits_posted;
-        const cap = available > 0n ? available : 0n;
-        if (amount > cap) amount = cap;
-      }
-    }
+    const amount = (f & (T_BAL_D | T_BAL_C)) !== 0 ? balancedAmount(t, dr, cr) : t.amount;
 
     // Each sum is computed once and reused when applying: bigint arithmetic allocates.
     let drPending = dr.debits_pending;
@@ -417,34 +403,14 @@ export class LedgerStateMachine {
     if (drDebits > U128_MAX) return R.overflows_debits;
     const crCredits = crPending === 0n ? crPosted : crPending + crPosted;
     if (crCredits > U128_MAX) return R.overflows_credits;
-    let expiresAt = 0n;
-    if (isPending && t.timeout !== 0) {
-      expiresAt = ts + BigInt(t.timeout) * NS_PER_S;
-      if (expiresAt > U64_MAX) return R.overflows_timeout;
-    }
+    const expiresAt = isPending && t.timeout !== 0 ? ts + BigInt(t.timeout) * NS_PER_S : 0n;
+    if (expiresAt > U64_MAX) return R.overflows_timeout;
     if ((dr.flags & A_DMNEC) !== 0 && drDebits > dr.credits_posted) return R.exceeds_credits;
     if ((cr.flags & A_CMNED) !== 0 && crCredits > cr.debits_posted) return R.exceeds_debits;
     if (this.transferLog.length >= this.limits.transfers_max) return R.transfers_limit_reached;
 
-    const stored: Transfer = {
-      id: t.id,
-      debit_account_id: t.debit_account_id,
-      credit_account_id: t.credit_account_id,
-      amount,
-      pending_id: 0n,
-      user_data_128: t.user_data_128,
-      user_data_64: t.user_data_64,
-      user_data_32: t.user_data_32,
-      timeout: t.timeout,
-      ledger: t.ledger,
-      code: t.code,
-      flags: f,
-      timestamp: ts,
-    };
-    if (this.scopeOpen) {
-      this.saveBalance(dr);
-      this.saveBalance(cr);
-    }
+    const stored = newTransfer(t, amount, ts);
+    this.saveBalances(dr, cr);
     dr.debits_pending = drPending;
     dr.debits_posted = drPosted;
     cr.credits_pending = crPending;
@@ -454,8 +420,7 @@ export class LedgerStateMachine {
       if (expiresAt !== 0n) this.expiries.push(expiresAt, stored);
     }
     this.insertTransfer(slot, stored, amount !== t.amount ? t : undefined);
-    if ((dr.flags & A_HISTORY) !== 0) this.recordHistory(dr, ts);
-    if ((cr.flags & A_HISTORY) !== 0) this.recordHistory(cr, ts);
+    this.recordHistories(dr, cr, ts);
     return R.ok;
   }
 
@@ -503,29 +468,12 @@ export class LedgerStateMachine {
     if (entry.status === 'expired') return R.pending_transfer_expired;
     if (entry.expires_at !== 0n && entry.expires_at <= ts) return R.pending_transfer_expired;
 
-    if ((dr.flags & A_CLOSED) !== 0) return R.debit_account_already_closed;
-    if ((cr.flags & A_CLOSED) !== 0) return R.credit_account_already_closed;
+    const closed = checkOpen(dr, cr);
+    if (closed !== R.ok) return closed;
     if (this.transferLog.length >= this.limits.transfers_max) return R.transfers_limit_reached;
 
-    const stored: Transfer = {
-      id: t.id,
-      debit_account_id: p.debit_account_id,
-      credit_account_id: p.credit_account_id,
-      amount,
-      pending_id: p.id,
-      user_data_128: t.user_data_128 === 0n ? p.user_data_128 : t.user_data_128,
-      user_data_64: t.user_data_64 === 0n ? p.user_data_64 : t.user_data_64,
-      user_data_32: t.user_data_32 === 0 ? p.user_data_32 : t.user_data_32,
-      timeout: 0,
-      ledger: p.ledger,
-      code: p.code,
-      flags: t.flags,
-      timestamp: ts,
-    };
-    if (this.scopeOpen) {
-      this.saveBalance(dr);
-      this.saveBalance(cr);
-    }
+    const stored = resolvingTransfer(t, p, amount, ts);
+    this.saveBalances(dr, cr);
     dr.debits_pending -= p.amount;
     cr.credits_pending -= p.amount;
     if (isPost) {
@@ -536,8 +484,7 @@ export class LedgerStateMachine {
     }
     this.setPending(p.id, { status: isPost ? 'posted' : 'voided', expires_at: entry.expires_at });
     this.insertTransfer(slot, stored, t);
-    if ((dr.flags & A_HISTORY) !== 0) this.recordHistory(dr, ts);
-    if ((cr.flags & A_HISTORY) !== 0) this.recordHistory(cr, ts);
+    this.recordHistories(dr, cr, ts);
     return R.ok;
   }
 
@@ -630,5 +577,97 @@ function copyTransfer(t: Transfer): Transfer {
     code: t.code,
     flags: t.flags,
     timestamp: t.timestamp,
+  };
+}
+
+/** The checks every transfer passes first (timestamp, flags, id); R.ok when they pass. */
+function checkTransferHeader(t: Transfer): number {
+  if (t.timestamp !== 0n) return R.timestamp_must_be_zero;
+  const f = t.flags;
+  if ((f & ~TRANSFER_FLAGS_KNOWN) !== 0) return R.reserved_flag;
+  if (t.id === 0n) return R.id_must_not_be_zero;
+  if (t.id === U128_MAX) return R.id_must_not_be_int_max;
+  const isPending = (f & T_PENDING) !== 0;
+  const isPost = (f & T_POST) !== 0;
+  const isVoid = (f & T_VOID) !== 0;
+  const isBalancing = (f & (T_BAL_D | T_BAL_C)) !== 0;
+  if ((isPending && (isPost || isVoid)) || (isPost && isVoid) || (isBalancing && (isPost || isVoid))) {
+    return R.flags_are_mutually_exclusive;
+  }
+  return R.ok;
+}
+
+/** The field checks of a transfer that is neither a post nor a void, before any lookup; R.ok when they pass. */
+function checkNewTransferFields(t: Transfer, isPending: boolean): number {
+  if (t.debit_account_id === 0n) return R.debit_account_id_must_not_be_zero;
+  if (t.debit_account_id === U128_MAX) return R.debit_account_id_must_not_be_int_max;
+  if (t.credit_account_id === 0n) return R.credit_account_id_must_not_be_zero;
+  if (t.credit_account_id === U128_MAX) return R.credit_account_id_must_not_be_int_max;
+  if (t.debit_account_id === t.credit_account_id) return R.accounts_must_be_different;
+  if (t.pending_id !== 0n) return R.pending_id_must_be_zero;
+  if (!isPending && t.timeout !== 0) return R.timeout_reserved_for_pending_transfer;
+  if (t.ledger === 0) return R.ledger_must_not_be_zero;
+  if (t.code === 0) return R.code_must_not_be_zero;
+  return R.ok;
+}
+
+/** R.ok when neither side of a transfer is closed. */
+function checkOpen(dr: Account, cr: Account): number {
+  if ((dr.flags & A_CLOSED) !== 0) return R.debit_account_already_closed;
+  if ((cr.flags & A_CLOSED) !== 0) return R.credit_account_already_closed;
+  return R.ok;
+}
+
+/** A balancing transfer's amount: capped at what the flagged side(s) can take, never below zero. */
+function balancedAmount(t: Transfer, dr: Account, cr: Account): bigint {
+  let amount = t.amount;
+  if ((t.flags & T_BAL_D) !== 0) {
+    const available = dr.credits_posted - dr.debits_pending - dr.debits_posted;
+    const cap = available > 0n ? available : 0n;
+    if (amount > cap) amount = cap;
+  }
+  if ((t.flags & T_BAL_C) !== 0) {
+    const available = cr.debits_posted - cr.credits_pending - cr.credits_posted;
+    const cap = available > 0n ? available : 0n;
+    if (amount > cap) amount = cap;
+  }
+  return amount;
+}
+
+/** The stored form of a new (single-phase or pending) transfer. */
+function newTransfer(t: Transfer, amount: bigint, ts: bigint): Transfer {
+  return {
+    id: t.id,
+    debit_account_id: t.debit_account_id,
+    credit_account_id: t.credit_account_id,
+    amount,
+    pending_id: 0n,
+    user_data_128: t.user_data_128,
+    user_data_64: t.user_data_64,
+    user_data_32: t.user_data_32,
+    timeout: t.timeout,
+    ledger: t.ledger,
+    code: t.code,
+    flags: t.flags,
+    timestamp: ts,
+  };
+}
+
+/** The stored form of a post or void of pending transfer p: p's accounts, ledger and code; t's user data where given. */
+function resolvingTransfer(t: Transfer, p: Transfer, amount: bigint, ts: bigint): Transfer {
+  return {
+    id: t.id,
+    debit_account_id: p.debit_account_id,
+    credit_account_id: p.credit_account_id,
+    amount,
+    pending_id: p.id,
+    user_data_128: t.user_data_128 === 0n ? p.user_data_128 : t.user_data_128,
+    user_data_64: t.user_data_64 === 0n ? p.user_data_64 : t.user_data_64,
+    user_data_32: t.user_data_32 === 0 ? p.user_data_32 : t.user_data_32,
+    timeout: 0,
+    ledger: p.ledger,
+    code: p.code,
+    flags: t.flags,
+    timestamp: ts,
   };
 }

@@ -35,6 +35,7 @@ export interface CountryNames {
   readonly goods: readonly string[];
 }
 
+// biome-ignore format: a data table laid out by hand, several entries a line
 export const COUNTRY_NAMES: Readonly<Record<string, CountryNames>> = Object.freeze({
   CN: {
     cities: [['Beijing', '北京', 'B'], ['Shanghai', '上海', 'S'], ['Shenzhen', '深圳', 'Z'], ['Guangzhou', '广州', 'G'], ['Tianjin', '天津', 'T'], ['Urumqi', '乌鲁木齐', 'U'], ['Chongqing', '重庆', 'C'], ['Hangzhou', '杭州', 'H']],

@@ -247,9 +247,19 @@ const LETTERS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
 
 /** A 4-letter bank code from a Latin name, unique within `used` for this country. */
 function bankCode(nameLatin: string, country: string, used: Set<string>): string {
-  const words = nameLatin.toUpperCase().replace(/[^A-Z]+/g, ' ').trim().split(' ').filter((w) => w.length > 0 && !GENERIC_WORDS.has(w));
+  const words = nameLatin
+    .toUpperCase()
+    .replace(/[^A-Z]+/g, ' ')
+    .trim()
+    .split(' ')
+    .filter((w) => w.length > 0 && !GENERIC_WORDS.has(w));
   const first = words[0] ?? 'SIMX';
-  let code = first.slice(0, 2) + words.slice(1).map((w) => w[0]).join('');
+  let code =
+    first.slice(0, 2) +
+    words
+      .slice(1)
+      .map((w) => w[0])
+      .join('');
   code = (code + first.slice(2) + 'XXXX').slice(0, 4);
   if (!used.has(code + country)) {
     used.add(code + country);
@@ -281,7 +291,7 @@ function bankName(country: string, i: number): NamedBank {
   const T = n.bank_types.length;
   const k = i % (R * T);
   const root = n.bank_roots[k % R]!;
-  const type = n.bank_types[(k % R + Math.floor(k / R)) % T]!;
+  const type = n.bank_types[((k % R) + Math.floor(k / R)) % T]!;
   const round = Math.floor(i / (R * T));
   const suffix = round === 0 ? '' : ` ${round + 1}`;
   const latin = fill(type[0], { r: root[0] }) + suffix;
@@ -313,9 +323,27 @@ export function defaultProfile(options: DefaultProfileOptions = {}): SchemeProfi
   checkShare(ratio, 'liquidity_ratio', 'options', 10);
   const traffic = parseTraffic({ ...trafficToJson(DEFAULT_TRAFFIC), ...stripUndefined(options.traffic ?? {}) }, 'traffic', 'options');
   const counts = allocateBanks(nBanks);
-
+  // Bank codes are unique across banks and liquidity providers: one set of used codes for both.
   const used = new Set<string>();
-  const shells: Array<Omit<SimBank, 'liquidity'>> = [];
+  const shells = bankShells(counts, used);
+  const day = expectedDay(shells, traffic, ratio);
+  const banks = fundBanks(shells, day);
+  const lps = liquidityProviders(nLps, used, traffic, day);
+  const profile: SchemeProfile = {
+    format: PROFILE_FORMAT,
+    name: `default: ${nBanks} banks, ${nLps} liquidity providers, starting liquidity ${ratio} of the expected outflow of a ${traffic.payments}-payment day`,
+    banks: Object.freeze(banks),
+    liquidity_providers: Object.freeze(lps),
+    traffic,
+  };
+  return Object.freeze(profile);
+}
+
+type BankShell = Omit<SimBank, 'liquidity'>;
+
+/** The banks of each member, named, coded and sized (1,000,000 / rank), without liquidity yet. */
+function bankShells(counts: Map<string, number>, used: Set<string>): BankShell[] {
+  const shells: BankShell[] = [];
   for (const m of MEMBERS) {
     const count = counts.get(m.country) ?? 0;
     for (let i = 0; i < count; i++) {
@@ -332,11 +360,24 @@ export function defaultProfile(options: DefaultProfileOptions = {}): SchemeProfi
       });
     }
   }
+  return shells;
+}
 
-  // Expected daily value in USD × 10^6 (ppm of the shares), exact from here on.
+/** The expected day that sizes starting liquidity: exact integers (ppm of the shares) from here on. */
+interface ExpectedDay {
+  /** Expected daily value in USD × 10^6. */
+  dayUsdPpm: bigint;
+  /** Total weight of the usable corridors (thousand USD). */
+  wTotal: bigint;
+  imports: Map<string, bigint>;
+  exports: Map<string, bigint>;
+  sizeTotal: Map<string, bigint>;
+  ratioPpm: bigint;
+}
+
+function expectedDay(shells: readonly BankShell[], traffic: TrafficParams, ratio: number): ExpectedDay {
   const s9 = ppm(traffic.interbank_share);
-  const dayUsdPpm =
-    BigInt(traffic.payments) * ((PPM - s9) * BigInt(meanSizeUsd(traffic.customer_size)) + s9 * BigInt(meanSizeUsd(traffic.interbank_size)));
+  const dayUsdPpm = BigInt(traffic.payments) * ((PPM - s9) * BigInt(meanSizeUsd(traffic.customer_size)) + s9 * BigInt(meanSizeUsd(traffic.interbank_size)));
   const flows = usableFlows(shells.map((b) => ({ ...b, liquidity: {} })));
   const wTotal = BigInt(flows.reduce((a, f) => a + f.usd_thousands, 0));
   const imports = new Map<string, bigint>();
@@ -347,9 +388,13 @@ export function defaultProfile(options: DefaultProfileOptions = {}): SchemeProfi
   }
   const sizeTotal = new Map<string, bigint>();
   for (const b of shells) sizeTotal.set(b.country, (sizeTotal.get(b.country) ?? 0n) + BigInt(b.size));
-  const ratioPpm = ppm(ratio);
+  return { dayUsdPpm, wTotal, imports, exports, sizeTotal, ratioPpm: ppm(ratio) };
+}
 
-  const banks: SimBank[] = shells.map((b) => {
+/** Each bank's starting liquidity in its own currency; zero in its trade partners' currencies. */
+function fundBanks(shells: readonly BankShell[], day: ExpectedDay): SimBank[] {
+  const { dayUsdPpm, wTotal, imports, sizeTotal, ratioPpm } = day;
+  return shells.map((b) => {
     const liquidity: Record<string, bigint> = {};
     const sTotal = sizeTotal.get(b.country) ?? 0n;
     const imp = imports.get(b.country) ?? 0n;
@@ -360,9 +405,13 @@ export function defaultProfile(options: DefaultProfileOptions = {}): SchemeProfi
     for (const p of tradePartners(b.country)) liquidity[memberByCountry(p)!.currency] = 0n;
     return Object.freeze({ ...b, liquidity: Object.freeze(liquidity) });
   });
+}
 
+/** The liquidity providers, each funded in every member currency for its share of cross-currency payouts. */
+function liquidityProviders(nLps: number, used: Set<string>, traffic: TrafficParams, day: ExpectedDay): SimLiquidityProvider[] {
+  const { dayUsdPpm, wTotal, exports, ratioPpm } = day;
   const x = ppm(traffic.cross_currency_share);
-  const lps: SimLiquidityProvider[] = LIQUIDITY_PROVIDER_NAMES.slice(0, nLps).map(([country, latin, native, cityIndex], i) => {
+  return LIQUIDITY_PROVIDER_NAMES.slice(0, nLps).map(([country, latin, native, cityIndex], i) => {
     const names = COUNTRY_NAMES[country]!;
     const city = names.cities[cityIndex]!;
     const code = bankCode(latin, country, used);
@@ -383,15 +432,6 @@ export function defaultProfile(options: DefaultProfileOptions = {}): SchemeProfi
       liquidity: Object.freeze(liquidity),
     });
   });
-
-  const profile: SchemeProfile = {
-    format: PROFILE_FORMAT,
-    name: `default: ${nBanks} banks, ${nLps} liquidity providers, starting liquidity ${ratio} of the expected outflow of a ${traffic.payments}-payment day`,
-    banks: Object.freeze(banks),
-    liquidity_providers: Object.freeze(lps),
-    traffic,
-  };
-  return Object.freeze(profile);
 }
 
 function stripUndefined<T extends object>(o: T): Partial<T> {
@@ -463,7 +503,8 @@ function isObj(v: unknown): v is Obj {
 
 function checkKeys(o: Obj, allowed: readonly string[], field: string, origin: string): void {
   for (const k of Object.keys(o)) {
-    if (!allowed.includes(k)) throw new SimInputError('unknown_field', field === '' ? k : `${field}.${k}`, `unknown field; expected one of ${allowed.join(', ')}`, origin);
+    if (!allowed.includes(k))
+      throw new SimInputError('unknown_field', field === '' ? k : `${field}.${k}`, `unknown field; expected one of ${allowed.join(', ')}`, origin);
   }
 }
 
@@ -473,7 +514,8 @@ function need(o: Obj, key: string, field: string, origin: string): unknown {
 }
 
 function checkNumber(v: unknown, field: string, origin: string): number {
-  if (typeof v !== 'number' || !Number.isFinite(v)) throw new SimInputError('invalid_value', field, `must be a finite number, got ${JSON.stringify(v)}`, origin);
+  if (typeof v !== 'number' || !Number.isFinite(v))
+    throw new SimInputError('invalid_value', field, `must be a finite number, got ${JSON.stringify(v)}`, origin);
   return v;
 }
 
@@ -518,7 +560,13 @@ function checkAmount(v: unknown, field: string, origin: string): bigint {
   let n: bigint;
   if (typeof v === 'string' && /^-?[0-9]{1,40}$/.test(v)) n = BigInt(v);
   else if (typeof v === 'number' && Number.isSafeInteger(v)) n = BigInt(v);
-  else throw new SimInputError('invalid_value', field, `must be an integer of minor units (a decimal string, or a safe integer), got ${JSON.stringify(v)}`, origin);
+  else
+    throw new SimInputError(
+      'invalid_value',
+      field,
+      `must be an integer of minor units (a decimal string, or a safe integer), got ${JSON.stringify(v)}`,
+      origin,
+    );
   if (n < 0n) throw new SimInputError('negative', field, `must not be negative, got ${n}`, origin);
   if (n > SIM_LIMITS.liquidity_max) throw new SimInputError('limit_exceeded', field, `must be at most 2^127 - 1`, origin);
   return n;
@@ -533,9 +581,11 @@ function parseSize(v: unknown, field: string, origin: string): SizeParams {
   const median_usd = checkInt(need(v, 'median_usd', `${field}.median_usd`, origin), `${field}.median_usd`, 1, max, origin);
   const sigmaRaw = checkNumber(need(v, 'sigma', `${field}.sigma`, origin), `${field}.sigma`, origin);
   if (sigmaRaw < 0) throw new SimInputError('negative', `${field}.sigma`, `must not be negative, got ${sigmaRaw}`, origin);
-  if (sigmaRaw > SIM_LIMITS.sigma_max) throw new SimInputError('out_of_range', `${field}.sigma`, `must be at most ${SIM_LIMITS.sigma_max}, got ${sigmaRaw}`, origin);
+  if (sigmaRaw > SIM_LIMITS.sigma_max)
+    throw new SimInputError('out_of_range', `${field}.sigma`, `must be at most ${SIM_LIMITS.sigma_max}, got ${sigmaRaw}`, origin);
   if (min_usd > max_usd) throw new SimInputError('out_of_range', `${field}.min_usd`, `must not exceed max_usd (${max_usd}), got ${min_usd}`, origin);
-  if (median_usd < min_usd || median_usd > max_usd) throw new SimInputError('out_of_range', `${field}.median_usd`, `must be within [min_usd, max_usd] = [${min_usd}, ${max_usd}], got ${median_usd}`, origin);
+  if (median_usd < min_usd || median_usd > max_usd)
+    throw new SimInputError('out_of_range', `${field}.median_usd`, `must be within [min_usd, max_usd] = [${min_usd}, ${max_usd}], got ${median_usd}`, origin);
   return Object.freeze({ median_usd, sigma: sigmaRaw, min_usd, max_usd });
 }
 
@@ -553,7 +603,8 @@ export function parseTraffic(v: unknown, field = 'traffic', origin = 'profile'):
   }
   const hours = checkNumber(get('day_length_hours'), `${field}.day_length_hours`, origin);
   if (hours < 0) throw new SimInputError('negative', `${field}.day_length_hours`, `must not be negative, got ${hours}`, origin);
-  if (hours < 1 || hours > SIM_LIMITS.day_length_hours_max) throw new SimInputError('out_of_range', `${field}.day_length_hours`, `must be from 1 to ${SIM_LIMITS.day_length_hours_max}, got ${hours}`, origin);
+  if (hours < 1 || hours > SIM_LIMITS.day_length_hours_max)
+    throw new SimInputError('out_of_range', `${field}.day_length_hours`, `must be from 1 to ${SIM_LIMITS.day_length_hours_max}, got ${hours}`, origin);
   return Object.freeze({
     payments: checkInt(get('payments'), `${field}.payments`, 0, SIM_LIMITS.payments_max, origin),
     cross_currency_share: checkShare(get('cross_currency_share'), `${field}.cross_currency_share`, origin),
@@ -583,9 +634,15 @@ function parseParticipant(v: unknown, field: string, origin: string, bank: boole
   const country = checkCountry(need(v, 'country', `${field}.country`, origin), `${field}.country`, origin);
   const bicRaw = need(v, 'bic', `${field}.bic`, origin);
   if (typeof bicRaw !== 'string' || !BIC_RE.test(bicRaw)) {
-    throw new SimInputError('invalid_value', `${field}.bic`, `not an ISO 9362 BIC (4 letters, 2-letter country, 2-character location, optional 3-character branch): ${JSON.stringify(bicRaw)}`, origin);
+    throw new SimInputError(
+      'invalid_value',
+      `${field}.bic`,
+      `not an ISO 9362 BIC (4 letters, 2-letter country, 2-character location, optional 3-character branch): ${JSON.stringify(bicRaw)}`,
+      origin,
+    );
   }
-  if (bicRaw.slice(4, 6) !== country) throw new SimInputError('invalid_value', `${field}.bic`, `BIC country ${bicRaw.slice(4, 6)} differs from the participant's country ${country}`, origin);
+  if (bicRaw.slice(4, 6) !== country)
+    throw new SimInputError('invalid_value', `${field}.bic`, `BIC country ${bicRaw.slice(4, 6)} differs from the participant's country ${country}`, origin);
   const name = checkString(need(v, 'name', `${field}.name`, origin), `${field}.name`, origin);
   const name_latin = v.name_latin === undefined ? name : checkString(v.name_latin, `${field}.name_latin`, origin);
   const city = v.city === undefined ? '' : checkString(v.city, `${field}.city`, origin);
@@ -595,7 +652,8 @@ function parseParticipant(v: unknown, field: string, origin: string, bank: boole
   const home = memberByCountry(country)!.currency;
   const currency = checkCurrency(need(v, 'currency', `${field}.currency`, origin), `${field}.currency`, origin);
   if (currency !== home) throw new SimInputError('invalid_value', `${field}.currency`, `${currency} is not the currency of ${country} (${home})`, origin);
-  if (!(home in liquidity)) throw new SimInputError('missing_field', `${field}.liquidity.${home}`, `missing: a bank holds an account in its home currency`, origin);
+  if (!(home in liquidity))
+    throw new SimInputError('missing_field', `${field}.liquidity.${home}`, `missing: a bank holds an account in its home currency`, origin);
   const size = checkInt(need(v, 'size', `${field}.size`, origin), `${field}.size`, 0, SIM_LIMITS.bank_size_max, origin);
   return Object.freeze({ ...base, currency, size });
 }
@@ -605,7 +663,8 @@ export function parseProfile(value: unknown, origin = 'profile'): SchemeProfile 
   if (!isObj(value)) throw new SimInputError('invalid_value', '(root)', 'a profile must be a JSON object', origin);
   checkKeys(value, ['format', 'name', 'banks', 'liquidity_providers', 'traffic'], '', origin);
   const format = need(value, 'format', 'format', origin);
-  if (format !== PROFILE_FORMAT) throw new SimInputError('invalid_value', 'format', `must be ${JSON.stringify(PROFILE_FORMAT)}, got ${JSON.stringify(format)}`, origin);
+  if (format !== PROFILE_FORMAT)
+    throw new SimInputError('invalid_value', 'format', `must be ${JSON.stringify(PROFILE_FORMAT)}, got ${JSON.stringify(format)}`, origin);
   const name = value.name === undefined ? 'unnamed' : checkString(value.name, 'name', origin, 1000);
   const banksRaw = need(value, 'banks', 'banks', origin);
   if (!Array.isArray(banksRaw)) throw new SimInputError('invalid_value', 'banks', 'must be an array', origin);
@@ -638,7 +697,8 @@ export function parseProfile(value: unknown, origin = 'profile'): SchemeProfile 
 
 /** Parses the text of a profile file (JSON). */
 export function parseProfileText(text: string, origin = 'profile'): SchemeProfile {
-  if (text.length > SIM_LIMITS.profile_chars_max) throw new SimInputError('limit_exceeded', '(root)', `file longer than ${SIM_LIMITS.profile_chars_max} characters`, origin);
+  if (text.length > SIM_LIMITS.profile_chars_max)
+    throw new SimInputError('limit_exceeded', '(root)', `file longer than ${SIM_LIMITS.profile_chars_max} characters`, origin);
   let value: unknown;
   try {
     value = JSON.parse(text);

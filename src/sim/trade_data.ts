@@ -92,6 +92,7 @@ function row(exporter: string, importer: string, usd_millions: string, year: num
 }
 
 /** All 56 rows of sco-trade-2024.csv, in the file's order (largest first). */
+// biome-ignore format: a data table laid out by hand, several entries a line
 export const TRADE_FLOWS: readonly TradeFlow[] = Object.freeze([
   row("RU", "CN", "129320", 2024,
     "China GACC 2024 (China-reported): CN exports to RU $115.49bn, CN imports from RU $129.32bn, turnover $244.81bn; bne IntelliNews citing TASS https://bne.eu/russo-china-trade-turnover-rises-1-9-to-244-81bn-in-2024-361098 (total confirmed by Reuters via https://wallstreetobserver.com/china-russia-2024-trade-value)"),

@@ -144,12 +144,15 @@ export function corridorShares(profile: SchemeProfile): CorridorShare[] {
 export function effectiveTraffic(profile: SchemeProfile, options: TrafficOptions = {}): TrafficParams {
   const t = profile.traffic;
   const payments = options.payments ?? t.payments;
-  if (!Number.isSafeInteger(payments) || payments < 0) throw new SimInputError(payments < 0 ? 'negative' : 'invalid_value', 'payments', `must be a non-negative integer, got ${payments}`, 'options');
-  if (payments > SIM_LIMITS.payments_max) throw new SimInputError('limit_exceeded', 'payments', `at most ${SIM_LIMITS.payments_max} payments a day, got ${payments}`, 'options');
+  if (!Number.isSafeInteger(payments) || payments < 0)
+    throw new SimInputError(payments < 0 ? 'negative' : 'invalid_value', 'payments', `must be a non-negative integer, got ${payments}`, 'options');
+  if (payments > SIM_LIMITS.payments_max)
+    throw new SimInputError('limit_exceeded', 'payments', `at most ${SIM_LIMITS.payments_max} payments a day, got ${payments}`, 'options');
   return Object.freeze({
     ...t,
     payments,
-    cross_currency_share: options.cross_currency_share === undefined ? t.cross_currency_share : checkShare(options.cross_currency_share, 'cross_currency_share', 'options'),
+    cross_currency_share:
+      options.cross_currency_share === undefined ? t.cross_currency_share : checkShare(options.cross_currency_share, 'cross_currency_share', 'options'),
     urgent_share: options.urgent_share === undefined ? t.urgent_share : checkShare(options.urgent_share, 'urgent_share', 'options'),
     interbank_share: options.interbank_share === undefined ? t.interbank_share : checkShare(options.interbank_share, 'interbank_share', 'options'),
   });
@@ -188,8 +191,7 @@ function arrivalCdf(): Float64Array {
   let acc = 0;
   for (let j = 0; j < ARRIVAL_BINS; j++) {
     const x = (j + 0.5) / ARRIVAL_BINS;
-    const dens =
-      morning.weight * normalPdf(x, morning.at, morning.sigma) + afternoon.weight * normalPdf(x, afternoon.at, afternoon.sigma) + background.weight;
+    const dens = morning.weight * normalPdf(x, morning.at, morning.sigma) + afternoon.weight * normalPdf(x, afternoon.at, afternoon.sigma) + background.weight;
     acc += dens;
     cdf[j + 1] = acc;
   }
@@ -267,8 +269,18 @@ function companyPool(country: string): SimParty[] {
   return out;
 }
 
-const CUSTOMER_PURPOSES: ReadonlyArray<readonly [string, number]> = [['GDDS', 55], ['SUPP', 20], ['TRAD', 10], ['SCVE', 10], ['INTC', 5]];
-const INTERBANK_PURPOSES: ReadonlyArray<readonly [string, number]> = [['TREA', 50], ['CASH', 30], ['CORT', 20]];
+const CUSTOMER_PURPOSES: ReadonlyArray<readonly [string, number]> = [
+  ['GDDS', 55],
+  ['SUPP', 20],
+  ['TRAD', 10],
+  ['SCVE', 10],
+  ['INTC', 5],
+];
+const INTERBANK_PURPOSES: ReadonlyArray<readonly [string, number]> = [
+  ['TREA', 50],
+  ['CASH', 30],
+  ['CORT', 20],
+];
 
 function purposeTable(list: ReadonlyArray<readonly [string, number]>): string[] {
   const t: string[] = [];
@@ -299,10 +311,12 @@ function sizeDraw(s: SizeParams): SizeDraw {
  */
 export function generatePayments(profile: SchemeProfile, options: TrafficOptions = {}): Generator<SimPayment, void, undefined> {
   const seed = options.seed ?? DEFAULT_SEED;
-  if (!Number.isInteger(seed) || seed < 0 || seed >= TWO_32) throw new SimInputError(seed < 0 ? 'negative' : 'invalid_value', 'seed', `must be an integer from 0 to 2^32 - 1, got ${seed}`, 'options');
+  if (!Number.isInteger(seed) || seed < 0 || seed >= TWO_32)
+    throw new SimInputError(seed < 0 ? 'negative' : 'invalid_value', 'seed', `must be an integer from 0 to 2^32 - 1, got ${seed}`, 'options');
   const traffic = effectiveTraffic(profile, options);
   const flows = usableFlows(profile.banks);
-  if (traffic.payments > 0 && flows.length === 0) throw new SimInputError('invalid_value', 'banks', 'no trade corridor has a bank of positive size at both ends', 'profile');
+  if (traffic.payments > 0 && flows.length === 0)
+    throw new SimInputError('invalid_value', 'banks', 'no trade corridor has a bank of positive size at both ends', 'profile');
   return run(profile, traffic, flows, seed >>> 0);
 }
 
@@ -316,21 +330,84 @@ function* run(profile: SchemeProfile, t: TrafficParams, flows: readonly TradeFlo
   const rng = new Prng(mix32(seed ^ 0x5bd1e995));
   const u01 = (): number => (rng.nextU32() + 0.5) / TWO_32;
 
-  const cumFlow: number[] = [];
+  const cumFlow = cumulativeWeights(flows);
+  const flowTotal = cumFlow.at(-1) ?? 0; // < 2^32 (the matrix sums to ~6.7e8 thousand USD)
+  const partyOf = new Map<string, SimParty>();
+  for (const b of profile.banks) partyOf.set(b.bic, Object.freeze({ name: b.name, country: b.country }));
+  const lanes = buildLanes(profile, t, flows);
+
+  const customer = sizeDraw(t.customer_size);
+  const interbank = sizeDraw(t.interbank_size);
+  const dayNs = t.day_length_hours * NS_PER_HOUR;
+  const n = t.payments;
+  const seedWord = mix32(seed ^ 0x27d4eb2f);
+  const e2ePrefix = `SIM-${t.business_date.replaceAll('-', '')}-${hex32(seed).toUpperCase()}-`;
+  const normal = normalSource(u01);
+  const nextArrival = arrivalSource(u01, n, dayNs);
+  for (let i = 0; i < n; i++) {
+    const arrival = nextArrival(i);
+
+    // Corridor and banks.
+    const lane = lanes[upperBound(cumFlow, rng.below(flowTotal))]!;
+    const pp = lane.payer;
+    const qq = lane.payee;
+    const payer = pp.banks[upperBound(pp.cum, u01() * pp.total)]!;
+    const payee = qq.banks[upperBound(qq.cum, u01() * qq.total)]!;
+
+    const interbankKind = u01() < t.interbank_share;
+    const cross = u01() < t.cross_currency_share;
+    const urgent = u01() < t.urgent_share;
+
+    // Size: a float in USD, converted once to minor units and rounded DOWN (see header).
+    const sd = interbankKind ? interbank : customer;
+    const usd = Math.min(sd.max, Math.max(sd.min, Math.exp(sd.ln_median + sd.sigma * normal())));
+    const minor = Math.floor(usd * lane.minor_per_usd);
+    const amount = minor < 1 ? 1n : BigInt(minor);
+
+    const uetr = uetrOf(rng, i, seedWord);
+    const seqText = String(i).padStart(8, '0');
+    const parties = interbankKind ? interbankParties(lane, partyOf.get(payer.bic)!, partyOf.get(payee.bic)!, seqText, u01) : customerParties(lane, rng, u01);
+
+    yield {
+      seq: i,
+      uetr,
+      end_to_end_id: e2ePrefix + seqText,
+      kind: interbankKind ? 'pacs.009' : 'pacs.008',
+      payer_bic: payer.bic,
+      payee_bic: payee.bic,
+      payer_country: lane.importer,
+      payee_country: lane.exporter,
+      currency: lane.currency,
+      amount_minor: amount,
+      payee_currency: cross ? lane.payee_currency : lane.currency,
+      priority: urgent ? 'urgent' : 'normal',
+      arrival_offset_ns: arrival,
+      debtor: parties.debtor,
+      creditor: parties.creditor,
+      purpose: parties.purpose,
+      remittance: parties.remittance,
+    };
+  }
+}
+
+/** Running sums of the corridors' weights (thousand USD), for drawing a corridor by weight. */
+function cumulativeWeights(flows: readonly TradeFlow[]): number[] {
+  const cum: number[] = [];
   let acc = 0;
   for (const f of flows) {
     acc += f.usd_thousands;
-    cumFlow.push(acc);
+    cum.push(acc);
   }
-  const flowTotal = acc; // < 2^32 (the matrix sums to ~6.7e8 thousand USD)
+  return cum;
+}
+
+/** Everything that depends only on the corridor, looked up once per payment. */
+function buildLanes(profile: SchemeProfile, t: TrafficParams, flows: readonly TradeFlow[]): Lane[] {
   const yy = t.business_date.slice(2, 4);
   const year = t.business_date.slice(0, 4);
   const pickers = bankPickers(profile.banks);
   const companies = new Map<string, SimParty[]>();
-  const partyOf = new Map<string, SimParty>();
-  for (const b of profile.banks) partyOf.set(b.bic, Object.freeze({ name: b.name, country: b.country }));
-  // Everything that depends only on the corridor, looked up once per payment.
-  const lanes: Lane[] = flows.map((f) => {
+  return flows.map((f) => {
     for (const c of [f.exporter, f.importer]) if (!companies.has(c)) companies.set(c, companyPool(c));
     const currency = memberByCountry(f.importer)!.currency;
     const r = referenceRate(currency);
@@ -351,15 +428,26 @@ function* run(profile: SchemeProfile, t: TrafficParams, flows: readonly TradeFlo
       ref_prefix: `${f.importer}${f.exporter}${t.business_date.replaceAll('-', '')}`,
     };
   });
+}
 
-  const customer = sizeDraw(t.customer_size);
-  const interbank = sizeDraw(t.interbank_size);
-  const dayNs = t.day_length_hours * NS_PER_HOUR;
-  const n = t.payments;
-  const seedWord = mix32(seed ^ 0x27d4eb2f);
-  const e2ePrefix = `SIM-${t.business_date.replaceAll('-', '')}-${hex32(seed).toUpperCase()}-`;
+/** Arrival offsets: the i-th of n sorted uniforms, through the mixture's inverse CDF; call with i = 0, 1, … in order. */
+function arrivalSource(u01: () => number, n: number, dayNs: number): (i: number) => bigint {
+  let u = 0; // the previous order statistic of the arrival uniforms
+  let bin = 0;
+  return (i: number): bigint => {
+    u = 1 - (1 - u) * Math.pow(u01(), 1 / (n - i));
+    while (bin < ARRIVAL_BINS - 1 && ARRIVAL_CDF[bin + 1]! <= u) bin++;
+    const lo = ARRIVAL_CDF[bin]!;
+    const hi = ARRIVAL_CDF[bin + 1]!;
+    const frac = Math.min(1, Math.max(0, (bin + (hi > lo ? (u - lo) / (hi - lo) : 0)) / ARRIVAL_BINS));
+    return BigInt(Math.min(Math.floor(frac * dayNs), dayNs - 1));
+  };
+}
+
+/** Standard normal draws (Box-Muller), the second of each pair kept for the next call. */
+function normalSource(u01: () => number): () => number {
   let spareNormal = NaN;
-  const normal = (): number => {
+  return (): number => {
     if (!Number.isNaN(spareNormal)) {
       const z = spareNormal;
       spareNormal = NaN;
@@ -370,86 +458,59 @@ function* run(profile: SchemeProfile, t: TrafficParams, flows: readonly TradeFlo
     spareNormal = r * Math.sin(th);
     return r * Math.cos(th);
   };
+}
 
-  let u = 0; // the previous order statistic of the arrival uniforms
-  let bin = 0;
-  for (let i = 0; i < n; i++) {
-    // Arrival: next of n sorted uniforms, through the mixture's inverse CDF.
-    u = 1 - (1 - u) * Math.pow(u01(), 1 / (n - i));
-    while (bin < ARRIVAL_BINS - 1 && ARRIVAL_CDF[bin + 1]! <= u) bin++;
-    const lo = ARRIVAL_CDF[bin]!;
-    const hi = ARRIVAL_CDF[bin + 1]!;
-    const frac = Math.min(1, Math.max(0, (bin + (hi > lo ? (u - lo) / (hi - lo) : 0)) / ARRIVAL_BINS));
-    const arrival = BigInt(Math.min(Math.floor(frac * dayNs), dayNs - 1));
+/** UETR (v4): 90 random bits, version 4, variant 10, and 32 bits unique per payment. */
+function uetrOf(rng: Prng, i: number, seedWord: number): string {
+  const w0 = rng.nextU32();
+  const w1 = ((rng.nextU32() & 0xffff0fff) | 0x00004000) >>> 0;
+  const w2 = ((rng.nextU32() & 0x3fffffff) | 0x80000000) >>> 0;
+  const w3 = mix32((i ^ seedWord) >>> 0);
+  return (
+    hex32(w0) +
+    '-' +
+    HEX[w1 >>> 24]! +
+    HEX[(w1 >>> 16) & 255]! +
+    '-' +
+    HEX[(w1 >>> 8) & 255]! +
+    HEX[w1 & 255]! +
+    '-' +
+    HEX[w2 >>> 24]! +
+    HEX[(w2 >>> 16) & 255]! +
+    '-' +
+    HEX[(w2 >>> 8) & 255]! +
+    HEX[w2 & 255]! +
+    hex32(w3)
+  );
+}
 
-    // Corridor and banks.
-    const lane = lanes[upperBound(cumFlow, rng.below(flowTotal))]!;
-    const pp = lane.payer;
-    const qq = lane.payee;
-    const payer = pp.banks[upperBound(pp.cum, u01() * pp.total)]!;
-    const payee = qq.banks[upperBound(qq.cum, u01() * qq.total)]!;
+interface Parties {
+  debtor: SimParty;
+  creditor: SimParty;
+  purpose: string;
+  remittance: string;
+}
 
-    const interbankKind = u01() < t.interbank_share;
-    const cross = u01() < t.cross_currency_share;
-    const urgent = u01() < t.urgent_share;
+// Small picks below use floor(u·k): the bias (≤ k/2^32) is immaterial for names and codes.
 
-    // Size: a float in USD, converted once to minor units and rounded DOWN (see header).
-    const sd = interbankKind ? interbank : customer;
-    const usd = Math.min(sd.max, Math.max(sd.min, Math.exp(sd.ln_median + sd.sigma * normal())));
-    const minor = Math.floor(usd * lane.minor_per_usd);
-    const amount = minor < 1 ? 1n : BigInt(minor);
+/** A bank's own payment (pacs.009): the banks are the parties. */
+function interbankParties(lane: Lane, debtor: SimParty, creditor: SimParty, seqText: string, u01: () => number): Parties {
+  const purpose = INTERBANK_PURPOSE_TABLE[Math.floor(u01() * 100)]!;
+  const ref = lane.ref_prefix + seqText;
+  const remittance = purpose === 'TREA' ? `Treasury transfer ${ref}` : purpose === 'CASH' ? `Liquidity management ${ref}` : `Cover for trade settlement ${ref}`;
+  return { debtor, creditor, purpose, remittance };
+}
 
-    // UETR (v4): 90 random bits, version 4, variant 10, and 32 bits unique per payment.
-    const w0 = rng.nextU32();
-    const w1 = ((rng.nextU32() & 0xffff0fff) | 0x00004000) >>> 0;
-    const w2 = ((rng.nextU32() & 0x3fffffff) | 0x80000000) >>> 0;
-    const w3 = mix32((i ^ seedWord) >>> 0);
-    const uetr =
-      hex32(w0) + '-' + HEX[w1 >>> 24]! + HEX[(w1 >>> 16) & 255]! + '-' + HEX[(w1 >>> 8) & 255]! + HEX[w1 & 255]! + '-' +
-      HEX[w2 >>> 24]! + HEX[(w2 >>> 16) & 255]! + '-' + HEX[(w2 >>> 8) & 255]! + HEX[w2 & 255]! + hex32(w3);
-
-    const seqText = String(i).padStart(8, '0');
-    let debtor: SimParty;
-    let creditor: SimParty;
-    let purpose: string;
-    let remittance: string;
-    // Small picks below use floor(u·k): the bias (≤ k/2^32) is immaterial for names and codes.
-    if (interbankKind) {
-      debtor = partyOf.get(payer.bic)!;
-      creditor = partyOf.get(payee.bic)!;
-      purpose = INTERBANK_PURPOSE_TABLE[Math.floor(u01() * 100)]!;
-      const ref = lane.ref_prefix + seqText;
-      remittance = purpose === 'TREA' ? `Treasury transfer ${ref}` : purpose === 'CASH' ? `Liquidity management ${ref}` : `Cover for trade settlement ${ref}`;
-    } else {
-      debtor = lane.debtors[Math.floor(u01() * lane.debtors.length)]!;
-      creditor = lane.creditors[Math.floor(u01() * lane.creditors.length)]!;
-      purpose = CUSTOMER_PURPOSE_TABLE[Math.floor(u01() * 100)]!;
-      const goods = purpose === 'SCVE' ? 'freight and logistics services' : lane.goods[Math.floor(u01() * lane.goods.length)]!;
-      const x = rng.nextU32();
-      const invoice = String(x % 1_000_000).padStart(6, '0');
-      remittance = lane.invoice_prefix + invoice + ' ' + goods + lane.contract_prefix + Math.floor(x / 1_000_000);
-    }
-
-    yield {
-      seq: i,
-      uetr,
-      end_to_end_id: e2ePrefix + seqText,
-      kind: interbankKind ? 'pacs.009' : 'pacs.008',
-      payer_bic: payer.bic,
-      payee_bic: payee.bic,
-      payer_country: lane.importer,
-      payee_country: lane.exporter,
-      currency: lane.currency,
-      amount_minor: amount,
-      payee_currency: cross ? lane.payee_currency : lane.currency,
-      priority: urgent ? 'urgent' : 'normal',
-      arrival_offset_ns: arrival,
-      debtor,
-      creditor,
-      purpose,
-      remittance,
-    };
-  }
+/** A customer payment (pacs.008): an importer pays an exporter for goods or services. */
+function customerParties(lane: Lane, rng: Prng, u01: () => number): Parties {
+  const debtor = lane.debtors[Math.floor(u01() * lane.debtors.length)]!;
+  const creditor = lane.creditors[Math.floor(u01() * lane.creditors.length)]!;
+  const purpose = CUSTOMER_PURPOSE_TABLE[Math.floor(u01() * 100)]!;
+  const goods = purpose === 'SCVE' ? 'freight and logistics services' : lane.goods[Math.floor(u01() * lane.goods.length)]!;
+  const x = rng.nextU32();
+  const invoice = String(x % 1_000_000).padStart(6, '0');
+  const remittance = lane.invoice_prefix + invoice + ' ' + goods + lane.contract_prefix + Math.floor(x / 1_000_000);
+  return { debtor, creditor, purpose, remittance };
 }
 
 /** A plain-JSON form of a payment: bigints as decimal strings (for NDJSON). */

@@ -96,7 +96,8 @@ export function readOfacCsv(text: string, file: string): Row[] {
         let j = i;
         while (j < n && s.charCodeAt(j) !== 44 && s.charCodeAt(j) !== 13 && s.charCodeAt(j) !== 10) j++;
         const raw = s.slice(i, j).trim();
-        if (raw.includes('"')) throw new ListError('list_malformed', `${file} line ${startLine}`, `stray quote in unquoted field ${JSON.stringify(raw.slice(0, 40))}`);
+        if (raw.includes('"'))
+          throw new ListError('list_malformed', `${file} line ${startLine}`, `stray quote in unquoted field ${JSON.stringify(raw.slice(0, 40))}`);
         fields.push(raw === '-0-' || raw === '' ? null : raw);
         i = j;
       }
@@ -134,7 +135,20 @@ function entNum(row: Row, file: string): string {
   return v;
 }
 
-const MONTHS: Record<string, string> = { jan: '01', feb: '02', mar: '03', apr: '04', may: '05', jun: '06', jul: '07', aug: '08', sep: '09', oct: '10', nov: '11', dec: '12' };
+const MONTHS: Record<string, string> = {
+  jan: '01',
+  feb: '02',
+  mar: '03',
+  apr: '04',
+  may: '05',
+  jun: '06',
+  jul: '07',
+  aug: '08',
+  sep: '09',
+  oct: '10',
+  nov: '11',
+  dec: '12',
+};
 
 /** OFAC date text ("10 Dec 1948", "Dec 1948", "1948", "circa 1960", "1948 to 1950") to ISO dates or years. */
 export function parseOfacDates(text: string): string[] {
@@ -170,7 +184,10 @@ export function parseOfacRemarks(remarks: string): RemarksInfo {
   const info: RemarksInfo = { dob: [], countries: [], identifiers: [], weakAliases: [] };
   for (const m of remarks.matchAll(/a\.k\.a\.,? '([^']{1,200})'/g)) info.weakAliases.push(m[1]!);
   for (const raw of remarks.split(';')) {
-    const seg = raw.trim().replace(/^alt\.\s+/i, '').replace(/\.$/, '');
+    const seg = raw
+      .trim()
+      .replace(/^alt\.\s+/i, '')
+      .replace(/\.$/, '');
     let m: RegExpExecArray | null;
     if ((m = /^DOB (.+)$/.exec(seg)) !== null) info.dob.push(...parseOfacDates(m[1]!));
     else if ((m = /^(?:nationality|citizen) (.+)$/i.exec(seg)) !== null) {
@@ -178,7 +195,10 @@ export function parseOfacRemarks(remarks: string): RemarksInfo {
       if (c !== null) info.countries.push(c);
     } else if ((m = /^Passport ([A-Za-z0-9][A-Za-z0-9 \-/.]{2,30}?)(?: \(|$| issued| expires)/.exec(seg)) !== null) {
       info.identifiers.push({ scheme: 'passport', value: normalizeIdentifier(m[1]!) });
-    } else if ((m = /^(?:National ID No\.|Cedula No\.|Identification Number|National Foreign ID Number) ([A-Za-z0-9][A-Za-z0-9 \-/.]{2,30}?)(?: \(|$)/.exec(seg)) !== null) {
+    } else if (
+      (m = /^(?:National ID No\.|Cedula No\.|Identification Number|National Foreign ID Number) ([A-Za-z0-9][A-Za-z0-9 \-/.]{2,30}?)(?: \(|$)/.exec(seg)) !==
+      null
+    ) {
       info.identifiers.push({ scheme: 'national_id', value: normalizeIdentifier(m[1]!) });
     } else if ((m = /^SWIFT\/BIC ([A-Za-z0-9]{8,11})\b/.exec(seg)) !== null) {
       info.identifiers.push({ scheme: 'bic', value: normalizeIdentifier(m[1]!) });
@@ -209,29 +229,10 @@ function entryType(sdnType: string | null): EntryType {
 
 /** Parses an OFAC CSV file set into entries; throws ListError naming file and line. */
 export function parseOfacCsv(files: readonly NamedFile[]): SanctionsEntry[] {
-  const byRole = new Map<Role, NamedFile>();
-  for (const f of files) {
-    const role = ofacRole(f.name);
-    if (role === null) throw new ListError('list_malformed', f.name, 'not an OFAC CSV file name (expected sdn.csv, alt.csv, add.csv, sdn_comments.csv or cons_*.csv)');
-    if (byRole.has(role)) throw new ListError('list_malformed', f.name, `a second ${role} file (already ${byRole.get(role)!.name})`);
-    byRole.set(role, f);
-  }
+  const byRole = filesByRole(files);
   const primary = byRole.get('primary');
   if (primary === undefined) throw new ListError('list_malformed', files.map((f) => f.name).join(', '), 'no primary file (sdn.csv or cons_prim.csv)');
-
-  const entries = new Map<string, SanctionsEntry>();
-  const remarks = new Map<string, string>();
-  for (const row of readOfacCsv(decode(primary.bytes), primary.name)) {
-    expectColumns(row, primary.name, 12);
-    const id = entNum(row, primary.name);
-    if (entries.has(id)) throw new ListError('list_malformed', `${primary.name} line ${row.line}`, `ent_num ${id} appears twice`);
-    const name = row.fields[1];
-    if (name === null || name === undefined || name.trim().length === 0) throw new ListError('list_malformed', `${primary.name} line ${row.line}`, 'SDN_Name is empty');
-    const programs = (row.fields[3] ?? '').split('] [').map((p) => p.replace(/[[\]]/g, '').trim()).filter((p) => p.length > 0);
-    entries.set(id, { id, type: entryType(row.fields[2] ?? null), names: [{ name: name.trim(), kind: 'primary' }], dob: [], countries: [], identifiers: [], addresses: [], programs });
-    if (row.fields[11] !== null && row.fields[11] !== undefined) remarks.set(id, row.fields[11]);
-    if (entries.size > LIST_ENTRIES_MAX) throw new ListError('list_too_large', primary.name, `more than ${LIST_ENTRIES_MAX} entries`);
-  }
+  const { entries, remarks } = readPrimary(primary);
   const refer = (file: string, row: Row): SanctionsEntry => {
     const id = entNum(row, file);
     const e = entries.get(id);
@@ -252,9 +253,11 @@ export function parseOfacCsv(files: readonly NamedFile[]): SanctionsEntry[] {
       expectColumns(row, alt.name, 5);
       const e = refer(alt.name, row);
       const name = row.fields[3];
-      if (name === null || name === undefined || name.trim().length === 0) throw new ListError('list_malformed', `${alt.name} line ${row.line}`, 'alt_name is empty');
+      if (name === null || name === undefined || name.trim().length === 0)
+        throw new ListError('list_malformed', `${alt.name} line ${row.line}`, 'alt_name is empty');
       const type = (row.fields[2] ?? '').toLowerCase();
-      if (e.names.length < ENTRY_NAMES_MAX) e.names.push({ name: name.trim(), kind: type === 'aka' || type === 'fka' || type === 'nka' || type === '' ? 'strong' : 'weak' });
+      if (e.names.length < ENTRY_NAMES_MAX)
+        e.names.push({ name: name.trim(), kind: type === 'aka' || type === 'fka' || type === 'nka' || type === '' ? 'strong' : 'weak' });
     }
   }
   const add = byRole.get('add');
@@ -268,6 +271,56 @@ export function parseOfacCsv(files: readonly NamedFile[]): SanctionsEntry[] {
       if (c !== null && !e.countries.includes(c)) e.countries.push(c);
     }
   }
+  applyRemarks(entries, remarks);
+  return [...entries.values()];
+}
+
+/** Each file by its role, from its name; one file per role. */
+function filesByRole(files: readonly NamedFile[]): Map<Role, NamedFile> {
+  const byRole = new Map<Role, NamedFile>();
+  for (const f of files) {
+    const role = ofacRole(f.name);
+    if (role === null)
+      throw new ListError('list_malformed', f.name, 'not an OFAC CSV file name (expected sdn.csv, alt.csv, add.csv, sdn_comments.csv or cons_*.csv)');
+    if (byRole.has(role)) throw new ListError('list_malformed', f.name, `a second ${role} file (already ${byRole.get(role)!.name})`);
+    byRole.set(role, f);
+  }
+  return byRole;
+}
+
+/** The entries of the primary file (sdn.csv or cons_prim.csv), and each one's remarks text. */
+function readPrimary(primary: NamedFile): { entries: Map<string, SanctionsEntry>; remarks: Map<string, string> } {
+  const entries = new Map<string, SanctionsEntry>();
+  const remarks = new Map<string, string>();
+  for (const row of readOfacCsv(decode(primary.bytes), primary.name)) {
+    expectColumns(row, primary.name, 12);
+    const id = entNum(row, primary.name);
+    if (entries.has(id)) throw new ListError('list_malformed', `${primary.name} line ${row.line}`, `ent_num ${id} appears twice`);
+    const name = row.fields[1];
+    if (name === null || name === undefined || name.trim().length === 0)
+      throw new ListError('list_malformed', `${primary.name} line ${row.line}`, 'SDN_Name is empty');
+    const programs = (row.fields[3] ?? '')
+      .split('] [')
+      .map((p) => p.replace(/[[\]]/g, '').trim())
+      .filter((p) => p.length > 0);
+    entries.set(id, {
+      id,
+      type: entryType(row.fields[2] ?? null),
+      names: [{ name: name.trim(), kind: 'primary' }],
+      dob: [],
+      countries: [],
+      identifiers: [],
+      addresses: [],
+      programs,
+    });
+    if (row.fields[11] !== null && row.fields[11] !== undefined) remarks.set(id, row.fields[11]);
+    if (entries.size > LIST_ENTRIES_MAX) throw new ListError('list_too_large', primary.name, `more than ${LIST_ENTRIES_MAX} entries`);
+  }
+  return { entries, remarks };
+}
+
+/** What the remarks say: dates of birth, countries, identifiers and weak aliases. */
+function applyRemarks(entries: Map<string, SanctionsEntry>, remarks: Map<string, string>): void {
   for (const [id, text] of remarks) {
     const e = entries.get(id)!;
     const info = parseOfacRemarks(text);
@@ -276,5 +329,4 @@ export function parseOfacCsv(files: readonly NamedFile[]): SanctionsEntry[] {
     e.identifiers.push(...info.identifiers);
     for (const w of info.weakAliases) if (e.names.length < ENTRY_NAMES_MAX) e.names.push({ name: w, kind: 'weak' });
   }
-  return [...entries.values()];
 }

@@ -66,18 +66,7 @@ export function parseOpenSanctions(bytes: Uint8Array, file: string): FtmList {
       continue;
     }
     const where = `${file} line ${lineNo}`;
-    if (line.length > FTM_LINE_MAX_CHARS) throw new ListError('list_malformed', where, `line longer than ${FTM_LINE_MAX_CHARS} characters`);
-    let obj: unknown;
-    try {
-      obj = JSON.parse(line);
-    } catch (err) {
-      throw new ListError('list_malformed', where, `not JSON: ${(err as Error).message}`);
-    }
-    if (typeof obj !== 'object' || obj === null || Array.isArray(obj)) throw new ListError('list_malformed', where, 'expected a JSON object (one entity per line)');
-    const o = obj as Record<string, unknown>;
-    if (typeof o.id !== 'string' || o.id.length === 0) throw new ListError('list_malformed', where, 'entity without a string "id"');
-    if (typeof o.schema !== 'string') throw new ListError('list_malformed', where, `entity ${o.id} without a string "schema"`);
-    if (typeof o.properties !== 'object' || o.properties === null || Array.isArray(o.properties)) throw new ListError('list_malformed', where, `entity ${o.id}: "properties" must be an object`);
+    const o = parseEntity(line, where);
     const type = SCHEMAS[o.schema];
     if (type === undefined) {
       skipped++;
@@ -85,43 +74,12 @@ export function parseOpenSanctions(bytes: Uint8Array, file: string): FtmList {
     }
     if (seen.has(o.id)) throw new ListError('list_malformed', where, `entity ${o.id} appears twice`);
     seen.add(o.id);
-    const p = o.properties as Record<string, unknown>;
-    const names: EntryName[] = [];
-    const push = (list: string[], kind: EntryName['kind']): void => {
-      for (const n of list) if (n.trim().length > 0 && names.length < ENTRY_NAMES_MAX && !names.some((x) => x.name === n)) names.push({ name: n.trim(), kind });
-    };
-    const main = strings(p, 'name', where);
-    push(main.slice(0, 1), 'primary');
-    push(main.slice(1), 'strong');
-    push(strings(p, 'alias', where), 'strong');
-    push(strings(p, 'previousName', where), 'strong');
-    push(strings(p, 'weakAlias', where), 'weak');
-    if (names.length === 0) {
+    const entry = entryOf(o, type, where);
+    if (entry === null) {
       skipped++;
       continue;
     }
-    const countries: string[] = [];
-    for (const key of ['nationality', 'citizenship', 'country', 'jurisdiction']) {
-      for (const c of strings(p, key, where)) {
-        const code = countryCode(c.length === 2 ? c.toUpperCase() : c);
-        if (code !== null && !countries.includes(code)) countries.push(code);
-      }
-    }
-    const identifiers: EntryIdentifier[] = [];
-    const ids = (key: string, scheme: EntryIdentifier['scheme']): void => {
-      for (const v of strings(p, key, where)) {
-        const n = normalizeIdentifier(v);
-        if (n.length > 0) identifiers.push({ scheme, value: n });
-      }
-    };
-    ids('swiftBic', 'bic');
-    ids('leiCode', 'lei');
-    ids('passportNumber', 'passport');
-    ids('imoNumber', 'imo');
-    for (const k of ['idNumber', 'registrationNumber', 'innCode', 'ogrnCode', 'taxNumber']) ids(k, 'other');
-    const dob = strings(p, 'birthDate', where).filter((d) => /^\d{4}(-\d{2}(-\d{2})?)?$/.test(d));
-    const programs = Array.isArray(o.datasets) ? (o.datasets as unknown[]).filter((d): d is string => typeof d === 'string') : [];
-    entries.push({ id: o.id, type, names, dob, countries, identifiers, addresses: strings(p, 'address', where), programs });
+    entries.push(entry);
     if (typeof o.last_change === 'string' && /^\d{4}-\d{2}-\d{2}/.test(o.last_change)) {
       const d = o.last_change.slice(0, 10);
       if (published === null || d > published) published = d;
@@ -130,4 +88,69 @@ export function parseOpenSanctions(bytes: Uint8Array, file: string): FtmList {
     if (end >= text.length) break;
   }
   return { published, entries, skipped };
+}
+
+interface FtmEntity {
+  id: string;
+  schema: string;
+  properties: Record<string, unknown>;
+  datasets?: unknown;
+  last_change?: unknown;
+}
+
+/** One line as an FtM entity object: a string id and schema, an object of properties. */
+function parseEntity(line: string, where: string): FtmEntity {
+  if (line.length > FTM_LINE_MAX_CHARS) throw new ListError('list_malformed', where, `line longer than ${FTM_LINE_MAX_CHARS} characters`);
+  let obj: unknown;
+  try {
+    obj = JSON.parse(line);
+  } catch (err) {
+    throw new ListError('list_malformed', where, `not JSON: ${(err as Error).message}`);
+  }
+  if (typeof obj !== 'object' || obj === null || Array.isArray(obj))
+    throw new ListError('list_malformed', where, 'expected a JSON object (one entity per line)');
+  const o = obj as Record<string, unknown>;
+  if (typeof o.id !== 'string' || o.id.length === 0) throw new ListError('list_malformed', where, 'entity without a string "id"');
+  if (typeof o.schema !== 'string') throw new ListError('list_malformed', where, `entity ${o.id} without a string "schema"`);
+  if (typeof o.properties !== 'object' || o.properties === null || Array.isArray(o.properties))
+    throw new ListError('list_malformed', where, `entity ${o.id}: "properties" must be an object`);
+  return o as unknown as FtmEntity;
+}
+
+/** The entry of an entity of a screened schema; null when it carries no name. */
+function entryOf(o: FtmEntity, type: EntryType, where: string): SanctionsEntry | null {
+  const p = o.properties;
+  const names: EntryName[] = [];
+  const push = (list: string[], kind: EntryName['kind']): void => {
+    for (const n of list) if (n.trim().length > 0 && names.length < ENTRY_NAMES_MAX && !names.some((x) => x.name === n)) names.push({ name: n.trim(), kind });
+  };
+  const main = strings(p, 'name', where);
+  push(main.slice(0, 1), 'primary');
+  push(main.slice(1), 'strong');
+  push(strings(p, 'alias', where), 'strong');
+  push(strings(p, 'previousName', where), 'strong');
+  push(strings(p, 'weakAlias', where), 'weak');
+  if (names.length === 0) return null;
+  const countries: string[] = [];
+  for (const key of ['nationality', 'citizenship', 'country', 'jurisdiction']) {
+    for (const c of strings(p, key, where)) {
+      const code = countryCode(c.length === 2 ? c.toUpperCase() : c);
+      if (code !== null && !countries.includes(code)) countries.push(code);
+    }
+  }
+  const identifiers: EntryIdentifier[] = [];
+  const ids = (key: string, scheme: EntryIdentifier['scheme']): void => {
+    for (const v of strings(p, key, where)) {
+      const n = normalizeIdentifier(v);
+      if (n.length > 0) identifiers.push({ scheme, value: n });
+    }
+  };
+  ids('swiftBic', 'bic');
+  ids('leiCode', 'lei');
+  ids('passportNumber', 'passport');
+  ids('imoNumber', 'imo');
+  for (const k of ['idNumber', 'registrationNumber', 'innCode', 'ogrnCode', 'taxNumber']) ids(k, 'other');
+  const dob = strings(p, 'birthDate', where).filter((d) => /^\d{4}(-\d{2}(-\d{2})?)?$/.test(d));
+  const programs = Array.isArray(o.datasets) ? (o.datasets as unknown[]).filter((d): d is string => typeof d === 'string') : [];
+  return { id: o.id, type, names, dob, countries, identifiers, addresses: strings(p, 'address', where), programs };
 }

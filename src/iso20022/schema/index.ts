@@ -20,7 +20,9 @@ export type { MessageSchema } from './types.js';
 export const ISO_NS_PREFIX = 'urn:iso:std:iso:20022:tech:xsd:';
 
 export const SCHEMAS: ReadonlyMap<string, MessageSchema> = new Map(
-  [HEAD_001_001_02, PACS_008_001_08, PACS_009_001_08, PACS_002_001_10, PACS_004_001_09, CAMT_053_001_08, CAMT_054_001_08, CAMT_056_001_08, CAMT_029_001_09].map((s) => [s.id, s]),
+  [HEAD_001_001_02, PACS_008_001_08, PACS_009_001_08, PACS_002_001_10, PACS_004_001_09, CAMT_053_001_08, CAMT_054_001_08, CAMT_056_001_08, CAMT_029_001_09].map(
+    (s) => [s.id, s],
+  ),
 );
 
 /** The message id a namespace names, e.g. "pacs.008.001.08", or null when it is not an ISO 20022 message namespace. */
