@@ -29,7 +29,7 @@ export interface ImportEdge {
   target: string | null;
 }
 
-export type RuleName = 'arrow' | 'cycle' | 'dynamic-import' | 'unknown-part' | 'unresolved';
+export type RuleName = 'arrow' | 'cycle' | 'dynamic-import' | 'unknown-part' | 'unresolved' | 'internals';
 
 /**
  * An entry of docs/architecture-debt.json: a known violation, tolerated until
@@ -69,7 +69,19 @@ const RULE_TEXT: Record<RuleName, string> = {
   'dynamic-import': 'import() takes a string literal, never a computed path',
   'unknown-part': 'every folder under src/ is a part listed in docs/architecture.json',
   unresolved: 'a relative import names a file that exists',
+  internals: 'only src/platform reaches Platform.internals; shells use the facade',
 };
+
+/** `Platform.internals(…)` anywhere in a file: the platform's parts, which only tests may reach. */
+function internalsUses(source: ts.SourceFile): number[] {
+  const lines: number[] = [];
+  const visit = (node: ts.Node): void => {
+    if (ts.isPropertyAccessExpression(node) && node.name.text === 'internals' && node.expression.getText(source) === 'Platform') lines.push(lineOf(source, node));
+    ts.forEachChild(node, visit);
+  };
+  visit(source);
+  return lines;
+}
 
 /** Every .ts file under src/ and every .js file under src/web/assets, sorted, root-relative. */
 export function sourceFiles(root: string): string[] {
@@ -186,7 +198,11 @@ export function checkArchitecture(root: string, rules: ArchitectureRules = readR
     if (allowed === null) {
       violations.push(violation('unknown-part', file, 1, '', `part '${part || '(src/)'}' of this file is not listed`));
     }
-    for (const raw of rawImports(parse(root, file))) {
+    const source = parse(root, file);
+    if (part !== 'platform') {
+      for (const line of internalsUses(source)) violations.push(violation('internals', file, line, 'Platform.internals', 'reaches Platform.internals'));
+    }
+    for (const raw of rawImports(source)) {
       if (raw.specifier === null) {
         const call = `import(${raw.expression})`;
         violations.push(violation('dynamic-import', file, raw.line, call, `${call} has a computed path`));
