@@ -25,7 +25,12 @@ describe('authorisation matrix', () => {
     const held = payment(A!, B!, 'CNY', '1.00');
     await p.run({ type: 'submit_payments', payments: [settled, queued, rub], screening: [null, null, null] });
     await p.run({ type: 'submit_payments', payments: [held], screening: [{ hit: true, score: 0.99, list_version: 't1' }] });
-    await p.run({ type: 'set_collateral', participant: A!, currency: 'CNY', items: [{ id: 'b1', kind: 'government_bond', currency: 'CNY', market_value: '1000.00', haircut_bp: 200 }] });
+    await p.run({
+      type: 'set_collateral',
+      participant: A!,
+      currency: 'CNY',
+      items: [{ id: 'b1', kind: 'government_bond', currency: 'CNY', market_value: '1000.00', haircut_bp: 200 }],
+    });
     ids.settled = settled.uetr as string;
     ids.queued = queued.uetr as string;
     ids.rub = rub.uetr as string;
@@ -53,7 +58,12 @@ describe('authorisation matrix', () => {
     { method: 'POST', path: () => `/v1/participants/${RU2}/funding`, body: { currency: 'RUB', amount: '1.00' }, ok: 'op', hidden: 'cb' },
     { method: 'POST', path: () => `/v1/participants/${A}/defunding`, body: { currency: 'CNY', amount: '1.00' }, ok: 'op cb' },
     { method: 'GET', path: () => `/v1/participants/${A}/facilities`, ok: 'op cb bankA aud', hidden: 'bankB lp' },
-    { method: 'POST', path: () => `/v1/participants/${A}/facilities/CNY`, body: { items: [{ id: 'b1', kind: 'government_bond', currency: 'CNY', market_value: '1000.00', haircut_bp: 200 }] }, ok: 'op cb' },
+    {
+      method: 'POST',
+      path: () => `/v1/participants/${A}/facilities/CNY`,
+      body: { items: [{ id: 'b1', kind: 'government_bond', currency: 'CNY', market_value: '1000.00', haircut_bp: 200 }] },
+      ok: 'op cb',
+    },
     { method: 'POST', path: () => `/v1/participants/${A}/facilities/CNY/draw`, body: { amount: '1.00' }, ok: 'op cb bankA', hidden: 'bankB lp' },
     { method: 'POST', path: () => '/v1/payments', body: () => payment(A!, B!, 'CNY', '1.00'), ok: 'op bankA' } as unknown as Case,
     { method: 'GET', path: () => '/v1/payments', ok: 'op cb bankA bankB lp comp aud' },
@@ -71,8 +81,18 @@ describe('authorisation matrix', () => {
     { method: 'POST', path: () => '/v1/lsm/RUB/run', body: {}, ok: 'op' },
     { method: 'POST', path: () => '/v1/config', body: { bypass_fifo: false }, ok: 'op' },
     { method: 'GET', path: () => '/v1/rates', ok: 'op cb bankA bankB lp comp aud' },
-    { method: 'POST', path: () => '/v1/rates', body: { file: 'test.csv', rows: [{ currency: 'CNY', units_per_usd: '7.1', date: '2025-09-01', source: 'test' }] }, ok: 'op' },
-    { method: 'POST', path: () => '/v1/quotes', body: { provider: LP, base: 'RUB', quote: 'CNY', valid_s: 600, tiers: [{ min: '1.00', max: '100000.00', bid: '0.085', ask: '0.09' }] }, ok: 'op lp' },
+    {
+      method: 'POST',
+      path: () => '/v1/rates',
+      body: { file: 'test.csv', rows: [{ currency: 'CNY', units_per_usd: '7.1', date: '2025-09-01', source: 'test' }] },
+      ok: 'op',
+    },
+    {
+      method: 'POST',
+      path: () => '/v1/quotes',
+      body: { provider: LP, base: 'RUB', quote: 'CNY', valid_s: 600, tiers: [{ min: '1.00', max: '100000.00', bid: '0.085', ask: '0.09' }] },
+      ok: 'op lp',
+    },
     { method: 'POST', path: () => '/v1/quotes/lock', body: { base: 'RUB', quote: 'CNY', amount: '10.00' }, ok: 'op bankA bankB lp' },
     { method: 'GET', path: () => '/v1/cases', ok: 'op comp aud' },
     { method: 'POST', path: () => '/v1/cases/1/decision', body: { decision: 'release' }, ok: 'comp' },
@@ -81,7 +101,17 @@ describe('authorisation matrix', () => {
   ];
 
   test('every route is in the matrix', () => {
-    const covered = new Set(cases.map((c) => `${c.method} ${c.path().replace(/\/[A-Z]{8}(?=\/|$)/g, '/:id').replace(/\/[0-9a-f-]{36}/, '/:uetr').replace(/\/(CNY|RUB)(?=\/|$)/, '/:currency').replace(/\/cases\/1\//, '/cases/:case_id/')}`));
+    const covered = new Set(
+      cases.map(
+        (c) =>
+          `${c.method} ${c
+            .path()
+            .replace(/\/[A-Z]{8}(?=\/|$)/g, '/:id')
+            .replace(/\/[0-9a-f-]{36}/, '/:uetr')
+            .replace(/\/(CNY|RUB)(?=\/|$)/, '/:currency')
+            .replace(/\/cases\/1\//, '/cases/:case_id/')}`,
+      ),
+    );
     for (const r of ROUTES) assert.ok(covered.has(`${r.method} ${r.url}`), `${r.method} ${r.url} not in the matrix`);
   });
 
@@ -110,7 +140,10 @@ describe('authorisation matrix', () => {
     const r = await fx.request('POST', '/v1/payments', { user: 'bankB', body: payment(A!, B!, 'CNY', '1.00') });
     assert.equal(r.status, 403);
     assert.equal(r.body.path, 'payer');
-    const batch = await fx.request('POST', '/v1/payments', { user: 'bankA', body: { payments: [payment(A!, B!, 'CNY', '1.00'), payment(B!, A!, 'CNY', '1.00')] } });
+    const batch = await fx.request('POST', '/v1/payments', {
+      user: 'bankA',
+      body: { payments: [payment(A!, B!, 'CNY', '1.00'), payment(B!, A!, 'CNY', '1.00')] },
+    });
     assert.equal(batch.status, 403);
     assert.equal(batch.body.path, 'payments[1].payer');
     const list = await fx.request('GET', '/v1/payments?limit=1000', { user: 'bankB' });
@@ -144,12 +177,17 @@ describe('requests and errors', () => {
     assert.deepEqual([unknown.status, unknown.body.code, unknown.body.path], [400, 'invalid_field', 'extra']);
     const typed = await fx.request('POST', `/v1/participants/${A}/funding`, { body: { currency: 'CNY', amount: 5 } });
     assert.deepEqual([typed.status, typed.body.code, typed.body.path], [400, 'invalid_field', 'amount']);
-    const nested = await fx.request('POST', '/v1/payments', { body: { payments: [payment(A!, B!, 'CNY', '1.00'), { ...payment(A!, B!, 'CNY', '1.00'), bogus: true }] } });
+    const nested = await fx.request('POST', '/v1/payments', {
+      body: { payments: [payment(A!, B!, 'CNY', '1.00'), { ...payment(A!, B!, 'CNY', '1.00'), bogus: true }] },
+    });
     assert.equal(nested.status, 400);
     assert.equal(nested.body.code, 'invalid_field');
     const big = await fx.request('POST', `/v1/participants/${A}/funding`, { body: { currency: 'CNY', amount: '1'.repeat(70_000) } });
     assert.deepEqual([big.status, big.body.code], [413, 'body_too_large']);
-    const many = await fx.request('POST', '/v1/payments', { raw: JSON.stringify({ payments: [payment(A!, B!, 'CNY', '1.00', { remittance: 'x'.repeat(999) })] }).padEnd(11 * 1024 * 1024, ' '), headers: { 'content-type': 'application/json' } });
+    const many = await fx.request('POST', '/v1/payments', {
+      raw: JSON.stringify({ payments: [payment(A!, B!, 'CNY', '1.00', { remittance: 'x'.repeat(999) })] }).padEnd(11 * 1024 * 1024, ' '),
+      headers: { 'content-type': 'application/json' },
+    });
     assert.deepEqual([many.status, many.body.code], [413, 'body_too_large']);
     const tooMany = await fx.request('POST', '/v1/payments', { body: { payments: Array.from({ length: 8190 }, () => payment(A!, B!, 'CNY', '1.00')) } });
     assert.deepEqual([tooMany.status, tooMany.body.code, tooMany.body.path], [400, 'invalid_field', 'payments']);
@@ -178,9 +216,15 @@ describe('requests and errors', () => {
     assert.deepEqual(r.body.payments, [{ uetr: p.uetr, state: 'settled' }]);
     const one = await fx.request('GET', `/v1/payments/${p.uetr}`, { user: 'bankB' });
     assert.equal(one.body.amount_minor, '1234');
-    assert.deepEqual(one.body.history.map((h: { state: string }) => h.state), ['received', 'validated', 'screened', 'settled']);
+    assert.deepEqual(
+      one.body.history.map((h: { state: string }) => h.state),
+      ['received', 'validated', 'screened', 'settled'],
+    );
     const f = await fx.request('GET', `/v1/payments?end_to_end_id=E2E-FILTER-1&state=settled&currency=CNY&counterparty=${B}&limit=5`, { user: 'bankA' });
-    assert.deepEqual(f.body.payments.map((x: { uetr: string }) => x.uetr), [p.uetr]);
+    assert.deepEqual(
+      f.body.payments.map((x: { uetr: string }) => x.uetr),
+      [p.uetr],
+    );
     const bal = await fx.request('GET', `/v1/participants/${A}/balances`, { user: 'bankA' });
     assert.equal(typeof bal.body.balances[0].available_minor, 'string');
   });
@@ -200,17 +244,31 @@ describe('requests and errors', () => {
     assert.equal(other.status, 200);
     // A non-idempotent command runs once.
     const before = fx.platform.balance(fx.platform.participant(A!)!, 'CNY').available_minor;
-    const f1 = await fx.request('POST', `/v1/participants/${A}/funding`, { body: { currency: 'CNY', amount: '5.00' }, headers: { 'idempotency-key': 'fund-1' } });
-    const f2 = await fx.request('POST', `/v1/participants/${A}/funding`, { body: { currency: 'CNY', amount: '5.00' }, headers: { 'idempotency-key': 'fund-1' } });
+    const f1 = await fx.request('POST', `/v1/participants/${A}/funding`, {
+      body: { currency: 'CNY', amount: '5.00' },
+      headers: { 'idempotency-key': 'fund-1' },
+    });
+    const f2 = await fx.request('POST', `/v1/participants/${A}/funding`, {
+      body: { currency: 'CNY', amount: '5.00' },
+      headers: { 'idempotency-key': 'fund-1' },
+    });
     assert.deepEqual(f2.body, f1.body);
     assert.equal(fx.platform.balance(fx.platform.participant(A!)!, 'CNY').available_minor, before + 500n);
     // Concurrent requests with one key: one runs, the others wait and replay it.
     const q = payment(A!, B!, 'CNY', '1.00');
-    const all = await Promise.all(Array.from({ length: 5 }, () => fx.request('POST', '/v1/payments', { user: 'bankA', body: q, headers: { 'idempotency-key': 'pay-concurrent' } })));
+    const all = await Promise.all(
+      Array.from({ length: 5 }, () => fx.request('POST', '/v1/payments', { user: 'bankA', body: q, headers: { 'idempotency-key': 'pay-concurrent' } })),
+    );
     for (const x of all) assert.deepEqual(x.body, { payments: [{ uetr: q.uetr, state: 'settled' }] });
     // A refusal is replayed as well.
-    const d1 = await fx.request('POST', `/v1/participants/${A}/defunding`, { body: { currency: 'CNY', amount: '99999999999.00' }, headers: { 'idempotency-key': 'defund-1' } });
-    const d2 = await fx.request('POST', `/v1/participants/${A}/defunding`, { body: { currency: 'CNY', amount: '99999999999.00' }, headers: { 'idempotency-key': 'defund-1' } });
+    const d1 = await fx.request('POST', `/v1/participants/${A}/defunding`, {
+      body: { currency: 'CNY', amount: '99999999999.00' },
+      headers: { 'idempotency-key': 'defund-1' },
+    });
+    const d2 = await fx.request('POST', `/v1/participants/${A}/defunding`, {
+      body: { currency: 'CNY', amount: '99999999999.00' },
+      headers: { 'idempotency-key': 'defund-1' },
+    });
     assert.deepEqual([d2.status, d2.body], [422, d1.body]);
     const badKey = await fx.request('POST', '/v1/payments', { body: payment(A!, B!, 'CNY', '1.00'), headers: { 'idempotency-key': 'with space' } });
     assert.deepEqual([badKey.status, badKey.body.path], [400, 'Idempotency-Key']);
@@ -234,7 +292,7 @@ describe('requests and errors', () => {
     }
     ctrl.abort();
     assert.ok(text.includes(mine.uetr as string), text);
-    assert.ok(!text.includes(other.uetr as string), 'another participant\'s payment leaked');
+    assert.ok(!text.includes(other.uetr as string), "another participant's payment leaked");
   });
 
   test('OpenAPI 3.1 document, docs page, health, readiness and metrics', async () => {
@@ -252,7 +310,13 @@ describe('requests and errors', () => {
     assert.equal((await fx.request('GET', '/readyz', { user: null })).status, 200);
     const m = await fetch(`${fx.base}/metrics`);
     const text = await m.text();
-    for (const name of ['sco_settle_http_request_duration_seconds', 'sco_settle_payments', 'sco_settle_rtgs_queue_depth', 'sco_settle_payment_batch_commit_seconds']) assert.ok(text.includes(name), name);
+    for (const name of [
+      'sco_settle_http_request_duration_seconds',
+      'sco_settle_payments',
+      'sco_settle_rtgs_queue_depth',
+      'sco_settle_payment_batch_commit_seconds',
+    ])
+      assert.ok(text.includes(name), name);
   });
 });
 
@@ -285,9 +349,15 @@ test('central bank users are scoped to their currency; LP users to their own par
     const parts = await fx.request('GET', '/v1/participants', { user: 'cb' });
     for (const p of parts.body.participants) assert.ok(p.currencies.includes('CNY'));
     const bal = await fx.request('GET', `/v1/participants/${LP}/balances`, { user: 'cb' });
-    assert.deepEqual(bal.body.balances.map((b: { currency: string }) => b.currency), ['CNY']);
+    assert.deepEqual(
+      bal.body.balances.map((b: { currency: string }) => b.currency),
+      ['CNY'],
+    );
     const lp = await fx.request('GET', '/v1/participants', { user: 'lp' });
-    assert.deepEqual(lp.body.participants.map((p: { id: string }) => p.id), [LP]);
+    assert.deepEqual(
+      lp.body.participants.map((p: { id: string }) => p.id),
+      [LP],
+    );
     const fund = await fx.request('POST', `/v1/participants/${LP}/funding`, { user: 'cb', body: { currency: 'RUB', amount: '1.00' } });
     assert.equal(fund.status, 403);
     assert.equal(CB.CNY, USERS.cb!.participant);
@@ -299,14 +369,23 @@ test('central bank users are scoped to their currency; LP users to their own par
 test('a liquidity provider publishes a quote, a bank locks it and pays PvP at that price', async () => {
   const fx = await startApi('sqlite');
   try {
-    const other = await fx.request('POST', '/v1/quotes', { user: 'lp', body: { provider: A, base: 'RUB', quote: 'CNY', valid_s: 600, tiers: [{ min: '1.00', max: '1000.00', bid: '0.08', ask: '0.09' }] } });
+    const other = await fx.request('POST', '/v1/quotes', {
+      user: 'lp',
+      body: { provider: A, base: 'RUB', quote: 'CNY', valid_s: 600, tiers: [{ min: '1.00', max: '1000.00', bid: '0.08', ask: '0.09' }] },
+    });
     assert.equal(other.status, 404, 'an LP user quotes for its own participant only');
-    const pub = await fx.request('POST', '/v1/quotes', { user: 'lp', body: { provider: LP, base: 'RUB', quote: 'CNY', valid_s: 600, tiers: [{ min: '1.00', max: '100000.00', bid: '0.0850', ask: '0.0900' }] } });
+    const pub = await fx.request('POST', '/v1/quotes', {
+      user: 'lp',
+      body: { provider: LP, base: 'RUB', quote: 'CNY', valid_s: 600, tiers: [{ min: '1.00', max: '100000.00', bid: '0.0850', ask: '0.0900' }] },
+    });
     assert.equal(pub.status, 200, JSON.stringify(pub.body));
     const lock = await fx.request('POST', '/v1/quotes/lock', { user: 'bankA', body: { base: 'RUB', quote: 'CNY', amount: '100.00' } });
     assert.equal(lock.status, 200, JSON.stringify(lock.body));
     assert.equal(lock.body.price, '0.0850');
-    const pay = await fx.request('POST', '/v1/payments', { user: 'op', body: payment(RU1!, A!, 'RUB', '100.00', { payee_currency: 'CNY', quote_id: lock.body.quote_id }) });
+    const pay = await fx.request('POST', '/v1/payments', {
+      user: 'op',
+      body: payment(RU1!, A!, 'RUB', '100.00', { payee_currency: 'CNY', quote_id: lock.body.quote_id }),
+    });
     assert.equal(pay.status, 200, JSON.stringify(pay.body));
     const uetr = pay.body.payments[0].uetr as string;
     const got = await fx.request('GET', `/v1/payments/${uetr}`, { user: 'op' });

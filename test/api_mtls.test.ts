@@ -59,7 +59,15 @@ test('a client certificate from the trusted CA authenticates as the user it name
     const get = (path: string, client: { cert?: Buffer; key?: Buffer; token?: string }): Promise<{ status: number; body: Record<string, unknown> }> =>
       new Promise((resolve, reject) => {
         const req = request(
-          { host: '127.0.0.1', port, path, method: 'GET', ca: f('ca.crt'), ...(client.cert ? { cert: client.cert, key: client.key } : {}), headers: client.token ? { authorization: `Bearer ${client.token}` } : {} },
+          {
+            host: '127.0.0.1',
+            port,
+            path,
+            method: 'GET',
+            ca: f('ca.crt'),
+            ...(client.cert ? { cert: client.cert, key: client.key } : {}),
+            headers: client.token ? { authorization: `Bearer ${client.token}` } : {},
+          },
           (res) => {
             let body = '';
             res.on('data', (d: Buffer) => (body += d.toString()));

@@ -16,7 +16,12 @@ import { Platform } from '../src/platform/platform.js';
 
 const [A, B, RU1, RU2] = BANKS;
 
-async function post(fx: ApiFixture, user: string, body: unknown, key: string): Promise<{ status: number; body: any }> {
+async function post(
+  fx: ApiFixture,
+  user: string,
+  body: unknown,
+  key: string,
+): Promise<{ status: number; body: { payments?: Array<{ uetr: string; state: string }> } }> {
   for (let attempt = 0; attempt < 400; attempt++) {
     try {
       const r = await fx.request('POST', '/v1/payments', { user, body, headers: { 'idempotency-key': key } });
@@ -65,7 +70,8 @@ async function restartUnderLoad(backend: 'sqlite' | 'postgres'): Promise<void> {
     assert.ok(restarted);
     assert.equal(acked.size, 4 * (24 * 1 + 6 * 20));
     const bits = new Map<bigint, number>();
-    for (const t of Platform.internals(fx.platform).ledger.state.transferLog) if (t.user_data_128 !== 0n) bits.set(t.user_data_128, (bits.get(t.user_data_128) ?? 0) + 1);
+    for (const t of Platform.internals(fx.platform).ledger.state.transferLog)
+      if (t.user_data_128 !== 0n) bits.set(t.user_data_128, (bits.get(t.user_data_128) ?? 0) + 1);
     for (const uetr of acked.keys()) {
       const p = fx.platform.payment(uetr);
       assert.ok(p !== undefined, `${uetr} acknowledged but missing`);
@@ -83,13 +89,22 @@ async function restartUnderLoad(backend: 'sqlite' | 'postgres'): Promise<void> {
     assert.equal(plain.body.payments[0].reason, 'DUPL', 'without a key a resubmission is a duplicate');
 
     // An operator command's idempotency record survives a restart.
-    const f1 = await fx.request('POST', `/v1/participants/${A}/funding`, { body: { currency: 'CNY', amount: '7.00' }, headers: { 'idempotency-key': 'fund-restart' } });
+    const f1 = await fx.request('POST', `/v1/participants/${A}/funding`, {
+      body: { currency: 'CNY', amount: '7.00' },
+      headers: { 'idempotency-key': 'fund-restart' },
+    });
     const before = fx.platform.balance(fx.platform.participant(A!)!, 'CNY').available_minor;
     await fx.restart();
-    const f2 = await fx.request('POST', `/v1/participants/${A}/funding`, { body: { currency: 'CNY', amount: '7.00' }, headers: { 'idempotency-key': 'fund-restart' } });
+    const f2 = await fx.request('POST', `/v1/participants/${A}/funding`, {
+      body: { currency: 'CNY', amount: '7.00' },
+      headers: { 'idempotency-key': 'fund-restart' },
+    });
     assert.deepEqual([f2.status, f2.body], [f1.status, f1.body]);
     assert.equal(fx.platform.balance(fx.platform.participant(A!)!, 'CNY').available_minor, before);
-    const conflict = await fx.request('POST', `/v1/participants/${A}/funding`, { body: { currency: 'CNY', amount: '8.00' }, headers: { 'idempotency-key': 'fund-restart' } });
+    const conflict = await fx.request('POST', `/v1/participants/${A}/funding`, {
+      body: { currency: 'CNY', amount: '8.00' },
+      headers: { 'idempotency-key': 'fund-restart' },
+    });
     assert.equal(conflict.status, 409);
     // And a payment's record after a restart answers with the payment's state.
     const again = await post(fx, 'bankA', p, 'lost-1');

@@ -23,11 +23,7 @@ import { makeGridlockScenario } from '../src/bench/clearing_bench.js';
 // Deterministic runs: a work budget, no clock.
 const OPTS = { work_budget: 400_000 };
 
-function problem(
-  balances: Record<string, [number, number?]>,
-  payments: [string, string, number][],
-  fifo = false,
-): LsmProblem {
+function problem(balances: Record<string, [number, number?]>, payments: [string, string, number][], fifo = false): LsmProblem {
   return {
     participants: Object.entries(balances).map(([id, [b, l]]) => ({ id, balance: BigInt(b), limit: BigInt(l ?? 0) })),
     payments: payments.map(([from, to, a], k) => ({ id: `p${k + 1}`, from, to, amount: BigInt(a), priority: 0 })),
@@ -74,7 +70,11 @@ function bruteForce(p: LsmProblem): bigint {
 
 describe('lsm: hand-made gridlocks', () => {
   it('a 3-cycle without liquidity settles only all together', () => {
-    const p = problem({ A: [0], B: [0], C: [0] }, [['A', 'B', 100], ['B', 'C', 100], ['C', 'A', 100]]);
+    const p = problem({ A: [0], B: [0], C: [0] }, [
+      ['A', 'B', 100],
+      ['B', 'C', 100],
+      ['C', 'A', 100],
+    ]);
     assert.equal(solveFifoRtgs(p).settled_value, 0n);
     assert.equal(solveBilateral(p).settled_value, 0n);
     const r = solveLsm(p, OPTS);
@@ -84,30 +84,50 @@ describe('lsm: hand-made gridlocks', () => {
 
   it('a 3-cycle with an oversized leg settles nothing', () => {
     // All three leave C at -50; without C -> A, A ends at -80; any other subset leaves its first payer short.
-    const p = problem({ A: [20], B: [0], C: [0] }, [['A', 'B', 100], ['B', 'C', 100], ['C', 'A', 150]]);
+    const p = problem({ A: [20], B: [0], C: [0] }, [
+      ['A', 'B', 100],
+      ['B', 'C', 100],
+      ['C', 'A', 150],
+    ]);
     assert.equal(bruteForce(p), 0n);
     assert.equal(solveLsm(p, OPTS).settled_value, 0n);
   });
 
   it('bilateral offsetting suffices when the net fits', () => {
-    const p = problem({ A: [20], B: [0] }, [['A', 'B', 100], ['B', 'A', 80]]);
+    const p = problem({ A: [20], B: [0] }, [
+      ['A', 'B', 100],
+      ['B', 'A', 80],
+    ]);
     assert.equal(solveFifoRtgs(p).settled_value, 0n);
     assert.deepEqual(sorted(solveBilateral(p)), ['p1', 'p2']);
     assert.equal(solveLsm(p, OPTS).settled_value, 180n);
   });
 
   it('a credit limit is what makes the offset fit', () => {
-    const withLimit = problem({ A: [0, 50], B: [0] }, [['A', 'B', 100], ['B', 'A', 50]]);
+    const withLimit = problem({ A: [0, 50], B: [0] }, [
+      ['A', 'B', 100],
+      ['B', 'A', 50],
+    ]);
     assert.equal(solveLsm(withLimit, OPTS).settled_value, 150n);
-    const without = problem({ A: [0], B: [0] }, [['A', 'B', 100], ['B', 'A', 50]]);
+    const without = problem({ A: [0], B: [0] }, [
+      ['A', 'B', 100],
+      ['B', 'A', 50],
+    ]);
     assert.equal(solveLsm(without, OPTS).settled_value, 0n);
     // A limit one unit short is not enough.
-    const short = problem({ A: [0, 49], B: [0] }, [['A', 'B', 100], ['B', 'A', 50]]);
+    const short = problem({ A: [0, 49], B: [0] }, [
+      ['A', 'B', 100],
+      ['B', 'A', 50],
+    ]);
     assert.equal(solveLsm(short, OPTS).settled_value, 0n);
   });
 
   it('fifo: a large payment at the head of the queue blocks the ones behind it', () => {
-    const payments: [string, string, number][] = [['A', 'B', 100], ['A', 'C', 10], ['A', 'C', 5]];
+    const payments: [string, string, number][] = [
+      ['A', 'B', 100],
+      ['A', 'C', 10],
+      ['A', 'C', 5],
+    ];
     const free = solveLsm(problem({ A: [15], B: [0], C: [0] }, payments), OPTS);
     assert.deepEqual(sorted(free), ['p2', 'p3']);
     assert.equal(free.settled_value, 15n);
@@ -117,14 +137,27 @@ describe('lsm: hand-made gridlocks', () => {
   });
 
   it('fifo: a cycle still settles when every leg is at its queue head', () => {
-    const p = problem({ A: [0], B: [0], C: [0] }, [['A', 'B', 100], ['B', 'C', 100], ['C', 'A', 100], ['A', 'C', 7]], true);
+    const p = problem(
+      { A: [0], B: [0], C: [0] },
+      [
+        ['A', 'B', 100],
+        ['B', 'C', 100],
+        ['C', 'A', 100],
+        ['A', 'C', 7],
+      ],
+      true,
+    );
     const r = solveLsm(p, OPTS);
     assert.deepEqual(sorted(r), ['p1', 'p2', 'p3']);
   });
 
   it('chooses value over count', () => {
     // A can fund either the single 90 or the two 40s; the 90 is worth more.
-    const p = problem({ A: [90], B: [0], C: [0] }, [['A', 'B', 40], ['A', 'C', 40], ['A', 'B', 90]]);
+    const p = problem({ A: [90], B: [0], C: [0] }, [
+      ['A', 'B', 40],
+      ['A', 'C', 40],
+      ['A', 'B', 90],
+    ]);
     assert.equal(solveLsm(p, OPTS).settled_value, 90n);
     // Bech-Soramaki drops from the end of the queue: it keeps the 40s.
     assert.equal(solveBechSoramaki(p).settled_value, 80n);
@@ -153,19 +186,31 @@ describe('lsm: hand-made gridlocks', () => {
   it('rejects bad problems with the field named', () => {
     const base = problem({ A: [10], B: [0] }, [['A', 'B', 5]]);
     const bad = (p: Partial<LsmProblem>, field: RegExp): void => {
-      assert.throws(() => solveLsm({ ...base, ...p }), (e: unknown) => e instanceof LsmInputError && field.test(e.message));
+      assert.throws(
+        () => solveLsm({ ...base, ...p }),
+        (e: unknown) => e instanceof LsmInputError && field.test(e.message),
+      );
     };
     bad({ payments: [{ id: 'p1', from: 'A', to: 'Z', amount: 5n, priority: 0 }] }, /payments\[0\].*\.to: unknown participant "Z"/);
     bad({ payments: [{ id: 'p1', from: 'A', to: 'A', amount: 5n, priority: 0 }] }, /\.to: a payment to oneself/);
     bad({ payments: [{ id: 'p1', from: 'A', to: 'B', amount: 0n, priority: 0 }] }, /\.amount/);
     bad({ payments: [...base.payments, ...base.payments] }, /duplicate payment id/);
-    bad({ participants: [{ id: 'A', balance: -5n, limit: 2n }, { id: 'B', balance: 0n, limit: 0n }] }, /beyond the limit/);
+    bad(
+      {
+        participants: [
+          { id: 'A', balance: -5n, limit: 2n },
+          { id: 'B', balance: 0n, limit: 0n },
+        ],
+      },
+      /beyond the limit/,
+    );
     bad({ payments: Array.from({ length: 100_001 }, (_, k) => ({ id: `p${k}`, from: 'A', to: 'B', amount: 1n, priority: 0 })) }, /at most 100000 payments/);
   });
 });
 
 describe('lsm solve: scenario input', () => {
-  const ok = '{"participants":[{"id":"A","balance":"1000","limit":"0"},{"id":"B","balance":"0"}],"payments":[{"id":"p1","from":"A","to":"B","amount":"700","priority":0}],"fifo":false}';
+  const ok =
+    '{"participants":[{"id":"A","balance":"1000","limit":"0"},{"id":"B","balance":"0"}],"payments":[{"id":"p1","from":"A","to":"B","amount":"700","priority":0}],"fifo":false}';
   it('parses the issue example', () => {
     const p = parseLsmScenario(ok, 's.json');
     assert.equal(p.participants[1]!.limit, 0n);
@@ -180,7 +225,11 @@ describe('lsm solve: scenario input', () => {
     ['decimal amount', ok.replace('"700"', '"7.5"'), /\.amount: must be an unsigned integer/],
     ['zero amount', ok.replace('"700"', '"0"'), /\.amount: must be greater than zero/],
     ['negative balance', ok.replace('"1000"', '"-1"'), /participants\[0\]\.balance/],
-    ['duplicate payment id', ok.replace(']' + ',"fifo"', ',{"id":"p1","from":"B","to":"A","amount":"1"}],"fifo"'), /payments\[1\] \(id "p1"\)\.id: duplicate payment id/],
+    [
+      'duplicate payment id',
+      ok.replace(']' + ',"fifo"', ',{"id":"p1","from":"B","to":"A","amount":"1"}],"fifo"'),
+      /payments\[1\] \(id "p1"\)\.id: duplicate payment id/,
+    ],
     ['payment to self', ok.replace('"to":"B"', '"to":"A"'), /\.to: a payment to oneself/],
     ['unknown participant', ok.replace('"to":"B"', '"to":"Q"'), /\(id "p1"\)\.to: unknown participant "Q"/],
     ['bad fifo', ok.replace('"fifo":false', '"fifo":"yes"'), /\.fifo: must be true or false/],
@@ -189,7 +238,10 @@ describe('lsm solve: scenario input', () => {
   ];
   for (const [name, text, re] of cases) {
     it(`rejects ${name}`, () => {
-      assert.throws(() => parseLsmScenario(text, 's.json'), (e: unknown) => e instanceof CliInputError && re.test(e.message));
+      assert.throws(
+        () => parseLsmScenario(text, 's.json'),
+        (e: unknown) => e instanceof CliInputError && re.test(e.message),
+      );
     });
   }
 });
@@ -225,7 +277,10 @@ describe('lsm: properties', () => {
         assert.equal(settlementViolation(p, r.settled), null);
         assert.equal(new Set(r.settled).size, r.settled.length);
         const byId = new Map(p.payments.map((q) => [q.id, q.amount]));
-        assert.equal(r.settled.reduce((s, id) => s + byId.get(id)!, 0n), r.settled_value);
+        assert.equal(
+          r.settled.reduce((s, id) => s + byId.get(id)!, 0n),
+          r.settled_value,
+        );
         for (const base of [solveFifoRtgs(p), solveBilateral(p), solveBechSoramaki(p)]) {
           assert.equal(settlementViolation(p, base.settled), null, base.method);
           assert.ok(r.settled_value >= base.settled_value, `${base.method} ${base.settled_value} > lsm ${r.settled_value}`);
@@ -247,17 +302,19 @@ describe('lsm: properties', () => {
         caps: fc.array(fc.integer({ min: 0, max: 300 }), { minLength: 4, maxLength: 4 }),
         payments: fc.array(fc.tuple(fc.nat(3), fc.nat(2), fc.double({ min: 0.001, max: 1, noNaN: true })), { minLength: 14, maxLength: 14 }),
       })
-      .map(({ caps, payments }): LsmProblem => ({
-        participants: caps.map((b, i) => ({ id: `P${i}`, balance: BigInt(b), limit: 0n })),
-        payments: payments.map(([f, t, u], k) => ({
-          id: `q${k}`,
-          from: `P${f}`,
-          to: `P${(f + 1 + t) % 4}`,
-          amount: BigInt(Math.min(1_000_000, Math.floor(100 / Math.pow(u, 1 / 1.2)))),
-          priority: 0,
-        })),
-        fifo: false,
-      }));
+      .map(
+        ({ caps, payments }): LsmProblem => ({
+          participants: caps.map((b, i) => ({ id: `P${i}`, balance: BigInt(b), limit: 0n })),
+          payments: payments.map(([f, t, u], k) => ({
+            id: `q${k}`,
+            from: `P${f}`,
+            to: `P${(f + 1 + t) % 4}`,
+            amount: BigInt(Math.min(1_000_000, Math.floor(100 / Math.pow(u, 1 / 1.2)))),
+            priority: 0,
+          })),
+          fifo: false,
+        }),
+      );
     let equal = 0;
     let total = 0;
     fc.assert(

@@ -6,7 +6,10 @@ import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { NettingInputError, netPositions, netPositionsIndexed, type IndexedPayments } from '../src/clearing/netting.js';
 
-function naive(b: { participants: number; currencies: number; payer: ArrayLike<number>; payee: ArrayLike<number>; currency: ArrayLike<number> }, amounts: readonly bigint[]): bigint[][] {
+function naive(
+  b: { participants: number; currencies: number; payer: ArrayLike<number>; payee: ArrayLike<number>; currency: ArrayLike<number> },
+  amounts: readonly bigint[],
+): bigint[][] {
   const net = Array.from({ length: b.currencies }, () => new Array<bigint>(b.participants).fill(0n));
   for (let k = 0; k < amounts.length; k++) {
     net[b.currency[k]!]![b.payer[k]!]! -= amounts[k]!;
@@ -19,23 +22,23 @@ const U64_MAX = (1n << 64n) - 1n;
 const SAFE = BigInt(Number.MAX_SAFE_INTEGER);
 
 const arbBatch = (amount: fc.Arbitrary<bigint>) =>
-  fc
-    .record({ participants: fc.integer({ min: 2, max: 6 }), currencies: fc.integer({ min: 1, max: 3 }) })
-    .chain(({ participants, currencies }) =>
-      fc
-        .array(fc.tuple(fc.nat(participants - 1), fc.nat(participants - 2), fc.nat(currencies - 1), amount), { maxLength: 60 })
-        .map((rows) => ({
-          participants,
-          currencies,
-          payer: rows.map((r) => r[0]),
-          payee: rows.map((r) => (r[1] >= r[0] ? r[1] + 1 : r[1])),
-          currency: rows.map((r) => r[2]),
-          amounts: rows.map((r) => r[3]),
-        })),
-    );
+  fc.record({ participants: fc.integer({ min: 2, max: 6 }), currencies: fc.integer({ min: 1, max: 3 }) }).chain(({ participants, currencies }) =>
+    fc.array(fc.tuple(fc.nat(participants - 1), fc.nat(participants - 2), fc.nat(currencies - 1), amount), { maxLength: 60 }).map((rows) => ({
+      participants,
+      currencies,
+      payer: rows.map((r) => r[0]),
+      payee: rows.map((r) => (r[1] >= r[0] ? r[1] + 1 : r[1])),
+      currency: rows.map((r) => r[2]),
+      amounts: rows.map((r) => r[3]),
+    })),
+  );
 
 function sumsToZero(net: bigint[][]): void {
-  for (const row of net) assert.equal(row.reduce((a, b) => a + b, 0n), 0n);
+  for (const row of net)
+    assert.equal(
+      row.reduce((a, b) => a + b, 0n),
+      0n,
+    );
 }
 
 describe('netting: exactness', () => {
@@ -53,7 +56,11 @@ describe('netting: exactness', () => {
   });
 
   it('BigUint64Array amounts up to 2^64 - 1 equal the naive computation', () => {
-    const amount = fc.oneof(fc.bigInt({ min: 1n, max: 1n << 32n }), fc.bigInt({ min: (1n << 63n) - 1000n, max: U64_MAX }), fc.bigInt({ min: 1n, max: U64_MAX }));
+    const amount = fc.oneof(
+      fc.bigInt({ min: 1n, max: 1n << 32n }),
+      fc.bigInt({ min: (1n << 63n) - 1000n, max: U64_MAX }),
+      fc.bigInt({ min: 1n, max: U64_MAX }),
+    );
     fc.assert(
       fc.property(arbBatch(amount), (b) => {
         const r = netPositionsIndexed({ ...b, amount: BigUint64Array.from(b.amounts) });
@@ -99,15 +106,31 @@ describe('netting: exactness', () => {
       { payer: 'B', payee: 'C', currency: 'CNY', amount: 30n },
       { payer: 'C', payee: 'A', currency: 'RUB', amount: 5n },
     ]);
-    assert.deepEqual([...m.get('CNY')!], [['A', -100n], ['B', 70n], ['C', 30n]]);
-    assert.deepEqual([...m.get('RUB')!], [['A', 5n], ['C', -5n]]);
+    assert.deepEqual(
+      [...m.get('CNY')!],
+      [
+        ['A', -100n],
+        ['B', 70n],
+        ['C', 30n],
+      ],
+    );
+    assert.deepEqual(
+      [...m.get('RUB')!],
+      [
+        ['A', 5n],
+        ['C', -5n],
+      ],
+    );
   });
 });
 
 describe('netting: bad input', () => {
   const base: IndexedPayments = { participants: 3, currencies: 2, payer: [0], payee: [1], currency: [0], amount: [5n] };
   const bad = (b: Partial<IndexedPayments>, re: RegExp): void => {
-    assert.throws(() => netPositionsIndexed({ ...base, ...b }), (e: unknown) => e instanceof NettingInputError && re.test(e.message));
+    assert.throws(
+      () => netPositionsIndexed({ ...base, ...b }),
+      (e: unknown) => e instanceof NettingInputError && re.test(e.message),
+    );
   };
   it('names the payment and field', () => {
     bad({ payee: [0] }, /payments\[0\]\.payee: a payment to oneself/);

@@ -93,7 +93,13 @@ function account(id: bigint | number, ledger: number, flags: string[] = [], extr
   return { id: String(id), ledger, code: 1, flags, ...extra };
 }
 
-function transfer(id: bigint | number, dr: bigint | number, cr: bigint | number, amount: bigint | number, extra: Record<string, unknown> = {}): Record<string, unknown> {
+function transfer(
+  id: bigint | number,
+  dr: bigint | number,
+  cr: bigint | number,
+  amount: bigint | number,
+  extra: Record<string, unknown> = {},
+): Record<string, unknown> {
   return { id: String(id), debit_account_id: String(dr), credit_account_id: String(cr), amount: String(amount), ledger: 840, code: 1, ...extra };
 }
 
@@ -204,7 +210,15 @@ describe('sco-settle CLI', () => {
     ];
     const file = s.file('accounts.json', JSON.stringify(first, null, 2));
     const r1 = ok(s.cli(['ledger', 'create-accounts', file]), 'create-accounts file');
-    assert.equal(r1.stdout, resultsOutput([[1, 'ok'], [2, 'ok'], [3, 'ok'], [4, 'ok']]));
+    assert.equal(
+      r1.stdout,
+      resultsOutput([
+        [1, 'ok'],
+        [2, 'ok'],
+        [3, 'ok'],
+        [4, 'ok'],
+      ]),
+    );
 
     const second = [
       account(5, 643, [], { code: 7 }),
@@ -238,12 +252,13 @@ describe('sco-settle CLI', () => {
 
   it('create-transfers prints one result line per event, in input order, with the right codes', () => {
     const s = newStore();
-    ok(s.cli(['ledger', 'create-accounts', '-'], ndjson([
-      account(1, 840, ['debits_must_not_exceed_credits']),
-      account(2, 840),
-      account(3, 978),
-      account(4, 840),
-    ])), 'accounts');
+    ok(
+      s.cli(
+        ['ledger', 'create-accounts', '-'],
+        ndjson([account(1, 840, ['debits_must_not_exceed_credits']), account(2, 840), account(3, 978), account(4, 840)]),
+      ),
+      'accounts',
+    );
 
     const events: Array<[Record<string, unknown>, string]> = [
       [transfer(100, 2, 1, 50), 'ok'], // account 1 now has 50 of credits
@@ -292,7 +307,12 @@ describe('sco-settle CLI', () => {
     const r = ok(s.cli(['ledger', 'create-transfers', '-'], ndjson(chain)), 'chain');
     assert.equal(
       r.stdout,
-      resultsOutput([[20, 'linked_event_failed'], [21, 'linked_event_failed'], [22, 'linked_event_failed'], [23, 'exceeds_credits']]),
+      resultsOutput([
+        [20, 'linked_event_failed'],
+        [21, 'linked_event_failed'],
+        [22, 'linked_event_failed'],
+        [23, 'exceeds_credits'],
+      ]),
     );
     assert.deepEqual(lookupAccounts(s, [1, 2, 3]), before);
 
@@ -303,7 +323,13 @@ describe('sco-settle CLI', () => {
 
     // A chain left open at the end of the input is refused as a whole too.
     const open = ok(s.cli(['ledger', 'create-transfers', '-'], ndjson([transfer(30, 2, 3, 1), transfer(31, 2, 3, 1, { flags: ['linked'] })])), 'open chain');
-    assert.equal(open.stdout, resultsOutput([[30, 'ok'], [31, 'linked_event_chain_open']]));
+    assert.equal(
+      open.stdout,
+      resultsOutput([
+        [30, 'ok'],
+        [31, 'linked_event_chain_open'],
+      ]),
+    );
     assert.deepEqual(lookupAccounts(s, [3]), [accountJson(3, 840, [], { credits_posted: 1n })]);
   });
 
@@ -504,10 +530,13 @@ describe('sco-settle CLI', () => {
     const s = newStore();
     ok(s.cli(['ledger', 'create-accounts', '-'], ndjson([account(1, 840), account(2, 840, ['history'])])), 'accounts');
     ok(
-      s.cli(['ledger', 'create-transfers', '-'], ndjson([
-        transfer(7, 1, 2, 25, { flags: ['pending'], timeout: 3600, user_data_64: '99', user_data_32: 5, code: 3 }),
-        transfer(8, 0, 0, 0, { flags: ['post_pending_transfer'], pending_id: '7', amount: '20', ledger: 0, code: 0 }),
-      ])),
+      s.cli(
+        ['ledger', 'create-transfers', '-'],
+        ndjson([
+          transfer(7, 1, 2, 25, { flags: ['pending'], timeout: 3600, user_data_64: '99', user_data_32: 5, code: 3 }),
+          transfer(8, 0, 0, 0, { flags: ['post_pending_transfer'], pending_id: '7', amount: '20', ledger: 0, code: 0 }),
+        ]),
+      ),
       'transfers',
     );
 
@@ -517,12 +546,32 @@ describe('sco-settle CLI', () => {
     const transfers = (JSON.parse(found.stdout) as Array<Record<string, unknown>>).map(withoutTimestamp);
     assert.deepEqual(transfers, [
       {
-        id: '7', debit_account_id: '1', credit_account_id: '2', amount: '25', pending_id: '0',
-        user_data_128: '0', user_data_64: '99', user_data_32: 5, timeout: 3600, ledger: 840, code: 3, flags: ['pending'],
+        id: '7',
+        debit_account_id: '1',
+        credit_account_id: '2',
+        amount: '25',
+        pending_id: '0',
+        user_data_128: '0',
+        user_data_64: '99',
+        user_data_32: 5,
+        timeout: 3600,
+        ledger: 840,
+        code: 3,
+        flags: ['pending'],
       },
       {
-        id: '8', debit_account_id: '1', credit_account_id: '2', amount: '20', pending_id: '7',
-        user_data_128: '0', user_data_64: '99', user_data_32: 5, timeout: 0, ledger: 840, code: 3, flags: ['post_pending_transfer'],
+        id: '8',
+        debit_account_id: '1',
+        credit_account_id: '2',
+        amount: '20',
+        pending_id: '7',
+        user_data_128: '0',
+        user_data_64: '99',
+        user_data_32: 5,
+        timeout: 0,
+        ledger: 840,
+        code: 3,
+        flags: ['post_pending_transfer'],
       },
     ]);
 
@@ -534,7 +583,12 @@ describe('sco-settle CLI', () => {
       accountJson(1, 840, [], { debits_posted: 20n }),
     ]);
 
-    for (const [cmd, arg] of [['lookup-accounts', 'abc'], ['lookup-transfers', 'abc'], ['lookup-accounts', '1.5'], ['lookup-transfers', String(U128_MAX + 1n)]] as const) {
+    for (const [cmd, arg] of [
+      ['lookup-accounts', 'abc'],
+      ['lookup-transfers', 'abc'],
+      ['lookup-accounts', '1.5'],
+      ['lookup-transfers', String(U128_MAX + 1n)],
+    ] as const) {
       const line = assertOneErrorLine(s.cli(['ledger', cmd, '1', arg]), `${cmd} ${arg}`);
       assert.ok(line.includes(JSON.stringify(arg)), `names ${arg}: ${line}`);
       assert.match(line, /id/);
@@ -546,10 +600,17 @@ describe('sco-settle CLI', () => {
     ok(s.cli(['ledger', 'create-accounts', '-'], ndjson([account(10, 840), account(11, 840), account(12, 840), account(13, 840)])), 'accounts');
     // Account 10 is debited by 301, 303, 305 and credited by 302, 304; 306 does not touch it.
     ok(
-      s.cli(['ledger', 'create-transfers', '-'], ndjson([
-        transfer(301, 10, 11, 1), transfer(302, 11, 10, 2), transfer(303, 10, 12, 3),
-        transfer(306, 11, 12, 9), transfer(304, 12, 10, 4), transfer(305, 10, 11, 5),
-      ])),
+      s.cli(
+        ['ledger', 'create-transfers', '-'],
+        ndjson([
+          transfer(301, 10, 11, 1),
+          transfer(302, 11, 10, 2),
+          transfer(303, 10, 12, 3),
+          transfer(306, 11, 12, 9),
+          transfer(304, 12, 10, 4),
+          transfer(305, 10, 11, 5),
+        ]),
+      ),
       'transfers',
     );
     const at = (...args: string[]): string[] => idsOf(ok(s.cli(['ledger', 'account-transfers', '10', ...args]), `account-transfers ${args.join(' ')}`));
@@ -579,12 +640,15 @@ describe('sco-settle CLI', () => {
     const s = newStore();
     ok(s.cli(['ledger', 'create-accounts', '-'], ndjson([account(1, 840), account(2, 840, ['history'])])), 'accounts');
     ok(
-      s.cli(['ledger', 'create-transfers', '-'], ndjson([
-        transfer(1, 1, 2, 10),
-        transfer(2, 2, 1, 3),
-        transfer(3, 1, 2, 6, { flags: ['pending'] }),
-        transfer(4, 0, 0, 0, { flags: ['void_pending_transfer'], pending_id: '3', ledger: 0, code: 0 }),
-      ])),
+      s.cli(
+        ['ledger', 'create-transfers', '-'],
+        ndjson([
+          transfer(1, 1, 2, 10),
+          transfer(2, 2, 1, 3),
+          transfer(3, 1, 2, 6, { flags: ['pending'] }),
+          transfer(4, 0, 0, 0, { flags: ['void_pending_transfer'], pending_id: '3', ledger: 0, code: 0 }),
+        ]),
+      ),
       'transfers',
     );
     const noHistory = assertOneErrorLine(s.cli(['ledger', 'account-balances', '1']), 'no history flag');
@@ -609,27 +673,55 @@ describe('sco-settle CLI', () => {
     const b = (1n << 127n) + 5n;
     const tid = (1n << 100n) + 123_456_789n;
     const amount = 1n << 100n;
-    const r1 = ok(s.cli(['ledger', 'create-accounts', '-'], ndjson([account(a, 840), account(b, 840, [], { user_data_128: String(U128_MAX - 1n) })])), 'accounts');
-    assert.equal(r1.stdout, resultsOutput([[a, 'ok'], [b, 'ok']]));
+    const r1 = ok(
+      s.cli(['ledger', 'create-accounts', '-'], ndjson([account(a, 840), account(b, 840, [], { user_data_128: String(U128_MAX - 1n) })])),
+      'accounts',
+    );
+    assert.equal(
+      r1.stdout,
+      resultsOutput([
+        [a, 'ok'],
+        [b, 'ok'],
+      ]),
+    );
     const r2 = ok(
-      s.cli(['ledger', 'create-transfers', '-'], ndjson([
-        transfer(tid, a, b, amount, { user_data_128: String((1n << 120n) + 3n), user_data_64: String((1n << 64n) - 2n) }),
-        // One more than what is left before debits_posted would pass 2^128-1.
-        transfer(tid + 1n, a, b, U128_MAX - amount + 1n),
-        transfer(tid + 2n, a, b, U128_MAX - amount),
-      ])),
+      s.cli(
+        ['ledger', 'create-transfers', '-'],
+        ndjson([
+          transfer(tid, a, b, amount, { user_data_128: String((1n << 120n) + 3n), user_data_64: String((1n << 64n) - 2n) }),
+          // One more than what is left before debits_posted would pass 2^128-1.
+          transfer(tid + 1n, a, b, U128_MAX - amount + 1n),
+          transfer(tid + 2n, a, b, U128_MAX - amount),
+        ]),
+      ),
       'transfers',
     );
-    assert.equal(r2.stdout, resultsOutput([[tid, 'ok'], [tid + 1n, 'overflows_debits_posted'], [tid + 2n, 'ok']]));
+    assert.equal(
+      r2.stdout,
+      resultsOutput([
+        [tid, 'ok'],
+        [tid + 1n, 'overflows_debits_posted'],
+        [tid + 2n, 'ok'],
+      ]),
+    );
     assert.deepEqual(lookupAccounts(s, [a, b]), [
       accountJson(a, 840, [], { debits_posted: U128_MAX }),
       accountJson(b, 840, [], { credits_posted: U128_MAX }, { user_data_128: U128_MAX - 1n }),
     ]);
     const [t] = lookupTransfersRaw(s, [tid]).map(withoutTimestamp);
     assert.deepEqual(t, {
-      id: String(tid), debit_account_id: String(a), credit_account_id: String(b), amount: '1267650600228229401496703205376',
-      pending_id: '0', user_data_128: String((1n << 120n) + 3n), user_data_64: '18446744073709551614', user_data_32: 0,
-      timeout: 0, ledger: 840, code: 1, flags: [],
+      id: String(tid),
+      debit_account_id: String(a),
+      credit_account_id: String(b),
+      amount: '1267650600228229401496703205376',
+      pending_id: '0',
+      user_data_128: String((1n << 120n) + 3n),
+      user_data_64: '18446744073709551614',
+      user_data_32: 0,
+      timeout: 0,
+      ledger: 840,
+      code: 1,
+      flags: [],
     });
     assert.equal(BigInt(t!.amount as string), amount);
     assert.deepEqual(idsOf(ok(s.cli(['ledger', 'account-transfers', String(b)]), 'account-transfers')), [String(tid), String(tid + 2n)]);
@@ -641,10 +733,22 @@ describe('sco-settle CLI', () => {
     const env = { SCO_SETTLE_STORE: s.url };
     const r1 = run(['ledger', 'create-accounts', '-'], { env, input: ndjson([account(1, 840), account(2, 840)]) });
     assert.equal(r1.code, 0, r1.stderr);
-    assert.equal(r1.stdout, resultsOutput([[1, 'ok'], [2, 'ok']]));
+    assert.equal(
+      r1.stdout,
+      resultsOutput([
+        [1, 'ok'],
+        [2, 'ok'],
+      ]),
+    );
     assert.ok(existsSync(s.path), 'the store is the file SCO_SETTLE_STORE names');
     const r2 = run(['ledger', 'create-transfers', '-'], { env, input: ndjson([transfer(5, 1, 2, 9), transfer(6, 2, 1, 4)]) });
-    assert.equal(r2.stdout, resultsOutput([[5, 'ok'], [6, 'ok']]));
+    assert.equal(
+      r2.stdout,
+      resultsOutput([
+        [5, 'ok'],
+        [6, 'ok'],
+      ]),
+    );
 
     const v = run(['verify'], { env });
     assert.equal(v.code, 0, v.stderr);
@@ -666,30 +770,42 @@ describe('sco-settle CLI', () => {
     const s = newStore();
     ok(s.cli(['ledger', 'create-accounts', '-'], ndjson([account(20, 840), account(21, 840)])), 'accounts');
     const r = ok(
-      s.cli(['ledger', 'create-transfers', '-'], ndjson([
-        transfer(400, 20, 21, 70, { flags: ['pending'], timeout: 1 }),
-        transfer(401, 20, 21, 30, { flags: ['pending'] }), // no timeout: stays pending
-      ])),
+      s.cli(
+        ['ledger', 'create-transfers', '-'],
+        ndjson([
+          transfer(400, 20, 21, 70, { flags: ['pending'], timeout: 1 }),
+          transfer(401, 20, 21, 30, { flags: ['pending'] }), // no timeout: stays pending
+        ]),
+      ),
       'pending transfers',
     );
-    assert.equal(r.stdout, resultsOutput([[400, 'ok'], [401, 'ok']]));
+    assert.equal(
+      r.stdout,
+      resultsOutput([
+        [400, 'ok'],
+        [401, 'ok'],
+      ]),
+    );
     await sleep(1200);
-    assert.deepEqual(lookupAccounts(s, [20, 21]), [
-      accountJson(20, 840, [], { debits_pending: 30n }),
-      accountJson(21, 840, [], { credits_pending: 30n }),
-    ]);
+    assert.deepEqual(lookupAccounts(s, [20, 21]), [accountJson(20, 840, [], { debits_pending: 30n }), accountJson(21, 840, [], { credits_pending: 30n })]);
     const post = ok(
-      s.cli(['ledger', 'create-transfers', '-'], ndjson([
-        transfer(402, 0, 0, 0, { flags: ['post_pending_transfer'], pending_id: '400', ledger: 0, code: 0 }),
-        transfer(403, 0, 0, 0, { flags: ['post_pending_transfer'], pending_id: '401', ledger: 0, code: 0 }),
-      ])),
+      s.cli(
+        ['ledger', 'create-transfers', '-'],
+        ndjson([
+          transfer(402, 0, 0, 0, { flags: ['post_pending_transfer'], pending_id: '400', ledger: 0, code: 0 }),
+          transfer(403, 0, 0, 0, { flags: ['post_pending_transfer'], pending_id: '401', ledger: 0, code: 0 }),
+        ]),
+      ),
       'post',
     );
-    assert.equal(post.stdout, resultsOutput([[402, 'pending_transfer_expired'], [403, 'ok']]));
-    assert.deepEqual(lookupAccounts(s, [20, 21]), [
-      accountJson(20, 840, [], { debits_posted: 30n }),
-      accountJson(21, 840, [], { credits_posted: 30n }),
-    ]);
+    assert.equal(
+      post.stdout,
+      resultsOutput([
+        [402, 'pending_transfer_expired'],
+        [403, 'ok'],
+      ]),
+    );
+    assert.deepEqual(lookupAccounts(s, [20, 21]), [accountJson(20, 840, [], { debits_posted: 30n }), accountJson(21, 840, [], { credits_posted: 30n })]);
     const v = verifyJson(s);
     assert.equal(v.ok, true);
   });

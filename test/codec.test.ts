@@ -12,23 +12,52 @@ const u64 = fc.bigInt({ min: 0n, max: U64_MAX });
 const u32 = fc.integer({ min: 0, max: 0xffff_ffff });
 const u16 = fc.integer({ min: 0, max: 0xffff });
 
-const transferArb: fc.Arbitrary<Transfer> = fc.record({
-  id: u128, debit_account_id: u128, credit_account_id: u128, amount: u128, pending_id: u128, user_data_128: u128,
-  user_data_64: u64, user_data_32: u32, timeout: u32, ledger: u32, code: u16, flags: u16, timestamp: u64,
-}).map((t) => ({ ...t })); // fc.record builds null-prototype objects
-const accountArb: fc.Arbitrary<Account> = fc.record({
-  id: u128, debits_pending: u128, debits_posted: u128, credits_pending: u128, credits_posted: u128, user_data_128: u128,
-  user_data_64: u64, user_data_32: u32, ledger: u32, code: u16, flags: u16, timestamp: u64,
-}).map((a) => ({ ...a }));
+const transferArb: fc.Arbitrary<Transfer> = fc
+  .record({
+    id: u128,
+    debit_account_id: u128,
+    credit_account_id: u128,
+    amount: u128,
+    pending_id: u128,
+    user_data_128: u128,
+    user_data_64: u64,
+    user_data_32: u32,
+    timeout: u32,
+    ledger: u32,
+    code: u16,
+    flags: u16,
+    timestamp: u64,
+  })
+  .map((t) => ({ ...t })); // fc.record builds null-prototype objects
+const accountArb: fc.Arbitrary<Account> = fc
+  .record({
+    id: u128,
+    debits_pending: u128,
+    debits_posted: u128,
+    credits_pending: u128,
+    credits_posted: u128,
+    user_data_128: u128,
+    user_data_64: u64,
+    user_data_32: u32,
+    ledger: u32,
+    code: u16,
+    flags: u16,
+    timestamp: u64,
+  })
+  .map((a) => ({ ...a }));
 
 test('transfers round-trip, and aligned and unaligned encodings agree byte for byte', () => {
   fc.assert(
     fc.property(fc.array(transferArb, { minLength: 1, maxLength: 5 }), (ts) => {
       const aligned = encodeTransfers(ts);
       const unaligned = Buffer.alloc(ts.length * RECORD_SIZE + 3);
-      ts.forEach((t, i) => encodeTransfer(t, unaligned, 3 + i * RECORD_SIZE));
+      ts.forEach((t, i) => {
+        encodeTransfer(t, unaligned, 3 + i * RECORD_SIZE);
+      });
       assert.ok(aligned.equals(unaligned.subarray(3)));
-      ts.forEach((t, i) => assert.deepEqual(decodeTransfer(aligned, i * RECORD_SIZE), t));
+      ts.forEach((t, i) => {
+        assert.deepEqual(decodeTransfer(aligned, i * RECORD_SIZE), t);
+      });
     }),
   );
 });
@@ -38,9 +67,13 @@ test('accounts round-trip, and aligned and unaligned encodings agree byte for by
     fc.property(fc.array(accountArb, { minLength: 1, maxLength: 5 }), (as) => {
       const aligned = encodeAccounts(as);
       const unaligned = Buffer.alloc(as.length * RECORD_SIZE + 5);
-      as.forEach((a, i) => encodeAccount(a, unaligned, 5 + i * RECORD_SIZE));
+      as.forEach((a, i) => {
+        encodeAccount(a, unaligned, 5 + i * RECORD_SIZE);
+      });
       assert.ok(aligned.equals(unaligned.subarray(5)));
-      as.forEach((a, i) => assert.deepEqual(decodeAccount(aligned, i * RECORD_SIZE), a));
+      as.forEach((a, i) => {
+        assert.deepEqual(decodeAccount(aligned, i * RECORD_SIZE), a);
+      });
     }),
   );
 });

@@ -9,12 +9,29 @@ const T0 = Date.parse('2026-03-02T09:00:00Z');
 const MIN = 60_000;
 
 function rec(id: string, minute: number, amount: bigint, over: Partial<PaymentRecord> = {}): PaymentRecord {
-  return { id, timestamp_ms: T0 + minute * MIN, debtor: 'KZBANK1', creditor: 'CNBANK1', debtor_country: 'KZ', creditor_country: 'CN', currency: 'CNY', amount, ...over };
+  return {
+    id,
+    timestamp_ms: T0 + minute * MIN,
+    debtor: 'KZBANK1',
+    creditor: 'CNBANK1',
+    debtor_country: 'KZ',
+    creditor_country: 'CN',
+    currency: 'CNY',
+    amount,
+    ...over,
+  };
 }
 
 test('structuring: payments just under the threshold, one alert per burst', () => {
   const config = defaultAmlConfig(); // CNY threshold 5,000,000 minor units, band 10%
-  const records = [rec('a', 0, 4_900_000n), rec('b', 10, 4_750_000n), rec('c', 20, 4_999_999n), rec('d', 30, 4_800_000n), rec('e', 40, 5_000_000n), rec('f', 50, 1_000n)];
+  const records = [
+    rec('a', 0, 4_900_000n),
+    rec('b', 10, 4_750_000n),
+    rec('c', 20, 4_999_999n),
+    rec('d', 30, 4_800_000n),
+    rec('e', 40, 5_000_000n),
+    rec('f', 50, 1_000n),
+  ];
   const alerts = runAmlRules(records, config).filter((a) => a.rule === 'structuring');
   assert.equal(alerts.length, 1);
   assert.deepEqual(alerts[0]!.payment_ids, ['a', 'b', 'c']);
@@ -33,10 +50,21 @@ test('velocity per participant (count and amount) and per corridor', () => {
   const records = Array.from({ length: 10 }, (_, i) => rec(`p${i}`, i, 10_000n, { debtor: i % 2 === 0 ? 'KZBANK1' : 'KZBANK2' }));
   records.push(rec('big', 11, 2_000_000n, { debtor: 'KZBANK3' }));
   const alerts = runAmlRules(records, config);
-  assert.deepEqual(alerts.filter((a) => a.rule === 'velocity_corridor').map((a) => a.payment_ids.length), [9]);
-  assert.deepEqual(alerts.filter((a) => a.rule === 'velocity_participant').map((a) => a.subject), ['KZBANK3']);
+  assert.deepEqual(
+    alerts.filter((a) => a.rule === 'velocity_corridor').map((a) => a.payment_ids.length),
+    [9],
+  );
+  assert.deepEqual(
+    alerts.filter((a) => a.rule === 'velocity_participant').map((a) => a.subject),
+    ['KZBANK3'],
+  );
   config.velocity.max_count = 4;
-  assert.deepEqual(runAmlRules(records, config).filter((a) => a.rule === 'velocity_participant').map((a) => a.subject), ['KZBANK1', 'KZBANK2', 'KZBANK3']);
+  assert.deepEqual(
+    runAmlRules(records, config)
+      .filter((a) => a.rule === 'velocity_participant')
+      .map((a) => a.subject),
+    ['KZBANK1', 'KZBANK2', 'KZBANK3'],
+  );
 });
 
 test('round-amount bursts and high-risk counterparties', () => {
@@ -44,7 +72,10 @@ test('round-amount bursts and high-risk counterparties', () => {
   const records = [1, 2, 3, 4, 5].map((i) => rec(`r${i}`, i * 30, BigInt(i) * 1_000_000n));
   records.push(rec('x', 200, 1_234_567n, { creditor_country: 'KP' }));
   const alerts = runAmlRules(records, config);
-  assert.deepEqual(alerts.filter((a) => a.rule === 'round_amount_burst').map((a) => a.payment_ids), [['r1', 'r2', 'r3', 'r4', 'r5']]);
+  assert.deepEqual(
+    alerts.filter((a) => a.rule === 'round_amount_burst').map((a) => a.payment_ids),
+    [['r1', 'r2', 'r3', 'r4', 'r5']],
+  );
   const risky = alerts.filter((a) => a.rule === 'high_risk_counterparty');
   assert.equal(risky.length, 1);
   assert.match(risky[0]!.reason, /creditor country KP/);
@@ -57,7 +88,14 @@ test('rules are pure: the order of the input does not change the alerts', () => 
   config.velocity.max_count = 3;
   fc.assert(
     fc.property(
-      fc.array(fc.record({ minute: fc.integer({ min: 0, max: 600 }), amount: fc.constantFrom(4_900_000n, 1_000_000n, 123n, 2_000_000n), d: fc.integer({ min: 0, max: 2 }) }), { maxLength: 40 }),
+      fc.array(
+        fc.record({
+          minute: fc.integer({ min: 0, max: 600 }),
+          amount: fc.constantFrom(4_900_000n, 1_000_000n, 123n, 2_000_000n),
+          d: fc.integer({ min: 0, max: 2 }),
+        }),
+        { maxLength: 40 },
+      ),
       fc.integer(),
       (items, seed) => {
         const records = items.map((x, i) => rec(`id${i}`, x.minute, x.amount, { debtor: `B${x.d}` }));

@@ -21,7 +21,10 @@ test('four eyes: a proposal, then the same decision by a different officer decid
   assert.deepEqual(proposed.proposal, { decision: 'release', officer: 'alice', at_ns: 5n, note: 'false positive' });
   assert.equal(c.status, 'open', 'the rule returns a new case, the old one is unchanged');
   const same = decideCase(proposed, 1, 'alice', 'release', '', 6n);
-  assert.deepEqual(same, { kind: 'refused', refusal: { code: 'four_eyes', field: 'by', message: 'alice proposed this decision; a different officer must confirm it' } });
+  assert.deepEqual(same, {
+    kind: 'refused',
+    refusal: { code: 'four_eyes', field: 'by', message: 'alice proposed this decision; a different officer must confirm it' },
+  });
   const second = decideCase(proposed, 1, 'bob', 'release', '', 7n);
   assert.equal(second.kind, 'decided');
   const decided = (second as { case: ComplianceCase }).case;
@@ -40,7 +43,10 @@ test('a different decision replaces the proposal (also by the same officer); no 
 });
 
 test('no case, and withdrawal of an undecided case', () => {
-  assert.deepEqual(decideCase(undefined, 9, 'alice', 'reject', '', 0n), { kind: 'refused', refusal: { code: 'not_found', field: 'case_id', message: 'no case 9' } });
+  assert.deepEqual(decideCase(undefined, 9, 'alice', 'reject', '', 0n), {
+    kind: 'refused',
+    refusal: { code: 'not_found', field: 'case_id', message: 'no case 9' },
+  });
   const c = openCase(1, 'u-1', hit, 0n);
   assert.equal(withdrawCase(c).status, 'rejected');
   const released = { ...c, status: 'released' as const };

@@ -15,11 +15,14 @@ test('OFAC CSV: sdn.csv with alt.csv and add.csv', () => {
   assert.match(l.version.content_hash, /^[0-9a-f]{64}$/);
   const karimov = l.entries.find((e) => e.id === '101')!;
   assert.equal(karimov.type, 'individual');
-  assert.deepEqual(karimov.names.map((n) => [n.name, n.kind]), [
-    ['KARIMOV, Rustam Bakhtiyorovich', 'primary'],
-    ['KARIMOV, Rustam', 'strong'],
-    ['RUSTIK', 'weak'],
-  ]);
+  assert.deepEqual(
+    karimov.names.map((n) => [n.name, n.kind]),
+    [
+      ['KARIMOV, Rustam Bakhtiyorovich', 'primary'],
+      ['KARIMOV, Rustam', 'strong'],
+      ['RUSTIK', 'weak'],
+    ],
+  );
   assert.deepEqual(karimov.dob, ['1971-03-12']);
   assert.ok(karimov.countries.includes('UZ'));
   assert.deepEqual(karimov.identifiers, [{ scheme: 'passport', value: 'AB1234567' }]);
@@ -56,25 +59,36 @@ test('OFAC CSV: a malformed file is refused whole, naming file and line', () => 
     return null;
   };
   assert.match(String((bad('alt.csv', '101,1,"aka","X"\r\n') as Error).message), /alt\.csv line 1: expected 5 columns/);
-  assert.match(String((bad('alt.csv', '101,1,"aka","X",-0- \r\n999,2,"aka","Y",-0- \r\n') as Error).message), /alt\.csv line 2: ent_num 999 is not in sdn\.csv/);
+  assert.match(
+    String((bad('alt.csv', '101,1,"aka","X",-0- \r\n999,2,"aka","Y",-0- \r\n') as Error).message),
+    /alt\.csv line 2: ent_num 999 is not in sdn\.csv/,
+  );
   assert.match(String((bad('add.csv', '101,1,"unterminated\r\n') as Error).message), /add\.csv line 1: unterminated quoted field/);
   assert.throws(() => parseListFiles('ofac-csv', [{ name: 'notes.txt', bytes: Buffer.from('x') }], NOW), /not an OFAC CSV file name/);
 });
 
 test('OFAC CSV reader: quotes, nulls, CRLF, end-of-file byte', () => {
   const rows = readOfacCsv('1,"a ""quoted"", name",-0- , x \r\n2,"b",-0-\r\n\x1a', 't.csv');
-  assert.deepEqual(rows.map((r) => r.fields), [
-    ['1', 'a "quoted", name', null, 'x'],
-    ['2', 'b', null],
-  ]);
+  assert.deepEqual(
+    rows.map((r) => r.fields),
+    [
+      ['1', 'a "quoted", name', null, 'x'],
+      ['2', 'b', null],
+    ],
+  );
   assert.throws(() => readOfacCsv('1,"a"\r\n\x1agarbage', 't.csv'), /after the end-of-file byte/);
 });
 
 test('OFAC remarks: dates, nationality, identifiers, weak aliases', () => {
-  const r = parseOfacRemarks("DOB 19 Jun 1951; alt. DOB circa 1950; POB Giza, Egypt; nationality Egypt; Passport 1084010 (Egypt); alt. Passport 19820215; SWIFT/BIC HAVIGB2L; a.k.a. 'DOC'; Vessel Registration Identification IMO 9187629.");
+  const r = parseOfacRemarks(
+    "DOB 19 Jun 1951; alt. DOB circa 1950; POB Giza, Egypt; nationality Egypt; Passport 1084010 (Egypt); alt. Passport 19820215; SWIFT/BIC HAVIGB2L; a.k.a. 'DOC'; Vessel Registration Identification IMO 9187629.",
+  );
   assert.deepEqual(r.dob, ['1951-06-19', '1950']);
   assert.deepEqual(r.countries, ['EG']);
-  assert.deepEqual(r.identifiers.map((i) => `${i.scheme}:${i.value}`), ['passport:1084010', 'passport:19820215', 'bic:HAVIGB2L', 'imo:9187629']);
+  assert.deepEqual(
+    r.identifiers.map((i) => `${i.scheme}:${i.value}`),
+    ['passport:1084010', 'passport:19820215', 'bic:HAVIGB2L', 'imo:9187629'],
+  );
   assert.deepEqual(r.weakAliases, ['DOC']);
 });
 
@@ -84,7 +98,10 @@ test('UN XML: individuals and entities, aliases by quality, original script, doc
   assert.equal(l.version.published, '2026-01-15');
   assert.equal(l.version.entry_count, 3);
   const b = l.entries.find((e) => e.id === '9000001')!;
-  assert.deepEqual(b.names.map((n) => n.kind), ['primary', 'original', 'strong', 'weak']);
+  assert.deepEqual(
+    b.names.map((n) => n.kind),
+    ['primary', 'original', 'strong', 'weak'],
+  );
   assert.equal(b.names[0]!.name, 'DOKUMAN KHASANOVICH BEKMURZAEV');
   assert.deepEqual(b.dob, ['1974-05-02']);
   assert.deepEqual(b.countries, ['RU']);
@@ -119,7 +136,10 @@ test('OpenSanctions FtM: people and companies, identifiers, non-entity schemas s
   assert.equal(l.version.published, '2026-02-03');
   const li = l.entries.find((e) => e.id === 'NK-001')!;
   assert.equal(li.type, 'individual');
-  assert.deepEqual(li.names.map((n) => n.name), ['Li Guohua', '李国华']);
+  assert.deepEqual(
+    li.names.map((n) => n.name),
+    ['Li Guohua', '李国华'],
+  );
   assert.deepEqual(li.countries, ['CN']);
   assert.deepEqual(li.identifiers, [{ scheme: 'passport', value: 'E12345678' }]);
   assert.deepEqual(l.entries.find((e) => e.id === 'NK-002')!.identifiers, [{ scheme: 'bic', value: 'SVPTRUMM' }]);
@@ -128,7 +148,10 @@ test('OpenSanctions FtM: people and companies, identifiers, non-entity schemas s
     () => load('opensanctions', ['os_bad.ndjson']),
     (e: unknown) => e instanceof ListError && /os_bad\.ndjson line 2: property name must be an array of strings/.test(e.message),
   );
-  assert.throws(() => parseListFiles('opensanctions', [{ name: 'o.json', bytes: Buffer.from('{"id":"a","schema":"Person","properties":{}}\n{oops\n') }], NOW), /o\.json line 2: not JSON/);
+  assert.throws(
+    () => parseListFiles('opensanctions', [{ name: 'o.json', bytes: Buffer.from('{"id":"a","schema":"Person","properties":{}}\n{oops\n') }], NOW),
+    /o\.json line 2: not JSON/,
+  );
 });
 
 test('an empty list is refused rather than replacing a list with nothing', () => {

@@ -85,7 +85,14 @@ test('identifiers: BIC on 8 or 11 characters, LEI, passport', () => {
 });
 
 test('payments: parties, agents and remittance screened; versions recorded', () => {
-  const p = parsePaymentInstruction({ uetr: 'u', debtor: { name: 'Almaty Grain LLP', country: 'KZ' }, creditor: { name: 'Wang Fang', country: 'CN' }, debtor_agent_bic: 'HSBKKZKX', creditor_agent_bic: 'ICBKCNBJ', remittance: 'on behalf of Horizon Relief Foundation inv 7' });
+  const p = parsePaymentInstruction({
+    uetr: 'u',
+    debtor: { name: 'Almaty Grain LLP', country: 'KZ' },
+    creditor: { name: 'Wang Fang', country: 'CN' },
+    debtor_agent_bic: 'HSBKKZKX',
+    creditor_agent_bic: 'ICBKCNBJ',
+    remittance: 'on behalf of Horizon Relief Foundation inv 7',
+  });
   const r = screenPayment(index, p);
   assert.equal(r.hit, true);
   assert.equal(r.matches[0]!.role, 'remittance');
@@ -126,20 +133,34 @@ test('screening is deterministic', () => {
 test('labelled set on the fixtures: recall and false-positive rate', () => {
   const set = buildLabelledSet(fixtureLists(), { seed: 7, positives: 200, negatives: 200 });
   assert.equal(JSON.stringify(set), JSON.stringify(buildLabelledSet(fixtureLists(), { seed: 7, positives: 200, negatives: 200 })));
-  const score = scoreLabelled(set, set.map((x) => index.screenName({ name: x.name })));
+  const score = scoreLabelled(
+    set,
+    set.map((x) => index.screenName({ name: x.name })),
+  );
   assert.ok(score.recall >= 0.95, `recall ${score.recall}: missed ${JSON.stringify(score.missed.slice(0, 5))}`);
   assert.ok(score.false_positive_rate <= 0.02, `FPR ${score.false_positive_rate}: ${JSON.stringify(score.false_positives.slice(0, 5))}`);
 });
 
 test('labelled set on the real OFAC SDN + UN lists: recall >= 0.98, FPR <= 0.01', { skip: SKIP_SHARED }, () => {
   const dir = SHARED_SANCTIONS;
-  const ofac = parseListFiles('ofac-csv', ['sdn.csv', 'alt.csv', 'add.csv'].map((n) => ({ name: n, bytes: readFileSync(join(dir, 'ofac-sdn-csv-2021-07', n)) })), new Date(0));
-  const un = parseListFiles('un-xml', [{ name: 'UN_consolidated.xml', bytes: readFileSync(join(dir, 'un-sc-consolidated-xml', 'UN_consolidated.xml')) }], new Date(0));
+  const ofac = parseListFiles(
+    'ofac-csv',
+    ['sdn.csv', 'alt.csv', 'add.csv'].map((n) => ({ name: n, bytes: readFileSync(join(dir, 'ofac-sdn-csv-2021-07', n)) })),
+    new Date(0),
+  );
+  const un = parseListFiles(
+    'un-xml',
+    [{ name: 'UN_consolidated.xml', bytes: readFileSync(join(dir, 'un-sc-consolidated-xml', 'UN_consolidated.xml')) }],
+    new Date(0),
+  );
   assert.equal(ofac.version.entry_count, 8976);
   assert.equal(un.version.entry_count, 1003);
   const real = new ScreeningIndex([ofac, un]);
   const set = buildLabelledSet([ofac, un], { seed: 11, positives: 1000, negatives: 1000 });
-  const score = scoreLabelled(set, set.map((x) => real.screenName({ name: x.name }, DEFAULT_THRESHOLD)));
+  const score = scoreLabelled(
+    set,
+    set.map((x) => real.screenName({ name: x.name }, DEFAULT_THRESHOLD)),
+  );
   assert.ok(score.recall >= 0.98, `recall ${score.recall}`);
   assert.ok(score.false_positive_rate <= 0.01, `FPR ${score.false_positive_rate}`);
 });

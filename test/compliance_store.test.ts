@@ -25,11 +25,17 @@ for (const name of ['memory', 'sqlite', 'postgres'] as const) {
       let store = await backend.open();
       const v1 = load('ofac-csv', ['sdn.csv', 'alt.csv', 'add.csv']);
       await saveListVersion(store, v1);
-      assert.deepEqual((await activeVersions(store)).map((v) => v.version_id), [v1.version.version_id]);
+      assert.deepEqual(
+        (await activeVersions(store)).map((v) => v.version_id),
+        [v1.version.version_id],
+      );
 
       // A refused load writes nothing: the parse fails before the store is touched.
       assert.throws(() => load('ofac-csv', ['sdn_bad.csv']), ListError);
-      assert.deepEqual((await activeVersions(store)).map((v) => v.version_id), [v1.version.version_id]);
+      assert.deepEqual(
+        (await activeVersions(store)).map((v) => v.version_id),
+        [v1.version.version_id],
+      );
 
       // A load interrupted after its version document but before the pointer: v1 stays in force.
       const v2 = parseListFiles('ofac-csv', [{ ...fixture('sdn_v2.csv'), name: 'sdn.csv' }], new Date(NOW.getTime() + 1000));
@@ -72,11 +78,14 @@ test('screen CLI: load, name, names, payments, report; refused load keeps the pr
   try {
     const bin = join(ROOT, 'bin', 'sco-settle.js');
     const store = `sqlite:${join(dir, 's.db')}`;
-    const run = (...args: string[]): string => execFileSync(process.execPath, [bin, '--store', store, ...args], { encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'] });
+    const run = (...args: string[]): string =>
+      execFileSync(process.execPath, [bin, '--store', store, ...args], { encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'] });
     const loaded = JSON.parse(run('screen', 'load', join(FIXTURES, 'sdn.csv'), join(FIXTURES, 'alt.csv'), '--format', 'ofac-csv'));
     assert.equal(loaded.entry_count, 5);
     run('screen', 'load', join(FIXTURES, 'un.xml'), '--format', 'un-xml');
-    const bad = spawnSync(process.execPath, [bin, '--store', store, 'screen', 'load', join(FIXTURES, 'un_bad.xml'), '--format', 'un-xml'], { encoding: 'utf8' });
+    const bad = spawnSync(process.execPath, [bin, '--store', store, 'screen', 'load', join(FIXTURES, 'un_bad.xml'), '--format', 'un-xml'], {
+      encoding: 'utf8',
+    });
     assert.notEqual(bad.status, 0);
     assert.match(bad.stderr, /list_malformed: un_bad\.xml line 8 element/);
     const r = JSON.parse(run('screen', 'name', 'Бекмурзаев Докуман', '--dob', '1974-05-02'));
@@ -84,17 +93,53 @@ test('screen CLI: load, name, names, payments, report; refused load keeps the pr
     assert.equal(r.matches[0].entry_id, '9000001');
     assert.equal(r.matches[0].list, 'un-sc');
     assert.ok(typeof r.matches[0].why === 'string' && r.matches[0].why.length > 0);
-    const lines = execFileSync(process.execPath, [bin, '--store', store, 'screen', 'names', '-'], { input: 'Rustam Karimov\nJane Doe\n', encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'] }).trim().split('\n');
-    assert.deepEqual(lines.map((l) => JSON.parse(l).hit), [true, false]);
-    const pay = JSON.stringify({ uetr: 'u-1', debtor: { name: 'Almaty Grain LLP', country: 'KZ' }, creditor: { name: 'Tashkent Cotton JSC', country: 'UZ' }, debtor_agent_bic: 'HSBKKZKX', creditor_agent_bic: 'GCTRIRTHXXX', remittance: 'goods' });
-    const p = JSON.parse(execFileSync(process.execPath, [bin, '--store', store, 'screen', 'payments', '-'], { input: pay + '\n', encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'] }));
+    const lines = execFileSync(process.execPath, [bin, '--store', store, 'screen', 'names', '-'], {
+      input: 'Rustam Karimov\nJane Doe\n',
+      encoding: 'utf8',
+      stdio: ['pipe', 'pipe', 'pipe'],
+    })
+      .trim()
+      .split('\n');
+    assert.deepEqual(
+      lines.map((l) => JSON.parse(l).hit),
+      [true, false],
+    );
+    const pay = JSON.stringify({
+      uetr: 'u-1',
+      debtor: { name: 'Almaty Grain LLP', country: 'KZ' },
+      creditor: { name: 'Tashkent Cotton JSC', country: 'UZ' },
+      debtor_agent_bic: 'HSBKKZKX',
+      creditor_agent_bic: 'GCTRIRTHXXX',
+      remittance: 'goods',
+    });
+    const p = JSON.parse(
+      execFileSync(process.execPath, [bin, '--store', store, 'screen', 'payments', '-'], {
+        input: pay + '\n',
+        encoding: 'utf8',
+        stdio: ['pipe', 'pipe', 'pipe'],
+      }),
+    );
     assert.equal(p.hit, true);
     assert.equal(p.matches[0].role, 'creditor_agent');
     const threshold = spawnSync(process.execPath, [bin, '--store', store, 'screen', 'name', 'x', '--threshold', '7'], { encoding: 'utf8' });
     assert.equal(threshold.status, 1);
     assert.match(threshold.stderr, /invalid_input: --threshold/);
-    const rec = (id: string, amount: string) => JSON.stringify({ id, timestamp: `2026-03-01T10:0${id}:00Z`, debtor: 'P1', creditor: 'P2', debtor_country: 'KZ', creditor_country: 'CN', currency: 'CNY', amount });
-    const csv = execFileSync(process.execPath, [bin, 'screen', 'report', '-', '--format', 'csv'], { input: ['1', '2', '3'].map((i) => rec(i, '4900000')).join('\n'), encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'] });
+    const rec = (id: string, amount: string) =>
+      JSON.stringify({
+        id,
+        timestamp: `2026-03-01T10:0${id}:00Z`,
+        debtor: 'P1',
+        creditor: 'P2',
+        debtor_country: 'KZ',
+        creditor_country: 'CN',
+        currency: 'CNY',
+        amount,
+      });
+    const csv = execFileSync(process.execPath, [bin, 'screen', 'report', '-', '--format', 'csv'], {
+      input: ['1', '2', '3'].map((i) => rec(i, '4900000')).join('\n'),
+      encoding: 'utf8',
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     assert.match(csv, /^alert_id,rule,/);
     assert.match(csv, /structuring/);
   } finally {

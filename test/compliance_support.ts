@@ -10,7 +10,8 @@ const here = dirname(fileURLToPath(import.meta.url));
 export const ROOT = join(here, '..', '..'); // dist/test -> project root
 export const FIXTURES = join(ROOT, 'test', 'fixtures', 'compliance');
 export const SHARED_SANCTIONS = process.env.SCO_SETTLE_SANCTIONS_DIR ?? join(ROOT, '..', 'shared', 'sanctions');
-export const HAVE_SHARED = existsSync(join(SHARED_SANCTIONS, 'ofac-sdn-csv-2021-07', 'sdn.csv')) && existsSync(join(SHARED_SANCTIONS, 'un-sc-consolidated-xml', 'UN_consolidated.xml'));
+export const HAVE_SHARED =
+  existsSync(join(SHARED_SANCTIONS, 'ofac-sdn-csv-2021-07', 'sdn.csv')) && existsSync(join(SHARED_SANCTIONS, 'un-sc-consolidated-xml', 'UN_consolidated.xml'));
 export const SKIP_SHARED = HAVE_SHARED ? false : `real lists not found in ${SHARED_SANCTIONS}; recall/FPR on the real lists not checked`;
 
 export const NOW = new Date('2026-03-01T12:00:00Z');

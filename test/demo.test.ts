@@ -43,7 +43,15 @@ test('the same seed gives the same day', async () => {
   try {
     const states: string[] = [];
     for (const name of ['a', 'b']) {
-      const run = await runDay({ store: `sqlite:${join(dir, `${name}.db`)}`, seed: 3, banks: 12, payments: 300, dns_share: 0.3, screen: null, onProgress: () => {} });
+      const run = await runDay({
+        store: `sqlite:${join(dir, `${name}.db`)}`,
+        seed: 3,
+        banks: 12,
+        payments: 300,
+        dns_share: 0.3,
+        screen: null,
+        onProgress: () => {},
+      });
       states.push(run.platform.stateDigest());
       await run.platform.close();
     }
@@ -59,7 +67,11 @@ test('a demo interrupted with Ctrl-C stops between commands and leaves a store t
   const dir = mkdtempSync(join(tmpdir(), 'sco-settle-demo-int-'));
   const bin = resolve('bin/sco-settle.js');
   try {
-    const child = spawn(process.execPath, [bin, 'demo', '--exit', '--payments', '200000', '--banks', '20', '--file', join(dir, 'd.db'), '--reports', join(dir, 'r')], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(
+      process.execPath,
+      [bin, 'demo', '--exit', '--payments', '200000', '--banks', '20', '--file', join(dir, 'd.db'), '--reports', join(dir, 'r')],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     let err = '';
     child.stderr.on('data', (d: Buffer) => {
       err += d.toString();

@@ -234,7 +234,10 @@ describe('intraday credit', () => {
     assert.equal(amount, 200_000n);
     const step = drawdown(facility, ACCOUNTS, amount!, 1n);
     const t = step.transfer;
-    assert.deepEqual([t.id, t.debit_account_id, t.credit_account_id, t.amount, t.ledger, t.code, t.flags], [1n, CREDIT, SETTLE, 200_000n, CNY, CODES.intraday_drawdown, 0]);
+    assert.deepEqual(
+      [t.id, t.debit_account_id, t.credit_account_id, t.amount, t.ledger, t.code, t.flags],
+      [1n, CREDIT, SETTLE, 200_000n, CNY, CODES.intraday_drawdown, 0],
+    );
     assert.deepEqual(ledger.apply([t]), ['ok']);
     assert.equal(ledger.move(SETTLE, PAYEE, 500_000n, CNY), 'ok');
     assert.equal(ledger.net_debit(CREDIT), 200_000n);
@@ -420,7 +423,10 @@ describe('central-bank swap lines', () => {
     const ids = idGen(500n);
     const d = drawSwap(line, 50_000_000n, '2025-09-01', ids); // 500,000.00 CNY
     const [p, r] = d.transfers;
-    assert.deepEqual([p.id, p.debit_account_id, p.credit_account_id, p.amount, p.ledger, p.flags], [500n, PBOC_CNY, CBR_CNY, 50_000_000n, CNY, TransferFlags.linked]);
+    assert.deepEqual(
+      [p.id, p.debit_account_id, p.credit_account_id, p.amount, p.ledger, p.flags],
+      [500n, PBOC_CNY, CBR_CNY, 50_000_000n, CNY, TransferFlags.linked],
+    );
     assert.deepEqual([r.id, r.debit_account_id, r.credit_account_id, r.amount, r.ledger, r.flags], [501n, CBR_RUB, PBOC_RUB, 562_500_000n, RUB, 0]); // 5,625,000.00 RUB
     assert.deepEqual(ledger.apply(d.transfers), ['ok', 'ok']);
     assert.equal(remaining(d.line), 50_000_000n);
@@ -505,7 +511,7 @@ describe('central-bank swap lines', () => {
               assert.equal(ledger.transferCount(), before);
               return;
             }
-            let step;
+            let step: ReturnType<typeof drawSwap>;
             try {
               step = drawSwap(line, dr.amount, iso(day), ids);
             } catch (e) {

@@ -182,7 +182,10 @@ describe('conversion', () => {
     const cross = book.crossRate('KZT', 'CNY', '2025-08-29');
     // (7.1063 CNY/USD) / (537.63 KZT/USD) = 71063/10000 * 100/53763 = 71063/5376300.
     assert.ok(equals(cross.rate, R(71063n, 5376300n)));
-    assert.deepEqual(cross.legs.map((l) => `${l.currency}@${l.date}`), ['KZT@2025-08-28', 'CNY@2025-08-28']);
+    assert.deepEqual(
+      cross.legs.map((l) => `${l.currency}@${l.date}`),
+      ['KZT@2025-08-28', 'CNY@2025-08-28'],
+    );
     const c = new PairConverter('KZT', 'CNY', cross.rate).convert(parseMajorAmount('1000000.00', currencyInfo('KZT')));
     // 100,000,000 tiyn * 71063/5376300 = 7,106,300,000,000 / 5,376,300 = 1,321,782.6386... fen.
     assert.equal(c.amount_minor, 1321783n);
@@ -258,7 +261,9 @@ describe('cross rates by triangulation', () => {
   });
 
   test('USD pivot when non-members are allowed', () => {
-    const open = RateBook.fromRows([{ line: 2, row: { currency: 'EUR', units_per_usd: '0.8556', date: '2025-08-29', source: 'test' } }], { members_only: false });
+    const open = RateBook.fromRows([{ line: 2, row: { currency: 'EUR', units_per_usd: '0.8556', date: '2025-08-29', source: 'test' } }], {
+      members_only: false,
+    });
     assert.ok(equals(open.crossRate('USD', 'EUR', '2025-08-29').rate, parseDecimal('0.8556')));
     assert.ok(equals(open.crossRate('EUR', 'USD', '2025-08-29').rate, div(ONE, parseDecimal('0.8556'))));
     throwsCode(() => book.crossRate('USD', 'CNY', date), 'not_a_member_currency');
@@ -284,7 +289,9 @@ describe('rate files', () => {
     return caught;
   };
 
-  test('the real reference file imports whole and matches the embedded table', { skip: existsSync(REAL_FILE) ? false : `${REAL_FILE} is absent (../shared not mounted)` }, () => {
+  test('the real reference file imports whole and matches the embedded table', {
+    skip: existsSync(REAL_FILE) ? false : `${REAL_FILE} is absent (../shared not mounted)`,
+  }, () => {
     const text = readFileSync(REAL_FILE, 'utf8');
     const book = RateBook.fromCsv(text, {}, 'fx-reference-2025-08-29.csv');
     assert.equal(book.size, 10);
@@ -305,12 +312,15 @@ describe('rate files', () => {
 
   test('RFC 4180 quoting', () => {
     const recs = parseCsv('a,b\r\n"x, ""y""",2\n"multi\nline",3\n\n4,5');
-    assert.deepEqual(recs.map((r) => [r.line, r.fields]), [
-      [1, ['a', 'b']],
-      [2, ['x, "y"', '2']],
-      [3, ['multi\nline', '3']],
-      [6, ['4', '5']],
-    ]);
+    assert.deepEqual(
+      recs.map((r) => [r.line, r.fields]),
+      [
+        [1, ['a', 'b']],
+        [2, ['x, "y"', '2']],
+        [3, ['multi\nline', '3']],
+        [6, ['4', '5']],
+      ],
+    );
   });
 
   test('bad rows refuse the whole file, naming the line and field', () => {
@@ -341,12 +351,18 @@ describe('rate files', () => {
   });
 
   test('JSON files', () => {
-    const book = RateBook.fromJson(JSON.stringify([
-      { currency: 'CNY', units_per_usd: '7.1063', date: '2025-08-28', source: 'PBOC' },
-      { currency: 'CNY', units_per_usd: '7.1108', date: '2025-08-27', source: 'PBOC' },
-    ]));
-    assert.deepEqual(book.history('CNY').map((r) => r.date), ['2025-08-27', '2025-08-28']);
-    const text = '[\n  {"currency":"CNY","units_per_usd":"7.1063","date":"2025-08-28","source":"PBOC"},\n  {"currency":"RUB",\n   "units_per_usd":80.44,"date":"2025-08-28","source":"CBR"}\n]';
+    const book = RateBook.fromJson(
+      JSON.stringify([
+        { currency: 'CNY', units_per_usd: '7.1063', date: '2025-08-28', source: 'PBOC' },
+        { currency: 'CNY', units_per_usd: '7.1108', date: '2025-08-27', source: 'PBOC' },
+      ]),
+    );
+    assert.deepEqual(
+      book.history('CNY').map((r) => r.date),
+      ['2025-08-27', '2025-08-28'],
+    );
+    const text =
+      '[\n  {"currency":"CNY","units_per_usd":"7.1063","date":"2025-08-28","source":"PBOC"},\n  {"currency":"RUB",\n   "units_per_usd":80.44,"date":"2025-08-28","source":"CBR"}\n]';
     refused(text, 3, 'units_per_usd', 'invalid_rate', true);
     refused('[{"currency":"CNY","units_per_usd":"7.1","date":"2025-08-28","source":"x","extra":1}]', 1, 'extra', undefined, true);
     refused('[{"currency":"CNY",', 1, '(json)', undefined, true);
@@ -366,8 +382,14 @@ describe('history, as-of and staleness', () => {
   const book = RateBook.fromCsv(csv, { max_age_days: 3 });
 
   test('history is in date order and as-of picks the latest on or before', () => {
-    assert.deepEqual(book.history('CNY').map((r) => r.units_per_usd_text), ['7.1200', '7.1108', '7.1063']);
-    assert.deepEqual(book.history('CNY', { from: '2025-08-01' }).map((r) => r.date), ['2025-08-27', '2025-08-28']);
+    assert.deepEqual(
+      book.history('CNY').map((r) => r.units_per_usd_text),
+      ['7.1200', '7.1108', '7.1063'],
+    );
+    assert.deepEqual(
+      book.history('CNY', { from: '2025-08-01' }).map((r) => r.date),
+      ['2025-08-27', '2025-08-28'],
+    );
     assert.equal(book.rateAsOf('CNY', '2025-08-27').source, 'fix 27');
     assert.equal(book.rateAsOf('CNY', '2025-08-31').source, 'fix 28');
     assert.equal(book.rateAsOf('CNY', '2025-08-15').source, 'fix jul');
@@ -411,10 +433,13 @@ describe('quotes', () => {
   test('best covering quote per side, tiers, expiry and deterministic ties', () => {
     const book = new QuoteBook({ lock_seconds: 10 });
     book.publish(q('B', '11.30', '11.34'), T);
-    book.publish(q('A', '11.31', '11.36', [
-      { min_minor: 1n, max_minor: 99_999n, bid: '11.28', ask: '11.38' },
-      { min_minor: 100_000n, max_minor: 10_000_000_00n, bid: '11.31', ask: '11.33' },
-    ]), T);
+    book.publish(
+      q('A', '11.31', '11.36', [
+        { min_minor: 1n, max_minor: 99_999n, bid: '11.28', ask: '11.38' },
+        { min_minor: 100_000n, max_minor: 10_000_000_00n, bid: '11.31', ask: '11.33' },
+      ]),
+      T,
+    );
     book.publish(q('C', '11.32', '11.34', undefined, T + 5n * S), T); // best bid, but expires soon
     // Buyer of 500 CNY: A's small tier (up to 999.99 CNY) asks 11.38; B and C both ask 11.34: the tie goes to B.
     assert.equal(book.select('CNY', 'RUB', 'buy', 500_00n, T).provider, 'B');
@@ -432,7 +457,10 @@ describe('quotes', () => {
   });
 
   test('ties break by provider id, whatever the publication order', () => {
-    for (const order of [['Y', 'X'], ['X', 'Y']]) {
+    for (const order of [
+      ['Y', 'X'],
+      ['X', 'Y'],
+    ]) {
       const book = new QuoteBook();
       for (const p of order) book.publish(q(p, '11.30', '11.34'), T);
       assert.equal(book.select('CNY', 'RUB', 'buy', 100n, T).provider, 'X');
@@ -448,11 +476,31 @@ describe('quotes', () => {
     throwsCode(() => book.publish(q('B', '11.35', '11.34'), T), 'invalid_quote', /crossed/);
     throwsCode(() => book.publish(q('B', '0', '11.34'), T), 'invalid_quote', /greater than zero/);
     throwsCode(() => book.publish(q('B', 'abc', '11.34'), T), 'invalid_quote');
-    throwsCode(() => book.publish(q('B', '11.30', '11.34', [
-      { min_minor: 1n, max_minor: 100n, bid: '1', ask: '2' },
-      { min_minor: 100n, max_minor: 200n, bid: '1', ask: '2' },
-    ]), T), 'invalid_quote', /overlaps/);
-    throwsCode(() => book.publish(q('B', '1', '2', [1n, 2n, 3n].map((m) => ({ min_minor: m * 10n, max_minor: m * 10n + 5n, bid: '1', ask: '2' })) ), T), 'limit_exceeded');
+    throwsCode(
+      () =>
+        book.publish(
+          q('B', '11.30', '11.34', [
+            { min_minor: 1n, max_minor: 100n, bid: '1', ask: '2' },
+            { min_minor: 100n, max_minor: 200n, bid: '1', ask: '2' },
+          ]),
+          T,
+        ),
+      'invalid_quote',
+      /overlaps/,
+    );
+    throwsCode(
+      () =>
+        book.publish(
+          q(
+            'B',
+            '1',
+            '2',
+            [1n, 2n, 3n].map((m) => ({ min_minor: m * 10n, max_minor: m * 10n + 5n, bid: '1', ask: '2' })),
+          ),
+          T,
+        ),
+      'limit_exceeded',
+    );
     throwsCode(() => book.publish(q('B', '11.30', '11.34', undefined, T), T), 'quote_expired');
     throwsCode(() => book.publish({ ...q('B', '1', '2'), quote: 'CNY' }, T), 'invalid_quote');
     throwsCode(() => book.publish({ ...q('B', '1', '2'), base: 'USD' }, T), 'not_a_member_currency');
@@ -463,7 +511,13 @@ describe('quotes', () => {
     book.publish(q('C', '11.30', '11.34'), T);
     assert.equal(book.provider_count, 2);
     // A refused publication changed nothing.
-    assert.deepEqual(book.pair('CNY', 'RUB')!.ranked('buy').map((t) => t.provider), ['B', 'C']);
+    assert.deepEqual(
+      book
+        .pair('CNY', 'RUB')!
+        .ranked('buy')
+        .map((t) => t.provider),
+      ['B', 'C'],
+    );
   });
 
   test('a quote lock holds the price for lock_seconds, once', () => {
@@ -509,7 +563,10 @@ describe('fx CLI', () => {
     registerFxCommands(program);
     const chunks: string[] = [];
     const write = process.stdout.write.bind(process.stdout);
-    process.stdout.write = ((s: string) => (chunks.push(String(s)), true)) as typeof process.stdout.write;
+    process.stdout.write = ((s: string) => {
+      chunks.push(String(s));
+      return true;
+    }) as typeof process.stdout.write;
     try {
       await program.parseAsync(['node', 'sco-settle', ...args]);
     } finally {
@@ -524,7 +581,10 @@ describe('fx CLI', () => {
     assert.equal(out.output.amount_minor, '1321783');
     assert.equal(out.rate.exact, '71063/5376300');
     assert.equal(out.rate.date, '2025-08-28');
-    assert.deepEqual(out.rate.legs.map((l: { currency: string; units_per_usd: string }) => `${l.currency}=${l.units_per_usd}`), ['KZT=537.63', 'CNY=7.1063']);
+    assert.deepEqual(
+      out.rate.legs.map((l: { currency: string; units_per_usd: string }) => `${l.currency}=${l.units_per_usd}`),
+      ['KZT=537.63', 'CNY=7.1063'],
+    );
     assert.equal(out.rounding, 'half_even');
     // residue = 7106300000000/5376300 - 1321783 = -1942900/5376300 = -19429/53763
     assert.equal(out.residue.exact, '-19429/53763');
@@ -536,7 +596,9 @@ describe('fx CLI', () => {
     await assert.rejects(runCli(['fx', 'convert', '--from', 'KGS', '--to', 'CNY', '--amount', '1']), { code: 'rate_stale' });
     await assert.rejects(runCli(['fx', 'convert', '--from', 'EUR', '--to', 'CNY', '--amount', '1']), { code: 'not_a_member_currency' });
     await assert.rejects(runCli(['fx', 'convert', '--from', 'CNY', '--to', 'RUB', '--amount', '1.001']), { code: 'invalid_amount' });
-    await assert.rejects(runCli(['fx', 'convert', '--from', 'CNY', '--to', 'RUB', '--amount', '1', '--rounding', 'nearest']), { code: 'unknown_rounding_rule' });
+    await assert.rejects(runCli(['fx', 'convert', '--from', 'CNY', '--to', 'RUB', '--amount', '1', '--rounding', 'nearest']), {
+      code: 'unknown_rounding_rule',
+    });
   });
 });
 
@@ -556,7 +618,7 @@ const arbRate = fc
 const arbCurrency = fc.constantFrom('CNY', 'IRR', 'JPY', 'KWD', 'CLF', 'RUB', 'KZT');
 
 describe('properties', () => {
-  test('rounding: value + residue == x, and the residue is within the rule\'s bound', () => {
+  test("rounding: value + residue == x, and the residue is within the rule's bound", () => {
     fc.assert(
       fc.property(fc.bigInt({ min: -(10n ** 30n), max: 10n ** 30n }), fc.bigInt({ min: 1n, max: 10n ** 12n }), arbRule, (n, d, rule) => {
         const x = R(n, d);
@@ -588,7 +650,7 @@ describe('properties', () => {
     );
   });
 
-  test('conversion then reverse conversion: a\' - a == -e1/k - e2, so |a\' - a| <= E1/k + E2 (<= 1 when k >= 1)', () => {
+  test("conversion then reverse conversion: a' - a == -e1/k - e2, so |a' - a| <= E1/k + E2 (<= 1 when k >= 1)", () => {
     fc.assert(
       fc.property(arbCurrency, arbCurrency, arbRate, fc.bigInt({ min: -(10n ** 18n), max: 10n ** 18n }), arbRule, arbRule, (a, b, rate, amount, r1, r2) => {
         const there = new PairConverter(a, b, parseDecimal(rate));
@@ -612,42 +674,45 @@ describe('properties', () => {
 
   test('half_even is unbiased on ties: residues of consecutive ties cancel', () => {
     fc.assert(
-      fc.property(fc.bigInt({ min: -(10n ** 15n), max: 10n ** 15n }), fc.integer({ min: 1, max: 20 }), fc.bigInt({ min: 1n, max: 10n ** 6n }), (start, pairs, scale) => {
-        // Ties m + 1/2 for m = start .. start + 2*pairs - 1, written over the denominator 2*scale.
-        let sumEven = R(0n);
-        let sumUp = R(0n);
-        for (let i = 0n; i < BigInt(2 * pairs); i++) {
-          const x = R((2n * (start + i) + 1n) * scale, 2n * scale);
-          sumEven = add(sumEven, roundRational(x, 'half_even').residue);
-          sumUp = add(sumUp, roundRational(x, 'half_up').residue);
-          // Symmetric: half_even(-x) == -half_even(x).
-          assert.equal(roundRational(neg(x), 'half_even').value, -roundRational(x, 'half_even').value);
-        }
-        assert.ok(equals(sumEven, R(0n)));
-        // For comparison, half_up drifts by 1/2 per tie when all ties are positive.
-        if (start >= 0n) assert.ok(equals(sumUp, R(-BigInt(pairs))));
-      }),
+      fc.property(
+        fc.bigInt({ min: -(10n ** 15n), max: 10n ** 15n }),
+        fc.integer({ min: 1, max: 20 }),
+        fc.bigInt({ min: 1n, max: 10n ** 6n }),
+        (start, pairs, scale) => {
+          // Ties m + 1/2 for m = start .. start + 2*pairs - 1, written over the denominator 2*scale.
+          let sumEven = R(0n);
+          let sumUp = R(0n);
+          for (let i = 0n; i < BigInt(2 * pairs); i++) {
+            const x = R((2n * (start + i) + 1n) * scale, 2n * scale);
+            sumEven = add(sumEven, roundRational(x, 'half_even').residue);
+            sumUp = add(sumUp, roundRational(x, 'half_up').residue);
+            // Symmetric: half_even(-x) == -half_even(x).
+            assert.equal(roundRational(neg(x), 'half_even').value, -roundRational(x, 'half_even').value);
+          }
+          assert.ok(equals(sumEven, R(0n)));
+          // For comparison, half_up drifts by 1/2 per tie when all ties are positive.
+          if (start >= 0n) assert.ok(equals(sumUp, R(-BigInt(pairs))));
+        },
+      ),
       { numRuns: 500 },
     );
   });
 
   test('selection returns a covering live quote at least as good as every other covering live quote', () => {
     const T = 10n ** 12n;
-    const arbTiers = fc
-      .uniqueArray(fc.bigInt({ min: 1n, max: 2000n }), { minLength: 2, maxLength: 6 })
-      .chain((cuts) => {
-        const sorted = [...cuts].sort((x, y) => (x < y ? -1 : 1));
-        return fc.tuple(
-          ...sorted.slice(0, -1).map((lo, i) =>
-            fc.tuple(fc.integer({ min: 100, max: 140 }), fc.integer({ min: 0, max: 5 }), fc.boolean()).map(([mid, spread, gap]) => ({
-              min_minor: lo,
-              max_minor: sorted[i + 1]! - (gap && sorted[i + 1]! - 1n > lo ? 2n : 1n),
-              bid: `${mid - spread}.5`,
-              ask: `${mid + spread}.5`,
-            })),
-          ),
-        );
-      });
+    const arbTiers = fc.uniqueArray(fc.bigInt({ min: 1n, max: 2000n }), { minLength: 2, maxLength: 6 }).chain((cuts) => {
+      const sorted = [...cuts].sort((x, y) => (x < y ? -1 : 1));
+      return fc.tuple(
+        ...sorted.slice(0, -1).map((lo, i) =>
+          fc.tuple(fc.integer({ min: 100, max: 140 }), fc.integer({ min: 0, max: 5 }), fc.boolean()).map(([mid, spread, gap]) => ({
+            min_minor: lo,
+            max_minor: sorted[i + 1]! - (gap && sorted[i + 1]! - 1n > lo ? 2n : 1n),
+            bid: `${mid - spread}.5`,
+            ask: `${mid + spread}.5`,
+          })),
+        ),
+      );
+    });
     type Tier = { min_minor: bigint; max_minor: bigint; bid: string; ask: string };
     const arbQuote = fc.record({
       provider: fc.constantFrom('P1', 'P2', 'P3', 'P4', 'P5'),
@@ -655,39 +720,45 @@ describe('properties', () => {
       life: fc.integer({ min: 1, max: 100 }),
     });
     fc.assert(
-      fc.property(fc.array(arbQuote, { minLength: 1, maxLength: 8 }), fc.constantFrom<Side>('buy', 'sell'), fc.bigInt({ min: 0n, max: 2100n }), fc.integer({ min: 0, max: 100 }), (quotes, side, amount, at) => {
-        const book = new QuoteBook();
-        const live = new Map<string, { tiers: Tier[]; expires: bigint }>();
-        for (const qt of quotes) {
-          const expires = T + BigInt(qt.life);
-          book.publish({ provider: qt.provider, base: 'INR', quote: 'PKR', tiers: qt.tiers, expires_at_ns: expires }, T);
-          live.set(qt.provider, { tiers: qt.tiers, expires });
-        }
-        const now = T + BigInt(at);
-        const price = (t: { bid: string; ask: string }): Rational => parseDecimal(side === 'buy' ? t.ask : t.bid);
-        const better = (x: Rational, y: Rational): boolean => (side === 'buy' ? compare(x, y) < 0 : compare(x, y) > 0);
-        const covering: Array<{ provider: string; p: Rational }> = [];
-        for (const [provider, { tiers, expires }] of live) {
-          for (const t of tiers) if (now < expires && t.min_minor <= amount && amount <= t.max_minor) covering.push({ provider, p: price(t) });
-        }
-        let chosen: QuoteTier | null = null;
-        try {
-          chosen = book.select('INR', 'PKR', side, amount, now);
-        } catch (err) {
-          assert.equal((err as FxError).code, 'no_quote_covers_amount');
-        }
-        if (covering.length === 0) {
-          assert.equal(chosen, null);
-          return;
-        }
-        assert.ok(chosen !== null, 'a covering quote exists, so one is selected');
-        assert.ok(chosen.min_minor <= amount && amount <= chosen.max_minor && now < chosen.expires_at_ns);
-        const p = side === 'buy' ? chosen.ask : chosen.bid;
-        for (const c of covering) {
-          assert.ok(!better(c.p, p), `${c.provider} offers a better price`);
-          if (compare(c.p, p) === 0) assert.ok(chosen.provider <= c.provider, 'ties go to the provider id that sorts first');
-        }
-      }),
+      fc.property(
+        fc.array(arbQuote, { minLength: 1, maxLength: 8 }),
+        fc.constantFrom<Side>('buy', 'sell'),
+        fc.bigInt({ min: 0n, max: 2100n }),
+        fc.integer({ min: 0, max: 100 }),
+        (quotes, side, amount, at) => {
+          const book = new QuoteBook();
+          const live = new Map<string, { tiers: Tier[]; expires: bigint }>();
+          for (const qt of quotes) {
+            const expires = T + BigInt(qt.life);
+            book.publish({ provider: qt.provider, base: 'INR', quote: 'PKR', tiers: qt.tiers, expires_at_ns: expires }, T);
+            live.set(qt.provider, { tiers: qt.tiers, expires });
+          }
+          const now = T + BigInt(at);
+          const price = (t: { bid: string; ask: string }): Rational => parseDecimal(side === 'buy' ? t.ask : t.bid);
+          const better = (x: Rational, y: Rational): boolean => (side === 'buy' ? compare(x, y) < 0 : compare(x, y) > 0);
+          const covering: Array<{ provider: string; p: Rational }> = [];
+          for (const [provider, { tiers, expires }] of live) {
+            for (const t of tiers) if (now < expires && t.min_minor <= amount && amount <= t.max_minor) covering.push({ provider, p: price(t) });
+          }
+          let chosen: QuoteTier | null = null;
+          try {
+            chosen = book.select('INR', 'PKR', side, amount, now);
+          } catch (err) {
+            assert.equal((err as FxError).code, 'no_quote_covers_amount');
+          }
+          if (covering.length === 0) {
+            assert.equal(chosen, null);
+            return;
+          }
+          assert.ok(chosen !== null, 'a covering quote exists, so one is selected');
+          assert.ok(chosen.min_minor <= amount && amount <= chosen.max_minor && now < chosen.expires_at_ns);
+          const p = side === 'buy' ? chosen.ask : chosen.bid;
+          for (const c of covering) {
+            assert.ok(!better(c.p, p), `${c.provider} offers a better price`);
+            if (compare(c.p, p) === 0) assert.ok(chosen.provider <= c.provider, 'ties go to the provider id that sorts first');
+          }
+        },
+      ),
       { numRuns: 1000 },
     );
   });

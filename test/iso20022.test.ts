@@ -27,7 +27,13 @@ const FIXTURE = join(ROOT, 'test', 'fixtures', 'iso20022', 'pacs008_cny_rub.xml'
 
 const UETR = '3f2a6c1e-8b4d-4e7a-9c2b-1d5e6f7a8b9c';
 const TS = '2025-09-01T10:15:30Z';
-const hdr = (type: string) => ({ from: { bic: 'SABRRUMMXXX' }, to: { bic: 'ICBKCNBJXXX' }, business_message_id: 'B-1', message_definition_id: type, creation_date: TS });
+const hdr = (type: string) => ({
+  from: { bic: 'SABRRUMMXXX' },
+  to: { bic: 'ICBKCNBJXXX' },
+  business_message_id: 'B-1',
+  message_definition_id: type,
+  creation_date: TS,
+});
 
 const SAMPLES: IsoMessage[] = [
   samplePacs008(new Prng(7), 1),
@@ -138,9 +144,15 @@ const txArb = fc.record(
   {
     end_to_end_id: fc.string({ minLength: 1, maxLength: 35, unit: fc.constantFrom(...'ABC123-/ xyz'.split('')) }).filter((s) => s.length > 0),
     uetr: uetrArb,
-    interbank_settlement_amount: fc.record({ currency: fc.constantFrom('CNY', 'RUB', 'INR', 'PKR', 'IRR', 'KZT', 'KGS', 'TJS', 'UZS', 'BYN'), value: amountArb }),
+    interbank_settlement_amount: fc.record({
+      currency: fc.constantFrom('CNY', 'RUB', 'INR', 'PKR', 'IRR', 'KZT', 'KGS', 'TJS', 'UZS', 'BYN'),
+      value: amountArb,
+    }),
     charge_bearer: fc.constantFrom('DEBT' as const, 'CRED' as const, 'SHAR' as const, 'SLEV' as const),
-    debtor: fc.record({ name: nameArb, postal_address: fc.record({ town_name: nameArb.map((s) => s.slice(0, 35)), country: fc.constantFrom('RU', 'CN', 'IR', 'PK') }) }, { requiredKeys: ['name'] }),
+    debtor: fc.record(
+      { name: nameArb, postal_address: fc.record({ town_name: nameArb.map((s) => s.slice(0, 35)), country: fc.constantFrom('RU', 'CN', 'IR', 'PK') }) },
+      { requiredKeys: ['name'] },
+    ),
     debtor_agent: fc.record({ bic: bicArb }),
     creditor_agent: fc.record({ bic: bicArb }),
     creditor: fc.record({ name: nameArb }),
@@ -228,7 +240,11 @@ const DOC = (inner: string) => `<Document xmlns="urn:iso:std:iso:20022:tech:xsd:
 const HOSTILE: Array<[string, string | Uint8Array, string]> = [
   ['DOCTYPE', `<!DOCTYPE Document>${DOC('')}`, 'XML_DTD_FORBIDDEN'],
   ['DOCTYPE with an entity', `<!DOCTYPE d [<!ENTITY a "x">]>${DOC('&a;')}`, 'XML_ENTITY_DECLARATION'],
-  ['billion laughs', `<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;"><!ENTITY lol3 "&lol2;&lol2;&lol2;">]><Document>&lol3;</Document>`, 'XML_ENTITY_EXPANSION'],
+  [
+    'billion laughs',
+    `<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;"><!ENTITY lol3 "&lol2;&lol2;&lol2;">]><Document>&lol3;</Document>`,
+    'XML_ENTITY_EXPANSION',
+  ],
   ['external entity (XXE)', `<!DOCTYPE d [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>${DOC('&xxe;')}`, 'XML_EXTERNAL_ENTITY'],
   ['undeclared entity', DOC('&nbsp;'), 'XML_UNDEFINED_ENTITY'],
   ['deep nesting', DOC('<a>'.repeat(100) + '</a>'.repeat(100)), 'XML_LIMIT_DEPTH'],
@@ -266,7 +282,9 @@ test('hostile and malformed inputs are refused, each with its own code and a pos
 });
 
 test('reader: namespaces, predefined entities, character references, CDATA, Unicode', () => {
-  const d = parseXml(`<?xml version="1.0" encoding="UTF-8"?><p:Document xmlns:p="urn:x"><p:A>&lt;&amp;&#1046;&#x4E2D;<![CDATA[<b>]]>پارس</p:A><B xmlns="urn:y" c="a&#10;b"/></p:Document>`);
+  const d = parseXml(
+    `<?xml version="1.0" encoding="UTF-8"?><p:Document xmlns:p="urn:x"><p:A>&lt;&amp;&#1046;&#x4E2D;<![CDATA[<b>]]>پارس</p:A><B xmlns="urn:y" c="a&#10;b"/></p:Document>`,
+  );
   assert.equal(d.root.ns, 'urn:x');
   assert.equal(d.root.local, 'Document');
   assert.equal(d.root.children[0]!.text, '<&Ж中<b>پارس');
@@ -280,10 +298,20 @@ test('reader: namespaces, predefined entities, character references, CDATA, Unic
 
 const BUSINESS: Array<[string, (x: string) => string, string, RegExp]> = [
   ['amount decimals beyond the currency minor units', (x) => x.replace(/(<IntrBkSttlmAmt[^>]*>)[^<]*</, '$1100.125<'), 'AM12', /IntrBkSttlmAmt$/],
-  ['amount beyond 18 digits in minor units', (x) => x.replace(/(<IntrBkSttlmAmt[^>]*>)[^<]*</, '$11234567890123456789.00<'.replace('1234567890123456789.00', '12345678901234567.00')), 'AM12', /IntrBkSttlmAmt$/],
+  [
+    'amount beyond 18 digits in minor units',
+    (x) => x.replace(/(<IntrBkSttlmAmt[^>]*>)[^<]*</, '$11234567890123456789.00<'.replace('1234567890123456789.00', '12345678901234567.00')),
+    'AM12',
+    /IntrBkSttlmAmt$/,
+  ],
   ['currency the platform does not carry', (x) => x.replace(/(<IntrBkSttlmAmt) Ccy="[A-Z]{3}"/, '$1 Ccy="XYZ"'), 'AM03', /IntrBkSttlmAmt\/@Ccy$/],
   ['BIC with no such country', (x) => x.replace(/<BICFI>[^<]*<\/BICFI>/, '<BICFI>ABCDQQ22XXX</BICFI>'), 'RC01', /FinInstnId\/BICFI$/],
-  ['LEI with wrong check digits', (x) => x.replace('<Nm>', '<Nm>').replace(/(<Cdtr><Nm>[^<]*<\/Nm>)/, '$1<Id><OrgId><LEI>5493001KJTIIGC8Y1R13</LEI></OrgId></Id>'), 'LEI_INVALID', /Cdtr\/Id\/OrgId\/LEI$/],
+  [
+    'LEI with wrong check digits',
+    (x) => x.replace('<Nm>', '<Nm>').replace(/(<Cdtr><Nm>[^<]*<\/Nm>)/, '$1<Id><OrgId><LEI>5493001KJTIIGC8Y1R13</LEI></OrgId></Id>'),
+    'LEI_INVALID',
+    /Cdtr\/Id\/OrgId\/LEI$/,
+  ],
   ['UETR missing', (x) => x.replace(/<UETR>[^<]*<\/UETR>/, ''), 'UETR_MISSING', /CdtTrfTxInf\[1\]\/PmtId\/UETR$/],
   ['header names another message', (x) => x.replace('<MsgDefIdr>pacs.008.001.08', '<MsgDefIdr>pacs.009.001.08'), 'HEADER_MISMATCH', /AppHdr\/MsgDefIdr$/],
 ];
@@ -302,5 +330,8 @@ test('business rules: each error with its code and XPath', () => {
   const tx = SAMPLES[0]!.document as { transactions: unknown[] };
   const twice = { ...SAMPLES[0]!, document: { ...(SAMPLES[0]!.document as object), transactions: [tx.transactions[0], tx.transactions[0]] } } as IsoMessage;
   const r = validateBuiltIn(buildMessage(twice));
-  assert.deepEqual(r.errors.map((e) => [e.code, e.path]), [['DUPL', '/BizMsg/Document/FIToFICstmrCdtTrf/CdtTrfTxInf[2]/PmtId/UETR']]);
+  assert.deepEqual(
+    r.errors.map((e) => [e.code, e.path]),
+    [['DUPL', '/BizMsg/Document/FIToFICstmrCdtTrf/CdtTrfTxInf[2]/PmtId/UETR']],
+  );
 });

@@ -98,7 +98,14 @@ const ENTRIES: EntryInput[] = [
     purpose: 'GDDS',
     remittance_information: ['Invoice 117 & contract 42'],
   },
-  { amount_minor: 1_000n, direction: 'debit', uetr: UETR2, counterparty: { name: 'شرکت بازرگانی پارس' }, return_reason: 'AC04', booking_date: '2025-09-01T16:00:00Z' },
+  {
+    amount_minor: 1_000n,
+    direction: 'debit',
+    uetr: UETR2,
+    counterparty: { name: 'شرکت بازرگانی پارس' },
+    return_reason: 'AC04',
+    booking_date: '2025-09-01T16:00:00Z',
+  },
   { amount_minor: 0n, direction: 'credit', status: 'PDNG', reversal: true, bank_transaction_code: { proprietary: { code: 'SCO/ADJ', issuer: 'SCOSETTLE' } } },
 ];
 
@@ -114,8 +121,23 @@ const REQUEST: Camt056 = cancellationRequest({
 
 /** One or more samples of every new message type, by helpers and by hand. */
 const SAMPLES: IsoMessage[] = [
-  { message_type: 'pacs.004.001.09', header: hdr('pacs.004.001.09'), document: returnOf(PACS008, { message_id: 'R-1', creation_date_time: TS, reason: 'AC04', interbank_settlement_date: '2025-09-02' }) },
-  { message_type: 'pacs.004.001.09', document: returnOf(PACS009, { message_id: 'R-2', creation_date_time: TS, reason: 'FOCR', uetr: UETR, amount_minor: 100n, return_id: 'RTR-2', additional_information: ['跟随取消请求'] }) },
+  {
+    message_type: 'pacs.004.001.09',
+    header: hdr('pacs.004.001.09'),
+    document: returnOf(PACS008, { message_id: 'R-1', creation_date_time: TS, reason: 'AC04', interbank_settlement_date: '2025-09-02' }),
+  },
+  {
+    message_type: 'pacs.004.001.09',
+    document: returnOf(PACS009, {
+      message_id: 'R-2',
+      creation_date_time: TS,
+      reason: 'FOCR',
+      uetr: UETR,
+      amount_minor: 100n,
+      return_id: 'RTR-2',
+      additional_information: ['跟随取消请求'],
+    }),
+  },
   {
     message_type: 'pacs.004.001.09',
     document: {
@@ -129,8 +151,34 @@ const SAMPLES: IsoMessage[] = [
       transactions: [],
     },
   },
-  { message_type: 'camt.053.001.08', header: hdr('camt.053.001.08'), document: statementFor({ message_id: 'STM-1', creation_date_time: TS, date: '2025-09-01', sequence_number: 244, account: ACCOUNT, opening_balance_minor: -5_000n, entries: ENTRIES, recipient_bic: 'ICBKCNBJXXX', page: { number: 1, last: true } }) },
-  { message_type: 'camt.053.001.08', document: statementFor({ message_id: 'STM-2', statement_id: 'S-2', creation_date_time: TS, date: '2025-09-02', account: { iban: 'KZ86125KZT5004100100', currency: 'KZT' }, opening_balance_minor: 0n, closing_balance_minor: 0n, entries: [] }) },
+  {
+    message_type: 'camt.053.001.08',
+    header: hdr('camt.053.001.08'),
+    document: statementFor({
+      message_id: 'STM-1',
+      creation_date_time: TS,
+      date: '2025-09-01',
+      sequence_number: 244,
+      account: ACCOUNT,
+      opening_balance_minor: -5_000n,
+      entries: ENTRIES,
+      recipient_bic: 'ICBKCNBJXXX',
+      page: { number: 1, last: true },
+    }),
+  },
+  {
+    message_type: 'camt.053.001.08',
+    document: statementFor({
+      message_id: 'STM-2',
+      statement_id: 'S-2',
+      creation_date_time: TS,
+      date: '2025-09-02',
+      account: { iban: 'KZ86125KZT5004100100', currency: 'KZT' },
+      opening_balance_minor: 0n,
+      closing_balance_minor: 0n,
+      entries: [],
+    }),
+  },
   {
     message_type: 'camt.053.001.08',
     document: {
@@ -149,41 +197,109 @@ const SAMPLES: IsoMessage[] = [
               credit_debit: 'CRDT',
               status: { proprietary: 'SETTLED' },
               bank_transaction_code: { domain: { code: 'PMNT', family: 'RCDT', sub_family: 'FICT' }, proprietary: { code: 'P' } },
-              transactions: [{ debtor: { agent: { bic: 'ORIOTJ22XXX' } }, creditor: { party: { name: 'محمد علی' } }, return_reason: { originator: { name: 'x' }, proprietary: 'R' } }],
+              transactions: [
+                {
+                  debtor: { agent: { bic: 'ORIOTJ22XXX' } },
+                  creditor: { party: { name: 'محمد علی' } },
+                  return_reason: { originator: { name: 'x' }, proprietary: 'R' },
+                },
+              ],
               additional_information: 'note',
             },
           ],
           additional_information: 'end',
         },
-        { id: 'B', account: { other_id: 'Z' }, balances: [{ type: { code: 'CLBD' }, amount: { currency: 'TJS', value: '0' }, credit_debit: 'CRDT', date: '2025-09-01' }] },
+        {
+          id: 'B',
+          account: { other_id: 'Z' },
+          balances: [{ type: { code: 'CLBD' }, amount: { currency: 'TJS', value: '0' }, credit_debit: 'CRDT', date: '2025-09-01' }],
+        },
       ],
     },
   },
-  { message_type: 'camt.054.001.08', header: hdr('camt.054.001.08'), document: notificationFor({ message_id: 'NTF-1', creation_date_time: TS, sequence_number: 991n, account: ACCOUNT, entry: ENTRIES[0]! }) },
-  { message_type: 'camt.054.001.08', document: notificationFor({ message_id: 'NTF-2', notification_id: 'N-2', creation_date_time: TS, account: { id: 'SCO-RUB-SABR', currency: 'RUB', owner_name: 'ПАО Сбербанк' }, entry: ENTRIES[1]!, additional_information: 'дебет' }) },
+  {
+    message_type: 'camt.054.001.08',
+    header: hdr('camt.054.001.08'),
+    document: notificationFor({ message_id: 'NTF-1', creation_date_time: TS, sequence_number: 991n, account: ACCOUNT, entry: ENTRIES[0]! }),
+  },
+  {
+    message_type: 'camt.054.001.08',
+    document: notificationFor({
+      message_id: 'NTF-2',
+      notification_id: 'N-2',
+      creation_date_time: TS,
+      account: { id: 'SCO-RUB-SABR', currency: 'RUB', owner_name: 'ПАО Сбербанк' },
+      entry: ENTRIES[1]!,
+      additional_information: 'дебет',
+    }),
+  },
   { message_type: 'camt.056.001.08', header: hdr('camt.056.001.08'), document: REQUEST },
   {
     message_type: 'camt.056.001.08',
     document: {
       assignment: { id: 'A-2', assigner: { party: { name: 'Иван Петров' } }, assignee: { agent: { bic: 'SBININBBXXX' } }, creation_date_time: TS },
       case: { id: 'C-2', creator: { agent: { bic: 'SABRRUMMXXX' } }, reopened: false },
-      original_group: { group_cancellation_id: 'G-1', original_message_id: 'M-2', original_message_name_id: 'pacs.008.001.08', group_cancellation: true, reasons: [{ code: 'FRAD' }] },
+      original_group: {
+        group_cancellation_id: 'G-1',
+        original_message_id: 'M-2',
+        original_message_name_id: 'pacs.008.001.08',
+        group_cancellation: true,
+        reasons: [{ code: 'FRAD' }],
+      },
     },
   },
-  { message_type: 'camt.029.001.09', header: hdr('camt.029.001.09'), document: resolution(REQUEST, { assignment_id: 'RES-1', creation_date_time: TS, outcome: 'accepted' }) },
-  { message_type: 'camt.029.001.09', document: resolution(REQUEST, { assignment_id: 'RES-2', creation_date_time: TS, outcome: 'rejected', reason: 'ARDT', additional_information: ['资金已退回'], uetr: UETR2 }) },
+  {
+    message_type: 'camt.029.001.09',
+    header: hdr('camt.029.001.09'),
+    document: resolution(REQUEST, { assignment_id: 'RES-1', creation_date_time: TS, outcome: 'accepted' }),
+  },
+  {
+    message_type: 'camt.029.001.09',
+    document: resolution(REQUEST, {
+      assignment_id: 'RES-2',
+      creation_date_time: TS,
+      outcome: 'rejected',
+      reason: 'ARDT',
+      additional_information: ['资金已退回'],
+      uetr: UETR2,
+    }),
+  },
   { message_type: 'camt.029.001.09', document: resolution(REQUEST, { assignment_id: 'RES-3', creation_date_time: TS, outcome: 'pending' }) },
   {
     message_type: 'camt.029.001.09',
     document: {
       assignment: { id: 'RES-4', assigner: { agent: { bic: 'ICBKCNBJXXX' } }, assignee: { agent: { bic: 'SABRRUMMXXX' } }, creation_date_time: TS },
       status: { duplicate_of: { id: 'C-1', creator: { party: { name: 'x' } } } },
-      original_group: { original_message_id: 'M', original_message_name_id: 'pacs.008.001.08', group_cancellation_status: 'PACR', resolved_case: { id: 'C', creator: { agent: { bic: 'ICBKCNBJXXX' } } } },
-      transactions: [{ status: 'ACCR', assigner: { agent: { bic: 'ICBKCNBJXXX' } }, assignee: { party: { name: 'y' } }, original_interbank_settlement_amount: { currency: 'INR', value: '10.00' } }],
+      original_group: {
+        original_message_id: 'M',
+        original_message_name_id: 'pacs.008.001.08',
+        group_cancellation_status: 'PACR',
+        resolved_case: { id: 'C', creator: { agent: { bic: 'ICBKCNBJXXX' } } },
+      },
+      transactions: [
+        {
+          status: 'ACCR',
+          assigner: { agent: { bic: 'ICBKCNBJXXX' } },
+          assignee: { party: { name: 'y' } },
+          original_interbank_settlement_amount: { currency: 'INR', value: '10.00' },
+        },
+      ],
     },
   },
-  { message_type: 'camt.029.001.09', document: { assignment: { id: 'RES-5', assigner: { agent: {} }, assignee: { agent: { bic: 'SABRRUMMXXX' } }, creation_date_time: TS }, status: { rejected_modification: [{ code: 'NOOR' }, { proprietary: 'X' }] } } },
-  { message_type: 'camt.029.001.09', document: { assignment: { id: 'RES-6', assigner: { agent: { bic: 'ICBKCNBJXXX' } }, assignee: { agent: { bic: 'SABRRUMMXXX' } }, creation_date_time: TS }, status: { assignment_cancellation_confirmation: true } } },
+  {
+    message_type: 'camt.029.001.09',
+    document: {
+      assignment: { id: 'RES-5', assigner: { agent: {} }, assignee: { agent: { bic: 'SABRRUMMXXX' } }, creation_date_time: TS },
+      status: { rejected_modification: [{ code: 'NOOR' }, { proprietary: 'X' }] },
+    },
+  },
+  {
+    message_type: 'camt.029.001.09',
+    document: {
+      assignment: { id: 'RES-6', assigner: { agent: { bic: 'ICBKCNBJXXX' } }, assignee: { agent: { bic: 'SABRRUMMXXX' } }, creation_date_time: TS },
+      status: { assignment_cancellation_confirmation: true },
+    },
+  },
 ];
 
 const NEW_TYPES = ['pacs.004.001.09', 'camt.053.001.08', 'camt.054.001.08', 'camt.056.001.08', 'camt.029.001.09'];
@@ -191,7 +307,10 @@ const NEW_TYPES = ['pacs.004.001.09', 'camt.053.001.08', 'camt.054.001.08', 'cam
 test('every supported message version has a typed model', () => {
   for (const t of NEW_TYPES) {
     assert.ok(TYPED_MESSAGES.includes(t), t);
-    assert.ok(SAMPLES.some((m) => m.message_type === t), `a sample of ${t}`);
+    assert.ok(
+      SAMPLES.some((m) => m.message_type === t),
+      `a sample of ${t}`,
+    );
   }
 });
 
@@ -259,7 +378,13 @@ test('fixtures: the fields a settlement platform uses, Unicode intact', () => {
   if (stm.message_type === 'camt.053.001.08') {
     const s = stm.document.statements[0]!;
     assert.equal(s.account.owner?.name, 'Қазақстан Халық Банкі');
-    assert.deepEqual(s.balances?.map((b) => [('code' in b.type ? b.type.code : ''), b.amount.value, b.credit_debit]), [['OPBD', '1000000000.00', 'CRDT'], ['CLBD', '1045000000.00', 'CRDT']]);
+    assert.deepEqual(
+      s.balances?.map((b) => ['code' in b.type ? b.type.code : '', b.amount.value, b.credit_debit]),
+      [
+        ['OPBD', '1000000000.00', 'CRDT'],
+        ['CLBD', '1045000000.00', 'CRDT'],
+      ],
+    );
     const [e1, e2] = s.entries!;
     assert.equal(e1!.booking_date, '2025-09-01T11:02:03.250+05:00');
     assert.equal(e1!.transactions![0]!.references?.uetr, '0b9c8d7e-6f5a-4b3c-9d2e-1f0a9b8c7d6e');
@@ -276,7 +401,13 @@ test('fixtures: the fields a settlement platform uses, Unicode intact', () => {
   if (ntf.message_type === 'camt.054.001.08') {
     assert.equal(ntf.header?.from.bic, 'SCOSKZKAXXX');
     const tx = ntf.document.notifications[0]!.entries![0]!.transactions![0]!;
-    assert.deepEqual(tx.references, { message_id: 'SABR-2025-09-01-0001', instruction_id: 'INS-0001', end_to_end_id: 'INV-2025-117', uetr: UETR, clearing_system_reference: 'SCO-20250901-000991' });
+    assert.deepEqual(tx.references, {
+      message_id: 'SABR-2025-09-01-0001',
+      instruction_id: 'INS-0001',
+      end_to_end_id: 'INV-2025-117',
+      uetr: UETR,
+      clearing_system_reference: 'SCO-20250901-000991',
+    });
     assert.deepEqual(tx.debtor_account, { other_id: '40702810900000012345' });
   }
   const cxl = parseMessage(readFileSync(join(FIXTURES, 'camt056_duplicate.xml'))) as IsoMessage;
@@ -284,7 +415,13 @@ test('fixtures: the fields a settlement platform uses, Unicode intact', () => {
   if (cxl.message_type === 'camt.056.001.08') {
     assert.equal(cxl.document.case?.creator && 'party' in cxl.document.case.creator ? cxl.document.case.creator.party.name : '', 'بینک الحبیب');
     assert.equal(cxl.document.original_group?.original_message_id, 'HABB-2025-09-01-0005');
-    assert.deepEqual(cxl.document.transactions?.map((t) => [t.cancellation_id, t.reasons?.[0]?.code ?? t.reasons?.[0]?.proprietary]), [['CXL-31-1', 'DUPL'], ['CXL-31-2', 'SCO-TECH-2']]);
+    assert.deepEqual(
+      cxl.document.transactions?.map((t) => [t.cancellation_id, t.reasons?.[0]?.code ?? t.reasons?.[0]?.proprietary]),
+      [
+        ['CXL-31-1', 'DUPL'],
+        ['CXL-31-2', 'SCO-TECH-2'],
+      ],
+    );
     assert.deepEqual(cxl.document.transactions?.[0]?.reasons?.[0]?.originator, { name: 'Lahore Rice Mills Pvt Ltd' });
   }
   const res = parseMessage(readFileSync(join(FIXTURES, 'camt029_rejected.xml'))) as IsoMessage;
@@ -292,8 +429,16 @@ test('fixtures: the fields a settlement platform uses, Unicode intact', () => {
   if (res.message_type === 'camt.029.001.09') {
     assert.deepEqual(res.document.status, { confirmation: 'RJCR' });
     assert.equal(res.document.original_group?.group_cancellation_status, 'RJCR');
-    assert.deepEqual(res.document.transactions?.map((t) => [t.original_uetr, t.status]), [['5c6d7e8f-9a0b-4c1d-ae2f-3a4b5c6d7e8f', 'RJCR'], ['6d7e8f9a-0b1c-4d2e-9f3a-4b5c6d7e8f9a', 'ACCR']]);
-    assert.deepEqual(res.document.transactions?.[0]?.reasons, [{ originator: { name: 'شرکت بازرگانی پارس' }, code: 'ARDT', additional_information: ['وجه قبلاً بازگردانده شد'] }]);
+    assert.deepEqual(
+      res.document.transactions?.map((t) => [t.original_uetr, t.status]),
+      [
+        ['5c6d7e8f-9a0b-4c1d-ae2f-3a4b5c6d7e8f', 'RJCR'],
+        ['6d7e8f9a-0b1c-4d2e-9f3a-4b5c6d7e8f9a', 'ACCR'],
+      ],
+    );
+    assert.deepEqual(res.document.transactions?.[0]?.reasons, [
+      { originator: { name: 'شرکت بازرگانی پارس' }, code: 'ARDT', additional_information: ['وجه قبلاً بازگردانده شد'] },
+    ]);
   }
 });
 
@@ -324,23 +469,57 @@ test('statementFor: balances add up, directions and summary are right, a wrong c
   assert.deepEqual(debit!.transactions![0]!.creditor, { party: { name: 'شرکت بازرگانی پارس' } });
   assert.deepEqual(debit!.transactions![0]!.return_reason, { code: 'AC04' });
   assert.throws(
-    () => statementFor({ message_id: 'S', creation_date_time: TS, date: '2025-09-01', account: ACCOUNT, opening_balance_minor: 0n, closing_balance_minor: 1n, entries: [] }),
+    () =>
+      statementFor({
+        message_id: 'S',
+        creation_date_time: TS,
+        date: '2025-09-01',
+        account: ACCOUNT,
+        opening_balance_minor: 0n,
+        closing_balance_minor: 1n,
+        entries: [],
+      }),
     (e: unknown) => e instanceof BuildError && e.path === '/closing_balance_minor',
   );
   // A pending entry is reported and counted in the summary, but does not move the booked balance.
-  const pending = statementFor({ message_id: 'S', creation_date_time: TS, date: '2025-09-01', account: ACCOUNT, opening_balance_minor: 100n, closing_balance_minor: 100n, entries: [{ amount_minor: 7n, direction: 'debit', status: 'PDNG' }] });
+  const pending = statementFor({
+    message_id: 'S',
+    creation_date_time: TS,
+    date: '2025-09-01',
+    account: ACCOUNT,
+    opening_balance_minor: 100n,
+    closing_balance_minor: 100n,
+    entries: [{ amount_minor: 7n, direction: 'debit', status: 'PDNG' }],
+  });
   assert.equal(pending.statements[0]!.summary!.number_of_entries, '1');
   assert.deepEqual(pending.statements[0]!.entries![0]!.status, { code: 'PDNG' });
   // Minor units follow ISO 4217: KWD has 3, JPY none.
-  const kwd = statementFor({ message_id: 'S', creation_date_time: TS, date: '2025-09-01', account: { id: 'K', currency: 'KWD' }, opening_balance_minor: 1_234n, entries: [{ amount_minor: 1n, direction: 'debit' }] });
+  const kwd = statementFor({
+    message_id: 'S',
+    creation_date_time: TS,
+    date: '2025-09-01',
+    account: { id: 'K', currency: 'KWD' },
+    opening_balance_minor: 1_234n,
+    entries: [{ amount_minor: 1n, direction: 'debit' }],
+  });
   assert.equal(kwd.statements[0]!.balances![1]!.amount.value, '1.233');
-  const jpy = notificationFor({ message_id: 'N', creation_date_time: TS, account: { id: 'J', currency: 'JPY' }, entry: { amount_minor: 1500n, direction: 'credit' } });
+  const jpy = notificationFor({
+    message_id: 'N',
+    creation_date_time: TS,
+    account: { id: 'J', currency: 'JPY' },
+    entry: { amount_minor: 1500n, direction: 'credit' },
+  });
   assert.equal(jpy.notifications[0]!.entries![0]!.amount.value, '1500');
   assert.deepEqual(validateBuiltIn(buildMessage({ message_type: 'camt.053.001.08', document: kwd })).errors, []);
 });
 
 test('notificationFor: one entry, booked on the day of the notification, no balances', () => {
-  const n = notificationFor({ message_id: 'N', creation_date_time: '2025-09-03T01:02:03+03:00', account: ACCOUNT, entry: { amount_minor: 5n, direction: 'debit', uetr: UETR } });
+  const n = notificationFor({
+    message_id: 'N',
+    creation_date_time: '2025-09-03T01:02:03+03:00',
+    account: ACCOUNT,
+    entry: { amount_minor: 5n, direction: 'debit', uetr: UETR },
+  });
   const r = n.notifications[0]!;
   assert.equal(r.balances, undefined);
   assert.equal(r.entries!.length, 1);
@@ -376,16 +555,33 @@ test('returnOf: references the original, reverses the chain, partial returns wit
   assert.deepEqual(fi.group_header.instructed_agent, { bic: 'SABRRUMMXXX' });
 
   const part = returnOf(PACS009, { message_id: 'R', creation_date_time: TS, reason: 'FOCR', uetr: UETR2, amount_minor: 999n });
-  assert.deepEqual(part.transactions.map((x) => x.returned_interbank_settlement_amount), [{ currency: 'RUB', value: '9.99' }]);
+  assert.deepEqual(
+    part.transactions.map((x) => x.returned_interbank_settlement_amount),
+    [{ currency: 'RUB', value: '9.99' }],
+  );
   for (const bad of [0n, 1001n, -1n]) {
-    assert.throws(() => returnOf(PACS009, { message_id: 'R', creation_date_time: TS, reason: 'FOCR', uetr: UETR2, amount_minor: bad }), BuildError, String(bad));
+    assert.throws(
+      () => returnOf(PACS009, { message_id: 'R', creation_date_time: TS, reason: 'FOCR', uetr: UETR2, amount_minor: bad }),
+      BuildError,
+      String(bad),
+    );
   }
   assert.throws(() => returnOf(PACS009, { message_id: 'R', creation_date_time: TS, reason: 'FOCR', amount_minor: 1n }), /exactly one/);
-  assert.throws(() => returnOf(PACS009, { message_id: 'R', creation_date_time: TS, reason: 'FOCR', uetr: '00000000-0000-4000-8000-000000000000' }), /no transaction/);
+  assert.throws(
+    () => returnOf(PACS009, { message_id: 'R', creation_date_time: TS, reason: 'FOCR', uetr: '00000000-0000-4000-8000-000000000000' }),
+    /no transaction/,
+  );
 });
 
 test('cancellation flow: camt.056 -> camt.029 (accepted) -> pacs.004 FOCR, all valid and cross-referenced', async () => {
-  const req = cancellationRequest({ assignment_id: 'CXL-9', creation_date_time: TS, assigner_bic: 'SABRRUMMXXX', assignee_bic: 'ICBKCNBJXXX', payments: originalRefs(PACS008), reason: 'CUST' });
+  const req = cancellationRequest({
+    assignment_id: 'CXL-9',
+    creation_date_time: TS,
+    assigner_bic: 'SABRRUMMXXX',
+    assignee_bic: 'ICBKCNBJXXX',
+    payments: originalRefs(PACS008),
+    reason: 'CUST',
+  });
   const res = resolution(req, { assignment_id: 'RES-9', creation_date_time: TS, outcome: 'accepted' });
   const rtr = returnOf(PACS008, { message_id: 'RTR-9', creation_date_time: TS, reason: 'FOCR' });
   const uetr = PACS008.document.transactions[0]!.uetr;
@@ -406,7 +602,10 @@ test('cancellation flow: camt.056 -> camt.029 (accepted) -> pacs.004 FOCR, all v
     assert.deepEqual(r.errors, [], m.message_type);
   }
   assert.throws(() => resolution(req, { assignment_id: 'R', creation_date_time: TS, outcome: 'rejected' }), /reason/);
-  assert.throws(() => cancellationRequest({ assignment_id: 'X', creation_date_time: TS, assigner_bic: 'A', assignee_bic: 'B', payments: [], reason: 'DUPL' }), BuildError);
+  assert.throws(
+    () => cancellationRequest({ assignment_id: 'X', creation_date_time: TS, assigner_bic: 'A', assignee_bic: 'B', payments: [], reason: 'DUPL' }),
+    BuildError,
+  );
 });
 
 test('helper inputs: amounts are bigint minor units, unsigned, in a known currency', () => {
@@ -418,15 +617,33 @@ test('helper inputs: amounts are bigint minor units, unsigned, in a known curren
   assert.throws(() => amountOfMinor({ currency: 'CNY', minor: -1n }), BuildError);
   assert.throws(() => amountOfMinor({ currency: 'XYZ', minor: 1n }), /ISO 4217/);
   assert.throws(() => amountOfMinor({ currency: 'CNY', minor: 1 as unknown as bigint }), /bigint/);
-  assert.throws(() => notificationFor({ message_id: 'N', creation_date_time: TS, account: ACCOUNT, entry: { amount_minor: -5n, direction: 'credit' } }), /negative/);
-  assert.throws(() => notificationFor({ message_id: 'N', creation_date_time: TS, account: ACCOUNT, entry: { amount_minor: 5n, direction: 'sideways' as 'credit' } }), /direction/);
-  assert.throws(() => statementFor({ message_id: 'S', creation_date_time: TS, date: '2025-09-01', account: { currency: 'CNY' }, opening_balance_minor: 0n, entries: [] }), /id or an IBAN/);
+  assert.throws(
+    () => notificationFor({ message_id: 'N', creation_date_time: TS, account: ACCOUNT, entry: { amount_minor: -5n, direction: 'credit' } }),
+    /negative/,
+  );
+  assert.throws(
+    () => notificationFor({ message_id: 'N', creation_date_time: TS, account: ACCOUNT, entry: { amount_minor: 5n, direction: 'sideways' as 'credit' } }),
+    /direction/,
+  );
+  assert.throws(
+    () => statementFor({ message_id: 'S', creation_date_time: TS, date: '2025-09-01', account: { currency: 'CNY' }, opening_balance_minor: 0n, entries: [] }),
+    /id or an IBAN/,
+  );
   // A camt.054 model with balances cannot be built.
   assert.throws(
     () =>
       buildMessage({
         message_type: 'camt.054.001.08',
-        document: { group_header: { message_id: 'N', creation_date_time: TS }, notifications: [{ id: 'N', account: { other_id: 'A' }, balances: [{ type: { code: 'CLBD' }, amount: { currency: 'CNY', value: '1' }, credit_debit: 'CRDT', date: '2025-09-01' }] }] },
+        document: {
+          group_header: { message_id: 'N', creation_date_time: TS },
+          notifications: [
+            {
+              id: 'N',
+              account: { other_id: 'A' },
+              balances: [{ type: { code: 'CLBD' }, amount: { currency: 'CNY', value: '1' }, credit_debit: 'CRDT', date: '2025-09-01' }],
+            },
+          ],
+        },
       }),
     BuildError,
   );
@@ -479,14 +696,27 @@ test('property: statements and notifications with non-Latin names round-trip and
       dateArb,
       fc.option(fc.integer({ min: 0, max: 99999 }), { nil: undefined }),
       async (account, opening, entries, date, seq) => {
-        const stmt = statementFor({ message_id: 'STM', creation_date_time: `${date}T23:59:59Z`, date, sequence_number: seq, account, opening_balance_minor: opening, entries });
+        const stmt = statementFor({
+          message_id: 'STM',
+          creation_date_time: `${date}T23:59:59Z`,
+          date,
+          sequence_number: seq,
+          account,
+          opening_balance_minor: opening,
+          entries,
+        });
         // The closing balance is the opening balance plus the net of the entries.
-        const net = entries.filter((e) => (e.status ?? 'BOOK') === 'BOOK').reduce((s, e) => s + (e.direction === 'credit' ? e.amount_minor : -e.amount_minor), 0n);
+        const net = entries
+          .filter((e) => (e.status ?? 'BOOK') === 'BOOK')
+          .reduce((s, e) => s + (e.direction === 'credit' ? e.amount_minor : -e.amount_minor), 0n);
         const clbd = stmt.statements[0]!.balances![1]!;
         assert.equal(minorOfAmount(clbd.amount) * (clbd.credit_debit === 'DBIT' ? -1n : 1n), opening + net);
         await check({ message_type: 'camt.053.001.08', header: hdr('camt.053.001.08'), document: stmt });
         if (entries.length > 0) {
-          await check({ message_type: 'camt.054.001.08', document: notificationFor({ message_id: 'NTF', creation_date_time: `${date}T12:00:00Z`, account, entry: entries[0]! }) });
+          await check({
+            message_type: 'camt.054.001.08',
+            document: notificationFor({ message_id: 'NTF', creation_date_time: `${date}T12:00:00Z`, account, entry: entries[0]! }),
+          });
         }
       },
     ),
@@ -545,10 +775,27 @@ test('property: returns, cancellation requests and resolutions of generated paym
         const rtr = returnOf(orig, { message_id: 'RTR', creation_date_time: TS, reason: rtrReason, additional_information: addl });
         assert.equal(rtr.transactions.length, orig.document.transactions.length);
         await check({ message_type: 'pacs.004.001.09', document: rtr });
-        const req = cancellationRequest({ assignment_id: 'CXL', creation_date_time: TS, assigner_bic: 'SABRRUMMXXX', assignee_bic: 'ICBKCNBJXXX', payments: originalRefs(orig), reason: cxlReason, additional_information: addl });
+        const req = cancellationRequest({
+          assignment_id: 'CXL',
+          creation_date_time: TS,
+          assigner_bic: 'SABRRUMMXXX',
+          assignee_bic: 'ICBKCNBJXXX',
+          payments: originalRefs(orig),
+          reason: cxlReason,
+          additional_information: addl,
+        });
         await check({ message_type: 'camt.056.001.08', header: hdr('camt.056.001.08'), document: req });
-        const res = resolution(req, { assignment_id: 'RES', creation_date_time: TS, outcome, reason: outcome === 'rejected' ? 'LEGL' : undefined, additional_information: addl });
-        assert.deepEqual(res.transactions?.map((t) => t.original_uetr), orig.document.transactions.map((t) => t.uetr));
+        const res = resolution(req, {
+          assignment_id: 'RES',
+          creation_date_time: TS,
+          outcome,
+          reason: outcome === 'rejected' ? 'LEGL' : undefined,
+          additional_information: addl,
+        });
+        assert.deepEqual(
+          res.transactions?.map((t) => t.original_uetr),
+          orig.document.transactions.map((t) => t.uetr),
+        );
         await check({ message_type: 'camt.029.001.09', document: res });
       },
     ),
@@ -558,7 +805,12 @@ test('property: returns, cancellation requests and resolutions of generated paym
 
 test('non-Latin names survive build and parse byte for byte', () => {
   for (const name of [...cyrillicNames, ...chineseNames, ...persoArabicNames]) {
-    const n = notificationFor({ message_id: 'N', creation_date_time: TS, account: { ...ACCOUNT, owner_name: name }, entry: { amount_minor: 1n, direction: 'credit', counterparty: { name }, remittance_information: [name] } });
+    const n = notificationFor({
+      message_id: 'N',
+      creation_date_time: TS,
+      account: { ...ACCOUNT, owner_name: name },
+      entry: { amount_minor: 1n, direction: 'credit', counterparty: { name }, remittance_information: [name] },
+    });
     const back = parseMessage(buildMessage({ message_type: 'camt.054.001.08', document: n })) as IsoMessage;
     assert.deepEqual(back.document, plain(n));
   }
@@ -584,7 +836,15 @@ const SCHEMA_MUTATIONS: Array<[string, string, (x: string) => string]> = [
   ['camt.053 negative amount', STMT, (x) => x.replace(/(<Ntry><NtryRef>[^<]*<\/NtryRef><Amt Ccy="CNY">)[^<]*/, '$1-1.00')],
   ['camt.053 balance date-time in Dt', STMT, (x) => x.replace('<Dt><Dt>2025-09-01</Dt></Dt>', '<Dt><Dt>2025-09-01T00:00:00Z</Dt></Dt>')],
   ['camt.053 electronic sequence not a number', STMT, (x) => x.replace('<ElctrncSeqNb>244</ElctrncSeqNb>', '<ElctrncSeqNb>two</ElctrncSeqNb>')],
-  ['camt.054 with a balance', NTF, (x) => x.replace('<Ntry>', '<Bal><Tp><CdOrPrtry><Cd>CLBD</Cd></CdOrPrtry></Tp><Amt Ccy="CNY">1.00</Amt><CdtDbtInd>CRDT</CdtDbtInd><Dt><Dt>2025-09-01</Dt></Dt></Bal><Ntry>')],
+  [
+    'camt.054 with a balance',
+    NTF,
+    (x) =>
+      x.replace(
+        '<Ntry>',
+        '<Bal><Tp><CdOrPrtry><Cd>CLBD</Cd></CdOrPrtry></Tp><Amt Ccy="CNY">1.00</Amt><CdtDbtInd>CRDT</CdtDbtInd><Dt><Dt>2025-09-01</Dt></Dt></Bal><Ntry>',
+      ),
+  ],
   ['camt.054 without the account', NTF, (x) => x.replace(/<Acct>.*?<\/Acct>/, '')],
   ['pacs.004 without the returned amount', RTR, (x) => x.replace(/<RtrdIntrBkSttlmAmt[^>]*>[^<]*<\/RtrdIntrBkSttlmAmt>/, '')],
   ['pacs.004 without settlement information', RTR, (x) => x.replace(/<SttlmInf>.*?<\/SttlmInf>/, '')],
@@ -616,10 +876,34 @@ test('schema violations in the new types: the built-in layer rejects them with a
 });
 
 const BUSINESS_MUTATIONS: Array<[string, string, (x: string) => string, string, RegExp]> = [
-  ['camt.053 entry with 3 decimals in CNY', STMT, (x) => x.replace(/(<Ntry><NtryRef>[^<]*<\/NtryRef><Amt Ccy="CNY">)[^<]*/, '$11.001'), 'AM12', /Stmt\[1\]\/Ntry\[1\]\/Amt$/],
-  ['pacs.004 in a currency the platform does not carry', RTR, (x) => x.replace(/(<RtrdIntrBkSttlmAmt) Ccy="[A-Z]{3}"/, '$1 Ccy="XAU"'), 'AM03', /RtrdIntrBkSttlmAmt\/@Ccy$/],
-  ['camt.056 assigner BIC with no such country', CXL, (x) => x.replace('<Assgnr><Agt><FinInstnId><BICFI>SABRRUMMXXX', '<Assgnr><Agt><FinInstnId><BICFI>SABRQQMMXXX'), 'RC01', /Assgnmt\/Assgnr\/Agt\/FinInstnId\/BICFI$/],
-  ['camt.029 AppHdr naming another message', RES, (x) => x.replace('<MsgDefIdr>camt.029.001.09', '<MsgDefIdr>camt.056.001.08'), 'HEADER_MISMATCH', /AppHdr\/MsgDefIdr$/],
+  [
+    'camt.053 entry with 3 decimals in CNY',
+    STMT,
+    (x) => x.replace(/(<Ntry><NtryRef>[^<]*<\/NtryRef><Amt Ccy="CNY">)[^<]*/, '$11.001'),
+    'AM12',
+    /Stmt\[1\]\/Ntry\[1\]\/Amt$/,
+  ],
+  [
+    'pacs.004 in a currency the platform does not carry',
+    RTR,
+    (x) => x.replace(/(<RtrdIntrBkSttlmAmt) Ccy="[A-Z]{3}"/, '$1 Ccy="XAU"'),
+    'AM03',
+    /RtrdIntrBkSttlmAmt\/@Ccy$/,
+  ],
+  [
+    'camt.056 assigner BIC with no such country',
+    CXL,
+    (x) => x.replace('<Assgnr><Agt><FinInstnId><BICFI>SABRRUMMXXX', '<Assgnr><Agt><FinInstnId><BICFI>SABRQQMMXXX'),
+    'RC01',
+    /Assgnmt\/Assgnr\/Agt\/FinInstnId\/BICFI$/,
+  ],
+  [
+    'camt.029 AppHdr naming another message',
+    RES,
+    (x) => x.replace('<MsgDefIdr>camt.029.001.09', '<MsgDefIdr>camt.056.001.08'),
+    'HEADER_MISMATCH',
+    /AppHdr\/MsgDefIdr$/,
+  ],
 ];
 
 test('business rules on the new types: each error with its code and XPath', () => {
@@ -636,8 +920,16 @@ const ns = (id: string) => `urn:iso:std:iso:20022:tech:xsd:${id}`;
 const HOSTILE: Array<[string, string | Uint8Array, string, RegExp?]> = [
   ['truncated camt.053', STMT.slice(0, Math.floor(STMT.length / 2)), 'XML_TRUNCATED'],
   ['camt.053 with a DOCTYPE', STMT.replace('<?xml version="1.0" encoding="UTF-8"?>\n', '<!DOCTYPE Document>'), 'XML_DTD_FORBIDDEN'],
-  ['camt.056 with an external entity', `<!DOCTYPE d [<!ENTITY x SYSTEM "file:///etc/passwd">]>${CXL.replace(/^<\?xml[^>]*>\n/, '').replace('DUPL', '&x;')}`, 'XML_EXTERNAL_ENTITY'],
-  ['camt.029 billion laughs', `<!DOCTYPE d [<!ENTITY a "aaaa"><!ENTITY b "&a;&a;&a;">]><Document xmlns="${ns('camt.029.001.09')}">&b;</Document>`, 'XML_ENTITY_EXPANSION'],
+  [
+    'camt.056 with an external entity',
+    `<!DOCTYPE d [<!ENTITY x SYSTEM "file:///etc/passwd">]>${CXL.replace(/^<\?xml[^>]*>\n/, '').replace('DUPL', '&x;')}`,
+    'XML_EXTERNAL_ENTITY',
+  ],
+  [
+    'camt.029 billion laughs',
+    `<!DOCTYPE d [<!ENTITY a "aaaa"><!ENTITY b "&a;&a;&a;">]><Document xmlns="${ns('camt.029.001.09')}">&b;</Document>`,
+    'XML_ENTITY_EXPANSION',
+  ],
   ['pacs.004 with an undefined entity', RTR.replace('AC04', '&nbsp;'), 'XML_UNDEFINED_ENTITY'],
   ['camt.054 with 25,000 entries', `<Document xmlns="${ns('camt.054.001.08')}">${'<Ntry/>'.repeat(25_000)}</Document>`, 'XML_LIMIT_ELEMENTS'],
   ['camt.053 nested 100 deep', `<Document xmlns="${ns('camt.053.001.08')}">${'<a>'.repeat(100)}${'</a>'.repeat(100)}</Document>`, 'XML_LIMIT_DEPTH'],

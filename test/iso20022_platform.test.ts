@@ -19,7 +19,7 @@ import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { makeBackend } from './support/backends.js';
-import { BANKS, BUSINESS_DATE, CB, openPlatform, setupScheme, TestClock, uetr as newUetr } from './support/platform.js';
+import { BANKS, BUSINESS_DATE, CB, openPlatform, setupScheme, type TestClock, uetr as newUetr } from './support/platform.js';
 import { HAVE_XSD, SKIP_XSD, XSD_DIR, xsdIssues, nameArb, uetrArb, currencyArb, plain } from './support/iso.js';
 import { Platform } from '../src/platform/platform.js';
 import { checkInstruction, type SchemeView } from '../src/platform/instruction.js';
@@ -158,7 +158,10 @@ test('an uncovered pacs.008 is PDNG, then ACSC once its payer is funded (the pac
     assert.deepEqual(await statuses(statusReportsFor(out.changes, p)), [{ uetr: uetrs[0], status: 'ACSC' }]);
     // The whole history, replayed as one change list: ACCP, ACSP, PDNG, ACSC.
     const hist = p.payment(uetrs[0]!)!.history.map((h) => ({ uetr: uetrs[0]!, state: h.state, at_ns: h.at_ns.toString() }));
-    assert.deepEqual((await statuses(statusReportsFor(hist, p))).map((s) => s.status), ['ACCP', 'ACSP', 'PDNG', 'ACSC']);
+    assert.deepEqual(
+      (await statuses(statusReportsFor(hist, p))).map((s) => s.status),
+      ['ACCP', 'ACSP', 'PDNG', 'ACSC'],
+    );
   });
 });
 
@@ -166,7 +169,10 @@ test('queued at the close of the business day: RJCT CUTO', async () => {
   await withPlatform(async (p) => {
     await setupScheme(p);
     const { xml, uetrs } = pacs008({ amount: '500.00' });
-    assert.deepEqual((await statuses((await submitIsoMessage(p, xml, 'bank')).status_reports)).map((s) => s.status), ['PDNG']);
+    assert.deepEqual(
+      (await statuses((await submitIsoMessage(p, xml, 'bank')).status_reports)).map((s) => s.status),
+      ['PDNG'],
+    );
     const out = await p.execute({ type: 'close_day' });
     assert.ok(out.ok);
     assert.deepEqual(await statuses(statusReportsFor(out.changes, p)), [{ uetr: uetrs[0], status: 'RJCT', reason: 'CUTO' }]);
@@ -206,7 +212,10 @@ test('an agent that is not a participant is RJCT AGNT, with the XPath of the age
       { uetr: uetrs[0], status: 'ACSC' },
       { uetr: uetrs[1], status: 'RJCT', reason: 'AGNT' },
     ]);
-    assert.deepEqual(r.errors.map((e) => [e.code, e.path]), [['AGNT', '/Document/FIToFICstmrCdtTrf/CdtTrfTxInf[2]/CdtrAgt/FinInstnId/BICFI']]);
+    assert.deepEqual(
+      r.errors.map((e) => [e.code, e.path]),
+      [['AGNT', '/Document/FIToFICstmrCdtTrf/CdtTrfTxInf[2]/CdtrAgt/FinInstnId/BICFI']],
+    );
     assert.equal(Platform.internals(p).ledger.state.transferLog.length, transfers + 1);
     assert.equal(p.payment(uetrs[1]!)!.state, 'rejected');
   });
@@ -253,14 +262,25 @@ test('a pacs.009 without agents settles between the debtor and creditor FIs', as
       message_type: 'pacs.009.001.08',
       document: {
         group_header: { message_id: 'FI-1', creation_date_time: '2025-09-01T10:00:00Z', settlement_method: 'CLRG', interbank_settlement_date: BUSINESS_DATE },
-        transactions: [{ end_to_end_id: 'FI-E2E-1', uetr: u, interbank_settlement_amount: { currency: 'RUB', value: '250.5' }, debtor: { bic: C, name: 'Сбербанк' }, creditor: { bic: D } }],
+        transactions: [
+          {
+            end_to_end_id: 'FI-E2E-1',
+            uetr: u,
+            interbank_settlement_amount: { currency: 'RUB', value: '250.5' },
+            debtor: { bic: C, name: 'Сбербанк' },
+            creditor: { bic: D },
+          },
+        ],
       },
     });
     const r = await submitIsoMessage(p, xml, 'bank');
     assert.ok(r.accepted, JSON.stringify(r.errors));
     assert.deepEqual(await statuses(r.status_reports), [{ uetr: u, status: 'ACSC' }]);
     const ins = p.payment(u)!.instruction;
-    assert.deepEqual([ins.payer, ins.payee, ins.amount_minor, ins.message, ins.debtor?.name, ins.debtor?.country], [C, D, 25_050n, 'pacs.009', 'Сбербанк', 'RU']);
+    assert.deepEqual(
+      [ins.payer, ins.payee, ins.amount_minor, ins.message, ins.debtor?.name, ins.debtor?.country],
+      [C, D, 25_050n, 'pacs.009', 'Сбербанк', 'RU'],
+    );
   });
 });
 
@@ -318,7 +338,10 @@ test('camt.053: opening + entries = closing = the ledger balance, over two busin
     const st = (parseMessage(xml).document as Camt053).statements[0]!;
     const bal = Object.fromEntries(st.balances!.map((b) => [(b.type as { code: string }).code, `${b.credit_debit} ${b.amount.value}`]));
     assert.deepEqual(bal, { OPBD: 'CRDT 900.00', CLBD: `CRDT ${amountOfMinor({ currency: 'CNY', minor: d2.closing_minor }).value}` });
-    assert.deepEqual(st.entries!.map((e) => `${e.credit_debit} ${e.amount.value}`), ['CRDT 30.00', 'DBIT 7.25']);
+    assert.deepEqual(
+      st.entries!.map((e) => `${e.credit_debit} ${e.amount.value}`),
+      ['CRDT 30.00', 'DBIT 7.25'],
+    );
     const credit = st.entries![0]!.transactions![0]!;
     assert.equal(credit.references?.uetr, uetrs[0]);
     assert.deepEqual(credit.debtor, { party: { name: 'شرکت بازرگانی پارس' } });
@@ -345,9 +368,19 @@ test('every pacs.002 status the platform can report validates against the offici
     const { xml } = pacs008({ uetr: u, amount: '5.00' });
     await submitIsoMessage(p, xml, 'bank');
     const states = ['validated', 'screened', 'queued', 'held', 'settled', 'rejected', 'cancelled'] as const;
-    const events = states.map((state, i) => ({ uetr: u, state, at_ns: String(1_756_700_000_000_000_000n + BigInt(i)), reason: state === 'rejected' ? 'AM04' : undefined, detail: 'x'.repeat(300) }));
+    const events = states.map((state, i) => ({
+      uetr: u,
+      state,
+      at_ns: String(1_756_700_000_000_000_000n + BigInt(i)),
+      reason: state === 'rejected' ? 'AM04' : undefined,
+      detail: 'x'.repeat(300),
+    }));
     const xmls = statusReportsFor(
-      events.map((e) => (e.reason === undefined ? { uetr: e.uetr, state: e.state, at_ns: e.at_ns, detail: e.detail } : e as { uetr: string; state: 'rejected'; at_ns: string; reason: string; detail: string })),
+      events.map((e) =>
+        e.reason === undefined
+          ? { uetr: e.uetr, state: e.state, at_ns: e.at_ns, detail: e.detail }
+          : (e as { uetr: string; state: 'rejected'; at_ns: string; reason: string; detail: string }),
+      ),
       p,
     );
     assert.equal(xmls.length, states.length);
@@ -357,7 +390,21 @@ test('every pacs.002 status the platform can report validates against the offici
 
 test('property: random valid pacs.008s (non-Latin names) map to instructions the platform accepts, and back to the same UETR, amount and currency', () => {
   const banks = ['SABRRUMM', 'ICBKCNBJ', 'HSBKKZKX', 'SBININBB'];
-  const participants = new Map<string, Participant>(banks.map((id, i) => [id, { id, no: i + 1, kind: 'bank', name: id, country: id.slice(4, 6), currencies: ['CNY', 'RUB', 'INR', 'PKR', 'IRR', 'KZT', 'KGS', 'TJS', 'UZS', 'BYN'], issues: null, suspended: false }]));
+  const participants = new Map<string, Participant>(
+    banks.map((id, i) => [
+      id,
+      {
+        id,
+        no: i + 1,
+        kind: 'bank',
+        name: id,
+        country: id.slice(4, 6),
+        currencies: ['CNY', 'RUB', 'INR', 'PKR', 'IRR', 'KZT', 'KGS', 'TJS', 'UZS', 'BYN'],
+        issues: null,
+        suspended: false,
+      },
+    ]),
+  );
   const scheme: SchemeView = { participant: (id) => participants.get(id), currencyActive: () => true, business_date: BUSINESS_DATE };
   const resolveBic = bicResolver((id) => participants.has(id));
   const txArb = fc.record({
@@ -399,7 +446,10 @@ test('property: random valid pacs.008s (non-Latin names) map to instructions the
         const check = checkInstruction(m.instruction as unknown as Record<string, unknown>, scheme, `payments[${i}]`);
         if (!check.ok) assert.fail(JSON.stringify(check.rejection));
         const ins = check.instruction;
-        assert.deepEqual([ins.uetr, ins.currency, ins.amount_minor, ins.payer, ins.payee, ins.priority], [s.uetr, s.currency, s.minor, s.pair[0], s.pair[1], s.high ? 'urgent' : 'normal']);
+        assert.deepEqual(
+          [ins.uetr, ins.currency, ins.amount_minor, ins.payer, ins.payee, ins.priority],
+          [s.uetr, s.currency, s.minor, s.pair[0], s.pair[1], s.high ? 'urgent' : 'normal'],
+        );
         assert.equal(ins.debtor?.name, s.debtor);
         assert.equal(ins.creditor?.name, s.creditor);
         // And back: the payment as a pacs.008 again.
@@ -407,7 +457,10 @@ test('property: random valid pacs.008s (non-Latin names) map to instructions the
         const back = buildMessage(pacs008OfPayment(pay, { message_id: 'BACK-1', creation_date_time: '2025-09-01T10:00:01Z' }));
         assert.ok(validateBuiltIn(back).valid);
         const t = (parseMessage(back).document as Pacs008).transactions[0]!;
-        assert.deepEqual(plain([t.uetr, t.interbank_settlement_amount, t.debtor.name, t.creditor.name]), plain([s.uetr, amountOfMinor({ currency: s.currency, minor: s.minor }), s.debtor, s.creditor]));
+        assert.deepEqual(
+          plain([t.uetr, t.interbank_settlement_amount, t.debtor.name, t.creditor.name]),
+          plain([s.uetr, amountOfMinor({ currency: s.currency, minor: s.minor }), s.debtor, s.creditor]),
+        );
       });
     }),
     { numRuns: 150 },
@@ -419,10 +472,23 @@ test('isoStatusOf: the status table', () => {
     const ev: Parameters<typeof isoStatusOf>[0] = { state };
     if (reason !== undefined) ev.reason = reason;
     const s = isoStatusOf(ev);
-    return s === null ? null : `${s.status}${s.reason_code !== undefined ? ` ${s.reason_code}` : s.reason_proprietary !== undefined ? ` ${s.reason_proprietary}` : ''}`;
+    return s === null
+      ? null
+      : `${s.status}${s.reason_code !== undefined ? ` ${s.reason_code}` : s.reason_proprietary !== undefined ? ` ${s.reason_proprietary}` : ''}`;
   };
   assert.deepEqual(
-    [t('received'), t('validated'), t('screened'), t('queued'), t('held'), t('settled'), t('rejected', 'AM04'), t('rejected', 'RR04'), t('cancelled', 'CUST'), t('returned', 'AC04')],
+    [
+      t('received'),
+      t('validated'),
+      t('screened'),
+      t('queued'),
+      t('held'),
+      t('settled'),
+      t('rejected', 'AM04'),
+      t('rejected', 'RR04'),
+      t('cancelled', 'CUST'),
+      t('returned', 'AC04'),
+    ],
     [null, 'ACCP', 'ACSP', 'PDNG', 'PDNG COMPLIANCE_HOLD', 'ACSC', 'RJCT AM04', 'RJCT RR04', 'CANC CUST', null],
   );
 });
@@ -446,8 +512,14 @@ test('CLI: iso submit prints valid pacs.002s and a summary per file; iso stateme
     writeFileSync(f2, '<Document xmlns="urn:iso:std:iso:20022:tech:xsd:pacs.008.001.08"><FIToFI');
     const r = spawnSync(process.execPath, [BIN, '--store', backend.url!, 'iso', 'submit', f1, f2], { encoding: 'utf8' });
     assert.equal(r.status, 1, r.stderr);
-    const lines = r.stderr.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as { file: string; accepted: boolean; payments: Array<{ status: string; reason?: string }> });
-    assert.deepEqual(lines.map((l) => l.file), [f1, f2]);
+    const lines = r.stderr
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l) as { file: string; accepted: boolean; payments: Array<{ status: string; reason?: string }> });
+    assert.deepEqual(
+      lines.map((l) => l.file),
+      [f1, f2],
+    );
     assert.equal(lines[1]!.accepted, false);
     const st = lines[0]!.payments[0]!;
     // ACSC unless the test ran past 23:59 UTC.
@@ -456,10 +528,16 @@ test('CLI: iso submit prints valid pacs.002s and a summary per file; iso stateme
     assert.equal(reports.length, 1);
     const xml = `<?xml version="1.0" encoding="UTF-8"?>\n${reports[0]}`;
     await assertValid(xml);
-    const s = spawnSync(process.execPath, [BIN, '--store', backend.url!, 'iso', 'statement', '--participant', A, '--currency', 'CNY', '--date', today], { encoding: 'utf8' });
+    const s = spawnSync(process.execPath, [BIN, '--store', backend.url!, 'iso', 'statement', '--participant', A, '--currency', 'CNY', '--date', today], {
+      encoding: 'utf8',
+    });
     assert.equal(s.status, 0, s.stderr);
     await assertValid(s.stdout.trim());
-    const bad = spawnSync(process.execPath, [BIN, '--store', backend.url!, 'iso', 'statement', '--participant', 'NOPECNBJ', '--currency', 'CNY', '--date', today], { encoding: 'utf8' });
+    const bad = spawnSync(
+      process.execPath,
+      [BIN, '--store', backend.url!, 'iso', 'statement', '--participant', 'NOPECNBJ', '--currency', 'CNY', '--date', today],
+      { encoding: 'utf8' },
+    );
     assert.notEqual(bad.status, 0);
     assert.match(bad.stderr, /unknown_participant/);
   } finally {
@@ -479,14 +557,27 @@ function camt056(xml: string, assigner: string, opts: { uetrs?: string[]; reason
     const { original_uetr: _drop, ...rest } = r;
     return rest;
   });
-  const doc = cancellationRequest({ assignment_id: `CXL-${++caseNo}`, creation_date_time: '2025-09-01T11:00:00Z', assigner_bic: assigner, assignee_bic: 'SCOSCNBJ', payments, reason: opts.reason ?? 'DUPL' });
+  const doc = cancellationRequest({
+    assignment_id: `CXL-${++caseNo}`,
+    creation_date_time: '2025-09-01T11:00:00Z',
+    assigner_bic: assigner,
+    assignee_bic: 'SCOSCNBJ',
+    payments,
+    reason: opts.reason ?? 'DUPL',
+  });
   return buildMessage({ message_type: 'camt.056.001.08', document: doc });
 }
 
 /** A pacs.004 returning the payments of `xml` (all, or the one with `uetr`). */
 function pacs004(xml: string, extra: Partial<ReturnInput> = {}): string {
   const original = parseMessage(xml) as { message_type: 'pacs.008.001.08'; document: Pacs008 };
-  const input: ReturnInput = { message_id: `RTR-${++caseNo}`, creation_date_time: '2025-09-01T12:00:00Z', reason: 'AC04', interbank_settlement_date: BUSINESS_DATE, ...extra };
+  const input: ReturnInput = {
+    message_id: `RTR-${++caseNo}`,
+    creation_date_time: '2025-09-01T12:00:00Z',
+    reason: 'AC04',
+    interbank_settlement_date: BUSINESS_DATE,
+    ...extra,
+  };
   return buildMessage({ message_type: 'pacs.004.001.09', document: returnOf(original, input) });
 }
 
@@ -516,17 +607,26 @@ test('camt.056 for a queued payment: cancelled, camt.029 CNCL and pacs.002 CANC;
   await withPlatform(async (p) => {
     await setupScheme(p);
     const { xml, uetrs } = pacs008({ amount: '500.00' }); // A has nothing: queued
-    assert.deepEqual((await statuses((await submitIsoMessage(p, xml, 'bank')).status_reports)).map((s) => s.status), ['PDNG']);
+    assert.deepEqual(
+      (await statuses((await submitIsoMessage(p, xml, 'bank')).status_reports)).map((s) => s.status),
+      ['PDNG'],
+    );
     const before = ledgerSnapshot(p);
     const r = await submitIsoMessage(p, camt056(xml, `${A}XXX`, { reason: 'FRAD' }), 'bank');
     assert.equal(r.message_type, 'camt.056.001.08');
     assert.ok(r.accepted, JSON.stringify(r.errors));
     assert.deepEqual(await resolutions(r.resolutions), [['CNCL', 'ACCR', undefined, uetrs[0]]]);
     const camt029 = parseMessage(r.resolutions[0]!).document as Camt029;
-    assert.equal(camt029.assignment.assignee && 'agent' in camt029.assignment.assignee ? camt029.assignment.assignee.agent.bic : undefined, `${A}XXX`, 'the answer goes to who asked');
+    assert.equal(
+      camt029.assignment.assignee && 'agent' in camt029.assignment.assignee ? camt029.assignment.assignee.agent.bic : undefined,
+      `${A}XXX`,
+      'the answer goes to who asked',
+    );
     assert.equal(camt029.resolved_case?.id, `CXL-${caseNo}`);
     assert.deepEqual(await statuses(r.status_reports), [{ uetr: uetrs[0], status: 'CANC', reason: 'FRAD' }]);
-    assert.deepEqual(r.payments, [{ uetr: uetrs[0], end_to_end_id: (parseMessage(xml).document as Pacs008).transactions[0]!.end_to_end_id, state: 'cancelled', status: 'CNCL' }]);
+    assert.deepEqual(r.payments, [
+      { uetr: uetrs[0], end_to_end_id: (parseMessage(xml).document as Pacs008).transactions[0]!.end_to_end_id, state: 'cancelled', status: 'CNCL' },
+    ]);
     assert.equal(p.payment(uetrs[0]!)!.state, 'cancelled');
     assert.equal(ledgerSnapshot(p), before, 'nothing moved');
     // Funding A later settles nothing: the payment is gone from the queue.
@@ -557,7 +657,10 @@ test('camt.056 for a settled payment: camt.029 RJCR PTNA, the payment stays sett
     assert.match(d.transactions![0]!.reasons![0]!.additional_information!.join(''), /settlement is final.*ICBKCNBJ/);
     assert.deepEqual('agent' in d.assignment.assigner ? d.assignment.assigner.agent.bic : undefined, 'SCOSCNBJXXX');
     assert.deepEqual(r.status_reports, []);
-    assert.deepEqual(r.errors.map((e) => [e.code, e.path]), [['PTNA', '/Document/FIToFIPmtCxlReq/Undrlyg/TxInf']]);
+    assert.deepEqual(
+      r.errors.map((e) => [e.code, e.path]),
+      [['PTNA', '/Document/FIToFIPmtCxlReq/Undrlyg/TxInf']],
+    );
     assert.deepEqual([r.payments[0]!.state, r.payments[0]!.status, r.payments[0]!.reason], ['settled', 'RJCR', 'PTNA']);
     assert.equal(p.payment(uetrs[0]!)!.state, 'settled');
     assert.equal(ledgerSnapshot(p), before);
@@ -576,7 +679,10 @@ test('camt.056 by end-to-end id, for an unknown payment, and from another than t
     // The first by its end-to-end id alone (the payer A asks).
     const byE2e = await submitIsoMessage(p, camt056(xml, A, { uetrs: [uetrs[0]!], noUetr: true }), 'bank');
     assert.ok(byE2e.accepted, JSON.stringify(byE2e.errors));
-    assert.deepEqual((await resolutions(byE2e.resolutions)).map((x) => x.slice(0, 3)), [['CNCL', 'ACCR', undefined]]);
+    assert.deepEqual(
+      (await resolutions(byE2e.resolutions)).map((x) => x.slice(0, 3)),
+      [['CNCL', 'ACCR', undefined]],
+    );
     assert.equal(p.payment(uetrs[0]!)!.state, 'cancelled');
     // The second asked by C, which is not its payer: refused, the payment stays queued.
     const seq = Platform.internals(p).ledger.journal_seq;
@@ -625,10 +731,15 @@ test('pacs.004 from the payee returns a settled payment: money back to the payer
     assert.equal(p.balance(p.participant(A)!, 'CNY').available_minor, 100_000n, 'money back on the payer');
     assert.equal(p.balance(p.participant(B)!, 'CNY').available_minor, 0n);
     assert.deepEqual(await statuses(r.status_reports), [{ uetr: uetrs[0], status: 'ACSC' }]);
-    const ack = (parseMessage(r.status_reports[0]!).document as Pacs002);
+    const ack = parseMessage(r.status_reports[0]!).document as Pacs002;
     const rtr = parseMessage(ret).document as Pacs004;
     assert.deepEqual(
-      [ack.transactions![0]!.original_message_id, ack.transactions![0]!.original_message_name_id, ack.transactions![0]!.original_instruction_id, ack.group_header.instructed_agent?.bic],
+      [
+        ack.transactions![0]!.original_message_id,
+        ack.transactions![0]!.original_message_name_id,
+        ack.transactions![0]!.original_instruction_id,
+        ack.group_header.instructed_agent?.bic,
+      ],
       [rtr.group_header.message_id, 'pacs.004.001.09', rtr.transactions[0]!.return_id, B],
     );
     assert.deepEqual(r.payments, [{ uetr: uetrs[0], end_to_end_id: rtr.transactions[0]!.original_end_to_end_id, state: 'returned', status: 'ACSC' }]);
@@ -636,7 +747,10 @@ test('pacs.004 from the payee returns a settled payment: money back to the payer
     assert.equal(r.returns.length, 1);
     await assertValid(r.returns[0]!);
     const fwd = parseMessage(r.returns[0]!).document as Pacs004;
-    assert.deepEqual([fwd.transactions[0]!.original_uetr, fwd.transactions[0]!.returned_interbank_settlement_amount.value, fwd.transactions[0]!.reasons?.[0]?.code], [uetrs[0], '250.00', 'AC04']);
+    assert.deepEqual(
+      [fwd.transactions[0]!.original_uetr, fwd.transactions[0]!.returned_interbank_settlement_amount.value, fwd.transactions[0]!.reasons?.[0]?.code],
+      [uetrs[0], '250.00', 'AC04'],
+    );
     // The same return again: RJCT FF12 (already returned), nothing moves.
     const before = ledgerSnapshot(p);
     const again = await submitIsoMessage(p, pacs004(xml), 'bank');
@@ -658,7 +772,10 @@ test('pacs.004 from a participant that was not the payee is refused AGNT; a part
     const byC = await submitIsoMessage(p, pacs004(xml, { instructing_agent: { bic: C } }), 'bank');
     assert.equal(byC.accepted, false);
     assert.deepEqual(await statuses(byC.status_reports), [{ uetr: uetrs[0], status: 'RJCT', reason: 'AGNT' }]);
-    assert.deepEqual(byC.errors.map((e) => [e.code, e.path]), [['AGNT', '/Document/PmtRtr/TxInf']]);
+    assert.deepEqual(
+      byC.errors.map((e) => [e.code, e.path]),
+      [['AGNT', '/Document/PmtRtr/TxInf']],
+    );
     assert.equal((parseMessage(byC.status_reports[0]!).document as Pacs002).group_header.instructed_agent?.bic, C, 'the refusal goes to who sent it');
     assert.deepEqual(byC.returns, []);
     assert.equal(p.payment(uetrs[0]!)!.state, 'settled');
@@ -707,11 +824,20 @@ test('the platform decides who may cancel or return a payment (Platform.authorit
     assert.equal(rule(p.authority({ action: 'cancel', uetr: newUetr(), participant: A })), 'no_such_payment');
     // The ISO answers word them as they always did.
     const byC = await submitIsoMessage(p, camt056(xml, C), 'bank');
-    assert.deepEqual(byC.errors.map((e) => [e.code, e.message]), [['AGNT', `only the payer's agent ${A} may ask to cancel this payment, not ${C}`]]);
+    assert.deepEqual(
+      byC.errors.map((e) => [e.code, e.message]),
+      [['AGNT', `only the payer's agent ${A} may ask to cancel this payment, not ${C}`]],
+    );
     const retByC = await submitIsoMessage(p, pacs004(xml, { instructing_agent: { bic: C } }), 'bank');
-    assert.deepEqual(retByC.errors.map((e) => [e.code, e.message]), [['AGNT', `only the payee's agent ${B} may return this payment, not ${C}`]]);
+    assert.deepEqual(
+      retByC.errors.map((e) => [e.code, e.message]),
+      [['AGNT', `only the payee's agent ${B} may return this payment, not ${C}`]],
+    );
     const partial = await submitIsoMessage(p, pacs004(xml, { amount_minor: 10_000n }), 'bank');
-    assert.deepEqual(partial.errors.map((e) => [e.code, e.message]), [['AM09', 'returned 100.00 CNY; the platform returns the full 400.00 CNY only']]);
+    assert.deepEqual(
+      partial.errors.map((e) => [e.code, e.message]),
+      [['AM09', 'returned 100.00 CNY; the platform returns the full 400.00 CNY only']],
+    );
     assert.equal(p.payment(uetr)!.state, 'settled');
   });
 });
@@ -787,11 +913,18 @@ test('CLI: iso submit of a camt.056 prints its camt.029', async () => {
     const f = join(dirname(backend.url!.slice('sqlite:'.length)), 'cxl.xml');
     writeFileSync(f, camt056(xml, A));
     const r = spawnSync(process.execPath, [BIN, '--store', backend.url!, 'iso', 'submit', '--json', f], { encoding: 'utf8' });
-    const line = JSON.parse(r.stdout.split('\n').find((l) => l.startsWith('{'))!) as { accepted: boolean; resolutions: string[]; payments: Array<{ state: string }> };
+    const line = JSON.parse(r.stdout.split('\n').find((l) => l.startsWith('{'))!) as {
+      accepted: boolean;
+      resolutions: string[];
+      payments: Array<{ state: string }>;
+    };
     // CNCL unless the day ended (past 23:59 UTC) between the two steps.
     if (line.payments[0]!.state === 'cancelled') {
       assert.equal(r.status, 0, r.stderr);
-      assert.deepEqual((await resolutions(line.resolutions)).map((x) => x[0]), ['CNCL']);
+      assert.deepEqual(
+        (await resolutions(line.resolutions)).map((x) => x[0]),
+        ['CNCL'],
+      );
     } else {
       assert.equal(line.resolutions.length, 1);
     }

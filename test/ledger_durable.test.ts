@@ -7,17 +7,8 @@ import fc from 'fast-check';
 import { DurableLedger, LedgerError } from '../src/journal/durable_ledger.js';
 import { verifyStore } from '../src/journal/verify.js';
 import { LedgerStateMachine } from '../src/ledger/state_machine.js';
-import {
-  AccountFlags,
-  BATCH_EVENTS_MAX,
-  emptyAccount,
-  emptyTransfer,
-  RESULT_CODES,
-  TransferFlags,
-  type Account,
-  type Transfer,
-} from '../src/ledger/types.js';
-import type { AccountFilter, Store } from '../src/store/types.js';
+import { AccountFlags, BATCH_EVENTS_MAX, emptyAccount, emptyTransfer, RESULT_CODES, TransferFlags, type Account, type Transfer } from '../src/ledger/types.js';
+import type { AccountFilter } from '../src/store/types.js';
 import { BACKEND_NAMES, makeBackend, postgresSkipReason, type Backend } from './support/backends.js';
 
 const pgSkip = await postgresSkipReason();
@@ -72,7 +63,10 @@ for (const name of BACKEND_NAMES) {
       try {
         const clock = clockFrom(1_000_000_000_000n);
         await withLedger(backend, clock.now, async (l) => {
-          assert.deepEqual(codes(await l.createAccounts([account(1), account(2, AccountFlags.debits_must_not_exceed_credits | AccountFlags.history), account(3)])), ['ok', 'ok', 'ok']);
+          assert.deepEqual(
+            codes(await l.createAccounts([account(1), account(2, AccountFlags.debits_must_not_exceed_credits | AccountFlags.history), account(3)])),
+            ['ok', 'ok', 'ok'],
+          );
           const r = await l.createTransfers([
             transfer(10, 1, 2, 500n),
             transfer(11, 2, 3, 200n),
@@ -90,22 +84,40 @@ for (const name of BACKEND_NAMES) {
           const [a2] = await l.lookupAccounts([2n]);
           assert.equal(a2!.debits_pending, 100n);
           assert.deepEqual(codes(await l.createTransfers([transfer(10, 1, 2, 500n), transfer(11, 2, 3, 201n)])), ['exists', 'exists_with_different_fields']);
-          assert.deepEqual(codes(await l.createTransfers([transfer(14, 0, 0, 0n, { pending_id: 13n, flags: TransferFlags.post_pending_transfer, ledger: 0, code: 0 })])), ['ok']);
+          assert.deepEqual(
+            codes(await l.createTransfers([transfer(14, 0, 0, 0n, { pending_id: 13n, flags: TransferFlags.post_pending_transfer, ledger: 0, code: 0 })])),
+            ['ok'],
+          );
           const ts = await l.accountTransfers({ ...ALL, account_id: 2n });
-          assert.deepEqual(ts.map((t) => t.id), [10n, 11n, 13n, 14n]);
+          assert.deepEqual(
+            ts.map((t) => t.id),
+            [10n, 11n, 13n, 14n],
+          );
           const debitsReversed = await l.accountTransfers({ ...ALL, account_id: 2n, credits: false, reversed: true, limit: 2 });
-          assert.deepEqual(debitsReversed.map((t) => t.id), [14n, 13n]);
+          assert.deepEqual(
+            debitsReversed.map((t) => t.id),
+            [14n, 13n],
+          );
           const creditsOnly = await l.accountTransfers({ ...ALL, account_id: 2n, debits: false });
-          assert.deepEqual(creditsOnly.map((t) => t.id), [10n]);
+          assert.deepEqual(
+            creditsOnly.map((t) => t.id),
+            [10n],
+          );
           const window = await l.accountTransfers({ ...ALL, account_id: 2n, timestamp_min: ts[1]!.timestamp, timestamp_max: ts[2]!.timestamp });
-          assert.deepEqual(window.map((t) => t.id), [11n, 13n]);
+          assert.deepEqual(
+            window.map((t) => t.id),
+            [11n, 13n],
+          );
           const history = await l.accountBalances({ ...ALL, account_id: 2n });
-          assert.deepEqual(history.map((h) => [h.debits_pending, h.debits_posted, h.credits_posted]), [
-            [0n, 0n, 500n],
-            [0n, 200n, 500n],
-            [100n, 200n, 500n],
-            [0n, 300n, 500n],
-          ]);
+          assert.deepEqual(
+            history.map((h) => [h.debits_pending, h.debits_posted, h.credits_posted]),
+            [
+              [0n, 0n, 500n],
+              [0n, 200n, 500n],
+              [100n, 200n, 500n],
+              [0n, 300n, 500n],
+            ],
+          );
           const [posted] = await l.lookupTransfers([14n]);
           assert.equal(posted!.amount, 100n);
           assert.equal(posted!.debit_account_id, 2n);
@@ -170,11 +182,14 @@ for (const name of BACKEND_NAMES) {
         });
         await withLedger(backend, clock.now, async (l) => {
           const accounts = await l.lookupAccounts([1n, 2n, 3n]);
-          assert.deepEqual(accounts.map((a) => [a.debits_posted, a.credits_posted, a.debits_pending, a.credits_pending]), [
-            [10n, 1n, 5n, 0n],
-            [4n, 10n, 0n, 0n],
-            [1n, 4n, 0n, 5n],
-          ]);
+          assert.deepEqual(
+            accounts.map((a) => [a.debits_posted, a.credits_posted, a.debits_pending, a.credits_pending]),
+            [
+              [10n, 1n, 5n, 0n],
+              [4n, 10n, 0n, 0n],
+              [1n, 4n, 0n, 5n],
+            ],
+          );
           assert.deepEqual(codes(await l.createTransfers([transfer(2, 2, 3, 4n)])), ['exists']);
         });
         const store = await backend.open();
@@ -235,17 +250,24 @@ for (const name of BACKEND_NAMES) {
             // The reopened ledger's clock stands still at the last batch's reading: a query
             // journals due expiries first, and the reference has seen no time pass since.
             const lastReading = clockB.now() - 1_000_000_000n;
-            await withLedger(backend, () => lastReading, async (l) => {
-              const ids = [...reference.accounts.keys()];
-              for (let i = 0; i < ids.length; i += BATCH_EVENTS_MAX) {
-                const got = await l.lookupAccounts(ids.slice(i, i + BATCH_EVENTS_MAX));
-                assert.deepEqual(got, ids.slice(i, i + BATCH_EVENTS_MAX).map((id) => ({ ...reference.accounts.get(id)! })));
-              }
-              for (const id of ids.slice(0, 3)) {
-                const expected = reference.transferLog.filter((t) => t.debit_account_id === id || t.credit_account_id === id);
-                assert.deepEqual(await l.accountTransfers({ ...ALL, account_id: id }), expected);
-              }
-            });
+            await withLedger(
+              backend,
+              () => lastReading,
+              async (l) => {
+                const ids = [...reference.accounts.keys()];
+                for (let i = 0; i < ids.length; i += BATCH_EVENTS_MAX) {
+                  const got = await l.lookupAccounts(ids.slice(i, i + BATCH_EVENTS_MAX));
+                  assert.deepEqual(
+                    got,
+                    ids.slice(i, i + BATCH_EVENTS_MAX).map((id) => ({ ...reference.accounts.get(id)! })),
+                  );
+                }
+                for (const id of ids.slice(0, 3)) {
+                  const expected = reference.transferLog.filter((t) => t.debit_account_id === id || t.credit_account_id === id);
+                  assert.deepEqual(await l.accountTransfers({ ...ALL, account_id: id }), expected);
+                }
+              },
+            );
             const store = await backend.open();
             try {
               const report = await verifyStore(store);

@@ -10,26 +10,9 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 
 import { LedgerStateMachine, type BatchEffects, type LedgerLimits } from '../src/ledger/state_machine.js';
-import {
-  AccountFlags,
-  RESULT_CODES,
-  TransferFlags,
-  U128_MAX,
-  U32_MAX,
-  type Account,
-  type ResultCode,
-  type Transfer,
-} from '../src/ledger/types.js';
+import { AccountFlags, RESULT_CODES, TransferFlags, U128_MAX, U32_MAX, type Account, type ResultCode, type Transfer } from '../src/ledger/types.js';
 import { ReferenceLedger, type ModelBatchOutcome } from './support/reference_model.js';
-import {
-  HUGE_START_CLOCK,
-  NS,
-  account,
-  arbScenario,
-  materialize,
-  transfer,
-  type ExecutedBatch,
-} from './support/arbitraries.js';
+import { HUGE_START_CLOCK, NS, account, arbScenario, materialize, transfer, type ExecutedBatch } from './support/arbitraries.js';
 
 type Op = 'create_accounts' | 'create_transfers' | 'pulse';
 type Event = Account | Transfer;
@@ -74,7 +57,11 @@ function implLedger(limits?: LedgerLimits): Ledger & { sm: LedgerStateMachine; l
     sm,
     lastEffects: undefined as BatchEffects | undefined,
     run(op: Op, events: Event[], clock: bigint): ResultCode[] {
-      const { results, effects } = sm.execute(op, events.map((e) => ({ ...e })), clock);
+      const { results, effects } = sm.execute(
+        op,
+        events.map((e) => ({ ...e })),
+        clock,
+      );
       l.lastEffects = effects;
       return codesOf(results);
     },
@@ -92,7 +79,12 @@ function modelLedger(limits?: LedgerLimits): Ledger & { model: ReferenceLedger }
   return {
     name: 'model',
     model,
-    run: (op, events, clock) => model.execute(op, events.map((e) => ({ ...e })), clock).results,
+    run: (op, events, clock) =>
+      model.execute(
+        op,
+        events.map((e) => ({ ...e })),
+        clock,
+      ).results,
     account: (id) => model.account(id),
     transfer: (id) => model.transfer(id),
     status: (id) => model.pendingOf(id)?.status,
@@ -115,7 +107,10 @@ function modelState(m: ReferenceLedger) {
   return {
     accounts: m.allAccounts().sort(byId),
     transfers: m.allTransfers().sort(byId),
-    pending: m.allPending().map(([id, p]) => ({ id, status: p.status, expires_at: p.expires_at })).sort(byId),
+    pending: m
+      .allPending()
+      .map(([id, p]) => ({ id, status: p.status, expires_at: p.expires_at }))
+      .sort(byId),
   };
 }
 
@@ -131,7 +126,11 @@ function both(fn: (make: (limits?: LedgerLimits) => Ledger) => void): void {
 
 function ok(l: Ledger, op: Op, events: Event[], clock: bigint): void {
   const r = l.run(op, events, clock);
-  assert.deepEqual(r, events.map(() => 'ok'), `${l.name}: setup batch must succeed`);
+  assert.deepEqual(
+    r,
+    events.map(() => 'ok'),
+    `${l.name}: setup batch must succeed`,
+  );
 }
 
 // ---- standard fixture -------------------------------------------------------------------------
@@ -213,8 +212,21 @@ const CODE_CASES: CodeCase[] = [
   { name: 'same account id, other code', expect: 'exists_with_different_fields', op: A, event: account(1n, 1, 2), setup: fixture },
   { name: 'same account id, other ledger', expect: 'exists_with_different_fields', op: A, event: account(1n, 2), setup: fixture },
   { name: 'same account id, other flags', expect: 'exists_with_different_fields', op: A, event: account(1n, 1, 1, AccountFlags.history), setup: fixture },
-  { name: 'same account id, other user data', expect: 'exists_with_different_fields', op: A, event: account(1n, 1, 1, 0, { user_data_64: 5n }), setup: fixture },
-  { name: 'account past the limit', expect: 'accounts_limit_reached', op: A, event: account(10n, 1), setup: fixture, limits: { accounts_max: 7, transfers_max: 100 } },
+  {
+    name: 'same account id, other user data',
+    expect: 'exists_with_different_fields',
+    op: A,
+    event: account(1n, 1, 1, 0, { user_data_64: 5n }),
+    setup: fixture,
+  },
+  {
+    name: 'account past the limit',
+    expect: 'accounts_limit_reached',
+    op: A,
+    event: account(10n, 1),
+    setup: fixture,
+    limits: { accounts_max: 7, transfers_max: 100 },
+  },
   {
     name: 'existing account at the limit is still recognised',
     expect: 'exists',
@@ -241,16 +253,46 @@ const CODE_CASES: CodeCase[] = [
   { name: 'transfer with an unknown flag', expect: 'reserved_flag', op: T, event: xfer(1n, 1n, 2n, 1n, 1 << 6), setup: fixture },
   { name: 'transfer id 0', expect: 'id_must_not_be_zero', op: T, event: xfer(0n, 1n, 2n, 1n), setup: fixture },
   { name: 'transfer id 2^128-1', expect: 'id_must_not_be_int_max', op: T, event: xfer(U128_MAX, 1n, 2n, 1n), setup: fixture },
-  { name: 'pending + post', expect: 'flags_are_mutually_exclusive', op: T, event: post(2n, 1n, 0n, { flags: POST | PENDING }), setup: withTransfers(xfer(1n, 1n, 2n, 5n, PENDING)) },
-  { name: 'post + void', expect: 'flags_are_mutually_exclusive', op: T, event: post(2n, 1n, 0n, { flags: POST | VOID }), setup: withTransfers(xfer(1n, 1n, 2n, 5n, PENDING)) },
-  { name: 'void + balancing', expect: 'flags_are_mutually_exclusive', op: T, event: voidOf(2n, 1n, 0n, { flags: VOID | BAL_C }), setup: withTransfers(xfer(1n, 1n, 2n, 5n, PENDING)) },
+  {
+    name: 'pending + post',
+    expect: 'flags_are_mutually_exclusive',
+    op: T,
+    event: post(2n, 1n, 0n, { flags: POST | PENDING }),
+    setup: withTransfers(xfer(1n, 1n, 2n, 5n, PENDING)),
+  },
+  {
+    name: 'post + void',
+    expect: 'flags_are_mutually_exclusive',
+    op: T,
+    event: post(2n, 1n, 0n, { flags: POST | VOID }),
+    setup: withTransfers(xfer(1n, 1n, 2n, 5n, PENDING)),
+  },
+  {
+    name: 'void + balancing',
+    expect: 'flags_are_mutually_exclusive',
+    op: T,
+    event: voidOf(2n, 1n, 0n, { flags: VOID | BAL_C }),
+    setup: withTransfers(xfer(1n, 1n, 2n, 5n, PENDING)),
+  },
   { name: 'debit account 0', expect: 'debit_account_id_must_not_be_zero', op: T, event: xfer(1n, 0n, 2n, 1n), setup: fixture },
   { name: 'debit account 2^128-1', expect: 'debit_account_id_must_not_be_int_max', op: T, event: xfer(1n, U128_MAX, 2n, 1n), setup: fixture },
   { name: 'credit account 0', expect: 'credit_account_id_must_not_be_zero', op: T, event: xfer(1n, 1n, 0n, 1n), setup: fixture },
   { name: 'credit account 2^128-1', expect: 'credit_account_id_must_not_be_int_max', op: T, event: xfer(1n, 1n, U128_MAX, 1n), setup: fixture },
   { name: 'debit = credit', expect: 'accounts_must_be_different', op: T, event: xfer(1n, 2n, 2n, 1n), setup: fixture },
-  { name: 'single-phase with a pending id', expect: 'pending_id_must_be_zero', op: T, event: xfer(2n, 1n, 2n, 1n, 0, { pending_id: 1n }), setup: withTransfers(xfer(1n, 1n, 2n, 5n, PENDING)) },
-  { name: 'single-phase with a timeout', expect: 'timeout_reserved_for_pending_transfer', op: T, event: xfer(1n, 1n, 2n, 1n, 0, { timeout: 1 }), setup: fixture },
+  {
+    name: 'single-phase with a pending id',
+    expect: 'pending_id_must_be_zero',
+    op: T,
+    event: xfer(2n, 1n, 2n, 1n, 0, { pending_id: 1n }),
+    setup: withTransfers(xfer(1n, 1n, 2n, 5n, PENDING)),
+  },
+  {
+    name: 'single-phase with a timeout',
+    expect: 'timeout_reserved_for_pending_transfer',
+    op: T,
+    event: xfer(1n, 1n, 2n, 1n, 0, { timeout: 1 }),
+    setup: fixture,
+  },
   { name: 'transfer on ledger 0', expect: 'ledger_must_not_be_zero', op: T, event: xfer(1n, 1n, 2n, 1n, 0, { ledger: 0 }), setup: fixture },
   { name: 'transfer with code 0', expect: 'code_must_not_be_zero', op: T, event: xfer(1n, 1n, 2n, 1n, 0, { code: 0 }), setup: fixture },
   { name: 'unknown debit account', expect: 'debit_account_not_found', op: T, event: xfer(1n, 99n, 2n, 1n), setup: fixture },
@@ -258,9 +300,27 @@ const CODE_CASES: CodeCase[] = [
   { name: 'accounts on different ledgers', expect: 'ledger_must_match', op: T, event: xfer(1n, 1n, 5n, 1n), setup: fixture },
   { name: 'transfer ledger differs from the accounts', expect: 'ledger_must_match', op: T, event: xfer(1n, 1n, 2n, 1n, 0, { ledger: 2 }), setup: fixture },
   { name: 'same transfer again', expect: 'exists', op: T, event: xfer(1n, 1n, 2n, 10n), setup: withTransfers(xfer(1n, 1n, 2n, 10n)) },
-  { name: 'same transfer id, other amount', expect: 'exists_with_different_fields', op: T, event: xfer(1n, 1n, 2n, 11n), setup: withTransfers(xfer(1n, 1n, 2n, 10n)) },
-  { name: 'same transfer id, other accounts', expect: 'exists_with_different_fields', op: T, event: xfer(1n, 2n, 1n, 10n), setup: withTransfers(xfer(1n, 1n, 2n, 10n)) },
-  { name: 'same transfer id, now pending', expect: 'exists_with_different_fields', op: T, event: xfer(1n, 1n, 2n, 10n, PENDING), setup: withTransfers(xfer(1n, 1n, 2n, 10n)) },
+  {
+    name: 'same transfer id, other amount',
+    expect: 'exists_with_different_fields',
+    op: T,
+    event: xfer(1n, 1n, 2n, 11n),
+    setup: withTransfers(xfer(1n, 1n, 2n, 10n)),
+  },
+  {
+    name: 'same transfer id, other accounts',
+    expect: 'exists_with_different_fields',
+    op: T,
+    event: xfer(1n, 2n, 1n, 10n),
+    setup: withTransfers(xfer(1n, 1n, 2n, 10n)),
+  },
+  {
+    name: 'same transfer id, now pending',
+    expect: 'exists_with_different_fields',
+    op: T,
+    event: xfer(1n, 1n, 2n, 10n, PENDING),
+    setup: withTransfers(xfer(1n, 1n, 2n, 10n)),
+  },
   {
     name: 'same transfer id as an existing post',
     expect: 'exists_with_different_fields',
@@ -276,15 +336,57 @@ const CODE_CASES: CodeCase[] = [
 
   // post / void
   { name: 'post without pending id', expect: 'pending_id_must_not_be_zero', op: T, event: post(2n, 0n), setup: withTransfers(xfer(1n, 1n, 2n, 5n, PENDING)) },
-  { name: 'post of pending id 2^128-1', expect: 'pending_id_must_not_be_int_max', op: T, event: post(2n, U128_MAX), setup: withTransfers(xfer(1n, 1n, 2n, 5n, PENDING)) },
+  {
+    name: 'post of pending id 2^128-1',
+    expect: 'pending_id_must_not_be_int_max',
+    op: T,
+    event: post(2n, U128_MAX),
+    setup: withTransfers(xfer(1n, 1n, 2n, 5n, PENDING)),
+  },
   { name: 'post of itself', expect: 'pending_id_must_be_different', op: T, event: post(1n, 1n), setup: withTransfers(xfer(1n, 1n, 2n, 5n, PENDING)) },
-  { name: 'post with a timeout', expect: 'timeout_reserved_for_pending_transfer', op: T, event: post(2n, 1n, 0n, { timeout: 1 }), setup: withTransfers(xfer(1n, 1n, 2n, 5n, PENDING)) },
-  { name: 'post of an unknown transfer', expect: 'pending_transfer_not_found', op: T, event: post(2n, 9n), setup: withTransfers(xfer(1n, 1n, 2n, 5n, PENDING)) },
+  {
+    name: 'post with a timeout',
+    expect: 'timeout_reserved_for_pending_transfer',
+    op: T,
+    event: post(2n, 1n, 0n, { timeout: 1 }),
+    setup: withTransfers(xfer(1n, 1n, 2n, 5n, PENDING)),
+  },
+  {
+    name: 'post of an unknown transfer',
+    expect: 'pending_transfer_not_found',
+    op: T,
+    event: post(2n, 9n),
+    setup: withTransfers(xfer(1n, 1n, 2n, 5n, PENDING)),
+  },
   { name: 'post of a single-phase transfer', expect: 'pending_transfer_not_pending', op: T, event: post(2n, 1n), setup: withTransfers(xfer(1n, 1n, 2n, 5n)) },
-  { name: 'post naming another debit account', expect: 'pending_transfer_has_different_debit_account_id', op: T, event: post(2n, 1n, 0n, { debit_account_id: 7n }), setup: withTransfers(xfer(1n, 1n, 2n, 5n, PENDING)) },
-  { name: 'post naming another credit account', expect: 'pending_transfer_has_different_credit_account_id', op: T, event: post(2n, 1n, 0n, { credit_account_id: 7n }), setup: withTransfers(xfer(1n, 1n, 2n, 5n, PENDING)) },
-  { name: 'post naming another ledger', expect: 'pending_transfer_has_different_ledger', op: T, event: post(2n, 1n, 0n, { ledger: 2 }), setup: withTransfers(xfer(1n, 1n, 2n, 5n, PENDING)) },
-  { name: 'post naming another code', expect: 'pending_transfer_has_different_code', op: T, event: post(2n, 1n, 0n, { code: 2 }), setup: withTransfers(xfer(1n, 1n, 2n, 5n, PENDING)) },
+  {
+    name: 'post naming another debit account',
+    expect: 'pending_transfer_has_different_debit_account_id',
+    op: T,
+    event: post(2n, 1n, 0n, { debit_account_id: 7n }),
+    setup: withTransfers(xfer(1n, 1n, 2n, 5n, PENDING)),
+  },
+  {
+    name: 'post naming another credit account',
+    expect: 'pending_transfer_has_different_credit_account_id',
+    op: T,
+    event: post(2n, 1n, 0n, { credit_account_id: 7n }),
+    setup: withTransfers(xfer(1n, 1n, 2n, 5n, PENDING)),
+  },
+  {
+    name: 'post naming another ledger',
+    expect: 'pending_transfer_has_different_ledger',
+    op: T,
+    event: post(2n, 1n, 0n, { ledger: 2 }),
+    setup: withTransfers(xfer(1n, 1n, 2n, 5n, PENDING)),
+  },
+  {
+    name: 'post naming another code',
+    expect: 'pending_transfer_has_different_code',
+    op: T,
+    event: post(2n, 1n, 0n, { code: 2 }),
+    setup: withTransfers(xfer(1n, 1n, 2n, 5n, PENDING)),
+  },
   {
     name: 'post naming the same accounts, ledger and code',
     expect: 'ok',
@@ -293,10 +395,28 @@ const CODE_CASES: CodeCase[] = [
     setup: withTransfers(xfer(1n, 1n, 2n, 5n, PENDING)),
     after: (l) => assert.deepEqual(bal(l, 1n), { dp: 0n, dpo: 5n, cp: 0n, cpo: 0n }),
   },
-  { name: 'post of more than pending', expect: 'exceeds_pending_transfer_amount', op: T, event: post(2n, 1n, 6n), setup: withTransfers(xfer(1n, 1n, 2n, 5n, PENDING)) },
+  {
+    name: 'post of more than pending',
+    expect: 'exceeds_pending_transfer_amount',
+    op: T,
+    event: post(2n, 1n, 6n),
+    setup: withTransfers(xfer(1n, 1n, 2n, 5n, PENDING)),
+  },
   // TigerBeetle: a void's amount above the pending amount exceeds it; below it, differs.
-  { name: 'void of more than pending', expect: 'exceeds_pending_transfer_amount', op: T, event: voidOf(2n, 1n, 6n), setup: withTransfers(xfer(1n, 1n, 2n, 5n, PENDING)) },
-  { name: 'void of part of pending', expect: 'pending_transfer_has_different_amount', op: T, event: voidOf(2n, 1n, 4n), setup: withTransfers(xfer(1n, 1n, 2n, 5n, PENDING)) },
+  {
+    name: 'void of more than pending',
+    expect: 'exceeds_pending_transfer_amount',
+    op: T,
+    event: voidOf(2n, 1n, 6n),
+    setup: withTransfers(xfer(1n, 1n, 2n, 5n, PENDING)),
+  },
+  {
+    name: 'void of part of pending',
+    expect: 'pending_transfer_has_different_amount',
+    op: T,
+    event: voidOf(2n, 1n, 4n),
+    setup: withTransfers(xfer(1n, 1n, 2n, 5n, PENDING)),
+  },
   {
     name: 'void naming exactly the pending amount',
     expect: 'ok',
@@ -472,9 +592,30 @@ const CODE_CASES: CodeCase[] = [
   },
   { name: 'credit past debits', expect: 'exceeds_debits', op: T, event: xfer(2n, 1n, 4n, 1n), setup: fixture },
   { name: 'pending credit past debits', expect: 'exceeds_debits', op: T, event: xfer(2n, 2n, 4n, 3n, PENDING), setup: withTransfers(xfer(1n, 4n, 1n, 2n)) },
-  { name: 'transfer past the limit', expect: 'transfers_limit_reached', op: T, event: xfer(2n, 1n, 2n, 1n), setup: withTransfers(xfer(1n, 1n, 2n, 5n, PENDING)), limits: { accounts_max: 100, transfers_max: 1 } },
-  { name: 'post past the limit', expect: 'transfers_limit_reached', op: T, event: post(2n, 1n), setup: withTransfers(xfer(1n, 1n, 2n, 5n, PENDING)), limits: { accounts_max: 100, transfers_max: 1 } },
-  { name: 'existing transfer at the limit is still recognised', expect: 'exists', op: T, event: xfer(1n, 1n, 2n, 5n, PENDING), setup: withTransfers(xfer(1n, 1n, 2n, 5n, PENDING)), limits: { accounts_max: 100, transfers_max: 1 } },
+  {
+    name: 'transfer past the limit',
+    expect: 'transfers_limit_reached',
+    op: T,
+    event: xfer(2n, 1n, 2n, 1n),
+    setup: withTransfers(xfer(1n, 1n, 2n, 5n, PENDING)),
+    limits: { accounts_max: 100, transfers_max: 1 },
+  },
+  {
+    name: 'post past the limit',
+    expect: 'transfers_limit_reached',
+    op: T,
+    event: post(2n, 1n),
+    setup: withTransfers(xfer(1n, 1n, 2n, 5n, PENDING)),
+    limits: { accounts_max: 100, transfers_max: 1 },
+  },
+  {
+    name: 'existing transfer at the limit is still recognised',
+    expect: 'exists',
+    op: T,
+    event: xfer(1n, 1n, 2n, 5n, PENDING),
+    setup: withTransfers(xfer(1n, 1n, 2n, 5n, PENDING)),
+    limits: { accounts_max: 100, transfers_max: 1 },
+  },
 ];
 
 describe('ledger state machine: one example per result code', () => {
@@ -534,15 +675,14 @@ describe('ledger state machine: linked chains', () => {
       ok(l, T, [xfer(1n, 1n, 3n, 10n)], S + NS); // account 3 (debits <= credits) gets 10 of credits
       const before = l.snapshot();
       // 4 + 4 fit within 10; the 3rd 4 fails only because the first two were applied.
-      const r = l.run(
-        T,
-        [xfer(11n, 3n, 7n, 4n, LINKED), xfer(12n, 3n, 7n, 4n, LINKED | PENDING), xfer(13n, 3n, 7n, 4n), xfer(14n, 1n, 2n, 1n)],
-        S + 2n * NS,
-      );
+      const r = l.run(T, [xfer(11n, 3n, 7n, 4n, LINKED), xfer(12n, 3n, 7n, 4n, LINKED | PENDING), xfer(13n, 3n, 7n, 4n), xfer(14n, 1n, 2n, 1n)], S + 2n * NS);
       assert.deepEqual(r, ['linked_event_failed', 'linked_event_failed', 'exceeds_credits', 'ok'], l.name);
       const after = l.snapshot() as ReturnType<typeof implState>;
       const b = before as ReturnType<typeof implState>;
-      assert.deepEqual(after.accounts.filter((a) => a.id !== 1n && a.id !== 2n), b.accounts.filter((a) => a.id !== 1n && a.id !== 2n));
+      assert.deepEqual(
+        after.accounts.filter((a) => a.id !== 1n && a.id !== 2n),
+        b.accounts.filter((a) => a.id !== 1n && a.id !== 2n),
+      );
       assert.deepEqual(bal(l, 3n), { dp: 0n, dpo: 0n, cp: 0n, cpo: 10n });
       assert.equal(l.transfer(11n), undefined);
       assert.equal(l.transfer(12n), undefined);
@@ -731,11 +871,7 @@ describe('ledger state machine: two-phase transfers', () => {
     both((make) => {
       const l = make();
       fixture(l);
-      assert.deepEqual(l.run(T, [xfer(1n, 1n, 2n, 10n, PENDING), post(2n, 1n, 7n), voidOf(3n, 1n)], S + NS), [
-        'ok',
-        'ok',
-        'pending_transfer_already_posted',
-      ]);
+      assert.deepEqual(l.run(T, [xfer(1n, 1n, 2n, 10n, PENDING), post(2n, 1n, 7n), voidOf(3n, 1n)], S + NS), ['ok', 'ok', 'pending_transfer_already_posted']);
       assert.deepEqual(bal(l, 2n), { dp: 0n, dpo: 0n, cp: 0n, cpo: 7n });
     });
   });
@@ -760,7 +896,10 @@ describe('ledger state machine: expiry and timestamps', () => {
       assert.deepEqual(bal(l, 2n), { dp: 0n, dpo: 0n, cp: 0n, cpo: 0n });
       if ('lastEffects' in l) {
         const eff = (l as ReturnType<typeof implLedger>).lastEffects!;
-        assert.deepEqual(eff.expired.map((e) => [e.transfer.id, e.timestamp]), [[1n, deadline]]);
+        assert.deepEqual(
+          eff.expired.map((e) => [e.transfer.id, e.timestamp]),
+          [[1n, deadline]],
+        );
       }
     }
   });
@@ -818,7 +957,10 @@ describe('ledger state machine: expiry and timestamps', () => {
     m.execute(A, FIXTURE, S);
     m.execute(T, [xfer(3n, 1n, 2n, 1n, PENDING, { timeout: 4 }), xfer(1n, 1n, 2n, 1n, PENDING, { timeout: 2 })], c - 1n);
     m.execute(T, [xfer(2n, 1n, 2n, 1n, PENDING, { timeout: 1 })], c + NS);
-    assert.deepEqual(m.execute('pulse', [], c + 10n * NS).expired.map((e) => e.id), [1n, 2n, 3n]);
+    assert.deepEqual(
+      m.execute('pulse', [], c + 10n * NS).expired.map((e) => e.id),
+      [1n, 2n, 3n],
+    );
   });
 
   test('a deadline reached inside a batch: the post fails, the expiry happens next batch', () => {
@@ -898,7 +1040,7 @@ describe('ledger state machine: balancing transfers', () => {
       ok(l, T, [xfer(6n, 3n, 7n, 1000n, BAL_D | BAL_C)], S + 5n * NS);
       assert.equal(l.transfer(6n)!.amount, 0n, 'account 7 has no debits to balance');
       ok(l, T, [xfer(7n, 3n, 7n, 1000n, BAL_D)], S + 6n * NS);
-      assert.equal(l.transfer(7n)!.amount, 2n, 'what is left of 3\'s credits');
+      assert.equal(l.transfer(7n)!.amount, 2n, "what is left of 3's credits");
       assert.deepEqual(bal(l, 3n), { dp: 0n, dpo: 6n, cp: 0n, cpo: 6n });
     });
   });
@@ -928,7 +1070,11 @@ function modelEffectsView(o: ModelBatchOutcome) {
 }
 
 function exec(sm: LedgerStateMachine, b: ExecutedBatch): { codes: ResultCode[]; effects: BatchEffects } {
-  const { results, effects } = sm.execute(b.op, b.events.map((e) => ({ ...e })), b.clock);
+  const { results, effects } = sm.execute(
+    b.op,
+    b.events.map((e) => ({ ...e })),
+    b.clock,
+  );
   return { codes: codesOf(results), effects };
 }
 
@@ -1033,7 +1179,11 @@ function settle(sm: LedgerStateMachine, model?: ReferenceLedger): void {
   for (;;) {
     const { effects } = sm.execute('pulse', [], 0n);
     const m = model?.execute('pulse', [], 0n);
-    if (m) assert.deepEqual(m.expired, effects.expired.map((x) => ({ id: x.transfer.id, timestamp: x.timestamp })));
+    if (m)
+      assert.deepEqual(
+        m.expired,
+        effects.expired.map((x) => ({ id: x.transfer.id, timestamp: x.timestamp })),
+      );
     if (effects.expired.length === 0) return;
   }
 }
@@ -1047,7 +1197,11 @@ describe('ledger state machine: properties', () => {
         const model = new ReferenceLedger(limits);
         for (const b of materialize(scenario)) {
           const got = exec(sm, b);
-          const want = model.execute(b.op, b.events.map((e) => ({ ...e })), b.clock);
+          const want = model.execute(
+            b.op,
+            b.events.map((e) => ({ ...e })),
+            b.clock,
+          );
           assert.deepEqual(got.codes, want.results, `results of ${b.op} at ${b.clock}`);
           for (const c of got.codes) seen.add(c);
           assert.deepEqual(effectsView(got.effects), modelEffectsView(want), 'batch effects');
@@ -1082,8 +1236,15 @@ describe('ledger state machine: properties', () => {
       'accounts_limit_reached',
       'transfers_limit_reached',
     ];
-    assert.ok([...seen].some((c) => c.startsWith('overflows_')), 'no overflow was ever reached');
-    assert.deepEqual(expected.filter((c) => !seen.has(c)), [], 'result codes never produced by the generators');
+    assert.ok(
+      [...seen].some((c) => c.startsWith('overflows_')),
+      'no overflow was ever reached',
+    );
+    assert.deepEqual(
+      expected.filter((c) => !seen.has(c)),
+      [],
+      'result codes never produced by the generators',
+    );
   });
 
   test('invariants hold after every batch: conservation per ledger, account limits, balances = transfers', () => {
@@ -1107,13 +1268,21 @@ describe('ledger state machine: properties', () => {
         const executed: Array<{ batch: ExecutedBatch; codes: ResultCode[] }> = [];
         for (const b of materialize(scenario)) {
           const first = exec(sm, b);
-          const want = model.execute(b.op, b.events.map((e) => ({ ...e })), b.clock);
+          const want = model.execute(
+            b.op,
+            b.events.map((e) => ({ ...e })),
+            b.clock,
+          );
           assert.deepEqual(first.codes, want.results);
           if (b.op === 'pulse') continue;
           executed.push({ batch: b, codes: first.codes });
           // 1. The whole batch again, at once: nothing that succeeded succeeds again.
           const again = exec(sm, { ...b, clock: b.clock });
-          const wantAgain = model.execute(b.op, b.events.map((e) => ({ ...e })), b.clock);
+          const wantAgain = model.execute(
+            b.op,
+            b.events.map((e) => ({ ...e })),
+            b.clock,
+          );
           assert.deepEqual(again.codes, wantAgain.results, 'model agrees on the resubmission');
           first.codes.forEach((c, i) => {
             if (c === 'ok') {
@@ -1139,7 +1308,14 @@ describe('ledger state machine: properties', () => {
           const before = balancesOf(sm);
           const counts = [sm.accounts.size, sm.transfers.size, [...sm.pending.values()].map((p) => p.status).join()];
           const r = exec(sm, { op: batch.op, events: okEvents, clock: 0n });
-          assert.deepEqual(r.codes, model.execute(batch.op, okEvents.map((e) => ({ ...e })), 0n).results);
+          assert.deepEqual(
+            r.codes,
+            model.execute(
+              batch.op,
+              okEvents.map((e) => ({ ...e })),
+              0n,
+            ).results,
+          );
           for (const c of r.codes) {
             assert.ok(['exists', 'linked_event_failed', 'linked_event_chain_open'].includes(c), `resubmission gave ${c}`);
           }

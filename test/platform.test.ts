@@ -6,15 +6,18 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { makeBackend, postgresSkipReason } from './support/backends.js';
-import { BANKS, CB, LP, openPlatform, payment, setupScheme, TestClock } from './support/platform.js';
+import { BANKS, LP, openPlatform, payment, setupScheme, type TestClock } from './support/platform.js';
 import { Platform } from '../src/platform/platform.js';
 import { PlatformError } from '../src/platform/errors.js';
 
 type Result = { payments: Array<{ uetr: string | null; state: string; reason?: string; field?: string }> };
 
-const [A, B, C, D, K] = BANKS;
+const [A, B, C, D, _K] = BANKS;
 
-async function withPlatform(name: 'memory' | 'sqlite' | 'postgres', fn: (p: Platform, clock: TestClock, reopen: () => Promise<Platform>) => Promise<void>): Promise<void> {
+async function withPlatform(
+  name: 'memory' | 'sqlite' | 'postgres',
+  fn: (p: Platform, clock: TestClock, reopen: () => Promise<Platform>) => Promise<void>,
+): Promise<void> {
   const backend = makeBackend(name);
   const { platform, clock } = await openPlatform(await backend.open());
   let current = platform;
@@ -66,7 +69,10 @@ test('bypass_fifo lets a covered payment pass a blocked one', async () => {
     await p.run({ type: 'set_config', bypass_fifo: true });
     await p.run({ type: 'fund', participant: A, currency: 'CNY', amount: '100.00' });
     const r = await p.run<Result>({ type: 'submit_payments', payments: [payment(A, B, 'CNY', '500.00'), payment(A, B, 'CNY', '50.00')] });
-    assert.deepEqual(r.payments.map((x) => x.state), ['queued', 'settled']);
+    assert.deepEqual(
+      r.payments.map((x) => x.state),
+      ['queued', 'settled'],
+    );
   });
 });
 
@@ -103,7 +109,10 @@ test('bad instructions are rejected with their ISO reason codes and never reach 
     assert.equal(late.payments[0]!.reason, 'CUTO');
     // A malformed command is refused before the journal.
     const seq = Platform.internals(p).ledger.journal_seq;
-    await assert.rejects(p.execute({ type: 'fund', participant: A, currency: 'CNY', amount: '1', extra: 1 }), (e: unknown) => e instanceof PlatformError && e.field === 'extra');
+    await assert.rejects(
+      p.execute({ type: 'fund', participant: A, currency: 'CNY', amount: '1', extra: 1 }),
+      (e: unknown) => e instanceof PlatformError && e.field === 'extra',
+    );
     assert.equal(Platform.internals(p).ledger.journal_seq, seq);
   });
 });
@@ -112,8 +121,14 @@ test('LSM releases a gridlock atomically that FIFO RTGS cannot', async () => {
   await withPlatform('sqlite', async (p) => {
     await setupScheme(p);
     for (const id of [A, B, C]) await p.run({ type: 'fund', participant: id, currency: 'CNY', amount: '50.00' });
-    const r = await p.run<Result>({ type: 'submit_payments', payments: [payment(A, B, 'CNY', '100.00'), payment(B, C, 'CNY', '100.00'), payment(C, A, 'CNY', '100.00'), payment(A, C, 'CNY', '500.00')] });
-    assert.deepEqual(r.payments.map((x) => x.state), ['queued', 'queued', 'queued', 'queued']);
+    const r = await p.run<Result>({
+      type: 'submit_payments',
+      payments: [payment(A, B, 'CNY', '100.00'), payment(B, C, 'CNY', '100.00'), payment(C, A, 'CNY', '100.00'), payment(A, C, 'CNY', '500.00')],
+    });
+    assert.deepEqual(
+      r.payments.map((x) => x.state),
+      ['queued', 'queued', 'queued', 'queued'],
+    );
     const run = await p.run<{ released: number; released_value_minor: string }>({ type: 'run_lsm', currency: 'CNY' });
     assert.equal(run.released, 3);
     for (const x of r.payments.slice(0, 3)) assert.equal(p.payment(x.uetr!)!.state, 'settled');
@@ -137,11 +152,23 @@ test('a DNS window settles net; a participant that cannot cover its net debit is
       ],
     });
     assert.ok(r.payments.every((x) => x.state === 'queued'));
-    const w = await p.run<{ state: string; defaulters: string[]; net_positions: Array<{ participant: string; net_minor: string }> }>({ type: 'close_window', currency: 'CNY' });
+    const w = await p.run<{ state: string; defaulters: string[]; net_positions: Array<{ participant: string; net_minor: string }> }>({
+      type: 'close_window',
+      currency: 'CNY',
+    });
     assert.equal(w.state, 'settled');
     assert.deepEqual(w.defaulters, [C]);
-    assert.deepEqual(w.net_positions.map((x) => [x.participant, x.net_minor]), [[A, '-5000'], [B, '5000']]);
-    assert.deepEqual(r.payments.map((x) => p.payment(x.uetr!)!.state), ['settled', 'settled', 'rejected', 'rejected']);
+    assert.deepEqual(
+      w.net_positions.map((x) => [x.participant, x.net_minor]),
+      [
+        [A, '-5000'],
+        [B, '5000'],
+      ],
+    );
+    assert.deepEqual(
+      r.payments.map((x) => p.payment(x.uetr!)!.state),
+      ['settled', 'settled', 'rejected', 'rejected'],
+    );
     assert.equal(p.payment(r.payments[2]!.uetr!)!.history.at(-1)!.reason, 'AM04');
     assert.equal(avail(p, A, 'CNY'), 5_000n);
     assert.equal(avail(p, B, 'CNY'), 6_000n);
@@ -176,14 +203,23 @@ test('compliance: a held payment never settles until two different officers rele
     const r = await p.run<Result>({
       type: 'submit_payments',
       payments: [payment(A, B, 'CNY', '10.00'), payment(A, B, 'CNY', '10.00')],
-      screening: [{ hit: true, score: 0.97, list_version: 'ofac-1', detail: 'IVANOV Ivan' }, { hit: true, score: 0.95, list_version: 'ofac-1' }],
+      screening: [
+        { hit: true, score: 0.97, list_version: 'ofac-1', detail: 'IVANOV Ivan' },
+        { hit: true, score: 0.95, list_version: 'ofac-1' },
+      ],
     });
-    assert.deepEqual(r.payments.map((x) => x.state), ['held', 'held']);
+    assert.deepEqual(
+      r.payments.map((x) => x.state),
+      ['held', 'held'],
+    );
     const c1 = p.payment(r.payments[0]!.uetr!)!.case_id!;
     const c2 = p.payment(r.payments[1]!.uetr!)!.case_id!;
     await p.run({ type: 'decide_case', case_id: c1, decision: 'release' }, 'officer-1');
     assert.equal(p.payment(r.payments[0]!.uetr!)!.state, 'held');
-    await assert.rejects(p.run({ type: 'decide_case', case_id: c1, decision: 'release' }, 'officer-1'), (e: unknown) => (e as PlatformError).code === 'four_eyes');
+    await assert.rejects(
+      p.run({ type: 'decide_case', case_id: c1, decision: 'release' }, 'officer-1'),
+      (e: unknown) => (e as PlatformError).code === 'four_eyes',
+    );
     await p.run({ type: 'decide_case', case_id: c1, decision: 'release' }, 'officer-2');
     assert.equal(p.payment(r.payments[0]!.uetr!)!.state, 'settled');
     await p.run({ type: 'decide_case', case_id: c2, decision: 'reject' }, 'officer-1');
@@ -197,13 +233,22 @@ test('compliance: a held payment never settles until two different officers rele
 test('intraday credit is drawn for a blocked payment and repaid at the close of the day', async () => {
   await withPlatform('memory', async (p) => {
     await setupScheme(p);
-    await p.run({ type: 'set_collateral', participant: A, currency: 'CNY', auto_draw: true, items: [{ id: 'bond-1', kind: 'government_bond', currency: 'CNY', market_value: '1000.00', haircut_bp: 1000 }] });
+    await p.run({
+      type: 'set_collateral',
+      participant: A,
+      currency: 'CNY',
+      auto_draw: true,
+      items: [{ id: 'bond-1', kind: 'government_bond', currency: 'CNY', market_value: '1000.00', haircut_bp: 1000 }],
+    });
     // Facilities are values: each change replaces the record, so read it afresh.
     const f = (): { line_minor: bigint; outstanding_minor: bigint } => Platform.internals(p).state.facilities.get(`${A}:CNY`)!;
     assert.equal(f().line_minor, 90_000n);
     await p.run({ type: 'fund', participant: A, currency: 'CNY', amount: '100.00' });
     const r = await p.run<Result>({ type: 'submit_payments', payments: [payment(A, B, 'CNY', '150.00'), payment(A, B, 'CNY', '1000.00')] });
-    assert.deepEqual(r.payments.map((x) => x.state), ['settled', 'queued']);
+    assert.deepEqual(
+      r.payments.map((x) => x.state),
+      ['settled', 'queued'],
+    );
     assert.equal(f().outstanding_minor, 5_000n);
     await p.run({ type: 'fund', participant: A, currency: 'CNY', amount: '100.00' });
     const close = await p.run<{ rejected_at_close: number; credit_unrepaid: unknown[] }>({ type: 'close_day' });
@@ -241,7 +286,16 @@ for (const name of ['sqlite', 'postgres'] as const) {
       for (const id of [A, B, C]) await p.run({ type: 'fund', participant: id, currency: 'CNY', amount: '50.00' });
       await p.run({ type: 'fund', participant: D, currency: 'RUB', amount: '5000.00' });
       await p.run({ type: 'fund', participant: LP, currency: 'CNY', amount: '5000.00' });
-      await p.run({ type: 'submit_payments', payments: [payment(A, B, 'CNY', '100.00'), payment(B, C, 'CNY', '100.00'), payment(C, A, 'CNY', '100.00'), payment(D, A, 'RUB', '1000.00', { payee_currency: 'CNY' }), payment(A, C, 'CNY', '5.00', { settlement: 'dns' })] });
+      await p.run({
+        type: 'submit_payments',
+        payments: [
+          payment(A, B, 'CNY', '100.00'),
+          payment(B, C, 'CNY', '100.00'),
+          payment(C, A, 'CNY', '100.00'),
+          payment(D, A, 'RUB', '1000.00', { payee_currency: 'CNY' }),
+          payment(A, C, 'CNY', '5.00', { settlement: 'dns' }),
+        ],
+      });
       await p.run({ type: 'run_lsm', currency: 'CNY' });
       const before = Platform.internals(p).state.encodeState();
       const p2 = await reopen();
@@ -275,12 +329,17 @@ test('verify replays platform commands and passes on a platform store', async ()
   }
 });
 
-test('payments are screened against the store\'s active lists; a hit is held with the list version, not settled', async () => {
+test("payments are screened against the store's active lists; a hit is held with the list version, not settled", async () => {
   const { MemoryStore } = await import('../src/store/memory.js');
   const { parseListFiles, saveListVersion } = await import('../src/compliance/list_store.js');
   const { readFileSync } = await import('node:fs');
   const store = new MemoryStore();
-  const list = parseListFiles('opensanctions', [{ name: 'os.ndjson', bytes: readFileSync('test/fixtures/compliance/os.ndjson') }], new Date('2026-01-01T00:00:00Z'), 'test-list');
+  const list = parseListFiles(
+    'opensanctions',
+    [{ name: 'os.ndjson', bytes: readFileSync('test/fixtures/compliance/os.ndjson') }],
+    new Date('2026-01-01T00:00:00Z'),
+    'test-list',
+  );
   await saveListVersion(store, list);
   const { platform: p } = await openPlatform(store);
   try {
@@ -288,9 +347,15 @@ test('payments are screened against the store\'s active lists; a hit is held wit
     await p.run({ type: 'fund', participant: A, currency: 'CNY', amount: '100.00' });
     const r = await p.run<Result>({
       type: 'submit_payments',
-      payments: [payment(A, B, 'CNY', '10.00', { debtor: { name: 'Li Guohua', country: 'CN' } }), payment(A, B, 'CNY', '10.00', { debtor: { name: 'Zhang Wei Trading', country: 'CN' } })],
+      payments: [
+        payment(A, B, 'CNY', '10.00', { debtor: { name: 'Li Guohua', country: 'CN' } }),
+        payment(A, B, 'CNY', '10.00', { debtor: { name: 'Zhang Wei Trading', country: 'CN' } }),
+      ],
     });
-    assert.deepEqual(r.payments.map((x) => x.state), ['held', 'settled']);
+    assert.deepEqual(
+      r.payments.map((x) => x.state),
+      ['held', 'settled'],
+    );
     const held = p.payment(r.payments[0]!.uetr!)!;
     const c = Platform.internals(p).state.cases[held.case_id! - 1]!;
     assert.equal(c.screening.list_version, list.version.version_id);
@@ -301,7 +366,7 @@ test('payments are screened against the store\'s active lists; a hit is held wit
   }
 });
 
-test('a PvP payment can name a locked quote: the provider\'s price is used once, before it expires', async () => {
+test("a PvP payment can name a locked quote: the provider's price is used once, before it expires", async () => {
   const backend = makeBackend('sqlite');
   const { platform: p, clock } = await openPlatform(await backend.open());
   let current = p;
@@ -309,7 +374,14 @@ test('a PvP payment can name a locked quote: the provider\'s price is used once,
     await setupScheme(p);
     await p.run({ type: 'fund', participant: D, currency: 'RUB', amount: '100000.00' });
     await p.run({ type: 'fund', participant: LP, currency: 'CNY', amount: '100000.00' });
-    await p.run({ type: 'publish_quote', provider: LP, base: 'RUB', quote: 'CNY', valid_s: 600, tiers: [{ min: '1.00', max: '50000.00', bid: '0.0850', ask: '0.0900' }] });
+    await p.run({
+      type: 'publish_quote',
+      provider: LP,
+      base: 'RUB',
+      quote: 'CNY',
+      valid_s: 600,
+      tiers: [{ min: '1.00', max: '50000.00', bid: '0.0850', ask: '0.0900' }],
+    });
     const lock = await p.run<{ quote_id: string; price: string }>({ type: 'lock_quote', base: 'RUB', quote: 'CNY', amount: '10000.00' });
     assert.equal(lock.price, '0.0850');
     const pay = payment(D, A, 'RUB', '10000.00', { payee_currency: 'CNY', quote_id: lock.quote_id });
@@ -317,21 +389,33 @@ test('a PvP payment can name a locked quote: the provider\'s price is used once,
     assert.equal(r.payments[0]!.state, 'settled');
     assert.equal(avail(p, A, 'CNY'), 85_000n, '10,000 RUB at 0.0850 = 850.00 CNY');
     // Used once only; a lock for another amount or after expiry is refused.
-    const again = await p.run<Result>({ type: 'submit_payments', payments: [payment(D, A, 'RUB', '10000.00', { payee_currency: 'CNY', quote_id: lock.quote_id })] });
+    const again = await p.run<Result>({
+      type: 'submit_payments',
+      payments: [payment(D, A, 'RUB', '10000.00', { payee_currency: 'CNY', quote_id: lock.quote_id })],
+    });
     assert.equal(again.payments[0]!.state, 'rejected');
     const lock2 = await p.run<{ quote_id: string }>({ type: 'lock_quote', base: 'RUB', quote: 'CNY', amount: '100.00' });
     clock.now_ns += 31n * 1_000_000_000n;
-    const late = await p.run<Result>({ type: 'submit_payments', payments: [payment(D, A, 'RUB', '100.00', { payee_currency: 'CNY', quote_id: lock2.quote_id })] });
+    const late = await p.run<Result>({
+      type: 'submit_payments',
+      payments: [payment(D, A, 'RUB', '100.00', { payee_currency: 'CNY', quote_id: lock2.quote_id })],
+    });
     assert.equal(late.payments[0]!.state, 'rejected');
     assert.match(p.payment(late.payments[0]!.uetr!)!.history.at(-1)!.detail!, /expired/);
-    await assert.rejects(p.run({ type: 'lock_quote', base: 'RUB', quote: 'CNY', amount: '60000.00' }), (e: unknown) => (e as PlatformError).code === 'rate_unavailable');
+    await assert.rejects(
+      p.run({ type: 'lock_quote', base: 'RUB', quote: 'CNY', amount: '60000.00' }),
+      (e: unknown) => (e as PlatformError).code === 'rate_unavailable',
+    );
     // Quotes and locks survive a restart (replay and snapshot give the same state).
     const lock3 = await p.run<{ quote_id: string }>({ type: 'lock_quote', base: 'RUB', quote: 'CNY', amount: '200.00' });
     const before = Platform.internals(p).state.encodeState();
     await p.close();
     current = (await openPlatform(await backend.open(), clock)).platform;
     assert.ok(Platform.internals(current).state.encodeState().equals(before));
-    const after = await current.run<Result>({ type: 'submit_payments', payments: [payment(D, A, 'RUB', '200.00', { payee_currency: 'CNY', quote_id: lock3.quote_id })] });
+    const after = await current.run<Result>({
+      type: 'submit_payments',
+      payments: [payment(D, A, 'RUB', '200.00', { payee_currency: 'CNY', quote_id: lock3.quote_id })],
+    });
     assert.equal(after.payments[0]!.state, 'settled');
   } finally {
     await current.close().catch(() => undefined);

@@ -27,7 +27,10 @@ function scriptedLedger(answers: number[][]): { access: LedgerAccess; sent: Tran
   return { access, sent };
 }
 
-const plan = (n: number) => (ids: () => bigint): Transfer[] => Array.from({ length: n }, () => ledgerTransfer(ids(), 1n, 2n, 1n, 156, 1, 0));
+const plan =
+  (n: number) =>
+  (ids: () => bigint): Transfer[] =>
+    Array.from({ length: n }, () => ledgerTransfer(ids(), 1n, 2n, 1n, 156, 1, 0));
 
 test('ids count only when the ledger accepts the whole plan, unless the plan says always', () => {
   const s = new PlatformState();
@@ -35,14 +38,20 @@ test('ids count only when the ledger accepts the whole plan, unless the plan say
   const cx = new CommandContext(s, access, 5n, 1);
   assert.equal(cx.rules_version, 1);
   const a = cx.applyTransfers(plan(2));
-  assert.deepEqual(a.plan.map((t) => t.id - PLATFORM_TRANSFER_ID_BASE), [1n, 2n]);
+  assert.deepEqual(
+    a.plan.map((t) => t.id - PLATFORM_TRANSFER_ID_BASE),
+    [1n, 2n],
+  );
   assert.equal(a.accepted, true);
   assert.equal(s.nextTransferNo, 3n);
   const b = cx.applyTransfers(plan(2));
   assert.equal(b.accepted, false);
   assert.equal(s.nextTransferNo, 3n, 'a refused plan leaves no gap');
   const c = cx.applyTransfers(plan(3), 'always');
-  assert.deepEqual(c.plan.map((t) => t.id - PLATFORM_TRANSFER_ID_BASE), [3n, 4n, 5n]);
+  assert.deepEqual(
+    c.plan.map((t) => t.id - PLATFORM_TRANSFER_ID_BASE),
+    [3n, 4n, 5n],
+  );
   assert.equal(s.nextTransferNo, 6n, "'always' uses the ids of refused transfers too");
   const d = cx.applyTransfers(plan(1));
   assert.equal(d.plan[0]!.id - PLATFORM_TRANSFER_ID_BASE, 6n);
@@ -53,7 +62,11 @@ test('an empty plan reaches no ledger and uses no id', () => {
   const s = new PlatformState();
   const { access, sent } = scriptedLedger([]);
   const cx = new CommandContext(s, access, 0n, 1);
-  const r = cx.applyPlan(() => ({ note: 'nothing' }), () => [], 'always');
+  const r = cx.applyPlan(
+    () => ({ note: 'nothing' }),
+    () => [],
+    'always',
+  );
   assert.equal(r.accepted, true);
   assert.equal(r.results.length, 0);
   assert.equal(sent.length, 0);
@@ -64,10 +77,14 @@ test('a plan that throws while it is built submits nothing and uses no id', () =
   const s = new PlatformState();
   const { access, sent } = scriptedLedger([]);
   const cx = new CommandContext(s, access, 0n, 1);
-  assert.throws(() => cx.applyTransfers((ids) => {
-    ids();
-    throw new Error('refused by the rule');
-  }), /refused by the rule/);
+  assert.throws(
+    () =>
+      cx.applyTransfers((ids) => {
+        ids();
+        throw new Error('refused by the rule');
+      }),
+    /refused by the rule/,
+  );
   assert.equal(sent.length, 0);
   assert.equal(s.nextTransferNo, 1n);
 });

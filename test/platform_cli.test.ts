@@ -15,7 +15,11 @@ test('participants, day, funding, payments, financing and close through the CLI'
   const dir = mkdtempSync(join(tmpdir(), 'sco-settle-pcli-'));
   const store = `sqlite:${join(dir, 'p.db')}`;
   const run = (args: string[]): { code: number | null; stdout: string; stderr: string } => {
-    const r = spawnSync(process.execPath, [BIN, '--store', store, '--by', 'tester', ...args], { encoding: 'utf8', timeout: 60_000, env: { ...process.env, SCO_SETTLE_STORE: '' } });
+    const r = spawnSync(process.execPath, [BIN, '--store', store, '--by', 'tester', ...args], {
+      encoding: 'utf8',
+      timeout: 60_000,
+      env: { ...process.env, SCO_SETTLE_STORE: '' },
+    });
     return { code: r.status, stdout: r.stdout, stderr: r.stderr };
   };
   const ok = (args: string[]): string => {
@@ -31,12 +35,25 @@ test('participants, day, funding, payments, financing and close through the CLI'
     ok(['day', 'open', '--date', today, '--default-cutoff', '23:59']);
     ok(['fund', '--participant', 'BKCHCNBJ', '--currency', 'CNY', '--amount', '100.00']);
     const file = join(dir, 'pay.ndjson');
-    writeFileSync(file, JSON.stringify({ uetr: '3f2504e0-4f89-41d3-9a0c-0305e82c3301', end_to_end_id: 'E1', payer: 'BKCHCNBJ', payee: 'ICBKCNBJ', currency: 'CNY', amount: '150.00' }) + '\n');
+    writeFileSync(
+      file,
+      JSON.stringify({
+        uetr: '3f2504e0-4f89-41d3-9a0c-0305e82c3301',
+        end_to_end_id: 'E1',
+        payer: 'BKCHCNBJ',
+        payee: 'ICBKCNBJ',
+        currency: 'CNY',
+        amount: '150.00',
+      }) + '\n',
+    );
     assert.equal(JSON.parse(ok(['payments', 'submit', file])).state, 'queued');
     ok(['fund', '--participant', 'BKCHCNBJ', '--currency', 'CNY', '--amount', '60.00']);
     const shown = JSON.parse(ok(['payments', 'show', '3f2504e0-4f89-41d3-9a0c-0305e82c3301']));
     assert.equal(shown.state, 'settled');
-    assert.deepEqual(shown.history.map((h: { state: string }) => h.state), ['received', 'validated', 'screened', 'queued', 'settled']);
+    assert.deepEqual(
+      shown.history.map((h: { state: string }) => h.state),
+      ['received', 'validated', 'screened', 'queued', 'settled'],
+    );
     const bad = run(['fund', '--participant', 'NOPEXXXX', '--currency', 'CNY', '--amount', '1.00']);
     assert.equal(bad.code, 1);
     assert.match(bad.stderr, /unknown_participant: participant/);

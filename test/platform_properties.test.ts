@@ -29,7 +29,10 @@ type Op =
   | { k: 'bypass'; on: boolean };
 
 const opArb: fc.Arbitrary<Op> = fc.oneof(
-  { weight: 3, arbitrary: fc.record({ k: fc.constant('fund' as const), who: fc.nat(PAYERS.length - 1), ccy: fc.nat(2), amount: fc.integer({ min: 1, max: 50_000 }) }) },
+  {
+    weight: 3,
+    arbitrary: fc.record({ k: fc.constant('fund' as const), who: fc.nat(PAYERS.length - 1), ccy: fc.nat(2), amount: fc.integer({ min: 1, max: 50_000 }) }),
+  },
   {
     weight: 8,
     arbitrary: fc.record({
@@ -67,7 +70,15 @@ async function apply(p: Platform, op: Op): Promise<void> {
     case 'pay': {
       const ccy = CCYS[op.ccy]!;
       const pccy = CCYS[op.payee_ccy]!;
-      const raw: Record<string, unknown> = { uetr: nextUetr(), end_to_end_id: 'E2E', payer: PAYERS[op.from]!, payee: PAYERS[op.to]!, currency: ccy, amount: (op.amount / 100).toFixed(2), priority: op.urgent ? 'urgent' : 'normal' };
+      const raw: Record<string, unknown> = {
+        uetr: nextUetr(),
+        end_to_end_id: 'E2E',
+        payer: PAYERS[op.from]!,
+        payee: PAYERS[op.to]!,
+        currency: ccy,
+        amount: (op.amount / 100).toFixed(2),
+        priority: op.urgent ? 'urgent' : 'normal',
+      };
       if (pccy !== ccy) raw.payee_currency = pccy;
       else if (op.dns) raw.settlement = 'dns';
       await p.execute({ type: 'submit_payments', payments: [raw] });
@@ -112,10 +123,14 @@ function checkInvariants(p: Platform): void {
     const acct = Platform.internals(p).ledger.state.lookupAccount(accountId(OPERATOR_NO, memberCurrency(c).numeric, ACCOUNT_KIND.fx_residue))!;
     let accounted = rational(acct.credits_posted - acct.debits_posted);
     for (const [key, r] of Platform.internals(p).state.residues) if (key.endsWith(`:${c}`)) accounted = add(accounted, r);
-    assert.ok(equals(residueOf.get(c) ?? ZERO, accounted), `FX residue in ${c}: settled ${JSON.stringify(residueOf.get(c) ?? ZERO, (_k, v) => (typeof v === 'bigint' ? String(v) : v))} vs booked + pending`);
+    assert.ok(
+      equals(residueOf.get(c) ?? ZERO, accounted),
+      `FX residue in ${c}: settled ${JSON.stringify(residueOf.get(c) ?? ZERO, (_k, v) => (typeof v === 'bigint' ? String(v) : v))} vs booked + pending`,
+    );
   }
   const byUetr = new Map<bigint, number>();
-  for (const t of Platform.internals(p).ledger.state.transferLog) if (t.user_data_128 !== 0n) byUetr.set(t.user_data_128, (byUetr.get(t.user_data_128) ?? 0) + 1);
+  for (const t of Platform.internals(p).ledger.state.transferLog)
+    if (t.user_data_128 !== 0n) byUetr.set(t.user_data_128, (byUetr.get(t.user_data_128) ?? 0) + 1);
   const seen = new Set<bigint>();
   for (const pay of Platform.internals(p).state.payments.values()) {
     const settledCount = pay.history.filter((h) => h.state === 'settled').length;
@@ -129,7 +144,8 @@ function checkInvariants(p: Platform): void {
     if (pay.state === 'settled') {
       // PvP: both legs; RTGS: one transfer, or the two halves of an LSM release; DNS: settled net, no own transfer.
       if (pay.fx !== null) assert.equal(onLedger, 2, `both PvP legs of ${pay.instruction.uetr}`);
-      else if (pay.instruction.settlement === 'rtgs') assert.ok(onLedger === 1 || onLedger === 2, `RTGS payment ${pay.instruction.uetr} has ${onLedger} transfers`);
+      else if (pay.instruction.settlement === 'rtgs')
+        assert.ok(onLedger === 1 || onLedger === 2, `RTGS payment ${pay.instruction.uetr} has ${onLedger} transfers`);
       else assert.equal(onLedger, 0);
     } else {
       assert.equal(onLedger, 0, `a ${pay.state} payment has no transfer on the ledger`);
@@ -209,7 +225,11 @@ test('a failure injected between ledger steps of a command leaves nothing half-d
       for (const op of ops) {
         journalBefore.push(ledger.journal_seq);
         try {
-          const asPlatform = { execute: (cmd: Record<string, unknown>) => ledger.submitCommand(Buffer.from(JSON.stringify({ by: 'test', ...cmd }))), state, participant: (id: string) => state.participant(id) };
+          const asPlatform = {
+            execute: (cmd: Record<string, unknown>) => ledger.submitCommand(Buffer.from(JSON.stringify({ by: 'test', ...cmd }))),
+            state,
+            participant: (id: string) => state.participant(id),
+          };
           await apply(asPlatform as unknown as Platform, op);
         } catch (err) {
           assert.match((err as Error).message, /injected failure|stopped/);

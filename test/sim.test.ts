@@ -69,7 +69,9 @@ function expectSimError(fn: () => unknown, code: string, field: string, reason?:
 }
 
 describe('trade data', () => {
-  test('the embedded flows equal sco-trade-2024.csv, row by row with sources', { skip: existsSync(TRADE_CSV) ? false : `${TRADE_CSV} is absent (../shared not mounted)` }, () => {
+  test('the embedded flows equal sco-trade-2024.csv, row by row with sources', {
+    skip: existsSync(TRADE_CSV) ? false : `${TRADE_CSV} is absent (../shared not mounted)`,
+  }, () => {
     const records = parseCsv(readFileSync(TRADE_CSV, 'utf8'), TRADE_FILE);
     assert.deepEqual(records[0]!.fields, ['exporter', 'importer', 'usd_millions', 'year', 'source']);
     const rows = records.slice(1);
@@ -92,7 +94,10 @@ describe('trade data', () => {
       const [int, frac = ''] = f.usd_millions.split('.');
       assert.equal(f.usd_thousands, Number(int) * 1000 + Number(frac.padEnd(3, '0')));
     }
-    assert.deepEqual(MEMBERS.map((m) => m.currency), [...SCO_MEMBER_CURRENCIES]);
+    assert.deepEqual(
+      MEMBERS.map((m) => m.currency),
+      [...SCO_MEMBER_CURRENCIES],
+    );
   });
 });
 
@@ -159,12 +164,20 @@ describe('profile', () => {
   });
 
   describe('validation names the field', () => {
+    // biome-ignore lint/suspicious/noExplicitAny: the cases below corrupt arbitrary fields of the profile JSON
     const base = (): Record<string, any> => JSON.parse(JSON.stringify(profileToJson(PROFILE)));
+    // biome-ignore lint/suspicious/noExplicitAny: as above
     const cases: Array<[string, (j: Record<string, any>) => void, string, string, RegExp?]> = [
       ['unknown country', (j) => (j.banks[2].country = 'US'), 'unknown_country', 'banks[2].country', /unknown country "US"/],
       ['unknown currency (not ISO)', (j) => (j.banks[0].liquidity.XYZ = '1'), 'unknown_currency', 'banks[0].liquidity.XYZ', /unknown currency/],
-      ['non-member currency', (j) => (j.liquidity_providers[1].liquidity.USD = '1'), 'unknown_currency', 'liquidity_providers[1].liquidity.USD', /not an SCO member currency/],
-      ['bank currency not its country\'s', (j) => (j.banks[0].currency = 'RUB'), 'invalid_value', 'banks[0].currency'],
+      [
+        'non-member currency',
+        (j) => (j.liquidity_providers[1].liquidity.USD = '1'),
+        'unknown_currency',
+        'liquidity_providers[1].liquidity.USD',
+        /not an SCO member currency/,
+      ],
+      ["bank currency not its country's", (j) => (j.banks[0].currency = 'RUB'), 'invalid_value', 'banks[0].currency'],
       ['negative size', (j) => (j.banks[1].size = -5), 'negative', 'banks[1].size'],
       ['negative liquidity', (j) => (j.banks[3].liquidity.CNY = '-1'), 'negative', 'banks[3].liquidity.CNY'],
       ['liquidity as a float', (j) => (j.banks[3].liquidity.CNY = 1.5), 'invalid_value', 'banks[3].liquidity.CNY'],
@@ -199,8 +212,14 @@ describe('traffic', () => {
     const b = simulateDay(PROFILE, { seed: 42, payments: 3000 });
     const c = simulateDay(PROFILE, { seed: 43, payments: 3000 });
     assert.deepEqual(a, b);
-    assert.notDeepEqual(a.map((p) => p.uetr), c.map((p) => p.uetr));
-    assert.notDeepEqual(a.map((p) => p.amount_minor), c.map((p) => p.amount_minor));
+    assert.notDeepEqual(
+      a.map((p) => p.uetr),
+      c.map((p) => p.uetr),
+    );
+    assert.notDeepEqual(
+      a.map((p) => p.amount_minor),
+      c.map((p) => p.amount_minor),
+    );
   });
 
   test('property: every payment is well formed and reproducible (fast-check)', () => {
@@ -290,7 +309,11 @@ describe('traffic', () => {
         assert.ok(Math.abs(obs - c.share) <= tol, `${k}: observed ${obs.toFixed(5)}, expected ${c.share.toFixed(5)} ± ${tol.toFixed(5)}`);
         if (c.share >= 0.1) assert.ok(Math.abs(obs / c.share - 1) <= 0.1, `${k}: observed ${obs.toFixed(5)} vs ${c.share.toFixed(5)} (>10% off)`);
       }
-      for (const k of value.keys()) assert.ok(expected.some((c) => `${c.exporter}>${c.importer}` === k), `unexpected corridor ${k}`);
+      for (const k of value.keys())
+        assert.ok(
+          expected.some((c) => `${c.exporter}>${c.importer}` === k),
+          `unexpected corridor ${k}`,
+        );
       assert.ok(tv < 0.05, `total variation distance ${tv}`);
     });
 
@@ -380,10 +403,22 @@ describe('traffic', () => {
         }
       }
       const list = [...names];
-      assert.ok(list.some((n) => HAN.test(n)), 'Chinese');
-      assert.ok(list.some((n) => CYRILLIC.test(n)), 'Cyrillic');
-      assert.ok(list.some((n) => ARABIC.test(n)), 'Perso-Arabic');
-      assert.ok(list.some((n) => /^[\x20-\x7e]+$/.test(n)), 'Latin');
+      assert.ok(
+        list.some((n) => HAN.test(n)),
+        'Chinese',
+      );
+      assert.ok(
+        list.some((n) => CYRILLIC.test(n)),
+        'Cyrillic',
+      );
+      assert.ok(
+        list.some((n) => ARABIC.test(n)),
+        'Perso-Arabic',
+      );
+      assert.ok(
+        list.some((n) => /^[\x20-\x7e]+$/.test(n)),
+        'Latin',
+      );
     });
   });
 
@@ -420,7 +455,10 @@ describe('CLI', { skip: existsSync(BIN) ? false : 'bin/sco-settle.js not found' 
     const lines = a.stdout.trimEnd().split('\n');
     assert.equal(lines.length, 200);
     const expected = simulateDay(defaultProfile({ banks: 30, traffic: { payments: 200 } }), { seed: 9, payments: 200, urgent_share: 0.5 });
-    assert.deepEqual(lines.map((l) => JSON.parse(l)), expected.map((p) => JSON.parse(JSON.stringify(paymentToJson(p)))));
+    assert.deepEqual(
+      lines.map((l) => JSON.parse(l)),
+      expected.map((p) => JSON.parse(JSON.stringify(paymentToJson(p)))),
+    );
   });
 
   test('sim profile prints the default profile; --profile reads it back; bad input names the field', () => {

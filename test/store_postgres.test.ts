@@ -12,7 +12,7 @@ import { PostgresStore } from '../src/store/postgres.js';
 import { StoreError, type AccountFilter, type HistoryRecord, type JournalEntry } from '../src/store/types.js';
 import { AccountFlags, emptyAccount, emptyTransfer, type Account, type AccountBalance, type Transfer } from '../src/ledger/types.js';
 
-const ENV_URL = process.env['SCO_SETTLE_TEST_POSTGRES'];
+const ENV_URL = process.env.SCO_SETTLE_TEST_POSTGRES;
 const BASE_URL = ENV_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
 async function probe(): Promise<string | undefined> {
@@ -169,9 +169,7 @@ function account(id: bigint, i: number): Account {
 
 /** Expected result of a filter over rows in ascending timestamp order. */
 function expected<T extends { timestamp: bigint }>(rows: readonly T[], f: AccountFilter): T[] {
-  const inRange = rows.filter(
-    (r) => (f.timestamp_min === 0n || r.timestamp >= f.timestamp_min) && (f.timestamp_max === 0n || r.timestamp <= f.timestamp_max),
-  );
+  const inRange = rows.filter((r) => (f.timestamp_min === 0n || r.timestamp >= f.timestamp_min) && (f.timestamp_max === 0n || r.timestamp <= f.timestamp_max));
   if (f.reversed) inRange.reverse();
   return inRange.slice(0, f.limit);
 }
@@ -205,7 +203,10 @@ test('applyIndex, lookups, account transfers and balances, all accounts, count',
       t.user_data_64 = BigInt(i);
       t.timestamp = T0 + 1000n + BigInt(i) * 10n;
       transfers.push(t);
-      for (const [id, side] of [[t.debit_account_id, 'd'], [t.credit_account_id, 'c']] as const) {
+      for (const [id, side] of [
+        [t.debit_account_id, 'd'],
+        [t.credit_account_id, 'c'],
+      ] as const) {
         const a = byId.get(id)!;
         if (side === 'd') a.debits_posted += t.amount;
         else a.credits_posted += t.amount;
@@ -283,12 +284,14 @@ test('applyIndex, lookups, account transfers and balances, all accounts, count',
           reversed: false,
           ...partial,
         };
-        const sides = transfers.filter(
-          (t) => (f.debits && t.debit_account_id === target) || (f.credits && t.credit_account_id === target),
-        );
+        const sides = transfers.filter((t) => (f.debits && t.debit_account_id === target) || (f.credits && t.credit_account_id === target));
         const want = expected(sides, f);
         const got = await store.accountTransfers(f);
-        assert.equal(got.length, want.length, JSON.stringify(f, (_k, v: unknown) => (typeof v === 'bigint' ? String(v) : v)));
+        assert.equal(
+          got.length,
+          want.length,
+          JSON.stringify(f, (_k, v: unknown) => (typeof v === 'bigint' ? String(v) : v)),
+        );
         assert.deepEqual(got, want);
         if (partial.debits === true && partial.credits === true && partial.limit === undefined && partial.timestamp_min === undefined) {
           assert.ok(want.length > 1000, 'the account should have many transfers');
@@ -433,11 +436,8 @@ async function checkNaive(funding: number | undefined): Promise<number> {
       ).rows[0]!;
       assert.equal(sums.d, sums.c);
       assert.equal(Number(sums.n), accounts + 1);
-      const moved = (
-        await client.query<{ n: string; total: string }>(
-          `SELECT count(*)::text AS n, sum(amount)::text AS total FROM "${schema}".transfers`,
-        )
-      ).rows[0]!;
+      const moved = (await client.query<{ n: string; total: string }>(`SELECT count(*)::text AS n, sum(amount)::text AS total FROM "${schema}".transfers`))
+        .rows[0]!;
       assert.equal(Number(moved.n), accounts + 200 - result.rejected);
       assert.equal(moved.total, sums.d);
       // No account with the limit flag went over its credits.

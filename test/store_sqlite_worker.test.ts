@@ -79,7 +79,9 @@ describe('SQLite commit worker', () => {
     const list = [entry(1), entry(2, 0), entry(3, 5), entry(2 ** 40)];
     const back = unpackEntries(packEntries(list));
     assert.equal(back.length, list.length);
-    list.forEach((e, i) => sameEntry(back[i]!, e));
+    list.forEach((e, i) => {
+      sameEntry(back[i]!, e);
+    });
     assert.deepEqual(unpackEntries(packEntries([])), []);
   });
 
@@ -117,7 +119,9 @@ describe('SQLite commit worker', () => {
         written.push(...group);
         const all = await readAll(store);
         assert.equal(all.length, written.length);
-        all.forEach((e, i) => sameEntry(e, written[i]!));
+        all.forEach((e, i) => {
+          sameEntry(e, written[i]!);
+        });
       } finally {
         await store.close();
       }
@@ -185,7 +189,10 @@ describe('SQLite commit worker', () => {
       const closed = store.close();
       const outcomes = await Promise.allSettled(appends);
       await closed;
-      assert.deepEqual(outcomes.map((o) => o.status), appends.map(() => 'fulfilled'));
+      assert.deepEqual(
+        outcomes.map((o) => o.status),
+        appends.map(() => 'fulfilled'),
+      );
       await rejectsWithCode(store.appendJournal([entry(201)]), 'unreachable');
       const again = new SqliteStore(path);
       try {
@@ -214,17 +221,21 @@ describe('SQLite commit worker', () => {
             work.push(store.applyIndex({ through_seq: seq, accounts: [emptyAccount(BigInt(seq), 156, 1)], transfers: [], balances: [] }));
             work.push(store.putDocument(`test/doc/${seq}`, Buffer.from(`document ${seq}`)));
             work.push(store.saveSnapshot({ seq, body: randomBytes(1000) }));
-            work.push(store.journalHead().then((h) => {
-              assert.ok(h === null || h.seq <= 1000);
-              heads++;
-            }));
+            work.push(
+              store.journalHead().then((h) => {
+                assert.ok(h === null || h.seq <= 1000);
+                heads++;
+              }),
+            );
           }
         }
         await Promise.all(work);
         assert.equal(heads, 20);
         const all = await readAll(store);
         assert.equal(all.length, 1000);
-        all.forEach((e, i) => sameEntry(e, written[i]!));
+        all.forEach((e, i) => {
+          sameEntry(e, written[i]!);
+        });
         assert.equal(await store.indexPosition(), 1000);
         assert.equal((await store.allAccounts()).length, 20);
         assert.equal((await store.listDocuments('test/doc/')).length, 20);
@@ -236,7 +247,7 @@ describe('SQLite commit worker', () => {
     });
   });
 
-  it('commits bulk batches on the main connection, in order with the worker\'s appends', async () => {
+  it("commits bulk batches on the main connection, in order with the worker's appends", async () => {
     await withDir(async (path) => {
       const store = new SqliteStore(path);
       await store.acquireWriter();
@@ -245,7 +256,9 @@ describe('SQLite commit worker', () => {
         await Promise.all(list.map((e) => store.appendJournal([e])));
         const all = await readAll(store);
         assert.equal(all.length, list.length);
-        all.forEach((e, i) => sameEntry(e, list[i]!));
+        all.forEach((e, i) => {
+          sameEntry(e, list[i]!);
+        });
         // The same error mapping on that path.
         await rejectsWithCode(store.appendJournal([entry(6), entry(5, 5000)]), 'journal_conflict');
         assert.equal((await store.journalHead())?.seq, 5);
@@ -276,7 +289,9 @@ describe('SQLite commit worker', () => {
       await ledger.createAccounts([emptyAccount(1n, 156, 1), emptyAccount(2n, 156, 1)]);
       // Another process's writer appended the next entry behind this one's back.
       const raw = new Database(path);
-      raw.prepare('INSERT INTO journal (seq, op, clock_ns, count, body, results, checksum, prev_hash, hash) VALUES (2, 2, 0, 0, x\'\', x\'\', x\'\', x\'\', x\'\')').run();
+      raw
+        .prepare("INSERT INTO journal (seq, op, clock_ns, count, body, results, checksum, prev_hash, hash) VALUES (2, 2, 0, 0, x'', x'', x'', x'', x'')")
+        .run();
       raw.close();
       const t = { ...emptyTransfer(10n), debit_account_id: 1n, credit_account_id: 2n, amount: 5n, ledger: 156, code: 1 };
       await rejectsWithCode(ledger.createTransfers([t]), 'ledger_failed');

@@ -23,7 +23,9 @@ import { makeBackend, postgresSkipReason } from './support/backends.js';
 import { setupScheme, TestClock, BANKS, payment } from './support/platform.js';
 
 const FIXTURES = new URL('../../test/fixtures/stores/', import.meta.url);
-const fixtures = readdirSync(FIXTURES).filter((f) => f.endsWith('.db.gz')).sort();
+const fixtures = readdirSync(FIXTURES)
+  .filter((f) => f.endsWith('.db.gz'))
+  .sort();
 
 function unpack(name: string): { dir: string; path: string } {
   const dir = mkdtempSync(join(tmpdir(), 'sco-settle-upgrade-'));
@@ -40,7 +42,7 @@ function laterDay(date: string): () => bigint {
 
 test('there is a fixture store for every release so far', () => {
   assert.ok(fixtures.includes('fbfd236-demo.db.gz'), 'the store written by fbfd236 (first platform release)');
-  assert.ok(fixtures.includes('fbfd236-demo-snapshot.db.gz'), 'the same with a snapshot in that release\'s state format');
+  assert.ok(fixtures.includes('fbfd236-demo-snapshot.db.gz'), "the same with a snapshot in that release's state format");
 });
 
 for (const name of fixtures) {
@@ -61,7 +63,10 @@ for (const name of fixtures) {
         const [a, b] = [banks[0]!, banks[1]!];
         await p.run({ type: 'open_day', date: '2025-09-02', default_cutoff: '17:00' });
         await p.run({ type: 'fund', participant: a.id, currency: 'CNY', amount: '1000.00' });
-        const out = await p.execute({ type: 'submit_payments', payments: [payment(a.id, b.id, 'CNY', '250.00'), payment(a.id, b.id, 'CNY', '5000000000000.00')] });
+        const out = await p.execute({
+          type: 'submit_payments',
+          payments: [payment(a.id, b.id, 'CNY', '250.00'), payment(a.id, b.id, 'CNY', '5000000000000.00')],
+        });
         const results = (out.result as { payments: Array<{ state: string }> }).payments;
         assert.equal(results[0]!.state, 'settled', 'a covered payment settles at once on the old store');
         assert.equal(results[1]!.state, 'queued', 'an uncovered one queues');
@@ -126,7 +131,11 @@ test('a PostgreSQL store of a newer format is refused naming both formats', asyn
     await client.connect();
     await client.query(`UPDATE "${schema}".meta SET value = '7' WHERE key = 'format'`);
     await client.end();
-    await assert.rejects(backend.open(), (err: unknown) => err instanceof StoreError && err.code === 'store_too_new' && /format 7/.test(err.message) && new RegExp(`to ${STORE_FORMAT_CURRENT}`).test(err.message));
+    await assert.rejects(
+      backend.open(),
+      (err: unknown) =>
+        err instanceof StoreError && err.code === 'store_too_new' && /format 7/.test(err.message) && new RegExp(`to ${STORE_FORMAT_CURRENT}`).test(err.message),
+    );
   } finally {
     await backend.cleanup();
   }
@@ -156,7 +165,7 @@ test('a journal entry from newer rules is refused on open and by verify, naming 
   assert.match(report.problem!, /rules version 2/);
 });
 
-test('a snapshot in another release\'s state format is not used: the journal replays from its start', async () => {
+test("a snapshot in another release's state format is not used: the journal replays from its start", async () => {
   const { dir, path } = unpack('fbfd236-demo-snapshot.db.gz');
   try {
     const store = await openStore(`sqlite:${path}`);
@@ -166,12 +175,18 @@ test('a snapshot in another release\'s state format is not used: the journal rep
     await store.saveSnapshot({ seq: snap.seq, body: encodeSnapshot(state.seq, state.hash, state.machine, foreign) });
     const report = await Platform.verify(store);
     assert.equal(report.ok, true, report.problem ?? '');
-    assert.ok(report.notes.some((n) => /another release's format/.test(n)), report.notes.join('; '));
+    assert.ok(
+      report.notes.some((n) => /another release's format/.test(n)),
+      report.notes.join('; '),
+    );
     await store.close();
     const progress: string[] = [];
     const p = await Platform.open(`sqlite:${path}`, { clock: laterDay('2025-09-02'), onProgress: (m) => progress.push(m) });
     try {
-      assert.ok(progress.some((m) => /replaying the journal from its start/.test(m)), progress.join('; '));
+      assert.ok(
+        progress.some((m) => /replaying the journal from its start/.test(m)),
+        progress.join('; '),
+      );
       assert.ok(p.participants().length > 20, 'the state was rebuilt by replay');
     } finally {
       await p.close();

@@ -16,16 +16,7 @@ import { DurableLedger, LedgerError } from '../src/journal/durable_ledger.js';
 import { buildEntry, decodeEvents, decodeResults, opName } from '../src/journal/entry.js';
 import { verifyStore, type VerifyReport } from '../src/journal/verify.js';
 import { u128Key } from '../src/ledger/codec.js';
-import {
-  AccountFlags,
-  emptyAccount,
-  emptyTransfer,
-  RESULT_CODES,
-  RESULT_NUMBER,
-  TransferFlags,
-  type Account,
-  type Transfer,
-} from '../src/ledger/types.js';
+import { AccountFlags, emptyAccount, emptyTransfer, RESULT_CODES, RESULT_NUMBER, TransferFlags, type Account, type Transfer } from '../src/ledger/types.js';
 import { parsePostgresUrl } from '../src/store/postgres.js';
 import { makeBackend, POSTGRES_URL, postgresSkipReason, type Backend } from './support/backends.js';
 
@@ -160,15 +151,12 @@ function assertCliFails(url: string, where: string, problem: RegExp): void {
 async function assertOpenRefuses(backend: Backend, message: RegExp): Promise<void> {
   const store = await backend.open();
   try {
-    await assert.rejects(
-      DurableLedger.open(store, { clock: fakeClock().now }),
-      (err: unknown) => {
-        assert.ok(err instanceof LedgerError, `a LedgerError, got ${String(err)}`);
-        assert.equal(err.code, 'journal_corrupt');
-        assert.match(err.message, message);
-        return true;
-      },
-    );
+    await assert.rejects(DurableLedger.open(store, { clock: fakeClock().now }), (err: unknown) => {
+      assert.ok(err instanceof LedgerError, `a LedgerError, got ${String(err)}`);
+      assert.equal(err.code, 'journal_corrupt');
+      assert.match(err.message, message);
+      return true;
+    });
   } finally {
     await store.close();
   }
@@ -249,10 +237,10 @@ async function buildSmall(backend: Backend, snapshotAt4 = false): Promise<Built>
     await ledger.pulse(); // expires 115
     built.entries++;
     assert.equal(ledger.journal_seq, 5);
-    assert.deepEqual(
-      count(await ledger.createTransfers([xfer(130, 1, 3, 5n), resolve(131, 115, TransferFlags.post_pending_transfer)]), true),
-      ['ok', 'pending_transfer_expired'],
-    );
+    assert.deepEqual(count(await ledger.createTransfers([xfer(130, 1, 3, 5n), resolve(131, 115, TransferFlags.post_pending_transfer)]), true), [
+      'ok',
+      'pending_transfer_expired',
+    ]);
     const [two] = await ledger.lookupAccounts([2n]);
     assert.equal(two!.debits_posted, 1000n);
   } finally {
@@ -299,7 +287,7 @@ const TAMPERINGS: Tampering[] = [
     open: /journal entry 3: checksum mismatch/,
   },
   {
-    name: "prev_hash of entries 3 and 4 swapped",
+    name: 'prev_hash of entries 3 and 4 swapped',
     tamper: async (raw) => {
       const p3 = await blob(raw, 'journal', 'prev_hash', 'seq', 3);
       const p4 = await blob(raw, 'journal', 'prev_hash', 'seq', 4);
@@ -349,7 +337,7 @@ const TAMPERINGS: Tampering[] = [
 /** Rewrites entry `seq` and every later one with correct checksums and chain, changing entry `seq`'s results. */
 async function forgeResults(backend: Backend, raw: Raw, seq: number, change: (results: Uint8Array) => void): Promise<void> {
   const store = await backend.open();
-  let entries;
+  let entries: Awaited<ReturnType<typeof store.readJournal>>;
   try {
     entries = await store.readJournal(seq - 1, 1000);
   } finally {
@@ -450,7 +438,10 @@ for (const name of ['sqlite', 'postgres'] as const) {
         const report = await verifyOn(backend);
         assert.equal(report.ok, false);
         assert.equal(report.first_bad_seq, 3);
-        assert.match(report.problem!, new RegExp(`^event 3: replay gives result ${RESULT_NUMBER.exceeds_credits}, journal recorded ${RESULT_NUMBER.exceeds_debits}$`));
+        assert.match(
+          report.problem!,
+          new RegExp(`^event 3: replay gives result ${RESULT_NUMBER.exceeds_credits}, journal recorded ${RESULT_NUMBER.exceeds_debits}$`),
+        );
         assertCliFails(backend.url!, 'journal entry 3', /replay gives result/);
         await assertOpenRefuses(backend, /journal entry 3: replay gave different results/);
       } finally {
@@ -466,11 +457,7 @@ for (const name of ['sqlite', 'postgres'] as const) {
         const r = cli(backend.url!, ['ledger', 'lookup-accounts', '1']);
         assert.equal(r.code, 1);
         assert.equal(r.stdout, '');
-        assert.deepEqual(
-          r.stderr.split('\n').filter((l) => l.length > 0).length,
-          1,
-          r.stderr,
-        );
+        assert.deepEqual(r.stderr.split('\n').filter((l) => l.length > 0).length, 1, r.stderr);
         assert.match(r.stderr, /^sco-settle: journal_corrupt: journal entry 3: checksum mismatch/);
       } finally {
         await backend.cleanup();
@@ -526,7 +513,8 @@ for (const name of ['sqlite', 'postgres'] as const) {
           pendingIds.push(id);
           return xfer(id, dr, cr, BigInt(1 + rng.below(500)), { flags: TransferFlags.pending, timeout: rng.below(3) });
         }
-        if (kind === 4) return xfer(id, dr, cr, BigInt(1 + rng.below(5000)), { flags: rng.below(2) === 0 ? TransferFlags.balancing_debit : TransferFlags.balancing_credit });
+        if (kind === 4)
+          return xfer(id, dr, cr, BigInt(1 + rng.below(5000)), { flags: rng.below(2) === 0 ? TransferFlags.balancing_debit : TransferFlags.balancing_credit });
         return xfer(id, dr, cr, BigInt(1 + rng.below(1000)));
       };
       const batch = (): Transfer[] => {
@@ -552,7 +540,16 @@ for (const name of ['sqlite', 'postgres'] as const) {
           try {
             if (round === 0) {
               const accounts = Array.from({ length: ACCOUNTS }, (_, i) =>
-                acct(i + 1, i % 5 === 0 ? AccountFlags.debits_must_not_exceed_credits : i % 5 === 1 ? AccountFlags.credits_must_not_exceed_debits | AccountFlags.history : i % 5 === 2 ? AccountFlags.history : 0),
+                acct(
+                  i + 1,
+                  i % 5 === 0
+                    ? AccountFlags.debits_must_not_exceed_credits
+                    : i % 5 === 1
+                      ? AccountFlags.credits_must_not_exceed_debits | AccountFlags.history
+                      : i % 5 === 2
+                        ? AccountFlags.history
+                        : 0,
+                ),
               );
               tally(await ledger.createAccounts(accounts), false);
               built.entries++;
@@ -591,7 +588,10 @@ for (const name of ['sqlite', 'postgres'] as const) {
         assert.ok(report.snapshot_seq !== null && report.snapshot_seq > 1 && report.snapshot_seq < built.entries);
         const r = cliVerify(backend.url!);
         assert.equal(r.code, 0, r.stderr);
-        assert.match(r.stdout, new RegExp(`^ok: .*: ${built.entries} journal entries, ${built.events} events, ${built.accounts} accounts, ${built.transfers} transfers; `));
+        assert.match(
+          r.stdout,
+          new RegExp(`^ok: .*: ${built.entries} journal entries, ${built.events} events, ${built.accounts} accounts, ${built.transfers} transfers; `),
+        );
       } finally {
         await backend.cleanup();
       }

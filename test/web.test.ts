@@ -60,7 +60,20 @@ describe('web app static files', () => {
       const appUrls = served.map((f) => f.url).filter((u) => u.startsWith('/app/') && u !== '/app/' && !u.startsWith('/app/vendor/'));
       const onDisk = filesOnDisk(ASSETS).filter((f) => f !== 'index.html');
       assert.deepEqual(appUrls.sort(), onDisk.map((f) => `/app/${f}`).sort(), 'every asset but index.html is served, nothing else');
-      for (const must of ['/app/app.js', '/app/app.css', '/app/lib/api.js', '/app/views/operator.js', '/', '/app/', '/app/vendor/uPlot.iife.min.js', '/app/vendor/uPlot.min.css']) assert.ok(served.some((f) => f.url === must), must);
+      for (const must of [
+        '/app/app.js',
+        '/app/app.css',
+        '/app/lib/api.js',
+        '/app/views/operator.js',
+        '/',
+        '/app/',
+        '/app/vendor/uPlot.iife.min.js',
+        '/app/vendor/uPlot.min.css',
+      ])
+        assert.ok(
+          served.some((f) => f.url === must),
+          must,
+        );
       const types: Record<string, string> = { js: 'text/javascript; charset=utf-8', css: 'text/css; charset=utf-8' };
       for (const url of appUrls) {
         const r = await app.inject({ method: 'GET', url });
@@ -120,7 +133,16 @@ describe('web app in Chromium', { skip: SKIP }, () => {
     fx = await startApi('sqlite');
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
   });
   after(async () => {
@@ -137,7 +159,7 @@ describe('web app in Chromium', { skip: SKIP }, () => {
     page.on('console', (m: ConsoleMessage) => {
       if (m.type() !== 'error') return;
       const text = `${m.text()} @ ${m.location().url}`;
-      if (s.allow !== null && s.allow.test(text)) s.expected.push(text);
+      if (s.allow?.test(text)) s.expected.push(text);
       else s.errors.push(text);
     });
     page.on('pageerror', (e) => s.errors.push(`pageerror: ${e.message}`));
@@ -158,7 +180,15 @@ describe('web app in Chromium', { skip: SKIP }, () => {
   }
 
   test('static pages are public, the API behind them is not', async () => {
-    for (const path of ['/', '/app/app.js', '/app/app.css', '/app/lib/api.js', '/app/views/operator.js', '/app/vendor/uPlot.iife.min.js', '/app/vendor/uPlot.min.css']) {
+    for (const path of [
+      '/',
+      '/app/app.js',
+      '/app/app.css',
+      '/app/lib/api.js',
+      '/app/views/operator.js',
+      '/app/vendor/uPlot.iife.min.js',
+      '/app/vendor/uPlot.min.css',
+    ]) {
       const r = await fetch(fx.base + path);
       assert.equal(r.status, 200, path);
       if (path.endsWith('.js')) assert.equal(r.headers.get('content-type'), 'text/javascript; charset=utf-8', path);
@@ -238,7 +268,7 @@ describe('web app in Chromium', { skip: SKIP }, () => {
     noConsoleErrors(s);
   });
 
-  test('participant: form with validation next to the fields, payments, downloads, another participant\'s payment not found', async () => {
+  test("participant: form with validation next to the fields, payments, downloads, another participant's payment not found", async () => {
     const other = payment(RU1!, RU2!, 'RUB', '10.00');
     assert.equal((await fx.request('POST', '/v1/payments', { user: 'op', body: other })).status, 200);
     const s = await open('bankA');
@@ -315,7 +345,11 @@ describe('web app in Chromium', { skip: SKIP }, () => {
 
   test('compliance: a held payment released with four eyes', async () => {
     const held = payment(A!, B!, 'CNY', '3.00');
-    await fx.platform.run({ type: 'submit_payments', payments: [held], screening: [{ hit: true, score: 0.97, list_version: 'test-1', detail: 'IVANOV I. ~ IVANOFF I.' }] });
+    await fx.platform.run({
+      type: 'submit_payments',
+      payments: [held],
+      screening: [{ hit: true, score: 0.97, list_version: 'test-1', detail: 'IVANOV I. ~ IVANOFF I.' }],
+    });
     const caseId = fx.platform.payment(held.uetr as string)!.case_id!;
     const s1 = await open('comp');
     const row = s1.page.locator(`#cases-open tr[data-case="${caseId}"]`);
@@ -338,7 +372,20 @@ describe('web app in Chromium', { skip: SKIP }, () => {
   });
 
   test('central bank: issued balance and swap-line usage; other roles see their start page', async () => {
-    await fx.platform.run({ type: 'open_swap_line', id: 'CNY-RUB-1', provider: CB.CNY, drawer: CB.RUB, limit: '1000000.00', interest_rate: '0.035', day_count: 'ACT/360', start_date: BUSINESS_DATE, maturity_date: '2025-11-30' }, 'op');
+    await fx.platform.run(
+      {
+        type: 'open_swap_line',
+        id: 'CNY-RUB-1',
+        provider: CB.CNY,
+        drawer: CB.RUB,
+        limit: '1000000.00',
+        interest_rate: '0.035',
+        day_count: 'ACT/360',
+        start_date: BUSINESS_DATE,
+        maturity_date: '2025-11-30',
+      },
+      'op',
+    );
     await fx.platform.run({ type: 'draw_swap', line: 'CNY-RUB-1', amount: '250000.00' }, 'op');
     const s = await open('cb');
     const { page } = s;
@@ -351,7 +398,10 @@ describe('web app in Chromium', { skip: SKIP }, () => {
     await shot(s, 'central-bank');
     noConsoleErrors(s);
 
-    for (const [user, heading] of [['aud', 'Business day at a glance'], ['lp', 'Account of FXLPCNSH']] as const) {
+    for (const [user, heading] of [
+      ['aud', 'Business day at a glance'],
+      ['lp', 'Account of FXLPCNSH'],
+    ] as const) {
       const o = await open(user);
       await o.page.locator('h1', { hasText: heading }).waitFor();
       await shot(o, `start-${user}`);

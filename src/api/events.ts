@@ -25,14 +25,22 @@ export function registerEventStream(app: FastifyInstance, platform: Platform): {
       const { user, scope } = callerOf(req);
       reply.hijack();
       const res = reply.raw;
-      res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', connection: 'keep-alive', 'x-request-id': String(req.id) });
+      res.writeHead(200, {
+        'content-type': 'text/event-stream; charset=utf-8',
+        'cache-control': 'no-store',
+        connection: 'keep-alive',
+        'x-request-id': String(req.id),
+      });
       res.write(`: sco-settle events for ${user.name}\n\n`);
       let id = 0;
       const onChanges = (changes: ChangeEvent[]): void => {
-        const visible = scope.kind === 'all' ? changes : changes.filter((c) => {
-          const p = platform.payment(c.uetr);
-          return p !== undefined && seesPayment(scope, p);
-        });
+        const visible =
+          scope.kind === 'all'
+            ? changes
+            : changes.filter((c) => {
+                const p = platform.payment(c.uetr);
+                return p !== undefined && seesPayment(scope, p);
+              });
         if (visible.length === 0) return;
         if (res.writableLength > SSE_LIMITS.buffered_bytes_max) {
           stream.end();

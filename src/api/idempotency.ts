@@ -137,7 +137,8 @@ export class IdempotencyStore {
   save(scopedKey: string, h: string, response: StoredResponse, uetrs?: Array<string | null>): Promise<void> {
     const at = Date.now();
     this.remember({ k: scopedKey, h, at, status: response.status, body: response.body });
-    const durable: IdemRecord = uetrs === undefined ? { k: scopedKey, h, at, status: response.status, body: response.body } : { k: scopedKey, h, at, status: response.status, uetrs };
+    const durable: IdemRecord =
+      uetrs === undefined ? { k: scopedKey, h, at, status: response.status, body: response.body } : { k: scopedKey, h, at, status: response.status, uetrs };
     if (this.store === null || this.closed) return Promise.resolve();
     this.pending.push(durable);
     const p = new Promise<void>((resolve) => this.waiters.push(resolve));

@@ -25,7 +25,10 @@ export async function submitXml(ctx: AnyContext, xml: string): Promise<RouteResu
   });
   if (result.payments.length === 0) {
     const first = result.errors[0];
-    return { status: result.message_type === null ? 400 : 422, body: { code: 'invalid_message', message: first?.message ?? 'the message was not submitted', path: first?.path ?? '', ...result } };
+    return {
+      status: result.message_type === null ? 400 : 422,
+      body: { code: 'invalid_message', message: first?.message ?? 'the message was not submitted', path: first?.path ?? '', ...result },
+    };
   }
   return { status: 200, body: result };
 }

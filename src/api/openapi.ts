@@ -28,7 +28,7 @@ const ERRORS: Record<string, string> = {
   '400': 'invalid_field / malformed_body',
   '401': 'unauthenticated',
   '403': 'forbidden',
-  '404': 'not_found (also data outside the caller\'s scope)',
+  '404': "not_found (also data outside the caller's scope)",
   '409': 'idempotency_conflict, or a state conflict',
   '413': 'body_too_large',
   '415': 'unsupported_media_type',
@@ -39,17 +39,32 @@ const ERRORS: Record<string, string> = {
 
 export function buildOpenApi(routes: readonly RouteDef[], extra: readonly ExtraRoute[], version: string): Record<string, unknown> {
   const paths: Record<string, Record<string, unknown>> = {};
-  const errorResponses = Object.fromEntries(Object.entries(ERRORS).map(([code, d]) => [code, { description: d, content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } }]));
+  const errorResponses = Object.fromEntries(
+    Object.entries(ERRORS).map(([code, d]) => [code, { description: d, content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } }]),
+  );
   for (const r of routes) {
     const params: unknown[] = [];
-    for (const [where, schema] of [['path', r.params], ['query', r.query]] as const) {
+    for (const [where, schema] of [
+      ['path', r.params],
+      ['query', r.query],
+    ] as const) {
       const props = (schema as { properties?: Record<string, unknown>; required?: string[] } | undefined)?.properties ?? {};
       const required = (schema as { required?: string[] } | undefined)?.required ?? [];
       for (const [name, s] of Object.entries(props)) params.push({ name, in: where, required: where === 'path' || required.includes(name), schema: plain(s) });
     }
-    if (r.method === 'POST') params.push({ name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string', maxLength: 128 }, description: 'Same key and request: the same response; same key, other request: 409' });
+    if (r.method === 'POST')
+      params.push({
+        name: 'Idempotency-Key',
+        in: 'header',
+        required: false,
+        schema: { type: 'string', maxLength: 128 },
+        description: 'Same key and request: the same response; same key, other request: 409',
+      });
     const op: Record<string, unknown> = {
-      operationId: `${r.method.toLowerCase()}${openApiPath(r.url).replace(/[{}]/g, '').replace(/\/([a-z_])/g, (_m, c: string) => c.toUpperCase()).replace(/[^A-Za-z0-9]/g, '')}`,
+      operationId: `${r.method.toLowerCase()}${openApiPath(r.url)
+        .replace(/[{}]/g, '')
+        .replace(/\/([a-z_])/g, (_m, c: string) => c.toUpperCase())
+        .replace(/[^A-Za-z0-9]/g, '')}`,
       tags: [r.tag],
       summary: r.summary,
       description: `Roles: ${r.roles.join(', ')}.`,
@@ -57,13 +72,17 @@ export function buildOpenApi(routes: readonly RouteDef[], extra: readonly ExtraR
       security: [{ bearer: [] }],
       parameters: params,
       responses: {
-        [r.method === 'POST' && r.url.endsWith('/participants') ? '201' : '200']: { description: 'OK', content: { 'application/json': { schema: r.response !== undefined ? plain(r.response) : { type: 'object' } } } },
+        [r.method === 'POST' && r.url.endsWith('/participants') ? '201' : '200']: {
+          description: 'OK',
+          content: { 'application/json': { schema: r.response !== undefined ? plain(r.response) : { type: 'object' } } },
+        },
         ...errorResponses,
       },
     };
     if (r.body !== undefined) {
       const content: Record<string, unknown> = { 'application/json': { schema: plain(r.body) } };
-      if (r.xml !== undefined) content['application/xml'] = { schema: { type: 'string', description: 'ISO 20022 pacs.008 / pacs.009 (see src/iso20022/submit.ts)' } };
+      if (r.xml !== undefined)
+        content['application/xml'] = { schema: { type: 'string', description: 'ISO 20022 pacs.008 / pacs.009 (see src/iso20022/submit.ts)' } };
       op.requestBody = { required: true, content };
     }
     (paths[openApiPath(r.url)] ??= {})[r.method.toLowerCase()] = op;
@@ -78,7 +97,12 @@ export function buildOpenApi(routes: readonly RouteDef[], extra: readonly ExtraR
   }
   return {
     openapi: '3.1.0',
-    info: { title: 'sco-settle API', version, description: 'Settlement of cross-border payments in SCO member currencies. Amounts in requests are decimal strings in major units; amounts in responses (`*_minor`) are integer minor units as decimal strings.' },
+    info: {
+      title: 'sco-settle API',
+      version,
+      description:
+        'Settlement of cross-border payments in SCO member currencies. Amounts in requests are decimal strings in major units; amounts in responses (`*_minor`) are integer minor units as decimal strings.',
+    },
     servers: [{ url: '/' }],
     components: {
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'API key sco_<keyid>_<secret> (sco-settle keys create)' } },
@@ -94,7 +118,10 @@ function esc(s: string): string {
 }
 
 export function docsPage(doc: Record<string, unknown>): string {
-  const paths = doc.paths as Record<string, Record<string, { summary?: string; tags?: string[]; 'x-roles'?: string[]; requestBody?: { content: Record<string, { schema: unknown }> } }>>;
+  const paths = doc.paths as Record<
+    string,
+    Record<string, { summary?: string; tags?: string[]; 'x-roles'?: string[]; requestBody?: { content: Record<string, { schema: unknown }> } }>
+  >;
   const rows: string[] = [];
   for (const [path, ops] of Object.entries(paths)) {
     for (const [method, op] of Object.entries(ops)) {

@@ -61,7 +61,14 @@ async function submitJson(ctx: AnyContext, list: PaymentIn[], prefix: '' | 'paym
 
 export const PAYMENT_ROUTES: RouteDef[] = [
   route({
-    method: 'POST', url: '/v1/payments', tag: 'payments', summary: 'Submit one payment, or a batch of up to 8,189 under "payments" (JSON; ISO 20022 XML when available)', roles: ['operator', ...BANK_ROLES], body: S.PaymentsBody, response: S.PaymentsResponse, bodyLimit: BODY_LIMIT_BATCH,
+    method: 'POST',
+    url: '/v1/payments',
+    tag: 'payments',
+    summary: 'Submit one payment, or a batch of up to 8,189 under "payments" (JSON; ISO 20022 XML when available)',
+    roles: ['operator', ...BANK_ROLES],
+    body: S.PaymentsBody,
+    response: S.PaymentsResponse,
+    bodyLimit: BODY_LIMIT_BATCH,
     handler: (ctx) => ('payments' in ctx.body ? submitJson(ctx, ctx.body.payments, 'payments') : submitJson(ctx, [ctx.body], '')),
     xml: (ctx) => submitXml(ctx, ctx.body),
     rebuild: (ctx, uetrs, status) => ({
@@ -76,7 +83,12 @@ export const PAYMENT_ROUTES: RouteDef[] = [
     }),
   }),
   route({
-    method: 'GET', url: '/v1/payments', tag: 'payments', summary: 'Payments, newest first, filtered', roles: EVERY_ROLE, query: S.PaymentsQuery,
+    method: 'GET',
+    url: '/v1/payments',
+    tag: 'payments',
+    summary: 'Payments, newest first, filtered',
+    roles: EVERY_ROLE,
+    query: S.PaymentsQuery,
     handler: (ctx) => {
       const q = ctx.query;
       const filter: PaymentFilter = { limit: limitOf(q.limit, PAYMENT_QUERY_MAX) };
@@ -95,11 +107,23 @@ export const PAYMENT_ROUTES: RouteDef[] = [
     },
   }),
   route({
-    method: 'GET', url: '/v1/payments/:uetr', tag: 'payments', summary: 'One payment with its full history', roles: EVERY_ROLE, params: S.UetrParams, query: S.NoQuery,
+    method: 'GET',
+    url: '/v1/payments/:uetr',
+    tag: 'payments',
+    summary: 'One payment with its full history',
+    roles: EVERY_ROLE,
+    params: S.UetrParams,
+    query: S.NoQuery,
     handler: (ctx) => ({ status: 200, body: paymentView(visiblePayment(ctx, ctx.params.uetr)) }),
   }),
   route({
-    method: 'POST', url: '/v1/payments/:uetr/cancel', tag: 'payments', summary: 'Cancel a queued or held payment (its payer)', roles: ['operator', ...BANK_ROLES], params: S.UetrParams, body: S.ReasonBody,
+    method: 'POST',
+    url: '/v1/payments/:uetr/cancel',
+    tag: 'payments',
+    summary: 'Cancel a queued or held payment (its payer)',
+    roles: ['operator', ...BANK_ROLES],
+    params: S.UetrParams,
+    body: S.ReasonBody,
     handler: (ctx) => {
       const p = visiblePayment(ctx, ctx.params.uetr);
       if (ctx.scope.kind === 'participant' && p.instruction.payer !== ctx.scope.id) throw forbidden('only the payer cancels a payment', 'uetr');
@@ -107,7 +131,13 @@ export const PAYMENT_ROUTES: RouteDef[] = [
     },
   }),
   route({
-    method: 'POST', url: '/v1/payments/:uetr/return', tag: 'payments', summary: 'Return a settled payment (its payee)', roles: ['operator', ...BANK_ROLES], params: S.UetrParams, body: S.ReasonBody,
+    method: 'POST',
+    url: '/v1/payments/:uetr/return',
+    tag: 'payments',
+    summary: 'Return a settled payment (its payee)',
+    roles: ['operator', ...BANK_ROLES],
+    params: S.UetrParams,
+    body: S.ReasonBody,
     handler: (ctx) => {
       const p = visiblePayment(ctx, ctx.params.uetr);
       if (ctx.scope.kind === 'participant' && p.instruction.payee !== ctx.scope.id) throw forbidden('only the payee returns a payment', 'uetr');

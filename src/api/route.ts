@@ -67,7 +67,9 @@ export interface RouteSpec<P extends TSchema | undefined, Q extends TSchema | un
 export type RouteDef = RouteSpec<TSchema | undefined, TSchema | undefined, TSchema | undefined>;
 
 /** A route whose handler sees the Static types of its schemas. */
-export function route<P extends TSchema | undefined = undefined, Q extends TSchema | undefined = undefined, B extends TSchema | undefined = undefined>(spec: RouteSpec<P, Q, B>): RouteDef {
+export function route<P extends TSchema | undefined = undefined, Q extends TSchema | undefined = undefined, B extends TSchema | undefined = undefined>(
+  spec: RouteSpec<P, Q, B>,
+): RouteDef {
   return spec;
 }
 

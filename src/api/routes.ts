@@ -17,38 +17,85 @@ export { BODY_LIMIT_BATCH, BODY_LIMIT_DEFAULT, type RouteContext, type RouteDef,
 
 const PARTICIPANT_ROUTES: RouteDef[] = [
   route({
-    method: 'GET', url: '/v1/me', tag: 'auth', summary: 'The authenticated user', roles: EVERY_ROLE, query: S.NoQuery,
+    method: 'GET',
+    url: '/v1/me',
+    tag: 'auth',
+    summary: 'The authenticated user',
+    roles: EVERY_ROLE,
+    query: S.NoQuery,
     handler: (ctx) => ({ status: 200, body: { name: ctx.user.name, role: ctx.user.role, participant: ctx.user.participant } }),
   }),
   // participants
   route({
-    method: 'GET', url: '/v1/participants', tag: 'participants', summary: 'Participants (those in the caller\'s scope)', roles: EVERY_ROLE, query: S.NoQuery,
-    handler: (ctx) => ({ status: 200, body: { participants: ctx.platform.participants().filter((p) => seesParticipant(ctx.scope, p)).map(participantView) } }),
+    method: 'GET',
+    url: '/v1/participants',
+    tag: 'participants',
+    summary: "Participants (those in the caller's scope)",
+    roles: EVERY_ROLE,
+    query: S.NoQuery,
+    handler: (ctx) => ({
+      status: 200,
+      body: {
+        participants: ctx.platform
+          .participants()
+          .filter((p) => seesParticipant(ctx.scope, p))
+          .map(participantView),
+      },
+    }),
   }),
   route({
-    method: 'GET', url: '/v1/participants/:id', tag: 'participants', summary: 'One participant', roles: EVERY_ROLE, params: S.IdParams, query: S.NoQuery,
+    method: 'GET',
+    url: '/v1/participants/:id',
+    tag: 'participants',
+    summary: 'One participant',
+    roles: EVERY_ROLE,
+    params: S.IdParams,
+    query: S.NoQuery,
     handler: (ctx) => ({ status: 200, body: participantView(visibleParticipant(ctx, ctx.params.id)) }),
   }),
   route({
-    method: 'POST', url: '/v1/participants', tag: 'participants', summary: 'Register a participant (opens its accounts)', roles: OPERATOR_ONLY, body: S.RegisterParticipantBody,
+    method: 'POST',
+    url: '/v1/participants',
+    tag: 'participants',
+    summary: 'Register a participant (opens its accounts)',
+    roles: OPERATOR_ONLY,
+    body: S.RegisterParticipantBody,
     handler: (ctx) => exec(ctx, { type: 'register_participant', ...ctx.body }, 201),
   }),
   route({
-    method: 'GET', url: '/v1/participants/:id/balances', tag: 'participants', summary: 'Balances of a participant per currency (minor units)', roles: ACCOUNT_READERS, params: S.IdParams, query: S.NoQuery,
+    method: 'GET',
+    url: '/v1/participants/:id/balances',
+    tag: 'participants',
+    summary: 'Balances of a participant per currency (minor units)',
+    roles: ACCOUNT_READERS,
+    params: S.IdParams,
+    query: S.NoQuery,
     handler: (ctx) => {
       const p = visibleParticipant(ctx, ctx.params.id);
       return { status: 200, body: { participant: p.id, balances: ctx.platform.balances(p.id).filter((b) => seesCurrency(ctx.scope, b.currency)) } };
     },
   }),
   route({
-    method: 'POST', url: '/v1/participants/:id/funding', tag: 'liquidity', summary: 'Fund a settlement account from the central bank', roles: ['operator', 'central_bank'], params: S.IdParams, body: S.FundingBody,
+    method: 'POST',
+    url: '/v1/participants/:id/funding',
+    tag: 'liquidity',
+    summary: 'Fund a settlement account from the central bank',
+    roles: ['operator', 'central_bank'],
+    params: S.IdParams,
+    body: S.FundingBody,
     handler: (ctx) => {
       mayActFor(ctx, ctx.params.id, ctx.body.currency);
       return exec(ctx, { type: 'fund', participant: ctx.params.id, currency: ctx.body.currency, amount: ctx.body.amount });
     },
   }),
   route({
-    method: 'POST', url: '/v1/participants/:id/defunding', tag: 'liquidity', summary: 'Return settlement money to the central bank', roles: ['operator', 'central_bank'], params: S.IdParams, body: S.FundingBody,
+    method: 'POST',
+    url: '/v1/participants/:id/defunding',
+    tag: 'liquidity',
+    summary: 'Return settlement money to the central bank',
+    roles: ['operator', 'central_bank'],
+    params: S.IdParams,
+    body: S.FundingBody,
     handler: (ctx) => {
       mayActFor(ctx, ctx.params.id, ctx.body.currency);
       return exec(ctx, { type: 'defund', participant: ctx.params.id, currency: ctx.body.currency, amount: ctx.body.amount });
@@ -56,7 +103,13 @@ const PARTICIPANT_ROUTES: RouteDef[] = [
   }),
   // financing
   route({
-    method: 'GET', url: '/v1/participants/:id/facilities', tag: 'financing', summary: 'Intraday credit facilities and their collateral', roles: ACCOUNT_READERS, params: S.IdParams, query: S.NoQuery,
+    method: 'GET',
+    url: '/v1/participants/:id/facilities',
+    tag: 'financing',
+    summary: 'Intraday credit facilities and their collateral',
+    roles: ACCOUNT_READERS,
+    params: S.IdParams,
+    query: S.NoQuery,
     handler: (ctx) => {
       const p = visibleParticipant(ctx, ctx.params.id);
       const out = [];
@@ -68,14 +121,32 @@ const PARTICIPANT_ROUTES: RouteDef[] = [
     },
   }),
   route({
-    method: 'POST', url: '/v1/participants/:id/facilities/:currency', tag: 'financing', summary: 'Set the collateral (and so the credit line) of a facility', roles: ['operator', 'central_bank'], params: S.FacilityParams, body: S.CollateralBody,
+    method: 'POST',
+    url: '/v1/participants/:id/facilities/:currency',
+    tag: 'financing',
+    summary: 'Set the collateral (and so the credit line) of a facility',
+    roles: ['operator', 'central_bank'],
+    params: S.FacilityParams,
+    body: S.CollateralBody,
     handler: (ctx) => {
       mayActFor(ctx, ctx.params.id, ctx.params.currency);
-      return exec(ctx, { type: 'set_collateral', participant: ctx.params.id, currency: ctx.params.currency, items: ctx.body.items, auto_draw: ctx.body.auto_draw ?? true });
+      return exec(ctx, {
+        type: 'set_collateral',
+        participant: ctx.params.id,
+        currency: ctx.params.currency,
+        items: ctx.body.items,
+        auto_draw: ctx.body.auto_draw ?? true,
+      });
     },
   }),
   route({
-    method: 'POST', url: '/v1/participants/:id/facilities/:currency/draw', tag: 'financing', summary: 'Draw intraday credit', roles: ['operator', 'central_bank', 'participant', 'liquidity_provider'], params: S.FacilityParams, body: S.DrawBody,
+    method: 'POST',
+    url: '/v1/participants/:id/facilities/:currency/draw',
+    tag: 'financing',
+    summary: 'Draw intraday credit',
+    roles: ['operator', 'central_bank', 'participant', 'liquidity_provider'],
+    params: S.FacilityParams,
+    body: S.DrawBody,
     handler: (ctx) => {
       mayActFor(ctx, ctx.params.id, ctx.params.currency);
       return exec(ctx, { type: 'draw_credit', participant: ctx.params.id, currency: ctx.params.currency, amount: ctx.body.amount });
@@ -86,7 +157,12 @@ const PARTICIPANT_ROUTES: RouteDef[] = [
 const DAY_AND_SETTLEMENT_ROUTES: RouteDef[] = [
   // business day
   route({
-    method: 'GET', url: '/v1/day', tag: 'business day', summary: 'The current (or last) business day', roles: EVERY_ROLE, query: S.NoQuery,
+    method: 'GET',
+    url: '/v1/day',
+    tag: 'business day',
+    summary: 'The current (or last) business day',
+    roles: EVERY_ROLE,
+    query: S.NoQuery,
     handler: (ctx) => {
       const d = ctx.platform.businessDay();
       if (d === null) throw notFound('business day yet');
@@ -94,45 +170,84 @@ const DAY_AND_SETTLEMENT_ROUTES: RouteDef[] = [
     },
   }),
   route({
-    method: 'POST', url: '/v1/day/open', tag: 'business day', summary: 'Open a business day with its cut-offs', roles: OPERATOR_ONLY, body: S.OpenDayBody,
+    method: 'POST',
+    url: '/v1/day/open',
+    tag: 'business day',
+    summary: 'Open a business day with its cut-offs',
+    roles: OPERATOR_ONLY,
+    body: S.OpenDayBody,
     handler: (ctx) => exec(ctx, { type: 'open_day', ...ctx.body }),
   }),
   route({
-    method: 'POST', url: '/v1/day/close', tag: 'business day', summary: 'Close the business day (settles windows, rejects what is queued, repays credit)', roles: OPERATOR_ONLY, body: S.EmptyBody,
+    method: 'POST',
+    url: '/v1/day/close',
+    tag: 'business day',
+    summary: 'Close the business day (settles windows, rejects what is queued, repays credit)',
+    roles: OPERATOR_ONLY,
+    body: S.EmptyBody,
     handler: (ctx) => exec(ctx, { type: 'close_day' }),
   }),
   // settlement windows, LSM, config
   route({
-    method: 'GET', url: '/v1/windows', tag: 'settlement', summary: 'Settlement windows, newest first', roles: ['operator', 'central_bank', 'auditor'], query: S.WindowsQuery,
+    method: 'GET',
+    url: '/v1/windows',
+    tag: 'settlement',
+    summary: 'Settlement windows, newest first',
+    roles: ['operator', 'central_bank', 'auditor'],
+    query: S.WindowsQuery,
     handler: (ctx) => {
       const q = ctx.query;
       const out: unknown[] = [];
       const ws = ctx.platform.windows();
       for (let i = ws.length - 1; i >= 0 && out.length < limitOf(q.limit, 10_000); i--) {
         const w = ws[i]!;
-        if (!seesCurrency(ctx.scope, w.currency) || (q.currency !== undefined && w.currency !== q.currency) || (q.state !== undefined && w.state !== q.state)) continue;
+        if (!seesCurrency(ctx.scope, w.currency) || (q.currency !== undefined && w.currency !== q.currency) || (q.state !== undefined && w.state !== q.state))
+          continue;
         out.push(windowView(w));
       }
       return { status: 200, body: { windows: out } };
     },
   }),
   route({
-    method: 'POST', url: '/v1/windows/:currency/open', tag: 'settlement', summary: 'Open a deferred net settlement window', roles: OPERATOR_ONLY, params: S.CurrencyParams, body: S.EmptyBody,
+    method: 'POST',
+    url: '/v1/windows/:currency/open',
+    tag: 'settlement',
+    summary: 'Open a deferred net settlement window',
+    roles: OPERATOR_ONLY,
+    params: S.CurrencyParams,
+    body: S.EmptyBody,
     handler: (ctx) => exec(ctx, { type: 'open_window', currency: ctx.params.currency }, 201),
   }),
   route({
-    method: 'POST', url: '/v1/windows/:currency/close', tag: 'settlement', summary: 'Close and settle the open window of a currency', roles: OPERATOR_ONLY, params: S.CurrencyParams, body: S.EmptyBody,
+    method: 'POST',
+    url: '/v1/windows/:currency/close',
+    tag: 'settlement',
+    summary: 'Close and settle the open window of a currency',
+    roles: OPERATOR_ONLY,
+    params: S.CurrencyParams,
+    body: S.EmptyBody,
     handler: (ctx) => exec(ctx, { type: 'close_window', currency: ctx.params.currency }),
   }),
   route({
-    method: 'POST', url: '/v1/lsm/:currency/run', tag: 'settlement', summary: 'Run the liquidity-saving mechanism on a currency\'s queue', roles: ['operator', 'central_bank'], params: S.CurrencyParams, body: S.EmptyBody,
+    method: 'POST',
+    url: '/v1/lsm/:currency/run',
+    tag: 'settlement',
+    summary: "Run the liquidity-saving mechanism on a currency's queue",
+    roles: ['operator', 'central_bank'],
+    params: S.CurrencyParams,
+    body: S.EmptyBody,
     handler: (ctx) => {
       if (!seesCurrency(ctx.scope, ctx.params.currency)) throw forbidden('a central bank runs the LSM of its own currency only', 'currency');
       return exec(ctx, { type: 'run_lsm', currency: ctx.params.currency });
     },
   }),
   route({
-    method: 'POST', url: '/v1/config', tag: 'settlement', summary: 'Scheme settings (queue bypass)', roles: OPERATOR_ONLY, body: S.ConfigBody,
+    method: 'POST',
+    url: '/v1/config',
+    tag: 'settlement',
+    summary: 'Scheme settings (queue bypass)',
+    roles: OPERATOR_ONLY,
+    body: S.ConfigBody,
     handler: (ctx) => exec(ctx, { type: 'set_config', bypass_fifo: ctx.body.bypass_fifo }),
   }),
 ];
@@ -140,27 +255,60 @@ const DAY_AND_SETTLEMENT_ROUTES: RouteDef[] = [
 const FX_COMPLIANCE_AUDIT_ROUTES: RouteDef[] = [
   // FX rates
   route({
-    method: 'GET', url: '/v1/rates', tag: 'fx', summary: 'Reference rates in force and their cross rates', roles: EVERY_ROLE, query: S.RatesQuery,
+    method: 'GET',
+    url: '/v1/rates',
+    tag: 'fx',
+    summary: 'Reference rates in force and their cross rates',
+    roles: EVERY_ROLE,
+    query: S.RatesQuery,
     handler: (ctx) => ({ status: 200, body: ctx.platform.referenceRates(ctx.query.date) }),
   }),
   route({
-    method: 'POST', url: '/v1/quotes', tag: 'fx', summary: 'Publish (or replace) a liquidity provider\'s tiered quote for BASE/QUOTE', roles: ['operator', 'liquidity_provider'], body: S.QuoteBody,
+    method: 'POST',
+    url: '/v1/quotes',
+    tag: 'fx',
+    summary: "Publish (or replace) a liquidity provider's tiered quote for BASE/QUOTE",
+    roles: ['operator', 'liquidity_provider'],
+    body: S.QuoteBody,
     handler: (ctx) => {
       mayActFor(ctx, ctx.body.provider, ctx.body.base);
-      return exec(ctx, { type: 'publish_quote', provider: ctx.body.provider, base: ctx.body.base, quote: ctx.body.quote, tiers: ctx.body.tiers, valid_s: ctx.body.valid_s });
+      return exec(ctx, {
+        type: 'publish_quote',
+        provider: ctx.body.provider,
+        base: ctx.body.base,
+        quote: ctx.body.quote,
+        tiers: ctx.body.tiers,
+        valid_s: ctx.body.valid_s,
+      });
     },
   }),
   route({
-    method: 'POST', url: '/v1/quotes/lock', tag: 'fx', summary: 'Lock the best live quote covering a conversion (a PvP payment then names its quote_id)', roles: ['operator', 'participant', 'liquidity_provider'], body: S.QuoteLockBody,
+    method: 'POST',
+    url: '/v1/quotes/lock',
+    tag: 'fx',
+    summary: 'Lock the best live quote covering a conversion (a PvP payment then names its quote_id)',
+    roles: ['operator', 'participant', 'liquidity_provider'],
+    body: S.QuoteLockBody,
     handler: (ctx) => exec(ctx, { type: 'lock_quote', base: ctx.body.base, quote: ctx.body.quote, amount: ctx.body.amount }),
   }),
   route({
-    method: 'POST', url: '/v1/rates', tag: 'fx', summary: 'Import reference-rate rows', roles: OPERATOR_ONLY, body: S.RatesBody, bodyLimit: BODY_LIMIT_BATCH,
+    method: 'POST',
+    url: '/v1/rates',
+    tag: 'fx',
+    summary: 'Import reference-rate rows',
+    roles: OPERATOR_ONLY,
+    body: S.RatesBody,
+    bodyLimit: BODY_LIMIT_BATCH,
     handler: (ctx) => exec(ctx, { type: 'import_rates', file: ctx.body.file, rows: ctx.body.rows }),
   }),
   // compliance
   route({
-    method: 'GET', url: '/v1/cases', tag: 'compliance', summary: 'Compliance cases, newest first', roles: ['operator', 'compliance', 'auditor'], query: S.CasesQuery,
+    method: 'GET',
+    url: '/v1/cases',
+    tag: 'compliance',
+    summary: 'Compliance cases, newest first',
+    roles: ['operator', 'compliance', 'auditor'],
+    query: S.CasesQuery,
     handler: (ctx) => {
       const out: unknown[] = [];
       const cs = ctx.platform.cases();
@@ -172,12 +320,23 @@ const FX_COMPLIANCE_AUDIT_ROUTES: RouteDef[] = [
     },
   }),
   route({
-    method: 'POST', url: '/v1/cases/:case_id/decision', tag: 'compliance', summary: 'Propose or confirm (four eyes) a release or rejection', roles: ['compliance'], params: S.CaseParams, body: S.DecisionBody,
+    method: 'POST',
+    url: '/v1/cases/:case_id/decision',
+    tag: 'compliance',
+    summary: 'Propose or confirm (four eyes) a release or rejection',
+    roles: ['compliance'],
+    params: S.CaseParams,
+    body: S.DecisionBody,
     handler: (ctx) => exec(ctx, { type: 'decide_case', case_id: Number(ctx.params.case_id), decision: ctx.body.decision, note: ctx.body.note ?? '' }),
   }),
   // audit
   route({
-    method: 'GET', url: '/v1/audit', tag: 'audit', summary: 'The audit trail: every command, by whom, newest first', roles: ['operator', 'auditor'], query: S.AuditQuery,
+    method: 'GET',
+    url: '/v1/audit',
+    tag: 'audit',
+    summary: 'The audit trail: every command, by whom, newest first',
+    roles: ['operator', 'auditor'],
+    query: S.AuditQuery,
     handler: (ctx) => {
       const out: unknown[] = [];
       const a = ctx.platform.auditTrail();
@@ -194,4 +353,10 @@ const FX_COMPLIANCE_AUDIT_ROUTES: RouteDef[] = [
 /** Every route, in the order the OpenAPI document lists them. */
 export const ROUTES: RouteDef[] = [...PARTICIPANT_ROUTES, ...PAYMENT_ROUTES, ...DAY_AND_SETTLEMENT_ROUTES, ...FX_COMPLIANCE_AUDIT_ROUTES];
 
-export const EVENTS_ROUTE = { method: 'GET' as const, url: '/v1/events', tag: 'events', summary: 'Server-sent events: payment state changes in the caller\'s scope', roles: EVERY_ROLE };
+export const EVENTS_ROUTE = {
+  method: 'GET' as const,
+  url: '/v1/events',
+  tag: 'events',
+  summary: "Server-sent events: payment state changes in the caller's scope",
+  roles: EVERY_ROLE,
+};

@@ -11,11 +11,19 @@ const strict = { additionalProperties: false } as const;
 
 export const Bic = Type.String({ minLength: 8, maxLength: 11, pattern: '^[A-Z0-9]{8}([A-Z0-9]{3})?$', description: 'BIC (ISO 9362)' });
 export const Currency = Type.String({ minLength: 3, maxLength: 3, pattern: '^[A-Z]{3}$', description: 'ISO 4217 code' });
-export const Amount = Type.String({ minLength: 1, maxLength: 40, pattern: '^[0-9]{1,38}(\\.[0-9]+)?$', description: 'decimal string in major units of the currency named beside it' });
+export const Amount = Type.String({
+  minLength: 1,
+  maxLength: 40,
+  pattern: '^[0-9]{1,38}(\\.[0-9]+)?$',
+  description: 'decimal string in major units of the currency named beside it',
+});
 export const Uetr = Type.String({ minLength: 36, maxLength: 36, description: 'UUID v4, lower case' });
 const Text = (max: number = COMMAND_LIMITS.string_max) => Type.String({ maxLength: max });
 
-export const Party = Type.Object({ name: Text(), country: Type.Optional(Type.String({ maxLength: 2 })), address: Type.Optional(Text(COMMAND_LIMITS.text_max)) }, strict);
+export const Party = Type.Object(
+  { name: Text(), country: Type.Optional(Type.String({ maxLength: 2 })), address: Type.Optional(Text(COMMAND_LIMITS.text_max)) },
+  strict,
+);
 
 export const PaymentIn = Type.Object(
   {
@@ -83,7 +91,15 @@ export const RatesBody = Type.Object(
   {
     file: Type.String({ minLength: 1, maxLength: COMMAND_LIMITS.text_max }),
     rows: Type.Array(
-      Type.Object({ currency: Currency, units_per_usd: Type.String({ minLength: 1, maxLength: 60 }), date: Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' }), source: Type.String({ minLength: 1, maxLength: COMMAND_LIMITS.text_max }) }, strict),
+      Type.Object(
+        {
+          currency: Currency,
+          units_per_usd: Type.String({ minLength: 1, maxLength: 60 }),
+          date: Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' }),
+          source: Type.String({ minLength: 1, maxLength: COMMAND_LIMITS.text_max }),
+        },
+        strict,
+      ),
       { minItems: 1, maxItems: COMMAND_LIMITS.rate_rows_max },
     ),
   },
@@ -92,7 +108,16 @@ export const RatesBody = Type.Object(
 export const CollateralBody = Type.Object(
   {
     items: Type.Array(
-      Type.Object({ id: Type.String({ minLength: 1, maxLength: COMMAND_LIMITS.string_max }), kind: Type.String({ minLength: 1, maxLength: 40 }), currency: Type.String({ minLength: 3, maxLength: 3 }), market_value: Amount, haircut_bp: Type.Integer({ minimum: 0, maximum: 10_000 }) }, strict),
+      Type.Object(
+        {
+          id: Type.String({ minLength: 1, maxLength: COMMAND_LIMITS.string_max }),
+          kind: Type.String({ minLength: 1, maxLength: 40 }),
+          currency: Type.String({ minLength: 3, maxLength: 3 }),
+          market_value: Amount,
+          haircut_bp: Type.Integer({ minimum: 0, maximum: 10_000 }),
+        },
+        strict,
+      ),
       { maxItems: COMMAND_LIMITS.collateral_items_max },
     ),
     auto_draw: Type.Optional(Type.Boolean()),
@@ -112,7 +137,10 @@ export const QuoteBody = Type.Object(
   strict,
 );
 export const QuoteLockBody = Type.Object({ base: Currency, quote: Currency, amount: Amount }, strict);
-export const DecisionBody = Type.Object({ decision: Type.Union([Type.Literal('release'), Type.Literal('reject')]), note: Type.Optional(Type.String({ maxLength: COMMAND_LIMITS.text_max })) }, strict);
+export const DecisionBody = Type.Object(
+  { decision: Type.Union([Type.Literal('release'), Type.Literal('reject')]), note: Type.Optional(Type.String({ maxLength: COMMAND_LIMITS.text_max })) },
+  strict,
+);
 export const ConfigBody = Type.Object({ bypass_fifo: Type.Boolean() }, strict);
 
 export const IdParams = Type.Object({ id: Bic }, strict);
@@ -126,7 +154,9 @@ const Limit = (max: number) => Type.String({ pattern: '^[1-9][0-9]{0,4}$', descr
 
 export const PaymentsQuery = Type.Object(
   {
-    state: Type.Optional(Type.Union(['received', 'validated', 'screened', 'held', 'queued', 'settled', 'rejected', 'cancelled', 'returned'].map((s) => Type.Literal(s)))),
+    state: Type.Optional(
+      Type.Union(['received', 'validated', 'screened', 'held', 'queued', 'settled', 'rejected', 'cancelled', 'returned'].map((s) => Type.Literal(s))),
+    ),
     currency: Type.Optional(Currency),
     counterparty: Type.Optional(Bic),
     end_to_end_id: Type.Optional(Type.String({ minLength: 1, maxLength: 35 })),
@@ -134,9 +164,18 @@ export const PaymentsQuery = Type.Object(
   },
   strict,
 );
-export const WindowsQuery = Type.Object({ currency: Type.Optional(Currency), state: Type.Optional(Type.String({ maxLength: 10 })), limit: Type.Optional(Limit(10_000)) }, strict);
-export const CasesQuery = Type.Object({ status: Type.Optional(Type.Union(['open', 'proposed', 'released', 'rejected'].map((s) => Type.Literal(s)))), limit: Type.Optional(Limit(10_000)) }, strict);
-export const AuditQuery = Type.Object({ by: Type.Optional(Type.String({ maxLength: 140 })), action: Type.Optional(Type.String({ maxLength: 40 })), limit: Type.Optional(Limit(10_000)) }, strict);
+export const WindowsQuery = Type.Object(
+  { currency: Type.Optional(Currency), state: Type.Optional(Type.String({ maxLength: 10 })), limit: Type.Optional(Limit(10_000)) },
+  strict,
+);
+export const CasesQuery = Type.Object(
+  { status: Type.Optional(Type.Union(['open', 'proposed', 'released', 'rejected'].map((s) => Type.Literal(s)))), limit: Type.Optional(Limit(10_000)) },
+  strict,
+);
+export const AuditQuery = Type.Object(
+  { by: Type.Optional(Type.String({ maxLength: 140 })), action: Type.Optional(Type.String({ maxLength: 40 })), limit: Type.Optional(Limit(10_000)) },
+  strict,
+);
 export const RatesQuery = Type.Object({ date: Type.Optional(Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' })) }, strict);
 export const NoQuery = Type.Object({}, strict);
 

@@ -69,9 +69,7 @@ function createApp(opts: ApiOptions): FastifyInstance {
     return503OnClosing: false,
     forceCloseConnections: 'idle',
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: false, allErrors: false } },
-    ...(opts.https
-      ? { https: opts.https.ca === undefined ? opts.https : { ...opts.https, requestCert: true, rejectUnauthorized: false } }
-      : {}),
+    ...(opts.https ? { https: opts.https.ca === undefined ? opts.https : { ...opts.https, requestCert: true, rejectUnauthorized: false } } : {}),
   } as Parameters<typeof Fastify>[0]) as unknown as FastifyInstance;
 }
 
@@ -106,7 +104,8 @@ export async function buildApi(opts: ApiOptions): Promise<Api> {
   });
   installGuard(app, { platform, users, limiter, clientCertificates: opts.https?.ca !== undefined });
   app.addHook('preValidation', async (req) => {
-    if (req.method === 'POST' && (req.body === undefined || req.body === null) && req.routeOptions.config?.roles !== undefined) (req as { body: unknown }).body = {};
+    if (req.method === 'POST' && (req.body === undefined || req.body === null) && req.routeOptions.config?.roles !== undefined)
+      (req as { body: unknown }).body = {};
   });
   app.addHook('onResponse', async (req, reply) => {
     metrics.latency.observe({ method: req.method, route: req.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) }, reply.elapsedTime / 1000);
@@ -154,7 +153,9 @@ function registerPublicEndpoints(app: FastifyInstance, metrics: ApiMetrics, read
   app.get('/openapi.json', (_req, reply) => reply.type('application/json').send(docJson));
   app.get('/docs', (_req, reply) => reply.type('text/html; charset=utf-8').send(docsHtml));
   app.get('/healthz', (_req, reply) => reply.send({ status: 'ok' }));
-  app.get('/readyz', (_req, reply) => (ready() ? reply.send({ status: 'ready' }) : reply.code(503).send({ code: 'shutting_down', message: 'draining', path: '' })));
+  app.get('/readyz', (_req, reply) =>
+    ready() ? reply.send({ status: 'ready' }) : reply.code(503).send({ code: 'shutting_down', message: 'draining', path: '' }),
+  );
   app.get('/metrics', async (_req, reply) => reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()));
 }
 
@@ -169,7 +170,11 @@ function registerRoute(app: FastifyInstance, r: RouteDef, platform: Platform, me
   const schema: Record<string, unknown> = {};
   if (r.params !== undefined) schema.params = r.params;
   if (r.query !== undefined) schema.querystring = r.query;
-  if (r.body !== undefined) schema.body = r.xml !== undefined ? { content: { 'application/json': { schema: r.body }, 'application/xml': { schema: { type: 'string' } }, 'text/xml': { schema: { type: 'string' } } } } : r.body;
+  if (r.body !== undefined)
+    schema.body =
+      r.xml !== undefined
+        ? { content: { 'application/json': { schema: r.body }, 'application/xml': { schema: { type: 'string' } }, 'text/xml': { schema: { type: 'string' } } } }
+        : r.body;
   app.route({
     method: r.method,
     url: r.url,
@@ -186,7 +191,8 @@ function registerRoute(app: FastifyInstance, r: RouteDef, platform: Platform, me
         const out = await runHandler(r, ctx);
         return reply.code(out.status).type('application/json').send(JSON.stringify(out.body, bigintJson));
       }
-      if (typeof key !== 'string' || !KEY_RE.test(key)) throw new ApiError(400, 'invalid_field', 'Idempotency-Key: 1-128 printable ASCII characters', 'Idempotency-Key');
+      if (typeof key !== 'string' || !KEY_RE.test(key))
+        throw new ApiError(400, 'invalid_field', 'Idempotency-Key: 1-128 printable ASCII characters', 'Idempotency-Key');
       const answer = await answerKeyed(r, ctx, key, idempotency);
       if (answer.replayed) reply.header('idempotent-replayed', 'true');
       return reply.code(answer.status).type('application/json').send(answer.body);
@@ -199,7 +205,12 @@ function registerRoute(app: FastifyInstance, r: RouteDef, platform: Platform, me
  * request, a conflict for the same key with another request, or a first run
  * whose answer (a refusal too) is remembered.
  */
-async function answerKeyed(r: RouteDef, ctx: RouteContext, key: string, idempotency: IdempotencyStore): Promise<{ status: number; body: string; replayed: boolean }> {
+async function answerKeyed(
+  r: RouteDef,
+  ctx: RouteContext,
+  key: string,
+  idempotency: IdempotencyStore,
+): Promise<{ status: number; body: string; replayed: boolean }> {
   const req = ctx.req;
   const scoped = IdempotencyStore.scoped(ctx.user.name, key);
   const h = fingerprint(req.method, req.url, req.body);

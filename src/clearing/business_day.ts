@@ -24,7 +24,8 @@ export function openBusinessDay(input: OpenDayInput, days: readonly BusinessDay[
   const { date, cutoffs } = input;
   const last = days[days.length - 1];
   if (last !== undefined && last.state === 'open') throw new ClearingRefusal('day_open', 'date', `business day ${last.date} is open; close it first`);
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(date) || Number.isNaN(Date.parse(`${date}T00:00:00Z`))) throw new ClearingRefusal('invalid_field', 'date', 'must be YYYY-MM-DD');
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(date) || Number.isNaN(Date.parse(`${date}T00:00:00Z`)))
+    throw new ClearingRefusal('invalid_field', 'date', 'must be YYYY-MM-DD');
   if (last !== undefined && last.date >= date) throw new ClearingRefusal('invalid_field', 'date', `must be after the last business day ${last.date}`);
   const midnight = BigInt(Date.parse(`${date}T00:00:00Z`)) * 1_000_000n;
   const at = (hhmm: string, field: string): bigint => {

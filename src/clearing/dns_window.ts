@@ -42,13 +42,20 @@ export interface ReservationPlan {
 }
 
 /** Step 2: a pending transfer per net debit, settlement account -> DNS account. */
-export function reservationPlan(positions: ReadonlyArray<[string, bigint]>, currency: string, participant: (id: string) => Participant, ids: IdSource): ReservationPlan {
+export function reservationPlan(
+  positions: ReadonlyArray<[string, bigint]>,
+  currency: string,
+  participant: (id: string) => Participant,
+  ids: IdSource,
+): ReservationPlan {
   const c = memberCurrency(currency);
   const pool = dnsPool(currency);
   const debtors = positions.filter(([, v]) => v < 0n);
   return {
     debtors: debtors.map(([id]) => id),
-    transfers: debtors.map(([id, v]) => ledgerTransfer(ids(), settlementAccountOf(participant(id), currency), pool, -v, c.numeric, TRANSFER_CODE.dns_reserve, TransferFlags.pending)),
+    transfers: debtors.map(([id, v]) =>
+      ledgerTransfer(ids(), settlementAccountOf(participant(id), currency), pool, -v, c.numeric, TRANSFER_CODE.dns_reserve, TransferFlags.pending),
+    ),
   };
 }
 
@@ -58,17 +65,32 @@ export function reservationOutcome(plan: ReservationPlan, results: Uint8Array): 
 }
 
 /** Step 4: every held reservation posted, then every net credit paid, one linked chain (empty when nothing nets). */
-export function postingPlan(held: readonly Transfer[], positions: ReadonlyArray<[string, bigint]>, currency: string, participant: (id: string) => Participant, ids: IdSource): Transfer[] {
+export function postingPlan(
+  held: readonly Transfer[],
+  positions: ReadonlyArray<[string, bigint]>,
+  currency: string,
+  participant: (id: string) => Participant,
+  ids: IdSource,
+): Transfer[] {
   const c = memberCurrency(currency);
   const pool = dnsPool(currency);
   const chain: Transfer[] = [];
   for (const t of held) {
-    const post = ledgerTransfer(ids(), t.debit_account_id, t.credit_account_id, t.amount, c.numeric, TRANSFER_CODE.dns_reserve, TransferFlags.linked | TransferFlags.post_pending_transfer);
+    const post = ledgerTransfer(
+      ids(),
+      t.debit_account_id,
+      t.credit_account_id,
+      t.amount,
+      c.numeric,
+      TRANSFER_CODE.dns_reserve,
+      TransferFlags.linked | TransferFlags.post_pending_transfer,
+    );
     post.pending_id = t.id;
     chain.push(post);
   }
   for (const [id, v] of positions) {
-    if (v > 0n) chain.push(ledgerTransfer(ids(), pool, settlementAccountOf(participant(id), currency), v, c.numeric, TRANSFER_CODE.dns_credit, TransferFlags.linked));
+    if (v > 0n)
+      chain.push(ledgerTransfer(ids(), pool, settlementAccountOf(participant(id), currency), v, c.numeric, TRANSFER_CODE.dns_credit, TransferFlags.linked));
   }
   if (chain.length > 0) chain[chain.length - 1]!.flags &= ~TransferFlags.linked;
   return chain;

@@ -65,12 +65,21 @@ export function pricePayment(ins: PaymentInstruction, view: PricingView, now_ns:
   let provider: Participant | undefined;
   if (named !== undefined) {
     provider = view.participant(named);
-    if (provider === undefined || !convertsBetween(provider, ins)) return reject(REASON.incorrect_agent, `${named} is not a liquidity provider in ${ins.currency} and ${ins.payee_currency}`);
+    if (provider === undefined || !convertsBetween(provider, ins))
+      return reject(REASON.incorrect_agent, `${named} is not a liquidity provider in ${ins.currency} and ${ins.payee_currency}`);
   } else {
     provider = bestProvider(ins, view);
     if (provider === undefined) return reject(REASON.incorrect_agent, `no liquidity provider holds both ${ins.currency} and ${ins.payee_currency}`);
   }
-  const fx: FxLeg = { provider: provider.id, rate_num: rate.num, rate_den: rate.den, rate_source: source, payee_amount_minor: conv.amount_minor, residue_num: conv.residue.num, residue_den: conv.residue.den };
+  const fx: FxLeg = {
+    provider: provider.id,
+    rate_num: rate.num,
+    rate_den: rate.den,
+    rate_source: source,
+    payee_amount_minor: conv.amount_minor,
+    residue_num: conv.residue.num,
+    residue_den: conv.residue.den,
+  };
   return { consumed_lock, outcome: { ok: true, fx } };
 }
 
@@ -102,8 +111,24 @@ export function pvpLegs(p: Payment, view: { participant(id: string): Participant
   const lp = view.participant(fx.provider)!;
   const c = memberCurrency(ins.currency);
   const d = memberCurrency(ins.payee_currency);
-  const a = ledgerTransfer(ids(), settlementAccountOf(payer, c.code), settlementAccountOf(lp, c.code), ins.amount_minor, c.numeric, TRANSFER_CODE.pvp_payer_leg, TransferFlags.linked);
-  const b = ledgerTransfer(ids(), settlementAccountOf(lp, d.code), settlementAccountOf(payee, d.code), fx.payee_amount_minor, d.numeric, TRANSFER_CODE.pvp_payee_leg, 0);
+  const a = ledgerTransfer(
+    ids(),
+    settlementAccountOf(payer, c.code),
+    settlementAccountOf(lp, c.code),
+    ins.amount_minor,
+    c.numeric,
+    TRANSFER_CODE.pvp_payer_leg,
+    TransferFlags.linked,
+  );
+  const b = ledgerTransfer(
+    ids(),
+    settlementAccountOf(lp, d.code),
+    settlementAccountOf(payee, d.code),
+    fx.payee_amount_minor,
+    d.numeric,
+    TRANSFER_CODE.pvp_payee_leg,
+    0,
+  );
   a.user_data_128 = uetrBits(ins.uetr);
   b.user_data_128 = a.user_data_128;
   return [a, b];
@@ -132,6 +157,9 @@ export function residueBooking(provider: Participant, currency: string, residue:
   const c = memberCurrency(currency);
   const residueAcct = accountId(OPERATOR_NO, c.numeric, ACCOUNT_KIND.fx_residue);
   const lpAcct = settlementAccountOf(provider, currency);
-  const transfer = whole > 0n ? ledgerTransfer(id, lpAcct, residueAcct, whole, c.numeric, TRANSFER_CODE.fx_residue, 0) : ledgerTransfer(id, residueAcct, lpAcct, -whole, c.numeric, TRANSFER_CODE.fx_residue, 0);
+  const transfer =
+    whole > 0n
+      ? ledgerTransfer(id, lpAcct, residueAcct, whole, c.numeric, TRANSFER_CODE.fx_residue, 0)
+      : ledgerTransfer(id, residueAcct, lpAcct, -whole, c.numeric, TRANSFER_CODE.fx_residue, 0);
   return { transfer, rest: sub(residue, rational(whole)) };
 }

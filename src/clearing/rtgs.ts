@@ -124,7 +124,15 @@ export function settlementTransfers(p: Payment, view: AccountsView, ids: IdSourc
   if (p.fx !== null) return pvpLegs(p, view, ids);
   const ins = p.instruction;
   const c = memberCurrency(ins.currency);
-  const t = ledgerTransfer(ids(), settlementAccountOf(view.participant(ins.payer)!, c.code), settlementAccountOf(view.participant(ins.payee)!, c.code), ins.amount_minor, c.numeric, TRANSFER_CODE.payment, 0);
+  const t = ledgerTransfer(
+    ids(),
+    settlementAccountOf(view.participant(ins.payer)!, c.code),
+    settlementAccountOf(view.participant(ins.payee)!, c.code),
+    ins.amount_minor,
+    c.numeric,
+    TRANSFER_CODE.payment,
+    0,
+  );
   t.user_data_128 = uetrBits(ins.uetr);
   return [t];
 }
@@ -162,7 +170,13 @@ export interface LsmChoice {
 }
 
 /** The LSM's choice for one currency: queued payments in queue order, the solver on the participants' balances. */
-export function chooseLsmRelease(queues: Iterable<[string, RtgsQueue]>, currency: string, available: (id: string) => bigint, bypass_fifo: boolean, limits: LsmLimits): LsmChoice {
+export function chooseLsmRelease(
+  queues: Iterable<[string, RtgsQueue]>,
+  currency: string,
+  available: (id: string) => bigint,
+  bypass_fifo: boolean,
+  limits: LsmLimits,
+): LsmChoice {
   const queued: Payment[] = [];
   for (const [key, q] of queues) {
     if (!key.endsWith(`:${currency}`)) continue;
@@ -173,8 +187,17 @@ export function chooseLsmRelease(queues: Iterable<[string, RtgsQueue]>, currency
   const ids = new Set<string>();
   for (const p of considered) ids.add(p.instruction.payer).add(p.instruction.payee);
   const participants = [...ids].map((id) => ({ id, balance: available(id), limit: 0n }));
-  const payments: LsmPayment[] = considered.map((p) => ({ id: p.instruction.uetr, from: p.instruction.payer, to: p.instruction.payee, amount: p.instruction.amount_minor, priority: p.instruction.priority === 'urgent' ? 1 : 0 }));
-  const solution = considered.length === 0 ? { settled: [] as string[], settled_value: 0n, method: 'empty' } : solveLsm({ participants, payments, fifo: !bypass_fifo }, { work_budget: limits.work_budget });
+  const payments: LsmPayment[] = considered.map((p) => ({
+    id: p.instruction.uetr,
+    from: p.instruction.payer,
+    to: p.instruction.payee,
+    amount: p.instruction.amount_minor,
+    priority: p.instruction.priority === 'urgent' ? 1 : 0,
+  }));
+  const solution =
+    considered.length === 0
+      ? { settled: [] as string[], settled_value: 0n, method: 'empty' }
+      : solveLsm({ participants, payments, fifo: !bypass_fifo }, { work_budget: limits.work_budget });
   return { queued, considered, settled: solution.settled, settled_value: solution.settled_value, method: solution.method };
 }
 
@@ -189,12 +212,28 @@ export function lsmReleaseTransfers(currency: string, chosen: readonly Payment[]
   const transit = accountId(OPERATOR_NO, c.numeric, ACCOUNT_KIND.lsm_transit);
   const transfers: Transfer[] = [];
   for (const p of chosen) {
-    const t = ledgerTransfer(ids(), transit, settlementAccountOf(view.participant(p.instruction.payee)!, currency), p.instruction.amount_minor, c.numeric, TRANSFER_CODE.lsm_credit, TransferFlags.linked);
+    const t = ledgerTransfer(
+      ids(),
+      transit,
+      settlementAccountOf(view.participant(p.instruction.payee)!, currency),
+      p.instruction.amount_minor,
+      c.numeric,
+      TRANSFER_CODE.lsm_credit,
+      TransferFlags.linked,
+    );
     t.user_data_128 = uetrBits(p.instruction.uetr);
     transfers.push(t);
   }
   for (const p of chosen) {
-    const t = ledgerTransfer(ids(), settlementAccountOf(view.participant(p.instruction.payer)!, currency), transit, p.instruction.amount_minor, c.numeric, TRANSFER_CODE.lsm_debit, TransferFlags.linked);
+    const t = ledgerTransfer(
+      ids(),
+      settlementAccountOf(view.participant(p.instruction.payer)!, currency),
+      transit,
+      p.instruction.amount_minor,
+      c.numeric,
+      TRANSFER_CODE.lsm_debit,
+      TransferFlags.linked,
+    );
     t.user_data_128 = uetrBits(p.instruction.uetr);
     transfers.push(t);
   }

@@ -25,16 +25,7 @@ export interface Participant {
 }
 
 /** Payment states. queued covers both the RTGS queue and an open settlement window. */
-export type PaymentState =
-  | 'received'
-  | 'validated'
-  | 'screened'
-  | 'held'
-  | 'queued'
-  | 'settled'
-  | 'rejected'
-  | 'cancelled'
-  | 'returned';
+export type PaymentState = 'received' | 'validated' | 'screened' | 'held' | 'queued' | 'settled' | 'rejected' | 'cancelled' | 'returned';
 
 export type Priority = 'urgent' | 'normal';
 export type SettlementMode = 'rtgs' | 'dns';
@@ -135,4 +126,3 @@ export interface BusinessDay {
   /** Cut-off per currency, ns since the epoch. */
   cutoffs: Array<[string, bigint]>;
 }
-

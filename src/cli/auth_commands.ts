@@ -22,7 +22,10 @@ async function openPlatform(url: string, busy: string): Promise<Platform> {
 
 async function withDirectory<T>(cmd: Command, fn: (d: UserDirectory, platform: Platform) => Promise<T>): Promise<T> {
   const url = resolveStoreUrl(cmd);
-  const platform = await openPlatform(url, `the store ${redactUrl(url)} is in use by another sco-settle process (a running server?); users and keys are changed while it is stopped — one writer per store`);
+  const platform = await openPlatform(
+    url,
+    `the store ${redactUrl(url)} is in use by another sco-settle process (a running server?); users and keys are changed while it is stopped — one writer per store`,
+  );
   try {
     return await fn(await UserDirectory.load(platform.documents), platform);
   } finally {
@@ -80,7 +83,7 @@ function registerKeysCommands(program: Command): void {
   keys
     .command('list')
     .description('list API keys (ids, users, dates; never secrets)')
-    .option('--user <name>', 'only this user\'s keys')
+    .option('--user <name>', "only this user's keys")
     .action(async (o: { user?: string }, cmd: Command) => {
       await withDirectory(cmd, async (d) => {
         process.stdout.write(JSON.stringify({ keys: d.listKeys(o.user) }, null, 2) + '\n');
@@ -92,7 +95,10 @@ async function createUser(name: string, o: { role: string; participant?: string 
   if (!(ROLES as readonly string[]).includes(o.role)) throw new CliInputError(`--role: one of ${ROLES.join(', ')}`);
   if (o.participant !== undefined) {
     // The participant must exist on the platform, of the kind the role acts for.
-    const platform = await openPlatform(resolveStoreUrl(cmd), 'the store is in use by another sco-settle process (a running server?); users and keys are changed while it is stopped — one writer per store');
+    const platform = await openPlatform(
+      resolveStoreUrl(cmd),
+      'the store is in use by another sco-settle process (a running server?); users and keys are changed while it is stopped — one writer per store',
+    );
     try {
       const p = platform.participant(o.participant);
       const kind = { participant: 'bank', liquidity_provider: 'liquidity_provider', central_bank: 'central_bank' }[o.role as string];

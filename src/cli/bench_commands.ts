@@ -179,10 +179,10 @@ function registerAllBench(bench: Command): void {
     .option('--out <dir>', 'where the results go', 'bench/results')
     .action(async (o: { suites: string; quick?: boolean; out: string }) => {
       const suites = o.suites.split(',').map((s) => s.trim());
-      for (const s of suites) if (!(SUITES as readonly string[]).includes(s)) throw new CliInputError(`--suites: unknown suite ${JSON.stringify(s)}; known: ${SUITES.join(', ')}`);
+      for (const s of suites)
+        if (!(SUITES as readonly string[]).includes(s)) throw new CliInputError(`--suites: unknown suite ${JSON.stringify(s)}; known: ${SUITES.join(', ')}`);
       const bin = fileURLToPath(new URL('../../../bin/sco-settle.js', import.meta.url));
       const r = await runAll({ bin, suites: suites as Suite[], out_dir: o.out, quick: o.quick === true, progress: stderrProgress });
       process.stdout.write(JSON.stringify({ suite: 'all', results: r.json_path, table: r.md_path, suites: r.outcomes }) + '\n');
     });
 }
-

@@ -20,7 +20,6 @@ import { verifyStore } from '../platform/verify_tools.js';
 import { UserDirectory, type Role } from '../http/auth.js';
 import { buildServer } from './serve_commands.js';
 import { CliInputError } from './input.js';
-import { stderrProgress } from './context.js';
 
 interface DemoOptions {
   file: string;
@@ -34,7 +33,8 @@ interface DemoOptions {
 }
 
 function intOption(v: string, name: string, min: number, max: number): number {
-  if (!/^\d{1,9}$/.test(v) || Number(v) < min || Number(v) > max) throw new CliInputError(`--${name}: must be an integer from ${min} to ${max}, got ${JSON.stringify(v)}`);
+  if (!/^\d{1,9}$/.test(v) || Number(v) < min || Number(v) > max)
+    throw new CliInputError(`--${name}: must be an integer from ${min} to ${max}, got ${JSON.stringify(v)}`);
   return Number(v);
 }
 
@@ -117,7 +117,9 @@ export function registerDemoCommand(program: Command): void {
       const htmlPath = join(o.reports, `settlement-${summary.business_date}-seed${seed}.html`);
       writeFileSync(htmlPath, reportHtml(summary));
       process.stdout.write(`${summaryText(summary)}\n`);
-      process.stdout.write(`  verify: ${report.entries} journal entries, ${report.transfers} transfers — hash chain, replay, debits = credits, every limit held\n`);
+      process.stdout.write(
+        `  verify: ${report.entries} journal entries, ${report.transfers} transfers — hash chain, replay, debits = credits, every limit held\n`,
+      );
       process.stdout.write(`  report: ${htmlPath}\n  store: ${url}\n`);
       if (o.exit === true) return;
       await serveAfterDemo(url, intOption(o.port, 'port', 0, 65535));
@@ -130,7 +132,8 @@ class DemoInterrupted extends Error {}
 function checkAgainstLedger(platform: Platform, summary: DaySummary): void {
   const ledgerTotals = ledgerSettledTotals(platform);
   for (const c of summary.by_currency) {
-    if ((ledgerTotals.get(c.currency) ?? 0n) !== c.settled_value_minor) throw new Error(`report and ledger disagree on settled ${c.currency}: ${c.settled_value_minor} vs ${ledgerTotals.get(c.currency)}`);
+    if ((ledgerTotals.get(c.currency) ?? 0n) !== c.settled_value_minor)
+      throw new Error(`report and ledger disagree on settled ${c.currency}: ${c.settled_value_minor} vs ${ledgerTotals.get(c.currency)}`);
   }
   for (const c of platform.conservation()) {
     if (c.issued_minor !== c.held_minor) throw new Error(`value not conserved in ${c.currency}: issued ${c.issued_minor}, held ${c.held_minor}`);
@@ -142,7 +145,14 @@ function demoScreen(): (p: SimPayment) => ScreeningOutcome {
   const list = demoWatchlist(new Date(0));
   const index = new ScreeningIndex([list]);
   return (p) => {
-    const r = screenPayment(index, { uetr: p.uetr, debtor: p.debtor, creditor: p.creditor, debtor_agent_bic: p.payer_bic, creditor_agent_bic: p.payee_bic, remittance: p.remittance });
+    const r = screenPayment(index, {
+      uetr: p.uetr,
+      debtor: p.debtor,
+      creditor: p.creditor,
+      debtor_agent_bic: p.payer_bic,
+      creditor_agent_bic: p.payee_bic,
+      remittance: p.remittance,
+    });
     const best = r.matches[0];
     const out: ScreeningOutcome = { hit: r.hit, score: Math.min(1, Math.max(0, r.score)), list_version: list.version.version_id };
     if (best !== undefined) out.detail = `${best.role} "${best.screened}" ~ ${best.matched_name} (${best.entry_id})`.slice(0, 1000);
@@ -174,7 +184,9 @@ async function serveAfterDemo(url: string, port: number): Promise<void> {
   }
   const api = await buildServer({ platform, users, logLevel: 'warn' });
   const address = await api.app.listen({ port, host: '127.0.0.1' });
-  process.stdout.write(`\nserving the API and the dashboard at ${address} (Ctrl-C to stop); sign in with one of these keys (shown once):\n${lines.join('\n')}\n`);
+  process.stdout.write(
+    `\nserving the API and the dashboard at ${address} (Ctrl-C to stop); sign in with one of these keys (shown once):\n${lines.join('\n')}\n`,
+  );
   await new Promise<void>((resolve) => {
     const stop = (): void => void api.shutdown().then(resolve, resolve);
     process.once('SIGINT', stop);

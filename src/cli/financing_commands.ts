@@ -30,7 +30,7 @@ export function registerFinancingCommands(program: Command): void {
   const fin = program.command('financing').description('collateral, intraday credit and central-bank swap lines');
   fin
     .command('collateral')
-    .description('set a participant\'s collateral for intraday credit in a currency; the line = value after haircut')
+    .description("set a participant's collateral for intraday credit in a currency; the line = value after haircut")
     .requiredOption('--participant <bic>')
     .requiredOption('--currency <ccy>', 'the credit currency')
     .requiredOption('--item <id:kind:ccy:value:haircut_bp>', 'a collateral item (repeatable), e.g. B1:government_bond:CNY:1000000.00:500', collect)
@@ -42,7 +42,9 @@ export function registerFinancingCommands(program: Command): void {
     .requiredOption('--participant <bic>')
     .requiredOption('--currency <ccy>')
     .requiredOption('--amount <decimal>')
-    .action(async (o: { participant: string; currency: string; amount: string }, cmd: Command) => runAndPrint(cmd, () => ({ type: 'draw_credit', participant: o.participant, currency: o.currency, amount: o.amount })));
+    .action(async (o: { participant: string; currency: string; amount: string }, cmd: Command) =>
+      runAndPrint(cmd, () => ({ type: 'draw_credit', participant: o.participant, currency: o.currency, amount: o.amount })),
+    );
   registerSwapCommands(fin);
   fin
     .command('show')
@@ -73,14 +75,25 @@ function registerSwapCommands(fin: Command): void {
     .requiredOption('--id <id>')
     .requiredOption('--provider <bic>')
     .requiredOption('--drawer <bic>')
-    .requiredOption('--limit <decimal>', 'in the provider\'s currency')
+    .requiredOption('--limit <decimal>', "in the provider's currency")
     .option('--rate <decimal>', 'drawer currency per provider currency (default: the reference cross rate of the start date)')
     .requiredOption('--interest-rate <decimal>', 'annual, e.g. 0.035')
     .option('--day-count <conv>', 'ACT/360 or ACT/365', 'ACT/360')
     .requiredOption('--start <YYYY-MM-DD>')
     .requiredOption('--maturity <YYYY-MM-DD>')
     .action(async (o: SwapOpenOptions, cmd: Command) =>
-      runAndPrint(cmd, () => ({ type: 'open_swap_line', id: o.id, provider: o.provider, drawer: o.drawer, limit: o.limit, rate: o.rate ?? '', interest_rate: o.interestRate, day_count: o.dayCount, start_date: o.start, maturity_date: o.maturity })),
+      runAndPrint(cmd, () => ({
+        type: 'open_swap_line',
+        id: o.id,
+        provider: o.provider,
+        drawer: o.drawer,
+        limit: o.limit,
+        rate: o.rate ?? '',
+        interest_rate: o.interestRate,
+        day_count: o.dayCount,
+        start_date: o.start,
+        maturity_date: o.maturity,
+      })),
     );
   fin
     .command('swap-draw')
@@ -106,7 +119,7 @@ export function registerQuotesCommands(program: Command): void {
   const quotes = program.command('quotes').description("liquidity providers' FX quotes for PvP payments (a payment names a locked quote by quote_id)");
   quotes
     .command('publish')
-    .description('publish (or replace) a provider\'s quote for BASE/QUOTE in size tiers')
+    .description("publish (or replace) a provider's quote for BASE/QUOTE in size tiers")
     .requiredOption('--provider <bic>')
     .requiredOption('--base <ccy>')
     .requiredOption('--quote <ccy>')
@@ -119,7 +132,9 @@ export function registerQuotesCommands(program: Command): void {
     .requiredOption('--base <ccy>', 'the currency paid')
     .requiredOption('--quote <ccy>', 'the currency received')
     .requiredOption('--amount <decimal>', 'major units of BASE')
-    .action(async (o: { base: string; quote: string; amount: string }, cmd: Command) => runAndPrint(cmd, () => ({ type: 'lock_quote', base: o.base, quote: o.quote, amount: o.amount })));
+    .action(async (o: { base: string; quote: string; amount: string }, cmd: Command) =>
+      runAndPrint(cmd, () => ({ type: 'lock_quote', base: o.base, quote: o.quote, amount: o.amount })),
+    );
 }
 
 function publishQuoteCommand(o: PublishOptions): Record<string, unknown> {

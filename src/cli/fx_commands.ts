@@ -77,8 +77,8 @@ function registerConvertCommand(fx: Command): void {
     )
     .requiredOption('--from <currency>', 'currency converted from, e.g. KZT')
     .requiredOption('--to <currency>', 'currency converted to, e.g. CNY')
-    .requiredOption('--amount <decimal>', 'amount in major units, at most the currency\'s minor digits, e.g. 1000000.00')
-    .option('--date <YYYY-MM-DD>', 'conversion date: each rate used is the latest on or before it (default: the latest date among the two currencies\' rates)')
+    .requiredOption('--amount <decimal>', "amount in major units, at most the currency's minor digits, e.g. 1000000.00")
+    .option('--date <YYYY-MM-DD>', "conversion date: each rate used is the latest on or before it (default: the latest date among the two currencies' rates)")
     .option('--rounding <rule>', 'half_even, half_up (ties away from zero), half_down, down (toward zero), up, floor or ceiling', DEFAULT_ROUNDING);
   for (const [flags, help] of BOOK_OPTIONS) convert.option(flags, help);
   convert.action(async (o: ConvertOptions) => convertAmount(o));
@@ -147,14 +147,23 @@ async function importRates(file: string, o: BookOptions & { dryRun?: boolean }, 
       await p.close();
     }
   }
-  printJson({ file: origin, persisted: o.dryRun !== true, rates: book.size, currencies: book.currencies(), latest_date: book.latestDate(), entries: book.all().map(rateJson) });
-  stderrProgress(`${origin}: ${book.size} rates valid for ${book.currencies().length} currencies; ${o.dryRun === true ? 'not stored (--dry-run)' : 'stored in the platform'}`);
+  printJson({
+    file: origin,
+    persisted: o.dryRun !== true,
+    rates: book.size,
+    currencies: book.currencies(),
+    latest_date: book.latestDate(),
+    entries: book.all().map(rateJson),
+  });
+  stderrProgress(
+    `${origin}: ${book.size} rates valid for ${book.currencies().length} currencies; ${o.dryRun === true ? 'not stored (--dry-run)' : 'stored in the platform'}`,
+  );
 }
 
 function registerRatesListCommand(rates: Command): void {
   const list = rates
     .command('list')
-    .description('print the rates: every rate, or with --date each currency\'s rate as of that date with its age and whether it is stale')
+    .description("print the rates: every rate, or with --date each currency's rate as of that date with its age and whether it is stale")
     .option('--date <YYYY-MM-DD>', 'show the rate in force on this date per currency');
   for (const [flags, help] of BOOK_OPTIONS) list.option(flags, help);
   list.action(async (o: BookOptions & { date?: string }) => listRates(o));

@@ -65,7 +65,9 @@ interface ValidationLine {
 function registerValidateCommand(iso: Command): void {
   iso
     .command('validate')
-    .description('validate messages: built-in definitions always, the official XSDs too when --xsd-dir or SCO_SETTLE_XSD_DIR is set, then business rules; one JSON line per file; exit 0 only if all are valid')
+    .description(
+      'validate messages: built-in definitions always, the official XSDs too when --xsd-dir or SCO_SETTLE_XSD_DIR is set, then business rules; one JSON line per file; exit 0 only if all are valid',
+    )
     .argument('<files...>', 'message files (a bare Document, or AppHdr + Document in an envelope)')
     .option('--xsd-dir <dir>', 'folder of official ISO 20022 XSDs (<message id>.xsd) for the second validation layer (env SCO_SETTLE_XSD_DIR)')
     .action(async (files: string[], o: { xsdDir?: string }) => validateFiles(files, o));
@@ -156,7 +158,9 @@ interface SubmitOptions {
 function registerSubmitCommand(iso: Command): void {
   iso
     .command('submit')
-    .description('submit pacs.008/pacs.009 files (one submit_payments command per file), pacs.004 returns and camt.056 cancellation requests (one return_payment/cancel_payment per transaction) to the platform on --store; prints the answers (XML: pacs.002s, then camt.029s, then the pacs.004s sent on to the payers of returned payments) on stdout and one JSON summary line per file on stderr (--json: JSON lines with the answers on stdout); exit 1 if a message or transaction was rejected')
+    .description(
+      'submit pacs.008/pacs.009 files (one submit_payments command per file), pacs.004 returns and camt.056 cancellation requests (one return_payment/cancel_payment per transaction) to the platform on --store; prints the answers (XML: pacs.002s, then camt.029s, then the pacs.004s sent on to the payers of returned payments) on stdout and one JSON summary line per file on stderr (--json: JSON lines with the answers on stdout); exit 1 if a message or transaction was rejected',
+    )
     .argument('<files...>', 'message files (a bare Document, or AppHdr + Document in an envelope), or - for stdin')
     .option('--xsd-dir <dir>', 'also validate against the official XSDs in this folder (env SCO_SETTLE_XSD_DIR)')
     .option('--by <id>', 'who submits (recorded in the journal and audit trail)', 'cli')
@@ -182,7 +186,15 @@ async function submitFile(platform: Platform, file: string, o: SubmitOptions): P
   if (o.platformBic !== undefined) opts.platformBic = o.platformBic;
   const r =
     'error' in bytes
-      ? { message_type: null, accepted: false, status_reports: [] as string[], resolutions: [] as string[], returns: [] as string[], payments: [], errors: [{ path: '/', code: 'FILE_UNREADABLE', message: `cannot read: ${bytes.error}` }] }
+      ? {
+          message_type: null,
+          accepted: false,
+          status_reports: [] as string[],
+          resolutions: [] as string[],
+          returns: [] as string[],
+          payments: [],
+          errors: [{ path: '/', code: 'FILE_UNREADABLE', message: `cannot read: ${bytes.error}` }],
+        }
       : await submitIsoMessage(platform, bytes, o.by, opts);
   const summary = { file, message_type: r.message_type, accepted: r.accepted, payments: r.payments, errors: r.errors };
   if (o.json === true) {
@@ -215,7 +227,9 @@ function registerStatementCommand(iso: Command): void {
   accountOptions(
     iso
       .command('statement')
-      .description("print the camt.053.001.08 statement of a participant's settlement (or issuing) account for one business day: opening and closing booked balances from the ledger and every booking of the day"),
+      .description(
+        "print the camt.053.001.08 statement of a participant's settlement (or issuing) account for one business day: opening and closing booked balances from the ledger and every booking of the day",
+      ),
   )
     .requiredOption('--date <yyyy-mm-dd>', 'the business day (UTC)')
     .option('--platform-bic <bic>', "the platform's BIC, written as account servicer")
@@ -229,9 +243,7 @@ function registerStatementCommand(iso: Command): void {
 
 function registerNotificationCommand(iso: Command): void {
   accountOptions(
-    iso
-      .command('notification')
-      .description("print the camt.054.001.08 notifying the debit or credit one ledger transfer made on a participant's account"),
+    iso.command('notification').description("print the camt.054.001.08 notifying the debit or credit one ledger transfer made on a participant's account"),
   )
     .requiredOption('--transfer <id>', 'the ledger transfer id (decimal, or 0x… hexadecimal as in NtryRef)')
     .option('--platform-bic <bic>', "the platform's BIC, written as account servicer")

@@ -83,7 +83,8 @@ function parseId(value: string, what: string): bigint {
 
 function parseCount(value: string, what: string): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1 || n > BATCH_EVENTS_MAX) throw new CliInputError(`${what}: must be an integer from 1 to ${BATCH_EVENTS_MAX}, got ${JSON.stringify(value)}`);
+  if (!Number.isInteger(n) || n < 1 || n > BATCH_EVENTS_MAX)
+    throw new CliInputError(`${what}: must be an integer from 1 to ${BATCH_EVENTS_MAX}, got ${JSON.stringify(value)}`);
   return n;
 }
 
@@ -114,9 +115,7 @@ function printJson(value: unknown): void {
 }
 
 export function registerLedgerCommands(program: Command): void {
-  const ledger = program
-    .command('ledger')
-    .description('create and query accounts and transfers (TigerBeetle semantics; ids and amounts are decimal strings)');
+  const ledger = program.command('ledger').description('create and query accounts and transfers (TigerBeetle semantics; ids and amounts are decimal strings)');
 
   ledger
     .command('create-accounts')

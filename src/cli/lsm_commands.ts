@@ -59,7 +59,8 @@ function amount(o: Record<string, unknown>, field: string, place: string, dflt: 
   try {
     return parseUnsigned(v, field, U128_MAX);
   } catch (err) {
-    if (err instanceof InputError) throw new CliInputError(`${place}.${field}: ${err.reason} (amounts are unsigned integers in minor units, as decimal strings)`);
+    if (err instanceof InputError)
+      throw new CliInputError(`${place}.${field}: ${err.reason} (amounts are unsigned integers in minor units, as decimal strings)`);
     throw err;
   }
 }
@@ -120,7 +121,8 @@ export function parseLsmScenario(source: string, name: string): LsmProblem {
 
 function budgetMs(value: string): number {
   const n = Number(value);
-  if (!Number.isFinite(n) || n <= 0 || n > 600_000) throw new CliInputError(`--time-budget-ms: must be a number of milliseconds from 1 to 600000, got ${JSON.stringify(value)}`);
+  if (!Number.isFinite(n) || n <= 0 || n > 600_000)
+    throw new CliInputError(`--time-budget-ms: must be a number of milliseconds from 1 to 600000, got ${JSON.stringify(value)}`);
   return n;
 }
 
@@ -136,7 +138,7 @@ export function registerLsmCommands(program: Command): void {
       const problem = parseLsmScenario(await readInput(file), name);
       const time_budget_ms = budgetMs(o.timeBudgetMs);
       const t0 = performance.now();
-      let result;
+      let result: ReturnType<typeof solveLsm>;
       try {
         result = solveLsm(problem, { clock: () => performance.now(), time_budget_ms });
       } catch (err) {

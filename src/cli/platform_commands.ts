@@ -47,7 +47,14 @@ function registerParticipantsCommands(program: Command): void {
     .requiredOption('--country <cc>', 'ISO 3166 alpha-2')
     .requiredOption('--currencies <list>', 'comma-separated member currencies (a central bank: the one it issues)')
     .action(async (o: ParticipantOptions, cmd: Command) =>
-      runAndPrint(cmd, () => ({ type: 'register_participant', id: o.id, kind: o.kind, name: o.name, country: o.country, currencies: o.currencies.split(',').map((c) => c.trim()) })),
+      runAndPrint(cmd, () => ({
+        type: 'register_participant',
+        id: o.id,
+        kind: o.kind,
+        name: o.name,
+        country: o.country,
+        currencies: o.currencies.split(',').map((c) => c.trim()),
+      })),
     );
   participants
     .command('list')
@@ -64,11 +71,17 @@ function registerFundingCommands(program: Command): void {
   ] as const) {
     program
       .command(name)
-      .description(name === 'fund' ? 'a liquidity transfer in from the home system (central bank issuing account -> settlement account)' : 'a liquidity transfer back to the home system')
+      .description(
+        name === 'fund'
+          ? 'a liquidity transfer in from the home system (central bank issuing account -> settlement account)'
+          : 'a liquidity transfer back to the home system',
+      )
       .requiredOption('--participant <bic>', 'the participant')
       .requiredOption('--currency <ccy>', 'member currency')
       .requiredOption('--amount <decimal>', 'major units, e.g. 1000000.00')
-      .action(async (o: { participant: string; currency: string; amount: string }, cmd: Command) => runAndPrint(cmd, () => ({ type, participant: o.participant, currency: o.currency, amount: o.amount })));
+      .action(async (o: { participant: string; currency: string; amount: string }, cmd: Command) =>
+        runAndPrint(cmd, () => ({ type, participant: o.participant, currency: o.currency, amount: o.amount })),
+      );
   }
 }
 
@@ -145,12 +158,15 @@ function registerDayCommands(program: Command): void {
     .command('open')
     .description('open a business day with cut-offs (UTC)')
     .requiredOption('--date <YYYY-MM-DD>')
-    .option('--cutoff <CCY=HH:MM>', 'a currency\'s cut-off (repeatable)', collect)
+    .option('--cutoff <CCY=HH:MM>', "a currency's cut-off (repeatable)", collect)
     .option('--default-cutoff <HH:MM>', 'cut-off of the other currencies', '17:00')
     .action(async (o: { date: string; cutoff?: string[]; defaultCutoff: string }, cmd: Command) =>
       runAndPrint(cmd, () => ({ type: 'open_day', date: o.date, cutoffs: keyValues(o.cutoff, '--cutoff'), default_cutoff: o.defaultCutoff })),
     );
-  day.command('close').description('close the day: windows settle, queued payments are rejected (CUTO), intraday credit is repaid; prints end-of-day positions').action(async (_o: unknown, cmd: Command) => runAndPrint(cmd, () => ({ type: 'close_day' })));
+  day
+    .command('close')
+    .description('close the day: windows settle, queued payments are rejected (CUTO), intraday credit is repaid; prints end-of-day positions')
+    .action(async (_o: unknown, cmd: Command) => runAndPrint(cmd, () => ({ type: 'close_day' })));
   day
     .command('show')
     .description('the current business day')
@@ -167,7 +183,7 @@ function registerWindowCommands(program: Command): void {
   for (const verb of ['open', 'close'] as const) {
     window
       .command(verb)
-      .description(verb === 'open' ? 'open a window for a currency' : 'close a currency\'s window and settle its net positions (defaulters taken out)')
+      .description(verb === 'open' ? 'open a window for a currency' : "close a currency's window and settle its net positions (defaulters taken out)")
       .requiredOption('--currency <ccy>')
       .action(async (o: { currency: string }, cmd: Command) => runAndPrint(cmd, () => ({ type: `${verb}_window`, currency: o.currency })));
   }
@@ -177,7 +193,7 @@ function registerWindowCommands(program: Command): void {
 function registerLsmRunCommand(program: Command): void {
   program
     .command('lsm-run')
-    .description('run the liquidity-saving mechanism on a currency\'s RTGS queue (bilateral offsetting and gridlock resolution)')
+    .description("run the liquidity-saving mechanism on a currency's RTGS queue (bilateral offsetting and gridlock resolution)")
     .requiredOption('--currency <ccy>')
     .action(async (o: { currency: string }, cmd: Command) => runAndPrint(cmd, () => ({ type: 'run_lsm', currency: o.currency })));
 }
@@ -190,5 +206,7 @@ function registerCasesCommands(program: Command): void {
     .description('propose or confirm a decision; a second, different officer makes it effective')
     .requiredOption('--decision <d>', 'release or reject')
     .option('--note <text>')
-    .action(async (id: string, o: { decision: string; note?: string }, cmd: Command) => runAndPrint(cmd, () => ({ type: 'decide_case', case_id: Number(id), decision: o.decision, note: o.note ?? '' })));
+    .action(async (id: string, o: { decision: string; note?: string }, cmd: Command) =>
+      runAndPrint(cmd, () => ({ type: 'decide_case', case_id: Number(id), decision: o.decision, note: o.note ?? '' })),
+    );
 }

@@ -37,7 +37,12 @@ export async function withPlatform<T>(command: Command, fn: (p: Platform, by: st
 export function runAndPrint(command: Command, build: () => Record<string, unknown>, view?: (r: unknown) => unknown): Promise<void> {
   return withPlatform(command, async (p, by) => {
     const out = await p.execute(build(), by);
-    if (!out.ok) throw new PlatformError(out.error!.code as PlatformError['code'], out.error!.field, `${out.error!.field === '' ? '' : `${out.error!.field}: `}${out.error!.message}`);
+    if (!out.ok)
+      throw new PlatformError(
+        out.error!.code as PlatformError['code'],
+        out.error!.field,
+        `${out.error!.field === '' ? '' : `${out.error!.field}: `}${out.error!.message}`,
+      );
     print(view === undefined ? out.result : view(out.result));
   });
 }

@@ -41,7 +41,9 @@ async function openIndex(command: Command, lists: string[] | undefined): Promise
   const loaded = await loadActiveSanctionsLists(resolveStoreUrl(command), lists);
   if (loaded.length === 0) throw new NoListsError();
   const index = new ScreeningIndex(loaded);
-  stderrProgress(`screening against ${loaded.map((l) => `${l.version.version_id} (${l.version.entry_count} entries)`).join(', ')}; ${index.nameCount} names indexed`);
+  stderrProgress(
+    `screening against ${loaded.map((l) => `${l.version.version_id} (${l.version.entry_count} entries)`).join(', ')}; ${index.nameCount} names indexed`,
+  );
   return index;
 }
 
@@ -99,7 +101,8 @@ function parseRecord(v: unknown, where: string): PaymentRecord {
     return x;
   };
   const amount = o.amount;
-  if (typeof amount !== 'string' || !/^[0-9]{1,39}$/.test(amount)) throw new CliInputError(`${where}: field "amount" must be a string of digits (minor units), e.g. "150000"`);
+  if (typeof amount !== 'string' || !/^[0-9]{1,39}$/.test(amount))
+    throw new CliInputError(`${where}: field "amount" must be a string of digits (minor units), e.g. "150000"`);
   const ts = o.timestamp;
   const ms = typeof ts === 'number' ? ts : typeof ts === 'string' ? Date.parse(ts) : NaN;
   if (!Number.isFinite(ms)) throw new CliInputError(`${where}: field "timestamp" must be ISO 8601 or milliseconds since the epoch`);
@@ -197,7 +200,9 @@ function registerLoadCommand(screen: Command): void {
 
 async function loadLists(files: string[], o: { format: string; list?: string }, command: Command): Promise<void> {
   if (!(LIST_FORMATS as readonly string[]).includes(o.format)) {
-    throw new CliInputError(`--format: expected one of ${LIST_FORMATS.join(', ')}${o.format === 'ofac-xml' ? ' (OFAC XML is not supported yet; load the CSV set)' : ''}, got ${JSON.stringify(o.format)}`);
+    throw new CliInputError(
+      `--format: expected one of ${LIST_FORMATS.join(', ')}${o.format === 'ofac-xml' ? ' (OFAC XML is not supported yet; load the CSV set)' : ''}, got ${JSON.stringify(o.format)}`,
+    );
   }
   const named = [];
   for (const f of files) {

@@ -42,7 +42,10 @@ export function registerServeCommands(program: Command): void {
     .option('--group-max <n>', 'commands committed together in one journal write at most (group commit)', '1024')
     .option('--tls-cert <file>', 'PEM certificate: serve https')
     .option('--tls-key <file>', 'PEM private key for --tls-cert')
-    .option('--tls-ca <file>', 'PEM CA certificate: clients may authenticate with a certificate it issued (mutual TLS); the certificate\'s subject CN names an API user')
+    .option(
+      '--tls-ca <file>',
+      "PEM CA certificate: clients may authenticate with a certificate it issued (mutual TLS); the certificate's subject CN names an API user",
+    )
     .action(async (o: Record<string, string | undefined>, cmd: Command) => {
       const url = resolveStoreUrl(cmd);
       const port = intOption(String(o.port), '--port', 0, 65535);
@@ -62,13 +65,19 @@ export function registerServeCommands(program: Command): void {
         throw err;
       }
       const users = await UserDirectory.load(platform.documents);
-      if (users.listUsers().length === 0) stderrProgress('warning: no API users on this store yet; create one with `sco-settle users create --role operator NAME` (server stopped) and `sco-settle keys create --user NAME`');
+      if (users.listUsers().length === 0)
+        stderrProgress(
+          'warning: no API users on this store yet; create one with `sco-settle users create --role operator NAME` (server stopped) and `sco-settle keys create --user NAME`',
+        );
       const api = await buildServer({
         platform,
         users,
         rateLimit: rate === 0 ? null : { rate, burst },
         logLevel: String(o.logLevel),
-        https: o.tlsCert !== undefined ? { cert: readFileSync(o.tlsCert), key: readFileSync(o.tlsKey!), ...(o.tlsCa !== undefined ? { ca: readFileSync(o.tlsCa) } : {}) } : null,
+        https:
+          o.tlsCert !== undefined
+            ? { cert: readFileSync(o.tlsCert), key: readFileSync(o.tlsKey!), ...(o.tlsCa !== undefined ? { ca: readFileSync(o.tlsCa) } : {}) }
+            : null,
       });
       const address = await api.app.listen({ port, host: String(o.host) });
       stderrProgress(`sco-settle API on ${address} (store ${redactUrl(url)}); docs at ${address}/docs`);

@@ -34,7 +34,8 @@ function intOption(text: string | undefined, flag: string, min: number, max: num
 
 function shareOption(text: string | undefined, flag: string): number | undefined {
   if (text === undefined) return undefined;
-  if (!/^-?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)$/.test(text)) throw new SimInputError('invalid_value', flag, `must be a number from 0 to 1, got ${JSON.stringify(text)}`, 'options');
+  if (!/^-?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)$/.test(text))
+    throw new SimInputError('invalid_value', flag, `must be a number from 0 to 1, got ${JSON.stringify(text)}`, 'options');
   const n = Number(text);
   if (n < 0) throw new SimInputError('negative', flag, `a share must not be negative, got ${n}`, 'options');
   if (n > 1) throw new SimInputError('out_of_range', flag, `a share must be at most 1, got ${n}`, 'options');
@@ -90,7 +91,10 @@ export function registerSimCommands(program: Command): void {
     .description('print one simulated business day as NDJSON (one payment a line, in arrival order; amounts in minor units as decimal strings)')
     .option('--seed <n>', `uint32 seed; the same seed gives the same day (default ${DEFAULT_SEED})`)
     .option('--banks <n>', `banks in the default profile (default ${DEFAULT_BANKS}; not with --profile)`)
-    .option('--payments <n>', `payments in the day (default: the profile's, ${defaultProfile().traffic.payments} in the default profile; max ${SIM_LIMITS.payments_max})`)
+    .option(
+      '--payments <n>',
+      `payments in the day (default: the profile's, ${defaultProfile().traffic.payments} in the default profile; max ${SIM_LIMITS.payments_max})`,
+    )
     .option('--profile <file>', 'scheme profile JSON (as printed by `sim profile`), or - for stdin')
     .option('--cross-currency-share <x>', 'share of cross-currency (PvP) payments, 0..1')
     .option('--urgent-share <x>', 'share of urgent payments, 0..1')

@@ -126,7 +126,7 @@ export async function runDay(o: DayOptions): Promise<DayRun> {
   const opening_ns = BigInt(Date.parse(`${date}T08:00:00Z`)) * 1_000_000n;
   // The clock reads the context once it exists; distinct ticks keep timestamps unique.
   let ctx: DayContext | null = null;
-  let sim_ns = opening_ns - 60n * NS_PER_MIN;
+  const sim_ns = opening_ns - 60n * NS_PER_MIN;
   let tick = 0n;
   const clock = (): bigint => (ctx === null ? sim_ns : ctx.sim_ns) + tick++;
   const platform = await Platform.open(o.store, { clock });
@@ -139,14 +139,25 @@ export async function runDay(o: DayOptions): Promise<DayRun> {
     await platform.close().catch(() => undefined);
     throw err;
   }
-  return { platform, profile, business_date: date, samples: ctx.samples, messages: ctx.messages, message_errors: ctx.message_errors, wall_ms: performance.now() - t0, funding_minor: ctx.funding, central_banks: ctx.central_banks };
+  return {
+    platform,
+    profile,
+    business_date: date,
+    samples: ctx.samples,
+    messages: ctx.messages,
+    message_errors: ctx.message_errors,
+    wall_ms: performance.now() - t0,
+    funding_minor: ctx.funding,
+    central_banks: ctx.central_banks,
+  };
 }
 
 function newContext(o: DayOptions, platform: Platform, profile: SchemeProfile, opening_ns: bigint, sim_ns: bigint): DayContext {
   const date = profile.traffic.business_date;
   // Banks manage liquidity as their treasuries do, within a day budget equal to the opening liquidity.
   const budget = new Map<string, bigint>();
-  for (const q of [...profile.banks, ...profile.liquidity_providers]) for (const [ccy, minor] of Object.entries(q.liquidity)) budget.set(`${q.bic}:${ccy}`, minor);
+  for (const q of [...profile.banks, ...profile.liquidity_providers])
+    for (const [ccy, minor] of Object.entries(q.liquidity)) budget.set(`${q.bic}:${ccy}`, minor);
   return {
     o,
     platform,
@@ -189,17 +200,33 @@ async function setUpScheme(ctx: DayContext): Promise<void> {
 
 async function registerParticipants(ctx: DayContext): Promise<void> {
   const { platform, profile } = ctx;
-  await platform.run({ type: 'import_rates', file: `embedded ${REFERENCE_FILE}`, rows: REFERENCE_RATES.map((r) => ({ currency: r.currency, units_per_usd: r.units_per_usd, date: r.date, source: r.source })) }, 'operator');
+  await platform.run(
+    {
+      type: 'import_rates',
+      file: `embedded ${REFERENCE_FILE}`,
+      rows: REFERENCE_RATES.map((r) => ({ currency: r.currency, units_per_usd: r.units_per_usd, date: r.date, source: r.source })),
+    },
+    'operator',
+  );
   for (const m of MEMBERS) {
     const cb = CENTRAL_BANKS[m.country]!;
-    await platform.run({ type: 'register_participant', id: cb.bic, kind: 'central_bank', name: cb.name, country: m.country, currencies: [m.currency] }, 'operator');
+    await platform.run(
+      { type: 'register_participant', id: cb.bic, kind: 'central_bank', name: cb.name, country: m.country, currencies: [m.currency] },
+      'operator',
+    );
     ctx.central_banks.set(m.currency, cb.bic);
   }
   for (const b of profile.banks) {
-    await platform.run({ type: 'register_participant', id: b.bic, kind: 'bank', name: b.name, country: b.country, currencies: Object.keys(b.liquidity) }, 'operator');
+    await platform.run(
+      { type: 'register_participant', id: b.bic, kind: 'bank', name: b.name, country: b.country, currencies: Object.keys(b.liquidity) },
+      'operator',
+    );
   }
   for (const lp of profile.liquidity_providers) {
-    await platform.run({ type: 'register_participant', id: lp.bic, kind: 'liquidity_provider', name: lp.name, country: lp.country, currencies: Object.keys(lp.liquidity) }, 'operator');
+    await platform.run(
+      { type: 'register_participant', id: lp.bic, kind: 'liquidity_provider', name: lp.name, country: lp.country, currencies: Object.keys(lp.liquidity) },
+      'operator',
+    );
   }
 }
 
@@ -219,7 +246,16 @@ async function setUpCollateral(ctx: DayContext): Promise<void> {
     const top = ctx.profile.banks.filter((b) => b.country === m.country).sort((a, b) => b.size - a.size)[0];
     const home = top?.liquidity[m.currency];
     if (top === undefined || home === undefined || home <= 0n) continue;
-    await ctx.platform.run({ type: 'set_collateral', participant: top.bic, currency: m.currency, auto_draw: true, items: [{ id: `${top.bic}-GB1`, kind: 'government_bond', currency: m.currency, market_value: major(home, m.currency), haircut_bp: 500 }] }, 'operator');
+    await ctx.platform.run(
+      {
+        type: 'set_collateral',
+        participant: top.bic,
+        currency: m.currency,
+        auto_draw: true,
+        items: [{ id: `${top.bic}-GB1`, kind: 'government_bond', currency: m.currency, market_value: major(home, m.currency), haircut_bp: 500 }],
+      },
+      'operator',
+    );
   }
 }
 
@@ -232,7 +268,20 @@ async function openSwapLines(ctx: DayContext): Promise<Array<[string, string, st
   for (const [id, provider, drawer, ccy] of lines) {
     const limit = (ctx.funding.get(ccy) ?? 0n) / 20n;
     if (limit <= 0n) continue;
-    await ctx.platform.run({ type: 'open_swap_line', id, provider, drawer, limit: major(limit, ccy), interest_rate: '0.035', day_count: 'ACT/360', start_date: ctx.date, maturity_date: addDays(ctx.date, 90) }, 'operator');
+    await ctx.platform.run(
+      {
+        type: 'open_swap_line',
+        id,
+        provider,
+        drawer,
+        limit: major(limit, ccy),
+        interest_rate: '0.035',
+        day_count: 'ACT/360',
+        start_date: ctx.date,
+        maturity_date: addDays(ctx.date, 90),
+      },
+      'operator',
+    );
   }
   return lines;
 }
@@ -258,7 +307,9 @@ async function runTraffic(ctx: DayContext): Promise<void> {
 function watchlisted(o: DayOptions, generated: SimPayment): SimPayment {
   const every = o.watchlist_every ?? 0;
   const names = o.watchlist_names ?? [];
-  return every > 0 && names.length > 0 && generated.seq % every === every - 1 ? { ...generated, debtor: { ...generated.debtor, name: names[Math.floor(generated.seq / every) % names.length]! } } : generated;
+  return every > 0 && names.length > 0 && generated.seq % every === every - 1
+    ? { ...generated, debtor: { ...generated.debtor, name: names[Math.floor(generated.seq / every) % names.length]! } }
+    : generated;
 }
 
 /** Runs the 5-minute batch flushes, the 15-minute LSM/treasury/compliance round and the window close up to an arrival. */
@@ -290,7 +341,10 @@ async function receive(ctx: DayContext, sp: SimPayment, resolve: ReturnType<type
     return false;
   }
   const parsed = parseMessage(xml);
-  const mapped = parsed.message_type === 'pacs.008.001.08' ? instructionsOfPacs008(parsed.document as Pacs008, { resolveBic: resolve }) : instructionsOfPacs009(parsed.document as Pacs009, { resolveBic: resolve });
+  const mapped =
+    parsed.message_type === 'pacs.008.001.08'
+      ? instructionsOfPacs008(parsed.document as Pacs008, { resolveBic: resolve })
+      : instructionsOfPacs009(parsed.document as Pacs009, { resolveBic: resolve });
   for (const m of mapped) {
     const raw: Record<string, unknown> = { ...m.instruction };
     if (raw.payee_currency === raw.currency) delete raw.payee_currency;
@@ -310,7 +364,12 @@ async function flush(ctx: DayContext): Promise<void> {
 }
 
 async function lsm(ctx: DayContext): Promise<void> {
-  const queuedCcy = new Set(ctx.platform.queuedPayments().filter((p) => p.instruction.settlement === 'rtgs').map((p) => p.instruction.currency));
+  const queuedCcy = new Set(
+    ctx.platform
+      .queuedPayments()
+      .filter((p) => p.instruction.settlement === 'rtgs')
+      .map((p) => p.instruction.currency),
+  );
   for (const ccy of [...queuedCcy].sort()) await ctx.platform.run({ type: 'run_lsm', currency: ccy }, 'operator');
 }
 
@@ -462,7 +521,12 @@ function takeSample(platform: Platform, usd: Map<string, number>, minute: number
 /** The ISO 20022 message a bank would send for a simulated payment. */
 export function isoMessageOf(sp: SimPayment, date: string): Parameters<typeof buildMessage>[0] {
   const amount = { currency: sp.currency, value: major(sp.amount_minor, sp.currency) };
-  const group = { message_id: `M${sp.seq}-${sp.uetr.slice(0, 8)}`, creation_date_time: `${date}T08:00:00Z`, settlement_method: 'CLRG' as const, interbank_settlement_date: date };
+  const group = {
+    message_id: `M${sp.seq}-${sp.uetr.slice(0, 8)}`,
+    creation_date_time: `${date}T08:00:00Z`,
+    settlement_method: 'CLRG' as const,
+    interbank_settlement_date: date,
+  };
   const ids = { instruction_id: `I${sp.seq}`, end_to_end_id: sp.end_to_end_id, uetr: sp.uetr };
   const payment_type = { instruction_priority: sp.priority === 'urgent' ? ('HIGH' as const) : ('NORM' as const) };
   if (sp.kind === 'pacs.009') {
@@ -470,7 +534,16 @@ export function isoMessageOf(sp: SimPayment, date: string): Parameters<typeof bu
       message_type: 'pacs.009.001.08',
       document: {
         group_header: group,
-        transactions: [{ ...ids, payment_type, interbank_settlement_amount: amount, debtor: { bic: sp.payer_bic }, creditor: { bic: sp.payee_bic }, remittance_information: [sp.remittance] }],
+        transactions: [
+          {
+            ...ids,
+            payment_type,
+            interbank_settlement_amount: amount,
+            debtor: { bic: sp.payer_bic },
+            creditor: { bic: sp.payee_bic },
+            remittance_information: [sp.remittance],
+          },
+        ],
       },
     };
   }

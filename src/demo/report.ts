@@ -127,7 +127,17 @@ export function summarize(run: DayRun): DaySummary {
 
 function tallyPayments(run: DayRun, u: UsdOf): PaymentTally {
   const p = run.platform;
-  const t: PaymentTally = { by_currency: new Map(), by_corridor: new Map(), reasons: new Map(), waits_s: [], settled: 0, rejected: 0, held: 0, pvp: 0, gross_usd: 0 };
+  const t: PaymentTally = {
+    by_currency: new Map(),
+    by_corridor: new Map(),
+    reasons: new Map(),
+    waits_s: [],
+    settled: 0,
+    rejected: 0,
+    held: 0,
+    pvp: 0,
+    gross_usd: 0,
+  };
   for (const pay of p.everyPayment()) {
     const ins = pay.instruction;
     const line = t.by_currency.get(ins.currency) ?? newCurrencyLine(ins.currency, run.funding_minor.get(ins.currency) ?? 0n);
@@ -234,15 +244,24 @@ export function summaryText(s: DaySummary): string {
   const lines: string[] = [];
   lines.push(`sco-settle demo — business day ${s.business_date}, ${s.wall_s.toFixed(1)} s wall time`);
   lines.push(`  messages: ${s.messages} ISO 20022 pacs.008/pacs.009 built, validated and mapped (${s.message_errors} invalid)`);
-  lines.push(`  payments: ${s.payments}; settled ${s.settled} (PvP ${s.pvp_settled}); rejected ${s.rejected}; held ${s.held}; queued at close ${s.queued_at_close}`);
-  lines.push(`  gross value settled ${m(s.gross_settled_usd)} with ${m(s.liquidity_usd)} of liquidity (funding + credit ${m(s.credit_drawn_usd)} + swap lines ${m(s.swap_drawn_usd)})`);
+  lines.push(
+    `  payments: ${s.payments}; settled ${s.settled} (PvP ${s.pvp_settled}); rejected ${s.rejected}; held ${s.held}; queued at close ${s.queued_at_close}`,
+  );
+  lines.push(
+    `  gross value settled ${m(s.gross_settled_usd)} with ${m(s.liquidity_usd)} of liquidity (funding + credit ${m(s.credit_drawn_usd)} + swap lines ${m(s.swap_drawn_usd)})`,
+  );
   lines.push(`  value settled per unit of liquidity: ${s.value_per_liquidity.toFixed(2)}`);
   lines.push(`  LSM: ${s.lsm_runs} runs released ${s.lsm_released} payments, ${m(s.lsm_released_usd)}`);
   lines.push(`  DNS windows: gross ${m(s.dns_gross_usd)} settled with ${m(s.dns_net_usd)} of net debits (saving ${(s.netting_saving * 100).toFixed(1)}%)`);
-  lines.push(`  queue time of queued-then-settled RTGS payments (${s.queued_then_settled}): median ${s.queue_time_median_s.toFixed(0)} s, p99 ${s.queue_time_p99_s.toFixed(0)} s (business time)`);
+  lines.push(
+    `  queue time of queued-then-settled RTGS payments (${s.queued_then_settled}): median ${s.queue_time_median_s.toFixed(0)} s, p99 ${s.queue_time_p99_s.toFixed(0)} s (business time)`,
+  );
   lines.push(`  rejections: ${s.rejections.map((r) => `${r.reason} ${r.count}`).join(', ') || 'none'}; compliance cases ${s.compliance_cases}`);
   lines.push('  by currency (settled):');
-  for (const c of s.by_currency) lines.push(`    ${c.currency}  ${String(c.settled).padStart(6)} of ${String(c.payments).padStart(6)}  ${c.settled_value.padStart(24)}  ${m(c.settled_value_usd).padStart(10)}`);
+  for (const c of s.by_currency)
+    lines.push(
+      `    ${c.currency}  ${String(c.settled).padStart(6)} of ${String(c.payments).padStart(6)}  ${c.settled_value.padStart(24)}  ${m(c.settled_value_usd).padStart(10)}`,
+    );
   lines.push('  top corridors (settled value):');
   for (const c of s.by_corridor.slice(0, 8)) lines.push(`    ${c.corridor}  ${String(c.settled).padStart(6)} payments  ${m(c.settled_value_usd).padStart(10)}`);
   return lines.join('\n');

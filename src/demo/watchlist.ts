@@ -9,7 +9,11 @@ import { parseSanctionsList, type SanctionsList } from '../platform/screening_to
 const ENTITIES = [
   { id: 'DEMO-001', schema: 'Company', properties: { name: ['Polar Meridian Trading LLC'], alias: ['ООО Полярный Меридиан'], country: ['ru'] } },
   { id: 'DEMO-002', schema: 'Company', properties: { name: ['Golden Crane Logistics Co., Ltd.'], alias: ['金鹤物流有限公司'], country: ['cn'] } },
-  { id: 'DEMO-003', schema: 'Person', properties: { name: ['Arkady Semyonovich Velichko'], alias: ['Аркадий Семёнович Величко'], birthDate: ['1971-03-14'], nationality: ['by'] } },
+  {
+    id: 'DEMO-003',
+    schema: 'Person',
+    properties: { name: ['Arkady Semyonovich Velichko'], alias: ['Аркадий Семёнович Величко'], birthDate: ['1971-03-14'], nationality: ['by'] },
+  },
   { id: 'DEMO-004', schema: 'Company', properties: { name: ['Caspian Azure Shipping'], alias: ['شرکت کشتیرانی لاجورد خزر'], country: ['ir'] } },
   { id: 'DEMO-005', schema: 'Person', properties: { name: ['Timur Bakhytovich Zhanaliyev'], alias: ['Тимур Бахытович Жаналиев'], nationality: ['kz'] } },
 ];

@@ -82,7 +82,11 @@ const ID_RE = /^[A-Za-z0-9][A-Za-z0-9_.:-]*$/;
 /** Checks a participant / item / facility id: 1..64 chars of [A-Za-z0-9_.:-], starting alphanumeric. */
 export function checkId(id: unknown, field: string): string {
   if (typeof id !== 'string' || id.length === 0 || id.length > COLLATERAL_LIMITS.id_length_max || !ID_RE.test(id)) {
-    throw new FinancingError('invalid_id', field, `must be 1-${COLLATERAL_LIMITS.id_length_max} characters of A-Z a-z 0-9 _ . : - starting with a letter or digit, got ${JSON.stringify(typeof id === 'string' ? id.slice(0, 72) : id)}`);
+    throw new FinancingError(
+      'invalid_id',
+      field,
+      `must be 1-${COLLATERAL_LIMITS.id_length_max} characters of A-Z a-z 0-9 _ . : - starting with a letter or digit, got ${JSON.stringify(typeof id === 'string' ? id.slice(0, 72) : id)}`,
+    );
   }
   return id;
 }
@@ -90,7 +94,8 @@ export function checkId(id: unknown, field: string): string {
 /** A non-negative (or, with `positive`, > 0) bigint within u128. */
 export function checkAmount(v: unknown, field: string, positive = false): bigint {
   if (typeof v !== 'bigint') throw new FinancingError('invalid_amount', field, `must be a bigint of minor units, got ${typeof v}`);
-  if (v < 0n || (positive && v === 0n)) throw new FinancingError('invalid_amount', field, `must be ${positive ? 'greater than zero' : 'zero or more'}, got ${v}`);
+  if (v < 0n || (positive && v === 0n))
+    throw new FinancingError('invalid_amount', field, `must be ${positive ? 'greater than zero' : 'zero or more'}, got ${v}`);
   if (v > U128_MAX) throw new FinancingError('invalid_amount', field, `must be at most ${U128_MAX} (u128)`);
   return v;
 }
@@ -127,7 +132,11 @@ function checkItem(input: CollateralItem, field: string): CollateralItem {
   const market_value_minor = checkAmount(input.market_value_minor, `${field}.market_value_minor`);
   const h = input.haircut_bp;
   if (typeof h !== 'number' || !Number.isInteger(h) || h < 0 || h > COLLATERAL_LIMITS.haircut_bp_max) {
-    throw new FinancingError('invalid_haircut', `${field}.haircut_bp`, `must be an integer 0..${COLLATERAL_LIMITS.haircut_bp_max} basis points, got ${String(h)}`);
+    throw new FinancingError(
+      'invalid_haircut',
+      `${field}.haircut_bp`,
+      `must be an integer 0..${COLLATERAL_LIMITS.haircut_bp_max} basis points, got ${String(h)}`,
+    );
   }
   return Object.freeze({ id, kind: input.kind, currency, market_value_minor, haircut_bp: h });
 }
@@ -139,7 +148,11 @@ export function registerItem(pool: CollateralPool, item: CollateralItem): Collat
     throw new FinancingError('duplicate_id', 'item.id', `participant ${pool.participant} already pledged an item ${JSON.stringify(checked.id)}`);
   }
   if (pool.items.length >= COLLATERAL_LIMITS.items_per_participant_max) {
-    throw new FinancingError('limit_reached', 'item', `participant ${pool.participant} already has ${COLLATERAL_LIMITS.items_per_participant_max} items, the most allowed`);
+    throw new FinancingError(
+      'limit_reached',
+      'item',
+      `participant ${pool.participant} already has ${COLLATERAL_LIMITS.items_per_participant_max} items, the most allowed`,
+    );
   }
   return Object.freeze({ participant: pool.participant, items: Object.freeze([...pool.items, checked]) });
 }

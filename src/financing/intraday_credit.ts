@@ -20,7 +20,7 @@
 // caller applies the transfer and keeps the next facility only when the ledger
 // accepts it.
 
-import { type Transfer } from '../ledger/types.js';
+import type { Transfer } from '../ledger/types.js';
 import { FINANCING_TRANSFER_CODES, ledgerTransfer } from './ledger_transfers.js';
 
 export { FINANCING_TRANSFER_CODES, ledgerTransfer } from './ledger_transfers.js';
@@ -69,7 +69,15 @@ export function autoDrawAmount(f: Facility | undefined, shortfall_minor: bigint,
 export function drawdown(f: Facility, accounts: CreditAccounts, amount_minor: bigint, id: bigint): FacilityStep {
   return {
     facility: { ...f, outstanding_minor: f.outstanding_minor + amount_minor, drawdowns: f.drawdowns + 1 },
-    transfer: ledgerTransfer(id, accounts.credit_account_id, accounts.settlement_account_id, amount_minor, accounts.ledger, FINANCING_TRANSFER_CODES.intraday_drawdown, 0n),
+    transfer: ledgerTransfer(
+      id,
+      accounts.credit_account_id,
+      accounts.settlement_account_id,
+      amount_minor,
+      accounts.ledger,
+      FINANCING_TRANSFER_CODES.intraday_drawdown,
+      0n,
+    ),
   };
 }
 
@@ -89,6 +97,14 @@ export function repayment(f: Facility, accounts: CreditAccounts, available_minor
   if (pay <= 0n) return null;
   return {
     facility: { ...f, outstanding_minor: f.outstanding_minor - pay },
-    transfer: ledgerTransfer(id, accounts.settlement_account_id, accounts.credit_account_id, pay, accounts.ledger, FINANCING_TRANSFER_CODES.intraday_repayment, 0n),
+    transfer: ledgerTransfer(
+      id,
+      accounts.settlement_account_id,
+      accounts.credit_account_id,
+      pay,
+      accounts.ledger,
+      FINANCING_TRANSFER_CODES.intraday_repayment,
+      0n,
+    ),
   };
 }

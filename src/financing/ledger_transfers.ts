@@ -28,7 +28,8 @@ export function nextId(ids: IdGenerator, field: string): bigint {
 }
 
 export function checkAccountId(id: unknown, field: string): bigint {
-  if (typeof id !== 'bigint' || id <= 0n || id >= U128_MAX) throw new FinancingError('invalid_id', field, `must be a ledger account id in 1..2^128-2, got ${String(id)}`);
+  if (typeof id !== 'bigint' || id <= 0n || id >= U128_MAX)
+    throw new FinancingError('invalid_id', field, `must be a ledger account id in 1..2^128-2, got ${String(id)}`);
   return id;
 }
 

@@ -176,7 +176,8 @@ export function openSwapLine(terms: SwapLineTerms): SwapLine {
   });
   const pIds = [accounts.provider_p_account_id, accounts.drawer_p_account_id, accounts.provider_p_interest_account_id];
   if (new Set(pIds).size !== 3) throw new FinancingError('invalid_input', 'accounts', 'the three accounts in the provider currency must be different');
-  if (accounts.drawer_d_account_id === accounts.provider_d_account_id) throw new FinancingError('invalid_input', 'accounts', 'the two accounts in the drawer currency must be different');
+  if (accounts.drawer_d_account_id === accounts.provider_d_account_id)
+    throw new FinancingError('invalid_input', 'accounts', 'the two accounts in the drawer currency must be different');
   return Object.freeze({
     terms: Object.freeze({
       id,
@@ -225,22 +226,48 @@ export function drawSwap(line: SwapLine, amount_minor: bigint, date: string, ids
   const t = line.terms;
   if (line.status !== 'active') throw new FinancingError('invalid_state', 'line', `swap line ${t.id} has matured`);
   if (day < line.start_day || day >= line.maturity_day) {
-    throw new FinancingError('invalid_date', 'date', `drawings on swap line ${t.id} must be on ${t.start_date} or later and before ${t.maturity_date}, got ${date}`);
+    throw new FinancingError(
+      'invalid_date',
+      'date',
+      `drawings on swap line ${t.id} must be on ${t.start_date} or later and before ${t.maturity_date}, got ${date}`,
+    );
   }
   const last = line.drawings[line.drawings.length - 1];
   if (last !== undefined && day < last.day) throw new FinancingError('invalid_date', 'date', `must not be before the previous drawing (${last.date})`);
   if (amount > remaining(line)) {
-    throw new FinancingError('swap_limit_exceeded', 'amount_minor', `${amount} exceeds the ${remaining(line)} ${t.provider_currency} minor units remaining on swap line ${t.id} (limit ${t.limit_minor}, drawn ${line.drawn_minor})`);
+    throw new FinancingError(
+      'swap_limit_exceeded',
+      'amount_minor',
+      `${amount} exceeds the ${remaining(line)} ${t.provider_currency} minor units remaining on swap line ${t.id} (limit ${t.limit_minor}, drawn ${line.drawn_minor})`,
+    );
   }
-  if (line.drawings.length >= SWAP_LIMITS.drawings_max) throw new FinancingError('limit_reached', 'line', `swap line ${t.id} already has ${SWAP_LIMITS.drawings_max} drawings`);
+  if (line.drawings.length >= SWAP_LIMITS.drawings_max)
+    throw new FinancingError('limit_reached', 'line', `swap line ${t.id} already has ${SWAP_LIMITS.drawings_max} drawings`);
   const conv = new PairConverter(t.provider_currency, t.drawer_currency, t.rate).convert(amount, 'half_even');
   if (conv.amount_minor <= 0n) {
     throw new FinancingError('invalid_amount', 'amount_minor', `${amount} is worth nothing in ${t.drawer_currency} at the agreed rate; draw more`);
   }
   const a = t.accounts;
   const ref = BigInt(day);
-  const legP = ledgerTransfer(nextId(ids, 'transfer.id'), a.provider_p_account_id, a.drawer_p_account_id, amount, line.ledger_p, CODES.swap_open_provider_leg, ref, TransferFlags.linked);
-  const legD = ledgerTransfer(nextId(ids, 'transfer.id'), a.drawer_d_account_id, a.provider_d_account_id, conv.amount_minor, line.ledger_d, CODES.swap_open_drawer_leg, ref);
+  const legP = ledgerTransfer(
+    nextId(ids, 'transfer.id'),
+    a.provider_p_account_id,
+    a.drawer_p_account_id,
+    amount,
+    line.ledger_p,
+    CODES.swap_open_provider_leg,
+    ref,
+    TransferFlags.linked,
+  );
+  const legD = ledgerTransfer(
+    nextId(ids, 'transfer.id'),
+    a.drawer_d_account_id,
+    a.provider_d_account_id,
+    conv.amount_minor,
+    line.ledger_d,
+    CODES.swap_open_drawer_leg,
+    ref,
+  );
   const drawing: SwapDrawing = Object.freeze({
     seq: line.drawings.length + 1,
     date: formatDay(day),
@@ -301,18 +328,45 @@ export function unwindAtMaturity(line: SwapLine, date: string, ids: IdGenerator)
   const day = parseIsoDate(date, 'date');
   const t = line.terms;
   if (line.status !== 'active') throw new FinancingError('invalid_state', 'line', `swap line ${t.id} has already matured`);
-  if (day !== line.maturity_day) throw new FinancingError('invalid_date', 'date', `swap line ${t.id} unwinds on its maturity date ${t.maturity_date}, got ${date}`);
+  if (day !== line.maturity_day)
+    throw new FinancingError('invalid_date', 'date', `swap line ${t.id} unwinds on its maturity date ${t.maturity_date}, got ${date}`);
   const interest = accruedInterest(line, date);
   const matured: SwapLine = Object.freeze({ ...line, status: 'matured' });
   if (line.drawings.length === 0) return { line: matured, transfers: [], interest };
   const a = t.accounts;
   const ref = BigInt(day);
   const out: Transfer[] = [
-    ledgerTransfer(nextId(ids, 'transfer.id'), a.drawer_p_account_id, a.provider_p_account_id, line.drawn_minor, line.ledger_p, CODES.swap_unwind_provider_leg, ref),
-    ledgerTransfer(nextId(ids, 'transfer.id'), a.provider_d_account_id, a.drawer_d_account_id, line.counter_drawn_minor, line.ledger_d, CODES.swap_unwind_drawer_leg, ref),
+    ledgerTransfer(
+      nextId(ids, 'transfer.id'),
+      a.drawer_p_account_id,
+      a.provider_p_account_id,
+      line.drawn_minor,
+      line.ledger_p,
+      CODES.swap_unwind_provider_leg,
+      ref,
+    ),
+    ledgerTransfer(
+      nextId(ids, 'transfer.id'),
+      a.provider_d_account_id,
+      a.drawer_d_account_id,
+      line.counter_drawn_minor,
+      line.ledger_d,
+      CODES.swap_unwind_drawer_leg,
+      ref,
+    ),
   ];
   if (interest.interest_minor > 0n) {
-    out.push(ledgerTransfer(nextId(ids, 'transfer.id'), a.drawer_p_account_id, a.provider_p_interest_account_id, interest.interest_minor, line.ledger_p, CODES.swap_interest, ref));
+    out.push(
+      ledgerTransfer(
+        nextId(ids, 'transfer.id'),
+        a.drawer_p_account_id,
+        a.provider_p_interest_account_id,
+        interest.interest_minor,
+        line.ledger_p,
+        CODES.swap_interest,
+        ref,
+      ),
+    );
   }
   // Every transfer but the last carries `linked`: the chain succeeds or fails as one.
   for (let i = 0; i < out.length - 1; i++) out[i]!.flags |= TransferFlags.linked;

@@ -153,8 +153,7 @@ export class PairQuotes {
   reindex(): void {
     const all: QuoteTier[] = [];
     for (const tiers of this.byProvider.values()) all.push(...tiers);
-    const tie = (a: QuoteTier, b: QuoteTier): number =>
-      a.provider < b.provider ? -1 : a.provider > b.provider ? 1 : a.tier_index - b.tier_index;
+    const tie = (a: QuoteTier, b: QuoteTier): number => (a.provider < b.provider ? -1 : a.provider > b.provider ? 1 : a.tier_index - b.tier_index);
     this.buy = [...all].sort((a, b) => compare(a.ask, b.ask) || tie(a, b));
     this.sell = [...all].sort((a, b) => compare(b.bid, a.bid) || tie(a, b));
     const cuts = new Set<bigint>();
@@ -190,7 +189,11 @@ export class QuoteBook {
   /** Publishes (or replaces) `q.provider`'s quote for q.base/q.quote; refused whole on any bad field. */
   publish(q: QuoteInput, now_ns: bigint): void {
     if (typeof q.provider !== 'string' || !PROVIDER_RE.test(q.provider)) {
-      throw new FxError('invalid_quote', 'provider', `must be 1-64 characters of letters, digits, "_", "." or "-", got ${JSON.stringify(String(q.provider).slice(0, 70))}`);
+      throw new FxError(
+        'invalid_quote',
+        'provider',
+        `must be 1-64 characters of letters, digits, "_", "." or "-", got ${JSON.stringify(String(q.provider).slice(0, 70))}`,
+      );
     }
     memberCurrency(q.base, 'base');
     memberCurrency(q.quote, 'quote');
@@ -208,7 +211,11 @@ export class QuoteBook {
     const tiers = built.map((t, i) => Object.freeze({ ...t, tier_index: i }));
     for (let i = 1; i < tiers.length; i++) {
       if (tiers[i]!.min_minor <= tiers[i - 1]!.max_minor) {
-        throw new FxError('invalid_quote', `tiers`, `tier ${tiers[i - 1]!.min_minor}..${tiers[i - 1]!.max_minor} overlaps tier ${tiers[i]!.min_minor}..${tiers[i]!.max_minor}`);
+        throw new FxError(
+          'invalid_quote',
+          `tiers`,
+          `tier ${tiers[i - 1]!.min_minor}..${tiers[i - 1]!.max_minor} overlaps tier ${tiers[i]!.min_minor}..${tiers[i]!.max_minor}`,
+        );
       }
     }
     let byQuote = this.pairs.get(q.base);
@@ -260,13 +267,15 @@ export class QuoteBook {
 
   /** Locks `tier`'s price for the client's side and amount for lock_seconds; returns the lock with its quote id. */
   lock(tier: QuoteTier, side: Side, amount_minor: bigint, now_ns: bigint): QuoteLock {
-    if (now_ns >= tier.expires_at_ns) throw new FxError('quote_expired', 'quote', `${tier.provider} ${tier.base}/${tier.quote} expired at ${tier.expires_at_ns}`);
+    if (now_ns >= tier.expires_at_ns)
+      throw new FxError('quote_expired', 'quote', `${tier.provider} ${tier.base}/${tier.quote} expired at ${tier.expires_at_ns}`);
     if (amount_minor < tier.min_minor || amount_minor > tier.max_minor) {
       throw new FxError('invalid_quote', 'amount', `${amount_minor} is outside the tier ${tier.min_minor}..${tier.max_minor}`);
     }
     if (side !== 'buy' && side !== 'sell') throw new FxError('invalid_quote', 'side', `must be "buy" or "sell", got ${JSON.stringify(side)}`);
     if (this.locks.size >= this.limits.locks_max) this.purgeExpiredLocks(now_ns);
-    if (this.locks.size >= this.limits.locks_max) throw new FxError('limit_exceeded', 'locks', `${this.locks.size} live quote locks; at most ${this.limits.locks_max}`);
+    if (this.locks.size >= this.limits.locks_max)
+      throw new FxError('limit_exceeded', 'locks', `${this.locks.size} live quote locks; at most ${this.limits.locks_max}`);
     const id = `q${++this.lockSeq}`; // deterministic: no randomness in the core
     const lock: QuoteLock = Object.freeze({
       id,
@@ -292,10 +301,15 @@ export class QuoteBook {
   /** The lock for `id` if still valid at now_ns, without using it up. */
   lookupLock(id: string, now_ns: bigint): QuoteLock {
     const lock = this.locks.get(id);
-    if (lock === undefined) throw new FxError('quote_not_found', 'quote_id', `${JSON.stringify(String(id).slice(0, 40))} was never issued or has already been used`);
+    if (lock === undefined)
+      throw new FxError('quote_not_found', 'quote_id', `${JSON.stringify(String(id).slice(0, 40))} was never issued or has already been used`);
     if (now_ns >= lock.expires_at_ns) {
       this.locks.delete(id);
-      throw new FxError('quote_expired', 'quote_id', `${id} expired at ${lock.expires_at_ns} (locked at ${lock.locked_at_ns} for ${this.lock_seconds} s); now is ${now_ns}`);
+      throw new FxError(
+        'quote_expired',
+        'quote_id',
+        `${id} expired at ${lock.expires_at_ns} (locked at ${lock.locked_at_ns} for ${this.lock_seconds} s); now is ${now_ns}`,
+      );
     }
     return lock;
   }

@@ -114,11 +114,14 @@ export class UserDirectory {
   }
 
   async createUser(name: string, role: Role, participant: string | null): Promise<User> {
-    if (!NAME_RE.test(name)) throw new AuthError('invalid_field', `user name ${JSON.stringify(name)}: 1-64 of A-Z a-z 0-9 . _ @ -, starting with a letter or digit`);
+    if (!NAME_RE.test(name))
+      throw new AuthError('invalid_field', `user name ${JSON.stringify(name)}: 1-64 of A-Z a-z 0-9 . _ @ -, starting with a letter or digit`);
     if (!ROLES.includes(role)) throw new AuthError('invalid_field', `role must be one of ${ROLES.join(', ')}`);
     if (needsParticipant(role) && participant === null) throw new AuthError('invalid_field', `a ${role} user needs --participant BIC`);
-    if (!needsParticipant(role) && participant !== null) throw new AuthError('invalid_field', `a ${role} user acts for the whole platform; --participant is not allowed`);
-    if (participant !== null && !BIC_RE.test(participant)) throw new AuthError('invalid_field', `--participant must be a BIC, got ${JSON.stringify(participant)}`);
+    if (!needsParticipant(role) && participant !== null)
+      throw new AuthError('invalid_field', `a ${role} user acts for the whole platform; --participant is not allowed`);
+    if (participant !== null && !BIC_RE.test(participant))
+      throw new AuthError('invalid_field', `--participant must be a BIC, got ${JSON.stringify(participant)}`);
     if (this.users.has(name)) throw new AuthError('user_exists', `user ${name} already exists`);
     if (this.users.size >= AUTH_LIMITS.users_max) throw new AuthError('limit_exceeded', `at most ${AUTH_LIMITS.users_max} users`);
     const u: User = { name, role, participant, created_at: new Date().toISOString() };
@@ -136,7 +139,14 @@ export class UserDirectory {
     const secret = randomBytes(32).toString('base64url');
     const salt = randomBytes(16);
     const hash = await scryptAsync(secret, salt);
-    const rec: ApiKeyRecord = { id, user: u.name, salt: salt.toString('base64'), hash: hash.toString('base64'), created_at: new Date().toISOString(), revoked_at: null };
+    const rec: ApiKeyRecord = {
+      id,
+      user: u.name,
+      salt: salt.toString('base64'),
+      hash: hash.toString('base64'),
+      created_at: new Date().toISOString(),
+      revoked_at: null,
+    };
     await this.store.putDocument(KEY_PREFIX + id, Buffer.from(JSON.stringify(rec)));
     this.keys.set(id, rec);
     return { id, token: `sco_${id}_${secret}`, user: u.name };

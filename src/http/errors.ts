@@ -88,7 +88,10 @@ export function fromRefusal(error: { code: string; field: string; message: strin
 
 /** Ajv's instancePath ("/payments/3/amount") as the JSON path the platform uses ("payments[3].amount"). */
 export function jsonPath(instancePath: string, extra?: string): string {
-  const parts = instancePath.split('/').filter((s) => s.length > 0).map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+  const parts = instancePath
+    .split('/')
+    .filter((s) => s.length > 0)
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
   if (extra !== undefined && extra.length > 0) parts.push(extra);
   let out = '';
   for (const p of parts) out += /^\d+$/.test(p) ? `[${p}]` : out === '' ? p : `.${p}`;
@@ -109,7 +112,12 @@ export function toApiError(err: unknown): ApiError {
   const e = err as Error & { code?: string; statusCode?: number; validation?: AjvIssue[]; validationContext?: string };
   if (Array.isArray(e.validation) && e.validation.length > 0) {
     const v = e.validation[0]!;
-    const extra = v.keyword === 'additionalProperties' ? String(v.params?.additionalProperty ?? '') : v.keyword === 'required' ? String(v.params?.missingProperty ?? '') : undefined;
+    const extra =
+      v.keyword === 'additionalProperties'
+        ? String(v.params?.additionalProperty ?? '')
+        : v.keyword === 'required'
+          ? String(v.params?.missingProperty ?? '')
+          : undefined;
     const where = jsonPath(v.instancePath ?? '', extra);
     const message = v.keyword === 'additionalProperties' ? 'unknown field' : (v.message ?? 'invalid');
     const ctx = e.validationContext === 'querystring' ? 'query' : e.validationContext === 'params' ? 'params' : '';

@@ -66,11 +66,15 @@ export function installGuard(app: FastifyInstance, opts: GuardOptions): void {
     if (roles === undefined) return;
     const token = bearer(req);
     const auth = token !== null ? await users.authenticate(token) : opts.clientCertificates ? certificateUser(req, users) : null;
-    if (auth === null && token === null) throw new ApiError(401, 'unauthenticated', 'send an API key as Authorization: Bearer sco_… (or a client certificate the server trusts)', '', { 'www-authenticate': 'Bearer' });
+    if (auth === null && token === null)
+      throw new ApiError(401, 'unauthenticated', 'send an API key as Authorization: Bearer sco_… (or a client certificate the server trusts)', '', {
+        'www-authenticate': 'Bearer',
+      });
     if (auth === null) throw new ApiError(401, 'unauthenticated', 'unknown, revoked or malformed API key', '', { 'www-authenticate': 'Bearer' });
     if (limiter !== null) {
       const wait = limiter.take(auth.key_id);
-      if (wait > 0) throw new ApiError(429, 'rate_limited', `rate limit of ${limiter.opts.rate} requests/s for this key exceeded`, '', { 'retry-after': String(wait) });
+      if (wait > 0)
+        throw new ApiError(429, 'rate_limited', `rate limit of ${limiter.opts.rate} requests/s for this key exceeded`, '', { 'retry-after': String(wait) });
     }
     if (!roles.includes(auth.user.role)) throw new ApiError(403, 'forbidden', `role ${auth.user.role} may not ${req.method} ${req.routeOptions.url}`);
     req.apiUser = auth.user;

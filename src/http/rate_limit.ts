@@ -11,7 +11,10 @@ export interface RateLimitOptions {
 
 export class RateLimiter {
   private readonly buckets = new Map<string, { tokens: number; at: number }>();
-  constructor(readonly opts: RateLimitOptions, private readonly now: () => number = () => performance.now()) {
+  constructor(
+    readonly opts: RateLimitOptions,
+    private readonly now: () => number = () => performance.now(),
+  ) {
     if (!(opts.rate > 0) || !(opts.burst >= 1)) throw new Error('rate limit: rate > 0 and burst ≥ 1');
   }
 

@@ -89,18 +89,27 @@ export function locateMessage(doc: XmlDocument): LocatedMessage {
       headerPath = `${path}/AppHdr`;
       const hid = messageIdOfNamespace(header.ns);
       if (hid !== HEAD_ID) {
-        throw new IsoError('HEADER_UNSUPPORTED', headerPath, `AppHdr namespace ${JSON.stringify(header.ns)} is not ${ISO_NS_PREFIX}${HEAD_ID}; accepted header: ${HEAD_ID}`);
+        throw new IsoError(
+          'HEADER_UNSUPPORTED',
+          headerPath,
+          `AppHdr namespace ${JSON.stringify(header.ns)} is not ${ISO_NS_PREFIX}${HEAD_ID}; accepted header: ${HEAD_ID}`,
+        );
       }
     }
   }
   const id = messageIdOfNamespace(document.ns);
   if (id === null) {
-    throw new IsoError('NAMESPACE_UNKNOWN', documentPath, `Document namespace ${JSON.stringify(document.ns)} is not an ISO 20022 message namespace (${ISO_NS_PREFIX}<message id>)`);
+    throw new IsoError(
+      'NAMESPACE_UNKNOWN',
+      documentPath,
+      `Document namespace ${JSON.stringify(document.ns)} is not an ISO 20022 message namespace (${ISO_NS_PREFIX}<message id>)`,
+    );
   }
   const schema = SCHEMAS.get(id);
   if (schema === undefined || id === HEAD_ID) {
     const alt = supportedVersionOf(id);
-    const hint = alt !== null && alt !== HEAD_ID ? `; this platform accepts ${alt}` : `; supported: ${[...SCHEMAS.keys()].filter((k) => k !== HEAD_ID).join(', ')}`;
+    const hint =
+      alt !== null && alt !== HEAD_ID ? `; this platform accepts ${alt}` : `; supported: ${[...SCHEMAS.keys()].filter((k) => k !== HEAD_ID).join(', ')}`;
     throw new IsoError('MESSAGE_UNSUPPORTED', documentPath, `message ${id} is not supported${hint}`, id);
   }
   return { message_type: id, schema, root, header, headerPath, document, documentPath };

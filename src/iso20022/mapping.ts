@@ -208,7 +208,14 @@ function agentInfo(a: Agent | undefined): RawInstruction['debtor'] {
 
 type AnyTx = CustomerCreditTransfer | InstitutionCreditTransfer;
 
-function common(t: AnyTx, groupDate: string | undefined, message: 'pacs.008' | 'pacs.009', payer: string, payee: string, creditorAccountCcy: string | undefined): RawInstruction {
+function common(
+  t: AnyTx,
+  groupDate: string | undefined,
+  message: 'pacs.008' | 'pacs.009',
+  payer: string,
+  payee: string,
+  creditorAccountCcy: string | undefined,
+): RawInstruction {
   const ins: RawInstruction = {
     uetr: t.uetr ?? '',
     end_to_end_id: t.end_to_end_id,
@@ -238,7 +245,14 @@ export function instructionsOfPacs008(doc: Pacs008, opts: MapOptions = {}): Mapp
   const resolve = opts.resolveBic ?? ((b: string) => b);
   const base = `${opts.documentPath ?? '/Document'}/FIToFICstmrCdtTrf`;
   return doc.transactions.map((t, i) => {
-    const ins = common(t, doc.group_header.interbank_settlement_date, 'pacs.008', resolve(t.debtor_agent.bic ?? ''), resolve(t.creditor_agent.bic ?? ''), t.creditor_account?.currency);
+    const ins = common(
+      t,
+      doc.group_header.interbank_settlement_date,
+      'pacs.008',
+      resolve(t.debtor_agent.bic ?? ''),
+      resolve(t.creditor_agent.bic ?? ''),
+      t.creditor_account?.currency,
+    );
     const debtor = partyInfo(t.debtor);
     if (debtor !== undefined) ins.debtor = debtor;
     const creditor = partyInfo(t.creditor);
@@ -255,18 +269,28 @@ export function instructionsOfPacs009(doc: Pacs009, opts: MapOptions = {}): Mapp
   return doc.transactions.map((t, i) => {
     const payerAgent = t.debtor_agent ?? t.debtor;
     const payeeAgent = t.creditor_agent ?? t.creditor;
-    const ins = common(t, doc.group_header.interbank_settlement_date, 'pacs.009', resolve(payerAgent.bic ?? ''), resolve(payeeAgent.bic ?? ''), t.creditor_account?.currency);
+    const ins = common(
+      t,
+      doc.group_header.interbank_settlement_date,
+      'pacs.009',
+      resolve(payerAgent.bic ?? ''),
+      resolve(payeeAgent.bic ?? ''),
+      t.creditor_account?.currency,
+    );
     const debtor = agentInfo(t.debtor);
     if (debtor !== undefined) ins.debtor = debtor;
     const creditor = agentInfo(t.creditor);
     if (creditor !== undefined) ins.creditor = creditor;
     const path = doc.transactions.length > 1 ? `${base}/CdtTrfTxInf[${i + 1}]` : `${base}/CdtTrfTxInf`;
-    return ids({
-      instruction: ins,
-      path,
-      payer_path: t.debtor_agent !== undefined ? 'DbtrAgt/FinInstnId/BICFI' : 'Dbtr/FinInstnId/BICFI',
-      payee_path: t.creditor_agent !== undefined ? 'CdtrAgt/FinInstnId/BICFI' : 'Cdtr/FinInstnId/BICFI',
-    }, t);
+    return ids(
+      {
+        instruction: ins,
+        path,
+        payer_path: t.debtor_agent !== undefined ? 'DbtrAgt/FinInstnId/BICFI' : 'Dbtr/FinInstnId/BICFI',
+        payee_path: t.creditor_agent !== undefined ? 'CdtrAgt/FinInstnId/BICFI' : 'Cdtr/FinInstnId/BICFI',
+      },
+      t,
+    );
   });
 }
 
@@ -447,7 +471,8 @@ export function returnRefusal(errorCode: string, message: string): Refusal {
 
 /** A refusal of the platform's authority rules (src/platform/authority.ts) for a camt.056 transaction: AGNT, or NOOR without a payment. */
 export function cancelAuthorityRefusal(d: Extract<AuthorityDecision, { allowed: false }>, uetr: string, asker: string | undefined): Refusal {
-  if (d.rule === 'payer_only') return { code: 'AGNT', detail: `only the payer's agent ${d.payer} may ask to cancel this payment${asker === undefined ? '' : `, not ${asker}`}` };
+  if (d.rule === 'payer_only')
+    return { code: 'AGNT', detail: `only the payer's agent ${d.payer} may ask to cancel this payment${asker === undefined ? '' : `, not ${asker}`}` };
   if (d.rule === 'no_such_payment') return { code: 'NOOR', detail: `no payment with UETR ${uetr}` };
   return { code: 'AGNT', detail: `the platform refuses to cancel payment ${uetr} (${d.rule})` };
 }
@@ -463,11 +488,17 @@ export interface ReturnAsWritten {
 export function returnAuthorityRefusal(d: Extract<AuthorityDecision, { allowed: false }>, uetr: string, r: ReturnAsWritten): Refusal {
   switch (d.rule) {
     case 'payee_only':
-      return { code: 'AGNT', detail: `only the payee's agent ${d.payee} may return this payment${r.returner === undefined ? ' (no InstgAgt names the returning agent)' : `, not ${r.returner}`}` };
+      return {
+        code: 'AGNT',
+        detail: `only the payee's agent ${d.payee} may return this payment${r.returner === undefined ? ' (no InstgAgt names the returning agent)' : `, not ${r.returner}`}`,
+      };
     case 'back_to_payer':
       return { code: 'AGNT', detail: `the return goes to the original payer ${d.payer}, not ${r.to_bic ?? ''}` };
     case 'full_amount_only':
-      return { code: 'AM09', detail: `returned ${r.amount.value} ${r.amount.currency}; the platform returns the full ${amountTextOfMinor(d.currency, d.amount_minor)} ${d.currency} only` };
+      return {
+        code: 'AM09',
+        detail: `returned ${r.amount.value} ${r.amount.currency}; the platform returns the full ${amountTextOfMinor(d.currency, d.amount_minor)} ${d.currency} only`,
+      };
     case 'no_such_payment':
       return { code: 'AG09', detail: `no payment with UETR ${uetr}` };
     default:

@@ -43,7 +43,11 @@ export class ReportError extends Error {
   }
 }
 
-const CODE_NAMES = new Map<number, string>([...Object.entries(TRANSFER_CODE).map(([k, v]) => [v, k.toUpperCase()] as [number, string]), [4101, 'INTRADAY_CREDIT_DRAW'], [4102, 'INTRADAY_CREDIT_REPAY']]);
+const CODE_NAMES = new Map<number, string>([
+  ...Object.entries(TRANSFER_CODE).map(([k, v]) => [v, k.toUpperCase()] as [number, string]),
+  [4101, 'INTRADAY_CREDIT_DRAW'],
+  [4102, 'INTRADAY_CREDIT_REPAY'],
+]);
 
 export interface ReportOptions {
   /** The platform's BIC, written as the account servicer. */
@@ -120,7 +124,13 @@ function postedAmount(t: Transfer): bigint {
 
 function bankTxCode(code: number, direction: 'credit' | 'debit'): BankTransactionCode | undefined {
   const fam = direction === 'credit' ? 'RCDT' : 'ICDT';
-  if (code === TRANSFER_CODE.payment || code === TRANSFER_CODE.pvp_payer_leg || code === TRANSFER_CODE.pvp_payee_leg || code === TRANSFER_CODE.lsm_credit || code === TRANSFER_CODE.lsm_debit) {
+  if (
+    code === TRANSFER_CODE.payment ||
+    code === TRANSFER_CODE.pvp_payer_leg ||
+    code === TRANSFER_CODE.pvp_payee_leg ||
+    code === TRANSFER_CODE.lsm_credit ||
+    code === TRANSFER_CODE.lsm_debit
+  ) {
     return { domain: { code: 'PMNT', family: fam, sub_family: 'XBCT' } };
   }
   if (code === TRANSFER_CODE.return_payment) return { domain: { code: 'PMNT', family: fam, sub_family: 'RRTN' } };
@@ -165,7 +175,11 @@ function entryOfTransfer(platform: Platform, acct: AccountRef, t: Transfer): Ent
     if (cp.name !== undefined || cp.bic !== undefined) e.counterparty = cp;
     if (other !== undefined) e.counterparty_agent_bic = other.id;
     if (ins.purpose !== undefined && /^[A-Z0-9]{1,4}$/.test(ins.purpose)) e.purpose = ins.purpose;
-    if (ins.remittance !== undefined) e.remittance_information = ins.remittance.split('\n').filter((l) => l !== '').map((l) => [...l].slice(0, 140).join(''));
+    if (ins.remittance !== undefined)
+      e.remittance_information = ins.remittance
+        .split('\n')
+        .filter((l) => l !== '')
+        .map((l) => [...l].slice(0, 140).join(''));
     if (t.code === TRANSFER_CODE.return_payment) {
       const ret = pay.history.find((h) => h.state === 'returned');
       if (ret?.reason !== undefined) e.return_reason = ret.reason;
@@ -210,7 +224,12 @@ export async function statementXml(platform: Platform, participantBic: string, c
   const d = await statementData(platform, participantBic, currency, date);
   const now = opts.now_ns ?? platform.now();
   const id = `STMT-${acct.participant.id}-${currency}-${date.replace(/-/g, '')}`;
-  const account: Parameters<typeof statementFor>[0]['account'] = { id: acct.account_id.toString(), currency, owner_name: acct.participant.name, owner_bic: acct.participant.id };
+  const account: Parameters<typeof statementFor>[0]['account'] = {
+    id: acct.account_id.toString(),
+    currency,
+    owner_name: acct.participant.name,
+    owner_bic: acct.participant.id,
+  };
   if (opts.platformBic !== undefined) account.servicer_bic = opts.platformBic;
   const { start, end } = dayBounds(date);
   const stmt = statementFor({
@@ -229,7 +248,13 @@ export async function statementXml(platform: Platform, participantBic: string, c
 }
 
 /** The camt.054.001.08 notifying the debit or credit that ledger transfer `transferId` made on the participant's account. */
-export async function notificationXml(platform: Platform, participantBic: string, currency: string, transferId: bigint, opts: ReportOptions = {}): Promise<string> {
+export async function notificationXml(
+  platform: Platform,
+  participantBic: string,
+  currency: string,
+  transferId: bigint,
+  opts: ReportOptions = {},
+): Promise<string> {
   const acct = accountOf(platform, participantBic, currency);
   const [t] = await platform.transfers([transferId]);
   if (t === undefined) throw new ReportError('not_found', 'transfer', `no transfer ${transferId}`);
@@ -239,11 +264,19 @@ export async function notificationXml(platform: Platform, participantBic: string
   const e = entryOfTransfer(platform, acct, t);
   if (e === null) throw new ReportError('not_found', 'transfer', `transfer ${transferId} moved no posted balance (a pending reservation or a void)`);
   const now = opts.now_ns ?? platform.now();
-  const account: Parameters<typeof notificationFor>[0]['account'] = { id: acct.account_id.toString(), currency, owner_name: acct.participant.name, owner_bic: acct.participant.id };
+  const account: Parameters<typeof notificationFor>[0]['account'] = {
+    id: acct.account_id.toString(),
+    currency,
+    owner_name: acct.participant.name,
+    owner_bic: acct.participant.id,
+  };
   if (opts.platformBic !== undefined) account.servicer_bic = opts.platformBic;
   const id = `NTFN-${transferId.toString(36)}-${e.direction === 'credit' ? 'C' : 'D'}`;
   try {
-    return buildMessage({ message_type: 'camt.054.001.08', document: notificationFor({ message_id: id, creation_date_time: isoDateTime(now), account, entry: e, recipient_bic: acct.participant.id }) });
+    return buildMessage({
+      message_type: 'camt.054.001.08',
+      document: notificationFor({ message_id: id, creation_date_time: isoDateTime(now), account, entry: e, recipient_bic: acct.participant.id }),
+    });
   } catch (err) {
     if (err instanceof BuildError) throw new ReportError('not_found', 'transfer', err.message);
     throw err;
@@ -251,7 +284,11 @@ export async function notificationXml(platform: Platform, participantBic: string
 }
 
 /** camt.054s for every booking a list of ledger transfers made on participants' accounts (both sides of each). */
-export async function notificationsFor(platform: Platform, transferIds: readonly bigint[], opts: ReportOptions = {}): Promise<Array<{ participant: string; transfer_id: bigint; xml: string }>> {
+export async function notificationsFor(
+  platform: Platform,
+  transferIds: readonly bigint[],
+  opts: ReportOptions = {},
+): Promise<Array<{ participant: string; transfer_id: bigint; xml: string }>> {
   const out: Array<{ participant: string; transfer_id: bigint; xml: string }> = [];
   for (const t of await platform.transfers(transferIds)) {
     for (const side of [t.debit_account_id, t.credit_account_id]) {

@@ -182,7 +182,13 @@ export async function submitIsoMessage(platform: Platform, xml: string | Uint8Ar
   if (type === RETURN) return submitReturn(platform, located, by, opts);
   if (!PAYMENT_TYPES.has(type)) {
     return resultOf(type, {
-      errors: [{ path: located.documentPath, code: 'MESSAGE_NOT_SUBMITTABLE', message: `${type} cannot be submitted; submit pacs.008.001.08, pacs.009.001.08, pacs.004.001.09 or camt.056.001.08` }],
+      errors: [
+        {
+          path: located.documentPath,
+          code: 'MESSAGE_NOT_SUBMITTABLE',
+          message: `${type} cannot be submitted; submit pacs.008.001.08, pacs.009.001.08, pacs.004.001.09 or camt.056.001.08`,
+        },
+      ],
     });
   }
   const model = modelOf(located);
@@ -196,7 +202,7 @@ export async function submitIsoMessage(platform: Platform, xml: string | Uint8Ar
   const instructions = mapped.map((m) => m.instruction);
   const command: Record<string, unknown> = { type: 'submit_payments', payments: instructions };
   if (opts.screen !== undefined) command.screening = await opts.screen(instructions);
-  let out;
+  let out: Awaited<ReturnType<Platform['execute']>>;
   try {
     out = await platform.execute(command, by);
   } catch (err) {
@@ -218,7 +224,8 @@ export async function submitIsoMessage(platform: Platform, xml: string | Uint8Ar
   results.forEach((r, i) => {
     const m = mapped[i]!;
     const ev = finalEvent(platform, r, last);
-    if (r.state === 'rejected') errors.push({ path: r.field === undefined ? m.path : xpathOfField(m, r.field), code: r.reason ?? 'RJCT', message: ev.detail ?? 'rejected' });
+    if (r.state === 'rejected')
+      errors.push({ path: r.field === undefined ? m.path : xpathOfField(m, r.field), code: r.reason ?? 'RJCT', message: ev.detail ?? 'rejected' });
     const st = isoStatusOf(ev);
     const sp: SubmittedPayment = { uetr: r.uetr, end_to_end_id: m.instruction.end_to_end_id, state: ev.state, status: st?.status ?? ev.state.toUpperCase() };
     if (ev.reason !== undefined) sp.reason = ev.reason;
@@ -245,7 +252,8 @@ interface PaymentResult {
 
 /** The status a submitted payment came to: the result's rejection (timed by its change when there is one), else its last change. */
 function finalEvent(platform: Platform, r: PaymentResult, last: ReadonlyMap<string, ChangeEvent>): Pick<ChangeEvent, 'state' | 'reason' | 'detail' | 'at_ns'> {
-  if (r.state !== 'rejected') return (r.uetr === null ? undefined : last.get(r.uetr)) ?? { state: r.state as ChangeEvent['state'], at_ns: platform.now().toString() };
+  if (r.state !== 'rejected')
+    return (r.uetr === null ? undefined : last.get(r.uetr)) ?? { state: r.state as ChangeEvent['state'], at_ns: platform.now().toString() };
   const ev: Pick<ChangeEvent, 'state' | 'reason' | 'detail' | 'at_ns'> = { state: 'rejected', at_ns: platform.now().toString() };
   const at = r.uetr === null ? undefined : last.get(r.uetr);
   if (at !== undefined && at.state === 'rejected') ev.at_ns = at.at_ns;
@@ -340,7 +348,9 @@ function groupRejection(platform: Platform, xml: string | Uint8Array, located: L
   const first = errors[0]!;
   const code = /^[A-Z]{2}[0-9]{2}$|^DUPL$/.test(first.code) ? first.code : 'FF01';
   const at = platform.now();
-  const digest = createHash('sha256').update(typeof xml === 'string' ? Buffer.from(xml, 'utf8') : xml).digest('hex');
+  const digest = createHash('sha256')
+    .update(typeof xml === 'string' ? Buffer.from(xml, 'utf8') : xml)
+    .digest('hex');
   const id = `${at.toString(36).padStart(12, '0').slice(-12)}${digest.slice(0, 23)}`;
   const group: NonNullable<Pacs002['original_groups']>[number] = {
     original_message_id: msgId,
@@ -378,7 +388,9 @@ export function statusReportsFor(changes: readonly ChangeEvent[], platform: Plat
     const p = platform.payment(ev.uetr);
     // A duplicate's rejection names the UETR of the payment it duplicates: report it without that payment's references.
     const refsOf = (pay: Payment | undefined): TxRefs =>
-      pay === undefined || ev.reason === 'DUPL' ? { uetr: ev.uetr, end_to_end_id: '', payer: '' } : { uetr: ev.uetr, end_to_end_id: pay.instruction.end_to_end_id, payer: pay.instruction.payer, value_date: pay.instruction.value_date };
+      pay === undefined || ev.reason === 'DUPL'
+        ? { uetr: ev.uetr, end_to_end_id: '', payer: '' }
+        : { uetr: ev.uetr, end_to_end_id: pay.instruction.end_to_end_id, payer: pay.instruction.payer, value_date: pay.instruction.value_date };
     if (ev.state === 'returned') {
       if (p !== undefined) out.push(returnXml(p, ev, i, opts));
       return;
@@ -396,10 +408,20 @@ export function returnXml(p: Payment, ev: Pick<ChangeEvent, 'at_ns' | 'reason' |
   const when = isoDateTime(at);
   const orig = opts.original;
   const created = p.history[0] === undefined ? when : isoDateTime(p.history[0].at_ns);
-  const original = pacs008OfPayment(p, { message_id: orig?.message_id || statusMessageId(p.history[0]?.at_ns ?? at, p.instruction.uetr, 0), creation_date_time: orig?.creation_date_time ?? created });
+  const original = pacs008OfPayment(p, {
+    message_id: orig?.message_id || statusMessageId(p.history[0]?.at_ns ?? at, p.instruction.uetr, 0),
+    creation_date_time: orig?.creation_date_time ?? created,
+  });
   const id = statusMessageId(at, p.instruction.uetr, index);
   const reason = ev.reason !== undefined && /^[A-Z0-9]{1,4}$/.test(ev.reason) ? ev.reason : 'NARR';
-  const input: Parameters<typeof returnOf>[1] = { message_id: id, creation_date_time: when, reason, uetr: p.instruction.uetr, interbank_settlement_date: when.slice(0, 10), return_id: id };
+  const input: Parameters<typeof returnOf>[1] = {
+    message_id: id,
+    creation_date_time: when,
+    reason,
+    uetr: p.instruction.uetr,
+    interbank_settlement_date: when.slice(0, 10),
+    return_id: id,
+  };
   if (ev.detail !== undefined) input.additional_information = max105Lines(ev.detail, 2);
   if (opts.platformBic !== undefined) input.instructing_agent = { bic: opts.platformBic };
   return buildMessage({ message_type: 'pacs.004.001.09', document: returnOf(original, input) });
@@ -435,16 +457,26 @@ type Lookup = { payment: Payment } | { missing: Refusal };
  * The payment a camt.056/pacs.004 transaction names: by UETR, else by end-to-end id
  * among the payments where `participant` is the `side` (payer or payee).
  */
-function findPayment(platform: Platform, uetr: string | undefined, e2e: string | undefined, side: 'payer' | 'payee', participant: string | undefined, notFound: string): Lookup {
+function findPayment(
+  platform: Platform,
+  uetr: string | undefined,
+  e2e: string | undefined,
+  side: 'payer' | 'payee',
+  participant: string | undefined,
+  notFound: string,
+): Lookup {
   if (uetr !== undefined && uetr !== '') {
     const p = platform.payment(uetr);
     return p === undefined ? { missing: { code: notFound, detail: `no payment with UETR ${uetr}` } } : { payment: p };
   }
-  if (e2e === undefined || e2e === '' || e2e === 'NOTPROVIDED') return { missing: { code: notFound, detail: 'neither the original UETR nor the original end-to-end id is given' } };
-  if (participant === undefined) return { missing: { code: notFound, detail: `end-to-end id ${e2e} without a UETR needs the ${side} agent to find the payment` } };
+  if (e2e === undefined || e2e === '' || e2e === 'NOTPROVIDED')
+    return { missing: { code: notFound, detail: 'neither the original UETR nor the original end-to-end id is given' } };
+  if (participant === undefined)
+    return { missing: { code: notFound, detail: `end-to-end id ${e2e} without a UETR needs the ${side} agent to find the payment` } };
   const found = platform.payments({ end_to_end_id: e2e, participant, limit: PAYMENT_QUERY_MAX }).filter((p) => p.instruction[side] === participant);
   if (found.length === 0) return { missing: { code: notFound, detail: `no payment with end-to-end id ${e2e} and ${side} ${participant}` } };
-  if (found.length > 1) return { missing: { code: 'NARR', detail: `${found.length} payments with end-to-end id ${e2e} and ${side} ${participant}; give the original UETR` } };
+  if (found.length > 1)
+    return { missing: { code: 'NARR', detail: `${found.length} payments with end-to-end id ${e2e} and ${side} ${participant}; give the original UETR` } };
   return { payment: found[0]! };
 }
 
@@ -462,7 +494,11 @@ function answersOf(changes: readonly ChangeEvent[], platform: Platform, opts: Su
 }
 
 /** Runs a cancel_payment/return_payment; a malformed command (thrown) is a refusal like the platform's own. */
-async function runCommand(platform: Platform, command: Record<string, unknown>, by: string): Promise<{ ok: true; changes: ChangeEvent[] } | { ok: false; code: string; message: string }> {
+async function runCommand(
+  platform: Platform,
+  command: Record<string, unknown>,
+  by: string,
+): Promise<{ ok: true; changes: ChangeEvent[] } | { ok: false; code: string; message: string }> {
   try {
     const out = await platform.execute(command, by);
     if (out.ok) return { ok: true, changes: out.changes };
@@ -490,7 +526,9 @@ async function submitCancellation(platform: Platform, located: LocatedMessage, b
   // 1. Every transaction's payment and who asks, before anything runs.
   const plans = planCancellations(platform, located, request);
   if (opts.authorize !== undefined) {
-    for (const p of plans) if (p.refusal === undefined && p.payment !== undefined) await opts.authorize({ action: 'cancel', participant: p.payment.instruction.payer, uetr: p.payment.instruction.uetr });
+    for (const p of plans)
+      if (p.refusal === undefined && p.payment !== undefined)
+        await opts.authorize({ action: 'cancel', participant: p.payment.instruction.payer, uetr: p.payment.instruction.uetr });
   }
   // 2. One cancel_payment per transaction, each answered.
   const resolutions: string[] = [];
@@ -528,7 +566,13 @@ function groupCancellation(platform: Platform, located: LocatedMessage, request:
   const errors: IsoIssue[] = [{ path: `${located.documentPath}/FIToFIPmtCxlReq/Undrlyg`, code: 'CANCELLATION_BY_GROUP_UNSUPPORTED', message: refusal.detail }];
   const resolutions: string[] = [];
   const at = platform.now();
-  const input: ResolutionInput = { assignment_id: statusMessageId(at, null, 0), creation_date_time: isoDateTime(at), outcome: 'rejected', reason: refusal.code, additional_information: max105Lines(refusal.detail, 2) };
+  const input: ResolutionInput = {
+    assignment_id: statusMessageId(at, null, 0),
+    creation_date_time: isoDateTime(at),
+    outcome: 'rejected',
+    reason: refusal.code,
+    additional_information: max105Lines(refusal.detail, 2),
+  };
   if (opts.platformBic !== undefined) input.assigner_bic = opts.platformBic;
   try {
     resolutions.push(buildMessage({ message_type: 'camt.029.001.09', document: resolution(request, input) }));
@@ -560,7 +604,13 @@ function planCancellations(platform: Platform, located: LocatedMessage, request:
 }
 
 /** Runs one planned cancellation (its pacs.002s go to `reports`): the refusal, or a note when nothing had to run. */
-async function runCancellation(platform: Platform, plan: CancellationPlan, by: string, opts: SubmitOptions, reports: string[]): Promise<{ refusal?: Refusal; note?: string }> {
+async function runCancellation(
+  platform: Platform,
+  plan: CancellationPlan,
+  by: string,
+  opts: SubmitOptions,
+  reports: string[],
+): Promise<{ refusal?: Refusal; note?: string }> {
   const { tx, payment, asker } = plan;
   if (plan.refusal !== undefined || payment === undefined) return plan.refusal === undefined ? {} : { refusal: plan.refusal };
   const uetr = payment.instruction.uetr;
@@ -577,9 +627,21 @@ async function runCancellation(platform: Platform, plan: CancellationPlan, by: s
 }
 
 /** The camt.029 answering one transaction of a camt.056 (a request of that transaction alone); throws when it cannot be built. */
-function resolutionXml(platform: Platform, request: Camt056, tx: CancellationTransaction, n: number, opts: SubmitOptions, refusal?: Refusal, note?: string): string {
+function resolutionXml(
+  platform: Platform,
+  request: Camt056,
+  tx: CancellationTransaction,
+  n: number,
+  opts: SubmitOptions,
+  refusal?: Refusal,
+  note?: string,
+): string {
   const at = platform.now();
-  const input: ResolutionInput = { assignment_id: statusMessageId(at, tx.original_uetr ?? null, n), creation_date_time: isoDateTime(at), outcome: refusal === undefined ? 'accepted' : 'rejected' };
+  const input: ResolutionInput = {
+    assignment_id: statusMessageId(at, tx.original_uetr ?? null, n),
+    creation_date_time: isoDateTime(at),
+    outcome: refusal === undefined ? 'accepted' : 'rejected',
+  };
   if (refusal !== undefined) input.reason = refusal.code;
   const info = refusal?.detail ?? note;
   if (info !== undefined && info !== '') input.additional_information = max105Lines(info, 2);
@@ -610,7 +672,9 @@ async function submitReturn(platform: Platform, located: LocatedMessage, by: str
   // 1. Every transaction's payment and who returns it, before anything runs.
   const plans = planReturns(platform, located, doc);
   if (opts.authorize !== undefined) {
-    for (const p of plans) if (p.refusal === undefined && p.payment !== undefined) await opts.authorize({ action: 'return', participant: p.payment.instruction.payee, uetr: p.payment.instruction.uetr });
+    for (const p of plans)
+      if (p.refusal === undefined && p.payment !== undefined)
+        await opts.authorize({ action: 'return', participant: p.payment.instruction.payee, uetr: p.payment.instruction.uetr });
   }
   // 2. One return_payment per transaction, each answered.
   const ctx = reportContext(platform, opts, { message_id: gh.message_id, message_name_id: type, creation_date_time: gh.creation_date_time });
@@ -634,7 +698,12 @@ async function submitReturn(platform: Platform, located: LocatedMessage, by: str
     const st: IsoStatus = refusal === undefined ? { status: 'ACSC' } : { status: 'RJCT', reason_code: refusal.code, additional_information: refusal.detail };
     answers.status_reports.push(statusReportXml(ctx, refs, st, platform.now(), n));
     const now = payment === undefined ? undefined : platform.payment(payment.instruction.uetr);
-    const sp: SubmittedPayment = { uetr: refs.uetr, end_to_end_id: now?.instruction.end_to_end_id ?? refs.end_to_end_id, state: now?.state ?? 'not_found', status: st.status };
+    const sp: SubmittedPayment = {
+      uetr: refs.uetr,
+      end_to_end_id: now?.instruction.end_to_end_id ?? refs.end_to_end_id,
+      state: now?.state ?? 'not_found',
+      status: st.status,
+    };
     if (refusal !== undefined) {
       sp.reason = refusal.code;
       sp.detail = refusal.detail;
@@ -671,7 +740,13 @@ function planReturns(platform: Platform, located: LocatedMessage, doc: Pacs004):
 }
 
 /** Runs one planned return (its pacs.002s and pacs.004s go to `answers`); the refusal, if any. */
-async function runReturn(platform: Platform, plan: ReturnPlan, by: string, opts: SubmitOptions, answers: { status_reports: string[]; returns: string[] }): Promise<Refusal | undefined> {
+async function runReturn(
+  platform: Platform,
+  plan: ReturnPlan,
+  by: string,
+  opts: SubmitOptions,
+  answers: { status_reports: string[]; returns: string[] },
+): Promise<Refusal | undefined> {
   if (plan.refusal !== undefined || plan.payment === undefined) return plan.refusal;
   const out = await runCommand(platform, { type: 'return_payment', uetr: plan.payment.instruction.uetr, reason: reasonCodeOf(plan.tx.reasons, 'NARR') }, by);
   if (!out.ok) return returnRefusal(out.code, out.message);

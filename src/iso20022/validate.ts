@@ -191,7 +191,8 @@ function checkAttributes(ctx: Ctx, el: XmlElement, path: string, complex: Comple
   }
   if (declared !== undefined) {
     for (const [name, , required] of declared) {
-      if (required && !el.attrs.some((a) => a.ns === '' && a.local === name)) report(ctx, `${path}/@${name}`, `required attribute ${name} is missing on ${el.local}`);
+      if (required && !el.attrs.some((a) => a.ns === '' && a.local === name))
+        report(ctx, `${path}/@${name}`, `required attribute ${name} is missing on ${el.local}`);
     }
   }
 }
@@ -234,7 +235,11 @@ function validateSequence(ctx: Ctx, el: XmlElement, particles: readonly Particle
         break;
       }
       if (count < p[2]) {
-        report(ctx, `${path}/${c.local}`, `element ${c.local} is not expected here: expected ${describe(p)}${count > 0 ? ` (${count} of at least ${p[2]})` : ''}`);
+        report(
+          ctx,
+          `${path}/${c.local}`,
+          `element ${c.local} is not expected here: expected ${describe(p)}${count > 0 ? ` (${count} of at least ${p[2]})` : ''}`,
+        );
         return;
       }
       pi++;
@@ -242,7 +247,11 @@ function validateSequence(ctx: Ctx, el: XmlElement, particles: readonly Particle
     }
     if (!placed) {
       const known = particles.some((p) => matches(ctx, p, c));
-      const why = known ? 'is out of order or repeated too often' : c.ns !== ctx.schema.namespace ? `is in namespace ${JSON.stringify(c.ns)}, not the message's` : 'is not defined here';
+      const why = known
+        ? 'is out of order or repeated too often'
+        : c.ns !== ctx.schema.namespace
+          ? `is in namespace ${JSON.stringify(c.ns)}, not the message's`
+          : 'is not defined here';
       report(ctx, `${path}/${c.local}`, `element ${c.local} ${why} in ${el.local}`);
       return;
     }

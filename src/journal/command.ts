@@ -61,7 +61,8 @@ export interface CommandExecutor {
 /** Why a command entry of `rules_version` cannot run on this executor, or null. */
 export function rulesVersionProblem(executor: CommandExecutor, rules_version: number): string | null {
   const { oldest, current } = executor.rules_versions;
-  if (rules_version > current) return `it ran under rules version ${rules_version}, newer than this sco-settle runs (${oldest} to ${current}): open the store with a newer release`;
+  if (rules_version > current)
+    return `it ran under rules version ${rules_version}, newer than this sco-settle runs (${oldest} to ${current}): open the store with a newer release`;
   if (rules_version < oldest) return `it ran under rules version ${rules_version}, older than this sco-settle still runs (${oldest} to ${current})`;
   return null;
 }

@@ -22,7 +22,18 @@
 import { LedgerStateMachine, type BatchEffects, type LedgerLimits, type Operation } from '../ledger/state_machine.js';
 import { BATCH_EVENTS_MAX, type Account, type AccountBalance, type Transfer } from '../ledger/types.js';
 import type { AccountFilter, HistoryRecord, IndexBatch, JournalEntry, LedgerStore } from '../store/types.js';
-import { buildCommandEntry, buildEntry, checkEntry, commandOutputDigest, commandRulesVersion, decodeEvents, decodeResults, GENESIS_HASH, isCommand, opName } from './entry.js';
+import {
+  buildCommandEntry,
+  buildEntry,
+  checkEntry,
+  commandOutputDigest,
+  commandRulesVersion,
+  decodeEvents,
+  decodeResults,
+  GENESIS_HASH,
+  isCommand,
+  opName,
+} from './entry.js';
 import { COMMAND_BYTES_MAX, outputDigest, RecordingLedger, rulesVersionProblem, type CommandExecutor, type CommandOutput } from './command.js';
 import { decodeSnapshot, encodeSnapshot } from './snapshot.js';
 
@@ -124,7 +135,15 @@ export class DurableLedger {
   private indexedSeq: number;
   private idleTimer: NodeJS.Timeout | null = null;
 
-  private constructor(store: LedgerStore, sm: LedgerStateMachine, opts: DurableLedgerOptions, seq: number, hash: Buffer, indexedSeq: number, snapshotSeq: number) {
+  private constructor(
+    store: LedgerStore,
+    sm: LedgerStateMachine,
+    opts: DurableLedgerOptions,
+    seq: number,
+    hash: Buffer,
+    indexedSeq: number,
+    snapshotSeq: number,
+  ) {
     this.store = store;
     this.sm = sm;
     this.clock = opts.clock;
@@ -194,7 +213,11 @@ export class DurableLedger {
           if (this.executor === null) throw new LedgerError('no_executor', `journal entry ${entry.seq} is a command; open the store through the platform`);
           const rules_version = commandRulesVersion(entry);
           const problem = rulesVersionProblem(this.executor, rules_version);
-          if (problem !== null) throw new LedgerError(rules_version > this.executor.rules_versions.current ? 'rules_too_new' : 'rules_too_old', `journal entry ${entry.seq}: ${problem}`);
+          if (problem !== null)
+            throw new LedgerError(
+              rules_version > this.executor.rules_versions.current ? 'rules_too_new' : 'rules_too_old',
+              `journal entry ${entry.seq}: ${problem}`,
+            );
           const recorder = new RecordingLedger(this.sm, entry.clock_ns);
           const output = this.executor.execute(entry.body, entry.clock_ns, recorder, rules_version);
           if (!outputDigest(output).equals(commandOutputDigest(entry))) {
@@ -335,7 +358,9 @@ export class DurableLedger {
         break;
       }
       this.eventsSinceSnapshot += events;
-      group.forEach((req, i) => req.resolve(outputs[i]!));
+      group.forEach((req, i) => {
+        req.resolve(outputs[i]!);
+      });
       if (this.backlogEvents >= this.opts.index_backlog_max_events) await this.writeIndex();
     }
     this.draining = false;
@@ -343,10 +368,7 @@ export class DurableLedger {
   }
 
   private failedError(): LedgerError {
-    return new LedgerError(
-      'ledger_failed',
-      `the ledger stopped after a failed journal write (${this.failure?.message}); reopen the store to recover`,
-    );
+    return new LedgerError('ledger_failed', `the ledger stopped after a failed journal write (${this.failure?.message}); reopen the store to recover`);
   }
 
   // ---- query index ----------------------------------------------------------------------

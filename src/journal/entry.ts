@@ -106,8 +106,16 @@ export const LEGACY_COMMAND_RULES_VERSION = 1;
  * A command entry: the command's bytes as submitted, the digest of the output it
  * gave, and the rules version it ran under (replay runs it under that version).
  */
-export function buildCommandEntry(seq: number, clock_ns: bigint, command: Buffer, output_digest: Buffer, rules_version: number, prev_hash: Buffer): JournalEntry {
-  if (!Number.isInteger(rules_version) || rules_version < 1 || rules_version > 0xffff_ffff) throw new Error(`rules version ${rules_version} is not a u32 above 0`);
+export function buildCommandEntry(
+  seq: number,
+  clock_ns: bigint,
+  command: Buffer,
+  output_digest: Buffer,
+  rules_version: number,
+  prev_hash: Buffer,
+): JournalEntry {
+  if (!Number.isInteger(rules_version) || rules_version < 1 || rules_version > 0xffff_ffff)
+    throw new Error(`rules version ${rules_version} is not a u32 above 0`);
   const results = Buffer.alloc(OUTPUT_DIGEST_SIZE + RULES_VERSION_SIZE);
   output_digest.copy(results, 0);
   results.writeUInt32LE(rules_version, OUTPUT_DIGEST_SIZE);

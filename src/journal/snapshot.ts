@@ -29,8 +29,7 @@ export function encodeSnapshot(seq: number, hash: Buffer, sm: LedgerStateMachine
   const transfers = sm.transferLog;
   const pending = [...sm.pending.entries()];
   const submitted = sm.submittedTransfers();
-  const size =
-    HEADER + (accounts.length + transfers.length + submitted.length) * RECORD_SIZE + pending.length * PENDING_ROW + extension.length + HASH_SIZE;
+  const size = HEADER + (accounts.length + transfers.length + submitted.length) * RECORD_SIZE + pending.length * PENDING_ROW + extension.length + HASH_SIZE;
   const buf = Buffer.alloc(size);
   MAGIC.copy(buf, 0);
   buf.writeBigUInt64LE(BigInt(seq), 8);
@@ -70,7 +69,9 @@ export function encodeSnapshot(seq: number, hash: Buffer, sm: LedgerStateMachine
 
 export function decodeSnapshot(buf: Buffer, limits?: LedgerLimits): SnapshotState {
   if (buf.length < HEADER + HASH_SIZE || !buf.subarray(0, 8).equals(MAGIC)) throw new Error('snapshot: not a snapshot');
-  const digest = createHash('sha256').update(buf.subarray(0, buf.length - HASH_SIZE)).digest();
+  const digest = createHash('sha256')
+    .update(buf.subarray(0, buf.length - HASH_SIZE))
+    .digest();
   if (!digest.equals(buf.subarray(buf.length - HASH_SIZE))) throw new Error('snapshot: checksum mismatch');
   const seq = Number(buf.readBigUInt64LE(8));
   const lastTimestamp = buf.readBigUInt64LE(16);

@@ -109,7 +109,8 @@ export async function verifyStore(
   }
   report.accounts = sm.accountLog.length;
   report.transfers = sm.transferLog.length;
-  if (snapshot !== null && snapshot.seq > seq) return fail({ seq: snapshot.seq, problem: `the snapshot is at entry ${snapshot.seq}, past the journal's end at ${seq}` });
+  if (snapshot !== null && snapshot.seq > seq)
+    return fail({ seq: snapshot.seq, problem: `the snapshot is at entry ${snapshot.seq}, past the journal's end at ${seq}` });
   if (index_seq > seq) return fail({ seq: index_seq, problem: `the query index claims entry ${index_seq}, past the journal's end at ${seq}` });
   if (index_seq < seq) {
     report.notes.push(`query index lags the journal (entry ${index_seq} of ${seq}); it is rebuilt from the journal on the next open`);
@@ -128,7 +129,9 @@ function snapshotIsComparable(snapshot: { seq: number; body: Buffer } | null, ex
     extension = decodeSnapshot(snapshot.body).extension;
   } catch {}
   if (extension.length === 0 || executor.readsState(extension)) return true;
-  report.notes.push(`the snapshot at entry ${snapshot.seq} holds the platform state in another release's format; it is not compared byte for byte and is replaced by the next snapshot`);
+  report.notes.push(
+    `the snapshot at entry ${snapshot.seq} holds the platform state in another release's format; it is not compared byte for byte and is replaced by the next snapshot`,
+  );
   return false;
 }
 
@@ -147,7 +150,8 @@ function replayEntry(entry: JournalEntry, sm: LedgerStateMachine, executor: Comm
     } catch (err) {
       return { seq: entry.seq, problem: `replay of the command failed: ${(err as Error).message}` };
     }
-    if (!outputDigest(output).equals(commandOutputDigest(entry))) return { seq: entry.seq, problem: `replay of the command under rules version ${rules_version} gives a different output than recorded` };
+    if (!outputDigest(output).equals(commandOutputDigest(entry)))
+      return { seq: entry.seq, problem: `replay of the command under rules version ${rules_version} gives a different output than recorded` };
     return { effects: recorder.effects };
   }
   let results: Uint8Array;
@@ -210,7 +214,10 @@ function applyTally(tally: Map<bigint, Tally>, sm: LedgerStateMachine, effects: 
       dr.debits_posted += t.amount;
       cr.credits_posted += t.amount;
     }
-    for (const [side, acc] of [['debit', dr], ['credit', cr]] as const) {
+    for (const [side, acc] of [
+      ['debit', dr],
+      ['credit', cr],
+    ] as const) {
       const why = constraintBroken(acc);
       if (why !== null) return `after transfer ${t.id} the ${side} account ${side === 'debit' ? t.debit_account_id : t.credit_account_id} ${why}`;
     }

@@ -177,7 +177,16 @@ export function emptyAccount(id: bigint, ledger: number, code: number, flags = 0
 }
 
 /** A transfer between two accounts of one ledger; the other fields zero. */
-export function transferBetween(id: bigint, debit: bigint, credit: bigint, amount: bigint, ledger: number, code: number, flags: number, user_data_64 = 0n): Transfer {
+export function transferBetween(
+  id: bigint,
+  debit: bigint,
+  credit: bigint,
+  amount: bigint,
+  ledger: number,
+  code: number,
+  flags: number,
+  user_data_64 = 0n,
+): Transfer {
   const t = emptyTransfer(id);
   t.debit_account_id = debit;
   t.credit_account_id = credit;

@@ -35,7 +35,7 @@ export type AuthorityRequest =
     };
 
 export type AuthorityDecision =
-  | { allowed: true; payment: Payment; /** Nothing to do: the request is already met (a cancel of a cancelled payment). */ already_done: boolean }
+  | { allowed: true; payment: Payment /** Nothing to do: the request is already met (a cancel of a cancelled payment). */; already_done: boolean }
   | { allowed: false; rule: 'no_such_payment' }
   | { allowed: false; rule: 'payer_only'; payment: Payment; payer: string }
   | { allowed: false; rule: 'payee_only'; payment: Payment; payee: string }

@@ -19,21 +19,33 @@ import { dayView, windowView } from './views.js';
 
 export function runLsm(cx: CommandContext, currency: string): unknown {
   const s = cx.s;
-  const choice = chooseLsmRelease(s.queues, currency, (id) => s.available(s.byId.get(id)!, currency), s.bypass_fifo, { payments_max: PLATFORM_LIMITS.lsm_payments_max, work_budget: PLATFORM_LIMITS.lsm_work_budget });
+  const choice = chooseLsmRelease(s.queues, currency, (id) => s.available(s.byId.get(id)!, currency), s.bypass_fifo, {
+    payments_max: PLATFORM_LIMITS.lsm_payments_max,
+    work_budget: PLATFORM_LIMITS.lsm_work_budget,
+  });
   const chosen = choice.settled.map((u) => s.payments.get(u)!);
   let released = 0;
   if (chosen.length > 0) {
     const applied = cx.applyTransfers((ids) => lsmReleaseTransfers(currency, chosen, s, ids));
     if (applied.accepted) {
       const n = chosen.length;
-      chosen.forEach((p, i) => settled(cx, p, [applied.plan[i]!.id, applied.plan[n + i]!.id]));
+      chosen.forEach((p, i) => {
+        settled(cx, p, [applied.plan[i]!.id, applied.plan[n + i]!.id]);
+      });
       released = n;
     }
   }
   const run = { at_ns: cx.now, currency, queued: choice.queued.length, released, value_minor: released > 0 ? choice.settled_value : 0n };
   s.lsm_runs.push(run);
   if (s.lsm_runs.length > 10_000) s.lsm_runs.shift();
-  return { currency, queued: choice.queued.length, considered: choice.considered.length, released, released_value_minor: run.value_minor, method: choice.method };
+  return {
+    currency,
+    queued: choice.queued.length,
+    considered: choice.considered.length,
+    released,
+    released_value_minor: run.value_minor,
+    method: choice.method,
+  };
 }
 
 /** Closes the open window of a currency and settles it by the DNS rule (clearing/dns_window.ts). */
@@ -52,7 +64,11 @@ export function closeWindow(cx: CommandContext, currency: string): unknown {
     if (round > s.participants.length + 1) throw new Error('window settlement did not converge');
     const positions = windowPositions(members, currency, participant);
     // Reservation ids count as used whether the ledger holds them or not (the first release's rule).
-    const reserved = cx.applyPlan((ids) => reservationPlan(positions, currency, participant, ids), (plan) => plan.transfers, 'always');
+    const reserved = cx.applyPlan(
+      (ids) => reservationPlan(positions, currency, participant, ids),
+      (plan) => plan.transfers,
+      'always',
+    );
     const { failed, held } = reservationOutcome(reserved.plan, reserved.results);
     if (failed.length === 0) {
       const posted = cx.applyTransfers((ids) => postingPlan(held, positions, currency, participant, ids));
@@ -85,7 +101,7 @@ function finishWindow(cx: CommandContext, w: SettlementWindow, members: Payment[
 
 export function openDay(cx: CommandContext, input: OpenDayInput): unknown {
   const s = cx.s;
-  let day;
+  let day: ReturnType<typeof openBusinessDay>;
   try {
     day = openBusinessDay(input, s.days, s.issuer.keys(), cx.now);
   } catch (err) {
@@ -137,9 +153,17 @@ function repayCredit(cx: CommandContext): Array<{ participant: string; currency:
     if (f.outstanding_minor === 0n) continue;
     const p = s.byId.get(f.participant)!;
     const c = memberCurrency(f.currency);
-    const accounts = { credit_account_id: accountId(p.no, c.numeric, ACCOUNT_KIND.intraday_credit), settlement_account_id: s.settlementAccount(p, c.code), ledger: c.numeric };
+    const accounts = {
+      credit_account_id: accountId(p.no, c.numeric, ACCOUNT_KIND.intraday_credit),
+      settlement_account_id: s.settlementAccount(p, c.code),
+      ledger: c.numeric,
+    };
     const available = s.available(p, f.currency);
-    const applied = cx.applyPlan((ids) => repayment(f, accounts, available, ids()), (step) => (step === null ? [] : [step.transfer]), 'if_accepted');
+    const applied = cx.applyPlan(
+      (ids) => repayment(f, accounts, available, ids()),
+      (step) => (step === null ? [] : [step.transfer]),
+      'if_accepted',
+    );
     if (applied.plan !== null) {
       if (!applied.accepted) throw new Error('intraday repayment refused by the ledger');
       f = applied.plan.facility;

@@ -207,7 +207,10 @@ function decodeSubmit(o: Obj, by: string): Decoded<'submit_payments'> {
   const payments = arr(o, 'payments', '', COMMAND_LIMITS.payments_per_command_max);
   if (payments.length === 0) throw new PlatformError('invalid_field', 'payments', 'at least one payment');
   const list = payments.map((p, i) => obj(p, `payments[${i}]`));
-  const scr = o.screening === undefined ? list.map(() => null) : arr(o, 'screening', '', COMMAND_LIMITS.payments_per_command_max).map((s, i) => screening(s, `screening[${i}]`));
+  const scr =
+    o.screening === undefined
+      ? list.map(() => null)
+      : arr(o, 'screening', '', COMMAND_LIMITS.payments_per_command_max).map((s, i) => screening(s, `screening[${i}]`));
   if (scr.length !== list.length) throw new PlatformError('invalid_field', 'screening', 'one outcome (or null) per payment');
   return { type: 'submit_payments', by, payments: list, screening: scr };
 }
@@ -226,7 +229,13 @@ function decodeOpenDay(o: Obj, by: string): Decoded<'open_day'> {
     const c = obj(o.cutoffs, 'cutoffs');
     for (const k of Object.keys(c)) cutoffs[k] = str(c, k, 'cutoffs', 5);
   }
-  return { type: 'open_day', by, date: str(o, 'date', '', 10), cutoffs, default_cutoff: o.default_cutoff === undefined ? '23:59' : str(o, 'default_cutoff', '', 5) };
+  return {
+    type: 'open_day',
+    by,
+    date: str(o, 'date', '', 10),
+    cutoffs,
+    default_cutoff: o.default_cutoff === undefined ? '23:59' : str(o, 'default_cutoff', '', 5),
+  };
 }
 
 function decodeImportRates(o: Obj, by: string): Decoded<'import_rates'> {
@@ -235,7 +244,12 @@ function decodeImportRates(o: Obj, by: string): Decoded<'import_rates'> {
     const ro = obj(r, `rows[${i}]`);
     only(ro, ['currency', 'units_per_usd', 'date', 'source'], `rows[${i}]`);
     const f = `rows[${i}]`;
-    return { currency: str(ro, 'currency', f, 3), units_per_usd: str(ro, 'units_per_usd', f, 60), date: str(ro, 'date', f, 10), source: str(ro, 'source', f, COMMAND_LIMITS.text_max) };
+    return {
+      currency: str(ro, 'currency', f, 3),
+      units_per_usd: str(ro, 'units_per_usd', f, 60),
+      date: str(ro, 'date', f, 10),
+      source: str(ro, 'source', f, COMMAND_LIMITS.text_max),
+    };
   });
   return { type: 'import_rates', by, file: str(o, 'file', '', COMMAND_LIMITS.text_max), rows };
 }
@@ -247,9 +261,22 @@ function decodeCollateral(o: Obj, by: string): Decoded<'set_collateral'> {
     const io = obj(it, f);
     only(io, ['id', 'kind', 'currency', 'market_value', 'haircut_bp'], f);
     if (!Number.isSafeInteger(io.haircut_bp)) throw new PlatformError('invalid_field', `${f}.haircut_bp`, 'must be an integer number of basis points');
-    return { id: str(io, 'id', f), kind: str(io, 'kind', f), currency: str(io, 'currency', f, 3), market_value: str(io, 'market_value', f, 40), haircut_bp: io.haircut_bp as number };
+    return {
+      id: str(io, 'id', f),
+      kind: str(io, 'kind', f),
+      currency: str(io, 'currency', f, 3),
+      market_value: str(io, 'market_value', f, 40),
+      haircut_bp: io.haircut_bp as number,
+    };
   });
-  return { type: 'set_collateral', by, participant: str(o, 'participant', ''), currency: str(o, 'currency', '', 3), items, auto_draw: bool(o, 'auto_draw', '', true) };
+  return {
+    type: 'set_collateral',
+    by,
+    participant: str(o, 'participant', ''),
+    currency: str(o, 'currency', '', 3),
+    items,
+    auto_draw: bool(o, 'auto_draw', '', true),
+  };
 }
 
 function decodeSwapLine(o: Obj, by: string): Decoded<'open_swap_line'> {
@@ -278,6 +305,15 @@ function decodePublishQuote(o: Obj, by: string): Decoded<'publish_quote'> {
     return { min: str(to, 'min', f, 40), max: str(to, 'max', f, 40), bid: str(to, 'bid', f, 40), ask: str(to, 'ask', f, 40) };
   });
   const valid = o.valid_s;
-  if (!Number.isSafeInteger(valid) || (valid as number) < 1 || (valid as number) > 86_400) throw new PlatformError('invalid_field', 'valid_s', 'must be whole seconds, 1..86400');
-  return { type: 'publish_quote', by, provider: str(o, 'provider', '', 11), base: str(o, 'base', '', 3), quote: str(o, 'quote', '', 3), tiers, valid_s: valid as number };
+  if (!Number.isSafeInteger(valid) || (valid as number) < 1 || (valid as number) > 86_400)
+    throw new PlatformError('invalid_field', 'valid_s', 'must be whole seconds, 1..86400');
+  return {
+    type: 'publish_quote',
+    by,
+    provider: str(o, 'provider', '', 11),
+    base: str(o, 'base', '', 3),
+    quote: str(o, 'quote', '', 3),
+    tiers,
+    valid_s: valid as number,
+  };
 }

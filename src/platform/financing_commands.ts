@@ -36,7 +36,8 @@ export function setCollateral(cx: CommandContext, cmd: Extract<Command, { type: 
   const s = cx.s;
   const p = need(s, cmd.participant, 'participant');
   const c = activeCurrency(s, cmd.currency, 'currency');
-  if (!p.currencies.includes(c.code) || p.issues === c.code) throw new PlatformError('invalid_state', 'currency', `${p.id} holds no ${c.code} settlement account`);
+  if (!p.currencies.includes(c.code) || p.issues === c.code)
+    throw new PlatformError('invalid_state', 'currency', `${p.id} holds no ${c.code} settlement account`);
   let pool = emptyPool(p.id);
   const items: CollateralRecord[] = [];
   try {
@@ -61,7 +62,8 @@ export function setCollateral(cx: CommandContext, cmd: Extract<Command, { type: 
   const key = `${p.id}:${c.code}`;
   const existing = s.facilities.get(key);
   const f = withLine(existing, p.id, c.code, line, cmd.auto_draw);
-  if (f === null) throw new PlatformError('limit_exceeded', 'items', `the new line ${line} is below the ${existing!.outstanding_minor} outstanding; repay first`);
+  if (f === null)
+    throw new PlatformError('limit_exceeded', 'items', `the new line ${line} is below the ${existing!.outstanding_minor} outstanding; repay first`);
   s.facilities.set(key, f);
   s.collateral.set(key, items);
   cx.markDirty(p, c.code);
@@ -100,7 +102,8 @@ export function openSwap(cx: CommandContext, cmd: Extract<Command, { type: 'open
   if (s.swapLines.has(cmd.id)) throw new PlatformError('invalid_state', 'id', `swap line ${cmd.id} exists`);
   const provider = need(s, cmd.provider, 'provider');
   const drawer = need(s, cmd.drawer, 'drawer');
-  if (provider.kind !== 'central_bank' || drawer.kind !== 'central_bank') throw new PlatformError('invalid_field', provider.kind !== 'central_bank' ? 'provider' : 'drawer', 'swap lines are between central banks');
+  if (provider.kind !== 'central_bank' || drawer.kind !== 'central_bank')
+    throw new PlatformError('invalid_field', provider.kind !== 'central_bank' ? 'provider' : 'drawer', 'swap lines are between central banks');
   const P = provider.issues!;
   const D = drawer.issues!;
   const pc = memberCurrency(P);
@@ -122,7 +125,20 @@ export function openSwap(cx: CommandContext, cmd: Extract<Command, { type: 'open
   };
   // Validate everything before creating accounts: a refused line leaves nothing behind.
   const line = financing(() =>
-    openSwapLine({ id: cmd.id, provider: provider.id, drawer: drawer.id, provider_currency: P, drawer_currency: D, limit_minor: limit, rate, interest_rate: interest, day_count: cmd.day_count as DayCount, start_date: cmd.start_date, maturity_date: cmd.maturity_date, accounts }),
+    openSwapLine({
+      id: cmd.id,
+      provider: provider.id,
+      drawer: drawer.id,
+      provider_currency: P,
+      drawer_currency: D,
+      limit_minor: limit,
+      rate,
+      interest_rate: interest,
+      day_count: cmd.day_count as DayCount,
+      start_date: cmd.start_date,
+      maturity_date: cmd.maturity_date,
+      accounts,
+    }),
   );
   ensureAccount(cx, drawer, P, ACCOUNT_KIND.settlement);
   ensureAccount(cx, provider, P, ACCOUNT_KIND.swap_interest);
@@ -151,10 +167,20 @@ export function drawSwapLine(cx: CommandContext, id: string, amountText: string)
   const line = swapLine(cx, id);
   const date = businessDate(cx);
   const value = amount(amountText, memberCurrency(line.terms.provider_currency), 'amount');
-  if (value > remaining(line)) throw new PlatformError('limit_exceeded', 'amount', `only ${remaining(line)} minor units of the ${line.terms.limit_minor} limit remain`);
-  const applied = cx.applyPlan((ids) => financing(() => drawSwap(line, value, date, ids)), (step) => step.transfers, 'if_accepted');
+  if (value > remaining(line))
+    throw new PlatformError('limit_exceeded', 'amount', `only ${remaining(line)} minor units of the ${line.terms.limit_minor} limit remain`);
+  const applied = cx.applyPlan(
+    (ids) => financing(() => drawSwap(line, value, date, ids)),
+    (step) => step.transfers,
+    'if_accepted',
+  );
   const bad = rootFailure(applied.results);
-  if (bad >= 0) throw new PlatformError(RESULT_CODES[applied.results[bad]!] === 'exceeds_credits' ? 'insufficient_funds' : 'ledger_refused', 'amount', `the ledger refused the drawing: ${RESULT_CODES[applied.results[bad]!]}`);
+  if (bad >= 0)
+    throw new PlatformError(
+      RESULT_CODES[applied.results[bad]!] === 'exceeds_credits' ? 'insufficient_funds' : 'ledger_refused',
+      'amount',
+      `the ledger refused the drawing: ${RESULT_CODES[applied.results[bad]!]}`,
+    );
   cx.s.swapLines.set(id, applied.plan.line);
   cx.markDirty(cx.s.byId.get(line.terms.drawer)!, line.terms.provider_currency);
   return swapView(applied.plan.line);
@@ -163,9 +189,18 @@ export function drawSwapLine(cx: CommandContext, id: string, amountText: string)
 export function unwindSwapLine(cx: CommandContext, id: string): unknown {
   const line = swapLine(cx, id);
   const date = businessDate(cx);
-  const applied = cx.applyPlan((ids) => financing(() => unwindAtMaturity(line, date, ids)), (step) => step.transfers, 'if_accepted');
+  const applied = cx.applyPlan(
+    (ids) => financing(() => unwindAtMaturity(line, date, ids)),
+    (step) => step.transfers,
+    'if_accepted',
+  );
   const bad = rootFailure(applied.results);
-  if (bad >= 0) throw new PlatformError(RESULT_CODES[applied.results[bad]!] === 'exceeds_credits' ? 'insufficient_funds' : 'ledger_refused', 'line', `the ledger refused the unwind: ${RESULT_CODES[applied.results[bad]!]}; the drawer needs the principal and interest on its account`);
+  if (bad >= 0)
+    throw new PlatformError(
+      RESULT_CODES[applied.results[bad]!] === 'exceeds_credits' ? 'insufficient_funds' : 'ledger_refused',
+      'line',
+      `the ledger refused the unwind: ${RESULT_CODES[applied.results[bad]!]}; the drawer needs the principal and interest on its account`,
+    );
   cx.s.swapLines.set(id, applied.plan.line);
   return { ...(swapView(applied.plan.line) as object), interest_minor: applied.plan.interest.interest_minor };
 }

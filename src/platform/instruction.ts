@@ -51,7 +51,8 @@ function party(v: unknown, field: string): PartyInfo | undefined {
   if (v === undefined) return undefined;
   if (v === null || typeof v !== 'object' || Array.isArray(v)) throw new PlatformError('invalid_field', field, 'must be an object');
   const o = v as Record<string, unknown>;
-  for (const k of Object.keys(o)) if (k !== 'name' && k !== 'country' && k !== 'address') throw new PlatformError('invalid_field', `${field}.${k}`, 'unknown field');
+  for (const k of Object.keys(o))
+    if (k !== 'name' && k !== 'country' && k !== 'address') throw new PlatformError('invalid_field', `${field}.${k}`, 'unknown field');
   const p: PartyInfo = { name: str(o, 'name', field) };
   if (o.country !== undefined) p.country = str(o, 'country', field, 2);
   if (o.address !== undefined) p.address = str(o, 'address', field, COMMAND_LIMITS.text_max);

@@ -14,7 +14,17 @@ import type { AccountFilter } from '../store/types.js';
 import { PlatformStateMachine } from './state_machine.js';
 
 export { InputError, accountToJson, balanceToJson, parseAccount, parseTransfer, parseUnsigned, transferToJson } from '../ledger/json.js';
-export { AccountFlags, BATCH_EVENTS_MAX, RESULT_CODES, TransferFlags, U128_MAX, U64_MAX, type Account, type AccountBalance, type Transfer } from '../ledger/types.js';
+export {
+  AccountFlags,
+  BATCH_EVENTS_MAX,
+  RESULT_CODES,
+  TransferFlags,
+  U128_MAX,
+  U64_MAX,
+  type Account,
+  type AccountBalance,
+  type Transfer,
+} from '../ledger/types.js';
 export type { AccountFilter } from '../store/types.js';
 
 /** A store's durable ledger, opened for raw ledger commands and queries. */

@@ -14,9 +14,17 @@ export function importRates(cx: CommandContext, file: string, rows: Extract<Comm
   const s = cx.s;
   const merged = [...s.rateRows, ...rows.map((r) => ({ ...r, file }))];
   try {
-    RateBook.fromRows(merged.map((r, i) => ({ line: i + 1, row: r })), {}, file);
+    RateBook.fromRows(
+      merged.map((r, i) => ({ line: i + 1, row: r })),
+      {},
+      file,
+    );
     // Each row checked on its own too, so the error names the line of this file.
-    RateBook.fromRows(rows.map((r, i) => ({ line: i + 2, row: r })), {}, file);
+    RateBook.fromRows(
+      rows.map((r, i) => ({ line: i + 2, row: r })),
+      {},
+      file,
+    );
   } catch (err) {
     const e = err as Error & { field?: string };
     throw new PlatformError('invalid_field', e.field ?? 'rows', e.message);
@@ -32,13 +40,19 @@ export function publishQuote(cx: CommandContext, cmd: Extract<Command, { type: '
   if (lp.kind !== 'liquidity_provider') throw new PlatformError('invalid_field', 'provider', `${lp.id} is not a liquidity provider`);
   const b = activeCurrency(s, cmd.base, 'base');
   const q = activeCurrency(s, cmd.quote, 'quote');
-  if (!lp.currencies.includes(b.code) || !lp.currencies.includes(q.code)) throw new PlatformError('invalid_field', 'quote', `${lp.id} holds no account in ${lp.currencies.includes(b.code) ? q.code : b.code}`);
+  if (!lp.currencies.includes(b.code) || !lp.currencies.includes(q.code))
+    throw new PlatformError('invalid_field', 'quote', `${lp.id} holds no account in ${lp.currencies.includes(b.code) ? q.code : b.code}`);
   const input: QuoteInput = {
     provider: lp.id,
     base: b.code,
     quote: q.code,
     expires_at_ns: cx.now + BigInt(cmd.valid_s) * 1_000_000_000n,
-    tiers: cmd.tiers.map((t, i) => ({ min_minor: amount(t.min, b, `tiers[${i}].min`), max_minor: amount(t.max, b, `tiers[${i}].max`), bid: t.bid, ask: t.ask })),
+    tiers: cmd.tiers.map((t, i) => ({
+      min_minor: amount(t.min, b, `tiers[${i}].min`),
+      max_minor: amount(t.max, b, `tiers[${i}].max`),
+      bid: t.bid,
+      ask: t.ask,
+    })),
   };
   try {
     s.quotes().publish(input, cx.now);
@@ -56,7 +70,7 @@ export function lockQuote(cx: CommandContext, base: string, quote: string, amoun
   const b = activeCurrency(s, base, 'base');
   activeCurrency(s, quote, 'quote');
   const value = amount(amountText, b, 'amount');
-  let tier;
+  let tier: ReturnType<ReturnType<typeof s.quotes>['select']>;
   try {
     tier = s.quotes().select(b.code, quote, 'sell', value, cx.now);
   } catch (err) {
@@ -66,5 +80,13 @@ export function lockQuote(cx: CommandContext, base: string, quote: string, amoun
   for (const id of expiredLocks(s.quoteLocks, cx.now)) s.quoteLocks.delete(id);
   if (s.quoteLocks.size >= QUOTE_LOCKS_MAX) throw new PlatformError('limit_exceeded', 'amount', 'too many live quote locks');
   s.quoteLocks.set(lock.id, lock);
-  return { quote_id: lock.id, provider: lock.provider, base: lock.base, quote: lock.quote, amount_minor: value, price: lock.price_text, expires_at_ns: lock.expires_at_ns };
+  return {
+    quote_id: lock.id,
+    provider: lock.provider,
+    base: lock.base,
+    quote: lock.quote,
+    amount_minor: value,
+    price: lock.price_text,
+    expires_at_ns: lock.expires_at_ns,
+  };
 }

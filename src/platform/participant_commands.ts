@@ -55,7 +55,8 @@ function parseScaledChecked(text: string, scale: number): bigint {
 
 export function registerParticipant(cx: CommandContext, cmd: Extract<Command, { type: 'register_participant' }>): unknown {
   const s = cx.s;
-  if (!/^[A-Z]{4}[A-Z]{2}[A-Z0-9]{2}([A-Z0-9]{3})?$/.test(cmd.id)) throw new PlatformError('invalid_field', 'id', 'must be a BIC (8 or 11 characters, ISO 9362)');
+  if (!/^[A-Z]{4}[A-Z]{2}[A-Z0-9]{2}([A-Z0-9]{3})?$/.test(cmd.id))
+    throw new PlatformError('invalid_field', 'id', 'must be a BIC (8 or 11 characters, ISO 9362)');
   if (!/^[A-Z]{2}$/.test(cmd.country)) throw new PlatformError('invalid_field', 'country', 'must be an ISO 3166 alpha-2 code');
   if (s.byId.has(cmd.id)) throw new PlatformError('participant_exists', 'id', `${cmd.id} is already a participant`);
   if (s.participants.length >= PARTICIPANTS_MAX) throw new PlatformError('limit_exceeded', 'id', `at most ${PARTICIPANTS_MAX} participants`);
@@ -65,12 +66,23 @@ export function registerParticipant(cx: CommandContext, cmd: Extract<Command, { 
   let issues: string | null = null;
   if (cmd.kind === 'central_bank') {
     issues = infos[0]!.code;
-    if (s.issuer.has(issues)) throw new PlatformError('central_bank_exists', 'currencies[0]', `${issues} already has a central bank (${s.issuer.get(issues)!.id})`);
+    if (s.issuer.has(issues))
+      throw new PlatformError('central_bank_exists', 'currencies[0]', `${issues} already has a central bank (${s.issuer.get(issues)!.id})`);
   }
   infos.forEach((c, i) => {
-    if (c.code !== issues && !s.issuer.has(c.code)) throw new PlatformError('no_central_bank', `currencies[${i}]`, `${c.code} has no central bank on the platform yet`);
+    if (c.code !== issues && !s.issuer.has(c.code))
+      throw new PlatformError('no_central_bank', `currencies[${i}]`, `${c.code} has no central bank on the platform yet`);
   });
-  const p: Participant = { id: cmd.id, no: s.participants.length + 1, kind: cmd.kind, name: cmd.name, country: cmd.country, currencies: infos.map((c) => c.code), issues, suspended: false };
+  const p: Participant = {
+    id: cmd.id,
+    no: s.participants.length + 1,
+    kind: cmd.kind,
+    name: cmd.name,
+    country: cmd.country,
+    currencies: infos.map((c) => c.code),
+    issues,
+    suspended: false,
+  };
   const accounts = participantAccounts(p, infos);
   const results = cx.ledger.createAccounts(accounts);
   const bad = results.findIndex((r) => r !== 0);
@@ -91,7 +103,14 @@ function participantAccounts(p: Participant, infos: CurrencyInfo[]): Account[] {
         accounts.push(emptyAccount(accountId(OPERATOR_NO, c.numeric, kind), c.numeric, kind));
       }
     } else {
-      accounts.push(emptyAccount(accountId(p.no, c.numeric, ACCOUNT_KIND.settlement), c.numeric, ACCOUNT_KIND.settlement, AccountFlags.debits_must_not_exceed_credits | AccountFlags.history));
+      accounts.push(
+        emptyAccount(
+          accountId(p.no, c.numeric, ACCOUNT_KIND.settlement),
+          c.numeric,
+          ACCOUNT_KIND.settlement,
+          AccountFlags.debits_must_not_exceed_credits | AccountFlags.history,
+        ),
+      );
       accounts.push(emptyAccount(accountId(p.no, c.numeric, ACCOUNT_KIND.intraday_credit), c.numeric, ACCOUNT_KIND.intraday_credit));
     }
   }
@@ -110,11 +129,20 @@ export function fund(cx: CommandContext, participant: string, currency: string, 
   const issuing = accountId(cb.no, c.numeric, ACCOUNT_KIND.issuing);
   const settlement = s.settlementAccount(p, c.code);
   const applied = cx.applyTransfers((ids) => [
-    ledgerTransfer(ids(), inward ? issuing : settlement, inward ? settlement : issuing, value, c.numeric, inward ? TRANSFER_CODE.funding : TRANSFER_CODE.defunding, 0),
+    ledgerTransfer(
+      ids(),
+      inward ? issuing : settlement,
+      inward ? settlement : issuing,
+      value,
+      c.numeric,
+      inward ? TRANSFER_CODE.funding : TRANSFER_CODE.defunding,
+      0,
+    ),
   ]);
   if (!applied.accepted) {
     const name = RESULT_CODES[applied.results[0]!];
-    if (name === 'exceeds_credits') throw new PlatformError('insufficient_funds', 'amount', `${p.id} has ${s.available(p, c.code)} ${c.code} minor units available`);
+    if (name === 'exceeds_credits')
+      throw new PlatformError('insufficient_funds', 'amount', `${p.id} has ${s.available(p, c.code)} ${c.code} minor units available`);
     throw new PlatformError('ledger_refused', 'amount', `the ledger refused the transfer: ${name}`);
   }
   if (inward) cx.markDirty(p, c.code);

@@ -18,7 +18,9 @@ type SubmitResult = { uetr: string | null; state: PaymentState; reason?: string;
 
 export function submitPayments(cx: CommandContext, raws: Record<string, unknown>[], screening: (ScreeningOutcome | null)[], by: string): unknown {
   const results: SubmitResult[] = [];
-  raws.forEach((raw, i) => results.push(submitOne(cx, raw, screening[i] ?? null, by, `payments[${i}]`)));
+  raws.forEach((raw, i) => {
+    results.push(submitOne(cx, raw, screening[i] ?? null, by, `payments[${i}]`));
+  });
   return { payments: results };
 }
 
@@ -41,14 +43,15 @@ function submitOne(cx: CommandContext, raw: Record<string, unknown>, s: Screenin
     cx.rememberRejection(ins.uetr, REASON.duplicate, `${field}.uetr`, 'this UETR was already submitted');
     return { uetr: ins.uetr, state: 'rejected', reason: REASON.duplicate, field: `${field}.uetr`, detail: 'duplicate UETR' };
   }
-  if (st.payments.size >= PLATFORM_LIMITS.payments_max) throw new PlatformError('limit_exceeded', field, `the platform holds at most ${PLATFORM_LIMITS.payments_max} payments`);
+  if (st.payments.size >= PLATFORM_LIMITS.payments_max)
+    throw new PlatformError('limit_exceeded', field, `the platform holds at most ${PLATFORM_LIMITS.payments_max} payments`);
   const p = newPayment(cx, ins, by);
   cx.change(p, 'validated');
   if (pastCutoff(st.day, ins.currency, cx.now)) {
     cx.change(p, 'rejected', REASON.cut_off, `after the ${ins.currency} cut-off`);
   } else if (ins.payee_currency !== ins.currency && !price(cx, p)) {
     // price() recorded the rejection.
-  } else if (s !== null && s.hit) {
+  } else if (s?.hit) {
     const c = openCase(st.cases.length + 1, ins.uetr, s, cx.now);
     st.cases.push(c);
     p.case_id = c.id;
@@ -85,7 +88,18 @@ function price(cx: CommandContext, p: Payment): boolean {
 
 function newPayment(cx: CommandContext, ins: Payment['instruction'], by: string): Payment {
   const s = cx.s;
-  const p: Payment = { instruction: ins, seq: s.nextSeq++, state: 'received', history: [], window_id: null, fx: null, transfer_ids: [], settled_at_ns: null, case_id: null, submitted_by: by };
+  const p: Payment = {
+    instruction: ins,
+    seq: s.nextSeq++,
+    state: 'received',
+    history: [],
+    window_id: null,
+    fx: null,
+    transfer_ids: [],
+    settled_at_ns: null,
+    case_id: null,
+    submitted_by: by,
+  };
   p.history.push({ state: 'received', at_ns: cx.now });
   cx.changes.push({ uetr: ins.uetr, state: 'received', at_ns: cx.now.toString() });
   s.payments.set(ins.uetr, p);
@@ -123,7 +137,15 @@ export function returnPayment(cx: CommandContext, uetr: string, reason: string):
   const payee = s.byId.get(ins.payee)!;
   const c = memberCurrency(ins.currency);
   const applied = cx.applyTransfers((ids) => {
-    const t = ledgerTransfer(ids(), settlementAccountOf(payee, c.code), settlementAccountOf(payer, c.code), ins.amount_minor, c.numeric, TRANSFER_CODE.return_payment, 0);
+    const t = ledgerTransfer(
+      ids(),
+      settlementAccountOf(payee, c.code),
+      settlementAccountOf(payer, c.code),
+      ins.amount_minor,
+      c.numeric,
+      TRANSFER_CODE.return_payment,
+      0,
+    );
     t.user_data_128 = uetrBits(uetr);
     return [t];
   });

@@ -187,7 +187,8 @@ export class Platform {
 
   payments(filter: PaymentFilter = {}): Payment[] {
     const limit = filter.limit ?? 100;
-    if (!Number.isInteger(limit) || limit < 1 || limit > PAYMENT_QUERY_MAX) throw new PlatformError('invalid_field', 'limit', `must be 1..${PAYMENT_QUERY_MAX}`);
+    if (!Number.isInteger(limit) || limit < 1 || limit > PAYMENT_QUERY_MAX)
+      throw new PlatformError('invalid_field', 'limit', `must be 1..${PAYMENT_QUERY_MAX}`);
     const out: Payment[] = [];
     const all = [...this.state.payments.values()];
     for (let i = all.length - 1; i >= 0 && out.length < limit; i--) {
@@ -301,7 +302,10 @@ export class Platform {
   }
 
   /** The collateral pledged for a participant's facility in a currency (empty when none). */
-  collateral(participant: string, currency: string): ReadonlyArray<{ id: string; kind: string; currency: string; market_value_minor: bigint; haircut_bp: number }> {
+  collateral(
+    participant: string,
+    currency: string,
+  ): ReadonlyArray<{ id: string; kind: string; currency: string; market_value_minor: bigint; haircut_bp: number }> {
     return this.state.collateral.get(`${participant}:${currency}`) ?? [];
   }
 
@@ -327,7 +331,10 @@ export class Platform {
    */
   referenceRates(date?: string): ReferenceRatesView {
     const book = this.state.rates();
-    const active = this.state.participants.filter((p) => p.issues !== null).map((p) => p.issues!).sort();
+    const active = this.state.participants
+      .filter((p) => p.issues !== null)
+      .map((p) => p.issues!)
+      .sort();
     const on = date ?? this.state.business_date ?? book.latestDate(active) ?? book.latestDate() ?? '1970-01-01';
     const rates: ReferenceRatesView['rates'] = [];
     const cross: ReferenceRatesView['cross'] = [];
@@ -391,7 +398,15 @@ export class Platform {
     const out: Transfer[] = [];
     let from = timestamp_min;
     for (;;) {
-      const page = await this.ledger.accountTransfers({ account_id, timestamp_min: from, timestamp_max, limit: page_max, debits: true, credits: true, reversed: false });
+      const page = await this.ledger.accountTransfers({
+        account_id,
+        timestamp_min: from,
+        timestamp_max,
+        limit: page_max,
+        debits: true,
+        credits: true,
+        reversed: false,
+      });
       out.push(...page);
       if (page.length < page_max) return out;
       from = page[page.length - 1]!.timestamp + 1n;
@@ -429,7 +444,10 @@ export class Platform {
    * (direct, PvP payer legs and LSM debits; payments later returned included).
    */
   transferAmounts(kind: 'intraday_credit_drawdown' | 'settled_payment'): Array<{ currency: string; amount_minor: bigint }> {
-    const codes: readonly number[] = kind === 'intraday_credit_drawdown' ? [FINANCING_TRANSFER_CODES.intraday_drawdown] : [TRANSFER_CODE.payment, TRANSFER_CODE.pvp_payer_leg, TRANSFER_CODE.lsm_debit];
+    const codes: readonly number[] =
+      kind === 'intraday_credit_drawdown'
+        ? [FINANCING_TRANSFER_CODES.intraday_drawdown]
+        : [TRANSFER_CODE.payment, TRANSFER_CODE.pvp_payer_leg, TRANSFER_CODE.lsm_debit];
     const currencyOf = new Map(SCO_MEMBER_CURRENCIES.map((c) => [memberCurrency(c).numeric, c] as const));
     const out: Array<{ currency: string; amount_minor: bigint }> = [];
     for (const t of this.ledger.state.transferLog) {

@@ -75,7 +75,11 @@ export function trySettle(cx: CommandContext, p: Payment): boolean {
     return true;
   }
   if (outcome.kind === 'wait') return false;
-  settled(cx, p, applied.plan.map((t) => t.id));
+  settled(
+    cx,
+    p,
+    applied.plan.map((t) => t.id),
+  );
   return true;
 }
 
@@ -103,7 +107,11 @@ function bookResidue(cx: CommandContext, provider: string, currency: string): vo
   const residue = s.residues.get(key);
   if (residue === undefined) return;
   const lp = s.byId.get(provider)!;
-  const applied = cx.applyPlan((ids) => residueBooking(lp, currency, residue, ids()), (b) => (b === null ? [] : [b.transfer]), 'if_accepted');
+  const applied = cx.applyPlan(
+    (ids) => residueBooking(lp, currency, residue, ids()),
+    (b) => (b === null ? [] : [b.transfer]),
+    'if_accepted',
+  );
   if (applied.plan !== null && applied.accepted) s.residues.set(key, applied.plan.rest);
 }
 
@@ -114,7 +122,11 @@ export function drainDirty(cx: CommandContext): void {
     const key = cx.dirty.pop()!;
     const q = cx.s.queues.get(key);
     if (q === undefined) continue;
-    q.examine(cx.s.bypass_fifo, (p) => p.state === 'queued', (p) => trySettle(cx, p));
+    q.examine(
+      cx.s.bypass_fifo,
+      (p) => p.state === 'queued',
+      (p) => trySettle(cx, p),
+    );
     if (++guard > 10_000_000) throw new Error('queue re-examination did not converge');
   }
 }
@@ -130,8 +142,16 @@ function autoDraw(cx: CommandContext, p: Participant, currency: string, shortfal
 /** Draws intraday credit on a facility (the caller checked the line). */
 export function drawCredit(cx: CommandContext, p: Participant, f: Facility, amount: bigint): void {
   const c = memberCurrency(f.currency);
-  const accounts = { credit_account_id: accountId(p.no, c.numeric, ACCOUNT_KIND.intraday_credit), settlement_account_id: cx.s.settlementAccount(p, c.code), ledger: c.numeric };
-  const applied = cx.applyPlan((ids) => drawdown(f, accounts, amount, ids()), (step) => [step.transfer], 'if_accepted');
+  const accounts = {
+    credit_account_id: accountId(p.no, c.numeric, ACCOUNT_KIND.intraday_credit),
+    settlement_account_id: cx.s.settlementAccount(p, c.code),
+    ledger: c.numeric,
+  };
+  const applied = cx.applyPlan(
+    (ids) => drawdown(f, accounts, amount, ids()),
+    (step) => [step.transfer],
+    'if_accepted',
+  );
   if (!applied.accepted) throw new Error(`intraday drawdown refused by the ledger: ${RESULT_CODES[applied.results[0]!]}`);
   cx.s.facilities.set(`${f.participant}:${f.currency}`, applied.plan.facility);
 }

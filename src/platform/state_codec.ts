@@ -5,7 +5,20 @@
 
 import type { SwapLine } from '../financing/swap_lines.js';
 import type { QuoteInput } from '../fx/quotes.js';
-import type { AnonymousRejection, AuditRecord, BusinessDay, CollateralRecord, ComplianceCase, Facility, LsmRun, Participant, Payment, QuoteLockRecord, RateRow, SettlementWindow } from './types.js';
+import type {
+  AnonymousRejection,
+  AuditRecord,
+  BusinessDay,
+  CollateralRecord,
+  ComplianceCase,
+  Facility,
+  LsmRun,
+  Participant,
+  Payment,
+  QuoteLockRecord,
+  RateRow,
+  SettlementWindow,
+} from './types.js';
 
 export interface PlatformStateData {
   participants: Participant[];
@@ -33,7 +46,25 @@ export interface PlatformStateData {
 }
 
 const MAGIC = 'sco-settle platform state 1';
-const LISTS = ['participants', 'payments', 'anonymous_rejections', 'queues', 'windows', 'days', 'cases', 'facilities', 'collateral', 'rate_rows', 'residues', 'audit', 'lsm_runs', 'pvp_watch', 'swap_lines', 'quote_inputs', 'quote_locks'] as const;
+const LISTS = [
+  'participants',
+  'payments',
+  'anonymous_rejections',
+  'queues',
+  'windows',
+  'days',
+  'cases',
+  'facilities',
+  'collateral',
+  'rate_rows',
+  'residues',
+  'audit',
+  'lsm_runs',
+  'pvp_watch',
+  'swap_lines',
+  'quote_inputs',
+  'quote_locks',
+] as const;
 /** Lines joined into one Buffer chunk at a time. */
 const CHUNK_LINES = 10_000;
 
@@ -61,7 +92,12 @@ export function encodePlatformState(d: PlatformStateData): Buffer {
       lines = [];
     }
   };
-  emit(JSON.stringify({ magic: MAGIC, bypass_fifo: d.bypass_fifo, next_seq: d.next_seq, commands: d.commands, lock_seq: d.lock_seq, next_transfer_no: d.next_transfer_no }, replacer));
+  emit(
+    JSON.stringify(
+      { magic: MAGIC, bypass_fifo: d.bypass_fifo, next_seq: d.next_seq, commands: d.commands, lock_seq: d.lock_seq, next_transfer_no: d.next_transfer_no },
+      replacer,
+    ),
+  );
   for (const name of LISTS) {
     const list = d[name] as readonly unknown[];
     emit(JSON.stringify({ section: name, count: list.length }));

@@ -142,7 +142,18 @@ export class PlatformStateMachine extends PlatformState implements CommandExecut
   }
 
   private record(cmd: Command, ok: boolean, at_ns: bigint): void {
-    const target = 'participant' in cmd ? cmd.participant : 'uetr' in cmd ? cmd.uetr : 'currency' in cmd ? cmd.currency : 'id' in cmd ? cmd.id : cmd.type === 'submit_payments' ? `${cmd.payments.length} payments` : '';
+    const target =
+      'participant' in cmd
+        ? cmd.participant
+        : 'uetr' in cmd
+          ? cmd.uetr
+          : 'currency' in cmd
+            ? cmd.currency
+            : 'id' in cmd
+              ? cmd.id
+              : cmd.type === 'submit_payments'
+                ? `${cmd.payments.length} payments`
+                : '';
     if (this.audit.length >= PLATFORM_LIMITS.audit_max) this.audit.splice(0, this.audit.length - PLATFORM_LIMITS.audit_max + 1);
     this.audit.push({ at_ns, by: cmd.by, action: cmd.type, target, ok });
   }

@@ -57,11 +57,26 @@ export function paymentView(p: Payment): Record<string, unknown> {
 }
 
 export function windowView(w: SettlementWindow): unknown {
-  return { id: w.id, currency: w.currency, state: w.state, opened_at_ns: w.opened_at_ns, closed_at_ns: w.closed_at_ns, payments: w.uetrs.length, net_positions: w.net_positions.map(([participant, net_minor]) => ({ participant, net_minor })), defaulters: w.defaulters };
+  return {
+    id: w.id,
+    currency: w.currency,
+    state: w.state,
+    opened_at_ns: w.opened_at_ns,
+    closed_at_ns: w.closed_at_ns,
+    payments: w.uetrs.length,
+    net_positions: w.net_positions.map(([participant, net_minor]) => ({ participant, net_minor })),
+    defaulters: w.defaulters,
+  };
 }
 
 export function dayView(d: BusinessDay): unknown {
-  return { date: d.date, state: d.state, opened_at_ns: d.opened_at_ns, closed_at_ns: d.closed_at_ns, cutoffs: Object.fromEntries(d.cutoffs.map(([c, ns]) => [c, ns])) };
+  return {
+    date: d.date,
+    state: d.state,
+    opened_at_ns: d.opened_at_ns,
+    closed_at_ns: d.closed_at_ns,
+    cutoffs: Object.fromEntries(d.cutoffs.map(([c, ns]) => [c, ns])),
+  };
 }
 
 export function caseView(c: ComplianceCase): unknown {

@@ -25,9 +25,7 @@ export interface FormatMigration {
   sql: readonly string[];
 }
 
-export const MIGRATIONS: readonly FormatMigration[] = Object.freeze([
-  { from: 1, what: 'command entries record their rules version (journal op 5)', sql: [] },
-]);
+export const MIGRATIONS: readonly FormatMigration[] = Object.freeze([{ from: 1, what: 'command entries record their rules version (journal op 5)', sql: [] }]);
 
 /**
  * What to do with a store whose meta says `found` (undefined: a new, empty store):
@@ -44,7 +42,8 @@ export function migrationsFor(display: string, found: string | undefined): Forma
       `${display} has store format ${version}, written by a newer sco-settle; this binary reads formats ${STORE_FORMAT_OLDEST} to ${STORE_FORMAT_CURRENT}: open it with a newer release`,
     );
   }
-  if (version < STORE_FORMAT_OLDEST) throw new StoreError('corrupt', `${display} has store format ${version}, older than any this binary migrates (${STORE_FORMAT_OLDEST})`);
+  if (version < STORE_FORMAT_OLDEST)
+    throw new StoreError('corrupt', `${display} has store format ${version}, older than any this binary migrates (${STORE_FORMAT_OLDEST})`);
   const out = MIGRATIONS.filter((m) => m.from >= version);
   if (out.length !== STORE_FORMAT_CURRENT - version) throw new Error(`store format: no migration path from ${version} to ${STORE_FORMAT_CURRENT}`);
   return out;

@@ -2,14 +2,7 @@
 // disk. Used for the in-memory benchmark and as the fastest backend in tests.
 
 import type { Account, AccountBalance, Transfer } from '../ledger/types.js';
-import {
-  StoreError,
-  type AccountFilter,
-  type IndexBatch,
-  type JournalEntry,
-  type Snapshot,
-  type Store,
-} from './types.js';
+import { StoreError, type AccountFilter, type IndexBatch, type JournalEntry, type Snapshot, type Store } from './types.js';
 import { STORE_FORMAT_CURRENT } from './format.js';
 import { selectByFilter } from './filter.js';
 
@@ -95,9 +88,7 @@ export class MemoryStore implements Store {
   async accountTransfers(filter: AccountFilter): Promise<Transfer[]> {
     const list = this.byAccount.get(filter.account_id) ?? [];
     const sides = list.filter(
-      (t) =>
-        (filter.debits && t.debit_account_id === filter.account_id) ||
-        (filter.credits && t.credit_account_id === filter.account_id),
+      (t) => (filter.debits && t.debit_account_id === filter.account_id) || (filter.credits && t.credit_account_id === filter.account_id),
     );
     return selectByFilter(sides, filter);
   }

@@ -21,14 +21,7 @@ import pg from 'pg';
 import { decodeAccount, decodeTransfer, encodeAccount, encodeTransfer, RECORD_SIZE, u128Key } from '../ledger/codec.js';
 import type { Account, AccountBalance, Transfer } from '../ledger/types.js';
 import { BALANCE_RECORD_SIZE, decodeBalance, encodeBalance } from './balance_codec.js';
-import {
-  StoreError,
-  type AccountFilter,
-  type IndexBatch,
-  type JournalEntry,
-  type Snapshot,
-  type Store,
-} from './types.js';
+import { StoreError, type AccountFilter, type IndexBatch, type JournalEntry, type Snapshot, type Store } from './types.js';
 import { migrationsFor, STORE_FORMAT_CURRENT } from './format.js';
 
 export const DEFAULT_PG_SCHEMA = 'sco_settle';
@@ -79,10 +72,7 @@ export function parsePostgresUrl(url: string, defaultSchema = DEFAULT_PG_SCHEMA)
 /** Throws StoreError('bad_url') unless `schema` is a plain lower-case identifier (it is interpolated into SQL). */
 export function checkSchemaName(schema: string, url: string): void {
   if (!SCHEMA_NAME.test(schema)) {
-    throw new StoreError(
-      'bad_url',
-      `store "${redact(url)}": schema "${schema}" must match [a-z_][a-z0-9_]{0,62} (lower-case letters, digits, underscore)`,
-    );
+    throw new StoreError('bad_url', `store "${redact(url)}": schema "${schema}" must match [a-z_][a-z0-9_]{0,62} (lower-case letters, digits, underscore)`);
   }
 }
 
@@ -311,7 +301,9 @@ export class PostgresStore implements Store {
         if (docs.rows[0]?.t === null) await c.query(documentsDdl(s));
       }
       for (const m of steps) for (const sql of m.sql) await c.query(sql.replaceAll('{s}', `${s}.`));
-      await c.query(`INSERT INTO ${s}.meta (key, value) VALUES ('format', $1) ON CONFLICT (key) DO UPDATE SET value = excluded.value`, [String(STORE_FORMAT_CURRENT)]);
+      await c.query(`INSERT INTO ${s}.meta (key, value) VALUES ('format', $1) ON CONFLICT (key) DO UPDATE SET value = excluded.value`, [
+        String(STORE_FORMAT_CURRENT),
+      ]);
       await c.query('COMMIT');
     } catch (err) {
       await c.query('ROLLBACK').catch(() => {});
@@ -578,10 +570,10 @@ export class PostgresStore implements Store {
   listDocuments(prefix: string): Promise<string[]> {
     return this.serial(async () => {
       if (this.closed) throw new Error(`${this.display}: store is closed`);
-      const res = await this.client.query<{ name: string }>(
-        `SELECT name FROM "${this.schema}".documents WHERE left(name, $1) = $2 ORDER BY name COLLATE "C"`,
-        [prefix.length, prefix],
-      );
+      const res = await this.client.query<{ name: string }>(`SELECT name FROM "${this.schema}".documents WHERE left(name, $1) = $2 ORDER BY name COLLATE "C"`, [
+        prefix.length,
+        prefix,
+      ]);
       return res.rows.map((r) => r.name);
     });
   }

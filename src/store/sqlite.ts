@@ -28,14 +28,7 @@ import { decodeAccount, decodeTransfer, encodeAccount, encodeTransfer, RECORD_SI
 import type { Account, AccountBalance, Transfer } from '../ledger/types.js';
 import { decodeBalance, encodeBalance } from './balance_codec.js';
 import { packEntries, WORKER_ROLE, type WorkerInit, type WorkerReply, type WorkerRequest } from './sqlite_worker.js';
-import {
-  StoreError,
-  type AccountFilter,
-  type IndexBatch,
-  type JournalEntry,
-  type Snapshot,
-  type Store,
-} from './types.js';
+import { StoreError, type AccountFilter, type IndexBatch, type JournalEntry, type Snapshot, type Store } from './types.js';
 import { migrationsFor, STORE_FORMAT_CURRENT } from './format.js';
 
 const SNAPSHOT_PART_BYTES = 16 * 1024 * 1024;
@@ -158,11 +151,15 @@ export class SqliteStore implements Store {
     const hasMeta = this.db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'`).pluck().get() !== undefined;
     const found = hasMeta ? (this.db.prepare(`SELECT value FROM meta WHERE key = 'format'`).pluck().get() as string | undefined) : undefined;
     const steps = migrationsFor(this.display, found);
-    this.db.transaction(() => {
-      this.db.exec(SCHEMA);
-      for (const m of steps) for (const sql of m.sql) this.db.exec(sql.replaceAll('{s}', ''));
-      this.db.prepare(`INSERT INTO meta (key, value) VALUES ('format', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`).run(String(STORE_FORMAT_CURRENT));
-    }).immediate();
+    this.db
+      .transaction(() => {
+        this.db.exec(SCHEMA);
+        for (const m of steps) for (const sql of m.sql) this.db.exec(sql.replaceAll('{s}', ''));
+        this.db
+          .prepare(`INSERT INTO meta (key, value) VALUES ('format', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`)
+          .run(String(STORE_FORMAT_CURRENT));
+      })
+      .immediate();
   }
 
   async formatVersion(): Promise<number> {
@@ -510,17 +507,13 @@ function bounds(f: AccountFilter): [bigint, bigint] {
 /** Journal, snapshot and index writes, and the point lookups. */
 function writeStatements(db: Database.Database) {
   return {
-    insertJournal: db.prepare(
-      `INSERT INTO journal (seq, op, clock_ns, count, body, results, checksum, prev_hash, hash) VALUES (?,?,?,?,?,?,?,?,?)`,
-    ),
+    insertJournal: db.prepare(`INSERT INTO journal (seq, op, clock_ns, count, body, results, checksum, prev_hash, hash) VALUES (?,?,?,?,?,?,?,?,?)`),
     readJournal: db.prepare(`SELECT * FROM journal WHERE seq > ? ORDER BY seq LIMIT ?`).safeIntegers(true),
     head: db.prepare(`SELECT seq, hash FROM journal ORDER BY seq DESC LIMIT 1`).safeIntegers(true),
     indexSeq: db.prepare(`SELECT value FROM meta WHERE key = 'index_seq'`).pluck(),
     setIndexSeq: db.prepare(`INSERT INTO meta (key, value) VALUES ('index_seq', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`),
     upsertAccount: db.prepare(`INSERT INTO accounts (id, record) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET record = excluded.record`),
-    insertTransfer: db.prepare(
-      `INSERT INTO transfers (timestamp, id, debit_account_id, credit_account_id, record) VALUES (?,?,?,?,?)`,
-    ),
+    insertTransfer: db.prepare(`INSERT INTO transfers (timestamp, id, debit_account_id, credit_account_id, record) VALUES (?,?,?,?,?)`),
     insertBalance: db.prepare(`INSERT INTO account_balances (account_id, timestamp, record) VALUES (?,?,?)`),
     account: db.prepare(`SELECT record FROM accounts WHERE id = ?`).pluck(),
     transfer: db.prepare(`SELECT record FROM transfers WHERE id = ?`).pluck(),
@@ -536,39 +529,31 @@ function writeStatements(db: Database.Database) {
 function queryStatements(db: Database.Database) {
   return {
     transfersAsc: {
-      debits: db.prepare(
-        `SELECT record FROM transfers WHERE debit_account_id = ? AND timestamp BETWEEN ? AND ? ORDER BY timestamp LIMIT ?`,
-      ).pluck(),
-      credits: db.prepare(
-        `SELECT record FROM transfers WHERE credit_account_id = ? AND timestamp BETWEEN ? AND ? ORDER BY timestamp LIMIT ?`,
-      ).pluck(),
-      both: db.prepare(
-        `SELECT record, timestamp FROM transfers WHERE debit_account_id = @id AND timestamp BETWEEN @min AND @max
+      debits: db.prepare(`SELECT record FROM transfers WHERE debit_account_id = ? AND timestamp BETWEEN ? AND ? ORDER BY timestamp LIMIT ?`).pluck(),
+      credits: db.prepare(`SELECT record FROM transfers WHERE credit_account_id = ? AND timestamp BETWEEN ? AND ? ORDER BY timestamp LIMIT ?`).pluck(),
+      both: db
+        .prepare(
+          `SELECT record, timestamp FROM transfers WHERE debit_account_id = @id AND timestamp BETWEEN @min AND @max
          UNION ALL
          SELECT record, timestamp FROM transfers WHERE credit_account_id = @id AND timestamp BETWEEN @min AND @max
          ORDER BY timestamp LIMIT @limit`,
-      ).pluck(),
+        )
+        .pluck(),
     },
     transfersDesc: {
-      debits: db.prepare(
-        `SELECT record FROM transfers WHERE debit_account_id = ? AND timestamp BETWEEN ? AND ? ORDER BY timestamp DESC LIMIT ?`,
-      ).pluck(),
-      credits: db.prepare(
-        `SELECT record FROM transfers WHERE credit_account_id = ? AND timestamp BETWEEN ? AND ? ORDER BY timestamp DESC LIMIT ?`,
-      ).pluck(),
-      both: db.prepare(
-        `SELECT record, timestamp FROM transfers WHERE debit_account_id = @id AND timestamp BETWEEN @min AND @max
+      debits: db.prepare(`SELECT record FROM transfers WHERE debit_account_id = ? AND timestamp BETWEEN ? AND ? ORDER BY timestamp DESC LIMIT ?`).pluck(),
+      credits: db.prepare(`SELECT record FROM transfers WHERE credit_account_id = ? AND timestamp BETWEEN ? AND ? ORDER BY timestamp DESC LIMIT ?`).pluck(),
+      both: db
+        .prepare(
+          `SELECT record, timestamp FROM transfers WHERE debit_account_id = @id AND timestamp BETWEEN @min AND @max
          UNION ALL
          SELECT record, timestamp FROM transfers WHERE credit_account_id = @id AND timestamp BETWEEN @min AND @max
          ORDER BY timestamp DESC LIMIT @limit`,
-      ).pluck(),
+        )
+        .pluck(),
     },
-    balancesAsc: db.prepare(
-      `SELECT record FROM account_balances WHERE account_id = ? AND timestamp BETWEEN ? AND ? ORDER BY timestamp LIMIT ?`,
-    ).pluck(),
-    balancesDesc: db.prepare(
-      `SELECT record FROM account_balances WHERE account_id = ? AND timestamp BETWEEN ? AND ? ORDER BY timestamp DESC LIMIT ?`,
-    ).pluck(),
+    balancesAsc: db.prepare(`SELECT record FROM account_balances WHERE account_id = ? AND timestamp BETWEEN ? AND ? ORDER BY timestamp LIMIT ?`).pluck(),
+    balancesDesc: db.prepare(`SELECT record FROM account_balances WHERE account_id = ? AND timestamp BETWEEN ? AND ? ORDER BY timestamp DESC LIMIT ?`).pluck(),
   };
 }
 

@@ -70,7 +70,9 @@ export function packEntries(entries: readonly JournalEntry[]): ArrayBuffer {
     view.setUint32(off + 12, e.count, true);
     view.setBigInt64(off + 16, e.clock_ns, true);
     const parts = [e.body, e.results, e.checksum, e.prev_hash, e.hash];
-    parts.forEach((p, i) => view.setUint32(off + 24 + 4 * i, p.length, true));
+    parts.forEach((p, i) => {
+      view.setUint32(off + 24 + 4 * i, p.length, true);
+    });
     off += HEADER_BYTES;
     for (const p of parts) {
       bytes.set(p, off);
@@ -128,9 +130,7 @@ function openConnection(init: WorkerInit): WorkerConnection {
     db.pragma('synchronous = FULL');
     // Checkpoints are requested explicitly by ./sqlite.ts, never as a side effect of a commit.
     db.pragma('wal_autocheckpoint = 0');
-    const insert = db.prepare(
-      `INSERT INTO journal (seq, op, clock_ns, count, body, results, checksum, prev_hash, hash) VALUES (?,?,?,?,?,?,?,?,?)`,
-    );
+    const insert = db.prepare(`INSERT INTO journal (seq, op, clock_ns, count, body, results, checksum, prev_hash, hash) VALUES (?,?,?,?,?,?,?,?,?)`);
     const put = db.prepare(
       `INSERT INTO documents (name, body, updated_at) VALUES (?, ?, ?)
        ON CONFLICT (name) DO UPDATE SET body = excluded.body, updated_at = excluded.updated_at`,

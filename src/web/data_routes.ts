@@ -33,7 +33,11 @@ function sendJson(reply: FastifyReply, body: unknown): FastifyReply {
 }
 
 /** camt.053 of a participant's account in a currency for a date, as the caller may see it. */
-async function statement(platform: Platform, req: { params: Static<typeof StatementParams>; query: Static<typeof StatementQuery> }, scope: Scope): Promise<string> {
+async function statement(
+  platform: Platform,
+  req: { params: Static<typeof StatementParams>; query: Static<typeof StatementQuery> },
+  scope: Scope,
+): Promise<string> {
   const { id } = req.params;
   const { currency, date } = req.query;
   const p = platform.participant(id);
@@ -42,7 +46,13 @@ async function statement(platform: Platform, req: { params: Static<typeof Statem
   try {
     return await statementXml(platform, id, currency, date);
   } catch (err) {
-    if (err instanceof ReportError) throw new ApiError(err.code === 'invalid_date' ? 400 : 404, err.code === 'invalid_date' ? 'invalid_field' : 'not_found', err.message, `query.${err.field}`);
+    if (err instanceof ReportError)
+      throw new ApiError(
+        err.code === 'invalid_date' ? 400 : 404,
+        err.code === 'invalid_date' ? 'invalid_field' : 'not_found',
+        err.message,
+        `query.${err.field}`,
+      );
     throw err;
   }
 }
@@ -59,12 +69,24 @@ export function registerDataRoutes(app: FastifyInstance, platform: Platform): vo
   });
 
   app.get('/v1/dashboard/currencies', { config: { roles: EVERY_ROLE }, schema: { querystring: NoQuery } }, async (_req, reply) =>
-    sendJson(reply, { currencies: [...CURRENCIES.values()].map((c) => ({ code: c.code, numeric: c.numeric, minor_units: c.minor_units, name: c.name, sco_member: c.sco_member })) }),
+    sendJson(reply, {
+      currencies: [...CURRENCIES.values()].map((c) => ({
+        code: c.code,
+        numeric: c.numeric,
+        minor_units: c.minor_units,
+        name: c.name,
+        sco_member: c.sco_member,
+      })),
+    }),
   );
 
-  app.get('/v1/dashboard/overview', { config: { roles: OVERVIEW }, schema: { querystring: NoQuery } }, async (req, reply) => sendJson(reply, overview(platform, callerOf(req).scope)));
+  app.get('/v1/dashboard/overview', { config: { roles: OVERVIEW }, schema: { querystring: NoQuery } }, async (req, reply) =>
+    sendJson(reply, overview(platform, callerOf(req).scope)),
+  );
 
-  app.get('/v1/dashboard/history', { config: { roles: OVERVIEW }, schema: { querystring: NoQuery } }, async (req, reply) => sendJson(reply, history.columns(callerOf(req).scope)));
+  app.get('/v1/dashboard/history', { config: { roles: OVERVIEW }, schema: { querystring: NoQuery } }, async (req, reply) =>
+    sendJson(reply, history.columns(callerOf(req).scope)),
+  );
 
   app.get<{ Params: Static<typeof StatementParams>; Querystring: Static<typeof StatementQuery> }>(
     '/v1/participants/:id/statement',
@@ -81,10 +103,14 @@ export function registerDataRoutes(app: FastifyInstance, platform: Platform): vo
     },
   );
 
-  app.get<{ Params: Static<typeof MessagesParams> }>('/v1/payments/:uetr/messages', { config: { roles: EVERY_ROLE }, schema: { params: MessagesParams, querystring: NoQuery } }, async (req, reply) => {
-    const { uetr } = req.params;
-    const p = platform.payment(uetr);
-    if (p === undefined || !seesPayment(callerOf(req).scope, p)) throw notFound(`payment ${uetr}`, 'uetr');
-    return sendJson(reply, { uetr, state: p.state, messages: paymentMessages(platform, p) });
-  });
+  app.get<{ Params: Static<typeof MessagesParams> }>(
+    '/v1/payments/:uetr/messages',
+    { config: { roles: EVERY_ROLE }, schema: { params: MessagesParams, querystring: NoQuery } },
+    async (req, reply) => {
+      const { uetr } = req.params;
+      const p = platform.payment(uetr);
+      if (p === undefined || !seesPayment(callerOf(req).scope, p)) throw notFound(`payment ${uetr}`, 'uetr');
+      return sendJson(reply, { uetr, state: p.state, messages: paymentMessages(platform, p) });
+    },
+  );
 }

@@ -74,7 +74,8 @@ export class History {
       }
     }
     const queue: Record<string, { depth: number[]; value_minor: string[] }> = {};
-    for (const c of [...queueKeys].sort()) queue[c] = { depth: this.samples.map((s) => s.queue.get(c)?.depth ?? 0), value_minor: this.samples.map((s) => String(s.queue.get(c)?.value ?? 0n)) };
+    for (const c of [...queueKeys].sort())
+      queue[c] = { depth: this.samples.map((s) => s.queue.get(c)?.depth ?? 0), value_minor: this.samples.map((s) => String(s.queue.get(c)?.value ?? 0n)) };
     const liquidity: Record<string, Array<string | null>> = {};
     for (const k of [...liqKeys].sort()) liquidity[k] = this.samples.map((s) => (s.liquidity.has(k) ? String(s.liquidity.get(k)) : null));
     return { times, queue, liquidity };

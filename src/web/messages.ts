@@ -23,7 +23,9 @@ export function paymentMessages(platform: Platform, p: Payment): Array<{ name: s
   });
   // statusReportsFor answers the changes that have an ISO status (and returns), in order: label each by its change.
   const answered = changes.filter((ev) => ev.state === 'returned' || isoStatusOf(ev) !== null);
-  statusReportsFor(changes, platform, { original: { message_id: statusMessageId(firstAt, ins.uetr, 0), message_name_id: 'pacs.008.001.08', creation_date_time: isoDateTime(firstAt) } }).forEach((xml, i) => {
+  statusReportsFor(changes, platform, {
+    original: { message_id: statusMessageId(firstAt, ins.uetr, 0), message_name_id: 'pacs.008.001.08', creation_date_time: isoDateTime(firstAt) },
+  }).forEach((xml, i) => {
     const type = /xmlns="urn:iso:std:iso:20022:tech:xsd:([a-z]+\.\d{3})/.exec(xml)?.[1] ?? 'pacs.002';
     const ev = answered[i];
     const status = type === 'pacs.002' ? isoStatusOf(ev ?? { state: 'received' })?.status : undefined;

@@ -19,7 +19,9 @@ function add(m: Tally, key: string, value: bigint): void {
 }
 
 function rows<K extends string>(m: Tally, keys: (k: string) => Record<K, string>): Array<Record<K, string> & { count: number; value_minor: bigint }> {
-  return [...m].map(([k, v]) => ({ ...keys(k), count: v.count, value_minor: v.value })).sort((a, b) => (a.value_minor > b.value_minor ? -1 : a.value_minor < b.value_minor ? 1 : 0));
+  return [...m]
+    .map(([k, v]) => ({ ...keys(k), count: v.count, value_minor: v.value }))
+    .sort((a, b) => (a.value_minor > b.value_minor ? -1 : a.value_minor < b.value_minor ? 1 : 0));
 }
 
 /** Whether a payment touches the scope's currency (central banks) — all for the platform-wide roles. */
@@ -97,7 +99,15 @@ function liquidityRows(platform: Platform, scope: Scope): unknown[] {
     for (const c of p.currencies) {
       if (!seesCurrency(scope, c)) continue;
       const b = platform.balance(p, c);
-      liquidity.push({ participant: p.id, name: p.name, currency: c, available_minor: b.available_minor, pending_minor: b.debits_pending_minor, credit_line_minor: b.credit_line_minor, credit_outstanding_minor: b.credit_outstanding_minor });
+      liquidity.push({
+        participant: p.id,
+        name: p.name,
+        currency: c,
+        available_minor: b.available_minor,
+        pending_minor: b.debits_pending_minor,
+        credit_line_minor: b.credit_line_minor,
+        credit_outstanding_minor: b.credit_outstanding_minor,
+      });
     }
   }
   return liquidity;
@@ -114,7 +124,20 @@ function openCases(platform: Platform, scope: Scope): { open: number; list: unkn
     const p = platform.payment(c.uetr);
     if (p !== undefined && !inScope(scope, p)) continue;
     open++;
-    if (list.length < WEB_LIMITS.cases) list.push({ id: c.id, uetr: c.uetr, status: c.status, opened_at_ns: c.opened_at_ns, score: c.screening.score, detail: c.screening.detail ?? '', proposal: c.proposal, payer: p?.instruction.payer, payee: p?.instruction.payee, currency: p?.instruction.currency, amount_minor: p?.instruction.amount_minor });
+    if (list.length < WEB_LIMITS.cases)
+      list.push({
+        id: c.id,
+        uetr: c.uetr,
+        status: c.status,
+        opened_at_ns: c.opened_at_ns,
+        score: c.screening.score,
+        detail: c.screening.detail ?? '',
+        proposal: c.proposal,
+        payer: p?.instruction.payer,
+        payee: p?.instruction.payee,
+        currency: p?.instruction.currency,
+        amount_minor: p?.instruction.amount_minor,
+      });
   }
   return { open, list };
 }
@@ -129,8 +152,15 @@ export function overview(platform: Platform, scope: Scope): Record<string, unkno
   const windows: unknown[] = [];
   const ws = platform.windows();
   for (let i = ws.length - 1; i >= 0 && windows.length < WEB_LIMITS.windows; i--) if (seesCurrency(scope, ws[i]!.currency)) windows.push(windowView(ws[i]!));
-  const lsm = platform.lsmRuns().filter((r) => seesCurrency(scope, r.currency)).slice(-WEB_LIMITS.lsm_runs).reverse();
-  const facilities = platform.facilities().filter((f) => seesCurrency(scope, f.currency) && (f.line_minor > 0n || f.outstanding_minor > 0n)).map(facilityView);
+  const lsm = platform
+    .lsmRuns()
+    .filter((r) => seesCurrency(scope, r.currency))
+    .slice(-WEB_LIMITS.lsm_runs)
+    .reverse();
+  const facilities = platform
+    .facilities()
+    .filter((f) => seesCurrency(scope, f.currency) && (f.line_minor > 0n || f.outstanding_minor > 0n))
+    .map(facilityView);
   const swapLines = platform
     .swapLines()
     .filter((l) => scope.kind === 'all' || (scope.kind === 'currency' && (l.terms.provider === scope.id || l.terms.drawer === scope.id)))
@@ -140,7 +170,16 @@ export function overview(platform: Platform, scope: Scope): Record<string, unkno
   return {
     now_ns: platform.now(),
     scope: scope.kind === 'currency' ? { currency: scope.currency, participant: scope.id } : { currency: null, participant: null },
-    day: day === null ? null : { date: day.date, state: day.state, opened_at_ns: day.opened_at_ns, closed_at_ns: day.closed_at_ns, cutoffs: Object.fromEntries(day.cutoffs.map(([c, ns]) => [c, ns])) },
+    day:
+      day === null
+        ? null
+        : {
+            date: day.date,
+            state: day.state,
+            opened_at_ns: day.opened_at_ns,
+            closed_at_ns: day.closed_at_ns,
+            cutoffs: Object.fromEntries(day.cutoffs.map(([c, ns]) => [c, ns])),
+          },
     ...figures,
     queue,
     lsm_runs: lsm,

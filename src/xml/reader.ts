@@ -439,10 +439,12 @@ class Parser {
       const name = this.readName('attribute name');
       const value = this.readAttrValue(name);
       for (const a of rawAttrs) if (a[0] === name) this.fail('XML_MALFORMED', `duplicate attribute ${name}`, attrAt);
-      if (rawAttrs.length >= this.limits.max_attributes) this.fail('XML_LIMIT_ATTRIBUTES', `more than ${this.limits.max_attributes} attributes on <${qname}>`, attrAt);
+      if (rawAttrs.length >= this.limits.max_attributes)
+        this.fail('XML_LIMIT_ATTRIBUTES', `more than ${this.limits.max_attributes} attributes on <${qname}>`, attrAt);
       if (name === 'xmlns' || name.startsWith('xmlns:')) {
         const prefix = name.length === 5 ? '' : name.slice(6);
-        if (prefix === 'xmlns' || (prefix === 'xml' && value !== XML_NS) || value === XMLNS_NS) this.fail('XML_NAMESPACE', `reserved namespace binding ${name}`, attrAt);
+        if (prefix === 'xmlns' || (prefix === 'xml' && value !== XML_NS) || value === XMLNS_NS)
+          this.fail('XML_NAMESPACE', `reserved namespace binding ${name}`, attrAt);
         if (prefix !== '' && value === '') this.fail('XML_NAMESPACE', `prefix ${prefix} cannot be undeclared in XML 1.0`, attrAt);
         this.nsPrefixes.push(prefix);
         this.nsUris.push(value);
@@ -454,7 +456,7 @@ class Parser {
     const colon = qname.indexOf(':');
     const prefix = colon < 0 ? '' : qname.slice(0, colon);
     const local = colon < 0 ? qname : qname.slice(colon + 1);
-    if (local.length === 0 || local.indexOf(':') >= 0 || (colon === 0)) this.fail('XML_NAMESPACE', `malformed qualified name ${qname}`, lt);
+    if (local.length === 0 || local.indexOf(':') >= 0 || colon === 0) this.fail('XML_NAMESPACE', `malformed qualified name ${qname}`, lt);
     const ns = this.lookupNs(prefix, lt);
     const el: XmlElement = { qname, local, ns, attrs: this.resolveAttrs(rawAttrs), children: [], text: '', offset: lt, nsDecls };
     const frame: OpenFrame = { el, nsMark, texts: null };

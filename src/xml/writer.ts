@@ -14,14 +14,16 @@ const ESCAPE_MAP: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&g
  * the reader's line-end normalisation. Characters XML cannot carry are refused.
  */
 export function escapeText(value: string): string {
-  if (FORBIDDEN_CHARS.test(value)) throw new XmlError('XML_INVALID_CHAR', `text contains a character XML cannot carry: ${JSON.stringify(value.slice(0, 40))}`, -1, 0, 0, '/');
+  if (FORBIDDEN_CHARS.test(value))
+    throw new XmlError('XML_INVALID_CHAR', `text contains a character XML cannot carry: ${JSON.stringify(value.slice(0, 40))}`, -1, 0, 0, '/');
   TEXT_ESCAPES.lastIndex = 0;
   return TEXT_ESCAPES.test(value) ? value.replace(TEXT_ESCAPES, (c) => ESCAPE_MAP[c]!) : value;
 }
 
 /** Escapes an attribute value for a double-quoted attribute (whitespace escaped so it is not normalised away). */
 export function escapeAttr(value: string): string {
-  if (FORBIDDEN_CHARS.test(value)) throw new XmlError('XML_INVALID_CHAR', `attribute contains a character XML cannot carry: ${JSON.stringify(value.slice(0, 40))}`, -1, 0, 0, '/');
+  if (FORBIDDEN_CHARS.test(value))
+    throw new XmlError('XML_INVALID_CHAR', `attribute contains a character XML cannot carry: ${JSON.stringify(value.slice(0, 40))}`, -1, 0, 0, '/');
   ATTR_ESCAPES.lastIndex = 0;
   return ATTR_ESCAPES.test(value) ? value.replace(ATTR_ESCAPES, (c) => ESCAPE_MAP[c]!) : value;
 }

@@ -29,7 +29,12 @@ export interface ApiFixture {
   clock: TestClock;
   base: string;
   keys: Record<string, string>;
-  request(method: string, path: string, opts?: { user?: string | null; body?: unknown; raw?: string; headers?: Record<string, string> }): Promise<{ status: number; body: any; headers: Headers }>;
+  request(
+    method: string,
+    path: string,
+    opts?: { user?: string | null; body?: unknown; raw?: string; headers?: Record<string, string> },
+    // biome-ignore lint/suspicious/noExplicitAny: a response body is read field by field and each test asserts the fields it reads
+  ): Promise<{ status: number; body: any; headers: Headers }>;
   restart(): Promise<void>;
   close(): Promise<void>;
 }
@@ -40,7 +45,14 @@ export async function startApi(backendName: 'sqlite' | 'postgres', opts: { rateL
   const platform = await Platform.open(await backend.open(), { clock: clock.read });
   if (opts.seed !== false) {
     await setupScheme(platform);
-    for (const [p, c] of [[BANKS[0], 'CNY'], [BANKS[1], 'CNY'], [BANKS[2], 'RUB'], [BANKS[3], 'RUB'], [LP, 'CNY'], [LP, 'RUB']] as const) {
+    for (const [p, c] of [
+      [BANKS[0], 'CNY'],
+      [BANKS[1], 'CNY'],
+      [BANKS[2], 'RUB'],
+      [BANKS[3], 'RUB'],
+      [LP, 'CNY'],
+      [LP, 'RUB'],
+    ] as const) {
       await platform.run({ type: 'fund', participant: p, currency: c, amount: '1000000.00' });
     }
   }

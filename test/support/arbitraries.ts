@@ -8,16 +8,7 @@
 // so every scenario can be replayed against any implementation or model.
 
 import fc from 'fast-check';
-import {
-  AccountFlags,
-  emptyAccount,
-  emptyTransfer,
-  TransferFlags,
-  U128_MAX,
-  U32_MAX,
-  type Account,
-  type Transfer,
-} from '../../src/ledger/types.js';
+import { AccountFlags, emptyAccount, emptyTransfer, TransferFlags, U128_MAX, U32_MAX, type Account, type Transfer } from '../../src/ledger/types.js';
 
 export const ACCOUNT_ID_POOL: readonly bigint[] = [1n, 2n, 3n, 4n, 5n, 6n];
 export const TRANSFER_ID_POOL: readonly bigint[] = [1n, 2n, 3n, 4n, 5n, 6n, 7n, 8n, 9n, 10n, 11n, 12n];
@@ -154,10 +145,7 @@ export const arbOpeningAccounts: fc.Arbitrary<Account[]> = fc
     ...ACCOUNT_ID_POOL.map((id) =>
       fc
         .record({
-          ledger: fc.oneof(
-            { weight: 20, arbitrary: fc.constant(HOME_LEDGER.get(id)!) },
-            { weight: 1, arbitrary: fc.constant(3 - HOME_LEDGER.get(id)!) },
-          ),
+          ledger: fc.oneof({ weight: 20, arbitrary: fc.constant(HOME_LEDGER.get(id)!) }, { weight: 1, arbitrary: fc.constant(3 - HOME_LEDGER.get(id)!) }),
           flags: fc.oneof(
             { weight: 10, arbitrary: fc.constant(0) },
             { weight: 2, arbitrary: fc.constant(AccountFlags.debits_must_not_exceed_credits) },
@@ -188,9 +176,7 @@ export const arbAccountPair: fc.Arbitrary<{ dr: bigint; cr: bigint; ledger: numb
     arbitrary: fc
       .oneof({ weight: 4, arbitrary: fc.constant(1) }, { weight: 1, arbitrary: fc.constant(2) })
       .chain((ledger) =>
-        fc
-          .uniqueArray(fc.constantFrom(...accountsOn(ledger)), { minLength: 2, maxLength: 2 })
-          .map(([dr, cr]) => ({ dr: dr!, cr: cr!, ledger })),
+        fc.uniqueArray(fc.constantFrom(...accountsOn(ledger)), { minLength: 2, maxLength: 2 }).map(([dr, cr]) => ({ dr: dr!, cr: cr!, ledger })),
       ),
   },
   {
@@ -249,11 +235,7 @@ export const arbResolveTransfer: fc.Arbitrary<Transfer> = fc
       { weight: 1, arbitrary: fc.constant(U128_MAX) },
     ),
     post: fc.boolean(),
-    amount: fc.oneof(
-      { weight: 6, arbitrary: fc.constant(0n) },
-      { weight: 4, arbitrary: fc.bigInt(1n, 20n) },
-      { weight: 1, arbitrary: fc.constant(U128_MAX) },
-    ),
+    amount: fc.oneof({ weight: 6, arbitrary: fc.constant(0n) }, { weight: 4, arbitrary: fc.bigInt(1n, 20n) }, { weight: 1, arbitrary: fc.constant(U128_MAX) }),
     dr: fc.oneof({ weight: 8, arbitrary: fc.constant(0n) }, { weight: 1, arbitrary: fc.constantFrom(...ACCOUNT_ID_POOL) }),
     cr: fc.oneof({ weight: 8, arbitrary: fc.constant(0n) }, { weight: 1, arbitrary: fc.constantFrom(...ACCOUNT_ID_POOL) }),
     ledger: fc.oneof({ weight: 8, arbitrary: fc.constant(0) }, { weight: 1, arbitrary: fc.constantFrom(...LEDGERS) }),
@@ -278,18 +260,12 @@ export const arbResolveTransfer: fc.Arbitrary<Transfer> = fc
       ledger: r.ledger,
       code: r.code,
       timeout: r.timeout,
-      flags:
-        (r.post ? TransferFlags.post_pending_transfer : TransferFlags.void_pending_transfer) |
-        (r.linked ? TransferFlags.linked : 0) |
-        r.badFlags,
+      flags: (r.post ? TransferFlags.post_pending_transfer : TransferFlags.void_pending_transfer) | (r.linked ? TransferFlags.linked : 0) | r.badFlags,
       ...r.ud,
     }),
   );
 
-export const arbTransferEvent: fc.Arbitrary<Transfer> = fc.oneof(
-  { weight: 3, arbitrary: arbPlainTransfer },
-  { weight: 2, arbitrary: arbResolveTransfer },
-);
+export const arbTransferEvent: fc.Arbitrary<Transfer> = fc.oneof({ weight: 3, arbitrary: arbPlainTransfer }, { weight: 2, arbitrary: arbResolveTransfer });
 
 /** A valid pending transfer between two accounts of one ledger (it may still hit a limit). */
 export const arbCleanPending: fc.Arbitrary<Transfer> = fc
@@ -304,7 +280,7 @@ export const arbCleanPending: fc.Arbitrary<Transfer> = fc
   .map((r) => {
     const pool = accountsOn(r.ledger);
     const dr = pool[r.pick % pool.length]!;
-    const cr = pool[(r.pick + 1 + (r.pick >> 3) % (pool.length - 1)) % pool.length]!;
+    const cr = pool[(r.pick + 1 + ((r.pick >> 3) % (pool.length - 1))) % pool.length]!;
     return transfer({
       id: r.id,
       debit_account_id: dr,
@@ -375,10 +351,7 @@ export interface ScenarioOptions {
 export function arbScenario(options: ScenarioOptions = {}): fc.Arbitrary<Scenario> {
   return fc
     .record({
-      startClock: fc.oneof(
-        { weight: 12, arbitrary: fc.bigInt(1n, 1_000n).map((s) => s * NS) },
-        { weight: 1, arbitrary: fc.constant(HUGE_START_CLOCK) },
-      ),
+      startClock: fc.oneof({ weight: 12, arbitrary: fc.bigInt(1n, 1_000n).map((s) => s * NS) }, { weight: 1, arbitrary: fc.constant(HUGE_START_CLOCK) }),
       opening: arbOpeningAccounts,
       steps: fc.array(arbStep, { minLength: options.minSteps ?? 1, maxLength: options.maxSteps ?? 12 }),
     })

@@ -76,7 +76,8 @@ const RULE_TEXT: Record<RuleName, string> = {
 function internalsUses(source: ts.SourceFile): number[] {
   const lines: number[] = [];
   const visit = (node: ts.Node): void => {
-    if (ts.isPropertyAccessExpression(node) && node.name.text === 'internals' && node.expression.getText(source) === 'Platform') lines.push(lineOf(source, node));
+    if (ts.isPropertyAccessExpression(node) && node.name.text === 'internals' && node.expression.getText(source) === 'Platform')
+      lines.push(lineOf(source, node));
     ts.forEachChild(node, visit);
   };
   visit(source);

@@ -29,13 +29,27 @@ export async function openPlatform(store: Store, clock = new TestClock()): Promi
 export async function setupScheme(platform: Platform, opts: { cutoff?: string } = {}): Promise<void> {
   await platform.run({ type: 'register_participant', id: CB.CNY, kind: 'central_bank', name: "People's Bank of China", country: 'CN', currencies: ['CNY'] });
   await platform.run({ type: 'register_participant', id: CB.RUB, kind: 'central_bank', name: 'Банк России', country: 'RU', currencies: ['RUB'] });
-  await platform.run({ type: 'register_participant', id: CB.KZT, kind: 'central_bank', name: 'National Bank of Kazakhstan', country: 'KZ', currencies: ['KZT'] });
+  await platform.run({
+    type: 'register_participant',
+    id: CB.KZT,
+    kind: 'central_bank',
+    name: 'National Bank of Kazakhstan',
+    country: 'KZ',
+    currencies: ['KZT'],
+  });
   await platform.run({ type: 'register_participant', id: BANKS[0], kind: 'bank', name: 'Bank of China', country: 'CN', currencies: ['CNY'] });
   await platform.run({ type: 'register_participant', id: BANKS[1], kind: 'bank', name: '中国工商银行', country: 'CN', currencies: ['CNY'] });
   await platform.run({ type: 'register_participant', id: BANKS[2], kind: 'bank', name: 'Сбербанк', country: 'RU', currencies: ['RUB', 'CNY'] });
   await platform.run({ type: 'register_participant', id: BANKS[3], kind: 'bank', name: 'ВТБ', country: 'RU', currencies: ['RUB'] });
   await platform.run({ type: 'register_participant', id: BANKS[4], kind: 'bank', name: 'Halyk Bank', country: 'KZ', currencies: ['KZT', 'CNY'] });
-  await platform.run({ type: 'register_participant', id: LP, kind: 'liquidity_provider', name: 'FX Liquidity', country: 'CN', currencies: ['CNY', 'RUB', 'KZT'] });
+  await platform.run({
+    type: 'register_participant',
+    id: LP,
+    kind: 'liquidity_provider',
+    name: 'FX Liquidity',
+    country: 'CN',
+    currencies: ['CNY', 'RUB', 'KZT'],
+  });
   await platform.run({ type: 'open_day', date: BUSINESS_DATE, default_cutoff: opts.cutoff ?? '17:00' });
 }
 

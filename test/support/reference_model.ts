@@ -111,11 +111,7 @@ function sameTransferFields(a: Transfer, b: Transfer): boolean {
 }
 
 const ACCOUNT_FLAG_BITS =
-  AccountFlags.linked |
-  AccountFlags.debits_must_not_exceed_credits |
-  AccountFlags.credits_must_not_exceed_debits |
-  AccountFlags.history |
-  AccountFlags.closed;
+  AccountFlags.linked | AccountFlags.debits_must_not_exceed_credits | AccountFlags.credits_must_not_exceed_debits | AccountFlags.history | AccountFlags.closed;
 const TRANSFER_FLAG_BITS =
   TransferFlags.linked |
   TransferFlags.pending |

@@ -41,11 +41,16 @@ function text(el: XmlElement | undefined): string {
 
 /** Parses UN consolidated XML; throws ListError naming the element and line. */
 export function parseUnXml(bytes: Uint8Array, file: string): UnList {
-  let doc;
+  let doc: ReturnType<typeof parseXml>;
   try {
     doc = parseXml(bytes, UN_XML_LIMITS);
   } catch (err) {
-    if (err instanceof XmlError) throw new ListError('list_malformed', `${file} ${err.offset >= 0 ? `line ${err.line} column ${err.column}` : ''} element ${err.path}`.replace('  ', ' '), `${err.code}: ${err.message.replace(/^line \d+, column \d+: /, '')}`);
+    if (err instanceof XmlError)
+      throw new ListError(
+        'list_malformed',
+        `${file} ${err.offset >= 0 ? `line ${err.line} column ${err.column}` : ''} element ${err.path}`.replace('  ', ' '),
+        `${err.code}: ${err.message.replace(/^line \d+, column \d+: /, '')}`,
+      );
     throw err;
   }
   const where = (el: XmlElement, path: string): string => `${file} line ${lineColumn(doc.source, el.offset).line} element ${path}`;

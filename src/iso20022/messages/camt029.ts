@@ -25,7 +25,6 @@ import {
   assignmentX,
   caseX,
   partyOrAgentX,
-  readAmount,
   readOriginalTxRefs,
   type OriginalTxRefs,
   readAssignment,
@@ -34,7 +33,6 @@ import {
   readPartyOrAgent,
   readReasonInfo,
   reasonInfoX,
-  type Amount,
   type CaseAssignment,
   type CodeOrProprietary,
   type InvestigationCase,
@@ -104,45 +102,49 @@ function readStatus(el: XmlElement | undefined): InvestigationStatus {
 
 export function buildCamt029(m: Camt029, out: string[]): void {
   const hasDetails = m.original_group !== undefined || (m.transactions !== undefined && m.transactions.length > 0);
-  writeDocument(SCHEMAS.get('camt.029.001.09')!, {
-    RsltnOfInvstgtn: {
-      Assgnmt: assignmentX(m.assignment),
-      RslvdCase: opt(m.resolved_case, caseX),
-      Sts: statusX(m.status),
-      CxlDtls: hasDetails
-        ? {
-            OrgnlGrpInfAndSts: opt(m.original_group, (g) => ({
-              OrgnlGrpCxlId: g.original_group_cancellation_id,
-              RslvdCase: opt(g.resolved_case, caseX),
-              OrgnlMsgId: g.original_message_id,
-              OrgnlMsgNmId: g.original_message_name_id,
-              OrgnlCreDtTm: g.original_creation_date_time,
-              GrpCxlSts: g.group_cancellation_status,
-              CxlStsRsnInf: g.reasons?.map(reasonInfoX),
-            })),
-            TxInfAndSts: m.transactions?.map((t) => ({
-              CxlStsId: t.cancellation_status_id,
-              RslvdCase: opt(t.resolved_case, caseX),
-              OrgnlGrpInf:
-                t.original_message_id === undefined
-                  ? undefined
-                  : { OrgnlMsgId: t.original_message_id, OrgnlMsgNmId: t.original_message_name_id ?? '', OrgnlCreDtTm: t.original_creation_date_time },
-              OrgnlInstrId: t.original_instruction_id,
-              OrgnlEndToEndId: t.original_end_to_end_id,
-              OrgnlTxId: t.original_transaction_id,
-              OrgnlClrSysRef: t.original_clearing_system_reference,
-              OrgnlUETR: t.original_uetr,
-              TxCxlSts: t.status,
-              CxlStsRsnInf: t.reasons?.map(reasonInfoX),
-              OrgnlIntrBkSttlmAmt: opt(t.original_interbank_settlement_amount, amountX),
-              OrgnlIntrBkSttlmDt: t.original_interbank_settlement_date,
-              Assgnr: opt(t.assigner, partyOrAgentX),
-              Assgne: opt(t.assignee, partyOrAgentX),
-            })),
-          }
-        : undefined,
+  writeDocument(
+    SCHEMAS.get('camt.029.001.09')!,
+    {
+      RsltnOfInvstgtn: {
+        Assgnmt: assignmentX(m.assignment),
+        RslvdCase: opt(m.resolved_case, caseX),
+        Sts: statusX(m.status),
+        CxlDtls: hasDetails
+          ? {
+              OrgnlGrpInfAndSts: opt(m.original_group, (g) => ({
+                OrgnlGrpCxlId: g.original_group_cancellation_id,
+                RslvdCase: opt(g.resolved_case, caseX),
+                OrgnlMsgId: g.original_message_id,
+                OrgnlMsgNmId: g.original_message_name_id,
+                OrgnlCreDtTm: g.original_creation_date_time,
+                GrpCxlSts: g.group_cancellation_status,
+                CxlStsRsnInf: g.reasons?.map(reasonInfoX),
+              })),
+              TxInfAndSts: m.transactions?.map((t) => ({
+                CxlStsId: t.cancellation_status_id,
+                RslvdCase: opt(t.resolved_case, caseX),
+                OrgnlGrpInf:
+                  t.original_message_id === undefined
+                    ? undefined
+                    : { OrgnlMsgId: t.original_message_id, OrgnlMsgNmId: t.original_message_name_id ?? '', OrgnlCreDtTm: t.original_creation_date_time },
+                OrgnlInstrId: t.original_instruction_id,
+                OrgnlEndToEndId: t.original_end_to_end_id,
+                OrgnlTxId: t.original_transaction_id,
+                OrgnlClrSysRef: t.original_clearing_system_reference,
+                OrgnlUETR: t.original_uetr,
+                TxCxlSts: t.status,
+                CxlStsRsnInf: t.reasons?.map(reasonInfoX),
+                OrgnlIntrBkSttlmAmt: opt(t.original_interbank_settlement_amount, amountX),
+                OrgnlIntrBkSttlmDt: t.original_interbank_settlement_date,
+                Assgnr: opt(t.assigner, partyOrAgentX),
+                Assgne: opt(t.assignee, partyOrAgentX),
+              })),
+            }
+          : undefined,
+      },
     },
-  }, out);
+    out,
+  );
 }
 
 export function parseCamt029(doc: XmlElement): Camt029 {
@@ -209,12 +211,15 @@ const TX_STATUS: Record<ResolutionInput['outcome'], CancellationStatus> = { acce
 
 /** The camt.029 answering a camt.056: every (or the chosen) transaction with the same outcome. */
 export function resolution(request: Camt056, r: ResolutionInput): Camt029 {
-  if (r.outcome === 'rejected' && r.reason === undefined) throw new BuildError('/reason', 'a refusal needs a reason code (e.g. ARDT, NOOR, CUST, LEGL, AGNT, NOAS)');
+  if (r.outcome === 'rejected' && r.reason === undefined)
+    throw new BuildError('/reason', 'a refusal needs a reason code (e.g. ARDT, NOOR, CUST, LEGL, AGNT, NOAS)');
   const txs = (request.transactions ?? []).filter((t) => r.uetr === undefined || t.original_uetr === r.uetr);
   if (r.uetr !== undefined && txs.length === 0) throw new BuildError('/uetr', `the request has no transaction with UETR ${r.uetr}`);
   if (r.status_ids !== undefined && r.status_ids.length !== txs.length) throw new BuildError('/status_ids', 'one status id per answered transaction');
   const reasons: ReasonInformation[] | undefined =
-    r.reason === undefined && r.additional_information === undefined ? undefined : [compact({ code: r.reason, additional_information: r.additional_information })];
+    r.reason === undefined && r.additional_information === undefined
+      ? undefined
+      : [compact({ code: r.reason, additional_information: r.additional_information })];
   const og = request.original_group;
   return compact({
     assignment: {

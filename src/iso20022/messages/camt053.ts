@@ -233,7 +233,12 @@ function entryTxX(t: EntryTransaction): XObj {
     CdtDbtInd: t.credit_debit,
     BkTxCd: opt(t.bank_transaction_code, bankTxCodeX),
     RltdPties: parties
-      ? { Dbtr: opt(t.debtor, partyOrAgentX), DbtrAcct: opt(t.debtor_account, accountX), Cdtr: opt(t.creditor, partyOrAgentX), CdtrAcct: opt(t.creditor_account, accountX) }
+      ? {
+          Dbtr: opt(t.debtor, partyOrAgentX),
+          DbtrAcct: opt(t.debtor_account, accountX),
+          Cdtr: opt(t.creditor, partyOrAgentX),
+          CdtrAcct: opt(t.creditor_account, accountX),
+        }
       : undefined,
     RltdAgts: agents ? { DbtrAgt: opt(t.debtor_agent, agentX), CdtrAgt: opt(t.creditor_agent, agentX) } : undefined,
     Purp: codeX(t.purpose),
@@ -306,7 +311,8 @@ const readEntry = (el: XmlElement): Entry =>
 
 /** AccountStatement9 or AccountNotification17 as XML; `kind` picks the element names that differ. */
 export function accountReportX(r: AccountReport, kind: 'statement' | 'notification'): XObj {
-  if (kind === 'notification' && r.balances !== undefined && r.balances.length > 0) throw new BuildError(`/${r.id}`, 'a camt.054 notification carries no balances');
+  if (kind === 'notification' && r.balances !== undefined && r.balances.length > 0)
+    throw new BuildError(`/${r.id}`, 'a camt.054 notification carries no balances');
   return {
     Id: r.id,
     [kind === 'statement' ? 'StmtPgntn' : 'NtfctnPgntn']: opt(r.page, (p) => ({ PgNb: p.number, LastPgInd: String(p.last) })),
@@ -369,9 +375,13 @@ export function readAccountReport(el: XmlElement, kind: 'statement' | 'notificat
 }
 
 export function buildCamt053(m: Camt053, out: string[]): void {
-  writeDocument(SCHEMAS.get('camt.053.001.08')!, {
-    BkToCstmrStmt: { GrpHdr: reportGroupHeaderX(m.group_header), Stmt: m.statements.map((s) => accountReportX(s, 'statement')) },
-  }, out);
+  writeDocument(
+    SCHEMAS.get('camt.053.001.08')!,
+    {
+      BkToCstmrStmt: { GrpHdr: reportGroupHeaderX(m.group_header), Stmt: m.statements.map((s) => accountReportX(s, 'statement')) },
+    },
+    out,
+  );
 }
 
 export function parseCamt053(doc: XmlElement): Camt053 {
@@ -469,7 +479,8 @@ export function entryOf(e: EntryInput, currency: string, defaultDate: DateOrDate
     clearing_system_reference: e.clearing_system_reference,
   });
   const cp = e.counterparty;
-  const cpParty: PartyOrAgent | undefined = cp === undefined || (cp.name === undefined && cp.bic === undefined) ? undefined : { party: compact({ name: cp.name, bic: cp.bic }) };
+  const cpParty: PartyOrAgent | undefined =
+    cp === undefined || (cp.name === undefined && cp.bic === undefined) ? undefined : { party: compact({ name: cp.name, bic: cp.bic }) };
   const cpAgent: Agent | undefined = e.counterparty_agent_bic === undefined ? undefined : { bic: e.counterparty_agent_bic };
   const tx: EntryTransaction = compact({
     references: Object.keys(refs).length > 0 ? refs : undefined,
@@ -574,7 +585,10 @@ export function statementFor(s: StatementInput): Camt053 {
   let closing = s.opening_balance_minor;
   for (const e of s.entries) if ((e.status ?? 'BOOK') === 'BOOK') closing += e.direction === 'credit' ? e.amount_minor : -e.amount_minor;
   if (s.closing_balance_minor !== undefined && s.closing_balance_minor !== closing) {
-    throw new BuildError('/closing_balance_minor', `closing balance ${s.closing_balance_minor} is not opening ${s.opening_balance_minor} + booked credits - booked debits = ${closing}`);
+    throw new BuildError(
+      '/closing_balance_minor',
+      `closing balance ${s.closing_balance_minor} is not opening ${s.opening_balance_minor} + booked credits - booked debits = ${closing}`,
+    );
   }
   return {
     group_header: compact({

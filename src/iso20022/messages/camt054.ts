@@ -27,9 +27,13 @@ export interface Camt054 {
 }
 
 export function buildCamt054(m: Camt054, out: string[]): void {
-  writeDocument(SCHEMAS.get('camt.054.001.08')!, {
-    BkToCstmrDbtCdtNtfctn: { GrpHdr: reportGroupHeaderX(m.group_header), Ntfctn: m.notifications.map((n) => accountReportX(n, 'notification')) },
-  }, out);
+  writeDocument(
+    SCHEMAS.get('camt.054.001.08')!,
+    {
+      BkToCstmrDbtCdtNtfctn: { GrpHdr: reportGroupHeaderX(m.group_header), Ntfctn: m.notifications.map((n) => accountReportX(n, 'notification')) },
+    },
+    out,
+  );
 }
 
 export function parseCamt054(doc: XmlElement): Camt054 {

@@ -19,11 +19,9 @@ import { SCHEMAS } from '../schema/index.js';
 import {
   agentX,
   amountOfMinor,
-  amountX,
   assignmentX,
   caseX,
   readAgent,
-  readAmount,
   readOriginalTxRefs,
   type OriginalTxRefs,
   originalTxRefsX,
@@ -69,30 +67,34 @@ export interface Camt056 {
 const opt = <T>(v: T | undefined, f: (x: T) => XObj): XObj | undefined => (v === undefined ? undefined : f(v));
 
 export function buildCamt056(m: Camt056, out: string[]): void {
-  writeDocument(SCHEMAS.get('camt.056.001.08')!, {
-    FIToFIPmtCxlReq: {
-      Assgnmt: assignmentX(m.assignment),
-      Case: opt(m.case, caseX),
-      Undrlyg: {
-        OrgnlGrpInfAndCxl: opt(m.original_group, (g) => ({
-          GrpCxlId: g.group_cancellation_id,
-          OrgnlMsgId: g.original_message_id,
-          OrgnlMsgNmId: g.original_message_name_id,
-          OrgnlCreDtTm: g.original_creation_date_time,
-          GrpCxl: g.group_cancellation === undefined ? undefined : String(g.group_cancellation),
-          CxlRsnInf: g.reasons?.map(reasonInfoX),
-        })),
-        TxInf: m.transactions?.map((t) => ({
-          CxlId: t.cancellation_id,
-          Case: opt(t.case, caseX),
-          ...originalTxRefsX(t),
-          Assgnr: opt(t.assigner, agentX),
-          Assgne: opt(t.assignee, agentX),
-          CxlRsnInf: t.reasons?.map(reasonInfoX),
-        })),
+  writeDocument(
+    SCHEMAS.get('camt.056.001.08')!,
+    {
+      FIToFIPmtCxlReq: {
+        Assgnmt: assignmentX(m.assignment),
+        Case: opt(m.case, caseX),
+        Undrlyg: {
+          OrgnlGrpInfAndCxl: opt(m.original_group, (g) => ({
+            GrpCxlId: g.group_cancellation_id,
+            OrgnlMsgId: g.original_message_id,
+            OrgnlMsgNmId: g.original_message_name_id,
+            OrgnlCreDtTm: g.original_creation_date_time,
+            GrpCxl: g.group_cancellation === undefined ? undefined : String(g.group_cancellation),
+            CxlRsnInf: g.reasons?.map(reasonInfoX),
+          })),
+          TxInf: m.transactions?.map((t) => ({
+            CxlId: t.cancellation_id,
+            Case: opt(t.case, caseX),
+            ...originalTxRefsX(t),
+            Assgnr: opt(t.assigner, agentX),
+            Assgne: opt(t.assignee, agentX),
+            CxlRsnInf: t.reasons?.map(reasonInfoX),
+          })),
+        },
       },
     },
-  }, out);
+    out,
+  );
 }
 
 export function parseCamt056(doc: XmlElement): Camt056 {
@@ -162,7 +164,8 @@ export interface CancellationRequestInput {
 /** A camt.056 asking to cancel the given payments, each with the same reason. */
 export function cancellationRequest(r: CancellationRequestInput): Camt056 {
   if (r.payments.length === 0) throw new BuildError('/payments', 'a cancellation request names at least one payment');
-  if (r.cancellation_ids !== undefined && r.cancellation_ids.length !== r.payments.length) throw new BuildError('/cancellation_ids', 'one cancellation id per payment');
+  if (r.cancellation_ids !== undefined && r.cancellation_ids.length !== r.payments.length)
+    throw new BuildError('/cancellation_ids', 'one cancellation id per payment');
   const assigner = { agent: { bic: r.assigner_bic } };
   return compact({
     assignment: { id: r.assignment_id, assigner, assignee: { agent: { bic: r.assignee_bic } }, creation_date_time: r.creation_date_time },
@@ -179,7 +182,9 @@ export function cancellationRequest(r: CancellationRequestInput): Camt056 {
         original_uetr: p.original_uetr,
         original_clearing_system_reference: p.original_clearing_system_reference,
         original_interbank_settlement_amount:
-          p.original_amount_minor !== undefined ? amountOfMinor(p.original_amount_minor, `/payments[${i}]/original_amount_minor`) : p.original_interbank_settlement_amount,
+          p.original_amount_minor !== undefined
+            ? amountOfMinor(p.original_amount_minor, `/payments[${i}]/original_amount_minor`)
+            : p.original_interbank_settlement_amount,
         original_interbank_settlement_date: p.original_interbank_settlement_date,
         reasons: [compact({ code: r.reason, additional_information: r.additional_information })],
       }),

@@ -219,7 +219,12 @@ export interface CaseAssignment {
   assignee: PartyOrAgent;
   creation_date_time: string;
 }
-export const assignmentX = (a: CaseAssignment): XObj => ({ Id: a.id, Assgnr: partyOrAgentX(a.assigner), Assgne: partyOrAgentX(a.assignee), CreDtTm: a.creation_date_time });
+export const assignmentX = (a: CaseAssignment): XObj => ({
+  Id: a.id,
+  Assgnr: partyOrAgentX(a.assigner),
+  Assgne: partyOrAgentX(a.assignee),
+  CreDtTm: a.creation_date_time,
+});
 export function readAssignment(el: XmlElement | undefined): CaseAssignment {
   return {
     id: text(el, 'Id') ?? '',
@@ -235,11 +240,19 @@ export interface InvestigationCase {
   creator: PartyOrAgent;
   reopened?: boolean;
 }
-export const caseX = (c: InvestigationCase): XObj => ({ Id: c.id, Cretr: partyOrAgentX(c.creator), ReopCaseIndctn: c.reopened === undefined ? undefined : String(c.reopened) });
+export const caseX = (c: InvestigationCase): XObj => ({
+  Id: c.id,
+  Cretr: partyOrAgentX(c.creator),
+  ReopCaseIndctn: c.reopened === undefined ? undefined : String(c.reopened),
+});
 export function readCase(el: XmlElement | undefined): InvestigationCase | undefined {
   if (el === undefined) return undefined;
   const re = text(el, 'ReopCaseIndctn')?.trim();
-  return compact({ id: text(el, 'Id') ?? '', creator: readPartyOrAgent(kid(el, 'Cretr')) ?? { party: {} }, reopened: re === undefined ? undefined : re === 'true' || re === '1' });
+  return compact({
+    id: text(el, 'Id') ?? '',
+    creator: readPartyOrAgent(kid(el, 'Cretr')) ?? { party: {} },
+    reopened: re === undefined ? undefined : re === 'true' || re === '1',
+  });
 }
 
 /** A reference to the message that carried an original payment (OriginalGroupInformation29). */
@@ -263,7 +276,8 @@ export interface MinorAmount {
 /** The ISO 4217 minor units of `currency`, or a BuildError naming `path`. */
 export function minorUnitsOf(currency: string, path = '/'): number {
   const c = CURRENCIES.get(currency);
-  if (c === undefined) throw new BuildError(path, `currency ${JSON.stringify(String(currency).slice(0, 16))} is not in the ISO 4217 table this platform carries`);
+  if (c === undefined)
+    throw new BuildError(path, `currency ${JSON.stringify(String(currency).slice(0, 16))} is not in the ISO 4217 table this platform carries`);
   return c.minor_units;
 }
 

@@ -22,16 +22,20 @@ export interface AppHdr {
 }
 
 export function buildAppHdr(h: AppHdr, out: string[]): void {
-  writeDocument(SCHEMAS.get('head.001.001.02')!, {
-    Fr: { FIId: agentX(h.from) },
-    To: { FIId: agentX(h.to) },
-    BizMsgIdr: h.business_message_id,
-    MsgDefIdr: h.message_definition_id,
-    BizSvc: h.business_service,
-    CreDt: h.creation_date,
-    PssblDplct: h.possible_duplicate === undefined ? undefined : String(h.possible_duplicate),
-    Prty: h.priority,
-  }, out);
+  writeDocument(
+    SCHEMAS.get('head.001.001.02')!,
+    {
+      Fr: { FIId: agentX(h.from) },
+      To: { FIId: agentX(h.to) },
+      BizMsgIdr: h.business_message_id,
+      MsgDefIdr: h.message_definition_id,
+      BizSvc: h.business_service,
+      CreDt: h.creation_date,
+      PssblDplct: h.possible_duplicate === undefined ? undefined : String(h.possible_duplicate),
+      Prty: h.priority,
+    },
+    out,
+  );
 }
 
 export function parseAppHdr(el: XmlElement): AppHdr {

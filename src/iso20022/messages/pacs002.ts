@@ -59,39 +59,42 @@ const readReason = (el: XmlElement): StatusReason =>
   });
 
 export function buildPacs002(m: Pacs002, out: string[]): void {
-  writeDocument(SCHEMAS.get('pacs.002.001.10')!, {
-    FIToFIPmtStsRpt: {
-      GrpHdr: {
-        MsgId: m.group_header.message_id,
-        CreDtTm: m.group_header.creation_date_time,
-        InstgAgt: opt(m.group_header.instructing_agent, agentX),
-        InstdAgt: opt(m.group_header.instructed_agent, agentX),
+  writeDocument(
+    SCHEMAS.get('pacs.002.001.10')!,
+    {
+      FIToFIPmtStsRpt: {
+        GrpHdr: {
+          MsgId: m.group_header.message_id,
+          CreDtTm: m.group_header.creation_date_time,
+          InstgAgt: opt(m.group_header.instructing_agent, agentX),
+          InstdAgt: opt(m.group_header.instructed_agent, agentX),
+        },
+        OrgnlGrpInfAndSts: m.original_groups?.map((g) => ({
+          OrgnlMsgId: g.original_message_id,
+          OrgnlMsgNmId: g.original_message_name_id,
+          OrgnlCreDtTm: g.original_creation_date_time,
+          GrpSts: g.group_status,
+          StsRsnInf: g.reasons?.map(reasonX),
+        })),
+        TxInfAndSts: m.transactions?.map((t) => ({
+          StsId: t.status_id,
+          OrgnlGrpInf: t.original_message_id === undefined ? undefined : { OrgnlMsgId: t.original_message_id, OrgnlMsgNmId: t.original_message_name_id ?? '' },
+          OrgnlInstrId: t.original_instruction_id,
+          OrgnlEndToEndId: t.original_end_to_end_id,
+          OrgnlTxId: t.original_transaction_id,
+          OrgnlUETR: t.original_uetr,
+          TxSts: t.status,
+          StsRsnInf: t.reasons?.map(reasonX),
+          AccptncDtTm: t.acceptance_date_time,
+          FctvIntrBkSttlmDt: t.effective_settlement_date === undefined ? undefined : { Dt: t.effective_settlement_date },
+          ClrSysRef: t.clearing_system_reference,
+          InstgAgt: opt(t.instructing_agent, agentX),
+          InstdAgt: opt(t.instructed_agent, agentX),
+        })),
       },
-      OrgnlGrpInfAndSts: m.original_groups?.map((g) => ({
-        OrgnlMsgId: g.original_message_id,
-        OrgnlMsgNmId: g.original_message_name_id,
-        OrgnlCreDtTm: g.original_creation_date_time,
-        GrpSts: g.group_status,
-        StsRsnInf: g.reasons?.map(reasonX),
-      })),
-      TxInfAndSts: m.transactions?.map((t) => ({
-        StsId: t.status_id,
-        OrgnlGrpInf:
-          t.original_message_id === undefined ? undefined : { OrgnlMsgId: t.original_message_id, OrgnlMsgNmId: t.original_message_name_id ?? '' },
-        OrgnlInstrId: t.original_instruction_id,
-        OrgnlEndToEndId: t.original_end_to_end_id,
-        OrgnlTxId: t.original_transaction_id,
-        OrgnlUETR: t.original_uetr,
-        TxSts: t.status,
-        StsRsnInf: t.reasons?.map(reasonX),
-        AccptncDtTm: t.acceptance_date_time,
-        FctvIntrBkSttlmDt: t.effective_settlement_date === undefined ? undefined : { Dt: t.effective_settlement_date },
-        ClrSysRef: t.clearing_system_reference,
-        InstgAgt: opt(t.instructing_agent, agentX),
-        InstdAgt: opt(t.instructed_agent, agentX),
-      })),
     },
-  }, out);
+    out,
+  );
 }
 
 export function parsePacs002(doc: XmlElement): Pacs002 {

@@ -88,44 +88,48 @@ const opt = <T>(v: T | undefined, f: (x: T) => XObj): XObj | undefined => (v ===
 
 export function buildPacs004(m: Pacs004, out: string[]): void {
   const g = m.group_header;
-  writeDocument(SCHEMAS.get('pacs.004.001.09')!, {
-    PmtRtr: {
-      GrpHdr: {
-        MsgId: g.message_id,
-        CreDtTm: g.creation_date_time,
-        NbOfTxs: String(m.transactions.length),
-        TtlRtrdIntrBkSttlmAmt: opt(g.total_returned_amount, amountX),
-        IntrBkSttlmDt: g.interbank_settlement_date,
-        SttlmInf: { SttlmMtd: g.settlement_method, ClrSys: codeX(g.clearing_system) },
-        InstgAgt: opt(g.instructing_agent, agentX),
-        InstdAgt: opt(g.instructed_agent, agentX),
-      },
-      OrgnlGrpInf: opt(m.original_group, (o) => ({
-        OrgnlMsgId: o.original_message_id,
-        OrgnlMsgNmId: o.original_message_name_id,
-        OrgnlCreDtTm: o.original_creation_date_time,
-        RtrRsnInf: o.reasons?.map(reasonInfoX),
-      })),
-      TxInf: m.transactions.map((t) => ({
-        RtrId: t.return_id,
-        ...originalTxRefsX(t),
-        RtrdIntrBkSttlmAmt: amountX(t.returned_interbank_settlement_amount),
-        IntrBkSttlmDt: t.interbank_settlement_date,
-        RtrdInstdAmt: opt(t.returned_instructed_amount, amountX),
-        ChrgBr: t.charge_bearer,
-        ClrSysRef: t.clearing_system_reference,
-        InstgAgt: opt(t.instructing_agent, agentX),
-        InstdAgt: opt(t.instructed_agent, agentX),
-        RtrChain: opt(t.return_chain, (c) => ({
-          Dbtr: partyOrAgentX(c.debtor),
-          DbtrAgt: opt(c.debtor_agent, agentX),
-          CdtrAgt: opt(c.creditor_agent, agentX),
-          Cdtr: partyOrAgentX(c.creditor),
+  writeDocument(
+    SCHEMAS.get('pacs.004.001.09')!,
+    {
+      PmtRtr: {
+        GrpHdr: {
+          MsgId: g.message_id,
+          CreDtTm: g.creation_date_time,
+          NbOfTxs: String(m.transactions.length),
+          TtlRtrdIntrBkSttlmAmt: opt(g.total_returned_amount, amountX),
+          IntrBkSttlmDt: g.interbank_settlement_date,
+          SttlmInf: { SttlmMtd: g.settlement_method, ClrSys: codeX(g.clearing_system) },
+          InstgAgt: opt(g.instructing_agent, agentX),
+          InstdAgt: opt(g.instructed_agent, agentX),
+        },
+        OrgnlGrpInf: opt(m.original_group, (o) => ({
+          OrgnlMsgId: o.original_message_id,
+          OrgnlMsgNmId: o.original_message_name_id,
+          OrgnlCreDtTm: o.original_creation_date_time,
+          RtrRsnInf: o.reasons?.map(reasonInfoX),
         })),
-        RtrRsnInf: t.reasons?.map(reasonInfoX),
-      })),
+        TxInf: m.transactions.map((t) => ({
+          RtrId: t.return_id,
+          ...originalTxRefsX(t),
+          RtrdIntrBkSttlmAmt: amountX(t.returned_interbank_settlement_amount),
+          IntrBkSttlmDt: t.interbank_settlement_date,
+          RtrdInstdAmt: opt(t.returned_instructed_amount, amountX),
+          ChrgBr: t.charge_bearer,
+          ClrSysRef: t.clearing_system_reference,
+          InstgAgt: opt(t.instructing_agent, agentX),
+          InstdAgt: opt(t.instructed_agent, agentX),
+          RtrChain: opt(t.return_chain, (c) => ({
+            Dbtr: partyOrAgentX(c.debtor),
+            DbtrAgt: opt(c.debtor_agent, agentX),
+            CdtrAgt: opt(c.creditor_agent, agentX),
+            Cdtr: partyOrAgentX(c.creditor),
+          })),
+          RtrRsnInf: t.reasons?.map(reasonInfoX),
+        })),
+      },
     },
-  }, out);
+    out,
+  );
 }
 
 export function parsePacs004(doc: XmlElement): Pacs004 {
@@ -180,9 +184,7 @@ export function parsePacs004(doc: XmlElement): Pacs004 {
 // --- helpers the platform calls ---------------------------------------------------
 
 /** An original payment as the platform holds it: the typed pacs.008 or pacs.009 model. */
-export type OriginalPayment =
-  | { message_type: 'pacs.008.001.08'; document: Pacs008 }
-  | { message_type: 'pacs.009.001.08'; document: Pacs009 };
+export type OriginalPayment = { message_type: 'pacs.008.001.08'; document: Pacs008 } | { message_type: 'pacs.009.001.08'; document: Pacs009 };
 
 /** The references of one original transaction, as camt.056, camt.029 and pacs.004 quote them. */
 export interface OriginalPaymentRef {
@@ -200,8 +202,11 @@ export interface OriginalPaymentRef {
 /** The references of every transaction of an original pacs.008/pacs.009 (optionally only the one with `uetr`). */
 export function originalRefs(original: OriginalPayment, uetr?: string): OriginalPaymentRef[] {
   const g = original.document.group_header;
-  const txs = (original.document.transactions as Array<Pacs008['transactions'][number] | Pacs009['transactions'][number]>).filter((t) => uetr === undefined || t.uetr === uetr);
-  if (txs.length === 0) throw new BuildError('/', uetr === undefined ? 'the original message has no transactions' : `the original message has no transaction with UETR ${uetr}`);
+  const txs = (original.document.transactions as Array<Pacs008['transactions'][number] | Pacs009['transactions'][number]>).filter(
+    (t) => uetr === undefined || t.uetr === uetr,
+  );
+  if (txs.length === 0)
+    throw new BuildError('/', uetr === undefined ? 'the original message has no transactions' : `the original message has no transaction with UETR ${uetr}`);
   return txs.map((t) =>
     compact({
       original_message_id: g.message_id,
@@ -247,8 +252,11 @@ export interface ReturnInput {
 export function returnOf(original: OriginalPayment, input: ReturnInput): Pacs004 {
   const refs = originalRefs(original, input.uetr);
   const doc = original.document;
-  const txs = (doc.transactions as Array<Pacs008['transactions'][number] | Pacs009['transactions'][number]>).filter((t) => input.uetr === undefined || t.uetr === input.uetr);
-  if (input.amount_minor !== undefined && txs.length !== 1) throw new BuildError('/', 'a partial return amount needs exactly one original transaction (give uetr)');
+  const txs = (doc.transactions as Array<Pacs008['transactions'][number] | Pacs009['transactions'][number]>).filter(
+    (t) => input.uetr === undefined || t.uetr === input.uetr,
+  );
+  if (input.amount_minor !== undefined && txs.length !== 1)
+    throw new BuildError('/', 'a partial return amount needs exactly one original transaction (give uetr)');
   const transactions: ReturnTransaction[] = txs.map((t, i) => {
     const ref = refs[i]!;
     const orig = t.interbank_settlement_amount;
@@ -262,7 +270,9 @@ export function returnOf(original: OriginalPayment, input: ReturnInput): Pacs004
     }
     const isFi = original.message_type === 'pacs.009.001.08';
     const debtor: PartyOrAgent = isFi ? { agent: (t as Pacs009['transactions'][number]).debtor } : { party: (t as Pacs008['transactions'][number]).debtor };
-    const creditor: PartyOrAgent = isFi ? { agent: (t as Pacs009['transactions'][number]).creditor } : { party: (t as Pacs008['transactions'][number]).creditor };
+    const creditor: PartyOrAgent = isFi
+      ? { agent: (t as Pacs009['transactions'][number]).creditor }
+      : { party: (t as Pacs008['transactions'][number]).creditor };
     return compact({
       return_id: input.return_id !== undefined && txs.length === 1 ? input.return_id : `${input.message_id}-${i + 1}`.slice(0, 35),
       original_message_id: ref.original_message_id,

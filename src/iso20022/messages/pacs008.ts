@@ -154,33 +154,37 @@ const remittanceX = (lines: string[] | undefined): XObj | undefined => (lines ==
 const readRemittance = (el: XmlElement | undefined): string[] | undefined => listOrUndefined(kids(kid(el, 'RmtInf'), 'Ustrd').map((u) => u.text));
 
 export function buildPacs008(m: Pacs008, out: string[]): void {
-  writeDocument(SCHEMAS.get('pacs.008.001.08')!, {
-    FIToFICstmrCdtTrf: {
-      GrpHdr: groupHeaderX(m.group_header, m.transactions.length),
-      CdtTrfTxInf: m.transactions.map((t) => ({
-        PmtId: idsX(t),
-        PmtTpInf: opt(t.payment_type, paymentTypeX),
-        IntrBkSttlmAmt: amountX(t.interbank_settlement_amount),
-        IntrBkSttlmDt: t.interbank_settlement_date,
-        InstdAmt: opt(t.instructed_amount, amountX),
-        XchgRate: t.exchange_rate,
-        ChrgBr: t.charge_bearer,
-        InstgAgt: opt(t.instructing_agent, agentX),
-        InstdAgt: opt(t.instructed_agent, agentX),
-        IntrmyAgt1: opt(t.intermediary_agent, agentX),
-        UltmtDbtr: opt(t.ultimate_debtor, partyX),
-        Dbtr: partyX(t.debtor),
-        DbtrAcct: opt(t.debtor_account, accountX),
-        DbtrAgt: agentX(t.debtor_agent),
-        CdtrAgt: agentX(t.creditor_agent),
-        Cdtr: partyX(t.creditor),
-        CdtrAcct: opt(t.creditor_account, accountX),
-        UltmtCdtr: opt(t.ultimate_creditor, partyX),
-        Purp: codeX(t.purpose),
-        RmtInf: remittanceX(t.remittance_information),
-      })),
+  writeDocument(
+    SCHEMAS.get('pacs.008.001.08')!,
+    {
+      FIToFICstmrCdtTrf: {
+        GrpHdr: groupHeaderX(m.group_header, m.transactions.length),
+        CdtTrfTxInf: m.transactions.map((t) => ({
+          PmtId: idsX(t),
+          PmtTpInf: opt(t.payment_type, paymentTypeX),
+          IntrBkSttlmAmt: amountX(t.interbank_settlement_amount),
+          IntrBkSttlmDt: t.interbank_settlement_date,
+          InstdAmt: opt(t.instructed_amount, amountX),
+          XchgRate: t.exchange_rate,
+          ChrgBr: t.charge_bearer,
+          InstgAgt: opt(t.instructing_agent, agentX),
+          InstdAgt: opt(t.instructed_agent, agentX),
+          IntrmyAgt1: opt(t.intermediary_agent, agentX),
+          UltmtDbtr: opt(t.ultimate_debtor, partyX),
+          Dbtr: partyX(t.debtor),
+          DbtrAcct: opt(t.debtor_account, accountX),
+          DbtrAgt: agentX(t.debtor_agent),
+          CdtrAgt: agentX(t.creditor_agent),
+          Cdtr: partyX(t.creditor),
+          CdtrAcct: opt(t.creditor_account, accountX),
+          UltmtCdtr: opt(t.ultimate_creditor, partyX),
+          Purp: codeX(t.purpose),
+          RmtInf: remittanceX(t.remittance_information),
+        })),
+      },
     },
-  }, out);
+    out,
+  );
 }
 
 export function parsePacs008(doc: XmlElement): Pacs008 {
@@ -220,28 +224,32 @@ export function parsePacs008(doc: XmlElement): Pacs008 {
 }
 
 export function buildPacs009(m: Pacs009, out: string[]): void {
-  writeDocument(SCHEMAS.get('pacs.009.001.08')!, {
-    FICdtTrf: {
-      GrpHdr: groupHeaderX(m.group_header, m.transactions.length),
-      CdtTrfTxInf: m.transactions.map((t) => ({
-        PmtId: idsX(t),
-        PmtTpInf: opt(t.payment_type, paymentTypeX),
-        IntrBkSttlmAmt: amountX(t.interbank_settlement_amount),
-        IntrBkSttlmDt: t.interbank_settlement_date,
-        InstgAgt: opt(t.instructing_agent, agentX),
-        InstdAgt: opt(t.instructed_agent, agentX),
-        IntrmyAgt1: opt(t.intermediary_agent, agentX),
-        Dbtr: agentX(t.debtor),
-        DbtrAcct: opt(t.debtor_account, accountX),
-        DbtrAgt: opt(t.debtor_agent, agentX),
-        CdtrAgt: opt(t.creditor_agent, agentX),
-        Cdtr: agentX(t.creditor),
-        CdtrAcct: opt(t.creditor_account, accountX),
-        Purp: codeX(t.purpose),
-        RmtInf: remittanceX(t.remittance_information),
-      })),
+  writeDocument(
+    SCHEMAS.get('pacs.009.001.08')!,
+    {
+      FICdtTrf: {
+        GrpHdr: groupHeaderX(m.group_header, m.transactions.length),
+        CdtTrfTxInf: m.transactions.map((t) => ({
+          PmtId: idsX(t),
+          PmtTpInf: opt(t.payment_type, paymentTypeX),
+          IntrBkSttlmAmt: amountX(t.interbank_settlement_amount),
+          IntrBkSttlmDt: t.interbank_settlement_date,
+          InstgAgt: opt(t.instructing_agent, agentX),
+          InstdAgt: opt(t.instructed_agent, agentX),
+          IntrmyAgt1: opt(t.intermediary_agent, agentX),
+          Dbtr: agentX(t.debtor),
+          DbtrAcct: opt(t.debtor_account, accountX),
+          DbtrAgt: opt(t.debtor_agent, agentX),
+          CdtrAgt: opt(t.creditor_agent, agentX),
+          Cdtr: agentX(t.creditor),
+          CdtrAcct: opt(t.creditor_account, accountX),
+          Purp: codeX(t.purpose),
+          RmtInf: remittanceX(t.remittance_information),
+        })),
+      },
     },
-  }, out);
+    out,
+  );
 }
 
 export function parsePacs009(doc: XmlElement): Pacs009 {

@@ -23,7 +23,10 @@ export interface XObj {
 
 export class BuildError extends Error {
   readonly code = 'BUILD_INVALID';
-  constructor(readonly path: string, message: string) {
+  constructor(
+    readonly path: string,
+    message: string,
+  ) {
     super(`${path}: ${message}`);
     this.name = 'BuildError';
   }
@@ -61,7 +64,10 @@ function writeElement(schema: MessageSchema, name: string, typeName: string, val
     const v = value[child];
     if (v === undefined) continue;
     used++;
-    if (Array.isArray(v)) v.forEach((item, i) => writeElement(schema, child, childType, item, out, '', `${path}/${child}[${i + 1}]`));
+    if (Array.isArray(v))
+      v.forEach((item, i) => {
+        writeElement(schema, child, childType, item, out, '', `${path}/${child}[${i + 1}]`);
+      });
     else writeElement(schema, child, childType, v, out, '', `${path}/${child}`);
   }
   if (used !== Object.values(value).filter((v) => v !== undefined).length) {

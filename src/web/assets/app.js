@@ -30,7 +30,14 @@ import { viewPayments } from './views/payments.js';
 /** @typedef {import('./lib/types.js').View} View */
 
 /** @type {Record<Role, string>} */
-const ROLE_LABEL = { operator: 'Operator', central_bank: 'Central bank', participant: 'Participant', liquidity_provider: 'Liquidity provider', compliance: 'Compliance officer', auditor: 'Auditor' };
+const ROLE_LABEL = {
+  operator: 'Operator',
+  central_bank: 'Central bank',
+  participant: 'Participant',
+  liquidity_provider: 'Liquidity provider',
+  compliance: 'Compliance officer',
+  auditor: 'Auditor',
+};
 
 // ---- session -------------------------------------------------------------------------------------
 
@@ -65,13 +72,28 @@ function navFor(role) {
   switch (role) {
     case 'operator':
     case 'auditor':
-      return [['#/operator', 'Overview'], ['#/payments', 'Payments'], ['#/compliance', 'Compliance']];
+      return [
+        ['#/operator', 'Overview'],
+        ['#/payments', 'Payments'],
+        ['#/compliance', 'Compliance'],
+      ];
     case 'central_bank':
-      return [['#/central-bank', 'Central bank'], ['#/operator', 'Currency overview'], ['#/payments', 'Payments']];
+      return [
+        ['#/central-bank', 'Central bank'],
+        ['#/operator', 'Currency overview'],
+        ['#/payments', 'Payments'],
+      ];
     case 'compliance':
-      return [['#/compliance', 'Compliance queue'], ['#/payments', 'Payments']];
+      return [
+        ['#/compliance', 'Compliance queue'],
+        ['#/payments', 'Payments'],
+      ];
     default:
-      return [['#/account', 'Account'], ['#/payments', 'Payments'], ['#/send', 'Send payment']];
+      return [
+        ['#/account', 'Account'],
+        ['#/payments', 'Payments'],
+        ['#/send', 'Send payment'],
+      ];
   }
 }
 
@@ -90,11 +112,20 @@ function renderHeader() {
     return;
   }
   const here = location.hash.split('?')[0] ?? '';
-  replace(nav, navFor(user.role).map(([href, label]) => h('a', { href, 'aria-current': here === href || (href === '#/payments' && here.startsWith('#/payments/')) ? 'page' : null }, label)));
+  replace(
+    nav,
+    navFor(user.role).map(([href, label]) =>
+      h('a', { href, 'aria-current': here === href || (href === '#/payments' && here.startsWith('#/payments/')) ? 'page' : null }, label),
+    ),
+  );
   replace(
     who,
     h('span', { id: 'live', class: `live ${session.live}` }, session.live === 'on' ? 'live' : 'connecting…'),
-    h('span', { id: 'whoami', 'data-role': user.role }, `${user.name} · ${ROLE_LABEL[user.role] ?? user.role}${user.participant ? ` · ${user.participant}` : ''}`),
+    h(
+      'span',
+      { id: 'whoami', 'data-role': user.role },
+      `${user.name} · ${ROLE_LABEL[user.role] ?? user.role}${user.participant ? ` · ${user.participant}` : ''}`,
+    ),
     h('button', { type: 'button', class: 'secondary', id: 'signout', onclick: () => signOut('Signed out.') }, 'Sign out'),
   );
 }
@@ -150,7 +181,12 @@ async function route() {
     const m = re.exec(hash);
     if (m === null) continue;
     if (roles && user && !roles.includes(user.role)) {
-      replace(main, h('h1', null, 'Not available'), h('p', null, `This page is not part of the ${ROLE_LABEL[user.role]} view.`), h('a', { href: homeOf(user.role) }, 'Go to your start page'));
+      replace(
+        main,
+        h('h1', null, 'Not available'),
+        h('p', null, `This page is not part of the ${ROLE_LABEL[user.role]} view.`),
+        h('a', { href: homeOf(user.role) }, 'Go to your start page'),
+      );
       return;
     }
     const view = make(m);
@@ -168,7 +204,15 @@ async function route() {
 /** @returns {View} */
 function viewSignIn() {
   const msg = h('p', { class: 'msg', id: 'key-msg' });
-  const input = h('input', { id: 'key', name: 'key', type: 'password', autocomplete: 'off', spellcheck: 'false', 'aria-describedby': 'key-hint key-msg', required: true });
+  const input = h('input', {
+    id: 'key',
+    name: 'key',
+    type: 'password',
+    autocomplete: 'off',
+    spellcheck: 'false',
+    'aria-describedby': 'key-hint key-msg',
+    required: true,
+  });
   const note = session.signOutMessage ? h('p', { class: 'notice', role: 'status' }, session.signOutMessage) : null;
   session.signOutMessage = null;
   const button = h('button', { type: 'submit' }, 'Sign in');
@@ -198,7 +242,14 @@ function viewSignIn() {
   const form = h(
     'form',
     { class: 'stack', novalidate: true, onsubmit: submit },
-    h('div', { class: 'field' }, h('label', { for: 'key' }, 'API key'), input, h('span', { class: 'hint', id: 'key-hint' }, 'Created with `sco-settle keys create --user NAME`. Kept in this browser tab only.'), msg),
+    h(
+      'div',
+      { class: 'field' },
+      h('label', { for: 'key' }, 'API key'),
+      input,
+      h('span', { class: 'hint', id: 'key-hint' }, 'Created with `sco-settle keys create --user NAME`. Kept in this browser tab only.'),
+      msg,
+    ),
     h('div', null, button),
   );
   setTimeout(() => input.focus(), 0);

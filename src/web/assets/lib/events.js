@@ -41,7 +41,11 @@ async function follow(ctl) {
   while (!ctl.signal.aborted) {
     setLive('connecting');
     try {
-      const res = await fetch('/v1/events', { headers: { authorization: `Bearer ${session.key}`, accept: 'text/event-stream' }, signal: ctl.signal, cache: 'no-store' });
+      const res = await fetch('/v1/events', {
+        headers: { authorization: `Bearer ${session.key}`, accept: 'text/event-stream' },
+        signal: ctl.signal,
+        cache: 'no-store',
+      });
       if (res.status === 401) {
         expire('Your API key was not accepted any more; sign in again.');
         return;

@@ -56,7 +56,13 @@ export function parseAmount(text, ccy) {
   if (!/^\d+(\.\d+)?$/.test(t)) return { error: 'Enter digits with at most one decimal point, e.g. 1250.50 (no signs, spaces or separators).' };
   const [int = '', frac = ''] = t.split('.');
   const mu = minorUnits(ccy);
-  if (frac.length > mu) return { error: mu === 0 ? `${ccy} has no minor unit: enter a whole amount.` : `${ccy} has ${mu} decimal places (ISO 4217 minor units): at most ${mu} digits after the point.` };
+  if (frac.length > mu)
+    return {
+      error:
+        mu === 0
+          ? `${ccy} has no minor unit: enter a whole amount.`
+          : `${ccy} has ${mu} decimal places (ISO 4217 minor units): at most ${mu} digits after the point.`,
+    };
   if (int.length > 36) return { error: 'The amount is too large.' };
   const minor = BigInt(int + frac.padEnd(mu, '0'));
   if (minor <= 0n) return { error: 'The amount must be greater than zero.' };

@@ -35,8 +35,26 @@ export function table(columns, rows, opts = {}) {
       'table',
       { id: opts.id ?? null },
       opts.caption ? h('caption', { class: 'sr-only' }, opts.caption) : null,
-      h('thead', null, h('tr', null, columns.map((c) => h('th', { scope: 'col', class: c.num ? 'num' : null }, c.label)))),
-      h('tbody', null, rows.map((r) => h('tr', rowAttrs ? rowAttrs(r) : null, columns.map((c) => h('td', { class: c.num ? 'num' : c.mono ? 'mono' : null }, c.cell(r)))))),
+      h(
+        'thead',
+        null,
+        h(
+          'tr',
+          null,
+          columns.map((c) => h('th', { scope: 'col', class: c.num ? 'num' : null }, c.label)),
+        ),
+      ),
+      h(
+        'tbody',
+        null,
+        rows.map((r) =>
+          h(
+            'tr',
+            rowAttrs ? rowAttrs(r) : null,
+            columns.map((c) => h('td', { class: c.num ? 'num' : c.mono ? 'mono' : null }, c.cell(r))),
+          ),
+        ),
+      ),
     ),
   );
 }
@@ -47,7 +65,12 @@ export function table(columns, rows, opts = {}) {
  * @param {{ id?: string, wide?: boolean, span2?: boolean }} [opts]
  */
 export function card(title, body, opts = {}) {
-  return h('section', { class: `card${opts.wide ? ' wide' : ''}${opts.span2 ? ' span2' : ''}`, id: opts.id ?? null, 'aria-labelledby': opts.id ? `${opts.id}-h` : null }, h('h2', { id: opts.id ? `${opts.id}-h` : null }, title), body);
+  return h(
+    'section',
+    { class: `card${opts.wide ? ' wide' : ''}${opts.span2 ? ' span2' : ''}`, id: opts.id ?? null, 'aria-labelledby': opts.id ? `${opts.id}-h` : null },
+    h('h2', { id: opts.id ? `${opts.id}-h` : null }, title),
+    body,
+  );
 }
 
 /** @param {string} s */
@@ -59,12 +82,24 @@ export function stateBadge(s) {
 export function errorBox(err, retry) {
   const message = typeof err === 'object' && err !== null && 'message' in err ? err.message : undefined;
   const text = err instanceof ApiErr ? `${err.message} (${err.code})` : String(message ?? err);
-  return h('div', { class: 'error', role: 'alert' }, h('span', null, text), retry ? [' ', h('button', { type: 'button', class: 'secondary', onclick: retry }, 'Retry')] : null);
+  return h(
+    'div',
+    { class: 'error', role: 'alert' },
+    h('span', null, text),
+    retry ? [' ', h('button', { type: 'button', class: 'secondary', onclick: retry }, 'Retry')] : null,
+  );
 }
 
 /** A labelled control with its hint (id-hint) and message (id-msg). @param {string} id @param {string} label @param {HTMLElement} control @param {string} [hint] */
 export function field(id, label, control, hint) {
-  return h('div', { class: 'field' }, h('label', { for: id }, label), control, hint ? h('span', { class: 'hint', id: `${id}-hint` }, hint) : null, h('span', { class: 'msg', id: `${id}-msg`, role: 'alert' }));
+  return h(
+    'div',
+    { class: 'field' },
+    h('label', { for: id }, label),
+    control,
+    hint ? h('span', { class: 'hint', id: `${id}-hint` }, hint) : null,
+    h('span', { class: 'msg', id: `${id}-msg`, role: 'alert' }),
+  );
 }
 
 /**

@@ -11,11 +11,15 @@ import { table } from '../lib/ui.js';
 
 /** @param {Overview} o */
 export function issuedTable(o) {
-  return table([
-    { label: 'Currency', cell: (r) => r.currency },
-    { label: 'Issued (central bank)', num: true, cell: (r) => fmtAmount(r.issued_minor, r.currency) },
-    { label: 'Held by participants', num: true, cell: (r) => fmtAmount(r.held_minor, r.currency) },
-  ], o.issued, { empty: 'This user\'s central bank issues no currency on the platform.', label: 'Issued balances', id: 'issued-table' });
+  return table(
+    [
+      { label: 'Currency', cell: (r) => r.currency },
+      { label: 'Issued (central bank)', num: true, cell: (r) => fmtAmount(r.issued_minor, r.currency) },
+      { label: 'Held by participants', num: true, cell: (r) => fmtAmount(r.held_minor, r.currency) },
+    ],
+    o.issued,
+    { empty: "This user's central bank issues no currency on the platform.", label: 'Issued balances', id: 'issued-table' },
+  );
 }
 
 /** Drawn over limit as a percentage with two decimals (bigint arithmetic up to the last step). @param {string} drawn_minor @param {string} limit_minor */
@@ -26,13 +30,17 @@ function usedPercent(drawn_minor, limit_minor) {
 
 /** @param {Overview} o */
 export function swapLinesTable(o) {
-  return table([
-    { label: 'Line', cell: (r) => r.id },
-    { label: 'Provider → drawer', cell: (r) => `${r.provider} → ${r.drawer}` },
-    { label: 'Limit', num: true, cell: (r) => fmtAmount(r.limit_minor, r.provider_currency) },
-    { label: 'Drawn', num: true, cell: (r) => fmtAmount(r.drawn_minor, r.provider_currency) },
-    { label: 'Used', num: true, cell: (r) => usedPercent(r.drawn_minor, r.limit_minor) },
-    { label: 'Matures', cell: (r) => r.maturity_date },
-    { label: 'Status', cell: (r) => r.status },
-  ], o.swap_lines, { empty: 'No swap line.', label: 'Swap lines' });
+  return table(
+    [
+      { label: 'Line', cell: (r) => r.id },
+      { label: 'Provider → drawer', cell: (r) => `${r.provider} → ${r.drawer}` },
+      { label: 'Limit', num: true, cell: (r) => fmtAmount(r.limit_minor, r.provider_currency) },
+      { label: 'Drawn', num: true, cell: (r) => fmtAmount(r.drawn_minor, r.provider_currency) },
+      { label: 'Used', num: true, cell: (r) => usedPercent(r.drawn_minor, r.limit_minor) },
+      { label: 'Matures', cell: (r) => r.maturity_date },
+      { label: 'Status', cell: (r) => r.status },
+    ],
+    o.swap_lines,
+    { empty: 'No swap line.', label: 'Swap lines' },
+  );
 }

@@ -25,7 +25,11 @@ import { card, errorBox, stateBadge, table, uetrLink } from '../lib/ui.js';
 function decisionCell(c, mayDecide, reload) {
   if (!mayDecide) return c.proposal ? `${c.proposal.decision} proposed by ${c.proposal.officer}` : '—';
   if (c.proposal && c.proposal.officer === me().name) {
-    return h('p', { class: 'muted', id: `case-own-${c.id}` }, `You proposed to ${c.proposal.decision} this payment. Four eyes: another compliance officer must confirm it.`);
+    return h(
+      'p',
+      { class: 'muted', id: `case-own-${c.id}` },
+      `You proposed to ${c.proposal.decision} this payment. Four eyes: another compliance officer must confirm it.`,
+    );
   }
   const note = h('input', { id: `note-${c.id}`, 'aria-label': `Note for case ${c.id}`, placeholder: 'note', maxlength: '500' });
   const msg = h('p', { class: 'msg', role: 'alert', id: `case-msg-${c.id}` });
@@ -44,33 +48,80 @@ function decisionCell(c, mayDecide, reload) {
       btn.disabled = false;
     }
   };
-  const proposed = c.proposal ? h('p', { class: 'muted' }, `${c.proposal.decision} proposed by ${c.proposal.officer} — confirm, or decide otherwise.`) : h('p', { class: 'muted' }, 'Held. A first decision is a proposal; a second officer confirms it.');
-  return h('div', null, proposed, h('div', { class: 'actions' }, note, h('button', { type: 'button', 'data-action': 'release', onclick: act('release') }, c.proposal?.decision === 'release' ? 'Confirm release' : 'Release'), h('button', { type: 'button', class: 'danger', 'data-action': 'reject', onclick: act('reject') }, c.proposal?.decision === 'reject' ? 'Confirm reject' : 'Reject')), msg);
+  const proposed = c.proposal
+    ? h('p', { class: 'muted' }, `${c.proposal.decision} proposed by ${c.proposal.officer} — confirm, or decide otherwise.`)
+    : h('p', { class: 'muted' }, 'Held. A first decision is a proposal; a second officer confirms it.');
+  return h(
+    'div',
+    null,
+    proposed,
+    h(
+      'div',
+      { class: 'actions' },
+      note,
+      h('button', { type: 'button', 'data-action': 'release', onclick: act('release') }, c.proposal?.decision === 'release' ? 'Confirm release' : 'Release'),
+      h(
+        'button',
+        { type: 'button', class: 'danger', 'data-action': 'reject', onclick: act('reject') },
+        c.proposal?.decision === 'reject' ? 'Confirm reject' : 'Reject',
+      ),
+    ),
+    msg,
+  );
 }
 
 /** @param {Case[]} open @param {Map<string, Payment>} pays @param {(c: Case) => import('../lib/dom.js').Kids} decision */
 function openTable(open, pays, decision) {
-  return table([
-    { label: 'Case', cell: (c) => `#${c.id}` },
-    { label: 'Opened', cell: (c) => timeEl(c.opened_at_ns) },
-    { label: 'Payment', cell: (c) => uetrLink(c.uetr) },
-    { label: 'Payer → payee', cell: (c) => { const p = pays.get(c.uetr); return p ? `${p.payer} → ${p.payee}` : '—'; } },
-    { label: 'Amount', num: true, cell: (c) => { const p = pays.get(c.uetr); return p ? fmtAmount(p.amount_minor, p.currency) : '—'; } },
-    { label: 'Screening', cell: (c) => `score ${Number(c.screening.score).toFixed(2)}${c.screening.detail ? ` — ${c.screening.detail}` : ''} (list ${c.screening.list_version})` },
-    { label: 'Status', cell: (c) => stateBadge(c.status) },
-    { label: 'Decision', cell: decision },
-  ], open, { empty: 'No held payment waits for a decision.', id: 'cases-open', label: 'Open cases', rowAttrs: (c) => ({ 'data-case': c.id, 'data-status': c.status }) });
+  return table(
+    [
+      { label: 'Case', cell: (c) => `#${c.id}` },
+      { label: 'Opened', cell: (c) => timeEl(c.opened_at_ns) },
+      { label: 'Payment', cell: (c) => uetrLink(c.uetr) },
+      {
+        label: 'Payer → payee',
+        cell: (c) => {
+          const p = pays.get(c.uetr);
+          return p ? `${p.payer} → ${p.payee}` : '—';
+        },
+      },
+      {
+        label: 'Amount',
+        num: true,
+        cell: (c) => {
+          const p = pays.get(c.uetr);
+          return p ? fmtAmount(p.amount_minor, p.currency) : '—';
+        },
+      },
+      {
+        label: 'Screening',
+        cell: (c) => `score ${Number(c.screening.score).toFixed(2)}${c.screening.detail ? ` — ${c.screening.detail}` : ''} (list ${c.screening.list_version})`,
+      },
+      { label: 'Status', cell: (c) => stateBadge(c.status) },
+      { label: 'Decision', cell: decision },
+    ],
+    open,
+    {
+      empty: 'No held payment waits for a decision.',
+      id: 'cases-open',
+      label: 'Open cases',
+      rowAttrs: (c) => ({ 'data-case': c.id, 'data-status': c.status }),
+    },
+  );
 }
 
 /** @param {Case[]} done */
 function decidedTable(done) {
-  return table([
-    { label: 'Case', cell: (c) => `#${c.id}` },
-    { label: 'Payment', cell: (c) => uetrLink(c.uetr) },
-    { label: 'Outcome', cell: (c) => stateBadge(c.status) },
-    { label: 'Officers', cell: (c) => c.decided_by.join(', ') },
-    { label: 'Decided', cell: (c) => timeEl(c.decided_at_ns) },
-  ], done, { empty: 'No decided case.', id: 'cases-done', label: 'Decided cases', rowAttrs: (c) => ({ 'data-case': c.id, 'data-status': c.status }) });
+  return table(
+    [
+      { label: 'Case', cell: (c) => `#${c.id}` },
+      { label: 'Payment', cell: (c) => uetrLink(c.uetr) },
+      { label: 'Outcome', cell: (c) => stateBadge(c.status) },
+      { label: 'Officers', cell: (c) => c.decided_by.join(', ') },
+      { label: 'Decided', cell: (c) => timeEl(c.decided_at_ns) },
+    ],
+    done,
+    { empty: 'No decided case.', id: 'cases-done', label: 'Decided cases', rowAttrs: (c) => ({ 'data-case': c.id, 'data-status': c.status }) },
+  );
 }
 
 /** @returns {View} */
@@ -85,13 +136,15 @@ export function viewCompliance() {
       const done = cases.filter((c) => c.status !== 'open' && c.status !== 'proposed').slice(0, 50);
       /** @type {Map<string, Payment>} */
       const pays = new Map();
-      await Promise.all(open.slice(0, 50).map(async (c) => {
-        try {
-          pays.set(c.uetr, /** @type {Payment} */ (await api(`/v1/payments/${c.uetr}`)));
-        } catch {
-          // shown without the payment's figures
-        }
-      }));
+      await Promise.all(
+        open.slice(0, 50).map(async (c) => {
+          try {
+            pays.set(c.uetr, /** @type {Payment} */ (await api(`/v1/payments/${c.uetr}`)));
+          } catch {
+            // shown without the payment's figures
+          }
+        }),
+      );
       if (alive) render(open, done, pays);
     } catch (err) {
       if (alive) replace(body, errorBox(err, load));
@@ -101,7 +154,11 @@ export function viewCompliance() {
   function render(open, done, pays) {
     replace(
       body,
-      card(`Queue (${open.length} held)`, openTable(open, pays, (c) => decisionCell(c, mayDecide, load)), { id: 'queue-card', wide: true }),
+      card(
+        `Queue (${open.length} held)`,
+        openTable(open, pays, (c) => decisionCell(c, mayDecide, load)),
+        { id: 'queue-card', wide: true },
+      ),
       card('Decided', decidedTable(done), { wide: true }),
     );
   }

@@ -26,7 +26,9 @@ function dayKpis(o) {
   const d = o.day;
   if (d === null) return h('p', { class: 'empty' }, 'No business day has been opened yet.');
   const cut = Object.entries(d.cutoffs ?? {});
-  return h('div', { class: 'kpis' },
+  return h(
+    'div',
+    { class: 'kpis' },
     h('div', { class: 'kpi' }, h('b', null, d.date), h('span', null, `business day, ${d.state}`)),
     h('div', { class: 'kpi' }, h('b', null, timeEl(d.opened_at_ns)), h('span', null, 'opened')),
     d.closed_at_ns ? h('div', { class: 'kpi' }, h('b', null, timeEl(d.closed_at_ns)), h('span', null, 'closed')) : null,
@@ -34,29 +36,50 @@ function dayKpis(o) {
     h('div', { class: 'kpi' }, h('b', { id: 'kpi-queued' }, String(o.queue.depth)), h('span', null, 'queued (RTGS)')),
     h('div', { class: 'kpi' }, h('b', null, String(o.states.rejected ?? 0)), h('span', null, 'rejected')),
     h('div', { class: 'kpi' }, h('b', null, String(o.cases.open)), h('span', null, 'open cases')),
-    cut.length > 0 ? h('div', { class: 'kpi' }, h('b', null, cut.map(([c, ns], i) => [i ? ', ' : '', `${c} `, timeEl(ns, { timeOnly: true })])), h('span', null, 'cut-offs')) : null,
+    cut.length > 0
+      ? h(
+          'div',
+          { class: 'kpi' },
+          h(
+            'b',
+            null,
+            cut.map(([c, ns], i) => [i ? ', ' : '', `${c} `, timeEl(ns, { timeOnly: true })]),
+          ),
+          h('span', null, 'cut-offs'),
+        )
+      : null,
   );
 }
 
 function activityTable() {
-  return table([
-    { label: 'Time', cell: (r) => timeEl(r.at_ns, { timeOnly: true }) },
-    { label: 'UETR', cell: (r) => uetrLink(r.uetr) },
-    { label: 'State', cell: (r) => stateBadge(r.state) },
-    { label: 'Reason', cell: (r) => r.reason ?? '' },
-  ], session.activity.slice(0, 30), { empty: 'Waiting for payment events…', id: 'activity', label: 'Live activity', rowAttrs: (r) => ({ 'data-uetr': r.uetr, 'data-state': r.state }) });
+  return table(
+    [
+      { label: 'Time', cell: (r) => timeEl(r.at_ns, { timeOnly: true }) },
+      { label: 'UETR', cell: (r) => uetrLink(r.uetr) },
+      { label: 'State', cell: (r) => stateBadge(r.state) },
+      { label: 'Reason', cell: (r) => r.reason ?? '' },
+    ],
+    session.activity.slice(0, 30),
+    { empty: 'Waiting for payment events…', id: 'activity', label: 'Live activity', rowAttrs: (r) => ({ 'data-uetr': r.uetr, 'data-state': r.state }) },
+  );
 }
 
 /** @param {Rates} rates */
 function ratesTable(rates) {
-  return h('div', null,
+  return h(
+    'div',
+    null,
     h('p', { class: 'muted' }, `Reference rates for ${rates.date} (units per USD)`),
-    table([
-      { label: 'Currency', cell: (r) => r.currency },
-      { label: 'Per USD', num: true, cell: (r) => r.units_per_usd ?? r.error },
-      { label: 'Date', cell: (r) => r.date ?? '' },
-      { label: 'Source', cell: (r) => r.source ?? '' },
-    ], rates.rates, { empty: 'No rate in force.', label: 'FX rates' }),
+    table(
+      [
+        { label: 'Currency', cell: (r) => r.currency },
+        { label: 'Per USD', num: true, cell: (r) => r.units_per_usd ?? r.error },
+        { label: 'Date', cell: (r) => r.date ?? '' },
+        { label: 'Source', cell: (r) => r.source ?? '' },
+      ],
+      rates.rates,
+      { empty: 'No rate in force.', label: 'FX rates' },
+    ),
   );
 }
 
@@ -74,7 +97,10 @@ function layout(centralBank, title) {
   };
   const status = h('div', { id: 'overview-status' });
   const day = h('div', { id: 'day-body', class: 'card', style: null }, loading());
-  const cbCards = () => [card('Issued on the platform', slot('issued'), { id: 'issued', span2: true }), card('Swap lines', slot('swaps'), { id: 'swaps', span2: true })];
+  const cbCards = () => [
+    card('Issued on the platform', slot('issued'), { id: 'issued', span2: true }),
+    card('Swap lines', slot('swaps'), { id: 'swaps', span2: true }),
+  ];
   const first = centralBank ? cbCards() : [];
   const el = h(
     'div',
@@ -82,13 +108,23 @@ function layout(centralBank, title) {
     h('h1', null, title),
     status,
     day,
-    h('div', { class: 'grid', style: null },
+    h(
+      'div',
+      { class: 'grid', style: null },
       first,
       card('Settled today by currency', slot('settled-currency'), { id: 'settled-currency' }),
       card('Settled today by corridor', slot('settled-corridor'), { id: 'settled-corridor' }),
-      card('Liquidity over the day', [h('div', { class: 'chart-controls' }, h('label', { for: 'liq-currency' }, 'Currency'), parts.liqSelect), parts.liqChart], { id: 'liquidity-chart', wide: true }),
+      card(
+        'Liquidity over the day',
+        [h('div', { class: 'chart-controls' }, h('label', { for: 'liq-currency' }, 'Currency'), parts.liqSelect), parts.liqChart],
+        { id: 'liquidity-chart', wide: true },
+      ),
       card('Liquidity now', slot('liquidity'), { id: 'liquidity', span2: true }),
-      card('RTGS queue', [slot('queue-kpis'), h('div', { class: 'chart-controls' }, h('label', { for: 'queue-currency' }, 'Currency'), parts.queueSelect), parts.queueChart], { id: 'queue' }),
+      card(
+        'RTGS queue',
+        [slot('queue-kpis'), h('div', { class: 'chart-controls' }, h('label', { for: 'queue-currency' }, 'Currency'), parts.queueSelect), parts.queueChart],
+        { id: 'queue' },
+      ),
       card('Oldest queued payments', slot('queue-oldest'), { id: 'queue-oldest-card', wide: true }),
       card('Live activity', slot('activity'), { id: 'activity-card' }),
       card('LSM runs', slot('lsm'), { id: 'lsm' }),
@@ -125,7 +161,17 @@ export function viewOverview(centralBank) {
   /** @param {Overview} o */
   function renderAll(o) {
     replace(page.day, dayKpis(o));
-    const sections = { ...settledTables(o), ...queueParts(o), liquidity: liquidityTable(o), windows: windowsList(o), financing: financing(o), rejections: rejectionsTable(o), cases: casesTable(o, role), issued: issuedTable(o), swaps: swapLinesTable(o) };
+    const sections = {
+      ...settledTables(o),
+      ...queueParts(o),
+      liquidity: liquidityTable(o),
+      windows: windowsList(o),
+      financing: financing(o),
+      rejections: rejectionsTable(o),
+      cases: casesTable(o, role),
+      issued: issuedTable(o),
+      swaps: swapLinesTable(o),
+    };
     for (const [id, node] of Object.entries(sections)) page.fill(id, node);
     page.fill('activity', activityTable());
     if (rates !== null) page.fill('rates', ratesTable(rates));

@@ -21,7 +21,10 @@ import { lineChart } from '../lib/chart.js';
  */
 function options(select, values, label) {
   const cur = select.value;
-  replace(select, values.map((v) => h('option', { value: v }, label ? label(v) : v)));
+  replace(
+    select,
+    values.map((v) => h('option', { value: v }, label ? label(v) : v)),
+  );
   if (values.includes(cur)) select.value = cur;
 }
 
@@ -64,11 +67,18 @@ export function overviewCharts(parts) {
     const liqCurrencies = [...new Set(Object.keys(history.liquidity).map((k) => k.split(':')[1] ?? ''))].sort();
     options(parts.liqSelect, liqCurrencies);
     const lc = parts.liqSelect.value;
-    const liqKeys = Object.keys(history.liquidity).filter((k) => k.endsWith(`:${lc}`)).slice(0, 10);
+    const liqKeys = Object.keys(history.liquidity)
+      .filter((k) => k.endsWith(`:${lc}`))
+      .slice(0, 10);
     /** @type {ChartData} */
     const liqData = [xs, ...liqKeys.map((k) => (history.liquidity[k] ?? []).map((v) => major(v, lc)))];
     if (liqKeys.length === 0) liq.empty('No liquidity samples yet.');
-    else liq.draw(`${lc}|${liqKeys.join(',')}`, liqKeys.map((k) => ({ label: k.split(':')[0] ?? k })), { data: liqData, yLabel: `available (${lc})` });
+    else
+      liq.draw(
+        `${lc}|${liqKeys.join(',')}`,
+        liqKeys.map((k) => ({ label: k.split(':')[0] ?? k })),
+        { data: liqData, yLabel: `available (${lc})` },
+      );
   }
 
   /** @param {History} history @param {number[]} xs */

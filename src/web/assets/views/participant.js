@@ -20,35 +20,51 @@ import { card, currencyOptions, errorBox, field, setFieldError, table } from '..
 /** The signed-in participant's balances, facilities and the business day (none yet: null). @returns {Promise<ParticipantContext>} */
 export async function participantContext() {
   const id = me().participant ?? '';
-  const [bal, fac, day] = /** @type {[{ balances: Balance[] }, { facilities: Facility[] }, Day | null]} */ (await Promise.all([
-    api(`/v1/participants/${id}/balances`),
-    api(`/v1/participants/${id}/facilities`),
-    api('/v1/day').catch((err) => (err instanceof ApiErr && err.status === 404 ? null : Promise.reject(err))),
-  ]));
+  const [bal, fac, day] = /** @type {[{ balances: Balance[] }, { facilities: Facility[] }, Day | null]} */ (
+    await Promise.all([
+      api(`/v1/participants/${id}/balances`),
+      api(`/v1/participants/${id}/facilities`),
+      api('/v1/day').catch((err) => (err instanceof ApiErr && err.status === 404 ? null : Promise.reject(err))),
+    ])
+  );
   return { id, balances: bal.balances, facilities: fac.facilities, day };
 }
 
 /** @param {ParticipantContext} ctx */
 function balancesTable(ctx) {
-  return table([
-    { label: 'Currency', cell: (b) => b.currency },
-    { label: 'Available', num: true, cell: (b) => fmtAmount(b.available_minor, b.currency) },
-    { label: 'Reserved', num: true, cell: (b) => fmtAmount(b.debits_pending_minor, b.currency) },
-    { label: 'Credit line', num: true, cell: (b) => fmtAmount(b.credit_line_minor, b.currency) },
-    { label: 'Credit drawn', num: true, cell: (b) => fmtAmount(b.credit_outstanding_minor, b.currency) },
-    { label: 'Booked in / out', num: true, cell: (b) => `${fmtAmount(b.credits_posted_minor, '')} / ${fmtAmount(b.debits_posted_minor, '')}` },
-  ], ctx.balances, { id: 'balances', label: 'Balances', rowAttrs: (b) => ({ 'data-currency': b.currency }) });
+  return table(
+    [
+      { label: 'Currency', cell: (b) => b.currency },
+      { label: 'Available', num: true, cell: (b) => fmtAmount(b.available_minor, b.currency) },
+      { label: 'Reserved', num: true, cell: (b) => fmtAmount(b.debits_pending_minor, b.currency) },
+      { label: 'Credit line', num: true, cell: (b) => fmtAmount(b.credit_line_minor, b.currency) },
+      { label: 'Credit drawn', num: true, cell: (b) => fmtAmount(b.credit_outstanding_minor, b.currency) },
+      { label: 'Booked in / out', num: true, cell: (b) => `${fmtAmount(b.credits_posted_minor, '')} / ${fmtAmount(b.debits_posted_minor, '')}` },
+    ],
+    ctx.balances,
+    { id: 'balances', label: 'Balances', rowAttrs: (b) => ({ 'data-currency': b.currency }) },
+  );
 }
 
 /** @param {ParticipantContext} ctx */
 function facilitiesTable(ctx) {
-  return table([
-    { label: 'Currency', cell: (f) => f.currency },
-    { label: 'Line', num: true, cell: (f) => fmtAmount(f.line_minor, f.currency) },
-    { label: 'Drawn', num: true, cell: (f) => fmtAmount(f.outstanding_minor, f.currency) },
-    { label: 'Auto-draw', cell: (f) => (f.auto_draw ? 'yes' : 'no') },
-    { label: 'Collateral', cell: (f) => (f.collateral ?? []).map((c) => `${c.id} (${c.kind}, ${fmtAmount(c.market_value_minor, c.currency)}, haircut ${(c.haircut_bp / 100).toFixed(2)} %)`).join('; ') || '—' },
-  ], ctx.facilities, { empty: 'No credit facility.', label: 'Facilities' });
+  return table(
+    [
+      { label: 'Currency', cell: (f) => f.currency },
+      { label: 'Line', num: true, cell: (f) => fmtAmount(f.line_minor, f.currency) },
+      { label: 'Drawn', num: true, cell: (f) => fmtAmount(f.outstanding_minor, f.currency) },
+      { label: 'Auto-draw', cell: (f) => (f.auto_draw ? 'yes' : 'no') },
+      {
+        label: 'Collateral',
+        cell: (f) =>
+          (f.collateral ?? [])
+            .map((c) => `${c.id} (${c.kind}, ${fmtAmount(c.market_value_minor, c.currency)}, haircut ${(c.haircut_bp / 100).toFixed(2)} %)`)
+            .join('; ') || '—',
+      },
+    ],
+    ctx.facilities,
+    { empty: 'No credit facility.', label: 'Facilities' },
+  );
 }
 
 /**
@@ -104,7 +120,9 @@ export function viewAccount() {
     const stForm = statementForm(ctx, (err) => replace(body, errorBox(err, load)));
     replace(
       body,
-      h('div', { class: 'grid' },
+      h(
+        'div',
+        { class: 'grid' },
         card('Balances and limits', balancesTable(ctx), { id: 'balances-card', wide: true }),
         card('Intraday credit and collateral', facilitiesTable(ctx)),
         card('Statements', [h('p', { class: 'muted' }, 'End-of-day account statement (ISO 20022 camt.053) of one business day.'), stForm]),

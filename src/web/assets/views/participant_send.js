@@ -27,9 +27,19 @@ function controls(ctx) {
     amount: h('input', { id: 'amount', name: 'amount', inputmode: 'decimal', autocomplete: 'off', required: true }),
     end_to_end_id: h('input', { id: 'end_to_end_id', name: 'end_to_end_id', autocomplete: 'off', maxlength: '35', value: newReference() }),
     priority: h('select', { id: 'priority', name: 'priority' }, h('option', { value: 'normal' }, 'normal'), h('option', { value: 'urgent' }, 'urgent')),
-    settlement: h('select', { id: 'settlement', name: 'settlement' }, h('option', { value: 'rtgs' }, 'RTGS (gross, now)'), h('option', { value: 'dns' }, 'Deferred net (window)')),
+    settlement: h(
+      'select',
+      { id: 'settlement', name: 'settlement' },
+      h('option', { value: 'rtgs' }, 'RTGS (gross, now)'),
+      h('option', { value: 'dns' }, 'Deferred net (window)'),
+    ),
     value_date: h('input', { id: 'value_date', name: 'value_date', type: 'date', value: ctx.day?.state === 'open' ? ctx.day.date : '' }),
-    payee_currency: h('select', { id: 'payee_currency', name: 'payee_currency' }, h('option', { value: '' }, 'Same as paid'), memberCodes().map((m) => h('option', { value: m }, m))),
+    payee_currency: h(
+      'select',
+      { id: 'payee_currency', name: 'payee_currency' },
+      h('option', { value: '' }, 'Same as paid'),
+      memberCodes().map((m) => h('option', { value: m }, m)),
+    ),
     remittance: h('textarea', { id: 'remittance', name: 'remittance', rows: '2', maxlength: '1000' }),
   };
 }
@@ -41,7 +51,7 @@ function errorsOf(c, ownId) {
   /** @type {Record<string, string>} */
   const errs = {};
   const payee = c.payee.value.trim().toUpperCase();
-  if (payee === '') errs.payee = 'Enter the payee\'s BIC.';
+  if (payee === '') errs.payee = "Enter the payee's BIC.";
   else if (!BIC_RE.test(payee)) errs.payee = 'A BIC has 8 or 11 characters: 4 letters or digits, a 2-letter country, 2 letters or digits, optionally 3 more.';
   else if (payee === ownId) errs.payee = 'The payee must be another participant.';
   const a = parseAmount(c.amount.value, c.currency.value);
@@ -83,7 +93,15 @@ function sendForm(ctx) {
   const submit = h('button', { type: 'submit', id: 'send' }, 'Send payment');
   const form = h(
     'form',
-    { class: 'stack', id: 'send-form', novalidate: true, onsubmit: (/** @type {Event} */ e) => (e.preventDefault(), send()) },
+    {
+      class: 'stack',
+      id: 'send-form',
+      novalidate: true,
+      onsubmit: (/** @type {Event} */ e) => {
+        e.preventDefault();
+        send();
+      },
+    },
     field('payee', 'Payee (BIC)', c.payee, 'The receiving participant, e.g. ICBKCNBJ.'),
     field('currency', 'Currency', c.currency),
     field('amount', 'Amount', c.amount, hint()),
@@ -119,7 +137,15 @@ function sendForm(ctx) {
     const text = `Rejected (${r.reason}): ${r.detail ?? ''}`.trim();
     const atField = SEND_FIELDS.includes(name) && setFieldError(form, name, text);
     if (atField) focusFirst(form, `#${name}`);
-    replace(result, h('p', { class: 'error', role: 'alert', id: 'send-rejected' }, atField ? 'The platform rejected the payment (see the message next to the field): ' : `${text} `, r.uetr ? h('a', { href: `#/payments/${r.uetr}` }, 'its record') : null));
+    replace(
+      result,
+      h(
+        'p',
+        { class: 'error', role: 'alert', id: 'send-rejected' },
+        atField ? 'The platform rejected the payment (see the message next to the field): ' : `${text} `,
+        r.uetr ? h('a', { href: `#/payments/${r.uetr}` }, 'its record') : null,
+      ),
+    );
   }
 
   async function send() {
@@ -131,11 +157,21 @@ function sendForm(ctx) {
     }
     submit.disabled = true;
     try {
-      const out = /** @type {{ payments: PaymentResult[] }} */ (await api('/v1/payments', { method: 'POST', body: instructionOf(c, ctx.id), idempotent: true }));
+      const out = /** @type {{ payments: PaymentResult[] }} */ (
+        await api('/v1/payments', { method: 'POST', body: instructionOf(c, ctx.id), idempotent: true })
+      );
       const r = out.payments[0];
       if (r === undefined) throw new Error('The server answered without the payment.');
       if (r.state === 'rejected') return showRejection(r);
-      replace(result, h('p', { class: 'notice', role: 'status', id: 'send-ok', 'data-uetr': r.uetr }, `Payment ${r.state}: `, h('a', { href: `#/payments/${r.uetr}` }, r.uetr)));
+      replace(
+        result,
+        h(
+          'p',
+          { class: 'notice', role: 'status', id: 'send-ok', 'data-uetr': r.uetr },
+          `Payment ${r.state}: `,
+          h('a', { href: `#/payments/${r.uetr}` }, r.uetr),
+        ),
+      );
       announce(`Payment ${r.state}`);
       c.amount.value = '';
       c.end_to_end_id.value = newReference();
@@ -158,7 +194,21 @@ export function viewSend() {
   async function load() {
     try {
       const ctx = await participantContext();
-      if (alive) replace(body, h('div', { class: 'card' }, h('p', { class: 'muted' }, `Paying from ${ctx.id}. Available: `, ctx.balances.map((b, i) => [i ? ', ' : '', fmtAmount(b.available_minor, b.currency)])), sendForm(ctx)));
+      if (alive)
+        replace(
+          body,
+          h(
+            'div',
+            { class: 'card' },
+            h(
+              'p',
+              { class: 'muted' },
+              `Paying from ${ctx.id}. Available: `,
+              ctx.balances.map((b, i) => [i ? ', ' : '', fmtAmount(b.available_minor, b.currency)]),
+            ),
+            sendForm(ctx),
+          ),
+        );
     } catch (err) {
       if (alive) replace(body, errorBox(err, load));
     }

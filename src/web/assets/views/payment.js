@@ -16,30 +16,50 @@ import { card, errorBox, stateBadge, table } from '../lib/ui.js';
 
 /** @param {Payment} p */
 function instruction(p) {
-  return h('dl', { class: 'props', id: 'payment-props' },
-    h('dt', null, 'State'), h('dd', { id: 'payment-state' }, stateBadge(p.state)),
-    h('dt', null, 'UETR'), h('dd', { class: 'mono' }, p.uetr),
-    h('dt', null, 'End-to-end id'), h('dd', null, p.end_to_end_id),
-    h('dt', null, 'Payer'), h('dd', null, p.payer, p.debtor?.name ? ` (${p.debtor.name})` : ''),
-    h('dt', null, 'Payee'), h('dd', null, p.payee, p.creditor?.name ? ` (${p.creditor.name})` : ''),
-    h('dt', null, 'Amount'), h('dd', null, fmtAmount(p.amount_minor, p.currency)),
-    p.payee_currency !== p.currency ? [h('dt', null, 'Payee receives'), h('dd', null, fmtAmount(p.payee_amount_minor, p.payee_currency), p.fx ? ` (rate ${p.fx.rate} from ${p.fx.provider})` : '')] : null,
-    h('dt', null, 'Value date'), h('dd', null, p.value_date),
-    h('dt', null, 'Priority / settlement'), h('dd', null, `${p.priority} / ${p.settlement}`),
+  return h(
+    'dl',
+    { class: 'props', id: 'payment-props' },
+    h('dt', null, 'State'),
+    h('dd', { id: 'payment-state' }, stateBadge(p.state)),
+    h('dt', null, 'UETR'),
+    h('dd', { class: 'mono' }, p.uetr),
+    h('dt', null, 'End-to-end id'),
+    h('dd', null, p.end_to_end_id),
+    h('dt', null, 'Payer'),
+    h('dd', null, p.payer, p.debtor?.name ? ` (${p.debtor.name})` : ''),
+    h('dt', null, 'Payee'),
+    h('dd', null, p.payee, p.creditor?.name ? ` (${p.creditor.name})` : ''),
+    h('dt', null, 'Amount'),
+    h('dd', null, fmtAmount(p.amount_minor, p.currency)),
+    p.payee_currency !== p.currency
+      ? [
+          h('dt', null, 'Payee receives'),
+          h('dd', null, fmtAmount(p.payee_amount_minor, p.payee_currency), p.fx ? ` (rate ${p.fx.rate} from ${p.fx.provider})` : ''),
+        ]
+      : null,
+    h('dt', null, 'Value date'),
+    h('dd', null, p.value_date),
+    h('dt', null, 'Priority / settlement'),
+    h('dd', null, `${p.priority} / ${p.settlement}`),
     p.remittance ? [h('dt', null, 'Remittance'), h('dd', null, p.remittance)] : null,
     p.case_id !== null ? [h('dt', null, 'Compliance case'), h('dd', null, `#${p.case_id}`)] : null,
-    h('dt', null, 'Submitted by'), h('dd', null, p.submitted_by),
+    h('dt', null, 'Submitted by'),
+    h('dd', null, p.submitted_by),
   );
 }
 
 /** @param {Payment} p */
 function historyTable(p) {
-  return table([
-    { label: 'Time', cell: (s) => timeEl(s.at_ns) },
-    { label: 'State', cell: (s) => stateBadge(s.state) },
-    { label: 'Reason', cell: (s) => s.reason ?? '' },
-    { label: 'Detail', cell: (s) => s.detail ?? '' },
-  ], p.history, { id: 'history', label: 'Status history' });
+  return table(
+    [
+      { label: 'Time', cell: (s) => timeEl(s.at_ns) },
+      { label: 'State', cell: (s) => stateBadge(s.state) },
+      { label: 'Reason', cell: (s) => s.reason ?? '' },
+      { label: 'Detail', cell: (s) => s.detail ?? '' },
+    ],
+    p.history,
+    { id: 'history', label: 'Status history' },
+  );
 }
 
 /** Its payer (or the operator) may cancel a payment that waits; a central bank never. @param {Payment} p */
@@ -60,7 +80,12 @@ export function viewPayment(uetr) {
     } catch (err) {
       if (!alive) return;
       if (err instanceof ApiErr && (err.status === 404 || err.status === 400)) {
-        replace(body, h('h1', { id: 'not-found' }, 'Payment not found'), h('p', null, `No payment with UETR ${uetr} that you may see.`), h('a', { href: '#/payments' }, 'Back to payments'));
+        replace(
+          body,
+          h('h1', { id: 'not-found' }, 'Payment not found'),
+          h('p', null, `No payment with UETR ${uetr} that you may see.`),
+          h('a', { href: '#/payments' }, 'Back to payments'),
+        );
       } else replace(body, errorBox(err, load));
     }
   }
@@ -71,7 +96,9 @@ export function viewPayment(uetr) {
     replace(
       body,
       h('h1', null, 'Payment ', h('span', { class: 'mono' }, p.uetr)),
-      h('div', { class: 'grid' },
+      h(
+        'div',
+        { class: 'grid' },
         card('Instruction', instruction(p)),
         card('Status history', historyTable(p)),
         card('Messages', [
@@ -79,7 +106,9 @@ export function viewPayment(uetr) {
           h('button', { type: 'button', id: 'load-messages', onclick: () => loadMessages(msgArea) }, 'Show messages'),
           msgArea,
         ]),
-        mayCancel(p) ? card('Actions', [h('button', { type: 'button', class: 'danger', id: 'cancel', onclick: () => cancel(p, actionMsg) }, 'Cancel payment'), actionMsg]) : null,
+        mayCancel(p)
+          ? card('Actions', [h('button', { type: 'button', class: 'danger', id: 'cancel', onclick: () => cancel(p, actionMsg) }, 'Cancel payment'), actionMsg])
+          : null,
       ),
       h('p', null, h('a', { href: '#/payments' }, 'Back to payments')),
     );
@@ -89,9 +118,25 @@ export function viewPayment(uetr) {
     replace(area, loading());
     try {
       const { messages } = /** @type {PaymentMessages} */ (await api(`/v1/payments/${encodeURIComponent(uetr)}/messages`));
-      replace(area, h('ul', null, messages.map((m) => h('li', null, h('button', { type: 'button', class: 'secondary', 'data-file': m.file, onclick: () => download(m.file, m.xml) }, `Download ${m.name}`)))));
+      replace(
+        area,
+        h(
+          'ul',
+          null,
+          messages.map((m) =>
+            h(
+              'li',
+              null,
+              h('button', { type: 'button', class: 'secondary', 'data-file': m.file, onclick: () => download(m.file, m.xml) }, `Download ${m.name}`),
+            ),
+          ),
+        ),
+      );
     } catch (err) {
-      replace(area, errorBox(err, () => loadMessages(area)));
+      replace(
+        area,
+        errorBox(err, () => loadMessages(area)),
+      );
     }
   }
   /** @param {Payment} p @param {HTMLElement} msg */

@@ -27,23 +27,39 @@ function searchFields() {
     amount: h('input', { id: 'q-amount', name: 'amount', inputmode: 'decimal', autocomplete: 'off' }),
     currency: h('select', { id: 'q-currency', name: 'currency' }, currencyOptions(memberCodes(), true)),
     date: h('input', { id: 'q-date', name: 'date', type: 'date' }),
-    state: h('select', { id: 'q-state', name: 'state' }, h('option', { value: '' }, 'Any'), STATES.map((s) => h('option', { value: s }, s))),
+    state: h(
+      'select',
+      { id: 'q-state', name: 'state' },
+      h('option', { value: '' }, 'Any'),
+      STATES.map((s) => h('option', { value: s }, s)),
+    ),
   };
 }
 
 /** @param {Payment[]} list @param {boolean} capped @param {string | null} own */
 function resultsOf(list, capped, own) {
   return [
-    h('p', { class: 'muted', role: 'status' }, `${list.length} payment${list.length === 1 ? '' : 's'}${capped ? ' (the newest 1,000 searched; narrow the search for older ones)' : ''}`),
-    table([
-      { label: 'Received', cell: (p) => (p.history[0] ? timeEl(p.history[0].at_ns) : '—') },
-      { label: 'UETR', cell: (p) => uetrLink(p.uetr) },
-      { label: 'End-to-end id', cell: (p) => p.end_to_end_id },
-      { label: own ? 'Counterparty' : 'Payer → payee', cell: (p) => (own ? (p.payer === own ? `to ${p.payee}` : `from ${p.payer}`) : `${p.payer} → ${p.payee}`) },
-      { label: 'Amount', num: true, cell: (p) => fmtAmount(p.amount_minor, p.currency) },
-      { label: 'Value date', cell: (p) => p.value_date },
-      { label: 'State', cell: (p) => stateBadge(p.state) },
-    ], list, { empty: 'No payment matches.', id: 'payments-table', label: 'Payments', rowAttrs: (p) => ({ 'data-uetr': p.uetr, 'data-state': p.state }) }),
+    h(
+      'p',
+      { class: 'muted', role: 'status' },
+      `${list.length} payment${list.length === 1 ? '' : 's'}${capped ? ' (the newest 1,000 searched; narrow the search for older ones)' : ''}`,
+    ),
+    table(
+      [
+        { label: 'Received', cell: (p) => (p.history[0] ? timeEl(p.history[0].at_ns) : '—') },
+        { label: 'UETR', cell: (p) => uetrLink(p.uetr) },
+        { label: 'End-to-end id', cell: (p) => p.end_to_end_id },
+        {
+          label: own ? 'Counterparty' : 'Payer → payee',
+          cell: (p) => (own ? (p.payer === own ? `to ${p.payee}` : `from ${p.payer}`) : `${p.payer} → ${p.payee}`),
+        },
+        { label: 'Amount', num: true, cell: (p) => fmtAmount(p.amount_minor, p.currency) },
+        { label: 'Value date', cell: (p) => p.value_date },
+        { label: 'State', cell: (p) => stateBadge(p.state) },
+      ],
+      list,
+      { empty: 'No payment matches.', id: 'payments-table', label: 'Payments', rowAttrs: (p) => ({ 'data-uetr': p.uetr, 'data-state': p.state }) },
+    ),
   ];
 }
 
@@ -66,7 +82,16 @@ export function viewPayments() {
   const f = searchFields();
   const form = h(
     'form',
-    { class: 'inline', id: 'payment-search', role: 'search', novalidate: true, onsubmit: (/** @type {Event} */ e) => (e.preventDefault(), search()) },
+    {
+      class: 'inline',
+      id: 'payment-search',
+      role: 'search',
+      novalidate: true,
+      onsubmit: (/** @type {Event} */ e) => {
+        e.preventDefault();
+        search();
+      },
+    },
     field('q-uetr', 'UETR', f.uetr),
     field('q-e2e', 'End-to-end id', f.e2e),
     field('q-counterparty', 'Counterparty', f.counterparty),
@@ -74,9 +99,29 @@ export function viewPayments() {
     field('q-currency', 'Currency', f.currency),
     field('q-date', 'Date', f.date),
     field('q-state', 'State', f.state),
-    h('div', { class: 'actions' }, h('button', { type: 'submit' }, 'Search'), h('button', { type: 'button', class: 'secondary', onclick: () => (form.reset(), clearMsgs(), search()) }, 'Clear')),
+    h(
+      'div',
+      { class: 'actions' },
+      h('button', { type: 'submit' }, 'Search'),
+      h(
+        'button',
+        {
+          type: 'button',
+          class: 'secondary',
+          onclick: () => {
+            form.reset();
+            clearMsgs();
+            search();
+          },
+        },
+        'Clear',
+      ),
+    ),
   );
-  const clearMsgs = () => ['q-uetr', 'q-counterparty', 'q-amount', 'q-e2e'].forEach((n) => setFieldError(form, n, null));
+  const clearMsgs = () =>
+    ['q-uetr', 'q-counterparty', 'q-amount', 'q-e2e'].forEach((n) => {
+      setFieldError(form, n, null);
+    });
   let alive = true;
   let seq = 0;
 
@@ -115,7 +160,13 @@ export function viewPayments() {
   const own = me().participant;
   return {
     title: 'Payments',
-    el: h('div', null, h('h1', null, own ? `Payments of ${own}` : 'Payments'), h('div', { class: 'card' }, form), h('div', { class: 'card', style: null }, results)),
+    el: h(
+      'div',
+      null,
+      h('h1', null, own ? `Payments of ${own}` : 'Payments'),
+      h('div', { class: 'card' }, form),
+      h('div', { class: 'card', style: null }, results),
+    ),
     onEvents: refresh,
     dispose() {
       alive = false;
