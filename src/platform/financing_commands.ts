@@ -11,7 +11,7 @@ import { drawSwap, openSwapLine, remaining, unwindAtMaturity, type DayCount, typ
 import { memberCurrency } from '../fx/iso4217.js';
 import { parseDecimal, type Rational } from '../fx/rational.js';
 import { REFERENCE_RATES } from '../fx/reference_data.js';
-import { AccountFlags, emptyAccount, RESULT_CODES } from '../ledger/types.js';
+import { AccountFlags, emptyAccount, RESULT_CODES, type Transfer } from '../ledger/types.js';
 import type { Command } from './commands.js';
 import type { CommandContext } from './context.js';
 import { PlatformError } from './errors.js';
@@ -169,38 +169,46 @@ export function drawSwapLine(cx: CommandContext, id: string, amountText: string)
   const value = amount(amountText, memberCurrency(line.terms.provider_currency), 'amount');
   if (value > remaining(line))
     throw new PlatformError('limit_exceeded', 'amount', `only ${remaining(line)} minor units of the ${line.terms.limit_minor} limit remain`);
-  const applied = cx.applyPlan(
-    (ids) => financing(() => drawSwap(line, value, date, ids)),
-    (step) => step.transfers,
-    'if_accepted',
+  const step = applySwapStep(
+    cx,
+    (ids) => drawSwap(line, value, date, ids),
+    'amount',
+    (code) => `the ledger refused the drawing: ${code}`,
   );
-  const bad = rootFailure(applied.results);
-  if (bad >= 0)
-    throw new PlatformError(
-      RESULT_CODES[applied.results[bad]!] === 'exceeds_credits' ? 'insufficient_funds' : 'ledger_refused',
-      'amount',
-      `the ledger refused the drawing: ${RESULT_CODES[applied.results[bad]!]}`,
-    );
-  cx.s.swapLines.set(id, applied.plan.line);
+  cx.s.swapLines.set(id, step.line);
   cx.markDirty(cx.s.byId.get(line.terms.drawer)!, line.terms.provider_currency);
-  return swapView(applied.plan.line);
+  return swapView(step.line);
 }
 
 export function unwindSwapLine(cx: CommandContext, id: string): unknown {
   const line = swapLine(cx, id);
   const date = businessDate(cx);
+  const step = applySwapStep(
+    cx,
+    (ids) => unwindAtMaturity(line, date, ids),
+    'line',
+    (code) => `the ledger refused the unwind: ${code}; the drawer needs the principal and interest on its account`,
+  );
+  cx.s.swapLines.set(id, step.line);
+  return { ...(swapView(step.line) as object), interest_minor: step.interest.interest_minor };
+}
+
+/** Applies a swap-line step's transfers if the ledger accepts them all; a refusal names `field` (insufficient_funds when it is liquidity). */
+function applySwapStep<T extends { transfers: readonly Transfer[] }>(
+  cx: CommandContext,
+  plan: (ids: () => bigint) => T,
+  field: string,
+  why: (code: string) => string,
+): T {
   const applied = cx.applyPlan(
-    (ids) => financing(() => unwindAtMaturity(line, date, ids)),
+    (ids) => financing(() => plan(ids)),
     (step) => step.transfers,
     'if_accepted',
   );
   const bad = rootFailure(applied.results);
-  if (bad >= 0)
-    throw new PlatformError(
-      RESULT_CODES[applied.results[bad]!] === 'exceeds_credits' ? 'insufficient_funds' : 'ledger_refused',
-      'line',
-      `the ledger refused the unwind: ${RESULT_CODES[applied.results[bad]!]}; the drawer needs the principal and interest on its account`,
-    );
-  cx.s.swapLines.set(id, applied.plan.line);
-  return { ...(swapView(applied.plan.line) as object), interest_minor: applied.plan.interest.interest_minor };
+  if (bad >= 0) {
+    const code = RESULT_CODES[applied.results[bad]!]!;
+    throw new PlatformError(code === 'exceeds_credits' ? 'insufficient_funds' : 'ledger_refused', field, why(code));
+  }
+  return applied.plan;
 }
