@@ -42,51 +42,7 @@ export function buildOpenApi(routes: readonly RouteDef[], extra: readonly ExtraR
   const errorResponses = Object.fromEntries(
     Object.entries(ERRORS).map(([code, d]) => [code, { description: d, content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } }]),
   );
-  for (const r of routes) {
-    const params: unknown[] = [];
-    for (const [where, schema] of [
-      ['path', r.params],
-      ['query', r.query],
-    ] as const) {
-      const props = (schema as { properties?: Record<string, unknown>; required?: string[] } | undefined)?.properties ?? {};
-      const required = (schema as { required?: string[] } | undefined)?.required ?? [];
-      for (const [name, s] of Object.entries(props)) params.push({ name, in: where, required: where === 'path' || required.includes(name), schema: plain(s) });
-    }
-    if (r.method === 'POST')
-      params.push({
-        name: 'Idempotency-Key',
-        in: 'header',
-        required: false,
-        schema: { type: 'string', maxLength: 128 },
-        description: 'Same key and request: the same response; same key, other request: 409',
-      });
-    const op: Record<string, unknown> = {
-      operationId: `${r.method.toLowerCase()}${openApiPath(r.url)
-        .replace(/[{}]/g, '')
-        .replace(/\/([a-z_])/g, (_m, c: string) => c.toUpperCase())
-        .replace(/[^A-Za-z0-9]/g, '')}`,
-      tags: [r.tag],
-      summary: r.summary,
-      description: `Roles: ${r.roles.join(', ')}.`,
-      'x-roles': r.roles,
-      security: [{ bearer: [] }],
-      parameters: params,
-      responses: {
-        [r.method === 'POST' && r.url.endsWith('/participants') ? '201' : '200']: {
-          description: 'OK',
-          content: { 'application/json': { schema: r.response !== undefined ? plain(r.response) : { type: 'object' } } },
-        },
-        ...errorResponses,
-      },
-    };
-    if (r.body !== undefined) {
-      const content: Record<string, unknown> = { 'application/json': { schema: plain(r.body) } };
-      if (r.xml !== undefined)
-        content['application/xml'] = { schema: { type: 'string', description: 'ISO 20022 pacs.008 / pacs.009 (see src/iso20022/submit.ts)' } };
-      op.requestBody = { required: true, content };
-    }
-    (paths[openApiPath(r.url)] ??= {})[r.method.toLowerCase()] = op;
-  }
+  for (const r of routes) (paths[openApiPath(r.url)] ??= {})[r.method.toLowerCase()] = operationOf(r, errorResponses);
   for (const e of extra) {
     (paths[e.url] ??= {})[e.method.toLowerCase()] = {
       tags: [e.tag],
@@ -111,6 +67,53 @@ export function buildOpenApi(routes: readonly RouteDef[], extra: readonly ExtraR
     security: [{ bearer: [] }],
     paths,
   };
+}
+
+/** One route's OpenAPI operation: its parameters (path, query, Idempotency-Key), request body and responses. */
+function operationOf(r: RouteDef, errorResponses: Record<string, unknown>): Record<string, unknown> {
+  const params: unknown[] = [];
+  for (const [where, schema] of [
+    ['path', r.params],
+    ['query', r.query],
+  ] as const) {
+    const props = (schema as { properties?: Record<string, unknown>; required?: string[] } | undefined)?.properties ?? {};
+    const required = (schema as { required?: string[] } | undefined)?.required ?? [];
+    for (const [name, s] of Object.entries(props)) params.push({ name, in: where, required: where === 'path' || required.includes(name), schema: plain(s) });
+  }
+  if (r.method === 'POST')
+    params.push({
+      name: 'Idempotency-Key',
+      in: 'header',
+      required: false,
+      schema: { type: 'string', maxLength: 128 },
+      description: 'Same key and request: the same response; same key, other request: 409',
+    });
+  const op: Record<string, unknown> = {
+    operationId: `${r.method.toLowerCase()}${openApiPath(r.url)
+      .replace(/[{}]/g, '')
+      .replace(/\/([a-z_])/g, (_m, c: string) => c.toUpperCase())
+      .replace(/[^A-Za-z0-9]/g, '')}`,
+    tags: [r.tag],
+    summary: r.summary,
+    description: `Roles: ${r.roles.join(', ')}.`,
+    'x-roles': r.roles,
+    security: [{ bearer: [] }],
+    parameters: params,
+    responses: {
+      [r.method === 'POST' && r.url.endsWith('/participants') ? '201' : '200']: {
+        description: 'OK',
+        content: { 'application/json': { schema: r.response !== undefined ? plain(r.response) : { type: 'object' } } },
+      },
+      ...errorResponses,
+    },
+  };
+  if (r.body !== undefined) {
+    const content: Record<string, unknown> = { 'application/json': { schema: plain(r.body) } };
+    if (r.xml !== undefined)
+      content['application/xml'] = { schema: { type: 'string', description: 'ISO 20022 pacs.008 / pacs.009 (see src/iso20022/submit.ts)' } };
+    op.requestBody = { required: true, content };
+  }
+  return op;
 }
 
 function esc(s: string): string {

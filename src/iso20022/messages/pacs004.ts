@@ -257,45 +257,7 @@ export function returnOf(original: OriginalPayment, input: ReturnInput): Pacs004
   );
   if (input.amount_minor !== undefined && txs.length !== 1)
     throw new BuildError('/', 'a partial return amount needs exactly one original transaction (give uetr)');
-  const transactions: ReturnTransaction[] = txs.map((t, i) => {
-    const ref = refs[i]!;
-    const orig = t.interbank_settlement_amount;
-    let returned: Amount = orig;
-    if (input.amount_minor !== undefined) {
-      const full = minorOfAmount(orig, '/original/IntrBkSttlmAmt');
-      if (input.amount_minor <= 0n || input.amount_minor > full) {
-        throw new BuildError('/amount_minor', `a return must be more than 0 and at most the original ${orig.value} ${orig.currency}`);
-      }
-      returned = amountOfMinor({ currency: orig.currency, minor: input.amount_minor }, '/amount_minor');
-    }
-    const isFi = original.message_type === 'pacs.009.001.08';
-    const debtor: PartyOrAgent = isFi ? { agent: (t as Pacs009['transactions'][number]).debtor } : { party: (t as Pacs008['transactions'][number]).debtor };
-    const creditor: PartyOrAgent = isFi
-      ? { agent: (t as Pacs009['transactions'][number]).creditor }
-      : { party: (t as Pacs008['transactions'][number]).creditor };
-    return compact({
-      return_id: input.return_id !== undefined && txs.length === 1 ? input.return_id : `${input.message_id}-${i + 1}`.slice(0, 35),
-      original_message_id: ref.original_message_id,
-      original_message_name_id: ref.original_message_name_id,
-      original_creation_date_time: ref.original_creation_date_time,
-      original_instruction_id: ref.original_instruction_id,
-      original_end_to_end_id: ref.original_end_to_end_id,
-      original_transaction_id: ref.original_transaction_id,
-      original_uetr: ref.original_uetr,
-      original_interbank_settlement_amount: orig,
-      original_interbank_settlement_date: ref.original_interbank_settlement_date,
-      returned_interbank_settlement_amount: returned,
-      interbank_settlement_date: input.interbank_settlement_date,
-      clearing_system_reference: input.clearing_system_reference,
-      return_chain: compact({
-        debtor: creditor,
-        debtor_agent: t.creditor_agent,
-        creditor_agent: t.debtor_agent,
-        creditor: debtor,
-      }),
-      reasons: [compact({ code: input.reason, additional_information: input.additional_information })],
-    });
-  });
+  const transactions: ReturnTransaction[] = txs.map((t, i) => returnTransaction(original, input, t, refs[i]!, i, txs.length));
   const first = txs[0]!;
   const total = transactions.every((t) => t.returned_interbank_settlement_amount.currency === transactions[0]!.returned_interbank_settlement_amount.currency)
     ? amountOfMinor(
@@ -319,4 +281,51 @@ export function returnOf(original: OriginalPayment, input: ReturnInput): Pacs004
     }),
     transactions,
   };
+}
+
+type OriginalTransaction = Pacs008['transactions'][number] | Pacs009['transactions'][number];
+
+/** The i-th returned transaction: the amount (all, or a partial one), the original references and the chain run back. */
+function returnTransaction(
+  original: OriginalPayment,
+  input: ReturnInput,
+  t: OriginalTransaction,
+  ref: ReturnType<typeof originalRefs>[number],
+  i: number,
+  count: number,
+): ReturnTransaction {
+  const orig = t.interbank_settlement_amount;
+  let returned: Amount = orig;
+  if (input.amount_minor !== undefined) {
+    const full = minorOfAmount(orig, '/original/IntrBkSttlmAmt');
+    if (input.amount_minor <= 0n || input.amount_minor > full) {
+      throw new BuildError('/amount_minor', `a return must be more than 0 and at most the original ${orig.value} ${orig.currency}`);
+    }
+    returned = amountOfMinor({ currency: orig.currency, minor: input.amount_minor }, '/amount_minor');
+  }
+  const isFi = original.message_type === 'pacs.009.001.08';
+  const debtor: PartyOrAgent = isFi ? { agent: (t as Pacs009['transactions'][number]).debtor } : { party: (t as Pacs008['transactions'][number]).debtor };
+  const creditor: PartyOrAgent = isFi ? { agent: (t as Pacs009['transactions'][number]).creditor } : { party: (t as Pacs008['transactions'][number]).creditor };
+  return compact({
+    return_id: input.return_id !== undefined && count === 1 ? input.return_id : `${input.message_id}-${i + 1}`.slice(0, 35),
+    original_message_id: ref.original_message_id,
+    original_message_name_id: ref.original_message_name_id,
+    original_creation_date_time: ref.original_creation_date_time,
+    original_instruction_id: ref.original_instruction_id,
+    original_end_to_end_id: ref.original_end_to_end_id,
+    original_transaction_id: ref.original_transaction_id,
+    original_uetr: ref.original_uetr,
+    original_interbank_settlement_amount: orig,
+    original_interbank_settlement_date: ref.original_interbank_settlement_date,
+    returned_interbank_settlement_amount: returned,
+    interbank_settlement_date: input.interbank_settlement_date,
+    clearing_system_reference: input.clearing_system_reference,
+    return_chain: compact({
+      debtor: creditor,
+      debtor_agent: t.creditor_agent,
+      creditor_agent: t.debtor_agent,
+      creditor: debtor,
+    }),
+    reasons: [compact({ code: input.reason, additional_information: input.additional_information })],
+  });
 }
