@@ -6,8 +6,9 @@ import { pastCutoff } from '../clearing/business_day.js';
 import { pricePayment, type PricingView } from '../clearing/pvp.js';
 import type { Payment, PaymentState } from '../clearing/types.js';
 import { decideCase as decideCaseRule, holdDetail, openCase, withdrawCase, type CaseDecision, type ScreeningOutcome } from '../compliance/cases.js';
-import { memberCurrency } from '../fx/iso4217.js';
-import { RESULT_CODES } from '../ledger/types.js';
+import { CURRENCIES, memberCurrency } from '../fx/iso4217.js';
+import { parseScaled } from '../fx/rational.js';
+import { RESULT_CODES, U128_MAX } from '../ledger/types.js';
 import { PLATFORM_LIMITS, type CommandContext } from './context.js';
 import { PlatformError, REASON } from './errors.js';
 import { checkInstruction } from './instruction.js';
@@ -33,7 +34,7 @@ function submitOne(cx: CommandContext, raw: Record<string, unknown>, s: Screenin
     if (check.uetr === null || dup) {
       cx.rememberRejection(check.uetr, reason, f, detail);
     } else {
-      const p = newPayment(cx, rawInstruction(raw, check.uetr), by);
+      const p = newPayment(cx, rawInstruction(raw, check.uetr, cx.rules_version), by);
       cx.change(p, 'rejected', reason, detail);
     }
     return { uetr: check.uetr, state: 'rejected', reason, field: f, detail };
@@ -176,7 +177,13 @@ export function decideCase(cx: CommandContext, id: number, officer: string, deci
 }
 
 /** The instruction as far as it could be read, for a payment rejected by its checks. */
-function rawInstruction(raw: Record<string, unknown>, uetr: string): Payment['instruction'] {
+/**
+ * What a rejected instruction asked, as far as it reads. Rules version 1 kept no
+ * amount (0); from version 2 the record keeps the instructed amount whenever it
+ * reads in its currency's minor units (any ISO 4217 currency), so a rejection
+ * never shows a payment of 0.
+ */
+function rawInstruction(raw: Record<string, unknown>, uetr: string, rules_version: number): Payment['instruction'] {
   const s = (k: string): string => (typeof raw[k] === 'string' ? (raw[k] as string).slice(0, 140) : '');
   return {
     uetr,
@@ -184,10 +191,22 @@ function rawInstruction(raw: Record<string, unknown>, uetr: string): Payment['in
     payer: s('payer'),
     payee: s('payee'),
     currency: s('currency'),
-    amount_minor: 0n,
+    amount_minor: rules_version >= 2 ? instructedAmount(s('currency'), raw.amount) : 0n,
     payee_currency: s('payee_currency') || s('currency'),
     value_date: s('value_date'),
     priority: raw.priority === 'urgent' ? 'urgent' : 'normal',
     settlement: raw.settlement === 'dns' ? 'dns' : 'rtgs',
   };
+}
+
+/** The instructed amount in minor units of `currency`, or 0 when either does not read. */
+function instructedAmount(currency: string, amount: unknown): bigint {
+  const info = CURRENCIES.get(currency);
+  if (info === undefined || typeof amount !== 'string') return 0n;
+  try {
+    const v = parseScaled(amount, info.minor_units, 'amount');
+    return v > 0n && v <= U128_MAX ? v : 0n;
+  } catch {
+    return 0n;
+  }
 }

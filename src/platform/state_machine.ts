@@ -37,8 +37,13 @@ export type { AnonymousRejection, AuditRecord, ChangeEvent, CommandOutput } from
 export { bigintJson, caseView, dayView, facilityView, participantView, paymentView, stringify, swapView, windowView } from './views.js';
 
 export class PlatformStateMachine extends PlatformState implements CommandExecutor, SchemeView {
-  /** Version 1: the rules of the first platform release (fbfd236); see CHANGELOG.md. */
-  readonly rules_versions = Object.freeze({ oldest: 1, current: 1 });
+  /**
+   * The rules versions this binary runs (CHANGELOG.md says what each changed):
+   *  1  the rules of the first platform release (fbfd236);
+   *  2  a rejected instruction keeps its instructed amount (payment_commands.ts).
+   * Entries replay under the version they recorded, so both stay callable.
+   */
+  readonly rules_versions = Object.freeze({ oldest: 1, current: 2 });
 
   execute(command: Buffer, clock_ns: bigint, ledger: LedgerAccess, rules_version: number): CommandOutputBytes {
     if (rules_version < this.rules_versions.oldest || rules_version > this.rules_versions.current) {
