@@ -16,7 +16,7 @@ import { ApiError, sendError, toApiError } from '../http/errors.js';
 import { callerOf, installGuard } from '../http/guard.js';
 import { registerEventStream } from './events.js';
 import { RateLimiter, type RateLimitOptions } from '../http/rate_limit.js';
-import { fingerprint, IdempotencyStore, KEY_RE } from './idempotency.js';
+import { fingerprint, IdempotencyStore, KEY_RE, legacyFingerprint } from './idempotency.js';
 import { ApiMetrics } from './metrics.js';
 import { buildOpenApi, docsPage } from './openapi.js';
 import { BODY_LIMIT_BATCH, BODY_LIMIT_DEFAULT, EVENTS_ROUTE, ROUTES, type RouteContext, type RouteDef, type RouteResult } from './routes.js';
@@ -214,7 +214,7 @@ async function answerKeyed(
   const req = ctx.req;
   const scoped = IdempotencyStore.scoped(ctx.user.name, key);
   const h = fingerprint(req.method, req.url, req.body);
-  const seen = await idempotency.lookup(scoped, h);
+  const seen = await idempotency.lookup(scoped, h, legacyFingerprint(req.method, req.url, req.body));
   if (seen.kind === 'conflict') throw new ApiError(409, 'idempotency_conflict', 'this Idempotency-Key was used with a different request', 'Idempotency-Key');
   if (seen.kind === 'replay') return { status: seen.response.status, body: seen.response.body, replayed: true };
   if (seen.kind === 'replay_uetrs' && r.rebuild !== undefined) {
