@@ -114,7 +114,7 @@ export async function buildApi(opts: ApiOptions): Promise<Api> {
   for (const r of ROUTES) registerRoute(app, r, platform, metrics, idempotency);
 
   const events = registerEventStream(app, platform);
-  registerPublicEndpoints(app, metrics, () => !draining && !closed);
+  registerPublicEndpoints(app, platform, metrics, () => !draining && !closed);
 
   const api: Api = {
     app,
@@ -137,13 +137,13 @@ export async function buildApi(opts: ApiOptions): Promise<Api> {
 }
 
 /** The OpenAPI document, the docs page, health, readiness and metrics: public (no roles). */
-function registerPublicEndpoints(app: FastifyInstance, metrics: ApiMetrics, ready: () => boolean): void {
+function registerPublicEndpoints(app: FastifyInstance, platform: Platform, metrics: ApiMetrics, ready: () => boolean): void {
   const doc = buildOpenApi(
     ROUTES,
     [
       { ...EVENTS_ROUTE, produces: 'text/event-stream' },
       { method: 'GET', url: '/healthz', tag: 'operations', summary: 'Liveness', roles: null },
-      { method: 'GET', url: '/readyz', tag: 'operations', summary: 'Readiness (503 while starting or draining)', roles: null },
+      { method: 'GET', url: '/readyz', tag: 'operations', summary: 'Readiness (503 while starting or draining, or once writes fail)', roles: null },
       { method: 'GET', url: '/metrics', tag: 'operations', summary: 'Prometheus metrics', roles: null, produces: 'text/plain' },
     ],
     API_VERSION,
@@ -153,9 +153,12 @@ function registerPublicEndpoints(app: FastifyInstance, metrics: ApiMetrics, read
   app.get('/openapi.json', (_req, reply) => reply.type('application/json').send(docJson));
   app.get('/docs', (_req, reply) => reply.type('text/html; charset=utf-8').send(docsHtml));
   app.get('/healthz', (_req, reply) => reply.send({ status: 'ok' }));
-  app.get('/readyz', (_req, reply) =>
-    ready() ? reply.send({ status: 'ready' }) : reply.code(503).send({ code: 'shutting_down', message: 'draining', path: '' }),
-  );
+  app.get('/readyz', (_req, reply) => {
+    if (!ready()) return reply.code(503).send({ code: 'shutting_down', message: 'draining', path: '' });
+    const health = platform.health();
+    if (!health.writable) return sendError(reply, new ApiError(503, 'unavailable', `not ready: ${health.reason}; reopen the store to recover`));
+    return reply.send({ status: 'ready' });
+  });
   app.get('/metrics', async (_req, reply) => reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()));
 }
 
