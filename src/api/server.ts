@@ -15,7 +15,7 @@ import { UserDirectory } from '../http/auth.js';
 import { ApiError, sendError, toApiError } from '../http/errors.js';
 import { callerOf, installGuard } from '../http/guard.js';
 import { registerEventStream } from './events.js';
-import { RateLimiter, type RateLimitOptions } from '../http/rate_limit.js';
+import { AUTH_FAILURE_DEFAULTS, AuthFailureLimiter, type AuthFailureLimits, RateLimiter, type RateLimitOptions } from '../http/rate_limit.js';
 import { fingerprint, IdempotencyStore, KEY_RE, legacyFingerprint } from './idempotency.js';
 import { ApiMetrics } from './metrics.js';
 import { buildOpenApi, docsPage } from './openapi.js';
@@ -31,6 +31,8 @@ export interface ApiOptions {
   idempotency?: IdempotencyStore;
   /** null: no rate limit. Default 2,000 requests/s per key, bursts of 4,000. */
   rateLimit?: RateLimitOptions | null;
+  /** Failed authentications allowed per client address and key id (default AUTH_FAILURE_DEFAULTS); null: no limit. */
+  authFailures?: AuthFailureLimits | null;
   /** pino level, or false for no logs. Default 'info'. */
   logLevel?: string | false;
   /** Where logs go (default stdout). */
@@ -102,7 +104,8 @@ export async function buildApi(opts: ApiOptions): Promise<Api> {
       throw new ApiError(503, 'shutting_down', 'the server is shutting down; retry against another instance or later', '', { 'retry-after': '1' });
     }
   });
-  installGuard(app, { platform, users, limiter, clientCertificates: opts.https?.ca !== undefined });
+  const failures = opts.authFailures === null ? null : new AuthFailureLimiter(opts.authFailures ?? AUTH_FAILURE_DEFAULTS);
+  installGuard(app, { platform, users, limiter, failures, clientCertificates: opts.https?.ca !== undefined });
   app.addHook('preValidation', async (req) => {
     if (req.method === 'POST' && (req.body === undefined || req.body === null) && req.routeOptions.config?.roles !== undefined)
       (req as { body: unknown }).body = {};
