@@ -274,6 +274,29 @@ describe('requests and errors', () => {
     assert.deepEqual([badKey.status, badKey.body.path], [400, 'Idempotency-Key']);
   });
 
+  test('Idempotency-Key: the same JSON body with its fields in another order replays, not 409', async () => {
+    const reversed = (o: Record<string, unknown>): Record<string, unknown> => Object.fromEntries(Object.entries(o).reverse());
+    const p = payment(A!, B!, 'CNY', '1.00') as unknown as Record<string, unknown>;
+    const h = { 'idempotency-key': 'pay-reordered' };
+    const r1 = await fx.request('POST', '/v1/payments', { user: 'bankA', body: p, headers: h });
+    const r2 = await fx.request('POST', '/v1/payments', { user: 'bankA', body: reversed(p), headers: h });
+    assert.equal(r1.status, 200);
+    assert.deepEqual([r2.status, r2.body], [r1.status, r1.body]);
+    assert.equal(r2.headers.get('idempotent-replayed'), 'true');
+    // Nested objects too; arrays keep their order, so another order is another request.
+    const items = [
+      { id: 'i1', kind: 'government_bond', currency: 'CNY', market_value: '10.00', haircut_bp: 200 },
+      { id: 'i2', kind: 'government_bond', currency: 'CNY', market_value: '20.00', haircut_bp: 200 },
+    ];
+    const k = { 'idempotency-key': 'facility-reordered' };
+    const path = `/v1/participants/${A}/facilities/CNY`;
+    const f1 = await fx.request('POST', path, { body: { items }, headers: k });
+    const f2 = await fx.request('POST', path, { body: { items: items.map(reversed) }, headers: k });
+    assert.deepEqual([f2.status, f2.body], [f1.status, f1.body]);
+    const f3 = await fx.request('POST', path, { body: { items: [...items].reverse() }, headers: k });
+    assert.deepEqual([f3.status, f3.body.code], [409, 'idempotency_conflict']);
+  });
+
   test('the events stream shows a participant its own payments only', async () => {
     const ctrl = new AbortController();
     const res = await fetch(`${fx.base}/v1/events`, { headers: { authorization: `Bearer ${fx.keys.bankB}` }, signal: ctrl.signal });

@@ -52,7 +52,36 @@ export type Lookup =
 
 export const KEY_RE = /^[\x21-\x7e]{1,128}$/;
 
+/**
+ * JSON with every object's keys sorted (recursively; arrays keep their order), so
+ * the same body sent with its fields in another order is the same request.
+ */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map((v) => canonicalJson(v ?? null)).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const obj = value as Record<string, unknown>;
+    const fields = Object.keys(obj)
+      .filter((k) => obj[k] !== undefined)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonicalJson(obj[k])}`);
+    return `{${fields.join(',')}}`;
+  }
+  return JSON.stringify(value ?? null);
+}
+
+/** sha256 of method, URL and body; a JSON body in its canonical form, an XML body as sent. */
 export function fingerprint(method: string, url: string, body: unknown): string {
+  return createHash('sha256')
+    .update(`${method} ${url}\n`)
+    .update(typeof body === 'string' ? body : canonicalJson(body))
+    .digest('hex');
+}
+
+/**
+ * The fingerprint records written before canonical bodies (JSON as sent, field
+ * order included): a retry within 24 h of an upgrade still matches its record.
+ */
+export function legacyFingerprint(method: string, url: string, body: unknown): string {
   return createHash('sha256')
     .update(`${method} ${url}\n`)
     .update(typeof body === 'string' ? body : JSON.stringify(body ?? null))
@@ -104,8 +133,8 @@ export class IdempotencyStore {
     return `${user}\u0000${key}`;
   }
 
-  /** What to do with a request carrying this key; waits while the same key is running. */
-  async lookup(scopedKey: string, h: string): Promise<Lookup> {
+  /** What to do with a request carrying this key (`legacy_h`: the same request's pre-canonical fingerprint); waits while the same key is running. */
+  async lookup(scopedKey: string, h: string, legacy_h = h): Promise<Lookup> {
     for (;;) {
       const run = this.running.get(scopedKey);
       if (run === undefined) break;
@@ -114,7 +143,7 @@ export class IdempotencyStore {
     }
     const r = this.records.get(scopedKey);
     if (r === undefined || Date.now() - r.at > IDEMPOTENCY_LIMITS.ttl_ms) return { kind: 'new' };
-    if (r.h !== h) return { kind: 'conflict' };
+    if (r.h !== h && r.h !== legacy_h) return { kind: 'conflict' };
     if (r.body !== undefined) return { kind: 'replay', response: { status: r.status, body: r.body } };
     return { kind: 'replay_uetrs', status: r.status, uetrs: r.uetrs ?? [] };
   }

@@ -15,8 +15,8 @@ import { UserDirectory } from '../http/auth.js';
 import { ApiError, sendError, toApiError } from '../http/errors.js';
 import { callerOf, installGuard } from '../http/guard.js';
 import { registerEventStream } from './events.js';
-import { RateLimiter, type RateLimitOptions } from '../http/rate_limit.js';
-import { fingerprint, IdempotencyStore, KEY_RE } from './idempotency.js';
+import { AUTH_FAILURE_DEFAULTS, AuthFailureLimiter, type AuthFailureLimits, RateLimiter, type RateLimitOptions } from '../http/rate_limit.js';
+import { fingerprint, IdempotencyStore, KEY_RE, legacyFingerprint } from './idempotency.js';
 import { ApiMetrics } from './metrics.js';
 import { buildOpenApi, docsPage } from './openapi.js';
 import { BODY_LIMIT_BATCH, BODY_LIMIT_DEFAULT, EVENTS_ROUTE, ROUTES, type RouteContext, type RouteDef, type RouteResult } from './routes.js';
@@ -31,6 +31,8 @@ export interface ApiOptions {
   idempotency?: IdempotencyStore;
   /** null: no rate limit. Default 2,000 requests/s per key, bursts of 4,000. */
   rateLimit?: RateLimitOptions | null;
+  /** Failed authentications allowed per client address and key id (default AUTH_FAILURE_DEFAULTS); null: no limit. */
+  authFailures?: AuthFailureLimits | null;
   /** pino level, or false for no logs. Default 'info'. */
   logLevel?: string | false;
   /** Where logs go (default stdout). */
@@ -102,7 +104,8 @@ export async function buildApi(opts: ApiOptions): Promise<Api> {
       throw new ApiError(503, 'shutting_down', 'the server is shutting down; retry against another instance or later', '', { 'retry-after': '1' });
     }
   });
-  installGuard(app, { platform, users, limiter, clientCertificates: opts.https?.ca !== undefined });
+  const failures = opts.authFailures === null ? null : new AuthFailureLimiter(opts.authFailures ?? AUTH_FAILURE_DEFAULTS);
+  installGuard(app, { platform, users, limiter, failures, clientCertificates: opts.https?.ca !== undefined });
   app.addHook('preValidation', async (req) => {
     if (req.method === 'POST' && (req.body === undefined || req.body === null) && req.routeOptions.config?.roles !== undefined)
       (req as { body: unknown }).body = {};
@@ -114,7 +117,7 @@ export async function buildApi(opts: ApiOptions): Promise<Api> {
   for (const r of ROUTES) registerRoute(app, r, platform, metrics, idempotency);
 
   const events = registerEventStream(app, platform);
-  registerPublicEndpoints(app, metrics, () => !draining && !closed);
+  registerPublicEndpoints(app, platform, metrics, () => !draining && !closed);
 
   const api: Api = {
     app,
@@ -137,13 +140,13 @@ export async function buildApi(opts: ApiOptions): Promise<Api> {
 }
 
 /** The OpenAPI document, the docs page, health, readiness and metrics: public (no roles). */
-function registerPublicEndpoints(app: FastifyInstance, metrics: ApiMetrics, ready: () => boolean): void {
+function registerPublicEndpoints(app: FastifyInstance, platform: Platform, metrics: ApiMetrics, ready: () => boolean): void {
   const doc = buildOpenApi(
     ROUTES,
     [
       { ...EVENTS_ROUTE, produces: 'text/event-stream' },
       { method: 'GET', url: '/healthz', tag: 'operations', summary: 'Liveness', roles: null },
-      { method: 'GET', url: '/readyz', tag: 'operations', summary: 'Readiness (503 while starting or draining)', roles: null },
+      { method: 'GET', url: '/readyz', tag: 'operations', summary: 'Readiness (503 while starting or draining, or once writes fail)', roles: null },
       { method: 'GET', url: '/metrics', tag: 'operations', summary: 'Prometheus metrics', roles: null, produces: 'text/plain' },
     ],
     API_VERSION,
@@ -153,9 +156,12 @@ function registerPublicEndpoints(app: FastifyInstance, metrics: ApiMetrics, read
   app.get('/openapi.json', (_req, reply) => reply.type('application/json').send(docJson));
   app.get('/docs', (_req, reply) => reply.type('text/html; charset=utf-8').send(docsHtml));
   app.get('/healthz', (_req, reply) => reply.send({ status: 'ok' }));
-  app.get('/readyz', (_req, reply) =>
-    ready() ? reply.send({ status: 'ready' }) : reply.code(503).send({ code: 'shutting_down', message: 'draining', path: '' }),
-  );
+  app.get('/readyz', (_req, reply) => {
+    if (!ready()) return reply.code(503).send({ code: 'shutting_down', message: 'draining', path: '' });
+    const health = platform.health();
+    if (!health.writable) return sendError(reply, new ApiError(503, 'unavailable', `not ready: ${health.reason}; reopen the store to recover`));
+    return reply.send({ status: 'ready' });
+  });
   app.get('/metrics', async (_req, reply) => reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()));
 }
 
@@ -214,7 +220,7 @@ async function answerKeyed(
   const req = ctx.req;
   const scoped = IdempotencyStore.scoped(ctx.user.name, key);
   const h = fingerprint(req.method, req.url, req.body);
-  const seen = await idempotency.lookup(scoped, h);
+  const seen = await idempotency.lookup(scoped, h, legacyFingerprint(req.method, req.url, req.body));
   if (seen.kind === 'conflict') throw new ApiError(409, 'idempotency_conflict', 'this Idempotency-Key was used with a different request', 'Idempotency-Key');
   if (seen.kind === 'replay') return { status: seen.response.status, body: seen.response.body, replayed: true };
   if (seen.kind === 'replay_uetrs' && r.rebuild !== undefined) {

@@ -8,7 +8,9 @@
 // once when the server starts; they change only through the CLI, which opens the
 // platform and so holds the store's writer lock (never while a server runs).
 // scrypt is deliberately slow, so a verified key is remembered in memory as a
-// SHA-256 of the presented token (bounded; never written anywhere).
+// SHA-256 of the presented token (bounded, for a minute, dropped on revocation;
+// never written anywhere). A token whose key id is unknown costs the same scrypt,
+// so response times do not reveal which key ids exist.
 
 import { createHash, randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
 import type { DocumentStore } from '../platform/platform.js';
@@ -22,6 +24,8 @@ export const AUTH_LIMITS = Object.freeze({
   name_max: 64,
   token_max: 200,
   verified_cache_max: 100_000,
+  /** How long a verified token skips scrypt (revocation drops it at once). */
+  verified_ttl_ms: 60_000,
 });
 
 const USER_PREFIX = 'api/users/';
@@ -65,6 +69,15 @@ function scryptAsync(secret: string, salt: Buffer): Promise<Buffer> {
   return new Promise((resolve, reject) => scrypt(secret, salt, HASH_BYTES, SCRYPT, (err, key) => (err ? reject(err) : resolve(key))));
 }
 
+/** What a token for an unknown key id is checked against: the same scrypt, never a match. */
+const DUMMY = Object.freeze({ salt: randomBytes(16), hash: randomBytes(HASH_BYTES) });
+
+/** The key id of a well-formed token, or null. */
+export function keyIdOf(token: string): string | null {
+  if (token.length > AUTH_LIMITS.token_max) return null;
+  return TOKEN_RE.exec(token)?.[1] ?? null;
+}
+
 function sha256(s: string): Buffer {
   return createHash('sha256').update(s).digest();
 }
@@ -73,8 +86,8 @@ function sha256(s: string): Buffer {
 export class UserDirectory {
   private readonly users = new Map<string, User>();
   private readonly keys = new Map<string, ApiKeyRecord>();
-  /** keyid -> sha256(token) of a token scrypt has verified. */
-  private readonly verified = new Map<string, Buffer>();
+  /** keyid -> sha256(token) of a token scrypt has verified, the key record it matched, and until when it stands. */
+  private readonly verified = new Map<string, { digest: Buffer; record: ApiKeyRecord; until_ms: number }>();
   private readonly inflight = new Map<string, Promise<User | null>>();
 
   private constructor(private readonly store: DocumentStore) {}
@@ -163,35 +176,61 @@ export class UserDirectory {
     return rec;
   }
 
-  /** The user a bearer token belongs to, or null (unknown, malformed, revoked or wrong secret). */
+  /**
+   * The user of a token scrypt verified within the last AUTH_LIMITS.verified_ttl_ms,
+   * without scrypt; null when not cached (or the key was revoked or reloaded since).
+   */
+  verifiedUser(token: string): { user: User; key_id: string } | null {
+    const id = keyIdOf(token);
+    const hit = id === null ? undefined : this.verified.get(id);
+    if (id === null || hit === undefined) return null;
+    if (performance.now() >= hit.until_ms || this.keys.get(id) !== hit.record) {
+      this.verified.delete(id);
+      return null;
+    }
+    const user = this.users.get(hit.record.user);
+    return user !== undefined && timingSafeEqual(hit.digest, sha256(token)) ? { user, key_id: id } : null;
+  }
+
+  /**
+   * The user a bearer token belongs to, or null (unknown, malformed, revoked or
+   * wrong secret). A well-formed token costs one scrypt whether its key id exists
+   * or not (an unknown id is checked against a dummy hash), so timing does not
+   * tell which key ids exist; a verified token is cached for a short while.
+   */
   async authenticate(token: string): Promise<{ user: User; key_id: string } | null> {
     if (token.length > AUTH_LIMITS.token_max) return null;
     const m = TOKEN_RE.exec(token);
     if (m === null) return null;
+    const cached = this.verifiedUser(token);
+    if (cached !== null) return cached;
     const id = m[1]!;
-    const k = this.keys.get(id);
-    if (k === undefined || k.revoked_at !== null) return null;
-    const u = this.users.get(k.user);
-    if (u === undefined) return null;
     const digest = sha256(token);
-    const known = this.verified.get(id);
-    if (known !== undefined) return timingSafeEqual(known, digest) ? { user: u, key_id: id } : null;
     // One scrypt per token at a time, however many requests arrive with it at once.
     const flightKey = `${id}:${digest.toString('hex')}`;
     let p = this.inflight.get(flightKey);
     if (p === undefined) {
-      p = (async () => {
-        const h = await scryptAsync(m[2]!, Buffer.from(k.salt, 'base64'));
-        const ok = timingSafeEqual(h, Buffer.from(k.hash, 'base64'));
-        if (ok) {
-          if (this.verified.size >= AUTH_LIMITS.verified_cache_max) this.verified.delete(this.verified.keys().next().value!);
-          this.verified.set(id, digest);
-        }
-        return ok ? u : null;
-      })().finally(() => this.inflight.delete(flightKey));
+      p = this.verify(id, m[2]!, digest).finally(() => this.inflight.delete(flightKey));
       this.inflight.set(flightKey, p);
     }
     const user = await p;
     return user === null ? null : { user, key_id: id };
+  }
+
+  /** scrypt of the secret against the key's hash, or a dummy one for an unknown, revoked or orphaned key. */
+  private async verify(id: string, secret: string, digest: Buffer): Promise<User | null> {
+    const record = this.keys.get(id);
+    const user = record === undefined ? undefined : this.users.get(record.user);
+    const usable = record !== undefined && record.revoked_at === null && user !== undefined;
+    const salt = usable ? Buffer.from(record.salt, 'base64') : DUMMY.salt;
+    const expected = usable ? Buffer.from(record.hash, 'base64') : DUMMY.hash;
+    const ok = timingSafeEqual(await scryptAsync(secret, salt), expected) && usable;
+    if (!ok || user === undefined) return null;
+    // Revoked or reloaded while scrypt ran: not this record any more.
+    if (this.keys.get(id) !== record) return null;
+    this.verified.delete(id);
+    while (this.verified.size >= AUTH_LIMITS.verified_cache_max) this.verified.delete(this.verified.keys().next().value!);
+    this.verified.set(id, { digest, record, until_ms: performance.now() + AUTH_LIMITS.verified_ttl_ms });
+    return user;
   }
 }

@@ -1,7 +1,8 @@
 // Who is calling, and may they: the authentication every route of the API and the
 // dashboard goes through. A route declares the roles that may call it
 // (`config.roles`); a route without roles is public. For the others the caller
-// is an API key (Authorization: Bearer sco_…, ./auth.ts) or, with mutual TLS, the
+// is an API key (Authorization: Bearer sco_…, ./auth.ts; failed attempts limited
+// per client address and key id) or, with mutual TLS, the
 // user a verified client certificate names by its subject CN; then its key's
 // rate limit (./rate_limit.ts), then the route's roles. The user and its scope
 // (./access.ts) are left on the request for the handler.
@@ -10,9 +11,9 @@ import type { TLSSocket } from 'node:tls';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Platform } from '../platform/platform.js';
 import { scopeOf, type Scope } from './access.js';
-import type { User, UserDirectory } from './auth.js';
+import { keyIdOf, type User, type UserDirectory } from './auth.js';
 import { ApiError } from './errors.js';
-import type { RateLimiter } from './rate_limit.js';
+import type { AuthFailureLimiter, RateLimiter } from './rate_limit.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -29,6 +30,8 @@ export interface GuardOptions {
   users: UserDirectory;
   /** null: no rate limit. */
   limiter: RateLimiter | null;
+  /** Limit on failed authentications per client address and key id; null: none. */
+  failures: AuthFailureLimiter | null;
   /** Whether the server asked for client certificates from a CA it trusts (mutual TLS). */
   clientCertificates: boolean;
 }
@@ -56,6 +59,25 @@ function certificateUser(req: FastifyRequest, users: UserDirectory): { user: Use
   return user === undefined ? null : { user, key_id: `cert:${user.name}` };
 }
 
+/**
+ * The user of an API key. A token scrypt verified lately passes at once; any other
+ * is refused 429 while its client address or key id is over the failed-attempt
+ * limit, and a wrong one counts against both.
+ */
+async function keyUser(req: FastifyRequest, token: string, opts: GuardOptions): Promise<{ user: User; key_id: string } | null> {
+  const cached = opts.users.verifiedUser(token);
+  if (cached !== null || opts.failures === null) return cached ?? (await opts.users.authenticate(token));
+  const key_id = keyIdOf(token);
+  const wait = opts.failures.wait(req.ip, key_id);
+  if (wait > 0)
+    throw new ApiError(429, 'rate_limited', 'too many failed authentications from this address or for this key id; retry later', '', {
+      'retry-after': String(wait),
+    });
+  const auth = await opts.users.authenticate(token);
+  if (auth === null) opts.failures.fail(req.ip, key_id);
+  return auth;
+}
+
 /** Adds the request decorations and the authentication hook (after any hook added before it). */
 export function installGuard(app: FastifyInstance, opts: GuardOptions): void {
   const { platform, users, limiter } = opts;
@@ -65,7 +87,7 @@ export function installGuard(app: FastifyInstance, opts: GuardOptions): void {
     const roles = req.routeOptions.config?.roles;
     if (roles === undefined) return;
     const token = bearer(req);
-    const auth = token !== null ? await users.authenticate(token) : opts.clientCertificates ? certificateUser(req, users) : null;
+    const auth = token !== null ? await keyUser(req, token, opts) : opts.clientCertificates ? certificateUser(req, users) : null;
     if (auth === null && token === null)
       throw new ApiError(401, 'unauthenticated', 'send an API key as Authorization: Bearer sco_… (or a client certificate the server trusts)', '', {
         'www-authenticate': 'Bearer',

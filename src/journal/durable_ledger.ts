@@ -247,6 +247,11 @@ export class DurableLedger {
     return this.seq;
   }
 
+  /** The journal write that stopped the ledger (every write refused since), or null while it writes. */
+  get failed(): Error | null {
+    return this.failure;
+  }
+
   get state(): LedgerStateMachine {
     return this.sm;
   }

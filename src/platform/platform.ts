@@ -460,4 +460,10 @@ export class Platform {
   stateDigest(): string {
     return createHash('sha256').update(this.state.encodeState()).digest('hex');
   }
+
+  /** Whether the platform can still write: false (with why) once a journal write failed and the ledger stopped. */
+  health(): { writable: true } | { writable: false; reason: string } {
+    const failed = this.ledger.failed;
+    return failed === null ? { writable: true } : { writable: false, reason: `the ledger stopped after a failed journal write (${failed.message})` };
+  }
 }
