@@ -39,6 +39,12 @@ export function paymentViewFor(viewer: Viewer, p: Payment): Record<string, unkno
   return redactPaymentView(viewer, paymentView(p));
 }
 
+/** The payment as `viewer` may see it, for a shell that builds more than the view from it (its ISO messages). */
+export function paymentSeenBy(viewer: Viewer, p: Payment): Payment {
+  if (seesCompliance(viewer)) return p;
+  return { ...p, case_id: null, history: redactHistory(p.history) };
+}
+
 /** A payment view (paymentView, or a command's result that is one) as `viewer` may see it. */
 export function redactPaymentView(viewer: Viewer, view: Record<string, unknown>): Record<string, unknown> {
   if (seesCompliance(viewer)) return view;
