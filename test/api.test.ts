@@ -9,6 +9,8 @@ import assert from 'node:assert/strict';
 import { startApi, USERS, type ApiFixture } from './support/api.js';
 import { BANKS, CB, LP, payment } from './support/platform.js';
 import { ROUTES } from '../src/api/routes.js';
+import { pacs008OfPayment } from '../src/iso20022/mapping.js';
+import { buildMessage, cancellationRequest, originalRefs } from '../src/iso20022/messages/index.js';
 
 const [A, B, RU1, RU2] = BANKS;
 const ALL_USERS = Object.keys(USERS);
@@ -482,4 +484,44 @@ describe('no tipping-off: a held payment as each role sees it (issue 20)', () =>
     const lateFull = await fx.request('GET', `/v1/payments/${late.uetr}/messages`, { user: 'comp' });
     assert.match(JSON.stringify(lateFull.body), /held by compliance case \d+ at the close/);
   });
+});
+
+test("a bank's XML cancellation of another bank's payment is answered as for an unknown payment (issue 20)", async () => {
+  const fx = await startApi('sqlite');
+  try {
+    const queued = payment(A!, B!, 'CNY', '99999999.00');
+    await fx.platform.run({ type: 'submit_payments', payments: [queued], screening: [null] });
+    const p = fx.platform.payment(queued.uetr as string)!;
+    assert.equal(p.state, 'queued');
+    const original = pacs008OfPayment(p, { message_id: 'ORIG-1', creation_date_time: '2025-09-01T10:00:00Z' });
+    const doc = cancellationRequest({
+      assignment_id: 'CXL-1',
+      creation_date_time: '2025-09-01T11:00:00Z',
+      assigner_bic: A!, // B's user names the payer as the asker
+      assignee_bic: 'SCOSCNBJ',
+      payments: originalRefs(original),
+      reason: 'DUPL',
+    });
+    const real = buildMessage({ message_type: 'camt.056.001.08', document: doc });
+    const ghostUetr = crypto.randomUUID();
+    const ghost = real.split(p.instruction.uetr).join(ghostUetr);
+    const ask = async (xml: string, uetr: string) => {
+      const r = await fx.request('POST', '/v1/payments', { user: 'bankB', raw: xml, headers: { 'content-type': 'application/xml' } });
+      return {
+        status: r.status,
+        text: JSON.stringify(r.body)
+          .split(uetr)
+          .join('UETR')
+          .replace(/\b[0-9a-z]{30,}\b/g, 'ID'),
+      };
+    };
+    const mine = await ask(real, p.instruction.uetr);
+    const unknown = await ask(ghost, ghostUetr);
+    assert.deepEqual(mine, unknown);
+    assert.equal(mine.status, 200);
+    assert.match(mine.text, /"reason":"NOOR"/);
+    assert.equal(fx.platform.payment(p.instruction.uetr)!.state, 'queued');
+  } finally {
+    await fx.close();
+  }
 });
