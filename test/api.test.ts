@@ -9,6 +9,8 @@ import assert from 'node:assert/strict';
 import { startApi, USERS, type ApiFixture } from './support/api.js';
 import { BANKS, CB, LP, payment } from './support/platform.js';
 import { ROUTES } from '../src/api/routes.js';
+import { pacs008OfPayment } from '../src/iso20022/mapping.js';
+import { buildMessage, cancellationRequest, originalRefs } from '../src/iso20022/messages/index.js';
 
 const [A, B, RU1, RU2] = BANKS;
 const ALL_USERS = Object.keys(USERS);
@@ -415,6 +417,133 @@ test('a liquidity provider publishes a quote, a bank locks it and pays PvP at th
     assert.equal(got.body.state, 'settled', JSON.stringify(got.body).slice(0, 300));
     assert.equal(got.body.payee_amount_minor, '850');
     assert.match(got.body.fx.source, /quote Q1/);
+  } finally {
+    await fx.close();
+  }
+});
+
+describe('no tipping-off: a held payment as each role sees it (issue 20)', () => {
+  let fx: ApiFixture;
+  before(async () => {
+    fx = await startApi('sqlite');
+  });
+  after(() => fx.close());
+
+  /** Reads an event stream until `until` appears in it (or 5 s pass). */
+  async function readUntil(reader: ReadableStreamDefaultReader<Uint8Array>, until: (text: string) => boolean): Promise<string> {
+    let text = '';
+    const deadline = Date.now() + 5000;
+    while (!until(text) && Date.now() < deadline) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      text += new TextDecoder().decode(value);
+    }
+    return text;
+  }
+
+  async function stream(user: string): Promise<{ reader: ReadableStreamDefaultReader<Uint8Array>; ctrl: AbortController }> {
+    const ctrl = new AbortController();
+    const res = await fetch(`${fx.base}/v1/events`, { headers: { authorization: `Bearer ${fx.keys[user]}` }, signal: ctrl.signal });
+    assert.equal(res.status, 200);
+    return { reader: res.body!.getReader(), ctrl };
+  }
+
+  test('banks see held without screening detail, case or the other bank user; compliance sees it all', async () => {
+    const toB = await stream('bankB');
+    const toComp = await stream('comp');
+    const held = payment(A!, B!, 'CNY', '3.00');
+    const uetr = held.uetr as string;
+    const out = await fx.platform.execute({ type: 'submit_payments', payments: [held], screening: [{ hit: true, score: 1, list_version: 'L7' }] }, 'bankA');
+    assert.ok(out.ok);
+    const bStream = await readUntil(toB.reader, (t) => t.includes('"held"'));
+    const compStream = await readUntil(toComp.reader, (t) => t.includes('"held"'));
+    toB.ctrl.abort();
+    toComp.ctrl.abort();
+    assert.ok(bStream.includes(uetr) && bStream.includes('"held"'), bStream);
+    for (const secret of ['screening hit', 'L7', 'case ']) assert.ok(!bStream.includes(secret), `${secret} in the bank's stream: ${bStream}`);
+    assert.ok(compStream.includes('screening hit 1.000 (list L7)'), compStream);
+    // The payment as the payee bank sees it, alone and in the list: held, no detail, no case, no other bank's user.
+    const asB = await fx.request('GET', `/v1/payments/${uetr}`, { user: 'bankB' });
+    const listB = await fx.request('GET', '/v1/payments?state=held', { user: 'bankB' });
+    for (const view of [asB.body, listB.body.payments.find((x: { uetr: string }) => x.uetr === uetr)]) {
+      assert.equal(view.state, 'held');
+      assert.equal(view.case_id, null);
+      assert.equal(view.submitted_by, undefined);
+      const text = JSON.stringify(view);
+      for (const secret of ['screening hit', 'L7', 'case ', 'bankA']) assert.ok(!text.includes(secret), `${secret} shown to the payee bank: ${text}`);
+      assert.equal(view.history.at(-1).detail, 'held for compliance review');
+    }
+    // The payer bank sees its own user, still no screening detail.
+    const asA = await fx.request('GET', `/v1/payments/${uetr}`, { user: 'bankA' });
+    assert.equal(asA.body.submitted_by, 'bankA');
+    assert.ok(!JSON.stringify(asA.body).includes('screening hit'));
+    // The dashboard's messages download carries no detail either.
+    const msgs = await fx.request('GET', `/v1/payments/${uetr}/messages`, { user: 'bankB' });
+    assert.equal(msgs.status, 200);
+    assert.ok(!/screening hit|case \d/.test(JSON.stringify(msgs.body)));
+    // Compliance, the operator and the auditor see the full record.
+    for (const user of ['comp', 'op', 'aud']) {
+      const v = (await fx.request('GET', `/v1/payments/${uetr}`, { user })).body;
+      assert.equal(typeof v.case_id, 'number', user);
+      assert.equal(v.submitted_by, 'bankA', user);
+      assert.match(v.history.at(-1).detail, /^screening hit 1\.000 \(list L7\); case \d+$/, user);
+    }
+    // Released by two officers: the bank does not see who decided, nor the case.
+    const caseId = (await fx.request('GET', `/v1/payments/${uetr}`, { user: 'comp' })).body.case_id;
+    for (const user of ['comp', 'comp2']) await fx.request('POST', `/v1/cases/${caseId}/decision`, { user, body: { decision: 'release' } });
+    const after = await fx.request('GET', `/v1/payments/${uetr}`, { user: 'bankB' });
+    assert.notEqual(after.body.state, 'held');
+    assert.ok(!/compliance case|comp2|case \d/.test(JSON.stringify(after.body)), JSON.stringify(after.body));
+    const full = await fx.request('GET', `/v1/payments/${uetr}`, { user: 'aud' });
+    assert.ok(JSON.stringify(full.body).includes(`compliance case ${caseId}: released by`), JSON.stringify(full.body));
+    // Still held at the close of the day: rejected; the bank's view and its pacs.002 name no case.
+    const late = payment(A!, B!, 'CNY', '4.00');
+    await fx.platform.execute({ type: 'submit_payments', payments: [late], screening: [{ hit: true, score: 1, list_version: 'L7' }] }, 'bankA');
+    assert.equal((await fx.request('POST', '/v1/day/close', { user: 'op' })).status, 200);
+    const closed = await fx.request('GET', `/v1/payments/${late.uetr}`, { user: 'bankB' });
+    assert.equal(closed.body.state, 'rejected');
+    const lateMsgs = await fx.request('GET', `/v1/payments/${late.uetr}/messages`, { user: 'bankB' });
+    for (const text of [JSON.stringify(closed.body), JSON.stringify(lateMsgs.body)]) assert.ok(!/case \d|screening hit/.test(text), text);
+    const lateFull = await fx.request('GET', `/v1/payments/${late.uetr}/messages`, { user: 'comp' });
+    assert.match(JSON.stringify(lateFull.body), /held by compliance case \d+ at the close/);
+  });
+});
+
+test("a bank's XML cancellation of another bank's payment is answered as for an unknown payment (issue 20)", async () => {
+  const fx = await startApi('sqlite');
+  try {
+    const queued = payment(A!, B!, 'CNY', '99999999.00');
+    await fx.platform.run({ type: 'submit_payments', payments: [queued], screening: [null] });
+    const p = fx.platform.payment(queued.uetr as string)!;
+    assert.equal(p.state, 'queued');
+    const original = pacs008OfPayment(p, { message_id: 'ORIG-1', creation_date_time: '2025-09-01T10:00:00Z' });
+    const doc = cancellationRequest({
+      assignment_id: 'CXL-1',
+      creation_date_time: '2025-09-01T11:00:00Z',
+      assigner_bic: A!, // B's user names the payer as the asker
+      assignee_bic: 'SCOSCNBJ',
+      payments: originalRefs(original),
+      reason: 'DUPL',
+    });
+    const real = buildMessage({ message_type: 'camt.056.001.08', document: doc });
+    const ghostUetr = crypto.randomUUID();
+    const ghost = real.split(p.instruction.uetr).join(ghostUetr);
+    const ask = async (xml: string, uetr: string) => {
+      const r = await fx.request('POST', '/v1/payments', { user: 'bankB', raw: xml, headers: { 'content-type': 'application/xml' } });
+      return {
+        status: r.status,
+        text: JSON.stringify(r.body)
+          .split(uetr)
+          .join('UETR')
+          .replace(/\b[0-9a-z]{30,}\b/g, 'ID'),
+      };
+    };
+    const mine = await ask(real, p.instruction.uetr);
+    const unknown = await ask(ghost, ghostUetr);
+    assert.deepEqual(mine, unknown);
+    assert.equal(mine.status, 200);
+    assert.match(mine.text, /"reason":"NOOR"/);
+    assert.equal(fx.platform.payment(p.instruction.uetr)!.state, 'queued');
   } finally {
     await fx.close();
   }

@@ -671,7 +671,7 @@ test('camt.056 for a settled payment: camt.029 RJCR PTNA, the payment stays sett
   });
 });
 
-test('camt.056 by end-to-end id, for an unknown payment, and from another than the payer: CNCL, NOOR, AGNT', async () => {
+test('camt.056 by end-to-end id, for an unknown payment, and from another than the payer: CNCL, NOOR, NOOR (as unknown)', async () => {
   await withPlatform(async (p) => {
     await setupScheme(p);
     const { xml, uetrs } = pacs008({ amount: '70.00' }, { amount: '80.00' }); // both queued
@@ -684,10 +684,11 @@ test('camt.056 by end-to-end id, for an unknown payment, and from another than t
       [['CNCL', 'ACCR', undefined]],
     );
     assert.equal(p.payment(uetrs[0]!)!.state, 'cancelled');
-    // The second asked by C, which is not its payer: refused, the payment stays queued.
+    // The second asked by C, which is not its payer: refused as if the payment did not exist, the payment stays queued.
     const seq = Platform.internals(p).ledger.journal_seq;
     const byOther = await submitIsoMessage(p, camt056(xml, C, { uetrs: [uetrs[1]!] }), 'bank');
-    assert.deepEqual(await resolutions(byOther.resolutions), [['RJCR', 'RJCR', 'AGNT', uetrs[1]]]);
+    assert.deepEqual(await resolutions(byOther.resolutions), [['RJCR', 'RJCR', 'NOOR', uetrs[1]]]);
+    assert.deepEqual([byOther.payments[0]!.state, byOther.errors[0]!.code], ['not_found', 'NOOR']);
     assert.equal(p.payment(uetrs[1]!)!.state, 'queued');
     assert.equal(Platform.internals(p).ledger.journal_seq, seq, 'nothing journaled');
     // A payment the platform never had.
@@ -759,7 +760,7 @@ test('pacs.004 from the payee returns a settled payment: money back to the payer
   });
 });
 
-test('pacs.004 from a participant that was not the payee is refused AGNT; a partial amount AM09; an unfunded payee AM04; nothing moves', async () => {
+test('pacs.004 from a participant that was not the payee is refused AG09 (as unknown); a partial amount AM09; an unfunded payee AM04; nothing moves', async () => {
   await withPlatform(async (p) => {
     await setupScheme(p);
     await p.run({ type: 'fund', participant: A, currency: 'CNY', amount: '1000.00' });
@@ -768,14 +769,15 @@ test('pacs.004 from a participant that was not the payee is refused AGNT; a part
     assert.ok((await submitIsoMessage(p, xml, 'bank')).accepted);
     const before = ledgerSnapshot(p);
     const seq = Platform.internals(p).ledger.journal_seq;
-    // C sends it: not the payee.
+    // C sends it: not the payee, answered as for a payment the platform never had.
     const byC = await submitIsoMessage(p, pacs004(xml, { instructing_agent: { bic: C } }), 'bank');
     assert.equal(byC.accepted, false);
-    assert.deepEqual(await statuses(byC.status_reports), [{ uetr: uetrs[0], status: 'RJCT', reason: 'AGNT' }]);
+    assert.deepEqual(await statuses(byC.status_reports), [{ uetr: uetrs[0], status: 'RJCT', reason: 'AG09' }]);
     assert.deepEqual(
       byC.errors.map((e) => [e.code, e.path]),
-      [['AGNT', '/Document/PmtRtr/TxInf']],
+      [['AG09', '/Document/PmtRtr/TxInf']],
     );
+    assert.equal(byC.payments[0]!.state, 'not_found');
     assert.equal((parseMessage(byC.status_reports[0]!).document as Pacs002).group_header.instructed_agent?.bic, C, 'the refusal goes to who sent it');
     assert.deepEqual(byC.returns, []);
     assert.equal(p.payment(uetrs[0]!)!.state, 'settled');
@@ -809,29 +811,32 @@ test('the platform decides who may cancel or return a payment (Platform.authorit
     const uetr = uetrs[0]!;
     const rule = (d: ReturnType<Platform['authority']>): string => (d.allowed ? (d.already_done ? 'already_done' : 'allowed') : d.rule);
     const full = { currency: 'CNY', minor: 40_000n };
-    // Cancel: the payer only.
+    // Cancel: the payer only; to anyone else the payment does not exist.
     assert.equal(rule(p.authority({ action: 'cancel', uetr, participant: A })), 'allowed');
-    assert.equal(rule(p.authority({ action: 'cancel', uetr, participant: B })), 'payer_only');
-    assert.equal(rule(p.authority({ action: 'cancel', uetr, participant: undefined })), 'payer_only');
+    assert.equal(rule(p.authority({ action: 'cancel', uetr, participant: B })), 'no_such_payment');
+    assert.equal(rule(p.authority({ action: 'cancel', uetr, participant: undefined })), 'no_such_payment');
+    assert.equal(rule(p.authority({ action: 'cancel', uetr, participant: A, caller: A })), 'allowed');
+    assert.equal(rule(p.authority({ action: 'cancel', uetr, participant: A, caller: C })), 'no_such_payment');
     // Return: the payee only, back to the payer only, in full only.
     assert.equal(rule(p.authority({ action: 'return', uetr, participant: B, amount: full })), 'allowed');
     assert.equal(rule(p.authority({ action: 'return', uetr, participant: B, to: A, amount: full })), 'allowed');
-    assert.equal(rule(p.authority({ action: 'return', uetr, participant: C, amount: full })), 'payee_only');
+    assert.equal(rule(p.authority({ action: 'return', uetr, participant: C, amount: full })), 'no_such_payment');
+    assert.equal(rule(p.authority({ action: 'return', uetr, participant: B, caller: C, amount: full })), 'no_such_payment');
     assert.equal(rule(p.authority({ action: 'return', uetr, participant: B, to: C, amount: full })), 'back_to_payer');
     assert.equal(rule(p.authority({ action: 'return', uetr, participant: B, amount: { currency: 'CNY', minor: 10_000n } })), 'full_amount_only');
     assert.equal(rule(p.authority({ action: 'return', uetr, participant: B, amount: { currency: 'RUB', minor: 40_000n } })), 'full_amount_only');
     assert.equal(rule(p.authority({ action: 'return', uetr, participant: B, amount: { currency: 'CNY', minor: null } })), 'full_amount_only');
     assert.equal(rule(p.authority({ action: 'cancel', uetr: newUetr(), participant: A })), 'no_such_payment');
-    // The ISO answers word them as they always did.
+    // The ISO answers word them; a request from another than the party as for an unknown payment.
     const byC = await submitIsoMessage(p, camt056(xml, C), 'bank');
     assert.deepEqual(
       byC.errors.map((e) => [e.code, e.message]),
-      [['AGNT', `only the payer's agent ${A} may ask to cancel this payment, not ${C}`]],
+      [['NOOR', `no payment with UETR ${uetr}`]],
     );
     const retByC = await submitIsoMessage(p, pacs004(xml, { instructing_agent: { bic: C } }), 'bank');
     assert.deepEqual(
       retByC.errors.map((e) => [e.code, e.message]),
-      [['AGNT', `only the payee's agent ${B} may return this payment, not ${C}`]],
+      [['AG09', `no payment with UETR ${uetr}`]],
     );
     const partial = await submitIsoMessage(p, pacs004(xml, { amount_minor: 10_000n }), 'bank');
     assert.deepEqual(
@@ -839,6 +844,44 @@ test('the platform decides who may cancel or return a payment (Platform.authorit
       [['AM09', 'returned 100.00 CNY; the platform returns the full 400.00 CNY only']],
     );
     assert.equal(p.payment(uetr)!.state, 'settled');
+  });
+});
+
+/** A submit result as text, with the given ids (UETRs, end-to-end and message ids), the platform's message ids and every timestamp replaced by placeholders. */
+function anonymised(r: unknown, ids: Record<string, string>): string {
+  let text = JSON.stringify(r);
+  for (const [id, as] of Object.entries(ids)) text = text.split(id).join(as);
+  return text.replace(/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)?/g, 'TIME').replace(/\b[0-9a-z]{30,}\b/g, 'ID');
+}
+
+test("a camt.056 or pacs.004 about another participant's payment is answered exactly as about an unknown one (issue 20)", async () => {
+  await withPlatform(async (p) => {
+    await setupScheme(p);
+    await p.run({ type: 'fund', participant: A, currency: 'CNY', amount: '1000.00' });
+    const real = pacs008({ amount: '400.00' });
+    const ghost = pacs008({ amount: '400.00' });
+    assert.ok((await submitIsoMessage(p, real.xml, 'bank')).accepted);
+    const ids = (x: { xml: string; uetrs: string[] }) => {
+      const d = parseMessage(x.xml).document as Pacs008;
+      return { [x.uetrs[0]!]: 'UETR', [d.transactions[0]!.end_to_end_id]: 'E2E', [d.group_header.message_id]: 'MSG' };
+    };
+    const asked = async (x: { xml: string; uetrs: string[] }, make: (xml: string) => string) => {
+      const request = make(x.xml);
+      const reqId = /<(?:MsgId|Id)>((?:CXL|RTR)-\d+)</.exec(request)![1]!;
+      return anonymised(await submitIsoMessage(p, request, 'bank'), { ...ids(x), [reqId]: 'REQ' });
+    };
+    const seq = Platform.internals(p).ledger.journal_seq;
+    // C asks to cancel A's payment, then returns it (B is its payee): the answers of an unknown payment, byte for byte.
+    const cancel = (xml: string) => camt056(xml, C);
+    assert.equal(await asked(real, cancel), await asked(ghost, cancel));
+    const ret = (xml: string) => pacs004(xml, { instructing_agent: { bic: C } });
+    assert.equal(await asked(real, ret), await asked(ghost, ret));
+    assert.ok(!(await asked(real, ret)).includes('settled'), 'no state of the payment');
+    // A caller scoped to C naming A as the asker: the same.
+    const scoped = async (x: { xml: string; uetrs: string[] }) => anonymised(await submitIsoMessage(p, camt056(x.xml, A), 'bank', { caller: C }), ids(x));
+    assert.equal((await scoped(real)).replace(/CXL-\d+/g, 'REQ'), (await scoped(ghost)).replace(/CXL-\d+/g, 'REQ'));
+    assert.equal(Platform.internals(p).ledger.journal_seq, seq, 'nothing journaled');
+    assert.equal(p.payment(real.uetrs[0]!)!.state, 'settled');
   });
 });
 
@@ -894,7 +937,8 @@ test('every camt.029 the platform builds (CNCL and each refusal) validates again
       const t = (parseMessage(x).document as Camt029).transactions![0]!;
       codes.add(`${t.status}${t.reasons?.[0]?.code === undefined ? '' : ` ${t.reasons[0].code}`}`);
     }
-    for (const c of ['ACCR', 'RJCR PTNA', 'RJCR AGNT', 'RJCR NOOR']) assert.ok(codes.has(c), `${c} in ${[...codes].join(', ')}`);
+    // C asking about A's payment is answered NOOR, as for an unknown payment (issue 20; it was AGNT).
+    for (const c of ['ACCR', 'RJCR PTNA', 'RJCR NOOR']) assert.ok(codes.has(c), `${c} in ${[...codes].join(', ')}`);
   });
 });
 

@@ -9,6 +9,7 @@ import type { ChangeEvent, Platform } from '../platform/platform.js';
 import { seesPayment } from '../http/access.js';
 import { ApiError } from '../http/errors.js';
 import { callerOf } from '../http/guard.js';
+import { redactChanges } from '../http/payment_view.js';
 import { EVENTS_ROUTE } from './routes.js';
 
 export const SSE_LIMITS = Object.freeze({ clients_max: 1_000, buffered_bytes_max: 4 * 1024 * 1024, heartbeat_ms: 15_000 });
@@ -42,11 +43,12 @@ export function registerEventStream(app: FastifyInstance, platform: Platform): {
                 return p !== undefined && seesPayment(scope, p);
               });
         if (visible.length === 0) return;
+        const seen = redactChanges({ scope, user_name: user.name }, platform, visible);
         if (res.writableLength > SSE_LIMITS.buffered_bytes_max) {
           stream.end();
           return;
         }
-        res.write(`id: ${++id}\nevent: payments\ndata: ${JSON.stringify(visible)}\n\n`);
+        res.write(`id: ${++id}\nevent: payments\ndata: ${JSON.stringify(seen)}\n\n`);
       };
       const heartbeat = setInterval(() => res.write(': ping\n\n'), SSE_LIMITS.heartbeat_ms);
       heartbeat.unref();

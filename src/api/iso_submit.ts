@@ -12,6 +12,8 @@ import { forbidden, type AnyContext, type RouteResult } from './route.js';
 export async function submitXml(ctx: AnyContext, xml: string): Promise<RouteResult> {
   const own = ctx.scope.kind === 'participant' ? ctx.scope.id : null;
   const result = await submitIsoMessage(ctx.platform, xml, ctx.user.name, {
+    // A cancel or return about another participant's payment is answered as for an unknown one.
+    ...(own === null ? {} : { caller: own }),
     screen: async (instructions) => {
       instructions.forEach((ins, i) => {
         if (own !== null && ins.payer !== own) throw forbidden(`payments are submitted as payer ${own} only`, `payments[${i}].payer`);

@@ -4,10 +4,11 @@
 // platform), so a keyed retry whose record a restart lost is answered with the
 // payments' current states rather than refused as duplicates.
 
-import { PAYMENT_QUERY_MAX, paymentView, type PaymentFilter } from '../platform/platform.js';
+import { PAYMENT_QUERY_MAX, type PaymentFilter } from '../platform/platform.js';
 import type { Payment } from '../platform/types.js';
 import { seesPayment } from '../http/access.js';
 import { fromRefusal } from '../http/errors.js';
+import { paymentViewFor, redactPaymentView, type Viewer } from '../http/payment_view.js';
 import { BANK_ROLES, EVERY_ROLE } from '../http/roles.js';
 import { submitXml } from './iso_submit.js';
 import { ApiMetrics } from './metrics.js';
@@ -21,6 +22,16 @@ function shortResult(p: Payment): { uetr: string; state: string; reason?: string
   const r: { uetr: string; state: string; reason?: string } = { uetr: p.instruction.uetr, state: p.state };
   if (last?.reason !== undefined) r.reason = last.reason;
   return r;
+}
+
+function viewerOf(ctx: AnyContext): Viewer {
+  return { scope: ctx.scope, user_name: ctx.user.name };
+}
+
+/** A command's result that is a payment view (cancel, return), as the caller may see it. */
+async function viewed(ctx: AnyContext, result: Promise<RouteResult>): Promise<RouteResult> {
+  const r = await result;
+  return { ...r, body: redactPaymentView(viewerOf(ctx), r.body as Record<string, unknown>) };
 }
 
 /** Submits the payments; those a keyed retry already submitted (same user) are answered with their state. */
@@ -103,7 +114,7 @@ export const PAYMENT_ROUTES: RouteDef[] = [
         filter.currency = s.currency;
       }
       const list = ctx.platform.payments(filter).filter((p) => seesPayment(s, p));
-      return { status: 200, body: { payments: list.map(paymentView) } };
+      return { status: 200, body: { payments: list.map((p) => paymentViewFor(viewerOf(ctx), p)) } };
     },
   }),
   route({
@@ -114,7 +125,7 @@ export const PAYMENT_ROUTES: RouteDef[] = [
     roles: EVERY_ROLE,
     params: S.UetrParams,
     query: S.NoQuery,
-    handler: (ctx) => ({ status: 200, body: paymentView(visiblePayment(ctx, ctx.params.uetr)) }),
+    handler: (ctx) => ({ status: 200, body: paymentViewFor(viewerOf(ctx), visiblePayment(ctx, ctx.params.uetr)) }),
   }),
   route({
     method: 'POST',
@@ -127,7 +138,10 @@ export const PAYMENT_ROUTES: RouteDef[] = [
     handler: (ctx) => {
       const p = visiblePayment(ctx, ctx.params.uetr);
       if (ctx.scope.kind === 'participant' && p.instruction.payer !== ctx.scope.id) throw forbidden('only the payer cancels a payment', 'uetr');
-      return exec(ctx, { type: 'cancel_payment', uetr: p.instruction.uetr, ...(ctx.body.reason !== undefined ? { reason: ctx.body.reason } : {}) });
+      return viewed(
+        ctx,
+        exec(ctx, { type: 'cancel_payment', uetr: p.instruction.uetr, ...(ctx.body.reason !== undefined ? { reason: ctx.body.reason } : {}) }),
+      );
     },
   }),
   route({
@@ -141,7 +155,10 @@ export const PAYMENT_ROUTES: RouteDef[] = [
     handler: (ctx) => {
       const p = visiblePayment(ctx, ctx.params.uetr);
       if (ctx.scope.kind === 'participant' && p.instruction.payee !== ctx.scope.id) throw forbidden('only the payee returns a payment', 'uetr');
-      return exec(ctx, { type: 'return_payment', uetr: p.instruction.uetr, ...(ctx.body.reason !== undefined ? { reason: ctx.body.reason } : {}) });
+      return viewed(
+        ctx,
+        exec(ctx, { type: 'return_payment', uetr: p.instruction.uetr, ...(ctx.body.reason !== undefined ? { reason: ctx.body.reason } : {}) }),
+      );
     },
   }),
 ];

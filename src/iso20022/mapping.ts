@@ -57,8 +57,9 @@
 // NARR for a return). Why a payment cannot be cancelled, as the camt.029 RJCR reason
 // (ExternalPaymentCancellationRejection1Code, `cancellationRefusal`):
 //
-//   no such payment                  NOOR  original transaction never received
-//   asked by another than its payer  AGNT  (the payer's agent asks, nobody else)
+//   no such payment                  NOOR  original transaction never received; asked by
+//                                          another than its payer: the same answer, word
+//                                          for word (it must not learn the payment exists)
 //   settled                          PTNA  settlement is final: the funds have passed to
 //                                          the creditor agent, whom the payer asks for a
 //                                          return (pacs.004 FOCR)
@@ -72,9 +73,9 @@
 // `cancelAuthorityRefusal` and `returnAuthorityRefusal` word its refusals as above.
 //
 // and why a pacs.004 return is refused, as the pacs.002 RJCT reason
-// (ExternalStatusReason1Code, `returnRefusal`): AG09 original payment never received,
-// AGNT the sender is not the original payee (or the return goes to another than the
-// original payer), AM09 amount or currency other than the original's (the platform
+// (ExternalStatusReason1Code, `returnRefusal`): AG09 original payment never received
+// (and, word for word, a payment whose payee is not the sender), AGNT the return goes
+// to another than the original payer, AM09 amount or currency other than the original's (the platform
 // returns in full only), FF12 not returnable in its state (not settled, already
 // returned, a PvP payment), AM04 the returning participant cannot fund it.
 
@@ -469,10 +470,11 @@ export function returnRefusal(errorCode: string, message: string): Refusal {
   }
 }
 
-/** A refusal of the platform's authority rules (src/platform/authority.ts) for a camt.056 transaction: AGNT, or NOOR without a payment. */
-export function cancelAuthorityRefusal(d: Extract<AuthorityDecision, { allowed: false }>, uetr: string, asker: string | undefined): Refusal {
-  if (d.rule === 'payer_only')
-    return { code: 'AGNT', detail: `only the payer's agent ${d.payer} may ask to cancel this payment${asker === undefined ? '' : `, not ${asker}`}` };
+/**
+ * A refusal of the platform's authority rules (src/platform/authority.ts) for a camt.056 transaction:
+ * NOOR without a payment, worded as for a UETR never received (a payment of other parties is one).
+ */
+export function cancelAuthorityRefusal(d: Extract<AuthorityDecision, { allowed: false }>, uetr: string): Refusal {
   if (d.rule === 'no_such_payment') return { code: 'NOOR', detail: `no payment with UETR ${uetr}` };
   return { code: 'AGNT', detail: `the platform refuses to cancel payment ${uetr} (${d.rule})` };
 }
@@ -484,14 +486,12 @@ export interface ReturnAsWritten {
   amount: { currency: string; value: string };
 }
 
-/** A refusal of the platform's authority rules for a pacs.004 transaction: AGNT (payee only, back to the payer), AM09 (in full only), AG09 without a payment. */
+/**
+ * A refusal of the platform's authority rules for a pacs.004 transaction: AGNT (back to the payer only),
+ * AM09 (in full only), AG09 without a payment (a payment the returner is not the payee of is one).
+ */
 export function returnAuthorityRefusal(d: Extract<AuthorityDecision, { allowed: false }>, uetr: string, r: ReturnAsWritten): Refusal {
   switch (d.rule) {
-    case 'payee_only':
-      return {
-        code: 'AGNT',
-        detail: `only the payee's agent ${d.payee} may return this payment${r.returner === undefined ? ' (no InstgAgt names the returning agent)' : `, not ${r.returner}`}`,
-      };
     case 'back_to_payer':
       return { code: 'AGNT', detail: `the return goes to the original payer ${d.payer}, not ${r.to_bic ?? ''}` };
     case 'full_amount_only':
@@ -499,10 +499,8 @@ export function returnAuthorityRefusal(d: Extract<AuthorityDecision, { allowed: 
         code: 'AM09',
         detail: `returned ${r.amount.value} ${r.amount.currency}; the platform returns the full ${amountTextOfMinor(d.currency, d.amount_minor)} ${d.currency} only`,
       };
-    case 'no_such_payment':
-      return { code: 'AG09', detail: `no payment with UETR ${uetr}` };
     default:
-      return { code: 'AGNT', detail: `the platform refuses to return payment ${uetr} (${d.rule})` };
+      return { code: 'AG09', detail: `no payment with UETR ${uetr}` };
   }
 }
 

@@ -54,7 +54,7 @@
 import { createHash } from 'node:crypto';
 import { PAYMENT_QUERY_MAX, type Platform } from '../platform/platform.js';
 import { PlatformError } from '../platform/errors.js';
-import type { AuthorityRequest } from '../platform/authority.js';
+import type { AuthorityDecision, AuthorityRequest } from '../platform/authority.js';
 import type { ChangeEvent } from '../platform/reference.js';
 import type { Payment, ScreeningOutcome } from '../platform/types.js';
 import { resolveXsdDir, validateMessage, type IsoIssue } from './validate.js';
@@ -113,6 +113,12 @@ export interface SubmitOptions {
    * here that its caller may speak for it.
    */
   authorize?: (request: { action: 'cancel' | 'return'; participant: string; uetr: string }) => void | Promise<void>;
+  /**
+   * The participant the caller acts for, when it is scoped to one (a participant user of
+   * the API): a camt.056 or pacs.004 about a payment it is not the payer (cancel) or payee
+   * (return) of is answered as for an unknown payment. None (an operator): any payment.
+   */
+  caller?: string;
 }
 
 export interface SubmittedPayment {
@@ -464,20 +470,26 @@ function findPayment(
   side: 'payer' | 'payee',
   participant: string | undefined,
   notFound: string,
+  known: (p: Payment) => boolean,
 ): Lookup {
   if (uetr !== undefined && uetr !== '') {
     const p = platform.payment(uetr);
-    return p === undefined ? { missing: { code: notFound, detail: `no payment with UETR ${uetr}` } } : { payment: p };
+    return p === undefined || !known(p) ? { missing: { code: notFound, detail: `no payment with UETR ${uetr}` } } : { payment: p };
   }
   if (e2e === undefined || e2e === '' || e2e === 'NOTPROVIDED')
     return { missing: { code: notFound, detail: 'neither the original UETR nor the original end-to-end id is given' } };
   if (participant === undefined)
     return { missing: { code: notFound, detail: `end-to-end id ${e2e} without a UETR needs the ${side} agent to find the payment` } };
-  const found = platform.payments({ end_to_end_id: e2e, participant, limit: PAYMENT_QUERY_MAX }).filter((p) => p.instruction[side] === participant);
+  const found = platform.payments({ end_to_end_id: e2e, participant, limit: PAYMENT_QUERY_MAX }).filter((p) => p.instruction[side] === participant && known(p));
   if (found.length === 0) return { missing: { code: notFound, detail: `no payment with end-to-end id ${e2e} and ${side} ${participant}` } };
   if (found.length > 1)
     return { missing: { code: 'NARR', detail: `${found.length} payments with end-to-end id ${e2e} and ${side} ${participant}; give the original UETR` } };
   return { payment: found[0]! };
+}
+
+/** Whether a decision lets the asker know the payment exists (a payment of other parties is answered as unknown). */
+function knownTo(d: AuthorityDecision): boolean {
+  return d.allowed || d.rule !== 'no_such_payment';
 }
 
 function reportOptions(opts: SubmitOptions): StatusReportsOptions {
@@ -524,7 +536,7 @@ async function submitCancellation(platform: Platform, located: LocatedMessage, b
   const request = modelOf(located).document as Camt056;
   if ((request.transactions ?? []).length === 0) return groupCancellation(platform, located, request, opts);
   // 1. Every transaction's payment and who asks, before anything runs.
-  const plans = planCancellations(platform, located, request);
+  const plans = planCancellations(platform, located, request, opts);
   if (opts.authorize !== undefined) {
     for (const p of plans)
       if (p.refusal === undefined && p.payment !== undefined)
@@ -583,7 +595,7 @@ function groupCancellation(platform: Platform, located: LocatedMessage, request:
 }
 
 /** Each transaction of a camt.056 with its payment and asker, or why it is refused (no payment, the platform's authority rules). */
-function planCancellations(platform: Platform, located: LocatedMessage, request: Camt056): CancellationPlan[] {
+function planCancellations(platform: Platform, located: LocatedMessage, request: Camt056, opts: SubmitOptions): CancellationPlan[] {
   const paths = transactionPaths(located, 'FIToFIPmtCxlReq', 'Undrlyg');
   const resolveBic = bicResolver((id) => platform.participant(id) !== undefined);
   const askerOfMessage = bicOf(request.assignment.assigner);
@@ -593,12 +605,13 @@ function planCancellations(platform: Platform, located: LocatedMessage, request:
     const asker = askerBic === undefined ? undefined : resolveBic(askerBic);
     const plan: CancellationPlan = { tx, path };
     if (asker !== undefined) plan.asker = asker;
-    const found = findPayment(platform, tx.original_uetr, tx.original_end_to_end_id, 'payer', asker, 'NOOR');
+    const decide = (p: Payment) => platform.authority(withCaller({ action: 'cancel', uetr: p.instruction.uetr, participant: asker }, opts));
+    // A payment the asker may not cancel is not found: the answer shows nothing of it.
+    const found = findPayment(platform, tx.original_uetr, tx.original_end_to_end_id, 'payer', asker, 'NOOR', (p) => knownTo(decide(p)));
     if ('missing' in found) return { ...plan, refusal: found.missing };
     plan.payment = found.payment;
-    const uetr = found.payment.instruction.uetr;
-    const d = platform.authority({ action: 'cancel', uetr, participant: asker });
-    if (!d.allowed) plan.refusal = cancelAuthorityRefusal(d, uetr, asker);
+    const d = decide(found.payment);
+    if (!d.allowed) plan.refusal = cancelAuthorityRefusal(d, found.payment.instruction.uetr);
     return plan;
   });
 }
@@ -615,8 +628,8 @@ async function runCancellation(
   if (plan.refusal !== undefined || payment === undefined) return plan.refusal === undefined ? {} : { refusal: plan.refusal };
   const uetr = payment.instruction.uetr;
   // Decided again on the payment as it is now: an earlier transaction of this message may have cancelled it.
-  const d = platform.authority({ action: 'cancel', uetr, participant: asker });
-  if (!d.allowed) return { refusal: cancelAuthorityRefusal(d, uetr, asker) };
+  const d = platform.authority(withCaller({ action: 'cancel', uetr, participant: asker }, opts));
+  if (!d.allowed) return { refusal: cancelAuthorityRefusal(d, uetr) };
   if (d.already_done) return { note: 'already cancelled' };
   const out = await runCommand(platform, { type: 'cancel_payment', uetr, reason: reasonCodeOf(tx.reasons, 'CUST') }, by);
   if (out.ok) {
@@ -670,7 +683,7 @@ async function submitReturn(platform: Platform, located: LocatedMessage, by: str
     return resultOf(type, { errors: [{ path: `${located.documentPath}/PmtRtr/OrgnlGrpInf`, code: 'RETURN_BY_GROUP_UNSUPPORTED', message: detail }] });
   }
   // 1. Every transaction's payment and who returns it, before anything runs.
-  const plans = planReturns(platform, located, doc);
+  const plans = planReturns(platform, located, doc, opts);
   if (opts.authorize !== undefined) {
     for (const p of plans)
       if (p.refusal === undefined && p.payment !== undefined)
@@ -715,7 +728,7 @@ async function submitReturn(platform: Platform, located: LocatedMessage, by: str
 }
 
 /** Each transaction of a pacs.004 with its payment and returner, or why it is refused (no payment, the platform's authority rules). */
-function planReturns(platform: Platform, located: LocatedMessage, doc: Pacs004): ReturnPlan[] {
+function planReturns(platform: Platform, located: LocatedMessage, doc: Pacs004, opts: SubmitOptions): ReturnPlan[] {
   const paths = transactionPaths(located, 'PmtRtr', null);
   const resolveBic = bicResolver((id) => platform.participant(id) !== undefined);
   const gh = doc.group_header;
@@ -725,16 +738,24 @@ function planReturns(platform: Platform, located: LocatedMessage, doc: Pacs004):
     const returner = returnerBic === undefined ? undefined : resolveBic(returnerBic);
     const plan: ReturnPlan = { tx, path };
     if (returner !== undefined) plan.returner = returner;
-    const found = findPayment(platform, tx.original_uetr, tx.original_end_to_end_id, 'payee', returner, 'AG09');
-    if ('missing' in found) return { ...plan, refusal: found.missing };
-    plan.payment = found.payment;
-    const uetr = found.payment.instruction.uetr;
     const to = tx.return_chain?.creditor_agent?.bic;
     const amount = tx.returned_interbank_settlement_amount;
-    const request: AuthorityRequest = { action: 'return', uetr, participant: returner, amount: { currency: amount.currency, minor: minorOrNull(amount) } };
-    if (to !== undefined) request.to = resolveBic(to);
-    const d = platform.authority(request);
-    if (!d.allowed) plan.refusal = returnAuthorityRefusal(d, uetr, { returner, to_bic: to, amount });
+    const decide = (p: Payment) => {
+      const request: AuthorityRequest = {
+        action: 'return',
+        uetr: p.instruction.uetr,
+        participant: returner,
+        amount: { currency: amount.currency, minor: minorOrNull(amount) },
+      };
+      if (to !== undefined) request.to = resolveBic(to);
+      return platform.authority(withCaller(request, opts));
+    };
+    // A payment the returner may not return is not found: the answer shows nothing of it.
+    const found = findPayment(platform, tx.original_uetr, tx.original_end_to_end_id, 'payee', returner, 'AG09', (p) => knownTo(decide(p)));
+    if ('missing' in found) return { ...plan, refusal: found.missing };
+    plan.payment = found.payment;
+    const d = decide(found.payment);
+    if (!d.allowed) plan.refusal = returnAuthorityRefusal(d, found.payment.instruction.uetr, { returner, to_bic: to, amount });
     return plan;
   });
 }
@@ -754,6 +775,11 @@ async function runReturn(
   answers.status_reports.push(...a.status_reports);
   answers.returns.push(...a.returns);
   return undefined;
+}
+
+/** The request on behalf of the caller's participant, when the shell serves one (SubmitOptions.caller). */
+function withCaller<R extends AuthorityRequest>(request: R, opts: SubmitOptions): R {
+  return opts.caller === undefined ? request : { ...request, caller: opts.caller };
 }
 
 /** The amount in minor units, or null when it cannot be read (a currency outside the table, too many decimals). */

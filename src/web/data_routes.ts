@@ -5,7 +5,8 @@
 //   GET /v1/dashboard/overview            the business day at a glance (scoped)
 //   GET /v1/dashboard/history             queue and liquidity samples over the day
 //   GET /v1/participants/:id/statement    camt.053 of an account for a date
-//   GET /v1/payments/:uetr/messages       a payment's pacs.008 and pacs.002s
+//   GET /v1/payments/:uetr/messages       a payment's pacs.008 and pacs.002s (as the caller may see
+//                                         them: src/http/payment_view.ts)
 
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
@@ -14,6 +15,7 @@ import { CURRENCIES } from '../platform/reference.js';
 import { seesCurrency, seesParticipant, seesPayment, type Scope } from '../http/access.js';
 import { ApiError, notFound } from '../http/errors.js';
 import { callerOf } from '../http/guard.js';
+import { paymentSeenBy } from '../http/payment_view.js';
 import { ACCOUNT_READERS, EVERY_ROLE, type Role } from '../http/roles.js';
 import { ReportError, statementXml } from '../iso20022/reports.js';
 import { History } from './history.js';
@@ -109,8 +111,11 @@ export function registerDataRoutes(app: FastifyInstance, platform: Platform): vo
     async (req, reply) => {
       const { uetr } = req.params;
       const p = platform.payment(uetr);
-      if (p === undefined || !seesPayment(callerOf(req).scope, p)) throw notFound(`payment ${uetr}`, 'uetr');
-      return sendJson(reply, { uetr, state: p.state, messages: paymentMessages(platform, p) });
+      const { user, scope } = callerOf(req);
+      if (p === undefined || !seesPayment(scope, p)) throw notFound(`payment ${uetr}`, 'uetr');
+      // A bank's download tells a hold, or a rejection at the close while held, without the case.
+      const seen = paymentSeenBy({ scope, user_name: user.name }, p);
+      return sendJson(reply, { uetr, state: p.state, messages: paymentMessages(platform, seen) });
     },
   );
 }

@@ -34,7 +34,7 @@
  * @property {{ provider: string, rate: string, source: string } | null} fx
  * @property {number | null} case_id
  * @property {StateChange[]} history
- * @property {string} submitted_by
+ * @property {string} [submitted_by] absent for a bank when another bank's user submitted it
  * @property {string} [remittance]
  * @property {{ name?: string }} [debtor]
  * @property {{ name?: string }} [creditor]

@@ -43,8 +43,8 @@ function instruction(p) {
     h('dd', null, `${p.priority} / ${p.settlement}`),
     p.remittance ? [h('dt', null, 'Remittance'), h('dd', null, p.remittance)] : null,
     p.case_id !== null ? [h('dt', null, 'Compliance case'), h('dd', null, `#${p.case_id}`)] : null,
-    h('dt', null, 'Submitted by'),
-    h('dd', null, p.submitted_by),
+    // A bank sees only its own user here (the API omits another's).
+    p.submitted_by !== undefined ? [h('dt', null, 'Submitted by'), h('dd', null, p.submitted_by)] : null,
   );
 }
 
