@@ -3,14 +3,12 @@
 // financing/intraday_credit; this module drives them step by step with the
 // ledger's answers and applies what they decide.
 
-import { ACCOUNT_KIND, accountId } from '../clearing/accounts.js';
 import { closedDay, closeRejection, openBusinessDay, type OpenDayInput } from '../clearing/business_day.js';
 import { postingPlan, reservationOutcome, reservationPlan, voidPlan, windowPositions, withoutDefaulters } from '../clearing/dns_window.js';
 import { ClearingRefusal } from '../clearing/refusal.js';
 import { chooseLsmRelease, lsmReleaseTransfers } from '../clearing/rtgs.js';
 import type { Payment, SettlementWindow } from '../clearing/types.js';
 import { atDayOpen, repayment, repaymentOrder } from '../financing/intraday_credit.js';
-import { memberCurrency } from '../fx/iso4217.js';
 import { RESULT_CODES } from '../ledger/types.js';
 import { PLATFORM_LIMITS, type CommandContext } from './context.js';
 import { PlatformError } from './errors.js';
@@ -110,7 +108,7 @@ export function openDay(cx: CommandContext, input: OpenDayInput): unknown {
   }
   s.day = day;
   s.days.push(day);
-  for (const [key, f] of s.facilities) s.facilities.set(key, atDayOpen(f));
+  for (const f of s.facilities.values()) s.putFacility(atDayOpen(f));
   return dayView(day);
 }
 
@@ -152,12 +150,7 @@ function repayCredit(cx: CommandContext): Array<{ participant: string; currency:
   for (let f of repaymentOrder(s.facilities.values())) {
     if (f.outstanding_minor === 0n) continue;
     const p = s.byId.get(f.participant)!;
-    const c = memberCurrency(f.currency);
-    const accounts = {
-      credit_account_id: accountId(p.no, c.numeric, ACCOUNT_KIND.intraday_credit),
-      settlement_account_id: s.settlementAccount(p, c.code),
-      ledger: c.numeric,
-    };
+    const accounts = s.creditAccounts(p, f.currency);
     const available = s.available(p, f.currency);
     const applied = cx.applyPlan(
       (ids) => repayment(f, accounts, available, ids()),
@@ -167,7 +160,7 @@ function repayCredit(cx: CommandContext): Array<{ participant: string; currency:
     if (applied.plan !== null) {
       if (!applied.accepted) throw new Error('intraday repayment refused by the ledger');
       f = applied.plan.facility;
-      s.facilities.set(`${f.participant}:${f.currency}`, f);
+      s.putFacility(f);
     }
     if (f.outstanding_minor > 0n) unpaid.push({ participant: f.participant, currency: f.currency, outstanding_minor: f.outstanding_minor });
   }

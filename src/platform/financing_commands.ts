@@ -17,6 +17,7 @@ import type { CommandContext } from './context.js';
 import { PlatformError } from './errors.js';
 import { activeCurrency, amount, memberOrAny, need } from './participant_commands.js';
 import { drawCredit as applyDraw } from './settlement.js';
+import { facilityKey } from './state.js';
 import type { CollateralRecord } from './types.js';
 import { facilityView, swapView } from './views.js';
 
@@ -59,13 +60,12 @@ export function setCollateral(cx: CommandContext, cmd: Extract<Command, { type: 
   } catch (err) {
     throw new PlatformError('rate_unavailable', 'items', (err as Error).message);
   }
-  const key = `${p.id}:${c.code}`;
-  const existing = s.facilities.get(key);
+  const existing = s.facilityOf(p.id, c.code);
   const f = withLine(existing, p.id, c.code, line, cmd.auto_draw);
   if (f === null)
     throw new PlatformError('limit_exceeded', 'items', `the new line ${line} is below the ${existing!.outstanding_minor} outstanding; repay first`);
-  s.facilities.set(key, f);
-  s.collateral.set(key, items);
+  s.putFacility(f);
+  s.collateral.set(facilityKey(p.id, c.code), items);
   cx.markDirty(p, c.code);
   return facilityView(f);
 }
@@ -74,15 +74,14 @@ export function drawCredit(cx: CommandContext, participant: string, currency: st
   const s = cx.s;
   const p = need(s, participant, 'participant');
   const c = activeCurrency(s, currency, 'currency');
-  const key = `${p.id}:${c.code}`;
-  const f = s.facilities.get(key);
+  const f = s.facilityOf(p.id, c.code);
   if (f === undefined) throw new PlatformError('not_found', 'currency', `${p.id} has no ${c.code} credit facility`);
   if (!isOpen(s.day)) throw new PlatformError('no_business_day', '', 'intraday credit is drawn during an open business day');
   const value = amount(amountText, c, 'amount');
   if (value > headroom(f)) throw new PlatformError('limit_exceeded', 'amount', `only ${headroom(f)} minor units of the line are available`);
   applyDraw(cx, p, f, value);
   cx.markDirty(p, c.code);
-  return facilityView(s.facilities.get(key)!);
+  return facilityView(s.facilityOf(p.id, c.code)!);
 }
 
 /** Gives a participant an account in a currency it did not hold (swap-line legs). */

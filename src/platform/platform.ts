@@ -25,6 +25,7 @@ import { ACCOUNT_KIND, accountId, TRANSFER_CODE } from './accounts.js';
 import { decodeCommand, type Command } from './commands.js';
 import { PlatformError } from './errors.js';
 import { PaymentScreener } from './screening.js';
+import { facilityKey } from './state.js';
 import { stringify, PlatformStateMachine, type AnonymousRejection, type AuditRecord, type ChangeEvent, type CommandOutput } from './state_machine.js';
 import type { BusinessDay, ComplianceCase, Facility, Participant, Payment, SettlementWindow } from './types.js';
 import type { AccountBalance, Transfer } from '../ledger/types.js';
@@ -215,7 +216,7 @@ export class Platform {
     const issuing = p.issues === currency;
     const id = accountId(p.no, info.numeric, issuing ? ACCOUNT_KIND.issuing : ACCOUNT_KIND.settlement);
     const a = this.ledger.state.lookupAccount(id) as Account;
-    const f = this.state.facilities.get(`${p.id}:${currency}`);
+    const f = this.state.facilityOf(p.id, currency);
     return {
       participant: p.id,
       currency,
@@ -306,7 +307,7 @@ export class Platform {
     participant: string,
     currency: string,
   ): ReadonlyArray<{ id: string; kind: string; currency: string; market_value_minor: bigint; haircut_bp: number }> {
-    return this.state.collateral.get(`${participant}:${currency}`) ?? [];
+    return this.state.collateral.get(facilityKey(participant, currency)) ?? [];
   }
 
   /** Central-bank swap lines, in the order they were opened. */

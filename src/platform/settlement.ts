@@ -4,7 +4,6 @@
 // The rules decide (clearing/rtgs, clearing/pvp, financing/intraday_credit); this
 // module asks the ledger and applies the answers.
 
-import { ACCOUNT_KIND, accountId } from '../clearing/accounts.js';
 import { isOpen } from '../clearing/business_day.js';
 import { newWindow } from '../clearing/dns_window.js';
 import { residueBooking, residueKey, withResidue } from '../clearing/pvp.js';
@@ -13,7 +12,6 @@ import { attemptOutcome, mayOvertake, queueKey, settlementTransfers } from '../c
 import type { Facility } from '../financing/intraday_credit.js';
 import { autoDrawAmount, drawdown } from '../financing/intraday_credit.js';
 import type { Participant, Payment, SettlementWindow } from '../clearing/types.js';
-import { memberCurrency } from '../fx/iso4217.js';
 import { RESULT_CODES } from '../ledger/types.js';
 import { PLATFORM_LIMITS, type CommandContext } from './context.js';
 import { PlatformError } from './errors.js';
@@ -132,7 +130,7 @@ export function drainDirty(cx: CommandContext): void {
 }
 
 function autoDraw(cx: CommandContext, p: Participant, currency: string, shortfall: bigint): boolean {
-  const f = cx.s.facilities.get(`${p.id}:${currency}`);
+  const f = cx.s.facilityOf(p.id, currency);
   const amount = autoDrawAmount(f, shortfall, isOpen(cx.s.day));
   if (amount === null) return false;
   drawCredit(cx, p, f!, amount);
@@ -141,17 +139,12 @@ function autoDraw(cx: CommandContext, p: Participant, currency: string, shortfal
 
 /** Draws intraday credit on a facility (the caller checked the line). */
 export function drawCredit(cx: CommandContext, p: Participant, f: Facility, amount: bigint): void {
-  const c = memberCurrency(f.currency);
-  const accounts = {
-    credit_account_id: accountId(p.no, c.numeric, ACCOUNT_KIND.intraday_credit),
-    settlement_account_id: cx.s.settlementAccount(p, c.code),
-    ledger: c.numeric,
-  };
+  const accounts = cx.s.creditAccounts(p, f.currency);
   const applied = cx.applyPlan(
     (ids) => drawdown(f, accounts, amount, ids()),
     (step) => [step.transfer],
     'if_accepted',
   );
   if (!applied.accepted) throw new Error(`intraday drawdown refused by the ledger: ${RESULT_CODES[applied.results[0]!]}`);
-  cx.s.facilities.set(`${f.participant}:${f.currency}`, applied.plan.facility);
+  cx.s.putFacility(applied.plan.facility);
 }

@@ -5,14 +5,15 @@
 // which apply the rules' plans through ./context.ts.
 
 import { cutoffOf } from '../clearing/business_day.js';
-import { PLATFORM_TRANSFER_ID_BASE, settlementAccountOf } from '../clearing/accounts.js';
+import { ACCOUNT_KIND, accountId, PLATFORM_TRANSFER_ID_BASE, settlementAccountOf } from '../clearing/accounts.js';
 import { RtgsQueue, queueKey } from '../clearing/rtgs.js';
 import type { BusinessDay, Participant, Payment, SettlementWindow } from '../clearing/types.js';
 import type { ComplianceCase } from '../compliance/cases.js';
-import type { Facility } from '../financing/intraday_credit.js';
+import type { CreditAccounts, Facility } from '../financing/intraday_credit.js';
 import type { SwapLine } from '../financing/swap_lines.js';
 import { bookOf, type QuoteLockRecord } from '../fx/quote_locks.js';
 import type { QuoteBook, QuoteInput } from '../fx/quotes.js';
+import { memberCurrency } from '../fx/iso4217.js';
 import type { Rational } from '../fx/rational.js';
 import { RateBook } from '../fx/rates.js';
 import type { LedgerAccess } from '../journal/command.js';
@@ -95,6 +96,28 @@ export class PlatformState {
     const a = this.commandLedger?.machine.lookupAccount(id) ?? this.machine?.lookupAccount(id);
     if (a === undefined) return 0n;
     return a.credits_posted - a.debits_posted - a.debits_pending;
+  }
+
+  // ---- intraday credit -----------------------------------------------------------------------
+
+  /** A participant's intraday-credit facility in a currency. */
+  facilityOf(participant: string, currency: string): Facility | undefined {
+    return this.facilities.get(facilityKey(participant, currency));
+  }
+
+  /** Stores a facility record (records are replaced, never changed in place). */
+  putFacility(f: Facility): void {
+    this.facilities.set(facilityKey(f.participant, f.currency), f);
+  }
+
+  /** The two ledger accounts a participant's facility in `currency` moves money between. */
+  creditAccounts(p: Participant, currency: string): CreditAccounts {
+    const c = memberCurrency(currency);
+    return {
+      credit_account_id: accountId(p.no, c.numeric, ACCOUNT_KIND.intraday_credit),
+      settlement_account_id: this.settlementAccount(p, c.code),
+      ledger: c.numeric,
+    };
   }
 
   positions(): Array<{ participant: string; currency: string; balance_minor: bigint }> {
@@ -213,7 +236,7 @@ export class PlatformState {
     this.day = this.days[this.days.length - 1] ?? null;
     this.cases.splice(0, this.cases.length, ...d.cases);
     this.facilities.clear();
-    for (const f of d.facilities) this.facilities.set(`${f.participant}:${f.currency}`, f);
+    for (const f of d.facilities) this.putFacility(f);
     this.collateral.clear();
     for (const [k, v] of d.collateral) this.collateral.set(k, v);
     this.rateRows = d.rate_rows;
@@ -236,4 +259,9 @@ export class PlatformState {
     this.commands = d.commands;
     this.nextTransferNo = d.next_transfer_no;
   }
+}
+
+/** Facilities and their collateral are kept per participant and currency. */
+export function facilityKey(participant: string, currency: string): string {
+  return `${participant}:${currency}`;
 }
