@@ -67,12 +67,29 @@ export function encodeSnapshot(seq: number, hash: Buffer, sm: LedgerStateMachine
   return buf;
 }
 
-export function decodeSnapshot(buf: Buffer, limits?: LedgerLimits): SnapshotState {
-  if (buf.length < HEADER + HASH_SIZE || !buf.subarray(0, 8).equals(MAGIC)) throw new Error('snapshot: not a snapshot');
+/** Why the bytes are not an intact snapshot (magic, checksum), or null. */
+function snapshotProblem(buf: Buffer): string | null {
+  if (buf.length < HEADER + HASH_SIZE || !buf.subarray(0, 8).equals(MAGIC)) return 'snapshot: not a snapshot';
   const digest = createHash('sha256')
     .update(buf.subarray(0, buf.length - HASH_SIZE))
     .digest();
-  if (!digest.equals(buf.subarray(buf.length - HASH_SIZE))) throw new Error('snapshot: checksum mismatch');
+  return digest.equals(buf.subarray(buf.length - HASH_SIZE)) ? null : 'snapshot: checksum mismatch';
+}
+
+/**
+ * The command executor's state held in an intact snapshot, read from the header
+ * without decoding the ledger part; null when the bytes are not an intact snapshot.
+ */
+export function snapshotExtension(buf: Buffer): Buffer | null {
+  if (snapshotProblem(buf) !== null) return null;
+  const length = buf.readUInt32LE(24 + HASH_SIZE + 16);
+  const end = buf.length - HASH_SIZE;
+  return length > end - HEADER ? null : buf.subarray(end - length, end);
+}
+
+export function decodeSnapshot(buf: Buffer, limits?: LedgerLimits): SnapshotState {
+  const problem = snapshotProblem(buf);
+  if (problem !== null) throw new Error(problem);
   const seq = Number(buf.readBigUInt64LE(8));
   const lastTimestamp = buf.readBigUInt64LE(16);
   const hash = Buffer.from(buf.subarray(24, 24 + HASH_SIZE));

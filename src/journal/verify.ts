@@ -12,7 +12,7 @@ import { AccountFlags, TransferFlags, type Account } from '../ledger/types.js';
 import type { JournalEntry, Store } from '../store/types.js';
 import { checkEntry, commandOutputDigest, commandRulesVersion, decodeEvents, decodeResults, GENESIS_HASH, isCommand, opName } from './entry.js';
 import { outputDigest, RecordingLedger, rulesVersionProblem, type CommandExecutor } from './command.js';
-import { decodeSnapshot, encodeSnapshot } from './snapshot.js';
+import { encodeSnapshot, snapshotExtension } from './snapshot.js';
 
 export interface VerifyReport {
   ok: boolean;
@@ -124,11 +124,8 @@ export async function verifyStore(
 function snapshotIsComparable(snapshot: { seq: number; body: Buffer } | null, executor: CommandExecutor | null, report: VerifyReport): boolean {
   if (snapshot === null || executor === null) return true;
   // An unreadable snapshot is left to the byte comparison at its entry, which names it.
-  let extension: Buffer = Buffer.alloc(0);
-  try {
-    extension = decodeSnapshot(snapshot.body).extension;
-  } catch {}
-  if (extension.length === 0 || executor.readsState(extension)) return true;
+  const extension = snapshotExtension(snapshot.body);
+  if (extension === null || extension.length === 0 || executor.readsState(extension)) return true;
   report.notes.push(
     `the snapshot at entry ${snapshot.seq} holds the platform state in another release's format; it is not compared byte for byte and is replaced by the next snapshot`,
   );
