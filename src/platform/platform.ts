@@ -34,7 +34,7 @@ import { decideAuthority, type AuthorityDecision, type AuthorityRequest } from '
 // For the HTTP shells: the documents interface, the store's errors and redacted
 // location, the views and the JSON replacer they answer with.
 export { StoreError, type DocumentStore } from '../store/types.js';
-export { redactUrl } from '../store/open.js';
+export { redactUrl } from './store_tools.js';
 export { bigintJson, caseView, dayView, facilityView, participantView, paymentView, swapView, windowView } from './view_tools.js';
 export type { AuditRecord, ChangeEvent } from './state_machine.js';
 
