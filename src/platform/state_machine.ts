@@ -40,10 +40,12 @@ export class PlatformStateMachine extends PlatformState implements CommandExecut
   /**
    * The rules versions this binary runs (CHANGELOG.md says what each changed):
    *  1  the rules of the first platform release (fbfd236);
-   *  2  a rejected instruction keeps its instructed amount (payment_commands.ts).
+   *  2  a rejected instruction keeps its instructed amount (payment_commands.ts);
+   *  3  the second wave's rule changes, each listed in CHANGELOG.md under
+   *     "Rules version 3" and branched on `cx.rules_version >= 3` where it applies.
    * Entries replay under the version they recorded, so both stay callable.
    */
-  readonly rules_versions = Object.freeze({ oldest: 1, current: 2 });
+  readonly rules_versions = Object.freeze({ oldest: 1, current: 3 });
 
   execute(command: Buffer, clock_ns: bigint, ledger: LedgerAccess, rules_version: number): CommandOutputBytes {
     if (rules_version < this.rules_versions.oldest || rules_version > this.rules_versions.current) {
