@@ -125,12 +125,53 @@ export function lineColumn(text: string, offset: number): { line: number; column
 
 // Characters XML 1.0 forbids in documents (C0 controls other than tab, LF, CR; U+FFFE/U+FFFF).
 export const FORBIDDEN_CHARS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/;
+// A surrogate not part of a pair: not a character at all (XML's Char excludes U+D800–U+DFFF).
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+// The XML declaration after "<?xml" (XML 1.0 production XMLDecl): version, then an optional
+// encoding (EncName), then an optional standalone, in that order, XML whitespace only.
+const XML_DECL =
+  /^[ \t\r\n]+version[ \t\r\n]*=[ \t\r\n]*(?:"1\.[0-9]+"|'1\.[0-9]+')(?:[ \t\r\n]+encoding[ \t\r\n]*=[ \t\r\n]*(?:"[A-Za-z][A-Za-z0-9._-]*"|'[A-Za-z][A-Za-z0-9._-]*'))?(?:[ \t\r\n]+standalone[ \t\r\n]*=[ \t\r\n]*(?:"(?:yes|no)"|'(?:yes|no)'))?[ \t\r\n]*$/;
+// A namespace name must be a URI reference (Namespaces in XML 1.0, section 2.2): RFC 3986 characters, % with two hex digits.
+// Square brackets (IP literals only) are refused, and a scheme, when there is one, must read as one.
+const URI_REFERENCE = /^(?:[A-Za-z0-9\-._~:/?#@!$&'()*+,;=]|%[0-9A-Fa-f]{2})*$/;
+function isUriReference(v: string): boolean {
+  if (!URI_REFERENCE.test(v)) return false;
+  const colon = v.indexOf(':');
+  if (colon < 0) return true;
+  const delimiter = v.search(/[/?#]/);
+  return (delimiter >= 0 && delimiter < colon) || /^[A-Za-z][A-Za-z0-9+.-]*$/.test(v.slice(0, colon));
+}
 
+// XML 1.0 (fifth edition) NameStartChar and NameChar, on UTF-16 code units; a
+// character above U+FFFF (allowed up to U+EFFFF) is read as its surrogate pair.
 function isNameStart(c: number): boolean {
-  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95 || c === 58 || (c >= 0xc0 && c !== 0xd7 && c !== 0xf7 && c < 0xfffe);
+  if (c < 0x80) return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95 || c === 58;
+  return (
+    (c >= 0xc0 && c <= 0xd6) ||
+    (c >= 0xd8 && c <= 0xf6) ||
+    (c >= 0xf8 && c <= 0x2ff) ||
+    (c >= 0x370 && c <= 0x37d) ||
+    (c >= 0x37f && c <= 0x1fff) ||
+    c === 0x200c ||
+    c === 0x200d ||
+    (c >= 0x2070 && c <= 0x218f) ||
+    (c >= 0x2c00 && c <= 0x2fef) ||
+    (c >= 0x3001 && c <= 0xd7ff) ||
+    (c >= 0xf900 && c <= 0xfdcf) ||
+    (c >= 0xfdf0 && c <= 0xfffd)
+  );
 }
 function isNameChar(c: number): boolean {
-  return isNameStart(c) || (c >= 48 && c <= 57) || c === 45 || c === 46 || c === 0xb7;
+  return isNameStart(c) || (c >= 48 && c <= 57) || c === 45 || c === 46 || c === 0xb7 || (c >= 0x300 && c <= 0x36f) || c === 0x203f || c === 0x2040;
+}
+/** Code units of the name character at i (0 if none): 2 for a pair encoding U+10000–U+EFFFF. */
+function nameCharAt(s: string, i: number, first: boolean): number {
+  const c = s.charCodeAt(i);
+  if (c >= 0xd800 && c <= 0xdb7f) {
+    const d = s.charCodeAt(i + 1);
+    return d >= 0xdc00 && d <= 0xdfff ? 2 : 0;
+  }
+  return (first ? isNameStart(c) : isNameChar(c)) ? 1 : 0;
 }
 function isSpace(c: number): boolean {
   return c === 32 || c === 10 || c === 9 || c === 13;
@@ -224,8 +265,9 @@ class Parser {
     const end = this.s.indexOf('?>', 5);
     if (end < 0) this.truncated('the XML declaration');
     const decl = this.s.slice(5, end);
-    if (!/^\s+version\s*=\s*(["'])1\.[0-9]\1/.test(decl)) this.fail('XML_MALFORMED', 'XML declaration without version 1.x', 0);
-    const enc = /\sencoding\s*=\s*(["'])([A-Za-z0-9._-]+)\1/.exec(decl);
+    if (!/^[ \t\r\n]+version[ \t\r\n]*=[ \t\r\n]*(["'])1\.[0-9]+\1/.test(decl)) this.fail('XML_MALFORMED', 'XML declaration without version 1.x', 0);
+    if (!XML_DECL.test(decl)) this.fail('XML_MALFORMED', 'malformed XML declaration (version, then encoding, then standalone)', 0);
+    const enc = /[ \t\r\n]encoding[ \t\r\n]*=[ \t\r\n]*(["'])([A-Za-z0-9._-]+)\1/.exec(decl);
     if (enc !== null && !/^(utf-?8|us-ascii)$/i.test(enc[2]!)) {
       this.fail('XML_ENCODING', `encoding ${JSON.stringify(enc[2])} is not accepted; ISO 20022 messages are UTF-8`, 0);
     }
@@ -240,6 +282,11 @@ class Parser {
   private skipComment(): void {
     const end = this.s.indexOf('-->', this.pos + 4);
     if (end < 0) this.truncated('a comment');
+    const body = this.s.slice(this.pos + 4, end);
+    // XML 1.0 production Comment: no "--" inside and no "-" just before the closing "-->".
+    const dashes = body.indexOf('--');
+    if (dashes >= 0 || body.endsWith('-')) this.fail('XML_MALFORMED', "'--' inside a comment", this.pos + 4 + (dashes >= 0 ? dashes : body.length - 1));
+    this.checkChars(body, this.pos + 4);
     this.pos = end + 3;
   }
 
@@ -247,7 +294,13 @@ class Parser {
     const start = this.pos;
     const end = this.s.indexOf('?>', this.pos + 2);
     if (end < 0) this.truncated('a processing instruction');
-    if (/^<\?xml(\s|\?)/i.test(this.s.slice(start, start + 6))) this.fail('XML_MALFORMED', 'XML declaration not at the start of the input', start);
+    if (/^<\?xml([ \t\r\n]|\?)/i.test(this.s.slice(start, start + 6))) this.fail('XML_MALFORMED', 'XML declaration not at the start of the input', start);
+    this.pos = start + 2;
+    const target = this.readName('processing instruction target');
+    if (target.includes(':')) this.fail('XML_NAMESPACE', `processing instruction target ${target} contains a colon`, start + 2);
+    if (this.pos < end && !isSpace(this.s.charCodeAt(this.pos)))
+      this.fail('XML_MALFORMED', `expected whitespace after the processing instruction target ${target}`);
+    this.checkChars(this.s.slice(this.pos, end), this.pos);
     this.pos = end + 2;
   }
 
@@ -272,9 +325,10 @@ class Parser {
     const s = this.s;
     const start = this.pos;
     if (start >= s.length) this.truncated(what);
-    if (!isNameStart(s.charCodeAt(start))) this.fail('XML_MALFORMED', `invalid ${what}`);
-    let i = start + 1;
-    while (i < s.length && isNameChar(s.charCodeAt(i))) i++;
+    const head = nameCharAt(s, start, true);
+    if (head === 0) this.fail('XML_MALFORMED', `invalid ${what}`);
+    let i = start + head;
+    for (let n = nameCharAt(s, i, false); i < s.length && n > 0; n = nameCharAt(s, i, false)) i += n;
     if (i >= s.length) this.truncated(what);
     this.pos = i;
     return s.slice(start, i);
@@ -333,6 +387,9 @@ class Parser {
       const m = FORBIDDEN_CHARS.exec(chunk)!;
       this.fail('XML_INVALID_CHAR', `character U+${m[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')} is not allowed in XML`, at + m.index);
     }
+    const lone = LONE_SURROGATE.exec(chunk);
+    if (lone !== null)
+      this.fail('XML_INVALID_CHAR', `unpaired surrogate U+${lone[0].charCodeAt(0).toString(16).toUpperCase()} is not a character`, at + lone.index);
   }
 
   private addText(frame: OpenFrame, t: string): void {
@@ -443,9 +500,12 @@ class Parser {
         this.fail('XML_LIMIT_ATTRIBUTES', `more than ${this.limits.max_attributes} attributes on <${qname}>`, attrAt);
       if (name === 'xmlns' || name.startsWith('xmlns:')) {
         const prefix = name.length === 5 ? '' : name.slice(6);
+        if (name.length > 5 && (prefix.length === 0 || prefix.includes(':'))) this.fail('XML_NAMESPACE', `malformed namespace declaration ${name}`, attrAt);
         if (prefix === 'xmlns' || (prefix === 'xml' && value !== XML_NS) || value === XMLNS_NS)
           this.fail('XML_NAMESPACE', `reserved namespace binding ${name}`, attrAt);
         if (prefix !== '' && value === '') this.fail('XML_NAMESPACE', `prefix ${prefix} cannot be undeclared in XML 1.0`, attrAt);
+        for (const d of nsDecls) if (d[0] === prefix) this.fail('XML_MALFORMED', `duplicate attribute ${name}`, attrAt);
+        if (!isUriReference(value)) this.fail('XML_NAMESPACE', `namespace name ${JSON.stringify(value.slice(0, 80))} is not a URI reference`, attrAt);
         this.nsPrefixes.push(prefix);
         this.nsUris.push(value);
         nsDecls.push([prefix, value]);
@@ -496,6 +556,7 @@ class Parser {
       if (ac < 0) attrs.push({ qname: aname, local: aname, ns: '', value });
       else {
         const alocal = aname.slice(ac + 1);
+        if (ac === 0 || alocal.length === 0 || alocal.includes(':')) this.fail('XML_NAMESPACE', `malformed qualified name ${aname}`, at);
         const ans = this.lookupNs(aname.slice(0, ac), at);
         for (const other of attrs) if (other.local === alocal && other.ns === ans) this.fail('XML_NAMESPACE', `attribute {${ans}}${alocal} appears twice`, at);
         attrs.push({ qname: aname, local: alocal, ns: ans, value });
