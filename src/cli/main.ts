@@ -14,6 +14,7 @@ import { registerScreenCommands } from './screen_commands.js';
 import { registerSimCommands } from './sim_commands.js';
 import { registerServeCommands } from './serve_commands.js';
 import { registerAuthCommands } from './auth_commands.js';
+import { registerFuzzCommand } from './fuzz_commands.js';
 
 export function buildProgram(): Command {
   const program = new Command();
@@ -35,6 +36,7 @@ export function buildProgram(): Command {
   registerSimCommands(program);
   registerServeCommands(program);
   registerAuthCommands(program);
+  registerFuzzCommand(program);
   return program;
 }
 
