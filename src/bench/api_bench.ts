@@ -63,7 +63,7 @@ async function seed(url: string): Promise<string> {
   }
 }
 
-function startServer(url: string, cpuProfDir: string | null): Promise<{ child: ChildProcess; base: string }> {
+export function startServer(url: string, cpuProfDir: string | null): Promise<{ child: ChildProcess; base: string }> {
   const bin = resolve(dirname(fileURLToPath(import.meta.url)), '../../../bin/sco-settle.js');
   const args = [
     ...(cpuProfDir !== null ? ['--cpu-prof', '--cpu-prof-dir', cpuProfDir] : []),

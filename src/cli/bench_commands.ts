@@ -8,6 +8,7 @@ import { runIsoBench } from '../bench/iso_bench.js';
 import { runLedgerBench } from '../bench/ledger_bench.js';
 import { runApiBench } from '../bench/api_bench.js';
 import { runScreeningBench } from '../bench/screening_bench.js';
+import { runSoak } from '../bench/soak_bench.js';
 import { runAll, SUITES, type Suite } from '../bench/all.js';
 import { fileURLToPath } from 'node:url';
 import { CliInputError } from './input.js';
@@ -30,6 +31,7 @@ export function registerBenchCommands(program: Command): void {
   registerApiBench(bench);
   registerIsoBench(bench);
   registerScreeningBench(bench);
+  registerSoakBench(bench);
   registerAllBench(bench);
 }
 
@@ -119,6 +121,30 @@ function registerApiBench(bench: Command): void {
         batch_size: 1000,
         fixed_rate: 2000,
         cpu_prof_dir: o.cpuProf ?? null,
+        progress: stderrProgress,
+      });
+      process.stdout.write(JSON.stringify(result) + '\n');
+    });
+}
+
+function registerSoakBench(bench: Command): void {
+  bench
+    .command('soak')
+    .description('the simulated day at 10x volume through the API for a long run: memory and latency per window, nothing lost, verify at the end')
+    .option('--duration <seconds>', 'length of the run', '3600')
+    .option('--payments <n>', 'payments over the run (10x the default day)', '200000')
+    .option('--clients <n>', 'concurrent API clients', '16')
+    .option('--sample <seconds>', 'seconds per window', '10')
+    .option('--reports <dir>', 'where the HTML report goes', './reports')
+    .action(async (o: Record<string, string | undefined>, command: Command) => {
+      const store = (command.optsWithGlobals() as { store?: string }).store ?? null;
+      const result = await runSoak({
+        store,
+        duration_s: positiveInt(String(o.duration), '--duration'),
+        payments: positiveInt(String(o.payments), '--payments'),
+        clients: positiveInt(String(o.clients), '--clients'),
+        sample_s: positiveInt(String(o.sample), '--sample'),
+        report_dir: o.reports ?? null,
         progress: stderrProgress,
       });
       process.stdout.write(JSON.stringify(result) + '\n');

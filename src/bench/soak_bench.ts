@@ -1,0 +1,264 @@
+// `sco-settle bench soak`: the simulated day at ten times its volume through the
+// HTTP API for a long time (an hour by default), to show that memory and latency
+// stay flat and nothing acknowledged is lost. A real server in a child process on
+// the given store (PostgreSQL for the campaign; a temporary SQLite file by
+// default), the scheme of the simulated day (every bank and liquidity provider of
+// the default profile, the embedded reference rates, generous funding), and
+// `clients` API clients that submit the day's payments paced evenly over the
+// duration. Every window of `sample_s` records the server's resident memory, the
+// requests answered and their p50/p99 latency. At the end the server stops, the
+// store is reopened, every acknowledged UETR is looked up (lost = acknowledged
+// but absent) and the whole journal is verified. The report is JSON plus an HTML
+// page with the memory and latency series drawn.
+
+import type { ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { UserDirectory } from '../http/auth.js';
+import { Platform } from '../platform/platform.js';
+import { formatMajor } from '../platform/fx_tools.js';
+import { REFERENCE_FILE, REFERENCE_RATES } from '../platform/reference.js';
+import { verifyStore } from '../platform/verify_tools.js';
+import { defaultProfile, generatePayments, MEMBERS, type SimPayment } from '../sim/index.js';
+import { startServer } from './api_bench.js';
+import { median, percentile } from './stats.js';
+
+export interface SoakOptions {
+  /** Store URL; null = a temporary SQLite file. */
+  store: string | null;
+  duration_s: number;
+  /** Payments over the whole run (10x the default day: 200,000). */
+  payments: number;
+  clients: number;
+  sample_s: number;
+  /** Folder for the HTML report; null = none. */
+  report_dir: string | null;
+  progress: (m: string) => void;
+}
+
+export interface SoakSample {
+  t_s: number;
+  rss_mb: number;
+  answered: number;
+  errors: number;
+  p50_ms: number;
+  p99_ms: number;
+}
+
+const DAY = '2025-08-29';
+
+export async function runSoak(o: SoakOptions): Promise<Record<string, unknown>> {
+  const dir = o.store === null ? mkdtempSync(join(tmpdir(), 'sco-settle-soak-')) : null;
+  const url = o.store ?? `sqlite:${join(dir!, 'soak.db')}`;
+  let child: ChildProcess | null = null;
+  try {
+    o.progress(`seeding ${url}: the simulated day's scheme`);
+    const token = await seed(url);
+    const server = await startServer(url, null);
+    child = server.child;
+    const run = await drive(o, server.base, token, child.pid!);
+    await stop(child);
+    child = null;
+    o.progress(`checking ${run.acked.length} acknowledged payments and verifying the journal`);
+    const lost = await lostPayments(url, run.acked);
+    const verified = await verifyStore(url);
+    const result = soakResult(o, url, run, lost, verified.report.ok);
+    if (o.report_dir !== null) writeReport(o.report_dir, result, run.samples);
+    return result;
+  } finally {
+    if (child !== null) await stop(child);
+    if (dir !== null) rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Banks and liquidity providers of the default profile, the reference rates, funding for the whole run, an open day. */
+async function seed(url: string): Promise<string> {
+  const platform = await Platform.open(url, { clock: () => BigInt(Date.parse(`${DAY}T09:00:00Z`)) * 1_000_000n + (process.hrtime.bigint() % 1_000_000_000n) });
+  try {
+    const profile = defaultProfile();
+    const rows = REFERENCE_RATES.map((r) => ({ currency: r.currency, units_per_usd: r.units_per_usd, date: r.date, source: r.source }));
+    await platform.run({ type: 'import_rates', file: `embedded ${REFERENCE_FILE}`, rows });
+    for (const m of MEMBERS) {
+      // A test BIC per member's central bank (location code "20": never a live one).
+      await platform.run({
+        type: 'register_participant',
+        id: `CBSK${m.country}20`,
+        kind: 'central_bank',
+        name: `Central bank ${m.country}`,
+        country: m.country,
+        currencies: [m.currency],
+      });
+    }
+    for (const p of [...profile.banks, ...profile.liquidity_providers]) {
+      const kind = profile.banks.includes(p as (typeof profile.banks)[number]) ? 'bank' : 'liquidity_provider';
+      await platform.run({ type: 'register_participant', id: p.bic, kind, name: p.name, country: p.country, currencies: Object.keys(p.liquidity) });
+      for (const ccy of Object.keys(p.liquidity)) {
+        await platform.run({ type: 'fund', participant: p.bic, currency: ccy, amount: formatMajor(10n ** 15n, ccy) });
+      }
+    }
+    await platform.run({ type: 'open_day', date: DAY, default_cutoff: '23:59' });
+    const users = await UserDirectory.load(platform.documents);
+    await users.createUser('soak', 'operator', null);
+    return (await users.createKey('soak')).token;
+  } finally {
+    await platform.close();
+  }
+}
+
+interface Driven {
+  samples: SoakSample[];
+  acked: string[];
+  refused: number;
+  errors: number;
+  wall_s: number;
+}
+
+/** The clients: payment i is due at i/payments of the duration; each client takes the next due one. */
+async function drive(o: SoakOptions, base: string, token: string, pid: number): Promise<Driven> {
+  const payments = [...generatePayments(defaultProfile(), { seed: 7, payments: o.payments })];
+  const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+  const acked: string[] = [];
+  let refused = 0;
+  let errors = 0;
+  let window: number[] = [];
+  let windowErrors = 0;
+  const samples: SoakSample[] = [];
+  const t0 = performance.now();
+  const sampler = setInterval(() => {
+    samples.push(sampleOf((performance.now() - t0) / 1000, rssMb(pid), window, windowErrors));
+    const last = samples[samples.length - 1]!;
+    o.progress(`t=${Math.round(last.t_s)} s: ${acked.length} acknowledged, rss ${last.rss_mb} MB, p99 ${last.p99_ms} ms`);
+    window = [];
+    windowErrors = 0;
+  }, o.sample_s * 1000);
+  let next = 0;
+  const client = async (): Promise<void> => {
+    for (;;) {
+      const i = next++;
+      if (i >= payments.length) return;
+      const due_ms = (i / payments.length) * o.duration_s * 1000;
+      const wait = due_ms - (performance.now() - t0);
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      const started = performance.now();
+      try {
+        const res = await fetch(`${base}/v1/payments`, { method: 'POST', headers, body: JSON.stringify(bodyOf(payments[i]!)) });
+        await res.arrayBuffer();
+        window.push(performance.now() - started);
+        if (res.status === 200 || res.status === 201) acked.push(payments[i]!.uetr);
+        else if (res.status < 500) refused++;
+        else {
+          errors++;
+          windowErrors++;
+        }
+      } catch {
+        errors++;
+        windowErrors++;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: o.clients }, client));
+  clearInterval(sampler);
+  samples.push(sampleOf((performance.now() - t0) / 1000, rssMb(pid), window, windowErrors));
+  return { samples, acked, refused, errors, wall_s: (performance.now() - t0) / 1000 };
+}
+
+function bodyOf(p: SimPayment): Record<string, unknown> {
+  const body: Record<string, unknown> = {
+    uetr: p.uetr,
+    end_to_end_id: p.end_to_end_id,
+    payer: p.payer_bic,
+    payee: p.payee_bic,
+    currency: p.currency,
+    amount: formatMajor(p.amount_minor, p.currency),
+    value_date: DAY,
+    priority: p.priority,
+  };
+  if (p.payee_currency !== p.currency) body.payee_currency = p.payee_currency;
+  return body;
+}
+
+function sampleOf(t_s: number, rss_mb: number, latencies: number[], errors: number): SoakSample {
+  return {
+    t_s: Math.round(t_s),
+    rss_mb,
+    answered: latencies.length,
+    errors,
+    p50_ms: latencies.length > 0 ? Math.round(median(latencies) * 10) / 10 : 0,
+    p99_ms: latencies.length > 0 ? Math.round(percentile(latencies, 99) * 10) / 10 : 0,
+  };
+}
+
+/** The server's resident memory, from /proc (Linux); 0 where there is no /proc. */
+function rssMb(pid: number): number {
+  try {
+    const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m === null ? 0 : Math.round(Number(m[1]) / 1024);
+  } catch {
+    return 0;
+  }
+}
+
+async function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  const exited = new Promise((r) => child.once('exit', r));
+  child.kill('SIGTERM');
+  await exited;
+}
+
+async function lostPayments(url: string, acked: readonly string[]): Promise<number> {
+  const platform = await Platform.open(url);
+  try {
+    return acked.filter((u) => platform.payment(u) === undefined).length;
+  } finally {
+    await platform.close();
+  }
+}
+
+/** Median of the first and of the last tenth of the windows: flat means their ratio is near 1. */
+function ends(samples: readonly SoakSample[], pick: (s: SoakSample) => number): { first: number; last: number; max: number } {
+  const busy = samples.filter((s) => s.answered > 0);
+  const n = Math.max(1, Math.floor(busy.length / 10));
+  const head = busy.slice(0, n).map(pick);
+  const tail = busy.slice(-n).map(pick);
+  return { first: head.length > 0 ? median(head) : 0, last: tail.length > 0 ? median(tail) : 0, max: Math.max(0, ...busy.map(pick)) };
+}
+
+function soakResult(o: SoakOptions, url: string, run: Driven, lost: number, verify_ok: boolean): Record<string, unknown> {
+  return {
+    suite: 'soak',
+    metrics: {
+      payments_acknowledged: run.acked.length,
+      payments_refused: run.refused,
+      server_errors: run.errors,
+      lost,
+      verify_ok,
+      rss_mb: ends(run.samples, (s) => s.rss_mb),
+      p99_ms: ends(run.samples, (s) => s.p99_ms),
+      p50_ms: ends(run.samples, (s) => s.p50_ms),
+    },
+    workload: {
+      store: url.startsWith('postgres') ? 'postgresql' : 'sqlite',
+      duration_s: o.duration_s,
+      wall_s: Math.round(run.wall_s),
+      payments: o.payments,
+      clients: o.clients,
+      sample_s: o.sample_s,
+    },
+    samples: run.samples,
+  };
+}
+
+function writeReport(dir: string, result: Record<string, unknown>, samples: readonly SoakSample[]): void {
+  mkdirSync(dir, { recursive: true });
+  const chart = (title: string, pick: (s: SoakSample) => number, unit: string): string => {
+    const w = 720;
+    const h = 200;
+    const tMax = Math.max(1, ...samples.map((s) => s.t_s));
+    const yMax = Math.max(1, ...samples.map(pick)) * 1.1;
+    const points = samples.map((s) => `${((s.t_s / tMax) * w).toFixed(1)},${(h - (pick(s) / yMax) * h).toFixed(1)}`).join(' ');
+    return `<h2>${title}</h2><svg width="${w + 60}" height="${h + 30}" viewBox="-50 -5 ${w + 60} ${h + 30}"><polyline fill="none" stroke="#2563eb" stroke-width="1.5" points="${points}"/><line x1="0" y1="${h}" x2="${w}" y2="${h}" stroke="#999"/><line x1="0" y1="0" x2="0" y2="${h}" stroke="#999"/><text x="-45" y="10" font-size="11">${yMax.toFixed(0)} ${unit}</text><text x="-45" y="${h}" font-size="11">0</text><text x="${w - 60}" y="${h + 20}" font-size="11">${tMax} s</text></svg>`;
+  };
+  const html = `<!doctype html><meta charset="utf-8"><title>sco-settle soak</title><body style="font-family:sans-serif;max-width:820px;margin:2em auto"><h1>Soak: the simulated day at 10× volume through the API</h1><pre>${JSON.stringify({ metrics: result.metrics, workload: result.workload }, null, 2)}</pre>${chart('Server resident memory', (s) => s.rss_mb, 'MB')}${chart('p99 latency per window', (s) => s.p99_ms, 'ms')}${chart('Requests answered per window', (s) => s.answered, '')}</body>`;
+  writeFileSync(join(dir, 'soak.html'), html);
+}
