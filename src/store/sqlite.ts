@@ -434,7 +434,11 @@ export class SqliteStore implements Store {
     this.closing = true;
     await this.stopWorker();
     if (this.db.open) {
-      if (this.walBytes > 0) this.db.pragma('wal_checkpoint(PASSIVE)');
+      try {
+        if (this.walBytes > 0) this.db.pragma('wal_checkpoint(PASSIVE)');
+      } catch {
+        // A checkpoint that fails (a full disk) leaves the WAL as it is; the next open reads it.
+      }
       this.db.close();
     }
     this.headFile?.close();
