@@ -411,7 +411,9 @@ export class DurableLedger {
       group.forEach((req, i) => {
         req.resolve(outputs[i]!);
       });
-      if (this.backlogEvents >= this.opts.index_backlog_max_events) await this.writeIndex();
+      // The query tables are rebuilt from the journal: a failed index write (a full disk) leaves
+      // the backlog to the next attempt, and must not stop this loop with `draining` still set.
+      if (this.backlogEvents >= this.opts.index_backlog_max_events) await this.writeIndex().catch(() => undefined);
     }
     this.draining = false;
     this.scheduleIdle();
