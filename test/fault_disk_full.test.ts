@@ -25,7 +25,7 @@ import { PostgresStore } from '../src/store/postgres.js';
 import { SqliteStore } from '../src/store/sqlite.js';
 import type { Platform } from '../src/platform/platform.js';
 import { makeBackend, POSTGRES_URL, postgresSkipReason } from './support/backends.js';
-import { faultRow, journalReader, type LoadResult, type Readiness, readiness, recover, runLoad, seededPlatform } from './support/faults.js';
+import { cause, faultRow, journalReader, type LoadResult, type Readiness, readiness, recover, runLoad, seededPlatform } from './support/faults.js';
 
 const pgSkip = await postgresSkipReason();
 
@@ -99,7 +99,7 @@ it('disk full mid-batch on SQLite: nothing unacknowledged is claimed, the ledger
       load.acked.length,
       after.lost,
       after.verify,
-      `${after.durable_payments - load.acked.length} durable but unacknowledged; error ${err.code}: ${err.message.slice(0, 80)}`,
+      `${after.durable_payments - load.acked.length} durable but unacknowledged; ${err.code}: ${cause(err)}`,
     );
   } finally {
     try {
@@ -146,7 +146,7 @@ describe('disk full on PostgreSQL', { skip: pgSkip ?? false }, () => {
         load.acked.length,
         after.lost,
         after.verify,
-        `${after.durable_payments - load.acked.length} durable but unacknowledged; ${err.code}: ${err.message.slice(0, 90)}`,
+        `${after.durable_payments - load.acked.length} durable but unacknowledged; ${err.code}: ${cause(err)}`,
       );
     } finally {
       await p?.close().catch(() => undefined);

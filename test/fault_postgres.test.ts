@@ -15,7 +15,7 @@ import { Platform } from '../src/platform/platform.js';
 import { LedgerError } from '../src/journal/durable_ledger.js';
 import { PostgresStore } from '../src/store/postgres.js';
 import { makeBackend, POSTGRES_URL, postgresSkipReason } from './support/backends.js';
-import { faultRow, journalReader, readiness, recover, runLoad, seededPlatform } from './support/faults.js';
+import { cause, faultRow, journalReader, readiness, recover, runLoad, seededPlatform } from './support/faults.js';
 
 const pgSkip = await postgresSkipReason();
 
@@ -85,7 +85,7 @@ async function faultRun(name: string, cut: Cut): Promise<void> {
       load.acked.length,
       after.lost,
       after.verify,
-      `${after.durable_payments - load.acked.length} durable but unacknowledged; error ${err.message.slice(0, 90)}`,
+      `${after.durable_payments - load.acked.length} durable but unacknowledged; ${err.code}: ${cause(err)}`,
     );
   } finally {
     await backend.cleanup();

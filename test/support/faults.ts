@@ -127,6 +127,12 @@ export async function recover(open: () => Promise<Store>, acked: readonly string
   }
 }
 
+/** The cause a ledger_failed error names: what the failed journal write said. */
+export function cause(err: Error): string {
+  const m = /failed journal write \((.*)\); reopen/.exec(err.message);
+  return (m === null ? err.message : m[1]!).slice(0, 100);
+}
+
 /** One row of the fault table (`node --test dist/test/fault_*.test.js | grep 'FAULT |'` gathers them). */
 export function faultRow(fault: string, acknowledged: number, lost: number, verify: string, note = ''): void {
   process.stdout.write(`FAULT | ${fault} | ${acknowledged} | ${lost} | ${verify}${note === '' ? '' : ` | ${note}`}\n`);
