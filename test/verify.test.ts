@@ -371,8 +371,14 @@ for (const name of ['sqlite', 'postgres'] as const) {
         try {
           const built = await buildSmall(backend, snapshot);
           const report = await verifyOn(backend);
+          assert.match(report.head, new RegExp(`^${built.entries}:[0-9a-f]{64}$`));
           assert.deepEqual(report, {
             ok: true,
+            code: null,
+            head: report.head,
+            head_record: 'recorded',
+            recorded_head: report.head,
+            expected_head: null,
             entries: built.entries,
             events: built.events,
             accounts: built.accounts,

@@ -110,6 +110,13 @@ export async function buildApi(opts: ApiOptions): Promise<Api> {
     if (req.method === 'POST' && (req.body === undefined || req.body === null) && req.routeOptions.config?.roles !== undefined)
       (req as { body: unknown }).body = {};
   });
+  // A write's receipt: the journal position and entry hash durable when it was answered (`verify --expect-head` takes it).
+  app.addHook('onSend', async (req, reply) => {
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      const head = platform.journalHead();
+      reply.header('journal-head', `${head.seq}:${head.head_hash}`);
+    }
+  });
   app.addHook('onResponse', async (req, reply) => {
     metrics.latency.observe({ method: req.method, route: req.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) }, reply.elapsedTime / 1000);
   });

@@ -27,7 +27,12 @@ function actor(command: Command): string {
 export async function withPlatform<T>(command: Command, fn: (p: Platform, by: string) => Promise<T>): Promise<T> {
   const p = await Platform.open(resolveStoreUrl(command), { onProgress: stderrProgress });
   try {
-    return await fn(p, actor(command));
+    const before = p.journalHead().seq;
+    const out = await fn(p, actor(command));
+    // A write's receipt (what `verify --expect-head` takes), on stderr so stdout stays the result.
+    const head = p.journalHead();
+    if (head.seq > before) stderrProgress(`journal head: ${head.seq}:${head.head_hash}`);
+    return out;
   } finally {
     await p.close();
   }

@@ -12,7 +12,10 @@
 // idle, when the backlog is large, and on close.
 //
 // Start-up: load the snapshot (if any), replay the journal after it checking
-// checksums, the hash chain and that every batch gives its recorded results.
+// checksums, the hash chain and that every batch gives its recorded results; then
+// compare the journal's end with the head the store recorded outside it
+// (store/head_record.ts): a journal that ends before that head, or differs at it,
+// lost acknowledged entries, and the ledger refuses to write after it.
 //
 // Commands (./command.ts): with a CommandExecutor, `submitCommand` journals a
 // command of a higher layer in the same sequence as ledger batches; the executor
@@ -47,7 +50,11 @@ export type LedgerErrorCode =
   | 'command_too_large'
   | 'no_executor'
   | 'rules_too_new'
-  | 'rules_too_old';
+  | 'rules_too_old'
+  | 'journal_truncated'
+  | 'head_mismatch'
+  | 'head_record_missing'
+  | 'head_record_corrupt';
 
 export class LedgerError extends Error {
   readonly code: LedgerErrorCode;
@@ -120,6 +127,9 @@ export class DurableLedger {
 
   private seq: number;
   private headHash: Buffer;
+  /** The last entry whose append the store confirmed durable (seq and headHash run ahead of it during a commit). */
+  private durableSeq: number;
+  private durableHash: Buffer;
   private snapshotSeq: number;
   private eventsSinceSnapshot = 0;
 
@@ -158,6 +168,8 @@ export class DurableLedger {
     this.executor = opts.executor ?? null;
     this.seq = seq;
     this.headHash = hash;
+    this.durableSeq = seq;
+    this.durableHash = hash;
     this.indexedSeq = indexedSeq;
     this.snapshotSeq = snapshotSeq;
   }
@@ -197,7 +209,33 @@ export class DurableLedger {
     }
     const ledger = new DurableLedger(store, sm, opts, seq, hash, indexedSeq, seq);
     await ledger.replay();
+    ledger.durableSeq = ledger.seq;
+    ledger.durableHash = ledger.headHash;
+    await ledger.checkRecordedHead();
     return ledger;
+  }
+
+  /** Refuses a journal that ends before, or differs at, the head the store recorded outside it. */
+  private async checkRecordedHead(): Promise<void> {
+    const rec = await this.store.recordedHead();
+    const fix = 'restore the journal from a replica or backup that reaches it; nothing was written';
+    if (rec.state === 'not_recorded') return;
+    if (rec.state === 'missing') throw new LedgerError('head_record_missing', `the journal head record ${rec.where} is missing; ${fix}`);
+    if (rec.state === 'corrupt') throw new LedgerError('head_record_corrupt', `the journal head record ${rec.where} does not read: ${rec.problem}`);
+    for (const note of rec.notes) this.progress(note);
+    if (rec.seq > this.seq) {
+      throw new LedgerError(
+        'journal_truncated',
+        `the journal ends at entry ${this.seq}, but ${rec.where} records entry ${rec.seq} as acknowledged: entries ${this.seq + 1} to ${rec.seq} are missing; ${fix}`,
+      );
+    }
+    const at = rec.seq === this.seq ? this.headHash : rec.seq === 0 ? GENESIS_HASH : (await this.store.readJournal(rec.seq - 1, 1))[0]?.hash;
+    if (at === undefined || !at.equals(rec.hash)) {
+      throw new LedgerError(
+        'head_mismatch',
+        `journal entry ${rec.seq} has hash ${at?.toString('hex') ?? 'none'}, but ${rec.where} records ${rec.hash.toString('hex')}: the journal was rewritten`,
+      );
+    }
   }
 
   private async replay(): Promise<void> {
@@ -245,6 +283,11 @@ export class DurableLedger {
 
   get journal_seq(): number {
     return this.seq;
+  }
+
+  /** The journal position and hash of the last durable entry: a receipt for every write acknowledged so far. */
+  get durable_head(): { seq: number; hash: Buffer } {
+    return { seq: this.durableSeq, hash: this.durableHash };
   }
 
   /** The journal write that stopped the ledger (every write refused since), or null while it writes. */
@@ -363,10 +406,14 @@ export class DurableLedger {
         break;
       }
       this.eventsSinceSnapshot += events;
+      this.durableSeq = entries[entries.length - 1]!.seq;
+      this.durableHash = entries[entries.length - 1]!.hash;
       group.forEach((req, i) => {
         req.resolve(outputs[i]!);
       });
-      if (this.backlogEvents >= this.opts.index_backlog_max_events) await this.writeIndex();
+      // The query tables are rebuilt from the journal: a failed index write (a full disk) leaves
+      // the backlog to the next attempt, and must not stop this loop with `draining` still set.
+      if (this.backlogEvents >= this.opts.index_backlog_max_events) await this.writeIndex().catch(() => undefined);
     }
     this.draining = false;
     this.scheduleIdle();

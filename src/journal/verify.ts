@@ -6,16 +6,38 @@
 // balance-constraint flag held after every single transfer. The snapshot must
 // equal the replayed state at its position, and the query tables the final state.
 // It stops at the first bad entry and names it.
+//
+// The journal's end is then held against heads kept elsewhere: the head the store
+// recorded outside the journal table (store/head_record.ts), and a receipt a
+// member kept (`--expect-head SEQ:HASH`). A journal that ends before such a head
+// has lost acknowledged entries (journal_truncated); one whose entry at that
+// position has another hash was rewritten (head_mismatch).
 
 import { LedgerStateMachine, type BatchEffects } from '../ledger/state_machine.js';
 import { AccountFlags, TransferFlags, type Account } from '../ledger/types.js';
-import type { JournalEntry, Store } from '../store/types.js';
+import type { JournalEntry, RecordedHead, Store } from '../store/types.js';
 import { checkEntry, commandOutputDigest, commandRulesVersion, decodeEvents, decodeResults, GENESIS_HASH, isCommand, opName } from './entry.js';
 import { outputDigest, RecordingLedger, rulesVersionProblem, type CommandExecutor } from './command.js';
 import { encodeSnapshot, snapshotExtension } from './snapshot.js';
 
+/** Why verification failed: the head checks have codes of their own; every other failure is verify_failed. */
+export type VerifyCode = 'verify_failed' | 'journal_truncated' | 'head_mismatch' | 'head_record_missing' | 'head_record_corrupt';
+
+/** A journal position and the hash of its entry: what a write's receipt holds ("SEQ:HASH" in hex). */
+export interface JournalHead {
+  seq: number;
+  hash: Buffer;
+}
+
+export interface VerifyOptions {
+  /** A receipt: the journal must reach this position with this entry hash. */
+  expect_head?: JournalHead;
+}
+
 export interface VerifyReport {
   ok: boolean;
+  /** null when ok. */
+  code: VerifyCode | null;
   entries: number;
   events: number;
   accounts: number;
@@ -30,6 +52,26 @@ export interface VerifyReport {
   store_format: number;
   /** Command entries per rules version they ran under ("1": 296, …). */
   rules_versions: Record<string, number>;
+  /** The journal's end as verified, "SEQ:HASH" (the hash of entry SEQ; 64 zeros for an empty journal). */
+  head: string;
+  /** What the store keeps outside the journal: recorded, not_recorded (an older store), missing, corrupt. */
+  head_record: RecordedHead['state'];
+  /** The head recorded outside the journal, "SEQ:HASH", or null. */
+  recorded_head: string | null;
+  /** The receipt given with --expect-head, or null. */
+  expected_head: string | null;
+}
+
+export function formatHead(h: JournalHead): string {
+  return `${h.seq}:${h.hash.toString('hex')}`;
+}
+
+const HEAD_TEXT = /^(0|[1-9][0-9]{0,14}):([0-9a-fA-F]{64})$/;
+
+/** Parses "SEQ:HASH" (a receipt); null when it does not read. */
+export function parseHead(text: string): JournalHead | null {
+  const m = HEAD_TEXT.exec(text.trim());
+  return m === null ? null : { seq: Number(m[1]), hash: Buffer.from(m[2]!, 'hex') };
 }
 
 interface Tally {
@@ -46,10 +88,14 @@ const PAGE_ENTRIES = 32;
 interface Failure {
   seq: number | null;
   problem: string;
+  code?: VerifyCode;
 }
 
 /** The store parts verification reads. */
-export type VerifiableStore = Pick<Store, 'loadSnapshot' | 'indexPosition' | 'readJournal' | 'allAccounts' | 'countTransfers' | 'formatVersion'>;
+export type VerifiableStore = Pick<
+  Store,
+  'loadSnapshot' | 'indexPosition' | 'readJournal' | 'allAccounts' | 'countTransfers' | 'formatVersion' | 'recordedHead'
+>;
 
 /**
  * `executor` is a fresh command executor (the platform's) for stores that hold
@@ -59,65 +105,152 @@ export async function verifyStore(
   store: VerifiableStore,
   onProgress: (message: string) => void = () => {},
   executor: CommandExecutor | null = null,
+  options: VerifyOptions = {},
 ): Promise<VerifyReport> {
-  const sm = new LedgerStateMachine({ accounts_max: Number.MAX_SAFE_INTEGER, transfers_max: Number.MAX_SAFE_INTEGER });
-  const tally = new Map<bigint, Tally>();
   const snapshot = await store.loadSnapshot();
-  const index_seq = await store.indexPosition();
-  const report: VerifyReport = {
+  const recorded = await store.recordedHead();
+  const report = await newReport(store, snapshot, recorded, options);
+  const fail = (f: Failure): VerifyReport => {
+    report.ok = false;
+    report.code = f.code ?? 'verify_failed';
+    report.first_bad_seq = f.seq;
+    report.problem = f.problem;
+    return report;
+  };
+  // The entry hashes at the positions the heads name, collected on the way.
+  const wanted = new Map<number, Buffer | null>();
+  if (recorded.state === 'recorded') wanted.set(recorded.seq, null);
+  if (options.expect_head !== undefined) wanted.set(options.expect_head.seq, null);
+  const end = await verifyJournal(store, snapshot, executor, report, wanted, onProgress);
+  if ('problem' in end) return fail(end);
+  report.head = formatHead(end);
+  const headProblem = checkHeads(end, recorded, options.expect_head, wanted, report);
+  if (headProblem !== null) return fail(headProblem);
+  const seq = end.seq;
+  if (snapshot !== null && snapshot.seq > seq)
+    return fail({ seq: snapshot.seq, problem: `the snapshot is at entry ${snapshot.seq}, past the journal's end at ${seq}` });
+  if (report.index_seq > seq)
+    return fail({ seq: report.index_seq, problem: `the query index claims entry ${report.index_seq}, past the journal's end at ${seq}` });
+  if (report.index_seq < seq) {
+    report.notes.push(`query index lags the journal (entry ${report.index_seq} of ${seq}); it is rebuilt from the journal on the next open`);
+    return report;
+  }
+  const indexProblem = await checkIndex(store, end.sm);
+  return indexProblem === null ? report : fail({ seq: null, problem: indexProblem });
+}
+
+async function newReport(store: VerifiableStore, snapshot: { seq: number } | null, recorded: RecordedHead, options: VerifyOptions): Promise<VerifyReport> {
+  return {
     ok: true,
+    code: null,
     entries: 0,
     events: 0,
     accounts: 0,
     transfers: 0,
     snapshot_seq: snapshot?.seq ?? null,
-    index_seq,
+    index_seq: await store.indexPosition(),
     first_bad_seq: null,
     problem: null,
     notes: [],
     store_format: await store.formatVersion(),
     rules_versions: {},
+    head: formatHead({ seq: 0, hash: GENESIS_HASH }),
+    head_record: recorded.state,
+    recorded_head: recorded.state === 'recorded' ? formatHead(recorded) : null,
+    expected_head: options.expect_head === undefined ? null : formatHead(options.expect_head),
   };
-  const fail = (f: Failure): VerifyReport => {
-    report.ok = false;
-    report.first_bad_seq = f.seq;
-    report.problem = f.problem;
-    return report;
-  };
+}
+
+/**
+ * Every entry from the first: checks, replay, tallies, the snapshot at its
+ * position. Returns the journal's end (and the replayed state), or the failure.
+ */
+async function verifyJournal(
+  store: VerifiableStore,
+  snapshot: { seq: number; body: Buffer } | null,
+  executor: CommandExecutor | null,
+  report: VerifyReport,
+  wanted: Map<number, Buffer | null>,
+  onProgress: (message: string) => void,
+): Promise<(JournalHead & { sm: LedgerStateMachine }) | Failure> {
+  const sm = new LedgerStateMachine({ accounts_max: Number.MAX_SAFE_INTEGER, transfers_max: Number.MAX_SAFE_INTEGER });
+  const tally = new Map<bigint, Tally>();
   const snapshotComparable = snapshotIsComparable(snapshot, executor, report);
   let seq = 0;
   let hash: Buffer = GENESIS_HASH;
+  if (wanted.has(0)) wanted.set(0, GENESIS_HASH);
   for (;;) {
     const page = await store.readJournal(seq, PAGE_ENTRIES);
     if (page.length === 0) break;
     for (const entry of page) {
       const bad = checkEntry(entry, seq + 1, hash);
-      if (bad !== null) return fail({ seq: seq + 1, problem: bad });
+      if (bad !== null) return { seq: seq + 1, problem: bad };
       const replayed = replayEntry(entry, sm, executor, report);
-      if ('problem' in replayed) return fail(replayed);
+      if ('problem' in replayed) return replayed;
       const problem = applyTally(tally, sm, replayed.effects) ?? checkLedgerSums(sm.accountLog) ?? compareTally(tally, sm, replayed.effects);
-      if (problem !== null) return fail({ seq: entry.seq, problem });
+      if (problem !== null) return { seq: entry.seq, problem };
       seq = entry.seq;
       hash = entry.hash;
+      if (wanted.has(seq)) wanted.set(seq, hash);
       report.entries++;
       report.events += entry.count;
       if (snapshot !== null && snapshot.seq === seq && snapshotComparable && !encodeSnapshot(seq, hash, sm, executor?.encodeState()).equals(snapshot.body)) {
-        return fail({ seq, problem: `the snapshot at entry ${seq} differs from the replayed state` });
+        return { seq, problem: `the snapshot at entry ${seq} differs from the replayed state` };
       }
     }
     onProgress(`verified journal to entry ${seq} (${report.events} events)`);
   }
   report.accounts = sm.accountLog.length;
   report.transfers = sm.transferLog.length;
-  if (snapshot !== null && snapshot.seq > seq)
-    return fail({ seq: snapshot.seq, problem: `the snapshot is at entry ${snapshot.seq}, past the journal's end at ${seq}` });
-  if (index_seq > seq) return fail({ seq: index_seq, problem: `the query index claims entry ${index_seq}, past the journal's end at ${seq}` });
-  if (index_seq < seq) {
-    report.notes.push(`query index lags the journal (entry ${index_seq} of ${seq}); it is rebuilt from the journal on the next open`);
-    return report;
+  return { seq, hash, sm };
+}
+
+/** The journal's end against the head recorded outside it and the receipt given; notes what cannot be checked. */
+function checkHeads(
+  end: JournalHead,
+  recorded: RecordedHead,
+  expected: JournalHead | undefined,
+  wanted: Map<number, Buffer | null>,
+  report: VerifyReport,
+): Failure | null {
+  if (expected !== undefined) {
+    const f = headAgainst(end, expected, wanted, 'the receipt given (--expect-head)');
+    if (f !== null) return f;
   }
-  const indexProblem = await checkIndex(store, sm);
-  return indexProblem === null ? report : fail({ seq: null, problem: indexProblem });
+  switch (recorded.state) {
+    case 'not_recorded':
+      report.notes.push('head not recorded: no writer of this release has opened the store yet, so a cut journal tail cannot be seen (only --expect-head can)');
+      return null;
+    case 'missing':
+      return { seq: null, code: 'head_record_missing', problem: `the journal head record ${recorded.where} is missing, though the store says it keeps one` };
+    case 'corrupt':
+      return { seq: null, code: 'head_record_corrupt', problem: `the journal head record ${recorded.where} does not read: ${recorded.problem}` };
+  }
+  report.notes.push(...recorded.notes);
+  const f = headAgainst(end, recorded, wanted, `the head recorded in ${recorded.where}`);
+  if (f !== null) return f;
+  if (recorded.seq < end.seq)
+    report.notes.push(`the recorded head (entry ${recorded.seq}) lags the journal's end (entry ${end.seq}): a crash between a commit and its head record`);
+  return null;
+}
+
+function headAgainst(end: JournalHead, head: JournalHead, wanted: Map<number, Buffer | null>, what: string): Failure | null {
+  if (head.seq > end.seq) {
+    return {
+      seq: end.seq + 1,
+      code: 'journal_truncated',
+      problem: `the journal ends at entry ${end.seq} (${formatHead(end)}), but ${what} is entry ${head.seq} (${formatHead(head)}): entries ${end.seq + 1} to ${head.seq} are missing`,
+    };
+  }
+  const found = wanted.get(head.seq) ?? null;
+  if (found === null || !found.equals(head.hash)) {
+    return {
+      seq: head.seq,
+      code: 'head_mismatch',
+      problem: `expected entry ${formatHead(head)} (${what}), found ${found === null ? 'none' : formatHead({ seq: head.seq, hash: found })}: the journal diverges`,
+    };
+  }
+  return null;
 }
 
 /** False when the snapshot's platform state is in another release's format (noted in the report). */

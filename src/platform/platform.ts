@@ -12,7 +12,7 @@
 import { createHash } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { DurableLedger, wallClock, type DurableLedgerOptions } from '../journal/durable_ledger.js';
-import { verifyStore, type VerifyReport } from '../journal/verify.js';
+import { verifyStore, type VerifyOptions, type VerifyReport } from '../journal/verify.js';
 import { openStore } from '../store/open.js';
 import type { DocumentStore, Store } from '../store/types.js';
 import type { Account } from '../ledger/types.js';
@@ -362,9 +362,9 @@ export class Platform {
   }
 
   /** Re-checks the whole store from its first entry (see journal/verify.ts), replaying commands on a fresh platform state. */
-  static verify(store: Store, onProgress?: (m: string) => void): Promise<VerifyReport> {
+  static verify(store: Store, onProgress?: (m: string) => void, options: VerifyOptions = {}): Promise<VerifyReport> {
     const fresh = new PlatformStateMachine();
-    return verifyStore(store, onProgress, fresh);
+    return verifyStore(store, onProgress, fresh, options);
   }
 
   async close(): Promise<void> {
@@ -466,5 +466,16 @@ export class Platform {
   health(): { writable: true } | { writable: false; reason: string } {
     const failed = this.ledger.failed;
     return failed === null ? { writable: true } : { writable: false, reason: `the ledger stopped after a failed journal write (${failed.message})` };
+  }
+
+  /**
+   * The receipt for every write acknowledged so far: the journal position and entry
+   * hash of the last durable entry (a write's own entry is at or before it once its
+   * promise resolved). `sco-settle verify --expect-head SEQ:HASH` checks a store
+   * still reaches it. Only durable entries count, never a group still committing.
+   */
+  journalHead(): { seq: number; head_hash: string } {
+    const h = this.ledger.durable_head;
+    return { seq: h.seq, head_hash: h.hash.toString('hex') };
   }
 }

@@ -2,7 +2,7 @@
 // disk. Used for the in-memory benchmark and as the fastest backend in tests.
 
 import type { Account, AccountBalance, Transfer } from '../ledger/types.js';
-import { StoreError, type AccountFilter, type IndexBatch, type JournalEntry, type Snapshot, type Store } from './types.js';
+import { StoreError, type AccountFilter, type IndexBatch, type JournalEntry, type RecordedHead, type Snapshot, type Store } from './types.js';
 import { STORE_FORMAT_CURRENT } from './format.js';
 import { selectByFilter } from './filter.js';
 
@@ -35,6 +35,12 @@ export class MemoryStore implements Store {
   async journalHead(): Promise<{ seq: number; hash: Buffer } | null> {
     const last = this.journal[this.journal.length - 1];
     return last === undefined ? null : { seq: last.seq, hash: last.hash };
+  }
+
+  /** Nothing outside the process can cut this journal: the head recorded is its end. */
+  async recordedHead(): Promise<RecordedHead> {
+    const head = await this.journalHead();
+    return { state: 'recorded', where: 'memory:', seq: head?.seq ?? 0, hash: head?.hash ?? Buffer.alloc(32), since_seq: 0, notes: [] };
   }
 
   async saveSnapshot(snapshot: Snapshot): Promise<void> {

@@ -21,8 +21,9 @@ import pg from 'pg';
 import { decodeAccount, decodeTransfer, encodeAccount, encodeTransfer, RECORD_SIZE, u128Key } from '../ledger/codec.js';
 import type { Account, AccountBalance, Transfer } from '../ledger/types.js';
 import { BALANCE_RECORD_SIZE, decodeBalance, encodeBalance } from './balance_codec.js';
-import { StoreError, type AccountFilter, type IndexBatch, type JournalEntry, type Snapshot, type Store } from './types.js';
+import { StoreError, type AccountFilter, type IndexBatch, type JournalEntry, type RecordedHead, type Snapshot, type Store } from './types.js';
 import { migrationsFor, STORE_FORMAT_CURRENT } from './format.js';
+import { HEAD_GENESIS, headRecordProblem, nextHeadRecord, type HeadRecord } from './head_record.js';
 
 export const DEFAULT_PG_SCHEMA = 'sco_settle';
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
@@ -128,7 +129,18 @@ CREATE TABLE IF NOT EXISTS ${s}.account_balances (
   account_id bytea NOT NULL, timestamp int8 NOT NULL, record bytea NOT NULL,
   PRIMARY KEY (account_id, timestamp));
 ${documentsDdl(s)}
+${headDdl(s)}
 `;
+}
+
+/**
+ * The journal head outside the journal table (./head_record.ts): one row, replaced
+ * in the same statement as each journal append; also created on its own in schemas
+ * made before it existed.
+ */
+function headDdl(s: string): string {
+  return `CREATE TABLE IF NOT EXISTS ${s}.journal_head (
+  id int2 PRIMARY KEY CHECK (id = 1), seq int8 NOT NULL, hash bytea NOT NULL, prev_chain bytea NOT NULL, chain bytea NOT NULL);`;
 }
 
 /** The documents table (named blobs); also created on its own in schemas made before it existed. */
@@ -150,6 +162,8 @@ interface JournalRow {
 
 type Sql = Record<
   | 'insertJournal'
+  | 'insertJournalAndHead'
+  | 'readHead'
   | 'readJournal'
   | 'head'
   | 'indexSeq'
@@ -174,6 +188,20 @@ type Sql = Record<
   string
 >;
 
+/** $1..$4 scalar columns as arrays; $5 all byte columns concatenated; $6 offsets and $7 lengths, 5 per entry. */
+function insertJournal(s: string): string {
+  return `INSERT INTO ${s}.journal (seq, op, clock_ns, count, body, results, checksum, prev_hash, hash)
+      SELECT u.seq, u.op, u.clock_ns, u.count,
+        substring($5::bytea FROM p.o[k + 1] + 1 FOR p.l[k + 1]),
+        substring($5::bytea FROM p.o[k + 2] + 1 FOR p.l[k + 2]),
+        substring($5::bytea FROM p.o[k + 3] + 1 FOR p.l[k + 3]),
+        substring($5::bytea FROM p.o[k + 4] + 1 FOR p.l[k + 4]),
+        substring($5::bytea FROM p.o[k + 5] + 1 FOR p.l[k + 5])
+      FROM (SELECT $6::int4[] AS o, $7::int4[] AS l) AS p,
+        unnest($1::int8[], $2::int4[], $3::int8[], $4::int4[]) WITH ORDINALITY AS u(seq, op, clock_ns, count, n),
+        LATERAL (SELECT (u.n::int4 - 1) * 5 AS k) AS kk`;
+}
+
 function statements(s: string): Sql {
   // Row i of a concatenated binary column of fixed width w.
   const fixed = (param: string, w: number): string => `substring(${param} FROM i * ${w} + 1 FOR ${w})`;
@@ -183,17 +211,12 @@ function statements(s: string): Sql {
        AND timestamp BETWEEN $2 AND $3 ORDER BY timestamp ${dir} LIMIT $4`;
   const both = (dir: string): string => `(${side('debit', dir)}) UNION ALL (${side('credit', dir)}) ORDER BY timestamp ${dir} LIMIT $4`;
   return {
-    // $1..$4 scalar columns as arrays; $5 all byte columns concatenated; $6 offsets and $7 lengths, 5 per entry.
-    insertJournal: `INSERT INTO ${s}.journal (seq, op, clock_ns, count, body, results, checksum, prev_hash, hash)
-      SELECT u.seq, u.op, u.clock_ns, u.count,
-        substring($5::bytea FROM p.o[k + 1] + 1 FOR p.l[k + 1]),
-        substring($5::bytea FROM p.o[k + 2] + 1 FOR p.l[k + 2]),
-        substring($5::bytea FROM p.o[k + 3] + 1 FOR p.l[k + 3]),
-        substring($5::bytea FROM p.o[k + 4] + 1 FOR p.l[k + 4]),
-        substring($5::bytea FROM p.o[k + 5] + 1 FOR p.l[k + 5])
-      FROM (SELECT $6::int4[] AS o, $7::int4[] AS l) AS p,
-        unnest($1::int8[], $2::int4[], $3::int8[], $4::int4[]) WITH ORDINALITY AS u(seq, op, clock_ns, count, n),
-        LATERAL (SELECT (u.n::int4 - 1) * 5 AS k) AS kk`,
+    insertJournal: insertJournal(s),
+    // The same, and the journal_head row replaced by $8..$11 (seq, hash, prev_chain, chain), in one statement.
+    insertJournalAndHead: `WITH appended AS (${insertJournal(s)})
+      INSERT INTO ${s}.journal_head (id, seq, hash, prev_chain, chain) VALUES (1, $8, $9, $10, $11)
+      ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash, prev_chain = excluded.prev_chain, chain = excluded.chain`,
+    readHead: `SELECT seq, hash, prev_chain, chain FROM ${s}.journal_head WHERE id = 1`,
     readJournal: `SELECT seq, op, clock_ns, count, body, results, checksum, prev_hash, hash
       FROM ${s}.journal WHERE seq > $1 ORDER BY seq LIMIT $2`,
     head: `SELECT seq, hash FROM ${s}.journal ORDER BY seq DESC LIMIT 1`,
@@ -246,6 +269,8 @@ export class PostgresStore implements Store {
   private closing: Promise<void> | null = null;
   /** The tail of the operation queue: see serial(). */
   private lane: Promise<unknown> = Promise.resolve();
+  /** The writer's last journal_head record; null: appends do not record the head (not the writer, or the record is missing or bad). */
+  private headLast: HeadRecord | null = null;
 
   private constructor(target: PostgresTarget, client: pg.Client) {
     this.target = target;
@@ -299,6 +324,8 @@ export class PostgresStore implements Store {
       } else {
         const docs = await c.query<{ t: string | null }>(`SELECT to_regclass($1) AS t`, [`${s}.documents`]);
         if (docs.rows[0]?.t === null) await c.query(documentsDdl(s));
+        const head = await c.query<{ t: string | null }>(`SELECT to_regclass($1) AS t`, [`${s}.journal_head`]);
+        if (head.rows[0]?.t === null) await c.query(headDdl(s));
       }
       for (const m of steps) for (const sql of m.sql) await c.query(sql.replaceAll('{s}', `${s}.`));
       await c.query(`INSERT INTO ${s}.meta (key, value) VALUES ('format', $1) ON CONFLICT (key) DO UPDATE SET value = excluded.value`, [
@@ -336,7 +363,7 @@ export class PostgresStore implements Store {
       const deadline = Date.now() + wait_ms;
       for (;;) {
         const res = await this.client.query<{ ok: boolean }>(`SELECT pg_try_advisory_lock(${lockKey('writer', this.schema)}) AS ok`);
-        if (res.rows[0]?.ok === true) return;
+        if (res.rows[0]?.ok === true) return this.beginHead();
         if (Date.now() >= deadline) {
           throw new StoreError('writer_busy', `another sco-settle process is writing to ${this.target.display} (schema ${this.schema})`);
         }
@@ -368,9 +395,14 @@ export class PostgresStore implements Store {
           off += b.length;
         }
       }
+      const values: unknown[] = [seqs, ops, clocks, counts, Buffer.concat(parts, off), offsets, lengths];
+      const last = entries[entries.length - 1]!;
+      const head = this.headLast === null ? null : nextHeadRecord(this.headLast, last.seq, last.hash);
+      if (head !== null) values.push(String(head.seq), head.hash, head.prev_chain, head.chain);
       try {
-        // A single statement is its own transaction: all entries commit, durably, or none do.
-        await this.q('insertJournal', [seqs, ops, clocks, counts, Buffer.concat(parts, off), offsets, lengths]);
+        // A single statement is its own transaction: all entries (and the head record) commit, durably, or none do.
+        await this.q(head === null ? 'insertJournal' : 'insertJournalAndHead', values);
+        if (head !== null) this.headLast = head;
       } catch (err) {
         if ((err as { code?: string }).code === PG_UNIQUE_VIOLATION) {
           throw new StoreError('journal_conflict', `${this.display}: another writer appended journal entry ${entries[0]!.seq}`);
@@ -401,6 +433,65 @@ export class PostgresStore implements Store {
     return this.serial(async () => {
       const row = (await this.q<{ seq: string; hash: Buffer }>('head', [])).rows[0];
       return row === undefined ? null : { seq: Number(row.seq), hash: row.hash };
+    });
+  }
+
+  /**
+   * Inside the writer's lock: continues the journal_head record, or begins it at
+   * the journal's current head for a store that has none (meta 'head_record' =
+   * 'table', 'head_since' = that seq). A record that is missing or bad is left for
+   * the durable ledger to refuse and for verify to name.
+   */
+  private async beginHead(): Promise<void> {
+    const s = `"${this.schema}"`;
+    const meta = await this.headMeta();
+    if (meta.expected) {
+      const read = await this.readHeadRow(meta.since_seq);
+      if (read.head.state === 'recorded') this.headLast = read.last;
+      return;
+    }
+    await this.transaction(async () => {
+      const j = (await this.q<{ seq: string; hash: Buffer }>('head', [])).rows[0];
+      const seq = j === undefined ? 0 : Number(j.seq);
+      const r = nextHeadRecord(null, seq, j?.hash ?? HEAD_GENESIS);
+      await this.client.query(
+        `INSERT INTO ${s}.journal_head (id, seq, hash, prev_chain, chain) VALUES (1, $1, $2, $3, $4)
+         ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash, prev_chain = excluded.prev_chain, chain = excluded.chain`,
+        [String(seq), r.hash, r.prev_chain, r.chain],
+      );
+      await this.client.query(
+        `INSERT INTO ${s}.meta (key, value) VALUES ('head_since', $1), ('head_record', 'table') ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
+        [String(seq)],
+      );
+      this.headLast = r;
+    });
+  }
+
+  private async headMeta(): Promise<{ expected: boolean; since_seq: number }> {
+    const rows = (
+      await this.client.query<{ key: string; value: string }>(`SELECT key, value FROM "${this.schema}".meta WHERE key IN ('head_record', 'head_since')`)
+    ).rows;
+    const since = rows.find((r) => r.key === 'head_since')?.value;
+    return { expected: rows.some((r) => r.key === 'head_record'), since_seq: since === undefined ? 0 : Number(since) };
+  }
+
+  private async readHeadRow(since_seq: number): Promise<{ head: RecordedHead; last: HeadRecord | null }> {
+    const where = `table "${this.schema}".journal_head`;
+    const exists = await this.client.query<{ t: string | null }>(`SELECT to_regclass($1) AS t`, [`"${this.schema}".journal_head`]);
+    if (exists.rows[0]?.t === null) return { head: { state: 'missing', where }, last: null };
+    const row = (await this.q<{ seq: string; hash: Buffer; prev_chain: Buffer; chain: Buffer }>('readHead', [])).rows[0];
+    if (row === undefined) return { head: { state: 'missing', where }, last: null };
+    const r: HeadRecord = { seq: Number(row.seq), hash: row.hash, prev_chain: row.prev_chain, chain: row.chain };
+    const problem = headRecordProblem(r);
+    if (problem !== null) return { head: { state: 'corrupt', where, problem }, last: null };
+    return { head: { state: 'recorded', where, seq: r.seq, hash: r.hash, since_seq, notes: [] }, last: r };
+  }
+
+  recordedHead(): Promise<RecordedHead> {
+    return this.serial(async () => {
+      const meta = await this.headMeta();
+      if (!meta.expected) return { state: 'not_recorded' };
+      return (await this.readHeadRow(meta.since_seq)).head;
     });
   }
 

@@ -4,7 +4,9 @@
 // after the WAL is fsynced; a group of batches shares one COMMIT. The query
 // tables are written in their own transactions with synchronous=NORMAL, off the
 // commit path: after a power cut they may lag the journal, and the journal layer
-// rebuilds them from it on start. The file's format is checked on open.
+// rebuilds them from it on start. The file's format is checked on open. After
+// each durable append the writer records the new journal head in PATH.head, a
+// file beside the store (./head_record.ts), so a cut journal tail is seen.
 //
 // Commit thread: by default the durable writes of the commit path (journal
 // appends, document puts, checkpoints) run on a worker thread with its own
@@ -28,8 +30,9 @@ import { decodeAccount, decodeTransfer, encodeAccount, encodeTransfer, RECORD_SI
 import type { Account, AccountBalance, Transfer } from '../ledger/types.js';
 import { decodeBalance, encodeBalance } from './balance_codec.js';
 import { packEntries, WORKER_ROLE, type WorkerInit, type WorkerReply, type WorkerRequest } from './sqlite_worker.js';
-import { StoreError, type AccountFilter, type IndexBatch, type JournalEntry, type Snapshot, type Store } from './types.js';
+import { StoreError, type AccountFilter, type IndexBatch, type JournalEntry, type RecordedHead, type Snapshot, type Store } from './types.js';
 import { migrationsFor, STORE_FORMAT_CURRENT } from './format.js';
+import { HEAD_GENESIS, HeadFile, nextHeadRecord } from './head_record.js';
 
 const SNAPSHOT_PART_BYTES = 16 * 1024 * 1024;
 const TIMESTAMP_MAX = (1n << 63n) - 1n;
@@ -115,12 +118,15 @@ export class SqliteStore implements Store {
   private nextRequestId = 1;
   private idleWaiters: Array<() => void> = [];
   private closing = false;
+  /** PATH.head: the journal head outside the journal (./head_record.ts); null for ':memory:'. */
+  private readonly headFile: HeadFile | null;
 
   constructor(path: string, options: SqliteStoreOptions = {}) {
     this.path = path;
     this.display = `sqlite:${path}`;
     const inline = options.inline_commit ?? process.env.SCO_SETTLE_SQLITE_INLINE_COMMIT === '1';
     this.commitOnWorker = !inline && path !== ':memory:';
+    this.headFile = path === ':memory:' ? null : new HeadFile(path);
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
     try {
       this.db = new Database(path);
@@ -180,6 +186,7 @@ export class SqliteStore implements Store {
       throw err;
     }
     this.lock = lock;
+    this.beginHead();
     // The writer's commit thread starts now rather than on the first append.
     if (this.commitOnWorker) this.startWorker();
   }
@@ -194,7 +201,60 @@ export class SqliteStore implements Store {
       this.appendInline(entries);
     }
     for (const e of entries) this.walBytes += e.body.length + e.results.length;
+    this.recordHead(entries);
     if (this.walBytes > WAL_FORCE_CHECKPOINT_BYTES) this.checkpoint();
+  }
+
+  /**
+   * The writer keeps PATH.head. A store no writer has recorded a head for begins
+   * now, at its journal's current head (meta 'head_record' = 'file', 'head_since' =
+   * that seq); a head file that is missing or does not read is left as it is, for
+   * the durable ledger to refuse (recordedHead says why) and for verify to name.
+   */
+  private beginHead(): void {
+    if (this.headFile === null) return;
+    const meta = this.headMeta();
+    if (meta.expected) {
+      const read = this.headFile.read(true, meta.since_seq);
+      if (read.last !== null) this.headFile.begin(read.last);
+      return;
+    }
+    const head = this.stmt.head.get() as { seq: bigint; hash: Buffer } | undefined;
+    const seq = head === undefined ? 0 : Number(head.seq);
+    this.headFile.begin(nextHeadRecord(null, seq, head?.hash ?? HEAD_GENESIS));
+    this.db
+      .transaction(() => {
+        this.stmt.setMeta.run('head_since', String(seq));
+        this.stmt.setMeta.run('head_record', 'file');
+      })
+      .immediate();
+  }
+
+  private headMeta(): { expected: boolean; since_seq: number } {
+    const kept = this.stmt.getMeta.get('head_record') as string | undefined;
+    const since = this.stmt.getMeta.get('head_since') as string | undefined;
+    return { expected: kept !== undefined, since_seq: since === undefined ? 0 : Number(since) };
+  }
+
+  /** After a durable append: the new head goes to PATH.head. If that write fails, the append is reported failed (the ledger stops). */
+  private recordHead(entries: readonly JournalEntry[]): void {
+    const last = entries[entries.length - 1];
+    if (this.headFile === null || last === undefined || this.lock === null) return;
+    try {
+      this.headFile.append(last.seq, last.hash);
+    } catch (err) {
+      this.headFile.close();
+      throw new StoreError(
+        'unreachable',
+        `${this.display}: journal entries to ${last.seq} are durable, but the head record ${this.headFile.path} could not be written (${(err as Error).message})`,
+      );
+    }
+  }
+
+  async recordedHead(): Promise<RecordedHead> {
+    if (this.headFile === null) return { state: 'not_recorded' };
+    const meta = this.headMeta();
+    return this.headFile.read(meta.expected, meta.since_seq).head;
   }
 
   private appendInline(entries: readonly JournalEntry[]): void {
@@ -374,9 +434,14 @@ export class SqliteStore implements Store {
     this.closing = true;
     await this.stopWorker();
     if (this.db.open) {
-      if (this.walBytes > 0) this.db.pragma('wal_checkpoint(PASSIVE)');
+      try {
+        if (this.walBytes > 0) this.db.pragma('wal_checkpoint(PASSIVE)');
+      } catch {
+        // A checkpoint that fails (a full disk) leaves the WAL as it is; the next open reads it.
+      }
       this.db.close();
     }
+    this.headFile?.close();
     if (this.lock !== null) {
       this.lock.close(); // ends the lock transaction
       this.lock = null;
@@ -512,6 +577,8 @@ function writeStatements(db: Database.Database) {
     head: db.prepare(`SELECT seq, hash FROM journal ORDER BY seq DESC LIMIT 1`).safeIntegers(true),
     indexSeq: db.prepare(`SELECT value FROM meta WHERE key = 'index_seq'`).pluck(),
     setIndexSeq: db.prepare(`INSERT INTO meta (key, value) VALUES ('index_seq', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`),
+    getMeta: db.prepare(`SELECT value FROM meta WHERE key = ?`).pluck(),
+    setMeta: db.prepare(`INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`),
     upsertAccount: db.prepare(`INSERT INTO accounts (id, record) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET record = excluded.record`),
     insertTransfer: db.prepare(`INSERT INTO transfers (timestamp, id, debit_account_id, credit_account_id, record) VALUES (?,?,?,?,?)`),
     insertBalance: db.prepare(`INSERT INTO account_balances (account_id, timestamp, record) VALUES (?,?,?)`),

@@ -74,11 +74,43 @@ export interface WriterLock {
 
 /** The append-only, hash-chained journal. */
 export interface JournalStore {
-  /** Appends entries in one durable transaction; resolves only once it is durable. */
+  /**
+   * Appends entries in one durable transaction; resolves only once it is durable.
+   * After the writer's append commits, the store records the new head outside the
+   * journal (HeadStore).
+   */
   appendJournal(entries: readonly JournalEntry[]): Promise<void>;
   /** Entries with seq > after_seq, in order, at most `limit`. */
   readJournal(after_seq: number, limit: number): Promise<JournalEntry[]>;
   journalHead(): Promise<{ seq: number; hash: Buffer } | null>;
+}
+
+/**
+ * The journal's head as recorded outside the journal table (SQLite: the file
+ * PATH.head beside the store; PostgreSQL: the journal_head table), written after
+ * every durable append, so that deleting the journal's last rows is seen (./head_record.ts).
+ */
+export type RecordedHead =
+  /** A store that no writer of store format 3 or later has opened yet: nothing to compare against. */
+  | { state: 'not_recorded' }
+  /** The store says it keeps a head record, and there is none: removed. */
+  | { state: 'missing'; where: string }
+  /** The record is there but does not read or its checksum chain is broken. */
+  | { state: 'corrupt'; where: string; problem: string }
+  | {
+      state: 'recorded';
+      where: string;
+      seq: number;
+      hash: Buffer;
+      /** The journal position the store began recording its head at (0 for a store created so). */
+      since_seq: number;
+      /** What the reader tolerated (a torn last record after a crash). */
+      notes: string[];
+    };
+
+/** Where the store keeps its journal head outside the journal. */
+export interface HeadStore {
+  recordedHead(): Promise<RecordedHead>;
 }
 
 /** At most one snapshot of the state, at a journal position. */
@@ -118,7 +150,7 @@ export interface DocumentStore {
 }
 
 /** A whole store as an adapter implements it; each layer takes the narrow part it needs. */
-export interface Store extends WriterLock, JournalStore, SnapshotStore, LedgerIndex, DocumentStore {
+export interface Store extends WriterLock, JournalStore, HeadStore, SnapshotStore, LedgerIndex, DocumentStore {
   readonly kind: StoreKind;
   /** The location, with any password removed, for messages. */
   readonly display: string;
@@ -128,7 +160,7 @@ export interface Store extends WriterLock, JournalStore, SnapshotStore, LedgerIn
 }
 
 /** What the durable ledger needs of a store: everything but the documents. */
-export type LedgerStore = WriterLock & JournalStore & SnapshotStore & LedgerIndex & Pick<Store, 'kind' | 'display' | 'close'>;
+export type LedgerStore = WriterLock & JournalStore & HeadStore & SnapshotStore & LedgerIndex & Pick<Store, 'kind' | 'display' | 'close'>;
 
 export type StoreErrorCode = 'writer_busy' | 'journal_conflict' | 'bad_url' | 'unreachable' | 'corrupt' | 'store_too_new';
 
