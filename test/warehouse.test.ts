@@ -294,7 +294,10 @@ test('settle_by is checked: format (FF01), not in the past, not before the value
     assert.match(p.payment(future.uetr as string)!.history.at(-1)!.detail!, /before the value date 2025-09-03/);
     const ok = payment(A, B, 'CNY', '1.00', { settle_by: '2025-09-11T23:59:59.999999999Z' });
     assert.equal((await p.run<Result>({ type: 'submit_payments', payments: [ok] })).payments[0]!.state, 'queued');
-    assert.equal((p.payment(ok.uetr as string)! as { instruction: { settle_by_ns?: bigint } }).instruction.settle_by_ns, parseSettleBy('2025-09-11T23:59:59.999999999Z'));
+    assert.equal(
+      (p.payment(ok.uetr as string)! as { instruction: { settle_by_ns?: bigint } }).instruction.settle_by_ns,
+      parseSettleBy('2025-09-11T23:59:59.999999999Z'),
+    );
     await p.close();
   });
 });
@@ -479,8 +482,7 @@ test('property: random payments over two days with a close, a store reopen and a
             if (o.fund > 0) await p.run({ type: 'fund', participant: payer, currency: 'CNY', amount: (o.fund / 100).toFixed(2) });
             const extra: Record<string, unknown> = {};
             if (o.future) extra.value_date = nextBusinessDay(date, 'CNY');
-            if (o.settle_by_h !== undefined)
-              extra.settle_by = new Date(Number(clock.now_ns / 1_000_000n) + o.settle_by_h * 3_600_000 + 60_000).toISOString();
+            if (o.settle_by_h !== undefined) extra.settle_by = new Date(Number(clock.now_ns / 1_000_000n) + o.settle_by_h * 3_600_000 + 60_000).toISOString();
             await p.execute({ type: 'submit_payments', payments: [payment(payer, payee, 'CNY', (o.amount / 100).toFixed(2), extra)] });
             conserved(p);
           }

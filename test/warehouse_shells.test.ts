@@ -7,7 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import { buildMessage, parseMessage, type CustomerCreditTransfer, type Pacs002, type Pacs008 } from '../src/iso20022/messages/index.js';
 import { instructionsOfPacs008, isoStatusOf, pacs008OfPayment } from '../src/iso20022/mapping.js';
 import { statusReportsFor, submitIsoMessage } from '../src/iso20022/submit.js';
-import { Platform } from '../src/platform/platform.js';
+import type { Platform } from '../src/platform/platform.js';
 import { startApi, type ApiFixture } from './support/api.js';
 import { makeBackend } from './support/backends.js';
 import { BANKS, BUSINESS_DATE, openPlatform, payment, setupScheme, uetr as newUetr } from './support/platform.js';
@@ -28,7 +28,10 @@ function pacs008(tx: Partial<CustomerCreditTransfer>): { xml: string; uetr: stri
     creditor: { name: 'Creditor' },
     ...tx,
   };
-  const doc: Pacs008 = { group_header: { message_id: `MSG-W-${t.uetr!.slice(0, 8)}`, creation_date_time: '2025-09-01T10:15:30Z', settlement_method: 'CLRG' }, transactions: [t] };
+  const doc: Pacs008 = {
+    group_header: { message_id: `MSG-W-${t.uetr!.slice(0, 8)}`, creation_date_time: '2025-09-01T10:15:30Z', settlement_method: 'CLRG' },
+    transactions: [t],
+  };
   return { xml: buildMessage({ message_type: 'pacs.008.001.08', document: doc }), uetr: t.uetr! };
 }
 

@@ -162,7 +162,9 @@ const Limit = (max: number) => Type.String({ pattern: '^[1-9][0-9]{0,4}$', descr
 export const PaymentsQuery = Type.Object(
   {
     state: Type.Optional(
-      Type.Union(['received', 'validated', 'screened', 'held', 'queued', 'warehoused', 'settled', 'rejected', 'cancelled', 'returned'].map((s) => Type.Literal(s))),
+      Type.Union(
+        ['received', 'validated', 'screened', 'held', 'queued', 'warehoused', 'settled', 'rejected', 'cancelled', 'returned'].map((s) => Type.Literal(s)),
+      ),
     ),
     currency: Type.Optional(Currency),
     counterparty: Type.Optional(Bic),

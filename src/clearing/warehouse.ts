@@ -154,7 +154,14 @@ export function dispositionOf(p: ReadyPayment, day: BusinessDay | null, now_ns: 
 /** The rejection of a payment still waiting at the close (queued or held), or null: it is warehoused to the next business day. */
 export function closeDisposition(p: ReadyPayment, day: BusinessDay): Disposition {
   const target = nextBusinessDay(day.date, p.currency);
-  return settleByRefusal(p, target) ?? { kind: 'warehouse', value_date: target, reason: REASON.cut_off, detail: `not settled by the close of ${day.date}: warehoused to the next business day ${target}` };
+  return (
+    settleByRefusal(p, target) ?? {
+      kind: 'warehouse',
+      value_date: target,
+      reason: REASON.cut_off,
+      detail: `not settled by the close of ${day.date}: warehoused to the next business day ${target}`,
+    }
+  );
 }
 
 function settleByRefusal(p: ReadyPayment, target: string): Disposition | null {

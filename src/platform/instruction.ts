@@ -145,7 +145,13 @@ function checkDatesV3(ins: PaymentInstruction, rules: CheckRules, field: string)
 }
 
 /** The instruction's fields as given (the amount still text); throws PlatformError on a malformed one. */
-function readFields(raw: Record<string, unknown>, uetr: string, scheme: SchemeView, field: string, rules: CheckRules): { ins: PaymentInstruction; amountText: string } {
+function readFields(
+  raw: Record<string, unknown>,
+  uetr: string,
+  scheme: SchemeView,
+  field: string,
+  rules: CheckRules,
+): { ins: PaymentInstruction; amountText: string } {
   const known: readonly string[] = rules.rules_version >= 3 ? FIELDS_V3 : FIELDS;
   for (const k of Object.keys(raw)) {
     if (!known.includes(k)) throw new PlatformError('invalid_field', `${field}.${k}`, 'unknown field');
@@ -164,7 +170,8 @@ function readFields(raw: Record<string, unknown>, uetr: string, scheme: SchemeVi
     currency,
     amount_minor: 0n,
     payee_currency: raw.payee_currency === undefined ? currency : str(raw, 'payee_currency', field, 3),
-    value_date: raw.value_date === undefined ? ((rules.rules_version >= 3 ? currentDate(rules.day) : scheme.business_date) ?? '') : str(raw, 'value_date', field, 10),
+    value_date:
+      raw.value_date === undefined ? ((rules.rules_version >= 3 ? currentDate(rules.day) : scheme.business_date) ?? '') : str(raw, 'value_date', field, 10),
     priority,
     settlement,
   };
@@ -176,7 +183,12 @@ function readFields(raw: Record<string, unknown>, uetr: string, scheme: SchemeVi
   if (raw.settle_by !== undefined) {
     const text = str(raw, 'settle_by', field, WAREHOUSE_LIMITS.settle_by_length_max);
     const ns = parseSettleBy(text);
-    if (ns === null) throw new PlatformError('invalid_field', `${field}.settle_by`, 'must be an ISO 8601 date-time with a zone, e.g. 2025-09-01T15:00:00Z or 2025-09-01T18:00:00+03:00');
+    if (ns === null)
+      throw new PlatformError(
+        'invalid_field',
+        `${field}.settle_by`,
+        'must be an ISO 8601 date-time with a zone, e.g. 2025-09-01T15:00:00Z or 2025-09-01T18:00:00+03:00',
+      );
     ins.settle_by_ns = ns;
   }
   const debtor = party(raw.debtor, `${field}.debtor`);

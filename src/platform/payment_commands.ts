@@ -137,7 +137,8 @@ function payment(cx: CommandContext, uetr: string): Payment {
 export function cancelPayment(cx: CommandContext, uetr: string, reason: string): unknown {
   const s = cx.s;
   const p = payment(cx, uetr);
-  if (p.state !== 'queued' && p.state !== 'held' && p.state !== 'warehoused') throw new PlatformError('invalid_state', 'uetr', `a ${p.state} payment cannot be cancelled`);
+  if (p.state !== 'queued' && p.state !== 'held' && p.state !== 'warehoused')
+    throw new PlatformError('invalid_state', 'uetr', `a ${p.state} payment cannot be cancelled`);
   if (p.window_id !== null) {
     const w = s.windows[p.window_id - 1]!;
     if (w.state !== 'open') throw new PlatformError('invalid_state', 'uetr', `its window ${w.id} is ${w.state}`);

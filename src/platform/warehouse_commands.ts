@@ -54,7 +54,12 @@ export function releaseWarehouse(cx: CommandContext, day: BusinessDay): number {
   for (const p of due) {
     const from = p.instruction.value_date;
     p.instruction.value_date = day.date;
-    cx.change(p, 'screened', undefined, from === day.date ? `out of the warehouse on ${day.date}` : `out of the warehouse on ${day.date} (value date ${from} was not opened)`);
+    cx.change(
+      p,
+      'screened',
+      undefined,
+      from === day.date ? `out of the warehouse on ${day.date}` : `out of the warehouse on ${day.date} (value date ${from} was not opened)`,
+    );
     settleOrWarehouse(cx, p);
   }
   day.released_from_warehouse = (day.released_from_warehouse ?? 0) + due.length;
