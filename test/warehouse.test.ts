@@ -402,6 +402,34 @@ test('held at the close: the payment stays held (case open), its value date move
   });
 });
 
+test('held: a later value date is kept at the close; released after a day that was not opened, it settles that day', async () => {
+  await withStore(async (open, clock) => {
+    const p = await open();
+    await setupScheme(p);
+    await p.run({ type: 'fund', participant: A, currency: 'CNY', amount: '100.00' });
+    const hit = { hit: true, score: 0.9, list_version: 'test-1' };
+    const later = payment(A, B, 'CNY', '10.00', { value_date: '2025-09-04' });
+    const today = payment(A, B, 'CNY', '20.00');
+    await p.run({ type: 'submit_payments', payments: [later, today], screening: [hit, hit] });
+    await p.run({ type: 'close_day' });
+    assert.equal(p.payment(later.uetr as string)!.instruction.value_date, '2025-09-04', 'not moved earlier');
+    assert.equal(p.payment(today.uetr as string)!.instruction.value_date, NEXT_DATE);
+    // The operator skips 2025-09-02 and opens 2025-09-03: the one meant for the 2nd settles on the 3rd when released.
+    at(clock, '2025-09-03', '08:00');
+    await p.run({ type: 'open_day', date: '2025-09-03', default_cutoff: '17:00' });
+    for (const pay of [today, later]) {
+      const id = p.payment(pay.uetr as string)!.case_id!;
+      await p.run({ type: 'decide_case', case_id: id, decision: 'release', note: '' }, 'officer1');
+      await p.run({ type: 'decide_case', case_id: id, decision: 'release', note: '' }, 'officer2');
+    }
+    assert.equal(p.payment(today.uetr as string)!.state, 'settled');
+    assert.equal(p.payment(today.uetr as string)!.instruction.value_date, '2025-09-03');
+    assert.equal(p.payment(later.uetr as string)!.state, 'warehoused');
+    assert.equal(p.payment(later.uetr as string)!.instruction.value_date, '2025-09-04');
+    await p.close();
+  });
+});
+
 // ---- rules 1 and 2 replay as they ran -------------------------------------------------------
 
 /** Runs commands on a fresh state machine under one rules version, at the times given (default: 1 µs apart from 06:00). */

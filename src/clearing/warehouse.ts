@@ -138,7 +138,8 @@ export function dispositionOf(p: ReadyPayment, day: BusinessDay | null, now_ns: 
   const today = currentDate(day);
   if (today === null) return { kind: 'reject', reason: REASON.invalid_date, detail: 'no business day is open' };
   const open = day !== null && day.state === 'open';
-  if (open && p.value_date === today && now_ns <= cutoffOf(day, p.currency)) return { kind: 'settle' };
+  // A value date before today: a held payment released after a day the operator did not open; it is due.
+  if (open && p.value_date <= today && now_ns <= cutoffOf(day, p.currency)) return { kind: 'settle' };
   const future = p.value_date > today;
   const target = future ? p.value_date : nextBusinessDay(today, p.currency);
   const why = future

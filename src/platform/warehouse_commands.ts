@@ -18,8 +18,11 @@ import type { PlatformState } from './state.js';
 /** Settles (routes) `p` now, or warehouses it, or rejects it CUTO for its settle_by (clearing/warehouse.ts dispositionOf). */
 export function settleOrWarehouse(cx: CommandContext, p: Payment): void {
   const d = dispositionOf(p.instruction, cx.s.day, cx.now);
-  if (d.kind === 'settle') route(cx, p);
-  else if (d.kind === 'warehouse') warehouse(cx, p, d.value_date, d.reason, d.detail);
+  if (d.kind === 'settle') {
+    // It settles on the open day, whatever earlier day it was meant for.
+    p.instruction.value_date = cx.s.day!.date;
+    route(cx, p);
+  } else if (d.kind === 'warehouse') warehouse(cx, p, d.value_date, d.reason, d.detail);
   else rejectWaiting(cx, p, d.reason, d.detail);
 }
 
@@ -90,7 +93,8 @@ export function closeWarehouse(cx: CommandContext, day: BusinessDay): { rejected
   }
   for (const c of s.cases) {
     const p = s.payments.get(c.uetr)!;
-    if (p.state !== 'held') continue;
+    // A held payment with a later value date is not due yet: nothing to carry.
+    if (p.state !== 'held' || p.instruction.value_date > day.date) continue;
     const d = closeDisposition(p.instruction, day);
     if (d.kind === 'reject') {
       rejectWaiting(cx, p, d.reason, d.detail);
