@@ -176,8 +176,3 @@ function settleByRefusal(p: ReadyPayment, target: string): Disposition | null {
 export function settleByDetail(settle_by_ns: bigint, why = 'not settled by then'): string {
   return `settle_by ${settleByText(settle_by_ns)} (reject if not settled): ${why}`;
 }
-
-/** Whether a payment in `state` still waits to settle (a settle_by may expire it). */
-export function awaitsSettlement(state: string): boolean {
-  return state === 'queued' || state === 'held' || state === 'warehoused' || state === 'screened' || state === 'validated' || state === 'received';
-}

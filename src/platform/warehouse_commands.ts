@@ -5,6 +5,10 @@
 // settlement in arrival order; close_day warehouses what is still queued and
 // carries what is held; before every command, payments whose settle_by has
 // passed unsettled are rejected CUTO.
+//
+// A warehoused PvP payment keeps the FX leg priced when it arrived (its rate, its
+// quote lock); screening happens on arrival too, so a hit holds it at once. The
+// warehouse is bounded by the platform's payments_max: it is a state, not a list.
 
 import { REASON } from '../clearing/reasons.js';
 import { closeDisposition, dispositionOf, settleByDetail } from '../clearing/warehouse.js';
