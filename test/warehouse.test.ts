@@ -430,6 +430,38 @@ test('held: a later value date is kept at the close; released after a day that w
   });
 });
 
+test('snapshots: a store reopened from a snapshot with warehoused payments and settle_bys behaves as one replayed', async () => {
+  const backend = makeBackend('sqlite');
+  const clock = new TestClock();
+  const open = async () => Platform.open(await backend.open(), { clock: clock.read, snapshot_min_events: 1 });
+  try {
+    let p = await open();
+    await setupScheme(p);
+    const by = payment(A, B, 'CNY', '60.00', { settle_by: '2025-09-02T09:00:00Z' });
+    const plain = payment(A, B, 'CNY', '50.00');
+    await p.run({ type: 'submit_payments', payments: [by, plain] });
+    await p.run({ type: 'close_day' });
+    await p.close();
+    p = await open();
+    at(clock, NEXT_DATE, '08:00');
+    await p.run({ type: 'open_day', date: NEXT_DATE, default_cutoff: '17:00' });
+    assert.deepEqual([p.payment(by.uetr as string)!.state, p.payment(plain.uetr as string)!.state], ['queued', 'queued']);
+    await p.close();
+    p = await open(); // the settle_by index is rebuilt from the snapshot's payments
+    at(clock, NEXT_DATE, '09:30');
+    await p.run({ type: 'fund', participant: A, currency: 'CNY', amount: '55.00' });
+    assert.equal(p.payment(by.uetr as string)!.history.at(-1)!.reason, 'CUTO');
+    assert.equal(p.payment(plain.uetr as string)!.state, 'settled', 'FIFO moves on once the first is rejected');
+    await p.close();
+    const store = await backend.open();
+    const r = await Platform.verify(store);
+    await store.close();
+    assert.equal(r.ok, true, r.problem ?? '');
+  } finally {
+    await backend.cleanup();
+  }
+});
+
 // ---- rules 1 and 2 replay as they ran -------------------------------------------------------
 
 /** Runs commands on a fresh state machine under one rules version, at the times given (default: 1 µs apart from 06:00). */
