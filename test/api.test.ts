@@ -496,16 +496,18 @@ describe('no tipping-off: a held payment as each role sees it (issue 20)', () =>
     assert.ok(!/compliance case|comp2|case \d/.test(JSON.stringify(after.body)), JSON.stringify(after.body));
     const full = await fx.request('GET', `/v1/payments/${uetr}`, { user: 'aud' });
     assert.ok(JSON.stringify(full.body).includes(`compliance case ${caseId}: released by`), JSON.stringify(full.body));
-    // Still held at the close of the day: rejected; the bank's view and its pacs.002 name no case.
+    // Still held at the close of the day: under rules 3 it stays held (the case carries over to the
+    // next business day); the bank's view and its pacs.002 name no case, nor does the journaled outcome.
     const late = payment(A!, B!, 'CNY', '4.00');
     await fx.platform.execute({ type: 'submit_payments', payments: [late], screening: [{ hit: true, score: 1, list_version: 'L7' }] }, 'bankA');
     assert.equal((await fx.request('POST', '/v1/day/close', { user: 'op' })).status, 200);
     const closed = await fx.request('GET', `/v1/payments/${late.uetr}`, { user: 'bankB' });
-    assert.equal(closed.body.state, 'rejected');
+    assert.equal(closed.body.state, 'held');
     const lateMsgs = await fx.request('GET', `/v1/payments/${late.uetr}/messages`, { user: 'bankB' });
     for (const text of [JSON.stringify(closed.body), JSON.stringify(lateMsgs.body)]) assert.ok(!/case \d|screening hit/.test(text), text);
-    const lateFull = await fx.request('GET', `/v1/payments/${late.uetr}/messages`, { user: 'comp' });
-    assert.match(JSON.stringify(lateFull.body), /held by compliance case \d+ at the close/);
+    const lateFull = await fx.request('GET', `/v1/payments/${late.uetr}`, { user: 'comp' });
+    assert.match(lateFull.body.history.at(-1).detail, /^still held at the close of 2025-09-01: value date moved to 2025-09-02$/);
+    assert.equal(typeof lateFull.body.case_id, 'number', 'officers see the case through the case views');
   });
 });
 

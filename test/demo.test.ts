@@ -21,7 +21,7 @@ test('a small seeded demo day completes, verifies, conserves value and reports w
     assert.equal(s.message_errors, 0);
     assert.equal(s.queued_at_close, 0, 'the close leaves nothing queued');
     assert.ok(s.settled > 0 && s.pvp_settled > 0);
-    assert.equal(s.settled + s.rejected + s.held, s.payments);
+    assert.equal(s.settled + s.rejected + s.held + s.warehoused, s.payments);
     const ledger = ledgerSettledTotals(run.platform);
     for (const c of s.by_currency) assert.equal(ledger.get(c.currency) ?? 0n, c.settled_value_minor, `settled ${c.currency}`);
     for (const c of run.platform.conservation()) assert.equal(c.issued_minor, c.held_minor, `conserved ${c.currency}`);

@@ -165,7 +165,7 @@ test('an uncovered pacs.008 is PDNG, then ACSC once its payer is funded (the pac
   });
 });
 
-test('queued at the close of the business day: RJCT CUTO', async () => {
+test('queued at the close of the business day: PDNG CUTO, warehoused to the next business day (rules 3; RJCT CUTO before)', async () => {
   await withPlatform(async (p) => {
     await setupScheme(p);
     const { xml, uetrs } = pacs008({ amount: '500.00' });
@@ -175,7 +175,7 @@ test('queued at the close of the business day: RJCT CUTO', async () => {
     );
     const out = await p.execute({ type: 'close_day' });
     assert.ok(out.ok);
-    assert.deepEqual(await statuses(statusReportsFor(out.changes, p)), [{ uetr: uetrs[0], status: 'RJCT', reason: 'CUTO' }]);
+    assert.deepEqual(await statuses(statusReportsFor(out.changes, p)), [{ uetr: uetrs[0], status: 'PDNG', reason: 'CUTO' }]);
   });
 });
 
@@ -313,8 +313,10 @@ test('camt.053: opening + entries = closing = the ledger balance, over two busin
     await setupScheme(p);
     await p.run({ type: 'fund', participant: A, currency: 'CNY', amount: '1000.00' });
     await submitIsoMessage(p, pacs008({ amount: '100.00' }).xml, 'bank');
-    await submitIsoMessage(p, pacs008({ amount: '200.00', payer: B, payee: A }).xml, 'bank'); // B has 100.00: queued, then CUTO
+    const waiting = pacs008({ amount: '200.00', payer: B, payee: A });
+    await submitIsoMessage(p, waiting.xml, 'bank'); // B has 100.00: queued, then warehoused at the close (rules 3)
     await p.run({ type: 'close_day' });
+    await p.run({ type: 'cancel_payment', uetr: waiting.uetrs[0]! }); // out of the warehouse: day 2's entries are this test's subject
     const endDay1 = p.balance(p.participant(A)!, 'CNY').available_minor;
     assert.equal(endDay1, 90_000n);
     clock.now_ns = BigInt(Date.parse('2025-09-02T06:00:00Z')) * 1_000_000n;

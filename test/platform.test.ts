@@ -91,7 +91,7 @@ test('bad instructions are rejected with their ISO reason codes and never reach 
         payment(A, B, 'CNY', '0.00'),
         payment(A, B, 'CNY', '1.001'),
         payment(A, A, 'CNY', '1.00'),
-        payment(A, B, 'CNY', '1.00', { value_date: '2025-09-02' }),
+        payment(A, B, 'CNY', '1.00', { value_date: '2025-08-29' }),
         { ...dup },
         payment(A, D, 'CNY', '1.00'),
         { ...payment(A, B, 'CNY', '1.00'), uetr: 'not-a-uuid' },
@@ -107,6 +107,7 @@ test('bad instructions are rejected with their ISO reason codes and never reach 
     clock.at('16:30');
     const late = await p.run<Result>({ type: 'submit_payments', payments: [payment(A, B, 'CNY', '1.00')] });
     assert.equal(late.payments[0]!.reason, 'CUTO');
+    assert.equal(late.payments[0]!.state, 'warehoused', 'rules 3: warehoused (PDNG CUTO), not rejected');
     // A malformed command is refused before the journal.
     const seq = Platform.internals(p).ledger.journal_seq;
     await assert.rejects(
@@ -251,8 +252,8 @@ test('intraday credit is drawn for a blocked payment and repaid at the close of 
     );
     assert.equal(f().outstanding_minor, 5_000n);
     await p.run({ type: 'fund', participant: A, currency: 'CNY', amount: '100.00' });
-    const close = await p.run<{ rejected_at_close: number; credit_unrepaid: unknown[] }>({ type: 'close_day' });
-    assert.equal(close.rejected_at_close, 1);
+    const close = await p.run<{ warehoused_at_close: number; credit_unrepaid: unknown[] }>({ type: 'close_day' });
+    assert.equal(close.warehoused_at_close, 1);
     assert.deepEqual(close.credit_unrepaid, []);
     assert.equal(f().outstanding_minor, 0n);
     assert.equal(p.payment(r.payments[1]!.uetr!)!.history.at(-1)!.reason, 'CUTO');

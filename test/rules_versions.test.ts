@@ -73,12 +73,12 @@ test('through the facade, a rejected payment shows what was asked', async () => 
   const p = await Platform.open(new MemoryStore(), { clock: clock.read });
   try {
     await setupScheme(p);
-    const late = payment(BANKS[0], BANKS[1], 'CNY', '99.99', { value_date: '2025-09-03' });
+    const late = payment(BANKS[0], BANKS[1], 'CNY', '99.99', { value_date: '2025-08-29' });
     await p.execute({ type: 'submit_payments', payments: [late] });
     const shown = p.payment(late.uetr as string)!;
     assert.equal(shown.state, 'rejected');
     assert.equal(shown.instruction.amount_minor, 9999n);
-    assert.equal(shown.instruction.value_date, '2025-09-03');
+    assert.equal(shown.instruction.value_date, '2025-08-29');
   } finally {
     await p.close();
   }

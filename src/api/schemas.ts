@@ -44,6 +44,13 @@ export const PaymentIn = Type.Object(
     debtor: Type.Optional(Party),
     creditor: Type.Optional(Party),
     message: Type.Optional(Type.String({ maxLength: 15 })),
+    settle_by: Type.Optional(
+      Type.String({
+        maxLength: 35,
+        description:
+          'reject if not settled by this time (ISO 8601 date-time with a zone, e.g. 2025-09-01T15:00:00Z); without it a payment that misses the day is warehoused to the next business day',
+      }),
+    ),
   },
   { ...strict, title: 'PaymentInstruction' },
 );
@@ -155,7 +162,9 @@ const Limit = (max: number) => Type.String({ pattern: '^[1-9][0-9]{0,4}$', descr
 export const PaymentsQuery = Type.Object(
   {
     state: Type.Optional(
-      Type.Union(['received', 'validated', 'screened', 'held', 'queued', 'settled', 'rejected', 'cancelled', 'returned'].map((s) => Type.Literal(s))),
+      Type.Union(
+        ['received', 'validated', 'screened', 'held', 'queued', 'warehoused', 'settled', 'rejected', 'cancelled', 'returned'].map((s) => Type.Literal(s)),
+      ),
     ),
     currency: Type.Optional(Currency),
     counterparty: Type.Optional(Bic),

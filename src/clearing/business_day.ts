@@ -59,7 +59,7 @@ export function cutoffOf(day: BusinessDay | null, currency: string): bigint {
   return 0n;
 }
 
-/** Whether a payment in `currency` arriving at `now_ns` is past its cut-off. */
+/** Whether a payment in `currency` arriving at `now_ns` is past its cut-off (rules 1 and 2 reject it CUTO; rules 3 warehouse it, ./warehouse.ts). */
 export function pastCutoff(day: BusinessDay | null, currency: string, now_ns: bigint): boolean {
   return now_ns > cutoffOf(day, currency);
 }
@@ -67,14 +67,20 @@ export function pastCutoff(day: BusinessDay | null, currency: string, now_ns: bi
 /**
  * The day closed at `now_ns`. What happens at the close, in order (the platform
  * drives it): open windows settle, queues are re-examined once more, payments
- * still queued or held are rejected CUTO (closeRejection), intraday credit is
+ * still queued or held are rejected CUTO (closeRejection) under rules 1 and 2 —
+ * under rules 3 queued ones are warehoused to the next business day and held
+ * ones carried over (./warehouse.ts closeDisposition) —, intraday credit is
  * repaid (financing/intraday_credit.ts), then the day closes.
  */
 export function closedDay(day: BusinessDay, now_ns: bigint): BusinessDay {
   return { ...day, state: 'closed', closed_at_ns: now_ns };
 }
 
-/** Why a payment still waiting at the close is rejected: queued for liquidity, or held by compliance case `case_id`. */
+/**
+ * Rules 1 and 2: why a payment still waiting at the close is rejected — queued for
+ * liquidity, or held by compliance case `case_id` (a text that reaches banks; rules
+ * 3 rejects at the close only for a settle_by and names no case).
+ */
 export function closeRejection(case_id: number | null): { reason: string; detail: string } {
   return {
     reason: REASON.cut_off,

@@ -24,8 +24,24 @@ export interface Participant {
   suspended: boolean;
 }
 
-/** Payment states. queued covers both the RTGS queue and an open settlement window. */
-export type PaymentState = 'received' | 'validated' | 'screened' | 'held' | 'queued' | 'settled' | 'rejected' | 'cancelled' | 'returned';
+/**
+ * Payment states. queued covers both the RTGS queue and an open settlement window;
+ * warehoused (rules version 3, clearing/warehouse.ts) waits for the business day
+ * of its value date (a later one, or the next after a cut-off or a close).
+ */
+export type PaymentState = 'received' | 'validated' | 'screened' | 'held' | 'queued' | 'warehoused' | 'settled' | 'rejected' | 'cancelled' | 'returned';
+export const PAYMENT_STATES: readonly PaymentState[] = [
+  'received',
+  'validated',
+  'screened',
+  'held',
+  'queued',
+  'warehoused',
+  'settled',
+  'rejected',
+  'cancelled',
+  'returned',
+];
 
 export type Priority = 'urgent' | 'normal';
 export type SettlementMode = 'rtgs' | 'dns';
@@ -62,6 +78,8 @@ export interface PaymentInstruction {
   creditor?: PartyInfo;
   /** 'pacs.008' or 'pacs.009': what the instruction came in as. */
   message?: string;
+  /** Reject if not settled by this time (ns since the epoch; rules version 3, JSON `settle_by`, pacs.008/009 SttlmTmReq/TillTm). */
+  settle_by_ns?: bigint;
 }
 
 export interface StateChange {
@@ -125,4 +143,8 @@ export interface BusinessDay {
   closed_at_ns: bigint | null;
   /** Cut-off per currency, ns since the epoch. */
   cutoffs: Array<[string, bigint]>;
+  /** Rules version 3: payments warehoused while this was the current day (late arrivals, future value dates, queued at its close). */
+  warehoused?: number;
+  /** Rules version 3: warehoused payments that entered settlement when this day opened. */
+  released_from_warehouse?: number;
 }

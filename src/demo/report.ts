@@ -43,6 +43,8 @@ export interface DaySummary {
   rejected: number;
   queued_at_close: number;
   held: number;
+  /** Waiting in the warehouse for a later business day (rules version 3: queued at the close, after a cut-off). */
+  warehoused: number;
   pvp_settled: number;
   by_currency: CurrencyLine[];
   by_corridor: CorridorLine[];
@@ -80,6 +82,7 @@ interface PaymentTally {
   settled: number;
   rejected: number;
   held: number;
+  warehoused: number;
   pvp: number;
   gross_usd: number;
 }
@@ -102,6 +105,7 @@ export function summarize(run: DayRun): DaySummary {
     rejected: t.rejected,
     queued_at_close: p.queuedPayments().length,
     held: t.held,
+    warehoused: t.warehoused,
     pvp_settled: t.pvp,
     by_currency: [...t.by_currency.values()].sort((a, b) => b.settled_value_usd - a.settled_value_usd),
     by_corridor: [...t.by_corridor.values()].sort((a, b) => b.settled_value_usd - a.settled_value_usd),
@@ -135,6 +139,7 @@ function tallyPayments(run: DayRun, u: UsdOf): PaymentTally {
     settled: 0,
     rejected: 0,
     held: 0,
+    warehoused: 0,
     pvp: 0,
     gross_usd: 0,
   };
@@ -166,6 +171,7 @@ function tallyPayments(run: DayRun, u: UsdOf): PaymentTally {
       const r = pay.history[pay.history.length - 1]!.reason ?? 'NARR';
       t.reasons.set(r, (t.reasons.get(r) ?? 0) + 1);
     } else if (pay.state === 'held') t.held++;
+    else if (pay.state === 'warehoused') t.warehoused++;
   }
   for (const r of p.anonymousRejections()) t.reasons.set(r.reason, (t.reasons.get(r.reason) ?? 0) + 1);
   for (const line of t.by_currency.values()) line.settled_value = formatMajor(line.settled_value_minor, line.currency);
@@ -245,7 +251,7 @@ export function summaryText(s: DaySummary): string {
   lines.push(`sco-settle demo — business day ${s.business_date}, ${s.wall_s.toFixed(1)} s wall time`);
   lines.push(`  messages: ${s.messages} ISO 20022 pacs.008/pacs.009 built, validated and mapped (${s.message_errors} invalid)`);
   lines.push(
-    `  payments: ${s.payments}; settled ${s.settled} (PvP ${s.pvp_settled}); rejected ${s.rejected}; held ${s.held}; queued at close ${s.queued_at_close}`,
+    `  payments: ${s.payments}; settled ${s.settled} (PvP ${s.pvp_settled}); rejected ${s.rejected}; held ${s.held}; warehoused ${s.warehoused}; queued at close ${s.queued_at_close}`,
   );
   lines.push(
     `  gross value settled ${m(s.gross_settled_usd)} with ${m(s.liquidity_usd)} of liquidity (funding + credit ${m(s.credit_drawn_usd)} + swap lines ${m(s.swap_drawn_usd)})`,

@@ -28,6 +28,11 @@
 //                   payment: the creditor's account is in another currency)
 //   value_date      IntrBkSttlmDt of the transaction, else of the group header
 //   priority        PmtTpInf/InstrPrty HIGH → urgent, otherwise normal
+//   settle_by       SttlmTmReq/TillTm (rules version 3: reject if not settled by then):
+//                   the ISOTime on the value date (IntrBkSttlmDt), "<date>T<time>"; a
+//                   time without an offset is UTC ("Z" is added); without a value date
+//                   the bare time is sent and the platform refuses it (FF01, naming
+//                   the element)
 //   purpose         Purp/Cd or Purp/Prtry
 //   remittance      RmtInf/Ustrd lines joined with "\n" (cut at 1,000 characters, the
 //                   platform's limit)
@@ -39,11 +44,20 @@
 //   validated                     ACCP  accepted: technical and profile checks passed
 //   screened                      ACSP  accepted, settlement in process
 //   queued                        PDNG  (AddtlInf: waiting for liquidity / window n)
+//   warehoused                    PDNG  (rules version 3) waiting for a later business
+//                                       day: reason CUTO when it came after its
+//                                       currency's cut-off or was still queued at the
+//                                       close (CutOffTime — "received after the
+//                                       cut-off": the pending, not the rejection,
+//                                       reason); no reason for a future value date;
+//                                       AddtlInf says to which date
 //   held                          PDNG  reason Prtry COMPLIANCE_HOLD, no screening
-//                                       detail (no tipping-off)
+//                                       detail (no tipping-off); also at each close
+//                                       it is carried over (rules 3)
 //   settled                       ACSC
 //   rejected                      RJCT  with the event's ISO reason (AM04, AC01, DUPL,
-//                                       RR04, CUTO, AM12, AGNT, …); RR04 without detail
+//                                       RR04, CUTO, AM12, AGNT, …); RR04 without detail;
+//                                       under rules 3 CUTO only for a settle_by not met
 //   cancelled                     CANC  with the cancellation reason
 //   returned                      no pacs.002: a pacs.004 (returnOf), see submit.ts
 //
@@ -100,6 +114,8 @@ export interface RawInstruction {
   payee_currency?: string;
   value_date?: string;
   priority?: 'urgent' | 'normal';
+  /** SttlmTmReq/TillTm on the value date, ISO 8601 date-time with a zone (rules version 3). */
+  settle_by?: string;
   purpose?: string;
   remittance?: string;
   debtor?: { name: string; country?: string; address?: string };
@@ -116,6 +132,7 @@ export const FIELD_XPATH: Readonly<Record<string, string>> = Object.freeze({
   payee_currency: 'CdtrAcct/Ccy',
   value_date: 'IntrBkSttlmDt',
   priority: 'PmtTpInf/InstrPrty',
+  settle_by: 'SttlmTmReq/TillTm',
   purpose: 'Purp',
   remittance: 'RmtInf',
   debtor: 'Dbtr',
@@ -230,9 +247,17 @@ function common(
   const date = t.interbank_settlement_date ?? groupDate;
   if (date !== undefined) ins.value_date = date;
   ins.priority = t.payment_type?.instruction_priority === 'HIGH' ? 'urgent' : 'normal';
+  const till = t.settlement_time_request?.till_time;
+  if (till !== undefined) ins.settle_by = settleByOf(date, till);
   if (t.purpose !== undefined) ins.purpose = 'code' in t.purpose ? t.purpose.code : t.purpose.proprietary;
   if (t.remittance_information !== undefined && t.remittance_information.length > 0) ins.remittance = cut(t.remittance_information.join('\n'), TEXT_MAX);
   return ins;
+}
+
+/** TillTm (ISOTime) on the value date as an ISO 8601 date-time with a zone: UTC when the time names none. */
+function settleByOf(date: string | undefined, time: string): string {
+  const zoned = /(Z|[+-]\d{2}:\d{2})$/.test(time) ? time : `${time}Z`;
+  return date === undefined ? zoned : `${date}T${zoned}`;
 }
 
 function ids(m: MappedTransaction, t: AnyTx): MappedTransaction {
@@ -323,6 +348,7 @@ const STATUS_OF: Readonly<Partial<Record<PaymentState, IsoStatus['status']>>> = 
   validated: 'ACCP',
   screened: 'ACSP',
   queued: 'PDNG',
+  warehoused: 'PDNG',
   held: 'PDNG',
   settled: 'ACSC',
   rejected: 'RJCT',
@@ -396,6 +422,8 @@ export function pacs008OfPayment(p: Payment, msg: { message_id: string; creation
   };
   if (ins.value_date !== '') t.interbank_settlement_date = ins.value_date;
   if (ins.priority === 'urgent') t.payment_type = { instruction_priority: 'HIGH' };
+  const till = tillTimeOf(ins.settle_by_ns, ins.value_date);
+  if (till !== undefined) t.settlement_time_request = { till_time: till };
   if (ins.purpose !== undefined) t.purpose = CODE4.test(ins.purpose) ? { code: ins.purpose } : { proprietary: ins.purpose };
   if (ins.remittance !== undefined) t.remittance_information = ins.remittance.split('\n').flatMap((l) => (l === '' ? [] : max140(l)));
   if (ins.payee_currency !== ins.currency) t.creditor_account = { other_id: ins.payee, currency: ins.payee_currency };
@@ -403,6 +431,13 @@ export function pacs008OfPayment(p: Payment, msg: { message_id: string; creation
     message_type: 'pacs.008.001.08',
     document: { group_header: { message_id: msg.message_id, creation_date_time: msg.creation_date_time, settlement_method: 'CLRG' }, transactions: [t] },
   };
+}
+
+/** settle_by as TillTm (UTC) when it falls on the value date; a TillTm cannot name another day. */
+function tillTimeOf(settle_by_ns: bigint | undefined, value_date: string): string | undefined {
+  if (settle_by_ns === undefined) return undefined;
+  const iso = new Date(Number(settle_by_ns / 1_000_000n)).toISOString();
+  return iso.slice(0, 10) === value_date ? `${iso.slice(11, 23)}Z` : undefined;
 }
 
 function max140(s: string): string[] {

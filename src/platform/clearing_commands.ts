@@ -7,13 +7,14 @@ import { closedDay, closeRejection, openBusinessDay, type OpenDayInput } from '.
 import { postingPlan, reservationOutcome, reservationPlan, voidPlan, windowPositions, withoutDefaulters } from '../clearing/dns_window.js';
 import { ClearingRefusal } from '../clearing/refusal.js';
 import { chooseLsmRelease, lsmReleaseTransfers } from '../clearing/rtgs.js';
-import type { Payment, SettlementWindow } from '../clearing/types.js';
+import type { BusinessDay, Payment, SettlementWindow } from '../clearing/types.js';
 import { atDayOpen, repayment, repaymentOrder } from '../financing/intraday_credit.js';
 import { RESULT_CODES } from '../ledger/types.js';
 import { PLATFORM_LIMITS, type CommandContext } from './context.js';
 import { PlatformError } from './errors.js';
 import { drainDirty, settled } from './settlement.js';
 import { dayView, windowView } from './views.js';
+import { closeWarehouse, releaseWarehouse } from './warehouse_commands.js';
 
 export function runLsm(cx: CommandContext, currency: string): unknown {
   const s = cx.s;
@@ -109,6 +110,12 @@ export function openDay(cx: CommandContext, input: OpenDayInput): unknown {
   s.day = day;
   s.days.push(day);
   for (const f of s.facilities.values()) s.putFacility(atDayOpen(f));
+  if (cx.rules_version >= 3) {
+    // Rules 3: the day counts its warehouse, and the payments warehoused for it enter settlement.
+    day.warehoused = 0;
+    day.released_from_warehouse = 0;
+    releaseWarehouse(cx, day);
+  }
   return dayView(day);
 }
 
@@ -119,6 +126,7 @@ export function closeDay(cx: CommandContext): unknown {
   const windows: unknown[] = [];
   for (const currency of [...s.openWindowOf.keys()].sort()) windows.push(closeWindow(cx, currency));
   drainDirty(cx);
+  if (cx.rules_version >= 3) return closeDayV3(cx, d, windows);
   let rejected = 0;
   for (const q of s.queues.values()) {
     for (const p of q.live((x) => x.state === 'queued')) {
@@ -141,6 +149,29 @@ export function closeDay(cx: CommandContext): unknown {
   s.days[s.days.length - 1] = closed;
   s.day = closed;
   return { day: dayView(closed), windows_settled: windows, rejected_at_close: rejected, credit_unrepaid: unpaid, positions: s.positions() };
+}
+
+/**
+ * Rules 3: what is still queued at the close is warehoused to the next business
+ * day, what is held stays held (the case carries over) — both rejected CUTO only
+ * for a settle_by that day cannot meet (./warehouse_commands.ts).
+ */
+function closeDayV3(cx: CommandContext, d: BusinessDay, windows: unknown[]): unknown {
+  const s = cx.s;
+  const kept = closeWarehouse(cx, d);
+  const unpaid = repayCredit(cx);
+  const closed = closedDay(d, cx.now);
+  s.days[s.days.length - 1] = closed;
+  s.day = closed;
+  return {
+    day: dayView(closed),
+    windows_settled: windows,
+    rejected_at_close: kept.rejected,
+    warehoused_at_close: kept.warehoused,
+    held_at_close: kept.held,
+    credit_unrepaid: unpaid,
+    positions: s.positions(),
+  };
 }
 
 /** End-of-day repayment of intraday credit, as far as each settlement account allows (financing/intraday_credit.ts). */

@@ -2,13 +2,18 @@
 // sent (or a pacs.008/009 mapped to it) to a PaymentInstruction, or to the ISO
 // 20022 reason it is rejected with. Pure: the state machine calls it with what
 // it knows (participants, the business day).
+//
+// Rules version 3 (clearing/warehouse.ts) adds `settle_by` (reject if not settled
+// by then) and accepts a value date up to 10 business days ahead, or any after a
+// closed day, for the warehouse; rules 1 and 2 check as they did.
 
+import { currentDate, futureValueDateProblem, parseSettleBy, settleByProblem, WAREHOUSE_LIMITS } from '../clearing/warehouse.js';
 import { memberCurrency } from '../fx/iso4217.js';
 import { parseScaled } from '../fx/rational.js';
 import { U128_MAX } from '../ledger/types.js';
 import { COMMAND_LIMITS, str } from './commands.js';
 import { PlatformError, REASON } from './errors.js';
-import type { PartyInfo, Participant, PaymentInstruction, Priority, SettlementMode } from './types.js';
+import type { BusinessDay, PartyInfo, Participant, PaymentInstruction, Priority, SettlementMode } from './types.js';
 
 export const UETR_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
@@ -31,6 +36,8 @@ const FIELDS = [
   'creditor',
   'message',
 ] as const;
+/** Fields rules version 3 adds. */
+const FIELDS_V3 = [...FIELDS, 'settle_by'] as const;
 
 export interface InstructionRejection {
   reason: string;
@@ -46,6 +53,16 @@ export interface SchemeView {
   currencyActive(code: string): boolean;
   business_date: string | null;
 }
+
+/** What rules version 3 checks need beyond the scheme: the time and the current (or last) business day. */
+export interface CheckRules {
+  rules_version: number;
+  now_ns: bigint;
+  day: BusinessDay | null;
+}
+
+/** Rules 1 and 2: no warehouse, no settle_by. */
+const RULES_V2: CheckRules = { rules_version: 2, now_ns: 0n, day: null };
 
 function party(v: unknown, field: string): PartyInfo | undefined {
   if (v === undefined) return undefined;
@@ -64,13 +81,13 @@ function reject(uetr: string | null, reason: string, field: string, detail: stri
 }
 
 /** Checks one raw instruction; `field` prefixes paths in the rejection (e.g. "payments[3]"). */
-export function checkInstruction(raw: Record<string, unknown>, scheme: SchemeView, field: string): InstructionCheck {
+export function checkInstruction(raw: Record<string, unknown>, scheme: SchemeView, field: string, rules: CheckRules = RULES_V2): InstructionCheck {
   const uetrRaw = raw.uetr;
   const uetr = typeof uetrRaw === 'string' && UETR_V4.test(uetrRaw) ? uetrRaw : null;
   if (uetr === null) return reject(null, REASON.format, `${field}.uetr`, 'must be a UUID v4 in lower case');
   let read: { ins: PaymentInstruction; amountText: string };
   try {
-    read = readFields(raw, uetr, scheme, field);
+    read = readFields(raw, uetr, scheme, field, rules);
   } catch (err) {
     if (err instanceof PlatformError) return reject(uetr, REASON.format, err.field, err.message);
     throw err;
@@ -87,20 +104,57 @@ export function checkInstruction(raw: Record<string, unknown>, scheme: SchemeVie
   }
   if (amount <= 0n || amount > U128_MAX) return reject(uetr, REASON.invalid_amount, `${field}.amount`, 'must be greater than zero and within 128 bits');
   ins.amount_minor = amount;
-  if (scheme.business_date === null) return reject(uetr, REASON.invalid_date, `${field}.value_date`, 'no business day is open');
-  if (ins.value_date !== scheme.business_date) {
-    return reject(uetr, REASON.invalid_date, `${field}.value_date`, `${ins.value_date} is not the business day ${scheme.business_date}`);
-  }
+  const dates = rules.rules_version >= 3 ? checkDatesV3(ins, rules, field) : checkDates(ins, scheme, field);
+  if (dates !== null) return dates;
   if (ins.settlement === 'dns' && ins.payee_currency !== ins.currency) {
     return reject(uetr, REASON.forbidden, `${field}.settlement`, 'cross-currency payments settle payment-versus-payment in RTGS only');
   }
   return { ok: true, instruction: ins };
 }
 
+/** Rules 1 and 2: the value date is the open business day. */
+function checkDates(ins: PaymentInstruction, scheme: SchemeView, field: string): InstructionCheck | null {
+  const uetr = ins.uetr;
+  if (scheme.business_date === null) return reject(uetr, REASON.invalid_date, `${field}.value_date`, 'no business day is open');
+  if (ins.value_date !== scheme.business_date) {
+    return reject(uetr, REASON.invalid_date, `${field}.value_date`, `${ins.value_date} is not the business day ${scheme.business_date}`);
+  }
+  return null;
+}
+
+/**
+ * Rules 3: the value date is the current business day (open, or the last one
+ * closed: the payment is late and goes to the warehouse) or a business day at most
+ * WAREHOUSE_LIMITS.value_date_business_days_max after it; settle_by, when given,
+ * is after now, not before the value date and at most settle_by_days_max days
+ * after it.
+ */
+function checkDatesV3(ins: PaymentInstruction, rules: CheckRules, field: string): InstructionCheck | null {
+  const uetr = ins.uetr;
+  const today = currentDate(rules.day);
+  if (today === null) return reject(uetr, REASON.invalid_date, `${field}.value_date`, 'no business day is open');
+  if (ins.value_date !== today) {
+    const problem = futureValueDateProblem(ins.value_date, today, ins.currency);
+    if (problem !== null) return reject(uetr, REASON.invalid_date, `${field}.value_date`, problem);
+  }
+  if (ins.settle_by_ns !== undefined) {
+    const problem = settleByProblem(ins.settle_by_ns, ins.value_date, rules.now_ns);
+    if (problem !== null) return reject(uetr, REASON.invalid_date, `${field}.settle_by`, problem);
+  }
+  return null;
+}
+
 /** The instruction's fields as given (the amount still text); throws PlatformError on a malformed one. */
-function readFields(raw: Record<string, unknown>, uetr: string, scheme: SchemeView, field: string): { ins: PaymentInstruction; amountText: string } {
+function readFields(
+  raw: Record<string, unknown>,
+  uetr: string,
+  scheme: SchemeView,
+  field: string,
+  rules: CheckRules,
+): { ins: PaymentInstruction; amountText: string } {
+  const known: readonly string[] = rules.rules_version >= 3 ? FIELDS_V3 : FIELDS;
   for (const k of Object.keys(raw)) {
-    if (!(FIELDS as readonly string[]).includes(k)) throw new PlatformError('invalid_field', `${field}.${k}`, 'unknown field');
+    if (!known.includes(k)) throw new PlatformError('invalid_field', `${field}.${k}`, 'unknown field');
   }
   const priority = (raw.priority ?? 'normal') as Priority;
   if (priority !== 'urgent' && priority !== 'normal') throw new PlatformError('invalid_field', `${field}.priority`, 'must be urgent or normal');
@@ -116,7 +170,8 @@ function readFields(raw: Record<string, unknown>, uetr: string, scheme: SchemeVi
     currency,
     amount_minor: 0n,
     payee_currency: raw.payee_currency === undefined ? currency : str(raw, 'payee_currency', field, 3),
-    value_date: raw.value_date === undefined ? (scheme.business_date ?? '') : str(raw, 'value_date', field, 10),
+    value_date:
+      raw.value_date === undefined ? ((rules.rules_version >= 3 ? currentDate(rules.day) : scheme.business_date) ?? '') : str(raw, 'value_date', field, 10),
     priority,
     settlement,
   };
@@ -125,6 +180,17 @@ function readFields(raw: Record<string, unknown>, uetr: string, scheme: SchemeVi
   if (raw.purpose !== undefined) ins.purpose = str(raw, 'purpose', field, 35);
   if (raw.remittance !== undefined) ins.remittance = str(raw, 'remittance', field, COMMAND_LIMITS.text_max);
   if (raw.message !== undefined) ins.message = str(raw, 'message', field, 15);
+  if (raw.settle_by !== undefined) {
+    const text = str(raw, 'settle_by', field, WAREHOUSE_LIMITS.settle_by_length_max);
+    const ns = parseSettleBy(text);
+    if (ns === null)
+      throw new PlatformError(
+        'invalid_field',
+        `${field}.settle_by`,
+        'must be an ISO 8601 date-time with a zone, e.g. 2025-09-01T15:00:00Z or 2025-09-01T18:00:00+03:00',
+      );
+    ins.settle_by_ns = ns;
+  }
   const debtor = party(raw.debtor, `${field}.debtor`);
   if (debtor !== undefined) ins.debtor = debtor;
   const creditor = party(raw.creditor, `${field}.creditor`);

@@ -1,5 +1,7 @@
 // Commands on payments: submission (checks, cut-off, PvP pricing, screening
 // holds, routing), cancellation, return, and compliance officers' decisions.
+// Under rules version 3 a payment that cannot settle today is warehoused instead
+// of rejected CUTO (./warehouse_commands.ts, clearing/warehouse.ts).
 
 import { ledgerTransfer, settlementAccountOf, TRANSFER_CODE, uetrBits } from '../clearing/accounts.js';
 import { pastCutoff } from '../clearing/business_day.js';
@@ -13,6 +15,7 @@ import { PLATFORM_LIMITS, type CommandContext } from './context.js';
 import { PlatformError, REASON } from './errors.js';
 import { checkInstruction } from './instruction.js';
 import { route } from './settlement.js';
+import { settleOrWarehouse, watchSettleBy } from './warehouse_commands.js';
 import { caseView, paymentView } from './views.js';
 
 type SubmitResult = { uetr: string | null; state: PaymentState; reason?: string; field?: string; detail?: string };
@@ -27,7 +30,7 @@ export function submitPayments(cx: CommandContext, raws: Record<string, unknown>
 
 function submitOne(cx: CommandContext, raw: Record<string, unknown>, s: ScreeningOutcome | null, by: string, field: string): SubmitResult {
   const st = cx.s;
-  const check = checkInstruction(raw, st, field);
+  const check = checkInstruction(raw, st, field, { rules_version: cx.rules_version, now_ns: cx.now, day: st.day });
   if (!check.ok) {
     const { reason, field: f, detail } = check.rejection;
     const dup = check.uetr !== null && st.payments.has(check.uetr);
@@ -48,7 +51,9 @@ function submitOne(cx: CommandContext, raw: Record<string, unknown>, s: Screenin
     throw new PlatformError('limit_exceeded', field, `the platform holds at most ${PLATFORM_LIMITS.payments_max} payments`);
   const p = newPayment(cx, ins, by);
   cx.change(p, 'validated');
-  if (pastCutoff(st.day, ins.currency, cx.now)) {
+  if (cx.rules_version >= 3) {
+    submitV3(cx, p, s);
+  } else if (pastCutoff(st.day, ins.currency, cx.now)) {
     cx.change(p, 'rejected', REASON.cut_off, `after the ${ins.currency} cut-off`);
   } else if (ins.payee_currency !== ins.currency && !price(cx, p)) {
     // price() recorded the rejection.
@@ -65,6 +70,22 @@ function submitOne(cx: CommandContext, raw: Record<string, unknown>, s: Screenin
   const r: SubmitResult = { uetr: ins.uetr, state: p.state };
   if (last.reason !== undefined) r.reason = last.reason;
   return r;
+}
+
+/** Rules 3: pricing, screening, then settle, warehouse or (settle_by) reject; the cut-off rejects no more. */
+function submitV3(cx: CommandContext, p: Payment, s: ScreeningOutcome | null): void {
+  const ins = p.instruction;
+  if (ins.payee_currency !== ins.currency && !price(cx, p)) return;
+  if (s?.hit) {
+    const c = openCase(cx.s.cases.length + 1, ins.uetr, s, cx.now);
+    cx.s.cases.push(c);
+    p.case_id = c.id;
+    cx.change(p, 'held', undefined, holdDetail(c));
+  } else {
+    cx.change(p, 'screened', undefined, s === null ? 'not screened' : `no hit (list ${s.list_version})`);
+    settleOrWarehouse(cx, p);
+  }
+  watchSettleBy(cx, p);
 }
 
 /** Fixes the PvP leg; false when the payment was rejected instead. */
@@ -116,7 +137,8 @@ function payment(cx: CommandContext, uetr: string): Payment {
 export function cancelPayment(cx: CommandContext, uetr: string, reason: string): unknown {
   const s = cx.s;
   const p = payment(cx, uetr);
-  if (p.state !== 'queued' && p.state !== 'held') throw new PlatformError('invalid_state', 'uetr', `a ${p.state} payment cannot be cancelled`);
+  if (p.state !== 'queued' && p.state !== 'held' && p.state !== 'warehoused')
+    throw new PlatformError('invalid_state', 'uetr', `a ${p.state} payment cannot be cancelled`);
   if (p.window_id !== null) {
     const w = s.windows[p.window_id - 1]!;
     if (w.state !== 'open') throw new PlatformError('invalid_state', 'uetr', `its window ${w.id} is ${w.state}`);
@@ -170,7 +192,8 @@ export function decideCase(cx: CommandContext, id: number, officer: string, deci
     cx.change(p, 'rejected', REASON.regulatory, `compliance case ${c.id}: rejected by ${c.decided_by.join(' and ')}`);
   } else {
     cx.change(p, 'screened', undefined, `compliance case ${c.id}: released by ${c.decided_by.join(' and ')}`);
-    if (pastCutoff(s.day, p.instruction.currency, cx.now)) cx.change(p, 'rejected', REASON.cut_off, `after the ${p.instruction.currency} cut-off`);
+    if (cx.rules_version >= 3) settleOrWarehouse(cx, p);
+    else if (pastCutoff(s.day, p.instruction.currency, cx.now)) cx.change(p, 'rejected', REASON.cut_off, `after the ${p.instruction.currency} cut-off`);
     else route(cx, p);
   }
   return { case: caseView(c), effective: true, payment_state: p.state };

@@ -17,6 +17,7 @@ import { memberCurrency } from '../fx/iso4217.js';
 import type { Rational } from '../fx/rational.js';
 import { RateBook } from '../fx/rates.js';
 import type { LedgerAccess } from '../journal/command.js';
+import type { MinHeap } from '../ledger/heap.js';
 import type { Account } from '../ledger/types.js';
 import type { PlatformStateData } from './state_codec.js';
 import type { AnonymousRejection, AuditRecord, CollateralRecord, LsmRun, RateRow } from './types.js';
@@ -57,6 +58,8 @@ export class PlatformState {
   /** The number of the next platform transfer id (PLATFORM_TRANSFER_ID_BASE + it); only CommandContext.applyPlan (./context.ts) advances it during commands. */
   nextTransferNo = 1n;
   lsm_runs: LsmRun[] = [];
+  /** Payments with a settle_by by that time (rules 3, ./warehouse_commands.ts): derived, rebuilt after a restore. */
+  settleByIndex: MinHeap<Payment> | null = null;
   /** The ledger of the command running, null between commands. */
   commandLedger: LedgerAccess | null = null;
   /** Set by the facade for queries outside commands. */
@@ -222,6 +225,7 @@ export class PlatformState {
     }
     this.payments.clear();
     for (const p of d.payments) this.payments.set(p.instruction.uetr, p);
+    this.settleByIndex = null;
     this.anonymousRejections.splice(0, this.anonymousRejections.length, ...d.anonymous_rejections);
     this.queues.clear();
     for (const [k, uetrs] of d.queues) {

@@ -26,6 +26,7 @@ import { importRates, lockQuote, publishQuote } from './market_commands.js';
 import { activeCurrency, fund, registerParticipant } from './participant_commands.js';
 import { cancelPayment, decideCase, returnPayment, submitPayments } from './payment_commands.js';
 import { drainDirty, openWindow } from './settlement.js';
+import { expireSettleBy } from './warehouse_commands.js';
 import { PlatformState } from './state.js';
 import { decodePlatformState, encodePlatformState, readsPlatformState } from './state_codec.js';
 import type { CommandOutput } from './types.js';
@@ -58,6 +59,8 @@ export class PlatformStateMachine extends PlatformState implements CommandExecut
     let cmd: Command | null = null;
     try {
       cmd = decodeCommand(JSON.parse(command.toString('utf8')));
+      // Rules 3: the clock passed these payments' settle_by (reject if not settled) since the last command.
+      if (rules_version >= 3) expireSettleBy(cx);
       const result = this.run(cx, cmd);
       drainDirty(cx);
       out = { ok: true, result, changes: cx.changes };

@@ -18,7 +18,7 @@ export type {
   StateChange,
   WindowState,
 } from '../clearing/types.js';
-export { PARTICIPANT_KINDS } from '../clearing/types.js';
+export { PARTICIPANT_KINDS, PAYMENT_STATES } from '../clearing/types.js';
 export type { CaseDecision, ComplianceCase, ScreeningOutcome } from '../compliance/cases.js';
 export type { Facility } from '../financing/intraday_credit.js';
 export type { QuoteLockRecord } from '../fx/quote_locks.js';

@@ -6,6 +6,7 @@ import type { BusinessDay, Participant, Payment, SettlementWindow } from '../cle
 import type { ComplianceCase } from '../compliance/cases.js';
 import type { Facility } from '../financing/intraday_credit.js';
 import { remaining, type SwapLine } from '../financing/swap_lines.js';
+import { settleByText } from '../clearing/warehouse.js';
 
 export function bigintJson(_key: string, value: unknown): unknown {
   return typeof value === 'bigint' ? value.toString() : value;
@@ -42,6 +43,7 @@ export function paymentView(p: Payment): Record<string, unknown> {
     value_date: ins.value_date,
     priority: ins.priority,
     settlement: ins.settlement,
+    settle_by: ins.settle_by_ns === undefined ? undefined : settleByText(ins.settle_by_ns),
     state: p.state,
     fx: p.fx === null ? null : { provider: p.fx.provider, rate: `${p.fx.rate_num}/${p.fx.rate_den}`, source: p.fx.rate_source },
     window_id: p.window_id,
@@ -70,13 +72,17 @@ export function windowView(w: SettlementWindow): unknown {
 }
 
 export function dayView(d: BusinessDay): unknown {
-  return {
+  const v: Record<string, unknown> = {
     date: d.date,
     state: d.state,
     opened_at_ns: d.opened_at_ns,
     closed_at_ns: d.closed_at_ns,
     cutoffs: Object.fromEntries(d.cutoffs.map(([c, ns]) => [c, ns])),
   };
+  // Days opened under rules 3 count their warehouse (clearing/warehouse.ts); older days read as before.
+  if (d.warehoused !== undefined) v.warehoused = d.warehoused;
+  if (d.released_from_warehouse !== undefined) v.released_from_warehouse = d.released_from_warehouse;
+  return v;
 }
 
 export function caseView(c: ComplianceCase): unknown {

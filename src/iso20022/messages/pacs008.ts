@@ -54,10 +54,20 @@ export interface PaymentType {
   category_purpose?: CodeOrProprietary;
 }
 
+/** SttlmTmReq (SettlementTimeRequest2): times of the settlement date (ISOTime, with or without an offset). */
+export interface SettlementTimeRequest {
+  cls_time?: string;
+  /** TillTm: settle by this time (the platform's settle_by). */
+  till_time?: string;
+  from_time?: string;
+  reject_time?: string;
+}
+
 export interface CustomerCreditTransfer extends PaymentIds {
   payment_type?: PaymentType;
   interbank_settlement_amount: Amount;
   interbank_settlement_date?: string;
+  settlement_time_request?: SettlementTimeRequest;
   instructed_amount?: Amount;
   /** Decimal string. */
   exchange_rate?: string;
@@ -87,6 +97,7 @@ export interface InstitutionCreditTransfer extends PaymentIds {
   payment_type?: PaymentType;
   interbank_settlement_amount: Amount;
   interbank_settlement_date?: string;
+  settlement_time_request?: SettlementTimeRequest;
   instructing_agent?: Agent;
   instructed_agent?: Agent;
   intermediary_agent?: Agent;
@@ -150,6 +161,16 @@ function readPaymentType(el: XmlElement | undefined): PaymentType | undefined {
     category_purpose: readCode(kid(el, 'CtgyPurp')),
   });
 }
+const timeRequestX = (r: SettlementTimeRequest): XObj => ({ CLSTm: r.cls_time, TillTm: r.till_time, FrTm: r.from_time, RjctTm: r.reject_time });
+function readTimeRequest(el: XmlElement | undefined): SettlementTimeRequest | undefined {
+  if (el === undefined) return undefined;
+  return compact({
+    cls_time: text(el, 'CLSTm')?.trim(),
+    till_time: text(el, 'TillTm')?.trim(),
+    from_time: text(el, 'FrTm')?.trim(),
+    reject_time: text(el, 'RjctTm')?.trim(),
+  });
+}
 const remittanceX = (lines: string[] | undefined): XObj | undefined => (lines === undefined ? undefined : { Ustrd: lines });
 const readRemittance = (el: XmlElement | undefined): string[] | undefined => listOrUndefined(kids(kid(el, 'RmtInf'), 'Ustrd').map((u) => u.text));
 
@@ -164,6 +185,7 @@ export function buildPacs008(m: Pacs008, out: string[]): void {
           PmtTpInf: opt(t.payment_type, paymentTypeX),
           IntrBkSttlmAmt: amountX(t.interbank_settlement_amount),
           IntrBkSttlmDt: t.interbank_settlement_date,
+          SttlmTmReq: opt(t.settlement_time_request, timeRequestX),
           InstdAmt: opt(t.instructed_amount, amountX),
           XchgRate: t.exchange_rate,
           ChrgBr: t.charge_bearer,
@@ -202,6 +224,7 @@ export function parsePacs008(doc: XmlElement): Pacs008 {
         payment_type: readPaymentType(kid(t, 'PmtTpInf')),
         interbank_settlement_amount: readAmount(kid(t, 'IntrBkSttlmAmt'))!,
         interbank_settlement_date: text(t, 'IntrBkSttlmDt')?.trim(),
+        settlement_time_request: readTimeRequest(kid(t, 'SttlmTmReq')),
         instructed_amount: readAmount(kid(t, 'InstdAmt')),
         exchange_rate: text(t, 'XchgRate')?.trim(),
         charge_bearer: (text(t, 'ChrgBr') ?? '') as ChargeBearer,
@@ -234,6 +257,7 @@ export function buildPacs009(m: Pacs009, out: string[]): void {
           PmtTpInf: opt(t.payment_type, paymentTypeX),
           IntrBkSttlmAmt: amountX(t.interbank_settlement_amount),
           IntrBkSttlmDt: t.interbank_settlement_date,
+          SttlmTmReq: opt(t.settlement_time_request, timeRequestX),
           InstgAgt: opt(t.instructing_agent, agentX),
           InstdAgt: opt(t.instructed_agent, agentX),
           IntrmyAgt1: opt(t.intermediary_agent, agentX),
@@ -267,6 +291,7 @@ export function parsePacs009(doc: XmlElement): Pacs009 {
         payment_type: readPaymentType(kid(t, 'PmtTpInf')),
         interbank_settlement_amount: readAmount(kid(t, 'IntrBkSttlmAmt'))!,
         interbank_settlement_date: text(t, 'IntrBkSttlmDt')?.trim(),
+        settlement_time_request: readTimeRequest(kid(t, 'SttlmTmReq')),
         instructing_agent: readAgent(kid(t, 'InstgAgt')),
         instructed_agent: readAgent(kid(t, 'InstdAgt')),
         intermediary_agent: readAgent(kid(t, 'IntrmyAgt1')),

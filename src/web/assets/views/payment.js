@@ -66,7 +66,11 @@ function historyTable(p) {
 function mayCancel(p) {
   const user = me();
   const own = user.participant;
-  return (user.role === 'operator' || (own && p.payer === own)) && (p.state === 'queued' || p.state === 'held') && user.role !== 'central_bank';
+  return (
+    (user.role === 'operator' || (own && p.payer === own)) &&
+    (p.state === 'queued' || p.state === 'warehoused' || p.state === 'held') &&
+    user.role !== 'central_bank'
+  );
 }
 
 /** @param {string} uetr @returns {View} */

@@ -16,7 +16,7 @@ import { currencyOptions, errorBox, field, setFieldError, stateBadge, table, uet
 
 export const BIC_RE = /^[A-Z0-9]{4}[A-Z]{2}[A-Z0-9]{2}([A-Z0-9]{3})?$/;
 const UETR_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const STATES = ['received', 'validated', 'screened', 'held', 'queued', 'settled', 'rejected', 'cancelled', 'returned'];
+const STATES = ['received', 'validated', 'screened', 'held', 'queued', 'warehoused', 'settled', 'rejected', 'cancelled', 'returned'];
 const SEARCH_LIMIT = 1000;
 
 function searchFields() {
