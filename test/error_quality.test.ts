@@ -98,8 +98,8 @@ describe('API error quality', () => {
       ['1.', /not an amount/],
       ['.5', /not an amount/],
       ['1.234', /3 decimals.*2 minor units/],
-      ['1'.repeat(39), /39 digits.*at most 18/],
-      ['1'.repeat(17), /19 digits.*at most 18/],
+      ['1'.repeat(39), /too many digits.*41 digits.*at most 18/],
+      ['1'.repeat(17), /too many digits.*19 digits.*at most 18/],
       ['0.00', /greater than zero/],
     ];
     for (const [amount, why] of cases) {
@@ -117,7 +117,7 @@ describe('API error quality', () => {
   test('a funding amount of 39 digits is refused for its digits, not its decimals', async () => {
     const r = await fx.request('POST', `/v1/participants/${A}/funding`, { body: { currency: 'CNY', amount: '1'.repeat(39) } });
     assert.deepEqual([r.status, r.body.code, r.body.path], [400, 'invalid_field', 'amount'], JSON.stringify(r.body));
-    assert.match(r.body.message, /39 digits.*at most 18/);
+    assert.match(r.body.message, /too many digits.*41 digits.*at most 18/);
     const plus = await fx.request('POST', `/v1/participants/${A}/funding`, { body: { currency: 'CNY', amount: '+1' } });
     assert.deepEqual([plus.status, plus.body.code, plus.body.path], [400, 'invalid_field', 'amount']);
   });
@@ -175,7 +175,10 @@ describe('API error quality', () => {
 });
 
 /** Runs commands on a fresh platform state machine under one rules version; returns each output. */
-function runUnder(rules_version: number, commands: Record<string, unknown>[]): Array<{ ok: boolean; result?: unknown; error?: { code: string; field: string; message: string } }> {
+function runUnder(
+  rules_version: number,
+  commands: Record<string, unknown>[],
+): Array<{ ok: boolean; result?: unknown; error?: { code: string; field: string; message: string } }> {
   const sm = new PlatformStateMachine();
   const ledger = new LedgerStateMachine();
   let now = DAY_START_NS;
@@ -209,7 +212,7 @@ describe('amount grammar by rules version', () => {
     const [p, l] = (out.result as { payments: Array<{ state: string; reason?: string; detail?: string }> }).payments;
     assert.deepEqual([p!.state, p!.reason], ['rejected', 'AM12']);
     assert.deepEqual([l!.state, l!.reason], ['rejected', 'AM12']);
-    assert.match(l!.detail!, /19 digits/);
+    assert.match(l!.detail!, /too many digits.*19 digits/);
   });
 
   test('a 39-digit amount: the old wording under rules 2, the digits under rules 3', () => {
@@ -219,8 +222,8 @@ describe('amount grammar by rules version', () => {
     assert.match((v2.at(-2)!.result as { payments: Array<{ detail: string }> }).payments[0]!.detail, /at most 2 decimals/);
     assert.match(v2.at(-1)!.error!.message, /at most 2 decimals/);
     const v3 = runUnder(3, [...SCHEME, { type: 'submit_payments', payments: [long] }, fund]);
-    assert.match((v3.at(-2)!.result as { payments: Array<{ detail: string }> }).payments[0]!.detail, /39 digits.*at most 18/);
+    assert.match((v3.at(-2)!.result as { payments: Array<{ detail: string }> }).payments[0]!.detail, /too many digits.*41 digits.*at most 18/);
     assert.deepEqual([v3.at(-1)!.error!.code, v3.at(-1)!.error!.field], ['invalid_field', 'amount']);
-    assert.match(v3.at(-1)!.error!.message, /39 digits.*at most 18/);
+    assert.match(v3.at(-1)!.error!.message, /too many digits.*41 digits.*at most 18/);
   });
 });

@@ -27,7 +27,7 @@ export function submitPayments(cx: CommandContext, raws: Record<string, unknown>
 
 function submitOne(cx: CommandContext, raw: Record<string, unknown>, s: ScreeningOutcome | null, by: string, field: string): SubmitResult {
   const st = cx.s;
-  const check = checkInstruction(raw, st, field);
+  const check = checkInstruction(raw, st, field, cx.rules_version);
   if (!check.ok) {
     const { reason, field: f, detail } = check.rejection;
     const dup = check.uetr !== null && st.payments.has(check.uetr);
