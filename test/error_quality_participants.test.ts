@@ -122,8 +122,8 @@ describe('participant names and countries at the edges', () => {
       ]) {
         const r = run(['participants', 'add', '--id', 'NEWBCNBJ', '--kind', 'bank', '--name', name!, '--country', country!, '--currencies', 'CNY']);
         assert.notEqual(r.status, 0);
-        assert.match(r.stderr, /invalid_field/, r.stderr);
-        assert.match(r.stderr, new RegExp(field!), r.stderr);
+        // Refused before it became a command: the message names the option.
+        assert.match(r.stderr, new RegExp(`invalid_field: --${field}: `), r.stderr);
       }
     } finally {
       rmSync(dir, { recursive: true, force: true });

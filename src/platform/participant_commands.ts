@@ -11,7 +11,7 @@ import { AccountFlags, emptyAccount, RESULT_CODES, type Account } from '../ledge
 import { readAmount } from './amounts.js';
 import type { Command } from './commands.js';
 import type { CommandContext } from './context.js';
-import { countryProblem, participantNameProblem } from './participant_rules.js';
+import { checkParticipantIdentity } from './participant_rules.js';
 import { PlatformError } from './errors.js';
 import type { PlatformState } from './state.js';
 import { participantView } from './views.js';
@@ -72,7 +72,8 @@ export function registerParticipant(cx: CommandContext, cmd: Extract<Command, { 
   if (!/^[A-Z]{4}[A-Z]{2}[A-Z0-9]{2}([A-Z0-9]{3})?$/.test(cmd.id))
     throw new PlatformError('invalid_field', 'id', 'must be a BIC (8 or 11 characters, ISO 9362)');
   if (!/^[A-Z]{2}$/.test(cmd.country)) throw new PlatformError('invalid_field', 'country', 'must be an ISO 3166 alpha-2 code');
-  if (cx.rules_version >= 3) checkIdentity(cmd.name, cmd.country);
+  // Rules 3: an assigned country code and a name that displays as itself.
+  if (cx.rules_version >= 3) checkParticipantIdentity(cmd.name, cmd.country);
   if (s.byId.has(cmd.id)) throw new PlatformError('participant_exists', 'id', `${cmd.id} is already a participant`);
   if (s.participants.length >= PARTICIPANTS_MAX) throw new PlatformError('limit_exceeded', 'id', `at most ${PARTICIPANTS_MAX} participants`);
   if (cmd.currencies.length === 0) throw new PlatformError('invalid_field', 'currencies', 'at least one currency');
@@ -106,14 +107,6 @@ export function registerParticipant(cx: CommandContext, cmd: Extract<Command, { 
   s.byId.set(p.id, p);
   if (issues !== null) s.issuer.set(issues, p);
   return participantView(p);
-}
-
-/** Rules 3: an assigned country code and a name that displays as itself (./participant_rules.ts). */
-function checkIdentity(name: string, country: string): void {
-  const c = countryProblem(country);
-  if (c !== null) throw new PlatformError('invalid_field', 'country', c);
-  const n = participantNameProblem(name);
-  if (n !== null) throw new PlatformError('invalid_field', 'name', n);
 }
 
 /** A central bank's issuing account and the operator's accounts of its currency; a settlement and a credit account per currency of anyone else. */

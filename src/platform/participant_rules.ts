@@ -4,7 +4,9 @@
 // its kin can make "Bank A" display as another name on every screen that shows
 // it) and at least one visible character (not only spaces or zero-width ones).
 // Pure: the platform applies it to register_participant under rules 3, and the
-// API checks requests with it before they become commands.
+// API and the CLI check requests with it before they become commands.
+
+import { PlatformError } from './errors.js';
 
 /** ISO 3166-1 alpha-2, officially assigned codes (249; user-assigned ones such as XK and ZZ are not). */
 // biome-ignore format: a data table laid out by hand
@@ -50,4 +52,19 @@ export function participantNameProblem(name: string): string | null {
   if (name.replace(INVISIBLE, '').length === 0) return 'must contain a visible character, not only spaces or zero-width characters';
   if (name.normalize('NFC') !== name) return 'must be in Unicode normalisation form C (NFC)';
   return null;
+}
+
+/**
+ * Both rules, as the refusal the platform makes: invalid_field on `country` or
+ * `name`. A shell that names its inputs otherwise (the CLI's "--name") passes
+ * `label`, and the message starts with the input's name under it.
+ */
+export function checkParticipantIdentity(name: string, country: string, label?: (field: string) => string): void {
+  const refuse = (field: string, problem: string): never => {
+    throw new PlatformError('invalid_field', field, label === undefined ? problem : `${label(field)}: ${problem}`);
+  };
+  const c = countryProblem(country);
+  if (c !== null) refuse('country', c);
+  const n = participantNameProblem(name);
+  if (n !== null) refuse('name', n);
 }
