@@ -8,6 +8,9 @@
 import assert from 'node:assert/strict';
 import { connect } from 'node:net';
 import { after, before, describe, test } from 'node:test';
+import fc from 'fast-check';
+import { formatScaled } from '../src/fx/rational.js';
+import { AMOUNT_DIGITS_MAX, readAmount } from '../src/platform/amounts.js';
 import { RecordingLedger } from '../src/journal/command.js';
 import { LedgerStateMachine } from '../src/ledger/state_machine.js';
 import { PlatformStateMachine } from '../src/platform/state_machine.js';
@@ -225,5 +228,31 @@ describe('amount grammar by rules version', () => {
     assert.match((v3.at(-2)!.result as { payments: Array<{ detail: string }> }).payments[0]!.detail, /too many digits.*41 digits.*at most 18/);
     assert.deepEqual([v3.at(-1)!.error!.code, v3.at(-1)!.error!.field], ['invalid_field', 'amount']);
     assert.match(v3.at(-1)!.error!.message, /too many digits.*41 digits.*at most 18/);
+  });
+});
+
+describe('the amount grammar (src/platform/amounts.ts)', () => {
+  test('every amount of at most 18 digits in minor units reads back exactly, written with any decimals up to the minor units', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 4 }), fc.bigInt({ min: 1n, max: 10n ** 18n - 1n }), fc.integer({ min: 0, max: 3 }), (mu, minor, zeros) => {
+        const text = '0'.repeat(zeros) + formatScaled(minor, mu);
+        const r = readAmount(text, mu, 'XXX');
+        assert.deepEqual(r, { ok: true, minor }, text);
+      }),
+    );
+  });
+
+  test('a sign, an exponent, spaces or one digit too many: refused, saying which', () => {
+    fc.assert(
+      fc.property(fc.bigInt({ min: 1n, max: 10n ** 17n }), fc.constantFrom('+', '-', ' ', 'e2', '\u00a0', '_'), fc.boolean(), (n, junk, front) => {
+        const text = front ? junk + String(n) : String(n) + junk;
+        const r = readAmount(text, 0, 'JPY');
+        assert.equal(r.ok, false, text);
+        assert.equal(r.ok === false && r.kind, 'format', text);
+      }),
+    );
+    const long = readAmount('1'.repeat(AMOUNT_DIGITS_MAX - 1), 2, 'CNY');
+    assert.equal(long.ok === false && long.kind, 'digits');
+    assert.deepEqual(readAmount('1'.repeat(AMOUNT_DIGITS_MAX), 0, 'JPY'), { ok: true, minor: BigInt('1'.repeat(AMOUNT_DIGITS_MAX)) });
   });
 });
