@@ -5,9 +5,20 @@
 
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { COMMAND_LIMITS } from '../platform/commands.js';
+import { isAssignedCountry, participantNameProblem } from '../platform/participant_rules.js';
 import { PAYMENT_QUERY_MAX } from '../platform/platform.js';
 
 const strict = { additionalProperties: false } as const;
+
+/**
+ * String formats beyond JSON Schema's, checked by the platform's own rules so the
+ * API refuses at its edge, with the code the platform would use (invalid_field),
+ * what a command under rules 3 would refuse (src/platform/participant_rules.ts).
+ */
+export const API_FORMATS: Record<string, (value: string) => boolean> = {
+  'participant-name': (v) => participantNameProblem(v) === null,
+  'country-code': isAssignedCountry,
+};
 
 export const Bic = Type.String({ minLength: 8, maxLength: 11, pattern: '^[A-Z0-9]{8}([A-Z0-9]{3})?$', description: 'BIC (ISO 9362)' });
 export const Currency = Type.String({ minLength: 3, maxLength: 3, pattern: '^[A-Z]{3}$', description: 'ISO 4217 code' });
@@ -60,8 +71,21 @@ export const PaymentBatchIn = Type.Object(
   { ...strict, title: 'PaymentBatch' },
 );
 
-/** One payment, or a batch under "payments" (told apart by the "payments" field). */
-export const PaymentsBody = Type.Union([PaymentBatchIn, PaymentIn]);
+/**
+ * One payment, or a batch under "payments", told apart by the "payments" field
+ * before either is checked (if/then/else, not anyOf: a union reports the first
+ * branch's complaint, "must have required property 'payments'", for a bad field
+ * of a single payment).
+ */
+export const PaymentsBody = Type.Unsafe<Static<typeof PaymentBatchIn> | Static<typeof PaymentIn>>({
+  title: 'PaymentsBody',
+  description: 'one payment, or a batch under "payments"',
+  type: 'object',
+  if: { type: 'object', required: ['payments'] },
+  // biome-ignore lint/suspicious/noThenProperty: JSON Schema's if/then/else; this object is a schema, never awaited
+  then: PaymentBatchIn,
+  else: PaymentIn,
+});
 
 export const PaymentResult = Type.Object({
   uetr: Type.Union([Type.String(), Type.Null()]),
@@ -76,14 +100,21 @@ export const RegisterParticipantBody = Type.Object(
   {
     id: Bic,
     kind: Type.Union([Type.Literal('central_bank'), Type.Literal('bank'), Type.Literal('liquidity_provider')]),
-    name: Type.String({ minLength: 1, maxLength: COMMAND_LIMITS.string_max }),
-    country: Type.String({ minLength: 2, maxLength: 2 }),
+    name: Type.String({ minLength: 1, maxLength: COMMAND_LIMITS.string_max, format: 'participant-name' }),
+    country: Type.String({ minLength: 2, maxLength: 2, format: 'country-code' }),
     currencies: Type.Array(Currency, { minItems: 1, maxItems: 10 }),
   },
   strict,
 );
 
-export const FundingBody = Type.Object({ currency: Currency, amount: Amount }, strict);
+/** Funding and defunding amounts: the platform reads them (src/platform/amounts.ts) and names the rule a bad one breaks. */
+const FundingAmount = Type.String({
+  minLength: 1,
+  maxLength: 40,
+  pattern: '^[0-9]+(\\.[0-9]+)?$',
+  description: 'decimal string in major units of the currency named beside it',
+});
+export const FundingBody = Type.Object({ currency: Currency, amount: FundingAmount }, strict);
 export const ReasonBody = Type.Object({ reason: Type.Optional(Type.String({ minLength: 1, maxLength: 4, pattern: '^[A-Z0-9]{1,4}$' })) }, strict);
 export const EmptyBody = Type.Object({}, strict);
 export const OpenDayBody = Type.Object(

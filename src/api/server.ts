@@ -9,15 +9,18 @@
 // server by whoever composes the two (src/cli/serve_commands.ts), before it listens.
 
 import { randomUUID } from 'node:crypto';
+import { maxHeaderSize } from 'node:http';
+import type { Socket } from 'node:net';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { bigintJson, type Platform } from '../platform/platform.js';
 import { UserDirectory } from '../http/auth.js';
-import { ApiError, sendError, toApiError } from '../http/errors.js';
+import { ApiError, fromClientError, fromFrameworkError, rawErrorResponse, sendError, toApiError } from '../http/errors.js';
 import { callerOf, installGuard } from '../http/guard.js';
 import { registerEventStream } from './events.js';
 import { AUTH_FAILURE_DEFAULTS, AuthFailureLimiter, type AuthFailureLimits, RateLimiter, type RateLimitOptions } from '../http/rate_limit.js';
 import { fingerprint, IdempotencyStore, KEY_RE, legacyFingerprint } from './idempotency.js';
 import { ApiMetrics } from './metrics.js';
+import { API_FORMATS } from './schemas.js';
 import { buildOpenApi, docsPage } from './openapi.js';
 import { BODY_LIMIT_BATCH, BODY_LIMIT_DEFAULT, EVENTS_ROUTE, ROUTES, type RouteContext, type RouteDef, type RouteResult } from './routes.js';
 
@@ -70,9 +73,19 @@ function createApp(opts: ApiOptions): FastifyInstance {
     bodyLimit: BODY_LIMIT_DEFAULT,
     return503OnClosing: false,
     forceCloseConnections: 'idle',
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: false, allErrors: false } },
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: false, allErrors: false, formats: API_FORMATS } },
+    // What the router and Node's HTTP parser refuse before a route runs answers in the project's error body too.
+    frameworkErrors: (err: Error, _req: unknown, reply: Parameters<typeof sendError>[0]) => sendError(reply, fromFrameworkError(err)),
+    clientErrorHandler: answerClientError,
     ...(opts.https ? { https: opts.https.ca === undefined ? opts.https : { ...opts.https, requestCert: true, rejectUnauthorized: false } } : {}),
   } as Parameters<typeof Fastify>[0]) as unknown as FastifyInstance;
+}
+
+/** The server's `clientError`: Node's parser refused the bytes, so the answer is written to the socket, which then closes. */
+function answerClientError(err: Error & { code?: string; rawPacket?: Buffer }, socket: Socket): void {
+  if (err.code === 'ECONNRESET' || socket.destroyed) return;
+  if (socket.writable) socket.write(rawErrorResponse(fromClientError(err.code, err.rawPacket, maxHeaderSize)));
+  socket.destroy();
 }
 
 export async function buildApi(opts: ApiOptions): Promise<Api> {

@@ -1,5 +1,6 @@
-// `sco-settle iso …`: ISO 20022 messages from files — validate, parse, build —
-// over src/iso20022; and with the platform on the global --store: submit
+// `sco-settle iso …`: ISO 20022 messages from files — validate (valid ISO 20022
+// by default; --platform: also accepted by this platform), parse, build — over
+// src/iso20022; and with the platform on the global --store: submit
 // pacs.008/pacs.009, pacs.004 returns and camt.056 cancellation requests (printing
 // the pacs.002, camt.029 and pacs.004 answers), and camt.053 statements and
 // camt.054 notifications of a participant's account. Output is JSON or XML on
@@ -57,6 +58,8 @@ export function registerIsoCommands(program: Command): void {
 
 interface ValidationLine {
   file: string;
+  /** The question answered: 'iso' (valid ISO 20022: schema and code sets) or 'platform' (also accepted by this platform). */
+  rules: 'iso' | 'platform';
   valid: boolean;
   message_type: string | null;
   errors: Array<{ path: string; code: string; message: string }>;
@@ -66,27 +69,45 @@ function registerValidateCommand(iso: Command): void {
   iso
     .command('validate')
     .description(
-      'validate messages: built-in definitions always, the official XSDs too when --xsd-dir or SCO_SETTLE_XSD_DIR is set, then business rules; one JSON line per file; exit 0 only if all are valid',
+      'is it valid ISO 20022? the built-in definitions always, the official XSDs too when --xsd-dir or SCO_SETTLE_XSD_DIR is set, then code sets (any active ISO 4217 currency, BIC countries, LEI check digits, UETRs); with --platform, also would this platform accept it (currencies it settles; with --store or SCO_SETTLE_STORE, agents it knows as participants); one JSON line per file; exit 0 only if all are valid',
     )
     .argument('<files...>', 'message files (a bare Document, or AppHdr + Document in an envelope)')
     .option('--xsd-dir <dir>', 'folder of official ISO 20022 XSDs (<message id>.xsd) for the second validation layer (env SCO_SETTLE_XSD_DIR)')
-    .action(async (files: string[], o: { xsdDir?: string }) => validateFiles(files, o));
+    .option('--platform', "also the platform's acceptance rules, as submission applies them")
+    .action(async (files: string[], o: ValidateCliOptions, cmd: Command) => validateFiles(files, o, cmd));
 }
 
-async function validateFiles(files: string[], o: { xsdDir?: string }): Promise<void> {
+interface ValidateCliOptions {
+  xsdDir?: string;
+  platform?: boolean;
+}
+
+async function validateFiles(files: string[], o: ValidateCliOptions, cmd: Command): Promise<void> {
   const xsd_dir = resolveXsdDir(o.xsdDir);
-  let allValid = true;
-  for (const file of files) {
-    const bytes = await readMessageFile(file);
-    let line: ValidationLine;
-    if ('error' in bytes) {
-      line = { file, valid: false, message_type: null, errors: [{ path: '/', code: 'FILE_UNREADABLE', message: `cannot read: ${bytes.error}` }] };
-    } else {
-      const r = await validateMessage(bytes, { xsd_dir });
-      line = { file, valid: r.valid, message_type: r.message_type, errors: r.errors };
+  const rules = o.platform === true ? 'platform' : 'iso';
+  // Agents are checked only against a store named on purpose (--store or the environment): the default one may not exist.
+  const storeNamed = (cmd.optsWithGlobals() as { store?: string }).store !== undefined || (process.env.SCO_SETTLE_STORE ?? '') !== '';
+  const check = async (isParticipant?: (bic: string) => boolean): Promise<boolean> => {
+    let allValid = true;
+    for (const file of files) {
+      const bytes = await readMessageFile(file);
+      let line: ValidationLine;
+      if ('error' in bytes) {
+        line = { file, rules, valid: false, message_type: null, errors: [{ path: '/', code: 'FILE_UNREADABLE', message: `cannot read: ${bytes.error}` }] };
+      } else {
+        const r = await validateMessage(bytes, { xsd_dir, rules, ...(isParticipant !== undefined ? { isParticipant } : {}) });
+        line = { file, rules, valid: r.valid, message_type: r.message_type, errors: r.errors };
+      }
+      if (!line.valid) allValid = false;
+      process.stdout.write(JSON.stringify(line) + '\n');
     }
-    if (!line.valid) allValid = false;
-    process.stdout.write(JSON.stringify(line) + '\n');
+    return allValid;
+  };
+  let allValid: boolean;
+  if (rules === 'platform' && storeNamed) allValid = await withPlatform(cmd, (p) => check((bic) => p.participant(bic) !== undefined));
+  else {
+    if (rules === 'platform') process.stderr.write('no --store or SCO_SETTLE_STORE: agents are not checked against participants\n');
+    allValid = await check();
   }
   if (!allValid) process.exitCode = 1;
 }
@@ -103,7 +124,7 @@ function registerParseCommand(iso: Command): void {
 async function parseFile(file: string, o: { xsdDir?: string }): Promise<void> {
   const bytes = await readMessageFile(file);
   if ('error' in bytes) throw new CliInputError(`${file}: cannot read: ${bytes.error}`);
-  const r = await validateMessage(bytes, { xsd_dir: resolveXsdDir(o.xsdDir) });
+  const r = await validateMessage(bytes, { xsd_dir: resolveXsdDir(o.xsdDir), rules: 'iso' });
   if (!r.valid || r.message === null) {
     const first = r.errors[0]!;
     throw new CliInputError(`${file}: not a valid message (${r.errors.length} error(s)); first: ${first.code} at ${first.path}: ${first.message}`);
@@ -140,7 +161,7 @@ async function buildFile(file: string, o: { type: string }): Promise<void> {
   } catch (err) {
     throw new CliInputError(`${file}: ${(err as Error).message}`);
   }
-  const r = validateBuiltIn(xml);
+  const r = validateBuiltIn(xml, { rules: 'iso' });
   if (!r.valid) {
     const first = r.errors[0]!;
     throw new CliInputError(`${file}: the built message is not valid (${r.errors.length} error(s)); first: ${first.code} at ${first.path}: ${first.message}`);

@@ -7,6 +7,7 @@
 import type { Command } from 'commander';
 import type { Platform } from '../platform/platform.js';
 import { PlatformError } from '../platform/errors.js';
+import { checkParticipantIdentity } from '../platform/participant_rules.js';
 import { bigintJson, caseView, dayView, participantView, paymentView, windowView } from '../platform/view_tools.js';
 import { CliInputError, parseEvents, readInput } from './input.js';
 import { collect, keyValues, print, runAndPrint, withPlatform } from './platform_run.js';
@@ -47,14 +48,17 @@ function registerParticipantsCommands(program: Command): void {
     .requiredOption('--country <cc>', 'ISO 3166 alpha-2')
     .requiredOption('--currencies <list>', 'comma-separated member currencies (a central bank: the one it issues)')
     .action(async (o: ParticipantOptions, cmd: Command) =>
-      runAndPrint(cmd, () => ({
-        type: 'register_participant',
-        id: o.id,
-        kind: o.kind,
-        name: o.name,
-        country: o.country,
-        currencies: o.currencies.split(',').map((c) => c.trim()),
-      })),
+      runAndPrint(cmd, () => {
+        checkParticipantIdentity(o.name, o.country, (field) => `--${field}`); // refused here, before it becomes a command
+        return {
+          type: 'register_participant',
+          id: o.id,
+          kind: o.kind,
+          name: o.name,
+          country: o.country,
+          currencies: o.currencies.split(',').map((c) => c.trim()),
+        };
+      }),
     );
   participants
     .command('list')

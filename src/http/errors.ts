@@ -1,10 +1,13 @@
 // The project's HTTP errors, shared by the API and the dashboard: one body shape
 // for every failure, {"code","message","path"}, with stable codes, and the mapping
-// from platform, ledger, store and fastify errors to HTTP statuses. Nothing here
-// knows routes.
+// from platform, ledger, store and fastify errors to HTTP statuses — also those
+// fastify's router (frameworkErrors) and Node's HTTP parser (clientError) make
+// before a route runs. Nothing here knows routes.
 
+import { STATUS_CODES } from 'node:http';
 import type { FastifyReply } from 'fastify';
 import { PlatformError, type PlatformErrorCode } from '../platform/errors.js';
+import { PARTICIPANT_NAME_MAX } from '../platform/participant_rules.js';
 
 export type ApiErrorCode =
   | PlatformErrorCode
@@ -16,6 +19,11 @@ export type ApiErrorCode =
   | 'body_too_large'
   | 'unsupported_media_type'
   | 'malformed_body'
+  | 'malformed_request'
+  | 'bad_url'
+  | 'uri_too_long'
+  | 'headers_too_large'
+  | 'request_timeout'
   | 'rate_limited'
   | 'shutting_down'
   | 'unavailable'
@@ -98,6 +106,12 @@ export function jsonPath(instancePath: string, extra?: string): string {
   return out;
 }
 
+/** What a value of each of the API's own string formats (src/api/schemas.ts) must be. */
+const FORMAT_MUST: Record<string, string> = {
+  'participant-name': `must be a participant name: at most ${PARTICIPANT_NAME_MAX} characters in Unicode NFC, no control or bidirectional control characters, at least one visible character`,
+  'country-code': 'must be an assigned ISO 3166-1 alpha-2 country code',
+};
+
 interface AjvIssue {
   instancePath?: string;
   keyword?: string;
@@ -119,7 +133,12 @@ export function toApiError(err: unknown): ApiError {
           ? String(v.params?.missingProperty ?? '')
           : undefined;
     const where = jsonPath(v.instancePath ?? '', extra);
-    const message = v.keyword === 'additionalProperties' ? 'unknown field' : (v.message ?? 'invalid');
+    const message =
+      v.keyword === 'additionalProperties'
+        ? 'unknown field'
+        : v.keyword === 'format'
+          ? (FORMAT_MUST[String(v.params?.format)] ?? v.message ?? 'invalid')
+          : (v.message ?? 'invalid');
     const ctx = e.validationContext === 'querystring' ? 'query' : e.validationContext === 'params' ? 'params' : '';
     return new ApiError(400, 'invalid_field', message, ctx !== '' && where !== '' ? `${ctx}.${where}` : where);
   }
@@ -127,7 +146,13 @@ export function toApiError(err: unknown): ApiError {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
       return new ApiError(413, 'body_too_large', e.message);
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-      return new ApiError(415, 'unsupported_media_type', e.message);
+      return new ApiError(
+        415,
+        'unsupported_media_type',
+        'this content type is not accepted: send application/json (application/xml where a route takes ISO 20022)',
+      );
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+      return new ApiError(400, 'malformed_body', 'the body is not valid JSON (keys __proto__ and constructor.prototype are refused too)');
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
       return new ApiError(400, 'malformed_body', e.message);
@@ -146,4 +171,56 @@ export function toApiError(err: unknown): ApiError {
     return new ApiError(e.statusCode, e.statusCode === 404 ? 'not_found' : 'malformed_body', e.message);
   }
   return new ApiError(500, 'internal', 'internal error');
+}
+
+/** Errors fastify's router makes before a route is found (its `frameworkErrors` option), as project errors. */
+export function fromFrameworkError(err: Error & { code?: string }): ApiError {
+  switch (err.code) {
+    case 'FST_ERR_BAD_URL':
+      return new ApiError(400, 'bad_url', 'the URL is not valid: a percent-encoded sequence does not decode to UTF-8');
+    case 'FST_ERR_MAX_PARAM_LENGTH':
+      return new ApiError(414, 'uri_too_long', 'a path parameter of the URL is longer than any the API takes');
+  }
+  return toApiError(err);
+}
+
+/**
+ * What Node's HTTP parser refuses before any request exists (the server's
+ * `clientError`): a request line or headers over its size limit, a character
+ * HTTP forbids (a NUL in a header), a request that is not HTTP, a timeout.
+ * `raw` is what the parser had read (err.rawPacket): a first line over the
+ * limit in it means the URL itself was too long (414), else the headers (431).
+ */
+export function fromClientError(code: string | undefined, raw: Buffer | undefined, headerLimitBytes: number): ApiError {
+  switch (code) {
+    case 'HPE_HEADER_OVERFLOW':
+      if (requestLineTooLong(raw, headerLimitBytes)) return new ApiError(414, 'uri_too_long', `the request line is longer than ${headerLimitBytes} bytes`);
+      return new ApiError(431, 'headers_too_large', `the request line and headers exceed ${headerLimitBytes} bytes`);
+    case 'ERR_HTTP_REQUEST_TIMEOUT':
+    case 'ERR_HTTP_HEADERS_TIMEOUT':
+      return new ApiError(408, 'request_timeout', 'the request did not arrive in time');
+    case 'HPE_INVALID_HEADER_TOKEN':
+      return new ApiError(400, 'malformed_request', 'a header name or value has a character HTTP does not allow (a control character such as NUL)');
+    case 'HPE_INVALID_URL':
+      return new ApiError(400, 'malformed_request', 'the request line has no valid URL');
+    case 'HPE_INVALID_METHOD':
+      return new ApiError(400, 'malformed_request', 'the request does not start with an HTTP method');
+  }
+  return new ApiError(400, 'malformed_request', `not a valid HTTP/1.1 request (${code ?? 'parse error'})`);
+}
+
+/** Whether what the parser read starts a request whose first line alone is over the limit (or had not ended). */
+function requestLineTooLong(raw: Buffer | undefined, limitBytes: number): boolean {
+  if (raw === undefined || !/^[A-Z]{3,10} /.test(raw.subarray(0, 11).toString('latin1'))) return false;
+  const eol = raw.indexOf('\r\n');
+  return eol < 0 || eol > limitBytes;
+}
+
+/** A whole HTTP/1.1 response carrying the error, for a socket that has no request to reply on; the connection closes. */
+export function rawErrorResponse(e: ApiError): string {
+  const body = JSON.stringify(e.body());
+  return (
+    `HTTP/1.1 ${e.status} ${STATUS_CODES[e.status] ?? 'Error'}\r\nContent-Type: application/json\r\n` +
+    `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`
+  );
 }

@@ -10,11 +10,16 @@
 //     checked by libxml2 (WebAssembly) against the official XSD, loaded once per
 //     message type and cached. libxml2 only ever sees XML re-serialised from our
 //     own tree, so no DTD or entity can reach it.
-//  3. Business rules: currency known and amount decimals within its ISO 4217
-//     minor units, at most 18 digits, BIC country and LEI check digits, UETR
-//     present and unique within the message (pacs.008, pacs.009), AppHdr naming
-//     the message it carries. Uniqueness against the platform and "agent known to
-//     the platform" belong to platform/, which has the state.
+//  3. Business rules, of two kinds (ValidateOptions.rules). Code sets ('iso'):
+//     the currency an active ISO 4217 code (the full list, src/fx/iso4217.ts) and
+//     the amount's decimals within its minor units, at most 18 digits, BIC country
+//     and LEI check digits, UETR present and unique within the message (pacs.008,
+//     pacs.009), AppHdr naming the message it carries — a valid ISO 20022 message
+//     in RON or SEK passes. The platform's acceptance ('platform', what submission
+//     applies): also the currency one the platform settles or converts (its
+//     table), and, given `isParticipant`, the debtor's and creditor's agents of a
+//     pacs.008/pacs.009 known participants. Uniqueness against the platform
+//     belongs to platform/, which has the state.
 //
 // Codes: schema violations are FF01 (ISO "invalid file format"); business rules
 // use ISO reason codes where one exists (AM03, AM12, RC01, DUPL) and stable
@@ -23,7 +28,8 @@
 
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CURRENCIES } from '../platform/reference.js';
+import { REASON } from '../platform/errors.js';
+import { CURRENCIES, ISO4217, ISO4217_PUBLISHED } from '../platform/reference.js';
 import { DEFAULT_XML_LIMITS, XmlError, parseXml, type XmlElement, type XmlLimits } from '../xml/reader.js';
 import { escapeAttr, escapeText } from '../xml/writer.js';
 import { IsoError, locateMessage, type LocatedMessage } from './envelope.js';
@@ -52,7 +58,17 @@ export interface ValidateOptions {
   limits?: XmlLimits;
   /** Stop collecting after this many errors (default 50). */
   max_errors?: number;
+  /**
+   * The business rules beyond the schema: 'iso', code sets only (is this valid
+   * ISO 20022?); 'platform', also what this platform accepts (would it take it?).
+   * Default 'platform', what submission applies.
+   */
+  rules?: BusinessRules;
+  /** With rules 'platform': whether a BIC is a participant; the agents of a pacs.008/pacs.009 are checked against it. */
+  isParticipant?: (bic: string) => boolean;
 }
+
+export type BusinessRules = 'iso' | 'platform';
 
 export const MAX_ERRORS_DEFAULT = 50;
 export const SCHEMA_CODE = 'FF01';
@@ -78,9 +94,11 @@ export function validateBuiltIn(input: string | Uint8Array, opts: ValidateOption
     throw err;
   }
   const errors: IsoIssue[] = [];
-  if (located.header !== null) validateTree(SCHEMAS.get('head.001.001.02')!, located.header, located.headerPath!, errors, max);
-  validateTree(located.schema, located.document, located.documentPath, errors, max);
+  const rules = opts.rules ?? 'platform';
+  if (located.header !== null) validateTree(SCHEMAS.get('head.001.001.02')!, located.header, located.headerPath!, errors, max, rules);
+  validateTree(located.schema, located.document, located.documentPath, errors, max, rules);
   businessRules(located, errors, max);
+  if (rules === 'platform' && opts.isParticipant !== undefined) knownAgents(located, opts.isParticipant, errors, max);
   return { valid: errors.length === 0, message_type: located.message_type, errors, message: located };
 }
 
@@ -111,6 +129,7 @@ interface Ctx {
   readonly schema: MessageSchema;
   readonly errors: IsoIssue[];
   readonly max: number;
+  readonly rules: BusinessRules;
 }
 
 function report(ctx: Ctx, path: string, message: string, code = SCHEMA_CODE): void {
@@ -118,8 +137,15 @@ function report(ctx: Ctx, path: string, message: string, code = SCHEMA_CODE): vo
 }
 
 /** Validates `el` as the schema's global element. */
-export function validateTree(schema: MessageSchema, el: XmlElement, path: string, errors: IsoIssue[], max = MAX_ERRORS_DEFAULT): void {
-  const ctx: Ctx = { schema, errors, max };
+export function validateTree(
+  schema: MessageSchema,
+  el: XmlElement,
+  path: string,
+  errors: IsoIssue[],
+  max = MAX_ERRORS_DEFAULT,
+  rules: BusinessRules = 'platform',
+): void {
+  const ctx: Ctx = { schema, errors, max, rules };
   if (el.local !== schema.root || el.ns !== schema.namespace) {
     report(ctx, path, `root element must be {${schema.namespace}}${schema.root}, found {${el.ns}}${el.local}`);
     return;
@@ -483,19 +509,25 @@ function businessOnComplexSimple(ctx: Ctx, typeName: string, el: XmlElement, pat
   if (!typeName.endsWith('CurrencyAndAmount')) return;
   const ccy = el.attrs.find((a) => a.ns === '' && a.local === 'Ccy')?.value;
   if (ccy === undefined) return; // reported by the schema check
-  const currency = CURRENCIES.get(ccy);
-  if (currency === undefined) {
-    report(ctx, `${path}/@Ccy`, `currency ${ccy} is not one this platform settles or converts (ISO 4217 table of src/fx/iso4217.ts)`, 'AM03');
+  const iso = ISO4217.get(ccy);
+  if (iso === undefined) {
+    report(ctx, `${path}/@Ccy`, `currency ${ccy} is not an active ISO 4217 code (list of ${ISO4217_PUBLISHED})`, 'AM03');
     return;
   }
+  if (ctx.rules === 'platform' && !CURRENCIES.has(ccy)) {
+    report(ctx, `${path}/@Ccy`, `currency ${ccy} is valid ISO 4217 but not one this platform settles or converts (its table, src/fx/iso4217.ts)`, 'AM03');
+    return;
+  }
+  if (iso.minor_units === null) return; // gold, SDR, test codes: ISO sets no minor unit
+  const minor_units = iso.minor_units;
   const amount = collapse(el.text);
   const d = decimalDigits(amount);
   if (d === null) return;
-  if (d.fraction > currency.minor_units) {
-    report(ctx, path, `amount ${amount} ${ccy} has ${d.fraction} decimals; ${ccy} has ${currency.minor_units} minor units`, 'AM12');
+  if (d.fraction > minor_units) {
+    report(ctx, path, `amount ${amount} ${ccy} has ${d.fraction} decimals; ${ccy} has ${minor_units} minor units`, 'AM12');
   }
   const intDigits = amount.replace(/^[+-]/, '').split('.')[0]!.replace(/^0+/, '').length;
-  if (intDigits + currency.minor_units > AMOUNT_DIGITS_MAX) {
+  if (intDigits + minor_units > AMOUNT_DIGITS_MAX) {
     report(ctx, path, `amount ${amount} ${ccy} exceeds ${AMOUNT_DIGITS_MAX} digits in minor units`, 'AM12');
   }
 }
@@ -534,6 +566,29 @@ function businessRules(m: LocatedMessage, errors: IsoIssue[], max: number): void
       else seen.set(uetr.text, i + 1);
     });
   }
+}
+
+/** Platform rule: the debtor's and creditor's agents of each pacs.008/pacs.009 transaction are participants (the accounts moved). */
+function knownAgents(m: LocatedMessage, isParticipant: (bic: string) => boolean, errors: IsoIssue[], max: number): void {
+  if (!m.message_type.startsWith('pacs.008.') && !m.message_type.startsWith('pacs.009.')) return;
+  const body = m.document.children[0];
+  if (body === undefined) return;
+  const known = (bic: string): boolean =>
+    isParticipant(bic) || (bic.length === 11 && bic.endsWith('XXX') && isParticipant(bic.slice(0, 8))) || (bic.length === 8 && isParticipant(`${bic}XXX`));
+  childrenNamed(body, 'CdtTrfTxInf').forEach((tx, i) => {
+    for (const [agent, party] of [
+      ['DbtrAgt', 'Dbtr'],
+      ['CdtrAgt', 'Cdtr'],
+    ] as const) {
+      // pacs.009 without an agent: the financial institution itself holds the account (as src/iso20022/mapping.ts maps it).
+      const holder = childrenNamed(tx, agent)[0] ?? (m.message_type.startsWith('pacs.009.') ? childrenNamed(tx, party)[0] : undefined);
+      const fin = holder === undefined ? undefined : childrenNamed(holder, 'FinInstnId')[0];
+      const bicEl = fin === undefined ? undefined : childrenNamed(fin, 'BICFI')[0];
+      if (bicEl === undefined || known(bicEl.text.trim()) || errors.length >= max) continue;
+      const path = `${m.documentPath}/${body.local}/CdtTrfTxInf[${i + 1}]/${holder!.local}/FinInstnId/BICFI`;
+      errors.push({ path, code: REASON.incorrect_agent, message: `${bicEl.text.trim()} is not a participant of this platform` });
+    }
+  });
 }
 
 // --- layer (b): the official XSD via libxml2 (WebAssembly) ---------------------

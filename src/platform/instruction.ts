@@ -11,6 +11,7 @@ import { currentDate, futureValueDateProblem, parseSettleBy, settleByProblem, WA
 import { memberCurrency } from '../fx/iso4217.js';
 import { parseScaled } from '../fx/rational.js';
 import { U128_MAX } from '../ledger/types.js';
+import { readAmount } from './amounts.js';
 import { COMMAND_LIMITS, str } from './commands.js';
 import { PlatformError, REASON } from './errors.js';
 import type { BusinessDay, PartyInfo, Participant, PaymentInstruction, Priority, SettlementMode } from './types.js';
@@ -95,14 +96,8 @@ export function checkInstruction(raw: Record<string, unknown>, scheme: SchemeVie
   const { ins, amountText } = read;
   const parties = checkParties(ins, scheme, field);
   if (parties !== null) return parties;
-  const mu = memberCurrency(ins.currency).minor_units;
-  let amount: bigint;
-  try {
-    amount = parseScaled(amountText, mu, 'amount');
-  } catch {
-    return reject(uetr, REASON.invalid_amount, `${field}.amount`, `${JSON.stringify(amountText)} is not an amount in ${ins.currency} (at most ${mu} decimals)`);
-  }
-  if (amount <= 0n || amount > U128_MAX) return reject(uetr, REASON.invalid_amount, `${field}.amount`, 'must be greater than zero and within 128 bits');
+  const amount = rules.rules_version >= 3 ? amountOf(amountText, ins.currency) : amountUnderRules1(amountText, ins.currency);
+  if (typeof amount === 'string') return reject(uetr, REASON.invalid_amount, `${field}.amount`, amount);
   ins.amount_minor = amount;
   const dates = rules.rules_version >= 3 ? checkDatesV3(ins, rules, field) : checkDates(ins, scheme, field);
   if (dates !== null) return dates;
@@ -142,6 +137,25 @@ function checkDatesV3(ins: PaymentInstruction, rules: CheckRules, field: string)
     if (problem !== null) return reject(uetr, REASON.invalid_date, `${field}.settle_by`, problem);
   }
   return null;
+}
+
+/** Rules 3: the amount grammar of ./amounts.ts (no sign, at most 18 digits); the refusal names the rule broken. */
+function amountOf(text: string, currency: string): bigint | string {
+  const r = readAmount(text, memberCurrency(currency).minor_units, currency);
+  return r.ok ? r.minor : r.message;
+}
+
+/** Rules 1 and 2, as they ran: a sign was read ("+1"), and every refusal said "decimals". */
+function amountUnderRules1(text: string, currency: string): bigint | string {
+  const mu = memberCurrency(currency).minor_units;
+  let amount: bigint;
+  try {
+    amount = parseScaled(text, mu, 'amount');
+  } catch {
+    return `${JSON.stringify(text)} is not an amount in ${currency} (at most ${mu} decimals)`;
+  }
+  if (amount <= 0n || amount > U128_MAX) return 'must be greater than zero and within 128 bits';
+  return amount;
 }
 
 /** The instruction's fields as given (the amount still text); throws PlatformError on a malformed one. */

@@ -1,13 +1,17 @@
 // Commands on participants and their money: registration (with its ledger
-// accounts) and liquidity transfers in and out; and the input checks every
-// command module shares (a known participant, an active currency, an amount).
+// accounts; under rules 3 also the name and country rules of
+// ./participant_rules.ts) and liquidity transfers in and out; and the input
+// checks every command module shares (a known participant, an active currency,
+// an amount).
 
 import { ACCOUNT_KIND, accountId, ledgerTransfer, OPERATOR_NO, PARTICIPANTS_MAX, TRANSFER_CODE } from '../clearing/accounts.js';
 import type { Participant } from '../clearing/types.js';
 import { memberCurrency, type CurrencyInfo } from '../fx/iso4217.js';
 import { AccountFlags, emptyAccount, RESULT_CODES, type Account } from '../ledger/types.js';
+import { readAmount } from './amounts.js';
 import type { Command } from './commands.js';
 import type { CommandContext } from './context.js';
+import { checkParticipantIdentity } from './participant_rules.js';
 import { PlatformError } from './errors.js';
 import type { PlatformState } from './state.js';
 import { participantView } from './views.js';
@@ -33,8 +37,18 @@ export function need(s: PlatformState, id: string, field: string): Participant {
   return p;
 }
 
-/** A positive decimal amount in the currency's minor units. */
-export function amount(text: string, c: CurrencyInfo, field: string): bigint {
+/**
+ * A positive decimal amount in the currency's minor units. Under rules 3 the
+ * grammar of ./amounts.ts (at most 18 digits; the refusal names the rule broken);
+ * before, up to 38 integer digits and every refusal worded as one of decimals.
+ * Callers that do not pass their rules version keep the old reading.
+ */
+export function amount(text: string, c: CurrencyInfo, field: string, rules_version = 1): bigint {
+  if (rules_version >= 3) {
+    const r = readAmount(text, c.minor_units, c.code);
+    if (!r.ok) throw new PlatformError('invalid_field', field, r.message);
+    return r.minor;
+  }
   let v: bigint;
   try {
     v = parseScaledChecked(text, c.minor_units);
@@ -58,6 +72,8 @@ export function registerParticipant(cx: CommandContext, cmd: Extract<Command, { 
   if (!/^[A-Z]{4}[A-Z]{2}[A-Z0-9]{2}([A-Z0-9]{3})?$/.test(cmd.id))
     throw new PlatformError('invalid_field', 'id', 'must be a BIC (8 or 11 characters, ISO 9362)');
   if (!/^[A-Z]{2}$/.test(cmd.country)) throw new PlatformError('invalid_field', 'country', 'must be an ISO 3166 alpha-2 code');
+  // Rules 3: an assigned country code and a name that displays as itself.
+  if (cx.rules_version >= 3) checkParticipantIdentity(cmd.name, cmd.country);
   if (s.byId.has(cmd.id)) throw new PlatformError('participant_exists', 'id', `${cmd.id} is already a participant`);
   if (s.participants.length >= PARTICIPANTS_MAX) throw new PlatformError('limit_exceeded', 'id', `at most ${PARTICIPANTS_MAX} participants`);
   if (cmd.currencies.length === 0) throw new PlatformError('invalid_field', 'currencies', 'at least one currency');
@@ -124,7 +140,7 @@ export function fund(cx: CommandContext, participant: string, currency: string, 
   const c = activeCurrency(s, currency, 'currency');
   if (p.issues === c.code) throw new PlatformError('invalid_state', 'participant', 'a central bank issues its own currency; it is not funded');
   if (!p.currencies.includes(c.code)) throw new PlatformError('unknown_currency', 'currency', `${p.id} holds no ${c.code} account`);
-  const value = amount(amountText, c, 'amount');
+  const value = amount(amountText, c, 'amount', cx.rules_version);
   const cb = s.issuer.get(c.code)!;
   const issuing = accountId(cb.no, c.numeric, ACCOUNT_KIND.issuing);
   const settlement = s.settlementAccount(p, c.code);

@@ -2,7 +2,18 @@
 // and the member currencies. Shells import it from here, never from fx/, so the
 // arrows of docs/architecture.json hold.
 
-export { CURRENCIES, SCO_MEMBER_CURRENCIES, PIVOT_CURRENCY, currencyInfo, memberCurrency, minorScale, type CurrencyInfo } from '../fx/iso4217.js';
+export {
+  CURRENCIES,
+  ISO4217,
+  ISO4217_PUBLISHED,
+  type IsoCurrency,
+  SCO_MEMBER_CURRENCIES,
+  PIVOT_CURRENCY,
+  currencyInfo,
+  memberCurrency,
+  minorScale,
+  type CurrencyInfo,
+} from '../fx/iso4217.js';
 
 // Amounts as decimal text with a currency's minor digits (ISO 20022 writes them so).
 export { formatScaled } from '../fx/rational.js';
