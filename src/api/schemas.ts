@@ -136,7 +136,21 @@ export const QuoteBody = Type.Object(
   },
   strict,
 );
-export const QuoteLockBody = Type.Object({ base: Currency, quote: Currency, amount: Amount }, strict);
+export const QuoteLockBody = Type.Object(
+  {
+    base: Currency,
+    quote: Currency,
+    amount: Amount,
+    participant: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: COMMAND_LIMITS.string_max,
+        description: "the participant taking the lock (a bank's own users: themselves only; the operator must name one)",
+      }),
+    ),
+  },
+  strict,
+);
 export const DecisionBody = Type.Object(
   { decision: Type.Union([Type.Literal('release'), Type.Literal('reject')]), note: Type.Optional(Type.String({ maxLength: COMMAND_LIMITS.text_max })) },
   strict,

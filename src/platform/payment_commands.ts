@@ -12,6 +12,7 @@ import { RESULT_CODES, U128_MAX } from '../ledger/types.js';
 import { PLATFORM_LIMITS, type CommandContext } from './context.js';
 import { PlatformError, REASON } from './errors.js';
 import { checkInstruction } from './instruction.js';
+import { priceRules3 } from './market_commands.js';
 import { route } from './settlement.js';
 import { caseView, paymentView } from './views.js';
 
@@ -69,6 +70,7 @@ function submitOne(cx: CommandContext, raw: Record<string, unknown>, s: Screenin
 
 /** Fixes the PvP leg; false when the payment was rejected instead. */
 function price(cx: CommandContext, p: Payment): boolean {
+  if (cx.rules_version >= 3) return priceRules3(cx, p);
   const s = cx.s;
   const view: PricingView = {
     participants: s.participants,
