@@ -91,6 +91,14 @@ describe('authorisation matrix', () => {
     },
     {
       method: 'POST',
+      path: () => '/v1/rates/CNY',
+      body: { units_per_usd: '7.1', date: '2025-09-01', source: 'test' },
+      ok: 'op cb',
+    },
+    { method: 'POST', path: () => '/v1/rates/RUB', body: { units_per_usd: '80.1', date: '2025-09-01', source: 'test' }, ok: 'op' },
+    { method: 'GET', path: () => '/v1/rates/alerts', ok: 'op cb aud' },
+    {
+      method: 'POST',
       path: () => '/v1/quotes',
       body: { provider: LP, base: 'RUB', quote: 'CNY', valid_s: 600, tiers: [{ min: '1.00', max: '100000.00', bid: '0.085', ask: '0.09' }] },
       ok: 'op lp',

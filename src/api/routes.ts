@@ -301,6 +301,34 @@ const FX_COMPLIANCE_AUDIT_ROUTES: RouteDef[] = [
   }),
   route({
     method: 'POST',
+    url: '/v1/rates/:currency',
+    tag: 'fx',
+    summary: "A central bank publishes its currency's reference rate for a business day (the operator may, for it)",
+    roles: ['operator', 'central_bank'],
+    params: S.CurrencyParams,
+    body: S.PublishRateBody,
+    handler: (ctx) => {
+      const currency = ctx.params.currency;
+      if (!seesCurrency(ctx.scope, currency)) throw forbidden('a central bank publishes the rate of its own currency only', 'currency');
+      const issuer = ctx.scope.kind === 'currency' ? ctx.scope.id : ctx.platform.participants().find((p) => p.issues === currency)?.id;
+      if (issuer === undefined) throw notFound(`central bank of ${currency}`, 'currency');
+      return exec(ctx, { type: 'publish_reference_rate', participant: issuer, currency, ...ctx.body });
+    },
+  }),
+  route({
+    method: 'GET',
+    url: '/v1/rates/alerts',
+    tag: 'fx',
+    summary: 'Operator alerts about stale reference rates, oldest first (a central bank sees its currency only)',
+    roles: ['operator', 'central_bank', 'auditor'],
+    query: S.NoQuery,
+    handler: (ctx) => ({
+      status: 200,
+      body: { rate_policy: ctx.platform.ratePolicy(), alerts: ctx.platform.rateAlerts().filter((a) => seesCurrency(ctx.scope, a.currency)) },
+    }),
+  }),
+  route({
+    method: 'POST',
     url: '/v1/rates',
     tag: 'fx',
     summary: 'Import reference-rate rows',

@@ -136,6 +136,20 @@ export const QuoteBody = Type.Object(
   },
   strict,
 );
+/** One reference rate a central bank publishes for its currency (rules 3). */
+export const PublishRateBody = Type.Object(
+  {
+    units_per_usd: Type.String({
+      minLength: 1,
+      maxLength: 60,
+      pattern: '^[0-9]{1,30}(\\.[0-9]{1,28})?$',
+      description: 'units of the currency per 1 USD, decimal',
+    }),
+    date: Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'the business day the rate is for (YYYY-MM-DD)' }),
+    source: Type.String({ minLength: 1, maxLength: COMMAND_LIMITS.text_max, description: 'where the figure comes from' }),
+  },
+  strict,
+);
 export const QuoteLockBody = Type.Object(
   {
     base: Currency,

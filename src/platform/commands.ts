@@ -82,6 +82,7 @@ export type Command =
       /** Rules 3: the lock's id, drawn at random by the facade before journaling. */
       lock_id?: string;
     }
+  | { type: 'publish_reference_rate'; by: string; participant: string; currency: string; units_per_usd: string; date: string; source: string }
   | { type: 'set_rate_policy'; by: string; max_age_business_days: number; extended_age_business_days: number; quote_tolerance_bp: number }
   | { type: 'unwind_swap'; by: string; line: string };
 
@@ -189,6 +190,17 @@ export function decodeCommand(input: unknown): Command {
       return decodeLockQuote(o, by);
     case 'set_rate_policy':
       return decodeRatePolicy(o, by);
+    case 'publish_reference_rate':
+      only(o, fields('participant', 'currency', 'units_per_usd', 'date', 'source'), '');
+      return {
+        type,
+        by,
+        participant: str(o, 'participant', ''),
+        currency: str(o, 'currency', '', 3),
+        units_per_usd: str(o, 'units_per_usd', '', 60),
+        date: str(o, 'date', '', 10),
+        source: str(o, 'source', '', COMMAND_LIMITS.text_max),
+      };
     case 'draw_swap':
       only(o, fields('line', 'amount'), '');
       return { type, by, line: str(o, 'line', ''), amount: str(o, 'amount', '', 40) };

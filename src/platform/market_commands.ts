@@ -23,6 +23,7 @@ import {
 import { DEFAULT_LOCK_SECONDS, type QuoteInput } from '../fx/quotes.js';
 import { checkRatePolicy, DEFAULT_RATE_POLICY, type RatePolicy } from '../fx/rate_policy.js';
 import { RateBook } from '../fx/rates.js';
+import { REFERENCE_FILE, REFERENCE_RATES } from '../fx/reference_data.js';
 import type { Command } from './commands.js';
 import type { CommandContext } from './context.js';
 import { PlatformError } from './errors.js';
@@ -173,6 +174,48 @@ export function admitLockQuote(s: PlatformState, gate: LockRateGate, command: Re
       throw new QuoteLockLimitError(`${participant} took ${gate.per_minute_max} quote locks in the last minute; at most ${gate.per_minute_max}`, wait);
   }
   return { ...command, lock_id: `Q${randomBytes(LOCK_ID_RANDOM_BYTES).toString('base64url')}` };
+}
+
+/**
+ * Rules 3: a central bank publishes its own currency's reference rate for a
+ * business day (the operator may publish it on the central bank's behalf, naming
+ * it). One row, checked like an imported one; a date after the open business
+ * day is refused (a rate is published for a day that has come), and a second
+ * rate for the same currency and date too (corrections are not modelled).
+ */
+export function publishReferenceRate(cx: CommandContext, cmd: Extract<Command, { type: 'publish_reference_rate' }>): unknown {
+  if (cx.rules_version < 3) throw new PlatformError('invalid_command', 'type', 'publish_reference_rate needs rules version 3');
+  const s = cx.s;
+  const c = activeCurrency(s, cmd.currency, 'currency');
+  const issuer = s.centralBankOf(c.code)!;
+  need(s, cmd.participant, 'participant');
+  if (issuer.id !== cmd.participant)
+    throw new PlatformError(
+      'invalid_field',
+      'participant',
+      `${cmd.participant} does not issue ${c.code}; only its central bank (${issuer.id}) publishes its rate`,
+    );
+  const today = s.business_date;
+  if (today !== null && cmd.date > today)
+    throw new PlatformError('invalid_field', 'date', `${cmd.date} is after the open business day ${today}; a rate is published for a day that has come`);
+  const row = { currency: c.code, units_per_usd: cmd.units_per_usd, date: cmd.date, source: cmd.source };
+  // The embedded rates apply until the first import; a published rate adds to them rather than replacing them all.
+  const seeded = s.rateRows.length === 0;
+  if (seeded)
+    s.rateRows = REFERENCE_RATES.map((r) => ({
+      currency: r.currency,
+      units_per_usd: r.units_per_usd,
+      date: r.date,
+      source: r.source,
+      file: `embedded ${REFERENCE_FILE}`,
+    }));
+  try {
+    const out = importRates(cx, `published by ${issuer.id}`, [row]);
+    return { ...(out as object), published: { ...row, participant: issuer.id } };
+  } catch (err) {
+    if (seeded) s.rateRows = [];
+    throw err;
+  }
 }
 
 // ---- the staleness rule (rules 3) ------------------------------------------------------------

@@ -22,7 +22,7 @@ import { CommandContext, PLATFORM_LIMITS } from './context.js';
 import { PlatformError } from './errors.js';
 import { drawCredit, drawSwapLine, openSwap, setCollateral, unwindSwapLine } from './financing_commands.js';
 import type { SchemeView } from './instruction.js';
-import { importRates, lockQuote, publishQuote, setRatePolicy } from './market_commands.js';
+import { importRates, lockQuote, publishQuote, publishReferenceRate, setRatePolicy } from './market_commands.js';
 import { activeCurrency, fund, registerParticipant } from './participant_commands.js';
 import { cancelPayment, decideCase, returnPayment, submitPayments } from './payment_commands.js';
 import { drainDirty, openWindow } from './settlement.js';
@@ -146,6 +146,8 @@ export class PlatformStateMachine extends PlatformState implements CommandExecut
         return lockQuote(cx, cmd);
       case 'set_rate_policy':
         return setRatePolicy(cx, cmd);
+      case 'publish_reference_rate':
+        return publishReferenceRate(cx, cmd);
       case 'set_config':
         this.bypass_fifo = cmd.bypass_fifo;
         return { bypass_fifo: this.bypass_fifo };
