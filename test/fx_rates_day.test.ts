@@ -282,3 +282,30 @@ test('under rules 2 a stale-rate PvP payment replays as it ran: NARR, no alert',
   assert.equal(v3.payments.get(uetr)!.history.at(-1)!.reason, 'FX_RATE_STALE');
   assert.equal(v3.rateAlerts.length, 2);
 });
+
+test('the CLI: fx rates policy prints and sets the rule, refusals carry code and field; fx rates alerts lists them', async () => {
+  const { execFile } = await import('node:child_process');
+  const { mkdtempSync, rmSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const dir = mkdtempSync(join(tmpdir(), 'fx-rates-cli-'));
+  const bin = new URL('../../bin/sco-settle.js', import.meta.url).pathname;
+  const cli = (args: string[]): Promise<{ code: number; out: string; err: string }> =>
+    new Promise((resolve) => {
+      execFile(process.execPath, [bin, '--store', `sqlite:${join(dir, 's.db')}`, ...args], (e, out, err) =>
+        resolve({ code: e === null ? 0 : Number(e.code ?? 1), out, err }),
+      );
+    });
+  try {
+    assert.deepEqual(JSON.parse((await cli(['fx', 'rates', 'policy'])).out).rate_policy, DEFAULT_RATE_POLICY);
+    const bad = await cli(['fx', 'rates', 'policy', '--max-age-business-days', '5', '--extended-age-business-days', '4', '--quote-tolerance-bp', '0']);
+    assert.notEqual(bad.code, 0);
+    assert.match(bad.err, /invalid_field: extended_age_business_days/);
+    const set = await cli(['fx', 'rates', 'policy', '--max-age-business-days', '5', '--extended-age-business-days', '12', '--quote-tolerance-bp', '0']);
+    assert.deepEqual(JSON.parse(set.out).rate_policy, { max_age_business_days: 5, extended_age_business_days: 12, quote_tolerance_bp: 0 });
+    const alerts = JSON.parse((await cli(['fx', 'rates', 'alerts'])).out);
+    assert.deepEqual(alerts, { rate_policy: { max_age_business_days: 5, extended_age_business_days: 12, quote_tolerance_bp: 0 }, alerts: [] });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
