@@ -159,20 +159,21 @@ export class QuoteLockLimitError extends PlatformError {
  */
 export function admitLockQuote(s: PlatformState, gate: LockRateGate, command: Record<string, unknown>, now_ns: bigint): Record<string, unknown> {
   if (command.lock_id !== undefined) throw new PlatformError('invalid_field', 'lock_id', 'is assigned by the platform; do not send one');
+  // Refused here, with nothing written, so a flood of nameless locks cannot fill the journal either.
   const participant = typeof command.participant === 'string' ? command.participant : undefined;
-  if (participant !== undefined && s.participant(participant) !== undefined) {
-    const { open, first_expiry_ns } = openLocksOf(s.quoteLocks, participant, now_ns);
-    if (open >= QUOTE_LOCK_LIMITS.open_per_participant_max) {
-      const wait = first_expiry_ns === null ? DEFAULT_LOCK_SECONDS : Number((first_expiry_ns - now_ns + 999_999_999n) / 1_000_000_000n);
-      throw new QuoteLockLimitError(
-        `${participant} holds ${open} open quote locks; at most ${QUOTE_LOCK_LIMITS.open_per_participant_max} (use or let one expire first)`,
-        Math.max(1, wait),
-      );
-    }
-    const wait = gate.take(participant, now_ns);
-    if (wait > 0)
-      throw new QuoteLockLimitError(`${participant} took ${gate.per_minute_max} quote locks in the last minute; at most ${gate.per_minute_max}`, wait);
+  if (participant === undefined) throw new PlatformError('invalid_field', 'participant', 'name the participant taking the lock (only its payments may use it)');
+  if (s.participant(participant) === undefined) throw new PlatformError('unknown_participant', 'participant', `${participant} is not a participant`);
+  const { open, first_expiry_ns } = openLocksOf(s.quoteLocks, participant, now_ns);
+  if (open >= QUOTE_LOCK_LIMITS.open_per_participant_max) {
+    const wait = first_expiry_ns === null ? DEFAULT_LOCK_SECONDS : Number((first_expiry_ns - now_ns + 999_999_999n) / 1_000_000_000n);
+    throw new QuoteLockLimitError(
+      `${participant} holds ${open} open quote locks; at most ${QUOTE_LOCK_LIMITS.open_per_participant_max} (use or let one expire first)`,
+      Math.max(1, wait),
+    );
   }
+  const wait = gate.take(participant, now_ns);
+  if (wait > 0)
+    throw new QuoteLockLimitError(`${participant} took ${gate.per_minute_max} quote locks in the last minute; at most ${gate.per_minute_max}`, wait);
   return { ...command, lock_id: `Q${randomBytes(LOCK_ID_RANDOM_BYTES).toString('base64url')}` };
 }
 
