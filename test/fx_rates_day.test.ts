@@ -17,6 +17,7 @@ import { REFERENCE_RATES } from '../src/fx/reference_data.js';
 import { SCO_MEMBER_CURRENCIES } from '../src/fx/iso4217.js';
 import { businessDaysBetween, DEFAULT_RATE_POLICY, judgeRateAge } from '../src/fx/rate_policy.js';
 import { isoStatusOf } from '../src/iso20022/mapping.js';
+import { withinBand } from '../src/clearing/pvp.js';
 import { RecordingLedger } from '../src/journal/command.js';
 import { LedgerStateMachine } from '../src/ledger/state_machine.js';
 import { PlatformStateMachine } from '../src/platform/state_machine.js';
@@ -308,4 +309,14 @@ test('the CLI: fx rates policy prints and sets the rule, refusals carry code and
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('the tolerance band is exact: a quote exactly at the band edge is in, one unit beyond is out', () => {
+  const ref = { num: 1000n, den: 1n };
+  assert.ok(withinBand({ num: 1020n, den: 1n }, ref, 200));
+  assert.ok(withinBand({ num: 980n, den: 1n }, ref, 200));
+  assert.ok(!withinBand({ num: 102001n, den: 100n }, ref, 200));
+  assert.ok(!withinBand({ num: 97999n, den: 100n }, ref, 200));
+  assert.ok(withinBand(ref, ref, 0));
+  assert.ok(!withinBand({ num: 1000001n, den: 1000n }, ref, 0));
 });

@@ -12,7 +12,7 @@ import { startApi } from './support/api.js';
 import { BANKS, LP, openPlatform, payment, setupScheme } from './support/platform.js';
 import { Platform } from '../src/platform/platform.js';
 import type { PlatformError } from '../src/platform/errors.js';
-import { QUOTE_LOCK_LIMITS } from '../src/fx/quote_locks.js';
+import { LockRateGate, QUOTE_LOCK_LIMITS } from '../src/fx/quote_locks.js';
 
 type Result = { payments: Array<{ uetr: string | null; state: string; reason?: string }> };
 const [, A, RU1, RU2] = BANKS;
@@ -165,4 +165,16 @@ test('the API: a bank locks for itself only, and too many locks is 429 with Retr
   } finally {
     await fx.close();
   }
+});
+
+test('the per-minute gate: a sliding 60 s window per participant, with the wait in whole seconds', () => {
+  const gate = new LockRateGate(3);
+  const s = 1_000_000_000n;
+  assert.equal(gate.take('A', 0n), 0);
+  assert.equal(gate.take('A', 10n * s), 0);
+  assert.equal(gate.take('A', 20n * s), 0);
+  assert.equal(gate.take('A', 30n * s), 30, 'the first lock leaves the window at 60 s');
+  assert.equal(gate.take('B', 30n * s), 0, 'per participant');
+  assert.equal(gate.take('A', 60n * s), 0);
+  assert.equal(gate.take('A', 60n * s + 1n), 10);
 });
