@@ -91,6 +91,14 @@ describe('authorisation matrix', () => {
     },
     {
       method: 'POST',
+      path: () => '/v1/rates/CNY',
+      body: { units_per_usd: '7.1', date: '2025-09-01', source: 'test' },
+      ok: 'op cb',
+    },
+    { method: 'POST', path: () => '/v1/rates/RUB', body: { units_per_usd: '80.1', date: '2025-09-01', source: 'test' }, ok: 'op' },
+    { method: 'GET', path: () => '/v1/rates/alerts', ok: 'op cb aud' },
+    {
+      method: 'POST',
       path: () => '/v1/quotes',
       body: { provider: LP, base: 'RUB', quote: 'CNY', valid_s: 600, tiers: [{ min: '1.00', max: '100000.00', bid: '0.085', ask: '0.09' }] },
       ok: 'op lp',
@@ -405,7 +413,8 @@ test('a liquidity provider publishes a quote, a bank locks it and pays PvP at th
       body: { provider: LP, base: 'RUB', quote: 'CNY', valid_s: 600, tiers: [{ min: '1.00', max: '100000.00', bid: '0.0850', ask: '0.0900' }] },
     });
     assert.equal(pub.status, 200, JSON.stringify(pub.body));
-    const lock = await fx.request('POST', '/v1/quotes/lock', { user: 'bankA', body: { base: 'RUB', quote: 'CNY', amount: '100.00' } });
+    // Rules 3: a lock is the payer's (and its user's): the operator locks for RU1 and pays as RU1.
+    const lock = await fx.request('POST', '/v1/quotes/lock', { user: 'op', body: { base: 'RUB', quote: 'CNY', amount: '100.00', participant: RU1 } });
     assert.equal(lock.status, 200, JSON.stringify(lock.body));
     assert.equal(lock.body.price, '0.0850');
     const pay = await fx.request('POST', '/v1/payments', {
@@ -417,7 +426,7 @@ test('a liquidity provider publishes a quote, a bank locks it and pays PvP at th
     const got = await fx.request('GET', `/v1/payments/${uetr}`, { user: 'op' });
     assert.equal(got.body.state, 'settled', JSON.stringify(got.body).slice(0, 300));
     assert.equal(got.body.payee_amount_minor, '850');
-    assert.match(got.body.fx.source, /quote Q1/);
+    assert.match(got.body.fx.source, /quote Q[A-Za-z0-9_-]{16} /);
   } finally {
     await fx.close();
   }

@@ -298,9 +298,10 @@ describe('rate files', () => {
     assert.deepEqual(book.currencies(), [...SCO_MEMBER_CURRENCIES].sort());
     const records = parseCsv(text);
     for (const row of REFERENCE_RATES) {
-      const r = book.rateAsOf(row.currency, row.date);
+      // A figure adopted for a day it was not observed on names its observed date (the file's).
+      const r = book.rateAsOf(row.currency, row.observed ?? row.date);
       assert.equal(r.units_per_usd_text, row.units_per_usd, row.currency);
-      assert.equal(r.date, row.date, row.currency);
+      assert.equal(r.date, row.observed ?? row.date, row.currency);
       const rec = records.find((x) => x.fields[0] === row.currency)!;
       assert.equal(Number(rec.fields[4]), row.minor_units, `${row.currency} minor_units`);
     }
@@ -404,10 +405,10 @@ describe('history, as-of and staleness', () => {
     const e = throwsCode(() => book.crossRate('CNY', 'RUB', '2025-09-01'), 'rate_stale');
     assert.equal(e.field, 'from');
     assert.match(e.message, /CNY rate on or before 2025-09-01 is dated 2025-08-28, 4 days old; the maximum age is 3 days/);
-    // The embedded KGS placeholder (2025-01-31) is stale for August 2025 under the default 30 days.
-    throwsCode(() => RateBook.reference().crossRate('CNY', 'KGS', '2025-08-29'), 'rate_stale', /^to: the latest KGS rate/);
-    // UZS is dated 2025-09-16: nothing on or before 2025-08-29.
-    throwsCode(() => RateBook.reference().crossRate('UZS', 'CNY', '2025-08-29'), 'rate_not_found');
+    // The embedded rates are for 2025-08-29 (KGS and UZS adopted for it): usable that day, stale 47 days later.
+    assert.equal(RateBook.reference().crossRate('UZS', 'KGS', '2025-08-29').legs.length, 2);
+    throwsCode(() => RateBook.reference().crossRate('CNY', 'KGS', '2025-10-15'), 'rate_stale', /^from: the latest CNY rate/);
+    throwsCode(() => RateBook.reference().crossRate('UZS', 'CNY', '2025-08-28'), 'rate_not_found');
     assert.equal(book.withMaxAge(10).crossRate('CNY', 'RUB', '2025-09-07').legs.length, 2);
     throwsCode(() => book.withMaxAge(-1), 'limit_exceeded');
   });
@@ -593,7 +594,7 @@ describe('fx CLI', () => {
   });
 
   test('fx convert errors carry a code', async () => {
-    await assert.rejects(runCli(['fx', 'convert', '--from', 'KGS', '--to', 'CNY', '--amount', '1']), { code: 'rate_stale' });
+    await assert.rejects(runCli(['fx', 'convert', '--from', 'KGS', '--to', 'CNY', '--amount', '1', '--date', '2025-10-15']), { code: 'rate_stale' });
     await assert.rejects(runCli(['fx', 'convert', '--from', 'EUR', '--to', 'CNY', '--amount', '1']), { code: 'not_a_member_currency' });
     await assert.rejects(runCli(['fx', 'convert', '--from', 'CNY', '--to', 'RUB', '--amount', '1.001']), { code: 'invalid_amount' });
     await assert.rejects(runCli(['fx', 'convert', '--from', 'CNY', '--to', 'RUB', '--amount', '1', '--rounding', 'nearest']), {

@@ -383,7 +383,7 @@ test("a PvP payment can name a locked quote: the provider's price is used once, 
       valid_s: 600,
       tiers: [{ min: '1.00', max: '50000.00', bid: '0.0850', ask: '0.0900' }],
     });
-    const lock = await p.run<{ quote_id: string; price: string }>({ type: 'lock_quote', base: 'RUB', quote: 'CNY', amount: '10000.00' });
+    const lock = await p.run<{ quote_id: string; price: string }>({ type: 'lock_quote', base: 'RUB', quote: 'CNY', amount: '10000.00', participant: D });
     assert.equal(lock.price, '0.0850');
     const pay = payment(D, A, 'RUB', '10000.00', { payee_currency: 'CNY', quote_id: lock.quote_id });
     const r = await p.run<Result>({ type: 'submit_payments', payments: [pay] });
@@ -395,7 +395,7 @@ test("a PvP payment can name a locked quote: the provider's price is used once, 
       payments: [payment(D, A, 'RUB', '10000.00', { payee_currency: 'CNY', quote_id: lock.quote_id })],
     });
     assert.equal(again.payments[0]!.state, 'rejected');
-    const lock2 = await p.run<{ quote_id: string }>({ type: 'lock_quote', base: 'RUB', quote: 'CNY', amount: '100.00' });
+    const lock2 = await p.run<{ quote_id: string }>({ type: 'lock_quote', base: 'RUB', quote: 'CNY', amount: '100.00', participant: D });
     clock.now_ns += 31n * 1_000_000_000n;
     const late = await p.run<Result>({
       type: 'submit_payments',
@@ -404,11 +404,11 @@ test("a PvP payment can name a locked quote: the provider's price is used once, 
     assert.equal(late.payments[0]!.state, 'rejected');
     assert.match(p.payment(late.payments[0]!.uetr!)!.history.at(-1)!.detail!, /expired/);
     await assert.rejects(
-      p.run({ type: 'lock_quote', base: 'RUB', quote: 'CNY', amount: '60000.00' }),
+      p.run({ type: 'lock_quote', base: 'RUB', quote: 'CNY', amount: '60000.00', participant: D }),
       (e: unknown) => (e as PlatformError).code === 'rate_unavailable',
     );
     // Quotes and locks survive a restart (replay and snapshot give the same state).
-    const lock3 = await p.run<{ quote_id: string }>({ type: 'lock_quote', base: 'RUB', quote: 'CNY', amount: '200.00' });
+    const lock3 = await p.run<{ quote_id: string }>({ type: 'lock_quote', base: 'RUB', quote: 'CNY', amount: '200.00', participant: D });
     const before = Platform.internals(p).state.encodeState();
     await p.close();
     current = (await openPlatform(await backend.open(), clock)).platform;

@@ -5,12 +5,12 @@
 // as 404. Every write goes through platform.execute with the user's name as `by`,
 // so it is journaled and audited. Payment routes are in ./payment_routes.ts.
 
-import { caseView, dayView, facilityView, participantView, windowView } from '../platform/platform.js';
+import { caseView, dayView, DEFAULT_QUOTE_LOCK_SECONDS, facilityView, participantView, QuoteLockLimitError, windowView } from '../platform/platform.js';
 import { seesCurrency, seesParticipant } from '../http/access.js';
-import { notFound } from '../http/errors.js';
+import { ApiError, notFound } from '../http/errors.js';
 import { ACCOUNT_READERS, EVERY_ROLE, OPERATOR_ONLY } from '../http/roles.js';
 import { PAYMENT_ROUTES } from './payment_routes.js';
-import { BODY_LIMIT_BATCH, exec, forbidden, limitOf, mayActFor, route, visibleParticipant, type RouteDef } from './route.js';
+import { BODY_LIMIT_BATCH, exec, forbidden, limitOf, mayActFor, route, visibleParticipant, type AnyContext, type RouteDef, type RouteResult } from './route.js';
 import * as S from './schemas.js';
 
 export { BODY_LIMIT_BATCH, BODY_LIMIT_DEFAULT, type RouteContext, type RouteDef, type RouteResult } from './route.js';
@@ -289,7 +289,43 @@ const FX_COMPLIANCE_AUDIT_ROUTES: RouteDef[] = [
     summary: 'Lock the best live quote covering a conversion (a PvP payment then names its quote_id)',
     roles: ['operator', 'participant', 'liquidity_provider'],
     body: S.QuoteLockBody,
-    handler: (ctx) => exec(ctx, { type: 'lock_quote', base: ctx.body.base, quote: ctx.body.quote, amount: ctx.body.amount }),
+    handler: (ctx) => {
+      // A bank's users lock for their own participant only (another is answered as unknown); the operator names one.
+      const own = ctx.scope.kind === 'participant' ? ctx.scope.id : undefined;
+      if (own !== undefined && ctx.body.participant !== undefined && ctx.body.participant !== own)
+        throw notFound(`participant ${ctx.body.participant}`, 'participant');
+      const participant = own ?? ctx.body.participant;
+      if (participant === undefined) throw new ApiError(400, 'invalid_field', 'name the participant taking the lock', 'participant');
+      return lockExec(ctx, { type: 'lock_quote', base: ctx.body.base, quote: ctx.body.quote, amount: ctx.body.amount, participant });
+    },
+  }),
+  route({
+    method: 'POST',
+    url: '/v1/rates/:currency',
+    tag: 'fx',
+    summary: "A central bank publishes its currency's reference rate for a business day (the operator may, for it)",
+    roles: ['operator', 'central_bank'],
+    params: S.CurrencyParams,
+    body: S.PublishRateBody,
+    handler: (ctx) => {
+      const currency = ctx.params.currency;
+      if (!seesCurrency(ctx.scope, currency)) throw forbidden('a central bank publishes the rate of its own currency only', 'currency');
+      const issuer = ctx.scope.kind === 'currency' ? ctx.scope.id : ctx.platform.participants().find((p) => p.issues === currency)?.id;
+      if (issuer === undefined) throw notFound(`central bank of ${currency}`, 'currency');
+      return exec(ctx, { type: 'publish_reference_rate', participant: issuer, currency, ...ctx.body });
+    },
+  }),
+  route({
+    method: 'GET',
+    url: '/v1/rates/alerts',
+    tag: 'fx',
+    summary: 'Operator alerts about stale reference rates, oldest first (a central bank sees its currency only)',
+    roles: ['operator', 'central_bank', 'auditor'],
+    query: S.NoQuery,
+    handler: (ctx) => ({
+      status: 200,
+      body: { rate_policy: ctx.platform.ratePolicy(), alerts: ctx.platform.rateAlerts().filter((a) => seesCurrency(ctx.scope, a.currency)) },
+    }),
   }),
   route({
     method: 'POST',
@@ -349,6 +385,18 @@ const FX_COMPLIANCE_AUDIT_ROUTES: RouteDef[] = [
     },
   }),
 ];
+
+/** exec for a quote lock: too many locks is 429 with Retry-After (seconds until a lock may be taken again; at most the lock time). */
+async function lockExec(ctx: AnyContext, command: Record<string, unknown>): Promise<RouteResult> {
+  try {
+    return await exec(ctx, command);
+  } catch (err) {
+    if (err instanceof QuoteLockLimitError) throw new ApiError(429, 'rate_limited', err.message, err.field, { 'retry-after': String(err.retry_after_s) });
+    if (err instanceof ApiError && err.status === 429 && err.headers['retry-after'] === undefined)
+      throw new ApiError(429, err.code, err.message, err.path, { 'retry-after': String(DEFAULT_QUOTE_LOCK_SECONDS) });
+    throw err;
+  }
+}
 
 /** Every route, in the order the OpenAPI document lists them. */
 export const ROUTES: RouteDef[] = [...PARTICIPANT_ROUTES, ...PAYMENT_ROUTES, ...DAY_AND_SETTLEMENT_ROUTES, ...FX_COMPLIANCE_AUDIT_ROUTES];

@@ -174,7 +174,35 @@ export const QuoteBody = Type.Object(
   },
   strict,
 );
-export const QuoteLockBody = Type.Object({ base: Currency, quote: Currency, amount: Amount }, strict);
+/** One reference rate a central bank publishes for its currency (rules 3). */
+export const PublishRateBody = Type.Object(
+  {
+    units_per_usd: Type.String({
+      minLength: 1,
+      maxLength: 60,
+      pattern: '^[0-9]{1,30}(\\.[0-9]{1,28})?$',
+      description: 'units of the currency per 1 USD, decimal',
+    }),
+    date: Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'the business day the rate is for (YYYY-MM-DD)' }),
+    source: Type.String({ minLength: 1, maxLength: COMMAND_LIMITS.text_max, description: 'where the figure comes from' }),
+  },
+  strict,
+);
+export const QuoteLockBody = Type.Object(
+  {
+    base: Currency,
+    quote: Currency,
+    amount: Amount,
+    participant: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: COMMAND_LIMITS.string_max,
+        description: "the participant taking the lock (a bank's own users: themselves only; the operator must name one)",
+      }),
+    ),
+  },
+  strict,
+);
 export const DecisionBody = Type.Object(
   { decision: Type.Union([Type.Literal('release'), Type.Literal('reject')]), note: Type.Optional(Type.String({ maxLength: COMMAND_LIMITS.text_max })) },
   strict,

@@ -1,5 +1,11 @@
 // The ISO 20022 status reason codes a payment's state changes carry. The clearing
 // rules choose them; the platform reports them (pacs.002, events).
+//
+// ExternalStatusReason1Code has no code for an exchange-rate problem, so from
+// rules 3 a PvP payment refused for its rate carries a proprietary reason of the
+// platform (RATE_REASON): longer than 4 characters, so the pacs.002 mapping
+// (iso20022/mapping.ts isoStatusOf) writes it as StsRsnInf/Rsn/Prtry, never as
+// Rsn/Cd. Under rules 1 and 2 such payments replay with NARR, as they ran.
 
 /** ISO 20022 status reason codes (ExternalStatusReason1Code) the platform gives. */
 export const REASON = Object.freeze({
@@ -25,4 +31,14 @@ export const REASON = Object.freeze({
   format: 'FF01',
   /** Narrative: see the detail. */
   narrative: 'NARR',
+});
+
+/** Proprietary reasons (pacs.002 Rsn/Prtry, Max35Text) for a PvP payment refused for its rate (rules 3). */
+export const RATE_REASON = Object.freeze({
+  /** No reference rate on or before the value date for a leg (or the legs' cross rate cannot be formed). */
+  missing: 'FX_RATE_MISSING',
+  /** The reference rate is older than the scheme's staleness rule allows, and its fallback did not apply. */
+  stale: 'FX_RATE_STALE',
+  /** The named quote lock is unknown, used, expired, for another pair or amount, or not the payer's (all worded alike). */
+  quote: 'FX_QUOTE_INVALID',
 });

@@ -132,8 +132,9 @@ export function registerQuotesCommands(program: Command): void {
     .requiredOption('--base <ccy>', 'the currency paid')
     .requiredOption('--quote <ccy>', 'the currency received')
     .requiredOption('--amount <decimal>', 'major units of BASE')
-    .action(async (o: { base: string; quote: string; amount: string }, cmd: Command) =>
-      runAndPrint(cmd, () => ({ type: 'lock_quote', base: o.base, quote: o.quote, amount: o.amount })),
+    .requiredOption('--participant <bic>', 'the participant taking the lock: only its payments may name the quote_id')
+    .action(async (o: { base: string; quote: string; amount: string; participant: string }, cmd: Command) =>
+      runAndPrint(cmd, () => ({ type: 'lock_quote', base: o.base, quote: o.quote, amount: o.amount, participant: o.participant })),
     );
 }
 

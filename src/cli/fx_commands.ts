@@ -23,6 +23,7 @@ import { REFERENCE_FILE, currencyInfo } from '../platform/reference.js';
 import { CliInputError, readInput } from './input.js';
 import { resolveStoreUrl, stderrProgress } from './context.js';
 import { Platform } from '../platform/platform.js';
+import { print, runAndPrint, withPlatform } from './platform_run.js';
 
 interface BookOptions {
   rates?: string;
@@ -65,6 +66,7 @@ export function registerFxCommands(program: Command): void {
   const rates = fx.command('rates').description('reference rates: units of each currency per 1 USD, with date and source');
   registerRatesImportCommand(rates);
   registerRatesListCommand(rates);
+  registerRatesPolicyCommands(rates);
 }
 
 type ConvertOptions = BookOptions & { from: string; to: string; amount: string; date?: string; rounding: string };
@@ -184,4 +186,55 @@ async function listRates(o: BookOptions & { date?: string }): Promise<void> {
     return { ...rateJson(r), age_days: age, stale: age > book.max_age_days };
   });
   printJson({ rates_from: origin, date: o.date, max_age_days: book.max_age_days, entries });
+}
+
+/** A whole number option, or the CLI's input error naming it. */
+function wholeNumber(text: string, flag: string): number {
+  if (!/^[0-9]{1,6}$/.test(text)) throw new CliInputError(`${flag}: must be a whole number, got ${JSON.stringify(text)}`);
+  return Number(text);
+}
+
+type PolicyOptions = { maxAgeBusinessDays?: string; extendedAgeBusinessDays?: string; quoteToleranceBp?: string };
+
+/** `fx rates policy` (the staleness rule: show, or set as the operator), `fx rates publish` (a central bank's rate), `fx rates alerts`. */
+function registerRatesPolicyCommands(rates: Command): void {
+  rates
+    .command('policy')
+    .description("the scheme's staleness rule for reference rates (rules 3): prints it; with all three options the operator sets it (journaled)")
+    .option('--max-age-business-days <n>', 'a rate at most this many business days old is fresh (default 3)')
+    .option('--extended-age-business-days <n>', 'a staler rate is still used, with an operator alert, up to this age when no quote applies (default 10)')
+    .option('--quote-tolerance-bp <n>', "a stale rate gives way to the provider's own quote within this many basis points of it (default 200; 0: never)")
+    .action(async (o: PolicyOptions, cmd: Command) => {
+      const given = [o.maxAgeBusinessDays, o.extendedAgeBusinessDays, o.quoteToleranceBp].filter((x) => x !== undefined).length;
+      if (given === 0) return withPlatform(cmd, async (p) => print({ rate_policy: p.ratePolicy() }));
+      if (given !== 3) throw new CliInputError('give all three of --max-age-business-days, --extended-age-business-days and --quote-tolerance-bp');
+      return runAndPrint(cmd, () => ({
+        type: 'set_rate_policy',
+        max_age_business_days: wholeNumber(o.maxAgeBusinessDays!, '--max-age-business-days'),
+        extended_age_business_days: wholeNumber(o.extendedAgeBusinessDays!, '--extended-age-business-days'),
+        quote_tolerance_bp: wholeNumber(o.quoteToleranceBp!, '--quote-tolerance-bp'),
+      }));
+    });
+  rates
+    .command('publish')
+    .description("a central bank publishes its own currency's reference rate for a business day (journaled; adds to the rates in force)")
+    .requiredOption('--participant <bic>', 'the central bank issuing the currency')
+    .requiredOption('--currency <ccy>', 'its currency')
+    .requiredOption('--units-per-usd <decimal>', 'units of the currency per 1 USD')
+    .requiredOption('--date <YYYY-MM-DD>', 'the business day the rate is for (not after the open day)')
+    .requiredOption('--source <text>', 'where the figure comes from')
+    .action(async (o: { participant: string; currency: string; unitsPerUsd: string; date: string; source: string }, cmd: Command) =>
+      runAndPrint(cmd, () => ({
+        type: 'publish_reference_rate',
+        participant: o.participant,
+        currency: o.currency.toUpperCase(),
+        units_per_usd: o.unitsPerUsd,
+        date: o.date,
+        source: o.source,
+      })),
+    );
+  rates
+    .command('alerts')
+    .description('operator alerts about stale reference rates met while pricing PvP payments, oldest first')
+    .action(async (_o: unknown, cmd: Command) => withPlatform(cmd, async (p) => print({ rate_policy: p.ratePolicy(), alerts: p.rateAlerts() })));
 }

@@ -76,6 +76,7 @@ const PLATFORM_STATUS: Record<PlatformErrorCode, number> = {
   invalid_state: 409,
   insufficient_funds: 422,
   limit_exceeded: 422,
+  rate_limited: 429,
   four_eyes: 409,
   no_business_day: 409,
   day_open: 409,

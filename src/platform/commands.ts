@@ -71,7 +71,19 @@ export type Command =
     }
   | { type: 'draw_swap'; by: string; line: string; amount: string }
   | { type: 'publish_quote'; by: string; provider: string; base: string; quote: string; tiers: QuoteTierCommand[]; valid_s: number }
-  | { type: 'lock_quote'; by: string; base: string; quote: string; amount: string }
+  | {
+      type: 'lock_quote';
+      by: string;
+      base: string;
+      quote: string;
+      amount: string;
+      /** Rules 3: the participant taking the lock (only its payments may use it). */
+      participant?: string;
+      /** Rules 3: the lock's id, drawn at random by the facade before journaling. */
+      lock_id?: string;
+    }
+  | { type: 'publish_reference_rate'; by: string; participant: string; currency: string; units_per_usd: string; date: string; source: string }
+  | { type: 'set_rate_policy'; by: string; max_age_business_days: number; extended_age_business_days: number; quote_tolerance_bp: number }
   | { type: 'unwind_swap'; by: string; line: string };
 
 export type CommandType = Command['type'];
@@ -175,8 +187,20 @@ export function decodeCommand(input: unknown): Command {
     case 'publish_quote':
       return decodePublishQuote(o, by);
     case 'lock_quote':
-      only(o, fields('base', 'quote', 'amount'), '');
-      return { type, by, base: str(o, 'base', '', 3), quote: str(o, 'quote', '', 3), amount: str(o, 'amount', '', 40) };
+      return decodeLockQuote(o, by);
+    case 'set_rate_policy':
+      return decodeRatePolicy(o, by);
+    case 'publish_reference_rate':
+      only(o, fields('participant', 'currency', 'units_per_usd', 'date', 'source'), '');
+      return {
+        type,
+        by,
+        participant: str(o, 'participant', ''),
+        currency: str(o, 'currency', '', 3),
+        units_per_usd: str(o, 'units_per_usd', '', 60),
+        date: str(o, 'date', '', 10),
+        source: str(o, 'source', '', COMMAND_LIMITS.text_max),
+      };
     case 'draw_swap':
       only(o, fields('line', 'amount'), '');
       return { type, by, line: str(o, 'line', ''), amount: str(o, 'amount', '', 40) };
@@ -315,5 +339,30 @@ function decodePublishQuote(o: Obj, by: string): Decoded<'publish_quote'> {
     quote: str(o, 'quote', '', 3),
     tiers,
     valid_s: valid as number,
+  };
+}
+
+function decodeLockQuote(o: Obj, by: string): Decoded<'lock_quote'> {
+  only(o, fields('base', 'quote', 'amount', 'participant', 'lock_id'), '');
+  const out: Decoded<'lock_quote'> = { type: 'lock_quote', by, base: str(o, 'base', '', 3), quote: str(o, 'quote', '', 3), amount: str(o, 'amount', '', 40) };
+  // Both absent on commands journaled under rules 1 and 2; the state machine requires them under rules 3.
+  if (o.participant !== undefined) out.participant = str(o, 'participant', '');
+  if (o.lock_id !== undefined) out.lock_id = str(o, 'lock_id', '', 20);
+  return out;
+}
+
+function decodeRatePolicy(o: Obj, by: string): Decoded<'set_rate_policy'> {
+  only(o, fields('max_age_business_days', 'extended_age_business_days', 'quote_tolerance_bp'), '');
+  const int = (k: string): number => {
+    const v = o[k];
+    if (!Number.isSafeInteger(v)) throw new PlatformError('invalid_field', k, 'must be a whole number');
+    return v as number;
+  };
+  return {
+    type: 'set_rate_policy',
+    by,
+    max_age_business_days: int('max_age_business_days'),
+    extended_age_business_days: int('extended_age_business_days'),
+    quote_tolerance_bp: int('quote_tolerance_bp'),
   };
 }

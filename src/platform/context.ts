@@ -8,7 +8,7 @@ import type { Participant, Payment, PaymentState } from '../clearing/types.js';
 import type { LedgerAccess } from '../journal/command.js';
 import type { Transfer } from '../ledger/types.js';
 import type { PlatformState } from './state.js';
-import type { ChangeEvent } from './types.js';
+import type { ChangeEvent, OperatorAlert } from './types.js';
 
 export const PLATFORM_LIMITS = Object.freeze({
   payments_max: 5_000_000,
@@ -41,6 +41,8 @@ const NO_RESULTS = new Uint8Array(0);
 
 export class CommandContext {
   readonly changes: ChangeEvent[] = [];
+  /** Operator alerts raised by this command (rules 3: stale reference rates). */
+  readonly alerts: OperatorAlert[] = [];
   /** Queue keys (participant no:currency) that received liquidity. */
   readonly dirty: string[] = [];
 

@@ -14,6 +14,8 @@ export type PlatformErrorCode =
   | 'invalid_state'
   | 'insufficient_funds'
   | 'limit_exceeded'
+  /** Too many requests of one kind for now (quote locks, rules 3); the HTTP API answers 429 with Retry-After. */
+  | 'rate_limited'
   | 'four_eyes'
   | 'no_business_day'
   | 'day_open'

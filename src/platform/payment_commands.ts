@@ -14,6 +14,7 @@ import { RESULT_CODES, U128_MAX } from '../ledger/types.js';
 import { PLATFORM_LIMITS, type CommandContext } from './context.js';
 import { PlatformError, REASON } from './errors.js';
 import { checkInstruction } from './instruction.js';
+import { priceRules3 } from './market_commands.js';
 import { route } from './settlement.js';
 import { settleOrWarehouse, watchSettleBy } from './warehouse_commands.js';
 import { caseView, paymentView } from './views.js';
@@ -90,6 +91,7 @@ function submitV3(cx: CommandContext, p: Payment, s: ScreeningOutcome | null): v
 
 /** Fixes the PvP leg; false when the payment was rejected instead. */
 function price(cx: CommandContext, p: Payment): boolean {
+  if (cx.rules_version >= 3) return priceRules3(cx, p);
   const s = cx.s;
   const view: PricingView = {
     participants: s.participants,

@@ -30,6 +30,10 @@ import { stringify, PlatformStateMachine, type AnonymousRejection, type AuditRec
 import type { BusinessDay, ComplianceCase, Facility, Participant, Payment, SettlementWindow } from './types.js';
 import type { AccountBalance, Transfer } from '../ledger/types.js';
 import { decideAuthority, type AuthorityDecision, type AuthorityRequest } from './authority.js';
+import { LockRateGate } from '../fx/quote_locks.js';
+import { admitLockQuote, ratePolicyOf } from './market_commands.js';
+import type { RatePolicy } from '../fx/rate_policy.js';
+import type { OperatorAlert } from './types.js';
 
 // For the HTTP shells: the documents interface, the store's errors and redacted
 // location, the views and the JSON replacer they answer with.
@@ -37,6 +41,9 @@ export { StoreError, type DocumentStore } from '../store/types.js';
 export { redactUrl } from './store_tools.js';
 export { bigintJson, caseView, dayView, facilityView, participantView, paymentView, swapView, windowView } from './view_tools.js';
 export type { AuditRecord, ChangeEvent } from './state_machine.js';
+export { QuoteLockLimitError } from './market_commands.js';
+export { DEFAULT_LOCK_SECONDS as DEFAULT_QUOTE_LOCK_SECONDS } from '../fx/quotes.js';
+export type { OperatorAlert } from './types.js';
 
 export interface PlatformOptions {
   /** Nanoseconds since the epoch; the platform's only time source (the demo passes a simulated one). */
@@ -86,9 +93,11 @@ export class Platform {
   private readonly store: Store;
   private readonly ledger: DurableLedger;
   private readonly state: PlatformStateMachine;
-  /** 'changes' (ChangeEvent[]) after every committed command; 'command' ({type, by, ok}). */
+  /** 'changes' (ChangeEvent[]) after every committed command; 'alerts' (OperatorAlert[]) when it raised any; 'command' ({type, by, ok}). */
   readonly events = new EventEmitter();
   private readonly clock: () => bigint;
+  /** Quote locks per participant per minute, counted before journaling (market_commands.ts admitLockQuote). */
+  private readonly lockGate = new LockRateGate();
 
   /**
    * The platform's parts, for tests that check it against the ledger independently
@@ -149,8 +158,9 @@ export class Platform {
    * comes back as `ok: false` with its error, journaled for the audit trail.
    */
   async execute(input: Record<string, unknown>, by = 'system'): Promise<CommandOutput> {
-    const withBy: Record<string, unknown> = { ...input, by: typeof input.by === 'string' ? input.by : by };
+    let withBy: Record<string, unknown> = { ...input, by: typeof input.by === 'string' ? input.by : by };
     decodeCommand(withBy);
+    if (withBy.type === 'lock_quote') withBy = admitLockQuote(this.state, this.lockGate, withBy, this.clock());
     if (withBy.type === 'submit_payments' && withBy.screening === undefined) {
       const screener = await this.screener();
       if (screener !== null) withBy.screening = (withBy.payments as Record<string, unknown>[]).map((p) => screener.screen(p));
@@ -160,6 +170,7 @@ export class Platform {
     // The executor hands back its output as a value too; a replayed or foreign one is parsed.
     const out = (raw.value ?? JSON.parse(raw.toString('utf8'))) as CommandOutput;
     if (out.changes.length > 0) this.events.emit('changes', out.changes as ChangeEvent[]);
+    if (out.alerts !== undefined && out.alerts.length > 0) this.events.emit('alerts', out.alerts);
     this.events.emit('command', { type: input.type, by: withBy.by, ok: out.ok });
     return out;
   }
@@ -359,6 +370,16 @@ export class Platform {
       }
     }
     return { date: on, rates, cross };
+  }
+
+  /** The scheme's staleness rule for reference rates in force (rules 3; set_rate_policy changes it). */
+  ratePolicy(): RatePolicy {
+    return ratePolicyOf(this.state);
+  }
+
+  /** Operator alerts about stale reference rates, oldest first. */
+  rateAlerts(): readonly OperatorAlert[] {
+    return this.state.rateAlerts;
   }
 
   /** Re-checks the whole store from its first entry (see journal/verify.ts), replaying commands on a fresh platform state. */

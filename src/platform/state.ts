@@ -20,7 +20,8 @@ import type { LedgerAccess } from '../journal/command.js';
 import type { MinHeap } from '../ledger/heap.js';
 import type { Account } from '../ledger/types.js';
 import type { PlatformStateData } from './state_codec.js';
-import type { AnonymousRejection, AuditRecord, CollateralRecord, LsmRun, RateRow } from './types.js';
+import type { RatePolicy } from '../fx/rate_policy.js';
+import type { AnonymousRejection, AuditRecord, CollateralRecord, LsmRun, OperatorAlert, RateRow } from './types.js';
 
 export class PlatformState {
   readonly participants: Participant[] = [];
@@ -42,6 +43,10 @@ export class PlatformState {
   /** Imported reference-rate rows (the embedded ones apply until an import). */
   rateRows: RateRow[] = [];
   rateBook: RateBook | null = null;
+  /** Rules 3: the scheme's staleness rule as an operator set it (null: DEFAULT_RATE_POLICY). */
+  ratePolicy: RatePolicy | null = null;
+  /** Rules 3: operator alerts about stale reference rates, oldest first (bounded; see market_commands.ts). */
+  rateAlerts: OperatorAlert[] = [];
   /** FX rounding residue of settled conversions not yet booked, per "provider:currency" (less than one minor unit once booked). */
   readonly residues = new Map<string, Rational>();
   readonly audit: AuditRecord[] = [];
@@ -211,6 +216,8 @@ export class PlatformState {
       next_seq: this.nextSeq,
       commands: this.commands,
       next_transfer_no: this.nextTransferNo,
+      rate_policy: this.ratePolicy,
+      rate_alerts: this.rateAlerts,
     };
   }
 
@@ -262,6 +269,8 @@ export class PlatformState {
     this.nextSeq = d.next_seq;
     this.commands = d.commands;
     this.nextTransferNo = d.next_transfer_no;
+    this.ratePolicy = d.rate_policy;
+    this.rateAlerts = d.rate_alerts;
   }
 }
 

@@ -5,6 +5,7 @@
 
 import type { SwapLine } from '../financing/swap_lines.js';
 import type { QuoteInput } from '../fx/quotes.js';
+import type { RatePolicy } from '../fx/rate_policy.js';
 import type {
   AnonymousRejection,
   AuditRecord,
@@ -13,6 +14,7 @@ import type {
   ComplianceCase,
   Facility,
   LsmRun,
+  OperatorAlert,
   Participant,
   Payment,
   QuoteLockRecord,
@@ -43,6 +45,9 @@ export interface PlatformStateData {
   next_seq: number;
   commands: number;
   next_transfer_no: bigint;
+  /** Rules 3; written in the header line only when set, so a state without them encodes as before. */
+  rate_policy: RatePolicy | null;
+  rate_alerts: OperatorAlert[];
 }
 
 const MAGIC = 'sco-settle platform state 1';
@@ -92,12 +97,17 @@ export function encodePlatformState(d: PlatformStateData): Buffer {
       lines = [];
     }
   };
-  emit(
-    JSON.stringify(
-      { magic: MAGIC, bypass_fifo: d.bypass_fifo, next_seq: d.next_seq, commands: d.commands, lock_seq: d.lock_seq, next_transfer_no: d.next_transfer_no },
-      replacer,
-    ),
-  );
+  const head: Record<string, unknown> = {
+    magic: MAGIC,
+    bypass_fifo: d.bypass_fifo,
+    next_seq: d.next_seq,
+    commands: d.commands,
+    lock_seq: d.lock_seq,
+    next_transfer_no: d.next_transfer_no,
+  };
+  if (d.rate_policy !== null) head.rate_policy = d.rate_policy;
+  if (d.rate_alerts.length > 0) head.rate_alerts = d.rate_alerts;
+  emit(JSON.stringify(head, replacer));
   for (const name of LISTS) {
     const list = d[name] as readonly unknown[];
     emit(JSON.stringify({ section: name, count: list.length }));
@@ -123,7 +133,16 @@ export function decodePlatformState(buf: Buffer): PlatformStateData {
     pos = end + 1;
     return JSON.parse(line, reviver);
   };
-  const head = next() as { magic: string; bypass_fifo: boolean; next_seq: number; commands: number; next_transfer_no: bigint; lock_seq: number };
+  const head = next() as {
+    magic: string;
+    bypass_fifo: boolean;
+    next_seq: number;
+    commands: number;
+    next_transfer_no: bigint;
+    lock_seq: number;
+    rate_policy?: RatePolicy;
+    rate_alerts?: OperatorAlert[];
+  };
   if (head.magic !== MAGIC) throw new Error('platform state: unknown format');
   const out: Record<string, unknown[]> = {};
   for (const name of LISTS) {
@@ -135,7 +154,9 @@ export function decodePlatformState(buf: Buffer): PlatformStateData {
   }
   if (pos !== text.length) throw new Error('platform state: trailing bytes');
   return {
-    ...(out as unknown as Omit<PlatformStateData, 'bypass_fifo' | 'next_seq' | 'commands' | 'next_transfer_no' | 'lock_seq'>),
+    ...(out as unknown as Omit<PlatformStateData, 'bypass_fifo' | 'next_seq' | 'commands' | 'next_transfer_no' | 'lock_seq' | 'rate_policy' | 'rate_alerts'>),
+    rate_policy: head.rate_policy ?? null,
+    rate_alerts: head.rate_alerts ?? [],
     commands: head.commands,
     lock_seq: head.lock_seq,
     bypass_fifo: head.bypass_fifo,

@@ -22,7 +22,7 @@ import { CommandContext, PLATFORM_LIMITS } from './context.js';
 import { PlatformError } from './errors.js';
 import { drawCredit, drawSwapLine, openSwap, setCollateral, unwindSwapLine } from './financing_commands.js';
 import type { SchemeView } from './instruction.js';
-import { importRates, lockQuote, publishQuote } from './market_commands.js';
+import { importRates, lockQuote, publishQuote, publishReferenceRate, setRatePolicy } from './market_commands.js';
 import { activeCurrency, fund, registerParticipant } from './participant_commands.js';
 import { cancelPayment, decideCase, returnPayment, submitPayments } from './payment_commands.js';
 import { drainDirty, openWindow } from './settlement.js';
@@ -64,12 +64,14 @@ export class PlatformStateMachine extends PlatformState implements CommandExecut
       const result = this.run(cx, cmd);
       drainDirty(cx);
       out = { ok: true, result, changes: cx.changes };
+      if (cx.alerts.length > 0) out.alerts = cx.alerts;
     } catch (err) {
       if (!(err instanceof PlatformError)) throw err;
       // Refusals are checked before anything changes; what changed before a refusal
       // inside a multi-step command (queue releases) is kept and reported.
       drainDirty(cx);
       out = { ok: false, error: { code: err.code, field: err.field, message: err.message }, changes: cx.changes };
+      if (cx.alerts.length > 0) out.alerts = cx.alerts;
     } finally {
       this.commandLedger = null;
     }
@@ -144,7 +146,11 @@ export class PlatformStateMachine extends PlatformState implements CommandExecut
       case 'publish_quote':
         return publishQuote(cx, cmd);
       case 'lock_quote':
-        return lockQuote(cx, cmd.base, cmd.quote, cmd.amount);
+        return lockQuote(cx, cmd);
+      case 'set_rate_policy':
+        return setRatePolicy(cx, cmd);
+      case 'publish_reference_rate':
+        return publishReferenceRate(cx, cmd);
       case 'set_config':
         this.bypass_fifo = cmd.bypass_fifo;
         return { bypass_fifo: this.bypass_fifo };
@@ -154,7 +160,7 @@ export class PlatformStateMachine extends PlatformState implements CommandExecut
   private record(cmd: Command, ok: boolean, at_ns: bigint): void {
     const target =
       'participant' in cmd
-        ? cmd.participant
+        ? (cmd.participant ?? '')
         : 'uetr' in cmd
           ? cmd.uetr
           : 'currency' in cmd

@@ -39,6 +39,21 @@ export interface CommandOutput {
   error?: { code: string; field: string; message: string };
   result?: unknown;
   changes: ChangeEvent[];
+  /** Operator alerts the command raised (absent when none). */
+  alerts?: OperatorAlert[];
+}
+
+/** An alert for the operator (rules 3): a reference rate older than the scheme's staleness rule met while pricing. */
+export interface OperatorAlert {
+  at_ns: string;
+  kind: 'rate_stale';
+  currency: string;
+  rate_date: string;
+  value_date: string;
+  age_business_days: number;
+  /** What PvP pricing did about it (fx/rate_policy.ts). */
+  action: 'provider_quote' | 'last_rate' | 'rejected';
+  message: string;
 }
 
 export interface AuditRecord {
