@@ -143,8 +143,11 @@ test('a key revoked through the API or the CLI, and a user changed or disabled, 
     child = served.child;
     const base = served.base;
 
+    // The operator's key once, so its scrypt is not in the first measurement.
+    assert.equal((await call(base, op.token, 'GET', '/v1/me')).status, 200);
     // Through the API: POST /v1/keys/{id}/revoke as the operator, API_RUNS times.
     const apiLatency: number[] = [];
+    const apiAckToRefused: number[] = [];
     for (const k of apiKeys) {
       const m = await refusedAfter(base, k.token, async () => {
         const r = await call(base, op.token, 'POST', `/v1/keys/${k.id}/revoke`, {});
@@ -154,8 +157,10 @@ test('a key revoked through the API or the CLI, and a user changed or disabled, 
       });
       assert.equal(m.passed_after_ack, 0, 'no request sent after the revocation was acknowledged passed');
       apiLatency.push(m.refused_at_ms - m.changed_at_ms);
+      apiAckToRefused.push(m.refused_at_ms - m.acked_at_ms);
       assert.ok(m.refused_at_ms - m.acked_at_ms < REFUSED_WITHIN_MS, `refused ${m.refused_at_ms - m.acked_at_ms} ms after the acknowledgment`);
     }
+    assert.ok(median(apiLatency) < REFUSED_WITHIN_MS, `median revoke request -> refused ${median(apiLatency)} ms`);
     const listed = await call(base, op.token, 'GET', '/v1/keys?user=watcher');
     assert.equal(listed.status, 200);
     assert.equal(listed.body.keys.filter((k: { revoked_at: string | null }) => k.revoked_at !== null).length, API_RUNS);
@@ -212,9 +217,10 @@ test('a key revoked through the API or the CLI, and a user changed or disabled, 
     assert.ok(doc.paths['/v1/users/{name}']?.patch, 'PATCH /v1/users/{name} is documented');
 
     process.stdout.write(
-      `key revocation on a served store: API, change->refused median ${median(apiLatency).toFixed(1)} ms over ${API_RUNS} runs ` +
-        `(${apiLatency.map((x) => x.toFixed(1)).join(', ')}); ` +
-        `CLI (--server), spawn->refused ${(cliRun.refused_at_ms - cliRun.changed_at_ms).toFixed(1)} ms, ack->refused ${(cliRun.refused_at_ms - cliRun.acked_at_ms).toFixed(1)} ms\n`,
+      `key revocation on a served store: API, revoke request sent -> key refused: median ${median(apiLatency).toFixed(1)} ms over ${API_RUNS} runs ` +
+        `(${apiLatency.map((x) => x.toFixed(1)).join(', ')}); revoke acknowledged -> key refused: median ${median(apiAckToRefused).toFixed(1)} ms ` +
+        `(negative: refused before the acknowledgment arrived); CLI keys revoke --server: process spawned -> key refused ` +
+        `${(cliRun.refused_at_ms - cliRun.changed_at_ms).toFixed(1)} ms (node start-up included), CLI exited -> key refused ${(cliRun.refused_at_ms - cliRun.acked_at_ms).toFixed(1)} ms\n`,
     );
   } finally {
     if (child !== null) {

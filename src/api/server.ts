@@ -77,7 +77,7 @@ function createApp(opts: ApiOptions): FastifyInstance {
 
 export async function buildApi(opts: ApiOptions): Promise<Api> {
   const { platform } = opts;
-  const users = opts.users ?? (await UserDirectory.load(platform.documents));
+  const users = opts.users ?? (await UserDirectory.load(platform));
   const idempotency = opts.idempotency ?? new IdempotencyStore(platform.documents);
   if (opts.idempotency === undefined) await idempotency.load();
   const limiter = opts.rateLimit === null ? null : new RateLimiter(opts.rateLimit ?? { rate: 2_000, burst: 4_000 });

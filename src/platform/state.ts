@@ -18,6 +18,7 @@ import type { Rational } from '../fx/rational.js';
 import { RateBook } from '../fx/rates.js';
 import type { LedgerAccess } from '../journal/command.js';
 import type { Account } from '../ledger/types.js';
+import { ApiDirectoryState } from './api_directory.js';
 import type { PlatformStateData } from './state_codec.js';
 import type { AnonymousRejection, AuditRecord, CollateralRecord, LsmRun, RateRow } from './types.js';
 
@@ -57,6 +58,8 @@ export class PlatformState {
   /** The number of the next platform transfer id (PLATFORM_TRANSFER_ID_BASE + it); only CommandContext.applyPlan (./context.ts) advances it during commands. */
   nextTransferNo = 1n;
   lsm_runs: LsmRun[] = [];
+  /** API users and keys (./api_directory.ts). */
+  readonly apiDirectory = new ApiDirectoryState();
   /** The ledger of the command running, null between commands. */
   commandLedger: LedgerAccess | null = null;
   /** Set by the facade for queries outside commands. */
@@ -208,6 +211,7 @@ export class PlatformState {
       next_seq: this.nextSeq,
       commands: this.commands,
       next_transfer_no: this.nextTransferNo,
+      api_directory: this.apiDirectory.data(),
     };
   }
 
@@ -258,6 +262,7 @@ export class PlatformState {
     this.nextSeq = d.next_seq;
     this.commands = d.commands;
     this.nextTransferNo = d.next_transfer_no;
+    this.apiDirectory.load(d.api_directory);
   }
 }
 

@@ -4,6 +4,7 @@
 // order, maps as arrays in insertion order).
 
 import type { SwapLine } from '../financing/swap_lines.js';
+import type { ApiDirectoryData } from './api_directory.js';
 import type { QuoteInput } from '../fx/quotes.js';
 import type {
   AnonymousRejection,
@@ -43,6 +44,8 @@ export interface PlatformStateData {
   next_seq: number;
   commands: number;
   next_transfer_no: bigint;
+  /** API users and keys; null (and no section written) until the first directory command, so older states read and compare as before. */
+  api_directory: ApiDirectoryData | null;
 }
 
 const MAGIC = 'sco-settle platform state 1';
@@ -103,6 +106,11 @@ export function encodePlatformState(d: PlatformStateData): Buffer {
     emit(JSON.stringify({ section: name, count: list.length }));
     for (const item of list) emit(JSON.stringify(item, replacer));
   }
+  const dir = d.api_directory;
+  if (dir !== null) {
+    emit(JSON.stringify({ section: 'api_directory', adopted: dir.adopted, version: dir.version, users: dir.users.length, keys: dir.keys.length }));
+    for (const item of [...dir.users, ...dir.keys]) emit(JSON.stringify(item));
+  }
   chunks.push(Buffer.from(lines.join('\n') + '\n'));
   return Buffer.concat(chunks);
 }
@@ -133,9 +141,18 @@ export function decodePlatformState(buf: Buffer): PlatformStateData {
     for (let i = 0; i < h.count; i++) list.push(next());
     out[name] = list;
   }
+  let api_directory: ApiDirectoryData | null = null;
+  if (pos < text.length) {
+    const h = next() as { section: string; adopted: boolean; version: number; users: number; keys: number };
+    if (h.section !== 'api_directory') throw new Error(`platform state: expected section api_directory, found ${h.section}`);
+    api_directory = { adopted: h.adopted, version: h.version, users: [], keys: [] };
+    for (let i = 0; i < h.users; i++) api_directory.users.push(next() as ApiDirectoryData['users'][number]);
+    for (let i = 0; i < h.keys; i++) api_directory.keys.push(next() as ApiDirectoryData['keys'][number]);
+  }
   if (pos !== text.length) throw new Error('platform state: trailing bytes');
   return {
-    ...(out as unknown as Omit<PlatformStateData, 'bypass_fifo' | 'next_seq' | 'commands' | 'next_transfer_no' | 'lock_seq'>),
+    api_directory,
+    ...(out as unknown as Omit<PlatformStateData, 'bypass_fifo' | 'next_seq' | 'commands' | 'next_transfer_no' | 'lock_seq' | 'api_directory'>),
     commands: head.commands,
     lock_seq: head.lock_seq,
     bypass_fifo: head.bypass_fifo,
