@@ -62,6 +62,7 @@ function serve(store: string): Promise<{ child: ChildProcess; base: string }> {
   });
 }
 
+// biome-ignore lint/suspicious/noExplicitAny: a response body is read field by field and each test asserts the fields it reads
 async function call(base: string, token: string, method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
   const headers: Record<string, string> = { authorization: `Bearer ${token}` };
   if (body !== undefined) headers['content-type'] = 'application/json';
@@ -139,6 +140,7 @@ test('a key revoked through the API or the CLI, and a user changed or disabled, 
     const apiKeys = Array.from({ length: API_RUNS }, () => newKey(store, 'watcher'));
     const cliKey = newKey(store, 'watcher');
     const moverKey = newKey(store, 'mover');
+    const streamKey = newKey(store, 'watcher');
     const served = await serve(store);
     child = served.child;
     const base = served.base;
@@ -211,6 +213,17 @@ test('a key revoked through the API or the CLI, and a user changed or disabled, 
     });
     assert.equal(disable.passed_after_ack, 0);
 
+    // An event stream opened with a key ends when the key is revoked.
+    const sse = await fetch(`${base}/v1/events`, { headers: { authorization: `Bearer ${streamKey.token}` } });
+    assert.equal(sse.status, 200);
+    const reader = sse.body!.getReader();
+    await reader.read();
+    const streamRevokedAt = performance.now();
+    assert.equal((await call(base, op.token, 'POST', `/v1/keys/${streamKey.id}/revoke`, {})).status, 200);
+    for (;;) if ((await reader.read()).done) break;
+    const streamEndMs = performance.now() - streamRevokedAt;
+    assert.ok(streamEndMs < REFUSED_WITHIN_MS, `the stream ended ${streamEndMs} ms after the revocation was sent`);
+
     // The OpenAPI document lists the new routes.
     const doc = (await (await fetch(`${base}/openapi.json`)).json()) as { paths: Record<string, Record<string, unknown>> };
     assert.ok(doc.paths['/v1/keys/{id}/revoke']?.post, 'POST /v1/keys/{id}/revoke is documented');
@@ -220,7 +233,8 @@ test('a key revoked through the API or the CLI, and a user changed or disabled, 
       `key revocation on a served store: API, revoke request sent -> key refused: median ${median(apiLatency).toFixed(1)} ms over ${API_RUNS} runs ` +
         `(${apiLatency.map((x) => x.toFixed(1)).join(', ')}); revoke acknowledged -> key refused: median ${median(apiAckToRefused).toFixed(1)} ms ` +
         `(negative: refused before the acknowledgment arrived); CLI keys revoke --server: process spawned -> key refused ` +
-        `${(cliRun.refused_at_ms - cliRun.changed_at_ms).toFixed(1)} ms (node start-up included), CLI exited -> key refused ${(cliRun.refused_at_ms - cliRun.acked_at_ms).toFixed(1)} ms\n`,
+        `${(cliRun.refused_at_ms - cliRun.changed_at_ms).toFixed(1)} ms (node start-up included), CLI exited -> key refused ${(cliRun.refused_at_ms - cliRun.acked_at_ms).toFixed(1)} ms; ` +
+        `open event stream ended ${streamEndMs.toFixed(1)} ms after the revoke request was sent\n`,
     );
   } finally {
     if (child !== null) {

@@ -47,7 +47,11 @@ function doc(path: string, name: string): Record<string, unknown> {
 function putDoc(path: string, name: string, body: unknown): void {
   const db = new Database(path);
   try {
-    db.prepare('INSERT OR REPLACE INTO documents (name, body, updated_at) VALUES (?, ?, ?)').run(name, Buffer.from(JSON.stringify(body)), new Date().toISOString());
+    db.prepare('INSERT OR REPLACE INTO documents (name, body, updated_at) VALUES (?, ?, ?)').run(
+      name,
+      Buffer.from(JSON.stringify(body)),
+      new Date().toISOString(),
+    );
   } finally {
     db.close();
   }

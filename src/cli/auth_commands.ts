@@ -81,7 +81,10 @@ async function callServer<T>(r: Remote, method: string, path: string, body?: unk
       ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
     });
   } catch (err) {
-    throw new ServerError('unreachable', `${r.base}: ${(err as Error).cause instanceof Error ? ((err as Error).cause as Error).message : (err as Error).message}`);
+    throw new ServerError(
+      'unreachable',
+      `${r.base}: ${(err as Error).cause instanceof Error ? ((err as Error).cause as Error).message : (err as Error).message}`,
+    );
   }
   const text = await res.text();
   let parsed: { code?: string; message?: string; path?: string } & Record<string, unknown>;
@@ -188,7 +191,12 @@ function registerKeysCommands(program: Command): void {
       const remote = remoteOf(cmd);
       const k =
         remote !== null
-          ? await callServer<{ key_id: string; user: string }>(remote, 'POST', '/v1/keys', { user: o.user, key_id: material.id, salt: material.salt, hash: material.hash })
+          ? await callServer<{ key_id: string; user: string }>(remote, 'POST', '/v1/keys', {
+              user: o.user,
+              key_id: material.id,
+              salt: material.salt,
+              hash: material.hash,
+            })
           : await withDirectory(cmd, async (d) => {
               const r = await d.addKey(o.user, material, actor(cmd));
               return { key_id: r.id, user: r.user };

@@ -136,9 +136,7 @@ export class UserDirectory {
   }
 
   async revokeKey(id: string, by = 'system'): Promise<Omit<ApiKeyRecord, 'salt' | 'hash'>> {
-    const out = await this.run<Omit<ApiKeyRecord, 'salt' | 'hash'>>({ type: 'revoke_key', id }, by);
-    this.verified.delete(id);
-    return out;
+    return this.run<Omit<ApiKeyRecord, 'salt' | 'hash'>>({ type: 'revoke_key', id }, by);
   }
 
   /**
@@ -150,10 +148,12 @@ export class UserDirectory {
     const id = keyIdOf(token);
     const hit = id === null ? undefined : this.verified.get(id);
     if (id === null || hit === undefined) return null;
-    if (performance.now() >= hit.until_ms || this.platform.apiKey(id) !== hit.record) {
+    if (performance.now() >= hit.until_ms) {
       this.verified.delete(id);
       return null;
     }
+    // A changed record misses; the entry stays only so knownRefused() can refuse this token without scrypt.
+    if (this.platform.apiKey(id) !== hit.record) return null;
     const user = this.user(hit.record.user);
     return user !== undefined && timingSafeEqual(hit.digest, sha256(token)) ? { user, key_id: id } : null;
   }
@@ -171,6 +171,7 @@ export class UserDirectory {
     const cached = this.verifiedUser(token);
     if (cached !== null) return cached;
     const id = m[1]!;
+    if (this.knownRefused(id, token)) return null;
     const digest = sha256(token);
     // One scrypt per token at a time, however many requests arrive with it at once.
     const flightKey = `${id}:${digest.toString('hex')}`;
@@ -181,6 +182,19 @@ export class UserDirectory {
     }
     const user = await p;
     return user === null ? null : { user, key_id: id };
+  }
+
+  /**
+   * Whether this very token was verified by scrypt lately and its key has been revoked
+   * (or its user disabled) since: refused at once, without another scrypt. Its holder
+   * learns nothing by the timing: the key id was theirs.
+   */
+  private knownRefused(id: string, token: string): boolean {
+    const hit = this.verified.get(id);
+    if (hit === undefined || performance.now() >= hit.until_ms) return false;
+    const now = this.platform.apiKey(id);
+    const refused = now === undefined || now.revoked_at !== null || this.user(now.user) === undefined;
+    return refused && timingSafeEqual(hit.digest, sha256(token));
   }
 
   /** scrypt of the secret against the key's hash, or a dummy one for an unknown, revoked or orphaned key. */
@@ -213,4 +227,16 @@ export async function newKeyMaterial(secret: string): Promise<{ id: string; salt
 /** A new secret for a key: 32 random bytes, base64url. */
 export function newKeySecret(): string {
   return randomBytes(32).toString('base64url');
+}
+
+/**
+ * Whether a caller authenticated earlier (a long-lived event stream) still stands:
+ * its user record unchanged (not disabled, same role and participant) and its key
+ * not revoked. False ends the stream; the client reconnects and is judged afresh.
+ */
+export function callerStillValid(platform: Platform, user: User, key_id: string | null): boolean {
+  if (platform.apiUser(user.name) !== user || user.disabled) return false;
+  if (key_id === null || key_id.startsWith('cert:')) return true;
+  const k = platform.apiKey(key_id);
+  return k !== undefined && k.revoked_at === null && k.user === user.name;
 }

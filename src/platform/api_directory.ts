@@ -149,7 +149,13 @@ export function decodeDirectoryCommand(o: Obj, by: string): DirectoryCommand {
   switch (o.type) {
     case 'create_user':
       only(o, [...base, 'name', 'role', 'participant'], '');
-      return { type: 'create_user', by, name: matching(o, 'name', '', USER_NAME_RE, USER_NAME), role: role(o, 'role', ''), participant: participantOf(o, 'participant', '') };
+      return {
+        type: 'create_user',
+        by,
+        name: matching(o, 'name', '', USER_NAME_RE, USER_NAME),
+        role: role(o, 'role', ''),
+        participant: participantOf(o, 'participant', ''),
+      };
     case 'update_user': {
       only(o, [...base, 'name', 'role', 'participant', 'disabled'], '');
       const out: Extract<DirectoryCommand, { type: 'update_user' }> = { type: 'update_user', by, name: matching(o, 'name', '', USER_NAME_RE, USER_NAME) };

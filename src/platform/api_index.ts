@@ -112,7 +112,10 @@ async function checkKind<T extends object>(
     const body = await store.getDocument(name);
     const doc = body === null ? null : parse(body);
     if (doc === null) return `${what} ${id}: its document is not a readable ${what} record`;
-    const diff = difference(doc as Record<string, unknown>, what === 'user' ? (userView(rec as ApiUser) as unknown as Record<string, unknown>) : (rec as Record<string, unknown>));
+    const diff = difference(
+      doc as Record<string, unknown>,
+      what === 'user' ? (userView(rec as ApiUser) as unknown as Record<string, unknown>) : (rec as Record<string, unknown>),
+    );
     if (diff !== null) return `${what} ${id}: ${diff}`;
   }
   for (const id of records.keys()) if (!seen.has(id)) return `${what} ${id} is in the journal but missing from the documents table`;
@@ -128,10 +131,14 @@ export async function checkApiIndex(store: DocumentStore, dir: ApiDirectoryState
   if (!dir.adopted && dir.users.size === 0 && dir.keys.size === 0) {
     const pending = await readUnadopted(store);
     const n = pending.users.length + pending.keys.length + pending.unreadable.length;
-    return { problem: null, note: n === 0 ? null : `${n} API user and key documents of an earlier release are not in the journal yet; the next open adopts them` };
+    return {
+      problem: null,
+      note: n === 0 ? null : `${n} API user and key documents of an earlier release are not in the journal yet; the next open adopts them`,
+    };
   }
   const problem =
-    (await checkKind(store, 'user', USER_DOC_PREFIX, dir.users, parseUserDocument)) ?? (await checkKind(store, 'key', KEY_DOC_PREFIX, dir.keys, parseKeyDocument));
+    (await checkKind(store, 'user', USER_DOC_PREFIX, dir.users, parseUserDocument)) ??
+    (await checkKind(store, 'key', KEY_DOC_PREFIX, dir.keys, parseKeyDocument));
   if (problem === null) return { problem: null, note: null };
   const at = await indexVersion(store);
   const lag = at < dir.version ? ` (the index reflects directory version ${at} of ${dir.version}: after an abrupt stop the next open rewrites it)` : '';

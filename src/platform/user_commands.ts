@@ -24,7 +24,8 @@ function checkRoleAndParticipant(cx: CommandContext, role: ApiRole, participant:
   const p = cx.s.participant(participant);
   if (p === undefined) throw new PlatformError('unknown_participant', 'participant', `${participant} is not a participant on this platform`);
   const kind = KIND_OF_ROLE[role];
-  if (kind !== undefined && p.kind !== kind) throw new PlatformError('invalid_field', 'participant', `${participant} is a ${p.kind}; a ${role} user acts for a ${kind}`);
+  if (kind !== undefined && p.kind !== kind)
+    throw new PlatformError('invalid_field', 'participant', `${participant} is a ${p.kind}; a ${role} user acts for a ${kind}`);
 }
 
 export function runDirectoryCommand(cx: CommandContext, cmd: DirectoryCommand): unknown {
