@@ -96,6 +96,14 @@ function matching(o: Obj, k: string, field: string, re: RegExp, what: string): s
   return v;
 }
 
+/** base64 of exactly `bytes` bytes (a key's salt is 16, its scrypt hash 32: the check compares 32 bytes). */
+function base64Of(o: Obj, k: string, field: string, bytes: number): string {
+  const v = matching(o, k, field, B64_RE, 'base64');
+  if (Buffer.from(v, 'base64').length !== bytes || v.length !== Math.ceil(bytes / 3) * 4)
+    throw new PlatformError('invalid_field', path(field, k), `must be base64 of ${bytes} bytes`);
+  return v;
+}
+
 function role(o: Obj, k: string, field: string): ApiRole {
   const v = o[k];
   if (typeof v !== 'string' || !(API_ROLES as readonly string[]).includes(v))
@@ -130,8 +138,8 @@ function decodeKey(v: unknown, field: string): ApiKeyRecord {
   return {
     id: matching(o, 'id', field, KEY_ID_RE, 'a key id (16 hex digits)'),
     user: matching(o, 'user', field, USER_NAME_RE, USER_NAME),
-    salt: matching(o, 'salt', field, B64_RE, 'base64'),
-    hash: matching(o, 'hash', field, B64_RE, 'base64'),
+    salt: base64Of(o, 'salt', field, 16),
+    hash: base64Of(o, 'hash', field, 32),
     created_at: matching(o, 'created_at', field, TIME_RE, 'an ISO 8601 UTC time'),
     revoked_at: o.revoked_at === null || o.revoked_at === undefined ? null : matching(o, 'revoked_at', field, TIME_RE, 'an ISO 8601 UTC time or null'),
   };
@@ -176,8 +184,8 @@ export function decodeDirectoryCommand(o: Obj, by: string): DirectoryCommand {
         by,
         id: matching(o, 'id', '', KEY_ID_RE, 'a key id (16 hex digits)'),
         user: matching(o, 'user', '', USER_NAME_RE, USER_NAME),
-        salt: matching(o, 'salt', '', B64_RE, 'base64'),
-        hash: matching(o, 'hash', '', B64_RE, 'base64'),
+        salt: base64Of(o, 'salt', '', 16),
+        hash: base64Of(o, 'hash', '', 32),
       };
     case 'revoke_key':
       only(o, [...base, 'id'], '');
