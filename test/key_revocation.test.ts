@@ -213,6 +213,20 @@ test('a key revoked through the API or the CLI, and a user changed or disabled, 
     });
     assert.equal(disable.passed_after_ack, 0);
 
+    // A user and a key created through the CLI on the served store: the secret is drawn by the CLI, the server gets its hash.
+    const remote = { SCO_SETTLE_API_KEY: op.token };
+    const made = cli(store, ['users', 'create', 'newbie', '--role', 'auditor', '--server', base], remote);
+    assert.equal(made.code, 0, made.stderr);
+    const madeKey = cli(store, ['keys', 'create', '--user', 'newbie', '--server', base], remote);
+    assert.equal(madeKey.code, 0, madeKey.stderr);
+    const newbie = JSON.parse(madeKey.stdout) as { key_id: string; api_key: string };
+    assert.equal((await call(base, newbie.api_key, 'GET', '/v1/me')).body.name, 'newbie');
+    const self = await call(base, op.token, 'PATCH', '/v1/users/ops', { disabled: true });
+    assert.equal(self.status, 403, 'an operator does not lock itself out');
+    const noKey = cli(store, ['keys', 'list', '--server', base]);
+    assert.notEqual(noKey.code, 0);
+    assert.match(noKey.stderr, /SCO_SETTLE_API_KEY/);
+
     // An event stream opened with a key ends when the key is revoked.
     const sse = await fetch(`${base}/v1/events`, { headers: { authorization: `Bearer ${streamKey.token}` } });
     assert.equal(sse.status, 200);

@@ -24,13 +24,11 @@ import { ROLES, type Role } from './roles.js';
 
 export { needsParticipant, ROLES, type Role } from './roles.js';
 
+/** Users, keys and name lengths are limited by the platform (API_DIRECTORY_LIMITS in src/platform/api_directory.ts). */
 export const AUTH_LIMITS = Object.freeze({
-  users_max: 10_000,
-  keys_max: 100_000,
-  name_max: 64,
   token_max: 200,
   verified_cache_max: 100_000,
-  /** How long a verified token skips scrypt (revocation drops it at once). */
+  /** How long a verified token skips scrypt; a revoked key or a disabled user is refused at once regardless. */
   verified_ttl_ms: 60_000,
 });
 
