@@ -25,7 +25,8 @@ export function registerVerifyCommand(program: Command): void {
         }
       }
       if (!report.ok) {
-        const where = report.first_bad_seq === null ? 'the query index' : `journal entry ${report.first_bad_seq}`;
+        const index = report.problem?.startsWith('api_directory_mismatch') ? 'the API users and keys index (documents table)' : 'the query index';
+        const where = report.first_bad_seq === null ? index : `journal entry ${report.first_bad_seq}`;
         throw new VerifyFailed(`${display}: ${where}: ${report.problem}`);
       }
     });
