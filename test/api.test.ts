@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { startApi, USERS, type ApiFixture } from './support/api.js';
 import { BANKS, CB, LP, payment } from './support/platform.js';
 import { ROUTES } from '../src/api/routes.js';
+import { newKeyMaterial, UserDirectory } from '../src/http/auth.js';
 import { pacs008OfPayment } from '../src/iso20022/mapping.js';
 import { buildMessage, cancellationRequest, originalRefs } from '../src/iso20022/messages/index.js';
 
@@ -36,11 +37,14 @@ describe('authorisation matrix', () => {
     ids.settled = settled.uetr as string;
     ids.queued = queued.uetr as string;
     ids.rub = rub.uetr as string;
+    ids.spareKey = (await (await UserDirectory.load(p)).createKey('aud')).id;
+    const m = await newKeyMaterial('matrix-secret');
+    ids.newKey = JSON.stringify({ user: 'comp2', key_id: m.id, salt: m.salt, hash: m.hash });
   });
   after(() => fx.close());
 
   interface Case {
-    method: 'GET' | 'POST';
+    method: 'GET' | 'POST' | 'PATCH';
     path: () => string;
     body?: unknown;
     /** Users that get an answer (2xx, or a 4xx refusal that is neither 401, 403 nor 404). */
@@ -108,6 +112,12 @@ describe('authorisation matrix', () => {
     { method: 'POST', path: () => '/v1/cases/1/decision', body: { decision: 'release' }, ok: 'comp' },
     { method: 'GET', path: () => '/v1/audit', ok: 'op aud' },
     { method: 'POST', path: () => '/v1/day/close', body: {}, ok: 'op' },
+    { method: 'GET', path: () => '/v1/users', ok: 'op aud' },
+    { method: 'POST', path: () => '/v1/users', body: { name: 'matrix-user', role: 'auditor' }, ok: 'op' },
+    { method: 'PATCH', path: () => '/v1/users/comp2', body: { disabled: false }, ok: 'op' },
+    { method: 'GET', path: () => '/v1/keys', ok: 'op aud' },
+    { method: 'POST', path: () => '/v1/keys', body: () => JSON.parse(ids.newKey!), ok: 'op' } as unknown as Case,
+    { method: 'POST', path: () => `/v1/keys/${ids.spareKey}/revoke`, body: {}, ok: 'op' },
   ];
 
   test('every route is in the matrix', () => {
@@ -119,7 +129,9 @@ describe('authorisation matrix', () => {
             .replace(/\/[A-Z]{8}(?=\/|$)/g, '/:id')
             .replace(/\/[0-9a-f-]{36}/, '/:uetr')
             .replace(/\/(CNY|RUB)(?=\/|$)/, '/:currency')
-            .replace(/\/cases\/1\//, '/cases/:case_id/')}`,
+            .replace(/\/cases\/1\//, '/cases/:case_id/')
+            .replace(/\/users\/comp2$/, '/users/:name')
+            .replace(/\/keys\/[0-9a-f]{16}\//, '/keys/:id/')}`,
       ),
     );
     for (const r of ROUTES) assert.ok(covered.has(`${r.method} ${r.url}`), `${r.method} ${r.url} not in the matrix`);

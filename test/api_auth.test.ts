@@ -25,7 +25,7 @@ interface AuthFixture {
 
 async function startAuth(authFailures: AuthFailureLimits | null): Promise<AuthFixture> {
   const platform = await Platform.open(new MemoryStore());
-  const users = await UserDirectory.load(platform.documents);
+  const users = await UserDirectory.load(platform);
   await users.createUser('op', 'operator', null);
   const key = await users.createKey('op');
   const api = await buildApi({ platform, users, logLevel: false, rateLimit: null, authFailures });
@@ -137,7 +137,7 @@ describe('readiness', () => {
     };
     const { platform } = await openPlatform(store);
     await setupScheme(platform);
-    const users = await UserDirectory.load(platform.documents);
+    const users = await UserDirectory.load(platform);
     const api = await buildApi({ platform, users, logLevel: false, rateLimit: null });
     assert.equal((await api.app.inject({ method: 'GET', url: '/readyz' })).statusCode, 200);
     failing = true;

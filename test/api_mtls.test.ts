@@ -48,7 +48,7 @@ test('a client certificate from the trusted CA authenticates as the user it name
   try {
     makeCerts(dir);
     await setupScheme(platform);
-    const users = await UserDirectory.load(platform.documents);
+    const users = await UserDirectory.load(platform);
     await users.createUser('alice-bank', 'participant', BANKS[0]!);
     await users.createUser('op', 'operator', null);
     const key = await users.createKey('op');

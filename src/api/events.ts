@@ -8,9 +8,12 @@ import type { FastifyInstance } from 'fastify';
 import type { ChangeEvent, Platform } from '../platform/platform.js';
 import { seesPayment } from '../http/access.js';
 import { ApiError } from '../http/errors.js';
+import { callerStillValid } from '../http/auth.js';
 import { callerOf } from '../http/guard.js';
 import { redactChanges } from '../http/payment_view.js';
 import { EVENTS_ROUTE } from './routes.js';
+
+const DIRECTORY_CHANGES = ['update_user', 'revoke_key'];
 
 export const SSE_LIMITS = Object.freeze({ clients_max: 1_000, buffered_bytes_max: 4 * 1024 * 1024, heartbeat_ms: 15_000 });
 
@@ -52,16 +55,22 @@ export function registerEventStream(app: FastifyInstance, platform: Platform): {
       };
       const heartbeat = setInterval(() => res.write(': ping\n\n'), SSE_LIMITS.heartbeat_ms);
       heartbeat.unref();
+      // A revoked key or a changed or disabled user loses its stream at once (src/http/auth.ts).
+      const onCommand = (c: { type: string }): void => {
+        if (DIRECTORY_CHANGES.includes(c.type) && !callerStillValid(platform, user, req.apiKeyId)) stream.end();
+      };
       const stream = {
         end(): void {
           if (!streams.delete(stream)) return;
           clearInterval(heartbeat);
           platform.events.off('changes', onChanges);
+          platform.events.off('command', onCommand);
           res.end();
         },
       };
       streams.add(stream);
       platform.events.on('changes', onChanges);
+      platform.events.on('command', onCommand);
       req.raw.on('close', () => stream.end());
     },
   });

@@ -46,7 +46,7 @@ export interface RouteResult {
 type StaticOf<T extends TSchema | undefined> = T extends TSchema ? Static<T> : Record<string, never>;
 
 export interface RouteSpec<P extends TSchema | undefined, Q extends TSchema | undefined, B extends TSchema | undefined> {
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'PATCH';
   url: string;
   tag: string;
   summary: string;

@@ -90,7 +90,7 @@ function answerClientError(err: Error & { code?: string; rawPacket?: Buffer }, s
 
 export async function buildApi(opts: ApiOptions): Promise<Api> {
   const { platform } = opts;
-  const users = opts.users ?? (await UserDirectory.load(platform.documents));
+  const users = opts.users ?? (await UserDirectory.load(platform));
   const idempotency = opts.idempotency ?? new IdempotencyStore(platform.documents);
   if (opts.idempotency === undefined) await idempotency.load();
   const limiter = opts.rateLimit === null ? null : new RateLimiter(opts.rateLimit ?? { rate: 2_000, burst: 4_000 });

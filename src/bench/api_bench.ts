@@ -55,7 +55,7 @@ async function seed(url: string): Promise<string> {
       await platform.run({ type: 'fund', participant: bic(i), currency: 'CNY', amount: '1000000000000.00' });
     }
     await platform.run({ type: 'open_day', date: new Date().toISOString().slice(0, 10), default_cutoff: '23:59' });
-    const users = await UserDirectory.load(platform.documents);
+    const users = await UserDirectory.load(platform);
     await users.createUser('bench', 'operator', null);
     return (await users.createKey('bench')).token;
   } finally {

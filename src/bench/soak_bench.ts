@@ -98,7 +98,7 @@ async function seed(url: string): Promise<string> {
       }
     }
     await platform.run({ type: 'open_day', date: DAY, default_cutoff: '23:59' });
-    const users = await UserDirectory.load(platform.documents);
+    const users = await UserDirectory.load(platform);
     await users.createUser('soak', 'operator', null);
     return (await users.createKey('soak')).token;
   } finally {

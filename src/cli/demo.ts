@@ -166,7 +166,7 @@ function demoScreen(): (p: SimPayment) => ScreeningOutcome {
  */
 async function serveAfterDemo(url: string, port: number): Promise<void> {
   const platform = await Platform.open(url);
-  const users = await UserDirectory.load(platform.documents);
+  const users = await UserDirectory.load(platform);
   const bank = platform.participants().find((p) => p.kind === 'bank')!;
   const cb = platform.participants().find((p) => p.kind === 'central_bank')!;
   const logins: Array<[string, string, string | null]> = [

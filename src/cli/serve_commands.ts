@@ -64,7 +64,7 @@ export function registerServeCommands(program: Command): void {
         }
         throw err;
       }
-      const users = await UserDirectory.load(platform.documents);
+      const users = await UserDirectory.load(platform);
       if (users.listUsers().length === 0)
         stderrProgress(
           'warning: no API users on this store yet; create one with `sco-settle users create --role operator NAME` (server stopped) and `sco-settle keys create --user NAME`',

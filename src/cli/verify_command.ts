@@ -18,7 +18,8 @@ export class VerifyFailed extends Error {
 
 function where(report: VerifyReport): string {
   if (report.first_bad_seq !== null) return `journal entry ${report.first_bad_seq}`;
-  return report.code === 'head_record_missing' || report.code === 'head_record_corrupt' ? 'the head record' : 'the query index';
+  if (report.code === 'head_record_missing' || report.code === 'head_record_corrupt') return 'the head record';
+  return report.problem?.startsWith('api_directory_mismatch') ? 'the API users and keys index (documents table)' : 'the query index';
 }
 
 export function registerVerifyCommand(program: Command): void {

@@ -144,7 +144,7 @@ async function startScheme(): Promise<{ api: Api; tokens: Record<ApiInput['user'
   await run({ type: 'register_participant', id: 'FXLPCNSH', kind: 'liquidity_provider', name: 'FX LP', country: 'CN', currencies: ['CNY', 'RUB'] });
   await run({ type: 'open_day', date: DAY, default_cutoff: '17:00' });
   for (const id of [BANKS[0], BANKS[1]]) await run({ type: 'fund', participant: id, currency: 'CNY', amount: '1000000.00' });
-  const users = await UserDirectory.load(platform.documents);
+  const users = await UserDirectory.load(platform);
   await users.createUser('fuzz-operator', 'operator', null);
   await users.createUser('fuzz-bank', 'participant', BANKS[0]);
   const tokens = { operator: (await users.createKey('fuzz-operator')).token, bank: (await users.createKey('fuzz-bank')).token };

@@ -70,6 +70,7 @@ const PLATFORM_STATUS: Record<PlatformErrorCode, number> = {
   unknown_participant: 404,
   unknown_currency: 422,
   participant_exists: 409,
+  user_exists: 409,
   central_bank_exists: 409,
   no_central_bank: 422,
   not_found: 404,

@@ -19,6 +19,8 @@ declare module 'fastify' {
   interface FastifyRequest {
     apiUser: User | null;
     apiScope: Scope | null;
+    /** The caller's key id (`cert:<user>` for a client certificate), so long-lived streams can re-check it. */
+    apiKeyId: string | null;
   }
   interface FastifyContextConfig {
     roles?: readonly string[];
@@ -83,6 +85,7 @@ export function installGuard(app: FastifyInstance, opts: GuardOptions): void {
   const { platform, users, limiter } = opts;
   app.decorateRequest('apiUser', null);
   app.decorateRequest('apiScope', null);
+  app.decorateRequest('apiKeyId', null);
   app.addHook('onRequest', async (req) => {
     const roles = req.routeOptions.config?.roles;
     if (roles === undefined) return;
@@ -100,6 +103,7 @@ export function installGuard(app: FastifyInstance, opts: GuardOptions): void {
     }
     if (!roles.includes(auth.user.role)) throw new ApiError(403, 'forbidden', `role ${auth.user.role} may not ${req.method} ${req.routeOptions.url}`);
     req.apiUser = auth.user;
+    req.apiKeyId = auth.key_id;
     req.apiScope = scopeOf(auth.user, platform);
   });
 }

@@ -1,8 +1,11 @@
 // The roles an API user may have, and the role sets routes of the API and the
 // dashboard declare (a route lists the roles that may call it; see ./guard.ts).
 
-export const ROLES = ['operator', 'central_bank', 'participant', 'liquidity_provider', 'compliance', 'auditor'] as const;
-export type Role = (typeof ROLES)[number];
+import { API_ROLES, roleNeedsParticipant, type ApiRole } from '../platform/platform.js';
+
+/** The platform's roles (src/platform/api_directory.ts: users are journaled there). */
+export const ROLES = API_ROLES;
+export type Role = ApiRole;
 
 /** Every role: routes any authenticated user may call (data still scoped, see ./access.ts). */
 export const EVERY_ROLE: readonly Role[] = ROLES;
@@ -14,5 +17,5 @@ export const ACCOUNT_READERS: readonly Role[] = ['operator', 'central_bank', 'pa
 
 /** Whether a user of this role acts for one participant (and so names it). */
 export function needsParticipant(role: Role): boolean {
-  return role === 'participant' || role === 'liquidity_provider' || role === 'central_bank';
+  return roleNeedsParticipant(role);
 }

@@ -6,6 +6,7 @@
 // Unknown fields are refused; every string has a length limit; amounts are
 // decimal strings in major units of the currency named beside them.
 
+import { decodeDirectoryCommand, type DirectoryCommand } from './api_directory.js';
 import { PlatformError } from './errors.js';
 import { PARTICIPANT_KINDS, type CaseDecision, type ParticipantKind, type ScreeningOutcome } from './types.js';
 
@@ -84,7 +85,9 @@ export type Command =
     }
   | { type: 'publish_reference_rate'; by: string; participant: string; currency: string; units_per_usd: string; date: string; source: string }
   | { type: 'set_rate_policy'; by: string; max_age_business_days: number; extended_age_business_days: number; quote_tolerance_bp: number }
-  | { type: 'unwind_swap'; by: string; line: string };
+  | { type: 'unwind_swap'; by: string; line: string }
+  // API users and keys (./api_directory.ts), from rules version 3.
+  | DirectoryCommand;
 
 export type CommandType = Command['type'];
 
@@ -210,6 +213,12 @@ export function decodeCommand(input: unknown): Command {
     case 'set_config':
       only(o, fields('bypass_fifo'), '');
       return { type, by, bypass_fifo: bool(o, 'bypass_fifo', '', false) };
+    case 'create_user':
+    case 'update_user':
+    case 'create_key':
+    case 'revoke_key':
+    case 'adopt_api_directory':
+      return decodeDirectoryCommand(o, by);
     default:
       throw new PlatformError('invalid_command', 'type', `unknown command type ${JSON.stringify(type)}`);
   }

@@ -8,6 +8,7 @@ export type PlatformErrorCode =
   | 'unknown_participant'
   | 'unknown_currency'
   | 'participant_exists'
+  | 'user_exists'
   | 'central_bank_exists'
   | 'no_central_bank'
   | 'not_found'

@@ -23,6 +23,8 @@ import { FINANCING_TRANSFER_CODES } from '../financing/intraday_credit.js';
 import type { SwapLine } from '../financing/swap_lines.js';
 import { ACCOUNT_KIND, accountId, TRANSFER_CODE } from './accounts.js';
 import { decodeCommand, type Command } from './commands.js';
+import { API_DIRECTORY_LIMITS, isDirectoryCommand, type ApiKeyRecord, type ApiUser, type DirectoryCommand } from './api_directory.js';
+import { checkApiIndex, readUnadopted, rebuildIndexIfBehind, writeIndexVersion, writeRecordsOf } from './api_index.js';
 import { PlatformError } from './errors.js';
 import { PaymentScreener } from './screening.js';
 import { facilityKey } from './state.js';
@@ -44,6 +46,7 @@ export type { AuditRecord, ChangeEvent } from './state_machine.js';
 export { QuoteLockLimitError } from './market_commands.js';
 export { DEFAULT_LOCK_SECONDS as DEFAULT_QUOTE_LOCK_SECONDS } from '../fx/quotes.js';
 export type { OperatorAlert } from './types.js';
+export { API_ROLES, keyView, roleNeedsParticipant, userView, type ApiKeyRecord, type ApiRole, type ApiUser } from './api_directory.js';
 
 export interface PlatformOptions {
   /** Nanoseconds since the epoch; the platform's only time source (the demo passes a simulated one). */
@@ -132,7 +135,14 @@ export class Platform {
       throw err;
     }
     state.machine = ledger.state;
-    return new Platform(store, ledger, state, clock);
+    const platform = new Platform(store, ledger, state, clock);
+    try {
+      await platform.openApiDirectory(opts.onProgress ?? (() => undefined));
+    } catch (err) {
+      await platform.close().catch(() => undefined);
+      throw err;
+    }
+    return platform;
   }
 
   private screenerLoaded: Promise<PaymentScreener | null> | null = null;
@@ -166,9 +176,18 @@ export class Platform {
       if (screener !== null) withBy.screening = (withBy.payments as Record<string, unknown>[]).map((p) => screener.screen(p));
     }
     const bytes = Buffer.from(stringify(withBy));
-    const raw = await this.ledger.submitCommand(bytes);
+    const directory = isDirectoryCommand(withBy as { type: string });
+    if (directory) this.directoryInFlight++;
+    let raw: Awaited<ReturnType<DurableLedger['submitCommand']>>;
+    try {
+      raw = await this.ledger.submitCommand(bytes);
+    } catch (err) {
+      if (directory) this.directoryInFlight--;
+      throw err;
+    }
     // The executor hands back its output as a value too; a replayed or foreign one is parsed.
     const out = (raw.value ?? JSON.parse(raw.toString('utf8'))) as CommandOutput;
+    if (directory) await this.indexDirectory(decodeCommand(withBy) as DirectoryCommand, out.ok);
     if (out.changes.length > 0) this.events.emit('changes', out.changes as ChangeEvent[]);
     if (out.alerts !== undefined && out.alerts.length > 0) this.events.emit('alerts', out.alerts);
     this.events.emit('command', { type: input.type, by: withBy.by, ok: out.ok });
@@ -383,9 +402,15 @@ export class Platform {
   }
 
   /** Re-checks the whole store from its first entry (see journal/verify.ts), replaying commands on a fresh platform state. */
-  static verify(store: Store, onProgress?: (m: string) => void, options: VerifyOptions = {}): Promise<VerifyReport> {
+  static async verify(store: Store, onProgress?: (m: string) => void, options: VerifyOptions = {}): Promise<VerifyReport> {
     const fresh = new PlatformStateMachine();
-    return verifyStore(store, onProgress, fresh, options);
+    const report = await verifyStore(store, onProgress, fresh, options);
+    if (!report.ok) return report;
+    // API users and keys: the documents table must agree with the journal's directory (./api_index.ts).
+    const users = await checkApiIndex(store, fresh.apiDirectory);
+    if (users.note !== null) report.notes.push(users.note);
+    if (users.problem !== null) Object.assign(report, { ok: false, first_bad_seq: null, problem: users.problem });
+    return report;
   }
 
   async close(): Promise<void> {
@@ -498,5 +523,77 @@ export class Platform {
   journalHead(): { seq: number; head_hash: string } {
     const h = this.ledger.durable_head;
     return { seq: h.seq, head_hash: h.hash.toString('hex') };
+  }
+
+  // ---- API users and keys (./api_directory.ts, ./user_commands.ts, ./api_index.ts) ---------------
+  // Journaled commands change them (create_user, update_user, create_key, revoke_key);
+  // these read the directory the journal built. Records are replaced on change, never
+  // mutated, so a holder of an old record sees a change by identity.
+
+  private directoryInFlight = 0;
+  private directoryIndexWrites: Promise<void> = Promise.resolve();
+
+  apiUser(name: string): ApiUser | undefined {
+    return this.state.apiDirectory.users.get(name);
+  }
+
+  /** Every API user, by name. */
+  apiUsers(): ApiUser[] {
+    return [...this.state.apiDirectory.users.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  }
+
+  apiKey(id: string): ApiKeyRecord | undefined {
+    return this.state.apiDirectory.keys.get(id);
+  }
+
+  /** Every API key record (with its salt and hash: callers show keyView only), in creation order. */
+  apiKeys(): ApiKeyRecord[] {
+    return [...this.state.apiDirectory.keys.values()];
+  }
+
+  /** After a directory command: its records' documents, then (with none in flight) the index version; in order, one at a time. */
+  private indexDirectory(cmd: DirectoryCommand, ok: boolean): Promise<void> {
+    const dir = this.state.apiDirectory;
+    const write = this.directoryIndexWrites.then(async () => {
+      try {
+        if (ok) await writeRecordsOf(this.store, dir, cmd);
+      } finally {
+        this.directoryInFlight--;
+      }
+      if (this.directoryInFlight === 0) await writeIndexVersion(this.store, dir);
+    });
+    this.directoryIndexWrites = write.catch(() => undefined);
+    return write;
+  }
+
+  /**
+   * On open: a previous release's users and keys (documents only) are adopted into the
+   * journal once, in chunks; an index that lags the journal (an abrupt stop) is rewritten.
+   */
+  private async openApiDirectory(onProgress: (m: string) => void): Promise<void> {
+    const dir = this.state.apiDirectory;
+    if (dir.adopted) {
+      const n = await rebuildIndexIfBehind(this.store, dir);
+      if (n > 0) onProgress(`the API users index lagged the journal; rewrote ${n} user and key documents`);
+      return;
+    }
+    const found = await readUnadopted(this.store);
+    for (const name of found.unreadable) onProgress(`warning: document ${name} is not a readable user or key record; not adopted (verify reports it)`);
+    if (found.users.length + found.keys.length === 0) return;
+    const records = [...found.users.map((u) => ({ u })), ...found.keys.map((k) => ({ k }))];
+    const chunk = API_DIRECTORY_LIMITS.adopt_records_max;
+    for (let i = 0; i < records.length; i += chunk) {
+      const part = records.slice(i, i + chunk);
+      await this.run(
+        {
+          type: 'adopt_api_directory',
+          users: part.flatMap((r) => ('u' in r ? [r.u] : [])),
+          keys: part.flatMap((r) => ('k' in r ? [r.k] : [])),
+          complete: i + chunk >= records.length,
+        },
+        'system',
+      );
+    }
+    onProgress(`adopted ${found.users.length} API users and ${found.keys.length} keys of an earlier release into the journal`);
   }
 }

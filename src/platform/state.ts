@@ -19,6 +19,7 @@ import { RateBook } from '../fx/rates.js';
 import type { LedgerAccess } from '../journal/command.js';
 import type { MinHeap } from '../ledger/heap.js';
 import type { Account } from '../ledger/types.js';
+import { ApiDirectoryState } from './api_directory.js';
 import type { PlatformStateData } from './state_codec.js';
 import type { RatePolicy } from '../fx/rate_policy.js';
 import type { AnonymousRejection, AuditRecord, CollateralRecord, LsmRun, OperatorAlert, RateRow } from './types.js';
@@ -65,6 +66,8 @@ export class PlatformState {
   lsm_runs: LsmRun[] = [];
   /** Payments with a settle_by by that time (rules 3, ./warehouse_commands.ts): derived, rebuilt after a restore. */
   settleByIndex: MinHeap<Payment> | null = null;
+  /** API users and keys (./api_directory.ts). */
+  readonly apiDirectory = new ApiDirectoryState();
   /** The ledger of the command running, null between commands. */
   commandLedger: LedgerAccess | null = null;
   /** Set by the facade for queries outside commands. */
@@ -218,6 +221,7 @@ export class PlatformState {
       next_transfer_no: this.nextTransferNo,
       rate_policy: this.ratePolicy,
       rate_alerts: this.rateAlerts,
+      api_directory: this.apiDirectory.data(),
     };
   }
 
@@ -271,6 +275,7 @@ export class PlatformState {
     this.nextTransferNo = d.next_transfer_no;
     this.ratePolicy = d.rate_policy;
     this.rateAlerts = d.rate_alerts;
+    this.apiDirectory.load(d.api_directory);
   }
 }
 

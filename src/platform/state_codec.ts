@@ -4,6 +4,7 @@
 // order, maps as arrays in insertion order).
 
 import type { SwapLine } from '../financing/swap_lines.js';
+import type { ApiDirectoryData } from './api_directory.js';
 import type { QuoteInput } from '../fx/quotes.js';
 import type { RatePolicy } from '../fx/rate_policy.js';
 import type {
@@ -48,6 +49,8 @@ export interface PlatformStateData {
   /** Rules 3; written in the header line only when set, so a state without them encodes as before. */
   rate_policy: RatePolicy | null;
   rate_alerts: OperatorAlert[];
+  /** API users and keys; null (and no section written) until the first directory command, so older states read and compare as before. */
+  api_directory: ApiDirectoryData | null;
 }
 
 const MAGIC = 'sco-settle platform state 1';
@@ -113,6 +116,11 @@ export function encodePlatformState(d: PlatformStateData): Buffer {
     emit(JSON.stringify({ section: name, count: list.length }));
     for (const item of list) emit(JSON.stringify(item, replacer));
   }
+  const dir = d.api_directory;
+  if (dir !== null) {
+    emit(JSON.stringify({ section: 'api_directory', adopted: dir.adopted, version: dir.version, users: dir.users.length, keys: dir.keys.length }));
+    for (const item of [...dir.users, ...dir.keys]) emit(JSON.stringify(item));
+  }
   chunks.push(Buffer.from(lines.join('\n') + '\n'));
   return Buffer.concat(chunks);
 }
@@ -152,9 +160,18 @@ export function decodePlatformState(buf: Buffer): PlatformStateData {
     for (let i = 0; i < h.count; i++) list.push(next());
     out[name] = list;
   }
+  let api_directory: ApiDirectoryData | null = null;
+  if (pos < text.length) {
+    const h = next() as { section: string; adopted: boolean; version: number; users: number; keys: number };
+    if (h.section !== 'api_directory') throw new Error(`platform state: expected section api_directory, found ${h.section}`);
+    api_directory = { adopted: h.adopted, version: h.version, users: [], keys: [] };
+    for (let i = 0; i < h.users; i++) api_directory.users.push(next() as ApiDirectoryData['users'][number]);
+    for (let i = 0; i < h.keys; i++) api_directory.keys.push(next() as ApiDirectoryData['keys'][number]);
+  }
   if (pos !== text.length) throw new Error('platform state: trailing bytes');
   return {
-    ...(out as unknown as Omit<PlatformStateData, 'bypass_fifo' | 'next_seq' | 'commands' | 'next_transfer_no' | 'lock_seq' | 'rate_policy' | 'rate_alerts'>),
+    api_directory,
+    ...(out as unknown as Omit<PlatformStateData, 'bypass_fifo' | 'next_seq' | 'commands' | 'next_transfer_no' | 'lock_seq' | 'rate_policy' | 'rate_alerts' | 'api_directory'>),
     rate_policy: head.rate_policy ?? null,
     rate_alerts: head.rate_alerts ?? [],
     commands: head.commands,

@@ -17,6 +17,7 @@
 
 import type { CommandExecutor, CommandOutput as CommandOutputBytes, LedgerAccess } from '../journal/command.js';
 import { closeDay, closeWindow, openDay, runLsm } from './clearing_commands.js';
+import { directoryTarget, isDirectoryCommand } from './api_directory.js';
 import { decodeCommand, type Command } from './commands.js';
 import { CommandContext, PLATFORM_LIMITS } from './context.js';
 import { PlatformError } from './errors.js';
@@ -25,6 +26,7 @@ import type { SchemeView } from './instruction.js';
 import { importRates, lockQuote, publishQuote, publishReferenceRate, setRatePolicy } from './market_commands.js';
 import { activeCurrency, fund, registerParticipant } from './participant_commands.js';
 import { cancelPayment, decideCase, returnPayment, submitPayments } from './payment_commands.js';
+import { runDirectoryCommand } from './user_commands.js';
 import { drainDirty, openWindow } from './settlement.js';
 import { expireSettleBy } from './warehouse_commands.js';
 import { PlatformState } from './state.js';
@@ -154,12 +156,19 @@ export class PlatformStateMachine extends PlatformState implements CommandExecut
       case 'set_config':
         this.bypass_fifo = cmd.bypass_fifo;
         return { bypass_fifo: this.bypass_fifo };
+      case 'create_user':
+      case 'update_user':
+      case 'create_key':
+      case 'revoke_key':
+      case 'adopt_api_directory':
+        return runDirectoryCommand(cx, cmd);
     }
   }
 
   private record(cmd: Command, ok: boolean, at_ns: bigint): void {
-    const target =
-      'participant' in cmd
+    const target = isDirectoryCommand(cmd)
+      ? directoryTarget(cmd)
+      : 'participant' in cmd
         ? (cmd.participant ?? '')
         : 'uetr' in cmd
           ? cmd.uetr

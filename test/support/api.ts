@@ -56,9 +56,11 @@ export async function startApi(backendName: 'sqlite' | 'postgres', opts: { rateL
       await platform.run({ type: 'fund', participant: p, currency: c, amount: '1000000.00' });
     }
   }
-  const users = await UserDirectory.load(platform.documents);
+  const users = await UserDirectory.load(platform);
   const keys: Record<string, string> = {};
   for (const [name, u] of Object.entries(USERS)) {
+    // The platform refuses a user for a participant it does not have (an unseeded store).
+    if (u.participant !== null && platform.participant(u.participant) === undefined) continue;
     await users.createUser(name, u.role, u.participant);
     keys[name] = (await users.createKey(name)).token;
   }
@@ -92,7 +94,7 @@ export async function startApi(backendName: 'sqlite' | 'postgres', opts: { rateL
     async restart() {
       await fx.api.shutdown();
       fx.platform = await Platform.open(await backend.open(), { clock: clock.read });
-      await listen(await UserDirectory.load(fx.platform.documents));
+      await listen(await UserDirectory.load(fx.platform));
     },
     async close() {
       await fx.api.shutdown().catch(() => undefined);
