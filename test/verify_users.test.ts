@@ -9,7 +9,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { gunzipSync } from 'node:zlib';
@@ -70,6 +70,8 @@ function deleteDoc(path: string, name: string): void {
 function tamperedFails(path: string, who: RegExp, fn: (copy: string) => void): void {
   const copy = `${path}.tampered.db`;
   writeFileSync(copy, readFileSync(path));
+  // The journal head record travels with the store (see journal_head.test.ts).
+  if (existsSync(`${path}.head`)) writeFileSync(`${copy}.head`, readFileSync(`${path}.head`));
   try {
     fn(copy);
     const r = cli(`sqlite:${copy}`, ['verify']);
@@ -78,6 +80,7 @@ function tamperedFails(path: string, who: RegExp, fn: (copy: string) => void): v
     assert.match(r.stderr, who);
   } finally {
     rmSync(copy, { force: true });
+    rmSync(`${copy}.head`, { force: true });
   }
 }
 

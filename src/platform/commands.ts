@@ -194,16 +194,7 @@ export function decodeCommand(input: unknown): Command {
     case 'set_rate_policy':
       return decodeRatePolicy(o, by);
     case 'publish_reference_rate':
-      only(o, fields('participant', 'currency', 'units_per_usd', 'date', 'source'), '');
-      return {
-        type,
-        by,
-        participant: str(o, 'participant', ''),
-        currency: str(o, 'currency', '', 3),
-        units_per_usd: str(o, 'units_per_usd', '', 60),
-        date: str(o, 'date', '', 10),
-        source: str(o, 'source', '', COMMAND_LIMITS.text_max),
-      };
+      return decodePublishRate(o, by);
     case 'draw_swap':
       only(o, fields('line', 'amount'), '');
       return { type, by, line: str(o, 'line', ''), amount: str(o, 'amount', '', 40) };
@@ -222,6 +213,19 @@ export function decodeCommand(input: unknown): Command {
     default:
       throw new PlatformError('invalid_command', 'type', `unknown command type ${JSON.stringify(type)}`);
   }
+}
+
+function decodePublishRate(o: Obj, by: string): Decoded<'publish_reference_rate'> {
+  only(o, fields('participant', 'currency', 'units_per_usd', 'date', 'source'), '');
+  return {
+    type: 'publish_reference_rate',
+    by,
+    participant: str(o, 'participant', ''),
+    currency: str(o, 'currency', '', 3),
+    units_per_usd: str(o, 'units_per_usd', '', 60),
+    date: str(o, 'date', '', 10),
+    source: str(o, 'source', '', COMMAND_LIMITS.text_max),
+  };
 }
 
 function decodeRegister(o: Obj, by: string): Decoded<'register_participant'> {

@@ -171,7 +171,10 @@ export function decodePlatformState(buf: Buffer): PlatformStateData {
   if (pos !== text.length) throw new Error('platform state: trailing bytes');
   return {
     api_directory,
-    ...(out as unknown as Omit<PlatformStateData, 'bypass_fifo' | 'next_seq' | 'commands' | 'next_transfer_no' | 'lock_seq' | 'rate_policy' | 'rate_alerts' | 'api_directory'>),
+    ...(out as unknown as Omit<
+      PlatformStateData,
+      'bypass_fifo' | 'next_seq' | 'commands' | 'next_transfer_no' | 'lock_seq' | 'rate_policy' | 'rate_alerts' | 'api_directory'
+    >),
     rate_policy: head.rate_policy ?? null,
     rate_alerts: head.rate_alerts ?? [],
     commands: head.commands,
