@@ -16,7 +16,7 @@
 //  - every state change of a payment is in its history with time and reason.
 
 import type { CommandExecutor, CommandOutput as CommandOutputBytes, LedgerAccess } from '../journal/command.js';
-import { closeDay, closeWindow, openDay, runLsm } from './clearing_commands.js';
+import { closeDay, closeWindow, liquidityArrivals, lsmOnLiquidity, openDay, runLsm } from './clearing_commands.js';
 import { decodeCommand, type Command } from './commands.js';
 import { CommandContext, PLATFORM_LIMITS } from './context.js';
 import { PlatformError } from './errors.js';
@@ -60,6 +60,7 @@ export class PlatformStateMachine extends PlatformState implements CommandExecut
       cmd = decodeCommand(JSON.parse(command.toString('utf8')));
       const result = this.run(cx, cmd);
       drainDirty(cx);
+      if (cx.rules_version >= 3) lsmOnLiquidity(cx, liquidityArrivals(cx, cmd));
       out = { ok: true, result, changes: cx.changes };
     } catch (err) {
       if (!(err instanceof PlatformError)) throw err;
