@@ -1,0 +1,848 @@
+// Liquidity-saving mechanism for rules version 3: linked items.
+//
+// This module owns the v3 gridlock solver: which queued ITEMS settle together,
+// where an item is one or more legs (a payment, or the two legs of a PvP trade in
+// two currencies) that settle whole or not at all. It is pure and deterministic:
+// no I/O, no clock, a fixed-seed generator; the result depends on the input and
+// the work budget only (it runs inside journaled commands that are replayed).
+// solveLsm (lsm.ts) stays as it is for rules 1 and 2; this module reuses it.
+//
+// Problem. Node n (an account: participant x currency) has capacity c_n >= 0.
+// Choose x_k in {0,1} per item so that for every n
+//     c_n + sum_k x_k * net_k(n) >= 0,   net_k(n) = inflows - outflows of k's legs at n,
+// maximising sum_k weight_k x_k. With `fifo`, for each node the chosen items whose
+// FIRST leg is paid from it form a prefix of them in list order.
+//
+// Method, all within one work budget (deterministic steps):
+//  1. Exact floor: FIFO RTGS over items (a node's queue head settles when every
+//     node it draws on covers it), in bigint. The result is never worth less.
+//  2. When every item has one leg, solveLsm itself (a share of the budget, no
+//     clock) is a candidate, so the result is never worse than it on such input.
+//  3. A search engine over items (float64 copies; exact when twice the total of
+//     leg amounts is below 2^53, else re-checked and repaired in bigint):
+//     starts: removal from "everything", greedy by weight; then rounds of
+//     ejection moves (settle one unsettled item, let the nodes it pushes short
+//     drop others by a removal rule, re-insert) and kicks (re-queue the unsettled
+//     items of random nodes on top of the best, re-run removal and re-insertion).
+//     Removal scores an item at a short node by its weight per unit of deficit
+//     covered plus the deficit it pushes onto the nodes that lose its inflows.
+// Every returned set is checked exactly in bigint against every node and the
+// FIFO rule before return; a violation throws.
+
+import { ClearingInputError } from './input_error.js';
+import { solveLsm, type LsmProblem } from './lsm.js';
+
+export interface LinkedLeg {
+  readonly from: number;
+  readonly to: number;
+  readonly amount: bigint;
+}
+export interface LinkedItem {
+  readonly id: string;
+  readonly legs: readonly LinkedLeg[];
+  readonly weight: bigint;
+  readonly urgent: boolean;
+}
+export interface LinkedProblem {
+  /** Per node (an account: participant x currency): available balance + undrawn credit, minor units, >= 0. */
+  readonly capacities: readonly bigint[];
+  /** In queue order. An item settles whole (every leg) or not at all. */
+  readonly items: readonly LinkedItem[];
+  /** With fifo, for each node, the chosen items whose FIRST leg is paid from that node form a prefix of them in list order. */
+  readonly fifo: boolean;
+}
+export interface LinkedSolution {
+  readonly settled: string[];
+  readonly settled_weight: bigint;
+  readonly method: string;
+}
+export interface LinkedOptions {
+  readonly work_budget?: number;
+}
+
+export const LINKED_ITEMS_MAX = 100_000;
+export const LINKED_NODES_MAX = 10_000;
+/** Legs per item (a PvP trade has two). */
+export const LINKED_LEGS_MAX = 8;
+/** Default search effort in inner-loop steps (some tens of ms at 2,000 items). */
+export const LINKED_WORK_BUDGET_DEFAULT = 3_000_000;
+/** Item ids at most this long (they travel in journals). */
+const ID_LENGTH_MAX = 200;
+
+/** The work budget solveLsm gets inside solveLinked when every item has one leg. */
+export function linkedLsmBudget(work_budget: number): number {
+  return Math.floor(work_budget / 2);
+}
+
+// ---------------------------------------------------------------------------
+// Compiled form.
+
+export interface Net {
+  readonly nodes: number;
+  readonly m: number;
+  readonly fifo: boolean;
+  /** Per item, its net effects: nodes effNode[effStart[k] .. effStart[k+1]) change by effDelta (in - out). */
+  readonly effStart: Int32Array;
+  readonly effNode: Int32Array;
+  readonly effDelta: readonly bigint[];
+  readonly effF: Float64Array;
+  readonly weight: readonly bigint[];
+  readonly weightF: Float64Array;
+  /** Weight per unit of the item's largest outflow (to price deficits it pushes on). */
+  readonly wpu: Float64Array;
+  readonly cap: readonly bigint[];
+  /** min(cap, the node's total outflow): the same constraint, smaller numbers. */
+  readonly capF: Float64Array;
+  /** Payer of each item's first leg. */
+  readonly first: Int32Array;
+  /** Per node, the items whose first leg it pays, in list order: qItems[qStart[n] .. qStart[n+1]); qPos[k] is k's index in its queue. */
+  readonly qStart: Int32Array;
+  readonly qItems: Int32Array;
+  readonly qPos: Int32Array;
+  /** Per node, the items that draw on it (net < 0 there), by weight, largest first. */
+  readonly drawStart: Int32Array;
+  readonly drawItems: Int32Array;
+  /** Items that draw on no node (always settle). */
+  readonly free: Int32Array;
+  readonly byWeight: Int32Array;
+  readonly floatExact: boolean;
+  readonly singleLeg: boolean;
+}
+
+function itemField(k: number, it: LinkedItem | undefined, field: string): string {
+  const id = it !== undefined && it !== null && typeof it.id === 'string' ? ` (id ${JSON.stringify(it.id.slice(0, 40))})` : '';
+  return `items[${k}]${id}.${field}`;
+}
+
+function checkCapacities(capacities: readonly bigint[]): void {
+  if (!Array.isArray(capacities)) throw new ClearingInputError('capacities', 'must be an array');
+  if (capacities.length > LINKED_NODES_MAX) throw new ClearingInputError('capacities', `at most ${LINKED_NODES_MAX} nodes, got ${capacities.length}`);
+  capacities.forEach((c, n) => {
+    if (typeof c !== 'bigint' || c < 0n) throw new ClearingInputError(`capacities[${n}]`, 'must be a bigint >= 0');
+  });
+}
+
+/** Checks one item; returns its legs' net effect per node (zeros dropped, nodes ascending). */
+function checkItem(k: number, it: LinkedItem, nodes: number, ids: Set<string>): Map<number, bigint> {
+  if (it === null || typeof it !== 'object') throw new ClearingInputError(`items[${k}]`, 'must be an object');
+  if (typeof it.id !== 'string' || it.id.length === 0 || it.id.length > ID_LENGTH_MAX) {
+    throw new ClearingInputError(itemField(k, it, 'id'), `must be a non-empty string of at most ${ID_LENGTH_MAX} characters`);
+  }
+  if (ids.has(it.id)) throw new ClearingInputError(itemField(k, it, 'id'), `duplicate item id ${JSON.stringify(it.id)}`);
+  ids.add(it.id);
+  if (typeof it.weight !== 'bigint' || it.weight < 0n) throw new ClearingInputError(itemField(k, it, 'weight'), 'must be a bigint >= 0');
+  if (typeof it.urgent !== 'boolean') throw new ClearingInputError(itemField(k, it, 'urgent'), 'must be a boolean');
+  if (!Array.isArray(it.legs) || it.legs.length === 0 || it.legs.length > LINKED_LEGS_MAX) {
+    throw new ClearingInputError(itemField(k, it, 'legs'), `must hold 1 to ${LINKED_LEGS_MAX} legs`);
+  }
+  const net = new Map<number, bigint>();
+  it.legs.forEach((leg, j) => {
+    const f = (x: string): string => itemField(k, it, `legs[${j}].${x}`);
+    const isNode = (v: unknown): v is number => Number.isInteger(v) && (v as number) >= 0 && (v as number) < nodes;
+    if (leg === null || typeof leg !== 'object') throw new ClearingInputError(f('from'), 'a leg must be an object');
+    if (!isNode(leg.from)) throw new ClearingInputError(f('from'), `unknown node ${String(leg.from)} (there are ${nodes})`);
+    if (!isNode(leg.to)) throw new ClearingInputError(f('to'), `unknown node ${String(leg.to)} (there are ${nodes})`);
+    if (leg.from === leg.to) throw new ClearingInputError(f('to'), 'a leg from a node to itself');
+    if (typeof leg.amount !== 'bigint' || leg.amount <= 0n) throw new ClearingInputError(f('amount'), 'must be a bigint > 0');
+    net.set(leg.from, (net.get(leg.from) ?? 0n) - leg.amount);
+    net.set(leg.to, (net.get(leg.to) ?? 0n) + leg.amount);
+  });
+  return new Map([...net].filter(([, d]) => d !== 0n).sort((a, b) => a[0] - b[0]));
+}
+
+/** Validates the problem and builds the compiled form. Throws ClearingInputError naming the field. */
+export function compileLinked(problem: LinkedProblem): Net {
+  if (problem === null || typeof problem !== 'object') throw new ClearingInputError('problem', 'must be an object');
+  checkCapacities(problem.capacities);
+  if (!Array.isArray(problem.items)) throw new ClearingInputError('items', 'must be an array');
+  if (problem.items.length > LINKED_ITEMS_MAX) throw new ClearingInputError('items', `at most ${LINKED_ITEMS_MAX} items, got ${problem.items.length}`);
+  if (typeof problem.fifo !== 'boolean') throw new ClearingInputError('fifo', 'must be a boolean');
+  const nodes = problem.capacities.length;
+  const m = problem.items.length;
+  const ids = new Set<string>();
+  const nets = problem.items.map((it, k) => checkItem(k, it, nodes, ids));
+  const effStart = new Int32Array(m + 1);
+  for (let k = 0; k < m; k++) effStart[k + 1] = effStart[k]! + nets[k]!.size;
+  const effNode = new Int32Array(effStart[m]!);
+  const effDelta: bigint[] = new Array<bigint>(effStart[m]!);
+  const outTotal: bigint[] = new Array<bigint>(nodes).fill(0n);
+  let legTotal = 0n;
+  nets.forEach((net, k) => {
+    let e = effStart[k]!;
+    for (const [n, d] of net) {
+      effNode[e] = n;
+      effDelta[e++] = d;
+      if (d < 0n) outTotal[n] = outTotal[n]! - d;
+    }
+    for (const leg of problem.items[k]!.legs) legTotal += leg.amount;
+  });
+  const floatExact = 2n * legTotal <= BigInt(Number.MAX_SAFE_INTEGER);
+  const capF = Float64Array.from(problem.capacities, (c, n) => Number(c < outTotal[n]! ? c : outTotal[n]!));
+  return indexNet(problem, { nodes, m, effStart, effNode, effDelta, capF, floatExact });
+}
+
+/** The per-node queues and draw lists, by-weight order and float copies. */
+function indexNet(
+  problem: LinkedProblem,
+  p: { nodes: number; m: number; effStart: Int32Array; effNode: Int32Array; effDelta: bigint[]; capF: Float64Array; floatExact: boolean },
+): Net {
+  const { nodes, m, effStart, effNode, effDelta } = p;
+  const items = problem.items;
+  const weight = items.map((it) => it.weight);
+  const weightF = Float64Array.from(weight, (w) => Number(w));
+  const effF = Float64Array.from(effDelta, (d) => Number(d));
+  const first = Int32Array.from(items, (it) => it.legs[0]!.from);
+  const wpu = new Float64Array(m);
+  const byWeightDesc = (a: number, b: number): number => weightF[b]! - weightF[a]! || a - b;
+  const byWeight = Int32Array.from(Array.from({ length: m }, (_, k) => k).sort(byWeightDesc));
+  const queues: number[][] = Array.from({ length: nodes }, () => []);
+  const draws: number[][] = Array.from({ length: nodes }, () => []);
+  const free: number[] = [];
+  const qPos = new Int32Array(m);
+  for (let k = 0; k < m; k++) {
+    qPos[k] = queues[first[k]!]!.length;
+    queues[first[k]!]!.push(k);
+  }
+  for (const k of byWeight) {
+    let out = 0;
+    for (let e = effStart[k]!; e < effStart[k + 1]!; e++) {
+      if (effF[e]! < 0) {
+        draws[effNode[e]!]!.push(k);
+        out = Math.max(out, -effF[e]!);
+      }
+    }
+    if (out === 0) free.push(k);
+    wpu[k] = out > 0 ? weightF[k]! / out : 0;
+  }
+  const flat = (lists: number[][]): { start: Int32Array; all: Int32Array } => {
+    const start = new Int32Array(nodes + 1);
+    for (let n = 0; n < nodes; n++) start[n + 1] = start[n]! + lists[n]!.length;
+    return { start, all: Int32Array.from(lists.flat()) };
+  };
+  const q = flat(queues);
+  const d = flat(draws);
+  return {
+    ...p,
+    fifo: problem.fifo,
+    effF,
+    weight,
+    weightF,
+    wpu,
+    cap: problem.capacities,
+    first,
+    qStart: q.start,
+    qItems: q.all,
+    qPos,
+    drawStart: d.start,
+    drawItems: d.all,
+    free: Int32Array.from(free),
+    byWeight,
+    singleLeg: items.every((it) => it.legs.length === 1),
+  };
+}
+
+// ---------------------------------------------------------------------------
+// Exact checks, the exact floor and the exact repair.
+
+function exactSlack(net: Net, sel: Uint8Array): bigint[] {
+  const s = net.cap.slice();
+  for (let k = 0; k < net.m; k++) {
+    if (sel[k] !== 1) continue;
+    for (let e = net.effStart[k]!; e < net.effStart[k + 1]!; e++) s[net.effNode[e]!] = s[net.effNode[e]!]! + net.effDelta[e]!;
+  }
+  return s;
+}
+
+export function exactWeight(net: Net, sel: Uint8Array): bigint {
+  let v = 0n;
+  for (let k = 0; k < net.m; k++) if (sel[k] === 1) v += net.weight[k]!;
+  return v;
+}
+
+/** Why `sel` is not a valid settlement of `net`, or null. */
+export function linkedViolation(net: Net, sel: Uint8Array): string | null {
+  const s = exactSlack(net, sel);
+  for (let n = 0; n < net.nodes; n++) if (s[n]! < 0n) return `node ${n} ends ${-s[n]!} below zero`;
+  if (net.fifo) {
+    for (let n = 0; n < net.nodes; n++) {
+      for (let j = net.qStart[n]! + 1; j < net.qStart[n + 1]!; j++) {
+        if (sel[net.qItems[j]!] === 1 && sel[net.qItems[j - 1]!] !== 1) return `node ${n} settles out of queue order`;
+      }
+    }
+  }
+  return null;
+}
+
+/** Whether item k fits the exact slacks s (every node it draws on covers it). */
+function fitsExact(net: Net, s: bigint[], k: number): boolean {
+  for (let e = net.effStart[k]!; e < net.effStart[k + 1]!; e++) if (s[net.effNode[e]!]! + net.effDelta[e]! < 0n) return false;
+  return true;
+}
+
+/**
+ * FIFO RTGS over items, exact: each node's queue head settles when it fits at
+ * every node; a node that gains re-examines the queues whose head draws on it.
+ * Whatever order the worklist runs, the result is the same (settling only adds room).
+ */
+export function fifoRtgsLinked(net: Net): Uint8Array {
+  const sel = new Uint8Array(net.m);
+  const s = net.cap.slice();
+  const head = new Int32Array(net.nodes);
+  const work: number[] = [];
+  const queued = new Uint8Array(net.nodes).fill(1);
+  for (let n = net.nodes - 1; n >= 0; n--) work.push(n);
+  while (work.length > 0) {
+    const n = work.pop()!;
+    queued[n] = 0;
+    const end = net.qStart[n + 1]! - net.qStart[n]!;
+    while (head[n]! < end) {
+      const k = net.qItems[net.qStart[n]! + head[n]!]!;
+      if (!fitsExact(net, s, k)) break;
+      sel[k] = 1;
+      head[n]!++;
+      for (let e = net.effStart[k]!; e < net.effStart[k + 1]!; e++) {
+        const x = net.effNode[e]!;
+        s[x] = s[x]! + net.effDelta[e]!;
+        if (net.effDelta[e]! > 0n) requeueDrawers(net, x, head, queued, work);
+      }
+    }
+  }
+  return sel;
+}
+
+/** Queues whose head draws on node x go back on the worklist (x gained room). */
+function requeueDrawers(net: Net, x: number, head: Int32Array, queued: Uint8Array, work: number[]): void {
+  if (queued[x] === 0) {
+    queued[x] = 1;
+    work.push(x);
+  }
+  for (let j = net.drawStart[x]!; j < net.drawStart[x + 1]!; j++) {
+    const k = net.drawItems[j]!;
+    const q = net.first[k]!;
+    if (queued[q] === 0 && net.qPos[k] === head[q]) {
+      queued[q] = 1;
+      work.push(q);
+    }
+  }
+}
+
+/** Exact repair: while a node is short, drop the latest selected item drawing on it (under FIFO with the rest of its queue). */
+export function exactRepairLinked(net: Net, sel: Uint8Array): void {
+  const s = exactSlack(net, sel);
+  const drop = (k: number): void => {
+    sel[k] = 0;
+    for (let e = net.effStart[k]!; e < net.effStart[k + 1]!; e++) s[net.effNode[e]!] = s[net.effNode[e]!]! - net.effDelta[e]!;
+  };
+  for (let again = true; again; ) {
+    again = false;
+    for (let n = 0; n < net.nodes; n++) {
+      while (s[n]! < 0n) {
+        let pick = -1;
+        for (let j = net.drawStart[n]!; j < net.drawStart[n + 1]!; j++) {
+          const k = net.drawItems[j]!;
+          if (sel[k] === 1 && k > pick) pick = k;
+        }
+        if (pick < 0) throw new Error('lsm_linked: internal error: a short node draws on nothing selected');
+        if (net.fifo) {
+          const q = net.first[pick]!;
+          for (let j = net.qStart[q + 1]! - 1; j >= net.qStart[q]! + net.qPos[pick]!; j--) if (sel[net.qItems[j]!] === 1) drop(net.qItems[j]!);
+        } else drop(pick);
+        again = true;
+      }
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------
+// The search engine (float64 copies; exact when net.floatExact).
+
+/** xorshift32: the search's fixed-seed generator. */
+class Rng {
+  s: number;
+  constructor(seed: number) {
+    this.s = seed >>> 0 || 0x9e3779b9;
+  }
+  float(): number {
+    let x = this.s;
+    x ^= x << 13;
+    x >>>= 0;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    this.s = x >>> 0;
+    return this.s / 4294967296;
+  }
+  below(n: number): number {
+    return Math.floor(this.float() * n);
+  }
+}
+
+/** Counts work steps; the only stopping rule besides stalling (no clock). */
+class Work {
+  steps = 0;
+  constructor(readonly max: number) {}
+  get exhausted(): boolean {
+    return this.steps > this.max;
+  }
+}
+
+export class LinkedEngine {
+  readonly sel: Uint8Array;
+  readonly slack: Float64Array;
+  /** Under FIFO, how many of each node's queue are selected (always a prefix). */
+  readonly plen: Int32Array;
+  value = 0;
+  /** Per node, a price of its room (0 = none): removal avoids items that bring room to priced nodes. */
+  readonly price: Float64Array;
+  private readonly stack: number[] = [];
+  private readonly onStack: Uint8Array;
+  private logging = false;
+  private readonly log: number[] = [];
+  private readonly lock: Uint8Array;
+  private readonly qCum: Float64Array;
+  private readonly candK: Int32Array;
+  private readonly candCost: Float64Array;
+
+  constructor(
+    private readonly net: Net,
+    readonly work: Work,
+    private readonly rng: Rng,
+  ) {
+    this.sel = new Uint8Array(net.m);
+    this.slack = new Float64Array(net.nodes);
+    this.plen = new Int32Array(net.nodes);
+    this.price = new Float64Array(net.nodes);
+    this.onStack = new Uint8Array(net.nodes);
+    this.lock = new Uint8Array(net.m);
+    this.qCum = new Float64Array(net.m);
+    for (let n = 0; n < net.nodes; n++) {
+      let acc = 0;
+      for (let j = net.qStart[n]!; j < net.qStart[n + 1]!; j++) this.qCum[j] = acc += net.weightF[net.qItems[j]!]!;
+    }
+    let deg = 0;
+    for (let n = 0; n < net.nodes; n++) deg = Math.max(deg, net.drawStart[n + 1]! - net.drawStart[n]!);
+    this.candK = new Int32Array(deg);
+    this.candCost = new Float64Array(deg);
+  }
+
+  load(sel: Uint8Array): void {
+    const net = this.net;
+    this.sel.fill(0);
+    this.slack.set(net.capF);
+    this.plen.fill(0);
+    this.value = 0;
+    for (let k = 0; k < net.m; k++) if (sel[k] === 1) this.add(k);
+    if (net.fifo)
+      for (let n = 0; n < net.nodes; n++)
+        while (this.plen[n]! < net.qStart[n + 1]! - net.qStart[n]! && this.sel[net.qItems[net.qStart[n]! + this.plen[n]!]!] === 1) this.plen[n]!++;
+  }
+
+  private add(k: number): void {
+    if (this.logging) this.log.push(k);
+    const net = this.net;
+    this.sel[k] = 1;
+    for (let e = net.effStart[k]!; e < net.effStart[k + 1]!; e++) this.slack[net.effNode[e]!]! += net.effF[e]!;
+    this.value += net.weightF[k]!;
+  }
+
+  private remove(k: number): void {
+    if (this.logging) this.log.push(~k);
+    const net = this.net;
+    this.sel[k] = 0;
+    for (let e = net.effStart[k]!; e < net.effStart[k + 1]!; e++) this.slack[net.effNode[e]!]! -= net.effF[e]!;
+    this.value -= net.weightF[k]!;
+  }
+
+  private push(n: number): void {
+    if (this.onStack[n] === 0) {
+      this.onStack[n] = 1;
+      this.stack.push(n);
+    }
+  }
+
+  private pop(): number {
+    const n = this.stack.pop()!;
+    this.onStack[n] = 0;
+    return n;
+  }
+
+  /** Removing k: the nodes it fed that go short go on the stack. */
+  private removeAndPush(k: number): void {
+    const net = this.net;
+    this.remove(k);
+    for (let e = net.effStart[k]!; e < net.effStart[k + 1]!; e++) if (net.effF[e]! > 0 && this.slack[net.effNode[e]!]! < 0) this.push(net.effNode[e]!);
+  }
+
+  /** Item k's net effect at node n (0 if none). */
+  private effAt(k: number, n: number): number {
+    const net = this.net;
+    for (let e = net.effStart[k]!; e < net.effStart[k + 1]!; e++) if (net.effNode[e] === n) return net.effF[e]!;
+    return 0;
+  }
+
+  /**
+   * Removes items until no node is short. `prot` marks items to keep if at all
+   * possible; `w` weighs the deficit a removal pushes onto the nodes it fed;
+   * `noise` randomises the choice. Terminates: each step removes an item, and
+   * with nothing selected no node is short.
+   */
+  repair(prot: Uint8Array | null, w: number, noise: number, only: readonly number[] | null = null): void {
+    const net = this.net;
+    if (only !== null) for (const n of only) this.push(n);
+    else for (let n = 0; n < net.nodes; n++) if (this.slack[n]! < 0) this.push(n);
+    while (this.stack.length > 0) {
+      const n = this.pop();
+      while (this.slack[n]! < 0) {
+        if (net.fifo) this.truncateCheapest(n);
+        else this.removeCheapest(n, prot, w, noise);
+      }
+    }
+  }
+
+  /** Non-FIFO: scores short node n's removal candidates, removes the cheapest in turn until its deficit is covered or halved. */
+  private removeCheapest(n: number, prot: Uint8Array | null, w: number, noise: number): void {
+    let cnt = this.score(n, prot, w, noise);
+    if (cnt === 0) cnt = this.score(n, null, w, noise);
+    if (cnt === 0) throw new Error('lsm_linked: internal error: a short node draws on nothing selected');
+    const half = -0.5 * this.slack[n]!;
+    const ck = this.candK;
+    const cc = this.candCost;
+    while (this.slack[n]! < 0) {
+      let bj = -1;
+      let bc = Infinity;
+      for (let j = 0; j < cnt; j++) {
+        if (cc[j]! < bc) {
+          bc = cc[j]!;
+          bj = j;
+        }
+      }
+      this.work.steps += cnt;
+      if (bj < 0) break;
+      cc[bj] = Infinity;
+      const k = ck[bj]!;
+      if (this.sel[k] === 1) this.removeAndPush(k);
+      if (-this.slack[n]! < half) break;
+    }
+  }
+
+  private score(n: number, prot: Uint8Array | null, w: number, noise: number): number {
+    const net = this.net;
+    const slack = this.slack;
+    const d = -slack[n]!;
+    let cnt = 0;
+    this.work.steps += net.drawStart[n + 1]! - net.drawStart[n]!;
+    for (let j = net.drawStart[n]!; j < net.drawStart[n + 1]!; j++) {
+      const k = net.drawItems[j]!;
+      if (this.sel[k] !== 1 || (prot !== null && prot[k] === 1)) continue;
+      let covers = 0;
+      let casc = 0;
+      let priced = 0;
+      for (let e = net.effStart[k]!; e < net.effStart[k + 1]!; e++) {
+        const x = net.effNode[e]!;
+        const dx = net.effF[e]!;
+        if (x === n) covers = -dx;
+        else if (dx > 0) {
+          const room = slack[x]! > 0 ? slack[x]! : 0;
+          if (dx > room) casc += dx - room;
+          priced += this.price[x]! * dx;
+        }
+      }
+      let cost = (net.weightF[k]! + net.wpu[k]! * (w * casc + priced)) / (covers < d ? covers : d);
+      if (noise > 0) cost *= 1 + noise * this.rng.float();
+      this.candK[cnt] = k;
+      this.candCost[cnt++] = cost;
+    }
+    return cnt;
+  }
+
+  /** FIFO: truncates the queue whose suffix (from a selected item drawing on short node n) costs least per unit covered. */
+  private truncateCheapest(n: number): void {
+    const net = this.net;
+    const d = -this.slack[n]!;
+    let best = -1;
+    let bc = Infinity;
+    for (let j = net.drawStart[n]!; j < net.drawStart[n + 1]!; j++) {
+      const k = net.drawItems[j]!;
+      if (this.sel[k] !== 1) continue;
+      const q = net.first[k]!;
+      const base = net.qStart[q]!;
+      const p = net.qPos[k]!;
+      const suffix = this.qCum[base + this.plen[q]! - 1]! - (p > 0 ? this.qCum[base + p - 1]! : 0);
+      const covers = -this.effAt(k, n);
+      const cost = suffix / (covers < d ? covers : d);
+      if (cost < bc || (cost === bc && k > best)) {
+        bc = cost;
+        best = k;
+      }
+    }
+    this.work.steps += net.drawStart[n + 1]! - net.drawStart[n]!;
+    if (best < 0) throw new Error('lsm_linked: internal error: a short node draws on nothing selected');
+    const q = net.first[best]!;
+    const base = net.qStart[q]!;
+    while (this.plen[q]! > net.qPos[best]!) this.removeAndPush(net.qItems[base + --this.plen[q]!]!);
+  }
+
+  /** Whether unselected item k fits the current slacks at every node it draws on. */
+  private fits(k: number): boolean {
+    const net = this.net;
+    for (let e = net.effStart[k]!; e < net.effStart[k + 1]!; e++) if (net.effF[e]! < 0 && this.slack[net.effNode[e]!]! + net.effF[e]! < 0) return false;
+    return true;
+  }
+
+  /** Adds k and puts the nodes it feeds back on the stack (they gained room). */
+  private addAndPush(k: number): void {
+    const net = this.net;
+    this.add(k);
+    for (let e = net.effStart[k]!; e < net.effStart[k + 1]!; e++) if (net.effF[e]! > 0) this.push(net.effNode[e]!);
+  }
+
+  /** Greedy re-insertion to a fixed point from the nodes given (all when null): any unselected item that fits, largest weight first. */
+  fill(from: readonly number[] | null = null): void {
+    const net = this.net;
+    if (from !== null) for (const n of from) this.push(n);
+    else {
+      for (const k of net.free) if (this.sel[k] === 0 && (!net.fifo || net.qPos[k] === this.plen[net.first[k]!])) this.fillOne(k);
+      for (let n = net.nodes - 1; n >= 0; n--) this.push(n);
+    }
+    while (this.stack.length > 0) {
+      const n = this.pop();
+      if (net.fifo) this.fillQueue(n);
+      const end = net.drawStart[n + 1]!;
+      this.work.steps += end - net.drawStart[n]!;
+      for (let j = net.drawStart[n]!; j < end; j++) {
+        const k = net.drawItems[j]!;
+        if (this.sel[k] !== 0) continue;
+        if (net.fifo) {
+          const q = net.first[k]!;
+          if (q !== n && net.qPos[k] === this.plen[q] && this.fits(k)) this.fillQueue(q);
+        } else if (this.fits(k)) this.addAndPush(k);
+      }
+    }
+  }
+
+  private fillOne(k: number): void {
+    if (this.net.fifo) this.plen[this.net.first[k]!]!++;
+    this.addAndPush(k);
+  }
+
+  /** FIFO: settles node q's queue heads while they fit. */
+  private fillQueue(q: number): void {
+    const net = this.net;
+    const base = net.qStart[q]!;
+    const len = net.qStart[q + 1]! - base;
+    while (this.plen[q]! < len) {
+      const k = net.qItems[base + this.plen[q]!]!;
+      this.work.steps++;
+      if (!this.fits(k)) break;
+      this.fillOne(k);
+    }
+  }
+
+  /**
+   * Ejection move (non-FIFO): settle p, let the nodes it pushes short drop other
+   * items by the removal rule (p locked), then re-insert where nodes gained room.
+   * Returns the change in value; undo() reverts it.
+   */
+  eject(p: number, w: number, noise: number): number {
+    const net = this.net;
+    const v0 = this.value;
+    this.log.length = 0;
+    this.logging = true;
+    this.add(p);
+    this.lock[p] = 1;
+    const short: number[] = [];
+    for (let e = net.effStart[p]!; e < net.effStart[p + 1]!; e++) if (this.slack[net.effNode[e]!]! < 0) short.push(net.effNode[e]!);
+    this.repair(this.lock, w, noise, short);
+    this.lock[p] = 0;
+    const gainers: number[] = [];
+    for (const x of this.log) {
+      const k = x < 0 ? ~x : x;
+      for (let e = net.effStart[k]!; e < net.effStart[k + 1]!; e++) if (x < 0 ? net.effF[e]! < 0 : net.effF[e]! > 0) gainers.push(net.effNode[e]!);
+    }
+    this.fill(gainers);
+    this.logging = false;
+    return this.value - v0;
+  }
+
+  undo(): void {
+    for (let j = this.log.length - 1; j >= 0; j--) {
+      const x = this.log[j]!;
+      if (x >= 0) this.remove(x);
+      else this.add(~x);
+    }
+    this.log.length = 0;
+  }
+
+  /** Why the incremental slacks, value or FIFO prefix lengths disagree with a recomputation (tests). */
+  checkInvariants(): string | null {
+    const net = this.net;
+    const slack = Float64Array.from(net.capF);
+    let value = 0;
+    for (let k = 0; k < net.m; k++) {
+      if (this.sel[k] !== 1) continue;
+      for (let e = net.effStart[k]!; e < net.effStart[k + 1]!; e++) slack[net.effNode[e]!]! += net.effF[e]!;
+      value += net.weightF[k]!;
+    }
+    if (Math.abs(value - this.value) > 1e-6 * (1 + Math.abs(value))) return `value ${this.value}, recomputed ${value}`;
+    for (let n = 0; n < net.nodes; n++) {
+      if (Math.abs(slack[n]! - this.slack[n]!) > 1e-6 * (1 + Math.abs(slack[n]!))) return `node ${n}: slack ${this.slack[n]}, recomputed ${slack[n]}`;
+      if (!net.fifo) continue;
+      for (let j = net.qStart[n]!; j < net.qStart[n + 1]!; j++) {
+        if ((this.sel[net.qItems[j]!] === 1) !== j - net.qStart[n]! < this.plen[n]!) return `node ${n}: selection is not the prefix of length ${this.plen[n]}`;
+      }
+    }
+    return null;
+  }
+}
+
+// ---------------------------------------------------------------------------
+// The driver.
+
+/** Ejection moves per round, and rounds without progress before stopping. */
+const EJECT_BURST = 400;
+const STALL_ROUNDS = 40;
+
+interface Candidate {
+  sel: Uint8Array;
+  method: string;
+}
+
+/** The best selection the search found so far (float value) and how. */
+class Incumbent {
+  readonly best: Uint8Array;
+  value = -1;
+  method = '';
+  constructor(m: number) {
+    this.best = new Uint8Array(m);
+  }
+  consider(eng: LinkedEngine, method: string): boolean {
+    if (eng.value > this.value) {
+      this.best.set(eng.sel);
+      this.value = eng.value;
+      this.method = method;
+      return true;
+    }
+    return false;
+  }
+}
+
+/** solveLsm on a single-leg problem (nodes as participants with limit 0), as a selection. */
+function lsmCandidate(problem: LinkedProblem, work_budget: number): Uint8Array {
+  const lp: LsmProblem = {
+    participants: problem.capacities.map((c, n) => ({ id: `n${n}`, balance: c, limit: 0n })),
+    payments: problem.items.map((it, k) => ({
+      id: String(k),
+      from: `n${it.legs[0]!.from}`,
+      to: `n${it.legs[0]!.to}`,
+      amount: it.legs[0]!.amount,
+      priority: 0,
+    })),
+    fifo: problem.fifo,
+  };
+  const sel = new Uint8Array(problem.items.length);
+  for (const id of solveLsm(lp, { work_budget }).settled) sel[Number(id)] = 1;
+  return sel;
+}
+
+function toLinkedSolution(problem: LinkedProblem, net: Net, cand: Candidate): LinkedSolution {
+  const why = linkedViolation(net, cand.sel);
+  if (why !== null) throw new Error(`lsm_linked: postcondition failed (${cand.method}): ${why}`);
+  const settled: string[] = [];
+  for (let k = 0; k < net.m; k++) if (cand.sel[k] === 1) settled.push(problem.items[k]!.id);
+  return { settled, settled_weight: exactWeight(net, cand.sel), method: cand.method };
+}
+
+/** The candidate of the highest exact weight; the first of equals. */
+function bestOf(net: Net, cands: readonly Candidate[]): Candidate {
+  let top = cands[0]!;
+  let topW = -1n;
+  for (const c of cands) {
+    const w = exactWeight(net, c.sel);
+    if (w > topW) {
+      top = c;
+      topW = w;
+    }
+  }
+  return top;
+}
+
+export function solveLinked(problem: LinkedProblem, options: LinkedOptions = {}): LinkedSolution {
+  const budget = options.work_budget ?? LINKED_WORK_BUDGET_DEFAULT;
+  if (!(Number.isInteger(budget) && budget >= 0)) throw new ClearingInputError('options.work_budget', 'must be an integer >= 0');
+  const net = compileLinked(problem);
+  const cands: Candidate[] = [{ sel: fifoRtgsLinked(net), method: 'fifo_rtgs' }];
+  if (cands[0]!.sel.every((x) => x === 1)) return toLinkedSolution(problem, net, cands[0]!);
+  let searchBudget = budget;
+  if (net.singleLeg) {
+    const share = linkedLsmBudget(budget);
+    cands.push({ sel: lsmCandidate(problem, share), method: 'lsm' });
+    searchBudget = budget - share;
+  }
+  const work = new Work(searchBudget);
+  const eng = new LinkedEngine(net, work, new Rng(0x11a7ed));
+  const inc = new Incumbent(net.m);
+  eng.load(new Uint8Array(net.m).fill(1));
+  eng.repair(null, 1, 0);
+  eng.fill();
+  inc.consider(eng, 'removal+fill');
+  for (const c of cands) {
+    eng.load(c.sel);
+    eng.fill();
+    inc.consider(eng, `${c.method}+fill`);
+  }
+  eng.load(new Uint8Array(net.m));
+  eng.fill();
+  inc.consider(eng, 'greedy');
+  searchLinked(net, eng, work, inc);
+  if (!net.floatExact) exactRepairLinked(net, inc.best);
+  return toLinkedSolution(problem, net, bestOf(net, [{ sel: inc.best, method: inc.method }, ...cands]));
+}
+
+/**
+ * Local search: bursts of ejection moves (non-FIFO) from the current state, each
+ * followed by a kick from the best: re-queue the unsettled items of a random set
+ * of nodes on top of it (its items protected, a few not), re-run removal with a
+ * randomised rule, re-insert. Stops on the work budget or after STALL_ROUNDS
+ * rounds without progress.
+ */
+function searchLinked(net: Net, eng: LinkedEngine, work: Work, inc: Incumbent): void {
+  const rng = new Rng(0x5eed1);
+  const best = inc.best;
+  const prot = new Uint8Array(net.m);
+  const requeue = new Uint8Array(net.nodes);
+  const start = new Uint8Array(net.m);
+  let since = 0;
+  let iter = 0;
+  eng.load(best);
+  while (since < STALL_ROUNDS && !work.exhausted && net.m > 0) {
+    iter++;
+    const before = inc.value;
+    if (!net.fifo) {
+      for (let t = 0, burst = Math.min(EJECT_BURST, 4 * net.m + 8); t < burst && !work.exhausted; t++) {
+        const p = rng.below(net.m);
+        work.steps++;
+        if (eng.sel[p] === 1) continue;
+        if (eng.eject(p, 0.2 + 2 * rng.float(), 0.3 * rng.float()) < 0) eng.undo();
+      }
+      inc.consider(eng, `ejection(round ${iter})`);
+    }
+    const share = 0.05 + 0.95 * rng.float() * rng.float();
+    for (let n = 0; n < net.nodes; n++) requeue[n] = rng.float() < share ? 1 : 0;
+    const unprotect = net.fifo ? 0 : rng.float() < 0.5 ? 0 : 0.02 + 0.1 * rng.float();
+    start.set(best);
+    for (let k = 0; k < net.m; k++) {
+      prot[k] = best[k] === 1 && (unprotect === 0 || rng.float() >= unprotect) ? 1 : 0;
+      if (best[k] === 0 && requeue[net.first[k]!] === 1) start[k] = 1;
+    }
+    if (net.fifo) for (let n = 0; n < net.nodes; n++) if (requeue[n] === 1) for (let j = net.qStart[n]!; j < net.qStart[n + 1]!; j++) start[net.qItems[j]!] = 1;
+    eng.load(start);
+    eng.repair(prot, 0.2 + 3 * rng.float(), 0.5 * rng.float());
+    eng.fill();
+    if (eng.value >= inc.value) {
+      const gained = eng.value > inc.value;
+      best.set(eng.sel);
+      inc.value = eng.value;
+      if (gained) inc.method = `kick(round ${iter})`;
+    }
+    since = inc.value > before ? 0 : since + 1;
+  }
+}
