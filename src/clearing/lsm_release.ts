@@ -5,7 +5,8 @@
 //    and its payee's currency), transitively;
 //  - the problem the solver sees: nodes are accounts (participant x currency)
 //    whose capacity is the available balance (never below 0) plus the intraday
-//    credit the run may draw; items are queued payments in queue order, a
+//    credit the run may draw; items are queued payments in queue order
+//    (single-currency ones first, then PvP ones: see lsmOrder), a
 //    single-currency payment one leg, a PvP payment two (payer -> provider in
 //    the payer's currency, provider -> payee in the payee's);
 //  - the weight that makes a choice comparable across currencies: the amount for
@@ -121,6 +122,19 @@ function queuedByCurrency(queues: Iterable<[string, RtgsQueue]>): Map<string, Pa
   return by;
 }
 
+/**
+ * The order a run lists payments in: single-currency payments in queue order,
+ * then PvP payments in queue order. Under FIFO a PvP payment stuck at the head
+ * of a payer's queue (its provider short of the other currency) would otherwise
+ * block every payment behind it, which the LSM of rules 1 and 2 (it left PvP
+ * payments out) released; listed last, a PvP payment settles only together with
+ * its payer's single-currency payments, and takes nothing from them.
+ */
+export function lsmOrder(a: Payment, b: Payment): number {
+  if ((a.fx === null) !== (b.fx === null)) return a.fx === null ? -1 : 1;
+  return queueOrder(a, b);
+}
+
 /** The run's currency and those linked to it through queued PvP payments, sorted; with the queued payments they move. */
 export function linkedCurrencies(queues: Iterable<[string, RtgsQueue]>, currency: string): { currencies: string[]; queued: Payment[] } {
   const by = queuedByCurrency(queues);
@@ -139,7 +153,7 @@ export function linkedCurrencies(queues: Iterable<[string, RtgsQueue]>, currency
   }
   const queued = new Set<Payment>();
   for (const c of seen) for (const p of by.get(c) ?? []) queued.add(p);
-  return { currencies: [...seen].sort(), queued: [...queued].sort(queueOrder) };
+  return { currencies: [...seen].sort(), queued: [...queued].sort(lsmOrder) };
 }
 
 /**
