@@ -9,6 +9,7 @@ import { caseView, dayView, facilityView, participantView, windowView } from '..
 import { seesCurrency, seesParticipant } from '../http/access.js';
 import { notFound } from '../http/errors.js';
 import { ACCOUNT_READERS, EVERY_ROLE, OPERATOR_ONLY } from '../http/roles.js';
+import { LIQUIDITY_ROUTES } from './liquidity_routes.js';
 import { PAYMENT_ROUTES } from './payment_routes.js';
 import { BODY_LIMIT_BATCH, exec, forbidden, limitOf, mayActFor, route, visibleParticipant, type RouteDef } from './route.js';
 import * as S from './schemas.js';
@@ -351,7 +352,7 @@ const FX_COMPLIANCE_AUDIT_ROUTES: RouteDef[] = [
 ];
 
 /** Every route, in the order the OpenAPI document lists them. */
-export const ROUTES: RouteDef[] = [...PARTICIPANT_ROUTES, ...PAYMENT_ROUTES, ...DAY_AND_SETTLEMENT_ROUTES, ...FX_COMPLIANCE_AUDIT_ROUTES];
+export const ROUTES: RouteDef[] = [...PARTICIPANT_ROUTES, ...PAYMENT_ROUTES, ...DAY_AND_SETTLEMENT_ROUTES, ...LIQUIDITY_ROUTES, ...FX_COMPLIANCE_AUDIT_ROUTES];
 
 export const EVENTS_ROUTE = {
   method: 'GET' as const,

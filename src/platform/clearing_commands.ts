@@ -60,7 +60,7 @@ export function runLsm(cx: CommandContext, currency: string): unknown {
  */
 export function runLinkedLsm(cx: CommandContext, currency: string, trigger: 'timer' | 'event'): LinkedLsmRunResult {
   const s = cx.s;
-  const choice = chooseLinkedLsmRelease(s.queues, currency, lsmLiquidity(cx), s.bypass_fifo, {
+  const choice = chooseLinkedLsmRelease(s.queues, currency, lsmLiquidity(s), s.bypass_fifo, {
     payments_max: PLATFORM_LIMITS.lsm_payments_max,
     work_budget: PLATFORM_LIMITS.lsm_work_budget,
   });

@@ -72,7 +72,20 @@ export type Command =
   | { type: 'draw_swap'; by: string; line: string; amount: string }
   | { type: 'publish_quote'; by: string; provider: string; base: string; quote: string; tiers: QuoteTierCommand[]; valid_s: number }
   | { type: 'lock_quote'; by: string; base: string; quote: string; amount: string }
-  | { type: 'unwind_swap'; by: string; line: string };
+  | { type: 'unwind_swap'; by: string; line: string }
+  | { type: 'set_liquidity_execution'; by: string; enabled: boolean }
+  | {
+      type: 'execute_liquidity_proposal';
+      by: string;
+      kind: 'pvp' | 'swap';
+      /** The liquidity provider (pvp) or the swap line id (swap). */
+      via: string;
+      participant: string;
+      sell_currency: string;
+      buy_currency: string;
+      /** Major units of buy_currency. */
+      buy_amount: string;
+    };
 
 export type CommandType = Command['type'];
 
@@ -186,6 +199,12 @@ export function decodeCommand(input: unknown): Command {
     case 'set_config':
       only(o, fields('bypass_fifo'), '');
       return { type, by, bypass_fifo: bool(o, 'bypass_fifo', '', false) };
+    case 'set_liquidity_execution':
+      only(o, fields('enabled'), '');
+      if (typeof o.enabled !== 'boolean') throw new PlatformError('invalid_field', 'enabled', 'must be true or false');
+      return { type, by, enabled: o.enabled };
+    case 'execute_liquidity_proposal':
+      return decodeExecuteProposal(o, by);
     default:
       throw new PlatformError('invalid_command', 'type', `unknown command type ${JSON.stringify(type)}`);
   }
@@ -315,5 +334,20 @@ function decodePublishQuote(o: Obj, by: string): Decoded<'publish_quote'> {
     quote: str(o, 'quote', '', 3),
     tiers,
     valid_s: valid as number,
+  };
+}
+
+function decodeExecuteProposal(o: Obj, by: string): Decoded<'execute_liquidity_proposal'> {
+  only(o, fields('kind', 'via', 'participant', 'sell_currency', 'buy_currency', 'buy_amount'), '');
+  if (o.kind !== 'pvp' && o.kind !== 'swap') throw new PlatformError('invalid_field', 'kind', 'must be pvp or swap');
+  return {
+    type: 'execute_liquidity_proposal',
+    by,
+    kind: o.kind,
+    via: str(o, 'via', ''),
+    participant: str(o, 'participant', '', 11),
+    sell_currency: str(o, 'sell_currency', '', 3),
+    buy_currency: str(o, 'buy_currency', '', 3),
+    buy_amount: str(o, 'buy_amount', '', 40),
   };
 }

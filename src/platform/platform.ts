@@ -30,6 +30,8 @@ import { stringify, PlatformStateMachine, type AnonymousRejection, type AuditRec
 import type { BusinessDay, ComplianceCase, Facility, Participant, Payment, SettlementWindow } from './types.js';
 import type { AccountBalance, Transfer } from '../ledger/types.js';
 import { decideAuthority, type AuthorityDecision, type AuthorityRequest } from './authority.js';
+import { liquidityProposals, queuedCurrencies } from './liquidity_commands.js';
+import type { OptimiserResult } from '../clearing/liquidity_optimiser.js';
 
 // For the HTTP shells: the documents interface, the store's errors and redacted
 // location, the views and the JSON replacer they answer with.
@@ -466,5 +468,27 @@ export class Platform {
   health(): { writable: true } | { writable: false; reason: string } {
     const failed = this.ledger.failed;
     return failed === null ? { writable: true } : { writable: false, reason: `the ledger stopped after a failed journal write (${failed.message})` };
+  }
+
+  /**
+   * The cross-currency liquidity optimiser's proposals (read-only): for `currency`,
+   * or for every currency with queued payments. Each says what it would convert
+   * (via a provider or a swap line) and the queued value an LSM run then releases.
+   */
+  liquidityProposals(currency?: string): OptimiserResult[] {
+    let list: string[];
+    if (currency === undefined) list = queuedCurrencies(this.state);
+    else {
+      const c = currency.toUpperCase();
+      if (!this.state.issuer.has(c)) throw new PlatformError('no_central_bank', 'currency', `${c} has no central bank on the platform`);
+      list = [c];
+    }
+    const now = this.clock();
+    return list.map((c) => liquidityProposals(this.state, c, now));
+  }
+
+  /** Whether the scheme allows executing liquidity proposals (set_liquidity_execution). */
+  liquidityExecutionAllowed(): boolean {
+    return this.state.liquidity_execution;
   }
 }

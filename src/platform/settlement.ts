@@ -17,6 +17,7 @@ import { RESULT_CODES, TransferFlags, type Transfer } from '../ledger/types.js';
 import type { Participant, Payment, SettlementWindow } from '../clearing/types.js';
 import { PLATFORM_LIMITS, type CommandContext } from './context.js';
 import { PlatformError } from './errors.js';
+import type { PlatformState } from './state.js';
 
 export function openWindow(cx: CommandContext, currency: string): SettlementWindow {
   const s = cx.s;
@@ -159,8 +160,7 @@ export function drawCredit(cx: CommandContext, p: Participant, f: Facility, amou
  * same conditions as a gross settlement's automatic drawdown), and reference
  * rates of the business date (or the latest rate date) to weigh currencies.
  */
-export function lsmLiquidity(cx: CommandContext): LsmLiquidity {
-  const s = cx.s;
+export function lsmLiquidity(s: PlatformState): LsmLiquidity {
   const open = isOpen(s.day);
   const date = s.business_date ?? s.rates().latestDate();
   const rates = new Map<string, Rational | null>();

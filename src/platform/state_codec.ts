@@ -40,6 +40,8 @@ export interface PlatformStateData {
   quote_locks: QuoteLockRecord[];
   lock_seq: number;
   bypass_fifo: boolean;
+  /** Written to the header only when true, so states that never set it keep their bytes. */
+  liquidity_execution: boolean;
   next_seq: number;
   commands: number;
   next_transfer_no: bigint;
@@ -92,12 +94,16 @@ export function encodePlatformState(d: PlatformStateData): Buffer {
       lines = [];
     }
   };
-  emit(
-    JSON.stringify(
-      { magic: MAGIC, bypass_fifo: d.bypass_fifo, next_seq: d.next_seq, commands: d.commands, lock_seq: d.lock_seq, next_transfer_no: d.next_transfer_no },
-      replacer,
-    ),
-  );
+  const head: Record<string, unknown> = {
+    magic: MAGIC,
+    bypass_fifo: d.bypass_fifo,
+    next_seq: d.next_seq,
+    commands: d.commands,
+    lock_seq: d.lock_seq,
+    next_transfer_no: d.next_transfer_no,
+  };
+  if (d.liquidity_execution) head.liquidity_execution = true;
+  emit(JSON.stringify(head, replacer));
   for (const name of LISTS) {
     const list = d[name] as readonly unknown[];
     emit(JSON.stringify({ section: name, count: list.length }));
@@ -123,7 +129,15 @@ export function decodePlatformState(buf: Buffer): PlatformStateData {
     pos = end + 1;
     return JSON.parse(line, reviver);
   };
-  const head = next() as { magic: string; bypass_fifo: boolean; next_seq: number; commands: number; next_transfer_no: bigint; lock_seq: number };
+  const head = next() as {
+    magic: string;
+    bypass_fifo: boolean;
+    liquidity_execution?: boolean;
+    next_seq: number;
+    commands: number;
+    next_transfer_no: bigint;
+    lock_seq: number;
+  };
   if (head.magic !== MAGIC) throw new Error('platform state: unknown format');
   const out: Record<string, unknown[]> = {};
   for (const name of LISTS) {
@@ -135,7 +149,8 @@ export function decodePlatformState(buf: Buffer): PlatformStateData {
   }
   if (pos !== text.length) throw new Error('platform state: trailing bytes');
   return {
-    ...(out as unknown as Omit<PlatformStateData, 'bypass_fifo' | 'next_seq' | 'commands' | 'next_transfer_no' | 'lock_seq'>),
+    ...(out as unknown as Omit<PlatformStateData, 'bypass_fifo' | 'liquidity_execution' | 'next_seq' | 'commands' | 'next_transfer_no' | 'lock_seq'>),
+    liquidity_execution: head.liquidity_execution === true,
     commands: head.commands,
     lock_seq: head.lock_seq,
     bypass_fifo: head.bypass_fifo,

@@ -22,6 +22,7 @@ import { CommandContext, PLATFORM_LIMITS } from './context.js';
 import { PlatformError } from './errors.js';
 import { drawCredit, drawSwapLine, openSwap, setCollateral, unwindSwapLine } from './financing_commands.js';
 import type { SchemeView } from './instruction.js';
+import { executeLiquidityProposal, setLiquidityExecution } from './liquidity_commands.js';
 import { importRates, lockQuote, publishQuote } from './market_commands.js';
 import { activeCurrency, fund, registerParticipant } from './participant_commands.js';
 import { cancelPayment, decideCase, returnPayment, submitPayments } from './payment_commands.js';
@@ -143,6 +144,10 @@ export class PlatformStateMachine extends PlatformState implements CommandExecut
         return publishQuote(cx, cmd);
       case 'lock_quote':
         return lockQuote(cx, cmd.base, cmd.quote, cmd.amount);
+      case 'set_liquidity_execution':
+        return setLiquidityExecution(cx, cmd.enabled);
+      case 'execute_liquidity_proposal':
+        return executeLiquidityProposal(cx, cmd);
       case 'set_config':
         this.bypass_fifo = cmd.bypass_fifo;
         return { bypass_fifo: this.bypass_fifo };
