@@ -110,7 +110,7 @@ export interface Net {
 }
 
 function itemField(k: number, it: LinkedItem | undefined, field: string): string {
-  const id = it !== undefined && it !== null && typeof it.id === 'string' ? ` (id ${JSON.stringify(it.id.slice(0, 40))})` : '';
+  const id = it !== undefined && it !== null && typeof it.id === 'string' && it.id.length > 0 ? ` (id ${JSON.stringify(it.id.slice(0, 40))})` : '';
   return `items[${k}]${id}.${field}`;
 }
 
@@ -408,7 +408,7 @@ export class LinkedEngine {
     private readonly rng: Rng,
   ) {
     this.sel = new Uint8Array(net.m);
-    this.slack = new Float64Array(net.nodes);
+    this.slack = Float64Array.from(net.capF);
     this.plen = new Int32Array(net.nodes);
     this.price = new Float64Array(net.nodes);
     this.onStack = new Uint8Array(net.nodes);
@@ -792,9 +792,23 @@ export function solveLinked(problem: LinkedProblem, options: LinkedOptions = {})
   eng.load(new Uint8Array(net.m));
   eng.fill();
   inc.consider(eng, 'greedy');
-  searchLinked(net, eng, work, inc);
+  if (!exactSmall(net, work, inc)) searchLinked(net, eng, work, inc);
   if (!net.floatExact) exactRepairLinked(net, inc.best);
   return toLinkedSolution(problem, net, bestOf(net, [{ sel: inc.best, method: inc.method }, ...cands]));
+}
+
+/** On small instances, the exact search with half the budget left; true when it proved its result optimal. */
+function exactSmall(net: Net, work: Work, inc: Incumbent): boolean {
+  if (net.m > EXACT_ITEMS_MAX || !net.floatExact || net.weight.reduce((a, w) => a + w, 0n) > BigInt(Number.MAX_SAFE_INTEGER)) return false;
+  const share = new Work(Math.floor((work.max - work.steps) / 2));
+  const { sel, complete } = exactSearch(net, share, inc.value);
+  work.steps += share.steps;
+  if (sel !== null) {
+    inc.best.set(sel);
+    inc.value = Number(exactWeight(net, sel));
+    inc.method = complete ? 'exact' : 'exact(partial)';
+  } else if (complete) inc.method += '(proven)';
+  return complete;
 }
 
 /**
@@ -845,4 +859,112 @@ function searchLinked(net: Net, eng: LinkedEngine, work: Work, inc: Incumbent): 
     }
     since = inc.value > before ? 0 : since + 1;
   }
+}
+
+// ---------------------------------------------------------------------------
+// Exact search on small instances.
+
+/** Up to this many items the solver also runs an exact branch and bound (within the work budget). */
+export const EXACT_ITEMS_MAX = 24;
+
+/**
+ * Depth-first branch and bound over the items (by weight, or in list order under
+ * FIFO so a skipped item blocks the rest of its queue). A branch is cut when its
+ * value plus every undecided weight cannot beat the best, or when some node
+ * stays short even if every undecided item feeding it settled. Float arithmetic,
+ * run only when it is exact (net.floatExact and weights below 2^53). Returns the
+ * best selection found better than `floor` and whether the search completed
+ * (then it is an optimum).
+ */
+function exactSearch(net: Net, work: Work, floor: number): { sel: Uint8Array | null; complete: boolean } {
+  const m = net.m;
+  const order = net.fifo ? Int32Array.from({ length: m }, (_, k) => k) : net.byWeight;
+  const suffixW = new Float64Array(m + 1);
+  for (let i = m - 1; i >= 0; i--) suffixW[i] = suffixW[i + 1]! + net.weightF[order[i]!]!;
+  const slack = Float64Array.from(net.capF);
+  const pot = new Float64Array(net.nodes);
+  for (let k = 0; k < m; k++) for (let e = net.effStart[k]!; e < net.effStart[k + 1]!; e++) if (net.effF[e]! > 0) pot[net.effNode[e]!]! += net.effF[e]!;
+  const blocked = new Uint8Array(net.nodes);
+  const cur = new Uint8Array(m);
+  let best: Uint8Array | null = null;
+  let bestValue = floor;
+  let aborted = false;
+  const ok = (k: number, sign: number): boolean => {
+    // Nodes where the change (settling: negative effects; skipping: lost positive ones) can break slack + pot >= 0.
+    for (let e = net.effStart[k]!; e < net.effStart[k + 1]!; e++) {
+      const x = net.effNode[e]!;
+      if (sign * net.effF[e]! < 0 && slack[x]! + pot[x]! < 0) return false;
+    }
+    return true;
+  };
+  const shift = (k: number, s: Float64Array, sign: number, positiveOnly: boolean): void => {
+    for (let e = net.effStart[k]!; e < net.effStart[k + 1]!; e++) if (!positiveOnly || net.effF[e]! > 0) s[net.effNode[e]!]! += sign * net.effF[e]!;
+  };
+  const dfs = (i: number, value: number): void => {
+    if (aborted || value + suffixW[i]! <= bestValue) return;
+    if (++work.steps > work.max) {
+      aborted = true;
+      return;
+    }
+    if (i === m) {
+      bestValue = value;
+      best = cur.slice();
+      return;
+    }
+    const k = order[i]!;
+    shift(k, pot, -1, true);
+    const q = net.first[k]!;
+    if (!net.fifo || blocked[q] === 0) {
+      shift(k, slack, 1, false);
+      cur[k] = 1;
+      if (ok(k, 1)) dfs(i + 1, value + net.weightF[k]!);
+      cur[k] = 0;
+      shift(k, slack, -1, false);
+    }
+    const wasBlocked = blocked[q]!;
+    if (net.fifo) blocked[q] = 1;
+    if (ok(k, -1)) dfs(i + 1, value);
+    blocked[q] = wasBlocked;
+    shift(k, pot, 1, true);
+  };
+  dfs(0, 0);
+  return { sel: best, complete: !aborted };
+}
+
+/**
+ * For tests only: drives the engine through random loads (prefixes under FIFO),
+ * repairs, re-insertions, ejection moves and undos on `problem` and checks its
+ * incremental bookkeeping against a recomputation after every step; also that a
+ * repair leaves no node short. Returns the first disagreement, or null.
+ */
+export function linkedEngineSelfCheck(problem: LinkedProblem, steps: number, seed = 1): string | null {
+  const net = compileLinked(problem);
+  if (net.m === 0) return null;
+  const rng = new Rng(seed);
+  const eng = new LinkedEngine(net, new Work(Infinity), rng);
+  const sel = new Uint8Array(net.m);
+  for (let step = 0; step < steps; step++) {
+    const op = rng.below(net.fifo ? 3 : 5);
+    if (op === 0) {
+      for (let n = 0; n < net.nodes; n++) {
+        const len = rng.below(net.qStart[n + 1]! - net.qStart[n]! + 1);
+        for (let j = net.qStart[n]!; j < net.qStart[n + 1]!; j++)
+          sel[net.qItems[j]!] = net.fifo ? (j - net.qStart[n]! < len ? 1 : 0) : rng.float() < 0.6 ? 1 : 0;
+      }
+      eng.load(sel);
+    } else if (op === 1) {
+      eng.repair(null, 3 * rng.float(), 0.5 * rng.float());
+      for (let n = 0; n < net.nodes; n++) if (eng.slack[n]! < 0) return `step ${step}: node ${n} short after repair`;
+    } else if (op === 2) {
+      eng.repair(null, 1, 0);
+      eng.fill();
+    } else {
+      const p = rng.below(net.m);
+      eng.repair(null, 1, 0);
+      if (eng.sel[p] === 0 && (eng.eject(p, 0.2 + 2 * rng.float(), 0.3 * rng.float()) < 0 || op === 4)) eng.undo();
+    }
+    const why = eng.checkInvariants();
+    if (why !== null) return `step ${step} (op ${op}): ${why}`;
+  }
+  return null;
 }
