@@ -9,7 +9,7 @@ import { test } from 'node:test';
 import fc from 'fast-check';
 import { ACCOUNT_KIND, TRANSFER_CODE } from '../src/clearing/accounts.js';
 import { credit, Harness, scheme } from './support/lsm_harness.js';
-import { BANKS, LP, payment } from './support/platform.js';
+import { BANKS, BUSINESS_DATE, CB, LP, payment } from './support/platform.js';
 
 const [A, B, S, D, K] = BANKS; // A, B: CNY; S: RUB and CNY; D: RUB; K: KZT and CNY
 
@@ -264,3 +264,51 @@ function PROPERTY(c: Case): void {
     for (const [id, ccy] of PAYERS) assert.ok(h.avail(id, ccy) >= 0n);
   }
 }
+
+test('rules 3: an explicit credit drawing starts a run that releases a gridlock the drawing alone does not', () => {
+  const h = new Harness(3);
+  scheme(h);
+  // A facility without automatic drawing: the LSM may not draw it, the participant may.
+  h.run({
+    type: 'set_collateral',
+    participant: A,
+    currency: 'CNY',
+    auto_draw: false,
+    items: [{ id: 'bond-A', kind: 'government_bond', currency: 'CNY', market_value: '100.00', haircut_bp: 1000 }],
+  });
+  const r = h.run({ type: 'submit_payments', payments: [payment(A, B, 'CNY', '100.00'), payment(B, A, 'CNY', '60.00')] }) as {
+    payments: Array<{ uetr: string }>;
+  };
+  assert.equal(h.run({ type: 'run_lsm', currency: 'CNY' }).released, 0, 'no credit counted without auto_draw');
+  const runs = h.sm.lsm_runs.length;
+  h.run({ type: 'draw_credit', participant: A, currency: 'CNY', amount: '40.00' });
+  assert.equal(h.sm.lsm_runs.length, runs + 1);
+  assert.equal(h.sm.lsm_runs.at(-1)!.trigger, 'event');
+  for (const x of r.payments) assert.equal(h.state(x.uetr), 'settled');
+  assert.equal(h.outstanding(A, 'CNY'), 4_000n);
+});
+
+test('rules 3: a swap-line drawing in a currency with a queue starts a run', () => {
+  const h = new Harness(3);
+  scheme(h);
+  const r = h.run({ type: 'submit_payments', payments: [payment(A, B, 'CNY', '100.00'), payment(B, A, 'CNY', '100.00')] }) as {
+    payments: Array<{ uetr: string }>;
+  };
+  h.run({
+    type: 'open_swap_line',
+    id: 'CNY-RUB-1',
+    provider: CB.CNY,
+    drawer: CB.RUB,
+    limit: '1000.00',
+    interest_rate: '0.035',
+    day_count: 'ACT/360',
+    start_date: BUSINESS_DATE,
+    maturity_date: '2025-11-30',
+  });
+  for (const x of r.payments) assert.equal(h.state(x.uetr), 'queued');
+  const runs = h.sm.lsm_runs.length;
+  h.run({ type: 'draw_swap', line: 'CNY-RUB-1', amount: '10.00' });
+  assert.equal(h.sm.lsm_runs.length, runs + 1);
+  assert.deepEqual([h.sm.lsm_runs.at(-1)!.currency, h.sm.lsm_runs.at(-1)!.trigger], ['CNY', 'event']);
+  for (const x of r.payments) assert.equal(h.state(x.uetr), 'settled');
+});
