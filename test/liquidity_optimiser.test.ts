@@ -190,3 +190,15 @@ test('platform: executing is refused when the participant cannot pay, and under 
   assert.equal(old.ok, false);
   assert.equal(old.error!.code, 'invalid_command');
 });
+
+test('platform: money a participant has queued to pay in the other currency is not offered for conversion', async () => {
+  const { liquidityProposals } = await import('../src/platform/liquidity_commands.js');
+  const h = new Harness(3);
+  gridlock(h);
+  assert.equal(liquidityProposals(h.sm, 'CNY', h.now).proposals.length > 0, true);
+  const r = h.run({ type: 'submit_payments', payments: [payment(S, BANKS[3], 'RUB', '150000.00')] }) as { payments: Array<{ state: string }> };
+  assert.equal(r.payments[0]!.state, 'queued');
+  const after = liquidityProposals(h.sm, 'CNY', h.now);
+  assert.deepEqual(after.proposals, []);
+  assert.equal(after.note, 'no conversion releases at least the value it moves');
+});

@@ -65,7 +65,9 @@ export function liquidityOffers(s: PlatformState, currency: string, participants
     const p = s.byId.get(id)!;
     for (const sell of p.currencies) {
       if (sell === currency || p.issues === sell) continue;
-      const have = s.available(p, sell);
+      // Surplus: what stays after its own queued payments in that currency, so a conversion never starves another queue.
+      let have = s.available(p, sell);
+      for (const q of s.queueOfParticipant(p.id, sell)) have -= q.instruction.amount_minor;
       if (have <= 0n) continue;
       for (const lp of s.participants) {
         if (lp.id === p.id || !isProviderOf(lp, currency, sell)) continue;
