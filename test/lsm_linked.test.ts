@@ -155,7 +155,7 @@ describe('solveLinked: properties', () => {
         const lsmP: LsmProblem = toLsmProblem(p);
         assert.ok(s.settled_weight >= fifoRtgs(p));
         if (!byAmount) return;
-        const v2 = solveLsm(lsmP, { work_budget: linkedLsmBudget(BUDGET) });
+        const v2 = solveLsm(lsmP, { work_budget: linkedLsmBudget(BUDGET, p.items.length) });
         assert.ok(s.settled_weight >= v2.settled_value, `${s.settled_weight} < solveLsm ${v2.settled_value}`);
         assert.ok(s.settled_weight >= solveFifoRtgs(lsmP).settled_value);
       }),

@@ -27,7 +27,6 @@ import {
   exactRepairLinked,
   exactWeight,
   fifoRtgsLinked,
-  LINKED_WORK_BUDGET_DEFAULT,
   linkedViolation,
   solveLinked,
   type LinkedProblem,
@@ -48,7 +47,7 @@ export interface ClearingBenchOptions {
   families?: readonly string[] | null;
   /** Which sets (default both). */
   sets?: readonly FamilySet[];
-  /** solveLinked's work budget (default LINKED_WORK_BUDGET_DEFAULT). */
+  /** solveLinked's work budget (default: its own, linkedWorkBudget of the problem's size). */
   work_budget?: number;
   /** Measure netting too (default true). */
   netting?: boolean;
@@ -435,7 +434,7 @@ function summarise(rows: readonly Row[], nettingMs: number, notes: string[], opt
   const repaired = rows.filter((r) => r.repaired).length;
   notes.push(
     `${all.highs_proven_optimal} of ${rows.length} references proven optimal by HiGHS within ${opts.highs_time_limit_s} s; the others are its best solution at the time limit`,
-    `lsm (solveLinked, work budget ${opts.work_budget ?? LINKED_WORK_BUDGET_DEFAULT}) settled more than the HiGHS reference in ${rows.filter((r) => r.ratio > 1).length} instance(s); worst lsm/LP bound ${round(Math.min(...rows.map((r) => r.lp)), 4)}`,
+    `lsm (solveLinked, work budget ${opts.work_budget ?? 'default: linkedWorkBudget(nodes, items)'}) settled more than the HiGHS reference in ${rows.filter((r) => r.ratio > 1).length} instance(s); worst lsm/LP bound ${round(Math.min(...rows.map((r) => r.lp)), 4)}`,
     `winning candidate: ${[...methods].map(([k, v]) => `${k} ${v}`).join(', ')}`,
     `v2 = solveLsm (rules 1-2) with the platform's budget (${V2_WORK_BUDGET} work steps, no clock), single-currency families only`,
     'lsm times include validation, input compilation, the exact FIFO floor, the search and the exact post-check',

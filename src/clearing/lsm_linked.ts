@@ -64,14 +64,28 @@ export const LINKED_ITEMS_MAX = 100_000;
 export const LINKED_NODES_MAX = 10_000;
 /** Legs per item (a PvP trade has two). */
 export const LINKED_LEGS_MAX = 8;
-/** Default search effort in inner-loop steps (some tens of ms at 2,000 items). */
-export const LINKED_WORK_BUDGET_DEFAULT = 3_000_000;
+/** Base search effort in inner-loop steps (some tens of ms at 2,000 items); the default grows with the problem, see linkedWorkBudget. */
+export const LINKED_WORK_BUDGET_DEFAULT = 2_500_000;
+/** The default budget's ceiling (some hundreds of ms on the largest problems). */
+export const LINKED_WORK_BUDGET_MAX_DEFAULT = 25_000_000;
+
+/**
+ * The default work budget for a problem of this size: the base plus 120 steps
+ * per node pair (solveLsm's LP relaxation costs O(nodes^2) per phase, and on
+ * 200-300 nodes a flat budget ends before it: measured, wide gridlocks reached
+ * 0.70 of the optimum at 2,000,000 steps and 0.98 at 20,000,000) plus 300 per
+ * item, capped. A function of the input only, so replay stays exact.
+ */
+export function linkedWorkBudget(nodes: number, items: number): number {
+  return Math.min(LINKED_WORK_BUDGET_MAX_DEFAULT, LINKED_WORK_BUDGET_DEFAULT + 120 * nodes * nodes + 300 * items);
+}
 /** Item ids at most this long (they travel in journals). */
 const ID_LENGTH_MAX = 200;
 
 /** The work budget solveLsm gets inside solveLinked when every item has one leg. */
-export function linkedLsmBudget(work_budget: number): number {
-  return Math.floor(work_budget / 2);
+export function linkedLsmBudget(work_budget: number, items: number): number {
+  // solveLsm's LP-guided search is the stronger on many payments; on few, the exact search here is.
+  return Math.floor(work_budget * (items > EXACT_ITEMS_MAX ? 0.75 : 0.25));
 }
 
 // ---------------------------------------------------------------------------
@@ -377,7 +391,7 @@ class Rng {
 }
 
 /** Counts work steps; the only stopping rule besides stalling (no clock). */
-class Work {
+export class Work {
   steps = 0;
   constructor(readonly max: number) {}
   get exhausted(): boolean {
@@ -391,13 +405,18 @@ export class LinkedEngine {
   /** Under FIFO, how many of each node's queue are selected (always a prefix). */
   readonly plen: Int32Array;
   value = 0;
-  /** Per node, a price of its room (0 = none): removal avoids items that bring room to priced nodes. */
+  /** Per node, a price of its room (Lagrangian multipliers, weight per unit): removal weighs what an item brings to or takes from other nodes at these prices. */
   readonly price: Float64Array;
+  /** How much the prices count in removal; 0 = not at all. */
+  beta = 0;
   private readonly stack: number[] = [];
   private readonly onStack: Uint8Array;
   private logging = false;
   private readonly log: number[] = [];
   private readonly lock: Uint8Array;
+  /** Scratch of eject (reused: a move allocates nothing). */
+  private readonly shortScratch: number[] = [];
+  private readonly gainScratch: number[] = [];
   private readonly qCum: Float64Array;
   private readonly candK: Int32Array;
   private readonly candCost: Float64Array;
@@ -540,13 +559,16 @@ export class LinkedEngine {
         const x = net.effNode[e]!;
         const dx = net.effF[e]!;
         if (x === n) covers = -dx;
-        else if (dx > 0) {
-          const room = slack[x]! > 0 ? slack[x]! : 0;
-          if (dx > room) casc += dx - room;
+        else {
+          // Signed: losing an inflow where room is dear costs, relieving a dear node gains.
           priced += this.price[x]! * dx;
+          if (dx > 0) {
+            const room = slack[x]! > 0 ? slack[x]! : 0;
+            if (dx > room) casc += dx - room;
+          }
         }
       }
-      let cost = (net.weightF[k]! + net.wpu[k]! * (w * casc + priced)) / (covers < d ? covers : d);
+      let cost = (net.weightF[k]! + this.beta * priced + net.wpu[k]! * w * casc) / (covers < d ? covers : d);
       if (noise > 0) cost *= 1 + noise * this.rng.float();
       this.candK[cnt] = k;
       this.candCost[cnt++] = cost;
@@ -596,10 +618,10 @@ export class LinkedEngine {
   }
 
   /** Greedy re-insertion to a fixed point from the nodes given (all when null): any unselected item that fits, largest weight first. */
-  fill(from: readonly number[] | null = null): void {
+  fill(from: readonly number[] | null = null, all = true): void {
     const net = this.net;
     if (from !== null) for (const n of from) this.push(n);
-    else {
+    else if (all) {
       for (const k of net.free) if (this.sel[k] === 0 && (!net.fifo || net.qPos[k] === this.plen[net.first[k]!])) this.fillOne(k);
       for (let n = net.nodes - 1; n >= 0; n--) this.push(n);
     }
@@ -642,18 +664,25 @@ export class LinkedEngine {
    * items by the removal rule (p locked), then re-insert where nodes gained room.
    * Returns the change in value; undo() reverts it.
    */
-  eject(p: number, w: number, noise: number): number {
+  eject(p: number, w: number, noise: number, chain = false): number {
     const net = this.net;
     const v0 = this.value;
     this.log.length = 0;
     this.logging = true;
     this.add(p);
     this.lock[p] = 1;
-    const short: number[] = [];
-    for (let e = net.effStart[p]!; e < net.effStart[p + 1]!; e++) if (this.slack[net.effNode[e]!]! < 0) short.push(net.effNode[e]!);
+    const short = this.shortScratch;
+    short.length = 0;
+    for (let e = net.effStart[p]!; e < net.effStart[p + 1]!; e++) {
+      if (this.slack[net.effNode[e]!]! < 0) short.push(net.effNode[e]!);
+      else if (chain && net.effF[e]! > 0) this.push(net.effNode[e]!);
+    }
+    // A chain first re-inserts from the nodes p feeds: what they can now pay may close a cycle back to p's payers.
+    if (chain) this.fill(null, false);
     this.repair(this.lock, w, noise, short);
     this.lock[p] = 0;
-    const gainers: number[] = [];
+    const gainers = this.gainScratch;
+    gainers.length = 0;
     for (const x of this.log) {
       const k = x < 0 ? ~x : x;
       for (let e = net.effStart[k]!; e < net.effStart[k + 1]!; e++) if (x < 0 ? net.effF[e]! < 0 : net.effF[e]! > 0) gainers.push(net.effNode[e]!);
@@ -766,14 +795,15 @@ function bestOf(net: Net, cands: readonly Candidate[]): Candidate {
 }
 
 export function solveLinked(problem: LinkedProblem, options: LinkedOptions = {}): LinkedSolution {
-  const budget = options.work_budget ?? LINKED_WORK_BUDGET_DEFAULT;
-  if (!(Number.isInteger(budget) && budget >= 0)) throw new ClearingInputError('options.work_budget', 'must be an integer >= 0');
+  const asked = options.work_budget;
+  if (asked !== undefined && !(Number.isInteger(asked) && asked >= 0)) throw new ClearingInputError('options.work_budget', 'must be an integer >= 0');
   const net = compileLinked(problem);
+  const budget = asked ?? linkedWorkBudget(net.nodes, net.m);
   const cands: Candidate[] = [{ sel: fifoRtgsLinked(net), method: 'fifo_rtgs' }];
   if (cands[0]!.sel.every((x) => x === 1)) return toLinkedSolution(problem, net, cands[0]!);
   let searchBudget = budget;
   if (net.singleLeg) {
-    const share = linkedLsmBudget(budget);
+    const share = linkedLsmBudget(budget, net.m);
     cands.push({ sel: lsmCandidate(problem, share), method: 'lsm' });
     searchBudget = budget - share;
   }
@@ -792,16 +822,67 @@ export function solveLinked(problem: LinkedProblem, options: LinkedOptions = {})
   eng.load(new Uint8Array(net.m));
   eng.fill();
   inc.consider(eng, 'greedy');
-  if (!exactSmall(net, work, inc)) searchLinked(net, eng, work, inc);
+  const prices = lagrangianPrices(net, work, inc.value, PRICE_ITERATIONS);
+  priceStarts(net, eng, inc, prices);
+  forcedStarts(net, eng, inc);
+  if (!exactSmall(net, work, inc, prices)) searchLinked(net, eng, work, inc);
   if (!net.floatExact) exactRepairLinked(net, inc.best);
   return toLinkedSolution(problem, net, bestOf(net, [{ sel: inc.best, method: inc.method }, ...cands]));
 }
 
+/** Subgradient iterations for the node prices (each O(legs + items + nodes)). */
+const PRICE_ITERATIONS = 120;
+
+/** Starts from the prices: the items the relaxation settles (reduced weight > 0, or nearly), repaired with price-aware removal and re-filled. */
+function priceStarts(net: Net, eng: LinkedEngine, inc: Incumbent, prices: Prices): void {
+  eng.price.set(prices.price);
+  for (const [slackShare, name] of [
+    [0, 'prices'],
+    [0.1, 'prices(loose)'],
+  ] as const) {
+    const start = new Uint8Array(net.m);
+    for (let k = 0; k < net.m; k++) start[k] = prices.reduced[k]! > -slackShare * net.weightF[k]! ? 1 : 0;
+    if (net.fifo) prefixClosure(net, start);
+    eng.beta = 1;
+    eng.load(start);
+    eng.repair(null, 1, 0);
+    eng.fill();
+    inc.consider(eng, name);
+  }
+}
+
+/** How many of the heaviest unsettled items get a start of their own. */
+const FORCED_STARTS = 8;
+
+/**
+ * Starts that force in one of the heaviest items the best leaves unsettled:
+ * removal from "everything queued" with that item protected, then re-filled. A
+ * heavy payment in a cycle is what removal alone drops first (its payer is the
+ * shortest), while the optimum may keep it and drop many small ones instead.
+ */
+function forcedStarts(net: Net, eng: LinkedEngine, inc: Incumbent): void {
+  const prot = new Uint8Array(net.m);
+  const all = new Uint8Array(net.m).fill(1);
+  let tried = 0;
+  for (let j = 0; j < net.m && tried < FORCED_STARTS && !eng.work.exhausted; j++) {
+    const k = net.byWeight[j]!;
+    if (inc.best[k] === 1) continue;
+    tried++;
+    prot[k] = 1;
+    eng.beta = 0.5;
+    eng.load(all);
+    eng.repair(prot, 1, 0);
+    eng.fill();
+    inc.consider(eng, `forced(${k})`);
+    prot[k] = 0;
+  }
+}
+
 /** On small instances, the exact search with half the budget left; true when it proved its result optimal. */
-function exactSmall(net: Net, work: Work, inc: Incumbent): boolean {
+function exactSmall(net: Net, work: Work, inc: Incumbent, prices: Prices): boolean {
   if (net.m > EXACT_ITEMS_MAX || !net.floatExact || net.weight.reduce((a, w) => a + w, 0n) > BigInt(Number.MAX_SAFE_INTEGER)) return false;
   const share = new Work(Math.floor((work.max - work.steps) / 2));
-  const { sel, complete } = exactSearch(net, share, inc.value);
+  const { sel, complete } = exactSearch(net, share, inc.value, prices);
   work.steps += share.steps;
   if (sel !== null) {
     inc.best.set(sel);
@@ -835,7 +916,7 @@ function searchLinked(net: Net, eng: LinkedEngine, work: Work, inc: Incumbent): 
         const p = rng.below(net.m);
         work.steps++;
         if (eng.sel[p] === 1) continue;
-        if (eng.eject(p, 0.2 + 2 * rng.float(), 0.3 * rng.float()) < 0) eng.undo();
+        if (eng.eject(p, 0.2 + 2 * rng.float(), 0.3 * rng.float(), rng.float() < 0.5) < 0) eng.undo();
       }
       inc.consider(eng, `ejection(round ${iter})`);
     }
@@ -865,25 +946,48 @@ function searchLinked(net: Net, eng: LinkedEngine, work: Work, inc: Incumbent): 
 // Exact search on small instances.
 
 /** Up to this many items the solver also runs an exact branch and bound (within the work budget). */
-export const EXACT_ITEMS_MAX = 24;
+export const EXACT_ITEMS_MAX = 64;
+
+/** The root of the exact search: undecided weights, price x capacity, and the positive reduced weights. */
+function searchRoot(net: Net, prices: Prices): { remW: number; lamSlack: number; remPos: number } {
+  let remW = 0;
+  let remPos = 0;
+  let lamSlack = 0;
+  for (let k = 0; k < net.m; k++) {
+    remW += net.weightF[k]!;
+    if (prices.reduced[k]! > 0) remPos += prices.reduced[k]!;
+  }
+  for (let n = 0; n < net.nodes; n++) lamSlack += prices.price[n]! * net.capF[n]!;
+  return { remW, lamSlack, remPos };
+}
+
+/** Per node, what every item could still bring it (the sum of positive net effects). */
+function inflowPotential(net: Net): Float64Array {
+  const pot = new Float64Array(net.nodes);
+  for (let e = 0; e < net.effStart[net.m]!; e++) if (net.effF[e]! > 0) pot[net.effNode[e]!]! += net.effF[e]!;
+  return pot;
+}
 
 /**
- * Depth-first branch and bound over the items (by weight, or in list order under
- * FIFO so a skipped item blocks the rest of its queue). A branch is cut when its
- * value plus every undecided weight cannot beat the best, or when some node
- * stays short even if every undecided item feeding it settled. Float arithmetic,
- * run only when it is exact (net.floatExact and weights below 2^53). Returns the
- * best selection found better than `floor` and whether the search completed
- * (then it is an optimum).
+ * Depth-first branch and bound over the items (by weight, or in list order
+ * under FIFO so a skipped item blocks the rest of its queue). A branch is cut
+ * when its bound cannot beat the best by a whole unit: the least of the
+ * undecided weights and the Lagrangian bound (value + sum price x slack + the
+ * positive reduced weights still undecided, valid for any prices >= 0; it can
+ * be weak on heavy tails, the other on tight rows), or when some node stays short even if every undecided
+ * item feeding it settled. Float arithmetic, run only when amounts and weights
+ * are exact in it (the bound has a tolerance for rounding). Returns the best
+ * selection found better than `floor`, and whether the search completed (then
+ * nothing better exists).
  */
-function exactSearch(net: Net, work: Work, floor: number): { sel: Uint8Array | null; complete: boolean } {
+function exactSearch(net: Net, work: Work, floor: number, prices: Prices): { sel: Uint8Array | null; complete: boolean } {
   const m = net.m;
+  const { price, reduced } = prices;
   const order = net.fifo ? Int32Array.from({ length: m }, (_, k) => k) : net.byWeight;
-  const suffixW = new Float64Array(m + 1);
-  for (let i = m - 1; i >= 0; i--) suffixW[i] = suffixW[i + 1]! + net.weightF[order[i]!]!;
   const slack = Float64Array.from(net.capF);
-  const pot = new Float64Array(net.nodes);
-  for (let k = 0; k < m; k++) for (let e = net.effStart[k]!; e < net.effStart[k + 1]!; e++) if (net.effF[e]! > 0) pot[net.effNode[e]!]! += net.effF[e]!;
+  let { remW, lamSlack, remPos } = searchRoot(net, prices);
+  const pot = inflowPotential(net);
+  const tol = 1e-9 * (prices.bound + net.weightF.reduce((x, y) => x + y, 0) + 1);
   const blocked = new Uint8Array(net.nodes);
   const cur = new Uint8Array(m);
   let best: Uint8Array | null = null;
@@ -897,35 +1001,45 @@ function exactSearch(net: Net, work: Work, floor: number): { sel: Uint8Array | n
     }
     return true;
   };
-  const shift = (k: number, s: Float64Array, sign: number, positiveOnly: boolean): void => {
-    for (let e = net.effStart[k]!; e < net.effStart[k + 1]!; e++) if (!positiveOnly || net.effF[e]! > 0) s[net.effNode[e]!]! += sign * net.effF[e]!;
+  const settle = (k: number, sign: number): void => {
+    for (let e = net.effStart[k]!; e < net.effStart[k + 1]!; e++) {
+      slack[net.effNode[e]!]! += sign * net.effF[e]!;
+      lamSlack += sign * price[net.effNode[e]!]! * net.effF[e]!;
+    }
+  };
+  const undecide = (k: number, sign: number): void => {
+    for (let e = net.effStart[k]!; e < net.effStart[k + 1]!; e++) if (net.effF[e]! > 0) pot[net.effNode[e]!]! += sign * net.effF[e]!;
+    if (reduced[k]! > 0) remPos += sign * reduced[k]!;
+    remW += sign * net.weightF[k]!;
   };
   const dfs = (i: number, value: number): void => {
-    if (aborted || value + suffixW[i]! <= bestValue) return;
+    if (aborted || value + Math.min(remW, lamSlack + remPos) < bestValue + 1 - tol) return;
     if (++work.steps > work.max) {
       aborted = true;
       return;
     }
     if (i === m) {
-      bestValue = value;
-      best = cur.slice();
+      if (value > bestValue) {
+        bestValue = value;
+        best = cur.slice();
+      }
       return;
     }
     const k = order[i]!;
-    shift(k, pot, -1, true);
+    undecide(k, -1);
     const q = net.first[k]!;
     if (!net.fifo || blocked[q] === 0) {
-      shift(k, slack, 1, false);
+      settle(k, 1);
       cur[k] = 1;
       if (ok(k, 1)) dfs(i + 1, value + net.weightF[k]!);
       cur[k] = 0;
-      shift(k, slack, -1, false);
+      settle(k, -1);
     }
     const wasBlocked = blocked[q]!;
     if (net.fifo) blocked[q] = 1;
     if (ok(k, -1)) dfs(i + 1, value);
     blocked[q] = wasBlocked;
-    shift(k, pot, 1, true);
+    undecide(k, 1);
   };
   dfs(0, 0);
   return { sel: best, complete: !aborted };
@@ -961,10 +1075,90 @@ export function linkedEngineSelfCheck(problem: LinkedProblem, steps: number, see
     } else {
       const p = rng.below(net.m);
       eng.repair(null, 1, 0);
-      if (eng.sel[p] === 0 && (eng.eject(p, 0.2 + 2 * rng.float(), 0.3 * rng.float()) < 0 || op === 4)) eng.undo();
+      if (eng.sel[p] === 0 && (eng.eject(p, 0.2 + 2 * rng.float(), 0.3 * rng.float(), rng.float() < 0.5) < 0 || op === 4)) eng.undo();
     }
     const why = eng.checkInvariants();
     if (why !== null) return `step ${step} (op ${op}): ${why}`;
   }
   return null;
+}
+
+// ---------------------------------------------------------------------------
+// Node prices: the Lagrangian dual of the capacity rows.
+
+export interface Prices {
+  /** Per node, its multiplier (weight per unit of room), >= 0. */
+  readonly price: Float64Array;
+  /** Per item, weight + sum of price x net effect: what the item is worth at these prices. */
+  readonly reduced: Float64Array;
+  /** An upper bound on the optimum (valid for any prices >= 0; the best one found). */
+  readonly bound: number;
+}
+
+/** Every item's reduced weight at prices `lam`; returns the dual value L(lam) = sum lam*cap + sum max(0, reduced). */
+function reducedAt(net: Net, lam: Float64Array, reduced: Float64Array): number {
+  let L = 0;
+  for (let n = 0; n < net.nodes; n++) L += lam[n]! * net.capF[n]!;
+  for (let k = 0; k < net.m; k++) {
+    let r = net.weightF[k]!;
+    for (let e = net.effStart[k]!; e < net.effStart[k + 1]!; e++) r += lam[net.effNode[e]!]! * net.effF[e]!;
+    reduced[k] = r;
+    if (r > 0) L += r;
+  }
+  return L;
+}
+
+/**
+ * Subgradient descent on the Lagrangian dual: relaxing each node's row with a
+ * price lam_n >= 0, an item settles in the relaxation iff its reduced weight is
+ * positive, and L(lam) bounds the optimum from above. Polyak steps towards
+ * `lower` (the best value known), halving the step after 8 rounds without a
+ * better bound. At the dual optimum the bound equals the LP relaxation's (the
+ * prices are its duals), so the reduced weights say what the LP settles, for
+ * multi-leg items as for payments. Float arithmetic: a guide and a bound for
+ * pruning, never a constraint check.
+ */
+export function lagrangianPrices(net: Net, work: Work, lower: number, iterations: number): Prices {
+  const lam = new Float64Array(net.nodes);
+  const best = new Float64Array(net.nodes);
+  const reduced = new Float64Array(net.m);
+  const g = new Float64Array(net.nodes);
+  let bestL = Infinity;
+  let theta = 2;
+  let stale = 0;
+  for (let it = 0; it < iterations && !work.exhausted; it++) {
+    const L = reducedAt(net, lam, reduced);
+    work.steps += net.effStart[net.m]! + net.m + net.nodes;
+    if (bestL === Infinity || L < bestL - 1e-9 * Math.abs(bestL)) {
+      bestL = L;
+      best.set(lam);
+      stale = 0;
+    } else if (++stale >= 8) {
+      theta /= 2;
+      stale = 0;
+    }
+    g.set(net.capF);
+    for (let k = 0; k < net.m; k++) if (reduced[k]! > 0) for (let e = net.effStart[k]!; e < net.effStart[k + 1]!; e++) g[net.effNode[e]!]! += net.effF[e]!;
+    let norm = 0;
+    for (let n = 0; n < net.nodes; n++) if (g[n]! < 0 || lam[n]! > 0) norm += g[n]! * g[n]!;
+    const gap = L - lower;
+    if (norm === 0 || gap <= 0 || theta < 1e-4) break;
+    const t = (theta * gap) / norm;
+    for (let n = 0; n < net.nodes; n++) lam[n] = Math.max(0, lam[n]! - t * g[n]!);
+  }
+  const bound = reducedAt(net, best, reduced);
+  return { price: best, reduced, bound: Math.min(bound, bestL) };
+}
+
+/** FIFO: the largest prefix of each node's queue that lies within `sel` (in place). */
+function prefixClosure(net: Net, sel: Uint8Array): Uint8Array {
+  for (let n = 0; n < net.nodes; n++) {
+    let inside = true;
+    for (let j = net.qStart[n]!; j < net.qStart[n + 1]!; j++) {
+      const k = net.qItems[j]!;
+      if (sel[k] !== 1) inside = false;
+      else if (!inside) sel[k] = 0;
+    }
+  }
+  return sel;
 }
