@@ -143,7 +143,8 @@ function checkInvariants(p: Platform): void {
     const onLedger = byUetr.get(uetrBits(pay.instruction.uetr)) ?? 0;
     if (pay.state === 'settled') {
       // PvP: both legs; RTGS: one transfer, or the two halves of an LSM release; DNS: settled net, no own transfer.
-      if (pay.fx !== null) assert.equal(onLedger, 2, `both PvP legs of ${pay.instruction.uetr}`);
+      // PvP: both legs, or (rules 3) both legs' halves of an LSM release.
+      if (pay.fx !== null) assert.ok(onLedger === 2 || onLedger === 4, `both PvP legs of ${pay.instruction.uetr}: ${onLedger} transfers`);
       else if (pay.instruction.settlement === 'rtgs')
         assert.ok(onLedger === 1 || onLedger === 2, `RTGS payment ${pay.instruction.uetr} has ${onLedger} transfers`);
       else assert.equal(onLedger, 0);

@@ -9,6 +9,7 @@ import { caseView, dayView, DEFAULT_QUOTE_LOCK_SECONDS, facilityView, participan
 import { seesCurrency, seesParticipant } from '../http/access.js';
 import { ApiError, notFound } from '../http/errors.js';
 import { ACCOUNT_READERS, EVERY_ROLE, OPERATOR_ONLY } from '../http/roles.js';
+import { LIQUIDITY_ROUTES } from './liquidity_routes.js';
 import { PAYMENT_ROUTES } from './payment_routes.js';
 import { USER_ROUTES } from './user_routes.js';
 import { BODY_LIMIT_BATCH, exec, forbidden, limitOf, mayActFor, route, visibleParticipant, type AnyContext, type RouteDef, type RouteResult } from './route.js';
@@ -400,7 +401,14 @@ async function lockExec(ctx: AnyContext, command: Record<string, unknown>): Prom
 }
 
 /** Every route, in the order the OpenAPI document lists them. */
-export const ROUTES: RouteDef[] = [...PARTICIPANT_ROUTES, ...PAYMENT_ROUTES, ...DAY_AND_SETTLEMENT_ROUTES, ...FX_COMPLIANCE_AUDIT_ROUTES, ...USER_ROUTES];
+export const ROUTES: RouteDef[] = [
+  ...PARTICIPANT_ROUTES,
+  ...PAYMENT_ROUTES,
+  ...DAY_AND_SETTLEMENT_ROUTES,
+  ...LIQUIDITY_ROUTES,
+  ...FX_COMPLIANCE_AUDIT_ROUTES,
+  ...USER_ROUTES,
+];
 
 export const EVENTS_ROUTE = {
   method: 'GET' as const,

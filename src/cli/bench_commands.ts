@@ -3,6 +3,7 @@
 
 import type { Command } from 'commander';
 import { runClearingBench } from '../bench/clearing_bench.js';
+import { FAMILIES, type FamilySet } from '../bench/gridlock_families.js';
 import { runFxBench } from '../bench/fx_bench.js';
 import { runIsoBench } from '../bench/iso_bench.js';
 import { runLedgerBench } from '../bench/ledger_bench.js';
@@ -88,20 +89,45 @@ function registerFxBench(bench: Command): void {
 function registerClearingBench(bench: Command): void {
   bench
     .command('clearing')
-    .description('netting of 1M payments; LSM value vs the HiGHS MILP optimum on seeded gridlocks, and baselines')
+    .description('netting of 1M payments; LSM value vs the HiGHS MILP optimum on gridlock families (tuning and held-out sets), and baselines')
     .option('--json', 'print the JSON document (the default; kept for scripts)')
-    .option('--scenarios <n>', 'gridlock scenarios (50 participants, 2,000 payments each)', '30')
+    .option('--scenarios <n>', 'instances per family and set (families: src/bench/gridlock_families.ts)', '3')
     .option('--seed <n>', 'workload seed', '42')
-    .option('--highs-time-limit <seconds>', 'HiGHS time limit per scenario', '10')
-    .action(async (o: Record<string, string | undefined>) => {
+    .option('--highs-time-limit <seconds>', 'HiGHS time limit per instance', '10')
+    .option('--families <list>', `comma-separated subset of ${FAMILIES.map((f) => f.name).join(',')}`)
+    .option('--sets <list>', 'comma-separated subset of tuning,held_out', 'tuning,held_out')
+    .option('--work-budget <steps>', 'work budget of the v3 solver (solveLinked)')
+    .option('--no-netting', 'skip the netting figure')
+    .option('--reference-cache <file>', 'keep HiGHS references in this JSON file between runs')
+    .action(async (o: Record<string, string | boolean | undefined>) => {
       const result = await runClearingBench({
         scenarios: positiveInt(String(o.scenarios), '--scenarios'),
         seed: positiveInt(String(o.seed), '--seed'),
         highs_time_limit_s: positiveInt(String(o.highsTimeLimit), '--highs-time-limit'),
+        families: typeof o.families === 'string' ? clearingFamilies(o.families) : null,
+        sets: clearingSets(String(o.sets)),
+        ...(typeof o.workBudget === 'string' ? { work_budget: positiveInt(o.workBudget, '--work-budget') } : {}),
+        netting: o.netting !== false,
+        reference_cache: typeof o.referenceCache === 'string' ? o.referenceCache : null,
         progress: stderrProgress,
       });
       process.stdout.write(JSON.stringify(result) + '\n');
     });
+}
+
+function clearingFamilies(list: string): string[] {
+  const names = list.split(',').map((s) => s.trim());
+  for (const n of names) {
+    if (!FAMILIES.some((f) => f.name === n))
+      throw new CliInputError(`--families: unknown family ${JSON.stringify(n)}; known: ${FAMILIES.map((f) => f.name).join(', ')}`);
+  }
+  return names;
+}
+
+function clearingSets(list: string): FamilySet[] {
+  const sets = list.split(',').map((s) => s.trim());
+  for (const s of sets) if (s !== 'tuning' && s !== 'held_out') throw new CliInputError(`--sets: unknown set ${JSON.stringify(s)}; known: tuning, held_out`);
+  return sets as FamilySet[];
 }
 
 function registerApiBench(bench: Command): void {

@@ -22,6 +22,7 @@ import {
   type LsmProblem,
 } from '../platform/lsm_tools.js';
 import { CliInputError, readInput } from './input.js';
+import { print, withPlatform } from './platform_run.js';
 
 const SCENARIO_FIELDS = new Set(['participants', 'payments', 'fifo']);
 const PARTICIPANT_FIELDS = new Set(['id', 'balance', 'limit']);
@@ -127,6 +128,7 @@ function budgetMs(value: string): number {
 }
 
 export function registerLsmCommands(program: Command): void {
+  registerLiquidityCommands(program);
   const lsm = program.command('lsm').description('the liquidity-saving mechanism on its own');
   lsm
     .command('solve')
@@ -149,4 +151,42 @@ export function registerLsmCommands(program: Command): void {
       const elapsed_ms = Math.round((performance.now() - t0) * 100) / 100;
       process.stdout.write(JSON.stringify({ settled: result.settled, settled_value: result.settled_value.toString(), elapsed_ms }) + '\n');
     });
+}
+
+/** USD of micro-USD, for display only. */
+function usd(micro: bigint): string {
+  return `$${(Number(micro) / 1e6).toLocaleString('en-US', { maximumFractionDigits: 2 })}`;
+}
+
+/**
+ * `sco-settle liquidity optimise [--currency C] [--json]`: the cross-currency
+ * liquidity optimiser's proposals for gridlocked queues (read-only; executing
+ * one is the journaled `execute_liquidity_proposal` command, where allowed).
+ */
+function registerLiquidityCommands(program: Command): void {
+  const liquidity = program.command('liquidity').description('cross-currency liquidity for gridlocked queues');
+  liquidity
+    .command('optimise')
+    .description('propose PvP conversions or swap-line drawings that release the most queued value per unit of liquidity moved (read-only)')
+    .option('--currency <ccy>', 'one currency (default: every currency with queued payments)')
+    .option('--json', 'print the proposals as JSON')
+    .action(async (o: { currency?: string; json?: boolean }, cmd: Command) =>
+      withPlatform(cmd, async (p) => {
+        const results = p.liquidityProposals(o.currency);
+        if (o.json === true) {
+          print({ execution_allowed: p.liquidityExecutionAllowed(), results });
+          return;
+        }
+        for (const r of results) {
+          process.stdout.write(
+            `${r.currency}: ${r.queued_items} queued, the LSM settles ${usd(r.baseline_usd_micro)} now; ${r.proposals.length} proposals${r.note === null ? '' : ` (${r.note})`}\n`,
+          );
+          for (const x of r.proposals) {
+            process.stdout.write(
+              `  ${x.participant} buys ${x.buy_minor} ${x.buy_currency} minor units for ${x.sell_minor} ${x.sell_currency} via ${x.kind} ${x.via}: moves ${usd(x.moved_usd_micro)}, releases ${usd(x.released_usd_micro)} (${x.released_payments} payments)\n`,
+            );
+          }
+        }
+      }),
+    );
 }

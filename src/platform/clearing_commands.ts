@@ -6,17 +6,21 @@
 import { closedDay, closeRejection, openBusinessDay, type OpenDayInput } from '../clearing/business_day.js';
 import { postingPlan, reservationOutcome, reservationPlan, voidPlan, windowPositions, withoutDefaulters } from '../clearing/dns_window.js';
 import { ClearingRefusal } from '../clearing/refusal.js';
+import { chooseLinkedLsmRelease, type CreditNeed } from '../clearing/lsm_release.js';
 import { chooseLsmRelease, lsmReleaseTransfers } from '../clearing/rtgs.js';
 import type { BusinessDay, Payment, SettlementWindow } from '../clearing/types.js';
 import { atDayOpen, repayment, repaymentOrder } from '../financing/intraday_credit.js';
 import { RESULT_CODES } from '../ledger/types.js';
 import { PLATFORM_LIMITS, type CommandContext } from './context.js';
 import { PlatformError } from './errors.js';
-import { drainDirty, settled } from './settlement.js';
+import { drainDirty, lsmLiquidity, releaseLinked, settled } from './settlement.js';
+import type { LsmRun } from './types.js';
+import type { Command } from './commands.js';
 import { dayView, windowView } from './views.js';
 import { closeWarehouse, releaseWarehouse } from './warehouse_commands.js';
 
 export function runLsm(cx: CommandContext, currency: string): unknown {
+  if (cx.rules_version >= 3) return runLinkedLsm(cx, currency, 'timer');
   const s = cx.s;
   const choice = chooseLsmRelease(s.queues, currency, (id) => s.available(s.byId.get(id)!, currency), s.bypass_fifo, {
     payments_max: PLATFORM_LIMITS.lsm_payments_max,
@@ -45,6 +49,104 @@ export function runLsm(cx: CommandContext, currency: string): unknown {
     released_value_minor: run.value_minor,
     method: choice.method,
   };
+}
+
+/**
+ * The LSM run of rules version 3 (clearing/lsm_release.ts): queued payments of
+ * the currencies linked to `currency` through queued PvP payments, capacities
+ * with drawable intraday credit, one linked chain that settles the choice and
+ * draws only the credit it needs. Recorded per currency it released in (the
+ * run's own always), value in that currency's minor units (a PvP payment under
+ * its payer's currency).
+ */
+export function runLinkedLsm(cx: CommandContext, currency: string, trigger: 'timer' | 'event'): LinkedLsmRunResult {
+  const s = cx.s;
+  const choice = chooseLinkedLsmRelease(s.queues, currency, lsmLiquidity(s), s.bypass_fifo, {
+    payments_max: PLATFORM_LIMITS.lsm_payments_max,
+    work_budget: PLATFORM_LIMITS.lsm_work_budget,
+  });
+  const released = choice.chosen.length > 0 && releaseLinked(cx, choice.chosen, choice.credit) ? choice.chosen : [];
+  const per = new Map<string, { queued: number; released: number; value_minor: bigint }>(
+    choice.problem.currencies.map((c) => [c, { queued: 0, released: 0, value_minor: 0n }]),
+  );
+  for (const p of choice.queued) {
+    const r = per.get(p.instruction.currency);
+    if (r !== undefined) r.queued++;
+  }
+  for (const p of released) {
+    const r = per.get(p.instruction.currency)!;
+    r.released++;
+    r.value_minor += p.instruction.amount_minor;
+  }
+  for (const [c, r] of per) {
+    if (c !== currency && r.released === 0) continue;
+    const run: LsmRun = { at_ns: cx.now, currency: c, queued: r.queued, released: r.released, value_minor: r.value_minor };
+    if (trigger === 'event') run.trigger = 'event';
+    if (c !== currency) run.linked_to = currency;
+    s.lsm_runs.push(run);
+    if (s.lsm_runs.length > 10_000) s.lsm_runs.shift();
+  }
+  const own = per.get(currency)!;
+  return {
+    currency,
+    currencies: choice.problem.currencies,
+    queued: choice.queued.length,
+    considered: choice.problem.items.length,
+    released: released.length,
+    released_value_minor: own.value_minor,
+    released_by_currency: [...per].map(([c, r]) => ({ currency: c, released: r.released, value_minor: r.value_minor })),
+    released_weight: released.length > 0 ? choice.settled_weight : 0n,
+    weight_unit: choice.problem.weight_unit,
+    credit_drawn: released.length > 0 ? choice.credit : [],
+    method: choice.method,
+  };
+}
+
+export interface LinkedLsmRunResult {
+  currency: string;
+  currencies: readonly string[];
+  queued: number;
+  considered: number;
+  released: number;
+  released_value_minor: bigint;
+  released_by_currency: Array<{ currency: string; released: number; value_minor: bigint }>;
+  released_weight: bigint;
+  weight_unit: string;
+  credit_drawn: readonly CreditNeed[];
+  method: string;
+}
+
+/**
+ * Rules version 3: liquidity arrived for these currencies in this command
+ * (funding, credit drawn, a swap drawing, a settled window). After the queues
+ * were re-examined, each currency that still has queued payments gets one LSM
+ * run, recorded as an event-triggered run: at most once per command per currency.
+ */
+export function lsmOnLiquidity(cx: CommandContext, currencies: readonly string[]): void {
+  for (const c of [...new Set(currencies)].sort()) {
+    drainDirty(cx);
+    if (!hasQueued(cx, c)) continue;
+    runLinkedLsm(cx, c, 'event');
+  }
+  drainDirty(cx);
+}
+
+/** The currencies a successful command brought liquidity in (the events that trigger an LSM run under rules version 3). */
+export function liquidityArrivals(cx: CommandContext, cmd: Command): string[] {
+  const s = cx.s;
+  let c: string | undefined;
+  if (cmd.type === 'fund' || cmd.type === 'draw_credit' || cmd.type === 'close_window') c = cmd.currency.toUpperCase();
+  else if (cmd.type === 'draw_swap') c = s.swapLines.get(cmd.line)?.terms.provider_currency;
+  return c !== undefined && s.issuer.has(c) ? [c] : [];
+}
+
+/** Whether a queued RTGS payment moves `currency` (paid in it, or a PvP payment paying out in it). */
+function hasQueued(cx: CommandContext, currency: string): boolean {
+  for (const q of cx.s.queues.values()) {
+    for (const p of q.live((x) => x.state === 'queued'))
+      if (p.instruction.currency === currency || (p.fx !== null && p.instruction.payee_currency === currency)) return true;
+  }
+  return false;
 }
 
 /** Closes the open window of a currency and settles it by the DNS rule (clearing/dns_window.ts). */

@@ -87,7 +87,20 @@ export type Command =
   | { type: 'set_rate_policy'; by: string; max_age_business_days: number; extended_age_business_days: number; quote_tolerance_bp: number }
   | { type: 'unwind_swap'; by: string; line: string }
   // API users and keys (./api_directory.ts), from rules version 3.
-  | DirectoryCommand;
+  | DirectoryCommand
+  | { type: 'set_liquidity_execution'; by: string; enabled: boolean }
+  | {
+      type: 'execute_liquidity_proposal';
+      by: string;
+      kind: 'pvp' | 'swap';
+      /** The liquidity provider (pvp) or the swap line id (swap). */
+      via: string;
+      participant: string;
+      sell_currency: string;
+      buy_currency: string;
+      /** Major units of buy_currency. */
+      buy_amount: string;
+    };
 
 export type CommandType = Command['type'];
 
@@ -210,6 +223,12 @@ export function decodeCommand(input: unknown): Command {
     case 'revoke_key':
     case 'adopt_api_directory':
       return decodeDirectoryCommand(o, by);
+    case 'set_liquidity_execution':
+      only(o, fields('enabled'), '');
+      if (typeof o.enabled !== 'boolean') throw new PlatformError('invalid_field', 'enabled', 'must be true or false');
+      return { type, by, enabled: o.enabled };
+    case 'execute_liquidity_proposal':
+      return decodeExecuteProposal(o, by);
     default:
       throw new PlatformError('invalid_command', 'type', `unknown command type ${JSON.stringify(type)}`);
   }
@@ -377,5 +396,20 @@ function decodeRatePolicy(o: Obj, by: string): Decoded<'set_rate_policy'> {
     max_age_business_days: int('max_age_business_days'),
     extended_age_business_days: int('extended_age_business_days'),
     quote_tolerance_bp: int('quote_tolerance_bp'),
+  };
+}
+
+function decodeExecuteProposal(o: Obj, by: string): Decoded<'execute_liquidity_proposal'> {
+  only(o, fields('kind', 'via', 'participant', 'sell_currency', 'buy_currency', 'buy_amount'), '');
+  if (o.kind !== 'pvp' && o.kind !== 'swap') throw new PlatformError('invalid_field', 'kind', 'must be pvp or swap');
+  return {
+    type: 'execute_liquidity_proposal',
+    by,
+    kind: o.kind,
+    via: str(o, 'via', ''),
+    participant: str(o, 'participant', '', 11),
+    sell_currency: str(o, 'sell_currency', '', 3),
+    buy_currency: str(o, 'buy_currency', '', 3),
+    buy_amount: str(o, 'buy_amount', '', 40),
   };
 }

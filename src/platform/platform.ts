@@ -36,6 +36,8 @@ import { LockRateGate } from '../fx/quote_locks.js';
 import { admitLockQuote, ratePolicyOf } from './market_commands.js';
 import type { RatePolicy } from '../fx/rate_policy.js';
 import type { OperatorAlert } from './types.js';
+import { liquidityProposals, queuedCurrencies } from './liquidity_commands.js';
+import type { OptimiserResult } from '../clearing/liquidity_optimiser.js';
 
 // For the HTTP shells: the documents interface, the store's errors and redacted
 // location, the views and the JSON replacer they answer with.
@@ -595,5 +597,27 @@ export class Platform {
       );
     }
     onProgress(`adopted ${found.users.length} API users and ${found.keys.length} keys of an earlier release into the journal`);
+  }
+
+  /**
+   * The cross-currency liquidity optimiser's proposals (read-only): for `currency`,
+   * or for every currency with queued payments. Each says what it would convert
+   * (via a provider or a swap line) and the queued value an LSM run then releases.
+   */
+  liquidityProposals(currency?: string): OptimiserResult[] {
+    let list: string[];
+    if (currency === undefined) list = queuedCurrencies(this.state);
+    else {
+      const c = currency.toUpperCase();
+      if (!this.state.issuer.has(c)) throw new PlatformError('no_central_bank', 'currency', `${c} has no central bank on the platform`);
+      list = [c];
+    }
+    const now = this.clock();
+    return list.map((c) => liquidityProposals(this.state, c, now));
+  }
+
+  /** Whether the scheme allows executing liquidity proposals (set_liquidity_execution). */
+  liquidityExecutionAllowed(): boolean {
+    return this.state.liquidity_execution;
   }
 }

@@ -8,13 +8,16 @@ import { isOpen } from '../clearing/business_day.js';
 import { newWindow } from '../clearing/dns_window.js';
 import { residueBooking, residueKey, withResidue } from '../clearing/pvp.js';
 import { REASON } from '../clearing/reasons.js';
+import { paymentLegs, releaseHalf, type CreditNeed, type LsmLiquidity } from '../clearing/lsm_release.js';
 import { attemptOutcome, mayOvertake, queueKey, settlementTransfers } from '../clearing/rtgs.js';
 import type { Facility } from '../financing/intraday_credit.js';
-import { autoDrawAmount, drawdown } from '../financing/intraday_credit.js';
+import { autoDrawAmount, drawdown, headroom } from '../financing/intraday_credit.js';
+import type { Rational } from '../fx/rational.js';
+import { RESULT_CODES, TransferFlags, type Transfer } from '../ledger/types.js';
 import type { Participant, Payment, SettlementWindow } from '../clearing/types.js';
-import { RESULT_CODES } from '../ledger/types.js';
 import { PLATFORM_LIMITS, type CommandContext } from './context.js';
 import { PlatformError } from './errors.js';
+import type { PlatformState } from './state.js';
 
 export function openWindow(cx: CommandContext, currency: string): SettlementWindow {
   const s = cx.s;
@@ -147,4 +150,72 @@ export function drawCredit(cx: CommandContext, p: Participant, f: Facility, amou
   );
   if (!applied.accepted) throw new Error(`intraday drawdown refused by the ledger: ${RESULT_CODES[applied.results[0]!]}`);
   cx.s.putFacility(applied.plan.facility);
+}
+
+// ---- the LSM's liquidity and release (rules version 3) ----------------------------------------
+
+/**
+ * What an LSM run may use: available balances, plus the unused line of a
+ * facility that allows automatic drawing while the business day is open (the
+ * same conditions as a gross settlement's automatic drawdown), and reference
+ * rates of the business date (or the latest rate date) to weigh currencies.
+ */
+export function lsmLiquidity(s: PlatformState): LsmLiquidity {
+  const open = isOpen(s.day);
+  const date = s.business_date ?? s.rates().latestDate();
+  const rates = new Map<string, Rational | null>();
+  return {
+    available: (participant, currency) => s.available(s.byId.get(participant)!, currency),
+    headroom: (participant, currency) => {
+      const f = s.facilityOf(participant, currency);
+      return open && f?.auto_draw ? headroom(f) : 0n;
+    },
+    unitsPerUsd: (currency) => {
+      if (!rates.has(currency)) {
+        let r: Rational | null = null;
+        try {
+          if (date !== null) r = s.rates().rateAsOf(currency, date).units_per_usd;
+        } catch {
+          r = null;
+        }
+        rates.set(currency, r);
+      }
+      return rates.get(currency)!;
+    },
+  };
+}
+
+/**
+ * Releases an LSM choice as ONE linked chain across the ledgers it touches:
+ * every leg's credit half, then the intraday credit the set needs, then every
+ * leg's debit half. On acceptance the payments settle and the facilities take
+ * their drawings; on refusal nothing moved. Returns whether it was accepted.
+ */
+export function releaseLinked(cx: CommandContext, chosen: readonly Payment[], credit: readonly CreditNeed[]): boolean {
+  const s = cx.s;
+  const applied = cx.applyPlan(
+    (ids) => {
+      const credits = chosen.flatMap((p) => paymentLegs(p).map((l) => releaseHalf(l, 'credit', p.instruction.uetr, s, ids())));
+      const draws = credit.map((c) => {
+        const f = s.facilityOf(c.participant, c.currency)!;
+        return drawdown(f, s.creditAccounts(s.byId.get(c.participant)!, c.currency), c.amount_minor, ids());
+      });
+      const debits = chosen.flatMap((p) => paymentLegs(p).map((l) => releaseHalf(l, 'debit', p.instruction.uetr, s, ids())));
+      const transfers: Transfer[] = [...credits, ...draws.map((d) => d.transfer), ...debits];
+      for (const t of transfers) t.flags |= TransferFlags.linked;
+      transfers[transfers.length - 1]!.flags &= ~TransferFlags.linked;
+      return { credits, draws, debits, transfers };
+    },
+    (plan) => plan.transfers,
+    'if_accepted',
+  );
+  if (!applied.accepted) return false;
+  for (const d of applied.plan.draws) s.putFacility(d.facility);
+  let k = 0;
+  for (const p of chosen) {
+    const ids: bigint[] = [];
+    for (let j = 0; j < paymentLegs(p).length; j++, k++) ids.push(applied.plan.credits[k]!.id, applied.plan.debits[k]!.id);
+    settled(cx, p, ids);
+  }
+  return true;
 }

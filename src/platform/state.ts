@@ -58,6 +58,8 @@ export class PlatformState {
   readonly quoteLocks = new Map<string, QuoteLockRecord>();
   lockSeq = 0;
   bypass_fifo = false;
+  /** Whether execute_liquidity_proposal may run (rules version 3; off until an operator sets it). */
+  liquidity_execution = false;
   nextSeq = 1;
   /** Commands executed since genesis. */
   commands = 0;
@@ -216,6 +218,7 @@ export class PlatformState {
       lock_seq: this.lockSeq,
       pvp_watch: [...this.pvpWatch].map(([k, v]) => [k, [...v]]),
       bypass_fifo: this.bypass_fifo,
+      liquidity_execution: this.liquidity_execution,
       next_seq: this.nextSeq,
       commands: this.commands,
       next_transfer_no: this.nextTransferNo,
@@ -270,6 +273,7 @@ export class PlatformState {
     this.pvpWatch.clear();
     for (const [k, v] of d.pvp_watch) this.pvpWatch.set(k, new Set(v));
     this.bypass_fifo = d.bypass_fifo;
+    this.liquidity_execution = d.liquidity_execution;
     this.nextSeq = d.next_seq;
     this.commands = d.commands;
     this.nextTransferNo = d.next_transfer_no;

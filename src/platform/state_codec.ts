@@ -43,6 +43,8 @@ export interface PlatformStateData {
   quote_locks: QuoteLockRecord[];
   lock_seq: number;
   bypass_fifo: boolean;
+  /** Written to the header only when true, so states that never set it keep their bytes. */
+  liquidity_execution: boolean;
   next_seq: number;
   commands: number;
   next_transfer_no: bigint;
@@ -110,6 +112,7 @@ export function encodePlatformState(d: PlatformStateData): Buffer {
   };
   if (d.rate_policy !== null) head.rate_policy = d.rate_policy;
   if (d.rate_alerts.length > 0) head.rate_alerts = d.rate_alerts;
+  if (d.liquidity_execution) head.liquidity_execution = true;
   emit(JSON.stringify(head, replacer));
   for (const name of LISTS) {
     const list = d[name] as readonly unknown[];
@@ -144,6 +147,7 @@ export function decodePlatformState(buf: Buffer): PlatformStateData {
   const head = next() as {
     magic: string;
     bypass_fifo: boolean;
+    liquidity_execution?: boolean;
     next_seq: number;
     commands: number;
     next_transfer_no: bigint;
@@ -173,10 +177,11 @@ export function decodePlatformState(buf: Buffer): PlatformStateData {
     api_directory,
     ...(out as unknown as Omit<
       PlatformStateData,
-      'bypass_fifo' | 'next_seq' | 'commands' | 'next_transfer_no' | 'lock_seq' | 'rate_policy' | 'rate_alerts' | 'api_directory'
+      'bypass_fifo' | 'liquidity_execution' | 'next_seq' | 'commands' | 'next_transfer_no' | 'lock_seq' | 'rate_policy' | 'rate_alerts' | 'api_directory'
     >),
     rate_policy: head.rate_policy ?? null,
     rate_alerts: head.rate_alerts ?? [],
+    liquidity_execution: head.liquidity_execution === true,
     commands: head.commands,
     lock_seq: head.lock_seq,
     bypass_fifo: head.bypass_fifo,

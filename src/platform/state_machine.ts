@@ -16,13 +16,14 @@
 //  - every state change of a payment is in its history with time and reason.
 
 import type { CommandExecutor, CommandOutput as CommandOutputBytes, LedgerAccess } from '../journal/command.js';
-import { closeDay, closeWindow, openDay, runLsm } from './clearing_commands.js';
+import { closeDay, closeWindow, liquidityArrivals, lsmOnLiquidity, openDay, runLsm } from './clearing_commands.js';
 import { directoryTarget, isDirectoryCommand } from './api_directory.js';
 import { decodeCommand, type Command } from './commands.js';
 import { CommandContext, PLATFORM_LIMITS } from './context.js';
 import { PlatformError } from './errors.js';
 import { drawCredit, drawSwapLine, openSwap, setCollateral, unwindSwapLine } from './financing_commands.js';
 import type { SchemeView } from './instruction.js';
+import { executeLiquidityProposal, setLiquidityExecution } from './liquidity_commands.js';
 import { importRates, lockQuote, publishQuote, publishReferenceRate, setRatePolicy } from './market_commands.js';
 import { activeCurrency, fund, registerParticipant } from './participant_commands.js';
 import { cancelPayment, decideCase, returnPayment, submitPayments } from './payment_commands.js';
@@ -65,6 +66,7 @@ export class PlatformStateMachine extends PlatformState implements CommandExecut
       if (rules_version >= 3) expireSettleBy(cx);
       const result = this.run(cx, cmd);
       drainDirty(cx);
+      if (cx.rules_version >= 3) lsmOnLiquidity(cx, liquidityArrivals(cx, cmd));
       out = { ok: true, result, changes: cx.changes };
       if (cx.alerts.length > 0) out.alerts = cx.alerts;
     } catch (err) {
@@ -153,6 +155,10 @@ export class PlatformStateMachine extends PlatformState implements CommandExecut
         return setRatePolicy(cx, cmd);
       case 'publish_reference_rate':
         return publishReferenceRate(cx, cmd);
+      case 'set_liquidity_execution':
+        return setLiquidityExecution(cx, cmd.enabled);
+      case 'execute_liquidity_proposal':
+        return executeLiquidityProposal(cx, cmd);
       case 'set_config':
         this.bypass_fifo = cmd.bypass_fifo;
         return { bypass_fifo: this.bypass_fifo };

@@ -96,4 +96,8 @@ export interface LsmRun {
   queued: number;
   released: number;
   value_minor: bigint;
+  /** Rules version 3: set when liquidity arriving started the run (absent: the timer or an operator). */
+  trigger?: 'event';
+  /** Rules version 3: the run's currency when this entry records a linked currency it released in. */
+  linked_to?: string;
 }

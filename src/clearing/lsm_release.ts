@@ -1,0 +1,317 @@
+// The liquidity-saving mechanism's release under rules version 3 (rules 1 and 2
+// keep chooseLsmRelease/lsmReleaseTransfers of ./rtgs.ts unchanged). Owns:
+//  - which currencies one run spans: the run's currency and every currency
+//    linked to it through queued PvP payments (a PvP payment joins its payer's
+//    and its payee's currency), transitively;
+//  - the problem the solver sees: nodes are accounts (participant x currency)
+//    whose capacity is the available balance (never below 0) plus the intraday
+//    credit the run may draw; items are queued payments in queue order
+//    (single-currency ones first, then PvP ones: see lsmOrder), a
+//    single-currency payment one leg, a PvP payment two (payer -> provider in
+//    the payer's currency, provider -> payee in the payee's);
+//  - the weight that makes a choice comparable across currencies: the amount for
+//    a single-currency run, else the USD equivalent of the payer's amount in
+//    micro-USD, floor(amount_minor * 10^6 / (10^minor_units * units_per_usd)),
+//    exact bigint arithmetic, rounded down (a run whose currencies lack a rate
+//    falls back to its own currency alone);
+//  - the credit a chosen set needs, per node max(0, outflow - inflow - balance),
+//    never more than the node's headroom (checked: a violation throws);
+//  - the transfers of a release: every leg's credit half from its currency's
+//    transit account first, then the caller's credit drawings, then every
+//    leg's debit half, all one linked chain across the ledgers involved.
+//
+// Solver: a problem whose items all move one currency goes to solveLsm
+// (./lsm.ts, credit as the participant's limit); one with PvP legs to
+// solveLinked (./lsm_linked.ts). Pure: balances, credit and rates come in
+// through LsmLiquidity.
+
+import { memberCurrency } from '../fx/iso4217.js';
+import type { Rational } from '../fx/rational.js';
+import { BATCH_EVENTS_MAX, TransferFlags, type Transfer } from '../ledger/types.js';
+import { ACCOUNT_KIND, accountId, ledgerTransfer, OPERATOR_NO, settlementAccountOf, TRANSFER_CODE, uetrBits } from './accounts.js';
+import { solveLsm } from './lsm.js';
+import { LINKED_ITEMS_MAX, LINKED_NODES_MAX, solveLinked, type LinkedItem, type LinkedLeg } from './lsm_linked.js';
+import { queueOrder, type AccountsView, type LsmLimits, type RtgsQueue } from './rtgs.js';
+import type { Payment } from './types.js';
+
+/** What the run reads of the participants' liquidity and the scheme's rates. */
+export interface LsmLiquidity {
+  /** Available balance of a settlement account (may be negative for an issuing account; read as 0). */
+  available(participant: string, currency: string): bigint;
+  /** Intraday credit the run may draw on the account (0 when none). */
+  headroom(participant: string, currency: string): bigint;
+  /** Major units of `currency` per 1 USD, or null when the platform has none. */
+  unitsPerUsd(currency: string): Rational | null;
+}
+
+export interface LsmNode {
+  readonly participant: string;
+  readonly currency: string;
+  /** max(0, available). */
+  readonly balance: bigint;
+  readonly headroom: bigint;
+}
+
+export interface ReleaseLeg {
+  readonly from: string;
+  readonly to: string;
+  readonly currency: string;
+  readonly amount: bigint;
+}
+
+/** A run's problem: nodes (accounts), and items in queue order with their legs as node indices. */
+export interface LsmRunProblem {
+  readonly currencies: readonly string[];
+  readonly nodes: readonly LsmNode[];
+  readonly items: readonly LinkedItem[];
+  /** The payments behind `items`, same order. */
+  readonly payments: readonly Payment[];
+  readonly fifo: boolean;
+  readonly weight_unit: 'minor' | 'usd_micro';
+}
+
+export interface CreditNeed {
+  readonly participant: string;
+  readonly currency: string;
+  readonly amount_minor: bigint;
+}
+
+export interface LinkedLsmChoice {
+  readonly problem: LsmRunProblem;
+  /** Every queued payment of the run's currencies, queue order. */
+  readonly queued: readonly Payment[];
+  /** The chosen payments, in queue order. */
+  readonly chosen: readonly Payment[];
+  readonly settled_weight: bigint;
+  readonly method: string;
+  readonly credit: readonly CreditNeed[];
+}
+
+const MICRO_PER_USD = 1_000_000n;
+
+/** The legs of a queued payment: one, or a PvP payment's two. */
+export function paymentLegs(p: Payment): ReleaseLeg[] {
+  const ins = p.instruction;
+  if (p.fx === null) return [{ from: ins.payer, to: ins.payee, currency: ins.currency, amount: ins.amount_minor }];
+  return [
+    { from: ins.payer, to: p.fx.provider, currency: ins.currency, amount: ins.amount_minor },
+    { from: p.fx.provider, to: ins.payee, currency: ins.payee_currency, amount: p.fx.payee_amount_minor },
+  ];
+}
+
+/** USD equivalent in micro-USD, rounded down: floor(amount * 10^6 * den / (10^minor_units * num)) for units_per_usd = num/den. */
+export function usdMicro(amount_minor: bigint, currency: string, units_per_usd: Rational): bigint {
+  const scale = 10n ** BigInt(memberCurrency(currency).minor_units);
+  return (amount_minor * MICRO_PER_USD * units_per_usd.den) / (scale * units_per_usd.num);
+}
+
+/** Queued payments per currency they move (a PvP payment under both of its currencies). */
+function queuedByCurrency(queues: Iterable<[string, RtgsQueue]>): Map<string, Payment[]> {
+  const by = new Map<string, Payment[]>();
+  const add = (c: string, p: Payment): void => {
+    const list = by.get(c);
+    if (list === undefined) by.set(c, [p]);
+    else list.push(p);
+  };
+  for (const [, q] of queues) {
+    for (const p of q.live((x) => x.state === 'queued')) {
+      add(p.instruction.currency, p);
+      if (p.fx !== null) add(p.instruction.payee_currency, p);
+    }
+  }
+  return by;
+}
+
+/**
+ * The order a run lists payments in: single-currency payments in queue order,
+ * then PvP payments in queue order. Under FIFO a PvP payment stuck at the head
+ * of a payer's queue (its provider short of the other currency) would otherwise
+ * block every payment behind it, which the LSM of rules 1 and 2 (it left PvP
+ * payments out) released; listed last, a PvP payment settles only together with
+ * its payer's single-currency payments, and takes nothing from them.
+ */
+export function lsmOrder(a: Payment, b: Payment): number {
+  if ((a.fx === null) !== (b.fx === null)) return a.fx === null ? -1 : 1;
+  return queueOrder(a, b);
+}
+
+/** The run's currency and those linked to it through queued PvP payments, sorted; with the queued payments they move. */
+export function linkedCurrencies(queues: Iterable<[string, RtgsQueue]>, currency: string): { currencies: string[]; queued: Payment[] } {
+  const by = queuedByCurrency(queues);
+  const seen = new Set<string>([currency]);
+  const todo = [currency];
+  while (todo.length > 0) {
+    for (const p of by.get(todo.pop()!) ?? []) {
+      if (p.fx === null) continue;
+      for (const c of [p.instruction.currency, p.instruction.payee_currency]) {
+        if (!seen.has(c)) {
+          seen.add(c);
+          todo.push(c);
+        }
+      }
+    }
+  }
+  const queued = new Set<Payment>();
+  for (const c of seen) for (const p of by.get(c) ?? []) queued.add(p);
+  return { currencies: [...seen].sort(), queued: [...queued].sort(lsmOrder) };
+}
+
+/**
+ * Builds the run's problem from payments in queue order, taking a prefix that
+ * fits one linked chain (two transfers a leg plus one credit drawing per paying
+ * node) and the solver's bounds.
+ */
+export function buildRunProblem(
+  currencies: readonly string[],
+  queued: readonly Payment[],
+  liquidity: LsmLiquidity,
+  fifo: boolean,
+  limits: LsmLimits,
+): LsmRunProblem {
+  const rates = new Map<string, Rational>();
+  let usd = currencies.length > 1;
+  for (const c of currencies) {
+    const r = liquidity.unitsPerUsd(c);
+    if (r === null) usd = false;
+    else rates.set(c, r);
+  }
+  const nodes: LsmNode[] = [];
+  const index = new Map<string, number>();
+  const payingNodes = new Set<number>();
+  const nodeOf = (participant: string, currency: string): number => {
+    const key = `${participant}:${currency}`;
+    let i = index.get(key);
+    if (i === undefined) {
+      const a = liquidity.available(participant, currency);
+      i = nodes.length;
+      nodes.push({ participant, currency, balance: a > 0n ? a : 0n, headroom: liquidity.headroom(participant, currency) });
+      index.set(key, i);
+    }
+    return i;
+  };
+  const items: LinkedItem[] = [];
+  const payments: Payment[] = [];
+  let transfers = 0;
+  const items_max = Math.min(limits.payments_max, LINKED_ITEMS_MAX);
+  for (const p of queued) {
+    const legs = paymentLegs(p);
+    if (items.length >= items_max || nodes.length + 2 * legs.length > LINKED_NODES_MAX) break;
+    // A leg from an account to itself (a PvP payment to its own provider) moves nothing the solver weighs.
+    const moving = legs.filter((l) => l.from !== l.to);
+    if (moving.length === 0) continue;
+    const ls: LinkedLeg[] = moving.map((l) => ({ from: nodeOf(l.from, l.currency), to: nodeOf(l.to, l.currency), amount: l.amount }));
+    const newPaying = ls.filter((l) => nodes[l.from]!.headroom > 0n && !payingNodes.has(l.from)).length;
+    if (transfers + 2 * ls.length + payingNodes.size + newPaying > BATCH_EVENTS_MAX) break;
+    for (const l of ls) if (nodes[l.from]!.headroom > 0n) payingNodes.add(l.from);
+    transfers += 2 * ls.length;
+    const first = legs[0]!;
+    const weight = usd ? usdMicro(first.amount, first.currency, rates.get(first.currency)!) : first.amount;
+    items.push({ id: p.instruction.uetr, legs: ls, weight, urgent: p.instruction.priority === 'urgent' });
+    payments.push(p);
+  }
+  return { currencies, nodes, items, payments, fifo, weight_unit: usd ? 'usd_micro' : 'minor' };
+}
+
+/** Solves a run problem; `extra` adds capacity per node (the liquidity optimiser's what-if). Returns chosen item ids. */
+export function solveRunProblem(
+  problem: LsmRunProblem,
+  work_budget: number,
+  extra?: ReadonlyMap<number, bigint>,
+): { settled: string[]; settled_weight: bigint; method: string } {
+  if (problem.items.length === 0) return { settled: [], settled_weight: 0n, method: 'empty' };
+  const capacity = (i: number): bigint => {
+    const c = problem.nodes[i]!.balance + problem.nodes[i]!.headroom + (extra?.get(i) ?? 0n);
+    return c > 0n ? c : 0n;
+  };
+  const oneLeg = problem.items.every((it) => it.legs.length === 1);
+  if (oneLeg && problem.weight_unit === 'minor') {
+    const participants = problem.nodes.map((_n, i) => ({ id: String(i), balance: capacity(i), limit: 0n }));
+    const payments = problem.items.map((it) => ({
+      id: it.id,
+      from: String(it.legs[0]!.from),
+      to: String(it.legs[0]!.to),
+      amount: it.legs[0]!.amount,
+      priority: it.urgent ? 1 : 0,
+    }));
+    const s = solveLsm({ participants, payments, fifo: problem.fifo }, { work_budget });
+    return { settled: s.settled, settled_weight: s.settled_value, method: s.method };
+  }
+  const capacities = problem.nodes.map((_, i) => capacity(i));
+  const s = solveLinked({ capacities, items: problem.items, fifo: problem.fifo }, { work_budget });
+  return { settled: s.settled, settled_weight: s.settled_weight, method: s.method };
+}
+
+/** Per node: what a chosen set pays out minus what it receives. */
+export function netOutflows(problem: LsmRunProblem, chosen: ReadonlySet<string>): bigint[] {
+  const net = problem.nodes.map(() => 0n);
+  for (const it of problem.items) {
+    if (!chosen.has(it.id)) continue;
+    for (const l of it.legs) {
+      net[l.from]! += l.amount;
+      net[l.to]! -= l.amount;
+    }
+  }
+  return net;
+}
+
+/** The credit a chosen set needs per node, max(0, outflow - inflow - balance); throws if any exceeds the node's headroom. */
+export function creditNeeds(problem: LsmRunProblem, chosen: ReadonlySet<string>): CreditNeed[] {
+  const net = netOutflows(problem, chosen);
+  const out: CreditNeed[] = [];
+  problem.nodes.forEach((n, i) => {
+    const need = net[i]! - n.balance;
+    if (need <= 0n) return;
+    if (need > n.headroom) throw new Error(`LSM choice needs ${need} of credit on ${n.participant} ${n.currency}; only ${n.headroom} is drawable`);
+    out.push({ participant: n.participant, currency: n.currency, amount_minor: need });
+  });
+  return out;
+}
+
+/** The version-3 LSM choice for a run of `currency`. */
+export function chooseLinkedLsmRelease(
+  queues: Iterable<[string, RtgsQueue]>,
+  currency: string,
+  liquidity: LsmLiquidity,
+  bypass_fifo: boolean,
+  limits: LsmLimits,
+): LinkedLsmChoice {
+  let { currencies, queued } = linkedCurrencies(queues, currency);
+  if (currencies.some((c) => liquidity.unitsPerUsd(c) === null)) {
+    // Without a common unit the run cannot weigh currencies against each other: its own currency alone.
+    currencies = [currency];
+    queued = queued.filter((p) => p.fx === null && p.instruction.currency === currency);
+  }
+  const problem = buildRunProblem(currencies, queued, liquidity, !bypass_fifo, limits);
+  const solution = solveRunProblem(problem, limits.work_budget);
+  const ids = new Set(solution.settled);
+  const chosen = problem.payments.filter((p) => ids.has(p.instruction.uetr));
+  return { problem, queued, chosen, settled_weight: solution.settled_weight, method: solution.method, credit: creditNeeds(problem, ids) };
+}
+
+/** One half of a leg of an LSM release: 'credit' pays the receiver from the transit account, 'debit' takes the payer's to it. */
+export function releaseHalf(leg: ReleaseLeg, half: 'credit' | 'debit', uetr: string, view: AccountsView, id: bigint): Transfer {
+  const c = memberCurrency(leg.currency);
+  const transit = accountId(OPERATOR_NO, c.numeric, ACCOUNT_KIND.lsm_transit);
+  const t =
+    half === 'credit'
+      ? ledgerTransfer(
+          id,
+          transit,
+          settlementAccountOf(view.participant(leg.to)!, c.code),
+          leg.amount,
+          c.numeric,
+          TRANSFER_CODE.lsm_credit,
+          TransferFlags.linked,
+        )
+      : ledgerTransfer(
+          id,
+          settlementAccountOf(view.participant(leg.from)!, c.code),
+          transit,
+          leg.amount,
+          c.numeric,
+          TRANSFER_CODE.lsm_debit,
+          TransferFlags.linked,
+        );
+  t.user_data_128 = uetrBits(uetr);
+  return t;
+}

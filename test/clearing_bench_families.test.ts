@@ -1,0 +1,81 @@
+// The clearing benchmark's gridlock families and report: the tuning and held-out
+// sets differ in seeds and in families, every instance is a valid problem of the
+// advertised shape, and a tiny run against the real HiGHS reports per family
+// with the metric names other code and the docs read.
+
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { runClearingBench } from '../src/bench/clearing_bench.js';
+import { FAMILIES, familyInstances, instanceSeed, makeInstance, toLsmProblem } from '../src/bench/gridlock_families.js';
+import { solveLinked } from '../src/clearing/lsm_linked.js';
+
+describe('gridlock families', () => {
+  it('keeps a held-out set with seeds and at least two families of its own', () => {
+    const tuning = FAMILIES.filter((f) => f.sets.includes('tuning')).map((f) => f.name);
+    const heldOnly = FAMILIES.filter((f) => f.sets.includes('held_out') && !f.sets.includes('tuning'));
+    assert.ok(heldOnly.length >= 2, 'two families only in the held-out set');
+    for (const f of heldOnly) assert.ok(!tuning.includes(f.name));
+    const seeds = (set: 'tuning' | 'held_out'): Set<number> => new Set(familyInstances(set, 42, 3).map((i) => i.seed));
+    const t = seeds('tuning');
+    for (const s of seeds('held_out')) assert.ok(!t.has(s), `seed ${s} in both sets`);
+    assert.notEqual(instanceSeed(42, 'tuning', 'classic', 0), instanceSeed(42, 'held_out', 'classic', 0));
+  });
+
+  it('builds valid instances of each family: the sizes, currencies and linked items it names', () => {
+    const sizes = FAMILIES.map((f) => f.payments);
+    assert.ok(Math.min(...sizes) <= 50 && Math.max(...sizes) >= 10_000, '50 to 10,000 payments');
+    for (const spec of FAMILIES) {
+      const inst = makeInstance(spec, spec.sets[0]!, 7);
+      const p = inst.problem;
+      assert.equal(p.capacities.length, spec.participants * spec.currencies);
+      assert.equal(p.items.length, spec.payments + (spec.huge_share > 0 ? 1 : 0));
+      const linked = p.items.filter((it) => it.legs.length === 2).length;
+      if (spec.pvp_share > 0) assert.ok(linked > 0, `${spec.name} has linked items`);
+      else assert.equal(linked, 0);
+      assert.equal(inst.lsm === null, spec.currencies === 2);
+      if (inst.lsm !== null) assert.deepEqual(inst.lsm, toLsmProblem(p));
+      // Deterministic: the same seed builds the same instance.
+      assert.deepEqual(makeInstance(spec, spec.sets[0]!, 7).problem, p);
+      if (spec.payments <= 2000) solveLinked(p, { work_budget: 20_000 }); // throws on an invalid problem
+    }
+  });
+});
+
+describe('bench clearing', () => {
+  it('reports per family and overall against HiGHS on a tiny run', async () => {
+    const r = await runClearingBench({
+      scenarios: 2,
+      seed: 5,
+      highs_time_limit_s: 5,
+      progress: () => {},
+      families: ['small', 'one_huge'],
+      netting: false,
+      work_budget: 200_000,
+    });
+    for (const name of [
+      'lsm_value_vs_optimal',
+      'lsm_median_ms',
+      'lsm_p99_ms',
+      'fifo_rtgs_value_vs_optimal',
+      'bilateral_only_value_vs_optimal',
+      'highs_proven_optimal',
+      'lsm_vs_lp_bound',
+    ]) {
+      assert.ok(name in r.metrics, name);
+    }
+    assert.deepEqual(
+      r.families.map((f) => `${f.set}/${f.family}`),
+      ['tuning/small', 'held_out/small', 'held_out/one_huge'],
+    );
+    for (const f of r.families) {
+      assert.equal(f.instances, 2);
+      assert.ok(f.lsm_worst_vs_optimal <= f.lsm_median_vs_optimal);
+      assert.ok(f.fifo_rtgs_median_vs_optimal <= f.lsm_median_vs_optimal + 1e-9);
+      assert.ok(f.lsm_v2_median_vs_optimal !== null);
+    }
+    // Small instances: HiGHS proves its optimum and the solver's exact search matches it.
+    const small = r.families.find((f) => f.family === 'small' && f.set === 'tuning')!;
+    assert.equal(small.highs_proven_optimal, 2);
+    assert.ok(r.metrics.lsm_worst_vs_optimal <= r.metrics.lsm_value_vs_optimal);
+  });
+});
