@@ -637,7 +637,7 @@ function offsetExact(
 // The search engine (float64 amounts; exact when c.floatExact).
 
 /** xorshift32: a small fixed-seed generator so the search is reproducible. */
-class Rng {
+export class Rng {
   /** State; read and written directly by hot loops that inline u32(). */
   s: number;
   constructor(seed: number) {
