@@ -29,7 +29,7 @@ test('API and CLI: proposals for a gridlocked CNY queue, read-only', async () =>
     assert.equal(best.via, LP);
     assert.equal(best.buy_minor, '10000');
     assert.equal(best.released_payments, 2);
-    const all = await fx.request('GET', '/v1/liquidity/proposals', { user: 'cb' });
+    const all = await fx.request('GET', '/v1/liquidity/proposals', { user: 'op' });
     assert.deepEqual(
       all.body.results.map((x: { currency: string }) => x.currency),
       ['CNY'],
