@@ -20,17 +20,15 @@
 //    transit account first, then the caller's credit drawings, then every
 //    leg's debit half, all one linked chain across the ledgers involved.
 //
-// Solver: a problem whose items all move one currency goes to solveLsm
-// (./lsm.ts, credit as the participant's limit); one with PvP legs to
-// solveLinked (./lsm_linked.ts). Pure: balances, credit and rates come in
-// through LsmLiquidity.
+// Solver: solveLinked (./lsm_linked.ts) with capacity = balance + undrawn
+// credit per account; on one-leg problems it runs solveLsm (./lsm.ts) as one of
+// its candidates. Pure: balances, credit and rates come in through LsmLiquidity.
 
 import { memberCurrency } from '../fx/iso4217.js';
 import type { Rational } from '../fx/rational.js';
 import { BATCH_EVENTS_MAX, TransferFlags, type Transfer } from '../ledger/types.js';
 import { ACCOUNT_KIND, accountId, ledgerTransfer, OPERATOR_NO, settlementAccountOf, TRANSFER_CODE, uetrBits } from './accounts.js';
-import { solveLsm } from './lsm.js';
-import { LINKED_ITEMS_MAX, LINKED_NODES_MAX, solveLinked, type LinkedItem, type LinkedLeg } from './lsm_linked.js';
+import { LINKED_ITEMS_MAX, LINKED_NODES_MAX, linkedWorkBudget, solveLinked, type LinkedItem, type LinkedLeg } from './lsm_linked.js';
 import { queueOrder, type AccountsView, type LsmLimits, type RtgsQueue } from './rtgs.js';
 import type { Payment } from './types.js';
 
@@ -223,21 +221,12 @@ export function solveRunProblem(
     const c = problem.nodes[i]!.balance + problem.nodes[i]!.headroom + (extra?.get(i) ?? 0n);
     return c > 0n ? c : 0n;
   };
-  const oneLeg = problem.items.every((it) => it.legs.length === 1);
-  if (oneLeg && problem.weight_unit === 'minor') {
-    const participants = problem.nodes.map((_n, i) => ({ id: String(i), balance: capacity(i), limit: 0n }));
-    const payments = problem.items.map((it) => ({
-      id: it.id,
-      from: String(it.legs[0]!.from),
-      to: String(it.legs[0]!.to),
-      amount: it.legs[0]!.amount,
-      priority: it.urgent ? 1 : 0,
-    }));
-    const s = solveLsm({ participants, payments, fifo: problem.fifo }, { work_budget });
-    return { settled: s.settled, settled_weight: s.settled_value, method: s.method };
-  }
+  // solveLinked runs solveLsm itself when every item has one leg, and searches further within a budget
+  // that grows with the problem (a function of the input only, so replay stays exact); a what-if of the
+  // optimiser keeps the budget it was given.
+  const budget = extra === undefined ? Math.max(work_budget, linkedWorkBudget(problem.nodes.length, problem.items.length)) : work_budget;
   const capacities = problem.nodes.map((_, i) => capacity(i));
-  const s = solveLinked({ capacities, items: problem.items, fifo: problem.fifo }, { work_budget });
+  const s = solveLinked({ capacities, items: problem.items, fifo: problem.fifo }, { work_budget: budget });
   return { settled: s.settled, settled_weight: s.settled_weight, method: s.method };
 }
 
