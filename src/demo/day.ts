@@ -461,8 +461,9 @@ async function closeWindows(ctx: DayContext): Promise<void> {
       if (short > 0n) due.push([`${bic}:${w.currency}`, short]);
     }
     await cover(ctx.t, due, owed);
+    // Closed at once: a later window's cover must not spend what this one was given.
+    await platform.run({ type: 'close_window', currency: w.currency }, 'operator');
   }
-  for (const w of platform.windows()) if (w.state === 'open') await platform.run({ type: 'close_window', currency: w.currency }, 'operator');
   ctx.windows_closed = true;
 }
 
@@ -473,10 +474,10 @@ async function closeDay(ctx: DayContext): Promise<void> {
   await flush(ctx);
   await lsm(ctx);
   await decideCases(ctx);
-  if (!ctx.windows_closed) await closeWindows(ctx);
+  // Windows opened after the afternoon close (late DNS payments) close now too.
+  await closeWindows(ctx);
   // Nothing may wait past the close: every shortfall still queued is covered now, whatever it waited.
   await coverDue(ctx.t, true);
-  if (process.env.DBG) for (const q of ctx.platform.queuedPayments().slice(0, 5)) { const ins = q.instruction; const pa = ctx.platform.participant(ins.payer)!; console.error('Q', ins.payer, ins.currency, ins.amount_minor, ctx.platform.balance(pa, ins.currency).available_minor, q.fx?.provider, q.fx?.payee_amount_minor, q.fx ? ctx.platform.balance(ctx.platform.participant(q.fx.provider)!, ins.payee_currency).available_minor : '', ctx.t.budget.get(`${q.fx?.provider}:${ins.payee_currency}`), q.history.map((h) => h.state + ':' + (h.detail ?? '')).join('|')); }
   sample(ctx);
   ctx.sim_ns = ctx.opening_ns + 10n * 60n * NS_PER_MIN;
   await lsm(ctx);
@@ -494,7 +495,8 @@ async function closeDay(ctx: DayContext): Promise<void> {
  */
 function recycle(ctx: DayContext, sp: SimPayment): SimPayment {
   const { platform } = ctx;
-  if (sp.payee_currency !== sp.currency) return sp;
+  // A placement is made in the currency the borrower is short of, never another.
+  if (sp.payee_currency !== sp.currency || sp.purpose === PLACEMENT_PURPOSE) return sp;
   const home = MEMBERS.find((m) => m.country === sp.payee_country)?.currency;
   if (home === undefined || home === sp.currency) return sp;
   const payer = platform.participant(sp.payer_bic);

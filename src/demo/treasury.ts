@@ -62,21 +62,30 @@ export function topUpBudgets(t: Pick<TreasuryContext, 'platform' | 'policy' | 'e
     const home = t.expected.get(`${b.bic}:${b.currency}`) ?? 0n;
     for (const ccy of Object.keys(b.liquidity)) {
       let base = t.expected.get(`${b.bic}:${ccy}`) ?? 0n;
-      if (base === 0n && home > 0n && ccy !== b.currency) {
-        try {
-          base = t.platform.convertAtReferenceRate(b.currency, ccy, home, date, 'down');
-        } catch {
-          base = 0n; // no rate: no top-ups in that currency
-        }
-      }
+      if (base === 0n && ccy !== b.currency) base = convertOrZero(t.platform, b.currency, ccy, home, date);
       budget.set(`${b.bic}:${ccy}`, (base * m) / PPM);
     }
   }
-  // A provider may end up serving the whole market (the platform picks the one holding the most): its cap is the multiple of all providers' expected payouts.
-  const market = new Map<string, bigint>();
-  for (const lp of profile.liquidity_providers) for (const ccy of Object.keys(lp.liquidity)) market.set(ccy, (market.get(ccy) ?? 0n) + (t.expected.get(`${lp.bic}:${ccy}`) ?? 0n));
-  for (const lp of profile.liquidity_providers) for (const ccy of Object.keys(lp.liquidity)) budget.set(`${lp.bic}:${ccy}`, ((market.get(ccy) ?? 0n) * m) / PPM);
+  // A provider's cap in a currency is the multiple of ALL its expected payouts converted to it: the platform picks the
+  // provider holding the most, so one may serve a whole corridor, and a small currency's expected payouts are lumpy.
+  for (const lp of profile.liquidity_providers) {
+    const ccys = Object.keys(lp.liquidity);
+    for (const ccy of ccys) {
+      let total = 0n;
+      for (const from of ccys) total += convertOrZero(t.platform, from, ccy, t.expected.get(`${lp.bic}:${from}`) ?? 0n, date);
+      budget.set(`${lp.bic}:${ccy}`, (total * m) / PPM);
+    }
+  }
   return budget;
+}
+
+function convertOrZero(platform: Platform, from: string, to: string, minor: bigint, date: string): bigint {
+  if (from === to || minor === 0n) return minor;
+  try {
+    return platform.convertAtReferenceRate(from, to, minor, date, 'down');
+  } catch {
+    return 0n; // no rate: that part counts for nothing
+  }
 }
 
 /** Opening balances: `opening_share` of each account's expected outflow, funded from home. */
