@@ -47,7 +47,7 @@ export interface DayOptions {
 export interface Sample {
   /** Minutes since the day opened (simulated). */
   minute: number;
-  /** Liquidity put in so far: funding, intraday credit drawn, swap-line drawings (USD eq., display). */
+  /** Liquidity put in so far: funding, intraday credit drawn, swap-line drawings (USD eq., display). `settled*` count traffic only. */
   liquidity_usd: number;
   queued: number;
   queued_value_usd: number;
@@ -399,6 +399,11 @@ function place(ctx: DayContext, lender: string, borrower: string, currency: stri
   receive(ctx, sp);
 }
 
+/** Whether a payment is a treasury's overnight placement (its end-to-end id says so), not traffic. */
+export function isPlacement(end_to_end_id: string): boolean {
+  return end_to_end_id.startsWith('PLC-');
+}
+
 /** Placements' sequence numbers (message and instruction ids) start here, above any day's traffic. */
 const PLACEMENT_SEQ_BASE = 100_000_000;
 
@@ -545,7 +550,7 @@ function takeSample(platform: Platform, usd: Map<string, number>, minute: number
   let settled = 0;
   let sv = 0;
   for (const p of platform.everyPayment()) {
-    if (p.state !== 'settled') continue;
+    if (p.state !== 'settled' || isPlacement(p.instruction.end_to_end_id)) continue;
     settled++;
     sv += Number(p.instruction.amount_minor) * (usd.get(p.instruction.currency) ?? 0);
   }

@@ -112,7 +112,8 @@ export function liquidityPolicy(overrides: Partial<LiquidityPolicy> = {}): Liqui
   const p = { ...DEFAULT_LIQUIDITY_POLICY, ...overrides };
   for (const [field, lo, hi] of SHARE_FIELDS) {
     const v = p[field] as number;
-    if (typeof v !== 'number' || !Number.isFinite(v) || v < lo || v > hi) throw new RangeError(`liquidity policy: field "${field}": must be from ${lo} to ${hi}, got ${v}`);
+    if (typeof v !== 'number' || !Number.isFinite(v) || v < lo || v > hi)
+      throw new RangeError(`liquidity policy: field "${field}": must be from ${lo} to ${hi}, got ${v}`);
   }
   if (typeof p.borrow_first !== 'boolean') throw new RangeError('liquidity policy: field "borrow_first": must be true or false');
   return Object.freeze(p);
