@@ -111,20 +111,7 @@ export function registerDemoCommand(program: Command): void {
         process.exitCode = 130;
         return;
       }
-      const summary = summarize(run);
-      checkAgainstLedger(run.platform, summary);
-      await run.platform.close();
-      const { report } = await verifyStore(url);
-      if (!report.ok) throw new Error(`verify failed at journal entry ${report.first_bad_seq}: ${report.problem}`);
-      mkdirSync(o.reports, { recursive: true });
-      const htmlPath = join(o.reports, `settlement-${summary.business_date}-seed${seed}.html`);
-      writeFileSync(htmlPath, reportHtml(summary));
-      const verified = `verify: ${report.entries} journal entries, ${report.transfers} transfers — hash chain, replay, debits = credits, every limit held`;
-      if (o.json === true) {
-        process.stdout.write(`${JSON.stringify({ ...summaryJson(summary), seed, verify: verified, report: htmlPath, store: url })}\n`);
-      } else {
-        process.stdout.write(`${summaryText(summary)}\n  ${verified}\n  report: ${htmlPath}\n  store: ${url}\n`);
-      }
+      await reportDay(run, url, o, seed);
       // --json ends here too: a served API would print its keys after the one document.
       if (o.exit === true || o.json === true) return;
       await serveAfterDemo(url, intOption(o.port, 'port', 0, 65535));
@@ -132,6 +119,24 @@ export function registerDemoCommand(program: Command): void {
 }
 
 class DemoInterrupted extends Error {}
+
+/** Checks the day against the ledger, verifies the store, writes the HTML report and prints the summary (text, or one JSON document). */
+async function reportDay(run: Awaited<ReturnType<typeof runDay>>, url: string, o: DemoOptions, seed: number): Promise<void> {
+  const summary = summarize(run);
+  checkAgainstLedger(run.platform, summary);
+  await run.platform.close();
+  const { report } = await verifyStore(url);
+  if (!report.ok) throw new Error(`verify failed at journal entry ${report.first_bad_seq}: ${report.problem}`);
+  mkdirSync(o.reports, { recursive: true });
+  const htmlPath = join(o.reports, `settlement-${summary.business_date}-seed${seed}.html`);
+  writeFileSync(htmlPath, reportHtml(summary));
+  const verified = `verify: ${report.entries} journal entries, ${report.transfers} transfers — hash chain, replay, debits = credits, every limit held`;
+  if (o.json === true) {
+    process.stdout.write(`${JSON.stringify({ ...summaryJson(summary), seed, verify: verified, report: htmlPath, store: url })}\n`);
+  } else {
+    process.stdout.write(`${summaryText(summary)}\n  ${verified}\n  report: ${htmlPath}\n  store: ${url}\n`);
+  }
+}
 
 /** The report's settled totals are the ledger's, and every currency's value is conserved; else the demo fails. */
 function checkAgainstLedger(platform: Platform, summary: DaySummary): void {
