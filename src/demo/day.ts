@@ -323,7 +323,7 @@ async function advanceTo(ctx: DayContext, arrival_ns: bigint): Promise<void> {
     const round = ctx.next_flush_ns >= ctx.next_lsm_ns;
     // The LSM offsets what it can before the treasuries cover what is still due (every batch, see the policy).
     if (round) await lsm(ctx);
-    await coverDue(ctx.t, false, !round);
+    await coverDue(ctx.t);
     if (round) {
       await decideCases(ctx);
       ctx.next_lsm_ns += ns_of_minutes(LSM_EVERY_MINUTES);
