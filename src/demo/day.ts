@@ -24,7 +24,7 @@ import { Platform } from '../platform/platform.js';
 import type { ScreeningOutcome } from '../platform/types.js';
 import { defaultProfile, generatePayments, MEMBERS, type SchemeProfile, type SimPayment } from '../sim/index.js';
 import { DEFAULT_LIQUIDITY_POLICY, recycles, type LiquidityPolicy } from '../sim/liquidity_policy.js';
-import { cover, coverDue, expectedOutflows, fundOpening, pledgeCollateral, topUpBudgets, type TreasuryContext } from './treasury.js';
+import { cover, coverCreditRepayment, coverDue, expectedOutflows, fundOpening, pledgeCollateral, topUpBudgets, type TreasuryContext } from './treasury.js';
 
 export interface DayOptions {
   store: string;
@@ -486,6 +486,7 @@ async function closeDay(ctx: DayContext): Promise<void> {
   sample(ctx);
   ctx.sim_ns = ctx.opening_ns + 10n * 60n * NS_PER_MIN;
   await lsm(ctx);
+  await coverCreditRepayment(ctx.t);
   await ctx.platform.run({ type: 'close_day' }, 'operator');
   sample(ctx);
   ctx.o.onProgress(ctx.o.payments, ctx.o.payments, 'day closed');

@@ -194,6 +194,20 @@ export async function cover(t: TreasuryContext, shortfalls: ReadonlyArray<readon
   }
 }
 
+/** Before the close: every bank holds what repays its intraday credit (borrowed, then funded), so none stays outstanding overnight. */
+export async function coverCreditRepayment(t: TreasuryContext): Promise<void> {
+  const due: Array<[string, bigint]> = [];
+  for (const f of t.platform.facilities()) {
+    if (f.outstanding_minor <= 0n) continue;
+    const short = f.outstanding_minor - available(t.platform, `${f.participant}:${f.currency}`);
+    if (short > 0n) due.push([`${f.participant}:${f.currency}`, short]);
+  }
+  due.sort((a, b) => (a[0] < b[0] ? -1 : 1));
+  const reserved = new Map<string, bigint>();
+  for (const f of t.platform.facilities()) if (f.outstanding_minor > 0n) reserved.set(`${f.participant}:${f.currency}`, f.outstanding_minor);
+  await cover(t, due, reserved);
+}
+
 /** `bic:ccy` of every account with an RTGS payment queued (such a participant lends nothing in that currency). */
 function queuedAccounts(platform: Platform): Set<string> {
   const out = new Set<string>();
