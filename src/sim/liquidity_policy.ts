@@ -71,15 +71,22 @@ export interface LiquidityPolicy {
   readonly topup_cap_multiple: number;
 }
 
+/**
+ * The demo's policy. The numbers were chosen by measurement on the default day
+ * (seed 1, no screening): opening 0.02 / credit 0.02 / keep 0.1 / 3 lenders gave
+ * 3.99 value per unit of liquidity, 0.01 / 0.01 / 0.05 / 5 gave 4.46 with the same
+ * queue p99 (1,200 s) and no AM04 or CUTO; lower openings than 0.01 start the day
+ * with queues and gain little.
+ */
 export const DEFAULT_LIQUIDITY_POLICY: LiquidityPolicy = Object.freeze({
-  opening_share: 0.02,
+  opening_share: 0.01,
   wait_min: 10,
   urgent_wait_min: 0,
   recycle_share: 1,
-  credit_share: 0.02,
+  credit_share: 0.01,
   borrow_first: true,
-  lend_keep_share: 0.1,
-  max_lenders: 3,
+  lend_keep_share: 0.05,
+  max_lenders: 5,
   topup_cap_multiple: 4,
 });
 
