@@ -1,6 +1,7 @@
 // `sco-settle demo`: the quick start's main job. A simulated SCO business day
 // (src/demo/day.ts) on a fresh SQLite store, with a progress bar; then `verify`,
-// the summary on stdout and a self-contained HTML report in ./reports/. With
+// the summary on stdout (with --json: one JSON document, progress staying on
+// stderr) and a self-contained HTML report in ./reports/. With
 // --exit it ends there; otherwise the HTTP API and the dashboard keep serving the
 // demo store, with a sign-in key per role printed once.
 // Ctrl-C stops the day between commands: every journaled command is whole, so
@@ -14,7 +15,7 @@ import { demoWatchlist, WATCHLIST_VARIANTS } from '../demo/watchlist.js';
 import { ScreeningIndex, screenPayment } from '../platform/screening_tools.js';
 import type { ScreeningOutcome } from '../platform/types.js';
 import type { SimPayment } from '../sim/index.js';
-import { ledgerSettledTotals, reportHtml, summarize, summaryText, type DaySummary } from '../demo/report.js';
+import { ledgerSettledTotals, reportHtml, summarize, summaryJson, summaryText, type DaySummary } from '../demo/report.js';
 import { Platform } from '../platform/platform.js';
 import { verifyStore } from '../platform/verify_tools.js';
 import { UserDirectory, type Role } from '../http/auth.js';
@@ -29,6 +30,7 @@ interface DemoOptions {
   dnsShare: string;
   reports: string;
   exit?: boolean;
+  json?: boolean;
   port: string;
 }
 
@@ -68,6 +70,7 @@ export function registerDemoCommand(program: Command): void {
     .option('--dns-share <x>', 'share of single-currency normal payments settled in the deferred-net windows', '0.3')
     .option('--reports <dir>', 'where the HTML report goes', './reports')
     .option('--exit', 'end after the report instead of serving the API and dashboard on the demo store')
+    .option('--json', 'print the summary as one JSON document on stdout (progress stays on stderr); ends after the report like --exit')
     .option('--port <n>', 'port of the API served after the day (without --exit)', '8080')
     .action(async (o: DemoOptions) => {
       const seed = intOption(o.seed, 'seed', 0, 2 ** 31 - 1);
@@ -108,25 +111,32 @@ export function registerDemoCommand(program: Command): void {
         process.exitCode = 130;
         return;
       }
-      const summary = summarize(run);
-      checkAgainstLedger(run.platform, summary);
-      await run.platform.close();
-      const { report } = await verifyStore(url);
-      if (!report.ok) throw new Error(`verify failed at journal entry ${report.first_bad_seq}: ${report.problem}`);
-      mkdirSync(o.reports, { recursive: true });
-      const htmlPath = join(o.reports, `settlement-${summary.business_date}-seed${seed}.html`);
-      writeFileSync(htmlPath, reportHtml(summary));
-      process.stdout.write(`${summaryText(summary)}\n`);
-      process.stdout.write(
-        `  verify: ${report.entries} journal entries, ${report.transfers} transfers — hash chain, replay, debits = credits, every limit held\n`,
-      );
-      process.stdout.write(`  report: ${htmlPath}\n  store: ${url}\n`);
-      if (o.exit === true) return;
+      await reportDay(run, url, o, seed);
+      // --json ends here too: a served API would print its keys after the one document.
+      if (o.exit === true || o.json === true) return;
       await serveAfterDemo(url, intOption(o.port, 'port', 0, 65535));
     });
 }
 
 class DemoInterrupted extends Error {}
+
+/** Checks the day against the ledger, verifies the store, writes the HTML report and prints the summary (text, or one JSON document). */
+async function reportDay(run: Awaited<ReturnType<typeof runDay>>, url: string, o: DemoOptions, seed: number): Promise<void> {
+  const summary = summarize(run);
+  checkAgainstLedger(run.platform, summary);
+  await run.platform.close();
+  const { report } = await verifyStore(url);
+  if (!report.ok) throw new Error(`verify failed at journal entry ${report.first_bad_seq}: ${report.problem}`);
+  mkdirSync(o.reports, { recursive: true });
+  const htmlPath = join(o.reports, `settlement-${summary.business_date}-seed${seed}.html`);
+  writeFileSync(htmlPath, reportHtml(summary));
+  const verified = `verify: ${report.entries} journal entries, ${report.transfers} transfers — hash chain, replay, debits = credits, every limit held`;
+  if (o.json === true) {
+    process.stdout.write(`${JSON.stringify({ ...summaryJson(summary), seed, verify: verified, report: htmlPath, store: url })}\n`);
+  } else {
+    process.stdout.write(`${summaryText(summary)}\n  ${verified}\n  report: ${htmlPath}\n  store: ${url}\n`);
+  }
+}
 
 /** The report's settled totals are the ledger's, and every currency's value is conserved; else the demo fails. */
 function checkAgainstLedger(platform: Platform, summary: DaySummary): void {

@@ -5,7 +5,10 @@
 // back, validated and mapped to instructions, screened, and submitted in batches;
 // RTGS with the liquidity-saving queue runs all day (LSM every 15 simulated
 // minutes), one deferred-net window per currency closes in the afternoon, credit
-// is drawn and repaid, and the day closes. Time is simulated: the platform's clock
+// is drawn and repaid, and the day closes. The banks manage their liquidity by
+// the policy of src/sim/liquidity_policy.ts, applied by ./treasury.ts: funded for
+// the day being simulated (not a fixed 20,000-payment day), shortfalls covered
+// just in time, borrowed from the market before funded from home. Time is simulated: the platform's clock
 // follows the arrivals, so cut-offs and queue times are in business time.
 //
 // Owns the orchestration and the time series the report draws; the rules are the
@@ -20,6 +23,8 @@ import { bicResolver, instructionsOfPacs008, instructionsOfPacs009 } from '../is
 import { Platform } from '../platform/platform.js';
 import type { ScreeningOutcome } from '../platform/types.js';
 import { defaultProfile, generatePayments, MEMBERS, type SchemeProfile, type SimPayment } from '../sim/index.js';
+import { DEFAULT_LIQUIDITY_POLICY, recycles, type LiquidityPolicy } from '../sim/liquidity_policy.js';
+import { cover, coverCreditRepayment, coverDue, expectedOutflows, fundOpening, pledgeCollateral, topUpBudgets, type TreasuryContext } from './treasury.js';
 
 export interface DayOptions {
   store: string;
@@ -28,12 +33,8 @@ export interface DayOptions {
   payments: number;
   /** Share of single-currency normal payments sent to the deferred-net window. */
   dns_share: number;
-  /**
-   * Share of single-currency payments a payer bank makes in the payee's home
-   * currency when it holds enough of it (balances received from earlier trade are
-   * recycled, as treasuries do), instead of in its own. Default 0.8.
-   */
-  recycle_share?: number;
+  /** The banks' liquidity behaviour (src/sim/liquidity_policy.ts); default DEFAULT_LIQUIDITY_POLICY. */
+  policy?: LiquidityPolicy;
   /** Screens a payment's parties, agents and remittance; null = no screening configured. */
   screen: ((p: SimPayment) => ScreeningOutcome) | null;
   /** Every n-th payment's debtor is renamed to a watch-list variant (0 = never), to show holds. */
@@ -46,6 +47,8 @@ export interface DayOptions {
 export interface Sample {
   /** Minutes since the day opened (simulated). */
   minute: number;
+  /** Liquidity put in so far: funding, intraday credit drawn, swap-line drawings (USD eq., display). `settled*` count traffic only. */
+  liquidity_usd: number;
   queued: number;
   queued_value_usd: number;
   settled: number;
@@ -62,8 +65,13 @@ export interface DayRun {
   message_errors: number;
   /** Wall-clock milliseconds of the run (set-up to close). */
   wall_ms: number;
-  /** Funding put in at the start, per currency, minor units. */
+  /** Funding put in from home (opening and top-ups), per currency, minor units. */
   funding_minor: Map<string, bigint>;
+  policy: LiquidityPolicy;
+  /** Payments the traffic generator made (the rest of the platform's payments are placements). */
+  traffic_payments: number;
+  /** Overnight placements between participants (the market before home), per currency. */
+  placements: Map<string, { count: number; value_minor: bigint }>;
   /** Which central bank BIC issues each currency. */
   central_banks: Map<string, string>;
 }
@@ -105,11 +113,15 @@ interface DayContext {
   readonly prng: Prng;
   readonly samples: Sample[];
   readonly usd: Map<string, number>;
-  /** Liquidity put in (opening funding and treasury top-ups), per currency, minor units. */
-  readonly funding: Map<string, bigint>;
+  readonly t: TreasuryContext;
   readonly central_banks: Map<string, string>;
-  /** What each `bic:ccy` may still be funded with today (treasury top-ups). */
-  readonly budget: Map<string, bigint>;
+  /** Placements sent so far (numbers their messages). */
+  placed: number;
+  /** What the open batch already spends per `bic:ccy` of recycled payments (cleared at each flush). */
+  readonly committed: Map<string, bigint>;
+  /** Resolves a BIC of a message to a participant. */
+  readonly resolve: ReturnType<typeof bicResolver>;
+  traffic_payments: number;
   messages: number;
   message_errors: number;
   batch: Record<string, unknown>[];
@@ -121,7 +133,8 @@ interface DayContext {
 
 export async function runDay(o: DayOptions): Promise<DayRun> {
   const t0 = performance.now();
-  const profile = defaultProfile({ banks: o.banks });
+  // At ratio 1 the profile's liquidity is each account's expected outflow of THIS day; the policy funds a share of it.
+  const profile = defaultProfile({ banks: o.banks, liquidity_ratio: 1, traffic: { payments: o.payments } });
   const date = profile.traffic.business_date;
   const opening_ns = BigInt(Date.parse(`${date}T08:00:00Z`)) * 1_000_000n;
   // The clock reads the context once it exists; distinct ticks keep timestamps unique.
@@ -147,18 +160,32 @@ export async function runDay(o: DayOptions): Promise<DayRun> {
     messages: ctx.messages,
     message_errors: ctx.message_errors,
     wall_ms: performance.now() - t0,
-    funding_minor: ctx.funding,
+    funding_minor: ctx.t.funding,
     central_banks: ctx.central_banks,
+    policy: ctx.t.policy,
+    traffic_payments: ctx.traffic_payments,
+    placements: ctx.t.placements,
   };
 }
 
 function newContext(o: DayOptions, platform: Platform, profile: SchemeProfile, opening_ns: bigint, sim_ns: bigint): DayContext {
   const date = profile.traffic.business_date;
-  // Banks manage liquidity as their treasuries do, within a day budget equal to the opening liquidity.
-  const budget = new Map<string, bigint>();
-  for (const q of [...profile.banks, ...profile.liquidity_providers])
-    for (const [ccy, minor] of Object.entries(q.liquidity)) budget.set(`${q.bic}:${ccy}`, minor);
-  return {
+  const policy = o.policy ?? DEFAULT_LIQUIDITY_POLICY;
+  const expected = expectedOutflows(profile);
+  let self: DayContext | null = null;
+  const t: TreasuryContext = {
+    platform,
+    policy,
+    expected,
+    funding: new Map(),
+    budget: new Map(),
+    funded: new Set(),
+    now: () => self!.sim_ns,
+    place: (lender, borrower, currency, amount_minor) => place(self!, lender, borrower, currency, amount_minor),
+    flush: () => flush(self!),
+    placements: new Map(),
+  };
+  self = {
     o,
     platform,
     profile,
@@ -168,9 +195,12 @@ function newContext(o: DayOptions, platform: Platform, profile: SchemeProfile, o
     prng: new Prng(o.seed ^ 0x5eed),
     samples: [],
     usd: usdRates(date),
-    funding: new Map(),
+    t,
     central_banks: new Map(),
-    budget,
+    placed: 0,
+    committed: new Map(),
+    resolve: bicResolver((id) => platform.participant(id) !== undefined),
+    traffic_payments: 0,
     messages: 0,
     message_errors: 0,
     batch: [],
@@ -179,6 +209,7 @@ function newContext(o: DayOptions, platform: Platform, profile: SchemeProfile, o
     next_lsm_ns: opening_ns + ns_of_minutes(LSM_EVERY_MINUTES),
     windows_closed: false,
   };
+  return self;
 }
 
 // ---- scheme ------------------------------------------------------------------------
@@ -187,8 +218,9 @@ function newContext(o: DayOptions, platform: Platform, profile: SchemeProfile, o
 async function setUpScheme(ctx: DayContext): Promise<void> {
   ctx.o.onProgress(0, ctx.o.payments, 'setting up the scheme');
   await registerParticipants(ctx);
-  await fundParticipants(ctx);
-  await setUpCollateral(ctx);
+  for (const [key, cap] of topUpBudgets(ctx.t, ctx.profile, ctx.date)) ctx.t.budget.set(key, cap);
+  await fundOpening(ctx.t);
+  await pledgeCollateral(ctx.t, ctx.profile);
   const lines = await openSwapLines(ctx);
   ctx.sim_ns = ctx.opening_ns;
   await ctx.platform.run({ type: 'open_day', date: ctx.date, default_cutoff: '18:00' }, 'operator');
@@ -230,35 +262,6 @@ async function registerParticipants(ctx: DayContext): Promise<void> {
   }
 }
 
-async function fundParticipants(ctx: DayContext): Promise<void> {
-  for (const p of [...ctx.profile.banks, ...ctx.profile.liquidity_providers]) {
-    for (const [ccy, minor] of Object.entries(p.liquidity)) {
-      if (minor <= 0n) continue;
-      await ctx.platform.run({ type: 'fund', participant: p.bic, currency: ccy, amount: major(minor, ccy) }, 'operator');
-      ctx.funding.set(ccy, (ctx.funding.get(ccy) ?? 0n) + minor);
-    }
-  }
-}
-
-/** Intraday credit for the largest bank of each member: government bonds worth its home liquidity, 5% haircut. */
-async function setUpCollateral(ctx: DayContext): Promise<void> {
-  for (const m of MEMBERS) {
-    const top = ctx.profile.banks.filter((b) => b.country === m.country).sort((a, b) => b.size - a.size)[0];
-    const home = top?.liquidity[m.currency];
-    if (top === undefined || home === undefined || home <= 0n) continue;
-    await ctx.platform.run(
-      {
-        type: 'set_collateral',
-        participant: top.bic,
-        currency: m.currency,
-        auto_draw: true,
-        items: [{ id: `${top.bic}-GB1`, kind: 'government_bond', currency: m.currency, market_value: major(home, m.currency), haircut_bp: 500 }],
-      },
-      'operator',
-    );
-  }
-}
-
 /** Swap lines: PBOC provides CNY to the National Bank of Kazakhstan, the Bank of Russia RUB to Belarus. */
 async function openSwapLines(ctx: DayContext): Promise<Array<[string, string, string, string]>> {
   const lines: Array<[string, string, string, string]> = [
@@ -266,7 +269,7 @@ async function openSwapLines(ctx: DayContext): Promise<Array<[string, string, st
     ['RUB-BYN-1', CENTRAL_BANKS.RU!.bic, CENTRAL_BANKS.BY!.bic, 'RUB'],
   ];
   for (const [id, provider, drawer, ccy] of lines) {
-    const limit = (ctx.funding.get(ccy) ?? 0n) / 20n;
+    const limit = (ctx.t.funding.get(ccy) ?? 0n) / 20n;
     if (limit <= 0n) continue;
     await ctx.platform.run(
       {
@@ -290,13 +293,13 @@ async function openSwapLines(ctx: DayContext): Promise<Array<[string, string, st
 
 async function runTraffic(ctx: DayContext): Promise<void> {
   const { o } = ctx;
-  const resolve = bicResolver((id) => ctx.platform.participant(id) !== undefined);
   let done = 0;
   sample(ctx);
   for (const generated of generatePayments(ctx.profile, { seed: o.seed, payments: o.payments })) {
     const sp = watchlisted(o, generated);
     await advanceTo(ctx, ctx.opening_ns + sp.arrival_offset_ns);
-    if (!(await receive(ctx, sp, resolve))) continue;
+    ctx.traffic_payments++;
+    if (!receive(ctx, sp)) continue;
     if (ctx.batch.length >= BATCH_MAX) await flush(ctx);
     done++;
     if (done % 500 === 0) o.onProgress(done, o.payments, 'payments');
@@ -312,14 +315,16 @@ function watchlisted(o: DayOptions, generated: SimPayment): SimPayment {
     : generated;
 }
 
-/** Runs the 5-minute batch flushes, the 15-minute LSM/treasury/compliance round and the window close up to an arrival. */
+/** Runs the 5-minute batch flushes with the treasuries' cover, the 15-minute LSM/compliance round and the window close up to an arrival. */
 async function advanceTo(ctx: DayContext, arrival_ns: bigint): Promise<void> {
   while (arrival_ns >= ctx.next_flush_ns) {
     ctx.sim_ns = ctx.next_flush_ns;
     await flush(ctx);
-    if (ctx.next_flush_ns >= ctx.next_lsm_ns) {
-      await topUp(ctx);
-      await lsm(ctx);
+    const round = ctx.next_flush_ns >= ctx.next_lsm_ns;
+    // The LSM offsets what it can before the treasuries cover what is still due (every batch, see the policy).
+    if (round) await lsm(ctx);
+    await coverDue(ctx.t);
+    if (round) {
       await decideCases(ctx);
       ctx.next_lsm_ns += ns_of_minutes(LSM_EVERY_MINUTES);
       sample(ctx);
@@ -331,8 +336,8 @@ async function advanceTo(ctx: DayContext, arrival_ns: bigint): Promise<void> {
 }
 
 /** One payment as a bank sends it: an ISO message built, validated, read back and mapped into the open batch; false if the message is invalid. */
-async function receive(ctx: DayContext, sp: SimPayment, resolve: ReturnType<typeof bicResolver>): Promise<boolean> {
-  const recycled = recycle(ctx.platform, sp, ctx.date, ctx.prng, ctx.o.recycle_share ?? 0.8);
+function receive(ctx: DayContext, sp: SimPayment): boolean {
+  const recycled = recycle(ctx, sp);
   const xml = buildMessage(isoMessageOf(recycled, ctx.date));
   ctx.messages++;
   const v = validateBuiltIn(xml);
@@ -343,24 +348,71 @@ async function receive(ctx: DayContext, sp: SimPayment, resolve: ReturnType<type
   const parsed = parseMessage(xml);
   const mapped =
     parsed.message_type === 'pacs.008.001.08'
-      ? instructionsOfPacs008(parsed.document as Pacs008, { resolveBic: resolve })
-      : instructionsOfPacs009(parsed.document as Pacs009, { resolveBic: resolve });
+      ? instructionsOfPacs008(parsed.document as Pacs008, { resolveBic: ctx.resolve })
+      : instructionsOfPacs009(parsed.document as Pacs009, { resolveBic: ctx.resolve });
   for (const m of mapped) {
     const raw: Record<string, unknown> = { ...m.instruction };
     if (raw.payee_currency === raw.currency) delete raw.payee_currency;
     if (recycled.payee_currency !== recycled.currency) raw.payee_currency = recycled.payee_currency;
-    else if (sp.priority === 'normal' && ctx.prng.nextU32() / 4_294_967_296 < ctx.o.dns_share) raw.settlement = 'dns';
+    else if (sp.priority === 'normal' && sp.purpose !== PLACEMENT_PURPOSE && ctx.prng.nextU32() / 4_294_967_296 < ctx.o.dns_share) raw.settlement = 'dns';
     ctx.batch.push(raw);
     ctx.screening.push(ctx.o.screen === null ? null : ctx.o.screen(sp));
   }
   return true;
 }
 
+/** Purpose code of an overnight placement: ISO 20022 ExternalPurpose1Code CASH (cash management transfer). */
+const PLACEMENT_PURPOSE = 'CASH';
+
+/**
+ * An overnight placement `lender` → `borrower` (src/sim/liquidity_policy.ts, the
+ * market before home): an urgent pacs.009 through the same message path as the
+ * traffic, added to the open batch (the treasury submits it). Repaid the next business day, outside the day.
+ */
+function place(ctx: DayContext, lender: string, borrower: string, currency: string, amount_minor: bigint): void {
+  const k = ctx.placed++;
+  const w = (): number => ctx.prng.nextU32();
+  const hex = (x: number, n: number): string => (x >>> 0).toString(16).padStart(8, '0').slice(0, n);
+  // A UUID v4 from the seeded stream; its last 8 hex digits are the placement number, so placements never repeat one.
+  const uetr = `${hex(w(), 8)}-${hex(w(), 4)}-4${hex(w(), 3)}-${(8 + (w() % 4)).toString(16)}${hex(w(), 3)}-${hex(w(), 4)}${hex(k, 8)}`;
+  const a = ctx.platform.participant(lender)!;
+  const b = ctx.platform.participant(borrower)!;
+  const sp: SimPayment = {
+    seq: PLACEMENT_SEQ_BASE + k,
+    uetr,
+    end_to_end_id: `PLC-${ctx.date.replaceAll('-', '')}-${String(k).padStart(8, '0')}`,
+    kind: 'pacs.009',
+    payer_bic: lender,
+    payee_bic: borrower,
+    payer_country: a.country,
+    payee_country: b.country,
+    currency,
+    amount_minor,
+    payee_currency: currency,
+    priority: 'urgent',
+    arrival_offset_ns: ctx.sim_ns - ctx.opening_ns,
+    debtor: { name: a.name, country: a.country },
+    creditor: { name: b.name, country: b.country },
+    purpose: PLACEMENT_PURPOSE,
+    remittance: `Overnight placement ${currency} ${ctx.date}, repayable next business day`,
+  };
+  receive(ctx, sp);
+}
+
+/** Whether a payment is a treasury's overnight placement (its end-to-end id says so), not traffic. */
+export function isPlacement(end_to_end_id: string): boolean {
+  return end_to_end_id.startsWith('PLC-');
+}
+
+/** Placements' sequence numbers (message and instruction ids) start here, above any day's traffic. */
+const PLACEMENT_SEQ_BASE = 100_000_000;
+
 async function flush(ctx: DayContext): Promise<void> {
   if (ctx.batch.length === 0) return;
   await ctx.platform.run({ type: 'submit_payments', payments: ctx.batch, screening: ctx.screening }, 'gateway');
   ctx.batch = [];
   ctx.screening = [];
+  ctx.committed.clear();
 }
 
 async function lsm(ctx: DayContext): Promise<void> {
@@ -384,50 +436,16 @@ async function decideCases(ctx: DayContext): Promise<void> {
 }
 
 function sample(ctx: DayContext): void {
-  ctx.samples.push(takeSample(ctx.platform, ctx.usd, Number((ctx.sim_ns - ctx.opening_ns) / NS_PER_MIN)));
+  const s = takeSample(ctx.platform, ctx.usd, Number((ctx.sim_ns - ctx.opening_ns) / NS_PER_MIN));
+  s.liquidity_usd = liquidityPutIn(ctx.platform, ctx.t.funding, ctx.usd).total_usd;
+  ctx.samples.push(s);
 }
 
-// ---- treasury ---------------------------------------------------------------------------
-
-/** Funds what `bic` needs in `ccy` beyond its available balance, within what is left of its day budget. */
-async function coverShortfall(ctx: DayContext, bic: string, ccy: string, needed: bigint): Promise<void> {
-  const part = ctx.platform.participant(bic)!;
-  if (part.kind === 'central_bank') return;
-  const key = `${bic}:${ccy}`;
-  const shortfall = needed - ctx.platform.balance(part, ccy).available_minor;
-  const left = ctx.budget.get(key) ?? 0n;
-  const amount = shortfall < left ? shortfall : left;
-  if (amount <= 0n) return;
-  await ctx.platform.run({ type: 'fund', participant: bic, currency: ccy, amount: major(amount, ccy) }, `${bic}-treasury`);
-  ctx.budget.set(key, left - amount);
-  ctx.funding.set(ccy, (ctx.funding.get(ccy) ?? 0n) + amount);
-}
-
-/** A queue that waited over 30 minutes gets a liquidity transfer from the home system for its shortfall. */
-async function topUp(ctx: DayContext): Promise<void> {
-  const need = new Map<string, bigint>();
-  const waitedSince = ctx.sim_ns - 30n * NS_PER_MIN;
-  for (const pay of ctx.platform.queuedPayments()) {
-    if (pay.instruction.settlement !== 'rtgs') continue;
-    const queuedAt = pay.history[pay.history.length - 1]!.at_ns;
-    if (queuedAt > waitedSince) continue;
-    const ins = pay.instruction;
-    const key = `${ins.payer}:${ins.currency}`;
-    need.set(key, (need.get(key) ?? 0n) + ins.amount_minor);
-    if (pay.fx !== null) {
-      const lpKey = `${pay.fx.provider}:${ins.payee_currency}`;
-      need.set(lpKey, (need.get(lpKey) ?? 0n) + pay.fx.payee_amount_minor);
-    }
-  }
-  for (const [key, queued] of [...need].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
-    const [bic, ccy] = key.split(':') as [string, string];
-    await coverShortfall(ctx, bic, ccy, queued);
-  }
-}
-
-/** Treasuries cover their expected net debit before the close, within the day budget; then every open window closes. */
+/** Treasuries cover their net debit in each window before the close (borrowed, then funded, within the cap); then every open window closes. */
 async function closeWindows(ctx: DayContext): Promise<void> {
   const { platform } = ctx;
+  // The queues first: a window's cover must not be spent by RTGS payments its funding would release.
+  await coverDue(ctx.t, true);
   for (const w of platform.windows()) {
     if (w.state !== 'open') continue;
     const net = new Map<string, bigint>();
@@ -437,23 +455,38 @@ async function closeWindows(ctx: DayContext): Promise<void> {
       net.set(pay.instruction.payer, (net.get(pay.instruction.payer) ?? 0n) - pay.instruction.amount_minor);
       net.set(pay.instruction.payee, (net.get(pay.instruction.payee) ?? 0n) + pay.instruction.amount_minor);
     }
-    for (const [bic, pos] of [...net].sort((a, b) => (a[0] < b[0] ? -1 : 1))) if (pos < 0n) await coverShortfall(ctx, bic, w.currency, -pos);
+    // What each participant owes the window stays out of what it may lend; a shortfall is the net debit beyond its balance.
+    const owed = new Map<string, bigint>();
+    const due: Array<[string, bigint]> = [];
+    for (const [bic, pos] of [...net].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
+      if (pos >= 0n) continue;
+      const who = platform.participant(bic)!;
+      owed.set(`${bic}:${w.currency}`, -pos);
+      const short = -pos - platform.balance(who, w.currency).available_minor;
+      if (short > 0n) due.push([`${bic}:${w.currency}`, short]);
+    }
+    await cover(ctx.t, due, owed);
+    // Closed at once: a later window's cover must not spend what this one was given.
+    await platform.run({ type: 'close_window', currency: w.currency }, 'operator');
   }
-  for (const w of platform.windows()) if (w.state === 'open') await platform.run({ type: 'close_window', currency: w.currency }, 'operator');
   ctx.windows_closed = true;
 }
 
 // ---- close ----------------------------------------------------------------------------
 
-/** The last batch, a last LSM and compliance round, the windows if still open; at 18:00 a final LSM and the close. */
+/** The last batch, a last LSM and compliance round, the windows if still open, the treasuries' last cover; at 18:00 a final LSM and the close. */
 async function closeDay(ctx: DayContext): Promise<void> {
   await flush(ctx);
   await lsm(ctx);
   await decideCases(ctx);
-  if (!ctx.windows_closed) await closeWindows(ctx);
+  // Windows opened after the afternoon close (late DNS payments) close now too.
+  await closeWindows(ctx);
+  // Nothing may wait past the close: every shortfall still queued is covered now, whatever it waited.
+  await coverDue(ctx.t, true);
   sample(ctx);
   ctx.sim_ns = ctx.opening_ns + 10n * 60n * NS_PER_MIN;
   await lsm(ctx);
+  await coverCreditRepayment(ctx.t);
   await ctx.platform.run({ type: 'close_day' }, 'operator');
   sample(ctx);
   ctx.o.onProgress(ctx.o.payments, ctx.o.payments, 'day closed');
@@ -462,24 +495,31 @@ async function closeDay(ctx: DayContext): Promise<void> {
 /**
  * A single-currency payment in the payer's currency becomes one in the payee's
  * home currency (converted at the reference cross rate, rounded down) when the
- * payer holds that much of it: two-way flows in each currency, which is what
+ * payer holds that much of it beyond what its open batch already spends there
+ * (the policy's recycling): two-way flows in each currency, which is what
  * netting and the LSM feed on.
  */
-function recycle(platform: Platform, sp: SimPayment, date: string, prng: Prng, share: number): SimPayment {
-  if (sp.payee_currency !== sp.currency) return sp;
+function recycle(ctx: DayContext, sp: SimPayment): SimPayment {
+  const { platform } = ctx;
+  // A placement is made in the currency the borrower is short of, never another.
+  if (sp.payee_currency !== sp.currency || sp.purpose === PLACEMENT_PURPOSE) return sp;
   const home = MEMBERS.find((m) => m.country === sp.payee_country)?.currency;
   if (home === undefined || home === sp.currency) return sp;
   const payer = platform.participant(sp.payer_bic);
   const payee = platform.participant(sp.payee_bic);
-  if (payer === undefined || payee === undefined || !payer.currencies.includes(home) || !payee.currencies.includes(home)) return sp;
-  if (prng.nextU32() / 4_294_967_296 >= share) return sp;
-  let amount: bigint;
+  if (payer === undefined || payee === undefined) return sp;
+  const both = payer.currencies.includes(home) && payee.currencies.includes(home);
+  const u = ctx.prng.nextU32() / 4_294_967_296;
+  let amount = 0n;
   try {
-    amount = platform.convertAtReferenceRate(sp.currency, home, sp.amount_minor, date, 'down');
+    amount = both ? platform.convertAtReferenceRate(sp.currency, home, sp.amount_minor, ctx.date, 'down') : 0n;
   } catch {
     return sp;
   }
-  if (amount <= 0n || platform.balance(payer, home).available_minor < amount) return sp;
+  const key = `${payer.id}:${home}`;
+  const held = both ? platform.balance(payer, home).available_minor - (ctx.committed.get(key) ?? 0n) : 0n;
+  if (!recycles(u, held, amount, both, ctx.t.policy)) return sp;
+  ctx.committed.set(key, (ctx.committed.get(key) ?? 0n) + amount);
   return { ...sp, currency: home, payee_currency: home, amount_minor: amount };
 }
 
@@ -511,11 +551,31 @@ function takeSample(platform: Platform, usd: Map<string, number>, minute: number
   let settled = 0;
   let sv = 0;
   for (const p of platform.everyPayment()) {
-    if (p.state !== 'settled') continue;
+    if (p.state !== 'settled' || isPlacement(p.instruction.end_to_end_id)) continue;
     settled++;
     sv += Number(p.instruction.amount_minor) * (usd.get(p.instruction.currency) ?? 0);
   }
-  return { minute, queued, queued_value_usd: qv, settled, settled_value_usd: sv };
+  return { minute, liquidity_usd: 0, queued, queued_value_usd: qv, settled, settled_value_usd: sv };
+}
+
+/**
+ * Every unit of liquidity put in so far, USD eq. (display): funding from home
+ * (opening and top-ups), every intraday-credit drawdown, and swap-line drawings.
+ * Placements move money already on the platform and add nothing.
+ */
+export function liquidityPutIn(
+  platform: Platform,
+  funding_minor: ReadonlyMap<string, bigint>,
+  usd: ReadonlyMap<string, number>,
+): { total_usd: number; funding_usd: number; credit_usd: number; swaps_usd: number } {
+  const u = (minor: bigint, ccy: string): number => Number(minor) * (usd.get(ccy) ?? 0);
+  let funding = 0;
+  for (const [ccy, minor] of funding_minor) funding += u(minor, ccy);
+  let credit = 0;
+  for (const t of platform.transferAmounts('intraday_credit_drawdown')) credit += u(t.amount_minor, t.currency);
+  let swaps = 0;
+  for (const l of platform.swapLines()) swaps += u(l.drawn_minor, l.terms.provider_currency);
+  return { total_usd: funding + credit + swaps, funding_usd: funding, credit_usd: credit, swaps_usd: swaps };
 }
 
 /** The ISO 20022 message a bank would send for a simulated payment. */

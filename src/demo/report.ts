@@ -1,7 +1,14 @@
 // The settlement report of a day: what settled by currency and corridor, the
 // liquidity it took (value settled per unit of liquidity, the CHIPS figure of
-// merit), what the LSM and the deferred-net windows saved, queue times, and
-// rejections by reason. Totals are exact minor units per currency, computed from
+// merit, over the day and at its end), the ceiling of the day's traffic (the
+// best that figure could be whatever the liquidity policy), what the LSM and the
+// deferred-net windows saved, queue times, and rejections by reason.
+//
+// Value settled counts the traffic's payments only: the overnight placements the
+// treasuries make between themselves (src/demo/treasury.ts) recycle liquidity
+// and are shown apart, never counted as value. Liquidity counts every unit put
+// in: funding from home (opening and top-ups), every intraday-credit drawdown,
+// and swap-line drawings. Totals are exact minor units per currency, computed from
 // the platform's payments; the ledger's balances are the check (see
 // `ledgerSettledTotals`). USD equivalents are for display only.
 //
@@ -13,8 +20,10 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { formatMajor } from '../platform/fx_tools.js';
 import type { Platform } from '../platform/platform.js';
+import { trafficCeiling, type Leg } from '../sim/liquidity_policy.js';
+import { describePolicy } from '../sim/liquidity_policy.js';
 import type { DayRun, Sample } from './day.js';
-import { usdRates } from './day.js';
+import { isPlacement, liquidityPutIn, usdRates } from './day.js';
 
 export interface CurrencyLine {
   currency: string;
@@ -39,18 +48,34 @@ export interface DaySummary {
   messages: number;
   message_errors: number;
   payments: number;
+  /** Of `payments`, those the traffic generator made (the rest are placements). */
+  traffic_payments: number;
   settled: number;
   rejected: number;
   queued_at_close: number;
   held: number;
   /** Waiting in the warehouse for a later business day (rules version 3: queued at the close, after a cut-off). */
   warehoused: number;
+  /** Overnight placements between participants: how many settled and their value. */
+  placements: number;
+  placements_value_usd: number;
+  /** Value of the traffic's settled payments (placements excluded), USD eq. */
+  value_settled_usd: number;
+  /**
+   * The ceiling of this day's traffic: value settled / Σ end-of-day net debits of
+   * every settled leg (placements included), the liquidity no mechanism can avoid.
+   */
+  ceiling: number;
+  /** The same bound over the traffic's legs alone (no placements): what trade alone allows. */
+  ceiling_traffic_only: number;
+  policy: string;
   pvp_settled: number;
   by_currency: CurrencyLine[];
   by_corridor: CorridorLine[];
+  /** Every settled payment's value, placements included. */
   gross_settled_usd: number;
   liquidity_usd: number;
-  /** Value settled per unit of liquidity provided (funding + intraday credit drawn + swap drawings). */
+  /** value_settled_usd per unit of liquidity provided (funding + intraday credit drawn + swap drawings). */
   value_per_liquidity: number;
   credit_drawn_usd: number;
   swap_drawn_usd: number;
@@ -85,6 +110,8 @@ interface PaymentTally {
   warehoused: number;
   pvp: number;
   gross_usd: number;
+  placements: number;
+  placements_usd: number;
 }
 
 export function summarize(run: DayRun): DaySummary {
@@ -92,7 +119,9 @@ export function summarize(run: DayRun): DaySummary {
   const usd = usdRates(run.business_date);
   const u: UsdOf = (minor, ccy) => Number(minor) * (usd.get(ccy) ?? 0);
   const t = tallyPayments(run, u);
-  const liquidity = liquidityUsed(run, u);
+  const liquidity = liquidityPutIn(p, run.funding_minor, usd);
+  const value = t.gross_usd - t.placements_usd;
+  const ceiling = ceilings(p, u);
   const lsm = lsmReleased(p, u);
   const dns = dnsTotals(p, u);
   return {
@@ -101,17 +130,24 @@ export function summarize(run: DayRun): DaySummary {
     messages: run.messages,
     message_errors: run.message_errors,
     payments: p.paymentCount(),
+    traffic_payments: run.traffic_payments,
     settled: t.settled,
     rejected: t.rejected,
     queued_at_close: p.queuedPayments().length,
     held: t.held,
     warehoused: t.warehoused,
+    placements: t.placements,
+    placements_value_usd: t.placements_usd,
+    value_settled_usd: value,
+    ceiling: ceiling.all_usd > 0 ? value / ceiling.all_usd : 0,
+    ceiling_traffic_only: ceiling.traffic_usd > 0 ? value / ceiling.traffic_usd : 0,
+    policy: describePolicy(run.policy),
     pvp_settled: t.pvp,
     by_currency: [...t.by_currency.values()].sort((a, b) => b.settled_value_usd - a.settled_value_usd),
     by_corridor: [...t.by_corridor.values()].sort((a, b) => b.settled_value_usd - a.settled_value_usd),
     gross_settled_usd: t.gross_usd,
     liquidity_usd: liquidity.total_usd,
-    value_per_liquidity: liquidity.total_usd > 0 ? t.gross_usd / liquidity.total_usd : 0,
+    value_per_liquidity: liquidity.total_usd > 0 ? value / liquidity.total_usd : 0,
     credit_drawn_usd: liquidity.credit_usd,
     swap_drawn_usd: liquidity.swaps_usd,
     lsm_runs: p.lsmRuns().length,
@@ -142,6 +178,8 @@ function tallyPayments(run: DayRun, u: UsdOf): PaymentTally {
     warehoused: 0,
     pvp: 0,
     gross_usd: 0,
+    placements: 0,
+    placements_usd: 0,
   };
   for (const pay of p.everyPayment()) {
     const ins = pay.instruction;
@@ -163,6 +201,10 @@ function tallyPayments(run: DayRun, u: UsdOf): PaymentTally {
       corr.settled++;
       corr.settled_value_usd += v;
       t.gross_usd += v;
+      if (isPlacement(ins.end_to_end_id)) {
+        t.placements++;
+        t.placements_usd += v;
+      }
       if (pay.fx !== null) t.pvp++;
       const q = pay.history.find((h) => h.state === 'queued');
       if (q !== undefined && pay.settled_at_ns !== null && pay.instruction.settlement === 'rtgs') t.waits_s.push(Number(pay.settled_at_ns - q.at_ns) / 1e9);
@@ -179,17 +221,25 @@ function tallyPayments(run: DayRun, u: UsdOf): PaymentTally {
   return t;
 }
 
-/** Liquidity provided: funding, plus intraday credit drawn and swap-line drawings. */
-function liquidityUsed(run: DayRun, u: UsdOf): { total_usd: number; credit_usd: number; swaps_usd: number } {
-  const p = run.platform;
-  let liquidity = 0;
-  for (const [ccy, minor] of run.funding_minor) liquidity += u(minor, ccy);
-  let credit = 0;
-  for (const t of p.transferAmounts('intraday_credit_drawdown')) credit += u(t.amount_minor, t.currency);
-  let swaps = 0;
-  for (const l of p.swapLines()) swaps += u(l.drawn_minor, l.terms.provider_currency);
-  liquidity += credit + swaps;
-  return { total_usd: liquidity, credit_usd: credit, swaps_usd: swaps };
+/** The legs of every settled payment: payer → payee, or for PvP payer → provider and provider → payee. */
+function* settledLegs(p: Platform, placements: boolean): Generator<Leg> {
+  for (const pay of p.everyPayment()) {
+    if (pay.state !== 'settled') continue;
+    const ins = pay.instruction;
+    if (!placements && isPlacement(ins.end_to_end_id)) continue;
+    if (pay.fx === null) {
+      yield { from: ins.payer, to: ins.payee, currency: ins.currency, amount_minor: ins.amount_minor };
+    } else {
+      yield { from: ins.payer, to: pay.fx.provider, currency: ins.currency, amount_minor: ins.amount_minor };
+      yield { from: pay.fx.provider, to: ins.payee, currency: ins.payee_currency, amount_minor: pay.fx.payee_amount_minor };
+    }
+  }
+}
+
+/** Σ end-of-day net debits in USD eq., over every settled leg and over the traffic's alone (src/sim/liquidity_policy.ts, trafficCeiling). */
+function ceilings(p: Platform, u: UsdOf): { all_usd: number; traffic_usd: number } {
+  const sum = (legs: Iterable<Leg>): number => trafficCeiling(legs).reduce((a, c) => a + u(c.net_debit_minor, c.currency), 0);
+  return { all_usd: sum(settledLegs(p, true)), traffic_usd: sum(settledLegs(p, false)) };
 }
 
 function lsmReleased(p: Platform, u: UsdOf): { released: number; usd: number } {
@@ -245,6 +295,37 @@ export function ledgerSettledTotals(p: Platform): Map<string, bigint> {
   return out;
 }
 
+/** The summary as one JSON document (`demo --json`): the figures the report shows, display USD as floats. */
+export function summaryJson(s: DaySummary): Record<string, unknown> {
+  const byReason: Record<string, number> = {};
+  for (const r of s.rejections) byReason[r.reason] = r.count;
+  return {
+    business_date: s.business_date,
+    payments: s.payments,
+    traffic_payments: s.traffic_payments,
+    settled: s.settled,
+    rejected: s.rejected,
+    rejected_by_reason: byReason,
+    warehoused: s.warehoused,
+    held: s.held,
+    queued: s.queued_at_close,
+    value_settled_usd: s.value_settled_usd,
+    liquidity_usd: s.liquidity_usd,
+    value_per_liquidity: s.value_per_liquidity,
+    ceiling: s.ceiling,
+    ceiling_traffic_only: s.ceiling_traffic_only,
+    placements: { count: s.placements, value_usd: s.placements_value_usd },
+    credit_drawn_usd: s.credit_drawn_usd,
+    swap_drawn_usd: s.swap_drawn_usd,
+    lsm_released_value_usd: s.lsm_released_usd,
+    dns_saving_share: s.netting_saving,
+    queue_time_s: { median: s.queue_time_median_s, p99: s.queue_time_p99_s },
+    wall_s: s.wall_s,
+    payments_per_s: s.wall_s > 0 ? s.payments / s.wall_s : 0,
+    policy: s.policy,
+  };
+}
+
 export function summaryText(s: DaySummary): string {
   const m = (x: number): string => `$${(x / 1e6).toFixed(1)}m`;
   const lines: string[] = [];
@@ -254,9 +335,13 @@ export function summaryText(s: DaySummary): string {
     `  payments: ${s.payments}; settled ${s.settled} (PvP ${s.pvp_settled}); rejected ${s.rejected}; held ${s.held}; warehoused ${s.warehoused}; queued at close ${s.queued_at_close}`,
   );
   lines.push(
-    `  gross value settled ${m(s.gross_settled_usd)} with ${m(s.liquidity_usd)} of liquidity (funding + credit ${m(s.credit_drawn_usd)} + swap lines ${m(s.swap_drawn_usd)})`,
+    `  value settled ${m(s.value_settled_usd)} with ${m(s.liquidity_usd)} of liquidity (funding + credit ${m(s.credit_drawn_usd)} + swap lines ${m(s.swap_drawn_usd)})`,
   );
-  lines.push(`  value settled per unit of liquidity: ${s.value_per_liquidity.toFixed(2)}`);
+  lines.push(
+    `  value settled per unit of liquidity: ${s.value_per_liquidity.toFixed(2)} (ceiling of this day's traffic ${s.ceiling.toFixed(2)}; trade alone ${s.ceiling_traffic_only.toFixed(2)})`,
+  );
+  lines.push(`  overnight placements between banks: ${s.placements}, ${m(s.placements_value_usd)} (recycled liquidity, not counted as value)`);
+  lines.push(`  liquidity policy: ${s.policy}`);
   lines.push(`  LSM: ${s.lsm_runs} runs released ${s.lsm_released} payments, ${m(s.lsm_released_usd)}`);
   lines.push(`  DNS windows: gross ${m(s.dns_gross_usd)} settled with ${m(s.dns_net_usd)} of net debits (saving ${(s.netting_saving * 100).toFixed(1)}%)`);
   lines.push(
@@ -292,6 +377,7 @@ export function reportHtml(s: DaySummary): string {
     settled: s.samples.map((x) => x.settled_value_usd / 1e6),
     queued: s.samples.map((x) => x.queued_value_usd / 1e6),
     depth: s.samples.map((x) => x.queued),
+    vpl: s.samples.map((x) => (x.liquidity_usd > 0 ? x.settled_value_usd / x.liquidity_usd : 0)),
   };
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>sco-settle — settlement report ${esc(s.business_date)}</title>
@@ -304,13 +390,18 @@ td:first-child,th:first-child{text-align:left}.kpi{display:flex;flex-wrap:wrap;g
 <h1>Settlement report — business day ${esc(s.business_date)}</h1>
 <div class="kpi">
 <div><b>${s.settled}</b>payments settled of ${s.payments}</div>
-<div><b>${m(s.gross_settled_usd)}</b>gross value settled (USD eq.)</div>
+<div><b>${m(s.value_settled_usd)}</b>value settled (USD eq.)</div>
 <div><b>${s.value_per_liquidity.toFixed(2)}</b>value settled per unit of liquidity</div>
+<div><b>${s.ceiling.toFixed(2)}</b>ceiling of this day's traffic (trade alone ${s.ceiling_traffic_only.toFixed(2)})</div>
+<div><b>${s.rejected}</b>rejected${s.warehoused > 0 ? `, ${s.warehoused} warehoused` : ''}</div>
 <div><b>${m(s.lsm_released_usd)}</b>released by the LSM (${s.lsm_released} payments)</div>
 <div><b>${(s.netting_saving * 100).toFixed(1)}%</b>saved by netting in the windows</div>
 <div><b>${s.queue_time_median_s.toFixed(0)} s / ${s.queue_time_p99_s.toFixed(0)} s</b>queue time median / p99</div>
 </div>
-<h2>Over the day</h2><div id="value"></div><div id="queue"></div>
+<h2>Over the day</h2><div id="value"></div><div id="vpl"></div><div id="queue"></div>
+<p>The ceiling is value settled divided by the participants' end-of-day net debits: whatever the order of settlement, offsetting or netting, a
+participant that paid out more than it received over the day brought that difference in. Placements (banks lending surplus balances to banks short of
+them, overnight) recycle liquidity; without them trade alone allows ${s.ceiling_traffic_only.toFixed(2)}.</p>
 <h2>By currency</h2><table><tr><th>currency</th><th>payments</th><th>settled</th><th>settled value</th><th>USD eq.</th></tr>
 ${rows(s.by_currency.map((c) => [c.currency, String(c.payments), String(c.settled), `${c.settled_value} ${c.currency}`, m(c.settled_value_usd)]))}</table>
 <h2>By corridor</h2><table><tr><th>corridor</th><th>payments</th><th>settled</th><th>USD eq.</th></tr>
@@ -318,6 +409,10 @@ ${rows(s.by_corridor.map((c) => [c.corridor, String(c.payments), String(c.settle
 <h2>Rejections by reason</h2><table><tr><th>ISO reason</th><th>payments</th></tr>${rows(s.rejections.map((r) => [r.reason, String(r.count)]))}</table>
 <h2>Liquidity</h2><table>${rows([
     ['liquidity provided (USD eq.)', m(s.liquidity_usd)],
+    ["ceiling of this day's traffic (value / Σ end-of-day net debits)", s.ceiling.toFixed(2)],
+    ['ceiling of the trade traffic alone (no placements)', s.ceiling_traffic_only.toFixed(2)],
+    ['overnight placements (not counted as value)', `${s.placements}, ${m(s.placements_value_usd)}`],
+    ['liquidity policy', s.policy],
     ['of which intraday credit drawn', m(s.credit_drawn_usd)],
     ['of which swap-line drawings', m(s.swap_drawn_usd)],
     ['DNS gross / net', `${m(s.dns_gross_usd)} / ${m(s.dns_net_usd)}`],
@@ -329,6 +424,7 @@ ${rows(s.by_corridor.map((c) => [c.corridor, String(c.payments), String(c.settle
 const d=${JSON.stringify(data)};
 const w=Math.min(1000,window.innerWidth-40);
 new uPlot({title:'Settled value, cumulative (USD m)',width:w,height:260,series:[{},{label:'settled',stroke:'#1f6feb',width:2}]},[d.minute,d.settled],document.getElementById('value'));
+new uPlot({title:'Value settled per unit of liquidity put in so far',width:w,height:220,series:[{},{label:'value / liquidity',stroke:'#2da44e',width:2}]},[d.minute,d.vpl],document.getElementById('vpl'));
 new uPlot({title:'RTGS queue',width:w,height:260,series:[{},{label:'queued value (USD m)',stroke:'#d29922',width:2},{label:'queued payments',stroke:'#8250df',scale:'n'}],axes:[{},{},{scale:'n',side:1}]},[d.minute,d.queued,d.depth],document.getElementById('queue'));
 </script></body></html>
 `;

@@ -64,3 +64,21 @@ export {
   type SimPayment,
   type TrafficOptions,
 } from './traffic.js';
+export {
+  DEFAULT_LIQUIDITY_POLICY,
+  LEGACY_LIQUIDITY_POLICY,
+  describePolicy,
+  dueShortfalls,
+  lendable,
+  liquidityPolicy,
+  planCover,
+  recycles,
+  trafficCeiling,
+  type CoverPlan,
+  type CurrencyCeiling,
+  type LenderPosition,
+  type Leg,
+  type LiquidityPolicy,
+  type QueuedNeed,
+  type Shortfall,
+} from './liquidity_policy.js';
