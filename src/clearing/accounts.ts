@@ -51,6 +51,9 @@ export const TRANSFER_CODE = Object.freeze({
   /** The two halves of an LSM release, through the transit account. */
   lsm_credit: 2002,
   lsm_debit: 2003,
+  /** The halves of a PvP payment's provider leg (provider to payee, in the payee's currency) in an LSM release (rules 3). */
+  lsm_provider_credit: 2004,
+  lsm_provider_debit: 2005,
   pvp_payer_leg: 2101,
   pvp_payee_leg: 2102,
   fx_residue: 2103,

@@ -55,6 +55,8 @@ export interface ReleaseLeg {
   readonly to: string;
   readonly currency: string;
   readonly amount: bigint;
+  /** A PvP payment's second leg (its liquidity provider pays the payee): booked under its own codes. */
+  readonly provider_leg?: true;
 }
 
 /** A run's problem: nodes (accounts), and items in queue order with their legs as node indices. */
@@ -93,7 +95,7 @@ export function paymentLegs(p: Payment): ReleaseLeg[] {
   if (p.fx === null) return [{ from: ins.payer, to: ins.payee, currency: ins.currency, amount: ins.amount_minor }];
   return [
     { from: ins.payer, to: p.fx.provider, currency: ins.currency, amount: ins.amount_minor },
-    { from: p.fx.provider, to: ins.payee, currency: ins.payee_currency, amount: p.fx.payee_amount_minor },
+    { from: p.fx.provider, to: ins.payee, currency: ins.payee_currency, amount: p.fx.payee_amount_minor, provider_leg: true },
   ];
 }
 
@@ -289,7 +291,7 @@ export function releaseHalf(leg: ReleaseLeg, half: 'credit' | 'debit', uetr: str
           settlementAccountOf(view.participant(leg.to)!, c.code),
           leg.amount,
           c.numeric,
-          TRANSFER_CODE.lsm_credit,
+          leg.provider_leg === true ? TRANSFER_CODE.lsm_provider_credit : TRANSFER_CODE.lsm_credit,
           TransferFlags.linked,
         )
       : ledgerTransfer(
@@ -298,7 +300,7 @@ export function releaseHalf(leg: ReleaseLeg, half: 'credit' | 'debit', uetr: str
           transit,
           leg.amount,
           c.numeric,
-          TRANSFER_CODE.lsm_debit,
+          leg.provider_leg === true ? TRANSFER_CODE.lsm_provider_debit : TRANSFER_CODE.lsm_debit,
           TransferFlags.linked,
         );
   t.user_data_128 = uetrBits(uetr);

@@ -129,7 +129,9 @@ function bankTxCode(code: number, direction: 'credit' | 'debit'): BankTransactio
     code === TRANSFER_CODE.pvp_payer_leg ||
     code === TRANSFER_CODE.pvp_payee_leg ||
     code === TRANSFER_CODE.lsm_credit ||
-    code === TRANSFER_CODE.lsm_debit
+    code === TRANSFER_CODE.lsm_debit ||
+    code === TRANSFER_CODE.lsm_provider_credit ||
+    code === TRANSFER_CODE.lsm_provider_debit
   ) {
     return { domain: { code: 'PMNT', family: fam, sub_family: 'XBCT' } };
   }
