@@ -90,8 +90,8 @@ async function seed(url: string): Promise<string> {
         currencies: [m.currency],
       });
     }
-    for (const p of [...profile.banks, ...profile.liquidity_providers]) {
-      const kind = profile.banks.includes(p as (typeof profile.banks)[number]) ? 'bank' : 'liquidity_provider';
+    const participants = [...profile.banks.map((p) => ({ p, kind: 'bank' })), ...profile.liquidity_providers.map((p) => ({ p, kind: 'liquidity_provider' }))];
+    for (const { p, kind } of participants) {
       await platform.run({ type: 'register_participant', id: p.bic, kind, name: p.name, country: p.country, currencies: Object.keys(p.liquidity) });
       for (const ccy of Object.keys(p.liquidity)) {
         await platform.run({ type: 'fund', participant: p.bic, currency: ccy, amount: formatMajor(10n ** 15n, ccy) });
