@@ -115,7 +115,7 @@ export class IdempotencyStore {
         if (body === null) continue;
         for (const r of JSON.parse(body.toString('utf8')) as IdemRecord[]) {
           if (now - r.at > IDEMPOTENCY_LIMITS.ttl_ms) continue;
-          this.remember(r);
+          this.remember(r, now);
           n++;
         }
       }
@@ -123,10 +123,26 @@ export class IdempotencyStore {
     return n;
   }
 
-  private remember(r: IdemRecord): void {
+  private remember(r: IdemRecord, now = Date.now()): void {
     this.records.delete(r.k);
     this.records.set(r.k, r);
     while (this.records.size > IDEMPOTENCY_LIMITS.records_max) this.records.delete(this.records.keys().next().value!);
+    this.expire(now);
+  }
+
+  /**
+   * Drops records older than the TTL from the front of the map (kept in the order
+   * they were saved), so a steady stream of keys holds a day of records, not
+   * records_max of them; a lookup already ignores an expired record.
+   */
+  expire(now = Date.now()): number {
+    let n = 0;
+    for (const [k, r] of this.records) {
+      if (now - r.at <= IDEMPOTENCY_LIMITS.ttl_ms) break;
+      this.records.delete(k);
+      n++;
+    }
+    return n;
   }
 
   static scoped(user: string, key: string): string {
@@ -165,7 +181,7 @@ export class IdempotencyStore {
    */
   save(scopedKey: string, h: string, response: StoredResponse, uetrs?: Array<string | null>): Promise<void> {
     const at = Date.now();
-    this.remember({ k: scopedKey, h, at, status: response.status, body: response.body });
+    this.remember({ k: scopedKey, h, at, status: response.status, body: response.body }, at);
     const durable: IdemRecord =
       uetrs === undefined ? { k: scopedKey, h, at, status: response.status, body: response.body } : { k: scopedKey, h, at, status: response.status, uetrs };
     if (this.store === null || this.closed) return Promise.resolve();

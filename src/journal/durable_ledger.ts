@@ -75,6 +75,12 @@ export interface DurableLedgerOptions {
   index_backlog_max_events?: number;
   /** Index the backlog after this long without commits. */
   index_idle_ms?: number;
+  /**
+   * Index on the commit path, a time slice at a time, once the oldest unindexed
+   * batch has waited this long: under steady load the ledger is never idle, and
+   * the backlog (every batch's effects) would otherwise grow until close.
+   */
+  index_lag_max_ms?: number;
   /** On close, snapshot if at least this many events were journaled since the last snapshot. */
   snapshot_min_events?: number;
   /** Progress of long work (replay, indexing), for a CLI's stderr. */
@@ -108,6 +114,8 @@ interface Request {
 interface Backlog {
   seq: number;
   effects: BatchEffects;
+  /** performance.now() when it was committed, for index_lag_max_ms. */
+  at_ms: number;
 }
 
 /** Wall-clock nanoseconds that never go backwards within the process. */
@@ -162,6 +170,7 @@ export class DurableLedger {
       group_batches_max: opts.group_batches_max ?? 16,
       index_backlog_max_events: opts.index_backlog_max_events ?? 2_000_000,
       index_idle_ms: opts.index_idle_ms ?? 200,
+      index_lag_max_ms: opts.index_lag_max_ms ?? 1_000,
       snapshot_min_events: opts.snapshot_min_events ?? 10_000,
     };
     this.progress = opts.onProgress ?? (() => {});
@@ -414,6 +423,7 @@ export class DurableLedger {
       // The query tables are rebuilt from the journal: a failed index write (a full disk) leaves
       // the backlog to the next attempt, and must not stop this loop with `draining` still set.
       if (this.backlogEvents >= this.opts.index_backlog_max_events) await this.writeIndex().catch(() => undefined);
+      else await this.indexLagging().catch(() => undefined);
     }
     this.draining = false;
     this.scheduleIdle();
@@ -427,8 +437,20 @@ export class DurableLedger {
 
   private addBacklog(seq: number, effects: BatchEffects): void {
     const n = effects.accounts_created.length + effects.transfers_created.length + effects.expired.length;
-    this.backlog.push({ seq, effects });
+    this.backlog.push({ seq, effects, at_ms: performance.now() });
     this.backlogEvents += n;
+  }
+
+  /** Indexes, for at most INDEX_SLICE_MS, the backlog entries older than index_lag_max_ms. Runs inside the lane. */
+  private async indexLagging(): Promise<void> {
+    const t0 = performance.now();
+    const before = t0 - this.opts.index_lag_max_ms;
+    while (this.backlog.length > 0 && this.backlog[0]!.at_ms <= before && performance.now() - t0 < INDEX_SLICE_MS) await this.writeIndexStep(INDEX_STEP_EVENTS);
+  }
+
+  /** Committed batches not yet in the query tables (bounded under steady load by index_lag_max_ms). */
+  get backlogSize(): { batches: number; events: number } {
+    return { batches: this.backlog.length, events: this.backlogEvents };
   }
 
   private scheduleIdle(): void {

@@ -20,6 +20,13 @@ export const PLATFORM_LIMITS = Object.freeze({
   lsm_work_budget: 2_000_000,
   windows_payments_max: 1_000_000,
   audit_max: 1_000_000,
+  /**
+   * Rules 3: the state's audit trail keeps the latest 50,000 commands (the journal
+   * keeps every one): trimmed by the oldest 5,000 at a time once it reaches
+   * 55,000, so memory stays flat and a command does not shift the list each time.
+   */
+  audit_recent_max: 50_000,
+  audit_trim: 5_000,
 });
 
 /**

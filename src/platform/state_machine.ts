@@ -79,7 +79,7 @@ export class PlatformStateMachine extends PlatformState implements CommandExecut
     } finally {
       this.commandLedger = null;
     }
-    if (cmd !== null) this.record(cmd, out.ok, clock_ns);
+    if (cmd !== null) this.record(cmd, out.ok, clock_ns, rules_version);
     // The value handed back must read exactly like the bytes parsed: when the output
     // holds no bigint (the common case, e.g. payment submissions) it is the object
     // itself, otherwise the parsed bytes (bigints as decimal strings).
@@ -171,7 +171,7 @@ export class PlatformStateMachine extends PlatformState implements CommandExecut
     }
   }
 
-  private record(cmd: Command, ok: boolean, at_ns: bigint): void {
+  private record(cmd: Command, ok: boolean, at_ns: bigint, rules_version: number): void {
     const target = isDirectoryCommand(cmd)
       ? directoryTarget(cmd)
       : 'participant' in cmd
@@ -185,7 +185,10 @@ export class PlatformStateMachine extends PlatformState implements CommandExecut
               : cmd.type === 'submit_payments'
                 ? `${cmd.payments.length} payments`
                 : '';
-    if (this.audit.length >= PLATFORM_LIMITS.audit_max) this.audit.splice(0, this.audit.length - PLATFORM_LIMITS.audit_max + 1);
+    if (rules_version >= 3) {
+      if (this.audit.length >= PLATFORM_LIMITS.audit_recent_max + PLATFORM_LIMITS.audit_trim)
+        this.audit.splice(0, this.audit.length - PLATFORM_LIMITS.audit_recent_max);
+    } else if (this.audit.length >= PLATFORM_LIMITS.audit_max) this.audit.splice(0, this.audit.length - PLATFORM_LIMITS.audit_max + 1);
     this.audit.push({ at_ns, by: cmd.by, action: cmd.type, target, ok });
   }
 }
