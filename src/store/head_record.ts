@@ -12,14 +12,15 @@
 // This module owns the checksum and the SQLite store's head file, PATH.head:
 //   line 1  "sco-settle journal head 1"
 //   then    "<seq> <hash hex> <prev_chain hex> <chain hex>" per record, appended
-//           after each durable journal commit (written, not fsynced: after a power
-//           cut the file may lag the journal by the last commits, never lead it).
+//           after each durable journal commit and fdatasynced (off the event loop,
+//           one per group commit) before the append is acknowledged: it never
+//           leads the journal, and lags it only by commits nobody was told of.
 // The file is rewritten (temporary file, fsync, rename) to its last record when the
 // writer opens it and when it grows past HEAD_FILE_BYTES_MAX. PostgreSQL keeps the
 // same record as one row of the journal_head table (./postgres.ts).
 
 import { createHash } from 'node:crypto';
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import { closeSync, fdatasync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { RecordedHead } from './types.js';
 
@@ -116,6 +117,8 @@ export class HeadFile {
   private fd: number | null = null;
   private bytes = 0;
   private last: HeadRecord | null = null;
+  /** Records appended since the last fdatasync. */
+  private unsynced = false;
 
   constructor(store_path: string) {
     this.path = `${store_path}.head`;
@@ -144,7 +147,7 @@ export class HeadFile {
     this.rewrite();
   }
 
-  /** Appends the record for a durable journal head (no fsync: see the module header). */
+  /** Appends the record for a durable journal head; durable once sync() resolves (a rewrite is durable at once). */
   append(seq: number, hash: Buffer): void {
     if (this.fd === null) return;
     const r = nextHeadRecord(this.last, seq, hash);
@@ -152,7 +155,16 @@ export class HeadFile {
     writeSync(this.fd, line);
     this.bytes += line.length;
     this.last = r;
+    this.unsynced = true;
     if (this.bytes > HEAD_FILE_BYTES_MAX) this.rewrite();
+  }
+
+  /** fdatasync of what append() wrote, on the thread pool so the event loop keeps serving; nothing to do after a rewrite. */
+  sync(): Promise<void> {
+    const fd = this.fd;
+    if (fd === null || !this.unsynced) return Promise.resolve();
+    this.unsynced = false;
+    return new Promise((resolve, reject) => fdatasync(fd, (err) => (err === null ? resolve() : reject(err))));
   }
 
   close(): void {
@@ -176,6 +188,7 @@ export class HeadFile {
     syncFolder(dirname(this.path));
     this.fd = openSync(this.path, 'a');
     this.bytes = text.length;
+    this.unsynced = false;
   }
 }
 

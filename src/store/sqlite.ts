@@ -202,6 +202,7 @@ export class SqliteStore implements Store {
     }
     for (const e of entries) this.walBytes += e.body.length + e.results.length;
     this.recordHead(entries);
+    await this.syncHead(entries);
     if (this.walBytes > WAL_FORCE_CHECKPOINT_BYTES) this.checkpoint();
   }
 
@@ -247,6 +248,21 @@ export class SqliteStore implements Store {
       throw new StoreError(
         'unreachable',
         `${this.display}: journal entries to ${last.seq} are durable, but the head record ${this.headFile.path} could not be written (${(err as Error).message})`,
+      );
+    }
+  }
+
+  /** The head record is durable before the append is acknowledged: one fdatasync per group commit, after the journal's own. */
+  private async syncHead(entries: readonly JournalEntry[]): Promise<void> {
+    const last = entries[entries.length - 1];
+    if (this.headFile === null || last === undefined || this.lock === null) return;
+    try {
+      await this.headFile.sync();
+    } catch (err) {
+      this.headFile.close();
+      throw new StoreError(
+        'unreachable',
+        `${this.display}: journal entries to ${last.seq} are durable, but the head record ${this.headFile.path} could not be synced (${(err as Error).message})`,
       );
     }
   }

@@ -1,0 +1,84 @@
+// The SQLite store's head file (PATH.head) is durable before an append is
+// acknowledged, at one fdatasync per group commit. Watched from outside with
+// strace on a real process writing a real file: every fdatasync/fsync the
+// process makes is counted by the file it names (strace -y), for sequential
+// appends (one group each) and for concurrent ones (shared groups).
+
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+
+const strace = spawnSync('strace', ['-V'], { encoding: 'utf8' });
+const skip = strace.status === 0 ? false : 'strace is not installed (apt-get install -y strace)';
+const DIST_SRC = fileURLToPath(new URL('../src/', import.meta.url));
+
+/** Runs a writer under strace; returns the fsync-family calls per file name and what the writer printed. */
+function traced(db: string, mode: 'sequential' | 'concurrent', n: number): { syncs: Map<string, number>; out: string } {
+  const script = `
+    const { DurableLedger } = await import(${JSON.stringify(join(DIST_SRC, 'journal/durable_ledger.js'))});
+    const { openStore } = await import(${JSON.stringify(join(DIST_SRC, 'store/open.js'))});
+    const { emptyAccount, emptyTransfer } = await import(${JSON.stringify(join(DIST_SRC, 'ledger/types.js'))});
+    let t = 1n;
+    const ledger = await DurableLedger.open(await openStore(${JSON.stringify(`sqlite:${db}`)}), { clock: () => (t += 1000n), index_idle_ms: 600000, snapshot_min_events: 1e9 });
+    await ledger.createAccounts([emptyAccount(1n, 156, 1, 0), emptyAccount(2n, 156, 1, 0)]);
+    process.stdout.write('MARK\\n');
+    const tr = (i) => ({ ...emptyTransfer(BigInt(100 + i)), debit_account_id: 1n, credit_account_id: 2n, amount: 1n, ledger: 156, code: 1 });
+    if (${JSON.stringify(mode)} === 'sequential') { for (let i = 0; i < ${n}; i++) await ledger.createTransfers([tr(i)]); }
+    else await Promise.all(Array.from({ length: ${n} }, (_, i) => ledger.createTransfers([tr(i)])));
+    process.stdout.write('DONE\\n');
+    await ledger.close();
+  `;
+  const r = spawnSync('strace', ['-f', '-y', '-qq', '-e', 'trace=fsync,fdatasync,write', process.execPath, '--input-type=module', '-e', script], {
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  assert.equal(r.status, 0, r.stderr.slice(-2000));
+  // Only the calls between the writer's two marks: the appends, not the open or the close.
+  const lines = r.stderr.split('\n');
+  const from = lines.findIndex((l) => l.includes('MARK'));
+  const to = lines.findIndex((l) => l.includes('DONE'));
+  assert.ok(from >= 0 && to > from, 'both marks traced');
+  const syncs = new Map<string, number>();
+  for (const l of lines.slice(from, to)) {
+    const m = /(?:fsync|fdatasync)\(\d+<([^>]+)>\)\s+=\s+0/.exec(l);
+    if (m !== null) syncs.set(m[1]!, (syncs.get(m[1]!) ?? 0) + 1);
+  }
+  return { syncs, out: r.stdout };
+}
+
+function count(syncs: Map<string, number>, suffix: string): number {
+  let n = 0;
+  for (const [path, c] of syncs) if (path.endsWith(suffix)) n += c;
+  return n;
+}
+
+test('sequential appends: each is acknowledged after its own fdatasync of PATH.head (and of the journal)', { skip }, () => {
+  const dir = mkdtempSync(join(tmpdir(), 'sco-settle-headsync-'));
+  try {
+    const { syncs } = traced(join(dir, 's.db'), 'sequential', 20);
+    const head = count(syncs, 's.db.head');
+    const wal = count(syncs, 's.db-wal');
+    assert.ok(head >= 20, `head file synced ${head} times for 20 acknowledged appends (${JSON.stringify([...syncs])})`);
+    assert.ok(head <= wal + 1, `no more head syncs (${head}) than journal commits (${wal})`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('concurrent appends share group commits: one head fdatasync per group, not per batch', { skip }, () => {
+  const dir = mkdtempSync(join(tmpdir(), 'sco-settle-headsync-'));
+  try {
+    const { syncs } = traced(join(dir, 'c.db'), 'concurrent', 64);
+    const head = count(syncs, 'c.db.head');
+    const wal = count(syncs, 'c.db-wal');
+    assert.ok(head >= 1, `head file synced (${JSON.stringify([...syncs])})`);
+    assert.ok(head < 64, `${head} head syncs for 64 batches: grouped`);
+    assert.ok(head <= wal + 1, `no more head syncs (${head}) than journal commits (${wal})`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
