@@ -22,11 +22,16 @@ export const API_FORMATS: Record<string, (value: string) => boolean> = {
 
 export const Bic = Type.String({ minLength: 8, maxLength: 11, pattern: '^[A-Z0-9]{8}([A-Z0-9]{3})?$', description: 'BIC (ISO 9362)' });
 export const Currency = Type.String({ minLength: 3, maxLength: 3, pattern: '^[A-Z]{3}$', description: 'ISO 4217 code' });
+/**
+ * Financing and FX amounts (collateral values, credit and swap drawings, quote
+ * tiers, quote locks): only the length is checked here; the platform reads them
+ * with the payments' grammar (src/platform/amounts.ts) and names the rule a bad
+ * one breaks, as it does for a payment's amount.
+ */
 export const Amount = Type.String({
-  minLength: 1,
   maxLength: 40,
-  pattern: '^[0-9]{1,38}(\\.[0-9]+)?$',
-  description: 'decimal string in major units of the currency named beside it',
+  description:
+    "decimal string in major units of the currency named beside it: digits, optionally a point and at most the currency's minor-unit digits; no sign or exponent; at most 18 digits in minor units",
 });
 export const Uetr = Type.String({ minLength: 36, maxLength: 36, description: 'UUID v4, lower case' });
 const Text = (max: number = COMMAND_LIMITS.string_max) => Type.String({ maxLength: max });

@@ -44,7 +44,7 @@ export function setCollateral(cx: CommandContext, cmd: Extract<Command, { type: 
   try {
     cmd.items.forEach((it, i) => {
       const ic = memberOrAny(it.currency, `items[${i}].currency`);
-      const market_value_minor = amount(it.market_value, ic, `items[${i}].market_value`);
+      const market_value_minor = amount(it.market_value, ic, `items[${i}].market_value`, cx.rules_version);
       pool = registerItem(pool, { id: it.id, kind: it.kind as CollateralKind, currency: ic.code, market_value_minor, haircut_bp: it.haircut_bp });
       items.push({ id: it.id, kind: it.kind, currency: ic.code, market_value_minor, haircut_bp: it.haircut_bp });
     });
@@ -77,7 +77,7 @@ export function drawCredit(cx: CommandContext, participant: string, currency: st
   const f = s.facilityOf(p.id, c.code);
   if (f === undefined) throw new PlatformError('not_found', 'currency', `${p.id} has no ${c.code} credit facility`);
   if (!isOpen(s.day)) throw new PlatformError('no_business_day', '', 'intraday credit is drawn during an open business day');
-  const value = amount(amountText, c, 'amount');
+  const value = amount(amountText, c, 'amount', cx.rules_version);
   if (value > headroom(f)) throw new PlatformError('limit_exceeded', 'amount', `only ${headroom(f)} minor units of the line are available`);
   applyDraw(cx, p, f, value);
   cx.markDirty(p, c.code);
@@ -106,7 +106,7 @@ export function openSwap(cx: CommandContext, cmd: Extract<Command, { type: 'open
   const P = provider.issues!;
   const D = drawer.issues!;
   const pc = memberCurrency(P);
-  const limit = amount(cmd.limit, pc, 'limit');
+  const limit = amount(cmd.limit, pc, 'limit', cx.rules_version);
   let rate: Rational;
   try {
     rate = cmd.rate === '' ? s.rates().crossRate(P, D, cmd.start_date).rate : parseDecimal(cmd.rate, 'rate');
@@ -165,7 +165,7 @@ function rootFailure(results: Uint8Array): number {
 export function drawSwapLine(cx: CommandContext, id: string, amountText: string): unknown {
   const line = swapLine(cx, id);
   const date = businessDate(cx);
-  const value = amount(amountText, memberCurrency(line.terms.provider_currency), 'amount');
+  const value = amount(amountText, memberCurrency(line.terms.provider_currency), 'amount', cx.rules_version);
   if (value > remaining(line))
     throw new PlatformError('limit_exceeded', 'amount', `only ${remaining(line)} minor units of the ${line.terms.limit_minor} limit remain`);
   const step = applySwapStep(

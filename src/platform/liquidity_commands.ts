@@ -142,7 +142,7 @@ export function executeLiquidityProposal(cx: CommandContext, cmd: ExecuteCommand
     throw new PlatformError('invalid_state', 'type', 'the scheme does not allow executing liquidity proposals (set_liquidity_execution)');
   const buy = activeCurrency(s, cmd.buy_currency, 'buy_currency');
   const sell = activeCurrency(s, cmd.sell_currency, 'sell_currency');
-  const buy_minor = amount(cmd.buy_amount, buy, 'buy_amount');
+  const buy_minor = amount(cmd.buy_amount, buy, 'buy_amount', cx.rules_version);
   const from = cx.changes.length;
   let conversion: Record<string, unknown>;
   if (cmd.kind === 'swap') {

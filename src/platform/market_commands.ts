@@ -72,8 +72,8 @@ export function publishQuote(cx: CommandContext, cmd: Extract<Command, { type: '
     quote: q.code,
     expires_at_ns: cx.now + BigInt(cmd.valid_s) * 1_000_000_000n,
     tiers: cmd.tiers.map((t, i) => ({
-      min_minor: amount(t.min, b, `tiers[${i}].min`),
-      max_minor: amount(t.max, b, `tiers[${i}].max`),
+      min_minor: amount(t.min, b, `tiers[${i}].min`, cx.rules_version),
+      max_minor: amount(t.max, b, `tiers[${i}].max`, cx.rules_version),
       bid: t.bid,
       ask: t.ask,
     })),
@@ -95,7 +95,7 @@ export function lockQuote(cx: CommandContext, cmd: Extract<Command, { type: 'loc
   const holder = cx.rules_version >= 3 ? lockHolder(cx, cmd) : null;
   const b = activeCurrency(s, cmd.base, 'base');
   activeCurrency(s, cmd.quote, 'quote');
-  const value = amount(cmd.amount, b, 'amount');
+  const value = amount(cmd.amount, b, 'amount', cx.rules_version);
   let tier: ReturnType<ReturnType<typeof s.quotes>['select']>;
   try {
     tier = s.quotes().select(b.code, cmd.quote, 'sell', value, cx.now);
