@@ -81,7 +81,11 @@ export function startServer(url: string, cpuProfDir: string | null): Promise<{ c
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'] });
   return new Promise((resolve, reject) => {
     let err = '';
-    const timer = setTimeout(() => reject(new Error(`server did not start: ${err}`)), 30_000);
+    // A server that never says it listens is stopped, or it (and the benchmark waiting on its pipe) would run on.
+    const timer = setTimeout(() => {
+      child.kill('SIGTERM');
+      reject(new Error(`server did not start: ${err}`));
+    }, 30_000);
     child.stderr!.on('data', (d: Buffer) => {
       err += d.toString();
       const m = /API on (http:\/\/[^\s]+) /.exec(err);
