@@ -118,6 +118,8 @@ export class SqliteStore implements Store {
   private nextRequestId = 1;
   private idleWaiters: Array<() => void> = [];
   private closing = false;
+  /** Appends not yet settled: close() lets them record and sync their head before it closes the head file. */
+  private readonly appending = new Set<Promise<void>>();
   /** PATH.head: the journal head outside the journal (./head_record.ts); null for ':memory:'. */
   private readonly headFile: HeadFile | null;
 
@@ -191,7 +193,17 @@ export class SqliteStore implements Store {
     if (this.commitOnWorker) this.startWorker();
   }
 
-  async appendJournal(entries: readonly JournalEntry[]): Promise<void> {
+  appendJournal(entries: readonly JournalEntry[]): Promise<void> {
+    const run = this.append(entries);
+    this.appending.add(run);
+    const done = (): void => {
+      this.appending.delete(run);
+    };
+    run.then(done, done);
+    return run;
+  }
+
+  private async append(entries: readonly JournalEntry[]): Promise<void> {
     if (this.commitOnWorker && !entries.some((e) => e.body.length >= INLINE_COMMIT_BODY_BYTES)) {
       await this.request({ kind: 'append', packed: packEntries(entries) }, entries[0]?.seq);
     } else if (this.commitOnWorker) {
@@ -449,6 +461,7 @@ export class SqliteStore implements Store {
     // Appends already posted finish first; then the worker closes its connection and exits.
     this.closing = true;
     await this.stopWorker();
+    await Promise.allSettled([...this.appending]);
     if (this.db.open) {
       try {
         if (this.walBytes > 0) this.db.pragma('wal_checkpoint(PASSIVE)');
