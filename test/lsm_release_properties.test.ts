@@ -35,7 +35,10 @@ const runArb = (maxPayments: number, pvp: boolean): fc.Arbitrary<RawRun> =>
     fc.record({
       participants: fc.constant(participants),
       accounts: fc.array(
-        fc.record({ balance: fc.oneof(fc.constant(0), fc.integer({ min: 0, max: 5_000 })), headroom: fc.oneof(fc.constant(0), fc.integer({ min: 0, max: 3_000 })) }),
+        fc.record({
+          balance: fc.oneof(fc.constant(0), fc.integer({ min: 0, max: 5_000 })),
+          headroom: fc.oneof(fc.constant(0), fc.integer({ min: 0, max: 3_000 })),
+        }),
         { minLength: 2 * participants, maxLength: 2 * participants },
       ),
       payments: fc.array(
@@ -96,7 +99,7 @@ describe('rules-3 LSM release: properties', () => {
         const problem = toRunProblem(raw);
         const s = solveRunProblem(problem, PLATFORM_BUDGET);
         const chosen = new Set(s.settled);
-        endPositions(problem, chosen).forEach((p, n) => assert.ok(p >= 0n, `node ${n} ends ${p} beyond its credit line`));
+        for (const [n, p] of endPositions(problem, chosen).entries()) assert.ok(p >= 0n, `node ${n} ends ${p} beyond its credit line`);
         for (const need of creditNeeds(problem, chosen)) {
           const n = problem.nodes.find((x) => x.participant === need.participant && x.currency === need.currency)!;
           assert.ok(need.amount_minor > 0n && need.amount_minor <= n.headroom);
@@ -128,7 +131,7 @@ describe('rules-3 LSM release: properties', () => {
           }
         }
         const end = endPositions(problem, chosen);
-        end.forEach((p, n) => assert.equal(p, problem.nodes[n]!.balance + problem.nodes[n]!.headroom + moved[n]!));
+        for (const [n, p] of end.entries()) assert.equal(p, problem.nodes[n]!.balance + problem.nodes[n]!.headroom + moved[n]!);
         // A two-leg item touches both currencies: when chosen, both currencies' accounts move.
         for (const it of problem.items) {
           if (it.legs.length !== 2 || !chosen.has(it.id)) continue;

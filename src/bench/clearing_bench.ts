@@ -289,7 +289,9 @@ export async function runClearingBench(opts: ClearingBenchOptions): Promise<Clea
   }
   const sets = opts.sets ?? ALL_SETS;
   const instances = sets.flatMap((set) =>
-    set === 'unseen' ? unseenInstances(opts.seed, opts.scenarios, opts.families ?? null) : familyInstances(set, opts.seed, opts.scenarios, opts.families ?? null),
+    set === 'unseen'
+      ? unseenInstances(opts.seed, opts.scenarios, opts.families ?? null)
+      : familyInstances(set, opts.seed, opts.scenarios, opts.families ?? null),
   );
   if (instances.length === 0) throw new Error('no gridlock instance: check the family names');
   const runs = runSolvers(instances, opts);

@@ -203,7 +203,11 @@ function fifoQueues(rng: Prng): LinkedProblem {
 
 export const UNSEEN_FAMILIES: readonly UnseenFamily[] = [
   { name: 'heavy_tail', description: 'Pareto 0.9 amounts (no finite mean), 60 participants, 1,500 payments, scarce', make: heavyTail },
-  { name: 'hub_cycles', description: 'many 2-3 hop cycles through one hub, amounts within 40%, balances 0-1% (hub 0-0.2%), 1,200 payments, 10% noise', make: hubCycles },
+  {
+    name: 'hub_cycles',
+    description: 'many 2-3 hop cycles through one hub, amounts within 40%, balances 0-1% (hub 0-0.2%), 1,200 payments, 10% noise',
+    make: hubCycles,
+  },
   { name: 'long_cycles', description: 'cycles of 15-40 of 40 participants, amounts within 10%, balances 0-0.5%', make: longCycles },
   { name: 'dealers', description: 'bipartite: 5 dealers (scarce) and 80 clients, 15% inter-dealer, 2,000 payments', make: dealers },
   { name: 'pvp_legs', description: 'PvP only: 40 participants in two currencies, 1,000 linked trades, rates 0.83-1.21', make: pvpLegs },

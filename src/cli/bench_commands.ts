@@ -131,7 +131,8 @@ function clearingFamilies(list: string): string[] {
 function clearingSets(list: string): FamilySet[] {
   const sets = list.split(',').map((s) => s.trim());
   for (const s of sets)
-    if (s !== 'tuning' && s !== 'held_out' && s !== 'unseen') throw new CliInputError(`--sets: unknown set ${JSON.stringify(s)}; known: tuning, held_out, unseen`);
+    if (s !== 'tuning' && s !== 'held_out' && s !== 'unseen')
+      throw new CliInputError(`--sets: unknown set ${JSON.stringify(s)}; known: tuning, held_out, unseen`);
   return sets as FamilySet[];
 }
 
