@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { runClearingBench } from '../src/bench/clearing_bench.js';
 import { FAMILIES, familyInstances, instanceSeed, makeInstance, toLsmProblem } from '../src/bench/gridlock_families.js';
+import { UNSEEN_FAMILIES, unseenInstances } from '../src/bench/gridlock_unseen.js';
 import { solveLinked } from '../src/clearing/lsm_linked.js';
 
 describe('gridlock families', () => {
@@ -41,6 +42,45 @@ describe('gridlock families', () => {
   });
 });
 
+describe('unseen gridlock families', () => {
+  it('are a list of their own: names apart from the tuning and held-out families, seeds apart from both sets', () => {
+    assert.ok(UNSEEN_FAMILIES.length >= 7);
+    const known = new Set(FAMILIES.map((f) => f.name));
+    for (const f of UNSEEN_FAMILIES) assert.ok(!known.has(f.name), `${f.name} is also a tuning or held-out family`);
+    const other = new Set([...familyInstances('tuning', 42, 3), ...familyInstances('held_out', 42, 3)].map((i) => i.seed));
+    const unseen = unseenInstances(42, 3);
+    assert.equal(unseen.length, 3 * UNSEEN_FAMILIES.length);
+    for (const inst of unseen) {
+      assert.equal(inst.set, 'unseen');
+      assert.ok(!other.has(inst.seed), `seed ${inst.seed} also in another set`);
+    }
+    assert.equal(new Set(unseen.map((i) => i.seed)).size, unseen.length);
+  });
+
+  it('builds valid, seeded instances: the same seed the same problem, exact in float64, PvP legs where named', () => {
+    const a = unseenInstances(7, 1);
+    const b = unseenInstances(7, 1);
+    assert.deepEqual(
+      b.map((i) => i.problem),
+      a.map((i) => i.problem),
+    );
+    assert.notDeepEqual(
+      unseenInstances(8, 1).map((i) => i.problem.capacities),
+      a.map((i) => i.problem.capacities),
+    );
+    for (const inst of a) {
+      const p = inst.problem;
+      const total = p.items.reduce((s, it) => s + it.legs.reduce((x, l) => x + l.amount, 0n), 0n);
+      assert.ok(2n * total <= BigInt(Number.MAX_SAFE_INTEGER), `${inst.family}: sums exact in float64`);
+      const linked = p.items.filter((it) => it.legs.length === 2).length;
+      assert.equal(linked > 0, inst.family === 'pvp_legs', inst.family);
+      assert.equal(inst.lsm === null, linked > 0);
+      assert.equal(p.fifo, inst.family === 'fifo');
+      solveLinked(p, { work_budget: 20_000 }); // throws on an invalid problem
+    }
+  });
+});
+
 describe('bench clearing', () => {
   it('reports per family and overall against HiGHS on a tiny run', async () => {
     const r = await runClearingBench({
@@ -48,7 +88,7 @@ describe('bench clearing', () => {
       seed: 5,
       highs_time_limit_s: 5,
       progress: () => {},
-      families: ['small', 'one_huge'],
+      families: ['small', 'one_huge', 'dense_small'],
       netting: false,
       work_budget: 200_000,
     });
@@ -60,12 +100,14 @@ describe('bench clearing', () => {
       'bilateral_only_value_vs_optimal',
       'highs_proven_optimal',
       'lsm_vs_lp_bound',
+      'lsm_unseen_value_vs_optimal',
+      'lsm_unseen_worst_vs_optimal',
     ]) {
       assert.ok(name in r.metrics, name);
     }
     assert.deepEqual(
       r.families.map((f) => `${f.set}/${f.family}`),
-      ['tuning/small', 'held_out/small', 'held_out/one_huge'],
+      ['tuning/small', 'held_out/small', 'held_out/one_huge', 'unseen/dense_small'],
     );
     for (const f of r.families) {
       assert.equal(f.instances, 2);
@@ -77,5 +119,9 @@ describe('bench clearing', () => {
     const small = r.families.find((f) => f.family === 'small' && f.set === 'tuning')!;
     assert.equal(small.highs_proven_optimal, 2);
     assert.ok(r.metrics.lsm_worst_vs_optimal <= r.metrics.lsm_value_vs_optimal);
+    // The unseen set is reported apart: its figures are those of its one family here.
+    const unseen = r.families.find((f) => f.set === 'unseen')!;
+    assert.equal(r.metrics.lsm_unseen_worst_vs_optimal, unseen.lsm_worst_vs_optimal);
+    assert.equal(r.metrics.lsm_unseen_value_vs_optimal, unseen.lsm_median_vs_optimal);
   });
 });

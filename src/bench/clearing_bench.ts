@@ -34,6 +34,7 @@ import {
 } from '../clearing/lsm_linked.js';
 import { Prng } from '../sim/prng.js';
 import { familyInstances, type FamilySet, type GridlockInstance } from './gridlock_families.js';
+import { unseenInstances } from './gridlock_unseen.js';
 import { median, percentile, round } from './stats.js';
 
 export interface ClearingBenchOptions {
@@ -64,6 +65,9 @@ export interface ClearingBenchResult {
     lsm_worst_vs_optimal: number;
     lsm_held_out_value_vs_optimal: number | null;
     lsm_held_out_worst_vs_optimal: number | null;
+    /** The unseen families (gridlock_unseen.ts): shapes never used in tuning. */
+    lsm_unseen_value_vs_optimal: number | null;
+    lsm_unseen_worst_vs_optimal: number | null;
     lsm_median_ms: number;
     lsm_p99_ms: number;
     /** The v2 solver (solveLsm) on the single-currency instances. */
@@ -92,6 +96,7 @@ const NETTING_PAYMENTS = 1_000_000;
 const NETTING_PARTICIPANTS = 500;
 const NETTING_CURRENCIES = 10;
 const NETTING_RUNS = 5;
+const ALL_SETS: readonly FamilySet[] = ['tuning', 'held_out', 'unseen'];
 
 function unit(rng: Prng): number {
   return (rng.nextU32() + 0.5) / 4294967296;
@@ -282,8 +287,12 @@ export async function runClearingBench(opts: ClearingBenchOptions): Promise<Clea
     nettingMs = netting.median_ms;
     notes.push(...netting.notes);
   }
-  const sets = opts.sets ?? (['tuning', 'held_out'] as const);
-  const instances = sets.flatMap((set) => familyInstances(set, opts.seed, opts.scenarios, opts.families ?? null));
+  const sets = opts.sets ?? ALL_SETS;
+  const instances = sets.flatMap((set) =>
+    set === 'unseen'
+      ? unseenInstances(opts.seed, opts.scenarios, opts.families ?? null)
+      : familyInstances(set, opts.seed, opts.scenarios, opts.families ?? null),
+  );
   if (instances.length === 0) throw new Error('no gridlock instance: check the family names');
   const runs = runSolvers(instances, opts);
   opts.progress(`lsm: ${runs.length} instances, median ${median(runs.map((r) => r.ms)).toFixed(1)} ms; now the HiGHS references`);
@@ -392,6 +401,9 @@ export interface FamilyFigures {
   lsm_median_vs_optimal: number;
   lsm_worst_vs_optimal: number;
   lsm_median_ms: number;
+  /** LSM / the LP relaxation's bound: a floor on LSM / optimum that does not depend on how far HiGHS got in its time limit. */
+  lsm_median_vs_lp_bound: number;
+  lsm_worst_vs_lp_bound: number;
   /** The v2 solver (solveLsm) on the same instances; null for two-currency families (it cannot link legs). */
   lsm_v2_median_vs_optimal: number | null;
   lsm_v2_worst_vs_optimal: number | null;
@@ -411,6 +423,8 @@ function figures(rows: readonly Row[]): Omit<FamilyFigures, 'family' | 'set'> {
     lsm_median_vs_optimal: round(median(rows.map((r) => r.ratio)), 4),
     lsm_worst_vs_optimal: round(Math.min(...rows.map((r) => r.ratio)), 4),
     lsm_median_ms: round(median(rows.map((r) => r.ms)), 2),
+    lsm_median_vs_lp_bound: round(median(rows.map((r) => r.lp)), 4),
+    lsm_worst_vs_lp_bound: round(Math.min(...rows.map((r) => r.lp)), 4),
     lsm_v2_median_vs_optimal: v2.length === 0 ? null : round(median(v2), 4),
     lsm_v2_worst_vs_optimal: v2.length === 0 ? null : round(Math.min(...v2), 4),
     lsm_v2_median_ms: v2ms.length === 0 ? null : round(median(v2ms), 2),
@@ -429,6 +443,8 @@ function summarise(rows: readonly Row[], nettingMs: number, notes: string[], opt
   const all = figures(rows);
   const held = rows.filter((r) => r.set === 'held_out');
   const heldFigures = held.length === 0 ? null : figures(held);
+  const unseen = rows.filter((r) => r.set === 'unseen');
+  const unseenFigures = unseen.length === 0 ? null : figures(unseen);
   const methods = new Map<string, number>();
   for (const r of rows) methods.set(r.method, (methods.get(r.method) ?? 0) + 1);
   const repaired = rows.filter((r) => r.repaired).length;
@@ -448,6 +464,8 @@ function summarise(rows: readonly Row[], nettingMs: number, notes: string[], opt
       lsm_worst_vs_optimal: all.lsm_worst_vs_optimal,
       lsm_held_out_value_vs_optimal: heldFigures?.lsm_median_vs_optimal ?? null,
       lsm_held_out_worst_vs_optimal: heldFigures?.lsm_worst_vs_optimal ?? null,
+      lsm_unseen_value_vs_optimal: unseenFigures?.lsm_median_vs_optimal ?? null,
+      lsm_unseen_worst_vs_optimal: unseenFigures?.lsm_worst_vs_optimal ?? null,
       lsm_median_ms: all.lsm_median_ms,
       lsm_p99_ms: round(
         percentile(
@@ -468,7 +486,7 @@ function summarise(rows: readonly Row[], nettingMs: number, notes: string[], opt
       scenarios_per_family: opts.scenarios,
       instances: rows.length,
       seed: opts.seed,
-      sets: opts.sets ?? ['tuning', 'held_out'],
+      sets: opts.sets ?? ALL_SETS,
       highs_time_limit_s: opts.highs_time_limit_s,
       netting: { payments: NETTING_PAYMENTS, participants: NETTING_PARTICIPANTS, currencies: NETTING_CURRENCIES },
     },

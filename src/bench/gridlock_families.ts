@@ -12,7 +12,8 @@ import type { LsmProblem } from '../clearing/lsm.js';
 import type { LinkedItem, LinkedProblem } from '../clearing/lsm_linked.js';
 import { Prng } from '../sim/prng.js';
 
-export type FamilySet = 'tuning' | 'held_out';
+/** 'unseen': the second held-out list (gridlock_unseen.ts), families of other shapes, reported apart. */
+export type FamilySet = 'tuning' | 'held_out' | 'unseen';
 
 export interface FamilySpec {
   readonly name: string;

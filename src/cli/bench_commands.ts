@@ -4,6 +4,7 @@
 import type { Command } from 'commander';
 import { runClearingBench } from '../bench/clearing_bench.js';
 import { FAMILIES, type FamilySet } from '../bench/gridlock_families.js';
+import { UNSEEN_FAMILIES } from '../bench/gridlock_unseen.js';
 import { runFxBench } from '../bench/fx_bench.js';
 import { runIsoBench } from '../bench/iso_bench.js';
 import { runLedgerBench } from '../bench/ledger_bench.js';
@@ -94,8 +95,8 @@ function registerClearingBench(bench: Command): void {
     .option('--scenarios <n>', 'instances per family and set (families: src/bench/gridlock_families.ts)', '3')
     .option('--seed <n>', 'workload seed', '42')
     .option('--highs-time-limit <seconds>', 'HiGHS time limit per instance', '10')
-    .option('--families <list>', `comma-separated subset of ${FAMILIES.map((f) => f.name).join(',')}`)
-    .option('--sets <list>', 'comma-separated subset of tuning,held_out', 'tuning,held_out')
+    .option('--families <list>', `comma-separated subset of ${familyNames().join(',')}`)
+    .option('--sets <list>', 'comma-separated subset of tuning,held_out,unseen', 'tuning,held_out,unseen')
     .option('--work-budget <steps>', 'work budget of the v3 solver (solveLinked)')
     .option('--no-netting', 'skip the netting figure')
     .option('--reference-cache <file>', 'keep HiGHS references in this JSON file between runs')
@@ -115,18 +116,23 @@ function registerClearingBench(bench: Command): void {
     });
 }
 
+function familyNames(): string[] {
+  return [...FAMILIES.map((f) => f.name), ...UNSEEN_FAMILIES.map((f) => f.name)];
+}
+
 function clearingFamilies(list: string): string[] {
   const names = list.split(',').map((s) => s.trim());
   for (const n of names) {
-    if (!FAMILIES.some((f) => f.name === n))
-      throw new CliInputError(`--families: unknown family ${JSON.stringify(n)}; known: ${FAMILIES.map((f) => f.name).join(', ')}`);
+    if (!familyNames().includes(n)) throw new CliInputError(`--families: unknown family ${JSON.stringify(n)}; known: ${familyNames().join(', ')}`);
   }
   return names;
 }
 
 function clearingSets(list: string): FamilySet[] {
   const sets = list.split(',').map((s) => s.trim());
-  for (const s of sets) if (s !== 'tuning' && s !== 'held_out') throw new CliInputError(`--sets: unknown set ${JSON.stringify(s)}; known: tuning, held_out`);
+  for (const s of sets)
+    if (s !== 'tuning' && s !== 'held_out' && s !== 'unseen')
+      throw new CliInputError(`--sets: unknown set ${JSON.stringify(s)}; known: tuning, held_out, unseen`);
   return sets as FamilySet[];
 }
 

@@ -1,0 +1,175 @@
+// Properties of the rules-3 LSM release (solveRunProblem of lsm_release.ts, the
+// solver the platform calls), on random runs of accounts with balances and
+// intraday credit, single-currency payments and PvP payments (two linked legs):
+//  - no account ends below minus its drawable credit: what the chosen set pays
+//    out net of what it receives never exceeds balance + headroom, and the
+//    credit drawn per account (creditNeeds) never exceeds its headroom;
+//  - a PvP payment settles with both legs or neither (checked on the ledger
+//    effect: a chosen id settles every leg, and only chosen ids move anything);
+//  - the same input gives the same output (twice in a row, and with the node
+//    and item arrays copied);
+//  - never worse than the rules-2 solver (solveLsm with the platform's budget)
+//    on the same single-currency run.
+// The checks are written independently of the solver (plain bigint sums).
+
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import fc from 'fast-check';
+import { solveLsm, type LsmProblem } from '../src/clearing/lsm.js';
+import type { LinkedItem } from '../src/clearing/lsm_linked.js';
+import { creditNeeds, solveRunProblem, type LsmNode, type LsmRunProblem } from '../src/clearing/lsm_release.js';
+
+/** The platform's work budget for an LSM run (PLATFORM_LIMITS.lsm_work_budget). */
+const PLATFORM_BUDGET = 2_000_000;
+
+interface RawRun {
+  participants: number;
+  accounts: { balance: number; headroom: number }[];
+  payments: { from: number; to: number; amount: number; pvp: boolean; other: number }[];
+  fifo: boolean;
+}
+
+/** Accounts are participant x currency (two currencies); a PvP payment pays in currency 0 and its provider pays the payee in currency 1. */
+const runArb = (maxPayments: number, pvp: boolean): fc.Arbitrary<RawRun> =>
+  fc.integer({ min: 2, max: 5 }).chain((participants) =>
+    fc.record({
+      participants: fc.constant(participants),
+      accounts: fc.array(
+        fc.record({
+          balance: fc.oneof(fc.constant(0), fc.integer({ min: 0, max: 5_000 })),
+          headroom: fc.oneof(fc.constant(0), fc.integer({ min: 0, max: 3_000 })),
+        }),
+        { minLength: 2 * participants, maxLength: 2 * participants },
+      ),
+      payments: fc.array(
+        fc.record({
+          from: fc.integer({ min: 0, max: participants - 1 }),
+          to: fc.integer({ min: 0, max: participants - 1 }),
+          amount: fc.integer({ min: 1, max: 10_000 }),
+          pvp: pvp ? fc.boolean() : fc.constant(false),
+          other: fc.integer({ min: 1, max: 12_000 }),
+        }),
+        { minLength: 1, maxLength: maxPayments },
+      ),
+      fifo: fc.boolean(),
+    }),
+  );
+
+/** The run problem the platform would build: nodes with balance and headroom, items in queue order. */
+function toRunProblem(raw: RawRun): LsmRunProblem {
+  const nodes: LsmNode[] = raw.accounts.map((a, n) => ({
+    participant: `P${n >> 1}`,
+    currency: n % 2 === 0 ? 'EUR' : 'USD',
+    balance: BigInt(a.balance),
+    headroom: BigInt(a.headroom),
+  }));
+  const provider = raw.participants - 1;
+  const items: LinkedItem[] = [];
+  raw.payments.forEach((p, k) => {
+    const to = p.to === p.from ? (p.from + 1) % raw.participants : p.to;
+    const legs = [{ from: 2 * p.from, to: 2 * to, amount: BigInt(p.amount) }];
+    // PvP: payer -> provider in currency 0, provider -> payee in currency 1 (legs from an account to itself dropped, as buildRunProblem does).
+    if (p.pvp) {
+      legs.length = 0;
+      if (p.from !== provider) legs.push({ from: 2 * p.from, to: 2 * provider, amount: BigInt(p.amount) });
+      if (to !== provider) legs.push({ from: 2 * provider + 1, to: 2 * to + 1, amount: BigInt(p.other) });
+    }
+    if (legs.length > 0) items.push({ id: `u${k}`, legs, weight: BigInt(p.amount), urgent: false });
+  });
+  return { currencies: ['EUR', 'USD'], nodes, items, payments: [], fifo: raw.fifo, weight_unit: 'minor' };
+}
+
+/** Per node, balance + headroom + inflows - outflows of the chosen items' legs. */
+function endPositions(problem: LsmRunProblem, chosen: ReadonlySet<string>): bigint[] {
+  const pos = problem.nodes.map((n) => n.balance + n.headroom);
+  for (const it of problem.items) {
+    if (!chosen.has(it.id)) continue;
+    for (const l of it.legs) {
+      pos[l.from] = pos[l.from]! - l.amount;
+      pos[l.to] = pos[l.to]! + l.amount;
+    }
+  }
+  return pos;
+}
+
+describe('rules-3 LSM release: properties', () => {
+  it('never takes an account beyond its balance plus credit headroom, and draws no more credit than the line', () => {
+    fc.assert(
+      fc.property(runArb(14, true), (raw) => {
+        const problem = toRunProblem(raw);
+        const s = solveRunProblem(problem, PLATFORM_BUDGET);
+        const chosen = new Set(s.settled);
+        for (const [n, p] of endPositions(problem, chosen).entries()) assert.ok(p >= 0n, `node ${n} ends ${p} beyond its credit line`);
+        for (const need of creditNeeds(problem, chosen)) {
+          const n = problem.nodes.find((x) => x.participant === need.participant && x.currency === need.currency)!;
+          assert.ok(need.amount_minor > 0n && need.amount_minor <= n.headroom);
+        }
+        const weight = problem.items.reduce((a, it) => (chosen.has(it.id) ? a + it.weight : a), 0n);
+        assert.equal(s.settled_weight, weight);
+      }),
+      { numRuns: 200, seed: 0x16a },
+    );
+  });
+
+  it('settles a PvP payment with both legs or neither: only chosen ids move money, each with all its legs', () => {
+    fc.assert(
+      fc.property(runArb(14, true), (raw) => {
+        const problem = toRunProblem(raw);
+        const s = solveRunProblem(problem, PLATFORM_BUDGET);
+        const ids = new Set(problem.items.map((it) => it.id));
+        for (const id of s.settled) assert.ok(ids.has(id), `unknown id ${id}`);
+        assert.equal(new Set(s.settled).size, s.settled.length, 'an id twice');
+        // The ledger effect of the release, leg by leg, equals the net effect of the chosen items whole.
+        const chosen = new Set(s.settled);
+        const moved = problem.nodes.map(() => 0n);
+        for (const it of problem.items) {
+          if (!chosen.has(it.id)) continue;
+          assert.ok(it.legs.length >= 1);
+          for (const l of it.legs) {
+            moved[l.from] = moved[l.from]! - l.amount;
+            moved[l.to] = moved[l.to]! + l.amount;
+          }
+        }
+        const end = endPositions(problem, chosen);
+        for (const [n, p] of end.entries()) assert.equal(p, problem.nodes[n]!.balance + problem.nodes[n]!.headroom + moved[n]!);
+        // A two-leg item touches both currencies: when chosen, both currencies' accounts move.
+        for (const it of problem.items) {
+          if (it.legs.length !== 2 || !chosen.has(it.id)) continue;
+          const currencies = new Set(it.legs.map((l) => problem.nodes[l.from]!.currency));
+          assert.equal(currencies.size, 2);
+        }
+      }),
+      { numRuns: 150, seed: 0x16b },
+    );
+  });
+
+  it('is deterministic: the same run gives the same release, also from copied input', () => {
+    fc.assert(
+      fc.property(runArb(30, true), (raw) => {
+        const a = solveRunProblem(toRunProblem(raw), 300_000);
+        const b = solveRunProblem(toRunProblem(structuredClone(raw)), 300_000);
+        const c = solveRunProblem(toRunProblem(raw), 300_000);
+        assert.deepEqual(b, a);
+        assert.deepEqual(c, a);
+      }),
+      { numRuns: 60, seed: 0x16c },
+    );
+  });
+
+  it('settles at least what the rules-2 solver (solveLsm, platform budget) settles on the same single-currency run', () => {
+    fc.assert(
+      fc.property(runArb(24, false), (raw) => {
+        const problem = toRunProblem(raw);
+        const v3 = solveRunProblem(problem, PLATFORM_BUDGET).settled_weight;
+        const lp: LsmProblem = {
+          participants: problem.nodes.map((n, i) => ({ id: `n${i}`, balance: n.balance, limit: n.headroom })),
+          payments: problem.items.map((it) => ({ id: it.id, from: `n${it.legs[0]!.from}`, to: `n${it.legs[0]!.to}`, amount: it.legs[0]!.amount, priority: 0 })),
+          fifo: problem.fifo,
+        };
+        const v2 = solveLsm(lp, { work_budget: PLATFORM_BUDGET }).settled_value;
+        assert.ok(v3 >= v2, `v3 ${v3} < v2 ${v2}`);
+      }),
+      { numRuns: 150, seed: 0x16d },
+    );
+  });
+});
