@@ -50,8 +50,10 @@ export const DEFAULT_MONEY_MARKET_POLICY: MoneyMarketPolicy = Object.freeze({
  * Annual interest rates of the interbank loans, basis points, per currency: each
  * central bank's policy rate in force on the demo day 2025-08-29, as it
  * announced it. ../shared/data holds no interest rates, so these are modelling
- * inputs from the announcements named, not stored reference data; four are
- * placeholders (no figure was at hand) and say so. They move only interest.
+ * inputs from the announcements named, not stored reference data (rates and
+ * dates were not checked against a stored copy of each announcement); four are
+ * placeholders (no figure was at hand) and say so. They move only interest,
+ * never which payment is made or when.
  */
 export const MONEY_MARKET_RATES_BP: Readonly<Record<string, { bp: number; source: string }>> = Object.freeze({
   CNY: { bp: 140, source: 'PBOC 7-day reverse repo rate 1.40%, from 2025-05-08' },
