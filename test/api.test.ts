@@ -88,6 +88,7 @@ describe('authorisation matrix', () => {
     { method: 'POST', path: () => '/v1/config', body: { bypass_fifo: false }, ok: 'op' },
     { method: 'GET', path: () => '/v1/liquidity/proposals', ok: 'op cb' },
     { method: 'GET', path: () => '/v1/liquidity/proposals?currency=RUB', ok: 'op' },
+    { method: 'POST', path: () => '/v1/liquidity/proposals/NOPROPSL/execute', body: {}, ok: 'op cb' },
     { method: 'GET', path: () => '/v1/rates', ok: 'op cb bankA bankB lp comp aud' },
     {
       method: 'POST',

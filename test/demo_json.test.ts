@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { test } from 'node:test';
 import { runDay } from '../src/demo/day.js';
-import { summarize, summaryJson } from '../src/demo/report.js';
+import { summarize } from '../src/demo/report.js';
 import { DEFAULT_LIQUIDITY_POLICY, liquidityPolicy } from '../src/sim/index.js';
 
 const KEYS = [
@@ -70,6 +70,13 @@ test('demo --json prints one JSON document whose figures add up; progress stays 
     assert.ok(Math.abs(j.value_per_liquidity - j.value_settled_usd / j.liquidity_usd) < 1e-9 * j.value_per_liquidity);
     // The ceiling bounds any policy: liquidity put in is at least the end-of-day net debits.
     assert.ok(j.value_per_liquidity <= j.ceiling + 1e-9, `${j.value_per_liquidity} > ceiling ${j.ceiling}`);
+    // All traffic: the trade value plus the interbank payments, bounded by its own ceiling.
+    const ib = Object.values(j.interbank as Record<string, { count: number; value_usd: number }>);
+    assert.deepEqual(Object.keys(j.interbank).sort(), ['fx_squaring', 'placement', 'repayment']);
+    assert.ok(Math.abs(j.value_settled_all_usd - j.value_settled_usd - ib.reduce((a, k) => a + k.value_usd, 0)) < 1e-6 * j.value_settled_all_usd);
+    assert.ok(Math.abs(j.value_per_liquidity_all - j.value_settled_all_usd / j.liquidity_usd) < 1e-9 * j.value_per_liquidity_all);
+    assert.ok(j.value_per_liquidity_all <= j.ceiling_all + 1e-9, `${j.value_per_liquidity_all} > ceiling ${j.ceiling_all}`);
+    assert.ok(ib.reduce((a, k) => a + k.count, 0) <= j.payments - j.traffic_payments, 'interbank payments settled are among those sent besides the traffic');
     assert.ok(j.payments >= j.traffic_payments && j.traffic_payments === 600);
     assert.equal((j.rejected_by_reason.AM04 ?? 0) + (j.rejected_by_reason.CUTO ?? 0), 0, JSON.stringify(j.rejected_by_reason));
     assert.ok(Math.abs(j.payments_per_s - j.payments / j.wall_s) < 1e-6 * j.payments_per_s);
@@ -102,8 +109,39 @@ test('the policy in a day: placements happen only when borrowing is allowed, and
     assert.equal(summaries[2]!.placements, 0, 'no borrowing, no placements');
     // Placements recycle liquidity: the day with them needs no more than the day without.
     assert.ok(summaries[0]!.liquidity_usd <= summaries[2]!.liquidity_usd * 1.0001, `${summaries[0]!.liquidity_usd} vs ${summaries[2]!.liquidity_usd}`);
-    const j = summaryJson(summaries[0]!);
-    assert.equal(j.value_settled_usd, summaries[0]!.gross_settled_usd - summaries[0]!.placements_value_usd, 'placements are not counted as value');
+    const s0 = summaries[0]!;
+    const ib = s0.interbank.placement.value_usd + s0.interbank.repayment.value_usd + s0.interbank.fx_squaring.value_usd;
+    assert.equal(s0.value_settled_usd, s0.gross_settled_usd - ib, 'interbank payments are not counted in the trade value');
+    assert.equal(s0.value_settled_all_usd, s0.gross_settled_usd, 'all traffic counts every settled payment');
+    assert.equal(s0.interbank.placement.count, s0.placements);
+    assert.ok(s0.value_per_liquidity_all <= s0.ceiling_all + 1e-9, `${s0.value_per_liquidity_all} > ceiling ${s0.ceiling_all}`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('interbank business in a day: loans repaid with interest and FX squaring legs settle; without them none are sent', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'sco-settle-demo-interbank-'));
+  try {
+    const base = { seed: 4, banks: 12, payments: 800, dns_share: 0.3, screen: null, onProgress: () => {} };
+    const on = await runDay({ ...base, store: `sqlite:${join(dir, 'on.db')}` });
+    const s = summarize(on);
+    // Every repayment pays back a placement of the same day, lender and borrower swapped, with interest.
+    const byE2e = (prefix: string) => [...on.platform.everyPayment()].filter((p) => p.instruction.end_to_end_id.startsWith(prefix) && p.state === 'settled');
+    const repayments = byE2e('RPY-');
+    assert.ok(repayments.length > 0 && s.interbank.repayment.count === repayments.length, 'some loans are repaid within the day');
+    const pairs = new Set(byE2e('PLC-').map((p) => `${p.instruction.payer}>${p.instruction.payee}:${p.instruction.currency}`));
+    for (const r of repayments) assert.ok(pairs.has(`${r.instruction.payee}>${r.instruction.payer}:${r.instruction.currency}`), 'a repayment returns a loan');
+    const legs = byE2e('FXS-');
+    assert.equal(legs.length % 2, 0, 'squaring trades settle both legs');
+    assert.ok(s.interbank.fx_squaring.count > 0, 'positions are squared');
+    for (const c of on.platform.conservation()) assert.equal(c.issued_minor, c.held_minor, `conserved ${c.currency}`);
+    await on.platform.close();
+    const off = await runDay({ ...base, store: `sqlite:${join(dir, 'off.db')}`, squaring: null, money_market: null });
+    const t = summarize(off);
+    assert.equal(t.interbank.repayment.count + t.interbank.fx_squaring.count, 0);
+    assert.equal(t.traffic_payments, s.traffic_payments);
+    await off.platform.close();
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -11,7 +11,7 @@ import { optimiseLiquidity, type LiquidityOffer } from '../src/clearing/liquidit
 import { solveRunProblem, usdMicro, type LsmNode, type LsmRunProblem } from '../src/clearing/lsm_release.js';
 import type { Rational } from '../src/fx/rational.js';
 import { Harness, scheme } from './support/lsm_harness.js';
-import { BANKS, LP, payment } from './support/platform.js';
+import { BANKS, BUSINESS_DATE, CB, LP, payment } from './support/platform.js';
 
 const [A, B, S] = BANKS;
 
@@ -201,4 +201,81 @@ test('platform: money a participant has queued to pay in the other currency is n
   const after = liquidityProposals(h.sm, 'CNY', h.now);
   assert.deepEqual(after.proposals, []);
   assert.equal(after.note, 'no conversion releases at least the value it moves');
+});
+
+/** S (a Russian bank) is short of CNY and no provider holds any; the Bank of Russia has a CNY swap line with headroom. */
+function swapGridlock(h: Harness): { uetrs: string[] } {
+  scheme(h);
+  h.run({
+    type: 'open_swap_line',
+    id: 'CNY-RUB-1',
+    provider: CB.CNY,
+    drawer: CB.RUB,
+    limit: '1000.00',
+    interest_rate: '0.035',
+    day_count: 'ACT/360',
+    start_date: BUSINESS_DATE,
+    maturity_date: '2025-11-30',
+  });
+  h.run({ type: 'fund', participant: S, currency: 'RUB', amount: '100000.00' });
+  h.run({ type: 'fund', participant: A, currency: 'CNY', amount: '50.00' });
+  const r = h.run({ type: 'submit_payments', payments: [payment(S, A, 'CNY', '100.00'), payment(A, B, 'CNY', '150.00')] }) as {
+    payments: Array<{ uetr: string; state: string }>;
+  };
+  return { uetrs: r.payments.map((x) => x.uetr) };
+}
+
+test('platform: with no provider holding the currency, the optimiser proposes a swap-line drawing passed on to the short bank, and executing it releases the queue', async () => {
+  const { liquidityProposals } = await import('../src/platform/liquidity_commands.js');
+  const h = new Harness(3);
+  const { uetrs } = swapGridlock(h);
+  for (const u of uetrs) assert.equal(h.state(u), 'queued');
+  const r = liquidityProposals(h.sm, 'CNY', h.now);
+  const best = r.proposals[0];
+  assert.ok(best !== undefined, JSON.stringify(r.note));
+  assert.equal(best.kind, 'swap');
+  assert.equal(best.via, 'CNY-RUB-1');
+  assert.equal(best.participant, S, 'the bank short of CNY, not the drawer central bank');
+  assert.equal(best.sell_currency, 'RUB');
+  assert.equal(best.buy_minor, 10_000n, 'exactly the shortfall');
+  assert.equal(best.released_payments, 2);
+  assert.ok(best.released_usd_micro >= best.moved_usd_micro);
+  h.run({ type: 'set_liquidity_execution', enabled: true });
+  const rub = h.avail(S, 'RUB');
+  const cmd = {
+    type: 'execute_liquidity_proposal',
+    kind: 'swap',
+    via: best.via,
+    participant: S,
+    sell_currency: 'RUB',
+    buy_currency: 'CNY',
+    buy_amount: '100.00',
+  };
+  const out = h.run(cmd) as { released_payments: number; conversion: { sell_minor: string } };
+  assert.equal(out.released_payments, 2);
+  for (const u of uetrs) assert.equal(h.state(u), 'settled');
+  assert.equal(rub - h.avail(S, 'RUB'), best.sell_minor, 'S paid the drawer what the proposal said');
+  assert.equal(h.sm.swapLines.get('CNY-RUB-1')!.drawn_minor, 10_000n);
+  assert.equal(h.avail(CB.RUB, 'CNY'), 0n, 'the drawer passed on all it drew');
+  // Beyond the line's headroom, or for a bank of another country: refused, nothing drawn.
+  const over = h.exec({ ...cmd, buy_amount: '1000.00' });
+  assert.equal(over.ok, false);
+  assert.equal(over.error!.code, 'limit_exceeded');
+  const foreign = h.exec({ ...cmd, participant: BANKS[4], sell_currency: 'RUB' });
+  assert.equal(foreign.ok, false);
+  assert.equal(foreign.error!.code, 'invalid_field');
+  assert.equal(h.sm.swapLines.get('CNY-RUB-1')!.drawn_minor, 10_000n);
+});
+
+test('platform: a swap line without headroom is not proposed', async () => {
+  const { liquidityProposals } = await import('../src/platform/liquidity_commands.js');
+  const h = new Harness(3);
+  swapGridlock(h);
+  h.run({ type: 'draw_swap', line: 'CNY-RUB-1', amount: '1000.00' });
+  // The drawer now holds the CNY itself; with the line used up no drawing is offered to S.
+  const r = liquidityProposals(h.sm, 'CNY', h.now);
+  assert.equal(
+    r.proposals.some((p) => p.kind === 'swap'),
+    false,
+  );
 });

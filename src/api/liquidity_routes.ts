@@ -1,15 +1,23 @@
 // The API's liquidity routes: the cross-currency liquidity optimiser's
 // proposals for gridlocked queues, read-only, for the operator and the central
-// banks (a central bank sees its own currency's). Executing a proposal is the
-// journaled `execute_liquidity_proposal` command, where the scheme allows it.
+// banks (a central bank sees its own currency's), each with an id; and the door
+// to execute one by its id: the journaled `execute_liquidity_proposal` command,
+// where the scheme allows it (set_liquidity_execution), by the operator or the
+// central bank of the currency the proposal buys. No four eyes: the scheme's
+// setting is the consent, as for the operator's other liquidity commands
+// (draw_swap, draw_credit), which one person runs.
 
 import { Type } from '@sinclair/typebox';
 import { seesCurrency } from '../http/access.js';
 import { bigintJson } from '../platform/platform.js';
-import { forbidden, route, type RouteDef } from './route.js';
+import { exec, forbidden, route, type RouteDef } from './route.js';
 import { Currency } from './schemas.js';
 
 const OptimiseQuery = Type.Object({ currency: Type.Optional(Currency) }, { additionalProperties: false });
+const ProposalParams = Type.Object(
+  { id: Type.String({ minLength: 1, maxLength: 64, description: 'a proposal id from GET /v1/liquidity/proposals' }) },
+  { additionalProperties: false },
+);
 
 export const LIQUIDITY_ROUTES: RouteDef[] = [
   route({
@@ -27,6 +35,20 @@ export const LIQUIDITY_ROUTES: RouteDef[] = [
       const results = ctx.platform.liquidityProposals(currency).filter((r) => seesCurrency(ctx.scope, r.currency));
       const body = JSON.parse(JSON.stringify({ execution_allowed: ctx.platform.liquidityExecutionAllowed(), results }, bigintJson)) as unknown;
       return { status: 200, body };
+    },
+  }),
+  route({
+    method: 'POST',
+    url: '/v1/liquidity/proposals/:id/execute',
+    tag: 'settlement',
+    summary:
+      'Execute a liquidity proposal by its id, if it is still proposed (409 stale_proposal when the state moved on since it was listed, 404 when unknown); refused unless the scheme allows execution',
+    roles: ['operator', 'central_bank'],
+    params: ProposalParams,
+    handler: (ctx) => {
+      const command = ctx.platform.liquidityProposalCommand(ctx.params.id);
+      if (!seesCurrency(ctx.scope, command.buy_currency as string)) throw forbidden('a central bank executes the proposals of its own currency only', 'id');
+      return exec(ctx, command);
     },
   }),
 ];

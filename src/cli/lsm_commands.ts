@@ -21,6 +21,7 @@ import {
   type LsmPayment,
   type LsmProblem,
 } from '../platform/lsm_tools.js';
+import { PlatformError } from '../platform/errors.js';
 import { CliInputError, readInput } from './input.js';
 import { print, withPlatform } from './platform_run.js';
 
@@ -160,8 +161,10 @@ function usd(micro: bigint): string {
 
 /**
  * `sco-settle liquidity optimise [--currency C] [--json]`: the cross-currency
- * liquidity optimiser's proposals for gridlocked queues (read-only; executing
- * one is the journaled `execute_liquidity_proposal` command, where allowed).
+ * liquidity optimiser's proposals for gridlocked queues, each with an id
+ * (read-only); `sco-settle liquidity execute ID`: the journaled
+ * `execute_liquidity_proposal` command of a listed proposal that is still
+ * proposed, where the scheme allows it.
  */
 function registerLiquidityCommands(program: Command): void {
   const liquidity = program.command('liquidity').description('cross-currency liquidity for gridlocked queues');
@@ -183,10 +186,26 @@ function registerLiquidityCommands(program: Command): void {
           );
           for (const x of r.proposals) {
             process.stdout.write(
-              `  ${x.participant} buys ${x.buy_minor} ${x.buy_currency} minor units for ${x.sell_minor} ${x.sell_currency} via ${x.kind} ${x.via}: moves ${usd(x.moved_usd_micro)}, releases ${usd(x.released_usd_micro)} (${x.released_payments} payments)\n`,
+              `  ${x.id}: ${x.participant} buys ${x.buy_minor} ${x.buy_currency} minor units for ${x.sell_minor} ${x.sell_currency} via ${x.kind} ${x.via}: moves ${usd(x.moved_usd_micro)}, releases ${usd(x.released_usd_micro)} (${x.released_payments} payments)\n`,
             );
           }
         }
+      }),
+    );
+  liquidity
+    .command('execute <id>')
+    .description('execute a proposal listed by `liquidity optimise` by its id, if it is still proposed (the scheme must allow execution)')
+    .action(async (id: string, _o: unknown, cmd: Command) =>
+      withPlatform(cmd, async (p, by) => {
+        // A stale or unknown id is refused here, before anything is journaled.
+        const out = await p.execute(p.liquidityProposalCommand(id), by);
+        if (!out.ok)
+          throw new PlatformError(
+            out.error!.code as PlatformError['code'],
+            out.error!.field,
+            `${out.error!.field === '' ? '' : `${out.error!.field}: `}${out.error!.message}`,
+          );
+        print(out.result);
       }),
     );
 }

@@ -24,7 +24,19 @@ import { Platform } from '../platform/platform.js';
 import type { ScreeningOutcome } from '../platform/types.js';
 import { defaultProfile, generatePayments, MEMBERS, type SchemeProfile, type SimPayment } from '../sim/index.js';
 import { DEFAULT_LIQUIDITY_POLICY, recycles, type LiquidityPolicy } from '../sim/liquidity_policy.js';
+import { DEFAULT_SQUARING_POLICY, type SquaringPolicy } from '../sim/fx_squaring.js';
+import { DEFAULT_MONEY_MARKET_POLICY, type MoneyMarketPolicy } from '../sim/money_market.js';
 import { cover, coverCreditRepayment, coverDue, expectedOutflows, fundOpening, pledgeCollateral, topUpBudgets, type TreasuryContext } from './treasury.js';
+import {
+  INTERBANK_PREFIX,
+  interbankKindOf,
+  interbankRounds,
+  newDesk,
+  placeLoan,
+  type DeskContext,
+  type InterbankKind,
+  type InterbankPayment,
+} from './interbank.js';
 
 export interface DayOptions {
   store: string;
@@ -35,6 +47,10 @@ export interface DayOptions {
   dns_share: number;
   /** The banks' liquidity behaviour (src/sim/liquidity_policy.ts); default DEFAULT_LIQUIDITY_POLICY. */
   policy?: LiquidityPolicy;
+  /** FX squaring of foreign-currency positions (src/sim/fx_squaring.ts); null: none. Default DEFAULT_SQUARING_POLICY. */
+  squaring?: SquaringPolicy | null;
+  /** Repayment of money-market loans (src/sim/money_market.ts); null: placements stay overnight. Default DEFAULT_MONEY_MARKET_POLICY. */
+  money_market?: MoneyMarketPolicy | null;
   /** Screens a payment's parties, agents and remittance; null = no screening configured. */
   screen: ((p: SimPayment) => ScreeningOutcome) | null;
   /** Every n-th payment's debtor is renamed to a watch-list variant (0 = never), to show holds. */
@@ -74,6 +90,8 @@ export interface DayRun {
   placements: Map<string, { count: number; value_minor: bigint }>;
   /** Which central bank BIC issues each currency. */
   central_banks: Map<string, string>;
+  /** Interbank payments sent (placements, repayments, FX squaring legs): count and value per currency. */
+  interbank: Map<InterbankKind, Map<string, { count: number; value_minor: bigint }>>;
 }
 
 /** Central banks of the members: test BICs (location code ending in 0). */
@@ -115,6 +133,8 @@ interface DayContext {
   readonly usd: Map<string, number>;
   readonly t: TreasuryContext;
   readonly central_banks: Map<string, string>;
+  /** The banks' money-market and FX business (./interbank.ts). */
+  desk: DeskContext;
   /** Placements sent so far (numbers their messages). */
   placed: number;
   /** What the open batch already spends per `bic:ccy` of recycled payments (cleared at each flush). */
@@ -165,6 +185,7 @@ export async function runDay(o: DayOptions): Promise<DayRun> {
     policy: ctx.t.policy,
     traffic_payments: ctx.traffic_payments,
     placements: ctx.t.placements,
+    interbank: ctx.desk.sent,
   };
 }
 
@@ -181,10 +202,15 @@ function newContext(o: DayOptions, platform: Platform, profile: SchemeProfile, o
     budget: new Map(),
     funded: new Set(),
     now: () => self!.sim_ns,
-    place: (lender, borrower, currency, amount_minor) => place(self!, lender, borrower, currency, amount_minor),
+    place: (lender, borrower, currency, amount_minor) => placeLoan(self!.desk, lender, borrower, currency, amount_minor),
     flush: () => flush(self!),
     placements: new Map(),
+    funded_minor: new Map(),
+    home: new Map(profile.banks.map((b) => [b.bic, b.currency])),
   };
+  const squaring = o.squaring === undefined ? DEFAULT_SQUARING_POLICY : o.squaring;
+  const money = o.money_market === undefined ? DEFAULT_MONEY_MARKET_POLICY : o.money_market;
+  const desk = newDesk(platform, t, date, opening_ns, (p) => sendInterbank(self!, p), squaring, money);
   self = {
     o,
     platform,
@@ -197,6 +223,7 @@ function newContext(o: DayOptions, platform: Platform, profile: SchemeProfile, o
     usd: usdRates(date),
     t,
     central_banks: new Map(),
+    desk,
     placed: 0,
     committed: new Map(),
     resolve: bicResolver((id) => platform.participant(id) !== undefined),
@@ -324,6 +351,7 @@ async function advanceTo(ctx: DayContext, arrival_ns: bigint): Promise<void> {
     // The LSM offsets what it can before the treasuries cover what is still due (every batch, see the policy).
     if (round) await lsm(ctx);
     await coverDue(ctx.t);
+    await interbankRounds(ctx.desk);
     if (round) {
       await decideCases(ctx);
       ctx.next_lsm_ns += ns_of_minutes(LSM_EVERY_MINUTES);
@@ -354,54 +382,54 @@ function receive(ctx: DayContext, sp: SimPayment): boolean {
     const raw: Record<string, unknown> = { ...m.instruction };
     if (raw.payee_currency === raw.currency) delete raw.payee_currency;
     if (recycled.payee_currency !== recycled.currency) raw.payee_currency = recycled.payee_currency;
-    else if (sp.priority === 'normal' && sp.purpose !== PLACEMENT_PURPOSE && ctx.prng.nextU32() / 4_294_967_296 < ctx.o.dns_share) raw.settlement = 'dns';
+    else if (sp.priority === 'normal' && interbankKindOf(sp.end_to_end_id) === null && ctx.prng.nextU32() / 4_294_967_296 < ctx.o.dns_share)
+      raw.settlement = 'dns';
     ctx.batch.push(raw);
     ctx.screening.push(ctx.o.screen === null ? null : ctx.o.screen(sp));
   }
   return true;
 }
 
-/** Purpose code of an overnight placement: ISO 20022 ExternalPurpose1Code CASH (cash management transfer). */
-const PLACEMENT_PURPOSE = 'CASH';
-
 /**
- * An overnight placement `lender` → `borrower` (src/sim/liquidity_policy.ts, the
- * market before home): an urgent pacs.009 through the same message path as the
- * traffic, added to the open batch (the treasury submits it). Repaid the next business day, outside the day.
+ * An interbank payment of the banks' own business (./interbank.ts: a
+ * money-market loan or its repayment, an FX squaring leg): a pacs.009 through
+ * the same message path as the traffic, added to the open batch. Placements are
+ * urgent (a borrower is short now); the rest normal, always RTGS.
  */
-function place(ctx: DayContext, lender: string, borrower: string, currency: string, amount_minor: bigint): void {
+function sendInterbank(ctx: DayContext, ip: InterbankPayment): string {
   const k = ctx.placed++;
   const w = (): number => ctx.prng.nextU32();
   const hex = (x: number, n: number): string => (x >>> 0).toString(16).padStart(8, '0').slice(0, n);
-  // A UUID v4 from the seeded stream; its last 8 hex digits are the placement number, so placements never repeat one.
+  // A UUID v4 from the seeded stream; its last 8 hex digits are the payment's number, so none repeats one.
   const uetr = `${hex(w(), 8)}-${hex(w(), 4)}-4${hex(w(), 3)}-${(8 + (w() % 4)).toString(16)}${hex(w(), 3)}-${hex(w(), 4)}${hex(k, 8)}`;
-  const a = ctx.platform.participant(lender)!;
-  const b = ctx.platform.participant(borrower)!;
+  const a = ctx.platform.participant(ip.from)!;
+  const b = ctx.platform.participant(ip.to)!;
   const sp: SimPayment = {
     seq: PLACEMENT_SEQ_BASE + k,
     uetr,
-    end_to_end_id: `PLC-${ctx.date.replaceAll('-', '')}-${String(k).padStart(8, '0')}`,
+    end_to_end_id: `${INTERBANK_PREFIX[ip.kind]}${ctx.date.replaceAll('-', '')}-${String(k).padStart(8, '0')}`,
     kind: 'pacs.009',
-    payer_bic: lender,
-    payee_bic: borrower,
+    payer_bic: ip.from,
+    payee_bic: ip.to,
     payer_country: a.country,
     payee_country: b.country,
-    currency,
-    amount_minor,
-    payee_currency: currency,
-    priority: 'urgent',
+    currency: ip.currency,
+    amount_minor: ip.amount_minor,
+    payee_currency: ip.currency,
+    priority: ip.kind === 'placement' ? 'urgent' : 'normal',
     arrival_offset_ns: ctx.sim_ns - ctx.opening_ns,
     debtor: { name: a.name, country: a.country },
     creditor: { name: b.name, country: b.country },
-    purpose: PLACEMENT_PURPOSE,
-    remittance: `Overnight placement ${currency} ${ctx.date}, repayable next business day`,
+    purpose: ip.purpose,
+    remittance: ip.remittance,
   };
   receive(ctx, sp);
+  return uetr;
 }
 
-/** Whether a payment is a treasury's overnight placement (its end-to-end id says so), not traffic. */
-export function isPlacement(end_to_end_id: string): boolean {
-  return end_to_end_id.startsWith('PLC-');
+/** Whether a payment is one of the banks' interbank payments (a placement, repayment or FX squaring leg), not traffic. */
+export function isInterbank(end_to_end_id: string): boolean {
+  return interbankKindOf(end_to_end_id) !== null;
 }
 
 /** Placements' sequence numbers (message and instruction ids) start here, above any day's traffic. */
@@ -501,8 +529,8 @@ async function closeDay(ctx: DayContext): Promise<void> {
  */
 function recycle(ctx: DayContext, sp: SimPayment): SimPayment {
   const { platform } = ctx;
-  // A placement is made in the currency the borrower is short of, never another.
-  if (sp.payee_currency !== sp.currency || sp.purpose === PLACEMENT_PURPOSE) return sp;
+  // An interbank payment is made in the currency it is about, never another.
+  if (sp.payee_currency !== sp.currency || interbankKindOf(sp.end_to_end_id) !== null) return sp;
   const home = MEMBERS.find((m) => m.country === sp.payee_country)?.currency;
   if (home === undefined || home === sp.currency) return sp;
   const payer = platform.participant(sp.payer_bic);
@@ -551,7 +579,7 @@ function takeSample(platform: Platform, usd: Map<string, number>, minute: number
   let settled = 0;
   let sv = 0;
   for (const p of platform.everyPayment()) {
-    if (p.state !== 'settled' || isPlacement(p.instruction.end_to_end_id)) continue;
+    if (p.state !== 'settled' || isInterbank(p.instruction.end_to_end_id)) continue;
     settled++;
     sv += Number(p.instruction.amount_minor) * (usd.get(p.instruction.currency) ?? 0);
   }

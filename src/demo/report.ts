@@ -23,7 +23,8 @@ import type { Platform } from '../platform/platform.js';
 import { trafficCeiling, type Leg } from '../sim/liquidity_policy.js';
 import { describePolicy } from '../sim/liquidity_policy.js';
 import type { DayRun, Sample } from './day.js';
-import { isPlacement, liquidityPutIn, usdRates } from './day.js';
+import { isInterbank, liquidityPutIn, usdRates } from './day.js';
+import { interbankKindOf, type InterbankKind } from './interbank.js';
 
 export interface CurrencyLine {
   currency: string;
@@ -56,9 +57,17 @@ export interface DaySummary {
   held: number;
   /** Waiting in the warehouse for a later business day (rules version 3: queued at the close, after a cut-off). */
   warehoused: number;
-  /** Overnight placements between participants: how many settled and their value. */
+  /** Money-market placements between participants: how many settled and their value. */
   placements: number;
   placements_value_usd: number;
+  /** Interbank payments settled by kind (placements, repayments with interest, FX squaring legs): count and value. */
+  interbank: Record<InterbankKind, { count: number; value_usd: number }>;
+  /** Value of every settled payment, trade traffic and interbank, USD eq. */
+  value_settled_all_usd: number;
+  /** value_settled_all_usd per unit of liquidity provided. */
+  value_per_liquidity_all: number;
+  /** value_settled_all_usd / Σ end-of-day net debits of every settled leg: the bound on value_per_liquidity_all. */
+  ceiling_all: number;
   /** Value of the traffic's settled payments (placements excluded), USD eq. */
   value_settled_usd: number;
   /**
@@ -112,6 +121,7 @@ interface PaymentTally {
   gross_usd: number;
   placements: number;
   placements_usd: number;
+  interbank: Record<InterbankKind, { count: number; value_usd: number }>;
 }
 
 export function summarize(run: DayRun): DaySummary {
@@ -120,7 +130,8 @@ export function summarize(run: DayRun): DaySummary {
   const u: UsdOf = (minor, ccy) => Number(minor) * (usd.get(ccy) ?? 0);
   const t = tallyPayments(run, u);
   const liquidity = liquidityPutIn(p, run.funding_minor, usd);
-  const value = t.gross_usd - t.placements_usd;
+  const interbankUsd = Object.values(t.interbank).reduce((a, k) => a + k.value_usd, 0);
+  const value = t.gross_usd - interbankUsd;
   const ceiling = ceilings(p, u);
   const lsm = lsmReleased(p, u);
   const dns = dnsTotals(p, u);
@@ -138,6 +149,10 @@ export function summarize(run: DayRun): DaySummary {
     warehoused: t.warehoused,
     placements: t.placements,
     placements_value_usd: t.placements_usd,
+    interbank: t.interbank,
+    value_settled_all_usd: t.gross_usd,
+    value_per_liquidity_all: liquidity.total_usd > 0 ? t.gross_usd / liquidity.total_usd : 0,
+    ceiling_all: ceiling.all_usd > 0 ? t.gross_usd / ceiling.all_usd : 0,
     value_settled_usd: value,
     ceiling: ceiling.all_usd > 0 ? value / ceiling.all_usd : 0,
     ceiling_traffic_only: ceiling.traffic_usd > 0 ? value / ceiling.traffic_usd : 0,
@@ -180,6 +195,7 @@ function tallyPayments(run: DayRun, u: UsdOf): PaymentTally {
     gross_usd: 0,
     placements: 0,
     placements_usd: 0,
+    interbank: { placement: { count: 0, value_usd: 0 }, repayment: { count: 0, value_usd: 0 }, fx_squaring: { count: 0, value_usd: 0 } },
   };
   for (const pay of p.everyPayment()) {
     const ins = pay.instruction;
@@ -201,7 +217,12 @@ function tallyPayments(run: DayRun, u: UsdOf): PaymentTally {
       corr.settled++;
       corr.settled_value_usd += v;
       t.gross_usd += v;
-      if (isPlacement(ins.end_to_end_id)) {
+      const kind = interbankKindOf(ins.end_to_end_id);
+      if (kind !== null) {
+        t.interbank[kind].count++;
+        t.interbank[kind].value_usd += v;
+      }
+      if (kind === 'placement') {
         t.placements++;
         t.placements_usd += v;
       }
@@ -226,7 +247,7 @@ function* settledLegs(p: Platform, placements: boolean): Generator<Leg> {
   for (const pay of p.everyPayment()) {
     if (pay.state !== 'settled') continue;
     const ins = pay.instruction;
-    if (!placements && isPlacement(ins.end_to_end_id)) continue;
+    if (!placements && isInterbank(ins.end_to_end_id)) continue;
     if (pay.fx === null) {
       yield { from: ins.payer, to: ins.payee, currency: ins.currency, amount_minor: ins.amount_minor };
     } else {
@@ -315,6 +336,10 @@ export function summaryJson(s: DaySummary): Record<string, unknown> {
     ceiling: s.ceiling,
     ceiling_traffic_only: s.ceiling_traffic_only,
     placements: { count: s.placements, value_usd: s.placements_value_usd },
+    interbank: s.interbank,
+    value_settled_all_usd: s.value_settled_all_usd,
+    value_per_liquidity_all: s.value_per_liquidity_all,
+    ceiling_all: s.ceiling_all,
     credit_drawn_usd: s.credit_drawn_usd,
     swap_drawn_usd: s.swap_drawn_usd,
     lsm_released_value_usd: s.lsm_released_usd,
@@ -340,7 +365,13 @@ export function summaryText(s: DaySummary): string {
   lines.push(
     `  value settled per unit of liquidity: ${s.value_per_liquidity.toFixed(2)} (ceiling of this day's traffic ${s.ceiling.toFixed(2)}; trade alone ${s.ceiling_traffic_only.toFixed(2)})`,
   );
-  lines.push(`  overnight placements between banks: ${s.placements}, ${m(s.placements_value_usd)} (recycled liquidity, not counted as value)`);
+  const ib = s.interbank;
+  lines.push(
+    `  interbank (not in the trade figures above): money-market loans ${ib.placement.count} ${m(ib.placement.value_usd)}, repayments with interest ${ib.repayment.count} ${m(ib.repayment.value_usd)}, FX squaring legs ${ib.fx_squaring.count} ${m(ib.fx_squaring.value_usd)}`,
+  );
+  lines.push(
+    `  all traffic: value settled ${m(s.value_settled_all_usd)}, per unit of liquidity ${s.value_per_liquidity_all.toFixed(2)} (ceiling ${s.ceiling_all.toFixed(2)})`,
+  );
   lines.push(`  liquidity policy: ${s.policy}`);
   lines.push(`  LSM: ${s.lsm_runs} runs released ${s.lsm_released} payments, ${m(s.lsm_released_usd)}`);
   lines.push(`  DNS windows: gross ${m(s.dns_gross_usd)} settled with ${m(s.dns_net_usd)} of net debits (saving ${(s.netting_saving * 100).toFixed(1)}%)`);

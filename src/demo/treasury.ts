@@ -35,6 +35,10 @@ export interface TreasuryContext {
   readonly funded: Set<string>;
   /** Placements sent: count and value per currency. */
   readonly placements: Map<string, { count: number; value_minor: bigint }>;
+  /** Funded from home today per `bic:ccy`, minor units (a dealer's long position is what it holds beyond this). */
+  readonly funded_minor: Map<string, bigint>;
+  /** Each bank's home currency, by BIC (liquidity providers have none). */
+  readonly home: Map<string, string>;
 }
 
 const PPM = 1_000_000n;
@@ -98,6 +102,7 @@ export async function fundOpening(t: TreasuryContext): Promise<void> {
     await t.platform.run({ type: 'fund', participant: bic, currency: ccy, amount: formatMajor(amount, ccy) }, 'operator');
     t.funding.set(ccy, (t.funding.get(ccy) ?? 0n) + amount);
     t.funded.add(key);
+    t.funded_minor.set(key, (t.funded_minor.get(key) ?? 0n) + amount);
   }
 }
 
@@ -191,6 +196,7 @@ export async function cover(t: TreasuryContext, shortfalls: ReadonlyArray<readon
     t.budget.set(account, (t.budget.get(account) ?? 0n) - amount);
     t.funding.set(ccy, (t.funding.get(ccy) ?? 0n) + amount);
     t.funded.add(account);
+    t.funded_minor.set(account, (t.funded_minor.get(account) ?? 0n) + amount);
   }
 }
 
@@ -215,14 +221,24 @@ function queuedAccounts(platform: Platform): Set<string> {
   return out;
 }
 
-/** Who may lend in `ccy`: banks, in a currency they received and did not fund from home today (liquidity providers keep theirs for PvP payouts). */
+/**
+ * Who may lend in `ccy`: banks and liquidity providers (a dealer long a currency
+ * from the PvP payments it intermediated places it in the market like a bank),
+ * what they hold beyond what they funded from home today and beyond their
+ * outstanding intraday credit: no money brought in and no central-bank credit is
+ * passed on.
+ */
 function lenderPositions(t: TreasuryContext, ccy: string, queued: Set<string>, reserved: Map<string, bigint>): LenderPosition[] {
   const { platform } = t;
+  const credit = new Map<string, bigint>();
+  for (const f of platform.facilities()) if (f.currency === ccy) credit.set(f.participant, (credit.get(f.participant) ?? 0n) + f.outstanding_minor);
   const out: LenderPosition[] = [];
   for (const p of platform.participants()) {
-    if (p.kind !== 'bank' || !p.currencies.includes(ccy) || t.funded.has(`${p.id}:${ccy}`)) continue;
-    const free = platform.balance(p, ccy).available_minor - (reserved.get(`${p.id}:${ccy}`) ?? 0n);
-    out.push({ bic: p.id, available_minor: free, queue_empty: !queued.has(`${p.id}:${ccy}`) });
+    if ((p.kind !== 'bank' && p.kind !== 'liquidity_provider') || !p.currencies.includes(ccy)) continue;
+    const key = `${p.id}:${ccy}`;
+    const brought = (t.funded_minor.get(key) ?? 0n) + (credit.get(p.id) ?? 0n);
+    const free = platform.balance(p, ccy).available_minor - brought - (reserved.get(key) ?? 0n);
+    out.push({ bic: p.id, available_minor: free, queue_empty: !queued.has(key) });
   }
   return out;
 }

@@ -79,6 +79,7 @@ const PLATFORM_STATUS: Record<PlatformErrorCode, number> = {
   limit_exceeded: 422,
   rate_limited: 429,
   four_eyes: 409,
+  stale_proposal: 409,
   no_business_day: 409,
   day_open: 409,
   rate_unavailable: 422,

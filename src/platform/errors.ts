@@ -18,6 +18,8 @@ export type PlatformErrorCode =
   /** Too many requests of one kind for now (quote locks, rules 3); the HTTP API answers 429 with Retry-After. */
   | 'rate_limited'
   | 'four_eyes'
+  /** A liquidity proposal listed before the state moved on and no longer proposed (./liquidity_proposal_ids.ts). */
+  | 'stale_proposal'
   | 'no_business_day'
   | 'day_open'
   | 'rate_unavailable'

@@ -1,6 +1,9 @@
 // The cross-currency liquidity optimiser on the platform: the offers it may
 // use (each liquidity provider's quote for the pair, else the reference cross
-// rate, and the active swap lines of a drawer central bank), the read-only
+// rate, and the active swap lines of a drawer central bank — drawn for the
+// central bank itself, or passed on to a bank of its country that is short of
+// the line's currency, against the bank's home currency at the line's
+// contractual rate: how central banks on-lend swap-line money), the read-only
 // proposals, and — where the scheme allows it (`set_liquidity_execution`, off by
 // default, operator) — `execute_liquidity_proposal`: the conversion as one PvP
 // chain (or a swap drawing), then an LSM run of the currency it was for. The
@@ -58,6 +61,13 @@ function isProviderOf(q: Participant, a: string, b: string): boolean {
   return q.kind === 'liquidity_provider' && q.currencies.includes(a) && q.currencies.includes(b);
 }
 
+/** What `p` holds in `sell` beyond its own queued payments there, so a conversion never starves another queue. */
+function surplusOf(s: PlatformState, p: Participant, sell: string): bigint {
+  let have = s.available(p, sell);
+  for (const q of s.queueOfParticipant(p.id, sell)) have -= q.instruction.amount_minor;
+  return have;
+}
+
 /** Every offer a participant of the run could take to buy `currency`. */
 export function liquidityOffers(s: PlatformState, currency: string, participants: Iterable<string>, now_ns: bigint): LiquidityOffer[] {
   const offers: LiquidityOffer[] = [];
@@ -65,9 +75,7 @@ export function liquidityOffers(s: PlatformState, currency: string, participants
     const p = s.byId.get(id)!;
     for (const sell of p.currencies) {
       if (sell === currency || p.issues === sell) continue;
-      // Surplus: what stays after its own queued payments in that currency, so a conversion never starves another queue.
-      let have = s.available(p, sell);
-      for (const q of s.queueOfParticipant(p.id, sell)) have -= q.instruction.amount_minor;
+      const have = surplusOf(s, p, sell);
       if (have <= 0n) continue;
       for (const lp of s.participants) {
         if (lp.id === p.id || !isProviderOf(lp, currency, sell)) continue;
@@ -86,23 +94,43 @@ export function liquidityOffers(s: PlatformState, currency: string, participants
         });
       }
     }
-    for (const line of s.swapLines.values()) if (line.terms.drawer === p.id && line.terms.provider_currency === currency) offers.push(swapOffer(line));
+    for (const line of s.swapLines.values()) {
+      if (line.terms.provider_currency !== currency || line.status !== 'active' || remaining(line) <= 0n) continue;
+      if (line.terms.drawer === p.id) offers.push(swapOffer(line, p.id, SELL_UNBOUNDED));
+      else if (onLends(s, line, p)) {
+        const have = surplusOf(s, p, line.terms.drawer_currency);
+        if (have > 0n) offers.push(swapOffer(line, p.id, have));
+      }
+    }
   }
   return offers;
 }
 
-function swapOffer(line: SwapLine): LiquidityOffer {
+/** Whether the line's drawer central bank may pass a drawing on to `p`: a bank of its country holding both currencies. */
+function onLends(s: PlatformState, line: SwapLine, p: Participant): boolean {
+  const drawer = s.byId.get(line.terms.drawer);
+  return (
+    p.kind === 'bank' &&
+    drawer !== undefined &&
+    drawer.country === p.country &&
+    p.currencies.includes(line.terms.provider_currency) &&
+    p.currencies.includes(line.terms.drawer_currency)
+  );
+}
+
+/** A drawing for `buyer` (the drawer itself, which gives its own currency without limit, or a bank of its country, up to its surplus). */
+function swapOffer(line: SwapLine, buyer: string, sell_max_minor: bigint): LiquidityOffer {
   const t = line.terms;
   return {
     kind: 'swap',
     via: t.id,
+    // Central-bank money: the drawing creates it, no participant's node gives it up.
     counterparty: null,
-    buyer: t.drawer,
+    buyer,
     buy_currency: t.provider_currency,
     sell_currency: t.drawer_currency,
-    buy_max_minor: line.status === 'active' ? remaining(line) : 0n,
-    // The drawer central bank gives its own currency: it is not short of it.
-    sell_max_minor: SELL_UNBOUNDED,
+    buy_max_minor: remaining(line),
+    sell_max_minor,
     price: (b) => ({ sell_minor: costUp(b, t.provider_currency, t.drawer_currency, t.rate), source: `swap line ${t.id} contractual rate` }),
   };
 }
@@ -146,10 +174,7 @@ export function executeLiquidityProposal(cx: CommandContext, cmd: ExecuteCommand
   const from = cx.changes.length;
   let conversion: Record<string, unknown>;
   if (cmd.kind === 'swap') {
-    const line = s.swapLines.get(cmd.via);
-    if (line === undefined || line.terms.drawer !== cmd.participant || line.terms.provider_currency !== buy.code || line.terms.drawer_currency !== sell.code)
-      throw new PlatformError('not_found', 'via', `no swap line ${cmd.via} of ${cmd.participant} for ${sell.code}->${buy.code}`);
-    conversion = { kind: 'swap', line: drawSwapLine(cx, cmd.via, formatMinor(buy_minor, buy)) };
+    conversion = executeSwap(cx, cmd, buy.code, sell.code, buy_minor);
   } else {
     conversion = convertPvp(cx, cmd, buy.code, sell.code, buy_minor);
   }
@@ -167,6 +192,61 @@ export function executeLiquidityProposal(cx: CommandContext, cmd: ExecuteCommand
     lsm,
     released_payments: released.length,
     released_value: [...value].sort(([a], [b]) => (a < b ? -1 : 1)).map(([currency, value_minor]) => ({ currency, value_minor })),
+  };
+}
+
+/**
+ * A swap-line drawing: for the drawer central bank itself, or passed on to a
+ * bank of its country — the drawing, then in one linked chain the bank pays
+ * the drawer its home currency at the line's contractual rate (rounded up) and
+ * the drawer pays the bank what it drew. Everything is checked before the drawing.
+ */
+function executeSwap(cx: CommandContext, cmd: ExecuteCommand, buy: string, sell: string, buy_minor: bigint): Record<string, unknown> {
+  const s = cx.s;
+  const line = s.swapLines.get(cmd.via);
+  if (line === undefined || line.terms.provider_currency !== buy || line.terms.drawer_currency !== sell)
+    throw new PlatformError('not_found', 'via', `no swap line ${cmd.via} for ${sell}->${buy}`);
+  if (line.terms.drawer === cmd.participant) return { kind: 'swap', line: drawSwapLine(cx, cmd.via, formatMinor(buy_minor, memberCurrency(buy))) };
+  const p = need(s, cmd.participant, 'participant');
+  if (!onLends(s, line, p)) throw new PlatformError('invalid_field', 'participant', `${p.id} is not a bank of the drawer's country holding ${sell} and ${buy}`);
+  if (buy_minor > remaining(line))
+    throw new PlatformError('limit_exceeded', 'buy_amount', `only ${remaining(line)} minor units of swap line ${line.terms.id} remain`);
+  const sell_minor = costUp(buy_minor, buy, sell, line.terms.rate);
+  if (s.available(p, sell) < sell_minor)
+    throw new PlatformError('insufficient_funds', 'buy_amount', `${p.id} needs ${sell_minor} ${sell} minor units and has ${s.available(p, sell)}`);
+  const drawing = drawSwapLine(cx, cmd.via, formatMinor(buy_minor, memberCurrency(buy)));
+  const drawer = s.byId.get(line.terms.drawer)!;
+  const applied = cx.applyTransfers((ids) => [
+    ledgerTransfer(
+      ids(),
+      settlementAccountOf(p, sell),
+      settlementAccountOf(drawer, sell),
+      sell_minor,
+      memberCurrency(sell).numeric,
+      TRANSFER_CODE.pvp_payer_leg,
+      TransferFlags.linked,
+    ),
+    ledgerTransfer(
+      ids(),
+      settlementAccountOf(drawer, buy),
+      settlementAccountOf(p, buy),
+      buy_minor,
+      memberCurrency(buy).numeric,
+      TRANSFER_CODE.pvp_payee_leg,
+      0,
+    ),
+  ]);
+  if (!applied.accepted) throw new PlatformError('ledger_refused', 'buy_amount', 'the ledger refused passing the drawing on');
+  cx.markDirty(p, buy);
+  return {
+    kind: 'swap',
+    line: drawing,
+    participant: p.id,
+    sell_currency: sell,
+    sell_minor,
+    buy_currency: buy,
+    buy_minor,
+    transfer_ids: applied.plan.map((t) => t.id),
   };
 }
 

@@ -37,6 +37,7 @@ import { admitLockQuote, ratePolicyOf } from './market_commands.js';
 import type { RatePolicy } from '../fx/rate_policy.js';
 import type { OperatorAlert } from './types.js';
 import { liquidityProposals, queuedCurrencies } from './liquidity_commands.js';
+import { identify, proposalCommand, type IdentifiedResult } from './liquidity_proposal_ids.js';
 import type { OptimiserResult } from '../clearing/liquidity_optimiser.js';
 
 // For the HTTP shells: the documents interface, the store's errors and redacted
@@ -604,7 +605,16 @@ export class Platform {
    * or for every currency with queued payments. Each says what it would convert
    * (via a provider or a swap line) and the queued value an LSM run then releases.
    */
-  liquidityProposals(currency?: string): OptimiserResult[] {
+  liquidityProposals(currency?: string): IdentifiedResult[] {
+    return identify(this.unidentifiedProposals(currency), this.journalHead().seq);
+  }
+
+  /** The `execute_liquidity_proposal` command of a listed proposal's id, if it is still proposed (./liquidity_proposal_ids.ts). */
+  liquidityProposalCommand(id: string): Record<string, unknown> {
+    return proposalCommand(id, this.unidentifiedProposals(), this.journalHead().seq);
+  }
+
+  private unidentifiedProposals(currency?: string): OptimiserResult[] {
     let list: string[];
     if (currency === undefined) list = queuedCurrencies(this.state);
     else {

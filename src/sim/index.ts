@@ -82,3 +82,23 @@ export {
   type QueuedNeed,
   type Shortfall,
 } from './liquidity_policy.js';
+export {
+  DEFAULT_SQUARING_POLICY,
+  SQUARING_LIMITS,
+  planSquaring,
+  squarable,
+  type Converter,
+  type FxPosition,
+  type SquaringPolicy,
+  type SquaringTrade,
+} from './fx_squaring.js';
+export {
+  DEFAULT_MONEY_MARKET_POLICY,
+  MONEY_MARKET_RATES_BP,
+  dueRepayments,
+  loanInterest,
+  moneyMarketRateBp,
+  type Loan,
+  type MoneyMarketPolicy,
+  type Repayment,
+} from './money_market.js';
