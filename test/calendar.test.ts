@@ -21,7 +21,6 @@ import {
   overlapOnUtcDate,
   sessionOn,
   statusAt,
-  type CurrencyCalendar,
 } from '../src/clearing/calendar.js';
 import { validateCalendar } from '../src/clearing/calendar_validate.js';
 import { calendarValueDate } from '../src/clearing/currency_day.js';
