@@ -38,6 +38,7 @@ import type { RatePolicy } from '../fx/rate_policy.js';
 import type { OperatorAlert } from './types.js';
 import { liquidityProposals, queuedCurrencies } from './liquidity_commands.js';
 import type { OptimiserResult } from '../clearing/liquidity_optimiser.js';
+import { publicStatistics, publicStatisticsCsv, type PublicStatistics } from './public_statistics.js';
 import { calendarStates, overlapsOn, prepareCalendars, showDays, type CalendarDayView, type CurrencyDayView } from './currency_days.js';
 
 // For the HTTP shells: the documents interface, the store's errors and redacted
@@ -635,6 +636,15 @@ export class Platform {
   /** Each pair of currencies with calendars: the UTC windows of `utc_date` in which both accept payments. */
   calendarOverlaps(utc_date: string): Array<{ pair: string; windows_utc: string[] }> {
     return overlapsOn(this.state, utc_date);
+  }
+
+  /** The public statistics: no participant in them (./public_statistics.ts says what is published). */
+  publicStatistics(): PublicStatistics {
+    return publicStatistics(this.state);
+  }
+
+  publicStatisticsCsv(): string {
+    return publicStatisticsCsv(publicStatistics(this.state));
   }
 
   liquidityExecutionAllowed(): boolean {
