@@ -16,6 +16,7 @@ import { registerServeCommands } from './serve_commands.js';
 import { registerAuthCommands } from './auth_commands.js';
 import { registerFuzzCommand } from './fuzz_commands.js';
 import { registerCalendarCommands } from './calendar_commands.js';
+import { registerReconcileCommand } from './reconcile_commands.js';
 
 export function buildProgram(): Command {
   const program = new Command();
@@ -39,6 +40,7 @@ export function buildProgram(): Command {
   registerAuthCommands(program);
   registerFuzzCommand(program);
   registerCalendarCommands(program);
+  registerReconcileCommand(program);
   return program;
 }
 

@@ -638,6 +638,12 @@ export class Platform {
     return overlapsOn(this.state, utc_date);
   }
 
+  /** The ledger accounts of a currency with their kind (ACCOUNT_KIND numbers), in creation order: for reconciliation reports. */
+  ledgerAccountsOf(currency: string): Array<{ id: bigint; kind: number }> {
+    const ledger = memberCurrency(currency).numeric;
+    return this.ledger.state.accountLog.filter((a) => a.ledger === ledger).map((a) => ({ id: a.id, kind: a.code }));
+  }
+
   /** The public statistics: no participant in them (./public_statistics.ts says what is published). */
   publicStatistics(): PublicStatistics {
     return publicStatistics(this.state);
