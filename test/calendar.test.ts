@@ -23,7 +23,7 @@ import {
   statusAt,
 } from '../src/clearing/calendar.js';
 import { validateCalendar } from '../src/clearing/calendar_validate.js';
-import { calendarValueDate } from '../src/clearing/currency_day.js';
+import { calendarDisposition, calendarValueDate, currencyState } from '../src/clearing/currency_day.js';
 import { isKnownTimeZone, offsetMinutesAt, zoneOffsets, type ZoneOffsets } from '../src/clearing/time_zone.js';
 
 const CAL_DIR = join(import.meta.dirname, '..', '..', 'calendars');
@@ -271,4 +271,47 @@ test('the ten calendar files of the repository read, each with its zone, a weeke
   const irr = validateCalendar(JSON.parse(readFileSync(join(CAL_DIR, 'IRR.json'), 'utf8')), 'IRR', isKnownTimeZone);
   assert.deepEqual(irr.weekend, [5]);
   assert.equal(isOpenDay(irr, '2026-03-21'), false, 'Nowruz');
+});
+
+test('a day per currency (property): a payment settles exactly when every currency it touches accepts payments; otherwise it waits for an open day', () => {
+  const defs: Record<string, [string, string, string, string, number[]]> = {
+    CNY: ['Asia/Shanghai', '09:00', '17:00', '16:30', [6, 7]],
+    RUB: ['Europe/Moscow', '09:00', '18:00', '17:30', [6, 7]],
+    IRR: ['Asia/Tehran', '08:00', '15:00', '14:00', [5]],
+    INR: ['Asia/Kolkata', '09:00', '18:00', '17:30', [6, 7]],
+  };
+  const cals = new Map(
+    Object.entries(defs).map(([c, [tz, from, to, cutoff, weekend]]) => {
+      const calendar = validateCalendar(
+        cal({ currency: c, time_zone: tz, hours: [{ from, to }], cutoff, weekend, half_days: [], holidays: [{ date: '2026-03-18', name: 'shared' }] }),
+        c,
+        isKnownTimeZone,
+      );
+      return [c, { calendar, zone: zone(tz) }] as const;
+    }),
+  );
+  const day = { date: '2026-03-16', state: 'open' as const, opened_at_ns: 0n, closed_at_ns: null, cutoffs: [] };
+  const codes = [...cals.keys()];
+  fc.assert(
+    fc.property(fc.integer({ min: 0, max: 7 * 1440 - 1 }), fc.constantFrom(...codes), fc.constantFrom(...codes), (minute, a, b) => {
+      const now = ns('2026-03-15T00:00:00Z') + BigInt(minute) * 60_000_000_000n;
+      const open = (c: string): boolean => {
+        const e = cals.get(c)!;
+        return accepting(sessionOn(e.calendar, e.zone, localAt(e.zone, Number(now / 1_000_000n)).date), now);
+      };
+      const pay = currencyState(cals, a, day, now)!;
+      const d = calendarDisposition({ currency: a, payee_currency: b, value_date: pay.business_date }, cals, day, now);
+      assert.equal(d.kind === 'settle', open(a) && open(b));
+      if (d.kind === 'warehouse') {
+        assert.ok(isOpenDay(cals.get(a)!.calendar, d.value_date), `${a} waits for an open day, not ${d.value_date}`);
+        assert.ok(d.value_date >= localAt(cals.get(a)!.zone, Number(now / 1_000_000n)).date);
+      }
+      // With the platform's business day closed, nothing settles.
+      assert.notEqual(
+        calendarDisposition({ currency: a, payee_currency: b, value_date: pay.business_date }, cals, { ...day, state: 'closed' }, now).kind,
+        'settle',
+      );
+    }),
+    { numRuns: 1000 },
+  );
 });
