@@ -15,6 +15,8 @@ import { registerSimCommands } from './sim_commands.js';
 import { registerServeCommands } from './serve_commands.js';
 import { registerAuthCommands } from './auth_commands.js';
 import { registerFuzzCommand } from './fuzz_commands.js';
+import { registerCalendarCommands } from './calendar_commands.js';
+import { registerReconcileCommand } from './reconcile_commands.js';
 
 export function buildProgram(): Command {
   const program = new Command();
@@ -37,6 +39,8 @@ export function buildProgram(): Command {
   registerServeCommands(program);
   registerAuthCommands(program);
   registerFuzzCommand(program);
+  registerCalendarCommands(program);
+  registerReconcileCommand(program);
   return program;
 }
 

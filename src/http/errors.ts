@@ -85,6 +85,10 @@ const PLATFORM_STATUS: Record<PlatformErrorCode, number> = {
   rate_unavailable: 422,
   ledger_refused: 422,
   financing: 422,
+  unknown_time_zone: 400,
+  invalid_window: 400,
+  overlapping_windows: 400,
+  invalid_holiday: 400,
 };
 
 export function fromPlatformError(e: PlatformError): ApiError {

@@ -117,7 +117,7 @@ export function transferRef(id: bigint): string {
 }
 
 /** What a transfer moved in posted balances: its amount, unless it is a pending reservation or a void. */
-function postedAmount(t: Transfer): bigint {
+export function postedAmount(t: Transfer): bigint {
   if ((t.flags & TransferFlags.pending) !== 0 || (t.flags & TransferFlags.void_pending_transfer) !== 0) return 0n;
   return t.amount;
 }

@@ -7,6 +7,7 @@
 // decimal strings in major units of the currency named beside them.
 
 import { decodeDirectoryCommand, type DirectoryCommand } from './api_directory.js';
+import { decodeSetCalendars, type SetCalendarsCommand } from './currency_days.js';
 import { PlatformError } from './errors.js';
 import { PARTICIPANT_KINDS, type CaseDecision, type ParticipantKind, type ScreeningOutcome } from './types.js';
 
@@ -88,6 +89,7 @@ export type Command =
   | { type: 'unwind_swap'; by: string; line: string }
   // API users and keys (./api_directory.ts), from rules version 3.
   | DirectoryCommand
+  | SetCalendarsCommand
   | { type: 'set_liquidity_execution'; by: string; enabled: boolean }
   | {
       type: 'execute_liquidity_proposal';
@@ -168,6 +170,7 @@ export function decodeCommand(input: unknown): Command {
   const o = obj(input, '');
   const type = o.type;
   const by = typeof o.by === 'string' ? str(o, 'by', '') : 'system';
+  if (type === 'set_calendars') return decodeSetCalendars(o, by);
   switch (type) {
     case 'register_participant':
       return decodeRegister(o, by);

@@ -24,7 +24,12 @@ export type PlatformErrorCode =
   | 'day_open'
   | 'rate_unavailable'
   | 'ledger_refused'
-  | 'financing';
+  | 'financing'
+  // Operating calendars (clearing/calendar.ts).
+  | 'unknown_time_zone'
+  | 'invalid_window'
+  | 'overlapping_windows'
+  | 'invalid_holiday';
 
 export class PlatformError extends Error {
   readonly code: PlatformErrorCode;

@@ -8,6 +8,7 @@
 // closed day, for the warehouse; rules 1 and 2 check as they did.
 
 import { currentDate, futureValueDateProblem, parseSettleBy, settleByProblem, WAREHOUSE_LIMITS } from '../clearing/warehouse.js';
+import { calendarValueDate, currencyState, type Calendars } from '../clearing/currency_day.js';
 import { memberCurrency } from '../fx/iso4217.js';
 import { parseScaled } from '../fx/rational.js';
 import { U128_MAX } from '../ledger/types.js';
@@ -60,6 +61,8 @@ export interface CheckRules {
   rules_version: number;
   now_ns: bigint;
   day: BusinessDay | null;
+  /** Rules 3: operating calendars per currency (empty or absent: the platform's business day for all). */
+  calendars?: Calendars;
 }
 
 /** Rules 1 and 2: no warehouse, no settle_by. */
@@ -128,7 +131,13 @@ function checkDatesV3(ins: PaymentInstruction, rules: CheckRules, field: string)
   const uetr = ins.uetr;
   const today = currentDate(rules.day);
   if (today === null) return reject(uetr, REASON.invalid_date, `${field}.value_date`, 'no business day is open');
-  if (ins.value_date !== today) {
+  const cal = rules.calendars?.get(ins.currency);
+  if (cal !== undefined) {
+    // The value date is in the payer currency's calendar: refused on a closed day (DT01) or rolled, as the calendar says.
+    const r = calendarValueDate(cal, ins.value_date, currencyState(rules.calendars!, ins.currency, rules.day, rules.now_ns)!.business_date);
+    if ('problem' in r) return reject(uetr, REASON.invalid_date, `${field}.value_date`, r.problem);
+    ins.value_date = r.value_date;
+  } else if (ins.value_date !== today) {
     const problem = futureValueDateProblem(ins.value_date, today, ins.currency);
     if (problem !== null) return reject(uetr, REASON.invalid_date, `${field}.value_date`, problem);
   }
@@ -184,8 +193,7 @@ function readFields(
     currency,
     amount_minor: 0n,
     payee_currency: raw.payee_currency === undefined ? currency : str(raw, 'payee_currency', field, 3),
-    value_date:
-      raw.value_date === undefined ? ((rules.rules_version >= 3 ? currentDate(rules.day) : scheme.business_date) ?? '') : str(raw, 'value_date', field, 10),
+    value_date: raw.value_date === undefined ? defaultValueDate(scheme, rules, currency) : str(raw, 'value_date', field, 10),
     priority,
     settlement,
   };
@@ -210,6 +218,13 @@ function readFields(
   const creditor = party(raw.creditor, `${field}.creditor`);
   if (creditor !== undefined) ins.creditor = creditor;
   return { ins, amountText };
+}
+
+/** The value date of an instruction that names none: the business date (under calendars, its currency's). */
+function defaultValueDate(scheme: SchemeView, rules: CheckRules, currency: string): string {
+  if (rules.rules_version < 3) return scheme.business_date ?? '';
+  if (rules.calendars?.has(currency) === true) return currencyState(rules.calendars, currency, rules.day, rules.now_ns)?.business_date ?? '';
+  return currentDate(rules.day) ?? '';
 }
 
 /** Payer and payee: known, different, not suspended, each holding its side's currency on the platform. */

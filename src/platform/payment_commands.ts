@@ -31,7 +31,7 @@ export function submitPayments(cx: CommandContext, raws: Record<string, unknown>
 
 function submitOne(cx: CommandContext, raw: Record<string, unknown>, s: ScreeningOutcome | null, by: string, field: string): SubmitResult {
   const st = cx.s;
-  const check = checkInstruction(raw, st, field, { rules_version: cx.rules_version, now_ns: cx.now, day: st.day });
+  const check = checkInstruction(raw, st, field, { rules_version: cx.rules_version, now_ns: cx.now, day: st.day, calendars: st.calendars });
   if (!check.ok) {
     const { reason, field: f, detail } = check.rejection;
     const dup = check.uetr !== null && st.payments.has(check.uetr);

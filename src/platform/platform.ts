@@ -39,6 +39,8 @@ import type { OperatorAlert } from './types.js';
 import { liquidityProposals, queuedCurrencies } from './liquidity_commands.js';
 import { identify, proposalCommand, type IdentifiedResult } from './liquidity_proposal_ids.js';
 import type { OptimiserResult } from '../clearing/liquidity_optimiser.js';
+import { publicStatistics, publicStatisticsCsv, type PublicStatistics } from './public_statistics.js';
+import { calendarStates, overlapsOn, prepareCalendars, showDays, type CalendarDayView, type CurrencyDayView } from './currency_days.js';
 
 // For the HTTP shells: the documents interface, the store's errors and redacted
 // location, the views and the JSON replacer they answer with.
@@ -172,6 +174,8 @@ export class Platform {
    */
   async execute(input: Record<string, unknown>, by = 'system'): Promise<CommandOutput> {
     let withBy: Record<string, unknown> = { ...input, by: typeof input.by === 'string' ? input.by : by };
+    // The zones' UTC offsets are resolved here and journaled with the calendars (platform/currency_days.ts).
+    if (withBy.type === 'set_calendars') withBy = prepareCalendars(withBy, this.clock());
     decodeCommand(withBy);
     if (withBy.type === 'lock_quote') withBy = admitLockQuote(this.state, this.lockGate, withBy, this.clock());
     if (withBy.type === 'submit_payments' && withBy.screening === undefined) {
@@ -627,6 +631,38 @@ export class Platform {
   }
 
   /** Whether the scheme allows executing liquidity proposals (set_liquidity_execution). */
+  /** Rules 3: each currency with a calendar now — accepting payments or why not, its business date, today's hours in home time and UTC. */
+  currencyDays(): CurrencyDayView[] {
+    return calendarStates(this.state, this.clock());
+  }
+
+  /** The open and closed days of a currency's calendar in the store, from..to (inclusive); not_found without one. */
+  calendarDays(currency: string, from: string, to: string): CalendarDayView[] {
+    const e = this.state.calendars.get(currency);
+    if (e === undefined) throw new PlatformError('not_found', 'currency', `${currency} has no calendar in this store`);
+    return showDays(e, from, to);
+  }
+
+  /** Each pair of currencies with calendars: the UTC windows of `utc_date` in which both accept payments. */
+  calendarOverlaps(utc_date: string): Array<{ pair: string; windows_utc: string[] }> {
+    return overlapsOn(this.state, utc_date);
+  }
+
+  /** The ledger accounts of a currency with their kind (ACCOUNT_KIND numbers), in creation order: for reconciliation reports. */
+  ledgerAccountsOf(currency: string): Array<{ id: bigint; kind: number }> {
+    const ledger = memberCurrency(currency).numeric;
+    return this.ledger.state.accountLog.filter((a) => a.ledger === ledger).map((a) => ({ id: a.id, kind: a.code }));
+  }
+
+  /** The public statistics: no participant in them (./public_statistics.ts says what is published). */
+  publicStatistics(): PublicStatistics {
+    return publicStatistics(this.state);
+  }
+
+  publicStatisticsCsv(): string {
+    return publicStatisticsCsv(publicStatistics(this.state));
+  }
+
   liquidityExecutionAllowed(): boolean {
     return this.state.liquidity_execution;
   }

@@ -8,6 +8,7 @@ import { cutoffOf } from '../clearing/business_day.js';
 import { ACCOUNT_KIND, accountId, PLATFORM_TRANSFER_ID_BASE, settlementAccountOf } from '../clearing/accounts.js';
 import { RtgsQueue, queueKey } from '../clearing/rtgs.js';
 import type { BusinessDay, Participant, Payment, SettlementWindow } from '../clearing/types.js';
+import type { CalendarEntry } from '../clearing/currency_day.js';
 import type { ComplianceCase } from '../compliance/cases.js';
 import type { CreditAccounts, Facility } from '../financing/intraday_credit.js';
 import type { SwapLine } from '../financing/swap_lines.js';
@@ -68,6 +69,10 @@ export class PlatformState {
   lsm_runs: LsmRun[] = [];
   /** Payments with a settle_by by that time (rules 3, ./warehouse_commands.ts): derived, rebuilt after a restore. */
   settleByIndex: MinHeap<Payment> | null = null;
+  /** Rules 3: operating calendars per currency (./currency_days.ts); empty: one business day for all, as before. */
+  readonly calendars = new Map<string, CalendarEntry>();
+  /** Whether each currency with a calendar accepted payments at the last command (its openings and closings are found by comparison). */
+  readonly calendarAccepting = new Map<string, boolean>();
   /** API users and keys (./api_directory.ts). */
   readonly apiDirectory = new ApiDirectoryState();
   /** The ledger of the command running, null between commands. */
@@ -225,6 +230,8 @@ export class PlatformState {
       rate_policy: this.ratePolicy,
       rate_alerts: this.rateAlerts,
       api_directory: this.apiDirectory.data(),
+      calendars: [...this.calendars.values()],
+      calendar_accepting: [...this.calendarAccepting],
     };
   }
 
@@ -280,6 +287,10 @@ export class PlatformState {
     this.ratePolicy = d.rate_policy;
     this.rateAlerts = d.rate_alerts;
     this.apiDirectory.load(d.api_directory);
+    this.calendars.clear();
+    for (const e of d.calendars) this.calendars.set(e.calendar.currency, e);
+    this.calendarAccepting.clear();
+    for (const [c, a] of d.calendar_accepting) this.calendarAccepting.set(c, a);
   }
 }
 

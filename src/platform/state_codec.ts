@@ -7,6 +7,7 @@ import type { SwapLine } from '../financing/swap_lines.js';
 import type { ApiDirectoryData } from './api_directory.js';
 import type { QuoteInput } from '../fx/quotes.js';
 import type { RatePolicy } from '../fx/rate_policy.js';
+import type { CalendarEntry } from '../clearing/currency_day.js';
 import type {
   AnonymousRejection,
   AuditRecord,
@@ -53,6 +54,9 @@ export interface PlatformStateData {
   rate_alerts: OperatorAlert[];
   /** API users and keys; null (and no section written) until the first directory command, so older states read and compare as before. */
   api_directory: ApiDirectoryData | null;
+  /** Rules 3: calendars per currency; written in the header line only when set, so a state without them encodes as before. */
+  calendars: CalendarEntry[];
+  calendar_accepting: Array<[string, boolean]>;
 }
 
 const MAGIC = 'sco-settle platform state 1';
@@ -113,6 +117,10 @@ export function encodePlatformState(d: PlatformStateData): Buffer {
   if (d.rate_policy !== null) head.rate_policy = d.rate_policy;
   if (d.rate_alerts.length > 0) head.rate_alerts = d.rate_alerts;
   if (d.liquidity_execution) head.liquidity_execution = true;
+  if (d.calendars.length > 0) {
+    head.calendars = d.calendars;
+    head.calendar_accepting = d.calendar_accepting;
+  }
   emit(JSON.stringify(head, replacer));
   for (const name of LISTS) {
     const list = d[name] as readonly unknown[];
@@ -154,6 +162,8 @@ export function decodePlatformState(buf: Buffer): PlatformStateData {
     lock_seq: number;
     rate_policy?: RatePolicy;
     rate_alerts?: OperatorAlert[];
+    calendars?: CalendarEntry[];
+    calendar_accepting?: Array<[string, boolean]>;
   };
   if (head.magic !== MAGIC) throw new Error('platform state: unknown format');
   const out: Record<string, unknown[]> = {};
@@ -179,6 +189,8 @@ export function decodePlatformState(buf: Buffer): PlatformStateData {
       PlatformStateData,
       'bypass_fifo' | 'liquidity_execution' | 'next_seq' | 'commands' | 'next_transfer_no' | 'lock_seq' | 'rate_policy' | 'rate_alerts' | 'api_directory'
     >),
+    calendars: head.calendars ?? [],
+    calendar_accepting: head.calendar_accepting ?? [],
     rate_policy: head.rate_policy ?? null,
     rate_alerts: head.rate_alerts ?? [],
     liquidity_execution: head.liquidity_execution === true,

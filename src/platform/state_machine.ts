@@ -30,6 +30,7 @@ import { cancelPayment, decideCase, returnPayment, submitPayments } from './paym
 import { runDirectoryCommand } from './user_commands.js';
 import { drainDirty, openWindow } from './settlement.js';
 import { expireSettleBy } from './warehouse_commands.js';
+import { calendarTick, setCalendars } from './currency_days.js';
 import { PlatformState } from './state.js';
 import { decodePlatformState, encodePlatformState, readsPlatformState } from './state_codec.js';
 import type { CommandOutput } from './types.js';
@@ -64,6 +65,8 @@ export class PlatformStateMachine extends PlatformState implements CommandExecut
       cmd = decodeCommand(JSON.parse(command.toString('utf8')));
       // Rules 3: the clock passed these payments' settle_by (reject if not settled) since the last command.
       if (rules_version >= 3) expireSettleBy(cx);
+      // Rules 3 with calendars: currencies that opened or closed on their own calendars since the last command.
+      if (rules_version >= 3) calendarTick(cx);
       const result = this.run(cx, cmd);
       drainDirty(cx);
       if (cx.rules_version >= 3) lsmOnLiquidity(cx, liquidityArrivals(cx, cmd));
@@ -159,6 +162,8 @@ export class PlatformStateMachine extends PlatformState implements CommandExecut
         return setLiquidityExecution(cx, cmd.enabled);
       case 'execute_liquidity_proposal':
         return executeLiquidityProposal(cx, cmd);
+      case 'set_calendars':
+        return setCalendars(cx, cmd);
       case 'set_config':
         this.bypass_fifo = cmd.bypass_fifo;
         return { bypass_fifo: this.bypass_fifo };

@@ -11,7 +11,8 @@
 // warehouse is bounded by the platform's payments_max: it is a state, not a list.
 
 import { REASON } from '../clearing/reasons.js';
-import { closeDisposition, dispositionOf, settleByDetail } from '../clearing/warehouse.js';
+import { closeDisposition, dispositionOf, settleByDetail, type Disposition } from '../clearing/warehouse.js';
+import { calendarCloseDisposition, calendarDisposition, currencyState } from '../clearing/currency_day.js';
 import type { BusinessDay, Payment } from '../clearing/types.js';
 import { withdrawCase } from '../compliance/cases.js';
 import { MinHeap } from '../ledger/heap.js';
@@ -21,16 +22,27 @@ import type { PlatformState } from './state.js';
 
 /** Settles (routes) `p` now, or warehouses it, or rejects it CUTO for its settle_by (clearing/warehouse.ts dispositionOf). */
 export function settleOrWarehouse(cx: CommandContext, p: Payment): void {
-  const d = dispositionOf(p.instruction, cx.s.day, cx.now);
+  const cals = cx.s.calendars;
+  const d = cals.size > 0 ? calendarDisposition(p.instruction, cals, cx.s.day, cx.now) : dispositionOf(p.instruction, cx.s.day, cx.now);
   if (d.kind === 'settle') {
-    // It settles on the open day, whatever earlier day it was meant for.
-    p.instruction.value_date = cx.s.day!.date;
+    // It settles on the open day, whatever earlier day it was meant for (under calendars: its currency's business date).
+    p.instruction.value_date = cals.size > 0 ? businessDateOf(cx, p) : cx.s.day!.date;
     route(cx, p);
   } else if (d.kind === 'warehouse') warehouse(cx, p, d.value_date, d.reason, d.detail);
   else rejectWaiting(cx, p, d.reason, d.detail);
 }
 
-function warehouse(cx: CommandContext, p: Payment, value_date: string, reason: string | undefined, detail: string): void {
+/** Under calendars: the business date of the payer's currency now (clearing/currency_day.ts). */
+function businessDateOf(cx: CommandContext, p: Payment): string {
+  return currencyState(cx.s.calendars, p.instruction.currency, cx.s.day, cx.now)!.business_date;
+}
+
+/** The close of `day` for a waiting payment: the platform's rule, or its currency's calendar when the scheme has calendars. */
+function closeOf(cx: CommandContext, p: Payment, day: BusinessDay): Disposition {
+  return cx.s.calendars.size > 0 ? calendarCloseDisposition(p.instruction, cx.s.calendars, day, cx.now) : closeDisposition(p.instruction, day);
+}
+
+export function warehouse(cx: CommandContext, p: Payment, value_date: string, reason: string | undefined, detail: string): void {
   p.instruction.value_date = value_date;
   cx.change(p, 'warehoused', reason, detail);
   const day = cx.s.day;
@@ -55,6 +67,11 @@ function rejectWaiting(cx: CommandContext, p: Payment, reason: string, detail: s
  * order, each once (its state leaves `warehoused` for good).
  */
 export function releaseWarehouse(cx: CommandContext, day: BusinessDay): number {
+  if (cx.s.calendars.size > 0) {
+    const n = releaseByCalendar(cx);
+    day.released_from_warehouse = (day.released_from_warehouse ?? 0) + n;
+    return n;
+  }
   const due: Payment[] = [];
   // The payments map is in arrival (seq) order.
   for (const p of cx.s.payments.values()) if (p.state === 'warehoused' && p.instruction.value_date <= day.date) due.push(p);
@@ -74,6 +91,22 @@ export function releaseWarehouse(cx: CommandContext, day: BusinessDay): number {
 }
 
 /**
+ * Under calendars: warehoused payments that can settle now (every currency they
+ * touch accepts payments, their value date has come) enter settlement in
+ * arrival order, each once; the others stay as they are, their history untouched.
+ */
+export function releaseByCalendar(cx: CommandContext): number {
+  const due: Payment[] = [];
+  for (const p of cx.s.payments.values())
+    if (p.state === 'warehoused' && calendarDisposition(p.instruction, cx.s.calendars, cx.s.day, cx.now).kind === 'settle') due.push(p);
+  for (const p of due) {
+    cx.change(p, 'screened', undefined, `out of the warehouse: ${p.instruction.currency} open on its business day`);
+    settleOrWarehouse(cx, p);
+  }
+  return due.length;
+}
+
+/**
  * At the close of `day`: RTGS payments still queued are warehoused to the next
  * business day, held ones stay held (their case stays open; the value date moves
  * on) — each rejected CUTO instead when its settle_by comes before that day.
@@ -84,7 +117,7 @@ export function closeWarehouse(cx: CommandContext, day: BusinessDay): { rejected
   const out = { rejected: 0, warehoused: 0, held: 0 };
   for (const q of s.queues.values()) {
     for (const p of q.live((x) => x.state === 'queued')) {
-      const d = closeDisposition(p.instruction, day);
+      const d = closeOf(cx, p, day);
       if (d.kind === 'warehouse') {
         warehouse(cx, p, d.value_date, d.reason, d.detail);
         out.warehoused++;
@@ -99,7 +132,7 @@ export function closeWarehouse(cx: CommandContext, day: BusinessDay): { rejected
     const p = s.payments.get(c.uetr)!;
     // A held payment with a later value date is not due yet: nothing to carry.
     if (p.state !== 'held' || p.instruction.value_date > day.date) continue;
-    const d = closeDisposition(p.instruction, day);
+    const d = closeOf(cx, p, day);
     if (d.kind === 'reject') {
       rejectWaiting(cx, p, d.reason, d.detail);
       out.rejected++;

@@ -189,5 +189,10 @@ export function overview(platform: Platform, scope: Scope): Record<string, unkno
     swap_lines: swapLines,
     issued,
     cases,
+    // Operating calendars (rules 3, when the scheme has them): each currency's hours and cut-off in home time and UTC, and today's PvP overlaps.
+    calendars: platform.currencyDays().filter((c) => seesCurrency(scope, c.currency)),
+    overlaps: platform
+      .calendarOverlaps(new Date(Number(platform.now() / 1_000_000n)).toISOString().slice(0, 10))
+      .filter((o) => o.pair.split('/').some((c) => seesCurrency(scope, c))),
   };
 }

@@ -18,6 +18,7 @@ import type { FastifyInstance } from 'fastify';
 import { registerStatic } from './static.js';
 import type { Platform } from '../platform/platform.js';
 import { registerDataRoutes } from './data_routes.js';
+import { registerPublicRoutes } from './public_routes.js';
 
 // ---- registration -----------------------------------------------------------------------------
 
@@ -25,4 +26,5 @@ import { registerDataRoutes } from './data_routes.js';
 export function registerWebRoutes(app: FastifyInstance, platform: Platform): void {
   registerStatic(app);
   registerDataRoutes(app, platform);
+  registerPublicRoutes(app, platform);
 }

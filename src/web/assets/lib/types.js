@@ -100,6 +100,22 @@
  * @property {SwapLine[]} swap_lines
  * @property {Array<{ currency: string, issued_minor: MinorText, held_minor: MinorText }>} issued
  * @property {{ open: number, list: OverviewCase[] }} cases
+ * @property {CurrencyDay[]} [calendars] each currency with an operating calendar (rules 3)
+ * @property {Array<{ pair: string, windows_utc: string[] }>} [overlaps] today's PvP overlap windows per pair (UTC)
+ */
+
+/**
+ * A currency's day on its own calendar.
+ * @typedef {object} CurrencyDay
+ * @property {string} currency
+ * @property {string} time_zone
+ * @property {boolean} accepting
+ * @property {string} business_date
+ * @property {string | null} closed_because
+ * @property {string[]} hours_local
+ * @property {string[]} hours_utc
+ * @property {string | null} cutoff_local
+ * @property {string | null} cutoff_utc
  */
 
 /**

@@ -51,6 +51,37 @@ function dayKpis(o) {
   );
 }
 
+/** Each currency on its own calendar: open or why not, hours and cut-off in home time and UTC; today's PvP overlaps. @param {Overview} o */
+function calendarsCard(o) {
+  const cals = o.calendars ?? [];
+  if (cals.length === 0) return h('p', { class: 'empty' }, 'No operating calendars: one business day (UTC cut-offs) for every currency.');
+  return h(
+    'div',
+    null,
+    table(
+      [
+        { label: 'Currency', cell: (r) => r.currency },
+        { label: 'Time zone', cell: (r) => r.time_zone },
+        { label: 'Now', cell: (r) => (r.accepting ? 'open' : `closed: ${r.closed_because ?? ''}`) },
+        { label: 'Business date', cell: (r) => r.business_date },
+        { label: 'Hours (home)', cell: (r) => r.hours_local.join(', ') },
+        { label: 'Cut-off (home)', cell: (r) => r.cutoff_local ?? '' },
+        { label: 'Cut-off (UTC)', cell: (r) => r.cutoff_utc ?? '' },
+      ],
+      cals,
+      { empty: 'No calendars.', id: 'calendars-table', label: 'Currencies on their calendars' },
+    ),
+    table(
+      [
+        { label: 'Pair', cell: (r) => r.pair },
+        { label: 'PvP overlap today (UTC)', cell: (r) => (r.windows_utc.length === 0 ? 'none' : r.windows_utc.join(', ')) },
+      ],
+      o.overlaps ?? [],
+      { empty: 'No pairs.', id: 'overlaps-table', label: 'PvP overlap windows' },
+    ),
+  );
+}
+
 function activityTable() {
   return table(
     [
@@ -112,6 +143,7 @@ function layout(centralBank, title) {
       'div',
       { class: 'grid', style: null },
       first,
+      card('Currencies: hours and PvP overlaps', slot('calendars'), { id: 'calendars', wide: true }),
       card('Settled today by currency', slot('settled-currency'), { id: 'settled-currency' }),
       card('Settled today by corridor', slot('settled-corridor'), { id: 'settled-corridor' }),
       card(
@@ -171,6 +203,7 @@ export function viewOverview(centralBank) {
       cases: casesTable(o, role),
       issued: issuedTable(o),
       swaps: swapLinesTable(o),
+      calendars: calendarsCard(o),
     };
     for (const [id, node] of Object.entries(sections)) page.fill(id, node);
     page.fill('activity', activityTable());

@@ -1,0 +1,145 @@
+// Reconciliation per central bank and day: the central bank's mirror account on
+// the platform (its issuing account: its debit balance is what it has issued)
+// against everything the platform holds in its currency, and — when the central
+// bank gives it — against the mirror balance in its home RTGS. Each difference
+// has a name; a report reconciles when the ones that must be zero are.
+//
+//   movement          opening issued + funded in − defunded out + other movements − closing issued (must be 0)
+//   ledger            closing issued − the sum of every other account in the currency (must be 0)
+//   home              the home RTGS's mirror balance − closing issued (must be 0; only when given)
+//   held elsewhere    closing issued − the settlement accounts, by kind of account
+//                     (intraday credit drawn, LSM transit, DNS settlement, FX residue,
+//                     swap interest): named, not errors
+//
+// The day is the UTC date, as the camt.053 statements have it. Output: the JSON
+// report, a CSV summary of it, and the camt.053 of the mirror account (./reports.ts).
+
+import type { Platform } from '../platform/platform.js';
+import { ACCOUNT_KIND, TRANSFER_CODE } from '../platform/reference.js';
+import { balanceAt, postedAmount, ReportError, statementXml } from './reports.js';
+
+export interface ReconciliationDifference {
+  name: string;
+  amount_minor: bigint;
+  /** Whether it must be zero for the report to reconcile. */
+  must_be_zero: boolean;
+}
+
+export interface ReconciliationReport {
+  central_bank: string;
+  currency: string;
+  date: string;
+  mirror_account_id: bigint;
+  opening_issued_minor: bigint;
+  closing_issued_minor: bigint;
+  funded_in: { count: number; amount_minor: bigint };
+  defunded_out: { count: number; amount_minor: bigint };
+  other_movements_minor: bigint;
+  settlement_accounts_minor: bigint;
+  home_mirror_minor: bigint | null;
+  differences: ReconciliationDifference[];
+  reconciled: boolean;
+}
+
+const NS_PER_DAY = 86_400_000_000_000n;
+const KIND_NAMES = new Map<number, string>(Object.entries(ACCOUNT_KIND).map(([k, v]) => [v, k]));
+
+function bounds(date: string): { start: bigint; end: bigint } {
+  const ms = Date.parse(`${date}T00:00:00Z`);
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(date) || Number.isNaN(ms) || new Date(ms).toISOString().slice(0, 10) !== date)
+    throw new ReportError('invalid_date', 'date', `${JSON.stringify(date)} is not a date (YYYY-MM-DD)`);
+  const start = BigInt(ms) * 1_000_000n;
+  return { start, end: start + NS_PER_DAY - 1n };
+}
+
+/** The mirror account's bookings of the day: fundings, defundings, and the rest (signed: + issues more). */
+async function mirrorMovements(
+  platform: Platform,
+  id: bigint,
+  start: bigint,
+  end: bigint,
+): Promise<Pick<ReconciliationReport, 'funded_in' | 'defunded_out' | 'other_movements_minor'>> {
+  const out = { funded_in: { count: 0, amount_minor: 0n }, defunded_out: { count: 0, amount_minor: 0n }, other_movements_minor: 0n };
+  for (const t of await platform.accountTransfers(id, start, end)) {
+    const amount = postedAmount(t);
+    if (amount === 0n) continue;
+    if (t.code === TRANSFER_CODE.funding && t.debit_account_id === id) {
+      out.funded_in.count++;
+      out.funded_in.amount_minor += amount;
+    } else if (t.code === TRANSFER_CODE.defunding && t.credit_account_id === id) {
+      out.defunded_out.count++;
+      out.defunded_out.amount_minor += amount;
+    } else out.other_movements_minor += t.debit_account_id === id ? amount : -amount;
+  }
+  return out;
+}
+
+/** The reconciliation of `centralBank`'s currency on `date`; `home_mirror_minor` is the mirror balance its home RTGS reports, if given. */
+export async function reconciliation(
+  platform: Platform,
+  centralBank: string,
+  date: string,
+  home_mirror_minor: bigint | null = null,
+): Promise<ReconciliationReport> {
+  const cb = platform.participant(centralBank);
+  if (cb === undefined || cb.issues === null) throw new ReportError('not_found', 'central_bank', `${centralBank} is not a central bank on the platform`);
+  const currency = cb.issues;
+  const { start, end } = bounds(date);
+  const mirror = platform.balance(cb, currency).account_id;
+  const opening = -(await balanceAt(platform, mirror, start - 1n));
+  const closing = -(await balanceAt(platform, mirror, end));
+  const moves = await mirrorMovements(platform, mirror, start, end);
+  const movement = opening + moves.funded_in.amount_minor - moves.defunded_out.amount_minor + moves.other_movements_minor - closing;
+  const byKind = new Map<number, bigint>();
+  for (const a of platform.ledgerAccountsOf(currency)) {
+    if (a.id === mirror) continue;
+    byKind.set(a.kind, (byKind.get(a.kind) ?? 0n) + (await balanceAt(platform, a.id, end)));
+  }
+  let held = 0n;
+  for (const v of byKind.values()) held += v;
+  const settlement = byKind.get(ACCOUNT_KIND.settlement) ?? 0n;
+  const differences: ReconciliationDifference[] = [
+    { name: 'movement: opening + funded in - defunded out + other movements - closing', amount_minor: movement, must_be_zero: true },
+    { name: 'ledger: mirror account - every other account in the currency', amount_minor: closing - held, must_be_zero: true },
+  ];
+  if (home_mirror_minor !== null)
+    differences.push({ name: 'home: home RTGS mirror balance - platform mirror account', amount_minor: home_mirror_minor - closing, must_be_zero: true });
+  for (const [kind, v] of [...byKind].sort(([a], [b]) => a - b))
+    if (kind !== ACCOUNT_KIND.settlement && v !== 0n)
+      differences.push({ name: `held elsewhere: ${KIND_NAMES.get(kind) ?? `kind ${kind}`}`, amount_minor: v, must_be_zero: false });
+  return {
+    central_bank: cb.id,
+    currency,
+    date,
+    mirror_account_id: mirror,
+    opening_issued_minor: opening,
+    closing_issued_minor: closing,
+    ...moves,
+    settlement_accounts_minor: settlement,
+    home_mirror_minor,
+    differences,
+    reconciled: differences.every((d) => !d.must_be_zero || d.amount_minor === 0n),
+  };
+}
+
+/** The report as CSV: one line per figure, then one per difference. */
+export function reconciliationCsv(r: ReconciliationReport): string {
+  const lines = ['item,amount_minor,count,must_be_zero'];
+  const q = (s: string): string => `"${s.replace(/"/g, '""')}"`;
+  lines.push(`opening_issued,${r.opening_issued_minor},,`);
+  lines.push(`funded_in,${r.funded_in.amount_minor},${r.funded_in.count},`);
+  lines.push(`defunded_out,${r.defunded_out.amount_minor},${r.defunded_out.count},`);
+  lines.push(`other_movements,${r.other_movements_minor},,`);
+  lines.push(`closing_issued,${r.closing_issued_minor},,`);
+  lines.push(`settlement_accounts,${r.settlement_accounts_minor},,`);
+  if (r.home_mirror_minor !== null) lines.push(`home_mirror,${r.home_mirror_minor},,`);
+  for (const d of r.differences) lines.push(`${q(d.name)},${d.amount_minor},,${d.must_be_zero}`);
+  return lines.join('\n') + '\n';
+}
+
+/** The camt.053 of the central bank's mirror account for the day. */
+export function mirrorStatementXml(platform: Platform, centralBank: string, date: string): Promise<string> {
+  const cb = platform.participant(centralBank);
+  if (cb === undefined || cb.issues === null) throw new ReportError('not_found', 'central_bank', `${centralBank} is not a central bank on the platform`);
+  return statementXml(platform, cb.id, cb.issues, date);
+}
