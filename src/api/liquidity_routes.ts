@@ -3,6 +3,7 @@
 // banks (a central bank sees its own currency's). Executing a proposal is the
 // journaled `execute_liquidity_proposal` command, where the scheme allows it.
 
+import * as R from './responses.js';
 import { Type } from '@sinclair/typebox';
 import { seesCurrency } from '../http/access.js';
 import { bigintJson } from '../platform/platform.js';
@@ -15,11 +16,13 @@ export const LIQUIDITY_ROUTES: RouteDef[] = [
   route({
     method: 'GET',
     url: '/v1/liquidity/proposals',
+    operationId: 'listLiquidityProposals',
     tag: 'settlement',
     summary:
       'Cross-currency liquidity proposals: PvP conversions or swap-line drawings that release the most queued value per unit of liquidity moved (read-only)',
     roles: ['operator', 'central_bank'],
     query: OptimiseQuery,
+    responses: { 200: R.LiquidityProposals },
     handler: (ctx) => {
       const currency = ctx.query.currency;
       if (currency !== undefined && !seesCurrency(ctx.scope, currency))
