@@ -25,28 +25,28 @@ const DIRECTORY_CHANGES = ['update_user', 'revoke_key'];
 
 export const SSE_LIMITS = Object.freeze({ clients_max: 1_000, buffered_bytes_max: 4 * 1024 * 1024, heartbeat_ms: 15_000 });
 
+/** The stream's part of the OpenAPI document. */
+const EVENTS_DOC: RouteDoc = {
+  operationId: 'streamEvents',
+  tag: EVENTS_ROUTE.tag,
+  summary: EVENTS_ROUTE.summary,
+  request_headers: { 'Last-Event-ID': 'the id of the last event seen: the stream resumes after it' },
+  responses: {
+    200: {
+      content_type: 'text/event-stream',
+      schema: { type: 'string', description: 'events `payments`: id = journal sequence, data = a JSON array of PaymentChange' },
+      description: 'A stream of `event: payments` blocks; each `data` is a JSON array of payment changes (schema PaymentChange)',
+    },
+  },
+};
+
 /** Registers the stream route; endAll() ends every open stream (on shutdown). */
 export function registerEventStream(app: FastifyInstance, platform: Platform): { endAll(): void } {
   const streams = new Set<{ end(): void }>();
   app.route({
     method: 'GET',
     url: EVENTS_ROUTE.url,
-    config: {
-      roles: EVENTS_ROUTE.roles,
-      doc: {
-        operationId: 'streamEvents',
-        tag: EVENTS_ROUTE.tag,
-        summary: EVENTS_ROUTE.summary,
-        request_headers: { 'Last-Event-ID': 'the id of the last event seen: the stream resumes after it' },
-        responses: {
-          200: {
-            content_type: 'text/event-stream',
-            schema: { type: 'string', description: 'events `payments`: id = journal sequence, data = a JSON array of PaymentChange' },
-            description: 'A stream of `event: payments` blocks; each `data` is a JSON array of payment changes (schema PaymentChange)',
-          },
-        },
-      } satisfies RouteDoc,
-    },
+    config: { roles: EVENTS_ROUTE.roles, doc: EVENTS_DOC },
     schema: { querystring: EventsQuery },
     handler: (req, reply) => {
       if (streams.size >= SSE_LIMITS.clients_max) throw new ApiError(503, 'unavailable', `at most ${SSE_LIMITS.clients_max} event streams`);
@@ -115,6 +115,12 @@ function resumeFrom(req: FastifyRequest): number | undefined {
   const h = req.headers['last-event-id'];
   const text = q ?? (typeof h === 'string' ? h.trim() : undefined);
   if (text === undefined || text === '') return undefined;
-  if (!/^(0|[1-9][0-9]{0,15})$/.test(text)) throw new ApiError(400, 'invalid_field', 'an event id: the journal sequence of the last event seen (digits)', q !== undefined ? 'query.after' : 'Last-Event-ID');
+  if (!/^(0|[1-9][0-9]{0,15})$/.test(text))
+    throw new ApiError(
+      400,
+      'invalid_field',
+      'an event id: the journal sequence of the last event seen (digits)',
+      q !== undefined ? 'query.after' : 'Last-Event-ID',
+    );
   return Number(text);
 }

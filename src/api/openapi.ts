@@ -47,7 +47,7 @@ function errorStatuses(method: string, secured: boolean, input: boolean): string
 const INFO_DESCRIPTION = [
   'Settlement of cross-border payments in SCO member currencies.',
   'Amounts: requests take decimal strings in major units of the currency named beside them; answers give integer minor units as decimal strings (`*_minor`, exact) and the same amount in major units (`amount` beside `amount_minor`, with the ISO 4217 exponent of its currency).',
-  'Times: clock readings are nanoseconds since the Unix epoch as decimal strings (`at_ns`, exact, the journal\'s clock) with the same instant in RFC 3339 UTC beside them (`at`).',
+  "Times: clock readings are nanoseconds since the Unix epoch as decimal strings (`at_ns`, exact, the journal's clock) with the same instant in RFC 3339 UTC beside them (`at`).",
   'Errors: RFC 9457 problem details (`application/problem+json`) with a stable `code` (docs/errors.md) and `errors[]` naming every failing field.',
   'Change feed: GET /v1/events (server-sent events, ids are journal sequences; resume with Last-Event-ID or ?after=SEQ) and webhooks (POST /v1/webhooks; HMAC-SHA256 signed).',
 ].join('\n\n');

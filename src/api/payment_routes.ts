@@ -89,7 +89,8 @@ export function instantNs(text: string, field: string): bigint {
   if (/^[0-9]+$/.test(text)) return BigInt(text);
   const m = /^(.*T\d{2}:\d{2}:\d{2})(?:\.(\d{1,9}))?(Z|[+-]\d{2}:\d{2})$/.exec(text);
   const ms = m === null ? Number.NaN : Date.parse(`${m[1]}${m[3]}`);
-  if (m === null || Number.isNaN(ms)) throw new ApiError(400, 'invalid_field', 'an RFC 3339 date-time (2025-09-01T09:30:00Z) or nanoseconds since the epoch', field);
+  if (m === null || Number.isNaN(ms))
+    throw new ApiError(400, 'invalid_field', 'an RFC 3339 date-time (2025-09-01T09:30:00Z) or nanoseconds since the epoch', field);
   return BigInt(ms) * 1_000_000n + BigInt((m[2] ?? '').padEnd(9, '0'));
 }
 

@@ -77,7 +77,10 @@ export const Balance = Type.Object(
 );
 export const Balances = Type.Object({ participant: Bic, balances: Type.Array(Balance) });
 
-export const FundingResult = Type.Object({ participant: Bic, currency: Currency, available_minor: Minor, available: Major, transfer_id: Id }, { title: 'FundingResult' });
+export const FundingResult = Type.Object(
+  { participant: Bic, currency: Currency, available_minor: Minor, available: Major, transfer_id: Id },
+  { title: 'FundingResult' },
+);
 
 const FacilityFields = {
   participant: Bic,
@@ -243,7 +246,10 @@ export const ReferenceRates = Type.Object(
   },
   { title: 'ReferenceRates' },
 );
-export const RatesImport = Type.Object({ file: Type.String(), imported: Type.Integer({ minimum: 0 }), total: Type.Integer({ minimum: 0 }) }, { title: 'RatesImport' });
+export const RatesImport = Type.Object(
+  { file: Type.String(), imported: Type.Integer({ minimum: 0 }), total: Type.Integer({ minimum: 0 }) },
+  { title: 'RatesImport' },
+);
 export const PublishedRate = Type.Object(
   { file: Type.String(), imported: Type.Integer(), total: Type.Integer(), published: Type.Object({ ...RateRow.properties, participant: Bic }) },
   { title: 'PublishedRate' },
@@ -289,13 +295,12 @@ const CaseSchema = Type.Object(
   { title: 'ComplianceCase' },
 );
 export const CaseList = Type.Object({ cases: Type.Array(CaseSchema) });
-export const Case = Type.Object(
-  { case: CaseSchema, effective: Type.Boolean(), waiting_for: Type.Optional(Type.String()) },
-  { title: 'CaseDecision' },
-);
+export const Case = Type.Object({ case: CaseSchema, effective: Type.Boolean(), waiting_for: Type.Optional(Type.String()) }, { title: 'CaseDecision' });
 
 export const AuditList = Type.Object({
-  audit: Type.Array(Type.Object({ at_ns: Ns, at: Rfc3339, by: Type.String(), action: Type.String(), target: Type.String(), ok: Type.Boolean() }, { title: 'AuditRecord' })),
+  audit: Type.Array(
+    Type.Object({ at_ns: Ns, at: Rfc3339, by: Type.String(), action: Type.String(), target: Type.String(), ok: Type.Boolean() }, { title: 'AuditRecord' }),
+  ),
 });
 
 export const LiquidityProposals = Type.Object(

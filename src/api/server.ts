@@ -27,7 +27,7 @@ import { fingerprint, IdempotencyStore, KEY_RE, legacyFingerprint } from './idem
 import { ApiMetrics } from './metrics.js';
 import { API_FORMATS } from './schemas.js';
 import { buildOpenApi, docsPage } from './openapi.js';
-import { BODY_LIMIT_BATCH, BODY_LIMIT_DEFAULT, EVENTS_ROUTE, ROUTES, type RouteContext, type RouteDef, type RouteResult } from './routes.js';
+import { BODY_LIMIT_BATCH, BODY_LIMIT_DEFAULT, ROUTES, type RouteContext, type RouteDef, type RouteResult } from './routes.js';
 
 /** The package's version (info.version of the OpenAPI document). */
 export const API_VERSION: string = packageVersion();
@@ -148,16 +148,7 @@ export async function buildApi(opts: ApiOptions): Promise<Api> {
     if (req.method === 'POST' && (req.body === undefined || req.body === null) && req.routeOptions.config?.roles !== undefined)
       (req as { body: unknown }).body = {};
   });
-  // A write's receipt: the journal position and entry hash durable when it was answered (`verify --expect-head` takes it).
-  app.addHook('onSend', async (req, reply) => {
-    if (req.method !== 'GET' && req.method !== 'HEAD') {
-      const head = platform.journalHead();
-      reply.header('journal-head', `${head.seq}:${head.head_hash}`);
-    }
-  });
-  app.addHook('onResponse', async (req, reply) => {
-    metrics.latency.observe({ method: req.method, route: req.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) }, reply.elapsedTime / 1000);
-  });
+  installResponseHooks(app, platform, metrics);
 
   for (const r of ROUTES) registerRoute(app, r, platform, metrics, idempotency);
 
@@ -186,13 +177,39 @@ export async function buildApi(opts: ApiOptions): Promise<Api> {
   return api;
 }
 
+/** A write's journal receipt header, and each request's latency into the metrics. */
+function installResponseHooks(app: FastifyInstance, platform: Platform, metrics: ApiMetrics): void {
+  // A write's receipt: the journal position and entry hash durable when it was answered (`verify --expect-head` takes it).
+  app.addHook('onSend', async (req, reply) => {
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      const head = platform.journalHead();
+      reply.header('journal-head', `${head.seq}:${head.head_hash}`);
+    }
+  });
+  app.addHook('onResponse', async (req, reply) => {
+    metrics.latency.observe({ method: req.method, route: req.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) }, reply.elapsedTime / 1000);
+  });
+}
+
 /** A public endpoint's doc (no roles: no authentication). */
-function publicDoc(operationId: string, summary: string, schema: Record<string, unknown>, content_type = 'application/json', extra: Partial<RouteDoc> = {}): { doc: RouteDoc } {
+function publicDoc(
+  operationId: string,
+  summary: string,
+  schema: Record<string, unknown>,
+  content_type = 'application/json',
+  extra: Partial<RouteDoc> = {},
+): { doc: RouteDoc } {
   return { doc: { operationId, tag: 'operations', summary, responses: { 200: { schema, content_type } }, ...extra } };
 }
 
 /** The OpenAPI document, the docs page, health, readiness and metrics: public (no roles). */
-function registerPublicEndpoints(app: FastifyInstance, platform: Platform, metrics: ApiMetrics, ready: () => boolean, registered: readonly RouteOptions[]): void {
+function registerPublicEndpoints(
+  app: FastifyInstance,
+  platform: Platform,
+  metrics: ApiMetrics,
+  ready: () => boolean,
+  registered: readonly RouteOptions[],
+): void {
   // Built on first request: by then every route, the dashboard's too, is registered.
   let built: { json: string; html: string } | null = null;
   const doc = (): { json: string; html: string } => {
@@ -259,7 +276,10 @@ function registerRoute(app: FastifyInstance, r: RouteDef, platform: Platform, me
       const key = req.method === 'POST' ? req.headers['idempotency-key'] : undefined;
       if (key === undefined) {
         const out = await runHandler(r, ctx);
-        return reply.code(out.status).type('application/json').send(JSON.stringify(withUnits(out.body), bigintJson));
+        return reply
+          .code(out.status)
+          .type('application/json')
+          .send(JSON.stringify(withUnits(out.body), bigintJson));
       }
       if (typeof key !== 'string' || !KEY_RE.test(key))
         throw new ApiError(400, 'invalid_field', 'Idempotency-Key: 1-128 printable ASCII characters', 'Idempotency-Key');

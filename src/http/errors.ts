@@ -136,7 +136,10 @@ export const PROBLEM_JSON = 'application/problem+json';
 /** Answers with the error's status, headers and problem document. */
 export function sendError(reply: FastifyReply, e: ApiError): FastifyReply {
   for (const [k, v] of Object.entries(e.headers)) reply.header(k, v);
-  return reply.code(e.status).type(PROBLEM_JSON).send(JSON.stringify(e.body(String(reply.request.id))));
+  return reply
+    .code(e.status)
+    .type(PROBLEM_JSON)
+    .send(JSON.stringify(e.body(String(reply.request.id))));
 }
 
 /** 404 for what does not exist, or lies outside the caller's scope. */
@@ -204,7 +207,11 @@ interface AjvIssue {
 /** One schema issue as a field error: where (with the query or params prefix), and why. */
 function fieldErrorOf(v: AjvIssue, context: string | undefined): FieldError {
   const extra =
-    v.keyword === 'additionalProperties' ? String(v.params?.additionalProperty ?? '') : v.keyword === 'required' ? String(v.params?.missingProperty ?? '') : undefined;
+    v.keyword === 'additionalProperties'
+      ? String(v.params?.additionalProperty ?? '')
+      : v.keyword === 'required'
+        ? String(v.params?.missingProperty ?? '')
+        : undefined;
   const where = jsonPath(v.instancePath ?? '', extra);
   const detail =
     v.keyword === 'additionalProperties'

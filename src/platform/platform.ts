@@ -191,7 +191,8 @@ export class Platform {
     const out = (raw.value ?? JSON.parse(raw.toString('utf8'))) as CommandOutput;
     if (directory) await this.indexDirectory(decodeCommand(withBy) as DirectoryCommand, out.ok);
     if (out.changes.length > 0) this.events.emit('changes', out.changes as ChangeEvent[]);
-    if (out.changes.length > 0) this.events.emit('feed', { seq: (raw as { journal_seq?: number }).journal_seq ?? this.ledger.journal_seq, changes: out.changes });
+    if (out.changes.length > 0)
+      this.events.emit('feed', { seq: (raw as { journal_seq?: number }).journal_seq ?? this.ledger.journal_seq, changes: out.changes });
     if (out.alerts !== undefined && out.alerts.length > 0) this.events.emit('alerts', out.alerts);
     this.events.emit('command', { type: input.type, by: withBy.by, ok: out.ok });
     return out;
