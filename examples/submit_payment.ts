@@ -1,6 +1,7 @@
 // Submit a payment with the typed client, safely retried: the Idempotency-Key
 // makes a retry after a lost answer return the first answer, never a second
-// payment. Prints the payment's UETR and state as one JSON line.
+// payment. Prints the payment's UETR and state as one JSON line; exits 2 if
+// the platform rejected the payment (the reason is in the line), 1 on an error.
 //
 //   SCO_SETTLE_URL=http://127.0.0.1:8080 SCO_SETTLE_API_KEY=sco_… \
 //     node dist/examples/submit_payment.js PAYER PAYEE CURRENCY AMOUNT
@@ -26,6 +27,8 @@ async function main(args: string[]): Promise<void> {
     try {
       const r = await client.submitPayment({ ...instruction, payer: payer! }, { idempotencyKey });
       console.log(JSON.stringify(r));
+      // A rejection is an answer (with its ISO 20022 reason), not an error of the request: exit 2.
+      if (r.state === 'rejected') process.exitCode = 2;
       return;
     } catch (err) {
       // A refusal is final (and printed); a network failure or 503 is retried with the same key.

@@ -224,22 +224,27 @@ function fieldErrorOf(v: AjvIssue, context: string | undefined): FieldError {
 }
 
 /**
- * A request the schemas refused: every failing field (at most FIELD_ERRORS_MAX,
- * once each; an if/then/else's own "must match" is dropped, its branch's issues
- * say more), the first as message and path.
+ * A request the schemas refused: every failing field (at most FIELD_ERRORS_MAX),
+ * each once with its first issue (an if/then/else's own "must match" is
+ * dropped, its branch's issues say more), the first as message and path.
  */
 function fromValidation(issues: AjvIssue[], context: string | undefined): ApiError {
-  const errors: FieldError[] = [];
-  const seen = new Set<string>();
+  const byField = new Map<string, { first: FieldError; allowed: unknown[] }>();
   for (const v of issues) {
     if (v.keyword === 'if' && issues.length > 1) continue;
     const f = fieldErrorOf(v, context);
-    const key = `${f.field}\u0000${f.detail}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    errors.push(f);
-    if (errors.length >= FIELD_ERRORS_MAX) break;
+    let g = byField.get(f.field);
+    if (g === undefined) {
+      if (byField.size >= FIELD_ERRORS_MAX) continue;
+      g = { first: f, allowed: [] };
+      byField.set(f.field, g);
+    }
+    // A union of constants fails once per constant (and once more as a whole): told as one list.
+    if (v.keyword === 'const') g.allowed.push(v.params?.allowedValue);
   }
+  const errors = [...byField.values()].map((g) =>
+    g.allowed.length > 1 ? { ...g.first, detail: `must be one of ${g.allowed.map((a) => JSON.stringify(a)).join(', ')}` } : g.first,
+  );
   const first = errors[0]!;
   return new ApiError(400, 'invalid_field', first.detail, first.field, {}, errors);
 }
