@@ -7,6 +7,7 @@
 // setting is the consent, as for the operator's other liquidity commands
 // (draw_swap, draw_credit), which one person runs.
 
+import * as R from './responses.js';
 import { Type } from '@sinclair/typebox';
 import { seesCurrency } from '../http/access.js';
 import { bigintJson } from '../platform/platform.js';
@@ -23,11 +24,13 @@ export const LIQUIDITY_ROUTES: RouteDef[] = [
   route({
     method: 'GET',
     url: '/v1/liquidity/proposals',
+    operationId: 'listLiquidityProposals',
     tag: 'settlement',
     summary:
       'Cross-currency liquidity proposals: PvP conversions or swap-line drawings that release the most queued value per unit of liquidity moved (read-only)',
     roles: ['operator', 'central_bank'],
     query: OptimiseQuery,
+    responses: { 200: R.LiquidityProposals },
     handler: (ctx) => {
       const currency = ctx.query.currency;
       if (currency !== undefined && !seesCurrency(ctx.scope, currency))

@@ -4,10 +4,11 @@
 // platform), so a keyed retry whose record a restart lost is answered with the
 // payments' current states rather than refused as duplicates.
 
+import * as R from './responses.js';
 import { PAYMENT_QUERY_MAX, type PaymentFilter } from '../platform/platform.js';
 import type { Payment } from '../platform/types.js';
 import { seesPayment } from '../http/access.js';
-import { fromRefusal } from '../http/errors.js';
+import { ApiError, fromRefusal } from '../http/errors.js';
 import { paymentViewFor, redactPaymentView, type Viewer } from '../http/payment_view.js';
 import { BANK_ROLES, EVERY_ROLE } from '../http/roles.js';
 import { submitXml } from './iso_submit.js';
@@ -70,16 +71,73 @@ async function submitJson(ctx: AnyContext, list: PaymentIn[], prefix: '' | 'paym
   return { status: 200, body: { payments: results }, uetrs };
 }
 
+type PaymentsQuery = S.Static<typeof S.PaymentsQuery>;
+
+/** The cursor of a page boundary: the position (in submission order) below which the next page starts. */
+function cursorText(position: number): string {
+  return Buffer.from(`p${position}`).toString('base64url');
+}
+
+function cursorPosition(text: string): number {
+  const m = /^p([0-9]{1,12})$/.exec(Buffer.from(text, 'base64url').toString('latin1'));
+  if (m === null) throw new ApiError(400, 'invalid_field', 'not a cursor this API gave (use next_cursor as it is)', 'query.cursor');
+  return Number(m[1]);
+}
+
+/** RFC 3339 (with any fraction down to nanoseconds, and an offset) or nanosecond digits, as nanoseconds since the epoch. */
+export function instantNs(text: string, field: string): bigint {
+  if (/^[0-9]+$/.test(text)) return BigInt(text);
+  const m = /^(.*T\d{2}:\d{2}:\d{2})(?:\.(\d{1,9}))?(Z|[+-]\d{2}:\d{2})$/.exec(text);
+  const ms = m === null ? Number.NaN : Date.parse(`${m[1]}${m[3]}`);
+  if (m === null || Number.isNaN(ms))
+    throw new ApiError(400, 'invalid_field', 'an RFC 3339 date-time (2025-09-01T09:30:00Z) or nanoseconds since the epoch', field);
+  return BigInt(ms) * 1_000_000n + BigInt((m[2] ?? '').padEnd(9, '0'));
+}
+
+/** Whether a payment passes the query's filters (the caller's scope is applied apart). */
+function matches(p: Payment, f: PaymentFilter, since: bigint | undefined): boolean {
+  const ins = p.instruction;
+  if (f.participant !== undefined && ins.payer !== f.participant && ins.payee !== f.participant && p.fx?.provider !== f.participant) return false;
+  if (f.state !== undefined && p.state !== f.state) return false;
+  if (f.currency !== undefined && ins.currency !== f.currency && ins.payee_currency !== f.currency) return false;
+  if (f.counterparty !== undefined && ins.payer !== f.counterparty && ins.payee !== f.counterparty) return false;
+  if (f.end_to_end_id !== undefined && ins.end_to_end_id !== f.end_to_end_id) return false;
+  return since === undefined || BigInt(p.history[p.history.length - 1]?.at_ns ?? 0n) >= since;
+}
+
+/** GET /v1/payments: newest first, filtered, a page of at most `limit` and the cursor of the next. */
+function listPayments(ctx: AnyContext, q: PaymentsQuery): RouteResult {
+  const limit = limitOf(q.limit, PAYMENT_QUERY_MAX);
+  const s = ctx.scope;
+  const filter: PaymentFilter = {};
+  if (q.state !== undefined) filter.state = q.state;
+  if (q.currency !== undefined) filter.currency = q.currency;
+  if (q.counterparty !== undefined) filter.counterparty = q.counterparty;
+  if (q.end_to_end_id !== undefined) filter.end_to_end_id = q.end_to_end_id;
+  if (s.kind === 'currency' && q.currency !== undefined && q.currency !== s.currency) return { status: 200, body: { payments: [], next_cursor: null } };
+  const since = q.updated_since === undefined ? undefined : instantNs(q.updated_since, 'query.updated_since');
+  const all = [...ctx.platform.everyPayment()];
+  let i = Math.min(q.cursor === undefined ? all.length : cursorPosition(q.cursor), all.length) - 1;
+  const out: Payment[] = [];
+  for (; i >= 0 && out.length < limit; i--) {
+    const p = all[i]!;
+    if (matches(p, filter, since) && seesPayment(s, p)) out.push(p);
+  }
+  const next_cursor = out.length === limit && i >= 0 ? cursorText(i + 1) : null;
+  return { status: 200, body: { payments: out.map((p) => paymentViewFor(viewerOf(ctx), p)), next_cursor } };
+}
+
 export const PAYMENT_ROUTES: RouteDef[] = [
   route({
     method: 'POST',
     url: '/v1/payments',
+    operationId: 'submitPayments',
     tag: 'payments',
     summary: 'Submit one payment, or a batch of up to 8,189 under "payments" (JSON; ISO 20022 XML when available)',
     roles: ['operator', ...BANK_ROLES],
     body: S.PaymentsBody,
-    response: S.PaymentsResponse,
     bodyLimit: BODY_LIMIT_BATCH,
+    responses: { 200: R.PaymentsResponse },
     handler: (ctx) => ('payments' in ctx.body ? submitJson(ctx, ctx.body.payments, 'payments') : submitJson(ctx, [ctx.body], '')),
     xml: (ctx) => submitXml(ctx, ctx.body),
     rebuild: (ctx, uetrs, status) => ({
@@ -96,45 +154,36 @@ export const PAYMENT_ROUTES: RouteDef[] = [
   route({
     method: 'GET',
     url: '/v1/payments',
+    operationId: 'listPayments',
     tag: 'payments',
     summary: 'Payments, newest first, filtered',
     roles: EVERY_ROLE,
     query: S.PaymentsQuery,
-    handler: (ctx) => {
-      const q = ctx.query;
-      const filter: PaymentFilter = { limit: limitOf(q.limit, PAYMENT_QUERY_MAX) };
-      if (q.state !== undefined) filter.state = q.state;
-      if (q.currency !== undefined) filter.currency = q.currency;
-      if (q.counterparty !== undefined) filter.counterparty = q.counterparty;
-      if (q.end_to_end_id !== undefined) filter.end_to_end_id = q.end_to_end_id;
-      const s = ctx.scope;
-      if (s.kind === 'participant') filter.participant = s.id;
-      if (s.kind === 'currency') {
-        if (q.currency !== undefined && q.currency !== s.currency) return { status: 200, body: { payments: [] } };
-        filter.currency = s.currency;
-      }
-      const list = ctx.platform.payments(filter).filter((p) => seesPayment(s, p));
-      return { status: 200, body: { payments: list.map((p) => paymentViewFor(viewerOf(ctx), p)) } };
-    },
+    responses: { 200: R.PaymentList },
+    handler: (ctx) => listPayments(ctx, ctx.query),
   }),
   route({
     method: 'GET',
     url: '/v1/payments/:uetr',
+    operationId: 'getPayment',
     tag: 'payments',
     summary: 'One payment with its full history',
     roles: EVERY_ROLE,
     params: S.UetrParams,
     query: S.NoQuery,
+    responses: { 200: R.Payment },
     handler: (ctx) => ({ status: 200, body: paymentViewFor(viewerOf(ctx), visiblePayment(ctx, ctx.params.uetr)) }),
   }),
   route({
     method: 'POST',
     url: '/v1/payments/:uetr/cancel',
+    operationId: 'cancelPayment',
     tag: 'payments',
     summary: 'Cancel a queued or held payment (its payer)',
     roles: ['operator', ...BANK_ROLES],
     params: S.UetrParams,
     body: S.ReasonBody,
+    responses: { 200: R.Payment },
     handler: (ctx) => {
       const p = visiblePayment(ctx, ctx.params.uetr);
       if (ctx.scope.kind === 'participant' && p.instruction.payer !== ctx.scope.id) throw forbidden('only the payer cancels a payment', 'uetr');
@@ -147,11 +196,13 @@ export const PAYMENT_ROUTES: RouteDef[] = [
   route({
     method: 'POST',
     url: '/v1/payments/:uetr/return',
+    operationId: 'returnPayment',
     tag: 'payments',
     summary: 'Return a settled payment (its payee)',
     roles: ['operator', ...BANK_ROLES],
     params: S.UetrParams,
     body: S.ReasonBody,
+    responses: { 200: R.Payment },
     handler: (ctx) => {
       const p = visiblePayment(ctx, ctx.params.uetr);
       if (ctx.scope.kind === 'participant' && p.instruction.payee !== ctx.scope.id) throw forbidden('only the payee returns a payment', 'uetr');

@@ -46,15 +46,18 @@ export interface RouteResult {
 type StaticOf<T extends TSchema | undefined> = T extends TSchema ? Static<T> : Record<string, never>;
 
 export interface RouteSpec<P extends TSchema | undefined, Q extends TSchema | undefined, B extends TSchema | undefined> {
-  method: 'GET' | 'POST' | 'PATCH';
+  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
   url: string;
+  /** The operation's name in the OpenAPI document and the typed client (src/client). */
+  operationId: string;
   tag: string;
   summary: string;
   roles: readonly Role[];
   params?: P;
   query?: Q;
   body?: B;
-  response?: TSchema;
+  /** The schema of each success status's JSON body (./responses.ts); errors are problem details, documented for every route. */
+  responses: Readonly<Record<number, TSchema>>;
   bodyLimit?: number;
   handler(ctx: RouteContext<StaticOf<P>, StaticOf<Q>, StaticOf<B>>): Promise<RouteResult> | RouteResult;
   /** Also takes application/xml (ISO 20022) bodies, answered by this handler. */

@@ -234,6 +234,14 @@ export const PaymentsQuery = Type.Object(
     counterparty: Type.Optional(Bic),
     end_to_end_id: Type.Optional(Type.String({ minLength: 1, maxLength: 35 })),
     limit: Type.Optional(Limit(PAYMENT_QUERY_MAX)),
+    cursor: Type.Optional(Type.String({ minLength: 1, maxLength: 40, pattern: '^[A-Za-z0-9_-]+$', description: 'next_cursor of the previous page' })),
+    updated_since: Type.Optional(
+      Type.String({
+        maxLength: 40,
+        pattern: '^([0-9]{1,20}|[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2}))$',
+        description: 'only payments whose state changed at or after this time (RFC 3339, or nanoseconds since the epoch)',
+      }),
+    ),
   },
   strict,
 );
@@ -256,3 +264,9 @@ export const ErrorSchema = Type.Object({ code: Type.String(), message: Type.Stri
 
 export type Schema = TSchema;
 export type { Static };
+
+/** GET /v1/events: resume after this event id (a journal sequence); the Last-Event-ID header does the same. */
+export const EventsQuery = Type.Object(
+  { after: Type.Optional(Type.String({ pattern: '^(0|[1-9][0-9]{0,15})$', description: 'the id of the last event seen (a journal sequence)' })) },
+  strict,
+);

@@ -2,29 +2,47 @@
 // request ids and JSON logs (pino, authorization redacted), draining (503 while
 // shutting down), authentication and roles (src/http/guard.ts: API keys, mutual
 // TLS, per-key rate limits), body limits, schema validation (unknown fields
-// refused), Idempotency-Key handling for every POST, errors as
-// {"code","message","path"}, Prometheus metrics, health and readiness, the
+// refused), Idempotency-Key handling for every POST, errors as RFC 9457
+// problem details (src/http/errors.ts), Prometheus metrics, health and readiness, the
 // OpenAPI document, the docs page and the server-sent events stream. Routes
 // themselves are in ./routes.ts. The dashboard's routes are added to the same
 // server by whoever composes the two (src/cli/serve_commands.ts), before it listens.
 
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { maxHeaderSize } from 'node:http';
 import type { Socket } from 'node:net';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type RouteOptions } from 'fastify';
 import { bigintJson, type Platform } from '../platform/platform.js';
 import { UserDirectory } from '../http/auth.js';
-import { ApiError, fromClientError, fromFrameworkError, rawErrorResponse, sendError, toApiError } from '../http/errors.js';
+import { ApiError, fromClientError, fromFrameworkError, PROBLEM_JSON, rawErrorResponse, sendError, toApiError } from '../http/errors.js';
 import { callerOf, installGuard } from '../http/guard.js';
 import { registerEventStream } from './events.js';
+import { Webhooks, type WebhookOptions } from './webhooks.js';
+import { withUnits } from '../http/units.js';
+import type { RouteDoc } from '../http/route_doc.js';
+import * as R from './responses.js';
 import { AUTH_FAILURE_DEFAULTS, AuthFailureLimiter, type AuthFailureLimits, RateLimiter, type RateLimitOptions } from '../http/rate_limit.js';
 import { fingerprint, IdempotencyStore, KEY_RE, legacyFingerprint } from './idempotency.js';
 import { ApiMetrics } from './metrics.js';
 import { API_FORMATS } from './schemas.js';
 import { buildOpenApi, docsPage } from './openapi.js';
-import { BODY_LIMIT_BATCH, BODY_LIMIT_DEFAULT, EVENTS_ROUTE, ROUTES, type RouteContext, type RouteDef, type RouteResult } from './routes.js';
+import { BODY_LIMIT_BATCH, BODY_LIMIT_DEFAULT, ROUTES, type RouteContext, type RouteDef, type RouteResult } from './routes.js';
 
-export const API_VERSION = '1.0.0';
+/** The package's version (info.version of the OpenAPI document). */
+export const API_VERSION: string = packageVersion();
+
+function packageVersion(): string {
+  // dist/src/api/server.js and src/api/server.ts are both three folders below the package.
+  for (const up of ['../../../package.json', '../../package.json']) {
+    try {
+      return (JSON.parse(readFileSync(new URL(up, import.meta.url), 'utf8')) as { version: string }).version;
+    } catch {
+      // not there: the other layout
+    }
+  }
+  return '0.0.0';
+}
 
 export interface ApiOptions {
   platform: Platform;
@@ -46,6 +64,8 @@ export interface ApiOptions {
    * whose role and participant apply. API keys keep working beside it.
    */
   https?: { key: Buffer; cert: Buffer; ca?: Buffer } | null;
+  /** Webhook delivery timing (retry back-off, attempt timeout); defaults WEBHOOK_DEFAULTS. */
+  webhooks?: Partial<WebhookOptions>;
 }
 
 export interface Api {
@@ -73,7 +93,7 @@ function createApp(opts: ApiOptions): FastifyInstance {
     bodyLimit: BODY_LIMIT_DEFAULT,
     return503OnClosing: false,
     forceCloseConnections: 'idle',
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: false, allErrors: false, formats: API_FORMATS } },
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: false, allErrors: true, formats: API_FORMATS } },
     // What the router and Node's HTTP parser refuse before a route runs answers in the project's error body too.
     frameworkErrors: (err: Error, _req: unknown, reply: Parameters<typeof sendError>[0]) => sendError(reply, fromFrameworkError(err)),
     clientErrorHandler: answerClientError,
@@ -99,6 +119,11 @@ export async function buildApi(opts: ApiOptions): Promise<Api> {
   let closed = false;
 
   const app = createApp(opts);
+  // Every route registered on this server, the dashboard's included: the OpenAPI document is built from them.
+  const registered: RouteOptions[] = [];
+  app.addHook('onRoute', (r) => {
+    registered.push(r);
+  });
 
   app.removeContentTypeParser('text/plain');
   app.addContentTypeParser(['application/xml', 'text/xml'], { parseAs: 'string', bodyLimit: BODY_LIMIT_BATCH }, (_req, body, done) => done(null, body));
@@ -123,21 +148,13 @@ export async function buildApi(opts: ApiOptions): Promise<Api> {
     if (req.method === 'POST' && (req.body === undefined || req.body === null) && req.routeOptions.config?.roles !== undefined)
       (req as { body: unknown }).body = {};
   });
-  // A write's receipt: the journal position and entry hash durable when it was answered (`verify --expect-head` takes it).
-  app.addHook('onSend', async (req, reply) => {
-    if (req.method !== 'GET' && req.method !== 'HEAD') {
-      const head = platform.journalHead();
-      reply.header('journal-head', `${head.seq}:${head.head_hash}`);
-    }
-  });
-  app.addHook('onResponse', async (req, reply) => {
-    metrics.latency.observe({ method: req.method, route: req.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) }, reply.elapsedTime / 1000);
-  });
+  installResponseHooks(app, platform, metrics);
 
   for (const r of ROUTES) registerRoute(app, r, platform, metrics, idempotency);
 
   const events = registerEventStream(app, platform);
-  registerPublicEndpoints(app, platform, metrics, () => !draining && !closed);
+  const webhooks = await Webhooks.start(platform, opts.webhooks);
+  registerPublicEndpoints(app, platform, metrics, () => !draining && !closed, registered);
 
   const api: Api = {
     app,
@@ -150,6 +167,7 @@ export async function buildApi(opts: ApiOptions): Promise<Api> {
       if (closed) return;
       draining = true;
       events.endAll();
+      await webhooks.stop();
       await app.close();
       await idempotency.close();
       await platform.close();
@@ -159,30 +177,64 @@ export async function buildApi(opts: ApiOptions): Promise<Api> {
   return api;
 }
 
+/** A write's journal receipt header, and each request's latency into the metrics. */
+function installResponseHooks(app: FastifyInstance, platform: Platform, metrics: ApiMetrics): void {
+  // A write's receipt: the journal position and entry hash durable when it was answered (`verify --expect-head` takes it).
+  app.addHook('onSend', async (req, reply) => {
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      const head = platform.journalHead();
+      reply.header('journal-head', `${head.seq}:${head.head_hash}`);
+    }
+  });
+  app.addHook('onResponse', async (req, reply) => {
+    metrics.latency.observe({ method: req.method, route: req.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) }, reply.elapsedTime / 1000);
+  });
+}
+
+/** A public endpoint's doc (no roles: no authentication). */
+function publicDoc(
+  operationId: string,
+  summary: string,
+  schema: Record<string, unknown>,
+  content_type = 'application/json',
+  extra: Partial<RouteDoc> = {},
+): { doc: RouteDoc } {
+  return { doc: { operationId, tag: 'operations', summary, responses: { 200: { schema, content_type } }, ...extra } };
+}
+
 /** The OpenAPI document, the docs page, health, readiness and metrics: public (no roles). */
-function registerPublicEndpoints(app: FastifyInstance, platform: Platform, metrics: ApiMetrics, ready: () => boolean): void {
-  const doc = buildOpenApi(
-    ROUTES,
-    [
-      { ...EVENTS_ROUTE, produces: 'text/event-stream' },
-      { method: 'GET', url: '/healthz', tag: 'operations', summary: 'Liveness', roles: null },
-      { method: 'GET', url: '/readyz', tag: 'operations', summary: 'Readiness (503 while starting or draining, or once writes fail)', roles: null },
-      { method: 'GET', url: '/metrics', tag: 'operations', summary: 'Prometheus metrics', roles: null, produces: 'text/plain' },
-    ],
-    API_VERSION,
+function registerPublicEndpoints(
+  app: FastifyInstance,
+  platform: Platform,
+  metrics: ApiMetrics,
+  ready: () => boolean,
+  registered: readonly RouteOptions[],
+): void {
+  // Built on first request: by then every route, the dashboard's too, is registered.
+  let built: { json: string; html: string } | null = null;
+  const doc = (): { json: string; html: string } => {
+    if (built === null) {
+      const d = buildOpenApi(registered, API_VERSION);
+      built = { json: JSON.stringify(d), html: docsPage(d) };
+    }
+    return built;
+  };
+  const openapiDoc = publicDoc('getOpenApi', 'This OpenAPI 3.1 document', R.OpenApiDocument);
+  app.get('/openapi.json', { config: openapiDoc }, (_req, reply) => reply.type('application/json').send(doc().json));
+  app.get('/docs', { config: publicDoc('getDocsPage', 'The API reference as an HTML page', { type: 'string' }, 'text/html') }, (_req, reply) =>
+    reply.type('text/html; charset=utf-8').send(doc().html),
   );
-  const docJson = JSON.stringify(doc);
-  const docsHtml = docsPage(doc);
-  app.get('/openapi.json', (_req, reply) => reply.type('application/json').send(docJson));
-  app.get('/docs', (_req, reply) => reply.type('text/html; charset=utf-8').send(docsHtml));
-  app.get('/healthz', (_req, reply) => reply.send({ status: 'ok' }));
-  app.get('/readyz', (_req, reply) => {
-    if (!ready()) return reply.code(503).send({ code: 'shutting_down', message: 'draining', path: '' });
+  app.get('/healthz', { config: publicDoc('getHealth', 'Liveness', R.Health) }, (_req, reply) => reply.send({ status: 'ok' }));
+  const readyDoc = publicDoc('getReadiness', 'Readiness (503 while starting or draining, or once writes fail)', R.Readiness);
+  app.get('/readyz', { config: readyDoc }, (_req, reply) => {
+    if (!ready()) return sendError(reply, new ApiError(503, 'shutting_down', 'draining'));
     const health = platform.health();
     if (!health.writable) return sendError(reply, new ApiError(503, 'unavailable', `not ready: ${health.reason}; reopen the store to recover`));
     return reply.send({ status: 'ready' });
   });
-  app.get('/metrics', async (_req, reply) => reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()));
+  app.get('/metrics', { config: publicDoc('getMetrics', 'Prometheus metrics', { type: 'string' }, 'text/plain') }, async (_req, reply) =>
+    reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()),
+  );
 }
 
 /** Runs the route's handler for the body it got: JSON, or ISO 20022 XML where the route takes it. */
@@ -205,7 +257,16 @@ function registerRoute(app: FastifyInstance, r: RouteDef, platform: Platform, me
     method: r.method,
     url: r.url,
     bodyLimit: r.bodyLimit ?? BODY_LIMIT_DEFAULT,
-    config: { roles: r.roles },
+    config: {
+      roles: r.roles,
+      doc: {
+        operationId: r.operationId,
+        tag: r.tag,
+        summary: r.summary,
+        responses: Object.fromEntries(Object.entries(r.responses).map(([status, schema]) => [status, { schema }])),
+        ...(r.xml !== undefined ? { xml_body: true } : {}),
+      } satisfies RouteDoc,
+    },
     schema,
     handler: async (req, reply) => {
       if (typeof req.body === 'string' && r.xml === undefined) throw new ApiError(415, 'unsupported_media_type', 'this route takes application/json');
@@ -215,13 +276,19 @@ function registerRoute(app: FastifyInstance, r: RouteDef, platform: Platform, me
       const key = req.method === 'POST' ? req.headers['idempotency-key'] : undefined;
       if (key === undefined) {
         const out = await runHandler(r, ctx);
-        return reply.code(out.status).type('application/json').send(JSON.stringify(out.body, bigintJson));
+        return reply
+          .code(out.status)
+          .type('application/json')
+          .send(JSON.stringify(withUnits(out.body), bigintJson));
       }
       if (typeof key !== 'string' || !KEY_RE.test(key))
         throw new ApiError(400, 'invalid_field', 'Idempotency-Key: 1-128 printable ASCII characters', 'Idempotency-Key');
       const answer = await answerKeyed(r, ctx, key, idempotency);
       if (answer.replayed) reply.header('idempotent-replayed', 'true');
-      return reply.code(answer.status).type('application/json').send(answer.body);
+      return reply
+        .code(answer.status)
+        .type(answer.status >= 400 ? PROBLEM_JSON : 'application/json')
+        .send(answer.body);
     },
   });
 }
@@ -245,7 +312,7 @@ async function answerKeyed(
   if (seen.kind === 'replay') return { status: seen.response.status, body: seen.response.body, replayed: true };
   if (seen.kind === 'replay_uetrs' && r.rebuild !== undefined) {
     const out = r.rebuild(ctx, seen.uetrs, seen.status);
-    return { status: out.status, body: JSON.stringify(out.body, bigintJson), replayed: true };
+    return { status: out.status, body: JSON.stringify(withUnits(out.body), bigintJson), replayed: true };
   }
   const release = idempotency.begin(scoped, h);
   try {
@@ -255,10 +322,10 @@ async function answerKeyed(
     } catch (err) {
       const e = toApiError(err);
       // A refusal is an answer too (and journaled): replay it. Server failures may be retried.
-      if (e.status < 500 && e.status !== 429) await idempotency.save(scoped, h, { status: e.status, body: JSON.stringify(e.body()) });
+      if (e.status < 500 && e.status !== 429) await idempotency.save(scoped, h, { status: e.status, body: JSON.stringify(e.body(String(req.id))) });
       throw e;
     }
-    const body = JSON.stringify(out.body, bigintJson);
+    const body = JSON.stringify(withUnits(out.body), bigintJson);
     const durable = idempotency.save(scoped, h, { status: out.status, body }, out.uetrs);
     // Payments are idempotent by UETR on the platform; other commands answer once their record is durable.
     if (out.uetrs === undefined) await durable;

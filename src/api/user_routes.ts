@@ -7,6 +7,7 @@
 // id, salt and scrypt hash (the CLI's `keys create --server` does), so the
 // secret never reaches the server, its logs or the idempotency records.
 
+import * as R from './responses.js';
 import { Type } from '@sinclair/typebox';
 import { keyView, userView, type ApiKeyRecord, type ApiUser } from '../platform/platform.js';
 import { fromRefusal } from '../http/errors.js';
@@ -54,19 +55,23 @@ export const USER_ROUTES: RouteDef[] = [
   route({
     method: 'GET',
     url: '/v1/users',
+    operationId: 'listUsers',
     tag: 'auth',
     summary: 'API users',
     roles: READERS,
     query: NoQuery,
+    responses: { 200: R.UserList },
     handler: (ctx) => ({ status: 200, body: { users: ctx.platform.apiUsers().map(userView) } }),
   }),
   route({
     method: 'POST',
     url: '/v1/users',
+    operationId: 'createUser',
     tag: 'auth',
     summary: 'Create an API user (journaled)',
     roles: OPERATOR_ONLY,
     body: CreateUserBody,
+    responses: { 201: R.User },
     handler: async (ctx) => ({
       status: 201,
       body: await run<ApiUser>(ctx, { type: 'create_user', name: ctx.body.name, role: ctx.body.role, participant: ctx.body.participant ?? null }),
@@ -75,11 +80,13 @@ export const USER_ROUTES: RouteDef[] = [
   route({
     method: 'PATCH',
     url: '/v1/users/:name',
+    operationId: 'updateUser',
     tag: 'auth',
     summary: "Change a user's role or participant, or disable or enable it; applies to its next request (journaled)",
     roles: OPERATOR_ONLY,
     params: Type.Object({ name: UserName }, strict),
     body: UpdateUserBody,
+    responses: { 200: R.User },
     handler: async (ctx) => {
       // An operator cannot lock itself out; another operator (or the CLI on the stopped store) can.
       if (ctx.params.name === ctx.user.name) throw forbidden('an operator does not change its own user; ask another operator', 'name');
@@ -89,10 +96,12 @@ export const USER_ROUTES: RouteDef[] = [
   route({
     method: 'GET',
     url: '/v1/keys',
+    operationId: 'listKeys',
     tag: 'auth',
     summary: 'API keys (ids, users, dates; never secrets or hashes)',
     roles: READERS,
     query: KeysQuery,
+    responses: { 200: R.KeyList },
     handler: (ctx) => ({
       status: 200,
       body: {
@@ -106,10 +115,12 @@ export const USER_ROUTES: RouteDef[] = [
   route({
     method: 'POST',
     url: '/v1/keys',
+    operationId: 'createKey',
     tag: 'auth',
     summary: 'Record a new API key from its id, salt and scrypt hash (the client keeps the secret; journaled)',
     roles: OPERATOR_ONLY,
     body: CreateKeyBody,
+    responses: { 201: R.Key },
     handler: async (ctx) => {
       const b = ctx.body;
       const k = await run<ReturnType<typeof keyView>>(ctx, { type: 'create_key', id: b.key_id, user: b.user, salt: b.salt, hash: b.hash });
@@ -119,11 +130,13 @@ export const USER_ROUTES: RouteDef[] = [
   route({
     method: 'POST',
     url: '/v1/keys/:id/revoke',
+    operationId: 'revokeKey',
     tag: 'auth',
     summary: 'Revoke an API key: refused from its next request (journaled)',
     roles: OPERATOR_ONLY,
     params: Type.Object({ id: KeyId }, strict),
     body: EmptyBody,
+    responses: { 200: R.Key },
     handler: async (ctx) => ({ status: 200, body: keyBody(await run<ReturnType<typeof keyView>>(ctx, { type: 'revoke_key', id: ctx.params.id })) }),
   }),
 ];

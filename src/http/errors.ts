@@ -1,9 +1,14 @@
 // The project's HTTP errors, shared by the API and the dashboard: one body shape
-// for every failure, {"code","message","path"}, with stable codes, and the mapping
-// from platform, ledger, store and fastify errors to HTTP statuses — also those
-// fastify's router (frameworkErrors) and Node's HTTP parser (clientError) make
-// before a route runs. Nothing here knows routes.
+// for every failure, RFC 9457 problem details (application/problem+json: type,
+// title, status, detail, plus the members `code`, `errors` — every failing
+// field — and `request_id`; `message` and `path` repeat detail and the first
+// field for clients written against the earlier {"code","message","path"} body),
+// with stable codes (ERROR_TITLES; each is documented in docs/errors.md), and the
+// mapping from platform, ledger, store and fastify errors to HTTP statuses — also
+// those fastify's router (frameworkErrors) and Node's HTTP parser (clientError)
+// make before a route runs. Nothing here knows routes.
 
+import { randomUUID } from 'node:crypto';
 import { STATUS_CODES } from 'node:http';
 import type { FastifyReply } from 'fastify';
 import { PlatformError, type PlatformErrorCode } from '../platform/errors.js';
@@ -29,9 +34,69 @@ export type ApiErrorCode =
   | 'unavailable'
   | 'internal';
 
-export interface ErrorBody {
+/** Every code an HTTP answer can carry, with the short title its problem document gives it (docs/errors.md explains each). */
+export const ERROR_TITLES: Readonly<Record<ApiErrorCode, string>> = {
+  invalid_command: 'The command is malformed',
+  invalid_field: 'A field of the request is invalid',
+  unknown_participant: 'No such participant',
+  unknown_currency: 'The currency is not one the scheme settles',
+  participant_exists: 'The participant exists already',
+  user_exists: 'The user exists already',
+  central_bank_exists: 'The currency has a central bank already',
+  no_central_bank: 'The currency has no central bank yet',
+  not_found: 'Not found',
+  invalid_state: 'Not allowed in the current state',
+  insufficient_funds: 'Insufficient funds',
+  limit_exceeded: 'A limit would be exceeded',
+  rate_limited: 'Too many requests',
+  four_eyes: 'A second person must confirm',
+  no_business_day: 'No business day is open',
+  day_open: 'A business day is open',
+  rate_unavailable: 'No reference rate for that day',
+  ledger_refused: 'The ledger refused the transfer',
+  financing: 'The financing rules refused it',
+  unauthenticated: 'Authentication required',
+  forbidden: 'Forbidden',
+  idempotency_conflict: 'Idempotency-Key reused with another request',
+  idempotency_in_progress: 'A request with this Idempotency-Key is in progress',
+  body_too_large: 'The body is too large',
+  unsupported_media_type: 'Unsupported media type',
+  malformed_body: 'The body is not valid JSON',
+  malformed_request: 'Not a valid HTTP request',
+  bad_url: 'The URL is not valid',
+  uri_too_long: 'The URL is too long',
+  headers_too_large: 'The headers are too large',
+  request_timeout: 'The request did not arrive in time',
+  shutting_down: 'The server is shutting down',
+  unavailable: 'The service is unavailable',
+  internal: 'Internal error',
+};
+
+/** Where the problem types live: `type` is this prefix and the code (a URN: stable, never fetched). */
+export const PROBLEM_TYPE_PREFIX = 'urn:sco-settle:error:';
+
+/** The most field errors one answer lists (a batch of 8,189 bad payments is told by its first ones). */
+export const FIELD_ERRORS_MAX = 100;
+
+/** One failing field: its JSON path in the request ('' for the whole request), a code and why. */
+export interface FieldError {
+  field: string;
   code: string;
+  detail: string;
+}
+
+/** An error answer: RFC 9457 problem details with the project's members. */
+export interface ErrorBody {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  code: string;
+  errors: FieldError[];
+  request_id: string;
+  /** The same as detail (the earlier body's member). */
   message: string;
+  /** The first failing field (the earlier body's member). */
   path: string;
 }
 
@@ -40,23 +105,41 @@ export class ApiError extends Error {
   readonly code: ApiErrorCode;
   readonly path: string;
   readonly headers: Record<string, string>;
-  constructor(status: number, code: ApiErrorCode, message: string, path = '', headers: Record<string, string> = {}) {
+  /** Every failing field; by default the one at `path`. */
+  readonly errors: FieldError[];
+  constructor(status: number, code: ApiErrorCode, message: string, path = '', headers: Record<string, string> = {}, errors?: FieldError[]) {
     super(message);
     this.status = status;
     this.code = code;
     this.path = path;
     this.headers = headers;
+    this.errors = errors ?? [{ field: path, code, detail: message }];
     this.name = 'ApiError';
   }
-  body(): ErrorBody {
-    return { code: this.code, message: this.message, path: this.path };
+  body(request_id: string = randomUUID()): ErrorBody {
+    return {
+      type: `${PROBLEM_TYPE_PREFIX}${this.code}`,
+      title: ERROR_TITLES[this.code] ?? 'Error',
+      status: this.status,
+      detail: this.message,
+      code: this.code,
+      errors: this.errors,
+      request_id,
+      message: this.message,
+      path: this.path,
+    };
   }
 }
 
-/** Answers with the error's status, headers and body. */
+export const PROBLEM_JSON = 'application/problem+json';
+
+/** Answers with the error's status, headers and problem document. */
 export function sendError(reply: FastifyReply, e: ApiError): FastifyReply {
   for (const [k, v] of Object.entries(e.headers)) reply.header(k, v);
-  return reply.code(e.status).type('application/json').send(JSON.stringify(e.body()));
+  return reply
+    .code(e.status)
+    .type(PROBLEM_JSON)
+    .send(JSON.stringify(e.body(String(reply.request.id))));
 }
 
 /** 404 for what does not exist, or lies outside the caller's scope. */
@@ -126,29 +209,57 @@ interface AjvIssue {
   params?: Record<string, unknown>;
 }
 
+/** One schema issue as a field error: where (with the query or params prefix), and why. */
+function fieldErrorOf(v: AjvIssue, context: string | undefined): FieldError {
+  const extra =
+    v.keyword === 'additionalProperties'
+      ? String(v.params?.additionalProperty ?? '')
+      : v.keyword === 'required'
+        ? String(v.params?.missingProperty ?? '')
+        : undefined;
+  const where = jsonPath(v.instancePath ?? '', extra);
+  const detail =
+    v.keyword === 'additionalProperties'
+      ? 'unknown field'
+      : v.keyword === 'format'
+        ? (FORMAT_MUST[String(v.params?.format)] ?? v.message ?? 'invalid')
+        : (v.message ?? 'invalid');
+  const ctx = context === 'querystring' ? 'query' : context === 'params' ? 'params' : '';
+  return { field: ctx !== '' && where !== '' ? `${ctx}.${where}` : where, code: 'invalid_field', detail };
+}
+
+/**
+ * A request the schemas refused: every failing field (at most FIELD_ERRORS_MAX),
+ * each once with its first issue (an if/then/else's own "must match" is
+ * dropped, its branch's issues say more), the first as message and path.
+ */
+function fromValidation(issues: AjvIssue[], context: string | undefined): ApiError {
+  const byField = new Map<string, { first: FieldError; allowed: unknown[] }>();
+  for (const v of issues) {
+    if (v.keyword === 'if' && issues.length > 1) continue;
+    const f = fieldErrorOf(v, context);
+    let g = byField.get(f.field);
+    if (g === undefined) {
+      if (byField.size >= FIELD_ERRORS_MAX) continue;
+      g = { first: f, allowed: [] };
+      byField.set(f.field, g);
+    }
+    // A union of constants fails once per constant (and once more as a whole): told as one list.
+    if (v.keyword === 'const') g.allowed.push(v.params?.allowedValue);
+  }
+  const errors = [...byField.values()].map((g) =>
+    g.allowed.length > 1 ? { ...g.first, detail: `must be one of ${g.allowed.map((a) => JSON.stringify(a)).join(', ')}` } : g.first,
+  );
+  const first = errors[0]!;
+  return new ApiError(400, 'invalid_field', first.detail, first.field, {}, errors);
+}
+
 /** Any error thrown inside a request, as the ApiError to answer with. */
 export function toApiError(err: unknown): ApiError {
   if (err instanceof ApiError) return err;
   if (err instanceof PlatformError) return fromPlatformError(err);
   const e = err as Error & { code?: string; statusCode?: number; validation?: AjvIssue[]; validationContext?: string };
-  if (Array.isArray(e.validation) && e.validation.length > 0) {
-    const v = e.validation[0]!;
-    const extra =
-      v.keyword === 'additionalProperties'
-        ? String(v.params?.additionalProperty ?? '')
-        : v.keyword === 'required'
-          ? String(v.params?.missingProperty ?? '')
-          : undefined;
-    const where = jsonPath(v.instancePath ?? '', extra);
-    const message =
-      v.keyword === 'additionalProperties'
-        ? 'unknown field'
-        : v.keyword === 'format'
-          ? (FORMAT_MUST[String(v.params?.format)] ?? v.message ?? 'invalid')
-          : (v.message ?? 'invalid');
-    const ctx = e.validationContext === 'querystring' ? 'query' : e.validationContext === 'params' ? 'params' : '';
-    return new ApiError(400, 'invalid_field', message, ctx !== '' && where !== '' ? `${ctx}.${where}` : where);
-  }
+  if (Array.isArray(e.validation) && e.validation.length > 0) return fromValidation(e.validation, e.validationContext);
   switch (e.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
       return new ApiError(413, 'body_too_large', e.message);
@@ -227,7 +338,7 @@ function requestLineTooLong(raw: Buffer | undefined, limitBytes: number): boolea
 export function rawErrorResponse(e: ApiError): string {
   const body = JSON.stringify(e.body());
   return (
-    `HTTP/1.1 ${e.status} ${STATUS_CODES[e.status] ?? 'Error'}\r\nContent-Type: application/json\r\n` +
+    `HTTP/1.1 ${e.status} ${STATUS_CODES[e.status] ?? 'Error'}\r\nContent-Type: ${PROBLEM_JSON}\r\n` +
     `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`
   );
 }

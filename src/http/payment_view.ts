@@ -13,7 +13,7 @@
 
 import { paymentView, type ChangeEvent, type Platform } from '../platform/platform.js';
 import type { Payment } from '../platform/types.js';
-import type { Scope } from './access.js';
+import { seesPayment, type Scope } from './access.js';
 
 /** Who is looking: the caller's scope and user name. */
 export interface Viewer {
@@ -77,4 +77,13 @@ function redactHistory<T extends Entry>(history: readonly T[]): T[] {
 function withoutDetail<T extends Entry>(h: T): T {
   const { detail: _dropped, ...rest } = h;
   return (h.state === 'held' ? { ...rest, detail: HELD_DETAIL } : rest) as T;
+}
+
+/** The changes of payments in the scope (the event stream's and webhooks' filter, before redaction). */
+export function visibleChanges(platform: Platform, scope: Scope, changes: readonly ChangeEvent[]): ChangeEvent[] {
+  if (scope.kind === 'all') return [...changes];
+  return changes.filter((c) => {
+    const p = platform.payment(c.uetr);
+    return p !== undefined && seesPayment(scope, p);
+  });
 }

@@ -390,6 +390,8 @@ export class DurableLedger {
           }
           effects = recorder.effects;
           entry = buildCommandEntry(this.seq + 1, clock_ns, req.command!, outputDigest(results as Buffer), rules_version, this.headHash);
+          // The caller learns its entry's position (the platform's change feed numbers changes by it).
+          (results as { journal_seq?: number }).journal_seq = this.seq + 1;
         } else {
           ({ results, effects } = this.sm.execute(req.op, req.events, clock_ns));
           entry = buildEntry(this.seq + 1, req.op, clock_ns, req.events, results, this.headHash);

@@ -101,7 +101,7 @@ export class Platform {
   private readonly store: Store;
   private readonly ledger: DurableLedger;
   private readonly state: PlatformStateMachine;
-  /** 'changes' (ChangeEvent[]) after every committed command; 'alerts' (OperatorAlert[]) when it raised any; 'command' ({type, by, ok}). */
+  /** 'changes' (ChangeEvent[]) after every committed command; 'feed' ({seq, changes}: the same with its journal sequence, ./change_feed.ts); 'alerts' (OperatorAlert[]) when it raised any; 'command' ({type, by, ok}). */
   readonly events = new EventEmitter();
   private readonly clock: () => bigint;
   /** Quote locks per participant per minute, counted before journaling (market_commands.ts admitLockQuote). */
@@ -196,6 +196,8 @@ export class Platform {
     const out = (raw.value ?? JSON.parse(raw.toString('utf8'))) as CommandOutput;
     if (directory) await this.indexDirectory(decodeCommand(withBy) as DirectoryCommand, out.ok);
     if (out.changes.length > 0) this.events.emit('changes', out.changes as ChangeEvent[]);
+    if (out.changes.length > 0)
+      this.events.emit('feed', { seq: (raw as { journal_seq?: number }).journal_seq ?? this.ledger.journal_seq, changes: out.changes });
     if (out.alerts !== undefined && out.alerts.length > 0) this.events.emit('alerts', out.alerts);
     this.events.emit('command', { type: input.type, by: withBy.by, ok: out.ok });
     return out;
