@@ -81,8 +81,9 @@ export function votersFor(doc: SchemeDocument, changes: readonly PatchOperation[
 
 /** Whether `member` may answer `p` at `now_ns`; throws GovernanceError with the stable code when not. */
 export function checkAnswer(p: Proposal, doc: SchemeDocument, member: string, now_ns: bigint): void {
+  // Past the close the window is closed, whether or not the decision was journaled yet.
+  if (now_ns >= p.closes_at_ns && p.state !== 'withdrawn') throw new GovernanceError('window_closed', 'id', `the window of proposal ${p.id} closed`);
   if (p.state !== 'open') throw new GovernanceError('proposal_closed', 'id', `proposal ${p.id} is ${p.state}`);
-  if (now_ns >= p.closes_at_ns) throw new GovernanceError('window_closed', 'id', `the window of proposal ${p.id} closed`);
   if (doc.members[member] === undefined) throw new GovernanceError('not_a_member', 'by', `${member} is not a member state of the scheme`);
   if (membersConcerned(p.changes).includes(member))
     throw new GovernanceError('concerned_member', 'by', `proposal ${p.id} concerns ${member}'s own status; ${member} has no voice on it`);

@@ -8,6 +8,7 @@
 
 import { decodeDirectoryCommand, type DirectoryCommand } from './api_directory.js';
 import { PlatformError } from './errors.js';
+import { decodeGovernanceCommand, isGovernanceCommand, type GovernanceCommand } from './governance_commands.js';
 import { PARTICIPANT_KINDS, type CaseDecision, type ParticipantKind, type ScreeningOutcome } from './types.js';
 
 export const COMMAND_LIMITS = Object.freeze({
@@ -88,6 +89,8 @@ export type Command =
   | { type: 'unwind_swap'; by: string; line: string }
   // API users and keys (./api_directory.ts), from rules version 3.
   | DirectoryCommand
+  // The scheme's governance (./governance_commands.ts).
+  | GovernanceCommand
   | { type: 'set_liquidity_execution'; by: string; enabled: boolean }
   | {
       type: 'execute_liquidity_proposal';
@@ -230,6 +233,7 @@ export function decodeCommand(input: unknown): Command {
     case 'execute_liquidity_proposal':
       return decodeExecuteProposal(o, by);
     default:
+      if (isGovernanceCommand({ type })) return decodeGovernanceCommand(o, by);
       throw new PlatformError('invalid_command', 'type', `unknown command type ${JSON.stringify(type)}`);
   }
 }

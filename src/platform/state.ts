@@ -20,6 +20,7 @@ import type { LedgerAccess } from '../journal/command.js';
 import type { MinHeap } from '../ledger/heap.js';
 import type { Account } from '../ledger/types.js';
 import { ApiDirectoryState } from './api_directory.js';
+import type { GovernanceData } from './governance_state.js';
 import type { PlatformStateData } from './state_codec.js';
 import type { RatePolicy } from '../fx/rate_policy.js';
 import type { AnonymousRejection, AuditRecord, CollateralRecord, LsmRun, OperatorAlert, RateRow } from './types.js';
@@ -70,6 +71,10 @@ export class PlatformState {
   settleByIndex: MinHeap<Payment> | null = null;
   /** API users and keys (./api_directory.ts). */
   readonly apiDirectory = new ApiDirectoryState();
+  /** The scheme's versions, proposals and signing keys (./governance_state.ts); null until the first governance command. */
+  governance: GovernanceData | null = null;
+  /** Set by a command whose journaled act cannot be genuine (a signature that does not verify); read by verify, reset per command. */
+  integrityProblemText: string | null = null;
   /** The ledger of the command running, null between commands. */
   commandLedger: LedgerAccess | null = null;
   /** Set by the facade for queries outside commands. */
@@ -225,6 +230,7 @@ export class PlatformState {
       rate_policy: this.ratePolicy,
       rate_alerts: this.rateAlerts,
       api_directory: this.apiDirectory.data(),
+      governance: this.governance,
     };
   }
 
@@ -280,6 +286,7 @@ export class PlatformState {
     this.ratePolicy = d.rate_policy;
     this.rateAlerts = d.rate_alerts;
     this.apiDirectory.load(d.api_directory);
+    this.governance = d.governance;
   }
 }
 

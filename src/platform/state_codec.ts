@@ -5,6 +5,7 @@
 
 import type { SwapLine } from '../financing/swap_lines.js';
 import type { ApiDirectoryData } from './api_directory.js';
+import type { GovernanceData } from './governance_state.js';
 import type { QuoteInput } from '../fx/quotes.js';
 import type { RatePolicy } from '../fx/rate_policy.js';
 import type {
@@ -53,6 +54,8 @@ export interface PlatformStateData {
   rate_alerts: OperatorAlert[];
   /** API users and keys; null (and no section written) until the first directory command, so older states read and compare as before. */
   api_directory: ApiDirectoryData | null;
+  /** The scheme's governance; written in the header line only when set, so states without it encode as before. */
+  governance: GovernanceData | null;
 }
 
 const MAGIC = 'sco-settle platform state 1';
@@ -113,6 +116,7 @@ export function encodePlatformState(d: PlatformStateData): Buffer {
   if (d.rate_policy !== null) head.rate_policy = d.rate_policy;
   if (d.rate_alerts.length > 0) head.rate_alerts = d.rate_alerts;
   if (d.liquidity_execution) head.liquidity_execution = true;
+  if (d.governance !== null) head.governance = d.governance;
   emit(JSON.stringify(head, replacer));
   for (const name of LISTS) {
     const list = d[name] as readonly unknown[];
@@ -154,6 +158,7 @@ export function decodePlatformState(buf: Buffer): PlatformStateData {
     lock_seq: number;
     rate_policy?: RatePolicy;
     rate_alerts?: OperatorAlert[];
+    governance?: GovernanceData;
   };
   if (head.magic !== MAGIC) throw new Error('platform state: unknown format');
   const out: Record<string, unknown[]> = {};
@@ -181,6 +186,7 @@ export function decodePlatformState(buf: Buffer): PlatformStateData {
     >),
     rate_policy: head.rate_policy ?? null,
     rate_alerts: head.rate_alerts ?? [],
+    governance: head.governance ?? null,
     liquidity_execution: head.liquidity_execution === true,
     commands: head.commands,
     lock_seq: head.lock_seq,
