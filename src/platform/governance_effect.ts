@@ -32,6 +32,14 @@ export function initScheme(s: PlatformState, doc: SchemeDocument, now: bigint): 
   return { version: 1 };
 }
 
+/** What-if only (a scratch state): `doc` as a version in force from business day `day`. */
+export function installScheme(s: PlatformState, doc: SchemeDocument, day: string, now: bigint): void {
+  const g = (s.governance ??= emptyGovernance());
+  g.versions.push({ version: g.versions.length + 1, adopted_at_ns: now, effective_date: day, in_force_at_ns: now, proposal: 'what-if', document: doc });
+  g.in_force = g.versions.length;
+  applySettings(s, doc);
+}
+
 /** Decides a proposal: rejected as due says, or adopted as the next version when its changes still apply to the newest one. */
 export function adopt(s: PlatformState, p: Proposal, due: { state: 'adopted' | 'rejected'; outcome: string }, now: bigint): void {
   const g = s.governance!;

@@ -41,6 +41,7 @@ import type { OptimiserResult } from '../clearing/liquidity_optimiser.js';
 import { checkGovernance, dueProposals, isGovernanceCommand, type GovernanceCommand } from './governance_commands.js';
 import { findProposal, governanceAudit, proposalView, proposalsView, schemeView, type SchemeView } from './governance_views.js';
 import { inForce } from './governance_state.js';
+import { dayBounds, dayFigures, schemeWhatIf, type DayFigures, type WhatIfReport } from './governance_whatif.js';
 
 // For the HTTP shells: the documents interface, the store's errors and redacted
 // location, the views and the JSON replacer they answer with.
@@ -252,6 +253,17 @@ export class Platform {
 
   proposal(id: string): Record<string, unknown> {
     return proposalView(findProposal(this.state.governance, id));
+  }
+
+  /** Replays business day `day` under the version in force and under proposal `id` (./governance_whatif.ts). */
+  schemeWhatIf(id: string, day: string): Promise<WhatIfReport> {
+    return schemeWhatIf(this.store, this.state, id, day);
+  }
+
+  /** The figures what-if reports, of business day `day` as this platform recorded it. */
+  async dayFigures(day: string): Promise<DayFigures> {
+    const b = await dayBounds(this.store, day);
+    return dayFigures(this.state, this.ledger.state.transferLog, b.start_ns, b.end_ns);
   }
 
   /** The auditor's view of the scheme's governance and the audit trail. */
