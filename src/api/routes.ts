@@ -12,6 +12,7 @@ import { ACCOUNT_READERS, EVERY_ROLE, OPERATOR_ONLY } from '../http/roles.js';
 import { LIQUIDITY_ROUTES } from './liquidity_routes.js';
 import { PAYMENT_ROUTES } from './payment_routes.js';
 import { USER_ROUTES } from './user_routes.js';
+import { GOVERNANCE_ROUTES } from './governance_routes.js';
 import { BODY_LIMIT_BATCH, exec, forbidden, limitOf, mayActFor, route, visibleParticipant, type AnyContext, type RouteDef, type RouteResult } from './route.js';
 import * as S from './schemas.js';
 
@@ -408,6 +409,7 @@ export const ROUTES: RouteDef[] = [
   ...LIQUIDITY_ROUTES,
   ...FX_COMPLIANCE_AUDIT_ROUTES,
   ...USER_ROUTES,
+  ...GOVERNANCE_ROUTES,
 ];
 
 export const EVENTS_ROUTE = {

@@ -25,6 +25,8 @@ import { buildOpenApi, docsPage } from './openapi.js';
 import { BODY_LIMIT_BATCH, BODY_LIMIT_DEFAULT, EVENTS_ROUTE, ROUTES, type RouteContext, type RouteDef, type RouteResult } from './routes.js';
 
 export const API_VERSION = '1.0.0';
+/** How often the server checks for proposals whose window closed (their decision is journaled then). */
+const DECISION_TIMER_MS = 1_000;
 
 export interface ApiOptions {
   platform: Platform;
@@ -137,6 +139,9 @@ export async function buildApi(opts: ApiOptions): Promise<Api> {
   for (const r of ROUTES) registerRoute(app, r, platform, metrics, idempotency);
 
   const events = registerEventStream(app, platform);
+  // The scheme's decisions fall due with time: the timer journals them even when no command arrives.
+  const decisions = setInterval(() => void platform.decideDue().catch(() => undefined), DECISION_TIMER_MS);
+  decisions.unref();
   registerPublicEndpoints(app, platform, metrics, () => !draining && !closed);
 
   const api: Api = {
@@ -149,6 +154,7 @@ export async function buildApi(opts: ApiOptions): Promise<Api> {
     async shutdown() {
       if (closed) return;
       draining = true;
+      clearInterval(decisions);
       events.endAll();
       await app.close();
       await idempotency.close();
