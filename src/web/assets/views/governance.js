@@ -90,14 +90,14 @@ function whatIfCard(p) {
     try {
       /** @type {any} */
       const r = await api(`/v1/scheme/proposals/${p.id}/what-if?day=${encodeURIComponent(/** @type {HTMLInputElement} */ (day).value)}`);
-      const rows = WHATIF_ROWS.map(([label, f]) => ({ label, now: show(f(r.current)), then: show(f(r.proposed)) }));
+      const rows = WHATIF_ROWS.map(([label, f]) => ({ label, now: show(f(r.current)), proposed: show(f(r.proposed)) }));
       replace(
         out,
         table(
           [
             { label: 'Figure', cell: (x) => x.label },
             { label: `In force (v${r.current.scheme_version})`, mono: true, cell: (x) => x.now },
-            { label: `Proposed (${p.id})`, mono: true, cell: (x) => x.then },
+            { label: `Proposed (${p.id})`, mono: true, cell: (x) => x.proposed },
           ],
           rows,
           { label: 'What-if comparison', id: 'whatif-table' },
