@@ -89,15 +89,24 @@ export function registerEventStream(app: FastifyInstance, platform: Platform): {
         if (DIRECTORY_CHANGES.includes(c.type) && !callerStillValid(platform, user, req.apiKeyId)) stream.end();
       };
       const stream = {
+        offGovernance: (): void => undefined,
         end(): void {
           if (!streams.delete(stream)) return;
+          stream.offGovernance();
           clearInterval(heartbeat);
           follower.stop();
           platform.events.off('command', onCommand);
           res.end();
         },
       };
+      // Governance: proposals opened, answered and decided, for those who govern or audit (./governance_routes.ts).
+      // No id: governance acts are not part of the payments feed, so a resume point stays the feed's sequence.
+      const onGovernance = (g: unknown): void => {
+        if (['operator', 'central_bank', 'auditor'].includes(user.role)) res.write(`event: governance\ndata: ${JSON.stringify(g)}\n\n`);
+      };
       streams.add(stream);
+      platform.events.on('governance', onGovernance);
+      stream.offGovernance = () => platform.events.off('governance', onGovernance);
       platform.events.on('command', onCommand);
       req.raw.on('close', () => stream.end());
     },

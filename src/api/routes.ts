@@ -14,6 +14,7 @@ import { LIQUIDITY_ROUTES } from './liquidity_routes.js';
 import { PAYMENT_ROUTES } from './payment_routes.js';
 import { USER_ROUTES } from './user_routes.js';
 import { WEBHOOK_ROUTES } from './webhook_routes.js';
+import { GOVERNANCE_ROUTES } from './governance_routes.js';
 import { BODY_LIMIT_BATCH, exec, forbidden, limitOf, mayActFor, route, visibleParticipant, type AnyContext, type RouteDef, type RouteResult } from './route.js';
 import * as S from './schemas.js';
 
@@ -465,6 +466,7 @@ export const ROUTES: RouteDef[] = [
   ...FX_COMPLIANCE_AUDIT_ROUTES,
   ...USER_ROUTES,
   ...WEBHOOK_ROUTES,
+  ...GOVERNANCE_ROUTES,
 ];
 
 export const EVENTS_ROUTE = {

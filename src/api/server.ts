@@ -43,6 +43,8 @@ function packageVersion(): string {
   }
   return '0.0.0';
 }
+/** How often the server checks for proposals whose window closed (their decision is journaled then). */
+const DECISION_TIMER_MS = 1_000;
 
 export interface ApiOptions {
   platform: Platform;
@@ -154,6 +156,9 @@ export async function buildApi(opts: ApiOptions): Promise<Api> {
 
   const events = registerEventStream(app, platform);
   const webhooks = await Webhooks.start(platform, opts.webhooks);
+  // The scheme's decisions fall due with time: the timer journals them even when no command arrives.
+  const decisions = setInterval(() => void platform.decideDue().catch(() => undefined), DECISION_TIMER_MS);
+  decisions.unref();
   registerPublicEndpoints(app, platform, metrics, () => !draining && !closed, registered);
 
   const api: Api = {
@@ -166,6 +171,7 @@ export async function buildApi(opts: ApiOptions): Promise<Api> {
     async shutdown() {
       if (closed) return;
       draining = true;
+      clearInterval(decisions);
       events.endAll();
       await webhooks.stop();
       await app.close();

@@ -17,6 +17,7 @@ import { registerAuthCommands } from './auth_commands.js';
 import { registerFuzzCommand } from './fuzz_commands.js';
 import { registerCalendarCommands } from './calendar_commands.js';
 import { registerReconcileCommand } from './reconcile_commands.js';
+import { registerSchemeCommands } from './scheme_commands.js';
 
 export function buildProgram(): Command {
   const program = new Command();
@@ -41,6 +42,7 @@ export function buildProgram(): Command {
   registerFuzzCommand(program);
   registerCalendarCommands(program);
   registerReconcileCommand(program);
+  registerSchemeCommands(program);
   return program;
 }
 

@@ -21,6 +21,7 @@ import { buildMessage, parseMessage, type Pacs008, type Pacs009 } from '../iso20
 import { validateBuiltIn } from '../iso20022/validate.js';
 import { bicResolver, instructionsOfPacs008, instructionsOfPacs009 } from '../iso20022/mapping.js';
 import { Platform } from '../platform/platform.js';
+import { demoSchemeDocument } from './scheme.js';
 import type { ScreeningOutcome } from '../platform/types.js';
 import { defaultProfile, generatePayments, MEMBERS, type SchemeProfile, type SimPayment } from '../sim/index.js';
 import { DEFAULT_LIQUIDITY_POLICY, recycles, type LiquidityPolicy } from '../sim/liquidity_policy.js';
@@ -245,6 +246,9 @@ function newContext(o: DayOptions, platform: Platform, profile: SchemeProfile, o
 async function setUpScheme(ctx: DayContext): Promise<void> {
   ctx.o.onProgress(0, ctx.o.payments, 'setting up the scheme');
   await registerParticipants(ctx);
+  // The scheme the day runs under: version 1 of its governed document (src/demo/scheme.ts).
+  if (ctx.platform.schemeVersion() === 0)
+    await ctx.platform.run({ type: 'scheme_init', document: demoSchemeDocument(ctx.platform.participants()) }, 'operator');
   for (const [key, cap] of topUpBudgets(ctx.t, ctx.profile, ctx.date)) ctx.t.budget.set(key, cap);
   await fundOpening(ctx.t);
   await pledgeCollateral(ctx.t, ctx.profile);

@@ -172,6 +172,23 @@ const PLATFORM_STATUS: Record<PlatformErrorCode, number> = {
   invalid_window: 400,
   overlapping_windows: 400,
   invalid_holiday: 400,
+  // The scheme's governance.
+  scheme_invalid: 422,
+  unknown_path: 422,
+  patch_invalid: 400,
+  patch_test_failed: 409,
+  not_a_member: 403,
+  not_your_member: 403,
+  concerned_member: 403,
+  window_closed: 409,
+  proposal_closed: 409,
+  not_proposer: 403,
+  not_operator_owned: 403,
+  out_of_bounds: 422,
+  scheme_exists: 409,
+  no_scheme: 409,
+  no_signing_key: 403,
+  bad_signature: 403,
 };
 
 export function fromPlatformError(e: PlatformError): ApiError {

@@ -56,6 +56,8 @@ export interface CommandExecutor {
   readsState(state: Buffer): boolean;
   /** Replaces the state with one from encodeState (snapshot recovery). */
   restoreState(state: Buffer): void;
+  /** After execute: why the command just run cannot be a genuine entry (verify names it), or null. Optional. */
+  integrityProblem?(): string | null;
 }
 
 /** Why a command entry of `rules_version` cannot run on this executor, or null. */

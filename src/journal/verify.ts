@@ -282,6 +282,9 @@ function replayEntry(entry: JournalEntry, sm: LedgerStateMachine, executor: Comm
     }
     if (!outputDigest(output).equals(commandOutputDigest(entry)))
       return { seq: entry.seq, problem: `replay of the command under rules version ${rules_version} gives a different output than recorded` };
+    // An entry can replay as recorded and still not be genuine (a forged signature journaled as a refusal).
+    const forged = executor.integrityProblem?.() ?? null;
+    if (forged !== null) return { seq: entry.seq, problem: forged };
     return { effects: recorder.effects };
   }
   let results: Uint8Array;

@@ -9,6 +9,7 @@
 import { decodeDirectoryCommand, type DirectoryCommand } from './api_directory.js';
 import { decodeSetCalendars, type SetCalendarsCommand } from './currency_days.js';
 import { PlatformError } from './errors.js';
+import { decodeGovernanceCommand, isGovernanceCommand, type GovernanceCommand } from './governance_commands.js';
 import { PARTICIPANT_KINDS, type CaseDecision, type ParticipantKind, type ScreeningOutcome } from './types.js';
 
 export const COMMAND_LIMITS = Object.freeze({
@@ -90,6 +91,8 @@ export type Command =
   // API users and keys (./api_directory.ts), from rules version 3.
   | DirectoryCommand
   | SetCalendarsCommand
+  // The scheme's governance (./governance_commands.ts).
+  | GovernanceCommand
   | { type: 'set_liquidity_execution'; by: string; enabled: boolean }
   | {
       type: 'execute_liquidity_proposal';
@@ -233,6 +236,7 @@ export function decodeCommand(input: unknown): Command {
     case 'execute_liquidity_proposal':
       return decodeExecuteProposal(o, by);
     default:
+      if (isGovernanceCommand({ type })) return decodeGovernanceCommand(o, by);
       throw new PlatformError('invalid_command', 'type', `unknown command type ${JSON.stringify(type)}`);
   }
 }

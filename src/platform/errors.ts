@@ -2,7 +2,15 @@
 // `field` at fault (a JSON path into the request, or '' for the whole request) and
 // a human `message`. API and CLI show these as they are.
 
+import type { GovernanceErrorCode } from '../governance/errors.js';
+
 export type PlatformErrorCode =
+  /** The scheme's governance (../governance/errors.ts, ./governance_commands.ts). */
+  | GovernanceErrorCode
+  | 'scheme_exists'
+  | 'no_scheme'
+  | 'no_signing_key'
+  | 'bad_signature'
   | 'invalid_command'
   | 'invalid_field'
   | 'unknown_participant'

@@ -41,6 +41,10 @@ import { identify, proposalCommand, type IdentifiedResult } from './liquidity_pr
 import type { OptimiserResult } from '../clearing/liquidity_optimiser.js';
 import { publicStatistics, publicStatisticsCsv, type PublicStatistics } from './public_statistics.js';
 import { calendarStates, overlapsOn, prepareCalendars, showDays, type CalendarDayView, type CurrencyDayView } from './currency_days.js';
+import { checkGovernance, dueProposals, isGovernanceCommand, type GovernanceCommand } from './governance_commands.js';
+import { findProposal, governanceAudit, proposalView, proposalsView, schemeView, type SchemeView } from './governance_views.js';
+import { inForce } from './governance_state.js';
+import { dayBounds, dayFigures, schemeWhatIf, type DayFigures, type WhatIfReport } from './governance_whatif.js';
 
 // For the HTTP shells: the documents interface, the store's errors and redacted
 // location, the views and the JSON replacer they answer with.
@@ -51,6 +55,9 @@ export type { AuditRecord, ChangeEvent } from './state_machine.js';
 export { QuoteLockLimitError } from './market_commands.js';
 export { DEFAULT_LOCK_SECONDS as DEFAULT_QUOTE_LOCK_SECONDS } from '../fx/quotes.js';
 export type { OperatorAlert } from './types.js';
+export { answerAct, proposeAct } from './governance_state.js';
+export { canonicalBytes } from '../governance/canonical.js';
+export type { SchemeView } from './governance_views.js';
 export { API_ROLES, keyView, roleNeedsParticipant, userView, type ApiKeyRecord, type ApiRole, type ApiUser } from './api_directory.js';
 
 export interface PlatformOptions {
@@ -176,7 +183,11 @@ export class Platform {
     let withBy: Record<string, unknown> = { ...input, by: typeof input.by === 'string' ? input.by : by };
     // The zones' UTC offsets are resolved here and journaled with the calendars (platform/currency_days.ts).
     if (withBy.type === 'set_calendars') withBy = prepareCalendars(withBy, this.clock());
-    decodeCommand(withBy);
+    const decoded = decodeCommand(withBy);
+    // Decisions fall due with time: each is journaled before the next command runs.
+    if (decoded.type !== 'scheme_decide') await this.decideDue();
+    // A governance act that would be refused is refused here, with nothing journaled.
+    if (isGovernanceCommand(decoded)) checkGovernance(Platform.internals(this).state, decoded as GovernanceCommand, this.clock());
     if (withBy.type === 'lock_quote') withBy = admitLockQuote(this.state, this.lockGate, withBy, this.clock());
     if (withBy.type === 'submit_payments' && withBy.screening === undefined) {
       const screener = await this.screener();
@@ -200,7 +211,71 @@ export class Platform {
       this.events.emit('feed', { seq: (raw as { journal_seq?: number }).journal_seq ?? this.ledger.journal_seq, changes: out.changes });
     if (out.alerts !== undefined && out.alerts.length > 0) this.events.emit('alerts', out.alerts);
     this.events.emit('command', { type: input.type, by: withBy.by, ok: out.ok });
+    if (out.ok && isGovernanceCommand(decoded)) this.emitGovernance(decoded as GovernanceCommand, out.result);
     return out;
+  }
+
+  // ---- the scheme's governance (./governance_commands.ts) -------------------------------------------
+
+  private deciding: Promise<void> = Promise.resolve();
+
+  /** Journals scheme_decide for every proposal whose window closed (the server's timer calls this too). */
+  decideDue(): Promise<void> {
+    const run = this.deciding.then(async () => {
+      for (const id of dueProposals(this.state, this.clock())) {
+        try {
+          await this.execute({ type: 'scheme_decide', id }, 'system');
+        } catch (err) {
+          // Another caller decided it first.
+          if (!(err instanceof PlatformError)) throw err;
+        }
+      }
+    });
+    this.deciding = run.catch(() => undefined);
+    return run;
+  }
+
+  /** 'governance' events: {kind: proposal_opened | proposal_answered | proposal_decided, proposal}. */
+  private emitGovernance(cmd: GovernanceCommand, result: unknown): void {
+    if (cmd.type !== 'scheme_propose' && cmd.type !== 'scheme_answer' && cmd.type !== 'scheme_withdraw' && cmd.type !== 'scheme_decide') return;
+    const view = result as { state: string };
+    if (cmd.type === 'scheme_propose') this.events.emit('governance', { kind: 'proposal_opened', proposal: view });
+    if (cmd.type === 'scheme_answer') this.events.emit('governance', { kind: 'proposal_answered', proposal: view });
+    if (view.state !== 'open') this.events.emit('governance', { kind: 'proposal_decided', proposal: view });
+  }
+
+  /** The scheme version in force, or version N. */
+  scheme(version?: number): SchemeView {
+    return schemeView(this.state.governance, version);
+  }
+
+  /** The number of the version in force (0 before scheme init). */
+  schemeVersion(): number {
+    return inForce(this.state.governance)?.version ?? 0;
+  }
+
+  proposals(state?: string): Array<Record<string, unknown>> {
+    return proposalsView(this.state.governance, state);
+  }
+
+  proposal(id: string): Record<string, unknown> {
+    return proposalView(findProposal(this.state.governance, id));
+  }
+
+  /** Replays business day `day` under the version in force and under proposal `id` (./governance_whatif.ts). */
+  schemeWhatIf(id: string, day: string): Promise<WhatIfReport> {
+    return schemeWhatIf(this.store, this.state, id, day);
+  }
+
+  /** The figures what-if reports, of business day `day` as this platform recorded it. */
+  async dayFigures(day: string): Promise<DayFigures> {
+    const b = await dayBounds(this.store, day);
+    return dayFigures(this.state, this.ledger.state.transferLog, b.start_ns, b.end_ns);
+  }
+
+  /** The auditor's view of the scheme's governance and the audit trail. */
+  schemeAudit(): Record<string, unknown> {
+    return governanceAudit(this.state.governance, this.state.audit);
   }
 
   /** Like execute, but a refusal throws PlatformError; returns the result. */

@@ -21,6 +21,7 @@ import type { LedgerAccess } from '../journal/command.js';
 import type { MinHeap } from '../ledger/heap.js';
 import type { Account } from '../ledger/types.js';
 import { ApiDirectoryState } from './api_directory.js';
+import type { GovernanceData } from './governance_state.js';
 import type { PlatformStateData } from './state_codec.js';
 import type { RatePolicy } from '../fx/rate_policy.js';
 import type { AnonymousRejection, AuditRecord, CollateralRecord, LsmRun, OperatorAlert, RateRow } from './types.js';
@@ -75,6 +76,10 @@ export class PlatformState {
   readonly calendarAccepting = new Map<string, boolean>();
   /** API users and keys (./api_directory.ts). */
   readonly apiDirectory = new ApiDirectoryState();
+  /** The scheme's versions, proposals and signing keys (./governance_state.ts); null until the first governance command. */
+  governance: GovernanceData | null = null;
+  /** Set by a command whose journaled act cannot be genuine (a signature that does not verify); read by verify, reset per command. */
+  integrityProblemText: string | null = null;
   /** The ledger of the command running, null between commands. */
   commandLedger: LedgerAccess | null = null;
   /** Set by the facade for queries outside commands. */
@@ -232,6 +237,7 @@ export class PlatformState {
       api_directory: this.apiDirectory.data(),
       calendars: [...this.calendars.values()],
       calendar_accepting: [...this.calendarAccepting],
+      governance: this.governance,
     };
   }
 
@@ -291,6 +297,7 @@ export class PlatformState {
     for (const e of d.calendars) this.calendars.set(e.calendar.currency, e);
     this.calendarAccepting.clear();
     for (const [c, a] of d.calendar_accepting) this.calendarAccepting.set(c, a);
+    this.governance = d.governance;
   }
 }
 

@@ -5,6 +5,7 @@
 
 import type { SwapLine } from '../financing/swap_lines.js';
 import type { ApiDirectoryData } from './api_directory.js';
+import type { GovernanceData } from './governance_state.js';
 import type { QuoteInput } from '../fx/quotes.js';
 import type { RatePolicy } from '../fx/rate_policy.js';
 import type { CalendarEntry } from '../clearing/currency_day.js';
@@ -57,6 +58,8 @@ export interface PlatformStateData {
   /** Rules 3: calendars per currency; written in the header line only when set, so a state without them encodes as before. */
   calendars: CalendarEntry[];
   calendar_accepting: Array<[string, boolean]>;
+  /** The scheme's governance; written in the header line only when set, so states without it encode as before. */
+  governance: GovernanceData | null;
 }
 
 const MAGIC = 'sco-settle platform state 1';
@@ -121,6 +124,7 @@ export function encodePlatformState(d: PlatformStateData): Buffer {
     head.calendars = d.calendars;
     head.calendar_accepting = d.calendar_accepting;
   }
+  if (d.governance !== null) head.governance = d.governance;
   emit(JSON.stringify(head, replacer));
   for (const name of LISTS) {
     const list = d[name] as readonly unknown[];
@@ -164,6 +168,7 @@ export function decodePlatformState(buf: Buffer): PlatformStateData {
     rate_alerts?: OperatorAlert[];
     calendars?: CalendarEntry[];
     calendar_accepting?: Array<[string, boolean]>;
+    governance?: GovernanceData;
   };
   if (head.magic !== MAGIC) throw new Error('platform state: unknown format');
   const out: Record<string, unknown[]> = {};
@@ -193,6 +198,7 @@ export function decodePlatformState(buf: Buffer): PlatformStateData {
     calendar_accepting: head.calendar_accepting ?? [],
     rate_policy: head.rate_policy ?? null,
     rate_alerts: head.rate_alerts ?? [],
+    governance: head.governance ?? null,
     liquidity_execution: head.liquidity_execution === true,
     commands: head.commands,
     lock_seq: head.lock_seq,

@@ -28,12 +28,14 @@ import { importRates, lockQuote, publishQuote, publishReferenceRate, setRatePoli
 import { activeCurrency, fund, registerParticipant } from './participant_commands.js';
 import { cancelPayment, decideCase, returnPayment, submitPayments } from './payment_commands.js';
 import { runDirectoryCommand } from './user_commands.js';
+import { governanceTarget, isGovernanceCommand, runGovernanceCommand, type GovernanceCommand } from './governance_commands.js';
+import { checkSwapCap, schemeCutoffs, takeEffect } from './governance_effect.js';
 import { drainDirty, openWindow } from './settlement.js';
 import { expireSettleBy } from './warehouse_commands.js';
 import { calendarTick, setCalendars } from './currency_days.js';
 import { PlatformState } from './state.js';
 import { decodePlatformState, encodePlatformState, readsPlatformState } from './state_codec.js';
-import type { CommandOutput } from './types.js';
+import type { AuditRecord, CommandOutput } from './types.js';
 import { bigintJson, windowView } from './views.js';
 
 export { PLATFORM_LIMITS } from './context.js';
@@ -58,6 +60,7 @@ export class PlatformStateMachine extends PlatformState implements CommandExecut
     }
     this.commands++;
     this.commandLedger = ledger;
+    this.integrityProblemText = null;
     const cx = new CommandContext(this, ledger, clock_ns, rules_version);
     let out: CommandOutput;
     let cmd: Command | null = null;
@@ -98,6 +101,11 @@ export class PlatformStateMachine extends PlatformState implements CommandExecut
     return Object.assign(Buffer.from(text), { value });
   }
 
+  /** Why the last command cannot be a genuine journal entry (a governance act whose signature does not verify), or null. */
+  integrityProblem(): string | null {
+    return this.integrityProblemText;
+  }
+
   /** Empty until the first command: a ledger-only store snapshots the same with or without a platform. */
   encodeState(): Buffer {
     if (this.commands === 0) return Buffer.alloc(0);
@@ -113,6 +121,7 @@ export class PlatformStateMachine extends PlatformState implements CommandExecut
   }
 
   private run(cx: CommandContext, cmd: Command): unknown {
+    if (isGovernanceCommand(cmd)) return this.runGovernance(cx, cmd);
     switch (cmd.type) {
       case 'register_participant':
         return registerParticipant(cx, cmd);
@@ -135,7 +144,7 @@ export class PlatformStateMachine extends PlatformState implements CommandExecut
       case 'close_window':
         return closeWindow(cx, activeCurrency(this, cmd.currency, 'currency').code);
       case 'open_day':
-        return openDay(cx, { date: cmd.date, cutoffs: cmd.cutoffs, default_cutoff: cmd.default_cutoff });
+        return this.openDayUnderScheme(cx, cmd);
       case 'close_day':
         return closeDay(cx);
       case 'import_rates':
@@ -145,7 +154,7 @@ export class PlatformStateMachine extends PlatformState implements CommandExecut
       case 'draw_credit':
         return drawCredit(cx, cmd.participant, cmd.currency, cmd.amount);
       case 'open_swap_line':
-        return openSwap(cx, cmd);
+        return this.openSwapUnderScheme(cx, cmd);
       case 'draw_swap':
         return drawSwapLine(cx, cmd.line, cmd.amount);
       case 'unwind_swap':
@@ -176,6 +185,28 @@ export class PlatformStateMachine extends PlatformState implements CommandExecut
     }
   }
 
+  /** The governance commands, new in rules 3: under rules 1 and 2 they are the unknown command types they were then. */
+  private runGovernance(cx: CommandContext, cmd: GovernanceCommand): unknown {
+    if (cx.rules_version < 3) throw new PlatformError('invalid_command', 'type', `unknown command type ${JSON.stringify(cmd.type)}`);
+    return runGovernanceCommand(this, cmd, cx.now);
+  }
+
+  /** open_day under a scheme (none before scheme_init, so rules 1 and 2 never meet it): the scheme's cut-offs, then the version due comes into force. */
+  private openDayUnderScheme(cx: CommandContext, cmd: Extract<Command, { type: 'open_day' }>): unknown {
+    const scheme = this.governance === null ? null : schemeCutoffs(this, cmd.date);
+    const out = openDay(cx, { date: cmd.date, cutoffs: scheme?.cutoffs ?? cmd.cutoffs, default_cutoff: scheme?.default_cutoff ?? cmd.default_cutoff });
+    if (this.governance !== null) takeEffect(this, cmd.date, cx.now);
+    return out;
+  }
+
+  /** open_swap_line under a scheme: within the scheme's cap for the pair. */
+  private openSwapUnderScheme(cx: CommandContext, cmd: Extract<Command, { type: 'open_swap_line' }>): unknown {
+    const provider = this.participant(cmd.provider)?.issues;
+    const drawer = this.participant(cmd.drawer)?.issues;
+    if (this.governance !== null && provider != null && drawer != null) checkSwapCap(this, provider, drawer, cmd.limit);
+    return openSwap(cx, cmd);
+  }
+
   private record(cmd: Command, ok: boolean, at_ns: bigint, rules_version: number): void {
     const target = isDirectoryCommand(cmd)
       ? directoryTarget(cmd)
@@ -194,6 +225,8 @@ export class PlatformStateMachine extends PlatformState implements CommandExecut
       if (this.audit.length >= PLATFORM_LIMITS.audit_recent_max + PLATFORM_LIMITS.audit_trim)
         this.audit.splice(0, this.audit.length - PLATFORM_LIMITS.audit_recent_max);
     } else if (this.audit.length >= PLATFORM_LIMITS.audit_max) this.audit.splice(0, this.audit.length - PLATFORM_LIMITS.audit_max + 1);
-    this.audit.push({ at_ns, by: cmd.by, action: cmd.type, target, ok });
+    const rec: AuditRecord = { at_ns, by: cmd.by, action: cmd.type, target: isGovernanceCommand(cmd) ? governanceTarget(cmd) : target, ok };
+    if (this.governance !== null && this.governance.in_force > 0) rec.scheme_version = this.governance.in_force;
+    this.audit.push(rec);
   }
 }

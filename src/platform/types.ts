@@ -62,6 +62,8 @@ export interface AuditRecord {
   action: string;
   target: string;
   ok: boolean;
+  /** The scheme version in force when the command ran (absent before scheme_init). */
+  scheme_version?: number;
 }
 
 export interface AnonymousRejection {

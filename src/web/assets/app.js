@@ -18,6 +18,7 @@ import { setCurrencies } from './lib/money.js';
 import { KEY_STORAGE, session, whenExpired } from './lib/session.js';
 import { errorBox } from './lib/ui.js';
 import { viewCompliance } from './views/compliance.js';
+import { viewGovernance } from './views/governance.js';
 import { viewOverview } from './views/operator.js';
 import { viewAccount } from './views/participant.js';
 import { viewSend } from './views/participant_send.js';
@@ -76,12 +77,14 @@ function navFor(role) {
         ['#/operator', 'Overview'],
         ['#/payments', 'Payments'],
         ['#/compliance', 'Compliance'],
+        ['#/governance', 'Governance'],
       ];
     case 'central_bank':
       return [
         ['#/central-bank', 'Central bank'],
         ['#/operator', 'Currency overview'],
         ['#/payments', 'Payments'],
+        ['#/governance', 'Governance'],
       ];
     case 'compliance':
       return [
@@ -142,6 +145,7 @@ const ROUTES = [
   [/^#\/payments$/, () => viewPayments()],
   [/^#\/payments\/([^/?]+)$/, (m) => viewPayment(decodeURIComponent(m[1] ?? ''))],
   [/^#\/compliance$/, () => viewCompliance(), ['compliance', 'operator', 'auditor']],
+  [/^#\/governance$/, () => viewGovernance(), ['operator', 'central_bank', 'auditor']],
 ];
 
 /** Signs in with the stored key when needed; false when the router went elsewhere. @param {string} hash */

@@ -1,0 +1,119 @@
+// How the scheme's versions take effect: version 1 at scheme_init, an adopted
+// proposal as the next version on its business day — at the opening of the
+// first business day on or after its effective date, so never inside an open
+// settlement window or an LSM run (both live within a day; close_day closes the
+// windows) — and the parameters the platform already has a setting for, applied
+// when a version comes into force: rate staleness (set_rate_policy's policy),
+// the LSM's FIFO bypass, the day's cut-offs (open_day takes them from the
+// scheme), swap-line caps (open_swap_line refuses a larger line). The LSM
+// interval and the DNS window schedule are the operator's timetable: the demo
+// and what-if read them from the version in force.
+
+import type { Proposal } from '../governance/decision.js';
+import { effectiveDate } from '../governance/decision.js';
+import { GovernanceError } from '../governance/errors.js';
+import { applyPatch, type JsonValue } from '../governance/json_patch.js';
+import { validateScheme, type SchemeDocument } from '../governance/scheme.js';
+import { readAmount } from './amounts.js';
+import { PlatformError } from './errors.js';
+import { emptyGovernance, GOVERNANCE_LIMITS, headVersion, inForce, type SchemeVersion } from './governance_state.js';
+import type { PlatformState } from './state.js';
+import { memberCurrency } from '../fx/iso4217.js';
+
+function isoDate(ns: bigint): string {
+  return new Date(Number(ns / 1_000_000n)).toISOString().slice(0, 10);
+}
+
+export function initScheme(s: PlatformState, doc: SchemeDocument, now: bigint): unknown {
+  const g = (s.governance ??= emptyGovernance());
+  g.versions.push({ version: 1, adopted_at_ns: now, effective_date: null, in_force_at_ns: now, proposal: null, document: doc });
+  g.in_force = 1;
+  applySettings(s, doc);
+  return { version: 1 };
+}
+
+/** What-if only (a scratch state): `doc` as a version in force from business day `day`. */
+export function installScheme(s: PlatformState, doc: SchemeDocument, day: string, now: bigint): void {
+  const g = (s.governance ??= emptyGovernance());
+  g.versions.push({ version: g.versions.length + 1, adopted_at_ns: now, effective_date: day, in_force_at_ns: now, proposal: 'what-if', document: doc });
+  g.in_force = g.versions.length;
+  applySettings(s, doc);
+}
+
+/** Decides a proposal: rejected as due says, or adopted as the next version when its changes still apply to the newest one. */
+export function adopt(s: PlatformState, p: Proposal, due: { state: 'adopted' | 'rejected'; outcome: string }, now: bigint): void {
+  const g = s.governance!;
+  p.decided_at_ns = now;
+  if (due.state === 'rejected') {
+    Object.assign(p, { state: 'rejected', outcome: due.outcome });
+    return;
+  }
+  const head = headVersion(g)!;
+  let doc: SchemeDocument;
+  try {
+    doc = validateScheme(applyPatch(head.document as unknown as JsonValue, p.changes));
+  } catch (err) {
+    if (!(err instanceof GovernanceError)) throw err;
+    // Another adopted change came first and this one no longer applies: it cannot be adopted as proposed.
+    Object.assign(p, { state: 'rejected', outcome: `no objection, but its changes no longer apply to version ${head.version}: ${err.message}` });
+    return;
+  }
+  if (g.versions.length >= GOVERNANCE_LIMITS.versions_max) throw new PlatformError('limit_exceeded', '', 'too many scheme versions');
+  const today = s.business_date ?? isoDate(now);
+  const version: SchemeVersion = {
+    version: g.versions.length + 1,
+    adopted_at_ns: now,
+    effective_date: effectiveDate(p.effective, today),
+    in_force_at_ns: null,
+    proposal: p.id,
+    document: doc,
+  };
+  g.versions.push(version);
+  Object.assign(p, { state: 'adopted', outcome: due.outcome, effective_at: version.effective_date, version: version.version });
+}
+
+/** The version that should be in force on business date `date`: the newest adopted one effective on or before it. */
+export function versionForDay(s: PlatformState, date: string): SchemeVersion | undefined {
+  const g = s.governance;
+  if (g === null) return undefined;
+  let v = inForce(g);
+  for (const x of g.versions) if (x.effective_date !== null && x.effective_date <= date && (v === undefined || x.version > v.version)) v = x;
+  return v;
+}
+
+/** open_day's cut-offs under a scheme: the scheme's, the day's command naming none (the scheme governs them). */
+export function schemeCutoffs(s: PlatformState, date: string): { cutoffs: Record<string, string>; default_cutoff: string } | null {
+  const v = versionForDay(s, date);
+  return v === undefined ? null : { cutoffs: { ...v.document.cutoffs.currencies }, default_cutoff: v.document.cutoffs.default };
+}
+
+/** At a business day's opening (after open_day succeeded): the version due comes into force. */
+export function takeEffect(s: PlatformState, date: string, now: bigint): void {
+  const v = versionForDay(s, date);
+  const g = s.governance;
+  if (g === null || v === undefined || v.version === g.in_force) return;
+  for (const x of g.versions) if (x.version > g.in_force && x.version <= v.version && x.in_force_at_ns === null) x.in_force_at_ns = now;
+  g.in_force = v.version;
+  applySettings(s, v.document);
+}
+
+function applySettings(s: PlatformState, doc: SchemeDocument): void {
+  s.ratePolicy = {
+    max_age_business_days: doc.rates.max_age_business_days,
+    extended_age_business_days: doc.rates.extended_age_business_days,
+    quote_tolerance_bp: doc.rates.quote_tolerance_bp,
+  };
+  s.bypass_fifo = doc.lsm.bypass_fifo;
+}
+
+/** open_swap_line under a scheme: the line must be within the scheme's cap for its currency pair (a pair without a cap is not limited). */
+export function checkSwapCap(s: PlatformState, provider_currency: string, drawer_currency: string, limit: string): void {
+  const doc = inForce(s.governance)?.document;
+  const cap = doc?.swap_lines.caps[`${provider_currency}/${drawer_currency}`];
+  if (cap === undefined) return;
+  const info = memberCurrency(provider_currency);
+  const want = readAmount(limit, info.minor_units, provider_currency);
+  const max = readAmount(cap, info.minor_units, provider_currency);
+  if (want.ok && max.ok && want.minor > max.minor)
+    throw new PlatformError('limit_exceeded', 'limit', `the scheme caps ${provider_currency}/${drawer_currency} swap lines at ${cap} ${provider_currency}`);
+}
