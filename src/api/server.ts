@@ -180,6 +180,19 @@ function registerPublicEndpoints(app: FastifyInstance, platform: Platform, metri
     if (!ready()) return reply.code(503).send({ code: 'shutting_down', message: 'draining', path: '' });
     const health = platform.health();
     if (!health.writable) return sendError(reply, new ApiError(503, 'unavailable', `not ready: ${health.reason}; reopen the store to recover`));
+    // Cluster mode: which role this engine plays and how far it holds the journal stream.
+    const c = platform.clusterStatus();
+    if (c !== null)
+      return reply.send({
+        status: 'ready',
+        role: c.role,
+        stream_seq: c.stream_seq,
+        node_id: c.node_id,
+        leader: c.leader,
+        stalled: c.stalled,
+        alarms: c.alarms,
+        lag_ms: c.lag_ms,
+      });
     return reply.send({ status: 'ready' });
   });
   app.get('/metrics', async (_req, reply) => reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()));
