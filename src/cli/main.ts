@@ -15,6 +15,7 @@ import { registerSimCommands } from './sim_commands.js';
 import { registerServeCommands } from './serve_commands.js';
 import { registerAuthCommands } from './auth_commands.js';
 import { registerFuzzCommand } from './fuzz_commands.js';
+import { registerReplicaCommand } from './replica_command.js';
 
 export function buildProgram(): Command {
   const program = new Command();
@@ -37,6 +38,7 @@ export function buildProgram(): Command {
   registerServeCommands(program);
   registerAuthCommands(program);
   registerFuzzCommand(program);
+  registerReplicaCommand(program);
   return program;
 }
 

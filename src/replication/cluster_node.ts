@@ -257,7 +257,7 @@ export class ClusterNode {
   /** Whether a replica has applied the stream up to its last entry (as of now). */
   async caughtUp(): Promise<boolean> {
     const { last_seq } = await this.log.bounds();
-    return this.ledger.journal_seq >= last_seq;
+    return this.ledger.durable_head.seq >= last_seq;
   }
 
   private alarm(why: string): void {

@@ -9,6 +9,7 @@ import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { connect } from 'nats';
 
 export const LOCAL_CLUSTER_NODES = 3;
 const START_TIMEOUT_MS = 20_000;
@@ -67,6 +68,7 @@ export class LocalNatsCluster {
     try {
       for (let i = 0; i < nodes.length; i++) cluster.startNode(i);
       await Promise.all(nodes.map((_, i) => cluster.waitReady(i)));
+      await cluster.waitJetStream();
     } catch (err) {
       await cluster.stop();
       throw err;
@@ -116,6 +118,27 @@ export class LocalNatsCluster {
       await new Promise((r) => setTimeout(r, 50));
     }
     throw new Error(`nats node ${n.name} did not start in ${START_TIMEOUT_MS} ms: ${n.log.slice(-2000)}`);
+  }
+
+  /** Waits until the cluster's JetStream has a meta leader: a replicated stream can be created and removed. */
+  private async waitJetStream(): Promise<void> {
+    const nc = await connect({ servers: this.urls, timeout: 5_000 });
+    try {
+      const t0 = Date.now();
+      for (;;) {
+        try {
+          const jsm = await nc.jetstreamManager({ timeout: 2_000 });
+          await jsm.streams.add({ name: 'SCO_PROBE', subjects: ['sco.probe'], num_replicas: LOCAL_CLUSTER_NODES });
+          await jsm.streams.delete('SCO_PROBE');
+          return;
+        } catch (err) {
+          if (Date.now() - t0 > START_TIMEOUT_MS) throw new Error(`JetStream did not become ready: ${(err as Error).message}`);
+          await new Promise((r) => setTimeout(r, 200));
+        }
+      }
+    } finally {
+      await nc.close();
+    }
   }
 
   /** Kills node i (SIGKILL); its folder stays for a restart. */
