@@ -6,6 +6,7 @@
 // `sco-leader` header of a standby's 503 — until it is acknowledged.
 
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -13,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { Platform } from '../platform/platform.js';
 import { UserDirectory } from '../http/auth.js';
 import { LocalNatsCluster } from '../replication/local_cluster.js';
+import { openStore } from '../store/open.js';
 
 export const HA_BANKS = 10;
 const START_TIMEOUT_MS = 30_000;
@@ -251,4 +253,145 @@ export class HaCluster {
     await this.nats?.stop();
     if (!keep) rmSync(this.dir, { recursive: true, force: true });
   }
+}
+
+/** What the stores of a stopped cluster hold, against the payments clients saw acknowledged. */
+export interface HaAudit {
+  /** Acknowledged payments missing (or rejected) on a store, summed over stores. */
+  acknowledged_lost: number;
+  /** Payments booked more than once: an end-to-end id on two payments. */
+  duplicates: number;
+  /** Per store: its journal head, verify's verdict and the state digest. */
+  stores: Array<{ store: string; head: string; verify_ok: boolean; problem: string | null; state_digest: string }>;
+}
+
+/** Opens each store on its own (no cluster): verify, then every acknowledged UETR present and not rejected, and no end-to-end id twice. */
+export async function auditStores(stores: readonly string[], acked: ReadonlySet<string>): Promise<HaAudit> {
+  const audit: HaAudit = { acknowledged_lost: 0, duplicates: 0, stores: [] };
+  for (const url of stores) {
+    // Opened first: an engine killed before it wrote its users index gets it rewritten, as any restart does.
+    await (await Platform.open(url)).close();
+    const store = await openStore(url);
+    const report = await Platform.verify(store).finally(() => store.close());
+    const platform = await Platform.open(url);
+    try {
+      const head = platform.journalHead();
+      for (const uetr of acked) {
+        const p = platform.payment(uetr);
+        if (p === undefined || p.state === 'rejected') audit.acknowledged_lost++;
+      }
+      const seen = new Set<string>();
+      for (const p of platform.everyPayment()) {
+        if (seen.has(p.instruction.end_to_end_id)) audit.duplicates++;
+        seen.add(p.instruction.end_to_end_id);
+      }
+      audit.stores.push({
+        store: url,
+        head: `${head.seq}:${head.head_hash}`,
+        verify_ok: report.ok,
+        problem: report.problem,
+        state_digest: platform.stateDigest(),
+      });
+    } finally {
+      await platform.close();
+    }
+  }
+  return audit;
+}
+
+/** One acknowledged payment: its UETR, when the answer came (ms, this process's clock) and which engine gave it. */
+export interface HaAck {
+  uetr: string;
+  at_ms: number;
+  by: string;
+}
+
+/**
+ * Clients sending payments (`batch` per request) to a cluster until stop():
+ * each request retried by its Idempotency-Key until an engine acknowledges it.
+ * A payment counts as acknowledged when the answer says settled or queued.
+ */
+export class HaLoad {
+  readonly acks: HaAck[] = [];
+  readonly acked = new Set<string>();
+  private stopped = false;
+  private readonly runs: Promise<void>[] = [];
+  errors: string[] = [];
+
+  constructor(
+    private readonly c: HaCluster,
+    clients: number,
+    private readonly batch: number,
+  ) {
+    for (let i = 0; i < clients; i++) this.runs.push(this.client(i));
+  }
+
+  private async client(id: number): Promise<void> {
+    const date = new Date().toISOString().slice(0, 10);
+    for (let n = 0; !this.stopped; n++) {
+      const list = Array.from({ length: this.batch }, (_, k) => {
+        const a = (id + n + k) % HA_BANKS;
+        const b = (a + 1 + (n % (HA_BANKS - 1))) % HA_BANKS;
+        return { uetr: randomUUID(), end_to_end_id: `HA-${id}-${n}-${k}`, payer: haBic(a), payee: haBic(b), currency: 'CNY', amount: '0.01', value_date: date };
+      });
+      const body = JSON.stringify(this.batch === 1 ? list[0] : { payments: list });
+      try {
+        const r = await this.c.post('/v1/payments', body, `ha-${id}-${n}`, 60_000);
+        const at = performance.now();
+        const results = (r.body as { payments?: Array<{ uetr: string; state: string }> }).payments ?? [];
+        if (r.status !== 200) this.errors.push(`${r.status} ${JSON.stringify(r.body).slice(0, 300)}`);
+        for (const p of results) {
+          if (p.state !== 'settled' && p.state !== 'queued') {
+            this.errors.push(`${p.uetr}: ${JSON.stringify(p)}`);
+            continue;
+          }
+          this.acked.add(p.uetr);
+          this.acks.push({ uetr: p.uetr, at_ms: at, by: r.by.node_id });
+        }
+      } catch (err) {
+        this.errors.push((err as Error).message);
+      }
+    }
+  }
+
+  /** Payments acknowledged from `from_ms` on (performance.now() clock). */
+  countSince(from_ms: number): number {
+    let n = 0;
+    for (let i = this.acks.length - 1; i >= 0 && this.acks[i]!.at_ms >= from_ms; i--) n++;
+    return n;
+  }
+
+  /** The first acknowledgement after `from_ms` by engine `by`, or null. */
+  firstAckAfter(from_ms: number, by: string): HaAck | null {
+    for (const a of this.acks) if (a.at_ms > from_ms && a.by === by) return a;
+    return null;
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await Promise.all(this.runs);
+  }
+}
+
+/**
+ * Kills the active engine (SIGKILL) under the running load, measures the time to
+ * the first payment acknowledged by another engine, and starts the killed one
+ * again on its store (it comes back as a standby).
+ */
+export async function failoverOnce(c: HaCluster, load: HaLoad, timeout_ms: number): Promise<{ failover_ms: number; killed: string; new_active: string }> {
+  const active = await c.waitActive(timeout_ms);
+  const i = c.engines.indexOf(active);
+  const t = performance.now();
+  await active.signal('SIGKILL');
+  // A standby may answer a retried payment it already holds from the stream (durable, so truly acknowledged),
+  // but the failover ends with the first payment acknowledged by the new active engine.
+  const next = await c.waitActive(timeout_ms, active);
+  let ack: HaAck | null = null;
+  while ((ack = load.firstAckAfter(t, next.node_id)) === null) {
+    if (performance.now() - t > timeout_ms)
+      throw new Error(`no payment acknowledged within ${timeout_ms} ms of killing ${active.node_id}: ${load.errors.slice(-3).join('; ')}`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  await c.startEngine(i);
+  return { failover_ms: ack.at_ms - t, killed: active.node_id, new_active: ack.by };
 }

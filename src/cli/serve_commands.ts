@@ -76,7 +76,7 @@ export function registerServeCommands(program: Command): void {
       if (!levels.includes(String(o.logLevel))) throw new CliInputError(`--log-level: one of ${levels.join(', ')}`);
       const platform = await openPlatform(url, o);
       const users = await UserDirectory.load(platform);
-      if (users.listUsers().length === 0)
+      if (users.listUsers().length === 0 && platform.clusterStatus() === null)
         stderrProgress(
           'warning: no API users on this store yet; create one with `sco-settle users create --role operator NAME` (server stopped) and `sco-settle keys create --user NAME`',
         );

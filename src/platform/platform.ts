@@ -479,7 +479,11 @@ export class Platform {
   }
 
   async close(): Promise<void> {
-    await this.cluster?.stop();
+    if (this.cluster !== null) {
+      await this.cluster.stop();
+      // Followed entries change the directory without writing its index documents: bring them up to date.
+      if (this.ledger.failed === null) await rebuildIndexIfBehind(this.store, this.state.apiDirectory).catch(() => undefined);
+    }
     await this.ledger.close();
   }
 

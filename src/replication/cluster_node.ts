@@ -102,14 +102,20 @@ export class ClusterNode {
   writeRefusal(): { code: 'not_leader' | 'journal_unavailable'; message: string; leader: string | null } | null {
     if (this.role === 'replica') return { code: 'not_leader', message: 'this is a member replica: it is read-only', leader: null };
     const leader = this.status().leader;
-    if (this.role !== 'active' || this.lease === null || !this.lease.valid)
+    const stalled = this.log.stalled;
+    if (this.role === 'active' && stalled !== null) return { code: 'journal_unavailable', message: stalled, leader: null };
+    if (this.role === 'active' && this.lease !== null && !this.lease.valid)
+      return {
+        code: 'not_leader',
+        message: `this engine (${this.opts.me.node_id}) could not renew its lease in time: a majority of the NATS cluster is unreachable, or this process was paused; it takes no writes until it renews`,
+        leader: null,
+      };
+    if (this.role !== 'active' || this.lease === null)
       return {
         code: 'not_leader',
         message: `this engine (${this.opts.me.node_id}) is a standby; the active engine is ${leader === null || leader === '' ? 'not known yet' : `at ${leader}`}`,
         leader,
       };
-    const stalled = this.log.stalled;
-    if (stalled !== null) return { code: 'journal_unavailable', message: stalled, leader: null };
     return null;
   }
 

@@ -110,6 +110,8 @@ export class StreamLog implements JournalReplicator {
     const first = await Promise.allSettled(items.map((it) => this.appendOnce(it)));
     let from = first.findIndex((r) => r.status === 'rejected');
     if (from < 0) return;
+    const reason = (first[from] as PromiseRejectedResult).reason as Error;
+    if (!(reason instanceof FencedError)) this.stalledReason = stalledBecause(this.config.stream, reason.message);
     for (; from < items.length; from++) {
       const failed = first[from];
       if (failed?.status === 'rejected' && failed.reason instanceof FencedError) throw failed.reason;
@@ -125,7 +127,7 @@ export class StreamLog implements JournalReplicator {
         return;
       } catch (err) {
         if (err instanceof FencedError) throw err;
-        this.stalledReason = `the journal stream ${this.config.stream} does not take appends (${(err as Error).message}): a majority of the NATS cluster is unreachable; writes resume when it is back`;
+        this.stalledReason = stalledBecause(this.config.stream, (err as Error).message);
         if (this.nc.isClosed()) throw new Error(this.stalledReason);
         await new Promise((r) => setTimeout(r, RETRY_WAIT_MS));
       }
@@ -211,6 +213,10 @@ export class StreamLog implements JournalReplicator {
   async close(): Promise<void> {
     if (!this.nc.isClosed()) await this.nc.close();
   }
+}
+
+function stalledBecause(stream: string, why: string): string {
+  return `the journal stream ${stream} does not take appends (${why}): a majority of the NATS cluster is unreachable; writes resume when it is back`;
 }
 
 function toStreamEntry(data: Uint8Array, h: { get(k: string): string } | undefined, stored_ms: number): StreamEntry {
