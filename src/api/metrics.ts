@@ -45,6 +45,23 @@ export class ApiMetrics {
         for (const [s, n] of counts) this.set({ state: s }, n);
       },
     });
+    // Cluster mode: where this engine or replica holds the journal stream, and a replica's alarms (rewritten or truncated history).
+    new client.Gauge({
+      name: 'sco_settle_cluster_stream_seq',
+      help: 'The last journal stream entry this engine or replica holds (cluster mode)',
+      registers: [this.registry],
+      collect() {
+        this.set(platform.clusterStatus()?.stream_seq ?? 0);
+      },
+    });
+    new client.Gauge({
+      name: 'sco_settle_replica_alarms',
+      help: 'Alarms raised by a member replica: history rewritten or truncated, or an entry that failed verification',
+      registers: [this.registry],
+      collect() {
+        this.set(platform.clusterStatus()?.alarms.length ?? 0);
+      },
+    });
     new client.Gauge({
       name: 'sco_settle_rtgs_queue_depth',
       help: 'Payments waiting in RTGS queues',

@@ -236,6 +236,19 @@ function registerPublicEndpoints(
     if (!ready()) return sendError(reply, new ApiError(503, 'shutting_down', 'draining'));
     const health = platform.health();
     if (!health.writable) return sendError(reply, new ApiError(503, 'unavailable', `not ready: ${health.reason}; reopen the store to recover`));
+    // Cluster mode: which role this engine plays and how far it holds the journal stream.
+    const c = platform.clusterStatus();
+    if (c !== null)
+      return reply.send({
+        status: 'ready',
+        role: c.role,
+        stream_seq: c.stream_seq,
+        node_id: c.node_id,
+        leader: c.leader,
+        stalled: c.stalled,
+        alarms: c.alarms,
+        lag_ms: c.lag_ms,
+      });
     return reply.send({ status: 'ready' });
   });
   app.get('/metrics', { config: publicDoc('getMetrics', 'Prometheus metrics', { type: 'string' }, 'text/plain') }, async (_req, reply) =>

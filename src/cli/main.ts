@@ -18,6 +18,7 @@ import { registerFuzzCommand } from './fuzz_commands.js';
 import { registerCalendarCommands } from './calendar_commands.js';
 import { registerReconcileCommand } from './reconcile_commands.js';
 import { registerSchemeCommands } from './scheme_commands.js';
+import { registerReplicaCommand } from './replica_command.js';
 
 export function buildProgram(): Command {
   const program = new Command();
@@ -43,6 +44,7 @@ export function buildProgram(): Command {
   registerCalendarCommands(program);
   registerReconcileCommand(program);
   registerSchemeCommands(program);
+  registerReplicaCommand(program);
   return program;
 }
 

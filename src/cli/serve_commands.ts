@@ -12,6 +12,7 @@ import { buildApi, type Api, type ApiOptions } from '../api/server.js';
 import { registerWebRoutes } from '../web/routes.js';
 import { resolveStoreUrl, stderrProgress } from './context.js';
 import { CliInputError } from './input.js';
+import { addClusterOptions, clusterOptionsOf } from './cluster_options.js';
 
 /**
  * The API and the dashboard on one server for a platform (not yet listening):
@@ -30,9 +31,27 @@ function intOption(value: string, what: string, min: number, max: number): numbe
   return n;
 }
 
+/** The platform `serve` runs on: one engine, or (with --cluster) an engine of a cluster. */
+async function openPlatform(url: string, o: Record<string, string | undefined>): Promise<Platform> {
+  const cluster = clusterOptionsOf(o, 'engine');
+  try {
+    return await Platform.open(url, {
+      onProgress: stderrProgress,
+      group_batches_max: intOption(String(o.groupMax), '--group-max', 1, 100_000),
+      ...(cluster !== null ? { cluster } : {}),
+    });
+  } catch (err) {
+    if (err instanceof StoreError && err.code === 'writer_busy') {
+      throw new StoreError('writer_busy', `${err.message}: one writer per store — stop the other sco-settle process (serve, users, keys, …) first`);
+    }
+    throw err;
+  }
+}
+
 export function registerServeCommands(program: Command): void {
-  program
-    .command('serve')
+  const serve = program.command('serve');
+  addClusterOptions(serve, false);
+  serve
     .description('run the HTTP API (OpenAPI at /openapi.json, docs at /docs) until SIGINT/SIGTERM')
     .option('--port <n>', 'TCP port (0: any free port)', '8080')
     .option('--host <addr>', 'address to listen on', '127.0.0.1')
@@ -55,17 +74,9 @@ export function registerServeCommands(program: Command): void {
       if (o.tlsCa !== undefined && o.tlsCert === undefined) throw new CliInputError('--tls-ca needs --tls-cert and --tls-key');
       const levels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
       if (!levels.includes(String(o.logLevel))) throw new CliInputError(`--log-level: one of ${levels.join(', ')}`);
-      let platform: Platform;
-      try {
-        platform = await Platform.open(url, { onProgress: stderrProgress, group_batches_max: intOption(String(o.groupMax), '--group-max', 1, 100_000) });
-      } catch (err) {
-        if (err instanceof StoreError && err.code === 'writer_busy') {
-          throw new StoreError('writer_busy', `${err.message}: one writer per store — stop the other sco-settle process (serve, users, keys, …) first`);
-        }
-        throw err;
-      }
+      const platform = await openPlatform(url, o);
       const users = await UserDirectory.load(platform);
-      if (users.listUsers().length === 0)
+      if (users.listUsers().length === 0 && platform.clusterStatus() === null)
         stderrProgress(
           'warning: no API users on this store yet; create one with `sco-settle users create --role operator NAME` (server stopped) and `sco-settle keys create --user NAME`',
         );
@@ -80,6 +91,7 @@ export function registerServeCommands(program: Command): void {
             : null,
       });
       const address = await api.app.listen({ port, host: String(o.host) });
+      platform.advertiseCluster(address);
       stderrProgress(`sco-settle API on ${address} (store ${redactUrl(url)}); docs at ${address}/docs`);
       await new Promise<void>((resolve) => {
         let stopping = false;

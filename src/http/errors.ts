@@ -11,7 +11,7 @@
 import { randomUUID } from 'node:crypto';
 import { STATUS_CODES } from 'node:http';
 import type { FastifyReply } from 'fastify';
-import { PlatformError, type PlatformErrorCode } from '../platform/errors.js';
+import { NotLeaderError, PlatformError, type PlatformErrorCode } from '../platform/errors.js';
 import { PARTICIPANT_NAME_MAX } from '../platform/participant_rules.js';
 
 export type ApiErrorCode =
@@ -189,9 +189,15 @@ const PLATFORM_STATUS: Record<PlatformErrorCode, number> = {
   no_scheme: 409,
   no_signing_key: 403,
   bad_signature: 403,
+  not_leader: 503,
+  journal_unavailable: 503,
 };
 
 export function fromPlatformError(e: PlatformError): ApiError {
+  // A standby names the active engine (header sco-leader) so that a client can go there.
+  if (e instanceof NotLeaderError)
+    return new ApiError(503, e.code, e.message, e.field, { 'retry-after': '1', ...(e.leader !== null && e.leader !== '' ? { 'sco-leader': e.leader } : {}) });
+  if (e.code === 'journal_unavailable') return new ApiError(503, e.code, e.message, e.field, { 'retry-after': '1' });
   return new ApiError(PLATFORM_STATUS[e.code] ?? 400, e.code, e.message, e.field);
 }
 

@@ -21,6 +21,13 @@
 // command of a higher layer in the same sequence as ledger batches; the executor
 // runs it against the state machine inside the commit step, so ledger batches and
 // commands are totally ordered and replay rebuilds both.
+//
+// Cluster mode (./replicated.ts): with a JournalReplicator, every group is
+// published to the replicated log before the local append and before any caller
+// hears of it; an engine opened as a follower refuses writes and takes entries
+// read back from the log through applyFollowed (checked and replayed exactly as
+// at start-up, with the active engine's sampled state digests compared) until
+// activate() makes it the writer.
 
 import { LedgerStateMachine, type BatchEffects, type LedgerLimits, type Operation } from '../ledger/state_machine.js';
 import { BATCH_EVENTS_MAX, type Account, type AccountBalance, type Transfer } from '../ledger/types.js';
@@ -39,6 +46,7 @@ import {
 } from './entry.js';
 import { COMMAND_BYTES_MAX, outputDigest, RecordingLedger, rulesVersionProblem, type CommandExecutor, type CommandOutput } from './command.js';
 import { decodeSnapshot, encodeSnapshot } from './snapshot.js';
+import { digestOfState, type JournalReplicator, type ReplicatedEntry } from './replicated.js';
 
 export type LedgerErrorCode =
   | 'batch_empty'
@@ -54,7 +62,9 @@ export type LedgerErrorCode =
   | 'journal_truncated'
   | 'head_mismatch'
   | 'head_record_missing'
-  | 'head_record_corrupt';
+  | 'head_record_corrupt'
+  | 'not_active'
+  | 'replication_diverged';
 
 export class LedgerError extends Error {
   readonly code: LedgerErrorCode;
@@ -87,6 +97,12 @@ export interface DurableLedgerOptions {
   onProgress?: (message: string) => void;
   /** Executes journaled commands (the platform); without it commands are refused. */
   executor?: CommandExecutor;
+  /** Cluster mode: where every group is published before it is appended locally and acknowledged. */
+  replicator?: JournalReplicator;
+  /** Cluster mode: the active engine attaches a state digest to an entry at most this often. */
+  state_digest_interval_ms?: number;
+  /** Opened as a follower: writes are refused ('not_active') until activate(); entries come in through applyFollowed. */
+  follower?: boolean;
 }
 
 const REPLAY_PAGE_ENTRIES = 32;
@@ -129,9 +145,12 @@ export class DurableLedger {
   readonly store: LedgerStore;
   private readonly sm: LedgerStateMachine;
   private readonly clock: () => bigint;
-  private readonly opts: Required<Omit<DurableLedgerOptions, 'limits' | 'onProgress' | 'executor'>>;
+  private readonly opts: Required<Omit<DurableLedgerOptions, 'limits' | 'onProgress' | 'executor' | 'replicator' | 'follower'>>;
   private readonly executor: CommandExecutor | null;
   private readonly progress: (message: string) => void;
+  private readonly replicator: JournalReplicator | null;
+  private writable: boolean;
+  private lastDigestMs = Number.NEGATIVE_INFINITY;
 
   private seq: number;
   private headHash: Buffer;
@@ -172,7 +191,10 @@ export class DurableLedger {
       index_idle_ms: opts.index_idle_ms ?? 200,
       index_lag_max_ms: opts.index_lag_max_ms ?? 1_000,
       snapshot_min_events: opts.snapshot_min_events ?? 10_000,
+      state_digest_interval_ms: opts.state_digest_interval_ms ?? 250,
     };
+    this.replicator = opts.replicator ?? null;
+    this.writable = opts.follower !== true;
     this.progress = opts.onProgress ?? (() => {});
     this.executor = opts.executor ?? null;
     this.seq = seq;
@@ -255,31 +277,7 @@ export class DurableLedger {
       for (const entry of page) {
         const bad = checkEntry(entry, this.seq + 1, this.headHash);
         if (bad !== null) throw new LedgerError('journal_corrupt', `journal entry ${entry.seq}: ${bad}`);
-        let effects: BatchEffects;
-        if (isCommand(entry)) {
-          if (this.executor === null) throw new LedgerError('no_executor', `journal entry ${entry.seq} is a command; open the store through the platform`);
-          const rules_version = commandRulesVersion(entry);
-          const problem = rulesVersionProblem(this.executor, rules_version);
-          if (problem !== null)
-            throw new LedgerError(
-              rules_version > this.executor.rules_versions.current ? 'rules_too_new' : 'rules_too_old',
-              `journal entry ${entry.seq}: ${problem}`,
-            );
-          const recorder = new RecordingLedger(this.sm, entry.clock_ns);
-          const output = this.executor.execute(entry.body, entry.clock_ns, recorder, rules_version);
-          if (!outputDigest(output).equals(commandOutputDigest(entry))) {
-            throw new LedgerError('journal_corrupt', `journal entry ${entry.seq}: replay of the command gave a different output than recorded`);
-          }
-          effects = recorder.effects;
-        } else {
-          const op = opName(entry.op);
-          let results: Uint8Array;
-          ({ results, effects } = this.sm.execute(op, decodeEvents(entry), entry.clock_ns));
-          const expected = decodeResults(entry.results, entry.count);
-          if (!sameResults(results, expected)) {
-            throw new LedgerError('journal_corrupt', `journal entry ${entry.seq}: replay gave different results than recorded`);
-          }
-        }
+        const effects = this.applyEntry(entry);
         this.seq = entry.seq;
         this.headHash = entry.hash;
         this.eventsSinceSnapshot += entry.count;
@@ -288,6 +286,31 @@ export class DurableLedger {
       }
       if (replayed >= REPLAY_QUIET_EVENTS) this.progress(`replayed journal to entry ${this.seq} (${replayed} events)`);
     }
+  }
+
+  /** Runs one checked entry on the state machine as recorded; throws naming the entry when it gives another answer. */
+  private applyEntry(entry: JournalEntry): BatchEffects {
+    if (isCommand(entry)) {
+      if (this.executor === null) throw new LedgerError('no_executor', `journal entry ${entry.seq} is a command; open the store through the platform`);
+      const rules_version = commandRulesVersion(entry);
+      const problem = rulesVersionProblem(this.executor, rules_version);
+      if (problem !== null)
+        throw new LedgerError(
+          rules_version > this.executor.rules_versions.current ? 'rules_too_new' : 'rules_too_old',
+          `journal entry ${entry.seq}: ${problem}`,
+        );
+      const recorder = new RecordingLedger(this.sm, entry.clock_ns);
+      const output = this.executor.execute(entry.body, entry.clock_ns, recorder, rules_version);
+      if (!outputDigest(output).equals(commandOutputDigest(entry))) {
+        throw new LedgerError('journal_corrupt', `journal entry ${entry.seq}: replay of the command gave a different output than recorded`);
+      }
+      return recorder.effects;
+    }
+    const run = this.sm.execute(opName(entry.op), decodeEvents(entry), entry.clock_ns);
+    if (!sameResults(run.results, decodeResults(entry.results, entry.count))) {
+      throw new LedgerError('journal_corrupt', `journal entry ${entry.seq}: replay gave different results than recorded`);
+    }
+    return run.effects;
   }
 
   get journal_seq(): number {
@@ -318,6 +341,7 @@ export class DurableLedger {
 
   /** Journals the expiry of every pending transfer whose timeout has passed. */
   async pulse(): Promise<void> {
+    if (!this.writable) return;
     const next = this.sm.nextExpiry();
     if (next !== null && next <= this.clock()) await this.submit('pulse', []);
   }
@@ -325,6 +349,7 @@ export class DurableLedger {
   private submit(op: Operation, events: readonly (Account | Transfer)[]): Promise<Uint8Array> {
     if (this.closed) return Promise.reject(new LedgerError('ledger_closed', 'the ledger is closed'));
     if (this.failure !== null) return Promise.reject(this.failedError());
+    if (!this.writable) return Promise.reject(notActive());
     if (op !== 'pulse' && events.length === 0) return Promise.reject(new LedgerError('batch_empty', 'a batch needs at least one event'));
     if (events.length > BATCH_EVENTS_MAX) {
       return Promise.reject(new LedgerError('batch_too_large', `a batch holds at most ${BATCH_EVENTS_MAX} events, got ${events.length}`));
@@ -339,6 +364,7 @@ export class DurableLedger {
   submitCommand(command: Buffer): Promise<CommandOutput> {
     if (this.closed) return Promise.reject(new LedgerError('ledger_closed', 'the ledger is closed'));
     if (this.failure !== null) return Promise.reject(this.failedError());
+    if (!this.writable) return Promise.reject(notActive());
     if (this.executor === null) return Promise.reject(new LedgerError('no_executor', 'this ledger was opened without a command executor'));
     if (command.length > COMMAND_BYTES_MAX) {
       return Promise.reject(new LedgerError('command_too_large', `a command holds at most ${COMMAND_BYTES_MAX} bytes, got ${command.length}`));
@@ -370,57 +396,25 @@ export class DurableLedger {
     this.cancelIdle();
     while (this.queue.length > 0 && this.failure === null) {
       const group = this.queue.splice(0, this.opts.group_batches_max);
-      const entries: JournalEntry[] = [];
-      const outputs: Uint8Array[] = [];
-      let events = 0;
-      for (const req of group) {
-        const clock_ns = this.clock();
-        let entry: JournalEntry;
-        let results: Uint8Array;
-        let effects: BatchEffects;
-        if (req.op === 'command') {
-          const recorder = new RecordingLedger(this.sm, clock_ns);
-          const rules_version = this.executor!.rules_versions.current;
-          try {
-            results = this.executor!.execute(req.command!, clock_ns, recorder, rules_version);
-          } catch (err) {
-            // A throwing executor may have changed the state half-way: fail stop.
-            this.failure = err as Error;
-            break;
-          }
-          effects = recorder.effects;
-          entry = buildCommandEntry(this.seq + 1, clock_ns, req.command!, outputDigest(results as Buffer), rules_version, this.headHash);
-          // The caller learns its entry's position (the platform's change feed numbers changes by it).
-          (results as { journal_seq?: number }).journal_seq = this.seq + 1;
-        } else {
-          ({ results, effects } = this.sm.execute(req.op, req.events, clock_ns));
-          entry = buildEntry(this.seq + 1, req.op, clock_ns, req.events, results, this.headHash);
-        }
-        this.seq = entry.seq;
-        this.headHash = entry.hash;
-        entries.push(entry);
-        outputs.push(results);
-        this.addBacklog(entry.seq, effects);
-        events += req.events.length;
-      }
-      if (this.failure !== null) {
-        for (const req of group) req.reject(this.failedError());
-        for (const req of this.queue.splice(0)) req.reject(this.failedError());
+      const built = this.executeGroup(group);
+      if (built === null) {
+        this.rejectAll(group);
         break;
       }
       try {
-        await this.store.appendJournal(entries);
+        // Cluster mode: the replicated log first (it fences a stale engine), then the local store.
+        if (this.replicator !== null) await this.replicator.publish(built.replicated);
+        await this.store.appendJournal(built.entries);
       } catch (err) {
         this.failure = err as Error;
-        for (const req of group) req.reject(this.failedError());
-        for (const req of this.queue.splice(0)) req.reject(this.failedError());
+        this.rejectAll(group);
         break;
       }
-      this.eventsSinceSnapshot += events;
-      this.durableSeq = entries[entries.length - 1]!.seq;
-      this.durableHash = entries[entries.length - 1]!.hash;
+      this.eventsSinceSnapshot += built.events;
+      this.durableSeq = this.seq;
+      this.durableHash = this.headHash;
       group.forEach((req, i) => {
-        req.resolve(outputs[i]!);
+        req.resolve(built.outputs[i]!);
       });
       // The query tables are rebuilt from the journal: a failed index write (a full disk) leaves
       // the backlog to the next attempt, and must not stop this loop with `draining` still set.
@@ -429,6 +423,118 @@ export class DurableLedger {
     }
     this.draining = false;
     this.scheduleIdle();
+  }
+
+  private rejectAll(group: readonly Request[]): void {
+    for (const req of group) req.reject(this.failedError());
+    for (const req of this.queue.splice(0)) req.reject(this.failedError());
+  }
+
+  /** Executes a group on the state machine and builds its entries; null (and `failure` set) when the executor threw. */
+  private executeGroup(group: readonly Request[]): { entries: JournalEntry[]; replicated: ReplicatedEntry[]; outputs: Uint8Array[]; events: number } | null {
+    const entries: JournalEntry[] = [];
+    const replicated: ReplicatedEntry[] = [];
+    const outputs: Uint8Array[] = [];
+    let events = 0;
+    for (const req of group) {
+      const clock_ns = this.clock();
+      let entry: JournalEntry;
+      let results: Uint8Array;
+      let effects: BatchEffects;
+      if (req.op === 'command') {
+        const recorder = new RecordingLedger(this.sm, clock_ns);
+        const rules_version = this.executor!.rules_versions.current;
+        try {
+          results = this.executor!.execute(req.command!, clock_ns, recorder, rules_version);
+        } catch (err) {
+          // A throwing executor may have changed the state half-way: fail stop.
+          this.failure = err as Error;
+          return null;
+        }
+        effects = recorder.effects;
+        entry = buildCommandEntry(this.seq + 1, clock_ns, req.command!, outputDigest(results as Buffer), rules_version, this.headHash);
+        // The caller learns its entry's position (the platform's change feed numbers changes by it).
+        (results as { journal_seq?: number }).journal_seq = this.seq + 1;
+      } else {
+        ({ results, effects } = this.sm.execute(req.op, req.events, clock_ns));
+        entry = buildEntry(this.seq + 1, req.op, clock_ns, req.events, results, this.headHash);
+      }
+      this.seq = entry.seq;
+      this.headHash = entry.hash;
+      entries.push(entry);
+      if (this.replicator !== null) replicated.push({ entry, state_digest: this.sampleDigest() });
+      outputs.push(results);
+      this.addBacklog(entry.seq, effects);
+      events += req.events.length;
+    }
+    return { entries, replicated, outputs, events };
+  }
+
+  /** The state digest after the entry just executed, when one is due (at most every state_digest_interval_ms). */
+  private sampleDigest(): Buffer | null {
+    const now = performance.now();
+    if (now - this.lastDigestMs < this.opts.state_digest_interval_ms) return null;
+    this.lastDigestMs = now;
+    return this.stateDigest();
+  }
+
+  /** sha256 of the whole state at the current position (ledger and executor, as a snapshot encodes it). */
+  stateDigest(): Buffer {
+    return digestOfState(encodeSnapshot(this.seq, this.headHash, this.sm, this.executorState()));
+  }
+
+  // ---- cluster mode: following the replicated log -----------------------------------------
+
+  /** Whether this ledger writes (false: a follower until activate()). */
+  get active(): boolean {
+    return this.writable;
+  }
+
+  /** Makes a follower the writer: it must have applied the replicated log to its end first. */
+  activate(): void {
+    this.writable = true;
+  }
+
+  /** Journals an entry with no events (a pulse), so that the replicated log moves past any stale writer's position. */
+  fence(): Promise<void> {
+    if (!this.writable) return Promise.reject(notActive());
+    return this.enqueue({ op: 'pulse', events: [], command: null }).then(() => undefined);
+  }
+
+  /**
+   * A follower applies entries read back from the replicated log: each is checked
+   * (checksum, chain, the next seq), replayed as recorded, its state digest
+   * compared when the active engine sent one, and the lot appended to the local
+   * store. Any mismatch stops the ledger with an error naming the entry.
+   */
+  applyFollowed(items: readonly ReplicatedEntry[]): Promise<void> {
+    if (this.failure !== null) return Promise.reject(this.failedError());
+    if (this.writable) return Promise.reject(new LedgerError('not_active', 'the active engine does not follow the replicated log'));
+    const run = this.exclusive(async () => {
+      const entries: JournalEntry[] = [];
+      for (const { entry, state_digest } of items) {
+        const bad = checkEntry(entry, this.seq + 1, this.headHash);
+        if (bad !== null) throw new LedgerError('journal_corrupt', `replicated journal entry ${entry.seq}: ${bad}`);
+        const effects = this.applyEntry(entry);
+        this.seq = entry.seq;
+        this.headHash = entry.hash;
+        this.eventsSinceSnapshot += entry.count;
+        this.addBacklog(entry.seq, effects);
+        entries.push(entry);
+        if (state_digest !== null && !state_digest.equals(this.stateDigest()))
+          throw new LedgerError('replication_diverged', `journal entry ${entry.seq}: the state digest after it differs from the active engine's`);
+      }
+      if (entries.length > 0) await this.store.appendJournal(entries);
+      this.durableSeq = this.seq;
+      this.durableHash = this.headHash;
+      if (this.backlogEvents >= this.opts.index_backlog_max_events) await this.writeIndex();
+      this.scheduleIdle();
+    });
+    return run.catch((err: Error) => {
+      // The state in memory may be ahead of the store or wrong: fail stop.
+      this.failure ??= err;
+      throw err;
+    });
   }
 
   private failedError(): LedgerError {
@@ -614,6 +720,10 @@ export class DurableLedger {
     }
     await this.store.close();
   }
+}
+
+function notActive(): LedgerError {
+  return new LedgerError('not_active', 'this engine is not the active one: it follows the replicated journal and takes no writes');
 }
 
 function sameResults(a: Uint8Array, b: Uint8Array): boolean {

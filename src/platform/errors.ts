@@ -37,7 +37,11 @@ export type PlatformErrorCode =
   | 'unknown_time_zone'
   | 'invalid_window'
   | 'overlapping_windows'
-  | 'invalid_holiday';
+  | 'invalid_holiday'
+  /** Cluster mode: this engine is a standby or a member replica; the API answers 503 naming the active engine. */
+  | 'not_leader'
+  /** Cluster mode: the journal stream takes no appends (no quorum); the API answers 503. */
+  | 'journal_unavailable';
 
 export class PlatformError extends Error {
   readonly code: PlatformErrorCode;
@@ -47,6 +51,15 @@ export class PlatformError extends Error {
     this.code = code;
     this.field = field;
     this.name = 'PlatformError';
+  }
+}
+
+/** A write sent to an engine that is not the active one: where the active one answers, when known. */
+export class NotLeaderError extends PlatformError {
+  readonly leader: string | null;
+  constructor(message: string, leader: string | null) {
+    super('not_leader', '', message);
+    this.leader = leader;
   }
 }
 

@@ -45,6 +45,10 @@ import { checkGovernance, dueProposals, isGovernanceCommand, type GovernanceComm
 import { findProposal, governanceAudit, proposalView, proposalsView, schemeView, type SchemeView } from './governance_views.js';
 import { inForce } from './governance_state.js';
 import { dayBounds, dayFigures, schemeWhatIf, type DayFigures, type WhatIfReport } from './governance_whatif.js';
+import { ClusterNode, type ClusterStatus } from '../replication/cluster_node.js';
+import { StreamLog } from '../replication/stream_log.js';
+import type { ClusterConfig } from '../replication/cluster_config.js';
+import { NotLeaderError } from './errors.js';
 
 // For the HTTP shells: the documents interface, the store's errors and redacted
 // location, the views and the JSON replacer they answer with.
@@ -58,6 +62,7 @@ export type { OperatorAlert } from './types.js';
 export { answerAct, proposeAct } from './governance_state.js';
 export { canonicalBytes } from '../governance/canonical.js';
 export type { SchemeView } from './governance_views.js';
+export type { ClusterStatus } from '../replication/cluster_node.js';
 export { API_ROLES, keyView, roleNeedsParticipant, userView, type ApiKeyRecord, type ApiRole, type ApiUser } from './api_directory.js';
 
 export interface PlatformOptions {
@@ -66,6 +71,20 @@ export interface PlatformOptions {
   onProgress?: (message: string) => void;
   group_batches_max?: number;
   snapshot_min_events?: number;
+  /** Cluster mode (src/replication): the journal on a JetStream stream; without it nothing of NATS is used. */
+  cluster?: PlatformClusterOptions;
+}
+
+export interface PlatformClusterOptions {
+  config: ClusterConfig;
+  node_id: string;
+  /** Where this engine's API answers, told to clients of standbys. */
+  address: string;
+  /** An engine (standby until it takes the lease) or a member replica (read-only, never active). */
+  mode: 'engine' | 'replica';
+  /** The engine must stop (lost lease, fenced, diverged): the caller ends the process. */
+  onFatal: (reason: string) => void;
+  onAlarm?: (alarm: string) => void;
 }
 
 /** A command as callers write it: `by` defaults to the caller's identity given to execute(). */
@@ -113,6 +132,8 @@ export class Platform {
   private readonly clock: () => bigint;
   /** Quote locks per participant per minute, counted before journaling (market_commands.ts admitLockQuote). */
   private readonly lockGate = new LockRateGate();
+  /** Cluster mode: this engine's role and the stream it follows or appends to; null for a single engine. */
+  private cluster: ClusterNode | null = null;
 
   /**
    * The platform's parts, for tests that check it against the ledger independently
@@ -140,21 +161,60 @@ export class Platform {
     if (opts.group_batches_max !== undefined) lopts.group_batches_max = opts.group_batches_max;
     if (opts.snapshot_min_events !== undefined) lopts.snapshot_min_events = opts.snapshot_min_events;
     let ledger: DurableLedger;
+    let log: StreamLog | null = null;
     try {
+      if (opts.cluster !== undefined) {
+        log = await StreamLog.open(opts.cluster.config, opts.cluster.node_id);
+        lopts.follower = true;
+        if (opts.cluster.mode === 'engine') lopts.replicator = log;
+      }
       ledger = await DurableLedger.open(store, lopts);
     } catch (err) {
+      await log?.close().catch(() => undefined);
       await store.close().catch(() => undefined);
       throw err;
     }
     state.machine = ledger.state;
     const platform = new Platform(store, ledger, state, clock);
     try {
-      await platform.openApiDirectory(opts.onProgress ?? (() => undefined));
+      if (opts.cluster !== undefined) platform.cluster = await platform.startCluster(log!, opts.cluster, opts.onProgress ?? (() => undefined));
+      // In cluster mode the directory is the stream's: nothing of an earlier release is adopted into it here.
+      else await platform.openApiDirectory(opts.onProgress ?? (() => undefined));
     } catch (err) {
       await platform.close().catch(() => undefined);
       throw err;
     }
     return platform;
+  }
+
+  private startCluster(log: StreamLog, c: PlatformClusterOptions, onProgress: (m: string) => void): Promise<ClusterNode> {
+    return ClusterNode.start(this.ledger, log, {
+      mode: c.mode,
+      me: { node_id: c.node_id, address: c.address },
+      onProgress,
+      onFatal: c.onFatal,
+      ...(c.onAlarm !== undefined ? { onAlarm: c.onAlarm } : {}),
+    }).catch(async (err: unknown) => {
+      await log.close().catch(() => undefined);
+      throw err;
+    });
+  }
+
+  /** Cluster mode: this engine's role, stream position, the active engine's address, alarms; null for a single engine. */
+  clusterStatus(): ClusterStatus | null {
+    return this.cluster?.status() ?? null;
+  }
+
+  /** Cluster mode: where this engine's API answers, told to clients of standbys. */
+  advertiseCluster(address: string): void {
+    this.cluster?.advertise(address);
+  }
+
+  /** Cluster mode, a member replica: re-reads the stream where it verified; the alarm, or null when it agrees. */
+  async checkReplicaHistory(): Promise<{ caught_up: boolean; problem: string | null }> {
+    if (this.cluster === null) return { caught_up: true, problem: null };
+    const problem = await this.cluster.checkHistory();
+    return { caught_up: await this.cluster.caughtUp(), problem };
   }
 
   private screenerLoaded: Promise<PaymentScreener | null> | null = null;
@@ -180,6 +240,9 @@ export class Platform {
    * comes back as `ok: false` with its error, journaled for the audit trail.
    */
   async execute(input: Record<string, unknown>, by = 'system'): Promise<CommandOutput> {
+    const refusal = this.cluster?.writeRefusal() ?? null;
+    if (refusal !== null)
+      throw refusal.code === 'not_leader' ? new NotLeaderError(refusal.message, refusal.leader) : new PlatformError(refusal.code, '', refusal.message);
     let withBy: Record<string, unknown> = { ...input, by: typeof input.by === 'string' ? input.by : by };
     // The zones' UTC offsets are resolved here and journaled with the calendars (platform/currency_days.ts).
     if (withBy.type === 'set_calendars') withBy = prepareCalendars(withBy, this.clock());
@@ -498,6 +561,11 @@ export class Platform {
   }
 
   async close(): Promise<void> {
+    if (this.cluster !== null) {
+      await this.cluster.stop();
+      // Followed entries change the directory without writing its index documents: bring them up to date.
+      if (this.ledger.failed === null) await rebuildIndexIfBehind(this.store, this.state.apiDirectory).catch(() => undefined);
+    }
     await this.ledger.close();
   }
 

@@ -1,0 +1,397 @@
+// A cluster of sco-settle engines for `bench ha` and the fault tests: a local
+// three-node NATS cluster (or one given), engines as child processes (`serve
+// --cluster`, each on its own SQLite store in a temporary folder, the first one
+// seeded with a scheme and an operator key), and a client that retries a write by
+// its Idempotency-Key against whichever engine answers as active — following the
+// `sco-leader` header of a standby's 503 — until it is acknowledged.
+
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Platform } from '../platform/platform.js';
+import { UserDirectory } from '../http/auth.js';
+import { LocalNatsCluster } from '../replication/local_cluster.js';
+import { openStore } from '../store/open.js';
+
+export const HA_BANKS = 10;
+const START_TIMEOUT_MS = 30_000;
+const REQUEST_TIMEOUT_MS = 5_000;
+
+export function haBic(i: number): string {
+  return `HA${String.fromCharCode(65 + Math.floor(i / 26))}${String.fromCharCode(65 + (i % 26))}CNBJ`;
+}
+
+/** A central bank, HA_BANKS funded banks, an open business day and an operator key (returned) on a fresh store. */
+export async function seedHaStore(url: string): Promise<string> {
+  const platform = await Platform.open(url);
+  try {
+    await platform.run({ type: 'register_participant', id: 'PBOCCNBJ', kind: 'central_bank', name: 'PBOC', country: 'CN', currencies: ['CNY'] });
+    for (let i = 0; i < HA_BANKS; i++) {
+      await platform.run({ type: 'register_participant', id: haBic(i), kind: 'bank', name: `Bank ${i}`, country: 'CN', currencies: ['CNY'] });
+      await platform.run({ type: 'fund', participant: haBic(i), currency: 'CNY', amount: '1000000000000.00' });
+    }
+    await platform.run({ type: 'open_day', date: new Date().toISOString().slice(0, 10), default_cutoff: '23:59' });
+    const users = await UserDirectory.load(platform);
+    await users.createUser('ha', 'operator', null);
+    return (await users.createKey('ha')).token;
+  } finally {
+    await platform.close();
+  }
+}
+
+const BIN = resolve(dirname(fileURLToPath(import.meta.url)), '../../../bin/sco-settle.js');
+
+/** One `sco-settle serve` child process. */
+export class EngineProcess {
+  readonly child: ChildProcess;
+  readonly base: string;
+  readonly node_id: string;
+  log: string;
+
+  private constructor(child: ChildProcess, base: string, node_id: string, log: string) {
+    this.child = child;
+    this.base = base;
+    this.node_id = node_id;
+    this.log = log;
+    child.stderr!.on('data', (d: Buffer) => {
+      this.log = (this.log + d.toString()).slice(-50_000);
+    });
+  }
+
+  /** Starts `serve` on `store` (with --cluster when urls are given) and waits until it listens. */
+  static start(store: string, urls: readonly string[] | null, node_id: string, extra: readonly string[] = []): Promise<EngineProcess> {
+    const cluster = urls === null ? [] : ['--cluster', urls.join(','), '--node-id', node_id, ...extra];
+    const args = [BIN, '--store', store, 'serve', '--port', '0', '--log-level', 'warn', '--rate-limit', '0', ...cluster];
+    const child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+    return new Promise((resolve, reject) => {
+      let err = '';
+      const timer = setTimeout(() => {
+        child.kill('SIGKILL');
+        reject(new Error(`engine ${node_id} did not start: ${err.slice(-2000)}`));
+      }, START_TIMEOUT_MS);
+      const onData = (d: Buffer): void => {
+        err += d.toString();
+        const m = /API on (http:\/\/[^\s]+) /.exec(err);
+        if (m === null) return;
+        clearTimeout(timer);
+        child.stderr!.off('data', onData);
+        resolve(new EngineProcess(child, m[1]!, node_id, err));
+      };
+      child.stderr!.on('data', onData);
+      child.once('exit', (code) => {
+        clearTimeout(timer);
+        reject(new Error(`engine ${node_id} exited ${code}: ${err.slice(-2000)}`));
+      });
+    });
+  }
+
+  get alive(): boolean {
+    return this.child.exitCode === null && this.child.signalCode === null;
+  }
+
+  /** Sends `signal` and (unless SIGSTOP) waits for the exit. */
+  async signal(signal: NodeJS.Signals): Promise<void> {
+    if (!this.alive) return;
+    if (signal === 'SIGSTOP' || signal === 'SIGCONT') {
+      this.child.kill(signal);
+      return;
+    }
+    const exited = new Promise((r) => this.child.once('exit', r));
+    this.child.kill(signal);
+    await exited;
+  }
+
+  async readyz(): Promise<{ role?: string; stream_seq?: number; status?: string } | null> {
+    try {
+      const r = await fetch(`${this.base}/readyz`, { signal: AbortSignal.timeout(1_000) });
+      return (await r.json()) as { role?: string; stream_seq?: number };
+    } catch {
+      return null;
+    }
+  }
+}
+
+export interface HaClusterOptions {
+  engines: number;
+  lease_ms: number;
+  /** NATS URLs to use instead of starting a local cluster. */
+  urls?: string[];
+  /** Names the stream (with a given cluster, one prefix per cluster of engines). */
+  prefix?: string;
+}
+
+export class HaCluster {
+  readonly nats: LocalNatsCluster | null;
+  readonly urls: string[];
+  readonly dir: string;
+  readonly token: string;
+  readonly engines: Array<EngineProcess | null>;
+  private readonly extra: string[];
+
+  private constructor(nats: LocalNatsCluster | null, urls: string[], dir: string, token: string, n: number, extra: string[]) {
+    this.nats = nats;
+    this.urls = urls;
+    this.dir = dir;
+    this.token = token;
+    this.engines = Array.from({ length: n }, () => null);
+    this.extra = extra;
+  }
+
+  storeOf(i: number): string {
+    return `sqlite:${join(this.dir, `e${i + 1}.db`)}`;
+  }
+
+  /** NATS (unless given), the seeded first engine as the active one, then the others as standbys. */
+  static async start(o: HaClusterOptions): Promise<HaCluster> {
+    const nats = o.urls === undefined ? await LocalNatsCluster.start() : null;
+    const dir = mkdtempSync(join(tmpdir(), 'sco-settle-ha-'));
+    const extra = ['--lease-ms', String(o.lease_ms), ...(o.prefix !== undefined ? ['--stream-prefix', o.prefix] : [])];
+    let c: HaCluster | null = null;
+    try {
+      const token = await seedHaStore(`sqlite:${join(dir, 'e1.db')}`);
+      c = new HaCluster(nats, o.urls ?? nats!.urls, dir, token, o.engines, extra);
+      await c.startEngine(0);
+      await c.waitActive(START_TIMEOUT_MS);
+      for (let i = 1; i < o.engines; i++) await c.startEngine(i);
+      return c;
+    } catch (err) {
+      if (c !== null) await c.stop();
+      else {
+        await nats?.stop();
+        rmSync(dir, { recursive: true, force: true });
+      }
+      throw err;
+    }
+  }
+
+  async startEngine(i: number): Promise<EngineProcess> {
+    const e = await EngineProcess.start(this.storeOf(i), this.urls, `e${i + 1}`, this.extra);
+    this.engines[i] = e;
+    return e;
+  }
+
+  /** The engine answering as active (polling every engine's /readyz). */
+  async waitActive(timeout_ms: number, not?: EngineProcess): Promise<EngineProcess> {
+    const t0 = Date.now();
+    while (Date.now() - t0 < timeout_ms) {
+      for (const e of this.engines) {
+        if (e === null || e === not || !e.alive) continue;
+        if ((await e.readyz())?.role === 'active') return e;
+      }
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    throw new Error(`no active engine after ${timeout_ms} ms:\n${this.engines.map((e) => `${e?.node_id}: ${e?.log.slice(-1500)}`).join('\n')}`);
+  }
+
+  /** The engines running now. */
+  live(): EngineProcess[] {
+    const out: EngineProcess[] = [];
+    for (const e of this.engines) if (e?.alive === true) out.push(e);
+    return out;
+  }
+
+  /** Waits until every live engine holds the journal stream up to the same entry; returns it. */
+  async waitConverged(timeout_ms: number): Promise<number> {
+    const t0 = Date.now();
+    let seqs: Array<number | undefined> = [];
+    while (Date.now() - t0 < timeout_ms) {
+      seqs = await Promise.all(this.live().map(async (e) => (await e.readyz())?.stream_seq));
+      if (seqs.length > 0 && seqs.every((s) => s !== undefined && s === seqs[0])) return seqs[0]!;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error(`engines did not converge: ${JSON.stringify(seqs)}`);
+  }
+
+  /**
+   * POSTs `body` with `key` as Idempotency-Key until an engine acknowledges it:
+   * connection failures and 503s move on to the next engine (the one a standby
+   * names first). Returns the answer and the engine that gave it.
+   */
+  async post(path: string, body: string, key: string, deadline_ms: number): Promise<{ status: number; body: unknown; by: EngineProcess }> {
+    let prefer: string | null = null;
+    const t0 = Date.now();
+    for (let round = 0; Date.now() - t0 < deadline_ms; round++) {
+      const live = this.live();
+      live.sort((a, b) => (a.base === prefer ? -1 : b.base === prefer ? 1 : 0));
+      for (const e of live) {
+        const r = await this.postOnce(e, path, body, key);
+        if (r === null) continue;
+        if (r.status !== 503) return { ...r, by: e };
+        prefer = r.leader;
+        if (prefer !== null) break;
+      }
+      await new Promise((r) => setTimeout(r, Math.min(100, 10 * (round + 1))));
+    }
+    throw new Error(`${key}: not acknowledged within ${deadline_ms} ms`);
+  }
+
+  private async postOnce(e: EngineProcess, path: string, body: string, key: string): Promise<{ status: number; body: unknown; leader: string | null } | null> {
+    try {
+      const r = await fetch(`${e.base}${path}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${this.token}`, 'content-type': 'application/json', 'idempotency-key': key },
+        body,
+        signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+      });
+      return { status: r.status, body: await r.json(), leader: r.headers.get('sco-leader') };
+    } catch {
+      return null;
+    }
+  }
+
+  /** Stops every engine (SIGTERM; SIGKILL for a paused one) and NATS; removes the folders unless `keep`. */
+  async stop(keep = false): Promise<void> {
+    for (const e of this.engines) {
+      if (e === null || !e.alive) continue;
+      e.child.kill('SIGCONT');
+      await Promise.race([e.signal('SIGTERM'), new Promise((r) => setTimeout(r, 10_000))]);
+      if (e.alive) await e.signal('SIGKILL');
+    }
+    await this.nats?.stop();
+    if (!keep) rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+/** What the stores of a stopped cluster hold, against the payments clients saw acknowledged. */
+export interface HaAudit {
+  /** Acknowledged payments missing (or rejected) on a store, summed over stores. */
+  acknowledged_lost: number;
+  /** Payments booked more than once: an end-to-end id on two payments. */
+  duplicates: number;
+  /** Per store: its journal head, verify's verdict and the state digest. */
+  stores: Array<{ store: string; head: string; verify_ok: boolean; problem: string | null; state_digest: string }>;
+}
+
+/** Opens each store on its own (no cluster): verify, then every acknowledged UETR present and not rejected, and no end-to-end id twice. */
+export async function auditStores(stores: readonly string[], acked: ReadonlySet<string>): Promise<HaAudit> {
+  const audit: HaAudit = { acknowledged_lost: 0, duplicates: 0, stores: [] };
+  for (const url of stores) {
+    // Opened first: an engine killed before it wrote its users index gets it rewritten, as any restart does.
+    await (await Platform.open(url)).close();
+    const store = await openStore(url);
+    const report = await Platform.verify(store).finally(() => store.close());
+    const platform = await Platform.open(url);
+    try {
+      const head = platform.journalHead();
+      for (const uetr of acked) {
+        const p = platform.payment(uetr);
+        if (p === undefined || p.state === 'rejected') audit.acknowledged_lost++;
+      }
+      const seen = new Set<string>();
+      for (const p of platform.everyPayment()) {
+        if (seen.has(p.instruction.end_to_end_id)) audit.duplicates++;
+        seen.add(p.instruction.end_to_end_id);
+      }
+      audit.stores.push({
+        store: url,
+        head: `${head.seq}:${head.head_hash}`,
+        verify_ok: report.ok,
+        problem: report.problem,
+        state_digest: platform.stateDigest(),
+      });
+    } finally {
+      await platform.close();
+    }
+  }
+  return audit;
+}
+
+/** One acknowledged payment: its UETR, when the answer came (ms, this process's clock) and which engine gave it. */
+export interface HaAck {
+  uetr: string;
+  at_ms: number;
+  by: string;
+}
+
+/**
+ * Clients sending payments (`batch` per request) to a cluster until stop():
+ * each request retried by its Idempotency-Key until an engine acknowledges it.
+ * A payment counts as acknowledged when the answer says settled or queued.
+ */
+export class HaLoad {
+  readonly acks: HaAck[] = [];
+  readonly acked = new Set<string>();
+  private stopped = false;
+  private readonly runs: Promise<void>[] = [];
+  errors: string[] = [];
+
+  constructor(
+    private readonly c: HaCluster,
+    clients: number,
+    private readonly batch: number,
+  ) {
+    for (let i = 0; i < clients; i++) this.runs.push(this.client(i));
+  }
+
+  private async client(id: number): Promise<void> {
+    const date = new Date().toISOString().slice(0, 10);
+    for (let n = 0; !this.stopped; n++) {
+      const list = Array.from({ length: this.batch }, (_, k) => {
+        const a = (id + n + k) % HA_BANKS;
+        const b = (a + 1 + (n % (HA_BANKS - 1))) % HA_BANKS;
+        return { uetr: randomUUID(), end_to_end_id: `HA-${id}-${n}-${k}`, payer: haBic(a), payee: haBic(b), currency: 'CNY', amount: '0.01', value_date: date };
+      });
+      const body = JSON.stringify(this.batch === 1 ? list[0] : { payments: list });
+      try {
+        const r = await this.c.post('/v1/payments', body, `ha-${id}-${n}`, 60_000);
+        const at = performance.now();
+        const results = (r.body as { payments?: Array<{ uetr: string; state: string }> }).payments ?? [];
+        if (r.status !== 200) this.errors.push(`${r.status} ${JSON.stringify(r.body).slice(0, 300)}`);
+        for (const p of results) {
+          if (p.state !== 'settled' && p.state !== 'queued') {
+            this.errors.push(`${p.uetr}: ${JSON.stringify(p)}`);
+            continue;
+          }
+          this.acked.add(p.uetr);
+          this.acks.push({ uetr: p.uetr, at_ms: at, by: r.by.node_id });
+        }
+      } catch (err) {
+        this.errors.push((err as Error).message);
+      }
+    }
+  }
+
+  /** Payments acknowledged from `from_ms` on (performance.now() clock). */
+  countSince(from_ms: number): number {
+    let n = 0;
+    for (let i = this.acks.length - 1; i >= 0 && this.acks[i]!.at_ms >= from_ms; i--) n++;
+    return n;
+  }
+
+  /** The first acknowledgement after `from_ms` by engine `by`, or null. */
+  firstAckAfter(from_ms: number, by: string): HaAck | null {
+    for (const a of this.acks) if (a.at_ms > from_ms && a.by === by) return a;
+    return null;
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await Promise.all(this.runs);
+  }
+}
+
+/**
+ * Kills the active engine (SIGKILL) under the running load, measures the time to
+ * the first payment acknowledged by another engine, and starts the killed one
+ * again on its store (it comes back as a standby).
+ */
+export async function failoverOnce(c: HaCluster, load: HaLoad, timeout_ms: number): Promise<{ failover_ms: number; killed: string; new_active: string }> {
+  const active = await c.waitActive(timeout_ms);
+  const i = c.engines.indexOf(active);
+  const t = performance.now();
+  await active.signal('SIGKILL');
+  // A standby may answer a retried payment it already holds from the stream (durable, so truly acknowledged),
+  // but the failover ends with the first payment acknowledged by the new active engine.
+  const next = await c.waitActive(timeout_ms, active);
+  let ack: HaAck | null = null;
+  while ((ack = load.firstAckAfter(t, next.node_id)) === null) {
+    if (performance.now() - t > timeout_ms)
+      throw new Error(`no payment acknowledged within ${timeout_ms} ms of killing ${active.node_id}: ${load.errors.slice(-3).join('; ')}`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  await c.startEngine(i);
+  return { failover_ms: ack.at_ms - t, killed: active.node_id, new_active: ack.by };
+}

@@ -1,0 +1,292 @@
+// One engine or member replica in cluster mode: what role it plays and the work
+// of each role. Every engine starts as a standby: it follows the journal stream
+// (./stream_log.ts), applying each entry to its durable ledger, which checks and
+// replays it and compares the active engine's state digests
+// (DurableLedger.applyFollowed), and watches the lease (./lease.ts). When it
+// takes the lease it stops following, applies what is left up to the stream's
+// last entry, appends a fencing entry (so that a stale engine's append can no
+// longer land) and becomes active. An active engine that loses its lease or
+// finds the stream moved on stops (onFatal): it may hold state it never
+// journaled, and a fresh start as a standby rebuilds it from the stream.
+//
+// A member replica (mode 'replica') follows the same way but never takes the
+// lease; it also re-reads the stream at the position it verified and raises an
+// alarm when the stream no longer reaches it (truncated) or holds another entry
+// there (rewritten), or when an entry fails verification.
+
+import type { DurableLedger } from '../journal/durable_ledger.js';
+import type { JournalEntry } from '../store/types.js';
+import { Lease, type LeaseHolder } from './lease.js';
+import { LagWindow } from './lag.js';
+import type { StreamEntry, StreamLog } from './stream_log.js';
+
+export type ClusterRole = 'active' | 'standby' | 'replica';
+
+export interface ClusterStatus {
+  role: ClusterRole;
+  node_id: string;
+  /** The last journal entry this engine holds durably (= its stream position). */
+  stream_seq: number;
+  /** The active engine's API address as last seen ('' when it serves none), or null when unknown. */
+  leader: string | null;
+  /** Why appends are stalled (no quorum), or null. */
+  stalled: string | null;
+  alarms: readonly string[];
+  lag_ms: { p50: number; p99: number; max: number; samples: number };
+}
+
+export interface ClusterNodeOptions {
+  mode: 'engine' | 'replica';
+  me: LeaseHolder;
+  onProgress: (m: string) => void;
+  /** The engine must stop (lost lease, fenced, diverged); the process exits after it. */
+  onFatal: (reason: string) => void;
+  /** A replica's alarm (also kept in status().alarms). */
+  onAlarm?: (alarm: string) => void;
+  /** How often a replica re-reads the stream at its verified position. */
+  history_check_ms?: number;
+}
+
+const ALARMS_KEPT = 100;
+const BOOTSTRAP_PAGE = 64;
+
+export class ClusterNode {
+  private readonly ledger: DurableLedger;
+  private readonly log: StreamLog;
+  private readonly opts: ClusterNodeOptions;
+  private lease: Lease | null = null;
+  private role: ClusterRole;
+  private following: { stop: () => void; done: Promise<void> } | null = null;
+  private timer: NodeJS.Timeout | null = null;
+  private stopped = false;
+  private fatal = false;
+  private stepping = false;
+  private lastHistoryCheck = 0;
+  private readonly alarmList: string[] = [];
+  readonly lag = new LagWindow();
+
+  private constructor(ledger: DurableLedger, log: StreamLog, opts: ClusterNodeOptions) {
+    this.ledger = ledger;
+    this.log = log;
+    this.opts = opts;
+    this.role = opts.mode === 'replica' ? 'replica' : 'standby';
+  }
+
+  /** Checks the local journal against the stream, starts following it and (engines) watching the lease. */
+  static async start(ledger: DurableLedger, log: StreamLog, opts: ClusterNodeOptions): Promise<ClusterNode> {
+    const node = new ClusterNode(ledger, log, opts);
+    const problem = await node.compareWithStream();
+    if (problem !== null) {
+      if (opts.mode === 'engine') throw new Error(problem);
+      node.alarm(problem);
+    }
+    if (opts.mode === 'engine') node.lease = await Lease.open(log, opts.me);
+    await node.startFollowing();
+    node.schedule(0);
+    return node;
+  }
+
+  status(): ClusterStatus {
+    return {
+      role: this.role,
+      node_id: this.opts.me.node_id,
+      stream_seq: this.ledger.durable_head.seq,
+      leader: this.role === 'active' ? this.opts.me.address : (this.lease?.holder?.address ?? null),
+      stalled: this.log.stalled,
+      alarms: this.alarmList,
+      lag_ms: this.lag.summary(),
+    };
+  }
+
+  /** Why a write must be refused now, or null when this engine takes writes. */
+  writeRefusal(): { code: 'not_leader' | 'journal_unavailable'; message: string; leader: string | null } | null {
+    if (this.role === 'replica') return { code: 'not_leader', message: 'this is a member replica: it is read-only', leader: null };
+    const leader = this.status().leader;
+    const stalled = this.log.stalled;
+    if (this.role === 'active' && stalled !== null) return { code: 'journal_unavailable', message: stalled, leader: null };
+    if (this.role === 'active' && this.lease !== null && !this.lease.valid)
+      return {
+        code: 'not_leader',
+        message: `this engine (${this.opts.me.node_id}) could not renew its lease in time: a majority of the NATS cluster is unreachable, or this process was paused; it takes no writes until it renews`,
+        leader: null,
+      };
+    if (this.role !== 'active' || this.lease === null)
+      return {
+        code: 'not_leader',
+        message: `this engine (${this.opts.me.node_id}) is a standby; the active engine is ${leader === null || leader === '' ? 'not known yet' : `at ${leader}`}`,
+        leader,
+      };
+    return null;
+  }
+
+  /** Where this engine's API answers (known once it listens); the next lease renewal carries it. */
+  advertise(address: string): void {
+    this.opts.me.address = address;
+  }
+
+  get alarms(): readonly string[] {
+    return this.alarmList;
+  }
+
+  // ---- following ---------------------------------------------------------------------------
+
+  /** Null when the local journal is a prefix of the stream (or the stream is empty); else what differs. */
+  private async compareWithStream(): Promise<string | null> {
+    const local = this.ledger.durable_head;
+    const { first_seq, last_seq } = await this.log.bounds();
+    if (local.seq === 0 || last_seq === 0) return null;
+    if (first_seq !== 1) return `the journal stream starts at entry ${first_seq}: entries 1 to ${first_seq - 1} were removed`;
+    const at = Math.min(local.seq, last_seq);
+    const theirs = await this.log.entryAt(at);
+    const ours = at === local.seq ? local.hash : (await this.ledger.store.readJournal(at - 1, 1))[0]?.hash;
+    if (theirs === null || ours === undefined || !theirs.entry.hash.equals(ours))
+      return `the journal stream holds another entry ${at} than this store verified (stream ${theirs?.entry.hash.toString('hex') ?? 'none'}, store ${ours?.toString('hex') ?? 'none'}): history was rewritten`;
+    if (local.seq > last_seq)
+      return `the journal stream ends at entry ${last_seq}, but this store verified entries up to ${local.seq}: the stream was truncated`;
+    return null;
+  }
+
+  private async startFollowing(): Promise<void> {
+    const from = this.ledger.durable_head.seq + 1;
+    this.following = await this.log.follow(from, (batch) => this.applyBatch(batch));
+    this.following.done.catch((err: Error) => {
+      if (this.stopped || this.role === 'active') return;
+      const why = `following the journal stream stopped: ${err.message}`;
+      if (this.opts.mode === 'replica') this.alarm(why);
+      else this.die(why);
+    });
+  }
+
+  private async applyBatch(batch: StreamEntry[]): Promise<void> {
+    // A consumer may redeliver what is already applied (after a reset): skip it.
+    const seq = this.ledger.journal_seq;
+    const fresh = batch.filter((b) => b.entry.seq > seq);
+    if (fresh.length === 0) return;
+    await this.ledger.applyFollowed(fresh);
+    const now = Date.now();
+    for (const b of fresh) this.lag.add(now - b.stored_ms);
+  }
+
+  private async stopFollowing(): Promise<void> {
+    const f = this.following;
+    this.following = null;
+    if (f === null) return;
+    f.stop();
+    await f.done.catch(() => undefined);
+  }
+
+  // ---- the periodic step -------------------------------------------------------------------
+
+  private schedule(ms: number): void {
+    if (this.stopped || this.fatal) return;
+    this.timer = setTimeout(() => void this.step(), ms);
+    this.timer.unref();
+  }
+
+  private async step(): Promise<void> {
+    if (this.stepping) return;
+    this.stepping = true;
+    try {
+      if (this.ledger.failed !== null && this.opts.mode === 'engine') return this.die(`the ledger stopped: ${this.ledger.failed.message}`);
+      if (this.opts.mode === 'replica') await this.checkHistoryDue();
+      else await this.leaseStep();
+    } catch (err) {
+      if (this.opts.mode === 'engine' && this.role === 'active') this.die(`cluster step failed: ${(err as Error).message}`);
+    } finally {
+      this.stepping = false;
+      this.schedule(this.lease?.step_ms ?? 200);
+    }
+  }
+
+  private async leaseStep(): Promise<void> {
+    const s = await this.lease!.step();
+    if (s.kind === 'lost') return this.die(`lost the lease: ${s.reason}`);
+    if (s.kind === 'acquired') await this.takeOver();
+  }
+
+  /** Catches up to the stream's last entry, publishes what only this store holds (first start of a cluster), fences, serves. */
+  private async takeOver(): Promise<void> {
+    const t0 = performance.now();
+    await this.stopFollowing();
+    const { last_seq } = await this.log.bounds();
+    while (this.ledger.journal_seq < last_seq) {
+      const e = await this.log.entryAt(this.ledger.journal_seq + 1);
+      if (e === null) return this.die(`the journal stream has no entry ${this.ledger.journal_seq + 1} below its last (${last_seq})`);
+      await this.ledger.applyFollowed([e]);
+    }
+    if (last_seq === 0 && this.ledger.journal_seq > 0) await this.bootstrap();
+    this.ledger.activate();
+    try {
+      await this.ledger.fence();
+    } catch (err) {
+      return this.die(`could not append the fencing entry after taking the lease: ${(err as Error).message}`);
+    }
+    this.role = 'active';
+    this.opts.onProgress(
+      `${this.opts.me.node_id} is the active engine from journal entry ${this.ledger.journal_seq} (took over in ${Math.round(performance.now() - t0)} ms)`,
+    );
+  }
+
+  /** The stream is empty and this store is not: a single-engine store becomes the cluster's journal. */
+  private async bootstrap(): Promise<void> {
+    const end = this.ledger.journal_seq;
+    this.opts.onProgress(`the journal stream is empty: publishing this store's ${end} entries to it`);
+    for (let after = 0; after < end; ) {
+      const page: JournalEntry[] = await this.ledger.store.readJournal(after, BOOTSTRAP_PAGE);
+      if (page.length === 0) break;
+      await this.log.publish(page.map((entry) => ({ entry, state_digest: null })));
+      after = page[page.length - 1]!.seq;
+    }
+  }
+
+  // ---- replica: history checks and alarms ----------------------------------------------------
+
+  private async checkHistoryDue(): Promise<void> {
+    const every = this.opts.history_check_ms ?? 1_000;
+    if (performance.now() - this.lastHistoryCheck < every) return;
+    await this.checkHistory();
+  }
+
+  /** A replica re-reads the stream at the position it verified; an alarm when the stream no longer agrees. */
+  async checkHistory(): Promise<string | null> {
+    this.lastHistoryCheck = performance.now();
+    if (this.ledger.failed !== null) {
+      const why = `verification stopped: ${this.ledger.failed.message}`;
+      this.alarm(why);
+      return why;
+    }
+    const problem = await this.compareWithStream();
+    if (problem !== null) this.alarm(problem);
+    return problem;
+  }
+
+  /** Whether a replica has applied the stream up to its last entry (as of now). */
+  async caughtUp(): Promise<boolean> {
+    const { last_seq } = await this.log.bounds();
+    return this.ledger.durable_head.seq >= last_seq;
+  }
+
+  private alarm(why: string): void {
+    if (this.alarmList.includes(why)) return;
+    if (this.alarmList.length >= ALARMS_KEPT) this.alarmList.shift();
+    this.alarmList.push(why);
+    this.opts.onProgress(`ALARM: ${why}`);
+    this.opts.onAlarm?.(why);
+  }
+
+  private die(reason: string): void {
+    if (this.fatal || this.stopped) return;
+    this.fatal = true;
+    this.opts.onProgress(`${this.opts.me.node_id} stops: ${reason}`);
+    this.opts.onFatal(reason);
+  }
+
+  /** Stops following and renewing; an active engine gives its lease up so a standby takes over at once. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer !== null) clearTimeout(this.timer);
+    await this.stopFollowing();
+    if (!this.fatal) await this.lease?.release();
+    await this.log.close().catch(() => undefined);
+  }
+}

@@ -1,0 +1,148 @@
+// The active engine's lease: one key in a JetStream key-value bucket (replicated
+// like the journal), holding who is active and where its API answers. Taking and
+// renewing are compare-and-set on the key's revision, so two engines never both
+// succeed. The holder renews every third of the lease; a standby takes the key
+// when it is absent, or when it has watched the same revision for a whole lease
+// without a renewal — counted only over reads that succeeded, so a cluster that
+// lost quorum (nobody can renew) does not make every standby jump at once when it
+// returns. The holder counts its own lease from its last successful renewal on a
+// monotonic clock: past lease_ms it must stop writing even before it learns that
+// another engine took over (a paused process finds out this way).
+
+import type { KV } from 'nats';
+import type { StreamLog } from './stream_log.js';
+
+const KEY = 'active';
+
+export interface LeaseHolder {
+  node_id: string;
+  /** Where the holder's API answers (for not_leader answers), or '' when it serves none. */
+  address: string;
+}
+
+export type LeaseStep = { kind: 'held' } | { kind: 'lost'; reason: string } | { kind: 'acquired' } | { kind: 'waiting'; holder: LeaseHolder | null };
+
+export class Lease {
+  private readonly kv: KV;
+  private readonly me: LeaseHolder;
+  private readonly lease_ms: number;
+  private revision = 0;
+  private held = false;
+  /** Monotonic ms of the last successful take or renewal (holder). */
+  private renewedAt = 0;
+  /** Standby: the revision seen and since when (monotonic ms) it has been seen unchanged. */
+  private seenRevision = -1;
+  private seenSince = 0;
+  private lastHolder: LeaseHolder | null = null;
+
+  private constructor(kv: KV, me: LeaseHolder, lease_ms: number) {
+    this.kv = kv;
+    this.me = me;
+    this.lease_ms = lease_ms;
+  }
+
+  static async open(log: StreamLog, me: LeaseHolder): Promise<Lease> {
+    const kv = await log.js.views.kv(log.config.lease_bucket, {
+      history: 1,
+      replicas: log.config.replicas,
+      // A backstop: a lease nobody renews disappears on its own.
+      ttl: log.config.lease_ms * 20,
+      timeout: Math.max(500, Math.floor(log.config.lease_ms / 2)),
+    });
+    return new Lease(kv, me, log.config.lease_ms);
+  }
+
+  /** Whether this engine holds the lease now, by its own clock (false once a renewal is overdue). */
+  get valid(): boolean {
+    return this.held && performance.now() - this.renewedAt < this.lease_ms;
+  }
+
+  /** The holder last seen (standby), or this engine (holder). */
+  get holder(): LeaseHolder | null {
+    return this.held ? this.me : this.lastHolder;
+  }
+
+  /** Milliseconds between steps. */
+  get step_ms(): number {
+    return Math.max(50, Math.floor(this.lease_ms / 5));
+  }
+
+  /** One step: a holder renews (every third of the lease); a standby watches and takes a lapsed lease. */
+  async step(): Promise<LeaseStep> {
+    return this.held ? this.renew() : this.watch();
+  }
+
+  private async renew(): Promise<LeaseStep> {
+    if (performance.now() - this.renewedAt < this.lease_ms / 3) return { kind: 'held' };
+    try {
+      this.revision = await this.kv.update(KEY, this.value(), this.revision);
+      this.renewedAt = performance.now();
+      return { kind: 'held' };
+    } catch (err) {
+      if (isWrongRevision(err)) {
+        this.held = false;
+        return { kind: 'lost', reason: `another engine took the lease (${(err as Error).message})` };
+      }
+      // Unreachable: keep trying; `valid` turns false when the lease runs out meanwhile.
+      return { kind: 'held' };
+    }
+  }
+
+  private async watch(): Promise<LeaseStep> {
+    const now = performance.now();
+    let entry: Awaited<ReturnType<KV['get']>>;
+    try {
+      entry = await this.kv.get(KEY);
+    } catch {
+      this.seenRevision = -1;
+      return { kind: 'waiting', holder: this.lastHolder };
+    }
+    if (entry === null || entry.operation !== 'PUT') return this.take(() => this.kv.create(KEY, this.value()));
+    if (entry.revision !== this.seenRevision) {
+      this.seenRevision = entry.revision;
+      this.seenSince = now;
+      this.lastHolder = parseHolder(entry.value);
+      return { kind: 'waiting', holder: this.lastHolder };
+    }
+    if (now - this.seenSince < this.lease_ms) return { kind: 'waiting', holder: this.lastHolder };
+    const rev = entry.revision;
+    return this.take(() => this.kv.update(KEY, this.value(), rev));
+  }
+
+  private async take(op: () => Promise<number>): Promise<LeaseStep> {
+    try {
+      this.revision = await op();
+    } catch {
+      this.seenRevision = -1;
+      return { kind: 'waiting', holder: this.lastHolder };
+    }
+    this.held = true;
+    this.renewedAt = performance.now();
+    return { kind: 'acquired' };
+  }
+
+  /** Gives the lease up (a clean stop): standbys may take it at once. */
+  async release(): Promise<void> {
+    if (!this.held) return;
+    this.held = false;
+    await this.kv.delete(KEY, { previousSeq: this.revision }).catch(() => undefined);
+  }
+
+  private value(): Uint8Array {
+    return Buffer.from(JSON.stringify(this.me));
+  }
+}
+
+function parseHolder(v: Uint8Array): LeaseHolder | null {
+  try {
+    const o = JSON.parse(Buffer.from(v).toString('utf8')) as Partial<LeaseHolder>;
+    return typeof o.node_id === 'string' && typeof o.address === 'string' ? { node_id: o.node_id, address: o.address } : null;
+  } catch {
+    return null;
+  }
+}
+
+function isWrongRevision(err: unknown): boolean {
+  const e = err as { message?: string; api_error?: { err_code?: number } };
+  return e.api_error?.err_code === 10071 || /wrong last sequence/i.test(e.message ?? '');
+}

@@ -1,0 +1,226 @@
+// The journal as a JetStream stream: one message per journal entry, stream
+// sequence = journal seq, the entry's exact wire bytes (journal/replicated.ts) as
+// the payload. The active engine appends with an expected-last-sequence condition
+// (the stream itself fences a stale engine: its append finds the stream moved on)
+// and a message id of seq and hash (a retried append that did land is answered as
+// a duplicate, not appended twice). While the stream has no quorum, an append
+// retries and the log reports itself stalled, so new writes are refused with a
+// clear reason and nothing in flight is acknowledged before it is durable.
+
+import { connect, DeliverPolicy, headers, StorageType, type JetStreamClient, type JetStreamManager, type NatsConnection, type NatsError } from 'nats';
+import { decodeEntryWire, encodeEntryWire, WIRE_ENTRY_BYTES_MAX, type JournalReplicator, type ReplicatedEntry } from '../journal/replicated.js';
+import type { JournalEntry } from '../store/types.js';
+import type { ClusterConfig } from './cluster_config.js';
+
+/** The header carrying the active engine's state digest (hex) after an entry. */
+const DIGEST_HEADER = 'Sco-State-Digest';
+/** The header naming the engine that appended an entry. */
+const NODE_HEADER = 'Sco-Node';
+const PUBLISH_TIMEOUT_MS = 2_000;
+const RETRY_WAIT_MS = 250;
+/** How long the stream remembers message ids (a retried append within it is a duplicate). */
+const DUPLICATE_WINDOW_NS = 10 * 60 * 1_000_000_000;
+const WRONG_LAST_SEQUENCE = 10071;
+
+/** The stream moved past the position an engine appended at: another engine is active. */
+export class FencedError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'FencedError';
+  }
+}
+
+/** One stream message read back: the entry, the digest the active engine attached, who appended it, and when the reader got it. */
+export interface StreamEntry extends ReplicatedEntry {
+  node: string;
+  /** Wall-clock ms the stream stored it. */
+  stored_ms: number;
+}
+
+export class StreamLog implements JournalReplicator {
+  readonly nc: NatsConnection;
+  readonly js: JetStreamClient;
+  readonly jsm: JetStreamManager;
+  readonly config: ClusterConfig;
+  private readonly node_id: string;
+  /** Why appends are stalled (no quorum), or null. */
+  private stalledReason: string | null = null;
+
+  private constructor(nc: NatsConnection, jsm: JetStreamManager, config: ClusterConfig, node_id: string) {
+    this.nc = nc;
+    this.js = nc.jetstream({ timeout: PUBLISH_TIMEOUT_MS });
+    this.jsm = jsm;
+    this.config = config;
+    this.node_id = node_id;
+  }
+
+  /** Connects to the cluster and makes sure the journal stream exists (replicas as configured). */
+  static async open(config: ClusterConfig, node_id: string): Promise<StreamLog> {
+    const nc = await connect({
+      servers: config.urls,
+      name: `sco-settle ${node_id}`,
+      maxReconnectAttempts: -1,
+      reconnectTimeWait: 250,
+      timeout: 5_000,
+      pingInterval: 2_000,
+    });
+    try {
+      const jsm = await nc.jetstreamManager({ timeout: 10_000 });
+      const log = new StreamLog(nc, jsm, config, node_id);
+      await log.ensureStream();
+      return log;
+    } catch (err) {
+      await nc.close().catch(() => undefined);
+      throw err;
+    }
+  }
+
+  private async ensureStream(): Promise<void> {
+    try {
+      await this.jsm.streams.info(this.config.stream);
+      return;
+    } catch (err) {
+      if (!/stream not found/i.test((err as Error).message)) throw err;
+    }
+    await this.jsm.streams.add({
+      name: this.config.stream,
+      subjects: [this.config.subject],
+      num_replicas: this.config.replicas,
+      storage: StorageType.File,
+      duplicate_window: DUPLICATE_WINDOW_NS,
+      max_msg_size: WIRE_ENTRY_BYTES_MAX,
+      deny_delete: true,
+      deny_purge: true,
+      allow_direct: false,
+    });
+  }
+
+  /** Null while appends go through; else why they are stalled. */
+  get stalled(): string | null {
+    return this.stalledReason;
+  }
+
+  /**
+   * Appends entries after the stream's current end, in order: first all at once
+   * (pipelined), then one by one from the first that did not answer, retrying
+   * until the stream has quorum again. Throws FencedError when the stream holds
+   * another entry at one of their positions.
+   */
+  async publish(items: readonly ReplicatedEntry[]): Promise<void> {
+    const first = await Promise.allSettled(items.map((it) => this.appendOnce(it)));
+    let from = first.findIndex((r) => r.status === 'rejected');
+    if (from < 0) return;
+    const reason = (first[from] as PromiseRejectedResult).reason as Error;
+    if (!(reason instanceof FencedError)) this.stalledReason = stalledBecause(this.config.stream, reason.message);
+    for (; from < items.length; from++) {
+      const failed = first[from];
+      if (failed?.status === 'rejected' && failed.reason instanceof FencedError) throw failed.reason;
+      await this.appendRetrying(items[from]!);
+    }
+  }
+
+  private async appendRetrying(item: ReplicatedEntry): Promise<void> {
+    for (;;) {
+      try {
+        await this.appendOnce(item);
+        this.stalledReason = null;
+        return;
+      } catch (err) {
+        if (err instanceof FencedError) throw err;
+        this.stalledReason = stalledBecause(this.config.stream, (err as Error).message);
+        if (this.nc.isClosed()) throw new Error(this.stalledReason);
+        await new Promise((r) => setTimeout(r, RETRY_WAIT_MS));
+      }
+    }
+  }
+
+  private async appendOnce({ entry, state_digest }: ReplicatedEntry): Promise<void> {
+    const h = headers();
+    h.set(NODE_HEADER, this.node_id);
+    if (state_digest !== null) h.set(DIGEST_HEADER, state_digest.toString('hex'));
+    try {
+      const ack = await this.js.publish(this.config.subject, encodeEntryWire(entry), {
+        msgID: `${entry.seq}:${entry.hash.toString('hex')}`,
+        expect: { lastSequence: entry.seq - 1 },
+        headers: h,
+        timeout: PUBLISH_TIMEOUT_MS,
+      });
+      if (ack.seq !== entry.seq) throw new FencedError(`journal entry ${entry.seq} landed at stream sequence ${ack.seq}`);
+    } catch (err) {
+      const e = err as NatsError;
+      if (e.api_error?.err_code === WRONG_LAST_SEQUENCE || /wrong last sequence/i.test(e.message))
+        throw new FencedError(`the journal stream moved past entry ${entry.seq - 1}: another engine appended (${e.message}); this engine stops`);
+      throw err;
+    }
+  }
+
+  /** The stream's first and last sequence (0, 0 when empty). */
+  async bounds(): Promise<{ first_seq: number; last_seq: number }> {
+    const info = await this.jsm.streams.info(this.config.stream);
+    return { first_seq: info.state.messages === 0 ? 0 : info.state.first_seq, last_seq: info.state.last_seq };
+  }
+
+  /** The entry at `seq` (null when the stream holds none there). */
+  async entryAt(seq: number): Promise<StreamEntry | null> {
+    try {
+      const m = await this.jsm.streams.getMessage(this.config.stream, { seq });
+      return toStreamEntry(m.data, m.header, m.time.getTime());
+    } catch (err) {
+      if (/no message found|not found/i.test((err as Error).message)) return null;
+      throw err;
+    }
+  }
+
+  /**
+   * Delivers the stream's entries from `from_seq` on, in order, in batches of
+   * what arrived together, to `apply` (awaited before the next batch); until
+   * stop() of the returned handle. An error of `apply` ends it (`done` rejects).
+   */
+  async follow(from_seq: number, apply: (batch: StreamEntry[]) => Promise<void>): Promise<{ stop: () => void; done: Promise<void> }> {
+    const consumer = await this.js.consumers.get(this.config.stream, { opt_start_seq: from_seq, deliver_policy: DeliverPolicy.StartSequence });
+    const iter = await consumer.consume({ max_messages: 1_024 });
+    let pending: StreamEntry[] = [];
+    let applying: Promise<void> = Promise.resolve();
+    let failure: Error | null = null;
+    const flush = (): void => {
+      if (pending.length === 0 || failure !== null) return;
+      const batch = pending;
+      pending = [];
+      applying = applying
+        .then(() => (failure === null ? apply(batch) : undefined))
+        .catch((err: Error) => {
+          failure ??= err;
+          iter.stop();
+        });
+    };
+    const done = (async () => {
+      for await (const m of iter) {
+        pending.push(toStreamEntry(m.data, m.headers, m.info.timestampNanos / 1_000_000));
+        // Whatever arrived in this turn goes as one batch (one local append).
+        if (pending.length === 1) setImmediate(flush);
+        if (pending.length >= 4_096) {
+          flush();
+          await applying;
+        }
+      }
+      flush();
+      await applying;
+      if (failure !== null) throw failure;
+    })();
+    return { stop: () => iter.stop(), done };
+  }
+
+  async close(): Promise<void> {
+    if (!this.nc.isClosed()) await this.nc.close();
+  }
+}
+
+function stalledBecause(stream: string, why: string): string {
+  return `the journal stream ${stream} does not take appends (${why}): a majority of the NATS cluster is unreachable; writes resume when it is back`;
+}
+
+function toStreamEntry(data: Uint8Array, h: { get(k: string): string } | undefined, stored_ms: number): StreamEntry {
+  const entry: JournalEntry = decodeEntryWire(data);
+  const digest = h?.get(DIGEST_HEADER) ?? '';
+  return { entry, state_digest: digest === '' ? null : Buffer.from(digest, 'hex'), node: h?.get(NODE_HEADER) ?? '', stored_ms };
+}
