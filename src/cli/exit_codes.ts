@@ -41,6 +41,10 @@ const BY_CODE: Readonly<Record<string, ExitName>> = {
   not_a_backup: 'invalid_input',
   rejected: 'invalid_input',
   no_lists: 'not_found',
+  list_not_found: 'not_found',
+  list_malformed: 'invalid_input',
+  list_too_large: 'invalid_input',
+  list_unreadable: 'invalid_input',
   batch_empty: 'invalid_input',
   batch_too_large: 'invalid_input',
   command_too_large: 'invalid_input',
@@ -74,6 +78,7 @@ const BY_CODE: Readonly<Record<string, ExitName>> = {
   ledger_refused: 'refused',
   financing: 'refused',
   store_exists: 'refused',
+  backup_exists: 'refused',
   not_a_demo_store: 'refused',
   interrupted: 'interrupted',
 };
