@@ -175,14 +175,16 @@ function registerPublicEndpoints(app: FastifyInstance, platform: Platform, metri
   const docsHtml = docsPage(doc);
   app.get('/openapi.json', (_req, reply) => reply.type('application/json').send(docJson));
   app.get('/docs', (_req, reply) => reply.type('text/html; charset=utf-8').send(docsHtml));
-  app.get('/healthz', (_req, reply) => reply.send({ status: 'ok' }));
-  app.get('/readyz', (_req, reply) => {
+  // Probes and scrapes come every few seconds: their requests are not logged at info (errors still are).
+  const quiet = { logLevel: 'warn' } as const;
+  app.get('/healthz', quiet, (_req, reply) => reply.send({ status: 'ok' }));
+  app.get('/readyz', quiet, (_req, reply) => {
     if (!ready()) return reply.code(503).send({ code: 'shutting_down', message: 'draining', path: '' });
     const health = platform.health();
     if (!health.writable) return sendError(reply, new ApiError(503, 'unavailable', `not ready: ${health.reason}; reopen the store to recover`));
     return reply.send({ status: 'ready' });
   });
-  app.get('/metrics', async (_req, reply) => reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()));
+  app.get('/metrics', quiet, async (_req, reply) => reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()));
 }
 
 /** Runs the route's handler for the body it got: JSON, or ISO 20022 XML where the route takes it. */

@@ -290,6 +290,14 @@ export class DurableLedger {
     return { seq: this.durableSeq, hash: this.durableHash };
   }
 
+  /** Called after each durable journal commit with its duration in seconds and its entry count (for metrics). */
+  commitObserver: ((seconds: number, entries: number) => void) | null = null;
+
+  /** Durable journal entries whose effects the query index does not hold yet. */
+  get index_backlog_entries(): number {
+    return Math.max(0, this.durableSeq - this.indexedSeq);
+  }
+
   /** The journal write that stopped the ledger (every write refused since), or null while it writes. */
   get failed(): Error | null {
     return this.failure;
@@ -397,8 +405,10 @@ export class DurableLedger {
         for (const req of this.queue.splice(0)) req.reject(this.failedError());
         break;
       }
+      const t0 = performance.now();
       try {
         await this.store.appendJournal(entries);
+        this.commitObserver?.((performance.now() - t0) / 1000, entries.length);
       } catch (err) {
         this.failure = err as Error;
         for (const req of group) req.reject(this.failedError());
