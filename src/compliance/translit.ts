@@ -100,9 +100,13 @@ function arabicToLatin(s: string): string {
     const chars = [...w];
     for (let i = 0; i < chars.length; i++) {
       const ch = chars[i]!;
-      // و and ي are consonants at the start of a word and long vowels elsewhere.
-      if (ch === 'و') out += i === 0 ? 'w' : 'u';
-      else if (ch === 'ي' || ch === 'ی') out += i === 0 ? 'y' : 'i';
+      // و and ي are consonants at the start of a word or next to an alif (نواز nawaz,
+      // دیا diya), و also before ي (پرویز parwiz); long vowels elsewhere.
+      const prev = chars[i - 1];
+      const next = chars[i + 1];
+      const byAlif = next === 'ا' || prev === 'ا' || next === 'آ';
+      if (ch === 'و') out += i === 0 || byAlif || next === 'ي' || next === 'ی' ? 'w' : 'u';
+      else if (ch === 'ي' || ch === 'ی') out += i === 0 || next === 'ا' ? 'y' : 'i';
       else {
         const t = ARABIC[ch];
         out += t === undefined ? ch : t;
