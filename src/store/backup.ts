@@ -13,7 +13,8 @@
 // A backup never overwrites a file, and a restore never overwrites a store.
 
 import Database from 'better-sqlite3';
-import { existsSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { HeadFile, headRecordsIn, nextHeadRecord, type HeadRecord } from './head_record.js';
 import { BackupError, type BackupSummary, SQLITE_SIDE_FILES, sqlitePathOf, StoreLifecycleError, storeExists } from './lifecycle.js';
 import { redactUrl } from './open.js';
@@ -32,6 +33,7 @@ export async function backupStore(url: string, to: string): Promise<BackupSummar
     return backupPostgres(url, to);
   }
   const partial = `${to}.partial`;
+  mkdirSync(dirname(to), { recursive: true });
   try {
     const before = readHeadText(path);
     const src = new Database(path, { readonly: true, fileMustExist: true });
@@ -97,6 +99,7 @@ export async function restoreStore(from: string, url: string): Promise<BackupSum
   }
   const seq = checkSqliteBackup(from);
   const partial = `${path}.partial`;
+  mkdirSync(dirname(path), { recursive: true });
   try {
     const src = new Database(from, { readonly: true, fileMustExist: true });
     try {

@@ -11,7 +11,8 @@
 // inserts every row in one transaction: a failed restore leaves no store.
 
 import { createHash } from 'node:crypto';
-import { createReadStream, createWriteStream, renameSync, rmSync, statSync } from 'node:fs';
+import { createReadStream, createWriteStream, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import pg from 'pg';
@@ -71,6 +72,7 @@ function selectList(cols: Column[]): string {
 export async function backupPostgres(url: string, to: string): Promise<BackupSummary> {
   const { client, schema, display } = await connect(url);
   const partial = `${to}.partial`;
+  mkdirSync(dirname(to), { recursive: true });
   const out = createWriteStream(partial, { flags: 'wx' });
   const hash = createHash('sha256');
   const write = async (value: unknown): Promise<void> => {
