@@ -59,6 +59,9 @@ function newStore(): TestStore {
   const dir = join(root, `s${storeCounter++}`);
   const path = join(dir, 'ledger.db');
   const url = `sqlite:${path}`;
+  // Commands refuse a missing store: each test's store is created first, as an operator would.
+  const init = run(['--store', url, 'init']);
+  assert.equal(init.code, 0, `init: ${init.stderr}`);
   return {
     url,
     path,

@@ -298,9 +298,10 @@ test('the CLI: fx rates policy prints and sets the rule, refusals carry code and
       );
     });
   try {
+    assert.equal((await cli(['init'])).code, 0);
     assert.deepEqual(JSON.parse((await cli(['fx', 'rates', 'policy'])).out).rate_policy, DEFAULT_RATE_POLICY);
     const bad = await cli(['fx', 'rates', 'policy', '--max-age-business-days', '5', '--extended-age-business-days', '4', '--quote-tolerance-bp', '0']);
-    assert.notEqual(bad.code, 0);
+    assert.equal(bad.code, 4); // invalid input
     assert.match(bad.err, /invalid_field: extended_age_business_days/);
     const set = await cli(['fx', 'rates', 'policy', '--max-age-business-days', '5', '--extended-age-business-days', '12', '--quote-tolerance-bp', '0']);
     assert.deepEqual(JSON.parse(set.out).rate_policy, { max_age_business_days: 5, extended_age_business_days: 12, quote_tolerance_bp: 0 });

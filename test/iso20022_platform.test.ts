@@ -513,7 +513,7 @@ test('CLI: iso submit prints valid pacs.002s and a summary per file; iso stateme
     writeFileSync(f1, pacs008({ amount: '12.34', date: today }).xml);
     writeFileSync(f2, '<Document xmlns="urn:iso:std:iso:20022:tech:xsd:pacs.008.001.08"><FIToFI');
     const r = spawnSync(process.execPath, [BIN, '--store', backend.url!, 'iso', 'submit', f1, f2], { encoding: 'utf8' });
-    assert.equal(r.status, 1, r.stderr);
+    assert.equal(r.status, 4, r.stderr); // a message not accepted: invalid input
     const lines = r.stderr
       .split('\n')
       .filter((l) => l.startsWith('{'))

@@ -157,9 +157,9 @@ describe('sco-settle iso validate', () => {
     );
   });
 
-  test('--platform: not accepted here (AM03), exit 1; says when agents are not checked', () => {
+  test('--platform: not accepted here (AM03), exit 4 (invalid input); says when agents are not checked', () => {
     const r = run(['iso', 'validate', '--platform', RON, SEK]);
-    assert.equal(r.status, 1);
+    assert.equal(r.status, 4);
     const out = lines(r.stdout);
     assert.deepEqual(
       out.map((l) => [l.rules, l.valid, [...new Set(l.errors.map((e) => e.code))]]),
@@ -174,12 +174,13 @@ describe('sco-settle iso validate', () => {
   test('--platform with a store: agents the platform does not know are AGNT', async () => {
     const db = join(dir, 'p.db');
     const store = `sqlite:${db}`;
+    assert.equal(run(['--store', store, 'init']).status, 0);
     const add = (id: string, kind: string, currencies: string, country: string) =>
       run(['--store', store, 'participants', 'add', '--id', id, '--kind', kind, '--name', id, '--country', country, '--currencies', currencies]);
     assert.equal(add('PBOCCNBJ', 'central_bank', 'CNY', 'CN').status, 0);
     assert.equal(add('ICBKCNBJ', 'bank', 'CNY', 'CN').status, 0);
     const unknown = run(['--store', store, 'iso', 'validate', '--platform', CNY]);
-    assert.equal(unknown.status, 1, unknown.stderr);
+    assert.equal(unknown.status, 4, unknown.stderr);
     assert.deepEqual(
       lines(unknown.stdout)[0]!.errors.map((e) => [e.code, e.path.replace(/.*CdtTrfTxInf\[1\]\//, '')]),
       [['AGNT', 'DbtrAgt/FinInstnId/BICFI']],
@@ -202,7 +203,7 @@ describe('sco-settle iso validate', () => {
   test('an unreadable file is one invalid line', () => {
     const missing = join(dir, 'missing.xml');
     const r = run(['iso', 'validate', missing]);
-    assert.equal(r.status, 1);
+    assert.equal(r.status, 4);
     assert.deepEqual(
       lines(r.stdout).map((l) => [l.rules, l.valid, l.errors[0]!.code]),
       [['iso', false, 'FILE_UNREADABLE']],

@@ -119,14 +119,14 @@ for (const name of ['sqlite', 'postgres'] as const) {
         );
 
         const r = cli(backend.url!, ['verify']);
-        assert.equal(r.code, 1, r.stdout + r.stderr);
+        assert.equal(r.code, 5, r.stdout + r.stderr); // verification failed
         assert.equal(r.stdout, '');
         assert.match(
           r.stderr,
           new RegExp(`^sco-settle: journal_truncated: .*journal entry ${entries - CUT + 1}: the journal ends at entry ${entries - CUT}`, 'm'),
         );
         const withReceipt = cli(backend.url!, ['verify', '--expect-head', receipt]);
-        assert.equal(withReceipt.code, 1);
+        assert.equal(withReceipt.code, 5);
         assert.match(withReceipt.stderr, /^sco-settle: journal_truncated: .*the receipt given \(--expect-head\) is entry/m);
         assert.ok(withReceipt.stderr.includes(receipt), 'names the expected head');
 
@@ -159,10 +159,10 @@ for (const name of ['sqlite', 'postgres'] as const) {
         const [seq] = receipt.split(':');
         const forged = `${seq}:${'ab'.repeat(32)}`;
         const r = cli(backend.url!, ['verify', '--expect-head', forged]);
-        assert.equal(r.code, 1);
+        assert.equal(r.code, 5);
         assert.match(r.stderr, new RegExp(`^sco-settle: head_mismatch: .*expected entry ${forged} .*found ${receipt}`, 'm'));
         const bad = cli(backend.url!, ['verify', '--expect-head', '12:xyz']);
-        assert.equal(bad.code, 1);
+        assert.equal(bad.code, 4); // invalid input
         assert.match(bad.stderr, /^sco-settle: invalid_input: --expect-head: expected SEQ:HASH/m);
         const earlier = await verifyReport(backend, `0:${'00'.repeat(32)}`);
         assert.equal(earlier.ok, true, 'the genesis head is reached by every journal');

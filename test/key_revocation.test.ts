@@ -133,6 +133,7 @@ test('a key revoked through the API or the CLI, and a user changed or disabled, 
   const store = `sqlite:${join(dir, 'served.db')}`;
   let child: ChildProcess | null = null;
   try {
+    ok(store, ['init']);
     ok(store, ['users', 'create', '--role', 'operator', 'ops']);
     ok(store, ['users', 'create', '--role', 'auditor', 'watcher']);
     ok(store, ['users', 'create', '--role', 'auditor', 'mover']);

@@ -28,6 +28,11 @@ test('participants, day, funding, payments, financing and close through the CLI'
     return r.stdout;
   };
   try {
+    // Before init, the store does not exist, and every command says so (exit 3).
+    const missing = run(['participants', 'list']);
+    assert.equal(missing.code, 3, missing.stderr);
+    assert.match(missing.stderr, /store_not_found: no store at sqlite:.*p\.db; create one with: sco-settle init/);
+    assert.match(ok(['init']), /"created"/);
     ok(['participants', 'add', '--id', 'PBOCCNBJ', '--kind', 'central_bank', '--name', '中国人民银行', '--country', 'CN', '--currencies', 'CNY']);
     ok(['participants', 'add', '--id', 'BKCHCNBJ', '--kind', 'bank', '--name', 'Bank of China', '--country', 'CN', '--currencies', 'CNY']);
     ok(['participants', 'add', '--id', 'ICBKCNBJ', '--kind', 'bank', '--name', 'ICBC', '--country', 'CN', '--currencies', 'CNY']);
@@ -55,14 +60,14 @@ test('participants, day, funding, payments, financing and close through the CLI'
       ['received', 'validated', 'screened', 'queued', 'settled'],
     );
     const bad = run(['fund', '--participant', 'NOPEXXXX', '--currency', 'CNY', '--amount', '1.00']);
-    assert.equal(bad.code, 1);
+    assert.equal(bad.code, 3); // not found
     assert.match(bad.stderr, /unknown_participant: participant/);
     const fac = JSON.parse(ok(['financing', 'collateral', '--participant', 'BKCHCNBJ', '--currency', 'CNY', '--item', 'B1:government_bond:CNY:1000.00:500']));
     assert.equal(fac.line_minor, '95000');
     const close = JSON.parse(ok(['day', 'close']));
     assert.equal(close.day.state, 'closed');
     const noSuch = run(['users', 'create', '--role', 'participant', '--participant', 'NOPEXXXX', 'eve']);
-    assert.equal(noSuch.code, 1);
+    assert.equal(noSuch.code, 3); // not found
     assert.match(noSuch.stderr, /NOPEXXXX is not a participant/);
     const wrongKind = run(['users', 'create', '--role', 'participant', '--participant', 'PBOCCNBJ', 'eve']);
     assert.match(wrongKind.stderr, /is a central_bank/);

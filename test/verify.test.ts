@@ -137,7 +137,7 @@ async function verifyOn(backend: Backend): Promise<VerifyReport> {
 /** The CLI refuses the store with one line naming `where` (and nothing else but progress on stderr). */
 function assertCliFails(url: string, where: string, problem: RegExp): void {
   const r = cliVerify(url);
-  assert.equal(r.code, 1, `verify exits 1\nstdout: ${r.stdout}\nstderr: ${r.stderr}`);
+  assert.equal(r.code, 5, `verify exits 5 (verification failed)\nstdout: ${r.stdout}\nstderr: ${r.stderr}`);
   assert.equal(r.stdout, '');
   const all = r.stderr.split('\n').filter((l) => l.length > 0);
   const errors = all.filter((l) => !/^verified journal to entry \d+ \(\d+ events\)$/.test(l));
@@ -421,7 +421,7 @@ for (const name of ['sqlite', 'postgres'] as const) {
 
           assertCliFails(backend.url!, t.first_bad_seq === null ? 'the query index' : `journal entry ${t.first_bad_seq}`, t.problem);
           const j = cliVerify(backend.url!, true);
-          assert.equal(j.code, 1);
+          assert.equal(j.code, 5);
           assert.deepEqual(JSON.parse(j.stdout), report);
 
           if (t.open !== undefined) await assertOpenRefuses(backend, t.open);
@@ -461,7 +461,7 @@ for (const name of ['sqlite', 'postgres'] as const) {
         await buildSmall(backend);
         await withRaw(backend, TAMPERINGS[0]!.tamper);
         const r = cli(backend.url!, ['ledger', 'lookup-accounts', '1']);
-        assert.equal(r.code, 1);
+        assert.equal(r.code, 5); // a journal that does not verify
         assert.equal(r.stdout, '');
         assert.deepEqual(r.stderr.split('\n').filter((l) => l.length > 0).length, 1, r.stderr);
         assert.match(r.stderr, /^sco-settle: journal_corrupt: journal entry 3: checksum mismatch/);

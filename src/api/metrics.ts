@@ -1,9 +1,17 @@
-// Prometheus metrics of the API server (prom-client, its own registry): request
-// latency by route and status, payments by state and RTGS queue depth (computed
-// from the platform state at scrape time), and the time a submit_payments batch
-// takes to commit (journaled and executed).
+// Prometheus metrics of the API server (prom-client, its own registry), named as
+// Prometheus recommends (base units, _total counters, _seconds durations):
+// - Node's default process metrics under their standard names (process_*, nodejs_*),
+//   so the usual dashboards and alerts apply unchanged;
+// - request latency by route and status; payments by state; per currency, the RTGS
+//   queue's depth and value (minor units; a gauge is a float, exact to 2^53) —
+//   computed from the platform state at scrape time;
+// - the time a submit_payments batch takes to commit, and every journal commit's
+//   duration (sco_settle_journal_commit_duration_seconds: the fsync'd append);
+// - the query index's backlog in journal entries; and sco_settle_build_info
+//   (value 1, the version and Node.js release as labels).
 
 import client from 'prom-client';
+import { BUILD_INFO } from '../platform/build_info.js';
 import type { Platform } from '../platform/platform.js';
 
 export class ApiMetrics {
@@ -11,9 +19,10 @@ export class ApiMetrics {
   readonly latency: client.Histogram<'method' | 'route' | 'status'>;
   readonly batchCommit: client.Histogram<'size'>;
   readonly paymentsSubmitted: client.Counter<'state'>;
+  readonly journalCommit: client.Histogram;
 
   constructor(platform: Platform) {
-    client.collectDefaultMetrics({ register: this.registry, prefix: 'sco_settle_' });
+    client.collectDefaultMetrics({ register: this.registry });
     this.latency = new client.Histogram({
       name: 'sco_settle_http_request_duration_seconds',
       help: 'HTTP request latency',
@@ -62,17 +71,65 @@ export class ApiMetrics {
         this.set(platform.clusterStatus()?.alarms.length ?? 0);
       },
     });
+    this.journalCommit = new client.Histogram({
+      name: 'sco_settle_journal_commit_duration_seconds',
+      help: 'Duration of each durable journal commit (append and fsync of one commit group)',
+      buckets: [0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+      registers: [this.registry],
+    });
+    platform.operations().observeCommits((seconds) => this.journalCommit.observe(seconds));
+    queueGauges(this.registry, platform);
     new client.Gauge({
-      name: 'sco_settle_rtgs_queue_depth',
-      help: 'Payments waiting in RTGS queues',
+      name: 'sco_settle_index_backlog_entries',
+      help: 'Durable journal entries the query index does not hold yet',
       registers: [this.registry],
       collect() {
-        this.set(platform.queuedPayments().length);
+        this.set(platform.operations().index_backlog_entries);
       },
     });
+    new client.Gauge({
+      name: 'sco_settle_build_info',
+      help: 'The running build (always 1; version and Node.js release as labels)',
+      labelNames: ['version', 'node'],
+      registers: [this.registry],
+    }).set({ version: BUILD_INFO.version, node: BUILD_INFO.node }, 1);
   }
 
   static sizeBucket(n: number): string {
     return n <= 1 ? '1' : n <= 10 ? '2-10' : n <= 100 ? '11-100' : n <= 1000 ? '101-1000' : '1001+';
   }
+}
+
+/** Per currency: payments waiting in the RTGS queue and their value in minor units (one pass over the queue per scrape). */
+function queueGauges(registry: client.Registry, platform: Platform): void {
+  const byCurrency = (): Map<string, { n: number; minor: bigint }> => {
+    const out = new Map<string, { n: number; minor: bigint }>();
+    for (const p of platform.queuedPayments()) {
+      const c = out.get(p.instruction.currency) ?? { n: 0, minor: 0n };
+      c.n++;
+      c.minor += p.instruction.amount_minor;
+      out.set(p.instruction.currency, c);
+    }
+    return out;
+  };
+  new client.Gauge({
+    name: 'sco_settle_rtgs_queue_depth',
+    help: 'Payments waiting in the RTGS queue, by currency',
+    labelNames: ['currency'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const [currency, c] of byCurrency()) this.set({ currency }, c.n);
+    },
+  });
+  new client.Gauge({
+    name: 'sco_settle_rtgs_queue_value_minor',
+    help: 'Value of the payments waiting in the RTGS queue, by currency, in minor units (ISO 4217 exponent)',
+    labelNames: ['currency'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const [currency, c] of byCurrency()) this.set({ currency }, Number(c.minor));
+    },
+  });
 }

@@ -230,9 +230,11 @@ function registerPublicEndpoints(
   app.get('/docs', { config: publicDoc('getDocsPage', 'The API reference as an HTML page', { type: 'string' }, 'text/html') }, (_req, reply) =>
     reply.type('text/html; charset=utf-8').send(doc().html),
   );
-  app.get('/healthz', { config: publicDoc('getHealth', 'Liveness', R.Health) }, (_req, reply) => reply.send({ status: 'ok' }));
+  // Probes and scrapes come every few seconds: their requests are not logged at info (errors still are).
+  const quiet = 'warn' as const;
+  app.get('/healthz', { config: publicDoc('getHealth', 'Liveness', R.Health), logLevel: quiet }, (_req, reply) => reply.send({ status: 'ok' }));
   const readyDoc = publicDoc('getReadiness', 'Readiness (503 while starting or draining, or once writes fail)', R.Readiness);
-  app.get('/readyz', { config: readyDoc }, (_req, reply) => {
+  app.get('/readyz', { config: readyDoc, logLevel: quiet }, (_req, reply) => {
     if (!ready()) return sendError(reply, new ApiError(503, 'shutting_down', 'draining'));
     const health = platform.health();
     if (!health.writable) return sendError(reply, new ApiError(503, 'unavailable', `not ready: ${health.reason}; reopen the store to recover`));
@@ -251,7 +253,7 @@ function registerPublicEndpoints(
       });
     return reply.send({ status: 'ready' });
   });
-  app.get('/metrics', { config: publicDoc('getMetrics', 'Prometheus metrics', { type: 'string' }, 'text/plain') }, async (_req, reply) =>
+  app.get('/metrics', { config: publicDoc('getMetrics', 'Prometheus metrics', { type: 'string' }, 'text/plain'), logLevel: quiet }, async (_req, reply) =>
     reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()),
   );
 }

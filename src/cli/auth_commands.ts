@@ -20,7 +20,7 @@ import { userInfo } from 'node:os';
 import type { Command } from 'commander';
 import { Platform, redactUrl, StoreError } from '../platform/platform.js';
 import { newKeyMaterial, newKeySecret, ROLES, UserDirectory, type Role, type UserChanges } from '../http/auth.js';
-import { resolveStoreUrl } from './context.js';
+import { existingStoreUrl } from './context.js';
 import { CliInputError } from './input.js';
 
 /** How long a request to the server may take. */
@@ -99,7 +99,7 @@ async function callServer<T>(r: Remote, method: string, path: string, body?: unk
 
 /** Opens the store's platform; a served store is refused saying how to go through its server. */
 async function withDirectory<T>(cmd: Command, fn: (d: UserDirectory) => Promise<T>): Promise<T> {
-  const url = resolveStoreUrl(cmd);
+  const url = await existingStoreUrl(cmd);
   let platform: Platform;
   try {
     platform = await Platform.open(url);

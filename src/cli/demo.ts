@@ -7,7 +7,7 @@
 // Ctrl-C stops the day between commands: every journaled command is whole, so
 // the store verifies.
 
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { runDay } from '../demo/day.js';
@@ -21,6 +21,8 @@ import { verifyStore } from '../platform/verify_tools.js';
 import { UserDirectory, type Role } from '../http/auth.js';
 import { buildServer } from './serve_commands.js';
 import { CliInputError } from './input.js';
+import { initStore, removeDemoStore } from '../platform/store_tools.js';
+import { EXIT } from './exit_codes.js';
 
 interface DemoOptions {
   file: string;
@@ -63,7 +65,7 @@ export function registerDemoCommand(program: Command): void {
   program
     .command('demo')
     .description('run a simulated SCO settlement day on a fresh SQLite store through the whole platform, verify it, print a summary and write an HTML report')
-    .option('--file <path>', 'the demo store file (recreated)', './data/demo.db')
+    .option('--file <path>', 'the demo store file (recreated if the demo made it; any other file there is refused)', './data/demo.db')
     .option('--seed <n>', 'seed of the simulated day', '1')
     .option('--banks <n>', 'banks across the ten members', '60')
     .option('--payments <n>', 'payments in the day', '20000')
@@ -79,9 +81,11 @@ export function registerDemoCommand(program: Command): void {
       const dns_share = Number(o.dnsShare);
       if (!(dns_share >= 0 && dns_share <= 1)) throw new CliInputError(`--dns-share: must be a number from 0 to 1, got ${JSON.stringify(o.dnsShare)}`);
       const path = resolve(o.file);
-      for (const suffix of ['', '-wal', '-shm', '-writer.lock']) rmSync(path + suffix, { force: true });
+      // Only a store the demo made is replaced; anything else at --file is refused.
+      removeDemoStore(path);
       mkdirSync(resolve(path, '..'), { recursive: true });
       const url = `sqlite:${path}`;
+      await initStore(url, 'demo');
       let interrupted = false;
       const onSigint = (): void => {
         interrupted = true;
@@ -108,7 +112,7 @@ export function registerDemoCommand(program: Command): void {
       });
       process.removeListener('SIGINT', onSigint);
       if (run === null) {
-        process.exitCode = 130;
+        process.exitCode = EXIT.interrupted;
         return;
       }
       await reportDay(run, url, o, seed);
@@ -126,7 +130,7 @@ async function reportDay(run: Awaited<ReturnType<typeof runDay>>, url: string, o
   checkAgainstLedger(run.platform, summary);
   await run.platform.close();
   const { report } = await verifyStore(url);
-  if (!report.ok) throw new Error(`verify failed at journal entry ${report.first_bad_seq}: ${report.problem}`);
+  if (!report.ok) throw Object.assign(new Error(`verify failed at journal entry ${report.first_bad_seq}: ${report.problem}`), { code: 'verify_failed' });
   mkdirSync(o.reports, { recursive: true });
   const htmlPath = join(o.reports, `settlement-${summary.business_date}-seed${seed}.html`);
   writeFileSync(htmlPath, reportHtml(summary));

@@ -5,6 +5,7 @@
 // 3 otherwise, 2 for a usage error.
 
 import type { Command } from 'commander';
+import { EXIT } from './exit_codes.js';
 import { FUZZ_INPUTS_MAX, FUZZ_TARGETS, runFuzz, type FuzzSummary } from '../fuzz/harness.js';
 import { platformTargets } from '../fuzz/targets.js';
 import { replayOne } from '../fuzz/worker_loop.js';
@@ -49,7 +50,7 @@ export function registerFuzzCommand(program: Command): void {
         progress: progressLine(o.target),
       });
       process.stdout.write(o.json === true ? `${JSON.stringify(summary)}\n` : summaryText(summary));
-      if (summary.crashes + summary.hangs + summary.disagreements > 0) process.exitCode = 3;
+      if (summary.crashes + summary.hangs + summary.disagreements > 0) process.exitCode = EXIT.verification_failed;
     });
 }
 

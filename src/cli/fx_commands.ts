@@ -21,7 +21,7 @@ import {
 } from '../platform/fx_tools.js';
 import { REFERENCE_FILE, currencyInfo } from '../platform/reference.js';
 import { CliInputError, readInput } from './input.js';
-import { resolveStoreUrl, stderrProgress } from './context.js';
+import { existingStoreUrl, stderrProgress } from './context.js';
 import { Platform } from '../platform/platform.js';
 import { print, runAndPrint, withPlatform } from './platform_run.js';
 
@@ -142,7 +142,7 @@ function registerRatesImportCommand(rates: Command): void {
 async function importRates(file: string, o: BookOptions & { dryRun?: boolean }, cmd: Command): Promise<void> {
   const { book, origin } = await loadBook({ ...o, rates: file });
   if (o.dryRun !== true) {
-    const p = await Platform.open(resolveStoreUrl(cmd), { onProgress: stderrProgress });
+    const p = await Platform.open(await existingStoreUrl(cmd), { onProgress: stderrProgress });
     try {
       await p.run({ type: 'import_rates', file: origin, rows: book.all().map(rateJson) }, 'cli');
     } finally {

@@ -12,14 +12,15 @@ import { validateMessage, resolveXsdDir, validateBuiltIn } from '../iso20022/val
 import { buildMessage, modelOf, TYPED_MESSAGES, type IsoMessage } from '../iso20022/messages/index.js';
 import { DEFAULT_XML_LIMITS } from '../iso20022/xml.js';
 import { CliInputError, readInput } from './input.js';
-import { resolveStoreUrl, stderrProgress } from './context.js';
+import { existingStoreUrl, stderrProgress } from './context.js';
+import { EXIT } from './exit_codes.js';
 import { Platform } from '../platform/platform.js';
 import { submitIsoMessage } from '../iso20022/submit.js';
 import { accountByIdOf, notificationXml, statementXml } from '../iso20022/reports.js';
 import { parseUnsigned, U128_MAX } from '../platform/ledger_tools.js';
 
 async function withPlatform<T>(command: Command, fn: (p: Platform) => Promise<T>): Promise<T> {
-  const platform = await Platform.open(resolveStoreUrl(command), { onProgress: stderrProgress });
+  const platform = await Platform.open(await existingStoreUrl(command), { onProgress: stderrProgress });
   try {
     return await fn(platform);
   } finally {
@@ -109,7 +110,7 @@ async function validateFiles(files: string[], o: ValidateCliOptions, cmd: Comman
     if (rules === 'platform') process.stderr.write('no --store or SCO_SETTLE_STORE: agents are not checked against participants\n');
     allValid = await check();
   }
-  if (!allValid) process.exitCode = 1;
+  if (!allValid) process.exitCode = EXIT.invalid_input;
 }
 
 function registerParseCommand(iso: Command): void {

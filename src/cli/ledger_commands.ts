@@ -20,13 +20,13 @@ import {
   type Transfer,
 } from '../platform/ledger_tools.js';
 import { CliInputError, cutBatches, parseEvents, readInput } from './input.js';
-import { resolveStoreUrl, stderrProgress } from './context.js';
+import { existingStoreUrl, stderrProgress } from './context.js';
 
 /** Batches submitted before the first is awaited: lets group commit share an fsync. */
 const PIPELINE_BATCHES = 8;
 
 async function withLedger<T>(command: Command, fn: (ledger: LedgerTools) => Promise<T>): Promise<T> {
-  const ledger = await LedgerTools.open(resolveStoreUrl(command), stderrProgress);
+  const ledger = await LedgerTools.open(await existingStoreUrl(command), stderrProgress);
   try {
     return await fn(ledger);
   } finally {

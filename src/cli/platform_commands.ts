@@ -8,9 +8,10 @@ import type { Command } from 'commander';
 import type { Platform } from '../platform/platform.js';
 import { PlatformError } from '../platform/errors.js';
 import { checkParticipantIdentity } from '../platform/participant_rules.js';
-import { bigintJson, caseView, dayView, participantView, paymentView, windowView } from '../platform/view_tools.js';
+import { caseView, dayView, participantView, paymentView, windowView } from '../platform/view_tools.js';
 import { CliInputError, parseEvents, readInput } from './input.js';
 import { collect, keyValues, print, runAndPrint, withPlatform } from './platform_run.js';
+import { jsonOutput, printList } from './output.js';
 import { registerFinancingCommands, registerQuotesCommands } from './financing_commands.js';
 
 const SUBMIT_CHUNK = 8_189;
@@ -133,13 +134,18 @@ async function submitPayments(file: string, cmd: Command): Promise<void> {
     if (v === null || typeof v !== 'object' || Array.isArray(v)) throw new CliInputError('each payment must be a JSON object');
     return v as Record<string, unknown>;
   });
+  const answers: unknown[] = [];
   await withPlatform(cmd, async (p, by) => {
     for (let i = 0; i < list.length; i += SUBMIT_CHUNK) {
       const out = await p.execute({ type: 'submit_payments', payments: list.slice(i, i + SUBMIT_CHUNK) }, by);
       if (!out.ok) throw new PlatformError(out.error!.code as PlatformError['code'], out.error!.field, out.error!.message);
-      for (const r of (out.result as { payments: unknown[] }).payments) process.stdout.write(JSON.stringify(r) + '\n');
+      const payments = (out.result as { payments: unknown[] }).payments;
+      // Without --json each chunk's answers are printed as they come; with it, one array at the end.
+      if (jsonOutput()) answers.push(...payments);
+      else printList(payments);
     }
   });
+  if (jsonOutput()) printList(answers);
 }
 
 function listPayments(p: Platform, o: PaymentListOptions): void {
@@ -147,7 +153,7 @@ function listPayments(p: Platform, o: PaymentListOptions): void {
   if (o.participant !== undefined) filter.participant = o.participant;
   if (o.state !== undefined) filter.state = o.state;
   if (o.currency !== undefined) filter.currency = o.currency;
-  for (const x of p.payments(filter)) process.stdout.write(JSON.stringify(paymentView(x), bigintJson) + '\n');
+  printList(p.payments(filter).map(paymentView));
 }
 
 function showPayment(p: Platform, uetr: string): void {

@@ -6,13 +6,11 @@ import { userInfo } from 'node:os';
 import type { Command } from 'commander';
 import { Platform } from '../platform/platform.js';
 import { PlatformError } from '../platform/errors.js';
-import { bigintJson } from '../platform/view_tools.js';
 import { CliInputError } from './input.js';
-import { resolveStoreUrl, stderrProgress } from './context.js';
+import { existingStoreUrl, stderrProgress } from './context.js';
+import { print } from './output.js';
 
-export function print(value: unknown): void {
-  process.stdout.write(JSON.stringify(value, bigintJson, 2) + '\n');
-}
+export { print } from './output.js';
 
 function actor(command: Command): string {
   const o = command.optsWithGlobals() as { by?: string };
@@ -25,7 +23,7 @@ function actor(command: Command): string {
 }
 
 export async function withPlatform<T>(command: Command, fn: (p: Platform, by: string) => Promise<T>): Promise<T> {
-  const p = await Platform.open(resolveStoreUrl(command), { onProgress: stderrProgress });
+  const p = await Platform.open(await existingStoreUrl(command), { onProgress: stderrProgress });
   try {
     const before = p.journalHead().seq;
     const out = await fn(p, actor(command));

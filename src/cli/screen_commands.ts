@@ -24,7 +24,7 @@ import {
   type ListFormat,
   type PaymentRecord,
 } from '../platform/screening_tools.js';
-import { resolveStoreUrl, stderrProgress } from './context.js';
+import { existingStoreUrl, stderrProgress } from './context.js';
 import { CliInputError, readInput } from './input.js';
 
 /** Lines read by `screen names` / `screen payments` / `screen report`. */
@@ -38,7 +38,7 @@ class NoListsError extends Error {
 }
 
 async function openIndex(command: Command, lists: string[] | undefined): Promise<ScreeningIndex> {
-  const loaded = await loadActiveSanctionsLists(resolveStoreUrl(command), lists);
+  const loaded = await loadActiveSanctionsLists(await existingStoreUrl(command), lists);
   if (loaded.length === 0) throw new NoListsError();
   const index = new ScreeningIndex(loaded);
   stderrProgress(
@@ -213,7 +213,7 @@ async function loadLists(files: string[], o: { format: string; list?: string }, 
     }
   }
   const list = parseSanctionsList(o.format as ListFormat, named, new Date(), o.list);
-  await saveSanctionsList(resolveStoreUrl(command), list);
+  await saveSanctionsList(await existingStoreUrl(command), list);
   stderrProgress(`${list.version.list}: ${list.version.entry_count} entries, ${list.version.name_count} names, now active as ${list.version.version_id}`);
   process.stdout.write(JSON.stringify(list.version) + '\n');
 }
@@ -223,7 +223,7 @@ function registerListsCommand(screen: Command): void {
     .command('lists')
     .description('the active version of every loaded list')
     .action(async (_o: unknown, command: Command) => {
-      const versions = await activeListVersions(resolveStoreUrl(command));
+      const versions = await activeListVersions(await existingStoreUrl(command));
       process.stdout.write(JSON.stringify({ lists: versions }) + '\n');
     });
 }

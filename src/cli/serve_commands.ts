@@ -10,7 +10,7 @@ import { Platform, redactUrl, StoreError } from '../platform/platform.js';
 import { UserDirectory } from '../http/auth.js';
 import { buildApi, type Api, type ApiOptions } from '../api/server.js';
 import { registerWebRoutes } from '../web/routes.js';
-import { resolveStoreUrl, stderrProgress } from './context.js';
+import { existingStoreUrl, stderrProgress } from './context.js';
 import { CliInputError } from './input.js';
 import { addClusterOptions, clusterOptionsOf } from './cluster_options.js';
 
@@ -66,7 +66,7 @@ export function registerServeCommands(program: Command): void {
       "PEM CA certificate: clients may authenticate with a certificate it issued (mutual TLS); the certificate's subject CN names an API user",
     )
     .action(async (o: Record<string, string | undefined>, cmd: Command) => {
-      const url = resolveStoreUrl(cmd);
+      const url = await existingStoreUrl(cmd);
       const port = intOption(String(o.port), '--port', 0, 65535);
       const rate = intOption(String(o.rateLimit), '--rate-limit', 0, 10_000_000);
       const burst = o.rateBurst === undefined ? Math.max(1, rate * 2) : intOption(o.rateBurst, '--rate-burst', 1, 100_000_000);

@@ -4,7 +4,7 @@
 
 import type { Command } from 'commander';
 import { parseHead, verifyStore, type VerifyReport } from '../platform/verify_tools.js';
-import { resolveStoreUrl, stderrProgress } from './context.js';
+import { existingStoreUrl, stderrProgress } from './context.js';
 import { CliInputError } from './input.js';
 
 export class VerifyFailed extends Error {
@@ -35,7 +35,7 @@ export function registerVerifyCommand(program: Command): void {
         if (expect_head === null)
           throw new CliInputError(`--expect-head: expected SEQ:HASH (a journal position and 64 hex digits), got ${JSON.stringify(o.expectHead)}`);
       }
-      const { report, display } = await verifyStore(resolveStoreUrl(cmd), stderrProgress, expect_head === null ? {} : { expect_head });
+      const { report, display } = await verifyStore(await existingStoreUrl(cmd), stderrProgress, expect_head === null ? {} : { expect_head });
       if (o.json) process.stdout.write(JSON.stringify(report) + '\n');
       else {
         for (const note of report.notes) stderrProgress(`note: ${note}`);

@@ -11,7 +11,7 @@
 // group is the one the labelled test set uses to write a pinyin syllable in Hanzi.
 
 const TABLE =
-  'a 阿啊|ai 艾爱安|an 安岸按暗|ang 昂|ao 敖奥澳傲|' +
+  'a 阿啊|ai 艾爱|an 安岸按暗|ang 昂|ao 敖奥澳傲|' +
   'ba 巴八霸把坝|bai 白百柏拜|ban 班板半斑|bang 邦帮|bao 包宝保鲍报豹|bei 北贝备|ben 本贲|beng 崩|bi 毕碧必比璧壁|bian 边卞|biao 彪标|bin 宾彬斌滨|bing 冰兵炳丙秉|bo 博波柏伯勃|bu 卜步布部|' +
   'cai 蔡才财彩采|can 灿参|cang 苍仓|cao 曹草|ce 策|cen 岑|ceng 层|cha 查茶|chai 柴|chan 产禅婵|chang 常长昌畅|chao 超朝巢潮|che 车|chen 陈晨辰臣沉|cheng 成程城诚承呈|chi 池迟驰赤|chong 崇冲|chou 仇|chu 褚楚初储出|chuan 川传船|chuang 创|chun 春纯淳|ci 慈|cong 丛聪|cui 崔翠|cun 村存|' +
   'da 达大|dai 戴代岱|dan 丹单淡旦|dang 党|dao 道刀|de 德|deng 邓登|di 狄迪邸帝地|dian 典电殿|diao 刁|ding 丁鼎定|dong 董东冬栋|dou 窦斗|du 杜都督|duan 段端|dui 对|dun 顿敦|duo 多|' +

@@ -1,5 +1,5 @@
-// Transliteration of Cyrillic, Perso-Arabic and Han (Chinese) script to lower-case
-// Latin, written for matching (not for display): the same input always gives the
+// Transliteration of Cyrillic, Perso-Arabic (Arabic, Persian, Urdu), Devanagari and
+// Han (Chinese) script to lower-case Latin, written for matching (not for display): the same input always gives the
 // same output, both for list names and for the names being screened.
 //
 // This module owns the script tables and the per-script rules:
@@ -9,13 +9,20 @@
 // - Perso-Arabic: consonants and long vowels (short vowels are not written, so
 //   matching leans on the consonant skeleton, see similarity.ts); the article ال is
 //   split off; harakat and tatweel are dropped; Arabic-Indic digits become ASCII.
-// - Han: pinyin per character from pinyin_table.ts; a run of Han characters that
-//   looks like a personal name (2-3 characters, or 3-4 with a compound surname) becomes
-//   "surname givenname"; other runs become words of two syllables. Characters not in
-//   the table are kept as they are. Runs of 2-3 characters are read as personal names.
+//   Urdu's own letters (ٹ ڈ ڑ ں ے ھ ہ) are in the same table.
+// - Devanagari: devanagari.ts.
+// - Han: pinyin from the pinyin-pro library (its dictionary covers the whole CJK
+//   block; in a personal name the first character takes its surname reading: 单 shan,
+//   曾 zeng, 解 xie), with the project's table (pinyin_table.ts) overriding it for the
+//   given-name characters it lists. A run of Han characters that looks like
+//   a personal name (2-3 characters, or 3-4 with a compound surname) becomes
+//   "surname givenname"; other runs take the library's reading in context and become
+//   words of two syllables.
 // Anything else passes through unchanged (Latin diacritics are removed later by
 // normalize.ts).
 
+import { pinyin } from 'pinyin-pro';
+import { devanagariToLatin, isDevanagari } from './devanagari.js';
 import { COMPOUND_SURNAMES, pinyinOf } from './pinyin_table.js';
 
 // biome-ignore format: a data table laid out by hand, several entries a line
@@ -57,6 +64,7 @@ export function scriptsOf(s: string): string[] {
     if (isCyrillic(c)) out.add('cyrillic');
     else if (isArabic(c)) out.add('arabic');
     else if (isHan(c)) out.add('han');
+    else if (isDevanagari(c)) out.add('devanagari');
   }
   return [...out];
 }
@@ -92,9 +100,13 @@ function arabicToLatin(s: string): string {
     const chars = [...w];
     for (let i = 0; i < chars.length; i++) {
       const ch = chars[i]!;
-      // و and ي are consonants at the start of a word and long vowels elsewhere.
-      if (ch === 'و') out += i === 0 ? 'w' : 'u';
-      else if (ch === 'ي' || ch === 'ی') out += i === 0 ? 'y' : 'i';
+      // و and ي are consonants at the start of a word or next to an alif (نواز nawaz,
+      // دیا diya), و also before ي (پرویز parwiz); long vowels elsewhere.
+      const prev = chars[i - 1];
+      const next = chars[i + 1];
+      const byAlif = next === 'ا' || prev === 'ا' || next === 'آ';
+      if (ch === 'و') out += i === 0 || byAlif || next === 'ي' || next === 'ی' ? 'w' : 'u';
+      else if (ch === 'ي' || ch === 'ی') out += i === 0 || next === 'ا' ? 'y' : 'i';
       else {
         const t = ARABIC[ch];
         out += t === undefined ? ch : t;
@@ -124,50 +136,63 @@ function hanToLatin(s: string): string {
   return out;
 }
 
-function syl(ch: string): string {
-  return pinyinOf(ch) ?? ch;
+/** Tone-less pinyin of each character of a run (non-Han characters come back as they are). */
+function readings(run: string[], surname: boolean): string[] {
+  const out = pinyin(run.join(''), { toneType: 'none', type: 'array', surname: surname ? 'head' : 'off' });
+  // The library answers per character; a count that differs (it never should) falls back to one call per character.
+  return out.length === run.length ? out : run.map((ch) => pinyin(ch, { toneType: 'none', type: 'array' })[0] ?? ch);
+}
+
+/**
+ * A personal name's readings: the surname (`surname_chars` characters) as the
+ * library reads surnames; the given name from the project's table where it lists
+ * the character, else the library.
+ */
+function nameReadings(run: string[], surname_chars: number): string[] {
+  const lib = readings(run, true);
+  return run.map((ch, i) => (i < surname_chars ? lib[i]! : (pinyinOf(ch) ?? lib[i]!)));
 }
 
 function hanRun(run: string[]): string {
   const two = run.length >= 3 ? run[0]! + run[1]! : '';
   if (run.length >= 3 && run.length <= 4 && COMPOUND_SURNAMES.includes(two)) {
-    return `${syl(run[0]!)}${syl(run[1]!)} ${run.slice(2).map(syl).join('')}`;
+    const r = nameReadings(run, 2);
+    return `${r[0]}${r[1]} ${r.slice(2).join('')}`;
   }
   // Two or three characters: a personal name, surname first (payments name people far
   // more often than they name two-character things).
   if (run.length >= 2 && run.length <= 3) {
-    return `${syl(run[0]!)} ${run.slice(1).map(syl).join('')}`;
+    const r = nameReadings(run, 1);
+    return `${r[0]} ${r.slice(1).join('')}`;
   }
   // Words of two syllables (Chinese compounds are mostly two characters).
+  const r = run.length === 1 ? nameReadings(run, 1) : readings(run, false);
   const words: string[] = [];
-  for (let k = 0; k < run.length; k += 2)
-    words.push(
-      run
-        .slice(k, k + 2)
-        .map(syl)
-        .join(''),
-    );
+  for (let k = 0; k < r.length; k += 2) words.push(r.slice(k, k + 2).join(''));
   return words.join(' ');
 }
 
 /**
- * Transliterates every Cyrillic, Perso-Arabic and Han character of `lower` (already
+ * Transliterates every Cyrillic, Perso-Arabic, Devanagari and Han character of `lower` (already
  * lower-cased) to Latin. Cheap when the input is pure ASCII.
  */
 export function toLatin(lower: string): string {
   let cyr = false;
   let ara = false;
   let han = false;
+  let deva = false;
   for (let i = 0; i < lower.length; i++) {
     const c = lower.charCodeAt(i);
     if (c < 0x0400) continue;
     if (isCyrillic(c)) cyr = true;
     else if (isArabic(c)) ara = true;
+    else if (isDevanagari(c)) deva = true;
     else if (isHan(c) || (c >= 0xd840 && c <= 0xd87f)) han = true;
   }
   let s = lower;
   if (cyr) s = cyrillicToLatin(s);
   if (ara) s = arabicToLatin(s);
+  if (deva) s = devanagariToLatin(s);
   if (han) s = hanToLatin(s);
   return s;
 }

@@ -322,6 +322,14 @@ export class DurableLedger {
     return { seq: this.durableSeq, hash: this.durableHash };
   }
 
+  /** Called after each durable journal commit with its duration in seconds and its entry count (for metrics). */
+  commitObserver: ((seconds: number, entries: number) => void) | null = null;
+
+  /** Durable journal entries whose effects the query index does not hold yet. */
+  get index_backlog_entries(): number {
+    return Math.max(0, this.durableSeq - this.indexedSeq);
+  }
+
   /** The journal write that stopped the ledger (every write refused since), or null while it writes. */
   get failed(): Error | null {
     return this.failure;
@@ -401,10 +409,12 @@ export class DurableLedger {
         this.rejectAll(group);
         break;
       }
+      const t0 = performance.now();
       try {
         // Cluster mode: the replicated log first (it fences a stale engine), then the local store.
         if (this.replicator !== null) await this.replicator.publish(built.replicated);
         await this.store.appendJournal(built.entries);
+        this.commitObserver?.((performance.now() - t0) / 1000, built.entries.length);
       } catch (err) {
         this.failure = err as Error;
         this.rejectAll(group);

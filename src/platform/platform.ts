@@ -661,6 +661,16 @@ export class Platform {
   }
 
   /** Whether the platform can still write: false (with why) once a journal write failed and the ledger stopped. */
+  /** What an operator watches besides health: the query index's backlog, and a hook on each journal commit's duration. */
+  operations(): { index_backlog_entries: number; observeCommits: (fn: (seconds: number, entries: number) => void) => void } {
+    return {
+      index_backlog_entries: this.ledger.index_backlog_entries,
+      observeCommits: (fn) => {
+        this.ledger.commitObserver = fn;
+      },
+    };
+  }
+
   health(): { writable: true } | { writable: false; reason: string } {
     const failed = this.ledger.failed;
     return failed === null ? { writable: true } : { writable: false, reason: `the ledger stopped after a failed journal write (${failed.message})` };

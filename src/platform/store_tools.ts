@@ -3,3 +3,5 @@
 // door: shells name stores by URL and never open one themselves.
 
 export { DEFAULT_STORE_URL, redactUrl } from '../store/open.js';
+export { BackupError, initStore, removeDemoStore, requireStore, StoreLifecycleError, storeExists, type BackupSummary } from '../store/lifecycle.js';
+export { backupStore, restoreStore } from '../store/backup.js';

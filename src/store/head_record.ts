@@ -203,3 +203,14 @@ function syncFolder(dir: string): void {
     if (fd !== null) closeSync(fd);
   }
 }
+
+/** Every well-formed record line of a head file's text, in order (for a backup that picks the one matching its copy). */
+export function headRecordsIn(text: string): HeadRecord[] {
+  if (!text.startsWith(FILE_HEADER)) return [];
+  const out: HeadRecord[] = [];
+  for (const line of text.slice(FILE_HEADER.length).split('\n')) {
+    const r = parseRecord(line);
+    if (r !== null && headRecordProblem(r) === null) out.push(r);
+  }
+  return out;
+}

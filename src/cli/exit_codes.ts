@@ -1,0 +1,91 @@
+// The exit status of `sco-settle`: one table from an error's stable code to the
+// status a script sees, so that "verify failed", "store busy" and "not found"
+// never look alike. The README's CLI section documents the same table.
+
+/** Every status the CLI exits with, by what it means. */
+export const EXIT = {
+  ok: 0,
+  /** Anything not foreseen below: a bug or an environment fault (see stderr; SCO_SETTLE_DEBUG=1 prints the stack). */
+  internal: 1,
+  /** Wrong command line: unknown command or option, missing argument. */
+  usage: 2,
+  /** What was named does not exist: the store (run `init`), a payment, a participant, a file. */
+  not_found: 3,
+  /** An input that does not read or is out of range: a malformed file, a bad amount, a bad store URL. */
+  invalid_input: 4,
+  /** A check failed: `verify`, a restored backup, a fuzz run that found a problem. */
+  verification_failed: 5,
+  /** The store is held by another writer or cannot be reached now: retry later. */
+  store_busy: 6,
+  /** The platform refused the command by its rules (insufficient funds, wrong state, four eyes, store exists). */
+  refused: 7,
+  /** Stopped by Ctrl-C between two whole commands. */
+  interrupted: 130,
+} as const;
+
+export type ExitName = keyof typeof EXIT;
+
+const BY_CODE: Readonly<Record<string, ExitName>> = {
+  // not found
+  not_found: 'not_found',
+  store_not_found: 'not_found',
+  unknown_participant: 'not_found',
+  ENOENT: 'not_found',
+  // invalid input
+  invalid_input: 'invalid_input',
+  invalid_command: 'invalid_input',
+  invalid_field: 'invalid_input',
+  unknown_currency: 'invalid_input',
+  bad_url: 'invalid_input',
+  store_too_new: 'invalid_input',
+  not_a_backup: 'invalid_input',
+  rejected: 'invalid_input',
+  no_lists: 'not_found',
+  list_not_found: 'not_found',
+  list_malformed: 'invalid_input',
+  list_too_large: 'invalid_input',
+  list_unreadable: 'invalid_input',
+  batch_empty: 'invalid_input',
+  batch_too_large: 'invalid_input',
+  command_too_large: 'invalid_input',
+  query_limit: 'invalid_input',
+  journal_corrupt: 'verification_failed',
+  // verification
+  verify_failed: 'verification_failed',
+  journal_truncated: 'verification_failed',
+  head_mismatch: 'verification_failed',
+  head_record_missing: 'verification_failed',
+  head_record_corrupt: 'verification_failed',
+  corrupt: 'verification_failed',
+  fuzz_findings: 'verification_failed',
+  // busy
+  writer_busy: 'store_busy',
+  unreachable: 'store_busy',
+  journal_conflict: 'store_busy',
+  // refused by the platform's rules
+  participant_exists: 'refused',
+  user_exists: 'refused',
+  central_bank_exists: 'refused',
+  no_central_bank: 'refused',
+  invalid_state: 'refused',
+  insufficient_funds: 'refused',
+  limit_exceeded: 'refused',
+  rate_limited: 'refused',
+  four_eyes: 'refused',
+  no_business_day: 'refused',
+  day_open: 'refused',
+  rate_unavailable: 'refused',
+  ledger_refused: 'refused',
+  financing: 'refused',
+  store_exists: 'refused',
+  backup_exists: 'refused',
+  not_a_demo_store: 'refused',
+  interrupted: 'interrupted',
+};
+
+/** The exit status for an error's code (undefined or unknown: internal). */
+export function exitCodeFor(code: string | undefined): number {
+  if (code === undefined) return EXIT.internal;
+  const name = BY_CODE[code];
+  return name === undefined ? EXIT.internal : EXIT[name];
+}
