@@ -15,7 +15,8 @@ import { isKnownTimeZone, zoneOffsets } from '../src/clearing/time_zone.js';
 import { Platform } from '../src/platform/platform.js';
 import { uetrBits } from '../src/platform/state_machine.js';
 import { makeBackend } from './support/backends.js';
-import { BANKS, LP, payment, setupScheme, TestClock } from './support/platform.js';
+import { BANKS, CB, LP, payment, setupScheme, TestClock } from './support/platform.js';
+import { reconciliation } from '../src/iso20022/reconciliation.js';
 
 const A = BANKS[0]; // CNY
 const B = BANKS[1]; // CNY
@@ -266,6 +267,49 @@ test('bad set_calendars: stable codes and the field, nothing applied; a store wi
     assert.ok(before !== null);
     const state = Platform.internals(p).state.encodeState().toString('utf8');
     assert.equal(state.split('\n', 1)[0]!.includes('calendar'), false, 'no calendar in the header of a store without calendars');
+    await p.close();
+  } finally {
+    await backend.cleanup();
+  }
+});
+
+test('zero balance at the close: when CNY closes on its calendar, each bank’s CNY beyond its intraday credit is swept home, and the mirror account reconciles', async () => {
+  const backend = makeBackend('sqlite');
+  const clock = new TestClock();
+  try {
+    at(clock, '2025-09-01', '00:30');
+    const p = await Platform.open(await backend.open(), { clock: clock.read });
+    await setupScheme(p);
+    const cny = { ...CALENDARS[0]!, zero_balance_at_close: true };
+    const set = await p.execute({ type: 'set_calendars', calendars: [cny] });
+    assert.ok(set.ok, JSON.stringify(set.error));
+    await p.run({ type: 'fund', participant: A, currency: 'CNY', amount: '100.00' });
+    await p.run({
+      type: 'set_collateral',
+      participant: B,
+      currency: 'CNY',
+      items: [{ id: 'c1', kind: 'cash', currency: 'CNY', market_value: '50.00', haircut_bp: 0 }],
+    });
+    at(clock, '2025-09-01', '01:30');
+    await p.run({ type: 'draw_credit', participant: B, currency: 'CNY', amount: '20.00' });
+    const [pay] = await submit(p, payment(A, B, 'CNY', '30.00'));
+    assert.equal(pay!.state, 'settled');
+    const before = p.conservation().find((c) => c.currency === 'CNY')!;
+    assert.equal(before.issued_minor, 10_000n);
+    // 09:00 UTC: CNY closed at 16:30 Beijing; the next command finds it closed and sweeps.
+    at(clock, '2025-09-01', '09:00');
+    await p.run({ type: 'fund', participant: D, currency: 'RUB', amount: '1.00' });
+    const bal = (id: string): bigint => p.balances(id).find((b) => b.currency === 'CNY')!.available_minor;
+    assert.equal(bal(A), 0n);
+    assert.equal(bal(B), 2_000n, 'B keeps what it owes on its intraday credit');
+    assert.equal(p.conservation().find((c) => c.currency === 'CNY')!.issued_minor, 0n);
+    // Not swept twice: a later command in the same closed period moves nothing.
+    at(clock, '2025-09-01', '10:00');
+    await p.run({ type: 'fund', participant: D, currency: 'RUB', amount: '1.00' });
+    const r = await reconciliation(p, CB.CNY, '2025-09-01');
+    assert.equal(r.reconciled, true);
+    assert.deepEqual(r.defunded_out, { count: 2, amount_minor: 10_000n });
+    assert.equal(r.closing_issued_minor, 0n);
     await p.close();
   } finally {
     await backend.cleanup();

@@ -50,6 +50,8 @@ export interface CurrencyCalendar {
   closed_value_date: ClosedValueDateRule;
   /** Where the holiday list comes from (library and version, or the statute). */
   source: string;
+  /** When the currency closes, every settlement account's balance beyond its intraday credit is swept home (defunded to the mirror account). */
+  zero_balance_at_close?: boolean;
 }
 
 export const CALENDAR_LIMITS = Object.freeze({

@@ -11,7 +11,20 @@ import { TIME_ZONE_LIMITS, type ZoneOffsets } from './time_zone.js';
 
 type Obj = Record<string, unknown>;
 
-const FIELDS = ['currency', 'time_zone', 'hours', 'cutoff', 'weekend', 'holidays', 'half_days', 'holidays_through', 'closed_value_date', 'source', 'overrides'];
+const FIELDS = [
+  'currency',
+  'time_zone',
+  'hours',
+  'cutoff',
+  'weekend',
+  'holidays',
+  'half_days',
+  'holidays_through',
+  'closed_value_date',
+  'source',
+  'overrides',
+  'zero_balance_at_close',
+];
 
 function obj(v: unknown, field: string): Obj {
   if (v === null || typeof v !== 'object' || Array.isArray(v)) throw new CalendarError('invalid_field', field, 'must be an object');
@@ -163,7 +176,11 @@ export function validateCalendar(raw: unknown, field: string, zoneKnown: (name: 
   const through = date(o.holidays_through, join(field, 'holidays_through'));
   const rule = o.closed_value_date ?? 'refuse';
   if (rule !== 'refuse' && rule !== 'following') throw new CalendarError('invalid_field', join(field, 'closed_value_date'), 'must be refuse or following');
+  const sweep = o.zero_balance_at_close;
+  if (sweep !== undefined && typeof sweep !== 'boolean')
+    throw new CalendarError('invalid_field', join(field, 'zero_balance_at_close'), 'must be true or false');
   return {
+    ...(sweep === true ? { zero_balance_at_close: true } : {}),
     currency,
     time_zone,
     hours,

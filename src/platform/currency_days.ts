@@ -23,6 +23,8 @@ import {
 import { validateCalendar, validateZoneOffsets } from '../clearing/calendar_validate.js';
 import { currencyState, type CalendarEntry } from '../clearing/currency_day.js';
 import { isKnownTimeZone, zoneOffsets, type ZoneOffsets } from '../clearing/time_zone.js';
+import { ACCOUNT_KIND, accountId, ledgerTransfer, TRANSFER_CODE } from '../clearing/accounts.js';
+import { memberCurrency } from '../fx/iso4217.js';
 import { settleByText } from '../clearing/warehouse.js';
 import type { CommandContext } from './context.js';
 import { PlatformError } from './errors.js';
@@ -118,7 +120,31 @@ export function calendarTick(cx: CommandContext): void {
     s.calendarAccepting.set(c, now);
   }
   if (closed.size > 0) warehouseClosed(cx, closed);
+  for (const c of [...closed].sort()) if (s.calendars.get(c)!.calendar.zero_balance_at_close === true) sweepHome(cx, c);
   if (opened) releaseByCalendar(cx);
+}
+
+/**
+ * Zero balance at the close: each participant's settlement account in `currency`,
+ * beyond the intraday credit it still owes, goes back to the currency's mirror
+ * account (a defunding: a pacs.009 to the home RTGS in the bank's name).
+ */
+function sweepHome(cx: CommandContext, currency: string): void {
+  const s = cx.s;
+  const cb = s.issuer.get(currency);
+  if (cb === undefined) return;
+  const c = memberCurrency(currency);
+  const issuing = accountId(cb.no, c.numeric, ACCOUNT_KIND.issuing);
+  for (const p of s.participants) {
+    if (p.issues === currency || !p.currencies.includes(currency)) continue;
+    const owed = s.facilityOf(p.id, currency)?.outstanding_minor ?? 0n;
+    const amount = s.available(p, currency) - owed;
+    if (amount <= 0n) continue;
+    const applied = cx.applyTransfers((ids) => [
+      ledgerTransfer(ids(), s.settlementAccount(p, currency), issuing, amount, c.numeric, TRANSFER_CODE.defunding, 0),
+    ]);
+    if (!applied.accepted) throw new Error(`zero-balance sweep of ${p.id} ${currency} refused by the ledger`);
+  }
 }
 
 /** Queued payments touching a currency that closed go to the warehouse, dated its next business date. */
