@@ -9,6 +9,8 @@ import assert from 'node:assert/strict';
 import { startApi, USERS, type ApiFixture } from './support/api.js';
 import { BANKS, CB, LP, payment } from './support/platform.js';
 import { ROUTES } from '../src/api/routes.js';
+import { Webhooks } from '../src/api/webhooks.js';
+import { answerChecker, type OpenApiDoc } from './support/openapi.js';
 import { newKeyMaterial, UserDirectory } from '../src/http/auth.js';
 import { pacs008OfPayment } from '../src/iso20022/mapping.js';
 import { buildMessage, cancellationRequest, originalRefs } from '../src/iso20022/messages/index.js';
@@ -36,6 +38,7 @@ describe('authorisation matrix', () => {
       currency: 'CNY',
       items: [{ id: 'b1', kind: 'government_bond', currency: 'CNY', market_value: '1000.00', haircut_bp: 200 }],
     });
+    ids.hook = (await Webhooks.of(p).create({ participant: A!, url: 'http://127.0.0.1:9/matrix', secret: 'matrix-secret-0123456', by: 'op' })).id;
     ids.settled = settled.uetr as string;
     ids.queued = queued.uetr as string;
     ids.rub = rub.uetr as string;
@@ -46,7 +49,7 @@ describe('authorisation matrix', () => {
   after(() => fx.close());
 
   interface Case {
-    method: 'GET' | 'POST' | 'PATCH';
+    method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
     path: () => string;
     body?: unknown;
     /** Users that get an answer (2xx, or a 4xx refusal that is neither 401, 403 nor 404). */
@@ -123,6 +126,11 @@ describe('authorisation matrix', () => {
     { method: 'GET', path: () => '/v1/keys', ok: 'op aud' },
     { method: 'POST', path: () => '/v1/keys', body: () => JSON.parse(ids.newKey!), ok: 'op' } as unknown as Case,
     { method: 'POST', path: () => `/v1/keys/${ids.spareKey}/revoke`, body: {}, ok: 'op' },
+    { method: 'POST', path: () => '/v1/webhooks', body: { url: 'http://127.0.0.1:9/matrix', secret: 'matrix-secret-0123456' }, ok: 'op bankA bankB lp' },
+    { method: 'GET', path: () => '/v1/webhooks', ok: 'op bankA bankB lp' },
+    { method: 'GET', path: () => `/v1/webhooks/${ids.hook}`, ok: 'op bankA', hidden: 'bankB lp' },
+    { method: 'GET', path: () => `/v1/webhooks/${ids.hook}/deliveries`, ok: 'op bankA', hidden: 'bankB lp' },
+    { method: 'DELETE', path: () => `/v1/webhooks/${ids.hook}`, ok: 'op bankA', hidden: 'bankB lp' },
   ];
 
   test('every route is in the matrix', () => {
@@ -136,13 +144,16 @@ describe('authorisation matrix', () => {
             .replace(/\/(CNY|RUB)(?=\/|$)/, '/:currency')
             .replace(/\/cases\/1\//, '/cases/:case_id/')
             .replace(/\/users\/comp2$/, '/users/:name')
-            .replace(/\/keys\/[0-9a-f]{16}\//, '/keys/:id/')}`,
+            .replace(/\/keys\/[0-9a-f]{16}\//, '/keys/:id/')
+            .replace(/\/webhooks\/wh_[0-9a-f]{16}/, '/webhooks/:id')}`,
       ),
     );
     for (const r of ROUTES) assert.ok(covered.has(`${r.method} ${r.url}`), `${r.method} ${r.url} not in the matrix`);
   });
 
-  test('every route with every role, own and other data, and no key', async () => {
+  test('every route with every role, own and other data, and no key; every answer as the OpenAPI document says', async () => {
+    const check = answerChecker((await (await fetch(`${fx.base}/openapi.json`)).json()) as OpenApiDoc);
+    const undocumented: string[] = [];
     for (const c of cases) {
       const path = c.path();
       const ok = new Set(c.ok.split(' '));
@@ -155,8 +166,10 @@ describe('authorisation matrix', () => {
         const res = await fx.request(c.method, path, { user: u, body: bodyOf() });
         const what = `${c.method} ${path} as ${u} (${USERS[u]!.role}): ${res.status} ${JSON.stringify(res.body).slice(0, 200)}`;
         assert.ok(res.status < 500, what);
-        if (process.env.DUMP_BODIES && res.status < 300)
-          (await import('node:fs')).appendFileSync('/tmp/bodies.ndjson', `${JSON.stringify({ m: c.method, p: path, u, s: res.status, b: res.body })}\n`);
+        if (res.status < 300) {
+          const wrong = check(c.method, path, res.status, res.body, res.headers.get('content-type') ?? '');
+          if (wrong !== null) undocumented.push(`${what}: ${wrong}`);
+        }
         if (res.status >= 400) {
           assert.deepEqual(Object.keys(res.body).sort(), PROBLEM_MEMBERS, what);
           assert.equal(res.headers.get('content-type'), 'application/problem+json; charset=utf-8', what);
@@ -167,6 +180,7 @@ describe('authorisation matrix', () => {
         else assert.equal(res.status, 403, `expected 403: ${what}`);
       }
     }
+    assert.deepEqual(undocumented, [], 'answers that do not match their schema');
   });
 
   test('a participant submits as its own participant only, and sees only its own payments', async () => {

@@ -145,7 +145,8 @@ describe('readiness', () => {
     const ready = await api.app.inject({ method: 'GET', url: '/readyz' });
     assert.equal(ready.statusCode, 503);
     const body = ready.json();
-    assert.deepEqual(Object.keys(body).sort(), ['code', 'message', 'path']);
+    assert.deepEqual(Object.keys(body).sort(), ['code', 'detail', 'errors', 'message', 'path', 'request_id', 'status', 'title', 'type']);
+    assert.equal(ready.headers['content-type'], 'application/problem+json; charset=utf-8');
     assert.equal(body.code, 'unavailable');
     assert.match(body.message, /ENOSPC/);
     assert.equal((await api.app.inject({ method: 'GET', url: '/healthz' })).statusCode, 200);

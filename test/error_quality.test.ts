@@ -48,7 +48,10 @@ function rawRequest(base: string, bytes: string | Buffer): Promise<{ status: num
   });
 }
 
-/** The project's error body, parsed, with a stable snake_case code and a string path. */
+/** The members of every error answer: RFC 9457's and the project's (src/http/errors.ts). */
+const PROBLEM_MEMBERS = ['code', 'detail', 'errors', 'message', 'path', 'request_id', 'status', 'title', 'type'];
+
+/** The project's error body (RFC 9457 problem details), parsed, with a stable snake_case code and a string path. */
 function projectError(body: string): { code: string; message: string; path: string } {
   let e: { code?: unknown; message?: unknown; path?: unknown };
   try {
@@ -56,7 +59,11 @@ function projectError(body: string): { code: string; message: string; path: stri
   } catch {
     assert.fail(`not JSON: ${JSON.stringify(body.slice(0, 200))}`);
   }
-  assert.deepEqual(Object.keys(e).sort(), ['code', 'message', 'path'], body);
+  assert.deepEqual(Object.keys(e).sort(), PROBLEM_MEMBERS, body);
+  const p = e as { detail?: unknown; type?: unknown; errors?: Array<{ field: string }> };
+  assert.equal(p.detail, e.message, body);
+  assert.equal(p.type, `urn:sco-settle:error:${String(e.code)}`, body);
+  assert.equal(p.errors?.[0]?.field, e.path, 'the first of errors[] is the path');
   assert.match(String(e.code), /^[a-z][a-z_]*$/, body);
   assert.equal(typeof e.message, 'string');
   assert.equal(typeof e.path, 'string');

@@ -113,6 +113,8 @@ export class Webhooks {
   private readonly states = new Map<string, SubState>();
   private readonly loops = new Map<string, { stop(): void; done: Promise<void> }>();
   private stopped = false;
+  /** Aborts the attempts in flight when the server stops (they are repeated after a restart). */
+  private readonly inFlight = new AbortController();
 
   /** The registry a server started for this platform. */
   static of(platform: Platform): Webhooks {
@@ -191,6 +193,7 @@ export class Webhooks {
   /** Ends every delivery loop (an attempt in flight is abandoned, to be repeated after a restart). */
   async stop(): Promise<void> {
     this.stopped = true;
+    this.inFlight.abort();
     for (const l of this.loops.values()) l.stop();
     await Promise.all([...this.loops.values()].map((l) => l.done.catch(() => undefined)));
     this.loops.clear();
@@ -275,7 +278,7 @@ export class Webhooks {
         },
         body,
         redirect: 'manual',
-        signal: AbortSignal.timeout(this.opts.timeout_ms),
+        signal: AbortSignal.any([AbortSignal.timeout(this.opts.timeout_ms), this.inFlight.signal]),
       });
       await res.arrayBuffer().catch(() => undefined);
       const ok = res.status >= 200 && res.status < 300;
