@@ -4,9 +4,10 @@
 // best that figure could be whatever the liquidity policy), what the LSM and the
 // deferred-net windows saved, queue times, and rejections by reason.
 //
-// Value settled counts the traffic's payments only: the overnight placements the
-// treasuries make between themselves (src/demo/treasury.ts) recycle liquidity
-// and are shown apart, never counted as value. Liquidity counts every unit put
+// Two values settled: the trade traffic's payments only (the banks' interbank
+// payments — money-market loans, repayments, FX squaring legs, src/demo/interbank.ts
+// — are shown apart), and all traffic, interbank included; each has its ceiling.
+// Liquidity counts every unit put
 // in: funding from home (opening and top-ups), every intraday-credit drawdown,
 // and swap-line drawings. Totals are exact minor units per currency, computed from
 // the platform's payments; the ledger's balances are the check (see
@@ -424,6 +425,7 @@ td:first-child,th:first-child{text-align:left}.kpi{display:flex;flex-wrap:wrap;g
 <div><b>${m(s.value_settled_usd)}</b>value settled (USD eq.)</div>
 <div><b>${s.value_per_liquidity.toFixed(2)}</b>value settled per unit of liquidity</div>
 <div><b>${s.ceiling.toFixed(2)}</b>ceiling of this day's traffic (trade alone ${s.ceiling_traffic_only.toFixed(2)})</div>
+<div><b>${s.value_per_liquidity_all.toFixed(2)}</b>all traffic, interbank included, per unit of liquidity (ceiling ${s.ceiling_all.toFixed(2)})</div>
 <div><b>${s.rejected}</b>rejected${s.warehoused > 0 ? `, ${s.warehoused} warehoused` : ''}</div>
 <div><b>${m(s.lsm_released_usd)}</b>released by the LSM (${s.lsm_released} payments)</div>
 <div><b>${(s.netting_saving * 100).toFixed(1)}%</b>saved by netting in the windows</div>
@@ -431,8 +433,8 @@ td:first-child,th:first-child{text-align:left}.kpi{display:flex;flex-wrap:wrap;g
 </div>
 <h2>Over the day</h2><div id="value"></div><div id="vpl"></div><div id="queue"></div>
 <p>The ceiling is value settled divided by the participants' end-of-day net debits: whatever the order of settlement, offsetting or netting, a
-participant that paid out more than it received over the day brought that difference in. Placements (banks lending surplus balances to banks short of
-them, overnight) recycle liquidity; without them trade alone allows ${s.ceiling_traffic_only.toFixed(2)}.</p>
+participant that paid out more than it received over the day brought that difference in. The banks' interbank payments (money-market loans and their
+repayments, FX squaring) return currencies to the banks short of them; without them trade alone allows ${s.ceiling_traffic_only.toFixed(2)}.</p>
 <h2>By currency</h2><table><tr><th>currency</th><th>payments</th><th>settled</th><th>settled value</th><th>USD eq.</th></tr>
 ${rows(s.by_currency.map((c) => [c.currency, String(c.payments), String(c.settled), `${c.settled_value} ${c.currency}`, m(c.settled_value_usd)]))}</table>
 <h2>By corridor</h2><table><tr><th>corridor</th><th>payments</th><th>settled</th><th>USD eq.</th></tr>
@@ -442,7 +444,13 @@ ${rows(s.by_corridor.map((c) => [c.corridor, String(c.payments), String(c.settle
     ['liquidity provided (USD eq.)', m(s.liquidity_usd)],
     ["ceiling of this day's traffic (value / Σ end-of-day net debits)", s.ceiling.toFixed(2)],
     ['ceiling of the trade traffic alone (no placements)', s.ceiling_traffic_only.toFixed(2)],
-    ['overnight placements (not counted as value)', `${s.placements}, ${m(s.placements_value_usd)}`],
+    ['money-market loans (not counted in the trade value)', `${s.interbank.placement.count}, ${m(s.interbank.placement.value_usd)}`],
+    ['loan repayments with interest', `${s.interbank.repayment.count}, ${m(s.interbank.repayment.value_usd)}`],
+    ['FX squaring legs', `${s.interbank.fx_squaring.count}, ${m(s.interbank.fx_squaring.value_usd)}`],
+    [
+      'all traffic: value settled, per unit of liquidity, ceiling',
+      `${m(s.value_settled_all_usd)}, ${s.value_per_liquidity_all.toFixed(2)}, ${s.ceiling_all.toFixed(2)}`,
+    ],
     ['liquidity policy', s.policy],
     ['of which intraday credit drawn', m(s.credit_drawn_usd)],
     ['of which swap-line drawings', m(s.swap_drawn_usd)],

@@ -1,8 +1,9 @@
 // The banks' treasuries in the demo day: they apply the liquidity policy of
 // src/sim/liquidity_policy.ts through platform commands. Owns the opening
 // funding, the collateral behind intraday credit, covering due shortfalls
-// (borrowing from participants with a surplus first, an overnight placement sent
-// as a pacs.009, then funding from home within the day's cap), and the record of
+// (borrowing from participants with a surplus first, a money-market loan sent
+// as a pacs.009 and repaid by ./interbank.ts, then funding from home within the
+// day's cap), and the record of
 // every unit of liquidity put in (the report divides by it).
 //
 // Every liquidity source is counted where it enters: opening funding and home

@@ -31,8 +31,9 @@
 //     expected home-currency outflow, drawn automatically by the platform for the
 //     exact shortfall of a payment that would otherwise queue.
 //  5. The market before home: a shortfall is first borrowed from participants
-//     that hold a surplus in that currency (an overnight interbank placement,
-//     pacs.009, repaid the next business day and so outside the simulated day),
+//     that hold a surplus in that currency (a money-market loan, pacs.009,
+//     repaid with interest in an afternoon round when the borrower can —
+//     ./money_market.ts — else the next business day, outside the simulated day),
 //     and only the rest is funded from home (a liquidity transfer, camt.050).
 //     This is how surplus balances are recycled in every large-value system:
 //     a bank does not leave idle foreign-currency balances at a settlement
