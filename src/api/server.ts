@@ -138,10 +138,7 @@ export async function buildApi(opts: ApiOptions): Promise<Api> {
 
   for (const r of ROUTES) registerRoute(app, r, platform, metrics, idempotency);
 
-  const events = registerEventStream(app, platform);
-  // The scheme's decisions fall due with time: the timer journals them even when no command arrives.
-  const decisions = setInterval(() => void platform.decideDue().catch(() => undefined), DECISION_TIMER_MS);
-  decisions.unref();
+  const events = withDecisionTimer(registerEventStream(app, platform), platform);
   registerPublicEndpoints(app, platform, metrics, () => !draining && !closed);
 
   const api: Api = {
@@ -154,7 +151,6 @@ export async function buildApi(opts: ApiOptions): Promise<Api> {
     async shutdown() {
       if (closed) return;
       draining = true;
-      clearInterval(decisions);
       events.endAll();
       await app.close();
       await idempotency.close();
@@ -163,6 +159,21 @@ export async function buildApi(opts: ApiOptions): Promise<Api> {
     },
   };
   return api;
+}
+
+/**
+ * The scheme's decisions fall due with time: a timer journals them even when no
+ * command arrives (src/platform: decideDue). It stops when the streams end (shutdown).
+ */
+function withDecisionTimer(events: { endAll(): void }, platform: Platform): { endAll(): void } {
+  const timer = setInterval(() => void platform.decideDue().catch(() => undefined), DECISION_TIMER_MS);
+  timer.unref();
+  return {
+    endAll(): void {
+      clearInterval(timer);
+      events.endAll();
+    },
+  };
 }
 
 /** The OpenAPI document, the docs page, health, readiness and metrics: public (no roles). */
