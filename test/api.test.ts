@@ -131,6 +131,27 @@ describe('authorisation matrix', () => {
     { method: 'GET', path: () => `/v1/webhooks/${ids.hook}`, ok: 'op bankA', hidden: 'bankB lp' },
     { method: 'GET', path: () => `/v1/webhooks/${ids.hook}/deliveries`, ok: 'op bankA', hidden: 'bankB lp' },
     { method: 'DELETE', path: () => `/v1/webhooks/${ids.hook}`, ok: 'op bankA', hidden: 'bankB lp' },
+    // Governance (no scheme on this store: the answers are no_scheme or not_found, after the role check).
+    { method: 'GET', path: () => '/v1/scheme', ok: 'op cb bankA bankB lp comp aud' },
+    { method: 'GET', path: () => '/v1/scheme/proposals', ok: 'op cb aud' },
+    { method: 'GET', path: () => '/v1/scheme/proposals/P-1', ok: '', hidden: 'op cb aud' },
+    {
+      method: 'POST',
+      path: () => '/v1/scheme/proposals',
+      body: {
+        title: 't',
+        rationale: 'r',
+        changes: [{ op: 'replace', path: '/lsm/interval_minutes', value: 10 }],
+        window_s: 3600,
+        effective: 'next_business_day',
+        signature: 'x',
+      },
+      ok: 'op cb',
+    },
+    { method: 'POST', path: () => '/v1/scheme/proposals/P-1/answers', body: { answer: 'approve', signature: 'x' }, ok: 'cb' },
+    { method: 'POST', path: () => '/v1/scheme/proposals/P-1/withdraw', body: {}, ok: 'op cb' },
+    { method: 'GET', path: () => `/v1/scheme/proposals/P-1/what-if?day=2025-09-01`, ok: '', hidden: 'op cb aud' },
+    { method: 'GET', path: () => '/v1/scheme/audit', ok: 'op aud' },
   ];
 
   test('every route is in the matrix', () => {
@@ -145,7 +166,9 @@ describe('authorisation matrix', () => {
             .replace(/\/cases\/1\//, '/cases/:case_id/')
             .replace(/\/users\/comp2$/, '/users/:name')
             .replace(/\/keys\/[0-9a-f]{16}\//, '/keys/:id/')
-            .replace(/\/webhooks\/wh_[0-9a-f]{16}/, '/webhooks/:id')}`,
+            .replace(/\/webhooks\/wh_[0-9a-f]{16}/, '/webhooks/:id')
+            .replace(/\/P-1(?=\/|$|\?)/, '/:id')
+            .replace(/\?.*$/, '')}`,
       ),
     );
     for (const r of ROUTES) assert.ok(covered.has(`${r.method} ${r.url}`), `${r.method} ${r.url} not in the matrix`);

@@ -104,6 +104,10 @@ describe('JSON Patch (RFC 6902)', () => {
       code(() => applyPatch(doc, [{ op: 'add', path: '/a' }])),
       ['patch_invalid', 'changes[0].value'],
     );
+    assert.deepEqual(
+      code(() => applyPatch(doc, [{ op: 'add', path: '/a/c', value: { $n: '1' } }])),
+      ['patch_invalid', 'changes[0].value/$n'],
+    );
     assert.equal(JSON.stringify(doc), before);
   });
 

@@ -227,6 +227,7 @@ describe('governance on the platform', () => {
       assert.equal(answered.state, 'open');
       w.clock.at('08:00');
       await w.p.decideDue();
+      await Platform.internals(w.p).ledger.snapshot(); // the governance state goes through the snapshot codec too
       const digest = w.p.stateDigest();
       const before = { proposal: w.p.proposal('P-1'), scheme: w.p.scheme(2) };
       await w.p.close();

@@ -154,11 +154,8 @@ export async function buildApi(opts: ApiOptions): Promise<Api> {
 
   for (const r of ROUTES) registerRoute(app, r, platform, metrics, idempotency);
 
-  const events = registerEventStream(app, platform);
+  const events = withDecisionTimer(registerEventStream(app, platform), platform);
   const webhooks = await Webhooks.start(platform, opts.webhooks);
-  // The scheme's decisions fall due with time: the timer journals them even when no command arrives.
-  const decisions = setInterval(() => void platform.decideDue().catch(() => undefined), DECISION_TIMER_MS);
-  decisions.unref();
   registerPublicEndpoints(app, platform, metrics, () => !draining && !closed, registered);
 
   const api: Api = {
@@ -171,7 +168,6 @@ export async function buildApi(opts: ApiOptions): Promise<Api> {
     async shutdown() {
       if (closed) return;
       draining = true;
-      clearInterval(decisions);
       events.endAll();
       await webhooks.stop();
       await app.close();
@@ -206,6 +202,21 @@ function publicDoc(
   extra: Partial<RouteDoc> = {},
 ): { doc: RouteDoc } {
   return { doc: { operationId, tag: 'operations', summary, responses: { 200: { schema, content_type } }, ...extra } };
+}
+
+/**
+ * The scheme's decisions fall due with time: a timer journals them even when no
+ * command arrives (src/platform: decideDue). It stops when the streams end (shutdown).
+ */
+function withDecisionTimer(events: { endAll(): void }, platform: Platform): { endAll(): void } {
+  const timer = setInterval(() => void platform.decideDue().catch(() => undefined), DECISION_TIMER_MS);
+  timer.unref();
+  return {
+    endAll(): void {
+      clearInterval(timer);
+      events.endAll();
+    },
+  };
 }
 
 /** The OpenAPI document, the docs page, health, readiness and metrics: public (no roles). */

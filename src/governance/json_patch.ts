@@ -20,6 +20,7 @@ export const PATCH_LIMITS = Object.freeze({ operations_max: 200, pointer_max: 50
 
 const OPS = ['add', 'remove', 'replace', 'move', 'copy', 'test'] as const;
 const INDEX_RE = /^(0|[1-9][0-9]{0,8})$/;
+const RESERVED_KEY = '$n';
 
 type Container = JsonValue[] | { [k: string]: JsonValue };
 
@@ -167,7 +168,8 @@ export function checkOperation(v: unknown, i: number): PatchOperation {
   return { op, path: o.path, value: o.value as JsonValue };
 }
 
-function checkJson(v: unknown, field: string, depth: number): void {
+/** Checks a JSON value: finite numbers, bounded depth, no reserved member name; throws patch_invalid at `field`. */
+export function checkJson(v: unknown, field: string, depth: number): void {
   if (depth > PATCH_LIMITS.depth_max) throw new GovernanceError('patch_invalid', field, `nested deeper than ${PATCH_LIMITS.depth_max}`);
   if (v === null || typeof v === 'string' || typeof v === 'boolean') return;
   if (typeof v === 'number') {
@@ -175,7 +177,11 @@ function checkJson(v: unknown, field: string, depth: number): void {
     return;
   }
   if (typeof v !== 'object') throw new GovernanceError('patch_invalid', field, 'must be a JSON value');
-  for (const [k, x] of Object.entries(v as object)) checkJson(x, `${field}/${k}`, depth + 1);
+  for (const [k, x] of Object.entries(v as object)) {
+    // "$n" tags a bigint in the platform's snapshots: a document must not carry one as data.
+    if (k === RESERVED_KEY && !Array.isArray(v)) throw new GovernanceError('patch_invalid', `${field}/${k}`, `the member name ${RESERVED_KEY} is reserved`);
+    checkJson(x, `${field}/${k}`, depth + 1);
+  }
 }
 
 function applyOne(doc: JsonValue, op: PatchOperation): JsonValue {

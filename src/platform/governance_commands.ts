@@ -11,7 +11,7 @@
 import { ANSWER_KINDS, checkAnswer, checkOperatorChanges, decisionDue, PROPOSAL_LIMITS, recordAnswer, votersFor } from '../governance/decision.js';
 import type { AnswerKind, Proposal } from '../governance/decision.js';
 import { GovernanceError } from '../governance/errors.js';
-import { applyPatch, checkOperation, type JsonValue, type PatchOperation } from '../governance/json_patch.js';
+import { applyPatch, checkJson, checkOperation, type JsonValue, type PatchOperation } from '../governance/json_patch.js';
 import { validateScheme, type SchemeDocument } from '../governance/scheme.js';
 import { PlatformError } from './errors.js';
 import { adopt, initScheme } from './governance_effect.js';
@@ -81,6 +81,11 @@ export function decodeGovernanceCommand(o: Obj, by: string): GovernanceCommand {
       only(o, ['document']);
       if (o.document === null || typeof o.document !== 'object' || Array.isArray(o.document))
         throw new PlatformError('invalid_field', 'document', 'must be an object');
+      try {
+        checkJson(o.document, 'document', 0);
+      } catch (err) {
+        throw asPlatformError(err);
+      }
       return { type: 'scheme_init', by, document: o.document as Obj };
     case 'set_signing_key':
       only(o, ['user', 'public_key']);
