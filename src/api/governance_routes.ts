@@ -8,6 +8,7 @@
 
 import { Type } from '@sinclair/typebox';
 import { EVERY_ROLE } from '../http/roles.js';
+import * as R from './responses.js';
 import { exec, route, type RouteDef } from './route.js';
 
 const GOVERNANCE_READERS = ['operator', 'central_bank', 'auditor'] as const;
@@ -40,10 +41,12 @@ export const GOVERNANCE_ROUTES: RouteDef[] = [
   route({
     method: 'GET',
     url: '/v1/scheme',
+    operationId: 'getScheme',
     tag: 'governance',
     summary: 'The scheme version in force (or ?version=N): {version, adopted_at, document}',
     roles: EVERY_ROLE,
     query: Type.Object({ version: Type.Optional(Type.String({ pattern: '^[1-9][0-9]{0,8}$' })) }, { additionalProperties: false }),
+    responses: { 200: R.SchemeVersion },
     handler: (ctx) => {
       const v = ctx.platform.scheme(ctx.query.version === undefined ? undefined : Number(ctx.query.version));
       return {
@@ -55,6 +58,7 @@ export const GOVERNANCE_ROUTES: RouteDef[] = [
   route({
     method: 'GET',
     url: '/v1/scheme/proposals',
+    operationId: 'listSchemeProposals',
     tag: 'governance',
     summary: 'Proposals to change the scheme, oldest first (?state=open|adopted|rejected|withdrawn)',
     roles: GOVERNANCE_READERS,
@@ -62,53 +66,64 @@ export const GOVERNANCE_ROUTES: RouteDef[] = [
       { state: Type.Optional(Type.Union([Type.Literal('open'), Type.Literal('adopted'), Type.Literal('rejected'), Type.Literal('withdrawn')])) },
       { additionalProperties: false },
     ),
+    responses: { 200: R.ProposalList },
     handler: (ctx) => ({ status: 200, body: { proposals: ctx.platform.proposals(ctx.query.state) } }),
   }),
   route({
     method: 'GET',
     url: '/v1/scheme/proposals/:id',
+    operationId: 'getSchemeProposal',
     tag: 'governance',
     summary: 'One proposal with its answers, reservations and, once adopted, its version and effective date',
     roles: GOVERNANCE_READERS,
     params: ProposalId,
+    responses: { 200: R.Proposal },
     handler: (ctx) => ({ status: 200, body: ctx.platform.proposal(ctx.params.id) }),
   }),
   route({
     method: 'POST',
     url: '/v1/scheme/proposals',
+    operationId: 'proposeSchemeChange',
     tag: 'governance',
     summary: "Propose changes (RFC 6902 JSON Patch), signed with the caller's Ed25519 key over the canonical act",
     roles: ['operator', 'central_bank'],
     body: ProposeBody,
+    responses: { 201: R.Proposal },
     handler: (ctx) => exec(ctx, { type: 'scheme_propose', ...ctx.body }, 201),
   }),
   route({
     method: 'POST',
     url: '/v1/scheme/proposals/:id/answers',
+    operationId: 'answerSchemeProposal',
     tag: 'governance',
     summary: "Answer for the caller's member: approve, object (with reason) or reserve (with reason), signed",
     roles: ['central_bank'],
     params: ProposalId,
     body: AnswerBody,
+    responses: { 200: R.Proposal },
     handler: (ctx) => exec(ctx, { type: 'scheme_answer', id: ctx.params.id, reason: '', ...ctx.body }),
   }),
   route({
     method: 'POST',
     url: '/v1/scheme/proposals/:id/withdraw',
+    operationId: 'withdrawSchemeProposal',
     tag: 'governance',
     summary: 'Withdraw an open proposal (its proposer only)',
     roles: ['operator', 'central_bank'],
     params: ProposalId,
+    responses: { 200: R.Proposal },
     handler: (ctx) => exec(ctx, { type: 'scheme_withdraw', id: ctx.params.id }),
   }),
   route({
     method: 'GET',
     url: '/v1/scheme/proposals/:id/what-if',
+    operationId: 'schemeWhatIf',
     tag: 'governance',
     summary: 'A past business day (?day=YYYY-MM-DD) replayed under the version in force and under the proposal: both sides',
     roles: GOVERNANCE_READERS,
     params: ProposalId,
     query: Type.Object({ day: Type.String({ pattern: '^\\d{4}-\\d\\d-\\d\\d$' }) }, { additionalProperties: false }),
+    responses: { 200: R.WhatIf },
     handler: async (ctx) => {
       const report = await ctx.platform.schemeWhatIf(ctx.params.id, ctx.query.day);
       return { status: 200, body: report };
@@ -117,9 +132,11 @@ export const GOVERNANCE_ROUTES: RouteDef[] = [
   route({
     method: 'GET',
     url: '/v1/scheme/audit',
+    operationId: 'getSchemeAudit',
     tag: 'governance',
     summary: "The auditor's trail: versions, proposals with signatures, and the newest commands with the scheme version each ran under",
     roles: ['auditor', 'operator'],
+    responses: { 200: R.SchemeAudit },
     handler: (ctx) => ({ status: 200, body: ctx.platform.schemeAudit() }),
   }),
 ];

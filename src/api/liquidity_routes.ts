@@ -43,11 +43,13 @@ export const LIQUIDITY_ROUTES: RouteDef[] = [
   route({
     method: 'POST',
     url: '/v1/liquidity/proposals/:id/execute',
+    operationId: 'executeLiquidityProposal',
     tag: 'settlement',
     summary:
       'Execute a liquidity proposal by its id, if it is still proposed (409 stale_proposal when the state moved on since it was listed, 404 when unknown); refused unless the scheme allows execution',
     roles: ['operator', 'central_bank'],
     params: ProposalParams,
+    responses: { 200: R.LiquidityExecution },
     handler: (ctx) => {
       const command = ctx.platform.liquidityProposalCommand(ctx.params.id);
       if (!seesCurrency(ctx.scope, command.buy_currency as string)) throw forbidden('a central bank executes the proposals of its own currency only', 'id');

@@ -371,3 +371,60 @@ export const OpenApiDocument = Type.Object(
   { openapi: Type.String(), info: Type.Object({ title: Type.String(), version: Type.String() }), paths: Type.Object({}, { additionalProperties: true }) },
   { description: 'an OpenAPI 3.1 document' },
 );
+
+export const LiquidityExecution = Type.Object(
+  {
+    released_payments: Type.Integer({ minimum: 0 }),
+    released_value: Type.Array(Type.Object({ currency: Currency, value_minor: Minor })),
+  },
+  { title: 'LiquidityExecution', description: 'what executing a proposal released (the conversion or drawing it booked is carried beside)' },
+);
+
+// The scheme's governance (./governance_routes.ts).
+const Member = Type.String({ pattern: '^[A-Z]{2}$', description: 'ISO 3166 alpha-2 code of a member state' });
+const ProposalState = Type.Union(['open', 'adopted', 'rejected', 'withdrawn'].map((s) => Type.Literal(s)));
+
+export const SchemeVersion = Type.Object(
+  {
+    version: Type.Integer({ minimum: 1 }),
+    adopted_at: Rfc3339,
+    effective_date: Nullable(Type.String()),
+    in_force: Type.Boolean(),
+    document: Type.Object({ version: Type.Optional(Type.Integer()) }, { description: 'the scheme document (docs/governance.md)' }),
+  },
+  { title: 'SchemeVersion' },
+);
+
+export const Proposal = Type.Object(
+  {
+    id: Type.String({ pattern: '^P-[1-9][0-9]*$' }),
+    state: ProposalState,
+    title: Type.String(),
+    closes_at: Nullable(Rfc3339),
+    voters: Type.Array(Member),
+    answers: Type.Array(Type.Object({ member: Member, user: Type.String(), answer: Type.String(), reason: Type.String() })),
+    reservations: Type.Array(Type.Object({ member: Member, reason: Type.String() })),
+  },
+  { title: 'SchemeProposal' },
+);
+export const ProposalList = Type.Object({ proposals: Type.Array(Proposal) });
+
+const DaySide = Type.Object({
+  settled_count: Type.Integer({ minimum: 0 }),
+  rejections_by_reason: Type.Record(Type.String(), Type.Integer({ minimum: 0 })),
+  queue_ms: Type.Object({ count: Type.Integer({ minimum: 0 }), median: Nullable(Type.Integer()), p99: Nullable(Type.Integer()) }),
+});
+export const WhatIf = Type.Object(
+  { proposal: Type.String(), day: Type.String(), entries_replayed: Type.Integer({ minimum: 0 }), current: DaySide, proposed: DaySide },
+  { title: 'SchemeWhatIf' },
+);
+export const SchemeAudit = Type.Object(
+  {
+    in_force: Type.Integer({ minimum: 0 }),
+    versions: Type.Array(Type.Object({ version: Type.Integer({ minimum: 1 }), adopted_at: Nullable(Rfc3339) })),
+    proposals: Type.Array(Proposal),
+    signing_keys: Type.Array(Type.String()),
+    trail: Type.Array(Type.Object({ by: Type.String(), action: Type.String(), ok: Type.Boolean() })),
+  },
+  { title: 'SchemeAudit' },
+);

@@ -69,6 +69,32 @@ export const ERROR_TITLES: Readonly<Record<ApiErrorCode, string>> = {
   request_timeout: 'The request did not arrive in time',
   shutting_down: 'The server is shutting down',
   unavailable: 'The service is unavailable',
+  // Operating calendars (docs/calendars.md).
+  unknown_time_zone: 'Unknown time zone',
+  invalid_window: 'An operating window is invalid',
+  overlapping_windows: 'Operating windows overlap',
+  invalid_holiday: 'A holiday is not a valid date',
+  // The scheme's governance (docs/governance.md).
+  scheme_invalid: 'The scheme document would be invalid',
+  unknown_path: 'The patch names a path the scheme does not have',
+  patch_invalid: 'The JSON Patch is malformed',
+  patch_test_failed: "A JSON Patch test operation failed",
+  not_a_member: 'Only a member central bank may do this',
+  not_your_member: 'A user acts for its own member only',
+  concerned_member: 'A member has no voice on its own suspension',
+  window_closed: "The proposal's window has closed",
+  proposal_closed: 'The proposal is no longer open',
+  not_proposer: 'Only the proposer may withdraw',
+  not_operator_owned: 'The operator may change operator-owned parameters only',
+  out_of_bounds: 'Outside the bounds the scheme sets',
+  scheme_exists: 'The store has a scheme already',
+  no_scheme: 'The store has no scheme yet',
+  no_signing_key: 'The user has no signing key',
+  bad_signature: 'The signature does not verify',
+  // Liquidity proposals and cluster mode.
+  stale_proposal: 'The proposal is no longer proposed',
+  not_leader: 'This engine is not the active one',
+  journal_unavailable: 'The replicated journal takes no appends',
   internal: 'Internal error',
 };
 
