@@ -167,6 +167,20 @@ export class HaCluster {
     }
   }
 
+  /** One engine without a cluster (no NATS) on a seeded store: the single-engine baseline. */
+  static async startSingle(): Promise<HaCluster> {
+    const dir = mkdtempSync(join(tmpdir(), 'sco-settle-ha-'));
+    try {
+      const token = await seedHaStore(`sqlite:${join(dir, 'e1.db')}`);
+      const c = new HaCluster(null, [], dir, token, 1, []);
+      c.engines[0] = await EngineProcess.start(c.storeOf(0), null, 'single');
+      return c;
+    } catch (err) {
+      rmSync(dir, { recursive: true, force: true });
+      throw err;
+    }
+  }
+
   async startEngine(i: number): Promise<EngineProcess> {
     const e = await EngineProcess.start(this.storeOf(i), this.urls, `e${i + 1}`, this.extra);
     this.engines[i] = e;

@@ -107,17 +107,19 @@ export class StreamLog implements JournalReplicator {
    * another entry at one of their positions.
    */
   async publish(items: readonly ReplicatedEntry[]): Promise<void> {
+    await this.mayAppend();
     const first = await Promise.allSettled(items.map((it) => this.appendOnce(it)));
     let from = first.findIndex((r) => r.status === 'rejected');
     if (from < 0) return;
     const reason = (first[from] as PromiseRejectedResult).reason as Error;
-    if (!(reason instanceof FencedError)) this.stalledReason = stalledBecause(this.config.stream, reason.message);
-    for (; from < items.length; from++) {
-      const failed = first[from];
-      if (failed?.status === 'rejected' && failed.reason instanceof FencedError) throw failed.reason;
-      await this.appendRetrying(items[from]!);
-    }
+    if (reason instanceof FencedError) throw reason;
+    this.stalledReason = stalledBecause(this.config.stream, reason.message);
+    // From the first that did not answer on: one at a time (an append that did land answers as a duplicate).
+    for (; from < items.length; from++) await this.appendRetrying(items[from]!);
   }
+
+  /** Set by the cluster node: resolves when this engine may append (its lease is valid), throws FencedError once it never may again. */
+  mayAppend: () => Promise<void> = async () => undefined;
 
   private async appendRetrying(item: ReplicatedEntry): Promise<void> {
     for (;;) {
