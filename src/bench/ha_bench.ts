@@ -81,10 +81,12 @@ async function oneRun(o: HaBenchOptions): Promise<HaRun> {
   const payments_per_s_single = await singleRun(o);
   const c = await HaCluster.start({ engines: 3, lease_ms: o.lease_ms });
   let replica: ChildProcess | null = null;
+  let running: HaLoad | null = null;
   try {
     const r = await startReplica(c);
     replica = r.child;
     const { rate, load } = await throughput(c, o, 'replicated (3 engines, 3 NATS nodes)');
+    running = load;
     const failover_ms: number[] = [];
     for (let i = 0; i < o.failovers; i++) {
       await new Promise((r) => setTimeout(r, 300));
@@ -116,6 +118,7 @@ async function oneRun(o: HaBenchOptions): Promise<HaRun> {
       state_digests_equal: new Set(audit.stores.map((s) => s.state_digest)).size === 1,
     };
   } finally {
+    await running?.stop();
     if (replica !== null && replica.exitCode === null) replica.kill('SIGKILL');
     await c.stop();
   }

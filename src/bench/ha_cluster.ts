@@ -17,7 +17,7 @@ import { LocalNatsCluster } from '../replication/local_cluster.js';
 import { openStore } from '../store/open.js';
 
 export const HA_BANKS = 10;
-const START_TIMEOUT_MS = 30_000;
+const START_TIMEOUT_MS = 90_000;
 const REQUEST_TIMEOUT_MS = 5_000;
 
 export function haBic(i: number): string {
