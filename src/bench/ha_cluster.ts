@@ -181,9 +181,15 @@ export class HaCluster {
     }
   }
 
+  /** Restarts engines that stopped for the cluster (exit 3), as a supervisor (systemd Restart=always) would. */
+  private stopping = false;
+
   async startEngine(i: number): Promise<EngineProcess> {
     const e = await EngineProcess.start(this.storeOf(i), this.urls, `e${i + 1}`, this.extra);
     this.engines[i] = e;
+    e.child.once('exit', (code) => {
+      if (code === 3 && !this.stopping && this.engines[i] === e) void this.startEngine(i).catch(() => undefined);
+    });
     return e;
   }
 
@@ -258,6 +264,7 @@ export class HaCluster {
 
   /** Stops every engine (SIGTERM; SIGKILL for a paused one) and NATS; removes the folders unless `keep`. */
   async stop(keep = false): Promise<void> {
+    this.stopping = true;
     for (const e of this.engines) {
       if (e === null || !e.alive) continue;
       e.child.kill('SIGCONT');
