@@ -17,7 +17,7 @@ import { LocalNatsCluster } from '../replication/local_cluster.js';
 import { openStore } from '../store/open.js';
 
 export const HA_BANKS = 10;
-const START_TIMEOUT_MS = 30_000;
+const START_TIMEOUT_MS = 90_000;
 const REQUEST_TIMEOUT_MS = 5_000;
 
 export function haBic(i: number): string {
@@ -167,9 +167,29 @@ export class HaCluster {
     }
   }
 
+  /** One engine without a cluster (no NATS) on a seeded store: the single-engine baseline. */
+  static async startSingle(): Promise<HaCluster> {
+    const dir = mkdtempSync(join(tmpdir(), 'sco-settle-ha-'));
+    try {
+      const token = await seedHaStore(`sqlite:${join(dir, 'e1.db')}`);
+      const c = new HaCluster(null, [], dir, token, 1, []);
+      c.engines[0] = await EngineProcess.start(c.storeOf(0), null, 'single');
+      return c;
+    } catch (err) {
+      rmSync(dir, { recursive: true, force: true });
+      throw err;
+    }
+  }
+
+  /** Restarts engines that stopped for the cluster (exit 3), as a supervisor (systemd Restart=always) would. */
+  private stopping = false;
+
   async startEngine(i: number): Promise<EngineProcess> {
     const e = await EngineProcess.start(this.storeOf(i), this.urls, `e${i + 1}`, this.extra);
     this.engines[i] = e;
+    e.child.once('exit', (code) => {
+      if (code === 3 && !this.stopping && this.engines[i] === e) void this.startEngine(i).catch(() => undefined);
+    });
     return e;
   }
 
@@ -244,6 +264,7 @@ export class HaCluster {
 
   /** Stops every engine (SIGTERM; SIGKILL for a paused one) and NATS; removes the folders unless `keep`. */
   async stop(keep = false): Promise<void> {
+    this.stopping = true;
     for (const e of this.engines) {
       if (e === null || !e.alive) continue;
       e.child.kill('SIGCONT');

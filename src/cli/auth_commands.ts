@@ -20,7 +20,7 @@ import { userInfo } from 'node:os';
 import type { Command } from 'commander';
 import { Platform, redactUrl, StoreError } from '../platform/platform.js';
 import { newKeyMaterial, newKeySecret, ROLES, UserDirectory, type Role, type UserChanges } from '../http/auth.js';
-import { existingStoreUrl } from './context.js';
+import { existingStoreUrl, resolveStoreUrl, stderrProgress } from './context.js';
 import { CliInputError } from './input.js';
 
 /** How long a request to the server may take. */
@@ -113,7 +113,12 @@ async function withDirectory<T>(cmd: Command, fn: (d: UserDirectory) => Promise<
     throw err;
   }
   try {
-    return await fn(await UserDirectory.load(platform));
+    const before = platform.journalHead().seq;
+    const out = await fn(await UserDirectory.load(platform));
+    // A change's receipt (what `verify --expect-head` takes), on stderr so stdout stays the result.
+    const head = platform.journalHead();
+    if (head.seq > before) stderrProgress(`journal head: ${head.seq}:${head.head_hash}`);
+    return out;
   } finally {
     await platform.close();
   }

@@ -11,6 +11,7 @@ import { runLedgerBench } from '../bench/ledger_bench.js';
 import { runApiBench } from '../bench/api_bench.js';
 import { runScreeningBench } from '../bench/screening_bench.js';
 import { runSoak } from '../bench/soak_bench.js';
+import { runHaBench } from '../bench/ha_bench.js';
 import { runAll, SUITES, type Suite } from '../bench/all.js';
 import { fileURLToPath } from 'node:url';
 import { CliInputError } from './input.js';
@@ -34,7 +35,33 @@ export function registerBenchCommands(program: Command): void {
   registerIsoBench(bench);
   registerScreeningBench(bench);
   registerSoakBench(bench);
+  registerHaBench(bench);
   registerAllBench(bench);
+}
+
+function registerHaBench(bench: Command): void {
+  bench
+    .command('ha')
+    .description('the replicated journal: payments/s single vs replicated, SIGKILL failovers under load, loss, duplicates, replica lag')
+    .option('--json', 'print the JSON document (the default; kept for scripts)')
+    .option('--failovers <n>', 'SIGKILLs of the active engine', '20')
+    .option('--duration <s>', 'seconds of steady load per throughput figure', '5')
+    .option('--clients <n>', 'concurrent clients', '8')
+    .option('--batch <n>', 'payments per request', '10')
+    .option('--lease-ms <n>', 'the engines lease', '1000')
+    .option('--runs <n>', 'runs (figures are medians)', '3')
+    .action(async (o: Record<string, string | undefined>) => {
+      const result = await runHaBench({
+        failovers: positiveInt(String(o.failovers), '--failovers'),
+        duration_s: positiveInt(String(o.duration), '--duration'),
+        clients: positiveInt(String(o.clients), '--clients'),
+        batch: positiveInt(String(o.batch), '--batch'),
+        lease_ms: positiveInt(String(o.leaseMs), '--lease-ms'),
+        runs: positiveInt(String(o.runs), '--runs'),
+        progress: stderrProgress,
+      });
+      process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+    });
 }
 
 function registerLedgerBench(bench: Command): void {

@@ -218,7 +218,16 @@ async function submitFile(platform: Platform, file: string, o: SubmitOptions): P
           errors: [{ path: '/', code: 'FILE_UNREADABLE', message: `cannot read: ${bytes.error}` }],
         }
       : await submitIsoMessage(platform, bytes, o.by, opts);
-  const summary = { file, message_type: r.message_type, accepted: r.accepted, payments: r.payments, errors: r.errors };
+  // The receipt of the answers (pacs.002 and the rest): the journal entry and hash durable when they were given.
+  const head = platform.journalHead();
+  const summary = {
+    file,
+    message_type: r.message_type,
+    accepted: r.accepted,
+    payments: r.payments,
+    errors: r.errors,
+    journal_head: `${head.seq}:${head.head_hash}`,
+  };
   if (o.json === true) {
     process.stdout.write(JSON.stringify({ ...summary, status_reports: r.status_reports, resolutions: r.resolutions, returns: r.returns }) + '\n');
   } else {

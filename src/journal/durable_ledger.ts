@@ -191,7 +191,7 @@ export class DurableLedger {
       index_idle_ms: opts.index_idle_ms ?? 200,
       index_lag_max_ms: opts.index_lag_max_ms ?? 1_000,
       snapshot_min_events: opts.snapshot_min_events ?? 10_000,
-      state_digest_interval_ms: opts.state_digest_interval_ms ?? 250,
+      state_digest_interval_ms: opts.state_digest_interval_ms ?? 1_000,
     };
     this.replicator = opts.replicator ?? null;
     this.writable = opts.follower !== true;

@@ -18,7 +18,7 @@ import type { DurableLedger } from '../journal/durable_ledger.js';
 import type { JournalEntry } from '../store/types.js';
 import { Lease, type LeaseHolder } from './lease.js';
 import { LagWindow } from './lag.js';
-import type { StreamEntry, StreamLog } from './stream_log.js';
+import { FencedError, type StreamEntry, type StreamLog } from './stream_log.js';
 
 export type ClusterRole = 'active' | 'standby' | 'replica';
 
@@ -64,6 +64,7 @@ export class ClusterNode {
   private lastHistoryCheck = 0;
   private readonly alarmList: string[] = [];
   readonly lag = new LagWindow();
+  private readonly startedAt = Date.now();
 
   private constructor(ledger: DurableLedger, log: StreamLog, opts: ClusterNodeOptions) {
     this.ledger = ledger;
@@ -80,7 +81,10 @@ export class ClusterNode {
       if (opts.mode === 'engine') throw new Error(problem);
       node.alarm(problem);
     }
-    if (opts.mode === 'engine') node.lease = await Lease.open(log, opts.me);
+    if (opts.mode === 'engine') {
+      node.lease = await Lease.open(log, opts.me);
+      log.mayAppend = () => node.waitLease();
+    }
     await node.startFollowing();
     node.schedule(0);
     return node;
@@ -117,6 +121,21 @@ export class ClusterNode {
         leader,
       };
     return null;
+  }
+
+  /**
+   * An active engine appends only while its lease is valid by its own clock: a late
+   * renewal holds the append until the lease is renewed, and a lost lease (another
+   * engine took it) refuses it, so that a standby that waited out the lease never
+   * races the old engine's appends.
+   */
+  private async waitLease(): Promise<void> {
+    for (;;) {
+      if (this.fatal || this.stopped || this.lease === null || !this.lease.held)
+        throw new FencedError(`${this.opts.me.node_id} no longer holds the lease: it may not append`);
+      if (this.lease.valid) return;
+      await new Promise((r) => setTimeout(r, 10));
+    }
   }
 
   /** Where this engine's API answers (known once it listens); the next lease renewal carries it. */
@@ -162,9 +181,17 @@ export class ClusterNode {
     const seq = this.ledger.journal_seq;
     const fresh = batch.filter((b) => b.entry.seq > seq);
     if (fresh.length === 0) return;
-    await this.ledger.applyFollowed(fresh);
+    try {
+      await this.ledger.applyFollowed(fresh);
+    } catch (err) {
+      const e = err as Error;
+      throw new Error(
+        `${e.message} (entries ${fresh[0]!.entry.seq}..${fresh[fresh.length - 1]!.entry.seq} appended by ${[...new Set(fresh.map((f) => f.node))].join(', ')})`,
+      );
+    }
+    // Lag counts entries appended while this node follows (not a catch-up of older history).
     const now = Date.now();
-    for (const b of fresh) this.lag.add(now - b.stored_ms);
+    for (const b of fresh) if (b.stored_ms >= this.startedAt) this.lag.add(now - b.stored_ms);
   }
 
   private async stopFollowing(): Promise<void> {

@@ -27,7 +27,7 @@ export class Lease {
   private readonly me: LeaseHolder;
   private readonly lease_ms: number;
   private revision = 0;
-  private held = false;
+  private heldFlag = false;
   /** Monotonic ms of the last successful take or renewal (holder). */
   private renewedAt = 0;
   /** Standby: the revision seen and since when (monotonic ms) it has been seen unchanged. */
@@ -52,14 +52,19 @@ export class Lease {
     return new Lease(kv, me, log.config.lease_ms);
   }
 
+  /** Whether this engine took the lease and has not learnt of losing it (valid or not). */
+  get held(): boolean {
+    return this.heldFlag;
+  }
+
   /** Whether this engine holds the lease now, by its own clock (false once a renewal is overdue). */
   get valid(): boolean {
-    return this.held && performance.now() - this.renewedAt < this.lease_ms;
+    return this.heldFlag && performance.now() - this.renewedAt < this.lease_ms;
   }
 
   /** The holder last seen (standby), or this engine (holder). */
   get holder(): LeaseHolder | null {
-    return this.held ? this.me : this.lastHolder;
+    return this.heldFlag ? this.me : this.lastHolder;
   }
 
   /** Milliseconds between steps. */
@@ -69,7 +74,7 @@ export class Lease {
 
   /** One step: a holder renews (every third of the lease); a standby watches and takes a lapsed lease. */
   async step(): Promise<LeaseStep> {
-    return this.held ? this.renew() : this.watch();
+    return this.heldFlag ? this.renew() : this.watch();
   }
 
   private async renew(): Promise<LeaseStep> {
@@ -80,7 +85,7 @@ export class Lease {
       return { kind: 'held' };
     } catch (err) {
       if (isWrongRevision(err)) {
-        this.held = false;
+        this.heldFlag = false;
         return { kind: 'lost', reason: `another engine took the lease (${(err as Error).message})` };
       }
       // Unreachable: keep trying; `valid` turns false when the lease runs out meanwhile.
@@ -116,15 +121,15 @@ export class Lease {
       this.seenRevision = -1;
       return { kind: 'waiting', holder: this.lastHolder };
     }
-    this.held = true;
+    this.heldFlag = true;
     this.renewedAt = performance.now();
     return { kind: 'acquired' };
   }
 
   /** Gives the lease up (a clean stop): standbys may take it at once. */
   async release(): Promise<void> {
-    if (!this.held) return;
-    this.held = false;
+    if (!this.heldFlag) return;
+    this.heldFlag = false;
     await this.kv.delete(KEY, { previousSeq: this.revision }).catch(() => undefined);
   }
 

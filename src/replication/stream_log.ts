@@ -21,6 +21,7 @@ const RETRY_WAIT_MS = 250;
 /** How long the stream remembers message ids (a retried append within it is a duplicate). */
 const DUPLICATE_WINDOW_NS = 10 * 60 * 1_000_000_000;
 const WRONG_LAST_SEQUENCE = 10071;
+const STREAM_OPEN_TIMEOUT_MS = 30_000;
 
 /** The stream moved past the position an engine appended at: another engine is active. */
 export class FencedError extends Error {
@@ -65,10 +66,19 @@ export class StreamLog implements JournalReplicator {
       pingInterval: 2_000,
     });
     try {
-      const jsm = await nc.jetstreamManager({ timeout: 10_000 });
-      const log = new StreamLog(nc, jsm, config, node_id);
-      await log.ensureStream();
-      return log;
+      // A cluster that just started may still be electing its JetStream leader: retry for a while.
+      const t0 = Date.now();
+      for (;;) {
+        try {
+          const jsm = await nc.jetstreamManager({ timeout: 5_000 });
+          const log = new StreamLog(nc, jsm, config, node_id);
+          await log.ensureStream();
+          return log;
+        } catch (err) {
+          if (Date.now() - t0 > STREAM_OPEN_TIMEOUT_MS) throw err;
+          await new Promise((r) => setTimeout(r, 250));
+        }
+      }
     } catch (err) {
       await nc.close().catch(() => undefined);
       throw err;
@@ -107,17 +117,19 @@ export class StreamLog implements JournalReplicator {
    * another entry at one of their positions.
    */
   async publish(items: readonly ReplicatedEntry[]): Promise<void> {
+    await this.mayAppend();
     const first = await Promise.allSettled(items.map((it) => this.appendOnce(it)));
     let from = first.findIndex((r) => r.status === 'rejected');
     if (from < 0) return;
     const reason = (first[from] as PromiseRejectedResult).reason as Error;
-    if (!(reason instanceof FencedError)) this.stalledReason = stalledBecause(this.config.stream, reason.message);
-    for (; from < items.length; from++) {
-      const failed = first[from];
-      if (failed?.status === 'rejected' && failed.reason instanceof FencedError) throw failed.reason;
-      await this.appendRetrying(items[from]!);
-    }
+    if (reason instanceof FencedError) throw reason;
+    this.stalledReason = stalledBecause(this.config.stream, reason.message);
+    // From the first that did not answer on: one at a time (an append that did land answers as a duplicate).
+    for (; from < items.length; from++) await this.appendRetrying(items[from]!);
   }
+
+  /** Set by the cluster node: resolves when this engine may append (its lease is valid), throws FencedError once it never may again. */
+  mayAppend: () => Promise<void> = async () => undefined;
 
   private async appendRetrying(item: ReplicatedEntry): Promise<void> {
     for (;;) {
