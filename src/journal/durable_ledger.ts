@@ -9,7 +9,9 @@
 //
 // Query tables are maintained off the commit path: effects of committed batches
 // wait in a backlog that is written when a query needs it, when the ledger is
-// idle, when the backlog is large, and on close.
+// idle, when its oldest batch has waited index_lag_max_ms (a short slice after a
+// group commit, so a server under steady load holds about a second of it, not
+// every batch since it started), when the backlog is large, and on close.
 //
 // Start-up: load the snapshot (if any), replay the journal after it checking
 // checksums, the hash chain and that every batch gives its recorded results; then
