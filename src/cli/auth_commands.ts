@@ -20,7 +20,7 @@ import { userInfo } from 'node:os';
 import type { Command } from 'commander';
 import { Platform, redactUrl, StoreError } from '../platform/platform.js';
 import { newKeyMaterial, newKeySecret, ROLES, UserDirectory, type Role, type UserChanges } from '../http/auth.js';
-import { existingStoreUrl, resolveStoreUrl, stderrProgress } from './context.js';
+import { existingStoreUrl, stderrProgress } from './context.js';
 import { CliInputError } from './input.js';
 
 /** How long a request to the server may take. */

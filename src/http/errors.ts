@@ -78,7 +78,7 @@ export const ERROR_TITLES: Readonly<Record<ApiErrorCode, string>> = {
   scheme_invalid: 'The scheme document would be invalid',
   unknown_path: 'The patch names a path the scheme does not have',
   patch_invalid: 'The JSON Patch is malformed',
-  patch_test_failed: "A JSON Patch test operation failed",
+  patch_test_failed: 'A JSON Patch test operation failed',
   not_a_member: 'Only a member central bank may do this',
   not_your_member: 'A user acts for its own member only',
   concerned_member: 'A member has no voice on its own suspension',
