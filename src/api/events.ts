@@ -99,14 +99,8 @@ export function registerEventStream(app: FastifyInstance, platform: Platform): {
           res.end();
         },
       };
-      // Governance: proposals opened, answered and decided, for those who govern or audit (./governance_routes.ts).
-      // No id: governance acts are not part of the payments feed, so a resume point stays the feed's sequence.
-      const onGovernance = (g: unknown): void => {
-        if (['operator', 'central_bank', 'auditor'].includes(user.role)) res.write(`event: governance\ndata: ${JSON.stringify(g)}\n\n`);
-      };
       streams.add(stream);
-      platform.events.on('governance', onGovernance);
-      stream.offGovernance = () => platform.events.off('governance', onGovernance);
+      stream.offGovernance = followGovernance(platform, user.role, res);
       platform.events.on('command', onCommand);
       req.raw.on('close', () => stream.end());
     },
@@ -132,4 +126,18 @@ function resumeFrom(req: FastifyRequest): number | undefined {
       q !== undefined ? 'query.after' : 'Last-Event-ID',
     );
   return Number(text);
+}
+
+/**
+ * Governance: proposals opened, answered and decided, for those who govern or
+ * audit (./governance_routes.ts). No id: governance acts are not part of the
+ * payments feed, so a resume point stays the feed's sequence. Returns the unsubscribe.
+ */
+function followGovernance(platform: Platform, role: string, res: { write(chunk: string): boolean }): () => void {
+  if (!['operator', 'central_bank', 'auditor'].includes(role)) return () => undefined;
+  const onGovernance = (g: unknown): void => {
+    res.write(`event: governance\ndata: ${JSON.stringify(g)}\n\n`);
+  };
+  platform.events.on('governance', onGovernance);
+  return () => platform.events.off('governance', onGovernance);
 }

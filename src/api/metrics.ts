@@ -54,23 +54,7 @@ export class ApiMetrics {
         for (const [s, n] of counts) this.set({ state: s }, n);
       },
     });
-    // Cluster mode: where this engine or replica holds the journal stream, and a replica's alarms (rewritten or truncated history).
-    new client.Gauge({
-      name: 'sco_settle_cluster_stream_seq',
-      help: 'The last journal stream entry this engine or replica holds (cluster mode)',
-      registers: [this.registry],
-      collect() {
-        this.set(platform.clusterStatus()?.stream_seq ?? 0);
-      },
-    });
-    new client.Gauge({
-      name: 'sco_settle_replica_alarms',
-      help: 'Alarms raised by a member replica: history rewritten or truncated, or an entry that failed verification',
-      registers: [this.registry],
-      collect() {
-        this.set(platform.clusterStatus()?.alarms.length ?? 0);
-      },
-    });
+    clusterGauges(this.registry, platform);
     this.journalCommit = new client.Histogram({
       name: 'sco_settle_journal_commit_duration_seconds',
       help: 'Duration of each durable journal commit (append and fsync of one commit group)',
@@ -130,6 +114,26 @@ function queueGauges(registry: client.Registry, platform: Platform): void {
     collect() {
       this.reset();
       for (const [currency, c] of byCurrency()) this.set({ currency }, Number(c.minor));
+    },
+  });
+}
+
+/** Cluster mode: where this engine or replica holds the journal stream, and a replica's alarms (rewritten or truncated history). */
+function clusterGauges(registry: client.Registry, platform: Platform): void {
+  new client.Gauge({
+    name: 'sco_settle_cluster_stream_seq',
+    help: 'The last journal stream entry this engine or replica holds (cluster mode)',
+    registers: [registry],
+    collect() {
+      this.set(platform.clusterStatus()?.stream_seq ?? 0);
+    },
+  });
+  new client.Gauge({
+    name: 'sco_settle_replica_alarms',
+    help: 'Alarms raised by a member replica: history rewritten or truncated, or an entry that failed verification',
+    registers: [registry],
+    collect() {
+      this.set(platform.clusterStatus()?.alarms.length ?? 0);
     },
   });
 }

@@ -230,15 +230,19 @@ export function decodeCommand(input: unknown): Command {
     case 'adopt_api_directory':
       return decodeDirectoryCommand(o, by);
     case 'set_liquidity_execution':
-      only(o, fields('enabled'), '');
-      if (typeof o.enabled !== 'boolean') throw new PlatformError('invalid_field', 'enabled', 'must be true or false');
-      return { type, by, enabled: o.enabled };
+      return decodeLiquidityExecution(o, by);
     case 'execute_liquidity_proposal':
       return decodeExecuteProposal(o, by);
     default:
       if (isGovernanceCommand({ type })) return decodeGovernanceCommand(o, by);
       throw new PlatformError('invalid_command', 'type', `unknown command type ${JSON.stringify(type)}`);
   }
+}
+
+function decodeLiquidityExecution(o: Obj, by: string): Decoded<'set_liquidity_execution'> {
+  only(o, fields('enabled'), '');
+  if (typeof o.enabled !== 'boolean') throw new PlatformError('invalid_field', 'enabled', 'must be true or false');
+  return { type: 'set_liquidity_execution', by, enabled: o.enabled };
 }
 
 function decodePublishRate(o: Obj, by: string): Decoded<'publish_reference_rate'> {
