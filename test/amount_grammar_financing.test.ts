@@ -222,6 +222,7 @@ test('financing and FX amounts through the CLI: refused with the field and the r
   };
   try {
     const ok = (args: string[]): void => assert.equal(run(args).code, 0, args.join(' '));
+    ok(['init']);
     ok(['participants', 'add', '--id', CB.CNY, '--kind', 'central_bank', '--name', 'PBOC', '--country', 'CN', '--currencies', 'CNY']);
     ok(['participants', 'add', '--id', BANKS[0], '--kind', 'bank', '--name', 'Bank of China', '--country', 'CN', '--currencies', 'CNY']);
     ok(['day', 'open', '--date', BUSINESS_DATE, '--default-cutoff', '23:59']);
@@ -233,7 +234,8 @@ test('financing and FX amounts through the CLI: refused with the field and the r
       ['1'.repeat(19), /too many digits/],
     ] as const) {
       const r = run(['financing', 'draw', '--participant', BANKS[0], '--currency', 'CNY', '--amount', text]);
-      assert.equal(r.code, 1, r.stderr);
+      // Exit 4: invalid input (src/cli/exit_codes.ts).
+      assert.equal(r.code, 4, r.stderr);
       assert.match(r.stderr, /invalid_field: amount/, r.stderr);
       assert.match(r.stderr, why, r.stderr);
     }

@@ -38,6 +38,18 @@ export const OPERATIONS = {
   runLsm: ['POST', '/v1/lsm/{currency}/run'],
   setConfig: ['POST', '/v1/config'],
   listLiquidityProposals: ['GET', '/v1/liquidity/proposals'],
+  executeLiquidityProposal: ['POST', '/v1/liquidity/proposals/{id}/execute'],
+  getScheme: ['GET', '/v1/scheme'],
+  listSchemeProposals: ['GET', '/v1/scheme/proposals'],
+  getSchemeProposal: ['GET', '/v1/scheme/proposals/{id}'],
+  proposeSchemeChange: ['POST', '/v1/scheme/proposals'],
+  answerSchemeProposal: ['POST', '/v1/scheme/proposals/{id}/answers'],
+  withdrawSchemeProposal: ['POST', '/v1/scheme/proposals/{id}/withdraw'],
+  schemeWhatIf: ['GET', '/v1/scheme/proposals/{id}/what-if'],
+  getSchemeAudit: ['GET', '/v1/scheme/audit'],
+  getPublicStatistics: ['GET', '/v1/public/statistics'],
+  getPublicStatisticsCsv: ['GET', '/v1/public/statistics.csv'],
+  getPublicStatisticsPage: ['GET', '/public/statistics'],
   getRates: ['GET', '/v1/rates'],
   publishQuote: ['POST', '/v1/quotes'],
   lockQuote: ['POST', '/v1/quotes/lock'],
@@ -280,6 +292,47 @@ export class ScoSettleClient {
   listLiquidityProposals(currency?: string): Promise<T.LiquidityProposals> {
     return this.call('listLiquidityProposals', { query: { currency } });
   }
+  executeLiquidityProposal(id: string): Promise<T.LiquidityExecution> {
+    return this.call('executeLiquidityProposal', { params: { id }, body: {} });
+  }
+
+  // ---- the scheme's governance (signatures are made by the caller: Ed25519 over the canonical act) ----
+  getScheme(version?: number): Promise<T.SchemeVersion> {
+    return this.call('getScheme', { query: { version: version === undefined ? undefined : String(version) } });
+  }
+  listSchemeProposals(state?: T.ProposalState): Promise<{ proposals: T.SchemeProposal[] }> {
+    return this.call('listSchemeProposals', { query: { state } });
+  }
+  getSchemeProposal(id: string): Promise<T.SchemeProposal> {
+    return this.call('getSchemeProposal', { params: { id } });
+  }
+  proposeSchemeChange(p: T.SchemeProposalInput): Promise<T.SchemeProposal> {
+    return this.call('proposeSchemeChange', { body: p });
+  }
+  answerSchemeProposal(id: string, a: T.SchemeAnswerInput): Promise<T.SchemeProposal> {
+    return this.call('answerSchemeProposal', { params: { id }, body: a });
+  }
+  withdrawSchemeProposal(id: string): Promise<T.SchemeProposal> {
+    return this.call('withdrawSchemeProposal', { params: { id }, body: {} });
+  }
+  schemeWhatIf(id: string, day: string): Promise<Record<string, unknown>> {
+    return this.call('schemeWhatIf', { params: { id }, query: { day } });
+  }
+  getSchemeAudit(): Promise<Record<string, unknown>> {
+    return this.call('getSchemeAudit');
+  }
+
+  // ---- public statistics (no key needed) ----
+  getPublicStatistics(): Promise<Record<string, unknown>> {
+    return this.call('getPublicStatistics');
+  }
+  getPublicStatisticsCsv(): Promise<string> {
+    return this.call('getPublicStatisticsCsv', { accept: 'text/csv' });
+  }
+  getPublicStatisticsPage(): Promise<string> {
+    return this.call('getPublicStatisticsPage', { accept: 'text/html' });
+  }
+
   getRates(date?: string): Promise<T.ReferenceRates> {
     return this.call('getRates', { query: { date } });
   }

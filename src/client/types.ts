@@ -377,3 +377,44 @@ export interface PaymentMessages {
 export interface Currencies {
   currencies: Array<{ code: string; numeric: number; minor_units: number; name: string; sco_member: boolean }>;
 }
+
+export interface LiquidityExecution {
+  released_payments: number;
+  released_value: Array<{ currency: string; value_minor: string }>;
+}
+
+export type ProposalState = 'open' | 'adopted' | 'rejected' | 'withdrawn';
+
+export interface SchemeVersion {
+  version: number;
+  adopted_at: string;
+  effective_date: string | null;
+  in_force: boolean;
+  document: Record<string, unknown>;
+}
+
+export interface SchemeProposal {
+  id: string;
+  state: ProposalState;
+  title: string;
+  closes_at: string | null;
+  voters: string[];
+  answers: Array<{ member: string; user: string; answer: string; reason: string }>;
+  reservations: Array<{ member: string; reason: string }>;
+}
+
+export interface SchemeProposalInput {
+  title: string;
+  rationale: string;
+  changes: unknown[];
+  window_s: number;
+  effective: string;
+  signature: string;
+}
+
+export interface SchemeAnswerInput {
+  answer: 'approve' | 'object' | 'reserve';
+  reason?: string;
+  member?: string;
+  signature: string;
+}

@@ -7,10 +7,29 @@
 
 import type { FastifyInstance } from 'fastify';
 import { Type } from '@sinclair/typebox';
+import type { RouteDoc } from '../http/route_doc.js';
 import { bigintJson, type Platform } from '../platform/platform.js';
 import type { PublicPeriod, PublicStatistics } from '../platform/public_statistics.js';
 
 const NoQuery = Type.Object({}, { additionalProperties: false });
+
+// What the routes answer, for the OpenAPI document (src/http/route_doc.ts); no roles: no key needed.
+const Period = Type.Object({ period: Type.String(), settled_count: Type.Integer({ minimum: 0 }) }, { additionalProperties: true });
+const StatisticsBody = Type.Object(
+  {
+    rules: Type.String(),
+    cell_count_min: Type.Integer({ minimum: 1 }),
+    daily: Type.Array(Type.Object({ corridor: Type.String(), currency: Type.String() }, { additionalProperties: true })),
+    monthly: Type.Array(Type.Object({ corridor: Type.String(), currency: Type.String() }, { additionalProperties: true })),
+    days: Type.Array(Period),
+    months: Type.Array(Period),
+    suppressed_payments: Type.Object({ daily: Type.Integer({ minimum: 0 }), monthly: Type.Integer({ minimum: 0 }) }),
+  },
+  { title: 'PublicStatistics' },
+);
+function publicDoc(operationId: string, summary: string, schema: RouteDoc['responses'][number]['schema'], content_type?: string): { doc: RouteDoc } {
+  return { doc: { operationId, tag: 'public', summary, responses: { 200: { schema, ...(content_type !== undefined ? { content_type } : {}) } } } };
+}
 const CSP = "default-src 'none'; style-src 'self'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'";
 
 function esc(s: string): string {
@@ -53,17 +72,30 @@ ${periodTable('By month', st.months)}${cellTable('By month, corridor and currenc
 }
 
 export function registerPublicRoutes(app: FastifyInstance, platform: Platform): void {
-  app.get('/public/statistics', { schema: { querystring: NoQuery } }, async (_req, reply) =>
-    reply
-      .type('text/html; charset=utf-8')
-      .header('content-security-policy', CSP)
-      .header('cache-control', 'no-store')
-      .send(statisticsPage(platform.publicStatistics())),
+  app.get(
+    '/public/statistics',
+    {
+      config: publicDoc('getPublicStatisticsPage', 'The public statistics as an HTML page', { type: 'string' }, 'text/html'),
+      schema: { querystring: NoQuery },
+    },
+    async (_req, reply) =>
+      reply
+        .type('text/html; charset=utf-8')
+        .header('content-security-policy', CSP)
+        .header('cache-control', 'no-store')
+        .send(statisticsPage(platform.publicStatistics())),
   );
-  app.get('/v1/public/statistics', { schema: { querystring: NoQuery } }, async (_req, reply) =>
-    reply.type('application/json').header('cache-control', 'no-store').send(JSON.stringify(platform.publicStatistics(), bigintJson)),
+  app.get(
+    '/v1/public/statistics',
+    {
+      config: publicDoc('getPublicStatistics', 'Value and count settled by corridor and currency, per day and month (no participant data)', StatisticsBody),
+      schema: { querystring: NoQuery },
+    },
+    async (_req, reply) => reply.type('application/json').header('cache-control', 'no-store').send(JSON.stringify(platform.publicStatistics(), bigintJson)),
   );
-  app.get('/v1/public/statistics.csv', { schema: { querystring: NoQuery } }, async (_req, reply) =>
-    reply.type('text/csv; charset=utf-8').header('cache-control', 'no-store').send(platform.publicStatisticsCsv()),
+  app.get(
+    '/v1/public/statistics.csv',
+    { config: publicDoc('getPublicStatisticsCsv', 'The published cells as CSV', { type: 'string' }, 'text/csv'), schema: { querystring: NoQuery } },
+    async (_req, reply) => reply.type('text/csv; charset=utf-8').header('cache-control', 'no-store').send(platform.publicStatisticsCsv()),
   );
 }
