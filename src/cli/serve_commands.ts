@@ -10,7 +10,7 @@ import { Platform, redactUrl, StoreError } from '../platform/platform.js';
 import { UserDirectory } from '../http/auth.js';
 import { buildApi, type Api, type ApiOptions } from '../api/server.js';
 import { registerWebRoutes } from '../web/routes.js';
-import { existingStoreUrl, stderrProgress } from './context.js';
+import { existingStoreUrl, resolveStoreUrl, stderrProgress } from './context.js';
 import { CliInputError } from './input.js';
 import { addClusterOptions, clusterOptionsOf } from './cluster_options.js';
 
@@ -66,7 +66,8 @@ export function registerServeCommands(program: Command): void {
       "PEM CA certificate: clients may authenticate with a certificate it issued (mutual TLS); the certificate's subject CN names an API user",
     )
     .action(async (o: Record<string, string | undefined>, cmd: Command) => {
-      const url = await existingStoreUrl(cmd);
+      // In cluster mode the local store is the engine's state and index, rebuilt from the stream: a new engine starts on an empty one.
+      const url = o.cluster !== undefined ? resolveStoreUrl(cmd) : await existingStoreUrl(cmd);
       const port = intOption(String(o.port), '--port', 0, 65535);
       const rate = intOption(String(o.rateLimit), '--rate-limit', 0, 10_000_000);
       const burst = o.rateBurst === undefined ? Math.max(1, rate * 2) : intOption(o.rateBurst, '--rate-burst', 1, 100_000_000);
