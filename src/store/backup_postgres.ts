@@ -15,8 +15,9 @@ import { createReadStream, createWriteStream, mkdirSync, renameSync, rmSync, sta
 import { dirname } from 'node:path';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
-import pg from 'pg';
-import { parsePostgresUrl, PostgresStore } from './postgres.js';
+import type pg from 'pg';
+import { connectPlain } from './postgres_presence.js';
+import { PostgresStore } from './postgres.js';
 import { BackupError, type BackupSummary } from './lifecycle.js';
 import { StoreError } from './types.js';
 
@@ -29,18 +30,7 @@ const ROWS_PER_INSERT = 200;
 const LINE_CHARS_MAX = 64 * 1024 * 1024;
 const IDENT = /^[a-z_][a-z0-9_]{0,62}$/;
 
-async function connect(url: string): Promise<{ client: pg.Client; schema: string; display: string }> {
-  const target = parsePostgresUrl(url);
-  const client = new pg.Client({ connectionString: target.url, connectionTimeoutMillis: 10_000 });
-  client.on('error', () => {});
-  try {
-    await client.connect();
-  } catch (err) {
-    await client.end().catch(() => {});
-    throw new StoreError('unreachable', `cannot connect to ${target.display}: ${(err as Error).message}`);
-  }
-  return { client, schema: target.schema, display: target.display };
-}
+const connect = connectPlain;
 
 interface Column {
   name: string;

@@ -5,7 +5,8 @@ import pg from 'pg';
 import { parsePostgresUrl } from './postgres.js';
 import { StoreError } from './types.js';
 
-export async function postgresSchemaHasStore(url: string): Promise<boolean> {
+/** A plain connection to the server a store URL names (no schema created); unreachable as a StoreError. Shared with the PostgreSQL backup. */
+export async function connectPlain(url: string): Promise<{ client: pg.Client; schema: string; display: string }> {
   const target = parsePostgresUrl(url);
   const client = new pg.Client({ connectionString: target.url, connectionTimeoutMillis: 10_000 });
   client.on('error', () => {});
@@ -15,6 +16,12 @@ export async function postgresSchemaHasStore(url: string): Promise<boolean> {
     await client.end().catch(() => {});
     throw new StoreError('unreachable', `cannot connect to ${target.display}: ${(err as Error).message}`);
   }
+  return { client, schema: target.schema, display: target.display };
+}
+
+export async function postgresSchemaHasStore(url: string): Promise<boolean> {
+  const { client, schema } = await connectPlain(url);
+  const target = { schema };
   try {
     const res = await client.query<{ t: string | null }>('SELECT to_regclass($1) AS t', [`"${target.schema}".meta`]);
     return res.rows[0]?.t !== null && res.rows[0]?.t !== undefined;
