@@ -21,9 +21,8 @@ export async function connectPlain(url: string): Promise<{ client: pg.Client; sc
 
 export async function postgresSchemaHasStore(url: string): Promise<boolean> {
   const { client, schema } = await connectPlain(url);
-  const target = { schema };
   try {
-    const res = await client.query<{ t: string | null }>('SELECT to_regclass($1) AS t', [`"${target.schema}".meta`]);
+    const res = await client.query<{ t: string | null }>('SELECT to_regclass($1) AS t', [`"${schema}".meta`]);
     return res.rows[0]?.t !== null && res.rows[0]?.t !== undefined;
   } finally {
     await client.end().catch(() => {});
