@@ -248,7 +248,8 @@ export class Platform {
     if (withBy.type === 'set_calendars') withBy = prepareCalendars(withBy, this.clock());
     const decoded = decodeCommand(withBy);
     // Decisions fall due with time: each is journaled before the next command runs.
-    if (decoded.type !== 'scheme_decide') await this.decideDue();
+    // (Checked first, so a command on a store without due proposals does not wait on the decision chain.)
+    if (decoded.type !== 'scheme_decide' && dueProposals(this.state, this.clock()).length > 0) await this.decideDue();
     // A governance act that would be refused is refused here, with nothing journaled.
     if (isGovernanceCommand(decoded)) checkGovernance(Platform.internals(this).state, decoded as GovernanceCommand, this.clock());
     if (withBy.type === 'lock_quote') withBy = admitLockQuote(this.state, this.lockGate, withBy, this.clock());
