@@ -2,8 +2,8 @@
 // the worker's connection are visible to reads on the main connection as soon
 // as they resolve; errors come back as the same errors an inline commit throws;
 // close waits for appends in flight; many small appends in flight keep their
-// order and interleave safely with index writes and document puts on the main
-// connection; an unclosed store does not keep its process alive.
+// order and interleave safely with index writes (on the worker too) and document
+// puts; index rows written on the worker equal those written inline; an unclosed store does not keep its process alive.
 
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -147,6 +147,57 @@ describe('SQLite commit worker', () => {
         }
       };
       assert.deepEqual(rows(path), rows(inlinePath));
+    });
+  });
+
+  it('writes query index rows on the worker identical to an inline index write', async () => {
+    await withDir(async (path) => {
+      // Big values in every u128 half and u64 timestamps near 2^63 catch a wrong byte order or width.
+      const big = (1n << 127n) + 12_345n;
+      const accounts = [emptyAccount(big, 156, 1), emptyAccount(7n, 840, 2)];
+      accounts[0]!.credits_posted = (1n << 100n) + 3n;
+      const transfers = [1n, 2n, 3n].map((k) => {
+        const t = emptyTransfer(big - k);
+        t.debit_account_id = big;
+        t.credit_account_id = 7n;
+        t.amount = (1n << 90n) + k;
+        t.timestamp = (1n << 62n) + k;
+        return t;
+      });
+      const balances = transfers.map((t) => ({
+        account_id: big,
+        balance: { debits_pending: 0n, debits_posted: t.amount, credits_pending: 1n << 70n, credits_posted: 5n, timestamp: t.timestamp },
+      }));
+      const batch = { through_seq: 42, accounts, transfers, balances };
+      const worker = new SqliteStore(path);
+      await worker.acquireWriter();
+      await worker.applyIndex(batch);
+      // Visible on the main connection as soon as it resolves.
+      assert.equal(await worker.indexPosition(), 42);
+      assert.deepEqual(await worker.lookupAccounts([big, 7n]), accounts);
+      assert.deepEqual(await worker.lookupTransfers(transfers.map((t) => t.id)), transfers);
+      const f = { account_id: big, timestamp_min: 0n, timestamp_max: 0n, limit: 10, debits: true, credits: true, reversed: false };
+      assert.deepEqual(await worker.accountTransfers(f), transfers);
+      assert.deepEqual(
+        await worker.accountBalances(f),
+        balances.map((h) => h.balance),
+      );
+      await worker.close();
+      const inlinePath = `${path}.inline.db`;
+      const inline = new SqliteStore(inlinePath, { inline_commit: true });
+      await inline.applyIndex(batch);
+      await inline.close();
+      const rows = (p: string): unknown[] => {
+        const db = new Database(p, { readonly: true });
+        try {
+          return ['accounts', 'transfers', 'account_balances'].map((t) => db.prepare(`SELECT * FROM ${t} ORDER BY 1, 2`).safeIntegers(true).all());
+        } finally {
+          db.close();
+        }
+      };
+      const w = rows(path);
+      assert.equal((w[1] as unknown[]).length, 3);
+      assert.deepEqual(w, rows(inlinePath));
     });
   });
 

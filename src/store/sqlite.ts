@@ -9,11 +9,12 @@
 // file beside the store (./head_record.ts), so a cut journal tail is seen.
 //
 // Commit thread: by default the durable writes of the commit path (journal
-// appends, document puts, checkpoints) run on a worker thread with its own
-// connection to the file (./sqlite_worker.ts), so the fsync of a COMMIT does not
-// block the event loop; a promise resolves only after the worker's COMMIT
-// returned. SQLite allows one writer at a time, so writes that stay on this
-// thread's connection (query index, snapshots, the constructor's schema) first
+// appends, document puts, checkpoints) and the query index writes run on a worker
+// thread with its own connection to the file (./sqlite_worker.ts), so neither the
+// fsync of a COMMIT nor the index's inserts block the event loop; a promise
+// resolves only after the worker's COMMIT returned. SQLite allows one writer at a
+// time, so writes that stay on this thread's connection (snapshots, bulk appends,
+// the constructor's schema) first
 // wait until the worker has nothing in flight, and then run synchronously: no
 // worker request can be posted while they run, so the two connections never
 // contend for the write lock (busy_timeout is set on both all the same). Reads on
@@ -26,10 +27,19 @@ import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { dirname } from 'node:path';
-import { decodeAccount, decodeTransfer, encodeAccount, encodeTransfer, RECORD_SIZE, u128Key } from '../ledger/codec.js';
+import { decodeAccount, decodeTransfer, RECORD_SIZE, u128Key } from '../ledger/codec.js';
 import type { Account, AccountBalance, Transfer } from '../ledger/types.js';
-import { decodeBalance, encodeBalance } from './balance_codec.js';
-import { packEntries, WORKER_ROLE, type WorkerInit, type WorkerReply, type WorkerRequest } from './sqlite_worker.js';
+import { decodeBalance } from './balance_codec.js';
+import {
+  indexStatements,
+  packEntries,
+  packIndex,
+  writePackedIndex,
+  WORKER_ROLE,
+  type WorkerInit,
+  type WorkerReply,
+  type WorkerRequest,
+} from './sqlite_worker.js';
 import { StoreError, type AccountFilter, type IndexBatch, type JournalEntry, type RecordedHead, type Snapshot, type Store } from './types.js';
 import { migrationsFor, STORE_FORMAT_CURRENT } from './format.js';
 import { HEAD_GENESIS, HeadFile, nextHeadRecord } from './head_record.js';
@@ -350,30 +360,10 @@ export class SqliteStore implements Store {
   }
 
   async applyIndex(batch: IndexBatch): Promise<void> {
-    const s = this.stmt;
-    const record = Buffer.allocUnsafe(RECORD_SIZE);
-    const tx = this.db.transaction(() => {
-      for (const a of batch.accounts) {
-        encodeAccount(a, record, 0);
-        s.upsertAccount.run(u128Key(a.id), record);
-      }
-      for (const t of batch.transfers) {
-        encodeTransfer(t, record, 0);
-        s.insertTransfer.run(t.timestamp, u128Key(t.id), u128Key(t.debit_account_id), u128Key(t.credit_account_id), record);
-      }
-      for (const h of batch.balances) {
-        s.insertBalance.run(u128Key(h.account_id), h.balance.timestamp, encodeBalance(h.balance));
-      }
-      s.setIndexSeq.run(String(batch.through_seq));
-    });
-    await this.mainThreadWrite(() => {
-      this.db.pragma('synchronous = NORMAL');
-      try {
-        tx.immediate();
-      } finally {
-        this.db.pragma('synchronous = FULL');
-      }
-    });
+    const packed = packIndex(batch);
+    // On the commit thread when it runs, in order with the appends (see ./sqlite_worker.ts).
+    if (this.worker !== null && this.workerFailure === null && !this.closing) await this.request({ kind: 'index', packed }, undefined);
+    else await this.mainThreadWrite(() => writePackedIndex(this.db, this.stmt, packed));
     this.checkpoint();
   }
 
@@ -513,7 +503,7 @@ export class SqliteStore implements Store {
       const msg = { ...body, id } as WorkerRequest;
       try {
         // The packed entries and the document's copy are fresh buffers: transferred, not cloned.
-        const transfer = msg.kind === 'append' ? [msg.packed] : msg.kind === 'put' ? [msg.body.buffer as ArrayBuffer] : [];
+        const transfer = msg.kind === 'append' || msg.kind === 'index' ? [msg.packed] : msg.kind === 'put' ? [msg.body.buffer as ArrayBuffer] : [];
         worker.postMessage(msg, transfer);
       } catch (err) {
         this.settle(id);
@@ -601,16 +591,13 @@ function bounds(f: AccountFilter): [bigint, bigint] {
 /** Journal, snapshot and index writes, and the point lookups. */
 function writeStatements(db: Database.Database) {
   return {
+    ...indexStatements(db),
     insertJournal: db.prepare(`INSERT INTO journal (seq, op, clock_ns, count, body, results, checksum, prev_hash, hash) VALUES (?,?,?,?,?,?,?,?,?)`),
     readJournal: db.prepare(`SELECT * FROM journal WHERE seq > ? ORDER BY seq LIMIT ?`).safeIntegers(true),
     head: db.prepare(`SELECT seq, hash FROM journal ORDER BY seq DESC LIMIT 1`).safeIntegers(true),
     indexSeq: db.prepare(`SELECT value FROM meta WHERE key = 'index_seq'`).pluck(),
-    setIndexSeq: db.prepare(`INSERT INTO meta (key, value) VALUES ('index_seq', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`),
     getMeta: db.prepare(`SELECT value FROM meta WHERE key = ?`).pluck(),
     setMeta: db.prepare(`INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`),
-    upsertAccount: db.prepare(`INSERT INTO accounts (id, record) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET record = excluded.record`),
-    insertTransfer: db.prepare(`INSERT INTO transfers (timestamp, id, debit_account_id, credit_account_id, record) VALUES (?,?,?,?,?)`),
-    insertBalance: db.prepare(`INSERT INTO account_balances (account_id, timestamp, record) VALUES (?,?,?)`),
     account: db.prepare(`SELECT record FROM accounts WHERE id = ?`).pluck(),
     transfer: db.prepare(`SELECT record FROM transfers WHERE id = ?`).pluck(),
     allAccounts: db.prepare(`SELECT record FROM accounts ORDER BY id`).pluck(),

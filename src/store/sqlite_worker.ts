@@ -6,7 +6,10 @@
 // the thread that runs it for the whole fsync. On the main thread that stalls
 // the HTTP server, and group commits stay small. Here the fsync blocks only this
 // thread; the main thread posts the rows and awaits the reply, which is sent only
-// after COMMIT returned.
+// after COMMIT returned. The query index (accounts, transfers, balance history)
+// is written here too: its B-tree inserts cost the main thread about as much CPU
+// as the payments it indexes, and there they delayed every HTTP request queued
+// behind them; here they overlap with the main thread's work (on another core).
 //
 // This module owns the message protocol between ./sqlite.ts and the worker (the
 // packed form of journal entries, requests, replies) and the worker's body. The
@@ -20,7 +23,9 @@
 
 import Database from 'better-sqlite3';
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
-import type { JournalEntry } from './types.js';
+import { RECORD_SIZE, encodeAccount, encodeTransfer, u128Key } from '../ledger/codec.js';
+import { BALANCE_RECORD_SIZE, encodeBalance } from './balance_codec.js';
+import type { IndexBatch, JournalEntry } from './types.js';
 
 /** workerData marker: the body runs only under it. */
 export const WORKER_ROLE = 'sco-settle-sqlite-commit';
@@ -35,6 +40,8 @@ export type WorkerRequest =
   /** Journal entries packed by `packEntries` into one transferred buffer. */
   | { kind: 'append'; id: number; packed: ArrayBuffer }
   | { kind: 'put'; id: number; name: string; body: Uint8Array; updated_at: string }
+  /** A query index batch packed by `packIndex` into one transferred buffer. */
+  | { kind: 'index'; id: number; packed: ArrayBuffer }
   | { kind: 'checkpoint'; id: number }
   | { kind: 'close'; id: number };
 
@@ -112,6 +119,95 @@ export function unpackEntries(buf: ArrayBuffer): JournalEntry[] {
   return out;
 }
 
+// ---- packed query index batches -------------------------------------------------------
+//
+// Header (24 bytes): accounts u32 | transfers u32 | balances u32 | pad u32 |
+// through_seq f64; then per account its 16-byte key and 128-byte record, per
+// transfer its timestamp (u64 LE), id, debit and credit keys (16 bytes each) and
+// record, per balance row its account key, timestamp (u64 LE) and 72-byte record.
+// The keys and records are the same bytes the main thread's inline write binds.
+
+const INDEX_HEADER_BYTES = 24;
+const ACCOUNT_ROW = 16 + RECORD_SIZE;
+const TRANSFER_ROW = 8 + 48 + RECORD_SIZE;
+const BALANCE_ROW = 16 + 8 + BALANCE_RECORD_SIZE;
+
+export function packIndex(batch: IndexBatch): ArrayBuffer {
+  const { accounts, transfers, balances } = batch;
+  const buf = new ArrayBuffer(INDEX_HEADER_BYTES + accounts.length * ACCOUNT_ROW + transfers.length * TRANSFER_ROW + balances.length * BALANCE_ROW);
+  const b = Buffer.from(buf);
+  b.writeUInt32LE(accounts.length, 0);
+  b.writeUInt32LE(transfers.length, 4);
+  b.writeUInt32LE(balances.length, 8);
+  b.writeDoubleLE(batch.through_seq, 16);
+  let off = INDEX_HEADER_BYTES;
+  for (const a of accounts) {
+    u128Key(a.id).copy(b, off);
+    encodeAccount(a, b, off + 16);
+    off += ACCOUNT_ROW;
+  }
+  for (const t of transfers) {
+    b.writeBigUInt64LE(t.timestamp, off);
+    u128Key(t.id).copy(b, off + 8);
+    u128Key(t.debit_account_id).copy(b, off + 24);
+    u128Key(t.credit_account_id).copy(b, off + 40);
+    encodeTransfer(t, b, off + 56);
+    off += TRANSFER_ROW;
+  }
+  for (const h of balances) {
+    u128Key(h.account_id).copy(b, off);
+    b.writeBigUInt64LE(h.balance.timestamp, off + 16);
+    encodeBalance(h.balance).copy(b, off + 24);
+    off += BALANCE_ROW;
+  }
+  return buf;
+}
+
+/** The index statements of a connection (the same SQL as the main thread's inline index write). */
+export function indexStatements(db: Database.Database) {
+  return {
+    setIndexSeq: db.prepare(`INSERT INTO meta (key, value) VALUES ('index_seq', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`),
+    upsertAccount: db.prepare(`INSERT INTO accounts (id, record) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET record = excluded.record`),
+    insertTransfer: db.prepare(`INSERT INTO transfers (timestamp, id, debit_account_id, credit_account_id, record) VALUES (?,?,?,?,?)`),
+    insertBalance: db.prepare(`INSERT INTO account_balances (account_id, timestamp, record) VALUES (?,?,?)`),
+  };
+}
+
+/**
+ * Writes a packed index batch in one transaction with synchronous=NORMAL (the
+ * query tables are rebuilt from the journal after a power cut, so they need no
+ * fsync of their own), then puts the connection back to FULL for the appends.
+ */
+export function writePackedIndex(db: Database.Database, s: ReturnType<typeof indexStatements>, buf: ArrayBuffer): void {
+  const b = Buffer.from(buf);
+  const na = b.readUInt32LE(0);
+  const nt = b.readUInt32LE(4);
+  const nb = b.readUInt32LE(8);
+  const through = b.readDoubleLE(16);
+  const tx = db.transaction(() => {
+    let off = INDEX_HEADER_BYTES;
+    for (let i = 0; i < na; i++, off += ACCOUNT_ROW) s.upsertAccount.run(b.subarray(off, off + 16), b.subarray(off + 16, off + ACCOUNT_ROW));
+    for (let i = 0; i < nt; i++, off += TRANSFER_ROW) {
+      s.insertTransfer.run(
+        b.readBigUInt64LE(off),
+        b.subarray(off + 8, off + 24),
+        b.subarray(off + 24, off + 40),
+        b.subarray(off + 40, off + 56),
+        b.subarray(off + 56, off + TRANSFER_ROW),
+      );
+    }
+    for (let i = 0; i < nb; i++, off += BALANCE_ROW)
+      s.insertBalance.run(b.subarray(off, off + 16), b.readBigUInt64LE(off + 16), b.subarray(off + 24, off + BALANCE_ROW));
+    s.setIndexSeq.run(String(through));
+  });
+  db.pragma('synchronous = NORMAL');
+  try {
+    tx.immediate();
+  } finally {
+    db.pragma('synchronous = FULL');
+  }
+}
+
 // ---- the worker's body ----------------------------------------------------------------
 
 /** The worker's connection and its two write statements. */
@@ -119,6 +215,7 @@ interface WorkerConnection {
   db: Database.Database;
   insert: Database.Statement;
   put: Database.Statement;
+  index: ReturnType<typeof indexStatements>;
 }
 
 function openConnection(init: WorkerInit): WorkerConnection {
@@ -135,7 +232,7 @@ function openConnection(init: WorkerInit): WorkerConnection {
       `INSERT INTO documents (name, body, updated_at) VALUES (?, ?, ?)
        ON CONFLICT (name) DO UPDATE SET body = excluded.body, updated_at = excluded.updated_at`,
     );
-    return { db, insert, put };
+    return { db, insert, put, index: indexStatements(db) };
   } catch (err) {
     db.close();
     throw err;
@@ -162,6 +259,11 @@ function runWorker(init: WorkerInit): void {
       case 'put': {
         const { db, put } = open();
         db.transaction(() => put.run(req.name, Buffer.from(req.body.buffer, req.body.byteOffset, req.body.byteLength), req.updated_at)).immediate();
+        return;
+      }
+      case 'index': {
+        const { db, index } = open();
+        writePackedIndex(db, index, req.packed);
         return;
       }
       case 'checkpoint':
