@@ -39,9 +39,13 @@ export const TARGETS: Readonly<Record<Suite, ReadonlyArray<[string, '>=' | '<=',
     ['false_positive_rate', '<=', 0.01],
   ],
   api: [
-    ['payments_per_s_single', '>=', 5_000],
+    ['payments_per_s_single', '>=', 10_000],
     ['payments_per_s_batch', '>=', 100_000],
     ['p99_ms_single_at_2000_rps', '<=', 10],
+    ['p99_ms_single_at_2000_rps_during_backlog', '<=', 50],
+    // The offered 2,000 requests/s answered 200 (within 2.5%: autocannon's own pacing over a 10 s run).
+    ['ok_per_s_at_2000_rps', '>=', 1_950],
+    ['ok_per_s_at_2000_rps_during_backlog', '>=', 1_950],
   ],
 });
 
