@@ -7,12 +7,14 @@
 //   computed from the platform state at scrape time;
 // - the time a submit_payments batch takes to commit, and every journal commit's
 //   duration (sco_settle_journal_commit_duration_seconds: the fsync'd append);
-// - the query index's backlog in journal entries; and sco_settle_build_info
+// - the query index's backlog in journal entries; the API's back-pressure (writes
+//   in flight, writes refused 429 overloaded by reason); and sco_settle_build_info
 //   (value 1, the version and Node.js release as labels).
 
 import client from 'prom-client';
 import { BUILD_INFO } from '../platform/build_info.js';
 import type { Platform } from '../platform/platform.js';
+import type { BackPressure } from './back_pressure.js';
 
 export class ApiMetrics {
   readonly registry = new client.Registry();
@@ -77,6 +79,29 @@ export class ApiMetrics {
       labelNames: ['version', 'node'],
       registers: [this.registry],
     }).set({ version: BUILD_INFO.version, node: BUILD_INFO.node }, 1);
+  }
+
+  /** The server's back-pressure: writes in flight now, and writes refused so far by reason. */
+  watchBackPressure(bp: BackPressure): void {
+    new client.Gauge({
+      name: 'sco_settle_api_writes_in_flight',
+      help: 'Write requests accepted and not yet answered (bounded: over the bound, writes are refused 429 overloaded)',
+      registers: [this.registry],
+      collect() {
+        this.set(bp.writes_in_flight);
+      },
+    });
+    new client.Counter({
+      name: 'sco_settle_api_writes_refused_total',
+      help: 'Write requests refused 429 overloaded, by reason (writes_in_flight, index_backlog)',
+      labelNames: ['reason'],
+      registers: [this.registry],
+      collect() {
+        // The counts live in the BackPressure (it knows nothing of metrics): copied at scrape time.
+        this.reset();
+        for (const [reason, n] of Object.entries(bp.refused)) this.inc({ reason }, n);
+      },
+    });
   }
 
   static sizeBucket(n: number): string {

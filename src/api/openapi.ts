@@ -31,7 +31,7 @@ const ERRORS: Record<string, string> = {
   '413': 'body_too_large',
   '415': 'unsupported_media_type',
   '422': 'refused by the platform (insufficient_funds, limit_exceeded, …)',
-  '429': 'rate_limited (Retry-After)',
+  '429': 'rate_limited, or overloaded for a write (Retry-After)',
   '503': 'shutting_down / unavailable',
 };
 

@@ -25,6 +25,7 @@ import * as R from './responses.js';
 import { AUTH_FAILURE_DEFAULTS, AuthFailureLimiter, type AuthFailureLimits, RateLimiter, type RateLimitOptions } from '../http/rate_limit.js';
 import { fingerprint, IdempotencyStore, KEY_RE, legacyFingerprint } from './idempotency.js';
 import { ApiMetrics } from './metrics.js';
+import { BACK_PRESSURE_DEFAULTS, BackPressure, type BackPressureLimits } from './back_pressure.js';
 import { API_FORMATS } from './schemas.js';
 import { buildOpenApi, docsPage } from './openapi.js';
 import { BODY_LIMIT_BATCH, BODY_LIMIT_DEFAULT, ROUTES, type RouteContext, type RouteDef, type RouteResult } from './routes.js';
@@ -68,12 +69,15 @@ export interface ApiOptions {
   https?: { key: Buffer; cert: Buffer; ca?: Buffer } | null;
   /** Webhook delivery timing (retry back-off, attempt timeout); defaults WEBHOOK_DEFAULTS. */
   webhooks?: Partial<WebhookOptions>;
+  /** Bounds on writes in flight and on the query index backlog (./back_pressure.ts); defaults BACK_PRESSURE_DEFAULTS. */
+  backPressure?: Partial<BackPressureLimits>;
 }
 
 export interface Api {
   app: FastifyInstance;
   idempotency: IdempotencyStore;
   metrics: ApiMetrics;
+  backPressure: BackPressure;
   /** Refuses new work, ends event streams, finishes in-flight requests, flushes idempotency records, closes the platform. */
   shutdown(): Promise<void>;
   readonly draining: boolean;
@@ -117,6 +121,7 @@ export async function buildApi(opts: ApiOptions): Promise<Api> {
   if (opts.idempotency === undefined) await idempotency.load();
   const limiter = opts.rateLimit === null ? null : new RateLimiter(opts.rateLimit ?? { rate: 2_000, burst: 4_000 });
   const metrics = new ApiMetrics(platform);
+  const backPressure = watchedBackPressure(opts, metrics);
   let draining = false;
   let closed = false;
 
@@ -152,7 +157,7 @@ export async function buildApi(opts: ApiOptions): Promise<Api> {
   });
   installResponseHooks(app, platform, metrics);
 
-  for (const r of ROUTES) registerRoute(app, r, platform, metrics, idempotency);
+  for (const r of ROUTES) registerRoute(app, r, { platform, metrics, idempotency, backPressure });
 
   const events = withDecisionTimer(registerEventStream(app, platform), platform);
   const webhooks = await Webhooks.start(platform, opts.webhooks);
@@ -162,6 +167,7 @@ export async function buildApi(opts: ApiOptions): Promise<Api> {
     app,
     idempotency,
     metrics,
+    backPressure,
     get draining() {
       return draining;
     },
@@ -177,6 +183,13 @@ export async function buildApi(opts: ApiOptions): Promise<Api> {
     },
   };
   return api;
+}
+
+/** The server's back-pressure on writes, its bounds from the options, watched by the metrics. */
+function watchedBackPressure(opts: ApiOptions, metrics: ApiMetrics): BackPressure {
+  const bp = new BackPressure({ ...BACK_PRESSURE_DEFAULTS, ...opts.backPressure }, () => opts.platform.operations().index_backlog_events);
+  metrics.watchBackPressure(bp);
+  return bp;
 }
 
 /** A write's journal receipt header, and each request's latency into the metrics. */
@@ -276,7 +289,15 @@ function runHandler(r: RouteDef, ctx: RouteContext): Promise<RouteResult> | Rout
   return r.xml({ ...ctx, body: ctx.body });
 }
 
-function registerRoute(app: FastifyInstance, r: RouteDef, platform: Platform, metrics: ApiMetrics, idempotency: IdempotencyStore): void {
+interface RouteServices {
+  platform: Platform;
+  metrics: ApiMetrics;
+  idempotency: IdempotencyStore;
+  backPressure: BackPressure;
+}
+
+function registerRoute(app: FastifyInstance, r: RouteDef, services: RouteServices): void {
+  const { platform, metrics, idempotency, backPressure } = services;
   const schema: Record<string, unknown> = {};
   if (r.params !== undefined) schema.params = r.params;
   if (r.query !== undefined) schema.querystring = r.query;
@@ -306,21 +327,27 @@ function registerRoute(app: FastifyInstance, r: RouteDef, platform: Platform, me
       // Params, query and body as fastify validated them against the route's schemas.
       const ctx: RouteContext = { platform, user, scope, params: req.params ?? {}, query: req.query ?? {}, body: req.body, req, keyed: false, metrics };
       const key = req.method === 'POST' ? req.headers['idempotency-key'] : undefined;
-      if (key === undefined) {
-        const out = await runHandler(r, ctx);
-        return reply
-          .code(out.status)
-          .type('application/json')
-          .send(JSON.stringify(withUnits(out.body), bigintJson));
-      }
-      if (typeof key !== 'string' || !KEY_RE.test(key))
+      if (key !== undefined && (typeof key !== 'string' || !KEY_RE.test(key)))
         throw new ApiError(400, 'invalid_field', 'Idempotency-Key: 1-128 printable ASCII characters', 'Idempotency-Key');
-      const answer = await answerKeyed(r, ctx, key, idempotency);
-      if (answer.replayed) reply.header('idempotent-replayed', 'true');
-      return reply
-        .code(answer.status)
-        .type(answer.status >= 400 ? PROBLEM_JSON : 'application/json')
-        .send(answer.body);
+      // Writes pass the back-pressure bounds first (429 overloaded, nothing done); reads are never held back.
+      const release = r.method === 'GET' ? null : backPressure.admit();
+      try {
+        if (key === undefined) {
+          const out = await runHandler(r, ctx);
+          return reply
+            .code(out.status)
+            .type('application/json')
+            .send(JSON.stringify(withUnits(out.body), bigintJson));
+        }
+        const answer = await answerKeyed(r, ctx, key as string, idempotency);
+        if (answer.replayed) reply.header('idempotent-replayed', 'true');
+        return reply
+          .code(answer.status)
+          .type(answer.status >= 400 ? PROBLEM_JSON : 'application/json')
+          .send(answer.body);
+      } finally {
+        release?.();
+      }
     },
   });
 }

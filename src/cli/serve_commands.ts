@@ -58,6 +58,8 @@ export function registerServeCommands(program: Command): void {
     .option('--log-level <level>', 'fatal, error, warn, info, debug or silent', 'info')
     .option('--rate-limit <n>', 'requests per second per API key (0: unlimited)', '2000')
     .option('--rate-burst <n>', 'burst size per API key (default: twice the rate)')
+    .option('--max-writes-in-flight <n>', 'write requests accepted and not yet answered at most; more are refused 429 overloaded', '4096')
+    .option('--max-index-backlog <n>', 'query index backlog (events) above which writes are refused 429 overloaded', '1000000')
     .option('--group-max <n>', 'commands committed together in one journal write at most (group commit)', '1024')
     .option('--tls-cert <file>', 'PEM certificate: serve https')
     .option('--tls-key <file>', 'PEM private key for --tls-cert')
@@ -85,6 +87,10 @@ export function registerServeCommands(program: Command): void {
         platform,
         users,
         rateLimit: rate === 0 ? null : { rate, burst },
+        backPressure: {
+          writes_in_flight_max: intOption(String(o.maxWritesInFlight), '--max-writes-in-flight', 1, 10_000_000),
+          index_backlog_events_max: intOption(String(o.maxIndexBacklog), '--max-index-backlog', 0, 1_000_000_000),
+        },
         logLevel: String(o.logLevel),
         https:
           o.tlsCert !== undefined

@@ -30,6 +30,7 @@ export type ApiErrorCode =
   | 'headers_too_large'
   | 'request_timeout'
   | 'rate_limited'
+  | 'overloaded'
   | 'shutting_down'
   | 'unavailable'
   | 'internal';
@@ -49,6 +50,7 @@ export const ERROR_TITLES: Readonly<Record<ApiErrorCode, string>> = {
   insufficient_funds: 'Insufficient funds',
   limit_exceeded: 'A limit would be exceeded',
   rate_limited: 'Too many requests',
+  overloaded: 'The server is over its load bound',
   four_eyes: 'A second person must confirm',
   no_business_day: 'No business day is open',
   day_open: 'A business day is open',

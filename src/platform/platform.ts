@@ -662,10 +662,15 @@ export class Platform {
   }
 
   /** Whether the platform can still write: false (with why) once a journal write failed and the ledger stopped. */
-  /** What an operator watches besides health: the query index's backlog, and a hook on each journal commit's duration. */
-  operations(): { index_backlog_entries: number; observeCommits: (fn: (seconds: number, entries: number) => void) => void } {
+  /** What an operator watches besides health: the query index's backlog (entries, and events), and a hook on each journal commit's duration. */
+  operations(): {
+    index_backlog_entries: number;
+    index_backlog_events: number;
+    observeCommits: (fn: (seconds: number, entries: number) => void) => void;
+  } {
     return {
       index_backlog_entries: this.ledger.index_backlog_entries,
+      index_backlog_events: this.ledger.backlogSize.events,
       observeCommits: (fn) => {
         this.ledger.commitObserver = fn;
       },
