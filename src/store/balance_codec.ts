@@ -8,13 +8,18 @@ export const BALANCE_RECORD_SIZE = 72;
 
 export function encodeBalance(b: AccountBalance): Buffer {
   const buf = Buffer.allocUnsafe(BALANCE_RECORD_SIZE);
+  encodeBalanceInto(b, buf, 0);
+  return buf;
+}
+
+/** The 72-byte form written into `buf` at `off`. */
+export function encodeBalanceInto(b: AccountBalance, buf: Buffer, off: number): void {
   const values = [b.debits_pending, b.debits_posted, b.credits_pending, b.credits_posted];
   for (let i = 0; i < 4; i++) {
-    buf.writeBigUInt64LE(values[i]! & MASK64, i * 16);
-    buf.writeBigUInt64LE(values[i]! >> 64n, i * 16 + 8);
+    buf.writeBigUInt64LE(values[i]! & MASK64, off + i * 16);
+    buf.writeBigUInt64LE(values[i]! >> 64n, off + i * 16 + 8);
   }
-  buf.writeBigUInt64LE(b.timestamp, 64);
-  return buf;
+  buf.writeBigUInt64LE(b.timestamp, off + 64);
 }
 
 export function decodeBalance(buf: Buffer): AccountBalance {

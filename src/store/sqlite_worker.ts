@@ -23,8 +23,8 @@
 
 import Database from 'better-sqlite3';
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
-import { RECORD_SIZE, encodeAccount, encodeTransfer, u128Key } from '../ledger/codec.js';
-import { BALANCE_RECORD_SIZE, encodeBalance } from './balance_codec.js';
+import { RECORD_SIZE, encodeAccount, encodeTransfer } from '../ledger/codec.js';
+import { BALANCE_RECORD_SIZE, encodeBalanceInto } from './balance_codec.js';
 import type { IndexBatch, JournalEntry } from './types.js';
 
 /** workerData marker: the body runs only under it. */
@@ -132,6 +132,14 @@ const ACCOUNT_ROW = 16 + RECORD_SIZE;
 const TRANSFER_ROW = 8 + 48 + RECORD_SIZE;
 const BALANCE_ROW = 16 + 8 + BALANCE_RECORD_SIZE;
 
+const MASK64 = (1n << 64n) - 1n;
+
+/** A u128 as its 16-byte big-endian key (as u128Key gives it), written in place: no Buffer per key. */
+function putKey(b: Buffer, v: bigint, off: number): void {
+  b.writeBigUInt64BE(v >> 64n, off);
+  b.writeBigUInt64BE(v & MASK64, off + 8);
+}
+
 export function packIndex(batch: IndexBatch): ArrayBuffer {
   const { accounts, transfers, balances } = batch;
   const buf = new ArrayBuffer(INDEX_HEADER_BYTES + accounts.length * ACCOUNT_ROW + transfers.length * TRANSFER_ROW + balances.length * BALANCE_ROW);
@@ -142,22 +150,22 @@ export function packIndex(batch: IndexBatch): ArrayBuffer {
   b.writeDoubleLE(batch.through_seq, 16);
   let off = INDEX_HEADER_BYTES;
   for (const a of accounts) {
-    u128Key(a.id).copy(b, off);
+    putKey(b, a.id, off);
     encodeAccount(a, b, off + 16);
     off += ACCOUNT_ROW;
   }
   for (const t of transfers) {
     b.writeBigUInt64LE(t.timestamp, off);
-    u128Key(t.id).copy(b, off + 8);
-    u128Key(t.debit_account_id).copy(b, off + 24);
-    u128Key(t.credit_account_id).copy(b, off + 40);
+    putKey(b, t.id, off + 8);
+    putKey(b, t.debit_account_id, off + 24);
+    putKey(b, t.credit_account_id, off + 40);
     encodeTransfer(t, b, off + 56);
     off += TRANSFER_ROW;
   }
   for (const h of balances) {
-    u128Key(h.account_id).copy(b, off);
+    putKey(b, h.account_id, off);
     b.writeBigUInt64LE(h.balance.timestamp, off + 16);
-    encodeBalance(h.balance).copy(b, off + 24);
+    encodeBalanceInto(h.balance, b, off + 24);
     off += BALANCE_ROW;
   }
   return buf;
