@@ -28,6 +28,8 @@ export interface ApiBenchOptions {
   fixed_rate: number;
   /** Write the server's CPU profile (node --cpu-prof) into this folder. */
   cpu_prof_dir: string | null;
+  /** Run the server of another build (its bin/sco-settle.js) under this harness: before/after figures from one harness. */
+  server_bin?: string | null;
   progress: (m: string) => void;
 }
 
@@ -66,8 +68,8 @@ async function seed(url: string): Promise<string> {
   }
 }
 
-export function startServer(url: string, cpuProfDir: string | null): Promise<{ child: ChildProcess; base: string }> {
-  const bin = resolve(dirname(fileURLToPath(import.meta.url)), '../../../bin/sco-settle.js');
+export function startServer(url: string, cpuProfDir: string | null, serverBin: string | null = null): Promise<{ child: ChildProcess; base: string }> {
+  const bin = serverBin !== null ? resolve(serverBin) : resolve(dirname(fileURLToPath(import.meta.url)), '../../../bin/sco-settle.js');
   const args = [
     ...(cpuProfDir !== null ? ['--cpu-prof', '--cpu-prof-dir', cpuProfDir] : []),
     bin,
@@ -143,7 +145,7 @@ export async function runApiBench(o: ApiBenchOptions): Promise<Record<string, un
   try {
     o.progress(`seeding ${url}: a central bank, ${BANKS} funded banks, an open business day`);
     const token = await seed(url);
-    const server = await startServer(url, o.cpu_prof_dir);
+    const server = await startServer(url, o.cpu_prof_dir, o.server_bin ?? null);
     child = server.child;
     const base = server.base;
     const date = new Date().toISOString().slice(0, 10);
@@ -226,6 +228,7 @@ function apiResult(o: ApiBenchOptions, single: ApiRun, batch: ApiRun, backlog: A
     detail: {
       duration_s: o.duration_s,
       store: 'sqlite (temporary file)',
+      server: o.server_bin ?? 'this build',
       single: {
         connections: o.connections_single,
         requests_ok: single.result['2xx'],

@@ -172,6 +172,7 @@ function registerApiBench(bench: Command): void {
     .option('--connections <n>', 'connections for the single-payment run', '64')
     .option('--batch-connections <n>', 'connections for the batch run', '8')
     .option('--cpu-prof <dir>', "write the server's CPU profile (node --cpu-prof) into this folder")
+    .option('--server-bin <file>', "run another build's server (its bin/sco-settle.js) under this harness, for before/after figures")
     .action(async (o: Record<string, string | undefined>) => {
       const result = await runApiBench({
         duration_s: positiveInt(String(o.duration), '--duration'),
@@ -180,6 +181,7 @@ function registerApiBench(bench: Command): void {
         batch_size: 1000,
         fixed_rate: 2000,
         cpu_prof_dir: o.cpuProf ?? null,
+        server_bin: o.serverBin ?? null,
         progress: stderrProgress,
       });
       process.stdout.write(JSON.stringify(result) + '\n');
