@@ -352,6 +352,7 @@ export const WebhookDeliveries = Type.Object(
         status: Nullable(Type.Integer()),
         ok: Type.Boolean(),
         error: Type.Optional(Type.String()),
+        code: Type.Optional(Type.String({ description: 'webhook_target_forbidden: the target was refused, no request was sent' })),
         duration_ms: Type.Integer({ minimum: 0 }),
       }),
     ),

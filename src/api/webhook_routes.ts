@@ -10,6 +10,7 @@ import { BANK_ROLES } from '../http/roles.js';
 import { route, type AnyContext, type RouteDef } from './route.js';
 import { Bic, NoQuery } from './schemas.js';
 import { subscriptionView, WEBHOOK_LIMITS, Webhooks, type Subscription } from './webhooks.js';
+import { WebhookTargetError } from './webhook_target.js';
 import * as R from './responses.js';
 
 const strict = { additionalProperties: false } as const;
@@ -17,7 +18,13 @@ const WEBHOOK_ROLES = ['operator', ...BANK_ROLES] as const;
 const WebhookParams = Type.Object({ id: Type.String({ pattern: '^wh_[0-9a-f]{16}$', description: 'subscription id' }) }, strict);
 const CreateWebhookBody = Type.Object(
   {
-    url: Type.String({ minLength: 8, maxLength: WEBHOOK_LIMITS.url_length_max, pattern: '^https?://', description: 'where deliveries are POSTed' }),
+    url: Type.String({
+      minLength: 8,
+      maxLength: WEBHOOK_LIMITS.url_length_max,
+      pattern: '^https?://',
+      description:
+        'where deliveries are POSTed: a public address (or a host the operator allows), checked here if it is an address and at every delivery on what its name resolves to',
+    }),
     secret: Type.String({
       minLength: WEBHOOK_LIMITS.secret_length_min,
       maxLength: WEBHOOK_LIMITS.secret_length_max,
@@ -65,6 +72,7 @@ export const WEBHOOK_ROUTES: RouteDef[] = [
         return { status: 201, body: subscriptionView(s) };
       } catch (err) {
         if (err instanceof RangeError) throw new ApiError(422, 'limit_exceeded', err.message);
+        if (err instanceof WebhookTargetError) throw new ApiError(422, err.code, err.message, 'url');
         throw err;
       }
     },

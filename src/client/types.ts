@@ -357,7 +357,17 @@ export interface WebhookSubscription {
 export interface WebhookDeliveries {
   id: string;
   cursor: number;
-  log: Array<{ seq: number; attempt: number; at_ns: string; at: string; status: number | null; ok: boolean; error?: string; duration_ms: number }>;
+  log: Array<{
+    seq: number;
+    attempt: number;
+    at_ns: string;
+    at: string;
+    status: number | null;
+    ok: boolean;
+    error?: string;
+    code?: string;
+    duration_ms: number;
+  }>;
 }
 
 /** The body POSTed to a webhook subscriber (signed: see verifyWebhookSignature). */

@@ -8,6 +8,7 @@ import { UserDirectory, type Role } from '../../src/http/auth.js';
 import type { Api } from '../../src/api/server.js';
 import { buildServer } from '../../src/cli/serve_commands.js';
 import type { RateLimitOptions } from '../../src/http/rate_limit.js';
+import type { WebhookOptions } from '../../src/api/webhooks.js';
 import { makeBackend, type Backend } from './backends.js';
 import { BANKS, CB, LP, setupScheme, TestClock } from './platform.js';
 
@@ -39,7 +40,10 @@ export interface ApiFixture {
   close(): Promise<void>;
 }
 
-export async function startApi(backendName: 'sqlite' | 'postgres', opts: { rateLimit?: RateLimitOptions | null; seed?: boolean } = {}): Promise<ApiFixture> {
+export async function startApi(
+  backendName: 'sqlite' | 'postgres',
+  opts: { rateLimit?: RateLimitOptions | null; seed?: boolean; webhooks?: Partial<WebhookOptions> } = {},
+): Promise<ApiFixture> {
   const backend = makeBackend(backendName);
   const clock = new TestClock();
   const platform = await Platform.open(await backend.open(), { clock: clock.read });
@@ -102,7 +106,9 @@ export async function startApi(backendName: 'sqlite' | 'postgres', opts: { rateL
     },
   };
   async function listen(dir: UserDirectory): Promise<void> {
-    fx.api = await buildServer({ platform: fx.platform, users: dir, logLevel: false, rateLimit: opts.rateLimit ?? null });
+    // The tests' webhook receivers listen on loopback, which the server refuses unless allowed.
+    const webhooks = opts.webhooks ?? { allow_hosts: ['127.0.0.1'] };
+    fx.api = await buildServer({ platform: fx.platform, users: dir, logLevel: false, rateLimit: opts.rateLimit ?? null, webhooks });
     const address = await fx.api.app.listen({ port: 0, host: '127.0.0.1' });
     fx.base = address;
   }
