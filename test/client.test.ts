@@ -47,6 +47,14 @@ export type ClientMatchesServer = [
   Check<Same<C.Problem, S<typeof R.Problem>>>,
   Check<Same<C.Me, S<typeof R.Me>>>,
   Check<Same<C.AuditRecord, S<typeof R.AuditList>['audit'][number]>>,
+  Check<Same<C.ParticipantList, S<typeof R.ParticipantList>>>,
+  // The case and proposal item types are looser on the server's side (an open screening object, member patterns): the page's shape is checked.
+  Check<Same<C.CaseList['next_cursor'], S<typeof R.CaseList>['next_cursor']>>,
+  Check<Same<C.AuditList, S<typeof R.AuditList>>>,
+  Check<Same<C.UserList, S<typeof R.UserList>>>,
+  Check<Same<C.KeyList, S<typeof R.KeyList>>>,
+  Check<Same<C.WebhookList, S<typeof R.WebhookList>>>,
+  Check<Same<C.SchemeProposalList['next_cursor'], S<typeof R.ProposalList>['next_cursor']>>,
 ];
 
 interface Seen {

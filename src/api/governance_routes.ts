@@ -9,9 +9,11 @@
 import { Type } from '@sinclair/typebox';
 import { EVERY_ROLE } from '../http/roles.js';
 import * as R from './responses.js';
+import { oldestFirstPage, pageQuerySchema } from './cursors.js';
 import { exec, route, type RouteDef } from './route.js';
 
 const GOVERNANCE_READERS = ['operator', 'central_bank', 'auditor'] as const;
+const PROPOSAL_PAGES = { list: 'proposals', limit_max: 10_000, limit_default: 1_000 };
 const ProposalId = Type.Object({ id: Type.String({ pattern: '^P-[1-9][0-9]{0,8}$' }) }, { additionalProperties: false });
 const Signature = Type.String({ minLength: 1, maxLength: 200 });
 
@@ -63,11 +65,19 @@ export const GOVERNANCE_ROUTES: RouteDef[] = [
     summary: 'Proposals to change the scheme, oldest first (?state=open|adopted|rejected|withdrawn)',
     roles: GOVERNANCE_READERS,
     query: Type.Object(
-      { state: Type.Optional(Type.Union([Type.Literal('open'), Type.Literal('adopted'), Type.Literal('rejected'), Type.Literal('withdrawn')])) },
+      {
+        state: Type.Optional(Type.Union([Type.Literal('open'), Type.Literal('adopted'), Type.Literal('rejected'), Type.Literal('withdrawn')])),
+        ...pageQuerySchema(10_000, 1_000),
+      },
       { additionalProperties: false },
     ),
     responses: { 200: R.ProposalList },
-    handler: (ctx) => ({ status: 200, body: { proposals: ctx.platform.proposals(ctx.query.state) } }),
+    handler: (ctx) => {
+      // Proposals are kept in the order they were made and never removed: positions hold.
+      const state = ctx.query.state;
+      const page = oldestFirstPage(ctx.platform.proposals(), ctx.query, PROPOSAL_PAGES, (p) => state === undefined || p.state === state);
+      return { status: 200, body: { proposals: page.items, next_cursor: page.next_cursor } };
+    },
   }),
   route({
     method: 'GET',

@@ -59,7 +59,9 @@ export const Participant = Type.Object(
   },
   { title: 'Participant' },
 );
-export const ParticipantList = Type.Object({ participants: Type.Array(Participant) });
+/** The cursor of the next page of a list route (./cursors.ts). */
+const NextCursor = Nullable(Type.String({ description: 'pass as ?cursor= for the next page; null on the last page' }));
+export const ParticipantList = Type.Object({ participants: Type.Array(Participant), next_cursor: NextCursor });
 
 export const Balance = Type.Object(
   {
@@ -294,13 +296,14 @@ const CaseSchema = Type.Object(
   },
   { title: 'ComplianceCase' },
 );
-export const CaseList = Type.Object({ cases: Type.Array(CaseSchema) });
+export const CaseList = Type.Object({ cases: Type.Array(CaseSchema), next_cursor: NextCursor });
 export const Case = Type.Object({ case: CaseSchema, effective: Type.Boolean(), waiting_for: Type.Optional(Type.String()) }, { title: 'CaseDecision' });
 
 export const AuditList = Type.Object({
   audit: Type.Array(
     Type.Object({ at_ns: Ns, at: Rfc3339, by: Type.String(), action: Type.String(), target: Type.String(), ok: Type.Boolean() }, { title: 'AuditRecord' }),
   ),
+  next_cursor: NextCursor,
 });
 
 export const LiquidityProposals = Type.Object(
@@ -322,9 +325,9 @@ export const User = Type.Object(
   { name: Type.String(), role: Type.Union(ROLES.map((r) => Type.Literal(r))), participant: Nullable(Bic), created_at: Rfc3339, disabled: Type.Boolean() },
   { title: 'User' },
 );
-export const UserList = Type.Object({ users: Type.Array(User) });
+export const UserList = Type.Object({ users: Type.Array(User), next_cursor: NextCursor });
 export const Key = Type.Object({ key_id: Type.String(), user: Type.String(), created_at: Rfc3339, revoked_at: Nullable(Rfc3339) }, { title: 'ApiKey' });
-export const KeyList = Type.Object({ keys: Type.Array(Key) });
+export const KeyList = Type.Object({ keys: Type.Array(Key), next_cursor: NextCursor });
 
 export const Webhook = Type.Object(
   {
@@ -338,7 +341,7 @@ export const Webhook = Type.Object(
   },
   { title: 'WebhookSubscription' },
 );
-export const WebhookList = Type.Object({ webhooks: Type.Array(Webhook) });
+export const WebhookList = Type.Object({ webhooks: Type.Array(Webhook), next_cursor: NextCursor });
 export const WebhookDeliveries = Type.Object(
   {
     id: Type.String(),
@@ -352,6 +355,7 @@ export const WebhookDeliveries = Type.Object(
         status: Nullable(Type.Integer()),
         ok: Type.Boolean(),
         error: Type.Optional(Type.String()),
+        code: Type.Optional(Type.String({ description: 'webhook_target_forbidden: the target was refused, no request was sent' })),
         duration_ms: Type.Integer({ minimum: 0 }),
       }),
     ),
@@ -407,7 +411,7 @@ export const Proposal = Type.Object(
   },
   { title: 'SchemeProposal' },
 );
-export const ProposalList = Type.Object({ proposals: Type.Array(Proposal) });
+export const ProposalList = Type.Object({ proposals: Type.Array(Proposal), next_cursor: NextCursor });
 
 const DaySide = Type.Object({
   settled_count: Type.Integer({ minimum: 0 }),

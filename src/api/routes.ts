@@ -6,12 +6,23 @@
 // so it is journaled and audited. Payment routes are in ./payment_routes.ts.
 
 import * as R from './responses.js';
-import { caseView, dayView, DEFAULT_QUOTE_LOCK_SECONDS, facilityView, participantView, QuoteLockLimitError, windowView } from '../platform/platform.js';
+import type { ComplianceCase } from '../platform/types.js';
+import {
+  type AuditRecord,
+  caseView,
+  dayView,
+  DEFAULT_QUOTE_LOCK_SECONDS,
+  facilityView,
+  participantView,
+  QuoteLockLimitError,
+  windowView,
+} from '../platform/platform.js';
 import { seesCurrency, seesParticipant } from '../http/access.js';
 import { ApiError, notFound } from '../http/errors.js';
 import { ACCOUNT_READERS, EVERY_ROLE, OPERATOR_ONLY } from '../http/roles.js';
 import { LIQUIDITY_ROUTES } from './liquidity_routes.js';
-import { PAYMENT_ROUTES } from './payment_routes.js';
+import { instantNs, PAYMENT_ROUTES } from './payment_routes.js';
+import { newestFirstPage, oldestFirstPage } from './cursors.js';
 import { USER_ROUTES } from './user_routes.js';
 import { WEBHOOK_ROUTES } from './webhook_routes.js';
 import { GOVERNANCE_ROUTES } from './governance_routes.js';
@@ -40,17 +51,12 @@ const PARTICIPANT_ROUTES: RouteDef[] = [
     tag: 'participants',
     summary: "Participants (those in the caller's scope)",
     roles: EVERY_ROLE,
-    query: S.NoQuery,
+    query: S.PageOnlyQuery(10_000, 1_000),
     responses: { 200: R.ParticipantList },
-    handler: (ctx) => ({
-      status: 200,
-      body: {
-        participants: ctx.platform
-          .participants()
-          .filter((p) => seesParticipant(ctx.scope, p))
-          .map(participantView),
-      },
-    }),
+    handler: (ctx) => {
+      const page = oldestFirstPage(ctx.platform.participants(), ctx.query, PARTICIPANT_PAGES, (p) => seesParticipant(ctx.scope, p));
+      return { status: 200, body: { participants: page.items.map(participantView), next_cursor: page.next_cursor } };
+    },
   }),
   route({
     method: 'GET',
@@ -401,13 +407,11 @@ const FX_COMPLIANCE_AUDIT_ROUTES: RouteDef[] = [
     query: S.CasesQuery,
     responses: { 200: R.CaseList },
     handler: (ctx) => {
-      const out: unknown[] = [];
-      const cs = ctx.platform.cases();
-      for (let i = cs.length - 1; i >= 0 && out.length < limitOf(ctx.query.limit, 10_000); i--) {
-        if (ctx.query.status !== undefined && cs[i]!.status !== ctx.query.status) continue;
-        out.push(caseView(cs[i]!));
-      }
-      return { status: 200, body: { cases: out } };
+      const q = ctx.query;
+      const since = q.updated_since === undefined ? undefined : instantNs(q.updated_since, 'query.updated_since');
+      const keep = (c: ComplianceCase): boolean => (q.status === undefined || c.status === q.status) && (since === undefined || caseChangedAt(c) >= since);
+      const page = newestFirstPage(ctx.platform.cases(), q, CASE_PAGES, keep);
+      return { status: 200, body: { cases: page.items.map(caseView), next_cursor: page.next_cursor } };
     },
   }),
   route({
@@ -433,17 +437,24 @@ const FX_COMPLIANCE_AUDIT_ROUTES: RouteDef[] = [
     query: S.AuditQuery,
     responses: { 200: R.AuditList },
     handler: (ctx) => {
-      const out: unknown[] = [];
-      const a = ctx.platform.auditTrail();
-      for (let i = a.length - 1; i >= 0 && out.length < limitOf(ctx.query.limit, 10_000); i--) {
-        const r = a[i]!;
-        if ((ctx.query.by !== undefined && r.by !== ctx.query.by) || (ctx.query.action !== undefined && r.action !== ctx.query.action)) continue;
-        out.push(r);
-      }
-      return { status: 200, body: { audit: out } };
+      const q = ctx.query;
+      const since = q.updated_since === undefined ? undefined : instantNs(q.updated_since, 'query.updated_since');
+      const keep = (r: AuditRecord): boolean =>
+        (q.by === undefined || r.by === q.by) && (q.action === undefined || r.action === q.action) && (since === undefined || r.at_ns >= since);
+      const page = newestFirstPage(ctx.platform.auditTrail(), q, AUDIT_PAGES, keep);
+      return { status: 200, body: { audit: page.items, next_cursor: page.next_cursor } };
     },
   }),
 ];
+
+const PARTICIPANT_PAGES = { list: 'participants', limit_max: 10_000, limit_default: 1_000 };
+const CASE_PAGES = { list: 'cases', limit_max: 10_000, limit_default: 100 };
+const AUDIT_PAGES = { list: 'audit', limit_max: 10_000, limit_default: 100 };
+
+/** When a case last changed: opened, proposed or decided. */
+function caseChangedAt(c: ComplianceCase): bigint {
+  return [c.opened_at_ns, c.proposal?.at_ns ?? 0n, c.decided_at_ns ?? 0n].reduce((a, b) => (b > a ? b : a));
+}
 
 /** exec for a quote lock: too many locks is 429 with Retry-After (seconds until a lock may be taken again; at most the lock time). */
 async function lockExec(ctx: AnyContext, command: Record<string, unknown>): Promise<RouteResult> {

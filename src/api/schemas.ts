@@ -7,6 +7,7 @@ import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { COMMAND_LIMITS } from '../platform/commands.js';
 import { isAssignedCountry, participantNameProblem } from '../platform/participant_rules.js';
 import { PAYMENT_QUERY_MAX } from '../platform/platform.js';
+import { pageQuerySchema, updatedSinceSchema } from './cursors.js';
 
 const strict = { additionalProperties: false } as const;
 
@@ -250,13 +251,24 @@ export const WindowsQuery = Type.Object(
   strict,
 );
 export const CasesQuery = Type.Object(
-  { status: Type.Optional(Type.Union(['open', 'proposed', 'released', 'rejected'].map((s) => Type.Literal(s)))), limit: Type.Optional(Limit(10_000)) },
+  {
+    status: Type.Optional(Type.Union(['open', 'proposed', 'released', 'rejected'].map((s) => Type.Literal(s)))),
+    ...pageQuerySchema(10_000, 100),
+    updated_since: updatedSinceSchema('cases opened, proposed or decided'),
+  },
   strict,
 );
 export const AuditQuery = Type.Object(
-  { by: Type.Optional(Type.String({ maxLength: 140 })), action: Type.Optional(Type.String({ maxLength: 40 })), limit: Type.Optional(Limit(10_000)) },
+  {
+    by: Type.Optional(Type.String({ maxLength: 140 })),
+    action: Type.Optional(Type.String({ maxLength: 40 })),
+    ...pageQuerySchema(10_000, 100),
+    updated_since: updatedSinceSchema('commands run'),
+  },
   strict,
 );
+/** A list route's query with only its page (./cursors.ts). */
+export const PageOnlyQuery = (limit_max: number, limit_default: number) => Type.Object(pageQuerySchema(limit_max, limit_default), strict);
 export const RatesQuery = Type.Object({ date: Type.Optional(Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' })) }, strict);
 export const NoQuery = Type.Object({}, strict);
 

@@ -13,7 +13,8 @@ import { keyView, userView, type ApiKeyRecord, type ApiUser } from '../platform/
 import { fromRefusal } from '../http/errors.js';
 import { OPERATOR_ONLY, ROLES } from '../http/roles.js';
 import { forbidden, route, type AnyContext, type RouteDef } from './route.js';
-import { Bic, EmptyBody, NoQuery } from './schemas.js';
+import { Bic, EmptyBody, PageOnlyQuery } from './schemas.js';
+import { keyOrderPage, oldestFirstPage, pageQuerySchema } from './cursors.js';
 
 const strict = { additionalProperties: false } as const;
 const UserName = Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$', description: 'user name' });
@@ -39,7 +40,9 @@ const CreateKeyBody = Type.Object(
   },
   strict,
 );
-const KeysQuery = Type.Object({ user: Type.Optional(UserName) }, strict);
+const KeysQuery = Type.Object({ user: Type.Optional(UserName), ...pageQuerySchema(10_000, 1_000) }, strict);
+const USER_PAGES = { list: 'users', limit_max: 10_000, limit_default: 1_000 };
+const KEY_PAGES = { list: 'keys', limit_max: 10_000, limit_default: 1_000 };
 
 async function run<T>(ctx: AnyContext, command: Record<string, unknown>): Promise<T> {
   const out = await ctx.platform.execute(command, ctx.user.name);
@@ -59,9 +62,19 @@ export const USER_ROUTES: RouteDef[] = [
     tag: 'auth',
     summary: 'API users',
     roles: READERS,
-    query: NoQuery,
+    query: PageOnlyQuery(10_000, 1_000),
     responses: { 200: R.UserList },
-    handler: (ctx) => ({ status: 200, body: { users: ctx.platform.apiUsers().map(userView) } }),
+    handler: (ctx) => {
+      // apiUsers() is in name order; a user created meanwhile lands where its name sorts.
+      const page = keyOrderPage(
+        ctx.platform.apiUsers(),
+        (u) => u.name,
+        ctx.query,
+        USER_PAGES,
+        () => true,
+      );
+      return { status: 200, body: { users: page.items.map(userView), next_cursor: page.next_cursor } };
+    },
   }),
   route({
     method: 'POST',
@@ -102,15 +115,11 @@ export const USER_ROUTES: RouteDef[] = [
     roles: READERS,
     query: KeysQuery,
     responses: { 200: R.KeyList },
-    handler: (ctx) => ({
-      status: 200,
-      body: {
-        keys: ctx.platform
-          .apiKeys()
-          .filter((k) => ctx.query.user === undefined || k.user === ctx.query.user)
-          .map((k) => keyBody(keyView(k))),
-      },
-    }),
+    handler: (ctx) => {
+      // apiKeys() is in creation order and keys are never removed (revoked ones stay): positions hold.
+      const page = oldestFirstPage(ctx.platform.apiKeys(), ctx.query, KEY_PAGES, (k) => ctx.query.user === undefined || k.user === ctx.query.user);
+      return { status: 200, body: { keys: page.items.map((k) => keyBody(keyView(k))), next_cursor: page.next_cursor } };
+    },
   }),
   route({
     method: 'POST',

@@ -8,8 +8,10 @@ import { Type } from '@sinclair/typebox';
 import { ApiError, notFound } from '../http/errors.js';
 import { BANK_ROLES } from '../http/roles.js';
 import { route, type AnyContext, type RouteDef } from './route.js';
-import { Bic, NoQuery } from './schemas.js';
+import { Bic, NoQuery, PageOnlyQuery } from './schemas.js';
+import { byKey, keyOrderPage } from './cursors.js';
 import { subscriptionView, WEBHOOK_LIMITS, Webhooks, type Subscription } from './webhooks.js';
+import { WebhookTargetError } from './webhook_target.js';
 import * as R from './responses.js';
 
 const strict = { additionalProperties: false } as const;
@@ -17,7 +19,13 @@ const WEBHOOK_ROLES = ['operator', ...BANK_ROLES] as const;
 const WebhookParams = Type.Object({ id: Type.String({ pattern: '^wh_[0-9a-f]{16}$', description: 'subscription id' }) }, strict);
 const CreateWebhookBody = Type.Object(
   {
-    url: Type.String({ minLength: 8, maxLength: WEBHOOK_LIMITS.url_length_max, pattern: '^https?://', description: 'where deliveries are POSTed' }),
+    url: Type.String({
+      minLength: 8,
+      maxLength: WEBHOOK_LIMITS.url_length_max,
+      pattern: '^https?://',
+      description:
+        'where deliveries are POSTed: a public address (or a host the operator allows), checked here if it is an address and at every delivery on what its name resolves to',
+    }),
     secret: Type.String({
       minLength: WEBHOOK_LIMITS.secret_length_min,
       maxLength: WEBHOOK_LIMITS.secret_length_max,
@@ -29,6 +37,8 @@ const CreateWebhookBody = Type.Object(
   },
   strict,
 );
+
+const WEBHOOK_PAGES = { list: 'webhooks', limit_max: WEBHOOK_LIMITS.subscriptions_max, limit_default: WEBHOOK_LIMITS.subscriptions_max };
 
 /** The subscription if the caller may see it (a bank: its own participant's), else 404. */
 function visible(ctx: AnyContext, id: string): Subscription {
@@ -65,6 +75,7 @@ export const WEBHOOK_ROUTES: RouteDef[] = [
         return { status: 201, body: subscriptionView(s) };
       } catch (err) {
         if (err instanceof RangeError) throw new ApiError(422, 'limit_exceeded', err.message);
+        if (err instanceof WebhookTargetError) throw new ApiError(422, err.code, err.message, 'url');
         throw err;
       }
     },
@@ -76,17 +87,20 @@ export const WEBHOOK_ROUTES: RouteDef[] = [
     tag: 'events',
     summary: 'Webhook subscriptions (a bank sees its own)',
     roles: WEBHOOK_ROLES,
-    query: NoQuery,
+    query: PageOnlyQuery(WEBHOOK_LIMITS.subscriptions_max, WEBHOOK_LIMITS.subscriptions_max),
     responses: { 200: R.WebhookList },
-    handler: (ctx) => ({
-      status: 200,
-      body: {
-        webhooks: Webhooks.of(ctx.platform)
-          .list()
-          .filter((s) => ctx.scope.kind === 'all' || s.participant === ctx.scope.id)
-          .map(subscriptionView),
-      },
-    }),
+    handler: (ctx) => {
+      // In id order: ids are random, so a new subscription may land anywhere; the cursor is the last id.
+      const all = byKey(Webhooks.of(ctx.platform).list(), (s) => s.id);
+      const page = keyOrderPage(
+        all,
+        (s) => s.id,
+        ctx.query,
+        WEBHOOK_PAGES,
+        (s) => ctx.scope.kind === 'all' || s.participant === ctx.scope.id,
+      );
+      return { status: 200, body: { webhooks: page.items.map(subscriptionView), next_cursor: page.next_cursor } };
+    },
   }),
   route({
     method: 'GET',

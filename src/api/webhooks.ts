@@ -15,16 +15,27 @@
 // for as long as it takes; every attempt goes into the delivery log (the newest
 // log_entries_max).
 //
+// Targets: a subscription's URL must reach a public address, unless the operator
+// allows its host (./webhook_target.ts): checked when it is created, and at
+// every attempt on the addresses its name resolves to; the attempt connects to
+// the address checked. A refused attempt is logged with the code
+// webhook_target_forbidden and retried like any failed one. Redirects are not
+// followed (a 3xx answer is a failed attempt).
+//
 // Signature: `webhook-signature: v1=<hex HMAC-SHA256(secret, "<timestamp>.<body>")>`
 // with `webhook-timestamp` the Unix time in seconds of the attempt; a receiver
 // recomputes it over the raw body and refuses old timestamps (replays).
 
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { request as httpRequest, type RequestOptions } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import { isIP } from 'node:net';
 import type { Platform } from '../platform/platform.js';
 import { ChangeFeed, type FeedEntry } from '../platform/change_feed.js';
 import type { Scope } from '../http/access.js';
 import { rfc3339, withTimes } from '../http/units.js';
 import { redactChanges, visibleChanges } from '../http/payment_view.js';
+import { checkTargetUrl, resolveTarget, TargetAllowList, WebhookTargetError } from './webhook_target.js';
 
 export const WEBHOOK_LIMITS = Object.freeze({
   subscriptions_max: 1_000,
@@ -39,9 +50,11 @@ export interface WebhookOptions {
   backoff_base_ms: number;
   backoff_max_ms: number;
   timeout_ms: number;
+  /** Targets allowed beyond public addresses: host names, addresses, CIDR ranges (default none). */
+  allow_hosts: readonly string[];
 }
 
-export const WEBHOOK_DEFAULTS: WebhookOptions = Object.freeze({ backoff_base_ms: 1_000, backoff_max_ms: 300_000, timeout_ms: 10_000 });
+export const WEBHOOK_DEFAULTS: WebhookOptions = Object.freeze({ backoff_base_ms: 1_000, backoff_max_ms: 300_000, timeout_ms: 10_000, allow_hosts: [] });
 
 export interface Subscription {
   id: string;
@@ -60,6 +73,8 @@ export interface DeliveryAttempt {
   status: number | null;
   ok: boolean;
   error?: string;
+  /** webhook_target_forbidden when the target was refused (no request was sent). */
+  code?: string;
   duration_ms: number;
 }
 
@@ -109,6 +124,7 @@ export function subscriptionView(s: Subscription): Omit<Subscription, 'secret'> 
 export class Webhooks {
   private readonly platform: Platform;
   private readonly opts: WebhookOptions;
+  private readonly allow: TargetAllowList;
   private readonly subs = new Map<string, Subscription>();
   private readonly states = new Map<string, SubState>();
   private readonly loops = new Map<string, { stop(): void; done: Promise<void> }>();
@@ -142,6 +158,7 @@ export class Webhooks {
   private constructor(platform: Platform, opts: WebhookOptions) {
     this.platform = platform;
     this.opts = opts;
+    this.allow = new TargetAllowList(opts.allow_hosts);
   }
 
   list(): Subscription[] {
@@ -159,6 +176,7 @@ export class Webhooks {
 
   /** A new subscription, delivering from the feed's head on (the events after now). */
   async create(input: { participant: string | null; url: string; secret: string; by: string }): Promise<Subscription> {
+    checkTargetUrl(input.url, this.allow);
     if (this.subs.size >= WEBHOOK_LIMITS.subscriptions_max) throw new RangeError(`at most ${WEBHOOK_LIMITS.subscriptions_max} subscriptions`);
     const s: Subscription = {
       id: `wh_${randomBytes(8).toString('hex')}`,
@@ -266,26 +284,53 @@ export class Webhooks {
     const ts = Math.floor(Date.now() / 1000);
     const t0 = performance.now();
     const at_ns = (BigInt(Date.now()) * 1_000_000n).toString();
+    const took = (): number => Math.round(performance.now() - t0);
     try {
-      const res = await fetch(s.url, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          'user-agent': 'sco-settle-webhooks',
-          'webhook-id': `${s.id}:${seq}`,
-          'webhook-timestamp': String(ts),
-          'webhook-signature': webhookSignature(s.secret, ts, body),
-        },
-        body,
-        redirect: 'manual',
-        signal: AbortSignal.any([AbortSignal.timeout(this.opts.timeout_ms), this.inFlight.signal]),
-      });
-      await res.arrayBuffer().catch(() => undefined);
-      const ok = res.status >= 200 && res.status < 300;
-      return { seq, attempt, at_ns, status: res.status, ok, duration_ms: Math.round(performance.now() - t0), ...(ok ? {} : { error: `HTTP ${res.status}` }) };
+      const u = checkTargetUrl(s.url, this.allow);
+      const signal = AbortSignal.any([AbortSignal.timeout(this.opts.timeout_ms), this.inFlight.signal]);
+      const to = await resolveTarget(u, this.allow);
+      const headers = {
+        'content-type': 'application/json',
+        'user-agent': 'sco-settle-webhooks',
+        'webhook-id': `${s.id}:${seq}`,
+        'webhook-timestamp': String(ts),
+        'webhook-signature': webhookSignature(s.secret, ts, body),
+      };
+      const status = await post(u, to, headers, body, signal);
+      const ok = status >= 200 && status < 300;
+      const error = status >= 300 && status < 400 ? `HTTP ${status} (redirects are not followed)` : `HTTP ${status}`;
+      return { seq, attempt, at_ns, status, ok, duration_ms: took(), ...(ok ? {} : { error }) };
     } catch (err) {
       const error = String((err as Error).message ?? err).slice(0, WEBHOOK_LIMITS.response_excerpt_max);
-      return { seq, attempt, at_ns, status: null, ok: false, error, duration_ms: Math.round(performance.now() - t0) };
+      return { seq, attempt, at_ns, status: null, ok: false, error, ...(err instanceof WebhookTargetError ? { code: err.code } : {}), duration_ms: took() };
     }
   }
+}
+
+/**
+ * POSTs the body to the URL over a connection to `to` (the address checked, not
+ * a second lookup of the name); https verifies the certificate against the URL's
+ * host name. Resolves with the answer's status: a redirect is not followed.
+ */
+function post(u: URL, to: { address: string; family: 4 | 6 }, headers: Record<string, string>, body: string, signal: AbortSignal): Promise<number> {
+  const https = u.protocol === 'https:';
+  const opts: RequestOptions & { servername?: string } = {
+    method: 'POST',
+    host: to.address,
+    family: to.family,
+    port: u.port === '' ? (https ? 443 : 80) : Number(u.port),
+    path: `${u.pathname}${u.search}`,
+    headers: { ...headers, host: u.host, 'content-length': String(Buffer.byteLength(body)) },
+    agent: false,
+    signal,
+    ...(https && isIP(u.hostname.replace(/^\[|\]$/g, '')) === 0 ? { servername: u.hostname } : {}),
+  };
+  return new Promise<number>((resolve, reject) => {
+    const req = (https ? httpsRequest : httpRequest)(opts, (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
 }

@@ -4,7 +4,9 @@
 // pacs.008/pacs.009, pacs.004 returns and camt.056 cancellation requests (printing
 // the pacs.002, camt.029 and pacs.004 answers), and camt.053 statements and
 // camt.054 notifications of a participant's account. Output is JSON or XML on
-// stdout, summaries on stderr.
+// stdout, summaries on stderr; validate and submit --json stream one JSON object
+// per message a line (NDJSON, ./output.ts), and under --json an XML result is
+// one JSON object with the XML in `xml`.
 
 import type { Command } from 'commander';
 import { readFile } from 'node:fs/promises';
@@ -13,11 +15,11 @@ import { buildMessage, modelOf, TYPED_MESSAGES, type IsoMessage } from '../iso20
 import { DEFAULT_XML_LIMITS } from '../iso20022/xml.js';
 import { CliInputError, readInput } from './input.js';
 import { existingStoreUrl, stderrProgress } from './context.js';
-import { EXIT } from './exit_codes.js';
 import { Platform } from '../platform/platform.js';
 import { submitIsoMessage } from '../iso20022/submit.js';
 import { accountByIdOf, notificationXml, statementXml } from '../iso20022/reports.js';
 import { parseUnsigned, U128_MAX } from '../platform/ledger_tools.js';
+import { print, printRecord, printText } from './output.js';
 
 async function withPlatform<T>(command: Command, fn: (p: Platform) => Promise<T>): Promise<T> {
   const platform = await Platform.open(await existingStoreUrl(command), { onProgress: stderrProgress });
@@ -88,8 +90,7 @@ async function validateFiles(files: string[], o: ValidateCliOptions, cmd: Comman
   const rules = o.platform === true ? 'platform' : 'iso';
   // Agents are checked only against a store named on purpose (--store or the environment): the default one may not exist.
   const storeNamed = (cmd.optsWithGlobals() as { store?: string }).store !== undefined || (process.env.SCO_SETTLE_STORE ?? '') !== '';
-  const check = async (isParticipant?: (bic: string) => boolean): Promise<boolean> => {
-    let allValid = true;
+  const check = async (isParticipant?: (bic: string) => boolean): Promise<void> => {
     for (const file of files) {
       const bytes = await readMessageFile(file);
       let line: ValidationLine;
@@ -99,18 +100,18 @@ async function validateFiles(files: string[], o: ValidateCliOptions, cmd: Comman
         const r = await validateMessage(bytes, { xsd_dir, rules, ...(isParticipant !== undefined ? { isParticipant } : {}) });
         line = { file, rules, valid: r.valid, message_type: r.message_type, errors: r.errors };
       }
-      if (!line.valid) allValid = false;
-      process.stdout.write(JSON.stringify(line) + '\n');
+      if (!line.valid) invalid++;
+      printRecord(line);
     }
-    return allValid;
   };
-  let allValid: boolean;
-  if (rules === 'platform' && storeNamed) allValid = await withPlatform(cmd, (p) => check((bic) => p.participant(bic) !== undefined));
+  let invalid = 0;
+  if (rules === 'platform' && storeNamed) await withPlatform(cmd, (p) => check((bic) => p.participant(bic) !== undefined));
   else {
     if (rules === 'platform') process.stderr.write('no --store or SCO_SETTLE_STORE: agents are not checked against participants\n');
-    allValid = await check();
+    await check();
   }
-  if (!allValid) process.exitCode = EXIT.invalid_input;
+  // Thrown, so that --json gives the error document on stderr too (exit 4, invalid input).
+  if (invalid > 0) throw Object.assign(new Error(`${invalid} of ${files.length} file(s) not valid (see the lines)`), { code: 'invalid_input' });
 }
 
 function registerParseCommand(iso: Command): void {
@@ -130,7 +131,7 @@ async function parseFile(file: string, o: { xsdDir?: string }): Promise<void> {
     const first = r.errors[0]!;
     throw new CliInputError(`${file}: not a valid message (${r.errors.length} error(s)); first: ${first.code} at ${first.path}: ${first.message}`);
   }
-  process.stdout.write(JSON.stringify(modelOf(r.message), null, 2) + '\n');
+  print(modelOf(r.message));
 }
 
 function registerBuildCommand(iso: Command): void {
@@ -167,7 +168,7 @@ async function buildFile(file: string, o: { type: string }): Promise<void> {
     const first = r.errors[0]!;
     throw new CliInputError(`${file}: the built message is not valid (${r.errors.length} error(s)); first: ${first.code} at ${first.path}: ${first.message}`);
   }
-  process.stdout.write(xml + '\n');
+  printText(xml, { message_type: o.type });
 }
 
 interface SubmitOptions {
@@ -229,7 +230,7 @@ async function submitFile(platform: Platform, file: string, o: SubmitOptions): P
     journal_head: `${head.seq}:${head.head_hash}`,
   };
   if (o.json === true) {
-    process.stdout.write(JSON.stringify({ ...summary, status_reports: r.status_reports, resolutions: r.resolutions, returns: r.returns }) + '\n');
+    printRecord({ ...summary, status_reports: r.status_reports, resolutions: r.resolutions, returns: r.returns });
   } else {
     for (const x of [...r.status_reports, ...r.resolutions, ...r.returns]) process.stdout.write(x + '\n');
     process.stderr.write(JSON.stringify(summary) + '\n');
@@ -267,7 +268,8 @@ function registerStatementCommand(iso: Command): void {
     .action(async (o: StatementOptions, cmd: Command) => {
       await withPlatform(cmd, async (platform) => {
         const { participant, currency } = accountArgs(platform, o);
-        process.stdout.write((await statementXml(platform, participant, currency, o.date, platformBicOf(o))) + '\n');
+        const xml = await statementXml(platform, participant, currency, o.date, platformBicOf(o));
+        printText(xml, { message_type: 'camt.053.001.08', participant, currency, date: o.date });
       });
     });
 }
@@ -282,7 +284,8 @@ function registerNotificationCommand(iso: Command): void {
       const id = parseBig(o.transfer, '--transfer');
       await withPlatform(cmd, async (platform) => {
         const { participant, currency } = accountArgs(platform, o);
-        process.stdout.write((await notificationXml(platform, participant, currency, id, platformBicOf(o))) + '\n');
+        const xml = await notificationXml(platform, participant, currency, id, platformBicOf(o));
+        printText(xml, { message_type: 'camt.054.001.08', participant, currency, transfer: id.toString() });
       });
     });
 }

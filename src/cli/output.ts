@@ -3,6 +3,10 @@
 // command): stdout holds exactly one JSON document on one line — the result, a
 // list as an array — and an error is one JSON document on stderr:
 //   {"error":{"code":…,"field":…,"message":…,"exit_code":…}}
+// Commands that answer per file or message (`iso validate`, `iso submit --json`)
+// stream instead: one JSON object a line (NDJSON) as each is done, with or without
+// --json, so a consumer reads them as they come; their failure is still the one
+// JSON error document on stderr under --json.
 // Progress and notes always go to stderr as text, so stdout stays machine-readable.
 
 import { bigintJson } from '../platform/view_tools.js';
@@ -27,6 +31,16 @@ export function print(value: unknown): void {
 export function printList(values: readonly unknown[]): void {
   if (json) process.stdout.write(`${JSON.stringify(values, bigintJson)}\n`);
   else for (const v of values) process.stdout.write(`${JSON.stringify(v, bigintJson)}\n`);
+}
+
+/** One record of a streamed answer (NDJSON): one JSON object on one line, --json or not. */
+export function printRecord(value: unknown): void {
+  process.stdout.write(`${JSON.stringify(value, bigintJson)}\n`);
+}
+
+/** A text document (XML) as the result: the text itself, or under --json one JSON object holding it beside `meta`. */
+export function printText(text: string, meta: Record<string, unknown>): void {
+  process.stdout.write(json ? `${JSON.stringify({ ...meta, xml: text }, bigintJson)}\n` : `${text}\n`);
 }
 
 /** Writes a failure to stderr (text, or the JSON error document) and returns its exit status. */

@@ -10,6 +10,7 @@ import { Platform, redactUrl, StoreError } from '../platform/platform.js';
 import { UserDirectory } from '../http/auth.js';
 import { buildApi, type Api, type ApiOptions } from '../api/server.js';
 import { registerWebRoutes } from '../web/routes.js';
+import { TargetAllowList } from '../api/webhook_target.js';
 import { existingStoreUrl, resolveStoreUrl, stderrProgress } from './context.js';
 import { CliInputError } from './input.js';
 import { addClusterOptions, clusterOptionsOf } from './cluster_options.js';
@@ -29,6 +30,20 @@ function intOption(value: string, what: string, min: number, max: number): numbe
   const n = Number(value);
   if (!Number.isInteger(n) || n < min || n > max) throw new CliInputError(`${what}: must be an integer ${min}..${max}, got ${JSON.stringify(value)}`);
   return n;
+}
+
+/** --webhook-allow's entries, checked now so that a typo stops the start rather than every delivery. */
+function webhookAllowOption(value: string | undefined): string[] {
+  const entries = (value ?? '')
+    .split(',')
+    .map((e) => e.trim())
+    .filter((e) => e !== '');
+  try {
+    new TargetAllowList(entries);
+  } catch (err) {
+    throw new CliInputError(`--webhook-allow: ${(err as Error).message}`);
+  }
+  return entries;
 }
 
 /** The platform `serve` runs on: one engine, or (with --cluster) an engine of a cluster. */
@@ -61,6 +76,10 @@ export function registerServeCommands(program: Command): void {
     .option('--max-writes-in-flight <n>', 'write requests accepted and not yet answered at most; more are refused 429 overloaded', '4096')
     .option('--max-index-backlog <n>', 'query index backlog (events) above which writes are refused 429 overloaded', '1000000')
     .option('--group-max <n>', 'commands committed together in one journal write at most (group commit)', '1024')
+    .option(
+      '--webhook-allow <targets>',
+      'comma-separated host names, addresses or CIDR ranges webhooks may be delivered to beyond public addresses (default: none; private, loopback and link-local targets are refused)',
+    )
     .option('--tls-cert <file>', 'PEM certificate: serve https')
     .option('--tls-key <file>', 'PEM private key for --tls-cert')
     .option(
@@ -75,6 +94,7 @@ export function registerServeCommands(program: Command): void {
       const burst = o.rateBurst === undefined ? Math.max(1, rate * 2) : intOption(o.rateBurst, '--rate-burst', 1, 100_000_000);
       if ((o.tlsCert === undefined) !== (o.tlsKey === undefined)) throw new CliInputError('--tls-cert and --tls-key go together');
       if (o.tlsCa !== undefined && o.tlsCert === undefined) throw new CliInputError('--tls-ca needs --tls-cert and --tls-key');
+      const webhookAllow = webhookAllowOption(o.webhookAllow);
       const levels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
       if (!levels.includes(String(o.logLevel))) throw new CliInputError(`--log-level: one of ${levels.join(', ')}`);
       const platform = await openPlatform(url, o);
@@ -92,6 +112,7 @@ export function registerServeCommands(program: Command): void {
           index_backlog_events_max: intOption(String(o.maxIndexBacklog), '--max-index-backlog', 0, 1_000_000_000),
         },
         logLevel: String(o.logLevel),
+        webhooks: { allow_hosts: webhookAllow },
         https:
           o.tlsCert !== undefined
             ? { cert: readFileSync(o.tlsCert), key: readFileSync(o.tlsKey!), ...(o.tlsCa !== undefined ? { ca: readFileSync(o.tlsCa) } : {}) }

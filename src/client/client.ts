@@ -195,8 +195,8 @@ export class ScoSettleClient {
   me(): Promise<T.Me> {
     return this.call('getMe');
   }
-  listParticipants(): Promise<{ participants: T.Participant[] }> {
-    return this.call('listParticipants');
+  listParticipants(q: T.PageQuery = {}): Promise<T.ParticipantList> {
+    return this.call('listParticipants', { query: q as Query });
   }
   getParticipant(id: string): Promise<T.Participant> {
     return this.call('getParticipant', { params: { id } });
@@ -245,6 +245,18 @@ export class ScoSettleClient {
     return this.call('listPayments', { query: q as Query });
   }
   /** Every payment the query matches, page after page (newest first). */
+  /**
+   * Every item of a cursor-paginated list, page after page, e.g.
+   * `client.each((cursor) => client.listCases({ status: 'open', cursor }), (p) => p.cases)`.
+   */
+  async *each<P extends { next_cursor: string | null }, I>(page: (cursor: string | undefined) => Promise<P>, items: (p: P) => I[]): AsyncGenerator<I> {
+    let cursor: string | undefined;
+    do {
+      const p = await page(cursor);
+      yield* items(p);
+      cursor = p.next_cursor ?? undefined;
+    } while (cursor !== undefined);
+  }
   async *allPayments(q: Omit<T.PaymentsQuery, 'cursor'> = {}): AsyncGenerator<T.Payment> {
     let cursor: string | undefined;
     do {
@@ -300,8 +312,8 @@ export class ScoSettleClient {
   getScheme(version?: number): Promise<T.SchemeVersion> {
     return this.call('getScheme', { query: { version: version === undefined ? undefined : String(version) } });
   }
-  listSchemeProposals(state?: T.ProposalState): Promise<{ proposals: T.SchemeProposal[] }> {
-    return this.call('listSchemeProposals', { query: { state } });
+  listSchemeProposals(q: T.PageQuery & { state?: T.ProposalState } = {}): Promise<T.SchemeProposalList> {
+    return this.call('listSchemeProposals', { query: q as Query });
   }
   getSchemeProposal(id: string): Promise<T.SchemeProposal> {
     return this.call('getSchemeProposal', { params: { id } });
@@ -354,17 +366,20 @@ export class ScoSettleClient {
 
   // ---- compliance, audit, users and keys ----
 
-  listCases(q: { status?: T.ComplianceCase['status']; limit?: number } = {}): Promise<{ cases: T.ComplianceCase[] }> {
-    return this.call('listCases', { query: q });
+  /** Newest first; `updated_since`: cases opened, proposed or decided at or after it (RFC 3339 or nanoseconds). */
+  listCases(q: T.PageQuery & { status?: T.ComplianceCase['status']; updated_since?: string } = {}): Promise<T.CaseList> {
+    return this.call('listCases', { query: q as Query });
   }
   decideCase(case_id: number, decision: 'release' | 'reject', note?: string): Promise<T.CaseDecision> {
     return this.call('decideCase', { params: { case_id }, body: { decision, ...(note !== undefined ? { note } : {}) } });
   }
-  listAudit(q: { by?: string; action?: string; limit?: number } = {}): Promise<{ audit: T.AuditRecord[] }> {
-    return this.call('listAudit', { query: q });
+  /** Newest first; `updated_since`: commands run at or after it. */
+  listAudit(q: T.PageQuery & { by?: string; action?: string; updated_since?: string } = {}): Promise<T.AuditList> {
+    return this.call('listAudit', { query: q as Query });
   }
-  listUsers(): Promise<{ users: T.User[] }> {
-    return this.call('listUsers');
+  /** In name order. */
+  listUsers(q: T.PageQuery = {}): Promise<T.UserList> {
+    return this.call('listUsers', { query: q as Query });
   }
   createUser(u: { name: string; role: T.Role; participant?: string | null }): Promise<T.User> {
     return this.call('createUser', { body: u });
@@ -372,8 +387,9 @@ export class ScoSettleClient {
   updateUser(name: string, change: { role?: T.Role; participant?: string | null; disabled?: boolean }): Promise<T.User> {
     return this.call('updateUser', { params: { name }, body: change });
   }
-  listKeys(user?: string): Promise<{ keys: T.ApiKey[] }> {
-    return this.call('listKeys', { query: { user } });
+  /** In creation order. */
+  listKeys(q: T.PageQuery & { user?: string } = {}): Promise<T.KeyList> {
+    return this.call('listKeys', { query: q as Query });
   }
   createKey(k: { user: string; key_id: string; salt: string; hash: string }): Promise<T.ApiKey> {
     return this.call('createKey', { body: k });
@@ -387,8 +403,9 @@ export class ScoSettleClient {
   createWebhook(w: { url: string; secret: string; participant?: string | null }): Promise<T.WebhookSubscription> {
     return this.call('createWebhook', { body: w });
   }
-  listWebhooks(): Promise<{ webhooks: T.WebhookSubscription[] }> {
-    return this.call('listWebhooks');
+  /** In id order. */
+  listWebhooks(q: T.PageQuery = {}): Promise<T.WebhookList> {
+    return this.call('listWebhooks', { query: q as Query });
   }
   getWebhook(id: string): Promise<T.WebhookSubscription> {
     return this.call('getWebhook', { params: { id } });

@@ -169,6 +169,47 @@ export interface PaymentList {
   next_cursor: string | null;
 }
 
+/** A page of a list route other than payments: at most `limit` items from `cursor` (a previous page's next_cursor). */
+export interface PageQuery {
+  limit?: number;
+  cursor?: string;
+}
+
+export interface ParticipantList {
+  participants: Participant[];
+  next_cursor: string | null;
+}
+
+export interface CaseList {
+  cases: ComplianceCase[];
+  next_cursor: string | null;
+}
+
+export interface AuditList {
+  audit: AuditRecord[];
+  next_cursor: string | null;
+}
+
+export interface UserList {
+  users: User[];
+  next_cursor: string | null;
+}
+
+export interface KeyList {
+  keys: ApiKey[];
+  next_cursor: string | null;
+}
+
+export interface WebhookList {
+  webhooks: WebhookSubscription[];
+  next_cursor: string | null;
+}
+
+export interface SchemeProposalList {
+  proposals: SchemeProposal[];
+  next_cursor: string | null;
+}
+
 export interface PaymentsQuery {
   state?: PaymentState;
   currency?: string;
@@ -357,7 +398,17 @@ export interface WebhookSubscription {
 export interface WebhookDeliveries {
   id: string;
   cursor: number;
-  log: Array<{ seq: number; attempt: number; at_ns: string; at: string; status: number | null; ok: boolean; error?: string; duration_ms: number }>;
+  log: Array<{
+    seq: number;
+    attempt: number;
+    at_ns: string;
+    at: string;
+    status: number | null;
+    ok: boolean;
+    error?: string;
+    code?: string;
+    duration_ms: number;
+  }>;
 }
 
 /** The body POSTed to a webhook subscriber (signed: see verifyWebhookSignature). */

@@ -33,6 +33,7 @@ export type ApiErrorCode =
   | 'overloaded'
   | 'shutting_down'
   | 'unavailable'
+  | 'webhook_target_forbidden'
   | 'internal';
 
 /** Every code an HTTP answer can carry, with the short title its problem document gives it (docs/errors.md explains each). */
@@ -71,6 +72,7 @@ export const ERROR_TITLES: Readonly<Record<ApiErrorCode, string>> = {
   request_timeout: 'The request did not arrive in time',
   shutting_down: 'The server is shutting down',
   unavailable: 'The service is unavailable',
+  webhook_target_forbidden: 'The webhook URL may not be a target',
   // Operating calendars (docs/calendars.md).
   unknown_time_zone: 'Unknown time zone',
   invalid_window: 'An operating window is invalid',

@@ -9,6 +9,7 @@ import type { Api } from '../../src/api/server.js';
 import { buildServer } from '../../src/cli/serve_commands.js';
 import type { RateLimitOptions } from '../../src/http/rate_limit.js';
 import type { BackPressureLimits } from '../../src/api/back_pressure.js';
+import type { WebhookOptions } from '../../src/api/webhooks.js';
 import { makeBackend, type Backend } from './backends.js';
 import { BANKS, CB, LP, setupScheme, TestClock } from './platform.js';
 
@@ -42,7 +43,12 @@ export interface ApiFixture {
 
 export async function startApi(
   backendName: 'sqlite' | 'postgres',
-  opts: { rateLimit?: RateLimitOptions | null; seed?: boolean; backPressure?: Partial<BackPressureLimits> } = {},
+  opts: {
+    rateLimit?: RateLimitOptions | null;
+    seed?: boolean;
+    backPressure?: Partial<BackPressureLimits>;
+    webhooks?: Partial<WebhookOptions>;
+  } = {},
 ): Promise<ApiFixture> {
   const backend = makeBackend(backendName);
   const clock = new TestClock();
@@ -106,11 +112,14 @@ export async function startApi(
     },
   };
   async function listen(dir: UserDirectory): Promise<void> {
+    // The tests' webhook receivers listen on loopback, which the server refuses unless allowed.
+    const webhooks = opts.webhooks ?? { allow_hosts: ['127.0.0.1'] };
     fx.api = await buildServer({
       platform: fx.platform,
       users: dir,
       logLevel: false,
       rateLimit: opts.rateLimit ?? null,
+      webhooks,
       ...(opts.backPressure !== undefined ? { backPressure: opts.backPressure } : {}),
     });
     const address = await fx.api.app.listen({ port: 0, host: '127.0.0.1' });

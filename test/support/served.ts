@@ -61,10 +61,14 @@ export async function serveTestStore(prefix: string): Promise<Served> {
     base: '',
     child: null,
     async start() {
-      const child = spawn(process.execPath, [BIN, '--store', store, 'serve', '--port', '0', '--host', '127.0.0.1', '--log-level', 'silent'], {
-        env: { ...process.env, SCO_SETTLE_STORE: '' },
-        stdio: ['ignore', 'ignore', 'pipe'],
-      });
+      const child = spawn(
+        process.execPath,
+        [BIN, '--store', store, 'serve', '--port', '0', '--host', '127.0.0.1', '--log-level', 'silent', '--webhook-allow', '127.0.0.1'],
+        {
+          env: { ...process.env, SCO_SETTLE_STORE: '' },
+          stdio: ['ignore', 'ignore', 'pipe'],
+        },
+      );
       s.child = child;
       s.base = await new Promise<string>((res, rej) => {
         let err = '';
