@@ -90,3 +90,42 @@ test('a day of funding, defunding, payments and intraday credit reconciles to ze
     await backend.cleanup();
   }
 });
+
+test("the day is the currency's home business day: a funding at 01:00 Beijing counts on the next CNY day, not the UTC date's", async () => {
+  const backend = makeBackend('sqlite');
+  try {
+    const clock = new TestClock();
+    const p = await Platform.open(await backend.open(), { clock: clock.read });
+    await setupScheme(p, { cutoff: '23:00' });
+    // 06:00 UTC = 14:00 in Beijing, 09:00 in Moscow (2025-09-01 local).
+    await p.run({ type: 'fund', participant: A, currency: 'CNY', amount: '100.00' });
+    await p.run({ type: 'fund', participant: RU1, currency: 'RUB', amount: '100.00' });
+    // 17:00 UTC: 01:00 on 2025-09-02 in Beijing, still 20:00 on 2025-09-01 in Moscow.
+    clock.at('17:00');
+    await p.run({ type: 'fund', participant: A, currency: 'CNY', amount: '7.00' });
+    await p.run({ type: 'fund', participant: RU1, currency: 'RUB', amount: '7.00' });
+
+    const cny = await reconciliation(p, CB.CNY, BUSINESS_DATE);
+    assert.equal(cny.time_zone, 'Asia/Shanghai');
+    assert.equal(cny.from, '2025-08-31T16:00:00.000Z');
+    assert.equal(cny.to, '2025-09-01T15:59:59.999Z');
+    assert.deepEqual(cny.funded_in, { count: 1, amount_minor: 10_000n });
+    assert.equal(cny.reconciled, true);
+    const cnyNext = await reconciliation(p, CB.CNY, '2025-09-02');
+    assert.deepEqual(cnyNext.funded_in, { count: 1, amount_minor: 700n });
+    assert.equal(cnyNext.opening_issued_minor, 10_000n);
+    assert.equal(cnyNext.closing_issued_minor, 10_700n);
+    // Moscow's day holds both fundings.
+    const rub = await reconciliation(p, CB.RUB, BUSINESS_DATE);
+    assert.equal(rub.time_zone, 'Europe/Moscow');
+    assert.equal(rub.from, '2025-08-31T21:00:00.000Z');
+    assert.deepEqual(rub.funded_in, { count: 2, amount_minor: 10_700n });
+    // --utc: the UTC date, as the camt.053 statements have it.
+    const utc = await reconciliation(p, CB.CNY, BUSINESS_DATE, null, 'utc');
+    assert.equal(utc.time_zone, 'UTC');
+    assert.deepEqual(utc.funded_in, { count: 2, amount_minor: 10_700n });
+    await p.close();
+  } finally {
+    await backend.cleanup();
+  }
+});

@@ -17,6 +17,7 @@ interface Options {
   date: string;
   homeBalance?: string;
   format?: string;
+  utc?: boolean;
 }
 
 function homeBalance(text: string, currency: string): bigint {
@@ -32,7 +33,8 @@ export function registerReconcileCommand(program: Command): void {
     .command('reconcile')
     .description("a central bank's mirror account against the platform's balances in its currency, for one day (differences named)")
     .requiredOption('--central-bank <BIC>', 'the central bank')
-    .requiredOption('--date <date>', 'the day, YYYY-MM-DD (UTC, as camt.053 statements)')
+    .requiredOption('--date <date>', "the day, YYYY-MM-DD: local midnight to midnight in the currency's home zone (--utc: the UTC date)")
+    .option('--utc', 'read the date as a UTC day, as camt.053 statements do')
     .option('--home-balance <amount>', "the mirror account's balance in the home RTGS, in major units, to compare")
     .option('--format <format>', 'json (default), csv, or camt053 (the mirror account statement)', 'json')
     .action((o: Options, cmd: Command) =>
@@ -45,7 +47,7 @@ export function registerReconcileCommand(program: Command): void {
           }
           const cb = p.participant(o.centralBank);
           const home = o.homeBalance === undefined || cb?.issues == null ? null : homeBalance(o.homeBalance, cb.issues);
-          const r = await reconciliation(p, o.centralBank, o.date, home);
+          const r = await reconciliation(p, o.centralBank, o.date, home, o.utc === true ? 'utc' : 'home');
           if (o.format === 'csv') process.stdout.write(reconciliationCsv(r));
           else print(r);
           if (!r.reconciled) process.exitCode = 3;

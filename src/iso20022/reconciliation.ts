@@ -11,8 +11,11 @@
 //                     (intraday credit drawn, LSM transit, DNS settlement, FX residue,
 //                     swap interest): named, not errors
 //
-// The day is the UTC date, as the camt.053 statements have it. Output: the JSON
-// report, a CSV summary of it, and the camt.053 of the mirror account (./reports.ts).
+// The day is a business day in the currency's home zone by default (local
+// midnight to local midnight in its calendar's zone, or its central bank's
+// capital: Platform.localDayBounds), or the UTC date (`day: 'utc'`), as the
+// camt.053 statements have it. Output: the JSON report, a CSV summary of it, and
+// the camt.053 of the mirror account for the UTC date (./reports.ts).
 
 import type { Platform } from '../platform/platform.js';
 import { ACCOUNT_KIND, TRANSFER_CODE } from '../platform/reference.js';
@@ -29,6 +32,10 @@ export interface ReconciliationReport {
   central_bank: string;
   currency: string;
   date: string;
+  /** The zone the day is read in ('UTC' for a UTC day) and its first and last instants. */
+  time_zone: string;
+  from: string;
+  to: string;
   mirror_account_id: bigint;
   opening_issued_minor: bigint;
   closing_issued_minor: bigint;
@@ -42,14 +49,25 @@ export interface ReconciliationReport {
 }
 
 const NS_PER_DAY = 86_400_000_000_000n;
+
+/** Which day a date means: the local day in the currency's home zone, or the UTC date. */
+export type ReconciliationDay = 'home' | 'utc';
 const KIND_NAMES = new Map<number, string>(Object.entries(ACCOUNT_KIND).map(([k, v]) => [v, k]));
 
-function bounds(date: string): { start: bigint; end: bigint } {
+function bounds(platform: Platform, currency: string, date: string, day: ReconciliationDay): { time_zone: string; start: bigint; end: bigint } {
   const ms = Date.parse(`${date}T00:00:00Z`);
   if (!/^\d{4}-\d{2}-\d{2}$/.test(date) || Number.isNaN(ms) || new Date(ms).toISOString().slice(0, 10) !== date)
     throw new ReportError('invalid_date', 'date', `${JSON.stringify(date)} is not a date (YYYY-MM-DD)`);
+  if (day === 'home') {
+    const b = platform.localDayBounds(currency, date)!;
+    return { time_zone: b.time_zone, start: b.start_ns, end: b.end_ns };
+  }
   const start = BigInt(ms) * 1_000_000n;
-  return { start, end: start + NS_PER_DAY - 1n };
+  return { time_zone: 'UTC', start, end: start + NS_PER_DAY - 1n };
+}
+
+function iso(ns: bigint): string {
+  return new Date(Number(ns / 1_000_000n)).toISOString();
 }
 
 /** The mirror account's bookings of the day: fundings, defundings, and the rest (signed: + issues more). */
@@ -80,11 +98,12 @@ export async function reconciliation(
   centralBank: string,
   date: string,
   home_mirror_minor: bigint | null = null,
+  day: ReconciliationDay = 'home',
 ): Promise<ReconciliationReport> {
   const cb = platform.participant(centralBank);
   if (cb === undefined || cb.issues === null) throw new ReportError('not_found', 'central_bank', `${centralBank} is not a central bank on the platform`);
   const currency = cb.issues;
-  const { start, end } = bounds(date);
+  const { time_zone, start, end } = bounds(platform, currency, date, day);
   const mirror = platform.balance(cb, currency).account_id;
   const opening = -(await balanceAt(platform, mirror, start - 1n));
   const closing = -(await balanceAt(platform, mirror, end));
@@ -111,6 +130,9 @@ export async function reconciliation(
     central_bank: cb.id,
     currency,
     date,
+    time_zone,
+    from: iso(start),
+    to: iso(end),
     mirror_account_id: mirror,
     opening_issued_minor: opening,
     closing_issued_minor: closing,
