@@ -30,6 +30,7 @@ import { memberCurrency } from '../fx/iso4217.js';
 import { settleByText } from '../clearing/warehouse.js';
 import type { CommandContext } from './context.js';
 import { PlatformError } from './errors.js';
+import { checkNotSchemeCalendar } from './governance_calendars.js';
 import type { PlatformState } from './state.js';
 import { releaseByCalendar, warehouse } from './warehouse_commands.js';
 
@@ -103,7 +104,12 @@ export function prepareCalendars(input: Record<string, unknown>, now_ns: bigint)
 /** set_calendars (rules 3): the calendars given replace those of their currencies; the others stay. */
 export function setCalendars(cx: CommandContext, cmd: SetCalendarsCommand): unknown {
   if (cx.rules_version < 3) throw new PlatformError('invalid_state', 'type', 'calendars need rules version 3 (the warehouse)');
-  for (const e of readCalendars(cmd)) cx.s.calendars.set(e.calendar.currency, e);
+  const entries = readCalendars(cmd);
+  checkNotSchemeCalendar(
+    cx.s,
+    entries.map((e) => e.calendar.currency),
+  );
+  for (const e of entries) cx.s.calendars.set(e.calendar.currency, e);
   calendarTick(cx);
   return { calendars: calendarStates(cx.s, cx.now) };
 }

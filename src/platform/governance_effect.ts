@@ -18,6 +18,7 @@ import { GovernanceError } from '../governance/errors.js';
 import { applyPatch, type JsonValue } from '../governance/json_patch.js';
 import { validateScheme, type SchemeDocument } from '../governance/scheme.js';
 import { readAmount } from './amounts.js';
+import { applySchemeCalendars, calendarCheck } from './governance_calendars.js';
 import { PlatformError } from './errors.js';
 import { emptyGovernance, GOVERNANCE_LIMITS, headVersion, inForce, type SchemeVersion } from './governance_state.js';
 import type { PlatformState } from './state.js';
@@ -54,7 +55,7 @@ export function adopt(s: PlatformState, p: Proposal, due: { state: 'adopted' | '
   const head = headVersion(g)!;
   let doc: SchemeDocument;
   try {
-    doc = validateScheme(applyPatch(head.document as unknown as JsonValue, p.changes));
+    doc = validateScheme(applyPatch(head.document as unknown as JsonValue, p.changes), { calendar: calendarCheck(g, undefined) });
   } catch (err) {
     if (!(err instanceof GovernanceError)) throw err;
     // Another adopted change came first and this one no longer applies: it cannot be adopted as proposed.
@@ -107,6 +108,7 @@ function applySettings(s: PlatformState, doc: SchemeDocument): void {
     quote_tolerance_bp: doc.rates.quote_tolerance_bp,
   };
   s.bypass_fifo = doc.lsm.bypass_fifo;
+  applySchemeCalendars(s, doc);
 }
 
 /** open_swap_line under a scheme: the line must be within the scheme's cap for its currency pair (a pair without a cap is not limited). */

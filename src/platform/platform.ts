@@ -54,6 +54,7 @@ import {
 import { checkGovernance, dueProposals, isGovernanceCommand, type GovernanceCommand } from './governance_commands.js';
 import { findProposal, governanceAudit, proposalView, proposalsView, schemeView, type SchemeView } from './governance_views.js';
 import { inForce } from './governance_state.js';
+import { prepareSchemeZones } from './governance_calendars.js';
 import { dayBounds, dayFigures, schemeWhatIf, type DayFigures, type WhatIfReport } from './governance_whatif.js';
 import { ClusterNode, type ClusterStatus } from '../replication/cluster_node.js';
 import { StreamLog } from '../replication/stream_log.js';
@@ -256,6 +257,7 @@ export class Platform {
     let withBy: Record<string, unknown> = { ...input, by: typeof input.by === 'string' ? input.by : by };
     // The zones' UTC offsets are resolved here and journaled with the calendars (platform/currency_days.ts).
     if (withBy.type === 'set_calendars') withBy = prepareCalendars(withBy, this.clock());
+    if (withBy.type === 'scheme_init' || withBy.type === 'scheme_propose') withBy = prepareSchemeZones(withBy, this.clock());
     const decoded = decodeCommand(withBy);
     // Decisions fall due with time: each is journaled before the next command runs.
     // (Checked first, so a command on a store without due proposals does not wait on the decision chain.)
