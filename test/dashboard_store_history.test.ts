@@ -6,7 +6,8 @@
 // (50,000 RUB is more units than 10,000 CNY but fewer dollars).
 
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { startApi, type ApiFixture } from './support/api.js';
@@ -15,6 +16,7 @@ import { BANKS, BUSINESS_DATE, payment } from './support/platform.js';
 const CHROMIUM = process.env.SCO_SETTLE_CHROMIUM ?? '/usr/bin/chromium';
 const REQUIRE = process.env.SCO_SETTLE_REQUIRE_BROWSER === '1';
 const SKIP = existsSync(CHROMIUM) || REQUIRE ? false : `no Chromium at ${CHROMIUM}`;
+const ARTIFACTS = join(process.cwd(), 'test-artifacts');
 
 /** Floor of `amount` major units / `unitsPerUsd` (a decimal text) in cents, with bigints: the documented rounding, computed independently. */
 function usdCentsOf(amountMajor: bigint, unitsPerUsd: string): bigint {
@@ -100,6 +102,8 @@ describe('dashboard: the day from the store, home times, USD equivalents', { ski
     assert.match(text, /14:00 Asia\/Shanghai \(06:00 UTC\)/);
     await page.locator('#liq-chart canvas').waitFor();
     await page.locator('#queue-chart canvas').waitFor();
+    mkdirSync(ARTIFACTS, { recursive: true });
+    await page.locator('#liquidity-chart').screenshot({ path: join(ARTIFACTS, 'dashboard-store-history.png') });
     await page.locator('#history-details summary').click();
     const rows = await page.locator('#history-points tbody tr').allInnerTexts();
     // Latest first: 16:00 Beijing = 08:00 UTC, one settled, one queued.
