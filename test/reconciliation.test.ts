@@ -6,8 +6,9 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { mirrorStatementXml, reconciliation, reconciliationCsv } from '../src/iso20022/reconciliation.js';
+import { defundingPacs009, mirrorStatementXml, reconciliation, reconciliationCsv } from '../src/iso20022/reconciliation.js';
 import { parseMessage } from '../src/iso20022/messages/index.js';
+import { validateBuiltIn } from '../src/iso20022/validate.js';
 import { Platform } from '../src/platform/platform.js';
 import { makeBackend } from './support/backends.js';
 import { BANKS, BUSINESS_DATE, CB, LP, payment, setupScheme, TestClock } from './support/platform.js';
@@ -77,6 +78,21 @@ test('a day of funding, defunding, payments and intraday credit reconciles to ze
     const msg = parseMessage(xml);
     assert.equal(msg.message_type, 'camt.053.001.08');
     assert.match(xml, /<Cd>CLBD<\/Cd>/);
+    // The day's defunding as a pacs.009 to the home RTGS: the mirror (the central bank) pays the bank at home.
+    const out = await defundingPacs009(p, CB.CNY, BUSINESS_DATE);
+    const m = parseMessage(out) as unknown as {
+      message_type: string;
+      document: { group_header: { settlement_method: string }; transactions: Array<Record<string, unknown>> };
+    };
+    assert.equal(m.message_type, 'pacs.009.001.08');
+    const v = validateBuiltIn(out);
+    assert.equal(v.valid, true, JSON.stringify(v.errors));
+    assert.equal(m.document.group_header.settlement_method, 'INDA');
+    assert.equal(m.document.transactions.length, 1);
+    const tx = m.document.transactions[0]!;
+    assert.deepEqual(tx.interbank_settlement_amount, { currency: 'CNY', value: '200.00' });
+    assert.deepEqual([(tx.debtor as { bic: string }).bic, (tx.creditor as { bic: string }).bic], [CB.CNY, B]);
+    await assert.rejects(defundingPacs009(p, CB.RUB, BUSINESS_DATE), (e: { code?: string; field?: string }) => e.code === 'not_found' && e.field === 'date');
     // The next day nothing moved: opening = closing = the day before's closing.
     const next = await reconciliation(p, CB.CNY, '2025-09-02');
     assert.equal(next.opening_issued_minor, r.closing_issued_minor);

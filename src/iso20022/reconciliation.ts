@@ -18,7 +18,9 @@
 // the camt.053 of the mirror account for the UTC date (./reports.ts).
 
 import type { Platform } from '../platform/platform.js';
-import { ACCOUNT_KIND, TRANSFER_CODE } from '../platform/reference.js';
+import { ACCOUNT_KIND, accountOwner, formatScaled, memberCurrency, TRANSFER_CODE } from '../platform/reference.js';
+import { isoDateTime, uetrOfBits } from './mapping.js';
+import { buildMessage } from './messages/index.js';
 import { balanceAt, postedAmount, ReportError, statementXml } from './reports.js';
 
 export interface ReconciliationDifference {
@@ -164,4 +166,61 @@ export function mirrorStatementXml(platform: Platform, centralBank: string, date
   const cb = platform.participant(centralBank);
   if (cb === undefined || cb.issues === null) throw new ReportError('not_found', 'central_bank', `${centralBank} is not a central bank on the platform`);
   return statementXml(platform, cb.id, cb.issues, date);
+}
+
+/** A UETR for a defunding (it has none of its own): the transfer id's 128 bits, with the UUID v4 version and variant bits set — stable for the transfer. */
+function defundingUetr(transfer_id: bigint): string {
+  const VERSION = 0xfn << 76n;
+  const VARIANT = 0x3n << 62n;
+  return uetrOfBits((((transfer_id & ~VERSION) | (0x4n << 76n)) & ~VARIANT) | (0x2n << 62n));
+}
+
+/**
+ * The day's defundings of `centralBank`'s currency as one pacs.009 to its home
+ * RTGS: each moved a bank's settlement money back to the mirror account on the
+ * platform, so the home RTGS debits the platform's mirror there (Dbtr: the
+ * central bank) and credits the bank (Cdtr), settled on the instructed central
+ * bank's books (INDA). The day as `reconciliation` reads it; ReportError
+ * not_found when there was no defunding.
+ */
+export async function defundingPacs009(platform: Platform, centralBank: string, date: string, day: ReconciliationDay = 'home'): Promise<string> {
+  const cb = platform.participant(centralBank);
+  if (cb === undefined || cb.issues === null) throw new ReportError('not_found', 'central_bank', `${centralBank} is not a central bank on the platform`);
+  const currency = cb.issues;
+  const units = memberCurrency(currency).minor_units;
+  const { start, end } = bounds(platform, currency, date, day);
+  const mirror = platform.balance(cb, currency).account_id;
+  const txs = [];
+  let total = 0n;
+  for (const t of await platform.accountTransfers(mirror, start, end)) {
+    const amount = postedAmount(t);
+    if (t.code !== TRANSFER_CODE.defunding || t.credit_account_id !== mirror || amount === 0n) continue;
+    const bank = platform.participantByNo(accountOwner(t.debit_account_id).participant_no);
+    if (bank === undefined) continue;
+    const id = `DEFUND-${t.id.toString(16).toUpperCase()}`.slice(0, 35);
+    total += amount;
+    txs.push({
+      instruction_id: id,
+      end_to_end_id: id,
+      uetr: defundingUetr(t.id),
+      interbank_settlement_amount: { currency, value: formatScaled(amount, units) },
+      interbank_settlement_date: isoDateTime(t.timestamp).slice(0, 10),
+      debtor: { bic: cb.id },
+      creditor: { bic: bank.id },
+    });
+  }
+  if (txs.length === 0) throw new ReportError('not_found', 'date', `no ${currency} defunding on ${date}`);
+  return buildMessage({
+    message_type: 'pacs.009.001.08',
+    document: {
+      group_header: {
+        message_id: `DEFUND-${currency}-${date.replace(/-/g, '')}`,
+        creation_date_time: isoDateTime(platform.now()),
+        settlement_method: 'INDA',
+        total_interbank_settlement_amount: { currency, value: formatScaled(total, units) },
+        instructed_agent: { bic: cb.id },
+      },
+      transactions: txs,
+    },
+  });
 }
