@@ -54,6 +54,24 @@ export interface CurrencyCalendar {
   zero_balance_at_close?: boolean;
 }
 
+/**
+ * The home time zone of each member currency (its central bank's capital): where
+ * its day is shown and, without a calendar, the zone its UTC cut-off is read in.
+ * A calendar's own `time_zone` wins; these agree with calendars/*.json.
+ */
+export const HOME_TIME_ZONES: Readonly<Record<string, string>> = Object.freeze({
+  BYN: 'Europe/Minsk',
+  CNY: 'Asia/Shanghai',
+  INR: 'Asia/Kolkata',
+  IRR: 'Asia/Tehran',
+  KGS: 'Asia/Bishkek',
+  KZT: 'Asia/Almaty',
+  PKR: 'Asia/Karachi',
+  RUB: 'Europe/Moscow',
+  TJS: 'Asia/Dushanbe',
+  UZS: 'Asia/Tashkent',
+});
+
 export const CALENDAR_LIMITS = Object.freeze({
   windows_max: 8,
   holidays_max: 800,

@@ -13,6 +13,8 @@ export const REASON = Object.freeze({
   insufficient_funds: 'AM04',
   /** Invalid amount: zero, negative, or too many decimals for the currency. */
   invalid_amount: 'AM12',
+  /** Amount above the maximum the scheme allows for one payment in its currency (rules 3, under a scheme). */
+  amount_limit: 'AM02',
   /** Currency not allowed (not settled on the platform, or no account in it). */
   currency_not_allowed: 'AM03',
   /** Agent unknown to the platform. */

@@ -11,11 +11,16 @@
 //                     (intraday credit drawn, LSM transit, DNS settlement, FX residue,
 //                     swap interest): named, not errors
 //
-// The day is the UTC date, as the camt.053 statements have it. Output: the JSON
-// report, a CSV summary of it, and the camt.053 of the mirror account (./reports.ts).
+// The day is a business day in the currency's home zone by default (local
+// midnight to local midnight in its calendar's zone, or its central bank's
+// capital: Platform.localDayBounds), or the UTC date (`day: 'utc'`), as the
+// camt.053 statements have it. Output: the JSON report, a CSV summary of it, and
+// the camt.053 of the mirror account for the UTC date (./reports.ts).
 
 import type { Platform } from '../platform/platform.js';
-import { ACCOUNT_KIND, TRANSFER_CODE } from '../platform/reference.js';
+import { ACCOUNT_KIND, accountOwner, formatScaled, memberCurrency, TRANSFER_CODE } from '../platform/reference.js';
+import { isoDateTime, uetrOfBits } from './mapping.js';
+import { buildMessage } from './messages/index.js';
 import { balanceAt, postedAmount, ReportError, statementXml } from './reports.js';
 
 export interface ReconciliationDifference {
@@ -29,6 +34,10 @@ export interface ReconciliationReport {
   central_bank: string;
   currency: string;
   date: string;
+  /** The zone the day is read in ('UTC' for a UTC day) and its first and last instants. */
+  time_zone: string;
+  from: string;
+  to: string;
   mirror_account_id: bigint;
   opening_issued_minor: bigint;
   closing_issued_minor: bigint;
@@ -42,14 +51,25 @@ export interface ReconciliationReport {
 }
 
 const NS_PER_DAY = 86_400_000_000_000n;
+
+/** Which day a date means: the local day in the currency's home zone, or the UTC date. */
+export type ReconciliationDay = 'home' | 'utc';
 const KIND_NAMES = new Map<number, string>(Object.entries(ACCOUNT_KIND).map(([k, v]) => [v, k]));
 
-function bounds(date: string): { start: bigint; end: bigint } {
+function bounds(platform: Platform, currency: string, date: string, day: ReconciliationDay): { time_zone: string; start: bigint; end: bigint } {
   const ms = Date.parse(`${date}T00:00:00Z`);
   if (!/^\d{4}-\d{2}-\d{2}$/.test(date) || Number.isNaN(ms) || new Date(ms).toISOString().slice(0, 10) !== date)
     throw new ReportError('invalid_date', 'date', `${JSON.stringify(date)} is not a date (YYYY-MM-DD)`);
+  if (day === 'home') {
+    const b = platform.localDayBounds(currency, date)!;
+    return { time_zone: b.time_zone, start: b.start_ns, end: b.end_ns };
+  }
   const start = BigInt(ms) * 1_000_000n;
-  return { start, end: start + NS_PER_DAY - 1n };
+  return { time_zone: 'UTC', start, end: start + NS_PER_DAY - 1n };
+}
+
+function iso(ns: bigint): string {
+  return new Date(Number(ns / 1_000_000n)).toISOString();
 }
 
 /** The mirror account's bookings of the day: fundings, defundings, and the rest (signed: + issues more). */
@@ -80,11 +100,12 @@ export async function reconciliation(
   centralBank: string,
   date: string,
   home_mirror_minor: bigint | null = null,
+  day: ReconciliationDay = 'home',
 ): Promise<ReconciliationReport> {
   const cb = platform.participant(centralBank);
   if (cb === undefined || cb.issues === null) throw new ReportError('not_found', 'central_bank', `${centralBank} is not a central bank on the platform`);
   const currency = cb.issues;
-  const { start, end } = bounds(date);
+  const { time_zone, start, end } = bounds(platform, currency, date, day);
   const mirror = platform.balance(cb, currency).account_id;
   const opening = -(await balanceAt(platform, mirror, start - 1n));
   const closing = -(await balanceAt(platform, mirror, end));
@@ -111,6 +132,9 @@ export async function reconciliation(
     central_bank: cb.id,
     currency,
     date,
+    time_zone,
+    from: iso(start),
+    to: iso(end),
     mirror_account_id: mirror,
     opening_issued_minor: opening,
     closing_issued_minor: closing,
@@ -142,4 +166,61 @@ export function mirrorStatementXml(platform: Platform, centralBank: string, date
   const cb = platform.participant(centralBank);
   if (cb === undefined || cb.issues === null) throw new ReportError('not_found', 'central_bank', `${centralBank} is not a central bank on the platform`);
   return statementXml(platform, cb.id, cb.issues, date);
+}
+
+/** A UETR for a defunding (it has none of its own): the transfer id's 128 bits, with the UUID v4 version and variant bits set — stable for the transfer. */
+function defundingUetr(transfer_id: bigint): string {
+  const VERSION = 0xfn << 76n;
+  const VARIANT = 0x3n << 62n;
+  return uetrOfBits((((transfer_id & ~VERSION) | (0x4n << 76n)) & ~VARIANT) | (0x2n << 62n));
+}
+
+/**
+ * The day's defundings of `centralBank`'s currency as one pacs.009 to its home
+ * RTGS: each moved a bank's settlement money back to the mirror account on the
+ * platform, so the home RTGS debits the platform's mirror there (Dbtr: the
+ * central bank) and credits the bank (Cdtr), settled on the instructed central
+ * bank's books (INDA). The day as `reconciliation` reads it; ReportError
+ * not_found when there was no defunding.
+ */
+export async function defundingPacs009(platform: Platform, centralBank: string, date: string, day: ReconciliationDay = 'home'): Promise<string> {
+  const cb = platform.participant(centralBank);
+  if (cb === undefined || cb.issues === null) throw new ReportError('not_found', 'central_bank', `${centralBank} is not a central bank on the platform`);
+  const currency = cb.issues;
+  const units = memberCurrency(currency).minor_units;
+  const { start, end } = bounds(platform, currency, date, day);
+  const mirror = platform.balance(cb, currency).account_id;
+  const txs = [];
+  let total = 0n;
+  for (const t of await platform.accountTransfers(mirror, start, end)) {
+    const amount = postedAmount(t);
+    if (t.code !== TRANSFER_CODE.defunding || t.credit_account_id !== mirror || amount === 0n) continue;
+    const bank = platform.participantByNo(accountOwner(t.debit_account_id).participant_no);
+    if (bank === undefined) continue;
+    const id = `DEFUND-${t.id.toString(16).toUpperCase()}`.slice(0, 35);
+    total += amount;
+    txs.push({
+      instruction_id: id,
+      end_to_end_id: id,
+      uetr: defundingUetr(t.id),
+      interbank_settlement_amount: { currency, value: formatScaled(amount, units) },
+      interbank_settlement_date: isoDateTime(t.timestamp).slice(0, 10),
+      debtor: { bic: cb.id },
+      creditor: { bic: bank.id },
+    });
+  }
+  if (txs.length === 0) throw new ReportError('not_found', 'date', `no ${currency} defunding on ${date}`);
+  return buildMessage({
+    message_type: 'pacs.009.001.08',
+    document: {
+      group_header: {
+        message_id: `DEFUND-${currency}-${date.replace(/-/g, '')}`,
+        creation_date_time: isoDateTime(platform.now()),
+        settlement_method: 'INDA',
+        total_interbank_settlement_amount: { currency, value: formatScaled(total, units) },
+        instructed_agent: { bic: cb.id },
+      },
+      transactions: txs,
+    },
+  });
 }

@@ -12,10 +12,12 @@
 import {
   CALENDAR_LIMITS,
   CalendarError,
+  HOME_TIME_ZONES,
   addDays,
   closedReason,
   epochDay,
   localHours,
+  localToUtcMs,
   overlapOnUtcDate,
   sessionOn,
   type CurrencyCalendar,
@@ -28,6 +30,7 @@ import { memberCurrency } from '../fx/iso4217.js';
 import { settleByText } from '../clearing/warehouse.js';
 import type { CommandContext } from './context.js';
 import { PlatformError } from './errors.js';
+import { checkNotSchemeCalendar } from './governance_calendars.js';
 import type { PlatformState } from './state.js';
 import { releaseByCalendar, warehouse } from './warehouse_commands.js';
 
@@ -101,7 +104,12 @@ export function prepareCalendars(input: Record<string, unknown>, now_ns: bigint)
 /** set_calendars (rules 3): the calendars given replace those of their currencies; the others stay. */
 export function setCalendars(cx: CommandContext, cmd: SetCalendarsCommand): unknown {
   if (cx.rules_version < 3) throw new PlatformError('invalid_state', 'type', 'calendars need rules version 3 (the warehouse)');
-  for (const e of readCalendars(cmd)) cx.s.calendars.set(e.calendar.currency, e);
+  const entries = readCalendars(cmd);
+  checkNotSchemeCalendar(
+    cx.s,
+    entries.map((e) => e.calendar.currency),
+  );
+  for (const e of entries) cx.s.calendars.set(e.calendar.currency, e);
   calendarTick(cx);
   return { calendars: calendarStates(cx.s, cx.now) };
 }
@@ -271,6 +279,73 @@ export function overlapsOn(s: PlatformState, utc_date: string): Array<{ pair: st
     }
   }
   return out;
+}
+
+/**
+ * A currency's business day as the dashboard draws it: its home zone and the
+ * instants the day spans. With a calendar: the session of its business date
+ * (first window's opening to last window's end). Without: the platform's
+ * business day (opened to closed, or still open: to_ns null).
+ */
+export interface CurrencyDaySpan {
+  currency: string;
+  time_zone: string;
+  business_date: string;
+  from_ns: bigint;
+  to_ns: bigint | null;
+  on_calendar: boolean;
+}
+
+/** The span of `currency`'s current business day; null before the first business day. */
+export function currencyDaySpan(s: PlatformState, currency: string, now_ns: bigint): CurrencyDaySpan | null {
+  const st = currencyState(s.calendars, currency, s.day, now_ns);
+  if (st === null || s.day === null) return null;
+  const e = s.calendars.get(currency);
+  if (e !== undefined) {
+    // After the cut-off the business date is the next open day, not begun yet: the span is the latest session begun (two weeks back at most).
+    let date = st.business_date;
+    let session = sessionOn(e.calendar, e.zone, date);
+    for (let i = 0; i < 14 && (session === null || session.windows[0]![0] > now_ns); i++) {
+      date = addDays(date, -1);
+      session = sessionOn(e.calendar, e.zone, date);
+    }
+    if (session !== null && session.windows.length > 0 && session.windows[0]![0] <= now_ns)
+      return {
+        currency,
+        time_zone: e.calendar.time_zone,
+        business_date: date,
+        from_ns: session.windows[0]![0],
+        to_ns: session.windows[session.windows.length - 1]![1],
+        on_calendar: true,
+      };
+  }
+  return {
+    currency,
+    time_zone: e?.calendar.time_zone ?? HOME_TIME_ZONES[currency] ?? 'UTC',
+    business_date: s.day.date,
+    from_ns: s.day.opened_at_ns,
+    to_ns: s.day.closed_at_ns,
+    on_calendar: false,
+  };
+}
+
+/**
+ * The instants of `date` as a local day in `currency`'s home zone (its calendar's,
+ * or its central bank's capital): local midnight to the last nanosecond before the
+ * next. For reports by home business day (reconciliation), not journaled: without
+ * a calendar the zone's offsets come from the runtime's tz database. Null when
+ * `date` is not a date.
+ */
+export function localDayBounds(s: PlatformState, currency: string, date: string): { time_zone: string; start_ns: bigint; end_ns: bigint } | null {
+  const day = epochDay(date);
+  if (day === null) return null;
+  const e = s.calendars.get(currency);
+  const time_zone = e?.calendar.time_zone ?? HOME_TIME_ZONES[currency] ?? 'UTC';
+  const ms = day * 86_400_000;
+  const z = e?.zone ?? zoneOffsets(time_zone, ms - 2 * 86_400_000, ms + 3 * 86_400_000);
+  const start_ns = BigInt(localToUtcMs(z, date, 0)) * 1_000_000n;
+  const end_ns = BigInt(localToUtcMs(z, addDays(date, 1), 0)) * 1_000_000n - 1n;
+  return { time_zone, start_ns, end_ns };
 }
 
 export type { CurrencyCalendar };

@@ -2,6 +2,7 @@
 // line), explicit credit drawdowns, and central-bank swap lines (opened, drawn,
 // unwound by financing/swap_lines.ts).
 
+import { schemeHaircut } from './governance_effect.js';
 import { ACCOUNT_KIND, accountId } from '../clearing/accounts.js';
 import { isOpen } from '../clearing/business_day.js';
 import type { Participant } from '../clearing/types.js';
@@ -45,8 +46,10 @@ export function setCollateral(cx: CommandContext, cmd: Extract<Command, { type: 
     cmd.items.forEach((it, i) => {
       const ic = memberOrAny(it.currency, `items[${i}].currency`);
       const market_value_minor = amount(it.market_value, ic, `items[${i}].market_value`, cx.rules_version);
-      pool = registerItem(pool, { id: it.id, kind: it.kind as CollateralKind, currency: ic.code, market_value_minor, haircut_bp: it.haircut_bp });
-      items.push({ id: it.id, kind: it.kind, currency: ic.code, market_value_minor, haircut_bp: it.haircut_bp });
+      // Rules 3 under a scheme: the scheme's haircut for the class is the least an item counts with.
+      const haircut_bp = cx.rules_version >= 3 ? schemeHaircut(s, it.kind, it.haircut_bp) : it.haircut_bp;
+      pool = registerItem(pool, { id: it.id, kind: it.kind as CollateralKind, currency: ic.code, market_value_minor, haircut_bp });
+      items.push({ id: it.id, kind: it.kind, currency: ic.code, market_value_minor, haircut_bp });
     });
   } catch (err) {
     if (err instanceof PlatformError) throw err;

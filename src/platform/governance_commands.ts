@@ -15,6 +15,7 @@ import { applyPatch, checkJson, checkOperation, type JsonValue, type PatchOperat
 import { validateScheme, type SchemeDocument } from '../governance/scheme.js';
 import { PlatformError } from './errors.js';
 import { adopt, initScheme } from './governance_effect.js';
+import { calendarCheck, decodeZones, keepZones } from './governance_calendars.js';
 import {
   answerAct,
   emptyGovernance,
@@ -30,9 +31,20 @@ import type { PlatformState } from './state.js';
 import { proposalView } from './governance_views.js';
 
 export type GovernanceCommand =
-  | { type: 'scheme_init'; by: string; document: Record<string, unknown> }
+  | { type: 'scheme_init'; by: string; document: Record<string, unknown>; zones?: Record<string, unknown>[] }
   | { type: 'set_signing_key'; by: string; user: string; public_key: string }
-  | { type: 'scheme_propose'; by: string; title: string; rationale: string; changes: unknown[]; window_s: number; effective: string; signature: string }
+  | {
+      type: 'scheme_propose';
+      by: string;
+      title: string;
+      rationale: string;
+      changes: unknown[];
+      window_s: number;
+      effective: string;
+      signature: string;
+      /** The UTC offsets of the zones its changes name (./governance_calendars.ts). */
+      zones?: Record<string, unknown>[];
+    }
   | { type: 'scheme_answer'; by: string; id: string; answer: AnswerKind; reason: string; member: string; signature: string }
   | { type: 'scheme_withdraw'; by: string; id: string }
   | { type: 'scheme_decide'; by: string; id: string };
@@ -77,8 +89,8 @@ function proposalId(o: Obj): string {
 /** Decodes a governance command's shape (not its meaning against the state). Throws PlatformError. */
 export function decodeGovernanceCommand(o: Obj, by: string): GovernanceCommand {
   switch (o.type) {
-    case 'scheme_init':
-      only(o, ['document']);
+    case 'scheme_init': {
+      only(o, ['document', 'zones']);
       if (o.document === null || typeof o.document !== 'object' || Array.isArray(o.document))
         throw new PlatformError('invalid_field', 'document', 'must be an object');
       try {
@@ -86,7 +98,9 @@ export function decodeGovernanceCommand(o: Obj, by: string): GovernanceCommand {
       } catch (err) {
         throw asPlatformError(err);
       }
-      return { type: 'scheme_init', by, document: o.document as Obj };
+      const zones = decodeZones(o);
+      return { type: 'scheme_init', by, document: o.document as Obj, ...(zones !== undefined ? { zones } : {}) };
+    }
     case 'set_signing_key':
       only(o, ['user', 'public_key']);
       return { type: 'set_signing_key', by, user: text(o, 'user', 64), public_key: text(o, 'public_key', GOVERNANCE_LIMITS.public_key_max) };
@@ -111,7 +125,8 @@ export function decodeGovernanceCommand(o: Obj, by: string): GovernanceCommand {
 }
 
 function decodePropose(o: Obj, by: string): GovernanceCommand {
-  only(o, ['title', 'rationale', 'changes', 'window_s', 'effective', 'signature']);
+  only(o, ['title', 'rationale', 'changes', 'window_s', 'effective', 'signature', 'zones']);
+  const zones = decodeZones(o);
   if (!Array.isArray(o.changes) || o.changes.length === 0)
     throw new PlatformError('invalid_field', 'changes', 'must be a non-empty array of JSON Patch operations');
   const changes = o.changes;
@@ -137,6 +152,7 @@ function decodePropose(o: Obj, by: string): GovernanceCommand {
     window_s: w as number,
     effective,
     signature: text(o, 'signature', GOVERNANCE_LIMITS.signature_max),
+    ...(zones !== undefined ? { zones } : {}),
   };
 }
 
@@ -189,7 +205,7 @@ export function checkPropose(s: PlatformState, cmd: Extract<GovernanceCommand, {
   const changes = cmd.changes as PatchOperation[];
   try {
     if (actor.kind === 'operator') checkOperatorChanges(doc, changes);
-    validateScheme(applyPatch(doc as unknown as JsonValue, changes));
+    validateScheme(applyPatch(doc as unknown as JsonValue, changes), { calendar: calendarCheck(g, cmd.zones) });
   } catch (err) {
     throw asPlatformError(err);
   }
@@ -244,7 +260,7 @@ export function checkGovernance(s: PlatformState, cmd: GovernanceCommand, now: b
       if (s.governance !== null && s.governance.versions.length > 0)
         throw new PlatformError('scheme_exists', '', 'the scheme was initialised already; change it by proposal');
       try {
-        validateScheme(cmd.document);
+        validateScheme(cmd.document, { calendar: calendarCheck(s.governance, cmd.zones) });
       } catch (err) {
         throw asPlatformError(err);
       }
@@ -277,8 +293,11 @@ export function runGovernanceCommand(s: PlatformState, cmd: GovernanceCommand, n
   if (cmd.type === 'scheme_propose' || cmd.type === 'scheme_answer') noteBadSignature(s, cmd);
   checkGovernance(s, cmd, now);
   switch (cmd.type) {
-    case 'scheme_init':
-      return initScheme(s, validateScheme(cmd.document), now);
+    case 'scheme_init': {
+      const doc = validateScheme(cmd.document, { calendar: calendarCheck(s.governance, cmd.zones) });
+      keepZones((s.governance ??= emptyGovernance()), cmd.zones);
+      return initScheme(s, doc, now);
+    }
     case 'set_signing_key': {
       const g = (s.governance ??= emptyGovernance());
       const keys = g.signing_keys.filter(([u]) => u !== cmd.user);
@@ -288,6 +307,7 @@ export function runGovernanceCommand(s: PlatformState, cmd: GovernanceCommand, n
     }
     case 'scheme_propose': {
       const p = checkPropose(s, cmd, now);
+      keepZones(s.governance!, cmd.zones);
       s.governance!.proposals.push(p);
       return proposalView(p);
     }

@@ -5,7 +5,10 @@
 // windows) — and the parameters the platform already has a setting for, applied
 // when a version comes into force: rate staleness (set_rate_policy's policy),
 // the LSM's FIFO bypass, the day's cut-offs (open_day takes them from the
-// scheme), swap-line caps (open_swap_line refuses a larger line). The LSM
+// scheme), swap-line caps (open_swap_line refuses a larger line), and under
+// rules 3 the payment maximum per currency (a larger payment is rejected AM02
+// at submission) and the credit haircut per collateral class (a floor: an item
+// pledged with a lower haircut counts with the scheme's). The LSM
 // interval and the DNS window schedule are the operator's timetable: the demo
 // and what-if read them from the version in force.
 
@@ -15,6 +18,7 @@ import { GovernanceError } from '../governance/errors.js';
 import { applyPatch, type JsonValue } from '../governance/json_patch.js';
 import { validateScheme, type SchemeDocument } from '../governance/scheme.js';
 import { readAmount } from './amounts.js';
+import { applySchemeCalendars, calendarCheck } from './governance_calendars.js';
 import { PlatformError } from './errors.js';
 import { emptyGovernance, GOVERNANCE_LIMITS, headVersion, inForce, type SchemeVersion } from './governance_state.js';
 import type { PlatformState } from './state.js';
@@ -51,7 +55,7 @@ export function adopt(s: PlatformState, p: Proposal, due: { state: 'adopted' | '
   const head = headVersion(g)!;
   let doc: SchemeDocument;
   try {
-    doc = validateScheme(applyPatch(head.document as unknown as JsonValue, p.changes));
+    doc = validateScheme(applyPatch(head.document as unknown as JsonValue, p.changes), { calendar: calendarCheck(g, undefined) });
   } catch (err) {
     if (!(err instanceof GovernanceError)) throw err;
     // Another adopted change came first and this one no longer applies: it cannot be adopted as proposed.
@@ -104,6 +108,7 @@ function applySettings(s: PlatformState, doc: SchemeDocument): void {
     quote_tolerance_bp: doc.rates.quote_tolerance_bp,
   };
   s.bypass_fifo = doc.lsm.bypass_fifo;
+  applySchemeCalendars(s, doc);
 }
 
 /** open_swap_line under a scheme: the line must be within the scheme's cap for its currency pair (a pair without a cap is not limited). */
@@ -116,4 +121,18 @@ export function checkSwapCap(s: PlatformState, provider_currency: string, drawer
   const max = readAmount(cap, info.minor_units, provider_currency);
   if (want.ok && max.ok && want.minor > max.minor)
     throw new PlatformError('limit_exceeded', 'limit', `the scheme caps ${provider_currency}/${drawer_currency} swap lines at ${cap} ${provider_currency}`);
+}
+
+/** Rules 3 under a scheme: the version in force's maximum for one payment in `currency`, minor units; null when it sets none. */
+export function schemePaymentMax(s: PlatformState, currency: string): bigint | null {
+  const max = inForce(s.governance)?.document.limits.payment_max[currency];
+  if (max === undefined) return null;
+  const r = readAmount(max, memberCurrency(currency).minor_units, currency);
+  return r.ok ? r.minor : null;
+}
+
+/** Rules 3 under a scheme: the haircut an item of collateral `kind` counts with — the larger of the one pledged and the version in force's for its class. */
+export function schemeHaircut(s: PlatformState, kind: string, pledged_bp: number): number {
+  const floor = inForce(s.governance)?.document.limits.credit_haircuts_bp[kind];
+  return floor === undefined ? pledged_bp : Math.max(pledged_bp, floor);
 }

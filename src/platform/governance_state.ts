@@ -5,6 +5,7 @@
 // commands (./governance_commands.ts); snapshotted in the state's header line
 // (./state_codec.ts) once the first governance command ran.
 
+import type { ZoneOffsets } from '../clearing/time_zone.js';
 import { createPublicKey, verify as verifySignature } from 'node:crypto';
 import { canonicalBytes } from '../governance/canonical.js';
 import type { Proposal } from '../governance/decision.js';
@@ -29,6 +30,8 @@ export interface GovernanceData {
   proposals: Proposal[];
   /** user -> SPKI PEM of the user's Ed25519 public key. */
   signing_keys: Array<[string, string]>;
+  /** The UTC offset tables of the zones the scheme's calendars name, journaled with the acts (./governance_calendars.ts); absent until one is. */
+  zones?: ZoneOffsets[];
 }
 
 export const GOVERNANCE_LIMITS = Object.freeze({ versions_max: 100_000, signing_keys_max: 10_000, public_key_max: 400, signature_max: 200 });

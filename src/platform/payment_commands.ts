@@ -13,6 +13,7 @@ import { parseScaled } from '../fx/rational.js';
 import { RESULT_CODES, U128_MAX } from '../ledger/types.js';
 import { PLATFORM_LIMITS, type CommandContext } from './context.js';
 import { PlatformError, REASON } from './errors.js';
+import { schemePaymentMax } from './governance_effect.js';
 import { checkInstruction } from './instruction.js';
 import { priceRules3 } from './market_commands.js';
 import { route } from './settlement.js';
@@ -76,6 +77,11 @@ function submitOne(cx: CommandContext, raw: Record<string, unknown>, s: Screenin
 /** Rules 3: pricing, screening, then settle, warehouse or (settle_by) reject; the cut-off rejects no more. */
 function submitV3(cx: CommandContext, p: Payment, s: ScreeningOutcome | null): void {
   const ins = p.instruction;
+  const max = schemePaymentMax(cx.s, ins.currency);
+  if (max !== null && ins.amount_minor > max) {
+    cx.change(p, 'rejected', REASON.amount_limit, `above the scheme's maximum of ${max} minor units for one ${ins.currency} payment`);
+    return;
+  }
   if (ins.payee_currency !== ins.currency && !price(cx, p)) return;
   if (s?.hit) {
     const c = openCase(cx.s.cases.length + 1, ins.uetr, s, cx.now);

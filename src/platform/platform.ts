@@ -39,11 +39,22 @@ import type { OperatorAlert } from './types.js';
 import { liquidityProposals, queuedCurrencies } from './liquidity_commands.js';
 import { identify, proposalCommand, type IdentifiedResult } from './liquidity_proposal_ids.js';
 import type { OptimiserResult } from '../clearing/liquidity_optimiser.js';
-import { publicStatistics, publicStatisticsCsv, type PublicStatistics } from './public_statistics.js';
-import { calendarStates, overlapsOn, prepareCalendars, showDays, type CalendarDayView, type CurrencyDayView } from './currency_days.js';
+import { publicStatistics, publicStatisticsCsv, usdCentsAt, type PublicStatistics } from './public_statistics.js';
+import {
+  calendarStates,
+  currencyDaySpan,
+  localDayBounds,
+  overlapsOn,
+  prepareCalendars,
+  showDays,
+  type CalendarDayView,
+  type CurrencyDaySpan,
+  type CurrencyDayView,
+} from './currency_days.js';
 import { checkGovernance, dueProposals, isGovernanceCommand, type GovernanceCommand } from './governance_commands.js';
 import { findProposal, governanceAudit, proposalView, proposalsView, schemeView, type SchemeView } from './governance_views.js';
 import { inForce } from './governance_state.js';
+import { prepareSchemeZones } from './governance_calendars.js';
 import { dayBounds, dayFigures, schemeWhatIf, type DayFigures, type WhatIfReport } from './governance_whatif.js';
 import { ClusterNode, type ClusterStatus } from '../replication/cluster_node.js';
 import { StreamLog } from '../replication/stream_log.js';
@@ -246,6 +257,7 @@ export class Platform {
     let withBy: Record<string, unknown> = { ...input, by: typeof input.by === 'string' ? input.by : by };
     // The zones' UTC offsets are resolved here and journaled with the calendars (platform/currency_days.ts).
     if (withBy.type === 'set_calendars') withBy = prepareCalendars(withBy, this.clock());
+    if (withBy.type === 'scheme_init' || withBy.type === 'scheme_propose') withBy = prepareSchemeZones(withBy, this.clock());
     const decoded = decodeCommand(withBy);
     // Decisions fall due with time: each is journaled before the next command runs.
     // (Checked first, so a command on a store without due proposals does not wait on the decision chain.)
@@ -813,6 +825,21 @@ export class Platform {
   ledgerAccountsOf(currency: string): Array<{ id: bigint; kind: number }> {
     const ledger = memberCurrency(currency).numeric;
     return this.ledger.state.accountLog.filter((a) => a.ledger === ledger).map((a) => ({ id: a.id, kind: a.code }));
+  }
+
+  /** A currency's current business day: its home zone and the instants it spans (for the dashboard's charts); null before the first day. */
+  currencyDaySpan(currency: string): CurrencyDaySpan | null {
+    return currencyDaySpan(this.state, currency, this.clock());
+  }
+
+  /** `date` as a local day in `currency`'s home zone: its first and last instants (ns, UTC); null when not a date. */
+  localDayBounds(currency: string, date: string): { time_zone: string; start_ns: bigint; end_ns: bigint } | null {
+    return localDayBounds(this.state, currency, date);
+  }
+
+  /** USD cents of an amount at the reference rate of `date` (latest on or before it), rounded down; null without a rate. */
+  usdCents(currency: string, minor: bigint, date: string): bigint | null {
+    return usdCentsAt(this.state, currency, minor, date);
   }
 
   /** The public statistics: no participant in them (./public_statistics.ts says what is published). */

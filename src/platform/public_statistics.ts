@@ -68,15 +68,20 @@ interface Row {
   pvp: boolean;
 }
 
-/** USD cents of `minor` units of `currency` at the reference rate of `date`, rounded down; 0 without a rate. */
-function usdCents(s: PlatformState, currency: string, minor: bigint, date: string): bigint {
+/** USD cents of `minor` units of `currency` at the reference rate of `date` (latest on or before it), rounded down; null without a rate. */
+export function usdCentsAt(s: PlatformState, currency: string, minor: bigint, date: string): bigint | null {
   try {
     const r = s.rates().rateAsOf(currency, date).units_per_usd;
     const scale = 10n ** BigInt(memberCurrency(currency).minor_units);
+    // minor / 10^units major units, divided by units-per-USD, times 100 cents: floor division (rounds down; amounts here are never negative).
     return (minor * r.den * 100n) / (scale * r.num);
   } catch {
-    return 0n;
+    return null;
   }
+}
+
+function usdCents(s: PlatformState, currency: string, minor: bigint, date: string): bigint {
+  return usdCentsAt(s, currency, minor, date) ?? 0n;
 }
 
 function rowOf(s: PlatformState, p: Payment): Row | null {

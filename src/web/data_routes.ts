@@ -3,13 +3,14 @@
 // scopes from src/http/access.ts, data outside the caller's scope answered 404):
 //   GET /v1/dashboard/currencies          the ISO 4217 table the platform uses
 //   GET /v1/dashboard/overview            the business day at a glance (scoped)
-//   GET /v1/dashboard/history             queue and liquidity samples over the day
+//   GET /v1/dashboard/history             a currency's business day from the store's history
+//                                         (./history.ts): queue, settled, balances over time
 //   GET /v1/participants/:id/statement    camt.053 of an account for a date
 //   GET /v1/payments/:uetr/messages       a payment's pacs.008 and pacs.002s (as the caller may see
 //                                         them: src/http/payment_view.ts)
 
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { Type, type Static } from '@sinclair/typebox';
+import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { bigintJson, type Platform } from '../platform/platform.js';
 import { CURRENCIES } from '../platform/reference.js';
 import { seesCurrency, seesParticipant, seesPayment, type Scope } from '../http/access.js';
@@ -20,7 +21,7 @@ import { withUnits } from '../http/units.js';
 import type { RouteDoc } from '../http/route_doc.js';
 import { ACCOUNT_READERS, EVERY_ROLE, type Role } from '../http/roles.js';
 import { ReportError, statementXml } from '../iso20022/reports.js';
-import { History } from './history.js';
+import { dayHistory } from './history.js';
 import { paymentMessages } from './messages.js';
 import { overview } from './overview.js';
 
@@ -57,10 +58,21 @@ const OverviewBody = Type.Object({
   issued: Rows('money issued and held per currency'),
   cases: Type.Unknown({ description: 'open compliance cases' }),
 });
+const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
+const HistoryQuery = Type.Object({ currency: Type.Optional(Type.String({ pattern: '^[A-Z]{3}$' })) }, strict);
 const HistoryBody = Type.Object({
+  currency: Nullable(Type.String()),
+  currencies: Type.Array(Type.String(), { description: 'the currencies the caller may chart' }),
+  time_zone: Nullable(Type.String({ description: "the currency's home zone (IANA)" })),
+  business_date: Nullable(Type.String()),
+  on_calendar: Type.Boolean(),
+  from_ns: Nullable(Type.String({ pattern: '^[0-9]+$', description: 'start of the business day (ns since the epoch, UTC)' })),
+  to_ns: Nullable(Type.String({ pattern: '^[0-9]+$', description: 'end of the business day, null while the platform day is open' })),
+  now_ns: Type.String({ pattern: '^[0-9]+$' }),
   times: Type.Array(Type.Number({ description: 'milliseconds since the epoch' })),
-  queue: Type.Record(Type.String(), Type.Object({ depth: Type.Array(Type.Integer()), value_minor: Type.Array(Minor) })),
-  liquidity: Type.Record(Type.String(), Type.Array(Type.Union([Minor, Type.Null()])), { description: 'available minor units per PARTICIPANT:CURRENCY' }),
+  queue: Type.Object({ depth: Type.Array(Type.Integer()), value_minor: Type.Array(Minor) }),
+  settled: Type.Object({ count: Type.Array(Type.Integer()), value_minor: Type.Array(Minor) }),
+  balances: Type.Record(Type.String(), Type.Array(Minor), { description: 'posted settlement-account balance per participant' }),
 });
 const MessagesBody = Type.Object({
   uetr: Type.String(),
@@ -121,17 +133,8 @@ async function statement(
   }
 }
 
-/** Registers the data routes; the history is sampled while the server runs. */
+/** Registers the data routes. */
 export function registerDataRoutes(app: FastifyInstance, platform: Platform): void {
-  const history = new History(platform);
-  history.take();
-  const onCommand = (): void => history.schedule();
-  platform.events.on('command', onCommand);
-  app.addHook('onClose', async () => {
-    platform.events.off('command', onCommand);
-    history.stop();
-  });
-
   app.get(
     '/v1/dashboard/currencies',
     { config: { roles: EVERY_ROLE, doc: doc('listCurrencies', 'The ISO 4217 table the platform uses', CurrenciesBody) }, schema: { querystring: NoQuery } },
@@ -155,8 +158,14 @@ export function registerDataRoutes(app: FastifyInstance, platform: Platform): vo
 
   app.get(
     '/v1/dashboard/history',
-    { config: { roles: OVERVIEW, doc: doc('getHistory', 'Queue and liquidity samples over the day', HistoryBody) }, schema: { querystring: NoQuery } },
-    async (req, reply) => sendJson(reply, history.columns(callerOf(req).scope)),
+    {
+      config: {
+        roles: OVERVIEW,
+        doc: doc('getHistory', "A currency's business day from the store's history: queue, settled and balances over time", HistoryBody),
+      },
+      schema: { querystring: HistoryQuery },
+    },
+    async (req, reply) => sendJson(reply, await dayHistory(platform, callerOf(req).scope, (req.query as Static<typeof HistoryQuery>).currency)),
   );
 
   app.get<{ Params: Static<typeof StatementParams>; Querystring: Static<typeof StatementQuery> }>(

@@ -1,13 +1,11 @@
-// How much the dashboard's server side keeps and shows: the bounds of its history
-// samples and of the lists in the overview.
+// How much the dashboard's server side shows: the bounds of its charts' history
+// and of the lists in the overview.
 
 export const WEB_LIMITS = Object.freeze({
-  /** Samples kept per series (oldest dropped). */
-  samples_max: 5_000,
-  /** Minimum real time between two samples. */
-  sample_interval_ms: 1_000,
-  /** Participants whose liquidity is sampled. */
-  sampled_participants_max: 500,
+  /** Points per chart series: a busier day is drawn at this many evenly chosen instants (each value exact at its instant). */
+  history_points_max: 2_000,
+  /** Participants whose balances a chart draws. */
+  charted_participants_max: 50,
   oldest_queued: 25,
   lsm_runs: 50,
   windows: 20,

@@ -34,8 +34,31 @@ function queuedSince(p: Payment): bigint {
   return p.history[0]?.at_ns ?? 0n;
 }
 
+type ValueRow = { currency: string; count: number; value_minor: bigint; usd_cents: bigint | null };
+
+/**
+ * Each row's USD equivalent: its value at the reference rate of the business
+ * date (latest on or before it; the public statistics' rule), rounded down to the
+ * cent, exact integers throughout; null without a rate. Rows sort by it, largest
+ * first (rows without a rate last, by nominal value), so a currency with many
+ * units per dollar does not come first for its nominal size.
+ */
+function byUsd<R extends { currency: string; count: number; value_minor: bigint }>(platform: Platform, date: string | undefined, rs: R[]): Array<R & ValueRow> {
+  const out = rs.map((r) => ({ ...r, usd_cents: date === undefined ? null : platform.usdCents(r.currency, r.value_minor, date) }));
+  const cmp = (a: bigint, b: bigint): number => (a > b ? -1 : a < b ? 1 : 0);
+  return out.sort((a, b) =>
+    a.usd_cents !== null && b.usd_cents !== null
+      ? cmp(a.usd_cents, b.usd_cents)
+      : a.usd_cents !== b.usd_cents
+        ? a.usd_cents === null
+          ? 1
+          : -1
+        : cmp(a.value_minor, b.value_minor),
+  );
+}
+
 /** The day's payments: counts by state, settled value by currency, corridor and FX quote, rejections by reason. */
-function paymentFigures(platform: Platform, scope: Scope, since: bigint): Record<string, unknown> {
+function paymentFigures(platform: Platform, scope: Scope, since: bigint, date: string | undefined): Record<string, unknown> {
   const country = new Map(platform.participants().map((p) => [p.id, p.country]));
   const byCurrency: Tally = new Map();
   const byCorridor: Tally = new Map();
@@ -60,11 +83,19 @@ function paymentFigures(platform: Platform, scope: Scope, since: bigint): Record
   if (scope.kind === 'all') for (const r of platform.anonymousRejections()) if (r.at_ns >= since) add(rejections, r.reason, 0n);
   return {
     states,
-    settled_by_currency: rows(byCurrency, (k) => ({ currency: k })),
-    settled_by_corridor: rows(byCorridor, (k) => {
-      const [from, to, currency] = k.split('>');
-      return { from: from!, to: to!, currency: currency! };
-    }),
+    settled_by_currency: byUsd(
+      platform,
+      date,
+      rows(byCurrency, (k) => ({ currency: k })),
+    ),
+    settled_by_corridor: byUsd(
+      platform,
+      date,
+      rows(byCorridor, (k) => {
+        const [from, to, currency] = k.split('>');
+        return { from: from!, to: to!, currency: currency! };
+      }),
+    ),
     rejections_by_reason: rows(rejections, (k) => ({ reason: k })),
     fx_quotes: rows(quotes, (k) => {
       const [provider, from, to] = k.split('>');
@@ -146,7 +177,7 @@ function openCases(platform: Platform, scope: Scope): { open: number; list: unkn
 export function overview(platform: Platform, scope: Scope): Record<string, unknown> {
   const day = platform.businessDay();
   const since = day?.opened_at_ns ?? 0n;
-  const figures = paymentFigures(platform, scope, since);
+  const figures = paymentFigures(platform, scope, since, day?.date);
   const queue = queueFigures(platform, scope);
   const liquidity = liquidityRows(platform, scope);
   const windows: unknown[] = [];
@@ -179,6 +210,8 @@ export function overview(platform: Platform, scope: Scope): Record<string, unkno
             opened_at_ns: day.opened_at_ns,
             closed_at_ns: day.closed_at_ns,
             cutoffs: Object.fromEntries(day.cutoffs.map(([c, ns]) => [c, ns])),
+            // Each cut-off is shown in its currency's home time (the calendar's zone, or its central bank's capital).
+            cutoff_zones: Object.fromEntries(day.cutoffs.map(([c]) => [c, platform.currencyDaySpan(c)?.time_zone ?? 'UTC'])),
           },
     ...figures,
     queue,

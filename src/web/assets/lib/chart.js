@@ -10,12 +10,21 @@ const PALETTE = ['#0b5cad', '#c2410c', '#15803d', '#7c3aed', '#b91c1c', '#0e7490
 /** @typedef {(number | null)[][]} ChartData x (seconds) then one column per series */
 /** @typedef {{ label: string, scale?: string }} SeriesSpec */
 /** @typedef {{ update(data: ChartData): void, destroy(): void }} Chart */
+/**
+ * @typedef {object} ChartOptions
+ * @property {ChartData} data
+ * @property {string} [yLabel]
+ * @property {string} [y2Label]
+ * @property {number} [height]
+ * @property {string} [xZone] an IANA zone: time ticks read "HH:MM" in it over "HH:MM UTC"
+ * @property {[number, number]} [xSpan] the x range in seconds (a business day), else the data's
+ */
 
 /**
  * A uPlot line chart that follows its container's width; update(data) keeps it.
  * @param {HTMLElement} container
  * @param {SeriesSpec[]} series
- * @param {{ data: ChartData, yLabel?: string, y2Label?: string, height?: number }} opts
+ * @param {ChartOptions} opts
  * @returns {Chart}
  */
 export function lineChart(container, series, opts) {
@@ -61,17 +70,26 @@ export function lineChart(container, series, opts) {
   };
 }
 
-/** @param {{ yLabel?: string, y2Label?: string }} opts @returns {{ axes: uPlot.Axis[], scales: uPlot.Scales }} */
+/** Time ticks in a zone over UTC. @param {string} zone @returns {uPlot.Axis.Values} */
+function zoneTicks(zone) {
+  const fmt = (/** @type {string} */ tz) => new Intl.DateTimeFormat('en-GB', { timeZone: tz, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+  const home = fmt(zone);
+  const utc = fmt('UTC');
+  return (_u, vals) => vals.map((v) => (v === null ? '' : `${home.format(new Date(v * 1000))}\n${utc.format(new Date(v * 1000))} UTC`));
+}
+
+/** @param {ChartOptions} opts @returns {{ axes: uPlot.Axis[], scales: uPlot.Scales }} */
 function axesAndScales(opts) {
   const compact = new Intl.NumberFormat(undefined, { notation: 'compact', maximumFractionDigits: 2 });
   /** @type {uPlot.Axis.Values} */
   const ticks = (_u, vals) => vals.map((v) => (v === null ? '' : compact.format(v)));
   /** @type {uPlot.Axis[]} */
-  const axes = [{}, { label: opts.yLabel ?? '', size: 64, values: ticks }];
+  const axes = [opts.xZone ? { values: zoneTicks(opts.xZone), size: 56 } : {}, { label: opts.yLabel ?? '', size: 64, values: ticks }];
   // A day that has just begun has samples seconds apart: show at least ten minutes around them.
   // The x range always follows the data (no zoom): uPlot widens a single instant to 1,000 days.
   /** @type {uPlot.Range.Function} */
   const xRange = (u) => {
+    if (opts.xSpan) return opts.xSpan;
     const xs = u.data[0];
     if (!xs || xs.length === 0) return [0, 1];
     const lo = xs[0] ?? 0;

@@ -72,11 +72,12 @@
 /** @typedef {{ id: string, kind: string, currency: string, market_value_minor: MinorText, haircut_bp: number }} CollateralItem */
 /** Facilities of the overview and of GET /v1/participants/:id/facilities (which adds the collateral). @typedef {{ participant: string, currency: string, line_minor: MinorText, outstanding_minor: MinorText, auto_draw: boolean, drawdowns: number, collateral?: CollateralItem[] }} Facility */
 
-/** GET /v1/day (also the overview's day). @typedef {{ date: string, state: string, opened_at_ns: NsText, closed_at_ns: NsText | null, cutoffs: Record<string, NsText> }} Day */
+/** GET /v1/day (also the overview's day, which adds each cut-off's home zone). @typedef {{ date: string, state: string, opened_at_ns: NsText, closed_at_ns: NsText | null, cutoffs: Record<string, NsText>, cutoff_zones?: Record<string, string> }} Day */
 
 /** GET /v1/rates. @typedef {{ date: string, rates: Array<{ currency: string, units_per_usd?: string, date?: string, source?: string, error?: string }> }} Rates */
 
 /** @typedef {{ count: number, value_minor: MinorText }} Tally */
+/** A settled-value row: its USD equivalent in cents at the business date's reference rate (rounded down), null without a rate. @typedef {Tally & { usd_cents: MinorText | null }} ValueTally */
 /** @typedef {{ id: number, currency: string, state: string, opened_at_ns: NsText, closed_at_ns: NsText | null, payments: number, net_positions: Array<{ participant: string, net_minor: MinorText }>, defaulters: string[] }} SettlementWindow */
 /** @typedef {{ id: string, provider: string, drawer: string, provider_currency: string, limit_minor: MinorText, drawn_minor: MinorText, maturity_date: string, status: string }} SwapLine */
 /** @typedef {{ participant: string, name: string, currency: string, available_minor: MinorText, pending_minor: MinorText, credit_line_minor: MinorText, credit_outstanding_minor: MinorText }} LiquidityRow */
@@ -88,8 +89,8 @@
  * @typedef {object} Overview
  * @property {Day | null} day
  * @property {Record<string, number>} states
- * @property {Array<Tally & { currency: string }>} settled_by_currency
- * @property {Array<Tally & { from: string, to: string, currency: string }>} settled_by_corridor
+ * @property {Array<ValueTally & { currency: string }>} settled_by_currency sorted by USD equivalent, largest first
+ * @property {Array<ValueTally & { from: string, to: string, currency: string }>} settled_by_corridor sorted by USD equivalent, largest first
  * @property {Array<Tally & { reason: string }>} rejections_by_reason
  * @property {Array<Tally & { provider: string, from: string, to: string }>} fx_quotes
  * @property {{ by_currency: Array<Tally & { currency: string }>, depth: number, oldest: QueuedPayment[] }} queue
@@ -119,11 +120,22 @@
  */
 
 /**
- * GET /v1/dashboard/history: samples as columns (times in ms since the epoch).
+ * GET /v1/dashboard/history?currency=CCY: one currency's business day from the
+ * store's history (times in ms since the epoch, UTC; each series a step function
+ * with a value at every time).
  * @typedef {object} History
+ * @property {string | null} currency
+ * @property {string[]} currencies the currencies the caller may chart
+ * @property {string | null} time_zone the currency's home zone (IANA)
+ * @property {string | null} business_date
+ * @property {boolean} on_calendar
+ * @property {NsText | null} from_ns
+ * @property {NsText | null} to_ns
+ * @property {NsText} now_ns
  * @property {number[]} times
- * @property {Record<string, { depth: number[], value_minor: MinorText[] }>} queue
- * @property {Record<string, Array<MinorText | null>>} liquidity "participant:currency" -> available
+ * @property {{ depth: number[], value_minor: MinorText[] }} queue
+ * @property {{ count: number[], value_minor: MinorText[] }} settled
+ * @property {Record<string, MinorText[]>} balances posted settlement-account balance per participant
  */
 
 /** An API error body. @typedef {{ code?: string, message?: string, path?: string }} ErrorBody */

@@ -2,14 +2,15 @@
 // The overview: the business day at a glance for the operator and the auditor,
 // a central bank's view of its own currency, and — with the issued balances and
 // swap lines first — the central-bank page. It loads GET /v1/dashboard/overview
-// and /history, reloads on payment events (soon, and again a little later, when
-// the sampled history has caught up) and every 15 s, and shows live activity.
+// and /history (one currency's business day from the store, the one chosen for
+// the charts), reloads on payment events (soon, and again a little later) and
+// every 15 s, and shows live activity.
 
 import { h, loading, replace } from '../lib/dom.js';
 import { api } from '../lib/api.js';
 import { debounce } from '../lib/events.js';
 import { me, session } from '../lib/session.js';
-import { timeEl } from '../lib/time.js';
+import { timeEl, zoneTimeEl } from '../lib/time.js';
 import { card, errorBox, stateBadge, table, uetrLink } from '../lib/ui.js';
 import { issuedTable, swapLinesTable } from './central_bank.js';
 import { overviewCharts } from './operator_charts.js';
@@ -42,10 +43,10 @@ function dayKpis(o) {
           { class: 'kpi' },
           h(
             'b',
-            null,
-            cut.map(([c, ns], i) => [i ? ', ' : '', `${c} `, timeEl(ns, { timeOnly: true })]),
+            { id: 'kpi-cutoffs' },
+            cut.map(([c, ns], i) => [i ? h('br', null) : '', `${c} `, zoneTimeEl(ns, d.cutoff_zones?.[c] ?? 'UTC')]),
           ),
-          h('span', null, 'cut-offs'),
+          h('span', null, 'cut-offs, each in its home time'),
         )
       : null,
   );
@@ -121,8 +122,9 @@ function layout(centralBank, title) {
   /** @param {string} id */
   const slot = (id) => (slots[id] = h('div', { id: `${id}-body` }, loading()));
   const parts = {
-    liqSelect: h('select', { id: 'liq-currency', 'aria-label': 'Currency of the liquidity chart' }),
-    queueSelect: h('select', { id: 'queue-currency', 'aria-label': 'Currency of the queue chart' }),
+    currencySelect: h('select', { id: 'history-currency', 'aria-label': 'Currency of the charts' }),
+    caption: h('p', { id: 'history-caption', class: 'muted' }),
+    points: h('div', { id: 'history-points-body' }),
     liqChart: h('div', { class: 'chart', id: 'liq-chart' }),
     queueChart: h('div', { class: 'chart', id: 'queue-chart' }),
   };
@@ -147,16 +149,20 @@ function layout(centralBank, title) {
       card('Settled today by currency', slot('settled-currency'), { id: 'settled-currency' }),
       card('Settled today by corridor', slot('settled-corridor'), { id: 'settled-corridor' }),
       card(
-        'Liquidity over the day',
-        [h('div', { class: 'chart-controls' }, h('label', { for: 'liq-currency' }, 'Currency'), parts.liqSelect), parts.liqChart],
+        "The currency's business day (from the store)",
+        [
+          h('div', { class: 'chart-controls' }, h('label', { for: 'history-currency' }, 'Currency'), parts.currencySelect),
+          parts.caption,
+          h('h3', null, 'Settlement-account balances'),
+          parts.liqChart,
+          h('h3', null, 'RTGS queue and settled payments'),
+          parts.queueChart,
+          h('details', { id: 'history-details' }, h('summary', null, 'Charted points (home time and UTC)'), parts.points),
+        ],
         { id: 'liquidity-chart', wide: true },
       ),
       card('Liquidity now', slot('liquidity'), { id: 'liquidity', span2: true }),
-      card(
-        'RTGS queue',
-        [slot('queue-kpis'), h('div', { class: 'chart-controls' }, h('label', { for: 'queue-currency' }, 'Currency'), parts.queueSelect), parts.queueChart],
-        { id: 'queue' },
-      ),
+      card('RTGS queue', slot('queue-kpis'), { id: 'queue' }),
       card('Oldest queued payments', slot('queue-oldest'), { id: 'queue-oldest-card', wide: true }),
       card('Live activity', slot('activity'), { id: 'activity-card' }),
       card('LSM runs', slot('lsm'), { id: 'lsm' }),
@@ -210,14 +216,14 @@ export function viewOverview(centralBank) {
     if (rates !== null) page.fill('rates', ratesTable(rates));
     if (history !== null) charts.render(history);
   }
-  const redrawCharts = () => history !== null && charts.render(history);
-  page.parts.liqSelect.addEventListener('change', redrawCharts);
-  page.parts.queueSelect.addEventListener('change', redrawCharts);
+  page.parts.currencySelect.addEventListener('change', () => load());
 
   let alive = true;
   async function load() {
     try {
-      const [o, hst] = /** @type {[Overview, History]} */ (await Promise.all([api('/v1/dashboard/overview'), api('/v1/dashboard/history')]));
+      const c = charts.currency();
+      const path = c === null ? '/v1/dashboard/history' : `/v1/dashboard/history?currency=${encodeURIComponent(c)}`;
+      const [o, hst] = /** @type {[Overview, History]} */ (await Promise.all([api('/v1/dashboard/overview'), api(path)]));
       if (!alive) return;
       latest = o;
       history = hst;

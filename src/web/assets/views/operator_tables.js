@@ -12,6 +12,19 @@ import { stateBadge, table, uetrLink } from '../lib/ui.js';
 /** @typedef {import('../lib/types.js').Overview} Overview */
 /** @typedef {import('../lib/types.js').Role} Role */
 
+/**
+ * The USD-equivalent column (the server's exact figure: the business date's reference rate, rounded down to the cent); the rows come sorted by it.
+ * @param {Overview} o
+ * @returns {{ label: string, num: boolean, cell: (r: { usd_cents: string | null }) => string }}
+ */
+function usdColumn(o) {
+  return {
+    label: `USD equivalent${o.day ? ` (rates of ${o.day.date})` : ''}`,
+    num: true,
+    cell: (r) => (r.usd_cents === null ? 'no rate' : fmtAmount(r.usd_cents, 'USD')),
+  };
+}
+
 /** @param {Overview} o */
 export function settledTables(o) {
   return {
@@ -20,6 +33,7 @@ export function settledTables(o) {
         { label: 'Currency', cell: (r) => r.currency },
         { label: 'Payments', num: true, cell: (r) => String(r.count) },
         { label: 'Value', num: true, cell: (r) => fmtAmount(r.value_minor, r.currency) },
+        usdColumn(o),
       ],
       o.settled_by_currency,
       { empty: 'Nothing settled today yet.', label: 'Settled by currency' },
@@ -30,6 +44,7 @@ export function settledTables(o) {
         { label: 'Currency', cell: (r) => r.currency },
         { label: 'Payments', num: true, cell: (r) => String(r.count) },
         { label: 'Value', num: true, cell: (r) => fmtAmount(r.value_minor, r.currency) },
+        usdColumn(o),
       ],
       o.settled_by_corridor,
       { empty: 'Nothing settled today yet.', label: 'Settled by corridor' },
