@@ -121,20 +121,25 @@ export function registerServeCommands(program: Command): void {
       const address = await api.app.listen({ port, host: String(o.host) });
       platform.advertiseCluster(address);
       stderrProgress(`sco-settle API on ${address} (store ${redactUrl(url)}); docs at ${address}/docs`);
-      await new Promise<void>((resolve) => {
-        let stopping = false;
-        const stop = (signal: string): void => {
-          if (stopping) return;
-          stopping = true;
-          stderrProgress(`${signal}: draining (new requests get 503), closing the platform`);
-          api.shutdown().then(resolve, (err: unknown) => {
-            stderrProgress(`shutdown failed: ${(err as Error).message}`);
-            resolve();
-          });
-        };
-        process.once('SIGINT', () => stop('SIGINT'));
-        process.once('SIGTERM', () => stop('SIGTERM'));
-      });
+      await untilStopped(api);
       stderrProgress('stopped');
     });
+}
+
+/** Serves until SIGINT or SIGTERM, then drains (new requests get 503) and closes the platform. */
+async function untilStopped(api: Api): Promise<void> {
+  await new Promise<void>((resolve) => {
+    let stopping = false;
+    const stop = (signal: string): void => {
+      if (stopping) return;
+      stopping = true;
+      stderrProgress(`${signal}: draining (new requests get 503), closing the platform`);
+      api.shutdown().then(resolve, (err: unknown) => {
+        stderrProgress(`shutdown failed: ${(err as Error).message}`);
+        resolve();
+      });
+    };
+    process.once('SIGINT', () => stop('SIGINT'));
+    process.once('SIGTERM', () => stop('SIGTERM'));
+  });
 }
