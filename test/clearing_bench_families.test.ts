@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { runClearingBench } from '../src/bench/clearing_bench.js';
 import { FAMILIES, familyInstances, instanceSeed, makeInstance, toLsmProblem } from '../src/bench/gridlock_families.js';
+import { NOVEL_FAMILIES, novelInstances } from '../src/bench/gridlock_novel.js';
 import { UNSEEN_FAMILIES, unseenInstances } from '../src/bench/gridlock_unseen.js';
 import { solveLinked } from '../src/clearing/lsm_linked.js';
 
@@ -78,6 +79,33 @@ describe('unseen gridlock families', () => {
       assert.equal(p.fifo, inst.family === 'fifo');
       solveLinked(p, { work_budget: 20_000 }); // throws on an invalid problem
     }
+  });
+});
+
+describe('novel gridlock families', () => {
+  it('are a third list: names and seeds apart from every other set, seeded, exact in float64, valid', () => {
+    assert.ok(NOVEL_FAMILIES.length >= 3);
+    const known = new Set([...FAMILIES.map((f) => f.name), ...UNSEEN_FAMILIES.map((f) => f.name)]);
+    for (const f of NOVEL_FAMILIES) assert.ok(!known.has(f.name), `${f.name} is also in another set`);
+    const other = new Set([...familyInstances('tuning', 42, 2), ...familyInstances('held_out', 42, 2), ...unseenInstances(42, 2)].map((i) => i.seed));
+    const novel = novelInstances(42, 2);
+    assert.equal(novel.length, 2 * NOVEL_FAMILIES.length);
+    for (const inst of novel) {
+      assert.equal(inst.set, 'novel');
+      assert.ok(!other.has(inst.seed), `seed ${inst.seed} also in another set`);
+      const p = inst.problem;
+      const total = p.items.reduce((s, it) => s + it.legs.reduce((x, l) => x + l.amount, 0n), 0n);
+      assert.ok(2n * total <= BigInt(Number.MAX_SAFE_INTEGER), `${inst.family}: sums exact in float64`);
+      assert.equal(
+        inst.lsm === null,
+        p.items.some((it) => it.legs.length === 2),
+      );
+      solveLinked(p, { work_budget: 20_000 }); // throws on an invalid problem
+    }
+    assert.deepEqual(
+      novelInstances(42, 2).map((i) => i.problem),
+      novel.map((i) => i.problem),
+    );
   });
 });
 

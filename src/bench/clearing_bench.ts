@@ -34,6 +34,7 @@ import {
 } from '../clearing/lsm_linked.js';
 import { Prng } from '../sim/prng.js';
 import { familyInstances, type FamilySet, type GridlockInstance } from './gridlock_families.js';
+import { novelInstances } from './gridlock_novel.js';
 import { unseenInstances } from './gridlock_unseen.js';
 import { median, percentile, round } from './stats.js';
 
@@ -68,6 +69,9 @@ export interface ClearingBenchResult {
     /** The unseen families (gridlock_unseen.ts): shapes never used in tuning. */
     lsm_unseen_value_vs_optimal: number | null;
     lsm_unseen_worst_vs_optimal: number | null;
+    /** The novel families (gridlock_novel.ts), written with the second-wave solver and never used to tune it. */
+    lsm_novel_value_vs_optimal: number | null;
+    lsm_novel_worst_vs_optimal: number | null;
     lsm_median_ms: number;
     lsm_p99_ms: number;
     /** The v2 solver (solveLsm) on the single-currency instances. */
@@ -96,7 +100,7 @@ const NETTING_PAYMENTS = 1_000_000;
 const NETTING_PARTICIPANTS = 500;
 const NETTING_CURRENCIES = 10;
 const NETTING_RUNS = 5;
-const ALL_SETS: readonly FamilySet[] = ['tuning', 'held_out', 'unseen'];
+const ALL_SETS: readonly FamilySet[] = ['tuning', 'held_out', 'unseen', 'novel'];
 
 function unit(rng: Prng): number {
   return (rng.nextU32() + 0.5) / 4294967296;
@@ -291,7 +295,9 @@ export async function runClearingBench(opts: ClearingBenchOptions): Promise<Clea
   const instances = sets.flatMap((set) =>
     set === 'unseen'
       ? unseenInstances(opts.seed, opts.scenarios, opts.families ?? null)
-      : familyInstances(set, opts.seed, opts.scenarios, opts.families ?? null),
+      : set === 'novel'
+        ? novelInstances(opts.seed, opts.scenarios, opts.families ?? null)
+        : familyInstances(set, opts.seed, opts.scenarios, opts.families ?? null),
   );
   if (instances.length === 0) throw new Error('no gridlock instance: check the family names');
   const runs = runSolvers(instances, opts);
@@ -445,6 +451,8 @@ function summarise(rows: readonly Row[], nettingMs: number, notes: string[], opt
   const heldFigures = held.length === 0 ? null : figures(held);
   const unseen = rows.filter((r) => r.set === 'unseen');
   const unseenFigures = unseen.length === 0 ? null : figures(unseen);
+  const novel = rows.filter((r) => r.set === 'novel');
+  const novelFigures = novel.length === 0 ? null : figures(novel);
   const methods = new Map<string, number>();
   for (const r of rows) methods.set(r.method, (methods.get(r.method) ?? 0) + 1);
   const repaired = rows.filter((r) => r.repaired).length;
@@ -466,6 +474,8 @@ function summarise(rows: readonly Row[], nettingMs: number, notes: string[], opt
       lsm_held_out_worst_vs_optimal: heldFigures?.lsm_worst_vs_optimal ?? null,
       lsm_unseen_value_vs_optimal: unseenFigures?.lsm_median_vs_optimal ?? null,
       lsm_unseen_worst_vs_optimal: unseenFigures?.lsm_worst_vs_optimal ?? null,
+      lsm_novel_value_vs_optimal: novelFigures?.lsm_median_vs_optimal ?? null,
+      lsm_novel_worst_vs_optimal: novelFigures?.lsm_worst_vs_optimal ?? null,
       lsm_median_ms: all.lsm_median_ms,
       lsm_p99_ms: round(
         percentile(

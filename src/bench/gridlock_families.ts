@@ -12,8 +12,8 @@ import type { LsmProblem } from '../clearing/lsm.js';
 import type { LinkedItem, LinkedProblem } from '../clearing/lsm_linked.js';
 import { Prng } from '../sim/prng.js';
 
-/** 'unseen': the second held-out list (gridlock_unseen.ts), families of other shapes, reported apart. */
-export type FamilySet = 'tuning' | 'held_out' | 'unseen';
+/** 'unseen': the second held-out list (gridlock_unseen.ts), families of other shapes, reported apart; 'novel': the third (gridlock_novel.ts). */
+export type FamilySet = 'tuning' | 'held_out' | 'unseen' | 'novel';
 
 export interface FamilySpec {
   readonly name: string;

@@ -22,21 +22,21 @@ export interface UnseenFamily {
 /** Amounts stay below this so a problem's sums are exact in float64 (2 x total < 2^53). */
 const AMOUNT_MAX = 1e11;
 
-function unit(rng: Prng): number {
+export function unit(rng: Prng): number {
   return (rng.nextU32() + 0.5) / 4294967296;
 }
 
-function pareto(rng: Prng, alpha: number, from = 1000): bigint {
+export function pareto(rng: Prng, alpha: number, from = 1000): bigint {
   return BigInt(Math.max(1, Math.min(AMOUNT_MAX, Math.floor(from / Math.pow(unit(rng), 1 / alpha)))));
 }
 
-function lognormal(rng: Prng, sigma: number, median = 20000): bigint {
+export function lognormal(rng: Prng, sigma: number, median = 20000): bigint {
   const z = Math.sqrt(-2 * Math.log(unit(rng))) * Math.cos(2 * Math.PI * unit(rng));
   return BigInt(Math.max(1, Math.min(AMOUNT_MAX, Math.floor(median * Math.exp(sigma * z)))));
 }
 
 /** Collects single-leg payments and PvP trades; gross outflow per node gives the capacities. */
-class Builder {
+export class Builder {
   readonly items: LinkedItem[] = [];
   readonly gross: bigint[];
   constructor(readonly nodes: number) {
@@ -69,7 +69,7 @@ class Builder {
 
 const scarce = (rng: Prng): number => 0.08 * unit(rng);
 
-function randomPair(rng: Prng, n: number): [number, number] {
+export function randomPair(rng: Prng, n: number): [number, number] {
   const f = rng.below(n);
   let t = rng.below(n - 1);
   if (t >= f) t++;

@@ -4,6 +4,7 @@
 import type { Command } from 'commander';
 import { runClearingBench } from '../bench/clearing_bench.js';
 import { FAMILIES, type FamilySet } from '../bench/gridlock_families.js';
+import { NOVEL_FAMILIES } from '../bench/gridlock_novel.js';
 import { UNSEEN_FAMILIES } from '../bench/gridlock_unseen.js';
 import { runFxBench } from '../bench/fx_bench.js';
 import { runIsoBench } from '../bench/iso_bench.js';
@@ -123,7 +124,7 @@ function registerClearingBench(bench: Command): void {
     .option('--seed <n>', 'workload seed', '42')
     .option('--highs-time-limit <seconds>', 'HiGHS time limit per instance', '10')
     .option('--families <list>', `comma-separated subset of ${familyNames().join(',')}`)
-    .option('--sets <list>', 'comma-separated subset of tuning,held_out,unseen', 'tuning,held_out,unseen')
+    .option('--sets <list>', 'comma-separated subset of tuning,held_out,unseen,novel', 'tuning,held_out,unseen,novel')
     .option('--work-budget <steps>', 'work budget of the v3 solver (solveLinked)')
     .option('--no-netting', 'skip the netting figure')
     .option('--reference-cache <file>', 'keep HiGHS references in this JSON file between runs')
@@ -144,7 +145,7 @@ function registerClearingBench(bench: Command): void {
 }
 
 function familyNames(): string[] {
-  return [...FAMILIES.map((f) => f.name), ...UNSEEN_FAMILIES.map((f) => f.name)];
+  return [...FAMILIES.map((f) => f.name), ...UNSEEN_FAMILIES.map((f) => f.name), ...NOVEL_FAMILIES.map((f) => f.name)];
 }
 
 function clearingFamilies(list: string): string[] {
@@ -158,8 +159,8 @@ function clearingFamilies(list: string): string[] {
 function clearingSets(list: string): FamilySet[] {
   const sets = list.split(',').map((s) => s.trim());
   for (const s of sets)
-    if (s !== 'tuning' && s !== 'held_out' && s !== 'unseen')
-      throw new CliInputError(`--sets: unknown set ${JSON.stringify(s)}; known: tuning, held_out, unseen`);
+    if (s !== 'tuning' && s !== 'held_out' && s !== 'unseen' && s !== 'novel')
+      throw new CliInputError(`--sets: unknown set ${JSON.stringify(s)}; known: tuning, held_out, unseen, novel`);
   return sets as FamilySet[];
 }
 

@@ -1,0 +1,155 @@
+// Novel gridlock families for the clearing benchmark (set 'novel'): a third
+// held-out list, written while the solver was being reworked for issue 16 and
+// never used to choose its rules or constants. This module owns those shapes:
+// several hubs with their own spokes, long chains closed by one big payment,
+// two-currency bipartite trading with PvP links and domestic payments on both
+// sides, many tiny participants, and whales that fan out to and collect from
+// many small ones. Each instance comes from a seed (instanceSeed with the set
+// 'novel'), so every machine builds the same problems.
+
+import type { LinkedProblem } from '../clearing/lsm_linked.js';
+import { Prng } from '../sim/prng.js';
+import { type GridlockInstance, instanceSeed, toLsmProblem } from './gridlock_families.js';
+import { Builder, lognormal, pareto, randomPair, type UnseenFamily, unit } from './gridlock_unseen.js';
+
+/** Multi-hub: 4 hubs, 15 spokes each; spokes pay within their hub's group through it, hubs settle big amounts among themselves. */
+function multiHub(rng: Prng): LinkedProblem {
+  const hubs = 4;
+  const spokes = 15;
+  const b = new Builder(hubs + hubs * spokes);
+  const spoke = (h: number): number => hubs + h * spokes + rng.below(spokes);
+  while (b.items.length < 1600) {
+    const r = rng.below(10);
+    const [h1, h2] = randomPair(rng, hubs);
+    if (r < 2) b.pay(h1, h2, lognormal(rng, 1.0, 400_000));
+    else if (r < 6) {
+      // A client of hub h1 pays a client of hub h2: client -> h1, h1 -> h2, h2 -> client.
+      const a = lognormal(rng, 1.4);
+      b.pay(spoke(h1), h1, a);
+      b.pay(h1, h2, a);
+      b.pay(h2, spoke(h2), a);
+    } else if (rng.below(2) === 0) b.pay(h1, spoke(h1), lognormal(rng, 1.4));
+    else b.pay(spoke(h1), h1, lognormal(rng, 1.4));
+  }
+  return b.problem(rng, (r, n) => (n < hubs ? 0.01 * unit(r) : 0.05 * unit(r)));
+}
+
+/** Chains: 60 participants; chains of 4-12 small payments closed back to their start by one payment 5-20 times larger. */
+function chainBig(rng: Prng): LinkedProblem {
+  const n = 60;
+  const b = new Builder(n);
+  while (b.items.length < 1400) {
+    const len = 4 + rng.below(9);
+    const seen = new Set<number>();
+    const path: number[] = [];
+    while (path.length < len) {
+      const p = rng.below(n);
+      if (!seen.has(p)) {
+        seen.add(p);
+        path.push(p);
+      }
+    }
+    const small = lognormal(rng, 0.6);
+    for (let i = 0; i + 1 < len; i++) b.pay(path[i]!, path[i + 1]!, (small * BigInt(80 + rng.below(41))) / 100n + 1n);
+    // The closing payment; the chain's start pays the rest of the chain nothing back, so it needs the big inflow.
+    b.pay(path[len - 1]!, path[0]!, small * BigInt(5 + rng.below(16)));
+  }
+  return b.problem(rng, (r) => 0.04 * unit(r));
+}
+
+/** Bipartite PvP: 20 banks at home in currency 0, 20 in currency 1; PvP trades across the sides and domestic payments on each. */
+function bipartitePvp(rng: Prng): LinkedProblem {
+  const side = 20;
+  const p = 2 * side;
+  // Node of participant i in currency c: 2i + c; participants 0..19 are at home in currency 0, 20..39 in currency 1.
+  const b = new Builder(2 * p);
+  for (let k = 0; k < 1500; k++) {
+    const r = rng.below(10);
+    if (r < 4) {
+      const a = rng.below(side);
+      const z = side + rng.below(side);
+      const amt = pareto(rng, 1.1, 5000);
+      const rate = BigInt(70 + rng.below(61));
+      // a sells currency 0 to z for currency 1, or the other way round.
+      if (rng.below(2) === 0) b.trade(2 * a, 2 * z, amt, 2 * z + 1, 2 * a + 1, (amt * rate) / 100n + 1n);
+      else b.trade(2 * z + 1, 2 * a + 1, amt, 2 * a, 2 * z, (amt * rate) / 100n + 1n);
+    } else {
+      const c = r < 7 ? 0 : 1;
+      const [x, y] = randomPair(rng, side);
+      const off = c === 0 ? 0 : side;
+      b.pay(2 * (off + x) + c, 2 * (off + y) + c, lognormal(rng, 1.3));
+    }
+  }
+  // Home-currency accounts a little funded; foreign-currency accounts nearly empty.
+  return b.problem(rng, (r, node) => {
+    const participant = node >> 1;
+    const home = participant < side ? 0 : 1;
+    return (node & 1) === home ? 0.06 * unit(r) : 0.01 * unit(r);
+  });
+}
+
+/** Many tiny participants: 400 participants with 1-6 payments each among themselves and 3 large banks; most hold nothing. */
+function tinyMany(rng: Prng): LinkedProblem {
+  const large = 3;
+  const n = large + 400;
+  const b = new Builder(n);
+  for (let k = 0; k < 1800; k++) {
+    const r = rng.below(10);
+    const tiny = (): number => large + rng.below(n - large);
+    if (r < 3) b.pay(tiny(), rng.below(large), lognormal(rng, 1.0, 5000));
+    else if (r < 6) b.pay(rng.below(large), tiny(), lognormal(rng, 1.0, 5000));
+    else if (r < 9) {
+      const f = tiny();
+      let t = tiny();
+      while (t === f) t = tiny();
+      b.pay(f, t, lognormal(rng, 1.0, 5000));
+    } else b.pay(...randomPair(rng, large), lognormal(rng, 0.8, 300_000));
+  }
+  return b.problem(rng, (r, node) => (node < large ? 0.02 * unit(r) : unit(r) < 0.3 ? 0.2 * unit(r) : 0));
+}
+
+/** Whales: 3 whales each fan out to 50 of 150 small participants and collect from others; heavy-tailed (Pareto 1.05) small-to-small noise. */
+function whales(rng: Prng): LinkedProblem {
+  const w = 3;
+  const n = w + 150;
+  const b = new Builder(n);
+  for (let k = 0; k < 2000; k++) {
+    const r = rng.below(10);
+    const whale = rng.below(w);
+    const small = w + rng.below(150);
+    if (r < 4) b.pay(whale, small, lognormal(rng, 0.7, 30_000));
+    else if (r < 8) b.pay(small, whale, lognormal(rng, 0.7, 30_000));
+    else {
+      const [f, t] = randomPair(rng, 150);
+      b.pay(w + f, w + t, pareto(rng, 1.05, 2000));
+    }
+  }
+  return b.problem(rng, (r, node) => (node < w ? 0.003 * unit(r) : 0.03 * unit(r)));
+}
+
+export const NOVEL_FAMILIES: readonly UnseenFamily[] = [
+  { name: 'multi_hub', description: '4 hubs of 15 spokes, client-hub-hub-client chains, hub-to-hub big payments, hubs 0-1%, 1,600 payments', make: multiHub },
+  { name: 'chain_big', description: '60 participants, chains of 4-12 small payments closed by one 5-20x larger, balances 0-4%', make: chainBig },
+  {
+    name: 'bipartite_pvp',
+    description: '20 + 20 banks at home in two currencies, 40% PvP trades across, domestic payments each side, foreign accounts 0-1%',
+    make: bipartitePvp,
+  },
+  { name: 'tiny_many', description: '400 tiny participants (70% hold nothing) and 3 large banks, 1,800 payments', make: tinyMany },
+  { name: 'whales', description: '3 whales (balances 0-0.3%) paying and collecting from 150 small, Pareto 1.05 noise, 2,000 payments', make: whales },
+];
+
+/** `perFamily` instances of each novel family (or of those named in `only`). */
+export function novelInstances(runSeed: number, perFamily: number, only: readonly string[] | null = null): GridlockInstance[] {
+  const out: GridlockInstance[] = [];
+  for (const f of NOVEL_FAMILIES) {
+    if (only !== null && !only.includes(f.name)) continue;
+    for (let i = 0; i < perFamily; i++) {
+      const seed = instanceSeed(runSeed, 'novel', f.name, i);
+      const problem = f.make(new Prng(seed));
+      const single = problem.items.every((it) => it.legs.length === 1);
+      out.push({ family: f.name, set: 'novel', seed, problem, lsm: single ? toLsmProblem(problem) : null });
+    }
+  }
+  return out;
+}
