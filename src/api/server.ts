@@ -68,6 +68,8 @@ export interface ApiOptions {
   https?: { key: Buffer; cert: Buffer; ca?: Buffer } | null;
   /** Webhook delivery timing (retry back-off, attempt timeout); defaults WEBHOOK_DEFAULTS. */
   webhooks?: Partial<WebhookOptions>;
+  /** A member replica's currency: callers see that currency only; requests for another are refused (outside_member_currency). */
+  member_currency?: string;
 }
 
 export interface Api {
@@ -145,7 +147,7 @@ export async function buildApi(opts: ApiOptions): Promise<Api> {
     }
   });
   const failures = opts.authFailures === null ? null : new AuthFailureLimiter(opts.authFailures ?? AUTH_FAILURE_DEFAULTS);
-  installGuard(app, { platform, users, limiter, failures, clientCertificates: opts.https?.ca !== undefined });
+  installGuard(app, { platform, users, limiter, failures, clientCertificates: opts.https?.ca !== undefined, member_currency: opts.member_currency });
   app.addHook('preValidation', async (req) => {
     if (req.method === 'POST' && (req.body === undefined || req.body === null) && req.routeOptions.config?.roles !== undefined)
       (req as { body: unknown }).body = {};

@@ -32,6 +32,7 @@ export type ApiErrorCode =
   | 'rate_limited'
   | 'shutting_down'
   | 'unavailable'
+  | 'outside_member_currency'
   | 'internal';
 
 /** Every code an HTTP answer can carry, with the short title its problem document gives it (docs/errors.md explains each). */
@@ -95,6 +96,7 @@ export const ERROR_TITLES: Readonly<Record<ApiErrorCode, string>> = {
   stale_proposal: 'The proposal is no longer proposed',
   not_leader: 'This engine is not the active one',
   journal_unavailable: 'The replicated journal takes no appends',
+  outside_member_currency: "Outside this member replica's currency",
   internal: 'Internal error',
 };
 

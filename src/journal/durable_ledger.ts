@@ -101,8 +101,16 @@ export interface DurableLedgerOptions {
   executor?: CommandExecutor;
   /** Cluster mode: where every group is published before it is appended locally and acknowledged. */
   replicator?: JournalReplicator;
-  /** Cluster mode: the active engine attaches a state digest to an entry at most this often. */
+  /** Cluster mode: the active engine attaches a state digest to an entry at most this often (and never more than 1/DIGEST_COST_SHARE of its time). */
   state_digest_interval_ms?: number;
+  /**
+   * Cluster mode: snapshot while running, once this many entries came since the
+   * last snapshot and periodic_snapshot_ms passed (0: only on close, as a single
+   * engine does). A SIGKILLed engine never reaches close; with these it restarts
+   * from a recent snapshot and replays only the tail.
+   */
+  periodic_snapshot_entries?: number;
+  periodic_snapshot_ms?: number;
   /** Opened as a follower: writes are refused ('not_active') until activate(); entries come in through applyFollowed. */
   follower?: boolean;
 }
@@ -120,6 +128,12 @@ const INDEX_CHUNK_EVENTS = 65_536;
 const INDEX_STEP_EVENTS = 1_024;
 /** Background indexing holds the lane (and, on SQLite, the event loop) at most about this long at a time. */
 const INDEX_SLICE_MS = 10;
+/**
+ * A state digest and a snapshot encode the whole state (it grows with the day's
+ * payments): each is taken at most once per this many times its last cost, so
+ * neither takes more than about 5 % of the engine's time however large the state.
+ */
+const DIGEST_COST_SHARE = 20;
 
 interface Request {
   op: Operation | 'command';
@@ -153,6 +167,9 @@ export class DurableLedger {
   private readonly replicator: JournalReplicator | null;
   private writable: boolean;
   private lastDigestMs = Number.NEGATIVE_INFINITY;
+  private lastDigestCostMs = 0;
+  private lastSnapshotMs = Number.NEGATIVE_INFINITY;
+  private lastSnapshotCostMs = 0;
 
   private seq: number;
   private headHash: Buffer;
@@ -194,6 +211,8 @@ export class DurableLedger {
       index_lag_max_ms: opts.index_lag_max_ms ?? 1_000,
       snapshot_min_events: opts.snapshot_min_events ?? 10_000,
       state_digest_interval_ms: opts.state_digest_interval_ms ?? 1_000,
+      periodic_snapshot_entries: opts.periodic_snapshot_entries ?? 0,
+      periodic_snapshot_ms: opts.periodic_snapshot_ms ?? 10_000,
     };
     this.replicator = opts.replicator ?? null;
     this.writable = opts.follower !== true;
@@ -432,6 +451,7 @@ export class DurableLedger {
       // the backlog to the next attempt, and must not stop this loop with `draining` still set.
       if (this.backlogEvents >= this.opts.index_backlog_max_events) await this.writeIndex().catch(() => undefined);
       else await this.indexLagging().catch(() => undefined);
+      await this.snapshotIfDue().catch(() => undefined);
     }
     this.draining = false;
     this.scheduleIdle();
@@ -485,9 +505,11 @@ export class DurableLedger {
   /** The state digest after the entry just executed, when one is due (at most every state_digest_interval_ms). */
   private sampleDigest(): Buffer | null {
     const now = performance.now();
-    if (now - this.lastDigestMs < this.opts.state_digest_interval_ms) return null;
-    this.lastDigestMs = now;
-    return this.stateDigest();
+    if (now - this.lastDigestMs < Math.max(this.opts.state_digest_interval_ms, DIGEST_COST_SHARE * this.lastDigestCostMs)) return null;
+    const digest = this.stateDigest();
+    this.lastDigestMs = performance.now();
+    this.lastDigestCostMs = this.lastDigestMs - now;
+    return digest;
   }
 
   /** sha256 of the whole state at the current position (ledger and executor, as a snapshot encodes it). */
@@ -539,7 +561,10 @@ export class DurableLedger {
       if (entries.length > 0) await this.store.appendJournal(entries);
       this.durableSeq = this.seq;
       this.durableHash = this.headHash;
+      // Entries arrive without pause under load, so the idle timer never fires: index as the active engine does.
       if (this.backlogEvents >= this.opts.index_backlog_max_events) await this.writeIndex();
+      else await this.indexLagging();
+      await this.snapshotIfDue().catch(() => undefined);
       this.scheduleIdle();
     });
     return run.catch((err: Error) => {
@@ -714,6 +739,20 @@ export class DurableLedger {
       this.snapshotSeq = this.seq;
       this.eventsSinceSnapshot = 0;
     });
+  }
+
+  /** Cluster mode: a snapshot at the current (durable) position when one is due. Runs inside the lane. */
+  private async snapshotIfDue(): Promise<void> {
+    const every = this.opts.periodic_snapshot_entries;
+    if (every === 0 || this.seq - this.snapshotSeq < every || this.seq !== this.durableSeq) return;
+    const t0 = performance.now();
+    if (t0 - this.lastSnapshotMs < Math.max(this.opts.periodic_snapshot_ms, DIGEST_COST_SHARE * this.lastSnapshotCostMs)) return;
+    await this.writeIndex();
+    await this.store.saveSnapshot({ seq: this.seq, body: encodeSnapshot(this.seq, this.headHash, this.sm, this.executorState()) });
+    this.snapshotSeq = this.seq;
+    this.eventsSinceSnapshot = 0;
+    this.lastSnapshotMs = performance.now();
+    this.lastSnapshotCostMs = this.lastSnapshotMs - t0;
   }
 
   /** Waits for queued batches, indexes them, snapshots if worthwhile, and closes the store. */

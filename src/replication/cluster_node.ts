@@ -49,6 +49,10 @@ export interface ClusterNodeOptions {
 
 const ALARMS_KEPT = 100;
 const BOOTSTRAP_PAGE = 64;
+/** A new active engine lets its follower stream the tail for at most this long before reading entries one by one. */
+const TAKEOVER_FOLLOW_MS = 5_000;
+/** Entries applied in one go (one local append) while following. */
+const APPLY_SLICE_ENTRIES = 32;
 
 export class ClusterNode {
   private readonly ledger: DurableLedger;
@@ -56,7 +60,7 @@ export class ClusterNode {
   private readonly opts: ClusterNodeOptions;
   private lease: Lease | null = null;
   private role: ClusterRole;
-  private following: { stop: () => void; done: Promise<void> } | null = null;
+  private following: { stop: () => void; done: Promise<void>; ended: boolean } | null = null;
   private timer: NodeJS.Timeout | null = null;
   private stopped = false;
   private fatal = false;
@@ -167,8 +171,13 @@ export class ClusterNode {
 
   private async startFollowing(): Promise<void> {
     const from = this.ledger.durable_head.seq + 1;
-    this.following = await this.log.follow(from, (batch) => this.applyBatch(batch));
-    this.following.done.catch((err: Error) => {
+    const f = { ...(await this.log.follow(from, (batch) => this.applyBatch(batch))), ended: false };
+    this.following = f;
+    const ended = (): void => {
+      f.ended = true;
+    };
+    f.done.then(ended, ended);
+    f.done.catch((err: Error) => {
       if (this.stopped || this.role === 'active') return;
       const why = `following the journal stream stopped: ${err.message}`;
       if (this.opts.mode === 'replica') this.alarm(why);
@@ -176,7 +185,15 @@ export class ClusterNode {
     });
   }
 
+  /** Applies what arrived, a slice at a time with a turn of the event loop between: a long catch-up must not hold up lease renewals and requests. */
   private async applyBatch(batch: StreamEntry[]): Promise<void> {
+    for (let i = 0; i < batch.length; i += APPLY_SLICE_ENTRIES) {
+      if (i > 0) await new Promise<void>((r) => setImmediate(r));
+      await this.applySlice(batch.slice(i, i + APPLY_SLICE_ENTRIES));
+    }
+  }
+
+  private async applySlice(batch: StreamEntry[]): Promise<void> {
     // A consumer may redeliver what is already applied (after a reset): skip it.
     const seq = this.ledger.journal_seq;
     const fresh = batch.filter((b) => b.entry.seq > seq);
@@ -228,12 +245,19 @@ export class ClusterNode {
   private async leaseStep(): Promise<void> {
     const s = await this.lease!.step();
     if (s.kind === 'lost') return this.die(`lost the lease: ${s.reason}`);
-    if (s.kind === 'acquired') await this.takeOver();
+    // Taken over beside the steps, not in one: the steps must go on renewing the lease meanwhile, or a
+    // catch-up longer than the lease would leave the fencing append waiting for a renewal that never comes.
+    if (s.kind === 'acquired')
+      void this.takeOver().catch((err: Error) => {
+        this.die(`taking over failed: ${err.message}`);
+      });
   }
 
   /** Catches up to the stream's last entry, publishes what only this store holds (first start of a cluster), fences, serves. */
   private async takeOver(): Promise<void> {
     const t0 = performance.now();
+    // The follower is already streaming the tail: let it reach the stream's end, then read what is left one by one.
+    await this.followTo((await this.log.bounds()).last_seq, TAKEOVER_FOLLOW_MS);
     await this.stopFollowing();
     const { last_seq } = await this.log.bounds();
     while (this.ledger.journal_seq < last_seq) {
@@ -252,6 +276,19 @@ export class ClusterNode {
     this.opts.onProgress(
       `${this.opts.me.node_id} is the active engine from journal entry ${this.ledger.journal_seq} (took over in ${Math.round(performance.now() - t0)} ms)`,
     );
+  }
+
+  /** Waits until the follower has applied entry `seq`, or it stopped, or `timeout_ms` passed. */
+  private async followTo(seq: number, timeout_ms: number): Promise<void> {
+    const t0 = performance.now();
+    while (
+      this.following !== null &&
+      !this.following.ended &&
+      this.ledger.journal_seq < seq &&
+      this.ledger.failed === null &&
+      performance.now() - t0 < timeout_ms
+    )
+      await new Promise((r) => setTimeout(r, 2));
   }
 
   /** The stream is empty and this store is not: a single-engine store becomes the cluster's journal. */

@@ -39,7 +39,10 @@ export interface ApiFixture {
   close(): Promise<void>;
 }
 
-export async function startApi(backendName: 'sqlite' | 'postgres', opts: { rateLimit?: RateLimitOptions | null; seed?: boolean } = {}): Promise<ApiFixture> {
+export async function startApi(
+  backendName: 'sqlite' | 'postgres',
+  opts: { rateLimit?: RateLimitOptions | null; seed?: boolean; member_currency?: string } = {},
+): Promise<ApiFixture> {
   const backend = makeBackend(backendName);
   const clock = new TestClock();
   const platform = await Platform.open(await backend.open(), { clock: clock.read });
@@ -102,7 +105,13 @@ export async function startApi(backendName: 'sqlite' | 'postgres', opts: { rateL
     },
   };
   async function listen(dir: UserDirectory): Promise<void> {
-    fx.api = await buildServer({ platform: fx.platform, users: dir, logLevel: false, rateLimit: opts.rateLimit ?? null });
+    fx.api = await buildServer({
+      platform: fx.platform,
+      users: dir,
+      logLevel: false,
+      rateLimit: opts.rateLimit ?? null,
+      ...(opts.member_currency !== undefined ? { member_currency: opts.member_currency } : {}),
+    });
     const address = await fx.api.app.listen({ port: 0, host: '127.0.0.1' });
     fx.base = address;
   }
