@@ -115,7 +115,7 @@ export interface PaymentFilter {
 }
 
 export const PAYMENT_QUERY_MAX = 10_000;
-/** Cluster mode: an engine or replica snapshots once this many entries came since its last snapshot (and at most every 10 s). */
+/** Cluster mode: an engine or replica snapshots once this many entries came since its last snapshot (and at most every 30 s). */
 const CLUSTER_SNAPSHOT_ENTRIES = 1_000;
 
 /** GET /v1/rates: the reference rates in force and their cross rates, as text. */
