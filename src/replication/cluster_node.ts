@@ -94,6 +94,7 @@ export class ClusterNode {
       if (opts.mode === 'engine') throw new Error(problem);
       node.alarm(problem);
     }
+    node.progress = { seq: ledger.journal_seq, at: performance.now() };
     if (opts.mode === 'engine') {
       node.lease = await Lease.open(log, opts.me);
       log.mayAppend = () => node.waitLease();
