@@ -111,6 +111,13 @@ export interface DurableLedgerOptions {
    */
   periodic_snapshot_entries?: number;
   periodic_snapshot_ms?: number;
+  /**
+   * Cluster mode: the longest the active engine may hold its event loop for a
+   * digest or a periodic snapshot (both grow with the state); one that last took
+   * longer is skipped while active, since the engine must renew its lease
+   * meanwhile (a fraction of the lease). Followers, which hold no lease, take them.
+   */
+  active_pause_max_ms?: number;
   /** Opened as a follower: writes are refused ('not_active') until activate(); entries come in through applyFollowed. */
   follower?: boolean;
 }
@@ -215,6 +222,7 @@ export class DurableLedger {
       state_digest_interval_ms: opts.state_digest_interval_ms ?? 1_000,
       periodic_snapshot_entries: opts.periodic_snapshot_entries ?? 0,
       periodic_snapshot_ms: opts.periodic_snapshot_ms ?? 30_000,
+      active_pause_max_ms: opts.active_pause_max_ms ?? Number.POSITIVE_INFINITY,
     };
     this.replicator = opts.replicator ?? null;
     this.writable = opts.follower !== true;
@@ -508,6 +516,7 @@ export class DurableLedger {
   private sampleDigest(): Buffer | null {
     const now = performance.now();
     if (now - this.lastDigestMs < Math.max(this.opts.state_digest_interval_ms, DIGEST_COST_SHARE * this.lastDigestCostMs)) return null;
+    if (this.lastDigestCostMs > this.opts.active_pause_max_ms) return null;
     const digest = this.stateDigest();
     this.lastDigestMs = performance.now();
     this.lastDigestCostMs = this.lastDigestMs - now;
@@ -759,6 +768,7 @@ export class DurableLedger {
     if (every === 0 || this.seq - this.snapshotSeq < every || this.seq !== this.durableSeq) return;
     const t0 = performance.now();
     if (t0 - this.lastSnapshotMs < Math.max(this.opts.periodic_snapshot_ms, DIGEST_COST_SHARE * this.lastSnapshotCostMs)) return;
+    if (this.writable && this.lastSnapshotCostMs > this.opts.active_pause_max_ms) return;
     await this.writeIndex();
     await this.store.saveSnapshot({ seq: this.seq, body: encodeSnapshot(this.seq, this.headHash, this.sm, this.executorState()) });
     this.snapshotSeq = this.seq;

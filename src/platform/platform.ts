@@ -170,6 +170,8 @@ export class Platform {
         lopts.follower = true;
         // A SIGKILLed engine never snapshots on close: snapshot while running, so a restart replays only the tail.
         lopts.periodic_snapshot_entries = CLUSTER_SNAPSHOT_ENTRIES;
+        // The active engine renews its lease on the same event loop: no whole-state work longer than a fraction of it.
+        lopts.active_pause_max_ms = Math.floor(opts.cluster.config.lease_ms / 4);
         if (opts.cluster.mode === 'engine') lopts.replicator = log;
       }
       ledger = await DurableLedger.open(store, lopts);
