@@ -280,8 +280,17 @@ export class HaCluster {
         if (prefer !== null) break;
       }
       await new Promise((r) => setTimeout(r, Math.min(100, 10 * (round + 1))));
+      // As a health-checking load balancer would: ask every engine its role at once, and go to the active one first.
+      prefer = (await this.findActive())?.base ?? prefer;
     }
     throw new Error(`${key}: not acknowledged within ${deadline_ms} ms`);
+  }
+
+  /** The engine whose /readyz says active (all asked at once, each for at most a second), or null. */
+  private async findActive(): Promise<EngineProcess | null> {
+    const live = this.live();
+    const roles = await Promise.all(live.map((e) => e.readyz()));
+    return live.find((_, i) => roles[i]?.role === 'active') ?? null;
   }
 
   private async postOnce(e: EngineProcess, path: string, body: string, key: string): Promise<{ status: number; body: unknown; leader: string | null } | null> {
