@@ -145,6 +145,30 @@ test('a covered pacs.008 settles and is answered ACSC; the payment keeps the mes
   });
 });
 
+test('every pacs.002 carries the journal head (sequence and hash) that contains its status, as schema-valid supplementary data', async () => {
+  await withPlatform(async (p) => {
+    await setupScheme(p);
+    await p.run({ type: 'fund', participant: A, currency: 'CNY', amount: '1000.00' });
+    const before = p.journalHead();
+    const { xml, uetrs } = pacs008({ amount: '600.00' }, { amount: '900.00' });
+    const r = await submitIsoMessage(p, xml, 'bank:BKCHCNBJ');
+    const after = p.journalHead();
+    assert.ok(after.seq > before.seq);
+    assert.equal(r.status_reports.length, 2);
+    for (const [i, report] of r.status_reports.entries()) {
+      await assertValid(report);
+      assert.match(
+        report,
+        /<SplmtryData><PlcAndNm>JournalHead<\/PlcAndNm><Envlp><JrnlHd xmlns="urn:sco-settle:journal-head:1"><Seq>\d+<\/Seq><Hash>[0-9a-f]{64}<\/Hash><\/JrnlHd><\/Envlp><\/SplmtryData>/,
+      );
+      const t = (parseMessage(report).document as Pacs002).transactions![0]!;
+      assert.equal(t.original_uetr, uetrs[i]);
+      // The head that acknowledged the message: it contains the entry that booked the payment.
+      assert.deepEqual(t.journal_head, { seq: after.seq, hash: after.head_hash });
+    }
+  });
+});
+
 test('an uncovered pacs.008 is PDNG, then ACSC once its payer is funded (the pacs.002 sequence)', async () => {
   await withPlatform(async (p) => {
     await setupScheme(p);

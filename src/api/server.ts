@@ -71,6 +71,8 @@ export interface ApiOptions {
   webhooks?: Partial<WebhookOptions>;
   /** Bounds on writes in flight and on the query index backlog (./back_pressure.ts); defaults BACK_PRESSURE_DEFAULTS. */
   backPressure?: Partial<BackPressureLimits>;
+  /** A member replica's currency: callers see that currency only; requests for another are refused (outside_member_currency). */
+  member_currency?: string;
 }
 
 export interface Api {
@@ -150,7 +152,7 @@ export async function buildApi(opts: ApiOptions): Promise<Api> {
     }
   });
   const failures = opts.authFailures === null ? null : new AuthFailureLimiter(opts.authFailures ?? AUTH_FAILURE_DEFAULTS);
-  installGuard(app, { platform, users, limiter, failures, clientCertificates: opts.https?.ca !== undefined });
+  installGuard(app, { platform, users, limiter, failures, clientCertificates: opts.https?.ca !== undefined, member_currency: opts.member_currency });
   app.addHook('preValidation', async (req) => {
     if (req.method === 'POST' && (req.body === undefined || req.body === null) && req.routeOptions.config?.roles !== undefined)
       (req as { body: unknown }).body = {};

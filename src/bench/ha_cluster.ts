@@ -7,7 +7,7 @@
 
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,7 +18,8 @@ import { openStore } from '../store/open.js';
 
 export const HA_BANKS = 10;
 const START_TIMEOUT_MS = 90_000;
-const REQUEST_TIMEOUT_MS = 5_000;
+/** A request unanswered this long goes to the next engine (an engine busy catching up answers late). */
+const REQUEST_TIMEOUT_MS = 3_000;
 
 export function haBic(i: number): string {
   return `HA${String.fromCharCode(65 + Math.floor(i / 26))}${String.fromCharCode(65 + (i % 26))}CNBJ`;
@@ -56,8 +57,11 @@ export class EngineProcess {
     this.base = base;
     this.node_id = node_id;
     this.log = log;
+    const keep = process.env.SCO_SETTLE_HA_LOG_DIR;
     child.stderr!.on('data', (d: Buffer) => {
       this.log = (this.log + d.toString()).slice(-50_000);
+      // For a look at a long run afterwards: every engine's stderr, time-stamped, in a folder of the caller's.
+      if (keep !== undefined) appendFileSync(join(keep, `${node_id}.log`), `${new Date().toISOString()} ${d.toString()}`);
     });
   }
 
@@ -181,16 +185,48 @@ export class HaCluster {
     }
   }
 
-  /** Restarts engines that stopped for the cluster (exit 3), as a supervisor (systemd Restart=always) would. */
   private stopping = false;
+  /** Why engines stopped for the cluster (exit 3) and were started again, as a supervisor (systemd Restart=always) would. */
+  readonly restarts: string[] = [];
 
+  /** Starts engine i on its store; restarts it when it stops for the cluster (exit 3). */
   async startEngine(i: number): Promise<EngineProcess> {
     const e = await EngineProcess.start(this.storeOf(i), this.urls, `e${i + 1}`, this.extra);
     this.engines[i] = e;
     e.child.once('exit', (code) => {
-      if (code === 3 && !this.stopping && this.engines[i] === e) void this.startEngine(i).catch(() => undefined);
+      if (code !== 3 || this.stopping || this.engines[i] !== e) return;
+      this.restarts.push(`${e.node_id}: ${/stops: (.*)/.exec(e.log)?.[1] ?? 'exit 3'}`);
+      void this.startEngine(i).catch(() => undefined);
     });
     return e;
+  }
+
+  /** What every live engine answers now (its /readyz and a probe payment), for a failure's message. */
+  async diagnose(): Promise<string> {
+    const out: string[] = [];
+    for (const e of this.live()) {
+      const ready = await e.readyz();
+      const uetr = randomUUID();
+      const body = {
+        uetr,
+        end_to_end_id: `PROBE-${uetr}`,
+        payer: haBic(0),
+        payee: haBic(1),
+        currency: 'CNY',
+        amount: '0.01',
+        value_date: new Date().toISOString().slice(0, 10),
+      };
+      const probe = await this.postOnce(e, '/v1/payments', JSON.stringify(body), `probe-${uetr}`);
+      out.push(
+        `${e.node_id}: readyz ${JSON.stringify(ready)}; probe ${probe === null ? 'no answer' : `${probe.status} ${JSON.stringify(probe.body).slice(0, 300)}`}`,
+      );
+    }
+    return out.join('\n');
+  }
+
+  /** The end of every engine's stderr, for a failure's message. */
+  engineLogs(chars: number): string {
+    return this.engines.map((e) => `--- ${e?.node_id} (${e?.alive === true ? 'running' : 'stopped'}):\n${e?.log.slice(-chars) ?? ''}`).join('\n');
   }
 
   /** The engine answering as active (polling every engine's /readyz). */
@@ -203,7 +239,7 @@ export class HaCluster {
       }
       await new Promise((r) => setTimeout(r, 50));
     }
-    throw new Error(`no active engine after ${timeout_ms} ms:\n${this.engines.map((e) => `${e?.node_id}: ${e?.log.slice(-1500)}`).join('\n')}`);
+    throw new Error(`no active engine after ${timeout_ms} ms:\n${this.engineLogs(1_500)}`);
   }
 
   /** The engines running now. */
@@ -244,8 +280,17 @@ export class HaCluster {
         if (prefer !== null) break;
       }
       await new Promise((r) => setTimeout(r, Math.min(100, 10 * (round + 1))));
+      // As a health-checking load balancer would: ask every engine its role at once, and go to the active one first.
+      prefer = (await this.findActive())?.base ?? prefer;
     }
     throw new Error(`${key}: not acknowledged within ${deadline_ms} ms`);
+  }
+
+  /** The engine whose /readyz says active (all asked at once, each for at most a second), or null. */
+  private async findActive(): Promise<EngineProcess | null> {
+    const live = this.live();
+    const roles = await Promise.all(live.map((e) => e.readyz()));
+    return live.find((_, i) => roles[i]?.role === 'active') ?? null;
   }
 
   private async postOnce(e: EngineProcess, path: string, body: string, key: string): Promise<{ status: number; body: unknown; leader: string | null } | null> {
@@ -325,6 +370,8 @@ export interface HaAck {
   uetr: string;
   at_ms: number;
   by: string;
+  /** When its request was first sent: a request first sent after a kill was never seen by the killed engine. */
+  sent_ms: number;
 }
 
 /**
@@ -356,6 +403,7 @@ export class HaLoad {
         return { uetr: randomUUID(), end_to_end_id: `HA-${id}-${n}-${k}`, payer: haBic(a), payee: haBic(b), currency: 'CNY', amount: '0.01', value_date: date };
       });
       const body = JSON.stringify(this.batch === 1 ? list[0] : { payments: list });
+      const sent = performance.now();
       try {
         const r = await this.c.post('/v1/payments', body, `ha-${id}-${n}`, 60_000);
         const at = performance.now();
@@ -367,7 +415,7 @@ export class HaLoad {
             continue;
           }
           this.acked.add(p.uetr);
-          this.acks.push({ uetr: p.uetr, at_ms: at, by: r.by.node_id });
+          this.acks.push({ uetr: p.uetr, at_ms: at, by: r.by.node_id, sent_ms: sent });
         }
       } catch (err) {
         this.errors.push((err as Error).message);
@@ -382,9 +430,13 @@ export class HaLoad {
     return n;
   }
 
-  /** The first acknowledgement after `from_ms` by engine `by`, or null. */
+  /**
+   * The first acknowledgement by engine `by` of a request first sent after
+   * `from_ms`, or null: a new payment the engine committed, not the answer to a
+   * retry of one it already held (a standby answers those from the stream).
+   */
   firstAckAfter(from_ms: number, by: string): HaAck | null {
-    for (const a of this.acks) if (a.at_ms > from_ms && a.by === by) return a;
+    for (const a of this.acks) if (a.sent_ms > from_ms && a.by === by) return a;
     return null;
   }
 
@@ -399,20 +451,27 @@ export class HaLoad {
  * the first payment acknowledged by another engine, and starts the killed one
  * again on its store (it comes back as a standby).
  */
-export async function failoverOnce(c: HaCluster, load: HaLoad, timeout_ms: number): Promise<{ failover_ms: number; killed: string; new_active: string }> {
+export async function failoverOnce(
+  c: HaCluster,
+  load: HaLoad,
+  timeout_ms: number,
+): Promise<{ failover_ms: number; killed: string; new_active: string; takeover_ms: number | null }> {
   const active = await c.waitActive(timeout_ms);
   const i = c.engines.indexOf(active);
   const t = performance.now();
   await active.signal('SIGKILL');
   // A standby may answer a retried payment it already holds from the stream (durable, so truly acknowledged),
-  // but the failover ends with the first payment acknowledged by the new active engine.
+  // but the failover ends with the first new payment (its request first sent after the kill) the new active engine acknowledged.
   const next = await c.waitActive(timeout_ms, active);
   let ack: HaAck | null = null;
   while ((ack = load.firstAckAfter(t, next.node_id)) === null) {
     if (performance.now() - t > timeout_ms)
-      throw new Error(`no payment acknowledged within ${timeout_ms} ms of killing ${active.node_id}: ${load.errors.slice(-3).join('; ')}`);
+      throw new Error(
+        `no payment acknowledged within ${timeout_ms} ms of killing ${active.node_id}: ${load.errors.slice(-3).join('; ')}\n${await c.diagnose()}\n${c.engineLogs(1_500)}`,
+      );
     await new Promise((r) => setTimeout(r, 5));
   }
   await c.startEngine(i);
-  return { failover_ms: ack.at_ms - t, killed: active.node_id, new_active: ack.by };
+  const took = [...next.log.matchAll(/took over in (\d+) ms/g)].pop()?.[1];
+  return { failover_ms: ack.at_ms - t, killed: active.node_id, new_active: ack.by, takeover_ms: took === undefined ? null : Number(took) };
 }

@@ -3,7 +3,8 @@
 // entry on its own (checksum, hash chain, replay of every command and batch with
 // the recorded outputs, the active engine's state digests), re-reads the stream
 // where it verified to catch a rewritten or truncated history, and serves the API
-// read-only (queries and camt.053 statements; writes answer 503 not_leader).
+// read-only, for the member's currency only (queries and camt.053 statements;
+// writes answer 503 not_leader, another currency's data 403 outside_member_currency).
 // With --once it catches up, checks, prints a summary for the member's currency
 // and exits: 0 when everything verified, EXIT_REPLICA_ALARM on any alarm.
 
@@ -88,13 +89,22 @@ export function registerReplicaCommand(program: Command): void {
     });
 }
 
+/** The currency a served replica is limited to: CODE itself when it is a currency code, else its central bank's (known once caught up). */
+async function servedCurrency(platform: Platform, code: string): Promise<string> {
+  if (/^[A-Za-z]{3}$/.test(code)) return code.toUpperCase();
+  const check = await waitCaughtUp(platform);
+  if (check.problem !== null) stderrProgress(`ALARM: ${check.problem}`);
+  return memberCurrencyOf(platform, code);
+}
+
 async function serveReplica(platform: Platform, o: Record<string, string | undefined>): Promise<void> {
   const port = Number(o.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CliInputError(`--port: an integer 0..65535, got ${JSON.stringify(o.port)}`);
+  const currency = await servedCurrency(platform, String(o.member));
   const users = await UserDirectory.load(platform);
-  const api = await buildServer({ platform, users, rateLimit: null, logLevel: 'warn', https: null });
+  const api = await buildServer({ platform, users, rateLimit: null, logLevel: 'warn', https: null, member_currency: currency });
   const address = await api.app.listen({ port, host: String(o.host) });
-  stderrProgress(`sco-settle replica API on ${address} (member ${o.member}); read-only`);
+  stderrProgress(`sco-settle replica API on ${address} (member ${o.member}, currency ${currency}); read-only`);
   await new Promise<void>((resolve) => {
     const stop = (): void => {
       api.shutdown().then(resolve, () => resolve());

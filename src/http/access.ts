@@ -9,7 +9,8 @@ import type { Platform } from '../platform/platform.js';
 import type { Participant, Payment } from '../platform/types.js';
 import type { User } from './auth.js';
 
-export type Scope = { kind: 'all' } | { kind: 'participant'; id: string } | { kind: 'currency'; currency: string; id: string };
+/** A participant's scope may also be limited to one currency (on a member replica, ./guard.ts). */
+export type Scope = { kind: 'all' } | { kind: 'participant'; id: string; currency?: string } | { kind: 'currency'; currency: string; id: string };
 
 export function scopeOf(user: User, platform: Platform): Scope {
   if (user.role === 'participant' || user.role === 'liquidity_provider') return { kind: 'participant', id: user.participant ?? '' };
@@ -30,11 +31,25 @@ export function seesParticipant(scope: Scope, p: Participant): boolean {
 export function seesPayment(scope: Scope, p: Payment): boolean {
   if (scope.kind === 'all') return true;
   const ins = p.instruction;
-  if (scope.kind === 'participant') return ins.payer === scope.id || ins.payee === scope.id || p.fx?.provider === scope.id;
-  return scope.currency !== '' && (ins.currency === scope.currency || ins.payee_currency === scope.currency);
+  const inCurrency = scope.currency !== undefined && scope.currency !== '' && (ins.currency === scope.currency || ins.payee_currency === scope.currency);
+  if (scope.kind === 'participant')
+    return (ins.payer === scope.id || ins.payee === scope.id || p.fx?.provider === scope.id) && (scope.currency === undefined || inCurrency);
+  return inCurrency;
 }
 
-/** Whether the scope covers a currency (central banks: their own only). */
+/** Whether the scope covers a currency (central banks: their own only; a participant on a member replica: the member's). */
 export function seesCurrency(scope: Scope, currency: string): boolean {
-  return scope.kind !== 'currency' || scope.currency === currency;
+  return scope.kind === 'all' || scope.currency === undefined || scope.currency === currency;
+}
+
+/**
+ * A member replica serves its member's currency only: the caller's scope narrowed
+ * to it (the operator and auditors see that currency as its central bank does; a
+ * participant its own data in it), or null when the caller is another currency's
+ * central bank.
+ */
+export function memberScope(scope: Scope, currency: string): Scope | null {
+  if (scope.kind === 'participant') return { kind: 'participant', id: scope.id, currency };
+  if (scope.kind === 'currency') return scope.currency === currency ? scope : null;
+  return { kind: 'currency', currency, id: '' };
 }

@@ -34,6 +34,7 @@ export type ApiErrorCode =
   | 'shutting_down'
   | 'unavailable'
   | 'webhook_target_forbidden'
+  | 'outside_member_currency'
   | 'internal';
 
 /** Every code an HTTP answer can carry, with the short title its problem document gives it (docs/errors.md explains each). */
@@ -99,6 +100,7 @@ export const ERROR_TITLES: Readonly<Record<ApiErrorCode, string>> = {
   stale_proposal: 'The proposal is no longer proposed',
   not_leader: 'This engine is not the active one',
   journal_unavailable: 'The replicated journal takes no appends',
+  outside_member_currency: "Outside this member replica's currency",
   internal: 'Internal error',
 };
 

@@ -10,7 +10,7 @@
 import type { TLSSocket } from 'node:tls';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Platform } from '../platform/platform.js';
-import { scopeOf, type Scope } from './access.js';
+import { memberScope, scopeOf, type Scope } from './access.js';
 import { keyIdOf, type User, type UserDirectory } from './auth.js';
 import { ApiError } from './errors.js';
 import type { AuthFailureLimiter, RateLimiter } from './rate_limit.js';
@@ -36,6 +36,8 @@ export interface GuardOptions {
   failures: AuthFailureLimiter | null;
   /** Whether the server asked for client certificates from a CA it trusts (mutual TLS). */
   clientCertificates: boolean;
+  /** A member replica's currency: every caller sees that currency only, and a request naming another is refused. */
+  member_currency?: string | undefined;
 }
 
 /** The caller a guarded route's handler runs for: set by the guard, never null there. */
@@ -105,7 +107,21 @@ export function installGuard(app: FastifyInstance, opts: GuardOptions): void {
     req.apiUser = auth.user;
     req.apiKeyId = auth.key_id;
     req.apiScope = scopeOf(auth.user, platform);
+    if (opts.member_currency !== undefined) req.apiScope = memberRequestScope(req, req.apiScope, opts.member_currency);
   });
+}
+
+/** The scope on a member replica; refuses (403 outside_member_currency) a request for another currency's data. */
+function memberRequestScope(req: FastifyRequest, scope: Scope, currency: string): Scope {
+  const refuse = (what: string): ApiError =>
+    new ApiError(403, 'outside_member_currency', `this member replica serves ${currency} only (${what}); ask the platform itself`, 'currency');
+  for (const source of [req.params, req.query] as unknown[]) {
+    const named = (source as { currency?: unknown } | undefined)?.currency;
+    if (typeof named === 'string' && named.toUpperCase() !== currency) throw refuse(`the request names ${named}`);
+  }
+  const narrowed = memberScope(scope, currency);
+  if (narrowed === null) throw refuse(`the caller is the central bank of ${scope.kind === 'currency' ? scope.currency : 'another currency'}`);
+  return narrowed;
 }
 
 /** The caller of a guarded route (the guard has run: a missing user is a wiring error). */

@@ -68,6 +68,7 @@ import {
   returnOf,
   type Camt056,
   type CancellationTransaction,
+  type JournalHeadRef,
   type Pacs002,
   type Pacs004,
   type Pacs008,
@@ -282,10 +283,20 @@ interface ReportContext {
   platformBic: string | undefined;
   original: OriginalMessage | undefined;
   isParticipant: (bic: string) => boolean;
+  /** The durable journal head now: it contains every status reported (they are built after their entries are durable). */
+  head: () => JournalHeadRef;
 }
 
 function reportContext(platform: Platform, opts: { platformBic?: string }, original: OriginalMessage | undefined): ReportContext {
-  return { platformBic: opts.platformBic, original, isParticipant: (b) => platform.participant(b) !== undefined };
+  return {
+    platformBic: opts.platformBic,
+    original,
+    isParticipant: (b) => platform.participant(b) !== undefined,
+    head: () => {
+      const h = platform.journalHead();
+      return { seq: h.seq, hash: h.head_hash };
+    },
+  };
 }
 
 interface TxRefs {
@@ -331,6 +342,7 @@ function statusReportXml(ctx: ReportContext, tx: TxRefs, st: IsoStatus, at_ns: b
   if (reasons !== undefined) t.reasons = reasons;
   if (st.status !== 'RJCT' && st.status !== 'CANC') t.acceptance_date_time = when;
   if (st.status === 'ACSC') t.effective_settlement_date = tx.value_date !== undefined && tx.value_date !== '' ? tx.value_date : when.slice(0, 10);
+  t.journal_head = ctx.head();
   const doc: Pacs002 = { group_header: { message_id: id, creation_date_time: when }, transactions: [t] };
   if (ctx.platformBic !== undefined) doc.group_header.instructing_agent = { bic: ctx.platformBic };
   // The report goes back to the payer (the instructing participant), when it is one.

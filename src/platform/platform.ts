@@ -126,6 +126,8 @@ export interface PaymentFilter {
 }
 
 export const PAYMENT_QUERY_MAX = 10_000;
+/** Cluster mode: an engine or replica snapshots once this many entries came since its last snapshot (and at most every 30 s). */
+const CLUSTER_SNAPSHOT_ENTRIES = 1_000;
 
 /** GET /v1/rates: the reference rates in force and their cross rates, as text. */
 export interface ReferenceRatesView {
@@ -177,6 +179,10 @@ export class Platform {
       if (opts.cluster !== undefined) {
         log = await StreamLog.open(opts.cluster.config, opts.cluster.node_id);
         lopts.follower = true;
+        // A SIGKILLed engine never snapshots on close: snapshot while running, so a restart replays only the tail.
+        lopts.periodic_snapshot_entries = CLUSTER_SNAPSHOT_ENTRIES;
+        // The active engine renews its lease on the same event loop: no whole-state work longer than a fraction of it.
+        lopts.active_pause_max_ms = Math.floor(opts.cluster.config.lease_ms / 4);
         if (opts.cluster.mode === 'engine') lopts.replicator = log;
       }
       ledger = await DurableLedger.open(store, lopts);

@@ -49,6 +49,14 @@ export interface ClusterNodeOptions {
 
 const ALARMS_KEPT = 100;
 const BOOTSTRAP_PAGE = 64;
+/** A new active engine lets its follower stream the tail for at most this long before reading entries one by one. */
+const TAKEOVER_FOLLOW_MS = 5_000;
+/** A follower that applied nothing for this long while a takeover waits for it is stalled: the rest is read directly. */
+const FOLLOW_STALL_MS = 300;
+/** A follower that applied nothing this long while the stream holds more is started again. */
+const FOLLOW_STALL_RESTART_MS = 1_000;
+/** Entries applied in one go (one local append) while following. */
+const APPLY_SLICE_ENTRIES = 32;
 
 export class ClusterNode {
   private readonly ledger: DurableLedger;
@@ -56,11 +64,16 @@ export class ClusterNode {
   private readonly opts: ClusterNodeOptions;
   private lease: Lease | null = null;
   private role: ClusterRole;
-  private following: { stop: () => void; done: Promise<void> } | null = null;
+  private following: { stop: () => void; done: Promise<void>; ended: boolean } | null = null;
   private timer: NodeJS.Timeout | null = null;
   private stopped = false;
   private fatal = false;
   private stepping = false;
+  private takingOver = false;
+  /** The follower is being started again (./watchFollower). */
+  private restarting = false;
+  /** The follower's last progress: the entry it had applied and since when (monotonic ms). */
+  private progress = { seq: 0, at: 0 };
   private lastHistoryCheck = 0;
   private readonly alarmList: string[] = [];
   readonly lag = new LagWindow();
@@ -81,6 +94,7 @@ export class ClusterNode {
       if (opts.mode === 'engine') throw new Error(problem);
       node.alarm(problem);
     }
+    node.progress = { seq: ledger.journal_seq, at: performance.now() };
     if (opts.mode === 'engine') {
       node.lease = await Lease.open(log, opts.me);
       log.mayAppend = () => node.waitLease();
@@ -167,8 +181,13 @@ export class ClusterNode {
 
   private async startFollowing(): Promise<void> {
     const from = this.ledger.durable_head.seq + 1;
-    this.following = await this.log.follow(from, (batch) => this.applyBatch(batch));
-    this.following.done.catch((err: Error) => {
+    const f = { ...(await this.log.follow(from, (batch) => this.applyBatch(batch))), ended: false };
+    this.following = f;
+    const ended = (): void => {
+      f.ended = true;
+    };
+    f.done.then(ended, ended);
+    f.done.catch((err: Error) => {
       if (this.stopped || this.role === 'active') return;
       const why = `following the journal stream stopped: ${err.message}`;
       if (this.opts.mode === 'replica') this.alarm(why);
@@ -176,7 +195,15 @@ export class ClusterNode {
     });
   }
 
+  /** Applies what arrived, a slice at a time with a turn of the event loop between: a long catch-up must not hold up lease renewals and requests. */
   private async applyBatch(batch: StreamEntry[]): Promise<void> {
+    for (let i = 0; i < batch.length; i += APPLY_SLICE_ENTRIES) {
+      if (i > 0) await new Promise<void>((r) => setImmediate(r));
+      await this.applySlice(batch.slice(i, i + APPLY_SLICE_ENTRIES));
+    }
+  }
+
+  private async applySlice(batch: StreamEntry[]): Promise<void> {
     // A consumer may redeliver what is already applied (after a reset): skip it.
     const seq = this.ledger.journal_seq;
     const fresh = batch.filter((b) => b.entry.seq > seq);
@@ -217,6 +244,7 @@ export class ClusterNode {
       if (this.ledger.failed !== null && this.opts.mode === 'engine') return this.die(`the ledger stopped: ${this.ledger.failed.message}`);
       if (this.opts.mode === 'replica') await this.checkHistoryDue();
       else await this.leaseStep();
+      if (!this.restarting && !this.takingOver && this.role !== 'active') void this.watchFollower().catch(() => undefined);
     } catch (err) {
       if (this.opts.mode === 'engine' && this.role === 'active') this.die(`cluster step failed: ${(err as Error).message}`);
     } finally {
@@ -226,22 +254,69 @@ export class ClusterNode {
   }
 
   private async leaseStep(): Promise<void> {
+    // A standby whose follower is being started again does not take the lease in the meantime.
+    if (this.restarting && !this.lease!.held) return;
     const s = await this.lease!.step();
     if (s.kind === 'lost') return this.die(`lost the lease: ${s.reason}`);
-    if (s.kind === 'acquired') await this.takeOver();
+    // Taken over beside the steps, not in one: the steps must go on renewing the lease meanwhile, or a
+    // catch-up longer than the lease would leave the fencing append waiting for a renewal that never comes.
+    if (s.kind === 'acquired') {
+      this.takingOver = true;
+      void this.takeOver()
+        .catch((err: Error) => {
+          this.die(`taking over failed: ${err.message}`);
+        })
+        .finally(() => {
+          this.takingOver = false;
+        });
+    }
+  }
+
+  /**
+   * A follower that applied nothing for FOLLOW_STALL_RESTART_MS while the stream
+   * holds more is started again from this store's head: a consumer that stalled
+   * (it happens under heavy load) would otherwise leave this engine or replica
+   * seconds behind, and a takeover reading the tail entry by entry.
+   */
+  private async watchFollower(): Promise<void> {
+    const seq = this.ledger.journal_seq;
+    const now = performance.now();
+    if (seq !== this.progress.seq) {
+      this.progress = { seq, at: now };
+      return;
+    }
+    if (now - this.progress.at < FOLLOW_STALL_RESTART_MS || this.following === null) return;
+    this.restarting = true;
+    try {
+      const { last_seq } = await this.log.bounds();
+      if (last_seq > seq && this.following !== null && !this.takingOver && this.role !== 'active') {
+        this.opts.onProgress(`the journal stream's follower stalled at entry ${seq} (the stream is at ${last_seq}): following it again`);
+        await this.stopFollowing();
+        if (!this.takingOver && !this.stopped && !this.fatal) await this.startFollowing();
+      }
+    } finally {
+      this.progress = { seq: this.ledger.journal_seq, at: performance.now() };
+      this.restarting = false;
+    }
   }
 
   /** Catches up to the stream's last entry, publishes what only this store holds (first start of a cluster), fences, serves. */
   private async takeOver(): Promise<void> {
     const t0 = performance.now();
+    const behind = (await this.log.bounds()).last_seq - this.ledger.journal_seq;
+    // The follower is already streaming the tail: let it reach the stream's end, then read what is left one by one.
+    await this.followTo(this.ledger.journal_seq + behind, TAKEOVER_FOLLOW_MS);
     await this.stopFollowing();
+    const t1 = performance.now();
     const { last_seq } = await this.log.bounds();
+    const direct = Math.max(0, last_seq - this.ledger.journal_seq);
     while (this.ledger.journal_seq < last_seq) {
       const e = await this.log.entryAt(this.ledger.journal_seq + 1);
       if (e === null) return this.die(`the journal stream has no entry ${this.ledger.journal_seq + 1} below its last (${last_seq})`);
       await this.ledger.applyFollowed([e]);
     }
     if (last_seq === 0 && this.ledger.journal_seq > 0) await this.bootstrap();
+    const t2 = performance.now();
     this.ledger.activate();
     try {
       await this.ledger.fence();
@@ -249,9 +324,31 @@ export class ClusterNode {
       return this.die(`could not append the fencing entry after taking the lease: ${(err as Error).message}`);
     }
     this.role = 'active';
+    const ms = (a: number, b: number): number => Math.round(b - a);
     this.opts.onProgress(
-      `${this.opts.me.node_id} is the active engine from journal entry ${this.ledger.journal_seq} (took over in ${Math.round(performance.now() - t0)} ms)`,
+      `${this.opts.me.node_id} is the active engine from journal entry ${this.ledger.journal_seq} (took over in ${ms(t0, performance.now())} ms: ` +
+        `${behind} entries behind, follower ${ms(t0, t1)} ms, ${direct} read directly in ${ms(t1, t2)} ms, fencing ${ms(t2, performance.now())} ms)`,
     );
+  }
+
+  /**
+   * Waits until the follower has applied entry `seq`, while it makes progress:
+   * it stopped, or applied nothing for FOLLOW_STALL_MS (a consumer that stalled
+   * or lags far behind), or `timeout_ms` passed, and the rest is read directly.
+   */
+  private async followTo(seq: number, timeout_ms: number): Promise<void> {
+    const t0 = performance.now();
+    let last = this.ledger.journal_seq;
+    let movedAt = t0;
+    while (this.following !== null && !this.following.ended && this.ledger.journal_seq < seq && this.ledger.failed === null) {
+      const now = performance.now();
+      if (this.ledger.journal_seq !== last) {
+        last = this.ledger.journal_seq;
+        movedAt = now;
+      }
+      if (now - movedAt > FOLLOW_STALL_MS || now - t0 > timeout_ms) return;
+      await new Promise((r) => setTimeout(r, 2));
+    }
   }
 
   /** The stream is empty and this store is not: a single-engine store becomes the cluster's journal. */

@@ -3,9 +3,9 @@
 // renewing are compare-and-set on the key's revision, so two engines never both
 // succeed. The holder renews every third of the lease; a standby takes the key
 // when it is absent, or when it has watched the same revision for a whole lease
-// without a renewal — counted only over reads that succeeded, so a cluster that
-// lost quorum (nobody can renew) does not make every standby jump at once when it
-// returns. The holder counts its own lease from its last successful renewal on a
+// without a renewal (a read that fails in between neither starts nor ends the
+// watch; after a quorum loss every standby may try at once, and the
+// compare-and-set lets one win). The holder counts its own lease from its last successful renewal on a
 // monotonic clock: past lease_ms it must stop writing even before it learns that
 // another engine took over (a paused process finds out this way).
 
@@ -99,7 +99,8 @@ export class Lease {
     try {
       entry = await this.kv.get(KEY);
     } catch {
-      this.seenRevision = -1;
+      // A read that failed (a timeout on a loaded host) neither starts nor ends the watch: the next read
+      // decides, and only one standby can win the compare-and-set of a lapsed lease.
       return { kind: 'waiting', holder: this.lastHolder };
     }
     if (entry === null || entry.operation !== 'PUT') return this.take(() => this.kv.create(KEY, this.value()));

@@ -48,6 +48,7 @@ export async function startApi(
     seed?: boolean;
     backPressure?: Partial<BackPressureLimits>;
     webhooks?: Partial<WebhookOptions>;
+    member_currency?: string;
   } = {},
 ): Promise<ApiFixture> {
   const backend = makeBackend(backendName);
@@ -121,6 +122,7 @@ export async function startApi(
       rateLimit: opts.rateLimit ?? null,
       webhooks,
       ...(opts.backPressure !== undefined ? { backPressure: opts.backPressure } : {}),
+      ...(opts.member_currency !== undefined ? { member_currency: opts.member_currency } : {}),
     });
     const address = await fx.api.app.listen({ port: 0, host: '127.0.0.1' });
     fx.base = address;

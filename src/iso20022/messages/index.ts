@@ -24,7 +24,8 @@ import { BuildError } from './tree.js';
 
 export type { AppHdr } from './head001.js';
 export type { Pacs008, Pacs009, CustomerCreditTransfer, InstitutionCreditTransfer, GroupHeader } from './pacs008.js';
-export type { Pacs002, TransactionStatus, StatusReason } from './pacs002.js';
+export type { Pacs002, TransactionStatus, StatusReason, JournalHeadRef } from './pacs002.js';
+export { JOURNAL_HEAD_NS } from './pacs002.js';
 export type { Pacs004, ReturnTransaction, ReturnGroupHeader, ReturnChain, OriginalPayment, OriginalPaymentRef, ReturnInput } from './pacs004.js';
 export type {
   Camt053,

@@ -30,6 +30,33 @@ export interface TransactionStatus {
   clearing_system_reference?: string;
   instructing_agent?: Agent;
   instructed_agent?: Agent;
+  /** The journal head containing this status (issue #15): supplementary data JrnlHd, in the platform's own namespace. */
+  journal_head?: JournalHeadRef;
+}
+
+/** A journal position and the hash of the chain up to it (`SEQ:HASH`, as verify --expect-head takes it). */
+export interface JournalHeadRef {
+  seq: number;
+  hash: string;
+}
+
+/** The namespace of the supplementary data a pacs.002 carries the journal head in. */
+export const JOURNAL_HEAD_NS = 'urn:sco-settle:journal-head:1';
+const JOURNAL_HEAD_PLACE = 'JournalHead';
+
+const headX = (h: JournalHeadRef): XObj => ({
+  PlcAndNm: JOURNAL_HEAD_PLACE,
+  Envlp: { '#any': { '#name': 'JrnlHd', '@xmlns': JOURNAL_HEAD_NS, Seq: String(h.seq), Hash: h.hash } },
+});
+
+function readHead(t: XmlElement): JournalHeadRef | undefined {
+  for (const sd of kids(t, 'SplmtryData')) {
+    if (text(sd, 'PlcAndNm') !== JOURNAL_HEAD_PLACE) continue;
+    const seq = text(sd, 'Envlp', 'JrnlHd', 'Seq');
+    const hash = text(sd, 'Envlp', 'JrnlHd', 'Hash');
+    if (seq !== undefined && hash !== undefined && /^\d{1,15}$/.test(seq.trim())) return { seq: Number(seq.trim()), hash: hash.trim() };
+  }
+  return undefined;
 }
 
 export interface OriginalGroupStatus {
@@ -90,6 +117,7 @@ export function buildPacs002(m: Pacs002, out: string[]): void {
           ClrSysRef: t.clearing_system_reference,
           InstgAgt: opt(t.instructing_agent, agentX),
           InstdAgt: opt(t.instructed_agent, agentX),
+          SplmtryData: opt(t.journal_head, headX),
         })),
       },
     },
@@ -135,6 +163,7 @@ export function parsePacs002(doc: XmlElement): Pacs002 {
           clearing_system_reference: text(t, 'ClrSysRef'),
           instructing_agent: readAgent(kid(t, 'InstgAgt')),
           instructed_agent: readAgent(kid(t, 'InstdAgt')),
+          journal_head: readHead(t),
         }),
       ),
     ),

@@ -64,7 +64,8 @@ function writeElement(schema: MessageSchema, name: string, typeName: string, val
     const v = value[child];
     if (v === undefined) continue;
     used++;
-    if (Array.isArray(v))
+    if (child === '#any') writeForeign(v, out, `${path}/*`);
+    else if (Array.isArray(v))
       v.forEach((item, i) => {
         writeElement(schema, child, childType, item, out, '', `${path}/${child}[${i + 1}]`);
       });
@@ -75,6 +76,22 @@ function writeElement(schema: MessageSchema, name: string, typeName: string, val
     throw new BuildError(path, `${name} (${typeName}) has no element ${unknown.join(', ')}`);
   }
   out.push('</', name, '>');
+}
+
+/**
+ * An xs:any wildcard's element (supplementary data): `{"#name": tag, "@xmlns":
+ * its namespace, child: text, …}`, written as that element with text children.
+ */
+function writeForeign(v: XValue | XValue[], out: string[], path: string): void {
+  if (typeof v === 'string' || Array.isArray(v) || typeof v['#name'] !== 'string' || typeof v['@xmlns'] !== 'string')
+    throw new BuildError(path, 'a wildcard element needs "#name" and "@xmlns"');
+  out.push('<', v['#name'], ' xmlns="', escapeAttr(v['@xmlns']), '">');
+  for (const [k, t] of Object.entries(v)) {
+    if (k === '#name' || k === '@xmlns' || t === undefined) continue;
+    if (typeof t !== 'string') throw new BuildError(path, `${v['#name']}/${k}: text only`);
+    out.push('<', k, '>', escapeText(t), '</', k, '>');
+  }
+  out.push('</', v['#name'], '>');
 }
 
 // --- reading --------------------------------------------------------------------
