@@ -678,7 +678,8 @@ export async function xsdCheck(dir: string, id: string, xml: string): Promise<Ar
   const entry = await xsdValidatorFor(dir, id);
   if ('error' in entry) return entry;
   const lib = libxmlLoaded!;
-  const doc = lib.XmlDocument.fromString(xml);
+  // Encoded natively and copied in one move: fromString encodes into the WebAssembly memory character by character.
+  const doc = lib.XmlDocument.fromBuffer(Buffer.from(xml, 'utf8'));
   try {
     entry.validator.validate(doc);
     return [];
