@@ -53,28 +53,58 @@ export interface SuiteOutcome {
   suite: Suite;
   ok: boolean;
   seconds: number;
+  /**
+   * Peak resident memory of the suite's process (its worker threads included),
+   * in MiB, as the process reported it on exit; null if it did not. A process the
+   * suite starts itself (the API bench's server) is not included.
+   */
+  rss_mb: number | null;
   metrics: Record<string, unknown>;
   /** Why the suite gave no figures. */
   reason?: string;
 }
 
+/** The line a suite's process writes on exit: its peak RSS in KiB (process.resourceUsage().maxRSS). */
+const RSS_TAG = 'bench-all-peak-rss-kib:';
+export const RSS_HOOK = `data:text/javascript,process.on('exit',()=>process.stderr.write('\\n${RSS_TAG}'+process.resourceUsage().maxRSS+'\\n'))`;
+
+/**
+ * The peak RSS a suite's stderr reported, in MiB, and its stderr without those lines.
+ * bin/sco-settle.js re-runs a bench under a V8 flag, passing the hook on: the small
+ * launcher reports too, so the largest report is the suite's.
+ */
+export function takePeakRss(err: string): { rss_mb: number | null; rest: string } {
+  let kib: number | null = null;
+  const rest = err
+    .split('\n')
+    .filter((line) => {
+      if (!line.startsWith(RSS_TAG)) return true;
+      const v = Number(line.slice(RSS_TAG.length));
+      if (Number.isFinite(v)) kib = Math.max(kib ?? 0, v);
+      return false;
+    })
+    .join('\n');
+  return { rss_mb: kib === null ? null : Math.round(kib / 1024), rest };
+}
+
 function runSuite(bin: string, suite: Suite, args: readonly string[], progress: (m: string) => void): Promise<SuiteOutcome> {
   const t0 = Date.now();
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [bin, 'bench', suite, '--json', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', RSS_HOOK, bin, 'bench', suite, '--json', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
-    let err = '';
+    let raw = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     child.stderr.on('data', (d: Buffer) => {
-      err += d.toString();
-      for (const line of d.toString().split('\n')) if (line.trim() !== '') progress(`${suite}: ${line.trim()}`);
+      raw += d.toString();
+      for (const line of d.toString().split('\n')) if (line.trim() !== '' && !line.startsWith(RSS_TAG)) progress(`${suite}: ${line.trim()}`);
     });
     child.on('close', (code) => {
       const seconds = (Date.now() - t0) / 1000;
+      const { rss_mb, rest: err } = takePeakRss(raw);
       const last = out.trim().split('\n').pop() ?? '';
       try {
         const doc = JSON.parse(last) as { metrics?: Record<string, unknown> };
-        if (code === 0 && doc.metrics !== undefined) return resolve({ suite, ok: true, seconds, metrics: doc.metrics });
+        if (code === 0 && doc.metrics !== undefined) return resolve({ suite, ok: true, seconds, rss_mb, metrics: doc.metrics });
       } catch {
         // fall through: no figures
       }
@@ -84,7 +114,7 @@ function runSuite(bin: string, suite: Suite, args: readonly string[], progress: 
           .split('\n')
           .filter((l) => l.startsWith('sco-settle:'))
           .pop() ?? `exit ${code}`;
-      resolve({ suite, ok: false, seconds, metrics: {}, reason: why.replace(/^sco-settle:\s*/, '') });
+      resolve({ suite, ok: false, seconds, rss_mb, metrics: {}, reason: why.replace(/^sco-settle:\s*/, '') });
     });
   });
 }
@@ -103,6 +133,7 @@ export function markdownTable(outcomes: readonly SuiteOutcome[], when: string): 
         `| ${o.suite} | ${metric} | ${v === undefined || v === null ? 'n/a' : String(v)} | ${cmp} ${target} | ${met === null ? '' : met ? 'yes' : 'no'} |`,
       );
     }
+    lines.push(`| ${o.suite} | rss_mb (peak, suite process) | ${o.rss_mb === null ? 'n/a' : String(o.rss_mb)} | | |`);
   }
   lines.push('', 'One run of each suite on this machine; see docs/benchmarks.md for medians of repeated runs.');
   return lines.join('\n') + '\n';

@@ -595,6 +595,8 @@ function knownAgents(m: LocatedMessage, isParticipant: (bic: string) => boolean,
 
 type Libxml = typeof import('libxml2-wasm');
 let libxml: Promise<Libxml> | null = null;
+/** The module once loaded, so a validation after the first needs no await for it. */
+let libxmlLoaded: Libxml | null = null;
 const validators = new Map<string, { validator: import('libxml2-wasm').XsdValidator } | { error: string }>();
 
 async function xsdValidatorFor(dir: string, id: string): Promise<{ validator: import('libxml2-wasm').XsdValidator } | { error: string }> {
@@ -603,6 +605,7 @@ async function xsdValidatorFor(dir: string, id: string): Promise<{ validator: im
   if (cached !== undefined) return cached;
   libxml ??= import('libxml2-wasm');
   const lib = await libxml;
+  libxmlLoaded = lib;
   let entry: { validator: import('libxml2-wasm').XsdValidator } | { error: string };
   try {
     const bytes = readFileSync(join(dir, `${id}.xsd`));
@@ -618,62 +621,80 @@ async function xsdValidatorFor(dir: string, id: string): Promise<{ validator: im
 
 /**
  * Serialises `el` with one start tag per line, so that the line libxml2 reports
- * maps back to the XPath of the element.
+ * maps back to the XPath of the element (xsdPaths, computed only for a message
+ * that fails: a valid one never pays for the paths).
  */
-export function serializeForXsd(el: XmlElement, path: string): { xml: string; paths: string[] } {
-  const out: string[] = [];
-  const paths: string[] = [path]; // line 1
-  const walk = (e: XmlElement, p: string, parentNs: string | null): void => {
-    out.push('<', e.local);
-    if (e.ns !== parentNs) out.push(' xmlns="', escapeAttr(e.ns), '"');
-    let k = 0;
-    for (const a of e.attrs) {
-      if (a.ns === '') out.push(' ', a.local, '="', escapeAttr(a.value), '"');
-      else out.push(' xmlns:n', String(k), '="', escapeAttr(a.ns), '" n', String(k++), ':', a.local, '="', escapeAttr(a.value), '"');
-    }
-    if (e.children.length === 0) {
-      out.push('>', escapeText(e.text), '</', e.local, '>');
-      return;
-    }
-    out.push('>');
-    if (!isXmlSpace(e.text)) out.push(escapeText(e.text.trim()));
+export function serializeForXsd(el: XmlElement): string {
+  return writeForXsd(el, null, '');
+}
+
+function writeForXsd(e: XmlElement, parentNs: string | null, into: string): string {
+  let out = `${into}<${e.local}`;
+  if (e.ns !== parentNs) out += ` xmlns="${escapeAttr(e.ns)}"`;
+  let k = 0;
+  for (const a of e.attrs) {
+    if (a.ns === '') out += ` ${a.local}="${escapeAttr(a.value)}"`;
+    else out += ` xmlns:n${k}="${escapeAttr(a.ns)}" n${k++}:${a.local}="${escapeAttr(a.value)}"`;
+  }
+  if (e.children.length === 0) return `${out}>${escapeText(e.text)}</${e.local}>`;
+  out += '>';
+  if (!isXmlSpace(e.text)) out += escapeText(e.text.trim());
+  for (const c of e.children) out = writeForXsd(c, e.ns, `${out}\n`);
+  return `${out}</${e.local}>`;
+}
+
+/** The XPath of each line of serializeForXsd(el), line 1 first; `path` is el's own. */
+export function xsdPaths(el: XmlElement, path: string): string[] {
+  const paths: string[] = [path];
+  const walk = (e: XmlElement, p: string): void => {
     const totals = new Map<string, number>();
     for (const c of e.children) totals.set(c.local, (totals.get(c.local) ?? 0) + 1);
     const counts = new Map<string, number>();
     for (const c of e.children) {
       const n = (counts.get(c.local) ?? 0) + 1;
       counts.set(c.local, n);
-      const same = totals.get(c.local)! > 1;
-      out.push('\n');
-      paths.push(same ? `${p}/${c.local}[${n}]` : `${p}/${c.local}`);
-      walk(c, paths[paths.length - 1]!, e.ns);
+      const cp = totals.get(c.local)! > 1 ? `${p}/${c.local}[${n}]` : `${p}/${c.local}`;
+      paths.push(cp);
+      walk(c, cp);
     }
-    out.push('</', e.local, '>');
   };
-  walk(el, path, null);
-  return { xml: out.join(''), paths };
+  walk(el, path);
+  return paths;
 }
 
 /** Layer (b) for one part of a message: the XSD verdict as issues (empty when valid). */
 export async function xsdValidate(dir: string, id: string, el: XmlElement, path: string): Promise<IsoIssue[]> {
+  const verdict = await xsdCheck(dir, id, serializeForXsd(el));
+  if ('error' in verdict) return [{ path, code: 'XSD_UNAVAILABLE', message: verdict.error }];
+  return verdict.length === 0 ? [] : xsdIssues(el, path, id, verdict);
+}
+
+/**
+ * libxml2's verdict on one part serialised by serializeForXsd: [line, message] of
+ * each error (empty when valid), or why the schema cannot be loaded. Takes and
+ * gives plain data, so a worker thread can run it (./xsd_pool.ts).
+ */
+export async function xsdCheck(dir: string, id: string, xml: string): Promise<Array<[number, string]> | { error: string }> {
   const entry = await xsdValidatorFor(dir, id);
-  if ('error' in entry) return [{ path, code: 'XSD_UNAVAILABLE', message: entry.error }];
-  const lib = await libxml!;
-  const { xml, paths } = serializeForXsd(el, path);
-  const doc = lib.XmlDocument.fromString(xml);
+  if ('error' in entry) return entry;
+  const lib = libxmlLoaded!;
+  // Encoded natively and copied in one move: fromString encodes into the WebAssembly memory character by character.
+  const doc = lib.XmlDocument.fromBuffer(Buffer.from(xml, 'utf8'));
   try {
     entry.validator.validate(doc);
     return [];
   } catch (err) {
     if (!(err instanceof lib.XmlValidateError)) throw err;
-    return err.details.map((d) => ({
-      path: paths[d.line - 1] ?? path,
-      code: SCHEMA_CODE,
-      message: `XSD ${id}: ${d.message.trim()}`,
-    }));
+    return err.details.map((d): [number, string] => [d.line, d.message]);
   } finally {
     doc.dispose();
   }
+}
+
+/** libxml2's errors on a part as issues at the XPath of the line each names. */
+export function xsdIssues(el: XmlElement, path: string, id: string, lines: ReadonlyArray<[number, string]>): IsoIssue[] {
+  const paths = xsdPaths(el, path);
+  return lines.map(([line, message]) => ({ path: paths[line - 1] ?? path, code: SCHEMA_CODE, message: `XSD ${id}: ${message.trim()}` }));
 }
 
 /** Frees the cached XSD validators (tests, long-running tools). */

@@ -378,7 +378,8 @@ export class LedgerStateMachine {
     const closed = checkOpen(dr, cr);
     if (closed !== R.ok) return closed;
 
-    const amount = (f & (T_BAL_D | T_BAL_C)) !== 0 ? balancedAmount(t, dr, cr) : t.amount;
+    const balancing = (f & (T_BAL_D | T_BAL_C)) !== 0;
+    const amount = balancing ? balancedAmount(t, dr, cr) : t.amount;
 
     // Each sum is computed once and reused when applying: bigint arithmetic allocates.
     let drPending = dr.debits_pending;
@@ -399,14 +400,12 @@ export class LedgerStateMachine {
       crPosted += amount;
       if (crPosted > U128_MAX) return R.overflows_credits_posted;
     }
-    const drDebits = drPending === 0n ? drPosted : drPending + drPosted;
-    if (drDebits > U128_MAX) return R.overflows_debits;
-    const crCredits = crPending === 0n ? crPosted : crPending + crPosted;
-    if (crCredits > U128_MAX) return R.overflows_credits;
+    const totals = checkTotals(drPending, drPosted, crPending, crPosted);
+    if (totals !== R.ok) return totals;
     const expiresAt = isPending && t.timeout !== 0 ? ts + BigInt(t.timeout) * NS_PER_S : 0n;
-    if (expiresAt > U64_MAX) return R.overflows_timeout;
-    if ((dr.flags & A_DMNEC) !== 0 && drDebits > dr.credits_posted) return R.exceeds_credits;
-    if ((cr.flags & A_CMNED) !== 0 && crCredits > cr.debits_posted) return R.exceeds_debits;
+    if (isPending && expiresAt > U64_MAX) return R.overflows_timeout;
+    if ((dr.flags & A_DMNEC) !== 0 && drPending + drPosted > dr.credits_posted) return R.exceeds_credits;
+    if ((cr.flags & A_CMNED) !== 0 && crPending + crPosted > cr.debits_posted) return R.exceeds_debits;
     if (this.transferLog.length >= this.limits.transfers_max) return R.transfers_limit_reached;
 
     const stored = newTransfer(t, amount, ts);
@@ -419,7 +418,7 @@ export class LedgerStateMachine {
       this.setPending(t.id, { status: 'pending', expires_at: expiresAt });
       if (expiresAt !== 0n) this.expiries.push(expiresAt, stored);
     }
-    this.insertTransfer(slot, stored, amount !== t.amount ? t : undefined);
+    this.insertTransfer(slot, stored, balancing && amount !== t.amount ? t : undefined);
     this.recordHistories(dr, cr, ts);
     return R.ok;
   }
@@ -608,6 +607,16 @@ function checkNewTransferFields(t: Transfer, isPending: boolean): number {
   if (!isPending && t.timeout !== 0) return R.timeout_reserved_for_pending_transfer;
   if (t.ledger === 0) return R.ledger_must_not_be_zero;
   if (t.code === 0) return R.code_must_not_be_zero;
+  return R.ok;
+}
+
+/**
+ * overflows_debits / overflows_credits for a new transfer's totals (pending + posted), R.ok when both fit.
+ * A side with nothing pending totals its posted sum, already checked: no bigint work for it.
+ */
+function checkTotals(drPending: bigint, drPosted: bigint, crPending: bigint, crPosted: bigint): number {
+  if (drPending !== 0n && drPending + drPosted > U128_MAX) return R.overflows_debits;
+  if (crPending !== 0n && crPending + crPosted > U128_MAX) return R.overflows_credits;
   return R.ok;
 }
 

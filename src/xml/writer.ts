@@ -7,6 +7,9 @@ import { FORBIDDEN_CHARS, XML_NS, XmlError, type XmlElement } from './reader.js'
 
 const TEXT_ESCAPES = /[&<>\r]/g;
 const ATTR_ESCAPES = /[&<>"\t\n\r]/g;
+// Everything either escape function treats specially, so the common value (none of it) costs one scan.
+const TEXT_SPECIAL = /[&<>\r\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/;
+const ATTR_SPECIAL = /[&<>"\t\n\r\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/;
 const ESCAPE_MAP: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', '\t': '&#9;', '\n': '&#10;', '\r': '&#13;' };
 
 /**
@@ -14,6 +17,7 @@ const ESCAPE_MAP: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&g
  * the reader's line-end normalisation. Characters XML cannot carry are refused.
  */
 export function escapeText(value: string): string {
+  if (!TEXT_SPECIAL.test(value)) return value;
   if (FORBIDDEN_CHARS.test(value))
     throw new XmlError('XML_INVALID_CHAR', `text contains a character XML cannot carry: ${JSON.stringify(value.slice(0, 40))}`, -1, 0, 0, '/');
   TEXT_ESCAPES.lastIndex = 0;
@@ -22,6 +26,7 @@ export function escapeText(value: string): string {
 
 /** Escapes an attribute value for a double-quoted attribute (whitespace escaped so it is not normalised away). */
 export function escapeAttr(value: string): string {
+  if (!ATTR_SPECIAL.test(value)) return value;
   if (FORBIDDEN_CHARS.test(value))
     throw new XmlError('XML_INVALID_CHAR', `attribute contains a character XML cannot carry: ${JSON.stringify(value.slice(0, 40))}`, -1, 0, 0, '/');
   ATTR_ESCAPES.lastIndex = 0;
