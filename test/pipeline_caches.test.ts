@@ -11,7 +11,10 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { ScreeningIndex } from '../src/compliance/matcher.js';
 import { screenPayment } from '../src/compliance/payments.js';
-import { runDay } from '../src/demo/day.js';
+import { isoMessageOf, runDay } from '../src/demo/day.js';
+import { BuildError, writeDocument, type XObj } from '../src/iso20022/messages/tree.js';
+import { buildMessage } from '../src/iso20022/messages/index.js';
+import { SCHEMAS } from '../src/iso20022/schema/index.js';
 import { demoWatchlist, WATCHLIST_VARIANTS } from '../src/demo/watchlist.js';
 import { verifyStore } from '../src/platform/verify_tools.js';
 import type { ScreeningOutcome } from '../src/platform/types.js';
@@ -64,6 +67,32 @@ test('payment screening of a generated day is the same with and without the cach
     if (a.hit) hits++;
   }
   assert.ok(hits > 0, 'some payments are hits');
+});
+
+test('building XML: elements come in schema order whatever the order of the fields, and an unknown field is refused by name', () => {
+  const profile = defaultProfile({ banks: 20, liquidity_ratio: 1, traffic: { payments: 50 } });
+  const reversed = (v: unknown): unknown =>
+    Array.isArray(v)
+      ? v.map(reversed)
+      : typeof v === 'object' && v !== null
+        ? Object.fromEntries(
+            Object.entries(v)
+              .reverse()
+              .map(([k, x]) => [k, reversed(x)]),
+          )
+        : v;
+  for (const p of generatePayments(profile, { seed: 9, payments: 50 })) {
+    const m = isoMessageOf(p, '2025-08-29');
+    const xml = buildMessage(m);
+    assert.equal(buildMessage(reversed(m) as typeof m), xml);
+    assert.ok(xml.indexOf('<GrpHdr>') < xml.indexOf('<CdtTrfTxInf>'));
+  }
+  const schema = SCHEMAS.get('pacs.008.001.08')!;
+  const doc: XObj = { FIToFICstmrCdtTrf: { Bogus: 'x', GrpHdr: { MsgId: 'M1' }, Other: 'y' } };
+  assert.throws(
+    () => writeDocument(schema, doc, []),
+    (e: unknown) => e instanceof BuildError && /has no element Bogus, Other$/.test(e.message),
+  );
 });
 
 function screener(index: ScreeningIndex): (p: SimPayment) => ScreeningOutcome {
