@@ -23,7 +23,10 @@
 // Screening is pure and deterministic: the same index and query give the same result.
 // So an index built with a `result_cache` keeps the results of recent queries (a
 // payment stream repeats its parties' names and remittance phrases) and answers a
-// repeated query with a copy; the bound keeps memory flat (cleared when full).
+// repeated query with a copy. The bound keeps memory flat without losing the
+// frequent queries to a stream of one-off ones (remittance runs with an invoice
+// number): two generations, the full one kept for lookups (a hit there moves the
+// query to the current one) until the current one fills too.
 
 import { NAME_TOKENS_MAX, normalizeIdentifier, normalizeName } from './normalize.js';
 import { splitPinyin } from './pinyin_table.js';
@@ -160,7 +163,10 @@ export interface ScreeningIndexOptions {
 export class ScreeningIndex {
   readonly versions: ListVersion[];
   private readonly cacheMax: number;
-  private readonly cache = new Map<string, ScreenResult>();
+  private cache = new Map<string, ScreenResult>();
+  private older = new Map<string, ScreenResult>();
+  /** With a result cache: tokens' phonetic keys (one-off queries still share their words). */
+  private readonly keyCache = new Map<string, string>();
   private readonly entries: EntryRef[] = [];
   private readonly names: NameRec[] = [];
   private readonly gramIds = new Map<string, number>();
@@ -427,13 +433,27 @@ export class ScreeningIndex {
     const key = `${threshold}\u0000${query.country ?? ''}\u0000${query.dob ?? ''}\u0000${query.name}`;
     let r = this.cache.get(key);
     if (r === undefined) {
-      r = this.screenNameUncached(query, threshold);
-      if (this.cache.size >= this.cacheMax) this.cache.clear();
+      r = this.older.get(key) ?? this.screenNameUncached(query, threshold);
+      if (this.cache.size >= this.cacheMax) {
+        this.older = this.cache;
+        this.cache = new Map();
+      }
       this.cache.set(key, r);
     }
     // A copy: callers own what they are given.
     const out: ScreenResult = { ...r, name: query.name, matches: r.matches.map((m) => ({ ...m })), lists: this.listRefs() };
     return out;
+  }
+
+  private keyOf(token: string): string {
+    if (this.cacheMax === 0) return phoneticKey(token);
+    let k = this.keyCache.get(token);
+    if (k === undefined) {
+      k = phoneticKey(token);
+      if (this.keyCache.size >= this.cacheMax) this.keyCache.clear();
+      this.keyCache.set(token, k);
+    }
+    return k;
   }
 
   private screenNameUncached(query: ScreenQuery, threshold: number): ScreenResult {
@@ -443,7 +463,7 @@ export class ScreeningIndex {
     if (q.tokens.length === 0 || this.names.length === 0) return base;
     const pq: PreparedQuery = {
       tokens: q.tokens,
-      keys: q.tokens.map(phoneticKey),
+      keys: q.tokens.map((t) => this.keyOf(t)),
       idf: q.tokens.map((t) => this.tokenIdf.get(t) ?? this.idfUnseen),
       joined: q.tokens.join(''),
     };
