@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { ScreeningIndex } from '../src/compliance/matcher.js';
+import { normalizeName } from '../src/compliance/normalize.js';
 import { screenPayment } from '../src/compliance/payments.js';
 import { isoMessageOf, runDay } from '../src/demo/day.js';
 import { BuildError, writeDocument, type XObj } from '../src/iso20022/messages/tree.js';
@@ -39,6 +40,20 @@ test('a cached screening index answers every query exactly as an uncached one, r
       for (const q of [...queries, ...queries]) assert.deepEqual(cached.screenName(q, threshold), plain.screenName(q, threshold));
     }),
     { numRuns: 60 },
+  );
+});
+
+test('normalisation: plain lower-case ASCII words take the short path to the same result as the full one', () => {
+  const word = fc.string({ unit: fc.constantFrom(...'abcdehkqwxyz0123456789'), maxLength: 12 });
+  const plain = fc.array(fc.oneof(word, fc.constantFrom('al', 'the', 'llc', 'limmited', 'company', 'dr', 'bin')), { maxLength: 8 }).map((w) => w.join(' '));
+  fc.assert(
+    fc.property(plain, fc.constantFrom('', ' ', '  '), (s, pad) => {
+      const short = normalizeName(pad + s);
+      // A zero-width space (a format character, removed like a control) or capitals send the same name through every step.
+      assert.deepEqual(normalizeName(`\u200b${pad}${s}`), short);
+      assert.deepEqual(normalizeName(s.toUpperCase() + pad), short);
+    }),
+    { numRuns: 300 },
   );
 });
 
