@@ -1,16 +1,22 @@
 #!/usr/bin/env node
 // Entry point of the `sco-settle` command; the code lives in dist/ (built from src/).
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-// Benchmarks allocate many short-lived bigints: a larger young generation cuts
-// garbage-collection time by a fifth or more. V8 reads this flag only at start-up,
-// so the benchmark re-runs itself with it.
+// Benchmarks and the demo day allocate many short-lived bigints and strings: a
+// larger young generation cuts garbage-collection time by a fifth or more. V8
+// reads this flag only at start-up, so these commands re-run themselves with it.
+// The child runs in its own process group and this process hands it Ctrl-C and
+// SIGTERM exactly once (the demo finishes its command and closes the store), then
+// ends with the child's status.
 const SEMI_SPACE_FLAG = '--max-semi-space-size=64';
-if (process.argv[2] === 'bench' && !process.execArgv.some((a) => a.startsWith('--max-semi-space-size'))) {
-  const r = spawnSync(process.execPath, [SEMI_SPACE_FLAG, ...process.execArgv, ...process.argv.slice(1)], { stdio: 'inherit' });
-  process.exit(r.status ?? 1);
+const RERUN = new Set(['bench', 'demo']);
+if (RERUN.has(process.argv[2]) && !process.execArgv.some((a) => a.startsWith('--max-semi-space-size'))) {
+  const child = spawn(process.execPath, [SEMI_SPACE_FLAG, ...process.execArgv, ...process.argv.slice(1)], { stdio: 'inherit', detached: true });
+  for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => child.kill(sig));
+  const code = await new Promise((res) => child.on('exit', (c, sig) => res(c ?? (sig === 'SIGINT' ? 130 : 1))));
+  process.exit(code);
 }
 
 const entry = new URL('../dist/src/cli/main.js', import.meta.url);

@@ -12,7 +12,7 @@ import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { runDay } from '../demo/day.js';
 import { demoWatchlist, WATCHLIST_VARIANTS } from '../demo/watchlist.js';
-import { ScreeningIndex, screenPayment } from '../platform/screening_tools.js';
+import { SCREENING_RESULT_CACHE, ScreeningIndex, screenPayment } from '../platform/screening_tools.js';
 import type { ScreeningOutcome } from '../platform/types.js';
 import type { SimPayment } from '../sim/index.js';
 import { ledgerSettledTotals, reportHtml, summarize, summaryJson, summaryText, type DaySummary } from '../demo/report.js';
@@ -157,7 +157,7 @@ function checkAgainstLedger(platform: Platform, summary: DaySummary): void {
 /** Screening against the demo's fictitious watch-list (see src/demo/watchlist.ts). */
 function demoScreen(): (p: SimPayment) => ScreeningOutcome {
   const list = demoWatchlist(new Date(0));
-  const index = new ScreeningIndex([list]);
+  const index = new ScreeningIndex([list], { result_cache: SCREENING_RESULT_CACHE });
   return (p) => {
     const r = screenPayment(index, {
       uetr: p.uetr,

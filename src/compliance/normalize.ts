@@ -97,12 +97,15 @@ export function normalizeName(input: string): NormalizedName {
     s = s.slice(0, NAME_INPUT_MAX_CHARS);
     truncated = true;
   }
+  const removed: string[] = [];
+  // Lower-case ASCII letters, digits and spaces (a remittance run screened word by word
+  // is already this) pass every step below unchanged; the steps are skipped, not the rules.
+  if (PLAIN.test(s)) return tokensOf(s, removed, scriptsOf(s), truncated);
   s = s.replace(CONTROL, ' ');
   // A lone surrogate would make normalize() keep garbage; toWellFormed is Node 20+.
   s = (s as string & { toWellFormed?: () => string }).toWellFormed?.() ?? s;
   s = s.normalize('NFKC');
   const scripts = scriptsOf(s);
-  const removed: string[] = [];
   if (scripts.includes('han')) {
     for (const form of CHINESE_LEGAL_FORMS) {
       if (s.includes(form)) {
@@ -116,6 +119,13 @@ export function normalizeName(input: string): NormalizedName {
   s = s.normalize('NFKD').replace(COMBINING, '');
   s = s.replace(SPECIAL_RE, (c) => SPECIAL[c] ?? c);
   s = s.replace(APOSTROPHES, '').replace(DOTTED_ABBREV, '').replace(NON_WORD, ' ');
+  return tokensOf(s, removed, scripts, truncated);
+}
+
+const PLAIN = /^[a-z0-9 ]*$/;
+
+/** The words of a cleaned name, without honorifics, legal forms and particles, in their matching form. */
+function tokensOf(s: string, removed: string[], scripts: NormalizedName['scripts'], truncated: boolean): NormalizedName {
   const raw = s.split(' ').filter((t) => t.length > 0);
   let tokens = raw.filter((t) => {
     if (HONORIFICS.has(t) || LEGAL_FORMS.has(t) || PARTICLES.has(t) || isFuzzyStopword(t)) {

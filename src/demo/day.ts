@@ -17,7 +17,7 @@
 import { Prng } from '../sim/prng.js';
 import { formatMajor } from '../platform/fx_tools.js';
 import { REFERENCE_FILE, REFERENCE_RATES } from '../platform/reference.js';
-import { buildMessage, parseMessage, type Pacs008, type Pacs009 } from '../iso20022/messages/index.js';
+import { buildMessage, modelOf, type Pacs008, type Pacs009 } from '../iso20022/messages/index.js';
 import { validateBuiltIn } from '../iso20022/validate.js';
 import { bicResolver, instructionsOfPacs008, instructionsOfPacs009 } from '../iso20022/mapping.js';
 import { Platform } from '../platform/platform.js';
@@ -377,7 +377,8 @@ function receive(ctx: DayContext, sp: SimPayment): boolean {
     ctx.message_errors++;
     return false;
   }
-  const parsed = parseMessage(xml);
+  // The message the validation read is the one mapped: the XML is parsed once, not again.
+  const parsed = modelOf(v.message!);
   const mapped =
     parsed.message_type === 'pacs.008.001.08'
       ? instructionsOfPacs008(parsed.document as Pacs008, { resolveBic: ctx.resolve })

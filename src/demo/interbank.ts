@@ -21,9 +21,12 @@ export const INTERBANK_PREFIX: Readonly<Record<InterbankKind, string>> = Object.
 
 /** The kind of an interbank payment from its end-to-end id; null for the traffic's own payments. */
 export function interbankKindOf(end_to_end_id: string): InterbankKind | null {
-  for (const [kind, prefix] of Object.entries(INTERBANK_PREFIX)) if (end_to_end_id.startsWith(prefix)) return kind as InterbankKind;
+  // Asked of every payment several times a day (receive, samples, report): the table is walked, not rebuilt.
+  for (const [kind, prefix] of PREFIXES) if (end_to_end_id.startsWith(prefix)) return kind;
   return null;
 }
+
+const PREFIXES = Object.entries(INTERBANK_PREFIX) as ReadonlyArray<[InterbankKind, string]>;
 
 /** One interbank payment to send (a pacs.009). */
 export interface InterbankPayment {

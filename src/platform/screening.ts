@@ -11,6 +11,9 @@ import { screenPayment } from '../compliance/payments.js';
 import type { DocumentStore } from '../store/types.js';
 import type { ScreeningOutcome } from './types.js';
 
+/** Screening results kept for reuse (a bounded memo; each is a few hundred bytes). */
+export const SCREENING_RESULT_CACHE = 50_000;
+
 export class PaymentScreener {
   private constructor(
     private readonly index: ScreeningIndex,
@@ -22,7 +25,8 @@ export class PaymentScreener {
     const lists = await loadActiveLists(store);
     if (lists.length === 0) return null;
     const version = lists.map((l) => l.version.version_id).join('+');
-    return new PaymentScreener(new ScreeningIndex(lists), version);
+    // Payment streams repeat names and remittance phrases: recent results are reused (matcher.ts).
+    return new PaymentScreener(new ScreeningIndex(lists, { result_cache: SCREENING_RESULT_CACHE }), version);
   }
 
   /** Screens one raw instruction; fields it does not have are simply not screened. */

@@ -17,6 +17,7 @@ export { buildStr, defaultAmlConfig, runAmlRules, strToCsv, type AmlConfig, type
 export { LIST_FORMATS, parseListFiles as parseSanctionsList } from '../compliance/list_store.js';
 export { DEFAULT_THRESHOLD, ScreeningIndex } from '../compliance/matcher.js';
 export { parsePaymentInstruction, screenPayment } from '../compliance/payments.js';
+export { SCREENING_RESULT_CACHE } from './screening.js';
 export { ListError, type ListFormat, type ListVersion, type SanctionsList } from '../compliance/types.js';
 
 async function withStore<T>(url: string, fn: (store: Store) => Promise<T>): Promise<T> {

@@ -12,7 +12,7 @@
 
 import type { XmlElement } from '../../xml/reader.js';
 import { escapeAttr, escapeText } from '../../xml/writer.js';
-import type { MessageSchema } from '../schema/types.js';
+import type { MessageSchema, Particle } from '../schema/types.js';
 
 /** A value: text for a simple element, an XObj for a complex one, an array for repeats. */
 export type XValue = string | XObj;
@@ -58,22 +58,31 @@ function writeElement(schema: MessageSchema, name: string, typeName: string, val
     return;
   }
   out.push('<', name, nsDecl, '>');
-  const particles = complex.e ?? [];
-  let used = 0;
-  for (const [child, childType] of particles) {
-    const v = value[child];
-    if (v === undefined) continue;
-    used++;
+  const particles = complex.e ?? NO_PARTICLES;
+  // The value's own fields, in schema order (one pass over the value, not one over every particle the type allows).
+  const order = particleOrder(particles);
+  const present: number[] = [];
+  let unknown = false;
+  for (const k of Object.keys(value)) {
+    if (value[k] === undefined) continue;
+    const i = order.get(k);
+    if (i === undefined) unknown = true;
+    else present.push(i);
+  }
+  if (present.length > 1) present.sort((a, b) => a - b);
+  for (const i of present) {
+    const [child, childType] = particles[i]!;
+    const v = value[child]!;
     if (child === '#any') writeForeign(v, out, `${path}/*`);
     else if (Array.isArray(v))
-      v.forEach((item, i) => {
-        writeElement(schema, child, childType, item, out, '', `${path}/${child}[${i + 1}]`);
+      v.forEach((item, j) => {
+        writeElement(schema, child, childType, item, out, '', `${path}/${child}[${j + 1}]`);
       });
     else writeElement(schema, child, childType, v, out, '', `${path}/${child}`);
   }
-  if (used !== Object.values(value).filter((v) => v !== undefined).length) {
-    const unknown = Object.keys(value).filter((k) => value[k] !== undefined && !particles.some(([p]) => p === k));
-    throw new BuildError(path, `${name} (${typeName}) has no element ${unknown.join(', ')}`);
+  if (unknown) {
+    const names = Object.keys(value).filter((k) => value[k] !== undefined && !order.has(k));
+    throw new BuildError(path, `${name} (${typeName}) has no element ${names.join(', ')}`);
   }
   out.push('</', name, '>');
 }
@@ -92,6 +101,20 @@ function writeForeign(v: XValue | XValue[], out: string[], path: string): void {
     out.push('<', k, '>', escapeText(t), '</', k, '>');
   }
   out.push('</', v['#name'], '>');
+}
+
+const NO_PARTICLES: readonly Particle[] = [];
+
+/** Each complex type's element names -> position, built once per type (schemas are immutable). */
+const PARTICLE_ORDER = new WeakMap<object, Map<string, number>>();
+
+function particleOrder(particles: readonly Particle[]): Map<string, number> {
+  let m = PARTICLE_ORDER.get(particles);
+  if (m === undefined) {
+    m = new Map(particles.map(([child], i) => [child, i]));
+    PARTICLE_ORDER.set(particles, m);
+  }
+  return m;
 }
 
 // --- reading --------------------------------------------------------------------
