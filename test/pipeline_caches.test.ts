@@ -12,14 +12,14 @@ import fc from 'fast-check';
 import { ScreeningIndex } from '../src/compliance/matcher.js';
 import { normalizeName } from '../src/compliance/normalize.js';
 import { screenPayment } from '../src/compliance/payments.js';
+import { screenerOver } from '../src/cli/demo.js';
 import { isoMessageOf, runDay } from '../src/demo/day.js';
 import { BuildError, writeDocument, type XObj } from '../src/iso20022/messages/tree.js';
 import { buildMessage } from '../src/iso20022/messages/index.js';
 import { SCHEMAS } from '../src/iso20022/schema/index.js';
 import { demoWatchlist, WATCHLIST_VARIANTS } from '../src/demo/watchlist.js';
 import { verifyStore } from '../src/platform/verify_tools.js';
-import type { ScreeningOutcome } from '../src/platform/types.js';
-import { defaultProfile, generatePayments, type SimPayment } from '../src/sim/index.js';
+import { defaultProfile, generatePayments } from '../src/sim/index.js';
 
 const list = demoWatchlist(new Date(0));
 const listed = list.entries.flatMap((e) => e.names.map((n) => n.name));
@@ -110,22 +110,6 @@ test('building XML: elements come in schema order whatever the order of the fiel
   );
 });
 
-function screener(index: ScreeningIndex): (p: SimPayment) => ScreeningOutcome {
-  return (p) => {
-    const r = screenPayment(index, {
-      uetr: p.uetr,
-      debtor: p.debtor,
-      creditor: p.creditor,
-      debtor_agent_bic: p.payer_bic,
-      creditor_agent_bic: p.payee_bic,
-      remittance: p.remittance,
-    });
-    const out: ScreeningOutcome = { hit: r.hit, score: Math.min(1, Math.max(0, r.score)), list_version: list.version.version_id };
-    if (r.matches[0] !== undefined) out.detail = `${r.matches[0].role} ${r.matches[0].entry_id}`;
-    return out;
-  };
-}
-
 test('a demo day screened through the cache reaches the same state as without it, and its store verifies (replay)', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'sco-settle-pipe-'));
   try {
@@ -141,7 +125,7 @@ test('a demo day screened through the cache reaches the same state as without it
         banks: 12,
         payments: 400,
         dns_share: 0.3,
-        screen: screener(new ScreeningIndex([list], { result_cache: cache })),
+        screen: screenerOver(new ScreeningIndex([list], { result_cache: cache }), list.version.version_id),
         watchlist_every: 40,
         watchlist_names: WATCHLIST_VARIANTS,
         onProgress: () => {},

@@ -157,7 +157,11 @@ function checkAgainstLedger(platform: Platform, summary: DaySummary): void {
 /** Screening against the demo's fictitious watch-list (see src/demo/watchlist.ts). */
 function demoScreen(): (p: SimPayment) => ScreeningOutcome {
   const list = demoWatchlist(new Date(0));
-  const index = new ScreeningIndex([list], { result_cache: SCREENING_RESULT_CACHE });
+  return screenerOver(new ScreeningIndex([list], { result_cache: SCREENING_RESULT_CACHE }), list.version.version_id);
+}
+
+/** A simulated payment screened on `index`, as the demo records the outcome. */
+export function screenerOver(index: ScreeningIndex, list_version: string): (p: SimPayment) => ScreeningOutcome {
   return (p) => {
     const r = screenPayment(index, {
       uetr: p.uetr,
@@ -168,7 +172,7 @@ function demoScreen(): (p: SimPayment) => ScreeningOutcome {
       remittance: p.remittance,
     });
     const best = r.matches[0];
-    const out: ScreeningOutcome = { hit: r.hit, score: Math.min(1, Math.max(0, r.score)), list_version: list.version.version_id };
+    const out: ScreeningOutcome = { hit: r.hit, score: Math.min(1, Math.max(0, r.score)), list_version };
     if (best !== undefined) out.detail = `${best.role} "${best.screened}" ~ ${best.matched_name} (${best.entry_id})`.slice(0, 1000);
     return out;
   };
