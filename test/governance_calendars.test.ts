@@ -13,13 +13,11 @@ import { join } from 'node:path';
 import { sign } from 'node:crypto';
 import { Platform, answerAct, canonicalBytes, proposeAct } from '../src/platform/platform.js';
 import { PlatformError } from '../src/platform/errors.js';
-import { CB, setupScheme, TestClock } from './support/platform.js';
-import { keyPair, schemeDocument } from './support/governance.js';
+import { setupScheme, TestClock } from './support/platform.js';
+import { signingCentralBanks, threeMemberScheme } from './support/governance.js';
 
 const CAL_DIR = join(import.meta.dirname, '..', '..', 'calendars');
 const calendarFile = (c: string): Record<string, unknown> => JSON.parse(readFileSync(join(CAL_DIR, `${c}.json`), 'utf8'));
-const USERS = { cn: CB.CNY, ru: CB.RUB, kz: CB.KZT } as const;
-
 describe('calendars in the scheme', () => {
   it('the scheme sets them, set_calendars cannot, a proposal changes them from its business day', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'sco-settle-gov-cal-'));
@@ -28,16 +26,8 @@ describe('calendars in the scheme', () => {
     let p = await Platform.open(url, { clock: clock.read });
     try {
       await setupScheme(p);
-      const keys: Record<string, string> = {};
-      for (const [name, bic] of Object.entries(USERS)) {
-        await p.run({ type: 'create_user', name, role: 'central_bank', participant: bic }, 'admin');
-        const k = keyPair();
-        await p.run({ type: 'set_signing_key', user: name, public_key: k.publicPem }, 'admin');
-        keys[name] = k.privatePem;
-      }
-      const doc = schemeDocument();
-      const members = doc.members as Record<string, unknown>;
-      for (const m of Object.keys(members)) if (!['CN', 'RU', 'KZ'].includes(m)) delete members[m];
+      const keys = await signingCentralBanks(p);
+      const doc = threeMemberScheme();
       doc.calendars = { CNY: calendarFile('CNY') };
       await p.run({ type: 'scheme_init', document: doc }, 'operator');
       // In force at once: CNY on Beijing's calendar (06:00 UTC = 14:00 there, open).

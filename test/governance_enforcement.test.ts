@@ -12,10 +12,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sign } from 'node:crypto';
 import { Platform, answerAct, canonicalBytes, proposeAct } from '../src/platform/platform.js';
-import { BANKS, CB, payment, setupScheme, TestClock } from './support/platform.js';
-import { keyPair, schemeDocument } from './support/governance.js';
-
-const USERS = { cn: CB.CNY, ru: CB.RUB, kz: CB.KZT } as const;
+import { BANKS, payment, setupScheme, TestClock } from './support/platform.js';
+import { signingCentralBanks, threeMemberScheme } from './support/governance.js';
 
 async function world(): Promise<{ p: Platform; url: string; clock: TestClock; keys: Record<string, string>; close: () => Promise<void> }> {
   const dir = mkdtempSync(join(tmpdir(), 'sco-settle-gov-enf-'));
@@ -23,16 +21,8 @@ async function world(): Promise<{ p: Platform; url: string; clock: TestClock; ke
   const url = `sqlite:${join(dir, 'p.db')}`;
   const p = await Platform.open(url, { clock: clock.read });
   await setupScheme(p);
-  const keys: Record<string, string> = {};
-  for (const [name, bic] of Object.entries(USERS)) {
-    await p.run({ type: 'create_user', name, role: 'central_bank', participant: bic }, 'admin');
-    const k = keyPair();
-    await p.run({ type: 'set_signing_key', user: name, public_key: k.publicPem }, 'admin');
-    keys[name] = k.privatePem;
-  }
-  const doc = schemeDocument();
-  const members = doc.members as Record<string, unknown>;
-  for (const m of Object.keys(members)) if (!['CN', 'RU', 'KZ'].includes(m)) delete members[m];
+  const keys = await signingCentralBanks(p);
+  const doc = threeMemberScheme();
   await p.run({ type: 'scheme_init', document: doc }, 'operator');
   const w = {
     p,

@@ -15,19 +15,10 @@ import Database from 'better-sqlite3';
 import { Platform, answerAct, canonicalBytes, proposeAct } from '../src/platform/platform.js';
 import { PlatformError } from '../src/platform/errors.js';
 import { openStore } from '../src/store/open.js';
-import { BANKS, CB, setupScheme, TestClock, BUSINESS_DATE } from './support/platform.js';
-import { keyPair, schemeDocument } from './support/governance.js';
+import { BANKS, setupScheme, TestClock, BUSINESS_DATE } from './support/platform.js';
+import { type CB_USERS, keyPair, signingCentralBanks, threeMemberScheme } from './support/governance.js';
 
-const USERS = { cn: CB.CNY, ru: CB.RUB, kz: CB.KZT } as const;
-type Who = keyof typeof USERS;
-
-/** The test scheme with three members (CN, RU, KZ) so that every voter has a user here. */
-function threeMemberScheme(): Record<string, unknown> {
-  const doc = schemeDocument();
-  const members = doc.members as Record<string, unknown>;
-  for (const m of Object.keys(members)) if (!['CN', 'RU', 'KZ'].includes(m)) delete members[m];
-  return doc;
-}
+type Who = keyof typeof CB_USERS;
 
 interface World {
   p: Platform;
@@ -43,13 +34,7 @@ async function world(doc = threeMemberScheme()): Promise<World> {
   const clock = new TestClock();
   const p = await Platform.open(url, { clock: clock.read });
   await setupScheme(p);
-  const keys: Record<string, string> = {};
-  for (const [name, bic] of Object.entries(USERS)) {
-    await p.run({ type: 'create_user', name, role: 'central_bank', participant: bic }, 'admin');
-    const k = keyPair();
-    await p.run({ type: 'set_signing_key', user: name, public_key: k.publicPem }, 'admin');
-    keys[name] = k.privatePem;
-  }
+  const keys = await signingCentralBanks(p);
   await p.run({ type: 'create_user', name: 'ops', role: 'operator', participant: null }, 'admin');
   await p.run({ type: 'create_user', name: 'bank', role: 'participant', participant: BANKS[0] }, 'admin');
   for (const name of ['ops', 'bank']) {

@@ -3,7 +3,11 @@
 // test banks and liquidity provider; and Ed25519 key pairs for signing acts.
 
 import { generateKeyPairSync } from 'node:crypto';
+import type { Platform } from '../../src/platform/platform.js';
 import { BANKS, CB, LP } from './platform.js';
+
+/** The central-bank users that sign governance acts in these tests, by name. */
+export const CB_USERS = { cn: CB.CNY, ru: CB.RUB, kz: CB.KZT } as const;
 
 const OTHER_CBS: Record<string, [string, string, string]> = {
   IN: ['RBISINBB', 'INR', 'Reserve Bank of India'],
@@ -61,4 +65,24 @@ export function keyPair(): { publicPem: string; privatePem: string } {
     publicPem: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
     privatePem: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
   };
+}
+
+/** The scheme document with only the three members test/support/platform.ts registers (CN, RU, KZ). */
+export function threeMemberScheme(): Record<string, unknown> {
+  const doc = schemeDocument();
+  const members = doc.members as Record<string, unknown>;
+  for (const m of Object.keys(members)) if (!['CN', 'RU', 'KZ'].includes(m)) delete members[m];
+  return doc;
+}
+
+/** Creates each of CB_USERS as its central bank's user with a signing key; returns their private keys by name. */
+export async function signingCentralBanks(p: Platform): Promise<Record<string, string>> {
+  const keys: Record<string, string> = {};
+  for (const [name, bic] of Object.entries(CB_USERS)) {
+    await p.run({ type: 'create_user', name, role: 'central_bank', participant: bic }, 'admin');
+    const k = keyPair();
+    await p.run({ type: 'set_signing_key', user: name, public_key: k.publicPem }, 'admin');
+    keys[name] = k.privatePem;
+  }
+  return keys;
 }
