@@ -41,6 +41,12 @@
 //     rule, re-insertion), until 40 rounds without progress or the budget.
 //     On payments alone solveLsm's LP-guided search runs instead (on the
 //     benchmark this search never beat it there).
+//  6. Beyond EXACT_ITEMS_MAX items (not under FIFO): exact neighbourhood moves
+//     (lsm_neighbourhood.ts) from the best so far, with half the budget: free
+//     the items at a node and a neighbour, re-choose them by branch and bound.
+//     Removal rules cascade where nodes must balance nearly to the unit (a hub
+//     without liquidity: issue 16 measured 0.25 of the optimum there); an
+//     exact choice among a few dozen items pairs the cycles that pay it back.
 // Every returned set is checked exactly in bigint against every node and the
 // FIFO rule before return; a violation throws.
 //
@@ -56,6 +62,8 @@
 import { ClearingInputError } from './input_error.js';
 // The fixed-seed generator is lsm.ts's (exported for this module, unchanged).
 import { Rng, solveLsm, type LsmProblem } from './lsm.js';
+import { insertCycles } from './lsm_cycles.js';
+import { exactNeighbourhoods } from './lsm_neighbourhood.js';
 
 export interface LinkedLeg {
   readonly from: number;
@@ -83,6 +91,12 @@ export interface LinkedSolution {
 }
 export interface LinkedOptions {
   readonly work_budget?: number;
+  /**
+   * The cycle and exact neighbourhood moves (step 6; default on). The rules-3
+   * release turns them off: it re-runs in replay, and journals written before
+   * them must replay to the same settlements.
+   */
+  readonly neighbourhood_moves?: boolean;
 }
 
 export const LINKED_ITEMS_MAX = 100_000;
@@ -109,9 +123,9 @@ const ID_LENGTH_MAX = 200;
 
 /** The work budget solveLsm gets inside solveLinked when every item has one leg. */
 export function linkedLsmBudget(work_budget: number, items: number): number {
-  // solveLsm's LP-guided search is the stronger on many payments (on the benchmark the search here never
-  // beat it there, so it does not run); on few, the exact search here is.
-  return Math.floor(work_budget * (items > EXACT_ITEMS_MAX ? 0.9 : 0.25));
+  // solveLsm's LP-guided search is the stronger start on many payments (the ejection search here never
+  // beat it there, so it does not run; the exact neighbourhood moves then improve on it); on few, the exact search here is.
+  return Math.floor(work_budget * (items > EXACT_ITEMS_MAX ? LSM_SHARE : 0.25));
 }
 
 // ---------------------------------------------------------------------------
@@ -803,15 +817,20 @@ function bestOf(net: Net, cands: readonly Candidate[]): Candidate {
 export function solveLinked(problem: LinkedProblem, options: LinkedOptions = {}): LinkedSolution {
   const asked = options.work_budget;
   if (asked !== undefined && !(Number.isInteger(asked) && asked >= 0)) throw new ClearingInputError('options.work_budget', 'must be an integer >= 0');
+  if (options.neighbourhood_moves !== undefined && typeof options.neighbourhood_moves !== 'boolean') {
+    throw new ClearingInputError('options.neighbourhood_moves', 'must be a boolean');
+  }
   const net = compileLinked(problem);
   const budget = asked ?? linkedWorkBudget(net.nodes, net.m);
   const cands: Candidate[] = [{ sel: fifoRtgsLinked(net), method: 'fifo_rtgs' }];
   if (cands[0]!.sel.every((x) => x === 1)) return toLinkedSolution(problem, net, cands[0]!);
+  // The exact neighbourhood moves run last with a budget of their own, half the base (see neighbourhoodPhase).
+  const lns = new Work(net.m > EXACT_ITEMS_MAX && options.neighbourhood_moves !== false ? Math.floor(budget * NEIGHBOURHOOD_SHARE) : 0);
   let searchBudget = budget;
   if (net.singleLeg) {
     const share = linkedLsmBudget(budget, net.m);
     cands.push({ sel: lsmCandidate(problem, share), method: 'lsm' });
-    searchBudget = budget - share;
+    searchBudget -= share;
   }
   const work = new Work(searchBudget);
   const eng = new LinkedEngine(net, work, new Rng(0x11a7ed));
@@ -822,6 +841,7 @@ export function solveLinked(problem: LinkedProblem, options: LinkedOptions = {})
     eng.load(cands[1]!.sel);
     eng.fill();
     inc.consider(eng, 'lsm+fill');
+    neighbourhoodPhase(net, eng, lns, inc);
     return toLinkedSolution(problem, net, bestOf(net, [{ sel: inc.best, method: inc.method }, ...cands]));
   }
   eng.load(new Uint8Array(net.m).fill(1));
@@ -840,9 +860,39 @@ export function solveLinked(problem: LinkedProblem, options: LinkedOptions = {})
   priceStarts(net, eng, inc, prices);
   // On payments alone, solveLsm (a candidate) searched already; the search here is for linked items and small problems.
   if (!exactSmall(net, work, inc, prices) && (!net.singleLeg || net.m <= EXACT_ITEMS_MAX)) searchLinked(net, eng, work, inc);
+  neighbourhoodPhase(net, eng, lns, inc);
   if (!net.floatExact) exactRepairLinked(net, inc.best);
   return toLinkedSolution(problem, net, bestOf(net, [{ sel: inc.best, method: inc.method }, ...cands]));
 }
+
+/** Exact neighbourhood moves (lsm_neighbourhood.ts) from the best selection; not under FIFO, and only where floats are exact. */
+function neighbourhoodPhase(net: Net, eng: LinkedEngine, work: Work, inc: Incumbent): void {
+  if (net.fifo || !net.floatExact || work.max === 0) return;
+  const sel = inc.best.slice();
+  const slack = Float64Array.from(net.capF);
+  for (let k = 0; k < net.m; k++) if (sel[k] === 1) for (let e = net.effStart[k]!; e < net.effStart[k + 1]!; e++) slack[net.effNode[e]!]! += net.effF[e]!;
+  const rng = new Rng(0x1b5);
+  let improved = false;
+  // Whole cycles first (cheap, only adds), then exact re-choices, which may open room for more cycles.
+  for (let round = 0, gained = true; gained && round < 4 && !work.exhausted; round++) {
+    gained = insertCycles(net, sel, slack, work, rng);
+    gained = exactNeighbourhoods(net, sel, slack, work, rng) || gained;
+    improved ||= gained;
+  }
+  if (!improved) return;
+  eng.load(sel);
+  eng.fill();
+  inc.consider(eng, 'neighbourhoods');
+}
+/**
+ * Beyond the exact search's size, solveLsm (on payments alone) gets 90% of the
+ * work budget, and the cycle and exact neighbourhood moves half of it on top
+ * (so the run does at most 1.5x the budget's steps, plus their checks). Cutting
+ * solveLsm's share to 40% to pay for the moves lost value on some gridlocks
+ * (issue 16, chain_big and long_cycles: its result is their starting point).
+ */
+const NEIGHBOURHOOD_SHARE = 0.5;
+const LSM_SHARE = 0.9;
 
 /** Subgradient iterations for the node prices (each O(legs + items + nodes)). */
 const PRICE_ITERATIONS = 120;

@@ -228,7 +228,8 @@ export function solveRunProblem(
   // optimiser keeps the budget it was given.
   const budget = extra === undefined ? Math.max(work_budget, linkedWorkBudget(problem.nodes.length, problem.items.length)) : work_budget;
   const capacities = problem.nodes.map((_, i) => capacity(i));
-  const s = solveLinked({ capacities, items: problem.items, fifo: problem.fifo }, { work_budget: budget });
+  // Without the neighbourhood moves: rules-3 journals replay this run, and must settle what they settled.
+  const s = solveLinked({ capacities, items: problem.items, fifo: problem.fifo }, { work_budget: budget, neighbourhood_moves: false });
   return { settled: s.settled, settled_weight: s.settled_weight, method: s.method };
 }
 

@@ -1,0 +1,136 @@
+// Cycle insertion for the gridlock solver (lsm_linked.ts).
+//
+// This module owns one improvement move: settle a closed chain of unsettled
+// payments at once. From an unsettled payment u -> v it searches, depth first,
+// for a path of unsettled payments from v back to u such that every node on it
+// can pay its next payment out of its room plus what it just received, and u
+// ends with room >= 0; the whole cycle is then settled. Removal and single
+// insertions cannot find such a set when no node has the liquidity to start it
+// (a long cycle with nearly equal amounts settles only whole), and the exact
+// neighbourhood moves see at most two nodes' items at a time.
+//
+// Only items with one paying node and one receiving node (payments) take part.
+// Pure and deterministic (the caller's seeded generator, work steps only); float
+// arithmetic, run only where amounts are exact in float64, and the caller
+// re-checks the result exactly. It only adds items, so the value never falls.
+
+import type { Rng } from './lsm.js';
+
+/** What the move reads of the solver's compiled problem (lsm_linked's Net has these fields). */
+export interface CycleNet {
+  readonly nodes: number;
+  readonly m: number;
+  readonly effStart: Int32Array;
+  readonly effNode: Int32Array;
+  readonly effF: Float64Array;
+  readonly weightF: Float64Array;
+  /** Per node, the items that draw on it, by weight, largest first. */
+  readonly drawStart: Int32Array;
+  readonly drawItems: Int32Array;
+}
+
+export interface CycleWork {
+  steps: number;
+  readonly max: number;
+}
+
+/** Payments per cycle at most. */
+export const CYCLE_LENGTH_MAX = 48;
+/** Search steps per starting payment. */
+const STEPS_PER_START = 400;
+
+/** Payer and payee of a one-leg item, or null for items with more effects. */
+function ends(net: CycleNet, k: number): { from: number; to: number; amount: number } | null {
+  const s = net.effStart[k]!;
+  if (net.effStart[k + 1]! - s !== 2) return null;
+  const [a, b] = [s, s + 1];
+  if (net.effF[a]! < 0 && net.effF[b]! > 0 && -net.effF[a]! === net.effF[b]) return { from: net.effNode[a]!, to: net.effNode[b]!, amount: net.effF[b]! };
+  if (net.effF[b]! < 0 && net.effF[a]! > 0 && -net.effF[b]! === net.effF[a]) return { from: net.effNode[b]!, to: net.effNode[a]!, amount: net.effF[a]! };
+  return null;
+}
+
+/**
+ * Settles cycles of unsettled payments found from each unsettled payment (in a
+ * seeded order), in place on `sel` and its float slacks; repeats while a pass
+ * settles something and work is left. Returns whether anything settled.
+ */
+export function insertCycles(net: CycleNet, sel: Uint8Array, slack: Float64Array, work: CycleWork, rng: Rng): boolean {
+  const onPath = new Uint8Array(net.nodes);
+  const path: number[] = [];
+  const order = Int32Array.from({ length: net.m }, (_, k) => k);
+  let any = false;
+  for (let gained = true; gained && work.steps <= work.max; ) {
+    gained = false;
+    for (let i = net.m - 1; i > 0; i--) {
+      const j = rng.below(i + 1);
+      [order[i], order[j]] = [order[j]!, order[i]!];
+    }
+    for (const p of order) {
+      if (work.steps > work.max) break;
+      if (sel[p] === 1) continue;
+      const e = ends(net, p);
+      if (e === null) continue;
+      path.length = 0;
+      path.push(p);
+      onPath[e.from] = 1;
+      onPath[e.to] = 1;
+      const budget = { left: STEPS_PER_START };
+      const closed = extend(net, sel, slack, onPath, path, e.to, slack[e.to]! + e.amount, e.from, slack[e.from]! - e.amount, budget);
+      work.steps += STEPS_PER_START - budget.left + 1;
+      for (const k of path) {
+        const x = ends(net, k)!;
+        onPath[x.from] = 0;
+        onPath[x.to] = 0;
+      }
+      if (!closed) continue;
+      for (const k of path) settle(net, sel, slack, k);
+      gained = any = true;
+    }
+  }
+  return any;
+}
+
+/**
+ * Depth first from node `at` holding `avail` (its room plus what it received):
+ * pays on with an unsettled payment it can afford, heaviest first, to a node
+ * not yet on the path, until one closes at `home` (which then needs `homeRoom`
+ * plus the closing payment >= 0). Leaves the cycle in `path` when it succeeds.
+ */
+function extend(
+  net: CycleNet,
+  sel: Uint8Array,
+  slack: Float64Array,
+  onPath: Uint8Array,
+  path: number[],
+  at: number,
+  avail: number,
+  home: number,
+  homeRoom: number,
+  budget: { left: number },
+): boolean {
+  if (path.length >= CYCLE_LENGTH_MAX) return false;
+  for (let j = net.drawStart[at]!; j < net.drawStart[at + 1]!; j++) {
+    if (--budget.left < 0) return false;
+    const q = net.drawItems[j]!;
+    if (sel[q] === 1) continue;
+    const e = ends(net, q);
+    if (e === null || e.amount > avail) continue;
+    if (e.to === home) {
+      if (homeRoom + e.amount < 0) continue;
+      path.push(q);
+      return true;
+    }
+    if (onPath[e.to] === 1) continue;
+    path.push(q);
+    onPath[e.to] = 1;
+    if (extend(net, sel, slack, onPath, path, e.to, slack[e.to]! + e.amount, home, homeRoom, budget)) return true;
+    onPath[e.to] = 0;
+    path.pop();
+  }
+  return false;
+}
+
+function settle(net: CycleNet, sel: Uint8Array, slack: Float64Array, k: number): void {
+  sel[k] = 1;
+  for (let e = net.effStart[k]!; e < net.effStart[k + 1]!; e++) slack[net.effNode[e]!]! += net.effF[e]!;
+}
