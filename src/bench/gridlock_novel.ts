@@ -4,8 +4,9 @@
 // several hubs with their own spokes, long chains closed by one big payment,
 // two-currency bipartite trading with PvP links and domestic payments on both
 // sides, many tiny participants, and whales that fan out to and collect from
-// many small ones. Each instance comes from a seed (instanceSeed with the set
-// 'novel'), so every machine builds the same problems.
+// many small ones; and regional rings, added later (see regionalRings). Each
+// instance comes from a seed (instanceSeed with the set 'novel'), so every
+// machine builds the same problems.
 
 import type { LinkedProblem } from '../clearing/lsm_linked.js';
 import { Prng } from '../sim/prng.js';
@@ -127,6 +128,32 @@ function whales(rng: Prng): LinkedProblem {
   return b.problem(rng, (r, node) => (node < w ? 0.003 * unit(r) : 0.03 * unit(r)));
 }
 
+/**
+ * Regional rings (added with issue 16's third wave, after the solver's moves were
+ * written, and not used to choose them): 6 regions of 7 banks; each region's
+ * banks pay round their ring (log-uniform amounts over four decades), a tenth of
+ * the payments go between regions through each region's first bank, and half the
+ * banks hold 0-20% of their gross while the others hold nothing.
+ */
+function regionalRings(rng: Prng): LinkedProblem {
+  const regions = 6;
+  const size = 7;
+  const b = new Builder(regions * size);
+  const logUniform = (): bigint => BigInt(Math.floor(1000 * Math.pow(10, 4 * unit(rng))));
+  for (let k = 0; k < 1500; k++) {
+    const r = rng.below(regions);
+    if (rng.below(10) === 0) {
+      const [x, y] = randomPair(rng, regions);
+      b.pay(x * size, y * size, logUniform());
+    } else {
+      const i = rng.below(size);
+      const hop = 1 + rng.below(2);
+      b.pay(r * size + i, r * size + ((i + hop) % size), logUniform());
+    }
+  }
+  return b.problem(rng, (g) => (unit(g) < 0.5 ? 0.2 * unit(g) : 0));
+}
+
 export const NOVEL_FAMILIES: readonly UnseenFamily[] = [
   { name: 'multi_hub', description: '4 hubs of 15 spokes, client-hub-hub-client chains, hub-to-hub big payments, hubs 0-1%, 1,600 payments', make: multiHub },
   { name: 'chain_big', description: '60 participants, chains of 4-12 small payments closed by one 5-20x larger, balances 0-4%', make: chainBig },
@@ -136,6 +163,12 @@ export const NOVEL_FAMILIES: readonly UnseenFamily[] = [
     make: bipartitePvp,
   },
   { name: 'tiny_many', description: '400 tiny participants (70% hold nothing) and 3 large banks, 1,800 payments', make: tinyMany },
+  {
+    name: 'regional_rings',
+    description:
+      '6 regions of 7 banks paying round their ring, 10% between regions via their first banks, log-uniform 10^3-10^7, half the banks 0-20%, half nothing',
+    make: regionalRings,
+  },
   { name: 'whales', description: '3 whales (balances 0-0.3%) paying and collecting from 150 small, Pareto 1.05 noise, 2,000 payments', make: whales },
 ];
 
