@@ -39,14 +39,23 @@ export const CYCLE_LENGTH_MAX = 48;
 /** Search steps per starting payment. */
 const STEPS_PER_START = 400;
 
-/** Payer and payee of a one-leg item, or null for items with more effects. */
-function ends(net: CycleNet, k: number): { from: number; to: number; amount: number } | null {
-  const s = net.effStart[k]!;
-  if (net.effStart[k + 1]! - s !== 2) return null;
-  const [a, b] = [s, s + 1];
-  if (net.effF[a]! < 0 && net.effF[b]! > 0 && -net.effF[a]! === net.effF[b]) return { from: net.effNode[a]!, to: net.effNode[b]!, amount: net.effF[b]! };
-  if (net.effF[b]! < 0 && net.effF[a]! > 0 && -net.effF[b]! === net.effF[a]) return { from: net.effNode[b]!, to: net.effNode[a]!, amount: net.effF[a]! };
-  return null;
+/**
+ * For an item with one paying and one receiving node (a payment), the index of
+ * its receiving effect (the paying one is the other of its two); else -1. An
+ * index, not an object: the search calls this at every step.
+ */
+function payeeEffect(net: CycleNet, k: number): number {
+  const a = net.effStart[k]!;
+  if (net.effStart[k + 1]! - a !== 2) return -1;
+  const b = a + 1;
+  if (net.effF[a]! < 0 && net.effF[b]! === -net.effF[a]!) return b;
+  if (net.effF[b]! < 0 && net.effF[a]! === -net.effF[b]!) return a;
+  return -1;
+}
+
+/** The paying node of a payment whose receiving effect is `e`. */
+function payerOf(net: CycleNet, k: number, e: number): number {
+  return net.effNode[e === net.effStart[k] ? e + 1 : e - 1]!;
 }
 
 /**
@@ -68,20 +77,21 @@ export function insertCycles(net: CycleNet, sel: Uint8Array, slack: Float64Array
     for (const p of order) {
       if (work.steps > work.max) break;
       if (sel[p] === 1) continue;
-      const e = ends(net, p);
-      if (e === null) continue;
+      const e = payeeEffect(net, p);
+      if (e < 0) continue;
+      const from = payerOf(net, p, e);
+      const to = net.effNode[e]!;
+      const amount = net.effF[e]!;
       path.length = 0;
       path.push(p);
-      onPath[e.from] = 1;
-      onPath[e.to] = 1;
+      onPath[from] = 1;
+      onPath[to] = 1;
       const budget = { left: STEPS_PER_START };
-      const closed = extend(net, sel, slack, onPath, path, e.to, slack[e.to]! + e.amount, e.from, slack[e.from]! - e.amount, budget);
+      const closed = extend(net, sel, slack, onPath, path, to, slack[to]! + amount, from, slack[from]! - amount, budget);
       work.steps += STEPS_PER_START - budget.left + 1;
-      for (const k of path) {
-        const x = ends(net, k)!;
-        onPath[x.from] = 0;
-        onPath[x.to] = 0;
-      }
+      // Every node on the path but the start is the payee of one of its payments.
+      onPath[from] = 0;
+      for (const k of path) onPath[net.effNode[payeeEffect(net, k)]!] = 0;
       if (!closed) continue;
       for (const k of path) settle(net, sel, slack, k);
       gained = any = true;
@@ -113,18 +123,20 @@ function extend(
     if (--budget.left < 0) return false;
     const q = net.drawItems[j]!;
     if (sel[q] === 1) continue;
-    const e = ends(net, q);
-    if (e === null || e.amount > avail) continue;
-    if (e.to === home) {
-      if (homeRoom + e.amount < 0) continue;
+    const e = payeeEffect(net, q);
+    if (e < 0 || net.effF[e]! > avail) continue;
+    const to = net.effNode[e]!;
+    const amount = net.effF[e]!;
+    if (to === home) {
+      if (homeRoom + amount < 0) continue;
       path.push(q);
       return true;
     }
-    if (onPath[e.to] === 1) continue;
+    if (onPath[to] === 1) continue;
     path.push(q);
-    onPath[e.to] = 1;
-    if (extend(net, sel, slack, onPath, path, e.to, slack[e.to]! + e.amount, home, homeRoom, budget)) return true;
-    onPath[e.to] = 0;
+    onPath[to] = 1;
+    if (extend(net, sel, slack, onPath, path, to, slack[to]! + amount, home, homeRoom, budget)) return true;
+    onPath[to] = 0;
     path.pop();
   }
   return false;

@@ -874,7 +874,7 @@ function neighbourhoodPhase(net: Net, eng: LinkedEngine, work: Work, inc: Incumb
   const rng = new Rng(0x1b5);
   let improved = false;
   // Whole cycles first (cheap, only adds), then exact re-choices, which may open room for more cycles.
-  for (let round = 0, gained = true; gained && round < 4 && !work.exhausted; round++) {
+  for (let round = 0, gained = true; gained && round < 2 && !work.exhausted; round++) {
     gained = insertCycles(net, sel, slack, work, rng);
     gained = exactNeighbourhoods(net, sel, slack, work, rng) || gained;
     improved ||= gained;

@@ -38,7 +38,7 @@ export interface WorkCounter {
 /** Items freed per move at most (the exact sub-search is exponential in them, bounded by its step share). */
 export const NEIGHBOURHOOD_ITEMS_MAX = 40;
 /** A pass over the nodes that gains less than this share of the value is the last. */
-const PASS_GAIN_MIN = 0.001;
+const PASS_GAIN_MIN = 0.003;
 /** Work steps one sub-search may take. */
 const SUB_STEPS_MAX = 4_000;
 
