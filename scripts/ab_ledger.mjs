@@ -1,8 +1,12 @@
 // Side-by-side throughput of two builds' ledger state machines in one process,
 // alternating, on bench ledger's workload (10,000 accounts, 1,000,000 transfers in
 // batches of 8,189, seed 42) after a 100,000-transfer warm-up of each.
-// Usage: node scripts/ab_ledger.mjs OLD_DIST NEW_DIST [PAIRS]   (e.g. ../main/dist dist 5)
+// Usage: node --expose-gc scripts/ab_ledger.mjs OLD_DIST NEW_DIST [PAIRS]   (e.g. ../main/dist dist 5)
 // Prints the rate of each pass by wall time and by the process's CPU time, and the ratio.
+// Pairs alternate which build goes first (old-new, new-old, ...) and, under
+// node --expose-gc, each pass starts after a full GC: otherwise the second pass of
+// a pair pays for collecting the first one's million transfers, which made an
+// old-vs-identical-copy run read 0.88.
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
@@ -15,6 +19,7 @@ const work = makeWorkload({ accounts: 10000, transfers: 1000000, batch: 8189, se
 const warm = makeWorkload({ accounts: 10000, transfers: 100000, batch: 8189, seed: 43 });
 
 function run(SM, w, total) {
+  globalThis.gc?.();
   const sm = new SM({ accounts_max: 1e6, transfers_max: total + 1 });
   let now = 1_700_000_000_000_000_000n;
   for (const b of w.accounts) sm.execute('create_accounts', b, (now += 1000000n));
@@ -34,8 +39,13 @@ run(New, warm, 100000);
 const o = [];
 const n = [];
 for (let p = 0; p < pairs; p++) {
-  o.push(run(Old, work, 1e6));
-  n.push(run(New, work, 1e6));
+  if (p % 2 === 0) {
+    o.push(run(Old, work, 1e6));
+    n.push(run(New, work, 1e6));
+  } else {
+    n.push(run(New, work, 1e6));
+    o.push(run(Old, work, 1e6));
+  }
 }
 const med = (xs) => xs.slice().sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const fmt = (xs) =>
