@@ -66,6 +66,7 @@ test('sim run drives a short day over HTTP through the client; its counts are th
     assert.ok(first.setup.rates_imported > 0);
     assert.equal(sum(first.at_submit), 240);
     assert.equal(sum(first.final), 240);
+    assert.equal(first.unlisted, 0);
     assert.ok(first.lsm_runs > 0);
     const op = new ScoSettleClient({ baseUrl: srv.base, apiKey: srv.keys.op! });
     await sameAsServer(op, first);

@@ -55,8 +55,10 @@ export interface HttpRunReport {
   lsm_runs: number;
   lsm_released: number;
   day_closed: boolean;
-  /** States of the same payments as the server lists them at the end. */
+  /** States of the same payments as the server lists them at the end (those changed since the day opened). */
   final: Partial<Record<PaymentState, number>>;
+  /** Payments of the day not in that list: submitted on an earlier day and unchanged since, or not on the server. */
+  unlisted: number;
   /** Settled at the end, per currency: count and exact value in minor units. */
   settled_by_currency: Record<string, { count: number; value_minor: string }>;
   wall_s: number;
@@ -90,7 +92,7 @@ async function drive(client: ScoSettleClient, o: HttpRunOptions): Promise<HttpRu
   const t0 = performance.now();
   const seed = o.traffic.seed ?? DEFAULT_SEED;
   const setup = o.setup ? await setUp(client, o) : null;
-  const date = await openDate(client);
+  const { date, opened_at_ns } = await openDate(client);
   const day = [...generatePayments(o.profile, o.traffic)];
   o.progress(`sim: ${day.length} payments for ${date} to ${o.server}`);
   const sent = await submitDay(client, o, day, date, seed);
@@ -100,7 +102,7 @@ async function drive(client: ScoSettleClient, o: HttpRunOptions): Promise<HttpRu
     closed = true;
     o.progress(`sim: business day ${date} closed`);
   }
-  const final = await finalView(client, new Set(day.map((p) => p.uetr)));
+  const final = await finalView(client, new Set(day.map((p) => p.uetr)), opened_at_ns);
   const wall_s = (performance.now() - t0) / 1000;
   return {
     mode: 'http',
@@ -115,16 +117,21 @@ async function drive(client: ScoSettleClient, o: HttpRunOptions): Promise<HttpRu
     lsm_released: sent.lsm_released,
     day_closed: closed,
     final: final.states,
+    unlisted: day.length - Object.values(final.states).reduce((a, n) => a + n, 0),
     settled_by_currency: final.settled,
     wall_s: Math.round(wall_s * 1000) / 1000,
     payments_per_s: wall_s > 0 ? Math.round(day.length / wall_s) : 0,
   };
 }
 
-/** The open business day's date; none open is error no_business_day (run with --setup, or open one). */
-async function openDate(client: ScoSettleClient): Promise<string> {
-  const date = await openDay(client);
-  if (date !== null) return date;
+/** The open business day (date, opening time); none open is error no_business_day (run with --setup, or open one). */
+async function openDate(client: ScoSettleClient): Promise<{ date: string; opened_at_ns: string }> {
+  try {
+    const d = await client.getBusinessDay();
+    if (d.state === 'open') return { date: d.date, opened_at_ns: d.opened_at_ns };
+  } catch (err) {
+    if (!(err instanceof ApiProblem && err.status === 404)) throw err;
+  }
   throw new SimHttpError('no_business_day', 'the server has no open business day: open one (POST /v1/day/open) or run with --setup');
 }
 
@@ -279,14 +286,15 @@ export function instructionOf(p: SimPayment, date: string): PaymentInstruction {
   return ins;
 }
 
-/** The day's payments as the server lists them now: states, and settled count and value per currency. */
+/** The day's payments as the server lists them now (those changed since the day opened): states, and settled count and value per currency. */
 async function finalView(
   client: ScoSettleClient,
   mine: ReadonlySet<string>,
+  since_ns: string,
 ): Promise<{ states: Partial<Record<PaymentState, number>>; settled: HttpRunReport['settled_by_currency'] }> {
   const states: Partial<Record<PaymentState, number>> = {};
   const settled = new Map<string, { count: number; value: bigint }>();
-  for await (const p of client.allPayments({ limit: 10_000 })) {
+  for await (const p of client.allPayments({ limit: 10_000, updated_since: since_ns })) {
     if (!mine.has(p.uetr)) continue;
     states[p.state] = (states[p.state] ?? 0) + 1;
     if (p.state !== 'settled') continue;
