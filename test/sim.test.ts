@@ -475,10 +475,10 @@ describe('CLI', { skip: existsSync(BIN) ? false : 'bin/sco-settle.js not found' 
       assert.equal(g.stdout.trimEnd().split('\n').length, 5);
       writeFileSync(file, p.stdout.replace('"country": "TJ"', '"country": "XX"'));
       const bad = run(['sim', 'generate', '--profile', file]);
-      assert.equal(bad.code, 1);
+      assert.equal(bad.code, 4, 'invalid input');
       assert.match(bad.stderr, /unknown_country: .*field "banks\[\d+\]\.country": unknown country "XX"/);
       const share = run(['sim', 'generate', '--cross-currency-share', '1.5']);
-      assert.equal(share.code, 1);
+      assert.equal(share.code, 4, 'invalid input');
       assert.match(share.stderr, /field "--cross-currency-share": a share must be at most 1/);
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -81,6 +81,13 @@ const BY_CODE: Readonly<Record<string, ExitName>> = {
   backup_exists: 'refused',
   not_a_demo_store: 'refused',
   interrupted: 'interrupted',
+  // a server's answers, for the commands that call one (`sim run`)
+  unauthenticated: 'refused',
+  forbidden: 'refused',
+  idempotency_conflict: 'refused',
+  overloaded: 'store_busy',
+  shutting_down: 'store_busy',
+  unavailable: 'store_busy',
 };
 
 /** The exit status for an error's code (undefined or unknown: internal). */

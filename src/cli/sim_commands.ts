@@ -3,8 +3,10 @@
 //    line, in arrival order; bigint amounts and times as decimal strings.
 //  - `sim profile` prints the default scheme profile as JSON; edit it and give
 //    it back with `sim generate --profile FILE`.
-// Neither touches the store. Bad options or profiles fail with one line naming
-// the field (SimInputError).
+//  - `sim run --server URL` drives the same day into a running server through
+//    the typed client (the HTTP mode, ./sim_http.ts) and prints what it saw.
+// None touches a store. Bad options or profiles fail with one line naming
+// the field (SimInputError), exit 4 (invalid input) whatever the sim's own code.
 
 import type { Command } from 'commander';
 import {
@@ -21,7 +23,9 @@ import {
   type SchemeProfile,
   type TrafficOptions,
 } from '../sim/index.js';
-import { readInput } from './input.js';
+import { CliInputError, readInput } from './input.js';
+import { print } from './output.js';
+import { runOverHttp, type HttpRunReport } from './sim_http.js';
 
 function intOption(text: string | undefined, flag: string, min: number, max: number): number | undefined {
   if (text === undefined) return undefined;
@@ -73,6 +77,28 @@ async function writeLines(lines: Iterable<string>): Promise<void> {
   if (failed !== undefined && failed.code !== 'EPIPE') throw failed;
 }
 
+/** A SimInputError as the CLI's invalid input (exit 4); its own code stays in the message. */
+class SimOptionError extends Error {
+  readonly code = 'invalid_input';
+  readonly field: string;
+  constructor(e: SimInputError) {
+    super(`${e.code}: ${e.message}`);
+    this.name = 'SimOptionError';
+    this.field = e.field;
+  }
+}
+
+/** Runs a sim command's action, reporting bad simulator input as invalid input. */
+function simAction<A extends unknown[]>(action: (...args: A) => Promise<void> | void): (...args: A) => Promise<void> {
+  return async (...args: A) => {
+    try {
+      await action(...args);
+    } catch (err) {
+      throw err instanceof SimInputError ? new SimOptionError(err) : err;
+    }
+  };
+}
+
 interface GenerateOptions {
   seed?: string;
   banks?: string;
@@ -81,6 +107,30 @@ interface GenerateOptions {
   crossCurrencyShare?: string;
   urgentShare?: string;
   interbankShare?: string;
+}
+
+/** The profile and traffic options that `sim generate` and `sim run` share. */
+async function dayOf(o: GenerateOptions): Promise<{ profile: SchemeProfile; options: TrafficOptions }> {
+  const seed = intOption(o.seed, '--seed', 0, 2 ** 32 - 1);
+  const banks = intOption(o.banks, '--banks', 10, SIM_LIMITS.banks_max);
+  const payments = intOption(o.payments, '--payments', 0, SIM_LIMITS.payments_max);
+  let profile: SchemeProfile;
+  if (o.profile !== undefined) {
+    if (banks !== undefined) throw new SimInputError('invalid_value', '--banks', 'not with --profile (the profile lists its banks)', 'options');
+    profile = parseProfileText(await readInput(o.profile), o.profile === '-' ? 'stdin' : o.profile);
+  } else {
+    profile = defaultProfile({ banks: banks ?? DEFAULT_BANKS, ...(payments === undefined ? {} : { traffic: { payments } }) });
+  }
+  const options: TrafficOptions = {};
+  if (seed !== undefined) options.seed = seed;
+  if (payments !== undefined) options.payments = payments;
+  const x = shareOption(o.crossCurrencyShare, '--cross-currency-share');
+  if (x !== undefined) options.cross_currency_share = x;
+  const urgent = shareOption(o.urgentShare, '--urgent-share');
+  if (urgent !== undefined) options.urgent_share = urgent;
+  const interbank = shareOption(o.interbankShare, '--interbank-share');
+  if (interbank !== undefined) options.interbank_share = interbank;
+  return { profile, options };
 }
 
 export function registerSimCommands(program: Command): void {
@@ -99,33 +149,19 @@ export function registerSimCommands(program: Command): void {
     .option('--cross-currency-share <x>', 'share of cross-currency (PvP) payments, 0..1')
     .option('--urgent-share <x>', 'share of urgent payments, 0..1')
     .option('--interbank-share <x>', 'share of interbank pacs.009 payments, 0..1')
-    .action(async (o: GenerateOptions) => {
-      const seed = intOption(o.seed, '--seed', 0, 2 ** 32 - 1);
-      const banks = intOption(o.banks, '--banks', 10, SIM_LIMITS.banks_max);
-      const payments = intOption(o.payments, '--payments', 0, SIM_LIMITS.payments_max);
-      let profile: SchemeProfile;
-      if (o.profile !== undefined) {
-        if (banks !== undefined) throw new SimInputError('invalid_value', '--banks', 'not with --profile (the profile lists its banks)', 'options');
-        profile = parseProfileText(await readInput(o.profile), o.profile === '-' ? 'stdin' : o.profile);
-      } else {
-        profile = defaultProfile({ banks: banks ?? DEFAULT_BANKS, ...(payments === undefined ? {} : { traffic: { payments } }) });
-      }
-      const options: TrafficOptions = {};
-      if (seed !== undefined) options.seed = seed;
-      if (payments !== undefined) options.payments = payments;
-      const x = shareOption(o.crossCurrencyShare, '--cross-currency-share');
-      if (x !== undefined) options.cross_currency_share = x;
-      const urgent = shareOption(o.urgentShare, '--urgent-share');
-      if (urgent !== undefined) options.urgent_share = urgent;
-      const interbank = shareOption(o.interbankShare, '--interbank-share');
-      if (interbank !== undefined) options.interbank_share = interbank;
-      const day = generatePayments(profile, options);
-      await writeLines(
-        (function* () {
-          for (const p of day) yield JSON.stringify(paymentToJson(p));
-        })(),
-      );
-    });
+    .action(
+      simAction(async (o: GenerateOptions) => {
+        const { profile, options } = await dayOf(o);
+        const day = generatePayments(profile, options);
+        await writeLines(
+          (function* () {
+            for (const p of day) yield JSON.stringify(paymentToJson(p));
+          })(),
+        );
+      }),
+    );
+
+  registerSimRun(sim);
 
   sim
     .command('profile')
@@ -133,15 +169,68 @@ export function registerSimCommands(program: Command): void {
     .option('--banks <n>', `banks across the ten members (default ${DEFAULT_BANKS})`)
     .option('--liquidity-providers <n>', `liquidity providers (default ${DEFAULT_LIQUIDITY_PROVIDERS}, max ${SIM_LIMITS.liquidity_providers_max})`)
     .option('--payments <n>', 'payments of the day the starting liquidity is sized for')
-    .action((o: { banks?: string; liquidityProviders?: string; payments?: string }) => {
-      const banks = intOption(o.banks, '--banks', 10, SIM_LIMITS.banks_max);
-      const lps = intOption(o.liquidityProviders, '--liquidity-providers', 0, SIM_LIMITS.liquidity_providers_max);
-      const payments = intOption(o.payments, '--payments', 0, SIM_LIMITS.payments_max);
-      const profile = defaultProfile({
-        ...(banks === undefined ? {} : { banks }),
-        ...(lps === undefined ? {} : { liquidity_providers: lps }),
-        ...(payments === undefined ? {} : { traffic: { payments } }),
-      });
-      process.stdout.write(JSON.stringify(profileToJson(profile), null, 2) + '\n');
-    });
+    .action(
+      simAction((o: { banks?: string; liquidityProviders?: string; payments?: string }) => {
+        const banks = intOption(o.banks, '--banks', 10, SIM_LIMITS.banks_max);
+        const lps = intOption(o.liquidityProviders, '--liquidity-providers', 0, SIM_LIMITS.liquidity_providers_max);
+        const payments = intOption(o.payments, '--payments', 0, SIM_LIMITS.payments_max);
+        const profile = defaultProfile({
+          ...(banks === undefined ? {} : { banks }),
+          ...(lps === undefined ? {} : { liquidity_providers: lps }),
+          ...(payments === undefined ? {} : { traffic: { payments } }),
+        });
+        process.stdout.write(JSON.stringify(profileToJson(profile), null, 2) + '\n');
+      }),
+    );
+}
+
+interface RunOptions extends GenerateOptions {
+  server: string;
+  apiKey?: string;
+  setup?: boolean;
+  batch?: string;
+  lsmEvery?: string;
+  closeDay?: boolean;
+  json?: boolean;
+}
+
+/** `sim run`: the HTTP mode (./sim_http.ts). */
+function registerSimRun(sim: Command): void {
+  sim
+    .command('run')
+    .description("drive one simulated business day into a running server through the typed API client (the HTTP mode) and print the day's counts")
+    .requiredOption('--server <url>', 'the server, e.g. http://127.0.0.1:8080')
+    .option('--api-key <key>', "an API key (env SCO_SETTLE_API_KEY); an operator's for --setup, LSM runs and --close-day")
+    .option('--setup', "first import reference rates, register and fund the profile's participants and open today's day, where missing")
+    .option('--batch <n>', 'payments per request (default 500, max 8189)')
+    .option('--lsm-every <n>', 'a liquidity-saving run per queued currency after every n payments, and at the end (default 1000; 0: only at the end)')
+    .option('--close-day', 'close the business day after the last payment')
+    .option('--seed <n>', `uint32 seed; the same seed gives the same day (default ${DEFAULT_SEED})`)
+    .option('--banks <n>', `banks in the default profile (default ${DEFAULT_BANKS}; not with --profile)`)
+    .option('--payments <n>', `payments in the day (max ${SIM_LIMITS.payments_max})`)
+    .option('--profile <file>', 'scheme profile JSON (as printed by `sim profile`), or - for stdin')
+    .option('--cross-currency-share <x>', 'share of cross-currency (PvP) payments, 0..1')
+    .option('--urgent-share <x>', 'share of urgent payments, 0..1')
+    .option('--interbank-share <x>', 'share of interbank pacs.009 payments, 0..1')
+    .option('--json', 'the report as one JSON document on one line')
+    .action(
+      simAction(async (o: RunOptions) => {
+        const api_key = o.apiKey ?? process.env.SCO_SETTLE_API_KEY;
+        if (api_key === undefined || api_key === '') throw new CliInputError('--api-key: required (or env SCO_SETTLE_API_KEY)');
+        if (!/^https?:\/\/[^\s/]+/.test(o.server)) throw new CliInputError(`--server: an http:// or https:// URL, got ${JSON.stringify(o.server)}`);
+        const { profile, options } = await dayOf(o);
+        const report: HttpRunReport = await runOverHttp({
+          server: o.server,
+          api_key,
+          profile,
+          traffic: options,
+          setup: o.setup === true,
+          batch: intOption(o.batch, '--batch', 1, 8_189) ?? 500,
+          lsm_every: intOption(o.lsmEvery, '--lsm-every', 0, SIM_LIMITS.payments_max) ?? 1_000,
+          close_day: o.closeDay === true,
+          progress: (m) => process.stderr.write(`${m}\n`),
+        });
+        print(report);
+      }),
+    );
 }
