@@ -1,10 +1,12 @@
 // `scheme what-if`: a past business day replayed in a scratch copy twice — as it
 // was recorded (the "current" side, which must equal what the day really did)
 // and with the proposed scheme in force from that day's opening (the
-// "proposed" side) — and the day's figures of both. The scratch copy is a fresh
-// ledger and platform state machine fed the store's journal from its first
-// entry, as `verify` does; nothing is written anywhere. Deterministic: the same
-// store and proposal give the same output (no clock, every order fixed).
+// "proposed" side) — and the day's figures of both. Each scratch copy is a
+// ledger and platform state machine fed the store's journal up to the day's
+// end, from its first entry as `verify` does or from the store's snapshot when
+// that precedes the day and skips more journal than it weighs; nothing is
+// written anywhere. Deterministic: the same store and proposal give the same
+// output (no clock, every order fixed), from the snapshot or not.
 //
 // On the proposed side the operator's timetable follows the proposed scheme:
 // when it changes the LSM interval, the recorded LSM runs of the day are
@@ -19,8 +21,8 @@ import { memberCurrency, SCO_MEMBER_CURRENCIES } from '../fx/iso4217.js';
 import { applyPatch, type JsonValue } from '../governance/json_patch.js';
 import { validateScheme, type SchemeDocument } from '../governance/scheme.js';
 import { RecordingLedger } from '../journal/command.js';
-import { commandRulesVersion, decodeEvents, GENESIS_HASH, isCommand, opName } from '../journal/entry.js';
-import { decodeSnapshot, encodeSnapshot, snapshotExtension } from '../journal/snapshot.js';
+import { commandRulesVersion, decodeEvents, isCommand, opName } from '../journal/entry.js';
+import { decodeSnapshot, snapshotExtension } from '../journal/snapshot.js';
 import { LedgerStateMachine } from '../ledger/state_machine.js';
 import type { JournalEntry, Store } from '../store/types.js';
 import { PlatformError } from './errors.js';
@@ -121,16 +123,12 @@ class Scratch {
   constructor(readonly sm = new LedgerStateMachine(SCRATCH_LIMITS)) {
     this.state.machine = this.sm;
   }
-  /** A scratch copy starting from snapshot bytes (a store's snapshot, or another scratch's checkpoint). */
+  /** A scratch copy starting from a store's snapshot. */
   static fromSnapshot(bytes: Buffer): Scratch {
     const snap = decodeSnapshot(bytes, SCRATCH_LIMITS);
     const x = new Scratch(snap.machine);
     if (snap.extension.length > 0) x.state.restoreState(snap.extension);
     return x;
-  }
-  /** This copy's state as snapshot bytes: a second copy starts from them. */
-  checkpoint(): Buffer {
-    return encodeSnapshot(0, GENESIS_HASH, this.sm, this.state.encodeState());
   }
   entry(e: JournalEntry): void {
     if (isCommand(e)) this.command(e.body, e.clock_ns, commandRulesVersion(e));
@@ -252,39 +250,54 @@ function windowSavings(s: PlatformState, within: (ns: bigint | null) => boolean)
   return out;
 }
 
-/** The journal from where a replay of business day `day` can start: the store's snapshot when it precedes the day's opening, else the first entry. */
+/** Whether a replay may start from the store's snapshot: when it saves work ('auto'), whenever it precedes the day (tests), or never. */
+export type SnapshotUse = 'auto' | 'always' | 'never';
+
+/** Bytes of journal a replay reads per byte of snapshot it decodes instead: decoding a state costs about as much as executing that much journal. */
+const SNAPSHOT_WORTH = 1;
+
+/**
+ * The journal and where a replay of business day `day` starts: from the store's
+ * snapshot when it precedes the day's opening and skips more journal than it
+ * weighs (decoding a state is not free), else from the first entry (`skip` 0).
+ */
 async function journalForDay(
   store: Store,
   day: string,
-): Promise<{ from: Buffer | null; entries: JournalEntry[]; b: DayBounds & { start: number; end: number } }> {
-  const snap = await store.loadSnapshot();
-  if (snap !== null) {
-    const entries = await readFrom(store, snap.seq);
-    const b = boundsOf(entries, day);
-    const ext = snapshotExtension(snap.body);
-    // A snapshot in another release's state format cannot start a replay: from the first entry then.
-    if (b !== null && ext !== null && (ext.length === 0 || new PlatformStateMachine().readsState(ext))) return { from: snap.body, entries, b };
-  }
+  snapshot: SnapshotUse,
+): Promise<{ from: Buffer | null; skip: number; entries: JournalEntry[]; b: DayBounds & { start: number; end: number } }> {
   const entries = await readFrom(store, 0);
   const b = boundsOf(entries, day);
   if (b === null) throw new PlatformError('not_found', 'day', `no business day ${day} in the journal`);
-  return { from: null, entries, b };
+  const snap = await store.loadSnapshot();
+  if (snapshot === 'never' || snap === null || snap.seq >= b.start_seq) return { from: null, skip: 0, entries, b };
+  const skip = entries.findIndex((e) => e.seq > snap.seq);
+  let skipped = 0;
+  for (let i = 0; i < skip; i++) skipped += entries[i]!.body.length;
+  const ext = snapshotExtension(snap.body);
+  // A snapshot in another release's state format cannot start a replay: from the first entry then.
+  const readable = ext !== null && (ext.length === 0 || new PlatformStateMachine().readsState(ext));
+  if (!readable || skip < 0 || (snapshot === 'auto' && skipped < SNAPSHOT_WORTH * snap.body.length)) return { from: null, skip: 0, entries, b };
+  return { from: snap.body, skip, entries, b };
 }
 
 /**
- * The what-if of proposal `id` on business day `day` of the store: the journal
- * up to the day's opening is replayed once (from the store's snapshot when it
- * precedes the day), then forked — the current side replays the day as
- * recorded, the proposed side with the proposal applied to the version that was
- * in force that day.
+ * The what-if of proposal `id` on business day `day` of the store: two scratch
+ * replays up to the day's opening (from the store's snapshot when that saves
+ * work), then the current side replays the day as recorded, the proposed side
+ * with the proposal applied to the version that was in force that day.
  */
-export async function schemeWhatIf(store: Store, live: PlatformState, id: string, day: string): Promise<WhatIfReport> {
+export async function schemeWhatIf(store: Store, live: PlatformState, id: string, day: string, snapshot: SnapshotUse = 'auto'): Promise<WhatIfReport> {
   const p = findProposal(live.governance, id);
   const current = inForce(live.governance);
   if (current === undefined) throw new PlatformError('no_scheme', '', 'no scheme: scheme init first');
-  const { from, entries, b } = await journalForDay(store, day);
-  const now = from === null ? new Scratch() : Scratch.fromSnapshot(from);
-  for (let i = 0; i < b.start; i++) now.entry(entries[i]!);
+  const { from, skip, entries, b } = await journalForDay(store, day, snapshot);
+  const opening = (): Scratch => {
+    const x = from === null ? new Scratch() : Scratch.fromSnapshot(from);
+    for (let i = skip; i < b.start; i++) x.entry(entries[i]!);
+    return x;
+  };
+  const now = opening();
   // The version the day's opening brings (or keeps) in force: the proposal is weighed against it (a day that opened before scheme_init: against the version in force now).
   const dayVersion = versionForDay(now.state, day) ?? current;
   let proposed: SchemeDocument;
@@ -293,10 +306,9 @@ export async function schemeWhatIf(store: Store, live: PlatformState, id: string
   } catch (err) {
     throw asPlatformError(err);
   }
-  const alt = Scratch.fromSnapshot(now.checkpoint());
   const dayEntries = entries.slice(b.start, b.end + 1);
   for (const e of dayEntries) now.entry(e);
-  replayProposed(alt, dayEntries, b, day, proposed, dayVersion.document);
+  const alt = replayProposed(opening(), dayEntries, b, day, proposed, dayVersion.document);
   return {
     proposal: id,
     day,
@@ -308,6 +320,6 @@ export async function schemeWhatIf(store: Store, live: PlatformState, id: string
 
 /** The day's bounds in the journal (for comparing the live state with the replay). */
 export async function dayBounds(store: Store, day: string): Promise<{ start_ns: bigint; end_ns: bigint }> {
-  const b = (await journalForDay(store, day)).b;
+  const b = (await journalForDay(store, day, 'never')).b;
   return { start_ns: b.start_ns, end_ns: b.end_ns };
 }
