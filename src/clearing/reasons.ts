@@ -44,3 +44,6 @@ export const RATE_REASON = Object.freeze({
   /** The named quote lock is unknown, used, expired, for another pair or amount, or not the payer's (all worded alike). */
   quote: 'FX_QUOTE_INVALID',
 });
+
+/** Proprietary reason (pacs.002 Rsn/Prtry) for a payment that would queue behind more payments of its payer than the scheme allows (rules 3, `limits.queue_length_max`). */
+export const QUEUE_FULL_REASON = 'QUEUE_FULL';

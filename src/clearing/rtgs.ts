@@ -82,6 +82,17 @@ export class RtgsQueue {
     }
   }
 
+  /** Whether at least `n` live entries wait; counts only when the lanes' lengths (an upper bound) reach `n`, so a short queue answers at once. */
+  holdsAtLeast(n: number, isLive: (p: Payment) => boolean): boolean {
+    if (this.urgent.items.length - this.urgent.head + this.normal.items.length - this.normal.head < n) return false;
+    let live = 0;
+    for (const lane of [this.urgent, this.normal]) {
+      lane.skipDead(isLive);
+      for (let i = lane.head; i < lane.items.length; i++) if (isLive(lane.items[i]!) && ++live >= n) return true;
+    }
+    return false;
+  }
+
   /** Live entries in queue order. */
   live(isLive: (p: Payment) => boolean): Payment[] {
     const out: Payment[] = [];

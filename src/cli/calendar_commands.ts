@@ -47,6 +47,17 @@ function table(currency: string, days: CalendarDayView[]): string {
   return lines.join('\n') + '\n';
 }
 
+/** The repository's calendar file of `currency`; a currency it has none for is refused naming those it has (not the file system's error). */
+function repositoryCalendar(currency: string): string {
+  const have = readdirSync(CALENDAR_DIR)
+    .filter((f) => /^[A-Z]{3}\.json$/.test(f))
+    .map((f) => f.slice(0, 3))
+    .sort();
+  if (!have.includes(currency))
+    throw new CliInputError(`--currency: no calendar file for ${currency}; there are ${have.join(', ')} (or give --file, or --in-store)`);
+  return join(CALENDAR_DIR, `${currency}.json`);
+}
+
 interface ShowOptions {
   currency?: string;
   from?: string;
@@ -61,7 +72,7 @@ async function show(o: ShowOptions, cmd: Command): Promise<void> {
   if (o.from === undefined || o.to === undefined) throw new CliInputError('--from and --to: dates YYYY-MM-DD');
   const days = o.inStore
     ? await withPlatform(cmd, async (p) => p.calendarDays(currency, o.from!, o.to!))
-    : showDays(calendarFromFile(readJson(o.file ?? join(CALENDAR_DIR, `${currency}.json`)), BigInt(Date.now()) * 1_000_000n), o.from, o.to);
+    : showDays(calendarFromFile(readJson(o.file ?? repositoryCalendar(currency)), BigInt(Date.now()) * 1_000_000n), o.from, o.to);
   if (o.json) print({ currency, from: o.from, to: o.to, days });
   else process.stdout.write(table(currency, days));
 }

@@ -18,7 +18,7 @@ import { registerAuthCommands } from './auth_commands.js';
 import { registerFuzzCommand } from './fuzz_commands.js';
 import { registerCalendarCommands } from './calendar_commands.js';
 import { registerReconcileCommand } from './reconcile_commands.js';
-import { registerSchemeCommands } from './scheme_commands.js';
+import { registerSchemeCommands, schemeShowArgv } from './scheme_commands.js';
 import { registerReplicaCommand } from './replica_command.js';
 import { registerStoreCommands } from './store_commands.js';
 import { BUILD_INFO } from '../platform/build_info.js';
@@ -68,7 +68,7 @@ export async function main(argv: string[]): Promise<number> {
   setJsonOutput(json);
   const program = buildProgram(json);
   try {
-    await program.parseAsync(argv);
+    await program.parseAsync(schemeShowArgv(argv));
     // A command may report failure without throwing (e.g. `iso validate` on an invalid file).
     return typeof process.exitCode === 'number' ? process.exitCode : EXIT.ok;
   } catch (err) {

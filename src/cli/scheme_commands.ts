@@ -8,7 +8,7 @@
 
 import { readFileSync } from 'node:fs';
 import { createPrivateKey, sign, type KeyObject } from 'node:crypto';
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { answerAct, canonicalBytes, proposeAct, type Platform } from '../platform/platform.js';
 import { PlatformError } from '../platform/errors.js';
 import { CliInputError } from './input.js';
@@ -89,14 +89,27 @@ export function registerSchemeCommands(program: Command): void {
     });
 }
 
+/**
+ * `scheme show --version N` asks for a scheme version, but the program's own
+ * `--version` (sco-settle's release) is taken wherever it stands: the command's is
+ * handed over as `--scheme-version` before parsing.
+ */
+export function schemeShowArgv(argv: readonly string[]): string[] {
+  const i = argv.indexOf('scheme');
+  if (i < 2 || argv[i + 1] !== 'show') return [...argv];
+  return argv.map((a, k) => (k > i + 1 && (a === '--version' || a.startsWith('--version=')) ? a.replace('--version', '--scheme-version') : a));
+}
+
 function registerReads(scheme: Command): void {
   scheme
     .command('show')
     .description('the scheme version in force (or --version N)')
     .option('--version <n>', 'a version number')
+    .addOption(new Option('--scheme-version <n>').hideHelp())
     .option('--json', 'JSON (the only format)')
-    .action(async (o: { version?: string }, cmd: Command) => {
-      const n = o.version === undefined ? undefined : Number(o.version);
+    .action(async (o: { version?: string; schemeVersion?: string }, cmd: Command) => {
+      const text = o.schemeVersion ?? o.version;
+      const n = text === undefined ? undefined : Number(text);
       if (n !== undefined && !(Number.isSafeInteger(n) && n >= 1)) throw new CliInputError('--version: a version number (1, 2, …)');
       await withPlatform(cmd, async (p) => {
         const v = p.scheme(n);

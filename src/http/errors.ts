@@ -94,6 +94,7 @@ export const ERROR_TITLES: Readonly<Record<ApiErrorCode, string>> = {
   out_of_bounds: 'Outside the bounds the scheme sets',
   scheme_exists: 'The store has a scheme already',
   no_scheme: 'The store has no scheme yet',
+  not_in_scheme: 'The scheme in force does not allow it',
   no_signing_key: 'The user has no signing key',
   bad_signature: 'The signature does not verify',
   // Liquidity proposals and cluster mode.
@@ -219,6 +220,7 @@ const PLATFORM_STATUS: Record<PlatformErrorCode, number> = {
   out_of_bounds: 422,
   scheme_exists: 409,
   no_scheme: 409,
+  not_in_scheme: 422,
   no_signing_key: 403,
   bad_signature: 403,
   not_leader: 503,

@@ -10,6 +10,8 @@ export type PlatformErrorCode =
   | 'scheme_exists'
   | 'no_scheme'
   | 'no_signing_key'
+  /** The scheme in force does not allow it (a rate from a source it does not name). */
+  | 'not_in_scheme'
   | 'bad_signature'
   | 'invalid_command'
   | 'invalid_field'

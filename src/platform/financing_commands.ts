@@ -56,10 +56,9 @@ export function setCollateral(cx: CommandContext, cmd: Extract<Command, { type: 
     const e = err as Error & { field?: string };
     throw new PlatformError('financing', e.field ?? 'items', e.message);
   }
-  const date = s.day?.date ?? s.days[s.days.length - 1]?.date ?? REFERENCE_RATES[0]!.date;
   let line: bigint;
   try {
-    line = creditLine(pool, c.code, (from, to) => s.rates().crossRate(from, to, date).rate).line_minor;
+    line = poolLine(s, pool, c.code);
   } catch (err) {
     throw new PlatformError('rate_unavailable', 'items', (err as Error).message);
   }
@@ -71,6 +70,53 @@ export function setCollateral(cx: CommandContext, cmd: Extract<Command, { type: 
   s.collateral.set(facilityKey(p.id, c.code), items);
   cx.markDirty(p, c.code);
   return facilityView(f);
+}
+
+/** The credit line a pool gives in `currency`, at the business day's reference rates (throws when a rate is missing). */
+function poolLine(s: CommandContext['s'], pool: ReturnType<typeof emptyPool>, currency: string): bigint {
+  const date = s.day?.date ?? s.days[s.days.length - 1]?.date ?? REFERENCE_RATES[0]!.date;
+  return creditLine(pool, currency, (from, to) => s.rates().crossRate(from, to, date).rate).line_minor;
+}
+
+/** A credit line a scheme version's haircut floors lowered when it came into force. */
+export interface LineLowered {
+  participant: string;
+  currency: string;
+  line_before: string;
+  line: string;
+}
+
+/**
+ * Rules 3, when a scheme version comes into force: items pledged with a haircut
+ * below the version's floor for their class count with the floor from now on, and
+ * the line falls to what the pool is then worth at the day's rates — never rises
+ * (a lowered floor waits for the next pledge) and never below what is
+ * outstanding. A pool whose value cannot be formed (a rate is missing) is left
+ * as it was. Pools in participant and currency order.
+ */
+export function applyHaircutFloors(cx: CommandContext): LineLowered[] {
+  const s = cx.s;
+  const out: LineLowered[] = [];
+  for (const [key, items] of [...s.collateral].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    const floored = items.map((it) => ({ ...it, haircut_bp: schemeHaircut(s, it.kind, it.haircut_bp) }));
+    if (floored.every((it, i) => it.haircut_bp === items[i]!.haircut_bp)) continue;
+    const f = s.facilities.get(key);
+    if (f === undefined) continue;
+    let pool = emptyPool(f.participant);
+    let worth: bigint;
+    try {
+      for (const it of floored) pool = registerItem(pool, { ...it, kind: it.kind as CollateralKind });
+      worth = poolLine(s, pool, f.currency);
+    } catch {
+      continue;
+    }
+    const line = worth < f.line_minor ? (worth > f.outstanding_minor ? worth : f.outstanding_minor) : f.line_minor;
+    s.collateral.set(key, floored);
+    if (line === f.line_minor) continue;
+    s.putFacility({ ...f, line_minor: line });
+    out.push({ participant: f.participant, currency: f.currency, line_before: f.line_minor.toString(), line: line.toString() });
+  }
+  return out;
 }
 
 export function drawCredit(cx: CommandContext, participant: string, currency: string, amountText: string): unknown {

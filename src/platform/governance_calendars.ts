@@ -101,14 +101,28 @@ export function keepZones(g: GovernanceData, zones: Obj[] | undefined): void {
   g.zones = [...knownZones(g, zones).values()].sort((a, b) => (a.time_zone < b.time_zone ? -1 : 1));
 }
 
-/** A version comes into force: its calendars become the platform's (each with its zone's journaled table). */
-export function applySchemeCalendars(s: PlatformState, doc: SchemeDocument): void {
-  if (doc.calendars === undefined) return;
+/**
+ * A version comes into force: its calendars become the platform's (each with its
+ * zone's journaled table). A currency whose calendar the version before held and
+ * this one drops loses its calendar: it follows the platform's business day and
+ * UTC cut-off again (what it waits for in the warehouse is released at the next
+ * opening), and `set_calendars` may give it one again.
+ */
+export function applySchemeCalendars(s: PlatformState, doc: SchemeDocument, was?: SchemeDocument): string[] {
+  const dropped = Object.keys(was?.calendars ?? {})
+    .filter((c) => doc.calendars?.[c] === undefined)
+    .sort();
+  for (const c of dropped) {
+    s.calendars.delete(c);
+    s.calendarAccepting.delete(c);
+  }
+  if (doc.calendars === undefined) return dropped;
   const known = knownZones(s.governance, undefined);
   for (const [c, raw] of Object.entries(doc.calendars).sort(([a], [b]) => (a < b ? -1 : 1))) {
     const calendar = validateCalendar(raw, `calendars.${c}`, (name) => known.has(name));
     s.calendars.set(c, { calendar, zone: known.get(calendar.time_zone)! });
   }
+  return dropped;
 }
 
 /** set_calendars under a scheme: refused for a currency whose calendar the version in force holds. */

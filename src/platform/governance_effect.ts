@@ -2,15 +2,17 @@
 // proposal as the next version on its business day — at the opening of the
 // first business day on or after its effective date, so never inside an open
 // settlement window or an LSM run (both live within a day; close_day closes the
-// windows) — and the parameters the platform already has a setting for, applied
-// when a version comes into force: rate staleness (set_rate_policy's policy),
-// the LSM's FIFO bypass, the day's cut-offs (open_day takes them from the
-// scheme), swap-line caps (open_swap_line refuses a larger line), and under
-// rules 3 the payment maximum per currency (a larger payment is rejected AM02
-// at submission) and the credit haircut per collateral class (a floor: an item
-// pledged with a lower haircut counts with the scheme's). The LSM
-// interval and the DNS window schedule are the operator's timetable: the demo
-// and what-if read them from the version in force.
+// windows) — and the parameters the platform applies from the version in force:
+// rate staleness (set_rate_policy's policy), the LSM's FIFO bypass, the day's
+// cut-offs (open_day takes them from the scheme), the calendars
+// (./governance_calendars.ts), swap-line caps (open_swap_line refuses a larger
+// line), and under rules 3: the payment maximum per currency (AM02 at
+// submission), the credit haircut per collateral class (a floor, also applied to
+// pools pledged earlier when a version raises it: ./financing_commands.ts),
+// the length of a payer's RTGS queue per currency (QUEUE_FULL), the rate
+// sources an imported or published rate must come from, and the sanctions lists
+// that screen payments. The LSM interval and the DNS window schedule are the
+// operator's timetable: the demo and what-if read them from the version in force.
 
 import type { Proposal } from '../governance/decision.js';
 import { effectiveDate } from '../governance/decision.js';
@@ -36,12 +38,10 @@ export function initScheme(s: PlatformState, doc: SchemeDocument, now: bigint): 
   return { version: 1 };
 }
 
-/** What-if only (a scratch state): `doc` as a version in force from business day `day`. */
+/** What-if only (a scratch state): `doc` as a version adopted for business day `day`; that day's open_day brings it into force as any adopted version. */
 export function installScheme(s: PlatformState, doc: SchemeDocument, day: string, now: bigint): void {
   const g = (s.governance ??= emptyGovernance());
-  g.versions.push({ version: g.versions.length + 1, adopted_at_ns: now, effective_date: day, in_force_at_ns: now, proposal: 'what-if', document: doc });
-  g.in_force = g.versions.length;
-  applySettings(s, doc);
+  g.versions.push({ version: g.versions.length + 1, adopted_at_ns: now, effective_date: day, in_force_at_ns: null, proposal: 'what-if', document: doc });
 }
 
 /** Decides a proposal: rejected as due says, or adopted as the next version when its changes still apply to the newest one. */
@@ -91,24 +91,34 @@ export function schemeCutoffs(s: PlatformState, date: string): { cutoffs: Record
   return v === undefined ? null : { cutoffs: { ...v.document.cutoffs.currencies }, default_cutoff: v.document.cutoffs.default };
 }
 
-/** At a business day's opening (after open_day succeeded): the version due comes into force. */
-export function takeEffect(s: PlatformState, date: string, now: bigint): void {
-  const v = versionForDay(s, date);
-  const g = s.governance;
-  if (g === null || v === undefined || v.version === g.in_force) return;
-  for (const x of g.versions) if (x.version > g.in_force && x.version <= v.version && x.in_force_at_ns === null) x.in_force_at_ns = now;
-  g.in_force = v.version;
-  applySettings(s, v.document);
+/** A version that came into force at a business day's opening, and the one it replaced. */
+export interface VersionChange {
+  from: SchemeVersion | undefined;
+  to: SchemeVersion;
+  /** Currencies whose calendar the version before held and this one drops. */
+  calendars_dropped: string[];
 }
 
-function applySettings(s: PlatformState, doc: SchemeDocument): void {
+/** At a business day's opening (after open_day succeeded): the version due comes into force; null when none is due. */
+export function takeEffect(s: PlatformState, date: string, now: bigint): VersionChange | null {
+  const v = versionForDay(s, date);
+  const g = s.governance;
+  if (g === null || v === undefined || v.version === g.in_force) return null;
+  const from = inForce(g);
+  for (const x of g.versions) if (x.version > g.in_force && x.version <= v.version && x.in_force_at_ns === null) x.in_force_at_ns = now;
+  g.in_force = v.version;
+  return { from, to: v, calendars_dropped: applySettings(s, v.document, from?.document) };
+}
+
+/** The values the platform keeps a setting for; returns the currencies whose calendar was dropped. */
+function applySettings(s: PlatformState, doc: SchemeDocument, was?: SchemeDocument): string[] {
   s.ratePolicy = {
     max_age_business_days: doc.rates.max_age_business_days,
     extended_age_business_days: doc.rates.extended_age_business_days,
     quote_tolerance_bp: doc.rates.quote_tolerance_bp,
   };
   s.bypass_fifo = doc.lsm.bypass_fifo;
-  applySchemeCalendars(s, doc);
+  return applySchemeCalendars(s, doc, was);
 }
 
 /** open_swap_line under a scheme: the line must be within the scheme's cap for its currency pair (a pair without a cap is not limited). */
@@ -135,4 +145,34 @@ export function schemePaymentMax(s: PlatformState, currency: string): bigint | n
 export function schemeHaircut(s: PlatformState, kind: string, pledged_bp: number): number {
   const floor = inForce(s.governance)?.document.limits.credit_haircuts_bp[kind];
   return floor === undefined ? pledged_bp : Math.max(pledged_bp, floor);
+}
+
+/** Rules 3 under a scheme: the most payments a payer's RTGS queue in one currency may hold (limits.queue_length_max); null without a scheme. */
+export function schemeQueueMax(s: PlatformState): number | null {
+  return inForce(s.governance)?.document.limits.queue_length_max ?? null;
+}
+
+/** Whether a rate's `source` is one the scheme names: it begins with one of rates.sources (letter case aside); any source when the list is empty. */
+export function rateSourceAllowed(sources: readonly string[], source: string): boolean {
+  const text = source.toLowerCase();
+  return sources.length === 0 || sources.some((x) => text.startsWith(x.toLowerCase()));
+}
+
+/** Rules 3 under a scheme: refuses rate rows whose source the version in force does not name (`field(i)` names the row's source field). */
+export function checkRateSources(s: PlatformState, rows: readonly { source: string }[], field: (i: number) => string): void {
+  const sources = inForce(s.governance)?.document.rates.sources;
+  if (sources === undefined) return;
+  for (const [i, r] of rows.entries())
+    if (!rateSourceAllowed(sources, r.source))
+      throw new PlatformError(
+        'not_in_scheme',
+        field(i),
+        `${JSON.stringify(r.source.slice(0, 80))} is not a rate source of the scheme; its rates.sources are ${sources.map((x) => JSON.stringify(x)).join(', ')} (a source must begin with one)`,
+      );
+}
+
+/** The sanctions lists that screen payments under the version in force (screening.list_sources); null without a scheme or when it names none (every active list). */
+export function schemeListSources(s: PlatformState): readonly string[] | null {
+  const sources = inForce(s.governance)?.document.screening.list_sources;
+  return sources === undefined || sources.length === 0 ? null : sources;
 }

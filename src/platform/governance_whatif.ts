@@ -1,10 +1,12 @@
 // `scheme what-if`: a past business day replayed in a scratch copy twice — as it
 // was recorded (the "current" side, which must equal what the day really did)
 // and with the proposed scheme in force from that day's opening (the
-// "proposed" side) — and the day's figures of both. The scratch copy is a fresh
-// ledger and platform state machine fed the store's journal from its first
-// entry, as `verify` does; nothing is written anywhere. Deterministic: the same
-// store and proposal give the same output (no clock, every order fixed).
+// "proposed" side) — and the day's figures of both. Each scratch copy is a
+// ledger and platform state machine fed the store's journal up to the day's
+// end, from its first entry as `verify` does or from the store's snapshot when
+// that precedes the day and skips more journal than it weighs; nothing is
+// written anywhere. Deterministic: the same store and proposal give the same
+// output (no clock, every order fixed), from the snapshot or not.
 //
 // On the proposed side the operator's timetable follows the proposed scheme:
 // when it changes the LSM interval, the recorded LSM runs of the day are
@@ -20,11 +22,12 @@ import { applyPatch, type JsonValue } from '../governance/json_patch.js';
 import { validateScheme, type SchemeDocument } from '../governance/scheme.js';
 import { RecordingLedger } from '../journal/command.js';
 import { commandRulesVersion, decodeEvents, isCommand, opName } from '../journal/entry.js';
+import { decodeSnapshot, snapshotExtension } from '../journal/snapshot.js';
 import { LedgerStateMachine } from '../ledger/state_machine.js';
 import type { JournalEntry, Store } from '../store/types.js';
 import { PlatformError } from './errors.js';
 import { inForce } from './governance_state.js';
-import { installScheme } from './governance_effect.js';
+import { installScheme, versionForDay } from './governance_effect.js';
 import { findProposal } from './governance_views.js';
 import { queuedCurrencies } from './liquidity_commands.js';
 import type { PlatformState } from './state.js';
@@ -33,6 +36,9 @@ import { asPlatformError } from './governance_commands.js';
 import type { Transfer } from '../ledger/types.js';
 
 const PAGE_ENTRIES = 4_096;
+const SCRATCH_LIMITS = { accounts_max: Number.MAX_SAFE_INTEGER, transfers_max: Number.MAX_SAFE_INTEGER };
+const OPEN_DAY = Buffer.from('"open_day"');
+const CLOSE_DAY = Buffer.from('"close_day"');
 const NS_PER_MS = 1_000_000n;
 
 export interface DayFigures {
@@ -73,25 +79,32 @@ function commandOf(e: JournalEntry): { type?: string; date?: string } | null {
   }
 }
 
-async function readAll(store: Store): Promise<JournalEntry[]> {
+/** The journal's entries after `after_seq`, in order. */
+async function readFrom(store: Store, after_seq: number): Promise<JournalEntry[]> {
   const out: JournalEntry[] = [];
   for (;;) {
-    const page = await store.readJournal(out.length, PAGE_ENTRIES);
+    const page = await store.readJournal(after_seq + out.length, PAGE_ENTRIES);
     out.push(...page);
     if (page.length < PAGE_ENTRIES) return out;
   }
 }
 
-/** The entries of business day `day`: from its open_day to its close_day (or the next open_day, or the journal's end). */
-function boundsOf(entries: readonly JournalEntry[], day: string): DayBounds {
+/** The command of a day boundary (open_day, close_day), or null; other entries are not parsed. */
+function boundaryOf(e: JournalEntry): { type?: string; date?: string } | null {
+  if (!isCommand(e) || (!e.body.includes(OPEN_DAY) && !e.body.includes(CLOSE_DAY))) return null;
+  return commandOf(e);
+}
+
+/** The bounds of business day `day` among `entries` (indexes too): from its open_day to its close_day (or the next open_day, or the end); null when it is not there. */
+function boundsOf(entries: readonly JournalEntry[], day: string): (DayBounds & { start: number; end: number }) | null {
   const start = entries.findIndex((e) => {
-    const c = commandOf(e);
+    const c = boundaryOf(e);
     return c?.type === 'open_day' && c.date === day;
   });
-  if (start < 0) throw new PlatformError('not_found', 'day', `no business day ${day} in the journal`);
+  if (start < 0) return null;
   let end = entries.length - 1;
   for (let i = start + 1; i < entries.length; i++) {
-    const t = commandOf(entries[i]!)?.type;
+    const t = boundaryOf(entries[i]!)?.type;
     if (t === 'close_day') {
       end = i;
       break;
@@ -101,14 +114,21 @@ function boundsOf(entries: readonly JournalEntry[], day: string): DayBounds {
       break;
     }
   }
-  return { start_seq: entries[start]!.seq, end_seq: entries[end]!.seq, start_ns: entries[start]!.clock_ns, end_ns: entries[end]!.clock_ns };
+  const [a, z] = [entries[start]!, entries[end]!];
+  return { start, end, start_seq: a.seq, end_seq: z.seq, start_ns: a.clock_ns, end_ns: z.clock_ns };
 }
 
 class Scratch {
-  readonly sm = new LedgerStateMachine({ accounts_max: Number.MAX_SAFE_INTEGER, transfers_max: Number.MAX_SAFE_INTEGER });
   readonly state = new PlatformStateMachine();
-  constructor() {
+  constructor(readonly sm = new LedgerStateMachine(SCRATCH_LIMITS)) {
     this.state.machine = this.sm;
+  }
+  /** A scratch copy starting from a store's snapshot. */
+  static fromSnapshot(bytes: Buffer): Scratch {
+    const snap = decodeSnapshot(bytes, SCRATCH_LIMITS);
+    const x = new Scratch(snap.machine);
+    if (snap.extension.length > 0) x.state.restoreState(snap.extension);
+    return x;
   }
   entry(e: JournalEntry): void {
     if (isCommand(e)) this.command(e.body, e.clock_ns, commandRulesVersion(e));
@@ -126,20 +146,17 @@ function dayNs(day: string, hhmm: string): bigint {
   return BigInt(Date.parse(`${day}T${hhmm}:00Z`)) * NS_PER_MS;
 }
 
-/** Replays the day with `doc` in force from its opening, the timetable as `doc` says when it differs from `was`. */
-function replayProposed(entries: readonly JournalEntry[], b: DayBounds, day: string, doc: SchemeDocument, was: SchemeDocument | undefined): Scratch {
-  const x = new Scratch();
+/** Replays the day (`day` = its entries, open_day first) on `x` with `doc` in force from its opening, the timetable as `doc` says when it differs from `was`. */
+function replayProposed(x: Scratch, day: readonly JournalEntry[], b: DayBounds, date: string, doc: SchemeDocument, was: SchemeDocument | undefined): Scratch {
   const retimeLsm = was === undefined || was.lsm.interval_minutes !== doc.lsm.interval_minutes;
   const retimeClose = was === undefined || was.dns_windows.close_at !== doc.dns_windows.close_at;
   const step = BigInt(doc.lsm.interval_minutes) * 60_000n * NS_PER_MS;
   let nextLsm = b.start_ns + step;
-  const closeAt = dayNs(day, doc.dns_windows.close_at);
+  const closeAt = dayNs(date, doc.dns_windows.close_at);
   let closed = false;
-  for (const e of entries) {
-    if (e.seq > b.end_seq) break;
-    if (e.seq === b.start_seq) installScheme(x.state, doc, day, e.clock_ns);
-    const inDay = e.seq > b.start_seq;
-    if (inDay) {
+  installScheme(x.state, doc, date, b.start_ns);
+  for (const e of day) {
+    if (e.seq > b.start_seq) {
       for (; retimeLsm && nextLsm <= e.clock_ns; nextLsm += step) for (const c of queuedCurrencies(x.state)) x.run({ type: 'run_lsm', currency: c }, nextLsm);
       if (retimeClose && !closed && closeAt <= e.clock_ns) {
         closed = true;
@@ -233,37 +250,76 @@ function windowSavings(s: PlatformState, within: (ns: bigint | null) => boolean)
   return out;
 }
 
-/** The what-if of proposal `id` on business day `day` of the store. */
-export async function schemeWhatIf(store: Store, live: PlatformState, id: string, day: string): Promise<WhatIfReport> {
+/** Whether a replay may start from the store's snapshot: when it saves work ('auto'), whenever it precedes the day (tests), or never. */
+export type SnapshotUse = 'auto' | 'always' | 'never';
+
+/** Bytes of journal a replay reads per byte of snapshot it decodes instead: decoding a state costs about as much as executing that much journal. */
+const SNAPSHOT_WORTH = 1;
+
+/**
+ * The journal and where a replay of business day `day` starts: from the store's
+ * snapshot when it precedes the day's opening and skips more journal than it
+ * weighs (decoding a state is not free), else from the first entry (`skip` 0).
+ */
+async function journalForDay(
+  store: Store,
+  day: string,
+  snapshot: SnapshotUse,
+): Promise<{ from: Buffer | null; skip: number; entries: JournalEntry[]; b: DayBounds & { start: number; end: number } }> {
+  const entries = await readFrom(store, 0);
+  const b = boundsOf(entries, day);
+  if (b === null) throw new PlatformError('not_found', 'day', `no business day ${day} in the journal`);
+  const snap = await store.loadSnapshot();
+  if (snapshot === 'never' || snap === null || snap.seq >= b.start_seq) return { from: null, skip: 0, entries, b };
+  const skip = entries.findIndex((e) => e.seq > snap.seq);
+  let skipped = 0;
+  for (let i = 0; i < skip; i++) skipped += entries[i]!.body.length;
+  const ext = snapshotExtension(snap.body);
+  // A snapshot in another release's state format cannot start a replay: from the first entry then.
+  const readable = ext !== null && (ext.length === 0 || new PlatformStateMachine().readsState(ext));
+  if (!readable || skip < 0 || (snapshot === 'auto' && skipped < SNAPSHOT_WORTH * snap.body.length)) return { from: null, skip: 0, entries, b };
+  return { from: snap.body, skip, entries, b };
+}
+
+/**
+ * The what-if of proposal `id` on business day `day` of the store: two scratch
+ * replays up to the day's opening (from the store's snapshot when that saves
+ * work), then the current side replays the day as recorded, the proposed side
+ * with the proposal applied to the version that was in force that day.
+ */
+export async function schemeWhatIf(store: Store, live: PlatformState, id: string, day: string, snapshot: SnapshotUse = 'auto'): Promise<WhatIfReport> {
   const p = findProposal(live.governance, id);
   const current = inForce(live.governance);
   if (current === undefined) throw new PlatformError('no_scheme', '', 'no scheme: scheme init first');
+  const { from, skip, entries, b } = await journalForDay(store, day, snapshot);
+  const opening = (): Scratch => {
+    const x = from === null ? new Scratch() : Scratch.fromSnapshot(from);
+    for (let i = skip; i < b.start; i++) x.entry(entries[i]!);
+    return x;
+  };
+  const now = opening();
+  // The version the day's opening brings (or keeps) in force: the proposal is weighed against it (a day that opened before scheme_init: against the version in force now).
+  const dayVersion = versionForDay(now.state, day) ?? current;
   let proposed: SchemeDocument;
   try {
-    proposed = validateScheme(applyPatch(current.document as unknown as JsonValue, p.changes));
+    proposed = validateScheme(applyPatch(dayVersion.document as unknown as JsonValue, p.changes));
   } catch (err) {
     throw asPlatformError(err);
   }
-  const entries = await readAll(store);
-  const b = boundsOf(entries, day);
-  const now = new Scratch();
-  for (const e of entries) {
-    if (e.seq > b.end_seq) break;
-    now.entry(e);
-  }
-  const wasOnDay = inForce(now.state.governance)?.document;
-  const alt = replayProposed(entries, b, day, proposed, wasOnDay);
+  const dayEntries = entries.slice(b.start, b.end + 1);
+  for (const e of dayEntries) now.entry(e);
+  const alt = replayProposed(opening(), dayEntries, b, day, proposed, dayVersion.document);
   return {
     proposal: id,
     day,
     entries_replayed: b.end_seq,
     current: { scheme_version: inForce(now.state.governance)?.version ?? 0, ...dayFigures(now.state, now.sm.transferLog, b.start_ns, b.end_ns) },
-    proposed: { scheme_version: `${id} on version ${current.version}`, ...dayFigures(alt.state, alt.sm.transferLog, b.start_ns, b.end_ns) },
+    proposed: { scheme_version: `${id} on version ${dayVersion.version}`, ...dayFigures(alt.state, alt.sm.transferLog, b.start_ns, b.end_ns) },
   };
 }
 
 /** The day's bounds in the journal (for comparing the live state with the replay). */
 export async function dayBounds(store: Store, day: string): Promise<{ start_ns: bigint; end_ns: bigint }> {
-  const b = boundsOf(await readAll(store), day);
+  const b = (await journalForDay(store, day, 'never')).b;
   return { start_ns: b.start_ns, end_ns: b.end_ns };
 }

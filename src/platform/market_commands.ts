@@ -30,12 +30,15 @@ import { PlatformError } from './errors.js';
 import { activeCurrency, amount, need } from './participant_commands.js';
 import type { PlatformState } from './state.js';
 import type { OperatorAlert } from './types.js';
+import { checkRateSources } from './governance_effect.js';
 
 /** Stale-rate alerts kept (oldest dropped first): one per currency, rate date, value date and action, so few a day. */
 export const RATE_ALERTS_MAX = 10_000;
 
-export function importRates(cx: CommandContext, file: string, rows: Extract<Command, { type: 'import_rates' }>['rows']): unknown {
+export function importRates(cx: CommandContext, file: string, rows: Extract<Command, { type: 'import_rates' }>['rows'], field = 'rows'): unknown {
   const s = cx.s;
+  // Rules 3 under a scheme: every row from a source the scheme names (rates.sources).
+  if (cx.rules_version >= 3) checkRateSources(s, rows, (i) => (field === 'rows' ? `rows[${i}].source` : field));
   const merged = [...s.rateRows, ...rows.map((r) => ({ ...r, file }))];
   try {
     RateBook.fromRows(
@@ -211,7 +214,7 @@ export function publishReferenceRate(cx: CommandContext, cmd: Extract<Command, {
       file: `embedded ${REFERENCE_FILE}`,
     }));
   try {
-    const out = importRates(cx, `published by ${issuer.id}`, [row]);
+    const out = importRates(cx, `published by ${issuer.id}`, [row], 'source');
     return { ...(out as object), published: { ...row, participant: issuer.id } };
   } catch (err) {
     if (seeded) s.rateRows = [];

@@ -54,6 +54,7 @@ import {
 import { checkGovernance, dueProposals, isGovernanceCommand, type GovernanceCommand } from './governance_commands.js';
 import { findProposal, governanceAudit, proposalView, proposalsView, schemeView, type SchemeView } from './governance_views.js';
 import { inForce } from './governance_state.js';
+import { schemeListSources } from './governance_effect.js';
 import { prepareSchemeZones } from './governance_calendars.js';
 import { dayBounds, dayFigures, schemeWhatIf, type DayFigures, type WhatIfReport } from './governance_whatif.js';
 import { ClusterNode, type ClusterStatus } from '../replication/cluster_node.js';
@@ -235,10 +236,20 @@ export class Platform {
   }
 
   private screenerLoaded: Promise<PaymentScreener | null> | null = null;
+  /** The list sources the loaded screener was built for ('' for every active list). */
+  private screenerSources = '';
 
-  /** The screener over the store's active sanctions lists (loaded once; null when none). */
+  /**
+   * The screener over the store's active sanctions lists (loaded once; null when none). Under a scheme that names
+   * screening.list_sources only the lists of those names screen payments; a version naming others reloads it.
+   */
   screener(): Promise<PaymentScreener | null> {
-    if (this.screenerLoaded === null) this.screenerLoaded = PaymentScreener.fromStore(this.store);
+    const only = schemeListSources(this.state);
+    const key = only === null ? '' : JSON.stringify(only);
+    if (this.screenerLoaded === null || key !== this.screenerSources) {
+      this.screenerSources = key;
+      this.screenerLoaded = PaymentScreener.fromStore(this.store, only ?? undefined);
+    }
     return this.screenerLoaded;
   }
 
@@ -294,6 +305,9 @@ export class Platform {
     if (out.alerts !== undefined && out.alerts.length > 0) this.events.emit('alerts', out.alerts);
     this.events.emit('command', { type: input.type, by: withBy.by, ok: out.ok });
     if (out.ok && isGovernanceCommand(decoded)) this.emitGovernance(decoded as GovernanceCommand, out.result);
+    const inForceNow = out.ok && decoded.type === 'open_day' ? (out.result as { scheme?: unknown }).scheme : undefined;
+    if (inForceNow !== undefined)
+      this.events.emit('governance', { kind: 'version_in_force', date: (decoded as { date: string }).date, ...(inForceNow as object) });
     return out;
   }
 
@@ -317,7 +331,7 @@ export class Platform {
     return run;
   }
 
-  /** 'governance' events: {kind: proposal_opened | proposal_answered | proposal_decided, proposal}. */
+  /** 'governance' events: {kind: proposal_opened | proposal_answered | proposal_decided, proposal}; {kind: version_in_force, date, version, …} from open_day (execute). */
   private emitGovernance(cmd: GovernanceCommand, result: unknown): void {
     if (cmd.type !== 'scheme_propose' && cmd.type !== 'scheme_answer' && cmd.type !== 'scheme_withdraw' && cmd.type !== 'scheme_decide') return;
     const view = result as { state: string };

@@ -20,9 +20,9 @@ export class PaymentScreener {
     readonly list_version: string,
   ) {}
 
-  /** The screener over the store's active lists, or null when none is loaded. */
-  static async fromStore(store: DocumentStore): Promise<PaymentScreener | null> {
-    const lists = await loadActiveLists(store);
+  /** The screener over the store's active lists (those named in `only`, when given: the scheme's list sources), or null when none is loaded. */
+  static async fromStore(store: DocumentStore, only?: readonly string[]): Promise<PaymentScreener | null> {
+    const lists = await loadActiveLists(store, only);
     if (lists.length === 0) return null;
     const version = lists.map((l) => l.version.version_id).join('+');
     // Payment streams repeat names and remittance phrases: recent results are reused (matcher.ts).

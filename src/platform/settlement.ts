@@ -7,7 +7,7 @@
 import { isOpen } from '../clearing/business_day.js';
 import { newWindow } from '../clearing/dns_window.js';
 import { residueBooking, residueKey, withResidue } from '../clearing/pvp.js';
-import { REASON } from '../clearing/reasons.js';
+import { QUEUE_FULL_REASON, REASON } from '../clearing/reasons.js';
 import { paymentLegs, releaseHalf, type CreditNeed, type LsmLiquidity } from '../clearing/lsm_release.js';
 import { attemptOutcome, mayOvertake, queueKey, settlementTransfers } from '../clearing/rtgs.js';
 import type { Facility } from '../financing/intraday_credit.js';
@@ -17,6 +17,7 @@ import { RESULT_CODES, TransferFlags, type Transfer } from '../ledger/types.js';
 import type { Participant, Payment, SettlementWindow } from '../clearing/types.js';
 import { PLATFORM_LIMITS, type CommandContext } from './context.js';
 import { PlatformError } from './errors.js';
+import { schemeQueueMax } from './governance_effect.js';
 import type { PlatformState } from './state.js';
 
 export function openWindow(cx: CommandContext, currency: string): SettlementWindow {
@@ -46,6 +47,12 @@ export function route(cx: CommandContext, p: Payment): void {
   }
   const q = s.queueOf(s.byId.get(ins.payer)!, ins.currency);
   if (mayOvertake(q, ins.priority, s.bypass_fifo) && trySettle(cx, p)) return;
+  // Rules 3 under a scheme: a payer's queue in a currency holds at most limits.queue_length_max payments.
+  const max = cx.rules_version >= 3 ? schemeQueueMax(s) : null;
+  if (max !== null && q.holdsAtLeast(max, (x) => x.state === 'queued')) {
+    cx.change(p, 'rejected', QUEUE_FULL_REASON, `${ins.payer} has ${max} ${ins.currency} payments queued, the most the scheme allows`);
+    return;
+  }
   q.push(p);
   cx.change(p, 'queued', undefined, 'waiting for liquidity');
 }

@@ -21,7 +21,7 @@ import { directoryTarget, isDirectoryCommand } from './api_directory.js';
 import { decodeCommand, type Command } from './commands.js';
 import { CommandContext, PLATFORM_LIMITS } from './context.js';
 import { PlatformError } from './errors.js';
-import { drawCredit, drawSwapLine, openSwap, setCollateral, unwindSwapLine } from './financing_commands.js';
+import { applyHaircutFloors, drawCredit, drawSwapLine, openSwap, setCollateral, unwindSwapLine } from './financing_commands.js';
 import type { SchemeView } from './instruction.js';
 import { executeLiquidityProposal, setLiquidityExecution } from './liquidity_commands.js';
 import { importRates, lockQuote, publishQuote, publishReferenceRate, setRatePolicy } from './market_commands.js';
@@ -31,7 +31,7 @@ import { runDirectoryCommand } from './user_commands.js';
 import { governanceTarget, isGovernanceCommand, runGovernanceCommand, type GovernanceCommand } from './governance_commands.js';
 import { checkSwapCap, schemeCutoffs, takeEffect } from './governance_effect.js';
 import { drainDirty, openWindow } from './settlement.js';
-import { expireSettleBy } from './warehouse_commands.js';
+import { expireSettleBy, releaseWarehouse } from './warehouse_commands.js';
 import { calendarTick, setCalendars } from './currency_days.js';
 import { PlatformState } from './state.js';
 import { decodePlatformState, encodePlatformState, readsPlatformState } from './state_codec.js';
@@ -191,12 +191,22 @@ export class PlatformStateMachine extends PlatformState implements CommandExecut
     return runGovernanceCommand(this, cmd, cx.now);
   }
 
-  /** open_day under a scheme (none before scheme_init, so rules 1 and 2 never meet it): the scheme's cut-offs, then the version due comes into force. */
+  /**
+   * open_day under a scheme (none before scheme_init, so rules 1 and 2 never meet it): the scheme's cut-offs, then the
+   * version due comes into force — its haircut floors applied to pools pledged earlier, the currencies whose calendar it
+   * drops released from the warehouse by the platform's day — and the day's answer says so (`scheme`).
+   */
   private openDayUnderScheme(cx: CommandContext, cmd: Extract<Command, { type: 'open_day' }>): unknown {
     const scheme = this.governance === null ? null : schemeCutoffs(this, cmd.date);
     const out = openDay(cx, { date: cmd.date, cutoffs: scheme?.cutoffs ?? cmd.cutoffs, default_cutoff: scheme?.default_cutoff ?? cmd.default_cutoff });
-    if (this.governance !== null) takeEffect(this, cmd.date, cx.now);
-    return out;
+    const change = this.governance === null ? null : takeEffect(this, cmd.date, cx.now);
+    if (change === null || cx.rules_version < 3) return out;
+    const lowered = applyHaircutFloors(cx);
+    if (change.calendars_dropped.length > 0 && this.day !== null) releaseWarehouse(cx, this.day);
+    return {
+      ...(out as object),
+      scheme: { version: change.to.version, replaced: change.from?.version ?? 0, credit_lines_lowered: lowered, calendars_dropped: change.calendars_dropped },
+    };
   }
 
   /** open_swap_line under a scheme: within the scheme's cap for the pair. */
