@@ -336,6 +336,8 @@ export class HaCluster {
 export interface HaAudit {
   /** Acknowledged payments missing (or rejected) on a store, summed over stores. */
   acknowledged_lost: number;
+  /** The first few of them per store, with what the store holds ('missing' or the payment's state and reason). */
+  lost_examples: Array<{ store: string; uetr: string; found: string }>;
   /** Payments booked more than once: an end-to-end id on two payments. */
   duplicates: number;
   /** Per store: its journal head, verify's verdict and the state digest. */
@@ -344,7 +346,7 @@ export interface HaAudit {
 
 /** Opens each store on its own (no cluster): verify, then every acknowledged UETR present and not rejected, and no end-to-end id twice. */
 export async function auditStores(stores: readonly string[], acked: ReadonlySet<string>): Promise<HaAudit> {
-  const audit: HaAudit = { acknowledged_lost: 0, duplicates: 0, stores: [] };
+  const audit: HaAudit = { acknowledged_lost: 0, lost_examples: [], duplicates: 0, stores: [] };
   for (const url of stores) {
     // Opened first: an engine killed before it wrote its users index gets it rewritten, as any restart does.
     await (await Platform.open(url)).close();
@@ -355,7 +357,14 @@ export async function auditStores(stores: readonly string[], acked: ReadonlySet<
       const head = platform.journalHead();
       for (const uetr of acked) {
         const p = platform.payment(uetr);
-        if (p === undefined || p.state === 'rejected') audit.acknowledged_lost++;
+        if (p !== undefined && p.state !== 'rejected') continue;
+        audit.acknowledged_lost++;
+        if (audit.lost_examples.filter((l) => l.store === url).length < 5)
+          audit.lost_examples.push({
+            store: url,
+            uetr,
+            found: p === undefined ? 'missing' : JSON.stringify(p, (_, v) => (typeof v === 'bigint' ? String(v) : v)).slice(0, 400),
+          });
       }
       const seen = new Set<string>();
       for (const p of platform.everyPayment()) {

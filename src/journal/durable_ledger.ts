@@ -806,11 +806,12 @@ export class DurableLedger {
     const every = this.opts.periodic_snapshot_entries;
     if (every === 0 || this.seq - this.snapshotSeq < every || this.seq !== this.durableSeq) return;
     const t0 = performance.now();
-    // A follower's snapshot costs at least a digest: until it took one, that is its estimate.
+    // A snapshot costs at least a digest: until this engine took one, that is its estimate (an engine that
+    // became active without ever snapshotting would otherwise pay a whole-state pause while holding the lease).
     const share = this.writable ? DIGEST_COST_SHARE : this.followerBudget.snapshot_share;
-    const cost = this.writable ? this.lastSnapshotCostMs : Math.max(this.lastSnapshotCostMs, this.lastDigestCostMs);
+    const cost = Math.max(this.lastSnapshotCostMs, this.lastDigestCostMs);
     if (t0 - this.lastSnapshotMs < Math.max(this.opts.periodic_snapshot_ms, share * cost)) return;
-    if (this.writable && this.lastSnapshotCostMs > this.opts.active_pause_max_ms) return;
+    if (this.writable && cost > this.opts.active_pause_max_ms) return;
     await this.writeIndex();
     await this.store.saveSnapshot({ seq: this.seq, body: encodeSnapshot(this.seq, this.headHash, this.sm, this.executorState()) });
     this.snapshotSeq = this.seq;
