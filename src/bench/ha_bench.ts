@@ -154,6 +154,8 @@ export async function runHaBench(o: HaBenchOptions): Promise<Record<string, unkn
   for (let i = 0; i < o.runs; i++) {
     o.progress(`run ${i + 1}/${o.runs}`);
     runs.push(await oneRun(o));
+    // Each run's figures as soon as it ends: a long series stopped early still has them.
+    o.progress(`run ${i + 1}/${o.runs} figures: ${JSON.stringify(runs[runs.length - 1])}`);
   }
   const keys = Object.keys(runs[0]!).filter((k) => typeof runs[0]![k as keyof HaRun] === 'number') as Array<keyof HaRun>;
   const metrics: Record<string, number | boolean> = {};
