@@ -321,7 +321,11 @@ export class HaCluster {
   async stop(keep = false): Promise<void> {
     this.stopping = true;
     await Promise.allSettled([...this.starting]);
-    for (const e of this.engines) {
+    // Standbys first: an active engine stopped first gives its lease up, and a standby still running would take
+    // it and append a fencing entry of its own, leaving the stores one entry apart.
+    const roles = await Promise.all(this.engines.map((e) => (e?.alive === true ? e.readyz() : null)));
+    const order = this.engines.map((e, i) => ({ e, active: roles[i]?.role === 'active' })).sort((a, b) => Number(a.active) - Number(b.active));
+    for (const { e } of order) {
       if (e === null || !e.alive) continue;
       e.child.kill('SIGCONT');
       await Promise.race([e.signal('SIGTERM'), new Promise((r) => setTimeout(r, 10_000))]);
