@@ -3,7 +3,8 @@
 // stores (the standby follows the stream, ends in the same state, refuses writes
 // naming the active engine, and takes over when the active one stops); a member
 // replica that verifies the stream and raises an alarm when the history it
-// verified is rewritten or truncated — in process and through `replica --once`.
+// verified is rewritten or truncated — in process and through `replica --once`;
+// a stale engine's pipelined appends fenced entry by entry.
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -15,7 +16,8 @@ import { connect } from 'nats';
 import { Platform, type PlatformClusterOptions } from '../src/platform/platform.js';
 import { NotLeaderError } from '../src/platform/errors.js';
 import { clusterConfig } from '../src/replication/cluster_config.js';
-import { decodeEntryWire, encodeEntryWire } from '../src/journal/replicated.js';
+import { decodeEntryWire, encodeEntryWire, type ReplicatedEntry } from '../src/journal/replicated.js';
+import { FencedError, StreamLog } from '../src/replication/stream_log.js';
 import { buildCommandEntry, checkEntry, GENESIS_HASH } from '../src/journal/entry.js';
 import { openStore } from '../src/store/open.js';
 import type { JournalEntry } from '../src/store/types.js';
@@ -67,6 +69,39 @@ test('an entry crosses the wire byte for byte, and a damaged one is refused', ()
   wire[40] = wire[40]! ^ 1;
   assert.match(String(checkEntry(decodeEntryWire(wire), 1, GENESIS_HASH)), /checksum/);
   assert.throws(() => decodeEntryWire(wire.subarray(0, 50)), /wire entry/);
+});
+
+/** `n` command entries chained from `prev`, from position `from` on, their bodies naming `by`. */
+function chainOf(from: number, n: number, prev: Buffer, by: string): ReplicatedEntry[] {
+  const out: ReplicatedEntry[] = [];
+  for (let i = 0; i < n; i++) {
+    const entry = buildCommandEntry(from + i, BigInt(from + i), Buffer.from(`{"type":"x","by":"${by}"}`), Buffer.alloc(32, 7), 3, prev);
+    out.push({ entry, state_digest: null });
+    prev = entry.hash;
+  }
+  return out;
+}
+
+test("a stale engine's pipelined group cannot land on top of the entry another engine appended in its place", { skip: skip ?? false }, async () => {
+  const config = clusterConfig(nats!.urls, { prefix: streamPrefix(), lease_ms: 600 });
+  const stale = await StreamLog.open(config, 'stale');
+  const fresh = await StreamLog.open(config, 'fresh');
+  try {
+    const base = chainOf(1, 2, GENESIS_HASH, 'stale');
+    await stale.publish(base);
+    // The new engine fences at position 3; the stale one still sends its group 3..6 built on entry 2.
+    const fence = chainOf(3, 1, base[1]!.entry.hash, 'fresh');
+    await fresh.publish(fence);
+    await assert.rejects(stale.publish(chainOf(3, 4, base[1]!.entry.hash, 'stale')), FencedError);
+    assert.equal((await fresh.bounds()).last_seq, 3, 'no entry of the stale group landed after the fencing entry');
+    assert.ok((await fresh.entryAt(3))!.entry.hash.equals(fence[0]!.entry.hash));
+    // The new engine goes on appending on its own chain.
+    await fresh.publish(chainOf(4, 2, fence[0]!.entry.hash, 'fresh'));
+    assert.equal((await fresh.bounds()).last_seq, 5);
+  } finally {
+    await stale.close();
+    await fresh.close();
+  }
 });
 
 test('a standby follows the active engine to the same state, refuses writes naming it, and takes over when it stops', { skip: skip ?? false }, async () => {

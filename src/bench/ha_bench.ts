@@ -41,6 +41,8 @@ interface HaRun {
   failover_ms: number[];
   /** Engines that stopped for the cluster (lost lease, fenced, diverged) and were started again, with why. */
   engine_restarts: string[];
+  /** Acknowledged payments a store lacks: the first few, with who acknowledged them and when (ms after the replicated phase began). */
+  lost_examples: Array<{ store: string; uetr: string; found: string; acked_by: string; acked_at_ms: number }>;
   verify_ok: boolean;
   state_digests_equal: boolean;
 }
@@ -90,6 +92,7 @@ async function oneRun(o: HaBenchOptions): Promise<HaRun> {
   try {
     const r = await startReplica(c);
     replica = r.child;
+    const started = performance.now();
     const { rate, load } = await throughput(c, o, 'replicated (3 engines, 3 NATS nodes)');
     running = load;
     const failover_ms: number[] = [];
@@ -124,6 +127,10 @@ async function oneRun(o: HaBenchOptions): Promise<HaRun> {
       replica_lag_ms_p99: Math.round(lag.p99),
       failover_ms: failover_ms.map(Math.round),
       engine_restarts: [...c.restarts],
+      lost_examples: audit.lost_examples.map((l) => {
+        const a = load.acks.find((x) => x.uetr === l.uetr);
+        return { ...l, acked_by: a?.by ?? '?', acked_at_ms: Math.round((a?.at_ms ?? 0) - started) };
+      }),
       verify_ok: audit.stores.every((s) => s.verify_ok),
       state_digests_equal: new Set(audit.stores.map((s) => s.state_digest)).size === 1,
     };
@@ -147,6 +154,8 @@ export async function runHaBench(o: HaBenchOptions): Promise<Record<string, unkn
   for (let i = 0; i < o.runs; i++) {
     o.progress(`run ${i + 1}/${o.runs}`);
     runs.push(await oneRun(o));
+    // Each run's figures as soon as it ends: a long series stopped early still has them.
+    o.progress(`run ${i + 1}/${o.runs} figures: ${JSON.stringify(runs[runs.length - 1])}`);
   }
   const keys = Object.keys(runs[0]!).filter((k) => typeof runs[0]![k as keyof HaRun] === 'number') as Array<keyof HaRun>;
   const metrics: Record<string, number | boolean> = {};

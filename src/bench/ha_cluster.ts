@@ -189,9 +189,19 @@ export class HaCluster {
   /** Why engines stopped for the cluster (exit 3) and were started again, as a supervisor (systemd Restart=always) would. */
   readonly restarts: string[] = [];
 
+  /** Engines being started (a restart after exit 3 runs beside everything else): stop() waits for them. */
+  private readonly starting = new Set<Promise<EngineProcess>>();
+
   /** Starts engine i on its store; restarts it when it stops for the cluster (exit 3). */
   async startEngine(i: number): Promise<EngineProcess> {
-    const e = await EngineProcess.start(this.storeOf(i), this.urls, `e${i + 1}`, this.extra);
+    const p = EngineProcess.start(this.storeOf(i), this.urls, `e${i + 1}`, this.extra);
+    this.starting.add(p);
+    const e = await p.finally(() => this.starting.delete(p));
+    // One that came up while the cluster stopped would outlive it (holding the test's event loop, writing a removed folder).
+    if (this.stopping) {
+      await e.signal('SIGKILL');
+      throw new Error(`engine ${e.node_id} started while the cluster stopped`);
+    }
     this.engines[i] = e;
     e.child.once('exit', (code) => {
       if (code !== 3 || this.stopping || this.engines[i] !== e) return;
@@ -209,7 +219,7 @@ export class HaCluster {
       const uetr = randomUUID();
       const body = {
         uetr,
-        end_to_end_id: `PROBE-${uetr}`,
+        end_to_end_id: `PROBE-${uetr.slice(0, 24)}`,
         payer: haBic(0),
         payee: haBic(1),
         currency: 'CNY',
@@ -310,7 +320,12 @@ export class HaCluster {
   /** Stops every engine (SIGTERM; SIGKILL for a paused one) and NATS; removes the folders unless `keep`. */
   async stop(keep = false): Promise<void> {
     this.stopping = true;
-    for (const e of this.engines) {
+    await Promise.allSettled([...this.starting]);
+    // Standbys first: an active engine stopped first gives its lease up, and a standby still running would take
+    // it and append a fencing entry of its own, leaving the stores one entry apart.
+    const roles = await Promise.all(this.engines.map((e) => (e?.alive === true ? e.readyz() : null)));
+    const order = this.engines.map((e, i) => ({ e, active: roles[i]?.role === 'active' })).sort((a, b) => Number(a.active) - Number(b.active));
+    for (const { e } of order) {
       if (e === null || !e.alive) continue;
       e.child.kill('SIGCONT');
       await Promise.race([e.signal('SIGTERM'), new Promise((r) => setTimeout(r, 10_000))]);
@@ -325,6 +340,8 @@ export class HaCluster {
 export interface HaAudit {
   /** Acknowledged payments missing (or rejected) on a store, summed over stores. */
   acknowledged_lost: number;
+  /** The first few of them per store, with what the store holds ('missing' or the payment's state and reason). */
+  lost_examples: Array<{ store: string; uetr: string; found: string }>;
   /** Payments booked more than once: an end-to-end id on two payments. */
   duplicates: number;
   /** Per store: its journal head, verify's verdict and the state digest. */
@@ -333,7 +350,7 @@ export interface HaAudit {
 
 /** Opens each store on its own (no cluster): verify, then every acknowledged UETR present and not rejected, and no end-to-end id twice. */
 export async function auditStores(stores: readonly string[], acked: ReadonlySet<string>): Promise<HaAudit> {
-  const audit: HaAudit = { acknowledged_lost: 0, duplicates: 0, stores: [] };
+  const audit: HaAudit = { acknowledged_lost: 0, lost_examples: [], duplicates: 0, stores: [] };
   for (const url of stores) {
     // Opened first: an engine killed before it wrote its users index gets it rewritten, as any restart does.
     await (await Platform.open(url)).close();
@@ -344,7 +361,14 @@ export async function auditStores(stores: readonly string[], acked: ReadonlySet<
       const head = platform.journalHead();
       for (const uetr of acked) {
         const p = platform.payment(uetr);
-        if (p === undefined || p.state === 'rejected') audit.acknowledged_lost++;
+        if (p !== undefined && p.state !== 'rejected') continue;
+        audit.acknowledged_lost++;
+        if (audit.lost_examples.filter((l) => l.store === url).length < 5)
+          audit.lost_examples.push({
+            store: url,
+            uetr,
+            found: p === undefined ? 'missing' : JSON.stringify(p, (_, v) => (typeof v === 'bigint' ? String(v) : v)).slice(0, 400),
+          });
       }
       const seen = new Set<string>();
       for (const p of platform.everyPayment()) {
@@ -431,12 +455,13 @@ export class HaLoad {
   }
 
   /**
-   * The first acknowledgement by engine `by` of a request first sent after
-   * `from_ms`, or null: a new payment the engine committed, not the answer to a
-   * retry of one it already held (a standby answers those from the stream).
+   * The first acknowledgement, by an engine other than `not_by`, of a request
+   * first sent after `from_ms`, or null: a new payment an engine committed, not
+   * the answer to a retry of one it already held (a standby answers those from
+   * the stream).
    */
-  firstAckAfter(from_ms: number, by: string): HaAck | null {
-    for (const a of this.acks) if (a.sent_ms > from_ms && a.by === by) return a;
+  firstAckAfter(from_ms: number, not_by: string): HaAck | null {
+    for (const a of this.acks) if (a.sent_ms > from_ms && a.by !== not_by) return a;
     return null;
   }
 
@@ -461,10 +486,11 @@ export async function failoverOnce(
   const t = performance.now();
   await active.signal('SIGKILL');
   // A standby may answer a retried payment it already holds from the stream (durable, so truly acknowledged),
-  // but the failover ends with the first new payment (its request first sent after the kill) the new active engine acknowledged.
-  const next = await c.waitActive(timeout_ms, active);
+  // but the failover ends with the first new payment (its request first sent after the kill) another engine
+  // acknowledged — whichever: the first to take over may itself lose the lease to the third before it serves.
+  await c.waitActive(timeout_ms, active);
   let ack: HaAck | null = null;
-  while ((ack = load.firstAckAfter(t, next.node_id)) === null) {
+  while ((ack = load.firstAckAfter(t, active.node_id)) === null) {
     if (performance.now() - t > timeout_ms)
       throw new Error(
         `no payment acknowledged within ${timeout_ms} ms of killing ${active.node_id}: ${load.errors.slice(-3).join('; ')}\n${await c.diagnose()}\n${c.engineLogs(1_500)}`,
@@ -472,6 +498,7 @@ export async function failoverOnce(
     await new Promise((r) => setTimeout(r, 5));
   }
   await c.startEngine(i);
-  const took = [...next.log.matchAll(/took over in (\d+) ms/g)].pop()?.[1];
+  const by = c.engines.find((e) => e?.node_id === ack.by);
+  const took = [...(by?.log ?? '').matchAll(/took over in (\d+) ms/g)].pop()?.[1];
   return { failover_ms: ack.at_ms - t, killed: active.node_id, new_active: ack.by, takeover_ms: took === undefined ? null : Number(took) };
 }

@@ -152,6 +152,14 @@ interface Request {
   reject: (err: Error) => void;
 }
 
+/** How much of a follower's time whole-state work may take: each kind at most once per `share` times its last cost. */
+export interface FollowerBudget {
+  /** Comparing a state digest the active engine sent (one not due is passed over). */
+  digest_share: number;
+  /** A periodic snapshot (its cost estimated from a digest's until one was taken). */
+  snapshot_share: number;
+}
+
 interface Backlog {
   seq: number;
   effects: BatchEffects;
@@ -179,6 +187,10 @@ export class DurableLedger {
   private lastDigestCostMs = 0;
   private lastSnapshotMs = Number.NEGATIVE_INFINITY;
   private lastSnapshotCostMs = 0;
+  /** A follower: its whole-state work budget (setFollowerBudget), when it last compared a digest, and how many it compared and passed over. */
+  private followerBudget: FollowerBudget = { digest_share: DIGEST_COST_SHARE, snapshot_share: DIGEST_COST_SHARE };
+  private lastFollowedDigestMs = Number.NEGATIVE_INFINITY;
+  private readonly followedDigests = { compared: 0, passed_over: 0 };
 
   private seq: number;
   private headHash: Buffer;
@@ -527,8 +539,35 @@ export class DurableLedger {
   private followedDigest(): Buffer {
     const t0 = performance.now();
     const digest = this.stateDigest();
-    this.lastDigestCostMs = performance.now() - t0;
+    this.lastFollowedDigestMs = performance.now();
+    this.lastDigestCostMs = this.lastFollowedDigestMs - t0;
     return digest;
+  }
+
+  /**
+   * Whether a follower compares the digest the active engine sent now: a whole-state
+   * digest holds the event loop for time that grows with the state, and every entry
+   * arriving meanwhile waits, so it is taken at most once per digest_share times its
+   * last cost. Every entry is still checked (checksum, chain) and replayed against
+   * its recorded results; only the whole-state cross-check is sampled.
+   */
+  private followedDigestDue(): boolean {
+    const due = performance.now() - this.lastFollowedDigestMs >= this.followerBudget.digest_share * this.lastDigestCostMs;
+    if (due) this.followedDigests.compared++;
+    else this.followedDigests.passed_over++;
+    return due;
+  }
+
+  /** Cluster mode, a follower: how much of its time digests and periodic snapshots may take (FollowerBudget). */
+  setFollowerBudget(budget: FollowerBudget): void {
+    this.followerBudget = { ...budget };
+    // Its periodic snapshots are timed from now, not due at once (a catch-up just replayed is in the stream anyway).
+    if (this.lastSnapshotMs === Number.NEGATIVE_INFINITY) this.lastSnapshotMs = performance.now();
+  }
+
+  /** Digests the active engine sent that this follower compared, and passed over (over its budget). */
+  get followed_digests(): { compared: number; passed_over: number } {
+    return { ...this.followedDigests };
   }
 
   /** sha256 of the whole state at the current position (ledger and executor, as a snapshot encodes it). */
@@ -576,7 +615,7 @@ export class DurableLedger {
         this.eventsSinceSnapshot += entry.count;
         this.addBacklog(entry.seq, effects);
         entries.push(entry);
-        if (state_digest !== null && !state_digest.equals(this.followedDigest()))
+        if (state_digest !== null && this.followedDigestDue() && !state_digest.equals(this.followedDigest()))
           throw new LedgerError('replication_diverged', `journal entry ${entry.seq}: the state digest after it differs from the active engine's`);
       }
       if (entries.length > 0) await this.store.appendJournal(entries);
@@ -767,8 +806,12 @@ export class DurableLedger {
     const every = this.opts.periodic_snapshot_entries;
     if (every === 0 || this.seq - this.snapshotSeq < every || this.seq !== this.durableSeq) return;
     const t0 = performance.now();
-    if (t0 - this.lastSnapshotMs < Math.max(this.opts.periodic_snapshot_ms, DIGEST_COST_SHARE * this.lastSnapshotCostMs)) return;
-    if (this.writable && this.lastSnapshotCostMs > this.opts.active_pause_max_ms) return;
+    // A snapshot costs at least a digest: until this engine took one, that is its estimate (an engine that
+    // became active without ever snapshotting would otherwise pay a whole-state pause while holding the lease).
+    const share = this.writable ? DIGEST_COST_SHARE : this.followerBudget.snapshot_share;
+    const cost = Math.max(this.lastSnapshotCostMs, this.lastDigestCostMs);
+    if (t0 - this.lastSnapshotMs < Math.max(this.opts.periodic_snapshot_ms, share * cost)) return;
+    if (this.writable && cost > this.opts.active_pause_max_ms) return;
     await this.writeIndex();
     await this.store.saveSnapshot({ seq: this.seq, body: encodeSnapshot(this.seq, this.headHash, this.sm, this.executorState()) });
     this.snapshotSeq = this.seq;

@@ -32,7 +32,10 @@ export interface ClusterStatus {
   /** Why appends are stalled (no quorum), or null. */
   stalled: string | null;
   alarms: readonly string[];
+  /** Replication lag (./lag.ts): from the active engine's append landing in the stream to this node holding the entry applied and verified. */
   lag_ms: { p50: number; p99: number; max: number; samples: number };
+  /** State digests the active engine sent that this node compared, and passed over (its whole-state work budget). */
+  state_digests: { compared: number; passed_over: number };
 }
 
 export interface ClusterNodeOptions {
@@ -57,6 +60,18 @@ const FOLLOW_STALL_MS = 300;
 const FOLLOW_STALL_RESTART_MS = 1_000;
 /** Entries applied in one go (one local append) while following. */
 const APPLY_SLICE_ENTRIES = 32;
+/**
+ * A follower's whole-state work (a digest compared, a periodic snapshot: seconds at
+ * tens of thousands of payments on a loaded host) holds every entry arriving
+ * meanwhile, and a standby behind makes a slow takeover: each is taken at most
+ * once per this many times its last cost (0.1 % of the follower's time). A standby
+ * snapshots as often as the active engine would (a restart after SIGKILL replays
+ * only the tail); a member replica, whose restart is not on anyone's critical path,
+ * as rarely as it compares digests.
+ */
+const FOLLOWER_DIGEST_SHARE = 1_000;
+const STANDBY_SNAPSHOT_SHARE = 200;
+const REPLICA_SNAPSHOT_SHARE = 1_000;
 
 export class ClusterNode {
   private readonly ledger: DurableLedger;
@@ -95,6 +110,10 @@ export class ClusterNode {
       node.alarm(problem);
     }
     node.progress = { seq: ledger.journal_seq, at: performance.now() };
+    ledger.setFollowerBudget({
+      digest_share: FOLLOWER_DIGEST_SHARE,
+      snapshot_share: opts.mode === 'replica' ? REPLICA_SNAPSHOT_SHARE : STANDBY_SNAPSHOT_SHARE,
+    });
     if (opts.mode === 'engine') {
       node.lease = await Lease.open(log, opts.me);
       log.mayAppend = () => node.waitLease();
@@ -113,6 +132,7 @@ export class ClusterNode {
       stalled: this.log.stalled,
       alarms: this.alarmList,
       lag_ms: this.lag.summary(),
+      state_digests: this.ledger.followed_digests,
     };
   }
 
@@ -216,7 +236,7 @@ export class ClusterNode {
         `${e.message} (entries ${fresh[0]!.entry.seq}..${fresh[fresh.length - 1]!.entry.seq} appended by ${[...new Set(fresh.map((f) => f.node))].join(', ')})`,
       );
     }
-    // Lag counts entries appended while this node follows (not a catch-up of older history).
+    // Lag (./lag.ts) counts entries appended while this node follows (not a catch-up of older history).
     const now = Date.now();
     for (const b of fresh) if (b.stored_ms >= this.startedAt) this.lag.add(now - b.stored_ms);
   }

