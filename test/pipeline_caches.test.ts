@@ -12,7 +12,7 @@ import fc from 'fast-check';
 import { ScreeningIndex } from '../src/compliance/matcher.js';
 import { normalizeName } from '../src/compliance/normalize.js';
 import { screenPayment } from '../src/compliance/payments.js';
-import { screenerOver } from '../src/cli/demo.js';
+import { screenerOver } from '../src/demo/screener.js';
 import { isoMessageOf, runDay } from '../src/demo/day.js';
 import { BuildError, writeDocument, type XObj } from '../src/iso20022/messages/tree.js';
 import { buildMessage } from '../src/iso20022/messages/index.js';

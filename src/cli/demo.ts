@@ -8,13 +8,12 @@
 // the store verifies.
 
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { runDay } from '../demo/day.js';
-import { demoWatchlist, WATCHLIST_VARIANTS } from '../demo/watchlist.js';
-import { SCREENING_RESULT_CACHE, ScreeningIndex, screenPayment } from '../platform/screening_tools.js';
-import type { ScreeningOutcome } from '../platform/types.js';
-import type { SimPayment } from '../sim/index.js';
+import { WATCHLIST_VARIANTS } from '../demo/watchlist.js';
+import { demoScreen } from '../demo/screener.js';
 import { ledgerSettledTotals, reportHtml, summarize, summaryJson, summaryText, type DaySummary } from '../demo/report.js';
 import { Platform } from '../platform/platform.js';
 import { verifyStore } from '../platform/verify_tools.js';
@@ -34,6 +33,7 @@ interface DemoOptions {
   exit?: boolean;
   json?: boolean;
   port: string;
+  workers?: string;
 }
 
 function intOption(v: string, name: string, min: number, max: number): number {
@@ -74,10 +74,12 @@ export function registerDemoCommand(program: Command): void {
     .option('--exit', 'end after the report instead of serving the API and dashboard on the demo store')
     .option('--json', 'print the summary as one JSON document on stdout (progress stays on stderr); ends after the report like --exit')
     .option('--port <n>', 'port of the API served after the day (without --exit)', '8080')
+    .option('--workers <n>', 'worker threads preparing payments ahead (messages and screening; 0: none; default: one less than the cores, at least 1)')
     .action(async (o: DemoOptions) => {
       const seed = intOption(o.seed, 'seed', 0, 2 ** 31 - 1);
       const banks = intOption(o.banks, 'banks', 10, 2000);
       const payments = intOption(o.payments, 'payments', 1, 10_000_000);
+      const workers = o.workers === undefined ? Math.max(1, Math.min(8, availableParallelism() - 1)) : intOption(o.workers, 'workers', 0, 64);
       const dns_share = Number(o.dnsShare);
       if (!(dns_share >= 0 && dns_share <= 1)) throw new CliInputError(`--dns-share: must be a number from 0 to 1, got ${JSON.stringify(o.dnsShare)}`);
       const path = resolve(o.file);
@@ -100,6 +102,7 @@ export function registerDemoCommand(program: Command): void {
         payments,
         dns_share,
         screen: demoScreen(),
+        workers,
         watchlist_every: 400,
         watchlist_names: WATCHLIST_VARIANTS,
         onProgress: (done, total, phase) => {
@@ -152,30 +155,6 @@ function checkAgainstLedger(platform: Platform, summary: DaySummary): void {
   for (const c of platform.conservation()) {
     if (c.issued_minor !== c.held_minor) throw new Error(`value not conserved in ${c.currency}: issued ${c.issued_minor}, held ${c.held_minor}`);
   }
-}
-
-/** Screening against the demo's fictitious watch-list (see src/demo/watchlist.ts). */
-function demoScreen(): (p: SimPayment) => ScreeningOutcome {
-  const list = demoWatchlist(new Date(0));
-  return screenerOver(new ScreeningIndex([list], { result_cache: SCREENING_RESULT_CACHE }), list.version.version_id);
-}
-
-/** A simulated payment screened on `index`, as the demo records the outcome. */
-export function screenerOver(index: ScreeningIndex, list_version: string): (p: SimPayment) => ScreeningOutcome {
-  return (p) => {
-    const r = screenPayment(index, {
-      uetr: p.uetr,
-      debtor: p.debtor,
-      creditor: p.creditor,
-      debtor_agent_bic: p.payer_bic,
-      creditor_agent_bic: p.payee_bic,
-      remittance: p.remittance,
-    });
-    const best = r.matches[0];
-    const out: ScreeningOutcome = { hit: r.hit, score: Math.min(1, Math.max(0, r.score)), list_version };
-    if (best !== undefined) out.detail = `${best.role} "${best.screened}" ~ ${best.matched_name} (${best.entry_id})`.slice(0, 1000);
-    return out;
-  };
 }
 
 /**

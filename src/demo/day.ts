@@ -17,13 +17,16 @@
 import { Prng } from '../sim/prng.js';
 import { formatMajor } from '../platform/fx_tools.js';
 import { REFERENCE_FILE, REFERENCE_RATES } from '../platform/reference.js';
-import { buildMessage, modelOf, type Pacs008, type Pacs009 } from '../iso20022/messages/index.js';
-import { validateBuiltIn } from '../iso20022/validate.js';
-import { bicResolver, instructionsOfPacs008, instructionsOfPacs009 } from '../iso20022/mapping.js';
+import { bicResolver } from '../iso20022/mapping.js';
 import { Platform } from '../platform/platform.js';
 import { demoSchemeDocument } from './scheme.js';
 import type { ScreeningOutcome } from '../platform/types.js';
 import { defaultProfile, generatePayments, MEMBERS, type SchemeProfile, type SimPayment } from '../sim/index.js';
+import { messageInstructions } from './payment_message.js';
+import { PreparePool, preparedAhead } from './prepare_pool.js';
+import type { Prepared } from './prepare_worker.js';
+import { recycledAs, recyclingCandidate } from './recycling.js';
+import type { DemoScreener } from './screener.js';
 import { DEFAULT_LIQUIDITY_POLICY, recycles, type LiquidityPolicy } from '../sim/liquidity_policy.js';
 import { DEFAULT_SQUARING_POLICY, type SquaringPolicy } from '../sim/fx_squaring.js';
 import { DEFAULT_MONEY_MARKET_POLICY, type MoneyMarketPolicy } from '../sim/money_market.js';
@@ -39,6 +42,9 @@ import {
   type InterbankPayment,
 } from './interbank.js';
 
+/** The message a bank sends for a simulated payment (./payment_message.ts). */
+export { isoMessageOf } from './payment_message.js';
+
 export interface DayOptions {
   store: string;
   seed: number;
@@ -53,7 +59,14 @@ export interface DayOptions {
   /** Repayment of money-market loans (src/sim/money_market.ts); null: placements stay overnight. Default DEFAULT_MONEY_MARKET_POLICY. */
   money_market?: MoneyMarketPolicy | null;
   /** Screens a payment's parties, agents and remittance; null = no screening configured. */
-  screen: ((p: SimPayment) => ScreeningOutcome) | null;
+  screen: DemoScreener | null;
+  /**
+   * Worker threads preparing the traffic's payments ahead (screening and the
+   * message path, ./prepare_pool.ts); 0 or absent: all on the main thread. Used
+   * only when `screen` is null or carries a recipe a worker can rebuild. The day
+   * is the same either way.
+   */
+  workers?: number;
   /** Every n-th payment's debtor is renamed to a watch-list variant (0 = never), to show holds. */
   watchlist_every?: number;
   watchlist_names?: readonly string[];
@@ -79,6 +92,8 @@ export interface DayRun {
   samples: Sample[];
   /** ISO messages built, read back and validated. */
   messages: number;
+  /** Of them, those whose answer a worker thread prepared ahead (the rest ran on the main thread). */
+  prepared_ahead: number;
   message_errors: number;
   /** Wall-clock milliseconds of the run (set-up to close). */
   wall_ms: number;
@@ -144,6 +159,7 @@ interface DayContext {
   readonly resolve: ReturnType<typeof bicResolver>;
   traffic_payments: number;
   messages: number;
+  prepared_ahead: number;
   message_errors: number;
   batch: Record<string, unknown>[];
   screening: (ScreeningOutcome | null)[];
@@ -179,6 +195,7 @@ export async function runDay(o: DayOptions): Promise<DayRun> {
     business_date: date,
     samples: ctx.samples,
     messages: ctx.messages,
+    prepared_ahead: ctx.prepared_ahead,
     message_errors: ctx.message_errors,
     wall_ms: performance.now() - t0,
     funding_minor: ctx.t.funding,
@@ -230,6 +247,7 @@ function newContext(o: DayOptions, platform: Platform, profile: SchemeProfile, o
     resolve: bicResolver((id) => platform.participant(id) !== undefined),
     traffic_payments: 0,
     messages: 0,
+    prepared_ahead: 0,
     message_errors: 0,
     batch: [],
     screening: [],
@@ -326,15 +344,35 @@ async function runTraffic(ctx: DayContext): Promise<void> {
   const { o } = ctx;
   let done = 0;
   sample(ctx);
-  for (const generated of generatePayments(ctx.profile, { seed: o.seed, payments: o.payments })) {
-    const sp = watchlisted(o, generated);
-    await advanceTo(ctx, ctx.opening_ns + sp.arrival_offset_ns);
-    ctx.traffic_payments++;
-    if (!receive(ctx, sp)) continue;
-    if (ctx.batch.length >= BATCH_MAX) await flush(ctx);
-    done++;
-    if (done % 500 === 0) o.onProgress(done, o.payments, 'payments');
+  const traffic = (function* (): Generator<SimPayment> {
+    for (const generated of generatePayments(ctx.profile, { seed: o.seed, payments: o.payments })) yield watchlisted(o, generated);
+  })();
+  const pool = preparePool(ctx);
+  try {
+    for await (const [sp, prepared] of pool === null ? unprepared(traffic) : preparedAhead(pool, traffic)) {
+      await advanceTo(ctx, ctx.opening_ns + sp.arrival_offset_ns);
+      ctx.traffic_payments++;
+      if (!receive(ctx, sp, prepared)) continue;
+      if (ctx.batch.length >= BATCH_MAX) await flush(ctx);
+      done++;
+      if (done % 500 === 0) o.onProgress(done, o.payments, 'payments');
+    }
+  } finally {
+    await pool?.close();
   }
+}
+
+/** Workers for the traffic when asked for and its screener can be rebuilt in them; else null (all on the main thread). */
+function preparePool(ctx: DayContext): PreparePool | null {
+  const { o } = ctx;
+  if ((o.workers ?? 0) <= 0 || (o.screen !== null && o.screen.recipe === undefined)) return null;
+  // Participants are all registered before the traffic starts; the workers resolve BICs against them.
+  const participants = ctx.platform.participants().map((p): [string, string[]] => [p.id, [...p.currencies]]);
+  return new PreparePool(o.workers!, { date: ctx.date, participants, screen: o.screen?.recipe ?? null });
+}
+
+function* unprepared(payments: Iterable<SimPayment>): Generator<[SimPayment, null]> {
+  for (const sp of payments) yield [sp, null];
 }
 
 /** Every n-th payment's debtor renamed to a watch-list variant, so screening has something to hold. */
@@ -367,30 +405,33 @@ async function advanceTo(ctx: DayContext, arrival_ns: bigint): Promise<void> {
   ctx.sim_ns = arrival_ns;
 }
 
-/** One payment as a bank sends it: an ISO message built, validated, read back and mapped into the open batch; false if the message is invalid. */
-function receive(ctx: DayContext, sp: SimPayment): boolean {
+/**
+ * One payment as a bank sends it: an ISO message built, validated, read back and
+ * mapped into the open batch (./payment_message.ts); false if the message is
+ * invalid. `prepared`: a worker's answers for the forms the payment may be sent
+ * in, and its screening; taken only for the very form sent, else the message
+ * path runs here.
+ */
+function receive(ctx: DayContext, sp: SimPayment, prepared: Prepared | null = null): boolean {
   const recycled = recycle(ctx, sp);
-  const xml = buildMessage(isoMessageOf(recycled, ctx.date));
   ctx.messages++;
-  const v = validateBuiltIn(xml);
-  if (!v.valid) {
+  const form = prepared?.forms.find(
+    (f) => f.currency === recycled.currency && f.payee_currency === recycled.payee_currency && f.amount_minor === recycled.amount_minor,
+  );
+  if (form !== undefined) ctx.prepared_ahead++;
+  const instructions = form !== undefined ? form.instructions : messageInstructions(recycled, ctx.date, ctx.resolve);
+  if (instructions === null) {
     ctx.message_errors++;
     return false;
   }
-  // The message the validation read is the one mapped: the XML is parsed once, not again.
-  const parsed = modelOf(v.message!);
-  const mapped =
-    parsed.message_type === 'pacs.008.001.08'
-      ? instructionsOfPacs008(parsed.document as Pacs008, { resolveBic: ctx.resolve })
-      : instructionsOfPacs009(parsed.document as Pacs009, { resolveBic: ctx.resolve });
-  for (const m of mapped) {
-    const raw: Record<string, unknown> = { ...m.instruction };
+  for (const instruction of instructions) {
+    const raw: Record<string, unknown> = { ...instruction };
     if (raw.payee_currency === raw.currency) delete raw.payee_currency;
     if (recycled.payee_currency !== recycled.currency) raw.payee_currency = recycled.payee_currency;
     else if (sp.priority === 'normal' && interbankKindOf(sp.end_to_end_id) === null && ctx.prng.nextU32() / 4_294_967_296 < ctx.o.dns_share)
       raw.settlement = 'dns';
     ctx.batch.push(raw);
-    ctx.screening.push(ctx.o.screen === null ? null : ctx.o.screen(sp));
+    ctx.screening.push(prepared !== null ? prepared.screening : ctx.o.screen === null ? null : ctx.o.screen(sp));
   }
   return true;
 }
@@ -534,14 +575,10 @@ async function closeDay(ctx: DayContext): Promise<void> {
  */
 function recycle(ctx: DayContext, sp: SimPayment): SimPayment {
   const { platform } = ctx;
-  // An interbank payment is made in the currency it is about, never another.
-  if (sp.payee_currency !== sp.currency || interbankKindOf(sp.end_to_end_id) !== null) return sp;
-  const home = MEMBERS.find((m) => m.country === sp.payee_country)?.currency;
-  if (home === undefined || home === sp.currency) return sp;
-  const payer = platform.participant(sp.payer_bic);
-  const payee = platform.participant(sp.payee_bic);
-  if (payer === undefined || payee === undefined) return sp;
-  const both = payer.currencies.includes(home) && payee.currencies.includes(home);
+  const candidate = recyclingCandidate(sp, (bic) => platform.participant(bic)?.currencies);
+  if (candidate === null) return sp;
+  const { home, both } = candidate;
+  const payer = platform.participant(sp.payer_bic)!;
   const u = ctx.prng.nextU32() / 4_294_967_296;
   let amount = 0n;
   try {
@@ -553,7 +590,7 @@ function recycle(ctx: DayContext, sp: SimPayment): SimPayment {
   const held = both ? platform.balance(payer, home).available_minor - (ctx.committed.get(key) ?? 0n) : 0n;
   if (!recycles(u, held, amount, both, ctx.t.policy)) return sp;
   ctx.committed.set(key, (ctx.committed.get(key) ?? 0n) + amount);
-  return { ...sp, currency: home, payee_currency: home, amount_minor: amount };
+  return recycledAs(sp, home, amount);
 }
 
 function major(minor: bigint, ccy: string): string {
@@ -609,55 +646,4 @@ export function liquidityPutIn(
   let swaps = 0;
   for (const l of platform.swapLines()) swaps += u(l.drawn_minor, l.terms.provider_currency);
   return { total_usd: funding + credit + swaps, funding_usd: funding, credit_usd: credit, swaps_usd: swaps };
-}
-
-/** The ISO 20022 message a bank would send for a simulated payment. */
-export function isoMessageOf(sp: SimPayment, date: string): Parameters<typeof buildMessage>[0] {
-  const amount = { currency: sp.currency, value: major(sp.amount_minor, sp.currency) };
-  const group = {
-    message_id: `M${sp.seq}-${sp.uetr.slice(0, 8)}`,
-    creation_date_time: `${date}T08:00:00Z`,
-    settlement_method: 'CLRG' as const,
-    interbank_settlement_date: date,
-  };
-  const ids = { instruction_id: `I${sp.seq}`, end_to_end_id: sp.end_to_end_id, uetr: sp.uetr };
-  const payment_type = { instruction_priority: sp.priority === 'urgent' ? ('HIGH' as const) : ('NORM' as const) };
-  if (sp.kind === 'pacs.009') {
-    return {
-      message_type: 'pacs.009.001.08',
-      document: {
-        group_header: group,
-        transactions: [
-          {
-            ...ids,
-            payment_type,
-            interbank_settlement_amount: amount,
-            debtor: { bic: sp.payer_bic },
-            creditor: { bic: sp.payee_bic },
-            remittance_information: [sp.remittance],
-          },
-        ],
-      },
-    };
-  }
-  return {
-    message_type: 'pacs.008.001.08',
-    document: {
-      group_header: group,
-      transactions: [
-        {
-          ...ids,
-          payment_type,
-          interbank_settlement_amount: amount,
-          charge_bearer: 'SHAR',
-          debtor: { name: sp.debtor.name, postal_address: { country: sp.payer_country } },
-          debtor_agent: { bic: sp.payer_bic },
-          creditor_agent: { bic: sp.payee_bic },
-          creditor: { name: sp.creditor.name, postal_address: { country: sp.payee_country } },
-          purpose: { code: sp.purpose },
-          remittance_information: [sp.remittance],
-        },
-      ],
-    },
-  };
 }

@@ -1,0 +1,76 @@
+// The message path of one demo payment, as a bank sends it and the platform
+// reads it: the ISO 20022 pacs.008/pacs.009 built for a simulated payment,
+// validated, read back (the tree the validation parsed, not a second parse) and
+// mapped to instructions. A pure function of the payment, the business date and
+// which BICs are participants, so the same answer comes from the main thread or
+// from a worker thread preparing payments ahead (./prepare_pool.ts).
+
+import { formatMajor } from '../platform/fx_tools.js';
+import { buildMessage, modelOf, type Pacs008, type Pacs009 } from '../iso20022/messages/index.js';
+import { validateBuiltIn } from '../iso20022/validate.js';
+import { instructionsOfPacs008, instructionsOfPacs009, type RawInstruction } from '../iso20022/mapping.js';
+import type { SimPayment } from '../sim/index.js';
+
+/** The instructions the platform reads from the payment's message; null when the message is invalid. */
+export function messageInstructions(sp: SimPayment, date: string, resolveBic: (bic: string) => string): RawInstruction[] | null {
+  const xml = buildMessage(isoMessageOf(sp, date));
+  const v = validateBuiltIn(xml);
+  if (!v.valid) return null;
+  const parsed = modelOf(v.message!);
+  const mapped =
+    parsed.message_type === 'pacs.008.001.08'
+      ? instructionsOfPacs008(parsed.document as Pacs008, { resolveBic })
+      : instructionsOfPacs009(parsed.document as Pacs009, { resolveBic });
+  return mapped.map((m) => m.instruction);
+}
+
+/** The ISO 20022 message a bank would send for a simulated payment. */
+export function isoMessageOf(sp: SimPayment, date: string): Parameters<typeof buildMessage>[0] {
+  const amount = { currency: sp.currency, value: formatMajor(sp.amount_minor, sp.currency) };
+  const group = {
+    message_id: `M${sp.seq}-${sp.uetr.slice(0, 8)}`,
+    creation_date_time: `${date}T08:00:00Z`,
+    settlement_method: 'CLRG' as const,
+    interbank_settlement_date: date,
+  };
+  const ids = { instruction_id: `I${sp.seq}`, end_to_end_id: sp.end_to_end_id, uetr: sp.uetr };
+  const payment_type = { instruction_priority: sp.priority === 'urgent' ? ('HIGH' as const) : ('NORM' as const) };
+  if (sp.kind === 'pacs.009') {
+    return {
+      message_type: 'pacs.009.001.08',
+      document: {
+        group_header: group,
+        transactions: [
+          {
+            ...ids,
+            payment_type,
+            interbank_settlement_amount: amount,
+            debtor: { bic: sp.payer_bic },
+            creditor: { bic: sp.payee_bic },
+            remittance_information: [sp.remittance],
+          },
+        ],
+      },
+    };
+  }
+  return {
+    message_type: 'pacs.008.001.08',
+    document: {
+      group_header: group,
+      transactions: [
+        {
+          ...ids,
+          payment_type,
+          interbank_settlement_amount: amount,
+          charge_bearer: 'SHAR',
+          debtor: { name: sp.debtor.name, postal_address: { country: sp.payer_country } },
+          debtor_agent: { bic: sp.payer_bic },
+          creditor_agent: { bic: sp.payee_bic },
+          creditor: { name: sp.creditor.name, postal_address: { country: sp.payee_country } },
+          purpose: { code: sp.purpose },
+          remittance_information: [sp.remittance],
+        },
+      ],
+    },
+  };
+}

@@ -1,0 +1,106 @@
+// Worker threads that prepare the demo day's payments ahead of the main thread
+// (./prepare_worker.ts: screening and the ISO 20022 message path), so that the
+// thread driving the platform only decides, submits and settles. A bounded
+// pipeline: the generator is read a few chunks ahead and no further, chunks go
+// to the workers in turn, and the day takes them back in the order generated.
+// Each answer is a pure function of its payment, so the day is the same
+// whichever thread prepared what, and however many there are.
+
+import { Worker } from 'node:worker_threads';
+import type { SimPayment } from '../sim/index.js';
+import { PREPARE_WORKER_ROLE, type Prepared, type PrepareInit, type PrepareReply, type PrepareRequest } from './prepare_worker.js';
+
+/** Payments per request: large enough that messaging costs little, small enough to start the day at once. */
+const CHUNK = 250;
+/**
+ * Requests in flight per worker: enough to keep it busy through the main thread's
+ * long rounds (an LSM run, a window close), when the day takes nothing; with
+ * fewer the two threads take turns (both profiles showed a third idle at 4).
+ */
+const AHEAD_PER_WORKER = 32;
+
+interface Waiting {
+  resolve: (prepared: Prepared[]) => void;
+  reject: (err: Error) => void;
+}
+
+export class PreparePool {
+  private readonly workers: Worker[];
+  private readonly waiting = new Map<number, Waiting>();
+  private next = 0;
+  private failed: Error | null = null;
+
+  constructor(size: number, init: Omit<PrepareInit, 'role'>) {
+    const data: PrepareInit = { ...init, role: PREPARE_WORKER_ROLE };
+    this.workers = Array.from({ length: Math.max(1, size) }, () => {
+      const w = new Worker(new URL('./prepare_worker.js', import.meta.url), { workerData: data });
+      w.on('message', (reply: PrepareReply) => this.onReply(reply));
+      w.on('error', (err: Error) => this.fail(err));
+      // A worker gone for any reason answers nothing more: whoever waits is told.
+      w.on('exit', (code) => this.fail(new Error(`prepare worker exited (${code})`)));
+      return w;
+    });
+  }
+
+  get size(): number {
+    return this.workers.length;
+  }
+
+  /** The payments prepared by the next worker in turn, in order. */
+  prepare(payments: SimPayment[]): Promise<Prepared[]> {
+    if (this.failed !== null) return Promise.reject(this.failed);
+    const n = this.next++;
+    const request: PrepareRequest = { n, payments };
+    return new Promise((resolve, reject) => {
+      this.waiting.set(n, { resolve, reject });
+      this.workers[n % this.workers.length]!.postMessage(request);
+    });
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.terminate()));
+    this.fail(new Error('prepare pool closed'));
+  }
+
+  private onReply(reply: PrepareReply): void {
+    const w = this.waiting.get(reply.n);
+    if (w === undefined) return;
+    this.waiting.delete(reply.n);
+    if ('fail' in reply) w.reject(new Error(`prepare worker: ${reply.fail}`));
+    else w.resolve(reply.prepared);
+  }
+
+  private fail(err: Error): void {
+    this.failed ??= err;
+    for (const w of this.waiting.values()) w.reject(err);
+    this.waiting.clear();
+  }
+}
+
+/** The payments, each with what a worker prepared for it, in the order given; at most a few chunks per worker read ahead. */
+export async function* preparedAhead(pool: PreparePool, payments: Iterable<SimPayment>): AsyncGenerator<[SimPayment, Prepared]> {
+  const source = payments[Symbol.iterator]();
+  const inFlight: Array<{ chunk: SimPayment[]; prepared: Promise<Prepared[]> }> = [];
+  const fill = (): void => {
+    while (inFlight.length < AHEAD_PER_WORKER * pool.size) {
+      const chunk: SimPayment[] = [];
+      while (chunk.length < CHUNK) {
+        const r = source.next();
+        if (r.done === true) break;
+        chunk.push(r.value);
+      }
+      if (chunk.length === 0) return;
+      const prepared = pool.prepare(chunk);
+      // Awaited in turn below; a failure seen earlier must not surface as unhandled.
+      prepared.catch(() => undefined);
+      inFlight.push({ chunk, prepared });
+    }
+  };
+  fill();
+  while (inFlight.length > 0) {
+    const head = inFlight.shift()!;
+    const prepared = await head.prepared;
+    fill();
+    for (let i = 0; i < head.chunk.length; i++) yield [head.chunk[i]!, prepared[i]!];
+  }
+}

@@ -1,0 +1,117 @@
+// The body of one worker thread preparing the demo's payments ahead of the day
+// (./prepare_pool.ts), and the messages it exchanges with the pool. For each
+// payment it screens the payment and runs the message path (./payment_message.ts)
+// for every form the main thread may send it in: as generated, and recycled into
+// the payee's home currency when payer and payee both hold it (./recycling.ts).
+// The main thread decides which form is sent and takes that answer only if it is
+// the very payment it sends; otherwise it runs the path itself. The body runs only
+// under its workerData role, so the pool and tests import this module freely.
+
+import { isMainThread, parentPort, workerData } from 'node:worker_threads';
+import { bicResolver, type RawInstruction } from '../iso20022/mapping.js';
+import { PairConverter, RateBook } from '../platform/fx_tools.js';
+import { REFERENCE_RATES } from '../platform/reference.js';
+import type { ScreeningOutcome } from '../platform/types.js';
+import type { SimPayment } from '../sim/index.js';
+import { messageInstructions } from './payment_message.js';
+import { recycledAs, recyclingCandidate } from './recycling.js';
+import { screenerOf, type ScreenerRecipe } from './screener.js';
+
+/** workerData marker: the body runs only under it. */
+export const PREPARE_WORKER_ROLE = 'sco-settle-demo-prepare';
+
+/** What a worker is started with: the day, the participants (id, currencies) and the screener to rebuild (null: none). */
+export interface PrepareInit {
+  role: typeof PREPARE_WORKER_ROLE;
+  date: string;
+  participants: Array<[string, string[]]>;
+  screen: ScreenerRecipe | null;
+}
+
+/** The message path's answer for one form of a payment (instructions null: the message was invalid). */
+export interface PreparedForm {
+  currency: string;
+  payee_currency: string;
+  amount_minor: bigint;
+  instructions: RawInstruction[] | null;
+}
+
+/** A payment prepared ahead: its screening outcome (null: no screener) and the message path's answer per form. */
+export interface Prepared {
+  screening: ScreeningOutcome | null;
+  forms: PreparedForm[];
+}
+
+export interface PrepareRequest {
+  n: number;
+  payments: SimPayment[];
+}
+
+export type PrepareReply = { n: number; prepared: Prepared[] } | { n: number; fail: string };
+
+/** Prepares payments as a worker started with `init` does (exported so a test can run it on the calling thread). */
+export function preparer(init: PrepareInit): (sp: SimPayment) => Prepared {
+  const currencies = new Map(init.participants);
+  const resolve = bicResolver((id) => currencies.has(id));
+  const screen = init.screen === null ? null : screenerOf(init.screen);
+  const convert = referenceConverter(init.date);
+  const form = (sp: SimPayment): PreparedForm => ({
+    currency: sp.currency,
+    payee_currency: sp.payee_currency,
+    amount_minor: sp.amount_minor,
+    instructions: messageInstructions(sp, init.date, resolve),
+  });
+  return (sp) => {
+    const forms = [form(sp)];
+    const candidate = recyclingCandidate(sp, (bic) => currencies.get(bic));
+    if (candidate?.both === true) {
+      const amount = convert(sp.currency, candidate.home, sp.amount_minor);
+      if (amount !== null) forms.push(form(recycledAs(sp, candidate.home, amount)));
+    }
+    return { screening: screen === null ? null : screen(sp), forms };
+  };
+}
+
+/**
+ * Conversion at the embedded reference rates the demo imports, rounded down; null
+ * when there is no rate. Should the platform's rates differ, the main thread finds
+ * no form matching what it sends and runs the message path itself.
+ */
+function referenceConverter(date: string): (from: string, to: string, minor: bigint) => bigint | null {
+  const book = RateBook.fromRows(
+    REFERENCE_RATES.map((r, i) => ({ line: i + 1, row: { currency: r.currency, units_per_usd: r.units_per_usd, date: r.date, source: r.source } })),
+    {},
+    'demo reference rates',
+  );
+  const pairs = new Map<string, PairConverter | null>();
+  return (from, to, minor) => {
+    const key = `${from}>${to}`;
+    if (!pairs.has(key)) {
+      try {
+        pairs.set(key, new PairConverter(from, to, book.crossRate(from, to, date).rate));
+      } catch {
+        pairs.set(key, null);
+      }
+    }
+    try {
+      return pairs.get(key)?.convert(minor, 'down').amount_minor ?? null;
+    } catch {
+      return null;
+    }
+  };
+}
+
+const init = workerData as PrepareInit | null;
+if (!isMainThread && parentPort !== null && init?.role === PREPARE_WORKER_ROLE) {
+  const port = parentPort;
+  const prepare = preparer(init);
+  port.on('message', (req: PrepareRequest) => {
+    let reply: PrepareReply;
+    try {
+      reply = { n: req.n, prepared: req.payments.map(prepare) };
+    } catch (err) {
+      reply = { n: req.n, fail: (err as Error).message };
+    }
+    port.postMessage(reply);
+  });
+}

@@ -1,0 +1,99 @@
+// The demo's worker pipeline (issue #18: src/demo/prepare_pool.ts) changes
+// nothing but where the work runs: a day whose payments are screened and run
+// through the message path on worker threads, ahead of the main thread, journals
+// exactly what the same day does with everything on the main thread; every
+// traffic payment takes the worker's answer; and a failing worker fails the day
+// instead of leaving it waiting.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { runDay } from '../src/demo/day.js';
+import { PreparePool } from '../src/demo/prepare_pool.js';
+import { preparer, PREPARE_WORKER_ROLE } from '../src/demo/prepare_worker.js';
+import { summarize, summaryJson } from '../src/demo/report.js';
+import { demoScreen } from '../src/demo/screener.js';
+import { WATCHLIST_VARIANTS } from '../src/demo/watchlist.js';
+import { defaultProfile, generatePayments } from '../src/sim/index.js';
+
+/** The last hash of the store's journal chain: equal heads, byte-identical journals. */
+function journalHead(path: string): string {
+  const db = new Database(path, { readonly: true });
+  try {
+    const row = db.prepare('SELECT seq, hash FROM journal ORDER BY seq DESC LIMIT 1').get() as { seq: number; hash: Buffer };
+    return `${row.seq}:${row.hash.toString('hex')}`;
+  } finally {
+    db.close();
+  }
+}
+
+test('a day prepared on two worker threads journals exactly what the same day does on the main thread', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'sco-settle-prepare-'));
+  try {
+    const seen: Array<{ digest: string; head: string; summary: string }> = [];
+    for (const workers of [0, 2]) {
+      const path = join(dir, `w${workers}.db`);
+      const run = await runDay({
+        store: `sqlite:${path}`,
+        seed: 11,
+        banks: 12,
+        payments: 500,
+        dns_share: 0.3,
+        screen: demoScreen(),
+        workers,
+        watchlist_every: 40,
+        watchlist_names: WATCHLIST_VARIANTS,
+        onProgress: () => {},
+      });
+      assert.ok(run.platform.cases().length > 0, 'screening held some payments');
+      // Inline: nothing prepared; with workers: every traffic payment (the interbank ones are made on the main thread).
+      assert.equal(run.prepared_ahead, workers === 0 ? 0 : run.traffic_payments);
+      const figures = summaryJson(summarize(run));
+      delete figures.wall_s;
+      delete figures.payments_per_s;
+      const digest = run.platform.stateDigest();
+      await run.platform.close();
+      seen.push({ digest, head: journalHead(path), summary: JSON.stringify(figures) });
+    }
+    assert.equal(seen[1]!.digest, seen[0]!.digest);
+    assert.equal(seen[1]!.head, seen[0]!.head);
+    assert.equal(seen[1]!.summary, seen[0]!.summary);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a worker prepares a recyclable payment in both forms: as generated and in the payee home currency', () => {
+  const profile = defaultProfile({ banks: 20, liquidity_ratio: 1, traffic: { payments: 300 } });
+  const participants = profile.banks.map((b): [string, string[]] => [b.bic, Object.keys(b.liquidity)]);
+  const prepare = preparer({ role: PREPARE_WORKER_ROLE, date: profile.traffic.business_date, participants, screen: null });
+  let both = 0;
+  for (const sp of generatePayments(profile, { seed: 5, payments: 300 })) {
+    const p = prepare(sp);
+    assert.equal(p.screening, null);
+    assert.equal(p.forms[0]!.currency, sp.currency);
+    assert.equal(p.forms[0]!.amount_minor, sp.amount_minor);
+    assert.ok(p.forms[0]!.instructions !== null && p.forms[0]!.instructions.length === 1);
+    if (p.forms.length === 2) {
+      both++;
+      const f = p.forms[1]!;
+      assert.notEqual(f.currency, sp.currency);
+      assert.equal(f.payee_currency, f.currency);
+      assert.equal(f.instructions![0]!.currency, f.currency);
+    }
+  }
+  assert.ok(both > 0, 'some payments may be recycled');
+});
+
+test('a worker that cannot start fails the requests instead of leaving them waiting', async () => {
+  const pool = new PreparePool(1, { date: '2025-08-29', participants: [], screen: 'no_such_list' as never });
+  const profile = defaultProfile({ banks: 12, liquidity_ratio: 1, traffic: { payments: 5 } });
+  try {
+    await assert.rejects(pool.prepare([...generatePayments(profile, { seed: 1, payments: 5 })]), /no_such_list/);
+  } finally {
+    await pool.close();
+  }
+});
