@@ -637,6 +637,22 @@ function offsetExact(
 // The search engine (float64 amounts; exact when c.floatExact).
 
 /** xorshift32: a small fixed-seed generator so the search is reproducible. */
+
+/** What the improvement moves (lsm_cycles.ts, lsm_neighbourhood.ts) read of lsm_linked's compiled problem: per item its effects on nodes, as float64. */
+export interface ItemEffects {
+  readonly nodes: number;
+  readonly m: number;
+  readonly effStart: Int32Array;
+  readonly effNode: Int32Array;
+  readonly effF: Float64Array;
+  readonly weightF: Float64Array;
+}
+
+/** A caller's work counter: steps taken, and the most it may take. */
+export interface WorkCounter {
+  steps: number;
+  readonly max: number;
+}
 export class Rng {
   /** State; read and written directly by hot loops that inline u32(). */
   s: number;

@@ -14,24 +14,13 @@
 // arithmetic, run only where amounts are exact in float64, and the caller
 // re-checks the result exactly. It only adds items, so the value never falls.
 
-import type { Rng } from './lsm.js';
+import type { ItemEffects, Rng, WorkCounter } from './lsm.js';
 
 /** What the move reads of the solver's compiled problem (lsm_linked's Net has these fields). */
-export interface CycleNet {
-  readonly nodes: number;
-  readonly m: number;
-  readonly effStart: Int32Array;
-  readonly effNode: Int32Array;
-  readonly effF: Float64Array;
-  readonly weightF: Float64Array;
+export interface CycleNet extends ItemEffects {
   /** Per node, the items that draw on it, by weight, largest first. */
   readonly drawStart: Int32Array;
   readonly drawItems: Int32Array;
-}
-
-export interface CycleWork {
-  steps: number;
-  readonly max: number;
 }
 
 /** Payments per cycle at most. */
@@ -63,7 +52,7 @@ function payerOf(net: CycleNet, k: number, e: number): number {
  * seeded order), in place on `sel` and its float slacks; repeats while a pass
  * settles something and work is left. Returns whether anything settled.
  */
-export function insertCycles(net: CycleNet, sel: Uint8Array, slack: Float64Array, work: CycleWork, rng: Rng): boolean {
+export function insertCycles(net: CycleNet, sel: Uint8Array, slack: Float64Array, work: WorkCounter, rng: Rng): boolean {
   const onPath = new Uint8Array(net.nodes);
   const path: number[] = [];
   const order = Int32Array.from({ length: net.m }, (_, k) => k);

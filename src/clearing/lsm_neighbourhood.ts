@@ -16,23 +16,11 @@
 // exactly; it never returns a selection worse than it was given (a move is
 // applied only when its exact sub-optimum is strictly better than what it frees).
 
-import type { Rng } from './lsm.js';
+import type { ItemEffects, Rng, WorkCounter } from './lsm.js';
 
 /** What the phase reads of the solver's compiled problem (lsm_linked's Net has these fields). */
-export interface NeighbourhoodNet {
-  readonly nodes: number;
-  readonly m: number;
-  readonly effStart: Int32Array;
-  readonly effNode: Int32Array;
-  readonly effF: Float64Array;
-  readonly weightF: Float64Array;
+export interface NeighbourhoodNet extends ItemEffects {
   readonly capF: Float64Array;
-}
-
-/** The caller's work counter. */
-export interface WorkCounter {
-  steps: number;
-  readonly max: number;
 }
 
 /** Items freed per move at most (the exact sub-search is exponential in them, bounded by its step share). */
