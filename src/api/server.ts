@@ -144,13 +144,7 @@ export async function buildApi(opts: ApiOptions): Promise<Api> {
   });
   app.setNotFoundHandler((req, reply) => sendError(reply, new ApiError(404, 'not_found', `no route ${req.method} ${req.url.split('?')[0]}`)));
 
-  // Hooks that do not wait for anything take fastify's callback form: no promise per request.
-  app.addHook('onRequest', (req, reply, done) => {
-    reply.header('x-request-id', req.id);
-    if (!draining) return done();
-    reply.header('connection', 'close');
-    done(new ApiError(503, 'shutting_down', 'the server is shutting down; retry against another instance or later', '', { 'retry-after': '1' }));
-  });
+  installDrainHook(app, () => draining);
   const failures = opts.authFailures === null ? null : new AuthFailureLimiter(opts.authFailures ?? AUTH_FAILURE_DEFAULTS);
   installGuard(app, { platform, users, limiter, failures, clientCertificates: opts.https?.ca !== undefined, member_currency: opts.member_currency });
   app.addHook('preValidation', (req, _reply, done) => {
@@ -186,6 +180,16 @@ export async function buildApi(opts: ApiOptions): Promise<Api> {
     },
   };
   return api;
+}
+
+/** Every answer names its request id; while draining, requests are refused 503 (the hook takes fastify's callback form: no promise per request). */
+function installDrainHook(app: FastifyInstance, draining: () => boolean): void {
+  app.addHook('onRequest', (req, reply, done) => {
+    reply.header('x-request-id', req.id);
+    if (!draining()) return done();
+    reply.header('connection', 'close');
+    done(new ApiError(503, 'shutting_down', 'the server is shutting down; retry against another instance or later', '', { 'retry-after': '1' }));
+  });
 }
 
 /** The server's back-pressure on writes, its bounds from the options, watched by the metrics. */
