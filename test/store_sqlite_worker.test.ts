@@ -231,6 +231,39 @@ describe('SQLite commit worker', () => {
     });
   }
 
+  it('queues index writes without waiting; reads wait for them; a failed one is written again before later ones', async () => {
+    await withDir(async (path) => {
+      const store = new SqliteStore(path);
+      await store.acquireWriter();
+      const raw = new Database(path);
+      try {
+        // Account 2's row fails (a trigger standing in for a full disk) until the trigger goes.
+        raw.exec(`CREATE TRIGGER refuse BEFORE INSERT ON accounts WHEN NEW.id = x'${'00'.repeat(15)}02' BEGIN SELECT RAISE(ABORT, 'simulated disk full'); END`);
+        const batch = (seq: number) => ({ through_seq: seq, accounts: [emptyAccount(BigInt(seq), 156, 1)], transfers: [], balances: [] });
+        // Each resolves once queued: the failure of batch 2 is not this caller's.
+        for (let seq = 1; seq <= 5; seq++) await store.applyIndex(batch(seq));
+        // A read waits for the queue and writes batch 2 again: it still fails, so the read does.
+        await rejectsWithCode(store.indexPosition(), 'SQLITE_CONSTRAINT_TRIGGER');
+        // Batches 3 to 5 were refused after it, so the tables never skip batch 2.
+        assert.equal(raw.prepare(`SELECT value FROM meta WHERE key = 'index_seq'`).pluck().get(), '1');
+        assert.equal(raw.prepare('SELECT count(*) FROM accounts').pluck().get(), 1);
+        // A later batch is refused too while batch 2 cannot be written (the durable ledger keeps it for later).
+        await rejectsWithCode(store.applyIndex(batch(6)), 'SQLITE_CONSTRAINT_TRIGGER');
+        raw.exec('DROP TRIGGER refuse');
+        assert.equal(await store.indexPosition(), 5);
+        await store.applyIndex(batch(6));
+        assert.deepEqual(
+          (await store.allAccounts()).map((a) => a.id),
+          [1n, 2n, 3n, 4n, 5n, 6n],
+        );
+        assert.equal(await store.indexPosition(), 6);
+      } finally {
+        raw.close();
+        await store.close();
+      }
+    });
+  });
+
   it('close waits for the appends in flight', async () => {
     await withDir(async (path) => {
       const store = new SqliteStore(path);

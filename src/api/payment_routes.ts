@@ -68,7 +68,8 @@ async function submitJson(ctx: AnyContext, list: PaymentIn[], prefix: '' | 'paym
     });
   }
   const uetrs = list.map((raw) => (typeof raw.uetr === 'string' ? raw.uetr : null));
-  return { status: 200, body: { payments: results }, uetrs };
+  // Each result is {uetr, state, reason?, field?, detail?}: strings only.
+  return { status: 200, body: { payments: results }, uetrs, plain: true };
 }
 
 type PaymentsQuery = S.Static<typeof S.PaymentsQuery>;

@@ -40,6 +40,8 @@ export interface RouteResult {
   body: unknown;
   /** Payment submissions: the UETRs, kept durably for idempotent replay. */
   uetrs?: Array<string | null>;
+  /** The body holds no amounts, times or bigints (nothing withUnits would add): serialized as it is. */
+  plain?: boolean;
 }
 
 /** The Static type of a schema a route declares; a route without one gets no fields. */

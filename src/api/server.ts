@@ -144,18 +144,13 @@ export async function buildApi(opts: ApiOptions): Promise<Api> {
   });
   app.setNotFoundHandler((req, reply) => sendError(reply, new ApiError(404, 'not_found', `no route ${req.method} ${req.url.split('?')[0]}`)));
 
-  app.addHook('onRequest', async (req, reply) => {
-    reply.header('x-request-id', req.id);
-    if (draining) {
-      reply.header('connection', 'close');
-      throw new ApiError(503, 'shutting_down', 'the server is shutting down; retry against another instance or later', '', { 'retry-after': '1' });
-    }
-  });
+  installDrainHook(app, () => draining);
   const failures = opts.authFailures === null ? null : new AuthFailureLimiter(opts.authFailures ?? AUTH_FAILURE_DEFAULTS);
   installGuard(app, { platform, users, limiter, failures, clientCertificates: opts.https?.ca !== undefined, member_currency: opts.member_currency });
-  app.addHook('preValidation', async (req) => {
+  app.addHook('preValidation', (req, _reply, done) => {
     if (req.method === 'POST' && (req.body === undefined || req.body === null) && req.routeOptions.config?.roles !== undefined)
       (req as { body: unknown }).body = {};
+    done();
   });
   installResponseHooks(app, platform, metrics);
 
@@ -187,6 +182,16 @@ export async function buildApi(opts: ApiOptions): Promise<Api> {
   return api;
 }
 
+/** Every answer names its request id; while draining, requests are refused 503 (the hook takes fastify's callback form: no promise per request). */
+function installDrainHook(app: FastifyInstance, draining: () => boolean): void {
+  app.addHook('onRequest', (req, reply, done) => {
+    reply.header('x-request-id', req.id);
+    if (!draining()) return done();
+    reply.header('connection', 'close');
+    done(new ApiError(503, 'shutting_down', 'the server is shutting down; retry against another instance or later', '', { 'retry-after': '1' }));
+  });
+}
+
 /** The server's back-pressure on writes, its bounds from the options, watched by the metrics. */
 function watchedBackPressure(opts: ApiOptions, metrics: ApiMetrics): BackPressure {
   const bp = new BackPressure({ ...BACK_PRESSURE_DEFAULTS, ...opts.backPressure }, () => opts.platform.operations().index_backlog_events);
@@ -197,14 +202,16 @@ function watchedBackPressure(opts: ApiOptions, metrics: ApiMetrics): BackPressur
 /** A write's journal receipt header, and each request's latency into the metrics. */
 function installResponseHooks(app: FastifyInstance, platform: Platform, metrics: ApiMetrics): void {
   // A write's receipt: the journal position and entry hash durable when it was answered (`verify --expect-head` takes it).
-  app.addHook('onSend', async (req, reply) => {
+  app.addHook('onSend', (req, reply, payload, done) => {
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       const head = platform.journalHead();
       reply.header('journal-head', `${head.seq}:${head.head_hash}`);
     }
+    done(null, payload);
   });
-  app.addHook('onResponse', async (req, reply) => {
+  app.addHook('onResponse', (req, reply, done) => {
     metrics.latency.observe({ method: req.method, route: req.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) }, reply.elapsedTime / 1000);
+    done();
   });
 }
 
@@ -336,10 +343,7 @@ function registerRoute(app: FastifyInstance, r: RouteDef, services: RouteService
       try {
         if (key === undefined) {
           const out = await runHandler(r, ctx);
-          return reply
-            .code(out.status)
-            .type('application/json')
-            .send(JSON.stringify(withUnits(out.body), bigintJson));
+          return reply.code(out.status).type('application/json').send(encodeResult(out));
         }
         const answer = await answerKeyed(r, ctx, key as string, idempotency);
         if (answer.replayed) reply.header('idempotent-replayed', 'true');
@@ -352,6 +356,11 @@ function registerRoute(app: FastifyInstance, r: RouteDef, services: RouteService
       }
     },
   });
+}
+
+/** A result's JSON: amounts in major units and times beside the exact ones, unless the body has none. */
+function encodeResult(out: RouteResult): string {
+  return out.plain === true ? JSON.stringify(out.body) : JSON.stringify(withUnits(out.body), bigintJson);
 }
 
 /**
@@ -386,7 +395,7 @@ async function answerKeyed(
       if (e.status < 500 && e.status !== 429) await idempotency.save(scoped, h, { status: e.status, body: JSON.stringify(e.body(String(req.id))) });
       throw e;
     }
-    const body = JSON.stringify(withUnits(out.body), bigintJson);
+    const body = encodeResult(out);
     const durable = idempotency.save(scoped, h, { status: out.status, body }, out.uetrs);
     // Payments are idempotent by UETR on the platform; other commands answer once their record is durable.
     if (out.uetrs === undefined) await durable;

@@ -11,7 +11,7 @@
 
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -153,6 +153,7 @@ export async function runApiBench(o: ApiBenchOptions): Promise<Record<string, un
     const run = async (label: string, size: number, extra: Record<string, unknown>): Promise<ApiRun> => {
       const before = await settledCount(base);
       const backlog_before = await indexBacklog(base);
+      const cpu_before = cpuSeconds(server.child.pid);
       o.progress(`${label}: ${String(extra.duration ?? o.duration_s)} s`);
       const result = await autocannon({
         url: base,
@@ -161,11 +162,13 @@ export async function runApiBench(o: ApiBenchOptions): Promise<Record<string, un
         requests: [{ method: 'POST', path: '/v1/payments', setupRequest: (req: Record<string, unknown>) => ({ ...req, body: paymentBody(size, date) }) }],
         ...extra,
       });
+      const cpu_after = cpuSeconds(server.child.pid);
       const settled = (await settledCount(base)) - before;
+      const cpu_s = cpu_before === null || cpu_after === null ? null : cpu_after - cpu_before;
       o.progress(
         `${label}: ${result['2xx']} ok, ${result.non2xx} not ok, ${result.errors} errors; ${settled} payments settled; p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms`,
       );
-      return { result, settled, backlog_before };
+      return { result, settled, backlog_before, cpu_s };
     };
     // Warm-up (JIT, SQLite caches).
     await run('warm-up', 1, { connections: o.connections_single, duration: 2 });
@@ -194,6 +197,28 @@ interface ApiRun {
   settled: number;
   /** Query index backlog (durable journal entries not yet indexed) when the run started. */
   backlog_before: number;
+  /** CPU seconds the server process (all its threads) used during the run; null where /proc is not there. */
+  cpu_s: number | null;
+}
+
+/**
+ * User and system CPU seconds of a process so far (Linux /proc), or null. CPU
+ * per payment is the figure that holds on a shared machine, where throughput and
+ * latency measure the other jobs as much as the server.
+ */
+function cpuSeconds(pid: number | undefined): number | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // Fields 14 and 15 (utime, stime) of proc(5), counted from after the command name; in clock ticks (100 per second on Linux).
+    return (Number(f[11]) + Number(f[12])) / 100;
+  } catch {
+    return null;
+  }
+}
+
+function cpuUsPerPayment(r: ApiRun): number | null {
+  return r.cpu_s === null || r.settled === 0 ? null : Math.round((r.cpu_s * 1e6) / r.settled);
 }
 
 /** Requests/s the server answered 200 (a 429 of back-pressure is an answer, but not one of these). */
@@ -210,6 +235,7 @@ function fixedDetail(o: ApiBenchOptions, r: ApiRun): Record<string, unknown> {
     non_2xx: r.result.non2xx,
     errors: r.result.errors,
     index_backlog_entries_at_start: r.backlog_before,
+    server_cpu_us_per_payment: cpuUsPerPayment(r),
   };
 }
 
@@ -236,6 +262,7 @@ function apiResult(o: ApiBenchOptions, single: ApiRun, batch: ApiRun, backlog: A
         errors: single.result.errors,
         p50_ms: single.result.latency.p50,
         p99_ms: single.result.latency.p99,
+        server_cpu_us_per_payment: cpuUsPerPayment(single),
       },
       batch: {
         connections: o.connections_batch,
@@ -245,6 +272,7 @@ function apiResult(o: ApiBenchOptions, single: ApiRun, batch: ApiRun, backlog: A
         errors: batch.result.errors,
         p50_ms: batch.result.latency.p50,
         p99_ms: batch.result.latency.p99,
+        server_cpu_us_per_payment: cpuUsPerPayment(batch),
       },
       fixed_rate_during_backlog: fixedDetail(o, backlog),
       index_caught_up_after_s: wait_s,

@@ -149,13 +149,28 @@ export class HeadFile {
 
   /** Appends the record for a durable journal head; durable once sync() resolves (a rewrite is durable at once). */
   append(seq: number, hash: Buffer): void {
-    if (this.fd === null) return;
-    const r = nextHeadRecord(this.last, seq, hash);
-    const line = formatRecord(r);
-    writeSync(this.fd, line);
-    this.bytes += line.length;
-    this.last = r;
+    const next = this.prepare(seq, hash);
+    if (next === null) return;
+    writeSync(next.fd, next.line);
     this.unsynced = true;
+    this.appended(next);
+  }
+
+  /**
+   * The record for `seq` and its line, for another thread (the SQLite commit
+   * worker) to write and fdatasync at `fd` once the journal's COMMIT returned;
+   * `appended` then takes it as the last record. Null when no file is open.
+   */
+  prepare(seq: number, hash: Buffer): { fd: number; line: string; record: HeadRecord } | null {
+    if (this.fd === null) return null;
+    const record = nextHeadRecord(this.last, seq, hash);
+    return { fd: this.fd, line: formatRecord(record), record };
+  }
+
+  /** A prepared record was written (and, by the worker, synced): it is the last one now. */
+  appended(next: { line: string; record: HeadRecord }): void {
+    this.bytes += next.line.length;
+    this.last = next.record;
     if (this.bytes > HEAD_FILE_BYTES_MAX) this.rewrite();
   }
 

@@ -31,6 +31,7 @@ import { decodeAccount, decodeTransfer, RECORD_SIZE, u128Key } from '../ledger/c
 import type { Account, AccountBalance, Transfer } from '../ledger/types.js';
 import { decodeBalance } from './balance_codec.js';
 import {
+  HEAD_RECORD_CODE,
   indexStatements,
   packEntries,
   packIndex,
@@ -59,6 +60,13 @@ const WAL_FORCE_CHECKPOINT_BYTES = 512 * 1024 * 1024;
  * carries at most 1,000 payments) always go to the worker.
  */
 const INLINE_COMMIT_BODY_BYTES = 4096 * RECORD_SIZE;
+/**
+ * Index batches queued on the worker at most (each about 1,024 events from the
+ * durable ledger's index steps): enough to keep the worker busy while the main
+ * thread executes the next group, few enough that the worker's queue (whose
+ * writes a read waits for) stays a few milliseconds long.
+ */
+const INDEX_WRITES_QUEUED_MAX = 4;
 /** How long either connection waits for SQLite's write lock. */
 const BUSY_TIMEOUT_MS = 5000;
 
@@ -130,6 +138,10 @@ export class SqliteStore implements Store {
   private closing = false;
   /** Appends not yet settled: close() lets them record and sync their head before it closes the head file. */
   private readonly appending = new Set<Promise<void>>();
+  /** Index writes queued on the worker, not answered yet, oldest first (each resolves, failed or not). */
+  private readonly indexQueued: Promise<void>[] = [];
+  /** Index batches whose write failed, in order: written again before the next batch or read. */
+  private readonly indexRetry: IndexBatch[] = [];
   /** PATH.head: the journal head outside the journal (./head_record.ts); null for ':memory:'. */
   private readonly headFile: HeadFile | null;
 
@@ -215,8 +227,12 @@ export class SqliteStore implements Store {
 
   private async append(entries: readonly JournalEntry[]): Promise<void> {
     if (this.commitOnWorker && !entries.some((e) => e.body.length >= INLINE_COMMIT_BODY_BYTES)) {
-      await this.request({ kind: 'append', packed: packEntries(entries) }, entries[0]?.seq);
-    } else if (this.commitOnWorker) {
+      await this.appendOnWorker(entries);
+      for (const e of entries) this.walBytes += e.body.length + e.results.length;
+      if (this.walBytes > WAL_FORCE_CHECKPOINT_BYTES) this.checkpoint();
+      return;
+    }
+    if (this.commitOnWorker) {
       // A bulk batch: after the worker's earlier appends, on this connection (see INLINE_COMMIT_BODY_BYTES).
       await this.mainThreadWrite(() => this.appendInline(entries));
     } else {
@@ -226,6 +242,31 @@ export class SqliteStore implements Store {
     this.recordHead(entries);
     await this.syncHead(entries);
     if (this.walBytes > WAL_FORCE_CHECKPOINT_BYTES) this.checkpoint();
+  }
+
+  /**
+   * An append on the worker. The head record goes with it: the worker writes and
+   * fdatasyncs it right after the COMMIT, before it replies (the same order as
+   * recordHead then syncHead on this thread, without a second trip through the
+   * event loop between the two).
+   */
+  private async appendOnWorker(entries: readonly JournalEntry[]): Promise<void> {
+    const last = entries[entries.length - 1];
+    const head = this.headFile !== null && last !== undefined && this.lock !== null ? this.headFile.prepare(last.seq, last.hash) : null;
+    try {
+      await this.request(
+        { kind: 'append', packed: packEntries(entries), ...(head !== null ? { head: { fd: head.fd, line: head.line } } : {}) },
+        entries[0]?.seq,
+      );
+    } catch (err) {
+      if ((err as { code?: string }).code !== HEAD_RECORD_CODE || last === undefined) throw err;
+      this.headFile?.close();
+      throw new StoreError(
+        'unreachable',
+        `${this.display}: journal entries to ${last.seq} are durable, but the head record ${this.headFile?.path} could not be written (${(err as Error).message})`,
+      );
+    }
+    if (head !== null) this.headFile!.appended(head);
   }
 
   /**
@@ -355,16 +396,50 @@ export class SqliteStore implements Store {
   }
 
   async indexPosition(): Promise<number> {
+    await this.indexWritten();
     const v = this.stmt.indexSeq.get() as string | undefined;
     return v === undefined ? 0 : Number(v);
   }
 
+  /**
+   * With the worker, the batch is queued there and this resolves at once: the
+   * durable ledger's next group commit does not wait for the index's inserts
+   * (and the worker runs appends before queued index writes). At most
+   * INDEX_WRITES_QUEUED_MAX batches are queued; reads wait for them (indexWritten).
+   */
   async applyIndex(batch: IndexBatch): Promise<void> {
-    const packed = packIndex(batch);
-    // On the commit thread when it runs, in order with the appends (see ./sqlite_worker.ts).
-    if (this.worker !== null && this.workerFailure === null && !this.closing) await this.request({ kind: 'index', packed }, undefined);
-    else await this.mainThreadWrite(() => writePackedIndex(this.db, this.stmt, packed));
+    if (this.indexRetry.length > 0) await this.indexWritten();
+    if (!this.workerRuns()) {
+      await this.mainThreadWrite(() => writePackedIndex(this.db, this.stmt, packIndex(batch)));
+      this.checkpoint();
+      return;
+    }
+    while (this.indexQueued.length >= INDEX_WRITES_QUEUED_MAX) await this.indexQueued[0];
+    const written = this.request({ kind: 'index', packed: packIndex(batch) }, undefined).catch(() => {
+      // The worker refuses the later batches too until this one is written again (no gap in the tables).
+      this.indexRetry.push(batch);
+    });
+    this.indexQueued.push(written);
+    void written.then(() => this.indexQueued.splice(this.indexQueued.indexOf(written), 1));
     this.checkpoint();
+  }
+
+  private workerRuns(): boolean {
+    return this.worker !== null && this.workerFailure === null && !this.closing;
+  }
+
+  /**
+   * Resolves once every queued index batch is written, writing those that failed
+   * again first (in order); rejects when one still fails, the rest kept for later.
+   */
+  private async indexWritten(): Promise<void> {
+    while (this.indexQueued.length > 0) await Promise.all(this.indexQueued);
+    while (this.indexRetry.length > 0) {
+      const packed = packIndex(this.indexRetry[0]!);
+      if (this.workerRuns()) await this.request({ kind: 'index', packed, resume: true }, undefined);
+      else await this.mainThreadWrite(() => writePackedIndex(this.db, this.stmt, packed));
+      this.indexRetry.shift();
+    }
   }
 
   /**
@@ -383,6 +458,7 @@ export class SqliteStore implements Store {
   }
 
   async lookupAccounts(ids: readonly bigint[]): Promise<Account[]> {
+    await this.indexWritten();
     const out: Account[] = [];
     for (const id of ids) {
       const rec = this.stmt.account.get(u128Key(id)) as Buffer | undefined;
@@ -392,6 +468,7 @@ export class SqliteStore implements Store {
   }
 
   async lookupTransfers(ids: readonly bigint[]): Promise<Transfer[]> {
+    await this.indexWritten();
     const out: Transfer[] = [];
     for (const id of ids) {
       const rec = this.stmt.transfer.get(u128Key(id)) as Buffer | undefined;
@@ -401,6 +478,7 @@ export class SqliteStore implements Store {
   }
 
   async accountTransfers(f: AccountFilter): Promise<Transfer[]> {
+    await this.indexWritten();
     if (!f.debits && !f.credits) return [];
     const set = f.reversed ? this.stmt.transfersDesc : this.stmt.transfersAsc;
     const q = f.debits && f.credits ? set.both : f.debits ? set.debits : set.credits;
@@ -411,6 +489,7 @@ export class SqliteStore implements Store {
   }
 
   async accountBalances(f: AccountFilter): Promise<AccountBalance[]> {
+    await this.indexWritten();
     const q = f.reversed ? this.stmt.balancesDesc : this.stmt.balancesAsc;
     const [min, max] = bounds(f);
     const rows = q.all(u128Key(f.account_id), min, max, f.limit) as Buffer[];
@@ -418,10 +497,12 @@ export class SqliteStore implements Store {
   }
 
   async allAccounts(): Promise<Account[]> {
+    await this.indexWritten();
     return (this.stmt.allAccounts.all() as Buffer[]).map((r) => decodeAccount(r, 0));
   }
 
   async countTransfers(): Promise<number> {
+    await this.indexWritten();
     return Number(this.stmt.countTransfers.get());
   }
 

@@ -16,16 +16,26 @@
 // body runs only when the module is started as the store's worker, so
 // ./sqlite.ts can import the packing helpers without side effects.
 //
-// Requests are handled one at a time in arrival order, each in its own
-// transaction, so appends stay in the order they were posted. Errors are sent
-// back with SQLite's error code; ./sqlite.ts turns them into the same errors as
-// an inline commit would throw.
+// Requests are handled one at a time, each in its own transaction. The durable
+// ones (appends, document puts, close) run in the order they were posted; index
+// writes and checkpoints wait while a durable request is queued, so a commit
+// never waits behind a backlog of index work that was posted before it (index
+// rows are of entries already durable, so their order against later appends
+// does not matter; among themselves they keep theirs). An append may carry the
+// line of the store's head record (./head_record.ts): written and fdatasynced
+// here right after the COMMIT, so the acknowledgement takes no second trip
+// through the main thread's event loop. Errors are sent back with SQLite's error
+// code; ./sqlite.ts turns them into the same errors as an inline commit would throw.
 
 import Database from 'better-sqlite3';
-import { isMainThread, parentPort, workerData } from 'node:worker_threads';
+import { fdatasyncSync, writeSync } from 'node:fs';
+import { isMainThread, parentPort, receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_threads';
 import { RECORD_SIZE, encodeAccount, encodeTransfer } from '../ledger/codec.js';
 import { BALANCE_RECORD_SIZE, encodeBalanceInto } from './balance_codec.js';
 import type { IndexBatch, JournalEntry } from './types.js';
+
+/** The error code of an append whose COMMIT returned but whose head record could not be written or synced. */
+export const HEAD_RECORD_CODE = 'SCO_SETTLE_HEAD_RECORD';
 
 /** workerData marker: the body runs only under it. */
 export const WORKER_ROLE = 'sco-settle-sqlite-commit';
@@ -37,17 +47,21 @@ export interface WorkerInit {
 }
 
 export type WorkerRequest =
-  /** Journal entries packed by `packEntries` into one transferred buffer. */
-  | { kind: 'append'; id: number; packed: ArrayBuffer }
+  /** Journal entries packed by `packEntries` into one transferred buffer; `head`: the head record to append to that file after the COMMIT. */
+  | { kind: 'append'; id: number; packed: ArrayBuffer; head?: { fd: number; line: string } }
   | { kind: 'put'; id: number; name: string; body: Uint8Array; updated_at: string }
-  /** A query index batch packed by `packIndex` into one transferred buffer. */
-  | { kind: 'index'; id: number; packed: ArrayBuffer }
+  /**
+   * A query index batch packed by `packIndex` into one transferred buffer. After
+   * an index write failed, later ones are refused (so the tables never skip a
+   * batch) until one comes with `resume` (the failed batch, written again).
+   */
+  | { kind: 'index'; id: number; packed: ArrayBuffer; resume?: boolean }
   | { kind: 'checkpoint'; id: number }
   | { kind: 'close'; id: number };
 
 export type WorkerReply =
   | { id: number; ok: true }
-  /** `code` is SQLite's extended error code name (e.g. SQLITE_CONSTRAINT_PRIMARYKEY), or null for other errors. */
+  /** `code` is SQLite's extended error code name (e.g. SQLITE_CONSTRAINT_PRIMARYKEY), HEAD_RECORD_CODE, or null for other errors. */
   | { id: number; ok: false; code: string | null; message: string };
 
 // ---- packed journal entries ------------------------------------------------------------
@@ -247,54 +261,105 @@ function openConnection(init: WorkerInit): WorkerConnection {
   }
 }
 
+/** The head record after a COMMIT: an error tagged HEAD_RECORD_CODE, so the caller reports the journal durable but the head not. */
+function writeHead(head: { fd: number; line: string }): void {
+  try {
+    writeSync(head.fd, head.line);
+    fdatasyncSync(head.fd);
+  } catch (err) {
+    throw Object.assign(new Error((err as Error).message), { code: HEAD_RECORD_CODE });
+  }
+}
+
+function handle(req: WorkerRequest, open: () => WorkerConnection): void {
+  switch (req.kind) {
+    case 'append': {
+      const { db, insert } = open();
+      const entries = unpackEntries(req.packed);
+      db.transaction(() => {
+        for (const e of entries) insert.run(e.seq, e.op, e.clock_ns, e.count, e.body, e.results, e.checksum, e.prev_hash, e.hash);
+      }).immediate();
+      if (req.head !== undefined) writeHead(req.head);
+      return;
+    }
+    case 'put': {
+      const { db, put } = open();
+      db.transaction(() => put.run(req.name, Buffer.from(req.body.buffer, req.body.byteOffset, req.body.byteLength), req.updated_at)).immediate();
+      return;
+    }
+    case 'index': {
+      const { db, index } = open();
+      writePackedIndex(db, index, req.packed);
+      return;
+    }
+    case 'checkpoint':
+      open().db.pragma('wal_checkpoint(PASSIVE)');
+      return;
+    case 'close':
+      return;
+  }
+}
+
+function reply(req: WorkerRequest, run: () => void): WorkerReply {
+  try {
+    run();
+    return { id: req.id, ok: true };
+  } catch (err) {
+    const code = (err as { code?: unknown }).code;
+    return { id: req.id, ok: false, code: typeof code === 'string' ? code : null, message: (err as Error).message ?? String(err) };
+  }
+}
+
 function runWorker(init: WorkerInit): void {
-  const port = parentPort!;
+  const port = parentPort! as MessagePort;
   let conn: WorkerConnection | null = null;
   // Opened on the first request, so an open failure is reported to a caller
   // (as the reply to that request) instead of killing the thread.
   const open = (): WorkerConnection => (conn ??= openConnection(init));
-
-  const handle = (req: WorkerRequest): void => {
-    switch (req.kind) {
-      case 'append': {
-        const { db, insert } = open();
-        const entries = unpackEntries(req.packed);
-        db.transaction(() => {
-          for (const e of entries) insert.run(e.seq, e.op, e.clock_ns, e.count, e.body, e.results, e.checksum, e.prev_hash, e.hash);
-        }).immediate();
-        return;
-      }
-      case 'put': {
-        const { db, put } = open();
-        db.transaction(() => put.run(req.name, Buffer.from(req.body.buffer, req.body.byteOffset, req.body.byteLength), req.updated_at)).immediate();
-        return;
-      }
-      case 'index': {
-        const { db, index } = open();
-        writePackedIndex(db, index, req.packed);
-        return;
-      }
-      case 'checkpoint':
-        if (conn !== null) conn.db.pragma('wal_checkpoint(PASSIVE)');
-        return;
-      case 'close':
-        if (conn !== null) conn.db.close();
-        conn = null;
-        return;
+  // Durable requests first (in order), then index writes and checkpoints (in order).
+  const durable: WorkerRequest[] = [];
+  const deferred: WorkerRequest[] = [];
+  const take = (req: WorkerRequest): void => {
+    (req.kind === 'index' || req.kind === 'checkpoint' ? deferred : durable).push(req);
+  };
+  let indexFailure: Error | null = null;
+  const indexWrite = (req: WorkerRequest & { kind: 'index' }): void => {
+    if (indexFailure !== null && req.resume !== true) throw new Error(`an earlier index write failed (${indexFailure.message})`);
+    try {
+      handle(req, open);
+      indexFailure = null;
+    } catch (err) {
+      indexFailure = err as Error;
+      throw err;
     }
   };
-
-  port.on('message', (req: WorkerRequest) => {
-    let reply: WorkerReply;
-    try {
-      handle(req);
-      reply = { id: req.id, ok: true };
-    } catch (err) {
-      const code = (err as { code?: unknown }).code;
-      reply = { id: req.id, ok: false, code: typeof code === 'string' ? code : null, message: (err as Error).message ?? String(err) };
+  let scheduled = false;
+  const step = (): void => {
+    scheduled = false;
+    // Whatever else was posted meanwhile is queued now, so a waiting append goes before index work.
+    for (let m = receiveMessageOnPort(port); m !== undefined; m = receiveMessageOnPort(port)) take(m.message as WorkerRequest);
+    const req = durable.length > 0 ? durable.shift()! : deferred.shift();
+    if (req === undefined) return;
+    if (req.kind === 'close') {
+      // Index writes posted before the close are done first (the store waits for every reply before it closes).
+      for (const d of deferred.splice(0)) port.postMessage(reply(d, () => (d.kind === 'index' ? indexWrite(d) : handle(d, open))));
+      conn?.db.close();
+      conn = null;
+      port.postMessage({ id: req.id, ok: true } satisfies WorkerReply);
+      port.close();
+      return;
     }
-    port.postMessage(reply);
-    if (req.kind === 'close') port.close();
+    port.postMessage(reply(req, () => (req.kind === 'index' ? indexWrite(req) : handle(req, open))));
+    if (durable.length + deferred.length > 0) schedule();
+  };
+  const schedule = (): void => {
+    if (scheduled) return;
+    scheduled = true;
+    setImmediate(step);
+  };
+  port.on('message', (req: WorkerRequest) => {
+    take(req);
+    schedule();
   });
 }
 

@@ -124,7 +124,14 @@ export interface SnapshotStore {
 export interface LedgerIndex {
   /** The journal seq the query tables reflect. */
   indexPosition(): Promise<number>;
-  /** Applies an index batch in one transaction; need not be fsynced (it is rebuilt from the journal). */
+  /**
+   * Applies an index batch in one transaction; need not be fsynced (it is rebuilt
+   * from the journal). A store may resolve once the batch is queued for writing,
+   * in order: every read below then waits until the batches queued before it
+   * are written (what the query tables answer is never older than the batches
+   * applied), and a queued write that fails is written again before the next
+   * batch or read, or rejects that one.
+   */
   applyIndex(batch: IndexBatch): Promise<void>;
   lookupAccounts(ids: readonly bigint[]): Promise<Account[]>;
   lookupTransfers(ids: readonly bigint[]): Promise<Transfer[]>;
