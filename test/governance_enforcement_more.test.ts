@@ -33,6 +33,8 @@ interface World {
   adopt: (changes: unknown[]) => Promise<string>;
   /** Closes the day and opens the next business day (2025-09-02); the open_day's result. */
   nextDay: () => Promise<Record<string, unknown>>;
+  /** Closes the platform, opens the store again (a replay of the journal) and asserts the state digest is unchanged. */
+  reopenKeepsDigest: (message?: string) => Promise<void>;
 }
 
 async function world(edit: (doc: Record<string, unknown>) => void = () => {}, before: (url: string) => Promise<void> = async () => {}): Promise<World> {
@@ -72,6 +74,12 @@ async function world(edit: (doc: Record<string, unknown>) => void = () => {}, be
       await w.p.run({ type: 'close_day' }, 'operator');
       clock.now_ns = BigInt(Date.parse('2025-09-02T06:00:00Z')) * 1_000_000n;
       return w.p.run<Record<string, unknown>>({ type: 'open_day', date: '2025-09-02' }, 'operator');
+    },
+    reopenKeepsDigest: async (message) => {
+      const digest = w.p.stateDigest();
+      await w.p.close();
+      w.p = await Platform.open(url, { clock: clock.read });
+      assert.equal(w.p.stateDigest(), digest, message);
     },
   };
   return w;
@@ -120,10 +128,7 @@ describe('the adopted scheme is enforced: queue length, rate sources, list sourc
       await assert.rejects(p.run(rate('Central bank official rates', '2025-08-27')), (e: unknown) => e instanceof PlatformError && e.code === 'not_in_scheme');
       await p.run(rate('PBOC/CFETS central parity', '2025-08-27'));
 
-      const digest = p.stateDigest();
-      await p.close();
-      w.p = await Platform.open(w.url, { clock: w.clock.read });
-      assert.equal(w.p.stateDigest(), digest, 'replay reproduces every refusal');
+      await w.reopenKeepsDigest('replay reproduces every refusal');
     } finally {
       await w.close();
     }
@@ -160,10 +165,7 @@ describe('the adopted scheme is enforced: queue length, rate sources, list sourc
         calendars_dropped: [],
       });
       assert.deepEqual(events, [{ kind: 'version_in_force', date: '2025-09-02', ...(opened.scheme as object) }]);
-      const digest = p.stateDigest();
-      await p.close();
-      w.p = await Platform.open(w.url, { clock: w.clock.read });
-      assert.equal(w.p.stateDigest(), digest);
+      await w.reopenKeepsDigest();
     } finally {
       await w.close();
     }
@@ -194,10 +196,7 @@ describe('the adopted scheme is enforced: queue length, rate sources, list sourc
       // No longer the scheme's: set_calendars may give RUB one again.
       const rub = await p.execute({ type: 'set_calendars', calendars: [calendarFile('RUB')] }, 'operator');
       assert.equal(rub.ok, true, JSON.stringify(rub.error));
-      const digest = p.stateDigest();
-      await p.close();
-      w.p = await Platform.open(w.url, { clock: w.clock.read });
-      assert.equal(w.p.stateDigest(), digest);
+      await w.reopenKeepsDigest();
     } finally {
       await w.close();
     }
