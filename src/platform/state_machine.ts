@@ -49,10 +49,12 @@ export class PlatformStateMachine extends PlatformState implements CommandExecut
    *  1  the rules of the first platform release (fbfd236);
    *  2  a rejected instruction keeps its instructed amount (payment_commands.ts);
    *  3  the second wave's rule changes, each listed in CHANGELOG.md under
-   *     "Rules version 3" and branched on `cx.rules_version >= 3` where it applies.
-   * Entries replay under the version they recorded, so both stay callable.
+   *     "Rules version 3" and branched on `cx.rules_version >= 3` where it applies;
+   *  4  changes made after rules-3 stores were written (CHANGELOG.md,
+   *     "Rules version 4"), branched on `cx.rules_version >= 4`.
+   * Entries replay under the version they recorded, so all stay callable.
    */
-  readonly rules_versions = Object.freeze({ oldest: 1, current: 3 });
+  readonly rules_versions = Object.freeze({ oldest: 1, current: 4 });
 
   execute(command: Buffer, clock_ns: bigint, ledger: LedgerAccess, rules_version: number): CommandOutputBytes {
     if (rules_version < this.rules_versions.oldest || rules_version > this.rules_versions.current) {
