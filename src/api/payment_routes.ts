@@ -56,6 +56,10 @@ async function submitJson(ctx: AnyContext, list: PaymentIn[], prefix: '' | 'paym
       freshAt.push(i);
     }
   });
+  // What the state holds may be a group still committing, or one another engine fenced (it never reaches the
+  // journal): acknowledged only once durable. Taken now, before any await, so it covers exactly what was read.
+  const held = fresh.length < list.length ? ctx.platform.whenDurable() : null;
+  held?.catch(() => undefined); // awaited below, after the fresh ones: no unhandled rejection meanwhile
   if (fresh.length > 0) {
     const t0 = performance.now();
     const out = await ctx.platform.execute({ type: 'submit_payments', payments: fresh }, ctx.user.name);
@@ -67,6 +71,7 @@ async function submitJson(ctx: AnyContext, list: PaymentIn[], prefix: '' | 'paym
       ctx.metrics.paymentsSubmitted.inc({ state: String(r.state) });
     });
   }
+  await held;
   const uetrs = list.map((raw) => (typeof raw.uetr === 'string' ? raw.uetr : null));
   // Each result is {uetr, state, reason?, field?, detail?}: strings only.
   return { status: 200, body: { payments: results }, uetrs, plain: true };

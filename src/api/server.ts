@@ -382,6 +382,8 @@ async function answerKeyed(
   if (seen.kind === 'replay') return { status: seen.response.status, body: seen.response.body, replayed: true };
   if (seen.kind === 'replay_uetrs' && r.rebuild !== undefined) {
     const out = r.rebuild(ctx, seen.uetrs, seen.status);
+    // Read from the state, which may run ahead of the journal (../platform: whenDurable).
+    await ctx.platform.whenDurable();
     return { status: out.status, body: JSON.stringify(withUnits(out.body), bigintJson), replayed: true };
   }
   const release = idempotency.begin(scoped, h);

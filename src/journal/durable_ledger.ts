@@ -206,6 +206,8 @@ export class DurableLedger {
   private lane: Promise<unknown> = Promise.resolve();
   private failure: Error | null = null;
   private closed = false;
+  /** Callers of whenDurable() waiting for an entry to become durable, in seq order. */
+  private durableWaiters: Array<{ seq: number; resolve: () => void; reject: (err: Error) => void }> = [];
 
   private backlog: Backlog[] = [];
   private backlogEvents = 0;
@@ -466,6 +468,7 @@ export class DurableLedger {
       this.eventsSinceSnapshot += built.events;
       this.durableSeq = this.seq;
       this.durableHash = this.headHash;
+      this.settleDurableWaiters();
       group.forEach((req, i) => {
         req.resolve(built.outputs[i]!);
       });
@@ -482,6 +485,33 @@ export class DurableLedger {
   private rejectAll(group: readonly Request[]): void {
     for (const req of group) req.reject(this.failedError());
     for (const req of this.queue.splice(0)) req.reject(this.failedError());
+    this.settleDurableWaiters();
+  }
+
+  /**
+   * Resolves once every entry executed so far is durable (in cluster mode: in the
+   * replicated log, which takes it before the local store); rejects when the ledger
+   * fails first. The state in memory runs ahead of the journal while a group
+   * commits, and an engine fenced by another ends with state that never reaches
+   * it: an answer drawn from that state (a keyed retry answered with what the
+   * state already holds) waits for this before it acknowledges anything.
+   */
+  whenDurable(): Promise<void> {
+    const seq = this.seq;
+    if (this.durableSeq >= seq) return Promise.resolve();
+    if (this.failure !== null) return Promise.reject(this.failedError());
+    return new Promise((resolve, reject) => this.durableWaiters.push({ seq, resolve, reject }));
+  }
+
+  private settleDurableWaiters(): void {
+    if (this.durableWaiters.length === 0) return;
+    const waiting = this.durableWaiters;
+    this.durableWaiters = [];
+    for (const w of waiting) {
+      if (this.durableSeq >= w.seq) w.resolve();
+      else if (this.failure !== null) w.reject(this.failedError());
+      else this.durableWaiters.push(w);
+    }
   }
 
   /** Executes a group on the state machine and builds its entries; null (and `failure` set) when the executor threw. */
@@ -621,6 +651,7 @@ export class DurableLedger {
       if (entries.length > 0) await this.store.appendJournal(entries);
       this.durableSeq = this.seq;
       this.durableHash = this.headHash;
+      this.settleDurableWaiters();
       // Entries arrive without pause under load, so the idle timer never fires: index as the active engine does.
       if (this.backlogEvents >= this.opts.index_backlog_max_events) await this.writeIndex();
       else await this.indexLagging();
@@ -630,6 +661,7 @@ export class DurableLedger {
     return run.catch((err: Error) => {
       // The state in memory may be ahead of the store or wrong: fail stop.
       this.failure ??= err;
+      this.settleDurableWaiters();
       throw err;
     });
   }

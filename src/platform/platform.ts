@@ -725,6 +725,17 @@ export class Platform {
     return { seq: h.seq, head_hash: h.hash.toString('hex') };
   }
 
+  /**
+   * Resolves once everything the state shows now is durable in the journal (in
+   * cluster mode, in the stream); rejects (ledger_failed) when it never will be:
+   * an engine whose append another engine fenced keeps, in memory, payments that
+   * are in no journal. An answer read from the state instead of journaled (a keyed
+   * retry of payments already held) acknowledges them only after this.
+   */
+  whenDurable(): Promise<void> {
+    return this.ledger.whenDurable();
+  }
+
   // ---- API users and keys (./api_directory.ts, ./user_commands.ts, ./api_index.ts) ---------------
   // Journaled commands change them (create_user, update_user, create_key, revoke_key);
   // these read the directory the journal built. Records are replaced on change, never

@@ -139,6 +139,13 @@ export class ClusterNode {
   /** Why a write must be refused now, or null when this engine takes writes. */
   writeRefusal(): { code: 'not_leader' | 'journal_unavailable'; message: string; leader: string | null } | null {
     if (this.role === 'replica') return { code: 'not_leader', message: 'this is a member replica: it is read-only', leader: null };
+    // Stopping (fenced, lease lost, diverged): the process exits at once, but requests may still arrive until then.
+    if (this.fatal || this.ledger.failed !== null)
+      return {
+        code: 'journal_unavailable',
+        message: `this engine (${this.opts.me.node_id}) stopped writing: another engine is active or its journal failed`,
+        leader: null,
+      };
     const leader = this.status().leader;
     const stalled = this.log.stalled;
     if (this.role === 'active' && stalled !== null) return { code: 'journal_unavailable', message: stalled, leader: null };
