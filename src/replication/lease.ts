@@ -4,8 +4,8 @@
 // both succeed (the journal stream's own fencing is what keeps the journal whole
 // if they ever do). The holder renews every third of the lease; a standby takes the key
 // when it is absent, or when it has watched the same revision for a whole lease
-// without a renewal (a read that fails in between neither starts nor ends the
-// watch; after a quorum loss every standby may try at once, and the
+// without a renewal and then for as long as the engine defers its take (a read
+// that fails in between neither starts nor ends the watch; after a quorum loss every standby may try at once, and the
 // compare-and-set lets one win; a taker reads the key back, since nats-server
 // 2.9 now and then lets two compare-and-sets of one revision both succeed).
 // The holder counts its own lease from when it sent its last successful renewal, on a
@@ -75,9 +75,12 @@ export class Lease {
     return Math.max(50, Math.floor(this.lease_ms / 5));
   }
 
-  /** One step: a holder renews (every third of the lease); a standby watches and takes a lapsed lease. */
-  async step(): Promise<LeaseStep> {
-    return this.heldFlag ? this.renew() : this.watch();
+  /**
+   * One step: a holder renews (every third of the lease); a standby watches and
+   * takes a lapsed lease, `defer` ms after it lapsed (asked only then: see watch).
+   */
+  async step(defer: () => Promise<number> = async () => 0): Promise<LeaseStep> {
+    return this.heldFlag ? this.renew() : this.watch(defer);
   }
 
   private async renew(): Promise<LeaseStep> {
@@ -98,7 +101,13 @@ export class Lease {
     }
   }
 
-  private async watch(): Promise<LeaseStep> {
+  /**
+   * A standby's step. A lease unchanged for lease_ms has lapsed; the standby then
+   * waits `defer()` ms more before it takes it (a standby far behind the stream lets
+   * one that is caught up take first; see ClusterNode.takeDeferral), asked again at
+   * each step, so the wait shrinks as the standby catches up meanwhile.
+   */
+  private async watch(defer: () => Promise<number>): Promise<LeaseStep> {
     const now = performance.now();
     let entry: Awaited<ReturnType<KV['get']>>;
     try {
@@ -116,6 +125,13 @@ export class Lease {
       return { kind: 'waiting', holder: this.lastHolder };
     }
     if (now - this.seenSince < this.lease_ms) return { kind: 'waiting', holder: this.lastHolder };
+    let wait = 0;
+    try {
+      wait = await defer();
+    } catch {
+      // Not known (the stream did not answer): take as before.
+    }
+    if (performance.now() - this.seenSince < this.lease_ms + wait) return { kind: 'waiting', holder: this.lastHolder };
     const rev = entry.revision;
     return this.take(() => this.kv.update(KEY, this.value(), rev));
   }
