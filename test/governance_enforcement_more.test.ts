@@ -294,4 +294,25 @@ describe('rules 4: admitted participants, member status, operator settings and D
       await w.close();
     }
   });
+
+  it('a payment in a currency the scheme does not hold is rejected AM03', async () => {
+    const w = await world((doc) => {
+      const d = doc as { members: Record<string, unknown>; currencies: Record<string, unknown>; participants: Record<string, { currencies: string[] }> };
+      delete d.members.KZ;
+      delete d.currencies.KZT;
+      delete d.participants[CB.KZT];
+      delete d.participants[BANKS[4]];
+      for (const x of Object.values(d.participants)) x.currencies = x.currencies.filter((c) => c !== 'KZT');
+    });
+    try {
+      const r = await w.p.run<{ payments: Array<{ state: string; reason?: string }> }>({
+        type: 'submit_payments',
+        payments: [payment(BANKS[4], CB.KZT, 'KZT', '1.00'), payment(BANKS[1], BANKS[0], 'CNY', '1.00')],
+      });
+      assert.deepEqual([r.payments[0]!.state, r.payments[0]!.reason], ['rejected', 'AM03']);
+      assert.notEqual(r.payments[1]!.reason, 'AM03', 'a scheme currency is not affected');
+    } finally {
+      await w.close();
+    }
+  });
 });

@@ -242,9 +242,21 @@ export function refuseUnderScheme(s: PlatformState, what: string, field: string)
     throw new PlatformError('not_in_scheme', field, `the scheme (version ${v.version}) governs ${what}: change it by proposal (scheme propose)`);
 }
 
-/** Rules 4 under a scheme: a DNS payment's currency must be one the scheme holds DNS windows for (dns_windows.currencies); null when it is. */
-export function dnsRefusal(s: PlatformState, currency: string): string | null {
+/**
+ * Rules 4 under a scheme: why the version in force refuses a payment at submission —
+ * its currency (or the payee's) is not one of the scheme's `currencies` (AM03), or it
+ * is a DNS payment in a currency without DNS windows (`dns_windows.currencies`, AG01);
+ * null when it does not.
+ */
+export function schemePaymentRefusal(
+  s: PlatformState,
+  ins: { currency: string; payee_currency: string; settlement: string },
+): { reason: 'currency_not_allowed' | 'forbidden'; detail: string } | null {
   const doc = inForce(s.governance)?.document;
-  if (doc === undefined || doc.dns_windows.currencies.includes(currency)) return null;
-  return `the scheme holds no DNS windows in ${currency} (dns_windows.currencies): settle it in RTGS`;
+  if (doc === undefined) return null;
+  for (const c of [ins.currency, ins.payee_currency])
+    if (!Object.hasOwn(doc.currencies, c)) return { reason: 'currency_not_allowed', detail: `${c} is not a currency of the scheme` };
+  if (ins.settlement === 'dns' && !doc.dns_windows.currencies.includes(ins.currency))
+    return { reason: 'forbidden', detail: `the scheme holds no DNS windows in ${ins.currency} (dns_windows.currencies): settle it in RTGS` };
+  return null;
 }
