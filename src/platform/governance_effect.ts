@@ -11,8 +11,12 @@
 // pools pledged earlier when a version raises it: ./financing_commands.ts),
 // the length of a payer's RTGS queue per currency (QUEUE_FULL), the rate
 // sources an imported or published rate must come from, and the sanctions lists
-// that screen payments. The LSM interval and the DNS window schedule are the
-// operator's timetable: the demo and what-if read them from the version in force.
+// that screen payments; under rules 4: the admitted participants (registration,
+// and suspension when a version drops one or suspends its member state), the
+// scheme's currencies and DNS window currencies at submission, and the rate
+// policy and FIFO bypass as the version's alone (the operator's commands for them
+// are refused). The LSM interval and the DNS window times are the operator's
+// timetable: the demo and what-if read them from the version in force.
 
 import type { Proposal } from '../governance/decision.js';
 import { effectiveDate } from '../governance/decision.js';
