@@ -12,7 +12,9 @@ import { fileURLToPath } from 'node:url';
 // ends with the child's status.
 const SEMI_SPACE_FLAG = '--max-semi-space-size=64';
 const RERUN = new Set(['bench', 'demo']);
-if (RERUN.has(process.argv[2]) && !process.execArgv.some((a) => a.startsWith('--max-semi-space-size'))) {
+// `scheme what-if` replays a whole business day twice, allocating as the day did.
+const whatIf = process.argv.includes('scheme') && process.argv.includes('what-if');
+if ((RERUN.has(process.argv[2]) || whatIf) && !process.execArgv.some((a) => a.startsWith('--max-semi-space-size'))) {
   const child = spawn(process.execPath, [SEMI_SPACE_FLAG, ...process.execArgv, ...process.argv.slice(1)], { stdio: 'inherit', detached: true });
   for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => child.kill(sig));
   const code = await new Promise((res) => child.on('exit', (c, sig) => res(c ?? (sig === 'SIGINT' ? 130 : 1))));

@@ -5,7 +5,11 @@
 // not_in_scheme at the row's source), screening.list_sources (only the named
 // lists screen payments), a raised haircut floor lowering the lines of pools
 // pledged earlier at the opening (with a governance event), and a calendar the
-// scheme drops (its currency follows the platform's day again).
+// scheme drops (its currency follows the platform's day again). Rules 4: the
+// admitted participants (register_participant only as listed; a participant the
+// new version no longer admits, or whose member state it suspends, is suspended
+// at the opening), the rate policy and FIFO bypass settable by proposal only, and
+// DNS payments only in dns_windows.currencies.
 
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -18,7 +22,7 @@ import { PlatformError } from '../src/platform/errors.js';
 import { rateSourceAllowed } from '../src/platform/governance_effect.js';
 import { saveSanctionsList } from '../src/platform/screening_tools.js';
 import { demoWatchlist } from '../src/demo/watchlist.js';
-import { BANKS, payment, setupScheme, TestClock } from './support/platform.js';
+import { BANKS, CB, payment, setupScheme, TestClock } from './support/platform.js';
 import { signingCentralBanks, threeMemberScheme } from './support/governance.js';
 
 const CAL_DIR = join(import.meta.dirname, '..', '..', 'calendars');
@@ -61,8 +65,9 @@ async function world(edit: (doc: Record<string, unknown>) => void = () => {}, be
     adopt: async (changes) => {
       const body = { title: 'a change', rationale: 'a test', changes, window_s: 3600, effective: 'next_business_day' };
       const signature = sign(null, canonicalBytes(proposeAct({ by: 'cn', ...body })), keys.cn!).toString('base64');
-      const { id } = await w.p.run<{ id: string }>({ type: 'scheme_propose', ...body, signature }, 'cn');
-      for (const u of ['cn', 'ru', 'kz']) {
+      const { id, voters } = await w.p.run<{ id: string; voters: string[] }>({ type: 'scheme_propose', ...body, signature }, 'cn');
+      // Every voter approves (a member a suspension concerns has no voice).
+      for (const u of ['cn', 'ru', 'kz'].filter((x) => voters.includes(x.toUpperCase()))) {
         const act = answerAct({ by: u, id, answer: 'approve', reason: '' });
         const sig = sign(null, canonicalBytes(act), keys[u]!).toString('base64');
         await w.p.run({ type: 'scheme_answer', id, answer: 'approve', reason: '', signature: sig }, u);
@@ -163,6 +168,7 @@ describe('the adopted scheme is enforced: queue length, rate sources, list sourc
         replaced: 1,
         credit_lines_lowered: [{ participant: BANKS[0], currency: 'CNY', line_before: '97000', line: '75000' }],
         calendars_dropped: [],
+        participants: { suspended: [], reinstated: [] },
       });
       assert.deepEqual(events, [{ kind: 'version_in_force', date: '2025-09-02', ...(opened.scheme as object) }]);
       await w.reopenKeepsDigest();
@@ -215,6 +221,96 @@ describe('the adopted scheme is enforced: queue length, rate sources, list sourc
       await w.nextDay();
       const s = await p.screener();
       assert.ok(s?.list_version.startsWith('demo-watchlist@') === true, 'the list the scheme names screens');
+    } finally {
+      await w.close();
+    }
+  });
+});
+
+const notInScheme =
+  (field: string) =>
+  (e: unknown): boolean =>
+    e instanceof PlatformError && e.code === 'not_in_scheme' && e.field === field;
+
+describe('rules 4: admitted participants, member status, operator settings and DNS currencies follow the version in force', () => {
+  it('only admitted participants register; a suspended member state suspends its participants at the next opening', async () => {
+    const w = await world();
+    try {
+      const bank = { type: 'register_participant', id: 'KASPKZKA', kind: 'bank', name: 'Kaspi Bank', country: 'KZ', currencies: ['KZT'] };
+      await assert.rejects(w.p.run(bank), notInScheme('id'));
+      await assert.rejects(w.p.run({ ...bank, id: BANKS[4], kind: 'liquidity_provider' }), (e: unknown) => e instanceof PlatformError);
+      const listed = { kind: 'bank', country: 'KZ', currencies: ['KZT'] };
+      await w.adopt([{ op: 'add', path: '/participants/KASPKZKA', value: listed }]);
+      await assert.rejects(w.p.run(bank), notInScheme('id'), 'not before the version is in force');
+      await w.nextDay();
+      await assert.rejects(w.p.run({ ...bank, kind: 'liquidity_provider' }), notInScheme('kind'));
+      await assert.rejects(w.p.run({ ...bank, currencies: ['KZT', 'CNY'] }), notInScheme('currencies[1]'));
+      await w.p.run(bank);
+
+      await w.adopt([{ op: 'replace', path: '/members/KZ/status', value: 'suspended' }]);
+      const kzt = async (): Promise<{ state: string; reason?: string }> =>
+        (await w.p.run<{ payments: Array<{ state: string; reason?: string }> }>({ type: 'submit_payments', payments: [payment(BANKS[4], CB.KZT, 'KZT', '1.00')] }))
+          .payments[0]!;
+      assert.notEqual((await kzt()).reason, 'AG01', 'adopted, not yet in force: KZ banks still pay');
+      await w.p.run({ type: 'close_day' }, 'operator');
+      w.clock.now_ns = BigInt(Date.parse('2025-09-03T06:00:00Z')) * 1_000_000n;
+      const opened = await w.p.run<{ scheme: { participants: { suspended: string[]; reinstated: string[] } } }>({ type: 'open_day', date: '2025-09-03' }, 'operator');
+      assert.deepEqual(opened.scheme.participants, { suspended: [CB.KZT, BANKS[4], 'KASPKZKA'], reinstated: [] });
+      const refused = await kzt();
+      assert.deepEqual([refused.state, refused.reason], ['rejected', 'AG01'], 'a suspended participant pays no more');
+      await assert.rejects(w.p.run({ ...bank, id: 'HCSKKZKA' }), notInScheme('id'));
+      await w.reopenKeepsDigest('replay suspends the same participants');
+    } finally {
+      await w.close();
+    }
+  });
+
+  it('the operator may not set the rate policy or the FIFO bypass alone; DNS payments only in the currencies the scheme names', async () => {
+    const w = await world();
+    try {
+      const policy = { type: 'set_rate_policy', max_age_business_days: 1, extended_age_business_days: 1, quote_tolerance_bp: 0 };
+      await assert.rejects(w.p.run(policy, 'operator'), notInScheme(''));
+      await assert.rejects(w.p.run({ type: 'set_config', bypass_fifo: true }, 'operator'), notInScheme('bypass_fifo'));
+      assert.equal(w.p.ratePolicy().max_age_business_days, 3);
+      const dns = async (): Promise<{ state: string; reason?: string }> =>
+        (
+          await w.p.run<{ payments: Array<{ state: string; reason?: string }> }>({
+            type: 'submit_payments',
+            payments: [payment(BANKS[4], CB.KZT, 'KZT', '1.00', { settlement: 'dns' })],
+          })
+        ).payments[0]!;
+      const before = await dns();
+      assert.deepEqual([before.state, before.reason], ['rejected', 'AG01'], 'no KZT windows in version 1');
+      await w.adopt([
+        { op: 'replace', path: '/rates/max_age_business_days', value: 1 },
+        { op: 'add', path: '/dns_windows/currencies/-', value: 'KZT' },
+      ]);
+      assert.equal((await dns()).state, 'rejected', 'adopted, not yet in force');
+      await w.nextDay();
+      assert.equal(w.p.ratePolicy().max_age_business_days, 1, 'the version in force sets the policy');
+      assert.equal((await dns()).state, 'queued', 'a KZT window from the opening');
+      await w.reopenKeepsDigest('replay refuses and accepts the same');
+    } finally {
+      await w.close();
+    }
+  });
+
+  it('a payment in a currency the scheme does not hold is rejected AM03', async () => {
+    const w = await world((doc) => {
+      const d = doc as { members: Record<string, unknown>; currencies: Record<string, unknown>; participants: Record<string, { currencies: string[] }> };
+      delete d.members.KZ;
+      delete d.currencies.KZT;
+      delete d.participants[CB.KZT];
+      delete d.participants[BANKS[4]];
+      for (const x of Object.values(d.participants)) x.currencies = x.currencies.filter((c) => c !== 'KZT');
+    });
+    try {
+      const r = await w.p.run<{ payments: Array<{ state: string; reason?: string }> }>({
+        type: 'submit_payments',
+        payments: [payment(BANKS[4], CB.KZT, 'KZT', '1.00'), payment(BANKS[1], BANKS[0], 'CNY', '1.00')],
+      });
+      assert.deepEqual([r.payments[0]!.state, r.payments[0]!.reason], ['rejected', 'AM03']);
+      assert.notEqual(r.payments[1]!.reason, 'AM03', 'a scheme currency is not affected');
     } finally {
       await w.close();
     }

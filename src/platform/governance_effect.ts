@@ -11,8 +11,12 @@
 // pools pledged earlier when a version raises it: ./financing_commands.ts),
 // the length of a payer's RTGS queue per currency (QUEUE_FULL), the rate
 // sources an imported or published rate must come from, and the sanctions lists
-// that screen payments. The LSM interval and the DNS window schedule are the
-// operator's timetable: the demo and what-if read them from the version in force.
+// that screen payments; under rules 4: the admitted participants (registration,
+// and suspension when a version drops one or suspends its member state), the
+// scheme's currencies and DNS window currencies at submission, and the rate
+// policy and FIFO bypass as the version's alone (the operator's commands for them
+// are refused). The LSM interval and the DNS window times are the operator's
+// timetable: the demo and what-if read them from the version in force.
 
 import type { Proposal } from '../governance/decision.js';
 import { effectiveDate } from '../governance/decision.js';
@@ -175,4 +179,88 @@ export function checkRateSources(s: PlatformState, rows: readonly { source: stri
 export function schemeListSources(s: PlatformState): readonly string[] | null {
   const sources = inForce(s.governance)?.document.screening.list_sources;
   return sources === undefined || sources.length === 0 ? null : sources;
+}
+
+/** Whether the scheme admits a participant as it is on the platform: listed with its kind, and its member state (if any) active. */
+function admits(doc: SchemeDocument, p: { id: string; kind: string; country: string }): boolean {
+  const listed = doc.participants[p.id];
+  const member = doc.members[p.country];
+  return listed !== undefined && listed.kind === p.kind && (member === undefined || member.status === 'active');
+}
+
+/**
+ * Rules 4 under a scheme: a participant registers only as the version in force
+ * admits it — listed by BIC, of that kind and country, in currencies listed for
+ * it — and not while its member state is suspended or expelled.
+ */
+export function checkAdmission(s: PlatformState, cmd: { id: string; kind: string; country: string; currencies: readonly string[] }): void {
+  const doc = inForce(s.governance)?.document;
+  if (doc === undefined) return;
+  const listed = doc.participants[cmd.id];
+  if (listed === undefined) throw new PlatformError('not_in_scheme', 'id', `${cmd.id} is not a participant the scheme admits (participants/${cmd.id})`);
+  if (listed.kind !== cmd.kind) throw new PlatformError('not_in_scheme', 'kind', `the scheme admits ${cmd.id} as ${listed.kind}`);
+  if (listed.country !== cmd.country) throw new PlatformError('not_in_scheme', 'country', `the scheme admits ${cmd.id} from ${listed.country}`);
+  for (const [i, c] of cmd.currencies.entries())
+    if (!listed.currencies.includes(c)) throw new PlatformError('not_in_scheme', `currencies[${i}]`, `the scheme admits ${cmd.id} in ${listed.currencies.join(', ')} only`);
+  const member = doc.members[cmd.country];
+  if (member !== undefined && member.status !== 'active')
+    throw new PlatformError('not_in_scheme', 'country', `${cmd.country} is ${member.status}: the scheme admits no new participant from it`);
+}
+
+/** Which participants a version coming into force suspends and which it reinstates. */
+export interface AdmissionChange {
+  suspended: string[];
+  reinstated: string[];
+}
+
+/**
+ * Rules 4, when a version comes into force: a participant the version before
+ * admitted and this one does not (dropped from `participants`, another kind, or its
+ * member state suspended or expelled) is suspended — its new payments are refused,
+ * what it has queued stays; one this version admits again is reinstated. Only the
+ * difference between the two versions counts, so a participant registered before
+ * the scheme and never listed keeps its standing.
+ */
+export function applyAdmission(s: PlatformState, change: VersionChange): AdmissionChange {
+  const out: AdmissionChange = { suspended: [], reinstated: [] };
+  const was = change.from?.document;
+  if (was === undefined) return out;
+  for (const p of s.participants) {
+    const before = admits(was, p);
+    const now = admits(change.to.document, p);
+    if (before && !now && !p.suspended) {
+      p.suspended = true;
+      out.suspended.push(p.id);
+    } else if (!before && now && p.suspended) {
+      p.suspended = false;
+      out.reinstated.push(p.id);
+    }
+  }
+  return out;
+}
+
+/** Rules 4 under a scheme: the operator may not set alone what the scheme governs (`what` names the scheme's fields). */
+export function refuseUnderScheme(s: PlatformState, what: string, field: string): void {
+  const v = inForce(s.governance);
+  if (v !== undefined)
+    throw new PlatformError('not_in_scheme', field, `the scheme (version ${v.version}) governs ${what}: change it by proposal (scheme propose)`);
+}
+
+/**
+ * Rules 4 under a scheme: why the version in force refuses a payment at submission —
+ * its currency (or the payee's) is not one of the scheme's `currencies` (AM03), or it
+ * is a DNS payment in a currency without DNS windows (`dns_windows.currencies`, AG01);
+ * null when it does not.
+ */
+export function schemePaymentRefusal(
+  s: PlatformState,
+  ins: { currency: string; payee_currency: string; settlement: string },
+): { reason: 'currency_not_allowed' | 'forbidden'; detail: string } | null {
+  const doc = inForce(s.governance)?.document;
+  if (doc === undefined) return null;
+  for (const c of [ins.currency, ins.payee_currency])
+    if (!Object.hasOwn(doc.currencies, c)) return { reason: 'currency_not_allowed', detail: `${c} is not a currency of the scheme` };
+  if (ins.settlement === 'dns' && !doc.dns_windows.currencies.includes(ins.currency))
+    return { reason: 'forbidden', detail: `the scheme holds no DNS windows in ${ins.currency} (dns_windows.currencies): settle it in RTGS` };
+  return null;
 }

@@ -30,7 +30,7 @@ import { PlatformError } from './errors.js';
 import { activeCurrency, amount, need } from './participant_commands.js';
 import type { PlatformState } from './state.js';
 import type { OperatorAlert } from './types.js';
-import { checkRateSources } from './governance_effect.js';
+import { checkRateSources, refuseUnderScheme } from './governance_effect.js';
 
 /** Stale-rate alerts kept (oldest dropped first): one per currency, rate date, value date and action, so few a day. */
 export const RATE_ALERTS_MAX = 10_000;
@@ -230,6 +230,8 @@ export function ratePolicyOf(s: PlatformState): RatePolicy {
 
 export function setRatePolicy(cx: CommandContext, cmd: Extract<Command, { type: 'set_rate_policy' }>): unknown {
   if (cx.rules_version < 3) throw new PlatformError('invalid_command', 'type', 'set_rate_policy needs rules version 3');
+  // Rules 4: under a scheme its version sets the policy (rates.*); the operator alone may not.
+  if (cx.rules_version >= 4) refuseUnderScheme(cx.s, 'the rate policy (rates.max_age_business_days, extended_age_business_days, quote_tolerance_bp)', '');
   const policy: RatePolicy = {
     max_age_business_days: cmd.max_age_business_days,
     extended_age_business_days: cmd.extended_age_business_days,

@@ -13,6 +13,7 @@ import type { Command } from './commands.js';
 import type { CommandContext } from './context.js';
 import { checkParticipantIdentity } from './participant_rules.js';
 import { PlatformError } from './errors.js';
+import { checkAdmission } from './governance_effect.js';
 import type { PlatformState } from './state.js';
 import { participantView } from './views.js';
 
@@ -76,6 +77,8 @@ export function registerParticipant(cx: CommandContext, cmd: Extract<Command, { 
   if (cx.rules_version >= 3) checkParticipantIdentity(cmd.name, cmd.country);
   if (s.byId.has(cmd.id)) throw new PlatformError('participant_exists', 'id', `${cmd.id} is already a participant`);
   if (s.participants.length >= PARTICIPANTS_MAX) throw new PlatformError('limit_exceeded', 'id', `at most ${PARTICIPANTS_MAX} participants`);
+  // Rules 4: under a scheme only the participants it admits register.
+  if (cx.rules_version >= 4) checkAdmission(s, cmd);
   if (cmd.currencies.length === 0) throw new PlatformError('invalid_field', 'currencies', 'at least one currency');
   const infos = cmd.currencies.map((c, i) => memberOrAny(c, `currencies[${i}]`));
   if (new Set(infos.map((c) => c.code)).size !== infos.length) throw new PlatformError('invalid_field', 'currencies', 'a currency is listed twice');

@@ -13,7 +13,7 @@ import { parseScaled } from '../fx/rational.js';
 import { RESULT_CODES, U128_MAX } from '../ledger/types.js';
 import { PLATFORM_LIMITS, type CommandContext } from './context.js';
 import { PlatformError, REASON } from './errors.js';
-import { schemePaymentMax } from './governance_effect.js';
+import { schemePaymentMax, schemePaymentRefusal } from './governance_effect.js';
 import { checkInstruction } from './instruction.js';
 import { priceRules3 } from './market_commands.js';
 import { route } from './settlement.js';
@@ -80,6 +80,11 @@ function submitV3(cx: CommandContext, p: Payment, s: ScreeningOutcome | null): v
   const max = schemePaymentMax(cx.s, ins.currency);
   if (max !== null && ins.amount_minor > max) {
     cx.change(p, 'rejected', REASON.amount_limit, `above the scheme's maximum of ${max} minor units for one ${ins.currency} payment`);
+    return;
+  }
+  const refusal = cx.rules_version >= 4 ? schemePaymentRefusal(cx.s, ins) : null;
+  if (refusal !== null) {
+    cx.change(p, 'rejected', REASON[refusal.reason], refusal.detail);
     return;
   }
   if (ins.payee_currency !== ins.currency && !price(cx, p)) return;

@@ -29,7 +29,7 @@ import { activeCurrency, fund, registerParticipant } from './participant_command
 import { cancelPayment, decideCase, returnPayment, submitPayments } from './payment_commands.js';
 import { runDirectoryCommand } from './user_commands.js';
 import { governanceTarget, isGovernanceCommand, runGovernanceCommand, type GovernanceCommand } from './governance_commands.js';
-import { checkSwapCap, schemeCutoffs, takeEffect } from './governance_effect.js';
+import { applyAdmission, checkSwapCap, refuseUnderScheme, schemeCutoffs, takeEffect } from './governance_effect.js';
 import { drainDirty, openWindow } from './settlement.js';
 import { expireSettleBy, releaseWarehouse } from './warehouse_commands.js';
 import { calendarTick, setCalendars } from './currency_days.js';
@@ -176,6 +176,8 @@ export class PlatformStateMachine extends PlatformState implements CommandExecut
       case 'set_calendars':
         return setCalendars(cx, cmd);
       case 'set_config':
+        // Rules 4: under a scheme its version sets the bypass (lsm.bypass_fifo); the operator alone may not.
+        if (cx.rules_version >= 4) refuseUnderScheme(this, 'the FIFO bypass (lsm.bypass_fifo)', 'bypass_fifo');
         this.bypass_fifo = cmd.bypass_fifo;
         return { bypass_fifo: this.bypass_fifo };
       case 'create_user':
@@ -205,10 +207,10 @@ export class PlatformStateMachine extends PlatformState implements CommandExecut
     if (change === null || cx.rules_version < 3) return out;
     const lowered = applyHaircutFloors(cx);
     if (change.calendars_dropped.length > 0 && this.day !== null) releaseWarehouse(cx, this.day);
-    return {
-      ...(out as object),
-      scheme: { version: change.to.version, replaced: change.from?.version ?? 0, credit_lines_lowered: lowered, calendars_dropped: change.calendars_dropped },
-    };
+    const answer = { version: change.to.version, replaced: change.from?.version ?? 0, credit_lines_lowered: lowered, calendars_dropped: change.calendars_dropped };
+    // Rules 4: the participants the new version no longer admits are suspended, those it admits again reinstated.
+    if (cx.rules_version >= 4) Object.assign(answer, { participants: applyAdmission(this, change) });
+    return { ...(out as object), scheme: answer };
   }
 
   /** open_swap_line under a scheme: within the scheme's cap for the pair. */
