@@ -26,9 +26,10 @@ const TX = '/Document/LqdtyCdtTrf/LqdtyCdtTrf';
 
 async function scheme(backend: 'memory' | 'sqlite' = 'memory') {
   const b = makeBackend(backend);
-  const platform = await Platform.open(await b.open(), { clock: new TestClock().read });
+  const clock = new TestClock();
+  const platform = await Platform.open(await b.open(), { clock: clock.read });
   await setupScheme(platform);
-  return { b, platform };
+  return { b, platform, clock };
 }
 
 test('the reader: exactly the elements the platform uses, in order, with their ISO data types', () => {
@@ -271,4 +272,22 @@ test('property: any run of camt.050 fundings (repeats, refusals) and defundings 
     }),
     { numRuns: 25 },
   );
+});
+
+test("the settlement date is the currency's home date: 20:00 UTC is the next day in Beijing", async () => {
+  const { platform: p, clock } = await scheme();
+  try {
+    clock.now_ns = BigInt(Date.parse(`${BUSINESS_DATE}T20:00:00Z`)) * 1_000_000n;
+    const utcDate = await submitIsoMessage(p, cnyFunding(p, A, 'H-1', '1.00', { date: BUSINESS_DATE }), 'rtgs');
+    assert.deepEqual([utcDate.accepted, utcDate.errors[0]?.code], [false, 'DT01']);
+    const home = await submitIsoMessage(p, cnyFunding(p, A, 'H-2', '1.00', { date: '2025-09-02' }), 'rtgs');
+    assert.equal(home.accepted, true, JSON.stringify(home.errors));
+    // Without SttlmDt the answer dates it on the home day too, the day it counts on in the reconciliation.
+    const undated = await submitIsoMessage(p, cnyFunding(p, A, 'H-3', '1.00', { date: undefined }), 'rtgs');
+    const st = (parseMessage(undated.status_reports[0]!).document as Pacs002).transactions![0]!;
+    assert.equal(st.effective_settlement_date, '2025-09-02');
+    assert.equal((await reconciliation(p, CB.CNY, '2025-09-02')).funded_in.count, 2);
+  } finally {
+    await p.close();
+  }
 });

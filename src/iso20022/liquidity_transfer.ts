@@ -158,14 +158,25 @@ async function planFunding(platform: Platform, t: LiquidityCreditTransfer, paths
   return { ok: true, plan: { participant: bank, central_bank: cb, currency, amount_minor: amount.minor } };
 }
 
+const NS_PER_DAY = 86_400_000_000_000n;
+
+/** Today's date in the currency's home zone (its calendar's, or its central bank's capital's): the UTC date or a neighbour. */
+function homeDate(platform: Platform, currency: string): string {
+  const now = platform.now();
+  for (const shift of [0n, 1n, -1n]) {
+    const date = isoDateTime(now + shift * NS_PER_DAY).slice(0, 10);
+    const day = platform.localDayBounds(currency, date);
+    if (day !== null && day.start_ns <= now && now <= day.end_ns) return date;
+  }
+  return isoDateTime(now).slice(0, 10);
+}
+
 /** Why a settlement date is not the currency's date now (its home zone), or null. */
 function settlementDateProblem(platform: Platform, currency: string, date: string | undefined): string | null {
   if (date === undefined) return null;
-  const now = platform.now();
-  const day = platform.localDayBounds(currency, date.slice(0, 10));
-  if (day !== null && day.start_ns <= now && now <= day.end_ns) return null;
-  const zone = day?.time_zone ?? 'its home zone';
-  return `a liquidity transfer books now: SttlmDt ${date} is not today in ${zone} (${currency}); future or past dates are not taken`;
+  const today = homeDate(platform, currency);
+  if (date.slice(0, 10) === today) return null;
+  return `a liquidity transfer books now: SttlmDt ${date} is not today (${today}) in ${currency}'s home zone; future or past dates are not taken`;
 }
 
 /** The reason code of a funding the platform refused (a race the checks above did not see). */
@@ -247,7 +258,8 @@ function statusReport(platform: Platform, t: LiquidityCreditTransfer, e: Submitt
   if (e.status === 'RJCT') tx.reasons = [{ code: e.reason!, additional_information: max105Lines(e.detail ?? '', 2) }];
   else {
     tx.acceptance_date_time = when;
-    tx.effective_settlement_date = t.settlement_date ?? when.slice(0, 10);
+    // The day the funding counts on in the reconciliation: the currency's home date.
+    tx.effective_settlement_date = homeDate(platform, t.amount.currency);
   }
   const h = platform.journalHead();
   tx.journal_head = { seq: h.seq, hash: h.head_hash };
