@@ -104,6 +104,16 @@ test('CLI: iso validate reads a camt.050 structurally; iso submit funds and prin
     const again = run('iso', 'submit', file);
     assert.notEqual(again.status, 0);
     assert.match(again.stderr, /"reason":"DUPL"/);
+    // Reconciliation's bad input names its field in the JSON error document.
+    for (const [args, field] of [
+      [['--central-bank', A, '--date', '2025-09-01'], 'central_bank'],
+      [['--central-bank', CB.CNY, '--date', '2025-13-01'], 'date'],
+      [['--central-bank', CB.CNY, '--date', '2025-09-01', '--home-balance', '1.234'], 'home_balance'],
+    ] as const) {
+      const bad = run('--json', 'reconcile', ...args);
+      assert.equal(bad.status, 4, bad.stderr);
+      assert.equal((JSON.parse(bad.stderr.trim().split('\n').at(-1)!) as { error: { field: string } }).error.field, field);
+    }
     const q = await Platform.open(backend.url!);
     assert.equal(q.balance(q.participant(A)!, 'CNY').available_minor, 1_234n);
     await q.close();
