@@ -26,6 +26,7 @@ import { newestFirstPage, oldestFirstPage } from './cursors.js';
 import { USER_ROUTES } from './user_routes.js';
 import { WEBHOOK_ROUTES } from './webhook_routes.js';
 import { GOVERNANCE_ROUTES } from './governance_routes.js';
+import { submitFundingXml } from './iso_submit.js';
 import { BODY_LIMIT_BATCH, exec, forbidden, limitOf, mayActFor, route, visibleParticipant, type AnyContext, type RouteDef, type RouteResult } from './route.js';
 import * as S from './schemas.js';
 
@@ -101,7 +102,7 @@ const PARTICIPANT_ROUTES: RouteDef[] = [
     url: '/v1/participants/:id/funding',
     operationId: 'fundAccount',
     tag: 'liquidity',
-    summary: 'Fund a settlement account from the central bank',
+    summary: 'Fund a settlement account from the central bank (JSON; or a camt.050.001.05 liquidity transfer as application/xml, answered by a pacs.002)',
     roles: ['operator', 'central_bank'],
     params: S.IdParams,
     body: S.FundingBody,
@@ -110,6 +111,7 @@ const PARTICIPANT_ROUTES: RouteDef[] = [
       mayActFor(ctx, ctx.params.id, ctx.body.currency);
       return exec(ctx, { type: 'fund', participant: ctx.params.id, currency: ctx.body.currency, amount: ctx.body.amount });
     },
+    xml: (ctx) => submitFundingXml(ctx, ctx.params.id, ctx.body),
   }),
   route({
     method: 'POST',

@@ -11,8 +11,11 @@ export const INPUT_EVENTS_MAX = 10_000_000;
 
 export class CliInputError extends Error {
   readonly code = 'invalid_input';
-  constructor(message: string) {
+  /** The input at fault, when one is (the JSON error document's `field`). */
+  readonly field: string;
+  constructor(message: string, field = '') {
     super(message);
+    this.field = field;
     this.name = 'CliInputError';
   }
 }

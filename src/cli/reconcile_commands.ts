@@ -24,7 +24,7 @@ function homeBalance(text: string, currency: string): bigint {
   try {
     return parseMajorAmount(text, currencyInfo(currency), '--home-balance');
   } catch (err) {
-    throw new CliInputError(`--home-balance: ${(err as Error).message}`);
+    throw new CliInputError(`--home-balance: ${(err as Error).message}`, 'home_balance');
   }
 }
 
@@ -56,7 +56,7 @@ export function registerReconcileCommand(program: Command): void {
           else print(r);
           if (!r.reconciled) process.exitCode = 3;
         } catch (err) {
-          if (err instanceof ReportError) throw new CliInputError(`${err.field}: ${err.message}`);
+          if (err instanceof ReportError) throw new CliInputError(`${err.field}: ${err.message}`, err.field);
           throw err;
         }
       }),

@@ -51,7 +51,24 @@ export interface LocatedMessage {
 
 const WRAPPER_DEPTH_MAX = 3;
 
+/** Where the parts of a message are, and the message id its Document's namespace names; no definition looked up. */
+export type MessageParts = Omit<LocatedMessage, 'schema'>;
+
 export function locateMessage(doc: XmlDocument): LocatedMessage {
+  const parts = locateParts(doc);
+  const id = parts.message_type;
+  const schema = SCHEMAS.get(id);
+  if (schema === undefined || id === HEAD_ID) {
+    const alt = supportedVersionOf(id);
+    const hint =
+      alt !== null && alt !== HEAD_ID ? `; this platform accepts ${alt}` : `; supported: ${[...SCHEMAS.keys()].filter((k) => k !== HEAD_ID).join(', ')}`;
+    throw new IsoError('MESSAGE_UNSUPPORTED', parts.documentPath, `message ${id} is not supported${hint}`, id);
+  }
+  return { ...parts, schema };
+}
+
+/** The AppHdr and Document of an input and the message id; throws IsoError when they cannot be found. */
+export function locateParts(doc: XmlDocument): MessageParts {
   const root = doc.root;
   let header: XmlElement | null = null;
   let headerPath: string | null = null;
@@ -105,12 +122,5 @@ export function locateMessage(doc: XmlDocument): LocatedMessage {
       `Document namespace ${JSON.stringify(document.ns)} is not an ISO 20022 message namespace (${ISO_NS_PREFIX}<message id>)`,
     );
   }
-  const schema = SCHEMAS.get(id);
-  if (schema === undefined || id === HEAD_ID) {
-    const alt = supportedVersionOf(id);
-    const hint =
-      alt !== null && alt !== HEAD_ID ? `; this platform accepts ${alt}` : `; supported: ${[...SCHEMAS.keys()].filter((k) => k !== HEAD_ID).join(', ')}`;
-    throw new IsoError('MESSAGE_UNSUPPORTED', documentPath, `message ${id} is not supported${hint}`, id);
-  }
-  return { message_type: id, schema, root, header, headerPath, document, documentPath };
+  return { message_type: id, root, header, headerPath, document, documentPath };
 }

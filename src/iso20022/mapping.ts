@@ -547,3 +547,9 @@ function amountTextOfMinor(currency: string, minor: bigint): string {
     return minor.toString();
   }
 }
+
+/** A message id (Max35Text) unique per (time, UETR, position): base-36 time, 20 hex digits of the UETR, base-36 position. */
+export function statusMessageId(at_ns: bigint, uetr: string | null, index: number): string {
+  const hex = (uetr ?? '').replace(/-/g, '').padEnd(20, '0').slice(0, 20);
+  return `${at_ns.toString(36).padStart(12, '0').slice(-12)}${hex}${index.toString(36).padStart(3, '0').slice(-3)}`;
+}

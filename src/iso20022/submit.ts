@@ -5,7 +5,8 @@
 // transaction — and the answers: pacs.002 status reports, camt.029 resolutions of a
 // camt.056, and the pacs.004 the platform sends on to the payer of a returned
 // payment. The HTTP API (POST /v1/payments, application/xml) and the CLI
-// (`sco-settle iso submit`) both call submitIsoMessage.
+// (`sco-settle iso submit`) both call submitIsoMessage. A camt.050 liquidity
+// transfer goes to ./liquidity_transfer.ts (one `fund`, answered by a pacs.002).
 //
 // Steps, and what each failure leaves behind:
 //  1. Safe reading and validation (validate.ts): built-in definitions always, the
@@ -59,6 +60,14 @@ import type { ChangeEvent } from '../platform/reference.js';
 import type { Payment, ScreeningOutcome } from '../platform/types.js';
 import { resolveXsdDir, validateMessage, type IsoIssue } from './validate.js';
 import type { LocatedMessage } from './envelope.js';
+import { isCamt050 } from './camt050.js';
+import {
+  submitLiquidityTransfer,
+  type FundingRequest,
+  type LiquidityTransferAnswer,
+  type LiquidityTransferOptions,
+  type SubmittedLiquidityTransfer,
+} from './liquidity_transfer.js';
 import type { XmlElement } from '../xml/reader.js';
 import {
   buildMessage,
@@ -92,12 +101,15 @@ import {
   reasonCodeOf,
   returnAuthorityRefusal,
   returnRefusal,
+  statusMessageId,
   xpathOfField,
   type IsoStatus,
   type MappedTransaction,
   type RawInstruction,
   type Refusal,
 } from './mapping.js';
+
+export { statusMessageId };
 
 export interface SubmitOptions {
   /** Folder of official XSDs (default: SCO_SETTLE_XSD_DIR; none: built-in validation only). */
@@ -113,7 +125,7 @@ export interface SubmitOptions {
    * names that participant itself, so a shell serving several participants checks
    * here that its caller may speak for it.
    */
-  authorize?: (request: { action: 'cancel' | 'return'; participant: string; uetr: string }) => void | Promise<void>;
+  authorize?: (request: { action: 'cancel' | 'return'; participant: string; uetr: string } | FundingRequest) => void | Promise<void>;
   /**
    * The participant the caller acts for, when it is scoped to one (a participant user of
    * the API): a camt.056 or pacs.004 about a payment it is not the payer (cancel) or payee
@@ -151,6 +163,22 @@ export interface SubmitResult {
   payments: SubmittedPayment[];
   /** Validation errors, and the reasons of rejected transactions (code = ISO reason, path = XPath). */
   errors: IsoIssue[];
+  /** A camt.050's liquidity transfer: funded (ACSC, with its ledger transfer) or refused (RJCT). Only for a camt.050. */
+  liquidity_transfers?: SubmittedLiquidityTransfer[];
+}
+
+function liquidityOptions(opts: SubmitOptions): LiquidityTransferOptions {
+  const out: LiquidityTransferOptions = {};
+  if (opts.platformBic !== undefined) out.platformBic = opts.platformBic;
+  if (opts.authorize !== undefined) out.authorize = opts.authorize;
+  return out;
+}
+
+function liquidityResult(a: LiquidityTransferAnswer): SubmitResult {
+  return {
+    ...resultOf(a.message_type, { accepted: a.accepted, status_reports: a.status_reports, errors: a.errors }),
+    liquidity_transfers: a.liquidity_transfers,
+  };
 }
 
 const PAYMENT_TYPES = new Set(['pacs.008.001.08', 'pacs.009.001.08']);
@@ -174,7 +202,11 @@ function resultOf(message_type: string | null, r: Partial<Omit<SubmitResult, 'me
 
 export async function submitIsoMessage(platform: Platform, xml: string | Uint8Array, by: string, opts: SubmitOptions = {}): Promise<SubmitResult> {
   const v = await validateMessage(xml, { xsd_dir: resolveXsdDir(opts.xsdDir) });
-  if (v.message === null) return resultOf(v.message_type, { errors: v.errors });
+  if (v.message === null) {
+    // camt.050 has no built-in definition (no official XSD): its own reader takes it from the bytes.
+    if (isCamt050(v.message_type)) return liquidityResult(await submitLiquidityTransfer(platform, xml, by, liquidityOptions(opts)));
+    return resultOf(v.message_type, { errors: v.errors });
+  }
   const located = v.message;
   const type = located.message_type;
   if (!v.valid) {
@@ -193,7 +225,7 @@ export async function submitIsoMessage(platform: Platform, xml: string | Uint8Ar
         {
           path: located.documentPath,
           code: 'MESSAGE_NOT_SUBMITTABLE',
-          message: `${type} cannot be submitted; submit pacs.008.001.08, pacs.009.001.08, pacs.004.001.09 or camt.056.001.08`,
+          message: `${type} cannot be submitted; submit pacs.008.001.08, pacs.009.001.08, pacs.004.001.09, camt.056.001.08 or camt.050.001.05`,
         },
       ],
     });
@@ -310,12 +342,6 @@ interface TxRefs {
 
 const UETR_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 const BIC = /^[A-Z0-9]{4}[A-Z]{2}[A-Z0-9]{2}([A-Z0-9]{3})?$/;
-
-/** A message id (Max35Text) unique per (time, UETR, position): base-36 time, 20 hex digits of the UETR, base-36 position. */
-export function statusMessageId(at_ns: bigint, uetr: string | null, index: number): string {
-  const hex = (uetr ?? '').replace(/-/g, '').padEnd(20, '0').slice(0, 20);
-  return `${at_ns.toString(36).padStart(12, '0').slice(-12)}${hex}${index.toString(36).padStart(3, '0').slice(-3)}`;
-}
 
 function reasonsOf(st: IsoStatus): StatusReason[] | undefined {
   if (st.reason_code === undefined && st.reason_proprietary === undefined && st.additional_information === undefined) return undefined;

@@ -9,6 +9,7 @@
 import { decodeDirectoryCommand, type DirectoryCommand } from './api_directory.js';
 import { decodeSetCalendars, type SetCalendarsCommand } from './currency_days.js';
 import { PlatformError } from './errors.js';
+import { LIQUIDITY_REFERENCE_MAX } from './liquidity_transfer_ids.js';
 import { decodeGovernanceCommand, isGovernanceCommand, type GovernanceCommand } from './governance_commands.js';
 import { PARTICIPANT_KINDS, type CaseDecision, type ParticipantKind, type ScreeningOutcome } from './types.js';
 
@@ -45,7 +46,15 @@ export interface CollateralItemCommand {
 
 export type Command =
   | { type: 'register_participant'; by: string; id: string; kind: ParticipantKind; name: string; country: string; currencies: string[] }
-  | { type: 'fund' | 'defund'; by: string; participant: string; currency: string; amount: string }
+  | {
+      type: 'fund' | 'defund';
+      by: string;
+      participant: string;
+      currency: string;
+      amount: string;
+      /** Rules 4, fund only: the liquidity transfer's reference (a camt.050's EndToEndId); one funding per reference and currency. */
+      reference?: string;
+    }
   | { type: 'submit_payments'; by: string; payments: Record<string, unknown>[]; screening: (ScreeningOutcome | null)[] }
   | { type: 'cancel_payment'; by: string; uetr: string; reason: string }
   | { type: 'return_payment'; by: string; uetr: string; reason: string }
@@ -178,6 +187,7 @@ export function decodeCommand(input: unknown): Command {
     case 'register_participant':
       return decodeRegister(o, by);
     case 'fund':
+      return decodeFund(o, by);
     case 'defund':
     case 'draw_credit':
       only(o, fields('participant', 'currency', 'amount'), '');
@@ -237,6 +247,22 @@ export function decodeCommand(input: unknown): Command {
       if (isGovernanceCommand({ type })) return decodeGovernanceCommand(o, by);
       throw new PlatformError('invalid_command', 'type', `unknown command type ${JSON.stringify(type)}`);
   }
+}
+
+type FundCommand = Extract<Command, { type: 'fund' | 'defund' }>;
+
+/** A funding; `reference` only when given, so a funding without one decodes as it always did. */
+function decodeFund(o: Obj, by: string): FundCommand {
+  only(o, fields('participant', 'currency', 'amount', 'reference'), '');
+  const out: FundCommand = {
+    type: 'fund',
+    by,
+    participant: str(o, 'participant', ''),
+    currency: str(o, 'currency', '', 3),
+    amount: str(o, 'amount', '', 40),
+  };
+  if (o.reference !== undefined) out.reference = str(o, 'reference', '', LIQUIDITY_REFERENCE_MAX);
+  return out;
 }
 
 function decodeLiquidityExecution(o: Obj, by: string): Decoded<'set_liquidity_execution'> {

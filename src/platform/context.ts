@@ -33,9 +33,10 @@ export const PLATFORM_LIMITS = Object.freeze({
  * When a plan's ids count as used. 'if_accepted': only when the ledger accepts
  * every transfer (a refused plan leaves no gap). 'always': whatever the ledger
  * says — the rule of window reservations since the first release, which
- * journaled stores depend on.
+ * journaled stores depend on. 'never': the plan's transfers carry ids of their
+ * own (a referenced funding, ./liquidity_transfer_ids.ts), none of the counter's.
  */
-export type IdUse = 'if_accepted' | 'always';
+export type IdUse = 'if_accepted' | 'always' | 'never';
 
 export interface Applied<P> {
   plan: P;
@@ -73,7 +74,7 @@ export class CommandContext {
     const transfers = transfersOf(plan);
     const results = transfers.length === 0 ? NO_RESULTS : this.ledger.createTransfers(transfers);
     const accepted = results.every((r) => r === 0);
-    if (use === 'always' || accepted) this.s.nextTransferNo += BigInt(transfers.length);
+    if (use === 'always' || (use === 'if_accepted' && accepted)) this.s.nextTransferNo += BigInt(transfers.length);
     return { plan, results, accepted };
   }
 

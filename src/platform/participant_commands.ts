@@ -12,6 +12,7 @@ import { readAmount } from './amounts.js';
 import type { Command } from './commands.js';
 import type { CommandContext } from './context.js';
 import { checkParticipantIdentity } from './participant_rules.js';
+import { liquidityTransferId } from './liquidity_transfer_ids.js';
 import { PlatformError } from './errors.js';
 import { checkAdmission } from './governance_effect.js';
 import type { PlatformState } from './state.js';
@@ -136,28 +137,43 @@ function participantAccounts(p: Participant, infos: CurrencyInfo[]): Account[] {
   return accounts;
 }
 
-/** A liquidity transfer in from (`inward`) or back to the home system. */
-export function fund(cx: CommandContext, participant: string, currency: string, amountText: string, inward: boolean): unknown {
+/**
+ * A liquidity transfer in from (`inward`) or back to the home system. Rules 4: a
+ * funding with a `reference` (a camt.050's) books under the id the reference
+ * gives (./liquidity_transfer_ids.ts), so the same reference funds once.
+ */
+export function fund(cx: CommandContext, participant: string, currency: string, amountText: string, inward: boolean, reference?: string): unknown {
   const s = cx.s;
+  if (reference !== undefined && cx.rules_version < 4) throw new PlatformError('invalid_command', 'reference', 'a funding reference needs rules version 4');
   const p = need(s, participant, 'participant');
   const c = activeCurrency(s, currency, 'currency');
   if (p.issues === c.code) throw new PlatformError('invalid_state', 'participant', 'a central bank issues its own currency; it is not funded');
   if (!p.currencies.includes(c.code)) throw new PlatformError('unknown_currency', 'currency', `${p.id} holds no ${c.code} account`);
   const value = amount(amountText, c, 'amount', cx.rules_version);
+  const referenced = reference === undefined ? null : liquidityTransferId(c.code, reference);
+  if (referenced !== null && cx.ledger.machine.lookupTransfer(referenced) !== undefined)
+    throw new PlatformError(
+      'invalid_state',
+      'reference',
+      `liquidity transfer ${JSON.stringify(reference)} in ${c.code} was funded already (ledger transfer ${referenced})`,
+    );
   const cb = s.issuer.get(c.code)!;
   const issuing = accountId(cb.no, c.numeric, ACCOUNT_KIND.issuing);
   const settlement = s.settlementAccount(p, c.code);
-  const applied = cx.applyTransfers((ids) => [
-    ledgerTransfer(
-      ids(),
-      inward ? issuing : settlement,
-      inward ? settlement : issuing,
-      value,
-      c.numeric,
-      inward ? TRANSFER_CODE.funding : TRANSFER_CODE.defunding,
-      0,
-    ),
-  ]);
+  const applied = cx.applyTransfers(
+    (ids) => [
+      ledgerTransfer(
+        referenced ?? ids(),
+        inward ? issuing : settlement,
+        inward ? settlement : issuing,
+        value,
+        c.numeric,
+        inward ? TRANSFER_CODE.funding : TRANSFER_CODE.defunding,
+        0,
+      ),
+    ],
+    referenced === null ? 'if_accepted' : 'never',
+  );
   if (!applied.accepted) {
     const name = RESULT_CODES[applied.results[0]!];
     if (name === 'exceeds_credits')

@@ -128,7 +128,7 @@ export class PlatformStateMachine extends PlatformState implements CommandExecut
       case 'register_participant':
         return registerParticipant(cx, cmd);
       case 'fund':
-        return fund(cx, cmd.participant, cmd.currency, cmd.amount, true);
+        return fund(cx, cmd.participant, cmd.currency, cmd.amount, true, cmd.reference);
       case 'defund':
         return fund(cx, cmd.participant, cmd.currency, cmd.amount, false);
       case 'submit_payments':
