@@ -73,6 +73,8 @@ export interface ApiOptions {
   backPressure?: Partial<BackPressureLimits>;
   /** A member replica's currency: callers see that currency only; requests for another are refused (outside_member_currency). */
   member_currency?: string;
+  /** Run the scheme's timetable (LSM interval, DNS window times; src/platform/timetable.ts) on the server's timer. Default false. */
+  timetable?: boolean;
 }
 
 export interface Api {
@@ -156,7 +158,7 @@ export async function buildApi(opts: ApiOptions): Promise<Api> {
 
   for (const r of ROUTES) registerRoute(app, r, { platform, metrics, idempotency, backPressure });
 
-  const events = withDecisionTimer(registerEventStream(app, platform), platform);
+  const events = withDecisionTimer(registerEventStream(app, platform), platform, opts.timetable === true);
   const webhooks = await Webhooks.start(platform, opts.webhooks);
   registerPublicEndpoints(app, platform, metrics, () => !draining && !closed, registered);
 
@@ -228,10 +230,17 @@ function publicDoc(
 
 /**
  * The scheme's decisions fall due with time: a timer journals them even when no
- * command arrives (src/platform: decideDue). It stops when the streams end (shutdown).
+ * command arrives (src/platform: decideDue), and with `timetable` the LSM runs and
+ * DNS windows the scheme's timetable makes due (runTimetable). It stops when the
+ * streams end (shutdown).
  */
-function withDecisionTimer(events: { endAll(): void }, platform: Platform): { endAll(): void } {
-  const timer = setInterval(() => void platform.decideDue().catch(() => undefined), DECISION_TIMER_MS);
+function withDecisionTimer(events: { endAll(): void }, platform: Platform, timetable: boolean): { endAll(): void } {
+  const tick = async (): Promise<void> => {
+    await platform.decideDue();
+    const role = platform.clusterStatus()?.role ?? 'active';
+    if (timetable && role === 'active') await platform.runTimetable();
+  };
+  const timer = setInterval(() => void tick().catch(() => undefined), DECISION_TIMER_MS);
   timer.unref();
   return {
     endAll(): void {

@@ -75,6 +75,7 @@ export function registerServeCommands(program: Command): void {
     .option('--rate-burst <n>', 'burst size per API key (default: twice the rate)')
     .option('--max-writes-in-flight <n>', 'write requests accepted and not yet answered at most; more are refused 429 overloaded', '4096')
     .option('--max-index-backlog <n>', 'query index backlog (events) above which writes are refused 429 overloaded', '1000000')
+    .option('--timetable', "run the scheme's timetable: the LSM every lsm.interval_minutes, the DNS windows at their times (journaled by system)")
     .option('--group-max <n>', 'commands committed together in one journal write at most (group commit)', '1024')
     .option(
       '--webhook-allow <targets>',
@@ -112,6 +113,7 @@ export function registerServeCommands(program: Command): void {
           index_backlog_events_max: intOption(String(o.maxIndexBacklog), '--max-index-backlog', 0, 1_000_000_000),
         },
         logLevel: String(o.logLevel),
+        timetable: Boolean(o.timetable),
         webhooks: { allow_hosts: webhookAllow },
         https:
           o.tlsCert !== undefined

@@ -54,6 +54,7 @@ import {
 import { checkGovernance, dueProposals, isGovernanceCommand, type GovernanceCommand } from './governance_commands.js';
 import { findProposal, governanceAudit, proposalView, proposalsView, schemeView, type SchemeView } from './governance_views.js';
 import { inForce } from './governance_state.js';
+import { dueTimetable, type TimetableCommand } from './timetable.js';
 import { schemeListSources } from './governance_effect.js';
 import { prepareSchemeZones } from './governance_calendars.js';
 import { dayBounds, dayFigures, schemeWhatIf, type DayFigures, type WhatIfReport } from './governance_whatif.js';
@@ -328,6 +329,33 @@ export class Platform {
       }
     });
     this.deciding = run.catch(() => undefined);
+    return run;
+  }
+
+  /**
+   * Journals what the scheme's timetable makes due now (./timetable.ts: LSM runs
+   * every lsm.interval_minutes, the DNS windows at their times), one command at a
+   * time by `system`; answers the commands that ran. The server's timer calls it
+   * when serving with --timetable; it runs after any decisions due, never beside them.
+   */
+  runTimetable(): Promise<TimetableCommand[]> {
+    const run = this.deciding.then(async () => {
+      const ran: TimetableCommand[] = [];
+      for (const cmd of dueTimetable(this.state, inForce(this.state.governance)?.document ?? null, this.clock())) {
+        try {
+          await this.execute(cmd, 'system');
+          ran.push(cmd);
+        } catch (err) {
+          // An operator ran it first, or the day closed meanwhile.
+          if (!(err instanceof PlatformError)) throw err;
+        }
+      }
+      return ran;
+    });
+    this.deciding = run.then(
+      () => undefined,
+      () => undefined,
+    );
     return run;
   }
 
