@@ -401,9 +401,9 @@ export class Platform {
     if (!Number.isInteger(limit) || limit < 1 || limit > PAYMENT_QUERY_MAX)
       throw new PlatformError('invalid_field', 'limit', `must be 1..${PAYMENT_QUERY_MAX}`);
     const out: Payment[] = [];
-    const all = [...this.state.payments.values()];
-    for (let i = all.length - 1; i >= 0 && out.length < limit; i--) {
-      const p = all[i]!;
+    const book = this.state.payments;
+    for (let i = book.size - 1; i >= 0 && out.length < limit; i--) {
+      const p = book.at(i)!;
       const ins = p.instruction;
       if (filter.participant !== undefined && ins.payer !== filter.participant && ins.payee !== filter.participant) continue;
       if (filter.state !== undefined && p.state !== filter.state) continue;
@@ -475,11 +475,14 @@ export class Platform {
     return this.state.payments.values();
   }
 
-  /** How many payments are in each state. */
+  /** The payment at arrival position `i` (0-based, below paymentCount()); archived ones are read back from their records. */
+  paymentAt(i: number): Payment | undefined {
+    return this.state.payments.at(i);
+  }
+
+  /** How many payments are in each state (states in PAYMENT_STATES order). */
   paymentCountsByState(): Map<string, number> {
-    const counts = new Map<string, number>();
-    for (const p of this.state.payments.values()) counts.set(p.state, (counts.get(p.state) ?? 0) + 1);
-    return counts;
+    return this.state.payments.countsByState();
   }
 
   /** Payments waiting in RTGS queues, in queue order across currencies. */
