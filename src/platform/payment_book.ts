@@ -8,14 +8,19 @@
 // a live object, since it may change it: a return), iteration is in arrival
 // order as before, and the snapshot writes the same JSON lines, so states,
 // digests and replays do not depend on which payments were archived when.
+// SCO_SETTLE_RECENT_FINISHED (a whole number) overrides `recent_finished`:
+// 0 archives every finished payment after its command, which is how the suites
+// are run to check that nothing depends on the form.
 
 import type { Payment, PaymentState } from '../clearing/types.js';
 import { PAYMENT_STATES } from '../clearing/types.js';
 import { CodecTables, PaymentCodec, PaymentReader, uuidBytes } from './payment_codec.js';
 
+const RECENT_OVERRIDE = Number.parseInt(process.env.SCO_SETTLE_RECENT_FINISHED ?? '', 10);
+
 export const PAYMENT_BOOK_LIMITS = Object.freeze({
   /** Finished payments kept as objects (the most recently finished), for the reads that follow a settlement. */
-  recent_finished: 4_096,
+  recent_finished: Number.isSafeInteger(RECENT_OVERRIDE) && RECENT_OVERRIDE >= 0 ? RECENT_OVERRIDE : 4_096,
   /** Bytes per record chunk (a record never spans two). */
   chunk_bytes: 1 << 20,
 });

@@ -665,6 +665,12 @@ export class Platform {
     return this.state.payments.size;
   }
 
+  /** How the payments are held: as objects (every unfinished one and the most recently finished) and as compact records (./payment_book.ts). */
+  paymentsHeld(): { objects: number; records: number } {
+    const b = this.state.payments;
+    return { objects: b.size - b.archived, records: b.archived };
+  }
+
   /**
    * `amount_minor` of `from` in `to` at the reference cross rate of `date` (the
    * platform's imported rates), rounded by `rounding`; throws when no rate applies.
