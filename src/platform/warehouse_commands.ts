@@ -150,7 +150,7 @@ export function closeWarehouse(cx: CommandContext, day: BusinessDay): { rejected
 /**
  * Payments with a settle_by, earliest first (ties in arrival order): PlatformState.settleByIndex,
  * derived from the payments and never snapshotted. Built on first use after a start
- * or a restore; the payments map is in arrival order, so a rebuilt heap pops as the live one.
+ * or a restore; live payments iterate in arrival order, so a rebuilt heap pops as the live one.
  */
 function settleByIndex(s: PlatformState): MinHeap<Payment> {
   if (s.settleByIndex === null) {
