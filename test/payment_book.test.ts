@@ -71,6 +71,8 @@ test('after days of payments the platform holds O(recent) payment objects; archi
       [first],
     );
     assert.equal(p.paymentAt(0)!.instruction.uetr, first);
+    assert.equal(p.payments({ participant: A, state: 'settled', limit: 10_000 }).length, 4 * perDay);
+    assert.equal(p.payments({ participant: BANKS[2], limit: 10_000 }).length, 0);
     assert.equal(p.paymentCountsByState().get('settled'), 4 * perDay);
     // A duplicate of an archived payment is refused; a return of one works and is read back.
     clock.now_ns = BigInt(Date.parse('2025-09-05T06:00:00Z')) * 1_000_000n;

@@ -27,6 +27,19 @@ export const PAYMENT_BOOK_LIMITS = Object.freeze({
 
 const FINISHED: ReadonlySet<PaymentState> = new Set<PaymentState>(['settled', 'rejected', 'cancelled', 'returned']);
 const STATE_CODE = new Map<PaymentState, number>(PAYMENT_STATES.map((s, i) => [s, i]));
+/** What a list query asks of a payment, checked on an archived payment's columns before it is decoded. */
+export interface PaymentProbe {
+  /** Payer, payee or FX provider. */
+  involves?: string;
+  /** Payer or payee. */
+  counterparty?: string;
+  end_to_end_id?: string;
+  state?: PaymentState;
+}
+
+/** Party strings numbered for the columns, at most this many (later ones: 0, which matches anything). */
+const PARTIES_MAX = 65_535;
+
 /** Chunks addressable by a 32-bit locator (chunk * chunk_bytes + offset, +1 so 0 means live). */
 const CHUNKS_MAX = Math.floor(0xffff_fffe / PAYMENT_BOOK_LIMITS.chunk_bytes);
 
@@ -46,6 +59,9 @@ export class PaymentBook {
   private loc = new Uint32Array(1024);
   /** Per position: the payment's state (an index of PAYMENT_STATES). */
   private states = new Uint8Array(1024);
+  /** Per archived position: party numbers of payer, payee and FX provider (0: not numbered), and a hash of the end-to-end id. */
+  private cols = new Uint32Array(1024 * 4);
+  private readonly parties = new Map<string, number>();
   /** Per position: the UETR's 16 bytes (written when archived). */
   private keys = new Uint8Array(1024 * 16);
   /** Open-addressing hash table of position + 1 (0: empty), keyed by the UETR bytes. */
@@ -114,6 +130,22 @@ export class PaymentBook {
     return this.loc[i] === 0 ? this.liveAt.get(i) : this.decode(i);
   }
 
+  /** False when the payment at position `i` cannot match `q` (judged without decoding it); true means: read it and check. */
+  mayMatch(i: number, q: PaymentProbe): boolean {
+    if (this.loc[i] === 0) return true;
+    if (q.state !== undefined && PAYMENT_STATES[this.states[i]!] !== q.state) return false;
+    const c = i * 4;
+    const cols = this.cols;
+    if (q.end_to_end_id !== undefined && cols[c + 3] !== textHash(q.end_to_end_id)) return false;
+    const party = (s: string, n: number): boolean => {
+      const id = this.parties.get(s) ?? 0;
+      for (let k = 0; k < n; k++) if (cols[c + k] === 0 || cols[c + k] === id) return true;
+      return false;
+    };
+    if (q.involves !== undefined && !party(q.involves, 3)) return false;
+    return q.counterparty === undefined || party(q.counterparty, 2);
+  }
+
   /** Every payment in arrival order; archived ones are decoded copies. */
   *values(): IterableIterator<Payment> {
     for (let i = 0; i < this.count; i++) {
@@ -151,6 +183,8 @@ export class PaymentBook {
     this.count = 0;
     this.loc = new Uint32Array(1024);
     this.states = new Uint8Array(1024);
+    this.cols = new Uint32Array(1024 * 4);
+    this.parties.clear();
     this.keys = new Uint8Array(1024 * 16);
     this.slots = new Int32Array(2048);
     this.slotsUsed = 0;
@@ -191,12 +225,29 @@ export class PaymentBook {
     rec.copy(this.chunks[c]!, this.chunkFill);
     this.loc[pos] = c * PAYMENT_BOOK_LIMITS.chunk_bytes + this.chunkFill + 1;
     this.chunkFill += rec.length;
+    const ins = p.instruction;
+    const col = pos * 4;
+    this.cols[col] = this.partyNo(ins.payer);
+    this.cols[col + 1] = this.partyNo(ins.payee);
+    // No FX provider: the payee's number again, so "involves" asks nothing more of it.
+    this.cols[col + 2] = p.fx === null ? this.cols[col + 1]! : this.partyNo(p.fx.provider);
+    this.cols[col + 3] = textHash(ins.end_to_end_id);
     if (this.archivedSlot(key) < 0) {
       this.keys.set(key, pos * 16);
       this.insertSlot(key, pos);
     }
     this.liveAt.delete(pos);
     this.livePos.delete(p.instruction.uetr);
+  }
+
+  private partyNo(s: string): number {
+    let n = this.parties.get(s);
+    if (n === undefined) {
+      if (this.parties.size >= PARTIES_MAX) return 0;
+      n = this.parties.size + 1;
+      this.parties.set(s, n);
+    }
+    return n;
   }
 
   private decode(pos: number): Payment {
@@ -273,10 +324,20 @@ export class PaymentBook {
     const states = new Uint8Array(n);
     states.set(this.states);
     this.states = states;
+    const cols = new Uint32Array(n * 4);
+    cols.set(this.cols);
+    this.cols = cols;
     const keys = new Uint8Array(n * 16);
     keys.set(this.keys);
     this.keys = keys;
   }
+}
+
+/** FNV-1a over a string's UTF-16 code units. */
+function textHash(s: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+  return h >>> 0;
 }
 
 /** FNV-1a over the 16 bytes: UETRs from some senders share long prefixes or suffixes. */
