@@ -46,7 +46,10 @@ export interface SoakSample {
   p99_ms: number;
 }
 
-const DAY = '2025-08-29';
+// Today (UTC): the server runs on the wall clock, so a fixed past date put every
+// payment after its cut-off and into the warehouse instead of settlement. A run
+// that crosses midnight UTC warehouses what arrives after it.
+const DAY = new Date().toISOString().slice(0, 10);
 
 export async function runSoak(o: SoakOptions): Promise<Record<string, unknown>> {
   const dir = o.store === null ? mkdtempSync(join(tmpdir(), 'sco-settle-soak-')) : null;
@@ -74,7 +77,7 @@ export async function runSoak(o: SoakOptions): Promise<Record<string, unknown>> 
 
 /** Banks and liquidity providers of the default profile, the reference rates, funding for the whole run, an open day. */
 async function seed(url: string): Promise<string> {
-  const platform = await Platform.open(url, { clock: () => BigInt(Date.parse(`${DAY}T09:00:00Z`)) * 1_000_000n + (process.hrtime.bigint() % 1_000_000_000n) });
+  const platform = await Platform.open(url);
   try {
     const profile = defaultProfile();
     const rows = REFERENCE_RATES.map((r) => ({ currency: r.currency, units_per_usd: r.units_per_usd, date: r.date, source: r.source }));

@@ -90,6 +90,7 @@ export class CommandContext {
     if (reason !== undefined) h.reason = reason;
     if (detail !== undefined) h.detail = detail;
     p.history.push(h);
+    this.s.payments.changed(p);
     const ev: ChangeEvent = { uetr: p.instruction.uetr, state, at_ns: this.now.toString() };
     if (reason !== undefined) ev.reason = reason;
     if (detail !== undefined) ev.detail = detail;

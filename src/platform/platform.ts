@@ -62,6 +62,7 @@ import { ClusterNode, type ClusterStatus } from '../replication/cluster_node.js'
 import { StreamLog } from '../replication/stream_log.js';
 import type { ClusterConfig } from '../replication/cluster_config.js';
 import { NotLeaderError } from './errors.js';
+import type { PaymentProbe } from './payment_book.js';
 
 // For the HTTP shells: the documents interface, the store's errors and redacted
 // location, the views and the JSON replacer they answer with.
@@ -429,9 +430,11 @@ export class Platform {
     if (!Number.isInteger(limit) || limit < 1 || limit > PAYMENT_QUERY_MAX)
       throw new PlatformError('invalid_field', 'limit', `must be 1..${PAYMENT_QUERY_MAX}`);
     const out: Payment[] = [];
-    const all = [...this.state.payments.values()];
-    for (let i = all.length - 1; i >= 0 && out.length < limit; i--) {
-      const p = all[i]!;
+    const book = this.state.payments;
+    const probe = probeOf(filter);
+    for (let i = book.size - 1; i >= 0 && out.length < limit; i--) {
+      if (!book.mayMatch(i, probe)) continue;
+      const p = book.at(i)!;
       const ins = p.instruction;
       if (filter.participant !== undefined && ins.payer !== filter.participant && ins.payee !== filter.participant) continue;
       if (filter.state !== undefined && p.state !== filter.state) continue;
@@ -503,11 +506,19 @@ export class Platform {
     return this.state.payments.values();
   }
 
-  /** How many payments are in each state. */
+  /** The payment at arrival position `i` (0-based, below paymentCount()); archived ones are read back from their records. */
+  paymentAt(i: number): Payment | undefined {
+    return this.state.payments.at(i);
+  }
+
+  /** False when the payment at position `i` cannot match the filter (`participant` also as FX provider), judged without reading it back. */
+  paymentMayMatch(i: number, filter: PaymentFilter): boolean {
+    return this.state.payments.mayMatch(i, probeOf(filter));
+  }
+
+  /** How many payments are in each state (states in PAYMENT_STATES order). */
   paymentCountsByState(): Map<string, number> {
-    const counts = new Map<string, number>();
-    for (const p of this.state.payments.values()) counts.set(p.state, (counts.get(p.state) ?? 0) + 1);
-    return counts;
+    return this.state.payments.countsByState();
   }
 
   /** Payments waiting in RTGS queues, in queue order across currencies. */
@@ -688,6 +699,12 @@ export class Platform {
 
   paymentCount(): number {
     return this.state.payments.size;
+  }
+
+  /** How the payments are held: as objects (every unfinished one and the most recently finished) and as compact records (./payment_book.ts). */
+  paymentsHeld(): { objects: number; records: number } {
+    const b = this.state.payments;
+    return { objects: b.size - b.archived, records: b.archived };
   }
 
   /**
@@ -913,4 +930,13 @@ export class Platform {
   liquidityExecutionAllowed(): boolean {
     return this.state.liquidity_execution;
   }
+}
+
+function probeOf(f: PaymentFilter): PaymentProbe {
+  const q: PaymentProbe = {};
+  if (f.participant !== undefined) q.involves = f.participant;
+  if (f.counterparty !== undefined) q.counterparty = f.counterparty;
+  if (f.end_to_end_id !== undefined) q.end_to_end_id = f.end_to_end_id;
+  if (f.state !== undefined) q.state = f.state as PaymentProbe['state'];
+  return q;
 }

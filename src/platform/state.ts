@@ -21,6 +21,7 @@ import type { LedgerAccess } from '../journal/command.js';
 import type { MinHeap } from '../ledger/heap.js';
 import type { Account } from '../ledger/types.js';
 import { ApiDirectoryState } from './api_directory.js';
+import { PaymentBook } from './payment_book.js';
 import type { GovernanceData } from './governance_state.js';
 import type { PlatformStateData } from './state_codec.js';
 import type { RatePolicy } from '../fx/rate_policy.js';
@@ -31,7 +32,8 @@ export class PlatformState {
   readonly byId = new Map<string, Participant>();
   /** currency -> its central bank. */
   readonly issuer = new Map<string, Participant>();
-  readonly payments = new Map<string, Payment>();
+  /** Every payment in arrival order; finished ones are held as compact records (./payment_book.ts), read back as objects. */
+  readonly payments = new PaymentBook(() => this.commandLedger !== null);
   readonly anonymousRejections: AnonymousRejection[] = [];
   readonly queues = new Map<string, RtgsQueue>();
   /** Provider key (no:currency) -> payer queues holding PvP payments that wait for that provider's liquidity. */
@@ -210,7 +212,7 @@ export class PlatformState {
   protected snapshotData(): PlatformStateData {
     return {
       participants: this.participants,
-      payments: [...this.payments.values()],
+      payments: { length: this.payments.size, [Symbol.iterator]: () => this.payments.values() },
       anonymous_rejections: this.anonymousRejections,
       queues: [...this.queues].map(([k, q]) => [k, q.live((p) => p.state === 'queued').map((p) => p.instruction.uetr)]),
       windows: this.windows,
@@ -298,6 +300,7 @@ export class PlatformState {
     this.calendarAccepting.clear();
     for (const [c, a] of d.calendar_accepting) this.calendarAccepting.set(c, a);
     this.governance = d.governance;
+    this.payments.compact();
   }
 }
 

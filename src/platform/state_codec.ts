@@ -25,9 +25,12 @@ import type {
   SettlementWindow,
 } from './types.js';
 
+/** A list the encoder walks once: the payments are read back from their records one at a time, never all as objects. */
+export type PaymentList = Iterable<Payment> & { readonly length: number };
+
 export interface PlatformStateData {
   participants: Participant[];
-  payments: Payment[];
+  payments: PaymentList;
   anonymous_rejections: AnonymousRejection[];
   queues: Array<[string, string[]]>;
   windows: SettlementWindow[];
@@ -127,7 +130,7 @@ export function encodePlatformState(d: PlatformStateData): Buffer {
   if (d.governance !== null) head.governance = d.governance;
   emit(JSON.stringify(head, replacer));
   for (const name of LISTS) {
-    const list = d[name] as readonly unknown[];
+    const list = d[name] as Iterable<unknown> & { readonly length: number };
     emit(JSON.stringify({ section: name, count: list.length }));
     for (const item of list) emit(JSON.stringify(item, replacer));
   }

@@ -88,6 +88,8 @@ export class PlatformStateMachine extends PlatformState implements CommandExecut
       this.commandLedger = null;
     }
     if (cmd !== null) this.record(cmd, out.ok, clock_ns, rules_version);
+    // Finished payments become records between commands; no rule sees the difference (./payment_book.ts).
+    this.payments.compact();
     // The value handed back must read exactly like the bytes parsed: when the output
     // holds no bigint (the common case, e.g. payment submissions) it is the object
     // itself, otherwise the parsed bytes (bigints as decimal strings).

@@ -73,8 +73,8 @@ export function releaseWarehouse(cx: CommandContext, day: BusinessDay): number {
     return n;
   }
   const due: Payment[] = [];
-  // The payments map is in arrival (seq) order.
-  for (const p of cx.s.payments.values()) if (p.state === 'warehoused' && p.instruction.value_date <= day.date) due.push(p);
+  // Live payments, in arrival (seq) order: a warehoused payment is never archived.
+  for (const p of cx.s.payments.live()) if (p.state === 'warehoused' && p.instruction.value_date <= day.date) due.push(p);
   for (const p of due) {
     const from = p.instruction.value_date;
     p.instruction.value_date = day.date;
@@ -97,7 +97,7 @@ export function releaseWarehouse(cx: CommandContext, day: BusinessDay): number {
  */
 export function releaseByCalendar(cx: CommandContext): number {
   const due: Payment[] = [];
-  for (const p of cx.s.payments.values())
+  for (const p of cx.s.payments.live())
     if (p.state === 'warehoused' && calendarDisposition(p.instruction, cx.s.calendars, cx.s.day, cx.now).kind === 'settle') due.push(p);
   for (const p of due) {
     cx.change(p, 'screened', undefined, `out of the warehouse: ${p.instruction.currency} open on its business day`);
@@ -150,12 +150,12 @@ export function closeWarehouse(cx: CommandContext, day: BusinessDay): { rejected
 /**
  * Payments with a settle_by, earliest first (ties in arrival order): PlatformState.settleByIndex,
  * derived from the payments and never snapshotted. Built on first use after a start
- * or a restore; the payments map is in arrival order, so a rebuilt heap pops as the live one.
+ * or a restore; live payments iterate in arrival order, so a rebuilt heap pops as the live one.
  */
 function settleByIndex(s: PlatformState): MinHeap<Payment> {
   if (s.settleByIndex === null) {
     const h = new MinHeap<Payment>();
-    for (const p of s.payments.values()) if (p.instruction.settle_by_ns !== undefined && waits(p)) h.push(p.instruction.settle_by_ns, p);
+    for (const p of s.payments.live()) if (p.instruction.settle_by_ns !== undefined && waits(p)) h.push(p.instruction.settle_by_ns, p);
     s.settleByIndex = h;
   }
   return s.settleByIndex;

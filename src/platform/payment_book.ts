@@ -1,0 +1,348 @@
+// Every payment the platform knows, in arrival order: PlatformState.payments.
+// Payments still moving are objects; once a payment is finished (settled,
+// rejected, cancelled, returned) and more than `recent_finished` payments have
+// finished after it, it is held as a compact record (./payment_codec.ts) in
+// append-only byte chunks, found by its UETR through a hash table of 16-byte
+// keys, and decoded when read. The form is invisible to the rules: every read
+// gives the same payment (a command that reads an archived one gets it back as
+// a live object, since it may change it: a return), iteration is in arrival
+// order as before, and the snapshot writes the same JSON lines, so states,
+// digests and replays do not depend on which payments were archived when.
+// SCO_SETTLE_RECENT_FINISHED (a whole number) overrides `recent_finished`:
+// 0 archives every finished payment after its command, which is how the suites
+// are run to check that nothing depends on the form.
+
+import type { Payment, PaymentState } from '../clearing/types.js';
+import { PAYMENT_STATES } from '../clearing/types.js';
+import { CodecTables, PaymentCodec, PaymentReader, uuidBytes } from './payment_codec.js';
+
+const RECENT_OVERRIDE = Number.parseInt(process.env.SCO_SETTLE_RECENT_FINISHED ?? '', 10);
+
+export const PAYMENT_BOOK_LIMITS = Object.freeze({
+  /** Finished payments kept as objects (the most recently finished), for the reads that follow a settlement. */
+  recent_finished: Number.isSafeInteger(RECENT_OVERRIDE) && RECENT_OVERRIDE >= 0 ? RECENT_OVERRIDE : 4_096,
+  /** Bytes per record chunk (a record never spans two). */
+  chunk_bytes: 1 << 20,
+});
+
+const FINISHED: ReadonlySet<PaymentState> = new Set<PaymentState>(['settled', 'rejected', 'cancelled', 'returned']);
+const STATE_CODE = new Map<PaymentState, number>(PAYMENT_STATES.map((s, i) => [s, i]));
+/** What a list query asks of a payment, checked on an archived payment's columns before it is decoded. */
+export interface PaymentProbe {
+  /** Payer, payee or FX provider. */
+  involves?: string;
+  /** Payer or payee. */
+  counterparty?: string;
+  end_to_end_id?: string;
+  state?: PaymentState;
+}
+
+/** Party strings numbered for the columns, at most this many (later ones: 0, which matches anything). */
+const PARTIES_MAX = 65_535;
+
+/** Chunks addressable by a 32-bit locator (chunk * chunk_bytes + offset, +1 so 0 means live). */
+const CHUNKS_MAX = Math.floor(0xffff_fffe / PAYMENT_BOOK_LIMITS.chunk_bytes);
+
+/** Whether a payment in `state` is finished (nothing but a return changes it any more). */
+export function isFinished(state: PaymentState): boolean {
+  return FINISHED.has(state);
+}
+
+export class PaymentBook {
+  /** Live payments by arrival position, and their positions by UETR. */
+  private readonly liveAt = new Map<number, Payment>();
+  private readonly livePos = new Map<string, number>();
+  /** Whether liveAt iterates in position order (a payment brought back to life is appended). */
+  private liveOrdered = true;
+  private count = 0;
+  /** Per position: 0 while live, else the record's locator + 1. */
+  private loc = new Uint32Array(1024);
+  /** Per position: the payment's state (an index of PAYMENT_STATES). */
+  private states = new Uint8Array(1024);
+  /** Per archived position: party numbers of payer, payee and FX provider (0: not numbered), and a hash of the end-to-end id. */
+  private cols = new Uint32Array(1024 * 4);
+  private readonly parties = new Map<string, number>();
+  /** Per position: the UETR's 16 bytes (written when archived). */
+  private keys = new Uint8Array(1024 * 16);
+  /** Open-addressing hash table of position + 1 (0: empty), keyed by the UETR bytes. */
+  private slots = new Int32Array(2048);
+  private slotsUsed = 0;
+  private chunks: Buffer[] = [];
+  private chunkFill = 0;
+  private tables = new CodecTables();
+  private codec = new PaymentCodec(this.tables);
+  private reader = new PaymentReader(this.tables);
+  /** Positions of payments in the order they finished (may repeat; checked when archived). */
+  private finishedQueue: number[] = [];
+  private finishedHead = 0;
+
+  /** @param reviving whether a read must hand back the live object (true while a command runs: it may change the payment). */
+  constructor(private readonly reviving: () => boolean) {}
+
+  get size(): number {
+    return this.count;
+  }
+
+  /** How many payments are held as records. */
+  get archived(): number {
+    return this.count - this.liveAt.size;
+  }
+
+  has(uetr: string): boolean {
+    return this.livePos.has(uetr) || this.archivedPos(uetr) >= 0;
+  }
+
+  get(uetr: string): Payment | undefined {
+    const live = this.livePos.get(uetr);
+    if (live !== undefined) return this.liveAt.get(live);
+    const pos = this.archivedPos(uetr);
+    if (pos < 0) return undefined;
+    return this.reviving() ? this.revive(pos) : this.decode(pos);
+  }
+
+  /** Adds a new payment at the end (a known UETR keeps its position and takes the new object, as Map.set does). */
+  set(uetr: string, p: Payment): this {
+    let pos = this.livePos.get(uetr);
+    if (pos === undefined) {
+      const old = this.archivedPos(uetr);
+      if (old >= 0) this.revive(old);
+      pos = old >= 0 ? old : this.count++;
+    }
+    if (pos >= this.loc.length) this.grow();
+    this.liveAt.set(pos, p);
+    this.livePos.set(uetr, pos);
+    this.states[pos] = STATE_CODE.get(p.state) ?? 0;
+    if (isFinished(p.state)) this.finishedQueue.push(pos);
+    return this;
+  }
+
+  /** A payment changed state (CommandContext.change): a finished one becomes a candidate for its record form. */
+  changed(p: Payment): void {
+    const pos = this.livePos.get(p.instruction.uetr);
+    if (pos === undefined) return;
+    this.states[pos] = STATE_CODE.get(p.state) ?? 0;
+    if (isFinished(p.state)) this.finishedQueue.push(pos);
+  }
+
+  /** The payment at arrival position `i` (0-based), decoded when archived. */
+  at(i: number): Payment | undefined {
+    if (i < 0 || i >= this.count) return undefined;
+    return this.loc[i] === 0 ? this.liveAt.get(i) : this.decode(i);
+  }
+
+  /** False when the payment at position `i` cannot match `q` (judged without decoding it); true means: read it and check. */
+  mayMatch(i: number, q: PaymentProbe): boolean {
+    if (this.loc[i] === 0) return true;
+    if (q.state !== undefined && PAYMENT_STATES[this.states[i]!] !== q.state) return false;
+    const c = i * 4;
+    const cols = this.cols;
+    if (q.end_to_end_id !== undefined && cols[c + 3] !== textHash(q.end_to_end_id)) return false;
+    const party = (s: string, n: number): boolean => {
+      const id = this.parties.get(s) ?? 0;
+      for (let k = 0; k < n; k++) if (cols[c + k] === 0 || cols[c + k] === id) return true;
+      return false;
+    };
+    if (q.involves !== undefined && !party(q.involves, 3)) return false;
+    return q.counterparty === undefined || party(q.counterparty, 2);
+  }
+
+  /** Every payment in arrival order; archived ones are decoded copies. */
+  *values(): IterableIterator<Payment> {
+    for (let i = 0; i < this.count; i++) {
+      const p = this.at(i);
+      if (p !== undefined) yield p;
+    }
+  }
+
+  /** The payments held as objects, in arrival order: every unfinished payment is among them. */
+  live(): IterableIterator<Payment> {
+    if (!this.liveOrdered) {
+      const entries = [...this.liveAt].sort((a, b) => a[0] - b[0]);
+      this.liveAt.clear();
+      for (const [k, v] of entries) this.liveAt.set(k, v);
+      this.liveOrdered = true;
+    }
+    return this.liveAt.values();
+  }
+
+  /** How many payments are in each state. */
+  countsByState(): Map<PaymentState, number> {
+    const n = new Array<number>(PAYMENT_STATES.length).fill(0);
+    for (let i = 0; i < this.count; i++) n[this.states[i]!]!++;
+    const out = new Map<PaymentState, number>();
+    PAYMENT_STATES.forEach((s, i) => {
+      if (n[i]! > 0) out.set(s, n[i]!);
+    });
+    return out;
+  }
+
+  clear(): void {
+    this.liveAt.clear();
+    this.livePos.clear();
+    this.liveOrdered = true;
+    this.count = 0;
+    this.loc = new Uint32Array(1024);
+    this.states = new Uint8Array(1024);
+    this.cols = new Uint32Array(1024 * 4);
+    this.parties.clear();
+    this.keys = new Uint8Array(1024 * 16);
+    this.slots = new Int32Array(2048);
+    this.slotsUsed = 0;
+    this.chunks = [];
+    this.chunkFill = 0;
+    this.tables = new CodecTables();
+    this.codec = new PaymentCodec(this.tables);
+    this.reader = new PaymentReader(this.tables);
+    this.finishedQueue = [];
+    this.finishedHead = 0;
+  }
+
+  /** Turns finished payments into records, all but the `recent_finished` most recently finished. */
+  compact(): void {
+    const q = this.finishedQueue;
+    while (q.length - this.finishedHead > PAYMENT_BOOK_LIMITS.recent_finished) {
+      const pos = q[this.finishedHead++]!;
+      const p = this.liveAt.get(pos);
+      if (p !== undefined && isFinished(p.state)) this.archive(pos, p);
+    }
+    if (this.finishedHead >= 65_536 && this.finishedHead * 2 >= q.length) {
+      this.finishedQueue = q.slice(this.finishedHead);
+      this.finishedHead = 0;
+    }
+  }
+
+  private archive(pos: number, p: Payment): void {
+    const key = uuidBytes(p.instruction.uetr);
+    if (key === null) return; // Not a canonical UUID: stays an object.
+    const rec = this.codec.encode(p);
+    if (rec.length > PAYMENT_BOOK_LIMITS.chunk_bytes) return;
+    if (this.chunks.length === 0 || this.chunkFill + rec.length > PAYMENT_BOOK_LIMITS.chunk_bytes) {
+      if (this.chunks.length >= CHUNKS_MAX) return;
+      this.chunks.push(Buffer.allocUnsafeSlow(PAYMENT_BOOK_LIMITS.chunk_bytes));
+      this.chunkFill = 0;
+    }
+    const c = this.chunks.length - 1;
+    rec.copy(this.chunks[c]!, this.chunkFill);
+    this.loc[pos] = c * PAYMENT_BOOK_LIMITS.chunk_bytes + this.chunkFill + 1;
+    this.chunkFill += rec.length;
+    const ins = p.instruction;
+    const col = pos * 4;
+    this.cols[col] = this.partyNo(ins.payer);
+    this.cols[col + 1] = this.partyNo(ins.payee);
+    // No FX provider: the payee's number again, so "involves" asks nothing more of it.
+    this.cols[col + 2] = p.fx === null ? this.cols[col + 1]! : this.partyNo(p.fx.provider);
+    this.cols[col + 3] = textHash(ins.end_to_end_id);
+    if (this.archivedSlot(key) < 0) {
+      this.keys.set(key, pos * 16);
+      this.insertSlot(key, pos);
+    }
+    this.liveAt.delete(pos);
+    this.livePos.delete(p.instruction.uetr);
+  }
+
+  private partyNo(s: string): number {
+    let n = this.parties.get(s);
+    if (n === undefined) {
+      if (this.parties.size >= PARTIES_MAX) return 0;
+      n = this.parties.size + 1;
+      this.parties.set(s, n);
+    }
+    return n;
+  }
+
+  private decode(pos: number): Payment {
+    const l = this.loc[pos]! - 1;
+    const size = PAYMENT_BOOK_LIMITS.chunk_bytes;
+    return this.reader.decode(this.chunks[Math.floor(l / size)]!, l % size) as Payment;
+  }
+
+  /** The archived payment at `pos` as a live object again (its record's bytes stay behind, unused). */
+  private revive(pos: number): Payment {
+    const p = this.decode(pos);
+    this.loc[pos] = 0;
+    this.liveAt.set(pos, p);
+    this.livePos.set(p.instruction.uetr, pos);
+    this.liveOrdered = false;
+    this.finishedQueue.push(pos);
+    return p;
+  }
+
+  /** The position of an archived payment, or -1. */
+  private archivedPos(uetr: string): number {
+    const key = uuidBytes(uetr);
+    if (key === null) return -1;
+    const s = this.archivedSlot(key);
+    if (s < 0) return -1;
+    const pos = this.slots[s]! - 1;
+    return this.loc[pos] === 0 ? -1 : pos;
+  }
+
+  /** The slot holding `key`, or -1. */
+  private archivedSlot(key: Buffer): number {
+    const mask = this.slots.length - 1;
+    for (let s = hash(key) & mask; ; s = (s + 1) & mask) {
+      const v = this.slots[s]!;
+      if (v === 0) return -1;
+      if (this.keyAt(v - 1, key)) return s;
+    }
+  }
+
+  private keyAt(pos: number, key: Buffer): boolean {
+    const k = this.keys;
+    const o = pos * 16;
+    for (let i = 0; i < 16; i++) if (k[o + i] !== key[i]) return false;
+    return true;
+  }
+
+  private insertSlot(key: Buffer, pos: number): void {
+    if ((this.slotsUsed + 1) * 2 > this.slots.length) this.rehash();
+    const mask = this.slots.length - 1;
+    let s = hash(key) & mask;
+    while (this.slots[s] !== 0) s = (s + 1) & mask;
+    this.slots[s] = pos + 1;
+    this.slotsUsed++;
+  }
+
+  private rehash(): void {
+    const old = this.slots;
+    this.slots = new Int32Array(old.length * 2);
+    const mask = this.slots.length - 1;
+    for (const v of old) {
+      if (v === 0) continue;
+      const o = (v - 1) * 16;
+      let s = hash(this.keys.subarray(o, o + 16)) & mask;
+      while (this.slots[s] !== 0) s = (s + 1) & mask;
+      this.slots[s] = v;
+    }
+  }
+
+  private grow(): void {
+    const n = this.loc.length * 2;
+    const loc = new Uint32Array(n);
+    loc.set(this.loc);
+    this.loc = loc;
+    const states = new Uint8Array(n);
+    states.set(this.states);
+    this.states = states;
+    const cols = new Uint32Array(n * 4);
+    cols.set(this.cols);
+    this.cols = cols;
+    const keys = new Uint8Array(n * 16);
+    keys.set(this.keys);
+    this.keys = keys;
+  }
+}
+
+/** FNV-1a over a string's UTF-16 code units. */
+function textHash(s: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+  return h >>> 0;
+}
+
+/** FNV-1a over the 16 bytes: UETRs from some senders share long prefixes or suffixes. */
+function hash(k: Uint8Array): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < 16; i++) h = Math.imul(h ^ k[i]!, 0x01000193);
+  return h >>> 0;
+}
