@@ -80,7 +80,9 @@ async function seed(url: string): Promise<string> {
   const platform = await Platform.open(url);
   try {
     const profile = defaultProfile();
-    const rows = REFERENCE_RATES.map((r) => ({ currency: r.currency, units_per_usd: r.units_per_usd, date: r.date, source: r.source }));
+    // The embedded figures dated to the soak's day (today): dated as published, they
+    // are too old for the rate policy and every PvP payment would be refused FX_RATE_STALE.
+    const rows = REFERENCE_RATES.map((r) => ({ currency: r.currency, units_per_usd: r.units_per_usd, date: DAY, source: `${r.source} (figure of ${r.date})` }));
     await platform.run({ type: 'import_rates', file: `embedded ${REFERENCE_FILE}`, rows });
     for (const m of MEMBERS) {
       // A test BIC per member's central bank (location code "20": never a live one).
