@@ -17,7 +17,7 @@
 import { ApiProblem, ScoSettleClient, type Participant, type PaymentInstruction, type PaymentState } from '../client/client.js';
 import { formatMajor } from '../platform/fx_tools.js';
 import { REFERENCE_FILE, REFERENCE_RATES } from '../platform/reference.js';
-import { DEFAULT_SEED, MEMBERS, generatePayments, type SchemeProfile, type SimPayment, type TrafficOptions } from '../sim/index.js';
+import { DEFAULT_SEED, MEMBERS, apiInstruction, generatePayments, type SchemeProfile, type SimPayment, type TrafficOptions } from '../sim/index.js';
 
 export interface HttpRunOptions {
   server: string;
@@ -238,7 +238,7 @@ async function submitDay(client: ScoSettleClient, o: HttpRunOptions, day: readon
     const slice = day.slice(i, i + o.batch);
     const key = `sim-${seed}-${date}-${slice[0]!.uetr}-${slice.length}`;
     const answer = await client.submitPayments(
-      slice.map((p) => instructionOf(p, date)),
+      slice.map((p): PaymentInstruction => apiInstruction(p, date)),
       { idempotencyKey: key },
     );
     sent.requests++;
@@ -264,26 +264,6 @@ async function runLsm(client: ScoSettleClient, currencies: Set<string>, sent: Se
     sent.lsm_released += run.released;
   }
   currencies.clear();
-}
-
-/** The API's instruction for a simulated payment: amounts in major units, on the open day. */
-export function instructionOf(p: SimPayment, date: string): PaymentInstruction {
-  const ins: PaymentInstruction = {
-    uetr: p.uetr,
-    end_to_end_id: p.end_to_end_id,
-    payer: p.payer_bic,
-    payee: p.payee_bic,
-    currency: p.currency,
-    amount: formatMajor(p.amount_minor, p.currency),
-    value_date: date,
-    priority: p.priority,
-    purpose: p.purpose,
-    remittance: p.remittance,
-    debtor: { name: p.debtor.name, country: p.debtor.country },
-    creditor: { name: p.creditor.name, country: p.creditor.country },
-  };
-  if (p.payee_currency !== p.currency) ins.payee_currency = p.payee_currency;
-  return ins;
 }
 
 /** The day's payments as the server lists them now (those changed since the day opened): states, and settled count and value per currency. */

@@ -102,3 +102,4 @@ export {
   type MoneyMarketPolicy,
   type Repayment,
 } from './money_market.js';
+export { apiInstruction, type SimApiInstruction } from './api_instruction.js';
