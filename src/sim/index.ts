@@ -103,3 +103,4 @@ export {
   type Repayment,
 } from './money_market.js';
 export { apiInstruction, type SimApiInstruction } from './api_instruction.js';
+export { withWatchlistName } from './watchlist_rename.js';
