@@ -11,7 +11,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { EXIT, exitCodeFor } from '../src/cli/exit_codes.js';
+import { EXIT, PLATFORM_EXIT, exitCodeFor } from '../src/cli/exit_codes.js';
 import { Platform } from '../src/platform/platform.js';
 
 const BIN = resolve('bin/sco-settle.js');
@@ -210,6 +210,34 @@ describe('sco-settle exit statuses', () => {
     assert.equal(exitCodeFor('writer_busy'), 6);
     assert.equal(exitCodeFor('journal_truncated'), 5);
     assert.equal(exitCodeFor('ENOENT'), 3);
+  });
+
+  it('every code the platform can throw has its own status, never internal (1) or usage (2)', () => {
+    const codes = Object.keys(PLATFORM_EXIT);
+    assert.ok(codes.length >= 40, `${codes.length} platform codes`);
+    for (const code of codes) assert.ok(![EXIT.internal, EXIT.usage].includes(exitCodeFor(code) as 1 | 2), `${code}: ${exitCodeFor(code)}`);
+    // A name Object.prototype carries is not a code.
+    assert.equal(exitCodeFor('toString'), EXIT.internal);
+    assert.equal(exitCodeFor('constructor'), EXIT.internal);
+    // Through the real CLI: a store without a scheme has no scheme to show (not found, 3; was internal, 1).
+    const url = storeUrl();
+    assert.equal(run(['--store', url, 'init']).code, 0);
+    const r = run(['--store', url, '--json', 'scheme', 'show']);
+    assert.equal(r.code, EXIT.not_found, r.stderr);
+    assert.equal(jsonError(r).code, 'no_scheme');
+  });
+
+  it('ledger commands under --json: one document on one line (snapshot too, which printed nothing)', () => {
+    const url = storeUrl();
+    assert.equal(run(['--store', url, 'init']).code, 0);
+    assert.equal(run(['--store', url, 'ledger', 'create-accounts', '-'], '[{"id":"1","ledger":156,"code":1}]').code, 0);
+    const snap = run(['--store', url, '--json', 'ledger', 'snapshot']);
+    assert.equal(snap.code, 0, snap.stderr);
+    assert.deepEqual(JSON.parse(snap.stdout), { snapshot_at_journal_seq: 1 });
+    const found = run(['--store', url, '--json', 'ledger', 'lookup-accounts', '1']);
+    assert.equal(found.code, 0, found.stderr);
+    assert.equal(found.stdout.trimEnd().split('\n').length, 1, found.stdout);
+    assert.equal((JSON.parse(found.stdout) as Array<{ id: string }>)[0]!.id, '1');
   });
 
   it('demo --file refuses a file the demo did not make (7, left as it was) and replaces its own store', () => {

@@ -12,7 +12,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { resolve } from 'node:path';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { ScoSettleClient } from '../src/client/client.js';
 import { Platform } from '../src/platform/platform.js';
 import { defaultProfile, generatePayments } from '../src/sim/index.js';
@@ -95,6 +97,61 @@ test('sim run drives a short day over HTTP through the client; its counts are th
     }
   } finally {
     await srv.cleanup();
+  }
+});
+
+const THIN = ['--seed', '5', '--payments', '240', '--batch', '40', '--lsm-every', '80', '--watchlist-every', '20'];
+
+test('sim run --server screens with the server’s lists and its treasury tops queued shortfalls up; the report states its limits', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'sco-settle-simhttp-thin-'));
+  const [listed, plain] = await Promise.all([serveTestStore('simhttp-listed'), serveTestStore('simhttp-treasury')]);
+  try {
+    // A profile funded for a 10-payment day, so a 240-payment day queues.
+    const profile = await cli(['sim', 'profile', '--banks', '10', '--payments', '10']);
+    assert.equal(profile.code, 0, profile.stderr);
+    writeFileSync(join(dir, 'thin.json'), profile.stdout);
+    // The demo's watch-list on the first server's store (loaded while it is stopped, as an operator would).
+    const list = await cli(['sim', 'watchlist']);
+    assert.equal(list.code, 0, list.stderr);
+    writeFileSync(join(dir, 'watch.ndjson'), list.stdout);
+    await listed.stop('SIGTERM');
+    const load = await cli(['screen', 'load', '--format', 'opensanctions', '--store', listed.store, join(dir, 'watch.ndjson')]);
+    assert.equal(load.code, 0, load.stderr);
+    await listed.start();
+
+    const run = (srv: typeof listed, extra: string[]) =>
+      cli(['sim', 'run', '--server', srv.base, '--api-key', srv.keys.op!, '--setup', '--json', '--profile', join(dir, 'thin.json'), ...THIN, ...extra]);
+    const [a, b] = await Promise.all([run(listed, []), run(plain, ['--treasury'])]);
+    assert.equal(a.code, 0, a.stderr);
+    assert.equal(b.code, 0, b.stderr);
+    const held = JSON.parse(a.stdout) as HttpRunReport;
+    const covered = JSON.parse(b.stdout) as HttpRunReport;
+
+    // Screening is the server's: 12 renamed debtors, held where the list is loaded, none held where it is not.
+    assert.equal(held.screening.renamed, 12);
+    assert.ok(held.screening.held_at_submit > 0, JSON.stringify(held.screening));
+    assert.ok((held.screening.cases ?? 0) >= held.screening.held_at_submit);
+    assert.equal(covered.screening.held_at_submit, 0);
+    assert.ok(held.limits.some((l) => /screening is the server's/.test(l)));
+
+    // Without a treasury the thin day leaves payments queued; with it the banks top up and fewer stay queued.
+    assert.equal(held.treasury, null);
+    assert.ok((held.final.queued ?? 0) > 0, JSON.stringify(held.final));
+    assert.ok(covered.treasury !== null && covered.treasury.top_ups > 0, JSON.stringify(covered.treasury));
+    assert.ok((covered.final.queued ?? 0) < (held.final.queued ?? 0), `${JSON.stringify(covered.final)} vs ${JSON.stringify(held.final)}`);
+    assert.ok((covered.final.settled ?? 0) > (held.final.settled ?? 0));
+    // The top-ups are on the server: the funded value shows in the audit trail's funding commands.
+    const op = new ScoSettleClient({ baseUrl: plain.base, apiKey: plain.keys.op! });
+    let funded = 0n;
+    for await (const e of op.each(
+      (cursor) => op.listAudit({ action: 'fund', limit: 1000, ...(cursor ? { cursor } : {}) }),
+      (p) => p.audit,
+    ))
+      if (e.ok) funded += 1n;
+    assert.ok(funded >= BigInt(covered.treasury.top_ups + (covered.setup?.accounts_funded ?? 0)), `${funded} funding commands audited`);
+  } finally {
+    await Promise.all([listed.cleanup(), plain.cleanup()]);
+    rmSync(dir, { recursive: true, force: true });
   }
 });
 

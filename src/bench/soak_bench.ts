@@ -20,7 +20,7 @@ import { Platform } from '../platform/platform.js';
 import { formatMajor } from '../platform/fx_tools.js';
 import { REFERENCE_FILE, REFERENCE_RATES } from '../platform/reference.js';
 import { verifyStore } from '../platform/verify_tools.js';
-import { defaultProfile, generatePayments, MEMBERS, type SimPayment } from '../sim/index.js';
+import { apiInstruction, defaultProfile, generatePayments, MEMBERS } from '../sim/index.js';
 import { startServer } from './api_bench.js';
 import { median, percentile } from './stats.js';
 
@@ -147,7 +147,7 @@ async function drive(o: SoakOptions, base: string, token: string, pid: number): 
       if (wait > 0) await new Promise((r) => setTimeout(r, wait));
       const started = performance.now();
       try {
-        const res = await fetch(`${base}/v1/payments`, { method: 'POST', headers, body: JSON.stringify(bodyOf(payments[i]!)) });
+        const res = await fetch(`${base}/v1/payments`, { method: 'POST', headers, body: JSON.stringify(apiInstruction(payments[i]!, DAY)) });
         await res.arrayBuffer();
         window.push(performance.now() - started);
         if (res.status === 200 || res.status === 201) acked.push(payments[i]!.uetr);
@@ -166,21 +166,6 @@ async function drive(o: SoakOptions, base: string, token: string, pid: number): 
   clearInterval(sampler);
   samples.push(sampleOf((performance.now() - t0) / 1000, rssMb(pid), window, windowErrors));
   return { samples, acked, refused, errors, wall_s: (performance.now() - t0) / 1000 };
-}
-
-function bodyOf(p: SimPayment): Record<string, unknown> {
-  const body: Record<string, unknown> = {
-    uetr: p.uetr,
-    end_to_end_id: p.end_to_end_id,
-    payer: p.payer_bic,
-    payee: p.payee_bic,
-    currency: p.currency,
-    amount: formatMajor(p.amount_minor, p.currency),
-    value_date: DAY,
-    priority: p.priority,
-  };
-  if (p.payee_currency !== p.currency) body.payee_currency = p.payee_currency;
-  return body;
 }
 
 function sampleOf(t_s: number, rss_mb: number, latencies: number[], errors: number): SoakSample {

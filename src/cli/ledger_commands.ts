@@ -21,6 +21,7 @@ import {
 } from '../platform/ledger_tools.js';
 import { CliInputError, cutBatches, parseEvents, readInput } from './input.js';
 import { existingStoreUrl, stderrProgress } from './context.js';
+import { print } from './output.js';
 
 /** Batches submitted before the first is awaited: lets group commit share an fsync. */
 const PIPELINE_BATCHES = 8;
@@ -110,8 +111,9 @@ function filterFrom(id: string, o: FilterOptions): AccountFilter {
   };
 }
 
+/** A result: indented JSON, or under --json one document on one line (./output.ts). */
 function printJson(value: unknown): void {
-  process.stdout.write(JSON.stringify(value, null, 2) + '\n');
+  print(value);
 }
 
 export function registerLedgerCommands(program: Command): void {
@@ -177,6 +179,7 @@ export function registerLedgerCommands(program: Command): void {
       await withLedger(cmd, async (l) => {
         await l.snapshot();
         stderrProgress(`snapshot at journal entry ${l.journal_seq}`);
+        print({ snapshot_at_journal_seq: l.journal_seq });
       });
     });
 }

@@ -5,6 +5,8 @@
 //    it back with `sim generate --profile FILE`.
 //  - `sim run --server URL` drives the same day into a running server through
 //    the typed client (the HTTP mode, ./sim_http.ts) and prints what it saw.
+//  - `sim watchlist` prints the demo's fictitious watch-list for `screen load`,
+//    so a served store screens the names `sim run --watchlist-every` sends.
 // None touches a store. Bad options or profiles fail with one line naming
 // the field (SimInputError), exit 4 (invalid input) whatever the sim's own code.
 
@@ -25,7 +27,8 @@ import {
 } from '../sim/index.js';
 import { CliInputError, readInput } from './input.js';
 import { print } from './output.js';
-import { runOverHttp, type HttpRunReport } from './sim_http.js';
+import { demoWatchlistText } from '../demo/watchlist.js';
+import { HTTP_MODE_LIMITS, runOverHttp, type HttpRunReport } from './sim_http.js';
 
 function intOption(text: string | undefined, flag: string, min: number, max: number): number | undefined {
   if (text === undefined) return undefined;
@@ -164,6 +167,15 @@ export function registerSimCommands(program: Command): void {
   registerSimRun(sim);
 
   sim
+    .command('watchlist')
+    .description(
+      "print the demo's fictitious watch-list as OpenSanctions JSON lines, for `screen load --format opensanctions --store URL FILE` before `sim run --watchlist-every`",
+    )
+    .action(() => {
+      process.stdout.write(demoWatchlistText());
+    });
+
+  sim
     .command('profile')
     .description('print the default scheme profile as JSON (banks, liquidity providers, starting liquidity, traffic parameters)')
     .option('--banks <n>', `banks across the ten members (default ${DEFAULT_BANKS})`)
@@ -191,6 +203,8 @@ interface RunOptions extends GenerateOptions {
   batch?: string;
   lsmEvery?: string;
   closeDay?: boolean;
+  watchlistEvery?: string;
+  treasury?: boolean;
   json?: boolean;
 }
 
@@ -205,6 +219,8 @@ function registerSimRun(sim: Command): void {
     .option('--batch <n>', 'payments per request (default 500, max 8189)')
     .option('--lsm-every <n>', 'a liquidity-saving run per queued currency after every n payments, and at the end (default 1000; 0: only at the end)')
     .option('--close-day', 'close the business day after the last payment')
+    .option('--watchlist-every <n>', "rename every n-th payment's debtor to a variant of the demo's watch-list (load it first: sim watchlist)")
+    .option('--treasury', "banks top up queued shortfalls from home after each LSM round, within 4x their starting liquidity (an operator's key)")
     .option('--seed <n>', `uint32 seed; the same seed gives the same day (default ${DEFAULT_SEED})`)
     .option('--banks <n>', `banks in the default profile (default ${DEFAULT_BANKS}; not with --profile)`)
     .option('--payments <n>', `payments in the day (max ${SIM_LIMITS.payments_max})`)
@@ -213,6 +229,10 @@ function registerSimRun(sim: Command): void {
     .option('--urgent-share <x>', 'share of urgent payments, 0..1')
     .option('--interbank-share <x>', 'share of interbank pacs.009 payments, 0..1')
     .option('--json', 'the report as one JSON document on one line')
+    .addHelpText(
+      'after',
+      `\nWhat the in-process demo models and this mode does not (also in the report's "limits"):\n${HTTP_MODE_LIMITS.map((l) => `  - ${l}`).join('\n')}\n`,
+    )
     .action(
       simAction(async (o: RunOptions) => {
         const api_key = o.apiKey ?? process.env.SCO_SETTLE_API_KEY;
@@ -228,6 +248,8 @@ function registerSimRun(sim: Command): void {
           batch: intOption(o.batch, '--batch', 1, 8_189) ?? 500,
           lsm_every: intOption(o.lsmEvery, '--lsm-every', 0, SIM_LIMITS.payments_max) ?? 1_000,
           close_day: o.closeDay === true,
+          watchlist_every: intOption(o.watchlistEvery, '--watchlist-every', 0, SIM_LIMITS.payments_max) ?? 0,
+          treasury: o.treasury === true,
           progress: (m) => process.stderr.write(`${m}\n`),
         });
         print(report);

@@ -10,6 +10,15 @@
 // day's close. The report counts states twice: as the submissions answered,
 // and as the server lists the same payments at the end (the final view).
 //
+// Screening is the server's own: it screens every submitted payment against
+// the sanctions lists its store holds (`screen load`); --watchlist-every N
+// renames every n-th debtor to a variant of the demo's fictitious watch-list
+// (as the demo does; `sim watchlist` prints that list to load), and the report
+// counts the holds and the compliance cases the day opened. With --treasury the
+// banks top up queued shortfalls from home at each checkpoint
+// (./sim_http_treasury.ts). What the in-process demo models and this mode does
+// not is listed in the report's `limits` (HTTP_MODE_LIMITS).
+//
 // Retries are safe: every write carries an idempotency key derived from the
 // seed and the business date, so a re-run answers the same and funds nothing
 // twice. A server that cannot be reached is error `unreachable` (exit 6).
@@ -17,7 +26,18 @@
 import { ApiProblem, ScoSettleClient, type Participant, type PaymentInstruction, type PaymentState } from '../client/client.js';
 import { formatMajor } from '../platform/fx_tools.js';
 import { REFERENCE_FILE, REFERENCE_RATES } from '../platform/reference.js';
-import { DEFAULT_SEED, MEMBERS, generatePayments, type SchemeProfile, type SimPayment, type TrafficOptions } from '../sim/index.js';
+import { WATCHLIST_VARIANTS } from '../demo/watchlist.js';
+import { coverQueued, newTreasury, treasuryReport, type HttpTreasury, type TreasuryReport } from './sim_http_treasury.js';
+import {
+  DEFAULT_SEED,
+  MEMBERS,
+  apiInstruction,
+  generatePayments,
+  withWatchlistName,
+  type SchemeProfile,
+  type SimPayment,
+  type TrafficOptions,
+} from '../sim/index.js';
 
 export interface HttpRunOptions {
   server: string;
@@ -31,7 +51,30 @@ export interface HttpRunOptions {
   /** A liquidity-saving run per queued currency after every this many payments (0: only at the end). */
   lsm_every: number;
   close_day: boolean;
+  /** Every n-th payment's debtor renamed to a demo watch-list variant (0: none). */
+  watchlist_every: number;
+  /** Top up queued shortfalls from home at each checkpoint (an operator's key). */
+  treasury: boolean;
   progress: (message: string) => void;
+}
+
+/** What the in-process demo (`sco-settle demo`) models that the HTTP mode does not: stated in every report. */
+export const HTTP_MODE_LIMITS: readonly string[] = [
+  'arrivals are not paced to business time: payments are sent as fast as the server answers, so cut-offs and queue times are wall-clock',
+  'payments are JSON instructions, not pacs.008/pacs.009 messages built and read back',
+  'no deferred-net window, intraday credit, swap lines, FX squaring, money-market placements or recycling into the payee currency',
+  'the treasury (--treasury) only tops up from home; without it queued payments wait for incoming payments and the LSM',
+  "screening is the server's: without a sanctions list loaded on its store (screen load; sim watchlist prints the demo's) nothing is held",
+];
+
+export interface ScreeningSummary {
+  watchlist_every: number;
+  /** Payments whose debtor carries a watch-list name. */
+  renamed: number;
+  /** Held by the server's screening when submitted. */
+  held_at_submit: number;
+  /** Compliance cases opened or changed since the day opened (null: this key may not list cases). */
+  cases: number | null;
 }
 
 export interface SetupSummary {
@@ -61,6 +104,9 @@ export interface HttpRunReport {
   unlisted: number;
   /** Settled at the end, per currency: count and exact value in minor units. */
   settled_by_currency: Record<string, { count: number; value_minor: string }>;
+  screening: ScreeningSummary;
+  treasury: TreasuryReport | null;
+  limits: readonly string[];
   wall_s: number;
   payments_per_s: number;
 }
@@ -91,11 +137,15 @@ export async function runOverHttp(o: HttpRunOptions): Promise<HttpRunReport> {
 async function drive(client: ScoSettleClient, o: HttpRunOptions): Promise<HttpRunReport> {
   const t0 = performance.now();
   const seed = o.traffic.seed ?? DEFAULT_SEED;
+  if (o.treasury && !o.setup) await needOperator(client, '--treasury');
   const setup = o.setup ? await setUp(client, o) : null;
   const { date, opened_at_ns } = await openDate(client);
-  const day = [...generatePayments(o.profile, o.traffic)];
+  const day = [...generatePayments(o.profile, o.traffic)].map((p) => withWatchlistName(p, o.watchlist_every, WATCHLIST_VARIANTS));
   o.progress(`sim: ${day.length} payments for ${date} to ${o.server}`);
-  const sent = await submitDay(client, o, day, date, seed);
+  const treasury = o.treasury ? newTreasury(o.profile) : null;
+  const checkpoint =
+    treasury === null ? null : { t: treasury, mine: new Set(day.map((p) => p.uetr)), since_ns: opened_at_ns, key: `sim-cover-${seed}-${date}` };
+  const sent = await submitDay(client, o, day, date, seed, checkpoint);
   let closed = false;
   if (o.close_day) {
     await client.closeBusinessDay();
@@ -119,6 +169,14 @@ async function drive(client: ScoSettleClient, o: HttpRunOptions): Promise<HttpRu
     final: final.states,
     unlisted: day.length - Object.values(final.states).reduce((a, n) => a + n, 0),
     settled_by_currency: final.settled,
+    screening: {
+      watchlist_every: o.watchlist_every,
+      renamed: o.watchlist_every > 0 ? Math.floor(day.length / o.watchlist_every) : 0,
+      held_at_submit: sent.at_submit.held ?? 0,
+      cases: await casesSince(client, opened_at_ns),
+    },
+    treasury: treasury === null ? null : treasuryReport(treasury),
+    limits: HTTP_MODE_LIMITS,
     wall_s: Math.round(wall_s * 1000) / 1000,
     payments_per_s: wall_s > 0 ? Math.round(day.length / wall_s) : 0,
   };
@@ -137,9 +195,29 @@ async function openDate(client: ScoSettleClient): Promise<{ date: string; opened
 
 // ---- --setup: the profile's scheme on the server ----------------------------------------------
 
-async function setUp(client: ScoSettleClient, o: HttpRunOptions): Promise<SetupSummary> {
+async function needOperator(client: ScoSettleClient, flag: string): Promise<void> {
   const me = await client.me();
-  if (me.role !== 'operator') throw new SimHttpError('forbidden', `--setup needs an operator's API key; this key is ${me.name}'s (${me.role})`);
+  if (me.role !== 'operator') throw new SimHttpError('forbidden', `${flag} needs an operator's API key; this key is ${me.name}'s (${me.role})`);
+}
+
+/** Compliance cases opened or changed since `since_ns`; null when this key may not list them. */
+async function casesSince(client: ScoSettleClient, since_ns: string): Promise<number | null> {
+  try {
+    let n = 0;
+    for await (const _ of client.each(
+      (cursor) => client.listCases({ limit: 1000, updated_since: since_ns, ...(cursor ? { cursor } : {}) }),
+      (page) => page.cases,
+    ))
+      n++;
+    return n;
+  } catch (err) {
+    if (err instanceof ApiProblem && err.status === 403) return null;
+    throw err;
+  }
+}
+
+async function setUp(client: ScoSettleClient, o: HttpRunOptions): Promise<SetupSummary> {
+  await needOperator(client, '--setup');
   const present = new Map<string, Participant>();
   for await (const p of client.each(
     (cursor) => client.listParticipants({ limit: 1000, ...(cursor ? { cursor } : {}) }),
@@ -230,7 +308,22 @@ interface Sent {
   lsm_released: number;
 }
 
-async function submitDay(client: ScoSettleClient, o: HttpRunOptions, day: readonly SimPayment[], date: string, seed: number): Promise<Sent> {
+/** The treasury's state at the checkpoints (after each round of LSM runs). */
+interface Checkpoint {
+  t: HttpTreasury;
+  mine: ReadonlySet<string>;
+  since_ns: string;
+  key: string;
+}
+
+async function submitDay(
+  client: ScoSettleClient,
+  o: HttpRunOptions,
+  day: readonly SimPayment[],
+  date: string,
+  seed: number,
+  checkpoint: Checkpoint | null,
+): Promise<Sent> {
   const sent: Sent = { requests: 0, at_submit: {}, lsm_runs: 0, lsm_released: 0 };
   const queued = new Set<string>();
   let sinceLsm = 0;
@@ -238,7 +331,7 @@ async function submitDay(client: ScoSettleClient, o: HttpRunOptions, day: readon
     const slice = day.slice(i, i + o.batch);
     const key = `sim-${seed}-${date}-${slice[0]!.uetr}-${slice.length}`;
     const answer = await client.submitPayments(
-      slice.map((p) => instructionOf(p, date)),
+      slice.map((p): PaymentInstruction => apiInstruction(p, date)),
       { idempotencyKey: key },
     );
     sent.requests++;
@@ -249,11 +342,13 @@ async function submitDay(client: ScoSettleClient, o: HttpRunOptions, day: readon
     sinceLsm += slice.length;
     if (o.lsm_every > 0 && sinceLsm >= o.lsm_every) {
       await runLsm(client, queued, sent);
+      if (checkpoint !== null) await coverQueued(client, checkpoint.t, checkpoint.mine, checkpoint.since_ns, checkpoint.key);
       sinceLsm = 0;
     }
     o.progress(`sim: ${Math.min(i + o.batch, day.length)}/${day.length} submitted`);
   }
   await runLsm(client, queued, sent);
+  if (checkpoint !== null) await coverQueued(client, checkpoint.t, checkpoint.mine, checkpoint.since_ns, checkpoint.key);
   return sent;
 }
 
@@ -264,26 +359,6 @@ async function runLsm(client: ScoSettleClient, currencies: Set<string>, sent: Se
     sent.lsm_released += run.released;
   }
   currencies.clear();
-}
-
-/** The API's instruction for a simulated payment: amounts in major units, on the open day. */
-export function instructionOf(p: SimPayment, date: string): PaymentInstruction {
-  const ins: PaymentInstruction = {
-    uetr: p.uetr,
-    end_to_end_id: p.end_to_end_id,
-    payer: p.payer_bic,
-    payee: p.payee_bic,
-    currency: p.currency,
-    amount: formatMajor(p.amount_minor, p.currency),
-    value_date: date,
-    priority: p.priority,
-    purpose: p.purpose,
-    remittance: p.remittance,
-    debtor: { name: p.debtor.name, country: p.debtor.country },
-    creditor: { name: p.creditor.name, country: p.creditor.country },
-  };
-  if (p.payee_currency !== p.currency) ins.payee_currency = p.payee_currency;
-  return ins;
 }
 
 /** The day's payments as the server lists them now (those changed since the day opened): states, and settled count and value per currency. */

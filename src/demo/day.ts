@@ -21,7 +21,7 @@ import { bicResolver } from '../iso20022/mapping.js';
 import { Platform } from '../platform/platform.js';
 import { demoSchemeDocument } from './scheme.js';
 import type { ScreeningOutcome } from '../platform/types.js';
-import { defaultProfile, generatePayments, MEMBERS, type SchemeProfile, type SimPayment } from '../sim/index.js';
+import { defaultProfile, generatePayments, MEMBERS, withWatchlistName, type SchemeProfile, type SimPayment } from '../sim/index.js';
 import { messageInstructions } from './payment_message.js';
 import { PreparePool, preparedAhead } from './prepare_pool.js';
 import type { Prepared } from './prepare_worker.js';
@@ -377,11 +377,7 @@ function* unprepared(payments: Iterable<SimPayment>): Generator<[SimPayment, nul
 
 /** Every n-th payment's debtor renamed to a watch-list variant, so screening has something to hold. */
 function watchlisted(o: DayOptions, generated: SimPayment): SimPayment {
-  const every = o.watchlist_every ?? 0;
-  const names = o.watchlist_names ?? [];
-  return every > 0 && names.length > 0 && generated.seq % every === every - 1
-    ? { ...generated, debtor: { ...generated.debtor, name: names[Math.floor(generated.seq / every) % names.length]! } }
-    : generated;
+  return withWatchlistName(generated, o.watchlist_every ?? 0, o.watchlist_names ?? []);
 }
 
 /** Runs the 5-minute batch flushes with the treasuries' cover, the 15-minute LSM/compliance round and the window close up to an arrival. */

@@ -30,7 +30,12 @@ export const WATCHLIST_VARIANTS: readonly string[] = [
   'Zhanaliev Timur',
 ];
 
+/** The watch-list as OpenSanctions JSON lines: what `screen load --format opensanctions` takes (`sim watchlist` prints it). */
+export function demoWatchlistText(): string {
+  return ENTITIES.map((e) => JSON.stringify({ ...e, datasets: ['sco-settle-demo'], last_change: '2025-08-01T00:00:00' })).join('\n') + '\n';
+}
+
 export function demoWatchlist(now: Date): SanctionsList {
-  const text = ENTITIES.map((e) => JSON.stringify({ ...e, datasets: ['sco-settle-demo'], last_change: '2025-08-01T00:00:00' })).join('\n') + '\n';
+  const text = demoWatchlistText();
   return parseSanctionsList('opensanctions', [{ name: 'sco-settle-demo-watchlist.ndjson', bytes: new TextEncoder().encode(text) }], now, 'demo-watchlist');
 }

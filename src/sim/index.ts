@@ -102,3 +102,5 @@ export {
   type MoneyMarketPolicy,
   type Repayment,
 } from './money_market.js';
+export { apiInstruction, type SimApiInstruction } from './api_instruction.js';
+export { withWatchlistName } from './watchlist_rename.js';
