@@ -154,6 +154,38 @@ function regionalRings(rng: Prng): LinkedProblem {
   return b.problem(rng, (g) => (unit(g) < 0.5 ? 0.2 * unit(g) : 0));
 }
 
+/**
+ * Tangled cycles (added with the chain-removal start, after it was written, and
+ * not used to choose it): 50 banks, cycles of 6-30 of them with amounts within
+ * 25% of the cycle's base, a third of each cycle's members drawn from 8 busy
+ * banks (so cycles cross there), a quarter of the payments Pareto 1.1 noise
+ * between any two; 60% of the banks hold nothing, the others 0-1% of their gross.
+ */
+function tangledCycles(rng: Prng): LinkedProblem {
+  const n = 50;
+  const busy = 8;
+  const b = new Builder(n);
+  while (b.items.length < 1600) {
+    if (rng.below(4) === 0) {
+      const [f, t] = randomPair(rng, n);
+      b.pay(f, t, pareto(rng, 1.1, 3000));
+      continue;
+    }
+    const len = 6 + rng.below(25);
+    const members: number[] = [];
+    const seen = new Set<number>();
+    while (members.length < len) {
+      const x = rng.below(3) === 0 ? rng.below(busy) : rng.below(n);
+      if (seen.has(x)) continue;
+      seen.add(x);
+      members.push(x);
+    }
+    const base = pareto(rng, 1.3);
+    for (let i = 0; i < len; i++) b.pay(members[i]!, members[(i + 1) % len]!, (base * BigInt(75 + rng.below(51))) / 100n + 1n);
+  }
+  return b.problem(rng, (r) => (unit(r) < 0.6 ? 0 : 0.01 * unit(r)));
+}
+
 export const NOVEL_FAMILIES: readonly UnseenFamily[] = [
   { name: 'multi_hub', description: '4 hubs of 15 spokes, client-hub-hub-client chains, hub-to-hub big payments, hubs 0-1%, 1,600 payments', make: multiHub },
   { name: 'chain_big', description: '60 participants, chains of 4-12 small payments closed by one 5-20x larger, balances 0-4%', make: chainBig },
@@ -170,6 +202,11 @@ export const NOVEL_FAMILIES: readonly UnseenFamily[] = [
     make: regionalRings,
   },
   { name: 'whales', description: '3 whales (balances 0-0.3%) paying and collecting from 150 small, Pareto 1.05 noise, 2,000 payments', make: whales },
+  {
+    name: 'tangled_cycles',
+    description: '50 banks, cycles of 6-30 within 25% of a base crossing at 8 busy banks, 25% Pareto noise, 60% hold nothing, others 0-1%, 1,600 payments',
+    make: tangledCycles,
+  },
 ];
 
 /** `perFamily` instances of each novel family (or of those named in `only`). */

@@ -33,7 +33,7 @@ const STEPS_PER_START = 400;
  * its receiving effect (the paying one is the other of its two); else -1. An
  * index, not an object: the search calls this at every step.
  */
-function payeeEffect(net: CycleNet, k: number): number {
+export function payeeEffect(net: CycleNet, k: number): number {
   const a = net.effStart[k]!;
   if (net.effStart[k + 1]! - a !== 2) return -1;
   const b = a + 1;
@@ -43,7 +43,7 @@ function payeeEffect(net: CycleNet, k: number): number {
 }
 
 /** The paying node of a payment whose receiving effect is `e`. */
-function payerOf(net: CycleNet, k: number, e: number): number {
+export function payerOf(net: CycleNet, k: number, e: number): number {
   return net.effNode[e === net.effStart[k] ? e + 1 : e - 1]!;
 }
 

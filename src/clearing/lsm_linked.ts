@@ -41,7 +41,11 @@
 //     rule, re-insertion), until 40 rounds without progress or the budget.
 //     On payments alone solveLsm's LP-guided search runs instead (on the
 //     benchmark this search never beat it there).
-//  6. Beyond EXACT_ITEMS_MAX items (not under FIFO): cycle insertion
+//  6. Beyond EXACT_ITEMS_MAX items (not under FIFO): first one more start,
+//     chain removal from everything (lsm_chain_removal.ts: a short node drops
+//     a payment, its payee one of at least what it lost, and so on until a
+//     node absorbs the loss or the chain closes; then the removal rule), kept
+//     when better than the best so far; then cycle insertion
 //     (lsm_cycles.ts: settle a closed chain of unsettled payments whose every
 //     node pays on what it receives) and exact neighbourhood moves
 //     (lsm_neighbourhood.ts: free the items at a node and a neighbour, re-choose
@@ -65,6 +69,7 @@
 import { ClearingInputError } from './input_error.js';
 // The fixed-seed generator is lsm.ts's (exported for this module, unchanged).
 import { Rng, solveLsm, type LsmProblem } from './lsm.js';
+import { removeChains } from './lsm_chain_removal.js';
 import { insertCycles } from './lsm_cycles.js';
 import { exactNeighbourhoods } from './lsm_neighbourhood.js';
 
@@ -871,6 +876,7 @@ export function solveLinked(problem: LinkedProblem, options: LinkedOptions = {})
 /** Exact neighbourhood moves (lsm_neighbourhood.ts) from the best selection; not under FIFO, and only where floats are exact. */
 function neighbourhoodPhase(net: Net, eng: LinkedEngine, work: Work, inc: Incumbent): void {
   if (net.fifo || !net.floatExact || work.max === 0) return;
+  chainRemovalStart(net, eng, work, inc);
   const sel = inc.best.slice();
   const slack = Float64Array.from(net.capF);
   for (let k = 0; k < net.m; k++) if (sel[k] === 1) for (let e = net.effStart[k]!; e < net.effStart[k + 1]!; e++) slack[net.effNode[e]!]! += net.effF[e]!;
@@ -887,6 +893,19 @@ function neighbourhoodPhase(net: Net, eng: LinkedEngine, work: Work, inc: Incumb
   eng.fill();
   inc.consider(eng, 'neighbourhoods');
 }
+/** From everything: chains of payments removed (lsm_chain_removal.ts), then the removal rule for what is still short, and re-insertion. */
+function chainRemovalStart(net: Net, eng: LinkedEngine, work: Work, inc: Incumbent): void {
+  const all = new Uint8Array(net.m).fill(1);
+  const slack = Float64Array.from(net.capF);
+  for (let k = 0; k < net.m; k++) for (let e = net.effStart[k]!; e < net.effStart[k + 1]!; e++) slack[net.effNode[e]!]! += net.effF[e]!;
+  work.steps += net.effStart[net.m]!;
+  if (!removeChains(net, all, slack, work, new Rng(0xc4a1))) return;
+  eng.load(all);
+  eng.repair(null, 1, 0);
+  eng.fill();
+  inc.consider(eng, 'chain_removal');
+}
+
 /**
  * Beyond the exact search's size, solveLsm (on payments alone) gets 90% of the
  * work budget, and the cycle and exact neighbourhood moves as much again on top

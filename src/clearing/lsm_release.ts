@@ -22,7 +22,10 @@
 //
 // Solver: solveLinked (./lsm_linked.ts) with capacity = balance + undrawn
 // credit per account; on one-leg problems it runs solveLsm (./lsm.ts) as one of
-// its candidates. Pure: balances, credit and rates come in through LsmLiquidity.
+// its candidates. Under rules version 3 without its cycle and neighbourhood
+// moves (journals written before them replay the run and must settle what they
+// settled); from rules version 4 with them. Pure: balances, credit and rates
+// come in through LsmLiquidity.
 
 import { memberCurrency } from '../fx/iso4217.js';
 import type { Rational } from '../fx/rational.js';
@@ -212,11 +215,23 @@ export function buildRunProblem(
   return { currencies, nodes, items, payments, fifo, weight_unit: usd ? 'usd_micro' : 'minor' };
 }
 
-/** Solves a run problem; `extra` adds capacity per node (the liquidity optimiser's what-if). Returns chosen item ids. */
+/**
+ * The solver's moves per rules version: the cycle and exact neighbourhood moves
+ * change which payments a run settles, so they join from rules version 4 only.
+ */
+export function lsmNeighbourhoodMoves(rules_version: number): boolean {
+  return rules_version >= 4;
+}
+
+/**
+ * Solves a run problem; `extra` adds capacity per node (the liquidity optimiser's what-if). Returns chosen item ids.
+ * `rules_version` picks the solver's moves (lsmNeighbourhoodMoves); 3 when not given.
+ */
 export function solveRunProblem(
   problem: LsmRunProblem,
   work_budget: number,
   extra?: ReadonlyMap<number, bigint>,
+  rules_version = 3,
 ): { settled: string[]; settled_weight: bigint; method: string } {
   if (problem.items.length === 0) return { settled: [], settled_weight: 0n, method: 'empty' };
   const capacity = (i: number): bigint => {
@@ -228,8 +243,10 @@ export function solveRunProblem(
   // optimiser keeps the budget it was given.
   const budget = extra === undefined ? Math.max(work_budget, linkedWorkBudget(problem.nodes.length, problem.items.length)) : work_budget;
   const capacities = problem.nodes.map((_, i) => capacity(i));
-  // Without the neighbourhood moves: rules-3 journals replay this run, and must settle what they settled.
-  const s = solveLinked({ capacities, items: problem.items, fifo: problem.fifo }, { work_budget: budget, neighbourhood_moves: false });
+  const s = solveLinked(
+    { capacities, items: problem.items, fifo: problem.fifo },
+    { work_budget: budget, neighbourhood_moves: lsmNeighbourhoodMoves(rules_version) },
+  );
   return { settled: s.settled, settled_weight: s.settled_weight, method: s.method };
 }
 
@@ -259,13 +276,14 @@ export function creditNeeds(problem: LsmRunProblem, chosen: ReadonlySet<string>)
   return out;
 }
 
-/** The version-3 LSM choice for a run of `currency`. */
+/** The LSM choice of rules version 3 and later for a run of `currency`, under `rules_version` (>= 3). */
 export function chooseLinkedLsmRelease(
   queues: Iterable<[string, RtgsQueue]>,
   currency: string,
   liquidity: LsmLiquidity,
   bypass_fifo: boolean,
   limits: LsmLimits,
+  rules_version: number,
 ): LinkedLsmChoice {
   let { currencies, queued } = linkedCurrencies(queues, currency);
   if (currencies.some((c) => liquidity.unitsPerUsd(c) === null)) {
@@ -274,7 +292,7 @@ export function chooseLinkedLsmRelease(
     queued = queued.filter((p) => p.fx === null && p.instruction.currency === currency);
   }
   const problem = buildRunProblem(currencies, queued, liquidity, !bypass_fifo, limits);
-  const solution = solveRunProblem(problem, limits.work_budget);
+  const solution = solveRunProblem(problem, limits.work_budget, undefined, rules_version);
   const ids = new Set(solution.settled);
   const chosen = problem.payments.filter((p) => ids.has(p.instruction.uetr));
   return { problem, queued, chosen, settled_weight: solution.settled_weight, method: solution.method, credit: creditNeeds(problem, ids) };

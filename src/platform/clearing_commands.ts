@@ -55,16 +55,24 @@ export function runLsm(cx: CommandContext, currency: string): unknown {
  * The LSM run of rules version 3 (clearing/lsm_release.ts): queued payments of
  * the currencies linked to `currency` through queued PvP payments, capacities
  * with drawable intraday credit, one linked chain that settles the choice and
- * draws only the credit it needs. Recorded per currency it released in (the
+ * draws only the credit it needs; from rules version 4 the solver adds its cycle
+ * and neighbourhood moves (rules-3 journals replay without them). Recorded per currency it released in (the
  * run's own always), value in that currency's minor units (a PvP payment under
  * its payer's currency).
  */
 export function runLinkedLsm(cx: CommandContext, currency: string, trigger: 'timer' | 'event'): LinkedLsmRunResult {
   const s = cx.s;
-  const choice = chooseLinkedLsmRelease(s.queues, currency, lsmLiquidity(s), s.bypass_fifo, {
-    payments_max: PLATFORM_LIMITS.lsm_payments_max,
-    work_budget: PLATFORM_LIMITS.lsm_work_budget,
-  });
+  const choice = chooseLinkedLsmRelease(
+    s.queues,
+    currency,
+    lsmLiquidity(s),
+    s.bypass_fifo,
+    {
+      payments_max: PLATFORM_LIMITS.lsm_payments_max,
+      work_budget: PLATFORM_LIMITS.lsm_work_budget,
+    },
+    cx.rules_version,
+  );
   const released = choice.chosen.length > 0 && releaseLinked(cx, choice.chosen, choice.credit) ? choice.chosen : [];
   const per = new Map<string, { queued: number; released: number; value_minor: bigint }>(
     choice.problem.currencies.map((c) => [c, { queued: 0, released: 0, value_minor: 0n }]),
