@@ -36,6 +36,19 @@ interface RawRun {
   fifo: boolean;
 }
 
+/** Queued payments among `participants`, PvP ones only when `pvp`. */
+const paymentsArb = (participants: number, pvp: boolean, minLength: number, maxLength: number): fc.Arbitrary<RawRun['payments']> =>
+  fc.array(
+    fc.record({
+      from: fc.integer({ min: 0, max: participants - 1 }),
+      to: fc.integer({ min: 0, max: participants - 1 }),
+      amount: fc.integer({ min: 1, max: 10_000 }),
+      pvp: pvp ? fc.boolean() : fc.constant(false),
+      other: fc.integer({ min: 1, max: 12_000 }),
+    }),
+    { minLength, maxLength },
+  );
+
 /** Accounts are participant x currency (two currencies); a PvP payment pays in currency 0 and its provider pays the payee in currency 1. */
 const runArb = (maxPayments: number, pvp: boolean): fc.Arbitrary<RawRun> =>
   fc.integer({ min: 2, max: 5 }).chain((participants) =>
@@ -48,16 +61,7 @@ const runArb = (maxPayments: number, pvp: boolean): fc.Arbitrary<RawRun> =>
         }),
         { minLength: 2 * participants, maxLength: 2 * participants },
       ),
-      payments: fc.array(
-        fc.record({
-          from: fc.integer({ min: 0, max: participants - 1 }),
-          to: fc.integer({ min: 0, max: participants - 1 }),
-          amount: fc.integer({ min: 1, max: 10_000 }),
-          pvp: pvp ? fc.boolean() : fc.constant(false),
-          other: fc.integer({ min: 1, max: 12_000 }),
-        }),
-        { minLength: 1, maxLength: maxPayments },
-      ),
+      payments: paymentsArb(participants, pvp, 1, maxPayments),
       fifo: fc.boolean(),
     }),
   );
@@ -74,16 +78,7 @@ const bigRunArb = (pvp: boolean): fc.Arbitrary<RawRun> =>
         }),
         { minLength: 2 * participants, maxLength: 2 * participants },
       ),
-      payments: fc.array(
-        fc.record({
-          from: fc.integer({ min: 0, max: participants - 1 }),
-          to: fc.integer({ min: 0, max: participants - 1 }),
-          amount: fc.integer({ min: 1, max: 10_000 }),
-          pvp: pvp ? fc.boolean() : fc.constant(false),
-          other: fc.integer({ min: 1, max: 12_000 }),
-        }),
-        { minLength: 65, maxLength: 160 },
-      ),
+      payments: paymentsArb(participants, pvp, 65, 160),
       fifo: fc.boolean(),
     }),
   );

@@ -6,14 +6,11 @@
 // verified is rewritten or truncated — in process and through `replica --once`;
 // a stale engine's pipelined appends fenced entry by entry.
 
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { connect } from 'nats';
-import { Platform, type PlatformClusterOptions } from '../src/platform/platform.js';
+import { Platform } from '../src/platform/platform.js';
 import { NotLeaderError } from '../src/platform/errors.js';
 import { clusterConfig } from '../src/replication/cluster_config.js';
 import { decodeEntryWire, encodeEntryWire, type ReplicatedEntry } from '../src/journal/replicated.js';
@@ -21,44 +18,15 @@ import { FencedError, StreamLog } from '../src/replication/stream_log.js';
 import { buildCommandEntry, checkEntry, GENESIS_HASH } from '../src/journal/entry.js';
 import { openStore } from '../src/store/open.js';
 import type { JournalEntry } from '../src/store/types.js';
-import { natsSkipReason, sharedNats, streamPrefix } from './support/nats.js';
+import { streamPrefix } from './support/nats.js';
+import { replicationFile, until as untilHolds } from './support/replication_file.js';
 import { BANKS, CB, payment, setupScheme } from './support/platform.js';
 
-const skip = natsSkipReason();
-let nats: { urls: string[]; stop: () => Promise<void> } | null = null;
-const dirs: string[] = [];
-
-before(async () => {
-  if (skip === null) nats = await sharedNats();
-});
-after(async () => {
-  await nats?.stop();
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-});
-
-function tempStore(name: string): string {
-  const dir = mkdtempSync(join(tmpdir(), 'sco-settle-repl-'));
-  dirs.push(dir);
-  return `sqlite:${join(dir, `${name}.db`)}`;
-}
-
-function clusterOpts(prefix: string, node_id: string, mode: 'engine' | 'replica', fatal: string[]): PlatformClusterOptions {
-  return {
-    config: clusterConfig(nats!.urls, { prefix, lease_ms: 600 }),
-    node_id,
-    address: `http://${node_id}.test`,
-    mode,
-    onFatal: (r) => fatal.push(r),
-  };
-}
-
-async function until(what: string, ok: () => boolean | Promise<boolean>, timeout_ms = 20_000): Promise<void> {
-  const t0 = Date.now();
-  while (!(await ok())) {
-    if (Date.now() - t0 > timeout_ms) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
+const file = replicationFile('repl');
+const skip = file.skip;
+const tempStore = file.tempStore;
+const clusterOpts = file.clusterOpts;
+const until = untilHolds;
 
 test('an entry crosses the wire byte for byte, and a damaged one is refused', () => {
   const e = buildCommandEntry(1, 123n, Buffer.from('{"type":"x"}'), Buffer.alloc(32, 7), 3, GENESIS_HASH);
@@ -83,7 +51,7 @@ function chainOf(from: number, n: number, prev: Buffer, by: string): ReplicatedE
 }
 
 test("a stale engine's pipelined group cannot land on top of the entry another engine appended in its place", { skip: skip ?? false }, async () => {
-  const config = clusterConfig(nats!.urls, { prefix: streamPrefix(), lease_ms: 600 });
+  const config = clusterConfig(file.urls(), { prefix: streamPrefix(), lease_ms: 600 });
   const stale = await StreamLog.open(config, 'stale');
   const fresh = await StreamLog.open(config, 'fresh');
   try {
@@ -139,7 +107,7 @@ test('a standby follows the active engine to the same state, refuses writes nami
 
 /** Replaces the stream with `entries` (an operator rewriting history): delete it, create it again, append them. */
 async function replaceStream(prefix: string, entries: JournalEntry[]): Promise<void> {
-  const nc = await connect({ servers: nats!.urls });
+  const nc = await connect({ servers: file.urls() });
   try {
     const jsm = await nc.jetstreamManager();
     await jsm.streams.delete(`${prefix}_JOURNAL`);
@@ -193,7 +161,7 @@ test('a member replica verifies the stream and raises an alarm on a truncated ta
   await replaceStream(prefix, [...entries.slice(0, k - 1), forged]);
   const cli = spawnSync(
     process.execPath,
-    ['bin/sco-settle.js', '--store', rUrl, 'replica', '--cluster', nats!.urls.join(','), '--stream-prefix', prefix, '--member', CB.CNY, '--once'],
+    ['bin/sco-settle.js', '--store', rUrl, 'replica', '--cluster', file.urls().join(','), '--stream-prefix', prefix, '--member', CB.CNY, '--once'],
     { encoding: 'utf8', timeout: 60_000 },
   );
   assert.equal(cli.status, 4, cli.stderr);
@@ -214,7 +182,7 @@ test('replica --once on an intact stream verifies and exits 0 with the member cu
     await a.run({ type: 'fund', participant: BANKS[2], currency: 'RUB', amount: '500.00' });
     const cli = spawnSync(
       process.execPath,
-      ['bin/sco-settle.js', '--store', tempStore('r'), 'replica', '--cluster', nats!.urls.join(','), '--stream-prefix', prefix, '--member', 'RUB', '--once'],
+      ['bin/sco-settle.js', '--store', tempStore('r'), 'replica', '--cluster', file.urls().join(','), '--stream-prefix', prefix, '--member', 'RUB', '--once'],
       { encoding: 'utf8', timeout: 60_000 },
     );
     assert.equal(cli.status, 0, cli.stderr);

@@ -11,56 +11,23 @@
 // has taken the lease and appended its fencing entry; then every payment any
 // answer acknowledged must be on the new active engine.
 
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { connect } from 'nats';
 import { Platform, type PlatformClusterOptions } from '../src/platform/platform.js';
 import { buildApi, type Api } from '../src/api/server.js';
 import { UserDirectory } from '../src/http/auth.js';
-import { clusterConfig } from '../src/replication/cluster_config.js';
 import type { StreamLog } from '../src/replication/stream_log.js';
 import type { ReplicatedEntry } from '../src/journal/replicated.js';
-import { natsSkipReason, sharedNats, streamPrefix } from './support/nats.js';
+import { streamPrefix } from './support/nats.js';
+import { replicationFile, until as untilHolds } from './support/replication_file.js';
 import { BANKS, payment, setupScheme } from './support/platform.js';
 
-const skip = natsSkipReason();
-let nats: { urls: string[]; stop: () => Promise<void> } | null = null;
-const dirs: string[] = [];
-
-before(async () => {
-  if (skip === null) nats = await sharedNats();
-});
-after(async () => {
-  await nats?.stop();
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-});
-
-function tempStore(name: string): string {
-  const dir = mkdtempSync(join(tmpdir(), 'sco-settle-double-'));
-  dirs.push(dir);
-  return `sqlite:${join(dir, `${name}.db`)}`;
-}
-
-function clusterOpts(prefix: string, node_id: string, fatal: string[]): PlatformClusterOptions {
-  return {
-    config: clusterConfig(nats!.urls, { prefix, lease_ms: 600 }),
-    node_id,
-    address: `http://${node_id}.test`,
-    mode: 'engine',
-    onFatal: (r) => fatal.push(r),
-  };
-}
-
-async function until(what: string, ok: () => boolean | Promise<boolean>, timeout_ms = 20_000): Promise<void> {
-  const t0 = Date.now();
-  while (!(await ok())) {
-    if (Date.now() - t0 > timeout_ms) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
+const file = replicationFile('double');
+const skip = file.skip;
+const tempStore = file.tempStore;
+const clusterOpts = (prefix: string, node_id: string, fatal: string[]): PlatformClusterOptions => file.clusterOpts(prefix, node_id, 'engine', fatal);
+const until = (what: string, ok: () => boolean | Promise<boolean>, timeout_ms = 20_000): Promise<void> => untilHolds(what, ok, timeout_ms, 10);
 
 /** The engine's stream log (its replicator), to hold its appends back and bypass its lease check. */
 function streamLogOf(p: Platform): StreamLog {
@@ -84,7 +51,7 @@ function holdAppends(log: StreamLog): { release: () => void; held: () => number 
 
 /** Another engine takes the lease while this one still counts it valid: the key is removed, as a lapse would let it be taken. */
 async function dropLease(prefix: string): Promise<void> {
-  const nc = await connect({ servers: nats!.urls });
+  const nc = await connect({ servers: file.urls() });
   try {
     const kv = await nc.jetstream().views.kv(`${prefix}_LEASE`);
     await kv.delete('active');
