@@ -249,12 +249,19 @@ describe('rules 4: admitted participants, member status, operator settings and D
 
       await w.adopt([{ op: 'replace', path: '/members/KZ/status', value: 'suspended' }]);
       const kzt = async (): Promise<{ state: string; reason?: string }> =>
-        (await w.p.run<{ payments: Array<{ state: string; reason?: string }> }>({ type: 'submit_payments', payments: [payment(BANKS[4], CB.KZT, 'KZT', '1.00')] }))
-          .payments[0]!;
+        (
+          await w.p.run<{ payments: Array<{ state: string; reason?: string }> }>({
+            type: 'submit_payments',
+            payments: [payment(BANKS[4], CB.KZT, 'KZT', '1.00')],
+          })
+        ).payments[0]!;
       assert.notEqual((await kzt()).reason, 'AG01', 'adopted, not yet in force: KZ banks still pay');
       await w.p.run({ type: 'close_day' }, 'operator');
       w.clock.now_ns = BigInt(Date.parse('2025-09-03T06:00:00Z')) * 1_000_000n;
-      const opened = await w.p.run<{ scheme: { participants: { suspended: string[]; reinstated: string[] } } }>({ type: 'open_day', date: '2025-09-03' }, 'operator');
+      const opened = await w.p.run<{ scheme: { participants: { suspended: string[]; reinstated: string[] } } }>(
+        { type: 'open_day', date: '2025-09-03' },
+        'operator',
+      );
       assert.deepEqual(opened.scheme.participants, { suspended: [CB.KZT, BANKS[4], 'KASPKZKA'], reinstated: [] });
       const refused = await kzt();
       assert.deepEqual([refused.state, refused.reason], ['rejected', 'AG01'], 'a suspended participant pays no more');

@@ -201,7 +201,8 @@ export function checkAdmission(s: PlatformState, cmd: { id: string; kind: string
   if (listed.kind !== cmd.kind) throw new PlatformError('not_in_scheme', 'kind', `the scheme admits ${cmd.id} as ${listed.kind}`);
   if (listed.country !== cmd.country) throw new PlatformError('not_in_scheme', 'country', `the scheme admits ${cmd.id} from ${listed.country}`);
   for (const [i, c] of cmd.currencies.entries())
-    if (!listed.currencies.includes(c)) throw new PlatformError('not_in_scheme', `currencies[${i}]`, `the scheme admits ${cmd.id} in ${listed.currencies.join(', ')} only`);
+    if (!listed.currencies.includes(c))
+      throw new PlatformError('not_in_scheme', `currencies[${i}]`, `the scheme admits ${cmd.id} in ${listed.currencies.join(', ')} only`);
   const member = doc.members[cmd.country];
   if (member !== undefined && member.status !== 'active')
     throw new PlatformError('not_in_scheme', 'country', `${cmd.country} is ${member.status}: the scheme admits no new participant from it`);

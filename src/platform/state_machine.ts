@@ -209,7 +209,12 @@ export class PlatformStateMachine extends PlatformState implements CommandExecut
     if (change === null || cx.rules_version < 3) return out;
     const lowered = applyHaircutFloors(cx);
     if (change.calendars_dropped.length > 0 && this.day !== null) releaseWarehouse(cx, this.day);
-    const answer = { version: change.to.version, replaced: change.from?.version ?? 0, credit_lines_lowered: lowered, calendars_dropped: change.calendars_dropped };
+    const answer = {
+      version: change.to.version,
+      replaced: change.from?.version ?? 0,
+      credit_lines_lowered: lowered,
+      calendars_dropped: change.calendars_dropped,
+    };
     // Rules 4: the participants the new version no longer admits are suspended, those it admits again reinstated.
     if (cx.rules_version >= 4) Object.assign(answer, { participants: applyAdmission(this, change) });
     return { ...(out as object), scheme: answer };
