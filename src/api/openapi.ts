@@ -13,6 +13,7 @@ import type { RouteOptions } from 'fastify';
 import { PROBLEM_JSON } from '../http/errors.js';
 import type { RouteDoc } from '../http/route_doc.js';
 import { Problem } from './responses.js';
+import { withUnitsSchema } from '../http/units.js';
 
 function plain(schema: unknown): unknown {
   return JSON.parse(JSON.stringify(schema));
@@ -120,7 +121,7 @@ function operationOf(method: string, r: RouteOptions, doc: RouteDoc): Record<str
     const headers = Object.fromEntries(Object.entries(res.headers ?? {}).map(([h, d]) => [h, { description: d, schema: { type: 'string' } }]));
     responses[status] = {
       description: res.description ?? 'OK',
-      content: { [res.content_type ?? 'application/json']: { schema: plain(res.schema) } },
+      content: { [res.content_type ?? 'application/json']: { schema: withUnitsSchema(plain(res.schema)) } },
       ...(Object.keys(headers).length > 0 ? { headers } : {}),
     };
   }

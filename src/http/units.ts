@@ -65,14 +65,53 @@ function walk(v: unknown, currency: string | undefined, depth: number): unknown 
       if (major === '' || major in o) continue;
       const prefix = major.endsWith('_amount') ? major.slice(0, -'_amount'.length) : null;
       const cur = prefix !== null && typeof o[`${prefix}_currency`] === 'string' ? o[`${prefix}_currency`] : own;
-      const text = majorUnits(x, cur);
-      if (text !== null) out[major] = text;
+      const text = x === null ? null : majorUnits(x, cur);
+      if (text !== null || x === null) out[major] = text;
     } else if (k === 'at_ns' || k.endsWith('_at_ns')) {
       const at = k.slice(0, -'_ns'.length);
-      if (at in o || (typeof x !== 'string' && typeof x !== 'bigint')) continue;
+      if (at in o) continue;
+      // A reading not yet taken (null) is null in both forms.
+      if (x === null) out[at] = null;
+      if (typeof x !== 'string' && typeof x !== 'bigint') continue;
       const text = rfc3339(x);
       if (text !== null) out[at] = text;
     }
   }
+  return out;
+}
+
+type JsonSchema = Record<string, unknown>;
+
+const nullable = (s: unknown): boolean =>
+  s !== null && typeof s === 'object' && (((s as JsonSchema).anyOf as unknown[] | undefined) ?? []).some((x) => (x as JsonSchema).type === 'null');
+
+/**
+ * A response schema (plain JSON Schema) with the members withUnits adds: beside
+ * every `X_minor` property an optional `X` (major units; absent when the currency
+ * is not known), beside every `at_ns` / `X_at_ns` an optional `at` / `X_at`
+ * (RFC 3339), each nullable where its source is. The OpenAPI document publishes
+ * these, so what an answer carries and what the document says agree.
+ */
+export function withUnitsSchema(schema: unknown, depth = 0): unknown {
+  if (depth > DEPTH_MAX || schema === null || typeof schema !== 'object') return schema;
+  if (Array.isArray(schema)) return schema.map((x) => withUnitsSchema(x, depth + 1));
+  const out: JsonSchema = {};
+  for (const [k, v] of Object.entries(schema as JsonSchema)) out[k] = k === 'properties' ? v : withUnitsSchema(v, depth + 1);
+  const props = (schema as JsonSchema).properties as JsonSchema | undefined;
+  if (props === undefined || typeof props !== 'object') return out;
+  const next: JsonSchema = {};
+  for (const [k, v] of Object.entries(props)) next[k] = withUnitsSchema(v, depth + 1);
+  for (const [k, v] of Object.entries(props)) {
+    const major = k.endsWith('_minor') ? k.slice(0, -'_minor'.length) : null;
+    const at = k === 'at_ns' || k.endsWith('_at_ns') ? k.slice(0, -'_ns'.length) : null;
+    const name = major ?? at;
+    if (name === null || name === '' || name in props) continue;
+    const form: JsonSchema =
+      major !== null
+        ? { type: 'string', pattern: '^-?[0-9]+(\\.[0-9]+)?$', description: `${k} in major units (decimal, the currency's ISO 4217 exponent)` }
+        : { type: 'string', format: 'date-time', description: `${k} as RFC 3339 UTC` };
+    next[name] = nullable(v) ? { anyOf: [form, { type: 'null' }] } : form;
+  }
+  out.properties = next;
   return out;
 }
