@@ -6,6 +6,8 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { EXIT, PLATFORM_EXIT } from '../src/cli/exit_codes.js';
+import type { PlatformErrorCode } from '../src/platform/errors.js';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -37,7 +39,8 @@ test('scheme commands on a demo day: propose, answer, refusals, what-if', async 
   const refused = (args: string[], code: string): void => {
     const before = commands();
     const r = cli(args);
-    assert.equal(r.code, 1, `${args.join(' ')} must fail`);
+    // The exit status of each code (src/cli/exit_codes.ts): not 0, not 1 (internal).
+    assert.equal(r.code, EXIT[PLATFORM_EXIT[code as PlatformErrorCode]], `${args.join(' ')} must fail with ${code}'s status`);
     assert.match(r.stderr, new RegExp(`^sco-settle: ${code}: `), r.stderr);
     assert.equal(commands(), before, `nothing journaled for ${code}`);
   };

@@ -27,7 +27,7 @@ test('scheme show --version N and calendar show --currency reach their commands'
     assert.equal(cli(['init']).code, 0);
     const shown = cli(['scheme', 'show', '--version', '1', '--json']);
     assert.doesNotMatch(shown.stdout, /^sco-settle \d/, 'not the program version');
-    assert.equal(shown.code, 1);
+    assert.equal(shown.code, 3, 'no_scheme exits as not found');
     assert.match(shown.stderr, /no_scheme/);
     const bad = cli(['scheme', 'show', '--version', 'x', '--json']);
     assert.equal(bad.code, 4);

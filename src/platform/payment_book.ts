@@ -88,6 +88,11 @@ export class PaymentBook {
     return this.count - this.liveAt.size;
   }
 
+  /** Bytes the archived payments' records fill in their chunks (the key, index and column arrays aside). */
+  get recordBytes(): number {
+    return this.chunks.length === 0 ? 0 : (this.chunks.length - 1) * PAYMENT_BOOK_LIMITS.chunk_bytes + this.chunkFill;
+  }
+
   has(uetr: string): boolean {
     return this.livePos.has(uetr) || this.archivedPos(uetr) >= 0;
   }

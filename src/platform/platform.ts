@@ -702,9 +702,9 @@ export class Platform {
   }
 
   /** How the payments are held: as objects (every unfinished one and the most recently finished) and as compact records (./payment_book.ts). */
-  paymentsHeld(): { objects: number; records: number } {
+  paymentsHeld(): { objects: number; records: number; record_bytes: number } {
     const b = this.state.payments;
-    return { objects: b.size - b.archived, records: b.archived };
+    return { objects: b.size - b.archived, records: b.archived, record_bytes: b.recordBytes };
   }
 
   /**
