@@ -7,7 +7,7 @@
 
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { appendFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -58,6 +58,7 @@ export class EngineProcess {
     this.node_id = node_id;
     this.log = log;
     const keep = process.env.SCO_SETTLE_HA_LOG_DIR;
+    if (keep !== undefined) mkdirSync(keep, { recursive: true });
     child.stderr!.on('data', (d: Buffer) => {
       this.log = (this.log + d.toString()).slice(-50_000);
       // For a look at a long run afterwards: every engine's stderr, time-stamped, in a folder of the caller's.
