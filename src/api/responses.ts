@@ -432,3 +432,47 @@ export const SchemeAudit = Type.Object(
   },
   { title: 'SchemeAudit' },
 );
+
+export const CalendarDays = Type.Object(
+  {
+    currency: Currency,
+    from: Type.String({ description: 'YYYY-MM-DD' }),
+    to: Type.String({ description: 'YYYY-MM-DD' }),
+    days: Type.Array(
+      Type.Object({
+        date: Type.String(),
+        weekday: Type.String(),
+        open: Type.Boolean(),
+        closed_because: Nullable(Type.String({ description: 'weekend, or the holiday' })),
+        half_day: Type.Boolean(),
+        hours_local: Type.Array(Type.String({ description: 'HH:MM-HH:MM in the home zone' })),
+        hours_utc: Type.Array(Type.String({ description: 'an RFC 3339 UTC interval' })),
+        cutoff_local: Nullable(Type.String()),
+        cutoff_utc: Nullable(Type.String()),
+        holidays_known: Type.Boolean({ description: 'false past the calendar’s holidays_through: open unless a weekend, holidays not known' }),
+      }),
+    ),
+  },
+  { title: 'CalendarDays' },
+);
+export const Reconciliation = Type.Object(
+  {
+    central_bank: Bic,
+    currency: Currency,
+    date: Type.String(),
+    time_zone: Type.String({ description: "the zone the day is read in (the currency's home zone, or UTC)" }),
+    from: Rfc3339,
+    to: Rfc3339,
+    mirror_account_id: Id,
+    opening_issued_minor: Minor,
+    closing_issued_minor: Minor,
+    funded_in: Type.Object({ count: Type.Integer({ minimum: 0 }), amount_minor: Minor }),
+    defunded_out: Type.Object({ count: Type.Integer({ minimum: 0 }), amount_minor: Minor }),
+    other_movements_minor: Minor,
+    settlement_accounts_minor: Minor,
+    home_mirror_minor: Nullable(Minor),
+    differences: Type.Array(Type.Object({ name: Type.String(), amount_minor: Minor, must_be_zero: Type.Boolean() })),
+    reconciled: Type.Boolean(),
+  },
+  { title: 'Reconciliation' },
+);

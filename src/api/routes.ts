@@ -20,7 +20,9 @@ import {
 import { seesCurrency, seesParticipant } from '../http/access.js';
 import { ApiError, notFound } from '../http/errors.js';
 import { ACCOUNT_READERS, EVERY_ROLE, OPERATOR_ONLY } from '../http/roles.js';
+import { CALENDAR_ROUTES } from './calendar_routes.js';
 import { LIQUIDITY_ROUTES } from './liquidity_routes.js';
+import { RECONCILIATION_ROUTES } from './reconciliation_routes.js';
 import { instantNs, PAYMENT_ROUTES } from './payment_routes.js';
 import { newestFirstPage, oldestFirstPage } from './cursors.js';
 import { USER_ROUTES } from './user_routes.js';
@@ -476,6 +478,8 @@ export const ROUTES: RouteDef[] = [
   ...PAYMENT_ROUTES,
   ...DAY_AND_SETTLEMENT_ROUTES,
   ...LIQUIDITY_ROUTES,
+  ...CALENDAR_ROUTES,
+  ...RECONCILIATION_ROUTES,
   ...FX_COMPLIANCE_AUDIT_ROUTES,
   ...USER_ROUTES,
   ...WEBHOOK_ROUTES,

@@ -39,6 +39,8 @@ export const OPERATIONS = {
   setConfig: ['POST', '/v1/config'],
   listLiquidityProposals: ['GET', '/v1/liquidity/proposals'],
   executeLiquidityProposal: ['POST', '/v1/liquidity/proposals/{id}/execute'],
+  getCalendar: ['GET', '/v1/calendars/{currency}'],
+  getReconciliation: ['GET', '/v1/central-banks/{bic}/reconciliation'],
   getScheme: ['GET', '/v1/scheme'],
   listSchemeProposals: ['GET', '/v1/scheme/proposals'],
   getSchemeProposal: ['GET', '/v1/scheme/proposals/{id}'],
@@ -306,6 +308,14 @@ export class ScoSettleClient {
   }
   executeLiquidityProposal(id: string): Promise<T.LiquidityExecution> {
     return this.call('executeLiquidityProposal', { params: { id }, body: {} });
+  }
+  /** A currency's open and closed days, from..to inclusive (YYYY-MM-DD, at most 400 days). */
+  getCalendar(currency: string, from: string, to: string): Promise<T.CalendarDays> {
+    return this.call('getCalendar', { params: { currency }, query: { from, to } });
+  }
+  /** A central bank's reconciliation for `date`; `home_balance` (major units) is its home RTGS's mirror balance, to compare. */
+  getReconciliation(bic: string, date: string, opts: { day?: 'home' | 'utc'; home_balance?: string } = {}): Promise<T.Reconciliation> {
+    return this.call('getReconciliation', { params: { bic }, query: { date, day: opts.day, home_balance: opts.home_balance } });
   }
 
   // ---- the scheme's governance (signatures are made by the caller: Ed25519 over the canonical act) ----

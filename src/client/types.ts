@@ -370,6 +370,46 @@ export interface LiquidityProposals {
   results: Array<{ currency: string; queued_items: number; evaluations: number; proposals: Array<Record<string, unknown>> }>;
 }
 
+export interface CalendarDay {
+  date: string;
+  weekday: string;
+  open: boolean;
+  closed_because: string | null;
+  half_day: boolean;
+  hours_local: string[];
+  hours_utc: string[];
+  cutoff_local: string | null;
+  cutoff_utc: string | null;
+  holidays_known: boolean;
+}
+
+export interface CalendarDays {
+  currency: string;
+  from: string;
+  to: string;
+  days: CalendarDay[];
+}
+
+/** Amounts are exact minor units; each `X_minor` has its major-unit `X` beside it. */
+export interface Reconciliation {
+  central_bank: string;
+  currency: string;
+  date: string;
+  time_zone: string;
+  from: string;
+  to: string;
+  mirror_account_id: string;
+  opening_issued_minor: string;
+  closing_issued_minor: string;
+  funded_in: { count: number; amount_minor: string; amount?: string };
+  defunded_out: { count: number; amount_minor: string; amount?: string };
+  other_movements_minor: string;
+  settlement_accounts_minor: string;
+  home_mirror_minor: string | null;
+  differences: Array<{ name: string; amount_minor: string; amount?: string; must_be_zero: boolean }>;
+  reconciled: boolean;
+}
+
 export interface User {
   name: string;
   role: Role;
