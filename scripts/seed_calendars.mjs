@@ -81,6 +81,7 @@ function main() {
       half_days: old.half_days ?? d.half_days,
       closed_value_date: old.closed_value_date ?? 'refuse',
       holidays_through: `${to}-12-31`,
+      holidays_from: `${from}-01-01`,
       source: `date-holidays ${version} (country ${d.country}, public holidays, full days; data CC-BY-3.0), seeded ${from}-${to}; overrides by hand`,
       holidays: holidaysOf(Holidays, d.country, from, to),
       overrides: old.overrides ?? { add: [], remove: [] },

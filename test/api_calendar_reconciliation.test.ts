@@ -46,6 +46,15 @@ describe('GET /v1/calendars/:currency and /v1/central-banks/:bic/reconciliation'
     assert.deepEqual(r.body.days[0].hours_local, ['09:00-17:00']);
     assert.deepEqual(r.body.days[0].hours_utc, ['2025-09-30T01:00Z/2025-09-30T09:00Z']);
     assert.equal(r.body.days[0].cutoff_utc, '2025-09-30T08:30Z');
+    // Before the first year the holiday list covers, a day says its holidays are not known.
+    const edge = await fx.request('GET', '/v1/calendars/CNY?from=2024-12-31&to=2025-01-01', { user: 'op' });
+    assert.deepEqual(
+      edge.body.days.map((d: { holidays_known: boolean; open: boolean }) => [d.holidays_known, d.open]),
+      [
+        [false, true],
+        [true, false],
+      ],
+    );
     // The same days the platform gives the CLI.
     assert.deepEqual(r.body.days, JSON.parse(JSON.stringify(fx.platform.calendarDays('CNY', '2025-09-30', '2025-10-04'))));
   });

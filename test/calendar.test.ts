@@ -214,6 +214,12 @@ test('bad calendars: stable codes with the field — unknown zone, inverted or o
   assert.deepEqual(errorOf(cal({ holidays: [{ date: '2027-01-01', name: 'x' }] })), { code: 'invalid_holiday', field: 'cal.holidays[0].date' });
   assert.deepEqual(errorOf(cal({ overrides: { remove: ['2026-01-09'] } })), { code: 'invalid_holiday', field: 'cal.overrides.remove[0]' });
   assert.deepEqual(errorOf(cal({ overrides: { add: [{ date: '2026-13-01', name: 'x' }] } })), { code: 'invalid_holiday', field: 'cal.overrides.add[0].date' });
+  assert.deepEqual(errorOf(cal({ holidays_from: '2028-01-01' })), { code: 'invalid_field', field: 'cal.holidays_from' });
+  assert.deepEqual(errorOf(cal({ holidays_from: '2026-02-30' })), { code: 'invalid_holiday', field: 'cal.holidays_from' });
+  assert.deepEqual(errorOf(cal({ holidays_from: '2026-06-01', holidays: [{ date: '2026-03-21', name: 'x' }] })), {
+    code: 'invalid_holiday',
+    field: 'cal.holidays[0].date',
+  });
   assert.deepEqual(errorOf(cal({ weekend: [5, 5] })), { code: 'invalid_field', field: 'cal.weekend[1]' });
   assert.deepEqual(errorOf(cal({ currency: 'USD' })), { code: 'unknown_currency', field: 'cal.currency' });
   assert.deepEqual(errorOf(cal({ colour: 'red' })), { code: 'invalid_field', field: 'cal.colour' });
@@ -238,7 +244,7 @@ test('a value date on a closed day: refused DT01 by default, rolled to the follo
   assert.match((calendarValueDate(follow, '2026-04-30', '2026-03-16') as { problem: string }).problem, /more than 10 IRR business days/);
 });
 
-test('the ten calendar files of the repository read, each with its zone, a weekend, holidays through 2027 and a source', () => {
+test('the ten calendar files of the repository read, each with its zone, a weekend, holidays 2025 through 2027 and a source', () => {
   const files = readdirSync(CAL_DIR).filter((f) => f.endsWith('.json'));
   assert.deepEqual(
     files.sort(),
@@ -262,9 +268,14 @@ test('the ten calendar files of the repository read, each with its zone, a weeke
     assert.equal(`${c.currency}.json`, f);
     assert.ok(c.holidays.length >= 10, `${f}: ${c.holidays.length} holidays`);
     assert.equal(c.holidays_through, '2027-12-31');
+    // 2025 is the demo's and the tests' year: its holidays are listed, and nothing before it claims to be known.
+    assert.equal(c.holidays_from, '2025-01-01');
     assert.ok(c.source.length > 20);
     zones[c.currency] = c.time_zone;
     assert.equal(isOpenDay(c, national[c.currency]!), false, `${f}: its national day ${national[c.currency]} is closed`);
+    const national2025 = `2025${national[c.currency]!.slice(4)}`;
+    // A national day on a weekend is closed anyway; on a weekday it must be a listed holiday.
+    assert.equal(isOpenDay(c, national2025), false, `${f}: its national day ${national2025} is closed`);
   }
   assert.equal(zones.IRR, 'Asia/Tehran');
   assert.equal(zones.INR, 'Asia/Kolkata');

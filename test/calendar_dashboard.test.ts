@@ -45,7 +45,7 @@ describe('dashboard: currencies on their calendars', { skip: SKIP }, () => {
     await cals.waitFor();
     const rows = await cals.locator('tbody tr').allInnerTexts();
     assert.equal(rows.length, 3);
-    // 2025-09-01 06:00 UTC: Beijing 14:00 (open), Moscow 09:00 (open), Almaty 11:00 (open).
+    // 2025-09-01 06:00 UTC: Beijing 14:00 (open), Moscow 09:00 (open); Almaty closed (Constitution Day, moved from Saturday).
     const cny = rows.find((r) => r.startsWith('CNY'))!;
     assert.match(cny, /Asia\/Shanghai/);
     assert.match(cny, /\bopen\b/);

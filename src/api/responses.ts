@@ -449,7 +449,9 @@ export const CalendarDays = Type.Object(
         hours_utc: Type.Array(Type.String({ description: 'an RFC 3339 UTC interval' })),
         cutoff_local: Nullable(Type.String()),
         cutoff_utc: Nullable(Type.String()),
-        holidays_known: Type.Boolean({ description: 'false past the calendar’s holidays_through: open unless a weekend, holidays not known' }),
+        holidays_known: Type.Boolean({
+          description: 'false outside the calendar’s holidays_from..holidays_through: open unless a weekend, holidays not known',
+        }),
       }),
     ),
   },

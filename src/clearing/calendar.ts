@@ -46,6 +46,8 @@ export interface CurrencyCalendar {
   half_days: HalfDay[];
   /** The last date the holiday list covers: later dates are open unless a weekend. */
   holidays_through: string;
+  /** The first date the holiday list covers (absent: every date up to holidays_through, as calendars journaled before it had). */
+  holidays_from?: string;
   /** A value date on a closed day: refused (DT01) or rolled to the following open day. */
   closed_value_date: ClosedValueDateRule;
   /** Where the holiday list comes from (library and version, or the statute). */

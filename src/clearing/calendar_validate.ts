@@ -20,6 +20,7 @@ const FIELDS = [
   'holidays',
   'half_days',
   'holidays_through',
+  'holidays_from',
   'closed_value_date',
   'source',
   'overrides',
@@ -122,11 +123,13 @@ function holidaysInForce(o: Obj, field: string): Holiday[] {
   return [...kept, ...add];
 }
 
-function checkHolidays(hs: Holiday[], through: string, field: string): Holiday[] {
+function checkHolidays(hs: Holiday[], from: string | undefined, through: string, field: string): Holiday[] {
   const seen = new Set<string>();
   hs.forEach((h, i) => {
     if (seen.has(h.date)) throw new CalendarError('invalid_holiday', `${join(field, 'holidays')}[${i}].date`, `${h.date} is listed twice`);
     if (h.date > through) throw new CalendarError('invalid_holiday', `${join(field, 'holidays')}[${i}].date`, `${h.date} is after holidays_through ${through}`);
+    if (from !== undefined && h.date < from)
+      throw new CalendarError('invalid_holiday', `${join(field, 'holidays')}[${i}].date`, `${h.date} is before holidays_from ${from}`);
     seen.add(h.date);
   });
   if (hs.length > CALENDAR_LIMITS.holidays_max)
@@ -174,6 +177,9 @@ export function validateCalendar(raw: unknown, field: string, zoneKnown: (name: 
     throw new CalendarError('invalid_window', join(field, 'cutoff'), `${cutoff} is outside the operating windows`);
   const wk = weekend(o, field);
   const through = date(o.holidays_through, join(field, 'holidays_through'));
+  const from = o.holidays_from === undefined ? undefined : date(o.holidays_from, join(field, 'holidays_from'));
+  if (from !== undefined && from > through)
+    throw new CalendarError('invalid_field', join(field, 'holidays_from'), `${from} is after holidays_through ${through}`);
   const rule = o.closed_value_date ?? 'refuse';
   if (rule !== 'refuse' && rule !== 'following') throw new CalendarError('invalid_field', join(field, 'closed_value_date'), 'must be refuse or following');
   const sweep = o.zero_balance_at_close;
@@ -186,9 +192,10 @@ export function validateCalendar(raw: unknown, field: string, zoneKnown: (name: 
     hours,
     cutoff,
     weekend: wk,
-    holidays: checkHolidays(holidaysInForce(o, field), through, field),
+    holidays: checkHolidays(holidaysInForce(o, field), from, through, field),
     half_days: halfDays(o, field, hours, wk),
     holidays_through: through,
+    ...(from !== undefined ? { holidays_from: from } : {}),
     closed_value_date: rule,
     source: text(o, 'source', field, CALENDAR_LIMITS.source_max),
   };

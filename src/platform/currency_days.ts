@@ -215,7 +215,7 @@ export interface CalendarDayView {
   hours_utc: string[];
   cutoff_local: string | null;
   cutoff_utc: string | null;
-  /** false after holidays_through: the day is open unless a weekend, but holidays are not known. */
+  /** false outside holidays_from..holidays_through: the day is open unless a weekend, but holidays are not known. */
   holidays_known: boolean;
 }
 
@@ -242,7 +242,7 @@ export function dayView(e: CalendarEntry, date: string): CalendarDayView {
     hours_utc: s === null ? [] : s.windows.map(([a, b]) => `${utcText(a)}/${utcText(b)}`),
     cutoff_local: h === null ? null : hhmm(h.cutoff),
     cutoff_utc: s === null ? null : utcText(s.cutoff_ns),
-    holidays_known: date <= e.calendar.holidays_through,
+    holidays_known: date <= e.calendar.holidays_through && (e.calendar.holidays_from === undefined || date >= e.calendar.holidays_from),
   };
 }
 
