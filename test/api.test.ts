@@ -94,6 +94,10 @@ describe('authorisation matrix', () => {
     { method: 'GET', path: () => '/v1/liquidity/proposals', ok: 'op cb' },
     { method: 'GET', path: () => '/v1/liquidity/proposals?currency=RUB', ok: 'op' },
     { method: 'POST', path: () => '/v1/liquidity/proposals/NOPROPSL/execute', body: {}, ok: 'op cb' },
+    // No calendar in this store: a query refused by its schema (400) still tells who may ask.
+    { method: 'GET', path: () => '/v1/calendars/CNY?from=2025-09-01', ok: 'op cb bankA bankB lp comp aud' },
+    { method: 'GET', path: () => `/v1/central-banks/${CB.CNY}/reconciliation?date=2025-09-01`, ok: 'op cb aud' },
+    { method: 'GET', path: () => `/v1/central-banks/${CB.RUB}/reconciliation?date=2025-09-01`, ok: 'op aud', hidden: 'cb' },
     { method: 'GET', path: () => '/v1/rates', ok: 'op cb bankA bankB lp comp aud' },
     {
       method: 'POST',
@@ -161,8 +165,9 @@ describe('authorisation matrix', () => {
           `${c.method} ${c
             .path()
             .replace(/\/[A-Z]{8}(?=\/|$)/g, '/:id')
+            .replace(/\/central-banks\/:id\//, '/central-banks/:bic/')
             .replace(/\/[0-9a-f-]{36}/, '/:uetr')
-            .replace(/\/(CNY|RUB)(?=\/|$)/, '/:currency')
+            .replace(/\/(CNY|RUB)(?=\/|$|\?)/, '/:currency')
             .replace(/\/cases\/1\//, '/cases/:case_id/')
             .replace(/\/users\/comp2$/, '/users/:name')
             .replace(/\/keys\/[0-9a-f]{16}\//, '/keys/:id/')
