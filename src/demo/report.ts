@@ -185,6 +185,11 @@ export function summarize(run: DayRun): DaySummary {
   };
 }
 
+/** The funding per phase, in FUNDING_PHASES order, each as `m` formats it. */
+function fundingPhasesText(s: DaySummary, m: (x: number) => string): string {
+  return FUNDING_PHASES.map((ph) => m(s.funding_by_phase_usd[ph])).join(', ');
+}
+
 /** Funding per phase in USD eq., every phase present (0 when nothing was funded then); summed in currency order. */
 export function fundingByPhase(run: Pick<DayRun, 'funding_by_phase'>, u: UsdOf): Record<FundingPhase, number> {
   const out = Object.fromEntries(FUNDING_PHASES.map((ph) => [ph, 0])) as Record<FundingPhase, number>;
@@ -461,10 +466,7 @@ ${rows(s.by_corridor.map((c) => [c.corridor, String(c.payments), String(c.settle
 <h2>Rejections by reason</h2><table><tr><th>ISO reason</th><th>payments</th></tr>${rows(s.rejections.map((r) => [r.reason, String(r.count)]))}</table>
 <h2>Liquidity</h2><table>${rows([
     ['liquidity provided (USD eq.)', m(s.liquidity_usd)],
-    [
-      'funding by phase: opening, intraday top-ups, windows’ close, day’s close, credit repayment',
-      FUNDING_PHASES.map((ph) => m(s.funding_by_phase_usd[ph])).join(', '),
-    ],
+    ['funding by phase: opening, intraday top-ups, windows’ close, day’s close, credit repayment', fundingPhasesText(s, m)],
     ["ceiling of this day's traffic (value / Σ end-of-day net debits)", s.ceiling.toFixed(2)],
     ['ceiling of the trade traffic alone (no placements)', s.ceiling_traffic_only.toFixed(2)],
     ['money-market loans (not counted in the trade value)', `${s.interbank.placement.count}, ${m(s.interbank.placement.value_usd)}`],
