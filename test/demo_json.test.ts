@@ -80,6 +80,12 @@ test('demo --json prints one JSON document whose figures add up; progress stays 
     assert.ok(j.payments >= j.traffic_payments && j.traffic_payments === 600);
     assert.equal((j.rejected_by_reason.AM04 ?? 0) + (j.rejected_by_reason.CUTO ?? 0), 0, JSON.stringify(j.rejected_by_reason));
     assert.ok(Math.abs(j.payments_per_s - j.payments / j.wall_s) < 1e-6 * j.payments_per_s);
+    // Where the liquidity went: funding per phase of the day, plus credit and swap drawings, is the liquidity put in.
+    const fp = j.funding_by_phase_usd as Record<string, number>;
+    assert.deepEqual(Object.keys(fp), ['opening', 'intraday', 'window', 'close', 'credit_repayment']);
+    const phases = Object.values(fp).reduce((a, b) => a + b, 0);
+    assert.ok((fp.opening ?? 0) > 0 && Object.values(fp).every((v) => v >= 0), JSON.stringify(fp));
+    assert.ok(Math.abs(phases + j.credit_drawn_usd + j.swap_drawn_usd - j.liquidity_usd) < 1e-9 * j.liquidity_usd, JSON.stringify(fp));
     assert.match(j.verify, /^verify: /, 'the demo verified the store (conservation and replay)');
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -98,6 +104,12 @@ test('the policy in a day: placements happen only when borrowing is allowed, and
       ['c', liquidityPolicy({ borrow_first: false })],
     ] as const) {
       const run = await runDay({ ...base, store: `sqlite:${join(dir, `${name}.db`)}`, policy });
+      // Every unit funded from home is in exactly one phase of the day, exactly (minor units, per currency).
+      for (const [ccy, minor] of run.funding_minor) {
+        let phases = 0n;
+        for (const m of run.funding_by_phase.values()) phases += m.get(ccy) ?? 0n;
+        assert.equal(phases, minor, `${name} ${ccy}: funding by phase adds up to the funding`);
+      }
       digests.push(run.platform.stateDigest());
       const s = summarize(run);
       summaries.push(s);

@@ -30,7 +30,17 @@ import type { DemoScreener } from './screener.js';
 import { DEFAULT_LIQUIDITY_POLICY, recycles, type LiquidityPolicy } from '../sim/liquidity_policy.js';
 import { DEFAULT_SQUARING_POLICY, type SquaringPolicy } from '../sim/fx_squaring.js';
 import { DEFAULT_MONEY_MARKET_POLICY, type MoneyMarketPolicy } from '../sim/money_market.js';
-import { cover, coverCreditRepayment, coverDue, expectedOutflows, fundOpening, pledgeCollateral, topUpBudgets, type TreasuryContext } from './treasury.js';
+import {
+  cover,
+  coverCreditRepayment,
+  coverDue,
+  expectedOutflows,
+  fundOpening,
+  pledgeCollateral,
+  topUpBudgets,
+  type FundingPhase,
+  type TreasuryContext,
+} from './treasury.js';
 import {
   INTERBANK_PREFIX,
   interbankKindOf,
@@ -99,6 +109,8 @@ export interface DayRun {
   wall_ms: number;
   /** Funding put in from home (opening and top-ups), per currency, minor units. */
   funding_minor: Map<string, bigint>;
+  /** The same per phase of the day (./treasury.ts FundingPhase), then per currency. */
+  funding_by_phase: Map<FundingPhase, Map<string, bigint>>;
   policy: LiquidityPolicy;
   /** Payments the traffic generator made (the rest of the platform's payments are placements). */
   traffic_payments: number;
@@ -199,6 +211,7 @@ export async function runDay(o: DayOptions): Promise<DayRun> {
     message_errors: ctx.message_errors,
     wall_ms: performance.now() - t0,
     funding_minor: ctx.t.funding,
+    funding_by_phase: ctx.t.funding_by_phase,
     central_banks: ctx.central_banks,
     policy: ctx.t.policy,
     traffic_payments: ctx.traffic_payments,
@@ -217,6 +230,8 @@ function newContext(o: DayOptions, platform: Platform, profile: SchemeProfile, o
     policy,
     expected,
     funding: new Map(),
+    funding_by_phase: new Map(),
+    phase: 'opening',
     budget: new Map(),
     funded: new Set(),
     now: () => self!.sim_ns,
@@ -272,6 +287,7 @@ async function setUpScheme(ctx: DayContext): Promise<void> {
   await pledgeCollateral(ctx.t, ctx.profile);
   const lines = await openSwapLines(ctx);
   ctx.sim_ns = ctx.opening_ns;
+  ctx.t.phase = 'intraday';
   await ctx.platform.run({ type: 'open_day', date: ctx.date, default_cutoff: '18:00' }, 'operator');
   for (const [, , , ccy] of lines) {
     const line = ctx.platform.swapLines().find((l) => l.terms.provider_currency === ccy);
@@ -514,6 +530,8 @@ function sample(ctx: DayContext): void {
 /** Treasuries cover their net debit in each window before the close (borrowed, then funded, within the cap); then every open window closes. */
 async function closeWindows(ctx: DayContext): Promise<void> {
   const { platform } = ctx;
+  const phase = ctx.t.phase;
+  ctx.t.phase = 'window';
   // The queues first: a window's cover must not be spent by RTGS payments its funding would release.
   await coverDue(ctx.t, true);
   for (const w of platform.windows()) {
@@ -540,6 +558,7 @@ async function closeWindows(ctx: DayContext): Promise<void> {
     await platform.run({ type: 'close_window', currency: w.currency }, 'operator');
   }
   ctx.windows_closed = true;
+  ctx.t.phase = phase;
 }
 
 // ---- close ----------------------------------------------------------------------------
@@ -552,6 +571,7 @@ async function closeDay(ctx: DayContext): Promise<void> {
   // Windows opened after the afternoon close (late DNS payments) close now too.
   await closeWindows(ctx);
   // Nothing may wait past the close: every shortfall still queued is covered now, whatever it waited.
+  ctx.t.phase = 'close';
   await coverDue(ctx.t, true);
   sample(ctx);
   ctx.sim_ns = ctx.opening_ns + 10n * 60n * NS_PER_MIN;

@@ -26,6 +26,7 @@ import { describePolicy } from '../sim/liquidity_policy.js';
 import type { DayRun, Sample } from './day.js';
 import { isInterbank, liquidityPutIn, usdRates } from './day.js';
 import { interbankKindOf, type InterbankKind } from './interbank.js';
+import { FUNDING_PHASES, type FundingPhase } from './treasury.js';
 
 export interface CurrencyLine {
   currency: string;
@@ -89,6 +90,8 @@ export interface DaySummary {
   value_per_liquidity: number;
   credit_drawn_usd: number;
   swap_drawn_usd: number;
+  /** Funding from home per phase of the day (USD eq.); with credit_drawn_usd and swap_drawn_usd they add up to liquidity_usd. */
+  funding_by_phase_usd: Record<FundingPhase, number>;
   lsm_runs: number;
   lsm_released: number;
   lsm_released_usd: number;
@@ -166,6 +169,7 @@ export function summarize(run: DayRun): DaySummary {
     value_per_liquidity: liquidity.total_usd > 0 ? value / liquidity.total_usd : 0,
     credit_drawn_usd: liquidity.credit_usd,
     swap_drawn_usd: liquidity.swaps_usd,
+    funding_by_phase_usd: fundingByPhase(run, u),
     lsm_runs: p.lsmRuns().length,
     lsm_released: lsm.released,
     lsm_released_usd: lsm.usd,
@@ -179,6 +183,21 @@ export function summarize(run: DayRun): DaySummary {
     compliance_cases: p.cases().length,
     samples: run.samples,
   };
+}
+
+/** The funding per phase, in FUNDING_PHASES order, each as `m` formats it. */
+function fundingPhasesText(s: DaySummary, m: (x: number) => string): string {
+  return FUNDING_PHASES.map((ph) => m(s.funding_by_phase_usd[ph])).join(', ');
+}
+
+/** Funding per phase in USD eq., every phase present (0 when nothing was funded then); summed in currency order. */
+export function fundingByPhase(run: Pick<DayRun, 'funding_by_phase'>, u: UsdOf): Record<FundingPhase, number> {
+  const out = Object.fromEntries(FUNDING_PHASES.map((ph) => [ph, 0])) as Record<FundingPhase, number>;
+  for (const ph of FUNDING_PHASES) {
+    const m = run.funding_by_phase.get(ph);
+    if (m !== undefined) for (const ccy of [...m.keys()].sort()) out[ph] += u(m.get(ccy)!, ccy);
+  }
+  return out;
 }
 
 function tallyPayments(run: DayRun, u: UsdOf): PaymentTally {
@@ -343,6 +362,7 @@ export function summaryJson(s: DaySummary): Record<string, unknown> {
     ceiling_all: s.ceiling_all,
     credit_drawn_usd: s.credit_drawn_usd,
     swap_drawn_usd: s.swap_drawn_usd,
+    funding_by_phase_usd: s.funding_by_phase_usd,
     lsm_released_value_usd: s.lsm_released_usd,
     dns_saving_share: s.netting_saving,
     queue_time_s: { median: s.queue_time_median_s, p99: s.queue_time_p99_s },
@@ -362,6 +382,10 @@ export function summaryText(s: DaySummary): string {
   );
   lines.push(
     `  value settled ${m(s.value_settled_usd)} with ${m(s.liquidity_usd)} of liquidity (funding + credit ${m(s.credit_drawn_usd)} + swap lines ${m(s.swap_drawn_usd)})`,
+  );
+  const fp = s.funding_by_phase_usd;
+  lines.push(
+    `  funding by phase: opening ${m(fp.opening)}, intraday top-ups ${m(fp.intraday)}, deferred-net windows' close ${m(fp.window)}, day's close ${m(fp.close)}, credit repayment ${m(fp.credit_repayment)}`,
   );
   lines.push(
     `  value settled per unit of liquidity: ${s.value_per_liquidity.toFixed(2)} (ceiling of this day's traffic ${s.ceiling.toFixed(2)}; trade alone ${s.ceiling_traffic_only.toFixed(2)})`,
@@ -442,6 +466,7 @@ ${rows(s.by_corridor.map((c) => [c.corridor, String(c.payments), String(c.settle
 <h2>Rejections by reason</h2><table><tr><th>ISO reason</th><th>payments</th></tr>${rows(s.rejections.map((r) => [r.reason, String(r.count)]))}</table>
 <h2>Liquidity</h2><table>${rows([
     ['liquidity provided (USD eq.)', m(s.liquidity_usd)],
+    ['funding by phase: opening, intraday top-ups, windows’ close, day’s close, credit repayment', fundingPhasesText(s, m)],
     ["ceiling of this day's traffic (value / Σ end-of-day net debits)", s.ceiling.toFixed(2)],
     ['ceiling of the trade traffic alone (no placements)', s.ceiling_traffic_only.toFixed(2)],
     ['money-market loans (not counted in the trade value)', `${s.interbank.placement.count}, ${m(s.interbank.placement.value_usd)}`],

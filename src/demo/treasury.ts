@@ -9,12 +9,23 @@
 // Every liquidity source is counted where it enters: opening funding and home
 // top-ups here (`funding`), intraday credit drawn and swap-line drawings by the
 // report from the platform. Placements move money already on the platform, so
-// they add none.
+// they add none. Funding is also kept per phase of the day (`FundingPhase`), so
+// the report can say where a day's liquidity went (issue #16: on the 20,000-payment
+// day the cover of the deferred-net windows' net debits at 15:00 is ~30-40 % of it).
 
 import { formatMajor } from '../platform/fx_tools.js';
 import type { Platform } from '../platform/platform.js';
 import { dueShortfalls, planCover, type LenderPosition, type LiquidityPolicy, type QueuedNeed } from '../sim/liquidity_policy.js';
 import type { SchemeProfile } from '../sim/index.js';
+
+/**
+ * When funding from home was put in: the opening; intraday top-ups of the queues;
+ * the deferred-net windows' close (the RTGS queues covered first, then the
+ * windows' net debits); the day's close (whatever is still queued); the
+ * repayment of intraday credit before the close.
+ */
+export type FundingPhase = 'opening' | 'intraday' | 'window' | 'close' | 'credit_repayment';
+export const FUNDING_PHASES: readonly FundingPhase[] = ['opening', 'intraday', 'window', 'close', 'credit_repayment'];
 
 /** What the treasuries need of the running day. */
 export interface TreasuryContext {
@@ -24,6 +35,10 @@ export interface TreasuryContext {
   readonly expected: Map<string, bigint>;
   /** Liquidity put in from home (opening and top-ups), per currency, minor units. */
   readonly funding: Map<string, bigint>;
+  /** The same per phase of the day, then per currency (every phase's sum equals `funding`). */
+  readonly funding_by_phase: Map<FundingPhase, Map<string, bigint>>;
+  /** The phase funding is put in now (the day sets it). */
+  phase: FundingPhase;
   /** What each `bic:ccy` may still be funded with from home today (the cap). */
   readonly budget: Map<string, bigint>;
   /** Simulated time now, ns. */
@@ -93,6 +108,13 @@ function convertOrZero(platform: Platform, from: string, to: string, minor: bigi
   }
 }
 
+function recordFunding(t: TreasuryContext, phase: FundingPhase, ccy: string, amount: bigint): void {
+  t.funding.set(ccy, (t.funding.get(ccy) ?? 0n) + amount);
+  const m = t.funding_by_phase.get(phase) ?? new Map<string, bigint>();
+  t.funding_by_phase.set(phase, m);
+  m.set(ccy, (m.get(ccy) ?? 0n) + amount);
+}
+
 /** Opening balances: `opening_share` of each account's expected outflow, funded from home. */
 export async function fundOpening(t: TreasuryContext): Promise<void> {
   const share = ppm(t.policy.opening_share);
@@ -101,7 +123,7 @@ export async function fundOpening(t: TreasuryContext): Promise<void> {
     if (amount <= 0n) continue;
     const [bic, ccy] = key.split(':') as [string, string];
     await t.platform.run({ type: 'fund', participant: bic, currency: ccy, amount: formatMajor(amount, ccy) }, 'operator');
-    t.funding.set(ccy, (t.funding.get(ccy) ?? 0n) + amount);
+    recordFunding(t, 'opening', ccy, amount);
     t.funded.add(key);
     t.funded_minor.set(key, (t.funded_minor.get(key) ?? 0n) + amount);
   }
@@ -195,7 +217,7 @@ export async function cover(t: TreasuryContext, shortfalls: ReadonlyArray<readon
     const [bic, ccy] = account.split(':') as [string, string];
     await t.platform.run({ type: 'fund', participant: bic, currency: ccy, amount: formatMajor(amount, ccy) }, `${bic}-treasury`);
     t.budget.set(account, (t.budget.get(account) ?? 0n) - amount);
-    t.funding.set(ccy, (t.funding.get(ccy) ?? 0n) + amount);
+    recordFunding(t, t.phase, ccy, amount);
     t.funded.add(account);
     t.funded_minor.set(account, (t.funded_minor.get(account) ?? 0n) + amount);
   }
@@ -203,6 +225,7 @@ export async function cover(t: TreasuryContext, shortfalls: ReadonlyArray<readon
 
 /** Before the close: every bank holds what repays its intraday credit (borrowed, then funded), so none stays outstanding overnight. */
 export async function coverCreditRepayment(t: TreasuryContext): Promise<void> {
+  t.phase = 'credit_repayment';
   const due: Array<[string, bigint]> = [];
   for (const f of t.platform.facilities()) {
     if (f.outstanding_minor <= 0n) continue;
