@@ -29,9 +29,7 @@ const [A, B] = BANKS;
 type Answer = { uetr: string | null; state: string };
 
 /** A fixed day: the same payments (UETRs, ids, amounts) on every run, so two runs' digests compare. */
-async function day(
-  n: number,
-): Promise<{
+async function day(n: number): Promise<{
   digest: string;
   answered: Map<string, string>;
   held: ReturnType<import('../src/platform/platform.js').Platform['paymentsHeld']>;
