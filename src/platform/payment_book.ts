@@ -11,18 +11,28 @@
 // SCO_SETTLE_RECENT_FINISHED (a whole number) overrides `recent_finished`:
 // 0 archives every finished payment after its command, which is how the suites
 // are run to check that nothing depends on the form.
+//
+// Full record chunks leave the process's memory for a spill file (./payment_spill.ts),
+// read back synchronously (so no rule changes) through a small cache of chunks: the
+// memory a finished payment holds is then its key, hash slot and columns (~40 bytes).
+// SCO_SETTLE_PAYMENT_CHUNK_BYTES shrinks the chunks so a test spills after a few
+// payments; SCO_SETTLE_PAYMENT_SPILL=0 keeps every chunk in memory.
 
 import type { Payment, PaymentState } from '../clearing/types.js';
 import { PAYMENT_STATES } from '../clearing/types.js';
 import { CodecTables, PaymentCodec, PaymentReader, uuidBytes } from './payment_codec.js';
+import { SPILL_LIMITS, SpillFile } from './payment_spill.js';
 
 const RECENT_OVERRIDE = Number.parseInt(process.env.SCO_SETTLE_RECENT_FINISHED ?? '', 10);
+const CHUNK_OVERRIDE = Number.parseInt(process.env.SCO_SETTLE_PAYMENT_CHUNK_BYTES ?? '', 10);
 
 export const PAYMENT_BOOK_LIMITS = Object.freeze({
   /** Finished payments kept as objects (the most recently finished), for the reads that follow a settlement. */
   recent_finished: Number.isSafeInteger(RECENT_OVERRIDE) && RECENT_OVERRIDE >= 0 ? RECENT_OVERRIDE : 4_096,
-  /** Bytes per record chunk (a record never spans two). */
-  chunk_bytes: 1 << 20,
+  /** Bytes per record chunk (a record never spans two); at least 4 KiB. */
+  chunk_bytes: Number.isSafeInteger(CHUNK_OVERRIDE) && CHUNK_OVERRIDE >= 4096 && CHUNK_OVERRIDE <= 1 << 30 ? CHUNK_OVERRIDE : 1 << 20,
+  /** Spilled chunks kept in memory after a read (the most recently used). */
+  cached_chunks: 4,
 });
 
 const FINISHED: ReadonlySet<PaymentState> = new Set<PaymentState>(['settled', 'rejected', 'cancelled', 'returned']);
@@ -67,8 +77,15 @@ export class PaymentBook {
   /** Open-addressing hash table of position + 1 (0: empty), keyed by the UETR bytes. */
   private slots = new Int32Array(2048);
   private slotsUsed = 0;
-  private chunks: Buffer[] = [];
+  /** Record chunks; null: spilled (read back through `cache`). The last one is being filled and never spilled. */
+  private chunks: Array<Buffer | null> = [];
+  /** Bytes filled in each full chunk (what the spill file holds of it). */
+  private chunkFills: number[] = [];
   private chunkFill = 0;
+  /** Spilled chunks read back, least recently used first. */
+  private readonly cache = new Map<number, Buffer>();
+  private spill: SpillFile | null = null;
+  private spillRefused = false;
   private tables = new CodecTables();
   private codec = new PaymentCodec(this.tables);
   private reader = new PaymentReader(this.tables);
@@ -90,7 +107,32 @@ export class PaymentBook {
 
   /** Bytes the archived payments' records fill in their chunks (the key, index and column arrays aside). */
   get recordBytes(): number {
-    return this.chunks.length === 0 ? 0 : (this.chunks.length - 1) * PAYMENT_BOOK_LIMITS.chunk_bytes + this.chunkFill;
+    let n = this.chunkFill;
+    for (const f of this.chunkFills) n += f;
+    return n;
+  }
+
+  /** Bytes of record chunks in the process's memory: the chunk being filled, chunks not spilled, and the read cache. */
+  get residentRecordBytes(): number {
+    let n = 0;
+    for (const c of this.chunks) if (c !== null) n += c.length;
+    for (const c of this.cache.values()) n += c.length;
+    return n;
+  }
+
+  /** Bytes of records in the spill file. */
+  get spilledBytes(): number {
+    return this.spill?.size ?? 0;
+  }
+
+  /** Where the spill file was created (it is unlinked at once; null: nothing spilled). */
+  get spillPath(): string | null {
+    return this.spill?.path ?? null;
+  }
+
+  /** Gives back the spill file; spilled records cannot be read afterwards (the platform is closed). */
+  close(): void {
+    this.spill?.close();
   }
 
   has(uetr: string): boolean {
@@ -194,7 +236,12 @@ export class PaymentBook {
     this.slots = new Int32Array(2048);
     this.slotsUsed = 0;
     this.chunks = [];
+    this.chunkFills = [];
     this.chunkFill = 0;
+    this.cache.clear();
+    this.spill?.close();
+    this.spill = null;
+    this.spillRefused = false;
     this.tables = new CodecTables();
     this.codec = new PaymentCodec(this.tables);
     this.reader = new PaymentReader(this.tables);
@@ -223,6 +270,7 @@ export class PaymentBook {
     if (rec.length > PAYMENT_BOOK_LIMITS.chunk_bytes) return;
     if (this.chunks.length === 0 || this.chunkFill + rec.length > PAYMENT_BOOK_LIMITS.chunk_bytes) {
       if (this.chunks.length >= CHUNKS_MAX) return;
+      if (this.chunks.length > 0) this.spillLast();
       this.chunks.push(Buffer.allocUnsafeSlow(PAYMENT_BOOK_LIMITS.chunk_bytes));
       this.chunkFill = 0;
     }
@@ -258,7 +306,51 @@ export class PaymentBook {
   private decode(pos: number): Payment {
     const l = this.loc[pos]! - 1;
     const size = PAYMENT_BOOK_LIMITS.chunk_bytes;
-    return this.reader.decode(this.chunks[Math.floor(l / size)]!, l % size) as Payment;
+    return this.reader.decode(this.chunk(Math.floor(l / size)), l % size) as Payment;
+  }
+
+  /** Chunk `c`, read back from the spill file when it is not in memory. */
+  private chunk(c: number): Buffer {
+    const held = this.chunks[c];
+    if (held !== null && held !== undefined) return held;
+    const cached = this.cache.get(c);
+    if (cached !== undefined) {
+      this.cache.delete(c);
+      this.cache.set(c, cached);
+      return cached;
+    }
+    const b = this.evictOne() ?? Buffer.allocUnsafeSlow(PAYMENT_BOOK_LIMITS.chunk_bytes);
+    this.spill!.read(b, this.chunkFills[c]!, c * PAYMENT_BOOK_LIMITS.chunk_bytes);
+    this.cache.set(c, b);
+    return b;
+  }
+
+  /** Drops the least recently used cached chunk when the cache is full, handing back its buffer for reuse. */
+  private evictOne(): Buffer | undefined {
+    if (this.cache.size < PAYMENT_BOOK_LIMITS.cached_chunks) return undefined;
+    const [c, b] = this.cache.entries().next().value as [number, Buffer];
+    this.cache.delete(c);
+    return b;
+  }
+
+  /** The chunk just filled goes to the spill file (and into the cache, as the most recently used); it stays in memory when the file refuses it. */
+  private spillLast(): void {
+    const c = this.chunks.length - 1;
+    this.chunkFills[c] = this.chunkFill;
+    if (this.spillRefused || !SPILL_LIMITS.enabled) return;
+    const b = this.chunks[c]!;
+    try {
+      this.spill ??= SpillFile.create();
+      this.spill.write(b, this.chunkFill, c * PAYMENT_BOOK_LIMITS.chunk_bytes);
+    } catch (e) {
+      // Refused (the size limit, no space, no temporary folder): this and later chunks stay in memory.
+      this.spillRefused = true;
+      process.emitWarning(`payment book: finished payments' records stay in memory from now on: ${(e as Error).message}`);
+      return;
+    }
+    this.chunks[c] = null;
+    this.evictOne();
+    this.cache.set(c, b);
   }
 
   /** The archived payment at `pos` as a live object again (its record's bytes stay behind, unused). */
