@@ -135,6 +135,7 @@ export class ClusterNode {
     });
     if (opts.mode === 'engine') {
       node.lease = await Lease.open(log, opts.me);
+      node.lease.onLate = opts.onProgress;
       log.mayAppend = () => node.waitLease();
     }
     await node.startFollowing();

@@ -37,6 +37,10 @@ export class Lease {
   private seenRevision = -1;
   private seenSince = 0;
   private lastHolder: LeaseHolder | null = null;
+  /** Monotonic ms of the holder's last renew step (whether or not it sent one). */
+  private lastRenewStep = 0;
+  /** Told when a renewal lands late or fails (why a lease may lapse under a live holder: a late step, or a slow key-value update). */
+  onLate: (m: string) => void = () => undefined;
 
   private constructor(kv: KV, me: LeaseHolder, lease_ms: number) {
     this.kv = kv;
@@ -85,17 +89,26 @@ export class Lease {
 
   private async renew(): Promise<LeaseStep> {
     const t0 = performance.now();
+    const stepGap = t0 - this.lastRenewStep;
+    this.lastRenewStep = t0;
     if (t0 - this.renewedAt < this.lease_ms / 3) return { kind: 'held' };
+    const late = (what: string): void =>
+      this.onLate(
+        `lease renewal ${what}: ${Math.round(performance.now() - this.renewedAt)} ms after the last one sent (this step came ${Math.round(stepGap)} ms after the one before; the update took ${Math.round(performance.now() - t0)} ms)`,
+      );
     try {
       this.revision = await this.kv.update(KEY, this.value(), this.revision);
+      if (performance.now() - this.renewedAt > (this.lease_ms * 2) / 3) late('landed late');
       // From when the renewal was sent: a late answer (a paused holder) must not stretch the lease past what a standby counts.
       this.renewedAt = t0;
       return { kind: 'held' };
     } catch (err) {
       if (isWrongRevision(err)) {
         this.heldFlag = false;
+        late('refused');
         return { kind: 'lost', reason: `another engine took the lease (${(err as Error).message})` };
       }
+      late(`failed (${(err as Error).message})`);
       // Unreachable: keep trying; `valid` turns false when the lease runs out meanwhile.
       return { kind: 'held' };
     }
@@ -153,6 +166,7 @@ export class Lease {
     // Counted from before the take: the holder's own clock must never run past the lease a standby counts.
     this.heldFlag = true;
     this.renewedAt = t0;
+    this.lastRenewStep = performance.now();
     return { kind: 'acquired' };
   }
 
