@@ -25,6 +25,10 @@ export interface LeaseHolder {
 
 export type LeaseStep = { kind: 'held' } | { kind: 'lost'; reason: string } | { kind: 'acquired' } | { kind: 'waiting'; holder: LeaseHolder | null };
 
+/** How long opening the lease bucket is retried (its stream API calls time out while the cluster is loaded or electing). */
+const LEASE_OPEN_TIMEOUT_MS = 30_000;
+const LEASE_OPEN_RETRY_MS = 250;
+
 export class Lease {
   private readonly kv: KV;
   private readonly me: LeaseHolder;
@@ -49,14 +53,25 @@ export class Lease {
   }
 
   static async open(log: StreamLog, me: LeaseHolder): Promise<Lease> {
-    const kv = await log.js.views.kv(log.config.lease_bucket, {
-      history: 1,
-      replicas: log.config.replicas,
-      // A backstop: a lease nobody renews disappears on its own.
-      ttl: log.config.lease_ms * 20,
-      timeout: Math.max(500, Math.floor(log.config.lease_ms / 2)),
-    });
-    return new Lease(kv, me, log.config.lease_ms);
+    // The bucket's operations answer within half a lease, but creating or binding it is a
+    // stream API call on every node: on a loaded cluster, or one still electing its
+    // JetStream leader, it can take longer. Retried for a while, as the journal stream's open is.
+    const t0 = Date.now();
+    for (;;) {
+      try {
+        const kv = await log.js.views.kv(log.config.lease_bucket, {
+          history: 1,
+          replicas: log.config.replicas,
+          // A backstop: a lease nobody renews disappears on its own.
+          ttl: log.config.lease_ms * 20,
+          timeout: Math.max(500, Math.floor(log.config.lease_ms / 2)),
+        });
+        return new Lease(kv, me, log.config.lease_ms);
+      } catch (err) {
+        if (Date.now() - t0 > LEASE_OPEN_TIMEOUT_MS || log.nc.isClosed()) throw err;
+        await new Promise((r) => setTimeout(r, LEASE_OPEN_RETRY_MS));
+      }
+    }
   }
 
   /** Whether this engine took the lease and has not learnt of losing it (valid or not). */
