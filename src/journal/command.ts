@@ -56,6 +56,8 @@ export interface CommandExecutor {
   readsState(state: Buffer): boolean;
   /** Replaces the state with one from encodeState (snapshot recovery). */
   restoreState(state: Buffer): void;
+  /** About how many records encodeState covers (its cost grows with it: ./whole_state_cost.ts). Optional. */
+  stateWeight?(): number;
   /** After execute: why the command just run cannot be a genuine entry (verify names it), or null. Optional. */
   integrityProblem?(): string | null;
 }

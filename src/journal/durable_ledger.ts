@@ -49,6 +49,7 @@ import {
 import { COMMAND_BYTES_MAX, outputDigest, RecordingLedger, rulesVersionProblem, type CommandExecutor, type CommandOutput } from './command.js';
 import { decodeSnapshot, encodeSnapshot } from './snapshot.js';
 import { digestOfState, type JournalReplicator, type ReplicatedEntry } from './replicated.js';
+import { WholeStateCost } from './whole_state_cost.js';
 
 export type LedgerErrorCode =
   | 'batch_empty'
@@ -143,6 +144,10 @@ const INDEX_SLICE_MS = 10;
  * more than about 0.5 % of the entries a follower applies, however large the state.
  */
 const DIGEST_COST_SHARE = 200;
+/** A state this small (records) may be digested or snapshotted by an active engine that has not yet timed one: tens of ms. */
+const UNMEASURED_WEIGHT_MAX = 10_000;
+/** A calibration digest at open shorter than this is not worth a progress line. */
+const CALIBRATION_QUIET_MS = 100;
 
 interface Request {
   op: Operation | 'command';
@@ -184,9 +189,9 @@ export class DurableLedger {
   private readonly replicator: JournalReplicator | null;
   private writable: boolean;
   private lastDigestMs = Number.NEGATIVE_INFINITY;
-  private lastDigestCostMs = 0;
+  private readonly digestCost = new WholeStateCost();
   private lastSnapshotMs = Number.NEGATIVE_INFINITY;
-  private lastSnapshotCostMs = 0;
+  private readonly snapshotCost = new WholeStateCost();
   /** A follower: its whole-state work budget (setFollowerBudget), when it last compared a digest, and how many it compared and passed over. */
   private followerBudget: FollowerBudget = { digest_share: DIGEST_COST_SHARE, snapshot_share: DIGEST_COST_SHARE };
   private lastFollowedDigestMs = Number.NEGATIVE_INFINITY;
@@ -288,6 +293,8 @@ export class DurableLedger {
     ledger.durableSeq = ledger.seq;
     ledger.durableHash = ledger.headHash;
     await ledger.checkRecordedHead();
+    // An engine (it may become the active one), not a member replica: a replica never holds the lease.
+    if (opts.follower === true && opts.replicator !== undefined) ledger.calibrateWholeState();
     return ledger;
   }
 
@@ -557,21 +564,48 @@ export class DurableLedger {
   /** The state digest after the entry just executed, when one is due (at most every state_digest_interval_ms). */
   private sampleDigest(): Buffer | null {
     const now = performance.now();
-    if (now - this.lastDigestMs < Math.max(this.opts.state_digest_interval_ms, DIGEST_COST_SHARE * this.lastDigestCostMs)) return null;
-    if (this.lastDigestCostMs > this.opts.active_pause_max_ms) return null;
+    if (now - this.lastDigestMs < Math.max(this.opts.state_digest_interval_ms, DIGEST_COST_SHARE * this.digestCost.lastMs)) return null;
+    const weight = this.stateWeight();
+    if (!this.digestCost.fits(weight, this.opts.active_pause_max_ms, UNMEASURED_WEIGHT_MAX)) return null;
     const digest = this.stateDigest();
     this.lastDigestMs = performance.now();
-    this.lastDigestCostMs = this.lastDigestMs - now;
+    this.digestCost.measured(this.lastDigestMs - now, weight);
     return digest;
   }
 
   /** The state digest to compare with one the active engine sent; its cost is remembered for when this engine is active. */
   private followedDigest(): Buffer {
     const t0 = performance.now();
+    const weight = this.stateWeight();
     const digest = this.stateDigest();
     this.lastFollowedDigestMs = performance.now();
-    this.lastDigestCostMs = this.lastFollowedDigestMs - t0;
+    this.digestCost.measured(this.lastFollowedDigestMs - t0, weight);
     return digest;
+  }
+
+  /**
+   * How much state a whole-state pass covers: the ledger's accounts and transfers
+   * and the executor's records. Its cost grows with this (./whole_state_cost.ts).
+   */
+  private stateWeight(): number {
+    return this.sm.accounts.size + this.sm.transfers.size + (this.executor?.stateWeight?.() ?? 0);
+  }
+
+  /**
+   * Cluster mode, at open: an engine that has never timed a whole-state pass takes
+   * one digest now, before it can hold the lease, so that as the active engine it
+   * knows what a digest or a snapshot would hold its event loop for (an engine that
+   * restarted and took the lease within seconds once digested a grown state for 4 s
+   * while active, and lost its lease).
+   */
+  private calibrateWholeState(): void {
+    const weight = this.stateWeight();
+    if (weight <= UNMEASURED_WEIGHT_MAX) return;
+    const t0 = performance.now();
+    this.stateDigest();
+    const ms = performance.now() - t0;
+    this.digestCost.measured(ms, weight);
+    if (ms >= CALIBRATION_QUIET_MS) this.progress(`a whole-state digest takes ${Math.round(ms)} ms (${weight} records)`);
   }
 
   /**
@@ -582,7 +616,7 @@ export class DurableLedger {
    * its recorded results; only the whole-state cross-check is sampled.
    */
   private followedDigestDue(): boolean {
-    const due = performance.now() - this.lastFollowedDigestMs >= this.followerBudget.digest_share * this.lastDigestCostMs;
+    const due = performance.now() - this.lastFollowedDigestMs >= this.followerBudget.digest_share * this.digestCost.lastMs;
     if (due) this.followedDigests.compared++;
     else this.followedDigests.passed_over++;
     return due;
@@ -593,6 +627,11 @@ export class DurableLedger {
     this.followerBudget = { ...budget };
     // Its periodic snapshots are timed from now, not due at once (a catch-up just replayed is in the stream anyway).
     if (this.lastSnapshotMs === Number.NEGATIVE_INFINITY) this.lastSnapshotMs = performance.now();
+  }
+
+  /** What a whole-state digest is expected to take now (ms), or null while this engine has timed none. */
+  get whole_state_digest_ms(): number | null {
+    return this.digestCost.estimate(this.stateWeight());
   }
 
   /** Digests the active engine sent that this follower compared, and passed over (over its budget). */
@@ -841,15 +880,24 @@ export class DurableLedger {
     // A snapshot costs at least a digest: until this engine took one, that is its estimate (an engine that
     // became active without ever snapshotting would otherwise pay a whole-state pause while holding the lease).
     const share = this.writable ? DIGEST_COST_SHARE : this.followerBudget.snapshot_share;
-    const cost = Math.max(this.lastSnapshotCostMs, this.lastDigestCostMs);
+    const cost = Math.max(this.snapshotCost.lastMs, this.digestCost.lastMs);
     if (t0 - this.lastSnapshotMs < Math.max(this.opts.periodic_snapshot_ms, share * cost)) return;
-    if (this.writable && cost > this.opts.active_pause_max_ms) return;
+    const weight = this.stateWeight();
+    if (this.writable && !this.snapshotFits(weight)) return;
     await this.writeIndex();
+    const t1 = performance.now();
     await this.store.saveSnapshot({ seq: this.seq, body: encodeSnapshot(this.seq, this.headHash, this.sm, this.executorState()) });
     this.snapshotSeq = this.seq;
     this.eventsSinceSnapshot = 0;
     this.lastSnapshotMs = performance.now();
-    this.lastSnapshotCostMs = this.lastSnapshotMs - t0;
+    this.snapshotCost.measured(this.lastSnapshotMs - t1, weight);
+  }
+
+  /** Whether the active engine may pause for a snapshot now: it costs at least a digest, and nothing timed means nothing known. */
+  private snapshotFits(weight: number): boolean {
+    const estimates = [this.snapshotCost.estimate(weight), this.digestCost.estimate(weight)].filter((ms): ms is number => ms !== null);
+    if (estimates.length === 0) return weight <= UNMEASURED_WEIGHT_MAX;
+    return Math.max(...estimates) <= this.opts.active_pause_max_ms;
   }
 
   /** Waits for queued batches, indexes them, snapshots if worthwhile, and closes the store. */

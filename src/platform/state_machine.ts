@@ -116,6 +116,11 @@ export class PlatformStateMachine extends PlatformState implements CommandExecut
     return encodePlatformState(this.snapshotData());
   }
 
+  /** The records encodeState covers, about: the payments held dominate it. */
+  stateWeight(): number {
+    return this.payments.size;
+  }
+
   readsState(state: Buffer): boolean {
     return readsPlatformState(state);
   }
