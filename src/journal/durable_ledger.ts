@@ -144,10 +144,15 @@ const INDEX_SLICE_MS = 10;
  * more than about 0.5 % of the entries a follower applies, however large the state.
  */
 const DIGEST_COST_SHARE = 200;
-/** A state this small (records) may be digested or snapshotted by an active engine that has not yet timed one: tens of ms. */
-const UNMEASURED_WEIGHT_MAX = 10_000;
-/** A calibration digest at open shorter than this is not worth a progress line. */
-const CALIBRATION_QUIET_MS = 100;
+/**
+ * A state this small (records) may be digested or snapshotted by an active engine
+ * that has not yet timed a pass: about 0.2 s at the ~90 µs a record a loaded 2-core
+ * host took. Above it an engine with no timing takes none while active (an engine
+ * that restarted and took the lease at once digested a grown state for 4 s and lost
+ * its lease); at that rate a timed engine's budget (a quarter of a 1.5 s lease)
+ * allows about 4,000 records anyway, so timing one at open would buy little.
+ */
+const UNMEASURED_WEIGHT_MAX = 2_000;
 
 interface Request {
   op: Operation | 'command';
@@ -293,8 +298,6 @@ export class DurableLedger {
     ledger.durableSeq = ledger.seq;
     ledger.durableHash = ledger.headHash;
     await ledger.checkRecordedHead();
-    // An engine (it may become the active one), not a member replica: a replica never holds the lease.
-    if (opts.follower === true && opts.replicator !== undefined) ledger.calibrateWholeState();
     return ledger;
   }
 
@@ -592,23 +595,6 @@ export class DurableLedger {
   }
 
   /**
-   * Cluster mode, at open: an engine that has never timed a whole-state pass takes
-   * one digest now, before it can hold the lease, so that as the active engine it
-   * knows what a digest or a snapshot would hold its event loop for (an engine that
-   * restarted and took the lease within seconds once digested a grown state for 4 s
-   * while active, and lost its lease).
-   */
-  private calibrateWholeState(): void {
-    const weight = this.stateWeight();
-    if (weight <= UNMEASURED_WEIGHT_MAX) return;
-    const t0 = performance.now();
-    this.stateDigest();
-    const ms = performance.now() - t0;
-    this.digestCost.measured(ms, weight);
-    if (ms >= CALIBRATION_QUIET_MS) this.progress(`a whole-state digest takes ${Math.round(ms)} ms (${weight} records)`);
-  }
-
-  /**
    * Whether a follower compares the digest the active engine sent now: a whole-state
    * digest holds the event loop for time that grows with the state, and every entry
    * arriving meanwhile waits, so it is taken at most once per digest_share times its
@@ -885,12 +871,12 @@ export class DurableLedger {
     const weight = this.stateWeight();
     if (this.writable && !this.snapshotFits(weight)) return;
     await this.writeIndex();
-    const t1 = performance.now();
     await this.store.saveSnapshot({ seq: this.seq, body: encodeSnapshot(this.seq, this.headHash, this.sm, this.executorState()) });
     this.snapshotSeq = this.seq;
     this.eventsSinceSnapshot = 0;
     this.lastSnapshotMs = performance.now();
-    this.snapshotCost.measured(this.lastSnapshotMs - t1, weight);
+    // Timed with the index write before it, as the pause it is (and as followers space their snapshots by it).
+    this.snapshotCost.measured(this.lastSnapshotMs - t0, weight);
   }
 
   /** Whether the active engine may pause for a snapshot now: it costs at least a digest, and nothing timed means nothing known. */
