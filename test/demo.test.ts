@@ -1,6 +1,7 @@
 // The demo day at small scale, seeded: it completes, verify passes on the store,
 // value is conserved per currency, the report's per-currency settled totals equal
-// the ledger's, and the HTML report is self-contained.
+// the ledger's, and the HTML report is self-contained; the banks send their
+// low-value payments to the deferred-net windows and the rest to RTGS, by value.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -10,6 +11,8 @@ import { join } from 'node:path';
 import { runDay } from '../src/demo/day.js';
 import { ledgerSettledTotals, reportHtml, summarize } from '../src/demo/report.js';
 import { verifyStore } from '../src/platform/verify_tools.js';
+import { isInterbank } from '../src/demo/day.js';
+import { netThresholdMinor } from '../src/sim/net_routing.js';
 
 test('a small seeded demo day completes, verifies, conserves value and reports what the ledger holds', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'sco-settle-demo-'));
@@ -86,6 +89,46 @@ test('a demo interrupted with Ctrl-C stops between commands and leaves a store t
     const v = spawnSync(process.execPath, [bin, '--store', `sqlite:${join(dir, 'd.db')}`, 'verify'], { encoding: 'utf8' });
     assert.equal(v.status, 0, v.stderr);
     assert.match(v.stdout, /^ok: /);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('the windows get every eligible payment at or below the USD cap and nothing above it', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'sco-settle-demo-dns-'));
+  try {
+    // USD 50,000: about two thirds of the eligible payments by count, so both sides of the cap are well populated.
+    const max_usd = 50_000;
+    const run = await runDay({
+      store: `sqlite:${join(dir, 'd.db')}`,
+      seed: 5,
+      banks: 20,
+      payments: 1200,
+      dns_share: 1,
+      dns_max_usd: max_usd,
+      screen: null,
+      onProgress: () => {},
+    });
+    const p = run.platform;
+    const inWindow = new Set<string>();
+    for (const w of p.windows()) for (const u of w.uetrs) inWindow.add(u);
+    let low = 0;
+    let high = 0;
+    for (const pay of p.everyPayment()) {
+      const ins = pay.instruction;
+      const eligible = ins.priority === 'normal' && ins.payee_currency === ins.currency && !isInterbank(ins.end_to_end_id);
+      const under = ins.amount_minor <= netThresholdMinor(max_usd, ins.currency)!;
+      if (eligible && under) low++;
+      if (eligible && !under) high++;
+      assert.equal(ins.settlement === 'dns', eligible && under, `${ins.uetr}: ${ins.amount_minor} ${ins.currency}, ${ins.priority}, ${ins.end_to_end_id}`);
+      assert.equal(inWindow.has(ins.uetr), eligible && under, `${ins.uetr} in a window`);
+    }
+    assert.ok(low > 200 && high > 100, `both sides of the cap populated: ${low} under, ${high} over`);
+    const s = summarize(run);
+    assert.equal(s.dns_payments, low, 'every window payment settled and counted');
+    assert.deepEqual(s.dns_routing, { max_usd, share: 1 });
+    assert.ok(s.netting_saving > 0 && s.netting_saving < 1);
+    await p.close();
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

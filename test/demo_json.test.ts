@@ -87,6 +87,28 @@ test('demo --json prints one JSON document whose figures add up; progress stays 
     assert.ok((fp.opening ?? 0) > 0 && Object.values(fp).every((v) => v >= 0), JSON.stringify(fp));
     assert.ok(Math.abs(phases + j.credit_drawn_usd + j.swap_drawn_usd - j.liquidity_usd) < 1e-9 * j.liquidity_usd, JSON.stringify(fp));
     assert.match(j.verify, /^verify: /, 'the demo verified the store (conservation and replay)');
+    // The windows: the default routing (every eligible payment of at most USD 100,000), what they took and saved.
+    assert.deepEqual(Object.keys(j.dns), ['max_usd', 'share', 'payments', 'gross_usd', 'net_usd']);
+    assert.equal(j.dns.max_usd, 100_000);
+    assert.equal(j.dns.share, 1);
+    assert.ok(j.dns.payments > 0 && j.dns.payments < j.traffic_payments, JSON.stringify(j.dns));
+    assert.ok(j.dns.net_usd <= j.dns.gross_usd && j.dns.gross_usd < j.value_settled_usd, JSON.stringify(j.dns));
+    assert.ok(Math.abs(j.dns_saving_share - (1 - j.dns.net_usd / j.dns.gross_usd)) < 1e-9, JSON.stringify(j.dns));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('demo refuses a --dns-max-usd that is not a whole USD amount or "none", before making a store', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'sco-settle-demo-dns-'));
+  try {
+    for (const bad of ['-5', '1.5', '1e6', '1000000001', 'all']) {
+      const r = spawnSync(process.execPath, [resolve('bin/sco-settle.js'), 'demo', '--exit', '--dns-max-usd', bad, '--file', join(dir, 'd.db')], {
+        encoding: 'utf8',
+      });
+      assert.notEqual(r.status, 0, bad);
+      assert.match(r.stderr, /--dns-max-usd: must be an integer from 0 to 1000000000 \(USD\) or "none"/, bad);
+    }
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -13,6 +13,7 @@ import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { runDay } from '../demo/day.js';
 import { WATCHLIST_VARIANTS } from '../demo/watchlist.js';
+import { DEFAULT_NET_ROUTING, NET_ROUTING_LIMITS } from '../sim/index.js';
 import { demoScreen } from '../demo/screener.js';
 import { ledgerSettledTotals, reportHtml, summarize, summaryJson, summaryText, type DaySummary } from '../demo/report.js';
 import { Platform } from '../platform/platform.js';
@@ -29,6 +30,7 @@ interface DemoOptions {
   banks: string;
   payments: string;
   dnsShare: string;
+  dnsMaxUsd: string;
   reports: string;
   exit?: boolean;
   json?: boolean;
@@ -39,6 +41,14 @@ interface DemoOptions {
 function intOption(v: string, name: string, min: number, max: number): number {
   if (!/^\d{1,9}$/.test(v) || Number(v) < min || Number(v) > max)
     throw new CliInputError(`--${name}: must be an integer from ${min} to ${max}, got ${JSON.stringify(v)}`);
+  return Number(v);
+}
+
+/** `--dns-max-usd`: whole USD, or "none" (no cap: any value may go to the windows). */
+function dnsMaxUsdOption(v: string): number | null {
+  if (v === 'none') return null;
+  if (!/^\d{1,10}$/.test(v) || Number(v) > NET_ROUTING_LIMITS.max_usd)
+    throw new CliInputError(`--dns-max-usd: must be an integer from 0 to ${NET_ROUTING_LIMITS.max_usd} (USD) or "none", got ${JSON.stringify(v)}`);
   return Number(v);
 }
 
@@ -69,7 +79,12 @@ export function registerDemoCommand(program: Command): void {
     .option('--seed <n>', 'seed of the simulated day', '1')
     .option('--banks <n>', 'banks across the ten members', '60')
     .option('--payments <n>', 'payments in the day', '20000')
-    .option('--dns-share <x>', 'share of single-currency normal payments settled in the deferred-net windows', '0.3')
+    .option(
+      '--dns-max-usd <usd>',
+      'largest payment (whole USD equivalent at the reference rate) a bank sends to the deferred-net windows; larger ones settle in RTGS; "none": no cap',
+      String(DEFAULT_NET_ROUTING.max_usd),
+    )
+    .option('--dns-share <x>', 'share of the single-currency normal payments at or below --dns-max-usd sent to the deferred-net windows', '1')
     .option('--reports <dir>', 'where the HTML report goes', './reports')
     .option('--exit', 'end after the report instead of serving the API and dashboard on the demo store')
     .option('--json', 'print the summary as one JSON document on stdout (progress stays on stderr); ends after the report like --exit')
@@ -82,6 +97,7 @@ export function registerDemoCommand(program: Command): void {
       const workers = o.workers === undefined ? Math.max(1, Math.min(8, availableParallelism() - 1)) : intOption(o.workers, 'workers', 0, 64);
       const dns_share = Number(o.dnsShare);
       if (!(dns_share >= 0 && dns_share <= 1)) throw new CliInputError(`--dns-share: must be a number from 0 to 1, got ${JSON.stringify(o.dnsShare)}`);
+      const dns_max_usd = dnsMaxUsdOption(o.dnsMaxUsd);
       const path = resolve(o.file);
       // Only a store the demo made is replaced; anything else at --file is refused.
       removeDemoStore(path);
@@ -101,6 +117,7 @@ export function registerDemoCommand(program: Command): void {
         banks,
         payments,
         dns_share,
+        dns_max_usd,
         screen: demoScreen(),
         workers,
         watchlist_every: 400,

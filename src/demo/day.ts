@@ -4,7 +4,8 @@
 // payments arrive as ISO 20022 pacs.008/pacs.009 messages that are built, read
 // back, validated and mapped to instructions, screened, and submitted in batches;
 // RTGS with the liquidity-saving queue runs all day (LSM every 15 simulated
-// minutes), one deferred-net window per currency closes in the afternoon, credit
+// minutes), one deferred-net window per currency closes in the afternoon (the
+// low-value payments go there, by value: src/sim/net_routing.ts), credit
 // is drawn and repaid, and the day closes. The banks manage their liquidity by
 // the policy of src/sim/liquidity_policy.ts, applied by ./treasury.ts: funded for
 // the day being simulated (not a fixed 20,000-payment day), shortfalls covered
@@ -30,6 +31,7 @@ import type { DemoScreener } from './screener.js';
 import { DEFAULT_LIQUIDITY_POLICY, recycles, type LiquidityPolicy } from '../sim/liquidity_policy.js';
 import { DEFAULT_SQUARING_POLICY, type SquaringPolicy } from '../sim/fx_squaring.js';
 import { DEFAULT_MONEY_MARKET_POLICY, type MoneyMarketPolicy } from '../sim/money_market.js';
+import { DEFAULT_NET_ROUTING, netRouting, netThresholdMinor, routesToNet, type NetRouting } from '../sim/net_routing.js';
 import {
   cover,
   coverCreditRepayment,
@@ -60,8 +62,14 @@ export interface DayOptions {
   seed: number;
   banks: number;
   payments: number;
-  /** Share of single-currency normal payments sent to the deferred-net window. */
+  /**
+   * Share of the payments eligible for the deferred-net windows (single-currency,
+   * normal, customer traffic) at or below `dns_max_usd` that go to them
+   * (src/sim/net_routing.ts); 1: all of them.
+   */
   dns_share: number;
+  /** Largest payment sent to a window, whole USD equivalent; null: no cap. Default DEFAULT_NET_ROUTING.max_usd (USD 100,000). */
+  dns_max_usd?: number | null;
   /** The banks' liquidity behaviour (src/sim/liquidity_policy.ts); default DEFAULT_LIQUIDITY_POLICY. */
   policy?: LiquidityPolicy;
   /** FX squaring of foreign-currency positions (src/sim/fx_squaring.ts); null: none. Default DEFAULT_SQUARING_POLICY. */
@@ -112,6 +120,8 @@ export interface DayRun {
   /** The same per phase of the day (./treasury.ts FundingPhase), then per currency. */
   funding_by_phase: Map<FundingPhase, Map<string, bigint>>;
   policy: LiquidityPolicy;
+  /** Which payments the banks sent to the deferred-net windows. */
+  routing: NetRouting;
   /** Payments the traffic generator made (the rest of the platform's payments are placements). */
   traffic_payments: number;
   /** Overnight placements between participants (the market before home), per currency. */
@@ -160,6 +170,9 @@ interface DayContext {
   readonly samples: Sample[];
   readonly usd: Map<string, number>;
   readonly t: TreasuryContext;
+  /** Which payments go to the deferred-net windows, and its threshold per currency in minor units (null: no cap). */
+  readonly routing: NetRouting;
+  readonly dns_threshold_minor: Map<string, bigint | null>;
   readonly central_banks: Map<string, string>;
   /** The banks' money-market and FX business (./interbank.ts). */
   desk: DeskContext;
@@ -214,6 +227,7 @@ export async function runDay(o: DayOptions): Promise<DayRun> {
     funding_by_phase: ctx.t.funding_by_phase,
     central_banks: ctx.central_banks,
     policy: ctx.t.policy,
+    routing: ctx.routing,
     traffic_payments: ctx.traffic_payments,
     placements: ctx.t.placements,
     interbank: ctx.desk.sent,
@@ -255,6 +269,8 @@ function newContext(o: DayOptions, platform: Platform, profile: SchemeProfile, o
     samples: [],
     usd: usdRates(date),
     t,
+    routing: netRouting(o.dns_max_usd === undefined ? DEFAULT_NET_ROUTING.max_usd : o.dns_max_usd, o.dns_share),
+    dns_threshold_minor: new Map(),
     central_banks: new Map(),
     desk,
     placed: 0,
@@ -440,12 +456,27 @@ function receive(ctx: DayContext, sp: SimPayment, prepared: Prepared | null = nu
     const raw: Record<string, unknown> = { ...instruction };
     if (raw.payee_currency === raw.currency) delete raw.payee_currency;
     if (recycled.payee_currency !== recycled.currency) raw.payee_currency = recycled.payee_currency;
-    else if (sp.priority === 'normal' && interbankKindOf(sp.end_to_end_id) === null && ctx.prng.nextU32() / 4_294_967_296 < ctx.o.dns_share)
-      raw.settlement = 'dns';
+    else if (sp.priority === 'normal' && interbankKindOf(sp.end_to_end_id) === null && toNet(ctx, recycled)) raw.settlement = 'dns';
     ctx.batch.push(raw);
     ctx.screening.push(prepared !== null ? prepared.screening : ctx.o.screen === null ? null : ctx.o.screen(sp));
   }
   return true;
+}
+
+/**
+ * Whether an eligible payment (single-currency, normal, traffic) goes to its
+ * currency's window, by value (src/sim/net_routing.ts). The seeded draw is made
+ * for every eligible payment, whatever its value, so the day's other draws do not
+ * depend on the threshold.
+ */
+function toNet(ctx: DayContext, p: SimPayment): boolean {
+  const u = ctx.prng.nextU32() / 4_294_967_296;
+  let threshold = ctx.dns_threshold_minor.get(p.currency);
+  if (threshold === undefined) {
+    threshold = netThresholdMinor(ctx.routing.max_usd, p.currency);
+    ctx.dns_threshold_minor.set(p.currency, threshold);
+  }
+  return routesToNet(u, p.amount_minor, threshold, ctx.routing);
 }
 
 /**

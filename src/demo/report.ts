@@ -23,6 +23,7 @@ import { formatMajor } from '../platform/fx_tools.js';
 import type { Platform } from '../platform/platform.js';
 import { trafficCeiling, type Leg } from '../sim/liquidity_policy.js';
 import { describePolicy } from '../sim/liquidity_policy.js';
+import type { NetRouting } from '../sim/net_routing.js';
 import type { DayRun, Sample } from './day.js';
 import { isInterbank, liquidityPutIn, usdRates } from './day.js';
 import { interbankKindOf, type InterbankKind } from './interbank.js';
@@ -95,8 +96,12 @@ export interface DaySummary {
   lsm_runs: number;
   lsm_released: number;
   lsm_released_usd: number;
+  /** Payments settled in the deferred-net windows, their gross value and the net debits that settled them. */
+  dns_payments: number;
   dns_gross_usd: number;
   dns_net_usd: number;
+  /** Which payments the banks sent to the windows (src/sim/net_routing.ts). */
+  dns_routing: NetRouting;
   /** 1 - net / gross over the windows. */
   netting_saving: number;
   queue_time_median_s: number;
@@ -173,8 +178,10 @@ export function summarize(run: DayRun): DaySummary {
     lsm_runs: p.lsmRuns().length,
     lsm_released: lsm.released,
     lsm_released_usd: lsm.usd,
+    dns_payments: dns.payments,
     dns_gross_usd: dns.gross_usd,
     dns_net_usd: dns.net_usd,
+    dns_routing: run.routing,
     netting_saving: dns.gross_usd > 0 ? 1 - dns.net_usd / dns.gross_usd : 0,
     queue_time_median_s: quantile(t.waits_s, 0.5),
     queue_time_p99_s: quantile(t.waits_s, 0.99),
@@ -183,6 +190,12 @@ export function summarize(run: DayRun): DaySummary {
     compliance_cases: p.cases().length,
     samples: run.samples,
   };
+}
+
+/** Which payments went to the windows, in words. */
+function dnsRoutingText(r: NetRouting): string {
+  const cap = r.max_usd === null ? 'any value' : `at most USD ${r.max_usd.toLocaleString('en-US')}`;
+  return r.share === 1 ? `single-currency normal payments of ${cap}` : `${r.share} of the single-currency normal payments of ${cap}`;
 }
 
 /** The funding per phase, in FUNDING_PHASES order, each as `m` formats it. */
@@ -294,17 +307,20 @@ function lsmReleased(p: Platform, u: UsdOf): { released: number; usd: number } {
 }
 
 /** Gross value settled through the windows and the net debits that settled it. */
-function dnsTotals(p: Platform, u: UsdOf): { gross_usd: number; net_usd: number } {
+function dnsTotals(p: Platform, u: UsdOf): { payments: number; gross_usd: number; net_usd: number } {
+  let payments = 0;
   let gross = 0;
   let net = 0;
   for (const w of p.windows()) {
     for (const uetr of w.uetrs) {
       const pay = p.payment(uetr);
-      if (pay?.state === 'settled') gross += u(pay.instruction.amount_minor, w.currency);
+      if (pay?.state !== 'settled') continue;
+      payments++;
+      gross += u(pay.instruction.amount_minor, w.currency);
     }
     for (const [, position] of w.net_positions) if (position < 0n) net += u(-position, w.currency);
   }
-  return { gross_usd: gross, net_usd: net };
+  return { payments, gross_usd: gross, net_usd: net };
 }
 
 function newCurrencyLine(currency: string, funding_minor: bigint): CurrencyLine {
@@ -365,6 +381,13 @@ export function summaryJson(s: DaySummary): Record<string, unknown> {
     funding_by_phase_usd: s.funding_by_phase_usd,
     lsm_released_value_usd: s.lsm_released_usd,
     dns_saving_share: s.netting_saving,
+    dns: {
+      max_usd: s.dns_routing.max_usd,
+      share: s.dns_routing.share,
+      payments: s.dns_payments,
+      gross_usd: s.dns_gross_usd,
+      net_usd: s.dns_net_usd,
+    },
     queue_time_s: { median: s.queue_time_median_s, p99: s.queue_time_p99_s },
     wall_s: s.wall_s,
     payments_per_s: s.wall_s > 0 ? s.payments / s.wall_s : 0,
@@ -399,7 +422,9 @@ export function summaryText(s: DaySummary): string {
   );
   lines.push(`  liquidity policy: ${s.policy}`);
   lines.push(`  LSM: ${s.lsm_runs} runs released ${s.lsm_released} payments, ${m(s.lsm_released_usd)}`);
-  lines.push(`  DNS windows: gross ${m(s.dns_gross_usd)} settled with ${m(s.dns_net_usd)} of net debits (saving ${(s.netting_saving * 100).toFixed(1)}%)`);
+  lines.push(
+    `  DNS windows (${dnsRoutingText(s.dns_routing)}): ${s.dns_payments} payments, gross ${m(s.dns_gross_usd)} settled with ${m(s.dns_net_usd)} of net debits (saving ${(s.netting_saving * 100).toFixed(1)}%)`,
+  );
   lines.push(
     `  queue time of queued-then-settled RTGS payments (${s.queued_then_settled}): median ${s.queue_time_median_s.toFixed(0)} s, p99 ${s.queue_time_p99_s.toFixed(0)} s (business time)`,
   );
@@ -479,7 +504,8 @@ ${rows(s.by_corridor.map((c) => [c.corridor, String(c.payments), String(c.settle
     ['liquidity policy', s.policy],
     ['of which intraday credit drawn', m(s.credit_drawn_usd)],
     ['of which swap-line drawings', m(s.swap_drawn_usd)],
-    ['DNS gross / net', `${m(s.dns_gross_usd)} / ${m(s.dns_net_usd)}`],
+    ['DNS windows: payments, gross / net', `${s.dns_payments}, ${m(s.dns_gross_usd)} / ${m(s.dns_net_usd)}`],
+    ['DNS routing', dnsRoutingText(s.dns_routing)],
     ['ISO 20022 messages (invalid)', `${s.messages} (${s.message_errors})`],
     ['compliance cases', String(s.compliance_cases)],
   ])}</table>

@@ -104,3 +104,11 @@ export {
 } from './money_market.js';
 export { apiInstruction, type SimApiInstruction } from './api_instruction.js';
 export { withWatchlistName } from './watchlist_rename.js';
+export {
+  DEFAULT_NET_ROUTING,
+  NET_ROUTING_LIMITS,
+  netRouting,
+  netThresholdMinor,
+  routesToNet,
+  type NetRouting,
+} from './net_routing.js';
