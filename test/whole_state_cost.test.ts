@@ -28,6 +28,17 @@ describe('whole-state cost estimate', () => {
     assert.equal(c.fits(1_501, 300, 0), false);
   });
 
+  it('takes the rate of a small state over the floor weight, so an empty state does not make a large one look dear', () => {
+    const c = new WholeStateCost(2_000);
+    c.measured(2, 30);
+    assert.equal(c.estimate(30), 2);
+    assert.equal(c.estimate(80_000), 80);
+    const bare = new WholeStateCost();
+    bare.measured(2, 30);
+    assert.ok(bare.estimate(80_000)! > 5_000);
+    assert.throws(() => new WholeStateCost(0));
+  });
+
   it('refuses what is not a measurement', () => {
     assert.throws(() => new WholeStateCost().measured(Number.NaN, 10));
     assert.throws(() => new WholeStateCost().measured(5, -1));

@@ -194,9 +194,9 @@ export class DurableLedger {
   private readonly replicator: JournalReplicator | null;
   private writable: boolean;
   private lastDigestMs = Number.NEGATIVE_INFINITY;
-  private readonly digestCost = new WholeStateCost();
+  private readonly digestCost = new WholeStateCost(UNMEASURED_WEIGHT_MAX);
   private lastSnapshotMs = Number.NEGATIVE_INFINITY;
-  private readonly snapshotCost = new WholeStateCost();
+  private readonly snapshotCost = new WholeStateCost(UNMEASURED_WEIGHT_MAX);
   /** A follower: its whole-state work budget (setFollowerBudget), when it last compared a digest, and how many it compared and passed over. */
   private followerBudget: FollowerBudget = { digest_share: DIGEST_COST_SHARE, snapshot_share: DIGEST_COST_SHARE };
   private lastFollowedDigestMs = Number.NEGATIVE_INFINITY;

@@ -10,11 +10,21 @@ export class WholeStateCost {
   private ms_per_unit: number | null = null;
   private last_ms = 0;
 
+  /**
+   * @param floor_weight a pass over a small state is mostly fixed cost: its rate is
+   * taken over at least this many units, so that timing a near-empty state does not
+   * make every larger one look dear (an active engine would then stop digesting
+   * early and never time one again).
+   */
+  constructor(private readonly floor_weight = 1) {
+    if (!(Number.isInteger(floor_weight) && floor_weight >= 1)) throw new Error(`floor weight ${floor_weight} is not a whole number of at least 1`);
+  }
+
   /** A pass over a state of `weight` units took `ms`. */
   measured(ms: number, weight: number): void {
     if (!(ms >= 0) || !(weight >= 0)) throw new Error(`a whole-state pass of ${ms} ms over weight ${weight} is not a measurement`);
     this.last_ms = ms;
-    this.ms_per_unit = ms / Math.max(1, weight);
+    this.ms_per_unit = ms / Math.max(this.floor_weight, weight);
   }
 
   /** Milliseconds a pass over a state of `weight` units is expected to take; null before any measurement. */
