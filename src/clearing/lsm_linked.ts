@@ -54,6 +54,9 @@
 //     Removal rules cascade where nodes must balance nearly to the unit (a hub
 //     without liquidity: issue 16 measured 0.25 of the optimum there); an
 //     exact choice among a few dozen items pairs the cycles that pay it back.
+//     Up to EXACT_ITEMS_MAX items (option small_moves, rules version 5) the
+//     same phase runs too, before the exact search: its incumbent is what the
+//     search must beat, and what is left when the search does not finish.
 // Every returned set is checked exactly in bigint against every node and the
 // FIFO rule before return; a violation throws.
 //
@@ -62,7 +65,9 @@
 // benchmark's held-out star and tiered gridlocks it reaches 0.93-0.97 of HiGHS's
 // best at the default budget and more with more budget; a 50-item instance whose
 // optimum is a cycle of large payments needed some 20,000,000 steps of exact
-// search (0.70 at the default). Under FIFO there are no ejection moves (kicks
+// search (0.70 at the default without small_moves; the moves find it: the LP
+// relaxation there is 24% above the optimum, so a bound re-optimised at each
+// node of the search would not have cut enough). Under FIFO there are no ejection moves (kicks
 // re-queue whole queues). The subgradient prices are approximate (120 steps).
 // `urgent` does not enter the objective; the caller orders the queue.
 
@@ -105,6 +110,17 @@ export interface LinkedOptions {
    * them must replay to the same settlements.
    */
   readonly neighbourhood_moves?: boolean;
+  /**
+   * On problems within the exact search's size, the chain-removal start, cycle
+   * and exact neighbourhood moves also run, before the exact search (default
+   * on; the rules-4 release and earlier turn them off: journals written before
+   * them must replay to the same settlements). Before, a small gridlock whose
+   * optimum swaps a few payments for a cycle of large ones, and which the exact
+   * search could not finish within its budget, was left to the ejection search
+   * (0.70 of the optimum on the benchmark's small family); the moves find it,
+   * and a better incumbent lets the exact search cut more.
+   */
+  readonly small_moves?: boolean;
 }
 
 export const LINKED_ITEMS_MAX = 100_000;
@@ -828,12 +844,17 @@ export function solveLinked(problem: LinkedProblem, options: LinkedOptions = {})
   if (options.neighbourhood_moves !== undefined && typeof options.neighbourhood_moves !== 'boolean') {
     throw new ClearingInputError('options.neighbourhood_moves', 'must be a boolean');
   }
+  if (options.small_moves !== undefined && typeof options.small_moves !== 'boolean') {
+    throw new ClearingInputError('options.small_moves', 'must be a boolean');
+  }
   const net = compileLinked(problem);
   const budget = asked ?? linkedWorkBudget(net.nodes, net.m);
   const cands: Candidate[] = [{ sel: fifoRtgsLinked(net), method: 'fifo_rtgs' }];
   if (cands[0]!.sel.every((x) => x === 1)) return toLinkedSolution(problem, net, cands[0]!);
   // The cycle and neighbourhood moves run last with a budget of their own (see NEIGHBOURHOOD_SHARE).
-  const lns = new Work(net.m > EXACT_ITEMS_MAX && options.neighbourhood_moves !== false ? Math.floor(budget * NEIGHBOURHOOD_SHARE) : 0);
+  const small = net.m <= EXACT_ITEMS_MAX;
+  const smallMoves = small && options.small_moves !== false && options.neighbourhood_moves !== false;
+  const lns = new Work((!small && options.neighbourhood_moves !== false) || smallMoves ? Math.floor(budget * NEIGHBOURHOOD_SHARE) : 0);
   let searchBudget = budget;
   if (net.singleLeg) {
     const share = linkedLsmBudget(budget, net.m);
@@ -867,8 +888,11 @@ export function solveLinked(problem: LinkedProblem, options: LinkedOptions = {})
   const prices = lagrangianPrices(net, work, inc.value, PRICE_ITERATIONS);
   priceStarts(net, eng, inc, prices);
   // On payments alone, solveLsm (a candidate) searched already; the search here is for linked items and small problems.
-  if (!exactSmall(net, work, inc, prices) && (!net.singleLeg || net.m <= EXACT_ITEMS_MAX)) searchLinked(net, eng, work, inc);
-  neighbourhoodPhase(net, eng, lns, inc);
+  // Small problems (rules 5): the moves first, so the exact search starts from their incumbent.
+  if (smallMoves) neighbourhoodPhase(net, eng, lns, inc);
+  const proven = exactSmall(net, work, inc, prices);
+  if (!proven && (!net.singleLeg || small)) searchLinked(net, eng, work, inc);
+  if (!small) neighbourhoodPhase(net, eng, lns, inc);
   if (!net.floatExact) exactRepairLinked(net, inc.best);
   return toLinkedSolution(problem, net, bestOf(net, [{ sel: inc.best, method: inc.method }, ...cands]));
 }

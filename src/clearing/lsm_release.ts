@@ -224,8 +224,17 @@ export function lsmNeighbourhoodMoves(rules_version: number): boolean {
 }
 
 /**
+ * The same moves on runs within the exact search's size (at most 64 queued
+ * items), before it: they change which payments such a run settles (when the
+ * exact search did not finish), so they join from rules version 5 only.
+ */
+export function lsmSmallMoves(rules_version: number): boolean {
+  return rules_version >= 5;
+}
+
+/**
  * Solves a run problem; `extra` adds capacity per node (the liquidity optimiser's what-if). Returns chosen item ids.
- * `rules_version` picks the solver's moves (lsmNeighbourhoodMoves); 3 when not given.
+ * `rules_version` picks the solver's moves (lsmNeighbourhoodMoves, lsmSmallMoves); 3 when not given.
  */
 export function solveRunProblem(
   problem: LsmRunProblem,
@@ -245,7 +254,7 @@ export function solveRunProblem(
   const capacities = problem.nodes.map((_, i) => capacity(i));
   const s = solveLinked(
     { capacities, items: problem.items, fifo: problem.fifo },
-    { work_budget: budget, neighbourhood_moves: lsmNeighbourhoodMoves(rules_version) },
+    { work_budget: budget, neighbourhood_moves: lsmNeighbourhoodMoves(rules_version), small_moves: lsmSmallMoves(rules_version) },
   );
   return { settled: s.settled, settled_weight: s.settled_weight, method: s.method };
 }
