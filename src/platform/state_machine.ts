@@ -54,9 +54,10 @@ export class PlatformStateMachine extends PlatformState implements CommandExecut
    *     "Rules version 4"), branched on `cx.rules_version >= 4`;
    *  5  the LSM run's solver also uses its chain-removal start, cycle and exact
    *     neighbourhood moves on runs of at most 64 queued items, before its exact
-   *     search (lsmSmallMoves in clearing/lsm_release.ts; CHANGELOG.md,
-   *     "Rules version 5"): only non-FIFO runs of at most 64 queued items can
-   *     release differently.
+   *     search, and after chain removal tries the removal rule with several
+   *     cascade weights (lsmRules5Search in clearing/lsm_release.ts;
+   *     CHANGELOG.md, "Rules version 5"): only non-FIFO runs can release
+   *     differently.
    * Entries replay under the version they recorded, so all stay callable.
    */
   readonly rules_versions = Object.freeze({ oldest: 1, current: 5 });
