@@ -210,6 +210,35 @@ describe('solveLinked: properties', () => {
     );
   });
 
+  it('under the rules-4 options and the rules-5 default alike: never breaks a capacity, conserves value, items whole', () => {
+    // Rules 5 adds the moves on small problems and the repair weights after chain removal; rules 4 (both off) replays.
+    fc.assert(
+      fc.property(problemArb(64, 1), fc.boolean(), (p, v5) => {
+        const options = v5 ? { work_budget: BUDGET } : { work_budget: BUDGET, small_moves: false, chain_repair_weights: false };
+        const s = solveLinked(p, options);
+        assert.equal(violation(p, s.settled), null);
+        assert.equal(s.settled_weight, weightOf(p, s.settled));
+        const chosen = new Set(s.settled);
+        const net = p.capacities.slice();
+        for (const it of p.items) {
+          if (!chosen.has(it.id)) continue;
+          for (const l of it.legs) {
+            net[l.from] = net[l.from]! - l.amount;
+            net[l.to] = net[l.to]! + l.amount;
+          }
+        }
+        assert.equal(
+          net.reduce((a, x) => a + x, 0n),
+          p.capacities.reduce((a, x) => a + x, 0n),
+          'settling moves value between nodes, never creates it',
+        );
+        for (const [n, c] of net.entries()) assert.ok(c >= 0n, `node ${n} ends at ${c}`);
+        assert.ok(s.settled_weight >= fifoRtgs(p));
+      }),
+      { numRuns: 150, seed: 0x16f },
+    );
+  });
+
   it('keeps its engine bookkeeping right through removal, re-insertion, ejections and undos', () => {
     fc.assert(
       fc.property(problemArb(25), fc.integer({ min: 1, max: 2 ** 31 }), (p, seed) => {

@@ -186,6 +186,19 @@ export const FAMILIES: readonly FamilySpec[] = [
     amounts: { kind: 'pareto', alpha: 1.05 },
     credit: [0.33, 0.06],
   },
+  {
+    ...base,
+    name: 'zero_small',
+    description:
+      'held out (issue 16, written after rules 5 and not used to choose it): 15 participants, 120 payments, Zipf sizes, Pareto 1.2, balances 0-1% of gross, no credit',
+    sets: HELD_OUT_ONLY,
+    participants: 15,
+    payments: 120,
+    sizes: 0.7,
+    amounts: { kind: 'pareto', alpha: 1.2 },
+    balance: [0, 0.01],
+    credit: [0, 0],
+  },
 ];
 
 /** A cross-currency rate as a fraction: 1 unit of currency 0 is RATE_NUM / RATE_DEN units of currency 1. */

@@ -54,6 +54,14 @@
 //     Removal rules cascade where nodes must balance nearly to the unit (a hub
 //     without liquidity: issue 16 measured 0.25 of the optimum there); an
 //     exact choice among a few dozen items pairs the cycles that pay it back.
+//     Up to EXACT_ITEMS_MAX items (option small_moves, rules version 5) the
+//     same phase runs too, before the exact search (its incumbent is what the
+//     search must beat, and what is left when the search does not finish), with
+//     the moves from every start of chain removal, not only the best.
+//     After chain removal the removal rule makes the nodes still short whole;
+//     under rules 5 (option chain_repair_weights) with several weights on the
+//     deficit it pushes onto payees, the best kept: at weight 1 its cascade
+//     round crossing cycles could undo most of what the chains kept.
 // Every returned set is checked exactly in bigint against every node and the
 // FIFO rule before return; a violation throws.
 //
@@ -62,7 +70,9 @@
 // benchmark's held-out star and tiered gridlocks it reaches 0.93-0.97 of HiGHS's
 // best at the default budget and more with more budget; a 50-item instance whose
 // optimum is a cycle of large payments needed some 20,000,000 steps of exact
-// search (0.70 at the default). Under FIFO there are no ejection moves (kicks
+// search (0.70 at the default without small_moves; the moves find it: the LP
+// relaxation there is 24% above the optimum, so a bound re-optimised at each
+// node of the search would not have cut enough). Under FIFO there are no ejection moves (kicks
 // re-queue whole queues). The subgradient prices are approximate (120 steps).
 // `urgent` does not enter the objective; the caller orders the queue.
 
@@ -105,6 +115,24 @@ export interface LinkedOptions {
    * them must replay to the same settlements.
    */
   readonly neighbourhood_moves?: boolean;
+  /**
+   * On problems within the exact search's size, the chain-removal start, cycle
+   * and exact neighbourhood moves also run, before the exact search (default
+   * on; the rules-4 release and earlier turn them off: journals written before
+   * them must replay to the same settlements). Before, a small gridlock whose
+   * optimum swaps a few payments for a cycle of large ones, and which the exact
+   * search could not finish within its budget, was left to the ejection search
+   * (0.70 of the optimum on the benchmark's small family); the moves find it,
+   * and a better incumbent lets the exact search cut more. They run from every
+   * start of chain removal, not only from the best.
+   */
+  readonly small_moves?: boolean;
+  /**
+   * After chain removal, the removal rule runs with several weights on the
+   * deficit a removal pushes onto its payee, the best kept (CHAIN_REPAIR_WEIGHTS_V5;
+   * default on; rules version 5: rules 4 ran it with weight 1 alone).
+   */
+  readonly chain_repair_weights?: boolean;
 }
 
 export const LINKED_ITEMS_MAX = 100_000;
@@ -828,12 +856,20 @@ export function solveLinked(problem: LinkedProblem, options: LinkedOptions = {})
   if (options.neighbourhood_moves !== undefined && typeof options.neighbourhood_moves !== 'boolean') {
     throw new ClearingInputError('options.neighbourhood_moves', 'must be a boolean');
   }
+  for (const key of ['small_moves', 'chain_repair_weights'] as const) {
+    if (options[key] !== undefined && typeof options[key] !== 'boolean') throw new ClearingInputError(`options.${key}`, 'must be a boolean');
+  }
   const net = compileLinked(problem);
   const budget = asked ?? linkedWorkBudget(net.nodes, net.m);
   const cands: Candidate[] = [{ sel: fifoRtgsLinked(net), method: 'fifo_rtgs' }];
   if (cands[0]!.sel.every((x) => x === 1)) return toLinkedSolution(problem, net, cands[0]!);
   // The cycle and neighbourhood moves run last with a budget of their own (see NEIGHBOURHOOD_SHARE).
-  const lns = new Work(net.m > EXACT_ITEMS_MAX && options.neighbourhood_moves !== false ? Math.floor(budget * NEIGHBOURHOOD_SHARE) : 0);
+  const small = net.m <= EXACT_ITEMS_MAX;
+  const smallMoves = small && options.small_moves !== false && options.neighbourhood_moves !== false;
+  const repairWeights = options.chain_repair_weights === false ? [1] : CHAIN_REPAIR_WEIGHTS_V5;
+  const lns = new Work(
+    !small && options.neighbourhood_moves !== false ? Math.floor(budget * NEIGHBOURHOOD_SHARE) : smallMoves ? Math.floor(budget * SMALL_MOVES_SHARE) : 0,
+  );
   let searchBudget = budget;
   if (net.singleLeg) {
     const share = linkedLsmBudget(budget, net.m);
@@ -849,7 +885,7 @@ export function solveLinked(problem: LinkedProblem, options: LinkedOptions = {})
     eng.load(cands[1]!.sel);
     eng.fill();
     inc.consider(eng, 'lsm+fill');
-    neighbourhoodPhase(net, eng, lns, inc);
+    neighbourhoodPhase(net, eng, lns, inc, repairWeights);
     return toLinkedSolution(problem, net, bestOf(net, [{ sel: inc.best, method: inc.method }, ...cands]));
   }
   eng.load(new Uint8Array(net.m).fill(1));
@@ -867,17 +903,27 @@ export function solveLinked(problem: LinkedProblem, options: LinkedOptions = {})
   const prices = lagrangianPrices(net, work, inc.value, PRICE_ITERATIONS);
   priceStarts(net, eng, inc, prices);
   // On payments alone, solveLsm (a candidate) searched already; the search here is for linked items and small problems.
-  if (!exactSmall(net, work, inc, prices) && (!net.singleLeg || net.m <= EXACT_ITEMS_MAX)) searchLinked(net, eng, work, inc);
-  neighbourhoodPhase(net, eng, lns, inc);
+  // Small problems (rules 5): the moves first, so the exact search starts from their incumbent.
+  if (smallMoves) neighbourhoodPhase(net, eng, lns, inc, repairWeights, true);
+  const proven = exactSmall(net, work, inc, prices);
+  if (!proven && (!net.singleLeg || small)) searchLinked(net, eng, work, inc);
+  if (!small) neighbourhoodPhase(net, eng, lns, inc, repairWeights);
   if (!net.floatExact) exactRepairLinked(net, inc.best);
   return toLinkedSolution(problem, net, bestOf(net, [{ sel: inc.best, method: inc.method }, ...cands]));
 }
 
 /** Exact neighbourhood moves (lsm_neighbourhood.ts) from the best selection; not under FIFO, and only where floats are exact. */
-function neighbourhoodPhase(net: Net, eng: LinkedEngine, work: Work, inc: Incumbent): void {
+function neighbourhoodPhase(net: Net, eng: LinkedEngine, work: Work, inc: Incumbent, weights: readonly number[], everyStart = false): void {
   if (net.fifo || !net.floatExact || work.max === 0) return;
-  chainRemovalStart(net, eng, work, inc);
-  const sel = inc.best.slice();
+  const starts = chainRemovalStart(net, eng, work, inc, weights);
+  movesFrom(net, eng, work, inc, inc.best.slice());
+  // Small problems (rules 5): the moves also from each start of chain removal; which start leads them to the
+  // optimum varies from one gridlock to the next, and on a few dozen items they cost little.
+  if (everyStart) for (const sel of starts) if (!work.exhausted) movesFrom(net, eng, work, inc, sel);
+}
+
+/** Cycle insertion and exact neighbourhood moves from the selection `sel` (changed in place); the result is offered to the incumbent. */
+function movesFrom(net: Net, eng: LinkedEngine, work: Work, inc: Incumbent, sel: Uint8Array): void {
   const slack = Float64Array.from(net.capF);
   for (let k = 0; k < net.m; k++) if (sel[k] === 1) for (let e = net.effStart[k]!; e < net.effStart[k + 1]!; e++) slack[net.effNode[e]!]! += net.effF[e]!;
   const rng = new Rng(0x1b5);
@@ -894,16 +940,22 @@ function neighbourhoodPhase(net: Net, eng: LinkedEngine, work: Work, inc: Incumb
   inc.consider(eng, 'neighbourhoods');
 }
 /** From everything: chains of payments removed (lsm_chain_removal.ts), then the removal rule for what is still short, and re-insertion. */
-function chainRemovalStart(net: Net, eng: LinkedEngine, work: Work, inc: Incumbent): void {
+function chainRemovalStart(net: Net, eng: LinkedEngine, work: Work, inc: Incumbent, weights: readonly number[]): Uint8Array[] {
   const all = new Uint8Array(net.m).fill(1);
   const slack = Float64Array.from(net.capF);
   for (let k = 0; k < net.m; k++) for (let e = net.effStart[k]!; e < net.effStart[k + 1]!; e++) slack[net.effNode[e]!]! += net.effF[e]!;
   work.steps += net.effStart[net.m]!;
-  if (!removeChains(net, all, slack, work, new Rng(0xc4a1))) return;
-  eng.load(all);
-  eng.repair(null, 1, 0);
-  eng.fill();
-  inc.consider(eng, 'chain_removal');
+  if (!removeChains(net, all, slack, work, new Rng(0xc4a1))) return [];
+  // What the chains left short, by the removal rule: with each weight on the deficit a removal pushes onto its payee.
+  const starts: Uint8Array[] = [];
+  for (const w of weights) {
+    eng.load(all);
+    eng.repair(null, w, 0);
+    eng.fill();
+    inc.consider(eng, 'chain_removal');
+    starts.push(eng.sel.slice());
+  }
+  return starts;
 }
 
 /**
@@ -917,6 +969,19 @@ function chainRemovalStart(net: Net, eng: LinkedEngine, work: Work, inc: Incumbe
  * on chain_big and long_cycles (its result is their starting point).
  */
 const NEIGHBOURHOOD_SHARE = 1;
+/** Up to EXACT_ITEMS_MAX items (rules 5) the moves run before the exact search, with this share of the budget on top. */
+const SMALL_MOVES_SHARE = 0.25;
+/**
+ * The removal rule's weights on the deficit a removal pushes onto its payee,
+ * tried in turn after chain removal (rules 5; rules 4 tries 1 alone). After the
+ * chains, a few nodes are short where every payment they could drop feeds a node
+ * without room; at weight 1 the rule drops them anyway and the cascade runs
+ * round the cycles it cuts: on a gridlock of crossing cycles (the bench's
+ * tangled_cycles) from 5.4 M of value after the chains to 1.3 M, where a rule
+ * that weighs the cascade more keeps 5.1 M. Which weight is best depends on the
+ * gridlock (measured: 16 on one instance, 64 on another), hence several.
+ */
+const CHAIN_REPAIR_WEIGHTS_V5: readonly number[] = [1, 4, 16, 64, 256];
 const LSM_SHARE = 0.9;
 
 /** Subgradient iterations for the node prices (each O(legs + items + nodes)). */

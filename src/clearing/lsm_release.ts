@@ -224,8 +224,18 @@ export function lsmNeighbourhoodMoves(rules_version: number): boolean {
 }
 
 /**
+ * Rules version 5's solver: the same moves on runs within the exact search's
+ * size (at most 64 queued items), before it, and, after chain removal, the
+ * removal rule with several weights on the deficit it pushes onto payees. Both
+ * change which payments a non-FIFO run settles, so they join from rules 5 only.
+ */
+export function lsmRules5Search(rules_version: number): boolean {
+  return rules_version >= 5;
+}
+
+/**
  * Solves a run problem; `extra` adds capacity per node (the liquidity optimiser's what-if). Returns chosen item ids.
- * `rules_version` picks the solver's moves (lsmNeighbourhoodMoves); 3 when not given.
+ * `rules_version` picks the solver's moves (lsmNeighbourhoodMoves, lsmRules5Search); 3 when not given.
  */
 export function solveRunProblem(
   problem: LsmRunProblem,
@@ -245,7 +255,12 @@ export function solveRunProblem(
   const capacities = problem.nodes.map((_, i) => capacity(i));
   const s = solveLinked(
     { capacities, items: problem.items, fifo: problem.fifo },
-    { work_budget: budget, neighbourhood_moves: lsmNeighbourhoodMoves(rules_version) },
+    {
+      work_budget: budget,
+      neighbourhood_moves: lsmNeighbourhoodMoves(rules_version),
+      small_moves: lsmRules5Search(rules_version),
+      chain_repair_weights: lsmRules5Search(rules_version),
+    },
   );
   return { settled: s.settled, settled_weight: s.settled_weight, method: s.method };
 }

@@ -51,10 +51,16 @@ export class PlatformStateMachine extends PlatformState implements CommandExecut
    *  3  the second wave's rule changes, each listed in CHANGELOG.md under
    *     "Rules version 3" and branched on `cx.rules_version >= 3` where it applies;
    *  4  changes made after rules-3 stores were written (CHANGELOG.md,
-   *     "Rules version 4"), branched on `cx.rules_version >= 4`.
+   *     "Rules version 4"), branched on `cx.rules_version >= 4`;
+   *  5  the LSM run's solver also uses its chain-removal start, cycle and exact
+   *     neighbourhood moves on runs of at most 64 queued items, before its exact
+   *     search, and after chain removal tries the removal rule with several
+   *     cascade weights (lsmRules5Search in clearing/lsm_release.ts;
+   *     CHANGELOG.md, "Rules version 5"): only non-FIFO runs can release
+   *     differently.
    * Entries replay under the version they recorded, so all stay callable.
    */
-  readonly rules_versions = Object.freeze({ oldest: 1, current: 4 });
+  readonly rules_versions = Object.freeze({ oldest: 1, current: 5 });
 
   execute(command: Buffer, clock_ns: bigint, ledger: LedgerAccess, rules_version: number): CommandOutputBytes {
     if (rules_version < this.rules_versions.oldest || rules_version > this.rules_versions.current) {
