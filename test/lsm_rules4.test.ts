@@ -9,8 +9,8 @@ import { test } from 'node:test';
 import { Rng } from '../src/clearing/lsm.js';
 import { solveLinked } from '../src/clearing/lsm_linked.js';
 import { lsmNeighbourhoodMoves } from '../src/clearing/lsm_release.js';
-import { Harness, scheme } from './support/lsm_harness.js';
-import { BANKS, LP, payment } from './support/platform.js';
+import { zeroLiquidityLsmRun } from './support/lsm_harness.js';
+import { BANKS, LP } from './support/platform.js';
 
 const [A, B, S, , K] = BANKS;
 const CNY_HOLDERS = [A, B, S, K, LP];
@@ -27,22 +27,7 @@ function gridlock(): Array<{ from: number; to: number; major: number }> {
 }
 
 function lsmRun(version: number): { released: number; value: bigint; queued_after: number } {
-  const h = new Harness(version);
-  scheme(h);
-  h.run({ type: 'set_config', bypass_fifo: true });
-  const r = h.run({
-    type: 'submit_payments',
-    payments: gridlock().map((p) => payment(CNY_HOLDERS[p.from]!, CNY_HOLDERS[p.to]!, 'CNY', `${p.major}.00`)),
-  }) as { payments: Array<{ uetr: string; state: string }> };
-  assert.ok(
-    r.payments.every((x) => x.state === 'queued'),
-    'nobody holds anything: all queue',
-  );
-  const run = h.run({ type: 'run_lsm', currency: 'CNY' }) as { released: number; released_value_minor: string };
-  for (const id of CNY_HOLDERS) assert.equal(h.avail(id, 'CNY'), 0n, 'a release among participants without liquidity nets to zero for each');
-  const queued = r.payments.filter((x) => h.state(x.uetr) === 'queued').length;
-  assert.equal(queued, 70 - run.released);
-  return { released: run.released, value: BigInt(run.released_value_minor), queued_after: queued };
+  return zeroLiquidityLsmRun(version, CNY_HOLDERS, gridlock());
 }
 
 test('rules 4: the LSM run uses the cycle and neighbourhood moves and releases more of a zero-liquidity gridlock than rules 3', () => {

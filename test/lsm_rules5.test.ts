@@ -11,8 +11,8 @@ import { Rng } from '../src/clearing/lsm.js';
 import { EXACT_ITEMS_MAX, linkedWorkBudget, solveLinked } from '../src/clearing/lsm_linked.js';
 import { lsmRules5Search } from '../src/clearing/lsm_release.js';
 import { novelInstances } from '../src/bench/gridlock_novel.js';
-import { Harness, scheme } from './support/lsm_harness.js';
-import { BANKS, LP, payment } from './support/platform.js';
+import { zeroLiquidityLsmRun } from './support/lsm_harness.js';
+import { BANKS, LP } from './support/platform.js';
 
 const [A, B, S, , K] = BANKS;
 const CNY_HOLDERS = [A, B, S, K, LP];
@@ -30,22 +30,7 @@ function gridlock(): Array<{ from: number; to: number; major: number }> {
 }
 
 function lsmRun(version: number): { released: number; value: bigint } {
-  const h = new Harness(version);
-  scheme(h);
-  h.run({ type: 'set_config', bypass_fifo: true });
-  const r = h.run({
-    type: 'submit_payments',
-    payments: gridlock().map((p) => payment(CNY_HOLDERS[p.from]!, CNY_HOLDERS[p.to]!, 'CNY', `${p.major}.00`)),
-  }) as { payments: Array<{ uetr: string; state: string }> };
-  assert.ok(
-    r.payments.every((x) => x.state === 'queued'),
-    'nobody holds anything: all queue',
-  );
-  const run = h.run({ type: 'run_lsm', currency: 'CNY' }) as { released: number; released_value_minor: string };
-  for (const id of CNY_HOLDERS) assert.equal(h.avail(id, 'CNY'), 0n, 'a release among participants without liquidity nets to zero for each');
-  const queued = r.payments.filter((x) => h.state(x.uetr) === 'queued').length;
-  assert.equal(queued, PAYMENTS - run.released);
-  return { released: run.released, value: BigInt(run.released_value_minor) };
+  return zeroLiquidityLsmRun(version, CNY_HOLDERS, gridlock());
 }
 
 test('rules 5: a small run uses the moves and releases more of a zero-liquidity gridlock than rules 4', () => {

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { RecordingLedger } from '../../src/journal/command.js';
 import { LedgerStateMachine } from '../../src/ledger/state_machine.js';
 import { PlatformStateMachine } from '../../src/platform/state_machine.js';
-import { BANKS, BUSINESS_DATE, CB, DAY_START_NS, LP } from './platform.js';
+import { BANKS, BUSINESS_DATE, CB, DAY_START_NS, LP, payment } from './platform.js';
 
 const [A, B, S, D, K] = BANKS;
 
@@ -70,4 +70,32 @@ export function credit(h: Harness, id: string, ccy: string, market_value: string
     auto_draw: true,
     items: [{ id: `bond-${id}-${ccy}`, kind: 'government_bond', currency: ccy, market_value, haircut_bp: 1000 }],
   });
+}
+
+/**
+ * A CNY gridlock among `holders`, who hold nothing, run once under `version` with
+ * the FIFO bypass: every payment queues, one LSM run releases what nets to zero at
+ * every payer (asserted), and what it released is returned.
+ */
+export function zeroLiquidityLsmRun(
+  version: number,
+  holders: readonly string[],
+  gridlock: ReadonlyArray<{ from: number; to: number; major: number }>,
+): { released: number; value: bigint; queued_after: number } {
+  const h = new Harness(version);
+  scheme(h);
+  h.run({ type: 'set_config', bypass_fifo: true });
+  const r = h.run({
+    type: 'submit_payments',
+    payments: gridlock.map((p) => payment(holders[p.from]!, holders[p.to]!, 'CNY', `${p.major}.00`)),
+  }) as { payments: Array<{ uetr: string; state: string }> };
+  assert.ok(
+    r.payments.every((x) => x.state === 'queued'),
+    'nobody holds anything: all queue',
+  );
+  const run = h.run({ type: 'run_lsm', currency: 'CNY' }) as { released: number; released_value_minor: string };
+  for (const id of holders) assert.equal(h.avail(id, 'CNY'), 0n, 'a release among participants without liquidity nets to zero for each');
+  const queued = r.payments.filter((x) => h.state(x.uetr) === 'queued').length;
+  assert.equal(queued, gridlock.length - run.released);
+  return { released: run.released, value: BigInt(run.released_value_minor), queued_after: queued };
 }
