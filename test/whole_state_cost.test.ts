@@ -13,10 +13,10 @@ import { makeBackend } from './support/backends.js';
 
 describe('whole-state cost estimate', () => {
   it('knows nothing before a measurement: only a small state fits', () => {
-    const c = new WholeStateCost();
+    const c = new WholeStateCost(100);
     assert.equal(c.estimate(5), null);
-    assert.equal(c.fits(100, 1_000, 100), true);
-    assert.equal(c.fits(101, 1_000, 100), false);
+    assert.equal(c.fits(100, 1_000), true);
+    assert.equal(c.fits(101, 1_000), false);
   });
 
   it('scales the last pass by the growth of the state, never below what it took', () => {
@@ -24,8 +24,8 @@ describe('whole-state cost estimate', () => {
     c.measured(200, 1_000);
     assert.equal(c.estimate(4_000), 800);
     assert.equal(c.estimate(10), 200);
-    assert.equal(c.fits(1_500, 300, 0), true);
-    assert.equal(c.fits(1_501, 300, 0), false);
+    assert.equal(c.fits(1_500, 300), true);
+    assert.equal(c.fits(1_501, 300), false);
   });
 
   it('takes the rate of a small state over the floor weight, so an empty state does not make a large one look dear', () => {
@@ -37,6 +37,18 @@ describe('whole-state cost estimate', () => {
     bare.measured(2, 30);
     assert.ok(bare.estimate(80_000)! > 5_000);
     assert.throws(() => new WholeStateCost(0));
+  });
+
+  it('a pass costing at least several: the largest timed estimate decides; none timed, only a small state', () => {
+    const snapshot = new WholeStateCost(100);
+    const digest = new WholeStateCost(100);
+    assert.equal(WholeStateCost.fitsAll([snapshot, digest], 100, 0), true);
+    assert.equal(WholeStateCost.fitsAll([snapshot, digest], 101, 1e9), false);
+    digest.measured(100, 1_000);
+    assert.equal(WholeStateCost.fitsAll([snapshot, digest], 3_000, 300), true);
+    snapshot.measured(400, 1_000);
+    assert.equal(WholeStateCost.fitsAll([snapshot, digest], 500, 300), false);
+    assert.equal(WholeStateCost.fitsAll([snapshot, digest], 500, 400), true);
   });
 
   it('refuses what is not a measurement', () => {

@@ -569,7 +569,7 @@ export class DurableLedger {
     const now = performance.now();
     if (now - this.lastDigestMs < Math.max(this.opts.state_digest_interval_ms, DIGEST_COST_SHARE * this.digestCost.lastMs)) return null;
     const weight = this.stateWeight();
-    if (!this.digestCost.fits(weight, this.opts.active_pause_max_ms, UNMEASURED_WEIGHT_MAX)) return null;
+    if (!this.digestCost.fits(weight, this.opts.active_pause_max_ms)) return null;
     const digest = this.stateDigest();
     this.lastDigestMs = performance.now();
     this.digestCost.measured(this.lastDigestMs - now, weight);
@@ -869,7 +869,7 @@ export class DurableLedger {
     const cost = Math.max(this.snapshotCost.lastMs, this.digestCost.lastMs);
     if (t0 - this.lastSnapshotMs < Math.max(this.opts.periodic_snapshot_ms, share * cost)) return;
     const weight = this.stateWeight();
-    if (this.writable && !this.snapshotFits(weight)) return;
+    if (this.writable && !WholeStateCost.fitsAll([this.snapshotCost, this.digestCost], weight, this.opts.active_pause_max_ms)) return;
     await this.writeIndex();
     await this.store.saveSnapshot({ seq: this.seq, body: encodeSnapshot(this.seq, this.headHash, this.sm, this.executorState()) });
     this.snapshotSeq = this.seq;
@@ -877,13 +877,6 @@ export class DurableLedger {
     this.lastSnapshotMs = performance.now();
     // Timed with the index write before it, as the pause it is (and as followers space their snapshots by it).
     this.snapshotCost.measured(this.lastSnapshotMs - t0, weight);
-  }
-
-  /** Whether the active engine may pause for a snapshot now: it costs at least a digest, and nothing timed means nothing known. */
-  private snapshotFits(weight: number): boolean {
-    const estimates = [this.snapshotCost.estimate(weight), this.digestCost.estimate(weight)].filter((ms): ms is number => ms !== null);
-    if (estimates.length === 0) return weight <= UNMEASURED_WEIGHT_MAX;
-    return Math.max(...estimates) <= this.opts.active_pause_max_ms;
   }
 
   /** Waits for queued batches, indexes them, snapshots if worthwhile, and closes the store. */

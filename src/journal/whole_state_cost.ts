@@ -11,20 +11,21 @@ export class WholeStateCost {
   private last_ms = 0;
 
   /**
-   * @param floor_weight a pass over a small state is mostly fixed cost: its rate is
-   * taken over at least this many units, so that timing a near-empty state does not
-   * make every larger one look dear (an active engine would then stop digesting
-   * early and never time one again).
+   * @param small_weight a state of at most this many units is small. A pass over
+   * one is mostly fixed cost: the rate is taken over at least this many units, so
+   * that timing a near-empty state does not make every larger one look dear (an
+   * active engine would then stop digesting early and never time one again). And
+   * before any timing, only a small state may be passed over.
    */
-  constructor(private readonly floor_weight = 1) {
-    if (!(Number.isInteger(floor_weight) && floor_weight >= 1)) throw new Error(`floor weight ${floor_weight} is not a whole number of at least 1`);
+  constructor(private readonly small_weight = 1) {
+    if (!(Number.isInteger(small_weight) && small_weight >= 1)) throw new Error(`small weight ${small_weight} is not a whole number of at least 1`);
   }
 
   /** A pass over a state of `weight` units took `ms`. */
   measured(ms: number, weight: number): void {
     if (!(ms >= 0) || !(weight >= 0)) throw new Error(`a whole-state pass of ${ms} ms over weight ${weight} is not a measurement`);
     this.last_ms = ms;
-    this.ms_per_unit = ms / Math.max(this.floor_weight, weight);
+    this.ms_per_unit = ms / Math.max(this.small_weight, weight);
   }
 
   /** Milliseconds a pass over a state of `weight` units is expected to take; null before any measurement. */
@@ -33,10 +34,22 @@ export class WholeStateCost {
     return Math.max(this.last_ms, this.ms_per_unit * weight);
   }
 
-  /** Whether a pass now fits in `budget_ms`; unmeasured, only a state of at most `unmeasured_weight_max` units does. */
-  fits(weight: number, budget_ms: number, unmeasured_weight_max: number): boolean {
-    const ms = this.estimate(weight);
-    return ms === null ? weight <= unmeasured_weight_max : ms <= budget_ms;
+  /** Whether a pass now fits in `budget_ms`; before any timing, only a small state does. */
+  fits(weight: number, budget_ms: number): boolean {
+    return WholeStateCost.fitsAll([this], weight, budget_ms);
+  }
+
+  /**
+   * Whether a pass that costs at least each of `costs` fits in `budget_ms`: the
+   * largest estimate of those timed; when none is timed, only a state small for all.
+   */
+  static fitsAll(costs: readonly WholeStateCost[], weight: number, budget_ms: number): boolean {
+    let largest: number | null = null;
+    for (const c of costs) {
+      const ms = c.estimate(weight);
+      if (ms !== null && (largest === null || ms > largest)) largest = ms;
+    }
+    return largest === null ? costs.every((c) => weight <= c.small_weight) : largest <= budget_ms;
   }
 
   /** What the last measured pass took (ms; 0 before any). */
