@@ -14,13 +14,23 @@ test('a short soak: every acknowledged payment is in the store, the journal veri
   const dir = mkdtempSync(join(tmpdir(), 'sco-settle-soak-test-'));
   try {
     const r = (await runSoak({ store: null, duration_s: 6, payments: 300, clients: 4, sample_s: 2, report_dir: dir, progress: () => undefined })) as {
-      metrics: { payments_acknowledged: number; payments_refused: number; server_errors: number; lost: number; verify_ok: boolean };
+      metrics: {
+        payments_acknowledged: number;
+        payments_refused: number;
+        server_errors: number;
+        lost: number;
+        verify_ok: boolean;
+        acknowledged_by_state: Record<string, number>;
+      };
       samples: Array<{ rss_mb: number; answered: number }>;
     };
     assert.equal(r.metrics.server_errors, 0);
     assert.equal(r.metrics.payments_acknowledged + r.metrics.payments_refused, 300);
     assert.ok(r.metrics.payments_acknowledged > 250, `most payments acknowledged: ${r.metrics.payments_acknowledged}`);
     assert.equal(r.metrics.lost, 0);
+    // Every acknowledged payment is counted once, by the state the reopened store holds.
+    const counted = Object.values(r.metrics.acknowledged_by_state).reduce((a, n) => a + n, 0);
+    assert.equal(counted, r.metrics.payments_acknowledged, JSON.stringify(r.metrics.acknowledged_by_state));
     assert.equal(r.metrics.verify_ok, true);
     assert.ok(r.samples.length >= 3);
     assert.equal(

@@ -64,9 +64,9 @@ export async function runSoak(o: SoakOptions): Promise<Record<string, unknown>> 
     await stop(child);
     child = null;
     o.progress(`checking ${run.acked.length} acknowledged payments and verifying the journal`);
-    const lost = await lostPayments(url, run.acked);
+    const { lost, states } = await acknowledgedStates(url, run.acked);
     const verified = await verifyStore(url);
-    const result = soakResult(o, url, run, lost, verified.report.ok);
+    const result = soakResult(o, url, run, lost, states, verified.report.ok);
     if (o.report_dir !== null) writeReport(o.report_dir, result, run.samples);
     return result;
   } finally {
@@ -196,10 +196,22 @@ async function stop(child: ChildProcess): Promise<void> {
   await exited;
 }
 
-async function lostPayments(url: string, acked: readonly string[]): Promise<number> {
+/**
+ * Acknowledged payments absent from the reopened store (lost), and the states of
+ * the others: flat memory means little if the payments were parked (warehoused,
+ * queued) rather than settled.
+ */
+async function acknowledgedStates(url: string, acked: readonly string[]): Promise<{ lost: number; states: Record<string, number> }> {
   const platform = await Platform.open(url);
   try {
-    return acked.filter((u) => platform.payment(u) === undefined).length;
+    let lost = 0;
+    const states: Record<string, number> = {};
+    for (const u of acked) {
+      const p = platform.payment(u);
+      if (p === undefined) lost++;
+      else states[p.state] = (states[p.state] ?? 0) + 1;
+    }
+    return { lost, states };
   } finally {
     await platform.close();
   }
@@ -214,7 +226,7 @@ function ends(samples: readonly SoakSample[], pick: (s: SoakSample) => number): 
   return { first: head.length > 0 ? median(head) : 0, last: tail.length > 0 ? median(tail) : 0, max: Math.max(0, ...busy.map(pick)) };
 }
 
-function soakResult(o: SoakOptions, url: string, run: Driven, lost: number, verify_ok: boolean): Record<string, unknown> {
+function soakResult(o: SoakOptions, url: string, run: Driven, lost: number, states: Record<string, number>, verify_ok: boolean): Record<string, unknown> {
   return {
     suite: 'soak',
     metrics: {
@@ -222,6 +234,7 @@ function soakResult(o: SoakOptions, url: string, run: Driven, lost: number, veri
       payments_refused: run.refused,
       server_errors: run.errors,
       lost,
+      acknowledged_by_state: states,
       verify_ok,
       rss_mb: ends(run.samples, (s) => s.rss_mb),
       p99_ms: ends(run.samples, (s) => s.p99_ms),
