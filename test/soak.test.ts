@@ -8,7 +8,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { runSoak } from '../src/bench/soak_bench.js';
+import { rssPerPayment, runSoak } from '../src/bench/soak_bench.js';
+import { slope } from '../src/bench/stats.js';
 
 test('a short soak: every acknowledged payment is in the store, the journal verifies, every window is sampled', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'sco-settle-soak-test-'));
@@ -42,4 +43,20 @@ test('a short soak: every acknowledged payment is in the store, the journal veri
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('the RSS slope per payment: exact on a line, over the whole run and its second half, none without two distinct points', () => {
+  // 100 payments a window; memory 100 MB, then +1 KB a payment for the first half and +2 KB in the second.
+  const samples = Array.from({ length: 10 }, (_, i) => ({ t_s: i * 10, answered: 100, errors: 0, p50_ms: 1, p99_ms: 2, rss_mb: 0 }));
+  let bytes = 100 * 1024 * 1024;
+  for (const [i, s] of samples.entries()) {
+    bytes += (i < 5 ? 1024 : 2048) * 100;
+    s.rss_mb = bytes / (1024 * 1024);
+  }
+  const r = rssPerPayment(samples);
+  assert.equal(r.second_half, 2048);
+  assert.ok(r.whole_run !== null && r.whole_run > 1024 && r.whole_run < 2048, String(r.whole_run));
+  assert.deepEqual(rssPerPayment(samples.slice(0, 1)), { whole_run: null, second_half: null });
+  assert.equal(slope([1, 2, 3], [5, 5, 5]), 0);
+  assert.throws(() => slope([1, 2], [1]), RangeError);
 });

@@ -22,7 +22,7 @@ import { REFERENCE_FILE, REFERENCE_RATES } from '../platform/reference.js';
 import { verifyStore } from '../platform/verify_tools.js';
 import { apiInstruction, defaultProfile, generatePayments, MEMBERS } from '../sim/index.js';
 import { startServer } from './api_bench.js';
-import { median, percentile } from './stats.js';
+import { median, percentile, slope } from './stats.js';
 
 export interface SoakOptions {
   /** Store URL; null = a temporary SQLite file. */
@@ -226,6 +226,28 @@ function ends(samples: readonly SoakSample[], pick: (s: SoakSample) => number): 
   return { first: head.length > 0 ? median(head) : 0, last: tail.length > 0 ? median(tail) : 0, max: Math.max(0, ...busy.map(pick)) };
 }
 
+/**
+ * The least-squares slope of the server's resident memory against payments
+ * answered, bytes a payment: over the whole run and over its second half (after
+ * the heap has sized itself). Flat memory is a slope near 0; memory held per
+ * payment shows as a steady slope.
+ */
+export function rssPerPayment(samples: readonly SoakSample[]): { whole_run: number | null; second_half: number | null } {
+  let answered = 0;
+  const xs: number[] = [];
+  const ys: number[] = [];
+  for (const s of samples) {
+    answered += s.answered;
+    xs.push(answered);
+    ys.push(s.rss_mb * 1024 * 1024);
+  }
+  const fit = (from: number): number | null => {
+    const v = slope(xs.slice(from), ys.slice(from));
+    return Number.isFinite(v) ? Math.round(v) : null;
+  };
+  return { whole_run: fit(0), second_half: fit(Math.floor(xs.length / 2)) };
+}
+
 function soakResult(o: SoakOptions, url: string, run: Driven, lost: number, states: Record<string, number>, verify_ok: boolean): Record<string, unknown> {
   return {
     suite: 'soak',
@@ -239,6 +261,7 @@ function soakResult(o: SoakOptions, url: string, run: Driven, lost: number, stat
       rss_mb: ends(run.samples, (s) => s.rss_mb),
       p99_ms: ends(run.samples, (s) => s.p99_ms),
       p50_ms: ends(run.samples, (s) => s.p50_ms),
+      rss_bytes_per_payment: rssPerPayment(run.samples),
     },
     workload: {
       store: url.startsWith('postgres') ? 'postgresql' : 'sqlite',
