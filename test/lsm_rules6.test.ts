@@ -96,7 +96,9 @@ test('rules 6: every release is feasible, conserves money, and settles at least 
       const chosen = new Set(v6.settled);
       assert.equal(chosen.size, v6.settled.length, 'no item settles twice');
       const room = endRoom(problem, chosen);
-      room.forEach((r, n) => assert.ok(r >= 0n, `node ${n} ends ${r} below its capacity`));
+      room.forEach((r, n) => {
+        assert.ok(r >= 0n, `node ${n} ends ${r} below its capacity`);
+      });
       const capacity = problem.nodes.reduce((a, n) => a + n.balance + n.headroom, 0n);
       assert.equal(
         room.reduce((a, r) => a + r, 0n),
