@@ -52,8 +52,8 @@ const FIRST_DRAWERS = 14;
 const FIRST_FEEDERS = 4;
 const GROWN_DRAWERS = 5;
 const GROWN_FEEDERS = 1;
-/** Times a region grows by the payees its removals would push short. */
-const GROW_MAX = 3;
+/** Times a region grows by the payees its removals would push short (the default of repairNode). */
+export const GROW_MAX = 3;
 /** Payees added per growth. */
 const GROW_NODES = 3;
 /** Work steps one branch and bound may take. */
@@ -105,13 +105,14 @@ export class ShortRepair {
   /**
    * Makes node n whole by the exact re-choice of the items at n (growing to the
    * payees they feed when it must); true when n ends at or above zero. Changes
-   * `sel` and `slack` in place (each change logged when `log` is given).
+   * `sel` and `slack` in place (each change logged when `log` is given); the
+   * region grows at most `growMax` times.
    */
-  repairNode(n: number, sel: Uint8Array, slack: Float64Array, work: WorkCounter, lock: Uint8Array | null, log: RepairLog | null): boolean {
+  repairNode(n: number, sel: Uint8Array, slack: Float64Array, work: WorkCounter, lock: Uint8Array | null, log: RepairLog | null, growMax = GROW_MAX): boolean {
     const region = [n];
     this.inRegion[n] = 1;
     let done = false;
-    for (let grow = 0; grow <= GROW_MAX && !done && work.steps <= work.max; grow++) {
+    for (let grow = 0; grow <= growMax && !done && work.steps <= work.max; grow++) {
       const items = this.freeItems(region, sel, lock, work);
       const sub = this.buildSub(items, sel, slack);
       const choice = this.search(sub, work);
@@ -119,7 +120,7 @@ export class ShortRepair {
       if (choice !== null) {
         this.apply(sub, choice, sel, slack, log);
         done = true;
-      } else if (grow < GROW_MAX) grown = this.growRegion(region, sub, sel);
+      } else if (grow < growMax) grown = this.growRegion(region, sub, sel);
       for (const x of sub.nodes) this.local[x] = -1;
       if (!done && !grown) break;
     }
