@@ -46,8 +46,8 @@ test('rules 5: a small run uses the moves and releases more of a zero-liquidity 
   }));
   const problem = { capacities: [0n, 0n, 0n, 0n, 0n], items, fifo: false };
   const budget = linkedWorkBudget(5, PAYMENTS);
-  const off = solveLinked(problem, { work_budget: budget, small_moves: false, chain_repair_weights: false });
-  const on = solveLinked(problem, { work_budget: budget });
+  const off = solveLinked(problem, { work_budget: budget, small_moves: false, chain_repair_weights: false, short_repair: false });
+  const on = solveLinked(problem, { work_budget: budget, short_repair: false });
   assert.ok(on.settled_weight > off.settled_weight, `with the moves ${on.settled_weight}, without ${off.settled_weight}`);
   assert.ok(v5.value > v4.value, `rules 5 released ${v5.value}, rules 4 ${v4.value}`);
   // Rules 4 as it always released (its journals replay this run): pinned, from the build before rules 5.
@@ -69,15 +69,15 @@ test('rules 5: under FIFO the new search changes nothing', () => {
     urgent: false,
   }));
   const problem = { capacities: [5_000n, 0n, 12_000n, 0n, 3_000n], items, fifo: true };
-  const off = solveLinked(problem, { small_moves: false, chain_repair_weights: false });
-  const on = solveLinked(problem);
+  const off = solveLinked(problem, { small_moves: false, chain_repair_weights: false, short_repair: false });
+  const on = solveLinked(problem, { short_repair: false });
   assert.deepEqual(on.settled, off.settled);
 });
 
 test('rules 5: after chain removal, weighing the cascade keeps more of a gridlock of crossing cycles', () => {
   // The bench's novel tangled_cycles generator (50 banks, cycles of 6-30 crossing at 8 busy banks, 60% hold nothing).
   const inst = novelInstances(42, 3, ['tangled_cycles'])[2]!;
-  const off = solveLinked(inst.problem, { chain_repair_weights: false });
-  const on = solveLinked(inst.problem);
+  const off = solveLinked(inst.problem, { chain_repair_weights: false, short_repair: false });
+  const on = solveLinked(inst.problem, { short_repair: false });
   assert.ok(on.settled_weight > off.settled_weight, `with the weights ${on.settled_weight}, with weight 1 alone ${off.settled_weight}`);
 });

@@ -186,6 +186,39 @@ function tangledCycles(rng: Prng): LinkedProblem {
   return b.problem(rng, (r) => (unit(r) < 0.6 ? 0 : 0.01 * unit(r)));
 }
 
+/**
+ * Short hub (issue 16, rules version 6: written before rules 6's results were
+ * looked at, and not used to choose it): a star whose hub holds nothing. One hub
+ * routes for 4 large banks and 90 small ones (client -> hub -> client, Pareto
+ * 1.1 amounts, the large banks' 20 times larger), a tenth of the payments direct
+ * between small banks, 1,400 payments; large banks hold 0-0.5% of their gross,
+ * small ones 0-3%, a third of the small ones nothing.
+ */
+function shortHub(rng: Prng): LinkedProblem {
+  const large = 4;
+  const small = 90;
+  const hub = 0;
+  const n = 1 + large + small;
+  const b = new Builder(n);
+  const client = (): number => (rng.below(5) === 0 ? 1 + rng.below(large) : 1 + large + rng.below(small));
+  const amountFor = (x: number): bigint => (x <= large ? 20n : 1n) * pareto(rng, 1.1, 2000);
+  while (b.items.length < 1400) {
+    if (rng.below(10) === 0) {
+      const [f, t] = randomPair(rng, small);
+      b.pay(1 + large + f, 1 + large + t, pareto(rng, 1.1, 2000));
+      continue;
+    }
+    const f = client();
+    let t = client();
+    while (t === f) t = client();
+    // Routed through the hub: the payer's leg in, the hub's leg out (amounts apart by the hub's 0-2% fee or rebate).
+    const a = amountFor(f);
+    b.pay(f, hub, a);
+    b.pay(hub, t, (a * BigInt(98 + rng.below(5))) / 100n + 1n);
+  }
+  return b.problem(rng, (r, node) => (node === hub ? 0 : node <= large ? 0.005 * unit(r) : unit(r) < 1 / 3 ? 0 : 0.03 * unit(r)));
+}
+
 export const NOVEL_FAMILIES: readonly UnseenFamily[] = [
   { name: 'multi_hub', description: '4 hubs of 15 spokes, client-hub-hub-client chains, hub-to-hub big payments, hubs 0-1%, 1,600 payments', make: multiHub },
   { name: 'chain_big', description: '60 participants, chains of 4-12 small payments closed by one 5-20x larger, balances 0-4%', make: chainBig },
@@ -206,6 +239,12 @@ export const NOVEL_FAMILIES: readonly UnseenFamily[] = [
     name: 'tangled_cycles',
     description: '50 banks, cycles of 6-30 within 25% of a base crossing at 8 busy banks, 25% Pareto noise, 60% hold nothing, others 0-1%, 1,600 payments',
     make: tangledCycles,
+  },
+  {
+    name: 'short_hub',
+    description:
+      'held out (issue 16, written before rules 6 was measured): a hub holding nothing routes for 4 large and 90 small banks, Pareto 1.1, large x20, 10% direct, 1,400 payments',
+    make: shortHub,
   },
 ];
 

@@ -62,6 +62,14 @@
 //     under rules 5 (option chain_repair_weights) with several weights on the
 //     deficit it pushes onto payees, the best kept: at weight 1 its cascade
 //     round crossing cycles could undo most of what the chains kept.
+//  7. Rules 6 (option short_repair), after all of the above, with half the
+//     budget on top: the nodes chain removal left short (or everything's) are
+//     made whole by an exact re-choice of several items at once around each
+//     (lsm_short_repair.ts), and, where no such re-choice exists, by the
+//     cascade taken one removal at a time with chain removal re-run after
+//     each; then, from the best, an insertion move whose short nodes are made
+//     whole exactly. The result replaces step 1-6's only when strictly better
+//     by exact weight, so rules 6 never settles less than rules 5.
 // Every returned set is checked exactly in bigint against every node and the
 // FIFO rule before return; a violation throws.
 //
@@ -82,6 +90,7 @@ import { Rng, solveLsm, type LsmProblem } from './lsm.js';
 import { removeChains } from './lsm_chain_removal.js';
 import { insertCycles } from './lsm_cycles.js';
 import { exactNeighbourhoods } from './lsm_neighbourhood.js';
+import { cascadeWithChains, flip, ShortRepair, undoLog, type RepairLog } from './lsm_short_repair.js';
 
 export interface LinkedLeg {
   readonly from: number;
@@ -133,6 +142,16 @@ export interface LinkedOptions {
    * default on; rules version 5: rules 4 ran it with weight 1 alone).
    */
   readonly chain_repair_weights?: boolean;
+  /**
+   * After the search above, one more phase with a budget of its own (half the
+   * work budget, SHORT_REPAIR_SHARE): nodes left short are made whole by an
+   * exact re-choice of several items at once (lsm_short_repair.ts), from the
+   * chain-removal start (or everything), and as a move from the best: settle an
+   * unsettled item and make the nodes it leaves short whole exactly. Default on;
+   * rules version 6 (the rules-5 release and earlier turn it off). The result is
+   * what the search without it returns unless the phase found strictly more.
+   */
+  readonly short_repair?: boolean;
 }
 
 export const LINKED_ITEMS_MAX = 100_000;
@@ -856,7 +875,7 @@ export function solveLinked(problem: LinkedProblem, options: LinkedOptions = {})
   if (options.neighbourhood_moves !== undefined && typeof options.neighbourhood_moves !== 'boolean') {
     throw new ClearingInputError('options.neighbourhood_moves', 'must be a boolean');
   }
-  for (const key of ['small_moves', 'chain_repair_weights'] as const) {
+  for (const key of ['small_moves', 'chain_repair_weights', 'short_repair'] as const) {
     if (options[key] !== undefined && typeof options[key] !== 'boolean') throw new ClearingInputError(`options.${key}`, 'must be a boolean');
   }
   const net = compileLinked(problem);
@@ -867,6 +886,7 @@ export function solveLinked(problem: LinkedProblem, options: LinkedOptions = {})
   const small = net.m <= EXACT_ITEMS_MAX;
   const smallMoves = small && options.small_moves !== false && options.neighbourhood_moves !== false;
   const repairWeights = options.chain_repair_weights === false ? [1] : CHAIN_REPAIR_WEIGHTS_V5;
+  const shortRepair = options.short_repair !== false && options.neighbourhood_moves !== false;
   const lns = new Work(
     !small && options.neighbourhood_moves !== false ? Math.floor(budget * NEIGHBOURHOOD_SHARE) : smallMoves ? Math.floor(budget * SMALL_MOVES_SHARE) : 0,
   );
@@ -885,8 +905,9 @@ export function solveLinked(problem: LinkedProblem, options: LinkedOptions = {})
     eng.load(cands[1]!.sel);
     eng.fill();
     inc.consider(eng, 'lsm+fill');
-    neighbourhoodPhase(net, eng, lns, inc, repairWeights);
-    return toLinkedSolution(problem, net, bestOf(net, [{ sel: inc.best, method: inc.method }, ...cands]));
+    const afterChains = neighbourhoodPhase(net, eng, lns, inc, repairWeights);
+    const found = bestOf(net, [{ sel: inc.best, method: inc.method }, ...cands]);
+    return toLinkedSolution(problem, net, shortRepair ? shortRepairPhase(net, eng, budget, inc, found, afterChains) : found);
   }
   eng.load(new Uint8Array(net.m).fill(1));
   eng.repair(null, 1, 0);
@@ -904,22 +925,138 @@ export function solveLinked(problem: LinkedProblem, options: LinkedOptions = {})
   priceStarts(net, eng, inc, prices);
   // On payments alone, solveLsm (a candidate) searched already; the search here is for linked items and small problems.
   // Small problems (rules 5): the moves first, so the exact search starts from their incumbent.
-  if (smallMoves) neighbourhoodPhase(net, eng, lns, inc, repairWeights, true);
+  let afterChains: Uint8Array | null = null;
+  if (smallMoves) afterChains = neighbourhoodPhase(net, eng, lns, inc, repairWeights, true);
   const proven = exactSmall(net, work, inc, prices);
   if (!proven && (!net.singleLeg || small)) searchLinked(net, eng, work, inc);
-  if (!small) neighbourhoodPhase(net, eng, lns, inc, repairWeights);
+  if (!small) afterChains = neighbourhoodPhase(net, eng, lns, inc, repairWeights);
   if (!net.floatExact) exactRepairLinked(net, inc.best);
-  return toLinkedSolution(problem, net, bestOf(net, [{ sel: inc.best, method: inc.method }, ...cands]));
+  const found = bestOf(net, [{ sel: inc.best, method: inc.method }, ...cands]);
+  return toLinkedSolution(problem, net, shortRepair && !proven ? shortRepairPhase(net, eng, budget, inc, found, afterChains) : found);
 }
 
-/** Exact neighbourhood moves (lsm_neighbourhood.ts) from the best selection; not under FIFO, and only where floats are exact. */
-function neighbourhoodPhase(net: Net, eng: LinkedEngine, work: Work, inc: Incumbent, weights: readonly number[], everyStart = false): void {
-  if (net.fifo || !net.floatExact || work.max === 0) return;
-  const starts = chainRemovalStart(net, eng, work, inc, weights);
+/**
+ * Exact neighbourhood moves (lsm_neighbourhood.ts) from the best selection; not under FIFO, and only where floats are exact.
+ * Returns the selection chain removal left (nodes still short), or null when it removed nothing or did not run.
+ */
+function neighbourhoodPhase(net: Net, eng: LinkedEngine, work: Work, inc: Incumbent, weights: readonly number[], everyStart = false): Uint8Array | null {
+  if (net.fifo || !net.floatExact || work.max === 0) return null;
+  const { starts, afterChains } = chainRemovalStart(net, eng, work, inc, weights);
   movesFrom(net, eng, work, inc, inc.best.slice());
   // Small problems (rules 5): the moves also from each start of chain removal; which start leads them to the
   // optimum varies from one gridlock to the next, and on a few dozen items they cost little.
   if (everyStart) for (const sel of starts) if (!work.exhausted) movesFrom(net, eng, work, inc, sel);
+  return afterChains;
+}
+
+/**
+ * Rules 6 (option short_repair): after everything above, with a budget of its
+ * own, the exact repair of short nodes (lsm_short_repair.ts) as a start (from
+ * what chain removal left, or from everything) and as a move from the best
+ * (settle an unsettled item, heaviest first, make the nodes it leaves short
+ * whole exactly, kept when the value rose), then the cycle and neighbourhood
+ * moves from the result when it improved. Returns `found` (what the search
+ * without this phase returns) unless the phase found strictly more, by exact
+ * weight; not under FIFO, and only where floats are exact.
+ */
+function shortRepairPhase(net: Net, eng: LinkedEngine, budget: number, inc: Incumbent, found: Candidate, afterChains: Uint8Array | null): Candidate {
+  const work = new Work(Math.floor(budget * SHORT_REPAIR_SHARE));
+  if (net.fifo || !net.floatExact || work.max === 0) return found;
+  const floor = exactWeight(net, found.sel);
+  const base = found.sel.slice();
+  const rep = new ShortRepair(net);
+  const best = new Incumbent(net.m);
+  best.best.set(base);
+  best.value = Number(floor);
+  best.method = found.method;
+  // The start: what chain removal left short (or everything), made whole by exact re-choices, then the removal rule for the rest.
+  const start = afterChains !== null ? afterChains.slice() : new Uint8Array(net.m).fill(1);
+  const slack = slackOf(net, start);
+  rep.repairAll(start, slack, work, null, null);
+  eng.load(start);
+  eng.repair(null, 1, 0);
+  eng.fill();
+  best.consider(eng, 'short_repair');
+  // Deeper cascades: one removal at a time, chain removal again after each, with each weight on the cascade.
+  for (const w of SHORT_REPAIR_CASCADE_WEIGHTS) {
+    if (work.exhausted) break;
+    const sel = start.slice();
+    const sl = slack.slice();
+    const share = new Work(Math.floor(work.max / (SHORT_REPAIR_CASCADE_WEIGHTS.length + 1)));
+    cascadeWithChains(net, sel, sl, share, new Rng(0xca5c), w);
+    work.steps += share.steps;
+    eng.load(sel);
+    eng.repair(null, w, 0);
+    eng.fill();
+    best.consider(eng, 'short_repair+chains');
+  }
+  // The move, from the best of both.
+  if (insertWithRepair(net, rep, eng, work, best)) movesFrom(net, eng, work, best, best.best.slice());
+  if (exactWeight(net, best.best) <= floor) return found;
+  inc.best.set(best.best);
+  inc.value = best.value;
+  inc.method = best.method;
+  return { sel: best.best, method: best.method };
+}
+
+/** Per node, capacity plus the net effects of the selected items (float). */
+function slackOf(net: Net, sel: Uint8Array): Float64Array {
+  const slack = Float64Array.from(net.capF);
+  for (let k = 0; k < net.m; k++) if (sel[k] === 1) for (let e = net.effStart[k]!; e < net.effStart[k + 1]!; e++) slack[net.effNode[e]!]! += net.effF[e]!;
+  return slack;
+}
+
+/**
+ * From the best selection: each unsettled item in turn, heaviest first, settles,
+ * and the nodes it leaves short are made whole exactly (the item locked); kept
+ * when the value rose by a unit, else undone (the region around a short node
+ * grows once at most, INSERT_GROW_MAX); a pass ends after INSERT_FAILS_MAX
+ * attempts in a row that gained nothing. Passes until one gains nothing (at
+ * most SHORT_REPAIR_PASSES) or the work runs out; the result, re-filled, is
+ * offered to `inc`. Returns whether it improved.
+ */
+function insertWithRepair(net: Net, rep: ShortRepair, eng: LinkedEngine, work: Work, inc: Incumbent): boolean {
+  const sel = inc.best.slice();
+  const slack = slackOf(net, sel);
+  work.steps += net.effStart[net.m]!;
+  const lock = new Uint8Array(net.m);
+  const log: RepairLog = [];
+  let any = false;
+  for (let pass = 0; pass < SHORT_REPAIR_PASSES && !work.exhausted; pass++) {
+    let gained = false;
+    let fails = 0;
+    for (const p of net.byWeight) {
+      if (work.exhausted) break;
+      work.steps++;
+      if (sel[p] === 1) continue;
+      log.length = 0;
+      flip(net, p, 1, sel, slack);
+      log.push(p);
+      lock[p] = 1;
+      let whole = true;
+      for (let e = net.effStart[p]!; e < net.effStart[p + 1]! && whole; e++) {
+        const x = net.effNode[e]!;
+        if (slack[x]! < 0) whole = rep.repairNode(x, sel, slack, work, lock, log, INSERT_GROW_MAX);
+      }
+      lock[p] = 0;
+      let delta = 0;
+      for (const x of log) delta += x >= 0 ? net.weightF[x]! : -net.weightF[~x]!;
+      if (!whole || delta < 1) {
+        undoLog(net, log, sel, slack);
+        // Heaviest first: after this many failures in a row the lighter items rarely gain, and each costs a search.
+        if (++fails >= INSERT_FAILS_MAX) break;
+      } else {
+        gained = true;
+        fails = 0;
+      }
+    }
+    if (!gained) break;
+    any = true;
+  }
+  if (!any) return false;
+  eng.load(sel);
+  eng.fill();
+  return inc.consider(eng, 'insert+short_repair');
 }
 
 /** Cycle insertion and exact neighbourhood moves from the selection `sel` (changed in place); the result is offered to the incumbent. */
@@ -940,12 +1077,18 @@ function movesFrom(net: Net, eng: LinkedEngine, work: Work, inc: Incumbent, sel:
   inc.consider(eng, 'neighbourhoods');
 }
 /** From everything: chains of payments removed (lsm_chain_removal.ts), then the removal rule for what is still short, and re-insertion. */
-function chainRemovalStart(net: Net, eng: LinkedEngine, work: Work, inc: Incumbent, weights: readonly number[]): Uint8Array[] {
+function chainRemovalStart(
+  net: Net,
+  eng: LinkedEngine,
+  work: Work,
+  inc: Incumbent,
+  weights: readonly number[],
+): { starts: Uint8Array[]; afterChains: Uint8Array | null } {
   const all = new Uint8Array(net.m).fill(1);
   const slack = Float64Array.from(net.capF);
   for (let k = 0; k < net.m; k++) for (let e = net.effStart[k]!; e < net.effStart[k + 1]!; e++) slack[net.effNode[e]!]! += net.effF[e]!;
   work.steps += net.effStart[net.m]!;
-  if (!removeChains(net, all, slack, work, new Rng(0xc4a1))) return [];
+  if (!removeChains(net, all, slack, work, new Rng(0xc4a1))) return { starts: [], afterChains: null };
   // What the chains left short, by the removal rule: with each weight on the deficit a removal pushes onto its payee.
   const starts: Uint8Array[] = [];
   for (const w of weights) {
@@ -955,7 +1098,7 @@ function chainRemovalStart(net: Net, eng: LinkedEngine, work: Work, inc: Incumbe
     inc.consider(eng, 'chain_removal');
     starts.push(eng.sel.slice());
   }
-  return starts;
+  return { starts, afterChains: all };
 }
 
 /**
@@ -983,6 +1126,24 @@ const SMALL_MOVES_SHARE = 0.25;
  */
 const CHAIN_REPAIR_WEIGHTS_V5: readonly number[] = [1, 4, 16, 64, 256];
 const LSM_SHARE = 0.9;
+/** Rules 6: the exact repair of short nodes runs after the rest with this share of the budget on top. */
+const SHORT_REPAIR_SHARE = 0.5;
+/** Rules 6: passes of the insertion move with exact repair at most. */
+const SHORT_REPAIR_PASSES = 3;
+/**
+ * Rules 6: the insertion move's limits. Measured on the tuning family ample
+ * (nothing to gain there): without them the move took the phase's whole budget
+ * in failed attempts, each growing its region three times (+400 ms a run).
+ */
+const INSERT_GROW_MAX = 1;
+const INSERT_FAILS_MAX = 200;
+/**
+ * Rules 6: the weights on the cascade of the removals between chain removals
+ * (cascadeWithChains), each with its share of the phase's budget. Measured on
+ * two tangled_cycles instances (a benchmark family, so not a held-out figure):
+ * weight 16 never kept more than 1, and ran out of budget on one.
+ */
+const SHORT_REPAIR_CASCADE_WEIGHTS: readonly number[] = [1];
 
 /** Subgradient iterations for the node prices (each O(legs + items + nodes)). */
 const PRICE_ITERATIONS = 120;

@@ -24,7 +24,8 @@
 // credit per account; on one-leg problems it runs solveLsm (./lsm.ts) as one of
 // its candidates. Under rules version 3 without its cycle and neighbourhood
 // moves (journals written before them replay the run and must settle what they
-// settled); from rules version 4 with them. Pure: balances, credit and rates
+// settled); from rules version 4 with them; rules 5 and 6 add to the search
+// (lsmRules5Search, lsmRules6ShortRepair). Pure: balances, credit and rates
 // come in through LsmLiquidity.
 
 import { memberCurrency } from '../fx/iso4217.js';
@@ -234,8 +235,19 @@ export function lsmRules5Search(rules_version: number): boolean {
 }
 
 /**
+ * Rules version 6's solver: after the search of rules 5, nodes left short are
+ * made whole by an exact re-choice of several payments at once (the exact repair
+ * of short nodes, lsm_short_repair.ts), as a start and as a move from the best;
+ * the run releases what rules 5 releases unless this finds strictly more value.
+ * Only non-FIFO runs can release differently.
+ */
+export function lsmRules6ShortRepair(rules_version: number): boolean {
+  return rules_version >= 6;
+}
+
+/**
  * Solves a run problem; `extra` adds capacity per node (the liquidity optimiser's what-if). Returns chosen item ids.
- * `rules_version` picks the solver's moves (lsmNeighbourhoodMoves, lsmRules5Search); 3 when not given.
+ * `rules_version` picks the solver's moves (lsmNeighbourhoodMoves, lsmRules5Search, lsmRules6ShortRepair); 3 when not given.
  */
 export function solveRunProblem(
   problem: LsmRunProblem,
@@ -260,6 +272,7 @@ export function solveRunProblem(
       neighbourhood_moves: lsmNeighbourhoodMoves(rules_version),
       small_moves: lsmRules5Search(rules_version),
       chain_repair_weights: lsmRules5Search(rules_version),
+      short_repair: lsmRules6ShortRepair(rules_version),
     },
   );
   return { settled: s.settled, settled_weight: s.settled_weight, method: s.method };

@@ -57,10 +57,15 @@ export class PlatformStateMachine extends PlatformState implements CommandExecut
    *     search, and after chain removal tries the removal rule with several
    *     cascade weights (lsmRules5Search in clearing/lsm_release.ts;
    *     CHANGELOG.md, "Rules version 5"): only non-FIFO runs can release
-   *     differently.
+   *     differently;
+   *  6  after that search, the LSM run's solver makes nodes left short whole by
+   *     an exact re-choice of several payments at once, as a start and as a
+   *     move from the best, keeping rules 5's choice unless it finds strictly
+   *     more (lsmRules6ShortRepair in clearing/lsm_release.ts; CHANGELOG.md,
+   *     "Rules version 6"): only non-FIFO runs can release differently.
    * Entries replay under the version they recorded, so all stay callable.
    */
-  readonly rules_versions = Object.freeze({ oldest: 1, current: 5 });
+  readonly rules_versions = Object.freeze({ oldest: 1, current: 6 });
 
   execute(command: Buffer, clock_ns: bigint, ledger: LedgerAccess, rules_version: number): CommandOutputBytes {
     if (rules_version < this.rules_versions.oldest || rules_version > this.rules_versions.current) {
