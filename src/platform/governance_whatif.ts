@@ -190,7 +190,7 @@ function rank(sorted: readonly bigint[], pct: number): number | null {
 }
 
 /** The figures of the day [start_ns, end_ns] from a platform state and its ledger's transfers. */
-export function dayFigures(s: PlatformState, transfers: readonly Transfer[], start_ns: bigint, end_ns: bigint): DayFigures {
+export function dayFigures(s: PlatformState, transfers: Iterable<Transfer>, start_ns: bigint, end_ns: bigint): DayFigures {
   const within = (ns: bigint | null | undefined): boolean => ns != null && ns >= start_ns && ns <= end_ns;
   const settledValue: Record<string, bigint> = {};
   const rejections: Record<string, number> = {};
@@ -313,8 +313,8 @@ export async function schemeWhatIf(store: Store, live: PlatformState, id: string
     proposal: id,
     day,
     entries_replayed: b.end_seq,
-    current: { scheme_version: inForce(now.state.governance)?.version ?? 0, ...dayFigures(now.state, now.sm.transferLog, b.start_ns, b.end_ns) },
-    proposed: { scheme_version: `${id} on version ${dayVersion.version}`, ...dayFigures(alt.state, alt.sm.transferLog, b.start_ns, b.end_ns) },
+    current: { scheme_version: inForce(now.state.governance)?.version ?? 0, ...dayFigures(now.state, now.sm.transfersInOrder(), b.start_ns, b.end_ns) },
+    proposed: { scheme_version: `${id} on version ${dayVersion.version}`, ...dayFigures(alt.state, alt.sm.transfersInOrder(), b.start_ns, b.end_ns) },
   };
 }
 

@@ -395,7 +395,7 @@ export class Platform {
   /** The figures what-if reports, of business day `day` as this platform recorded it. */
   async dayFigures(day: string): Promise<DayFigures> {
     const b = await dayBounds(this.store, day);
-    return dayFigures(this.state, this.ledger.state.transferLog, b.start_ns, b.end_ns);
+    return dayFigures(this.state, this.ledger.state.transfersInOrder(), b.start_ns, b.end_ns);
   }
 
   /** The auditor's view of the scheme's governance and the audit trail. */
@@ -735,7 +735,7 @@ export class Platform {
         : [TRANSFER_CODE.payment, TRANSFER_CODE.pvp_payer_leg, TRANSFER_CODE.lsm_debit];
     const currencyOf = new Map(SCO_MEMBER_CURRENCIES.map((c) => [memberCurrency(c).numeric, c] as const));
     const out: Array<{ currency: string; amount_minor: bigint }> = [];
-    for (const t of this.ledger.state.transferLog) {
+    for (const t of this.ledger.state.transfersInOrder()) {
       if (codes.includes(t.code)) out.push({ currency: currencyOf.get(t.ledger) ?? 'XXX', amount_minor: t.amount });
     }
     return out;
