@@ -179,6 +179,7 @@ test('lookups after growth past several chunks, and pops back across a chunk bou
     assert.equal(t.amount, BigInt(i) * 1000n);
     assert.equal(t.user_data_32, i);
     assert.equal(log.read(i - 1).id, id);
+    assert.equal(log.idAt(i - 1), id);
   }
   // Pop back below two chunk boundaries (65 536 and 32 768), then append again.
   for (let i = n; i > 30_000; i--) assert.equal(log.popLast()!.timestamp, BigInt(i));

@@ -98,9 +98,10 @@ export class LedgerStateMachine {
   /**
    * The event as submitted, kept only where the stored transfer differs from it
    * (balancing amounts, post/void fields taken from the pending transfer), so a
-   * retry of the same event is recognised as `exists`.
+   * retry of the same event is recognised as `exists`. Kept compactly too, in
+   * the order of their transfers.
    */
-  private readonly submitted = new Map<bigint, Transfer>();
+  private readonly submitted = new TransferLog();
   private readonly expiries = new MinHeap<Transfer>();
 
   /** Timestamp of the last event or expiry; every new one is strictly greater. */
@@ -275,7 +276,11 @@ export class LedgerStateMachine {
       else this.pending.set(u.id, u.previous);
     }
     while (this.accounts.size > this.scopeAccountLog) this.accounts.popLast();
-    while (this.transfers.size > this.scopeTransferLog) this.submitted.delete(this.transfers.popLast()!.id);
+    while (this.transfers.size > this.scopeTransferLog) {
+      // Submitted forms are appended right after their transfers, so they pop in the same LIFO order.
+      const id = this.transfers.popLast()!.id;
+      if (this.submitted.size > 0 && this.submitted.idAt(this.submitted.size - 1) === id) this.submitted.popLast();
+    }
     this.historyNow.length = this.scopeHistory;
     this.undoBalances.length = 0;
     this.undoPending.length = 0;
@@ -432,7 +437,7 @@ export class LedgerStateMachine {
       if (expiresAt !== 0n) this.expiries.push(expiresAt, newTransfer(t, amount, ts));
     }
     this.storeNew(slot, t, amount, ts);
-    if (balancing && amount !== t.amount) this.submitted.set(t.id, copyTransfer(t));
+    if (balancing && amount !== t.amount) this.submitted.insert(t);
     this.recordHistories(dr, cr, ts);
     return R.ok;
   }
@@ -495,7 +500,7 @@ export class LedgerStateMachine {
     }
     this.setPending(p.id, { status: isPost ? 'posted' : 'voided', expires_at: entry.expires_at });
     this.storeResolving(slot, t, p, amount, ts);
-    this.submitted.set(t.id, copyTransfer(t));
+    this.submitted.insert(t);
     this.recordHistories(dr, cr, ts);
     return R.ok;
   }
@@ -592,31 +597,13 @@ export class LedgerStateMachine {
         this.expiries.push(entry.expires_at, this.transfers.get(id)!);
       }
     }
-    for (const s of submitted) this.submitted.set(s.id, s);
+    for (const s of submitted) this.submitted.insert(s);
     this.lastTimestamp = lastTimestamp;
   }
 
   submittedTransfers(): Transfer[] {
-    return [...this.submitted.values()];
+    return this.submitted.slice();
   }
-}
-
-function copyTransfer(t: Transfer): Transfer {
-  return {
-    id: t.id,
-    debit_account_id: t.debit_account_id,
-    credit_account_id: t.credit_account_id,
-    amount: t.amount,
-    pending_id: t.pending_id,
-    user_data_128: t.user_data_128,
-    user_data_64: t.user_data_64,
-    user_data_32: t.user_data_32,
-    timeout: t.timeout,
-    ledger: t.ledger,
-    code: t.code,
-    flags: t.flags,
-    timestamp: t.timestamp,
-  };
 }
 
 /** The checks every transfer passes first (timestamp, flags, id); R.ok when they pass. */

@@ -260,6 +260,12 @@ export class TransferLog {
     return out;
   }
 
+  /** The id of record `r` (0 ≤ r < size), without making a Transfer. */
+  idAt(r: number): bigint {
+    if (r < 0 || r >= this.count) throw new RangeError(`TransferLog.idAt: no record ${r}`);
+    return getU128(this.chunks[r >>> CHUNK_SHIFT]!.w64, (r & CHUNK_MASK) * RECORD_WORDS);
+  }
+
   /** hashWords of record r's id. */
   private hashOf(r: number): number {
     const i32 = this.chunks[r >>> CHUNK_SHIFT]!.i32;
