@@ -18,11 +18,16 @@
 //
 // The hash table is IdTable's (id_table.ts: open addressing, linear probing,
 // load at most 1/2, a 32-bit fingerprint per slot, the same hash), with the
-// record index in the slot and the full id compared as four int32 words.
+// record index in the slot and the full id compared as four int32 words. Each
+// record's hash is kept beside it (4 bytes) so growing the table and LIFO
+// removal never rehash an id.
 //
 // Hot-path costs: a BigUint64Array store truncates a bigint to 64 bits without
 // allocating, so a u128 is split with a shift (which allocates) only when it
-// exceeds U64_MAX; appending a transfer allocates nothing once its chunk exists.
+// exceeds U64_MAX, and a zero high word is not written (records start zeroed);
+// appending a transfer allocates nothing once its chunk exists. The buffers are
+// external memory to V8: every ~64 MB of them (~400,000 transfers) prompts a
+// full GC, which costs what marking the rest of the JS heap costs.
 
 import { hashWords } from './id_table.js';
 import { U64_MAX, type Transfer } from './types.js';
@@ -53,16 +58,25 @@ interface Chunk {
   i32: Int32Array;
   u32: Uint32Array;
   u16: Uint16Array;
+  /** hashWords of each record's id, so growing the table reads 4 bytes a record, not a record's cache line. */
+  hashes: Int32Array;
 }
 
 function newChunk(records: number): Chunk {
   const buffer = new ArrayBuffer(records * RECORD_WORDS * 8);
-  return { w64: new BigUint64Array(buffer), i32: new Int32Array(buffer), u32: new Uint32Array(buffer), u16: new Uint16Array(buffer) };
+  return {
+    w64: new BigUint64Array(buffer),
+    i32: new Int32Array(buffer),
+    u32: new Uint32Array(buffer),
+    u16: new Uint16Array(buffer),
+    hashes: new Int32Array(records),
+  };
 }
 
+/** Writes a u128 into a record that is all zeros (as every record is before its append): the high word only when non-zero. */
 function putU128(w64: BigUint64Array, k: number, v: bigint): void {
   w64[k] = v;
-  w64[k + 1] = v > U64_MAX ? v >> 64n : 0n;
+  if (v > U64_MAX) w64[k + 1] = v >> 64n;
 }
 
 function getU128(w64: BigUint64Array, k: number): bigint {
@@ -88,8 +102,9 @@ export class TransferLog {
   /** The fingerprint (the id's low 32 bits) of the id in each occupied slot. */
   private fps = new Int32Array(INITIAL_CAPACITY);
   private mask = INITIAL_CAPACITY - 1;
-  /** The last id find() looked for: appendAt usually follows it and reuses its fingerprint. */
+  /** The last id find() looked for: appendAt usually follows it and reuses its hash and fingerprint. */
   private lastId = -1n;
+  private lastHash = 0;
   private lastFp = 0;
 
   get size(): number {
@@ -101,6 +116,7 @@ export class TransferLog {
     const fp = loadId(id);
     const hash = hashWords(fp, WORDS[HI]!);
     this.lastId = id;
+    this.lastHash = hash;
     this.lastFp = fp;
     return this.probe(hash, fp);
   }
@@ -172,8 +188,13 @@ export class TransferLog {
     timestamp: bigint,
   ): void {
     if (this.slots[slot] !== 0) throw new Error('TransferLog.appendAt: slot is taken');
-    // The slot's fingerprint: find(id) just computed it, as a rule.
-    const fp = id === this.lastId ? this.lastFp : loadId(id);
+    // The slot's fingerprint and hash: find(id) just computed them, as a rule.
+    let fp = this.lastFp;
+    let hash = this.lastHash;
+    if (id !== this.lastId) {
+      fp = loadId(id);
+      hash = hashWords(fp, WORDS[HI]!);
+    }
     const r = this.count;
     if (r === this.firstCapacity && r < CHUNK_RECORDS) this.growFirstChunk();
     else if (r >= CHUNK_RECORDS && (r & CHUNK_MASK) === 0) this.chunks.push(newChunk(CHUNK_RECORDS));
@@ -195,6 +216,7 @@ export class TransferLog {
     c.u16[k16 + 58] = code;
     c.u16[k16 + 59] = flags;
     w64[k + 15] = timestamp;
+    c.hashes[r & CHUNK_MASK] = hash;
     this.count = r + 1;
     this.slots[slot] = r + 1;
     this.fps[slot] = fp;
@@ -268,9 +290,7 @@ export class TransferLog {
 
   /** hashWords of record r's id. */
   private hashOf(r: number): number {
-    const i32 = this.chunks[r >>> CHUNK_SHIFT]!.i32;
-    const b = (r & CHUNK_MASK) * (RECORD_WORDS * 2);
-    return hashWords(i32[b + LO]!, i32[b + HI]!);
+    return this.chunks[r >>> CHUNK_SHIFT]!.hashes[r & CHUNK_MASK]!;
   }
 
   /** Removes the most recently appended transfer and returns a copy of it. */
@@ -283,7 +303,7 @@ export class TransferLog {
     const mask = this.mask;
     let i = this.probe(this.hashOf(r), loadId(value.id));
     if (slots[i] !== r + 1) throw new Error('invariant: TransferLog.popLast did not find its last record');
-    // Clear the record, so a later append into it starts from zeros as a fresh chunk does.
+    // Clear the record: appendAt writes into all-zero records (putU128 skips zero high words).
     const c = this.chunks[r >>> CHUNK_SHIFT]!;
     const k = (r & CHUNK_MASK) * RECORD_WORDS;
     c.w64.fill(0n, k, k + RECORD_WORDS);
@@ -330,6 +350,7 @@ export class TransferLog {
     const capacity = this.firstCapacity * 2;
     const next = newChunk(capacity);
     next.w64.set(this.chunks[0]!.w64);
+    next.hashes.set(this.chunks[0]!.hashes);
     this.chunks[0] = next;
     this.firstCapacity = capacity;
   }
