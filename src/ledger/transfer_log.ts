@@ -26,8 +26,8 @@
 // allocating, so a u128 is split with a shift (which allocates) only when it
 // exceeds U64_MAX, and a zero high word is not written (records start zeroed);
 // appending a transfer allocates nothing once its chunk exists. The buffers are
-// external memory to V8: every ~64 MB of them (~400,000 transfers) prompts a
-// full GC, which costs what marking the rest of the JS heap costs.
+// SharedArrayBuffers (see ledgerMemory) so that V8 does not start a full GC for
+// every 64 MB of them.
 
 import { hashWords } from './id_table.js';
 import { U64_MAX, type Transfer } from './types.js';
@@ -62,14 +62,27 @@ interface Chunk {
   hashes: Int32Array;
 }
 
+/**
+ * Zeroed memory for records and tables, as a SharedArrayBuffer (never shared with
+ * anything). V8 starts a full GC for every 64 MB of new ArrayBuffer memory
+ * ("external memory pressure"), assuming a GC may free it; the ledger's memory
+ * lives as long as the ledger, so each of those GCs only marked the whole JS heap
+ * for nothing (in `bench ledger` a third of the time per transfer). Shared buffers
+ * are outside that heuristic; they still count in process.memoryUsage().arrayBuffers
+ * and are freed when the TransferLog is collected.
+ */
+function ledgerMemory(bytes: number): ArrayBufferLike {
+  return new SharedArrayBuffer(bytes);
+}
+
 function newChunk(records: number): Chunk {
-  const buffer = new ArrayBuffer(records * RECORD_WORDS * 8);
+  const buffer = ledgerMemory(records * RECORD_WORDS * 8);
   return {
     w64: new BigUint64Array(buffer),
     i32: new Int32Array(buffer),
     u32: new Uint32Array(buffer),
     u16: new Uint16Array(buffer),
-    hashes: new Int32Array(records),
+    hashes: new Int32Array(ledgerMemory(records * 4)),
   };
 }
 
@@ -98,9 +111,9 @@ export class TransferLog {
   private firstCapacity = FIRST_CHUNK_RECORDS;
   private count = 0;
   /** 0 = empty, else 1 + the record's index. */
-  private slots = new Int32Array(INITIAL_CAPACITY);
+  private slots = new Int32Array(ledgerMemory(INITIAL_CAPACITY * 4));
   /** The fingerprint (the id's low 32 bits) of the id in each occupied slot. */
-  private fps = new Int32Array(INITIAL_CAPACITY);
+  private fps = new Int32Array(ledgerMemory(INITIAL_CAPACITY * 4));
   private mask = INITIAL_CAPACITY - 1;
   /** The last id find() looked for: appendAt usually follows it and reuses its hash and fingerprint. */
   private lastId = -1n;
@@ -359,8 +372,8 @@ export class TransferLog {
     // Quadruple while small, double after: fewer rehashes without a large idle table.
     const capacity = this.slots.length * (this.slots.length < GROW_FAST_BELOW ? 4 : 2);
     if (capacity > CAPACITY_MAX) throw new Error('TransferLog: capacity limit reached');
-    const slots = new Int32Array(capacity);
-    const fps = new Int32Array(capacity);
+    const slots = new Int32Array(ledgerMemory(capacity * 4));
+    const fps = new Int32Array(ledgerMemory(capacity * 4));
     const mask = capacity - 1;
     const oldSlots = this.slots;
     const oldFps = this.fps;
