@@ -238,6 +238,11 @@ test('a failed linked chain leaves no transfer behind, and a retry of its ids su
     ],
   );
   assert.equal(sm.pendingStatus(big), 'pending');
+  assert.deepEqual(
+    [...sm.transfersWithCodes([1])].map((x) => x.id),
+    [1n, big, 3n],
+  );
+  assert.deepEqual([...sm.transfersWithCodes([2, 3])], []);
 });
 
 test('an expiry queued by a rolled-back pending transfer does not expire the one created later under its id', () => {

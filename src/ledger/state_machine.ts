@@ -138,6 +138,12 @@ export class LedgerStateMachine {
     return this.transfers.values();
   }
 
+  /** The transfers whose code is one of `codes`, in timestamp order: only those are made into objects. */
+  *transfersWithCodes(codes: readonly number[]): IterableIterator<Transfer> {
+    const log = this.transfers;
+    for (let r = 0; r < log.size; r++) if (codes.includes(log.codeAt(r))) yield log.read(r);
+  }
+
   get last_timestamp(): bigint {
     return this.lastTimestamp;
   }

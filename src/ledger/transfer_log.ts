@@ -301,6 +301,12 @@ export class TransferLog {
     return getU128(this.chunks[r >>> CHUNK_SHIFT]!.w64, (r & CHUNK_MASK) * RECORD_WORDS);
   }
 
+  /** The code of record `r` (0 ≤ r < size), without making a Transfer. */
+  codeAt(r: number): number {
+    if (r < 0 || r >= this.count) throw new RangeError(`TransferLog.codeAt: no record ${r}`);
+    return this.chunks[r >>> CHUNK_SHIFT]!.u16[(r & CHUNK_MASK) * RECORD_WORDS * 4 + 58]!;
+  }
+
   /** hashWords of record r's id. */
   private hashOf(r: number): number {
     return this.chunks[r >>> CHUNK_SHIFT]!.hashes[r & CHUNK_MASK]!;
