@@ -2,7 +2,7 @@
 // transfer the state machine holds, and the id → transfer hash table over it.
 //
 // Owns: the in-memory layout of stored transfers. Each transfer is one fixed
-// 128-byte record in chunked ArrayBuffers (no JS object per transfer, nothing
+// 128-byte record in chunked (Shared)ArrayBuffers (no JS object per transfer, nothing
 // for the GC to trace), and the table that finds a record by id compares ids in
 // those buffers without materialising anything. A `Transfer` object is made only
 // on demand (a lookup hit, iteration) and is a copy: changing it changes nothing.
