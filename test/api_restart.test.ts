@@ -70,7 +70,7 @@ async function restartUnderLoad(backend: 'sqlite' | 'postgres'): Promise<void> {
     assert.ok(restarted);
     assert.equal(acked.size, 4 * (24 * 1 + 6 * 20));
     const bits = new Map<bigint, number>();
-    for (const t of Platform.internals(fx.platform).ledger.state.transferLog)
+    for (const t of Platform.internals(fx.platform).ledger.state.transfersInOrder())
       if (t.user_data_128 !== 0n) bits.set(t.user_data_128, (bits.get(t.user_data_128) ?? 0) + 1);
     for (const uetr of acked.keys()) {
       const p = fx.platform.payment(uetr);

@@ -50,7 +50,7 @@ function at(clock: TestClock, date: string, hhmm: string): void {
 
 function transfersOf(p: Platform, uetr: string): number {
   const bits = uetrBits(uetr);
-  return Platform.internals(p).ledger.state.transferLog.filter((t) => t.user_data_128 === bits).length;
+  return [...Platform.internals(p).ledger.state.transfersInOrder()].filter((t) => t.user_data_128 === bits).length;
 }
 
 /** Whether a currency of the test calendars accepts payments at `ns` (pure, from the same calendar). */

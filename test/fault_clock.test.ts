@@ -20,7 +20,7 @@ const HOUR_NS = 3_600n * 1_000_000_000n;
 const JUMPS_H = [0n, 5n, 1n, 8n, -3n, 9n, 2n, -20n, 4n, 10n, 0n, 7n];
 
 function transferTimestamps(p: Platform): bigint[] {
-  return Platform.internals(p).ledger.state.transferLog.map((t) => t.timestamp);
+  return [...Platform.internals(p).ledger.state.transfersInOrder()].map((t) => t.timestamp);
 }
 
 function assertIncreasing(ts: readonly bigint[]): void {

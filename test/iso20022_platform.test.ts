@@ -209,14 +209,14 @@ test('a duplicate UETR is RJCT DUPL and nothing reaches the ledger; the original
     await p.run({ type: 'fund', participant: A, currency: 'CNY', amount: '1000.00' });
     const { xml, uetrs } = pacs008({ amount: '10.00' });
     assert.ok((await submitIsoMessage(p, xml, 'bank')).accepted);
-    const transfers = Platform.internals(p).ledger.state.transferLog.length;
+    const transfers = Platform.internals(p).ledger.state.transferCount;
     const history = p.payment(uetrs[0]!)!.history.length;
     const again = await submitIsoMessage(p, xml, 'bank');
     assert.equal(again.accepted, false);
     assert.deepEqual(await statuses(again.status_reports), [{ uetr: uetrs[0], status: 'RJCT', reason: 'DUPL' }]);
     assert.equal(again.errors[0]!.code, 'DUPL');
     assert.match(again.errors[0]!.path, /CdtTrfTxInf\/PmtId\/UETR$/);
-    assert.equal(Platform.internals(p).ledger.state.transferLog.length, transfers);
+    assert.equal(Platform.internals(p).ledger.state.transferCount, transfers);
     assert.equal(p.payment(uetrs[0]!)!.history.length, history);
     assert.equal(p.payment(uetrs[0]!)!.state, 'settled');
     // The rejection is on record.
@@ -228,7 +228,7 @@ test('an agent that is not a participant is RJCT AGNT, with the XPath of the age
   await withPlatform(async (p) => {
     await setupScheme(p);
     await p.run({ type: 'fund', participant: A, currency: 'CNY', amount: '1000.00' });
-    const transfers = Platform.internals(p).ledger.state.transferLog.length;
+    const transfers = Platform.internals(p).ledger.state.transferCount;
     const { xml, uetrs } = pacs008({ amount: '10.00' }, { amount: '10.00', payee: 'NOPECNBJXXX' });
     const r = await submitIsoMessage(p, xml, 'bank');
     assert.equal(r.accepted, false);
@@ -240,7 +240,7 @@ test('an agent that is not a participant is RJCT AGNT, with the XPath of the age
       r.errors.map((e) => [e.code, e.path]),
       [['AGNT', '/Document/FIToFICstmrCdtTrf/CdtTrfTxInf[2]/CdtrAgt/FinInstnId/BICFI']],
     );
-    assert.equal(Platform.internals(p).ledger.state.transferLog.length, transfers + 1);
+    assert.equal(Platform.internals(p).ledger.state.transferCount, transfers + 1);
     assert.equal(p.payment(uetrs[1]!)!.state, 'rejected');
   });
 });
@@ -626,7 +626,7 @@ function ledgerSnapshot(p: Platform): string {
     const b = p.balance(p.participant(id)!, 'CNY');
     return `${id}:${b.debits_posted_minor}/${b.credits_posted_minor}/${b.debits_pending_minor}`;
   });
-  return `${Platform.internals(p).ledger.state.transferLog.length} ${bal.join(' ')}`;
+  return `${Platform.internals(p).ledger.state.transferCount} ${bal.join(' ')}`;
 }
 
 test('camt.056 for a queued payment: cancelled, camt.029 CNCL and pacs.002 CANC; nothing on the ledger', async () => {

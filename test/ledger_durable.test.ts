@@ -263,7 +263,7 @@ for (const name of BACKEND_NAMES) {
                   );
                 }
                 for (const id of ids.slice(0, 3)) {
-                  const expected = reference.transferLog.filter((t) => t.debit_account_id === id || t.credit_account_id === id);
+                  const expected = [...reference.transfersInOrder()].filter((t) => t.debit_account_id === id || t.credit_account_id === id);
                   assert.deepEqual(await l.accountTransfers({ ...ALL, account_id: id }), expected);
                 }
               },

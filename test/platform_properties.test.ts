@@ -129,7 +129,7 @@ function checkInvariants(p: Platform): void {
     );
   }
   const byUetr = new Map<bigint, number>();
-  for (const t of Platform.internals(p).ledger.state.transferLog)
+  for (const t of Platform.internals(p).ledger.state.transfersInOrder())
     if (t.user_data_128 !== 0n) byUetr.set(t.user_data_128, (byUetr.get(t.user_data_128) ?? 0) + 1);
   const seen = new Set<bigint>();
   for (const pay of Platform.internals(p).state.payments.values()) {

@@ -29,7 +29,7 @@ function at(clock: TestClock, date: string, hhmm: string): void {
 /** Ledger transfers that carry the payment's UETR (its settlement legs). */
 function transfersOf(p: Platform, uetr: string): number {
   const bits = uetrBits(uetr);
-  return Platform.internals(p).ledger.state.transferLog.filter((t) => t.user_data_128 === bits).length;
+  return [...Platform.internals(p).ledger.state.transfersInOrder()].filter((t) => t.user_data_128 === bits).length;
 }
 
 function conserved(p: Platform): void {

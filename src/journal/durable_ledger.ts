@@ -286,7 +286,7 @@ export class DurableLedger {
         seq = state.seq;
         if (executor !== undefined && state.extension.length > 0) executor.restoreState(state.extension);
         hash = state.hash;
-        progress(`recovered snapshot at journal entry ${seq} (${sm.accountLog.length} accounts, ${sm.transferLog.length} transfers)`);
+        progress(`recovered snapshot at journal entry ${seq} (${sm.accountLog.length} accounts, ${sm.transferCount} transfers)`);
       }
     }
     const indexedSeq = await store.indexPosition();

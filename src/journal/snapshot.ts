@@ -26,17 +26,17 @@ export interface SnapshotState {
 
 export function encodeSnapshot(seq: number, hash: Buffer, sm: LedgerStateMachine, extension: Buffer = EMPTY): Buffer {
   const accounts = sm.accountLog;
-  const transfers = sm.transferLog;
+  const transferCount = sm.transferCount;
   const pending = [...sm.pending.entries()];
   const submitted = sm.submittedTransfers();
-  const size = HEADER + (accounts.length + transfers.length + submitted.length) * RECORD_SIZE + pending.length * PENDING_ROW + extension.length + HASH_SIZE;
+  const size = HEADER + (accounts.length + transferCount + submitted.length) * RECORD_SIZE + pending.length * PENDING_ROW + extension.length + HASH_SIZE;
   const buf = Buffer.alloc(size);
   MAGIC.copy(buf, 0);
   buf.writeBigUInt64LE(BigInt(seq), 8);
   buf.writeBigUInt64LE(sm.last_timestamp, 16);
   hash.copy(buf, 24);
   let off = 24 + HASH_SIZE;
-  for (const n of [accounts.length, transfers.length, pending.length, submitted.length, extension.length]) {
+  for (const n of [accounts.length, transferCount, pending.length, submitted.length, extension.length]) {
     buf.writeUInt32LE(n, off);
     off += 4;
   }
@@ -44,7 +44,7 @@ export function encodeSnapshot(seq: number, hash: Buffer, sm: LedgerStateMachine
     encodeAccount(a, buf, off);
     off += RECORD_SIZE;
   }
-  for (const t of transfers) {
+  for (const t of sm.transfersInOrder()) {
     encodeTransfer(t, buf, off);
     off += RECORD_SIZE;
   }

@@ -201,7 +201,7 @@ async function verifyJournal(
     onProgress(`verified journal to entry ${seq} (${report.events} events)`);
   }
   report.accounts = sm.accountLog.length;
-  report.transfers = sm.transferLog.length;
+  report.transfers = sm.transferCount;
   return { seq, hash, sm };
 }
 
@@ -310,7 +310,7 @@ async function checkIndex(store: VerifiableStore, sm: LedgerStateMachine): Promi
     if (live === undefined || !sameAccount(a, live)) return `query index disagrees with the journal on account ${a.id}`;
   }
   const indexedTransfers = await store.countTransfers();
-  if (indexedTransfers !== sm.transferLog.length) return `query index holds ${indexedTransfers} transfers, journal replay gives ${sm.transferLog.length}`;
+  if (indexedTransfers !== sm.transferCount) return `query index holds ${indexedTransfers} transfers, journal replay gives ${sm.transferCount}`;
   return null;
 }
 

@@ -41,7 +41,7 @@ const HI = 1 - LO;
  * of an id's low 64 bits `lo`, `hi`: a mix of bits 3 and up, with bits 0-2 kept,
  * so runs of 8 consecutive ids stay together.
  */
-function hashWords(lo: number, hi: number): number {
+export function hashWords(lo: number, hi: number): number {
   const blockLo = (lo >>> 3) | (hi << 29);
   const blockHi = hi >>> 3;
   let h = Math.imul(blockLo ^ Math.imul(blockHi, 0x9e3779b1), 0x85ebca6b);

@@ -25,6 +25,7 @@ import {
 } from './types.js';
 import { MinHeap } from './heap.js';
 import { IdTable } from './id_table.js';
+import { TransferLog } from './transfer_log.js';
 
 const A_LINKED = AccountFlags.linked;
 const A_DMNEC = AccountFlags.debits_must_not_exceed_credits;
@@ -90,15 +91,17 @@ interface UndoBalance {
 export class LedgerStateMachine {
   readonly limits: LedgerLimits;
   readonly accounts = new IdTable<Account>();
-  readonly transfers = new IdTable<Transfer>();
+  /** Every transfer, compactly (see transfer_log.ts): lookups and iteration give copies. */
+  readonly transfers = new TransferLog();
   /** Status of every transfer created with the `pending` flag. */
   readonly pending = new Map<bigint, PendingEntry>();
   /**
    * The event as submitted, kept only where the stored transfer differs from it
    * (balancing amounts, post/void fields taken from the pending transfer), so a
-   * retry of the same event is recognised as `exists`.
+   * retry of the same event is recognised as `exists`. Kept compactly too, in
+   * the order of their transfers.
    */
-  private readonly submitted = new Map<bigint, Transfer>();
+  private readonly submitted = new TransferLog();
   private readonly expiries = new MinHeap<Transfer>();
 
   /** Timestamp of the last event or expiry; every new one is strictly greater. */
@@ -125,9 +128,20 @@ export class LedgerStateMachine {
     return this.accounts.values_in_order;
   }
 
-  /** All transfers in timestamp order. */
-  get transferLog(): readonly Transfer[] {
-    return this.transfers.values_in_order;
+  /** How many transfers the state holds. */
+  get transferCount(): number {
+    return this.transfers.size;
+  }
+
+  /** All transfers in timestamp order, as copies made one at a time (the state keeps no Transfer objects). */
+  transfersInOrder(): IterableIterator<Transfer> {
+    return this.transfers.values();
+  }
+
+  /** The transfers whose code is one of `codes`, in timestamp order: only those are made into objects. */
+  *transfersWithCodes(codes: readonly number[]): IterableIterator<Transfer> {
+    const log = this.transfers;
+    for (let r = 0; r < log.size; r++) if (codes.includes(log.codeAt(r))) yield log.read(r);
   }
 
   get last_timestamp(): bigint {
@@ -143,7 +157,7 @@ export class LedgerStateMachine {
     if (events.length > BATCH_EVENTS_MAX) throw new Error(`batch of ${events.length} events exceeds ${BATCH_EVENTS_MAX}`);
     if (op === 'pulse' && events.length !== 0) throw new Error('a pulse carries no events');
     const accountsBefore = this.accountLog.length;
-    const transfersBefore = this.transferLog.length;
+    const transfersBefore = this.transfers.size;
     this.expiredNow = [];
     this.historyNow = [];
 
@@ -160,11 +174,19 @@ export class LedgerStateMachine {
     if (events.length > 0) this.lastTimestamp = ts + BigInt(events.length - 1);
     if (this.lastTimestamp > U64_MAX) throw new Error('ledger timestamp overflowed u64');
 
+    // The batch's transfers are materialised only if a caller reads them: records
+    // [transfersBefore, transfersAfter) never change once the batch is done.
+    const log = this.transfers;
+    const transfersAfter = log.size;
+    let created: Transfer[] | undefined;
     return {
       results,
       effects: {
         accounts_created: this.accountLog.slice(accountsBefore),
-        transfers_created: this.transferLog.slice(transfersBefore),
+        get transfers_created(): Transfer[] {
+          created ??= log.slice(transfersBefore, transfersAfter);
+          return created;
+        },
         expired: this.expiredNow,
         history: this.historyNow,
       },
@@ -236,7 +258,7 @@ export class LedgerStateMachine {
     this.undoBalances.length = 0;
     this.undoPending.length = 0;
     this.scopeAccountLog = this.accountLog.length;
-    this.scopeTransferLog = this.transferLog.length;
+    this.scopeTransferLog = this.transfers.size;
     this.scopeHistory = this.historyNow.length;
   }
 
@@ -260,7 +282,11 @@ export class LedgerStateMachine {
       else this.pending.set(u.id, u.previous);
     }
     while (this.accounts.size > this.scopeAccountLog) this.accounts.popLast();
-    while (this.transfers.size > this.scopeTransferLog) this.submitted.delete(this.transfers.popLast()!.id);
+    while (this.transfers.size > this.scopeTransferLog) {
+      // Submitted forms are appended right after their transfers, so they pop in the same LIFO order.
+      const id = this.transfers.popLast()!.id;
+      if (this.submitted.size > 0 && this.submitted.idAt(this.submitted.size - 1) === id) this.submitted.popLast();
+    }
     this.historyNow.length = this.scopeHistory;
     this.undoBalances.length = 0;
     this.undoPending.length = 0;
@@ -372,8 +398,7 @@ export class LedgerStateMachine {
     if (dr.ledger !== cr.ledger || t.ledger !== dr.ledger) return R.ledger_must_match;
 
     const slot = this.transfers.find(t.id);
-    const existing = this.transfers.at(slot);
-    if (existing !== undefined) return this.transferExists(t, existing);
+    if (this.transfers.indexAt(slot) >= 0) return this.transferExists(t, this.transfers.at(slot)!);
 
     const closed = checkOpen(dr, cr);
     if (closed !== R.ok) return closed;
@@ -406,9 +431,8 @@ export class LedgerStateMachine {
     if (isPending && expiresAt > U64_MAX) return R.overflows_timeout;
     if ((dr.flags & A_DMNEC) !== 0 && drPending + drPosted > dr.credits_posted) return R.exceeds_credits;
     if ((cr.flags & A_CMNED) !== 0 && crPending + crPosted > cr.debits_posted) return R.exceeds_debits;
-    if (this.transferLog.length >= this.limits.transfers_max) return R.transfers_limit_reached;
+    if (this.transfers.size >= this.limits.transfers_max) return R.transfers_limit_reached;
 
-    const stored = newTransfer(t, amount, ts);
     this.saveBalances(dr, cr);
     dr.debits_pending = drPending;
     dr.debits_posted = drPosted;
@@ -416,9 +440,10 @@ export class LedgerStateMachine {
     cr.credits_posted = crPosted;
     if (isPending) {
       this.setPending(t.id, { status: 'pending', expires_at: expiresAt });
-      if (expiresAt !== 0n) this.expiries.push(expiresAt, stored);
+      if (expiresAt !== 0n) this.expiries.push(expiresAt, newTransfer(t, amount, ts));
     }
-    this.insertTransfer(slot, stored, balancing && amount !== t.amount ? t : undefined);
+    this.storeNew(slot, t, amount, ts);
+    if (balancing && amount !== t.amount) this.submitted.insert(t);
     this.recordHistories(dr, cr, ts);
     return R.ok;
   }
@@ -457,8 +482,7 @@ export class LedgerStateMachine {
     }
 
     const slot = this.transfers.find(t.id);
-    const existing = this.transfers.at(slot);
-    if (existing !== undefined) return this.transferExists(t, existing);
+    if (this.transfers.indexAt(slot) >= 0) return this.transferExists(t, this.transfers.at(slot)!);
 
     const entry = this.pending.get(p.id);
     if (entry === undefined) throw new Error('invariant: a pending transfer has no status');
@@ -469,9 +493,8 @@ export class LedgerStateMachine {
 
     const closed = checkOpen(dr, cr);
     if (closed !== R.ok) return closed;
-    if (this.transferLog.length >= this.limits.transfers_max) return R.transfers_limit_reached;
+    if (this.transfers.size >= this.limits.transfers_max) return R.transfers_limit_reached;
 
-    const stored = resolvingTransfer(t, p, amount, ts);
     this.saveBalances(dr, cr);
     dr.debits_pending -= p.amount;
     cr.credits_pending -= p.amount;
@@ -482,15 +505,42 @@ export class LedgerStateMachine {
       cr.credits_posted += amount;
     }
     this.setPending(p.id, { status: isPost ? 'posted' : 'voided', expires_at: entry.expires_at });
-    this.insertTransfer(slot, stored, t);
+    this.storeResolving(slot, t, p, amount, ts);
+    this.submitted.insert(t);
     this.recordHistories(dr, cr, ts);
     return R.ok;
   }
 
-  /** `slot` comes from transfers.find(stored.id) with no insert since. */
-  private insertTransfer(slot: number, stored: Transfer, submitted: Transfer | undefined): void {
-    this.transfers.insertAt(slot, stored);
-    if (submitted !== undefined) this.submitted.set(stored.id, copyTransfer(submitted));
+  /**
+   * Stores a new (single-phase or pending) transfer: the event with the ledger's amount
+   * and timestamp, written field by field (no Transfer object). `slot` comes from
+   * transfers.find(t.id) with no insert since.
+   */
+  private storeNew(slot: number, t: Transfer, amount: bigint, ts: bigint): void {
+    this.transfers.appendAt(
+      slot,
+      t.id,
+      t.debit_account_id,
+      t.credit_account_id,
+      amount,
+      0n,
+      t.user_data_128,
+      t.user_data_64,
+      t.user_data_32,
+      t.timeout,
+      t.ledger,
+      t.code,
+      t.flags,
+      ts,
+    );
+  }
+
+  /** Stores a post or void of pending transfer p: p's accounts, ledger and code; t's user data where given. */
+  private storeResolving(slot: number, t: Transfer, p: Transfer, amount: bigint, ts: bigint): void {
+    const ud128 = t.user_data_128 === 0n ? p.user_data_128 : t.user_data_128;
+    const ud64 = t.user_data_64 === 0n ? p.user_data_64 : t.user_data_64;
+    const ud32 = t.user_data_32 === 0 ? p.user_data_32 : t.user_data_32;
+    this.transfers.appendAt(slot, t.id, p.debit_account_id, p.credit_account_id, amount, p.id, ud128, ud64, ud32, 0, p.ledger, p.code, t.flags, ts);
   }
 
   private transferExists(t: Transfer, existing: Transfer): number {
@@ -512,8 +562,9 @@ export class LedgerStateMachine {
 
   // ---- expiry ----------------------------------------------------------------------------
 
+  /** Whether t (as pushed on the expiry queue) is still held and pending: a rolled-back one is not, nor one created again under its id (timestamps are unique). */
   private isLiveExpiry(t: Transfer): boolean {
-    return this.transfers.get(t.id) === t && this.pending.get(t.id)?.status === 'pending';
+    return this.transfers.timestampOf(t.id) === t.timestamp && this.pending.get(t.id)?.status === 'pending';
   }
 
   /** Expires every pending transfer due at `now`; each expiry takes a timestamp. Returns the next free one. */
@@ -543,7 +594,7 @@ export class LedgerStateMachine {
 
   /** Rebuilds state from a snapshot's parts (see journal/snapshot.ts). */
   restore(accounts: Account[], transfers: Transfer[], pending: Array<[bigint, PendingEntry]>, submitted: Transfer[], lastTimestamp: bigint): void {
-    if (this.accountLog.length !== 0 || this.transferLog.length !== 0) throw new Error('restore needs an empty state machine');
+    if (this.accountLog.length !== 0 || this.transfers.size !== 0) throw new Error('restore needs an empty state machine');
     for (const a of accounts) this.accounts.insert(a);
     for (const t of transfers) this.transfers.insert(t);
     for (const [id, entry] of pending) {
@@ -552,31 +603,13 @@ export class LedgerStateMachine {
         this.expiries.push(entry.expires_at, this.transfers.get(id)!);
       }
     }
-    for (const s of submitted) this.submitted.set(s.id, s);
+    for (const s of submitted) this.submitted.insert(s);
     this.lastTimestamp = lastTimestamp;
   }
 
   submittedTransfers(): Transfer[] {
-    return [...this.submitted.values()];
+    return this.submitted.slice();
   }
-}
-
-function copyTransfer(t: Transfer): Transfer {
-  return {
-    id: t.id,
-    debit_account_id: t.debit_account_id,
-    credit_account_id: t.credit_account_id,
-    amount: t.amount,
-    pending_id: t.pending_id,
-    user_data_128: t.user_data_128,
-    user_data_64: t.user_data_64,
-    user_data_32: t.user_data_32,
-    timeout: t.timeout,
-    ledger: t.ledger,
-    code: t.code,
-    flags: t.flags,
-    timestamp: t.timestamp,
-  };
 }
 
 /** The checks every transfer passes first (timestamp, flags, id); R.ok when they pass. */
@@ -657,25 +690,6 @@ function newTransfer(t: Transfer, amount: bigint, ts: bigint): Transfer {
     timeout: t.timeout,
     ledger: t.ledger,
     code: t.code,
-    flags: t.flags,
-    timestamp: ts,
-  };
-}
-
-/** The stored form of a post or void of pending transfer p: p's accounts, ledger and code; t's user data where given. */
-function resolvingTransfer(t: Transfer, p: Transfer, amount: bigint, ts: bigint): Transfer {
-  return {
-    id: t.id,
-    debit_account_id: p.debit_account_id,
-    credit_account_id: p.credit_account_id,
-    amount,
-    pending_id: p.id,
-    user_data_128: t.user_data_128 === 0n ? p.user_data_128 : t.user_data_128,
-    user_data_64: t.user_data_64 === 0n ? p.user_data_64 : t.user_data_64,
-    user_data_32: t.user_data_32 === 0 ? p.user_data_32 : t.user_data_32,
-    timeout: 0,
-    ledger: p.ledger,
-    code: p.code,
     flags: t.flags,
     timestamp: ts,
   };

@@ -189,8 +189,11 @@ function rank(sorted: readonly bigint[], pct: number): number | null {
   return Number(sorted[i]! / NS_PER_MS);
 }
 
-/** The figures of the day [start_ns, end_ns] from a platform state and its ledger's transfers. */
-export function dayFigures(s: PlatformState, transfers: readonly Transfer[], start_ns: bigint, end_ns: bigint): DayFigures {
+/** The transfer codes dayFigures reads: a caller may pass only the transfers with these codes. */
+export const DAY_FIGURES_TRANSFER_CODES: readonly number[] = [FINANCING_TRANSFER_CODES.intraday_drawdown];
+
+/** The figures of the day [start_ns, end_ns] from a platform state and its ledger's transfers (at least those with DAY_FIGURES_TRANSFER_CODES). */
+export function dayFigures(s: PlatformState, transfers: Iterable<Transfer>, start_ns: bigint, end_ns: bigint): DayFigures {
   const within = (ns: bigint | null | undefined): boolean => ns != null && ns >= start_ns && ns <= end_ns;
   const settledValue: Record<string, bigint> = {};
   const rejections: Record<string, number> = {};
@@ -313,8 +316,14 @@ export async function schemeWhatIf(store: Store, live: PlatformState, id: string
     proposal: id,
     day,
     entries_replayed: b.end_seq,
-    current: { scheme_version: inForce(now.state.governance)?.version ?? 0, ...dayFigures(now.state, now.sm.transferLog, b.start_ns, b.end_ns) },
-    proposed: { scheme_version: `${id} on version ${dayVersion.version}`, ...dayFigures(alt.state, alt.sm.transferLog, b.start_ns, b.end_ns) },
+    current: {
+      scheme_version: inForce(now.state.governance)?.version ?? 0,
+      ...dayFigures(now.state, now.sm.transfersWithCodes(DAY_FIGURES_TRANSFER_CODES), b.start_ns, b.end_ns),
+    },
+    proposed: {
+      scheme_version: `${id} on version ${dayVersion.version}`,
+      ...dayFigures(alt.state, alt.sm.transfersWithCodes(DAY_FIGURES_TRANSFER_CODES), b.start_ns, b.end_ns),
+    },
   };
 }
 

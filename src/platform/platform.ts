@@ -57,7 +57,7 @@ import { inForce } from './governance_state.js';
 import { dueTimetable, type TimetableCommand } from './timetable.js';
 import { schemeListSources } from './governance_effect.js';
 import { prepareSchemeZones } from './governance_calendars.js';
-import { dayBounds, dayFigures, schemeWhatIf, type DayFigures, type WhatIfReport } from './governance_whatif.js';
+import { DAY_FIGURES_TRANSFER_CODES, dayBounds, dayFigures, schemeWhatIf, type DayFigures, type WhatIfReport } from './governance_whatif.js';
 import { ClusterNode, type ClusterStatus } from '../replication/cluster_node.js';
 import { StreamLog } from '../replication/stream_log.js';
 import type { ClusterConfig } from '../replication/cluster_config.js';
@@ -395,7 +395,7 @@ export class Platform {
   /** The figures what-if reports, of business day `day` as this platform recorded it. */
   async dayFigures(day: string): Promise<DayFigures> {
     const b = await dayBounds(this.store, day);
-    return dayFigures(this.state, this.ledger.state.transferLog, b.start_ns, b.end_ns);
+    return dayFigures(this.state, this.ledger.state.transfersWithCodes(DAY_FIGURES_TRANSFER_CODES), b.start_ns, b.end_ns);
   }
 
   /** The auditor's view of the scheme's governance and the audit trail. */
@@ -735,7 +735,7 @@ export class Platform {
         : [TRANSFER_CODE.payment, TRANSFER_CODE.pvp_payer_leg, TRANSFER_CODE.lsm_debit];
     const currencyOf = new Map(SCO_MEMBER_CURRENCIES.map((c) => [memberCurrency(c).numeric, c] as const));
     const out: Array<{ currency: string; amount_minor: bigint }> = [];
-    for (const t of this.ledger.state.transferLog) {
+    for (const t of this.ledger.state.transfersWithCodes(codes)) {
       if (codes.includes(t.code)) out.push({ currency: currencyOf.get(t.ledger) ?? 'XXX', amount_minor: t.amount });
     }
     return out;

@@ -19,7 +19,7 @@ if (ledger.state.accounts.size === 0) {
   const accounts = Array.from({ length: ACCOUNTS }, (_, i) => emptyAccount(BigInt(i + 1), 156, 1));
   await ledger.createAccounts(accounts);
 }
-let next = BigInt(ledger.state.transferLog.length + 1);
+let next = BigInt(ledger.state.transferCount + 1);
 process.stdout.write(`ready ${next}\n`);
 let seed = Number(next % 9973n) + 1;
 const rand = (n: number): number => {

@@ -1,0 +1,399 @@
+// The ledger's transfers, kept compactly: the insertion-ordered log of every
+// transfer the state machine holds, and the id → transfer hash table over it.
+//
+// Owns: the in-memory layout of stored transfers. Each transfer is one fixed
+// 128-byte record in chunked (Shared)ArrayBuffers (no JS object per transfer, nothing
+// for the GC to trace), and the table that finds a record by id compares ids in
+// those buffers without materialising anything. A `Transfer` object is made only
+// on demand (a lookup hit, iteration) and is a copy: changing it changes nothing.
+// Removal is LIFO only (`popLast`), which is all a linked chain's rollback needs.
+// The layout is private to this module and not an on-disk format (codec.ts owns
+// that); records use the host's byte order.
+//
+// Record layout, as 16 u64 words (TigerBeetle's transfer fields and widths):
+//   0-1 id, 2-3 debit_account_id, 4-5 credit_account_id, 6-7 amount,
+//   8-9 pending_id, 10-11 user_data_128 (u128 as low word, high word),
+//   12 user_data_64, 13 user_data_32 | timeout (two u32),
+//   14 ledger (u32), code (u16), flags (u16), 15 timestamp.
+//
+// The hash table is IdTable's (id_table.ts: open addressing, linear probing,
+// load at most 1/2, a 32-bit fingerprint per slot, the same hash), with the
+// record index in the slot and the full id compared as four int32 words. Each
+// record's hash is kept beside it (4 bytes) so growing the table and LIFO
+// removal never rehash an id.
+//
+// Hot-path costs: a BigUint64Array store truncates a bigint to 64 bits without
+// allocating, so a u128 is split with a shift (which allocates) only when it
+// exceeds U64_MAX, and a zero high word is not written (records start zeroed);
+// appending a transfer allocates nothing once its chunk exists. The buffers are
+// SharedArrayBuffers (see ledgerMemory) so that V8 does not start a full GC for
+// every 64 MB of them.
+
+import { hashWords } from './id_table.js';
+import { U64_MAX, type Transfer } from './types.js';
+
+const RECORD_WORDS = 16;
+/** Records per full chunk: 32768 × 128 bytes = 4 MiB. */
+const CHUNK_SHIFT = 15;
+const CHUNK_RECORDS = 1 << CHUNK_SHIFT;
+const CHUNK_MASK = CHUNK_RECORDS - 1;
+/** The first chunk starts small and doubles up to a full chunk, so a small ledger stays small. */
+const FIRST_CHUNK_RECORDS = 256;
+
+const INITIAL_CAPACITY = 1024;
+/** 2^30 slots: 512 M transfers at load 1/2, far beyond any configured limit. */
+const CAPACITY_MAX = 1 << 30;
+const GROW_FAST_BELOW = 1 << 22;
+
+const SCRATCH = new BigUint64Array(2);
+const WORDS = new Int32Array(SCRATCH.buffer);
+const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+/** Int32 index of the low / high half within a u64 word. */
+const LO = LITTLE_ENDIAN ? 0 : 1;
+const HI = 1 - LO;
+
+/** One chunk's buffer through the views the record fields need. */
+interface Chunk {
+  w64: BigUint64Array;
+  i32: Int32Array;
+  u32: Uint32Array;
+  u16: Uint16Array;
+  /** hashWords of each record's id, so growing the table reads 4 bytes a record, not a record's cache line. */
+  hashes: Int32Array;
+}
+
+/**
+ * Zeroed memory for records and tables, as a SharedArrayBuffer (never shared with
+ * anything). V8 starts a full GC for every 64 MB of new ArrayBuffer memory
+ * ("external memory pressure"), assuming a GC may free it; the ledger's memory
+ * lives as long as the ledger, so each of those GCs only marked the whole JS heap
+ * for nothing (in `bench ledger` a third of the time per transfer). Shared buffers
+ * are outside that heuristic; they still count in process.memoryUsage().arrayBuffers
+ * and are freed when the TransferLog is collected.
+ */
+function ledgerMemory(bytes: number): ArrayBufferLike {
+  return new SharedArrayBuffer(bytes);
+}
+
+function newChunk(records: number): Chunk {
+  const buffer = ledgerMemory(records * RECORD_WORDS * 8);
+  return {
+    w64: new BigUint64Array(buffer),
+    i32: new Int32Array(buffer),
+    u32: new Uint32Array(buffer),
+    u16: new Uint16Array(buffer),
+    hashes: new Int32Array(ledgerMemory(records * 4)),
+  };
+}
+
+/** Writes a u128 into a record that is all zeros (as every record is before its append): the high word only when non-zero. */
+function putU128(w64: BigUint64Array, k: number, v: bigint): void {
+  w64[k] = v;
+  if (v > U64_MAX) w64[k + 1] = v >> 64n;
+}
+
+function getU128(w64: BigUint64Array, k: number): bigint {
+  const lo = w64[k]!;
+  const hi = w64[k + 1]!;
+  return hi === 0n ? lo : (hi << 64n) | lo;
+}
+
+/** Loads `id` into WORDS (four int32 words: low u64, high u64); returns the low word's low 32 bits. */
+function loadId(id: bigint): number {
+  SCRATCH[0] = id;
+  SCRATCH[1] = id > U64_MAX ? id >> 64n : 0n;
+  return WORDS[LO]!;
+}
+
+export class TransferLog {
+  private chunks: Chunk[] = [newChunk(FIRST_CHUNK_RECORDS)];
+  /** Records the first chunk has room for (it grows to CHUNK_RECORDS before a second chunk is added). */
+  private firstCapacity = FIRST_CHUNK_RECORDS;
+  private count = 0;
+  /** 0 = empty, else 1 + the record's index. */
+  private slots = new Int32Array(ledgerMemory(INITIAL_CAPACITY * 4));
+  /** The fingerprint (the id's low 32 bits) of the id in each occupied slot. */
+  private fps = new Int32Array(ledgerMemory(INITIAL_CAPACITY * 4));
+  private mask = INITIAL_CAPACITY - 1;
+  /** The last id find() looked for: appendAt usually follows it and reuses its hash and fingerprint. */
+  private lastId = -1n;
+  private lastHash = 0;
+  private lastFp = 0;
+
+  get size(): number {
+    return this.count;
+  }
+
+  /** The slot holding `id`, or the empty slot where it would go. */
+  find(id: bigint): number {
+    const fp = loadId(id);
+    const hash = hashWords(fp, WORDS[HI]!);
+    this.lastId = id;
+    this.lastHash = hash;
+    this.lastFp = fp;
+    return this.probe(hash, fp);
+  }
+
+  /** Probes for the id held in WORDS. */
+  private probe(hash: number, fp: number): number {
+    const slots = this.slots;
+    const fps = this.fps;
+    const mask = this.mask;
+    let i = hash & mask;
+    for (;;) {
+      const s = slots[i]!;
+      if (s === 0 || (fps[i] === fp && this.holdsLoadedId(s - 1))) return i;
+      i = (i + 1) & mask;
+    }
+  }
+
+  /** Whether record `r`'s id is the one in WORDS. */
+  private holdsLoadedId(r: number): boolean {
+    const i32 = this.chunks[r >>> CHUNK_SHIFT]!.i32;
+    const b = (r & CHUNK_MASK) * (RECORD_WORDS * 2);
+    return i32[b] === WORDS[0] && i32[b + 1] === WORDS[1] && i32[b + 2] === WORDS[2] && i32[b + 3] === WORDS[3];
+  }
+
+  /** The index (insertion order) of the record in `slot` (from find), or -1 if the slot is empty. */
+  indexAt(slot: number): number {
+    return this.slots[slot]! - 1;
+  }
+
+  /** A copy of the transfer in `slot` (from find), or undefined if the slot is empty. */
+  at(slot: number): Transfer | undefined {
+    const s = this.slots[slot]!;
+    return s === 0 ? undefined : this.read(s - 1);
+  }
+
+  get(id: bigint): Transfer | undefined {
+    return this.at(this.find(id));
+  }
+
+  has(id: bigint): boolean {
+    return this.slots[this.find(id)] !== 0;
+  }
+
+  /** The timestamp of the transfer with `id`, or -1n if there is none (no Transfer object made). */
+  timestampOf(id: bigint): bigint {
+    const r = this.indexAt(this.find(id));
+    if (r < 0) return -1n;
+    return this.chunks[r >>> CHUNK_SHIFT]!.w64[(r & CHUNK_MASK) * RECORD_WORDS + 15]!;
+  }
+
+  /**
+   * Appends a transfer with these fields into the empty `slot` that find(id) just returned.
+   * Fields are passed one by one so the caller need not build a Transfer to store one.
+   */
+  appendAt(
+    slot: number,
+    id: bigint,
+    debit_account_id: bigint,
+    credit_account_id: bigint,
+    amount: bigint,
+    pending_id: bigint,
+    user_data_128: bigint,
+    user_data_64: bigint,
+    user_data_32: number,
+    timeout: number,
+    ledger: number,
+    code: number,
+    flags: number,
+    timestamp: bigint,
+  ): void {
+    if (this.slots[slot] !== 0) throw new Error('TransferLog.appendAt: slot is taken');
+    // The slot's fingerprint and hash: find(id) just computed them, as a rule.
+    let fp = this.lastFp;
+    let hash = this.lastHash;
+    if (id !== this.lastId) {
+      fp = loadId(id);
+      hash = hashWords(fp, WORDS[HI]!);
+    }
+    const r = this.count;
+    if (r === this.firstCapacity && r < CHUNK_RECORDS) this.growFirstChunk();
+    else if (r >= CHUNK_RECORDS && (r & CHUNK_MASK) === 0) this.chunks.push(newChunk(CHUNK_RECORDS));
+    const c = this.chunks[r >>> CHUNK_SHIFT]!;
+    const w64 = c.w64;
+    const k = (r & CHUNK_MASK) * RECORD_WORDS;
+    putU128(w64, k, id);
+    putU128(w64, k + 2, debit_account_id);
+    putU128(w64, k + 4, credit_account_id);
+    putU128(w64, k + 6, amount);
+    putU128(w64, k + 8, pending_id);
+    putU128(w64, k + 10, user_data_128);
+    w64[k + 12] = user_data_64;
+    const k32 = k * 2;
+    c.u32[k32 + 26] = user_data_32;
+    c.u32[k32 + 27] = timeout;
+    c.u32[k32 + 28] = ledger;
+    const k16 = k * 4;
+    c.u16[k16 + 58] = code;
+    c.u16[k16 + 59] = flags;
+    w64[k + 15] = timestamp;
+    c.hashes[r & CHUNK_MASK] = hash;
+    this.count = r + 1;
+    this.slots[slot] = r + 1;
+    this.fps[slot] = fp;
+    if (this.count * 2 > this.slots.length) this.grow();
+  }
+
+  /** Inserts a copy of `t` into the empty `slot` that find(t.id) just returned. */
+  insertAt(slot: number, t: Transfer): void {
+    this.appendAt(
+      slot,
+      t.id,
+      t.debit_account_id,
+      t.credit_account_id,
+      t.amount,
+      t.pending_id,
+      t.user_data_128,
+      t.user_data_64,
+      t.user_data_32,
+      t.timeout,
+      t.ledger,
+      t.code,
+      t.flags,
+      t.timestamp,
+    );
+  }
+
+  insert(t: Transfer): void {
+    const slot = this.find(t.id);
+    if (this.slots[slot] !== 0) throw new Error(`TransferLog.insert: id ${t.id} is present`);
+    this.insertAt(slot, t);
+  }
+
+  /** A new Transfer object holding record `r` (0 ≤ r < size, insertion order). */
+  read(r: number): Transfer {
+    if (r < 0 || r >= this.count) throw new RangeError(`TransferLog.read: no record ${r}`);
+    const c = this.chunks[r >>> CHUNK_SHIFT]!;
+    const w64 = c.w64;
+    const k = (r & CHUNK_MASK) * RECORD_WORDS;
+    const k32 = k * 2;
+    const k16 = k * 4;
+    return {
+      id: getU128(w64, k),
+      debit_account_id: getU128(w64, k + 2),
+      credit_account_id: getU128(w64, k + 4),
+      amount: getU128(w64, k + 6),
+      pending_id: getU128(w64, k + 8),
+      user_data_128: getU128(w64, k + 10),
+      user_data_64: w64[k + 12]!,
+      user_data_32: c.u32[k32 + 26]!,
+      timeout: c.u32[k32 + 27]!,
+      ledger: c.u32[k32 + 28]!,
+      code: c.u16[k16 + 58]!,
+      flags: c.u16[k16 + 59]!,
+      timestamp: w64[k + 15]!,
+    };
+  }
+
+  /** Copies of records [from, to) in insertion order. */
+  slice(from = 0, to = this.count): Transfer[] {
+    const end = Math.min(to, this.count);
+    const out: Transfer[] = [];
+    for (let r = Math.max(0, from); r < end; r++) out.push(this.read(r));
+    return out;
+  }
+
+  /** The id of record `r` (0 ≤ r < size), without making a Transfer. */
+  idAt(r: number): bigint {
+    if (r < 0 || r >= this.count) throw new RangeError(`TransferLog.idAt: no record ${r}`);
+    return getU128(this.chunks[r >>> CHUNK_SHIFT]!.w64, (r & CHUNK_MASK) * RECORD_WORDS);
+  }
+
+  /** The code of record `r` (0 ≤ r < size), without making a Transfer. */
+  codeAt(r: number): number {
+    if (r < 0 || r >= this.count) throw new RangeError(`TransferLog.codeAt: no record ${r}`);
+    return this.chunks[r >>> CHUNK_SHIFT]!.u16[(r & CHUNK_MASK) * RECORD_WORDS * 4 + 58]!;
+  }
+
+  /** hashWords of record r's id. */
+  private hashOf(r: number): number {
+    return this.chunks[r >>> CHUNK_SHIFT]!.hashes[r & CHUNK_MASK]!;
+  }
+
+  /** Removes the most recently appended transfer and returns a copy of it. */
+  popLast(): Transfer | undefined {
+    if (this.count === 0) return undefined;
+    const r = this.count - 1;
+    const value = this.read(r);
+    const slots = this.slots;
+    const fps = this.fps;
+    const mask = this.mask;
+    let i = this.probe(this.hashOf(r), loadId(value.id));
+    if (slots[i] !== r + 1) throw new Error('invariant: TransferLog.popLast did not find its last record');
+    // Clear the record: appendAt writes into all-zero records (putU128 skips zero high words).
+    const c = this.chunks[r >>> CHUNK_SHIFT]!;
+    const k = (r & CHUNK_MASK) * RECORD_WORDS;
+    c.w64.fill(0n, k, k + RECORD_WORDS);
+    this.count = r;
+    if (r >= CHUNK_RECORDS && (r & CHUNK_MASK) === 0) this.chunks.pop();
+    // Backward-shift deletion: pull later entries of the probe run into the hole.
+    let j = i;
+    for (;;) {
+      j = (j + 1) & mask;
+      const s = slots[j]!;
+      if (s === 0) break;
+      const home = this.hashOf(s - 1) & mask;
+      // Move s into the hole at i unless its home lies cyclically in (i, j].
+      const inRange = i <= j ? home > i && home <= j : home > i || home <= j;
+      if (!inRange) {
+        slots[i] = s;
+        fps[i] = fps[j]!;
+        i = j;
+      }
+    }
+    slots[i] = 0;
+    fps[i] = 0;
+    this.lastId = -1n;
+    return value;
+  }
+
+  *keys(): IterableIterator<bigint> {
+    for (let r = 0; r < this.count; r++) {
+      const w64 = this.chunks[r >>> CHUNK_SHIFT]!.w64;
+      yield getU128(w64, (r & CHUNK_MASK) * RECORD_WORDS);
+    }
+  }
+
+  /** Copies of the transfers in insertion (timestamp) order; a transfer appended during iteration is included. */
+  *values(): IterableIterator<Transfer> {
+    for (let r = 0; r < this.count; r++) yield this.read(r);
+  }
+
+  [Symbol.iterator](): IterableIterator<Transfer> {
+    return this.values();
+  }
+
+  private growFirstChunk(): void {
+    const capacity = this.firstCapacity * 2;
+    const next = newChunk(capacity);
+    next.w64.set(this.chunks[0]!.w64);
+    next.hashes.set(this.chunks[0]!.hashes);
+    this.chunks[0] = next;
+    this.firstCapacity = capacity;
+  }
+
+  private grow(): void {
+    // Quadruple while small, double after: fewer rehashes without a large idle table.
+    const capacity = this.slots.length * (this.slots.length < GROW_FAST_BELOW ? 4 : 2);
+    if (capacity > CAPACITY_MAX) throw new Error('TransferLog: capacity limit reached');
+    const slots = new Int32Array(ledgerMemory(capacity * 4));
+    const fps = new Int32Array(ledgerMemory(capacity * 4));
+    const mask = capacity - 1;
+    const oldSlots = this.slots;
+    const oldFps = this.fps;
+    // In old slot order: runs of neighbouring ids stay neighbours, so the writes stay local too.
+    for (let k = 0; k < oldSlots.length; k++) {
+      const s = oldSlots[k]!;
+      if (s === 0) continue;
+      let i = this.hashOf(s - 1) & mask;
+      while (slots[i] !== 0) i = (i + 1) & mask;
+      slots[i] = s;
+      fps[i] = oldFps[k]!;
+    }
+    this.slots = slots;
+    this.fps = fps;
+    this.mask = mask;
+  }
+}
