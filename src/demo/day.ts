@@ -191,6 +191,8 @@ interface DayContext {
   next_flush_ns: bigint;
   next_lsm_ns: bigint;
   windows_closed: boolean;
+  /** What the samples know of the settled payments (takeSample). */
+  readonly settled: SettledTraffic;
 }
 
 export async function runDay(o: DayOptions): Promise<DayRun> {
@@ -285,6 +287,7 @@ function newContext(o: DayOptions, platform: Platform, profile: SchemeProfile, o
     next_flush_ns: opening_ns + ns_of_minutes(BATCH_MINUTES),
     next_lsm_ns: opening_ns + ns_of_minutes(LSM_EVERY_MINUTES),
     windows_closed: false,
+    settled: new SettledTraffic(),
   };
   return self;
 }
@@ -553,7 +556,7 @@ async function decideCases(ctx: DayContext): Promise<void> {
 }
 
 function sample(ctx: DayContext): void {
-  const s = takeSample(ctx.platform, ctx.usd, Number((ctx.sim_ns - ctx.opening_ns) / NS_PER_MIN));
+  const s = takeSample(ctx, Number((ctx.sim_ns - ctx.opening_ns) / NS_PER_MIN));
   s.liquidity_usd = liquidityPutIn(ctx.platform, ctx.t.funding, ctx.usd).total_usd;
   ctx.samples.push(s);
 }
@@ -658,21 +661,62 @@ export function usdRates(date: string): Map<string, number> {
   return out;
 }
 
-function takeSample(platform: Platform, usd: Map<string, number>, minute: number): Sample {
+function takeSample(ctx: DayContext, minute: number): Sample {
+  const { platform, usd } = ctx;
   let queued = 0;
   let qv = 0;
   for (const p of platform.queuedPayments()) {
     queued++;
     qv += Number(p.instruction.amount_minor) * (usd.get(p.instruction.currency) ?? 0);
   }
-  let settled = 0;
-  let sv = 0;
-  for (const p of platform.everyPayment()) {
-    if (p.state !== 'settled' || isInterbank(p.instruction.end_to_end_id)) continue;
-    settled++;
-    sv += Number(p.instruction.amount_minor) * (usd.get(p.instruction.currency) ?? 0);
+  const { settled, value_usd } = ctx.settled.totals(platform, usd);
+  return { minute, liquidity_usd: 0, queued, queued_value_usd: qv, settled, settled_value_usd: value_usd };
+}
+
+/**
+ * The settled traffic payments (interbank ones aside) at a sample: how many, and
+ * their USD value summed in arrival order. A settled payment's USD value and
+ * whether it is traffic never change, so each is read back once, when first seen
+ * settled, and kept by arrival position; a sample then adds the kept values of
+ * the positions settled now, in arrival order: the same terms in the same order
+ * as a pass reading every payment back, so the same sum, without reading the
+ * day's payments back at every sample (archived ones are decoded, and spilled
+ * ones read from disk).
+ */
+class SettledTraffic {
+  private value_usd = new Float64Array(1024);
+  /** Per position: 0 not read yet, 1 traffic, 2 interbank. */
+  private kind = new Uint8Array(1024);
+
+  totals(platform: Platform, usd: ReadonlyMap<string, number>): { settled: number; value_usd: number } {
+    const n = platform.paymentCount();
+    if (n > this.kind.length) this.grow(n);
+    const kind = this.kind;
+    const values = this.value_usd;
+    for (const [i, p] of platform.paymentsWhere((j, state) => state === 'settled' && kind[j] === 0)) {
+      kind[i] = isInterbank(p.instruction.end_to_end_id) ? 2 : 1;
+      values[i] = Number(p.instruction.amount_minor) * (usd.get(p.instruction.currency) ?? 0);
+    }
+    let settled = 0;
+    let sum = 0;
+    for (let i = 0; i < n; i++) {
+      if (kind[i] !== 1 || platform.paymentStateAt(i) !== 'settled') continue;
+      settled++;
+      sum += values[i]!;
+    }
+    return { settled, value_usd: sum };
   }
-  return { minute, liquidity_usd: 0, queued, queued_value_usd: qv, settled, settled_value_usd: sv };
+
+  private grow(n: number): void {
+    let size = this.kind.length;
+    while (size < n) size *= 2;
+    const kind = new Uint8Array(size);
+    kind.set(this.kind);
+    this.kind = kind;
+    const values = new Float64Array(size);
+    values.set(this.value_usd);
+    this.value_usd = values;
+  }
 }
 
 /**

@@ -35,6 +35,10 @@ export const PAYMENT_BOOK_LIMITS = Object.freeze({
   cached_chunks: 4,
 });
 
+/** Positions a scan (PaymentBook.select) decodes ahead at a time: the decoded copies it holds at most. */
+const SCAN_BLOCK = 8_192;
+const ANY = (): boolean => true;
+
 const FINISHED: ReadonlySet<PaymentState> = new Set<PaymentState>(['settled', 'rejected', 'cancelled', 'returned']);
 const STATE_CODE = new Map<PaymentState, number>(PAYMENT_STATES.map((s, i) => [s, i]));
 /** What a list query asks of a payment, checked on an archived payment's columns before it is decoded. */
@@ -92,6 +96,8 @@ export class PaymentBook {
   /** Positions of payments in the order they finished (may repeat; checked when archived). */
   private finishedQueue: number[] = [];
   private finishedHead = 0;
+  /** A scan's sort keys for one block (select). */
+  private readonly scanOrder = new Float64Array(SCAN_BLOCK);
 
   /** @param reviving whether a read must hand back the live object (true while a command runs: it may change the payment). */
   constructor(private readonly reviving: () => boolean) {}
@@ -195,10 +201,67 @@ export class PaymentBook {
 
   /** Every payment in arrival order; archived ones are decoded copies. */
   *values(): IterableIterator<Payment> {
-    for (let i = 0; i < this.count; i++) {
-      const p = this.at(i);
-      if (p !== undefined) yield p;
+    for (const [, p] of this.select(ANY)) yield p;
+  }
+
+  /** The state of the payment at arrival position `i` (0-based), read without decoding it. */
+  stateAt(i: number): PaymentState | undefined {
+    return i >= 0 && i < this.count ? PAYMENT_STATES[this.states[i]!] : undefined;
+  }
+
+  /**
+   * The payments, in arrival order with their positions, whose position and state
+   * `wanted` accepts (asked before any is decoded; it must not change the book).
+   * Archived ones are decoded copies, as `at` gives them. A scan in arrival order
+   * over records kept in the order payments finished (a window's payments finish
+   * together hours after they arrived) would read a spilled chunk back for nearly
+   * every such payment; so the records of SCAN_BLOCK positions at a time are
+   * decoded ahead in record order, each chunk read once per block, and handed out
+   * in arrival order. A payment revived or archived meanwhile is read as it is
+   * when handed out, so the scan gives what reading each position then would.
+   */
+  *select(wanted: (i: number, state: PaymentState) => boolean): IterableIterator<[number, Payment]> {
+    for (let start = 0; start < this.count; ) {
+      const end = Math.min(this.count, start + SCAN_BLOCK);
+      const ahead = this.decodeAhead(start, end, wanted);
+      for (let i = start; i < end && i < this.count; i++) {
+        const state = PAYMENT_STATES[this.states[i]!]!;
+        if (!wanted(i, state)) continue;
+        const l = this.loc[i]!;
+        let p: Payment | undefined;
+        if (l === 0) p = this.liveAt.get(i);
+        else if (ahead !== null && ahead.locs[i - start] === l) p = ahead.payments[i - start];
+        else p = this.decode(i);
+        if (ahead !== null) ahead.payments[i - start] = undefined;
+        if (p !== undefined) yield [i, p];
+      }
+      start = end;
     }
+  }
+
+  /** The archived payments `wanted` accepts at positions start..end-1, decoded in record order (null: none archived there). */
+  private decodeAhead(
+    start: number,
+    end: number,
+    wanted: (i: number, state: PaymentState) => boolean,
+  ): { locs: Uint32Array; payments: Array<Payment | undefined> } | null {
+    let n = 0;
+    const order = this.scanOrder;
+    for (let i = start; i < end; i++) {
+      const l = this.loc[i]!;
+      // A record's locator times the block size plus its place in the block: exact in a double (< 2^45).
+      if (l !== 0 && wanted(i, PAYMENT_STATES[this.states[i]!]!)) order[n++] = l * SCAN_BLOCK + (i - start);
+    }
+    if (n === 0) return null;
+    const sorted = order.subarray(0, n).sort();
+    const locs = new Uint32Array(end - start);
+    const payments = new Array<Payment | undefined>(end - start);
+    for (let k = 0; k < n; k++) {
+      const j = sorted[k]! % SCAN_BLOCK;
+      locs[j] = this.loc[start + j]!;
+      payments[j] = this.decode(start + j);
+    }
+    return { locs, payments };
   }
 
   /** The payments held as objects, in arrival order: every unfinished payment is among them. */

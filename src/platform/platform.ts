@@ -29,7 +29,7 @@ import { PlatformError } from './errors.js';
 import { PaymentScreener } from './screening.js';
 import { facilityKey } from './state.js';
 import { stringify, PlatformStateMachine, type AnonymousRejection, type AuditRecord, type ChangeEvent, type CommandOutput } from './state_machine.js';
-import type { BusinessDay, ComplianceCase, Facility, Participant, Payment, SettlementWindow } from './types.js';
+import type { BusinessDay, ComplianceCase, Facility, Participant, Payment, PaymentState, SettlementWindow } from './types.js';
 import type { AccountBalance, Transfer } from '../ledger/types.js';
 import { decideAuthority, type AuthorityDecision, type AuthorityRequest } from './authority.js';
 import { LockRateGate } from '../fx/quote_locks.js';
@@ -509,6 +509,21 @@ export class Platform {
   /** The payment at arrival position `i` (0-based, below paymentCount()); archived ones are read back from their records. */
   paymentAt(i: number): Payment | undefined {
     return this.state.payments.at(i);
+  }
+
+  /** The state of the payment at arrival position `i` (below paymentCount()), read without reading the payment back. */
+  paymentStateAt(i: number): PaymentState | undefined {
+    return this.state.payments.stateAt(i);
+  }
+
+  /**
+   * The payments, oldest first with their arrival positions, whose position and
+   * state `wanted` accepts, judged before any is read back: a scan that needs few
+   * payments reads only those, and archived ones are read back in the order they
+   * were stored (./payment_book.ts select).
+   */
+  paymentsWhere(wanted: (i: number, state: PaymentState) => boolean): IterableIterator<[number, Payment]> {
+    return this.state.payments.select(wanted);
   }
 
   /** False when the payment at position `i` cannot match the filter (`participant` also as FX provider), judged without reading it back. */
