@@ -17,6 +17,7 @@
 // applied only when its exact sub-optimum is strictly better than what it frees).
 
 import type { ItemEffects, Rng, WorkCounter } from './lsm.js';
+import { searchRegion } from './lsm_region_search.js';
 
 /** What the phase reads of the solver's compiled problem (lsm_linked's Net has these fields). */
 export interface NeighbourhoodNet extends ItemEffects {
@@ -78,7 +79,7 @@ export function exactNeighbourhoods(net: NeighbourhoodNet, sel: Uint8Array, slac
       const b = partner(net, at, sel, a, rng);
       if (b < 0) continue;
       const sub = freeItems(net, at, sel, slack, a, b, local, mark, rng);
-      const best = subSearch(net, sub, work);
+      const best = searchRegion(net, { ...sub, lo: null }, { better_than: sub.floor, check_reach: false, steps_max: SUB_STEPS_MAX }, work);
       if (best !== null) gained += applyMove(net, sub, best, sel, slack);
       for (const n of sub.nodes) local[n] = -1;
     }
@@ -161,64 +162,6 @@ function buildSub(net: NeighbourhoodNet, items: number[], sel: Uint8Array, slack
     if (sel[k] === 1) floor += net.weightF[k]!;
   }
   return { items, local, nodes, resid, floor };
-}
-
-/**
- * Depth-first branch and bound over the freed items, heaviest first: a branch is
- * cut when the undecided weight cannot beat the best by a unit, or when a node
- * stays short even if every undecided item feeding it settled. Returns the
- * better choice (one flag per freed item), or null.
- */
-function subSearch(net: NeighbourhoodNet, sub: Sub, work: WorkCounter): Uint8Array | null {
-  const m = sub.items.length;
-  const order = Array.from({ length: m }, (_, i) => i).sort((x, y) => net.weightF[sub.items[y]!]! - net.weightF[sub.items[x]!]! || x - y);
-  const room = Float64Array.from(sub.resid);
-  const pot = new Float64Array(sub.nodes.length);
-  let remW = 0;
-  for (const k of sub.items) {
-    remW += net.weightF[k]!;
-    for (let e = net.effStart[k]!; e < net.effStart[k + 1]!; e++) if (net.effF[e]! > 0) pot[sub.local[net.effNode[e]!]!]! += net.effF[e]!;
-  }
-  const cur = new Uint8Array(m);
-  let best: Uint8Array | null = null;
-  let bestValue = sub.floor;
-  let steps = 0;
-  const ok = (k: number, sign: number): boolean => {
-    for (let e = net.effStart[k]!; e < net.effStart[k + 1]!; e++) {
-      const x = sub.local[net.effNode[e]!]!;
-      if (sign * net.effF[e]! < 0 && room[x]! + pot[x]! < 0) return false;
-    }
-    return true;
-  };
-  const shift = (k: number, sign: number, which: Float64Array, positiveOnly: boolean): void => {
-    for (let e = net.effStart[k]!; e < net.effStart[k + 1]!; e++)
-      if (!positiveOnly || net.effF[e]! > 0) which[sub.local[net.effNode[e]!]!]! += sign * net.effF[e]!;
-  };
-  const dfs = (i: number, value: number): void => {
-    if (steps > SUB_STEPS_MAX || value + remW < bestValue + 1) return;
-    steps++;
-    if (i === m) {
-      bestValue = value;
-      best = cur.slice();
-      return;
-    }
-    const li = order[i]!;
-    const k = sub.items[li]!;
-    shift(k, -1, pot, true);
-    remW -= net.weightF[k]!;
-    shift(k, 1, room, false);
-    cur[li] = 1;
-    if (ok(k, 1)) dfs(i + 1, value + net.weightF[k]!);
-    cur[li] = 0;
-    shift(k, -1, room, false);
-    if (ok(k, -1)) dfs(i + 1, value);
-    remW += net.weightF[k]!;
-    shift(k, 1, pot, true);
-  };
-  // The starting room may be short where the freed items fed a node; the cut sees it at the first item touching it.
-  dfs(0, 0);
-  work.steps += steps + m;
-  return best;
 }
 
 /** Writes the sub-search's choice into the selection and the slacks; returns the weight gained. */

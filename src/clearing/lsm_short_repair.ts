@@ -37,6 +37,7 @@
 import type { ItemEffects, Rng, WorkCounter } from './lsm.js';
 import { removeChains } from './lsm_chain_removal.js';
 import type { CycleNet } from './lsm_cycles.js';
+import { searchRegion } from './lsm_region_search.js';
 
 /** What the rule reads of the solver's compiled problem (lsm_linked's Net has these fields). */
 export interface ShortRepairNet extends CycleNet {
@@ -197,59 +198,7 @@ export class ShortRepair {
    * found within SUB_STEPS_MAX steps).
    */
   private search(sub: Sub, work: WorkCounter): Uint8Array | null {
-    const net = this.net;
-    const m = sub.items.length;
-    const local = this.local;
-    const order = Array.from({ length: m }, (_, i) => i).sort((x, y) => net.weightF[sub.items[y]!]! - net.weightF[sub.items[x]!]! || x - y);
-    const room = Float64Array.from(sub.resid);
-    const lo = sub.lo;
-    const pot = new Float64Array(sub.nodes.length);
-    let remW = 0;
-    for (const k of sub.items) {
-      remW += net.weightF[k]!;
-      for (let e = net.effStart[k]!; e < net.effStart[k + 1]!; e++) if (net.effF[e]! > 0) pot[local[net.effNode[e]!]!]! += net.effF[e]!;
-    }
-    // A node no choice can lift to its floor: nothing to search.
-    for (let x = 0; x < sub.nodes.length; x++) if (room[x]! + pot[x]! < lo[x]!) return null;
-    const cur = new Uint8Array(m);
-    let best: Uint8Array | null = null;
-    let bestValue = -Infinity;
-    let steps = 0;
-    const ok = (k: number, sign: number): boolean => {
-      for (let e = net.effStart[k]!; e < net.effStart[k + 1]!; e++) {
-        const x = local[net.effNode[e]!]!;
-        if (sign * net.effF[e]! < 0 && room[x]! + pot[x]! < lo[x]!) return false;
-      }
-      return true;
-    };
-    const shift = (k: number, sign: number, which: Float64Array, positiveOnly: boolean): void => {
-      for (let e = net.effStart[k]!; e < net.effStart[k + 1]!; e++)
-        if (!positiveOnly || net.effF[e]! > 0) which[local[net.effNode[e]!]!]! += sign * net.effF[e]!;
-    };
-    const dfs = (i: number, value: number): void => {
-      if (steps > SUB_STEPS_MAX || value + remW < bestValue + 1) return;
-      steps++;
-      if (i === m) {
-        bestValue = value;
-        best = cur.slice();
-        return;
-      }
-      const li = order[i]!;
-      const k = sub.items[li]!;
-      shift(k, -1, pot, true);
-      remW -= net.weightF[k]!;
-      shift(k, 1, room, false);
-      cur[li] = 1;
-      if (ok(k, 1)) dfs(i + 1, value + net.weightF[k]!);
-      cur[li] = 0;
-      shift(k, -1, room, false);
-      if (ok(k, -1)) dfs(i + 1, value);
-      remW += net.weightF[k]!;
-      shift(k, 1, pot, true);
-    };
-    dfs(0, 0);
-    work.steps += steps + m;
-    return best;
+    return searchRegion(this.net, { ...sub, local: this.local }, { better_than: Number.NEGATIVE_INFINITY, check_reach: true, steps_max: SUB_STEPS_MAX }, work);
   }
 
   /** Grows the region by the payees (not yet in it) its selected freed items feed most; false when there are none. */
