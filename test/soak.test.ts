@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { rssPerPayment, runSoak } from '../src/bench/soak_bench.js';
+import { fundingMinor, rssPerPayment, runSoak } from '../src/bench/soak_bench.js';
 import { slope } from '../src/bench/stats.js';
 
 test('a short soak: every acknowledged payment is in the store, the journal verifies, every window is sampled', async () => {
@@ -59,4 +59,14 @@ test('the RSS slope per payment: exact on a line, over the whole run and its sec
   assert.deepEqual(rssPerPayment(samples.slice(0, 1)), { whole_run: null, second_half: null });
   assert.equal(slope([1, 2, 3], [5, 5, 5]), 0);
   assert.throws(() => slope([1, 2], [1]), RangeError);
+});
+
+test('the soak funds every currency with the same value: exact at the reference rate, IRR as much as CNY', () => {
+  // USD 10^10: IRR at 950,000 a dollar, 2 minor digits; CNY at 7.1063.
+  assert.equal(fundingMinor('IRR'), 10n ** 10n * 950_000n * 100n);
+  assert.equal(fundingMinor('CNY'), (10n ** 10n * 71_063n * 100n) / 10_000n);
+  // The old single figure (10^15 minor units) was about USD 10.5 M in IRR; now a thousand times more,
+  // and still within the 18 digits an amount may have.
+  assert.ok(fundingMinor('IRR') >= 10n ** 15n * 900n);
+  assert.ok(fundingMinor('IRR') < 10n ** 18n);
 });

@@ -99,7 +99,7 @@ async function seed(url: string): Promise<string> {
     for (const { p, kind } of participants) {
       await platform.run({ type: 'register_participant', id: p.bic, kind, name: p.name, country: p.country, currencies: Object.keys(p.liquidity) });
       for (const ccy of Object.keys(p.liquidity)) {
-        await platform.run({ type: 'fund', participant: p.bic, currency: ccy, amount: formatMajor(10n ** 15n, ccy) });
+        await platform.run({ type: 'fund', participant: p.bic, currency: ccy, amount: formatMajor(fundingMinor(ccy), ccy) });
       }
     }
     await platform.run({ type: 'open_day', date: DAY, default_cutoff: '23:59' });
@@ -109,6 +109,23 @@ async function seed(url: string): Promise<string> {
   } finally {
     await platform.close();
   }
+}
+
+/** What each participant is funded with in each of its currencies: the same value in every currency (USD 10 bn: IRR then has 18 digits in minor units, the most an amount may have). */
+const FUNDING_USD = 10n ** 10n;
+
+/**
+ * FUNDING_USD in `ccy`'s minor units at the embedded reference rate, exact (the
+ * rate is a decimal string). One figure in minor units for every currency (10^15)
+ * was 10.5 M USD in IRR (950,000 a dollar): in the hour-long run the IRR
+ * payers ran dry, and their PvP payments held the other currencies' queues
+ * behind them (41,395 of 200,000 still queued at the end).
+ */
+export function fundingMinor(ccy: string): bigint {
+  const r = REFERENCE_RATES.find((x) => x.currency === ccy);
+  if (r === undefined) return 10n ** 15n;
+  const [whole, frac = ''] = r.units_per_usd.split('.');
+  return (FUNDING_USD * BigInt(`${whole}${frac}`) * 10n ** BigInt(r.minor_units)) / 10n ** BigInt(frac.length);
 }
 
 interface Driven {
