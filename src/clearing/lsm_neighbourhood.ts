@@ -17,7 +17,7 @@
 // applied only when its exact sub-optimum is strictly better than what it frees).
 
 import type { ItemEffects, Rng, WorkCounter } from './lsm.js';
-import { searchRegion } from './lsm_region_search.js';
+import { itemsAtNodes, searchRegion } from './lsm_region_search.js';
 
 /** What the phase reads of the solver's compiled problem (lsm_linked's Net has these fields). */
 export interface NeighbourhoodNet extends ItemEffects {
@@ -30,18 +30,6 @@ export const NEIGHBOURHOOD_ITEMS_MAX = 40;
 const PASS_GAIN_MIN = 0.003;
 /** Work steps one sub-search may take. */
 const SUB_STEPS_MAX = 4_000;
-
-/** Per node, the items with an effect there (either sign). */
-function itemsAtNodes(net: NeighbourhoodNet): { start: Int32Array; items: Int32Array } {
-  const start = new Int32Array(net.nodes + 1);
-  const total = net.effStart[net.m]!;
-  for (let e = 0; e < total; e++) start[net.effNode[e]! + 1]!++;
-  for (let n = 0; n < net.nodes; n++) start[n + 1]! += start[n]!;
-  const fill = start.slice(0, net.nodes);
-  const items = new Int32Array(total);
-  for (let k = 0; k < net.m; k++) for (let e = net.effStart[k]!; e < net.effStart[k + 1]!; e++) items[fill[net.effNode[e]!]!++] = k;
-  return { start, items };
-}
 
 /** The freed items of one move, in a local numbering, with the room the fixed items leave. */
 interface Sub {

@@ -1,4 +1,5 @@
-// The exact re-choice over a small region of an LSM run: which of a few freed
+// The exact re-choice over a small region of an LSM run (and the per-node item
+// index that regions are grown from): which of a few freed
 // items to settle so that every node the region touches stays at or above its
 // floor, releasing the most value. Used by the neighbourhood moves (rules 4 and
 // later) and by the short-node repair (rules 6). Depth-first branch and bound,
@@ -86,4 +87,16 @@ export function searchRegion(net: ItemEffects, sub: Region, o: RegionSearch, wor
   dfs(0, 0);
   work.steps += steps + m;
   return best;
+}
+
+/** Per node, the items with an effect there (either sign). */
+export function itemsAtNodes(net: ItemEffects): { start: Int32Array; items: Int32Array } {
+  const start = new Int32Array(net.nodes + 1);
+  const total = net.effStart[net.m]!;
+  for (let e = 0; e < total; e++) start[net.effNode[e]! + 1]!++;
+  for (let n = 0; n < net.nodes; n++) start[n + 1]! += start[n]!;
+  const fill = start.slice(0, net.nodes);
+  const items = new Int32Array(total);
+  for (let k = 0; k < net.m; k++) for (let e = net.effStart[k]!; e < net.effStart[k + 1]!; e++) items[fill[net.effNode[e]!]!++] = k;
+  return { start, items };
 }

@@ -37,7 +37,7 @@
 import type { ItemEffects, Rng, WorkCounter } from './lsm.js';
 import { removeChains } from './lsm_chain_removal.js';
 import type { CycleNet } from './lsm_cycles.js';
-import { searchRegion } from './lsm_region_search.js';
+import { itemsAtNodes, searchRegion } from './lsm_region_search.js';
 
 /** What the rule reads of the solver's compiled problem (lsm_linked's Net has these fields). */
 export interface ShortRepairNet extends CycleNet {
@@ -59,18 +59,6 @@ export const GROW_MAX = 3;
 const GROW_NODES = 3;
 /** Work steps one branch and bound may take. */
 const SUB_STEPS_MAX = 12_000;
-
-/** Per node, the items with an effect there (either sign). */
-function itemsAtNodes(net: ItemEffects): { start: Int32Array; items: Int32Array } {
-  const start = new Int32Array(net.nodes + 1);
-  const total = net.effStart[net.m]!;
-  for (let e = 0; e < total; e++) start[net.effNode[e]! + 1]!++;
-  for (let n = 0; n < net.nodes; n++) start[n + 1]! += start[n]!;
-  const fill = start.slice(0, net.nodes);
-  const items = new Int32Array(total);
-  for (let k = 0; k < net.m; k++) for (let e = net.effStart[k]!; e < net.effStart[k + 1]!; e++) items[fill[net.effNode[e]!]!++] = k;
-  return { start, items };
-}
 
 /** A change the repair made to the selection: item k settled (k) or dropped (~k); undone in reverse. */
 export type RepairLog = number[];
