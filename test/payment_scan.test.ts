@@ -20,7 +20,7 @@ process.env.SCO_SETTLE_RECENT_FINISHED = '0';
 
 const { makeBackend } = await import('./support/backends.js');
 const { BANKS, LP, openPlatform, payment, setupScheme } = await import('./support/platform.js');
-const { SpillFile } = await import('../src/platform/payment_spill.js');
+const { SpillFile } = await import('../src/store/spill_file.js');
 const { PAYMENT_BOOK_LIMITS } = await import('../src/platform/payment_book.js');
 const { paymentView, stringify } = await import('../src/platform/state_machine.js');
 

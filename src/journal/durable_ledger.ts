@@ -47,6 +47,7 @@ import {
   opName,
 } from './entry.js';
 import { COMMAND_BYTES_MAX, outputDigest, RecordingLedger, rulesVersionProblem, type CommandExecutor, type CommandOutput } from './command.js';
+import { ledgerSpill } from './ledger_spill.js';
 import { decodeSnapshot, encodeSnapshot } from './snapshot.js';
 import { digestOfState, type JournalReplicator, type ReplicatedEntry } from './replicated.js';
 import { WholeStateCost } from './whole_state_cost.js';
@@ -264,14 +265,15 @@ export class DurableLedger {
   static async open(store: LedgerStore, opts: DurableLedgerOptions): Promise<DurableLedger> {
     const progress = opts.onProgress ?? (() => {});
     await store.acquireWriter();
-    let sm = new LedgerStateMachine(opts.limits);
+    const spill = ledgerSpill();
+    let sm = new LedgerStateMachine(opts.limits, spill);
     let seq = 0;
     let hash: Buffer = GENESIS_HASH;
     const snapshot = await store.loadSnapshot();
     if (snapshot !== null) {
       let state: ReturnType<typeof decodeSnapshot>;
       try {
-        state = decodeSnapshot(snapshot.body, opts.limits);
+        state = decodeSnapshot(snapshot.body, opts.limits, spill);
       } catch (err) {
         throw new LedgerError('journal_corrupt', `snapshot at journal entry ${snapshot.seq}: ${(err as Error).message.replace(/^snapshot: /, '')}`);
       }

@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import { decodeAccount, decodeTransfer, encodeAccount, encodeTransfer, RECORD_SIZE } from '../ledger/codec.js';
 import { LedgerStateMachine, type LedgerLimits, type PendingEntry } from '../ledger/state_machine.js';
+import type { TransferSpill } from '../ledger/transfer_log.js';
 import type { Account, PendingStatus, Transfer } from '../ledger/types.js';
 import { HASH_SIZE } from './entry.js';
 
@@ -87,7 +88,8 @@ export function snapshotExtension(buf: Buffer): Buffer | null {
   return length > end - HEADER ? null : buf.subarray(end - length, end);
 }
 
-export function decodeSnapshot(buf: Buffer, limits?: LedgerLimits): SnapshotState {
+/** `transfer_spill`: where the decoded ledger may keep old transfers (see ledger/transfer_log.ts). */
+export function decodeSnapshot(buf: Buffer, limits?: LedgerLimits, transfer_spill?: TransferSpill): SnapshotState {
   const problem = snapshotProblem(buf);
   if (problem !== null) throw new Error(problem);
   const seq = Number(buf.readBigUInt64LE(8));
@@ -117,7 +119,7 @@ export function decodeSnapshot(buf: Buffer, limits?: LedgerLimits): SnapshotStat
   const extension = Buffer.from(buf.subarray(off, off + nExtension));
   off += nExtension;
   if (off !== buf.length - HASH_SIZE) throw new Error('snapshot: length does not match its counts');
-  const machine = new LedgerStateMachine(limits);
+  const machine = new LedgerStateMachine(limits, transfer_spill);
   machine.restore(accounts, transfers, pending, submitted, lastTimestamp);
   return { seq, hash, machine, extension };
 }

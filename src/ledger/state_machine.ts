@@ -25,7 +25,7 @@ import {
 } from './types.js';
 import { MinHeap } from './heap.js';
 import { IdTable } from './id_table.js';
-import { TransferLog } from './transfer_log.js';
+import { TransferLog, type TransferSpill } from './transfer_log.js';
 
 const A_LINKED = AccountFlags.linked;
 const A_DMNEC = AccountFlags.debits_must_not_exceed_credits;
@@ -92,7 +92,7 @@ export class LedgerStateMachine {
   readonly limits: LedgerLimits;
   readonly accounts = new IdTable<Account>();
   /** Every transfer, compactly (see transfer_log.ts): lookups and iteration give copies. */
-  readonly transfers = new TransferLog();
+  readonly transfers: TransferLog;
   /** Status of every transfer created with the `pending` flag. */
   readonly pending = new Map<bigint, PendingEntry>();
   /**
@@ -119,8 +119,10 @@ export class LedgerStateMachine {
   private scopeTransferLog = 0;
   private scopeHistory = 0;
 
-  constructor(limits: LedgerLimits = DEFAULT_LIMITS) {
+  /** `transfer_spill`: where old transfers may go out of memory (none: all stay in memory; see transfer_log.ts). */
+  constructor(limits: LedgerLimits = DEFAULT_LIMITS, transfer_spill?: TransferSpill) {
     this.limits = limits;
+    this.transfers = new TransferLog(transfer_spill);
   }
 
   /** All accounts in timestamp order. */

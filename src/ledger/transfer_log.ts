@@ -22,6 +22,15 @@
 // record's hash is kept beside it (4 bytes) so growing the table and LIFO
 // removal never rehash an id.
 //
+// Spill: given a TransferSpill (the durable ledger gives one: journal/ledger_spill.ts;
+// the ledger itself does no I/O), full chunks older than the newest few go to the
+// caller's spill file and are read back synchronously through a small cache of
+// chunks, so what a transfer keeps in memory is its table slot, fingerprint and
+// hash (12–20 bytes, not 140). Nothing about the ledger's rules changes: reads
+// give the same bytes. Recent transfers (the ones a post, void or retry looks up)
+// stay in memory; a LIFO pop into a spilled chunk reads it back first. A refused
+// spill (no space, a limit) keeps this and later chunks in memory, and says so.
+//
 // Hot-path costs: a BigUint64Array store truncates a bigint to 64 bits without
 // allocating, so a u128 is split with a shift (which allocates) only when it
 // exceeds U64_MAX, and a zero high word is not written (records start zeroed);
@@ -39,6 +48,11 @@ const CHUNK_RECORDS = 1 << CHUNK_SHIFT;
 const CHUNK_MASK = CHUNK_RECORDS - 1;
 /** The first chunk starts small and doubles up to a full chunk, so a small ledger stays small. */
 const FIRST_CHUNK_RECORDS = 256;
+const CHUNK_BYTES = CHUNK_RECORDS * RECORD_WORDS * 8;
+/** Full chunks kept in memory at least (besides the one being filled) when spilling: a linked chain's rollback never reaches past them. */
+const RESIDENT_FULL_CHUNKS_MIN = 2;
+/** Spilled chunks kept in memory after a read (the most recently used). */
+const CACHED_CHUNKS = 4;
 
 const INITIAL_CAPACITY = 1024;
 /** 2^30 slots: 512 M transfers at load 1/2, far beyond any configured limit. */
@@ -58,8 +72,7 @@ interface Chunk {
   i32: Int32Array;
   u32: Uint32Array;
   u16: Uint16Array;
-  /** hashWords of each record's id, so growing the table reads 4 bytes a record, not a record's cache line. */
-  hashes: Int32Array;
+  u8: Uint8Array;
 }
 
 /**
@@ -82,8 +95,32 @@ function newChunk(records: number): Chunk {
     i32: new Int32Array(buffer),
     u32: new Uint32Array(buffer),
     u16: new Uint16Array(buffer),
-    hashes: new Int32Array(ledgerMemory(records * 4)),
+    u8: new Uint8Array(buffer),
   };
+}
+
+/** hashWords of each record's id, per chunk, always in memory: growing the table reads 4 bytes a record, not a record's cache line, and never a spilled chunk. */
+function newHashes(records: number): Int32Array {
+  return new Int32Array(ledgerMemory(records * 4));
+}
+
+/** A file (or anything like one) that holds spilled chunks at byte positions; its owner is the caller. */
+export interface RecordSpill {
+  write(b: Uint8Array, length: number, position: number): void;
+  read(b: Uint8Array, length: number, position: number): void;
+  /** Bytes written (the highest end of a write). */
+  readonly size: number;
+  close(): void;
+}
+
+/** How a transfer log may move old records out of memory. */
+export interface TransferSpill {
+  /** Records kept in memory before older full chunks are spilled (at least two full chunks are kept). */
+  readonly resident_records_max: number;
+  /** Opens the spill at the first chunk spilled; throws when it cannot. */
+  open(): RecordSpill;
+  /** Told once when spilling is refused (the open or a write threw); records then stay in memory. */
+  refused(message: string): void;
 }
 
 /** Writes a u128 into a record that is all zeros (as every record is before its append): the high word only when non-zero. */
@@ -106,7 +143,14 @@ function loadId(id: bigint): number {
 }
 
 export class TransferLog {
-  private chunks: Chunk[] = [newChunk(FIRST_CHUNK_RECORDS)];
+  /** Record chunks; null: spilled (read back through `cache`). The last one is being filled and never spilled. */
+  private chunks: (Chunk | null)[] = [newChunk(FIRST_CHUNK_RECORDS)];
+  private hashes: Int32Array[] = [newHashes(FIRST_CHUNK_RECORDS)];
+  /** Spilled chunks read back, least recently used first. */
+  private cache = new Map<number, Chunk>();
+  private spill: RecordSpill | null = null;
+  /** Full chunks kept in memory besides the last; Infinity: spilling is off (or was refused). */
+  private residentFull: number;
   /** Records the first chunk has room for (it grows to CHUNK_RECORDS before a second chunk is added). */
   private firstCapacity = FIRST_CHUNK_RECORDS;
   private count = 0;
@@ -120,8 +164,87 @@ export class TransferLog {
   private lastHash = 0;
   private lastFp = 0;
 
+  /** `spill` undefined: every record stays in memory. */
+  constructor(private readonly spillTo?: TransferSpill) {
+    this.residentFull =
+      spillTo === undefined ? Number.POSITIVE_INFINITY : Math.max(RESIDENT_FULL_CHUNKS_MIN, Math.floor(spillTo.resident_records_max / CHUNK_RECORDS));
+  }
+
   get size(): number {
     return this.count;
+  }
+
+  /** Bytes of records in the process's memory (chunks not spilled and the read cache), without the table. */
+  get residentBytes(): number {
+    let n = this.cache.size * CHUNK_BYTES;
+    for (const c of this.chunks) if (c !== null) n += c.u8.length;
+    return n;
+  }
+
+  /** Bytes of records in the spill file. */
+  get spilledBytes(): number {
+    return this.spill?.size ?? 0;
+  }
+
+  /** Gives back the spill file now rather than when the log is collected; spilled records cannot be read afterwards. */
+  close(): void {
+    this.spill?.close();
+  }
+
+  /** Chunk `c`, read back from the spill file when it is not in memory. */
+  private chunkAt(c: number): Chunk {
+    const held = this.chunks[c];
+    if (held !== null && held !== undefined) return held;
+    return this.cached(c);
+  }
+
+  private cached(c: number): Chunk {
+    const hit = this.cache.get(c);
+    if (hit !== undefined) {
+      this.cache.delete(c);
+      this.cache.set(c, hit);
+      return hit;
+    }
+    let chunk: Chunk;
+    if (this.cache.size >= CACHED_CHUNKS) {
+      const [old, b] = this.cache.entries().next().value as [number, Chunk];
+      this.cache.delete(old);
+      chunk = b;
+    } else {
+      chunk = newChunk(CHUNK_RECORDS);
+    }
+    if (this.spill === null) throw new Error(`invariant: TransferLog chunk ${c} is spilled but there is no spill file`);
+    this.spill.read(chunk.u8, CHUNK_BYTES, c * CHUNK_BYTES);
+    this.cache.set(c, chunk);
+    return chunk;
+  }
+
+  /** Sends full chunks older than the newest `residentFull` to the spill file (called when a chunk is added). */
+  private spillOld(): void {
+    const c = this.chunks.length - 2 - this.residentFull;
+    if (c < 0) return;
+    const chunk = this.chunks[c];
+    if (chunk === null || chunk === undefined || this.spillTo === undefined) return;
+    try {
+      this.spill ??= this.spillTo.open();
+      this.spill.write(chunk.u8, CHUNK_BYTES, c * CHUNK_BYTES);
+    } catch (e) {
+      this.residentFull = Number.POSITIVE_INFINITY;
+      this.spillTo.refused(`ledger: transfers stay in memory from now on: ${(e as Error).message}`);
+      return;
+    }
+    this.chunks[c] = null;
+  }
+
+  /** Makes spilled chunk `c` resident again (a LIFO pop is about to change it). */
+  private restore(c: number): Chunk {
+    const held = this.chunks[c];
+    if (held !== null && held !== undefined) return held;
+    const copy = newChunk(CHUNK_RECORDS);
+    copy.u8.set(this.cached(c).u8);
+    this.cache.delete(c);
+    this.chunks[c] = copy;
+    return copy;
   }
 
   /** The slot holding `id`, or the empty slot where it would go. */
@@ -149,7 +272,7 @@ export class TransferLog {
 
   /** Whether record `r`'s id is the one in WORDS. */
   private holdsLoadedId(r: number): boolean {
-    const i32 = this.chunks[r >>> CHUNK_SHIFT]!.i32;
+    const i32 = this.chunkAt(r >>> CHUNK_SHIFT).i32;
     const b = (r & CHUNK_MASK) * (RECORD_WORDS * 2);
     return i32[b] === WORDS[0] && i32[b + 1] === WORDS[1] && i32[b + 2] === WORDS[2] && i32[b + 3] === WORDS[3];
   }
@@ -177,7 +300,7 @@ export class TransferLog {
   timestampOf(id: bigint): bigint {
     const r = this.indexAt(this.find(id));
     if (r < 0) return -1n;
-    return this.chunks[r >>> CHUNK_SHIFT]!.w64[(r & CHUNK_MASK) * RECORD_WORDS + 15]!;
+    return this.chunkAt(r >>> CHUNK_SHIFT).w64[(r & CHUNK_MASK) * RECORD_WORDS + 15]!;
   }
 
   /**
@@ -210,7 +333,7 @@ export class TransferLog {
     }
     const r = this.count;
     if (r === this.firstCapacity && r < CHUNK_RECORDS) this.growFirstChunk();
-    else if (r >= CHUNK_RECORDS && (r & CHUNK_MASK) === 0) this.chunks.push(newChunk(CHUNK_RECORDS));
+    else if (r >= CHUNK_RECORDS && (r & CHUNK_MASK) === 0) this.addChunk();
     const c = this.chunks[r >>> CHUNK_SHIFT]!;
     const w64 = c.w64;
     const k = (r & CHUNK_MASK) * RECORD_WORDS;
@@ -229,7 +352,7 @@ export class TransferLog {
     c.u16[k16 + 58] = code;
     c.u16[k16 + 59] = flags;
     w64[k + 15] = timestamp;
-    c.hashes[r & CHUNK_MASK] = hash;
+    this.hashes[r >>> CHUNK_SHIFT]![r & CHUNK_MASK] = hash;
     this.count = r + 1;
     this.slots[slot] = r + 1;
     this.fps[slot] = fp;
@@ -265,7 +388,7 @@ export class TransferLog {
   /** A new Transfer object holding record `r` (0 ≤ r < size, insertion order). */
   read(r: number): Transfer {
     if (r < 0 || r >= this.count) throw new RangeError(`TransferLog.read: no record ${r}`);
-    const c = this.chunks[r >>> CHUNK_SHIFT]!;
+    const c = this.chunkAt(r >>> CHUNK_SHIFT);
     const w64 = c.w64;
     const k = (r & CHUNK_MASK) * RECORD_WORDS;
     const k32 = k * 2;
@@ -298,24 +421,25 @@ export class TransferLog {
   /** The id of record `r` (0 ≤ r < size), without making a Transfer. */
   idAt(r: number): bigint {
     if (r < 0 || r >= this.count) throw new RangeError(`TransferLog.idAt: no record ${r}`);
-    return getU128(this.chunks[r >>> CHUNK_SHIFT]!.w64, (r & CHUNK_MASK) * RECORD_WORDS);
+    return getU128(this.chunkAt(r >>> CHUNK_SHIFT).w64, (r & CHUNK_MASK) * RECORD_WORDS);
   }
 
   /** The code of record `r` (0 ≤ r < size), without making a Transfer. */
   codeAt(r: number): number {
     if (r < 0 || r >= this.count) throw new RangeError(`TransferLog.codeAt: no record ${r}`);
-    return this.chunks[r >>> CHUNK_SHIFT]!.u16[(r & CHUNK_MASK) * RECORD_WORDS * 4 + 58]!;
+    return this.chunkAt(r >>> CHUNK_SHIFT).u16[(r & CHUNK_MASK) * RECORD_WORDS * 4 + 58]!;
   }
 
   /** hashWords of record r's id. */
   private hashOf(r: number): number {
-    return this.chunks[r >>> CHUNK_SHIFT]!.hashes[r & CHUNK_MASK]!;
+    return this.hashes[r >>> CHUNK_SHIFT]![r & CHUNK_MASK]!;
   }
 
   /** Removes the most recently appended transfer and returns a copy of it. */
   popLast(): Transfer | undefined {
     if (this.count === 0) return undefined;
     const r = this.count - 1;
+    this.restore(r >>> CHUNK_SHIFT);
     const value = this.read(r);
     const slots = this.slots;
     const fps = this.fps;
@@ -327,7 +451,10 @@ export class TransferLog {
     const k = (r & CHUNK_MASK) * RECORD_WORDS;
     c.w64.fill(0n, k, k + RECORD_WORDS);
     this.count = r;
-    if (r >= CHUNK_RECORDS && (r & CHUNK_MASK) === 0) this.chunks.pop();
+    if (r >= CHUNK_RECORDS && (r & CHUNK_MASK) === 0) {
+      this.chunks.pop();
+      this.hashes.pop();
+    }
     // Backward-shift deletion: pull later entries of the probe run into the hole.
     let j = i;
     for (;;) {
@@ -351,7 +478,7 @@ export class TransferLog {
 
   *keys(): IterableIterator<bigint> {
     for (let r = 0; r < this.count; r++) {
-      const w64 = this.chunks[r >>> CHUNK_SHIFT]!.w64;
+      const w64 = this.chunkAt(r >>> CHUNK_SHIFT).w64;
       yield getU128(w64, (r & CHUNK_MASK) * RECORD_WORDS);
     }
   }
@@ -369,9 +496,17 @@ export class TransferLog {
     const capacity = this.firstCapacity * 2;
     const next = newChunk(capacity);
     next.w64.set(this.chunks[0]!.w64);
-    next.hashes.set(this.chunks[0]!.hashes);
+    const hashes = newHashes(capacity);
+    hashes.set(this.hashes[0]!);
     this.chunks[0] = next;
+    this.hashes[0] = hashes;
     this.firstCapacity = capacity;
+  }
+
+  private addChunk(): void {
+    this.chunks.push(newChunk(CHUNK_RECORDS));
+    this.hashes.push(newHashes(CHUNK_RECORDS));
+    if (this.residentFull !== Number.POSITIVE_INFINITY) this.spillOld();
   }
 
   private grow(): void {

@@ -12,19 +12,29 @@
 // 0 archives every finished payment after its command, which is how the suites
 // are run to check that nothing depends on the form.
 //
-// Full record chunks leave the process's memory for a spill file (./payment_spill.ts),
+// Full record chunks leave the process's memory for a spill file (../store/spill_file.ts),
 // read back synchronously (so no rule changes) through a small cache of chunks: the
 // memory a finished payment holds is then its key, hash slot and columns (~40 bytes).
 // SCO_SETTLE_PAYMENT_CHUNK_BYTES shrinks the chunks so a test spills after a few
-// payments; SCO_SETTLE_PAYMENT_SPILL=0 keeps every chunk in memory.
+// payments; SCO_SETTLE_PAYMENT_SPILL=0 keeps every chunk in memory,
+// SCO_SETTLE_PAYMENT_SPILL_DIR names the spill file's folder and
+// SCO_SETTLE_PAYMENT_SPILL_MAX_BYTES bounds it.
 
 import type { Payment, PaymentState } from '../clearing/types.js';
 import { PAYMENT_STATES } from '../clearing/types.js';
 import { CodecTables, PaymentCodec, PaymentReader, uuidBytes } from './payment_codec.js';
-import { SPILL_LIMITS, SpillFile } from './payment_spill.js';
+import { SpillFile } from '../store/spill_file.js';
 
 const RECENT_OVERRIDE = Number.parseInt(process.env.SCO_SETTLE_RECENT_FINISHED ?? '', 10);
 const CHUNK_OVERRIDE = Number.parseInt(process.env.SCO_SETTLE_PAYMENT_CHUNK_BYTES ?? '', 10);
+const SPILL_MAX_OVERRIDE = Number.parseInt(process.env.SCO_SETTLE_PAYMENT_SPILL_MAX_BYTES ?? '', 10);
+
+export const SPILL_LIMITS = Object.freeze({
+  /** SCO_SETTLE_PAYMENT_SPILL=0 keeps every record chunk in memory. */
+  enabled: process.env.SCO_SETTLE_PAYMENT_SPILL !== '0',
+  /** Bytes one spill file may hold (the book's 32-bit locators address 4 GiB anyway). */
+  max_bytes: Number.isSafeInteger(SPILL_MAX_OVERRIDE) && SPILL_MAX_OVERRIDE >= 0 ? SPILL_MAX_OVERRIDE : 0xffff_fffe,
+});
 
 export const PAYMENT_BOOK_LIMITS = Object.freeze({
   /** Finished payments kept as objects (the most recently finished), for the reads that follow a settlement. */
@@ -403,7 +413,12 @@ export class PaymentBook {
     if (this.spillRefused || !SPILL_LIMITS.enabled) return;
     const b = this.chunks[c]!;
     try {
-      this.spill ??= SpillFile.create();
+      this.spill ??= SpillFile.create({
+        dir: process.env.SCO_SETTLE_PAYMENT_SPILL_DIR,
+        prefix: 'sco-settle-payments',
+        max_bytes: SPILL_LIMITS.max_bytes,
+        max_name: 'SCO_SETTLE_PAYMENT_SPILL_MAX_BYTES',
+      });
       this.spill.write(b, this.chunkFill, c * PAYMENT_BOOK_LIMITS.chunk_bytes);
     } catch (e) {
       // Refused (the size limit, no space, no temporary folder): this and later chunks stay in memory.

@@ -654,7 +654,7 @@ export class Platform {
       if (this.ledger.failed === null) await rebuildIndexIfBehind(this.store, this.state.apiDirectory).catch(() => undefined);
     }
     await this.ledger.close();
-    // The payment book's spill file (./payment_spill.ts): its space goes back now, not at the next collection.
+    // The payment book's spill file (../store/spill_file.ts): its space goes back now, not at the next collection.
     this.state.payments.close();
   }
 
