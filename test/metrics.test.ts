@@ -69,6 +69,11 @@ test('metrics: standard process names, per-currency queue, journal commit latenc
       assert.ok((sample(text, 'sco_settle_journal_commit_duration_seconds_sum') ?? -1) >= 0);
       const backlog = sample(text, 'sco_settle_index_backlog_entries');
       assert.ok(backlog !== undefined && backlog >= 0 && backlog <= platform.journalHead().seq, `backlog ${backlog}`);
+      // Records held: this small platform keeps every transfer in memory and spills nothing.
+      const transfersInMemory = sample(text, 'sco_settle_records_held_bytes', 'records="transfers",where="memory"');
+      assert.ok(transfersInMemory !== undefined && transfersInMemory > 0, `transfers in memory ${transfersInMemory}`);
+      assert.equal(sample(text, 'sco_settle_records_held_bytes', 'records="transfers",where="spill_file"'), 0);
+      assert.equal(sample(text, 'sco_settle_records_held_bytes', 'records="payments",where="spill_file"'), 0);
       assert.equal(sample(text, 'sco_settle_build_info', `version="${BUILD_INFO.version}",node="${process.versions.node}"`), 1);
       assert.match(BUILD_INFO.version, /^\d+\.\d+\.\d+/);
 

@@ -74,6 +74,20 @@ export class ApiMetrics {
       },
     });
     new client.Gauge({
+      name: 'sco_settle_records_held_bytes',
+      help: "Bytes of the ledger's transfers and the finished payments' records, in memory and in their spill files",
+      labelNames: ['records', 'where'],
+      registers: [this.registry],
+      collect() {
+        const t = platform.transfersHeld();
+        const p = platform.paymentsHeld();
+        this.set({ records: 'transfers', where: 'memory' }, t.resident_bytes);
+        this.set({ records: 'transfers', where: 'spill_file' }, t.spilled_bytes);
+        this.set({ records: 'payments', where: 'memory' }, p.resident_record_bytes);
+        this.set({ records: 'payments', where: 'spill_file' }, p.spilled_bytes);
+      },
+    });
+    new client.Gauge({
       name: 'sco_settle_build_info',
       help: 'The running build (always 1; version and Node.js release as labels)',
       labelNames: ['version', 'node'],

@@ -730,6 +730,12 @@ export class Platform {
     };
   }
 
+  /** How the ledger holds its transfers: the newest in memory, older ones in its spill file (../ledger/transfer_log.ts). */
+  transfersHeld(): { transfers: number; resident_bytes: number; spilled_bytes: number } {
+    const t = this.ledger.state.transfers;
+    return { transfers: t.size, resident_bytes: t.residentBytes, spilled_bytes: t.spilledBytes };
+  }
+
   /**
    * `amount_minor` of `from` in `to` at the reference cross rate of `date` (the
    * platform's imported rates), rounded by `rounding`; throws when no rate applies.
