@@ -96,8 +96,10 @@ test('pops back into spilled chunks restore them; appends after that read as bef
   assert.equal(log.size, to);
   assert.equal(log.get(idOf(to + 1)), undefined);
   assert.equal(log.get(idOf(to))!.timestamp, BigInt(to));
-  // Grow again past the old end: chunks spill anew over their old places in the file.
+  // Grow again past the old end: chunks spill anew over their old places in the file,
+  // the ones the pops brought back included.
   fill(log, to + 1, n + CHUNK);
+  assert.ok(log.residentBytes <= (3 + 4) * CHUNK_BYTES, `resident ${log.residentBytes}`);
   for (let i = 1; i <= n + CHUNK; i += 1201) {
     const t = log.get(idOf(i))!;
     assert.equal(t.timestamp, BigInt(i));

@@ -219,21 +219,26 @@ export class TransferLog {
     return chunk;
   }
 
-  /** Sends full chunks older than the newest `residentFull` to the spill file (called when a chunk is added). */
+  /**
+   * Sends full chunks older than the newest `residentFull` to the spill file (called
+   * when a chunk is added): the one that just became old, and any below it that a
+   * rollback brought back.
+   */
   private spillOld(): void {
-    const c = this.chunks.length - 2 - this.residentFull;
-    if (c < 0) return;
-    const chunk = this.chunks[c];
-    if (chunk === null || chunk === undefined || this.spillTo === undefined) return;
-    try {
-      this.spill ??= this.spillTo.open();
-      this.spill.write(chunk.u8, CHUNK_BYTES, c * CHUNK_BYTES);
-    } catch (e) {
-      this.residentFull = Number.POSITIVE_INFINITY;
-      this.spillTo.refused(`ledger: transfers stay in memory from now on: ${(e as Error).message}`);
-      return;
+    if (this.spillTo === undefined) return;
+    for (let c = this.chunks.length - 2 - this.residentFull; c >= 0; c--) {
+      const chunk = this.chunks[c];
+      if (chunk === null || chunk === undefined) return;
+      try {
+        this.spill ??= this.spillTo.open();
+        this.spill.write(chunk.u8, CHUNK_BYTES, c * CHUNK_BYTES);
+      } catch (e) {
+        this.residentFull = Number.POSITIVE_INFINITY;
+        this.spillTo.refused(`ledger: transfers stay in memory from now on: ${(e as Error).message}`);
+        return;
+      }
+      this.chunks[c] = null;
     }
-    this.chunks[c] = null;
   }
 
   /** Makes spilled chunk `c` resident again (a LIFO pop is about to change it). */
