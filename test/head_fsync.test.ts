@@ -32,6 +32,11 @@ function traced(db: string, mode: 'sequential' | 'concurrent', n: number): { syn
     process.stdout.write('DONE\\n');
     await ledger.close();
   `;
+  return runTraced(script);
+}
+
+/** Runs a script under strace; the fsync-family calls between its MARK and DONE lines, per file name, and its stdout. */
+function runTraced(script: string): { syncs: Map<string, number>; out: string } {
   const r = spawnSync('strace', ['-f', '-y', '-qq', '-e', 'trace=fsync,fdatasync,write', process.execPath, '--input-type=module', '-e', script], {
     encoding: 'utf8',
     maxBuffer: 64 * 1024 * 1024,
@@ -78,6 +83,55 @@ test('concurrent appends share group commits: one head fdatasync per group, not 
     assert.ok(head >= 1, `head file synced (${JSON.stringify([...syncs])})`);
     assert.ok(head < 64, `${head} head syncs for 64 batches: grouped`);
     assert.ok(head <= wal + 1, `no more head syncs (${head}) than journal commits (${wal})`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+/** A follower (cluster standby or member replica) applying `n` entries one by one under strace; it then becomes active and appends one. */
+function tracedFollower(db: string, n: number): { syncs: Map<string, number>; out: string } {
+  const script = `
+    const { DurableLedger } = await import(${JSON.stringify(join(DIST_SRC, 'journal/durable_ledger.js'))});
+    const { openStore } = await import(${JSON.stringify(join(DIST_SRC, 'store/open.js'))});
+    const { emptyAccount, emptyTransfer } = await import(${JSON.stringify(join(DIST_SRC, 'ledger/types.js'))});
+    let t = 1n;
+    const clock = () => (t += 1000n);
+    const tr = (i) => ({ ...emptyTransfer(BigInt(100 + i)), debit_account_id: 1n, credit_account_id: 2n, amount: 1n, ledger: 156, code: 1 });
+    const leader = await DurableLedger.open(await openStore('memory:'), { clock });
+    await leader.createAccounts([emptyAccount(1n, 156, 1, 0), emptyAccount(2n, 156, 1, 0)]);
+    for (let i = 0; i < ${n}; i++) await leader.createTransfers([tr(i)]);
+    const entries = await leader.store.readJournal(0, ${n} + 1);
+    const follower = await DurableLedger.open(await openStore(${JSON.stringify(`sqlite:${db}`)}), { clock, follower: true, index_idle_ms: 600000, snapshot_min_events: 1e9 });
+    process.stdout.write('MARK\\n');
+    for (const entry of entries) await follower.applyFollowed([{ entry, state_digest: null }]);
+    process.stdout.write('DONE\\n');
+    const following = await follower.store.recordedHead();
+    follower.activate();
+    await follower.createTransfers([tr(${n})]);
+    const active = await follower.store.recordedHead();
+    await follower.close();
+    const reopened = await DurableLedger.open(await openStore(${JSON.stringify(`sqlite:${db}`)}), { clock });
+    process.stdout.write(JSON.stringify({ following: following.seq, active: active.seq, reopened: reopened.journal_seq }) + '\\n');
+    await reopened.close();
+  `;
+  return runTraced(script);
+}
+
+test("a follower's appends are not flushed one by one: its durability is the replicated log; becoming active, its first append flushes and records the head", {
+  skip,
+}, () => {
+  const dir = mkdtempSync(join(tmpdir(), 'sco-settle-headsync-'));
+  try {
+    const n = 40;
+    const { syncs, out } = tracedFollower(join(dir, 'f.db'), n);
+    const head = count(syncs, 'f.db.head');
+    const wal = count(syncs, 'f.db-wal');
+    // One flush per second of following at most (the first append's, and one more if the host was slow); a flush per entry was 41.
+    assert.ok(wal <= 4 && head <= 4, `${wal} journal and ${head} head syncs for ${n + 1} entries applied one by one (${JSON.stringify([...syncs])})`);
+    const figures = JSON.parse(out.trim().split('\n').pop()!) as { following: number; active: number; reopened: number };
+    assert.ok(figures.following >= 1 && figures.following <= n + 1, `the head record while following (${figures.following}) is within the journal`);
+    assert.equal(figures.active, n + 2, 'the first active append records the head past every followed entry');
+    assert.equal(figures.reopened, n + 2, 'the store reopens with every entry');
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

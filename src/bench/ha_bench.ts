@@ -13,7 +13,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { auditStores, failoverOnce, HaCluster, HaLoad } from './ha_cluster.js';
+import { auditStores, cpuProfArgs, failoverOnce, HaCluster, HaLoad } from './ha_cluster.js';
 
 export interface HaBenchOptions {
   failovers: number;
@@ -60,7 +60,19 @@ async function throughput(c: HaCluster, o: HaBenchOptions, label: string): Promi
 }
 
 function startReplica(c: HaCluster): Promise<{ child: ChildProcess; base: string }> {
-  const args = [BIN, '--store', `sqlite:${join(c.dir, 'replica.db')}`, 'replica', '--cluster', c.urls.join(','), '--member', 'CNY', '--port', '0'];
+  const args = [
+    ...cpuProfArgs('replica'),
+    BIN,
+    '--store',
+    `sqlite:${join(c.dir, 'replica.db')}`,
+    'replica',
+    '--cluster',
+    c.urls.join(','),
+    '--member',
+    'CNY',
+    '--port',
+    '0',
+  ];
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'] });
   return new Promise((res, rej) => {
     let err = '';

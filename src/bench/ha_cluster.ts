@@ -45,6 +45,17 @@ export async function seedHaStore(url: string): Promise<string> {
 
 const BIN = resolve(dirname(fileURLToPath(import.meta.url)), '../../../bin/sco-settle.js');
 
+/**
+ * Node options for a spawned engine or replica: with SCO_SETTLE_HA_CPU_PROF=DIR each
+ * writes its CPU profile (node --cpu-prof) into DIR as NODE-TIME.cpuprofile when it
+ * exits on its own (a SIGKILLed engine writes none). NODE_OPTIONS may not carry --cpu-prof.
+ */
+export function cpuProfArgs(node_id: string): string[] {
+  const dir = process.env.SCO_SETTLE_HA_CPU_PROF;
+  if (dir === undefined || dir === '') return [];
+  return ['--cpu-prof', '--cpu-prof-dir', dir, '--cpu-prof-name', `${node_id}-${Date.now()}.cpuprofile`];
+}
+
 /** One `sco-settle serve` child process. */
 export class EngineProcess {
   readonly child: ChildProcess;
@@ -69,7 +80,7 @@ export class EngineProcess {
   /** Starts `serve` on `store` (with --cluster when urls are given) and waits until it listens. */
   static start(store: string, urls: readonly string[] | null, node_id: string, extra: readonly string[] = []): Promise<EngineProcess> {
     const cluster = urls === null ? [] : ['--cluster', urls.join(','), '--node-id', node_id, ...extra];
-    const args = [BIN, '--store', store, 'serve', '--port', '0', '--log-level', 'warn', '--rate-limit', '0', ...cluster];
+    const args = [...cpuProfArgs(node_id), BIN, '--store', store, 'serve', '--port', '0', '--log-level', 'warn', '--rate-limit', '0', ...cluster];
     const child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'] });
     return new Promise((resolve, reject) => {
       let err = '';

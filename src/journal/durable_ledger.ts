@@ -154,6 +154,13 @@ const DIGEST_COST_SHARE = 200;
  * allows about 4,000 records anyway, so timing one at open would buy little.
  */
 const UNMEASURED_WEIGHT_MAX = 2_000;
+/**
+ * A follower's local appends are flushed (fsync, head record) at most once per
+ * this long: its entries are durable in the replicated log before it reads them,
+ * and its store is a copy it rebuilds from there, so a flush per entry bought
+ * nothing but disk waits on the follower's path (and a member replica's lag).
+ */
+const FOLLOWER_SYNC_MS = 1_000;
 
 interface Request {
   op: Operation | 'command';
@@ -201,6 +208,8 @@ export class DurableLedger {
   /** A follower: its whole-state work budget (setFollowerBudget), when it last compared a digest, and how many it compared and passed over. */
   private followerBudget: FollowerBudget = { digest_share: DIGEST_COST_SHARE, snapshot_share: DIGEST_COST_SHARE };
   private lastFollowedDigestMs = Number.NEGATIVE_INFINITY;
+  /** A follower: when its last synced local append was (FOLLOWER_SYNC_MS). */
+  private lastFollowerSyncMs = Number.NEGATIVE_INFINITY;
   private readonly followedDigests = { compared: 0, passed_over: 0 };
 
   private seq: number;
@@ -675,7 +684,14 @@ export class DurableLedger {
         if (state_digest !== null && this.followedDigestDue() && !state_digest.equals(this.followedDigest()))
           throw new LedgerError('replication_diverged', `journal entry ${entry.seq}: the state digest after it differs from the active engine's`);
       }
-      if (entries.length > 0) await this.store.appendJournal(entries);
+      if (entries.length > 0) {
+        // The stream holds these durably already: the local copy is flushed (and its head record moved) only
+        // about once per FOLLOWER_SYNC_MS, not at every entry; a power cut costs at most a re-read of that tail.
+        const now = performance.now();
+        const sync = now - this.lastFollowerSyncMs >= FOLLOWER_SYNC_MS;
+        await this.store.appendJournal(entries, { sync });
+        if (sync) this.lastFollowerSyncMs = now;
+      }
       this.durableSeq = this.seq;
       this.durableHash = this.headHash;
       this.settleDurableWaiters();

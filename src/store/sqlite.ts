@@ -35,13 +35,23 @@ import {
   indexStatements,
   packEntries,
   packIndex,
+  unsynced,
   writePackedIndex,
   WORKER_ROLE,
   type WorkerInit,
   type WorkerReply,
   type WorkerRequest,
 } from './sqlite_worker.js';
-import { StoreError, type AccountFilter, type IndexBatch, type JournalEntry, type RecordedHead, type Snapshot, type Store } from './types.js';
+import {
+  StoreError,
+  type AccountFilter,
+  type AppendOptions,
+  type IndexBatch,
+  type JournalEntry,
+  type RecordedHead,
+  type Snapshot,
+  type Store,
+} from './types.js';
 import { migrationsFor, STORE_FORMAT_CURRENT } from './format.js';
 import { HEAD_GENESIS, HeadFile, nextHeadRecord } from './head_record.js';
 
@@ -215,8 +225,8 @@ export class SqliteStore implements Store {
     if (this.commitOnWorker) this.startWorker();
   }
 
-  appendJournal(entries: readonly JournalEntry[]): Promise<void> {
-    const run = this.append(entries);
+  appendJournal(entries: readonly JournalEntry[], options?: AppendOptions): Promise<void> {
+    const run = this.append(entries, options?.sync !== false);
     this.appending.add(run);
     const done = (): void => {
       this.appending.delete(run);
@@ -225,22 +235,25 @@ export class SqliteStore implements Store {
     return run;
   }
 
-  private async append(entries: readonly JournalEntry[]): Promise<void> {
+  private async append(entries: readonly JournalEntry[], sync: boolean): Promise<void> {
     if (this.commitOnWorker && !entries.some((e) => e.body.length >= INLINE_COMMIT_BODY_BYTES)) {
-      await this.appendOnWorker(entries);
+      await this.appendOnWorker(entries, sync);
       for (const e of entries) this.walBytes += e.body.length + e.results.length;
       if (this.walBytes > WAL_FORCE_CHECKPOINT_BYTES) this.checkpoint();
       return;
     }
     if (this.commitOnWorker) {
       // A bulk batch: after the worker's earlier appends, on this connection (see INLINE_COMMIT_BODY_BYTES).
-      await this.mainThreadWrite(() => this.appendInline(entries));
+      await this.mainThreadWrite(() => this.appendInline(entries, sync));
     } else {
-      this.appendInline(entries);
+      this.appendInline(entries, sync);
     }
     for (const e of entries) this.walBytes += e.body.length + e.results.length;
-    this.recordHead(entries);
-    await this.syncHead(entries);
+    // Unsynced (a follower's): the head record stays behind until a synced append, whose flush covers these entries too.
+    if (sync) {
+      this.recordHead(entries);
+      await this.syncHead(entries);
+    }
     if (this.walBytes > WAL_FORCE_CHECKPOINT_BYTES) this.checkpoint();
   }
 
@@ -250,12 +263,17 @@ export class SqliteStore implements Store {
    * recordHead then syncHead on this thread, without a second trip through the
    * event loop between the two).
    */
-  private async appendOnWorker(entries: readonly JournalEntry[]): Promise<void> {
+  private async appendOnWorker(entries: readonly JournalEntry[], sync: boolean): Promise<void> {
     const last = entries[entries.length - 1];
-    const head = this.headFile !== null && last !== undefined && this.lock !== null ? this.headFile.prepare(last.seq, last.hash) : null;
+    const head = sync && this.headFile !== null && last !== undefined && this.lock !== null ? this.headFile.prepare(last.seq, last.hash) : null;
     try {
       await this.request(
-        { kind: 'append', packed: packEntries(entries), ...(head !== null ? { head: { fd: head.fd, line: head.line } } : {}) },
+        {
+          kind: 'append',
+          packed: packEntries(entries),
+          ...(head !== null ? { head: { fd: head.fd, line: head.line } } : {}),
+          ...(sync ? {} : { sync: false as const }),
+        },
         entries[0]?.seq,
       );
     } catch (err) {
@@ -336,7 +354,7 @@ export class SqliteStore implements Store {
     return this.headFile.read(meta.expected, meta.since_seq).head;
   }
 
-  private appendInline(entries: readonly JournalEntry[]): void {
+  private appendInline(entries: readonly JournalEntry[], sync: boolean): void {
     const insert = this.stmt.insertJournal;
     const tx = this.db.transaction((list: readonly JournalEntry[]) => {
       for (const e of list) {
@@ -344,7 +362,8 @@ export class SqliteStore implements Store {
       }
     });
     try {
-      tx.immediate(entries);
+      if (sync) tx.immediate(entries);
+      else unsynced(this.db, () => tx.immediate(entries));
     } catch (err) {
       throw this.appendError(err as Error, entries[0]?.seq);
     }

@@ -48,7 +48,7 @@ export interface WorkerInit {
 
 export type WorkerRequest =
   /** Journal entries packed by `packEntries` into one transferred buffer; `head`: the head record to append to that file after the COMMIT. */
-  | { kind: 'append'; id: number; packed: ArrayBuffer; head?: { fd: number; line: string } }
+  | { kind: 'append'; id: number; packed: ArrayBuffer; head?: { fd: number; line: string }; sync?: false }
   | { kind: 'put'; id: number; name: string; body: Uint8Array; updated_at: string }
   /**
    * A query index batch packed by `packIndex` into one transferred buffer. After
@@ -196,6 +196,20 @@ export function indexStatements(db: Database.Database) {
 }
 
 /**
+ * Runs a write transaction with synchronous=NORMAL (in WAL mode: the commit is not
+ * flushed; the next FULL commit's fsync of the WAL flushes it too, and a power cut
+ * can only lose a tail of such commits), then puts the connection back to FULL.
+ */
+export function unsynced(db: Database.Database, run: () => void): void {
+  db.pragma('synchronous = NORMAL');
+  try {
+    run();
+  } finally {
+    db.pragma('synchronous = FULL');
+  }
+}
+
+/**
  * Writes a packed index batch in one transaction with synchronous=NORMAL (the
  * query tables are rebuilt from the journal after a power cut, so they need no
  * fsync of their own), then puts the connection back to FULL for the appends.
@@ -222,12 +236,7 @@ export function writePackedIndex(db: Database.Database, s: ReturnType<typeof ind
       s.insertBalance.run(b.subarray(off, off + 16), b.readBigUInt64LE(off + 16), b.subarray(off + 24, off + BALANCE_ROW));
     s.setIndexSeq.run(String(through));
   });
-  db.pragma('synchronous = NORMAL');
-  try {
-    tx.immediate();
-  } finally {
-    db.pragma('synchronous = FULL');
-  }
+  unsynced(db, () => tx.immediate());
 }
 
 // ---- the worker's body ----------------------------------------------------------------
@@ -276,9 +285,11 @@ function handle(req: WorkerRequest, open: () => WorkerConnection): void {
     case 'append': {
       const { db, insert } = open();
       const entries = unpackEntries(req.packed);
-      db.transaction(() => {
+      const tx = db.transaction(() => {
         for (const e of entries) insert.run(e.seq, e.op, e.clock_ns, e.count, e.body, e.results, e.checksum, e.prev_hash, e.hash);
-      }).immediate();
+      });
+      if (req.sync === false) unsynced(db, () => tx.immediate());
+      else tx.immediate();
       if (req.head !== undefined) writeHead(req.head);
       return;
     }

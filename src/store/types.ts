@@ -72,14 +72,26 @@ export interface WriterLock {
   acquireWriter(): Promise<void>;
 }
 
+/** How an append is made durable (JournalStore.appendJournal). */
+export interface AppendOptions {
+  /** false: the caller's durability is elsewhere (the replicated log); no flush, no head record. Default true. */
+  sync?: boolean;
+}
+
 /** The append-only, hash-chained journal. */
 export interface JournalStore {
   /**
    * Appends entries in one durable transaction; resolves only once it is durable.
    * After the writer's append commits, the store records the new head outside the
    * journal (HeadStore).
+   *
+   * With `{ sync: false }` (a cluster follower, whose entries are durable in the
+   * replicated log already) the store may commit without flushing to disk and
+   * leaves the head record where it is: a power cut may then lose a tail of
+   * these entries, never corrupt the store, and the next synced append flushes
+   * them and records the head past them. A store may ignore it (PostgreSQL does).
    */
-  appendJournal(entries: readonly JournalEntry[]): Promise<void>;
+  appendJournal(entries: readonly JournalEntry[], options?: AppendOptions): Promise<void>;
   /** Entries with seq > after_seq, in order, at most `limit`. */
   readJournal(after_seq: number, limit: number): Promise<JournalEntry[]>;
   journalHead(): Promise<{ seq: number; hash: Buffer } | null>;
