@@ -73,20 +73,7 @@ export class ApiMetrics {
         this.set(platform.operations().index_backlog_entries);
       },
     });
-    new client.Gauge({
-      name: 'sco_settle_records_held_bytes',
-      help: "Bytes of the ledger's transfers and the finished payments' records, in memory and in their spill files",
-      labelNames: ['records', 'where'],
-      registers: [this.registry],
-      collect() {
-        const t = platform.transfersHeld();
-        const p = platform.paymentsHeld();
-        this.set({ records: 'transfers', where: 'memory' }, t.resident_bytes);
-        this.set({ records: 'transfers', where: 'spill_file' }, t.spilled_bytes);
-        this.set({ records: 'payments', where: 'memory' }, p.resident_record_bytes);
-        this.set({ records: 'payments', where: 'spill_file' }, p.spilled_bytes);
-      },
-    });
+    recordsHeldGauge(this.registry, platform);
     new client.Gauge({
       name: 'sco_settle_build_info',
       help: 'The running build (always 1; version and Node.js release as labels)',
@@ -121,6 +108,24 @@ export class ApiMetrics {
   static sizeBucket(n: number): string {
     return n <= 1 ? '1' : n <= 10 ? '2-10' : n <= 100 ? '11-100' : n <= 1000 ? '101-1000' : '1001+';
   }
+}
+
+/** Bytes of the ledger's transfers and the finished payments' records, in memory and in their spill files. */
+function recordsHeldGauge(registry: client.Registry, platform: Platform): void {
+  new client.Gauge({
+    name: 'sco_settle_records_held_bytes',
+    help: "Bytes of the ledger's transfers and the finished payments' records, in memory and in their spill files",
+    labelNames: ['records', 'where'],
+    registers: [registry],
+    collect() {
+      const t = platform.transfersHeld();
+      const p = platform.paymentsHeld();
+      this.set({ records: 'transfers', where: 'memory' }, t.resident_bytes);
+      this.set({ records: 'transfers', where: 'spill_file' }, t.spilled_bytes);
+      this.set({ records: 'payments', where: 'memory' }, p.resident_record_bytes);
+      this.set({ records: 'payments', where: 'spill_file' }, p.spilled_bytes);
+    },
+  });
 }
 
 /** Per currency: payments waiting in the RTGS queue and their value in minor units (one pass over the queue per scrape). */
