@@ -74,7 +74,8 @@ test('a scan over payments released out of arrival order reads each spilled chun
     assert.equal(n, 600);
     assert.equal(p.paymentCountsByState().get('settled'), n);
     const held = p.paymentsHeld();
-    assert.ok(held.spilled_bytes > 20 * 4096, `records spilled over many chunks (${held.spilled_bytes} bytes)`);
+    // Many more chunks than the read cache holds (4): ~20 with 8-byte command times repeated as one byte (~23 before).
+    assert.ok(held.spilled_bytes > 16 * 4096, `records spilled over many chunks (${held.spilled_bytes} bytes)`);
     const chunks = Math.ceil(held.spilled_bytes / 4096);
 
     let scanned: string[] = [];

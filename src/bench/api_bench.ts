@@ -7,7 +7,8 @@
 // query index is still catching up with it (the backlog), then again once the
 // index has caught up — each with the request rate the server achieved. Payments
 // counted are those the server answered 200 for with the payment settled (read
-// back from the server's /metrics, not assumed).
+// back from the server's /metrics, not assumed). `rss_mb` is the server process's
+// peak resident memory over the whole run.
 
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -181,7 +182,7 @@ export async function runApiBench(o: ApiBenchOptions): Promise<Record<string, un
     const wait_s = await indexCaughtUp(base, 300);
     o.progress(`index caught up ${wait_s} s after the backlog run`);
     const fixed = await run(`single at ${o.fixed_rate} req/s, index caught up`, 1, fixedRun);
-    return apiResult(o, single, batch, backlog, fixed, wait_s);
+    return apiResult(o, single, batch, backlog, fixed, wait_s, peakRssMb(server.child.pid));
   } finally {
     if (child !== null && child.exitCode === null) {
       const exited = new Promise((r) => child!.once('exit', r));
@@ -217,6 +218,16 @@ function cpuSeconds(pid: number | undefined): number | null {
   }
 }
 
+/** The most memory the process has held resident so far (VmHWM of Linux /proc), in MB; null where /proc is not there. */
+function peakRssMb(pid: number | undefined): number | null {
+  try {
+    const m = /^VmHWM:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'latin1'));
+    return m === null ? null : Math.round(Number(m[1]) / 1024);
+  } catch {
+    return null;
+  }
+}
+
 function cpuUsPerPayment(r: ApiRun): number | null {
   return r.cpu_s === null || r.settled === 0 ? null : Math.round((r.cpu_s * 1e6) / r.settled);
 }
@@ -240,7 +251,15 @@ function fixedDetail(o: ApiBenchOptions, r: ApiRun): Record<string, unknown> {
 }
 
 /** The suite's JSON document: the figures, then each run's detail. */
-function apiResult(o: ApiBenchOptions, single: ApiRun, batch: ApiRun, backlog: ApiRun, fixed: ApiRun, wait_s: number): Record<string, unknown> {
+function apiResult(
+  o: ApiBenchOptions,
+  single: ApiRun,
+  batch: ApiRun,
+  backlog: ApiRun,
+  fixed: ApiRun,
+  wait_s: number,
+  rss_mb: number | null,
+): Record<string, unknown> {
   return {
     suite: 'api',
     metrics: {
@@ -250,6 +269,8 @@ function apiResult(o: ApiBenchOptions, single: ApiRun, batch: ApiRun, backlog: A
       p99_ms_single_at_2000_rps_during_backlog: backlog.result.latency.p99,
       ok_per_s_at_2000_rps: okPerS(fixed),
       ok_per_s_at_2000_rps_during_backlog: okPerS(backlog),
+      /** The server process's peak resident memory over the whole benchmark. */
+      rss_mb,
     },
     detail: {
       duration_s: o.duration_s,

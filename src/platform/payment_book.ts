@@ -22,7 +22,7 @@
 
 import type { Payment, PaymentState } from '../clearing/types.js';
 import { PAYMENT_STATES } from '../clearing/types.js';
-import { CodecTables, PaymentCodec, PaymentReader, uuidBytes } from './payment_codec.js';
+import { CodecTables, PaymentCodec, PaymentReader, uuidInto } from './payment_codec.js';
 import { SpillFile } from '../store/spill_file.js';
 
 const RECENT_OVERRIDE = Number.parseInt(process.env.SCO_SETTLE_RECENT_FINISHED ?? '', 10);
@@ -108,6 +108,8 @@ export class PaymentBook {
   private finishedHead = 0;
   /** A scan's sort keys for one block (select). */
   private readonly scanOrder = new Float64Array(SCAN_BLOCK);
+  /** The UETR bytes of the key being looked up or archived (every submission looks its UETR up: no allocation). */
+  private readonly key = Buffer.alloc(16);
 
   /** @param reviving whether a read must hand back the live object (true while a command runs: it may change the payment). */
   constructor(private readonly reviving: () => boolean) {}
@@ -337,8 +339,9 @@ export class PaymentBook {
   }
 
   private archive(pos: number, p: Payment): void {
-    const key = uuidBytes(p.instruction.uetr);
-    if (key === null) return; // Not a canonical UUID: stays an object.
+    const key = this.key;
+    if (!uuidInto(p.instruction.uetr, key, 0)) return; // Not a canonical UUID: stays an object.
+    // A view of the codec's buffer: copied into the chunk below, before the next encode.
     const rec = this.codec.encode(p);
     if (rec.length > PAYMENT_BOOK_LIMITS.chunk_bytes) return;
     if (this.chunks.length === 0 || this.chunkFill + rec.length > PAYMENT_BOOK_LIMITS.chunk_bytes) {
@@ -444,8 +447,8 @@ export class PaymentBook {
 
   /** The position of an archived payment, or -1. */
   private archivedPos(uetr: string): number {
-    const key = uuidBytes(uetr);
-    if (key === null) return -1;
+    const key = this.key;
+    if (!uuidInto(uetr, key, 0)) return -1;
     const s = this.archivedSlot(key);
     if (s < 0) return -1;
     const pos = this.slots[s]! - 1;

@@ -2,12 +2,33 @@
 // tagged binary encoding of the JSON-shaped value, with object key lists
 // ("shapes") and repeated short strings (participants, currencies, states,
 // dates, screening details) kept once in tables the records refer to, UUIDs as
-// 16 bytes and bigints as hex digits. Decoding gives back an object that
+// 16 bytes, bigints below 2^64 as 8 bytes (a bigint equal to the record's previous
+// one, such as the one command time a payment's history repeats, as one tag byte)
+// and larger ones as hex digits. Decoding gives back an object that
 // JSON-encodes (bigints tagged as the snapshot does) to exactly the bytes the
 // original did: same keys in the same order, undefined members left out as
 // JSON leaves them out. It never reaches disk: snapshots keep their JSON lines.
 
-const TAG = { null: 0, false: 1, true: 2, int: 3, float: 4, bigint: 5, negBigint: 6, str: 7, interned: 8, uuid: 9, array: 10, object: 11 } as const;
+const TAG = {
+  null: 0,
+  false: 1,
+  true: 2,
+  int: 3,
+  float: 4,
+  bigint: 5,
+  negBigint: 6,
+  str: 7,
+  interned: 8,
+  uuid: 9,
+  array: 10,
+  object: 11,
+  /** A bigint in 0..2^64-1, 8 bytes little-endian. */
+  u64: 12,
+  /** The same bigint as the one written last in this record. */
+  sameBigint: 13,
+} as const;
+
+const U64_LIMIT = 1n << 64n;
 
 /** Strings under these keys are unique per payment: kept inline, never in the shared table. */
 const UNIQUE_KEYS = new Set(['uetr', 'end_to_end_id', 'quote_id']);
@@ -19,12 +40,29 @@ export const PAYMENT_CODEC_LIMITS = Object.freeze({
   interned_length_max: 200,
 });
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+/** Value of a lower-case hex digit by char code, -1 for anything else. */
+const HEX = new Int8Array(128).fill(-1);
+for (let i = 0; i < 16; i++) HEX['0123456789abcdef'.charCodeAt(i)] = i;
+/** Where the 32 hex digits of a UUID's text start: `8-4-4-4-12`. */
+const UUID_DIGITS = [0, 2, 4, 6, 9, 11, 14, 16, 19, 21, 24, 26, 28, 30, 32, 34];
 
-/** The 16 bytes of a lower-case UUID, or null when `s` is not one (its text could not be rebuilt from them). */
-export function uuidBytes(s: string): Buffer | null {
-  if (s.length !== 36 || !UUID.test(s)) return null;
-  return Buffer.from(s.slice(0, 8) + s.slice(9, 13) + s.slice(14, 18) + s.slice(19, 23) + s.slice(24), 'hex');
+/**
+ * Writes the 16 bytes of the lower-case UUID `s` into `out` at `at`; false (and
+ * `out` partly written) when `s` is not one (its text could not be rebuilt from
+ * them). No regular expression and no allocation: it runs for every payment submitted.
+ */
+export function uuidInto(s: string, out: Uint8Array, at: number): boolean {
+  if (s.length !== 36 || s.charCodeAt(8) !== 45 || s.charCodeAt(13) !== 45 || s.charCodeAt(18) !== 45 || s.charCodeAt(23) !== 45) return false;
+  for (let i = 0; i < 16; i++) {
+    const d = UUID_DIGITS[i]!;
+    const hi = s.charCodeAt(d);
+    const lo = s.charCodeAt(d + 1);
+    const h = hi < 128 ? HEX[hi]! : -1;
+    const l = lo < 128 ? HEX[lo]! : -1;
+    if (h < 0 || l < 0) return false;
+    out[at + i] = (h << 4) | l;
+  }
+  return true;
 }
 
 function uuidText(b: Buffer, at: number): string {
@@ -32,12 +70,23 @@ function uuidText(b: Buffer, at: number): string {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
 }
 
+/** A node of the shape trie: the keys on the path to it, its shape id once some object had exactly those keys (-1: none yet). */
+interface ShapeNode {
+  readonly keys: string[];
+  id: number;
+  /** The first child found and its key (most nodes have one: a string compare instead of a Map lookup). */
+  firstKey: string | null;
+  first: ShapeNode | null;
+  next: Map<string, ShapeNode> | null;
+}
+
 /** The tables records refer to; they only grow, so a record stays readable for the table's life. */
 export class CodecTables {
   readonly strings: string[] = [];
   private readonly stringIds = new Map<string, number>();
   readonly shapes: string[][] = [];
-  private readonly shapeIds = new Map<string, number>();
+  /** Shapes found key by key (no joined string built per object). */
+  private readonly shapeRoot: ShapeNode = { keys: [], id: -1, firstKey: null, first: null, next: null };
 
   stringId(s: string): number {
     let id = this.stringIds.get(s);
@@ -54,15 +103,42 @@ export class CodecTables {
     return this.stringIds.get(s) ?? -1;
   }
 
-  shapeId(keys: string[]): number {
-    const k = keys.join('\u0000');
-    let id = this.shapeIds.get(k);
-    if (id === undefined) {
-      id = this.shapes.length;
-      this.shapes.push(keys);
-      this.shapeIds.set(k, id);
+  shapeId(keys: readonly string[]): number {
+    let node = this.shapeRoot;
+    for (const k of keys) node = this.child(node, k);
+    return this.idOf(node);
+  }
+
+  /**
+   * The shape of `o` as JSON sees it: its own enumerable keys in order, those
+   * whose value is undefined left out (records hold no functions or symbols).
+   */
+  shapeOf(o: Record<string, unknown>): ShapeNode {
+    let node = this.shapeRoot;
+    for (const k in o) if (o[k] !== undefined) node = this.child(node, k);
+    this.idOf(node);
+    return node;
+  }
+
+  private child(node: ShapeNode, k: string): ShapeNode {
+    if (node.firstKey === k) return node.first!;
+    let c = node.next?.get(k);
+    if (c === undefined) {
+      c = { keys: [...node.keys, k], id: -1, firstKey: null, first: null, next: null };
+      if (node.first === null) {
+        node.firstKey = k;
+        node.first = c;
+      } else (node.next ??= new Map()).set(k, c);
     }
-    return id;
+    return c;
+  }
+
+  private idOf(node: ShapeNode): number {
+    if (node.id < 0) {
+      node.id = this.shapes.length;
+      this.shapes.push(node.keys);
+    }
+    return node.id;
   }
 }
 
@@ -103,32 +179,53 @@ class Writer {
 
 export class PaymentCodec {
   private readonly w = new Writer();
+  /** The bigint written last in the record being encoded (sameBigint refers to it). */
+  private lastBigint: bigint | null = null;
 
   constructor(readonly tables: CodecTables) {}
 
-  /** The record of `v` (a fresh Buffer of exactly its bytes). */
+  /** The record of `v`: a view of the codec's buffer, valid until the next encode (copy it to keep it). */
   encode(v: unknown): Buffer {
     this.w.n = 0;
+    this.lastBigint = null;
     this.value(v, '');
-    return Buffer.from(this.w.buf.subarray(0, this.w.n));
+    return this.w.buf.subarray(0, this.w.n);
   }
 
   private value(v: unknown, key: string): void {
     const w = this.w;
-    if (v === null || v === undefined) w.byte(TAG.null);
+    if (typeof v === 'string') this.string(v, key);
+    else if (typeof v === 'object') {
+      if (v === null) w.byte(TAG.null);
+      else if (Array.isArray(v)) {
+        w.byte(TAG.array);
+        w.varint(v.length);
+        for (const x of v) this.value(x, '');
+      } else this.object(v as Record<string, unknown>);
+    } else if (typeof v === 'bigint') this.bigint(v);
+    else if (typeof v === 'number') this.number(v);
+    else if (v === undefined) w.byte(TAG.null);
     else if (v === false) w.byte(TAG.false);
     else if (v === true) w.byte(TAG.true);
-    else if (typeof v === 'number') this.number(v);
-    else if (typeof v === 'bigint') {
-      w.byte(v < 0n ? TAG.negBigint : TAG.bigint);
-      const h = (v < 0n ? -v : v).toString(16);
-      w.text(h.length % 2 === 0 ? h : `0${h}`, 'hex');
-    } else if (typeof v === 'string') this.string(v, key);
-    else if (Array.isArray(v)) {
-      w.byte(TAG.array);
-      w.varint(v.length);
-      for (const x of v) this.value(x, '');
-    } else this.object(v as Record<string, unknown>);
+    else this.object(v as Record<string, unknown>);
+  }
+
+  private bigint(v: bigint): void {
+    const w = this.w;
+    if (v === this.lastBigint) {
+      w.byte(TAG.sameBigint);
+      return;
+    }
+    this.lastBigint = v;
+    if (v >= 0n && v < U64_LIMIT) {
+      w.room(9);
+      w.buf[w.n++] = TAG.u64;
+      w.n = w.buf.writeBigUInt64LE(v, w.n);
+      return;
+    }
+    w.byte(v < 0n ? TAG.negBigint : TAG.bigint);
+    const h = (v < 0n ? -v : v).toString(16);
+    w.text(h.length % 2 === 0 ? h : `0${h}`, 'hex');
   }
 
   private number(v: number): void {
@@ -151,11 +248,10 @@ export class PaymentCodec {
       w.varint(id);
       return;
     }
-    const u = uuidBytes(v);
-    if (u !== null) {
-      w.byte(TAG.uuid);
-      w.room(16);
-      w.n += u.copy(w.buf, w.n);
+    w.room(17);
+    if (uuidInto(v, w.buf, w.n + 1)) {
+      w.buf[w.n] = TAG.uuid;
+      w.n += 17;
       return;
     }
     w.byte(TAG.str);
@@ -163,11 +259,14 @@ export class PaymentCodec {
   }
 
   private object(o: Record<string, unknown>): void {
-    // JSON leaves out members whose value is undefined (and functions, which records do not hold).
-    const keys = Object.keys(o).filter((k) => o[k] !== undefined);
+    const shape = this.tables.shapeOf(o);
     this.w.byte(TAG.object);
-    this.w.varint(this.tables.shapeId(keys));
-    for (const k of keys) this.value(o[k], k);
+    this.w.varint(shape.id);
+    // The keys again in for-in order, which is shape.keys' order: V8 reads o[k] inside a for-in from its enum cache.
+    for (const k in o) {
+      const v = o[k];
+      if (v !== undefined) this.value(v, k);
+    }
   }
 }
 
@@ -175,12 +274,14 @@ export class PaymentCodec {
 export class PaymentReader {
   private b: Buffer = Buffer.alloc(0);
   private at = 0;
+  private lastBigint = 0n;
 
   constructor(readonly tables: CodecTables) {}
 
   decode(b: Buffer, at: number): unknown {
     this.b = b;
     this.at = at;
+    this.lastBigint = 0n;
     return this.value();
   }
 
@@ -216,8 +317,16 @@ export class PaymentReader {
         const len = this.varint();
         const v = BigInt(`0x${this.b.toString('hex', this.at, this.at + len)}`);
         this.at += len;
-        return tag === TAG.negBigint ? -v : v;
+        this.lastBigint = tag === TAG.negBigint ? -v : v;
+        return this.lastBigint;
       }
+      case TAG.u64: {
+        this.lastBigint = this.b.readBigUInt64LE(this.at);
+        this.at += 8;
+        return this.lastBigint;
+      }
+      case TAG.sameBigint:
+        return this.lastBigint;
       case TAG.str: {
         const len = this.varint();
         const s = this.b.toString('utf8', this.at, this.at + len);

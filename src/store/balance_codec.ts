@@ -14,12 +14,22 @@ export function encodeBalance(b: AccountBalance): Buffer {
 
 /** The 72-byte form written into `buf` at `off`. */
 export function encodeBalanceInto(b: AccountBalance, buf: Buffer, off: number): void {
-  const values = [b.debits_pending, b.debits_posted, b.credits_pending, b.credits_posted];
-  for (let i = 0; i < 4; i++) {
-    buf.writeBigUInt64LE(values[i]! & MASK64, off + i * 16);
-    buf.writeBigUInt64LE(values[i]! >> 64n, off + i * 16 + 8);
-  }
+  writeU128(b.debits_pending, buf, off);
+  writeU128(b.debits_posted, buf, off + 16);
+  writeU128(b.credits_pending, buf, off + 32);
+  writeU128(b.credits_posted, buf, off + 48);
   buf.writeBigUInt64LE(b.timestamp, off + 64);
+}
+
+/** A u128 little-endian; a balance below 2^64 (nearly all) spares the two bigint operations and the high half's conversion. */
+function writeU128(v: bigint, buf: Buffer, off: number): void {
+  if (v <= MASK64) {
+    buf.writeBigUInt64LE(v, off);
+    buf.fill(0, off + 8, off + 16);
+  } else {
+    buf.writeBigUInt64LE(v & MASK64, off);
+    buf.writeBigUInt64LE(v >> 64n, off + 8);
+  }
 }
 
 export function decodeBalance(buf: Buffer): AccountBalance {

@@ -1,0 +1,90 @@
+// One phase of `bench api` on its own: 1,000-payment batches (8 connections) against
+// a server of any build, optionally under --cpu-prof, so a profile holds the batch
+// path only (bench api's profile mixes its four phases). Seeds a temporary SQLite
+// store as bench api does, warms up 2 s, then prints settled payments/s, the
+// server's CPU µs per payment (all threads, /proc) and its peak RSS.
+// Usage: node scripts/api_batch_profile.mjs DIST PROF_DIR|- SECONDS [SERVER_BIN|-] [BATCH=1000] [CONNECTIONS=8]
+//   e.g. node scripts/api_batch_profile.mjs $PWD/dist /tmp/prof 10 ../old/bin/sco-settle.js
+//   then node scripts/cpuprofile_top.mjs /tmp/prof/*.cpuprofile 40
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+const [distArg, profDir, secs, serverBin, sizeArg, connArg] = process.argv.slice(2);
+if (distArg === undefined || profDir === undefined || secs === undefined) {
+  process.stderr.write('usage: node scripts/api_batch_profile.mjs DIST PROF_DIR|- SECONDS [SERVER_BIN|-] [BATCH] [CONNECTIONS]\n');
+  process.exit(2);
+}
+const dist = resolve(distArg);
+const load = (p) => import(pathToFileURL(join(dist, p)).href);
+const { Platform } = await load('src/platform/platform.js');
+const { UserDirectory } = await load('src/http/auth.js');
+const { startServer } = await load('src/bench/api_bench.js');
+const autocannon = createRequire(join(dist, 'x.js'))('autocannon');
+
+const BANKS = 20;
+const bic = (i) => `BK${String.fromCharCode(65 + Math.floor(i / 26))}${String.fromCharCode(65 + (i % 26))}CNBJ`;
+const dir = mkdtempSync(join(tmpdir(), 'sco-settle-api-profile-'));
+const url = `sqlite:${join(dir, 'bench.db')}`;
+const date = new Date().toISOString().slice(0, 10);
+const platform = await Platform.open(url);
+await platform.run({ type: 'register_participant', id: 'PBOCCNBJ', kind: 'central_bank', name: 'PBOC', country: 'CN', currencies: ['CNY'] });
+for (let i = 0; i < BANKS; i++) {
+  await platform.run({ type: 'register_participant', id: bic(i), kind: 'bank', name: `Bank ${i}`, country: 'CN', currencies: ['CNY'] });
+  await platform.run({ type: 'fund', participant: bic(i), currency: 'CNY', amount: '1000000000000.00' });
+}
+await platform.run({ type: 'open_day', date, default_cutoff: '23:59' });
+const users = await UserDirectory.load(platform);
+await users.createUser('bench', 'operator', null);
+const token = (await users.createKey('bench')).token;
+await platform.close();
+
+const size = Number(sizeArg ?? 1000);
+function body() {
+  const list = [];
+  for (let k = 0; k < size; k++) {
+    const a = Math.floor(Math.random() * BANKS);
+    let b = Math.floor(Math.random() * (BANKS - 1));
+    if (b >= a) b++;
+    list.push(
+      `{"uetr":"${randomUUID()}","end_to_end_id":"B${k}","payer":"${bic(a)}","payee":"${bic(b)}","currency":"CNY","amount":"0.01","value_date":"${date}"}`,
+    );
+  }
+  return size === 1 ? list[0] : `{"payments":[${list.join(',')}]}`;
+}
+const { child, base } = await startServer(url, profDir === '-' ? null : resolve(profDir), serverBin === undefined || serverBin === '-' ? null : serverBin);
+const requests = [{ method: 'POST', path: '/v1/payments', setupRequest: (r) => ({ ...r, body: body() }) }];
+const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+const settled = async () => Number(/^sco_settle_payments\{state="settled"\} (\d+)/m.exec(await (await fetch(`${base}/metrics`)).text())?.[1] ?? 0);
+const cpu = () => {
+  const f = readFileSync(`/proc/${child.pid}/stat`, 'latin1');
+  const g = f.slice(f.lastIndexOf(')') + 2).split(' ');
+  return (Number(g[11]) + Number(g[12])) / 100;
+};
+try {
+  await autocannon({ url: base, duration: 2, connections: 8, headers, requests });
+  const s0 = await settled();
+  const c0 = cpu();
+  const r = await autocannon({ url: base, duration: Number(secs), connections: Number(connArg ?? 8), headers, requests });
+  const c1 = cpu();
+  const s1 = await settled();
+  const hwm = Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'latin1'))?.[1] ?? 0);
+  const out = {
+    payments_per_s: Math.round((s1 - s0) / r.duration),
+    requests_ok: r['2xx'],
+    non_2xx: r.non2xx,
+    p50_ms: r.latency.p50,
+    p99_ms: r.latency.p99,
+    server_cpu_us_per_payment: Math.round(((c1 - c0) * 1e6) / (s1 - s0)),
+    rss_mb: Math.round(hwm / 1024),
+  };
+  process.stdout.write(`${JSON.stringify(out)}\n`);
+} finally {
+  const exited = new Promise((r) => child.once('exit', r));
+  child.kill('SIGTERM');
+  await exited;
+  rmSync(dir, { recursive: true, force: true });
+}

@@ -1,0 +1,93 @@
+// The payment record codec (src/platform/payment_codec.ts): any JSON-shaped value
+// with bigints decodes to one that JSON-encodes exactly as the original did (same
+// keys in the same order, undefined members left out, bigints still bigints), with
+// tables shared across records as the payment book shares them; and the UUID
+// reader takes exactly the lower-case canonical form.
+
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { test } from 'node:test';
+import fc from 'fast-check';
+import { CodecTables, PaymentCodec, PaymentReader, uuidInto } from '../src/platform/payment_codec.js';
+
+/** JSON that tells a bigint from a number or a string. */
+function typedJson(v: unknown): string {
+  return JSON.stringify(v, (_k, x: unknown) => (typeof x === 'bigint' ? { bigint: x.toString() } : x));
+}
+
+const bigints = fc.oneof(
+  fc.bigInt({ min: 0n, max: 1000n }),
+  fc.bigInt({ min: 0n, max: (1n << 64n) - 1n }),
+  fc.constantFrom(0n, (1n << 64n) - 1n, 1n << 64n, -1n, 1_796_402_889_791_987_013n),
+  fc.bigInt({ min: -(1n << 130n), max: 1n << 130n }),
+);
+const strings = fc.oneof(
+  fc.string(),
+  fc.constantFrom('settled', 'CNY', 'BKAACNBJ', '', 'not screened'),
+  fc.uuid(),
+  fc.uuid().map((u) => u.toUpperCase()),
+  fc.uuid().map((u) => `${u.slice(0, 8)}x${u.slice(9)}`),
+);
+const keys = fc.constantFrom('uetr', 'end_to_end_id', 'state', 'at_ns', 'amount', 'history', 'fx', 'a', 'b', '0', '10', '__proto__x');
+const values = fc.letrec((tie) => ({
+  leaf: fc.oneof(
+    fc.constant(null),
+    fc.boolean(),
+    fc.integer(),
+    fc.maxSafeNat(),
+    fc.double({ noNaN: true, noDefaultInfinity: true }),
+    fc.constant(-0),
+    bigints,
+    strings,
+  ),
+  node: fc.oneof({ depthSize: 'small' }, tie('leaf'), tie('array'), tie('object')),
+  array: fc.array(tie('node'), { maxLength: 5 }),
+  object: fc.dictionary(keys, fc.oneof(tie('node'), fc.constant(undefined)), { maxKeys: 8 }),
+}));
+
+test('payment records decode to values that JSON-encode exactly as the originals (bigints kept)', () => {
+  const tables = new CodecTables();
+  const codec = new PaymentCodec(tables);
+  const reader = new PaymentReader(tables);
+  const kept: Array<{ record: Buffer; json: string }> = [];
+  fc.assert(
+    fc.property(values.node, (v) => {
+      // encode gives a view of the codec's buffer: copied, as the payment book copies it into a chunk.
+      const record = Buffer.from(codec.encode(v));
+      const json = typedJson(v === undefined ? null : v);
+      assert.equal(typedJson(reader.decode(record, 0)), json);
+      kept.push({ record, json });
+    }),
+    { numRuns: 2000 },
+  );
+  // Records written earlier still read the same after the tables grew.
+  for (const { record, json } of kept) assert.equal(typedJson(reader.decode(record, 0)), json);
+});
+
+test('a history of one command time: the repeated bigint is one byte, and each record reads its own', () => {
+  const tables = new CodecTables();
+  const codec = new PaymentCodec(tables);
+  const reader = new PaymentReader(tables);
+  const at = 1_796_402_889_791_987_013n;
+  const one = { history: [{ at_ns: at }] };
+  const four = { history: [{ at_ns: at }, { at_ns: at }, { at_ns: at }, { at_ns: at }] };
+  const n1 = codec.encode(one).length;
+  const r4 = Buffer.from(codec.encode(four));
+  // Each further entry: object tag, shape id, the one-byte repeat.
+  assert.equal(r4.length, n1 + 3 * 3);
+  const other = Buffer.from(codec.encode({ history: [{ at_ns: at + 1n }, { at_ns: at + 1n }] }));
+  assert.equal(typedJson(reader.decode(r4, 0)), typedJson(four));
+  assert.equal(typedJson(reader.decode(other, 0)), typedJson({ history: [{ at_ns: at + 1n }, { at_ns: at + 1n }] }));
+});
+
+test('uuidInto reads the lower-case canonical UUID text only, byte for byte', () => {
+  const out = Buffer.alloc(17);
+  for (let i = 0; i < 200; i++) {
+    const u = randomUUID();
+    assert.ok(uuidInto(u, out, 1));
+    assert.equal(out.toString('hex', 1), u.replaceAll('-', ''));
+  }
+  const u = randomUUID();
+  for (const bad of [u.toUpperCase(), u.slice(1), `${u}0`, u.replaceAll('-', '_'), `${u.slice(0, 35)}g`, `${u.slice(0, 8)}0${u.slice(9)}`, '', 'é'.repeat(36)])
+    assert.equal(uuidInto(bad, out, 0), false, bad);
+});
