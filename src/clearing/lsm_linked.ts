@@ -71,7 +71,8 @@
 //     whole exactly. The result replaces step 1-6's only when strictly better
 //     by exact weight, so rules 6 never settles less than rules 5.
 //  8. Rules 7 (option lp_start), after all of the above, with half the budget
-//     on top, on runs of at most LP_NODES_MAX nodes: the LP relaxation solved
+//     on top (past LP_NODES_MAX nodes only the insertion move repaired by
+//     residual chains, heaviest first), on runs of at most LP_NODES_MAX nodes: the LP relaxation solved
 //     exactly (lsm_lp.ts); starts from what it settles whole (as it is, with
 //     the items it settles in part added where that lowers the shortfalls, and
 //     with all of them), each made whole by the exact repair, then by residual
@@ -1043,7 +1044,9 @@ function shortRepairPhase(net: Net, eng: LinkedEngine, budget: number, inc: Incu
  */
 function lpStartPhase(net: Net, eng: LinkedEngine, budget: number, inc: Incumbent, found: Candidate): Candidate {
   const work = new Work(Math.floor(budget * LP_START_SHARE));
-  if (net.fifo || !net.floatExact || work.max === 0 || net.nodes > LP_NODES_MAX) return found;
+  if (net.fifo || !net.floatExact || work.max === 0) return found;
+  // Beyond LP_NODES_MAX nodes (the simplex's dense basis): the insertion move repaired by residual chains alone, heaviest first.
+  if (net.nodes > LP_NODES_MAX) return residualInsertion(net, eng, work, found);
   const lp = solveLpRelaxation(net, net.capF, work);
   if (lp === null) return found;
   const floor = exactWeight(net, found.sel);
@@ -1105,6 +1108,23 @@ function lpStartPhase(net: Net, eng: LinkedEngine, budget: number, inc: Incumben
   inc.value = best.value;
   inc.method = best.method;
   return { sel: best.best, method: best.method };
+}
+
+/**
+ * Rules 7 on runs past LP_NODES_MAX nodes: from rules 6's choice, each unsettled
+ * payment, heaviest first, settles and its payer is made whole by a residual
+ * chain (lsm_residual_chains.ts), kept when the value rose. Returns `found`
+ * unless that found strictly more, by exact weight.
+ */
+function residualInsertion(net: Net, eng: LinkedEngine, work: Work, found: Candidate): Candidate {
+  const sel = found.sel.slice();
+  const slack = slackOf(net, sel);
+  if (!new ResidualChains(net).insertAll(net.byWeight, sel, slack, work)) return found;
+  eng.load(sel);
+  eng.fill();
+  const out = eng.sel.slice();
+  if (exactWeight(net, out) <= exactWeight(net, found.sel)) return found;
+  return { sel: out, method: 'residual' };
 }
 
 /**

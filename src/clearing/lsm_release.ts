@@ -250,7 +250,8 @@ export function lsmRules6ShortRepair(rules_version: number): boolean {
  * LP_NODES_MAX accounts, starts from the LP relaxation solved exactly
  * (lsm_lp.ts) and repairs by residual chains (lsm_residual_chains.ts: a short
  * node passes its shortfall on by dropping a payment it pays or settling one
- * paid to it), plus an insertion move repaired the same way; the run releases
+ * paid to it), plus an insertion move repaired the same way (on larger runs
+ * that move alone); the run releases
  * what rules 6 releases unless this finds strictly more value. Only non-FIFO
  * runs can release differently.
  */
