@@ -219,6 +219,38 @@ function shortHub(rng: Prng): LinkedProblem {
   return b.problem(rng, (r, node) => (node === hub ? 0 : node <= large ? 0.005 * unit(r) : unit(r) < 1 / 3 ? 0 : 0.03 * unit(r)));
 }
 
+/**
+ * Disconnected gridlocks of very different sizes in one run (3, 4, 7, 12 and 20
+ * banks; 6 payments per bank, all within the island), each island's amounts on
+ * its own scale (x1 to x1,000) and law (log-normal sigma 1.5, or Pareto 1.3);
+ * the banks hold 0-0.5% of gross, and in each island one bank's only liquidity
+ * is one large incoming payment (a quarter of the island's gross) from a funder
+ * outside every cycle that holds exactly that.
+ */
+function islands(rng: Prng): LinkedProblem {
+  const sizes = [3, 4, 7, 12, 20];
+  const n = sizes.reduce((a, x) => a + x + 1, 0);
+  const b = new Builder(n);
+  const funders = new Set<number>();
+  let base = 0;
+  for (const [i, size] of sizes.entries()) {
+    const scale = [1n, 10n, 1000n, 100n, 1n][i]!;
+    const amount = (): bigint => scale * (i % 2 === 0 ? lognormal(rng, 1.5, 5000) : pareto(rng, 1.3, 1000));
+    let gross = 0n;
+    for (let k = 0; k < 6 * size; k++) {
+      const [f, t] = randomPair(rng, size);
+      const a = amount();
+      gross += a;
+      b.pay(base + f, base + t, a);
+    }
+    const funder = base + size;
+    funders.add(funder);
+    b.pay(funder, base + rng.below(size), gross / 4n + 1n);
+    base += size + 1;
+  }
+  return b.problem(rng, (r, node) => (funders.has(node) ? 1 : 0.005 * unit(r)));
+}
+
 export const NOVEL_FAMILIES: readonly UnseenFamily[] = [
   { name: 'multi_hub', description: '4 hubs of 15 spokes, client-hub-hub-client chains, hub-to-hub big payments, hubs 0-1%, 1,600 payments', make: multiHub },
   { name: 'chain_big', description: '60 participants, chains of 4-12 small payments closed by one 5-20x larger, balances 0-4%', make: chainBig },
@@ -245,6 +277,12 @@ export const NOVEL_FAMILIES: readonly UnseenFamily[] = [
     description:
       'held out (issue 16, written before rules 6 was measured): a hub holding nothing routes for 4 large and 90 small banks, Pareto 1.1, large x20, 10% direct, 1,400 payments',
     make: shortHub,
+  },
+  {
+    name: 'islands',
+    description:
+      'held out (issue 16, written before rules 7 was measured on it): 5 disconnected gridlocks of 3-20 banks, amounts on scales x1-x1,000, one bank per island funded only by one large incoming payment, 276 payments',
+    make: islands,
   },
 ];
 

@@ -70,6 +70,20 @@
 //     each; then, from the best, an insertion move whose short nodes are made
 //     whole exactly. The result replaces step 1-6's only when strictly better
 //     by exact weight, so rules 6 never settles less than rules 5.
+//  8. Rules 7 (option lp_start), after all of the above, with half the budget
+//     on top (past LP_NODES_MAX nodes only the insertion move repaired by
+//     residual chains, heaviest first), on runs of at most LP_NODES_MAX nodes: the LP relaxation solved
+//     exactly (lsm_lp.ts); starts from what it settles whole (as it is, with
+//     the items it settles in part added where that lowers the shortfalls, and
+//     with all of them), each made whole by the exact repair, then by residual
+//     chains (lsm_residual_chains.ts: a short node drops a payment it pays OR
+//     settles one paid to it, passing the shortfall on), then the removal rule;
+//     the exact duals' price starts; an insertion move repaired by residual
+//     chains (reduced weight first); the moves. Kept only when strictly better
+//     by exact weight, so rules 7 never settles less than rules 6. Where
+//     nodes must balance nearly to the unit (no liquidity), the optimum is a
+//     circulation of large payments patched by small ones, far from every start
+//     of steps 1-7 (held-out zero_small: 0.63 of a proven optimum).
 // Every returned set is checked exactly in bigint against every node and the
 // FIFO rule before return; a violation throws.
 //
@@ -90,6 +104,8 @@ import { Rng, solveLsm, type LsmProblem } from './lsm.js';
 import { removeChains } from './lsm_chain_removal.js';
 import { insertCycles } from './lsm_cycles.js';
 import { exactNeighbourhoods } from './lsm_neighbourhood.js';
+import { ResidualChains } from './lsm_residual_chains.js';
+import { LP_NODES_MAX, type LpRelaxation, solveLpRelaxation } from './lsm_lp.js';
 import { cascadeWithChains, flip, ShortRepair, undoLog, type RepairLog } from './lsm_short_repair.js';
 
 export interface LinkedLeg {
@@ -152,6 +168,17 @@ export interface LinkedOptions {
    * what the search without it returns unless the phase found strictly more.
    */
   readonly short_repair?: boolean;
+  /**
+   * After the search above (rules 6's included), one more phase with a budget
+   * of its own (LP_START_SHARE): on runs of at most LP_NODES_MAX nodes, the LP
+   * relaxation solved exactly (lsm_lp.ts) gives starts (the items it settles
+   * whole; those plus the ones it settles in part; its exact duals as node
+   * prices), each made whole by the exact repair of short nodes and the removal
+   * rule, then the moves from the best. Default on; rules version 7 (the
+   * rules-6 release and earlier turn it off). The result is what the search
+   * without it returns unless the phase found strictly more.
+   */
+  readonly lp_start?: boolean;
 }
 
 export const LINKED_ITEMS_MAX = 100_000;
@@ -875,7 +902,7 @@ export function solveLinked(problem: LinkedProblem, options: LinkedOptions = {})
   if (options.neighbourhood_moves !== undefined && typeof options.neighbourhood_moves !== 'boolean') {
     throw new ClearingInputError('options.neighbourhood_moves', 'must be a boolean');
   }
-  for (const key of ['small_moves', 'chain_repair_weights', 'short_repair'] as const) {
+  for (const key of ['small_moves', 'chain_repair_weights', 'short_repair', 'lp_start'] as const) {
     if (options[key] !== undefined && typeof options[key] !== 'boolean') throw new ClearingInputError(`options.${key}`, 'must be a boolean');
   }
   const net = compileLinked(problem);
@@ -887,6 +914,8 @@ export function solveLinked(problem: LinkedProblem, options: LinkedOptions = {})
   const smallMoves = small && options.small_moves !== false && options.neighbourhood_moves !== false;
   const repairWeights = options.chain_repair_weights === false ? [1] : CHAIN_REPAIR_WEIGHTS_V5;
   const shortRepair = options.short_repair !== false && options.neighbourhood_moves !== false;
+  // Rules 7 runs on top of rules 6's search: without it, rules 7 could not promise to release at least as much.
+  const lpStart = shortRepair && options.lp_start !== false;
   const lns = new Work(
     !small && options.neighbourhood_moves !== false ? Math.floor(budget * NEIGHBOURHOOD_SHARE) : smallMoves ? Math.floor(budget * SMALL_MOVES_SHARE) : 0,
   );
@@ -907,7 +936,8 @@ export function solveLinked(problem: LinkedProblem, options: LinkedOptions = {})
     inc.consider(eng, 'lsm+fill');
     const afterChains = neighbourhoodPhase(net, eng, lns, inc, repairWeights);
     const found = bestOf(net, [{ sel: inc.best, method: inc.method }, ...cands]);
-    return toLinkedSolution(problem, net, shortRepair ? shortRepairPhase(net, eng, budget, inc, found, afterChains) : found);
+    const r6 = shortRepair ? shortRepairPhase(net, eng, budget, inc, found, afterChains) : found;
+    return toLinkedSolution(problem, net, lpStart ? lpStartPhase(net, eng, budget, inc, r6) : r6);
   }
   eng.load(new Uint8Array(net.m).fill(1));
   eng.repair(null, 1, 0);
@@ -932,7 +962,9 @@ export function solveLinked(problem: LinkedProblem, options: LinkedOptions = {})
   if (!small) afterChains = neighbourhoodPhase(net, eng, lns, inc, repairWeights);
   if (!net.floatExact) exactRepairLinked(net, inc.best);
   const found = bestOf(net, [{ sel: inc.best, method: inc.method }, ...cands]);
-  return toLinkedSolution(problem, net, shortRepair && !proven ? shortRepairPhase(net, eng, budget, inc, found, afterChains) : found);
+  if (!shortRepair || proven) return toLinkedSolution(problem, net, found);
+  const r6 = shortRepairPhase(net, eng, budget, inc, found, afterChains);
+  return toLinkedSolution(problem, net, lpStart ? lpStartPhase(net, eng, budget, inc, r6) : r6);
 }
 
 /**
@@ -997,6 +1029,122 @@ function shortRepairPhase(net: Net, eng: LinkedEngine, budget: number, inc: Incu
   inc.value = best.value;
   inc.method = best.method;
   return { sel: best.best, method: best.method };
+}
+
+/**
+ * Rules 7 (option lp_start): after everything above, with a budget of its own,
+ * starts from the LP relaxation solved exactly (lsm_lp.ts; runs of at most
+ * LP_NODES_MAX nodes): the items it settles whole, and those plus the ones it
+ * settles in part, each made whole by the exact repair of short nodes, then the
+ * removal rule at the exact duals' prices, and re-filled; the duals' own price
+ * starts; then the cycle and neighbourhood moves and the insertion move with
+ * exact repair from the best. Returns `found` (rules 6's choice) unless the
+ * phase found strictly more, by exact weight; not under FIFO, and only where
+ * floats are exact.
+ */
+function lpStartPhase(net: Net, eng: LinkedEngine, budget: number, inc: Incumbent, found: Candidate): Candidate {
+  const work = new Work(Math.floor(budget * LP_START_SHARE));
+  if (net.fifo || !net.floatExact || work.max === 0) return found;
+  // Beyond LP_NODES_MAX nodes (the simplex's dense basis): the insertion move repaired by residual chains alone, heaviest first.
+  if (net.nodes > LP_NODES_MAX) return residualInsertion(net, eng, work, found);
+  const lp = solveLpRelaxation(net, net.capF, work);
+  if (lp === null) return found;
+  const floor = exactWeight(net, found.sel);
+  const best = new Incumbent(net.m);
+  best.best.set(found.sel);
+  best.value = Number(floor);
+  best.method = found.method;
+  const rep = new ShortRepair(net);
+  const resid = new ResidualChains(net);
+  const reduced = new Float64Array(net.m);
+  for (let k = 0; k < net.m; k++) {
+    let r = net.weightF[k]!;
+    for (let e = net.effStart[k]!; e < net.effStart[k + 1]!; e++) r += lp.price[net.effNode[e]!]! * net.effF[e]!;
+    reduced[k] = r;
+  }
+  const price = eng.price.slice();
+  const beta = eng.beta;
+  for (const mode of ['whole', 'rounded', 'part'] as const) {
+    if (work.exhausted) break;
+    const start = new Uint8Array(net.m);
+    for (let k = 0; k < net.m; k++) start[k] = lp.x[k]! >= (mode === 'part' ? LP_WHOLE_TOLERANCE : 1 - LP_WHOLE_TOLERANCE) ? 1 : 0;
+    const slack = slackOf(net, start);
+    if (mode === 'rounded') roundByDeficit(net, lp, start, slack);
+    rep.repairAll(start, slack, new Work(Math.floor(work.max / 8)), null, null);
+    const rw = new Work(Math.floor(work.max / 8));
+    resid.repairAll(start, slack, rw);
+    work.steps += rw.steps;
+    const share = new Work(Math.floor(work.max / 8));
+    cascadeWithChains(net, start, slack, share, new Rng(0x1b7), 1);
+    work.steps += share.steps;
+    eng.price.set(lp.price);
+    eng.beta = 1;
+    eng.load(start);
+    eng.repair(null, 1, 0);
+    eng.fill();
+    work.steps += net.effStart[net.m]! * 2;
+    best.consider(eng, `lp(${mode})`);
+  }
+  priceStarts(net, eng, best, { price: lp.price, reduced, bound: lp.value });
+  // Augmenting moves from the best: settle a payment the relaxation values (reduced weight first), chain-repair its payer.
+  {
+    const order = Int32Array.from({ length: net.m }, (_, k) => k).sort((a, b) => reduced[b]! - reduced[a]! || a - b);
+    const sel = best.best.slice();
+    const slack = slackOf(net, sel);
+    const iw = new Work(Math.floor(work.max / 4));
+    if (resid.insertAll(order, sel, slack, iw)) {
+      eng.load(sel);
+      eng.fill();
+      best.consider(eng, 'lp+residual');
+    }
+    work.steps += iw.steps;
+  }
+  eng.price.set(price);
+  eng.beta = beta;
+  if (!work.exhausted) movesFrom(net, eng, work, best, best.best.slice());
+  if (!work.exhausted) insertWithRepair(net, rep, eng, work, best);
+  if (exactWeight(net, best.best) <= floor) return found;
+  inc.best.set(best.best);
+  inc.value = best.value;
+  inc.method = best.method;
+  return { sel: best.best, method: best.method };
+}
+
+/**
+ * Rules 7 on runs past LP_NODES_MAX nodes: from rules 6's choice, each unsettled
+ * payment, heaviest first, settles and its payer is made whole by a residual
+ * chain (lsm_residual_chains.ts), kept when the value rose. Returns `found`
+ * unless that found strictly more, by exact weight.
+ */
+function residualInsertion(net: Net, eng: LinkedEngine, work: Work, found: Candidate): Candidate {
+  const sel = found.sel.slice();
+  const slack = slackOf(net, sel);
+  if (!new ResidualChains(net).insertAll(net.byWeight, sel, slack, work)) return found;
+  eng.load(sel);
+  eng.fill();
+  const out = eng.sel.slice();
+  if (exactWeight(net, out) <= exactWeight(net, found.sel)) return found;
+  return { sel: out, method: 'residual' };
+}
+
+/**
+ * Rules 7: from what the relaxation settles whole (`sel`, its slacks), the items
+ * it settles in part, most first, each settled whole when that lowers the sum of
+ * the nodes' shortfalls (a fractional item's payee is short by what it did not
+ * receive; settling it moves the shortfall to its payer, less that payer's room).
+ */
+function roundByDeficit(net: Net, lp: LpRelaxation, sel: Uint8Array, slack: Float64Array): void {
+  const part: number[] = [];
+  for (let k = 0; k < net.m; k++) if (sel[k] === 0 && lp.x[k]! > LP_WHOLE_TOLERANCE) part.push(k);
+  part.sort((a, b) => lp.x[b]! - lp.x[a]! || a - b);
+  for (const k of part) {
+    let change = 0;
+    for (let e = net.effStart[k]!; e < net.effStart[k + 1]!; e++) {
+      const before = slack[net.effNode[e]!]!;
+      change += Math.min(0, before + net.effF[e]!) - Math.min(0, before);
+    }
+    if (change > 0) flip(net, k, 1, sel, slack);
+  }
 }
 
 /** Per node, capacity plus the net effects of the selected items (float). */
@@ -1144,6 +1292,11 @@ const INSERT_FAILS_MAX = 200;
  * weight 16 never kept more than 1, and ran out of budget on one.
  */
 const SHORT_REPAIR_CASCADE_WEIGHTS: readonly number[] = [1];
+
+/** Rules 7: the LP-start phase runs after the rest with this share of the budget on top. */
+const LP_START_SHARE = 0.5;
+/** Rules 7: an item the relaxation settles to within this of 1 counts as settled whole (of 0: not at all). */
+const LP_WHOLE_TOLERANCE = 1e-6;
 
 /** Subgradient iterations for the node prices (each O(legs + items + nodes)). */
 const PRICE_ITERATIONS = 120;

@@ -25,7 +25,7 @@
 // its candidates. Under rules version 3 without its cycle and neighbourhood
 // moves (journals written before them replay the run and must settle what they
 // settled); from rules version 4 with them; rules 5 and 6 add to the search
-// (lsmRules5Search, lsmRules6ShortRepair). Pure: balances, credit and rates
+// (lsmRules5Search, lsmRules6ShortRepair, lsmRules7LpStart). Pure: balances, credit and rates
 // come in through LsmLiquidity.
 
 import { memberCurrency } from '../fx/iso4217.js';
@@ -246,8 +246,22 @@ export function lsmRules6ShortRepair(rules_version: number): boolean {
 }
 
 /**
+ * Rules version 7's solver: after the search of rules 6, on runs of at most
+ * LP_NODES_MAX accounts, starts from the LP relaxation solved exactly
+ * (lsm_lp.ts) and repairs by residual chains (lsm_residual_chains.ts: a short
+ * node passes its shortfall on by dropping a payment it pays or settling one
+ * paid to it), plus an insertion move repaired the same way (on larger runs
+ * that move alone); the run releases
+ * what rules 6 releases unless this finds strictly more value. Only non-FIFO
+ * runs can release differently.
+ */
+export function lsmRules7LpStart(rules_version: number): boolean {
+  return rules_version >= 7;
+}
+
+/**
  * Solves a run problem; `extra` adds capacity per node (the liquidity optimiser's what-if). Returns chosen item ids.
- * `rules_version` picks the solver's moves (lsmNeighbourhoodMoves, lsmRules5Search, lsmRules6ShortRepair); 3 when not given.
+ * `rules_version` picks the solver's moves (lsmNeighbourhoodMoves, lsmRules5Search, lsmRules6ShortRepair, lsmRules7LpStart); 3 when not given.
  */
 export function solveRunProblem(
   problem: LsmRunProblem,
@@ -273,6 +287,7 @@ export function solveRunProblem(
       small_moves: lsmRules5Search(rules_version),
       chain_repair_weights: lsmRules5Search(rules_version),
       short_repair: lsmRules6ShortRepair(rules_version),
+      lp_start: lsmRules7LpStart(rules_version),
     },
   );
   return { settled: s.settled, settled_weight: s.settled_weight, method: s.method };

@@ -62,10 +62,15 @@ export class PlatformStateMachine extends PlatformState implements CommandExecut
    *     an exact re-choice of several payments at once, as a start and as a
    *     move from the best, keeping rules 5's choice unless it finds strictly
    *     more (lsmRules6ShortRepair in clearing/lsm_release.ts; CHANGELOG.md,
-   *     "Rules version 6"): only non-FIFO runs can release differently.
+   *     "Rules version 6"): only non-FIFO runs can release differently;
+   *  7  after that, on runs of at most 64 accounts, the LSM run's solver also
+   *     starts from the LP relaxation solved exactly and repairs short accounts
+   *     by residual chains, keeping rules 6's choice unless it finds strictly
+   *     more (lsmRules7LpStart in clearing/lsm_release.ts; CHANGELOG.md,
+   *     "Rules version 7"): only non-FIFO runs can release differently.
    * Entries replay under the version they recorded, so all stay callable.
    */
-  readonly rules_versions = Object.freeze({ oldest: 1, current: 6 });
+  readonly rules_versions = Object.freeze({ oldest: 1, current: 7 });
 
   execute(command: Buffer, clock_ns: bigint, ledger: LedgerAccess, rules_version: number): CommandOutputBytes {
     if (rules_version < this.rules_versions.oldest || rules_version > this.rules_versions.current) {

@@ -1,0 +1,169 @@
+// Residual chains for the gridlock solver (lsm_linked.ts), rules version 7.
+//
+// This module owns one repair: a node left short is made whole by a chain of
+// changes that passes its shortfall on until a node with room absorbs it, where
+// each change either DROPS a selected payment the short node pays (its payee
+// then lacks what it would have received) or SETTLES an unselected payment to the
+// short node (its payer then pays it). In the language of flows: an augmenting
+// path in the residual graph, forward along unsettled payments, backward along
+// settled ones. Chain removal (lsm_chain_removal.ts) uses backward steps only and
+// cycle insertion (lsm_cycles.ts) forward ones only; where every node must
+// balance nearly to the unit (no liquidity, a circulation of large payments
+// patched by small ones), a shortfall passed on by drops alone runs round the
+// circulation and removes it (issue 16, held-out zero_small: from the LP
+// relaxation's whole items, one node short by 13,466 cascaded to 5,070 of value
+// where the optimum is 192,982), while settling the payment that feeds it
+// passes the shortfall back to a node that can cover it.
+//
+// Depth first, each step taking the change that covers the shortfall, largest
+// value first (a settle gains its weight, a drop loses it); a node is visited
+// once per chain. Only payments (one paying and one receiving node) take part.
+// Pure and deterministic (work steps only); float arithmetic on exact integer
+// amounts, run only where they are exact in float64; the caller re-checks the
+// result exactly.
+
+import type { WorkCounter } from './lsm.js';
+import { type CycleNet, payeeEffect, payerOf } from './lsm_cycles.js';
+import { itemsAtNodes } from './lsm_region_search.js';
+
+/** Changes per chain at most. */
+export const RESIDUAL_CHAIN_LENGTH_MAX = 24;
+/** Search steps per short node. */
+const STEPS_PER_NODE = 3000;
+
+export class ResidualChains {
+  private readonly at: { start: Int32Array; items: Int32Array };
+  private readonly onChain: Uint8Array;
+  /** An item no chain may change (the one an insertion just settled), or -1. */
+  private lock = -1;
+
+  constructor(private readonly net: CycleNet) {
+    this.at = itemsAtNodes(net);
+    this.onChain = new Uint8Array(net.nodes);
+  }
+
+  /** Every short node, shortest first, made whole by a chain where one is found; returns how many stay short. */
+  repairAll(sel: Uint8Array, slack: Float64Array, work: WorkCounter): number {
+    const net = this.net;
+    const short: number[] = [];
+    for (let n = 0; n < net.nodes; n++) if (slack[n]! < 0) short.push(n);
+    short.sort((a, b) => slack[a]! - slack[b]! || a - b);
+    work.steps += net.nodes;
+    let left = 0;
+    for (const n of short) {
+      if (slack[n]! >= 0) continue;
+      if (work.steps > work.max || !this.repairNode(n, sel, slack, work)) left++;
+    }
+    return left;
+  }
+
+  /** Makes node n whole by one chain (applied to `sel` and `slack`); false (nothing changed) when none is found within the steps. */
+  repairNode(n: number, sel: Uint8Array, slack: Float64Array, work: WorkCounter, chain: number[] = [], lock = -1): boolean {
+    this.lock = lock;
+    const budget = { left: STEPS_PER_NODE };
+    this.onChain[n] = 1;
+    const found = this.extend(n, sel, slack, chain, budget);
+    this.onChain[n] = 0;
+    work.steps += STEPS_PER_NODE - budget.left + 1;
+    return found;
+  }
+
+  /** Undoes a chain that repairNode applied (newest change first). */
+  undo(chain: readonly number[], sel: Uint8Array, slack: Float64Array): void {
+    for (let i = chain.length - 1; i >= 0; i--) this.flip(chain[i]!, sel, slack);
+  }
+
+  /**
+   * The insertion move: each unsettled payment in `order` settles, and its payer,
+   * if that leaves it short, is made whole by a chain; kept when the value rose
+   * by at least a unit, else undone. Passes until one gains nothing or the work
+   * runs out. In place; returns whether anything was kept.
+   */
+  insertAll(order: ArrayLike<number>, sel: Uint8Array, slack: Float64Array, work: WorkCounter): boolean {
+    const net = this.net;
+    const chain: number[] = [];
+    let any = false;
+    for (let gained = true; gained && work.steps <= work.max; ) {
+      gained = false;
+      for (let i = 0; i < order.length && work.steps <= work.max; i++) {
+        const p = order[i]!;
+        work.steps++;
+        if (sel[p] === 1) continue;
+        const e = payeeEffect(net, p);
+        if (e < 0) continue;
+        const payer = payerOf(net, p, e);
+        this.flip(p, sel, slack);
+        chain.length = 0;
+        if (slack[payer]! < 0 && !this.repairNode(payer, sel, slack, work, chain, p)) {
+          this.flip(p, sel, slack);
+          continue;
+        }
+        let delta = net.weightF[p]!;
+        for (const k of chain) delta += sel[k] === 1 ? net.weightF[k]! : -net.weightF[k]!;
+        if (delta < 1) {
+          this.undo(chain, sel, slack);
+          this.flip(p, sel, slack);
+          continue;
+        }
+        gained = any = true;
+      }
+    }
+    return any;
+  }
+
+  private flip(k: number, sel: Uint8Array, slack: Float64Array): void {
+    const net = this.net;
+    const sign = sel[k] === 1 ? -1 : 1;
+    sel[k] = sel[k] === 1 ? 0 : 1;
+    for (let e = net.effStart[k]!; e < net.effStart[k + 1]!; e++) slack[net.effNode[e]!]! += sign * net.effF[e]!;
+  }
+
+  /**
+   * From short node x: tries each change at x (a settled payment x pays,
+   * dropped; an unsettled one to x, settled), those covering the whole shortfall
+   * first, best value first; the node it passes the shortfall to is made whole
+   * next, then x again if it is still short. On success the changes stay applied
+   * (and listed in `chain`); on failure everything is as it was.
+   */
+  private extend(x: number, sel: Uint8Array, slack: Float64Array, chain: number[], budget: { left: number }): boolean {
+    if (slack[x]! >= 0) return true;
+    if (chain.length >= RESIDUAL_CHAIN_LENGTH_MAX) return false;
+    const net = this.net;
+    const need = -slack[x]!;
+    const cands: Array<[number, number, number, number]> = [];
+    for (let j = this.at.start[x]!; j < this.at.start[x + 1]!; j++) {
+      if (--budget.left < 0) return false;
+      const k = this.at.items[j]!;
+      const e = payeeEffect(net, k);
+      if (e < 0 || k === this.lock) continue;
+      const amount = net.effF[e]!;
+      const payee = net.effNode[e]!;
+      const payer = payerOf(net, k, e);
+      // Dropping a payment x pays passes the loss to its payee; settling one to x charges its payer.
+      const covers = amount >= need ? 1 : 0;
+      if (sel[k] === 1 && payer === x) cands.push([k, payee, -net.weightF[k]!, covers]);
+      else if (sel[k] === 0 && payee === x) cands.push([k, payer, net.weightF[k]!, covers]);
+    }
+    // Changes that cover the whole shortfall, when there are any; else smaller ones, each leaving x short, to be
+    // covered by a further change (tried only then: they branch the search, and budget spent there is lost to the rest).
+    const anyCovers = cands.some((c) => c[3] === 1);
+    cands.sort((a, b) => b[2] - a[2] || a[0] - b[0]);
+    for (const [k, next, , covers] of cands) {
+      if (anyCovers && covers === 0) continue;
+      if (--budget.left < 0) return false;
+      // A node already on the chain takes the change only when it has room for it (the chain then ends there).
+      if (this.onChain[next] === 1 && slack[next]! < net.effF[payeeEffect(net, k)]!) continue;
+      chain.push(k);
+      const mark = chain.length;
+      this.flip(k, sel, slack);
+      this.onChain[next] = 1;
+      const ok = this.extend(next, sel, slack, chain, budget) && this.extend(x, sel, slack, chain, budget);
+      this.onChain[next] = 0;
+      // Success leaves the chain applied; failure undoes this step's flips and the recursion's, newest first.
+      if (ok) return true;
+      for (let i = chain.length - 1; i >= mark - 1; i--) this.flip(chain[i]!, sel, slack);
+      chain.length = mark - 1;
+    }
+    return false;
+  }
+}
