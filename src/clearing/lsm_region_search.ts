@@ -89,6 +89,15 @@ export function searchRegion(net: ItemEffects, sub: Region, o: RegionSearch, wor
   return best;
 }
 
+/** The nodes short after `slack` (below 0), largest deficit first (ties by node), counting the pass as work. */
+export function shortNodesByDeficit(nodes: number, slack: Float64Array, work: WorkCounter): number[] {
+  const short: number[] = [];
+  for (let n = 0; n < nodes; n++) if (slack[n]! < 0) short.push(n);
+  short.sort((a, b) => slack[a]! - slack[b]! || a - b);
+  work.steps += nodes;
+  return short;
+}
+
 /** Per node, the items with an effect there (either sign). */
 export function itemsAtNodes(net: ItemEffects): { start: Int32Array; items: Int32Array } {
   const start = new Int32Array(net.nodes + 1);

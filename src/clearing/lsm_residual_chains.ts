@@ -24,7 +24,7 @@
 
 import type { WorkCounter } from './lsm.js';
 import { type CycleNet, payeeEffect, payerOf } from './lsm_cycles.js';
-import { itemsAtNodes } from './lsm_region_search.js';
+import { itemsAtNodes, shortNodesByDeficit } from './lsm_region_search.js';
 
 /** Changes per chain at most. */
 export const RESIDUAL_CHAIN_LENGTH_MAX = 24;
@@ -45,12 +45,8 @@ export class ResidualChains {
   /** Every short node, shortest first, made whole by a chain where one is found; returns how many stay short. */
   repairAll(sel: Uint8Array, slack: Float64Array, work: WorkCounter): number {
     const net = this.net;
-    const short: number[] = [];
-    for (let n = 0; n < net.nodes; n++) if (slack[n]! < 0) short.push(n);
-    short.sort((a, b) => slack[a]! - slack[b]! || a - b);
-    work.steps += net.nodes;
     let left = 0;
-    for (const n of short) {
+    for (const n of shortNodesByDeficit(net.nodes, slack, work)) {
       if (slack[n]! >= 0) continue;
       if (work.steps > work.max || !this.repairNode(n, sel, slack, work)) left++;
     }

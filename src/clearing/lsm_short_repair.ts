@@ -37,7 +37,7 @@
 import type { ItemEffects, Rng, WorkCounter } from './lsm.js';
 import { removeChains } from './lsm_chain_removal.js';
 import type { CycleNet } from './lsm_cycles.js';
-import { itemsAtNodes, searchRegion } from './lsm_region_search.js';
+import { itemsAtNodes, searchRegion, shortNodesByDeficit } from './lsm_region_search.js';
 
 /** What the rule reads of the solver's compiled problem (lsm_linked's Net has these fields). */
 export interface ShortRepairNet extends CycleNet {
@@ -79,12 +79,8 @@ export class ShortRepair {
   /** Makes every short node whole where an exact re-choice can (largest deficit first); returns how many stay short. */
   repairAll(sel: Uint8Array, slack: Float64Array, work: WorkCounter, lock: Uint8Array | null, log: RepairLog | null): number {
     const net = this.net;
-    const short: number[] = [];
-    for (let n = 0; n < net.nodes; n++) if (slack[n]! < 0) short.push(n);
-    short.sort((a, b) => slack[a]! - slack[b]! || a - b);
-    work.steps += net.nodes;
     let left = 0;
-    for (const n of short) {
+    for (const n of shortNodesByDeficit(net.nodes, slack, work)) {
       if (slack[n]! >= 0) continue;
       if (work.steps > work.max || !this.repairNode(n, sel, slack, work, lock, log)) left++;
     }
