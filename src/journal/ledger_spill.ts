@@ -9,24 +9,18 @@
 // keeps later transfers in memory, with a warning naming the limit).
 
 import type { TransferSpill } from '../ledger/transfer_log.js';
-import { SpillFile } from '../store/spill_file.js';
+import { SpillFile, spillSettings } from '../store/spill_file.js';
 
 /** Transfers kept in memory: two full 4 MiB chunks (65,536 records) and the one being filled. */
 export const LEDGER_RESIDENT_TRANSFERS = 65_536;
 
 /** The spill for a durable ledger's state machine, or undefined when SCO_SETTLE_LEDGER_SPILL=0. */
 export function ledgerSpill(): TransferSpill | undefined {
-  if (process.env.SCO_SETTLE_LEDGER_SPILL === '0') return undefined;
-  const max = Number.parseInt(process.env.SCO_SETTLE_LEDGER_SPILL_MAX_BYTES ?? '', 10);
+  const settings = spillSettings('LEDGER', 'sco-settle-transfers', Number.MAX_SAFE_INTEGER);
+  if (!settings.enabled) return undefined;
   return {
     resident_records_max: LEDGER_RESIDENT_TRANSFERS,
-    open: () =>
-      SpillFile.create({
-        dir: process.env.SCO_SETTLE_LEDGER_SPILL_DIR,
-        prefix: 'sco-settle-transfers',
-        max_bytes: Number.isSafeInteger(max) && max >= 0 ? max : Number.MAX_SAFE_INTEGER,
-        max_name: 'SCO_SETTLE_LEDGER_SPILL_MAX_BYTES',
-      }),
+    open: () => SpillFile.create(settings.place),
     refused: (message) => process.emitWarning(message),
   };
 }

@@ -38,6 +38,7 @@
 // SharedArrayBuffers (see ledgerMemory) so that V8 does not start a full GC for
 // every 64 MB of them.
 
+import { ChunkCache } from './chunk_cache.js';
 import { hashWords } from './id_table.js';
 import { U64_MAX, type Transfer } from './types.js';
 
@@ -147,7 +148,7 @@ export class TransferLog {
   private chunks: (Chunk | null)[] = [newChunk(FIRST_CHUNK_RECORDS)];
   private hashes: Int32Array[] = [newHashes(FIRST_CHUNK_RECORDS)];
   /** Spilled chunks read back, least recently used first. */
-  private cache = new Map<number, Chunk>();
+  private cache = new ChunkCache<Chunk>(CACHED_CHUNKS);
   private spill: RecordSpill | null = null;
   /** Full chunks kept in memory besides the last; Infinity: spilling is off (or was refused). */
   private residentFull: number;
@@ -199,24 +200,13 @@ export class TransferLog {
   }
 
   private cached(c: number): Chunk {
-    const hit = this.cache.get(c);
-    if (hit !== undefined) {
-      this.cache.delete(c);
-      this.cache.set(c, hit);
-      return hit;
-    }
-    let chunk: Chunk;
-    if (this.cache.size >= CACHED_CHUNKS) {
-      const [old, b] = this.cache.entries().next().value as [number, Chunk];
-      this.cache.delete(old);
-      chunk = b;
-    } else {
-      chunk = newChunk(CHUNK_RECORDS);
-    }
-    if (this.spill === null) throw new Error(`invariant: TransferLog chunk ${c} is spilled but there is no spill file`);
-    this.spill.read(chunk.u8, CHUNK_BYTES, c * CHUNK_BYTES);
-    this.cache.set(c, chunk);
-    return chunk;
+    const spill = this.spill;
+    if (spill === null) throw new Error(`invariant: TransferLog chunk ${c} is spilled but there is no spill file`);
+    return this.cache.get(
+      c,
+      (into) => spill.read(into.u8, CHUNK_BYTES, c * CHUNK_BYTES),
+      () => newChunk(CHUNK_RECORDS),
+    );
   }
 
   /**

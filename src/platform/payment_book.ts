@@ -22,19 +22,14 @@
 
 import type { Payment, PaymentState } from '../clearing/types.js';
 import { PAYMENT_STATES } from '../clearing/types.js';
+import { ChunkCache } from '../ledger/chunk_cache.js';
 import { CodecTables, PaymentCodec, PaymentReader, uuidInto } from './payment_codec.js';
-import { SpillFile } from '../store/spill_file.js';
+import { SpillFile, spillSettings } from '../store/spill_file.js';
 
 const RECENT_OVERRIDE = Number.parseInt(process.env.SCO_SETTLE_RECENT_FINISHED ?? '', 10);
 const CHUNK_OVERRIDE = Number.parseInt(process.env.SCO_SETTLE_PAYMENT_CHUNK_BYTES ?? '', 10);
-const SPILL_MAX_OVERRIDE = Number.parseInt(process.env.SCO_SETTLE_PAYMENT_SPILL_MAX_BYTES ?? '', 10);
-
-export const SPILL_LIMITS = Object.freeze({
-  /** SCO_SETTLE_PAYMENT_SPILL=0 keeps every record chunk in memory. */
-  enabled: process.env.SCO_SETTLE_PAYMENT_SPILL !== '0',
-  /** Bytes one spill file may hold (the book's 32-bit locators address 4 GiB anyway). */
-  max_bytes: Number.isSafeInteger(SPILL_MAX_OVERRIDE) && SPILL_MAX_OVERRIDE >= 0 ? SPILL_MAX_OVERRIDE : 0xffff_fffe,
-});
+/** The book's spill; by default as large as the book's 32-bit locators address (4 GiB). */
+const PAYMENT_SPILL = spillSettings('PAYMENT', 'sco-settle-payments', 0xffff_fffe);
 
 export const PAYMENT_BOOK_LIMITS = Object.freeze({
   /** Finished payments kept as objects (the most recently finished), for the reads that follow a settlement. */
@@ -97,7 +92,7 @@ export class PaymentBook {
   private chunkFills: number[] = [];
   private chunkFill = 0;
   /** Spilled chunks read back, least recently used first. */
-  private readonly cache = new Map<number, Buffer>();
+  private readonly cache = new ChunkCache<Buffer>(PAYMENT_BOOK_LIMITS.cached_chunks);
   private spill: SpillFile | null = null;
   private spillRefused = false;
   private tables = new CodecTables();
@@ -389,39 +384,21 @@ export class PaymentBook {
   private chunk(c: number): Buffer {
     const held = this.chunks[c];
     if (held !== null && held !== undefined) return held;
-    const cached = this.cache.get(c);
-    if (cached !== undefined) {
-      this.cache.delete(c);
-      this.cache.set(c, cached);
-      return cached;
-    }
-    const b = this.evictOne() ?? Buffer.allocUnsafeSlow(PAYMENT_BOOK_LIMITS.chunk_bytes);
-    this.spill!.read(b, this.chunkFills[c]!, c * PAYMENT_BOOK_LIMITS.chunk_bytes);
-    this.cache.set(c, b);
-    return b;
-  }
-
-  /** Drops the least recently used cached chunk when the cache is full, handing back its buffer for reuse. */
-  private evictOne(): Buffer | undefined {
-    if (this.cache.size < PAYMENT_BOOK_LIMITS.cached_chunks) return undefined;
-    const [c, b] = this.cache.entries().next().value as [number, Buffer];
-    this.cache.delete(c);
-    return b;
+    return this.cache.get(
+      c,
+      (into) => this.spill!.read(into, this.chunkFills[c]!, c * PAYMENT_BOOK_LIMITS.chunk_bytes),
+      () => Buffer.allocUnsafeSlow(PAYMENT_BOOK_LIMITS.chunk_bytes),
+    );
   }
 
   /** The chunk just filled goes to the spill file (and into the cache, as the most recently used); it stays in memory when the file refuses it. */
   private spillLast(): void {
     const c = this.chunks.length - 1;
     this.chunkFills[c] = this.chunkFill;
-    if (this.spillRefused || !SPILL_LIMITS.enabled) return;
+    if (this.spillRefused || !PAYMENT_SPILL.enabled) return;
     const b = this.chunks[c]!;
     try {
-      this.spill ??= SpillFile.create({
-        dir: process.env.SCO_SETTLE_PAYMENT_SPILL_DIR,
-        prefix: 'sco-settle-payments',
-        max_bytes: SPILL_LIMITS.max_bytes,
-        max_name: 'SCO_SETTLE_PAYMENT_SPILL_MAX_BYTES',
-      });
+      this.spill ??= SpillFile.create(PAYMENT_SPILL.place);
       this.spill.write(b, this.chunkFill, c * PAYMENT_BOOK_LIMITS.chunk_bytes);
     } catch (e) {
       // Refused (the size limit, no space, no temporary folder): this and later chunks stay in memory.
@@ -430,8 +407,7 @@ export class PaymentBook {
       return;
     }
     this.chunks[c] = null;
-    this.evictOne();
-    this.cache.set(c, b);
+    this.cache.put(c, b);
   }
 
   /** The archived payment at `pos` as a live object again (its record's bytes stay behind, unused). */

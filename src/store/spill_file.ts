@@ -1,8 +1,8 @@
 // A spill file: fixed-size record chunks written out of the process's memory and
 // read back synchronously (the page cache keeps recent ones cheap). Used by the
 // ledger's transfer log (through journal/ledger_spill.ts) and the platform's
-// payment book for what they hold but rarely read. One file per owner, in the folder the owner names or the system's
-// temporary folder, created exclusively (O_EXCL) and readable by its owner only
+// payment book for what they hold but rarely read. One file per owner, in the
+// folder the owner names or the system's temporary folder, created exclusively (O_EXCL) and readable by its owner only
 // (0600), and unlinked as soon as it is open: nothing is left behind by a close,
 // a crash or a kill, and the space is given back when the descriptor closes
 // (close(), or the owner being collected). Bounded by the owner's byte limit: a
@@ -24,6 +24,27 @@ export interface SpillPlace {
   readonly max_bytes: number;
   /** The limit's name in messages (the environment variable that sets it). */
   readonly max_name: string;
+}
+
+/** A spill's settings from the environment: SCO_SETTLE_<name>_SPILL=0 turns it off, _SPILL_DIR names the folder, _SPILL_MAX_BYTES bounds the file. */
+export interface SpillSettings {
+  readonly enabled: boolean;
+  readonly place: SpillPlace;
+}
+
+/** The settings of the spill called `name` (e.g. LEDGER, PAYMENT); `default_max_bytes` where _SPILL_MAX_BYTES is absent or not a whole number. */
+export function spillSettings(name: string, prefix: string, default_max_bytes: number, env: NodeJS.ProcessEnv = process.env): SpillSettings {
+  const variable = `SCO_SETTLE_${name}_SPILL`;
+  const max = Number.parseInt(env[`${variable}_MAX_BYTES`] ?? '', 10);
+  return {
+    enabled: env[variable] !== '0',
+    place: {
+      dir: env[`${variable}_DIR`],
+      prefix,
+      max_bytes: Number.isSafeInteger(max) && max >= 0 ? max : default_max_bytes,
+      max_name: `${variable}_MAX_BYTES`,
+    },
+  };
 }
 
 /** Closes the descriptor of a spill file whose book was collected without close(). */
