@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { fundingMinor, rssPerPayment, runSoak } from '../src/bench/soak_bench.js';
+import { fundingMinor, rssPerPayment, runSoak, type SoakSample } from '../src/bench/soak_bench.js';
 import { slope } from '../src/bench/stats.js';
 
 test('a short soak: every acknowledged payment is in the store, the journal verifies, every window is sampled', async () => {
@@ -23,7 +23,7 @@ test('a short soak: every acknowledged payment is in the store, the journal veri
         verify_ok: boolean;
         acknowledged_by_state: Record<string, number>;
       };
-      samples: Array<{ rss_mb: number; answered: number }>;
+      samples: SoakSample[];
     };
     assert.equal(r.metrics.server_errors, 0);
     assert.equal(r.metrics.payments_acknowledged + r.metrics.payments_refused, 300);
@@ -39,6 +39,11 @@ test('a short soak: every acknowledged payment is in the store, the journal veri
       300,
     );
     assert.ok(r.samples.every((s) => s.rss_mb > 0));
+    // The server's own gauges, scraped from its /metrics beside /proc.
+    assert.ok(
+      r.samples.every((s) => s.heap_used_mb !== null && s.heap_used_mb > 0 && s.external_mb !== null && s.native_mb !== null),
+      JSON.stringify(r.samples[0]),
+    );
     assert.match(readFileSync(join(dir, 'soak.html'), 'utf8'), /<polyline/);
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -47,7 +52,17 @@ test('a short soak: every acknowledged payment is in the store, the journal veri
 
 test('the RSS slope per payment: exact on a line, over the whole run and its second half, none without two distinct points', () => {
   // 100 payments a window; memory 100 MB, then +1 KB a payment for the first half and +2 KB in the second.
-  const samples = Array.from({ length: 10 }, (_, i) => ({ t_s: i * 10, answered: 100, errors: 0, p50_ms: 1, p99_ms: 2, rss_mb: 0 }));
+  const samples = Array.from({ length: 10 }, (_, i) => ({
+    t_s: i * 10,
+    answered: 100,
+    errors: 0,
+    p50_ms: 1,
+    p99_ms: 2,
+    rss_mb: 0,
+    heap_used_mb: i === 3 ? null : 50,
+    external_mb: null,
+    native_mb: null,
+  }));
   let bytes = 100 * 1024 * 1024;
   for (const [i, s] of samples.entries()) {
     bytes += (i < 5 ? 1024 : 2048) * 100;
@@ -57,6 +72,15 @@ test('the RSS slope per payment: exact on a line, over the whole run and its sec
   assert.equal(r.second_half, 2048);
   assert.ok(r.whole_run !== null && r.whole_run > 1024 && r.whole_run < 2048, String(r.whole_run));
   assert.deepEqual(rssPerPayment(samples.slice(0, 1)), { whole_run: null, second_half: null });
+  assert.deepEqual(
+    rssPerPayment(samples, (s) => s.heap_used_mb),
+    { whole_run: 0, second_half: 0 },
+    'a window without a scrape is left out',
+  );
+  assert.deepEqual(
+    rssPerPayment(samples, (s) => s.external_mb),
+    { whole_run: null, second_half: null },
+  );
   assert.equal(slope([1, 2, 3], [5, 5, 5]), 0);
   assert.throws(() => slope([1, 2], [1]), RangeError);
 });

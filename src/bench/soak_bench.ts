@@ -40,6 +40,12 @@ export interface SoakOptions {
 export interface SoakSample {
   t_s: number;
   rss_mb: number;
+  /** The server's JS heap in use, from its /metrics (nodejs_heap_size_used_bytes); null when the scrape failed. */
+  heap_used_mb: number | null;
+  /** Memory V8 accounts for outside its heap: buffers and typed arrays (nodejs_external_memory_bytes). */
+  external_mb: number | null;
+  /** Resident memory neither the heap V8 reserved nor its external memory explains: the allocator, code, stacks. */
+  native_mb: number | null;
   answered: number;
   errors: number;
   p50_ms: number;
@@ -148,11 +154,15 @@ async function drive(o: SoakOptions, base: string, token: string, pid: number): 
   const samples: SoakSample[] = [];
   const t0 = performance.now();
   const sampler = setInterval(() => {
-    samples.push(sampleOf((performance.now() - t0) / 1000, rssMb(pid), window, windowErrors));
-    const last = samples[samples.length - 1]!;
-    o.progress(`t=${Math.round(last.t_s)} s: ${acked.length} acknowledged, rss ${last.rss_mb} MB, p99 ${last.p99_ms} ms`);
+    const t_s = (performance.now() - t0) / 1000;
+    const [latencies, failed] = [window, windowErrors];
     window = [];
     windowErrors = 0;
+    void serverMemory(base).then((memory) => {
+      const last = sampleOf(t_s, rssMb(pid), memory, latencies, failed);
+      samples.push(last);
+      o.progress(`t=${last.t_s} s: ${acked.length} acknowledged, rss ${last.rss_mb} MB (heap ${last.heap_used_mb} MB), p99 ${last.p99_ms} ms`);
+    });
   }, o.sample_s * 1000);
   let next = 0;
   const client = async (): Promise<void> => {
@@ -181,19 +191,52 @@ async function drive(o: SoakOptions, base: string, token: string, pid: number): 
   };
   await Promise.all(Array.from({ length: o.clients }, client));
   clearInterval(sampler);
-  samples.push(sampleOf((performance.now() - t0) / 1000, rssMb(pid), window, windowErrors));
+  const t_s = (performance.now() - t0) / 1000;
+  samples.push(sampleOf(t_s, rssMb(pid), await serverMemory(base), window, windowErrors));
+  samples.sort((a, b) => a.t_s - b.t_s);
   return { samples, acked, refused, errors, wall_s: (performance.now() - t0) / 1000 };
 }
 
-function sampleOf(t_s: number, rss_mb: number, latencies: number[], errors: number): SoakSample {
+function sampleOf(t_s: number, rss_mb: number, memory: ServerMemory | null, latencies: number[], errors: number): SoakSample {
   return {
     t_s: Math.round(t_s),
     rss_mb,
+    heap_used_mb: memory === null ? null : mb(memory.heap_used),
+    external_mb: memory === null ? null : mb(memory.external),
+    native_mb: memory === null || rss_mb === 0 ? null : Math.max(0, rss_mb - mb(memory.heap_total) - mb(memory.external)),
     answered: latencies.length,
     errors,
     p50_ms: latencies.length > 0 ? Math.round(median(latencies) * 10) / 10 : 0,
     p99_ms: latencies.length > 0 ? Math.round(percentile(latencies, 99) * 10) / 10 : 0,
   };
+}
+
+interface ServerMemory {
+  heap_used: number;
+  heap_total: number;
+  external: number;
+}
+
+const mb = (bytes: number): number => Math.round(bytes / (1024 * 1024));
+
+/** The server's heap and external memory from its public /metrics (Node's standard gauges), or null. */
+async function serverMemory(base: string): Promise<ServerMemory | null> {
+  try {
+    const res = await fetch(`${base}/metrics`, { signal: AbortSignal.timeout(5_000) });
+    const text = await res.text();
+    const gauge = (name: string): number => {
+      const m = new RegExp(`^${name} (\\S+)$`, 'm').exec(text);
+      return m === null ? Number.NaN : Number(m[1]);
+    };
+    const memory = {
+      heap_used: gauge('nodejs_heap_size_used_bytes'),
+      heap_total: gauge('nodejs_heap_size_total_bytes'),
+      external: gauge('nodejs_external_memory_bytes'),
+    };
+    return Object.values(memory).every(Number.isFinite) ? memory : null;
+  } catch {
+    return null;
+  }
 }
 
 /** The server's resident memory, from /proc (Linux); 0 where there is no /proc. */
@@ -249,14 +292,19 @@ function ends(samples: readonly SoakSample[], pick: (s: SoakSample) => number): 
  * the heap has sized itself). Flat memory is a slope near 0; memory held per
  * payment shows as a steady slope.
  */
-export function rssPerPayment(samples: readonly SoakSample[]): { whole_run: number | null; second_half: number | null } {
+export function rssPerPayment(
+  samples: readonly SoakSample[],
+  pick: (s: SoakSample) => number | null = (s) => s.rss_mb,
+): { whole_run: number | null; second_half: number | null } {
   let answered = 0;
   const xs: number[] = [];
   const ys: number[] = [];
   for (const s of samples) {
     answered += s.answered;
+    const v = pick(s);
+    if (v === null) continue;
     xs.push(answered);
-    ys.push(s.rss_mb * 1024 * 1024);
+    ys.push(v * 1024 * 1024);
   }
   const fit = (from: number): number | null => {
     const v = slope(xs.slice(from), ys.slice(from));
@@ -279,6 +327,9 @@ function soakResult(o: SoakOptions, url: string, run: Driven, lost: number, stat
       p99_ms: ends(run.samples, (s) => s.p99_ms),
       p50_ms: ends(run.samples, (s) => s.p50_ms),
       rss_bytes_per_payment: rssPerPayment(run.samples),
+      heap_used_bytes_per_payment: rssPerPayment(run.samples, (s) => s.heap_used_mb),
+      external_bytes_per_payment: rssPerPayment(run.samples, (s) => s.external_mb),
+      native_bytes_per_payment: rssPerPayment(run.samples, (s) => s.native_mb),
     },
     workload: {
       store: url.startsWith('postgres') ? 'postgresql' : 'sqlite',
@@ -294,14 +345,15 @@ function soakResult(o: SoakOptions, url: string, run: Driven, lost: number, stat
 
 function writeReport(dir: string, result: Record<string, unknown>, samples: readonly SoakSample[]): void {
   mkdirSync(dir, { recursive: true });
-  const chart = (title: string, pick: (s: SoakSample) => number, unit: string): string => {
+  const chart = (title: string, pick: (s: SoakSample) => number | null, unit: string): string => {
     const w = 720;
     const h = 200;
     const tMax = Math.max(1, ...samples.map((s) => s.t_s));
-    const yMax = Math.max(1, ...samples.map(pick)) * 1.1;
-    const points = samples.map((s) => `${((s.t_s / tMax) * w).toFixed(1)},${(h - (pick(s) / yMax) * h).toFixed(1)}`).join(' ');
+    const known = samples.filter((s) => pick(s) !== null);
+    const yMax = Math.max(1, ...known.map((s) => pick(s)!)) * 1.1;
+    const points = known.map((s) => `${((s.t_s / tMax) * w).toFixed(1)},${(h - (pick(s)! / yMax) * h).toFixed(1)}`).join(' ');
     return `<h2>${title}</h2><svg width="${w + 60}" height="${h + 30}" viewBox="-50 -5 ${w + 60} ${h + 30}"><polyline fill="none" stroke="#2563eb" stroke-width="1.5" points="${points}"/><line x1="0" y1="${h}" x2="${w}" y2="${h}" stroke="#999"/><line x1="0" y1="0" x2="0" y2="${h}" stroke="#999"/><text x="-45" y="10" font-size="11">${yMax.toFixed(0)} ${unit}</text><text x="-45" y="${h}" font-size="11">0</text><text x="${w - 60}" y="${h + 20}" font-size="11">${tMax} s</text></svg>`;
   };
-  const html = `<!doctype html><meta charset="utf-8"><title>sco-settle soak</title><body style="font-family:sans-serif;max-width:820px;margin:2em auto"><h1>Soak: the simulated day at 10× volume through the API</h1><pre>${JSON.stringify({ metrics: result.metrics, workload: result.workload }, null, 2)}</pre>${chart('Server resident memory', (s) => s.rss_mb, 'MB')}${chart('p99 latency per window', (s) => s.p99_ms, 'ms')}${chart('Requests answered per window', (s) => s.answered, '')}</body>`;
+  const html = `<!doctype html><meta charset="utf-8"><title>sco-settle soak</title><body style="font-family:sans-serif;max-width:820px;margin:2em auto"><h1>Soak: the simulated day at 10× volume through the API</h1><pre>${JSON.stringify({ metrics: result.metrics, workload: result.workload }, null, 2)}</pre>${chart('Server resident memory', (s) => s.rss_mb, 'MB')}${chart('Server JS heap in use', (s) => s.heap_used_mb, 'MB')}${chart('Server external memory (buffers, typed arrays)', (s) => s.external_mb, 'MB')}${chart('Server native memory (resident, outside the heap and external)', (s) => s.native_mb, 'MB')}${chart('p99 latency per window', (s) => s.p99_ms, 'ms')}${chart('Requests answered per window', (s) => s.answered, '')}</body>`;
   writeFileSync(join(dir, 'soak.html'), html);
 }
