@@ -86,12 +86,13 @@ test('spilled chunks read back byte for byte: records, lookups, iteration, and m
 });
 
 test('pops back into spilled chunks restore them; appends after that read as before', () => {
-  const n = 6 * CHUNK + 10;
+  const n = 9 * CHUNK + 10;
   const log = new TransferLog(spillIn(dir));
   fill(log, 1, n);
-  assert.equal(log.spilledBytes, 4 * CHUNK_BYTES);
-  // Back below the start of chunk 2, which was spilled.
-  const to = 2 * CHUNK - 5;
+  assert.equal(log.spilledBytes, 7 * CHUNK_BYTES);
+  // Chunks 0-3 are frozen; 4-6 spilled, not yet frozen. Back below the start of chunk 5.
+  assert.equal(log.frozenRecords, 4 * CHUNK);
+  const to = 5 * CHUNK - 5;
   for (let i = n; i > to; i--) assert.equal(log.popLast()!.timestamp, BigInt(i));
   assert.equal(log.size, to);
   assert.equal(log.get(idOf(to + 1)), undefined);
@@ -106,6 +107,55 @@ test('pops back into spilled chunks restore them; appends after that read as bef
     assert.equal(t.amount, (BigInt(i) << 64n) + 7n);
     assert.equal(t.user_data_128, BigInt(i) * 3n);
   }
+  log.close();
+});
+
+test('frozen ids: old records leave the table for sorted runs; every lookup, retry and absent id answers as a log that keeps everything', () => {
+  // Freezes at 7, 11, 15 and 19 chunks (4 spilled chunks each); the fourth run merges the four into one.
+  const n = 19 * CHUNK + 77;
+  const frozen = new TransferLog(spillIn(dir));
+  const held = new TransferLog();
+  fill(frozen, 1, n);
+  fill(held, 1, n);
+  assert.equal(frozen.frozenRecords, 16 * CHUNK);
+  assert.equal(held.frozenRecords, 0);
+  // The table follows the records not frozen: at most 4 slots a record left (load above 1/4), against 2-4 for all of them.
+  const left = n - 16 * CHUNK;
+  assert.ok(frozen.indexBytes <= left * 4 * 8 + 16 * CHUNK * 2, `index ${frozen.indexBytes}`);
+  assert.ok(held.indexBytes >= n * 2 * 8, `held index ${held.indexBytes}`);
+  for (let i = 1; i <= n; i += 613) {
+    assert.deepEqual(frozen.get(idOf(i)), held.get(idOf(i)), `record ${i}`);
+    assert.equal(frozen.indexAt(frozen.find(idOf(i))), i - 1);
+    assert.equal(frozen.timestampOf(idOf(i)), BigInt(i));
+    assert.equal(frozen.has(idOf(i)), true);
+  }
+  // Absent ids: beside present ones, sharing low words with them, past the end.
+  for (let i = 1; i <= n; i += 2039) {
+    for (const id of [(1n << 100n) | BigInt(i), BigInt(n + i), (BigInt(i) << 70n) | BigInt(i + 1)]) {
+      if (held.has(id)) continue;
+      assert.equal(frozen.has(id), false, `absent ${id}`);
+      assert.equal(frozen.indexAt(frozen.find(id)), -1);
+    }
+  }
+  // A frozen id cannot be appended again (the ledger answers "exists" from it).
+  assert.throws(() => frozen.insert(held.read(5)), /is present/);
+  const slot = frozen.find(idOf(6));
+  assert.throws(() => frozen.appendAt(slot, idOf(6), 1n, 2n, 3n, 0n, 0n, 0n, 0, 0, 1, 1, 0, 1n), /slot is taken/);
+  // New records after the freezes, and pops of them, as before.
+  fill(frozen, n + 1, n + 1000);
+  fill(held, n + 1, n + 1000);
+  for (let i = 0; i < 500; i++) assert.deepEqual(frozen.popLast(), held.popLast());
+  assert.equal(frozen.has(idOf(n + 500)), true);
+  assert.equal(frozen.has(idOf(n + 501)), false);
+  frozen.close();
+});
+
+test('a pop never reaches a frozen record: the log says so instead of answering wrongly', () => {
+  const log = new TransferLog(spillIn(dir));
+  fill(log, 1, 6 * CHUNK + 1);
+  assert.equal(log.frozenRecords, 4 * CHUNK);
+  for (let i = 6 * CHUNK + 1; i > 4 * CHUNK; i--) log.popLast();
+  assert.throws(() => log.popLast(), /reached frozen record/);
   log.close();
 });
 

@@ -31,6 +31,15 @@
 // stay in memory; a LIFO pop into a spilled chunk reads it back first. A refused
 // spill (no space, a limit) keeps this and later chunks in memory, and says so.
 //
+// Frozen ids: once FREEZE_CHUNKS spilled chunks are not yet frozen, their records
+// leave the hash table too: their ids go to sorted runs in a second spill file
+// (frozen_ids.ts: a Bloom filter and page fences in memory, ~1.3 bytes a record),
+// their kept hashes are dropped, and the table is rebuilt for the records left.
+// find() looks there when the table misses and reports a frozen hit as a slot past
+// the table's end (indexAt and at read it; appendAt refuses it as taken). So what
+// an old transfer keeps in memory is ~1.3 bytes, and the table's size follows the
+// recent transfers, not all of them.
+//
 // Hot-path costs: a BigUint64Array store truncates a bigint to 64 bits without
 // allocating, so a u128 is split with a shift (which allocates) only when it
 // exceeds U64_MAX, and a zero high word is not written (records start zeroed);
@@ -39,8 +48,12 @@
 // every 64 MB of them.
 
 import { ChunkCache } from './chunk_cache.js';
+import { FrozenIds, newPairs, type Pairs } from './frozen_ids.js';
+import type { RecordSpill } from './record_spill.js';
 import { hashWords } from './id_table.js';
 import { U64_MAX, type Transfer } from './types.js';
+
+export type { RecordSpill } from './record_spill.js';
 
 const RECORD_WORDS = 16;
 /** Records per full chunk: 32768 × 128 bytes = 4 MiB. */
@@ -54,6 +67,8 @@ const CHUNK_BYTES = CHUNK_RECORDS * RECORD_WORDS * 8;
 const RESIDENT_FULL_CHUNKS_MIN = 2;
 /** Spilled chunks kept in memory after a read (the most recently used). */
 const CACHED_CHUNKS = 4;
+/** Spilled chunks whose ids leave the table together (one frozen run of 131,072 records). */
+const FREEZE_CHUNKS = 4;
 
 const INITIAL_CAPACITY = 1024;
 /** 2^30 slots: 512 M transfers at load 1/2, far beyond any configured limit. */
@@ -105,15 +120,6 @@ function newHashes(records: number): Int32Array {
   return new Int32Array(ledgerMemory(records * 4));
 }
 
-/** A file (or anything like one) that holds spilled chunks at byte positions; its owner is the caller. */
-export interface RecordSpill {
-  write(b: Uint8Array, length: number, position: number): void;
-  read(b: Uint8Array, length: number, position: number): void;
-  /** Bytes written (the highest end of a write). */
-  readonly size: number;
-  close(): void;
-}
-
 /** How a transfer log may move old records out of memory. */
 export interface TransferSpill {
   /** Records kept in memory before older full chunks are spilled (at least two full chunks are kept). */
@@ -146,7 +152,12 @@ function loadId(id: bigint): number {
 export class TransferLog {
   /** Record chunks; null: spilled (read back through `cache`). The last one is being filled and never spilled. */
   private chunks: (Chunk | null)[] = [newChunk(FIRST_CHUNK_RECORDS)];
-  private hashes: Int32Array[] = [newHashes(FIRST_CHUNK_RECORDS)];
+  /** Per chunk, each record's id hash; null once the chunk's ids are frozen. */
+  private hashes: (Int32Array | null)[] = [newHashes(FIRST_CHUNK_RECORDS)];
+  /** Ids of records below `frozenBelow`, out of the table. */
+  private frozen: FrozenIds | null = null;
+  private frozenBelow = 0;
+  private freezeRefused = false;
   /** Spilled chunks read back, least recently used first. */
   private cache = new ChunkCache<Chunk>(CACHED_CHUNKS);
   private spill: RecordSpill | null = null;
@@ -187,9 +198,25 @@ export class TransferLog {
     return this.spill?.size ?? 0;
   }
 
+  /** Bytes of frozen ids in their spill file. */
+  get frozenFileBytes(): number {
+    return this.frozen?.fileBytes ?? 0;
+  }
+
+  /** Records whose ids are frozen (out of the table). */
+  get frozenRecords(): number {
+    return this.frozenBelow;
+  }
+
+  /** Bytes the table and the frozen ids' filters hold in memory. */
+  get indexBytes(): number {
+    return this.slots.byteLength + this.fps.byteLength + (this.frozen?.residentBytes ?? 0);
+  }
+
   /** Gives back the spill file now rather than when the log is collected; spilled records cannot be read afterwards. */
   close(): void {
     this.spill?.close();
+    this.frozen?.close();
   }
 
   /** Chunk `c`, read back from the spill file when it is not in memory. */
@@ -249,7 +276,10 @@ export class TransferLog {
     this.lastId = id;
     this.lastHash = hash;
     this.lastFp = fp;
-    return this.probe(hash, fp);
+    const slot = this.probe(hash, fp);
+    if (this.slots[slot] !== 0 || this.frozen === null) return slot;
+    const r = this.frozen.find(hash, fp, this.holdsLoaded);
+    return r < 0 ? slot : this.slots.length + r;
   }
 
   /** Probes for the id held in WORDS. */
@@ -265,6 +295,9 @@ export class TransferLog {
     }
   }
 
+  /** holdsLoadedId bound once: a frozen lookup makes no closure. */
+  private readonly holdsLoaded = (r: number): boolean => this.holdsLoadedId(r);
+
   /** Whether record `r`'s id is the one in WORDS. */
   private holdsLoadedId(r: number): boolean {
     const i32 = this.chunkAt(r >>> CHUNK_SHIFT).i32;
@@ -274,13 +307,14 @@ export class TransferLog {
 
   /** The index (insertion order) of the record in `slot` (from find), or -1 if the slot is empty. */
   indexAt(slot: number): number {
-    return this.slots[slot]! - 1;
+    const table = this.slots.length;
+    return slot >= table ? slot - table : this.slots[slot]! - 1;
   }
 
   /** A copy of the transfer in `slot` (from find), or undefined if the slot is empty. */
   at(slot: number): Transfer | undefined {
-    const s = this.slots[slot]!;
-    return s === 0 ? undefined : this.read(s - 1);
+    const r = this.indexAt(slot);
+    return r < 0 ? undefined : this.read(r);
   }
 
   get(id: bigint): Transfer | undefined {
@@ -288,7 +322,7 @@ export class TransferLog {
   }
 
   has(id: bigint): boolean {
-    return this.slots[this.find(id)] !== 0;
+    return this.indexAt(this.find(id)) >= 0;
   }
 
   /** The timestamp of the transfer with `id`, or -1n if there is none (no Transfer object made). */
@@ -318,7 +352,7 @@ export class TransferLog {
     flags: number,
     timestamp: bigint,
   ): void {
-    if (this.slots[slot] !== 0) throw new Error('TransferLog.appendAt: slot is taken');
+    if (slot >= this.slots.length || this.slots[slot] !== 0) throw new Error('TransferLog.appendAt: slot is taken');
     // The slot's fingerprint and hash: find(id) just computed them, as a rule.
     let fp = this.lastFp;
     let hash = this.lastHash;
@@ -351,7 +385,9 @@ export class TransferLog {
     this.count = r + 1;
     this.slots[slot] = r + 1;
     this.fps[slot] = fp;
-    if (this.count * 2 > this.slots.length) this.grow();
+    if ((this.count - this.frozenBelow) * 2 > this.slots.length) this.grow();
+    // After the slot is written: freezing rebuilds the table, which find's slot points into.
+    if (r >= CHUNK_RECORDS && (r & CHUNK_MASK) === 0 && this.residentFull !== Number.POSITIVE_INFINITY) this.freezeSpilled();
   }
 
   /** Inserts a copy of `t` into the empty `slot` that find(t.id) just returned. */
@@ -376,7 +412,7 @@ export class TransferLog {
 
   insert(t: Transfer): void {
     const slot = this.find(t.id);
-    if (this.slots[slot] !== 0) throw new Error(`TransferLog.insert: id ${t.id} is present`);
+    if (this.indexAt(slot) >= 0) throw new Error(`TransferLog.insert: id ${t.id} is present`);
     this.insertAt(slot, t);
   }
 
@@ -434,6 +470,7 @@ export class TransferLog {
   popLast(): Transfer | undefined {
     if (this.count === 0) return undefined;
     const r = this.count - 1;
+    if (r < this.frozenBelow) throw new Error(`invariant: TransferLog.popLast reached frozen record ${r}`);
     this.restore(r >>> CHUNK_SHIFT);
     const value = this.read(r);
     const slots = this.slots;
@@ -504,10 +541,53 @@ export class TransferLog {
     if (this.residentFull !== Number.POSITIVE_INFINITY) this.spillOld();
   }
 
+  /** Freezes the ids of spilled chunks once FREEZE_CHUNKS of them are not yet frozen, and rebuilds the table for the rest. */
+  private freezeSpilled(): void {
+    if (this.freezeRefused || this.spillTo === undefined) return;
+    let end = this.frozenBelow >>> CHUNK_SHIFT;
+    while (end < this.chunks.length && this.chunks[end] === null) end++;
+    const first = this.frozenBelow >>> CHUNK_SHIFT;
+    if (end - first < FREEZE_CHUNKS) return;
+    try {
+      this.frozen ??= new FrozenIds(this.spillTo.open());
+      this.frozen.freeze(this.tableEntries(this.frozenBelow, end * CHUNK_RECORDS));
+    } catch (e) {
+      this.freezeRefused = true;
+      this.spillTo.refused(`ledger: transfer ids stay in the table from now on: ${(e as Error).message}`);
+      return;
+    }
+    for (let c = first; c < end; c++) this.hashes[c] = null;
+    this.frozenBelow = end * CHUNK_RECORDS;
+    let capacity = INITIAL_CAPACITY;
+    while ((this.count - this.frozenBelow) * 2 > capacity) capacity *= 2;
+    this.rehash(capacity);
+  }
+
+  /** The table's entries (hash, fingerprint, record) for records [from, to): every one of them is in the table. */
+  private tableEntries(from: number, to: number): Pairs {
+    const entries = newPairs(to - from);
+    let n = 0;
+    for (let k = 0; k < this.slots.length; k++) {
+      const r = this.slots[k]! - 1;
+      if (r < from || r >= to) continue;
+      entries.hashes[n] = this.hashOf(r);
+      entries.fps[n] = this.fps[k]!;
+      entries.records[n] = r;
+      n++;
+    }
+    if (n !== to - from) throw new Error(`invariant: TransferLog table holds ${n} of records ${from}-${to}`);
+    return entries;
+  }
+
   private grow(): void {
     // Quadruple while small, double after: fewer rehashes without a large idle table.
     const capacity = this.slots.length * (this.slots.length < GROW_FAST_BELOW ? 4 : 2);
     if (capacity > CAPACITY_MAX) throw new Error('TransferLog: capacity limit reached');
+    this.rehash(capacity);
+  }
+
+  /** Moves the table's entries for records not frozen into a table of `capacity` slots. */
+  private rehash(capacity: number): void {
     const slots = new Int32Array(ledgerMemory(capacity * 4));
     const fps = new Int32Array(ledgerMemory(capacity * 4));
     const mask = capacity - 1;
@@ -516,7 +596,7 @@ export class TransferLog {
     // In old slot order: runs of neighbouring ids stay neighbours, so the writes stay local too.
     for (let k = 0; k < oldSlots.length; k++) {
       const s = oldSlots[k]!;
-      if (s === 0) continue;
+      if (s <= this.frozenBelow) continue;
       let i = this.hashOf(s - 1) & mask;
       while (slots[i] !== 0) i = (i + 1) & mask;
       slots[i] = s;

@@ -1,0 +1,272 @@
+// Ids of old records, found again without a hash-table slot each. Owns: the sorted
+// runs of (id hash, fingerprint, record index) entries that a log writes out for records it
+// no longer keeps in its table, and the Bloom filter and page fences that find
+// them with at most a page read. What a frozen record costs in memory is then
+// about 1.3 bytes (10 filter bits and a fence per 512 records), not the 12-36
+// bytes of a table slot, a fingerprint and a kept hash.
+//
+// A lookup gives candidate record indices (every record whose id has that hash
+// and fingerprint); the caller compares the full id, as its table does. Without
+// the fingerprint a new id whose hash met an old one's (0.2 % of inserts with two
+// million frozen) read a 4 MiB record chunk back to tell them apart. A miss (the common case: a
+// new id) is answered by the filters alone about 99 % of the time per run (10
+// bits, 7 probes, all in one 64-byte block so a probe of a run is one cache miss). Runs are merged size-tiered (RUN_FAN_IN runs of one tier make one of
+// the next), so a lookup probes O(log n) filters; a merge reads and rewrites the
+// runs it merges (the space they held in the file is not reused).
+//
+// No I/O of its own: pages go to and come from the caller's RecordSpill (the
+// transfer log's second spill file). Deterministic: the same records frozen in
+// the same order give the same runs.
+
+import type { RecordSpill } from './record_spill.js';
+
+/** Entries per page: 512 × 12 bytes = 6 KiB, one read per lookup that passes a filter. */
+const PAGE_PAIRS = 512;
+/** u32 words per entry: hash, fingerprint, record. */
+const ENTRY_WORDS = 3;
+const ENTRY_BYTES = ENTRY_WORDS * 4;
+const PAGE_BYTES = PAGE_PAIRS * ENTRY_BYTES;
+/** Pages written (and read back for a merge) in one call: 1.5 MiB. */
+const WRITE_PAGES = 256;
+const BLOOM_BITS_PER_ID = 10;
+const BLOOM_PROBES = 7;
+/** A filter block: 512 bits, one cache line; an id's probes all fall in its block. */
+const BLOCK_WORDS = 16;
+const BLOCK_BITS = BLOCK_WORDS * 32;
+/** Runs of one tier merged into one of the next. */
+const RUN_FAN_IN = 4;
+/** Records one run may hold: 2^31 record indices would not fit a page's u32 anyway. */
+const RUN_RECORDS_MAX = 2 ** 31;
+
+interface Run {
+  /** Byte position of the run's first page in the spill. */
+  readonly position: number;
+  readonly pairs: number;
+  /** The hash of each page's first pair. */
+  readonly fences: Uint32Array;
+  readonly bloom: Uint32Array;
+  /** 32 - log2(blocks): the block of a hash is the top bits of its mix. */
+  readonly blockShift: number;
+  readonly tier: number;
+}
+
+/** A second hash of an id hash: the probes' step, odd so every probe differs. */
+function step(hash: number): number {
+  let h = Math.imul(hash ^ (hash >>> 16), 0x7feb352d);
+  h ^= h >>> 15;
+  return (Math.imul(h, 0x846ca68b) ^ (h >>> 16)) | 1;
+}
+
+/** The first word of hash `h`'s block in a filter. */
+function blockOf(h: number, blockShift: number): number {
+  return (Math.imul(h ^ (h >>> 13), 0x9e3779b1) >>> blockShift) * BLOCK_WORDS;
+}
+
+/** Whether every probe bit of `h` is set in its block (or, with `set`, sets them). */
+function probeBlock(bloom: Uint32Array, base: number, h: number, set: boolean): boolean {
+  const inc = step(h);
+  let a = Math.imul(h, 0x85ebca6b) ^ (h >>> 11);
+  for (let p = 0; p < BLOOM_PROBES; p++) {
+    const bit = a >>> 23;
+    const word = base + (bit >>> 5);
+    const mask = 1 << (bit & 31);
+    if (set) bloom[word]! |= mask;
+    else if ((bloom[word]! & mask) === 0) return false;
+    a = (a + inc) | 0;
+  }
+  return true;
+}
+
+/** Frozen entries as three columns: the id's hash, its fingerprint, the record. */
+export interface Pairs {
+  hashes: Uint32Array;
+  fps: Uint32Array;
+  records: Uint32Array;
+}
+
+export function newPairs(n: number): Pairs {
+  return { hashes: new Uint32Array(n), fps: new Uint32Array(n), records: new Uint32Array(n) };
+}
+
+/** Pairs sorted by hash, stably (records keep their order within a hash): LSD radix sort, two 16-bit passes. */
+export function sortByHash(pairs: Pairs): Pairs {
+  const n = pairs.hashes.length;
+  let from = pairs;
+  let to = newPairs(n);
+  const counts = new Uint32Array(1 << 16);
+  for (const shift of [0, 16]) {
+    counts.fill(0);
+    for (let i = 0; i < n; i++) counts[(from.hashes[i]! >>> shift) & 0xffff]!++;
+    let sum = 0;
+    for (let b = 0; b < counts.length; b++) {
+      const c = counts[b]!;
+      counts[b] = sum;
+      sum += c;
+    }
+    for (let i = 0; i < n; i++) {
+      const h = from.hashes[i]!;
+      const at = counts[(h >>> shift) & 0xffff]!++;
+      to.hashes[at] = h;
+      to.fps[at] = from.fps[i]!;
+      to.records[at] = from.records[i]!;
+    }
+    [from, to] = [to, from];
+  }
+  return from;
+}
+
+export class FrozenIds {
+  /** Newest last. */
+  private readonly runs: Run[] = [];
+  private end = 0;
+  private readonly page = new Uint32Array(PAGE_PAIRS * ENTRY_WORDS);
+  private readonly pageBytes = new Uint8Array(this.page.buffer);
+
+  constructor(private readonly spill: RecordSpill) {}
+
+  /** Records frozen in all runs. */
+  get size(): number {
+    let n = 0;
+    for (const r of this.runs) n += r.pairs;
+    return n;
+  }
+
+  /** Bytes the runs hold in memory (filters and fences). */
+  get residentBytes(): number {
+    let n = 0;
+    for (const r of this.runs) n += r.bloom.byteLength + r.fences.byteLength;
+    return n;
+  }
+
+  get runCount(): number {
+    return this.runs.length;
+  }
+
+  /** Bytes written to the spill (merged runs' old space included). */
+  get fileBytes(): number {
+    return this.spill.size;
+  }
+
+  close(): void {
+    this.spill.close();
+  }
+
+  /**
+   * Freezes these entries (any order). Throws (with nothing changed that a lookup
+   * sees) when the spill refuses the write.
+   */
+  freeze(entries: Pairs): void {
+    if (entries.hashes.length === 0) return;
+    this.runs.push(this.write(sortByHash(entries), 0));
+    this.mergeTiers();
+  }
+
+  /**
+   * Calls `visit` with each frozen record whose id has this hash and fingerprint,
+   * newest run first, until it returns true; returns the record it stopped at, or -1.
+   */
+  find(hash: number, fp: number, visit: (record: number) => boolean): number {
+    const h = hash >>> 0;
+    const f = fp >>> 0;
+    for (let k = this.runs.length - 1; k >= 0; k--) {
+      const run = this.runs[k]!;
+      if (!probeBlock(run.bloom, blockOf(h, run.blockShift), h, false)) continue;
+      const found = this.scan(run, h, f, visit);
+      if (found >= 0) return found;
+    }
+    return -1;
+  }
+
+  /** The pages of `run` that may hold hash `h`: from the last page whose fence is below it, while fences are not above it. */
+  private scan(run: Run, h: number, f: number, visit: (record: number) => boolean): number {
+    const fences = run.fences;
+    let lo = 0;
+    let hi = fences.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >>> 1;
+      if (fences[mid]! < h) lo = mid;
+      else hi = mid - 1;
+    }
+    for (let p = lo; p < fences.length && fences[p]! <= h; p++) {
+      const n = this.readPage(run, p);
+      for (let k = 0; k < n; k++) {
+        const ph = this.page[ENTRY_WORDS * k]!;
+        if (ph < h) continue;
+        if (ph > h) return -1;
+        if (this.page[ENTRY_WORDS * k + 1] !== f) continue;
+        const record = this.page[ENTRY_WORDS * k + 2]!;
+        if (visit(record)) return record;
+      }
+    }
+    return -1;
+  }
+
+  private readPage(run: Run, p: number): number {
+    const n = Math.min(PAGE_PAIRS, run.pairs - p * PAGE_PAIRS);
+    this.spill.read(this.pageBytes, n * ENTRY_BYTES, run.position + p * PAGE_BYTES);
+    return n;
+  }
+
+  /** Writes sorted pairs as a run at the end of the spill, with its filter and fences. */
+  private write(pairs: Pairs, tier: number): Run {
+    const count = pairs.hashes.length;
+    if (count > RUN_RECORDS_MAX) throw new Error(`FrozenIds: a run of ${count} records is past the limit`);
+    const pages = Math.ceil(count / PAGE_PAIRS);
+    const fences = new Uint32Array(pages);
+    let blocks = 2;
+    let blockShift = 31;
+    while (blocks * BLOCK_BITS < count * BLOOM_BITS_PER_ID) {
+      blocks *= 2;
+      blockShift--;
+    }
+    const bloom = new Uint32Array(blocks * BLOCK_WORDS);
+    const position = this.end;
+    // Pages go out WRITE_PAGES at a time: one write of 1 MiB, not 256 of 4 KiB.
+    const out = new Uint32Array(Math.min(pages, WRITE_PAGES) * PAGE_PAIRS * ENTRY_WORDS);
+    for (let p0 = 0; p0 < pages; p0 += WRITE_PAGES) {
+      const from = p0 * PAGE_PAIRS;
+      const to = Math.min(count, (p0 + WRITE_PAGES) * PAGE_PAIRS);
+      for (let i = from; i < to; i++) {
+        const h = pairs.hashes[i]!;
+        const o = ENTRY_WORDS * (i - from);
+        out[o] = h;
+        out[o + 1] = pairs.fps[i]!;
+        out[o + 2] = pairs.records[i]!;
+        probeBlock(bloom, blockOf(h, blockShift), h, true);
+        if ((i & (PAGE_PAIRS - 1)) === 0) fences[i / PAGE_PAIRS] = h;
+      }
+      this.spill.write(new Uint8Array(out.buffer), (to - from) * ENTRY_BYTES, position + p0 * PAGE_BYTES);
+    }
+    this.end = position + pages * PAGE_BYTES;
+    return { position, pairs: count, fences, bloom, blockShift, tier };
+  }
+
+  /** While the newest RUN_FAN_IN runs share a tier, merges them into one run of the next tier. */
+  private mergeTiers(): void {
+    for (;;) {
+      const n = this.runs.length;
+      if (n < RUN_FAN_IN) return;
+      const tier = this.runs[n - 1]!.tier;
+      const group = this.runs.slice(n - RUN_FAN_IN);
+      if (!group.every((r) => r.tier === tier)) return;
+      let total = 0;
+      for (const r of group) total += r.pairs;
+      const pairs = newPairs(total);
+      const block = new Uint32Array(WRITE_PAGES * PAGE_PAIRS * ENTRY_WORDS);
+      let i = 0;
+      for (const r of group) {
+        for (let from = 0; from < r.pairs; from += WRITE_PAGES * PAGE_PAIRS) {
+          const m = Math.min(WRITE_PAGES * PAGE_PAIRS, r.pairs - from);
+          this.spill.read(new Uint8Array(block.buffer), m * ENTRY_BYTES, r.position + from * ENTRY_BYTES);
+          for (let k = 0; k < m; k++, i++) {
+            pairs.hashes[i] = block[ENTRY_WORDS * k]!;
+            pairs.fps[i] = block[ENTRY_WORDS * k + 1]!;
+            pairs.records[i] = block[ENTRY_WORDS * k + 2]!;
+          }
+        }
+      }
+      const merged = this.write(sortByHash(pairs), tier + 1);
+      this.runs.splice(n - RUN_FAN_IN, RUN_FAN_IN, merged);
+    }
+  }
+}

@@ -1,0 +1,138 @@
+// Frozen ids (src/ledger/frozen_ids.ts): sorted runs with a filter and fences
+// answer exactly which frozen records have an id hash and fingerprint, across
+// freezes and the merges of runs; the radix sort is a stable sort by hash.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import fc from 'fast-check';
+import { FrozenIds, newPairs, sortByHash } from '../src/ledger/frozen_ids.js';
+import type { RecordSpill } from '../src/ledger/record_spill.js';
+
+/** A spill in memory: bytes at positions, as a file would hold them. */
+function memorySpill(): RecordSpill & { reads: number } {
+  let bytes = new Uint8Array(1 << 16);
+  let size = 0;
+  return {
+    reads: 0,
+    write(b, length, position) {
+      while (position + length > bytes.length) {
+        const next = new Uint8Array(bytes.length * 2);
+        next.set(bytes);
+        bytes = next;
+      }
+      bytes.set(b.subarray(0, length), position);
+      size = Math.max(size, position + length);
+    },
+    read(b, length, position) {
+      this.reads++;
+      if (position + length > size) throw new Error(`read past the end: ${position + length} > ${size}`);
+      b.set(bytes.subarray(position, position + length));
+    },
+    get size() {
+      return size;
+    },
+    close() {},
+  };
+}
+
+test('sortByHash sorts by hash and keeps the order of equal hashes', () => {
+  fc.assert(
+    fc.property(
+      fc.array(
+        fc.nat({ max: 0xffff_ffff }).map((h) => (h % 7 === 0 ? h & 0xff : h)),
+        { maxLength: 3000 },
+      ),
+      (hashes) => {
+        const pairs = newPairs(hashes.length);
+        hashes.forEach((h, i) => {
+          pairs.hashes[i] = h;
+          pairs.fps[i] = i * 3;
+          pairs.records[i] = i;
+        });
+        const sorted = sortByHash(pairs);
+        const expected = hashes.map((h, i) => [h, i] as const).sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+        assert.deepEqual(
+          [...sorted.hashes],
+          expected.map((e) => e[0]),
+        );
+        assert.deepEqual(
+          [...sorted.records],
+          expected.map((e) => e[1]),
+        );
+        assert.deepEqual(
+          [...sorted.fps],
+          expected.map((e) => e[1] * 3),
+        );
+      },
+    ),
+    { numRuns: 60 },
+  );
+});
+
+test('find visits exactly the frozen records with that hash and fingerprint, newest run first, across merges', () => {
+  fc.assert(
+    fc.property(
+      // Batches of entries over a small hash and fingerprint space, so they collide often.
+      fc.array(fc.array(fc.tuple(fc.nat({ max: 300 }), fc.nat({ max: 3 })), { minLength: 1, maxLength: 1500 }), { minLength: 1, maxLength: 18 }),
+      fc.array(fc.tuple(fc.nat({ max: 320 }), fc.nat({ max: 4 })), { minLength: 1, maxLength: 60 }),
+      (batches, queries) => {
+        const frozen = new FrozenIds(memorySpill());
+        const all: { hash: number; fp: number; record: number }[] = [];
+        for (const batch of batches) {
+          const entries = newPairs(batch.length);
+          batch.forEach(([hash, fp], i) => {
+            const record = all.length;
+            entries.hashes[i] = hash;
+            entries.fps[i] = fp;
+            entries.records[i] = record;
+            all.push({ hash, fp, record });
+          });
+          frozen.freeze(entries);
+        }
+        assert.equal(frozen.size, all.length);
+        // Four runs of a tier merge into one: never more than 3 a tier.
+        assert.ok(frozen.runCount <= 3 * Math.ceil(Math.log(batches.length + 1) / Math.log(4) + 1), `runs ${frozen.runCount}`);
+        for (const [hash, fp] of queries) {
+          const seen: number[] = [];
+          assert.equal(
+            frozen.find(hash, fp, (r) => {
+              seen.push(r);
+              return false;
+            }),
+            -1,
+          );
+          const expected = all.filter((e) => e.hash === hash && e.fp === fp).map((e) => e.record);
+          assert.deepEqual(
+            [...seen].sort((a, b) => a - b),
+            expected,
+          );
+          // Stopping at a record returns it.
+          if (expected.length > 0)
+            assert.equal(
+              frozen.find(hash, fp, (r) => r === expected[0]),
+              expected[0],
+            );
+        }
+      },
+    ),
+    { numRuns: 40 },
+  );
+});
+
+test('a miss is answered by the filters alone almost always', () => {
+  const spill = memorySpill();
+  const frozen = new FrozenIds(spill);
+  const n = 200_000;
+  const entries = newPairs(n);
+  for (let i = 0; i < n; i++) {
+    entries.hashes[i] = Math.imul(i + 1, 0x9e3779b1) >>> 2;
+    entries.fps[i] = i;
+    entries.records[i] = i;
+  }
+  frozen.freeze(entries);
+  const before = spill.reads;
+  const probes = 100_000;
+  for (let i = 0; i < probes; i++) frozen.find(Math.imul(n + i + 1, 0x9e3779b1) >>> 2, 7, () => true);
+  const pageReads = spill.reads - before;
+  assert.ok(pageReads < probes * 0.02, `page reads for ${probes} misses: ${pageReads}`);
+  assert.ok(frozen.residentBytes < n * 2, `filter and fences: ${frozen.residentBytes} bytes for ${n} ids`);
+});
