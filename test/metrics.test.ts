@@ -74,6 +74,10 @@ test('metrics: standard process names, per-currency queue, journal commit latenc
       assert.ok(transfersInMemory !== undefined && transfersInMemory > 0, `transfers in memory ${transfersInMemory}`);
       assert.equal(sample(text, 'sco_settle_records_held_bytes', 'records="transfers",where="spill_file"'), 0);
       assert.equal(sample(text, 'sco_settle_records_held_bytes', 'records="payments",where="spill_file"'), 0);
+      // The transfer id index: a table in memory, nothing frozen yet.
+      const idIndex = sample(text, 'sco_settle_records_held_bytes', 'records="transfer_ids",where="memory"');
+      assert.ok(idIndex !== undefined && idIndex >= 8 * 1024, `transfer id index ${idIndex}`);
+      assert.equal(sample(text, 'sco_settle_records_held_bytes', 'records="transfer_ids",where="spill_file"'), 0);
       assert.equal(sample(text, 'sco_settle_build_info', `version="${BUILD_INFO.version}",node="${process.versions.node}"`), 1);
       assert.match(BUILD_INFO.version, /^\d+\.\d+\.\d+/);
 

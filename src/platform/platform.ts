@@ -730,10 +730,24 @@ export class Platform {
     };
   }
 
-  /** How the ledger holds its transfers: the newest in memory, older ones in its spill file (../ledger/transfer_log.ts). */
-  transfersHeld(): { transfers: number; resident_bytes: number; spilled_bytes: number } {
+  /** How the ledger holds its transfers: the newest in memory, older ones in its spill file, and the ids of old ones in sorted runs beside it (../ledger/transfer_log.ts). */
+  transfersHeld(): {
+    transfers: number;
+    resident_bytes: number;
+    spilled_bytes: number;
+    frozen_ids: number;
+    id_index_bytes: number;
+    frozen_id_file_bytes: number;
+  } {
     const t = this.ledger.state.transfers;
-    return { transfers: t.size, resident_bytes: t.residentBytes, spilled_bytes: t.spilledBytes };
+    return {
+      transfers: t.size,
+      resident_bytes: t.residentBytes,
+      spilled_bytes: t.spilledBytes,
+      frozen_ids: t.frozenRecords,
+      id_index_bytes: t.indexBytes,
+      frozen_id_file_bytes: t.frozenFileBytes,
+    };
   }
 
   /**
