@@ -84,6 +84,16 @@
 //     nodes must balance nearly to the unit (no liquidity), the optimum is a
 //     circulation of large payments patched by small ones, far from every start
 //     of steps 1-7 (held-out zero_small: 0.63 of a proven optimum).
+//  9. Rules 8 (option lp_dive), after all of the above, on runs of at most
+//     LP_NODES_MAX_V8 nodes: the relaxation again, by a bounded simplex
+//     started from step 8's choice and priced by the largest reduced cost
+//     (step 8's, from nothing under Bland's rule, ran out of pivots on runs of
+//     a thousand items and more: novel chain_big), then a dive on it (lpDive:
+//     the item settled most fixed at 1, else 0, the rest re-optimised; the
+//     point stays feasible); the dive's point and the relaxation's are starts
+//     repaired as in step 8, then step 8's moves, with 10 times the budget for
+//     the relaxation and the dive and half of it for the rest. Kept only when
+//     strictly better by exact weight, so rules 8 never settles less than 7.
 // Every returned set is checked exactly in bigint against every node and the
 // FIFO rule before return; a violation throws.
 //
@@ -179,7 +189,14 @@ export interface LinkedOptions {
    * without it returns unless the phase found strictly more.
    */
   readonly lp_start?: boolean;
-  /** Rules 8 (default on). */
+  /**
+   * After the search above (rules 7's included), one more phase: on runs of at
+   * most LP_NODES_MAX_V8 nodes, the relaxation by a bounded simplex from the
+   * choice so far, a dive on it, and starts from both, repaired as rules 7's
+   * (step 9 above). Default on; rules version 8 (the rules-7 release and
+   * earlier turn it off). The result is what the search without it returns
+   * unless the phase found strictly more.
+   */
   readonly lp_dive?: boolean;
 }
 
@@ -1056,7 +1073,9 @@ function shortRepairPhase(net: Net, eng: LinkedEngine, budget: number, inc: Incu
  * starts; then the cycle and neighbourhood moves and the insertion move with
  * exact repair from the best. Returns `found` (rules 6's choice) unless the
  * phase found strictly more, by exact weight; not under FIFO, and only where
- * floats are exact.
+ * floats are exact. With `v8` (rules 8, option lp_dive; `found` is then rules
+ * 7's choice): the relaxation by the bounded simplex from `found` on runs of up
+ * to LP_NODES_MAX_V8 nodes, and the dive's point as two more starts, first.
  */
 function lpStartPhase(net: Net, eng: LinkedEngine, budget: number, inc: Incumbent, found: Candidate, v8 = false): Candidate {
   const work = new Work(Math.floor(budget * LP_START_SHARE));
