@@ -25,7 +25,7 @@
 // its candidates. Under rules version 3 without its cycle and neighbourhood
 // moves (journals written before them replay the run and must settle what they
 // settled); from rules version 4 with them; rules 5 and 6 add to the search
-// (lsmRules5Search, lsmRules6ShortRepair, lsmRules7LpStart). Pure: balances, credit and rates
+// (lsmRules5Search, lsmRules6ShortRepair, lsmRules7LpStart, lsmRules8LpDive). Pure: balances, credit and rates
 // come in through LsmLiquidity.
 
 import { memberCurrency } from '../fx/iso4217.js';
@@ -260,8 +260,22 @@ export function lsmRules7LpStart(rules_version: number): boolean {
 }
 
 /**
+ * Rules version 8's solver: after the search of rules 7, on runs of at most
+ * LP_NODES_MAX_V8 accounts, the LP relaxation by a bounded simplex started from
+ * rules 7's choice (largest reduced cost first: it finishes on runs of a
+ * thousand payments and more, where rules 7's from nothing ran out), and a dive
+ * on it (the item settled most fixed at 1, or at 0, the rest re-optimised; the
+ * point stays feasible), whose point is a start repaired as rules 7's are; the
+ * run releases what rules 7 releases unless this finds strictly more value.
+ * Only non-FIFO runs can release differently.
+ */
+export function lsmRules8LpDive(rules_version: number): boolean {
+  return rules_version >= 8;
+}
+
+/**
  * Solves a run problem; `extra` adds capacity per node (the liquidity optimiser's what-if). Returns chosen item ids.
- * `rules_version` picks the solver's moves (lsmNeighbourhoodMoves, lsmRules5Search, lsmRules6ShortRepair, lsmRules7LpStart); 3 when not given.
+ * `rules_version` picks the solver's moves (lsmNeighbourhoodMoves, lsmRules5Search, lsmRules6ShortRepair, lsmRules7LpStart, lsmRules8LpDive); 3 when not given.
  */
 export function solveRunProblem(
   problem: LsmRunProblem,
@@ -288,6 +302,7 @@ export function solveRunProblem(
       chain_repair_weights: lsmRules5Search(rules_version),
       short_repair: lsmRules6ShortRepair(rules_version),
       lp_start: lsmRules7LpStart(rules_version),
+      lp_dive: lsmRules8LpDive(rules_version),
     },
   );
   return { settled: s.settled, settled_weight: s.settled_weight, method: s.method };
