@@ -84,6 +84,16 @@
 //     nodes must balance nearly to the unit (no liquidity), the optimum is a
 //     circulation of large payments patched by small ones, far from every start
 //     of steps 1-7 (held-out zero_small: 0.63 of a proven optimum).
+//  9. Rules 8 (option lp_dive), after all of the above, on runs of at most
+//     LP_NODES_MAX_V8 nodes: the relaxation again, by a bounded simplex
+//     started from step 8's choice and priced by the largest reduced cost
+//     (step 8's, from nothing under Bland's rule, ran out of pivots on runs of
+//     a thousand items and more: novel chain_big), then a dive on it (lpDive:
+//     the item settled most fixed at 1, else 0, the rest re-optimised; the
+//     point stays feasible); the dive's point and the relaxation's are starts
+//     repaired as in step 8, then step 8's moves, with 10 times the budget for
+//     the relaxation and the dive and half of it for the rest. Kept only when
+//     strictly better by exact weight, so rules 8 never settles less than 7.
 // Every returned set is checked exactly in bigint against every node and the
 // FIFO rule before return; a violation throws.
 //
@@ -105,7 +115,7 @@ import { removeChains } from './lsm_chain_removal.js';
 import { insertCycles } from './lsm_cycles.js';
 import { exactNeighbourhoods } from './lsm_neighbourhood.js';
 import { ResidualChains } from './lsm_residual_chains.js';
-import { LP_NODES_MAX, type LpRelaxation, solveLpRelaxation } from './lsm_lp.js';
+import { BoundedLp, LP_NODES_MAX, LP_NODES_MAX_V8, type LpRelaxation, lpDive, solveLpRelaxation } from './lsm_lp.js';
 import { cascadeWithChains, flip, ShortRepair, undoLog, type RepairLog } from './lsm_short_repair.js';
 
 export interface LinkedLeg {
@@ -179,6 +189,15 @@ export interface LinkedOptions {
    * without it returns unless the phase found strictly more.
    */
   readonly lp_start?: boolean;
+  /**
+   * After the search above (rules 7's included), one more phase: on runs of at
+   * most LP_NODES_MAX_V8 nodes, the relaxation by a bounded simplex from the
+   * choice so far, a dive on it, and starts from both, repaired as rules 7's
+   * (step 9 above). Default on; rules version 8 (the rules-7 release and
+   * earlier turn it off). The result is what the search without it returns
+   * unless the phase found strictly more.
+   */
+  readonly lp_dive?: boolean;
 }
 
 export const LINKED_ITEMS_MAX = 100_000;
@@ -902,7 +921,7 @@ export function solveLinked(problem: LinkedProblem, options: LinkedOptions = {})
   if (options.neighbourhood_moves !== undefined && typeof options.neighbourhood_moves !== 'boolean') {
     throw new ClearingInputError('options.neighbourhood_moves', 'must be a boolean');
   }
-  for (const key of ['small_moves', 'chain_repair_weights', 'short_repair', 'lp_start'] as const) {
+  for (const key of ['small_moves', 'chain_repair_weights', 'short_repair', 'lp_start', 'lp_dive'] as const) {
     if (options[key] !== undefined && typeof options[key] !== 'boolean') throw new ClearingInputError(`options.${key}`, 'must be a boolean');
   }
   const net = compileLinked(problem);
@@ -914,8 +933,9 @@ export function solveLinked(problem: LinkedProblem, options: LinkedOptions = {})
   const smallMoves = small && options.small_moves !== false && options.neighbourhood_moves !== false;
   const repairWeights = options.chain_repair_weights === false ? [1] : CHAIN_REPAIR_WEIGHTS_V5;
   const shortRepair = options.short_repair !== false && options.neighbourhood_moves !== false;
-  // Rules 7 runs on top of rules 6's search: without it, rules 7 could not promise to release at least as much.
+  // Rules 7 runs on top of rules 6's search, rules 8 on top of rules 7's: each promises to release at least as much.
   const lpStart = shortRepair && options.lp_start !== false;
+  const later = { shortRepair, lpStart, lpDive: lpStart && options.lp_dive !== false };
   const lns = new Work(
     !small && options.neighbourhood_moves !== false ? Math.floor(budget * NEIGHBOURHOOD_SHARE) : smallMoves ? Math.floor(budget * SMALL_MOVES_SHARE) : 0,
   );
@@ -936,8 +956,7 @@ export function solveLinked(problem: LinkedProblem, options: LinkedOptions = {})
     inc.consider(eng, 'lsm+fill');
     const afterChains = neighbourhoodPhase(net, eng, lns, inc, repairWeights);
     const found = bestOf(net, [{ sel: inc.best, method: inc.method }, ...cands]);
-    const r6 = shortRepair ? shortRepairPhase(net, eng, budget, inc, found, afterChains) : found;
-    return toLinkedSolution(problem, net, lpStart ? lpStartPhase(net, eng, budget, inc, r6) : r6);
+    return toLinkedSolution(problem, net, laterPhases(net, eng, budget, inc, found, afterChains, later));
   }
   eng.load(new Uint8Array(net.m).fill(1));
   eng.repair(null, 1, 0);
@@ -963,8 +982,22 @@ export function solveLinked(problem: LinkedProblem, options: LinkedOptions = {})
   if (!net.floatExact) exactRepairLinked(net, inc.best);
   const found = bestOf(net, [{ sel: inc.best, method: inc.method }, ...cands]);
   if (!shortRepair || proven) return toLinkedSolution(problem, net, found);
-  const r6 = shortRepairPhase(net, eng, budget, inc, found, afterChains);
-  return toLinkedSolution(problem, net, lpStart ? lpStartPhase(net, eng, budget, inc, r6) : r6);
+  return toLinkedSolution(problem, net, laterPhases(net, eng, budget, inc, found, afterChains, later));
+}
+
+/** Rules 6's phase on `found`, then rules 7's on its result, then rules 8's on that, as far as `on` says; each keeps what it was given unless it finds strictly more. */
+function laterPhases(
+  net: Net,
+  eng: LinkedEngine,
+  budget: number,
+  inc: Incumbent,
+  found: Candidate,
+  afterChains: Uint8Array | null,
+  on: { shortRepair: boolean; lpStart: boolean; lpDive: boolean },
+): Candidate {
+  const r6 = on.shortRepair ? shortRepairPhase(net, eng, budget, inc, found, afterChains) : found;
+  const r7 = on.lpStart ? lpStartPhase(net, eng, budget, inc, r6) : r6;
+  return on.lpDive ? lpStartPhase(net, eng, budget, inc, r7, true) : r7;
 }
 
 /**
@@ -1040,14 +1073,17 @@ function shortRepairPhase(net: Net, eng: LinkedEngine, budget: number, inc: Incu
  * starts; then the cycle and neighbourhood moves and the insertion move with
  * exact repair from the best. Returns `found` (rules 6's choice) unless the
  * phase found strictly more, by exact weight; not under FIFO, and only where
- * floats are exact.
+ * floats are exact. With `v8` (rules 8, option lp_dive; `found` is then rules
+ * 7's choice): the relaxation by the bounded simplex from `found` on runs of up
+ * to LP_NODES_MAX_V8 nodes, and the dive's point as two more starts, first.
  */
-function lpStartPhase(net: Net, eng: LinkedEngine, budget: number, inc: Incumbent, found: Candidate): Candidate {
+function lpStartPhase(net: Net, eng: LinkedEngine, budget: number, inc: Incumbent, found: Candidate, v8 = false): Candidate {
   const work = new Work(Math.floor(budget * LP_START_SHARE));
   if (net.fifo || !net.floatExact || work.max === 0) return found;
   // Beyond LP_NODES_MAX nodes (the simplex's dense basis): the insertion move repaired by residual chains alone, heaviest first.
-  if (net.nodes > LP_NODES_MAX) return residualInsertion(net, eng, work, found);
-  const lp = solveLpRelaxation(net, net.capF, work);
+  if (!v8 && net.nodes > LP_NODES_MAX) return residualInsertion(net, eng, work, found);
+  const relaxed = v8 ? divedRelaxation(net, found.sel, budget) : { lp: solveLpRelaxation(net, net.capF, work), dive: null };
+  const lp = relaxed.lp;
   if (lp === null) return found;
   const floor = exactWeight(net, found.sel);
   const best = new Incumbent(net.m);
@@ -1064,26 +1100,17 @@ function lpStartPhase(net: Net, eng: LinkedEngine, budget: number, inc: Incumben
   }
   const price = eng.price.slice();
   const beta = eng.beta;
-  for (const mode of ['whole', 'rounded', 'part'] as const) {
+  const sources: Array<[LpRelaxation, 'whole' | 'rounded' | 'part', string]> = [
+    [lp, 'whole', 'whole'],
+    [lp, 'rounded', 'rounded'],
+    [lp, 'part', 'part'],
+  ];
+  // Rules 8: the dive's point first, as it stands and rounded where that lowers the shortfalls.
+  if (relaxed.dive !== null) sources.unshift([relaxed.dive, 'whole', 'dive'], [relaxed.dive, 'rounded', 'dive+rounded']);
+  for (const [from, mode, name] of sources) {
     if (work.exhausted) break;
-    const start = new Uint8Array(net.m);
-    for (let k = 0; k < net.m; k++) start[k] = lp.x[k]! >= (mode === 'part' ? LP_WHOLE_TOLERANCE : 1 - LP_WHOLE_TOLERANCE) ? 1 : 0;
-    const slack = slackOf(net, start);
-    if (mode === 'rounded') roundByDeficit(net, lp, start, slack);
-    rep.repairAll(start, slack, new Work(Math.floor(work.max / 8)), null, null);
-    const rw = new Work(Math.floor(work.max / 8));
-    resid.repairAll(start, slack, rw);
-    work.steps += rw.steps;
-    const share = new Work(Math.floor(work.max / 8));
-    cascadeWithChains(net, start, slack, share, new Rng(0x1b7), 1);
-    work.steps += share.steps;
-    eng.price.set(lp.price);
-    eng.beta = 1;
-    eng.load(start);
-    eng.repair(null, 1, 0);
-    eng.fill();
-    work.steps += net.effStart[net.m]! * 2;
-    best.consider(eng, `lp(${mode})`);
+    lpStart(net, eng, work, rep, resid, from, mode, lp.price);
+    best.consider(eng, `lp(${name})`);
   }
   priceStarts(net, eng, best, { price: lp.price, reduced, bound: lp.value });
   // Augmenting moves from the best: settle a payment the relaxation values (reduced weight first), chain-repair its payer.
@@ -1108,6 +1135,58 @@ function lpStartPhase(net: Net, eng: LinkedEngine, budget: number, inc: Incumben
   inc.value = best.value;
   inc.method = best.method;
   return { sel: best.best, method: best.method };
+}
+
+/**
+ * One start of the LP phase (rules 7, and rules 8's dive): the items `from`
+ * settles whole ('part': at all; 'rounded': whole, plus the ones it settles in
+ * part where that lowers the shortfalls), made whole by the exact repair,
+ * residual chains, the cascade and the removal rule at the relaxation's prices,
+ * re-filled; left loaded in `eng`.
+ */
+function lpStart(
+  net: Net,
+  eng: LinkedEngine,
+  work: Work,
+  rep: ShortRepair,
+  resid: ResidualChains,
+  from: LpRelaxation,
+  mode: 'whole' | 'rounded' | 'part',
+  price: Float64Array,
+): void {
+  const start = new Uint8Array(net.m);
+  for (let k = 0; k < net.m; k++) start[k] = from.x[k]! >= (mode === 'part' ? LP_WHOLE_TOLERANCE : 1 - LP_WHOLE_TOLERANCE) ? 1 : 0;
+  const slack = slackOf(net, start);
+  if (mode === 'rounded') roundByDeficit(net, from, start, slack);
+  rep.repairAll(start, slack, new Work(Math.floor(work.max / 8)), null, null);
+  const rw = new Work(Math.floor(work.max / 8));
+  resid.repairAll(start, slack, rw);
+  work.steps += rw.steps;
+  const share = new Work(Math.floor(work.max / 8));
+  cascadeWithChains(net, start, slack, share, new Rng(0x1b7), 1);
+  work.steps += share.steps;
+  eng.price.set(price);
+  eng.beta = 1;
+  eng.load(start);
+  eng.repair(null, 1, 0);
+  eng.fill();
+  work.steps += net.effStart[net.m]! * 2;
+}
+
+/**
+ * Rules 8: the relaxation by the bounded simplex from rules 7's choice (runs of
+ * at most LP_NODES_MAX_V8 nodes), and the point a dive from it ends at, within
+ * LP_V8_BUDGET_FACTOR times the work budget of their own; lp null when the
+ * relaxation did not finish.
+ */
+function divedRelaxation(net: Net, start: Uint8Array, budget: number): { lp: LpRelaxation | null; dive: LpRelaxation | null } {
+  if (net.nodes > LP_NODES_MAX_V8) return { lp: null, dive: null };
+  const work = new Work(Math.min(budget * LP_V8_BUDGET_FACTOR, LP_V8_STEPS_MAX));
+  const bounded = new BoundedLp(net, net.capF, start);
+  if (!bounded.optimise(work)) return { lp: null, dive: null };
+  const lp = relaxationOf(bounded, net.m);
+  lpDive(bounded, net.m, work);
+  return { lp, dive: relaxationOf(bounded, net.m) };
 }
 
 /**
@@ -1145,6 +1224,11 @@ function roundByDeficit(net: Net, lp: LpRelaxation, sel: Uint8Array, slack: Floa
     }
     if (change > 0) flip(net, k, 1, sel, slack);
   }
+}
+
+/** The relaxation at a bounded simplex's current point (rules 8). */
+function relaxationOf(lp: BoundedLp, m: number): LpRelaxation {
+  return { x: Float64Array.from({ length: m }, (_, k) => lp.x(k)), price: lp.prices(), value: lp.value() };
 }
 
 /** Per node, capacity plus the net effects of the selected items (float). */
@@ -1297,6 +1381,20 @@ const SHORT_REPAIR_CASCADE_WEIGHTS: readonly number[] = [1];
 const LP_START_SHARE = 0.5;
 /** Rules 7: an item the relaxation settles to within this of 1 counts as settled whole (of 0: not at all). */
 const LP_WHOLE_TOLERANCE = 1e-6;
+/**
+ * Rules 8: the relaxation and its dive get this many times the work budget of
+ * their own (the dive fixes one item per re-optimisation, each some thousands
+ * of steps on runs of 50-85 nodes: on the bench's 1,000-2,000-item gridlocks
+ * it ends by running out, and what is whole by then is the start).
+ */
+const LP_V8_BUDGET_FACTOR = 10;
+/**
+ * Rules 8: the relaxation's and the dive's work at most, whatever the budget:
+ * on the bench's large family (200 nodes, 10,000 items, budget 9.8 M) ten
+ * times the budget added about a second a run and found nothing; the cap
+ * bounds a run of 256 nodes at the largest budget to about a second more.
+ */
+const LP_V8_STEPS_MAX = 50_000_000;
 
 /** Subgradient iterations for the node prices (each O(legs + items + nodes)). */
 const PRICE_ITERATIONS = 120;

@@ -25,7 +25,7 @@
 // its candidates. Under rules version 3 without its cycle and neighbourhood
 // moves (journals written before them replay the run and must settle what they
 // settled); from rules version 4 with them; rules 5 and 6 add to the search
-// (lsmRules5Search, lsmRules6ShortRepair, lsmRules7LpStart). Pure: balances, credit and rates
+// (lsmRules5Search, lsmRules6ShortRepair, lsmRules7LpStart, lsmRules8LpDive). Pure: balances, credit and rates
 // come in through LsmLiquidity.
 
 import { memberCurrency } from '../fx/iso4217.js';
@@ -259,16 +259,32 @@ export function lsmRules7LpStart(rules_version: number): boolean {
   return rules_version >= 7;
 }
 
+/** What solveRunProblem returns: the chosen item ids in item order, their weight, the candidate they came from. */
+export interface RunSolution {
+  readonly settled: readonly string[];
+  readonly settled_weight: bigint;
+  readonly method: string;
+}
+
+/**
+ * Rules version 8's solver: after the search of rules 7, on runs of at most
+ * LP_NODES_MAX_V8 accounts, the LP relaxation by a bounded simplex started from
+ * rules 7's choice (largest reduced cost first: it finishes on runs of a
+ * thousand payments and more, where rules 7's from nothing ran out), and a dive
+ * on it (the item settled most fixed at 1, or at 0, the rest re-optimised; the
+ * point stays feasible), whose point is a start repaired as rules 7's are; the
+ * run releases what rules 7 releases unless this finds strictly more value.
+ * Only non-FIFO runs can release differently.
+ */
+export function lsmRules8LpDive(rules_version: number): boolean {
+  return rules_version >= 8;
+}
+
 /**
  * Solves a run problem; `extra` adds capacity per node (the liquidity optimiser's what-if). Returns chosen item ids.
- * `rules_version` picks the solver's moves (lsmNeighbourhoodMoves, lsmRules5Search, lsmRules6ShortRepair, lsmRules7LpStart); 3 when not given.
+ * `rules_version` picks the solver's moves (lsmNeighbourhoodMoves, lsmRules5Search, lsmRules6ShortRepair, lsmRules7LpStart, lsmRules8LpDive); 3 when not given.
  */
-export function solveRunProblem(
-  problem: LsmRunProblem,
-  work_budget: number,
-  extra?: ReadonlyMap<number, bigint>,
-  rules_version = 3,
-): { settled: string[]; settled_weight: bigint; method: string } {
+export function solveRunProblem(problem: LsmRunProblem, work_budget: number, extra?: ReadonlyMap<number, bigint>, rules_version = 3): RunSolution {
   if (problem.items.length === 0) return { settled: [], settled_weight: 0n, method: 'empty' };
   const capacity = (i: number): bigint => {
     const c = problem.nodes[i]!.balance + problem.nodes[i]!.headroom + (extra?.get(i) ?? 0n);
@@ -288,6 +304,7 @@ export function solveRunProblem(
       chain_repair_weights: lsmRules5Search(rules_version),
       short_repair: lsmRules6ShortRepair(rules_version),
       lp_start: lsmRules7LpStart(rules_version),
+      lp_dive: lsmRules8LpDive(rules_version),
     },
   );
   return { settled: s.settled, settled_weight: s.settled_weight, method: s.method };
@@ -319,6 +336,11 @@ export function creditNeeds(problem: LsmRunProblem, chosen: ReadonlySet<string>)
   return out;
 }
 
+/** Solves a run's problem under a rules version: solveRunProblem, or a memo of it (./lsm_memo.ts). */
+export type RunSolver = (problem: LsmRunProblem, work_budget: number, rules_version: number) => RunSolution;
+
+const solveDirectly: RunSolver = (problem, work_budget, rules_version) => solveRunProblem(problem, work_budget, undefined, rules_version);
+
 /** The LSM choice of rules version 3 and later for a run of `currency`, under `rules_version` (>= 3). */
 export function chooseLinkedLsmRelease(
   queues: Iterable<[string, RtgsQueue]>,
@@ -327,6 +349,7 @@ export function chooseLinkedLsmRelease(
   bypass_fifo: boolean,
   limits: LsmLimits,
   rules_version: number,
+  solve: RunSolver = solveDirectly,
 ): LinkedLsmChoice {
   let { currencies, queued } = linkedCurrencies(queues, currency);
   if (currencies.some((c) => liquidity.unitsPerUsd(c) === null)) {
@@ -335,7 +358,7 @@ export function chooseLinkedLsmRelease(
     queued = queued.filter((p) => p.fx === null && p.instruction.currency === currency);
   }
   const problem = buildRunProblem(currencies, queued, liquidity, !bypass_fifo, limits);
-  const solution = solveRunProblem(problem, limits.work_budget, undefined, rules_version);
+  const solution = solve(problem, limits.work_budget, rules_version);
   const ids = new Set(solution.settled);
   const chosen = problem.payments.filter((p) => ids.has(p.instruction.uetr));
   return { problem, queued, chosen, settled_weight: solution.settled_weight, method: solution.method, credit: creditNeeds(problem, ids) };

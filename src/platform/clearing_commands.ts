@@ -72,6 +72,7 @@ export function runLinkedLsm(cx: CommandContext, currency: string, trigger: 'tim
       work_budget: PLATFORM_LIMITS.lsm_work_budget,
     },
     cx.rules_version,
+    (problem, budget, rules) => s.lsmMemo.solve(problem, budget, rules),
   );
   const released = choice.chosen.length > 0 && releaseLinked(cx, choice.chosen, choice.credit) ? choice.chosen : [];
   const per = new Map<string, { queued: number; released: number; value_minor: bigint }>(

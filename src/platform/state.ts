@@ -6,6 +6,7 @@
 
 import { cutoffOf } from '../clearing/business_day.js';
 import { ACCOUNT_KIND, accountId, PLATFORM_TRANSFER_ID_BASE, settlementAccountOf } from '../clearing/accounts.js';
+import { LsmSolutionMemo } from '../clearing/lsm_memo.js';
 import { RtgsQueue, queueKey } from '../clearing/rtgs.js';
 import type { BusinessDay, Participant, Payment, SettlementWindow } from '../clearing/types.js';
 import type { CalendarEntry } from '../clearing/currency_day.js';
@@ -70,6 +71,8 @@ export class PlatformState {
   /** The number of the next platform transfer id (PLATFORM_TRANSFER_ID_BASE + it); only CommandContext.applyPlan (./context.ts) advances it during commands. */
   nextTransferNo = 1n;
   lsm_runs: LsmRun[] = [];
+  /** Recent LSM run problems and their solutions (clearing/lsm_memo.ts): not state, only spares solving an equal problem twice; starts empty after a restore (tests swap in one that remembers nothing). */
+  lsmMemo = new LsmSolutionMemo();
   /** Payments with a settle_by by that time (rules 3, ./warehouse_commands.ts): derived, rebuilt after a restore. */
   settleByIndex: MinHeap<Payment> | null = null;
   /** Rules 3: operating calendars per currency (./currency_days.ts); empty: one business day for all, as before. */

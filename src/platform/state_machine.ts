@@ -67,10 +67,16 @@ export class PlatformStateMachine extends PlatformState implements CommandExecut
    *     starts from the LP relaxation solved exactly and repairs short accounts
    *     by residual chains, keeping rules 6's choice unless it finds strictly
    *     more (lsmRules7LpStart in clearing/lsm_release.ts; CHANGELOG.md,
-   *     "Rules version 7"): only non-FIFO runs can release differently.
+   *     "Rules version 7"): only non-FIFO runs can release differently;
+   *  8  after that, on runs of at most 256 accounts, the LSM run's solver also
+   *     dives on the LP relaxation (fixing items one at a time, re-optimised
+   *     from where it stands) and starts from where the dive ends, keeping
+   *     rules 7's choice unless it finds strictly more (lsmRules8LpDive in
+   *     clearing/lsm_release.ts; CHANGELOG.md, "Rules version 8"): only
+   *     non-FIFO runs can release differently.
    * Entries replay under the version they recorded, so all stay callable.
    */
-  readonly rules_versions = Object.freeze({ oldest: 1, current: 7 });
+  readonly rules_versions = Object.freeze({ oldest: 1, current: 8 });
 
   execute(command: Buffer, clock_ns: bigint, ledger: LedgerAccess, rules_version: number): CommandOutputBytes {
     if (rules_version < this.rules_versions.oldest || rules_version > this.rules_versions.current) {
