@@ -8,11 +8,13 @@
 // A lookup gives candidate record indices (every record whose id has that hash
 // and fingerprint); the caller compares the full id, as its table does. Without
 // the fingerprint a new id whose hash met an old one's (0.2 % of inserts with two
-// million frozen) read a 4 MiB record chunk back to tell them apart. A miss (the common case: a
-// new id) is answered by the filters alone about 99 % of the time per run (10
-// bits, 7 probes, all in one 64-byte block so a probe of a run is one cache miss). Runs are merged size-tiered (RUN_FAN_IN runs of one tier make one of
-// the next), so a lookup probes O(log n) filters; a merge reads and rewrites the
-// runs it merges (the space they held in the file is not reused).
+// million frozen) read a 4 MiB record chunk back to tell them apart.
+//
+// A miss (the common case: a new id) is answered by the filters alone about 99 %
+// of the time per run (10 bits, 7 probes, all in one 64-byte block, so a probe of
+// a run is one cache miss). Runs are merged size-tiered (RUN_FAN_IN runs of one
+// tier make one of the next), so a lookup probes O(log n) filters; a merge reads
+// and rewrites the runs it merges (the space they held in the file is not reused).
 //
 // No I/O of its own: pages go to and come from the caller's RecordSpill (the
 // transfer log's second spill file). Deterministic: the same records frozen in
