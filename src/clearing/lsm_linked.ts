@@ -94,6 +94,17 @@
 //     repaired as in step 8, then step 8's moves, with 10 times the budget for
 //     the relaxation and the dive and half of it for the rest. Kept only when
 //     strictly better by exact weight, so rules 8 never settles less than 7.
+// 10. Rules 9 (option lp_repair), after all of the above, with half the budget
+//     on top: the dive's point and the relaxation's (step 9's), rounded (whole
+//     items; items at least half settled), made whole by targeted changes at
+//     the short nodes only (lsm_lp_repair.ts: drop a selected item the short
+//     node pays, or settle one paid to it that the point settles in part, the
+//     least weight per unit of shortfall covered, with a price on what it
+//     pushes onto nodes without room), each checked exactly and re-filled;
+//     then the moves from the best. Kept only when strictly better by exact
+//     weight, so rules 9 never settles less than rules 8. Step 9's repair
+//     (the removal rule's cascade) threw away most of the dive's point on
+//     some runs (unseen dealers: 224.5 M whole, 205.6 M kept; 221.0 M now).
 // Every returned set is checked exactly in bigint against every node and the
 // FIFO rule before return; a violation throws.
 //
@@ -116,6 +127,7 @@ import { insertCycles } from './lsm_cycles.js';
 import { exactNeighbourhoods } from './lsm_neighbourhood.js';
 import { ResidualChains } from './lsm_residual_chains.js';
 import { BoundedLp, LP_NODES_MAX, LP_NODES_MAX_V8, type LpRelaxation, lpDive, solveLpRelaxation } from './lsm_lp.js';
+import { repairLpPoint } from './lsm_lp_repair.js';
 import { cascadeWithChains, flip, ShortRepair, undoLog, type RepairLog } from './lsm_short_repair.js';
 
 export interface LinkedLeg {
@@ -198,6 +210,15 @@ export interface LinkedOptions {
    * unless the phase found strictly more.
    */
   readonly lp_dive?: boolean;
+  /**
+   * After the search above (rules 8's included), one more phase: the dive's
+   * point and the relaxation's, rounded and made whole by targeted removals
+   * at the short nodes only (lsm_lp_repair.ts), re-filled, then the moves from
+   * the best (step 10 above). Default on; rules version 9 (the rules-8 release
+   * and earlier turn it off). The result is what the search without it
+   * returns unless the phase found strictly more.
+   */
+  readonly lp_repair?: boolean;
 }
 
 export const LINKED_ITEMS_MAX = 100_000;
@@ -921,7 +942,7 @@ export function solveLinked(problem: LinkedProblem, options: LinkedOptions = {})
   if (options.neighbourhood_moves !== undefined && typeof options.neighbourhood_moves !== 'boolean') {
     throw new ClearingInputError('options.neighbourhood_moves', 'must be a boolean');
   }
-  for (const key of ['small_moves', 'chain_repair_weights', 'short_repair', 'lp_start', 'lp_dive'] as const) {
+  for (const key of ['small_moves', 'chain_repair_weights', 'short_repair', 'lp_start', 'lp_dive', 'lp_repair'] as const) {
     if (options[key] !== undefined && typeof options[key] !== 'boolean') throw new ClearingInputError(`options.${key}`, 'must be a boolean');
   }
   const net = compileLinked(problem);
@@ -935,7 +956,8 @@ export function solveLinked(problem: LinkedProblem, options: LinkedOptions = {})
   const shortRepair = options.short_repair !== false && options.neighbourhood_moves !== false;
   // Rules 7 runs on top of rules 6's search, rules 8 on top of rules 7's: each promises to release at least as much.
   const lpStart = shortRepair && options.lp_start !== false;
-  const later = { shortRepair, lpStart, lpDive: lpStart && options.lp_dive !== false };
+  const lpDive = lpStart && options.lp_dive !== false;
+  const later = { shortRepair, lpStart, lpDive, lpRepair: lpDive && options.lp_repair !== false };
   const lns = new Work(
     !small && options.neighbourhood_moves !== false ? Math.floor(budget * NEIGHBOURHOOD_SHARE) : smallMoves ? Math.floor(budget * SMALL_MOVES_SHARE) : 0,
   );
@@ -985,7 +1007,7 @@ export function solveLinked(problem: LinkedProblem, options: LinkedOptions = {})
   return toLinkedSolution(problem, net, laterPhases(net, eng, budget, inc, found, afterChains, later));
 }
 
-/** Rules 6's phase on `found`, then rules 7's on its result, then rules 8's on that, as far as `on` says; each keeps what it was given unless it finds strictly more. */
+/** Rules 6's phase on `found`, then rules 7's on its result, then rules 8's on that, then rules 9's, as far as `on` says; each keeps what it was given unless it finds strictly more. */
 function laterPhases(
   net: Net,
   eng: LinkedEngine,
@@ -993,11 +1015,14 @@ function laterPhases(
   inc: Incumbent,
   found: Candidate,
   afterChains: Uint8Array | null,
-  on: { shortRepair: boolean; lpStart: boolean; lpDive: boolean },
+  on: { shortRepair: boolean; lpStart: boolean; lpDive: boolean; lpRepair: boolean },
 ): Candidate {
   const r6 = on.shortRepair ? shortRepairPhase(net, eng, budget, inc, found, afterChains) : found;
   const r7 = on.lpStart ? lpStartPhase(net, eng, budget, inc, r6) : r6;
-  return on.lpDive ? lpStartPhase(net, eng, budget, inc, r7, true) : r7;
+  if (!on.lpDive) return r7;
+  const points: LpPoints = { lp: null, dive: null };
+  const r8 = lpStartPhase(net, eng, budget, inc, r7, true, points);
+  return on.lpRepair ? lpRepairPhase(net, eng, budget, inc, r8, points) : r8;
 }
 
 /**
@@ -1077,7 +1102,7 @@ function shortRepairPhase(net: Net, eng: LinkedEngine, budget: number, inc: Incu
  * 7's choice): the relaxation by the bounded simplex from `found` on runs of up
  * to LP_NODES_MAX_V8 nodes, and the dive's point as two more starts, first.
  */
-function lpStartPhase(net: Net, eng: LinkedEngine, budget: number, inc: Incumbent, found: Candidate, v8 = false): Candidate {
+function lpStartPhase(net: Net, eng: LinkedEngine, budget: number, inc: Incumbent, found: Candidate, v8 = false, points: LpPoints | null = null): Candidate {
   const work = new Work(Math.floor(budget * LP_START_SHARE));
   if (net.fifo || !net.floatExact || work.max === 0) return found;
   // Beyond LP_NODES_MAX nodes (the simplex's dense basis): the insertion move repaired by residual chains alone, heaviest first.
@@ -1085,6 +1110,7 @@ function lpStartPhase(net: Net, eng: LinkedEngine, budget: number, inc: Incumben
   const relaxed = v8 ? divedRelaxation(net, found.sel, budget) : { lp: solveLpRelaxation(net, net.capF, work), dive: null };
   const lp = relaxed.lp;
   if (lp === null) return found;
+  if (points !== null) Object.assign(points, relaxed);
   const floor = exactWeight(net, found.sel);
   const best = new Incumbent(net.m);
   best.best.set(found.sel);
@@ -1130,6 +1156,55 @@ function lpStartPhase(net: Net, eng: LinkedEngine, budget: number, inc: Incumben
   eng.beta = beta;
   if (!work.exhausted) movesFrom(net, eng, work, best, best.best.slice());
   if (!work.exhausted) insertWithRepair(net, rep, eng, work, best);
+  if (exactWeight(net, best.best) <= floor) return found;
+  inc.best.set(best.best);
+  inc.value = best.value;
+  inc.method = best.method;
+  return { sel: best.best, method: best.method };
+}
+
+/** Rules 9: the points rules 8's phase reached (the relaxation's, the dive's), null where it did not get there. */
+interface LpPoints {
+  lp: LpRelaxation | null;
+  dive: LpRelaxation | null;
+}
+
+/**
+ * Rules 9 (option lp_repair): after rules 8's phase, with a budget of its own
+ * (LP_REPAIR_SHARE), the dive's point and the relaxation's, each rounded (the
+ * items it settles whole; those plus the ones it settles at least half) and
+ * made whole by targeted removals at the short nodes only (lsm_lp_repair.ts,
+ * each payee price), checked exactly, re-filled; then the moves from the best.
+ * Returns `found` (rules 8's choice) unless this found strictly more, by exact
+ * weight; so rules 9 never settles less than rules 8.
+ */
+function lpRepairPhase(net: Net, eng: LinkedEngine, budget: number, inc: Incumbent, found: Candidate, points: LpPoints): Candidate {
+  const work = new Work(Math.floor(budget * LP_REPAIR_SHARE));
+  if (net.fifo || !net.floatExact || work.max === 0) return found;
+  const floor = exactWeight(net, found.sel);
+  const best = new Incumbent(net.m);
+  best.best.set(found.sel);
+  best.value = Number(floor);
+  best.method = found.method;
+  const sources: Array<[LpRelaxation | null, string]> = [
+    [points.dive, 'dive'],
+    [points.lp, 'lp'],
+  ];
+  for (const [from, name] of sources) {
+    if (from === null) continue;
+    for (const threshold of LP_REPAIR_THRESHOLDS) {
+      for (const w of LP_REPAIR_PAYEE_WEIGHTS) {
+        if (work.exhausted) break;
+        const sel = repairLpPoint(net, net.capF, from.x, threshold, w, work, LP_REPAIR_VALUE_MIN * best.value);
+        if (sel === null || linkedViolation(net, sel) !== null) continue;
+        eng.load(sel);
+        eng.fill();
+        best.consider(eng, `lp_repair(${name})`);
+      }
+    }
+  }
+  if (exactWeight(net, best.best) <= floor) return found;
+  if (!work.exhausted) movesFrom(net, eng, work, best, best.best.slice());
   if (exactWeight(net, best.best) <= floor) return found;
   inc.best.set(best.best);
   inc.value = best.value;
@@ -1395,6 +1470,14 @@ const LP_V8_BUDGET_FACTOR = 10;
  * bounds a run of 256 nodes at the largest budget to about a second more.
  */
 const LP_V8_STEPS_MAX = 50_000_000;
+/** Rules 9: the targeted repair's budget, as a share of the run's. */
+const LP_REPAIR_SHARE = 0.5;
+/** Rules 9: an item counts as settled by the point at this much (whole; at least half). */
+const LP_REPAIR_THRESHOLDS = [1 - 1e-6, 0.5];
+/** Rules 9: the prices on the shortfall a removal pushes onto its payees (0: the short nodes alone). */
+const LP_REPAIR_PAYEE_WEIGHTS = [2, 4, 8, 16, 64];
+/** Rules 9: a repair whose cascade falls below this share of the best so far stops (the fill rarely climbs back). */
+const LP_REPAIR_VALUE_MIN = 0.9;
 
 /** Subgradient iterations for the node prices (each O(legs + items + nodes)). */
 const PRICE_ITERATIONS = 120;

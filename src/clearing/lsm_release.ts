@@ -25,7 +25,8 @@
 // its candidates. Under rules version 3 without its cycle and neighbourhood
 // moves (journals written before them replay the run and must settle what they
 // settled); from rules version 4 with them; rules 5 and 6 add to the search
-// (lsmRules5Search, lsmRules6ShortRepair, lsmRules7LpStart, lsmRules8LpDive). Pure: balances, credit and rates
+// (lsmRules5Search, lsmRules6ShortRepair, lsmRules7LpStart, lsmRules8LpDive,
+// lsmRules9LpRepair). Pure: balances, credit and rates
 // come in through LsmLiquidity.
 
 import { memberCurrency } from '../fx/iso4217.js';
@@ -281,8 +282,20 @@ export function lsmRules8LpDive(rules_version: number): boolean {
 }
 
 /**
+ * Rules version 9's solver: after the search of rules 8, the dive's point and
+ * the relaxation's, rounded, are made whole by targeted changes at the short
+ * accounts only (drop a payment the short account pays, or settle one paid to
+ * it that the point settles in part; lsm_lp_repair.ts), re-filled, and the
+ * moves run from the best; the run releases what rules 8 releases unless this
+ * finds strictly more value. Only non-FIFO runs can release differently.
+ */
+export function lsmRules9LpRepair(rules_version: number): boolean {
+  return rules_version >= 9;
+}
+
+/**
  * Solves a run problem; `extra` adds capacity per node (the liquidity optimiser's what-if). Returns chosen item ids.
- * `rules_version` picks the solver's moves (lsmNeighbourhoodMoves, lsmRules5Search, lsmRules6ShortRepair, lsmRules7LpStart, lsmRules8LpDive); 3 when not given.
+ * `rules_version` picks the solver's moves (lsmNeighbourhoodMoves, lsmRules5Search, lsmRules6ShortRepair, lsmRules7LpStart, lsmRules8LpDive, lsmRules9LpRepair); 3 when not given.
  */
 export function solveRunProblem(problem: LsmRunProblem, work_budget: number, extra?: ReadonlyMap<number, bigint>, rules_version = 3): RunSolution {
   if (problem.items.length === 0) return { settled: [], settled_weight: 0n, method: 'empty' };
@@ -305,6 +318,7 @@ export function solveRunProblem(problem: LsmRunProblem, work_budget: number, ext
       short_repair: lsmRules6ShortRepair(rules_version),
       lp_start: lsmRules7LpStart(rules_version),
       lp_dive: lsmRules8LpDive(rules_version),
+      lp_repair: lsmRules9LpRepair(rules_version),
     },
   );
   return { settled: s.settled, settled_weight: s.settled_weight, method: s.method };

@@ -73,10 +73,15 @@ export class PlatformStateMachine extends PlatformState implements CommandExecut
    *     from where it stands) and starts from where the dive ends, keeping
    *     rules 7's choice unless it finds strictly more (lsmRules8LpDive in
    *     clearing/lsm_release.ts; CHANGELOG.md, "Rules version 8"): only
-   *     non-FIFO runs can release differently.
+   *     non-FIFO runs can release differently;
+   *  9  after that, the LSM run's solver also rounds the dive's point and the
+   *     relaxation's and makes the short accounts whole by targeted changes
+   *     there only, keeping rules 8's choice unless it finds strictly more
+   *     (lsmRules9LpRepair in clearing/lsm_release.ts; CHANGELOG.md, "Rules
+   *     version 9"): only non-FIFO runs can release differently.
    * Entries replay under the version they recorded, so all stay callable.
    */
-  readonly rules_versions = Object.freeze({ oldest: 1, current: 8 });
+  readonly rules_versions = Object.freeze({ oldest: 1, current: 9 });
 
   execute(command: Buffer, clock_ns: bigint, ledger: LedgerAccess, rules_version: number): CommandOutputBytes {
     if (rules_version < this.rules_versions.oldest || rules_version > this.rules_versions.current) {
