@@ -461,8 +461,9 @@ export class PaymentBook {
     // No FX provider: the payee's number again, so "involves" asks nothing more of it.
     const fx = p.fx === null ? payee : this.partyNo(p.fx.provider);
     this.columns.set(pos, loc, [this.partyNo(ins.payer), payee, fx, textHash(ins.end_to_end_id)]);
-    // A UETR enters the table once, with its first archived position (in the table or frozen since).
-    if (this.archivedSlot(key) < 0 && this.frozenPos(key) < 0) {
+    // A UETR enters the table once, with its first archived position (in the table or frozen since). A UETR
+    // has one position (set finds it live or archived), so only a position below the frozen ones may be in the runs.
+    if (this.archivedSlot(key) < 0 && (pos >= this.columns.frozenBelow || this.frozenPos(key) < 0)) {
       this.columns.setKey(pos, key);
       this.insertSlot(key, pos);
     }
