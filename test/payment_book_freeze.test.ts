@@ -186,6 +186,37 @@ test('a long run of finished payments: old positions frozen, found by UETR, revi
   }
 });
 
+test('payments finished long after their block froze are found again, through the table growing and later freezes', () => {
+  const book = new PaymentBook(() => false, 1024);
+  const n = 12_000;
+  const waiting: number[] = [];
+  const version = new Map<number, number>();
+  try {
+    for (let k = 0; k < n; k++) {
+      const slow = k % 10 === 0;
+      book.set(uetr(k), paymentOf(k, slow ? 'received' : 'settled', 1));
+      if (slow) waiting.push(k);
+      // A waiting payment settles ~3,000 positions later: after its block froze (its UETR enters the table late).
+      while (waiting.length > 0 && waiting[0]! < k - 3_000) {
+        const j = waiting.shift()!;
+        book.set(uetr(j), paymentOf(j, 'settled', 2));
+        version.set(j, 2);
+      }
+      if (k % 50 === 49) book.compact();
+    }
+    book.compact();
+    assert.ok(book.frozenPositions >= 9 * 1024, `frozen ${book.frozenPositions}`);
+    for (let k = 0; k < n; k++) {
+      const v = version.get(k) ?? 1;
+      const state = k % 10 === 0 && v === 1 ? 'received' : 'settled';
+      assert.equal(JSON.stringify(book.get(uetr(k))), JSON.stringify(paymentOf(k, state, v)), `payment ${k}`);
+    }
+    for (let k = n; k < n + 2_000; k++) assert.equal(book.get(uetr(k)), undefined);
+  } finally {
+    book.close();
+  }
+});
+
 test('no spill file is left behind', () => {
   assert.deepEqual(readdirSync(SPILL_DIR), []);
   rmSync(SPILL_DIR, { recursive: true, force: true });

@@ -574,14 +574,16 @@ export class PaymentBook {
   /** Moves the table's entries for positions not frozen into a table of `capacity` slots. */
   private rehash(capacity: number): void {
     const old = this.slots;
-    const frozenBelow = this.columns.frozenBelow;
     this.slots = new Int32Array(capacity);
     this.slotsUsed = 0;
     const mask = capacity - 1;
     for (const v of old) {
-      // A late entry (archived after its block froze) stays until its own freeze took it: it is in the runs once frozen.
-      if (v === 0 || (v <= frozenBelow && this.columns.keyOf(v - 1) === null)) continue;
-      let s = hash(this.columns.keyOf(v - 1)!) & mask;
+      if (v === 0) continue;
+      // A frozen position's entry is in the runs, except a late one (archived after its block froze, its key
+      // still in memory): that one stays in the table until the next freeze takes it.
+      const key = this.columns.keyOf(v - 1);
+      if (key === null) continue;
+      let s = hash(key) & mask;
       while (this.slots[s] !== 0) s = (s + 1) & mask;
       this.slots[s] = v;
       this.slotsUsed++;
