@@ -78,6 +78,10 @@ test('metrics: standard process names, per-currency queue, journal commit latenc
       const idIndex = sample(text, 'sco_settle_records_held_bytes', 'records="transfer_ids",where="memory"');
       assert.ok(idIndex !== undefined && idIndex >= 8 * 1024, `transfer id index ${idIndex}`);
       assert.equal(sample(text, 'sco_settle_records_held_bytes', 'records="transfer_ids",where="spill_file"'), 0);
+      // The payments' UETR index and columns: one block of columns and the smallest table, nothing frozen yet.
+      const paymentIndex = sample(text, 'sco_settle_records_held_bytes', 'records="payment_ids",where="memory"');
+      assert.ok(paymentIndex !== undefined && paymentIndex >= 8 * 1024, `payment id index ${paymentIndex}`);
+      assert.equal(sample(text, 'sco_settle_records_held_bytes', 'records="payment_ids",where="spill_file"'), 0);
       assert.equal(sample(text, 'sco_settle_build_info', `version="${BUILD_INFO.version}",node="${process.versions.node}"`), 1);
       assert.match(BUILD_INFO.version, /^\d+\.\d+\.\d+/);
 

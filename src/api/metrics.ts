@@ -110,7 +110,7 @@ export class ApiMetrics {
   }
 }
 
-/** Bytes of the ledger's transfers (and their id index) and the finished payments' records, in memory and in their spill files. */
+/** Bytes of the ledger's transfers (and their id index) and the payments' records (and their UETR index and columns), in memory and in their spill files. */
 function recordsHeldGauge(registry: client.Registry, platform: Platform): void {
   new client.Gauge({
     name: 'sco_settle_records_held_bytes',
@@ -126,6 +126,8 @@ function recordsHeldGauge(registry: client.Registry, platform: Platform): void {
       this.set({ records: 'transfer_ids', where: 'spill_file' }, t.frozen_id_file_bytes);
       this.set({ records: 'payments', where: 'memory' }, p.resident_record_bytes);
       this.set({ records: 'payments', where: 'spill_file' }, p.spilled_bytes);
+      this.set({ records: 'payment_ids', where: 'memory' }, p.id_index_bytes);
+      this.set({ records: 'payment_ids', where: 'spill_file' }, p.frozen_id_file_bytes);
     },
   });
 }

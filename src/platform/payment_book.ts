@@ -19,15 +19,31 @@
 // payments; SCO_SETTLE_PAYMENT_SPILL=0 keeps every chunk in memory,
 // SCO_SETTLE_PAYMENT_SPILL_DIR names the spill file's folder and
 // SCO_SETTLE_PAYMENT_SPILL_MAX_BYTES bounds it.
+//
+// Frozen positions: once two blocks of `freeze_positions` positions are past the
+// oldest unfrozen one, that block freezes (./payment_columns.ts): its locators,
+// columns and key bytes go to a second spill file, and the table entries of its
+// archived UETRs go to sorted runs in a third (../ledger/frozen_ids.ts: a Bloom
+// filter and page fences in memory); the table is rebuilt for the rest. A lookup
+// that misses the table asks the frozen runs and confirms a candidate against the
+// key bytes in the file (hash and fingerprint may collide). What an old payment
+// keeps in memory is then its state byte and ~1.3 bytes of filter, and the table
+// and column arrays follow the recent positions, not all of them. A UETR is in
+// the table or the runs exactly when it was before (its first archived position),
+// so every lookup answers as before. SCO_SETTLE_PAYMENT_FREEZE_POSITIONS (a power
+// of two, at least 16) shrinks the blocks so a test freezes after a few payments.
 
 import type { Payment, PaymentState } from '../clearing/types.js';
 import { PAYMENT_STATES } from '../clearing/types.js';
 import { ChunkCache } from '../ledger/chunk_cache.js';
+import { FrozenIds, newPairs, type Pairs } from '../ledger/frozen_ids.js';
+import { PaymentColumns } from './payment_columns.js';
 import { CodecTables, PaymentCodec, PaymentReader, uuidInto } from './payment_codec.js';
 import { SpillFile, spillSettings } from '../store/spill_file.js';
 
 const RECENT_OVERRIDE = Number.parseInt(process.env.SCO_SETTLE_RECENT_FINISHED ?? '', 10);
 const CHUNK_OVERRIDE = Number.parseInt(process.env.SCO_SETTLE_PAYMENT_CHUNK_BYTES ?? '', 10);
+const FREEZE_OVERRIDE = Number.parseInt(process.env.SCO_SETTLE_PAYMENT_FREEZE_POSITIONS ?? '', 10);
 /** The book's spill; by default as large as the book's 32-bit locators address (4 GiB). */
 const PAYMENT_SPILL = spillSettings('PAYMENT', 'sco-settle-payments', 0xffff_fffe);
 
@@ -38,6 +54,11 @@ export const PAYMENT_BOOK_LIMITS = Object.freeze({
   chunk_bytes: Number.isSafeInteger(CHUNK_OVERRIDE) && CHUNK_OVERRIDE >= 4096 && CHUNK_OVERRIDE <= 1 << 30 ? CHUNK_OVERRIDE : 1 << 20,
   /** Spilled chunks kept in memory after a read (the most recently used). */
   cached_chunks: 4,
+  /** Positions frozen together (a power of two): their columns and keys leave memory. */
+  freeze_positions:
+    Number.isSafeInteger(FREEZE_OVERRIDE) && FREEZE_OVERRIDE >= 16 && FREEZE_OVERRIDE <= 1 << 24 && (FREEZE_OVERRIDE & (FREEZE_OVERRIDE - 1)) === 0
+      ? FREEZE_OVERRIDE
+      : 1 << 16,
 });
 
 /** Positions a scan (PaymentBook.select) decodes ahead at a time: the decoded copies it holds at most. */
@@ -59,6 +80,9 @@ export interface PaymentProbe {
 /** Party strings numbered for the columns, at most this many (later ones: 0, which matches anything). */
 const PARTIES_MAX = 65_535;
 
+/** Slots of the smallest UETR table. */
+const TABLE_MIN = 2048;
+
 /** Chunks addressable by a 32-bit locator (chunk * chunk_bytes + offset, +1 so 0 means live). */
 const CHUNKS_MAX = Math.floor(0xffff_fffe / PAYMENT_BOOK_LIMITS.chunk_bytes);
 
@@ -74,17 +98,16 @@ export class PaymentBook {
   /** Whether liveAt iterates in position order (a payment brought back to life is appended). */
   private liveOrdered = true;
   private count = 0;
-  /** Per position: 0 while live, else the record's locator + 1. */
-  private loc = new Uint32Array(1024);
-  /** Per position: the payment's state (an index of PAYMENT_STATES). */
-  private states = new Uint8Array(1024);
-  /** Per archived position: party numbers of payer, payee and FX provider (0: not numbered), and a hash of the end-to-end id. */
-  private cols = new Uint32Array(1024 * 4);
+  /**
+   * Per position: the payment's state (an index of PAYMENT_STATES); 0 while live, else
+   * the record's locator + 1; per archived position, party numbers of payer, payee and
+   * FX provider (0: not numbered) and a hash of the end-to-end id; the UETR's 16 bytes
+   * (written when it enters the table).
+   */
+  private columns: PaymentColumns;
   private readonly parties = new Map<string, number>();
-  /** Per position: the UETR's 16 bytes (written when archived). */
-  private keys = new Uint8Array(1024 * 16);
-  /** Open-addressing hash table of position + 1 (0: empty), keyed by the UETR bytes. */
-  private slots = new Int32Array(2048);
+  /** Open-addressing hash table of position + 1 (0: empty), keyed by the UETR bytes; positions frozen since they entered it are not in it. */
+  private slots = new Int32Array(TABLE_MIN);
   private slotsUsed = 0;
   /** Record chunks; null: spilled (read back through `cache`). The last one is being filled and never spilled. */
   private chunks: Array<Buffer | null> = [];
@@ -95,6 +118,10 @@ export class PaymentBook {
   private readonly cache = new ChunkCache<Buffer>(PAYMENT_BOOK_LIMITS.cached_chunks);
   private spill: SpillFile | null = null;
   private spillRefused = false;
+  /** The table's entries for frozen positions, and the file of frozen columns and keys. */
+  private frozen: FrozenIds | null = null;
+  private columnFile: SpillFile | null = null;
+  private freezeRefused = false;
   private tables = new CodecTables();
   private codec = new PaymentCodec(this.tables);
   private reader = new PaymentReader(this.tables);
@@ -106,8 +133,25 @@ export class PaymentBook {
   /** The UETR bytes of the key being looked up or archived (every submission looks its UETR up: no allocation). */
   private readonly key = Buffer.alloc(16);
 
-  /** @param reviving whether a read must hand back the live object (true while a command runs: it may change the payment). */
-  constructor(private readonly reviving: () => boolean) {}
+  /**
+   * @param reviving whether a read must hand back the live object (true while a command runs: it may change the payment).
+   * @param freezePositions positions frozen together (a power of two, at least 16).
+   */
+  constructor(
+    private readonly reviving: () => boolean,
+    private readonly freezePositions = PAYMENT_BOOK_LIMITS.freeze_positions,
+  ) {
+    if (freezePositions < 16 || (freezePositions & (freezePositions - 1)) !== 0)
+      throw new Error(`PaymentBook: ${freezePositions} positions do not make a block`);
+    this.columns = this.newColumns();
+  }
+
+  private newColumns(): PaymentColumns {
+    return new PaymentColumns(31 - Math.clz32(this.freezePositions), () => {
+      this.columnFile ??= SpillFile.create(PAYMENT_SPILL.place);
+      return this.columnFile;
+    });
+  }
 
   get size(): number {
     return this.count;
@@ -143,9 +187,26 @@ export class PaymentBook {
     return this.spill?.path ?? null;
   }
 
-  /** Gives back the spill file; spilled records cannot be read afterwards (the platform is closed). */
+  /** Positions whose columns and keys are frozen (out of memory). */
+  get frozenPositions(): number {
+    return this.columns.frozenBelow;
+  }
+
+  /** Bytes the per-position columns, the UETR table and the frozen ids' filters hold in memory. */
+  get indexBytes(): number {
+    return this.columns.residentBytes + this.slots.byteLength + (this.frozen?.residentBytes ?? 0);
+  }
+
+  /** Bytes of frozen columns, keys and ids in their spill files. */
+  get frozenFileBytes(): number {
+    return (this.columnFile?.size ?? 0) + (this.frozen?.fileBytes ?? 0);
+  }
+
+  /** Gives back the spill files; spilled records cannot be read afterwards (the platform is closed). */
   close(): void {
     this.spill?.close();
+    this.frozen?.close();
+    this.columnFile?.close();
   }
 
   has(uetr: string): boolean {
@@ -168,10 +229,10 @@ export class PaymentBook {
       if (old >= 0) this.revive(old);
       pos = old >= 0 ? old : this.count++;
     }
-    if (pos >= this.loc.length) this.grow();
+    if (pos >= this.columns.capacity) this.columns.grow();
     this.liveAt.set(pos, p);
     this.livePos.set(uetr, pos);
-    this.states[pos] = STATE_CODE.get(p.state) ?? 0;
+    this.columns.setState(pos, STATE_CODE.get(p.state) ?? 0);
     if (isFinished(p.state)) this.finishedQueue.push(pos);
     return this;
   }
@@ -180,22 +241,22 @@ export class PaymentBook {
   changed(p: Payment): void {
     const pos = this.livePos.get(p.instruction.uetr);
     if (pos === undefined) return;
-    this.states[pos] = STATE_CODE.get(p.state) ?? 0;
+    this.columns.setState(pos, STATE_CODE.get(p.state) ?? 0);
     if (isFinished(p.state)) this.finishedQueue.push(pos);
   }
 
   /** The payment at arrival position `i` (0-based), decoded when archived. */
   at(i: number): Payment | undefined {
     if (i < 0 || i >= this.count) return undefined;
-    return this.loc[i] === 0 ? this.liveAt.get(i) : this.decode(i);
+    return this.columns.loc(i) === 0 ? this.liveAt.get(i) : this.decode(i);
   }
 
   /** False when the payment at position `i` cannot match `q` (judged without decoding it); true means: read it and check. */
   mayMatch(i: number, q: PaymentProbe): boolean {
-    if (this.loc[i] === 0) return true;
-    if (q.state !== undefined && PAYMENT_STATES[this.states[i]!] !== q.state) return false;
-    const c = i * 4;
-    const cols = this.cols;
+    if (this.columns.loc(i) === 0) return true;
+    if (q.state !== undefined && PAYMENT_STATES[this.columns.state(i)] !== q.state) return false;
+    const cols = this.columns.colsOf(i);
+    const c = this.columns.colsOffset(i);
     if (q.end_to_end_id !== undefined && cols[c + 3] !== textHash(q.end_to_end_id)) return false;
     const party = (s: string, n: number): boolean => {
       const id = this.parties.get(s) ?? 0;
@@ -213,7 +274,7 @@ export class PaymentBook {
 
   /** The state of the payment at arrival position `i` (0-based), read without decoding it. */
   stateAt(i: number): PaymentState | undefined {
-    return i >= 0 && i < this.count ? PAYMENT_STATES[this.states[i]!] : undefined;
+    return i >= 0 && i < this.count ? PAYMENT_STATES[this.columns.state(i)] : undefined;
   }
 
   /**
@@ -232,9 +293,9 @@ export class PaymentBook {
       const end = Math.min(this.count, start + SCAN_BLOCK);
       const ahead = this.decodeAhead(start, end, wanted);
       for (let i = start; i < end && i < this.count; i++) {
-        const state = PAYMENT_STATES[this.states[i]!]!;
+        const state = PAYMENT_STATES[this.columns.state(i)]!;
         if (!wanted(i, state)) continue;
-        const l = this.loc[i]!;
+        const l = this.columns.loc(i);
         let p: Payment | undefined;
         if (l === 0) p = this.liveAt.get(i);
         else if (ahead !== null && ahead.locs[i - start] === l) p = ahead.payments[i - start];
@@ -255,9 +316,9 @@ export class PaymentBook {
     let n = 0;
     const order = this.scanOrder;
     for (let i = start; i < end; i++) {
-      const l = this.loc[i]!;
+      const l = this.columns.loc(i);
       // A record's locator times the block size plus its place in the block: exact in a double (< 2^45).
-      if (l !== 0 && wanted(i, PAYMENT_STATES[this.states[i]!]!)) order[n++] = l * SCAN_BLOCK + (i - start);
+      if (l !== 0 && wanted(i, PAYMENT_STATES[this.columns.state(i)]!)) order[n++] = l * SCAN_BLOCK + (i - start);
     }
     if (n === 0) return null;
     const sorted = order.subarray(0, n).sort();
@@ -265,7 +326,7 @@ export class PaymentBook {
     const payments = new Array<Payment | undefined>(end - start);
     for (let k = 0; k < n; k++) {
       const j = sorted[k]! % SCAN_BLOCK;
-      locs[j] = this.loc[start + j]!;
+      locs[j] = this.columns.loc(start + j);
       payments[j] = this.decode(start + j);
     }
     return { locs, payments };
@@ -285,7 +346,7 @@ export class PaymentBook {
   /** How many payments are in each state. */
   countsByState(): Map<PaymentState, number> {
     const n = new Array<number>(PAYMENT_STATES.length).fill(0);
-    for (let i = 0; i < this.count; i++) n[this.states[i]!]!++;
+    this.columns.countStates(this.count, n);
     const out = new Map<PaymentState, number>();
     PAYMENT_STATES.forEach((s, i) => {
       if (n[i]! > 0) out.set(s, n[i]!);
@@ -298,12 +359,14 @@ export class PaymentBook {
     this.livePos.clear();
     this.liveOrdered = true;
     this.count = 0;
-    this.loc = new Uint32Array(1024);
-    this.states = new Uint8Array(1024);
-    this.cols = new Uint32Array(1024 * 4);
+    this.frozen?.close();
+    this.frozen = null;
+    this.columnFile?.close();
+    this.columnFile = null;
+    this.freezeRefused = false;
+    this.columns = this.newColumns();
     this.parties.clear();
-    this.keys = new Uint8Array(1024 * 16);
-    this.slots = new Int32Array(2048);
+    this.slots = new Int32Array(TABLE_MIN);
     this.slotsUsed = 0;
     this.chunks = [];
     this.chunkFills = [];
@@ -331,6 +394,50 @@ export class PaymentBook {
       this.finishedQueue = q.slice(this.finishedHead);
       this.finishedHead = 0;
     }
+    while (this.count - this.columns.frozenBelow >= 2 * this.freezePositions && !this.freezeRefused) this.freezeBlock();
+  }
+
+  /** Freezes the oldest unfrozen block of positions: its columns and keys to a file, its table entries to the frozen runs. */
+  private freezeBlock(): void {
+    if (!PAYMENT_SPILL.enabled) {
+      this.freezeRefused = true;
+      return;
+    }
+    const to = this.columns.frozenBelow + this.freezePositions;
+    let frozen = 0;
+    try {
+      this.columns.writeBlock();
+      this.frozen ??= new FrozenIds(SpillFile.create(PAYMENT_SPILL.place));
+      const entries = this.tableEntries(to);
+      this.frozen.freeze(entries);
+      frozen = entries.hashes.length;
+    } catch (e) {
+      // Refused (the size limit, no space): this and later positions stay in memory.
+      this.freezeRefused = true;
+      process.emitWarning(`payment book: payments' columns and UETRs stay in memory from now on: ${(e as Error).message}`);
+      return;
+    }
+    this.columns.commitFreeze();
+    let capacity = TABLE_MIN;
+    while ((this.slotsUsed - frozen) * 2 > capacity) capacity *= 2;
+    this.rehash(capacity);
+  }
+
+  /** The table's entries (hash, fingerprint, position) for positions below `to`. */
+  private tableEntries(to: number): Pairs {
+    let n = 0;
+    for (const v of this.slots) if (v !== 0 && v <= to) n++;
+    const entries = newPairs(n);
+    n = 0;
+    for (const v of this.slots) {
+      if (v === 0 || v > to) continue;
+      const k = this.columns.keyOf(v - 1)!;
+      entries.hashes[n] = hash(k);
+      entries.fps[n] = fingerprint(k);
+      entries.records[n] = v - 1;
+      n++;
+    }
+    return entries;
   }
 
   private archive(pos: number, p: Payment): void {
@@ -347,17 +454,17 @@ export class PaymentBook {
     }
     const c = this.chunks.length - 1;
     rec.copy(this.chunks[c]!, this.chunkFill);
-    this.loc[pos] = c * PAYMENT_BOOK_LIMITS.chunk_bytes + this.chunkFill + 1;
+    const loc = c * PAYMENT_BOOK_LIMITS.chunk_bytes + this.chunkFill + 1;
     this.chunkFill += rec.length;
     const ins = p.instruction;
-    const col = pos * 4;
-    this.cols[col] = this.partyNo(ins.payer);
-    this.cols[col + 1] = this.partyNo(ins.payee);
+    const payee = this.partyNo(ins.payee);
     // No FX provider: the payee's number again, so "involves" asks nothing more of it.
-    this.cols[col + 2] = p.fx === null ? this.cols[col + 1]! : this.partyNo(p.fx.provider);
-    this.cols[col + 3] = textHash(ins.end_to_end_id);
-    if (this.archivedSlot(key) < 0) {
-      this.keys.set(key, pos * 16);
+    const fx = p.fx === null ? payee : this.partyNo(p.fx.provider);
+    this.columns.set(pos, loc, [this.partyNo(ins.payer), payee, fx, textHash(ins.end_to_end_id)]);
+    // A UETR enters the table once, with its first archived position (in the table or frozen since). A UETR
+    // has one position (set finds it live or archived), so only a position below the frozen ones may be in the runs.
+    if (this.archivedSlot(key) < 0 && (pos >= this.columns.frozenBelow || this.frozenPos(key) < 0)) {
+      this.columns.setKey(pos, key);
       this.insertSlot(key, pos);
     }
     this.liveAt.delete(pos);
@@ -375,7 +482,7 @@ export class PaymentBook {
   }
 
   private decode(pos: number): Payment {
-    const l = this.loc[pos]! - 1;
+    const l = this.columns.loc(pos) - 1;
     const size = PAYMENT_BOOK_LIMITS.chunk_bytes;
     return this.reader.decode(this.chunk(Math.floor(l / size)), l % size) as Payment;
   }
@@ -413,7 +520,7 @@ export class PaymentBook {
   /** The archived payment at `pos` as a live object again (its record's bytes stay behind, unused). */
   private revive(pos: number): Payment {
     const p = this.decode(pos);
-    this.loc[pos] = 0;
+    this.columns.set(pos, 0);
     this.liveAt.set(pos, p);
     this.livePos.set(p.instruction.uetr, pos);
     this.liveOrdered = false;
@@ -426,10 +533,17 @@ export class PaymentBook {
     const key = this.key;
     if (!uuidInto(uetr, key, 0)) return -1;
     const s = this.archivedSlot(key);
-    if (s < 0) return -1;
-    const pos = this.slots[s]! - 1;
-    return this.loc[pos] === 0 ? -1 : pos;
+    const pos = s >= 0 ? this.slots[s]! - 1 : this.frozenPos(key);
+    return pos < 0 || this.columns.loc(pos) === 0 ? -1 : pos;
   }
+
+  /** The frozen position whose UETR is `key` (this.key), or -1. */
+  private frozenPos(key: Buffer): number {
+    return this.frozen === null ? -1 : this.frozen.find(hash(key), fingerprint(key), this.holdsKey);
+  }
+
+  /** Whether the frozen candidate `pos` holds this.key (bound once: a frozen lookup makes no closure). */
+  private readonly holdsKey = (pos: number): boolean => this.columns.keyEquals(pos, this.key);
 
   /** The slot holding `key`, or -1. */
   private archivedSlot(key: Buffer): number {
@@ -441,15 +555,15 @@ export class PaymentBook {
     }
   }
 
+  /** Whether table entry `pos` holds `key` (a table entry's key is in memory). */
   private keyAt(pos: number, key: Buffer): boolean {
-    const k = this.keys;
-    const o = pos * 16;
-    for (let i = 0; i < 16; i++) if (k[o + i] !== key[i]) return false;
+    const k = this.columns.keyOf(pos)!;
+    for (let i = 0; i < 16; i++) if (k[i] !== key[i]) return false;
     return true;
   }
 
   private insertSlot(key: Buffer, pos: number): void {
-    if ((this.slotsUsed + 1) * 2 > this.slots.length) this.rehash();
+    if ((this.slotsUsed + 1) * 2 > this.slots.length) this.rehash(this.slots.length * 2);
     const mask = this.slots.length - 1;
     let s = hash(key) & mask;
     while (this.slots[s] !== 0) s = (s + 1) & mask;
@@ -457,33 +571,23 @@ export class PaymentBook {
     this.slotsUsed++;
   }
 
-  private rehash(): void {
+  /** Moves the table's entries for positions not frozen into a table of `capacity` slots. */
+  private rehash(capacity: number): void {
     const old = this.slots;
-    this.slots = new Int32Array(old.length * 2);
-    const mask = this.slots.length - 1;
+    this.slots = new Int32Array(capacity);
+    this.slotsUsed = 0;
+    const mask = capacity - 1;
     for (const v of old) {
       if (v === 0) continue;
-      const o = (v - 1) * 16;
-      let s = hash(this.keys.subarray(o, o + 16)) & mask;
+      // A frozen position's entry is in the runs, except a late one (archived after its block froze, its key
+      // still in memory): that one stays in the table until the next freeze takes it.
+      const key = this.columns.keyOf(v - 1);
+      if (key === null) continue;
+      let s = hash(key) & mask;
       while (this.slots[s] !== 0) s = (s + 1) & mask;
       this.slots[s] = v;
+      this.slotsUsed++;
     }
-  }
-
-  private grow(): void {
-    const n = this.loc.length * 2;
-    const loc = new Uint32Array(n);
-    loc.set(this.loc);
-    this.loc = loc;
-    const states = new Uint8Array(n);
-    states.set(this.states);
-    this.states = states;
-    const cols = new Uint32Array(n * 4);
-    cols.set(this.cols);
-    this.cols = cols;
-    const keys = new Uint8Array(n * 16);
-    keys.set(this.keys);
-    this.keys = keys;
   }
 }
 
@@ -499,4 +603,20 @@ function hash(k: Uint8Array): number {
   let h = 0x811c9dc5;
   for (let i = 0; i < 16; i++) h = Math.imul(h ^ k[i]!, 0x01000193);
   return h >>> 0;
+}
+
+/** A second hash of the 16 bytes (murmur3's mix over four words): the frozen runs' fingerprint. */
+function fingerprint(k: Uint8Array): number {
+  let h = 0x9747b28c;
+  for (let i = 0; i < 16; i += 4) {
+    let w = k[i]! | (k[i + 1]! << 8) | (k[i + 2]! << 16) | (k[i + 3]! << 24);
+    w = Math.imul(w, 0xcc9e2d51);
+    w = Math.imul((w << 15) | (w >>> 17), 0x1b873593);
+    h ^= w;
+    h = Math.imul((h << 13) | (h >>> 19), 5) + 0xe6546b64;
+  }
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  return (h ^ (h >>> 16)) >>> 0;
 }

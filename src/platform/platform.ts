@@ -719,7 +719,16 @@ export class Platform {
   }
 
   /** How the payments are held: as objects (every unfinished one and the most recently finished) and as compact records (./payment_book.ts). */
-  paymentsHeld(): { objects: number; records: number; record_bytes: number; resident_record_bytes: number; spilled_bytes: number } {
+  paymentsHeld(): {
+    objects: number;
+    records: number;
+    record_bytes: number;
+    resident_record_bytes: number;
+    spilled_bytes: number;
+    frozen_positions: number;
+    id_index_bytes: number;
+    frozen_id_file_bytes: number;
+  } {
     const b = this.state.payments;
     return {
       objects: b.size - b.archived,
@@ -727,6 +736,10 @@ export class Platform {
       record_bytes: b.recordBytes,
       resident_record_bytes: b.residentRecordBytes,
       spilled_bytes: b.spilledBytes,
+      // Per-position columns, the UETR table and the frozen runs' filters (./payment_book.ts).
+      frozen_positions: b.frozenPositions,
+      id_index_bytes: b.indexBytes,
+      frozen_id_file_bytes: b.frozenFileBytes,
     };
   }
 
