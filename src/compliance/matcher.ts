@@ -429,6 +429,22 @@ export class ScreeningIndex {
 
   /** Screens one name. Never throws on odd input (see normalize.ts for the limits). */
   screenName(query: ScreenQuery, threshold = DEFAULT_THRESHOLD): ScreenResult {
+    const r = this.sharedResult(query, threshold);
+    // A copy: callers own what they are given.
+    const out: ScreenResult = { ...r, name: query.name, matches: r.matches.map((m) => ({ ...m })), lists: this.listRefs() };
+    return out;
+  }
+
+  /**
+   * The matches screenName gives for `query`, without its copies: the cached
+   * result itself, which the caller only reads (screenPayment, which screens
+   * dozens of remittance words a payment and copies what it keeps).
+   */
+  nameMatches(query: ScreenQuery, threshold = DEFAULT_THRESHOLD): readonly Readonly<ScreenMatch>[] {
+    return this.sharedResult(query, threshold).matches;
+  }
+
+  private sharedResult(query: ScreenQuery, threshold: number): ScreenResult {
     if (this.cacheMax === 0) return this.screenNameUncached(query, threshold);
     const key = `${threshold}\u0000${query.country ?? ''}\u0000${query.dob ?? ''}\u0000${query.name}`;
     let r = this.cache.get(key);
@@ -440,9 +456,7 @@ export class ScreeningIndex {
       }
       this.cache.set(key, r);
     }
-    // A copy: callers own what they are given.
-    const out: ScreenResult = { ...r, name: query.name, matches: r.matches.map((m) => ({ ...m })), lists: this.listRefs() };
-    return out;
+    return r;
   }
 
   private keyOf(token: string): string {

@@ -92,7 +92,7 @@ export function parsePaymentInstruction(v: unknown): PaymentInstruction {
   };
 }
 
-function fromName(role: PaymentRole, screened: string, m: ScreenMatch): PaymentMatch {
+function fromName(role: PaymentRole, screened: string, m: Readonly<ScreenMatch>): PaymentMatch {
   return { role, screened, list: m.list, version_id: m.version_id, entry_id: m.entry_id, matched_name: m.matched_name, score: m.score, why: m.why };
 }
 
@@ -105,8 +105,7 @@ export function screenPayment(index: ScreeningIndex, p: PaymentInstruction, thre
   const matches: PaymentMatch[] = [];
   for (const role of ['debtor', 'creditor'] as const) {
     const pty = p[role];
-    const r = index.screenName({ name: pty.name, country: pty.country ?? null }, threshold);
-    for (const m of r.matches) matches.push(fromName(role, pty.name, m));
+    for (const m of index.nameMatches({ name: pty.name, country: pty.country ?? null }, threshold)) matches.push(fromName(role, pty.name, m));
   }
   for (const [role, bic] of [
     ['debtor_agent', p.debtor_agent_bic],
@@ -136,7 +135,7 @@ export function screenPayment(index: ScreeningIndex, p: PaymentInstruction, thre
       for (let i = 0; i + len <= tokens.length; i++) {
         const run = tokens.slice(i, i + len).join(' ');
         if (len === 1 && run.length < 5) continue;
-        for (const m of index.screenName({ name: run }, threshold).matches) {
+        for (const m of index.nameMatches({ name: run }, threshold)) {
           const key = `${m.list}:${m.entry_id}`;
           if (seen.has(key)) continue;
           seen.add(key);
