@@ -24,6 +24,7 @@
 // result exactly in bigint.
 
 import type { ItemEffects, WorkCounter } from './lsm.js';
+import { itemsAtNodes } from './lsm_region_search.js';
 
 /** What the repair reads of the solver's compiled problem. */
 export interface RepairNet extends ItemEffects {
@@ -59,7 +60,7 @@ export function repairLpPoint(
     for (let e = net.effStart[k]!; e < net.effStart[k + 1]!; e++) slack[net.effNode[e]!]! += net.effF[e]!;
   }
   work.steps += net.effStart[net.m]!;
-  const gains = gainLists(net);
+  const gains = itemsAtNodes(net, true);
   // 0: free; 1: settled by the repair (it may still drop it); 2: dropped (final). Each item changes twice at most.
   const state = new Uint8Array(net.m);
   const queued = new Uint8Array(net.nodes);
@@ -98,17 +99,6 @@ export function repairLpPoint(
   }
   readdParts(net, x, threshold, sel, slack, work);
   return sel;
-}
-
-/** Per node, the items paying into it (net > 0 there): items[start[n] .. start[n+1]). */
-function gainLists(net: RepairNet): { start: Int32Array; items: Int32Array } {
-  const start = new Int32Array(net.nodes + 1);
-  for (let e = 0; e < net.effStart[net.m]!; e++) if (net.effF[e]! > 0) start[net.effNode[e]! + 1]!++;
-  for (let n = 0; n < net.nodes; n++) start[n + 1]! += start[n]!;
-  const items = new Int32Array(start[net.nodes]!);
-  const at = start.slice(0, net.nodes);
-  for (let k = 0; k < net.m; k++) for (let e = net.effStart[k]!; e < net.effStart[k + 1]!; e++) if (net.effF[e]! > 0) items[at[net.effNode[e]!]!++] = k;
-  return { start, items };
 }
 
 /**

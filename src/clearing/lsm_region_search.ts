@@ -98,14 +98,16 @@ export function shortNodesByDeficit(nodes: number, slack: Float64Array, work: Wo
   return short;
 }
 
-/** Per node, the items with an effect there (either sign). */
-export function itemsAtNodes(net: ItemEffects): { start: Int32Array; items: Int32Array } {
+/** Per node, the items with an effect there (either sign; with `paidInto`, only the items paying into it), in item order. */
+export function itemsAtNodes(net: ItemEffects, paidInto = false): { start: Int32Array; items: Int32Array } {
   const start = new Int32Array(net.nodes + 1);
   const total = net.effStart[net.m]!;
-  for (let e = 0; e < total; e++) start[net.effNode[e]! + 1]!++;
+  for (let e = 0; e < total; e++) if (!paidInto || net.effF[e]! > 0) start[net.effNode[e]! + 1]!++;
   for (let n = 0; n < net.nodes; n++) start[n + 1]! += start[n]!;
   const fill = start.slice(0, net.nodes);
-  const items = new Int32Array(total);
-  for (let k = 0; k < net.m; k++) for (let e = net.effStart[k]!; e < net.effStart[k + 1]!; e++) items[fill[net.effNode[e]!]!++] = k;
+  const items = new Int32Array(start[net.nodes]!);
+  for (let k = 0; k < net.m; k++) {
+    for (let e = net.effStart[k]!; e < net.effStart[k + 1]!; e++) if (!paidInto || net.effF[e]! > 0) items[fill[net.effNode[e]!]!++] = k;
+  }
   return { start, items };
 }
