@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { FrozenIds, newPairs, sortByHash } from '../src/ledger/frozen_ids.js';
+import { FrozenIds, newFrozenEntries, sortByHash } from '../src/ledger/frozen_ids.js';
 import type { RecordSpill } from '../src/ledger/record_spill.js';
 
 /** A spill in memory: bytes at positions, as a file would hold them. */
@@ -42,7 +42,7 @@ test('sortByHash sorts by hash and keeps the order of equal hashes', () => {
         { maxLength: 3000 },
       ),
       (hashes) => {
-        const pairs = newPairs(hashes.length);
+        const pairs = newFrozenEntries(hashes.length);
         hashes.forEach((h, i) => {
           pairs.hashes[i] = h;
           pairs.fps[i] = i * 3;
@@ -78,7 +78,7 @@ test('find visits exactly the frozen records with that hash and fingerprint, new
         const frozen = new FrozenIds(memorySpill());
         const all: { hash: number; fp: number; record: number }[] = [];
         for (const batch of batches) {
-          const entries = newPairs(batch.length);
+          const entries = newFrozenEntries(batch.length);
           batch.forEach(([hash, fp], i) => {
             const record = all.length;
             entries.hashes[i] = hash;
@@ -122,7 +122,7 @@ test('a miss is answered by the filters alone almost always', () => {
   const spill = memorySpill();
   const frozen = new FrozenIds(spill);
   const n = 200_000;
-  const entries = newPairs(n);
+  const entries = newFrozenEntries(n);
   for (let i = 0; i < n; i++) {
     entries.hashes[i] = Math.imul(i + 1, 0x9e3779b1) >>> 2;
     entries.fps[i] = i;
@@ -135,4 +135,92 @@ test('a miss is answered by the filters alone almost always', () => {
   const pageReads = spill.reads - before;
   assert.ok(pageReads < probes * 0.02, `page reads for ${probes} misses: ${pageReads}`);
   assert.ok(frozen.residentBytes < n * 2, `filter and fences: ${frozen.residentBytes} bytes for ${n} ids`);
+});
+
+/** Batch `b` of `n` entries: records numbered on from `first`, hashes spread. */
+function batchOf(first: number, n: number): ReturnType<typeof newFrozenEntries> {
+  const entries = newFrozenEntries(n);
+  for (let i = 0; i < n; i++) {
+    const r = first + i;
+    entries.hashes[i] = Math.imul(r + 1, 0x9e3779b1) >>> 0;
+    entries.fps[i] = r & 0xff;
+    entries.records[i] = r;
+  }
+  return entries;
+}
+
+test('merged runs give their space back: the file stays near twice what the runs hold', () => {
+  const spill = memorySpill();
+  const frozen = new FrozenIds(spill);
+  let records = 0;
+  let worst = 0;
+  // 341 freezes of 1,000: runs pass through five tiers (4^4 = 256 freezes make one run of tier 4).
+  for (let f = 0; f < 341; f++) {
+    frozen.freeze(batchOf(records, 1000));
+    records += 1000;
+    worst = Math.max(worst, frozen.fileBytes / frozen.runBytes);
+  }
+  assert.equal(frozen.size, records);
+  // Without reuse every entry is written once per tier it reaches: five times the runs here.
+  assert.ok(worst <= 2.5, `file / runs at worst ${worst.toFixed(2)}`);
+  for (const r of [0, 999, 170_500, 340_999]) {
+    const h = Math.imul(r + 1, 0x9e3779b1) >>> 0;
+    assert.equal(
+      frozen.find(h, r & 0xff, (x) => x === r),
+      r,
+    );
+  }
+});
+
+test('a freeze the spill refuses part-way changes nothing a lookup sees, and later freezes still hold', () => {
+  fc.assert(
+    fc.property(
+      fc.array(fc.integer({ min: 1, max: 700 }), { minLength: 1, maxLength: 24 }),
+      fc.nat(),
+      fc.nat({ max: 5 }),
+      fc.nat({ max: 400 }),
+      (sizes, failAt, failWrite, failLength) => {
+        const spill = memorySpill();
+        let writes = 0;
+        let failing = -1;
+        const write = spill.write.bind(spill);
+        spill.write = (b, length, position) => {
+          if (writes++ === failing) {
+            // A short write lands some bytes, then the disk is full.
+            write(b, Math.min(length, failLength), position);
+            throw new Error('ENOSPC (test)');
+          }
+          write(b, length, position);
+        };
+        const frozen = new FrozenIds(spill);
+        const held: number[] = [];
+        let next = 0;
+        for (const [k, n] of sizes.entries()) {
+          // The freeze picked fails at its write number failWrite: its own run's, or a merge's.
+          failing = k === failAt % sizes.length ? writes + failWrite : -1;
+          const entries = batchOf(next, n);
+          next += n;
+          let refused = false;
+          try {
+            frozen.freeze(entries);
+          } catch (e) {
+            assert.match((e as Error).message, /ENOSPC/);
+            refused = true;
+          }
+          if (!refused) for (let i = 0; i < n; i++) held.push(entries.records[i]!);
+          failing = -1;
+          assert.equal(frozen.size, held.length);
+        }
+        // Every record held is found; none of the refused batch is.
+        const heldSet = new Set(held);
+        for (let r = 0; r < next; r++) {
+          const h = Math.imul(r + 1, 0x9e3779b1) >>> 0;
+          const found = frozen.find(h, r & 0xff, (x) => x === r);
+          assert.equal(found, heldSet.has(r) ? r : -1, `record ${r}`);
+        }
+        assert.ok(frozen.fileBytes <= 3 * frozen.runBytes + 3 * 700 * 12 + 6144 * 4, `file ${frozen.fileBytes}, runs ${frozen.runBytes}`);
+      },
+    ),
+    { numRuns: 150 },
+  );
 });

@@ -14,7 +14,13 @@
 // of the time per run (10 bits, 7 probes, all in one 64-byte block, so a probe of
 // a run is one cache miss). Runs are merged size-tiered (RUN_FAN_IN runs of one
 // tier make one of the next), so a lookup probes O(log n) filters; a merge reads
-// and rewrites the runs it merges (the space they held in the file is not reused).
+// and rewrites the runs it merges. The space a merged run held goes to a free list
+// and later runs are written into it (first fit), so the file stays near twice the
+// entries it holds instead of growing with every tier an entry passes through.
+//
+// A freeze is all or nothing: the new run and any merges are written to space no
+// run uses, and the runs change only once every write has succeeded. A refused
+// write leaves the runs, and what a lookup finds, as they were.
 //
 // No I/O of its own: pages go to and come from the caller's RecordSpill (the
 // transfer log's second spill file). Deterministic: the same records frozen in
@@ -23,11 +29,11 @@
 import type { RecordSpill } from './record_spill.js';
 
 /** Entries per page: 512 × 12 bytes = 6 KiB, one read per lookup that passes a filter. */
-const PAGE_PAIRS = 512;
+const PAGE_ENTRIES = 512;
 /** u32 words per entry: hash, fingerprint, record. */
 const ENTRY_WORDS = 3;
 const ENTRY_BYTES = ENTRY_WORDS * 4;
-const PAGE_BYTES = PAGE_PAIRS * ENTRY_BYTES;
+const PAGE_BYTES = PAGE_ENTRIES * ENTRY_BYTES;
 /** Pages written (and read back for a merge) in one call: 1.5 MiB. */
 const WRITE_PAGES = 256;
 const BLOOM_BITS_PER_ID = 10;
@@ -43,8 +49,8 @@ const RUN_RECORDS_MAX = 2 ** 31;
 interface Run {
   /** Byte position of the run's first page in the spill. */
   readonly position: number;
-  readonly pairs: number;
-  /** The hash of each page's first pair. */
+  readonly count: number;
+  /** The hash of each page's first entry. */
   readonly fences: Uint32Array;
   readonly bloom: Uint32Array;
   /** 32 - log2(blocks): the block of a hash is the top bits of its mix. */
@@ -80,21 +86,27 @@ function probeBlock(bloom: Uint32Array, base: number, h: number, set: boolean): 
 }
 
 /** Frozen entries as three columns: the id's hash, its fingerprint, the record. */
-export interface Pairs {
+export interface FrozenEntries {
   hashes: Uint32Array;
   fps: Uint32Array;
   records: Uint32Array;
 }
 
-export function newPairs(n: number): Pairs {
+export function newFrozenEntries(n: number): FrozenEntries {
   return { hashes: new Uint32Array(n), fps: new Uint32Array(n), records: new Uint32Array(n) };
 }
 
-/** Pairs sorted by hash, stably (records keep their order within a hash): LSD radix sort, two 16-bit passes. */
-export function sortByHash(pairs: Pairs): Pairs {
-  const n = pairs.hashes.length;
-  let from = pairs;
-  let to = newPairs(n);
+/** A byte range of the spill: a run's pages, or space no run uses. */
+interface Extent {
+  position: number;
+  bytes: number;
+}
+
+/** Entries sorted by hash, stably (records keep their order within a hash): LSD radix sort, two 16-bit passes. */
+export function sortByHash(entries: FrozenEntries): FrozenEntries {
+  const n = entries.hashes.length;
+  let from = entries;
+  let to = newFrozenEntries(n);
   const counts = new Uint32Array(1 << 16);
   for (const shift of [0, 16]) {
     counts.fill(0);
@@ -119,9 +131,12 @@ export function sortByHash(pairs: Pairs): Pairs {
 
 export class FrozenIds {
   /** Newest last. */
-  private readonly runs: Run[] = [];
+  private runs: readonly Run[] = [];
+  /** The end of the last byte any run or free extent covers. */
   private end = 0;
-  private readonly page = new Uint32Array(PAGE_PAIRS * ENTRY_WORDS);
+  /** Space no run uses, by position, neighbours joined; an extent never reaches `end`. */
+  private free: Extent[] = [];
+  private readonly page = new Uint32Array(PAGE_ENTRIES * ENTRY_WORDS);
   private readonly pageBytes = new Uint8Array(this.page.buffer);
 
   constructor(private readonly spill: RecordSpill) {}
@@ -129,7 +144,7 @@ export class FrozenIds {
   /** Records frozen in all runs. */
   get size(): number {
     let n = 0;
-    for (const r of this.runs) n += r.pairs;
+    for (const r of this.runs) n += r.count;
     return n;
   }
 
@@ -144,7 +159,14 @@ export class FrozenIds {
     return this.runs.length;
   }
 
-  /** Bytes written to the spill (merged runs' old space included). */
+  /** Bytes of the spill the runs' pages take. */
+  get runBytes(): number {
+    let n = 0;
+    for (const r of this.runs) n += runBytes(r.count);
+    return n;
+  }
+
+  /** Bytes written to the spill (free space included). */
   get fileBytes(): number {
     return this.spill.size;
   }
@@ -155,12 +177,22 @@ export class FrozenIds {
 
   /**
    * Freezes these entries (any order). Throws (with nothing changed that a lookup
-   * sees) when the spill refuses the write.
+   * sees) when the spill refuses a write.
    */
-  freeze(entries: Pairs): void {
+  freeze(entries: FrozenEntries): void {
     if (entries.hashes.length === 0) return;
-    this.runs.push(this.write(sortByHash(entries), 0));
-    this.mergeTiers();
+    const taken: Extent[] = [];
+    const merged: Extent[] = [];
+    let runs: Run[];
+    try {
+      runs = [...this.runs, this.write(sortByHash(entries), 0, taken)];
+      this.mergeTiers(runs, taken, merged);
+    } catch (e) {
+      for (const x of taken) this.release(x);
+      throw e;
+    }
+    this.runs = runs;
+    for (const x of merged) this.release(x);
   }
 
   /**
@@ -204,16 +236,16 @@ export class FrozenIds {
   }
 
   private readPage(run: Run, p: number): number {
-    const n = Math.min(PAGE_PAIRS, run.pairs - p * PAGE_PAIRS);
+    const n = Math.min(PAGE_ENTRIES, run.count - p * PAGE_ENTRIES);
     this.spill.read(this.pageBytes, n * ENTRY_BYTES, run.position + p * PAGE_BYTES);
     return n;
   }
 
-  /** Writes sorted pairs as a run at the end of the spill, with its filter and fences. */
-  private write(pairs: Pairs, tier: number): Run {
-    const count = pairs.hashes.length;
+  /** Writes sorted entries as a run into space no run uses (recorded in `taken`), with its filter and fences. */
+  private write(entries: FrozenEntries, tier: number, taken: Extent[]): Run {
+    const count = entries.hashes.length;
     if (count > RUN_RECORDS_MAX) throw new Error(`FrozenIds: a run of ${count} records is past the limit`);
-    const pages = Math.ceil(count / PAGE_PAIRS);
+    const pages = Math.ceil(count / PAGE_ENTRIES);
     const fences = new Uint32Array(pages);
     let blocks = 2;
     let blockShift = 31;
@@ -222,53 +254,103 @@ export class FrozenIds {
       blockShift--;
     }
     const bloom = new Uint32Array(blocks * BLOCK_WORDS);
-    const position = this.end;
-    // Pages go out WRITE_PAGES at a time: one write of 1 MiB, not 256 of 4 KiB.
-    const out = new Uint32Array(Math.min(pages, WRITE_PAGES) * PAGE_PAIRS * ENTRY_WORDS);
+    const space = this.allocate(runBytes(count));
+    taken.push(space);
+    const position = space.position;
+    // Pages go out WRITE_PAGES at a time: one write of 1.5 MiB, not 256 of 6 KiB.
+    const out = new Uint32Array(Math.min(pages, WRITE_PAGES) * PAGE_ENTRIES * ENTRY_WORDS);
     for (let p0 = 0; p0 < pages; p0 += WRITE_PAGES) {
-      const from = p0 * PAGE_PAIRS;
-      const to = Math.min(count, (p0 + WRITE_PAGES) * PAGE_PAIRS);
+      const from = p0 * PAGE_ENTRIES;
+      const to = Math.min(count, (p0 + WRITE_PAGES) * PAGE_ENTRIES);
       for (let i = from; i < to; i++) {
-        const h = pairs.hashes[i]!;
+        const h = entries.hashes[i]!;
         const o = ENTRY_WORDS * (i - from);
         out[o] = h;
-        out[o + 1] = pairs.fps[i]!;
-        out[o + 2] = pairs.records[i]!;
+        out[o + 1] = entries.fps[i]!;
+        out[o + 2] = entries.records[i]!;
         probeBlock(bloom, blockOf(h, blockShift), h, true);
-        if ((i & (PAGE_PAIRS - 1)) === 0) fences[i / PAGE_PAIRS] = h;
+        if ((i & (PAGE_ENTRIES - 1)) === 0) fences[i / PAGE_ENTRIES] = h;
       }
       this.spill.write(new Uint8Array(out.buffer), (to - from) * ENTRY_BYTES, position + p0 * PAGE_BYTES);
     }
-    this.end = position + pages * PAGE_BYTES;
-    return { position, pairs: count, fences, bloom, blockShift, tier };
+    return { position, count, fences, bloom, blockShift, tier };
   }
 
-  /** While the newest RUN_FAN_IN runs share a tier, merges them into one run of the next tier. */
-  private mergeTiers(): void {
+  /**
+   * While the newest RUN_FAN_IN runs of `runs` share a tier, merges them into one run
+   * of the next tier; the merged runs' space goes to `merged`, freed once the freeze holds.
+   */
+  private mergeTiers(runs: Run[], taken: Extent[], merged: Extent[]): void {
     for (;;) {
-      const n = this.runs.length;
+      const n = runs.length;
       if (n < RUN_FAN_IN) return;
-      const tier = this.runs[n - 1]!.tier;
-      const group = this.runs.slice(n - RUN_FAN_IN);
+      const tier = runs[n - 1]!.tier;
+      const group = runs.slice(n - RUN_FAN_IN);
       if (!group.every((r) => r.tier === tier)) return;
-      let total = 0;
-      for (const r of group) total += r.pairs;
-      const pairs = newPairs(total);
-      const block = new Uint32Array(WRITE_PAGES * PAGE_PAIRS * ENTRY_WORDS);
-      let i = 0;
-      for (const r of group) {
-        for (let from = 0; from < r.pairs; from += WRITE_PAGES * PAGE_PAIRS) {
-          const m = Math.min(WRITE_PAGES * PAGE_PAIRS, r.pairs - from);
-          this.spill.read(new Uint8Array(block.buffer), m * ENTRY_BYTES, r.position + from * ENTRY_BYTES);
-          for (let k = 0; k < m; k++, i++) {
-            pairs.hashes[i] = block[ENTRY_WORDS * k]!;
-            pairs.fps[i] = block[ENTRY_WORDS * k + 1]!;
-            pairs.records[i] = block[ENTRY_WORDS * k + 2]!;
-          }
-        }
-      }
-      const merged = this.write(sortByHash(pairs), tier + 1);
-      this.runs.splice(n - RUN_FAN_IN, RUN_FAN_IN, merged);
+      const run = this.write(sortByHash(this.readRuns(group)), tier + 1, taken);
+      runs.splice(n - RUN_FAN_IN, RUN_FAN_IN, run);
+      for (const r of group) merged.push({ position: r.position, bytes: runBytes(r.count) });
     }
   }
+
+  /** Every entry of these runs, in run order. */
+  private readRuns(group: readonly Run[]): FrozenEntries {
+    let total = 0;
+    for (const r of group) total += r.count;
+    const entries = newFrozenEntries(total);
+    const block = new Uint32Array(WRITE_PAGES * PAGE_ENTRIES * ENTRY_WORDS);
+    let i = 0;
+    for (const r of group) {
+      for (let from = 0; from < r.count; from += WRITE_PAGES * PAGE_ENTRIES) {
+        const m = Math.min(WRITE_PAGES * PAGE_ENTRIES, r.count - from);
+        this.spill.read(new Uint8Array(block.buffer), m * ENTRY_BYTES, r.position + from * ENTRY_BYTES);
+        for (let k = 0; k < m; k++, i++) {
+          entries.hashes[i] = block[ENTRY_WORDS * k]!;
+          entries.fps[i] = block[ENTRY_WORDS * k + 1]!;
+          entries.records[i] = block[ENTRY_WORDS * k + 2]!;
+        }
+      }
+    }
+    return entries;
+  }
+
+  /** `bytes` of space no run uses: the first free extent large enough, else past the end. */
+  private allocate(bytes: number): Extent {
+    for (let k = 0; k < this.free.length; k++) {
+      const x = this.free[k]!;
+      if (x.bytes < bytes) continue;
+      const got = { position: x.position, bytes };
+      if (x.bytes === bytes) this.free.splice(k, 1);
+      else this.free[k] = { position: x.position + bytes, bytes: x.bytes - bytes };
+      return got;
+    }
+    const got = { position: this.end, bytes };
+    this.end += bytes;
+    return got;
+  }
+
+  /** Gives `x` back: joined with free neighbours, and taken off the end when it reaches it. */
+  private release(x: Extent): void {
+    let k = 0;
+    while (k < this.free.length && this.free[k]!.position < x.position) k++;
+    let { position, bytes } = x;
+    const before = this.free[k - 1];
+    if (before !== undefined && before.position + before.bytes === position) {
+      position = before.position;
+      bytes += before.bytes;
+      this.free.splice(--k, 1);
+    }
+    const after = this.free[k];
+    if (after !== undefined && position + bytes === after.position) {
+      bytes += after.bytes;
+      this.free.splice(k, 1);
+    }
+    if (position + bytes === this.end) this.end = position;
+    else this.free.splice(k, 0, { position, bytes });
+  }
+}
+
+/** Spill bytes of a run of `count` entries: whole pages. */
+function runBytes(count: number): number {
+  return Math.ceil(count / PAGE_ENTRIES) * PAGE_BYTES;
 }

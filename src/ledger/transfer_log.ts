@@ -48,7 +48,7 @@
 // every 64 MB of them.
 
 import { ChunkCache } from './chunk_cache.js';
-import { FrozenIds, newPairs, type Pairs } from './frozen_ids.js';
+import { FrozenIds, newFrozenEntries, type FrozenEntries } from './frozen_ids.js';
 import type { RecordSpill } from './record_spill.js';
 import { hashWords } from './id_table.js';
 import { U64_MAX, type Transfer } from './types.js';
@@ -564,8 +564,8 @@ export class TransferLog {
   }
 
   /** The table's entries (hash, fingerprint, record) for records [from, to): every one of them is in the table. */
-  private tableEntries(from: number, to: number): Pairs {
-    const entries = newPairs(to - from);
+  private tableEntries(from: number, to: number): FrozenEntries {
+    const entries = newFrozenEntries(to - from);
     let n = 0;
     for (let k = 0; k < this.slots.length; k++) {
       const r = this.slots[k]! - 1;

@@ -36,7 +36,7 @@
 import type { Payment, PaymentState } from '../clearing/types.js';
 import { PAYMENT_STATES } from '../clearing/types.js';
 import { ChunkCache } from '../ledger/chunk_cache.js';
-import { FrozenIds, newPairs, type Pairs } from '../ledger/frozen_ids.js';
+import { FrozenIds, newFrozenEntries, type FrozenEntries } from '../ledger/frozen_ids.js';
 import { PaymentColumns } from './payment_columns.js';
 import { CodecTables, PaymentCodec, PaymentReader, uuidInto } from './payment_codec.js';
 import { SpillFile, spillSettings } from '../store/spill_file.js';
@@ -424,10 +424,10 @@ export class PaymentBook {
   }
 
   /** The table's entries (hash, fingerprint, position) for positions below `to`. */
-  private tableEntries(to: number): Pairs {
+  private tableEntries(to: number): FrozenEntries {
     let n = 0;
     for (const v of this.slots) if (v !== 0 && v <= to) n++;
-    const entries = newPairs(n);
+    const entries = newFrozenEntries(n);
     n = 0;
     for (const v of this.slots) {
       if (v === 0 || v > to) continue;
