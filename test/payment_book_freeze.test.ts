@@ -19,6 +19,7 @@ process.env.SCO_SETTLE_RECENT_FINISHED = '0';
 
 const { PaymentBook } = await import('../src/platform/payment_book.js');
 const { PAYMENT_STATES } = await import('../src/clearing/types.js');
+const { SpillFile } = await import('../src/store/spill_file.js');
 type Payment = import('../src/clearing/types.js').Payment;
 type PaymentState = import('../src/clearing/types.js').PaymentState;
 
@@ -80,73 +81,80 @@ function checkAll(m: Model, book: InstanceType<typeof PaymentBook>, plain: Insta
   assert.deepEqual([...book.countsByState()].sort(), [...plain.countsByState()].sort());
 }
 
+type Op = typeof ops extends fc.Arbitrary<(infer O)[]> ? O : never;
+
+/** Plays `seq` on the book and on one that never freezes, checking every read against the model as it goes and at the end. */
+function play(seq: readonly Op[], book: InstanceType<typeof PaymentBook>, plain: InstanceType<typeof PaymentBook>, flags: { reviving: boolean }): void {
+  const m = new Model();
+  const versions = new Map<number, number>();
+  for (const o of seq) {
+    if (o.op === 'set') {
+      const state = PAYMENT_STATES[o.state]!;
+      const v = (versions.get(o.k) ?? 0) + 1;
+      versions.set(o.k, v);
+      for (const b of [book, plain]) b.set(uetr(o.k), paymentOf(o.k, state, v));
+      const u = uetr(o.k);
+      let pos = m.pos.get(u);
+      if (pos === undefined) {
+        pos = m.json.length;
+        m.pos.set(u, pos);
+      }
+      m.json[pos] = JSON.stringify(paymentOf(o.k, state, v));
+      m.states[pos] = state;
+    } else if (o.op === 'change') {
+      const u = uetr(o.k);
+      const pos = m.pos.get(u);
+      if (pos === undefined) continue;
+      const state = PAYMENT_STATES[o.state]!;
+      flags.reviving = true;
+      for (const b of [book, plain]) {
+        // A command reads the payment (an archived one comes back to life) and changes it.
+        const p = b.get(u)!;
+        assert.equal(JSON.stringify(p), m.json[pos]);
+        (p as { state: PaymentState }).state = state;
+        (p as unknown as { version: number }).version++;
+        b.changed(p);
+      }
+      flags.reviving = false;
+      const next = JSON.parse(m.json[pos]!) as { state: string; version: number };
+      next.state = state;
+      next.version++;
+      m.json[pos] = JSON.stringify(next);
+      m.states[pos] = state;
+    } else if (o.op === 'compact') {
+      book.compact();
+      plain.compact();
+    } else if (o.op === 'read') {
+      const u = uetr(o.k);
+      const pos = m.pos.get(u);
+      assert.equal(book.has(u), pos !== undefined, `has ${u}`);
+      assert.equal(JSON.stringify(book.get(u)), pos === undefined ? undefined : m.json[pos], `get ${u}`);
+    } else {
+      const wanted = (i: number, s: PaymentState): boolean => i % o.mod === 0 || s === PAYMENT_STATES[o.state];
+      const got = [...book.select(wanted)].map(([i, p]) => [i, JSON.stringify(p)]);
+      const want = m.json.map((j, i) => [i, j] as [number, string]).filter(([i]) => wanted(i, m.states[i]!));
+      assert.deepEqual(got, want);
+    }
+  }
+  book.compact();
+  plain.compact();
+  checkAll(m, book, plain);
+  for (let k = 0; k <= 800; k++) {
+    const pos = m.pos.get(uetr(k));
+    assert.equal(book.has(uetr(k)), pos !== undefined);
+    assert.equal(JSON.stringify(book.get(uetr(k))), pos === undefined ? undefined : m.json[pos]);
+  }
+}
+
 test('a book that freezes blocks of 16 positions reads as a Map of the same payments, and as a book that never freezes', () => {
   let frozenSeen = 0;
   fc.assert(
     fc.property(ops, (seq) => {
-      let reviving = false;
-      const book = new PaymentBook(() => reviving, 16);
-      const plain = new PaymentBook(() => reviving, 1 << 24);
-      const m = new Model();
-      const versions = new Map<number, number>();
+      const flags = { reviving: false };
+      const book = new PaymentBook(() => flags.reviving, 16);
+      const plain = new PaymentBook(() => flags.reviving, 1 << 24);
       try {
-        for (const o of seq) {
-          if (o.op === 'set') {
-            const state = PAYMENT_STATES[o.state]!;
-            const v = (versions.get(o.k) ?? 0) + 1;
-            versions.set(o.k, v);
-            for (const b of [book, plain]) b.set(uetr(o.k), paymentOf(o.k, state, v));
-            const u = uetr(o.k);
-            let pos = m.pos.get(u);
-            if (pos === undefined) {
-              pos = m.json.length;
-              m.pos.set(u, pos);
-            }
-            m.json[pos] = JSON.stringify(paymentOf(o.k, state, v));
-            m.states[pos] = state;
-          } else if (o.op === 'change') {
-            const u = uetr(o.k);
-            const pos = m.pos.get(u);
-            if (pos === undefined) continue;
-            const state = PAYMENT_STATES[o.state]!;
-            reviving = true;
-            for (const b of [book, plain]) {
-              // A command reads the payment (an archived one comes back to life) and changes it.
-              const p = b.get(u)!;
-              assert.equal(JSON.stringify(p), m.json[pos]);
-              (p as { state: PaymentState }).state = state;
-              (p as unknown as { version: number }).version++;
-              b.changed(p);
-            }
-            reviving = false;
-            const next = JSON.parse(m.json[pos]!) as { state: string; version: number };
-            next.state = state;
-            next.version++;
-            m.json[pos] = JSON.stringify(next);
-            m.states[pos] = state;
-          } else if (o.op === 'compact') {
-            book.compact();
-            plain.compact();
-          } else if (o.op === 'read') {
-            const u = uetr(o.k);
-            const pos = m.pos.get(u);
-            assert.equal(book.has(u), pos !== undefined, `has ${u}`);
-            assert.equal(JSON.stringify(book.get(u)), pos === undefined ? undefined : m.json[pos], `get ${u}`);
-          } else {
-            const wanted = (i: number, s: PaymentState): boolean => i % o.mod === 0 || s === PAYMENT_STATES[o.state];
-            const got = [...book.select(wanted)].map(([i, p]) => [i, JSON.stringify(p)]);
-            const want = m.json.map((j, i) => [i, j] as [number, string]).filter(([i]) => wanted(i, m.states[i]!));
-            assert.deepEqual(got, want);
-          }
-        }
-        book.compact();
-        plain.compact();
-        checkAll(m, book, plain);
-        for (let k = 0; k <= 800; k++) {
-          const pos = m.pos.get(uetr(k));
-          assert.equal(book.has(uetr(k)), pos !== undefined);
-          assert.equal(JSON.stringify(book.get(uetr(k))), pos === undefined ? undefined : m.json[pos]);
-        }
+        play(seq, book, plain, flags);
         frozenSeen = Math.max(frozenSeen, book.frozenPositions);
       } finally {
         book.close();
@@ -156,6 +164,47 @@ test('a book that freezes blocks of 16 positions reads as a Map of the same paym
     { numRuns: 60, endOnFailure: true },
   );
   assert.ok(frozenSeen >= 16 * 4, `runs froze many blocks (${frozenSeen} positions at most)`);
+});
+
+test('a spill file that refuses a write part-way (disk full) leaves every read answering as before, and a warning', () => {
+  const write = SpillFile.prototype.write;
+  const emit = process.emitWarning;
+  let refusedSeen = 0;
+  try {
+    fc.assert(
+      fc.property(ops, fc.nat({ max: 120 }), (seq, failAt) => {
+        let writes = 0;
+        let warnings = 0;
+        // Write number failAt lands part of its bytes, then the disk is full; every later write is refused too.
+        SpillFile.prototype.write = function (this: (typeof SpillFile)['prototype'], b, length, position) {
+          if (writes++ < failAt) return write.call(this, b, length, position);
+          if (writes === failAt + 1) write.call(this, b, length >>> 1, position);
+          throw new Error('ENOSPC: no space left on device (test)');
+        };
+        process.emitWarning = (() => {
+          warnings++;
+        }) as typeof process.emitWarning;
+        const flags = { reviving: false };
+        const book = new PaymentBook(() => flags.reviving, 16);
+        const plain = new PaymentBook(() => flags.reviving, 1 << 24);
+        try {
+          play(seq, book, plain, flags);
+          if (writes > failAt) {
+            refusedSeen++;
+            assert.ok(warnings >= 1, 'a refused write is warned of');
+          }
+        } finally {
+          book.close();
+          plain.close();
+        }
+      }),
+      { numRuns: 60, endOnFailure: true },
+    );
+  } finally {
+    SpillFile.prototype.write = write;
+    process.emitWarning = emit;
+  }
+  assert.ok(refusedSeen >= 20, `runs where a write was refused: ${refusedSeen}`);
 });
 
 test('a long run of finished payments: old positions frozen, found by UETR, revived and archived again, absent UETRs absent', () => {
