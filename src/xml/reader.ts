@@ -173,6 +173,15 @@ function nameCharAt(s: string, i: number, first: boolean): number {
   }
   return (first ? isNameStart(c) : isNameChar(c)) ? 1 : 0;
 }
+/**
+ * Whether a part of a name (the part after its colon, or a declared prefix) is an
+ * NCName (Namespaces in XML 1.0): not empty, no colon, and it starts as a name
+ * starts. The whole name was read as a Name, so the rest is made of name characters;
+ * `p:1d` is a Name but not a qualified name.
+ */
+function isNcNamePart(s: string): boolean {
+  return s.length > 0 && s.indexOf(':') < 0 && nameCharAt(s, 0, true) > 0;
+}
 function isSpace(c: number): boolean {
   return c === 32 || c === 10 || c === 9 || c === 13;
 }
@@ -500,7 +509,7 @@ class Parser {
         this.fail('XML_LIMIT_ATTRIBUTES', `more than ${this.limits.max_attributes} attributes on <${qname}>`, attrAt);
       if (name === 'xmlns' || name.startsWith('xmlns:')) {
         const prefix = name.length === 5 ? '' : name.slice(6);
-        if (name.length > 5 && (prefix.length === 0 || prefix.includes(':'))) this.fail('XML_NAMESPACE', `malformed namespace declaration ${name}`, attrAt);
+        if (name.length > 5 && !isNcNamePart(prefix)) this.fail('XML_NAMESPACE', `malformed namespace declaration ${name}`, attrAt);
         if (prefix === 'xmlns' || (prefix === 'xml' && value !== XML_NS) || value === XMLNS_NS)
           this.fail('XML_NAMESPACE', `reserved namespace binding ${name}`, attrAt);
         if (prefix !== '' && value === '') this.fail('XML_NAMESPACE', `prefix ${prefix} cannot be undeclared in XML 1.0`, attrAt);
@@ -516,7 +525,7 @@ class Parser {
     const colon = qname.indexOf(':');
     const prefix = colon < 0 ? '' : qname.slice(0, colon);
     const local = colon < 0 ? qname : qname.slice(colon + 1);
-    if (local.length === 0 || local.indexOf(':') >= 0 || colon === 0) this.fail('XML_NAMESPACE', `malformed qualified name ${qname}`, lt);
+    if (!isNcNamePart(local) || colon === 0) this.fail('XML_NAMESPACE', `malformed qualified name ${qname}`, lt);
     const ns = this.lookupNs(prefix, lt);
     const el: XmlElement = { qname, local, ns, attrs: this.resolveAttrs(rawAttrs), children: [], text: '', offset: lt, nsDecls };
     const frame: OpenFrame = { el, nsMark, texts: null };
@@ -556,7 +565,7 @@ class Parser {
       if (ac < 0) attrs.push({ qname: aname, local: aname, ns: '', value });
       else {
         const alocal = aname.slice(ac + 1);
-        if (ac === 0 || alocal.length === 0 || alocal.includes(':')) this.fail('XML_NAMESPACE', `malformed qualified name ${aname}`, at);
+        if (ac === 0 || !isNcNamePart(alocal)) this.fail('XML_NAMESPACE', `malformed qualified name ${aname}`, at);
         const ans = this.lookupNs(aname.slice(0, ac), at);
         for (const other of attrs) if (other.local === alocal && other.ns === ans) this.fail('XML_NAMESPACE', `attribute {${ans}}${alocal} appears twice`, at);
         attrs.push({ qname: aname, local: alocal, ns: ans, value });
