@@ -7,7 +7,7 @@
 // the counts are exact. Findings keep the index, so each one replays alone.
 
 import { Worker } from 'node:worker_threads';
-import type { FuzzFinding, FuzzTally, WorkerMessage, WorkerTask } from './worker_loop.js';
+import { SETTING_UP, type FuzzFinding, type FuzzTally, type WorkerMessage, type WorkerTask } from './worker_loop.js';
 
 export type { FuzzFinding } from './worker_loop.js';
 
@@ -15,7 +15,6 @@ export const FUZZ_INPUTS_MAX = 100_000_000;
 export const FUZZ_FINDINGS_MAX = 50;
 export const FUZZ_TARGETS = ['xml', 'iso', 'api', 'cli'] as const;
 /** The worker's index while it loads and sets the target up (not an input: no hang watch). */
-const SETTING_UP = -1;
 const SETUP_TIMEOUT_MS = 120_000;
 
 export interface FuzzOptions {

@@ -17,6 +17,8 @@ export interface FuzzTarget {
   readonly name: string;
   /** One-time set-up in the worker (e.g. a platform on a memory store). */
   setup?(): Promise<void>;
+  /** Whether set-up must run again before the next input (to bound memory); that set-up is not timed as an input. */
+  setupDue?(): boolean;
   input(rng: Prng, index: number): string;
   run(input: string): FuzzOutcome | Promise<FuzzOutcome>;
 }

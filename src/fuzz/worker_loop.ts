@@ -5,6 +5,8 @@
 import { preview, inputRng, type FuzzTarget } from './target.js';
 
 export const REPORT_EVERY = 1_000;
+/** The index the worker shows while it sets its target up (not an input: the hang watch allows set-up longer). */
+export const SETTING_UP = -1;
 const FINDINGS_PER_REPORT_MAX = 50;
 
 export interface WorkerTask {
@@ -49,6 +51,10 @@ export async function runWorkerLoop(target: FuzzTarget, task: WorkerTask, post: 
   const skip = new Set(task.skip);
   let tally = emptyTally();
   for (let i = task.from; i < task.to; i++) {
+    if (target.setupDue?.() === true) {
+      Atomics.store(current, 0, SETTING_UP);
+      await target.setup?.();
+    }
     Atomics.store(current, 0, i);
     if (!skip.has(i)) await runOne(target, task.seed, i, tally);
     if ((i + 1) % REPORT_EVERY === 0 && i + 1 < task.to) {
