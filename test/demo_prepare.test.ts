@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
+import { Database } from '../src/store/sqlite_driver.js';
 import { runDay } from '../src/demo/day.js';
 import { PreparePool } from '../src/demo/prepare_pool.js';
 import { preparer, PREPARE_WORKER_ROLE } from '../src/demo/prepare_worker.js';

@@ -11,7 +11,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sign } from 'node:crypto';
-import Database from 'better-sqlite3';
+import { Database } from '../src/store/sqlite_driver.js';
 import { Platform, answerAct, canonicalBytes, proposeAct } from '../src/platform/platform.js';
 import { PlatformError } from '../src/platform/errors.js';
 import { openStore } from '../src/store/open.js';

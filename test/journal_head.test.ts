@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
-import Database from 'better-sqlite3';
+import { Database } from '../src/store/sqlite_driver.js';
 import pg from 'pg';
 import { Platform } from '../src/platform/platform.js';
 import { LedgerError } from '../src/journal/durable_ledger.js';

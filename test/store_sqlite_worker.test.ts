@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
-import Database from 'better-sqlite3';
+import { Database } from '../src/store/sqlite_driver.js';
 import { DurableLedger, LedgerError } from '../src/journal/durable_ledger.js';
 import { emptyAccount, emptyTransfer } from '../src/ledger/types.js';
 import { SqliteStore } from '../src/store/sqlite.js';

@@ -9,7 +9,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import Database from 'better-sqlite3';
+import { Database } from '../src/store/sqlite_driver.js';
 import { Platform } from '../src/platform/platform.js';
 import { PlatformStateMachine } from '../src/platform/state_machine.js';
 import { openStore } from '../src/store/open.js';

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, it } from 'node:test';
-import Database from 'better-sqlite3';
+import { Database } from '../src/store/sqlite_driver.js';
 import pg from 'pg';
 import { Prng } from '../src/sim/prng.js';
 import { DurableLedger, LedgerError } from '../src/journal/durable_ledger.js';

@@ -13,7 +13,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import Database from 'better-sqlite3';
+import { Database } from '../src/store/sqlite_driver.js';
 
 const BIN = resolve('bin/sco-settle.js');
 const FIXTURES = new URL('../../test/fixtures/stores/', import.meta.url);

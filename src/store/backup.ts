@@ -12,7 +12,7 @@
 // REPEATABLE READ snapshot).
 // A backup never overwrites a file, and a restore never overwrites a store.
 
-import Database from 'better-sqlite3';
+import { Database, type SqliteDatabase } from './sqlite_driver.js';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { HeadFile, headRecordsIn, nextHeadRecord, type HeadRecord } from './head_record.js';
@@ -125,7 +125,7 @@ export async function restoreStore(from: string, url: string): Promise<BackupSum
 
 /** The backup's last journal seq; refuses a file that is not a SQLite store. */
 function checkSqliteBackup(from: string): number {
-  let db: Database.Database | null = null;
+  let db: SqliteDatabase | null = null;
   try {
     db = new Database(from, { readonly: true, fileMustExist: true });
     const format = db.prepare(`SELECT value FROM meta WHERE key = 'format'`).pluck().get();

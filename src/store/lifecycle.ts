@@ -3,7 +3,7 @@
 // and the mark a demo store carries so that `demo --file X` only ever replaces a
 // store the demo made itself.
 
-import Database from 'better-sqlite3';
+import { Database, type SqliteDatabase } from './sqlite_driver.js';
 import { existsSync, rmSync } from 'node:fs';
 import { openStore, redactUrl } from './open.js';
 
@@ -72,7 +72,7 @@ export async function initStore(url: string, purpose: 'operations' | 'demo' = 'o
 
 /** Whether the SQLite file at `path` is a store the demo made (it carries the demo mark). */
 export function isDemoStore(path: string): boolean {
-  let db: Database.Database | null = null;
+  let db: SqliteDatabase | null = null;
   try {
     db = new Database(path, { readonly: true, fileMustExist: true });
     const v = db.prepare('SELECT value FROM meta WHERE key = ?').pluck().get(PURPOSE_KEY);

@@ -23,7 +23,7 @@
 // `inline_commit: true` (or SCO_SETTLE_SQLITE_INLINE_COMMIT=1) keeps every write
 // on this thread, as before; ':memory:' always does.
 
-import Database from 'better-sqlite3';
+import { Database, type SqliteDatabase } from './sqlite_driver.js';
 import { mkdirSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { dirname } from 'node:path';
@@ -130,9 +130,9 @@ interface JournalRow {
 export class SqliteStore implements Store {
   readonly kind = 'sqlite' as const;
   readonly display: string;
-  private readonly db: Database.Database;
+  private readonly db: SqliteDatabase;
   private readonly path: string;
-  private lock: Database.Database | null = null;
+  private lock: SqliteDatabase | null = null;
   private format = STORE_FORMAT_CURRENT;
   /** Journal bytes appended since the last checkpoint (approximate WAL growth). */
   private walBytes = 0;
@@ -689,7 +689,7 @@ function bounds(f: AccountFilter): [bigint, bigint] {
 }
 
 /** Journal, snapshot and index writes, and the point lookups. */
-function writeStatements(db: Database.Database) {
+function writeStatements(db: SqliteDatabase) {
   return {
     ...indexStatements(db),
     insertJournal: db.prepare(`INSERT INTO journal (seq, op, clock_ns, count, body, results, checksum, prev_hash, hash) VALUES (?,?,?,?,?,?,?,?,?)`),
@@ -709,7 +709,7 @@ function writeStatements(db: Database.Database) {
 }
 
 /** Account transfers and balance history, in both orders. */
-function queryStatements(db: Database.Database) {
+function queryStatements(db: SqliteDatabase) {
   return {
     transfersAsc: {
       debits: db.prepare(`SELECT record FROM transfers WHERE debit_account_id = ? AND timestamp BETWEEN ? AND ? ORDER BY timestamp LIMIT ?`).pluck(),
@@ -740,7 +740,7 @@ function queryStatements(db: Database.Database) {
   };
 }
 
-function documentStatements(db: Database.Database) {
+function documentStatements(db: SqliteDatabase) {
   return {
     putDocument: db.prepare(
       `INSERT INTO documents (name, body, updated_at) VALUES (?, ?, ?)

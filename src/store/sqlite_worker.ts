@@ -27,7 +27,7 @@
 // through the main thread's event loop. Errors are sent back with SQLite's error
 // code; ./sqlite.ts turns them into the same errors as an inline commit would throw.
 
-import Database from 'better-sqlite3';
+import { Database, type SqliteDatabase, type SqliteStatement } from './sqlite_driver.js';
 import { fdatasyncSync, writeSync } from 'node:fs';
 import { isMainThread, parentPort, receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_threads';
 import { RECORD_SIZE, encodeAccount, encodeTransfer } from '../ledger/codec.js';
@@ -186,7 +186,7 @@ export function packIndex(batch: IndexBatch): ArrayBuffer {
 }
 
 /** The index statements of a connection (the same SQL as the main thread's inline index write). */
-export function indexStatements(db: Database.Database) {
+export function indexStatements(db: SqliteDatabase) {
   return {
     setIndexSeq: db.prepare(`INSERT INTO meta (key, value) VALUES ('index_seq', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`),
     upsertAccount: db.prepare(`INSERT INTO accounts (id, record) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET record = excluded.record`),
@@ -200,7 +200,7 @@ export function indexStatements(db: Database.Database) {
  * flushed; the next FULL commit's fsync of the WAL flushes it too, and a power cut
  * can only lose a tail of such commits), then puts the connection back to FULL.
  */
-export function unsynced(db: Database.Database, run: () => void): void {
+export function unsynced(db: SqliteDatabase, run: () => void): void {
   db.pragma('synchronous = NORMAL');
   try {
     run();
@@ -214,7 +214,7 @@ export function unsynced(db: Database.Database, run: () => void): void {
  * query tables are rebuilt from the journal after a power cut, so they need no
  * fsync of their own), then puts the connection back to FULL for the appends.
  */
-export function writePackedIndex(db: Database.Database, s: ReturnType<typeof indexStatements>, buf: ArrayBuffer): void {
+export function writePackedIndex(db: SqliteDatabase, s: ReturnType<typeof indexStatements>, buf: ArrayBuffer): void {
   const b = Buffer.from(buf);
   const na = b.readUInt32LE(0);
   const nt = b.readUInt32LE(4);
@@ -243,9 +243,9 @@ export function writePackedIndex(db: Database.Database, s: ReturnType<typeof ind
 
 /** The worker's connection and its two write statements. */
 interface WorkerConnection {
-  db: Database.Database;
-  insert: Database.Statement;
-  put: Database.Statement;
+  db: SqliteDatabase;
+  insert: SqliteStatement;
+  put: SqliteStatement;
   index: ReturnType<typeof indexStatements>;
 }
 

@@ -6,7 +6,7 @@
 // each test prints a row of ("FAULT | fault | acknowledged payments | lost | verify after recovery | note").
 
 import assert from 'node:assert/strict';
-import Database from 'better-sqlite3';
+import { Database } from '../../src/store/sqlite_driver.js';
 import pg from 'pg';
 import { Platform } from '../../src/platform/platform.js';
 import { buildApi } from '../../src/api/server.js';
