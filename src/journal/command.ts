@@ -23,10 +23,27 @@ export interface LedgerAccess {
 }
 
 /**
- * A command's output: the bytes that are digested into the journal, optionally
- * carrying the same output as a value, which spares the submitter a parse.
+ * A command's output: its text, whose UTF-8 bytes are digested into the journal
+ * entry (hashed from the string, never copied into a Buffer of their own: the
+ * output of a 1,000-payment batch is about half a megabyte), optionally with the
+ * same output as a value, which spares the submitter a parse.
  */
-export type CommandOutput = Buffer & { readonly value?: unknown };
+export interface CommandOutput {
+  readonly text: string;
+  readonly value?: unknown;
+}
+
+/**
+ * What a submitter already holds of a command besides its bytes, handed to the
+ * executor with them on the submitting engine only (replay has just the bytes):
+ * their text, which spares a decode, and optionally a value that reads exactly
+ * as JSON.parse(text) and that nobody else holds, which spares the parse. The
+ * executor's output and state changes must be the same with or without it.
+ */
+export interface CommandGiven {
+  readonly text: string;
+  readonly value?: unknown;
+}
 
 /**
  * Rules versions: every command entry records the version of the rules it ran
@@ -43,9 +60,10 @@ export interface CommandExecutor {
   readonly rules_versions: RulesVersions;
   /**
    * Executes one command at `clock_ns` under `rules_version` (oldest..current);
-   * returns its output (replay must give the same bytes).
+   * returns its output (replay must give the same text). `given`: what the
+   * submitter holds of the command (CommandGiven); absent on replay.
    */
-  execute(command: Buffer, clock_ns: bigint, ledger: LedgerAccess, rules_version: number): CommandOutput;
+  execute(command: Buffer, clock_ns: bigint, ledger: LedgerAccess, rules_version: number, given?: CommandGiven): CommandOutput;
   /** The executor's whole state, deterministic bytes (same state, same bytes). */
   encodeState(): Buffer;
   /**
@@ -76,8 +94,9 @@ export const OUTPUT_DIGEST_SIZE = 32;
 /** A command's bytes at most (one journal entry). */
 export const COMMAND_BYTES_MAX = 16 * 1024 * 1024;
 
-export function outputDigest(output: Buffer): Buffer {
-  return createHash('sha256').update(output).digest();
+/** sha256 of the output's text as UTF-8 (the same digest as of Buffer.from(text)). */
+export function outputDigest(output: CommandOutput): Buffer {
+  return createHash('sha256').update(output.text, 'utf8').digest();
 }
 
 /** Runs ledger batches at one clock reading and gathers their effects for the query index. */
