@@ -15,7 +15,7 @@
 //    debits_must_not_exceed_credits), intraday credit never beyond its line;
 //  - every state change of a payment is in its history with time and reason.
 
-import type { CommandExecutor, CommandGiven, CommandOutput as CommandOutputText, LedgerAccess } from '../journal/command.js';
+import { jsonDigest, type CommandExecutor, type CommandGiven, type CommandOutput as CommandOutputText, type LedgerAccess } from '../journal/command.js';
 import { closeDay, closeWindow, liquidityArrivals, lsmOnLiquidity, openDay, runLsm } from './clearing_commands.js';
 import { directoryTarget, isDirectoryCommand } from './api_directory.js';
 import { decodeCommand, type Command } from './commands.js';
@@ -42,6 +42,18 @@ export { PLATFORM_LIMITS } from './context.js';
 export { uetrBits } from '../clearing/accounts.js';
 export type { AnonymousRejection, AuditRecord, ChangeEvent, CommandOutput } from './types.js';
 export { bigintJson, caseView, dayView, facilityView, participantView, paymentView, stringify, swapView, windowView } from './views.js';
+
+/** An output JSON writes as it is, with the digest of that text; the text itself is written only when read (tests). */
+class PlainOutput implements CommandOutputText {
+  constructor(
+    readonly value: CommandOutput,
+    readonly digest: Buffer,
+  ) {}
+
+  get text(): string {
+    return JSON.stringify(this.value);
+  }
+}
 
 export class PlatformStateMachine extends PlatformState implements CommandExecutor, SchemeView {
   /**
@@ -121,14 +133,12 @@ export class PlatformStateMachine extends PlatformState implements CommandExecut
     this.payments.compact();
     // The value handed back must read exactly like the text parsed: when the output
     // holds no bigint (the common case, e.g. payment submissions) it is the object
-    // itself, otherwise the parsed text (bigints as decimal strings). The journal
-    // digests the text as it is (../journal/command.ts outputDigest).
-    try {
-      return { text: JSON.stringify(out), value: out };
-    } catch {
-      const text = JSON.stringify(out, bigintJson);
-      return { text, value: JSON.parse(text) };
-    }
+    // itself, digested as JSON writes it without writing the whole text (jsonDigest);
+    // otherwise the parsed text (bigints as decimal strings), digested as it is.
+    const digest = jsonDigest(out as unknown as Record<string, unknown>);
+    if (digest !== null) return new PlainOutput(out, digest);
+    const text = JSON.stringify(out, bigintJson);
+    return { text, value: JSON.parse(text) };
   }
 
   /** Why the last command cannot be a genuine journal entry (a governance act whose signature does not verify), or null. */
