@@ -150,7 +150,7 @@ test('rules 2 replays its own reading: a 19-digit drawing passed the grammar the
       { type: 'draw_credit', participant: BANKS[0], currency: 'CNY', amount: '1'.repeat(19) },
     ]) {
       now += 1_000n;
-      last = JSON.parse(sm.execute(Buffer.from(JSON.stringify({ by: 'test', ...c })), now, new RecordingLedger(ledger, now), rules_version).toString('utf8'));
+      last = JSON.parse(sm.execute(Buffer.from(JSON.stringify({ by: 'test', ...c })), now, new RecordingLedger(ledger, now), rules_version).text);
     }
     return last.error!;
   };

@@ -26,7 +26,7 @@ function runUnder(rules_version: number, commands: Record<string, unknown>[]): O
   let now = DAY_START_NS;
   return commands.map((c) => {
     now += 1_000n;
-    return JSON.parse(sm.execute(Buffer.from(JSON.stringify({ by: 'test', ...c })), now, new RecordingLedger(ledger, now), rules_version).toString('utf8'));
+    return JSON.parse(sm.execute(Buffer.from(JSON.stringify({ by: 'test', ...c })), now, new RecordingLedger(ledger, now), rules_version).text);
   });
 }
 

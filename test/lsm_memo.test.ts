@@ -208,7 +208,7 @@ function platform(memo: LsmSolutionMemo): Harness {
 
 function execBytes(h: Harness, c: Record<string, unknown>): string {
   h.now += 1_000n;
-  return h.sm.execute(Buffer.from(JSON.stringify({ by: 'test', ...c })), h.now, new RecordingLedger(h.ledger, h.now), h.rules_version).toString('utf8');
+  return h.sm.execute(Buffer.from(JSON.stringify({ by: 'test', ...c })), h.now, new RecordingLedger(h.ledger, h.now), h.rules_version).text;
 }
 
 test('on the platform: the same day gives byte-identical outputs with the memo and without, and the memo answers runs', () => {

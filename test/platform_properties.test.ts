@@ -11,7 +11,7 @@ import { MemoryStore } from '../src/store/memory.js';
 import { Platform } from '../src/platform/platform.js';
 import { PlatformStateMachine, uetrBits } from '../src/platform/state_machine.js';
 import { DurableLedger } from '../src/journal/durable_ledger.js';
-import type { CommandExecutor, LedgerAccess } from '../src/journal/command.js';
+import type { CommandExecutor, CommandGiven, CommandOutput, LedgerAccess } from '../src/journal/command.js';
 import { ACCOUNT_KIND, accountId, OPERATOR_NO } from '../src/platform/accounts.js';
 import { add, equals, rational, ZERO, type Rational } from '../src/fx/rational.js';
 import { memberCurrency } from '../src/fx/iso4217.js';
@@ -186,7 +186,7 @@ class FaultyExecutor implements CommandExecutor {
   get rules_versions() {
     return this.inner.rules_versions;
   }
-  execute(command: Buffer, clock_ns: bigint, ledger: LedgerAccess, rules_version: number): Buffer {
+  execute(command: Buffer, clock_ns: bigint, ledger: LedgerAccess, rules_version: number, given?: CommandGiven): CommandOutput {
     const faulty: LedgerAccess = {
       machine: ledger.machine,
       createAccounts: (a) => ledger.createAccounts(a),
@@ -195,7 +195,7 @@ class FaultyExecutor implements CommandExecutor {
         return ledger.createTransfers(t);
       },
     };
-    return this.inner.execute(command, clock_ns, faulty, rules_version);
+    return this.inner.execute(command, clock_ns, faulty, rules_version, given);
   }
   encodeState(): Buffer {
     return this.inner.encodeState();

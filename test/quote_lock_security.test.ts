@@ -95,7 +95,7 @@ test('lock ids carry 96 random bits; a caller cannot choose one; the core refuse
     const raw = await Platform.internals(p).ledger.submitCommand(
       Buffer.from(JSON.stringify({ type: 'lock_quote', by: 'x', base: 'RUB', quote: 'CNY', amount: '1.00', participant: RU1, lock_id: 'Q7' })),
     );
-    const out = JSON.parse(raw.toString('utf8')) as { ok: boolean; error: { field: string } };
+    const out = JSON.parse(raw.text) as { ok: boolean; error: { field: string } };
     assert.equal(out.ok, false);
     assert.equal(out.error.field, 'lock_id');
     // And a lock without a participant is refused: nobody could use it.

@@ -19,9 +19,10 @@ function runUnder(rules_version: number, commands: Record<string, unknown>[]): P
   let now = DAY_START_NS;
   for (const c of commands) {
     now += 1_000n;
-    const out = JSON.parse(
-      sm.execute(Buffer.from(JSON.stringify({ by: 'test', ...c })), now, new RecordingLedger(ledger, now), rules_version).toString('utf8'),
-    ) as { ok: boolean; error?: unknown };
+    const out = JSON.parse(sm.execute(Buffer.from(JSON.stringify({ by: 'test', ...c })), now, new RecordingLedger(ledger, now), rules_version).text) as {
+      ok: boolean;
+      error?: unknown;
+    };
     assert.equal(out.ok, true, JSON.stringify(out.error));
   }
   return sm;

@@ -155,7 +155,7 @@ test('a journal entry from newer rules is refused on open and by verify, naming 
   await p.close();
   const head = (await store.journalHead())!;
   const command = Buffer.from(JSON.stringify({ type: 'fund', by: 'test', participant: BANKS[0], currency: 'CNY', amount: '1.00' }));
-  const digest = outputDigest(Buffer.from('{}'));
+  const digest = outputDigest({ text: '{}' });
   const newer = CURRENT_RULES + 1;
   await store.appendJournal([buildCommandEntry(head.seq + 1, clock.read(), command, digest, newer, head.hash)]);
   await assert.rejects(Platform.open(store, { clock: clock.read }), (err: unknown) => {

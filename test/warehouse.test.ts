@@ -472,7 +472,7 @@ function runUnder(rules_version: number, commands: Array<Record<string, unknown>
   const outs: unknown[] = [];
   for (const { at: when, ...c } of commands) {
     now = when === undefined ? now + 1_000n : BigInt(Date.parse(when)) * 1_000_000n;
-    outs.push(JSON.parse(sm.execute(Buffer.from(JSON.stringify({ by: 'test', ...c })), now, new RecordingLedger(ledger, now), rules_version).toString('utf8')));
+    outs.push(JSON.parse(sm.execute(Buffer.from(JSON.stringify({ by: 'test', ...c })), now, new RecordingLedger(ledger, now), rules_version).text));
   }
   return { sm, outs };
 }

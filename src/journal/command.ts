@@ -23,10 +23,29 @@ export interface LedgerAccess {
 }
 
 /**
- * A command's output: the bytes that are digested into the journal, optionally
- * carrying the same output as a value, which spares the submitter a parse.
+ * A command's output: its text, whose UTF-8 bytes are digested into the journal
+ * entry (hashed from the string, never copied into a Buffer of their own: the
+ * output of a 1,000-payment batch is about half a megabyte), optionally with the
+ * same output as a value, which spares the submitter a parse.
  */
-export type CommandOutput = Buffer & { readonly value?: unknown };
+export interface CommandOutput {
+  readonly text: string;
+  readonly value?: unknown;
+  /** sha256 of the text's UTF-8 bytes, when the executor took it along the way (jsonDigest): outputDigest uses it. */
+  readonly digest?: Buffer;
+}
+
+/**
+ * What a submitter already holds of a command besides its bytes, handed to the
+ * executor with them on the submitting engine only (replay has just the bytes):
+ * their text, which spares a decode, and optionally a value that reads exactly
+ * as JSON.parse(text) and that nobody else holds, which spares the parse. The
+ * executor's output and state changes must be the same with or without it.
+ */
+export interface CommandGiven {
+  readonly text: string;
+  readonly value?: unknown;
+}
 
 /**
  * Rules versions: every command entry records the version of the rules it ran
@@ -43,9 +62,10 @@ export interface CommandExecutor {
   readonly rules_versions: RulesVersions;
   /**
    * Executes one command at `clock_ns` under `rules_version` (oldest..current);
-   * returns its output (replay must give the same bytes).
+   * returns its output (replay must give the same text). `given`: what the
+   * submitter holds of the command (CommandGiven); absent on replay.
    */
-  execute(command: Buffer, clock_ns: bigint, ledger: LedgerAccess, rules_version: number): CommandOutput;
+  execute(command: Buffer, clock_ns: bigint, ledger: LedgerAccess, rules_version: number, given?: CommandGiven): CommandOutput;
   /** The executor's whole state, deterministic bytes (same state, same bytes). */
   encodeState(): Buffer;
   /**
@@ -76,8 +96,52 @@ export const OUTPUT_DIGEST_SIZE = 32;
 /** A command's bytes at most (one journal entry). */
 export const COMMAND_BYTES_MAX = 16 * 1024 * 1024;
 
-export function outputDigest(output: Buffer): Buffer {
-  return createHash('sha256').update(output).digest();
+/** sha256 of the output's text as UTF-8 (the same digest as of Buffer.from(text)). */
+export function outputDigest(output: CommandOutput): Buffer {
+  return output.digest ?? createHash('sha256').update(output.text, 'utf8').digest();
+}
+
+/** Array members jsonDigest writes this many elements at a time. */
+const JSON_DIGEST_CHUNK = 256;
+
+/**
+ * sha256 of JSON.stringify(value) as UTF-8, for a plain object, without writing
+ * that text whole: V8 builds a long JSON text as a tree of pieces, and hashing it
+ * (or copying it into a Buffer) first flattens it into one string of its full
+ * length; a command's output of 1,000 payments is ~0.5 MB. Members are written
+ * one by one and long arrays a chunk of elements at a time, in JSON's order, so
+ * the bytes hashed are exactly JSON.stringify's. Null when JSON.stringify throws
+ * (a bigint): the caller then writes the text its own way.
+ */
+export function jsonDigest(value: Record<string, unknown>, chunk = JSON_DIGEST_CHUNK): Buffer | null {
+  const h = createHash('sha256');
+  try {
+    // JSON calls a toJSON of the value itself: not taken apart here.
+    if (typeof value.toJSON === 'function') return h.update(JSON.stringify(value), 'utf8').digest();
+    let sep = '{';
+    for (const k of Object.keys(value)) {
+      const v = value[k];
+      if (Array.isArray(v) && v.length > chunk && typeof (v as { toJSON?: unknown }).toJSON !== 'function') {
+        h.update(`${sep}${JSON.stringify(k)}:[`, 'utf8');
+        for (let i = 0; i < v.length; i += chunk) {
+          const part = JSON.stringify(v.slice(i, i + chunk));
+          h.update(i === 0 ? part.slice(1, -1) : `,${part.slice(1, -1)}`, 'utf8');
+        }
+        h.update(']', 'utf8');
+      } else {
+        const text = JSON.stringify(v);
+        // JSON leaves out a member it cannot write (undefined, a function).
+        if (text === undefined) continue;
+        h.update(`${sep}${JSON.stringify(k)}:${text}`, 'utf8');
+      }
+      sep = ',';
+    }
+    h.update(sep === '{' ? '{}' : '}', 'utf8');
+    return h.digest();
+  } catch (err) {
+    if (err instanceof TypeError) return null;
+    throw err;
+  }
 }
 
 /** Runs ledger batches at one clock reading and gathers their effects for the query index. */

@@ -46,7 +46,15 @@ import {
   isCommand,
   opName,
 } from './entry.js';
-import { COMMAND_BYTES_MAX, outputDigest, RecordingLedger, rulesVersionProblem, type CommandExecutor, type CommandOutput } from './command.js';
+import {
+  COMMAND_BYTES_MAX,
+  outputDigest,
+  RecordingLedger,
+  rulesVersionProblem,
+  type CommandExecutor,
+  type CommandGiven,
+  type CommandOutput,
+} from './command.js';
 import { ledgerSpill } from './ledger_spill.js';
 import { decodeSnapshot, encodeSnapshot } from './snapshot.js';
 import { digestOfState, type JournalReplicator, type ReplicatedEntry } from './replicated.js';
@@ -166,7 +174,10 @@ interface Request {
   op: Operation | 'command';
   events: readonly (Account | Transfer)[];
   command: Buffer | null;
-  resolve: (results: Uint8Array) => void;
+  /** What the submitter holds of the command besides its bytes (CommandGiven), for the executor. */
+  given?: CommandGiven;
+  /** A batch's results, or a command's output. */
+  resolve: (results: Uint8Array | CommandOutput) => void;
   reject: (err: Error) => void;
 }
 
@@ -428,14 +439,16 @@ export class DurableLedger {
     if (events.length > BATCH_EVENTS_MAX) {
       return Promise.reject(new LedgerError('batch_too_large', `a batch holds at most ${BATCH_EVENTS_MAX} events, got ${events.length}`));
     }
-    return this.enqueue({ op, events, command: null });
+    return this.enqueue({ op, events, command: null }) as Promise<Uint8Array>;
   }
 
   /**
    * Journals one command and executes it with the executor; resolves with its
    * output once the entry is durable. Commands and ledger batches share one order.
+   * `given`: what the caller holds of the command besides its bytes (CommandGiven),
+   * handed to the executor with them.
    */
-  submitCommand(command: Buffer): Promise<CommandOutput> {
+  submitCommand(command: Buffer, given?: CommandGiven): Promise<CommandOutput> {
     if (this.closed) return Promise.reject(new LedgerError('ledger_closed', 'the ledger is closed'));
     if (this.failure !== null) return Promise.reject(this.failedError());
     if (!this.writable) return Promise.reject(notActive());
@@ -443,11 +456,13 @@ export class DurableLedger {
     if (command.length > COMMAND_BYTES_MAX) {
       return Promise.reject(new LedgerError('command_too_large', `a command holds at most ${COMMAND_BYTES_MAX} bytes, got ${command.length}`));
     }
-    // The executor's Buffer itself (with its `value`, when it set one) is what resolves.
-    return this.enqueue({ op: 'command', events: [], command }) as Promise<CommandOutput>;
+    // The executor's output itself (with its `value`, when it set one) is what resolves.
+    const req: Omit<Request, 'resolve' | 'reject'> = { op: 'command', events: [], command };
+    if (given !== undefined) req.given = given;
+    return this.enqueue(req) as Promise<CommandOutput>;
   }
 
-  private enqueue(req: Omit<Request, 'resolve' | 'reject'>): Promise<Uint8Array> {
+  private enqueue(req: Omit<Request, 'resolve' | 'reject'>): Promise<Uint8Array | CommandOutput> {
     return new Promise((resolve, reject) => {
       this.queue.push({ ...req, resolve, reject });
       if (!this.draining) {
@@ -536,33 +551,39 @@ export class DurableLedger {
   }
 
   /** Executes a group on the state machine and builds its entries; null (and `failure` set) when the executor threw. */
-  private executeGroup(group: readonly Request[]): { entries: JournalEntry[]; replicated: ReplicatedEntry[]; outputs: Uint8Array[]; events: number } | null {
+  private executeGroup(group: readonly Request[]): {
+    entries: JournalEntry[];
+    replicated: ReplicatedEntry[];
+    outputs: Array<Uint8Array | CommandOutput>;
+    events: number;
+  } | null {
     const entries: JournalEntry[] = [];
     const replicated: ReplicatedEntry[] = [];
-    const outputs: Uint8Array[] = [];
+    const outputs: Array<Uint8Array | CommandOutput> = [];
     let events = 0;
     for (const req of group) {
       const clock_ns = this.clock();
       let entry: JournalEntry;
-      let results: Uint8Array;
+      let results: Uint8Array | CommandOutput;
       let effects: BatchEffects;
       if (req.op === 'command') {
         const recorder = new RecordingLedger(this.sm, clock_ns);
         const rules_version = this.executor!.rules_versions.current;
         try {
-          results = this.executor!.execute(req.command!, clock_ns, recorder, rules_version);
+          results = this.executor!.execute(req.command!, clock_ns, recorder, rules_version, req.given);
         } catch (err) {
           // A throwing executor may have changed the state half-way: fail stop.
           this.failure = err as Error;
           return null;
         }
         effects = recorder.effects;
-        entry = buildCommandEntry(this.seq + 1, clock_ns, req.command!, outputDigest(results as Buffer), rules_version, this.headHash);
+        entry = buildCommandEntry(this.seq + 1, clock_ns, req.command!, outputDigest(results), rules_version, this.headHash);
         // The caller learns its entry's position (the platform's change feed numbers changes by it).
         (results as { journal_seq?: number }).journal_seq = this.seq + 1;
       } else {
-        ({ results, effects } = this.sm.execute(req.op, req.events, clock_ns));
-        entry = buildEntry(this.seq + 1, req.op, clock_ns, req.events, results, this.headHash);
+        const run = this.sm.execute(req.op, req.events, clock_ns);
+        ({ results, effects } = run);
+        entry = buildEntry(this.seq + 1, req.op, clock_ns, req.events, run.results, this.headHash);
       }
       this.seq = entry.seq;
       this.headHash = entry.hash;

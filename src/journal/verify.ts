@@ -17,7 +17,7 @@ import { LedgerStateMachine, type BatchEffects } from '../ledger/state_machine.j
 import { AccountFlags, TransferFlags, type Account } from '../ledger/types.js';
 import type { JournalEntry, RecordedHead, Store } from '../store/types.js';
 import { checkEntry, commandOutputDigest, commandRulesVersion, decodeEvents, decodeResults, GENESIS_HASH, isCommand, opName } from './entry.js';
-import { outputDigest, RecordingLedger, rulesVersionProblem, type CommandExecutor } from './command.js';
+import { outputDigest, RecordingLedger, rulesVersionProblem, type CommandExecutor, type CommandOutput } from './command.js';
 import { encodeSnapshot, snapshotExtension } from './snapshot.js';
 
 /** Why verification failed: the head checks have codes of their own; every other failure is verify_failed. */
@@ -274,7 +274,7 @@ function replayEntry(entry: JournalEntry, sm: LedgerStateMachine, executor: Comm
     if (unrunnable !== null) return { seq: entry.seq, problem: unrunnable };
     report.rules_versions[String(rules_version)] = (report.rules_versions[String(rules_version)] ?? 0) + 1;
     const recorder = new RecordingLedger(sm, entry.clock_ns);
-    let output: Buffer;
+    let output: CommandOutput;
     try {
       output = executor.execute(entry.body, entry.clock_ns, recorder, rules_version);
     } catch (err) {

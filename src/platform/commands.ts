@@ -133,14 +133,18 @@ function only(o: Obj, allowed: readonly string[], field: string): void {
 
 export function str(o: Obj, k: string, field: string, max: number = COMMAND_LIMITS.string_max, optional = false): string {
   const v = o[k];
-  const path = field === '' ? k : `${field}.${k}`;
   if (v === undefined && optional) return '';
-  if (typeof v !== 'string') throw new PlatformError('invalid_field', path, 'must be a string');
-  if (v.length === 0 && !optional) throw new PlatformError('invalid_field', path, 'must not be empty');
-  if (v.length > max) throw new PlatformError('invalid_field', path, `at most ${max} characters`);
+  // The field's path is written only for a refusal: this runs for every field of every payment.
+  if (typeof v !== 'string') throw new PlatformError('invalid_field', pathOf(field, k), 'must be a string');
+  if (v.length === 0 && !optional) throw new PlatformError('invalid_field', pathOf(field, k), 'must not be empty');
+  if (v.length > max) throw new PlatformError('invalid_field', pathOf(field, k), `at most ${max} characters`);
   // eslint-disable-next-line no-control-regex
-  if (/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/.test(v)) throw new PlatformError('invalid_field', path, 'control characters are not allowed');
+  if (/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/.test(v)) throw new PlatformError('invalid_field', pathOf(field, k), 'control characters are not allowed');
   return v;
+}
+
+function pathOf(field: string, k: string): string {
+  return field === '' ? k : `${field}.${k}`;
 }
 
 function bool(o: Obj, k: string, field: string, dflt: boolean): boolean {
@@ -299,7 +303,8 @@ function decodeSubmit(o: Obj, by: string): Decoded<'submit_payments'> {
   only(o, fields('payments', 'screening'), '');
   const payments = arr(o, 'payments', '', COMMAND_LIMITS.payments_per_command_max);
   if (payments.length === 0) throw new PlatformError('invalid_field', 'payments', 'at least one payment');
-  const list = payments.map((p, i) => obj(p, `payments[${i}]`));
+  // Each payment's path is written only for a refusal.
+  const list = payments.map((p, i) => (p !== null && typeof p === 'object' && !Array.isArray(p) ? (p as Obj) : obj(p, `payments[${i}]`)));
   const scr =
     o.screening === undefined
       ? list.map(() => null)

@@ -83,6 +83,14 @@ export class CommandContext {
     return this.applyPlan(build, (t) => t, use);
   }
 
+  private nowText: string | null = null;
+
+  /** `now` as decimal digits (as change events carry it), written once per command rather than once per change. */
+  get nowDigits(): string {
+    this.nowText ??= this.now.toString();
+    return this.nowText;
+  }
+
   /** A payment's state change: into its history and the command's report. */
   change(p: Payment, state: PaymentState, reason?: string, detail?: string): void {
     p.state = state;
@@ -91,7 +99,7 @@ export class CommandContext {
     if (detail !== undefined) h.detail = detail;
     p.history.push(h);
     this.s.payments.changed(p);
-    const ev: ChangeEvent = { uetr: p.instruction.uetr, state, at_ns: this.now.toString() };
+    const ev: ChangeEvent = { uetr: p.instruction.uetr, state, at_ns: this.nowDigits };
     if (reason !== undefined) ev.reason = reason;
     if (detail !== undefined) ev.detail = detail;
     this.changes.push(ev);
@@ -112,6 +120,6 @@ export class CommandContext {
     const list = this.s.anonymousRejections;
     if (list.length >= PLATFORM_LIMITS.anonymous_rejections_max) list.shift();
     list.push({ at_ns: this.now, uetr, reason, field, detail });
-    if (uetr !== null) this.changes.push({ uetr, state: 'rejected', at_ns: this.now.toString(), reason, detail });
+    if (uetr !== null) this.changes.push({ uetr, state: 'rejected', at_ns: this.nowDigits, reason, detail });
   }
 }

@@ -136,7 +136,7 @@ function newPayment(cx: CommandContext, ins: Payment['instruction'], by: string)
     submitted_by: by,
   };
   p.history.push({ state: 'received', at_ns: cx.now });
-  cx.changes.push({ uetr: ins.uetr, state: 'received', at_ns: cx.now.toString() });
+  cx.changes.push({ uetr: ins.uetr, state: 'received', at_ns: cx.nowDigits });
   s.payments.set(ins.uetr, p);
   return p;
 }

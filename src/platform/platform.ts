@@ -63,6 +63,8 @@ import { StreamLog } from '../replication/stream_log.js';
 import type { ClusterConfig } from '../replication/cluster_config.js';
 import { NotLeaderError } from './errors.js';
 import type { PaymentProbe } from './payment_book.js';
+import type { CommandGiven } from '../journal/command.js';
+import { jsonCopy, NOT_JSON } from './json_copy.js';
 
 // For the HTTP shells: the documents interface, the store's errors and redacted
 // location, the views and the JSON replacer they answer with.
@@ -288,18 +290,18 @@ export class Platform {
       const screener = await this.screener();
       if (screener !== null) withBy.screening = (withBy.payments as Record<string, unknown>[]).map((p) => screener.screen(p));
     }
-    const bytes = Buffer.from(stringify(withBy));
+    const { bytes, given } = journalText(withBy);
     const directory = isDirectoryCommand(withBy as { type: string });
     if (directory) this.directoryInFlight++;
     let raw: Awaited<ReturnType<DurableLedger['submitCommand']>>;
     try {
-      raw = await this.ledger.submitCommand(bytes);
+      raw = await this.ledger.submitCommand(bytes, given);
     } catch (err) {
       if (directory) this.directoryInFlight--;
       throw err;
     }
     // The executor hands back its output as a value too; a replayed or foreign one is parsed.
-    const out = (raw.value ?? JSON.parse(raw.toString('utf8'))) as CommandOutput;
+    const out = (raw.value ?? JSON.parse(raw.text)) as CommandOutput;
     if (directory) await this.indexDirectory(decodeCommand(withBy) as DirectoryCommand, out.ok);
     if (out.changes.length > 0) this.events.emit('changes', out.changes as ChangeEvent[]);
     if (out.changes.length > 0)
@@ -986,6 +988,17 @@ export class Platform {
   liquidityExecutionAllowed(): boolean {
     return this.state.liquidity_execution;
   }
+}
+
+/**
+ * The command's journaled bytes, and what the state machine is handed with them (CommandGiven): their text and,
+ * for plain JSON data (./json_copy.ts), the copy they were written from, which reads exactly as that text parsed
+ * and which no caller holds. Anything else is written as before (bigints as decimal strings) and parsed again.
+ */
+function journalText(withBy: Record<string, unknown>): { bytes: Buffer; given: CommandGiven } {
+  const value = jsonCopy(withBy);
+  const text = value === NOT_JSON ? stringify(withBy) : JSON.stringify(value);
+  return { bytes: Buffer.from(text), given: value === NOT_JSON ? { text } : { text, value } };
 }
 
 function probeOf(f: PaymentFilter): PaymentProbe {

@@ -15,7 +15,7 @@
 //    debits_must_not_exceed_credits), intraday credit never beyond its line;
 //  - every state change of a payment is in its history with time and reason.
 
-import type { CommandExecutor, CommandOutput as CommandOutputBytes, LedgerAccess } from '../journal/command.js';
+import { jsonDigest, type CommandExecutor, type CommandGiven, type CommandOutput as CommandOutputText, type LedgerAccess } from '../journal/command.js';
 import { closeDay, closeWindow, liquidityArrivals, lsmOnLiquidity, openDay, runLsm } from './clearing_commands.js';
 import { directoryTarget, isDirectoryCommand } from './api_directory.js';
 import { decodeCommand, type Command } from './commands.js';
@@ -42,6 +42,18 @@ export { PLATFORM_LIMITS } from './context.js';
 export { uetrBits } from '../clearing/accounts.js';
 export type { AnonymousRejection, AuditRecord, ChangeEvent, CommandOutput } from './types.js';
 export { bigintJson, caseView, dayView, facilityView, participantView, paymentView, stringify, swapView, windowView } from './views.js';
+
+/** An output JSON writes as it is, with the digest of that text; the text itself is written only when read (tests). */
+class PlainOutput implements CommandOutputText {
+  constructor(
+    readonly value: CommandOutput,
+    readonly digest: Buffer,
+  ) {}
+
+  get text(): string {
+    return JSON.stringify(this.value);
+  }
+}
 
 export class PlatformStateMachine extends PlatformState implements CommandExecutor, SchemeView {
   /**
@@ -83,7 +95,7 @@ export class PlatformStateMachine extends PlatformState implements CommandExecut
    */
   readonly rules_versions = Object.freeze({ oldest: 1, current: 9 });
 
-  execute(command: Buffer, clock_ns: bigint, ledger: LedgerAccess, rules_version: number): CommandOutputBytes {
+  execute(command: Buffer, clock_ns: bigint, ledger: LedgerAccess, rules_version: number, given?: CommandGiven): CommandOutputText {
     if (rules_version < this.rules_versions.oldest || rules_version > this.rules_versions.current) {
       throw new Error(`rules version ${rules_version} is not one this binary runs (${this.rules_versions.oldest}..${this.rules_versions.current})`);
     }
@@ -94,7 +106,9 @@ export class PlatformStateMachine extends PlatformState implements CommandExecut
     let out: CommandOutput;
     let cmd: Command | null = null;
     try {
-      cmd = decodeCommand(JSON.parse(command.toString('utf8')));
+      // The submitting engine hands over what it holds (Platform.execute: the command's text and its own copy of
+      // the value that text reads as), so the same value is not read from the bytes again; replay parses them.
+      cmd = decodeCommand(given?.value !== undefined ? given.value : JSON.parse(given?.text ?? command.toString('utf8')));
       // Rules 3: the clock passed these payments' settle_by (reject if not settled) since the last command.
       if (rules_version >= 3) expireSettleBy(cx);
       // Rules 3 with calendars: currencies that opened or closed on their own calendars since the last command.
@@ -117,19 +131,14 @@ export class PlatformStateMachine extends PlatformState implements CommandExecut
     if (cmd !== null) this.record(cmd, out.ok, clock_ns, rules_version);
     // Finished payments become records between commands; no rule sees the difference (./payment_book.ts).
     this.payments.compact();
-    // The value handed back must read exactly like the bytes parsed: when the output
+    // The value handed back must read exactly like the text parsed: when the output
     // holds no bigint (the common case, e.g. payment submissions) it is the object
-    // itself, otherwise the parsed bytes (bigints as decimal strings).
-    let text: string;
-    let value: unknown;
-    try {
-      text = JSON.stringify(out);
-      value = out;
-    } catch {
-      text = JSON.stringify(out, bigintJson);
-      value = JSON.parse(text);
-    }
-    return Object.assign(Buffer.from(text), { value });
+    // itself, digested as JSON writes it without writing the whole text (jsonDigest);
+    // otherwise the parsed text (bigints as decimal strings), digested as it is.
+    const digest = jsonDigest(out as unknown as Record<string, unknown>);
+    if (digest !== null) return new PlainOutput(out, digest);
+    const text = JSON.stringify(out, bigintJson);
+    return { text, value: JSON.parse(text) };
   }
 
   /** Why the last command cannot be a genuine journal entry (a governance act whose signature does not verify), or null. */
