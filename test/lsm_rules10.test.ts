@@ -50,8 +50,16 @@ test('rules 10: a release settles whole items only: both legs of a two-leg item 
       const chosen = new Set(out.settled);
       const net = compileLinked({ capacities: problem.nodes.map((n) => n.balance + n.headroom), items: problem.items, fifo: false });
       const room = endRoom(problem, chosen);
-      assert.equal(linkedViolation(net, Uint8Array.from(problem.items, (it) => (chosen.has(it.id) ? 1 : 0))), null);
-      room.forEach((r, n) => assert.ok(r >= 0n, `node ${n} ends ${r} below its balance plus credit`));
+      assert.equal(
+        linkedViolation(
+          net,
+          Uint8Array.from(problem.items, (it) => (chosen.has(it.id) ? 1 : 0)),
+        ),
+        null,
+      );
+      room.forEach((r, n) => {
+        assert.ok(r >= 0n, `node ${n} ends ${r} below its balance plus credit`);
+      });
     }),
     { numRuns: 20, seed: 10 },
   );
