@@ -105,6 +105,18 @@
 //     weight, so rules 9 never settles less than rules 8. Step 9's repair
 //     (the removal rule's cascade) threw away most of the dive's point on
 //     some runs (unseen dealers: 224.5 M whole, 205.6 M kept; 221.0 M now).
+// 11. Rules 10 (option lp_paths), after all of the above, with half the budget
+//     on top: the dive's point (step 9's), rounded (whole items; items at
+//     least half settled), each short node made whole by the cheapest path of
+//     whole-item changes to the nodes with room (lsm_lp_paths.ts: drop an item
+//     it pays or settle one paid to it; what that takes from one other node
+//     beyond its room, that node passes on; a shortfall no path carries whole
+//     is split), then repaired as a start of step 8's (exact repair, residual
+//     chains, removal rule) where the paths left nodes short, re-filled; then
+//     the moves from the best. Kept only when strictly better by exact
+//     weight, so rules 10 never settles less than rules 9. Rules 9's repair
+//     went round cycles of hubs; on whales the paths still leave 0.3-0.7 M
+//     short at a few nodes, and the repairs after lose the rest there.
 // Every returned set is checked exactly in bigint against every node and the
 // FIFO rule before return; a violation throws.
 //
@@ -127,6 +139,7 @@ import { insertCycles } from './lsm_cycles.js';
 import { exactNeighbourhoods } from './lsm_neighbourhood.js';
 import { ResidualChains } from './lsm_residual_chains.js';
 import { BoundedLp, LP_NODES_MAX, LP_NODES_MAX_V8, type LpRelaxation, lpDive, solveLpRelaxation } from './lsm_lp.js';
+import { repairByPaths } from './lsm_lp_paths.js';
 import { repairLpPoint } from './lsm_lp_repair.js';
 import { cascadeWithChains, flip, ShortRepair, undoLog, type RepairLog } from './lsm_short_repair.js';
 
@@ -219,6 +232,15 @@ export interface LinkedOptions {
    * returns unless the phase found strictly more.
    */
   readonly lp_repair?: boolean;
+  /**
+   * After the search above (rules 9's included), one more phase: the dive's
+   * point, rounded, each short node made whole by whole-item paths to the
+   * nodes with room (lsm_lp_paths.ts), then repaired as a start of rules 7's,
+   * re-filled, then the moves from the best (step 11 above). Default on; rules
+   * version 10 (the rules-9 release and earlier turn it off). The result is
+   * what the search without it returns unless the phase found strictly more.
+   */
+  readonly lp_paths?: boolean;
 }
 
 export const LINKED_ITEMS_MAX = 100_000;
@@ -942,7 +964,7 @@ export function solveLinked(problem: LinkedProblem, options: LinkedOptions = {})
   if (options.neighbourhood_moves !== undefined && typeof options.neighbourhood_moves !== 'boolean') {
     throw new ClearingInputError('options.neighbourhood_moves', 'must be a boolean');
   }
-  for (const key of ['small_moves', 'chain_repair_weights', 'short_repair', 'lp_start', 'lp_dive', 'lp_repair'] as const) {
+  for (const key of ['small_moves', 'chain_repair_weights', 'short_repair', 'lp_start', 'lp_dive', 'lp_repair', 'lp_paths'] as const) {
     if (options[key] !== undefined && typeof options[key] !== 'boolean') throw new ClearingInputError(`options.${key}`, 'must be a boolean');
   }
   const net = compileLinked(problem);
@@ -954,10 +976,10 @@ export function solveLinked(problem: LinkedProblem, options: LinkedOptions = {})
   const smallMoves = small && options.small_moves !== false && options.neighbourhood_moves !== false;
   const repairWeights = options.chain_repair_weights === false ? [1] : CHAIN_REPAIR_WEIGHTS_V5;
   const shortRepair = options.short_repair !== false && options.neighbourhood_moves !== false;
-  // Rules 7 runs on top of rules 6's search, rules 8 on top of rules 7's: each promises to release at least as much.
-  const lpStart = shortRepair && options.lp_start !== false;
-  const lpDive = lpStart && options.lp_dive !== false;
-  const later = { shortRepair, lpStart, lpDive, lpRepair: lpDive && options.lp_repair !== false };
+  // Rules 7 runs on top of rules 6's search, rules 8 on top of rules 7's, and so on: each promises to release at least as much.
+  const lpDive = shortRepair && options.lp_start !== false && options.lp_dive !== false;
+  const lpRepair = lpDive && options.lp_repair !== false;
+  const later = { shortRepair, lpStart: shortRepair && options.lp_start !== false, lpDive, lpRepair, lpPaths: lpRepair && options.lp_paths !== false };
   const lns = new Work(
     !small && options.neighbourhood_moves !== false ? Math.floor(budget * NEIGHBOURHOOD_SHARE) : smallMoves ? Math.floor(budget * SMALL_MOVES_SHARE) : 0,
   );
@@ -1015,14 +1037,15 @@ function laterPhases(
   inc: Incumbent,
   found: Candidate,
   afterChains: Uint8Array | null,
-  on: { shortRepair: boolean; lpStart: boolean; lpDive: boolean; lpRepair: boolean },
+  on: { shortRepair: boolean; lpStart: boolean; lpDive: boolean; lpRepair: boolean; lpPaths: boolean },
 ): Candidate {
   const r6 = on.shortRepair ? shortRepairPhase(net, eng, budget, inc, found, afterChains) : found;
   const r7 = on.lpStart ? lpStartPhase(net, eng, budget, inc, r6) : r6;
   if (!on.lpDive) return r7;
   const points: LpPoints = { lp: null, dive: null };
   const r8 = lpStartPhase(net, eng, budget, inc, r7, true, points);
-  return on.lpRepair ? lpRepairPhase(net, eng, budget, inc, r8, points) : r8;
+  const r9 = on.lpRepair ? lpRepairPhase(net, eng, budget, inc, r8, points) : r8;
+  return on.lpPaths ? lpPathsPhase(net, eng, budget, inc, r9, points.dive) : r9;
 }
 
 /**
@@ -1202,6 +1225,42 @@ function lpRepairPhase(net: Net, eng: LinkedEngine, budget: number, inc: Incumbe
         best.consider(eng, `lp_repair(${name})`);
       }
     }
+  }
+  if (exactWeight(net, best.best) <= floor) return found;
+  if (!work.exhausted) movesFrom(net, eng, work, best, best.best.slice());
+  if (exactWeight(net, best.best) <= floor) return found;
+  inc.best.set(best.best);
+  inc.value = best.value;
+  inc.method = best.method;
+  return { sel: best.best, method: best.method };
+}
+
+/**
+ * Rules 10 (option lp_paths): after rules 9's phase, with a budget of its own
+ * (LP_PATHS_SHARE), the dive's point rounded (whole items; items at least half
+ * settled), each node that leaves short made whole by whole-item paths to the
+ * nodes with room (lsm_lp_paths.ts), then as a start of rules 7's (the exact
+ * repair, residual chains and the removal rule for what the paths left short),
+ * re-filled; then the moves from the best. Returns `found` (rules 9's choice)
+ * unless this found strictly more, by exact weight; so rules 10 never settles
+ * less than rules 9.
+ */
+function lpPathsPhase(net: Net, eng: LinkedEngine, budget: number, inc: Incumbent, found: Candidate, dive: LpRelaxation | null): Candidate {
+  const work = new Work(Math.floor(budget * LP_PATHS_SHARE));
+  if (net.fifo || !net.floatExact || work.max === 0 || dive === null) return found;
+  const floor = exactWeight(net, found.sel);
+  const best = new Incumbent(net.m);
+  best.best.set(found.sel);
+  best.value = Number(floor);
+  best.method = found.method;
+  const rep = new ShortRepair(net);
+  const resid = new ResidualChains(net);
+  for (const threshold of LP_PATHS_THRESHOLDS) {
+    if (work.exhausted) break;
+    const sel = repairByPaths(net, net.capF, dive.x, threshold, LP_PATHS_LABELS, work, LP_REPAIR_VALUE_MIN * best.value);
+    if (sel === null) continue;
+    lpStart(net, eng, work, rep, resid, { x: Float64Array.from(sel), price: dive.price, value: 0 }, 'whole', dive.price);
+    best.consider(eng, 'lp_paths');
   }
   if (exactWeight(net, best.best) <= floor) return found;
   if (!work.exhausted) movesFrom(net, eng, work, best, best.best.slice());
@@ -1478,6 +1537,12 @@ const LP_REPAIR_THRESHOLDS = [1 - 1e-6, 0.5];
 const LP_REPAIR_PAYEE_WEIGHTS = [2, 4, 8, 16, 64];
 /** Rules 9: a repair whose cascade falls below this share of the best so far stops (the fill rarely climbs back). */
 const LP_REPAIR_VALUE_MIN = 0.9;
+/** Rules 10: the path repair's own budget, a share of the work budget. */
+const LP_PATHS_SHARE = 0.5;
+/** Rules 10: the dive's point is rounded at these before the paths (the relaxation's point, tried too, never won on the bench). */
+const LP_PATHS_THRESHOLDS = [1 - 1e-6, 0.5];
+/** Rules 10: labels a path search expands at most. */
+const LP_PATHS_LABELS = 200;
 
 /** Subgradient iterations for the node prices (each O(legs + items + nodes)). */
 const PRICE_ITERATIONS = 120;

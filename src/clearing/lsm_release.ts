@@ -26,7 +26,7 @@
 // moves (journals written before them replay the run and must settle what they
 // settled); from rules version 4 with them; rules 5 and 6 add to the search
 // (lsmRules5Search, lsmRules6ShortRepair, lsmRules7LpStart, lsmRules8LpDive,
-// lsmRules9LpRepair). Pure: balances, credit and rates
+// lsmRules9LpRepair, lsmRules10LpPaths). Pure: balances, credit and rates
 // come in through LsmLiquidity.
 
 import { memberCurrency } from '../fx/iso4217.js';
@@ -294,8 +294,22 @@ export function lsmRules9LpRepair(rules_version: number): boolean {
 }
 
 /**
+ * Rules version 10's solver: after the search of rules 9, the dive's point,
+ * rounded, has each short account made whole by the cheapest path of
+ * whole-payment changes to the accounts with room (drop a payment the short
+ * account pays, or settle one paid to it; what that takes from the next
+ * account beyond its room it passes on the same way; lsm_lp_paths.ts), then
+ * the repairs of rules 7 for what is left, re-filled, and the moves run from
+ * the best; the run releases what rules 9 releases unless this finds strictly
+ * more value. Only non-FIFO runs can release differently.
+ */
+export function lsmRules10LpPaths(rules_version: number): boolean {
+  return rules_version >= 10;
+}
+
+/**
  * Solves a run problem; `extra` adds capacity per node (the liquidity optimiser's what-if). Returns chosen item ids.
- * `rules_version` picks the solver's moves (lsmNeighbourhoodMoves, lsmRules5Search, lsmRules6ShortRepair, lsmRules7LpStart, lsmRules8LpDive, lsmRules9LpRepair); 3 when not given.
+ * `rules_version` picks the solver's moves (lsmNeighbourhoodMoves, lsmRules5Search, lsmRules6ShortRepair, lsmRules7LpStart, lsmRules8LpDive, lsmRules9LpRepair, lsmRules10LpPaths); 3 when not given.
  */
 export function solveRunProblem(problem: LsmRunProblem, work_budget: number, extra?: ReadonlyMap<number, bigint>, rules_version = 3): RunSolution {
   if (problem.items.length === 0) return { settled: [], settled_weight: 0n, method: 'empty' };
@@ -319,6 +333,7 @@ export function solveRunProblem(problem: LsmRunProblem, work_budget: number, ext
       lp_start: lsmRules7LpStart(rules_version),
       lp_dive: lsmRules8LpDive(rules_version),
       lp_repair: lsmRules9LpRepair(rules_version),
+      lp_paths: lsmRules10LpPaths(rules_version),
     },
   );
   return { settled: s.settled, settled_weight: s.settled_weight, method: s.method };

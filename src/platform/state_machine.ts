@@ -90,10 +90,15 @@ export class PlatformStateMachine extends PlatformState implements CommandExecut
    *     relaxation's and makes the short accounts whole by targeted changes
    *     there only, keeping rules 8's choice unless it finds strictly more
    *     (lsmRules9LpRepair in clearing/lsm_release.ts; CHANGELOG.md, "Rules
-   *     version 9"): only non-FIFO runs can release differently.
+   *     version 9"): only non-FIFO runs can release differently;
+   * 10  after that, the LSM run's solver also rounds the dive's point and makes
+   *     each short account whole by a path of whole-payment changes to the
+   *     accounts with room, keeping rules 9's choice unless it finds strictly
+   *     more (lsmRules10LpPaths in clearing/lsm_release.ts; CHANGELOG.md,
+   *     "Rules version 10"): only non-FIFO runs can release differently.
    * Entries replay under the version they recorded, so all stay callable.
    */
-  readonly rules_versions = Object.freeze({ oldest: 1, current: 9 });
+  readonly rules_versions = Object.freeze({ oldest: 1, current: 10 });
 
   execute(command: Buffer, clock_ns: bigint, ledger: LedgerAccess, rules_version: number, given?: CommandGiven): CommandOutputText {
     if (rules_version < this.rules_versions.oldest || rules_version > this.rules_versions.current) {
