@@ -1062,6 +1062,16 @@ function neighbourhoodPhase(net: Net, eng: LinkedEngine, work: Work, inc: Incumb
   return afterChains;
 }
 
+/** An incumbent holding `found`, and its exact weight: each later phase keeps `found` unless it finds strictly more. */
+function incumbentOf(net: Net, found: Candidate): { floor: bigint; best: Incumbent } {
+  const floor = exactWeight(net, found.sel);
+  const best = new Incumbent(net.m);
+  best.best.set(found.sel);
+  best.value = Number(floor);
+  best.method = found.method;
+  return { floor, best };
+}
+
 /**
  * Rules 6 (option short_repair): after everything above, with a budget of its
  * own, the exact repair of short nodes (lsm_short_repair.ts) as a start (from
@@ -1075,13 +1085,8 @@ function neighbourhoodPhase(net: Net, eng: LinkedEngine, work: Work, inc: Incumb
 function shortRepairPhase(net: Net, eng: LinkedEngine, budget: number, inc: Incumbent, found: Candidate, afterChains: Uint8Array | null): Candidate {
   const work = new Work(Math.floor(budget * SHORT_REPAIR_SHARE));
   if (net.fifo || !net.floatExact || work.max === 0) return found;
-  const floor = exactWeight(net, found.sel);
-  const base = found.sel.slice();
+  const { floor, best } = incumbentOf(net, found);
   const rep = new ShortRepair(net);
-  const best = new Incumbent(net.m);
-  best.best.set(base);
-  best.value = Number(floor);
-  best.method = found.method;
   // The start: what chain removal left short (or everything), made whole by exact re-choices, then the removal rule for the rest.
   const start = afterChains !== null ? afterChains.slice() : new Uint8Array(net.m).fill(1);
   const slack = slackOf(net, start);
@@ -1134,11 +1139,7 @@ function lpStartPhase(net: Net, eng: LinkedEngine, budget: number, inc: Incumben
   const lp = relaxed.lp;
   if (lp === null) return found;
   if (points !== null) Object.assign(points, relaxed);
-  const floor = exactWeight(net, found.sel);
-  const best = new Incumbent(net.m);
-  best.best.set(found.sel);
-  best.value = Number(floor);
-  best.method = found.method;
+  const { floor, best } = incumbentOf(net, found);
   const rep = new ShortRepair(net);
   const resid = new ResidualChains(net);
   const reduced = new Float64Array(net.m);
@@ -1204,11 +1205,7 @@ interface LpPoints {
 function lpRepairPhase(net: Net, eng: LinkedEngine, budget: number, inc: Incumbent, found: Candidate, points: LpPoints): Candidate {
   const work = new Work(Math.floor(budget * LP_REPAIR_SHARE));
   if (net.fifo || !net.floatExact || work.max === 0) return found;
-  const floor = exactWeight(net, found.sel);
-  const best = new Incumbent(net.m);
-  best.best.set(found.sel);
-  best.value = Number(floor);
-  best.method = found.method;
+  const { floor, best } = incumbentOf(net, found);
   const sources: Array<[LpRelaxation | null, string]> = [
     [points.dive, 'dive'],
     [points.lp, 'lp'],
@@ -1248,11 +1245,7 @@ function lpRepairPhase(net: Net, eng: LinkedEngine, budget: number, inc: Incumbe
 function lpPathsPhase(net: Net, eng: LinkedEngine, budget: number, inc: Incumbent, found: Candidate, dive: LpRelaxation | null): Candidate {
   const work = new Work(Math.floor(budget * LP_PATHS_SHARE));
   if (net.fifo || !net.floatExact || work.max === 0 || dive === null) return found;
-  const floor = exactWeight(net, found.sel);
-  const best = new Incumbent(net.m);
-  best.best.set(found.sel);
-  best.value = Number(floor);
-  best.method = found.method;
+  const { floor, best } = incumbentOf(net, found);
   const rep = new ShortRepair(net);
   const resid = new ResidualChains(net);
   for (const threshold of LP_PATHS_THRESHOLDS) {

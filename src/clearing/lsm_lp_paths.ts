@@ -177,6 +177,17 @@ interface MoveOn {
   readonly cost: number;
 }
 
+/** Calls `visit` with each change open at node v: a selected item drawing on v (to drop), then an unselected item paying into v (to settle). */
+function forEachChangeAt(net: RepairNet, gains: { start: Int32Array; items: Int32Array }, sel: Uint8Array, v: number, visit: (k: number) => void): void {
+  for (let j = net.drawStart[v]!; j < net.drawStart[v + 1]!; j++) if (sel[net.drawItems[j]!] === 1) visit(net.drawItems[j]!);
+  for (let j = gains.start[v]!; j < gains.start[v + 1]!; j++) if (sel[gains.items[j]!] === 0) visit(gains.items[j]!);
+}
+
+/** What changing item k costs: its weight to drop it, minus its weight to settle it. */
+function changeCost(net: RepairNet, sel: Uint8Array, k: number): number {
+  return sel[k] === 1 ? net.weightF[k]! : -net.weightF[k]!;
+}
+
 /**
  * The ways on from node v with `carry` to pass on: per neighbour u, the changes
  * at v whose takings beyond room fall on u alone, cheapest per unit first,
@@ -197,18 +208,17 @@ function movesOn(
     if (st.open[k] === 0 || used(k)) return;
     const t = taker(net, st, k, v, work);
     if (t === null) return;
-    const cost = st.sel[k] === 1 ? net.weightF[k]! : -net.weightF[k]!;
+    const cost = changeCost(net, st.sel, k);
     if (!byNode.has(t.node)) byNode.set(t.node, []);
     byNode.get(t.node)!.push([cost / t.gain, k, t.gain, t.taken]);
   };
-  for (let j = net.drawStart[v]!; j < net.drawStart[v + 1]!; j++) if (st.sel[net.drawItems[j]!] === 1) consider(net.drawItems[j]!);
-  for (let j = gains.start[v]!; j < gains.start[v + 1]!; j++) if (st.sel[gains.items[j]!] === 0) consider(gains.items[j]!);
+  forEachChangeAt(net, gains, st.sel, v, consider);
   const out: MoveOn[] = [];
   for (const [u, group] of [...byNode].sort((a, b) => a[0] - b[0])) {
     group.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
     const room = Math.max(0, st.slack[u]!);
     for (const [, k, gain, taken] of group) {
-      if (gain >= carry) out.push({ items: [k], node: u, carry: taken - room, cost: st.sel[k] === 1 ? net.weightF[k]! : -net.weightF[k]! });
+      if (gain >= carry) out.push({ items: [k], node: u, carry: taken - room, cost: changeCost(net, st.sel, k) });
     }
     const items: number[] = [];
     let got = 0;
@@ -219,7 +229,7 @@ function movesOn(
       items.push(k);
       got += gain;
       took += taken;
-      cost += st.sel[k] === 1 ? net.weightF[k]! : -net.weightF[k]!;
+      cost += changeCost(net, st.sel, k);
     }
     if (got >= carry && items.length > 1) out.push({ items, node: u, carry: took - room, cost });
   }
@@ -245,11 +255,10 @@ function absorb(
     if (st.open[k] === 0 || used(k)) return;
     const gain = landingGain(net, st, k, v, work);
     if (gain <= 0) return;
-    const cost = st.sel[k] === 1 ? net.weightF[k]! : -net.weightF[k]!;
+    const cost = changeCost(net, st.sel, k);
     cands.push([cost / gain, k, gain]);
   };
-  for (let j = net.drawStart[v]!; j < net.drawStart[v + 1]!; j++) if (st.sel[net.drawItems[j]!] === 1) consider(net.drawItems[j]!);
-  for (let j = gains.start[v]!; j < gains.start[v + 1]!; j++) if (st.sel[gains.items[j]!] === 0) consider(gains.items[j]!);
+  forEachChangeAt(net, gains, st.sel, v, consider);
   cands.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
   const took = new Map<number, number>();
   const items: number[] = [];
@@ -259,7 +268,7 @@ function absorb(
     if (left <= 0) break;
     if (!fitsRoom(net, st, k, v, took)) continue;
     items.push(k);
-    cost += st.sel[k] === 1 ? net.weightF[k]! : -net.weightF[k]!;
+    cost += changeCost(net, st.sel, k);
     left -= gain;
   }
   return { items, cost, left };
