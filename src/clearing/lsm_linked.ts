@@ -1062,6 +1062,20 @@ function neighbourhoodPhase(net: Net, eng: LinkedEngine, work: Work, inc: Incumb
   return afterChains;
 }
 
+/**
+ * A phase's end: nothing above `floor` keeps `found`; else the moves from the
+ * phase's best, and the best (when still above `floor`) becomes the run's incumbent.
+ */
+function finishPhase(net: Net, eng: LinkedEngine, work: Work, inc: Incumbent, best: Incumbent, floor: bigint, found: Candidate): Candidate {
+  if (exactWeight(net, best.best) <= floor) return found;
+  if (!work.exhausted) movesFrom(net, eng, work, best, best.best.slice());
+  if (exactWeight(net, best.best) <= floor) return found;
+  inc.best.set(best.best);
+  inc.value = best.value;
+  inc.method = best.method;
+  return { sel: best.best, method: best.method };
+}
+
 /** An incumbent holding `found`, and its exact weight: each later phase keeps `found` unless it finds strictly more. */
 function incumbentOf(net: Net, found: Candidate): { floor: bigint; best: Incumbent } {
   const floor = exactWeight(net, found.sel);
@@ -1223,13 +1237,7 @@ function lpRepairPhase(net: Net, eng: LinkedEngine, budget: number, inc: Incumbe
       }
     }
   }
-  if (exactWeight(net, best.best) <= floor) return found;
-  if (!work.exhausted) movesFrom(net, eng, work, best, best.best.slice());
-  if (exactWeight(net, best.best) <= floor) return found;
-  inc.best.set(best.best);
-  inc.value = best.value;
-  inc.method = best.method;
-  return { sel: best.best, method: best.method };
+  return finishPhase(net, eng, work, inc, best, floor, found);
 }
 
 /**
@@ -1255,13 +1263,7 @@ function lpPathsPhase(net: Net, eng: LinkedEngine, budget: number, inc: Incumben
     lpStart(net, eng, work, rep, resid, { x: Float64Array.from(sel), price: dive.price, value: 0 }, 'whole', dive.price);
     best.consider(eng, 'lp_paths');
   }
-  if (exactWeight(net, best.best) <= floor) return found;
-  if (!work.exhausted) movesFrom(net, eng, work, best, best.best.slice());
-  if (exactWeight(net, best.best) <= floor) return found;
-  inc.best.set(best.best);
-  inc.value = best.value;
-  inc.method = best.method;
-  return { sel: best.best, method: best.method };
+  return finishPhase(net, eng, work, inc, best, floor, found);
 }
 
 /**
