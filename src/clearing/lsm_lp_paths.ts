@@ -72,7 +72,9 @@ interface PathState {
  * The items `x` settles at least `threshold` of, each short node then made
  * whole (as far as paths of at most `labelsMax` labels find) by whole-item
  * paths; returns the selection, some nodes maybe still short. Null when the
- * work ran out or the value fell below `minValue`. `cap` is each node's room.
+ * work ran out or the value fell below `minValue` (`stopped`, when given, is
+ * then called with the selection so far, unless the value fell). `cap` is each
+ * node's room.
  */
 export function repairByPaths(
   net: RepairNet,
@@ -82,6 +84,7 @@ export function repairByPaths(
   labelsMax: number,
   work: WorkCounter,
   minValue: number,
+  stopped?: (sel: Uint8Array) => void,
 ): Uint8Array | null {
   const st: PathState = { sel: new Uint8Array(net.m), slack: Float64Array.from(cap), open: new Uint8Array(net.m), value: 0 };
   for (let k = 0; k < net.m; k++) {
@@ -100,7 +103,11 @@ export function repairByPaths(
   for (let head = 0; head < queue.length; head++) {
     const n = queue[head]!;
     while (st.slack[n]! < 0) {
-      if (work.steps > work.max || st.value < minValue) return null;
+      if (work.steps > work.max || st.value < minValue) {
+        // Rules 11: the selection where the work ran out, for the split (rules 10 returns nothing).
+        if (stopped !== undefined && st.value >= minValue) stopped(st.sel.slice());
+        return null;
+      }
       // The whole shortfall by one path, else a half, a quarter, ... of it by each (the rest by the next).
       let path: number[] | null = null;
       for (let part = 1; path === null && part <= SPLIT_MAX; part *= 2) path = cheapestPath(net, gains, st, n, -st.slack[n]! / part, labelsMax, work);

@@ -26,7 +26,7 @@
 // moves (journals written before them replay the run and must settle what they
 // settled); from rules version 4 with them; rules 5 and 6 add to the search
 // (lsmRules5Search, lsmRules6ShortRepair, lsmRules7LpStart, lsmRules8LpDive,
-// lsmRules9LpRepair, lsmRules10LpPaths). Pure: balances, credit and rates
+// lsmRules9LpRepair, lsmRules10LpPaths, lsmRules11LpSplit). Pure: balances, credit and rates
 // come in through LsmLiquidity.
 
 import { memberCurrency } from '../fx/iso4217.js';
@@ -308,8 +308,21 @@ export function lsmRules10LpPaths(rules_version: number): boolean {
 }
 
 /**
+ * Rules version 11's solver: after the search of rules 10, each selection
+ * rules 10's paths left with accounts short has each of those accounts
+ * covered by a set of whole-payment changes over many neighbours at once (a
+ * neighbour without the room making it a level deeper), used only when no
+ * account is left short, re-filled, and the moves run from the best; the run
+ * releases what rules 10 releases unless this finds strictly more value. Only
+ * non-FIFO runs can release differently.
+ */
+export function lsmRules11LpSplit(rules_version: number): boolean {
+  return rules_version >= 11;
+}
+
+/**
  * Solves a run problem; `extra` adds capacity per node (the liquidity optimiser's what-if). Returns chosen item ids.
- * `rules_version` picks the solver's moves (lsmNeighbourhoodMoves, lsmRules5Search, lsmRules6ShortRepair, lsmRules7LpStart, lsmRules8LpDive, lsmRules9LpRepair, lsmRules10LpPaths); 3 when not given.
+ * `rules_version` picks the solver's moves (lsmNeighbourhoodMoves, lsmRules5Search, lsmRules6ShortRepair, lsmRules7LpStart, lsmRules8LpDive, lsmRules9LpRepair, lsmRules10LpPaths, lsmRules11LpSplit); 3 when not given.
  */
 export function solveRunProblem(problem: LsmRunProblem, work_budget: number, extra?: ReadonlyMap<number, bigint>, rules_version = 3): RunSolution {
   if (problem.items.length === 0) return { settled: [], settled_weight: 0n, method: 'empty' };
@@ -334,6 +347,7 @@ export function solveRunProblem(problem: LsmRunProblem, work_budget: number, ext
       lp_dive: lsmRules8LpDive(rules_version),
       lp_repair: lsmRules9LpRepair(rules_version),
       lp_paths: lsmRules10LpPaths(rules_version),
+      lp_split: lsmRules11LpSplit(rules_version),
     },
   );
   return { settled: s.settled, settled_weight: s.settled_weight, method: s.method };

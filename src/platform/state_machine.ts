@@ -95,10 +95,16 @@ export class PlatformStateMachine extends PlatformState implements CommandExecut
    *     each short account whole by a path of whole-payment changes to the
    *     accounts with room, keeping rules 9's choice unless it finds strictly
    *     more (lsmRules10LpPaths in clearing/lsm_release.ts; CHANGELOG.md,
-   *     "Rules version 10"): only non-FIFO runs can release differently.
+   *     "Rules version 10"): only non-FIFO runs can release differently;
+   * 11  after that, the LSM run's solver also covers each account the paths
+   *     left short by a set of whole-payment changes over many neighbours at
+   *     once (a neighbour without the room making it a level deeper), keeping
+   *     rules 10's choice unless it finds strictly more (lsmRules11LpSplit in
+   *     clearing/lsm_release.ts; CHANGELOG.md, "Rules version 11"): only
+   *     non-FIFO runs can release differently.
    * Entries replay under the version they recorded, so all stay callable.
    */
-  readonly rules_versions = Object.freeze({ oldest: 1, current: 10 });
+  readonly rules_versions = Object.freeze({ oldest: 1, current: 11 });
 
   execute(command: Buffer, clock_ns: bigint, ledger: LedgerAccess, rules_version: number, given?: CommandGiven): CommandOutputText {
     if (rules_version < this.rules_versions.oldest || rules_version > this.rules_versions.current) {
