@@ -1003,8 +1003,7 @@ export function solveLinked(problem: LinkedProblem, options: LinkedOptions = {})
   // Rules 7 runs on top of rules 6's search, rules 8 on top of rules 7's, and so on: each promises to release at least as much.
   const lpDive = shortRepair && options.lp_start !== false && options.lp_dive !== false;
   const lpRepair = lpDive && options.lp_repair !== false;
-  const lpPaths = lpRepair && options.lp_paths !== false;
-  const later = { shortRepair, lpStart: shortRepair && options.lp_start !== false, lpDive, lpRepair, lpPaths, lpSplit: lpPaths && options.lp_split !== false };
+  const later = { shortRepair, lpStart: shortRepair && options.lp_start !== false, lpDive, lpRepair, lpPaths: lpRepair && options.lp_paths !== false };
   const lns = new Work(
     !small && options.neighbourhood_moves !== false ? Math.floor(budget * NEIGHBOURHOOD_SHARE) : smallMoves ? Math.floor(budget * SMALL_MOVES_SHARE) : 0,
   );
@@ -1025,7 +1024,7 @@ export function solveLinked(problem: LinkedProblem, options: LinkedOptions = {})
     inc.consider(eng, 'lsm+fill');
     const afterChains = neighbourhoodPhase(net, eng, lns, inc, repairWeights);
     const found = bestOf(net, [{ sel: inc.best, method: inc.method }, ...cands]);
-    return toLinkedSolution(problem, net, laterPhases(net, eng, budget, inc, found, afterChains, later));
+    return toLinkedSolution(problem, net, laterPhases(net, eng, budget, inc, found, afterChains, later, options.lp_split !== false));
   }
   eng.load(new Uint8Array(net.m).fill(1));
   eng.repair(null, 1, 0);
@@ -1051,7 +1050,7 @@ export function solveLinked(problem: LinkedProblem, options: LinkedOptions = {})
   if (!net.floatExact) exactRepairLinked(net, inc.best);
   const found = bestOf(net, [{ sel: inc.best, method: inc.method }, ...cands]);
   if (!shortRepair || proven) return toLinkedSolution(problem, net, found);
-  return toLinkedSolution(problem, net, laterPhases(net, eng, budget, inc, found, afterChains, later));
+  return toLinkedSolution(problem, net, laterPhases(net, eng, budget, inc, found, afterChains, later, options.lp_split !== false));
 }
 
 /** Rules 6's phase on `found`, then rules 7's on its result, then rules 8's on that, then rules 9's, as far as `on` says; each keeps what it was given unless it finds strictly more. */
@@ -1062,7 +1061,8 @@ function laterPhases(
   inc: Incumbent,
   found: Candidate,
   afterChains: Uint8Array | null,
-  on: { shortRepair: boolean; lpStart: boolean; lpDive: boolean; lpRepair: boolean; lpPaths: boolean; lpSplit: boolean },
+  on: { shortRepair: boolean; lpStart: boolean; lpDive: boolean; lpRepair: boolean; lpPaths: boolean },
+  split: boolean,
 ): Candidate {
   const r6 = on.shortRepair ? shortRepairPhase(net, eng, budget, inc, found, afterChains) : found;
   const r7 = on.lpStart ? lpStartPhase(net, eng, budget, inc, r6) : r6;
@@ -1071,7 +1071,8 @@ function laterPhases(
   const r8 = lpStartPhase(net, eng, budget, inc, r7, true, points);
   const r9 = on.lpRepair ? lpRepairPhase(net, eng, budget, inc, r8, points) : r8;
   if (!on.lpPaths) return r9;
-  const left: Uint8Array[] | null = on.lpSplit ? [] : null;
+  // Rules 11 (option lp_split) on top of rules 10: the selections rules 10's paths left, split.
+  const left: Uint8Array[] | null = split ? [] : null;
   const r10 = lpPathsPhase(net, eng, budget, inc, r9, points.dive, left);
   return left === null ? r10 : lpSplitPhase(net, eng, budget, inc, r10, left);
 }
