@@ -25,14 +25,17 @@ import { setupScheme, TestClock, BANKS, payment } from './support/platform.js';
 
 const CURRENT_RULES = new PlatformStateMachine().rules_versions.current;
 const FIXTURES = new URL('../../test/fixtures/stores/', import.meta.url);
-const fixtures = readdirSync(FIXTURES)
-  .filter((f) => f.endsWith('.db.gz'))
-  .sort();
+const files = readdirSync(FIXTURES);
+const fixtures = files.filter((f) => f.endsWith('.db.gz')).sort();
+const heads = files.filter((f) => f.endsWith('.db.head.gz'));
 
+/** Unpacks a fixture store, with its head file (`<name>.db.head.gz`, stores from releases that keep one) beside it. */
 function unpack(name: string): { dir: string; path: string } {
   const dir = mkdtempSync(join(tmpdir(), 'sco-settle-upgrade-'));
   const path = join(dir, name.replace(/\.gz$/, ''));
   writeFileSync(path, gunzipSync(readFileSync(new URL(name, FIXTURES))));
+  const head = name.replace(/\.db\.gz$/, '.db.head.gz');
+  if (heads.includes(head)) writeFileSync(`${path}.head`, gunzipSync(readFileSync(new URL(head, FIXTURES))));
   return { dir, path };
 }
 
@@ -45,6 +48,9 @@ function laterDay(date: string): () => bigint {
 test('there is a fixture store for every release so far', () => {
   assert.ok(fixtures.includes('fbfd236-demo.db.gz'), 'the store written by fbfd236 (first platform release)');
   assert.ok(fixtures.includes('fbfd236-demo-snapshot.db.gz'), "the same with a snapshot in that release's state format");
+  assert.ok(fixtures.includes('749a0bc-demo-rules10.db.gz'), 'the store written by 749a0bc (rules 10, store format 2, the head file)');
+  assert.ok(heads.includes('749a0bc-demo-rules10.db.head.gz'), 'with its head file');
+  assert.ok(fixtures.includes('749a0bc-demo-rules10-snapshot.db.gz'), 'the same with a snapshot written by that release');
 });
 
 for (const name of fixtures) {
@@ -53,10 +59,25 @@ for (const name of fixtures) {
     try {
       const before = new Database(path, { readonly: true });
       const legacy = before.prepare('SELECT count(*) FROM journal WHERE op = ?').pluck().get(OP_COMMAND) as number;
-      const format = before.prepare(`SELECT value FROM meta WHERE key = 'format'`).pluck().get() as string;
+      const versioned = before.prepare('SELECT count(*) FROM journal WHERE op = ?').pluck().get(OP_COMMAND_VERSIONED) as number;
+      const hashes = before.prepare('SELECT seq, hash FROM journal ORDER BY seq').all() as Array<{ seq: number; hash: Buffer }>;
+      const format = Number(before.prepare(`SELECT value FROM meta WHERE key = 'format'`).pluck().get());
       before.close();
-      assert.ok(legacy > 0, 'the fixture holds commands of the old release');
-      assert.equal(format, '1');
+      assert.ok(legacy + versioned > 0, 'the fixture holds commands of the old release');
+      assert.ok(format >= 1 && format <= STORE_FORMAT_CURRENT, `format ${format}`);
+      if (name.startsWith('fbfd236-')) assert.equal(format, 1);
+      // What the old release's commands replay under, counted by this build before anything is added.
+      const old = await openStore(`sqlite:${path}`);
+      let oldVersions: Record<string, number>;
+      try {
+        const report = await Platform.verify(old);
+        assert.equal(report.ok, true, report.problem ?? '');
+        oldVersions = report.rules_versions;
+      } finally {
+        await old.close();
+      }
+      if (name.startsWith('fbfd236-')) assert.deepEqual({ ...oldVersions }, { '1': legacy }, 'the first release journaled rules 1 only');
+      if (name.startsWith('749a0bc-')) assert.deepEqual(Object.keys(oldVersions), ['10'], 'that release journaled rules 10');
 
       const p = await Platform.open(`sqlite:${path}`, { clock: laterDay('2025-09-02') });
       try {
@@ -83,14 +104,12 @@ for (const name of fixtures) {
         const report = await Platform.verify(store);
         assert.equal(report.ok, true, report.problem ?? '');
         assert.equal(report.store_format, STORE_FORMAT_CURRENT);
-        assert.deepEqual(
-          report.rules_versions,
-          { '1': legacy, [String(CURRENT_RULES)]: 4 },
-          'the old commands replayed under rules 1, the new ones under the current rules',
-        );
+        const expected = { ...oldVersions, [String(CURRENT_RULES)]: (oldVersions[String(CURRENT_RULES)] ?? 0) + 4 };
+        assert.deepEqual(report.rules_versions, expected, 'the old commands replayed under the versions they recorded, the new ones under the current rules');
         const entries = await store.readJournal(0, 100_000);
         assert.equal(entries.filter((e) => e.op === OP_COMMAND).length, legacy, 'old entries are kept as they were');
-        assert.equal(entries.filter((e) => e.op === OP_COMMAND_VERSIONED).length, 4, 'new commands record their rules version');
+        assert.equal(entries.filter((e) => e.op === OP_COMMAND_VERSIONED).length, versioned + 4, 'new commands record their rules version');
+        for (const { seq, hash } of hashes) assert.ok(entries[seq - 1]!.hash.equals(hash), `journal entry ${seq} unchanged`);
       } finally {
         await store.close();
       }
