@@ -24,7 +24,7 @@ import { demoSchemeDocument } from './scheme.js';
 import type { ScreeningOutcome } from '../platform/types.js';
 import { defaultProfile, generatePayments, MEMBERS, withWatchlistName, type SchemeProfile, type SimPayment } from '../sim/index.js';
 import { messageInstructions } from './payment_message.js';
-import { PreparePool, preparedAhead } from './prepare_pool.js';
+import { AHEAD_PER_WORKER, PreparePool, preparedAhead, type AheadWaits } from './prepare_pool.js';
 import type { Prepared } from './prepare_worker.js';
 import { recycledAs, recyclingCandidate } from './recycling.js';
 import type { DemoScreener } from './screener.js';
@@ -85,6 +85,8 @@ export interface DayOptions {
    * is the same either way.
    */
   workers?: number;
+  /** With workers: chunks of payments read ahead per worker (default ./prepare_pool.ts AHEAD_PER_WORKER; the day is the same whatever it is). */
+  prepare_ahead?: number;
   /** Every n-th payment's debtor is renamed to a watch-list variant (0 = never), to show holds. */
   watchlist_every?: number;
   watchlist_names?: readonly string[];
@@ -112,6 +114,8 @@ export interface DayRun {
   messages: number;
   /** Of them, those whose answer a worker thread prepared ahead (the rest ran on the main thread). */
   prepared_ahead: number;
+  /** How often and how long the day waited for the workers' answers (./prepare_pool.ts). */
+  waited_for_workers: AheadWaits;
   message_errors: number;
   /** Wall-clock milliseconds of the run (set-up to close). */
   wall_ms: number;
@@ -185,6 +189,7 @@ interface DayContext {
   traffic_payments: number;
   messages: number;
   prepared_ahead: number;
+  readonly waited: AheadWaits;
   message_errors: number;
   batch: Record<string, unknown>[];
   screening: (ScreeningOutcome | null)[];
@@ -223,6 +228,7 @@ export async function runDay(o: DayOptions): Promise<DayRun> {
     samples: ctx.samples,
     messages: ctx.messages,
     prepared_ahead: ctx.prepared_ahead,
+    waited_for_workers: ctx.waited,
     message_errors: ctx.message_errors,
     wall_ms: performance.now() - t0,
     funding_minor: ctx.t.funding,
@@ -281,6 +287,7 @@ function newContext(o: DayOptions, platform: Platform, profile: SchemeProfile, o
     traffic_payments: 0,
     messages: 0,
     prepared_ahead: 0,
+    waited: { waits: 0, wait_ms: 0 },
     message_errors: 0,
     batch: [],
     screening: [],
@@ -384,7 +391,7 @@ async function runTraffic(ctx: DayContext): Promise<void> {
   })();
   const pool = preparePool(ctx);
   try {
-    for await (const [sp, prepared] of pool === null ? unprepared(traffic) : preparedAhead(pool, traffic)) {
+    for await (const [sp, prepared] of pool === null ? unprepared(traffic) : preparedAhead(pool, traffic, o.prepare_ahead ?? AHEAD_PER_WORKER, ctx.waited)) {
       await advanceTo(ctx, ctx.opening_ns + sp.arrival_offset_ns);
       ctx.traffic_payments++;
       if (!receive(ctx, sp, prepared)) continue;

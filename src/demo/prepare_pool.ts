@@ -17,7 +17,7 @@ const CHUNK = 250;
  * long rounds (an LSM run, a window close), when the day takes nothing; with
  * fewer the two threads take turns (both profiles showed a third idle at 4).
  */
-const AHEAD_PER_WORKER = 32;
+export const AHEAD_PER_WORKER = 32;
 
 interface Waiting {
   resolve: (prepared: Prepared[]) => void;
@@ -77,12 +77,23 @@ export class PreparePool {
   }
 }
 
-/** The payments, each with what a worker prepared for it, in the order given; at most a few chunks per worker read ahead. */
-export async function* preparedAhead(pool: PreparePool, payments: Iterable<SimPayment>): AsyncGenerator<[SimPayment, Prepared]> {
+/** How long the day waited for the workers' answers, and how often. */
+export interface AheadWaits {
+  waits: number;
+  wait_ms: number;
+}
+
+/** The payments, each with what a worker prepared for it, in the order given; at most `ahead` chunks per worker read ahead. */
+export async function* preparedAhead(
+  pool: PreparePool,
+  payments: Iterable<SimPayment>,
+  ahead = AHEAD_PER_WORKER,
+  waits: AheadWaits = { waits: 0, wait_ms: 0 },
+): AsyncGenerator<[SimPayment, Prepared]> {
   const source = payments[Symbol.iterator]();
-  const inFlight: Array<{ chunk: SimPayment[]; prepared: Promise<Prepared[]> }> = [];
+  const inFlight: Array<{ chunk: SimPayment[]; prepared: Promise<Prepared[]>; ready: boolean }> = [];
   const fill = (): void => {
-    while (inFlight.length < AHEAD_PER_WORKER * pool.size) {
+    while (inFlight.length < ahead * pool.size) {
       const chunk: SimPayment[] = [];
       while (chunk.length < CHUNK) {
         const r = source.next();
@@ -90,16 +101,26 @@ export async function* preparedAhead(pool: PreparePool, payments: Iterable<SimPa
         chunk.push(r.value);
       }
       if (chunk.length === 0) return;
-      const prepared = pool.prepare(chunk);
+      const entry = { chunk, prepared: pool.prepare(chunk), ready: false };
       // Awaited in turn below; a failure seen earlier must not surface as unhandled.
-      prepared.catch(() => undefined);
-      inFlight.push({ chunk, prepared });
+      entry.prepared.then(
+        () => {
+          entry.ready = true;
+        },
+        () => undefined,
+      );
+      inFlight.push(entry);
     }
   };
   fill();
   while (inFlight.length > 0) {
     const head = inFlight.shift()!;
+    const t0 = head.ready ? 0 : performance.now();
     const prepared = await head.prepared;
+    if (t0 !== 0) {
+      waits.waits++;
+      waits.wait_ms += performance.now() - t0;
+    }
     fill();
     for (let i = 0; i < head.chunk.length; i++) yield [head.chunk[i]!, prepared[i]!];
   }

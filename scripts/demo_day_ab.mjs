@@ -1,0 +1,47 @@
+// One demo day run in process as `sco-settle demo` runs it (seed 3, 60 banks,
+// DNS share 1, the demo's watch-list, one prepare worker), with a chosen
+// read-ahead of the prepare pipeline: its wall time, the process's CPU time (all
+// threads), how often and how long the day waited for the worker, and the state
+// digest (equal for every read-ahead). A figure, not a test (docs/benchmarks.md,
+// "Demo day throughput: where the 2-core day goes"). Run it with the demo's heap
+// flag: node --max-semi-space-size=64 scripts/demo_day_ab.mjs …
+//
+//   node scripts/demo_day_ab.mjs ROOT PAYMENTS AHEAD_CHUNKS TAG
+//
+// ROOT: a checkout with dist/ built; the store is /tmp/demo-day-ab-TAG.db.
+
+import { rmSync } from 'node:fs';
+
+const [root, n, ahead, tag] = process.argv.slice(2);
+if (root === undefined || n === undefined || ahead === undefined || tag === undefined) {
+  process.stderr.write('usage: node scripts/demo_day_ab.mjs ROOT PAYMENTS AHEAD_CHUNKS TAG\n');
+  process.exit(2);
+}
+const { runDay } = await import(`${root}/dist/src/demo/day.js`);
+const { demoScreen } = await import(`${root}/dist/src/demo/screener.js`);
+const { WATCHLIST_VARIANTS } = await import(`${root}/dist/src/demo/watchlist.js`);
+const { initStore } = await import(`${root}/dist/src/platform/store_tools.js`);
+const path = `/tmp/demo-day-ab-${tag}.db`;
+for (const s of ['', '-wal', '-shm']) rmSync(path + s, { force: true });
+await initStore(`sqlite:${path}`, 'demo');
+const c0 = process.cpuUsage();
+const run = await runDay({
+  store: `sqlite:${path}`,
+  seed: 3,
+  banks: 60,
+  payments: Number(n),
+  dns_share: 1,
+  screen: demoScreen(),
+  workers: 1,
+  prepare_ahead: Number(ahead),
+  watchlist_every: 400,
+  watchlist_names: WATCHLIST_VARIANTS,
+  onProgress: () => {},
+});
+const c = process.cpuUsage(c0);
+const w = run.waited_for_workers;
+process.stdout.write(
+  `${tag} wall_s ${(run.wall_ms / 1000).toFixed(1)} cpu_s ${((c.user + c.system) / 1e6).toFixed(1)} waits ${w.waits} wait_s ${(w.wait_ms / 1000).toFixed(1)} digest ${run.platform.stateDigest().slice(0, 16)}\n`,
+);
+await run.platform.close();
+process.exit(0);
