@@ -12,20 +12,24 @@
 //    and never releases less than rules 10 (at equal value, rules 10's choice);
 //    also on hub-and-spoke gridlocks of 70-160 payments, where the split runs
 //    on most (the small ones above reach it rarely, and then settle nothing);
-//  - the split itself, from any whole selection: what it returns is whole
+//  - the same on PvP gridlocks (two-leg trades, each participant two accounts);
+//  - the split itself, from any whole selection (also with a level taking back
+//    from the account above it, on PvP gridlocks): what it returns is whole
 //    items and leaves no account short (bigint), and a selection with no
 //    account short comes back as it was;
 //  - pinned: the bench's novel whales instance (2,000 payments) where rules 10
-//    keeps 38,004,734 and rules 11 strictly more (47,961,856).
+//    keeps 38,004,734 and rules 11 strictly more (47,961,856); the bench's
+//    unseen pvp_legs instance where the second try (taking back) finds more.
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import { novelInstances } from '../src/bench/gridlock_novel.js';
+import { unseenInstances } from '../src/bench/gridlock_unseen.js';
 import { compileLinked, type LinkedProblem, linkedViolation, type Net, solveLinked } from '../src/clearing/lsm_linked.js';
 import { repairBySplit } from '../src/clearing/lsm_lp_split.js';
 import { lsmRules10LpPaths, lsmRules11LpSplit, solveRunProblem } from '../src/clearing/lsm_release.js';
-import { assertNeverLessThan, endRoom, gridlockRunArb, hubRunArb, toRunProblem } from './support/lsm_runs.js';
+import { assertNeverLessThan, endRoom, gridlockRunArb, hubRunArb, pvpRunArb, toRunProblem } from './support/lsm_runs.js';
 
 test('rules 11: the split is on from rules version 11 only, on top of rules 10', () => {
   assert.deepEqual(
@@ -42,6 +46,10 @@ test('rules 11: every release is feasible, conserves money, and settles at least
 test('rules 11: the same on hub-and-spoke gridlocks of 70-160 payments, where the split runs', () => {
   // On the small gridlocks above the split phase runs rarely, and then on runs that settle nothing; here on most.
   assertNeverLessThan(10, 11, hubRunArb, 15);
+});
+
+test('rules 11: the same on PvP gridlocks of 70-160 two-leg trades, where every change takes at two accounts', () => {
+  assertNeverLessThan(10, 11, pvpRunArb, 15);
 });
 
 test('rules 11: a release settles whole items only: both legs of a two-leg item or neither', () => {
@@ -76,34 +84,36 @@ function roomOf(net: Net, sel: Uint8Array): bigint[] {
   return room;
 }
 
-test('rules 11: from any whole selection, the split returns whole items and leaves no account short, or nothing', () => {
-  let covered = 0;
-  fc.assert(
-    fc.property(gridlockRunArb, fc.array(fc.boolean(), { minLength: 140, maxLength: 140 }), (raw, bits) => {
-      const run = toRunProblem(raw);
-      const problem: LinkedProblem = { capacities: run.nodes.map((n) => n.balance + n.headroom), items: run.items, fifo: false };
-      const net = compileLinked(problem);
-      const start = Uint8Array.from({ length: net.m }, (_, k) => (bits[k] ? 1 : 0));
-      const before = start.slice();
-      const sel = repairBySplit(net, net.capF, start, [2, 3, 4], { steps: 0, max: 50_000_000 }, 0);
-      assert.deepEqual([...start], [...before], 'the start is not changed in place');
-      const short = roomOf(net, start).some((r) => r < 0n);
-      if (!short) {
-        assert.ok(sel !== null, 'nothing short: nothing to do');
-        assert.deepEqual([...sel], [...start]);
-        return;
-      }
-      if (sel === null) return;
-      covered++;
-      assert.ok(sel.every((v) => v === 0 || v === 1));
-      for (const [n, r] of roomOf(net, sel).entries()) assert.ok(r >= 0n, `node ${n} left ${r} short`);
-      assert.equal(linkedViolation(net, sel), null);
-    }),
-    { numRuns: 120, seed: 11 },
-  );
-  // The property above is not empty: the split covers some of the short starts.
-  assert.ok(covered > 10, `the split covered ${covered} short starts`);
-});
+for (const takeBack of [false, true]) {
+  test(`rules 11: from any whole selection, the split${takeBack ? ' (taking back from the account above)' : ''} returns whole items and leaves no account short, or nothing`, () => {
+    let covered = 0;
+    fc.assert(
+      fc.property(takeBack ? pvpRunArb : gridlockRunArb, fc.array(fc.boolean(), { minLength: 160, maxLength: 160 }), (raw, bits) => {
+        const run = toRunProblem(raw);
+        const problem: LinkedProblem = { capacities: run.nodes.map((n) => n.balance + n.headroom), items: run.items, fifo: false };
+        const net = compileLinked(problem);
+        const start = Uint8Array.from({ length: net.m }, (_, k) => (bits[k] ? 1 : 0));
+        const before = start.slice();
+        const sel = repairBySplit(net, net.capF, start, [2, 3, 4], { steps: 0, max: 50_000_000 }, 0, takeBack);
+        assert.deepEqual([...start], [...before], 'the start is not changed in place');
+        const short = roomOf(net, start).some((r) => r < 0n);
+        if (!short) {
+          assert.ok(sel !== null, 'nothing short: nothing to do');
+          assert.deepEqual([...sel], [...start]);
+          return;
+        }
+        if (sel === null) return;
+        covered++;
+        assert.ok(sel.every((v) => v === 0 || v === 1));
+        for (const [n, r] of roomOf(net, sel).entries()) assert.ok(r >= 0n, `node ${n} left ${r} short`);
+        assert.equal(linkedViolation(net, sel), null);
+      }),
+      { numRuns: 120, seed: 11 },
+    );
+    // The property above is not empty: the split covers some of the short starts.
+    assert.ok(covered > (takeBack ? 3 : 10), `the split covered ${covered} short starts`);
+  });
+}
 
 test('rules 11: the novel whales gridlock where rules 10 kept less', () => {
   const inst = novelInstances(42, 3, ['whales']).find((i) => i.seed === 808921316)!;
@@ -112,6 +122,24 @@ test('rules 11: the novel whales gridlock where rules 10 kept less', () => {
   assert.equal(v10.settled_weight, 38_004_734n);
   assert.ok(v11.settled_weight > v10.settled_weight, `rules 11 settled ${v11.settled_weight}, rules 10 ${v10.settled_weight}`);
   assert.equal(v11.settled_weight, 47_961_856n);
+  assert.equal(
+    linkedViolation(
+      compileLinked(inst.problem),
+      Uint8Array.from(inst.problem.items, (it) => (v11.settled.includes(it.id) ? 1 : 0)),
+    ),
+    null,
+  );
+});
+
+test('rules 11: the unseen pvp_legs gridlock where the split takes back from the account above it', () => {
+  // A change at an account of a PvP trade also takes from the same participant's other account, whose every
+  // change takes from the first again: the split lets a level take back from the account just above it,
+  // when that account is left better off than before the change.
+  const inst = unseenInstances(42, 3, ['pvp_legs']).find((i) => i.seed === 1361489285)!;
+  const v10 = solveLinked(inst.problem, { lp_split: false });
+  const v11 = solveLinked(inst.problem);
+  assert.equal(v10.settled_weight, 1_990_313n);
+  assert.equal(v11.settled_weight, 2_071_293n);
   assert.equal(
     linkedViolation(
       compileLinked(inst.problem),

@@ -129,6 +129,9 @@
 //     never settles less than rules 10. On novel whales seed 808921316 the
 //     paths' 49.08 M with 0.37 M short at 8 nodes becomes whole at 47.4 M
 //     (rules 10 kept 38.0 M: the removal rule's cascade after the paths).
+//     Where that fails, once more with each level allowed to take back from
+//     the node just above it when that node ends better off (a PvP trade's
+//     change takes at both of a participant's accounts).
 // Every returned set is checked exactly in bigint against every node and the
 // FIFO rule before return; a violation throws.
 //
@@ -1321,7 +1324,9 @@ function lpSplitPhase(net: Net, eng: LinkedEngine, budget: number, inc: Incumben
   const { floor, best } = incumbentOf(net, found);
   for (const start of left) {
     if (work.exhausted) break;
-    const sel = repairBySplit(net, net.capF, start, LP_SPLIT_DEPTHS, work, LP_REPAIR_VALUE_MIN * best.value);
+    let sel = repairBySplit(net, net.capF, start, LP_SPLIT_DEPTHS, work, LP_REPAIR_VALUE_MIN * best.value);
+    // Where that fails, once more with each level allowed to take back from the node above it (PvP trades' two accounts).
+    if (sel === null && !work.exhausted) sel = repairBySplit(net, net.capF, start, LP_SPLIT_DEPTHS, work, LP_REPAIR_VALUE_MIN * best.value, true);
     if (sel === null || linkedViolation(net, sel) !== null) continue;
     eng.load(sel);
     eng.fill();

@@ -33,6 +33,8 @@ interface SplitState {
   readonly slack: Float64Array;
   readonly open: Uint8Array;
   readonly log: number[];
+  /** Rules 11, second try: a level may take back from the node just above it (see `cover`). */
+  readonly takeBack: boolean;
   value: number;
 }
 
@@ -43,7 +45,9 @@ interface SplitState {
  * the nodes no tree covered are tried once more at the deepest with all the
  * work left. Returns the new selection when no node is left short, else null
  * (also when the work ran out or the value fell below `minValue`). `cap` is
- * each node's room.
+ * each node's room. With `takeBack`, a level may also take from the node just
+ * above it beyond that node's room, as long as the change it makes whole
+ * leaves that node better off than before (see `cover`).
  */
 export function repairBySplit(
   net: RepairNet,
@@ -52,8 +56,9 @@ export function repairBySplit(
   depths: readonly number[],
   work: WorkCounter,
   minValue: number,
+  takeBack = false,
 ): Uint8Array | null {
-  const st: SplitState = { sel: sel.slice(), slack: Float64Array.from(cap), open: new Uint8Array(net.m).fill(1), log: [], value: 0 };
+  const st: SplitState = { sel: sel.slice(), slack: Float64Array.from(cap), open: new Uint8Array(net.m).fill(1), log: [], takeBack, value: 0 };
   for (let k = 0; k < net.m; k++) {
     if (st.sel[k] !== 1) continue;
     st.value += net.weightF[k]!;
@@ -113,7 +118,12 @@ function undoTo(net: RepairNet, st: SplitState, mark: number): void {
  * Node v made whole (slack >= 0) by changes at v, cheapest per unit first; a
  * change that leaves another node short has that node covered a level deeper
  * (when `depth` allows and the node is not above v), else it is undone. Nodes
- * marked in `above` are never taken from. On failure everything is undone.
+ * marked in `above` are never taken from beyond their room, except `parent`
+ * (the node just above v; -1: none) on the second try (`takeBack`): on a PvP
+ * trade a change at one account also takes from the same participant's other
+ * account, whose every change takes from the first again, so that level may
+ * take back from its parent, and the parent keeps the change only when it is
+ * left better off than before it. On failure everything is undone.
  */
 function cover(
   net: RepairNet,
@@ -123,6 +133,7 @@ function cover(
   depth: number,
   above: Uint8Array,
   work: WorkCounter,
+  parent = -1,
 ): boolean {
   const start = st.log.length;
   const cands: Array<[number, number]> = [];
@@ -135,7 +146,7 @@ function cover(
       const u = net.effNode[e]!;
       const d = sign * net.effF[e]!;
       if (u === v) gain = d;
-      else if (d < 0 && above[u] === 1 && -d > Math.max(0, st.slack[u]!)) bad = true;
+      else if (d < 0 && above[u] === 1 && u !== parent && -d > Math.max(0, st.slack[u]!)) bad = true;
     }
     work.steps += net.effStart[k + 1]! - net.effStart[k]! + 1;
     if (bad || gain <= 0) return;
@@ -151,20 +162,23 @@ function cover(
       if (st.slack[v]! >= 0 || work.steps > work.max) break;
       if (st.open[k] === 0) continue;
       const mark = st.log.length;
+      const before = st.slack[v]!;
       flip(net, st, k);
       let ok = true;
       for (let e = net.effStart[k]!; ok && e < net.effStart[k + 1]!; e++) {
         const u = net.effNode[e]!;
-        if (u === v || st.slack[u]! >= 0) continue;
+        if (u === v || u === parent || st.slack[u]! >= 0) continue;
         // A node above v left short, or any node on the first pass: the change is undone.
         if (!deeper || above[u] === 1) {
           ok = false;
           break;
         }
         above[u] = 1;
-        ok = cover(net, gains, st, u, depth - 1, above, work);
+        ok = cover(net, gains, st, u, depth - 1, above, work, st.takeBack ? v : -1);
         above[u] = 0;
       }
+      // What the levels below took back from v must leave v better off than before the change.
+      if (ok && st.takeBack && st.slack[v]! <= before) ok = false;
       if (!ok) undoTo(net, st, mark);
     }
   }

@@ -56,6 +56,33 @@ export const hubRunArb: fc.Arbitrary<RawRun> = fc.integer({ min: 8, max: 24 }).c
   }),
 );
 
+/**
+ * PvP gridlocks (rules 11, issue 16): 6-16 participants, each two accounts
+ * (2p in one currency, 2p+1 in the other), 70-160 trades of two legs (s pays t
+ * in the first, t pays s in the second at a rate of 0.83-1.21), little room.
+ * Every change at an account also takes from its other account.
+ */
+export const pvpRunArb: fc.Arbitrary<RawRun> = fc.integer({ min: 6, max: 16 }).chain((p) =>
+  fc.record({
+    balances: fc.array(fc.oneof(fc.constant(0), fc.integer({ min: 0, max: 8_000 })), { minLength: 2 * p, maxLength: 2 * p }),
+    headrooms: fc.array(fc.oneof(fc.constant(0), fc.constant(0), fc.integer({ min: 0, max: 3_000 })), { minLength: 2 * p, maxLength: 2 * p }),
+    items: fc.array(
+      fc
+        .record({
+          s: fc.integer({ min: 0, max: p - 1 }),
+          d: fc.integer({ min: 1, max: p - 1 }),
+          amount: fc.integer({ min: 1, max: 20_000 }),
+          rate: fc.integer({ min: 83, max: 121 }),
+        })
+        .map(({ s, d, amount, rate }) => {
+          const t = (s + d) % p;
+          return { from: 2 * s, to: 2 * t, amount, second: { from: 2 * t + 1, to: 2 * s + 1, amount: Math.floor((amount * rate) / 100) + 1 } };
+        }),
+      { minLength: 70, maxLength: 160 },
+    ),
+  }),
+);
+
 export function toRunProblem(raw: RawRun): LsmRunProblem {
   const nodes: LsmNode[] = raw.balances.map((b, i) => ({ participant: `p${i}`, currency: 'CNY', balance: BigInt(b), headroom: BigInt(raw.headrooms[i]!) }));
   const items: LinkedItem[] = [];
