@@ -185,13 +185,13 @@ interface MoveOn {
 }
 
 /** Calls `visit` with each change open at node v: a selected item drawing on v (to drop), then an unselected item paying into v (to settle). */
-function forEachChangeAt(net: RepairNet, gains: { start: Int32Array; items: Int32Array }, sel: Uint8Array, v: number, visit: (k: number) => void): void {
+export function forEachChangeAt(net: RepairNet, gains: { start: Int32Array; items: Int32Array }, sel: Uint8Array, v: number, visit: (k: number) => void): void {
   for (let j = net.drawStart[v]!; j < net.drawStart[v + 1]!; j++) if (sel[net.drawItems[j]!] === 1) visit(net.drawItems[j]!);
   for (let j = gains.start[v]!; j < gains.start[v + 1]!; j++) if (sel[gains.items[j]!] === 0) visit(gains.items[j]!);
 }
 
 /** What changing item k costs: its weight to drop it, minus its weight to settle it. */
-function changeCost(net: RepairNet, sel: Uint8Array, k: number): number {
+export function changeCost(net: RepairNet, sel: Uint8Array, k: number): number {
   return sel[k] === 1 ? net.weightF[k]! : -net.weightF[k]!;
 }
 

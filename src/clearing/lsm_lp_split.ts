@@ -25,6 +25,7 @@
 
 import type { WorkCounter } from './lsm.js';
 import type { RepairNet } from './lsm_lp_repair.js';
+import { changeCost, forEachChangeAt } from './lsm_lp_paths.js';
 import { itemsAtNodes } from './lsm_region_search.js';
 
 /** The repair's state: the selection, each node's room, the items still open to change, the changes so far (undo log). */
@@ -150,10 +151,9 @@ function cover(
     }
     work.steps += net.effStart[k + 1]! - net.effStart[k]! + 1;
     if (bad || gain <= 0) return;
-    cands.push([(sign > 0 ? -net.weightF[k]! : net.weightF[k]!) / gain, k]);
+    cands.push([changeCost(net, st.sel, k) / gain, k]);
   };
-  for (let j = net.drawStart[v]!; j < net.drawStart[v + 1]!; j++) if (st.sel[net.drawItems[j]!] === 1) consider(net.drawItems[j]!);
-  for (let j = gains.start[v]!; j < gains.start[v + 1]!; j++) if (st.sel[gains.items[j]!] === 0) consider(gains.items[j]!);
+  forEachChangeAt(net, gains, st.sel, v, consider);
   cands.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
   // First the changes that land where there is room, then those that need a level deeper.
   for (const deeper of [false, true]) {
