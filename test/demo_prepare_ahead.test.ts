@@ -95,3 +95,17 @@ test('the day is the same whatever the read-ahead', async () => {
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('a read-ahead of no chunks is refused, not a day that passes no payment', async () => {
+  const pool = stubPool(1, () => ({ screening: null, forms: [] }), 0);
+  const payments = [...generatePayments(defaultProfile({ banks: 20, liquidity_ratio: 1, traffic: { payments: 10 } }), { seed: 7, payments: 10 })];
+  for (const ahead of [0, -1, 1.5, Number.NaN]) {
+    await assert.rejects(
+      async () => {
+        for await (const _ of preparedAhead(pool, payments, ahead)) break;
+      },
+      (err: unknown) => err instanceof RangeError && /positive integer/.test(err.message),
+      `ahead ${ahead}`,
+    );
+  }
+});

@@ -90,6 +90,8 @@ export async function* preparedAhead(
   ahead = AHEAD_PER_WORKER,
   waits: AheadWaits = { waits: 0, wait_ms: 0 },
 ): AsyncGenerator<[SimPayment, Prepared]> {
+  // With nothing read ahead the loop below would end at once and the day would pass no payment.
+  if (!Number.isInteger(ahead) || ahead < 1) throw new RangeError(`ahead: chunks read ahead per worker must be a positive integer, got ${ahead}`);
   const source = payments[Symbol.iterator]();
   const inFlight: Array<{ chunk: SimPayment[]; prepared: Promise<Prepared[]>; ready: boolean }> = [];
   const fill = (): void => {
