@@ -3,7 +3,8 @@
 // as they resolve; errors come back as the same errors an inline commit throws;
 // close waits for appends in flight; many small appends in flight keep their
 // order and interleave safely with index writes (on the worker too) and document
-// puts; index rows written on the worker equal those written inline; an unclosed store does not keep its process alive.
+// puts; index rows written on the worker equal those written inline; an unclosed store does not keep its process alive;
+// a packed index batch holds the bytes the layout says, written one field at a time.
 
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -17,7 +18,11 @@ import { Database } from '../src/store/sqlite_driver.js';
 import { DurableLedger, LedgerError } from '../src/journal/durable_ledger.js';
 import { emptyAccount, emptyTransfer } from '../src/ledger/types.js';
 import { SqliteStore } from '../src/store/sqlite.js';
-import { packEntries, unpackEntries } from '../src/store/sqlite_worker.js';
+import { packEntries, packIndex, packIndexPortable, unpackEntries } from '../src/store/sqlite_worker.js';
+import { RECORD_SIZE, encodeAccount, encodeTransfer, u128Key } from '../src/ledger/codec.js';
+import { encodeBalance } from '../src/store/balance_codec.js';
+import type { IndexBatch } from '../src/store/types.js';
+import fc from 'fast-check';
 import { StoreError, type JournalEntry } from '../src/store/types.js';
 
 function entry(seq: number, events = 1): JournalEntry {
@@ -43,6 +48,88 @@ function sameEntry(a: JournalEntry, b: JournalEntry): void {
     assert.ok(Buffer.from(a[k]).equals(Buffer.from(b[k])), `${k} of entry ${a.seq}`);
   }
 }
+
+/** A packed index batch as its layout reads, built field by field (keys by u128Key, records by the unaligned codec path). */
+function packIndexReference(batch: IndexBatch): Buffer {
+  const parts: Buffer[] = [];
+  const header = Buffer.alloc(24);
+  header.writeUInt32LE(batch.accounts.length, 0);
+  header.writeUInt32LE(batch.transfers.length, 4);
+  header.writeUInt32LE(batch.balances.length, 8);
+  header.writeDoubleLE(batch.through_seq, 16);
+  parts.push(header);
+  const record = (write: (b: Buffer, off: number) => void): Buffer => {
+    const b = Buffer.alloc(RECORD_SIZE + 1);
+    write(b, 1); // odd offset: the codec's Buffer-method path
+    return b.subarray(1);
+  };
+  const u64 = (v: bigint): Buffer => {
+    const b = Buffer.alloc(8);
+    b.writeBigUInt64LE(v);
+    return b;
+  };
+  for (const a of batch.accounts)
+    parts.push(
+      u128Key(a.id),
+      record((b, o) => encodeAccount(a, b, o)),
+    );
+  for (const t of batch.transfers)
+    parts.push(
+      u64(t.timestamp),
+      u128Key(t.id),
+      u128Key(t.debit_account_id),
+      u128Key(t.credit_account_id),
+      record((b, o) => encodeTransfer(t, b, o)),
+    );
+  for (const h of batch.balances) parts.push(u128Key(h.account_id), u64(h.balance.timestamp), encodeBalance(h.balance));
+  return Buffer.concat(parts);
+}
+
+const U64_MAX = (1n << 64n) - 1n;
+const U128_MAX = (1n << 128n) - 1n;
+const u128 = fc.oneof(fc.bigInt({ min: 0n, max: 1n << 40n }), fc.bigInt({ min: 0n, max: U128_MAX }), fc.constantFrom(0n, U64_MAX, U64_MAX + 1n, U128_MAX));
+const u64 = fc.oneof(fc.bigInt({ min: 0n, max: U64_MAX }), fc.constantFrom(0n, U64_MAX));
+const u32 = fc.integer({ min: 0, max: 0xffffffff });
+const u16 = fc.integer({ min: 0, max: 0xffff });
+const accountArb = fc.record({
+  id: u128,
+  debits_pending: u128,
+  debits_posted: u128,
+  credits_pending: u128,
+  credits_posted: u128,
+  user_data_128: u128,
+  user_data_64: u64,
+  user_data_32: u32,
+  ledger: u32,
+  code: u16,
+  flags: u16,
+  timestamp: u64,
+});
+const transferArb = fc.record({
+  id: u128,
+  debit_account_id: u128,
+  credit_account_id: u128,
+  amount: u128,
+  pending_id: u128,
+  user_data_128: u128,
+  user_data_64: u64,
+  user_data_32: u32,
+  timeout: u32,
+  ledger: u32,
+  code: u16,
+  flags: u16,
+  timestamp: u64,
+});
+const balanceArb = fc.record({
+  account_id: u128,
+  balance: fc.record({ debits_pending: u128, debits_posted: u128, credits_pending: u128, credits_posted: u128, timestamp: u64 }),
+});
+const indexBatchArb = fc.record({
+  through_seq: fc.integer({ min: 0, max: 2 ** 40 }),
+  accounts: fc.array(accountArb, { maxLength: 6 }),
+  transfers: fc.array(transferArb, { maxLength: 6 }),
+  balances: fc.array(balanceArb, { maxLength: 6 }),
+});
 
 async function withDir<T>(fn: (path: string) => Promise<T>): Promise<T> {
   const dir = mkdtempSync(join(tmpdir(), 'sco-settle-worker-'));
@@ -83,6 +170,17 @@ describe('SQLite commit worker', () => {
       sameEntry(back[i]!, e);
     });
     assert.deepEqual(unpackEntries(packEntries([])), []);
+  });
+
+  it('packs an index batch into the bytes of its layout, written field by field (typed-array writes, keys from the records)', () => {
+    fc.assert(
+      fc.property(indexBatchArb, (batch) => {
+        const want = packIndexReference(batch);
+        assert.ok(Buffer.from(packIndex(batch)).equals(want));
+        assert.ok(Buffer.from(packIndexPortable(batch)).equals(want));
+      }),
+      { numRuns: 500 },
+    );
   });
 
   it('commits on the worker by default, inline when asked or for :memory:', async () => {
