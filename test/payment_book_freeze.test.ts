@@ -235,6 +235,45 @@ test('a long run of finished payments: old positions frozen, found by UETR, revi
   }
 });
 
+test('a UETR asked for (absent) and then set takes a new position once; set again, after a clear, or beside others, as without asking', () => {
+  for (const ask of [false, true]) {
+    const book = new PaymentBook(() => false, 64);
+    try {
+      const has = (k: number): boolean => (ask ? book.has(uetr(k)) : book.get(uetr(k)) !== undefined);
+      for (let k = 0; k < 300; k++) {
+        assert.equal(has(k), false);
+        book.set(uetr(k), paymentOf(k, 'settled', 1));
+        // Set twice: the second keeps the position (a submission sets once; a return sets an archived one again).
+        if (k % 5 === 0) book.set(uetr(k), paymentOf(k, 'settled', 2));
+        // Asked for, then another one set: the one asked for stays absent.
+        if (k % 7 === 0) {
+          assert.equal(has(k + 10_000), false);
+          book.set(uetr(k + 20_000), paymentOf(k + 20_000, 'settled', 1));
+          assert.equal(book.has(uetr(k + 10_000)), false);
+        }
+        if (k % 50 === 49) book.compact();
+      }
+      book.compact();
+      assert.equal(book.size, 300 + 43);
+      for (let k = 0; k < 300; k++) assert.equal(JSON.stringify(book.get(uetr(k))), JSON.stringify(paymentOf(k, 'settled', k % 5 === 0 ? 2 : 1)));
+      // Asked for, cleared, set: a new book's first position.
+      assert.equal(book.has(uetr(50_000)), false);
+      book.clear();
+      book.set(uetr(50_000), paymentOf(50_000, 'settled', 1));
+      assert.equal(book.size, 1);
+      assert.equal(book.stateAt(0), 'settled');
+      // Archived, then asked for: present, and set again in place.
+      book.compact();
+      assert.equal(book.has(uetr(50_000)), true);
+      book.set(uetr(50_000), paymentOf(50_000, 'returned', 2));
+      assert.equal(book.size, 1);
+      assert.equal(JSON.stringify(book.get(uetr(50_000))), JSON.stringify(paymentOf(50_000, 'returned', 2)));
+    } finally {
+      book.close();
+    }
+  }
+});
+
 test('payments finished long after their block froze are found again, through the table growing and later freezes', () => {
   const book = new PaymentBook(() => false, 1024);
   const n = 12_000;

@@ -132,6 +132,12 @@ export class PaymentBook {
   private readonly scanOrder = new Float64Array(SCAN_BLOCK);
   /** The UETR bytes of the key being looked up or archived (every submission looks its UETR up: no allocation). */
   private readonly key = Buffer.alloc(16);
+  /**
+   * The UETR `has` found last in neither form, until the next `set`: a submission asks `has` and
+   * then `set`s the same UETR, and only `set` adds one (`clear` only removes), so `set` need not
+   * look it up again.
+   */
+  private absent: string | null = null;
 
   /**
    * @param reviving whether a read must hand back the live object (true while a command runs: it may change the payment).
@@ -210,7 +216,9 @@ export class PaymentBook {
   }
 
   has(uetr: string): boolean {
-    return this.livePos.has(uetr) || this.archivedPos(uetr) >= 0;
+    if (this.livePos.has(uetr) || this.archivedPos(uetr) >= 0) return true;
+    this.absent = uetr;
+    return false;
   }
 
   get(uetr: string): Payment | undefined {
@@ -223,8 +231,11 @@ export class PaymentBook {
 
   /** Adds a new payment at the end (a known UETR keeps its position and takes the new object, as Map.set does). */
   set(uetr: string, p: Payment): this {
-    let pos = this.livePos.get(uetr);
-    if (pos === undefined) {
+    const known = uetr !== this.absent;
+    this.absent = null;
+    let pos = known ? this.livePos.get(uetr) : undefined;
+    if (pos === undefined && !known) pos = this.count++;
+    else if (pos === undefined) {
       const old = this.archivedPos(uetr);
       if (old >= 0) this.revive(old);
       pos = old >= 0 ? old : this.count++;
