@@ -2,7 +2,7 @@
 // matrix (every route, every role, own and other participant's data, no key),
 // attribution of writes, the events stream's per-participant filter, errors for
 // malformed, unknown-field and oversized bodies, idempotency replay and
-// conflict, rate limits, and the OpenAPI document.
+// conflict, rate limits, the OpenAPI document, and a batch's duplicates and query index rows.
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -621,6 +621,53 @@ test("a bank's XML cancellation of another bank's payment is answered as for an 
     assert.equal(mine.status, 200);
     assert.match(mine.text, /"reason":"NOOR"/);
     assert.equal(fx.platform.payment(p.instruction.uetr)!.state, 'queued');
+  } finally {
+    await fx.close();
+  }
+});
+
+test('a batch over HTTP: duplicates within it and of an earlier batch answered DUPL, the rest settled; the query index holds their transfers and balances as the ledger does (issue 18)', async () => {
+  const fx = await startApi('sqlite');
+  try {
+    const first = Array.from({ length: 20 }, (_, i) => payment(A!, B!, 'CNY', `${i + 1}.00`));
+    const r1 = await fx.request('POST', '/v1/payments', { user: 'bankA', body: { payments: first } });
+    assert.equal(r1.status, 200);
+    assert.deepEqual(
+      r1.body.payments.map((p: { state: string }) => p.state),
+      first.map(() => 'settled'),
+    );
+    const fresh = Array.from({ length: 10 }, (_, i) => payment(A!, B!, 'CNY', `0.${String(i + 1).padStart(2, '0')}`));
+    const second = [fresh[0]!, first[3]!, fresh[1]!, fresh[0]!, ...fresh.slice(2)];
+    const r2 = await fx.request('POST', '/v1/payments', { user: 'bankA', body: { payments: second } });
+    assert.equal(r2.status, 200);
+    assert.deepEqual(
+      r2.body.payments.map((p: { state: string; reason?: string }) => p.reason ?? p.state),
+      ['settled', 'DUPL', 'settled', 'DUPL', ...fresh.slice(2).map(() => 'settled')],
+    );
+    const all = [...first, ...fresh].map((p) => fx.platform.payment(p.uetr as string)!);
+    assert.ok(all.every((p) => p.state === 'settled'));
+    // Each at its own position, newest first.
+    const list = await fx.request('GET', '/v1/payments?limit=100', { user: 'bankA' });
+    assert.deepEqual(
+      list.body.payments.map((p: { uetr: string }) => p.uetr),
+      [...first, ...fresh].map((p) => p.uetr).reverse(),
+    );
+    const ids = all.flatMap((p) => p.transfer_ids.map((id) => BigInt(id)));
+    const indexed = await fx.platform.transfers(ids);
+    assert.deepEqual(
+      indexed.map((t) => t.id),
+      ids,
+    );
+    const accounts = new Set(indexed.flatMap((t) => [t.debit_account_id, t.credit_account_id]));
+    let histories = 0;
+    for (const id of accounts) {
+      const now = fx.platform.ledgerAccount(id)!;
+      const h = await fx.platform.accountBalanceAt(id, 1n << 62n);
+      if (h === null) continue; // no balance history kept for this account
+      histories++;
+      assert.deepEqual([h.debits_posted, h.credits_posted], [now.debits_posted, now.credits_posted]);
+    }
+    assert.ok(histories > 0, 'an account with a balance history');
   } finally {
     await fx.close();
   }
