@@ -207,19 +207,52 @@ export class ResidualChains {
 
 /** Sorts cand[from, to) by value (the weight of an unselected item, minus that of a selected one), largest first, ties by item. */
 export function sortCandidates(cand: Int32Array, from: number, to: number, sel: Uint8Array, weightF: Float64Array): void {
-  const value = (k: number): number => (sel[k] === 1 ? -weightF[k]! : weightF[k]!);
   if (to - from > 24) {
-    cand.subarray(from, to).sort((a, b) => value(b) - value(a) || a - b);
+    mergeSortCandidates(cand, from, to, sel, weightF);
     return;
   }
   for (let i = from + 1; i < to; i++) {
     const k = cand[i]!;
-    const v = value(k);
+    const v = sel[k] === 1 ? -weightF[k]! : weightF[k]!;
     let j = i - 1;
-    while (j >= from && (value(cand[j]!) < v || (value(cand[j]!) === v && cand[j]! > k))) {
-      cand[j + 1] = cand[j]!;
-      j--;
+    for (; j >= from; j--) {
+      const c = cand[j]!;
+      const vc = sel[c] === 1 ? -weightF[c]! : weightF[c]!;
+      if (!(vc < v || (vc === v && c > k))) break;
+      cand[j + 1] = c;
     }
     cand[j + 1] = k;
   }
+}
+
+/** Bottom-up merge sort of cand[from, to) by (value descending, item ascending), the values computed once; no comparator calls. */
+function mergeSortCandidates(cand: Int32Array, from: number, to: number, sel: Uint8Array, weightF: Float64Array): void {
+  const n = to - from;
+  let keys = new Int32Array(n);
+  let vals = new Float64Array(n);
+  let keys2 = new Int32Array(n);
+  let vals2 = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const k = cand[from + i]!;
+    keys[i] = k;
+    vals[i] = sel[k] === 1 ? -weightF[k]! : weightF[k]!;
+  }
+  for (let width = 1; width < n; width *= 2) {
+    for (let lo = 0; lo < n; lo += 2 * width) {
+      const mid = Math.min(lo + width, n);
+      const hi = Math.min(lo + 2 * width, n);
+      let a = lo;
+      let b = mid;
+      for (let o = lo; o < hi; o++) {
+        // Take from the right run when its head comes first: larger value, or the same value and a smaller item.
+        const right = a >= mid || (b < hi && (vals[b]! > vals[a]! || (vals[b] === vals[a] && keys[b]! < keys[a]!)));
+        const from2 = right ? b++ : a++;
+        keys2[o] = keys[from2]!;
+        vals2[o] = vals[from2]!;
+      }
+    }
+    [keys, keys2] = [keys2, keys];
+    [vals, vals2] = [vals2, vals];
+  }
+  cand.set(keys, from);
 }
