@@ -158,13 +158,39 @@ function ratioTest(
 }
 
 /** B^-1 after the pivot on row `leave` of column alpha (= B^-1 a_enter): that row divided by alpha_leave, eliminated from the others. */
-function pivotInverse(binv: Float64Array, alpha: Float64Array, leave: number, n: number): void {
+export function pivotInverse(binv: Float64Array, alpha: Float64Array, leave: number, n: number): void {
   const p = alpha[leave]!;
   for (let r = 0; r < n; r++) binv[leave * n + r]! /= p;
   for (let i = 0; i < n; i++) {
     if (i === leave || alpha[i] === 0) continue;
     const f = alpha[i]!;
     for (let r = 0; r < n; r++) binv[i * n + r]! -= f * binv[leave * n + r]!;
+  }
+}
+
+/**
+ * pivotInverse for BoundedLp, over the pivot row's nonzero entries only (`nz`: scratch of n). A skipped entry
+ * would subtract f * (+-0): that leaves every value as it is and can change only the sign of a zero in `binv`;
+ * BoundedLp reads such zeros only where the sign cannot matter (sums started at +0, Math.max(0, .), tests
+ * `=== 0`, |a| <= 1e-12), so its pivots, point and duals are those of the dense update, bit for bit
+ * (test/lsm_lp_pricing).
+ */
+export function pivotInverseSparse(binv: Float64Array, alpha: Float64Array, leave: number, n: number, nz: Int32Array): void {
+  const p = alpha[leave]!;
+  const row = leave * n;
+  let count = 0;
+  for (let r = 0; r < n; r++) {
+    binv[row + r]! /= p;
+    if (binv[row + r] !== 0) nz[count++] = r;
+  }
+  for (let i = 0; i < n; i++) {
+    if (i === leave || alpha[i] === 0) continue;
+    const f = alpha[i]!;
+    const at = i * n;
+    for (let c = 0; c < count; c++) {
+      const r = nz[c]!;
+      binv[at + r]! -= f * binv[row + r]!;
+    }
   }
 }
 
@@ -225,8 +251,21 @@ export class BoundedLp {
   private readonly xb: Float64Array;
   private readonly y: Float64Array;
   private readonly alpha: Float64Array;
+  /** Scratch for pivotInverseSparse. */
+  private readonly nz: Int32Array;
   private readonly eps: number;
   private cost: Float64Array;
+  /**
+   * Per column, its reduced cost under `cost` and the duals `y`, computed as entering computed it (the same
+   * operations in the same order, so the same bits); after a pivot only the columns at a node whose dual changed
+   * are computed again (a pivot changes the duals on the leaving row of the inverse only). Valid for `yAt`.
+   */
+  private readonly rc: Float64Array;
+  private readonly yAt: Float64Array;
+  private rcValid = false;
+  /** Per node, the item columns with an effect there. */
+  private readonly colStart: Int32Array;
+  private readonly colItems: Int32Array;
 
   /** From the slack basis with the items of `start` (a feasible selection, or null) at their upper bound. */
   constructor(
@@ -250,12 +289,22 @@ export class BoundedLp {
     if (start !== null) warmStart(net, start, this.atUpper, this.xb);
     this.y = new Float64Array(n);
     this.alpha = new Float64Array(n);
+    this.nz = new Int32Array(n);
     let scale = 0;
     for (let k = 0; k < m; k++) scale = Math.max(scale, net.weightF[k]!);
     for (let e = 0; e < net.effStart[m]!; e++) scale = Math.max(scale, Math.abs(net.effF[e]!));
     this.eps = 1e-9 * Math.max(1, scale);
     this.cost = new Float64Array(cols);
     this.cost.set(net.weightF.subarray(0, m));
+    this.rc = new Float64Array(cols);
+    this.yAt = new Float64Array(n);
+    this.colStart = new Int32Array(n + 1);
+    const total = net.effStart[m]!;
+    for (let e = 0; e < total; e++) this.colStart[net.effNode[e]! + 1]!++;
+    for (let i = 0; i < n; i++) this.colStart[i + 1]! += this.colStart[i]!;
+    this.colItems = new Int32Array(total);
+    const fill = this.colStart.slice(0, n);
+    for (let k = 0; k < m; k++) for (let e = net.effStart[k]!; e < net.effStart[k + 1]!; e++) this.colItems[fill[net.effNode[e]!]!++] = k;
   }
 
   /** Item k's value at the current point. */
@@ -281,6 +330,7 @@ export class BoundedLp {
   optimise(work: WorkCounter): boolean {
     this.cost = new Float64Array(this.m + this.n);
     this.cost.set(this.net.weightF.subarray(0, this.m));
+    this.rcValid = false;
     return this.run(work);
   }
 
@@ -292,6 +342,7 @@ export class BoundedLp {
   fix(k: number, up: boolean, work: WorkCounter): boolean {
     this.cost = new Float64Array(this.m + this.n);
     this.cost[k] = up ? 1 : -1;
+    this.rcValid = false;
     if (!this.run(work)) return false;
     const v = this.x(k);
     if (up ? v < 1 - 1e-9 : v > 1e-9) return false;
@@ -316,6 +367,7 @@ export class BoundedLp {
       if (pivots > pivotsMax || work.steps > work.max) return false;
       work.steps += n * n + net.effStart[m]! + m + n;
       duals(this.y, this.binv, this.basis, (j) => this.cost[j]!);
+      this.refreshReducedCosts();
       const { enter, dir } = this.entering(degenerate >= DEGENERATE_RUN_MAX);
       if (enter < 0) return true;
       this.columnOf(enter);
@@ -335,26 +387,56 @@ export class BoundedLp {
       this.where[enter] = leave;
       this.atUpper[enter] = 0;
       this.xb[leave] = enterValue;
-      pivotInverse(this.binv, this.alpha, leave, n);
+      pivotInverseSparse(this.binv, this.alpha, leave, n, this.nz);
+    }
+  }
+
+  /** Column j's reduced cost under the current cost and duals. */
+  private reducedCost(j: number): number {
+    const { m, net, y } = this;
+    let d = this.cost[j]!;
+    if (j < m) for (let e = net.effStart[j]!; e < net.effStart[j + 1]!; e++) d += y[net.effNode[e]!]! * net.effF[e]!;
+    else d -= y[j - m]!;
+    return d;
+  }
+
+  /** Brings `rc` up to the current duals: every column after a cost change, else the columns at the nodes whose dual changed (bit for bit). */
+  private refreshReducedCosts(): void {
+    const { m, n, y, yAt, rc } = this;
+    if (!this.rcValid) {
+      for (let j = 0; j < m + n; j++) rc[j] = this.reducedCost(j);
+      yAt.set(y);
+      this.rcValid = true;
+      return;
+    }
+    for (let i = 0; i < n; i++) {
+      const a = y[i]!;
+      const b = yAt[i]!;
+      // Changed: a different value, or a zero of the other sign (Object.is would say so too).
+      if (a === b && (a !== 0 || 1 / a === 1 / b)) continue;
+      yAt[i] = a;
+      rc[m + i] = this.reducedCost(m + i);
+      for (let c = this.colStart[i]!; c < this.colStart[i + 1]!; c++) {
+        const j = this.colItems[c]!;
+        rc[j] = this.reducedCost(j);
+      }
     }
   }
 
   /** The improving column of the largest reduced cost (Bland's smallest index when `bland`); fixed columns never enter. */
   private entering(bland: boolean): { enter: number; dir: number } {
-    const { m, net, y } = this;
+    const { where, lb, ub, rc, atUpper } = this;
     let enter = -1;
     let dir = 0;
     let bestGain = this.eps;
-    for (let j = 0; j < this.where.length; j++) {
-      if (this.where[j]! >= 0 || this.lb[j] === this.ub[j]) continue;
-      let d = this.cost[j]!;
-      if (j < m) for (let e = net.effStart[j]!; e < net.effStart[j + 1]!; e++) d += y[net.effNode[e]!]! * net.effF[e]!;
-      else d -= y[j - m]!;
-      const gain = this.atUpper[j] === 0 ? d : -d;
+    for (let j = 0; j < where.length; j++) {
+      if (where[j]! >= 0 || lb[j] === ub[j]) continue;
+      const d = rc[j]!;
+      const gain = atUpper[j] === 0 ? d : -d;
       if (gain > bestGain) {
         bestGain = gain;
         enter = j;
-        dir = this.atUpper[j] === 0 ? 1 : -1;
+        dir = atUpper[j] === 0 ? 1 : -1;
         if (bland) break;
       }
     }

@@ -36,10 +36,28 @@ export class ResidualChains {
   private readonly onChain: Uint8Array;
   /** An item no chain may change (the one an insertion just settled), or -1. */
   private lock = -1;
+  /** Per item, for a payment: its receiving effect (payeeEffect), paying node and receiving node; -1 for other items. */
+  private readonly payeeE: Int32Array;
+  private readonly payerN: Int32Array;
+  private readonly payeeN: Int32Array;
+  /** Search steps left for the node being repaired. */
+  private left = 0;
+  /** The candidate changes of every extend on the stack, each call's above its caller's (from `top`). */
+  private cand = new Int32Array(256);
+  private top = 0;
 
   constructor(private readonly net: CycleNet) {
     this.at = itemsAtNodes(net);
     this.onChain = new Uint8Array(net.nodes);
+    this.payeeE = new Int32Array(net.m);
+    this.payerN = new Int32Array(net.m);
+    this.payeeN = new Int32Array(net.m);
+    for (let k = 0; k < net.m; k++) {
+      const e = payeeEffect(net, k);
+      this.payeeE[k] = e;
+      this.payerN[k] = e < 0 ? -1 : payerOf(net, k, e);
+      this.payeeN[k] = e < 0 ? -1 : net.effNode[e]!;
+    }
   }
 
   /** Every short node, shortest first, made whole by a chain where one is found; returns how many stay short. */
@@ -56,11 +74,12 @@ export class ResidualChains {
   /** Makes node n whole by one chain (applied to `sel` and `slack`); false (nothing changed) when none is found within the steps. */
   repairNode(n: number, sel: Uint8Array, slack: Float64Array, work: WorkCounter, chain: number[] = [], lock = -1): boolean {
     this.lock = lock;
-    const budget = { left: STEPS_PER_NODE };
+    this.left = STEPS_PER_NODE;
+    this.top = 0;
     this.onChain[n] = 1;
-    const found = this.extend(n, sel, slack, chain, budget);
+    const found = this.extend(n, sel, slack, chain);
     this.onChain[n] = 0;
-    work.steps += STEPS_PER_NODE - budget.left + 1;
+    work.steps += STEPS_PER_NODE - this.left + 1;
     return found;
   }
 
@@ -121,45 +140,119 @@ export class ResidualChains {
    * next, then x again if it is still short. On success the changes stay applied
    * (and listed in `chain`); on failure everything is as it was.
    */
-  private extend(x: number, sel: Uint8Array, slack: Float64Array, chain: number[], budget: { left: number }): boolean {
+  private extend(x: number, sel: Uint8Array, slack: Float64Array, chain: number[]): boolean {
     if (slack[x]! >= 0) return true;
     if (chain.length >= RESIDUAL_CHAIN_LENGTH_MAX) return false;
     const net = this.net;
     const need = -slack[x]!;
-    const cands: Array<[number, number, number, number]> = [];
-    for (let j = this.at.start[x]!; j < this.at.start[x + 1]!; j++) {
-      if (--budget.left < 0) return false;
-      const k = this.at.items[j]!;
-      const e = payeeEffect(net, k);
-      if (e < 0 || k === this.lock) continue;
-      const amount = net.effF[e]!;
-      const payee = net.effNode[e]!;
-      const payer = payerOf(net, k, e);
-      // Dropping a payment x pays passes the loss to its payee; settling one to x charges its payer.
-      const covers = amount >= need ? 1 : 0;
-      if (sel[k] === 1 && payer === x) cands.push([k, payee, -net.weightF[k]!, covers]);
-      else if (sel[k] === 0 && payee === x) cands.push([k, payer, net.weightF[k]!, covers]);
+    const { payeeE, payerN, payeeN } = this;
+    const base = this.top;
+    const atStart = this.at.start[x]!;
+    const atEnd = this.at.start[x + 1]!;
+    if (this.cand.length < base + atEnd - atStart) {
+      const grown = new Int32Array(Math.max(2 * this.cand.length, base + atEnd - atStart));
+      grown.set(this.cand.subarray(0, base));
+      this.cand = grown;
     }
+    const cand = this.cand;
+    let count = 0;
+    let anyCovers = false;
+    for (let j = atStart; j < atEnd; j++) {
+      if (--this.left < 0) return false;
+      const k = this.at.items[j]!;
+      const e = payeeE[k]!;
+      if (e < 0 || k === this.lock) continue;
+      // Dropping a payment x pays passes the loss to its payee; settling one to x charges its payer.
+      if ((sel[k] === 1 && payerN[k] === x) || (sel[k] === 0 && payeeN[k] === x)) {
+        cand[base + count++] = k;
+        if (net.effF[e]! >= need) anyCovers = true;
+      }
+    }
+    // Best value first (a settle gains its weight, a drop loses it), ties by item: a total order, so the order is the
+    // one the sort of [item, next, value, covers] tuples this replaced gave. `sel` stays as it is here for every
+    // candidate's turn below (a failed change is undone before the next).
+    sortCandidates(cand, base, base + count, sel, net.weightF);
+    this.top = base + count;
     // Changes that cover the whole shortfall, when there are any; else smaller ones, each leaving x short, to be
     // covered by a further change (tried only then: they branch the search, and budget spent there is lost to the rest).
-    const anyCovers = cands.some((c) => c[3] === 1);
-    cands.sort((a, b) => b[2] - a[2] || a[0] - b[0]);
-    for (const [k, next, , covers] of cands) {
-      if (anyCovers && covers === 0) continue;
-      if (--budget.left < 0) return false;
+    for (let c = base; c < base + count; c++) {
+      const k = this.cand[c]!;
+      const amount = net.effF[payeeE[k]!]!;
+      if (anyCovers && !(amount >= need)) continue;
+      if (--this.left < 0) {
+        this.top = base;
+        return false;
+      }
+      const next = sel[k] === 1 ? payeeN[k]! : payerN[k]!;
       // A node already on the chain takes the change only when it has room for it (the chain then ends there).
-      if (this.onChain[next] === 1 && slack[next]! < net.effF[payeeEffect(net, k)]!) continue;
+      if (this.onChain[next] === 1 && slack[next]! < amount) continue;
       chain.push(k);
       const mark = chain.length;
       this.flip(k, sel, slack);
       this.onChain[next] = 1;
-      const ok = this.extend(next, sel, slack, chain, budget) && this.extend(x, sel, slack, chain, budget);
+      const ok = this.extend(next, sel, slack, chain) && this.extend(x, sel, slack, chain);
       this.onChain[next] = 0;
       // Success leaves the chain applied; failure undoes this step's flips and the recursion's, newest first.
-      if (ok) return true;
+      if (ok) {
+        this.top = base;
+        return true;
+      }
       for (let i = chain.length - 1; i >= mark - 1; i--) this.flip(chain[i]!, sel, slack);
       chain.length = mark - 1;
     }
+    this.top = base;
     return false;
   }
+}
+
+/** Sorts cand[from, to) by value (the weight of an unselected item, minus that of a selected one), largest first, ties by item. */
+export function sortCandidates(cand: Int32Array, from: number, to: number, sel: Uint8Array, weightF: Float64Array): void {
+  if (to - from > 24) {
+    mergeSortCandidates(cand, from, to, sel, weightF);
+    return;
+  }
+  for (let i = from + 1; i < to; i++) {
+    const k = cand[i]!;
+    const v = sel[k] === 1 ? -weightF[k]! : weightF[k]!;
+    let j = i - 1;
+    for (; j >= from; j--) {
+      const c = cand[j]!;
+      const vc = sel[c] === 1 ? -weightF[c]! : weightF[c]!;
+      if (!(vc < v || (vc === v && c > k))) break;
+      cand[j + 1] = c;
+    }
+    cand[j + 1] = k;
+  }
+}
+
+/** Bottom-up merge sort of cand[from, to) by (value descending, item ascending), the values computed once; no comparator calls. */
+function mergeSortCandidates(cand: Int32Array, from: number, to: number, sel: Uint8Array, weightF: Float64Array): void {
+  const n = to - from;
+  let keys = new Int32Array(n);
+  let vals = new Float64Array(n);
+  let keys2 = new Int32Array(n);
+  let vals2 = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const k = cand[from + i]!;
+    keys[i] = k;
+    vals[i] = sel[k] === 1 ? -weightF[k]! : weightF[k]!;
+  }
+  for (let width = 1; width < n; width *= 2) {
+    for (let lo = 0; lo < n; lo += 2 * width) {
+      const mid = Math.min(lo + width, n);
+      const hi = Math.min(lo + 2 * width, n);
+      let a = lo;
+      let b = mid;
+      for (let o = lo; o < hi; o++) {
+        // Take from the right run when its head comes first: larger value, or the same value and a smaller item.
+        const right = a >= mid || (b < hi && (vals[b]! > vals[a]! || (vals[b] === vals[a] && keys[b]! < keys[a]!)));
+        const from2 = right ? b++ : a++;
+        keys2[o] = keys[from2]!;
+        vals2[o] = vals[from2]!;
+      }
+    }
+    [keys, keys2] = [keys2, keys];
+    [vals, vals2] = [vals2, vals];
+  }
+  cand.set(keys, from);
 }
