@@ -26,7 +26,7 @@ function stubPool(size: number, prepare: (sp: SimPayment) => Prepared, delayMs: 
     prepare(chunk: SimPayment[]): Promise<Prepared[]> {
       out++;
       pool.most = Math.max(pool.most, out);
-      const answers = chunk.map(prepare);
+      const answers = chunk.map((sp) => prepare(sp));
       return new Promise((resolve) =>
         setTimeout(() => {
           out--;
