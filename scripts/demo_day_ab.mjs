@@ -41,7 +41,7 @@ const run = await runDay({
 const c = process.cpuUsage(c0);
 const w = run.waited_for_workers;
 process.stdout.write(
-  `${tag} wall_s ${(run.wall_ms / 1000).toFixed(1)} cpu_s ${((c.user + c.system) / 1e6).toFixed(1)} waits ${w.waits} wait_s ${(w.wait_ms / 1000).toFixed(1)} digest ${run.platform.stateDigest().slice(0, 16)}\n`,
+  `${tag} wall_s ${(run.wall_ms / 1000).toFixed(1)} cpu_s ${((c.user + c.system) / 1e6).toFixed(1)} waits ${w.waits} wait_s ${(w.wait_ms / 1000).toFixed(1)} messages ${run.messages} prepared_ahead ${run.prepared_ahead} traffic ${run.traffic_payments} digest ${run.platform.stateDigest().slice(0, 16)}\n`,
 );
 await run.platform.close();
 process.exit(0);

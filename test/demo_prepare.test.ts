@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { Database } from '../src/store/sqlite_driver.js';
 import { runDay } from '../src/demo/day.js';
 import { PreparePool } from '../src/demo/prepare_pool.js';
-import { preparer, PREPARE_WORKER_ROLE } from '../src/demo/prepare_worker.js';
+import { GENERATED_BELOW, preparer, PREPARE_WORKER_ROLE, RECYCLED_ABOVE, recycledForms } from '../src/demo/prepare_worker.js';
 import { summarize, summaryJson } from '../src/demo/report.js';
 import { demoScreen } from '../src/demo/screener.js';
 import { WATCHLIST_VARIANTS } from '../src/demo/watchlist.js';
@@ -49,8 +49,10 @@ test('a day prepared on two worker threads journals exactly what the same day do
         onProgress: () => {},
       });
       assert.ok(run.platform.cases().length > 0, 'screening held some payments');
-      // Inline: nothing prepared; with workers: every traffic payment (the interbank ones are made on the main thread).
-      assert.equal(run.prepared_ahead, workers === 0 ? 0 : run.traffic_payments);
+      // Inline: nothing prepared; with workers: most traffic payments (the interbank ones are made on the main
+      // thread, and so is a recyclable payment sent in the form the workers' balance hint did not expect).
+      if (workers === 0) assert.equal(run.prepared_ahead, 0);
+      else assert.ok(run.prepared_ahead > run.traffic_payments * 0.7 && run.prepared_ahead < run.traffic_payments, `${run.prepared_ahead}`);
       const figures = summaryJson(summarize(run));
       delete figures.wall_s;
       delete figures.payments_per_s;
@@ -86,6 +88,35 @@ test('a worker prepares a recyclable payment in both forms: as generated and in 
     }
   }
   assert.ok(both > 0, 'some payments may be recycled');
+});
+
+test('with the balance hint a worker prepares only the forms it says, each equal field for field to the form prepared without it', () => {
+  const profile = defaultProfile({ banks: 20, liquidity_ratio: 1, traffic: { payments: 600 } });
+  const participants = profile.banks.map((b): [string, string[]] => [b.bic, Object.keys(b.liquidity)]);
+  const prepare = preparer({ role: PREPARE_WORKER_ROLE, date: profile.traffic.business_date, participants, screen: null });
+  const seen = { generated: 0, recycled: 0, both: 0 };
+  for (const sp of generatePayments(profile, { seed: 9, payments: 600 })) {
+    const eager = prepare(sp);
+    // Balances that put each recyclable payment on every side of the thresholds in turn.
+    for (const factor of [0n, 1n, 2n, 100n]) {
+      const recycled = eager.forms[1];
+      const held = new Map<string, bigint>();
+      if (recycled !== undefined) held.set(`${sp.payer_bic}:${recycled.currency}`, recycled.amount_minor * factor);
+      const hinted = prepare(sp, held);
+      const which = recycled === undefined ? 'generated' : recycledForms(recycled.amount_minor * factor, recycled.amount_minor);
+      seen[which]++;
+      const expected = which === 'generated' ? [eager.forms[0]] : which === 'recycled' ? [recycled] : eager.forms;
+      assert.deepStrictEqual(hinted.forms, expected);
+    }
+  }
+  assert.ok(seen.generated > 0 && seen.recycled > 0 && seen.both > 0, JSON.stringify(seen));
+  // The thresholds: far above the amount only the recycled form, far below only the generated one, else both.
+  assert.equal(recycledForms(null, 100n), 'both');
+  assert.equal(recycledForms(100n * RECYCLED_ABOVE, 100n), 'recycled');
+  assert.equal(recycledForms(100n * RECYCLED_ABOVE - 1n, 100n), 'both');
+  assert.equal(recycledForms(100n / GENERATED_BELOW, 100n), 'both');
+  assert.equal(recycledForms(100n / GENERATED_BELOW - 1n, 100n), 'generated');
+  assert.equal(recycledForms(0n, 100n), 'generated');
 });
 
 test('a worker that cannot start fails the requests instead of leaving them waiting', async () => {

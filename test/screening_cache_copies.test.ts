@@ -41,3 +41,27 @@ test('screening a payment reads cached name results without copying them and giv
   // The day carries watchlist names (every 7th payment): the comparison covers matches, not only misses.
   assert.ok(hits > 0, 'some payments match the list');
 });
+
+test('names screened alone are cached by the name per threshold: the answers of an index without a cache, whatever the order', () => {
+  const list = demoWatchlist(new Date(0));
+  // A cache of 5 turns its generations over many times in this loop.
+  const cached = new ScreeningIndex([list], { result_cache: 5 });
+  const uncached = new ScreeningIndex([list], { result_cache: 0 });
+  const names = [...WATCHLIST_VARIANTS, 'golden crane', 'meridian', 'mineral fertilizer', 'Caspian', 'velichko arkadiy 1971'];
+  let hits = 0;
+  for (let round = 0; round < 6; round++) {
+    for (const [i, name] of names.entries()) {
+      // The same name at another threshold right after, and with no country, an empty one or one.
+      for (const threshold of round % 2 === 0 ? [0.83, 0.6, 0.95, 0.83] : [[0.6, 0.83][i % 2]!]) {
+        for (const country of [undefined, null, '', 'RU']) {
+          const query = country === undefined ? { name } : { name, country };
+          const want = uncached.screenName(query, threshold);
+          assert.deepStrictEqual(cached.screenName(query, threshold), want, `${name} ${threshold} ${country}`);
+          assert.deepStrictEqual(cached.nameMatches(query, threshold), want.matches);
+          if (want.hit) hits++;
+        }
+      }
+    }
+  }
+  assert.ok(hits > 0, 'some names match the list');
+});

@@ -160,11 +160,45 @@ export interface ScreeningIndexOptions {
   result_cache?: number;
 }
 
+/**
+ * Results of names screened alone at one threshold, keyed by the name: two
+ * generations like the index's cache (a hit in the full one moves the name to the
+ * current one), so the frequent names stay while one-off ones pass through.
+ */
+class ResultCache {
+  private current = new Map<string, ScreenResult>();
+  private older = new Map<string, ScreenResult>();
+
+  constructor(
+    readonly threshold: number,
+    private readonly max: number,
+  ) {}
+
+  get(name: string): ScreenResult | undefined {
+    const r = this.current.get(name);
+    if (r !== undefined) return r;
+    const o = this.older.get(name);
+    if (o !== undefined) this.put(name, o);
+    return o;
+  }
+
+  put(name: string, r: ScreenResult): ScreenResult {
+    if (this.current.size >= this.max) {
+      this.older = this.current;
+      this.current = new Map();
+    }
+    this.current.set(name, r);
+    return r;
+  }
+}
+
 export class ScreeningIndex {
   readonly versions: ListVersion[];
   private readonly cacheMax: number;
   private cache = new Map<string, ScreenResult>();
   private older = new Map<string, ScreenResult>();
+  /** With a result cache: the results of names screened alone (no country, no date of birth), at one threshold. */
+  private plain: ResultCache | null = null;
   /** With a result cache: tokens' phonetic keys (one-off queries still share their words). */
   private readonly keyCache = new Map<string, string>();
   private readonly entries: EntryRef[] = [];
@@ -446,7 +480,17 @@ export class ScreeningIndex {
 
   private sharedResult(query: ScreenQuery, threshold: number): ScreenResult {
     if (this.cacheMax === 0) return this.screenNameUncached(query, threshold);
-    const key = `${threshold}\u0000${query.country ?? ''}\u0000${query.dob ?? ''}\u0000${query.name}`;
+    // A name alone (a remittance run: no country, no date of birth) is looked up by the name
+    // itself, in a cache of its own per threshold: no key string is built and hashed for it.
+    const country = query.country ?? '';
+    const dob = query.dob ?? '';
+    if (country === '' && dob === '') {
+      let c = this.plain;
+      if (c === null || c.threshold !== threshold) this.plain = c = new ResultCache(threshold, this.cacheMax);
+      const r = c.get(query.name);
+      return r ?? c.put(query.name, this.screenNameUncached(query, threshold));
+    }
+    const key = `${threshold}\u0000${country}\u0000${dob}\u0000${query.name}`;
     let r = this.cache.get(key);
     if (r === undefined) {
       r = this.older.get(key) ?? this.screenNameUncached(query, threshold);

@@ -25,7 +25,7 @@ import type { ScreeningOutcome } from '../platform/types.js';
 import { defaultProfile, generatePayments, MEMBERS, withWatchlistName, type SchemeProfile, type SimPayment } from '../sim/index.js';
 import { messageInstructions } from './payment_message.js';
 import { AHEAD_PER_WORKER, PreparePool, preparedAhead, type AheadWaits } from './prepare_pool.js';
-import type { Prepared } from './prepare_worker.js';
+import type { HeldHint, Prepared } from './prepare_worker.js';
 import { recycledAs, recyclingCandidate } from './recycling.js';
 import type { DemoScreener } from './screener.js';
 import { DEFAULT_LIQUIDITY_POLICY, recycles, type LiquidityPolicy } from '../sim/liquidity_policy.js';
@@ -391,7 +391,10 @@ async function runTraffic(ctx: DayContext): Promise<void> {
   })();
   const pool = preparePool(ctx);
   try {
-    for await (const [sp, prepared] of pool === null ? unprepared(traffic) : preparedAhead(pool, traffic, o.prepare_ahead ?? AHEAD_PER_WORKER, ctx.waited)) {
+    const held = (): HeldHint => heldNow(ctx);
+    for await (const [sp, prepared] of pool === null
+      ? unprepared(traffic)
+      : preparedAhead(pool, traffic, o.prepare_ahead ?? AHEAD_PER_WORKER, ctx.waited, held)) {
       await advanceTo(ctx, ctx.opening_ns + sp.arrival_offset_ns);
       ctx.traffic_payments++;
       if (!receive(ctx, sp, prepared)) continue;
@@ -411,6 +414,19 @@ function preparePool(ctx: DayContext): PreparePool | null {
   // Participants are all registered before the traffic starts; the workers resolve BICs against them.
   const participants = ctx.platform.participants().map((p): [string, string[]] => [p.id, [...p.currencies]]);
   return new PreparePool(o.workers!, { date: ctx.date, participants, screen: o.screen?.recipe ?? null });
+}
+
+/**
+ * What each bank holds now per currency (key `bic:currency`): sent with each
+ * request to the workers, which prepare only the forms of a recyclable payment
+ * these balances say the day is likely to send (./prepare_worker.ts). Read only.
+ */
+function heldNow(ctx: DayContext): HeldHint {
+  const held = new Map<string, bigint>();
+  for (const p of ctx.platform.participants()) {
+    for (const c of p.currencies) held.set(`${p.id}:${c}`, ctx.platform.balance(p, c).available_minor);
+  }
+  return held;
 }
 
 function* unprepared(payments: Iterable<SimPayment>): Generator<[SimPayment, null]> {

@@ -8,7 +8,7 @@
 
 import { Worker } from 'node:worker_threads';
 import type { SimPayment } from '../sim/index.js';
-import { PREPARE_WORKER_ROLE, type Prepared, type PrepareInit, type PrepareReply, type PrepareRequest } from './prepare_worker.js';
+import { PREPARE_WORKER_ROLE, type HeldHint, type Prepared, type PrepareInit, type PrepareReply, type PrepareRequest } from './prepare_worker.js';
 
 /** Payments per request: large enough that messaging costs little, small enough to start the day at once. */
 const CHUNK = 250;
@@ -46,11 +46,11 @@ export class PreparePool {
     return this.workers.length;
   }
 
-  /** The payments prepared by the next worker in turn, in order. */
-  prepare(payments: SimPayment[]): Promise<Prepared[]> {
+  /** The payments prepared by the next worker in turn, in order; `held`: the payers' balances now (./prepare_worker.ts). */
+  prepare(payments: SimPayment[], held?: HeldHint): Promise<Prepared[]> {
     if (this.failed !== null) return Promise.reject(this.failed);
     const n = this.next++;
-    const request: PrepareRequest = { n, payments };
+    const request: PrepareRequest = held === undefined ? { n, payments } : { n, payments, held };
     return new Promise((resolve, reject) => {
       this.waiting.set(n, { resolve, reject });
       this.workers[n % this.workers.length]!.postMessage(request);
@@ -83,12 +83,18 @@ export interface AheadWaits {
   wait_ms: number;
 }
 
-/** The payments, each with what a worker prepared for it, in the order given; at most `ahead` chunks per worker read ahead. */
+/**
+ * The payments, each with what a worker prepared for it, in the order given; at
+ * most `ahead` chunks per worker read ahead. `held`, when given, is read as each
+ * chunk is sent: the payers' balances, which tell the worker which forms of a
+ * recyclable payment to prepare.
+ */
 export async function* preparedAhead(
-  pool: PreparePool,
+  pool: Pick<PreparePool, 'size' | 'prepare'>,
   payments: Iterable<SimPayment>,
   ahead = AHEAD_PER_WORKER,
   waits: AheadWaits = { waits: 0, wait_ms: 0 },
+  held?: () => HeldHint,
 ): AsyncGenerator<[SimPayment, Prepared]> {
   // With nothing read ahead the loop below would end at once and the day would pass no payment.
   if (!Number.isInteger(ahead) || ahead < 1) throw new RangeError(`ahead: chunks read ahead per worker must be a positive integer, got ${ahead}`);
@@ -103,7 +109,7 @@ export async function* preparedAhead(
         chunk.push(r.value);
       }
       if (chunk.length === 0) return;
-      const entry = { chunk, prepared: pool.prepare(chunk), ready: false };
+      const entry = { chunk, prepared: pool.prepare(chunk, held?.()), ready: false };
       // Awaited in turn below; a failure seen earlier must not surface as unhandled.
       entry.prepared.then(
         () => {

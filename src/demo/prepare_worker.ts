@@ -1,11 +1,15 @@
 // The body of one worker thread preparing the demo's payments ahead of the day
 // (./prepare_pool.ts), and the messages it exchanges with the pool. For each
 // payment it screens the payment and runs the message path (./payment_message.ts)
-// for every form the main thread may send it in: as generated, and recycled into
-// the payee's home currency when payer and payee both hold it (./recycling.ts).
-// The main thread decides which form is sent and takes that answer only if it is
-// the very payment it sends; otherwise it runs the path itself. The body runs only
-// under its workerData role, so the pool and tests import this module freely.
+// for the forms the main thread is likely to send it in: as generated, and
+// recycled into the payee's home currency when payer and payee both hold it
+// (./recycling.ts). The main thread decides which form is sent, from the payer's
+// balance when the payment arrives; a request carries the payers' balances when it
+// was made (a hint, `held`), and a form the hint says will not be sent is not
+// prepared (recycledForms). The main thread takes an answer only if it is the very
+// payment it sends; otherwise it runs the path itself, so a wrong guess costs time
+// only. The body runs only under its workerData role, so the pool and tests import
+// this module freely.
 
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { bicResolver, type RawInstruction } from '../iso20022/mapping.js';
@@ -42,15 +46,39 @@ export interface Prepared {
   forms: PreparedForm[];
 }
 
+/** What each payer held per currency when a request was made (key `bic:currency`, available minor units). */
+export type HeldHint = ReadonlyMap<string, bigint>;
+
 export interface PrepareRequest {
   n: number;
   payments: SimPayment[];
+  /** The payers' balances when the request was made; absent: every form is prepared. */
+  held?: HeldHint;
 }
 
 export type PrepareReply = { n: number; prepared: Prepared[] } | { n: number; fail: string };
 
+/**
+ * Which forms of a recyclable payment to prepare, from what its payer held in the
+ * payee's home currency when the request was made (`held`; null: no hint, both).
+ * The payment is recycled when the payer holds at least its converted amount at
+ * arrival, some thousands of payments after the request: far above it, it almost
+ * always still does; far below, almost never. In between both are prepared.
+ */
+export function recycledForms(held: bigint | null, amount: bigint): 'generated' | 'recycled' | 'both' {
+  if (held === null) return 'both';
+  if (held >= amount * RECYCLED_ABOVE) return 'recycled';
+  if (held * GENERATED_BELOW < amount) return 'generated';
+  return 'both';
+}
+
+/** Held at least this many times the amount: only the recycled form is prepared. */
+export const RECYCLED_ABOVE = 4n;
+/** Held less than the amount divided by this: only the form as generated. */
+export const GENERATED_BELOW = 4n;
+
 /** Prepares payments as a worker started with `init` does (exported so a test can run it on the calling thread). */
-export function preparer(init: PrepareInit): (sp: SimPayment) => Prepared {
+export function preparer(init: PrepareInit): (sp: SimPayment, held?: HeldHint) => Prepared {
   const currencies = new Map(init.participants);
   const resolve = bicResolver((id) => currencies.has(id));
   const screen = init.screen === null ? null : screenerOf(init.screen);
@@ -61,13 +89,13 @@ export function preparer(init: PrepareInit): (sp: SimPayment) => Prepared {
     amount_minor: sp.amount_minor,
     instructions: messageInstructions(sp, init.date, resolve),
   });
-  return (sp) => {
-    const forms = [form(sp)];
+  return (sp, held) => {
     const candidate = recyclingCandidate(sp, (bic) => currencies.get(bic));
-    if (candidate?.both === true) {
-      const amount = convert(sp.currency, candidate.home, sp.amount_minor);
-      if (amount !== null) forms.push(form(recycledAs(sp, candidate.home, amount)));
-    }
+    const amount = candidate?.both === true ? convert(sp.currency, candidate.home, sp.amount_minor) : null;
+    const which = amount === null ? 'generated' : recycledForms(held === undefined ? null : (held.get(`${sp.payer_bic}:${candidate!.home}`) ?? 0n), amount);
+    const forms: PreparedForm[] = [];
+    if (which !== 'recycled') forms.push(form(sp));
+    if (which !== 'generated') forms.push(form(recycledAs(sp, candidate!.home, amount!)));
     return { screening: screen === null ? null : screen(sp), forms };
   };
 }
@@ -108,7 +136,7 @@ if (!isMainThread && parentPort !== null && init?.role === PREPARE_WORKER_ROLE) 
   port.on('message', (req: PrepareRequest) => {
     let reply: PrepareReply;
     try {
-      reply = { n: req.n, prepared: req.payments.map(prepare) };
+      reply = { n: req.n, prepared: req.payments.map((sp) => prepare(sp, req.held)) };
     } catch (err) {
       reply = { n: req.n, fail: (err as Error).message };
     }
