@@ -5,46 +5,17 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import { decodeAccount, decodeTransfer, encodeAccount, encodeAccounts, encodeTransfer, encodeTransfers, RECORD_SIZE } from '../src/ledger/codec.js';
-import { U128_MAX, U64_MAX, type Account, type Transfer } from '../src/ledger/types.js';
+import { U128_MAX, U64_MAX } from '../src/ledger/types.js';
+import { arbAccountRecord, arbTransferRecord } from './support/arbitraries.js';
 
 const u128 = fc.oneof(fc.bigInt({ min: 0n, max: 1000n }), fc.bigInt({ min: 0n, max: U128_MAX }), fc.constant(U128_MAX), fc.constant(1n << 64n));
 const u64 = fc.bigInt({ min: 0n, max: U64_MAX });
 const u32 = fc.integer({ min: 0, max: 0xffff_ffff });
 const u16 = fc.integer({ min: 0, max: 0xffff });
 
-const transferArb: fc.Arbitrary<Transfer> = fc
-  .record({
-    id: u128,
-    debit_account_id: u128,
-    credit_account_id: u128,
-    amount: u128,
-    pending_id: u128,
-    user_data_128: u128,
-    user_data_64: u64,
-    user_data_32: u32,
-    timeout: u32,
-    ledger: u32,
-    code: u16,
-    flags: u16,
-    timestamp: u64,
-  })
-  .map((t) => ({ ...t })); // fc.record builds null-prototype objects
-const accountArb: fc.Arbitrary<Account> = fc
-  .record({
-    id: u128,
-    debits_pending: u128,
-    debits_posted: u128,
-    credits_pending: u128,
-    credits_posted: u128,
-    user_data_128: u128,
-    user_data_64: u64,
-    user_data_32: u32,
-    ledger: u32,
-    code: u16,
-    flags: u16,
-    timestamp: u64,
-  })
-  .map((a) => ({ ...a }));
+const fields = { u128, u64, u32, u16 };
+const transferArb = arbTransferRecord(fields);
+const accountArb = arbAccountRecord(fields);
 
 test('transfers round-trip, and aligned and unaligned encodings agree byte for byte', () => {
   fc.assert(

@@ -23,6 +23,7 @@ import { RECORD_SIZE, encodeAccount, encodeTransfer, u128Key } from '../src/ledg
 import { encodeBalance } from '../src/store/balance_codec.js';
 import type { IndexBatch } from '../src/store/types.js';
 import fc from 'fast-check';
+import { arbAccountRecord, arbTransferRecord } from './support/arbitraries.js';
 import { StoreError, type JournalEntry } from '../src/store/types.js';
 
 function entry(seq: number, events = 1): JournalEntry {
@@ -91,35 +92,9 @@ const u128 = fc.oneof(fc.bigInt({ min: 0n, max: 1n << 40n }), fc.bigInt({ min: 0
 const u64 = fc.oneof(fc.bigInt({ min: 0n, max: U64_MAX }), fc.constantFrom(0n, U64_MAX));
 const u32 = fc.integer({ min: 0, max: 0xffffffff });
 const u16 = fc.integer({ min: 0, max: 0xffff });
-const accountArb = fc.record({
-  id: u128,
-  debits_pending: u128,
-  debits_posted: u128,
-  credits_pending: u128,
-  credits_posted: u128,
-  user_data_128: u128,
-  user_data_64: u64,
-  user_data_32: u32,
-  ledger: u32,
-  code: u16,
-  flags: u16,
-  timestamp: u64,
-});
-const transferArb = fc.record({
-  id: u128,
-  debit_account_id: u128,
-  credit_account_id: u128,
-  amount: u128,
-  pending_id: u128,
-  user_data_128: u128,
-  user_data_64: u64,
-  user_data_32: u32,
-  timeout: u32,
-  ledger: u32,
-  code: u16,
-  flags: u16,
-  timestamp: u64,
-});
+const fields = { u128, u64, u32, u16 };
+const accountArb = arbAccountRecord(fields);
+const transferArb = arbTransferRecord(fields);
 const balanceArb = fc.record({
   account_id: u128,
   balance: fc.record({ debits_pending: u128, debits_posted: u128, credits_pending: u128, credits_posted: u128, timestamp: u64 }),

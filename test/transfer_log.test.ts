@@ -9,6 +9,7 @@ import { test } from 'node:test';
 import fc from 'fast-check';
 import { LedgerStateMachine } from '../src/ledger/state_machine.js';
 import { TransferLog } from '../src/ledger/transfer_log.js';
+import { arbTransferRecord } from './support/arbitraries.js';
 import { emptyAccount, RESULT_CODES, type Transfer, TransferFlags, U128_MAX, U16_MAX, U32_MAX, U64_MAX } from '../src/ledger/types.js';
 
 const u128 = fc.oneof(
@@ -32,21 +33,7 @@ const idArb = fc.oneof(
 );
 
 function transferArb(id: fc.Arbitrary<bigint> = idArb): fc.Arbitrary<Transfer> {
-  return fc.record({
-    id,
-    debit_account_id: u128,
-    credit_account_id: u128,
-    amount: u128,
-    pending_id: u128,
-    user_data_128: u128,
-    user_data_64: u64,
-    user_data_32: u32,
-    timeout: u32,
-    ledger: u32,
-    code: u16,
-    flags: u16,
-    timestamp: u64,
-  });
+  return arbTransferRecord({ u128, u64, u32, u16 }, id);
 }
 
 test('every field round-trips, including u128 values from 0 to U128_MAX and u32/u16 maxima', () => {
