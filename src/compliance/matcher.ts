@@ -161,33 +161,29 @@ export interface ScreeningIndexOptions {
 }
 
 /**
- * Results of names screened alone at one threshold, keyed by the name: two
- * generations like the index's cache (a hit in the full one moves the name to the
- * current one), so the frequent names stay while one-off ones pass through.
+ * Screening results by key, in two generations: a hit in the full one moves the
+ * key to the current one, so frequent names stay while one-off ones pass through.
  */
 class ResultCache {
   private current = new Map<string, ScreenResult>();
   private older = new Map<string, ScreenResult>();
 
-  constructor(
-    readonly threshold: number,
-    private readonly max: number,
-  ) {}
+  constructor(private readonly max: number) {}
 
-  get(name: string): ScreenResult | undefined {
-    const r = this.current.get(name);
+  get(key: string): ScreenResult | undefined {
+    const r = this.current.get(key);
     if (r !== undefined) return r;
-    const o = this.older.get(name);
-    if (o !== undefined) this.put(name, o);
+    const o = this.older.get(key);
+    if (o !== undefined) this.put(key, o);
     return o;
   }
 
-  put(name: string, r: ScreenResult): ScreenResult {
+  put(key: string, r: ScreenResult): ScreenResult {
     if (this.current.size >= this.max) {
       this.older = this.current;
       this.current = new Map();
     }
-    this.current.set(name, r);
+    this.current.set(key, r);
     return r;
   }
 }
@@ -195,10 +191,10 @@ class ResultCache {
 export class ScreeningIndex {
   readonly versions: ListVersion[];
   private readonly cacheMax: number;
-  private cache = new Map<string, ScreenResult>();
-  private older = new Map<string, ScreenResult>();
-  /** With a result cache: the results of names screened alone (no country, no date of birth), at one threshold. */
-  private plain: ResultCache | null = null;
+  /** With a result cache: results keyed by threshold, country, date of birth and name. */
+  private readonly results: ResultCache;
+  /** With a result cache: the results of names screened alone (no country, no date of birth), keyed by the name, at one threshold. */
+  private plain: { threshold: number; results: ResultCache } | null = null;
   /** With a result cache: tokens' phonetic keys (one-off queries still share their words). */
   private readonly keyCache = new Map<string, string>();
   private readonly entries: EntryRef[] = [];
@@ -222,6 +218,7 @@ export class ScreeningIndex {
   constructor(lists: readonly SanctionsList[], options: ScreeningIndexOptions = {}) {
     this.versions = lists.map((l) => l.version);
     this.cacheMax = Math.max(0, Math.floor(options.result_cache ?? 0));
+    this.results = new ResultCache(this.cacheMax);
     const tokenDf = new Map<string, number>();
     lists.forEach((list, listIndex) => {
       for (const entry of list.entries) {
@@ -486,21 +483,11 @@ export class ScreeningIndex {
     const dob = query.dob ?? '';
     if (country === '' && dob === '') {
       let c = this.plain;
-      if (c === null || c.threshold !== threshold) this.plain = c = new ResultCache(threshold, this.cacheMax);
-      const r = c.get(query.name);
-      return r ?? c.put(query.name, this.screenNameUncached(query, threshold));
+      if (c === null || c.threshold !== threshold) this.plain = c = { threshold, results: new ResultCache(this.cacheMax) };
+      return c.results.get(query.name) ?? c.results.put(query.name, this.screenNameUncached(query, threshold));
     }
     const key = `${threshold}\u0000${country}\u0000${dob}\u0000${query.name}`;
-    let r = this.cache.get(key);
-    if (r === undefined) {
-      r = this.older.get(key) ?? this.screenNameUncached(query, threshold);
-      if (this.cache.size >= this.cacheMax) {
-        this.older = this.cache;
-        this.cache = new Map();
-      }
-      this.cache.set(key, r);
-    }
-    return r;
+    return this.results.get(key) ?? this.results.put(key, this.screenNameUncached(query, threshold));
   }
 
   private keyOf(token: string): string {
