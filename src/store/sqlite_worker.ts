@@ -173,13 +173,8 @@ function keyFromRecord(b: Uint8Array, from: number, to: number): void {
 export function packIndex(batch: IndexBatch): ArrayBuffer {
   if (!LITTLE_ENDIAN) return packIndexPortable(batch);
   const { accounts, transfers, balances } = batch;
-  const buf = new ArrayBuffer(INDEX_HEADER_BYTES + accounts.length * ACCOUNT_ROW + transfers.length * TRANSFER_ROW + balances.length * BALANCE_ROW);
-  const b = Buffer.from(buf);
+  const { buf, b } = indexBuffer(batch);
   const v64 = new BigUint64Array(buf);
-  b.writeUInt32LE(accounts.length, 0);
-  b.writeUInt32LE(transfers.length, 4);
-  b.writeUInt32LE(balances.length, 8);
-  b.writeDoubleLE(batch.through_seq, 16);
   let off = INDEX_HEADER_BYTES;
   for (const a of accounts) {
     encodeAccount(a, b, off + 16);
@@ -217,8 +212,8 @@ function put128(v64: BigUint64Array, i: number, v: bigint): void {
   v64[i + 1] = v <= MASK64 ? 0n : v >> 64n;
 }
 
-/** `packIndex` with Buffer's byte-order writes, on any host. */
-export function packIndexPortable(batch: IndexBatch): ArrayBuffer {
+/** A new ArrayBuffer of the batch's size and a Buffer over it, the header written (layout above). */
+function indexBuffer(batch: IndexBatch): { buf: ArrayBuffer; b: Buffer } {
   const { accounts, transfers, balances } = batch;
   const buf = new ArrayBuffer(INDEX_HEADER_BYTES + accounts.length * ACCOUNT_ROW + transfers.length * TRANSFER_ROW + balances.length * BALANCE_ROW);
   const b = Buffer.from(buf);
@@ -226,6 +221,13 @@ export function packIndexPortable(batch: IndexBatch): ArrayBuffer {
   b.writeUInt32LE(transfers.length, 4);
   b.writeUInt32LE(balances.length, 8);
   b.writeDoubleLE(batch.through_seq, 16);
+  return { buf, b };
+}
+
+/** `packIndex` with Buffer's byte-order writes, on any host. */
+export function packIndexPortable(batch: IndexBatch): ArrayBuffer {
+  const { accounts, transfers, balances } = batch;
+  const { buf, b } = indexBuffer(batch);
   let off = INDEX_HEADER_BYTES;
   for (const a of accounts) {
     putKey(b, a.id, off);
