@@ -99,8 +99,8 @@ test('rules 10: from any point, the path repair finishes, returns whole items, a
 
 test('rules 10: the unseen credit_tight gridlock where rules 9 kept less', () => {
   const inst = unseenInstances(42, 3, ['credit_tight']).find((i) => i.seed === 3702587216)!;
-  const v9 = solveLinked(inst.problem, { lp_paths: false });
-  const v10 = solveLinked(inst.problem, { lp_split: false });
+  const v9 = solveLinked(inst.problem, { lp_paths: false, dive_keep_whole: false });
+  const v10 = solveLinked(inst.problem, { lp_split: false, dive_keep_whole: false });
   assert.equal(v9.settled_weight, 105_578_830n);
   assert.ok(v10.settled_weight > v9.settled_weight, `rules 10 settled ${v10.settled_weight}, rules 9 ${v9.settled_weight}`);
   assert.equal(v10.settled_weight, 106_620_146n);

@@ -117,8 +117,8 @@ for (const takeBack of [false, true]) {
 
 test('rules 11: the novel whales gridlock where rules 10 kept less', () => {
   const inst = novelInstances(42, 3, ['whales']).find((i) => i.seed === 808921316)!;
-  const v10 = solveLinked(inst.problem, { lp_split: false });
-  const v11 = solveLinked(inst.problem);
+  const v10 = solveLinked(inst.problem, { lp_split: false, dive_keep_whole: false });
+  const v11 = solveLinked(inst.problem, { dive_keep_whole: false });
   assert.equal(v10.settled_weight, 38_004_734n);
   assert.ok(v11.settled_weight > v10.settled_weight, `rules 11 settled ${v11.settled_weight}, rules 10 ${v10.settled_weight}`);
   assert.equal(v11.settled_weight, 47_961_856n);
@@ -136,8 +136,8 @@ test('rules 11: the unseen pvp_legs gridlock where the split takes back from the
   // change takes from the first again: the split lets a level take back from the account just above it,
   // when that account is left better off than before the change.
   const inst = unseenInstances(42, 3, ['pvp_legs']).find((i) => i.seed === 1361489285)!;
-  const v10 = solveLinked(inst.problem, { lp_split: false });
-  const v11 = solveLinked(inst.problem);
+  const v10 = solveLinked(inst.problem, { lp_split: false, dive_keep_whole: false });
+  const v11 = solveLinked(inst.problem, { dive_keep_whole: false });
   assert.equal(v10.settled_weight, 1_990_313n);
   assert.equal(v11.settled_weight, 2_071_293n);
   assert.equal(

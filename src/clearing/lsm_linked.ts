@@ -132,6 +132,14 @@
 //     Where that fails, once more with each level allowed to take back from
 //     the node just above it when that node ends better off (a PvP trade's
 //     change takes at both of a participant's accounts).
+// 13. Rules 12 (option dive_keep_whole), after all of the above, only where
+//     step 9's dive ran out of work: a second relaxation and dive, from the
+//     best so far, whose dive fixes at 1 before each pick every item its
+//     point settles whole (lpDive's keepWhole: its re-optimisations then move
+//     only the items not yet whole, so it gets further within the same work),
+//     then steps 9-12's phases on its points, each with its budget again.
+//     Kept only when strictly better by exact weight, so rules 12 never
+//     settles less than rules 11.
 // Every returned set is checked exactly in bigint against every node and the
 // FIFO rule before return; a violation throws.
 //
@@ -268,6 +276,16 @@ export interface LinkedOptions {
    * phase found strictly more.
    */
   readonly lp_split?: boolean;
+  /**
+   * After the search above (rules 11's included), where rules 8's dive ran
+   * out of work: a second dive, from the choice so far, that fixes at 1 before
+   * each pick every item its point settles whole (lsm_lp.ts, lpDive's
+   * `keepWhole`), and rules 8-11's phases on its points (step 13 above).
+   * Default on; rules version 12 (the rules-11 release and earlier turn it
+   * off). The result is what the search without it returns unless the phase
+   * found strictly more.
+   */
+  readonly dive_keep_whole?: boolean;
 }
 
 export const LINKED_ITEMS_MAX = 100_000;
@@ -985,15 +1003,52 @@ function bestOf(net: Net, cands: readonly Candidate[]): Candidate {
   return top;
 }
 
-export function solveLinked(problem: LinkedProblem, options: LinkedOptions = {}): LinkedSolution {
+/** The boolean options of solveLinked (each default on). */
+const BOOLEAN_OPTIONS = [
+  'small_moves',
+  'chain_repair_weights',
+  'short_repair',
+  'lp_start',
+  'lp_dive',
+  'lp_repair',
+  'lp_paths',
+  'lp_split',
+  'dive_keep_whole',
+] as const;
+
+/** Throws ClearingInputError on an option of the wrong type. */
+function checkOptions(options: LinkedOptions): void {
   const asked = options.work_budget;
   if (asked !== undefined && !(Number.isInteger(asked) && asked >= 0)) throw new ClearingInputError('options.work_budget', 'must be an integer >= 0');
   if (options.neighbourhood_moves !== undefined && typeof options.neighbourhood_moves !== 'boolean') {
     throw new ClearingInputError('options.neighbourhood_moves', 'must be a boolean');
   }
-  for (const key of ['small_moves', 'chain_repair_weights', 'short_repair', 'lp_start', 'lp_dive', 'lp_repair', 'lp_paths', 'lp_split'] as const) {
+  for (const key of BOOLEAN_OPTIONS) {
     if (options[key] !== undefined && typeof options[key] !== 'boolean') throw new ClearingInputError(`options.${key}`, 'must be a boolean');
   }
+}
+
+/** Which of the later phases run (laterPhases). */
+interface LaterOn {
+  shortRepair: boolean;
+  lpStart: boolean;
+  lpDive: boolean;
+  keepWhole: boolean;
+  lpRepair: boolean;
+  lpPaths: boolean;
+}
+
+function laterOn(options: LinkedOptions, shortRepair: boolean): LaterOn {
+  // Rules 7 runs on top of rules 6's search, rules 8 on top of rules 7's, and so on: each promises to release at least as much.
+  const lpStart = shortRepair && options.lp_start !== false;
+  const lpDive = lpStart && options.lp_dive !== false;
+  const lpRepair = lpDive && options.lp_repair !== false;
+  return { shortRepair, lpStart, lpDive, keepWhole: options.dive_keep_whole !== false, lpRepair, lpPaths: lpRepair && options.lp_paths !== false };
+}
+
+export function solveLinked(problem: LinkedProblem, options: LinkedOptions = {}): LinkedSolution {
+  checkOptions(options);
+  const asked = options.work_budget;
   const net = compileLinked(problem);
   const budget = asked ?? linkedWorkBudget(net.nodes, net.m);
   const cands: Candidate[] = [{ sel: fifoRtgsLinked(net), method: 'fifo_rtgs' }];
@@ -1003,10 +1058,7 @@ export function solveLinked(problem: LinkedProblem, options: LinkedOptions = {})
   const smallMoves = small && options.small_moves !== false && options.neighbourhood_moves !== false;
   const repairWeights = options.chain_repair_weights === false ? [1] : CHAIN_REPAIR_WEIGHTS_V5;
   const shortRepair = options.short_repair !== false && options.neighbourhood_moves !== false;
-  // Rules 7 runs on top of rules 6's search, rules 8 on top of rules 7's, and so on: each promises to release at least as much.
-  const lpDive = shortRepair && options.lp_start !== false && options.lp_dive !== false;
-  const lpRepair = lpDive && options.lp_repair !== false;
-  const later = { shortRepair, lpStart: shortRepair && options.lp_start !== false, lpDive, lpRepair, lpPaths: lpRepair && options.lp_paths !== false };
+  const later = laterOn(options, shortRepair);
   const lns = new Work(
     !small && options.neighbourhood_moves !== false ? Math.floor(budget * NEIGHBOURHOOD_SHARE) : smallMoves ? Math.floor(budget * SMALL_MOVES_SHARE) : 0,
   );
@@ -1064,20 +1116,29 @@ function laterPhases(
   inc: Incumbent,
   found: Candidate,
   afterChains: Uint8Array | null,
-  on: { shortRepair: boolean; lpStart: boolean; lpDive: boolean; lpRepair: boolean; lpPaths: boolean },
+  on: LaterOn,
   split: boolean,
 ): Candidate {
   const r6 = on.shortRepair ? shortRepairPhase(net, eng, budget, inc, found, afterChains) : found;
   const r7 = on.lpStart ? lpStartPhase(net, eng, budget, inc, r6) : r6;
   if (!on.lpDive) return r7;
-  const points: LpPoints = { lp: null, dive: null };
+  const points: LpPoints = { lp: null, dive: null, done: true };
   const r8 = lpStartPhase(net, eng, budget, inc, r7, true, points);
   const r9 = on.lpRepair ? lpRepairPhase(net, eng, budget, inc, r8, points) : r8;
   if (!on.lpPaths) return r9;
   // Rules 11 (option lp_split) on top of rules 10: the selections rules 10's paths left, split.
   const left: Uint8Array[] | null = split ? [] : null;
   const r10 = lpPathsPhase(net, eng, budget, inc, r9, points.dive, left);
-  return left === null ? r10 : lpSplitPhase(net, eng, budget, inc, r10, left);
+  const r11 = left === null ? r10 : lpSplitPhase(net, eng, budget, inc, r10, left);
+  if (!on.keepWhole || left === null || points.lp === null || points.done) return r11;
+  // Rules 12 (option dive_keep_whole): rules 8's dive ran out of work; a second dive keeping what its point settles
+  // whole, from rules 11's choice, and rules 8-11's phases on its points, each keeping what it is given unless strictly more.
+  const again: LpPoints = { lp: null, dive: null, done: true };
+  const q8 = lpStartPhase(net, eng, budget, inc, r11, true, again, true);
+  const q9 = on.lpRepair ? lpRepairPhase(net, eng, budget, inc, q8, again) : q8;
+  const left12: Uint8Array[] = [];
+  const q10 = lpPathsPhase(net, eng, budget, inc, q9, again.dive, left12);
+  return lpSplitPhase(net, eng, budget, inc, q10, left12);
 }
 
 /**
@@ -1176,12 +1237,21 @@ function shortRepairPhase(net: Net, eng: LinkedEngine, budget: number, inc: Incu
  * 7's choice): the relaxation by the bounded simplex from `found` on runs of up
  * to LP_NODES_MAX_V8 nodes, and the dive's point as two more starts, first.
  */
-function lpStartPhase(net: Net, eng: LinkedEngine, budget: number, inc: Incumbent, found: Candidate, v8 = false, points: LpPoints | null = null): Candidate {
+function lpStartPhase(
+  net: Net,
+  eng: LinkedEngine,
+  budget: number,
+  inc: Incumbent,
+  found: Candidate,
+  v8 = false,
+  points: LpPoints | null = null,
+  keepWhole = false,
+): Candidate {
   const work = new Work(Math.floor(budget * LP_START_SHARE));
   if (net.fifo || !net.floatExact || work.max === 0) return found;
   // Beyond LP_NODES_MAX nodes (the simplex's dense basis): the insertion move repaired by residual chains alone, heaviest first.
   if (!v8 && net.nodes > LP_NODES_MAX) return residualInsertion(net, eng, work, found);
-  const relaxed = v8 ? divedRelaxation(net, found.sel, budget) : { lp: solveLpRelaxation(net, net.capF, work), dive: null };
+  const relaxed: LpPoints = v8 ? divedRelaxation(net, found.sel, budget, keepWhole) : { lp: solveLpRelaxation(net, net.capF, work), dive: null, done: false };
   const lp = relaxed.lp;
   if (lp === null) return found;
   if (points !== null) Object.assign(points, relaxed);
@@ -1237,6 +1307,8 @@ function lpStartPhase(net: Net, eng: LinkedEngine, budget: number, inc: Incumben
 interface LpPoints {
   lp: LpRelaxation | null;
   dive: LpRelaxation | null;
+  /** Whether the dive got to its end (false: it ran out of work). */
+  done: boolean;
 }
 
 /**
@@ -1375,16 +1447,17 @@ function lpStart(
  * Rules 8: the relaxation by the bounded simplex from rules 7's choice (runs of
  * at most LP_NODES_MAX_V8 nodes), and the point a dive from it ends at, within
  * LP_V8_BUDGET_FACTOR times the work budget of their own; lp null when the
- * relaxation did not finish.
+ * relaxation did not finish; `done` whether the dive got to its end. Rules 12
+ * (`keepWhole`): the dive keeps what its point settles whole (lpDive).
  */
-function divedRelaxation(net: Net, start: Uint8Array, budget: number): { lp: LpRelaxation | null; dive: LpRelaxation | null } {
-  if (net.nodes > LP_NODES_MAX_V8) return { lp: null, dive: null };
+function divedRelaxation(net: Net, start: Uint8Array, budget: number, keepWhole: boolean): LpPoints {
+  if (net.nodes > LP_NODES_MAX_V8) return { lp: null, dive: null, done: false };
   const work = new Work(Math.min(budget * LP_V8_BUDGET_FACTOR, LP_V8_STEPS_MAX));
   const bounded = new BoundedLp(net, net.capF, start);
-  if (!bounded.optimise(work)) return { lp: null, dive: null };
+  if (!bounded.optimise(work)) return { lp: null, dive: null, done: false };
   const lp = relaxationOf(bounded, net.m);
-  lpDive(bounded, net.m, work);
-  return { lp, dive: relaxationOf(bounded, net.m) };
+  const done = lpDive(bounded, net.m, work, keepWhole);
+  return { lp, dive: relaxationOf(bounded, net.m), done };
 }
 
 /**

@@ -26,7 +26,7 @@
 // moves (journals written before them replay the run and must settle what they
 // settled); from rules version 4 with them; rules 5 and 6 add to the search
 // (lsmRules5Search, lsmRules6ShortRepair, lsmRules7LpStart, lsmRules8LpDive,
-// lsmRules9LpRepair, lsmRules10LpPaths, lsmRules11LpSplit). Pure: balances, credit and rates
+// lsmRules9LpRepair, lsmRules10LpPaths, lsmRules11LpSplit, lsmRules12DiveKeepsWhole). Pure: balances, credit and rates
 // come in through LsmLiquidity.
 
 import { memberCurrency } from '../fx/iso4217.js';
@@ -321,8 +321,21 @@ export function lsmRules11LpSplit(rules_version: number): boolean {
 }
 
 /**
+ * Rules version 12's solver: after the search of rules 11, on runs where rules
+ * 8's dive on the LP relaxation ran out of work, a second relaxation and dive
+ * from rules 11's choice, the dive fixing at 1 before each of its picks every
+ * payment its point settles whole (its re-optimisations then move only the
+ * payments not yet whole, so it gets further within the same work), and rules
+ * 8-11's phases on its points; the run releases what rules 11 releases unless
+ * this finds strictly more value. Only non-FIFO runs can release differently.
+ */
+export function lsmRules12DiveKeepsWhole(rules_version: number): boolean {
+  return rules_version >= 12;
+}
+
+/**
  * Solves a run problem; `extra` adds capacity per node (the liquidity optimiser's what-if). Returns chosen item ids.
- * `rules_version` picks the solver's moves (lsmNeighbourhoodMoves, lsmRules5Search, lsmRules6ShortRepair, lsmRules7LpStart, lsmRules8LpDive, lsmRules9LpRepair, lsmRules10LpPaths, lsmRules11LpSplit); 3 when not given.
+ * `rules_version` picks the solver's moves (lsmNeighbourhoodMoves, lsmRules5Search, lsmRules6ShortRepair, lsmRules7LpStart, lsmRules8LpDive, lsmRules9LpRepair, lsmRules10LpPaths, lsmRules11LpSplit, lsmRules12DiveKeepsWhole); 3 when not given.
  */
 export function solveRunProblem(problem: LsmRunProblem, work_budget: number, extra?: ReadonlyMap<number, bigint>, rules_version = 3): RunSolution {
   if (problem.items.length === 0) return { settled: [], settled_weight: 0n, method: 'empty' };
@@ -348,6 +361,7 @@ export function solveRunProblem(problem: LsmRunProblem, work_budget: number, ext
       lp_repair: lsmRules9LpRepair(rules_version),
       lp_paths: lsmRules10LpPaths(rules_version),
       lp_split: lsmRules11LpSplit(rules_version),
+      dive_keep_whole: lsmRules12DiveKeepsWhole(rules_version),
     },
   );
   return { settled: s.settled, settled_weight: s.settled_weight, method: s.method };

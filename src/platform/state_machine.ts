@@ -101,10 +101,16 @@ export class PlatformStateMachine extends PlatformState implements CommandExecut
    *     once (a neighbour without the room making it a level deeper), keeping
    *     rules 10's choice unless it finds strictly more (lsmRules11LpSplit in
    *     clearing/lsm_release.ts; CHANGELOG.md, "Rules version 11"): only
-   *     non-FIFO runs can release differently.
+   *     non-FIFO runs can release differently;
+   * 12  after that, where rules 8's dive ran out of work, the LSM run's solver
+   *     dives once more keeping every payment its point settles whole (so it
+   *     gets further within the same work) and runs rules 8-11's phases on
+   *     that point, keeping rules 11's choice unless it finds strictly more
+   *     (lsmRules12DiveKeepsWhole in clearing/lsm_release.ts; CHANGELOG.md,
+   *     "Rules version 12"): only non-FIFO runs can release differently.
    * Entries replay under the version they recorded, so all stay callable.
    */
-  readonly rules_versions = Object.freeze({ oldest: 1, current: 11 });
+  readonly rules_versions = Object.freeze({ oldest: 1, current: 12 });
 
   execute(command: Buffer, clock_ns: bigint, ledger: LedgerAccess, rules_version: number, given?: CommandGiven): CommandOutputText {
     if (rules_version < this.rules_versions.oldest || rules_version > this.rules_versions.current) {
