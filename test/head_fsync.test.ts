@@ -136,3 +136,54 @@ test("a follower's appends are not flushed one by one: its durability is the rep
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+const nats = spawnSync(process.env.SCO_SETTLE_NATS_SERVER ?? 'nats-server', ['--version'], { encoding: 'utf8' });
+const skipCluster = skip !== false ? skip : nats.status === 0 ? false : 'nats-server is not installed';
+
+test('an active cluster engine acknowledges after the stream holds a group, flushing its local copy about once a second, not per group', {
+  skip: skipCluster,
+}, async () => {
+  const { LocalNatsCluster } = (await import(join(DIST_SRC, 'replication/local_cluster.js'))) as typeof import('../src/replication/local_cluster.js');
+  const cluster = await LocalNatsCluster.start();
+  const dir = mkdtempSync(join(tmpdir(), 'sco-settle-headsync-'));
+  try {
+    const n = 40;
+    const db = join(dir, 'a.db');
+    const script = `
+      const { DurableLedger } = await import(${JSON.stringify(join(DIST_SRC, 'journal/durable_ledger.js'))});
+      const { openStore } = await import(${JSON.stringify(join(DIST_SRC, 'store/open.js'))});
+      const { emptyAccount, emptyTransfer } = await import(${JSON.stringify(join(DIST_SRC, 'ledger/types.js'))});
+      const { StreamLog } = await import(${JSON.stringify(join(DIST_SRC, 'replication/stream_log.js'))});
+      const { clusterConfig } = await import(${JSON.stringify(join(DIST_SRC, 'replication/cluster_config.js'))});
+      let t = 1n;
+      const log = await StreamLog.open(clusterConfig(${JSON.stringify(cluster.urls)}), 'e1');
+      const ledger = await DurableLedger.open(await openStore(${JSON.stringify(`sqlite:${db}`)}), { clock: () => (t += 1000n), replicator: log, index_idle_ms: 600000, snapshot_min_events: 1e9 });
+      await ledger.createAccounts([emptyAccount(1n, 156, 1, 0), emptyAccount(2n, 156, 1, 0)]);
+      const tr = (i) => ({ ...emptyTransfer(BigInt(100 + i)), debit_account_id: 1n, credit_account_id: 2n, amount: 1n, ledger: 156, code: 1 });
+      process.stdout.write('MARK\\n');
+      const inStream = [];
+      for (let i = 0; i < ${n}; i++) {
+        await ledger.createTransfers([tr(i)]);
+        // Acknowledged: the stream already holds the entry.
+        inStream.push((await log.bounds()).last_seq === ledger.durable_head.seq);
+      }
+      process.stdout.write('DONE\\n');
+      await ledger.close();
+      await log.close();
+      const reopened = await DurableLedger.open(await openStore(${JSON.stringify(`sqlite:${db}`)}), { clock: () => (t += 1000n) });
+      process.stdout.write(JSON.stringify({ inStream: inStream.every(Boolean), reopened: reopened.journal_seq }) + '\\n');
+      await reopened.close();
+    `;
+    const { syncs, out } = runTraced(script);
+    const head = count(syncs, 'a.db.head');
+    const wal = count(syncs, 'a.db-wal');
+    // A flush per group would be 40 of each; one per second of appending is the first and perhaps one or two more.
+    assert.ok(wal <= 4 && head <= 4, `${wal} journal and ${head} head syncs for ${n} groups (${JSON.stringify([...syncs])})`);
+    const figures = JSON.parse(out.trim().split('\n').pop()!) as { inStream: boolean; reopened: number };
+    assert.equal(figures.inStream, true, 'every acknowledged entry was in the stream');
+    assert.equal(figures.reopened, n + 1, 'the store reopens with every entry');
+  } finally {
+    await cluster.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
