@@ -15,6 +15,7 @@ import { runDay } from '../demo/day.js';
 import { WATCHLIST_VARIANTS } from '../demo/watchlist.js';
 import { DEFAULT_NET_ROUTING, NET_ROUTING_LIMITS } from '../sim/index.js';
 import { demoScreen } from '../demo/screener.js';
+import { VerifyFollower } from '../demo/verify_follower.js';
 import { ledgerSettledTotals, reportHtml, summarize, summaryJson, summaryText, type DaySummary } from '../demo/report.js';
 import { Platform } from '../platform/platform.js';
 import { verifyStore } from '../platform/verify_tools.js';
@@ -98,12 +99,7 @@ export function registerDemoCommand(program: Command): void {
       const dns_share = Number(o.dnsShare);
       if (!(dns_share >= 0 && dns_share <= 1)) throw new CliInputError(`--dns-share: must be a number from 0 to 1, got ${JSON.stringify(o.dnsShare)}`);
       const dns_max_usd = dnsMaxUsdOption(o.dnsMaxUsd);
-      const path = resolve(o.file);
-      // Only a store the demo made is replaced; anything else at --file is refused.
-      removeDemoStore(path);
-      mkdirSync(resolve(path, '..'), { recursive: true });
-      const url = `sqlite:${path}`;
-      await initStore(url, 'demo');
+      const url = await freshDemoStore(o.file);
       let interrupted = false;
       const onSigint = (): void => {
         interrupted = true;
@@ -111,6 +107,8 @@ export function registerDemoCommand(program: Command): void {
       };
       process.once('SIGINT', onSigint);
       const bar = progressBar();
+      // The verify replays the day beside it, from the store as committed (src/demo/verify_follower.ts).
+      const follower = new VerifyFollower(url);
       const run = await runDay({
         store: url,
         seed,
@@ -126,7 +124,8 @@ export function registerDemoCommand(program: Command): void {
           if (interrupted) throw new DemoInterrupted();
           bar(done, total, phase);
         },
-      }).catch((err: unknown) => {
+      }).catch(async (err: unknown) => {
+        await follower.stop();
         if (err instanceof DemoInterrupted) return null;
         throw err;
       });
@@ -135,7 +134,7 @@ export function registerDemoCommand(program: Command): void {
         process.exitCode = EXIT.interrupted;
         return;
       }
-      await reportDay(run, url, o, seed);
+      await reportDay(run, url, o, seed, follower);
       // --json ends here too: a served API would print its keys after the one document.
       if (o.exit === true || o.json === true) return;
       await serveAfterDemo(url, intOption(o.port, 'port', 0, 65535));
@@ -144,12 +143,29 @@ export function registerDemoCommand(program: Command): void {
 
 class DemoInterrupted extends Error {}
 
+/** A new demo store at `file`, its URL: only a store the demo made is replaced; anything else there is refused. */
+async function freshDemoStore(file: string): Promise<string> {
+  const path = resolve(file);
+  removeDemoStore(path);
+  mkdirSync(resolve(path, '..'), { recursive: true });
+  const url = `sqlite:${path}`;
+  await initStore(url, 'demo');
+  return url;
+}
+
 /** Checks the day against the ledger, verifies the store, writes the HTML report and prints the summary (text, or one JSON document). */
-async function reportDay(run: Awaited<ReturnType<typeof runDay>>, url: string, o: DemoOptions, seed: number): Promise<void> {
-  const summary = summarize(run);
-  checkAgainstLedger(run.platform, summary);
-  await run.platform.close();
-  const { report } = await verifyStore(url);
+async function reportDay(run: Awaited<ReturnType<typeof runDay>>, url: string, o: DemoOptions, seed: number, follower: VerifyFollower): Promise<void> {
+  let summary: DaySummary;
+  try {
+    summary = summarize(run);
+    checkAgainstLedger(run.platform, summary);
+    await run.platform.close();
+  } catch (err) {
+    await follower.stop();
+    throw err;
+  }
+  // The follower's report is the one a verify after the close gives; should it have failed, that verify runs here.
+  const report = (await follower.closed()) ?? (await verifyStore(url)).report;
   if (!report.ok) throw Object.assign(new Error(`verify failed at journal entry ${report.first_bad_seq}: ${report.problem}`), { code: 'verify_failed' });
   mkdirSync(o.reports, { recursive: true });
   const htmlPath = join(o.reports, `settlement-${summary.business_date}-seed${seed}.html`);

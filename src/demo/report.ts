@@ -21,7 +21,8 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { formatMajor } from '../platform/fx_tools.js';
 import type { Platform } from '../platform/platform.js';
-import { trafficCeiling, type Leg } from '../sim/liquidity_policy.js';
+import type { Payment } from '../platform/types.js';
+import { CeilingTally, type CurrencyCeiling, type Leg } from '../sim/liquidity_policy.js';
 import { describePolicy } from '../sim/liquidity_policy.js';
 import type { NetRouting } from '../sim/net_routing.js';
 import type { DayRun, Sample } from './day.js';
@@ -131,6 +132,9 @@ interface PaymentTally {
   placements: number;
   placements_usd: number;
   interbank: Record<InterbankKind, { count: number; value_usd: number }>;
+  /** The legs of every settled payment (settledLegs), and of the traffic's alone, taken in the same pass. */
+  legs_all: CeilingTally;
+  legs_traffic: CeilingTally;
 }
 
 export function summarize(run: DayRun): DaySummary {
@@ -141,7 +145,7 @@ export function summarize(run: DayRun): DaySummary {
   const liquidity = liquidityPutIn(p, run.funding_minor, usd);
   const interbankUsd = Object.values(t.interbank).reduce((a, k) => a + k.value_usd, 0);
   const value = t.gross_usd - interbankUsd;
-  const ceiling = ceilings(p, u);
+  const ceiling = ceilings(t, u);
   const lsm = lsmReleased(p, u);
   const dns = dnsTotals(p, u);
   return {
@@ -229,6 +233,8 @@ function tallyPayments(run: DayRun, u: UsdOf): PaymentTally {
     placements: 0,
     placements_usd: 0,
     interbank: { placement: { count: 0, value_usd: 0 }, repayment: { count: 0, value_usd: 0 }, fx_squaring: { count: 0, value_usd: 0 } },
+    legs_all: new CeilingTally(),
+    legs_traffic: new CeilingTally(),
   };
   for (const pay of p.everyPayment()) {
     const ins = pay.instruction;
@@ -260,6 +266,11 @@ function tallyPayments(run: DayRun, u: UsdOf): PaymentTally {
         t.placements_usd += v;
       }
       if (pay.fx !== null) t.pvp++;
+      const traffic = !isInterbank(ins.end_to_end_id);
+      for (const leg of legsOf(pay)) {
+        t.legs_all.add(leg);
+        if (traffic) t.legs_traffic.add(leg);
+      }
       const q = pay.history.find((h) => h.state === 'queued');
       if (q !== undefined && pay.settled_at_ns !== null && pay.instruction.settlement === 'rtgs') t.waits_s.push(Number(pay.settled_at_ns - q.at_ns) / 1e9);
     } else if (pay.state === 'rejected') {
@@ -275,25 +286,24 @@ function tallyPayments(run: DayRun, u: UsdOf): PaymentTally {
   return t;
 }
 
-/** The legs of every settled payment: payer → payee, or for PvP payer → provider and provider → payee. */
-function* settledLegs(p: Platform, placements: boolean): Generator<Leg> {
-  for (const pay of p.everyPayment()) {
-    if (pay.state !== 'settled') continue;
-    const ins = pay.instruction;
-    if (!placements && isInterbank(ins.end_to_end_id)) continue;
-    if (pay.fx === null) {
-      yield { from: ins.payer, to: ins.payee, currency: ins.currency, amount_minor: ins.amount_minor };
-    } else {
-      yield { from: ins.payer, to: pay.fx.provider, currency: ins.currency, amount_minor: ins.amount_minor };
-      yield { from: pay.fx.provider, to: ins.payee, currency: ins.payee_currency, amount_minor: pay.fx.payee_amount_minor };
-    }
-  }
+/** The legs of a settled payment: payer → payee, or for PvP payer → provider and provider → payee. */
+export function legsOf(pay: Payment): Leg[] {
+  const ins = pay.instruction;
+  if (pay.fx === null) return [{ from: ins.payer, to: ins.payee, currency: ins.currency, amount_minor: ins.amount_minor }];
+  return [
+    { from: ins.payer, to: pay.fx.provider, currency: ins.currency, amount_minor: ins.amount_minor },
+    { from: pay.fx.provider, to: ins.payee, currency: ins.payee_currency, amount_minor: pay.fx.payee_amount_minor },
+  ];
 }
 
-/** Σ end-of-day net debits in USD eq., over every settled leg and over the traffic's alone (src/sim/liquidity_policy.ts, trafficCeiling). */
-function ceilings(p: Platform, u: UsdOf): { all_usd: number; traffic_usd: number } {
-  const sum = (legs: Iterable<Leg>): number => trafficCeiling(legs).reduce((a, c) => a + u(c.net_debit_minor, c.currency), 0);
-  return { all_usd: sum(settledLegs(p, true)), traffic_usd: sum(settledLegs(p, false)) };
+/**
+ * Σ end-of-day net debits in USD eq., over every settled leg and over the traffic's alone
+ * (src/sim/liquidity_policy.ts, trafficCeiling), from the legs tallyPayments took in its one
+ * pass over the payments (the payments are decoded from the payment book's records on each pass).
+ */
+function ceilings(t: PaymentTally, u: UsdOf): { all_usd: number; traffic_usd: number } {
+  const sum = (c: CurrencyCeiling[]): number => c.reduce((a, x) => a + u(x.net_debit_minor, x.currency), 0);
+  return { all_usd: sum(t.legs_all.ceilings()), traffic_usd: sum(t.legs_traffic.ceilings()) };
 }
 
 function lsmReleased(p: Platform, u: UsdOf): { released: number; usd: number } {

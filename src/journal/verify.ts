@@ -32,6 +32,24 @@ export interface JournalHead {
 export interface VerifyOptions {
   /** A receipt: the journal must reach this position with this entry hash. */
   expect_head?: JournalHead;
+  /**
+   * Follows a journal still being written (the demo verifies its day while the day
+   * runs): called whenever a read finds no entry past the last one replayed;
+   * resolves true to read again, false once the writer has closed the store and a
+   * read after the close found nothing more. The snapshot, the head record and the
+   * query index are read only then, so every check is the one a verify after the
+   * close makes, on the same journal. A snapshot the replay has already passed
+   * when it is read cannot be compared at its position: that throws
+   * SnapshotPassed, and the caller verifies again without following.
+   */
+  follow?: () => Promise<boolean>;
+}
+
+/** A following verify found the store's snapshot behind the journal's end (VerifyOptions.follow): verify again from the start without following. */
+export class SnapshotPassed extends Error {
+  constructor(readonly snapshot_seq: number) {
+    super(`the snapshot at entry ${snapshot_seq} was written after a following verify passed that entry`);
+  }
 }
 
 export interface VerifyReport {
@@ -107,8 +125,10 @@ export async function verifyStore(
   executor: CommandExecutor | null = null,
   options: VerifyOptions = {},
 ): Promise<VerifyReport> {
-  const snapshot = await store.loadSnapshot();
-  const recorded = await store.recordedHead();
+  const following = options.follow !== undefined;
+  // Following, these are read once the writer has closed the store (below).
+  let snapshot = following ? null : await store.loadSnapshot();
+  let recorded: RecordedHead = following ? { state: 'not_recorded' } : await store.recordedHead();
   const report = await newReport(store, snapshot, recorded, options);
   const fail = (f: Failure): VerifyReport => {
     report.ok = false;
@@ -118,11 +138,31 @@ export async function verifyStore(
     return report;
   };
   // The entry hashes at the positions the heads name, collected on the way.
+  // Following, every entry's hash is kept: the recorded head is known only at the end.
   const wanted = new Map<number, Buffer | null>();
   if (recorded.state === 'recorded') wanted.set(recorded.seq, null);
   if (options.expect_head !== undefined) wanted.set(options.expect_head.seq, null);
-  const end = await verifyJournal(store, snapshot, executor, report, wanted, onProgress);
+  const end = await verifyJournal(store, snapshot, executor, report, wanted, onProgress, options.follow ?? null);
   if ('problem' in end) return fail(end);
+  if (following) {
+    snapshot = await store.loadSnapshot();
+    recorded = await store.recordedHead();
+    // The same fields, in the same order, as a report begun after the close.
+    Object.assign(report, storeFields(await newReport(store, snapshot, recorded, options)));
+    if (snapshot !== null && snapshot.seq < end.seq) throw new SnapshotPassed(snapshot.seq);
+    const comparable = snapshotIsComparable(snapshot, executor, report);
+    if (
+      snapshot !== null &&
+      snapshot.seq === end.seq &&
+      comparable &&
+      !encodeSnapshot(end.seq, end.hash, end.sm, executor?.encodeState()).equals(snapshot.body)
+    ) {
+      // As the replay stopping at the snapshot's entry reports it: no totals.
+      report.accounts = 0;
+      report.transfers = 0;
+      return fail({ seq: end.seq, problem: `the snapshot at entry ${end.seq} differs from the replayed state` });
+    }
+  }
   report.head = formatHead(end);
   const headProblem = checkHeads(end, recorded, options.expect_head, wanted, report);
   if (headProblem !== null) return fail(headProblem);
@@ -137,6 +177,17 @@ export async function verifyStore(
   }
   const indexProblem = await checkIndex(store, end.sm);
   return indexProblem === null ? report : fail({ seq: null, problem: indexProblem });
+}
+
+/** The report's fields read from the store rather than found by the replay. */
+function storeFields(r: VerifyReport): Partial<VerifyReport> {
+  return {
+    snapshot_seq: r.snapshot_seq,
+    index_seq: r.index_seq,
+    store_format: r.store_format,
+    head_record: r.head_record,
+    recorded_head: r.recorded_head,
+  };
 }
 
 async function newReport(store: VerifiableStore, snapshot: { seq: number } | null, recorded: RecordedHead, options: VerifyOptions): Promise<VerifyReport> {
@@ -172,16 +223,20 @@ async function verifyJournal(
   report: VerifyReport,
   wanted: Map<number, Buffer | null>,
   onProgress: (message: string) => void,
+  follow: (() => Promise<boolean>) | null = null,
 ): Promise<(JournalHead & { sm: LedgerStateMachine }) | Failure> {
   const sm = new LedgerStateMachine({ accounts_max: Number.MAX_SAFE_INTEGER, transfers_max: Number.MAX_SAFE_INTEGER });
   const tally = new Map<bigint, Tally>();
   const snapshotComparable = snapshotIsComparable(snapshot, executor, report);
   let seq = 0;
   let hash: Buffer = GENESIS_HASH;
-  if (wanted.has(0)) wanted.set(0, GENESIS_HASH);
+  if (follow !== null || wanted.has(0)) wanted.set(0, GENESIS_HASH);
   for (;;) {
     const page = await store.readJournal(seq, PAGE_ENTRIES);
-    if (page.length === 0) break;
+    if (page.length === 0) {
+      if (follow !== null && (await follow())) continue;
+      break;
+    }
     for (const entry of page) {
       const bad = checkEntry(entry, seq + 1, hash);
       if (bad !== null) return { seq: seq + 1, problem: bad };
@@ -191,7 +246,7 @@ async function verifyJournal(
       if (problem !== null) return { seq: entry.seq, problem };
       seq = entry.seq;
       hash = entry.hash;
-      if (wanted.has(seq)) wanted.set(seq, hash);
+      if (follow !== null || wanted.has(seq)) wanted.set(seq, hash);
       report.entries++;
       report.events += entry.count;
       if (snapshot !== null && snapshot.seq === seq && snapshotComparable && !encodeSnapshot(seq, hash, sm, executor?.encodeState()).equals(snapshot.body)) {

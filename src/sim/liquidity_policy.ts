@@ -283,18 +283,30 @@ export interface CurrencyCeiling {
  * unit of liquidity of that traffic. Exact.
  */
 export function trafficCeiling(legs: Iterable<Leg>): CurrencyCeiling[] {
-  const net = new Map<string, Map<string, bigint>>();
-  const gross = new Map<string, bigint>();
-  for (const l of legs) {
-    const m = net.get(l.currency) ?? new Map<string, bigint>();
-    net.set(l.currency, m);
+  const tally = new CeilingTally();
+  for (const l of legs) tally.add(l);
+  return tally.ceilings();
+}
+
+/** trafficCeiling taken leg by leg: a caller already passing over the legs for something else adds them as it goes. */
+export class CeilingTally {
+  private readonly net = new Map<string, Map<string, bigint>>();
+  private readonly gross = new Map<string, bigint>();
+
+  add(l: Leg): void {
+    const m = this.net.get(l.currency) ?? new Map<string, bigint>();
+    this.net.set(l.currency, m);
     m.set(l.from, (m.get(l.from) ?? 0n) - l.amount_minor);
     m.set(l.to, (m.get(l.to) ?? 0n) + l.amount_minor);
-    gross.set(l.currency, (gross.get(l.currency) ?? 0n) + l.amount_minor);
+    this.gross.set(l.currency, (this.gross.get(l.currency) ?? 0n) + l.amount_minor);
   }
-  return [...net.keys()].sort().map((currency) => {
-    let debit = 0n;
-    for (const v of net.get(currency)!.values()) if (v < 0n) debit -= v;
-    return { currency, gross_minor: gross.get(currency)!, net_debit_minor: debit };
-  });
+
+  /** trafficCeiling of the legs added so far. */
+  ceilings(): CurrencyCeiling[] {
+    return [...this.net.keys()].sort().map((currency) => {
+      let debit = 0n;
+      for (const v of this.net.get(currency)!.values()) if (v < 0n) debit -= v;
+      return { currency, gross_minor: this.gross.get(currency)!, net_debit_minor: debit };
+    });
+  }
 }
