@@ -353,3 +353,104 @@ describe('one writer per store', () => {
     });
   }
 });
+
+/** A store whose appends wait until the test lets each one finish (or fail): the commit pipeline seen step by step. */
+function gateAppends(store: { appendJournal: (...a: never[]) => Promise<void> }): {
+  calls: Array<{ seqs: number[]; finish: () => void; fail: (err: Error) => void }>;
+} {
+  const real = store.appendJournal.bind(store) as (entries: Array<{ seq: number }>, ...rest: unknown[]) => Promise<void>;
+  const calls: Array<{ seqs: number[]; finish: () => void; fail: (err: Error) => void }> = [];
+  (store as { appendJournal: unknown }).appendJournal = (entries: Array<{ seq: number }>, ...rest: unknown[]) =>
+    new Promise<void>((resolve, reject) => {
+      calls.push({
+        seqs: entries.map((e) => e.seq),
+        finish: () => void real(entries, ...rest).then(resolve, reject),
+        fail: reject,
+      });
+    });
+  return { calls };
+}
+
+/** Lets the event loop turn `n` times (timers, I/O, immediates). */
+async function turns(n = 5): Promise<void> {
+  for (let i = 0; i < n; i++) await new Promise<void>((r) => setTimeout(r, 1));
+}
+
+describe('the commit pipeline', () => {
+  for (const name of ['memory', 'sqlite'] as const) {
+    it(`on ${name}: the next group executes while one commits, is appended only after it, and nobody is answered before their own append`, async () => {
+      const backend = makeBackend(name);
+      try {
+        const store = await backend.open();
+        const ledger = await DurableLedger.open(store, { clock: clockFrom(1n).now });
+        await ledger.createAccounts([account(1), account(2)]);
+        const { calls } = gateAppends(store as never);
+        const answered: string[] = [];
+        const p1 = ledger.createTransfers([transfer(1, 1, 2, 3n)]).then((r) => answered.push(`1:${codes(r)}`));
+        await turns();
+        assert.equal(calls.length, 1, 'the first group is being appended');
+        const p2 = ledger.createTransfers([transfer(2, 1, 2, 4n)]).then((r) => answered.push(`2:${codes(r)}`));
+        await turns();
+        assert.equal(ledger.state.transfers.has(2n), true, 'the second group ran while the first committed');
+        assert.equal(calls.length, 1, 'its append waits for the first to be durable');
+        assert.deepEqual(answered, [], 'nobody answered before a durable append');
+        calls[0]!.finish();
+        await turns();
+        assert.deepEqual(answered, ['1:ok']);
+        assert.equal(calls.length, 2);
+        assert.deepEqual(
+          calls.map((c) => c.seqs),
+          [[2], [3]],
+        );
+        assert.equal(ledger.durable_head.seq, 2);
+        calls[1]!.finish();
+        await Promise.all([p1, p2]);
+        assert.deepEqual(answered, ['1:ok', '2:ok']);
+        assert.equal(ledger.durable_head.seq, 3);
+        await ledger.close();
+        await withLedger(backend, clockFrom(1_000_000n).now, async (l) => {
+          assert.equal((await l.lookupTransfers([1n, 2n])).length, 2);
+        });
+      } finally {
+        await backend.cleanup();
+      }
+    });
+
+    it(`on ${name}: a failed append refuses the group executed behind it, which never reaches the journal`, async () => {
+      const backend = makeBackend(name);
+      try {
+        const store = await backend.open();
+        const ledger = await DurableLedger.open(store, { clock: clockFrom(1n).now });
+        await ledger.createAccounts([account(1), account(2)]);
+        const { calls } = gateAppends(store as never);
+        const failed = (e: unknown) => e instanceof LedgerError && e.code === 'ledger_failed';
+        const p1 = assert.rejects(ledger.createTransfers([transfer(1, 1, 2, 3n)]), failed);
+        await turns();
+        const p2 = assert.rejects(ledger.createTransfers([transfer(2, 1, 2, 4n)]), failed);
+        await turns();
+        assert.equal(ledger.state.transfers.has(2n), true, 'the second group ran ahead');
+        calls[0]!.fail(new Error('disk full (injected)'));
+        await Promise.all([p1, p2]);
+        await turns();
+        assert.equal(calls.length, 1, 'the group behind the failed one was never appended');
+        assert.equal(ledger.durable_head.seq, 1);
+        await assert.rejects(ledger.createTransfers([transfer(3, 1, 2, 5n)]), failed);
+        await ledger.close();
+        await withLedger(backend, clockFrom(1_000_000n).now, async (l) => {
+          assert.equal((await l.lookupTransfers([1n, 2n, 3n])).length, 0, 'only durable entries survive');
+          const [a1] = await l.lookupAccounts([1n]);
+          assert.equal(a1!.debits_posted, 0n);
+        });
+        const check = await backend.open();
+        try {
+          const report = await verifyStore(check);
+          assert.equal(report.ok, true, report.problem ?? '');
+        } finally {
+          await check.close();
+        }
+      } finally {
+        await backend.cleanup();
+      }
+    });
+  }
+});

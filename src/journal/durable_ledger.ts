@@ -3,7 +3,8 @@
 //
 // Commit path: batches queue; one group at a time is executed on the state
 // machine and appended to the journal in one durable transaction (group commit);
-// only then do the callers' promises resolve. If an append fails, the in-memory
+// only then do the callers' promises resolve. The next group executes while the
+// one before it commits (two stages: drain), and is appended after it. If an append fails, the in-memory
 // state is ahead of the disk, so the ledger fails stop: every later call is
 // refused and the process must reopen the store, which recovers from disk.
 //
@@ -170,6 +171,24 @@ const UNMEASURED_WEIGHT_MAX = 2_000;
  */
 const FOLLOWER_SYNC_MS = 1_000;
 
+/** A group executed on the state machine, with its journal entries (and, per entry, its output and effects). */
+interface BuiltGroup {
+  entries: JournalEntry[];
+  replicated: ReplicatedEntry[];
+  outputs: Array<Uint8Array | CommandOutput>;
+  effects: BatchEffects[];
+  events: number;
+}
+
+/** A built group whose append was handed on (DurableLedger.launch): `done` settles, never rejects, once it is durable or failed. */
+interface Flight {
+  group: Request[];
+  built: BuiltGroup;
+  settled: boolean;
+  error: Error | null;
+  done: Promise<void>;
+}
+
 interface Request {
   op: Operation | 'command';
   events: readonly (Account | Transfer)[];
@@ -233,6 +252,8 @@ export class DurableLedger {
 
   private readonly queue: Request[] = [];
   private draining = false;
+  /** While the drain loop waits for a commit with nothing queued: wakes it when a request arrives. */
+  private wake: (() => void) | null = null;
   /** Serialises store writes: commit groups and index writes never interleave. */
   private lane: Promise<unknown> = Promise.resolve();
   private failure: Error | null = null;
@@ -465,6 +486,12 @@ export class DurableLedger {
   private enqueue(req: Omit<Request, 'resolve' | 'reject'>): Promise<Uint8Array | CommandOutput> {
     return new Promise((resolve, reject) => {
       this.queue.push({ ...req, resolve, reject });
+      if (this.wake !== null) {
+        // The drain loop waits on a commit: it runs this request ahead, on the next turn (as below, so that
+        // requests arriving in the same I/O phase join it).
+        setImmediate(this.wake);
+        this.wake = null;
+      }
       if (!this.draining) {
         this.draining = true;
         // Start on the next turn of the event loop, not in this microtask: requests
@@ -481,41 +508,130 @@ export class DurableLedger {
     return run;
   }
 
+  /**
+   * Executes queued groups and commits them, two stages deep: while one group's
+   * append is in flight (the commit thread writes and fsyncs it), the next group
+   * already executes on the state machine, and its append is handed to the store
+   * only once the one before it is durable (never a gap in the journal, even when
+   * an append fails). Nobody hears of a group before its own append is durable
+   * (land). At most one append is in flight and at most two groups run ahead of
+   * the disk. Index work that is due (entries older than index_lag_max_ms) and a
+   * periodic snapshot that is due stop the running ahead until the state and the
+   * journal meet again: they get their turn as before, and a snapshot is taken of
+   * durable state only.
+   */
   private async drain(): Promise<void> {
     this.cancelIdle();
-    while (this.queue.length > 0 && this.failure === null) {
+    let flight: Flight | null = null;
+    for (;;) {
+      if (flight !== null) {
+        if (!flight.settled && this.failure === null && !this.indexDue() && !this.snapshotDue()) {
+          if (this.queue.length > 0) {
+            // Falls through: the queued requests execute while `flight` commits.
+          } else {
+            // Until a request arrives (it then runs ahead) or the commit ends.
+            await Promise.race([flight.done, new Promise<void>((resolve) => (this.wake = resolve))]);
+            this.wake = null;
+            continue;
+          }
+        } else {
+          const ok = await this.land(flight);
+          flight = null;
+          if (!ok) break;
+          await this.afterCommit();
+          continue;
+        }
+      }
+      if (this.queue.length === 0 || this.failure !== null) break;
       const group = this.queue.splice(0, this.opts.group_batches_max);
       const built = this.executeGroup(group);
       if (built === null) {
+        // What ran before the executor threw is still answered once durable (it is).
+        if (flight !== null) await this.land(flight);
         this.rejectAll(group);
+        flight = null;
         break;
       }
-      const t0 = performance.now();
-      try {
-        // Cluster mode: the replicated log first (it fences a stale engine), then the local store.
-        if (this.replicator !== null) await this.replicator.publish(built.replicated);
-        await this.store.appendJournal(built.entries);
-        this.commitObserver?.((performance.now() - t0) / 1000, built.entries.length);
-      } catch (err) {
-        this.failure = err as Error;
-        this.rejectAll(group);
-        break;
+      const next = this.launch(group, built, flight);
+      if (flight !== null) {
+        // The index and snapshots wait for a turn with nothing in flight (the first branch), as their work is queued
+        // behind any append on the store and would hold this loop until the next group is durable too.
+        const ok = await this.land(flight);
+        flight = next;
+        if (!ok) {
+          await this.land(next);
+          flight = null;
+          break;
+        }
+      } else {
+        flight = next;
       }
-      this.eventsSinceSnapshot += built.events;
-      this.durableSeq = this.seq;
-      this.durableHash = this.headHash;
-      this.settleDurableWaiters();
-      group.forEach((req, i) => {
-        req.resolve(built.outputs[i]!);
-      });
-      // The query tables are rebuilt from the journal: a failed index write (a full disk) leaves
-      // the backlog to the next attempt, and must not stop this loop with `draining` still set.
-      if (this.backlogEvents >= this.opts.index_backlog_max_events) await this.writeIndex().catch(() => undefined);
-      else await this.indexLagging().catch(() => undefined);
-      await this.snapshotIfDue().catch(() => undefined);
     }
+    // A failure meanwhile leaves nothing in flight unanswered.
+    if (flight !== null) await this.land(flight);
     this.draining = false;
     this.scheduleIdle();
+  }
+
+  /** Hands a built group's entries to the replicated log and the store once `after` (the group before) is durable. */
+  private launch(group: Request[], built: BuiltGroup, after: Flight | null): Flight {
+    const flight: Flight = { group, built, settled: false, error: null, done: Promise.resolve() };
+    const commit = async (): Promise<void> => {
+      if (after !== null) {
+        await after.done;
+        if (after.error !== null) throw after.error;
+      }
+      const t0 = performance.now();
+      // Cluster mode: the replicated log first (it fences a stale engine), then the local store.
+      if (this.replicator !== null) await this.replicator.publish(built.replicated);
+      await this.store.appendJournal(built.entries);
+      this.commitObserver?.((performance.now() - t0) / 1000, built.entries.length);
+    };
+    flight.done = commit().then(
+      () => {
+        flight.settled = true;
+      },
+      (err: Error) => {
+        flight.error = err;
+        flight.settled = true;
+      },
+    );
+    return flight;
+  }
+
+  /**
+   * Waits for a group's append; durable: the head moves to its last entry, its
+   * effects join the index backlog and its callers are answered (true). Failed:
+   * the ledger fails stop and the group and the queue are refused (false).
+   */
+  private async land(flight: Flight): Promise<boolean> {
+    await flight.done;
+    if (flight.error !== null) {
+      this.failure ??= flight.error;
+      this.rejectAll(flight.group);
+      return false;
+    }
+    const { built } = flight;
+    const last = built.entries[built.entries.length - 1]!;
+    this.eventsSinceSnapshot += built.events;
+    this.durableSeq = last.seq;
+    this.durableHash = last.hash;
+    // The query index holds durable entries only.
+    for (let i = 0; i < built.entries.length; i++) this.addBacklog(built.entries[i]!.seq, built.effects[i]!);
+    this.settleDurableWaiters();
+    flight.group.forEach((req, i) => {
+      req.resolve(built.outputs[i]!);
+    });
+    return true;
+  }
+
+  /** Between commits: the query index's share of the time, and a periodic snapshot when one is due. */
+  private async afterCommit(): Promise<void> {
+    // The query tables are rebuilt from the journal: a failed index write (a full disk) leaves
+    // the backlog to the next attempt, and must not stop the drain loop with `draining` still set.
+    if (this.backlogEvents >= this.opts.index_backlog_max_events) await this.writeIndex().catch(() => undefined);
+    else await this.indexLagging().catch(() => undefined);
+    await this.snapshotIfDue().catch(() => undefined);
   }
 
   private rejectAll(group: readonly Request[]): void {
@@ -551,15 +667,11 @@ export class DurableLedger {
   }
 
   /** Executes a group on the state machine and builds its entries; null (and `failure` set) when the executor threw. */
-  private executeGroup(group: readonly Request[]): {
-    entries: JournalEntry[];
-    replicated: ReplicatedEntry[];
-    outputs: Array<Uint8Array | CommandOutput>;
-    events: number;
-  } | null {
+  private executeGroup(group: readonly Request[]): BuiltGroup | null {
     const entries: JournalEntry[] = [];
     const replicated: ReplicatedEntry[] = [];
     const outputs: Array<Uint8Array | CommandOutput> = [];
+    const effectsOf: BatchEffects[] = [];
     let events = 0;
     for (const req of group) {
       const clock_ns = this.clock();
@@ -590,10 +702,10 @@ export class DurableLedger {
       entries.push(entry);
       if (this.replicator !== null) replicated.push({ entry, state_digest: this.sampleDigest() });
       outputs.push(results);
-      this.addBacklog(entry.seq, effects);
+      effectsOf.push(effects);
       events += req.events.length;
     }
-    return { entries, replicated, outputs, events };
+    return { entries, replicated, outputs, effects: effectsOf, events };
   }
 
   /** The state digest after the entry just executed, when one is due (at most every state_digest_interval_ms). */
@@ -740,6 +852,13 @@ export class DurableLedger {
     const n = effects.accounts_created.length + effects.transfers_created.length + effects.expired.length;
     this.backlog.push({ seq, effects, at_ms: performance.now() });
     this.backlogEvents += n;
+  }
+
+  /** Whether indexLagging has work now (the oldest backlog entry waited index_lag_max_ms), or the backlog is over its bound. */
+  private indexDue(): boolean {
+    const first = this.backlog[0];
+    if (first === undefined) return false;
+    return this.backlogEvents >= this.opts.index_backlog_max_events || first.at_ms <= performance.now() - this.opts.index_lag_max_ms;
   }
 
   /** Indexes, for at most INDEX_SLICE_MS, the backlog entries older than index_lag_max_ms. Runs inside the lane. */
@@ -898,17 +1017,23 @@ export class DurableLedger {
   }
 
   /** Cluster mode: a snapshot at the current (durable) position when one is due. Runs inside the lane. */
-  private async snapshotIfDue(): Promise<void> {
+  /** Whether a periodic snapshot is due now (entries and time since the last, its cost), wherever the durable head is. */
+  private snapshotDue(): boolean {
     const every = this.opts.periodic_snapshot_entries;
-    if (every === 0 || this.seq - this.snapshotSeq < every || this.seq !== this.durableSeq) return;
-    const t0 = performance.now();
+    if (every === 0 || this.seq - this.snapshotSeq < every) return false;
     // A snapshot costs at least a digest: until this engine took one, that is its estimate (an engine that
     // became active without ever snapshotting would otherwise pay a whole-state pause while holding the lease).
     const share = this.writable ? DIGEST_COST_SHARE : this.followerBudget.snapshot_share;
     const cost = Math.max(this.snapshotCost.lastMs, this.digestCost.lastMs);
-    if (t0 - this.lastSnapshotMs < Math.max(this.opts.periodic_snapshot_ms, share * cost)) return;
+    if (performance.now() - this.lastSnapshotMs < Math.max(this.opts.periodic_snapshot_ms, share * cost)) return false;
+    return !this.writable || WholeStateCost.fitsAll([this.snapshotCost, this.digestCost], this.stateWeight(), this.opts.active_pause_max_ms);
+  }
+
+  private async snapshotIfDue(): Promise<void> {
+    // Of durable state only: the drain loop stops running ahead while one is due.
+    if (this.seq !== this.durableSeq || !this.snapshotDue()) return;
+    const t0 = performance.now();
     const weight = this.stateWeight();
-    if (this.writable && !WholeStateCost.fitsAll([this.snapshotCost, this.digestCost], weight, this.opts.active_pause_max_ms)) return;
     await this.writeIndex();
     await this.store.saveSnapshot({ seq: this.seq, body: encodeSnapshot(this.seq, this.headHash, this.sm, this.executorState()) });
     this.snapshotSeq = this.seq;
