@@ -378,7 +378,7 @@ async function turns(n = 5): Promise<void> {
 
 describe('the commit pipeline', () => {
   for (const name of ['memory', 'sqlite'] as const) {
-    it(`on ${name}: the next group executes while one commits, is appended only after it, and nobody is answered before their own append`, async () => {
+    it(`on ${name}: groups arriving while one commits execute meanwhile, are appended together after it, and nobody is answered before their own append`, async () => {
       const backend = makeBackend(name);
       try {
         const store = await backend.open();
@@ -392,24 +392,29 @@ describe('the commit pipeline', () => {
         const p2 = ledger.createTransfers([transfer(2, 1, 2, 4n)]).then((r) => answered.push(`2:${codes(r)}`));
         await turns();
         assert.equal(ledger.state.transfers.has(2n), true, 'the second group ran while the first committed');
-        assert.equal(calls.length, 1, 'its append waits for the first to be durable');
+        const p3 = ledger.createTransfers([transfer(3, 1, 2, 5n), transfer(3, 1, 2, 5n)]).then((r) => answered.push(`3:${codes(r)}`));
+        await turns();
+        assert.equal(ledger.state.transfers.has(3n), true, 'and a third');
+        assert.equal(calls.length, 1, 'their append waits for the first to be durable');
         assert.deepEqual(answered, [], 'nobody answered before a durable append');
         calls[0]!.finish();
         await turns();
         assert.deepEqual(answered, ['1:ok']);
-        assert.equal(calls.length, 2);
         assert.deepEqual(
           calls.map((c) => c.seqs),
-          [[2], [3]],
+          [[2], [3, 4]],
+          'what ran ahead is one append',
         );
         assert.equal(ledger.durable_head.seq, 2);
         calls[1]!.finish();
-        await Promise.all([p1, p2]);
-        assert.deepEqual(answered, ['1:ok', '2:ok']);
-        assert.equal(ledger.durable_head.seq, 3);
+        await Promise.all([p1, p2, p3]);
+        assert.deepEqual(answered, ['1:ok', '2:ok', '3:ok,exists']);
+        assert.equal(ledger.durable_head.seq, 4);
         await ledger.close();
         await withLedger(backend, clockFrom(1_000_000n).now, async (l) => {
-          assert.equal((await l.lookupTransfers([1n, 2n])).length, 2);
+          assert.equal((await l.lookupTransfers([1n, 2n, 3n])).length, 3);
+          const [a1] = await l.lookupAccounts([1n]);
+          assert.equal(a1!.debits_posted, 12n);
         });
       } finally {
         await backend.cleanup();

@@ -3,9 +3,9 @@
 //
 // Commit path: batches queue; one group at a time is executed on the state
 // machine and appended to the journal in one durable transaction (group commit);
-// only then do the callers' promises resolve. The next group executes while the
-// one before it commits (two stages: drain), and is appended after it. If an append fails, the in-memory
-// state is ahead of the disk, so the ledger fails stop: every later call is
+// only then do the callers' promises resolve. Requests arriving while a group
+// commits execute meanwhile and are appended together after it (drain). If an
+// append fails, the in-memory state is ahead of the disk, so the ledger fails stop: every later call is
 // refused and the process must reopen the store, which recovers from disk.
 //
 // Query tables are maintained off the commit path: effects of committed batches
@@ -180,7 +180,7 @@ interface BuiltGroup {
   events: number;
 }
 
-/** A built group whose append was handed on (DurableLedger.launch): `done` settles, never rejects, once it is durable or failed. */
+/** Executed groups handed to the store as one append (DurableLedger.launch): `done` settles, never rejects, once it is durable or failed. */
 interface Flight {
   group: Request[];
   built: BuiltGroup;
@@ -509,78 +509,98 @@ export class DurableLedger {
   }
 
   /**
-   * Executes queued groups and commits them, two stages deep: while one group's
-   * append is in flight (the commit thread writes and fsyncs it), the next group
-   * already executes on the state machine, and its append is handed to the store
-   * only once the one before it is durable (never a gap in the journal, even when
-   * an append fails). Nobody hears of a group before its own append is durable
-   * (land). At most one append is in flight and at most two groups run ahead of
-   * the disk. Index work that is due (entries older than index_lag_max_ms) and a
-   * periodic snapshot that is due stop the running ahead until the state and the
-   * journal meet again: they get their turn as before, and a snapshot is taken of
-   * durable state only.
+   * Executes queued groups and commits them, two stages deep: while one append is
+   * in flight (the commit thread writes and fsyncs it), requests that arrive
+   * already execute on the state machine (`ahead`), and everything executed
+   * meanwhile is handed to the store as the next append, in one durable
+   * transaction, once the one before it is durable (so never a gap in the journal,
+   * even when an append fails). Nobody hears of an entry before its own append is
+   * durable (land). Index work that is due (entries older than index_lag_max_ms)
+   * and a periodic snapshot that is due stop the running ahead until the state and
+   * the journal meet again: they get their turn as before, a snapshot of durable
+   * state only.
    */
   private async drain(): Promise<void> {
     this.cancelIdle();
     let flight: Flight | null = null;
+    let ahead: Array<{ group: Request[]; built: BuiltGroup }> = [];
+    let landed = false;
     for (;;) {
-      if (flight !== null) {
-        if (!flight.settled && this.failure === null && !this.indexDue() && !this.snapshotDue()) {
-          if (this.queue.length > 0) {
-            // Falls through: the queued requests execute while `flight` commits.
-          } else {
-            // Until a request arrives (it then runs ahead) or the commit ends.
-            await Promise.race([flight.done, new Promise<void>((resolve) => (this.wake = resolve))]);
-            this.wake = null;
-            continue;
-          }
-        } else {
-          const ok = await this.land(flight);
-          flight = null;
-          if (!ok) break;
-          await this.afterCommit();
+      if (flight?.settled === true) {
+        const ok = await this.land(flight);
+        flight = null;
+        if (!ok) {
+          for (const a of ahead) this.rejectAll(a.group);
+          ahead = [];
+          break;
+        }
+        landed = true;
+      }
+      if (flight === null) {
+        if (ahead.length > 0) {
+          flight = this.launch(ahead);
+          ahead = [];
           continue;
         }
+        // The state and the journal meet: the index's and the snapshots' turn.
+        if (landed) await this.afterCommit();
+        landed = false;
+        if (this.queue.length === 0 || this.failure !== null) break;
+        const group = this.queue.splice(0, this.opts.group_batches_max);
+        const built = this.executeGroup(group);
+        if (built === null) {
+          this.rejectAll(group);
+          break;
+        }
+        flight = this.launch([{ group, built }]);
+        continue;
       }
-      if (this.queue.length === 0 || this.failure !== null) break;
+      if (this.failure !== null || this.indexDue() || this.snapshotDue()) {
+        await flight.done;
+        continue;
+      }
+      if (this.queue.length === 0) {
+        // Until a request arrives (it then runs ahead) or the commit ends.
+        await Promise.race([flight.done, new Promise<void>((resolve) => (this.wake = resolve))]);
+        this.wake = null;
+        continue;
+      }
       const group = this.queue.splice(0, this.opts.group_batches_max);
       const built = this.executeGroup(group);
       if (built === null) {
-        // What ran before the executor threw is still answered once durable (it is).
-        if (flight !== null) await this.land(flight);
+        // What ran before the executor threw is still answered once durable; what ran ahead after it is not.
         this.rejectAll(group);
+        for (const a of ahead) this.rejectAll(a.group);
+        ahead = [];
+        await this.land(flight);
         flight = null;
         break;
       }
-      const next = this.launch(group, built, flight);
-      if (flight !== null) {
-        // The index and snapshots wait for a turn with nothing in flight (the first branch), as their work is queued
-        // behind any append on the store and would hold this loop until the next group is durable too.
-        const ok = await this.land(flight);
-        flight = next;
-        if (!ok) {
-          await this.land(next);
-          flight = null;
-          break;
-        }
-      } else {
-        flight = next;
-      }
+      ahead.push({ group, built });
     }
-    // A failure meanwhile leaves nothing in flight unanswered.
-    if (flight !== null) await this.land(flight);
     this.draining = false;
     this.scheduleIdle();
   }
 
-  /** Hands a built group's entries to the replicated log and the store once `after` (the group before) is durable. */
-  private launch(group: Request[], built: BuiltGroup, after: Flight | null): Flight {
+  /** Hands executed groups to the replicated log and the store as one append (one durable transaction). */
+  private launch(parts: ReadonlyArray<{ group: Request[]; built: BuiltGroup }>): Flight {
+    let group: Request[];
+    let built: BuiltGroup;
+    if (parts.length === 1) ({ group, built } = parts[0]!);
+    else {
+      group = [];
+      built = { entries: [], replicated: [], outputs: [], effects: [], events: 0 };
+      for (const p of parts) {
+        group.push(...p.group);
+        built.entries.push(...p.built.entries);
+        built.replicated.push(...p.built.replicated);
+        built.outputs.push(...p.built.outputs);
+        built.effects.push(...p.built.effects);
+        built.events += p.built.events;
+      }
+    }
     const flight: Flight = { group, built, settled: false, error: null, done: Promise.resolve() };
     const commit = async (): Promise<void> => {
-      if (after !== null) {
-        await after.done;
-        if (after.error !== null) throw after.error;
-      }
       const t0 = performance.now();
       // Cluster mode: the replicated log first (it fences a stale engine), then the local store.
       if (this.replicator !== null) await this.replicator.publish(built.replicated);
