@@ -382,7 +382,7 @@ describe('the commit pipeline', () => {
       const backend = makeBackend(name);
       try {
         const store = await backend.open();
-        const ledger = await DurableLedger.open(store, { clock: clockFrom(1n).now });
+        const ledger = await DurableLedger.open(store, { clock: clockFrom(1n).now, run_ahead_bytes: 1 });
         await ledger.createAccounts([account(1), account(2)]);
         const { calls } = gateAppends(store as never);
         const answered: string[] = [];
@@ -425,7 +425,7 @@ describe('the commit pipeline', () => {
       const backend = makeBackend(name);
       try {
         const store = await backend.open();
-        const ledger = await DurableLedger.open(store, { clock: clockFrom(1n).now });
+        const ledger = await DurableLedger.open(store, { clock: clockFrom(1n).now, run_ahead_bytes: 1 });
         await ledger.createAccounts([account(1), account(2)]);
         const { calls } = gateAppends(store as never);
         const failed = (e: unknown) => e instanceof LedgerError && e.code === 'ledger_failed';
@@ -458,4 +458,36 @@ describe('the commit pipeline', () => {
       }
     });
   }
+
+  it('small requests below run_ahead_bytes wait for the commit and execute together after it', async () => {
+    const backend = makeBackend('memory');
+    try {
+      const store = await backend.open();
+      const ledger = await DurableLedger.open(store, { clock: clockFrom(1n).now, run_ahead_bytes: 3 * 128 });
+      await ledger.createAccounts([account(1), account(2)]);
+      const { calls } = gateAppends(store as never);
+      const p1 = ledger.createTransfers([transfer(1, 1, 2, 3n)]);
+      await turns();
+      const p2 = ledger.createTransfers([transfer(2, 1, 2, 4n)]);
+      await turns();
+      const p3 = ledger.createTransfers([transfer(3, 1, 2, 5n)]);
+      await turns();
+      assert.equal(ledger.state.transfers.has(2n) || ledger.state.transfers.has(3n), false, 'two events queued: below the bound, nothing ran ahead');
+      const p4 = ledger.createTransfers([transfer(4, 1, 2, 6n)]);
+      await turns();
+      assert.equal(ledger.state.transfers.has(4n), true, 'three events queued: they ran ahead');
+      assert.equal(calls.length, 1);
+      calls[0]!.finish();
+      await turns();
+      assert.deepEqual(
+        calls.map((c) => c.seqs),
+        [[2], [3, 4, 5]],
+      );
+      calls[1]!.finish();
+      await Promise.all([p1, p2, p3, p4]);
+      await ledger.close();
+    } finally {
+      await backend.cleanup();
+    }
+  });
 });

@@ -122,6 +122,8 @@ export interface DurableLedgerOptions {
    */
   periodic_snapshot_entries?: number;
   periodic_snapshot_ms?: number;
+  /** Queued work from which requests execute while a commit is in flight (RUN_AHEAD_BYTES, the default). */
+  run_ahead_bytes?: number;
   /**
    * Cluster mode: the longest the active engine may hold its event loop for a
    * digest or a periodic snapshot (both grow with the state); one that last took
@@ -134,6 +136,14 @@ export interface DurableLedgerOptions {
 }
 
 const REPLAY_PAGE_ENTRIES = 32;
+/**
+ * Queued work (command bytes; a ledger batch EVENT_BYTES an event) from which the
+ * drain loop executes while a commit is in flight rather than after it: a
+ * 1,000-payment submission (~190 kB) runs ahead at once; single payments (~200 B
+ * each) wait for the commit and execute together, as a group commit did.
+ */
+const RUN_AHEAD_BYTES = 32 * 1024;
+const EVENT_BYTES = 128;
 /** Replays shorter than this are not worth a progress line. */
 const REPLAY_QUIET_EVENTS = 100_000;
 const QUERY_LIMIT_MAX = BATCH_EVENTS_MAX;
@@ -252,8 +262,10 @@ export class DurableLedger {
 
   private readonly queue: Request[] = [];
   private draining = false;
-  /** While the drain loop waits for a commit with nothing queued: wakes it when a request arrives. */
+  /** While the drain loop waits for a commit: wakes it when run_ahead_bytes of requests are queued. */
   private wake: (() => void) | null = null;
+  /** The queue's command bytes (a ledger batch counted EVENT_BYTES an event). */
+  private queuedBytes = 0;
   /** Serialises store writes: commit groups and index writes never interleave. */
   private lane: Promise<unknown> = Promise.resolve();
   private failure: Error | null = null;
@@ -288,6 +300,7 @@ export class DurableLedger {
       state_digest_interval_ms: opts.state_digest_interval_ms ?? 1_000,
       periodic_snapshot_entries: opts.periodic_snapshot_entries ?? 0,
       periodic_snapshot_ms: opts.periodic_snapshot_ms ?? 30_000,
+      run_ahead_bytes: opts.run_ahead_bytes ?? RUN_AHEAD_BYTES,
       active_pause_max_ms: opts.active_pause_max_ms ?? Number.POSITIVE_INFINITY,
     };
     this.replicator = opts.replicator ?? null;
@@ -486,9 +499,10 @@ export class DurableLedger {
   private enqueue(req: Omit<Request, 'resolve' | 'reject'>): Promise<Uint8Array | CommandOutput> {
     return new Promise((resolve, reject) => {
       this.queue.push({ ...req, resolve, reject });
-      if (this.wake !== null) {
-        // The drain loop waits on a commit: it runs this request ahead, on the next turn (as below, so that
-        // requests arriving in the same I/O phase join it).
+      this.queuedBytes += req.command?.length ?? req.events.length * EVENT_BYTES;
+      if (this.wake !== null && this.queuedBytes >= this.opts.run_ahead_bytes) {
+        // The drain loop waits on a commit and enough work queued: it runs ahead, on the next turn (as below,
+        // so that requests arriving in the same I/O phase join it).
         setImmediate(this.wake);
         this.wake = null;
       }
@@ -511,7 +525,8 @@ export class DurableLedger {
   /**
    * Executes queued groups and commits them, two stages deep: while one append is
    * in flight (the commit thread writes and fsyncs it), requests that arrive
-   * already execute on the state machine (`ahead`), and everything executed
+   * already execute on the state machine (`ahead`) once run_ahead_bytes of them
+   * are queued, and everything executed
    * meanwhile is handed to the store as the next append, in one durable
    * transaction, once the one before it is durable (so never a gap in the journal,
    * even when an append fails). Nobody hears of an entry before its own append is
@@ -546,7 +561,7 @@ export class DurableLedger {
         if (landed) await this.afterCommit();
         landed = false;
         if (this.queue.length === 0 || this.failure !== null) break;
-        const group = this.queue.splice(0, this.opts.group_batches_max);
+        const group = this.takeGroup();
         const built = this.executeGroup(group);
         if (built === null) {
           this.rejectAll(group);
@@ -559,13 +574,14 @@ export class DurableLedger {
         await flight.done;
         continue;
       }
-      if (this.queue.length === 0) {
-        // Until a request arrives (it then runs ahead) or the commit ends.
+      if (this.queuedBytes < this.opts.run_ahead_bytes) {
+        // Until enough work is queued to run ahead, or the commit ends. Single small requests wait for the
+        // commit as they did (running each ahead alone costs more than it saves); large batches run ahead.
         await Promise.race([flight.done, new Promise<void>((resolve) => (this.wake = resolve))]);
         this.wake = null;
         continue;
       }
-      const group = this.queue.splice(0, this.opts.group_batches_max);
+      const group = this.takeGroup();
       const built = this.executeGroup(group);
       if (built === null) {
         // What ran before the executor threw is still answered once durable; what ran ahead after it is not.
@@ -580,6 +596,13 @@ export class DurableLedger {
     }
     this.draining = false;
     this.scheduleIdle();
+  }
+
+  /** The next group off the queue (at most group_batches_max requests). */
+  private takeGroup(): Request[] {
+    const group = this.queue.splice(0, this.opts.group_batches_max);
+    for (const req of group) this.queuedBytes -= req.command?.length ?? req.events.length * EVENT_BYTES;
+    return group;
   }
 
   /** Hands executed groups to the replicated log and the store as one append (one durable transaction). */
@@ -657,6 +680,7 @@ export class DurableLedger {
   private rejectAll(group: readonly Request[]): void {
     for (const req of group) req.reject(this.failedError());
     for (const req of this.queue.splice(0)) req.reject(this.failedError());
+    this.queuedBytes = 0;
     this.settleDurableWaiters();
   }
 
