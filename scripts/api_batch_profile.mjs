@@ -7,7 +7,7 @@
 //   e.g. node scripts/api_batch_profile.mjs $PWD/dist /tmp/prof 10 ../old/bin/sco-settle.js
 //   then node scripts/cpuprofile_top.mjs /tmp/prof/*.cpuprofile 40
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -64,12 +64,31 @@ const cpu = () => {
   const g = f.slice(f.lastIndexOf(')') + 2).split(' ');
   return (Number(g[11]) + Number(g[12])) / 100;
 };
+/** CPU seconds of the server's main thread and of its other threads together, from /proc. */
+const threads = () => {
+  const by = {};
+  for (const t of readdirSync(`/proc/${child.pid}/task`)) {
+    let f;
+    try {
+      f = readFileSync(`/proc/${child.pid}/task/${t}/stat`, 'latin1');
+    } catch {
+      continue; // a thread that ended meanwhile
+    }
+    // Node 20 names every thread "node": the main thread against the rest (the SQLite commit worker, V8's helpers, libuv's pool).
+    const name = t === String(child.pid) ? 'main' : 'other';
+    const g = f.slice(f.lastIndexOf(')') + 2).split(' ');
+    by[name] = (by[name] ?? 0) + (Number(g[11]) + Number(g[12])) / 100;
+  }
+  return by;
+};
 try {
   await autocannon({ url: base, duration: 2, connections: 8, headers, requests });
   const s0 = await settled();
   const c0 = cpu();
+  const t0 = threads();
   const r = await autocannon({ url: base, duration: Number(secs), connections: Number(connArg ?? 8), headers, requests });
   const c1 = cpu();
+  const t1 = threads();
   const s1 = await settled();
   const hwm = Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'latin1'))?.[1] ?? 0);
   const out = {
@@ -80,6 +99,13 @@ try {
     p99_ms: r.latency.p99,
     server_cpu_us_per_payment: Math.round(((c1 - c0) * 1e6) / (s1 - s0)),
     rss_mb: Math.round(hwm / 1024),
+    // CPU µs a payment, the main thread and the others (threads alive throughout)
+    thread_cpu_us_per_payment: Object.fromEntries(
+      Object.entries(t1)
+        .filter(([k]) => k in t0)
+        .map(([k, v]) => [k, Math.round(((v - t0[k]) * 1e6) / (s1 - s0))])
+        .filter(([, v]) => v > 0),
+    ),
   };
   process.stdout.write(`${JSON.stringify(out)}\n`);
 } finally {

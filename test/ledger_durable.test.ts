@@ -353,3 +353,141 @@ describe('one writer per store', () => {
     });
   }
 });
+
+/** A store whose appends wait until the test lets each one finish (or fail): the commit pipeline seen step by step. */
+function gateAppends(store: { appendJournal: (...a: never[]) => Promise<void> }): {
+  calls: Array<{ seqs: number[]; finish: () => void; fail: (err: Error) => void }>;
+} {
+  const real = store.appendJournal.bind(store) as (entries: Array<{ seq: number }>, ...rest: unknown[]) => Promise<void>;
+  const calls: Array<{ seqs: number[]; finish: () => void; fail: (err: Error) => void }> = [];
+  (store as { appendJournal: unknown }).appendJournal = (entries: Array<{ seq: number }>, ...rest: unknown[]) =>
+    new Promise<void>((resolve, reject) => {
+      calls.push({
+        seqs: entries.map((e) => e.seq),
+        finish: () => void real(entries, ...rest).then(resolve, reject),
+        fail: reject,
+      });
+    });
+  return { calls };
+}
+
+/** Lets the event loop turn `n` times (timers, I/O, immediates). */
+async function turns(n = 5): Promise<void> {
+  for (let i = 0; i < n; i++) await new Promise<void>((r) => setTimeout(r, 1));
+}
+
+describe('the commit pipeline', () => {
+  for (const name of ['memory', 'sqlite'] as const) {
+    it(`on ${name}: groups arriving while one commits execute meanwhile, are appended together after it, and nobody is answered before their own append`, async () => {
+      const backend = makeBackend(name);
+      try {
+        const store = await backend.open();
+        const ledger = await DurableLedger.open(store, { clock: clockFrom(1n).now, run_ahead_bytes: 1 });
+        await ledger.createAccounts([account(1), account(2)]);
+        const { calls } = gateAppends(store as never);
+        const answered: string[] = [];
+        const p1 = ledger.createTransfers([transfer(1, 1, 2, 3n)]).then((r) => answered.push(`1:${codes(r)}`));
+        await turns();
+        assert.equal(calls.length, 1, 'the first group is being appended');
+        const p2 = ledger.createTransfers([transfer(2, 1, 2, 4n)]).then((r) => answered.push(`2:${codes(r)}`));
+        await turns();
+        assert.equal(ledger.state.transfers.has(2n), true, 'the second group ran while the first committed');
+        const p3 = ledger.createTransfers([transfer(3, 1, 2, 5n), transfer(3, 1, 2, 5n)]).then((r) => answered.push(`3:${codes(r)}`));
+        await turns();
+        assert.equal(ledger.state.transfers.has(3n), true, 'and a third');
+        assert.equal(calls.length, 1, 'their append waits for the first to be durable');
+        assert.deepEqual(answered, [], 'nobody answered before a durable append');
+        calls[0]!.finish();
+        await turns();
+        assert.deepEqual(answered, ['1:ok']);
+        assert.deepEqual(
+          calls.map((c) => c.seqs),
+          [[2], [3, 4]],
+          'what ran ahead is one append',
+        );
+        assert.equal(ledger.durable_head.seq, 2);
+        calls[1]!.finish();
+        await Promise.all([p1, p2, p3]);
+        assert.deepEqual(answered, ['1:ok', '2:ok', '3:ok,exists']);
+        assert.equal(ledger.durable_head.seq, 4);
+        await ledger.close();
+        await withLedger(backend, clockFrom(1_000_000n).now, async (l) => {
+          assert.equal((await l.lookupTransfers([1n, 2n, 3n])).length, 3);
+          const [a1] = await l.lookupAccounts([1n]);
+          assert.equal(a1!.debits_posted, 12n);
+        });
+      } finally {
+        await backend.cleanup();
+      }
+    });
+
+    it(`on ${name}: a failed append refuses the group executed behind it, which never reaches the journal`, async () => {
+      const backend = makeBackend(name);
+      try {
+        const store = await backend.open();
+        const ledger = await DurableLedger.open(store, { clock: clockFrom(1n).now, run_ahead_bytes: 1 });
+        await ledger.createAccounts([account(1), account(2)]);
+        const { calls } = gateAppends(store as never);
+        const failed = (e: unknown) => e instanceof LedgerError && e.code === 'ledger_failed';
+        const p1 = assert.rejects(ledger.createTransfers([transfer(1, 1, 2, 3n)]), failed);
+        await turns();
+        const p2 = assert.rejects(ledger.createTransfers([transfer(2, 1, 2, 4n)]), failed);
+        await turns();
+        assert.equal(ledger.state.transfers.has(2n), true, 'the second group ran ahead');
+        calls[0]!.fail(new Error('disk full (injected)'));
+        await Promise.all([p1, p2]);
+        await turns();
+        assert.equal(calls.length, 1, 'the group behind the failed one was never appended');
+        assert.equal(ledger.durable_head.seq, 1);
+        await assert.rejects(ledger.createTransfers([transfer(3, 1, 2, 5n)]), failed);
+        await ledger.close();
+        await withLedger(backend, clockFrom(1_000_000n).now, async (l) => {
+          assert.equal((await l.lookupTransfers([1n, 2n, 3n])).length, 0, 'only durable entries survive');
+          const [a1] = await l.lookupAccounts([1n]);
+          assert.equal(a1!.debits_posted, 0n);
+        });
+        const check = await backend.open();
+        try {
+          const report = await verifyStore(check);
+          assert.equal(report.ok, true, report.problem ?? '');
+        } finally {
+          await check.close();
+        }
+      } finally {
+        await backend.cleanup();
+      }
+    });
+  }
+
+  it('small requests below run_ahead_bytes wait for the commit and execute together after it', async () => {
+    const backend = makeBackend('memory');
+    try {
+      const store = await backend.open();
+      const ledger = await DurableLedger.open(store, { clock: clockFrom(1n).now, run_ahead_bytes: 3 * 128 });
+      await ledger.createAccounts([account(1), account(2)]);
+      const { calls } = gateAppends(store as never);
+      const p1 = ledger.createTransfers([transfer(1, 1, 2, 3n)]);
+      await turns();
+      const p2 = ledger.createTransfers([transfer(2, 1, 2, 4n)]);
+      await turns();
+      const p3 = ledger.createTransfers([transfer(3, 1, 2, 5n)]);
+      await turns();
+      assert.equal(ledger.state.transfers.has(2n) || ledger.state.transfers.has(3n), false, 'two events queued: below the bound, nothing ran ahead');
+      const p4 = ledger.createTransfers([transfer(4, 1, 2, 6n)]);
+      await turns();
+      assert.equal(ledger.state.transfers.has(4n), true, 'three events queued: they ran ahead');
+      assert.equal(calls.length, 1);
+      calls[0]!.finish();
+      await turns();
+      assert.deepEqual(
+        calls.map((c) => c.seqs),
+        [[2], [3, 4, 5]],
+      );
+      calls[1]!.finish();
+      await Promise.all([p1, p2, p3, p4]);
+      await ledger.close();
+    } finally {
+      await backend.cleanup();
+    }
+  });
+});

@@ -3,8 +3,9 @@
 //
 // Commit path: batches queue; one group at a time is executed on the state
 // machine and appended to the journal in one durable transaction (group commit);
-// only then do the callers' promises resolve. If an append fails, the in-memory
-// state is ahead of the disk, so the ledger fails stop: every later call is
+// only then do the callers' promises resolve. Requests arriving while a group
+// commits execute meanwhile and are appended together after it (drain). If an
+// append fails, the in-memory state is ahead of the disk, so the ledger fails stop: every later call is
 // refused and the process must reopen the store, which recovers from disk.
 //
 // Query tables are maintained off the commit path: effects of committed batches
@@ -121,6 +122,8 @@ export interface DurableLedgerOptions {
    */
   periodic_snapshot_entries?: number;
   periodic_snapshot_ms?: number;
+  /** Queued work from which requests execute while a commit is in flight (RUN_AHEAD_BYTES, the default). */
+  run_ahead_bytes?: number;
   /**
    * Cluster mode: the longest the active engine may hold its event loop for a
    * digest or a periodic snapshot (both grow with the state); one that last took
@@ -133,6 +136,14 @@ export interface DurableLedgerOptions {
 }
 
 const REPLAY_PAGE_ENTRIES = 32;
+/**
+ * Queued work (command bytes; a ledger batch EVENT_BYTES an event) from which the
+ * drain loop executes while a commit is in flight rather than after it: a
+ * 1,000-payment submission (~190 kB) runs ahead at once; single payments (~200 B
+ * each) wait for the commit and execute together, as a group commit did.
+ */
+const RUN_AHEAD_BYTES = 32 * 1024;
+const EVENT_BYTES = 128;
 /** Replays shorter than this are not worth a progress line. */
 const REPLAY_QUIET_EVENTS = 100_000;
 const QUERY_LIMIT_MAX = BATCH_EVENTS_MAX;
@@ -171,6 +182,24 @@ const UNMEASURED_WEIGHT_MAX = 2_000;
  * (and of a member replica's lag). A single engine flushes every group.
  */
 const LOCAL_COPY_SYNC_MS = 1_000;
+
+/** A group executed on the state machine, with its journal entries (and, per entry, its output and effects). */
+interface BuiltGroup {
+  entries: JournalEntry[];
+  replicated: ReplicatedEntry[];
+  outputs: Array<Uint8Array | CommandOutput>;
+  effects: BatchEffects[];
+  events: number;
+}
+
+/** Executed groups handed to the store as one append (DurableLedger.launch): `done` settles, never rejects, once it is durable or failed. */
+interface Flight {
+  group: Request[];
+  built: BuiltGroup;
+  settled: boolean;
+  error: Error | null;
+  done: Promise<void>;
+}
 
 interface Request {
   op: Operation | 'command';
@@ -235,6 +264,10 @@ export class DurableLedger {
 
   private readonly queue: Request[] = [];
   private draining = false;
+  /** While the drain loop waits for a commit: wakes it when run_ahead_bytes of requests are queued. */
+  private wake: (() => void) | null = null;
+  /** The queue's command bytes (a ledger batch counted EVENT_BYTES an event). */
+  private queuedBytes = 0;
   /** Serialises store writes: commit groups and index writes never interleave. */
   private lane: Promise<unknown> = Promise.resolve();
   private failure: Error | null = null;
@@ -269,6 +302,7 @@ export class DurableLedger {
       state_digest_interval_ms: opts.state_digest_interval_ms ?? 1_000,
       periodic_snapshot_entries: opts.periodic_snapshot_entries ?? 0,
       periodic_snapshot_ms: opts.periodic_snapshot_ms ?? 30_000,
+      run_ahead_bytes: opts.run_ahead_bytes ?? RUN_AHEAD_BYTES,
       active_pause_max_ms: opts.active_pause_max_ms ?? Number.POSITIVE_INFINITY,
     };
     this.replicator = opts.replicator ?? null;
@@ -467,6 +501,13 @@ export class DurableLedger {
   private enqueue(req: Omit<Request, 'resolve' | 'reject'>): Promise<Uint8Array | CommandOutput> {
     return new Promise((resolve, reject) => {
       this.queue.push({ ...req, resolve, reject });
+      this.queuedBytes += req.command?.length ?? req.events.length * EVENT_BYTES;
+      if (this.wake !== null && this.queuedBytes >= this.opts.run_ahead_bytes) {
+        // The drain loop waits on a commit and enough work queued: it runs ahead, on the next turn (as below,
+        // so that requests arriving in the same I/O phase join it).
+        setImmediate(this.wake);
+        this.wake = null;
+      }
       if (!this.draining) {
         this.draining = true;
         // Start on the next turn of the event loop, not in this microtask: requests
@@ -483,38 +524,77 @@ export class DurableLedger {
     return run;
   }
 
+  /**
+   * Executes queued groups and commits them, two stages deep: while one append is
+   * in flight (the commit thread writes and fsyncs it), requests that arrive
+   * already execute on the state machine (`ahead`) once run_ahead_bytes of them
+   * are queued, and everything executed
+   * meanwhile is handed to the store as the next append, in one durable
+   * transaction, once the one before it is durable (so never a gap in the journal,
+   * even when an append fails). Nobody hears of an entry before its own append is
+   * durable (land). Index work that is due (entries older than index_lag_max_ms)
+   * and a periodic snapshot that is due stop the running ahead until the state and
+   * the journal meet again: they get their turn as before, a snapshot of durable
+   * state only.
+   */
   private async drain(): Promise<void> {
     this.cancelIdle();
-    while (this.queue.length > 0 && this.failure === null) {
-      const group = this.queue.splice(0, this.opts.group_batches_max);
+    let flight: Flight | null = null;
+    let ahead: Array<{ group: Request[]; built: BuiltGroup }> = [];
+    let landed = false;
+    for (;;) {
+      if (flight?.settled === true) {
+        const ok = await this.land(flight);
+        flight = null;
+        if (!ok) {
+          for (const a of ahead) this.rejectAll(a.group);
+          ahead = [];
+          break;
+        }
+        landed = true;
+      }
+      if (flight === null) {
+        if (ahead.length > 0) {
+          flight = this.launch(ahead);
+          ahead = [];
+          continue;
+        }
+        // The state and the journal meet: the index's and the snapshots' turn.
+        if (landed) await this.afterCommit();
+        landed = false;
+        if (this.queue.length === 0 || this.failure !== null) break;
+        const group = this.takeGroup();
+        const built = this.executeGroup(group);
+        if (built === null) {
+          this.rejectAll(group);
+          break;
+        }
+        flight = this.launch([{ group, built }]);
+        continue;
+      }
+      if (this.failure !== null || this.indexDue() || this.snapshotDue()) {
+        await flight.done;
+        continue;
+      }
+      if (this.queuedBytes < this.opts.run_ahead_bytes) {
+        // Until enough work is queued to run ahead, or the commit ends. Single small requests wait for the
+        // commit as they did (running each ahead alone costs more than it saves); large batches run ahead.
+        await Promise.race([flight.done, new Promise<void>((resolve) => (this.wake = resolve))]);
+        this.wake = null;
+        continue;
+      }
+      const group = this.takeGroup();
       const built = this.executeGroup(group);
       if (built === null) {
+        // What ran before the executor threw is still answered once durable; what ran ahead after it is not.
         this.rejectAll(group);
+        for (const a of ahead) this.rejectAll(a.group);
+        ahead = [];
+        await this.land(flight);
+        flight = null;
         break;
       }
-      const t0 = performance.now();
-      try {
-        // Cluster mode: the replicated log first (it fences a stale engine), then the local store.
-        if (this.replicator !== null) await this.replicator.publish(built.replicated);
-        await this.appendLocal(built.entries);
-        this.commitObserver?.((performance.now() - t0) / 1000, built.entries.length);
-      } catch (err) {
-        this.failure = err as Error;
-        this.rejectAll(group);
-        break;
-      }
-      this.eventsSinceSnapshot += built.events;
-      this.durableSeq = this.seq;
-      this.durableHash = this.headHash;
-      this.settleDurableWaiters();
-      group.forEach((req, i) => {
-        req.resolve(built.outputs[i]!);
-      });
-      // The query tables are rebuilt from the journal: a failed index write (a full disk) leaves
-      // the backlog to the next attempt, and must not stop this loop with `draining` still set.
-      if (this.backlogEvents >= this.opts.index_backlog_max_events) await this.writeIndex().catch(() => undefined);
-      else await this.indexLagging().catch(() => undefined);
-      await this.snapshotIfDue().catch(() => undefined);
+      ahead.push({ group, built });
     }
     this.draining = false;
     this.scheduleIdle();
@@ -534,9 +614,89 @@ export class DurableLedger {
     if (sync) this.lastLocalSyncMs = now;
   }
 
+  /** The next group off the queue (at most group_batches_max requests). */
+  private takeGroup(): Request[] {
+    const group = this.queue.splice(0, this.opts.group_batches_max);
+    for (const req of group) this.queuedBytes -= req.command?.length ?? req.events.length * EVENT_BYTES;
+    return group;
+  }
+
+  /** Hands executed groups to the replicated log and the store as one append (one durable transaction). */
+  private launch(parts: ReadonlyArray<{ group: Request[]; built: BuiltGroup }>): Flight {
+    let group: Request[];
+    let built: BuiltGroup;
+    if (parts.length === 1) ({ group, built } = parts[0]!);
+    else {
+      group = [];
+      built = { entries: [], replicated: [], outputs: [], effects: [], events: 0 };
+      for (const p of parts) {
+        group.push(...p.group);
+        built.entries.push(...p.built.entries);
+        built.replicated.push(...p.built.replicated);
+        built.outputs.push(...p.built.outputs);
+        built.effects.push(...p.built.effects);
+        built.events += p.built.events;
+      }
+    }
+    const flight: Flight = { group, built, settled: false, error: null, done: Promise.resolve() };
+    const commit = async (): Promise<void> => {
+      const t0 = performance.now();
+      // Cluster mode: the replicated log first (it fences a stale engine), then the local store.
+      if (this.replicator !== null) await this.replicator.publish(built.replicated);
+      await this.appendLocal(built.entries);
+      this.commitObserver?.((performance.now() - t0) / 1000, built.entries.length);
+    };
+    flight.done = commit().then(
+      () => {
+        flight.settled = true;
+      },
+      (err: Error) => {
+        flight.error = err;
+        flight.settled = true;
+      },
+    );
+    return flight;
+  }
+
+  /**
+   * Waits for a group's append; durable: the head moves to its last entry, its
+   * effects join the index backlog and its callers are answered (true). Failed:
+   * the ledger fails stop and the group and the queue are refused (false).
+   */
+  private async land(flight: Flight): Promise<boolean> {
+    await flight.done;
+    if (flight.error !== null) {
+      this.failure ??= flight.error;
+      this.rejectAll(flight.group);
+      return false;
+    }
+    const { built } = flight;
+    const last = built.entries[built.entries.length - 1]!;
+    this.eventsSinceSnapshot += built.events;
+    this.durableSeq = last.seq;
+    this.durableHash = last.hash;
+    // The query index holds durable entries only.
+    for (let i = 0; i < built.entries.length; i++) this.addBacklog(built.entries[i]!.seq, built.effects[i]!);
+    this.settleDurableWaiters();
+    flight.group.forEach((req, i) => {
+      req.resolve(built.outputs[i]!);
+    });
+    return true;
+  }
+
+  /** Between commits: the query index's share of the time, and a periodic snapshot when one is due. */
+  private async afterCommit(): Promise<void> {
+    // The query tables are rebuilt from the journal: a failed index write (a full disk) leaves
+    // the backlog to the next attempt, and must not stop the drain loop with `draining` still set.
+    if (this.backlogEvents >= this.opts.index_backlog_max_events) await this.writeIndex().catch(() => undefined);
+    else await this.indexLagging().catch(() => undefined);
+    await this.snapshotIfDue().catch(() => undefined);
+  }
+
   private rejectAll(group: readonly Request[]): void {
     for (const req of group) req.reject(this.failedError());
     for (const req of this.queue.splice(0)) req.reject(this.failedError());
+    this.queuedBytes = 0;
     this.settleDurableWaiters();
   }
 
@@ -567,15 +727,11 @@ export class DurableLedger {
   }
 
   /** Executes a group on the state machine and builds its entries; null (and `failure` set) when the executor threw. */
-  private executeGroup(group: readonly Request[]): {
-    entries: JournalEntry[];
-    replicated: ReplicatedEntry[];
-    outputs: Array<Uint8Array | CommandOutput>;
-    events: number;
-  } | null {
+  private executeGroup(group: readonly Request[]): BuiltGroup | null {
     const entries: JournalEntry[] = [];
     const replicated: ReplicatedEntry[] = [];
     const outputs: Array<Uint8Array | CommandOutput> = [];
+    const effectsOf: BatchEffects[] = [];
     let events = 0;
     for (const req of group) {
       const clock_ns = this.clock();
@@ -606,10 +762,10 @@ export class DurableLedger {
       entries.push(entry);
       if (this.replicator !== null) replicated.push({ entry, state_digest: this.sampleDigest() });
       outputs.push(results);
-      this.addBacklog(entry.seq, effects);
+      effectsOf.push(effects);
       events += req.events.length;
     }
-    return { entries, replicated, outputs, events };
+    return { entries, replicated, outputs, effects: effectsOf, events };
   }
 
   /** The state digest after the entry just executed, when one is due (at most every state_digest_interval_ms). */
@@ -754,6 +910,13 @@ export class DurableLedger {
     const n = effects.accounts_created.length + effects.transfers_created.length + effects.expired.length;
     this.backlog.push({ seq, effects, at_ms: performance.now() });
     this.backlogEvents += n;
+  }
+
+  /** Whether indexLagging has work now (the oldest backlog entry waited index_lag_max_ms), or the backlog is over its bound. */
+  private indexDue(): boolean {
+    const first = this.backlog[0];
+    if (first === undefined) return false;
+    return this.backlogEvents >= this.opts.index_backlog_max_events || first.at_ms <= performance.now() - this.opts.index_lag_max_ms;
   }
 
   /** Indexes, for at most INDEX_SLICE_MS, the backlog entries older than index_lag_max_ms. Runs inside the lane. */
@@ -912,17 +1075,23 @@ export class DurableLedger {
   }
 
   /** Cluster mode: a snapshot at the current (durable) position when one is due. Runs inside the lane. */
-  private async snapshotIfDue(): Promise<void> {
+  /** Whether a periodic snapshot is due now (entries and time since the last, its cost), wherever the durable head is. */
+  private snapshotDue(): boolean {
     const every = this.opts.periodic_snapshot_entries;
-    if (every === 0 || this.seq - this.snapshotSeq < every || this.seq !== this.durableSeq) return;
-    const t0 = performance.now();
+    if (every === 0 || this.seq - this.snapshotSeq < every) return false;
     // A snapshot costs at least a digest: until this engine took one, that is its estimate (an engine that
     // became active without ever snapshotting would otherwise pay a whole-state pause while holding the lease).
     const share = this.writable ? DIGEST_COST_SHARE : this.followerBudget.snapshot_share;
     const cost = Math.max(this.snapshotCost.lastMs, this.digestCost.lastMs);
-    if (t0 - this.lastSnapshotMs < Math.max(this.opts.periodic_snapshot_ms, share * cost)) return;
+    if (performance.now() - this.lastSnapshotMs < Math.max(this.opts.periodic_snapshot_ms, share * cost)) return false;
+    return !this.writable || WholeStateCost.fitsAll([this.snapshotCost, this.digestCost], this.stateWeight(), this.opts.active_pause_max_ms);
+  }
+
+  private async snapshotIfDue(): Promise<void> {
+    // Of durable state only: the drain loop stops running ahead while one is due.
+    if (this.seq !== this.durableSeq || !this.snapshotDue()) return;
+    const t0 = performance.now();
     const weight = this.stateWeight();
-    if (this.writable && !WholeStateCost.fitsAll([this.snapshotCost, this.digestCost], weight, this.opts.active_pause_max_ms)) return;
     await this.writeIndex();
     await this.store.saveSnapshot({ seq: this.seq, body: encodeSnapshot(this.seq, this.headHash, this.sm, this.executorState()) });
     this.snapshotSeq = this.seq;
