@@ -174,14 +174,17 @@ const DIGEST_COST_SHARE = 200;
  */
 const UNMEASURED_WEIGHT_MAX = 2_000;
 /**
- * In cluster mode every engine's local appends (the active engine's as well as a
- * follower's) are flushed (fsync, head record) at most once per this long: an entry
- * is durable in the replicated log before the active engine appends it locally or
- * a follower reads it, and the local store is a copy rebuilt from there, so a flush
- * per group bought nothing but a disk wait on the path of every acknowledgement
- * (and of a member replica's lag). A single engine flushes every group.
+ * A follower's local appends are flushed (fsync, head record) at most once per
+ * this long: its entries are durable in the replicated log before it reads them,
+ * and its store is a copy it rebuilds from there, so a flush per entry bought
+ * nothing but disk waits on the follower's path (and a member replica's lag).
+ * The writer (single or active engine) flushes every group: in cluster mode its
+ * local copy then keeps every acknowledged entry on disk even if every NATS node
+ * lost power at once (NATS flushes on its own interval). Flushing the writer's
+ * copy only once a second as well was measured and bought no replicated
+ * throughput on a quiet machine (docs/benchmarks.md).
  */
-const LOCAL_COPY_SYNC_MS = 1_000;
+const FOLLOWER_SYNC_MS = 1_000;
 
 /** A group executed on the state machine, with its journal entries (and, per entry, its output and effects). */
 interface BuiltGroup {
@@ -250,8 +253,8 @@ export class DurableLedger {
   /** A follower: its whole-state work budget (setFollowerBudget), when it last compared a digest, and how many it compared and passed over. */
   private followerBudget: FollowerBudget = { digest_share: DIGEST_COST_SHARE, snapshot_share: DIGEST_COST_SHARE };
   private lastFollowedDigestMs = Number.NEGATIVE_INFINITY;
-  /** Cluster mode: when the last synced local append was (LOCAL_COPY_SYNC_MS). */
-  private lastLocalSyncMs = Number.NEGATIVE_INFINITY;
+  /** A follower: when its last synced local append was (FOLLOWER_SYNC_MS). */
+  private lastFollowerSyncMs = Number.NEGATIVE_INFINITY;
   private readonly followedDigests = { compared: 0, passed_over: 0 };
 
   private seq: number;
@@ -601,17 +604,15 @@ export class DurableLedger {
   }
 
   /**
-   * Appends to the local store: flushed every time by a single engine, whose store
-   * is the journal; in cluster mode, where the replicated log already holds the
-   * entries durably, only about once per LOCAL_COPY_SYNC_MS — a power cut then
-   * costs at most a re-read of that tail from the stream, never an acknowledged entry.
+   * Appends to the local store: flushed every time by the writer; by a follower,
+   * whose entries the replicated log holds durably already, only about once per
+   * FOLLOWER_SYNC_MS (a power cut costs at most a re-read of that tail).
    */
   private async appendLocal(entries: readonly JournalEntry[]): Promise<void> {
-    const clustered = this.replicator !== null || !this.writable;
     const now = performance.now();
-    const sync = !clustered || now - this.lastLocalSyncMs >= LOCAL_COPY_SYNC_MS;
+    const sync = this.writable || now - this.lastFollowerSyncMs >= FOLLOWER_SYNC_MS;
     await this.store.appendJournal(entries, { sync });
-    if (sync) this.lastLocalSyncMs = now;
+    if (sync && !this.writable) this.lastFollowerSyncMs = now;
   }
 
   /** The next group off the queue (at most group_batches_max requests). */
@@ -844,8 +845,6 @@ export class DurableLedger {
   /** Makes a follower the writer: it must have applied the replicated log to its end first. */
   activate(): void {
     this.writable = true;
-    // Its first append flushes, and records the head past every entry it followed.
-    this.lastLocalSyncMs = Number.NEGATIVE_INFINITY;
     // Its first entries (the fencing entry) carry no digest: the clock of digests starts now, at the cost followed digests took.
     this.lastDigestMs = performance.now();
   }
@@ -880,7 +879,7 @@ export class DurableLedger {
           throw new LedgerError('replication_diverged', `journal entry ${entry.seq}: the state digest after it differs from the active engine's`);
       }
       if (entries.length > 0) {
-        // The stream holds these durably already (localSyncDue).
+        // The stream holds these durably already (appendLocal).
         await this.appendLocal(entries);
       }
       this.durableSeq = this.seq;
