@@ -3,7 +3,6 @@
 // RATE requests/s over CONNECTIONS connections for SECONDS, reading the server's
 // sco_settle_journal_commit_duration_seconds count and sum before and after.
 // Usage: node scripts/api_commit_groups.mjs DIST SECONDS [SERVER_BIN|-] [RATE=2000] [CONNECTIONS=64]
-import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -17,34 +16,15 @@ if (distArg === undefined || secs === undefined) {
 }
 const dist = resolve(distArg);
 const load = (p) => import(pathToFileURL(join(dist, p)).href);
-const { Platform } = await load('src/platform/platform.js');
-const { UserDirectory } = await load('src/http/auth.js');
-const { startServer } = await load('src/bench/api_bench.js');
+const { paymentBody, seedApiBench, startServer } = await load('src/bench/api_bench.js');
 const autocannon = createRequire(join(dist, 'x.js'))('autocannon');
 
-const BANKS = 20;
-const bic = (i) => `BK${String.fromCharCode(65 + Math.floor(i / 26))}${String.fromCharCode(65 + (i % 26))}CNBJ`;
 const dir = mkdtempSync(join(tmpdir(), 'sco-settle-commit-groups-'));
 const url = `sqlite:${join(dir, 'bench.db')}`;
 const date = new Date().toISOString().slice(0, 10);
-const platform = await Platform.open(url);
-await platform.run({ type: 'register_participant', id: 'PBOCCNBJ', kind: 'central_bank', name: 'PBOC', country: 'CN', currencies: ['CNY'] });
-for (let i = 0; i < BANKS; i++) {
-  await platform.run({ type: 'register_participant', id: bic(i), kind: 'bank', name: `Bank ${i}`, country: 'CN', currencies: ['CNY'] });
-  await platform.run({ type: 'fund', participant: bic(i), currency: 'CNY', amount: '1000000000000.00' });
-}
-await platform.run({ type: 'open_day', date, default_cutoff: '23:59' });
-const users = await UserDirectory.load(platform);
-await users.createUser('bench', 'operator', null);
-const token = (await users.createKey('bench')).token;
-await platform.close();
+const token = await seedApiBench(url);
 
-function body() {
-  const a = Math.floor(Math.random() * BANKS);
-  let b = Math.floor(Math.random() * (BANKS - 1));
-  if (b >= a) b++;
-  return `{"uetr":"${randomUUID()}","end_to_end_id":"B1","payer":"${bic(a)}","payee":"${bic(b)}","currency":"CNY","amount":"0.01","value_date":"${date}"}`;
-}
+const body = () => paymentBody(1, date);
 const { child, base } = await startServer(url, null, serverBin === undefined || serverBin === '-' ? null : serverBin);
 const requests = [{ method: 'POST', path: '/v1/payments', setupRequest: (r) => ({ ...r, body: body() }) }];
 const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };

@@ -35,6 +35,18 @@ function codes(results: Uint8Array): string[] {
   return [...results].map((r) => RESULT_CODES[r]!);
 }
 
+/** Verifies the backend's store from its first entry (it must pass); its report. */
+async function verified(backend: Backend): Promise<Awaited<ReturnType<typeof verifyStore>>> {
+  const store = await backend.open();
+  try {
+    const report = await verifyStore(store);
+    assert.equal(report.ok, true, report.problem ?? '');
+    return report;
+  } finally {
+    await store.close();
+  }
+}
+
 async function withLedger<T>(backend: Backend, clock: () => bigint, fn: (l: DurableLedger) => Promise<T>): Promise<T> {
   const ledger = await DurableLedger.open(await backend.open(), { clock, index_idle_ms: 10 });
   try {
@@ -122,14 +134,7 @@ for (const name of BACKEND_NAMES) {
           assert.equal(posted!.amount, 100n);
           assert.equal(posted!.debit_account_id, 2n);
         });
-        const store = await backend.open();
-        try {
-          const report = await verifyStore(store);
-          assert.equal(report.ok, true, report.problem ?? '');
-          assert.equal(report.transfers, 4);
-        } finally {
-          await store.close();
-        }
+        assert.equal((await verified(backend)).transfers, 4);
       } finally {
         await backend.cleanup();
       }
@@ -192,14 +197,7 @@ for (const name of BACKEND_NAMES) {
           );
           assert.deepEqual(codes(await l.createTransfers([transfer(2, 2, 3, 4n)])), ['exists']);
         });
-        const store = await backend.open();
-        try {
-          const report = await verifyStore(store);
-          assert.equal(report.ok, true, report.problem ?? '');
-          assert.notEqual(report.snapshot_seq, null);
-        } finally {
-          await store.close();
-        }
+        assert.notEqual((await verified(backend)).snapshot_seq, null);
       } finally {
         await backend.cleanup();
       }
@@ -268,13 +266,7 @@ for (const name of BACKEND_NAMES) {
                 }
               },
             );
-            const store = await backend.open();
-            try {
-              const report = await verifyStore(store);
-              assert.equal(report.ok, true, report.problem ?? '');
-            } finally {
-              await store.close();
-            }
+            await verified(backend);
           } finally {
             await backend.cleanup();
           }
@@ -446,13 +438,7 @@ describe('the commit pipeline', () => {
           const [a1] = await l.lookupAccounts([1n]);
           assert.equal(a1!.debits_posted, 0n);
         });
-        const check = await backend.open();
-        try {
-          const report = await verifyStore(check);
-          assert.equal(report.ok, true, report.problem ?? '');
-        } finally {
-          await check.close();
-        }
+        await verified(backend);
       } finally {
         await backend.cleanup();
       }

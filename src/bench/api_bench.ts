@@ -52,7 +52,8 @@ function bic(i: number): string {
   return `BK${String.fromCharCode(65 + Math.floor(i / 26))}${String.fromCharCode(65 + (i % 26))}CNBJ`;
 }
 
-async function seed(url: string): Promise<string> {
+/** Seeds the store at `url` as every API benchmark does (a central bank, BANKS funded banks, an open day); the operator's API key. */
+export async function seedApiBench(url: string): Promise<string> {
   const platform = await Platform.open(url);
   try {
     await platform.run({ type: 'register_participant', id: 'PBOCCNBJ', kind: 'central_bank', name: 'PBOC', country: 'CN', currencies: ['CNY'] });
@@ -125,7 +126,8 @@ async function indexCaughtUp(base: string, max_s: number): Promise<number> {
   return Math.round((performance.now() - t0) / 100) / 10;
 }
 
-function paymentBody(n: number, date: string): string {
+/** A request body of `n` payments of 0.01 CNY between random seeded banks (one payment: the payment itself, not a list). */
+export function paymentBody(n: number, date: string): string {
   const list: string[] = [];
   for (let k = 0; k < n; k++) {
     const a = Math.floor(Math.random() * BANKS);
@@ -145,7 +147,7 @@ export async function runApiBench(o: ApiBenchOptions): Promise<Record<string, un
   let child: ChildProcess | null = null;
   try {
     o.progress(`seeding ${url}: a central bank, ${BANKS} funded banks, an open business day`);
-    const token = await seed(url);
+    const token = await seedApiBench(url);
     const server = await startServer(url, o.cpu_prof_dir, o.server_bin ?? null);
     child = server.child;
     const base = server.base;
