@@ -368,6 +368,15 @@ async function turns(n = 5): Promise<void> {
   for (let i = 0; i < n; i++) await new Promise<void>((r) => setTimeout(r, 1));
 }
 
+/** Turns the event loop until `done` holds: a SQLite append crosses to the commit thread, so on a loaded machine it may take more than a few turns. */
+async function until(done: () => boolean, limit_ms = 10_000): Promise<void> {
+  const deadline = Date.now() + limit_ms;
+  while (!done()) {
+    if (Date.now() > deadline) throw new Error(`not reached within ${limit_ms} ms`);
+    await new Promise<void>((r) => setTimeout(r, 1));
+  }
+}
+
 describe('the commit pipeline', () => {
   for (const name of ['memory', 'sqlite'] as const) {
     it(`on ${name}: groups arriving while one commits execute meanwhile, are appended together after it, and nobody is answered before their own append`, async () => {
@@ -379,8 +388,7 @@ describe('the commit pipeline', () => {
         const { calls } = gateAppends(store as never);
         const answered: string[] = [];
         const p1 = ledger.createTransfers([transfer(1, 1, 2, 3n)]).then((r) => answered.push(`1:${codes(r)}`));
-        await turns();
-        assert.equal(calls.length, 1, 'the first group is being appended');
+        await until(() => calls.length === 1);
         const p2 = ledger.createTransfers([transfer(2, 1, 2, 4n)]).then((r) => answered.push(`2:${codes(r)}`));
         await turns();
         assert.equal(ledger.state.transfers.has(2n), true, 'the second group ran while the first committed');
@@ -390,7 +398,7 @@ describe('the commit pipeline', () => {
         assert.equal(calls.length, 1, 'their append waits for the first to be durable');
         assert.deepEqual(answered, [], 'nobody answered before a durable append');
         calls[0]!.finish();
-        await turns();
+        await until(() => answered.length > 0 && calls.length === 2);
         assert.deepEqual(answered, ['1:ok']);
         assert.deepEqual(
           calls.map((c) => c.seqs),
@@ -422,7 +430,7 @@ describe('the commit pipeline', () => {
         const { calls } = gateAppends(store as never);
         const failed = (e: unknown) => e instanceof LedgerError && e.code === 'ledger_failed';
         const p1 = assert.rejects(ledger.createTransfers([transfer(1, 1, 2, 3n)]), failed);
-        await turns();
+        await until(() => calls.length === 1);
         const p2 = assert.rejects(ledger.createTransfers([transfer(2, 1, 2, 4n)]), failed);
         await turns();
         assert.equal(ledger.state.transfers.has(2n), true, 'the second group ran ahead');
