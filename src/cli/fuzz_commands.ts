@@ -7,7 +7,6 @@
 import type { Command } from 'commander';
 import { EXIT } from './exit_codes.js';
 import { FUZZ_INPUTS_MAX, FUZZ_TARGETS, runFuzz, type FuzzSummary } from '../fuzz/harness.js';
-import { platformTargets } from '../fuzz/targets.js';
 import { replayOne } from '../fuzz/worker_loop.js';
 import { cliTarget } from './fuzz_cli_target.js';
 import { CliInputError } from './input.js';
@@ -32,6 +31,8 @@ export function registerFuzzCommand(program: Command): void {
     .option('--replay <index>', 'run the input with this index alone and print it with its answer')
     .option('--json', 'print the summary as one JSON document')
     .action(async (o: { target: string; inputs: string; seed: string; timeoutMs: string; replay?: string; json?: boolean }) => {
+      // The targets load the API server (fastify and its schemas): only this command needs them.
+      const { platformTargets } = await import('../fuzz/targets.js');
       const targets = { ...platformTargets(), cli: cliTarget };
       const make = targets[o.target as keyof typeof targets];
       if (make === undefined) throw new CliInputError(`--target: expected one of ${Object.keys(targets).join(', ')}, got ${JSON.stringify(o.target)}`);

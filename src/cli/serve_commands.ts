@@ -8,8 +8,7 @@ import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { Platform, redactUrl, StoreError } from '../platform/platform.js';
 import { UserDirectory } from '../http/auth.js';
-import { buildApi, type Api, type ApiOptions } from '../api/server.js';
-import { registerWebRoutes } from '../web/routes.js';
+import type { Api, ApiOptions } from '../api/server.js';
 import { TargetAllowList } from '../api/webhook_target.js';
 import { existingStoreUrl, resolveStoreUrl, stderrProgress } from './context.js';
 import { CliInputError } from './input.js';
@@ -21,6 +20,9 @@ import { addClusterOptions, clusterOptionsOf } from './cluster_options.js';
  * behind the same guard. Shutting it down closes the platform.
  */
 export async function buildServer(opts: ApiOptions): Promise<Api> {
+  // Loaded here, not at the top: the HTTP stack (fastify, typebox, prom-client) is most of
+  // the CLI's start-up, and only the commands that serve need it.
+  const [{ buildApi }, { registerWebRoutes }] = await Promise.all([import('../api/server.js'), import('../web/routes.js')]);
   const api = await buildApi(opts);
   registerWebRoutes(api.app, opts.platform);
   return api;

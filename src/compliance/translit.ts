@@ -21,9 +21,17 @@
 // Anything else passes through unchanged (Latin diacritics are removed later by
 // normalize.ts).
 
-import { pinyin } from 'pinyin-pro';
+import { createRequire } from 'node:module';
 import { devanagariToLatin, isDevanagari } from './devanagari.js';
 import { COMPOUND_SURNAMES, pinyinOf } from './pinyin_table.js';
+
+// The library's dictionary takes a third of a second to load: it is loaded at the first Han
+// name, so a process that never screens one (most CLI commands) never pays for it.
+let pinyinLibrary: typeof import('pinyin-pro') | undefined;
+function pinyinPro(): typeof import('pinyin-pro') {
+  pinyinLibrary ??= createRequire(import.meta.url)('pinyin-pro') as typeof import('pinyin-pro');
+  return pinyinLibrary;
+}
 
 // biome-ignore format: a data table laid out by hand, several entries a line
 const CYRILLIC: Record<string, string> = {
@@ -138,6 +146,7 @@ function hanToLatin(s: string): string {
 
 /** Tone-less pinyin of each character of a run (non-Han characters come back as they are). */
 function readings(run: string[], surname: boolean): string[] {
+  const { pinyin } = pinyinPro();
   const out = pinyin(run.join(''), { toneType: 'none', type: 'array', surname: surname ? 'head' : 'off' });
   // The library answers per character; a count that differs (it never should) falls back to one call per character.
   return out.length === run.length ? out : run.map((ch) => pinyin(ch, { toneType: 'none', type: 'array' })[0] ?? ch);

@@ -9,7 +9,6 @@ import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { connect } from 'nats';
 
 export const LOCAL_CLUSTER_NODES = 3;
 const START_TIMEOUT_MS = 20_000;
@@ -122,6 +121,7 @@ export class LocalNatsCluster {
 
   /** Waits until the cluster's JetStream has a meta leader: a replicated stream can be created and removed. */
   private async waitJetStream(): Promise<void> {
+    const { connect } = await import('nats');
     const nc = await connect({ servers: this.urls, timeout: 5_000 });
     try {
       const t0 = Date.now();

@@ -10,7 +10,10 @@
 // retries and the log reports itself stalled, so new writes are refused with a
 // clear reason and nothing in flight is acknowledged before it is durable.
 
-import { connect, DeliverPolicy, headers, StorageType, type JetStreamClient, type JetStreamManager, type NatsConnection, type NatsError } from 'nats';
+import type { JetStreamClient, JetStreamManager, NatsConnection, NatsError } from 'nats';
+
+// The client library is loaded when a cluster is opened: a process without `--cluster` never pays its start-up.
+type Nats = typeof import('nats');
 import { decodeEntryWire, encodeEntryWire, WIRE_ENTRY_BYTES_MAX, type JournalReplicator, type ReplicatedEntry } from '../journal/replicated.js';
 import type { JournalEntry } from '../store/types.js';
 import type { ClusterConfig } from './cluster_config.js';
@@ -48,10 +51,12 @@ export class StreamLog implements JournalReplicator {
   readonly jsm: JetStreamManager;
   readonly config: ClusterConfig;
   private readonly node_id: string;
+  private readonly nats: Nats;
   /** Why appends are stalled (no quorum), or null. */
   private stalledReason: string | null = null;
 
-  private constructor(nc: NatsConnection, jsm: JetStreamManager, config: ClusterConfig, node_id: string) {
+  private constructor(nats: Nats, nc: NatsConnection, jsm: JetStreamManager, config: ClusterConfig, node_id: string) {
+    this.nats = nats;
     this.nc = nc;
     this.js = nc.jetstream({ timeout: PUBLISH_TIMEOUT_MS });
     this.jsm = jsm;
@@ -61,7 +66,8 @@ export class StreamLog implements JournalReplicator {
 
   /** Connects to the cluster and makes sure the journal stream exists (replicas as configured). */
   static async open(config: ClusterConfig, node_id: string): Promise<StreamLog> {
-    const nc = await connect({
+    const nats = await import('nats');
+    const nc = await nats.connect({
       servers: config.urls,
       name: `sco-settle ${node_id}`,
       maxReconnectAttempts: -1,
@@ -75,7 +81,7 @@ export class StreamLog implements JournalReplicator {
       for (;;) {
         try {
           const jsm = await nc.jetstreamManager({ timeout: 5_000 });
-          const log = new StreamLog(nc, jsm, config, node_id);
+          const log = new StreamLog(nats, nc, jsm, config, node_id);
           await log.ensureStream();
           return log;
         } catch (err) {
@@ -100,7 +106,7 @@ export class StreamLog implements JournalReplicator {
       name: this.config.stream,
       subjects: [this.config.subject],
       num_replicas: this.config.replicas,
-      storage: StorageType.File,
+      storage: this.nats.StorageType.File,
       duplicate_window: DUPLICATE_WINDOW_NS,
       max_msg_size: WIRE_ENTRY_BYTES_MAX,
       deny_delete: true,
@@ -157,7 +163,7 @@ export class StreamLog implements JournalReplicator {
    * entry before is already acknowledged as this engine's, and the position fences.
    */
   private async appendOnce({ entry, state_digest }: ReplicatedEntry, after: string | null = null): Promise<void> {
-    const h = headers();
+    const h = this.nats.headers();
     h.set(NODE_HEADER, this.node_id);
     if (state_digest !== null) h.set(DIGEST_HEADER, state_digest.toString('hex'));
     try {
@@ -200,7 +206,7 @@ export class StreamLog implements JournalReplicator {
    * stop() of the returned handle. An error of `apply` ends it (`done` rejects).
    */
   async follow(from_seq: number, apply: (batch: StreamEntry[]) => Promise<void>): Promise<{ stop: () => void; done: Promise<void> }> {
-    const consumer = await this.js.consumers.get(this.config.stream, { opt_start_seq: from_seq, deliver_policy: DeliverPolicy.StartSequence });
+    const consumer = await this.js.consumers.get(this.config.stream, { opt_start_seq: from_seq, deliver_policy: this.nats.DeliverPolicy.StartSequence });
     const iter = await consumer.consume({ max_messages: 1_024 });
     let pending: StreamEntry[] = [];
     let applying: Promise<void> = Promise.resolve();
