@@ -9,8 +9,11 @@
 //   node scripts/demo_day_ab.mjs ROOT PAYMENTS AHEAD_CHUNKS TAG
 //
 // ROOT: a checkout with dist/ built; the store is /tmp/demo-day-ab-TAG.db.
+// On Linux it also prints each thread's user + system CPU seconds from
+// /proc/self/task (polled every 0.5 s, so the prepare worker is read before it
+// exits): the main thread, the workers and V8's helper threads (GC).
 
-import { rmSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
 
 const [root, n, ahead, tag] = process.argv.slice(2);
 if (root === undefined || n === undefined || ahead === undefined || tag === undefined) {
@@ -24,6 +27,25 @@ const { initStore } = await import(`${root}/dist/src/platform/store_tools.js`);
 const path = `/tmp/demo-day-ab-${tag}.db`;
 for (const s of ['', '-wal', '-shm']) rmSync(path + s, { force: true });
 await initStore(`sqlite:${path}`, 'demo');
+const threadCpu = new Map();
+const pollThreads = () => {
+  let tids = [];
+  try {
+    tids = readdirSync('/proc/self/task');
+  } catch {
+    return; // Not Linux: no per-thread figures.
+  }
+  for (const t of tids) {
+    try {
+      const f = readFileSync(`/proc/self/task/${t}/stat`, 'utf8').split(') ')[1].split(' ');
+      threadCpu.set(t, (Number(f[11]) + Number(f[12])) / 100);
+    } catch {
+      // The thread ended between the listing and the read.
+    }
+  }
+};
+const poller = setInterval(pollThreads, 500);
+poller.unref();
 const c0 = process.cpuUsage();
 const run = await runDay({
   store: `sqlite:${path}`,
@@ -39,9 +61,13 @@ const run = await runDay({
   onProgress: () => {},
 });
 const c = process.cpuUsage(c0);
+pollThreads();
+clearInterval(poller);
 const w = run.waited_for_workers;
 process.stdout.write(
   `${tag} wall_s ${(run.wall_ms / 1000).toFixed(1)} cpu_s ${((c.user + c.system) / 1e6).toFixed(1)} waits ${w.waits} wait_s ${(w.wait_ms / 1000).toFixed(1)} messages ${run.messages} prepared_ahead ${run.prepared_ahead} traffic ${run.traffic_payments} digest ${run.platform.stateDigest().slice(0, 16)}\n`,
 );
+const threads = [...threadCpu].filter(([, s]) => s >= 0.5).map(([t, s]) => `${t === String(process.pid) ? 'main' : t}:${s.toFixed(1)}`);
+if (threads.length > 0) process.stdout.write(`${tag} thread_cpu_s (since start, ≥ 0.5) ${threads.join(' ')}\n`);
 await run.platform.close();
 process.exit(0);

@@ -198,6 +198,8 @@ interface DayContext {
   windows_closed: boolean;
   /** What the samples know of the settled payments (takeSample). */
   readonly settled: SettledTraffic;
+  /** The credit drawn the samples have summed so far (sample: each reads only the transfers since). */
+  readonly credit_seen: CreditSeen;
 }
 
 export async function runDay(o: DayOptions): Promise<DayRun> {
@@ -295,6 +297,7 @@ function newContext(o: DayOptions, platform: Platform, profile: SchemeProfile, o
     next_lsm_ns: opening_ns + ns_of_minutes(LSM_EVERY_MINUTES),
     windows_closed: false,
     settled: new SettledTraffic(),
+    credit_seen: { transfers: 0, usd: 0 },
   };
   return self;
 }
@@ -580,7 +583,7 @@ async function decideCases(ctx: DayContext): Promise<void> {
 
 function sample(ctx: DayContext): void {
   const s = takeSample(ctx, Number((ctx.sim_ns - ctx.opening_ns) / NS_PER_MIN));
-  s.liquidity_usd = liquidityPutIn(ctx.platform, ctx.t.funding, ctx.usd).total_usd;
+  s.liquidity_usd = liquidityPutIn(ctx.platform, ctx.t.funding, ctx.usd, ctx.credit_seen).total_usd;
   ctx.samples.push(s);
 }
 
@@ -742,6 +745,12 @@ class SettledTraffic {
   }
 }
 
+/** The intraday credit drawn in the ledger's first `transfers` transfers, USD eq. (a sample's running sum, liquidityPutIn). */
+export interface CreditSeen {
+  transfers: number;
+  usd: number;
+}
+
 /**
  * Every unit of liquidity put in so far, USD eq. (display): funding from home
  * (opening and top-ups), every intraday-credit drawdown, and swap-line drawings.
@@ -751,12 +760,17 @@ export function liquidityPutIn(
   platform: Platform,
   funding_minor: ReadonlyMap<string, bigint>,
   usd: ReadonlyMap<string, number>,
+  seen: CreditSeen = { transfers: 0, usd: 0 },
 ): { total_usd: number; funding_usd: number; credit_usd: number; swaps_usd: number } {
   const u = (minor: bigint, ccy: string): number => Number(minor) * (usd.get(ccy) ?? 0);
   let funding = 0;
   for (const [ccy, minor] of funding_minor) funding += u(minor, ccy);
-  let credit = 0;
-  for (const t of platform.transferAmounts('intraday_credit_drawdown')) credit += u(t.amount_minor, t.currency);
+  // Only the transfers since `seen`'s, added in the ledger's order to its sum: the same additions as from the start.
+  const transfers = platform.transferCount();
+  let credit = seen.usd;
+  for (const t of platform.transferAmounts('intraday_credit_drawdown', seen.transfers)) credit += u(t.amount_minor, t.currency);
+  seen.transfers = transfers;
+  seen.usd = credit;
   let swaps = 0;
   for (const l of platform.swapLines()) swaps += u(l.drawn_minor, l.terms.provider_currency);
   return { total_usd: funding + credit + swaps, funding_usd: funding, credit_usd: credit, swaps_usd: swaps };

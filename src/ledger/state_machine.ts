@@ -140,10 +140,14 @@ export class LedgerStateMachine {
     return this.transfers.values();
   }
 
-  /** The transfers whose code is one of `codes`, in timestamp order: only those are made into objects. */
-  *transfersWithCodes(codes: readonly number[]): IterableIterator<Transfer> {
+  /**
+   * The transfers whose code is one of `codes`, in timestamp order: only those are
+   * made into objects. `from`: the first row looked at (the transfers before it,
+   * in order, are left out; a caller that saw them reads only the new ones).
+   */
+  *transfersWithCodes(codes: readonly number[], from = 0): IterableIterator<Transfer> {
     const log = this.transfers;
-    for (let r = 0; r < log.size; r++) if (codes.includes(log.codeAt(r))) yield log.read(r);
+    for (let r = from; r < log.size; r++) if (codes.includes(log.codeAt(r))) yield log.read(r);
   }
 
   get last_timestamp(): bigint {

@@ -19,6 +19,7 @@ import type { Account } from '../ledger/types.js';
 import { memberCurrency, SCO_MEMBER_CURRENCIES } from '../fx/iso4217.js';
 import { toFixed, toFractionString, type RoundingRule } from '../fx/rational.js';
 import { PairConverter } from '../fx/convert.js';
+import type { RateBook } from '../fx/rates.js';
 import { FINANCING_TRANSFER_CODES } from '../financing/intraday_credit.js';
 import type { SwapLine } from '../financing/swap_lines.js';
 import { ACCOUNT_KIND, accountId, TRANSFER_CODE } from './accounts.js';
@@ -140,6 +141,9 @@ export interface ReferenceRatesView {
   rates: Array<{ currency: string; units_per_usd: string; date: string; source: string } | { currency: string; error: string }>;
   cross: Array<{ from: string; to: string; rate: string; approx: string } | { from: string; to: string; error: string }>;
 }
+
+/** Reference converters convertAtReferenceRate keeps at most (pairs × dates); then it starts again. */
+const REFERENCE_CONVERTERS_MAX = 1_024;
 
 export class Platform {
   private readonly store: Store;
@@ -777,25 +781,52 @@ export class Platform {
    * platform's imported rates), rounded by `rounding`; throws when no rate applies.
    */
   convertAtReferenceRate(from: string, to: string, amount_minor: bigint, date: string, rounding: RoundingRule): bigint {
-    return new PairConverter(from, to, this.state.rates().crossRate(from, to, date).rate).convert(amount_minor, rounding).amount_minor;
+    const book = this.state.rates();
+    // Three-letter codes only: the key then reads back one way (from, to, date).
+    if (from.length !== 3 || to.length !== 3)
+      return new PairConverter(from, to, book.crossRate(from, to, date).rate).convert(amount_minor, rounding).amount_minor;
+    let memo = this.referenceConverters;
+    if (memo === null || memo.book !== book) memo = this.referenceConverters = { book, byKey: new Map() };
+    const key = from + to + date;
+    let pair = memo.byKey.get(key);
+    if (pair === undefined) {
+      pair = new PairConverter(from, to, book.crossRate(from, to, date).rate);
+      if (memo.byKey.size >= REFERENCE_CONVERTERS_MAX) memo.byKey.clear();
+      memo.byKey.set(key, pair);
+    }
+    return pair.convert(amount_minor, rounding).amount_minor;
   }
+
+  /**
+   * convertAtReferenceRate's converters, per pair and date, for one rate book: a
+   * RateBook never changes (new rates make a new book), so a pair's rate on a
+   * date stays what it was while the book does. The demo converts per payment.
+   */
+  private referenceConverters: { book: RateBook; byKey: Map<string, PairConverter> } | null = null;
 
   /**
    * Amounts of the ledger's transfers of one kind, in the order they were made:
    * intraday credit drawdowns, or the payer-side transfers of settled payments
    * (direct, PvP payer legs and LSM debits; payments later returned included).
+   * `from`: the ledger's first transfer looked at (transferCount() of an earlier
+   * call: only the transfers made since).
    */
-  transferAmounts(kind: 'intraday_credit_drawdown' | 'settled_payment'): Array<{ currency: string; amount_minor: bigint }> {
+  transferAmounts(kind: 'intraday_credit_drawdown' | 'settled_payment', from = 0): Array<{ currency: string; amount_minor: bigint }> {
     const codes: readonly number[] =
       kind === 'intraday_credit_drawdown'
         ? [FINANCING_TRANSFER_CODES.intraday_drawdown]
         : [TRANSFER_CODE.payment, TRANSFER_CODE.pvp_payer_leg, TRANSFER_CODE.lsm_debit];
     const currencyOf = new Map(SCO_MEMBER_CURRENCIES.map((c) => [memberCurrency(c).numeric, c] as const));
     const out: Array<{ currency: string; amount_minor: bigint }> = [];
-    for (const t of this.ledger.state.transfersWithCodes(codes)) {
+    for (const t of this.ledger.state.transfersWithCodes(codes, from)) {
       if (codes.includes(t.code)) out.push({ currency: currencyOf.get(t.ledger) ?? 'XXX', amount_minor: t.amount });
     }
     return out;
+  }
+
+  /** How many transfers the ledger holds: where transferAmounts starts to read only those made after now. */
+  transferCount(): number {
+    return this.ledger.state.transferCount;
   }
 
   /** sha256 (hex) of the encoded platform state: equal digests, equal states (for determinism checks). */
