@@ -32,6 +32,7 @@
 
 import type { WorkCounter } from './lsm.js';
 import type { RepairNet } from './lsm_lp_repair.js';
+import { KeyedItems } from './lsm_order.js';
 import { itemsAtNodes } from './lsm_region_search.js';
 
 /** The search's labels: a node with what it must still pass on, the cost so far, the changes that led there. */
@@ -257,21 +258,23 @@ function absorb(
   used: (k: number) => boolean,
   work: WorkCounter,
 ): { items: number[]; cost: number; left: number } {
-  const cands: Array<[number, number, number]> = [];
+  const cands = new KeyedItems(net.drawStart[v + 1]! - net.drawStart[v]! + gains.start[v + 1]! - gains.start[v]!);
   const consider = (k: number): void => {
     if (st.open[k] === 0 || used(k)) return;
     const gain = landingGain(net, st, k, v, work);
     if (gain <= 0) return;
     const cost = changeCost(net, st.sel, k);
-    cands.push([cost / gain, k, gain]);
+    cands.push(cost / gain, k, gain);
   };
   forEachChangeAt(net, gains, st.sel, v, consider);
-  cands.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  cands.sort();
   const took = new Map<number, number>();
   const items: number[] = [];
   let cost = 0;
   let left = carry;
-  for (const [, k, gain] of cands) {
+  for (let c = 0; c < cands.length; c++) {
+    const k = cands.items[c]!;
+    const gain = cands.extra[c]!;
     if (left <= 0) break;
     if (!fitsRoom(net, st, k, v, took)) continue;
     items.push(k);

@@ -26,6 +26,7 @@
 import type { WorkCounter } from './lsm.js';
 import type { RepairNet } from './lsm_lp_repair.js';
 import { changeCost, forEachChangeAt } from './lsm_lp_paths.js';
+import { KeyedItems } from './lsm_order.js';
 import { itemsAtNodes } from './lsm_region_search.js';
 
 /** The repair's state: the selection, each node's room, the items still open to change, the changes so far (undo log). */
@@ -137,7 +138,7 @@ function cover(
   parent = -1,
 ): boolean {
   const start = st.log.length;
-  const cands: Array<[number, number]> = [];
+  const cands = new KeyedItems(net.drawStart[v + 1]! - net.drawStart[v]! + gains.start[v + 1]! - gains.start[v]!);
   const consider = (k: number): void => {
     if (st.open[k] === 0) return;
     const sign = st.sel[k] === 1 ? -1 : 1;
@@ -151,14 +152,15 @@ function cover(
     }
     work.steps += net.effStart[k + 1]! - net.effStart[k]! + 1;
     if (bad || gain <= 0) return;
-    cands.push([changeCost(net, st.sel, k) / gain, k]);
+    cands.push(changeCost(net, st.sel, k) / gain, k);
   };
   forEachChangeAt(net, gains, st.sel, v, consider);
-  cands.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  cands.sort();
   // First the changes that land where there is room, then those that need a level deeper.
   for (const deeper of [false, true]) {
     if (deeper && depth <= 1) break;
-    for (const [, k] of cands) {
+    for (let c = 0; c < cands.length; c++) {
+      const k = cands.items[c]!;
       if (st.slack[v]! >= 0 || work.steps > work.max) break;
       if (st.open[k] === 0) continue;
       const mark = st.log.length;
