@@ -1,0 +1,62 @@
+// Identity and side-by-side time of two builds' solveLinked (a pure speed-up must
+// release the same set): for each instance of the named sets, old then new
+// (alternating, same machine load), compares settled ids, weight and method; then
+// per set the median CPU ms of each build and the median new/old time. Exit 1 on any
+// difference. Rules versions: the default options (rules 12's phases) unless
+// --options JSON is given (e.g. '{"dive_keep_whole":false}' for rules 11).
+// Usage: node scripts/ab_lsm_identity.mjs OLD_DIST NEW_DIST SET[,SET...] [PER_FAMILY=1] [--options JSON] [--only FAM,...]
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+const args = process.argv.slice(2);
+const flag = (name) => {
+  const i = args.indexOf(name);
+  return i < 0 ? null : args.splice(i, 2)[1];
+};
+const options = JSON.parse(flag('--options') ?? '{}');
+const only = flag('--only')?.split(',') ?? null;
+const [oldDist, newDist] = args.slice(0, 2).map((d) => pathToFileURL(resolve(d)).href);
+const sets = args[2].split(',');
+const per = Number(args[3] ?? 1);
+const O = await import(`${oldDist}/src/clearing/lsm_linked.js`);
+const N = await import(`${newDist}/src/clearing/lsm_linked.js`);
+const { unseenInstances, UNSEEN_FAMILIES } = await import(`${newDist}/src/bench/gridlock_unseen.js`);
+const { novelInstances, NOVEL_FAMILIES } = await import(`${newDist}/src/bench/gridlock_novel.js`);
+const { familyInstances, FAMILIES } = await import(`${newDist}/src/bench/gridlock_families.js`);
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 === 1 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+function instancesOf(set) {
+  if (set === 'unseen') return unseenInstances(42, per, only ?? UNSEEN_FAMILIES.map((f) => f.name));
+  if (set === 'novel') return novelInstances(42, per, only ?? NOVEL_FAMILIES.map((f) => f.name));
+  return familyInstances(set, 42, per, only ?? FAMILIES.filter((f) => f.sets.includes(set)).map((f) => f.name));
+}
+let differ = 0;
+const summary = [];
+for (const set of sets) {
+  const rows = [];
+  for (const inst of instancesOf(set)) {
+    // CPU time of the process (user + system), steadier than wall time on a shared machine.
+    let t = process.cpuUsage();
+    const a = O.solveLinked(inst.problem, options);
+    let u = process.cpuUsage(t);
+    const ta = (u.user + u.system) / 1000;
+    t = process.cpuUsage();
+    const b = N.solveLinked(inst.problem, options);
+    u = process.cpuUsage(t);
+    const tb = (u.user + u.system) / 1000;
+    const same = a.settled_weight === b.settled_weight && a.method === b.method && a.settled.join(',') === b.settled.join(',');
+    if (!same) differ++;
+    rows.push({ ta, tb });
+    console.log(
+      `${set} ${inst.family} ${inst.seed}: ${same ? 'same' : 'DIFFERENT'} ${a.settled_weight}${same ? '' : ` vs ${b.settled_weight}`} (${a.settled.length} ids) CPU ms old ${ta.toFixed(0)} new ${tb.toFixed(0)}`,
+    );
+  }
+  summary.push(
+    `${set}: n ${rows.length}, median CPU ms old ${median(rows.map((r) => r.ta)).toFixed(0)} new ${median(rows.map((r) => r.tb)).toFixed(0)}, median new/old ${median(rows.map((r) => r.tb / r.ta)).toFixed(2)}`,
+  );
+}
+for (const s of summary) console.log(s);
+console.log(differ === 0 ? 'all identical' : `${differ} DIFFERENT`);
+process.exitCode = differ === 0 ? 0 : 1;
