@@ -4,7 +4,11 @@
 // per set the median CPU ms of each build and the median new/old time. Exit 1 on any
 // difference. Rules versions: the default options (rules 12's phases) unless
 // --options JSON is given (e.g. '{"dive_keep_whole":false}' for rules 11).
-// Usage: node scripts/ab_lsm_identity.mjs OLD_DIST NEW_DIST SET[,SET...] [PER_FAMILY=1] [--options JSON] [--only FAM,...]
+// --record FILE writes the old build's results (weight, method, settled ids) per
+// instance; --check FILE runs the new build alone against such a file (OLD_DIST
+// then unused, times of the new build only).
+// Usage: node scripts/ab_lsm_identity.mjs OLD_DIST NEW_DIST SET[,SET...] [PER_FAMILY=1] [--options JSON] [--only FAM,...] [--record FILE | --check FILE]
+import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
@@ -15,6 +19,10 @@ const flag = (name) => {
 };
 const options = JSON.parse(flag('--options') ?? '{}');
 const only = flag('--only')?.split(',') ?? null;
+const recordTo = flag('--record');
+const checkFrom = flag('--check');
+const recorded = checkFrom === null ? null : JSON.parse(readFileSync(checkFrom, 'utf8'));
+const record = {};
 const [oldDist, newDist] = args.slice(0, 2).map((d) => pathToFileURL(resolve(d)).href);
 const sets = args[2].split(',');
 const per = Number(args[3] ?? 1);
@@ -38,15 +46,17 @@ for (const set of sets) {
   const rows = [];
   for (const inst of instancesOf(set)) {
     // CPU time of the process (user + system), steadier than wall time on a shared machine.
+    const id = `${set} ${inst.family} ${inst.seed}`;
     let t = process.cpuUsage();
-    const a = O.solveLinked(inst.problem, options);
+    const a = recorded === null ? O.solveLinked(inst.problem, options) : recorded[id];
     let u = process.cpuUsage(t);
-    const ta = (u.user + u.system) / 1000;
+    const ta = recorded === null ? (u.user + u.system) / 1000 : Number.NaN;
+    if (recordTo !== null) record[id] = { settled_weight: String(a.settled_weight), method: a.method, settled: a.settled };
     t = process.cpuUsage();
     const b = N.solveLinked(inst.problem, options);
     u = process.cpuUsage(t);
     const tb = (u.user + u.system) / 1000;
-    const same = a.settled_weight === b.settled_weight && a.method === b.method && a.settled.join(',') === b.settled.join(',');
+    const same = String(a.settled_weight) === String(b.settled_weight) && a.method === b.method && a.settled.join(',') === b.settled.join(',');
     if (!same) differ++;
     rows.push({ ta, tb });
     console.log(
@@ -57,6 +67,7 @@ for (const set of sets) {
     `${set}: n ${rows.length}, median CPU ms old ${median(rows.map((r) => r.ta)).toFixed(0)} new ${median(rows.map((r) => r.tb)).toFixed(0)}, median new/old ${median(rows.map((r) => r.tb / r.ta)).toFixed(2)}`,
   );
 }
+if (recordTo !== null) writeFileSync(recordTo, JSON.stringify(record));
 for (const s of summary) console.log(s);
 console.log(differ === 0 ? 'all identical' : `${differ} DIFFERENT`);
 process.exitCode = differ === 0 ? 0 : 1;
