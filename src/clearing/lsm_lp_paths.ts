@@ -67,6 +67,8 @@ interface PathState {
   /** 1: may still change; 0: changed once already. */
   readonly open: Uint8Array;
   value: number;
+  /** absorb's candidates (reused). */
+  readonly cands: KeyedItems;
 }
 
 /**
@@ -87,7 +89,7 @@ export function repairByPaths(
   minValue: number,
   stopped?: (sel: Uint8Array) => void,
 ): Uint8Array | null {
-  const st: PathState = { sel: new Uint8Array(net.m), slack: Float64Array.from(cap), open: new Uint8Array(net.m), value: 0 };
+  const st: PathState = { sel: new Uint8Array(net.m), slack: Float64Array.from(cap), open: new Uint8Array(net.m), value: 0, cands: new KeyedItems() };
   for (let k = 0; k < net.m; k++) {
     if (x[k]! >= threshold) {
       st.sel[k] = 1;
@@ -258,7 +260,8 @@ function absorb(
   used: (k: number) => boolean,
   work: WorkCounter,
 ): { items: number[]; cost: number; left: number } {
-  const cands = new KeyedItems(net.drawStart[v + 1]! - net.drawStart[v]! + gains.start[v + 1]! - gains.start[v]!);
+  const cands = st.cands;
+  cands.length = 0;
   const consider = (k: number): void => {
     if (st.open[k] === 0 || used(k)) return;
     const gain = landingGain(net, st, k, v, work);
@@ -267,7 +270,7 @@ function absorb(
     cands.push(cost / gain, k, gain);
   };
   forEachChangeAt(net, gains, st.sel, v, consider);
-  cands.sort();
+  cands.sortFrom(0);
   const took = new Map<number, number>();
   const items: number[] = [];
   let cost = 0;

@@ -38,6 +38,8 @@ interface SplitState {
   /** Rules 11, second try: a level may take back from the node just above it (see `cover`). */
   readonly takeBack: boolean;
   value: number;
+  /** The candidates of the covers under way, one segment per level. */
+  readonly cands: KeyedItems;
 }
 
 /**
@@ -60,7 +62,15 @@ export function repairBySplit(
   minValue: number,
   takeBack = false,
 ): Uint8Array | null {
-  const st: SplitState = { sel: sel.slice(), slack: Float64Array.from(cap), open: new Uint8Array(net.m).fill(1), log: [], takeBack, value: 0 };
+  const st: SplitState = {
+    sel: sel.slice(),
+    slack: Float64Array.from(cap),
+    open: new Uint8Array(net.m).fill(1),
+    log: [],
+    takeBack,
+    value: 0,
+    cands: new KeyedItems(),
+  };
   for (let k = 0; k < net.m; k++) {
     if (st.sel[k] !== 1) continue;
     st.value += net.weightF[k]!;
@@ -138,7 +148,9 @@ function cover(
   parent = -1,
 ): boolean {
   const start = st.log.length;
-  const cands = new KeyedItems(net.drawStart[v + 1]! - net.drawStart[v]! + gains.start[v + 1]! - gains.start[v]!);
+  // This call's candidates: a segment of the shared stack, above its caller's, below its callees'.
+  const cands = st.cands;
+  const base = cands.length;
   const consider = (k: number): void => {
     if (st.open[k] === 0) return;
     const sign = st.sel[k] === 1 ? -1 : 1;
@@ -155,11 +167,12 @@ function cover(
     cands.push(changeCost(net, st.sel, k) / gain, k);
   };
   forEachChangeAt(net, gains, st.sel, v, consider);
-  cands.sort();
+  cands.sortFrom(base);
+  const top = cands.length;
   // First the changes that land where there is room, then those that need a level deeper.
   for (const deeper of [false, true]) {
     if (deeper && depth <= 1) break;
-    for (let c = 0; c < cands.length; c++) {
+    for (let c = base; c < top; c++) {
       const k = cands.items[c]!;
       if (st.slack[v]! >= 0 || work.steps > work.max) break;
       if (st.open[k] === 0) continue;
@@ -184,6 +197,7 @@ function cover(
       if (!ok) undoTo(net, st, mark);
     }
   }
+  cands.length = base;
   if (st.slack[v]! >= 0) return true;
   undoTo(net, st, start);
   return false;

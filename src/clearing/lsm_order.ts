@@ -1,23 +1,35 @@
 // The candidate order of the LP repairs (lsm_lp_split.ts, lsm_lp_paths.ts):
 // items by a float key ascending, ties by item index ascending, with one float
 // carried along per item. This module owns that order over typed arrays (keys
-// computed once, no comparator calls), in place of tuples sorted by
+// computed once, no comparator calls, no tuples), in place of tuples sorted by
 // `(a, b) => a[0] - b[0] || a[1] - b[1]`: on keys that are never NaN that
 // comparator is the total order key `<` (equal keys, +0 and -0 or two equal
 // infinities, by item), so any correct sort gives its result (test/lsm_order).
 
-/** (key, item, extra) triples, sorted by `sort` into key ascending, item ascending. */
+/**
+ * A stack of (key, item, extra) triples, reused across calls: a caller pushes
+ * its candidates above `length`, sorts them with `sortFrom`, reads them, and
+ * sets `length` back when done, so a recursive caller keeps its own segment
+ * below those of the calls it makes.
+ */
 export class KeyedItems {
   keys: Float64Array;
   items: Int32Array;
   extra: Float64Array;
   length = 0;
+  /** The merge's scratch. */
+  private keys2: Float64Array;
+  private items2: Int32Array;
+  private extra2: Float64Array;
 
-  constructor(capacity: number) {
+  constructor(capacity = 64) {
     const c = Math.max(1, capacity);
     this.keys = new Float64Array(c);
     this.items = new Int32Array(c);
     this.extra = new Float64Array(c);
+    this.keys2 = new Float64Array(c);
+    this.items2 = new Int32Array(c);
+    this.extra2 = new Float64Array(c);
   }
 
   push(key: number, item: number, extra = 0): void {
@@ -28,17 +40,17 @@ export class KeyedItems {
     this.length++;
   }
 
-  /** Sorts the triples: insertion up to INSERTION_MAX, else a bottom-up merge sort. */
-  sort(): void {
-    const n = this.length;
+  /** Sorts the triples from `base` to the top: insertion up to INSERTION_MAX, else a bottom-up merge sort. */
+  sortFrom(base: number): void {
+    const n = this.length - base;
     if (n <= INSERTION_MAX) {
       const { keys, items, extra } = this;
-      for (let i = 1; i < n; i++) {
+      for (let i = base + 1; i < this.length; i++) {
         const key = keys[i]!;
         const item = items[i]!;
         const x = extra[i]!;
         let j = i - 1;
-        for (; j >= 0 && (keys[j]! > key || (keys[j] === key && items[j]! > item)); j--) {
+        for (; j >= base && (keys[j]! > key || (keys[j] === key && items[j]! > item)); j--) {
           keys[j + 1] = keys[j]!;
           items[j + 1] = items[j]!;
           extra[j + 1] = extra[j]!;
@@ -52,13 +64,14 @@ export class KeyedItems {
     let keys = this.keys;
     let items = this.items;
     let extra = this.extra;
-    let keys2: Float64Array = new Float64Array(keys.length);
-    let items2: Int32Array = new Int32Array(keys.length);
-    let extra2: Float64Array = new Float64Array(keys.length);
+    let keys2 = this.keys2;
+    let items2 = this.items2;
+    let extra2 = this.extra2;
+    const end = this.length;
     for (let width = 1; width < n; width *= 2) {
-      for (let lo = 0; lo < n; lo += 2 * width) {
-        const mid = Math.min(lo + width, n);
-        const hi = Math.min(lo + 2 * width, n);
+      for (let lo = base; lo < end; lo += 2 * width) {
+        const mid = Math.min(lo + width, end);
+        const hi = Math.min(lo + 2 * width, end);
         let a = lo;
         let b = mid;
         for (let o = lo; o < hi; o++) {
@@ -80,9 +93,12 @@ export class KeyedItems {
       extra = extra2;
       extra2 = x;
     }
-    this.keys = keys;
-    this.items = items;
-    this.extra = extra;
+    // The sorted segment ended in the scratch: copied back (below `base` the arrays hold the callers' segments).
+    if (keys !== this.keys) {
+      this.keys.set(keys.subarray(base, end), base);
+      this.items.set(items.subarray(base, end), base);
+      this.extra.set(extra.subarray(base, end), base);
+    }
   }
 
   private grow(): void {
@@ -96,6 +112,9 @@ export class KeyedItems {
     this.keys = keys;
     this.items = items;
     this.extra = extra;
+    this.keys2 = new Float64Array(c);
+    this.items2 = new Int32Array(c);
+    this.extra2 = new Float64Array(c);
   }
 }
 
