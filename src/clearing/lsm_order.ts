@@ -120,3 +120,50 @@ export class KeyedItems {
 
 /** Up to this many triples an insertion sort (fewer moves than the merge's copies on short lists). */
 const INSERTION_MAX = 16;
+
+/**
+ * A KeyedItems list (sorted) grouped by an integer label per triple (`labelOf`
+ * indexed by the triple's `extra`), labels ascending, each group in the list's
+ * order: the order of [label, key, item] tuples sorted by label, then key, then
+ * item (lsm_lp_paths.ts's moves on, per neighbour). Counting sort by label, so
+ * stable and without comparator calls; `labelsMax` bounds the labels.
+ */
+export class LabelGroups {
+  /** The distinct labels, ascending. */
+  labels = new Int32Array(0);
+  /** Group g is order[g === 0 ? 0 : ends[g - 1], ends[g]). */
+  ends = new Int32Array(0);
+  /** Positions in the list, group by group. */
+  order = new Int32Array(0);
+  private readonly count: Int32Array;
+  private readonly at: Int32Array;
+
+  constructor(labelsMax: number) {
+    this.count = new Int32Array(labelsMax);
+    this.at = new Int32Array(labelsMax);
+  }
+
+  group(list: KeyedItems, labelOf: Int32Array): void {
+    const n = list.length;
+    const { count, at } = this;
+    if (this.order.length < n) this.order = new Int32Array(Math.max(n, 2 * this.order.length));
+    const distinct: number[] = [];
+    for (let i = 0; i < n; i++) {
+      const u = labelOf[list.extra[i]!]!;
+      if (count[u]!++ === 0) distinct.push(u);
+    }
+    const labels = Int32Array.from(distinct).sort();
+    let pos = 0;
+    for (const u of labels) {
+      at[u] = pos;
+      pos += count[u]!;
+    }
+    for (let i = 0; i < n; i++) this.order[at[labelOf[list.extra[i]!]!]!++] = i;
+    this.ends = new Int32Array(labels.length);
+    for (let g = 0; g < labels.length; g++) {
+      this.ends[g] = at[labels[g]!]!;
+      count[labels[g]!] = 0;
+    }
+    this.labels = labels;
+  }
+}
