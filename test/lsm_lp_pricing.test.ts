@@ -1,5 +1,6 @@
-// The bounded simplex's reduced costs (lsm_lp.ts, BoundedLp): kept between
-// pivots and computed again only at the nodes whose dual changed. The dive
+// The bounded simplex's duals and reduced costs (lsm_lp.ts, BoundedLp): kept
+// between pivots, and per objective (weights, one item's) across the dive's
+// switches, and computed again only at the nodes a pivot or a change touched. The dive
 // must take exactly the pivots it took when every column was priced afresh
 // at every pivot (journaled runs replay it): same point bit for bit, same
 // prices, same work, on random runs of payments and linked pairs.
@@ -55,29 +56,40 @@ const runArb = fc
   });
 
 /** The dive's outcome: each item's value, the prices after the first solve, the value, the work. */
-function dive(net: ItemEffects, cap: Float64Array, start: boolean, afresh: boolean): { x: number[]; price: number[]; value: number; steps: number } {
+function dive(
+  net: ItemEffects,
+  cap: Float64Array,
+  start: boolean,
+  keepWhole: boolean,
+  afresh: boolean,
+): { x: number[]; price: number[]; value: number; steps: number } {
   const lp = new BoundedLp(net, cap, start ? new Uint8Array(net.m) : null);
   if (afresh) {
-    // Every column priced afresh at every pivot, as before the reduced costs were kept.
-    const inner = lp as unknown as { refreshReducedCosts(): void; rcValid: boolean };
+    // Every dual and every column priced afresh at every pivot, as before the duals and reduced costs were kept.
+    const inner = lp as unknown as { refreshReducedCosts(): void; rcValid: boolean; updateDuals(): void; yValid: boolean };
     const refresh = inner.refreshReducedCosts.bind(lp);
     inner.refreshReducedCosts = () => {
       inner.rcValid = false;
       refresh();
     };
+    const update = inner.updateDuals.bind(lp);
+    inner.updateDuals = () => {
+      inner.yValid = false;
+      update();
+    };
   }
   const work = { steps: 0, max: 5_000_000 };
   lp.optimise(work);
   const price = [...lp.prices()];
-  lpDive(lp, net.m, work);
+  lpDive(lp, net.m, work, keepWhole);
   return { x: Array.from({ length: net.m }, (_, k) => lp.x(k)), price, value: lp.value(), steps: work.steps };
 }
 
-test('the dive with reduced costs kept between pivots is the dive with every column priced afresh, bit for bit', () => {
+test('the dive with duals and reduced costs kept between pivots (and objectives) is the dive with every column priced afresh, bit for bit', () => {
   fc.assert(
-    fc.property(runArb, ({ net, cap, start }) => {
-      const kept = dive(net, cap, start, false);
-      const afresh = dive(net, cap, start, true);
+    fc.property(runArb, fc.boolean(), ({ net, cap, start }, keepWhole) => {
+      const kept = dive(net, cap, start, keepWhole, false);
+      const afresh = dive(net, cap, start, keepWhole, true);
       assert.deepEqual(kept, afresh);
       for (let k = 0; k < net.m; k++) assert.ok(Object.is(kept.x[k], afresh.x[k]));
     }),
@@ -113,5 +125,47 @@ test('the sparse update of the basis inverse gives the values of the dense updat
       },
     ),
     { numRuns: 3000 },
+  );
+});
+
+/** Fixings, unfixings and re-optimisations in any order (as the dive and its callers may): per step the point, the prices, the work. */
+function sequence(net: ItemEffects, cap: Float64Array, ops: readonly [number, number][], afresh: boolean): unknown[] {
+  const lp = new BoundedLp(net, cap, null);
+  if (afresh) {
+    const inner = lp as unknown as { refreshReducedCosts(): void; rcValid: boolean; updateDuals(): void; yValid: boolean };
+    const refresh = inner.refreshReducedCosts.bind(lp);
+    inner.refreshReducedCosts = () => {
+      inner.rcValid = false;
+      refresh();
+    };
+    const update = inner.updateDuals.bind(lp);
+    inner.updateDuals = () => {
+      inner.yValid = false;
+      update();
+    };
+  }
+  const work = { steps: 0, max: 5_000_000 };
+  const out: unknown[] = [lp.optimise(work)];
+  for (const [op, at] of ops) {
+    const k = at % net.m;
+    if (op === 0) out.push(lp.fix(k, true, work));
+    else if (op === 1) out.push(lp.fix(k, false, work));
+    else if (op === 2) lp.unfix(k);
+    else if (op === 3) lp.fixWhole(work);
+    else out.push(lp.optimise(work), [...lp.prices()]);
+    out.push(
+      Array.from({ length: net.m }, (_, j) => lp.x(j)),
+      work.steps,
+    );
+  }
+  return out;
+}
+
+test('fixings, unfixings and re-optimisations in any order take the pivots of pricing afresh, bit for bit', () => {
+  fc.assert(
+    fc.property(runArb, fc.array(fc.tuple(fc.integer({ min: 0, max: 4 }), fc.nat()), { maxLength: 30 }), ({ net, cap }, ops) => {
+      assert.deepEqual(sequence(net, cap, ops, false), sequence(net, cap, ops, true));
+    }),
+    { numRuns: 1500 },
   );
 });

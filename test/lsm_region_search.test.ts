@@ -10,7 +10,7 @@ import { test } from 'node:test';
 import fc from 'fast-check';
 import type { ItemEffects, WorkCounter } from '../src/clearing/lsm.js';
 import { type Region, type RegionSearch, searchRegion } from '../src/clearing/lsm_region_search.js';
-import { sortCandidates } from '../src/clearing/lsm_residual_chains.js';
+import { MergeScratch, sortCandidates } from '../src/clearing/lsm_residual_chains.js';
 
 /** The recursive search as it was (the reference). */
 function searchRegionRecursive(net: ItemEffects, sub: Region, o: RegionSearch, work: WorkCounter): Uint8Array | null {
@@ -145,6 +145,9 @@ test('the region search chooses what the recursive search chose, and counts the 
   );
 });
 
+/** Merge buffers shared by every run of the property below. */
+const shared = new MergeScratch();
+
 test('residual chain candidates are ordered as the sorted tuples were: by value (drops negative), largest first, ties by item', () => {
   fc.assert(
     fc.property(
@@ -165,6 +168,11 @@ test('residual chain candidates are ordered as the sorted tuples were: by value 
         const cand = new Int32Array(pad + ks.length + 3).fill(-7);
         cand.set(ks, pad);
         sortCandidates(cand, pad, pad + ks.length, sel, weightF);
+        assert.deepEqual([...cand.subarray(pad, pad + ks.length)], expected);
+        // Again with buffers kept from earlier (larger) sorts, as ResidualChains keeps them.
+        cand.fill(-7);
+        cand.set(ks, pad);
+        sortCandidates(cand, pad, pad + ks.length, sel, weightF, shared);
         assert.deepEqual([...cand.subarray(pad, pad + ks.length)], expected);
         assert.ok(cand.subarray(0, pad).every((v) => v === -7) && cand.subarray(pad + ks.length).every((v) => v === -7));
       },

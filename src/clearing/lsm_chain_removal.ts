@@ -130,24 +130,47 @@ function follow(
  * descending. At most a few of each (the search is depth first).
  */
 function candidates(net: CycleNet, sel: Uint8Array, n: number, need: number, budget: { left: number }, covering = false): number[] {
-  const cover: number[] = [];
-  const rest: number[] = [];
+  // Only the first CHOICES_MAX of each order are tried: kept as they come instead of sorting all (the same first ones).
+  const cover = new FirstFew();
+  const rest = new FirstFew();
   budget.left -= net.drawStart[n + 1]! - net.drawStart[n]!;
   for (let j = net.drawStart[n]!; j < net.drawStart[n + 1]!; j++) {
     const k = net.drawItems[j]!;
     if (sel[k] !== 1) continue;
     const e = payeeEffect(net, k);
     if (e < 0 || payerOf(net, k, e) !== n) continue;
-    if (net.effF[e]! >= need) cover.push(k);
-    else if (!covering) rest.push(k);
+    // Least weight first; the rest largest amount first (negated: exact).
+    if (net.effF[e]! >= need) cover.offer(net.weightF[k]!, k);
+    else if (!covering) rest.offer(-net.effF[e]!, k);
   }
-  cover.sort((x, y) => net.weightF[x]! - net.weightF[y]! || x - y);
-  rest.sort((x, y) => net.effF[payeeEffect(net, y)]! - net.effF[payeeEffect(net, x)]! || x - y);
-  return [...cover.slice(0, CHOICES_MAX), ...rest.slice(0, CHOICES_MAX)];
+  return [...cover.ks, ...rest.ks];
+}
+
+/**
+ * The first CHOICES_MAX items by key ascending, ties by item ascending: what a
+ * sort by `(x, y) => key(x) - key(y) || x - y` puts first, for keys that are
+ * never NaN (weights and amounts: finite), whatever order they are offered in.
+ */
+export class FirstFew {
+  readonly keys: number[] = [];
+  readonly ks: number[] = [];
+
+  offer(key: number, k: number): void {
+    const { keys, ks } = this;
+    let p = keys.length;
+    while (p > 0 && (keys[p - 1]! > key || (keys[p - 1] === key && ks[p - 1]! > k))) p--;
+    if (p >= CHOICES_MAX) return;
+    keys.splice(p, 0, key);
+    ks.splice(p, 0, k);
+    if (keys.length > CHOICES_MAX) {
+      keys.pop();
+      ks.pop();
+    }
+  }
 }
 
 /** Candidates tried per node and kind. */
-const CHOICES_MAX = 4;
+export const CHOICES_MAX = 4;
 
 function drop(net: CycleNet, sel: Uint8Array, slack: Float64Array, k: number): void {
   sel[k] = 0;

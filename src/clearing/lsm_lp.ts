@@ -204,6 +204,16 @@ function duals(y: Float64Array, binv: Float64Array, basis: Int32Array, cost: (j:
   }
 }
 
+/** Duals y = c_B B^-1, as `duals` with the costs in an array. */
+function dualsOf(y: Float64Array, binv: Float64Array, basis: Int32Array, cost: Float64Array): void {
+  const n = y.length;
+  y.fill(0);
+  for (let i = 0; i < n; i++) {
+    const c = cost[basis[i]!]!;
+    if (c !== 0) for (let r = 0; r < n; r++) y[r]! += c * binv[i * n + r]!;
+  }
+}
+
 /** The entering column: the smallest index whose reduced weight improves (Bland); dir +1 from its lower bound, -1 from its upper; -1 at the optimum. */
 function entering(net: ItemEffects, y: Float64Array, where: Int32Array, atUpper: Uint8Array, eps: number): { enter: number; dir: number } {
   const m = net.m;
@@ -254,15 +264,43 @@ export class BoundedLp {
   /** Scratch for pivotInverseSparse. */
   private readonly nz: Int32Array;
   private readonly eps: number;
+  /** The objective: the weights (`optimise`) or one item's +-1 (`fix`). */
   private cost: Float64Array;
+  private readonly weightCost: Float64Array;
+  /** Zero but at `unitK`. */
+  private readonly unitCost: Float64Array;
+  private unitK = -1;
   /**
    * Per column, its reduced cost under `cost` and the duals `y`, computed as entering computed it (the same
-   * operations in the same order, so the same bits); after a pivot only the columns at a node whose dual changed
-   * are computed again (a pivot changes the duals on the leaving row of the inverse only). Valid for `yAt`.
+   * operations in the same order, so the same bits); column j's depends only on cost[j] and the duals at j's
+   * nodes, so after a pivot only the columns at a node whose dual changed are computed again (a pivot changes
+   * the duals on the leaving row of the inverse only). Valid for `yAt`. One such pair per objective (weights,
+   * unit), kept while the other runs: a dive alternates them, and each comes back to duals that changed at a
+   * few nodes only; `fix` of another item changes two columns' costs (`unitForced`).
    */
-  private readonly rc: Float64Array;
-  private readonly yAt: Float64Array;
+  private rc: Float64Array;
+  private yAt: Float64Array;
   private rcValid = false;
+  private readonly rcWeight: Float64Array;
+  private readonly yAtWeight: Float64Array;
+  private weightValid = false;
+  private readonly rcUnit: Float64Array;
+  private readonly yAtUnit: Float64Array;
+  private unitValid = false;
+  /**
+   * Whether `y` holds c_B B^-1 for the current cost and basis but at the nodes in `dualDirty`: the nodes where
+   * the last pivot's row of the inverse was nonzero before it. Elsewhere no term of the dual's sum changed but
+   * the leaving row's, from c_out * (+-0) to c_enter * (+-0), and a sum started at +0 never is -0, so adding a
+   * zero leaves it as it was; `updateDuals` computes the dirty nodes again by the same sum in the same order.
+   */
+  private yValid = false;
+  private readonly dualDirty: Int32Array;
+  private dualDirtyCount = 0;
+  /** Columns whose unit cost changed since `rcUnit` was last brought up to date (kept while the weights run). */
+  private readonly unitForced: number[] = [];
+  /** Per column, the refresh that last computed it (each column once a refresh). */
+  private readonly mark: Uint32Array;
+  private stamp = 0;
   /** Per node, the item columns with an effect there. */
   private readonly colStart: Int32Array;
   private readonly colItems: Int32Array;
@@ -294,10 +332,18 @@ export class BoundedLp {
     for (let k = 0; k < m; k++) scale = Math.max(scale, net.weightF[k]!);
     for (let e = 0; e < net.effStart[m]!; e++) scale = Math.max(scale, Math.abs(net.effF[e]!));
     this.eps = 1e-9 * Math.max(1, scale);
-    this.cost = new Float64Array(cols);
-    this.cost.set(net.weightF.subarray(0, m));
-    this.rc = new Float64Array(cols);
-    this.yAt = new Float64Array(n);
+    this.weightCost = new Float64Array(cols);
+    this.weightCost.set(net.weightF.subarray(0, m));
+    this.unitCost = new Float64Array(cols);
+    this.cost = this.weightCost;
+    this.rcWeight = new Float64Array(cols);
+    this.yAtWeight = new Float64Array(n);
+    this.rcUnit = new Float64Array(cols);
+    this.yAtUnit = new Float64Array(n);
+    this.rc = this.rcWeight;
+    this.yAt = this.yAtWeight;
+    this.mark = new Uint32Array(cols);
+    this.dualDirty = new Int32Array(n);
     this.colStart = new Int32Array(n + 1);
     const total = net.effStart[m]!;
     for (let e = 0; e < total; e++) this.colStart[net.effNode[e]! + 1]!++;
@@ -328,10 +374,38 @@ export class BoundedLp {
 
   /** Maximises the weights from the current point; false when the work or the pivot limit ran out (the point stays feasible). */
   optimise(work: WorkCounter): boolean {
-    this.cost = new Float64Array(this.m + this.n);
-    this.cost.set(this.net.weightF.subarray(0, this.m));
-    this.rcValid = false;
+    this.useWeights();
     return this.run(work);
+  }
+
+  /** The weights as the objective, with their reduced costs as last kept. */
+  private useWeights(): void {
+    if (this.cost === this.weightCost) return;
+    this.yValid = false;
+    this.unitValid = this.rcValid;
+    this.cost = this.weightCost;
+    this.rc = this.rcWeight;
+    this.yAt = this.yAtWeight;
+    this.rcValid = this.weightValid;
+  }
+
+  /** Item k's +-1 as the objective, with the unit objective's reduced costs as last kept (two columns' costs changed). */
+  private useUnit(k: number, c: number): void {
+    this.yValid = false;
+    if (this.cost === this.weightCost) {
+      this.weightValid = this.rcValid;
+      this.rc = this.rcUnit;
+      this.yAt = this.yAtUnit;
+      this.rcValid = this.unitValid;
+    }
+    this.cost = this.unitCost;
+    if (this.unitK >= 0) {
+      this.unitCost[this.unitK] = 0;
+      this.unitForced.push(this.unitK);
+    }
+    this.unitCost[k] = c;
+    this.unitK = k;
+    this.unitForced.push(k);
   }
 
   /**
@@ -340,9 +414,7 @@ export class BoundedLp {
    * the point moved but feasible) when it cannot, or the work ran out.
    */
   fix(k: number, up: boolean, work: WorkCounter): boolean {
-    this.cost = new Float64Array(this.m + this.n);
-    this.cost[k] = up ? 1 : -1;
-    this.rcValid = false;
+    this.useUnit(k, up ? 1 : -1);
     if (!this.run(work)) return false;
     const v = this.x(k);
     if (up ? v < 1 - 1e-9 : v > 1e-9) return false;
@@ -382,7 +454,7 @@ export class BoundedLp {
     for (let pivots = 0; ; pivots++) {
       if (pivots > pivotsMax || work.steps > work.max) return false;
       work.steps += n * n + net.effStart[m]! + m + n;
-      duals(this.y, this.binv, this.basis, (j) => this.cost[j]!);
+      this.updateDuals();
       this.refreshReducedCosts();
       const { enter, dir } = this.entering(degenerate >= DEGENERATE_RUN_MAX);
       if (enter < 0) return true;
@@ -403,8 +475,32 @@ export class BoundedLp {
       this.where[enter] = leave;
       this.atUpper[enter] = 0;
       this.xb[leave] = enterValue;
+      // The duals that this pivot can change (see yValid).
+      const row = leave * n;
+      for (let r = 0; r < n; r++) if (this.binv[row + r] !== 0) this.dualDirty[this.dualDirtyCount++] = r;
       pivotInverseSparse(this.binv, this.alpha, leave, n, this.nz);
     }
+  }
+
+  /** y = c_B B^-1: all of it after a cost change, else the nodes the last pivot made dirty (bit for bit). */
+  private updateDuals(): void {
+    const { n, y, binv, basis, cost, dualDirty } = this;
+    if (!this.yValid) {
+      dualsOf(y, binv, basis, cost);
+      this.yValid = true;
+      this.dualDirtyCount = 0;
+      return;
+    }
+    for (let c = 0; c < this.dualDirtyCount; c++) {
+      const r = dualDirty[c]!;
+      let s = 0;
+      for (let i = 0; i < n; i++) {
+        const ci = cost[basis[i]!]!;
+        if (ci !== 0) s += ci * binv[i * n + r]!;
+      }
+      y[r] = s;
+    }
+    this.dualDirtyCount = 0;
   }
 
   /** Column j's reduced cost under the current cost and duals. */
@@ -423,8 +519,16 @@ export class BoundedLp {
       for (let j = 0; j < m + n; j++) rc[j] = this.reducedCost(j);
       yAt.set(y);
       this.rcValid = true;
+      if (this.cost === this.unitCost) this.unitForced.length = 0;
       return;
     }
+    const { mark, colStart, colItems } = this;
+    // Stamps wrap after 2^32 refreshes: then every mark is cleared once.
+    if (++this.stamp === 0x100000000) {
+      mark.fill(0);
+      this.stamp = 1;
+    }
+    const stamp = this.stamp;
     for (let i = 0; i < n; i++) {
       const a = y[i]!;
       const b = yAt[i]!;
@@ -432,10 +536,16 @@ export class BoundedLp {
       if (a === b && (a !== 0 || 1 / a === 1 / b)) continue;
       yAt[i] = a;
       rc[m + i] = this.reducedCost(m + i);
-      for (let c = this.colStart[i]!; c < this.colStart[i + 1]!; c++) {
-        const j = this.colItems[c]!;
+      for (let c = colStart[i]!; c < colStart[i + 1]!; c++) {
+        const j = colItems[c]!;
+        if (mark[j] === stamp) continue;
+        mark[j] = stamp;
         rc[j] = this.reducedCost(j);
       }
+    }
+    if (this.cost === this.unitCost) {
+      for (const j of this.unitForced) rc[j] = this.reducedCost(j);
+      this.unitForced.length = 0;
     }
   }
 

@@ -32,6 +32,7 @@
 
 import type { WorkCounter } from './lsm.js';
 import type { RepairNet } from './lsm_lp_repair.js';
+import { KeyedItems, LabelGroups } from './lsm_order.js';
 import { itemsAtNodes } from './lsm_region_search.js';
 
 /** The search's labels: a node with what it must still pass on, the cost so far, the changes that led there. */
@@ -66,6 +67,10 @@ interface PathState {
   /** 1: may still change; 0: changed once already. */
   readonly open: Uint8Array;
   value: number;
+  /** absorb's and movesOn's candidates (reused). */
+  readonly cands: KeyedItems;
+  readonly moves: MoveEntries;
+  readonly groups: LabelGroups;
 }
 
 /**
@@ -86,7 +91,15 @@ export function repairByPaths(
   minValue: number,
   stopped?: (sel: Uint8Array) => void,
 ): Uint8Array | null {
-  const st: PathState = { sel: new Uint8Array(net.m), slack: Float64Array.from(cap), open: new Uint8Array(net.m), value: 0 };
+  const st: PathState = {
+    sel: new Uint8Array(net.m),
+    slack: Float64Array.from(cap),
+    open: new Uint8Array(net.m),
+    value: 0,
+    cands: new KeyedItems(),
+    moves: new MoveEntries(),
+    groups: new LabelGroups(net.nodes),
+  };
   for (let k = 0; k < net.m; k++) {
     if (x[k]! >= threshold) {
       st.sel[k] = 1;
@@ -210,37 +223,76 @@ function movesOn(
   used: (k: number) => boolean,
   work: WorkCounter,
 ): MoveOn[] {
-  const byNode = new Map<number, Array<[number, number, number, number]>>();
+  // Per neighbour u (ascending), the changes whose takings beyond room fall on u, cheapest per unit first (ties: item).
+  const cands = st.cands;
+  cands.length = 0;
+  const mv = st.moves;
+  let entries = 0;
   const consider = (k: number): void => {
     if (st.open[k] === 0 || used(k)) return;
     const t = taker(net, st, k, v, work);
     if (t === null) return;
     const cost = changeCost(net, st.sel, k);
-    if (!byNode.has(t.node)) byNode.set(t.node, []);
-    byNode.get(t.node)!.push([cost / t.gain, k, t.gain, t.taken]);
+    mv.reserve(entries + 1);
+    mv.node[entries] = t.node;
+    mv.gain[entries] = t.gain;
+    mv.taken[entries] = t.taken;
+    cands.push(cost / t.gain, k, entries++);
   };
   forEachChangeAt(net, gains, st.sel, v, consider);
+  cands.sortFrom(0);
+  const groups = st.groups;
+  groups.group(cands, mv.node);
   const out: MoveOn[] = [];
-  for (const [u, group] of [...byNode].sort((a, b) => a[0] - b[0])) {
-    group.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  for (let g = 0; g < groups.labels.length; g++) {
+    const u = groups.labels[g]!;
+    const from = g === 0 ? 0 : groups.ends[g - 1]!;
+    const to = groups.ends[g]!;
     const room = Math.max(0, st.slack[u]!);
-    for (const [, k, gain, taken] of group) {
-      if (gain >= carry) out.push({ items: [k], node: u, carry: taken - room, cost: changeCost(net, st.sel, k) });
+    for (let c = from; c < to; c++) {
+      const i = groups.order[c]!;
+      const k = cands.items[i]!;
+      const e = cands.extra[i]!;
+      if (mv.gain[e]! >= carry) out.push({ items: [k], node: u, carry: mv.taken[e]! - room, cost: changeCost(net, st.sel, k) });
     }
     const items: number[] = [];
     let got = 0;
     let took = 0;
     let cost = 0;
-    for (const [, k, gain, taken] of group) {
+    for (let c = from; c < to; c++) {
       if (got >= carry) break;
+      const i = groups.order[c]!;
+      const k = cands.items[i]!;
+      const e = cands.extra[i]!;
       items.push(k);
-      got += gain;
-      took += taken;
+      got += mv.gain[e]!;
+      took += mv.taken[e]!;
       cost += changeCost(net, st.sel, k);
     }
     if (got >= carry && items.length > 1) out.push({ items, node: u, carry: took - room, cost });
   }
   return out;
+}
+
+/** movesOn's entries (the neighbour each change takes from, its gain at v, what it takes), reused. */
+class MoveEntries {
+  node = new Int32Array(16);
+  gain = new Float64Array(16);
+  taken = new Float64Array(16);
+
+  reserve(n: number): void {
+    if (this.node.length >= n) return;
+    const c = Math.max(n, 2 * this.node.length);
+    const node = new Int32Array(c);
+    const gain = new Float64Array(c);
+    const taken = new Float64Array(c);
+    node.set(this.node);
+    gain.set(this.gain);
+    taken.set(this.taken);
+    this.node = node;
+    this.gain = gain;
+    this.taken = taken;
+  }
 }
 
 /**
@@ -257,21 +309,24 @@ function absorb(
   used: (k: number) => boolean,
   work: WorkCounter,
 ): { items: number[]; cost: number; left: number } {
-  const cands: Array<[number, number, number]> = [];
+  const cands = st.cands;
+  cands.length = 0;
   const consider = (k: number): void => {
     if (st.open[k] === 0 || used(k)) return;
     const gain = landingGain(net, st, k, v, work);
     if (gain <= 0) return;
     const cost = changeCost(net, st.sel, k);
-    cands.push([cost / gain, k, gain]);
+    cands.push(cost / gain, k, gain);
   };
   forEachChangeAt(net, gains, st.sel, v, consider);
-  cands.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  cands.sortFrom(0);
   const took = new Map<number, number>();
   const items: number[] = [];
   let cost = 0;
   let left = carry;
-  for (const [, k, gain] of cands) {
+  for (let c = 0; c < cands.length; c++) {
+    const k = cands.items[c]!;
+    const gain = cands.extra[c]!;
     if (left <= 0) break;
     if (!fitsRoom(net, st, k, v, took)) continue;
     items.push(k);

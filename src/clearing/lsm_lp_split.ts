@@ -26,6 +26,7 @@
 import type { WorkCounter } from './lsm.js';
 import type { RepairNet } from './lsm_lp_repair.js';
 import { changeCost, forEachChangeAt } from './lsm_lp_paths.js';
+import { KeyedItems } from './lsm_order.js';
 import { itemsAtNodes } from './lsm_region_search.js';
 
 /** The repair's state: the selection, each node's room, the items still open to change, the changes so far (undo log). */
@@ -37,6 +38,8 @@ interface SplitState {
   /** Rules 11, second try: a level may take back from the node just above it (see `cover`). */
   readonly takeBack: boolean;
   value: number;
+  /** The candidates of the covers under way, one segment per level. */
+  readonly cands: KeyedItems;
 }
 
 /**
@@ -59,7 +62,15 @@ export function repairBySplit(
   minValue: number,
   takeBack = false,
 ): Uint8Array | null {
-  const st: SplitState = { sel: sel.slice(), slack: Float64Array.from(cap), open: new Uint8Array(net.m).fill(1), log: [], takeBack, value: 0 };
+  const st: SplitState = {
+    sel: sel.slice(),
+    slack: Float64Array.from(cap),
+    open: new Uint8Array(net.m).fill(1),
+    log: [],
+    takeBack,
+    value: 0,
+    cands: new KeyedItems(),
+  };
   for (let k = 0; k < net.m; k++) {
     if (st.sel[k] !== 1) continue;
     st.value += net.weightF[k]!;
@@ -137,7 +148,9 @@ function cover(
   parent = -1,
 ): boolean {
   const start = st.log.length;
-  const cands: Array<[number, number]> = [];
+  // This call's candidates: a segment of the shared stack, above its caller's, below its callees'.
+  const cands = st.cands;
+  const base = cands.length;
   const consider = (k: number): void => {
     if (st.open[k] === 0) return;
     const sign = st.sel[k] === 1 ? -1 : 1;
@@ -151,14 +164,16 @@ function cover(
     }
     work.steps += net.effStart[k + 1]! - net.effStart[k]! + 1;
     if (bad || gain <= 0) return;
-    cands.push([changeCost(net, st.sel, k) / gain, k]);
+    cands.push(changeCost(net, st.sel, k) / gain, k);
   };
   forEachChangeAt(net, gains, st.sel, v, consider);
-  cands.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  cands.sortFrom(base);
+  const top = cands.length;
   // First the changes that land where there is room, then those that need a level deeper.
   for (const deeper of [false, true]) {
     if (deeper && depth <= 1) break;
-    for (const [, k] of cands) {
+    for (let c = base; c < top; c++) {
+      const k = cands.items[c]!;
       if (st.slack[v]! >= 0 || work.steps > work.max) break;
       if (st.open[k] === 0) continue;
       const mark = st.log.length;
@@ -182,6 +197,7 @@ function cover(
       if (!ok) undoTo(net, st, mark);
     }
   }
+  cands.length = base;
   if (st.slack[v]! >= 0) return true;
   undoTo(net, st, start);
   return false;

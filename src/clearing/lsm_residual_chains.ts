@@ -34,6 +34,7 @@ const STEPS_PER_NODE = 3000;
 export class ResidualChains {
   private readonly at: { start: Int32Array; items: Int32Array };
   private readonly onChain: Uint8Array;
+  private readonly scratch = new MergeScratch();
   /** An item no chain may change (the one an insertion just settled), or -1. */
   private lock = -1;
   /** Per item, for a payment: its receiving effect (payeeEffect), paying node and receiving node; -1 for other items. */
@@ -171,7 +172,7 @@ export class ResidualChains {
     // Best value first (a settle gains its weight, a drop loses it), ties by item: a total order, so the order is the
     // one the sort of [item, next, value, covers] tuples this replaced gave. `sel` stays as it is here for every
     // candidate's turn below (a failed change is undone before the next).
-    sortCandidates(cand, base, base + count, sel, net.weightF);
+    sortCandidates(cand, base, base + count, sel, net.weightF, this.scratch);
     this.top = base + count;
     // Changes that cover the whole shortfall, when there are any; else smaller ones, each leaving x short, to be
     // covered by a further change (tried only then: they branch the search, and budget spent there is lost to the rest).
@@ -206,9 +207,9 @@ export class ResidualChains {
 }
 
 /** Sorts cand[from, to) by value (the weight of an unselected item, minus that of a selected one), largest first, ties by item. */
-export function sortCandidates(cand: Int32Array, from: number, to: number, sel: Uint8Array, weightF: Float64Array): void {
+export function sortCandidates(cand: Int32Array, from: number, to: number, sel: Uint8Array, weightF: Float64Array, scratch = new MergeScratch()): void {
   if (to - from > 24) {
-    mergeSortCandidates(cand, from, to, sel, weightF);
+    mergeSortCandidates(cand, from, to, sel, weightF, scratch);
     return;
   }
   for (let i = from + 1; i < to; i++) {
@@ -226,12 +227,13 @@ export function sortCandidates(cand: Int32Array, from: number, to: number, sel: 
 }
 
 /** Bottom-up merge sort of cand[from, to) by (value descending, item ascending), the values computed once; no comparator calls. */
-function mergeSortCandidates(cand: Int32Array, from: number, to: number, sel: Uint8Array, weightF: Float64Array): void {
+function mergeSortCandidates(cand: Int32Array, from: number, to: number, sel: Uint8Array, weightF: Float64Array, scratch: MergeScratch): void {
   const n = to - from;
-  let keys = new Int32Array(n);
-  let vals = new Float64Array(n);
-  let keys2 = new Int32Array(n);
-  let vals2 = new Float64Array(n);
+  scratch.reserve(n);
+  let keys = scratch.keys;
+  let vals = scratch.vals;
+  let keys2 = scratch.keys2;
+  let vals2 = scratch.vals2;
   for (let i = 0; i < n; i++) {
     const k = cand[from + i]!;
     keys[i] = k;
@@ -254,5 +256,22 @@ function mergeSortCandidates(cand: Int32Array, from: number, to: number, sel: Ui
     [keys, keys2] = [keys2, keys];
     [vals, vals2] = [vals2, vals];
   }
-  cand.set(keys, from);
+  cand.set(keys.subarray(0, n), from);
+}
+
+/** The merge sort's buffers, kept by a caller that sorts many times (ResidualChains), grown as needed. */
+export class MergeScratch {
+  keys = new Int32Array(0);
+  vals = new Float64Array(0);
+  keys2 = new Int32Array(0);
+  vals2 = new Float64Array(0);
+
+  reserve(n: number): void {
+    if (this.keys.length >= n) return;
+    const c = Math.max(n, 2 * this.keys.length);
+    this.keys = new Int32Array(c);
+    this.vals = new Float64Array(c);
+    this.keys2 = new Int32Array(c);
+    this.vals2 = new Float64Array(c);
+  }
 }
