@@ -68,8 +68,8 @@ async function submitJson(ctx: AnyContext, list: PaymentIn[], prefix: '' | 'paym
     const rs = (out.result as { payments: Array<Record<string, unknown>> }).payments;
     rs.forEach((r, j) => {
       results[freshAt[j]!] = r;
-      ctx.metrics.paymentsSubmitted.inc({ state: String(r.state) });
     });
+    ctx.metrics.countSubmitted(rs);
   }
   await held;
   const uetrs = list.map((raw) => (typeof raw.uetr === 'string' ? raw.uetr : null));

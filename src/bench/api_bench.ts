@@ -70,9 +70,17 @@ export async function seedApiBench(url: string): Promise<string> {
   }
 }
 
+/**
+ * V8 options the benchmarked server runs with, whichever build it is: the larger young generation
+ * bench and demo run with (bin/sco-settle.js). `serve` does not re-run itself with it (the harnesses
+ * and tests that kill a server must reach the process that serves), so it is given here.
+ */
+export const SERVE_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=64'];
+
 export function startServer(url: string, cpuProfDir: string | null, serverBin: string | null = null): Promise<{ child: ChildProcess; base: string }> {
   const bin = serverBin !== null ? resolve(serverBin) : resolve(dirname(fileURLToPath(import.meta.url)), '../../../bin/sco-settle.js');
   const args = [
+    ...SERVE_NODE_FLAGS,
     ...(cpuProfDir !== null ? ['--cpu-prof', '--cpu-prof-dir', cpuProfDir] : []),
     bin,
     '--store',
@@ -278,6 +286,7 @@ function apiResult(
       duration_s: o.duration_s,
       store: 'sqlite (temporary file)',
       server: o.server_bin ?? 'this build',
+      server_node_flags: SERVE_NODE_FLAGS.join(' '),
       single: {
         connections: o.connections_single,
         requests_ok: single.result['2xx'],

@@ -17,7 +17,7 @@
 // the cache and is refused. A token whose key id is unknown costs the same
 // scrypt, so response times do not reveal which key ids exist.
 
-import { createHash, randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
+import { hash, randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
 import type { ApiKeyRecord, ApiUser, Platform } from '../platform/platform.js';
 import { keyView, userView } from '../platform/platform.js';
 import { ROLES, type Role } from './roles.js';
@@ -71,8 +71,9 @@ export function keyIdOf(token: string): string | null {
   return TOKEN_RE.exec(token)?.[1] ?? null;
 }
 
+/** One-shot (no Hash object): every request with an API key takes one. */
 function sha256(s: string): Buffer {
-  return createHash('sha256').update(s).digest();
+  return hash('sha256', s, 'buffer');
 }
 
 /** Users and keys of a platform, for authentication and for the API's and CLI's user and key commands. */
