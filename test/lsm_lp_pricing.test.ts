@@ -55,6 +55,21 @@ const runArb = fc
     return { net, cap: Float64Array.from(r.cap.slice(0, r.nodes)), start: r.start };
   });
 
+/** Every dual and every column priced afresh at every pivot, as before the duals and reduced costs were kept. */
+function priceAfresh(lp: BoundedLp): void {
+  const inner = lp as unknown as { refreshReducedCosts(): void; rcValid: boolean; updateDuals(): void; yValid: boolean };
+  const refresh = inner.refreshReducedCosts.bind(lp);
+  inner.refreshReducedCosts = () => {
+    inner.rcValid = false;
+    refresh();
+  };
+  const update = inner.updateDuals.bind(lp);
+  inner.updateDuals = () => {
+    inner.yValid = false;
+    update();
+  };
+}
+
 /** The dive's outcome: each item's value, the prices after the first solve, the value, the work. */
 function dive(
   net: ItemEffects,
@@ -64,20 +79,7 @@ function dive(
   afresh: boolean,
 ): { x: number[]; price: number[]; value: number; steps: number } {
   const lp = new BoundedLp(net, cap, start ? new Uint8Array(net.m) : null);
-  if (afresh) {
-    // Every dual and every column priced afresh at every pivot, as before the duals and reduced costs were kept.
-    const inner = lp as unknown as { refreshReducedCosts(): void; rcValid: boolean; updateDuals(): void; yValid: boolean };
-    const refresh = inner.refreshReducedCosts.bind(lp);
-    inner.refreshReducedCosts = () => {
-      inner.rcValid = false;
-      refresh();
-    };
-    const update = inner.updateDuals.bind(lp);
-    inner.updateDuals = () => {
-      inner.yValid = false;
-      update();
-    };
-  }
+  if (afresh) priceAfresh(lp);
   const work = { steps: 0, max: 5_000_000 };
   lp.optimise(work);
   const price = [...lp.prices()];
@@ -131,19 +133,7 @@ test('the sparse update of the basis inverse gives the values of the dense updat
 /** Fixings, unfixings and re-optimisations in any order (as the dive and its callers may): per step the point, the prices, the work. */
 function sequence(net: ItemEffects, cap: Float64Array, ops: readonly [number, number][], afresh: boolean): unknown[] {
   const lp = new BoundedLp(net, cap, null);
-  if (afresh) {
-    const inner = lp as unknown as { refreshReducedCosts(): void; rcValid: boolean; updateDuals(): void; yValid: boolean };
-    const refresh = inner.refreshReducedCosts.bind(lp);
-    inner.refreshReducedCosts = () => {
-      inner.rcValid = false;
-      refresh();
-    };
-    const update = inner.updateDuals.bind(lp);
-    inner.updateDuals = () => {
-      inner.yValid = false;
-      update();
-    };
-  }
+  if (afresh) priceAfresh(lp);
   const work = { steps: 0, max: 5_000_000 };
   const out: unknown[] = [lp.optimise(work)];
   for (const [op, at] of ops) {
