@@ -10,7 +10,8 @@ import { test } from 'node:test';
 import fc from 'fast-check';
 import type { ItemEffects, WorkCounter } from '../src/clearing/lsm.js';
 import { type Region, type RegionSearch, searchRegion } from '../src/clearing/lsm_region_search.js';
-import { MergeScratch, sortCandidates } from '../src/clearing/lsm_residual_chains.js';
+import { KeyedItems } from '../src/clearing/lsm_order.js';
+import { sortCandidates } from '../src/clearing/lsm_residual_chains.js';
 
 /** The recursive search as it was (the reference). */
 function searchRegionRecursive(net: ItemEffects, sub: Region, o: RegionSearch, work: WorkCounter): Uint8Array | null {
@@ -145,8 +146,8 @@ test('the region search chooses what the recursive search chose, and counts the 
   );
 });
 
-/** Merge buffers shared by every run of the property below. */
-const shared = new MergeScratch();
+/** Sort buffers shared by every run of the property below. */
+const shared = new KeyedItems();
 
 test('residual chain candidates are ordered as the sorted tuples were: by value (drops negative), largest first, ties by item', () => {
   fc.assert(

@@ -70,7 +70,8 @@ export function solveLpRelaxation(net: ItemEffects, cap: Float64Array, work: Wor
   const xb = Float64Array.from(cap);
   const y = new Float64Array(n);
   const alpha = new Float64Array(n);
-  const cost = (j: number): number => (j < m ? net.weightF[j]! : 0);
+  const cost = new Float64Array(cols);
+  cost.set(net.weightF.subarray(0, m));
   const column = (j: number, out: Float64Array): void => {
     // out = B^-1 a_j
     out.fill(0);
@@ -195,17 +196,7 @@ export function pivotInverseSparse(binv: Float64Array, alpha: Float64Array, leav
 }
 
 /** Duals y = c_B B^-1. */
-function duals(y: Float64Array, binv: Float64Array, basis: Int32Array, cost: (j: number) => number): void {
-  const n = y.length;
-  y.fill(0);
-  for (let i = 0; i < n; i++) {
-    const c = cost(basis[i]!);
-    if (c !== 0) for (let r = 0; r < n; r++) y[r]! += c * binv[i * n + r]!;
-  }
-}
-
-/** Duals y = c_B B^-1, as `duals` with the costs in an array. */
-function dualsOf(y: Float64Array, binv: Float64Array, basis: Int32Array, cost: Float64Array): void {
+function duals(y: Float64Array, binv: Float64Array, basis: Int32Array, cost: Float64Array): void {
   const n = y.length;
   y.fill(0);
   for (let i = 0; i < n; i++) {
@@ -486,7 +477,7 @@ export class BoundedLp {
   private updateDuals(): void {
     const { n, y, binv, basis, cost, dualDirty } = this;
     if (!this.yValid) {
-      dualsOf(y, binv, basis, cost);
+      duals(y, binv, basis, cost);
       this.yValid = true;
       this.dualDirtyCount = 0;
       return;

@@ -24,6 +24,7 @@
 
 import type { WorkCounter } from './lsm.js';
 import { type CycleNet, payeeEffect, payerOf } from './lsm_cycles.js';
+import { KeyedItems } from './lsm_order.js';
 import { itemsAtNodes, shortNodesByDeficit } from './lsm_region_search.js';
 
 /** Changes per chain at most. */
@@ -34,7 +35,7 @@ const STEPS_PER_NODE = 3000;
 export class ResidualChains {
   private readonly at: { start: Int32Array; items: Int32Array };
   private readonly onChain: Uint8Array;
-  private readonly scratch = new MergeScratch();
+  private readonly scratch = new KeyedItems();
   /** An item no chain may change (the one an insertion just settled), or -1. */
   private lock = -1;
   /** Per item, for a payment: its receiving effect (payeeEffect), paying node and receiving node; -1 for other items. */
@@ -207,9 +208,16 @@ export class ResidualChains {
 }
 
 /** Sorts cand[from, to) by value (the weight of an unselected item, minus that of a selected one), largest first, ties by item. */
-export function sortCandidates(cand: Int32Array, from: number, to: number, sel: Uint8Array, weightF: Float64Array, scratch = new MergeScratch()): void {
+export function sortCandidates(cand: Int32Array, from: number, to: number, sel: Uint8Array, weightF: Float64Array, scratch = new KeyedItems()): void {
   if (to - from > 24) {
-    mergeSortCandidates(cand, from, to, sel, weightF, scratch);
+    // The repairs' order on the value negated (exact): key ascending is value descending, ties by item either way.
+    scratch.length = 0;
+    for (let i = from; i < to; i++) {
+      const k = cand[i]!;
+      scratch.push(sel[k] === 1 ? weightF[k]! : -weightF[k]!, k);
+    }
+    scratch.sortFrom(0);
+    cand.set(scratch.items.subarray(0, to - from), from);
     return;
   }
   for (let i = from + 1; i < to; i++) {
@@ -223,55 +231,5 @@ export function sortCandidates(cand: Int32Array, from: number, to: number, sel: 
       cand[j + 1] = c;
     }
     cand[j + 1] = k;
-  }
-}
-
-/** Bottom-up merge sort of cand[from, to) by (value descending, item ascending), the values computed once; no comparator calls. */
-function mergeSortCandidates(cand: Int32Array, from: number, to: number, sel: Uint8Array, weightF: Float64Array, scratch: MergeScratch): void {
-  const n = to - from;
-  scratch.reserve(n);
-  let keys = scratch.keys;
-  let vals = scratch.vals;
-  let keys2 = scratch.keys2;
-  let vals2 = scratch.vals2;
-  for (let i = 0; i < n; i++) {
-    const k = cand[from + i]!;
-    keys[i] = k;
-    vals[i] = sel[k] === 1 ? -weightF[k]! : weightF[k]!;
-  }
-  for (let width = 1; width < n; width *= 2) {
-    for (let lo = 0; lo < n; lo += 2 * width) {
-      const mid = Math.min(lo + width, n);
-      const hi = Math.min(lo + 2 * width, n);
-      let a = lo;
-      let b = mid;
-      for (let o = lo; o < hi; o++) {
-        // Take from the right run when its head comes first: larger value, or the same value and a smaller item.
-        const right = a >= mid || (b < hi && (vals[b]! > vals[a]! || (vals[b] === vals[a] && keys[b]! < keys[a]!)));
-        const from2 = right ? b++ : a++;
-        keys2[o] = keys[from2]!;
-        vals2[o] = vals[from2]!;
-      }
-    }
-    [keys, keys2] = [keys2, keys];
-    [vals, vals2] = [vals2, vals];
-  }
-  cand.set(keys.subarray(0, n), from);
-}
-
-/** The merge sort's buffers, kept by a caller that sorts many times (ResidualChains), grown as needed. */
-export class MergeScratch {
-  keys = new Int32Array(0);
-  vals = new Float64Array(0);
-  keys2 = new Int32Array(0);
-  vals2 = new Float64Array(0);
-
-  reserve(n: number): void {
-    if (this.keys.length >= n) return;
-    const c = Math.max(n, 2 * this.keys.length);
-    this.keys = new Int32Array(c);
-    this.vals = new Float64Array(c);
-    this.keys2 = new Int32Array(c);
-    this.vals2 = new Float64Array(c);
   }
 }
