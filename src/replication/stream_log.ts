@@ -209,31 +209,40 @@ export class StreamLog implements JournalReplicator {
     const consumer = await this.js.consumers.get(this.config.stream, { opt_start_seq: from_seq, deliver_policy: this.nats.DeliverPolicy.StartSequence });
     const iter = await consumer.consume({ max_messages: 1_024 });
     let pending: StreamEntry[] = [];
-    let applying: Promise<void> = Promise.resolve();
     let failure: Error | null = null;
-    const flush = (): void => {
-      if (pending.length === 0 || failure !== null) return;
-      const batch = pending;
-      pending = [];
-      applying = applying
-        .then(() => (failure === null ? apply(batch) : undefined))
-        .catch((err: Error) => {
-          failure ??= err;
+    // One batch applies at a time; whatever arrives meanwhile waits in `pending` and
+    // goes as the next batch, whole (one local append, not one per network read).
+    let busy = false;
+    let idle: Promise<void> = Promise.resolve();
+    const pump = (): void => {
+      if (busy || failure !== null || pending.length === 0) return;
+      busy = true;
+      idle = (async () => {
+        try {
+          while (pending.length > 0 && failure === null) {
+            const batch = pending;
+            pending = [];
+            await apply(batch);
+          }
+        } catch (err) {
+          failure ??= err as Error;
           iter.stop();
-        });
+        }
+        busy = false;
+      })();
     };
     const done = (async () => {
       for await (const m of iter) {
         pending.push(toStreamEntry(m.data, m.headers, m.info.timestampNanos / 1_000_000));
-        // Whatever arrived in this turn goes as one batch (one local append).
-        if (pending.length === 1) setImmediate(flush);
+        // Whatever arrived in this turn goes with it.
+        if (pending.length === 1 && !busy) setImmediate(pump);
         if (pending.length >= 4_096) {
-          flush();
-          await applying;
+          pump();
+          await idle;
         }
       }
-      flush();
-      await applying;
+      pump();
+      await idle;
       if (failure !== null) throw failure;
     })();
     return { stop: () => iter.stop(), done };
