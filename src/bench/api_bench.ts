@@ -20,6 +20,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Platform } from '../platform/platform.js';
 import { UserDirectory } from '../http/auth.js';
+import { pacedLoad } from './paced_load.js';
 
 export interface ApiBenchOptions {
   /** Seconds per timed run. */
@@ -36,6 +37,12 @@ export interface ApiBenchOptions {
   server_node_flags?: readonly string[] | null;
   /** Skip the single-payment throughput run (its figures are null): the fixed-rate runs alone, sooner. */
   fixed_only?: boolean;
+  /**
+   * How the fixed-rate runs send: 'paced' (the default), request k at k / rate
+   * (./paced_load.ts); 'bursty', autocannon's per-second rate as before #18 (each
+   * second's requests back to back, then silence), for comparison with older figures.
+   */
+  fixed_load?: 'paced' | 'bursty';
   progress: (m: string) => void;
 }
 
@@ -49,8 +56,12 @@ interface AutocannonResult {
   duration: number;
 }
 type Autocannon = (opts: Record<string, unknown>) => Promise<AutocannonResult>;
+/** A run's figures: autocannon's, or the paced load's (which adds how late its sends ran). */
+type LoadResult = AutocannonResult & { send_lateness_ms?: { p99: number; max: number } };
 
 const BANKS = 20;
+/** Connections of the fixed-rate runs. */
+const FIXED_RATE_CONNECTIONS = 50;
 const require = createRequire(import.meta.url);
 
 function bic(i: number): string {
@@ -172,45 +183,22 @@ export async function runApiBench(o: ApiBenchOptions): Promise<Record<string, un
     const base = server.base;
     const date = new Date().toISOString().slice(0, 10);
     const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
-    const run = async (label: string, size: number, extra: Record<string, unknown>): Promise<ApiRun> => {
-      const before = await settledCount(base);
-      const backlog_before = await indexBacklog(base);
-      const cpu_before = cpuSeconds(server.child.pid);
-      const gc_before = await minorGc(base);
-      // The load generator shares the host: its own event-loop delay says whether a tail is the harness's.
-      const loop = monitorEventLoopDelay({ resolution: 1 });
-      loop.enable();
-      o.progress(`${label}: ${String(extra.duration ?? o.duration_s)} s`);
-      const result = await autocannon({
-        url: base,
-        duration: o.duration_s,
-        headers,
-        requests: [{ method: 'POST', path: '/v1/payments', setupRequest: (req: Record<string, unknown>) => ({ ...req, body: paymentBody(size, date) }) }],
-        ...extra,
-      });
-      loop.disable();
-      const cpu_after = cpuSeconds(server.child.pid);
-      const gc = gcDelta(gc_before, await minorGc(base));
-      const client_loop_delay = { p99_ms: round1(loop.percentile(99) / 1e6), max_ms: round1(loop.max / 1e6) };
-      const settled = (await settledCount(base)) - before;
-      const cpu_s = cpu_before === null || cpu_after === null ? null : cpu_after - cpu_before;
-      o.progress(
-        `${label}: ${result['2xx']} ok, ${result.non2xx} not ok, ${result.errors} errors; ${settled} payments settled; p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms`,
-      );
-      return { result, settled, backlog_before, cpu_s, gc, client_loop_delay };
-    };
+    const fixedLoad = o.fixed_load ?? 'paced';
+    const ctx: RunContext = { o, base, pid: server.child.pid, headers, date, autocannon };
+    const run = (label: string, size: number, extra: Record<string, unknown>, paced = false): Promise<ApiRun> => timedRun(ctx, label, size, extra, paced);
     // Warm-up (JIT, SQLite caches).
     await run('warm-up', 1, { connections: o.connections_single, duration: 2 });
     const single = o.fixed_only === true ? null : await run('single', 1, { connections: o.connections_single });
     const batch = await run(`batch of ${o.batch_size}`, o.batch_size, { connections: o.connections_batch });
-    // The rate is spread over the connections (connectionRate): measured to hold the total where overallRate fell short.
-    const fixedRun = { connections: 50, connectionRate: Math.ceil(o.fixed_rate / 50) };
+    // Bursty: autocannon's rate spread over the connections (connectionRate), as measured before #18.
+    const fixedRun = { connections: FIXED_RATE_CONNECTIONS, connectionRate: Math.ceil(o.fixed_rate / FIXED_RATE_CONNECTIONS) };
+    const paced = fixedLoad === 'paced';
     // Right after the batch run the index still has its entries to write: this run measures the API meanwhile.
-    const backlog = await run(`single at ${o.fixed_rate} req/s during the index backlog`, 1, fixedRun);
+    const backlog = await run(`single at ${o.fixed_rate} req/s during the index backlog`, 1, fixedRun, paced);
     const wait_s = await indexCaughtUp(base, 300);
     o.progress(`index caught up ${wait_s} s after the backlog run`);
-    const fixed = await run(`single at ${o.fixed_rate} req/s, index caught up`, 1, fixedRun);
-    return apiResult(o, single, batch, backlog, fixed, wait_s, peakRssMb(server.child.pid), nodeFlags);
+    const fixed = await run(`single at ${o.fixed_rate} req/s, index caught up`, 1, fixedRun, paced);
+    return apiResult(o, single, batch, backlog, fixed, wait_s, peakRssMb(server.child.pid), nodeFlags, fixedLoad);
   } finally {
     if (child !== null && child.exitCode === null) {
       const exited = new Promise((r) => child!.once('exit', r));
@@ -219,6 +207,66 @@ export async function runApiBench(o: ApiBenchOptions): Promise<Record<string, un
     }
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+interface RunContext {
+  o: ApiBenchOptions;
+  base: string;
+  pid: number | undefined;
+  headers: Record<string, string>;
+  date: string;
+  autocannon: Autocannon;
+}
+
+/** The load of one run: autocannon with `extra`, or (paced) the evenly paced load at the fixed rate. */
+function sendLoad(c: RunContext, size: number, extra: Record<string, unknown>, paced: boolean): Promise<LoadResult> {
+  const { o, base, headers, date } = c;
+  if (paced)
+    return pacedLoad({
+      url: base,
+      path: '/v1/payments',
+      method: 'POST',
+      headers,
+      body: () => paymentBody(size, date),
+      rate_per_s: o.fixed_rate,
+      duration_s: o.duration_s,
+      connections: FIXED_RATE_CONNECTIONS,
+    });
+  return c.autocannon({
+    url: base,
+    duration: o.duration_s,
+    headers,
+    requests: [{ method: 'POST', path: '/v1/payments', setupRequest: (req: Record<string, unknown>) => ({ ...req, body: paymentBody(size, date) }) }],
+    ...extra,
+  });
+}
+
+/** One timed run with what the server did meanwhile (payments settled, CPU, scavenges) and the harness's own delays. */
+async function timedRun(c: RunContext, label: string, size: number, extra: Record<string, unknown>, paced: boolean): Promise<ApiRun> {
+  const { o, base, pid } = c;
+  const before = await settledCount(base);
+  const backlog_before = await indexBacklog(base);
+  const cpu_before = cpuSeconds(pid);
+  const gc_before = await minorGc(base);
+  // The load generator shares the host: its own event-loop delay says whether a tail is the harness's.
+  const loop = monitorEventLoopDelay({ resolution: 1 });
+  loop.enable();
+  o.progress(`${label}: ${String(extra.duration ?? o.duration_s)} s`);
+  const result = await sendLoad(c, size, extra, paced);
+  loop.disable();
+  const cpu_after = cpuSeconds(pid);
+  const gc = gcDelta(gc_before, await minorGc(base));
+  const client_loop_delay = {
+    p99_ms: round1(loop.percentile(99) / 1e6),
+    max_ms: round1(loop.max / 1e6),
+    ...(result.send_lateness_ms !== undefined ? { send_lateness_p99_ms: result.send_lateness_ms.p99 } : {}),
+  };
+  const settled = (await settledCount(base)) - before;
+  const cpu_s = cpu_before === null || cpu_after === null ? null : cpu_after - cpu_before;
+  o.progress(
+    `${label}: ${result['2xx']} ok, ${result.non2xx} not ok, ${result.errors} errors; ${settled} payments settled; p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms`,
+  );
+  return { result, settled, backlog_before, cpu_s, gc, client_loop_delay };
 }
 
 interface ApiRun {
@@ -230,8 +278,8 @@ interface ApiRun {
   cpu_s: number | null;
   /** The server's young-generation collections (scavenges) during the run: each holds its event loop. */
   gc: MinorGc;
-  /** This process's (the load generator's) event-loop delay during the run. */
-  client_loop_delay: { p99_ms: number; max_ms: number };
+  /** This process's (the load generator's) event-loop delay during the run; paced runs: how late their sends ran. */
+  client_loop_delay: { p99_ms: number; max_ms: number; send_lateness_p99_ms?: number };
 }
 
 interface MinorGc {
@@ -321,6 +369,7 @@ function apiResult(
   wait_s: number,
   rss_mb: number | null,
   nodeFlags: readonly string[],
+  fixedLoad: 'paced' | 'bursty',
 ): Record<string, unknown> {
   return {
     suite: 'api',
@@ -361,7 +410,11 @@ function apiResult(
       fixed_rate_during_backlog: fixedDetail(o, backlog),
       index_caught_up_after_s: wait_s,
       fixed_rate: fixedDetail(o, fixed),
-      load_generator: 'autocannon in the bench process; server in a child process on loopback',
+      fixed_rate_load:
+        fixedLoad === 'paced'
+          ? `paced: request k sent at k/${o.fixed_rate} s on ${FIXED_RATE_CONNECTIONS} keep-alive connections (open loop), latency from its send`
+          : `bursty: autocannon, ${FIXED_RATE_CONNECTIONS} connections of ${Math.ceil(o.fixed_rate / FIXED_RATE_CONNECTIONS)} requests/s each (each second's sent back to back)`,
+      load_generator: 'autocannon (throughput runs) and node:http (paced runs) in the bench process; server in a child process on loopback',
     },
   };
 }

@@ -176,6 +176,7 @@ function registerApiBench(bench: Command): void {
     .option('--server-bin <file>', "run another build's server (its bin/sco-settle.js) under this harness, for before/after figures")
     .option('--server-node-flags <flags>', 'V8 options for the server process, space-separated, instead of the default (to compare GC settings)')
     .option('--fixed-only', 'skip the single-payment throughput run: the batch run and the two fixed-rate runs only')
+    .option('--bursty', "fixed-rate runs as before #18: autocannon's per-second rate (each second's requests back to back), not evenly paced")
     .action(async (o: Record<string, string | boolean | undefined>) => {
       const result = await runApiBench({
         duration_s: positiveInt(String(o.duration), '--duration'),
@@ -187,6 +188,7 @@ function registerApiBench(bench: Command): void {
         server_bin: (o.serverBin as string | undefined) ?? null,
         server_node_flags: typeof o.serverNodeFlags === 'string' ? o.serverNodeFlags.split(/\s+/).filter((f) => f !== '') : null,
         fixed_only: o.fixedOnly === true,
+        fixed_load: o.bursty === true ? 'bursty' : 'paced',
         progress: stderrProgress,
       });
       process.stdout.write(JSON.stringify(result) + '\n');
