@@ -921,7 +921,7 @@ export class DurableLedger {
     this.backlogEvents += n;
   }
 
-  /** Whether indexLagging has work now (the oldest backlog entry waited index_lag_max_ms), or the backlog is over its bound. */
+  /** Whether indexLagging has a step to write now (lagStepDue), or the backlog is over its bound. */
   private indexDue(): boolean {
     return this.backlogEvents >= this.opts.index_backlog_max_events || this.lagStepDue(performance.now());
   }

@@ -20,7 +20,10 @@
 // contend for the write lock (busy_timeout is set on both all the same). Reads on
 // this connection see the worker's commits: every statement here runs to
 // completion (get/all), so each read starts a new WAL read transaction.
-// `inline_commit: true` (or SCO_SETTLE_SQLITE_INLINE_COMMIT=1) keeps every write
+// Checkpoints run on a third thread and connection (./sqlite_checkpointer.ts):
+// a PASSIVE checkpoint takes no write lock, so it runs beside the commits instead
+// of holding the commit thread's queue (the commit thread takes them again if
+// that thread is gone). `inline_commit: true` (or SCO_SETTLE_SQLITE_INLINE_COMMIT=1) keeps every write
 // on this thread, as before; ':memory:' always does.
 
 import { Database, type SqliteDatabase } from './sqlite_driver.js';
