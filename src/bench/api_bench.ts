@@ -14,11 +14,13 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Platform } from '../platform/platform.js';
 import { UserDirectory } from '../http/auth.js';
+import { pacedLoad } from './paced_load.js';
 
 export interface ApiBenchOptions {
   /** Seconds per timed run. */
@@ -31,6 +33,16 @@ export interface ApiBenchOptions {
   cpu_prof_dir: string | null;
   /** Run the server of another build (its bin/sco-settle.js) under this harness: before/after figures from one harness. */
   server_bin?: string | null;
+  /** V8 options for the server process instead of SERVE_NODE_FLAGS (to compare young-generation sizes). */
+  server_node_flags?: readonly string[] | null;
+  /** Skip the single-payment throughput run (its figures are null): the fixed-rate runs alone, sooner. */
+  fixed_only?: boolean;
+  /**
+   * How the fixed-rate runs send: 'paced' (the default), request k at k / rate
+   * (./paced_load.ts); 'bursty', autocannon's per-second rate as before #18 (each
+   * second's requests back to back, then silence), for comparison with older figures.
+   */
+  fixed_load?: 'paced' | 'bursty';
   progress: (m: string) => void;
 }
 
@@ -44,8 +56,12 @@ interface AutocannonResult {
   duration: number;
 }
 type Autocannon = (opts: Record<string, unknown>) => Promise<AutocannonResult>;
+/** A run's figures: autocannon's, or the paced load's (which adds how late its sends ran). */
+type LoadResult = AutocannonResult & { send_lateness_ms?: { p99: number; max: number } };
 
 const BANKS = 20;
+/** Connections of the fixed-rate runs. */
+const FIXED_RATE_CONNECTIONS = 50;
 const require = createRequire(import.meta.url);
 
 function bic(i: number): string {
@@ -77,10 +93,15 @@ export async function seedApiBench(url: string): Promise<string> {
  */
 export const SERVE_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=64'];
 
-export function startServer(url: string, cpuProfDir: string | null, serverBin: string | null = null): Promise<{ child: ChildProcess; base: string }> {
+export function startServer(
+  url: string,
+  cpuProfDir: string | null,
+  serverBin: string | null = null,
+  nodeFlags: readonly string[] = SERVE_NODE_FLAGS,
+): Promise<{ child: ChildProcess; base: string }> {
   const bin = serverBin !== null ? resolve(serverBin) : resolve(dirname(fileURLToPath(import.meta.url)), '../../../bin/sco-settle.js');
   const args = [
-    ...SERVE_NODE_FLAGS,
+    ...nodeFlags,
     ...(cpuProfDir !== null ? ['--cpu-prof', '--cpu-prof-dir', cpuProfDir] : []),
     bin,
     '--store',
@@ -156,43 +177,28 @@ export async function runApiBench(o: ApiBenchOptions): Promise<Record<string, un
   try {
     o.progress(`seeding ${url}: a central bank, ${BANKS} funded banks, an open business day`);
     const token = await seedApiBench(url);
-    const server = await startServer(url, o.cpu_prof_dir, o.server_bin ?? null);
+    const nodeFlags = o.server_node_flags ?? SERVE_NODE_FLAGS;
+    const server = await startServer(url, o.cpu_prof_dir, o.server_bin ?? null, nodeFlags);
     child = server.child;
     const base = server.base;
     const date = new Date().toISOString().slice(0, 10);
     const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
-    const run = async (label: string, size: number, extra: Record<string, unknown>): Promise<ApiRun> => {
-      const before = await settledCount(base);
-      const backlog_before = await indexBacklog(base);
-      const cpu_before = cpuSeconds(server.child.pid);
-      o.progress(`${label}: ${String(extra.duration ?? o.duration_s)} s`);
-      const result = await autocannon({
-        url: base,
-        duration: o.duration_s,
-        headers,
-        requests: [{ method: 'POST', path: '/v1/payments', setupRequest: (req: Record<string, unknown>) => ({ ...req, body: paymentBody(size, date) }) }],
-        ...extra,
-      });
-      const cpu_after = cpuSeconds(server.child.pid);
-      const settled = (await settledCount(base)) - before;
-      const cpu_s = cpu_before === null || cpu_after === null ? null : cpu_after - cpu_before;
-      o.progress(
-        `${label}: ${result['2xx']} ok, ${result.non2xx} not ok, ${result.errors} errors; ${settled} payments settled; p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms`,
-      );
-      return { result, settled, backlog_before, cpu_s };
-    };
+    const fixedLoad = o.fixed_load ?? 'paced';
+    const ctx: RunContext = { o, base, pid: server.child.pid, headers, date, autocannon };
+    const run = (label: string, size: number, extra: Record<string, unknown>, paced = false): Promise<ApiRun> => timedRun(ctx, label, size, extra, paced);
     // Warm-up (JIT, SQLite caches).
     await run('warm-up', 1, { connections: o.connections_single, duration: 2 });
-    const single = await run('single', 1, { connections: o.connections_single });
+    const single = o.fixed_only === true ? null : await run('single', 1, { connections: o.connections_single });
     const batch = await run(`batch of ${o.batch_size}`, o.batch_size, { connections: o.connections_batch });
-    // The rate is spread over the connections (connectionRate): measured to hold the total where overallRate fell short.
-    const fixedRun = { connections: 50, connectionRate: Math.ceil(o.fixed_rate / 50) };
+    // Bursty: autocannon's rate spread over the connections (connectionRate), as measured before #18.
+    const fixedRun = { connections: FIXED_RATE_CONNECTIONS, connectionRate: Math.ceil(o.fixed_rate / FIXED_RATE_CONNECTIONS) };
+    const paced = fixedLoad === 'paced';
     // Right after the batch run the index still has its entries to write: this run measures the API meanwhile.
-    const backlog = await run(`single at ${o.fixed_rate} req/s during the index backlog`, 1, fixedRun);
+    const backlog = await run(`single at ${o.fixed_rate} req/s during the index backlog`, 1, fixedRun, paced);
     const wait_s = await indexCaughtUp(base, 300);
     o.progress(`index caught up ${wait_s} s after the backlog run`);
-    const fixed = await run(`single at ${o.fixed_rate} req/s, index caught up`, 1, fixedRun);
-    return apiResult(o, single, batch, backlog, fixed, wait_s, peakRssMb(server.child.pid));
+    const fixed = await run(`single at ${o.fixed_rate} req/s, index caught up`, 1, fixedRun, paced);
+    return apiResult(o, single, batch, backlog, fixed, wait_s, peakRssMb(server.child.pid), nodeFlags, fixedLoad);
   } finally {
     if (child !== null && child.exitCode === null) {
       const exited = new Promise((r) => child!.once('exit', r));
@@ -203,6 +209,66 @@ export async function runApiBench(o: ApiBenchOptions): Promise<Record<string, un
   }
 }
 
+interface RunContext {
+  o: ApiBenchOptions;
+  base: string;
+  pid: number | undefined;
+  headers: Record<string, string>;
+  date: string;
+  autocannon: Autocannon;
+}
+
+/** The load of one run: autocannon with `extra`, or (paced) the evenly paced load at the fixed rate. */
+function sendLoad(c: RunContext, size: number, extra: Record<string, unknown>, paced: boolean): Promise<LoadResult> {
+  const { o, base, headers, date } = c;
+  if (paced)
+    return pacedLoad({
+      url: base,
+      path: '/v1/payments',
+      method: 'POST',
+      headers,
+      body: () => paymentBody(size, date),
+      rate_per_s: o.fixed_rate,
+      duration_s: o.duration_s,
+      connections: FIXED_RATE_CONNECTIONS,
+    });
+  return c.autocannon({
+    url: base,
+    duration: o.duration_s,
+    headers,
+    requests: [{ method: 'POST', path: '/v1/payments', setupRequest: (req: Record<string, unknown>) => ({ ...req, body: paymentBody(size, date) }) }],
+    ...extra,
+  });
+}
+
+/** One timed run with what the server did meanwhile (payments settled, CPU, scavenges) and the harness's own delays. */
+async function timedRun(c: RunContext, label: string, size: number, extra: Record<string, unknown>, paced: boolean): Promise<ApiRun> {
+  const { o, base, pid } = c;
+  const before = await settledCount(base);
+  const backlog_before = await indexBacklog(base);
+  const cpu_before = cpuSeconds(pid);
+  const gc_before = await minorGc(base);
+  // The load generator shares the host: its own event-loop delay says whether a tail is the harness's.
+  const loop = monitorEventLoopDelay({ resolution: 1 });
+  loop.enable();
+  o.progress(`${label}: ${String(extra.duration ?? o.duration_s)} s`);
+  const result = await sendLoad(c, size, extra, paced);
+  loop.disable();
+  const cpu_after = cpuSeconds(pid);
+  const gc = gcDelta(gc_before, await minorGc(base));
+  const client_loop_delay = {
+    p99_ms: round1(loop.percentile(99) / 1e6),
+    max_ms: round1(loop.max / 1e6),
+    ...(result.send_lateness_ms !== undefined ? { send_lateness_p99_ms: result.send_lateness_ms.p99 } : {}),
+  };
+  const settled = (await settledCount(base)) - before;
+  const cpu_s = cpu_before === null || cpu_after === null ? null : cpu_after - cpu_before;
+  o.progress(
+    `${label}: ${result['2xx']} ok, ${result.non2xx} not ok, ${result.errors} errors; ${settled} payments settled; p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms`,
+  );
+  return { result, settled, backlog_before, cpu_s, gc, client_loop_delay };
+}
+
 interface ApiRun {
   result: AutocannonResult;
   settled: number;
@@ -210,6 +276,37 @@ interface ApiRun {
   backlog_before: number;
   /** CPU seconds the server process (all its threads) used during the run; null where /proc is not there. */
   cpu_s: number | null;
+  /** The server's young-generation collections (scavenges) during the run: each holds its event loop. */
+  gc: MinorGc;
+  /** This process's (the load generator's) event-loop delay during the run; paced runs: how late their sends ran. */
+  client_loop_delay: { p99_ms: number; max_ms: number; send_lateness_p99_ms?: number };
+}
+
+interface MinorGc {
+  count: number;
+  total_ms: number;
+  /** Those that took longer than 10 ms (the histogram's bucket bound). */
+  over_10ms: number;
+}
+
+/** The server's minor GC figures so far, from its /metrics (prom-client's nodejs_gc_duration_seconds). */
+async function minorGc(base: string): Promise<MinorGc> {
+  const text = await (await fetch(`${base}/metrics`)).text();
+  const read = (re: RegExp): number => Number(re.exec(text)?.[1] ?? 0);
+  const count = read(/^nodejs_gc_duration_seconds_count\{kind="minor"\} (\S+)/m);
+  return {
+    count,
+    total_ms: read(/^nodejs_gc_duration_seconds_sum\{kind="minor"\} (\S+)/m) * 1000,
+    over_10ms: count - read(/^nodejs_gc_duration_seconds_bucket\{le="0\.01",kind="minor"\} (\S+)/m),
+  };
+}
+
+function gcDelta(a: MinorGc, b: MinorGc): MinorGc {
+  return { count: b.count - a.count, total_ms: round1(b.total_ms - a.total_ms), over_10ms: b.over_10ms - a.over_10ms };
+}
+
+function round1(x: number): number {
+  return Math.round(x * 10) / 10;
 }
 
 /**
@@ -257,23 +354,27 @@ function fixedDetail(o: ApiBenchOptions, r: ApiRun): Record<string, unknown> {
     errors: r.result.errors,
     index_backlog_entries_at_start: r.backlog_before,
     server_cpu_us_per_payment: cpuUsPerPayment(r),
+    server_minor_gc: r.gc,
+    client_loop_delay: r.client_loop_delay,
   };
 }
 
 /** The suite's JSON document: the figures, then each run's detail. */
 function apiResult(
   o: ApiBenchOptions,
-  single: ApiRun,
+  single: ApiRun | null,
   batch: ApiRun,
   backlog: ApiRun,
   fixed: ApiRun,
   wait_s: number,
   rss_mb: number | null,
+  nodeFlags: readonly string[],
+  fixedLoad: 'paced' | 'bursty',
 ): Record<string, unknown> {
   return {
     suite: 'api',
     metrics: {
-      payments_per_s_single: Math.round(single.settled / single.result.duration),
+      payments_per_s_single: single === null ? null : Math.round(single.settled / single.result.duration),
       payments_per_s_batch: Math.round(batch.settled / batch.result.duration),
       p99_ms_single_at_2000_rps: fixed.result.latency.p99,
       p99_ms_single_at_2000_rps_during_backlog: backlog.result.latency.p99,
@@ -286,8 +387,8 @@ function apiResult(
       duration_s: o.duration_s,
       store: 'sqlite (temporary file)',
       server: o.server_bin ?? 'this build',
-      server_node_flags: SERVE_NODE_FLAGS.join(' '),
-      single: {
+      server_node_flags: nodeFlags.join(' '),
+      single: single && {
         connections: o.connections_single,
         requests_ok: single.result['2xx'],
         non_2xx: single.result.non2xx,
@@ -309,7 +410,11 @@ function apiResult(
       fixed_rate_during_backlog: fixedDetail(o, backlog),
       index_caught_up_after_s: wait_s,
       fixed_rate: fixedDetail(o, fixed),
-      load_generator: 'autocannon in the bench process; server in a child process on loopback',
+      fixed_rate_load:
+        fixedLoad === 'paced'
+          ? `paced: request k sent at k/${o.fixed_rate} s on ${FIXED_RATE_CONNECTIONS} keep-alive connections (open loop), latency from its send`
+          : `bursty: autocannon, ${FIXED_RATE_CONNECTIONS} connections of ${Math.ceil(o.fixed_rate / FIXED_RATE_CONNECTIONS)} requests/s each (each second's sent back to back)`,
+      load_generator: 'autocannon (throughput runs) and node:http (paced runs) in the bench process; server in a child process on loopback',
     },
   };
 }

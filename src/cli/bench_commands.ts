@@ -174,15 +174,21 @@ function registerApiBench(bench: Command): void {
     .option('--batch-connections <n>', 'connections for the batch run', '8')
     .option('--cpu-prof <dir>', "write the server's CPU profile (node --cpu-prof) into this folder")
     .option('--server-bin <file>', "run another build's server (its bin/sco-settle.js) under this harness, for before/after figures")
-    .action(async (o: Record<string, string | undefined>) => {
+    .option('--server-node-flags <flags>', 'V8 options for the server process, space-separated, instead of the default (to compare GC settings)')
+    .option('--fixed-only', 'skip the single-payment throughput run: the batch run and the two fixed-rate runs only')
+    .option('--bursty', "fixed-rate runs as before #18: autocannon's per-second rate (each second's requests back to back), not evenly paced")
+    .action(async (o: Record<string, string | boolean | undefined>) => {
       const result = await runApiBench({
         duration_s: positiveInt(String(o.duration), '--duration'),
         connections_single: positiveInt(String(o.connections), '--connections'),
         connections_batch: positiveInt(String(o.batchConnections), '--batch-connections'),
         batch_size: 1000,
         fixed_rate: 2000,
-        cpu_prof_dir: o.cpuProf ?? null,
-        server_bin: o.serverBin ?? null,
+        cpu_prof_dir: (o.cpuProf as string | undefined) ?? null,
+        server_bin: (o.serverBin as string | undefined) ?? null,
+        server_node_flags: typeof o.serverNodeFlags === 'string' ? o.serverNodeFlags.split(/\s+/).filter((f) => f !== '') : null,
+        fixed_only: o.fixedOnly === true,
+        fixed_load: o.bursty === true ? 'bursty' : 'paced',
         progress: stderrProgress,
       });
       process.stdout.write(JSON.stringify(result) + '\n');
