@@ -92,7 +92,15 @@ for (const [label, lists] of [
     let runs = 0;
     let matched = 0;
     let viaWords = 0;
-    const fixed = ['Mr Al', 'LLC Ltd Al Bin', 'Sheikh de la Haji Gen', 'Dr Von Der', 'ref 12 Mr Al LLC', `Golden ${'abcdefgij'.repeat(5)}`];
+    const fixed = [
+      'Mr Al',
+      'LLC Ltd Al Bin',
+      'Sheikh de la Haji Gen',
+      'Dr Von Der',
+      'ref 12 Mr Al LLC',
+      `Golden ${'abcdefgij'.repeat(5)}`,
+      `Mr Golden ${'abcdefgij'.repeat(5)}`,
+    ];
     const all = [...fixed, ...fixed, ...texts(lists, 300), ...texts(lists, 300)];
     for (const [t, text] of all.entries()) {
       // The text's own tokens (what screenPayment screens), or its plain words as they come: stopwords, particles

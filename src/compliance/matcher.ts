@@ -104,10 +104,19 @@ export interface ScreenWord {
   /** The form's grams in gramsOf's order, each once; with the gram's id, -1 for a gram no listed name has. */
   readonly grams: readonly string[];
   readonly gramIds: Int32Array;
-  /** Whether candidate generation walks any of its grams (a run of words that walk none has no candidates, so no matches). */
-  readonly walked: boolean;
+  /** Postings candidate generation walks for its grams (a run of words that walk none has no candidates, so no matches). */
+  readonly walk: number;
   /** Texts the word was seen in (a word seen once is most likely a one-off: its runs are not kept in the result cache). */
   uses: number;
+}
+
+/** A run of words as runMatches screens it: its tokens are the forms of ws[from..to). */
+interface RunQuery {
+  ws: readonly ScreenWord[];
+  from: number;
+  to: number;
+  cut: boolean;
+  candidates: number[];
 }
 
 interface NameRec {
@@ -140,6 +149,9 @@ export interface IdentifierHit {
 function round4(x: number): number {
   return Math.round(x * 10000) / 10000;
 }
+
+/** Postings a run's walk may take at most for its candidates to be found before the result cache is asked (runMatches). */
+export const WALK_BEFORE_CACHE_MAX = 128;
 
 /** What a run of words no name shares a walked gram with matches (runMatches): nothing; shared, so frozen. */
 const NO_MATCHES: readonly ScreenMatch[] = Object.freeze([]);
@@ -366,7 +378,7 @@ export class ScreeningIndex {
    * the same order, each counted once (so the same sum, added in the same order),
    * read from the words instead of built and looked up again.
    */
-  private candidatesOfWords(words: readonly ScreenWord[]): number[] {
+  private candidatesOfWords(words: readonly ScreenWord[], from: number, to: number): number[] {
     const skipDf = this.skipDf();
     if (++this.stamp === 0xffffffff) {
       this.gramStamp.fill(0);
@@ -377,7 +389,8 @@ export class ScreeningIndex {
     let unseen: string[] | null = null;
     let total = 0;
     const walk: number[] = [];
-    for (const w of words) {
+    for (let k = from; k < to; k++) {
+      const w = words[k]!;
       const ids = w.gramIds;
       for (let i = 0; i < ids.length; i++) {
         const id = ids[i]!;
@@ -678,7 +691,7 @@ export class ScreeningIndex {
       idf: this.tokenIdf.get(form) ?? this.idfUnseen,
       grams,
       gramIds,
-      walked: gramIds.some((id) => id >= 0 && this.postings[id]!.length <= skipDf),
+      walk: gramIds.reduce((sum, id) => (id >= 0 && this.postings[id]!.length <= skipDf ? sum + this.postings[id]!.length : sum), 0),
       uses: 0,
     };
   }
@@ -693,37 +706,63 @@ export class ScreeningIndex {
    */
   runMatches(words: readonly ScreenWord[], start: number, len: number, threshold = DEFAULT_THRESHOLD): readonly Readonly<ScreenMatch>[] {
     const end = start + len;
-    let walked = false;
+    let walk = 0;
     let oneOff = false;
     for (let i = start; i < end; i++) {
       const w = words[i]!;
-      if (w.walked) walked = true;
+      walk += w.walk;
       if (w.uses < 2) oneOff = true;
     }
     // Its tokens are some of these words' forms: no gram walked, no name touched, no candidate.
-    if (!walked) return NO_MATCHES;
-    if (oneOff) return this.runUncached(words, start, end, null, threshold).matches;
+    if (walk === 0) return NO_MATCHES;
+    // A short walk costs less than a lookup in the result cache: the candidates first (most runs have none).
+    const q = oneOff || walk <= WALK_BEFORE_CACHE_MAX ? this.runQuery(words, start, end) : null;
+    if (q !== null && q.candidates.length === 0) return NO_MATCHES;
+    if (oneOff) return this.runResult(q!, null, threshold).matches;
     let name = words[start]!.word;
     for (let i = start + 1; i < end; i++) name += ` ${words[i]!.word}`;
     let c = this.plain;
     if (c === null || c.threshold !== threshold) this.plain = c = { threshold, results: new ResultCache(this.cacheMax) };
-    return (c.results.get(name) ?? c.results.put(name, this.runUncached(words, start, end, name, threshold))).matches;
+    return (c.results.get(name) ?? c.results.put(name, this.runResult(q ?? this.runQuery(words, start, end), name, threshold))).matches;
   }
 
-  /** screenNameUncached for a run of words (`name`, their text, null when only the matches are read). */
-  private runUncached(words: readonly ScreenWord[], start: number, end: number, name: string | null, threshold: number): ScreenResult {
+  /**
+   * A run's words as screenNameUncached takes them from the run's text (step 7's
+   * pick, `ws[from..to)`), and its candidates; the query itself is prepared only
+   * for a run with candidates (runResult).
+   */
+  private runQuery(words: readonly ScreenWord[], start: number, end: number): RunQuery {
+    let stop = false;
+    let cut = false;
+    for (let i = start; i < end; i++) {
+      if (words[i]!.stop) stop = true;
+      if (words[i]!.cut) cut = true;
+    }
+    if (!stop) return { ws: words, from: start, to: end, cut, candidates: this.names.length === 0 ? [] : this.candidatesOfWords(words, start, end) };
     const picked = pickWords(
       words.slice(start, end),
       (w) => w.stop,
       (w) => w.particle,
     );
     const ws = picked.words;
+    return {
+      ws,
+      from: 0,
+      to: ws.length,
+      cut: picked.cut || ws.some((w) => w.cut),
+      candidates: ws.length === 0 || this.names.length === 0 ? [] : this.candidatesOfWords(ws, 0, ws.length),
+    };
+  }
+
+  /** screenNameUncached's result for a run's query (`name`, the run's text; null when only the matches are read). */
+  private runResult(q: RunQuery, name: string | null, threshold: number): ScreenResult {
     const base: ScreenResult = { name: name ?? '', hit: false, score: 0, threshold, matches: [], lists: name === null ? [] : this.listRefs() };
-    if (picked.cut || ws.some((w) => w.cut)) base.truncated = true;
-    if (ws.length === 0 || this.names.length === 0) return base;
+    if (q.cut) base.truncated = true;
+    if (q.candidates.length === 0) return base;
+    const ws = q.ws.slice(q.from, q.to);
     const tokens = ws.map((w) => w.form);
     const pq: PreparedQuery = { tokens, keys: ws.map((w) => w.key), idf: ws.map((w) => w.idf), joined: tokens.join('') };
-    return withMatches(base, this.matchesOf(pq, this.candidatesOfWords(ws), { name: name ?? '' }, threshold));
+    return withMatches(base, this.matchesOf(pq, q.candidates, { name: name ?? '' }, threshold));
   }
 
   /** Exact identifier lookup (BIC on 11 or its first 8 characters). */
