@@ -345,6 +345,8 @@ export interface Net {
   /** Per node, the items that draw on it (net < 0 there), by weight, largest first. */
   readonly drawStart: Int32Array;
   readonly drawItems: Int32Array;
+  /** Beside drawItems: the item's net effect at that node (its effF there, < 0), so FIFO truncation need not look it up. */
+  readonly drawEff: Float64Array;
   /** Items that draw on no node (always settle). */
   readonly free: Int32Array;
   readonly byWeight: Int32Array;
@@ -440,6 +442,7 @@ function indexNet(
   const byWeight = Int32Array.from(Array.from({ length: m }, (_, k) => k).sort(byWeightDesc));
   const queues: number[][] = Array.from({ length: nodes }, () => []);
   const draws: number[][] = Array.from({ length: nodes }, () => []);
+  const drawEffs: number[][] = Array.from({ length: nodes }, () => []);
   const free: number[] = [];
   const qPos = new Int32Array(m);
   for (let k = 0; k < m; k++) {
@@ -451,6 +454,7 @@ function indexNet(
     for (let e = effStart[k]!; e < effStart[k + 1]!; e++) {
       if (effF[e]! < 0) {
         draws[effNode[e]!]!.push(k);
+        drawEffs[effNode[e]!]!.push(effF[e]!);
         out = Math.max(out, -effF[e]!);
       }
     }
@@ -478,6 +482,7 @@ function indexNet(
     qPos,
     drawStart: d.start,
     drawItems: d.all,
+    drawEff: Float64Array.from(drawEffs.flat()),
     free: Int32Array.from(free),
     byWeight,
     singleLeg: items.every((it) => it.legs.length === 1),
@@ -700,13 +705,6 @@ export class LinkedEngine {
     for (let e = net.effStart[k]!; e < net.effStart[k + 1]!; e++) if (net.effF[e]! > 0 && this.slack[net.effNode[e]!]! < 0) this.push(net.effNode[e]!);
   }
 
-  /** Item k's net effect at node n (0 if none). */
-  private effAt(k: number, n: number): number {
-    const net = this.net;
-    for (let e = net.effStart[k]!; e < net.effStart[k + 1]!; e++) if (net.effNode[e] === n) return net.effF[e]!;
-    return 0;
-  }
-
   /**
    * Removes items until no node is short. `prot` marks items to keep if at all
    * possible; `w` weighs the deficit a removal pushes onto the nodes it fed;
@@ -798,7 +796,7 @@ export class LinkedEngine {
       const base = net.qStart[q]!;
       const p = net.qPos[k]!;
       const suffix = this.qCum[base + this.plen[q]! - 1]! - (p > 0 ? this.qCum[base + p - 1]! : 0);
-      const covers = -this.effAt(k, n);
+      const covers = -net.drawEff[j]!;
       const cost = suffix / (covers < d ? covers : d);
       if (cost < bc || (cost === bc && k > best)) {
         bc = cost;
@@ -1924,14 +1922,21 @@ export interface Prices {
 }
 
 /** Every item's reduced weight at prices `lam`; returns the dual value L(lam) = sum lam*cap + sum max(0, reduced). */
-function reducedAt(net: Net, lam: Float64Array, reduced: Float64Array): number {
+function reducedAt(net: Net, lam: Float64Array, reduced: Float64Array, g: Float64Array | null = null): number {
   let L = 0;
   for (let n = 0; n < net.nodes; n++) L += lam[n]! * net.capF[n]!;
+  // With g: the subgradient too, capF plus the effects of the items with r > 0, added in the same order (k, then e) a separate pass would.
+  if (g !== null) g.set(net.capF);
   for (let k = 0; k < net.m; k++) {
     let r = net.weightF[k]!;
-    for (let e = net.effStart[k]!; e < net.effStart[k + 1]!; e++) r += lam[net.effNode[e]!]! * net.effF[e]!;
+    const e0 = net.effStart[k]!;
+    const e1 = net.effStart[k + 1]!;
+    for (let e = e0; e < e1; e++) r += lam[net.effNode[e]!]! * net.effF[e]!;
     reduced[k] = r;
-    if (r > 0) L += r;
+    if (r > 0) {
+      L += r;
+      if (g !== null) for (let e = e0; e < e1; e++) g[net.effNode[e]!]! += net.effF[e]!;
+    }
   }
   return L;
 }
@@ -1955,7 +1960,7 @@ export function lagrangianPrices(net: Net, work: Work, lower: number, iterations
   let theta = 2;
   let stale = 0;
   for (let it = 0; it < iterations && !work.exhausted; it++) {
-    const L = reducedAt(net, lam, reduced);
+    const L = reducedAt(net, lam, reduced, g);
     work.steps += net.effStart[net.m]! + net.m + net.nodes;
     if (bestL === Infinity || L < bestL - 1e-9 * Math.abs(bestL)) {
       bestL = L;
@@ -1965,8 +1970,6 @@ export function lagrangianPrices(net: Net, work: Work, lower: number, iterations
       theta /= 2;
       stale = 0;
     }
-    g.set(net.capF);
-    for (let k = 0; k < net.m; k++) if (reduced[k]! > 0) for (let e = net.effStart[k]!; e < net.effStart[k + 1]!; e++) g[net.effNode[e]!]! += net.effF[e]!;
     let norm = 0;
     for (let n = 0; n < net.nodes; n++) if (g[n]! < 0 || lam[n]! > 0) norm += g[n]! * g[n]!;
     const gap = L - lower;
