@@ -380,19 +380,33 @@ function checkItem(k: number, it: LinkedItem, nodes: number, ids: Set<string>): 
   if (!Array.isArray(it.legs) || it.legs.length === 0 || it.legs.length > LINKED_LEGS_MAX) {
     throw new ClearingInputError(itemField(k, it, 'legs'), `must hold 1 to ${LINKED_LEGS_MAX} legs`);
   }
-  const net = new Map<number, bigint>();
+  // Per node touched, in the order first touched: its net (in - out); then zeros dropped, nodes ascending.
+  const at: number[] = [];
+  const delta: bigint[] = [];
+  const addAt = (n: number, d: bigint): void => {
+    const i = at.indexOf(n);
+    if (i < 0) {
+      at.push(n);
+      delta.push(d);
+    } else delta[i]! += d;
+  };
   it.legs.forEach((leg, j) => {
     const f = (x: string): string => itemField(k, it, `legs[${j}].${x}`);
-    const isNode = (v: unknown): v is number => Number.isInteger(v) && (v as number) >= 0 && (v as number) < nodes;
     if (leg === null || typeof leg !== 'object') throw new ClearingInputError(f('from'), 'a leg must be an object');
-    if (!isNode(leg.from)) throw new ClearingInputError(f('from'), `unknown node ${String(leg.from)} (there are ${nodes})`);
-    if (!isNode(leg.to)) throw new ClearingInputError(f('to'), `unknown node ${String(leg.to)} (there are ${nodes})`);
+    if (!isNodeOf(leg.from, nodes)) throw new ClearingInputError(f('from'), `unknown node ${String(leg.from)} (there are ${nodes})`);
+    if (!isNodeOf(leg.to, nodes)) throw new ClearingInputError(f('to'), `unknown node ${String(leg.to)} (there are ${nodes})`);
     if (leg.from === leg.to) throw new ClearingInputError(f('to'), 'a leg from a node to itself');
     if (typeof leg.amount !== 'bigint' || leg.amount <= 0n) throw new ClearingInputError(f('amount'), 'must be a bigint > 0');
-    net.set(leg.from, (net.get(leg.from) ?? 0n) - leg.amount);
-    net.set(leg.to, (net.get(leg.to) ?? 0n) + leg.amount);
+    addAt(leg.from, 0n - leg.amount);
+    addAt(leg.to, leg.amount);
   });
-  return new Map([...net].filter(([, d]) => d !== 0n).sort((a, b) => a[0] - b[0]));
+  const order = at.map((_, i) => i).filter((i) => delta[i] !== 0n);
+  order.sort((a, b) => at[a]! - at[b]!);
+  return new Map(order.map((i) => [at[i]!, delta[i]!]));
+}
+
+function isNodeOf(v: unknown, nodes: number): v is number {
+  return Number.isInteger(v) && (v as number) >= 0 && (v as number) < nodes;
 }
 
 /** Validates the problem and builds the compiled form. Throws ClearingInputError naming the field. */
@@ -1750,9 +1764,12 @@ function searchLinked(net: Net, eng: LinkedEngine, work: Work, inc: Incumbent): 
     for (let n = 0; n < net.nodes; n++) requeue[n] = rng.float() < share ? 1 : 0;
     const unprotect = net.fifo ? 0 : rng.float() < 0.5 ? 0 : 0.02 + 0.1 * rng.float();
     start.set(best);
-    for (let k = 0; k < net.m; k++) {
-      prot[k] = best[k] === 1 && (unprotect === 0 || rng.float() >= unprotect) ? 1 : 0;
-      if (best[k] === 0 && requeue[net.first[k]!] === 1) start[k] = 1;
+    // Under FIFO the removal truncates queues and never reads prot, and the requeued queues are taken whole below.
+    if (!net.fifo) {
+      for (let k = 0; k < net.m; k++) {
+        prot[k] = best[k] === 1 && (unprotect === 0 || rng.float() >= unprotect) ? 1 : 0;
+        if (best[k] === 0 && requeue[net.first[k]!] === 1) start[k] = 1;
+      }
     }
     if (net.fifo) for (let n = 0; n < net.nodes; n++) if (requeue[n] === 1) for (let j = net.qStart[n]!; j < net.qStart[n + 1]!; j++) start[net.qItems[j]!] = 1;
     eng.load(start);
