@@ -345,6 +345,8 @@ export interface Net {
   /** Per node, the items that draw on it (net < 0 there), by weight, largest first. */
   readonly drawStart: Int32Array;
   readonly drawItems: Int32Array;
+  /** Beside drawItems: the item's net effect at that node (its effF there, < 0), so FIFO truncation need not look it up. */
+  readonly drawEff: Float64Array;
   /** Items that draw on no node (always settle). */
   readonly free: Int32Array;
   readonly byWeight: Int32Array;
@@ -378,19 +380,33 @@ function checkItem(k: number, it: LinkedItem, nodes: number, ids: Set<string>): 
   if (!Array.isArray(it.legs) || it.legs.length === 0 || it.legs.length > LINKED_LEGS_MAX) {
     throw new ClearingInputError(itemField(k, it, 'legs'), `must hold 1 to ${LINKED_LEGS_MAX} legs`);
   }
-  const net = new Map<number, bigint>();
+  // Per node touched, in the order first touched: its net (in - out); then zeros dropped, nodes ascending.
+  const at: number[] = [];
+  const delta: bigint[] = [];
+  const addAt = (n: number, d: bigint): void => {
+    const i = at.indexOf(n);
+    if (i < 0) {
+      at.push(n);
+      delta.push(d);
+    } else delta[i]! += d;
+  };
   it.legs.forEach((leg, j) => {
     const f = (x: string): string => itemField(k, it, `legs[${j}].${x}`);
-    const isNode = (v: unknown): v is number => Number.isInteger(v) && (v as number) >= 0 && (v as number) < nodes;
     if (leg === null || typeof leg !== 'object') throw new ClearingInputError(f('from'), 'a leg must be an object');
-    if (!isNode(leg.from)) throw new ClearingInputError(f('from'), `unknown node ${String(leg.from)} (there are ${nodes})`);
-    if (!isNode(leg.to)) throw new ClearingInputError(f('to'), `unknown node ${String(leg.to)} (there are ${nodes})`);
+    if (!isNodeOf(leg.from, nodes)) throw new ClearingInputError(f('from'), `unknown node ${String(leg.from)} (there are ${nodes})`);
+    if (!isNodeOf(leg.to, nodes)) throw new ClearingInputError(f('to'), `unknown node ${String(leg.to)} (there are ${nodes})`);
     if (leg.from === leg.to) throw new ClearingInputError(f('to'), 'a leg from a node to itself');
     if (typeof leg.amount !== 'bigint' || leg.amount <= 0n) throw new ClearingInputError(f('amount'), 'must be a bigint > 0');
-    net.set(leg.from, (net.get(leg.from) ?? 0n) - leg.amount);
-    net.set(leg.to, (net.get(leg.to) ?? 0n) + leg.amount);
+    addAt(leg.from, 0n - leg.amount);
+    addAt(leg.to, leg.amount);
   });
-  return new Map([...net].filter(([, d]) => d !== 0n).sort((a, b) => a[0] - b[0]));
+  const order = at.map((_, i) => i).filter((i) => delta[i] !== 0n);
+  order.sort((a, b) => at[a]! - at[b]!);
+  return new Map(order.map((i) => [at[i]!, delta[i]!]));
+}
+
+function isNodeOf(v: unknown, nodes: number): v is number {
+  return Number.isInteger(v) && (v as number) >= 0 && (v as number) < nodes;
 }
 
 /** Validates the problem and builds the compiled form. Throws ClearingInputError naming the field. */
@@ -440,6 +456,7 @@ function indexNet(
   const byWeight = Int32Array.from(Array.from({ length: m }, (_, k) => k).sort(byWeightDesc));
   const queues: number[][] = Array.from({ length: nodes }, () => []);
   const draws: number[][] = Array.from({ length: nodes }, () => []);
+  const drawEffs: number[][] = Array.from({ length: nodes }, () => []);
   const free: number[] = [];
   const qPos = new Int32Array(m);
   for (let k = 0; k < m; k++) {
@@ -451,6 +468,7 @@ function indexNet(
     for (let e = effStart[k]!; e < effStart[k + 1]!; e++) {
       if (effF[e]! < 0) {
         draws[effNode[e]!]!.push(k);
+        drawEffs[effNode[e]!]!.push(effF[e]!);
         out = Math.max(out, -effF[e]!);
       }
     }
@@ -478,6 +496,7 @@ function indexNet(
     qPos,
     drawStart: d.start,
     drawItems: d.all,
+    drawEff: Float64Array.from(drawEffs.flat()),
     free: Int32Array.from(free),
     byWeight,
     singleLeg: items.every((it) => it.legs.length === 1),
@@ -700,13 +719,6 @@ export class LinkedEngine {
     for (let e = net.effStart[k]!; e < net.effStart[k + 1]!; e++) if (net.effF[e]! > 0 && this.slack[net.effNode[e]!]! < 0) this.push(net.effNode[e]!);
   }
 
-  /** Item k's net effect at node n (0 if none). */
-  private effAt(k: number, n: number): number {
-    const net = this.net;
-    for (let e = net.effStart[k]!; e < net.effStart[k + 1]!; e++) if (net.effNode[e] === n) return net.effF[e]!;
-    return 0;
-  }
-
   /**
    * Removes items until no node is short. `prot` marks items to keep if at all
    * possible; `w` weighs the deficit a removal pushes onto the nodes it fed;
@@ -798,7 +810,7 @@ export class LinkedEngine {
       const base = net.qStart[q]!;
       const p = net.qPos[k]!;
       const suffix = this.qCum[base + this.plen[q]! - 1]! - (p > 0 ? this.qCum[base + p - 1]! : 0);
-      const covers = -this.effAt(k, n);
+      const covers = -net.drawEff[j]!;
       const cost = suffix / (covers < d ? covers : d);
       if (cost < bc || (cost === bc && k > best)) {
         bc = cost;
@@ -1752,9 +1764,12 @@ function searchLinked(net: Net, eng: LinkedEngine, work: Work, inc: Incumbent): 
     for (let n = 0; n < net.nodes; n++) requeue[n] = rng.float() < share ? 1 : 0;
     const unprotect = net.fifo ? 0 : rng.float() < 0.5 ? 0 : 0.02 + 0.1 * rng.float();
     start.set(best);
-    for (let k = 0; k < net.m; k++) {
-      prot[k] = best[k] === 1 && (unprotect === 0 || rng.float() >= unprotect) ? 1 : 0;
-      if (best[k] === 0 && requeue[net.first[k]!] === 1) start[k] = 1;
+    // Under FIFO the removal truncates queues and never reads prot, and the requeued queues are taken whole below.
+    if (!net.fifo) {
+      for (let k = 0; k < net.m; k++) {
+        prot[k] = best[k] === 1 && (unprotect === 0 || rng.float() >= unprotect) ? 1 : 0;
+        if (best[k] === 0 && requeue[net.first[k]!] === 1) start[k] = 1;
+      }
     }
     if (net.fifo) for (let n = 0; n < net.nodes; n++) if (requeue[n] === 1) for (let j = net.qStart[n]!; j < net.qStart[n + 1]!; j++) start[net.qItems[j]!] = 1;
     eng.load(start);
@@ -1924,14 +1939,21 @@ export interface Prices {
 }
 
 /** Every item's reduced weight at prices `lam`; returns the dual value L(lam) = sum lam*cap + sum max(0, reduced). */
-function reducedAt(net: Net, lam: Float64Array, reduced: Float64Array): number {
+function reducedAt(net: Net, lam: Float64Array, reduced: Float64Array, g: Float64Array | null = null): number {
   let L = 0;
   for (let n = 0; n < net.nodes; n++) L += lam[n]! * net.capF[n]!;
+  // With g: the subgradient too, capF plus the effects of the items with r > 0, added in the same order (k, then e) a separate pass would.
+  if (g !== null) g.set(net.capF);
   for (let k = 0; k < net.m; k++) {
     let r = net.weightF[k]!;
-    for (let e = net.effStart[k]!; e < net.effStart[k + 1]!; e++) r += lam[net.effNode[e]!]! * net.effF[e]!;
+    const e0 = net.effStart[k]!;
+    const e1 = net.effStart[k + 1]!;
+    for (let e = e0; e < e1; e++) r += lam[net.effNode[e]!]! * net.effF[e]!;
     reduced[k] = r;
-    if (r > 0) L += r;
+    if (r > 0) {
+      L += r;
+      if (g !== null) for (let e = e0; e < e1; e++) g[net.effNode[e]!]! += net.effF[e]!;
+    }
   }
   return L;
 }
@@ -1955,7 +1977,7 @@ export function lagrangianPrices(net: Net, work: Work, lower: number, iterations
   let theta = 2;
   let stale = 0;
   for (let it = 0; it < iterations && !work.exhausted; it++) {
-    const L = reducedAt(net, lam, reduced);
+    const L = reducedAt(net, lam, reduced, g);
     work.steps += net.effStart[net.m]! + net.m + net.nodes;
     if (bestL === Infinity || L < bestL - 1e-9 * Math.abs(bestL)) {
       bestL = L;
@@ -1965,8 +1987,6 @@ export function lagrangianPrices(net: Net, work: Work, lower: number, iterations
       theta /= 2;
       stale = 0;
     }
-    g.set(net.capF);
-    for (let k = 0; k < net.m; k++) if (reduced[k]! > 0) for (let e = net.effStart[k]!; e < net.effStart[k + 1]!; e++) g[net.effNode[e]!]! += net.effF[e]!;
     let norm = 0;
     for (let n = 0; n < net.nodes; n++) if (g[n]! < 0 || lam[n]! > 0) norm += g[n]! * g[n]!;
     const gap = L - lower;

@@ -15,16 +15,35 @@
 // Equal means equal in everything the solver reads: the capacities (balance plus
 // headroom, never below 0), the items in order with their ids, legs, weights and
 // urgency, FIFO or not, the work budget asked for and the rules version (it picks
-// the solver's moves). The key spells all of it out, so two problems share a key
-// only when they are equal; no hash stands in for the comparison.
+// the solver's moves). The memo keeps a copy of all of it per problem and
+// compares a new problem with it field by field (no text is built, no hash
+// stands in for the comparison): on the 100k demo day building a text key for
+// each of the day's runs cost about a twelfth of the LSM's time.
 
+import type { LinkedItem } from './lsm_linked.js';
 import { solveRunProblem, type LsmRunProblem, type RunSolution } from './lsm_release.js';
 
 /** Problems remembered: the repeats come within a round, a few runs apart. */
 export const LSM_MEMO_SIZE = 4;
 
+/** Everything solveRunProblem reads of a run problem, with the budget and rules version it is solved under. */
+export interface SolverInput {
+  readonly rules_version: number;
+  readonly work_budget: number;
+  readonly fifo: boolean;
+  /** Per node: balance + headroom, never below 0. */
+  readonly capacities: readonly bigint[];
+  readonly items: readonly LinkedItem[];
+}
+
+interface Remembered {
+  readonly input: SolverInput;
+  readonly solution: RunSolution;
+}
+
 export class LsmSolutionMemo {
-  private readonly entries = new Map<string, RunSolution>();
+  /** Most recently used last. */
+  private readonly entries: Remembered[] = [];
   /** Runs answered from the memo, and runs solved. */
   hits = 0;
   misses = 0;
@@ -33,20 +52,20 @@ export class LsmSolutionMemo {
 
   /** solveRunProblem(problem, work_budget, undefined, rules_version), solved again only when no remembered input equals this one. */
   solve(problem: LsmRunProblem, work_budget: number, rules_version: number): RunSolution {
-    const key = solverInputKey(problem, work_budget, rules_version);
-    const known = this.entries.get(key);
-    if (known !== undefined) {
+    for (let i = this.entries.length - 1; i >= 0; i--) {
+      const e = this.entries[i]!;
+      if (!sameSolverInput(e.input, problem, work_budget, rules_version)) continue;
       this.hits++;
-      // Most recently used last, so the oldest is the one forgotten.
-      this.entries.delete(key);
-      this.entries.set(key, known);
-      return known;
+      this.entries.splice(i, 1);
+      this.entries.push(e);
+      return e.solution;
     }
     this.misses++;
-    const solved = freezeSolution(solveRunProblem(problem, work_budget, undefined, rules_version));
-    this.entries.set(key, solved);
-    if (this.entries.size > this.size) this.entries.delete(this.entries.keys().next().value!);
-    return solved;
+    const solution = freezeSolution(solveRunProblem(problem, work_budget, undefined, rules_version));
+    if (this.size === 0) return solution;
+    this.entries.push({ input: solverInput(problem, work_budget, rules_version), solution });
+    if (this.entries.length > this.size) this.entries.shift();
+    return solution;
   }
 }
 
@@ -56,21 +75,43 @@ function freezeSolution(s: RunSolution): RunSolution {
   return Object.freeze(s);
 }
 
-/**
- * Everything solveRunProblem reads of a problem, as text: numbers in decimal,
- * ids length-prefixed (an id may hold any character), fields in a fixed order,
- * so the text determines the input.
- */
-export function solverInputKey(problem: LsmRunProblem, work_budget: number, rules_version: number): string {
-  const parts: string[] = [`v${rules_version} b${work_budget} ${problem.fifo ? 'fifo' : 'free'} n${problem.nodes.length}`];
-  for (const n of problem.nodes) {
-    const c = n.balance + n.headroom;
-    parts.push(String(c > 0n ? c : 0n));
+function capacityOf(n: LsmRunProblem['nodes'][number]): bigint {
+  const c = n.balance + n.headroom;
+  return c > 0n ? c : 0n;
+}
+
+/** What the solver reads of a problem, copied (the memo's own: nothing the caller does to the problem later changes it). */
+export function solverInput(problem: LsmRunProblem, work_budget: number, rules_version: number): SolverInput {
+  return {
+    rules_version,
+    work_budget,
+    fifo: problem.fifo,
+    capacities: problem.nodes.map(capacityOf),
+    items: problem.items.map((it) => ({
+      id: it.id,
+      weight: it.weight,
+      urgent: it.urgent,
+      legs: it.legs.map((l) => ({ from: l.from, to: l.to, amount: l.amount })),
+    })),
+  };
+}
+
+/** Whether solving `problem` under this budget and rules version reads exactly `input`. */
+export function sameSolverInput(input: SolverInput, problem: LsmRunProblem, work_budget: number, rules_version: number): boolean {
+  if (input.rules_version !== rules_version || input.work_budget !== work_budget || input.fifo !== problem.fifo) return false;
+  const nodes = problem.nodes;
+  const items = problem.items;
+  if (input.capacities.length !== nodes.length || input.items.length !== items.length) return false;
+  for (let n = 0; n < nodes.length; n++) if (input.capacities[n] !== capacityOf(nodes[n]!)) return false;
+  for (let k = 0; k < items.length; k++) {
+    const a = input.items[k]!;
+    const b = items[k]!;
+    if (a.id !== b.id || a.weight !== b.weight || a.urgent !== b.urgent || a.legs.length !== b.legs.length) return false;
+    for (let j = 0; j < a.legs.length; j++) {
+      const x = a.legs[j]!;
+      const y = b.legs[j]!;
+      if (x.from !== y.from || x.to !== y.to || x.amount !== y.amount) return false;
+    }
   }
-  for (const it of problem.items) {
-    let s = `${it.id.length}:${it.id} ${it.weight} ${it.urgent ? 'u' : 'n'} ${it.legs.length}`;
-    for (const l of it.legs) s += ` ${l.from}>${l.to}:${l.amount}`;
-    parts.push(s);
-  }
-  return parts.join('\n');
+  return true;
 }

@@ -181,16 +181,18 @@ export function buildRunProblem(
     else rates.set(c, r);
   }
   const nodes: LsmNode[] = [];
-  const index = new Map<string, number>();
+  // Node index by currency, then participant (no key text built per leg: a run looks up every leg of every queued payment).
+  const index = new Map<string, Map<string, number>>();
   const payingNodes = new Set<number>();
   const nodeOf = (participant: string, currency: string): number => {
-    const key = `${participant}:${currency}`;
-    let i = index.get(key);
+    let byParticipant = index.get(currency);
+    if (byParticipant === undefined) index.set(currency, (byParticipant = new Map()));
+    let i = byParticipant.get(participant);
     if (i === undefined) {
       const a = liquidity.available(participant, currency);
       i = nodes.length;
       nodes.push({ participant, currency, balance: a > 0n ? a : 0n, headroom: liquidity.headroom(participant, currency) });
-      index.set(key, i);
+      byParticipant.set(participant, i);
     }
     return i;
   };

@@ -27,8 +27,12 @@
 // frequent queries to a stream of one-off ones (remittance runs with an invoice
 // number): two generations, the full one kept for lookups (a hit there moves the
 // query to the current one) until the current one fills too.
+// Such an index also screens a run of words of an already normalised text (the
+// remittance windows of screenPayment) from what it remembers of each word (its
+// step-7 facts, matching form, phonetic key, weight and grams), giving what
+// screening the words joined by spaces gives, without normalising the run again.
 
-import { NAME_TOKENS_MAX, normalizeIdentifier, normalizeName } from './normalize.js';
+import { isStopword, NAME_TOKENS_MAX, normalizeIdentifier, normalizeName, PARTICLES, pickWords, plainWords, wordForm } from './normalize.js';
 import { splitPinyin } from './pinyin_table.js';
 import { jaroWinkler, phoneticKey } from './similarity.js';
 import type { EntryIdentifier, IdentifierScheme, ListVersion, NameKind, SanctionsEntry, SanctionsList } from './types.js';
@@ -84,6 +88,37 @@ interface PreparedQuery {
   joined: string;
 }
 
+/**
+ * One word of a normalised plain text as a screened run sees it (see
+ * ScreeningIndex.textWords): what normalizeName's steps 7 and 8 make of it and
+ * the grams candidate generation looks up for its matching form.
+ */
+export interface ScreenWord {
+  readonly word: string;
+  readonly stop: boolean;
+  readonly particle: boolean;
+  readonly form: string;
+  readonly cut: boolean;
+  readonly key: string;
+  readonly idf: number;
+  /** The form's grams in gramsOf's order, each once; with the gram's id, -1 for a gram no listed name has. */
+  readonly grams: readonly string[];
+  readonly gramIds: Int32Array;
+  /** Postings candidate generation walks for its grams (a run of words that walk none has no candidates, so no matches). */
+  readonly walk: number;
+  /** Texts the word was seen in (a word seen once is most likely a one-off: its runs are not kept in the result cache). */
+  uses: number;
+}
+
+/** A run of words as runMatches screens it: its tokens are the forms of ws[from..to). */
+interface RunQuery {
+  ws: readonly ScreenWord[];
+  from: number;
+  to: number;
+  cut: boolean;
+  candidates: number[];
+}
+
 interface NameRec {
   entry: number;
   display: string;
@@ -113,6 +148,20 @@ export interface IdentifierHit {
 
 function round4(x: number): number {
   return Math.round(x * 10000) / 10000;
+}
+
+/** Postings a run's walk may take at most for its candidates to be found before the result cache is asked (runMatches). */
+export const WALK_BEFORE_CACHE_MAX = 128;
+
+/** What a run of words no name shares a walked gram with matches (runMatches): nothing; shared, so frozen. */
+const NO_MATCHES: readonly ScreenMatch[] = Object.freeze([]);
+
+/** A screening result with its matches (best first) filled in. */
+function withMatches(base: ScreenResult, matches: ScreenMatch[]): ScreenResult {
+  base.matches = matches;
+  base.hit = matches.length > 0;
+  base.score = matches[0]?.score ?? 0;
+  return base;
 }
 
 /**
@@ -197,6 +246,11 @@ export class ScreeningIndex {
   private plain: { threshold: number; results: ResultCache } | null = null;
   /** With a result cache: tokens' phonetic keys (one-off queries still share their words). */
   private readonly keyCache = new Map<string, string>();
+  /** With a result cache: the words of screened texts (ScreenWord), bounded like keyCache. */
+  private readonly wordCache = new Map<string, ScreenWord>();
+  /** Per gram id: the run that last counted it (candidatesOfWords' duplicate check). */
+  private gramStamp: Uint32Array = new Uint32Array(0);
+  private stamp = 0;
   private readonly entries: EntryRef[] = [];
   private readonly names: NameRec[] = [];
   private readonly gramIds = new Map<string, number>();
@@ -280,6 +334,7 @@ export class ScreeningIndex {
     this.nameGramWeight = new Float64Array(this.names.length);
     for (let g = 0; g < lists2.length; g++) for (const r of lists2[g]!) this.nameGramWeight[r] = this.nameGramWeight[r]! + this.gramWeight[g]!;
     this.acc = new Float64Array(this.names.length);
+    this.gramStamp = new Uint32Array(lists2.length);
   }
 
   get nameCount(): number {
@@ -298,8 +353,7 @@ export class ScreeningIndex {
   private candidates(tokens: readonly string[], keys: readonly string[]): number[] {
     const grams = new Set<string>();
     gramsOf(tokens, keys, grams);
-    const N = this.names.length;
-    const skipDf = Math.max(50, Math.floor(N * GRAM_DF_SKIP_FRACTION));
+    const skipDf = this.skipDf();
     let total = 0;
     const walk: number[] = [];
     for (const g of grams) {
@@ -311,6 +365,54 @@ export class ScreeningIndex {
       total += this.gramWeight[id]!;
       if (this.postings[id]!.length <= skipDf) walk.push(id);
     }
+    return this.ranked(total, walk);
+  }
+
+  /** Grams in more names than this are not walked. */
+  private skipDf(): number {
+    return Math.max(50, Math.floor(this.names.length * GRAM_DF_SKIP_FRACTION));
+  }
+
+  /**
+   * candidates() for the tokens of these words (their forms): the same grams in
+   * the same order, each counted once (so the same sum, added in the same order),
+   * read from the words instead of built and looked up again.
+   */
+  private candidatesOfWords(words: readonly ScreenWord[], from: number, to: number): number[] {
+    const skipDf = this.skipDf();
+    if (++this.stamp === 0xffffffff) {
+      this.gramStamp.fill(0);
+      this.stamp = 1;
+    }
+    const stamp = this.stamp;
+    const seen = this.gramStamp;
+    let unseen: string[] | null = null;
+    let total = 0;
+    const walk: number[] = [];
+    for (let k = from; k < to; k++) {
+      const w = words[k]!;
+      const ids = w.gramIds;
+      for (let i = 0; i < ids.length; i++) {
+        const id = ids[i]!;
+        if (id < 0) {
+          const g = w.grams[i]!;
+          if (unseen === null) unseen = [];
+          else if (unseen.includes(g)) continue;
+          unseen.push(g);
+          total += this.idfUnseen;
+          continue;
+        }
+        if (seen[id] === stamp) continue;
+        seen[id] = stamp;
+        total += this.gramWeight[id]!;
+        if (this.postings[id]!.length <= skipDf) walk.push(id);
+      }
+    }
+    return this.ranked(total, walk);
+  }
+
+  /** The best CANDIDATES_MAX names by their share of the query's gram weight `total`, walking the grams `walk`. */
+  private ranked(total: number, walk: number[]): number[] {
     // Rarest (heaviest) grams first, bounded.
     walk.sort((a, b) => this.postings[a]!.length - this.postings[b]!.length);
     if (walk.length > QUERY_GRAMS_MAX) walk.length = QUERY_GRAMS_MAX;
@@ -512,8 +614,13 @@ export class ScreeningIndex {
       idf: q.tokens.map((t) => this.tokenIdf.get(t) ?? this.idfUnseen),
       joined: q.tokens.join(''),
     };
+    return withMatches(base, this.matchesOf(pq, this.candidates(pq.tokens, pq.keys), query, threshold));
+  }
+
+  /** The reported matches of a prepared query among its candidate names, best first. */
+  private matchesOf(pq: PreparedQuery, candidates: readonly number[], query: ScreenQuery, threshold: number): ScreenMatch[] {
     const best = new Map<number, { score: number; rec: NameRec }>();
-    for (const r of this.candidates(pq.tokens, pq.keys)) {
+    for (const r of candidates) {
       const rec = this.names[r]!;
       const { score } = this.scoreName(pq, rec, false);
       const prev = best.get(rec.entry);
@@ -540,10 +647,122 @@ export class ScreeningIndex {
     }
     matches.sort((a, b) => b.score - a.score || a.list.localeCompare(b.list) || a.entry_id.localeCompare(b.entry_id));
     if (matches.length > MATCHES_MAX) matches.length = MATCHES_MAX;
-    base.matches = matches;
-    base.hit = matches.length > 0;
-    base.score = matches[0]?.score ?? 0;
-    return base;
+    return matches;
+  }
+
+  /**
+   * The words of an already normalised text (normalizeName's tokens of it) for
+   * runMatches; null when the index keeps no result cache (a benchmark measures
+   * screening itself) or a word is not plain (lower-case ASCII letters and
+   * digits): then each run is screened as its words joined by spaces.
+   */
+  textWords(tokens: readonly string[]): ScreenWord[] | null {
+    if (this.cacheMax === 0 || !plainWords(tokens)) return null;
+    const out: ScreenWord[] = new Array(tokens.length);
+    for (let i = 0; i < tokens.length; i++) {
+      const t = tokens[i]!;
+      let w = this.wordCache.get(t);
+      if (w === undefined) {
+        w = this.screenWord(t);
+        if (this.wordCache.size >= this.cacheMax) this.wordCache.clear();
+        this.wordCache.set(t, w);
+      }
+      if (w.uses < 2) w.uses++;
+      out[i] = w;
+    }
+    return out;
+  }
+
+  private screenWord(word: string): ScreenWord {
+    const { form, cut } = wordForm(word);
+    const key = phoneticKey(form);
+    const set = new Set<string>();
+    gramsOf([form], [key], set);
+    const grams = [...set];
+    const gramIds = Int32Array.from(grams, (g) => this.gramIds.get(g) ?? -1);
+    const skipDf = this.skipDf();
+    return {
+      word,
+      stop: isStopword(word),
+      particle: PARTICLES.has(word),
+      form,
+      cut,
+      key,
+      idf: this.tokenIdf.get(form) ?? this.idfUnseen,
+      grams,
+      gramIds,
+      walk: gramIds.reduce((sum, id) => (id >= 0 && this.postings[id]!.length <= skipDf ? sum + this.postings[id]!.length : sum), 0),
+      uses: 0,
+    };
+  }
+
+  /**
+   * What nameMatches({ name: words start..start+len-1 joined by spaces }) gives,
+   * for words of textWords: the run's tokens are step 7's pick of its words and
+   * their forms (plainWords), screened as screenNameUncached screens them. A run
+   * with a word seen in one text only is screened afresh and not kept (a
+   * remittance's invoice number makes each of its runs a one-off); the others
+   * go through the result cache by their text, as nameMatches does.
+   */
+  runMatches(words: readonly ScreenWord[], start: number, len: number, threshold = DEFAULT_THRESHOLD): readonly Readonly<ScreenMatch>[] {
+    const end = start + len;
+    let walk = 0;
+    let oneOff = false;
+    for (let i = start; i < end; i++) {
+      const w = words[i]!;
+      walk += w.walk;
+      if (w.uses < 2) oneOff = true;
+    }
+    // Its tokens are some of these words' forms: no gram walked, no name touched, no candidate.
+    if (walk === 0) return NO_MATCHES;
+    // A short walk costs less than a lookup in the result cache: the candidates first (most runs have none).
+    const q = oneOff || walk <= WALK_BEFORE_CACHE_MAX ? this.runQuery(words, start, end) : null;
+    if (q !== null && q.candidates.length === 0) return NO_MATCHES;
+    if (oneOff) return this.runResult(q!, null, threshold).matches;
+    let name = words[start]!.word;
+    for (let i = start + 1; i < end; i++) name += ` ${words[i]!.word}`;
+    let c = this.plain;
+    if (c === null || c.threshold !== threshold) this.plain = c = { threshold, results: new ResultCache(this.cacheMax) };
+    return (c.results.get(name) ?? c.results.put(name, this.runResult(q ?? this.runQuery(words, start, end), name, threshold))).matches;
+  }
+
+  /**
+   * A run's words as screenNameUncached takes them from the run's text (step 7's
+   * pick, `ws[from..to)`), and its candidates; the query itself is prepared only
+   * for a run with candidates (runResult).
+   */
+  private runQuery(words: readonly ScreenWord[], start: number, end: number): RunQuery {
+    let stop = false;
+    let cut = false;
+    for (let i = start; i < end; i++) {
+      if (words[i]!.stop) stop = true;
+      if (words[i]!.cut) cut = true;
+    }
+    if (!stop) return { ws: words, from: start, to: end, cut, candidates: this.names.length === 0 ? [] : this.candidatesOfWords(words, start, end) };
+    const picked = pickWords(
+      words.slice(start, end),
+      (w) => w.stop,
+      (w) => w.particle,
+    );
+    const ws = picked.words;
+    return {
+      ws,
+      from: 0,
+      to: ws.length,
+      cut: picked.cut || ws.some((w) => w.cut),
+      candidates: ws.length === 0 || this.names.length === 0 ? [] : this.candidatesOfWords(ws, 0, ws.length),
+    };
+  }
+
+  /** screenNameUncached's result for a run's query (`name`, the run's text; null when only the matches are read). */
+  private runResult(q: RunQuery, name: string | null, threshold: number): ScreenResult {
+    const base: ScreenResult = { name: name ?? '', hit: false, score: 0, threshold, matches: [], lists: name === null ? [] : this.listRefs() };
+    if (q.cut) base.truncated = true;
+    if (q.candidates.length === 0) return base;
+    const ws = q.ws.slice(q.from, q.to);
+    const tokens = ws.map((w) => w.form);
+    const pq: PreparedQuery = { tokens, keys: ws.map((w) => w.key), idf: ws.map((w) => w.idf), joined: tokens.join('') };
+    return withMatches(base, this.matchesOf(pq, q.candidates, { name: name ?? '' }, threshold));
   }
 
   /** Exact identifier lookup (BIC on 11 or its first 8 characters). */

@@ -124,28 +124,64 @@ export function normalizeName(input: string): NormalizedName {
 
 const PLAIN = /^[a-z0-9 ]*$/;
 
+/**
+ * Whether a name of these words joined by single spaces is normalised by step 7
+ * and 8 alone (the words are lower-case ASCII letters and digits, as
+ * normalizeName's own tokens of a plain text are): then its tokens are
+ * pickWords over the words and each kept word's wordForm, word by word.
+ */
+export function plainWords(words: readonly string[]): boolean {
+  let chars = words.length - 1;
+  for (const w of words) {
+    if (w.length === 0 || !PLAIN_WORD.test(w)) return false;
+    chars += w.length;
+  }
+  return chars <= NAME_INPUT_MAX_CHARS;
+}
+
+const PLAIN_WORD = /^[a-z0-9]+$/;
+
+/** An honorific, legal-form word or particle, or a misspelt long legal form: removed in step 7 unless nothing would remain. */
+export function isStopword(t: string): boolean {
+  return HONORIFICS.has(t) || LEGAL_FORMS.has(t) || PARTICLES.has(t) || isFuzzyStopword(t);
+}
+
+/**
+ * Step 7's choice among a name's words: stopwords out, unless nothing would
+ * remain (then particles alone out, then nothing out), at most NAME_TOKENS_MAX.
+ */
+export function pickWords<W>(raw: readonly W[], stop: (w: W) => boolean, particle: (w: W) => boolean): { words: W[]; cut: boolean } {
+  let words = raw.filter((w) => !stop(w));
+  if (words.length === 0) words = raw.filter((w) => !particle(w));
+  if (words.length === 0) words = raw.slice();
+  if (words.length <= NAME_TOKENS_MAX) return { words, cut: false };
+  return { words: words.slice(0, NAME_TOKENS_MAX), cut: true };
+}
+
+/** Step 8 for one kept word: its matching form, cut at TOKEN_MAX_CHARS (`cut` set when it was). */
+export function wordForm(t: string): { form: string; cut: boolean } {
+  const c = canonicalToken(t);
+  return c.length > TOKEN_MAX_CHARS ? { form: c.slice(0, TOKEN_MAX_CHARS), cut: true } : { form: c, cut: false };
+}
+
 /** The words of a cleaned name, without honorifics, legal forms and particles, in their matching form. */
 function tokensOf(s: string, removed: string[], scripts: NormalizedName['scripts'], truncated: boolean): NormalizedName {
   const raw = s.split(' ').filter((t) => t.length > 0);
-  let tokens = raw.filter((t) => {
-    if (HONORIFICS.has(t) || LEGAL_FORMS.has(t) || PARTICLES.has(t) || isFuzzyStopword(t)) {
+  const picked = pickWords(
+    raw,
+    (t) => {
+      if (!isStopword(t)) return false;
       removed.push(t);
-      return false;
-    }
-    return true;
-  });
-  if (tokens.length === 0) tokens = raw.filter((t) => !PARTICLES.has(t));
-  if (tokens.length === 0) tokens = raw;
-  if (tokens.length > NAME_TOKENS_MAX) {
-    tokens = tokens.slice(0, NAME_TOKENS_MAX);
-    truncated = true;
-  }
+      return true;
+    },
+    (t) => PARTICLES.has(t),
+  );
+  const tokens = picked.words;
+  if (picked.cut) truncated = true;
   for (let i = 0; i < tokens.length; i++) {
-    tokens[i] = canonicalToken(tokens[i]!);
-    if (tokens[i]!.length > TOKEN_MAX_CHARS) {
-      tokens[i] = tokens[i]!.slice(0, TOKEN_MAX_CHARS);
-      truncated = true;
-    }
+    const f = wordForm(tokens[i]!);
+    tokens[i] = f.form;
+    if (f.cut) truncated = true;
   }
   return { tokens, removed, scripts, truncated };
 }

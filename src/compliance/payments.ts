@@ -130,16 +130,19 @@ export function screenPayment(index: ScreeningIndex, p: PaymentInstruction, thre
     }
     // Names: every run of 1..REMITTANCE_WINDOW_TOKENS normalised words (single words only
     // when they are long enough to be a name on their own).
+    // The words are screened run by run from what the index keeps of each word (runMatches), when it can.
     const tokens = normalizeName(text).tokens;
+    const words = index.textWords(tokens);
     for (let len = Math.min(REMITTANCE_WINDOW_TOKENS, tokens.length); len >= 1; len--) {
       for (let i = 0; i + len <= tokens.length; i++) {
-        const run = tokens.slice(i, i + len).join(' ');
-        if (len === 1 && run.length < 5) continue;
-        for (const m of index.nameMatches({ name: run }, threshold)) {
+        if (len === 1 && tokens[i]!.length < 5) continue;
+        const run = words === null ? tokens.slice(i, i + len).join(' ') : null;
+        const found = run !== null ? index.nameMatches({ name: run }, threshold) : index.runMatches(words!, i, len, threshold);
+        for (const m of found) {
           const key = `${m.list}:${m.entry_id}`;
           if (seen.has(key)) continue;
           seen.add(key);
-          matches.push(fromName('remittance', run, m));
+          matches.push(fromName('remittance', run ?? tokens.slice(i, i + len).join(' '), m));
         }
       }
     }
