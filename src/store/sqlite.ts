@@ -20,10 +20,7 @@
 // contend for the write lock (busy_timeout is set on both all the same). Reads on
 // this connection see the worker's commits: every statement here runs to
 // completion (get/all), so each read starts a new WAL read transaction.
-// Checkpoints run on a third thread and connection (./sqlite_checkpointer.ts):
-// a PASSIVE checkpoint takes no write lock, so it runs beside the commits instead
-// of holding the commit thread's queue (the commit thread takes them again if
-// that thread is gone). `inline_commit: true` (or SCO_SETTLE_SQLITE_INLINE_COMMIT=1) keeps every write
+// `inline_commit: true` (or SCO_SETTLE_SQLITE_INLINE_COMMIT=1) keeps every write
 // on this thread, as before; ':memory:' always does.
 
 import { Database, type SqliteDatabase } from './sqlite_driver.js';
@@ -57,7 +54,6 @@ import {
 } from './types.js';
 import { migrationsFor, STORE_FORMAT_CURRENT } from './format.js';
 import { HEAD_GENESIS, HeadFile, nextHeadRecord } from './head_record.js';
-import { Checkpointer } from './sqlite_checkpointer.js';
 
 const SNAPSHOT_PART_BYTES = 16 * 1024 * 1024;
 const TIMESTAMP_MAX = (1n << 63n) - 1n;
@@ -158,8 +154,6 @@ export class SqliteStore implements Store {
   private readonly indexRetry: IndexBatch[] = [];
   /** PATH.head: the journal head outside the journal (./head_record.ts); null for ':memory:'. */
   private readonly headFile: HeadFile | null;
-  /** With the commit worker: the thread checkpoints run on (./sqlite_checkpointer.ts), started with the first. */
-  private checkpointer: Checkpointer | null = null;
 
   constructor(path: string, options: SqliteStoreOptions = {}) {
     this.path = path;
@@ -469,18 +463,14 @@ export class SqliteStore implements Store {
 
   /**
    * A PASSIVE checkpoint (it never takes the write lock, so it may run beside a
-   * commit). With the worker it runs on the checkpoint thread, beside the
-   * commits rather than between them (./sqlite_checkpointer.ts), or, if that
-   * thread is gone, on the commit thread queued behind the writes posted so far:
-   * either way its fsyncs stay off this thread. Its failure only leaves a longer
+   * commit). With the worker it runs there, queued behind the writes posted so
+   * far, so its fsyncs stay off this thread; its failure only leaves a longer
    * WAL, so it is not reported.
    */
   private checkpoint(): void {
     this.walBytes = 0;
-    if (this.workerRuns()) {
-      this.checkpointer ??= new Checkpointer(this.path, BUSY_TIMEOUT_MS);
-      if (this.checkpointer.running) this.checkpointer.request();
-      else this.request({ kind: 'checkpoint' }, undefined).catch(() => undefined);
+    if (this.worker !== null && this.workerFailure === null && !this.closing) {
+      this.request({ kind: 'checkpoint' }, undefined).catch(() => undefined);
     } else if (this.db.open) {
       this.db.pragma('wal_checkpoint(PASSIVE)');
     }
@@ -561,7 +551,6 @@ export class SqliteStore implements Store {
     // Appends already posted finish first; then the worker closes its connection and exits.
     this.closing = true;
     await this.stopWorker();
-    await this.checkpointer?.close();
     await Promise.allSettled([...this.appending]);
     if (this.db.open) {
       try {
