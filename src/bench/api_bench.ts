@@ -20,7 +20,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Platform } from '../platform/platform.js';
 import { UserDirectory } from '../http/auth.js';
-import { pacedLoad } from './paced_load.js';
+import { type LoadFigures, pacedLoad } from './paced_load.js';
 
 export interface ApiBenchOptions {
   /** Seconds per timed run. */
@@ -46,15 +46,7 @@ export interface ApiBenchOptions {
   progress: (m: string) => void;
 }
 
-interface AutocannonResult {
-  requests: { average: number; total: number };
-  latency: { p50: number; p99: number; average: number; max: number };
-  '2xx': number;
-  non2xx: number;
-  errors: number;
-  timeouts: number;
-  duration: number;
-}
+type AutocannonResult = LoadFigures;
 type Autocannon = (opts: Record<string, unknown>) => Promise<AutocannonResult>;
 /** A run's figures: autocannon's, or the paced load's (which adds how late its sends ran). */
 type LoadResult = AutocannonResult & { send_lateness_ms?: { p99: number; max: number } };

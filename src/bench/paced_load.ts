@@ -28,8 +28,8 @@ export interface PacedLoadOptions {
   connections: number;
 }
 
-/** The figures of a run, in autocannon's shape (what `bench api` reads), and the sends' lateness. */
-export interface PacedLoadResult {
+/** The figures of a load run in autocannon's shape: what `bench api` reads of either load generator. */
+export interface LoadFigures {
   requests: { average: number; total: number };
   latency: { p50: number; p99: number; average: number; max: number };
   '2xx': number;
@@ -37,6 +37,10 @@ export interface PacedLoadResult {
   errors: number;
   timeouts: number;
   duration: number;
+}
+
+/** The figures of a paced run, and the sends' lateness. */
+export interface PacedLoadResult extends LoadFigures {
   /** How far behind schedule requests were sent (ms): the load generator's own delay. */
   send_lateness_ms: { p99: number; max: number };
 }
