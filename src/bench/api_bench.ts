@@ -21,6 +21,7 @@ import { fileURLToPath } from 'node:url';
 import { Platform } from '../platform/platform.js';
 import { UserDirectory } from '../http/auth.js';
 import { type LoadFigures, pacedLoad } from './paced_load.js';
+import { round } from './stats.js';
 
 export interface ApiBenchOptions {
   /** Seconds per timed run. */
@@ -249,8 +250,8 @@ async function timedRun(c: RunContext, label: string, size: number, extra: Recor
   const cpu_after = cpuSeconds(pid);
   const gc = gcDelta(gc_before, await minorGc(base));
   const client_loop_delay = {
-    p99_ms: round1(loop.percentile(99) / 1e6),
-    max_ms: round1(loop.max / 1e6),
+    p99_ms: round(loop.percentile(99) / 1e6, 1),
+    max_ms: round(loop.max / 1e6, 1),
     ...(result.send_lateness_ms !== undefined ? { send_lateness_p99_ms: result.send_lateness_ms.p99 } : {}),
   };
   const settled = (await settledCount(base)) - before;
@@ -294,11 +295,7 @@ async function minorGc(base: string): Promise<MinorGc> {
 }
 
 function gcDelta(a: MinorGc, b: MinorGc): MinorGc {
-  return { count: b.count - a.count, total_ms: round1(b.total_ms - a.total_ms), over_10ms: b.over_10ms - a.over_10ms };
-}
-
-function round1(x: number): number {
-  return Math.round(x * 10) / 10;
+  return { count: b.count - a.count, total_ms: round(b.total_ms - a.total_ms, 1), over_10ms: b.over_10ms - a.over_10ms };
 }
 
 /**

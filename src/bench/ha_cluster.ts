@@ -61,12 +61,16 @@ export function cpuProfArgs(node_id: string): string[] {
 export class EngineProcess {
   readonly child: ChildProcess;
   readonly base: string;
+  /** `base` taken apart once, for the clients' requests. */
+  readonly address: { host: string; port: number };
   readonly node_id: string;
   log: string;
 
   private constructor(child: ChildProcess, base: string, node_id: string, log: string) {
     this.child = child;
     this.base = base;
+    const url = new URL(base);
+    this.address = { host: url.hostname, port: Number(url.port) };
     this.node_id = node_id;
     this.log = log;
     const keep = process.env.SCO_SETTLE_HA_LOG_DIR;
@@ -330,12 +334,10 @@ export class HaCluster {
    * answer: refused, reset, or silent for REQUEST_TIMEOUT_MS.
    */
   private postOnce(e: EngineProcess, path: string, body: string, key: string): Promise<{ status: number; body: unknown; leader: string | null } | null> {
-    const url = new URL(e.base);
     return new Promise((resolve) => {
       const req = request(
         {
-          host: url.hostname,
-          port: url.port,
+          ...e.address,
           path,
           method: 'POST',
           agent: this.agent,

@@ -14,7 +14,7 @@
 // beside it, so a tail the harness made is told from the server's.
 
 import { Agent, request } from 'node:http';
-import { percentile } from './stats.js';
+import { percentile, round } from './stats.js';
 
 export interface PacedLoadOptions {
   url: string;
@@ -50,7 +50,7 @@ const DRAIN_MS = 10_000;
 
 /** Two decimals; 0 for NaN (the percentile of no values). */
 function round2(x: number): number {
-  return Number.isNaN(x) ? 0 : Math.round(x * 100) / 100;
+  return Number.isNaN(x) ? 0 : round(x, 2);
 }
 
 /** Sends requests on a keep-alive pool and counts their answers (latency from each send). */

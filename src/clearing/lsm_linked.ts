@@ -1770,8 +1770,9 @@ function searchLinked(net: Net, eng: LinkedEngine, work: Work, inc: Incumbent): 
         prot[k] = best[k] === 1 && (unprotect === 0 || rng.float() >= unprotect) ? 1 : 0;
         if (best[k] === 0 && requeue[net.first[k]!] === 1) start[k] = 1;
       }
+    } else {
+      for (let n = 0; n < net.nodes; n++) if (requeue[n] === 1) for (let j = net.qStart[n]!; j < net.qStart[n + 1]!; j++) start[net.qItems[j]!] = 1;
     }
-    if (net.fifo) for (let n = 0; n < net.nodes; n++) if (requeue[n] === 1) for (let j = net.qStart[n]!; j < net.qStart[n + 1]!; j++) start[net.qItems[j]!] = 1;
     eng.load(start);
     eng.repair(prot, 0.2 + 3 * rng.float(), 0.5 * rng.float());
     eng.fill();

@@ -233,6 +233,11 @@ export interface FollowerBudget {
   snapshot_share: number;
 }
 
+/** The query index's rows of a batch's effects: the events the backlog counts. */
+function indexEvents(effects: BatchEffects): number {
+  return effects.accounts_created.length + effects.transfers_created.length + effects.expired.length;
+}
+
 interface Backlog {
   seq: number;
   effects: BatchEffects;
@@ -916,9 +921,8 @@ export class DurableLedger {
   // ---- query index ----------------------------------------------------------------------
 
   private addBacklog(seq: number, effects: BatchEffects): void {
-    const n = effects.accounts_created.length + effects.transfers_created.length + effects.expired.length;
     this.backlog.push({ seq, effects, at_ms: performance.now() });
-    this.backlogEvents += n;
+    this.backlogEvents += indexEvents(effects);
   }
 
   /** Whether indexLagging has a step to write now (lagStepDue), or the backlog is over its bound. */
@@ -940,7 +944,7 @@ export class DurableLedger {
     let events = 0;
     for (const b of this.backlog) {
       if (b.at_ms > now - lag) return false;
-      events += b.effects.accounts_created.length + b.effects.transfers_created.length + b.effects.expired.length;
+      events += indexEvents(b.effects);
       if (events >= INDEX_LAG_STEP_EVENTS) return true;
     }
     return false;
@@ -1015,8 +1019,7 @@ export class DurableLedger {
     let n = 0;
     let events = 0;
     while (n < this.backlog.length && (n === 0 || (events < max_events && this.backlog[n]!.at_ms <= before_ms))) {
-      const e = this.backlog[n]!.effects;
-      events += e.accounts_created.length + e.transfers_created.length + e.expired.length;
+      events += indexEvents(this.backlog[n]!.effects);
       n++;
     }
     const chunk = this.backlog.slice(0, n);
