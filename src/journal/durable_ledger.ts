@@ -167,6 +167,15 @@ const INDEX_SLICE_MS = 10;
  */
 const INDEX_LAG_STEP_EVENTS = 128;
 /**
+ * index_lag_max_ms by default. Short: a batch's effects (transfer and balance objects) wait this long
+ * for the index, and what lives longer than the gap between two young-generation collections (~0.7 s
+ * at 2,000 requests/s with the bench's 64 MB semi-space) is copied by one, then promoted and copied
+ * again; at 1 s they were about a quarter of what single-payment requests left alive
+ * (scripts/api_retained_bytes.mjs). Under steady load a step still waits for INDEX_LAG_STEP_EVENTS
+ * aged events, so the commit thread writes as many steps either way (issue #18, docs/benchmarks.md).
+ */
+const INDEX_LAG_MAX_MS = 250;
+/**
  * A state digest and a snapshot encode the whole state (it grows with the day's
  * payments: about 2 s for 20,000 payments on a loaded 2-core host), holding the
  * event loop meanwhile: each is taken at most once per this many times its last
@@ -315,7 +324,7 @@ export class DurableLedger {
       group_batches_max: opts.group_batches_max ?? 16,
       index_backlog_max_events: opts.index_backlog_max_events ?? 2_000_000,
       index_idle_ms: opts.index_idle_ms ?? 200,
-      index_lag_max_ms: opts.index_lag_max_ms ?? 1_000,
+      index_lag_max_ms: opts.index_lag_max_ms ?? INDEX_LAG_MAX_MS,
       snapshot_min_events: opts.snapshot_min_events ?? 10_000,
       state_digest_interval_ms: opts.state_digest_interval_ms ?? 1_000,
       periodic_snapshot_entries: opts.periodic_snapshot_entries ?? 0,

@@ -48,8 +48,14 @@ const FREEZE_OVERRIDE = Number.parseInt(process.env.SCO_SETTLE_PAYMENT_FREEZE_PO
 const PAYMENT_SPILL = spillSettings('PAYMENT', 'sco-settle-payments', 0xffff_fffe);
 
 export const PAYMENT_BOOK_LIMITS = Object.freeze({
-  /** Finished payments kept as objects (the most recently finished), for the reads that follow a settlement. */
-  recent_finished: Number.isSafeInteger(RECENT_OVERRIDE) && RECENT_OVERRIDE >= 0 ? RECENT_OVERRIDE : 4_096,
+  /**
+   * Finished payments kept as objects (the most recently finished), for the reads that follow a settlement.
+   * Few: each one held past a young-generation collection is copied by it (and again when promoted);
+   * with 4,096 (2 s of payments at 2,000 requests/s) the payment objects were about half of what
+   * single-payment requests left alive, which scavenges copy and the API's p99 waits for
+   * (scripts/api_retained_bytes.mjs; docs/benchmarks.md, issue #18).
+   */
+  recent_finished: Number.isSafeInteger(RECENT_OVERRIDE) && RECENT_OVERRIDE >= 0 ? RECENT_OVERRIDE : 256,
   /** Bytes per record chunk (a record never spans two); at least 4 KiB. */
   chunk_bytes: Number.isSafeInteger(CHUNK_OVERRIDE) && CHUNK_OVERRIDE >= 4096 && CHUNK_OVERRIDE <= 1 << 30 ? CHUNK_OVERRIDE : 1 << 20,
   /** Spilled chunks kept in memory after a read (the most recently used). */
