@@ -5,12 +5,16 @@
 //    FIFO truncation read by scanning the item's effects: it must be that effect;
 //  - the node prices' subgradient is summed in the pass that computes the reduced
 //    weights: prices, reduced weights, bound and work must be those of the two
-//    passes it replaced (below, as they were), to the bit.
+//    passes it replaced (below, as they were), to the bit;
+//  - FIFO truncation reads each draw entry's queue, queue start, cumulated weight
+//    before the item and cover from arrays beside drawItems (built once per
+//    engine): its choice must be the one the lookups by item made, in every state.
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { compileLinked, lagrangianPrices, Work, type LinkedProblem, type Net } from '../src/clearing/lsm_linked.js';
+import { Rng } from '../src/clearing/lsm.js';
+import { compileLinked, lagrangianPrices, LinkedEngine, Work, type LinkedProblem, type Net } from '../src/clearing/lsm_linked.js';
 
 const problemArb: fc.Arbitrary<LinkedProblem> = fc
   .record({
@@ -158,4 +162,65 @@ test('the node prices are those of the two passes, to the bit, with the same wor
   );
   // The prices moved off zero on many problems: the subgradient steps were compared, not only the start.
   assert.ok(moved > 100, `problems whose prices moved: ${moved}`);
+});
+
+/** FIFO truncation's choice as it was: each candidate's queue, position, cumulated weights and effect looked up by item. */
+function truncationAsBefore(net: Net, eng: LinkedEngine, n: number): number {
+  const qCum = new Float64Array(net.m);
+  for (let q = 0; q < net.nodes; q++) {
+    let acc = 0;
+    for (let j = net.qStart[q]!; j < net.qStart[q + 1]!; j++) qCum[j] = acc += net.weightF[net.qItems[j]!]!;
+  }
+  const d = -eng.slack[n]!;
+  let best = -1;
+  let bc = Infinity;
+  for (let j = net.drawStart[n]!; j < net.drawStart[n + 1]!; j++) {
+    const k = net.drawItems[j]!;
+    if (eng.sel[k] !== 1) continue;
+    const q = net.first[k]!;
+    const base = net.qStart[q]!;
+    const p = net.qPos[k]!;
+    const suffix = qCum[base + eng.plen[q]! - 1]! - (p > 0 ? qCum[base + p - 1]! : 0);
+    const covers = -effAt(net, k, n);
+    const cost = suffix / (covers < d ? covers : d);
+    if (cost < bc || (cost === bc && k > best)) {
+      bc = cost;
+      best = k;
+    }
+  }
+  return best;
+}
+
+test('FIFO truncation chooses what the lookups by item chose, after load, repair and fill', () => {
+  let short = 0;
+  let later = 0;
+  fc.assert(
+    fc.property(problemArb, fc.array(fc.nat(40), { minLength: 9, maxLength: 9 }), (problem, prefix) => {
+      const net = compileLinked({ ...problem, fifo: true });
+      const eng = new LinkedEngine(net, new Work(Infinity), new Rng(7));
+      // Each queue's selected prefix as drawn (FIFO selections are prefixes of the queues).
+      const sel = new Uint8Array(net.m);
+      for (let q = 0; q < net.nodes; q++)
+        for (let j = net.qStart[q]!; j < Math.min(net.qStart[q + 1]!, net.qStart[q]! + prefix[q]!); j++) sel[net.qItems[j]!] = 1;
+      eng.load(sel);
+      const compare = (): void => {
+        for (let n = 0; n < net.nodes; n++) {
+          const want = truncationAsBefore(net, eng, n);
+          assert.equal(eng.cheapestTruncation(n), want, `node ${n}`);
+          if (eng.slack[n]! < 0) short++;
+          if (want >= 0 && net.qPos[want]! > 0) later++;
+        }
+      };
+      compare();
+      eng.repair(null, 1, 0);
+      compare();
+      eng.fill();
+      compare();
+      assert.equal(eng.checkInvariants(), null);
+    }),
+    { numRuns: 400, seed: 0x1a1 },
+  );
+  // Short nodes were compared (the choice that truncation acts on), and choices past a queue's head (a suffix from inside it).
+  assert.ok(short > 100, `short nodes compared: ${short}`);
+  assert.ok(later > 100, `choices past a queue head: ${later}`);
 });

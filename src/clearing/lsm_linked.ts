@@ -646,6 +646,15 @@ export class LinkedEngine {
   private readonly shortScratch: number[] = [];
   private readonly gainScratch: number[] = [];
   private readonly qCum: Float64Array;
+  /**
+   * Beside drawItems, for FIFO truncation (read there once per candidate, so kept in draw order, not looked up per item):
+   * the queue of the item (its first leg's payer), where that queue starts in qItems, the queue's cumulated weight
+   * before the item (0 at its head), and what the item covers at the node (-drawEff).
+   */
+  private readonly drawQ: Int32Array;
+  private readonly drawQBase: Int32Array;
+  private readonly drawCumBefore: Float64Array;
+  private readonly drawCovers: Float64Array;
   private readonly candK: Int32Array;
   private readonly candCost: Float64Array;
 
@@ -665,6 +674,21 @@ export class LinkedEngine {
       let acc = 0;
       for (let j = net.qStart[n]!; j < net.qStart[n + 1]!; j++) this.qCum[j] = acc += net.weightF[net.qItems[j]!]!;
     }
+    const draws = net.drawItems.length;
+    this.drawQ = new Int32Array(draws);
+    this.drawQBase = new Int32Array(draws);
+    this.drawCumBefore = new Float64Array(draws);
+    this.drawCovers = new Float64Array(draws);
+    for (let j = 0; j < draws; j++) {
+      const k = net.drawItems[j]!;
+      const q = net.first[k]!;
+      const base = net.qStart[q]!;
+      const p = net.qPos[k]!;
+      this.drawQ[j] = q;
+      this.drawQBase[j] = base;
+      this.drawCumBefore[j] = p > 0 ? this.qCum[base + p - 1]! : 0;
+      this.drawCovers[j] = -net.drawEff[j]!;
+    }
     let deg = 0;
     for (let n = 0; n < net.nodes; n++) deg = Math.max(deg, net.drawStart[n + 1]! - net.drawStart[n]!);
     this.candK = new Int32Array(deg);
@@ -678,24 +702,34 @@ export class LinkedEngine {
     this.plen.fill(0);
     this.value = 0;
     for (let k = 0; k < net.m; k++) if (sel[k] === 1) this.add(k);
-    if (net.fifo)
-      for (let n = 0; n < net.nodes; n++)
-        while (this.plen[n]! < net.qStart[n + 1]! - net.qStart[n]! && this.sel[net.qItems[net.qStart[n]! + this.plen[n]!]!] === 1) this.plen[n]!++;
+    if (net.fifo) {
+      const { qStart, qItems } = net;
+      const plen = this.plen;
+      for (let n = 0; n < net.nodes; n++) {
+        const base = qStart[n]!;
+        const len = qStart[n + 1]! - base;
+        while (plen[n]! < len && this.sel[qItems[base + plen[n]!]!] === 1) plen[n]!++;
+      }
+    }
   }
 
   private add(k: number): void {
     if (this.logging) this.log.push(k);
     const net = this.net;
+    const { effNode, effF } = net;
+    const slack = this.slack;
     this.sel[k] = 1;
-    for (let e = net.effStart[k]!; e < net.effStart[k + 1]!; e++) this.slack[net.effNode[e]!]! += net.effF[e]!;
+    for (let e = net.effStart[k]!, e1 = net.effStart[k + 1]!; e < e1; e++) slack[effNode[e]!]! += effF[e]!;
     this.value += net.weightF[k]!;
   }
 
   private remove(k: number): void {
     if (this.logging) this.log.push(~k);
     const net = this.net;
+    const { effNode, effF } = net;
+    const slack = this.slack;
     this.sel[k] = 0;
-    for (let e = net.effStart[k]!; e < net.effStart[k + 1]!; e++) this.slack[net.effNode[e]!]! -= net.effF[e]!;
+    for (let e = net.effStart[k]!, e1 = net.effStart[k + 1]!; e < e1; e++) slack[effNode[e]!]! -= effF[e]!;
     this.value -= net.weightF[k]!;
   }
 
@@ -716,7 +750,9 @@ export class LinkedEngine {
   private removeAndPush(k: number): void {
     const net = this.net;
     this.remove(k);
-    for (let e = net.effStart[k]!; e < net.effStart[k + 1]!; e++) if (net.effF[e]! > 0 && this.slack[net.effNode[e]!]! < 0) this.push(net.effNode[e]!);
+    const { effNode, effF } = net;
+    const slack = this.slack;
+    for (let e = net.effStart[k]!, e1 = net.effStart[k + 1]!; e < e1; e++) if (effF[e]! > 0 && slack[effNode[e]!]! < 0) this.push(effNode[e]!);
   }
 
   /**
@@ -800,23 +836,7 @@ export class LinkedEngine {
   /** FIFO: truncates the queue whose suffix (from a selected item drawing on short node n) costs least per unit covered. */
   private truncateCheapest(n: number): void {
     const net = this.net;
-    const d = -this.slack[n]!;
-    let best = -1;
-    let bc = Infinity;
-    for (let j = net.drawStart[n]!; j < net.drawStart[n + 1]!; j++) {
-      const k = net.drawItems[j]!;
-      if (this.sel[k] !== 1) continue;
-      const q = net.first[k]!;
-      const base = net.qStart[q]!;
-      const p = net.qPos[k]!;
-      const suffix = this.qCum[base + this.plen[q]! - 1]! - (p > 0 ? this.qCum[base + p - 1]! : 0);
-      const covers = -net.drawEff[j]!;
-      const cost = suffix / (covers < d ? covers : d);
-      if (cost < bc || (cost === bc && k > best)) {
-        bc = cost;
-        best = k;
-      }
-    }
+    const best = this.cheapestTruncation(n);
     this.work.steps += net.drawStart[n + 1]! - net.drawStart[n]!;
     if (best < 0) throw new Error('lsm_linked: internal error: a short node draws on nothing selected');
     const q = net.first[best]!;
@@ -824,10 +844,40 @@ export class LinkedEngine {
     while (this.plen[q]! > net.qPos[best]!) this.removeAndPush(net.qItems[base + --this.plen[q]!]!);
   }
 
+  /**
+   * FIFO: the selected item drawing on node n from which truncating its queue costs least per unit of n's deficit
+   * covered (the suffix's weight over what the item covers at n, at most the deficit), the later item on a tie; -1
+   * when n draws on nothing selected. Public for the tests (test/lsm_engine_arrays.test.ts).
+   */
+  cheapestTruncation(n: number): number {
+    const net = this.net;
+    const d = -this.slack[n]!;
+    let best = -1;
+    let bc = Infinity;
+    const { sel, plen, qCum, drawQ, drawQBase, drawCumBefore, drawCovers } = this;
+    const items = net.drawItems;
+    const end = net.drawStart[n + 1]!;
+    for (let j = net.drawStart[n]!; j < end; j++) {
+      const k = items[j]!;
+      if (sel[k] !== 1) continue;
+      // The suffix from k to the end of its queue's selected prefix: the same two cumulated weights as qCum[base + qPos[k] - 1] gives.
+      const suffix = qCum[drawQBase[j]! + plen[drawQ[j]!]! - 1]! - drawCumBefore[j]!;
+      const covers = drawCovers[j]!;
+      const cost = suffix / (covers < d ? covers : d);
+      if (cost < bc || (cost === bc && k > best)) {
+        bc = cost;
+        best = k;
+      }
+    }
+    return best;
+  }
+
   /** Whether unselected item k fits the current slacks at every node it draws on. */
   private fits(k: number): boolean {
     const net = this.net;
-    for (let e = net.effStart[k]!; e < net.effStart[k + 1]!; e++) if (net.effF[e]! < 0 && this.slack[net.effNode[e]!]! + net.effF[e]! < 0) return false;
+    const { effNode, effF } = net;
+    const slack = this.slack;
+    for (let e = net.effStart[k]!, e1 = net.effStart[k + 1]!; e < e1; e++) if (effF[e]! < 0 && slack[effNode[e]!]! + effF[e]! < 0) return false;
     return true;
   }
 
@@ -835,7 +885,8 @@ export class LinkedEngine {
   private addAndPush(k: number): void {
     const net = this.net;
     this.add(k);
-    for (let e = net.effStart[k]!; e < net.effStart[k + 1]!; e++) if (net.effF[e]! > 0) this.push(net.effNode[e]!);
+    const { effNode, effF } = net;
+    for (let e = net.effStart[k]!, e1 = net.effStart[k + 1]!; e < e1; e++) if (effF[e]! > 0) this.push(effNode[e]!);
   }
 
   /** Greedy re-insertion to a fixed point from the nodes given (all when null): any unselected item that fits, largest weight first. */
@@ -846,17 +897,19 @@ export class LinkedEngine {
       for (const k of net.free) if (this.sel[k] === 0 && (!net.fifo || net.qPos[k] === this.plen[net.first[k]!])) this.fillOne(k);
       for (let n = net.nodes - 1; n >= 0; n--) this.push(n);
     }
+    const { fifo, drawStart, drawItems, first, qPos } = net;
+    const { sel, plen } = this;
     while (this.stack.length > 0) {
       const n = this.pop();
-      if (net.fifo) this.fillQueue(n);
-      const end = net.drawStart[n + 1]!;
-      this.work.steps += end - net.drawStart[n]!;
-      for (let j = net.drawStart[n]!; j < end; j++) {
-        const k = net.drawItems[j]!;
-        if (this.sel[k] !== 0) continue;
-        if (net.fifo) {
-          const q = net.first[k]!;
-          if (q !== n && net.qPos[k] === this.plen[q] && this.fits(k)) this.fillQueue(q);
+      if (fifo) this.fillQueue(n);
+      const end = drawStart[n + 1]!;
+      this.work.steps += end - drawStart[n]!;
+      for (let j = drawStart[n]!; j < end; j++) {
+        const k = drawItems[j]!;
+        if (sel[k] !== 0) continue;
+        if (fifo) {
+          const q = first[k]!;
+          if (q !== n && qPos[k] === plen[q] && this.fits(k)) this.fillQueue(q);
         } else if (this.fits(k)) this.addAndPush(k);
       }
     }
@@ -872,8 +925,10 @@ export class LinkedEngine {
     const net = this.net;
     const base = net.qStart[q]!;
     const len = net.qStart[q + 1]! - base;
-    while (this.plen[q]! < len) {
-      const k = net.qItems[base + this.plen[q]!]!;
+    const { qItems } = net;
+    const plen = this.plen;
+    while (plen[q]! < len) {
+      const k = qItems[base + plen[q]!]!;
       this.work.steps++;
       if (!this.fits(k)) break;
       this.fillOne(k);
@@ -1941,20 +1996,23 @@ export interface Prices {
 
 /** Every item's reduced weight at prices `lam`; returns the dual value L(lam) = sum lam*cap + sum max(0, reduced). */
 function reducedAt(net: Net, lam: Float64Array, reduced: Float64Array, g: Float64Array | null = null): number {
+  const { capF, weightF, effStart, effNode, effF } = net;
   let L = 0;
-  for (let n = 0; n < net.nodes; n++) L += lam[n]! * net.capF[n]!;
+  for (let n = 0; n < net.nodes; n++) L += lam[n]! * capF[n]!;
   // With g: the subgradient too, capF plus the effects of the items with r > 0, added in the same order (k, then e) a separate pass would.
-  if (g !== null) g.set(net.capF);
-  for (let k = 0; k < net.m; k++) {
-    let r = net.weightF[k]!;
-    const e0 = net.effStart[k]!;
-    const e1 = net.effStart[k + 1]!;
-    for (let e = e0; e < e1; e++) r += lam[net.effNode[e]!]! * net.effF[e]!;
+  if (g !== null) g.set(capF);
+  const m = net.m;
+  let e0 = effStart[0]!;
+  for (let k = 0; k < m; k++) {
+    let r = weightF[k]!;
+    const e1 = effStart[k + 1]!;
+    for (let e = e0; e < e1; e++) r += lam[effNode[e]!]! * effF[e]!;
     reduced[k] = r;
     if (r > 0) {
       L += r;
-      if (g !== null) for (let e = e0; e < e1; e++) g[net.effNode[e]!]! += net.effF[e]!;
+      if (g !== null) for (let e = e0; e < e1; e++) g[effNode[e]!]! += effF[e]!;
     }
+    e0 = e1;
   }
   return L;
 }

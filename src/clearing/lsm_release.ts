@@ -180,6 +180,19 @@ export function buildRunProblem(
     if (r === null) usd = false;
     else rates.set(c, r);
   }
+  // Per currency, usdMicro's factors multiplied once (on its first item, as usdMicro would first look the currency up):
+  // floor(amount * (10^6 * den) / (10^minor_units * num)) is the same integer (bigint products are exact), without
+  // two products and a power per item.
+  const usdFactors = new Map<string, { times: bigint; over: bigint }>();
+  const usdWeight = (amount: bigint, currency: string): bigint => {
+    let f = usdFactors.get(currency);
+    if (f === undefined) {
+      const r = rates.get(currency)!;
+      f = { times: MICRO_PER_USD * r.den, over: 10n ** BigInt(memberCurrency(currency).minor_units) * r.num };
+      usdFactors.set(currency, f);
+    }
+    return (amount * f.times) / f.over;
+  };
   const nodes: LsmNode[] = [];
   // Node index by currency, then participant (no key text built per leg: a run looks up every leg of every queued payment).
   const index = new Map<string, Map<string, number>>();
@@ -212,7 +225,7 @@ export function buildRunProblem(
     for (const l of ls) if (nodes[l.from]!.headroom > 0n) payingNodes.add(l.from);
     transfers += 2 * ls.length;
     const first = legs[0]!;
-    const weight = usd ? usdMicro(first.amount, first.currency, rates.get(first.currency)!) : first.amount;
+    const weight = usd ? usdWeight(first.amount, first.currency) : first.amount;
     items.push({ id: p.instruction.uetr, legs: ls, weight, urgent: p.instruction.priority === 'urgent' });
     payments.push(p);
   }
