@@ -11,6 +11,7 @@ const [oldDist, newDist] = process.argv.slice(2, 4).map((d) => pathToFileURL(res
 const O = await import(`${oldDist}/src/clearing/lsm_linked.js`);
 const N = await import(`${newDist}/src/clearing/lsm_linked.js`);
 const { FAMILIES, makeInstance } = await import(`${newDist}/src/bench/gridlock_families.js`);
+const { lpModel } = await import(`${newDist}/src/bench/lp_model.js`);
 const require = createRequire(import.meta.url);
 const highs = await require('highs')();
 const F = (n) => FAMILIES.find((f) => f.name === n);
@@ -26,34 +27,7 @@ const shapes = [
   ['credit, 100 participants, 4,000 payments', { ...F('credit'), participants: 100, payments: 4000 }],
 ];
 function highsValue(p) {
-  const rows = p.capacities.map(() => []);
-  const obj = [];
-  p.items.forEach((it, k) => {
-    obj.push(`+ ${it.weight} x${k}`);
-    const net = new Map();
-    for (const l of it.legs) {
-      net.set(l.from, (net.get(l.from) ?? 0n) - l.amount);
-      net.set(l.to, (net.get(l.to) ?? 0n) + l.amount);
-    }
-    for (const [n, d] of net) if (d !== 0n) rows[n].push(`${d < 0n ? '-' : '+'} ${d < 0n ? -d : d} x${k}`);
-  });
-  const lines = ['Maximize', ` value: ${obj.join(' ')}`, 'Subject To'];
-  p.capacities.forEach((c, n) => {
-    if (rows[n].length) lines.push(` c${n}: ${rows[n].join(' ')} >= ${-c}`);
-  });
-  lines.push('Bounds');
-  for (let k = 0; k < p.items.length; k++) lines.push(` 0 <= x${k} <= 1`);
-  lines.push('Binary');
-  for (let k = 0; k < p.items.length; k += 20)
-    lines.push(
-      ' ' +
-        p.items
-          .slice(k, k + 20)
-          .map((_, j) => `x${k + j}`)
-          .join(' '),
-    );
-  lines.push('End');
-  const mip = highs.solve(lines.join('\n'), { output_flag: false, time_limit: 10, mip_rel_gap: 0, mip_abs_gap: 0.5 });
+  const mip = highs.solve(lpModel(p, false), { output_flag: false, time_limit: 10, mip_rel_gap: 0, mip_abs_gap: 0.5 });
   const sel = new Set(p.items.filter((_, k) => (mip.Columns[`x${k}`]?.Primal ?? 0) > 0.5).map((it) => it.id));
   const net = N.compileLinked(p);
   const s = Uint8Array.from(p.items, (it) => (sel.has(it.id) ? 1 : 0));

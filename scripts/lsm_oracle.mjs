@@ -31,34 +31,9 @@ if (inst === undefined) throw new Error(`no ${set}/${family} instance of seed ${
 const problem = inst.problem;
 const items = problem.items;
 
+const { lpModel } = await import(`${dist}/src/bench/lp_model.js`);
 /** The MILP in CPLEX LP format; `fixed[k]` 0 or 1 fixes item k there, -1 (or no `fixed`) leaves it free; `relax`: no integrality. */
-function model(fixed, relax) {
-  const rows = problem.capacities.map(() => []);
-  const obj = [];
-  items.forEach((it, k) => {
-    obj.push(`+ ${it.weight} x${k}`);
-    const net = new Map();
-    for (const l of it.legs) {
-      net.set(l.from, (net.get(l.from) ?? 0n) - l.amount);
-      net.set(l.to, (net.get(l.to) ?? 0n) + l.amount);
-    }
-    for (const [n, d] of net) if (d !== 0n) rows[n].push(`${d < 0n ? '-' : '+'} ${d < 0n ? -d : d} x${k}`);
-  });
-  const lines = ['Maximize', ` value: ${obj.join(' ')}`, 'Subject To'];
-  problem.capacities.forEach((c, n) => {
-    if (rows[n].length > 0) lines.push(` c${n}: ${rows[n].join(' ')} >= ${-c}`);
-  });
-  lines.push('Bounds');
-  for (let k = 0; k < items.length; k++) lines.push(fixed !== null && fixed[k] >= 0 ? ` x${k} = ${fixed[k]}` : ` 0 <= x${k} <= 1`);
-  if (!relax) {
-    lines.push('Binary');
-    items.forEach((_, k) => {
-      if (fixed === null || fixed[k] < 0) lines.push(` x${k}`);
-    });
-  }
-  lines.push('End');
-  return lines.join('\n');
-}
+const model = (fixed, relax) => lpModel(problem, relax, fixed);
 const mipOptions = { output_flag: false, time_limit: seconds, mip_rel_gap: 0, mip_abs_gap: 0.5 };
 /** Exact weight of a 0/1 choice, or null when it breaks an account's room. */
 function exactValue(x) {

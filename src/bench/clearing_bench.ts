@@ -34,6 +34,7 @@ import {
 } from '../clearing/lsm_linked.js';
 import { Prng } from '../sim/prng.js';
 import { familyInstances, type FamilySet, type GridlockInstance } from './gridlock_families.js';
+import { lpModel } from './lp_model.js';
 import { novelInstances } from './gridlock_novel.js';
 import { unseenInstances } from './gridlock_unseen.js';
 import { median, percentile, round } from './stats.js';
@@ -138,46 +139,6 @@ export function makeGridlockScenario(seed: number, participants = SCENARIO_PARTI
     limit: rng.below(5) === 0 ? (gross[i]! * fraction(0.04 * unit(rng))) / 1_000_000n : 0n,
   }));
   return { participants: parts, payments: list, fifo: false };
-}
-
-/** The MILP (or, with `relax`, its LP relaxation) of a linked problem in CPLEX LP format: one row per node, items binary. */
-function lpModel(problem: LinkedProblem, relax: boolean): string {
-  const rows: string[][] = problem.capacities.map(() => []);
-  const obj: string[] = [];
-  problem.items.forEach((it, k) => {
-    obj.push(`+ ${it.weight} x${k}`);
-    const net = new Map<number, bigint>();
-    for (const leg of it.legs) {
-      net.set(leg.from, (net.get(leg.from) ?? 0n) - leg.amount);
-      net.set(leg.to, (net.get(leg.to) ?? 0n) + leg.amount);
-    }
-    for (const [n, d] of net) if (d !== 0n) rows[n]!.push(`${d < 0n ? '-' : '+'} ${d < 0n ? -d : d} x${k}`);
-  });
-  const lines = ['Maximize', ` value: ${obj.join(' ')}`, 'Subject To'];
-  problem.capacities.forEach((c, n) => {
-    if (rows[n]!.length > 0) lines.push(` c${n}: ${rows[n]!.join(' ')} >= ${-c}`);
-  });
-  if (problem.fifo) {
-    // Each node's chosen items (by first leg) form a prefix of its queue.
-    const last = new Map<number, number>();
-    problem.items.forEach((it, k) => {
-      const prev = last.get(it.legs[0]!.from);
-      if (prev !== undefined) lines.push(` f${k}: x${k} - x${prev} <= 0`);
-      last.set(it.legs[0]!.from, k);
-    });
-  }
-  lines.push('Bounds');
-  for (let k = 0; k < problem.items.length; k++) lines.push(` 0 <= x${k} <= 1`);
-  if (!relax) {
-    lines.push('Binary');
-    for (let k = 0; k < problem.items.length; k += 20) {
-      const names: string[] = [];
-      for (let j = k; j < Math.min(problem.items.length, k + 20); j++) names.push(`x${j}`);
-      lines.push(` ${names.join(' ')}`);
-    }
-  }
-  lines.push('End');
-  return lines.join('\n');
 }
 
 /** Exact weight of a selection; repairs it (drop the latest chosen item drawing on a short node) if it breaks a capacity or the FIFO rule. */
