@@ -42,7 +42,7 @@ function weightOf(p: LinkedProblem, x: number): bigint {
 function bruteForce(p: LinkedProblem, fixed: readonly number[] | null): bigint {
   let best = -1n;
   for (let x = 0; x < 1 << p.items.length; x++) {
-    if (fixed !== null && fixed.some((f, k) => f >= 0 && ((x >> k) & 1) !== f)) continue;
+    if (fixed?.some((f, k) => f >= 0 && ((x >> k) & 1) !== f)) continue;
     if (feasible(p, x)) best = weightOf(p, x) > best ? weightOf(p, x) : best;
   }
   return best;
@@ -79,7 +79,7 @@ function optimum(p: LinkedProblem, fixed: readonly number[] | null): bigint {
     if ((r.Columns[`x${k}`]?.Primal ?? 0) > 0.5) x |= 1 << k;
   });
   assert.ok(feasible(p, x), 'the MILP choice keeps every capacity and FIFO prefix');
-  if (fixed !== null) fixed.forEach((f, k) => f >= 0 && assert.equal((x >> k) & 1, f, `item ${k} stays fixed at ${f}`));
+  if (fixed !== null) for (const [k, f] of fixed.entries()) if (f >= 0) assert.equal((x >> k) & 1, f, `item ${k} stays fixed at ${f}`);
   return weightOf(p, x);
 }
 
@@ -102,7 +102,7 @@ describe('lp_model', () => {
         fixed.forEach((f, k) => {
           if (f === 1) forced |= 1 << k;
         });
-        if (!feasible(p, forced)) fixed.forEach((f, k) => f === 1 && (fixed[k] = -1));
+        if (!feasible(p, forced)) for (const [k, f] of fixed.entries()) if (f === 1) fixed[k] = -1;
         assert.equal(optimum(p, fixed), bruteForce(p, fixed));
       }),
       { numRuns: 100 },
