@@ -469,7 +469,7 @@ export class SqliteStore implements Store {
    */
   private checkpoint(): void {
     this.walBytes = 0;
-    if (this.worker !== null && this.workerFailure === null && !this.closing) {
+    if (this.workerRuns()) {
       this.request({ kind: 'checkpoint' }, undefined).catch(() => undefined);
     } else if (this.db.open) {
       this.db.pragma('wal_checkpoint(PASSIVE)');
