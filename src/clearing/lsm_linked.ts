@@ -649,7 +649,7 @@ export class LinkedEngine {
   /**
    * Beside drawItems, for FIFO truncation (read there once per candidate, so kept in draw order, not looked up per item):
    * the queue of the item (its first leg's payer), where that queue starts in qItems, the queue's cumulated weight
-   * before the item (0 at its head), and what the item covers at the node (-drawEff).
+   * before the item (0 at its head), and what the item covers at the node (-drawEff). Empty unless the net is FIFO.
    */
   private readonly drawQ: Int32Array;
   private readonly drawQBase: Int32Array;
@@ -674,7 +674,8 @@ export class LinkedEngine {
       let acc = 0;
       for (let j = net.qStart[n]!; j < net.qStart[n + 1]!; j++) this.qCum[j] = acc += net.weightF[net.qItems[j]!]!;
     }
-    const draws = net.drawItems.length;
+    // Only FIFO truncation reads them.
+    const draws = net.fifo ? net.drawItems.length : 0;
     this.drawQ = new Int32Array(draws);
     this.drawQBase = new Int32Array(draws);
     this.drawCumBefore = new Float64Array(draws);
