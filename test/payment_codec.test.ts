@@ -28,7 +28,7 @@ const strings = fc.oneof(
   fc.uuid().map((u) => u.toUpperCase()),
   fc.uuid().map((u) => `${u.slice(0, 8)}x${u.slice(9)}`),
 );
-const keys = fc.constantFrom('uetr', 'end_to_end_id', 'state', 'at_ns', 'amount', 'history', 'fx', 'a', 'b', '0', '10', '__proto__x');
+const keys = fc.constantFrom('uetr', 'end_to_end_id', 'remittance', 'state', 'at_ns', 'amount', 'history', 'fx', 'a', 'b', '0', '10', '__proto__x');
 const values = fc.letrec((tie) => ({
   leaf: fc.oneof(
     fc.constant(null),
@@ -62,6 +62,17 @@ test('payment records decode to values that JSON-encode exactly as the originals
   );
   // Records written earlier still read the same after the tables grew.
   for (const { record, json } of kept) assert.equal(typedJson(reader.decode(record, 0)), json);
+});
+
+test('strings under per-payment keys (remittance, ids) stay inline: the shared table holds only repeated ones', () => {
+  const tables = new CodecTables();
+  const codec = new PaymentCodec(tables);
+  const reader = new PaymentReader(tables);
+  for (let i = 0; i < 500; i++) {
+    const v = { end_to_end_id: `E2E-${i}`, remittance: `INV-${i} goods`, state: 'settled', debtor: { name: 'Acme Trading' } };
+    assert.deepEqual(reader.decode(Buffer.from(codec.encode(v)), 0), v);
+  }
+  assert.deepEqual([...tables.strings].sort(), ['Acme Trading', 'settled']);
 });
 
 test('a history of one command time: the repeated bigint is one byte, and each record reads its own', () => {
