@@ -57,30 +57,33 @@ export const DECIMAL_DIGITS_MAX = 40;
 
 const abs = (x: bigint): bigint => (x < 0n ? -x : x);
 
+/** The largest integer a double holds exactly (2^53 - 1). */
+const SAFE_MAX = 9007199254740991n;
+
 /**
  * Greatest common divisor of |a| and |b| (gcd(0, 0) = 0). Small operands run on
  * doubles: exact below 2^53 and far cheaper than bigint remainders, which matters
- * because every conversion reduces its residue.
+ * because every conversion reduces its residue. Large ones (a PvP residue's sum
+ * multiplies two rates' denominators) take bigint remainders only until both
+ * fit, then finish on doubles: Euclid's same pairs, so the same divisor.
  */
 export function gcd(a: bigint, b: bigint): bigint {
   if (a < 0n) a = -a;
   if (b < 0n) b = -b;
-  if (a <= 9007199254740991n && b <= 9007199254740991n) {
-    let x = Number(a);
-    let y = Number(b);
-    while (y !== 0) {
-      const t = x % y;
-      x = y;
-      y = t;
-    }
-    return BigInt(x);
-  }
-  while (b !== 0n) {
+  while (a > SAFE_MAX || b > SAFE_MAX) {
+    if (b === 0n) return a;
     const t = a % b;
     a = b;
     b = t;
   }
-  return a;
+  let x = Number(a);
+  let y = Number(b);
+  while (y !== 0) {
+    const t = x % y;
+    x = y;
+    y = t;
+  }
+  return BigInt(x);
 }
 
 /** num/den normalised; den = 0 is a division_by_zero error. */
