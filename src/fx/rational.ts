@@ -70,7 +70,13 @@ const SAFE_MAX = 9007199254740991n;
 export function gcd(a: bigint, b: bigint): bigint {
   if (a < 0n) a = -a;
   if (b < 0n) b = -b;
-  while (a > SAFE_MAX || b > SAFE_MAX) {
+  if (a < b) {
+    const t = a;
+    a = b;
+    b = t;
+  }
+  // a >= b from here on (each step's remainder is below its divisor): a fitting means both fit.
+  while (a > SAFE_MAX) {
     if (b === 0n) return a;
     const t = a % b;
     a = b;
