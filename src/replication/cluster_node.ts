@@ -375,7 +375,7 @@ export class ClusterNode {
     }
     if (last_seq === 0 && this.ledger.journal_seq > 0) await this.bootstrap();
     const t2 = performance.now();
-    this.ledger.activate();
+    await this.ledger.activate();
     try {
       await this.ledger.fence();
     } catch (err) {
