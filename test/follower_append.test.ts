@@ -93,3 +93,15 @@ test('the query index and a snapshot never pass the local journal; becoming acti
   );
   await follower.close();
 });
+
+test('a read on a follower does not wait for its local append: what it applied is durable in the replicated log', async () => {
+  const entries = await leaderEntries(5);
+  let t = 1n;
+  const follower = await DurableLedger.open(await openStore('memory:'), { clock: () => (t += 1000n), follower: true, index_idle_ms: 600_000 });
+  await follower.applyFollowed(entries.map((entry) => ({ entry, state_digest: null })));
+  assert.ok(follower.durable_head.seq < follower.journal_seq, 'applied just now: not in its store yet');
+  let waited = true;
+  await Promise.race([follower.whenDurable().then(() => (waited = false)), sleep(50)]);
+  assert.equal(waited, false, 'whenDurable resolved at once');
+  await follower.close();
+});

@@ -753,6 +753,9 @@ export class DurableLedger {
   whenDurable(): Promise<void> {
     const seq = this.seq;
     if (this.durableSeq >= seq) return Promise.resolve();
+    // A follower's state holds only entries read from the replicated log, durable there before it applied them
+    // (its own store trails by up to FOLLOWER_APPEND_MS): a read on it does not wait for its local append.
+    if (!this.writable && this.failure === null) return Promise.resolve();
     if (this.failure !== null) return Promise.reject(this.failedError());
     return new Promise((resolve, reject) => this.durableWaiters.push({ seq, resolve, reject }));
   }
