@@ -104,9 +104,11 @@ function tracedFollower(db: string, n: number): { syncs: Map<string, number>; ou
     const follower = await DurableLedger.open(await openStore(${JSON.stringify(`sqlite:${db}`)}), { clock, follower: true, index_idle_ms: 600000, snapshot_min_events: 1e9 });
     process.stdout.write('MARK\\n');
     for (const entry of entries) await follower.applyFollowed([{ entry, state_digest: null }]);
+    // What it applied reaches its store within FOLLOWER_APPEND_MS; now, rather than wait for it.
+    await follower.flushFollowed();
     process.stdout.write('DONE\\n');
     const following = await follower.store.recordedHead();
-    follower.activate();
+    await follower.activate();
     await follower.createTransfers([tr(${n})]);
     const active = await follower.store.recordedHead();
     await follower.close();

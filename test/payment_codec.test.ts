@@ -102,3 +102,19 @@ test('uuidInto reads the lower-case canonical UUID text only, byte for byte', ()
   for (const bad of [u.toUpperCase(), u.slice(1), `${u}0`, u.replaceAll('-', '_'), `${u.slice(0, 35)}g`, `${u.slice(0, 8)}0${u.slice(9)}`, '', 'é'.repeat(36)])
     assert.equal(uuidInto(bad, out, 0), false, bad);
 });
+
+test('a bigint below 2^64 is written as its tag and the 8 bytes Buffer.writeBigUInt64LE gives', () => {
+  const codec = new PaymentCodec(new CodecTables());
+  fc.assert(
+    fc.property(fc.bigInt({ min: 0n, max: (1n << 64n) - 1n }), (v) => {
+      const want = Buffer.alloc(9);
+      want[0] = 12; // TAG.u64
+      want.writeBigUInt64LE(v, 1);
+      assert.deepEqual(Buffer.from(codec.encode(v)), want);
+      // Inside a record, after other bytes (the write lands at the buffer's current end).
+      const rec = Buffer.from(codec.encode([true, v]));
+      assert.deepEqual(rec.subarray(rec.length - 9), want);
+    }),
+    { numRuns: 2000 },
+  );
+});

@@ -205,6 +205,19 @@ const UNMEASURED_WEIGHT_MAX = 2_000;
  */
 const FOLLOWER_SYNC_MS = 1_000;
 
+/**
+ * A follower gathers the entries it applied and appends them to its local store
+ * at most this long after the first of them (or at FOLLOWER_APPEND_ENTRIES_MAX,
+ * or before an index write or snapshot, which must not pass the local journal,
+ * or before it becomes active). An append per batch arriving (about one per
+ * group the active engine commits) cost a message to the commit thread and a
+ * transaction each, a tenth of a follower's busy main thread. Its durable head
+ * is its store's: it trails the entries applied by at most this much, which the
+ * replicated log holds meanwhile (a follower that stops re-reads them from it).
+ */
+const FOLLOWER_APPEND_MS = 100;
+const FOLLOWER_APPEND_ENTRIES_MAX = 1_024;
+
 /** A group executed on the state machine, with its journal entries (and, per entry, its output and effects). */
 interface BuiltGroup {
   entries: JournalEntry[];
@@ -279,6 +292,10 @@ export class DurableLedger {
   private lastFollowedDigestMs = Number.NEGATIVE_INFINITY;
   /** A follower: when its last synced local append was (FOLLOWER_SYNC_MS). */
   private lastFollowerSyncMs = Number.NEGATIVE_INFINITY;
+  /** A follower: entries applied, not yet appended to the local store (FOLLOWER_APPEND_MS), since when, and the timer that appends them. */
+  private followedPending: JournalEntry[] = [];
+  private followedPendingSinceMs = 0;
+  private followedTimer: NodeJS.Timeout | null = null;
   private readonly followedDigests = { compared: 0, passed_over: 0 };
 
   private seq: number;
@@ -736,6 +753,9 @@ export class DurableLedger {
   whenDurable(): Promise<void> {
     const seq = this.seq;
     if (this.durableSeq >= seq) return Promise.resolve();
+    // A follower's state holds only entries read from the replicated log, durable there before it applied them
+    // (its own store trails by up to FOLLOWER_APPEND_MS): a read on it does not wait for its local append.
+    if (!this.writable && this.failure === null) return Promise.resolve();
     if (this.failure !== null) return Promise.reject(this.failedError());
     return new Promise((resolve, reject) => this.durableWaiters.push({ seq, resolve, reject }));
   }
@@ -866,8 +886,10 @@ export class DurableLedger {
     return this.writable;
   }
 
-  /** Makes a follower the writer: it must have applied the replicated log to its end first. */
-  activate(): void {
+  /** Makes a follower the writer: it must have applied the replicated log to its end first. Its applied entries reach its store first. */
+  async activate(): Promise<void> {
+    await this.flushFollowed();
+    if (this.failure !== null) throw this.failedError();
     this.writable = true;
     // Its first entries (the fencing entry) carry no digest: the clock of digests starts now, at the cost followed digests took.
     this.lastDigestMs = performance.now();
@@ -889,7 +911,6 @@ export class DurableLedger {
     if (this.failure !== null) return Promise.reject(this.failedError());
     if (this.writable) return Promise.reject(new LedgerError('not_active', 'the active engine does not follow the replicated log'));
     const run = this.exclusive(async () => {
-      const entries: JournalEntry[] = [];
       for (const { entry, state_digest } of items) {
         const bad = checkEntry(entry, this.seq + 1, this.headHash);
         if (bad !== null) throw new LedgerError('journal_corrupt', `replicated journal entry ${entry.seq}: ${bad}`);
@@ -898,17 +919,15 @@ export class DurableLedger {
         this.headHash = entry.hash;
         this.eventsSinceSnapshot += entry.count;
         this.addBacklog(entry.seq, effects);
-        entries.push(entry);
+        if (this.followedPending.length === 0) this.followedPendingSinceMs = performance.now();
+        this.followedPending.push(entry);
         if (state_digest !== null && this.followedDigestDue() && !state_digest.equals(this.followedDigest()))
           throw new LedgerError('replication_diverged', `journal entry ${entry.seq}: the state digest after it differs from the active engine's`);
       }
-      if (entries.length > 0) {
-        // The stream holds these durably already (appendLocal).
-        await this.appendLocal(entries);
-      }
-      this.durableSeq = this.seq;
-      this.durableHash = this.headHash;
-      this.settleDurableWaiters();
+      // The stream holds these durably already: they reach the local store a few batches at a time.
+      if (this.followedPending.length >= FOLLOWER_APPEND_ENTRIES_MAX || performance.now() - this.followedPendingSinceMs >= FOLLOWER_APPEND_MS)
+        await this.appendFollowed();
+      else this.scheduleFollowedAppend();
       // Entries arrive without pause under load, so the idle timer never fires: index as the active engine does.
       if (this.backlogEvents >= this.opts.index_backlog_max_events) await this.writeIndex();
       else await this.indexLagging();
@@ -921,6 +940,49 @@ export class DurableLedger {
       this.settleDurableWaiters();
       throw err;
     });
+  }
+
+  /** A follower: appends the entries it applied to its local store (at most FOLLOWER_APPEND_MS after the first). Runs inside the lane. */
+  private async appendFollowed(): Promise<void> {
+    this.cancelFollowedAppend();
+    const entries = this.followedPending;
+    if (entries.length === 0 || this.failure !== null) return;
+    this.followedPending = [];
+    try {
+      await this.appendLocal(entries);
+    } catch (err) {
+      // Applied in memory and not in the store: fail stop (the store is rebuilt from the replicated log).
+      this.failure ??= err as Error;
+      this.settleDurableWaiters();
+      throw err;
+    }
+    const last = entries[entries.length - 1]!;
+    this.durableSeq = last.seq;
+    this.durableHash = last.hash;
+    this.settleDurableWaiters();
+  }
+
+  /** A follower: appends what it applied to its local store now (it trails by at most FOLLOWER_APPEND_MS otherwise). */
+  flushFollowed(): Promise<void> {
+    if (this.followedPending.length === 0) return Promise.resolve();
+    return this.exclusive(() => this.appendFollowed());
+  }
+
+  private scheduleFollowedAppend(): void {
+    if (this.followedTimer !== null || this.followedPending.length === 0) return;
+    const wait = Math.max(0, FOLLOWER_APPEND_MS - (performance.now() - this.followedPendingSinceMs));
+    this.followedTimer = setTimeout(() => {
+      this.followedTimer = null;
+      void this.flushFollowed().catch(() => undefined);
+    }, wait);
+    this.followedTimer.unref();
+  }
+
+  private cancelFollowedAppend(): void {
+    if (this.followedTimer !== null) {
+      clearTimeout(this.followedTimer);
+      this.followedTimer = null;
+    }
   }
 
   private failedError(): LedgerError {
@@ -1025,6 +1087,8 @@ export class DurableLedger {
    */
   private async writeIndexStep(max_events: number, before_ms = Number.POSITIVE_INFINITY): Promise<number> {
     if (this.backlog.length === 0) return 0;
+    // The query tables never get ahead of the local journal (a reopened store would index those entries twice).
+    if (this.followedPending.length > 0) await this.appendFollowed();
     let n = 0;
     let events = 0;
     while (n < this.backlog.length && (n === 0 || (events < max_events && this.backlog[n]!.at_ms <= before_ms))) {
@@ -1105,6 +1169,7 @@ export class DurableLedger {
   /** Writes a snapshot at the current journal position (after indexing, which it must not pass). */
   snapshot(): Promise<void> {
     return this.exclusive(async () => {
+      await this.appendFollowed();
       await this.writeIndex();
       if (this.snapshotSeq === this.seq) return;
       this.progress(`writing snapshot at journal entry ${this.seq}`);
@@ -1128,6 +1193,8 @@ export class DurableLedger {
   }
 
   private async snapshotIfDue(): Promise<void> {
+    // A follower's snapshot must not pass its local journal.
+    if (this.followedPending.length > 0 && this.snapshotDue()) await this.appendFollowed();
     // Of durable state only: the drain loop stops running ahead while one is due.
     if (this.seq !== this.durableSeq || !this.snapshotDue()) return;
     const t0 = performance.now();
@@ -1147,6 +1214,8 @@ export class DurableLedger {
     await this.lane;
     this.closed = true;
     this.cancelIdle();
+    this.cancelFollowedAppend();
+    if (this.failure === null) await this.exclusive(() => this.appendFollowed()).catch(() => undefined);
     if (this.failure === null) {
       await this.exclusive(() => this.writeIndex());
       if (this.eventsSinceSnapshot >= this.opts.snapshot_min_events) {

@@ -148,12 +148,17 @@ export class ClusterNode {
       role: this.role,
       node_id: this.opts.me.node_id,
       stream_seq: this.ledger.durable_head.seq,
-      leader: this.role === 'active' ? this.opts.me.address : (this.lease?.holder?.address ?? null),
+      leader: this.leader(),
       stalled: this.log.stalled,
       alarms: this.alarmList,
       lag_ms: this.lag.summary(),
       state_digests: this.ledger.followed_digests,
     };
+  }
+
+  /** Where the active engine answers, as far as this engine knows (null: not known). */
+  private leader(): string | null {
+    return this.role === 'active' ? this.opts.me.address : (this.lease?.holder?.address ?? null);
   }
 
   /** Why a write must be refused now, or null when this engine takes writes. */
@@ -166,7 +171,8 @@ export class ClusterNode {
         message: `this engine (${this.opts.me.node_id}) stopped writing: another engine is active or its journal failed`,
         leader: null,
       };
-    const leader = this.status().leader;
+    // Not status(): it sorts the lag window (10,000 samples once this engine followed), and this runs per write.
+    const leader = this.leader();
     const stalled = this.log.stalled;
     if (this.role === 'active' && stalled !== null) return { code: 'journal_unavailable', message: stalled, leader: null };
     if (this.role === 'active' && this.lease !== null && !this.lease.valid)
@@ -375,7 +381,7 @@ export class ClusterNode {
     }
     if (last_seq === 0 && this.ledger.journal_seq > 0) await this.bootstrap();
     const t2 = performance.now();
-    this.ledger.activate();
+    await this.ledger.activate();
     try {
       await this.ledger.fence();
     } catch (err) {

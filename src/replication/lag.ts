@@ -3,11 +3,13 @@
 // active engine — the moment the stream stored it, which is the earliest the
 // engine could acknowledge anything in it — to this follower holding it applied
 // and verified: checksum and hash chain checked, replayed against its recorded
-// results, the active engine's state digest compared when one was due, and
-// appended to the follower's own store. It counts only entries appended while the
-// follower followed (a catch-up of older history is not lag), and it includes any
-// wait in between: delivery, the follower's queue, its pauses, a failover. The
-// last WINDOW entries are kept for the percentiles.
+// results, the active engine's state digest compared when one was due: what reads
+// on it see from then on (its own store gets the entry within FOLLOWER_APPEND_MS
+// of journal/durable_ledger.ts; until then the replicated log holds it). It
+// counts only entries appended while the follower followed (a catch-up of older
+// history is not lag), and it includes any wait in between: delivery, the
+// follower's queue, its pauses, a failover. The last WINDOW entries are kept for
+// the percentiles.
 
 const WINDOW = 10_000;
 

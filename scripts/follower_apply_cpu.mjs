@@ -1,0 +1,68 @@
+// A follower's CPU, in process (#15): a journal of platform commands (20 funded banks,
+// BATCHES submit_payments of 10 payments), written once by the first build run into
+// SRC_DB and reused, applied by DIST's DurableLedger as a follower (the platform's
+// state machine, digests not compared) in batches of 3 entries with a 1 ms pause
+// between, as entries arrive from the stream, then closed. Prints the process's CPU
+// (all threads) per 1,000 payments and the state digest at the end. Run old and
+// new builds alternately on the same SRC_DB.
+//   node scripts/follower_apply_cpu.mjs DIST SRC_DB [BATCHES=2000]
+import { randomUUID } from 'node:crypto';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+const [dist, srcDb, nArg = '2000'] = process.argv.slice(2);
+const imp = (p) => import(pathToFileURL(join(resolve(dist), p)).href);
+const { Platform } = await imp('src/platform/platform.js');
+const { PlatformStateMachine } = await imp('src/platform/state_machine.js');
+const { DurableLedger } = await imp('src/journal/durable_ledger.js');
+const { openStore } = await imp('src/store/open.js');
+const PER = 10;
+if (!existsSync(srcDb)) {
+  const platform = await Platform.open(`sqlite:${srcDb}`);
+  const bic = (i) => `BK${String.fromCharCode(65 + Math.floor(i / 26))}${String.fromCharCode(65 + (i % 26))}CNBJ`;
+  await platform.run({ type: 'register_participant', id: 'PBOCCNBJ', kind: 'central_bank', name: 'PBOC', country: 'CN', currencies: ['CNY'] });
+  for (let i = 0; i < 20; i++) {
+    await platform.run({ type: 'register_participant', id: bic(i), kind: 'bank', name: `Bank ${i}`, country: 'CN', currencies: ['CNY'] });
+    await platform.run({ type: 'fund', participant: bic(i), currency: 'CNY', amount: '1000000000000.00' });
+  }
+  await platform.run({ type: 'open_day', date: new Date().toISOString().slice(0, 10), default_cutoff: '23:59' });
+  for (let b = 0; b < Number(nArg); b++) {
+    const payments = [];
+    for (let k = 0; k < PER; k++) {
+      const d = (b * 7 + k) % 20;
+      payments.push({ uetr: randomUUID(), debtor: bic(d), creditor: bic((d + 1 + k) % 20), currency: 'CNY', amount: `${1 + ((b + k) % 500)}.00` });
+    }
+    await platform.run({ type: 'submit_payments', payments });
+  }
+  await platform.close();
+}
+const src = await openStore(`sqlite:${srcDb}`);
+const entries = [];
+for (;;) {
+  const page = await src.readJournal(entries.length, 1000);
+  if (page.length === 0) break;
+  entries.push(...page);
+}
+await src.close();
+const dir = mkdtempSync(join(tmpdir(), 'follow-ab-'));
+const store = await openStore(`sqlite:${join(dir, 'f.db')}`);
+const follower = await DurableLedger.open(store, { clock: () => 0n, executor: new PlatformStateMachine(), follower: true });
+follower.setFollowerBudget?.({ digest_share: 1000, snapshot_share: 1000 });
+const first = entries.length - Number(nArg);
+// The setup entries unmeasured.
+await follower.applyFollowed(entries.slice(0, first).map((entry) => ({ entry, state_digest: null })));
+const c0 = process.cpuUsage();
+const t0 = performance.now();
+for (let i = first; i < entries.length; i += 3) {
+  await follower.applyFollowed(entries.slice(i, i + 3).map((entry) => ({ entry, state_digest: null })));
+  await new Promise((r) => setTimeout(r, 1));
+}
+const digest = follower.stateDigest().toString('hex').slice(0, 16);
+await follower.close();
+const c = process.cpuUsage(c0);
+const payments = Number(nArg) * PER;
+console.log(
+  `${dist}: ${(((c.user + c.system) / 1000 / payments) * 1000).toFixed(1)} CPU ms per 1,000 payments (user ${((c.user / 1000 / payments) * 1000).toFixed(1)}), ${Math.round(performance.now() - t0)} ms wall, ${entries.length} entries, state digest ${digest}`,
+);
+rmSync(dir, { recursive: true, force: true });
