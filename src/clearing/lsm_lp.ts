@@ -435,8 +435,12 @@ export class BoundedLp {
     }
   }
 
-  /** Frees a fixed item again (bounds [0, 1]; where it stands is feasible for them). */
+  /**
+   * Frees a fixed item again (bounds [0, 1]; where it stands is feasible for them). A non-basic item keeps its
+   * value: fixed at 1 it may rest at its lower bound (a degenerate pivot leaves it there), which is 0 once freed.
+   */
   unfix(k: number): void {
+    if (this.where[k]! < 0) this.atUpper[k] = (this.atUpper[k] === 1 ? this.ub[k]! : this.lb[k]!) >= 1 ? 1 : 0;
     this.lb[k] = 0;
     this.ub[k] = 1;
   }

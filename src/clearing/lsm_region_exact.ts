@@ -71,9 +71,22 @@ export function regionWeight(r: ExactRegion, sel: Uint8Array): bigint {
  */
 export function regionBranchAndBound(r: ExactRegion, start: Uint8Array, work: WorkCounter): RegionOutcome {
   const m = r.m;
+  // The relaxation on amounts and weights scaled by powers of two (exact) to about 1: the simplex's tolerance is
+  // 1e-9 of the larger of both, and a slack's reduced cost is a weight per unit of amount, so unscaled (weights of
+  // units, amounts of millions) it fell under the tolerance and the simplex stopped short of the optimum.
+  const aScale = powerOfTwoBelow(r.effF);
+  const wScale = powerOfTwoBelow(r.weightF);
+  const scaled: ItemEffects = {
+    nodes: r.nodes,
+    m,
+    effStart: r.effStart,
+    effNode: r.effNode,
+    effF: r.effF.map((v) => v / aScale),
+    weightF: r.weightF.map((v) => v / wScale),
+  };
   const lp = new BoundedLp(
-    r,
-    Float64Array.from(r.resid, (v) => Number(v)),
+    scaled,
+    Float64Array.from(r.resid, (v) => Number(v) / aScale),
     start,
   );
   let bestW = regionWeight(r, start);
@@ -81,16 +94,16 @@ export function regionBranchAndBound(r: ExactRegion, start: Uint8Array, work: Wo
   let best: Uint8Array | null = null;
   let complete = true;
   const sel = new Uint8Array(m);
-  // The unit objective that moves an item to a bound, at the weights' scale (see BoundedLp.fix).
+  // The unit objective that moves an item to a bound, at the scaled weights' scale (see BoundedLp.fix).
   let unit = 1;
-  for (let k = 0; k < m; k++) unit = Math.max(unit, r.weightF[k]!);
-  for (let e = 0; e < r.effStart[m]!; e++) unit = Math.max(unit, Math.abs(r.effF[e]!));
+  for (let k = 0; k < m; k++) unit = Math.max(unit, scaled.weightF[k]!);
+  for (let e = 0; e < r.effStart[m]!; e++) unit = Math.max(unit, Math.abs(scaled.effF[e]!));
   const visit = (): void => {
     if (!lp.optimise(work)) {
       complete = false;
       return;
     }
-    const bound = lp.value();
+    const bound = lp.value() * wScale;
     // Weights are integers: a subtree must promise a unit more than the best (less a float tolerance).
     if (bound < bestF + 1 - 1e-9 * Math.max(1, Math.abs(bound))) return;
     const pick = branchItem(lp, r, work);
@@ -142,6 +155,13 @@ function branchItem(lp: BoundedLp, r: ExactRegion, work: WorkCounter): number {
     }
   }
   return pick;
+}
+
+/** The largest power of two at most the largest magnitude in `v` (1 when all are 0). */
+function powerOfTwoBelow(v: Float64Array): number {
+  let most = 0;
+  for (const x of v) most = Math.max(most, Math.abs(x));
+  return most > 0 ? 2 ** Math.floor(Math.log2(most)) : 1;
 }
 
 /** What exactRegions reads of a compiled run (lsm_linked.ts's Net). */
