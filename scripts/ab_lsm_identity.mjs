@@ -47,6 +47,8 @@ if (rules !== null) {
     lp_paths: R.lsmRules10LpPaths(v),
     lp_split: R.lsmRules11LpSplit(v),
     dive_keep_whole: R.lsmRules12DiveKeepsWhole(v),
+    // Builds before rules 13 have no such switch (undefined: the option left at its default, absent there).
+    region_exact: R.lsmRules13RegionExact?.(v),
   };
 }
 const { unseenInstances, UNSEEN_FAMILIES } = await import(`${newDist}/src/bench/gridlock_unseen.js`);

@@ -53,6 +53,8 @@ test('there is a fixture store for every release so far', () => {
   assert.ok(fixtures.includes('749a0bc-demo-rules10-snapshot.db.gz'), 'the same with a snapshot written by that release');
   assert.ok(fixtures.includes('809266e-demo-rules11.db.gz'), 'the store written by 809266e (rules 11, the last before rules 12)');
   assert.ok(heads.includes('809266e-demo-rules11.db.head.gz'), 'with its head file');
+  assert.ok(fixtures.includes('5cb7ff0-demo-rules12.db.gz'), 'the store written by 5cb7ff0 (rules 12, the last before rules 13)');
+  assert.ok(heads.includes('5cb7ff0-demo-rules12.db.head.gz'), 'with its head file');
 });
 
 for (const name of fixtures) {
@@ -81,6 +83,7 @@ for (const name of fixtures) {
       if (name.startsWith('fbfd236-')) assert.deepEqual({ ...oldVersions }, { '1': legacy }, 'the first release journaled rules 1 only');
       if (name.startsWith('749a0bc-')) assert.deepEqual(Object.keys(oldVersions), ['10'], 'that release journaled rules 10');
       if (name.startsWith('809266e-')) assert.deepEqual(Object.keys(oldVersions), ['11'], 'that release journaled rules 11');
+      if (name.startsWith('5cb7ff0-')) assert.deepEqual(Object.keys(oldVersions), ['12'], 'that release journaled rules 12');
 
       const p = await Platform.open(`sqlite:${path}`, { clock: laterDay('2025-09-02') });
       try {

@@ -140,6 +140,18 @@
 //     then steps 9-12's phases on its points, each with its budget again.
 //     Kept only when strictly better by exact weight, so rules 12 never
 //     settles less than rules 11.
+// 14. Rules 13 (option region_exact), after all of the above, not under FIFO:
+//     each pair of participants (the nodes a PvP trade's legs join; a node
+//     when items have one leg), those sharing the most unsettled weight
+//     first, has its items (at most REGION_ITEMS_MAX) re-chosen exactly with
+//     the rest fixed, by a branch and bound whose bound is the region's own
+//     LP relaxation (lsm_region_exact.ts); a region's new choice is kept only
+//     when strictly heavier by exact weight; then re-filled. Within
+//     REGION_EXACT_BUDGET_FACTOR times the budget, REGION_STEPS_MAX a region.
+//     Kept only when strictly better, so rules 13 never settles less than 12.
+//     Rules 4's region search (bound: the undecided weight) cut nothing on
+//     such ~100-item regions; HiGHS on them recovered most of the gap of the
+//     bench's three worst instances (docs/benchmarks.md).
 // Every returned set is checked exactly in bigint against every node and the
 // FIFO rule before return; a violation throws.
 //
@@ -165,6 +177,7 @@ import { BoundedLp, LP_NODES_MAX, LP_NODES_MAX_V8, type LpRelaxation, lpDive, so
 import { repairByPaths } from './lsm_lp_paths.js';
 import { repairBySplit } from './lsm_lp_split.js';
 import { repairLpPoint } from './lsm_lp_repair.js';
+import { exactRegions, participantsOf } from './lsm_region_exact.js';
 import { cascadeWithChains, flip, ShortRepair, undoLog, type RepairLog } from './lsm_short_repair.js';
 
 export interface LinkedLeg {
@@ -286,6 +299,17 @@ export interface LinkedOptions {
    * found strictly more.
    */
   readonly dive_keep_whole?: boolean;
+  /**
+   * After the search above (rules 12's included), one more phase: pairs of
+   * participants, those sharing the most unsettled weight first, each pair's
+   * items re-chosen exactly with the rest fixed, by a branch and bound bounded
+   * by the region's own LP relaxation (lsm_region_exact.ts), kept only when
+   * strictly heavier; then re-filled (step 14 above). Not under FIFO. Default
+   * on; rules version 13 (the rules-12 release and earlier turn it off; so
+   * does dive_keep_whole off). The result is what the search without it
+   * returns unless the phase found strictly more.
+   */
+  readonly region_exact?: boolean;
 }
 
 export const LINKED_ITEMS_MAX = 100_000;
@@ -1082,6 +1106,7 @@ const BOOLEAN_OPTIONS = [
   'lp_paths',
   'lp_split',
   'dive_keep_whole',
+  'region_exact',
 ] as const;
 
 /** Throws ClearingInputError on an option of the wrong type. */
@@ -1104,6 +1129,7 @@ interface LaterOn {
   keepWhole: boolean;
   lpRepair: boolean;
   lpPaths: boolean;
+  regionExact: boolean;
 }
 
 function laterOn(options: LinkedOptions, shortRepair: boolean): LaterOn {
@@ -1111,7 +1137,11 @@ function laterOn(options: LinkedOptions, shortRepair: boolean): LaterOn {
   const lpStart = shortRepair && options.lp_start !== false;
   const lpDive = lpStart && options.lp_dive !== false;
   const lpRepair = lpDive && options.lp_repair !== false;
-  return { shortRepair, lpStart, lpDive, keepWhole: options.dive_keep_whole !== false, lpRepair, lpPaths: lpRepair && options.lp_paths !== false };
+  const lpPaths = lpRepair && options.lp_paths !== false;
+  const keepWhole = options.dive_keep_whole !== false;
+  // Rules 13 on top of rules 12 (and 10, whose phases rules 12 repeats).
+  const regionExact = lpPaths && keepWhole && options.region_exact !== false;
+  return { shortRepair, lpStart, lpDive, keepWhole, lpRepair, lpPaths, regionExact };
 }
 
 export function solveLinked(problem: LinkedProblem, options: LinkedOptions = {}): LinkedSolution {
@@ -1147,7 +1177,8 @@ export function solveLinked(problem: LinkedProblem, options: LinkedOptions = {})
     inc.consider(eng, 'lsm+fill');
     const afterChains = neighbourhoodPhase(net, eng, lns, inc, repairWeights);
     const found = bestOf(net, [{ sel: inc.best, method: inc.method }, ...cands]);
-    return toLinkedSolution(problem, net, laterPhases(net, eng, budget, inc, found, afterChains, later, options.lp_split !== false));
+    const r12 = laterPhases(net, eng, budget, inc, found, afterChains, later, options.lp_split !== false);
+    return toLinkedSolution(problem, net, later.regionExact ? regionExactPhase(problem, net, eng, budget, inc, r12) : r12);
   }
   eng.load(new Uint8Array(net.m).fill(1));
   eng.repair(null, 1, 0);
@@ -1173,7 +1204,37 @@ export function solveLinked(problem: LinkedProblem, options: LinkedOptions = {})
   if (!net.floatExact) exactRepairLinked(net, inc.best);
   const found = bestOf(net, [{ sel: inc.best, method: inc.method }, ...cands]);
   if (!shortRepair || proven) return toLinkedSolution(problem, net, found);
-  return toLinkedSolution(problem, net, laterPhases(net, eng, budget, inc, found, afterChains, later, options.lp_split !== false));
+  const r12 = laterPhases(net, eng, budget, inc, found, afterChains, later, options.lp_split !== false);
+  return toLinkedSolution(problem, net, later.regionExact ? regionExactPhase(problem, net, eng, budget, inc, r12) : r12);
+}
+
+/**
+ * Rules 13 (option region_exact): two-participant regions of `found` re-chosen
+ * exactly (lsm_region_exact.ts), within REGION_EXACT_BUDGET_FACTOR times the
+ * budget (at most REGION_EXACT_STEPS_MAX), then re-filled. Returns `found`
+ * unless that is strictly heavier by exact weight; not under FIFO, and only
+ * where floats are exact.
+ */
+function regionExactPhase(problem: LinkedProblem, net: Net, eng: LinkedEngine, budget: number, inc: Incumbent, found: Candidate): Candidate {
+  if (net.fifo || !net.floatExact) return found;
+  const floor = exactWeight(net, found.sel);
+  const work = new Work(Math.min(budget * REGION_EXACT_BUDGET_FACTOR, REGION_EXACT_STEPS_MAX));
+  const units = participantsOf(
+    net.nodes,
+    problem.items.map((it) => it.legs),
+  );
+  const sel = found.sel.slice();
+  for (let pass = 0; pass < REGION_EXACT_PASSES && !work.exhausted; pass++) {
+    if (exactRegions(net, units, sel, { steps_max: work.max - work.steps, region_steps_max: REGION_STEPS_MAX }, work) === 0) break;
+  }
+  eng.load(sel);
+  eng.fill();
+  const out = linkedViolation(net, eng.sel) === null ? eng.sel.slice() : sel;
+  if (exactWeight(net, out) <= floor) return found;
+  inc.best.set(out);
+  inc.value = Number(exactWeight(net, out));
+  inc.method = 'region_exact';
+  return { sel: out, method: 'region_exact' };
 }
 
 /** Rules 6's phase on `found`, then rules 7's on its result, then rules 8's on that, then rules 9's, as far as `on` says; each keeps what it was given unless it finds strictly more. */
@@ -1752,6 +1813,15 @@ const LP_PATHS_LABELS = 200;
 const LP_SPLIT_SHARE = 1;
 /** Rules 11: the levels of a split's tree tried, fewest first (the first that leaves no node short is kept). */
 const LP_SPLIT_DEPTHS = [2, 3, 4];
+
+/** Rules 13: the region phase's work, as a multiple of the work budget (the simplex's pivots count n^2 each). */
+const REGION_EXACT_BUDGET_FACTOR = 10;
+/** Rules 13: the region phase's work at most, whatever the budget. */
+const REGION_EXACT_STEPS_MAX = 100_000_000;
+/** Rules 13: one region's branch and bound at most. */
+const REGION_STEPS_MAX = 1_000_000;
+/** Rules 13: passes over the pairs at most (a pass after one that changed a region). */
+const REGION_EXACT_PASSES = 2;
 
 /** Subgradient iterations for the node prices (each O(legs + items + nodes)). */
 const PRICE_ITERATIONS = 120;

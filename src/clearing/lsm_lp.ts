@@ -403,9 +403,12 @@ export class BoundedLp {
    * Fixes item k at 1 (up) or 0: moves it there by the simplex, the rest free,
    * and sets both bounds there when it gets there; false (bounds unchanged,
    * the point moved but feasible) when it cannot, or the work ran out.
+   * `unit` is the item's cost while it moves (rules 13: the weights' scale,
+   * so that moves through a slack, whose reduced costs are unit / amount,
+   * clear the weights' tolerance; rules 8-12's dives use 1).
    */
-  fix(k: number, up: boolean, work: WorkCounter): boolean {
-    this.useUnit(k, up ? 1 : -1);
+  fix(k: number, up: boolean, work: WorkCounter, unit = 1): boolean {
+    this.useUnit(k, up ? unit : -unit);
     if (!this.run(work)) return false;
     const v = this.x(k);
     if (up ? v < 1 - 1e-9 : v > 1e-9) return false;
@@ -432,8 +435,12 @@ export class BoundedLp {
     }
   }
 
-  /** Frees a fixed item again (bounds [0, 1]; where it stands is feasible for them). */
+  /**
+   * Frees a fixed item again (bounds [0, 1]; where it stands is feasible for them). A non-basic item keeps its
+   * value: fixed at 1 it may rest at its lower bound (a degenerate pivot leaves it there), which is 0 once freed.
+   */
   unfix(k: number): void {
+    if (this.where[k]! < 0) this.atUpper[k] = (this.atUpper[k] === 1 ? this.ub[k]! : this.lb[k]!) >= 1 ? 1 : 0;
     this.lb[k] = 0;
     this.ub[k] = 1;
   }

@@ -26,7 +26,8 @@
 // moves (journals written before them replay the run and must settle what they
 // settled); from rules version 4 with them; rules 5 and 6 add to the search
 // (lsmRules5Search, lsmRules6ShortRepair, lsmRules7LpStart, lsmRules8LpDive,
-// lsmRules9LpRepair, lsmRules10LpPaths, lsmRules11LpSplit, lsmRules12DiveKeepsWhole). Pure: balances, credit and rates
+// lsmRules9LpRepair, lsmRules10LpPaths, lsmRules11LpSplit, lsmRules12DiveKeepsWhole,
+// lsmRules13RegionExact). Pure: balances, credit and rates
 // come in through LsmLiquidity.
 
 import { memberCurrency } from '../fx/iso4217.js';
@@ -379,8 +380,21 @@ export function lsmRules12DiveKeepsWhole(rules_version: number): boolean {
 }
 
 /**
+ * Rules version 13's solver: after the search of rules 12, pairs of
+ * participants (those sharing the most unsettled value first) each have the
+ * payments at their accounts re-chosen exactly with the rest fixed, by a
+ * branch and bound bounded by the pair's own LP relaxation
+ * (lsm_region_exact.ts), a pair's new choice kept only when strictly more
+ * value; the run releases what rules 12 releases unless this finds strictly
+ * more. Only non-FIFO runs can release differently.
+ */
+export function lsmRules13RegionExact(rules_version: number): boolean {
+  return rules_version >= 13;
+}
+
+/**
  * Solves a run problem; `extra` adds capacity per node (the liquidity optimiser's what-if). Returns chosen item ids.
- * `rules_version` picks the solver's moves (lsmNeighbourhoodMoves, lsmRules5Search, lsmRules6ShortRepair, lsmRules7LpStart, lsmRules8LpDive, lsmRules9LpRepair, lsmRules10LpPaths, lsmRules11LpSplit, lsmRules12DiveKeepsWhole); 3 when not given.
+ * `rules_version` picks the solver's moves (lsmNeighbourhoodMoves, lsmRules5Search, lsmRules6ShortRepair, lsmRules7LpStart, lsmRules8LpDive, lsmRules9LpRepair, lsmRules10LpPaths, lsmRules11LpSplit, lsmRules12DiveKeepsWhole, lsmRules13RegionExact); 3 when not given.
  */
 export function solveRunProblem(problem: LsmRunProblem, work_budget: number, extra?: ReadonlyMap<number, bigint>, rules_version = 3): RunSolution {
   if (problem.items.length === 0) return { settled: [], settled_weight: 0n, method: 'empty' };
@@ -407,6 +421,7 @@ export function solveRunProblem(problem: LsmRunProblem, work_budget: number, ext
       lp_paths: lsmRules10LpPaths(rules_version),
       lp_split: lsmRules11LpSplit(rules_version),
       dive_keep_whole: lsmRules12DiveKeepsWhole(rules_version),
+      region_exact: lsmRules13RegionExact(rules_version),
     },
   );
   return { settled: s.settled, settled_weight: s.settled_weight, method: s.method };

@@ -107,10 +107,16 @@ export class PlatformStateMachine extends PlatformState implements CommandExecut
    *     gets further within the same work) and runs rules 8-11's phases on
    *     that point, keeping rules 11's choice unless it finds strictly more
    *     (lsmRules12DiveKeepsWhole in clearing/lsm_release.ts; CHANGELOG.md,
-   *     "Rules version 12"): only non-FIFO runs can release differently.
+   *     "Rules version 12"): only non-FIFO runs can release differently;
+   * 13  after that, the LSM run's solver re-chooses the payments of pairs of
+   *     participants exactly (a branch and bound bounded by the pair's own LP
+   *     relaxation), the rest fixed, keeping rules 12's choice unless it finds
+   *     strictly more (lsmRules13RegionExact in clearing/lsm_release.ts;
+   *     CHANGELOG.md, "Rules version 13"): only non-FIFO runs can release
+   *     differently.
    * Entries replay under the version they recorded, so all stay callable.
    */
-  readonly rules_versions = Object.freeze({ oldest: 1, current: 12 });
+  readonly rules_versions = Object.freeze({ oldest: 1, current: 13 });
 
   execute(command: Buffer, clock_ns: bigint, ledger: LedgerAccess, rules_version: number, given?: CommandGiven): CommandOutputText {
     if (rules_version < this.rules_versions.oldest || rules_version > this.rules_versions.current) {

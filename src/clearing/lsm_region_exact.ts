@@ -1,0 +1,353 @@
+// Rules 13 (issue 16): exact re-choice of a two-participant region of an LSM
+// run, by a branch and bound whose bound is the region's own LP relaxation.
+//
+// This module owns two things:
+//  - regionBranchAndBound: over one region (its items, the nodes they can make
+//    short, each node's room with every region item dropped, in bigint), the
+//    choice of most weight, searched depth first; at each search node the
+//    region's relaxation (lsm_lp.ts's bounded simplex, kept between nodes, so
+//    each node re-optimises from its parent's point: a warm start) bounds what
+//    the subtree can settle; a subtree is cut when that bound does not beat the
+//    best by a unit; branching fixes the heaviest fractional item
+//    at its nearer end first. Feasibility is decided
+//    in bigint: a choice is kept only when every region node's room stays
+//    >= 0 exactly. The relaxation's floats only guide and cut.
+//  - exactRegions: over pairs of participants (a participant: the nodes a
+//    PvP trade's legs join; one node when items have one leg), pairs sharing
+//    the most unsettled weight first, each pair's region (every item with an
+//    effect at either's nodes, at most REGION_ITEMS_MAX) re-chosen with the
+//    rest of the selection fixed; a new choice replaces the old only when
+//    strictly heavier by exact weight, so the selection never loses weight.
+//
+// Why (docs/benchmarks.md, "LSM rules version 13 not made"): the rules-4
+// region search's only bound is the undecided weight, which on 100-item
+// regions cuts nothing; HiGHS as the sub-solver on the same regions recovered
+// most of the three worst bench instances' gap. Pure and deterministic: work
+// steps only (the simplex counts its pivots' work), no clock.
+
+import type { ItemEffects, WorkCounter } from './lsm.js';
+import { BoundedLp } from './lsm_lp.js';
+
+/** Items in a region at most (two participants' items; a hub's regions are larger and skipped). */
+export const REGION_ITEMS_MAX = 128;
+/** An item within this of 0 or 1 counts as whole in the relaxation's point. */
+const WHOLE_TOLERANCE = 1e-6;
+/** Participants at most for every pair to be tried (past it, only the pairs sharing an item). */
+const PAIR_UNITS_MAX = 300;
+
+/** One region as a problem of its own: local nodes (rows), the region's items (columns), exact and float. */
+export interface ExactRegion extends ItemEffects {
+  readonly effDelta: readonly bigint[];
+  readonly weight: readonly bigint[];
+  /** Per local node, its room with every region item dropped (may be < 0: the region's items must cover it). */
+  readonly resid: readonly bigint[];
+}
+
+/** The outcome of one region's search: a strictly heavier choice than the start (or null), and whether the search finished. */
+export interface RegionOutcome {
+  readonly best: Uint8Array | null;
+  readonly complete: boolean;
+}
+
+/** Whether `sel` keeps every node's room >= 0, exactly. */
+export function regionFeasible(r: ExactRegion, sel: Uint8Array): boolean {
+  const room = r.resid.slice();
+  for (let k = 0; k < r.m; k++) if (sel[k] === 1) for (let e = r.effStart[k]!; e < r.effStart[k + 1]!; e++) room[r.effNode[e]!]! += r.effDelta[e]!;
+  return room.every((v) => v >= 0n);
+}
+
+/** The exact weight of `sel`. */
+export function regionWeight(r: ExactRegion, sel: Uint8Array): bigint {
+  let w = 0n;
+  for (let k = 0; k < r.m; k++) if (sel[k] === 1) w += r.weight[k]!;
+  return w;
+}
+
+/**
+ * The choice of most weight over the region strictly heavier than `start` (a
+ * feasible choice), found within `work` (its max is this search's limit);
+ * `complete` when the search finished (then `best` is the optimum, or null
+ * when `start` is one).
+ */
+export function regionBranchAndBound(r: ExactRegion, start: Uint8Array, work: WorkCounter): RegionOutcome {
+  const m = r.m;
+  // The relaxation on amounts and weights scaled by powers of two (exact) to about 1: the simplex's tolerance is
+  // 1e-9 of the larger of both, and a slack's reduced cost is a weight per unit of amount, so unscaled (weights of
+  // units, amounts of millions) it fell under the tolerance and the simplex stopped short of the optimum.
+  const aScale = powerOfTwoBelow(r.effF);
+  const wScale = powerOfTwoBelow(r.weightF);
+  const scaled: ItemEffects = {
+    nodes: r.nodes,
+    m,
+    effStart: r.effStart,
+    effNode: r.effNode,
+    effF: r.effF.map((v) => v / aScale),
+    weightF: r.weightF.map((v) => v / wScale),
+  };
+  const lp = new BoundedLp(
+    scaled,
+    Float64Array.from(r.resid, (v) => Number(v) / aScale),
+    start,
+  );
+  let bestW = regionWeight(r, start);
+  let bestF = Number(bestW);
+  let best: Uint8Array | null = null;
+  let complete = true;
+  const sel = new Uint8Array(m);
+  // The unit objective that moves an item to a bound, at the scaled weights' scale (see BoundedLp.fix).
+  let unit = 1;
+  for (let k = 0; k < m; k++) unit = Math.max(unit, scaled.weightF[k]!);
+  for (let e = 0; e < r.effStart[m]!; e++) unit = Math.max(unit, Math.abs(scaled.effF[e]!));
+  const visit = (): void => {
+    if (!lp.optimise(work)) {
+      complete = false;
+      return;
+    }
+    const bound = lp.value() * wScale;
+    // Weights are integers: a subtree must promise a unit more than the best (less a float tolerance).
+    if (bound < bestF + 1 - 1e-9 * Math.max(1, Math.abs(bound))) return;
+    const pick = branchItem(lp, r, work);
+    if (pick < 0) {
+      for (let k = 0; k < m; k++) sel[k] = lp.x(k) > 0.5 ? 1 : 0;
+      const w = regionWeight(r, sel);
+      if (w <= bestW) return;
+      // The point is whole to a float tolerance: its rounding may still break a node by a unit (then not proven).
+      if (!regionFeasible(r, sel)) {
+        complete = false;
+        return;
+      }
+      bestW = w;
+      bestF = Number(w);
+      best = sel.slice();
+      return;
+    }
+    const upFirst = lp.x(pick) >= 0.5;
+    for (const up of [upFirst, !upFirst]) {
+      if (work.steps > work.max) {
+        complete = false;
+        return;
+      }
+      if (lp.fix(pick, up, work, unit)) visit();
+      else if (work.steps > work.max) complete = false;
+      lp.unfix(pick);
+    }
+  };
+  visit();
+  return { best, complete };
+}
+
+/**
+ * The heaviest fractional item (ties: the smallest index), or -1 when the point is whole. Measured on the bench's
+ * worst pvp_legs instance (one pass, 1 M steps a region): +22,615 against +10,630 for the most fractional and
+ * +18,056 for weight x min(x, 1 - x).
+ */
+function branchItem(lp: BoundedLp, r: ExactRegion, work: WorkCounter): number {
+  let pick = -1;
+  let most = -1;
+  work.steps += r.m;
+  for (let k = 0; k < r.m; k++) {
+    const v = lp.x(k);
+    if (v <= WHOLE_TOLERANCE || v >= 1 - WHOLE_TOLERANCE) continue;
+    const score = r.weightF[k]!;
+    if (score > most) {
+      most = score;
+      pick = k;
+    }
+  }
+  return pick;
+}
+
+/** The largest power of two at most the largest magnitude in `v` (1 when all are 0). */
+function powerOfTwoBelow(v: Float64Array): number {
+  let most = 0;
+  for (const x of v) most = Math.max(most, Math.abs(x));
+  return most > 0 ? 2 ** Math.floor(Math.log2(most)) : 1;
+}
+
+/** What exactRegions reads of a compiled run (lsm_linked.ts's Net). */
+export interface RunEffects extends ItemEffects {
+  readonly effDelta: readonly bigint[];
+  readonly weight: readonly bigint[];
+  readonly cap: readonly bigint[];
+}
+
+/** The limits of exactRegions: its whole work, and each region's. */
+export interface RegionLimits {
+  readonly steps_max: number;
+  readonly region_steps_max: number;
+}
+
+/**
+ * Re-chooses two-participant regions of `sel` (a feasible selection, changed
+ * in place) exactly, pairs in order (see pairOrder), each replaced only when
+ * strictly heavier by exact weight. `units`: each node's participant.
+ * Returns how many regions changed.
+ */
+export function exactRegions(net: RunEffects, units: Int32Array, sel: Uint8Array, limits: RegionLimits, work: WorkCounter): number {
+  const slack = net.cap.slice();
+  for (let k = 0; k < net.m; k++) if (sel[k] === 1) for (let e = net.effStart[k]!; e < net.effStart[k + 1]!; e++) slack[net.effNode[e]!]! += net.effDelta[e]!;
+  work.steps += net.effStart[net.m]!;
+  const byUnit = itemsByUnit(net, units);
+  const pairs = pairOrder(net, units, byUnit, sel, work);
+  const phaseEnd = work.steps + limits.steps_max;
+  let changed = 0;
+  const inRegion = new Uint8Array(net.m);
+  for (const [a, b] of pairs) {
+    if (work.steps >= phaseEnd || work.steps > work.max) break;
+    const items = regionItems(byUnit, a, b, inRegion);
+    if (items.length === 0 || items.length > REGION_ITEMS_MAX) continue;
+    const r = buildRegion(net, items, slack, sel);
+    work.steps += r.m + r.nodes;
+    const start = Uint8Array.from(items, (k) => sel[k]!);
+    const sub = { steps: 0, max: Math.min(limits.region_steps_max, phaseEnd - work.steps) };
+    const { best } = regionBranchAndBound(r, start, sub);
+    work.steps += sub.steps;
+    if (best === null) continue;
+    items.forEach((k, i) => {
+      if (sel[k] === best[i]) return;
+      const sign = best[i] === 1 ? 1n : -1n;
+      for (let e = net.effStart[k]!; e < net.effStart[k + 1]!; e++) slack[net.effNode[e]!]! += sign * net.effDelta[e]!;
+      sel[k] = best[i]!;
+    });
+    changed++;
+  }
+  return changed;
+}
+
+/** Per participant, the items with an effect at one of its nodes (item order, each once). */
+function itemsByUnit(net: ItemEffects, units: Int32Array): number[][] {
+  let count = 0;
+  for (let n = 0; n < net.nodes; n++) count = Math.max(count, units[n]! + 1);
+  const by: number[][] = Array.from({ length: count }, () => []);
+  for (let k = 0; k < net.m; k++) {
+    for (let e = net.effStart[k]!; e < net.effStart[k + 1]!; e++) {
+      const list = by[units[net.effNode[e]!]!]!;
+      if (list[list.length - 1] !== k) list.push(k);
+    }
+  }
+  return by;
+}
+
+/** The items of participants a and b (each once, item order). */
+function regionItems(byUnit: readonly number[][], a: number, b: number, mark: Uint8Array): number[] {
+  const out: number[] = [];
+  for (const list of [byUnit[a]!, byUnit[b]!]) {
+    for (const k of list) {
+      if (mark[k] === 1) continue;
+      mark[k] = 1;
+      out.push(k);
+    }
+  }
+  for (const k of out) mark[k] = 0;
+  return out.sort((x, y) => x - y);
+}
+
+/**
+ * The pairs of participants to try: every pair when there are at most PAIR_UNITS_MAX participants (a hub's spokes
+ * share no item, yet their regions meet at the hub), else the pairs sharing an item; participants with more than
+ * REGION_ITEMS_MAX items, and pairs with no unsettled item, left out. Those sharing the most unsettled weight
+ * first, then the most unsettled weight of both together, then by participant.
+ */
+function pairOrder(net: RunEffects, units: Int32Array, byUnit: readonly number[][], sel: Uint8Array, work: WorkCounter): [number, number][] {
+  const unsettled = byUnit.map((list) => list.reduce((s, k) => (sel[k] === 1 ? s : s + net.weightF[k]!), 0));
+  const U = byUnit.length;
+  const eligible = (u: number): boolean => byUnit[u]!.length <= REGION_ITEMS_MAX;
+  const shared = new Map<number, number>();
+  for (let k = 0; k < net.m; k++) {
+    const at: number[] = [];
+    for (let e = net.effStart[k]!; e < net.effStart[k + 1]!; e++) {
+      const u = units[net.effNode[e]!]!;
+      if (!at.includes(u) && eligible(u)) at.push(u);
+    }
+    for (let i = 0; i < at.length; i++) {
+      for (let j = i + 1; j < at.length; j++) {
+        const key = Math.min(at[i]!, at[j]!) * U + Math.max(at[i]!, at[j]!);
+        shared.set(key, (shared.get(key) ?? 0) + (sel[k] === 1 ? 0 : net.weightF[k]!));
+      }
+    }
+  }
+  const keys: number[] = [];
+  if (U <= PAIR_UNITS_MAX) {
+    for (let a = 0; a < U; a++) for (let b = a + 1; b < U; b++) if (eligible(a) && eligible(b)) keys.push(a * U + b);
+  } else keys.push(...shared.keys());
+  work.steps += net.effStart[net.m]! + keys.length;
+  const both = (key: number): number => unsettled[Math.floor(key / U)]! + unsettled[key % U]!;
+  const kept = keys.filter((key) => both(key) > 0);
+  kept.sort((x, y) => (shared.get(y) ?? 0) - (shared.get(x) ?? 0) || both(y) - both(x) || x - y);
+  return kept.map((key) => [Math.floor(key / U), key % U]);
+}
+
+/**
+ * The region of `items` with the rest of `sel` fixed: its rows are the nodes the items can make short (room with
+ * every region item dropped, plus every region outflow there, below 0); the other nodes cannot bind.
+ */
+export function buildRegion(net: RunEffects, items: readonly number[], slack: readonly bigint[], sel: Uint8Array): ExactRegion {
+  const resid = new Map<number, bigint>();
+  const worst = new Map<number, bigint>();
+  for (const k of items) {
+    for (let e = net.effStart[k]!; e < net.effStart[k + 1]!; e++) {
+      const n = net.effNode[e]!;
+      const d = net.effDelta[e]!;
+      if (!resid.has(n)) resid.set(n, slack[n]!);
+      if (sel[k] === 1) resid.set(n, resid.get(n)! - d);
+      if (d < 0n) worst.set(n, (worst.get(n) ?? 0n) + d);
+    }
+  }
+  const nodes = [...resid.keys()].filter((n) => resid.get(n)! + (worst.get(n) ?? 0n) < 0n).sort((a, b) => a - b);
+  const local = new Map(nodes.map((n, i) => [n, i]));
+  const effStart = new Int32Array(items.length + 1);
+  const effNode: number[] = [];
+  const effDelta: bigint[] = [];
+  items.forEach((k, i) => {
+    for (let e = net.effStart[k]!; e < net.effStart[k + 1]!; e++) {
+      const x = local.get(net.effNode[e]!);
+      if (x === undefined) continue;
+      effNode.push(x);
+      effDelta.push(net.effDelta[e]!);
+    }
+    effStart[i + 1] = effNode.length;
+  });
+  return {
+    nodes: nodes.length,
+    m: items.length,
+    effStart,
+    effNode: Int32Array.from(effNode),
+    effDelta,
+    effF: Float64Array.from(effDelta, (d) => Number(d)),
+    weight: items.map((k) => net.weight[k]!),
+    weightF: Float64Array.from(items, (k) => net.weightF[k]!),
+    resid: nodes.map((n) => resid.get(n)!),
+  };
+}
+
+/**
+ * Each node's participant: the nodes a two-leg item's legs join (the first leg's payer is the second's payee, and
+ * the other way round: a PvP trade's two accounts of each side), numbered by their smallest node; with one-leg
+ * items only, each node is its own.
+ */
+export function participantsOf(nodes: number, legs: readonly (readonly { from: number; to: number }[])[]): Int32Array {
+  const parent = Int32Array.from({ length: nodes }, (_, n) => n);
+  const find = (n: number): number => {
+    while (parent[n] !== n) n = parent[n] = parent[parent[n]!]!;
+    return n;
+  };
+  const join = (a: number, b: number): void => {
+    const x = find(a);
+    const y = find(b);
+    if (x !== y) parent[Math.max(x, y)] = Math.min(x, y);
+  };
+  for (const l of legs) {
+    if (l.length !== 2) continue;
+    join(l[0]!.from, l[1]!.to);
+    join(l[0]!.to, l[1]!.from);
+  }
+  const id = new Int32Array(nodes).fill(-1);
+  const units = new Int32Array(nodes);
+  let next = 0;
+  for (let n = 0; n < nodes; n++) {
+    const root = find(n);
+    if (id[root] === -1) id[root] = next++;
+    units[n] = id[root]!;
+  }
+  return units;
+}

@@ -1,0 +1,231 @@
+// The LSM release under rules version 13 (issue 16): after rules 12's search,
+// pairs of participants have their items re-chosen exactly with the rest fixed,
+// by a branch and bound bounded by the region's own LP relaxation
+// (lsm_region_exact.ts); rules 12's choice is kept unless that finds strictly
+// more. Checked:
+//  - the gate: from rules version 13 only;
+//  - rules 12 unchanged: on generated PvP and hub gridlocks, the release under
+//    rules version 12 is what the base build (5cb7ff0, rules 12 current)
+//    released, pinned as the settled weights and the settled ids' count; and
+//    solveLinked with region_exact off is rules 12's solver;
+//  - on generated gridlocks (fast-check; PvP trades of two legs, hub-and-spoke
+//    payments of one leg) every rules-13 release is feasible leg by leg in
+//    bigint (independent of the solver), settles whole items only, conserves
+//    money, weighs what it settled, and never releases less than rules 12;
+//  - the region's branch and bound equals brute force on small random regions
+//    (at most 14 items; rooms below 0 the items must cover; effects of both
+//    signs), and proves it (complete).
+
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import fc from 'fast-check';
+import { compileLinked, exactWeight, type LinkedProblem, linkedViolation, solveLinked } from '../src/clearing/lsm_linked.js';
+import { lsmRules12DiveKeepsWhole, lsmRules13RegionExact, solveRunProblem } from '../src/clearing/lsm_release.js';
+import { type ExactRegion, exactRegions, participantsOf, regionBranchAndBound, regionFeasible, regionWeight } from '../src/clearing/lsm_region_exact.js';
+import { endRoom, hubRunArb, pvpRunArb, type RawRun, toRunProblem } from './support/lsm_runs.js';
+
+test('rules 13: the region phase is on from rules version 13 only, on top of rules 12', () => {
+  assert.deepEqual(
+    [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14].map((v) => lsmRules13RegionExact(v)),
+    [false, false, false, false, false, false, false, false, false, false, false, false, true, true],
+  );
+  assert.equal(lsmRules12DiveKeepsWhole(13), true);
+});
+
+/** Settled weight and count of every run `arb` gives under `rules` (fixed seed), as one line. */
+function digest(arb: fc.Arbitrary<RawRun>, n: number, rules: number): string {
+  return fc
+    .sample(arb, { numRuns: n, seed: 13 })
+    .map((raw) => {
+      const out = solveRunProblem(toRunProblem(raw), 200_000, undefined, rules);
+      return `${out.settled_weight}/${out.settled.length}`;
+    })
+    .join(' ');
+}
+
+// `digest(pvpRunArb, 12, 12)` and `digest(hubRunArb, 12, 12)` under the base build (5cb7ff0, rules 12 current).
+const PVP_RULES12 = '174409/26 53/8 578/19 1091045/105 548474/65 225480/35 272795/48 119/14 22915/4 222067/32 841053/84 675068/83';
+const HUB_RULES12 = '121654/22 398537/43 572288/60 237410/28 40119/20 194579/42 293941/45 491956/61 214004/23 377957/48 427786/48 692382/75';
+
+test('rules 12 releases what it released before rules 13 (pinned from the base build, 5cb7ff0)', () => {
+  assert.equal(digest(pvpRunArb, 12, 12), PVP_RULES12);
+  assert.equal(digest(hubRunArb, 12, 12), HUB_RULES12);
+});
+
+test('rules 13 releases more than rules 12 on some of the same runs (so the pins above see the phase)', () => {
+  const v13 = digest(pvpRunArb, 12, 13).split(' ');
+  const v12 = PVP_RULES12.split(' ');
+  assert.ok(
+    v13.some((x, i) => BigInt(x.split('/')[0]!) > BigInt(v12[i]!.split('/')[0]!)),
+    v13.join(' '),
+  );
+});
+
+/**
+ * On runs from `arb`, the solver with rules 13's phase against the same without it (rules 12's, its off switch):
+ * feasible in bigint independently of the solver, whole items only, money conserved, the weight what it settled,
+ * never less than without the phase, and the same choice when not more. Returns on how many runs it settled more.
+ */
+function assertNeverLess(arb: fc.Arbitrary<RawRun>, numRuns: number): number {
+  let more = 0;
+  fc.assert(
+    fc.property(arb, fc.integer({ min: 20_000, max: 200_000 }), (raw, work_budget) => {
+      const run = toRunProblem(raw);
+      const problem: LinkedProblem = { capacities: run.nodes.map((n) => n.balance + n.headroom), items: run.items, fifo: false };
+      const before = solveLinked(problem, { work_budget, region_exact: false });
+      const after = solveLinked(problem, { work_budget });
+      const chosen = new Set(after.settled);
+      assert.equal(chosen.size, after.settled.length, 'no item settles twice');
+      const ids = new Set(run.items.map((it) => it.id));
+      for (const id of after.settled) assert.ok(ids.has(id), `${id} is an item, not a leg`);
+      // Leg by leg, in bigint: every account ends within its balance plus credit, and money is only moved.
+      const room = endRoom(run, chosen);
+      for (const [n, r] of room.entries()) assert.ok(r >= 0n, `node ${n} ends ${r} below its balance plus credit`);
+      assert.equal(
+        room.reduce((a, r) => a + r, 0n),
+        problem.capacities.reduce((a, c) => a + c, 0n),
+        'the chosen legs move money, never make or lose it',
+      );
+      assert.equal(
+        after.settled_weight,
+        run.items.filter((it) => chosen.has(it.id)).reduce((a, it) => a + it.weight, 0n),
+      );
+      assert.ok(after.settled_weight >= before.settled_weight, `with the phase ${after.settled_weight}, without ${before.settled_weight}`);
+      if (after.settled_weight > before.settled_weight) more++;
+      else assert.deepEqual(after.settled, before.settled);
+    }),
+    { numRuns, seed: 13 },
+  );
+  return more;
+}
+
+test('rules 13: on PvP gridlocks every release is feasible, settles both legs of a trade or neither, and never less than rules 12', () => {
+  const more = assertNeverLess(pvpRunArb, 25);
+  assert.ok(more > 0, 'the phase settled more on some run, so the property is not empty');
+});
+
+test('rules 13: the same on hub-and-spoke gridlocks of one-leg payments', () => {
+  const more = assertNeverLess(hubRunArb, 15);
+  assert.ok(more > 0, 'the phase settled more on some run');
+});
+
+test('rules 13: region after region from a weak start (greedy by queue order), the selection stays feasible exactly and only gains', () => {
+  let changed = 0;
+  fc.assert(
+    fc.property(fc.oneof(pvpRunArb, hubRunArb), (raw) => {
+      const run = toRunProblem(raw);
+      const net = compileLinked({ capacities: run.nodes.map((n) => n.balance + n.headroom), items: run.items, fifo: false });
+      // A start many regions can improve on: items in queue order, each kept where it fits.
+      const sel = new Uint8Array(net.m);
+      for (let k = 0; k < net.m; k++) {
+        sel[k] = 1;
+        if (linkedViolation(net, sel) !== null) sel[k] = 0;
+      }
+      const before = exactWeight(net, sel);
+      const units = participantsOf(
+        net.nodes,
+        run.items.map((it) => it.legs),
+      );
+      changed += exactRegions(net, units, sel, { steps_max: 20_000_000, region_steps_max: 200_000 }, { steps: 0, max: 1e12 });
+      assert.equal(linkedViolation(net, sel), null);
+      assert.ok(exactWeight(net, sel) >= before);
+    }),
+    { numRuns: 12, seed: 13 },
+  );
+  assert.ok(changed > 12, `regions changed ${changed} times`);
+});
+
+/**
+ * A random region: 1-5 nodes, 1-14 items of 1-3 effects each (either sign), rooms from -40 to 60, amounts in units
+ * or in millions of units (weights stay small: the simplex's tolerance scales with the largest of both).
+ */
+const regionArb: fc.Arbitrary<ExactRegion> = fc.integer({ min: 1, max: 5 }).chain((nodes) =>
+  fc
+    .record({
+      scale: fc.constantFrom(1n, 1_000_000n),
+      resid: fc.array(fc.integer({ min: -40, max: 60 }), { minLength: nodes, maxLength: nodes }),
+      items: fc.array(
+        fc.record({
+          weight: fc.integer({ min: 0, max: 1_000 }),
+          effs: fc.uniqueArray(fc.record({ node: fc.integer({ min: 0, max: nodes - 1 }), delta: fc.integer({ min: -50, max: 50 }) }), {
+            minLength: 1,
+            maxLength: 3,
+            selector: (e) => e.node,
+          }),
+        }),
+        { minLength: 1, maxLength: 14 },
+      ),
+    })
+    .map(({ scale, resid, items }) => {
+      const effStart = new Int32Array(items.length + 1);
+      const effNode: number[] = [];
+      const effDelta: bigint[] = [];
+      items.forEach((it, k) => {
+        for (const e of [...it.effs].sort((a, b) => a.node - b.node)) {
+          if (e.delta === 0) continue;
+          effNode.push(e.node);
+          effDelta.push(BigInt(e.delta) * scale);
+        }
+        effStart[k + 1] = effNode.length;
+      });
+      return {
+        nodes,
+        m: items.length,
+        effStart,
+        effNode: Int32Array.from(effNode),
+        effDelta,
+        effF: Float64Array.from(effDelta, Number),
+        weight: items.map((it) => BigInt(it.weight)),
+        weightF: Float64Array.from(items, (it) => it.weight),
+        resid: resid.map((v) => BigInt(v) * scale),
+      };
+    }),
+);
+
+/** The best weight over every choice, and the first feasible choice in enumeration order (null: none). */
+function bruteForce(r: ExactRegion): { best: bigint; first: Uint8Array | null } {
+  let best = -1n;
+  let first: Uint8Array | null = null;
+  const sel = new Uint8Array(r.m);
+  for (let mask = 0; mask < 1 << r.m; mask++) {
+    for (let k = 0; k < r.m; k++) sel[k] = (mask >> k) & 1;
+    if (!regionFeasible(r, sel)) continue;
+    first ??= sel.slice();
+    const w = regionWeight(r, sel);
+    if (w > best) best = w;
+  }
+  return { best, first };
+}
+
+test("rules 13: the region's branch and bound equals brute force on small regions, and proves it", () => {
+  let improved = 0;
+  fc.assert(
+    fc.property(regionArb, (r) => {
+      const { best, first } = bruteForce(r);
+      if (first === null) return;
+      const out = regionBranchAndBound(r, first, { steps: 0, max: 1e9 });
+      assert.equal(out.complete, true, 'the search finished');
+      const got = out.best === null ? regionWeight(r, first) : regionWeight(r, out.best);
+      if (out.best !== null) {
+        assert.ok(regionFeasible(r, out.best), 'its choice keeps every room >= 0');
+        assert.ok(regionWeight(r, out.best) > regionWeight(r, first), 'a returned choice is strictly heavier than the start');
+        improved++;
+      }
+      assert.equal(got, best);
+    }),
+    { numRuns: 400, seed: 13 },
+  );
+  assert.ok(improved > 50, `the search improved on the start ${improved} times`);
+});
+
+test('rules 13: participants are the nodes a PvP trade joins (the first leg payer with the second leg payee)', () => {
+  // Nodes 0/1: participant A's two accounts; 2/3: B's; 4: C's one account (one-leg payments only).
+  const units = participantsOf(5, [
+    [
+      { from: 0, to: 2 },
+      { from: 3, to: 1 },
+    ],
+    [{ from: 4, to: 0 }],
+  ]);
+  assert.deepEqual([...units], [0, 0, 1, 1, 2]);
+});
