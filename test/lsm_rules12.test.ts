@@ -22,10 +22,10 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import { unseenInstances } from '../src/bench/gridlock_unseen.js';
-import { compileLinked, type LinkedProblem, linkedViolation, solveLinked } from '../src/clearing/lsm_linked.js';
+import { compileLinked, type LinkedProblem, linkedViolation } from '../src/clearing/lsm_linked.js';
 import { BoundedLp, lpDive } from '../src/clearing/lsm_lp.js';
 import { type LsmRunProblem, lsmRules11LpSplit, lsmRules12DiveKeepsWhole, solveRunProblem } from '../src/clearing/lsm_release.js';
-import { assertNeverLessThan, endRoom, hubRunArb, pvpRunArb, toRunProblem } from './support/lsm_runs.js';
+import { assertNeverLessThan, assertPhaseNeverLess, endRoom, hubRunArb, pvpRunArb, toRunProblem } from './support/lsm_runs.js';
 
 test('rules 12: the second dive is on from rules version 12 only, on top of rules 11', () => {
   assert.deepEqual(
@@ -51,52 +51,16 @@ test('rules 11 releases what it released before rules 12 (pinned from the base b
   assert.equal(digest(hubRunArb, 12, 11), HUB_RULES11);
 });
 
-/**
- * On runs from `arb`, the solver with rules 12's phase against the same without it, at small work budgets (so that
- * rules 8's dive runs out of work and the phase runs; at the release's budget the dive finishes on runs this small):
- * feasible in bigint independently of the solver, whole items only (both legs of a trade or neither), money
- * conserved, the weight what it settled, never less than without the phase. Returns on how many runs it settled more.
- */
-function assertNeverLessAtSmallBudgets(arb: typeof pvpRunArb, numRuns: number): number {
-  let more = 0;
-  fc.assert(
-    fc.property(arb, fc.integer({ min: 2_000, max: 60_000 }), (raw, work_budget) => {
-      const run = toRunProblem(raw);
-      const problem: LinkedProblem = { capacities: run.nodes.map((n) => n.balance + n.headroom), items: run.items, fifo: false };
-      const before = solveLinked(problem, { work_budget, dive_keep_whole: false });
-      const after = solveLinked(problem, { work_budget });
-      const chosen = new Set(after.settled);
-      assert.equal(chosen.size, after.settled.length, 'no item settles twice');
-      const ids = new Set(run.items.map((it) => it.id));
-      for (const id of after.settled) assert.ok(ids.has(id), `${id} is an item, not a leg`);
-      // Leg by leg, in bigint: every account ends within its balance plus credit, and money is only moved.
-      const room = endRoom(run, chosen);
-      for (const [n, r] of room.entries()) assert.ok(r >= 0n, `node ${n} ends ${r} below its balance plus credit`);
-      assert.equal(
-        room.reduce((a, r) => a + r, 0n),
-        problem.capacities.reduce((a, c) => a + c, 0n),
-        'the chosen legs move money, never make or lose it',
-      );
-      assert.equal(
-        after.settled_weight,
-        run.items.filter((it) => chosen.has(it.id)).reduce((a, it) => a + it.weight, 0n),
-      );
-      assert.ok(after.settled_weight >= before.settled_weight, `with the phase ${after.settled_weight}, without ${before.settled_weight}`);
-      if (after.settled_weight > before.settled_weight) more++;
-      else assert.deepEqual(after.settled, before.settled);
-    }),
-    { numRuns, seed: 12 },
-  );
-  return more;
-}
+/** Small work budgets, so that rules 8's dive runs out of work and rules 12's phase runs (at the release's budget the dive finishes on runs this small). */
+const SMALL_BUDGETS = { min: 2_000, max: 60_000 };
 
 test('rules 12: on PvP gridlocks every release is feasible, settles both legs of a trade or neither, and never less than rules 11', () => {
-  const more = assertNeverLessAtSmallBudgets(pvpRunArb, 30);
+  const more = assertPhaseNeverLess(pvpRunArb, { region_exact: false }, { dive_keep_whole: false, region_exact: false }, SMALL_BUDGETS, 30, 12);
   assert.ok(more > 0, 'the phase settled more on some run, so the property is not empty');
 });
 
 test('rules 12: the same on hub-and-spoke gridlocks of 70-160 payments', () => {
-  assertNeverLessAtSmallBudgets(hubRunArb, 20);
+  assertPhaseNeverLess(hubRunArb, { region_exact: false }, { dive_keep_whole: false, region_exact: false }, SMALL_BUDGETS, 20, 12);
 });
 
 test('rules 12: at the release budget (solveRunProblem), every release is feasible and never less than rules 11', () => {

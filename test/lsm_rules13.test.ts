@@ -19,10 +19,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { compileLinked, exactWeight, type LinkedProblem, linkedViolation, solveLinked } from '../src/clearing/lsm_linked.js';
+import { compileLinked, exactWeight, linkedViolation } from '../src/clearing/lsm_linked.js';
 import { lsmRules12DiveKeepsWhole, lsmRules13RegionExact, solveRunProblem } from '../src/clearing/lsm_release.js';
 import { type ExactRegion, exactRegions, participantsOf, regionBranchAndBound, regionFeasible, regionWeight } from '../src/clearing/lsm_region_exact.js';
-import { endRoom, hubRunArb, pvpRunArb, type RawRun, toRunProblem } from './support/lsm_runs.js';
+import { assertPhaseNeverLess, hubRunArb, pvpRunArb, type RawRun, toRunProblem } from './support/lsm_runs.js';
 
 test('rules 13: the region phase is on from rules version 13 only, on top of rules 12', () => {
   assert.deepEqual(
@@ -61,51 +61,13 @@ test('rules 13 releases more than rules 12 on some of the same runs (so the pins
   );
 });
 
-/**
- * On runs from `arb`, the solver with rules 13's phase against the same without it (rules 12's, its off switch):
- * feasible in bigint independently of the solver, whole items only, money conserved, the weight what it settled,
- * never less than without the phase, and the same choice when not more. Returns on how many runs it settled more.
- */
-function assertNeverLess(arb: fc.Arbitrary<RawRun>, numRuns: number): number {
-  let more = 0;
-  fc.assert(
-    fc.property(arb, fc.integer({ min: 20_000, max: 200_000 }), (raw, work_budget) => {
-      const run = toRunProblem(raw);
-      const problem: LinkedProblem = { capacities: run.nodes.map((n) => n.balance + n.headroom), items: run.items, fifo: false };
-      const before = solveLinked(problem, { work_budget, region_exact: false });
-      const after = solveLinked(problem, { work_budget });
-      const chosen = new Set(after.settled);
-      assert.equal(chosen.size, after.settled.length, 'no item settles twice');
-      const ids = new Set(run.items.map((it) => it.id));
-      for (const id of after.settled) assert.ok(ids.has(id), `${id} is an item, not a leg`);
-      // Leg by leg, in bigint: every account ends within its balance plus credit, and money is only moved.
-      const room = endRoom(run, chosen);
-      for (const [n, r] of room.entries()) assert.ok(r >= 0n, `node ${n} ends ${r} below its balance plus credit`);
-      assert.equal(
-        room.reduce((a, r) => a + r, 0n),
-        problem.capacities.reduce((a, c) => a + c, 0n),
-        'the chosen legs move money, never make or lose it',
-      );
-      assert.equal(
-        after.settled_weight,
-        run.items.filter((it) => chosen.has(it.id)).reduce((a, it) => a + it.weight, 0n),
-      );
-      assert.ok(after.settled_weight >= before.settled_weight, `with the phase ${after.settled_weight}, without ${before.settled_weight}`);
-      if (after.settled_weight > before.settled_weight) more++;
-      else assert.deepEqual(after.settled, before.settled);
-    }),
-    { numRuns, seed: 13 },
-  );
-  return more;
-}
-
 test('rules 13: on PvP gridlocks every release is feasible, settles both legs of a trade or neither, and never less than rules 12', () => {
-  const more = assertNeverLess(pvpRunArb, 25);
+  const more = assertPhaseNeverLess(pvpRunArb, {}, { region_exact: false }, { min: 20_000, max: 200_000 }, 25, 13);
   assert.ok(more > 0, 'the phase settled more on some run, so the property is not empty');
 });
 
 test('rules 13: the same on hub-and-spoke gridlocks of one-leg payments', () => {
-  const more = assertNeverLess(hubRunArb, 15);
+  const more = assertPhaseNeverLess(hubRunArb, {}, { region_exact: false }, { min: 20_000, max: 200_000 }, 15, 13);
   assert.ok(more > 0, 'the phase settled more on some run');
 });
 
