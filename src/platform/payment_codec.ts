@@ -39,6 +39,10 @@ const U64_LIMIT = 1n << 64n;
 const U64 = new BigUint64Array(1);
 const U64_BYTES = new Uint8Array(U64.buffer);
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+/** Two 64-bit halves of a bigint below 2^128, low first, and their 16 bytes (little-endian machines only). */
+const U64X2 = new BigUint64Array(2);
+const U64X2_BYTES = new Uint8Array(U64X2.buffer);
+const U128_LIMIT = 1n << 128n;
 
 /**
  * Strings under these keys are unique per payment, or nearly (a remittance
@@ -94,6 +98,8 @@ interface ShapeNode {
   firstKey: string | null;
   first: ShapeNode | null;
   next: Map<string, ShapeNode> | null;
+  /** Per key, set with the id: whether a string under it stays inline (UNIQUE_KEYS), asked once per shape instead of per member. */
+  unique: boolean[] | null;
 }
 
 /** The tables records refer to; they only grow, so a record stays readable for the table's life. */
@@ -102,7 +108,7 @@ export class CodecTables {
   private readonly stringIds = new Map<string, number>();
   readonly shapes: string[][] = [];
   /** Shapes found key by key (no joined string built per object). */
-  private readonly shapeRoot: ShapeNode = { keys: [], id: -1, firstKey: null, first: null, next: null };
+  private readonly shapeRoot: ShapeNode = newNode([]);
 
   stringId(s: string): number {
     let id = this.stringIds.get(s);
@@ -136,11 +142,12 @@ export class CodecTables {
     return node;
   }
 
-  private child(node: ShapeNode, k: string): ShapeNode {
+  /** The node below `node` for key `k` (PaymentCodec walks the trie itself, taking the members' values along). */
+  child(node: ShapeNode, k: string): ShapeNode {
     if (node.firstKey === k) return node.first!;
     let c = node.next?.get(k);
     if (c === undefined) {
-      c = { keys: [...node.keys, k], id: -1, firstKey: null, first: null, next: null };
+      c = newNode([...node.keys, k]);
       if (node.first === null) {
         node.firstKey = k;
         node.first = c;
@@ -149,13 +156,23 @@ export class CodecTables {
     return c;
   }
 
-  private idOf(node: ShapeNode): number {
+  /** The root of the trie: the shape without keys. */
+  get root(): ShapeNode {
+    return this.shapeRoot;
+  }
+
+  idOf(node: ShapeNode): number {
     if (node.id < 0) {
       node.id = this.shapes.length;
       this.shapes.push(node.keys);
+      node.unique = node.keys.map((k) => UNIQUE_KEYS.has(k));
     }
     return node.id;
   }
+}
+
+function newNode(keys: string[]): ShapeNode {
+  return { keys, id: -1, firstKey: null, first: null, next: null, unique: null };
 }
 
 /** A growable byte buffer records are written into, reused between records. */
@@ -197,6 +214,9 @@ export class PaymentCodec {
   private readonly w = new Writer();
   /** The bigint written last in the record being encoded (sameBigint refers to it). */
   private lastBigint: bigint | null = null;
+  /** The members' values of the objects being written, gathered while their shape is found (one read of each). */
+  private readonly members: unknown[] = [];
+  private membersTop = 0;
 
   constructor(readonly tables: CodecTables) {}
 
@@ -204,6 +224,7 @@ export class PaymentCodec {
   encode(v: unknown): Buffer {
     this.w.n = 0;
     this.lastBigint = null;
+    this.membersTop = 0;
     this.value(v, '');
     return this.w.buf.subarray(0, this.w.n);
   }
@@ -255,8 +276,32 @@ export class PaymentCodec {
       return;
     }
     w.byte(v < 0n ? TAG.negBigint : TAG.bigint);
-    const h = (v < 0n ? -v : v).toString(16);
+    const m = v < 0n ? -v : v;
+    if (LITTLE_ENDIAN && m < U128_LIMIT) {
+      this.magnitude(m);
+      return;
+    }
+    const h = m.toString(16);
     w.text(h.length % 2 === 0 ? h : `0${h}`, 'hex');
+  }
+
+  /**
+   * The bytes the hex text of 0 < m < 2^128 gives (its big-endian bytes, no leading zero byte),
+   * after their count, without writing the text: a transfer id (~2^126) and a negative FX
+   * residue take this path, once or twice a payment.
+   */
+  private magnitude(m: bigint): void {
+    U64X2[0] = m; // Modulo 2^64: the low half.
+    U64X2[1] = m < U64_LIMIT ? 0n : m >> 64n;
+    let top = 15;
+    while (top > 0 && U64X2_BYTES[top] === 0) top--;
+    const w = this.w;
+    w.room(top + 2);
+    const b = w.buf;
+    let n = w.n;
+    b[n++] = top + 1; // The count as a varint: one byte below 0x80.
+    for (let i = top; i >= 0; i--) b[n++] = U64X2_BYTES[i]!;
+    w.n = n;
   }
 
   private number(v: number): void {
@@ -272,13 +317,21 @@ export class PaymentCodec {
   }
 
   private string(v: string, key: string): void {
-    const w = this.w;
     const id = UNIQUE_KEYS.has(key) ? -1 : this.tables.stringId(v);
-    if (id >= 0) {
-      w.byte(TAG.interned);
-      w.varint(id);
-      return;
-    }
+    if (id >= 0) this.interned(id);
+    else this.inline(v);
+  }
+
+  private interned(id: number): void {
+    const w = this.w;
+    w.room(9);
+    w.buf[w.n++] = TAG.interned;
+    w.varint(id);
+  }
+
+  /** A string not in the table: a UUID's 16 bytes, else its UTF-8 text. */
+  private inline(v: string): void {
+    const w = this.w;
     w.room(17);
     if (uuidInto(v, w.buf, w.n + 1)) {
       w.buf[w.n] = TAG.uuid;
@@ -289,15 +342,40 @@ export class PaymentCodec {
     w.text(v, 'utf8');
   }
 
+  /**
+   * The object's shape as CodecTables.shapeOf finds it (its keys in for-in order, undefined
+   * members left out), then its members as `value` writes them: the trie is walked here so each
+   * value is read once (kept on `members` meanwhile; before, a second for-in read them again), and
+   * whether a member's string stays inline is the shape's (`unique`), not a Set lookup per member.
+   */
   private object(o: Record<string, unknown>): void {
-    const shape = this.tables.shapeOf(o);
-    this.w.byte(TAG.object);
-    this.w.varint(shape.id);
-    // The keys again in for-in order, which is shape.keys' order: V8 reads o[k] inside a for-in from its enum cache.
+    const tables = this.tables;
+    const members = this.members;
+    const base = this.membersTop;
+    let top = base;
+    let node = tables.root;
     for (const k in o) {
       const v = o[k];
-      if (v !== undefined) this.value(v, k);
+      if (v === undefined) continue;
+      node = tables.child(node, k);
+      members[top++] = v;
     }
+    const id = tables.idOf(node);
+    this.membersTop = top;
+    this.w.byte(TAG.object);
+    this.w.varint(id);
+    const unique = node.unique!;
+    for (let j = 0; j < top - base; j++) {
+      const v = members[base + j];
+      members[base + j] = undefined;
+      if (typeof v !== 'string') this.value(v, '');
+      else {
+        const sid = unique[j] ? -1 : tables.stringId(v);
+        if (sid >= 0) this.interned(sid);
+        else this.inline(v);
+      }
+    }
+    this.membersTop = base;
   }
 }
 
