@@ -146,7 +146,14 @@ const paymentBigints = fc.oneof(
 const paymentStrings = fc.oneof(
   fc.constantFrom('BKAACNBJ', 'BKABCNBJ', 'CNY', 'RUB', '2025-08-29', 'settled', 'normal', 'rtgs', 'pacs.008', 'ТАА «Віцебск Агра»', ''),
   fc.string({ maxLength: 40 }),
+  fc.string({ minLength: 120, maxLength: 135 }),
   fc.string({ minLength: 195, maxLength: 210 }),
+  fc.string({ unit: 'binary', maxLength: 20 }),
+  // ASCII but for one character (Latin-1, or beyond), anywhere: an id or remittance written inline.
+  fc.tuple(fc.string({ maxLength: 130 }), fc.constantFrom('é', '\u0080', '\u00ff', 'Ж', '€', '😀'), fc.nat()).map(([t, c, at]) => {
+    const i = at % (t.length + 1);
+    return `${t.slice(0, i)}${c}${t.slice(i)}`;
+  }),
   fc.uuid(),
   fc.uuid().map((u) => u.toUpperCase()),
 );

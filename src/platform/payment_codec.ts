@@ -203,12 +203,38 @@ class Writer {
   }
 
   text(s: string, enc: 'utf8' | 'hex'): void {
+    if (enc === 'utf8' && s.length <= ASCII_INLINE_MAX && this.ascii(s)) return;
     const len = Buffer.byteLength(s, enc);
     this.varint(len);
     this.room(len);
     this.n += this.buf.write(s, this.n, enc);
   }
+
+  /**
+   * A short string of ASCII characters only, after its length: its UTF-8 bytes are its char
+   * codes, copied here instead of by two calls into Buffer (byteLength, write), which cost
+   * more than the copy for the ids and remittances a payment keeps inline. False (nothing
+   * written) for any other string.
+   */
+  private ascii(s: string): boolean {
+    const len = s.length;
+    this.room(len + 1);
+    const b = this.buf;
+    // The length as a varint: one byte below 0x80 (ASCII_INLINE_MAX).
+    const at = this.n + 1;
+    for (let i = 0; i < len; i++) {
+      const c = s.charCodeAt(i);
+      if (c >= 0x80) return false;
+      b[at + i] = c;
+    }
+    b[this.n] = len;
+    this.n = at + len;
+    return true;
+  }
 }
+
+/** Longest string Writer.ascii copies itself (its length is one varint byte). */
+const ASCII_INLINE_MAX = 0x7f;
 
 export class PaymentCodec {
   private readonly w = new Writer();
