@@ -10,7 +10,8 @@
 //       with each ROOT's codec into fresh tables, the builds alternating round by round
 //       in one process; prints per build the median and least CPU ns per payment over
 //       the rounds after two warm-up ones, and a sha256 of every record's bytes (equal
-//       between builds: the records are the same bytes)
+//       between builds: the records are the same bytes); with DECODE=1 it times
+//       reading the records back instead (PaymentReader.decode, one after another)
 
 import { createHash } from 'node:crypto';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -63,6 +64,7 @@ if (mode === 'capture' && root !== undefined && a !== undefined && b !== undefin
   };
   const payments = deserialize(readFileSync(a)).map((x) => intern(deserialize(x)));
   const rounds = Number(b ?? 5);
+  const decoding = process.env.DECODE === '1';
   // Copied into one buffer as the book copies a record into its chunk (allocated and touched once: no page faults timed).
   const out = Buffer.alloc(payments.length * 1024);
   const ns = roots.map(() => []);
@@ -72,10 +74,19 @@ if (mode === 'capture' && root !== undefined && a !== undefined && b !== undefin
     for (let x = 0; x < roots.length; x++) {
       const codec = new codecs[x].PaymentCodec(new codecs[x].CodecTables());
       let n = 0;
-      const t0 = process.cpuUsage();
+      let t0 = process.cpuUsage();
       for (const p of payments) {
         const rec = codec.encode(p);
         n += rec.copy(out, n);
+      }
+      if (decoding) {
+        // DECODE=1: the records read back instead (a read, a revival, a snapshot's walk); the encoding untimed.
+        const reader = new codecs[x].PaymentReader(codec.tables);
+        t0 = process.cpuUsage();
+        for (let at = 0, k = 0; k < payments.length; k++) {
+          reader.decode(out, at);
+          at = reader.at;
+        }
       }
       const c = process.cpuUsage(t0);
       ns[x].push(((c.user + c.system) * 1000) / payments.length);

@@ -413,6 +413,15 @@ export class PaymentReader {
 
   constructor(readonly tables: CodecTables) {}
 
+  /** The bigint whose big-endian bytes are the `len` (1..16) at `at`, read through the typed array's halves, not as hex text. */
+  private magnitude(len: number): bigint {
+    const b = this.b;
+    const at = this.at;
+    for (let i = 0; i < 16; i++) U64X2_BYTES[i] = 0;
+    for (let i = 0; i < len; i++) U64X2_BYTES[len - 1 - i] = b[at + i]!;
+    return len <= 8 ? U64X2[0]! : (U64X2[1]! << 64n) | U64X2[0]!;
+  }
+
   decode(b: Buffer, at: number): unknown {
     this.b = b;
     this.at = at;
@@ -450,13 +459,19 @@ export class PaymentReader {
       case TAG.bigint:
       case TAG.negBigint: {
         const len = this.varint();
-        const v = BigInt(`0x${this.b.toString('hex', this.at, this.at + len)}`);
+        const v = LITTLE_ENDIAN && len > 0 && len <= 16 ? this.magnitude(len) : BigInt(`0x${this.b.toString('hex', this.at, this.at + len)}`);
         this.at += len;
         this.lastBigint = tag === TAG.negBigint ? -v : v;
         return this.lastBigint;
       }
       case TAG.u64: {
-        this.lastBigint = this.b.readBigUInt64LE(this.at);
+        if (LITTLE_ENDIAN) {
+          // Through the typed array's bytes (readBigUInt64LE builds it from two halves with bigint arithmetic).
+          const b = this.b;
+          const at = this.at;
+          for (let i = 0; i < 8; i++) U64_BYTES[i] = b[at + i]!;
+          this.lastBigint = U64[0]!;
+        } else this.lastBigint = this.b.readBigUInt64LE(this.at);
         this.at += 8;
         return this.lastBigint;
       }
