@@ -1,10 +1,17 @@
 // A follower's CPU, in process (#15): a journal of platform commands (20 funded banks,
-// BATCHES submit_payments of 10 payments), written once by the first build run into
-// SRC_DB and reused, applied by DIST's DurableLedger as a follower (the platform's
-// state machine, digests not compared) in batches of 3 entries with a 1 ms pause
-// between, as entries arrive from the stream, then closed. Prints the process's CPU
-// (all threads) per 1,000 payments and the state digest at the end. Run old and
-// new builds alternately on the same SRC_DB.
+// BATCHES submit_payments of 10 valid payments that settle: uetr, end_to_end_id,
+// payer, payee, value date), written once by the first build run into SRC_DB and
+// reused, applied by DIST's DurableLedger as a follower (the platform's state
+// machine; each entry re-executed and its output digest compared, whole-state
+// digests not sent) in batches of 3 entries with a 1 ms pause between, as entries
+// arrive from the stream (the clock stops there; the close, with its shutdown
+// snapshot, is untimed). Prints the process's CPU (all threads) per
+// 1,000 payments, then, outside the timed window, the payments by state and the
+// state digest at the end. Run old and new builds alternately on the same SRC_DB,
+// written by the old build so both apply the same entries.
+// (Until 2026-12-06 its payments had `debtor`/`creditor` and no end-to-end id, so
+// every one was rejected at validation and the final digest was timed: it measured
+// the rejection path. An SRC_DB written then still holds those entries.)
 //   node scripts/follower_apply_cpu.mjs DIST SRC_DB [BATCHES=2000]
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -26,16 +33,28 @@ if (!existsSync(srcDb)) {
     await platform.run({ type: 'register_participant', id: bic(i), kind: 'bank', name: `Bank ${i}`, country: 'CN', currencies: ['CNY'] });
     await platform.run({ type: 'fund', participant: bic(i), currency: 'CNY', amount: '1000000000000.00' });
   }
-  await platform.run({ type: 'open_day', date: new Date().toISOString().slice(0, 10), default_cutoff: '23:59' });
+  const date = new Date().toISOString().slice(0, 10);
+  await platform.run({ type: 'open_day', date, default_cutoff: '23:59' });
+  const outcome = new Map();
   for (let b = 0; b < Number(nArg); b++) {
     const payments = [];
     for (let k = 0; k < PER; k++) {
       const d = (b * 7 + k) % 20;
-      payments.push({ uetr: randomUUID(), debtor: bic(d), creditor: bic((d + 1 + k) % 20), currency: 'CNY', amount: `${1 + ((b + k) % 500)}.00` });
+      payments.push({
+        uetr: randomUUID(),
+        end_to_end_id: `FOL-${b}-${k}`,
+        payer: bic(d),
+        payee: bic((d + 1 + k) % 20),
+        currency: 'CNY',
+        amount: `${1 + ((b + k) % 500)}.00`,
+        value_date: date,
+      });
     }
-    await platform.run({ type: 'submit_payments', payments });
+    const r = await platform.run({ type: 'submit_payments', payments });
+    for (const p of r.payments ?? []) outcome.set(p.state, (outcome.get(p.state) ?? 0) + 1);
   }
   await platform.close();
+  console.log(`${srcDb} written by ${dist}: answers ${JSON.stringify(Object.fromEntries(outcome))}`);
 }
 const src = await openStore(`sqlite:${srcDb}`);
 const entries = [];
@@ -47,7 +66,8 @@ for (;;) {
 await src.close();
 const dir = mkdtempSync(join(tmpdir(), 'follow-ab-'));
 const store = await openStore(`sqlite:${join(dir, 'f.db')}`);
-const follower = await DurableLedger.open(store, { clock: () => 0n, executor: new PlatformStateMachine(), follower: true });
+const executor = new PlatformStateMachine();
+const follower = await DurableLedger.open(store, { clock: () => 0n, executor, follower: true });
 follower.setFollowerBudget?.({ digest_share: 1000, snapshot_share: 1000 });
 const first = entries.length - Number(nArg);
 // The setup entries unmeasured.
@@ -58,11 +78,14 @@ for (let i = first; i < entries.length; i += 3) {
   await follower.applyFollowed(entries.slice(i, i + 3).map((entry) => ({ entry, state_digest: null })));
   await new Promise((r) => setTimeout(r, 1));
 }
+const c = process.cpuUsage(c0);
+const wall = performance.now() - t0;
+// Outside the timed window: what the entries did, and the state digest.
+const states = Object.fromEntries([...executor.payments.countsByState()].sort());
 const digest = follower.stateDigest().toString('hex').slice(0, 16);
 await follower.close();
-const c = process.cpuUsage(c0);
 const payments = Number(nArg) * PER;
 console.log(
-  `${dist}: ${(((c.user + c.system) / 1000 / payments) * 1000).toFixed(1)} CPU ms per 1,000 payments (user ${((c.user / 1000 / payments) * 1000).toFixed(1)}), ${Math.round(performance.now() - t0)} ms wall, ${entries.length} entries, state digest ${digest}`,
+  `${dist}: ${(((c.user + c.system) / 1000 / payments) * 1000).toFixed(1)} CPU ms per 1,000 payments (user ${((c.user / 1000 / payments) * 1000).toFixed(1)}), ${Math.round(wall)} ms wall, ${entries.length} entries, payments ${JSON.stringify(states)}, state digest ${digest}`,
 );
 rmSync(dir, { recursive: true, force: true });
