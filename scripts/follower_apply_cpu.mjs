@@ -1,17 +1,20 @@
 // A follower's CPU, in process (#15): a journal of platform commands (20 funded banks,
 // BATCHES submit_payments of 10 valid payments that settle: uetr, end_to_end_id,
 // payer, payee, value date), written once by the first build run into SRC_DB and
-// reused, applied by DIST's DurableLedger as a follower (the platform's state
-// machine; each entry re-executed and its output digest compared, whole-state
-// digests not sent) in batches of 3 entries with a 1 ms pause between, as entries
-// arrive from the stream (the clock stops there; the close, with its shutdown
-// snapshot, is untimed). Prints the process's CPU (all threads) per
-// 1,000 payments, then, outside the timed window, the payments by state and the
-// state digest at the end. Run old and new builds alternately on the same SRC_DB,
-// written by the old build so both apply the same entries.
+// reused (that run also prints the submitting engine's CPU), applied by DIST's
+// DurableLedger as a follower (the platform's state machine; each entry re-executed
+// and its output digest compared, whole-state digests not sent) in batches of 3
+// entries with a 1 ms pause between, as entries arrive from the stream. The clock
+// stops there: the payments by state, the state digest and the close (with its
+// shutdown snapshot) are outside the timed window. Prints the process's CPU (all
+// threads) per 1,000 payments; exit code 1 unless every payment settled. Run old and
+// new builds alternately on the same SRC_DB, written by the old build so both apply
+// the same entries.
 // (Until 2026-12-06 its payments had `debtor`/`creditor` and no end-to-end id, so
-// every one was rejected at validation and the final digest was timed: it measured
-// the rejection path. An SRC_DB written then still holds those entries.)
+// every one was rejected at validation, and the final digest was timed: it measured
+// the rejection path. An SRC_DB written then still holds those entries: exit code 1.)
+// With CPU_PROF=FILE.cpuprofile the timed window alone is profiled (node:inspector)
+// into FILE, for scripts/cpuprofile_top.mjs.
 //   node scripts/follower_apply_cpu.mjs DIST SRC_DB [BATCHES=2000]
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -36,6 +39,7 @@ if (!existsSync(srcDb)) {
   const date = new Date().toISOString().slice(0, 10);
   await platform.run({ type: 'open_day', date, default_cutoff: '23:59' });
   const outcome = new Map();
+  const w0 = process.cpuUsage();
   for (let b = 0; b < Number(nArg); b++) {
     const payments = [];
     for (let k = 0; k < PER; k++) {
@@ -53,8 +57,11 @@ if (!existsSync(srcDb)) {
     const r = await platform.run({ type: 'submit_payments', payments });
     for (const p of r.payments ?? []) outcome.set(p.state, (outcome.get(p.state) ?? 0) + 1);
   }
+  const w = process.cpuUsage(w0);
   await platform.close();
-  console.log(`${srcDb} written by ${dist}: answers ${JSON.stringify(Object.fromEntries(outcome))}`);
+  console.log(
+    `${srcDb} written by ${dist}: answers ${JSON.stringify(Object.fromEntries(outcome))}, the submitting engine (Platform.run, in process) ${(((w.user + w.system) / 1000 / (Number(nArg) * PER)) * 1000).toFixed(1)} CPU ms per 1,000 payments`,
+  );
 }
 const src = await openStore(`sqlite:${srcDb}`);
 const entries = [];
@@ -72,6 +79,12 @@ follower.setFollowerBudget?.({ digest_share: 1000, snapshot_share: 1000 });
 const first = entries.length - Number(nArg);
 // The setup entries unmeasured.
 await follower.applyFollowed(entries.slice(0, first).map((entry) => ({ entry, state_digest: null })));
+const profiler = process.env.CPU_PROF ? new (await import('node:inspector/promises')).Session() : null;
+if (profiler !== null) {
+  profiler.connect();
+  await profiler.post('Profiler.enable');
+  await profiler.post('Profiler.start');
+}
 const c0 = process.cpuUsage();
 const t0 = performance.now();
 for (let i = first; i < entries.length; i += 3) {
@@ -80,6 +93,11 @@ for (let i = first; i < entries.length; i += 3) {
 }
 const c = process.cpuUsage(c0);
 const wall = performance.now() - t0;
+if (profiler !== null) {
+  const { profile } = await profiler.post('Profiler.stop');
+  (await import('node:fs')).writeFileSync(process.env.CPU_PROF, JSON.stringify(profile));
+  profiler.disconnect();
+}
 // Outside the timed window: what the entries did, and the state digest.
 const states = Object.fromEntries([...executor.payments.countsByState()].sort());
 const digest = follower.stateDigest().toString('hex').slice(0, 16);
@@ -89,3 +107,8 @@ console.log(
   `${dist}: ${(((c.user + c.system) / 1000 / payments) * 1000).toFixed(1)} CPU ms per 1,000 payments (user ${((c.user / 1000 / payments) * 1000).toFixed(1)}), ${Math.round(wall)} ms wall, ${entries.length} entries, payments ${JSON.stringify(states)}, state digest ${digest}`,
 );
 rmSync(dir, { recursive: true, force: true });
+// A journal whose payments do not settle measures the rejection path, not a follower's work.
+if (states.settled !== payments) {
+  console.error(`only ${states.settled ?? 0} of ${payments} payments settled: not the follower's settlement work`);
+  process.exitCode = 1;
+}
