@@ -127,6 +127,18 @@ export function lineColumn(text: string, offset: number): { line: number; column
 export const FORBIDDEN_CHARS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/;
 // A surrogate not part of a pair: not a character at all (XML's Char excludes U+D800–U+DFFF).
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+// Any UTF-16 unit other than a character XML allows on its own (tab, LF, CR,
+// U+0020–U+D7FF, U+E000–U+FFFD): a forbidden character or a surrogate, paired or not.
+const NOT_PLAIN = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD]/;
+
+/**
+ * Whether `chunk` holds only characters XML allows on their own: then it has neither
+ * a forbidden character nor a surrogate, and checkChars has nothing to look for (one
+ * scan instead of two, the second with a lookbehind); anything else takes both.
+ */
+export function plainChars(chunk: string): boolean {
+  return !NOT_PLAIN.test(chunk);
+}
 // The XML declaration after "<?xml" (XML 1.0 production XMLDecl): version, then an optional
 // encoding (EncName), then an optional standalone, in that order, XML whitespace only.
 const XML_DECL =
@@ -392,6 +404,7 @@ class Parser {
   }
 
   private checkChars(chunk: string, at: number): void {
+    if (plainChars(chunk)) return;
     if (FORBIDDEN_CHARS.test(chunk)) {
       const m = FORBIDDEN_CHARS.exec(chunk)!;
       this.fail('XML_INVALID_CHAR', `character U+${m[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')} is not allowed in XML`, at + m.index);
