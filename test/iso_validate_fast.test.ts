@@ -164,3 +164,44 @@ test("locateMessage answers the located parts and the schema, in the spread's fi
     assert.equal(validateBuiltIn(buildMessage(isoMessageOf(sp, date))).valid, true);
   }
 });
+
+test("the reader's verdict on a declaration and a namespace name does not depend on what it read before", () => {
+  const decls = [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    "<?xml version='1.0'?>",
+    '<?xml version="1.0" encoding="latin1"?>',
+    '<?xml version="2.0"?>',
+    '<?xml version="1.0" standalone="yes" encoding="UTF-8"?>',
+    '<?xml  version="1.0" encoding="us-ascii" standalone="no"?>',
+    '<?xml version="1.0"encoding="UTF-8"?>',
+  ];
+  const namespaces = ['urn:iso:std:iso:20022:tech:xsd:pacs.008.001.08', 'urn:a b', 'http://x/%zz', 'urn:x:y', '1urn:x', 'rel/path:x', 'http://[::1]/'];
+  const outcome = (xml: string): string => {
+    try {
+      const d = parseXml(xml);
+      return `ok ${d.root.ns}`;
+    } catch (err) {
+      return `${(err as { code?: string }).code}: ${(err as Error).message}`;
+    }
+  };
+  // Which are accepted, known from the rules (not from a read): a declaration with version 1.x, UTF-8 or
+  // US-ASCII, the parts in order and spaced; a namespace of URI characters, a scheme before any colon.
+  const goodDecl = [true, true, false, false, false, true, false];
+  const goodNs = [true, false, false, true, false, true, false];
+  const docs = decls.flatMap((d, i) =>
+    namespaces.map((ns, j): [string, boolean] => [`${d}<Document xmlns="${ns}"><A>1</A></Document>`, goodDecl[i]! && goodNs[j]!]),
+  );
+  // Each input, after any others: accepted exactly when both parts are good, and always with the same verdict.
+  const alone = new Map<string, string>();
+  fc.assert(
+    fc.property(fc.array(fc.constantFrom(...docs), { minLength: 2, maxLength: 8 }), (seq) => {
+      for (const [x, good] of seq) {
+        const o = outcome(x);
+        assert.equal(o.startsWith('ok'), good, `${x}: ${o}`);
+        if (!alone.has(x)) alone.set(x, o);
+        assert.equal(o, alone.get(x), x);
+      }
+    }),
+    { numRuns: 2000 },
+  );
+});

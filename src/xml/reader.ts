@@ -146,7 +146,22 @@ const XML_DECL =
 // A namespace name must be a URI reference (Namespaces in XML 1.0, section 2.2): RFC 3986 characters, % with two hex digits.
 // Square brackets (IP literals only) are refused, and a scheme, when there is one, must read as one.
 const URI_REFERENCE = /^(?:[A-Za-z0-9\-._~:/?#@!$&'()*+,;=]|%[0-9A-Fa-f]{2})*$/;
+/**
+ * The last XML declaration (its text after "<?xml") and the last namespace name
+ * accepted: an input that repeats them (every message of a kind does) is not read
+ * with the regular expressions again. A verdict depends on the text alone.
+ */
+let lastGoodDecl: string | null = null;
+let lastUriReference: string | null = null;
+
 function isUriReference(v: string): boolean {
+  if (v === lastUriReference) return true;
+  if (!uriReferenceUncached(v)) return false;
+  lastUriReference = v;
+  return true;
+}
+
+function uriReferenceUncached(v: string): boolean {
   if (!URI_REFERENCE.test(v)) return false;
   const colon = v.indexOf(':');
   if (colon < 0) return true;
@@ -286,12 +301,18 @@ class Parser {
     const end = this.s.indexOf('?>', 5);
     if (end < 0) this.truncated('the XML declaration');
     const decl = this.s.slice(5, end);
+    // Most inputs repeat the last declaration read: one accepted before is accepted again.
+    if (decl === lastGoodDecl) {
+      this.pos = end + 2;
+      return;
+    }
     if (!/^[ \t\r\n]+version[ \t\r\n]*=[ \t\r\n]*(["'])1\.[0-9]+\1/.test(decl)) this.fail('XML_MALFORMED', 'XML declaration without version 1.x', 0);
     if (!XML_DECL.test(decl)) this.fail('XML_MALFORMED', 'malformed XML declaration (version, then encoding, then standalone)', 0);
     const enc = /[ \t\r\n]encoding[ \t\r\n]*=[ \t\r\n]*(["'])([A-Za-z0-9._-]+)\1/.exec(decl);
     if (enc !== null && !/^(utf-?8|us-ascii)$/i.test(enc[2]!)) {
       this.fail('XML_ENCODING', `encoding ${JSON.stringify(enc[2])} is not accepted; ISO 20022 messages are UTF-8`, 0);
     }
+    lastGoodDecl = decl;
     this.pos = end + 2;
   }
 
