@@ -64,7 +64,16 @@ export function locateMessage(doc: XmlDocument): LocatedMessage {
       alt !== null && alt !== HEAD_ID ? `; this platform accepts ${alt}` : `; supported: ${[...SCHEMAS.keys()].filter((k) => k !== HEAD_ID).join(', ')}`;
     throw new IsoError('MESSAGE_UNSUPPORTED', parts.documentPath, `message ${id} is not supported${hint}`, id);
   }
-  return { ...parts, schema };
+  // Written out rather than spread (`{ ...parts, schema }`): the same fields in the same order, without V8's slow copy of a spread with an added field.
+  return {
+    message_type: parts.message_type,
+    root: parts.root,
+    header: parts.header,
+    headerPath: parts.headerPath,
+    document: parts.document,
+    documentPath: parts.documentPath,
+    schema,
+  };
 }
 
 /** The AppHdr and Document of an input and the message id; throws IsoError when they cannot be found. */

@@ -249,12 +249,14 @@ function validateSequence(ctx: Ctx, el: XmlElement, particles: readonly Particle
   let pi = 0;
   let count = 0;
   const kids = el.children;
+  const ns = ctx.schema.namespace;
   for (let ci = 0; ci < kids.length; ci++) {
     const c = kids[ci]!;
     let placed = false;
     while (pi < particles.length) {
       const p = particles[pi]!;
-      if (count < p[3] && matches(ctx, p, c)) {
+      // matches(ctx, p, c), its named-element case inline.
+      if (count < p[3] && (p[0] !== '#any' ? c.local === p[0] && c.ns === ns : matches(ctx, p, c))) {
         count++;
         visitChild(ctx, p, c, childPath(path, c, p, count));
         placed = true;
@@ -342,7 +344,12 @@ const GYEARMONTH_RE = new RegExp(`^(-?[0-9]{4,})-([0-9]{2})${TZ}$`);
 const GYEAR_RE = new RegExp(`^(-?[0-9]{4,})${TZ}$`);
 
 function collapse(v: string): string {
-  return v.replace(/[\t\n\r ]+/g, ' ').trim();
+  // Most values hold no XML whitespace at all: then collapsing gives them back as they are.
+  for (let i = 0; i < v.length; i++) {
+    const c = v.charCodeAt(i);
+    if (c === 32 || c === 9 || c === 10 || c === 13) return v.replace(/[\t\n\r ]+/g, ' ').trim();
+  }
+  return v;
 }
 
 function daysInMonth(year: number, month: number): number {
@@ -368,25 +375,74 @@ export function decimalDigits(v: string): { total: number; fraction: number } | 
   const int = m[1]!;
   const frac = m[2] ?? '';
   if (int.length === 0 && frac.length === 0) return null;
-  const fracSig = frac.replace(/0+$/, '');
-  const intSig = int.replace(/^0+/, '');
-  return { total: Math.max(1, intSig.length + fracSig.length), fraction: fracSig.length };
+  // Significant digits: the fraction without trailing zeros, the integer without leading zeros.
+  let fracSig = frac.length;
+  while (fracSig > 0 && frac.charCodeAt(fracSig - 1) === 48) fracSig--;
+  let lead = 0;
+  while (lead < int.length && int.charCodeAt(lead) === 48) lead++;
+  return { total: Math.max(1, int.length - lead + fracSig), fraction: fracSig };
 }
 
-/** Compares two decimal strings exactly (a < b: -1). */
-function compareDecimal(a: string, b: string): number {
-  const scale = (x: string): [bigint, number] => {
-    const neg = x.startsWith('-');
-    const body = x.replace(/^[+-]/, '');
-    const [i = '', f = ''] = body.split('.');
-    return [BigInt((neg ? '-' : '') + ((i + f).replace(/^0+(?=.)/, '') || '0')), f.length];
-  };
-  const [an, as] = scale(a);
-  const [bn, bs] = scale(b);
-  const s = Math.max(as, bs);
-  const x = an * 10n ** BigInt(s - as);
-  const y = bn * 10n ** BigInt(s - bs);
-  return x < y ? -1 : x > y ? 1 : 0;
+/** Compares two decimal strings exactly (a < b: -1); both already valid decimals (decimalDigits not null). */
+export function compareDecimal(a: string, b: string): number {
+  // Sign, integer digits without leading zeros and fraction digits without trailing
+  // zeros: a value's exact digits; zero has none and no sign. Compared by sign, then
+  // the length of the integer digits, then digit by digit (the longer fraction being
+  // larger when the shorter is its prefix). No bigint, no copies of the digits.
+  const x = decimalParts(a);
+  const xi0 = partsI0;
+  const xi1 = partsI1;
+  const xf1 = partsF1;
+  const y = decimalParts(b);
+  if (x !== y) return x < y ? -1 : 1;
+  if (x === 0) return 0;
+  const m = compareMagnitude(a, xi0, xi1, xf1, b, partsI0, partsI1, partsF1);
+  return x > 0 || m === 0 ? m : -m;
+}
+
+// decimalParts' answer besides the sign: [partsI0, partsI1) the integer's digits after
+// leading zeros; the fraction's digits after the point up to partsF1 (trailing zeros cut).
+let partsI0 = 0;
+let partsI1 = 0;
+let partsF1 = 0;
+
+/** The sign of a decimal string (-1, 0, 1), leaving where its significant digits are in partsI0, partsI1, partsF1. */
+function decimalParts(v: string): number {
+  let i = 0;
+  let neg = false;
+  const c0 = v.charCodeAt(0);
+  if (c0 === 43 /* + */ || c0 === 45 /* - */) {
+    neg = c0 === 45;
+    i = 1;
+  }
+  while (i < v.length && v.charCodeAt(i) === 48) i++;
+  const i0 = i;
+  while (i < v.length && v.charCodeAt(i) !== 46) i++;
+  const i1 = i;
+  let f1 = v.length;
+  if (i1 < v.length) while (f1 > i1 + 1 && v.charCodeAt(f1 - 1) === 48) f1--;
+  else f1 = i1 + 1;
+  partsI0 = i0;
+  partsI1 = i1;
+  partsF1 = f1;
+  if (i1 === i0 && f1 <= i1 + 1) return 0;
+  return neg ? -1 : 1;
+}
+
+function compareMagnitude(a: string, ai0: number, ai1: number, af1: number, b: string, bi0: number, bi1: number, bf1: number): number {
+  if (ai1 - ai0 !== bi1 - bi0) return ai1 - ai0 < bi1 - bi0 ? -1 : 1;
+  for (let k = 0; k < ai1 - ai0; k++) {
+    const d = a.charCodeAt(ai0 + k) - b.charCodeAt(bi0 + k);
+    if (d !== 0) return d < 0 ? -1 : 1;
+  }
+  const an = af1 - ai1 - 1;
+  const bn = bf1 - bi1 - 1;
+  const n = Math.min(an, bn);
+  for (let k = 0; k < n; k++) {
+    const d = a.charCodeAt(ai1 + 1 + k) - b.charCodeAt(bi1 + 1 + k);
+    if (d !== 0) return d < 0 ? -1 : 1;
+  }
+  return an === bn ? 0 : an < bn ? -1 : 1;
 }
 
 function codePoints(v: string): number {
@@ -526,10 +582,18 @@ function businessOnComplexSimple(ctx: Ctx, typeName: string, el: XmlElement, pat
   if (d.fraction > minor_units) {
     report(ctx, path, `amount ${amount} ${ccy} has ${d.fraction} decimals; ${ccy} has ${minor_units} minor units`, 'AM12');
   }
-  const intDigits = amount.replace(/^[+-]/, '').split('.')[0]!.replace(/^0+/, '').length;
+  const intDigits = integerDigits(amount);
   if (intDigits + minor_units > AMOUNT_DIGITS_MAX) {
     report(ctx, path, `amount ${amount} ${ccy} exceeds ${AMOUNT_DIGITS_MAX} digits in minor units`, 'AM12');
   }
+}
+
+/** Digits before the point of a decimal string, without its sign and leading zeros. */
+export function integerDigits(amount: string): number {
+  let i = amount.charCodeAt(0) === 43 || amount.charCodeAt(0) === 45 ? 1 : 0;
+  while (i < amount.length && amount.charCodeAt(i) === 48) i++;
+  const dot = amount.indexOf('.', i);
+  return (dot < 0 ? amount.length : dot) - i;
 }
 
 function childrenNamed(el: XmlElement, local: string): XmlElement[] {

@@ -12,7 +12,7 @@
 
 import type { XmlElement } from '../../xml/reader.js';
 import { escapeAttr, escapeText } from '../../xml/writer.js';
-import type { MessageSchema, Particle } from '../schema/types.js';
+import type { AttributeDef, MessageSchema, Particle } from '../schema/types.js';
 
 /** A value: text for a simple element, an XObj for a complex one, an array for repeats. */
 export type XValue = string | XObj;
@@ -34,76 +34,128 @@ export class BuildError extends Error {
 
 /** Serialises `value` as the schema's global element (with its namespace declared). */
 export function writeDocument(schema: MessageSchema, value: XObj, out: string[]): void {
-  writeElement(schema, schema.root, schema.rootType, value, out, ` xmlns="${escapeAttr(schema.namespace)}"`, `/${schema.root}`);
+  const at: PathStack = { names: [schema.root], items: [0] };
+  // The element is written as one string, built by concatenation (V8 joins the pieces
+  // once, when the text is first read), and pushed whole.
+  out.push(writeElement(schema, schema.root, schema.rootType, value, ` xmlns="${escapeAttr(schema.namespace)}"`, at));
 }
 
-function writeElement(schema: MessageSchema, name: string, typeName: string, value: XValue, out: string[], nsDecl: string, path: string): void {
+/**
+ * Where the writer is, as element names and 1-based item numbers (0: not a repeat),
+ * turned into an XPath ("/Document/X/Y[2]") only for an error: a valid model never
+ * pays for a path string per element.
+ */
+interface PathStack {
+  readonly names: string[];
+  readonly items: number[];
+}
+
+function pathOf(at: PathStack, tail = ''): string {
+  let p = '';
+  for (let i = 0; i < at.names.length; i++) p += at.items[i] === 0 ? `/${at.names[i]}` : `/${at.names[i]}[${at.items[i]}]`;
+  return p + tail;
+}
+
+function writeElement(schema: MessageSchema, name: string, typeName: string, value: XValue, nsDecl: string, at: PathStack): string {
   const complex = schema.complex[typeName];
   if (complex === undefined) {
-    if (typeof value !== 'string') throw new BuildError(path, `expected text for ${name}`);
-    out.push('<', name, nsDecl, '>', escapeText(value), '</', name, '>');
-    return;
+    if (typeof value !== 'string') throw new BuildError(pathOf(at), `expected text for ${name}`);
+    return `<${name}${nsDecl}>${escapeText(value)}</${name}>`;
   }
-  if (typeof value === 'string') throw new BuildError(path, `expected an object for ${name}`);
+  if (typeof value === 'string') throw new BuildError(pathOf(at), `expected an object for ${name}`);
   if (complex.m === 'simple') {
-    out.push('<', name, nsDecl);
-    for (const [attr] of complex.a ?? []) {
+    let out = `<${name}${nsDecl}`;
+    const attrs = complex.a ?? NO_ATTRS;
+    for (const [attr] of attrs) {
       const v = value[`@${attr}`];
-      if (v !== undefined) out.push(' ', attr, '="', escapeAttr(String(v)), '"');
+      if (v !== undefined) out += ` ${attr}="${escapeAttr(String(v))}"`;
     }
-    for (const k of Object.keys(value)) {
-      if (k !== '$' && !(complex.a ?? []).some(([a]) => `@${a}` === k) && value[k] !== undefined) throw new BuildError(path, `${name} has no ${k}`);
+    const allowed = attributeKeys(attrs);
+    for (const k in value) {
+      if (k !== '$' && !allowed.has(k) && value[k] !== undefined) throw new BuildError(pathOf(at), `${name} has no ${k}`);
     }
-    out.push('>', escapeText(String(value.$ ?? '')), '</', name, '>');
-    return;
+    return `${out}>${escapeText(String(value.$ ?? ''))}</${name}>`;
   }
-  out.push('<', name, nsDecl, '>');
+  let out = `<${name}${nsDecl}>`;
   const particles = complex.e ?? NO_PARTICLES;
   // The value's own fields, in schema order (one pass over the value, not one over every particle the type allows).
+  // Builders write fields in schema order, so the positions usually come sorted and need no sort.
   const order = particleOrder(particles);
   const present: number[] = [];
   let unknown = false;
-  for (const k of Object.keys(value)) {
+  let sorted = true;
+  let last = -1;
+  for (const k in value) {
     if (value[k] === undefined) continue;
     const i = order.get(k);
     if (i === undefined) unknown = true;
-    else present.push(i);
+    else {
+      if (i < last) sorted = false;
+      last = i;
+      present.push(i);
+    }
   }
-  if (present.length > 1) present.sort((a, b) => a - b);
-  for (const i of present) {
-    const [child, childType] = particles[i]!;
+  if (!sorted) present.sort(ascending);
+  const { names, items } = at;
+  const depth = names.length;
+  for (let n = 0; n < present.length; n++) {
+    const [child, childType] = particles[present[n]!]!;
     const v = value[child]!;
-    if (child === '#any') writeForeign(v, out, `${path}/*`);
-    else if (Array.isArray(v))
-      v.forEach((item, j) => {
-        writeElement(schema, child, childType, item, out, '', `${path}/${child}[${j + 1}]`);
-      });
-    else writeElement(schema, child, childType, v, out, '', `${path}/${child}`);
+    names.push(child);
+    items.push(0);
+    if (child === '#any') out += writeForeign(v, at);
+    else if (Array.isArray(v)) {
+      for (let j = 0; j < v.length; j++) {
+        const item = v[j];
+        if (item === undefined && !(j in v)) continue; // a hole, which forEach skipped
+        items[depth] = j + 1;
+        out += writeElement(schema, child, childType, item!, '', at);
+      }
+    } else out += writeElement(schema, child, childType, v, '', at);
+    names.pop();
+    items.pop();
   }
   if (unknown) {
-    const names = Object.keys(value).filter((k) => value[k] !== undefined && !order.has(k));
-    throw new BuildError(path, `${name} (${typeName}) has no element ${names.join(', ')}`);
+    const unknownNames = Object.keys(value).filter((k) => value[k] !== undefined && !order.has(k));
+    throw new BuildError(pathOf(at), `${name} (${typeName}) has no element ${unknownNames.join(', ')}`);
   }
-  out.push('</', name, '>');
+  return `${out}</${name}>`;
 }
+
+const ascending = (a: number, b: number): number => a - b;
 
 /**
  * An xs:any wildcard's element (supplementary data): `{"#name": tag, "@xmlns":
  * its namespace, child: text, …}`, written as that element with text children.
  */
-function writeForeign(v: XValue | XValue[], out: string[], path: string): void {
+function writeForeign(v: XValue | XValue[], at: PathStack): string {
+  // The path of a wildcard element is its parent's with "/*" (the stack's top is "#any").
+  const path = (): string => pathOf({ names: at.names.slice(0, -1), items: at.items.slice(0, -1) }, '/*');
   if (typeof v === 'string' || Array.isArray(v) || typeof v['#name'] !== 'string' || typeof v['@xmlns'] !== 'string')
-    throw new BuildError(path, 'a wildcard element needs "#name" and "@xmlns"');
-  out.push('<', v['#name'], ' xmlns="', escapeAttr(v['@xmlns']), '">');
+    throw new BuildError(path(), 'a wildcard element needs "#name" and "@xmlns"');
+  let out = `<${v['#name']} xmlns="${escapeAttr(v['@xmlns'])}">`;
   for (const [k, t] of Object.entries(v)) {
     if (k === '#name' || k === '@xmlns' || t === undefined) continue;
-    if (typeof t !== 'string') throw new BuildError(path, `${v['#name']}/${k}: text only`);
-    out.push('<', k, '>', escapeText(t), '</', k, '>');
+    if (typeof t !== 'string') throw new BuildError(path(), `${v['#name']}/${k}: text only`);
+    out += `<${k}>${escapeText(t)}</${k}>`;
   }
-  out.push('</', v['#name'], '>');
+  return `${out}</${v['#name']}>`;
 }
 
 const NO_PARTICLES: readonly Particle[] = [];
+const NO_ATTRS: readonly AttributeDef[] = [];
+
+/** Each simple-content type's attribute keys as the model writes them ("@Ccy"), built once per type. */
+const ATTRIBUTE_KEYS = new WeakMap<object, Set<string>>();
+
+function attributeKeys(attrs: readonly AttributeDef[]): Set<string> {
+  let keys = ATTRIBUTE_KEYS.get(attrs);
+  if (keys === undefined) {
+    keys = new Set(attrs.map(([a]) => `@${a}`));
+    ATTRIBUTE_KEYS.set(attrs, keys);
+  }
+  return keys;
+}
 
 /** Each complex type's element names -> position, built once per type (schemas are immutable). */
 const PARTICLE_ORDER = new WeakMap<object, Map<string, number>>();
