@@ -152,6 +152,16 @@
 //     Rules 4's region search (bound: the undecided weight) cut nothing on
 //     such ~100-item regions; HiGHS on them recovered most of the gap of the
 //     bench's three worst instances (docs/benchmarks.md).
+// 15. Rules 14 (option region_gap), after rules 13's phase, from its result:
+//     the same exact re-choice of pairs, in another order: a share
+//     (REGION_GAP_SHARE) of the phase's work solves the pairs' root
+//     relaxations, and the pairs whose root bound exceeds their region's
+//     present weight most go first (those with no unit to gain are left
+//     out); REGION_GAP_BUDGET_FACTOR times the budget. Kept only when
+//     strictly better, so rules 14 never settles less than 13. Rules 13's
+//     sharing order tried ~30 of pvp_legs' 780 pairs and ~440 of whales'
+//     11,175 within its work; the root bound is a few pivots from the
+//     present choice (docs/benchmarks.md, rules 14).
 // Every returned set is checked exactly in bigint against every node and the
 // FIFO rule before return; a violation throws.
 //
@@ -310,6 +320,13 @@ export interface LinkedOptions {
    * returns unless the phase found strictly more.
    */
   readonly region_exact?: boolean;
+  /**
+   * After region_exact's phase, from its result: the pairs again, those whose
+   * region's root LP bound exceeds its present weight most first (step 15
+   * above), kept only when strictly heavier. Default on; rules version 14
+   * (the rules-13 release and earlier turn it off; so does region_exact off).
+   */
+  readonly region_gap?: boolean;
 }
 
 export const LINKED_ITEMS_MAX = 100_000;
@@ -1107,6 +1124,7 @@ const BOOLEAN_OPTIONS = [
   'lp_split',
   'dive_keep_whole',
   'region_exact',
+  'region_gap',
 ] as const;
 
 /** Throws ClearingInputError on an option of the wrong type. */
@@ -1130,6 +1148,7 @@ interface LaterOn {
   lpRepair: boolean;
   lpPaths: boolean;
   regionExact: boolean;
+  regionGap: boolean;
 }
 
 function laterOn(options: LinkedOptions, shortRepair: boolean): LaterOn {
@@ -1141,7 +1160,9 @@ function laterOn(options: LinkedOptions, shortRepair: boolean): LaterOn {
   const keepWhole = options.dive_keep_whole !== false;
   // Rules 13 on top of rules 12 (and 10, whose phases rules 12 repeats).
   const regionExact = lpPaths && keepWhole && options.region_exact !== false;
-  return { shortRepair, lpStart, lpDive, keepWhole, lpRepair, lpPaths, regionExact };
+  // Rules 14 on top of rules 13.
+  const regionGap = regionExact && options.region_gap !== false;
+  return { shortRepair, lpStart, lpDive, keepWhole, lpRepair, lpPaths, regionExact, regionGap };
 }
 
 export function solveLinked(problem: LinkedProblem, options: LinkedOptions = {}): LinkedSolution {
@@ -1178,7 +1199,7 @@ export function solveLinked(problem: LinkedProblem, options: LinkedOptions = {})
     const afterChains = neighbourhoodPhase(net, eng, lns, inc, repairWeights);
     const found = bestOf(net, [{ sel: inc.best, method: inc.method }, ...cands]);
     const r12 = laterPhases(net, eng, budget, inc, found, afterChains, later, options.lp_split !== false);
-    return toLinkedSolution(problem, net, later.regionExact ? regionExactPhase(problem, net, eng, budget, inc, r12) : r12);
+    return toLinkedSolution(problem, net, regionPhases(problem, net, eng, budget, inc, r12, later));
   }
   eng.load(new Uint8Array(net.m).fill(1));
   eng.repair(null, 1, 0);
@@ -1205,7 +1226,14 @@ export function solveLinked(problem: LinkedProblem, options: LinkedOptions = {})
   const found = bestOf(net, [{ sel: inc.best, method: inc.method }, ...cands]);
   if (!shortRepair || proven) return toLinkedSolution(problem, net, found);
   const r12 = laterPhases(net, eng, budget, inc, found, afterChains, later, options.lp_split !== false);
-  return toLinkedSolution(problem, net, later.regionExact ? regionExactPhase(problem, net, eng, budget, inc, r12) : r12);
+  return toLinkedSolution(problem, net, regionPhases(problem, net, eng, budget, inc, r12, later));
+}
+
+/** Rules 13's phase on rules 12's result, then rules 14's on rules 13's, as far as `on` says. */
+function regionPhases(problem: LinkedProblem, net: Net, eng: LinkedEngine, budget: number, inc: Incumbent, r12: Candidate, on: LaterOn): Candidate {
+  if (!on.regionExact) return r12;
+  const r13 = regionExactPhase(problem, net, eng, budget, inc, r12, undefined);
+  return on.regionGap ? regionExactPhase(problem, net, eng, budget, inc, r13, REGION_GAP_SHARE) : r13;
 }
 
 /**
@@ -1213,19 +1241,31 @@ export function solveLinked(problem: LinkedProblem, options: LinkedOptions = {})
  * exactly (lsm_region_exact.ts), within REGION_EXACT_BUDGET_FACTOR times the
  * budget (at most REGION_EXACT_STEPS_MAX), then re-filled. Returns `found`
  * unless that is strictly heavier by exact weight; not under FIFO, and only
- * where floats are exact.
+ * where floats are exact. Rules 14 (option region_gap, `gapShare` given):
+ * the same from rules 13's result, the pairs by root gap (exactRegions'
+ * gap_share), within REGION_GAP_BUDGET_FACTOR times the budget.
  */
-function regionExactPhase(problem: LinkedProblem, net: Net, eng: LinkedEngine, budget: number, inc: Incumbent, found: Candidate): Candidate {
+function regionExactPhase(
+  problem: LinkedProblem,
+  net: Net,
+  eng: LinkedEngine,
+  budget: number,
+  inc: Incumbent,
+  found: Candidate,
+  gapShare: number | undefined,
+): Candidate {
   if (net.fifo || !net.floatExact) return found;
   const floor = exactWeight(net, found.sel);
-  const work = new Work(Math.min(budget * REGION_EXACT_BUDGET_FACTOR, REGION_EXACT_STEPS_MAX));
+  const factor = gapShare === undefined ? REGION_EXACT_BUDGET_FACTOR : REGION_GAP_BUDGET_FACTOR;
+  const work = new Work(Math.min(budget * factor, REGION_EXACT_STEPS_MAX));
   const units = participantsOf(
     net.nodes,
     problem.items.map((it) => it.legs),
   );
   const sel = found.sel.slice();
   for (let pass = 0; pass < REGION_EXACT_PASSES && !work.exhausted; pass++) {
-    if (exactRegions(net, units, sel, { steps_max: work.max - work.steps, region_steps_max: REGION_STEPS_MAX }, work) === 0) break;
+    const limits = { steps_max: work.max - work.steps, region_steps_max: REGION_STEPS_MAX, gap_share: gapShare };
+    if (exactRegions(net, units, sel, limits, work) === 0) break;
   }
   eng.load(sel);
   eng.fill();
@@ -1233,8 +1273,9 @@ function regionExactPhase(problem: LinkedProblem, net: Net, eng: LinkedEngine, b
   if (exactWeight(net, out) <= floor) return found;
   inc.best.set(out);
   inc.value = Number(exactWeight(net, out));
-  inc.method = 'region_exact';
-  return { sel: out, method: 'region_exact' };
+  const method = gapShare === undefined ? 'region_exact' : 'region_gap';
+  inc.method = method;
+  return { sel: out, method };
 }
 
 /** Rules 6's phase on `found`, then rules 7's on its result, then rules 8's on that, then rules 9's, as far as `on` says; each keeps what it was given unless it finds strictly more. */
@@ -1822,6 +1863,17 @@ const REGION_EXACT_STEPS_MAX = 100_000_000;
 const REGION_STEPS_MAX = 1_000_000;
 /** Rules 13: passes over the pairs at most (a pass after one that changed a region). */
 const REGION_EXACT_PASSES = 2;
+/**
+ * Rules 14: the share of its phase's work that rules 14 spends on the pairs' root relaxations (each pass). At 0.3 on
+ * the bench's worst instances (docs/benchmarks.md, rules 14) as good as 0.5, and every root of whales' 11,175 pairs fits.
+ */
+const REGION_GAP_SHARE = 0.3;
+/**
+ * Rules 14: its phase's work, as a multiple of the work budget (at most REGION_EXACT_STEPS_MAX). At 20 rather than
+ * 10 novel whales 842476554 settles 43.30 M rather than 42.83 M (docs/benchmarks.md, rules 14), for about a tenth
+ * more time per run at the median.
+ */
+const REGION_GAP_BUDGET_FACTOR = 20;
 
 /** Subgradient iterations for the node prices (each O(legs + items + nodes)). */
 const PRICE_ITERATIONS = 120;

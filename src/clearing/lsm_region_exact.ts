@@ -175,6 +175,11 @@ export interface RunEffects extends ItemEffects {
 export interface RegionLimits {
   readonly steps_max: number;
   readonly region_steps_max: number;
+  /**
+   * Rules 14: when given, this share of `steps_max` first goes to the pairs' root relaxations (in pairOrder's
+   * order), and the pairs are tried by how far their root bound exceeds their region's present weight (byRootGap).
+   */
+  readonly gap_share?: number;
 }
 
 /**
@@ -188,10 +193,13 @@ export function exactRegions(net: RunEffects, units: Int32Array, sel: Uint8Array
   for (let k = 0; k < net.m; k++) if (sel[k] === 1) for (let e = net.effStart[k]!; e < net.effStart[k + 1]!; e++) slack[net.effNode[e]!]! += net.effDelta[e]!;
   work.steps += net.effStart[net.m]!;
   const byUnit = itemsByUnit(net, units);
-  const pairs = pairOrder(net, units, byUnit, sel, work);
   const phaseEnd = work.steps + limits.steps_max;
   let changed = 0;
   const inRegion = new Uint8Array(net.m);
+  let pairs = pairOrder(net, units, byUnit, sel, work);
+  // Rules 14: the pairs whose region's relaxation promises most over its present weight first.
+  if (limits.gap_share !== undefined)
+    pairs = byRootGap(net, byUnit, pairs, slack, sel, work, work.steps + Math.floor(limits.steps_max * limits.gap_share), inRegion);
   for (const [a, b] of pairs) {
     if (work.steps >= phaseEnd || work.steps > work.max) break;
     const items = regionItems(byUnit, a, b, inRegion);
@@ -212,6 +220,65 @@ export function exactRegions(net: RunEffects, units: Int32Array, sel: Uint8Array
     changed++;
   }
   return changed;
+}
+
+/**
+ * Rules 14: the regions of `pairs` (in that order) have their root relaxation solved until `until` steps; the
+ * pairs whose root bound exceeds their region's present weight by at least a unit come first, the largest excess
+ * first (ties: `pairs`' order); those whose bound does not are dropped (their region's search would stop at its
+ * root); the pairs not reached follow in `pairs`' order. The bound is a float and only orders: a dropped pair's
+ * region is one whose relaxation (to its tolerance) holds no unit more.
+ */
+function byRootGap(
+  net: RunEffects,
+  byUnit: readonly number[][],
+  pairs: readonly [number, number][],
+  slack: readonly bigint[],
+  sel: Uint8Array,
+  work: WorkCounter,
+  until: number,
+  mark: Uint8Array,
+): [number, number][] {
+  const gaps: { i: number; gap: number }[] = [];
+  let i = 0;
+  for (; i < pairs.length && work.steps < until; i++) {
+    const items = regionItems(byUnit, pairs[i]![0], pairs[i]![1], mark);
+    if (items.length === 0 || items.length > REGION_ITEMS_MAX) continue;
+    const r = buildRegion(net, items, slack, sel);
+    work.steps += r.m + r.nodes;
+    const gap = rootGap(
+      r,
+      Uint8Array.from(items, (k) => sel[k]!),
+      work,
+    );
+    if (gap >= 1) gaps.push({ i, gap });
+  }
+  gaps.sort((x, y) => y.gap - x.gap || x.i - y.i);
+  return [...gaps.map((g) => pairs[g.i]!), ...pairs.slice(i)];
+}
+
+/**
+ * The region's root relaxation (scaled as in regionBranchAndBound, warm-started from `start`) less the weight of
+ * `start`; -1 when the work ran out first.
+ */
+export function rootGap(r: ExactRegion, start: Uint8Array, work: WorkCounter): number {
+  const aScale = powerOfTwoBelow(r.effF);
+  const wScale = powerOfTwoBelow(r.weightF);
+  const scaled: ItemEffects = {
+    nodes: r.nodes,
+    m: r.m,
+    effStart: r.effStart,
+    effNode: r.effNode,
+    effF: r.effF.map((v) => v / aScale),
+    weightF: r.weightF.map((v) => v / wScale),
+  };
+  const lp = new BoundedLp(
+    scaled,
+    Float64Array.from(r.resid, (v) => Number(v) / aScale),
+    start,
+  );
+  if (!lp.optimise(work)) return -1;
+  return lp.value() * wScale - Number(regionWeight(r, start));
 }
 
 /** Per participant, the items with an effect at one of its nodes (item order, each once). */

@@ -393,8 +393,20 @@ export function lsmRules13RegionExact(rules_version: number): boolean {
 }
 
 /**
+ * Rules version 14's solver: after rules 13's phase, from its result, the
+ * pairs of participants again, those whose pair's LP relaxation promises the
+ * most over what the pair settles now first (pairs promising nothing left
+ * out), each re-chosen exactly as in rules 13 and kept only when strictly more
+ * value; the run releases what rules 13 releases unless this finds strictly
+ * more. Only non-FIFO runs can release differently.
+ */
+export function lsmRules14RegionGap(rules_version: number): boolean {
+  return rules_version >= 14;
+}
+
+/**
  * Solves a run problem; `extra` adds capacity per node (the liquidity optimiser's what-if). Returns chosen item ids.
- * `rules_version` picks the solver's moves (lsmNeighbourhoodMoves, lsmRules5Search, lsmRules6ShortRepair, lsmRules7LpStart, lsmRules8LpDive, lsmRules9LpRepair, lsmRules10LpPaths, lsmRules11LpSplit, lsmRules12DiveKeepsWhole, lsmRules13RegionExact); 3 when not given.
+ * `rules_version` picks the solver's moves (lsmNeighbourhoodMoves, lsmRules5Search, lsmRules6ShortRepair, lsmRules7LpStart, lsmRules8LpDive, lsmRules9LpRepair, lsmRules10LpPaths, lsmRules11LpSplit, lsmRules12DiveKeepsWhole, lsmRules13RegionExact, lsmRules14RegionGap); 3 when not given.
  */
 export function solveRunProblem(problem: LsmRunProblem, work_budget: number, extra?: ReadonlyMap<number, bigint>, rules_version = 3): RunSolution {
   if (problem.items.length === 0) return { settled: [], settled_weight: 0n, method: 'empty' };
@@ -422,6 +434,7 @@ export function solveRunProblem(problem: LsmRunProblem, work_budget: number, ext
       lp_split: lsmRules11LpSplit(rules_version),
       dive_keep_whole: lsmRules12DiveKeepsWhole(rules_version),
       region_exact: lsmRules13RegionExact(rules_version),
+      region_gap: lsmRules14RegionGap(rules_version),
     },
   );
   return { settled: s.settled, settled_weight: s.settled_weight, method: s.method };

@@ -113,10 +113,15 @@ export class PlatformStateMachine extends PlatformState implements CommandExecut
    *     relaxation), the rest fixed, keeping rules 12's choice unless it finds
    *     strictly more (lsmRules13RegionExact in clearing/lsm_release.ts;
    *     CHANGELOG.md, "Rules version 13"): only non-FIFO runs can release
-   *     differently.
+   *     differently;
+   * 14  after that, the LSM run's solver re-chooses pairs once more, those
+   *     whose pair's LP relaxation promises most over what the pair settles
+   *     now first, keeping rules 13's choice unless it finds strictly more
+   *     (lsmRules14RegionGap in clearing/lsm_release.ts; CHANGELOG.md,
+   *     "Rules version 14"): only non-FIFO runs can release differently.
    * Entries replay under the version they recorded, so all stay callable.
    */
-  readonly rules_versions = Object.freeze({ oldest: 1, current: 13 });
+  readonly rules_versions = Object.freeze({ oldest: 1, current: 14 });
 
   execute(command: Buffer, clock_ns: bigint, ledger: LedgerAccess, rules_version: number, given?: CommandGiven): CommandOutputText {
     if (rules_version < this.rules_versions.oldest || rules_version > this.rules_versions.current) {
