@@ -648,6 +648,32 @@ export interface ItemEffects {
   readonly weightF: Float64Array;
 }
 
+/** Per item, its exact effects on nodes (lsm_linked's compiled problem, or one region of it) and its exact weight. */
+export interface ExactItemEffects {
+  readonly m: number;
+  readonly effStart: Int32Array;
+  readonly effNode: Int32Array;
+  readonly effDelta: readonly bigint[];
+  readonly weight: readonly bigint[];
+}
+
+/** Each node's room once the items `sel` chooses settle, from `base` (its room with none of them), exactly. */
+export function exactRoom(eff: ExactItemEffects, base: readonly bigint[], sel: Uint8Array): bigint[] {
+  const room = base.slice();
+  for (let k = 0; k < eff.m; k++) {
+    if (sel[k] !== 1) continue;
+    for (let e = eff.effStart[k]!; e < eff.effStart[k + 1]!; e++) room[eff.effNode[e]!] = room[eff.effNode[e]!]! + eff.effDelta[e]!;
+  }
+  return room;
+}
+
+/** The exact weight of the items `sel` chooses. */
+export function exactChosenWeight(eff: ExactItemEffects, sel: Uint8Array): bigint {
+  let w = 0n;
+  for (let k = 0; k < eff.m; k++) if (sel[k] === 1) w += eff.weight[k]!;
+  return w;
+}
+
 /** A caller's work counter: steps taken, and the most it may take. */
 export interface WorkCounter {
   steps: number;

@@ -178,7 +178,7 @@
 
 import { ClearingInputError } from './input_error.js';
 // The fixed-seed generator is lsm.ts's (exported for this module, unchanged).
-import { Rng, solveLsm, type LsmProblem } from './lsm.js';
+import { exactChosenWeight, exactRoom, Rng, solveLsm, type LsmProblem } from './lsm.js';
 import { removeChains } from './lsm_chain_removal.js';
 import { insertCycles } from './lsm_cycles.js';
 import { exactNeighbourhoods } from './lsm_neighbourhood.js';
@@ -547,19 +547,13 @@ function indexNet(
 // ---------------------------------------------------------------------------
 // Exact checks, the exact floor and the exact repair.
 
+/** Each node's room once `sel` settles, exactly. */
 function exactSlack(net: Net, sel: Uint8Array): bigint[] {
-  const s = net.cap.slice();
-  for (let k = 0; k < net.m; k++) {
-    if (sel[k] !== 1) continue;
-    for (let e = net.effStart[k]!; e < net.effStart[k + 1]!; e++) s[net.effNode[e]!] = s[net.effNode[e]!]! + net.effDelta[e]!;
-  }
-  return s;
+  return exactRoom(net, net.cap, sel);
 }
 
 export function exactWeight(net: Net, sel: Uint8Array): bigint {
-  let v = 0n;
-  for (let k = 0; k < net.m; k++) if (sel[k] === 1) v += net.weight[k]!;
-  return v;
+  return exactChosenWeight(net, sel);
 }
 
 /** Why `sel` is not a valid settlement of `net`, or null. */

@@ -25,7 +25,7 @@
 // most of the three worst bench instances' gap. Pure and deterministic: work
 // steps only (the simplex counts its pivots' work), no clock.
 
-import type { ItemEffects, WorkCounter } from './lsm.js';
+import { exactChosenWeight, exactRoom, type ItemEffects, type WorkCounter } from './lsm.js';
 import { BoundedLp } from './lsm_lp.js';
 
 /** Items in a region at most (two participants' items; a hub's regions are larger and skipped). */
@@ -51,16 +51,12 @@ export interface RegionOutcome {
 
 /** Whether `sel` keeps every node's room >= 0, exactly. */
 export function regionFeasible(r: ExactRegion, sel: Uint8Array): boolean {
-  const room = r.resid.slice();
-  for (let k = 0; k < r.m; k++) if (sel[k] === 1) for (let e = r.effStart[k]!; e < r.effStart[k + 1]!; e++) room[r.effNode[e]!]! += r.effDelta[e]!;
-  return room.every((v) => v >= 0n);
+  return exactRoom(r, r.resid, sel).every((v) => v >= 0n);
 }
 
 /** The exact weight of `sel`. */
 export function regionWeight(r: ExactRegion, sel: Uint8Array): bigint {
-  let w = 0n;
-  for (let k = 0; k < r.m; k++) if (sel[k] === 1) w += r.weight[k]!;
-  return w;
+  return exactChosenWeight(r, sel);
 }
 
 /**
@@ -189,8 +185,7 @@ export interface RegionLimits {
  * Returns how many regions changed.
  */
 export function exactRegions(net: RunEffects, units: Int32Array, sel: Uint8Array, limits: RegionLimits, work: WorkCounter): number {
-  const slack = net.cap.slice();
-  for (let k = 0; k < net.m; k++) if (sel[k] === 1) for (let e = net.effStart[k]!; e < net.effStart[k + 1]!; e++) slack[net.effNode[e]!]! += net.effDelta[e]!;
+  const slack = exactRoom(net, net.cap, sel);
   work.steps += net.effStart[net.m]!;
   const byUnit = itemsByUnit(net, units);
   const phaseEnd = work.steps + limits.steps_max;
