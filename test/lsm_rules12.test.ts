@@ -25,7 +25,7 @@ import { unseenInstances } from '../src/bench/gridlock_unseen.js';
 import { compileLinked, type LinkedProblem, linkedViolation } from '../src/clearing/lsm_linked.js';
 import { BoundedLp, lpDive } from '../src/clearing/lsm_lp.js';
 import { type LsmRunProblem, lsmRules11LpSplit, lsmRules12DiveKeepsWhole, solveRunProblem } from '../src/clearing/lsm_release.js';
-import { assertNeverLessThan, assertPhaseNeverLess, endRoom, hubRunArb, pvpRunArb, toRunProblem } from './support/lsm_runs.js';
+import { assertNeverLessThan, assertPhaseNeverLess, endRoom, hubRunArb, pvpRunArb, type RawRun, releaseDigest, toRunProblem } from './support/lsm_runs.js';
 
 test('rules 12: the second dive is on from rules version 12 only, on top of rules 11', () => {
   assert.deepEqual(
@@ -35,15 +35,9 @@ test('rules 12: the second dive is on from rules version 12 only, on top of rule
   assert.equal(lsmRules11LpSplit(12), true);
 });
 
-/** Settled weight and count of every run `arb` gives under `rules` (fixed seed), as one line. */
-function digest(arb: typeof pvpRunArb, n: number, rules: number): string {
-  return fc
-    .sample(arb, { numRuns: n, seed: 12 })
-    .map((raw) => {
-      const out = solveRunProblem(toRunProblem(raw), 200_000, undefined, rules);
-      return `${out.settled_weight}/${out.settled.length}`;
-    })
-    .join(' ');
+/** Settled weight and count of every run `arb` gives under `rules`, this file's seed. */
+function digest(arb: fc.Arbitrary<RawRun>, n: number, rules: number): string {
+  return releaseDigest(arb, n, rules, 12);
 }
 
 test('rules 11 releases what it released before rules 12 (pinned from the base build, 809266e)', () => {

@@ -20,10 +20,10 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import { compileLinked, exactWeight, linkedViolation } from '../src/clearing/lsm_linked.js';
-import { lsmRules12DiveKeepsWhole, lsmRules13RegionExact, solveRunProblem } from '../src/clearing/lsm_release.js';
+import { lsmRules12DiveKeepsWhole, lsmRules13RegionExact } from '../src/clearing/lsm_release.js';
 import { exactRegions, participantsOf, regionBranchAndBound, regionFeasible, regionWeight } from '../src/clearing/lsm_region_exact.js';
 import { bruteForce, regionArb } from './support/lsm_regions.js';
-import { assertPhaseNeverLess, hubRunArb, pvpRunArb, type RawRun, toRunProblem } from './support/lsm_runs.js';
+import { assertPhaseNeverLess, hubRunArb, pvpRunArb, type RawRun, releaseDigest, toRunProblem } from './support/lsm_runs.js';
 
 test('rules 13: the region phase is on from rules version 13 only, on top of rules 12', () => {
   assert.deepEqual(
@@ -33,15 +33,9 @@ test('rules 13: the region phase is on from rules version 13 only, on top of rul
   assert.equal(lsmRules12DiveKeepsWhole(13), true);
 });
 
-/** Settled weight and count of every run `arb` gives under `rules` (fixed seed), as one line. */
+/** Settled weight and count of every run `arb` gives under `rules`, this file's seed. */
 function digest(arb: fc.Arbitrary<RawRun>, n: number, rules: number): string {
-  return fc
-    .sample(arb, { numRuns: n, seed: 13 })
-    .map((raw) => {
-      const out = solveRunProblem(toRunProblem(raw), 200_000, undefined, rules);
-      return `${out.settled_weight}/${out.settled.length}`;
-    })
-    .join(' ');
+  return releaseDigest(arb, n, rules, 13);
 }
 
 // `digest(pvpRunArb, 12, 12)` and `digest(hubRunArb, 12, 12)` under the base build (5cb7ff0, rules 12 current).

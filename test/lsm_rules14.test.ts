@@ -20,10 +20,10 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import { compileLinked, exactWeight, linkedViolation } from '../src/clearing/lsm_linked.js';
-import { lsmRules13RegionExact, lsmRules14RegionGap, solveRunProblem } from '../src/clearing/lsm_release.js';
+import { lsmRules13RegionExact, lsmRules14RegionGap } from '../src/clearing/lsm_release.js';
 import { exactRegions, participantsOf, regionWeight, rootGap } from '../src/clearing/lsm_region_exact.js';
 import { bruteForce, regionArb } from './support/lsm_regions.js';
-import { assertPhaseNeverLess, hubRunArb, pvpRunArb, type RawRun, toRunProblem } from './support/lsm_runs.js';
+import { assertPhaseNeverLess, hubRunArb, pvpRunArb, type RawRun, releaseDigest, toRunProblem } from './support/lsm_runs.js';
 
 test('rules 14: the root-gap phase is on from rules version 14 only, on top of rules 13', () => {
   assert.deepEqual(
@@ -33,15 +33,9 @@ test('rules 14: the root-gap phase is on from rules version 14 only, on top of r
   assert.equal(lsmRules13RegionExact(14), true);
 });
 
-/** Settled weight and count of every run `arb` gives under `rules` (fixed seed), as one line. */
+/** Settled weight and count of every run `arb` gives under `rules`, this file's seed. */
 function digest(arb: fc.Arbitrary<RawRun>, n: number, rules: number): string {
-  return fc
-    .sample(arb, { numRuns: n, seed: 14 })
-    .map((raw) => {
-      const out = solveRunProblem(toRunProblem(raw), 200_000, undefined, rules);
-      return `${out.settled_weight}/${out.settled.length}`;
-    })
-    .join(' ');
+  return releaseDigest(arb, n, rules, 14);
 }
 
 // `digest(pvpRunArb, 12, 13)` and `digest(hubRunArb, 12, 13)` under the base build (22e71e8, rules 13 current).

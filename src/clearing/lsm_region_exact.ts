@@ -60,21 +60,17 @@ export function regionWeight(r: ExactRegion, sel: Uint8Array): bigint {
 }
 
 /**
- * The choice of most weight over the region strictly heavier than `start` (a
- * feasible choice), found within `work` (its max is this search's limit);
- * `complete` when the search finished (then `best` is the optimum, or null
- * when `start` is one).
+ * The region's relaxation, warm-started from `start`, on amounts and weights scaled by powers of two (exact) to
+ * about 1: the simplex's tolerance is 1e-9 of the larger of both, and a slack's reduced cost is a weight per unit
+ * of amount, so unscaled (weights of units, amounts of millions) it fell under the tolerance and the simplex
+ * stopped short of the optimum. Its values are in units of `wScale`.
  */
-export function regionBranchAndBound(r: ExactRegion, start: Uint8Array, work: WorkCounter): RegionOutcome {
-  const m = r.m;
-  // The relaxation on amounts and weights scaled by powers of two (exact) to about 1: the simplex's tolerance is
-  // 1e-9 of the larger of both, and a slack's reduced cost is a weight per unit of amount, so unscaled (weights of
-  // units, amounts of millions) it fell under the tolerance and the simplex stopped short of the optimum.
+function scaledRelaxation(r: ExactRegion, start: Uint8Array): { lp: BoundedLp; scaled: ItemEffects; wScale: number } {
   const aScale = powerOfTwoBelow(r.effF);
   const wScale = powerOfTwoBelow(r.weightF);
   const scaled: ItemEffects = {
     nodes: r.nodes,
-    m,
+    m: r.m,
     effStart: r.effStart,
     effNode: r.effNode,
     effF: r.effF.map((v) => v / aScale),
@@ -85,6 +81,18 @@ export function regionBranchAndBound(r: ExactRegion, start: Uint8Array, work: Wo
     Float64Array.from(r.resid, (v) => Number(v) / aScale),
     start,
   );
+  return { lp, scaled, wScale };
+}
+
+/**
+ * The choice of most weight over the region strictly heavier than `start` (a
+ * feasible choice), found within `work` (its max is this search's limit);
+ * `complete` when the search finished (then `best` is the optimum, or null
+ * when `start` is one).
+ */
+export function regionBranchAndBound(r: ExactRegion, start: Uint8Array, work: WorkCounter): RegionOutcome {
+  const m = r.m;
+  const { lp, scaled, wScale } = scaledRelaxation(r, start);
   let bestW = regionWeight(r, start);
   let bestF = Number(bestW);
   let best: Uint8Array | null = null;
@@ -257,21 +265,7 @@ function byRootGap(
  * `start`; -1 when the work ran out first.
  */
 export function rootGap(r: ExactRegion, start: Uint8Array, work: WorkCounter): number {
-  const aScale = powerOfTwoBelow(r.effF);
-  const wScale = powerOfTwoBelow(r.weightF);
-  const scaled: ItemEffects = {
-    nodes: r.nodes,
-    m: r.m,
-    effStart: r.effStart,
-    effNode: r.effNode,
-    effF: r.effF.map((v) => v / aScale),
-    weightF: r.weightF.map((v) => v / wScale),
-  };
-  const lp = new BoundedLp(
-    scaled,
-    Float64Array.from(r.resid, (v) => Number(v) / aScale),
-    start,
-  );
+  const { lp, wScale } = scaledRelaxation(r, start);
   if (!lp.optimise(work)) return -1;
   return lp.value() * wScale - Number(regionWeight(r, start));
 }

@@ -187,3 +187,17 @@ export function assertPhaseNeverLess(
   );
   return more;
 }
+
+/**
+ * Settled weight and count of the first `n` runs `arb` gives (fast-check's sample with `seed`), each solved under
+ * `rules` at 200,000 steps, as one line: what a rules version's tests pin from the build before it.
+ */
+export function releaseDigest(arb: fc.Arbitrary<RawRun>, n: number, rules: number, seed: number): string {
+  return fc
+    .sample(arb, { numRuns: n, seed })
+    .map((raw) => {
+      const out = solveRunProblem(toRunProblem(raw), 200_000, undefined, rules);
+      return `${out.settled_weight}/${out.settled.length}`;
+    })
+    .join(' ');
+}
