@@ -32,7 +32,7 @@
 // step-7 facts, matching form, phonetic key, weight and grams), giving what
 // screening the words joined by spaces gives, without normalising the run again.
 
-import { NAME_TOKENS_MAX, normalizeIdentifier, normalizeName, PARTICLES, pickWords, plainWords, wordFacts } from './normalize.js';
+import { isStopword, NAME_TOKENS_MAX, normalizeIdentifier, normalizeName, PARTICLES, pickWords, plainWords, wordForm } from './normalize.js';
 import { splitPinyin } from './pinyin_table.js';
 import { jaroWinkler, phoneticKey } from './similarity.js';
 import type { EntryIdentifier, IdentifierScheme, ListVersion, NameKind, SanctionsEntry, SanctionsList } from './types.js';
@@ -702,7 +702,7 @@ export class ScreeningIndex {
   }
 
   private screenWord(word: string): ScreenWord {
-    const { stop, form, cut } = wordFacts(word);
+    const { form, cut } = wordForm(word);
     const key = phoneticKey(form);
     const set = new Set<string>();
     gramsOf([form], [key], set);
@@ -728,7 +728,7 @@ export class ScreeningIndex {
     }
     return {
       word,
-      stop,
+      stop: isStopword(word),
       particle: PARTICLES.has(word),
       form,
       cut,

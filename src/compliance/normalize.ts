@@ -91,15 +91,6 @@ const NON_WORD = /[^\p{L}\p{N}]+/gu;
 
 /** Normalises one name for matching; see the module header. */
 export function normalizeName(input: string): NormalizedName {
-  return normalizeNameBy(input, wordFacts);
-}
-
-/** normalizeName with each word's step-7 and step-8 facts computed afresh (the reference the remembered facts are tested against). */
-export function normalizeNameUncached(input: string): NormalizedName {
-  return normalizeNameBy(input, wordFactsUncached);
-}
-
-function normalizeNameBy(input: string, facts: (t: string) => WordFacts): NormalizedName {
   let s = typeof input === 'string' ? input : String(input);
   let truncated = false;
   if (s.length > NAME_INPUT_MAX_CHARS) {
@@ -109,7 +100,7 @@ function normalizeNameBy(input: string, facts: (t: string) => WordFacts): Normal
   const removed: string[] = [];
   // Lower-case ASCII letters, digits and spaces (a remittance run screened word by word
   // is already this) pass every step below unchanged; the steps are skipped, not the rules.
-  if (PLAIN.test(s)) return tokensOf(s, removed, scriptsOf(s), truncated, facts);
+  if (PLAIN.test(s)) return tokensOf(s, removed, scriptsOf(s), truncated);
   s = s.replace(CONTROL, ' ');
   // A lone surrogate would make normalize() keep garbage; toWellFormed is Node 20+.
   s = (s as string & { toWellFormed?: () => string }).toWellFormed?.() ?? s;
@@ -128,7 +119,7 @@ function normalizeNameBy(input: string, facts: (t: string) => WordFacts): Normal
   s = s.normalize('NFKD').replace(COMBINING, '');
   s = s.replace(SPECIAL_RE, (c) => SPECIAL[c] ?? c);
   s = s.replace(APOSTROPHES, '').replace(DOTTED_ABBREV, '').replace(NON_WORD, ' ');
-  return tokensOf(s, removed, scripts, truncated, facts);
+  return tokensOf(s, removed, scripts, truncated);
 }
 
 const PLAIN = /^[a-z0-9 ]*$/;
@@ -169,51 +160,17 @@ export function pickWords<W>(raw: readonly W[], stop: (w: W) => boolean, particl
 
 /** Step 8 for one kept word: its matching form, cut at TOKEN_MAX_CHARS (`cut` set when it was). */
 export function wordForm(t: string): { form: string; cut: boolean } {
-  return wordFacts(t);
-}
-
-/** What steps 7 and 8 make of one word: whether it is a stopword (isStopword), its matching form and whether that was cut (wordForm). */
-export interface WordFacts {
-  readonly stop: boolean;
-  readonly form: string;
-  readonly cut: boolean;
-}
-
-/** The facts of one word, computed afresh. */
-export function wordFactsUncached(t: string): WordFacts {
   const c = canonicalToken(t);
-  const cut = c.length > TOKEN_MAX_CHARS;
-  return { stop: isStopword(t), form: cut ? c.slice(0, TOKEN_MAX_CHARS) : c, cut };
-}
-
-/**
- * Words whose facts are remembered (names and remittances repeat their words; the
- * canonical form's ten replacements and the fuzzy stopword test are most of step 7
- * and 8). Bounded: emptied when full. Longer words are not remembered.
- */
-const WORD_FACTS_MAX = 65_536;
-const WORD_FACTS_CHARS_MAX = 64;
-const wordFactsMemo = new Map<string, WordFacts>();
-
-/** The facts of one word (wordFactsUncached's, remembered). */
-export function wordFacts(t: string): WordFacts {
-  let f = wordFactsMemo.get(t);
-  if (f !== undefined) return f;
-  f = wordFactsUncached(t);
-  if (t.length <= WORD_FACTS_CHARS_MAX) {
-    if (wordFactsMemo.size >= WORD_FACTS_MAX) wordFactsMemo.clear();
-    wordFactsMemo.set(t, f);
-  }
-  return f;
+  return c.length > TOKEN_MAX_CHARS ? { form: c.slice(0, TOKEN_MAX_CHARS), cut: true } : { form: c, cut: false };
 }
 
 /** The words of a cleaned name, without honorifics, legal forms and particles, in their matching form. */
-function tokensOf(s: string, removed: string[], scripts: NormalizedName['scripts'], truncated: boolean, facts: (t: string) => WordFacts): NormalizedName {
+function tokensOf(s: string, removed: string[], scripts: NormalizedName['scripts'], truncated: boolean): NormalizedName {
   const raw = s.split(' ').filter((t) => t.length > 0);
   const picked = pickWords(
     raw,
     (t) => {
-      if (!facts(t).stop) return false;
+      if (!isStopword(t)) return false;
       removed.push(t);
       return true;
     },
@@ -222,7 +179,7 @@ function tokensOf(s: string, removed: string[], scripts: NormalizedName['scripts
   const tokens = picked.words;
   if (picked.cut) truncated = true;
   for (let i = 0; i < tokens.length; i++) {
-    const f = facts(tokens[i]!);
+    const f = wordForm(tokens[i]!);
     tokens[i] = f.form;
     if (f.cut) truncated = true;
   }
