@@ -106,6 +106,9 @@ export interface ScreenWord {
   readonly gramIds: Int32Array;
   /** Postings candidate generation walks for its grams (a run of words that walk none has no candidates, so no matches). */
   readonly walk: number;
+  /** The summed weight of its grams (unseen ones at the unseen weight), and of those walked: a bound on what a run's names share (runMatches). */
+  readonly weight: number;
+  readonly walkWeight: number;
   /** Texts the word was seen in (a word seen once is most likely a one-off: its runs are not kept in the result cache). */
   uses: number;
 }
@@ -155,6 +158,31 @@ export const WALK_BEFORE_CACHE_MAX = 128;
 
 /** What a run of words no name shares a walked gram with matches (runMatches): nothing; shared, so frozen. */
 const NO_MATCHES: readonly ScreenMatch[] = Object.freeze([]);
+
+/** Relative slack on both sides of belowCandidateShare's comparison: far above the rounding of sums of a few hundred positive terms. */
+const SHARE_BOUND_SLACK = 1e-9;
+
+/**
+ * Whether no name can be a candidate of the run words[start..end) (runMatches):
+ * a name's shared weight is at most the walked weight of the run's kept words
+ * (each gram counted once, so at most their sum), and the run's total weight at
+ * least that of any kept word (its grams are all among the run's). When the first
+ * is below CANDIDATE_MIN_SHARE of the second, every name falls below the share
+ * `ranked` requires. Kept words: step 7's pick when a word is not a stopword (the
+ * non-stopwords, at most NAME_TOKENS_MAX); a run of stopwords only is not judged.
+ */
+export function belowCandidateShare(words: readonly ScreenWord[], start: number, end: number): boolean {
+  let kept = 0;
+  let shared = 0;
+  let heaviest = 0;
+  for (let i = start; i < end; i++) {
+    const w = words[i]!;
+    if (w.stop) continue;
+    shared += w.walkWeight;
+    if (++kept <= NAME_TOKENS_MAX && w.weight > heaviest) heaviest = w.weight;
+  }
+  return kept > 0 && shared * (1 + SHARE_BOUND_SLACK) < heaviest * CANDIDATE_MIN_SHARE * (1 - SHARE_BOUND_SLACK);
+}
 
 /** A screening result with its matches (best first) filled in. */
 function withMatches(base: ScreenResult, matches: ScreenMatch[]): ScreenResult {
@@ -681,6 +709,23 @@ export class ScreeningIndex {
     const grams = [...set];
     const gramIds = Int32Array.from(grams, (g) => this.gramIds.get(g) ?? -1);
     const skipDf = this.skipDf();
+    let walk = 0;
+    let weight = 0;
+    let walkWeight = 0;
+    for (let i = 0; i < gramIds.length; i++) {
+      const id = gramIds[i]!;
+      if (id < 0) {
+        weight += this.idfUnseen;
+        continue;
+      }
+      const g = this.gramWeight[id]!;
+      weight += g;
+      const n = this.postings[id]!.length;
+      if (n <= skipDf) {
+        walk += n;
+        walkWeight += g;
+      }
+    }
     return {
       word,
       stop: isStopword(word),
@@ -691,7 +736,9 @@ export class ScreeningIndex {
       idf: this.tokenIdf.get(form) ?? this.idfUnseen,
       grams,
       gramIds,
-      walk: gramIds.reduce((sum, id) => (id >= 0 && this.postings[id]!.length <= skipDf ? sum + this.postings[id]!.length : sum), 0),
+      walk,
+      weight,
+      walkWeight,
       uses: 0,
     };
   }
@@ -715,6 +762,7 @@ export class ScreeningIndex {
     }
     // Its tokens are some of these words' forms: no gram walked, no name touched, no candidate.
     if (walk === 0) return NO_MATCHES;
+    if (belowCandidateShare(words, start, end)) return NO_MATCHES;
     // A short walk costs less than a lookup in the result cache: the candidates first (most runs have none).
     const q = oneOff || walk <= WALK_BEFORE_CACHE_MAX ? this.runQuery(words, start, end) : null;
     if (q !== null && q.candidates.length === 0) return NO_MATCHES;
