@@ -251,19 +251,20 @@ export class PaymentCodec {
     this.w.n = 0;
     this.lastBigint = null;
     this.membersTop = 0;
-    this.value(v, '');
+    this.value(v);
     return this.w.buf.subarray(0, this.w.n);
   }
 
-  private value(v: unknown, key: string): void {
+  /** A value outside an object's members (the record itself, an array's item): a string there is interned when the table takes it. */
+  private value(v: unknown): void {
     const w = this.w;
-    if (typeof v === 'string') this.string(v, key);
+    if (typeof v === 'string') this.string(v, false);
     else if (typeof v === 'object') {
       if (v === null) w.byte(TAG.null);
       else if (Array.isArray(v)) {
         w.byte(TAG.array);
         w.varint(v.length);
-        for (const x of v) this.value(x, '');
+        for (const x of v) this.value(x);
       } else this.object(v as Record<string, unknown>);
     } else if (typeof v === 'bigint') this.bigint(v);
     else if (typeof v === 'number') this.number(v);
@@ -342,8 +343,9 @@ export class PaymentCodec {
     }
   }
 
-  private string(v: string, key: string): void {
-    const id = UNIQUE_KEYS.has(key) ? -1 : this.tables.stringId(v);
+  /** A string: inline when `unique` (a member under UNIQUE_KEYS) or the table refuses it, else its table id. */
+  private string(v: string, unique: boolean): void {
+    const id = unique ? -1 : this.tables.stringId(v);
     if (id >= 0) this.interned(id);
     else this.inline(v);
   }
@@ -394,12 +396,8 @@ export class PaymentCodec {
     for (let j = 0; j < top - base; j++) {
       const v = members[base + j];
       members[base + j] = undefined;
-      if (typeof v !== 'string') this.value(v, '');
-      else {
-        const sid = unique[j] ? -1 : tables.stringId(v);
-        if (sid >= 0) this.interned(sid);
-        else this.inline(v);
-      }
+      if (typeof v === 'string') this.string(v, unique[j]!);
+      else this.value(v);
     }
     this.membersTop = base;
   }
