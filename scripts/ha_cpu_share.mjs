@@ -5,7 +5,9 @@
 // 1,000 payments acknowledged in the window, per process, and the cores each used.
 // Linux only. The window's payments come from the active engine's /readyz
 // (stream_seq, entries × payments per request) in the replicated phase, and from
-// the phase's rate in the single one.
+// the phase's rate in the single one. Also prints the engine's commits in each window
+// (its journal commit histogram's count in /metrics) and requests per commit: an
+// engine's CPU per payment grows as its commit groups shrink (docs/benchmarks.md).
 //
 //   node scripts/ha_cpu_share.mjs [DIST=dist] [WINDOW_S=10]
 
@@ -60,6 +62,12 @@ async function waitFor(pred, timeout_ms) {
     await sleep(100);
   }
   throw new Error('timed out waiting for the benchmark');
+}
+
+/** The engine's durable journal commits so far (its commit-duration histogram's count). */
+async function commits(port) {
+  const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+  return Number(/^sco_settle_journal_commit_duration_seconds_count (\S+)/m.exec(text)?.[1] ?? Number.NaN);
 }
 
 async function activeSeq(port) {
@@ -120,9 +128,12 @@ const exited = new Promise((r) => bench.once('exit', r));
 await waitFor(() => processes().some((p) => p.name === 'engine e1 (single)'), 120_000);
 await sleep(3_000);
 let procs = processes();
+const singlePort = listeningPort(procs.find((p) => p.name === 'engine e1 (single)').pid);
+const singleC1 = await commits(singlePort);
 let a = sample(procs);
 await sleep(WINDOW_S * 1000);
 let b = sample(procs);
+const singleCommits = (await commits(singlePort)) - singleC1;
 const singleProcs = procs;
 const singleA = a;
 const singleB = b;
@@ -134,14 +145,21 @@ procs = processes();
 const e1 = procs.find((p) => p.name === 'engine e1');
 const port = listeningPort(e1.pid);
 const s1 = await activeSeq(port);
+const c1 = await commits(port);
 a = sample(procs);
 await sleep(WINDOW_S * 1000);
 b = sample(procs);
 const s2 = await activeSeq(port);
+const replicatedCommits = (await commits(port)) - c1;
 await exited;
 const metrics = JSON.parse(out).metrics;
 report('single engine', singleProcs, singleA, singleB, Math.round(metrics.payments_per_s_single * WINDOW_S));
 report('replicated (3 engines, 3 NATS nodes, a member replica)', procs, a, b, (s2 - s1) * BATCH);
+const singleRequests = (metrics.payments_per_s_single * WINDOW_S) / BATCH;
+console.log(
+  `\ncommits in the window: single engine ${singleCommits} (${(singleRequests / singleCommits).toFixed(2)} requests each, from the phase's rate), ` +
+    `active engine ${replicatedCommits} (${((s2 - s1) / replicatedCommits).toFixed(2)} entries each)`,
+);
 console.log(
   `\nbench ha: single ${metrics.payments_per_s_single}/s, replicated ${metrics.payments_per_s_replicated}/s, ratio ${(metrics.payments_per_s_replicated / metrics.payments_per_s_single).toFixed(2)}`,
 );

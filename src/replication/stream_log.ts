@@ -10,7 +10,7 @@
 // retries and the log reports itself stalled, so new writes are refused with a
 // clear reason and nothing in flight is acknowledged before it is durable.
 
-import type { JetStreamClient, JetStreamManager, NatsConnection, NatsError } from 'nats';
+import type { JetStreamClient, JetStreamManager, Msg, NatsConnection } from 'nats';
 
 // The client library is loaded when a cluster is opened: a process without `--cluster` never pays its start-up.
 type Nats = typeof import('nats');
@@ -27,6 +27,10 @@ const RETRY_WAIT_MS = 250;
 /** How long the stream remembers message ids (a retried append within it is a duplicate). */
 const DUPLICATE_WINDOW_NS = 10 * 60 * 1_000_000_000;
 const WRONG_LAST_SEQUENCE = 10071;
+/** JetStream's publish headers (what the client library's publish sets, in its order). */
+const MSG_ID_HEADER = 'Nats-Msg-Id';
+const EXPECTED_LAST_MSG_ID_HEADER = 'Nats-Expected-Last-Msg-Id';
+const EXPECTED_LAST_SEQ_HEADER = 'Nats-Expected-Last-Sequence';
 const WRONG_LAST_MSG_ID = 10070;
 const STREAM_OPEN_TIMEOUT_MS = 30_000;
 
@@ -54,6 +58,16 @@ export class StreamLog implements JournalReplicator {
   private readonly nats: Nats;
   /** Why appends are stalled (no quorum), or null. */
   private stalledReason: string | null = null;
+  /**
+   * Appends are published with a reply subject under this inbox and their acks
+   * arrive on one subscription (`waiting`, by token), not through the client's
+   * JetStream publish: that one made a request per entry with its own timer, two
+   * captured stack traces and a third error on success, about 10 % of an active
+   * engine's main thread (docs/benchmarks.md). What is sent is the same message.
+   */
+  private readonly ackInbox: string;
+  private readonly waiting = new Map<number, (ack: Msg | Error) => void>();
+  private nextToken = 0;
 
   private constructor(nats: Nats, nc: NatsConnection, jsm: JetStreamManager, config: ClusterConfig, node_id: string) {
     this.nats = nats;
@@ -62,6 +76,24 @@ export class StreamLog implements JournalReplicator {
     this.jsm = jsm;
     this.config = config;
     this.node_id = node_id;
+    this.ackInbox = nats.createInbox();
+    nc.subscribe(`${this.ackInbox}.*`, {
+      callback: (err, m) => {
+        if (err !== null) return this.failWaiting(err);
+        const token = Number(m.subject.slice(this.ackInbox.length + 1));
+        const w = this.waiting.get(token);
+        if (w === undefined) return; // answered after its deadline
+        this.waiting.delete(token);
+        w(m);
+      },
+    });
+  }
+
+  /** Every append waiting for its ack fails with `err` (the ack subscription ended). */
+  private failWaiting(err: Error): void {
+    const ws = [...this.waiting.values()];
+    this.waiting.clear();
+    for (const w of ws) w(err);
   }
 
   /** Connects to the cluster and makes sure the journal stream exists (replicas as configured). */
@@ -74,6 +106,8 @@ export class StreamLog implements JournalReplicator {
       reconnectTimeWait: 250,
       timeout: 5_000,
       pingInterval: 2_000,
+      // No stack captured per request (the lease's and the consumers' requests): errors keep their messages.
+      noAsyncTraces: true,
     });
     try {
       // A cluster that just started may still be electing its JetStream leader: retry for a while.
@@ -128,7 +162,7 @@ export class StreamLog implements JournalReplicator {
    */
   async publish(items: readonly ReplicatedEntry[]): Promise<void> {
     await this.mayAppend();
-    const first = await Promise.allSettled(items.map((it, i) => this.appendOnce(it, i === 0 ? null : msgIdOf(items[i - 1]!.entry))));
+    const first = await Promise.allSettled(this.sendAll(items));
     let from = first.findIndex((r) => r.status === 'rejected');
     if (from < 0) return;
     const reason = (first[from] as PromiseRejectedResult).reason as Error;
@@ -156,31 +190,53 @@ export class StreamLog implements JournalReplicator {
     }
   }
 
+  /** Appends one entry at its position, alone (the entry before it is already acknowledged as this engine's, and the position fences). */
+  private appendOnce(item: ReplicatedEntry): Promise<void> {
+    return this.sendAll([item])[0]!;
+  }
+
   /**
-   * Appends one entry at its position. `after` is the message id of this engine's
-   * entry before it when that one is still in flight (pipelined): the stream then
-   * takes this one only on top of exactly that entry. Appended one at a time, the
-   * entry before is already acknowledged as this engine's, and the position fences.
+   * Sends entries at their positions, pipelined, and settles each with its ack
+   * (or fails the ones still unanswered after PUBLISH_TIMEOUT_MS: one timer for
+   * all). Each after the first names the message id of the one before it, still
+   * in flight: the stream then takes it only on top of exactly that entry.
    */
-  private async appendOnce({ entry, state_digest }: ReplicatedEntry, after: string | null = null): Promise<void> {
+  private sendAll(items: readonly ReplicatedEntry[]): Promise<void>[] {
+    const tokens: number[] = [];
+    const ids = items.map((it) => msgIdOf(it.entry));
+    const acks = items.map((item, i) => {
+      const token = ++this.nextToken;
+      tokens.push(token);
+      const acked = new Promise<Msg | Error>((resolve) => this.waiting.set(token, resolve));
+      try {
+        this.send(item, ids[i]!, i === 0 ? null : ids[i - 1]!, token);
+      } catch (err) {
+        this.waiting.get(token)?.(err as Error);
+        this.waiting.delete(token);
+      }
+      return acked.then((ack) => checkAck(item.entry, ack));
+    });
+    const timer = setTimeout(() => {
+      for (const t of tokens) {
+        const w = this.waiting.get(t);
+        if (w === undefined) continue;
+        this.waiting.delete(t);
+        w(new Error(`no acknowledgement from the journal stream within ${PUBLISH_TIMEOUT_MS} ms`));
+      }
+    }, PUBLISH_TIMEOUT_MS);
+    void Promise.allSettled(acks).then(() => clearTimeout(timer));
+    return acks;
+  }
+
+  /** Publishes one entry with the headers the JetStream publish sets (message id, expected last sequence and message id). */
+  private send({ entry, state_digest }: ReplicatedEntry, id: string, after: string | null, token: number): void {
     const h = this.nats.headers();
     h.set(NODE_HEADER, this.node_id);
     if (state_digest !== null) h.set(DIGEST_HEADER, state_digest.toString('hex'));
-    try {
-      const ack = await this.js.publish(this.config.subject, encodeEntryWire(entry), {
-        msgID: msgIdOf(entry),
-        expect: after === null ? { lastSequence: entry.seq - 1 } : { lastSequence: entry.seq - 1, lastMsgID: after },
-        headers: h,
-        timeout: PUBLISH_TIMEOUT_MS,
-      });
-      if (ack.seq !== entry.seq) throw new FencedError(`journal entry ${entry.seq} landed at stream sequence ${ack.seq}`);
-    } catch (err) {
-      const e = err as NatsError;
-      const code = e.api_error?.err_code;
-      if (code === WRONG_LAST_SEQUENCE || code === WRONG_LAST_MSG_ID || /wrong last (sequence|msg id)/i.test(e.message))
-        throw new FencedError(`the journal stream moved past entry ${entry.seq - 1}: another engine appended (${e.message}); this engine stops`);
-      throw err;
-    }
+    h.set(MSG_ID_HEADER, id);
+    if (after !== null) h.set(EXPECTED_LAST_MSG_ID_HEADER, after);
+    h.set(EXPECTED_LAST_SEQ_HEADER, String(entry.seq - 1));
+    this.nc.publish(this.config.subject, encodeEntryWire(entry), { reply: `${this.ackInbox}.${token}`, headers: h });
   }
 
   /** The stream's first and last sequence (0, 0 when empty). */
@@ -250,12 +306,41 @@ export class StreamLog implements JournalReplicator {
 
   async close(): Promise<void> {
     if (!this.nc.isClosed()) await this.nc.close();
+    this.failWaiting(new Error('the connection to the journal stream is closed'));
   }
 }
 
 /** An entry's message id: its position and hash (a retried append of it is a duplicate; the next one in a group names it). */
 function msgIdOf(entry: JournalEntry): string {
   return `${entry.seq}:${entry.hash.toString('hex')}`;
+}
+
+/**
+ * What the stream answered to an append of `entry`: resolves when it holds the
+ * entry at its position (a retried append that did land answers as a duplicate
+ * there); FencedError when the stream moved past the position before it, or put
+ * the entry elsewhere; another error otherwise (no quorum, no stream, a timeout).
+ */
+function checkAck(entry: JournalEntry, ack: Msg | Error): void {
+  if (ack instanceof Error) throw ack;
+  if (ack.headers?.hasError === true)
+    throw new Error(ack.headers.code === 503 ? 'no responders: the journal stream does not answer (503)' : `${ack.headers.code} ${ack.headers.description}`);
+  let a: { stream?: string; seq?: number; error?: { code: number; err_code?: number; description?: string } };
+  try {
+    a = JSON.parse(Buffer.from(ack.data.buffer, ack.data.byteOffset, ack.data.byteLength).toString()) as typeof a;
+  } catch {
+    throw new Error('the journal stream answered an append with no valid acknowledgement');
+  }
+  if (a.error !== undefined) {
+    const code = a.error.err_code;
+    const message = a.error.description ?? `error ${a.error.code}`;
+    if (code === WRONG_LAST_SEQUENCE || code === WRONG_LAST_MSG_ID || /wrong last (sequence|msg id)/i.test(message))
+      throw new FencedError(`the journal stream moved past entry ${entry.seq - 1}: another engine appended (${message}); this engine stops`);
+    throw new Error(`${message} (JetStream error ${code ?? a.error.code})`);
+  }
+  if (typeof a.stream !== 'string' || a.stream === '' || typeof a.seq !== 'number')
+    throw new Error('the journal stream answered an append with no valid acknowledgement');
+  if (a.seq !== entry.seq) throw new FencedError(`journal entry ${entry.seq} landed at stream sequence ${a.seq}`);
 }
 
 function stalledBecause(stream: string, why: string): string {

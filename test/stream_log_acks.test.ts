@@ -1,0 +1,106 @@
+// The journal stream's appends with their acks on one subscription
+// (src/replication/stream_log.ts): each entry is stored exactly as the client
+// library's JetStream publish stored it (payload and headers: node, digest,
+// message id, expected last message id and sequence); a retried append that
+// landed is answered as a duplicate at its position; an append the stream does
+// not answer (no stream on the subject) stalls the log with the reason, and
+// closing the log ends it.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { connect, headers } from 'nats';
+import type { ReplicatedEntry } from '../src/journal/replicated.js';
+import { encodeEntryWire } from '../src/journal/replicated.js';
+import { buildCommandEntry, GENESIS_HASH } from '../src/journal/entry.js';
+import { clusterConfig } from '../src/replication/cluster_config.js';
+import { StreamLog } from '../src/replication/stream_log.js';
+import { streamPrefix } from './support/nats.js';
+import { replicationFile, until } from './support/replication_file.js';
+
+const file = replicationFile('acks');
+const skip = file.skip;
+
+/** `n` command entries chained from the genesis hash; every other one carries a state digest. */
+function chain(n: number): ReplicatedEntry[] {
+  const out: ReplicatedEntry[] = [];
+  let prev: Buffer = GENESIS_HASH;
+  for (let i = 1; i <= n; i++) {
+    const entry = buildCommandEntry(i, BigInt(i) * 1_000n, Buffer.from(`{"type":"x","i":${i}}`), Buffer.alloc(32, i), 3, prev);
+    out.push({ entry, state_digest: i % 2 === 0 ? Buffer.alloc(32, 0xa0 + i) : null });
+    prev = entry.hash;
+  }
+  return out;
+}
+
+test('every entry is stored as the JetStream publish stored it, and a retried append that landed is a duplicate', { skip: skip ?? false }, async () => {
+  const mine = await StreamLog.open(clusterConfig(file.urls(), { prefix: streamPrefix() }), 'e1');
+  const theirs = await StreamLog.open(clusterConfig(file.urls(), { prefix: streamPrefix() }), 'e1');
+  const nc = await connect({ servers: file.urls() });
+  try {
+    const items = chain(6);
+    // Pipelined groups, as an active engine publishes them.
+    await mine.publish(items.slice(0, 1));
+    await mine.publish(items.slice(1, 4));
+    await mine.publish(items.slice(4));
+    // The same entries through the client library's JetStream publish, with the options the log used to pass it.
+    const js = nc.jetstream();
+    const groups = [items.slice(0, 1), items.slice(1, 4), items.slice(4)];
+    for (const g of groups) {
+      await Promise.all(
+        g.map(({ entry, state_digest }, i) => {
+          const h = headers();
+          h.set('Sco-Node', 'e1');
+          if (state_digest !== null) h.set('Sco-State-Digest', state_digest.toString('hex'));
+          const before = i === 0 ? null : g[i - 1]!.entry;
+          return js.publish(theirs.config.subject, encodeEntryWire(entry), {
+            msgID: `${entry.seq}:${entry.hash.toString('hex')}`,
+            expect:
+              before === null ? { lastSequence: entry.seq - 1 } : { lastSequence: entry.seq - 1, lastMsgID: `${before.seq}:${before.hash.toString('hex')}` },
+            headers: h,
+          });
+        }),
+      );
+    }
+    for (let seq = 1; seq <= items.length; seq++) {
+      const a = await mine.jsm.streams.getMessage(mine.config.stream, { seq });
+      const b = await theirs.jsm.streams.getMessage(theirs.config.stream, { seq });
+      assert.deepEqual(Buffer.from(a.data), Buffer.from(b.data), `entry ${seq}'s payload`);
+      assert.deepEqual([...a.header], [...b.header], `entry ${seq}'s headers`);
+      const back = await mine.entryAt(seq);
+      assert.ok(back!.entry.hash.equals(items[seq - 1]!.entry.hash));
+      assert.deepEqual(back!.state_digest, items[seq - 1]!.state_digest);
+      assert.equal(back!.node, 'e1');
+    }
+    // A retry of entries that did land (an append whose ack was lost): answered as duplicates, nothing appended.
+    await mine.publish(items.slice(4));
+    await mine.publish(items.slice(5));
+    assert.equal((await mine.bounds()).last_seq, 6);
+    assert.equal(mine.stalled, null);
+  } finally {
+    await mine.close();
+    await theirs.close();
+    await nc.close();
+  }
+});
+
+test('an append nothing answers stalls the log naming why, and closing the log ends it', { skip: skip ?? false }, async () => {
+  const log = await StreamLog.open(clusterConfig(file.urls(), { prefix: streamPrefix() }), 'e1');
+  try {
+    await log.publish(chain(1));
+    // No stream takes the subject any more: the server answers every append "no responders".
+    await log.jsm.streams.delete(log.config.stream);
+    const pending = log.publish(chain(2).slice(1));
+    let outcome: string | null = null;
+    pending.then(
+      () => (outcome = 'resolved'),
+      (err: Error) => (outcome = `rejected: ${err.message}`),
+    );
+    await until('the log reports itself stalled', () => log.stalled !== null, 10_000);
+    assert.match(log.stalled!, /does not take appends \(no responders/);
+    assert.equal(outcome, null, 'nothing acknowledged while the stream does not answer');
+    await log.close();
+    await assert.rejects(pending, /does not take appends/);
+  } finally {
+    await log.close();
+  }
+});
