@@ -3,7 +3,8 @@
 // rewrites only for text that needs them), an end tag matching its start tag
 // taken without reading its name again, ASCII name characters from a table, no
 // arrays for elements without attributes or declarations; the validator compares
-// children's namespaces with the string the root element carries. None of it may
+// children's namespaces with the string the root element carries, and a string's
+// length facets count its code points only when the units do not settle them. None of it may
 // change a verdict: the answers to a seeded corpus of odd documents (text with
 // every character class the checks look for, end tags that differ from the start
 // tag by a character, names outside ASCII, attributes and declarations, the
@@ -16,7 +17,8 @@ import { createHash } from 'node:crypto';
 import { test } from 'node:test';
 import { isoMessageOf } from '../src/demo/payment_message.js';
 import { buildMessage } from '../src/iso20022/messages/index.js';
-import { validateBuiltIn } from '../src/iso20022/validate.js';
+import { checkSimple, validateBuiltIn } from '../src/iso20022/validate.js';
+import type { SimpleTypeDef } from '../src/iso20022/schema/types.js';
 import { defaultProfile, generatePayments } from '../src/sim/index.js';
 import { DEFAULT_XML_LIMITS, parseXml, XmlError, type XmlElement } from '../src/xml/reader.js';
 
@@ -257,6 +259,36 @@ test('attributes: none allowed refuses the first; an element without any shares 
   const [b, c] = d.root.children;
   assert.equal(b!.attrs.length + b!.nsDecls.length + c!.attrs.length, 0);
   assert.ok(Object.isFrozen(b!.attrs) && Object.isFrozen(b!.nsDecls));
+});
+
+/** The length facets as checkSimple checked them before: code points always counted. */
+function lengthRef(v: string, def: SimpleTypeDef): string | null {
+  let n = v.length;
+  for (let i = 0; i < v.length; i++) {
+    const c = v.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff) n--;
+  }
+  if (def.len !== undefined && n !== def.len) return `length ${n}; exactly ${def.len} required`;
+  if (def.minLen !== undefined && n < def.minLen) return n === 0 ? 'must not be empty' : `length ${n}; at least ${def.minLen} required`;
+  if (def.maxLen !== undefined && n > def.maxLen) return `${n} characters; at most ${def.maxLen} allowed`;
+  return null;
+}
+
+test('length facets: the same verdict and message as counting every value', () => {
+  const r = rng(7_001);
+  const units = ['a', 'é', '\ud83d\ude00', '\ud800', '\udc00', ' ', '北'];
+  const facet = (): number | undefined => (r() < 0.4 ? undefined : Math.floor(r() * 6));
+  let counted = 0;
+  for (let i = 0; i < 20_000; i++) {
+    let v = '';
+    const k = Math.floor(r() * 7);
+    for (let j = 0; j < k; j++) v += pick(r, units);
+    const def: SimpleTypeDef = { b: 'string', len: r() < 0.15 ? facet() : undefined, minLen: facet(), maxLen: facet() };
+    const want = lengthRef(v, def);
+    if (want !== null) counted++;
+    assert.equal(checkSimple(v, def), want, JSON.stringify([v, def]));
+  }
+  assert.ok(counted > 2_000);
 });
 
 // The digests as the reader and validator before this change (base 023c17f) answered.

@@ -521,13 +521,27 @@ export function checkSimple(raw: string, def: SimpleTypeDef): string | null {
   if (def.en !== undefined && !def.en.includes(v)) {
     return `${JSON.stringify(v.slice(0, 40))} is not in the code list (${def.en.length <= 12 ? def.en.join(', ') : `${def.en.slice(0, 12).join(', ')}, …`})`;
   }
-  if (def.len !== undefined || def.minLen !== undefined || def.maxLen !== undefined) {
+  const length = lengthProblem(v, def);
+  if (length !== null) return length;
+  if (def.p !== undefined && !xsdRegex(def.p).test(v)) return `${JSON.stringify(v.slice(0, 60))} does not match the pattern ${def.p}`;
+  return null;
+}
+
+/** The length facets' verdict on a value (null: within them). */
+function lengthProblem(v: string, def: SimpleTypeDef): string | null {
+  // codePoints(v) is at most v.length, and at least 1 when the first unit is no high surrogate:
+  // a value within a maximum and a minimum of at most 1 (ISO's MaxNText, names, remittance)
+  // is not counted.
+  if (
+    def.len !== undefined ||
+    (def.minLen !== undefined && def.minLen > 0 && (def.minLen > 1 || v.length === 0 || (v.charCodeAt(0) >= 0xd800 && v.charCodeAt(0) <= 0xdbff))) ||
+    (def.maxLen !== undefined && v.length > def.maxLen)
+  ) {
     const n = codePoints(v);
     if (def.len !== undefined && n !== def.len) return `length ${n}; exactly ${def.len} required`;
     if (def.minLen !== undefined && n < def.minLen) return n === 0 ? 'must not be empty' : `length ${n}; at least ${def.minLen} required`;
     if (def.maxLen !== undefined && n > def.maxLen) return `${n} characters; at most ${def.maxLen} allowed`;
   }
-  if (def.p !== undefined && !xsdRegex(def.p).test(v)) return `${JSON.stringify(v.slice(0, 60))} does not match the pattern ${def.p}`;
   return null;
 }
 
