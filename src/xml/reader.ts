@@ -256,6 +256,8 @@ interface OpenFrame {
   nsMark: number;
   /** Text pieces, joined when the element closes (avoids quadratic concatenation). */
   texts: string[] | null;
+  /** The first text piece; `texts` is made only for a second (a leaf's value is one piece). */
+  text: string | null;
 }
 
 class Parser {
@@ -456,7 +458,8 @@ class Parser {
 
   private addText(frame: OpenFrame, t: string): void {
     if (t.length === 0) return;
-    if (frame.texts === null) frame.texts = [t];
+    if (frame.text === null) frame.text = t;
+    else if (frame.texts === null) frame.texts = [frame.text, t];
     else frame.texts.push(t);
   }
 
@@ -531,7 +534,8 @@ class Parser {
 
   private closeFrame(): void {
     const frame = this.stack.pop()!;
-    if (frame.texts !== null) frame.el.text = frame.texts.length === 1 ? frame.texts[0]! : frame.texts.join('');
+    if (frame.texts !== null) frame.el.text = frame.texts.join('');
+    else if (frame.text !== null) frame.el.text = frame.text;
     if (this.nsPrefixes.length !== frame.nsMark) {
       this.nsPrefixes.length = frame.nsMark;
       this.nsUris.length = frame.nsMark;
@@ -601,7 +605,7 @@ class Parser {
     const ns = this.lookupNs(prefix, lt);
     const attrs = rawAttrs === null ? (NO_ATTRS as XmlAttr[]) : this.resolveAttrs(rawAttrs);
     const el: XmlElement = { qname, local, ns, attrs, children: [], text: '', offset: lt, nsDecls: nsDecls ?? (NO_DECLS as Array<[string, string]>) };
-    const frame: OpenFrame = { el, nsMark, texts: null };
+    const frame: OpenFrame = { el, nsMark, texts: null, text: null };
     this.stack.push(frame);
     return empty ? null : frame;
   }
