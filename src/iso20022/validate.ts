@@ -127,6 +127,13 @@ const XSI_NS = 'http://www.w3.org/2001/XMLSchema-instance';
 
 interface Ctx {
   readonly schema: MessageSchema;
+  /**
+   * The schema's namespace, as the string the root element carries (equal to
+   * schema.namespace): a parsed tree shares one string among the elements of a
+   * namespace, so comparing a child's with it is a pointer test where the schema's
+   * own copy would compare the ~45 characters every time.
+   */
+  readonly ns: string;
   readonly errors: IsoIssue[];
   readonly max: number;
   readonly rules: BusinessRules;
@@ -145,12 +152,11 @@ export function validateTree(
   max = MAX_ERRORS_DEFAULT,
   rules: BusinessRules = 'platform',
 ): void {
-  const ctx: Ctx = { schema, errors, max, rules };
   if (el.local !== schema.root || el.ns !== schema.namespace) {
-    report(ctx, path, `root element must be {${schema.namespace}}${schema.root}, found {${el.ns}}${el.local}`);
+    report({ schema, ns: schema.namespace, errors, max, rules }, path, `root element must be {${schema.namespace}}${schema.root}, found {${el.ns}}${el.local}`);
     return;
   }
-  validateElement(ctx, el, schema.rootType, path);
+  validateElement({ schema, ns: el.ns, errors, max, rules }, el, schema.rootType, path);
 }
 
 function isXmlSpace(text: string): boolean {
@@ -224,10 +230,10 @@ function checkAttributes(ctx: Ctx, el: XmlElement, path: string, complex: Comple
 }
 
 function matches(ctx: Ctx, p: Particle, c: XmlElement): boolean {
-  if (p[0] !== '#any') return c.local === p[0] && c.ns === ctx.schema.namespace;
+  if (p[0] !== '#any') return c.local === p[0] && c.ns === ctx.ns;
   const constraint = p[1];
   if (constraint === '##any') return true;
-  if (constraint === '##other') return c.ns !== ctx.schema.namespace && c.ns !== '';
+  if (constraint === '##other') return c.ns !== ctx.ns && c.ns !== '';
   return c.ns === constraint;
 }
 
@@ -249,7 +255,7 @@ function validateSequence(ctx: Ctx, el: XmlElement, particles: readonly Particle
   let pi = 0;
   let count = 0;
   const kids = el.children;
-  const ns = ctx.schema.namespace;
+  const ns = ctx.ns;
   for (let ci = 0; ci < kids.length; ci++) {
     const c = kids[ci]!;
     let placed = false;
@@ -277,7 +283,7 @@ function validateSequence(ctx: Ctx, el: XmlElement, particles: readonly Particle
       const known = particles.some((p) => matches(ctx, p, c));
       const why = known
         ? 'is out of order or repeated too often'
-        : c.ns !== ctx.schema.namespace
+        : c.ns !== ctx.ns
           ? `is in namespace ${JSON.stringify(c.ns)}, not the message's`
           : 'is not defined here';
       report(ctx, `${path}/${c.local}`, `element ${c.local} ${why} in ${el.local}`);
@@ -515,13 +521,27 @@ export function checkSimple(raw: string, def: SimpleTypeDef): string | null {
   if (def.en !== undefined && !def.en.includes(v)) {
     return `${JSON.stringify(v.slice(0, 40))} is not in the code list (${def.en.length <= 12 ? def.en.join(', ') : `${def.en.slice(0, 12).join(', ')}, …`})`;
   }
-  if (def.len !== undefined || def.minLen !== undefined || def.maxLen !== undefined) {
+  const length = lengthProblem(v, def);
+  if (length !== null) return length;
+  if (def.p !== undefined && !xsdRegex(def.p).test(v)) return `${JSON.stringify(v.slice(0, 60))} does not match the pattern ${def.p}`;
+  return null;
+}
+
+/** The length facets' verdict on a value (null: within them). */
+function lengthProblem(v: string, def: SimpleTypeDef): string | null {
+  // codePoints(v) is at most v.length, and at least 1 when the first unit is no high surrogate:
+  // a value within a maximum and a minimum of at most 1 (ISO's MaxNText, names, remittance)
+  // is not counted.
+  if (
+    def.len !== undefined ||
+    (def.minLen !== undefined && def.minLen > 0 && (def.minLen > 1 || v.length === 0 || (v.charCodeAt(0) >= 0xd800 && v.charCodeAt(0) <= 0xdbff))) ||
+    (def.maxLen !== undefined && v.length > def.maxLen)
+  ) {
     const n = codePoints(v);
     if (def.len !== undefined && n !== def.len) return `length ${n}; exactly ${def.len} required`;
     if (def.minLen !== undefined && n < def.minLen) return n === 0 ? 'must not be empty' : `length ${n}; at least ${def.minLen} required`;
     if (def.maxLen !== undefined && n > def.maxLen) return `${n} characters; at most ${def.maxLen} allowed`;
   }
-  if (def.p !== undefined && !xsdRegex(def.p).test(v)) return `${JSON.stringify(v.slice(0, 60))} does not match the pattern ${def.p}`;
   return null;
 }
 

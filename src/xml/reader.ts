@@ -191,6 +191,9 @@ function isNameStart(c: number): boolean {
 function isNameChar(c: number): boolean {
   return isNameStart(c) || (c >= 48 && c <= 57) || c === 45 || c === 46 || c === 0xb7 || (c >= 0x300 && c <= 0x36f) || c === 0x203f || c === 0x2040;
 }
+/** isNameChar of each ASCII code (1: a name character), read first by readName: names are ASCII nearly always. */
+const ASCII_NAME_CHAR = new Uint8Array(128);
+for (let c = 0; c < 128; c++) ASCII_NAME_CHAR[c] = isNameChar(c) ? 1 : 0;
 /** Code units of the name character at i (0 if none): 2 for a pair encoding U+10000–U+EFFFF. */
 function nameCharAt(s: string, i: number, first: boolean): number {
   const c = s.charCodeAt(i);
@@ -242,12 +245,19 @@ export function parseXml(input: string | Uint8Array, limits: XmlLimits = DEFAULT
   return new Parser(text, limits).parseDocument();
 }
 
+// The attributes and declarations of every element without any: one frozen empty array each
+// (nothing appends to a parsed element's; frozen, an append would throw rather than leak).
+const NO_ATTRS: readonly XmlAttr[] = Object.freeze([]);
+const NO_DECLS: readonly [string, string][] = Object.freeze([]);
+
 interface OpenFrame {
   el: XmlElement;
   /** Number of namespace bindings in scope before this element. */
   nsMark: number;
   /** Text pieces, joined when the element closes (avoids quadratic concatenation). */
   texts: string[] | null;
+  /** The first text piece; `texts` is made only for a second (a leaf's value is one piece). */
+  text: string | null;
 }
 
 class Parser {
@@ -370,7 +380,18 @@ class Parser {
     const head = nameCharAt(s, start, true);
     if (head === 0) this.fail('XML_MALFORMED', `invalid ${what}`);
     let i = start + head;
-    for (let n = nameCharAt(s, i, false); i < s.length && n > 0; n = nameCharAt(s, i, false)) i += n;
+    // nameCharAt(s, i, false) on each unit, its ASCII answer from a table.
+    while (i < s.length) {
+      const c = s.charCodeAt(i);
+      if (c < 128) {
+        if (ASCII_NAME_CHAR[c] === 0) break;
+        i++;
+      } else {
+        const n = nameCharAt(s, i, false);
+        if (n === 0) break;
+        i += n;
+      }
+    }
     if (i >= s.length) this.truncated(what);
     this.pos = i;
     return s.slice(start, i);
@@ -437,7 +458,8 @@ class Parser {
 
   private addText(frame: OpenFrame, t: string): void {
     if (t.length === 0) return;
-    if (frame.texts === null) frame.texts = [t];
+    if (frame.text === null) frame.text = t;
+    else if (frame.texts === null) frame.texts = [frame.text, t];
     else frame.texts.push(t);
   }
 
@@ -448,9 +470,20 @@ class Parser {
     if (root === null) return this.stack.pop()!.el; // <root/>
     while (this.stack.length > 0) {
       const frame = this.stack[this.stack.length - 1]!;
-      const lt = s.indexOf('<', this.pos);
-      if (lt < 0) this.truncated(`element <${frame.el.qname}>`);
-      if (lt > this.pos) {
+      // The text up to the next '<', read once: when it holds only characters XML allows on
+      // their own and no '>', CR or '&' (a value as a bank writes it), none of the checks and
+      // rewrites below applies to it and it is kept as it is.
+      let lt = this.pos;
+      let plain = true;
+      for (; lt < s.length; lt++) {
+        const c = s.charCodeAt(lt);
+        if (c === 60 /* < */) break;
+        if (c < 32 ? c !== 9 && c !== 10 : c === 62 /* > */ || c === 38 /* & */ || (c >= 0xd800 && (c <= 0xdfff || c >= 0xfffe))) plain = false;
+      }
+      if (lt === s.length) this.truncated(`element <${frame.el.qname}>`);
+      if (plain) {
+        if (lt > this.pos) this.addText(frame, s.slice(this.pos, lt));
+      } else {
         let raw = s.slice(this.pos, lt);
         this.checkChars(raw, this.pos);
         if (raw.indexOf('>') >= 0 && raw.indexOf(']]>') >= 0) this.fail('XML_MALFORMED', "']]>' is not allowed in text", this.pos + raw.indexOf(']]>'));
@@ -460,9 +493,16 @@ class Parser {
       this.pos = lt;
       const c1 = s.charCodeAt(lt + 1);
       if (c1 === 47 /* / */) {
-        this.pos = lt + 2;
-        const name = this.readName('end tag name');
-        if (name !== frame.el.qname) this.fail('XML_MALFORMED', `end tag </${name}> does not match <${frame.el.qname}>`, lt);
+        const qname = frame.el.qname;
+        const after = lt + 2 + qname.length;
+        // The end tag that matches (nearly always): its name is the start tag's, which was read
+        // as a Name, followed by a unit that is no name character — readName would read exactly it.
+        if (after < s.length && s.startsWith(qname, lt + 2) && nameCharAt(s, after, false) === 0) this.pos = after;
+        else {
+          this.pos = lt + 2;
+          const name = this.readName('end tag name');
+          if (name !== qname) this.fail('XML_MALFORMED', `end tag </${name}> does not match <${qname}>`, lt);
+        }
         this.skipSpace();
         if (this.pos >= s.length) this.truncated('an end tag');
         if (s.charCodeAt(this.pos) !== 62) this.fail('XML_MALFORMED', 'expected > to close the end tag');
@@ -494,7 +534,8 @@ class Parser {
 
   private closeFrame(): void {
     const frame = this.stack.pop()!;
-    if (frame.texts !== null) frame.el.text = frame.texts.length === 1 ? frame.texts[0]! : frame.texts.join('');
+    if (frame.texts !== null) frame.el.text = frame.texts.join('');
+    else if (frame.text !== null) frame.el.text = frame.text;
     if (this.nsPrefixes.length !== frame.nsMark) {
       this.nsPrefixes.length = frame.nsMark;
       this.nsUris.length = frame.nsMark;
@@ -512,9 +553,10 @@ class Parser {
     if (++this.elementCount > this.limits.max_elements) this.fail('XML_LIMIT_ELEMENTS', `more than ${this.limits.max_elements} elements`, lt);
     this.pos = lt + 1;
     const qname = this.readName('element name');
-    const rawAttrs: Array<[string, string, number]> = [];
+    // Most elements have neither attributes nor declarations: no arrays made for them.
+    let rawAttrs: Array<[string, string, number]> | null = null;
     const nsMark = this.nsPrefixes.length;
-    const nsDecls: Array<[string, string]> = [];
+    let nsDecls: Array<[string, string]> | null = null;
     let empty = false;
     for (;;) {
       const before = this.pos;
@@ -538,8 +580,8 @@ class Parser {
       const attrAt = this.pos;
       const name = this.readName('attribute name');
       const value = this.readAttrValue(name);
-      for (const a of rawAttrs) if (a[0] === name) this.fail('XML_MALFORMED', `duplicate attribute ${name}`, attrAt);
-      if (rawAttrs.length >= this.limits.max_attributes)
+      if (rawAttrs !== null) for (const a of rawAttrs) if (a[0] === name) this.fail('XML_MALFORMED', `duplicate attribute ${name}`, attrAt);
+      if ((rawAttrs === null ? 0 : rawAttrs.length) >= this.limits.max_attributes)
         this.fail('XML_LIMIT_ATTRIBUTES', `more than ${this.limits.max_attributes} attributes on <${qname}>`, attrAt);
       if (name === 'xmlns' || name.startsWith('xmlns:')) {
         const prefix = name.length === 5 ? '' : name.slice(6);
@@ -547,22 +589,23 @@ class Parser {
         if (prefix === 'xmlns' || (prefix === 'xml' && value !== XML_NS) || value === XMLNS_NS)
           this.fail('XML_NAMESPACE', `reserved namespace binding ${name}`, attrAt);
         if (prefix !== '' && value === '') this.fail('XML_NAMESPACE', `prefix ${prefix} cannot be undeclared in XML 1.0`, attrAt);
-        for (const d of nsDecls) if (d[0] === prefix) this.fail('XML_MALFORMED', `duplicate attribute ${name}`, attrAt);
+        if (nsDecls !== null) for (const d of nsDecls) if (d[0] === prefix) this.fail('XML_MALFORMED', `duplicate attribute ${name}`, attrAt);
         if (!isUriReference(value)) this.fail('XML_NAMESPACE', `namespace name ${JSON.stringify(value.slice(0, 80))} is not a URI reference`, attrAt);
         this.nsPrefixes.push(prefix);
         this.nsUris.push(value);
-        nsDecls.push([prefix, value]);
-      } else {
-        rawAttrs.push([name, value, attrAt]);
-      }
+        if (nsDecls === null) nsDecls = [[prefix, value]];
+        else nsDecls.push([prefix, value]);
+      } else if (rawAttrs === null) rawAttrs = [[name, value, attrAt]];
+      else rawAttrs.push([name, value, attrAt]);
     }
     const colon = qname.indexOf(':');
     const prefix = colon < 0 ? '' : qname.slice(0, colon);
     const local = colon < 0 ? qname : qname.slice(colon + 1);
     if (!isNcNamePart(local) || colon === 0) this.fail('XML_NAMESPACE', `malformed qualified name ${qname}`, lt);
     const ns = this.lookupNs(prefix, lt);
-    const el: XmlElement = { qname, local, ns, attrs: this.resolveAttrs(rawAttrs), children: [], text: '', offset: lt, nsDecls };
-    const frame: OpenFrame = { el, nsMark, texts: null };
+    const attrs = rawAttrs === null ? (NO_ATTRS as XmlAttr[]) : this.resolveAttrs(rawAttrs);
+    const el: XmlElement = { qname, local, ns, attrs, children: [], text: '', offset: lt, nsDecls: nsDecls ?? (NO_DECLS as Array<[string, string]>) };
+    const frame: OpenFrame = { el, nsMark, texts: null, text: null };
     this.stack.push(frame);
     return empty ? null : frame;
   }
