@@ -2,12 +2,13 @@
 // 2^53, then finishes on doubles (issue #18, a speed-up of every PvP residue's
 // sum): it must equal Euclid's algorithm on bigints throughout, for operands of
 // every size and sign, zeros, and pairs sharing large factors (the reduced
-// fractions rational() builds depend on it).
+// fractions rational() builds depend on it). addNormalised (a PvP residue's
+// running sum) must give add's fraction for normalised operands.
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { add, gcd, rational } from '../src/fx/rational.js';
+import { add, addNormalised, gcd, rational, ZERO } from '../src/fx/rational.js';
 
 function euclid(a: bigint, b: bigint): bigint {
   if (a < 0n) a = -a;
@@ -52,5 +53,41 @@ test('sums of fractions with large denominators reduce as with bigint Euclid', (
       assert.deepEqual({ ...add(a, b) }, reduced(a.num * b.den + b.num * a.den, a.den * b.den));
     }),
     { numRuns: 3000, seed: 0x9cf },
+  );
+});
+
+test("addNormalised gives add's fraction for normalised operands: shared factors, one denominator dividing the other, zero sums", () => {
+  // Residue-like denominators: products of small primes and rate-sized factors, so pairs share much of them.
+  const factor = fc.constantFrom(1n, 2n, 3n, 5n, 7n, 10n, 12n, 100n, 1000n, 9973n, 65537n, 2n ** 40n, 10n ** 12n, 1000003n);
+  const den = fc.array(factor, { minLength: 1, maxLength: 5 }).map((fs) => fs.reduce((x, y) => x * y, 1n));
+  const num = fc.oneof(fc.bigInt({ min: -1000n, max: 1000n }), fc.bigInt({ min: -(2n ** 90n), max: 2n ** 90n }), fc.constant(0n));
+  const frac = fc.tuple(num, den).map(([n, d]) => rational(n, d));
+  fc.assert(
+    fc.property(frac, frac, fc.boolean(), (a, b, negated) => {
+      // negated: b's opposite too, so some sums are zero and some cancel most of a.
+      const c = negated ? rational(-b.num, b.den) : b;
+      for (const [x, y] of [
+        [a, c],
+        [c, a],
+        [a, rational(-a.num, a.den)],
+        [a, a],
+      ] as const) {
+        const got = addNormalised(x, y);
+        assert.deepEqual({ ...got }, { ...add(x, y) });
+        if (got.num === 0n) assert.equal(got, ZERO);
+      }
+    }),
+    { numRuns: 4000, seed: 0x9d0 },
+  );
+  // A running sum, as the residues grow through a day: every step equals add's.
+  let viaAdd = ZERO;
+  let viaNormalised = ZERO;
+  fc.assert(
+    fc.property(frac, (r) => {
+      viaAdd = add(viaAdd, r);
+      viaNormalised = addNormalised(viaNormalised, r);
+      assert.deepEqual({ ...viaNormalised }, { ...viaAdd });
+    }),
+    { numRuns: 2000, seed: 0x9d1 },
   );
 });

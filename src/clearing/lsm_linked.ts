@@ -422,28 +422,46 @@ function checkItem(k: number, it: LinkedItem, nodes: number, ids: Set<string>): 
     throw new ClearingInputError(itemField(k, it, 'legs'), `must hold 1 to ${LINKED_LEGS_MAX} legs`);
   }
   // Per node touched, in the order first touched: its net (in - out); then zeros dropped, nodes ascending.
+  // Plain loops, no closures or index arrays: a run compiles every one of its items (up to 4,094).
+  const legs = it.legs;
   const at: number[] = [];
   const delta: bigint[] = [];
-  const addAt = (n: number, d: bigint): void => {
-    const i = at.indexOf(n);
-    if (i < 0) {
-      at.push(n);
-      delta.push(d);
-    } else delta[i]! += d;
-  };
-  it.legs.forEach((leg, j) => {
-    const f = (x: string): string => itemField(k, it, `legs[${j}].${x}`);
-    if (leg === null || typeof leg !== 'object') throw new ClearingInputError(f('from'), 'a leg must be an object');
-    if (!isNodeOf(leg.from, nodes)) throw new ClearingInputError(f('from'), `unknown node ${String(leg.from)} (there are ${nodes})`);
-    if (!isNodeOf(leg.to, nodes)) throw new ClearingInputError(f('to'), `unknown node ${String(leg.to)} (there are ${nodes})`);
-    if (leg.from === leg.to) throw new ClearingInputError(f('to'), 'a leg from a node to itself');
-    if (typeof leg.amount !== 'bigint' || leg.amount <= 0n) throw new ClearingInputError(f('amount'), 'must be a bigint > 0');
-    addAt(leg.from, 0n - leg.amount);
-    addAt(leg.to, leg.amount);
-  });
-  const order = at.map((_, i) => i).filter((i) => delta[i] !== 0n);
-  order.sort((a, b) => at[a]! - at[b]!);
-  return new Map(order.map((i) => [at[i]!, delta[i]!]));
+  for (let j = 0; j < legs.length; j++) {
+    // A hole in the array is skipped, as forEach skipped it.
+    if (!(j in legs)) continue;
+    const leg = legs[j]!;
+    if (leg === null || typeof leg !== 'object') throw new ClearingInputError(itemField(k, it, `legs[${j}].from`), 'a leg must be an object');
+    if (!isNodeOf(leg.from, nodes)) throw new ClearingInputError(itemField(k, it, `legs[${j}].from`), `unknown node ${String(leg.from)} (there are ${nodes})`);
+    if (!isNodeOf(leg.to, nodes)) throw new ClearingInputError(itemField(k, it, `legs[${j}].to`), `unknown node ${String(leg.to)} (there are ${nodes})`);
+    if (leg.from === leg.to) throw new ClearingInputError(itemField(k, it, `legs[${j}].to`), 'a leg from a node to itself');
+    if (typeof leg.amount !== 'bigint' || leg.amount <= 0n) throw new ClearingInputError(itemField(k, it, `legs[${j}].amount`), 'must be a bigint > 0');
+    addNet(at, delta, leg.from, 0n - leg.amount);
+    addNet(at, delta, leg.to, leg.amount);
+  }
+  // The touched nodes (distinct, at most 2 per leg) sorted in place with their nets, ascending.
+  for (let i = 1; i < at.length; i++) {
+    const n = at[i]!;
+    const d = delta[i]!;
+    let j = i - 1;
+    for (; j >= 0 && at[j]! > n; j--) {
+      at[j + 1] = at[j]!;
+      delta[j + 1] = delta[j]!;
+    }
+    at[j + 1] = n;
+    delta[j + 1] = d;
+  }
+  const net = new Map<number, bigint>();
+  for (let i = 0; i < at.length; i++) if (delta[i] !== 0n) net.set(at[i]!, delta[i]!);
+  return net;
+}
+
+/** Adds `d` to node `n`'s net in checkItem's parallel lists (appending the node when first touched). */
+function addNet(at: number[], delta: bigint[], n: number, d: bigint): void {
+  const i = at.indexOf(n);
+  if (i < 0) {
+    at.push(n);
+    delta.push(d);
+  } else delta[i]! += d;
 }
 
 function isNodeOf(v: unknown, nodes: number): v is number {

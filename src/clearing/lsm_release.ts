@@ -245,19 +245,30 @@ export function buildRunProblem(
   let transfers = 0;
   const items_max = Math.min(limits.payments_max, LINKED_ITEMS_MAX);
   for (const p of queued) {
-    const legs = paymentLegs(p);
-    if (items.length >= items_max || nodes.length + 2 * legs.length > LINKED_NODES_MAX) break;
+    // paymentLegs(p) read in place, without its leg objects and the arrays filtered from them (a run reads up
+    // to 4,094 payments): one leg payer -> payee, or for PvP payer -> provider then provider -> payee.
+    const ins = p.instruction;
+    const fx = p.fx;
+    if (items.length >= items_max || nodes.length + 2 * (fx === null ? 1 : 2) > LINKED_NODES_MAX) break;
     // A leg from an account to itself (a PvP payment to its own provider) moves nothing the solver weighs.
-    const moving = legs.filter((l) => l.from !== l.to);
-    if (moving.length === 0) continue;
-    const ls: LinkedLeg[] = moving.map((l) => ({ from: nodeOf(l.from, l.currency), to: nodeOf(l.to, l.currency), amount: l.amount }));
-    const newPaying = ls.filter((l) => nodes[l.from]!.headroom > 0n && !payingNodes.has(l.from)).length;
+    // Nodes are made in the order paymentLegs' legs give them: from, then to, leg by leg.
+    const ls: LinkedLeg[] = [];
+    if (fx === null) {
+      if (ins.payer !== ins.payee) ls.push({ from: nodeOf(ins.payer, ins.currency), to: nodeOf(ins.payee, ins.currency), amount: ins.amount_minor });
+    } else {
+      if (ins.payer !== fx.provider) ls.push({ from: nodeOf(ins.payer, ins.currency), to: nodeOf(fx.provider, ins.currency), amount: ins.amount_minor });
+      if (fx.provider !== ins.payee)
+        ls.push({ from: nodeOf(fx.provider, ins.payee_currency), to: nodeOf(ins.payee, ins.payee_currency), amount: fx.payee_amount_minor });
+    }
+    if (ls.length === 0) continue;
+    let newPaying = 0;
+    for (const l of ls) if (nodes[l.from]!.headroom > 0n && !payingNodes.has(l.from)) newPaying++;
     if (transfers + 2 * ls.length + payingNodes.size + newPaying > BATCH_EVENTS_MAX) break;
     for (const l of ls) if (nodes[l.from]!.headroom > 0n) payingNodes.add(l.from);
     transfers += 2 * ls.length;
-    const first = legs[0]!;
-    const weight = usd ? usdWeight(first.amount, first.currency) : first.amount;
-    items.push({ id: p.instruction.uetr, legs: ls, weight, urgent: p.instruction.priority === 'urgent' });
+    // The first leg's amount and currency: the payer's, whether or not that leg moves anything.
+    const weight = usd ? usdWeight(ins.amount_minor, ins.currency) : ins.amount_minor;
+    items.push({ id: ins.uetr, legs: ls, weight, urgent: ins.priority === 'urgent' });
     payments.push(p);
   }
   return { currencies, nodes, items, payments, fifo, weight_unit: usd ? 'usd_micro' : 'minor' };

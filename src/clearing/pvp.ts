@@ -21,7 +21,7 @@ import { PairConverter } from '../fx/convert.js';
 import { memberCurrency } from '../fx/iso4217.js';
 import { lockBelongsTo, lockProblem, type QuoteLockRecord } from '../fx/quote_locks.js';
 import { judgeRateAge, type RateAge, type RatePolicy } from '../fx/rate_policy.js';
-import { absRational, add, compare, div, mul, rational, roundQuotient, sub, ZERO, type Rational } from '../fx/rational.js';
+import { absRational, addNormalised, compare, div, mul, rational, roundQuotient, sub, ZERO, type Rational } from '../fx/rational.js';
 import type { CrossRate, ReferenceRate } from '../fx/rates.js';
 import { TransferFlags, type Transfer } from '../ledger/types.js';
 import { ACCOUNT_KIND, accountId, ledgerTransfer, OPERATOR_NO, settlementAccountOf, TRANSFER_CODE, uetrBits, type IdSource } from './accounts.js';
@@ -116,7 +116,39 @@ export interface PricingV3 extends Pricing {
   stale: StaleRateNotice[];
 }
 
-type RateChoice = { ok: true; rate: Rational; source: string } | { ok: false; reason: string; detail: string };
+/** `converter`: the rate's converter when it is a shared reference pair's (referencePair), else the caller builds one. */
+type RateChoice = { ok: true; rate: Rational; source: string; converter?: PairConverter } | { ok: false; reason: string; detail: string };
+
+/** Two reference rates' cross rate, its source text and converter, built once per pair (referencePair). */
+interface ReferencePair {
+  readonly rate: Rational;
+  readonly source: string;
+  converter: PairConverter | null;
+}
+
+// Keyed by the rate book's own rate objects: immutable, and replaced (so dropped here) when rates are imported.
+const referencePairs = new WeakMap<ReferenceRate, WeakMap<ReferenceRate, ReferencePair>>();
+
+/**
+ * The cross rate of `b` per `a` with its source text: every payment of a day
+ * between two currencies prices at the same two rate objects, so the division,
+ * the text and the converter (its reduced scale, its display decimal) are made
+ * once for them, and the payments share the one source string.
+ */
+function referencePair(a: ReferenceRate, b: ReferenceRate): ReferencePair {
+  let byB = referencePairs.get(a);
+  if (byB === undefined) {
+    byB = new WeakMap();
+    referencePairs.set(a, byB);
+  }
+  let pair = byB.get(b);
+  if (pair === undefined) {
+    const text = (r: ReferenceRate): string => `${r.currency} ${r.units_per_usd_text}/USD ${r.date} (${r.source})`;
+    pair = { rate: div(b.units_per_usd, a.units_per_usd), source: `${text(a)}; ${text(b)}`, converter: null };
+    byB.set(b, pair);
+  }
+  return pair;
+}
 
 /** Rules 3: fixes a PvP payment's provider and rate at `now_ns` for a payment submitted by `user`, or says why it is rejected. */
 export function pricePaymentV3(ins: PaymentInstruction, user: string, view: PricingViewV3, now_ns: bigint): PricingV3 {
@@ -146,7 +178,7 @@ export function pricePaymentV3(ins: PaymentInstruction, user: string, view: Pric
         }
       : referenceRateV3(ins, provider.id, view, now_ns, stale);
   if (!choice.ok) return reject(choice.reason, choice.detail);
-  const conv = new PairConverter(ins.currency, ins.payee_currency, choice.rate).convert(ins.amount_minor, 'half_even');
+  const conv = (choice.converter ?? new PairConverter(ins.currency, ins.payee_currency, choice.rate)).convert(ins.amount_minor, 'half_even');
   if (conv.amount_minor <= 0n) return reject(REASON.invalid_amount, 'converts to zero in the payee currency');
   const fx: FxLeg = {
     provider: provider.id,
@@ -173,10 +205,15 @@ function referenceRateV3(ins: PaymentInstruction, provider: string, view: Pricin
     legs.push({ r, age: judgeRateAge(r.date, ins.value_date, view.policy) });
   }
   const [a, b] = [legs[0]!, legs[1]!];
-  const rate = div(b.r.units_per_usd, a.r.units_per_usd);
-  const source = legs.map(({ r }) => `${r.currency} ${r.units_per_usd_text}/USD ${r.date} (${r.source})`).join('; ');
+  const pair = referencePair(a.r, b.r);
+  const { rate, source } = pair;
   const old = legs.filter((l) => l.age.state !== 'fresh');
-  if (old.length === 0) return { ok: true, rate, source };
+  if (old.length === 0) {
+    // The converter is made where it was before (a rate it refuses throws here, as then), then kept with the pair.
+    if (a.r.currency !== ins.currency || b.r.currency !== ins.payee_currency) return { ok: true, rate, source };
+    pair.converter ??= new PairConverter(ins.currency, ins.payee_currency, rate);
+    return { ok: true, rate, source, converter: pair.converter };
+  }
   const p = view.policy;
   const ages = old.map((l) => `${l.r.currency} rate of ${l.r.date} is ${l.age.age_business_days} business days old`).join(', ');
   const note = (action: StaleRateNotice['action']): void => {
@@ -264,9 +301,13 @@ export function residueKey(provider: string, currency: string): string {
   return `${provider}:${currency}`;
 }
 
-/** The residue after a settled conversion adds its own. */
+/**
+ * The residue after a settled conversion adds its own. Both are normalised (the
+ * conversion's residue and every running sum come from rational.ts), so the sum
+ * takes addNormalised: the same fraction, without Euclid on the cross product.
+ */
 export function withResidue(residue: Rational | undefined, fx: FxLeg): Rational {
-  return add(residue ?? ZERO, { num: fx.residue_num, den: fx.residue_den });
+  return addNormalised(residue ?? ZERO, { num: fx.residue_num, den: fx.residue_den });
 }
 
 export interface ResidueBooking {

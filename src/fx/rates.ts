@@ -90,6 +90,21 @@ const MS_PER_DAY = 86_400_000;
 
 /** "YYYY-MM-DD" (a real calendar date, years 1900-2999) as days since 1970-01-01. */
 export function parseIsoDate(text: unknown, field = 'date'): number {
+  // Pricing reads the same few dates for every payment (its value date, the rates' dates): each valid one is parsed once.
+  const known = typeof text === 'string' ? parsedDates.get(text) : undefined;
+  if (known !== undefined) return known;
+  const day = parseIsoDateOnce(text, field);
+  if (parsedDates.size >= PARSED_DATES_MAX) parsedDates.clear();
+  parsedDates.set(text as string, day);
+  return day;
+}
+
+/** Valid dates parsed so far and their day numbers; only valid ones (an invalid date throws every time). */
+const parsedDates = new Map<string, number>();
+/** Dates remembered at most (a hostile stream of distinct dates costs a clear now and then, no memory). */
+const PARSED_DATES_MAX = 4096;
+
+function parseIsoDateOnce(text: unknown, field: string): number {
   const m = typeof text === 'string' ? DATE_RE.exec(text) : null;
   if (m === null)
     throw new FxError('invalid_date', field, `must be a date YYYY-MM-DD, got ${JSON.stringify(typeof text === 'string' ? text.slice(0, 32) : text)}`);

@@ -175,6 +175,32 @@ export function sub(a: Rational, b: Rational): Rational {
   return rational(a.num * b.den - b.num * a.den, a.den * b.den);
 }
 
+/**
+ * add(a, b) for operands already normalised (den > 0, lowest terms), as every
+ * Rational this module builds is, without the gcd of the full cross product
+ * (Henrici's way, Knuth 4.5.1): with g = gcd(a.den, b.den) and
+ * t = a.num·(b.den/g) + b.num·(a.den/g), gcd(t, a.den·b.den/g) = gcd(t, g). A PvP
+ * residue's running sum has a denominator many times larger than each addend's,
+ * so both gcds here stay small where add's Euclid ran on the product. The same
+ * fraction as add's: a normalised rational is unique. Operands not in lowest terms
+ * may come out unreduced: take add for values of unknown origin.
+ */
+export function addNormalised(a: Rational, b: Rational): Rational {
+  const ad = a.den;
+  const bd = b.den;
+  const g = gcd(ad, bd);
+  if (g === 1n) {
+    const num = a.num * bd + b.num * ad;
+    // Coprime denominators: a prime of a.den divides neither a.num nor b.den, so not num (and so for b.den).
+    return num === 0n ? ZERO : { num, den: ad * bd };
+  }
+  const a1 = ad / g;
+  const t = a.num * (bd / g) + b.num * a1;
+  if (t === 0n) return ZERO;
+  const g2 = gcd(t, g);
+  return g2 === 1n ? { num: t, den: a1 * bd } : { num: t / g2, den: a1 * (bd / g2) };
+}
+
 export function mul(a: Rational, b: Rational): Rational {
   return rational(a.num * b.num, a.den * b.den);
 }

@@ -40,6 +40,9 @@ const FIELDS = [
 ] as const;
 /** Fields rules version 3 adds. */
 const FIELDS_V3 = [...FIELDS, 'settle_by'] as const;
+// Sets for readFields' test of every key of every payment (an array's includes scans up to 18 names a key).
+const KNOWN_FIELDS: ReadonlySet<string> = new Set(FIELDS);
+const KNOWN_FIELDS_V3: ReadonlySet<string> = new Set(FIELDS_V3);
 
 export interface InstructionRejection {
   reason: string;
@@ -175,9 +178,9 @@ function readFields(
   field: string,
   rules: CheckRules,
 ): { ins: PaymentInstruction; amountText: string } {
-  const known: readonly string[] = rules.rules_version >= 3 ? FIELDS_V3 : FIELDS;
+  const known = rules.rules_version >= 3 ? KNOWN_FIELDS_V3 : KNOWN_FIELDS;
   for (const k of Object.keys(raw)) {
-    if (!known.includes(k)) throw new PlatformError('invalid_field', `${field}.${k}`, 'unknown field');
+    if (!known.has(k)) throw new PlatformError('invalid_field', `${field}.${k}`, 'unknown field');
   }
   const priority = (raw.priority ?? 'normal') as Priority;
   if (priority !== 'urgent' && priority !== 'normal') throw new PlatformError('invalid_field', `${field}.priority`, 'must be urgent or normal');
