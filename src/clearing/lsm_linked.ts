@@ -163,12 +163,14 @@
 //     11,175 within its work; the root bound is a few pivots from the
 //     present choice (docs/benchmarks.md, rules 14).
 // 16. Rules 15 (option region_chunks), after rules 14's phase, from its
-//     result: the pairs whose region is over REGION_ITEMS_MAX items (rules 13
-//     and 14 skip them; on credit_tight nearly every pair), each re-chosen
-//     exactly on a chunk: the REGION_ITEMS_MAX items the pair's root
-//     relaxation moves most from the present choice, the rest fixed
-//     (exactChunks); REGION_CHUNK_BUDGET_FACTOR times the budget, later
-//     passes only around what changed. Kept only when strictly better, so
+//     result: the pairs whose region is over a chunk (REGION_CHUNK_SIZES:
+//     64, then 32 items), each re-chosen exactly on a chunk: the items the
+//     pair's root relaxation moves most from the present choice, the rest
+//     fixed (exactChunks). Rules 13 and 14 skip pairs over 128 items (on
+//     credit_tight nearly every pair) and search the others whole, often
+//     without finishing (pvp_legs); a chunk's search gets further.
+//     REGION_CHUNK_BUDGET_FACTOR times the budget, later passes only around
+//     what changed. Kept only when strictly better, so
 //     rules 15 never settles less than 14.
 // Every returned set is checked exactly in bigint against every node and the
 // FIFO rule before return; a violation throws.
@@ -195,7 +197,7 @@ import { BoundedLp, LP_NODES_MAX, LP_NODES_MAX_V8, type LpRelaxation, lpDive, so
 import { repairByPaths } from './lsm_lp_paths.js';
 import { repairBySplit } from './lsm_lp_split.js';
 import { repairLpPoint } from './lsm_lp_repair.js';
-import { exactChunks, exactRegions, participantsOf, REGION_ITEMS_MAX } from './lsm_region_exact.js';
+import { exactChunks, exactRegions, participantsOf } from './lsm_region_exact.js';
 import { cascadeWithChains, flip, ShortRepair, undoLog, type RepairLog } from './lsm_short_repair.js';
 
 export interface LinkedLeg {
@@ -336,8 +338,8 @@ export interface LinkedOptions {
    */
   readonly region_gap?: boolean;
   /**
-   * After region_gap's phase, from its result: the pairs over REGION_ITEMS_MAX
-   * items re-chosen exactly on a chunk of their region (step 16 above), kept
+   * After region_gap's phase, from its result: the pairs over a chunk's items
+   * re-chosen exactly on a chunk of their region (step 16 above), kept
    * only when strictly heavier. Default on; rules version 15 (the rules-14
    * release and earlier turn it off; so does region_gap off).
    */
@@ -1252,7 +1254,7 @@ function regionPhases(problem: LinkedProblem, net: Net, eng: LinkedEngine, budge
 }
 
 /**
- * Rules 15 (option region_chunks): the pairs over REGION_ITEMS_MAX items of
+ * Rules 15 (option region_chunks): the pairs over a chunk's items of
  * `found` re-chosen exactly on chunks (exactChunks), within
  * REGION_CHUNK_BUDGET_FACTOR times the budget (at most
  * REGION_CHUNK_STEPS_MAX), then re-filled. Returns `found` unless that is
@@ -1937,11 +1939,11 @@ const REGION_CHUNK_ROOT_STEPS_MAX = 3_000_000;
 /** Rules 15: passes at most a chunk size (each after the first only over pairs next to what the pass before changed). */
 const REGION_CHUNK_PASSES = 6;
 /**
- * Rules 15: the chunk sizes, in turn. 128 alone lifted credit_tight most, 32 alone hub_cycles and pvp_legs (whose
- * pairs, under 128 items, rules 13 and 14 search whole without finishing); the three in turn did as well as the
- * best of them on each (docs/benchmarks.md, rules 15).
+ * Rules 15: the chunk sizes, in turn, each a share of the work. On the bench's worst instances (docs/benchmarks.md,
+ * rules 15) 64 then 32 lifted credit_tight 3702587216 +1.0% against +0.6% for 128, 64, 32 (whose pairs are over
+ * 128 items: a chunk of 64 is searched further), hub_cycles the same, pvp_legs a little less.
  */
-const REGION_CHUNK_SIZES = [REGION_ITEMS_MAX, 64, 32];
+const REGION_CHUNK_SIZES = [64, 32];
 
 /** Subgradient iterations for the node prices (each O(legs + items + nodes)). */
 const PRICE_ITERATIONS = 120;

@@ -418,10 +418,10 @@ export interface ChunkLimits {
 }
 
 /**
- * Rules 15: the pairs of participants whose region is over REGION_ITEMS_MAX items (rules 13 and 14 skip them: a
- * hub and a spoke, or two participants of ~80 items each), each re-chosen on a chunk of its region: the pair's
- * root relaxation (warm-started from `sel`, within `root_steps_max`) is solved over all of its items, and the
- * REGION_ITEMS_MAX items it moves most from `sel` (|x - sel|, ties: heavier, then item order) are searched exactly
+ * Rules 15: the pairs of participants whose region is over `chunk_items` items (rules 13 and 14 skip those over
+ * REGION_ITEMS_MAX: a hub and a spoke, or two participants of ~80 items each; the others they search whole, often
+ * without finishing), each re-chosen on a chunk of its region: the pair's root relaxation (warm-started from
+ * `sel`, within `root_steps_max`) is solved over all of its items, and the `chunk_items` items it moves most from `sel` (|x - sel|, ties: heavier, then item order) are searched exactly
  * (regionBranchAndBound) with the rest of the selection fixed, the region's other items included. A chunk's new
  * choice replaces the old only when strictly heavier by exact weight. Pairs that share the most unsettled weight
  * first; pairs whose root promises less than a unit are left; with `dirty`, only pairs with a participant marked
@@ -476,7 +476,7 @@ export function exactChunks(net: RunEffects, units: Int32Array, sel: Uint8Array,
 }
 
 /**
- * Rules 15: the pairs sharing an unsettled item whose region is over REGION_ITEMS_MAX items, the most shared
+ * Rules 15: the pairs sharing an unsettled item whose region may be over `over` items, the most shared
  * unsettled weight first (ties: by participant).
  */
 function chunkPairOrder(net: RunEffects, units: Int32Array, byUnit: readonly number[][], sel: Uint8Array, work: WorkCounter, over: number): [number, number][] {

@@ -406,9 +406,10 @@ export function lsmRules14RegionGap(rules_version: number): boolean {
 
 /**
  * Rules version 15's solver: after rules 14's phase, from its result, the
- * pairs of participants too large for rules 13 and 14 (over 128 items
- * together), each re-chosen exactly on the 128 items its LP relaxation moves
- * most, the rest fixed, kept only when strictly more value; the run releases
+ * pairs of participants re-chosen exactly on chunks (64, then 32 items: those
+ * the pair's LP relaxation moves most), the rest fixed, kept only when
+ * strictly more value; rules 13 and 14 skip pairs over 128 items and search
+ * the others whole; the run releases
  * what rules 14 releases unless this finds strictly more. Only non-FIFO runs
  * can release differently.
  */

@@ -119,9 +119,9 @@ export class PlatformStateMachine extends PlatformState implements CommandExecut
    *     now first, keeping rules 13's choice unless it finds strictly more
    *     (lsmRules14RegionGap in clearing/lsm_release.ts; CHANGELOG.md,
    *     "Rules version 14"): only non-FIFO runs can release differently;
-   * 15  after that, the LSM run's solver re-chooses the pairs too large for
-   *     rules 13 and 14 (over 128 payments together) on the 128 payments
-   *     their LP relaxation moves most, the rest fixed, keeping rules 14's
+   * 15  after that, the LSM run's solver re-chooses pairs on chunks of their
+   *     payments (64, then 32: those their LP relaxation moves most), the
+   *     rest fixed, keeping rules 14's
    *     choice unless it finds strictly more (lsmRules15RegionChunks in
    *     clearing/lsm_release.ts; CHANGELOG.md, "Rules version 15"): only
    *     non-FIFO runs can release differently.
