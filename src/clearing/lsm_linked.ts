@@ -1928,10 +1928,10 @@ const REGION_GAP_SHARE = 0.3;
  */
 const REGION_GAP_BUDGET_FACTOR = 20;
 /**
- * Rules 15: its phase's work, as a multiple of the work budget. Its steps are cheap in time (about 1.6 ns a step
- * of CPU on the bench's credit_tight instances, docs/benchmarks.md, rules 15).
+ * Rules 15: its phase's work, as a multiple of the work budget. At 30, side by side, a run's CPU at the median
+ * was 1.23x rules 14's; at 20 1.19x, keeping credit_tight over 0.95 (docs/benchmarks.md, rules 15).
  */
-const REGION_CHUNK_BUDGET_FACTOR = 30;
+const REGION_CHUNK_BUDGET_FACTOR = 20;
 /** Rules 15: the phase's work at most, whatever the budget. */
 const REGION_CHUNK_STEPS_MAX = 200_000_000;
 /** Rules 15: one pair's root relaxation over its whole region at most (a pair not solved within it is left). */
