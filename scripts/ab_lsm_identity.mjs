@@ -50,6 +50,7 @@ if (rules !== null) {
     // Builds before rules 13 have no such switch (undefined: the option left at its default, absent there).
     region_exact: R.lsmRules13RegionExact?.(v),
     region_gap: R.lsmRules14RegionGap?.(v),
+    region_chunks: R.lsmRules15RegionChunks?.(v),
   };
 }
 const { unseenInstances, UNSEEN_FAMILIES } = await import(`${newDist}/src/bench/gridlock_unseen.js`);

@@ -57,6 +57,8 @@ test('there is a fixture store for every release so far', () => {
   assert.ok(heads.includes('5cb7ff0-demo-rules12.db.head.gz'), 'with its head file');
   assert.ok(fixtures.includes('22e71e8-demo-rules13.db.gz'), 'the store written by 22e71e8 (rules 13, the last before rules 14)');
   assert.ok(heads.includes('22e71e8-demo-rules13.db.head.gz'), 'with its head file');
+  assert.ok(fixtures.includes('023c17f-demo-rules14.db.gz'), 'the store written by 023c17f (rules 14, the last before rules 15)');
+  assert.ok(heads.includes('023c17f-demo-rules14.db.head.gz'), 'with its head file');
 });
 
 for (const name of fixtures) {
@@ -87,6 +89,7 @@ for (const name of fixtures) {
       if (name.startsWith('809266e-')) assert.deepEqual(Object.keys(oldVersions), ['11'], 'that release journaled rules 11');
       if (name.startsWith('5cb7ff0-')) assert.deepEqual(Object.keys(oldVersions), ['12'], 'that release journaled rules 12');
       if (name.startsWith('22e71e8-')) assert.deepEqual(Object.keys(oldVersions), ['13'], 'that release journaled rules 13');
+      if (name.startsWith('023c17f-')) assert.deepEqual(Object.keys(oldVersions), ['14'], 'that release journaled rules 14');
 
       const p = await Platform.open(`sqlite:${path}`, { clock: laterDay('2025-09-02') });
       try {

@@ -162,6 +162,16 @@
 //     sharing order tried ~30 of pvp_legs' 780 pairs and ~440 of whales'
 //     11,175 within its work; the root bound is a few pivots from the
 //     present choice (docs/benchmarks.md, rules 14).
+// 16. Rules 15 (option region_chunks), after rules 14's phase, from its
+//     result: the pairs whose region is over a chunk (REGION_CHUNK_SIZES:
+//     64, then 32 items), each re-chosen exactly on a chunk: the items the
+//     pair's root relaxation moves most from the present choice, the rest
+//     fixed (exactChunks). Rules 13 and 14 skip pairs over 128 items (on
+//     credit_tight nearly every pair) and search the others whole, often
+//     without finishing (pvp_legs); a chunk's search gets further.
+//     REGION_CHUNK_BUDGET_FACTOR times the budget, later passes only around
+//     what changed. Kept only when strictly better, so
+//     rules 15 never settles less than 14.
 // Every returned set is checked exactly in bigint against every node and the
 // FIFO rule before return; a violation throws.
 //
@@ -187,7 +197,7 @@ import { BoundedLp, LP_NODES_MAX, LP_NODES_MAX_V8, type LpRelaxation, lpDive, so
 import { repairByPaths } from './lsm_lp_paths.js';
 import { repairBySplit } from './lsm_lp_split.js';
 import { repairLpPoint } from './lsm_lp_repair.js';
-import { exactRegions, participantsOf } from './lsm_region_exact.js';
+import { exactChunks, exactRegions, participantsOf } from './lsm_region_exact.js';
 import { cascadeWithChains, flip, ShortRepair, undoLog, type RepairLog } from './lsm_short_repair.js';
 
 export interface LinkedLeg {
@@ -327,6 +337,13 @@ export interface LinkedOptions {
    * (the rules-13 release and earlier turn it off; so does region_exact off).
    */
   readonly region_gap?: boolean;
+  /**
+   * After region_gap's phase, from its result: the pairs over a chunk's items
+   * re-chosen exactly on a chunk of their region (step 16 above), kept
+   * only when strictly heavier. Default on; rules version 15 (the rules-14
+   * release and earlier turn it off; so does region_gap off).
+   */
+  readonly region_chunks?: boolean;
 }
 
 export const LINKED_ITEMS_MAX = 100_000;
@@ -1137,6 +1154,7 @@ const BOOLEAN_OPTIONS = [
   'dive_keep_whole',
   'region_exact',
   'region_gap',
+  'region_chunks',
 ] as const;
 
 /** Throws ClearingInputError on an option of the wrong type. */
@@ -1161,6 +1179,7 @@ interface LaterOn {
   lpPaths: boolean;
   regionExact: boolean;
   regionGap: boolean;
+  regionChunks: boolean;
 }
 
 function laterOn(options: LinkedOptions, shortRepair: boolean): LaterOn {
@@ -1174,7 +1193,9 @@ function laterOn(options: LinkedOptions, shortRepair: boolean): LaterOn {
   const regionExact = lpPaths && keepWhole && options.region_exact !== false;
   // Rules 14 on top of rules 13.
   const regionGap = regionExact && options.region_gap !== false;
-  return { shortRepair, lpStart, lpDive, keepWhole, lpRepair, lpPaths, regionExact, regionGap };
+  // Rules 15 on top of rules 14.
+  const regionChunks = regionGap && options.region_chunks !== false;
+  return { shortRepair, lpStart, lpDive, keepWhole, lpRepair, lpPaths, regionExact, regionGap, regionChunks };
 }
 
 export function solveLinked(problem: LinkedProblem, options: LinkedOptions = {}): LinkedSolution {
@@ -1241,11 +1262,49 @@ export function solveLinked(problem: LinkedProblem, options: LinkedOptions = {})
   return toLinkedSolution(problem, net, regionPhases(problem, net, eng, budget, inc, r12, later));
 }
 
-/** Rules 13's phase on rules 12's result, then rules 14's on rules 13's, as far as `on` says. */
+/** Rules 13's phase on rules 12's result, then rules 14's on rules 13's, then rules 15's on rules 14's, as far as `on` says. */
 function regionPhases(problem: LinkedProblem, net: Net, eng: LinkedEngine, budget: number, inc: Incumbent, r12: Candidate, on: LaterOn): Candidate {
   if (!on.regionExact) return r12;
   const r13 = regionExactPhase(problem, net, eng, budget, inc, r12, undefined);
-  return on.regionGap ? regionExactPhase(problem, net, eng, budget, inc, r13, REGION_GAP_SHARE) : r13;
+  if (!on.regionGap) return r13;
+  const r14 = regionExactPhase(problem, net, eng, budget, inc, r13, REGION_GAP_SHARE);
+  return on.regionChunks ? regionChunkPhase(problem, net, eng, budget, inc, r14) : r14;
+}
+
+/**
+ * Rules 15 (option region_chunks): the pairs over a chunk's items of
+ * `found` re-chosen exactly on chunks (exactChunks), within
+ * REGION_CHUNK_BUDGET_FACTOR times the budget (at most
+ * REGION_CHUNK_STEPS_MAX), then re-filled. Returns `found` unless that is
+ * strictly heavier by exact weight; not under FIFO, and only where floats are exact.
+ */
+function regionChunkPhase(problem: LinkedProblem, net: Net, eng: LinkedEngine, budget: number, inc: Incumbent, found: Candidate): Candidate {
+  if (net.fifo || !net.floatExact) return found;
+  const floor = exactWeight(net, found.sel);
+  const work = new Work(Math.min(budget * REGION_CHUNK_BUDGET_FACTOR, REGION_CHUNK_STEPS_MAX));
+  const units = participantsOf(
+    net.nodes,
+    problem.items.map((it) => it.legs),
+  );
+  const sel = found.sel.slice();
+  // Each chunk size an equal share of the work, largest first (passes after the first only around what changed).
+  REGION_CHUNK_SIZES.forEach((size, i) => {
+    const end = Math.floor((work.max * (i + 1)) / REGION_CHUNK_SIZES.length);
+    let dirty: Uint8Array | null = null;
+    for (let pass = 0; pass < REGION_CHUNK_PASSES && work.steps <= end; pass++) {
+      const limits = { steps_max: end - work.steps, region_steps_max: REGION_STEPS_MAX, root_steps_max: REGION_CHUNK_ROOT_STEPS_MAX, chunk_items: size };
+      dirty = exactChunks(net, units, sel, limits, work, dirty);
+      if (!dirty.includes(1)) break;
+    }
+  });
+  eng.load(sel);
+  eng.fill();
+  const out = linkedViolation(net, eng.sel) === null ? eng.sel.slice() : sel;
+  if (exactWeight(net, out) <= floor) return found;
+  inc.best.set(out);
+  inc.value = Number(exactWeight(net, out));
+  inc.method = 'region_chunks';
+  return { sel: out, method: 'region_chunks' };
 }
 
 /**
@@ -1886,6 +1945,23 @@ const REGION_GAP_SHARE = 0.3;
  * more time per run at the median.
  */
 const REGION_GAP_BUDGET_FACTOR = 20;
+/**
+ * Rules 15: its phase's work, as a multiple of the work budget. At 30, side by side, a run's CPU at the median
+ * was 1.23x rules 14's; at 20 1.19x, keeping credit_tight over 0.95 (docs/benchmarks.md, rules 15).
+ */
+const REGION_CHUNK_BUDGET_FACTOR = 20;
+/** Rules 15: the phase's work at most, whatever the budget. */
+const REGION_CHUNK_STEPS_MAX = 200_000_000;
+/** Rules 15: one pair's root relaxation over its whole region at most (a pair not solved within it is left). */
+const REGION_CHUNK_ROOT_STEPS_MAX = 3_000_000;
+/** Rules 15: passes at most a chunk size (each after the first only over pairs next to what the pass before changed). */
+const REGION_CHUNK_PASSES = 6;
+/**
+ * Rules 15: the chunk sizes, in turn, each a share of the work. On the bench's worst instances (docs/benchmarks.md,
+ * rules 15) 64 then 32 lifted credit_tight 3702587216 +1.0% against +0.6% for 128, 64, 32 (whose pairs are over
+ * 128 items: a chunk of 64 is searched further), hub_cycles the same, pvp_legs a little less.
+ */
+const REGION_CHUNK_SIZES = [64, 32];
 
 /** Subgradient iterations for the node prices (each O(legs + items + nodes)). */
 const PRICE_ITERATIONS = 120;

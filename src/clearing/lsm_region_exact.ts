@@ -407,3 +407,97 @@ export function participantsOf(nodes: number, legs: readonly (readonly { from: n
   }
   return units;
 }
+
+/** The limits of exactChunks: its whole work, each chunk's search, and each pair's root relaxation. */
+export interface ChunkLimits {
+  readonly steps_max: number;
+  readonly region_steps_max: number;
+  readonly root_steps_max: number;
+  /** Items in a chunk at most; pairs with at most this many items are left (searched whole by rules 13 and 14). */
+  readonly chunk_items: number;
+}
+
+/**
+ * Rules 15: the pairs of participants whose region is over `chunk_items` items (rules 13 and 14 skip those over
+ * REGION_ITEMS_MAX: a hub and a spoke, or two participants of ~80 items each; the others they search whole, often
+ * without finishing), each re-chosen on a chunk of its region: the pair's root relaxation (warm-started from
+ * `sel`, within `root_steps_max`) is solved over all of its items, and the `chunk_items` items it moves most from `sel` (|x - sel|, ties: heavier, then item order) are searched exactly
+ * (regionBranchAndBound) with the rest of the selection fixed, the region's other items included. A chunk's new
+ * choice replaces the old only when strictly heavier by exact weight. Pairs that share the most unsettled weight
+ * first; pairs whose root promises less than a unit are left; with `dirty`, only pairs with a participant marked
+ * there (a later pass: the pairs whose surroundings the pass before changed). Returns the participants whose
+ * items changed.
+ */
+export function exactChunks(net: RunEffects, units: Int32Array, sel: Uint8Array, limits: ChunkLimits, work: WorkCounter, dirty: Uint8Array | null): Uint8Array {
+  const slack = exactRoom(net, net.cap, sel);
+  work.steps += net.effStart[net.m]!;
+  const byUnit = itemsByUnit(net, units);
+  const phaseEnd = work.steps + limits.steps_max;
+  const mark = new Uint8Array(net.m);
+  const touched = new Uint8Array(byUnit.length);
+  for (const [a, b] of chunkPairOrder(net, units, byUnit, sel, work, limits.chunk_items)) {
+    if (work.steps >= phaseEnd || work.steps > work.max) break;
+    if (dirty !== null && dirty[a] === 0 && dirty[b] === 0) continue;
+    const items = regionItems(byUnit, a, b, mark);
+    if (items.length <= limits.chunk_items) continue;
+    const whole = buildRegion(net, items, slack, sel);
+    work.steps += whole.m + whole.nodes;
+    const wholeStart = Uint8Array.from(items, (k) => sel[k]!);
+    const { lp, wScale } = scaledRelaxation(whole, wholeStart);
+    const root = { steps: 0, max: Math.min(limits.root_steps_max, phaseEnd - work.steps) };
+    const solved = lp.optimise(root);
+    work.steps += root.steps;
+    if (!solved || lp.value() * wScale - Number(regionWeight(whole, wholeStart)) < 1) continue;
+    const order = items.map((_, i) => i);
+    const moved = order.map((i) => Math.abs(lp.x(i) - wholeStart[i]!));
+    order.sort((x, y) => moved[y]! - moved[x]! || whole.weightF[y]! - whole.weightF[x]! || x - y);
+    const chunk = order
+      .slice(0, limits.chunk_items)
+      .map((i) => items[i]!)
+      .sort((x, y) => x - y);
+    const r = buildRegion(net, chunk, slack, sel);
+    work.steps += r.m + r.nodes;
+    const start = Uint8Array.from(chunk, (k) => sel[k]!);
+    const sub = { steps: 0, max: Math.min(limits.region_steps_max, phaseEnd - work.steps) };
+    const { best } = regionBranchAndBound(r, start, sub);
+    work.steps += sub.steps;
+    if (best === null) continue;
+    chunk.forEach((k, i) => {
+      if (sel[k] === best[i]) return;
+      const sign = best[i] === 1 ? 1n : -1n;
+      for (let e = net.effStart[k]!; e < net.effStart[k + 1]!; e++) {
+        slack[net.effNode[e]!]! += sign * net.effDelta[e]!;
+        touched[units[net.effNode[e]!]!] = 1;
+      }
+      sel[k] = best[i]!;
+    });
+  }
+  return touched;
+}
+
+/**
+ * Rules 15: the pairs sharing an unsettled item whose region may be over `over` items, the most shared
+ * unsettled weight first (ties: by participant).
+ */
+function chunkPairOrder(net: RunEffects, units: Int32Array, byUnit: readonly number[][], sel: Uint8Array, work: WorkCounter, over: number): [number, number][] {
+  const U = byUnit.length;
+  const shared = new Map<number, number>();
+  for (let k = 0; k < net.m; k++) {
+    if (sel[k] === 1) continue;
+    const at: number[] = [];
+    for (let e = net.effStart[k]!; e < net.effStart[k + 1]!; e++) {
+      const u = units[net.effNode[e]!]!;
+      if (!at.includes(u)) at.push(u);
+    }
+    for (let i = 0; i < at.length; i++) {
+      for (let j = i + 1; j < at.length; j++) {
+        const key = Math.min(at[i]!, at[j]!) * U + Math.max(at[i]!, at[j]!);
+        shared.set(key, (shared.get(key) ?? 0) + net.weightF[k]!);
+      }
+    }
+  }
+  work.steps += net.effStart[net.m]! + shared.size;
+  const keys = [...shared.keys()].filter((key) => byUnit[Math.floor(key / U)]!.length + byUnit[key % U]!.length > over);
+  keys.sort((x, y) => shared.get(y)! - shared.get(x)! || x - y);
+  return keys.map((key) => [Math.floor(key / U), key % U]);
+}

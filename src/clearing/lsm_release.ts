@@ -416,8 +416,21 @@ export function lsmRules14RegionGap(rules_version: number): boolean {
 }
 
 /**
+ * Rules version 15's solver: after rules 14's phase, from its result, the
+ * pairs of participants re-chosen exactly on chunks (64, then 32 items: those
+ * the pair's LP relaxation moves most), the rest fixed, kept only when
+ * strictly more value; rules 13 and 14 skip pairs over 128 items and search
+ * the others whole; the run releases
+ * what rules 14 releases unless this finds strictly more. Only non-FIFO runs
+ * can release differently.
+ */
+export function lsmRules15RegionChunks(rules_version: number): boolean {
+  return rules_version >= 15;
+}
+
+/**
  * Solves a run problem; `extra` adds capacity per node (the liquidity optimiser's what-if). Returns chosen item ids.
- * `rules_version` picks the solver's moves (lsmNeighbourhoodMoves, lsmRules5Search, lsmRules6ShortRepair, lsmRules7LpStart, lsmRules8LpDive, lsmRules9LpRepair, lsmRules10LpPaths, lsmRules11LpSplit, lsmRules12DiveKeepsWhole, lsmRules13RegionExact, lsmRules14RegionGap); 3 when not given.
+ * `rules_version` picks the solver's moves (lsmNeighbourhoodMoves, lsmRules5Search, lsmRules6ShortRepair, lsmRules7LpStart, lsmRules8LpDive, lsmRules9LpRepair, lsmRules10LpPaths, lsmRules11LpSplit, lsmRules12DiveKeepsWhole, lsmRules13RegionExact, lsmRules14RegionGap, lsmRules15RegionChunks); 3 when not given.
  */
 export function solveRunProblem(problem: LsmRunProblem, work_budget: number, extra?: ReadonlyMap<number, bigint>, rules_version = 3): RunSolution {
   if (problem.items.length === 0) return { settled: [], settled_weight: 0n, method: 'empty' };
@@ -446,6 +459,7 @@ export function solveRunProblem(problem: LsmRunProblem, work_budget: number, ext
       dive_keep_whole: lsmRules12DiveKeepsWhole(rules_version),
       region_exact: lsmRules13RegionExact(rules_version),
       region_gap: lsmRules14RegionGap(rules_version),
+      region_chunks: lsmRules15RegionChunks(rules_version),
     },
   );
   return { settled: s.settled, settled_weight: s.settled_weight, method: s.method };

@@ -118,10 +118,16 @@ export class PlatformStateMachine extends PlatformState implements CommandExecut
    *     whose pair's LP relaxation promises most over what the pair settles
    *     now first, keeping rules 13's choice unless it finds strictly more
    *     (lsmRules14RegionGap in clearing/lsm_release.ts; CHANGELOG.md,
-   *     "Rules version 14"): only non-FIFO runs can release differently.
+   *     "Rules version 14"): only non-FIFO runs can release differently;
+   * 15  after that, the LSM run's solver re-chooses pairs on chunks of their
+   *     payments (64, then 32: those their LP relaxation moves most), the
+   *     rest fixed, keeping rules 14's
+   *     choice unless it finds strictly more (lsmRules15RegionChunks in
+   *     clearing/lsm_release.ts; CHANGELOG.md, "Rules version 15"): only
+   *     non-FIFO runs can release differently.
    * Entries replay under the version they recorded, so all stay callable.
    */
-  readonly rules_versions = Object.freeze({ oldest: 1, current: 14 });
+  readonly rules_versions = Object.freeze({ oldest: 1, current: 15 });
 
   execute(command: Buffer, clock_ns: bigint, ledger: LedgerAccess, rules_version: number, given?: CommandGiven): CommandOutputText {
     if (rules_version < this.rules_versions.oldest || rules_version > this.rules_versions.current) {

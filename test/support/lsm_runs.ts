@@ -83,6 +83,27 @@ export const pvpRunArb: fc.Arbitrary<RawRun> = fc.integer({ min: 6, max: 16 }).c
   }),
 );
 
+/**
+ * Wide gridlocks (rules 15): 4-8 accounts, 300-500 payments of heavy-tailed amounts (200 to ~100,000), credit
+ * lines only: credit_tight's shape, every pair of accounts over 128 items, which rules 13 and 14 leave.
+ */
+export const wideRunArb: fc.Arbitrary<RawRun> = fc.integer({ min: 4, max: 8 }).chain((n) =>
+  fc.record({
+    balances: fc.array(fc.constant(0), { minLength: n, maxLength: n }),
+    headrooms: fc.array(fc.integer({ min: 0, max: 20_000 }), { minLength: n, maxLength: n }),
+    items: fc.array(
+      fc
+        .record({
+          from: fc.integer({ min: 0, max: n - 1 }),
+          d: fc.integer({ min: 1, max: n - 1 }),
+          u: fc.integer({ min: 0, max: 1_000 }),
+        })
+        .map(({ from, d, u }) => ({ from, to: (from + d) % n, amount: Math.floor(200 / ((u + 1) / 1001) ** 0.9), second: null })),
+      { minLength: 300, maxLength: 500 },
+    ),
+  }),
+);
+
 export function toRunProblem(raw: RawRun): LsmRunProblem {
   const nodes: LsmNode[] = raw.balances.map((b, i) => ({ participant: `p${i}`, currency: 'CNY', balance: BigInt(b), headroom: BigInt(raw.headrooms[i]!) }));
   const items: LinkedItem[] = [];
