@@ -1,9 +1,8 @@
-// Fixed costs a request's path no longer pays, and what must stay the same:
-// the guard (src/http/guard.ts) answers a key the verified cache holds without a
-// promise, and one it does not hold after scrypt — both paths must judge alike
-// (the route's roles, the key's rate limit, the caller left for the handler);
-// a write's journal-head receipt is made once per durable head, and must follow
-// the head as it moves.
+// What a request's path must keep while its fixed costs are cut: the guard
+// (src/http/guard.ts) judges a key the verified cache holds as it judged it on
+// the first request, after scrypt (the route's roles, the key's rate limit, the
+// caller left for the handler); a write's journal-head receipt, made once per
+// durable head, follows the head as it moves.
 
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';

@@ -71,7 +71,7 @@ async function submitJson(ctx: AnyContext, list: PaymentIn[], prefix: '' | 'paym
     });
     ctx.metrics.countSubmitted(rs);
   }
-  if (held !== null) await held; // not `await null`: a single's answer waits no extra microtask turn
+  await held;
   const uetrs = list.map((raw) => (typeof raw.uetr === 'string' ? raw.uetr : null));
   // Each result is {uetr, state, reason?, field?, detail?}: strings only.
   return { status: 200, body: { payments: results }, uetrs, plain: true };

@@ -64,12 +64,13 @@ function certificateUser(req: FastifyRequest, users: UserDirectory): { user: Use
 }
 
 /**
- * The user of an API key scrypt did not verify lately (the guard asked the cache
- * first): refused 429 while its client address or key id is over the failed-attempt
+ * The user of an API key. A token scrypt verified lately passes at once; any other
+ * is refused 429 while its client address or key id is over the failed-attempt
  * limit, and a wrong one counts against both.
  */
-async function uncachedKeyUser(req: FastifyRequest, token: string, opts: GuardOptions): Promise<{ user: User; key_id: string } | null> {
-  if (opts.failures === null) return opts.users.authenticate(token);
+async function keyUser(req: FastifyRequest, token: string, opts: GuardOptions): Promise<{ user: User; key_id: string } | null> {
+  const cached = opts.users.verifiedUser(token);
+  if (cached !== null || opts.failures === null) return cached ?? (await opts.users.authenticate(token));
   const key_id = keyIdOf(token);
   const wait = opts.failures.wait(req.ip, key_id);
   if (wait > 0)
@@ -87,8 +88,11 @@ export function installGuard(app: FastifyInstance, opts: GuardOptions): void {
   app.decorateRequest('apiUser', null);
   app.decorateRequest('apiScope', null);
   app.decorateRequest('apiKeyId', null);
-  /** The caller found (or not): refusals as ApiErrors, else the user and scope left on the request. */
-  const admit = (req: FastifyRequest, roles: readonly string[], token: string | null, auth: { user: User; key_id: string } | null): void => {
+  app.addHook('onRequest', async (req) => {
+    const roles = req.routeOptions.config?.roles;
+    if (roles === undefined) return;
+    const token = bearer(req);
+    const auth = token !== null ? await keyUser(req, token, opts) : opts.clientCertificates ? certificateUser(req, users) : null;
     if (auth === null && token === null)
       throw new ApiError(401, 'unauthenticated', 'send an API key as Authorization: Bearer sco_… (or a client certificate the server trusts)', '', {
         'www-authenticate': 'Bearer',
@@ -104,25 +108,6 @@ export function installGuard(app: FastifyInstance, opts: GuardOptions): void {
     req.apiKeyId = auth.key_id;
     req.apiScope = scopeOf(auth.user, platform);
     if (opts.member_currency !== undefined) req.apiScope = memberRequestScope(req, req.apiScope, opts.member_currency);
-  };
-  // Callback form: a key verified lately (every request of a steady client) passes with no promise
-  // and no microtask turn; only a token the cache does not hold waits on scrypt. A refusal thrown
-  // here reaches fastify's error path as a rejected async hook's did.
-  app.addHook('onRequest', (req, _reply, done) => {
-    const roles = req.routeOptions.config?.roles;
-    if (roles === undefined) {
-      done();
-      return;
-    }
-    const token = bearer(req);
-    const cached = token !== null ? users.verifiedUser(token) : null;
-    if (cached !== null) {
-      admit(req, roles, token, cached);
-      done();
-      return;
-    }
-    const found = token !== null ? uncachedKeyUser(req, token, opts) : Promise.resolve(opts.clientCertificates ? certificateUser(req, users) : null);
-    found.then((auth) => admit(req, roles, token, auth)).then(() => done(), done);
   });
 }
 
