@@ -205,7 +205,10 @@ function watchedBackPressure(opts: ApiOptions, metrics: ApiMetrics): BackPressur
 function installResponseHooks(app: FastifyInstance, platform: Platform, metrics: ApiMetrics): void {
   // A write's receipt: the journal position and entry hash durable when it was answered (`verify --expect-head` takes it).
   app.addHook('onSend', (req, reply, payload, done) => {
-    if (req.method !== 'GET' && req.method !== 'HEAD') reply.header('journal-head', platform.journalHeadText());
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      const head = platform.journalHead();
+      reply.header('journal-head', `${head.seq}:${head.head_hash}`);
+    }
     done(null, payload);
   });
   app.addHook('onResponse', (req, reply, done) => {

@@ -866,16 +866,6 @@ export class Platform {
     return { seq: h.seq, head_hash: h.hash.toString('hex') };
   }
 
-  private headText: { seq: number; hash: Buffer | null; text: string } = { seq: -1, hash: null, text: '' };
-
-  /** journalHead() as `seq:head_hash` (a write's receipt header), made once per durable head, not once per answer. */
-  journalHeadText(): string {
-    const h = this.ledger.durable_head;
-    // Each commit makes a new hash Buffer: the same seq and the same object are the same head.
-    if (h.seq !== this.headText.seq || h.hash !== this.headText.hash) this.headText = { seq: h.seq, hash: h.hash, text: `${h.seq}:${h.hash.toString('hex')}` };
-    return this.headText.text;
-  }
-
   /**
    * Resolves once everything the state shows now is durable in the journal (in
    * cluster mode, in the stream); rejects (ledger_failed) when it never will be:
