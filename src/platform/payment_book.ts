@@ -480,9 +480,11 @@ export class PaymentBook {
     this.columns.set(pos, loc, [this.partyNo(ins.payer), payee, fx, textHash(ins.end_to_end_id)]);
     // A UETR enters the table once, with its first archived position (in the table or frozen since). A UETR
     // has one position (set finds it live or archived), so only a position below the frozen ones may be in the runs.
-    if (this.archivedSlot(key) < 0 && (pos >= this.columns.frozenBelow || this.frozenPos(key) < 0)) {
+    // The key's hash once for the lookup and the insert.
+    const h = hash(key);
+    if (this.archivedSlot(key, h) < 0 && (pos >= this.columns.frozenBelow || this.frozenPos(key) < 0)) {
       this.columns.setKey(pos, key);
-      this.insertSlot(key, pos);
+      this.insertSlot(h, pos);
     }
     this.liveAt.delete(pos);
     this.livePos.delete(p.instruction.uetr);
@@ -549,7 +551,7 @@ export class PaymentBook {
   private archivedPos(uetr: string): number {
     const key = this.key;
     if (!uuidInto(uetr, key, 0)) return -1;
-    const s = this.archivedSlot(key);
+    const s = this.archivedSlot(key, hash(key));
     const pos = s >= 0 ? this.slots[s]! - 1 : this.frozenPos(key);
     return pos < 0 || this.columns.loc(pos) === 0 ? -1 : pos;
   }
@@ -562,10 +564,10 @@ export class PaymentBook {
   /** Whether the frozen candidate `pos` holds this.key (bound once: a frozen lookup makes no closure). */
   private readonly holdsKey = (pos: number): boolean => this.columns.keyEquals(pos, this.key);
 
-  /** The slot holding `key`, or -1. */
-  private archivedSlot(key: Buffer): number {
+  /** The slot holding `key` (whose hash is `h`), or -1. */
+  private archivedSlot(key: Buffer, h: number): number {
     const mask = this.slots.length - 1;
-    for (let s = hash(key) & mask; ; s = (s + 1) & mask) {
+    for (let s = h & mask; ; s = (s + 1) & mask) {
       const v = this.slots[s]!;
       if (v === 0) return -1;
       if (this.keyAt(v - 1, key)) return s;
@@ -574,15 +576,17 @@ export class PaymentBook {
 
   /** Whether table entry `pos` holds `key` (a table entry's key is in memory). */
   private keyAt(pos: number, key: Buffer): boolean {
-    const k = this.columns.keyOf(pos)!;
-    for (let i = 0; i < 16; i++) if (k[i] !== key[i]) return false;
+    const k = this.columns.keyArray(pos)!;
+    const o = this.columns.keyOffset(pos);
+    for (let i = 0; i < 16; i++) if (k[o + i] !== key[i]) return false;
     return true;
   }
 
-  private insertSlot(key: Buffer, pos: number): void {
+  /** Enters `pos`, whose key's hash is `h`, into the table. */
+  private insertSlot(h: number, pos: number): void {
     if ((this.slotsUsed + 1) * 2 > this.slots.length) this.rehash(this.slots.length * 2);
     const mask = this.slots.length - 1;
-    let s = hash(key) & mask;
+    let s = h & mask;
     while (this.slots[s] !== 0) s = (s + 1) & mask;
     this.slots[s] = pos + 1;
     this.slotsUsed++;
@@ -598,9 +602,9 @@ export class PaymentBook {
       if (v === 0) continue;
       // A frozen position's entry is in the runs, except a late one (archived after its block froze, its key
       // still in memory): that one stays in the table until the next freeze takes it.
-      const key = this.columns.keyOf(v - 1);
+      const key = this.columns.keyArray(v - 1);
       if (key === null) continue;
-      let s = hash(key) & mask;
+      let s = hash(key, this.columns.keyOffset(v - 1)) & mask;
       while (this.slots[s] !== 0) s = (s + 1) & mask;
       this.slots[s] = v;
       this.slotsUsed++;
@@ -615,10 +619,10 @@ function textHash(s: string): number {
   return h >>> 0;
 }
 
-/** FNV-1a over the 16 bytes: UETRs from some senders share long prefixes or suffixes. */
-function hash(k: Uint8Array): number {
+/** FNV-1a over the 16 bytes (from `at`): UETRs from some senders share long prefixes or suffixes. */
+function hash(k: Uint8Array, at = 0): number {
   let h = 0x811c9dc5;
-  for (let i = 0; i < 16; i++) h = Math.imul(h ^ k[i]!, 0x01000193);
+  for (let i = at; i < at + 16; i++) h = Math.imul(h ^ k[i]!, 0x01000193);
   return h >>> 0;
 }
 

@@ -155,6 +155,20 @@ export class PaymentColumns {
     return this.lateKeys.get(pos) ?? null;
   }
 
+  /**
+   * The array holding `pos`'s key bytes in memory, at keyOffset(pos) (every position in the table), else null:
+   * what keyOf gives without making a view, for the table's lookups and rehashes (one per payment and more).
+   */
+  keyArray(pos: number): Uint8Array | null {
+    if (pos >= this.frozenBelow) return this.keys[pos >>> this.blockShift]!;
+    return this.lateKeys.get(pos) ?? null;
+  }
+
+  /** Where `pos`'s key bytes start in keyArray(pos). */
+  keyOffset(pos: number): number {
+    return pos >= this.frozenBelow ? (pos & this.blockMask) * KEY : 0;
+  }
+
   /** Whether `pos`'s key bytes are `key` (a frozen position's are read from the file). */
   keyEquals(pos: number, key: Uint8Array): boolean {
     let k = this.keyOf(pos);
