@@ -6,6 +6,7 @@
 // STORE.db: a demo store (`sco-settle demo --exit --seed 3 --payments 20000 --file STORE.db`);
 // its journaled submit_payments commands are the input. Per build and round:
 //   check   checkInstruction of every journaled payment (rules 14, a scheme view of its banks);
+//   decode  decodeCommand of every journaled submit_payments command (payments and screening outcomes);
 //   digest  jsonDigest of a submit command's output shaped as the platform writes it
 //           (a result and a change per payment, chunked as outputs of 1,000 payments are);
 // CPU ms (user + sys) of each loop, and checksums that must agree between the builds.
@@ -34,6 +35,7 @@ const builds = await Promise.all(
     root,
     ins: await import(`${root}/dist/src/platform/instruction.js`),
     cmd: await import(`${root}/dist/src/journal/command.js`),
+    decode: (await import(`${root}/dist/src/platform/commands.js`)).decodeCommand,
   })),
 );
 
@@ -64,8 +66,8 @@ const cpuMs = (t0) => {
   return (d.user + d.system) / 1000;
 };
 const bigints = (_k, v) => (typeof v === 'bigint' ? `${v}n` : v);
-const figures = builds.map(() => ({ check: [], digest: [] }));
-const sums = builds.map(() => ({ check: createHash('sha256'), digest: createHash('sha256') }));
+const figures = builds.map(() => ({ check: [], decode: [], digest: [] }));
+const sums = builds.map(() => ({ check: createHash('sha256'), decode: createHash('sha256'), digest: createHash('sha256') }));
 for (let round = 0; round < rounds; round++) {
   builds.forEach((b, j) => {
     let t0 = process.cpuUsage();
@@ -73,10 +75,14 @@ for (let round = 0; round < rounds; round++) {
     for (let i = 0; i < raws.length; i++) answers.push(b.ins.checkInstruction(raws[i], scheme, `payments[${i % 1000}]`, rules));
     figures[j].check.push(cpuMs(t0));
     t0 = process.cpuUsage();
+    const decoded = commands.map((c) => b.decode(c));
+    figures[j].decode.push(cpuMs(t0));
+    t0 = process.cpuUsage();
     const digests = outputs.map((o) => b.cmd.jsonDigest(o));
     figures[j].digest.push(cpuMs(t0));
     if (round === 0) {
       sums[j].check.update(JSON.stringify(answers, bigints));
+      sums[j].decode.update(JSON.stringify(decoded));
       for (const d of digests) sums[j].digest.update(d);
     }
   });
@@ -85,11 +91,7 @@ const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 process.stdout.write(`${raws.length} payments in ${commands.length} commands, ${outputs.length} outputs, ${rounds} rounds\n`);
 builds.forEach((b, j) => {
   const f = figures[j];
-  process.stdout.write(
-    `${b.root}: check ${f.check.map((x) => x.toFixed(0)).join(' ')} (median ${median(f.check).toFixed(0)}) ms; digest ${f.digest
-      .map((x) => x.toFixed(0))
-      .join(
-        ' ',
-      )} (median ${median(f.digest).toFixed(0)}) ms; checksums ${sums[j].check.digest('hex').slice(0, 16)} ${sums[j].digest.digest('hex').slice(0, 16)}\n`,
-  );
+  const show = (name) => `${name} ${f[name].map((x) => x.toFixed(0)).join(' ')} (median ${median(f[name]).toFixed(0)}) ms`;
+  const sum = (name) => sums[j][name].digest('hex').slice(0, 16);
+  process.stdout.write(`${b.root}: ${show('check')}; ${show('decode')}; ${show('digest')}; checksums ${sum('check')} ${sum('decode')} ${sum('digest')}\n`);
 });

@@ -168,27 +168,16 @@ function arr(o: Obj, k: string, field: string, max: number): unknown[] {
   return v;
 }
 
-const SCREENING_FIELD_SET: ReadonlySet<string> = new Set(['hit', 'score', 'list_version', 'detail']);
-
-/** The i-th screening outcome; its path is written only for a refusal, by checking again with it (the check is pure). */
-function screeningAt(v: unknown, i: number): ScreeningOutcome | null {
-  try {
-    return screening(v, '');
-  } catch (err) {
-    if (!(err instanceof PlatformError)) throw err;
-  }
-  return screening(v, `screening[${i}]`);
-}
+const SCREENING_FIELDS = ['hit', 'score', 'list_version', 'detail'] as const;
 
 function screening(v: unknown, field: string): ScreeningOutcome | null {
   if (v === null) return null;
   const o = obj(v, field);
-  for (const k of Object.keys(o))
-    if (!SCREENING_FIELD_SET.has(k)) throw new PlatformError('invalid_field', field === '' ? k : `${field}.${k}`, 'unknown field');
+  only(o, SCREENING_FIELDS, field);
   if (typeof o.hit !== 'boolean') throw new PlatformError('invalid_field', `${field}.hit`, 'must be true or false');
   if (typeof o.score !== 'number' || !(o.score >= 0 && o.score <= 1)) throw new PlatformError('invalid_field', `${field}.score`, 'must be a number 0..1');
-  const out: ScreeningOutcome = { hit: o.hit, score: o.score, list_version: strValue(o.list_version, 'list_version', field) };
-  if (o.detail !== undefined) out.detail = strValue(o.detail, 'detail', field, COMMAND_LIMITS.text_max);
+  const out: ScreeningOutcome = { hit: o.hit, score: o.score, list_version: str(o, 'list_version', field) };
+  if (o.detail !== undefined) out.detail = str(o, 'detail', field, COMMAND_LIMITS.text_max);
   return out;
 }
 
@@ -324,7 +313,9 @@ function decodeSubmit(o: Obj, by: string): Decoded<'submit_payments'> {
   // Each payment's path is written only for a refusal.
   const list = payments.map((p, i) => (p !== null && typeof p === 'object' && !Array.isArray(p) ? (p as Obj) : obj(p, `payments[${i}]`)));
   const scr =
-    o.screening === undefined ? list.map(() => null) : arr(o, 'screening', '', COMMAND_LIMITS.payments_per_command_max).map((s, i) => screeningAt(s, i));
+    o.screening === undefined
+      ? list.map(() => null)
+      : arr(o, 'screening', '', COMMAND_LIMITS.payments_per_command_max).map((s, i) => screening(s, `screening[${i}]`));
   if (scr.length !== list.length) throw new PlatformError('invalid_field', 'screening', 'one outcome (or null) per payment');
   return { type: 'submit_payments', by, payments: list, screening: scr };
 }
