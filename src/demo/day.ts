@@ -21,7 +21,7 @@ import { REFERENCE_FILE, REFERENCE_RATES } from '../platform/reference.js';
 import { bicResolver } from '../iso20022/mapping.js';
 import { Platform } from '../platform/platform.js';
 import { demoSchemeDocument } from './scheme.js';
-import type { ScreeningOutcome } from '../platform/types.js';
+import type { Participant, ScreeningOutcome } from '../platform/types.js';
 import { defaultProfile, generatePayments, MEMBERS, withWatchlistName, type SchemeProfile, type SimPayment } from '../sim/index.js';
 import { messageInstructions } from './payment_message.js';
 import { AHEAD_PER_WORKER, PreparePool, preparedAhead, type AheadWaits } from './prepare_pool.js';
@@ -427,9 +427,29 @@ function preparePool(ctx: DayContext): PreparePool | null {
 function heldNow(ctx: DayContext): HeldHint {
   const held = new Map<string, bigint>();
   for (const p of ctx.platform.participants()) {
-    for (const c of p.currencies) held.set(`${p.id}:${c}`, ctx.platform.balance(p, c).available_minor);
+    const keys = heldKeysOf(p);
+    for (let i = 0; i < keys.length; i++) held.set(keys[i]!, ctx.platform.availableMinor(p, p.currencies[i]!));
   }
   return held;
+}
+
+/** Each participant's hint keys (`bic:currency`), made once: heldNow runs every 250 payments, for every participant and currency. */
+const heldKeys = new WeakMap<Participant, { currencies: string[]; keys: string[] }>();
+
+export function heldKeysOf(p: Participant): readonly string[] {
+  const cached = heldKeys.get(p);
+  // A participant's currencies only grow (a settlement account opened later), but any change makes the keys again.
+  if (cached !== undefined && sameStrings(cached.currencies, p.currencies)) return cached.keys;
+  const currencies = [...p.currencies];
+  const keys = currencies.map((c) => `${p.id}:${c}`);
+  heldKeys.set(p, { currencies, keys });
+  return keys;
+}
+
+function sameStrings(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 function* unprepared(payments: Iterable<SimPayment>): Generator<[SimPayment, null]> {

@@ -131,15 +131,22 @@ function only(o: Obj, allowed: readonly string[], field: string): void {
   }
 }
 
+// One RegExp for every call (a literal in the body is a new object each time str runs); no `g` flag, so `test` keeps no state.
+// eslint-disable-next-line no-control-regex
+const CONTROL_CHARS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f]/;
+
 export function str(o: Obj, k: string, field: string, max: number = COMMAND_LIMITS.string_max, optional = false): string {
-  const v = o[k];
+  return strValue(o[k], k, field, max, optional);
+}
+
+/** str for a value already read (a named read at the caller, where `o[k]` with ever other names is a generic lookup). */
+export function strValue(v: unknown, k: string, field: string, max: number = COMMAND_LIMITS.string_max, optional = false): string {
   if (v === undefined && optional) return '';
   // The field's path is written only for a refusal: this runs for every field of every payment.
   if (typeof v !== 'string') throw new PlatformError('invalid_field', pathOf(field, k), 'must be a string');
   if (v.length === 0 && !optional) throw new PlatformError('invalid_field', pathOf(field, k), 'must not be empty');
   if (v.length > max) throw new PlatformError('invalid_field', pathOf(field, k), `at most ${max} characters`);
-  // eslint-disable-next-line no-control-regex
-  if (/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/.test(v)) throw new PlatformError('invalid_field', pathOf(field, k), 'control characters are not allowed');
+  if (CONTROL_CHARS.test(v)) throw new PlatformError('invalid_field', pathOf(field, k), 'control characters are not allowed');
   return v;
 }
 

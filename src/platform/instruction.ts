@@ -13,7 +13,7 @@ import { memberCurrency } from '../fx/iso4217.js';
 import { parseScaled } from '../fx/rational.js';
 import { U128_MAX } from '../ledger/types.js';
 import { readAmount } from './amounts.js';
-import { COMMAND_LIMITS, str } from './commands.js';
+import { COMMAND_LIMITS, strValue } from './commands.js';
 import { PlatformError, REASON } from './errors.js';
 import type { BusinessDay, PartyInfo, Participant, PaymentInstruction, Priority, SettlementMode } from './types.js';
 
@@ -71,15 +71,25 @@ export interface CheckRules {
 /** Rules 1 and 2: no warehouse, no settle_by. */
 const RULES_V2: CheckRules = { rules_version: 2, now_ns: 0n, day: null };
 
-function party(v: unknown, field: string): PartyInfo | undefined {
+/** The debtor or creditor (`key`) of `field`'s instruction; its path is written only for a refusal, by checking again with it. */
+function party(v: unknown, field: string, key: string): PartyInfo | undefined {
   if (v === undefined) return undefined;
+  try {
+    return partyAt(v, '');
+  } catch (err) {
+    if (!(err instanceof PlatformError)) throw err;
+  }
+  return partyAt(v, `${field}.${key}`);
+}
+
+function partyAt(v: unknown, field: string): PartyInfo {
   if (v === null || typeof v !== 'object' || Array.isArray(v)) throw new PlatformError('invalid_field', field, 'must be an object');
   const o = v as Record<string, unknown>;
   for (const k of Object.keys(o))
     if (k !== 'name' && k !== 'country' && k !== 'address') throw new PlatformError('invalid_field', `${field}.${k}`, 'unknown field');
-  const p: PartyInfo = { name: str(o, 'name', field) };
-  if (o.country !== undefined) p.country = str(o, 'country', field, 2);
-  if (o.address !== undefined) p.address = str(o, 'address', field, COMMAND_LIMITS.text_max);
+  const p: PartyInfo = { name: strValue(o.name, 'name', field) };
+  if (o.country !== undefined) p.country = strValue(o.country, 'country', field, 2);
+  if (o.address !== undefined) p.address = strValue(o.address, 'address', field, COMMAND_LIMITS.text_max);
   return p;
 }
 
@@ -186,27 +196,27 @@ function readFields(
   if (priority !== 'urgent' && priority !== 'normal') throw new PlatformError('invalid_field', `${field}.priority`, 'must be urgent or normal');
   const settlement = (raw.settlement ?? 'rtgs') as SettlementMode;
   if (settlement !== 'rtgs' && settlement !== 'dns') throw new PlatformError('invalid_field', `${field}.settlement`, 'must be rtgs or dns');
-  const currency = str(raw, 'currency', field, 3);
-  const amountText = str(raw, 'amount', field, 40);
+  const currency = strValue(raw.currency, 'currency', field, 3);
+  const amountText = strValue(raw.amount, 'amount', field, 40);
   const ins: PaymentInstruction = {
     uetr,
-    end_to_end_id: str(raw, 'end_to_end_id', field, 35),
-    payer: str(raw, 'payer', field, 11),
-    payee: str(raw, 'payee', field, 11),
+    end_to_end_id: strValue(raw.end_to_end_id, 'end_to_end_id', field, 35),
+    payer: strValue(raw.payer, 'payer', field, 11),
+    payee: strValue(raw.payee, 'payee', field, 11),
     currency,
     amount_minor: 0n,
-    payee_currency: raw.payee_currency === undefined ? currency : str(raw, 'payee_currency', field, 3),
-    value_date: raw.value_date === undefined ? defaultValueDate(scheme, rules, currency) : str(raw, 'value_date', field, 10),
+    payee_currency: raw.payee_currency === undefined ? currency : strValue(raw.payee_currency, 'payee_currency', field, 3),
+    value_date: raw.value_date === undefined ? defaultValueDate(scheme, rules, currency) : strValue(raw.value_date, 'value_date', field, 10),
     priority,
     settlement,
   };
-  if (raw.fx_provider !== undefined) ins.fx_provider = str(raw, 'fx_provider', field, 11);
-  if (raw.quote_id !== undefined) ins.quote_id = str(raw, 'quote_id', field, 20);
-  if (raw.purpose !== undefined) ins.purpose = str(raw, 'purpose', field, 35);
-  if (raw.remittance !== undefined) ins.remittance = str(raw, 'remittance', field, COMMAND_LIMITS.text_max);
-  if (raw.message !== undefined) ins.message = str(raw, 'message', field, 15);
+  if (raw.fx_provider !== undefined) ins.fx_provider = strValue(raw.fx_provider, 'fx_provider', field, 11);
+  if (raw.quote_id !== undefined) ins.quote_id = strValue(raw.quote_id, 'quote_id', field, 20);
+  if (raw.purpose !== undefined) ins.purpose = strValue(raw.purpose, 'purpose', field, 35);
+  if (raw.remittance !== undefined) ins.remittance = strValue(raw.remittance, 'remittance', field, COMMAND_LIMITS.text_max);
+  if (raw.message !== undefined) ins.message = strValue(raw.message, 'message', field, 15);
   if (raw.settle_by !== undefined) {
-    const text = str(raw, 'settle_by', field, WAREHOUSE_LIMITS.settle_by_length_max);
+    const text = strValue(raw.settle_by, 'settle_by', field, WAREHOUSE_LIMITS.settle_by_length_max);
     const ns = parseSettleBy(text);
     if (ns === null)
       throw new PlatformError(
@@ -216,9 +226,9 @@ function readFields(
       );
     ins.settle_by_ns = ns;
   }
-  const debtor = party(raw.debtor, `${field}.debtor`);
+  const debtor = party(raw.debtor, field, 'debtor');
   if (debtor !== undefined) ins.debtor = debtor;
-  const creditor = party(raw.creditor, `${field}.creditor`);
+  const creditor = party(raw.creditor, field, 'creditor');
   if (creditor !== undefined) ins.creditor = creditor;
   return { ins, amountText };
 }
@@ -239,18 +249,21 @@ function checkParties(ins: PaymentInstruction, scheme: SchemeView, field: string
   if (payee === undefined) return reject(uetr, REASON.incorrect_agent, `${field}.payee`, `${ins.payee} is not a participant`);
   if (payer.id === payee.id) return reject(uetr, REASON.forbidden, `${field}.payee`, 'a payment to oneself');
   if (payer.suspended) return reject(uetr, REASON.forbidden, `${field}.payer`, `${payer.id} is suspended`);
-  for (const [k, code, who] of [
-    ['currency', ins.currency, payer],
-    ['payee_currency', ins.payee_currency, payee],
-  ] as const) {
-    let ok = true;
-    try {
-      memberCurrency(code, k);
-    } catch {
-      ok = false;
-    }
-    if (!ok || !scheme.currencyActive(code)) return reject(uetr, REASON.currency_not_allowed, `${field}.${k}`, `${code} is not settled on the platform`);
-    if (!who.currencies.includes(code)) return reject(uetr, REASON.currency_not_allowed, `${field}.${k}`, `${who.id} holds no ${code} account`);
+  // The payer's side, then the payee's (called twice rather than looping over pairs made for every payment).
+  return (
+    currencyRefusal(uetr, scheme, field, 'currency', ins.currency, payer) ?? currencyRefusal(uetr, scheme, field, 'payee_currency', ins.payee_currency, payee)
+  );
+}
+
+/** A side's currency: a member currency the platform settles and the side holds an account in; else its refusal. */
+function currencyRefusal(uetr: string, scheme: SchemeView, field: string, k: string, code: string, who: Participant): InstructionCheck | null {
+  let ok = true;
+  try {
+    memberCurrency(code, k);
+  } catch {
+    ok = false;
   }
+  if (!ok || !scheme.currencyActive(code)) return reject(uetr, REASON.currency_not_allowed, `${field}.${k}`, `${code} is not settled on the platform`);
+  if (!who.currencies.includes(code)) return reject(uetr, REASON.currency_not_allowed, `${field}.${k}`, `${who.id} holds no ${code} account`);
   return null;
 }

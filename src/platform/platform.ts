@@ -472,10 +472,17 @@ export class Platform {
       debits_posted_minor: a.debits_posted,
       credits_posted_minor: a.credits_posted,
       debits_pending_minor: a.debits_pending,
-      available_minor: issuing ? a.debits_posted - a.credits_posted : a.credits_posted - a.debits_posted - a.debits_pending,
+      available_minor: availableOf(a, issuing),
       credit_line_minor: f?.line_minor ?? 0n,
       credit_outstanding_minor: f?.outstanding_minor ?? 0n,
     };
+  }
+
+  /** balance(p, currency).available_minor, without the view (the demo reads it for every participant and currency often). */
+  availableMinor(p: Participant, currency: string): bigint {
+    const issuing = p.issues === currency;
+    const id = accountId(p.no, memberCurrency(currency).numeric, issuing ? ACCOUNT_KIND.issuing : ACCOUNT_KIND.settlement);
+    return availableOf(this.ledger.state.lookupAccount(id) as Account, issuing);
   }
 
   /** Per currency: money issued on the platform (central bank net debit) and the sum of all other balances. */
@@ -1026,6 +1033,11 @@ export class Platform {
   liquidityExecutionAllowed(): boolean {
     return this.state.liquidity_execution;
   }
+}
+
+/** What an account holds available: an issuing account its net debit, any other its net credit less pending debits. */
+function availableOf(a: Account, issuing: boolean): bigint {
+  return issuing ? a.debits_posted - a.credits_posted : a.credits_posted - a.debits_posted - a.debits_pending;
 }
 
 /**
