@@ -1297,14 +1297,24 @@ function regionChunkPhase(problem: LinkedProblem, net: Net, eng: LinkedEngine, b
       if (!dirty.includes(1)) break;
     }
   });
+  return keepIfHeavier(net, eng, inc, found, floor, sel, 'region_chunks');
+}
+
+/**
+ * The end of rules 13-15's phases: `sel` re-filled (kept unfilled if the fill
+ * breaks a link), and taken as the incumbent only when strictly heavier by exact
+ * weight than `found` (whose exact weight is `floor`); else `found`.
+ */
+function keepIfHeavier(net: Net, eng: LinkedEngine, inc: Incumbent, found: Candidate, floor: bigint, sel: Uint8Array, method: string): Candidate {
   eng.load(sel);
   eng.fill();
   const out = linkedViolation(net, eng.sel) === null ? eng.sel.slice() : sel;
-  if (exactWeight(net, out) <= floor) return found;
+  const weight = exactWeight(net, out);
+  if (weight <= floor) return found;
   inc.best.set(out);
-  inc.value = Number(exactWeight(net, out));
-  inc.method = 'region_chunks';
-  return { sel: out, method: 'region_chunks' };
+  inc.value = Number(weight);
+  inc.method = method;
+  return { sel: out, method };
 }
 
 /**
@@ -1338,15 +1348,7 @@ function regionExactPhase(
     const limits = { steps_max: work.max - work.steps, region_steps_max: REGION_STEPS_MAX, gap_share: gapShare };
     if (exactRegions(net, units, sel, limits, work) === 0) break;
   }
-  eng.load(sel);
-  eng.fill();
-  const out = linkedViolation(net, eng.sel) === null ? eng.sel.slice() : sel;
-  if (exactWeight(net, out) <= floor) return found;
-  inc.best.set(out);
-  inc.value = Number(exactWeight(net, out));
-  const method = gapShare === undefined ? 'region_exact' : 'region_gap';
-  inc.method = method;
-  return { sel: out, method };
+  return keepIfHeavier(net, eng, inc, found, floor, sel, gapShare === undefined ? 'region_exact' : 'region_gap');
 }
 
 /** Rules 6's phase on `found`, then rules 7's on its result, then rules 8's on that, then rules 9's, as far as `on` says; each keeps what it was given unless it finds strictly more. */
