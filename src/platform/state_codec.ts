@@ -87,6 +87,8 @@ const LISTS = [
 ] as const;
 /** Lines joined into one Buffer chunk at a time. */
 const CHUNK_LINES = 10_000;
+const CHUNK_CHARS = 32 * 1024 * 1024;
+const NEWLINE = 0x0a;
 
 // A bigint is written as {"$n":"123"}: no platform record has a "$n" key (input
 // objects with unknown keys are refused), so the tag cannot clash with data.
@@ -105,11 +107,15 @@ function reviver(_k: string, v: unknown): unknown {
 export function encodePlatformState(d: PlatformStateData): Buffer {
   const chunks: Buffer[] = [];
   let lines: string[] = [];
+  let chars = 0;
+  // A chunk ends at CHUNK_LINES lines or CHUNK_CHARS characters: its text must stay far below V8's longest string.
   const emit = (line: string): void => {
     lines.push(line);
-    if (lines.length >= CHUNK_LINES) {
+    chars += line.length + 1;
+    if (lines.length >= CHUNK_LINES || chars >= CHUNK_CHARS) {
       chunks.push(Buffer.from(lines.join('\n') + '\n'));
       lines = [];
+      chars = 0;
     }
   };
   const head: Record<string, unknown> = {
@@ -150,12 +156,14 @@ export function readsPlatformState(buf: Buffer): boolean {
 }
 
 export function decodePlatformState(buf: Buffer): PlatformStateData {
-  const text = buf.toString('utf8');
+  // Line by line from the bytes, never the whole state as one string: a state
+  // over V8's longest string (~512 MiB, a few million payments) must still open.
+  // A newline byte never occurs inside a UTF-8 sequence, so lines split as text.
   let pos = 0;
   const next = (): unknown => {
-    const end = text.indexOf('\n', pos);
+    const end = buf.indexOf(NEWLINE, pos);
     if (end < 0) throw new Error('platform state: truncated');
-    const line = text.slice(pos, end);
+    const line = buf.toString('utf8', pos, end);
     pos = end + 1;
     return JSON.parse(line, reviver);
   };
@@ -183,14 +191,14 @@ export function decodePlatformState(buf: Buffer): PlatformStateData {
     out[name] = list;
   }
   let api_directory: ApiDirectoryData | null = null;
-  if (pos < text.length) {
+  if (pos < buf.length) {
     const h = next() as { section: string; adopted: boolean; version: number; users: number; keys: number };
     if (h.section !== 'api_directory') throw new Error(`platform state: expected section api_directory, found ${h.section}`);
     api_directory = { adopted: h.adopted, version: h.version, users: [], keys: [] };
     for (let i = 0; i < h.users; i++) api_directory.users.push(next() as ApiDirectoryData['users'][number]);
     for (let i = 0; i < h.keys; i++) api_directory.keys.push(next() as ApiDirectoryData['keys'][number]);
   }
-  if (pos !== text.length) throw new Error('platform state: trailing bytes');
+  if (pos !== buf.length) throw new Error('platform state: trailing bytes');
   return {
     api_directory,
     ...(out as unknown as Omit<
