@@ -207,22 +207,44 @@ export function exactRegions(net: RunEffects, units: Int32Array, sel: Uint8Array
     if (work.steps >= phaseEnd || work.steps > work.max) break;
     const items = regionItems(byUnit, a, b, inRegion);
     if (items.length === 0 || items.length > REGION_ITEMS_MAX) continue;
-    const r = buildRegion(net, items, slack, sel);
-    work.steps += r.m + r.nodes;
-    const start = Uint8Array.from(items, (k) => sel[k]!);
-    const sub = { steps: 0, max: Math.min(limits.region_steps_max, phaseEnd - work.steps) };
-    const { best } = regionBranchAndBound(r, start, sub);
-    work.steps += sub.steps;
-    if (best === null) continue;
-    items.forEach((k, i) => {
-      if (sel[k] === best[i]) return;
-      const sign = best[i] === 1 ? 1n : -1n;
-      for (let e = net.effStart[k]!; e < net.effStart[k + 1]!; e++) slack[net.effNode[e]!]! += sign * net.effDelta[e]!;
-      sel[k] = best[i]!;
-    });
-    changed++;
+    if (reChoose(net, items, slack, sel, limits.region_steps_max, phaseEnd, work, null)) changed++;
   }
   return changed;
+}
+
+/**
+ * Searches `items` of `sel` exactly (regionBranchAndBound, the rest of the selection fixed, within
+ * `region_steps_max` steps and the phase's end `phaseEnd`) and applies the choice it returns, which is strictly heavier by exact weight, to `sel` and
+ * `slack`; with `touched`, marks the participants (`touched.units`) of every changed item's effects. Whether
+ * `sel` changed.
+ */
+function reChoose(
+  net: RunEffects,
+  items: readonly number[],
+  slack: bigint[],
+  sel: Uint8Array,
+  region_steps_max: number,
+  phaseEnd: number,
+  work: WorkCounter,
+  touched: { readonly units: Int32Array; readonly marks: Uint8Array } | null,
+): boolean {
+  const r = buildRegion(net, items, slack, sel);
+  work.steps += r.m + r.nodes;
+  const start = Uint8Array.from(items, (k) => sel[k]!);
+  const sub = { steps: 0, max: Math.min(region_steps_max, phaseEnd - work.steps) };
+  const { best } = regionBranchAndBound(r, start, sub);
+  work.steps += sub.steps;
+  if (best === null) return false;
+  items.forEach((k, i) => {
+    if (sel[k] === best[i]) return;
+    const sign = best[i] === 1 ? 1n : -1n;
+    for (let e = net.effStart[k]!; e < net.effStart[k + 1]!; e++) {
+      slack[net.effNode[e]!]! += sign * net.effDelta[e]!;
+      if (touched !== null) touched.marks[touched.units[net.effNode[e]!]!] = 1;
+    }
+    sel[k] = best[i]!;
+  });
+  return true;
 }
 
 /**
@@ -455,22 +477,7 @@ export function exactChunks(net: RunEffects, units: Int32Array, sel: Uint8Array,
       .slice(0, limits.chunk_items)
       .map((i) => items[i]!)
       .sort((x, y) => x - y);
-    const r = buildRegion(net, chunk, slack, sel);
-    work.steps += r.m + r.nodes;
-    const start = Uint8Array.from(chunk, (k) => sel[k]!);
-    const sub = { steps: 0, max: Math.min(limits.region_steps_max, phaseEnd - work.steps) };
-    const { best } = regionBranchAndBound(r, start, sub);
-    work.steps += sub.steps;
-    if (best === null) continue;
-    chunk.forEach((k, i) => {
-      if (sel[k] === best[i]) return;
-      const sign = best[i] === 1 ? 1n : -1n;
-      for (let e = net.effStart[k]!; e < net.effStart[k + 1]!; e++) {
-        slack[net.effNode[e]!]! += sign * net.effDelta[e]!;
-        touched[units[net.effNode[e]!]!] = 1;
-      }
-      sel[k] = best[i]!;
-    });
+    reChoose(net, chunk, slack, sel, limits.region_steps_max, phaseEnd, work, { units, marks: touched });
   }
   return touched;
 }
