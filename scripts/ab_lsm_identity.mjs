@@ -51,6 +51,7 @@ if (rules !== null) {
     region_exact: R.lsmRules13RegionExact?.(v),
     region_gap: R.lsmRules14RegionGap?.(v),
     region_chunks: R.lsmRules15RegionChunks?.(v),
+    region_pairs: R.lsmRules16RegionPairs?.(v),
   };
 }
 const { unseenInstances, UNSEEN_FAMILIES } = await import(`${newDist}/src/bench/gridlock_unseen.js`);

@@ -59,6 +59,8 @@ test('there is a fixture store for every release so far', () => {
   assert.ok(heads.includes('22e71e8-demo-rules13.db.head.gz'), 'with its head file');
   assert.ok(fixtures.includes('023c17f-demo-rules14.db.gz'), 'the store written by 023c17f (rules 14, the last before rules 15)');
   assert.ok(heads.includes('023c17f-demo-rules14.db.head.gz'), 'with its head file');
+  assert.ok(fixtures.includes('76fc044-demo-rules15.db.gz'), 'the store written by 76fc044 (rules 15, the last before rules 16)');
+  assert.ok(heads.includes('76fc044-demo-rules15.db.head.gz'), 'with its head file');
 });
 
 for (const name of fixtures) {
@@ -90,6 +92,7 @@ for (const name of fixtures) {
       if (name.startsWith('5cb7ff0-')) assert.deepEqual(Object.keys(oldVersions), ['12'], 'that release journaled rules 12');
       if (name.startsWith('22e71e8-')) assert.deepEqual(Object.keys(oldVersions), ['13'], 'that release journaled rules 13');
       if (name.startsWith('023c17f-')) assert.deepEqual(Object.keys(oldVersions), ['14'], 'that release journaled rules 14');
+      if (name.startsWith('76fc044-')) assert.deepEqual(Object.keys(oldVersions), ['15'], 'that release journaled rules 15');
 
       const p = await Platform.open(`sqlite:${path}`, { clock: laterDay('2025-09-02') });
       try {

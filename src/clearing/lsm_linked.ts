@@ -172,6 +172,13 @@
 //     REGION_CHUNK_BUDGET_FACTOR times the budget, later passes only around
 //     what changed. Kept only when strictly better, so
 //     rules 15 never settles less than 14.
+// 17. Rules 16 (option region_pairs), after rules 15's phase, on runs with
+//     a two-leg item: from rules 12's result (not 15's), every pair of
+//     participants re-chosen exactly in participant order, by rules 13's
+//     branch and bound with reduced-cost fixing at its nodes, 10 M steps a
+//     region (exactPairs); REGION_PAIRS_BUDGET_FACTOR times the budget.
+//     Kept only when strictly heavier than rules 15's result, so rules 16
+//     never settles less than 15.
 // Every returned set is checked exactly in bigint against every node and the
 // FIFO rule before return; a violation throws.
 //
@@ -197,7 +204,7 @@ import { BoundedLp, LP_NODES_MAX, LP_NODES_MAX_V8, type LpRelaxation, lpDive, so
 import { repairByPaths } from './lsm_lp_paths.js';
 import { repairBySplit } from './lsm_lp_split.js';
 import { repairLpPoint } from './lsm_lp_repair.js';
-import { exactChunks, exactRegions, participantsOf } from './lsm_region_exact.js';
+import { exactChunks, exactPairs, exactRegions, participantsOf } from './lsm_region_exact.js';
 import { cascadeWithChains, flip, ShortRepair, undoLog, type RepairLog } from './lsm_short_repair.js';
 
 export interface LinkedLeg {
@@ -344,6 +351,14 @@ export interface LinkedOptions {
    * release and earlier turn it off; so does region_gap off).
    */
   readonly region_chunks?: boolean;
+  /**
+   * After region_chunks' phase: every pair re-chosen exactly with reduced-cost
+   * fixing, from rules 12's result and from the heavier of that and rules 15's
+   * (step 17 above), kept only when strictly heavier than rules 15's result.
+   * Default on; rules version 16 (the rules-15 release and earlier turn it
+   * off; so does region_chunks off).
+   */
+  readonly region_pairs?: boolean;
 }
 
 export const LINKED_ITEMS_MAX = 100_000;
@@ -1155,6 +1170,7 @@ const BOOLEAN_OPTIONS = [
   'region_exact',
   'region_gap',
   'region_chunks',
+  'region_pairs',
 ] as const;
 
 /** Throws ClearingInputError on an option of the wrong type. */
@@ -1180,6 +1196,7 @@ interface LaterOn {
   regionExact: boolean;
   regionGap: boolean;
   regionChunks: boolean;
+  regionPairs: boolean;
 }
 
 function laterOn(options: LinkedOptions, shortRepair: boolean): LaterOn {
@@ -1195,7 +1212,9 @@ function laterOn(options: LinkedOptions, shortRepair: boolean): LaterOn {
   const regionGap = regionExact && options.region_gap !== false;
   // Rules 15 on top of rules 14.
   const regionChunks = regionGap && options.region_chunks !== false;
-  return { shortRepair, lpStart, lpDive, keepWhole, lpRepair, lpPaths, regionExact, regionGap, regionChunks };
+  // Rules 16 on top of rules 15.
+  const regionPairs = regionChunks && options.region_pairs !== false;
+  return { shortRepair, lpStart, lpDive, keepWhole, lpRepair, lpPaths, regionExact, regionGap, regionChunks, regionPairs };
 }
 
 export function solveLinked(problem: LinkedProblem, options: LinkedOptions = {}): LinkedSolution {
@@ -1268,7 +1287,31 @@ function regionPhases(problem: LinkedProblem, net: Net, eng: LinkedEngine, budge
   const r13 = regionExactPhase(problem, net, eng, budget, inc, r12, undefined);
   if (!on.regionGap) return r13;
   const r14 = regionExactPhase(problem, net, eng, budget, inc, r13, REGION_GAP_SHARE);
-  return on.regionChunks ? regionChunkPhase(problem, net, eng, budget, inc, r14) : r14;
+  if (!on.regionChunks) return r14;
+  const r15 = regionChunkPhase(problem, net, eng, budget, inc, r14);
+  return on.regionPairs ? regionPairPhase(problem, net, eng, budget, inc, r12, r15) : r15;
+}
+
+/**
+ * Rules 16 (option region_pairs), on runs with a two-leg item (PvP trades) only: from rules 12's result `r12`,
+ * every pair of participants re-chosen exactly in participant order with reduced-cost fixing (exactPairs), within
+ * REGION_PAIRS_BUDGET_FACTOR times the budget (at most REGION_PAIRS_STEPS_MAX), REGION_PAIRS_REGION_STEPS_MAX a
+ * region; then re-filled. Returns `r15` unless that is strictly heavier by exact weight, so rules 16 never releases
+ * less than rules 15; not under FIFO, and only where floats are exact. Rules 13-15's searches (1 M steps a region,
+ * most unfinished) lead to a choice that exact pair moves cannot leave (docs/benchmarks.md, "LSM rules version 16
+ * not made"); from rules 12's, searches of 10 M steps compound.
+ */
+function regionPairPhase(problem: LinkedProblem, net: Net, eng: LinkedEngine, budget: number, inc: Incumbent, r12: Candidate, r15: Candidate): Candidate {
+  if (net.fifo || !net.floatExact || net.singleLeg) return r15;
+  const floor = exactWeight(net, r15.sel);
+  const units = participantsOf(
+    net.nodes,
+    problem.items.map((it) => it.legs),
+  );
+  const sel = r12.sel.slice();
+  const work = new Work(Math.min(budget * REGION_PAIRS_BUDGET_FACTOR, REGION_PAIRS_STEPS_MAX));
+  exactPairs(net, units, sel, { steps_max: work.max, region_steps_max: REGION_PAIRS_REGION_STEPS_MAX }, work);
+  return keepIfHeavier(net, eng, inc, r15, floor, sel, 'region_pairs');
 }
 
 /**
@@ -1964,6 +2007,15 @@ const REGION_CHUNK_PASSES = 6;
  * 128 items: a chunk of 64 is searched further), hub_cycles the same, pvp_legs a little less.
  */
 const REGION_CHUNK_SIZES = [64, 32];
+/**
+ * Rules 16: its phase's work, as a multiple of the work budget (at most REGION_PAIRS_STEPS_MAX). On unseen pvp_legs
+ * 1344711666 (budget 3.07 M): 120x 0.949 of the reference, 150x 0.951 (docs/benchmarks.md, rules 16).
+ */
+const REGION_PAIRS_BUDGET_FACTOR = 150;
+/** Rules 16: the phase's work at most, whatever the budget (~0.7 s of CPU on pvp_legs' regions). */
+const REGION_PAIRS_STEPS_MAX = 460_000_000;
+/** Rules 16: one region's search at most. 1 M / 3 M / 10 M a region over every pair: 0.937 / 0.943 / 0.963. */
+const REGION_PAIRS_REGION_STEPS_MAX = 10_000_000;
 
 /** Subgradient iterations for the node prices (each O(legs + items + nodes)). */
 const PRICE_ITERATIONS = 120;

@@ -363,6 +363,12 @@ export class BoundedLp {
     return Float64Array.from(this.y, (v) => Math.max(0, v));
   }
 
+  /** Rules 16: prices() written into `out` (length: the nodes). */
+  pricesInto(out: Float64Array): Float64Array {
+    for (let i = 0; i < this.n; i++) out[i] = Math.max(0, this.y[i]!);
+    return out;
+  }
+
   /** Maximises the weights from the current point; false when the work or the pivot limit ran out (the point stays feasible). */
   optimise(work: WorkCounter): boolean {
     this.useWeights();
@@ -416,6 +422,16 @@ export class BoundedLp {
     const i = this.where[k]!;
     if (i >= 0) this.xb[i] = up ? 1 : 0;
     else this.atUpper[k] = up ? 1 : 0;
+    return true;
+  }
+
+  /**
+   * Rules 16: fixes item k at 1 (up) or 0 when it rests there off the basis (bounds only, the point unchanged);
+   * false, and nothing changed, otherwise. `unfix` frees it again.
+   */
+  fixResting(k: number, up: boolean): boolean {
+    if (this.where[k]! >= 0 || this.lb[k] === this.ub[k] || this.atUpper[k] !== (up ? 1 : 0)) return false;
+    this.lb[k] = this.ub[k] = up ? 1 : 0;
     return true;
   }
 

@@ -65,7 +65,7 @@ export function regionWeight(r: ExactRegion, sel: Uint8Array): bigint {
  * of amount, so unscaled (weights of units, amounts of millions) it fell under the tolerance and the simplex
  * stopped short of the optimum. Its values are in units of `wScale`.
  */
-function scaledRelaxation(r: ExactRegion, start: Uint8Array): { lp: BoundedLp; scaled: ItemEffects; wScale: number } {
+function scaledRelaxation(r: ExactRegion, start: Uint8Array): { lp: BoundedLp; scaled: ItemEffects; wScale: number; cap: Float64Array } {
   const aScale = powerOfTwoBelow(r.effF);
   const wScale = powerOfTwoBelow(r.weightF);
   const scaled: ItemEffects = {
@@ -76,12 +76,9 @@ function scaledRelaxation(r: ExactRegion, start: Uint8Array): { lp: BoundedLp; s
     effF: r.effF.map((v) => v / aScale),
     weightF: r.weightF.map((v) => v / wScale),
   };
-  const lp = new BoundedLp(
-    scaled,
-    Float64Array.from(r.resid, (v) => Number(v) / aScale),
-    start,
-  );
-  return { lp, scaled, wScale };
+  const cap = Float64Array.from(r.resid, (v) => Number(v) / aScale);
+  const lp = new BoundedLp(scaled, cap, start);
+  return { lp, scaled, wScale, cap };
 }
 
 /**
@@ -90,14 +87,15 @@ function scaledRelaxation(r: ExactRegion, start: Uint8Array): { lp: BoundedLp; s
  * `complete` when the search finished (then `best` is the optimum, or null
  * when `start` is one).
  */
-export function regionBranchAndBound(r: ExactRegion, start: Uint8Array, work: WorkCounter): RegionOutcome {
+export function regionBranchAndBound(r: ExactRegion, start: Uint8Array, work: WorkCounter, rcFix = false): RegionOutcome {
   const m = r.m;
-  const { lp, scaled, wScale } = scaledRelaxation(r, start);
+  const { lp, scaled, wScale, cap } = scaledRelaxation(r, start);
   let bestW = regionWeight(r, start);
   let bestF = Number(bestW);
   let best: Uint8Array | null = null;
   let complete = true;
   const sel = new Uint8Array(m);
+  const scratch = { y: new Float64Array(r.nodes), d: new Float64Array(m) };
   // The unit objective that moves an item to a bound, at the scaled weights' scale (see BoundedLp.fix).
   let unit = 1;
   for (let k = 0; k < m; k++) unit = Math.max(unit, scaled.weightF[k]!);
@@ -110,6 +108,11 @@ export function regionBranchAndBound(r: ExactRegion, start: Uint8Array, work: Wo
     const bound = lp.value() * wScale;
     // Weights are integers: a subtree must promise a unit more than the best (less a float tolerance).
     if (bound < bestF + 1 - 1e-9 * Math.max(1, Math.abs(bound))) return;
+    const fixed = rcFix ? fixByReducedCost(lp, scaled, cap, (bestF + 1) / wScale, work, scratch) : null;
+    branchOn();
+    if (fixed !== null) for (const k of fixed) lp.unfix(k);
+  };
+  const branchOn = (): void => {
     const pick = branchItem(lp, r, work);
     if (pick < 0) {
       for (let k = 0; k < m; k++) sel[k] = lp.x(k) > 0.5 ? 1 : 0;
@@ -138,6 +141,46 @@ export function regionBranchAndBound(r: ExactRegion, start: Uint8Array, work: Wo
   };
   visit();
   return { best, complete };
+}
+
+/**
+ * Rules 16: reduced-cost fixing at a search node (after `lp.optimise`). From the node's duals y (clipped at 0), the
+ * Lagrangian bound L = y.cap + sum over free items of max(0, d_k) + sum over fixed items of d_k x_k (d_k = w_k +
+ * sum of y at k's effects, the item's reduced cost) holds for any y >= 0; a free item resting at a bound whose
+ * other end would take L under `need` (the best plus a unit, scaled) is fixed where it rests for the subtree.
+ * Returns the items fixed (the caller frees them on the way back). Floats only cut, as the search's own bound.
+ */
+function fixByReducedCost(
+  lp: BoundedLp,
+  r: ItemEffects,
+  cap: Float64Array,
+  need: number,
+  work: WorkCounter,
+  scratch: { readonly y: Float64Array; readonly d: Float64Array },
+): number[] {
+  const y = lp.pricesInto(scratch.y);
+  const m = r.m;
+  work.steps += r.effStart[m]! + m + r.nodes;
+  let L = 0;
+  for (let i = 0; i < r.nodes; i++) L += y[i]! * cap[i]!;
+  const d = scratch.d;
+  for (let k = 0; k < m; k++) {
+    let v = r.weightF[k]!;
+    for (let e = r.effStart[k]!; e < r.effStart[k + 1]!; e++) v += y[r.effNode[e]!]! * r.effF[e]!;
+    d[k] = v;
+    if (lp.lb[k] === lp.ub[k]) L += v * lp.lb[k]!;
+    else if (v > 0) L += v;
+  }
+  const limit = need - 1e-9 * Math.max(1, Math.abs(L));
+  const fixed: number[] = [];
+  for (let k = 0; k < m; k++) {
+    if (lp.lb[k] === lp.ub[k]) continue;
+    const v = d[k]!;
+    if (v > 0 ? L - v < limit : v < 0 && L + v < limit) {
+      if (lp.fixResting(k, v > 0)) fixed.push(k);
+    }
+  }
+  return fixed;
 }
 
 /**
@@ -227,12 +270,13 @@ function reChoose(
   phaseEnd: number,
   work: WorkCounter,
   touched: { readonly units: Int32Array; readonly marks: Uint8Array } | null,
+  rcFix = false,
 ): boolean {
   const r = buildRegion(net, items, slack, sel);
   work.steps += r.m + r.nodes;
   const start = Uint8Array.from(items, (k) => sel[k]!);
   const sub = { steps: 0, max: Math.min(region_steps_max, phaseEnd - work.steps) };
-  const { best } = regionBranchAndBound(r, start, sub);
+  const { best } = regionBranchAndBound(r, start, sub, rcFix);
   work.steps += sub.steps;
   if (best === null) return false;
   items.forEach((k, i) => {
@@ -507,4 +551,36 @@ function chunkPairOrder(net: RunEffects, units: Int32Array, byUnit: readonly num
   const keys = [...shared.keys()].filter((key) => byUnit[Math.floor(key / U)]!.length + byUnit[key % U]!.length > over);
   keys.sort((x, y) => shared.get(y)! - shared.get(x)! || x - y);
   return keys.map((key) => [Math.floor(key / U), key % U]);
+}
+
+/** The limits of exactPairs: its whole work and each region's search. */
+export interface PairLimits {
+  readonly steps_max: number;
+  readonly region_steps_max: number;
+}
+
+/**
+ * Rules 16: every pair of participants (pairOrder's pairs: regions of at most REGION_ITEMS_MAX items with an
+ * unsettled item) in participant order (the first participant with each later one, then the second, ...),
+ * re-chosen exactly with the rest of `sel` (changed in place) fixed, by regionBranchAndBound with reduced-cost
+ * fixing; a region's new choice replaces the old only when strictly heavier by exact weight. Participant order
+ * keeps one participant's pairs together, so a change at it is built on by its next pair; on the bench's worst
+ * pvp_legs instance it reached 0.951 of the reference where participants by unsettled weight reached 0.937 within
+ * the same work, and 0.963 where pairOrder's order reached 0.944 with work unbounded (docs/benchmarks.md, rules 16). Returns how many regions changed.
+ */
+export function exactPairs(net: RunEffects, units: Int32Array, sel: Uint8Array, limits: PairLimits, work: WorkCounter): number {
+  const slack = exactRoom(net, net.cap, sel);
+  work.steps += net.effStart[net.m]!;
+  const byUnit = itemsByUnit(net, units);
+  const phaseEnd = work.steps + limits.steps_max;
+  const mark = new Uint8Array(net.m);
+  const pairs = pairOrder(net, units, byUnit, sel, work).sort((x, y) => x[0] - y[0] || x[1] - y[1]);
+  let changed = 0;
+  for (const [a, b] of pairs) {
+    if (work.steps >= phaseEnd || work.steps > work.max) break;
+    const items = regionItems(byUnit, a, b, mark);
+    if (items.length === 0 || items.length > REGION_ITEMS_MAX) continue;
+    if (reChoose(net, items, slack, sel, limits.region_steps_max, phaseEnd, work, null, true)) changed++;
+  }
+  return changed;
 }

@@ -429,8 +429,20 @@ export function lsmRules15RegionChunks(rules_version: number): boolean {
 }
 
 /**
+ * Rules version 16's solver: after rules 15's phase, every pair of
+ * participants re-chosen exactly again, by a branch and bound that also fixes
+ * payments by their reduced cost, from rules 12's choice (rules 13-15's
+ * unfinished searches lead elsewhere), kept only when strictly more value
+ * than rules 15's; the run releases what rules 15 releases unless this finds
+ * strictly more. Only non-FIFO runs can release differently.
+ */
+export function lsmRules16RegionPairs(rules_version: number): boolean {
+  return rules_version >= 16;
+}
+
+/**
  * Solves a run problem; `extra` adds capacity per node (the liquidity optimiser's what-if). Returns chosen item ids.
- * `rules_version` picks the solver's moves (lsmNeighbourhoodMoves, lsmRules5Search, lsmRules6ShortRepair, lsmRules7LpStart, lsmRules8LpDive, lsmRules9LpRepair, lsmRules10LpPaths, lsmRules11LpSplit, lsmRules12DiveKeepsWhole, lsmRules13RegionExact, lsmRules14RegionGap, lsmRules15RegionChunks); 3 when not given.
+ * `rules_version` picks the solver's moves (lsmNeighbourhoodMoves, lsmRules5Search, lsmRules6ShortRepair, lsmRules7LpStart, lsmRules8LpDive, lsmRules9LpRepair, lsmRules10LpPaths, lsmRules11LpSplit, lsmRules12DiveKeepsWhole, lsmRules13RegionExact, lsmRules14RegionGap, lsmRules15RegionChunks, lsmRules16RegionPairs); 3 when not given.
  */
 export function solveRunProblem(problem: LsmRunProblem, work_budget: number, extra?: ReadonlyMap<number, bigint>, rules_version = 3): RunSolution {
   if (problem.items.length === 0) return { settled: [], settled_weight: 0n, method: 'empty' };
@@ -460,6 +472,7 @@ export function solveRunProblem(problem: LsmRunProblem, work_budget: number, ext
       region_exact: lsmRules13RegionExact(rules_version),
       region_gap: lsmRules14RegionGap(rules_version),
       region_chunks: lsmRules15RegionChunks(rules_version),
+      region_pairs: lsmRules16RegionPairs(rules_version),
     },
   );
   return { settled: s.settled, settled_weight: s.settled_weight, method: s.method };

@@ -124,10 +124,16 @@ export class PlatformStateMachine extends PlatformState implements CommandExecut
    *     rest fixed, keeping rules 14's
    *     choice unless it finds strictly more (lsmRules15RegionChunks in
    *     clearing/lsm_release.ts; CHANGELOG.md, "Rules version 15"): only
+   *     non-FIFO runs can release differently;
+   * 16  after that, the LSM run's solver re-chooses every pair of
+   *     participants exactly again from rules 12's choice, its search also
+   *     fixing payments by their reduced cost, keeping rules 15's choice
+   *     unless it finds strictly more (lsmRules16RegionPairs in
+   *     clearing/lsm_release.ts; CHANGELOG.md, "Rules version 16"): only
    *     non-FIFO runs can release differently.
    * Entries replay under the version they recorded, so all stay callable.
    */
-  readonly rules_versions = Object.freeze({ oldest: 1, current: 15 });
+  readonly rules_versions = Object.freeze({ oldest: 1, current: 16 });
 
   execute(command: Buffer, clock_ns: bigint, ledger: LedgerAccess, rules_version: number, given?: CommandGiven): CommandOutputText {
     if (rules_version < this.rules_versions.oldest || rules_version > this.rules_versions.current) {
