@@ -13,11 +13,14 @@
 // (Until 2026-12-06 its payments had `debtor`/`creditor` and no end-to-end id, so
 // every one was rejected at validation, and the final digest was timed: it measured
 // the rejection path. An SRC_DB written then still holds those entries: exit code 1.)
+// Also prints the store's index writes in the window and each thread's CPU ticks
+// (Linux: the main thread first, the store's commit thread last, V8's GC helpers
+// between).
 // With CPU_PROF=FILE.cpuprofile the timed window alone is profiled (node:inspector)
 // into FILE, for scripts/cpuprofile_top.mjs.
 //   node scripts/follower_apply_cpu.mjs DIST SRC_DB [BATCHES=2000]
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -28,6 +31,8 @@ const { PlatformStateMachine } = await imp('src/platform/state_machine.js');
 const { DurableLedger } = await imp('src/journal/durable_ledger.js');
 const { openStore } = await imp('src/store/open.js');
 const PER = 10;
+// The pause between batches of 3 entries (PAUSE_MS=25: ~1,200 payments/s, about `bench ha`'s replicated rate on a loaded host).
+const PAUSE_MS = Number(process.env.PAUSE_MS ?? 1);
 if (!existsSync(srcDb)) {
   const platform = await Platform.open(`sqlite:${srcDb}`);
   const bic = (i) => `BK${String.fromCharCode(65 + Math.floor(i / 26))}${String.fromCharCode(65 + (i % 26))}CNBJ`;
@@ -74,6 +79,13 @@ await src.close();
 const dir = mkdtempSync(join(tmpdir(), 'follow-ab-'));
 const store = await openStore(`sqlite:${join(dir, 'f.db')}`);
 const executor = new PlatformStateMachine();
+// The store's index writes (query-table transactions) in the timed window.
+let indexWrites = 0;
+const applyIndex = store.applyIndex.bind(store);
+store.applyIndex = (batch) => {
+  indexWrites++;
+  return applyIndex(batch);
+};
 const follower = await DurableLedger.open(store, { clock: () => 0n, executor, follower: true });
 follower.setFollowerBudget?.({ digest_share: 1000, snapshot_share: 1000 });
 const first = entries.length - Number(nArg);
@@ -85,13 +97,31 @@ if (profiler !== null) {
   await profiler.post('Profiler.enable');
   await profiler.post('Profiler.start');
 }
+// Each thread's CPU ticks (Linux /proc; unnamed: node's main thread is the first, the store's commit thread the last).
+const threadTicks = () => {
+  const out = new Map();
+  try {
+    for (const t of readdirSync('/proc/self/task')) {
+      const st = readFileSync(`/proc/self/task/${t}/stat`, 'utf8');
+      const f = st.slice(st.lastIndexOf(')') + 2).split(' ');
+      out.set(t, Number(f[11]) + Number(f[12]));
+    }
+  } catch {
+    // Not Linux.
+  }
+  return out;
+};
+indexWrites = 0;
+const ticks0 = threadTicks();
 const c0 = process.cpuUsage();
 const t0 = performance.now();
 for (let i = first; i < entries.length; i += 3) {
   await follower.applyFollowed(entries.slice(i, i + 3).map((entry) => ({ entry, state_digest: null })));
-  await new Promise((r) => setTimeout(r, 1));
+  await new Promise((r) => setTimeout(r, PAUSE_MS));
 }
 const c = process.cpuUsage(c0);
+const ticks1 = threadTicks();
+const windowIndexWrites = indexWrites;
 const wall = performance.now() - t0;
 if (profiler !== null) {
   const { profile } = await profiler.post('Profiler.stop');
@@ -106,6 +136,8 @@ const payments = Number(nArg) * PER;
 console.log(
   `${dist}: ${(((c.user + c.system) / 1000 / payments) * 1000).toFixed(1)} CPU ms per 1,000 payments (user ${((c.user / 1000 / payments) * 1000).toFixed(1)}), ${Math.round(wall)} ms wall, ${entries.length} entries, payments ${JSON.stringify(states)}, state digest ${digest}`,
 );
+const perThread = [...ticks1].map(([t, v]) => v - (ticks0.get(t) ?? 0)).filter((v) => v > 0);
+console.log(`index writes in the window ${windowIndexWrites}; CPU ticks (1/100 s) per thread with any: ${perThread.join(' ')}`);
 rmSync(dir, { recursive: true, force: true });
 // A journal whose payments do not settle measures the rejection path, not a follower's work.
 if (states.settled !== payments) {

@@ -117,18 +117,28 @@ function report(title, procs, a, b, payments) {
 
 const bench = spawn(process.execPath, [bin, 'bench', 'ha', '--json', '--failovers', '1', '--duration', String(WINDOW_S + 8), '--runs', '1'], {
   stdio: ['ignore', 'pipe', 'pipe'],
+  detached: true,
 });
 let out = '';
 let err = '';
 bench.stdout.on('data', (d) => (out += d));
 bench.stderr.on('data', (d) => (err += d));
 const exited = new Promise((r) => bench.once('exit', r));
+// A failure of this script must not leave the benchmark, its engines and NATS nodes running (its own process group).
+let benchDone = false;
+exited.then(() => (benchDone = true));
+process.on('exit', () => {
+  if (!benchDone) process.kill(-bench.pid, 'SIGKILL');
+});
 
 // Single phase: from 3 s after the single engine appears.
 await waitFor(() => processes().some((p) => p.name === 'engine e1 (single)'), 120_000);
 await sleep(3_000);
 let procs = processes();
-const singlePort = listeningPort(procs.find((p) => p.name === 'engine e1 (single)').pid);
+// Another run's engines on the same host would be counted too: this one's are the newest.
+const singlePid = procs.filter((p) => p.name === 'engine e1 (single)').at(-1).pid;
+// On a loaded host the engine may not listen yet.
+const singlePort = await waitFor(() => listeningPort(singlePid), 60_000);
 const singleC1 = await commits(singlePort);
 let a = sample(procs);
 await sleep(WINDOW_S * 1000);
@@ -143,7 +153,7 @@ await waitFor(() => processes().some((p) => p.name === 'member replica'), 180_00
 await sleep(4_000);
 procs = processes();
 const e1 = procs.find((p) => p.name === 'engine e1');
-const port = listeningPort(e1.pid);
+const port = await waitFor(() => listeningPort(e1.pid), 60_000);
 const s1 = await activeSeq(port);
 const c1 = await commits(port);
 a = sample(procs);

@@ -49,3 +49,89 @@ test('under steady load the index takes only the entries that waited index_lag_m
     await ledger.close();
   }
 });
+
+/** `n` ledger entries of `per` transfers each, journaled by a leader (a follower's input), the accounts first. */
+async function leaderEntries(n: number, per: number): Promise<import('../src/store/types.js').JournalEntry[]> {
+  let t = DAY_START_NS;
+  const leader = await DurableLedger.open(new MemoryStore(), { clock: () => (t += 1_000n) });
+  await leader.createAccounts([emptyAccount(1n, 156, 1, 0), emptyAccount(2n, 156, 1, 0)]);
+  for (let i = 0; i < n; i++) {
+    const batch = [];
+    for (let k = 0; k < per; k++)
+      batch.push({ ...emptyTransfer(BigInt(1_000 + i * per + k)), debit_account_id: 1n, credit_account_id: 2n, amount: 1n, ledger: 156, code: 1 });
+    await leader.createTransfers(batch);
+  }
+  const entries = await leader.store.readJournal(0, n + 1);
+  await leader.close();
+  return entries;
+}
+
+/** The transfers of each index write a store receives. */
+function indexWrites(store: MemoryStore): number[] {
+  const sizes: number[] = [];
+  const apply = store.applyIndex.bind(store);
+  store.applyIndex = async (batch: IndexBatch): Promise<void> => {
+    sizes.push(batch.transfers.length);
+    return apply(batch);
+  };
+  return sizes;
+}
+
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+test('a follower under steady load indexes in whole steps (about 1,024 events), every transfer once and in order', async () => {
+  const PER = 100;
+  const entries = await leaderEntries(150, PER);
+  const store = new MemoryStore();
+  const sizes = indexWrites(store);
+  let t = DAY_START_NS;
+  const follower = await DurableLedger.open(store, {
+    clock: () => (t += 1_000n),
+    follower: true,
+    index_idle_ms: 600_000,
+    index_lag_max_ms: 200,
+    snapshot_min_events: 1e9,
+  });
+  try {
+    // About 25,000 transfers a second, an entry at a time, as a stream delivers them.
+    for (const entry of entries) {
+      await follower.applyFollowed([{ entry, state_digest: null }]);
+      await new Promise((resolve) => setTimeout(resolve, 4));
+    }
+    const underLoad = [...sizes];
+    await follower.catchUpIndex();
+    assert.ok(underLoad.length >= 3, `${underLoad.length} index writes under load`);
+    // A leader's lag steps (128 events) would be one or two entries a write here.
+    assert.ok(median(underLoad) >= 1_000, `index writes under load of ${underLoad.join(', ')} transfers`);
+    // Every transfer indexed, once, in order.
+    const all = await store.lookupTransfers(entries.slice(1).flatMap((_, i) => Array.from({ length: PER }, (_, k) => BigInt(1_000 + i * PER + k))));
+    assert.equal(all.length, 150 * PER);
+    assert.equal(
+      sizes.reduce((a, b) => a + b, 0),
+      150 * PER,
+    );
+  } finally {
+    await follower.close();
+  }
+});
+
+test('the active engine keeps its short lag steps under the same load (its appends wait behind an index write)', async () => {
+  let t = DAY_START_NS;
+  const store = new MemoryStore();
+  const sizes = indexWrites(store);
+  const ledger = await DurableLedger.open(store, { clock: () => (t += 1_000n), index_idle_ms: 600_000, index_lag_max_ms: 200 });
+  try {
+    await ledger.createAccounts([emptyAccount(1n, 156, 1, 0), emptyAccount(2n, 156, 1, 0)]);
+    for (let i = 0; i < 150; i++) {
+      const batch = [];
+      for (let k = 0; k < 100; k++)
+        batch.push({ ...emptyTransfer(BigInt(1_000 + i * 100 + k)), debit_account_id: 1n, credit_account_id: 2n, amount: 1n, ledger: 156, code: 1 });
+      await ledger.createTransfers(batch);
+      await new Promise((resolve) => setTimeout(resolve, 4));
+    }
+    assert.ok(sizes.length >= 3, `${sizes.length} index writes under load`);
+    assert.ok(median(sizes) < 1_000, `index writes under load of ${sizes.join(', ')} transfers`);
+  } finally {
+    await ledger.close();
+  }
+});

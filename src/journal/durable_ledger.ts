@@ -167,6 +167,17 @@ const INDEX_SLICE_MS = 10;
  */
 const INDEX_LAG_STEP_EVENTS = 128;
 /**
+ * A follower's lag path waits for this many aged events (one whole step) instead: its
+ * appends wait on nothing but its own 100 ms timer (the stream holds the entries), so
+ * a longer write on its commit thread delays no one, and each index transaction rewrites
+ * the B-tree pages it touches (the transfers' random-id index, the per-account ones'
+ * last pages) whatever the rows it adds: steps of ~1,000 events instead of ~130 took
+ * about a third off a follower's commit thread (docs/benchmarks.md). The time bound
+ * (twice index_lag_max_ms) is the same, so a member replica's queries trail as before
+ * at a low rate.
+ */
+const FOLLOWER_INDEX_LAG_STEP_EVENTS = INDEX_STEP_EVENTS;
+/**
  * index_lag_max_ms by default. Short: a batch's effects (transfer and balance objects) wait this long
  * for the index, and what lives longer than the gap between two young-generation collections (~0.7 s
  * at 2,000 requests/s with the bench's 64 MB semi-space) is copied by one, then promoted and copied
@@ -1002,21 +1013,23 @@ export class DurableLedger {
   }
 
   /**
-   * Whether the lag path has a step to write at `now`: INDEX_LAG_STEP_EVENTS of
-   * entries that waited index_lag_max_ms, or an oldest entry that waited twice
-   * that. A step per commit of the few entries that just came of age cost about
-   * as much again per payment in messages and transactions as the rows did.
+   * Whether the lag path has a step to write at `now`: INDEX_LAG_STEP_EVENTS (a
+   * follower: FOLLOWER_INDEX_LAG_STEP_EVENTS) of entries that waited index_lag_max_ms,
+   * or an oldest entry that waited twice that. A step per commit of the few entries
+   * that just came of age cost about as much again per payment in messages and
+   * transactions as the rows did.
    */
   private lagStepDue(now: number): boolean {
     const first = this.backlog[0];
     const lag = this.opts.index_lag_max_ms;
     if (first === undefined || first.at_ms > now - lag) return false;
     if (first.at_ms <= now - 2 * lag) return true;
+    const step = this.writable ? INDEX_LAG_STEP_EVENTS : FOLLOWER_INDEX_LAG_STEP_EVENTS;
     let events = 0;
     for (const b of this.backlog) {
       if (b.at_ms > now - lag) return false;
       events += indexEvents(b.effects);
-      if (events >= INDEX_LAG_STEP_EVENTS) return true;
+      if (events >= step) return true;
     }
     return false;
   }
