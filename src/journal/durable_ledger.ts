@@ -257,7 +257,7 @@ export interface FollowerBudget {
 
 /** The query index's rows of a batch's effects: the events the backlog counts. */
 function indexEvents(effects: BatchEffects): number {
-  return effects.accounts_created.length + effects.transfers_created.length + effects.expired.length;
+  return effects.accounts_created.length + (effects.transfer_count ?? effects.transfers_created.length) + effects.expired.length;
 }
 
 interface Backlog {
