@@ -10,6 +10,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 
 import { RecordingLedger } from '../src/journal/command.js';
+import { RECORD_SIZE, encodeTransfer } from '../src/ledger/codec.js';
 import { LedgerStateMachine, type BatchEffects } from '../src/ledger/state_machine.js';
 import { AccountFlags, TransferFlags, type Account, type Transfer } from '../src/ledger/types.js';
 import { NS, account, arbScenario, materialize, transfer, type ExecutedBatch } from './support/arbitraries.js';
@@ -144,6 +145,21 @@ describe('RecordingLedger: a command effects as the rows of the transfer log', (
     assert.deepEqual(
       later.effects.transfers_created.map((t) => t.id),
       [8n],
+    );
+    // The records written for the query index: the codec's bytes of the same transfers, at the stride asked.
+    const stride = 131;
+    const into = Buffer.alloc(5 + 5 * stride);
+    assert.equal(e.writeRecords(into, 5, stride), 5 + 5 * stride);
+    e.transfers_created.forEach((t, k) => {
+      const rec = Buffer.alloc(RECORD_SIZE);
+      encodeTransfer(t, rec, 0);
+      assert.ok(into.subarray(5 + k * stride, 5 + k * stride + RECORD_SIZE).equals(rec), `record ${k}`);
+    });
+    const ids: bigint[] = [];
+    e.forEachTransferAccount((id) => ids.push(id));
+    assert.deepEqual(
+      ids,
+      e.transfers_created.flatMap((t) => [t.debit_account_id, t.credit_account_id]),
     );
     // The first command's transfers read again later, after more rows: the same.
     assert.deepEqual(

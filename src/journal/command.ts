@@ -219,6 +219,23 @@ export class RecordedEffects implements BatchEffects, EffectsSink {
     return this.count;
   }
 
+  /** Writes the transfers' records from the log's rows: the k-th at `off + k * stride` (IndexBatch.transfer_records). Returns the offset after the last. */
+  writeRecords(into: Uint8Array, off: number, stride: number): number {
+    const rows = this.rows;
+    for (let i = 0; i < rows.length; i += 2) off = this.log.copyRecords(rows[i]!, rows[i + 1]!, into, off, stride);
+    return off;
+  }
+
+  /** Calls `fn` with each transfer's debit account id, then its credit account id, in order, making no Transfer. */
+  forEachTransferAccount(fn: (id: bigint) => void): void {
+    const rows = this.rows;
+    for (let i = 0; i < rows.length; i += 2)
+      for (let r = rows[i]!; r < rows[i + 1]!; r++) {
+        fn(this.log.debitAt(r));
+        fn(this.log.creditAt(r));
+      }
+  }
+
   get transfers_created(): Transfer[] {
     if (this.made === null) {
       const out: Transfer[] = [];
