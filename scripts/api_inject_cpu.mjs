@@ -67,8 +67,8 @@ try {
     conc,
     payments,
     payments_per_s: Math.round(payments / ((t1 - t0) / 1000)),
-    main_cpu_us_per_payment: Math.round(((c1 - c0) * 1e6) / payments),
-    process_cpu_us_per_payment: Math.round((p1.user + p1.system) / payments),
+    main_cpu_us_per_payment: Math.round(((c1 - c0) * 1e7) / payments) / 10,
+    process_cpu_us_per_payment: Math.round(((p1.user + p1.system) * 10) / payments) / 10,
   };
   process.stdout.write(`${JSON.stringify(out)}\n`);
 } finally {

@@ -16,7 +16,8 @@ import { describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import { Database } from '../src/store/sqlite_driver.js';
 import { DurableLedger, LedgerError } from '../src/journal/durable_ledger.js';
-import { emptyAccount, emptyTransfer } from '../src/ledger/types.js';
+import { emptyAccount, emptyTransfer, type Transfer } from '../src/ledger/types.js';
+import { TransferLog } from '../src/ledger/transfer_log.js';
 import { SqliteStore } from '../src/store/sqlite.js';
 import { packEntries, packIndex, packIndexPortable, unpackEntries } from '../src/store/sqlite_worker.js';
 import { RECORD_SIZE, encodeAccount, encodeTransfer, u128Key } from '../src/ledger/codec.js';
@@ -155,6 +156,66 @@ describe('SQLite commit worker', () => {
         assert.ok(Buffer.from(packIndexPortable(batch)).equals(want));
       }),
       { numRuns: 500 },
+    );
+  });
+
+  it('packs a batch whose transfers come as records copied from the transfer log into the same bytes, never reading its Transfer objects', () => {
+    fc.assert(
+      fc.property(indexBatchArb, fc.array(transferArb, { maxLength: 6 }), (batch, earlier) => {
+        const want = packIndexReference(batch);
+        // The log holds other transfers before the batch's: its records are a range in the middle.
+        const log = new TransferLog();
+        const seen = new Set<bigint>();
+        const unique = (list: Transfer[]): Transfer[] => list.filter((t) => !seen.has(t.id) && seen.add(t.id) !== undefined);
+        for (const t of unique(earlier)) log.insert(t);
+        const from = log.size;
+        const mine = unique(batch.transfers);
+        if (mine.length < batch.transfers.length) return; // ids repeated within the batch: not a log's rows
+        for (const t of mine) log.insert(t);
+        const byRecords: IndexBatch = {
+          through_seq: batch.through_seq,
+          accounts: batch.accounts,
+          balances: batch.balances,
+          get transfers(): Transfer[] {
+            throw new Error('packIndex read the Transfer objects');
+          },
+          transfer_records: {
+            count: mine.length,
+            writeTo: (into, off, stride) => {
+              log.copyRecords(from, log.size, into, off, stride);
+            },
+          },
+        };
+        assert.ok(Buffer.from(packIndex(byRecords)).equals(want));
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('copies transfer log records in the codec layout, at any offset and stride', () => {
+    fc.assert(
+      fc.property(
+        fc.array(transferArb, { minLength: 1, maxLength: 8 }),
+        fc.integer({ min: 0, max: 9 }),
+        fc.integer({ min: 128, max: 140 }),
+        (list, pad, stride) => {
+          const log = new TransferLog();
+          const seen = new Set<bigint>();
+          const ts = list.filter((t) => !seen.has(t.id) && seen.add(t.id) !== undefined);
+          for (const t of ts) log.insert(t);
+          const into = Buffer.alloc(pad + ts.length * stride + 3);
+          const end = log.copyRecords(0, ts.length, into, pad, stride);
+          assert.equal(end, pad + ts.length * stride);
+          ts.forEach((t, k) => {
+            const rec = Buffer.alloc(RECORD_SIZE);
+            encodeTransfer(t, rec, 0);
+            assert.ok(into.subarray(pad + k * stride, pad + k * stride + RECORD_SIZE).equals(rec), `record ${k}`);
+          });
+          assert.throws(() => log.copyRecords(0, ts.length + 1, into, 0, RECORD_SIZE), RangeError);
+          assert.throws(() => log.copyRecords(0, ts.length, Buffer.alloc(ts.length * RECORD_SIZE - 1), 0, RECORD_SIZE), RangeError);
+        },
+      ),
+      { numRuns: 300 },
     );
   });
 

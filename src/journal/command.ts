@@ -12,7 +12,8 @@
 //    then fails stop (state may be half-changed in memory, nothing reached disk).
 
 import { createHash, hash } from 'node:crypto';
-import type { BatchEffects, LedgerStateMachine } from '../ledger/state_machine.js';
+import type { BatchEffects, EffectsSink, Expiry, HistoryRow, LedgerStateMachine } from '../ledger/state_machine.js';
+import type { TransferLog } from '../ledger/transfer_log.js';
 import type { Account, Transfer } from '../ledger/types.js';
 
 /** The ledger as a command sees it: batches it runs join the command's journal entry. */
@@ -165,25 +166,84 @@ function hasLongArray(value: Record<string, unknown>, chunk: number): boolean {
 export class RecordingLedger implements LedgerAccess {
   readonly machine: LedgerStateMachine;
   private readonly clock_ns: bigint;
-  readonly effects: BatchEffects = { accounts_created: [], transfers_created: [], expired: [], history: [] };
+  readonly effects: RecordedEffects;
 
   constructor(machine: LedgerStateMachine, clock_ns: bigint) {
     this.machine = machine;
     this.clock_ns = clock_ns;
+    this.effects = new RecordedEffects(machine.transfers);
   }
 
   createAccounts(accounts: readonly Account[]): Uint8Array {
-    return this.run('create_accounts', accounts);
+    return this.machine.executeInto('create_accounts', accounts, this.clock_ns, this.effects);
   }
 
   createTransfers(transfers: readonly Transfer[]): Uint8Array {
-    return this.run('create_transfers', transfers);
+    return this.machine.executeInto('create_transfers', transfers, this.clock_ns, this.effects);
+  }
+}
+
+/**
+ * A command's effects, batch after batch. Its transfers are held as rows of the
+ * ledger's transfer log (which keeps them compactly and never changes a row once
+ * its batch is done) and made into objects only when `transfers_created` is
+ * read, by the query index after the entry is durable: a 1,000-payment command
+ * runs ~1,000 small batches, and their Transfer objects, held until the index
+ * took them, were copied by the young generation's collections meanwhile.
+ */
+export class RecordedEffects implements BatchEffects, EffectsSink {
+  readonly accounts_created: Account[] = [];
+  readonly expired: Expiry[] = [];
+  readonly history: HistoryRow[] = [];
+  private readonly log: TransferLog;
+  /** Row ranges [from, to) as pairs, in order; adjacent ones merged. */
+  private readonly rows: number[] = [];
+  private count = 0;
+  private made: Transfer[] | null = null;
+
+  constructor(log: TransferLog) {
+    this.log = log;
   }
 
-  private run(op: 'create_accounts' | 'create_transfers', events: readonly (Account | Transfer)[]): Uint8Array {
-    const { results, effects } = this.machine.execute(op, events, this.clock_ns);
-    mergeEffects(this.effects, effects);
-    return results;
+  addTransferRows(from: number, to: number): void {
+    if (to <= from) return;
+    const rows = this.rows;
+    const n = rows.length;
+    if (n > 0 && rows[n - 1] === from) rows[n - 1] = to;
+    else rows.push(from, to);
+    this.count += to - from;
+    this.made = null;
+  }
+
+  get transfer_count(): number {
+    return this.count;
+  }
+
+  /** Writes the transfers' records from the log's rows: the k-th at `off + k * stride` (IndexBatch.transfer_records). Returns the offset after the last. */
+  writeRecords(into: Uint8Array, off: number, stride: number): number {
+    const rows = this.rows;
+    for (let i = 0; i < rows.length; i += 2) off = this.log.copyRecords(rows[i]!, rows[i + 1]!, into, off, stride);
+    return off;
+  }
+
+  /** Calls `fn` with each transfer's debit account id, then its credit account id, in order, making no Transfer. */
+  forEachTransferAccount(fn: (id: bigint) => void): void {
+    const rows = this.rows;
+    for (let i = 0; i < rows.length; i += 2)
+      for (let r = rows[i]!; r < rows[i + 1]!; r++) {
+        fn(this.log.debitAt(r));
+        fn(this.log.creditAt(r));
+      }
+  }
+
+  get transfers_created(): Transfer[] {
+    if (this.made === null) {
+      const out: Transfer[] = [];
+      const rows = this.rows;
+      for (let i = 0; i < rows.length; i += 2) for (let r = rows[i]!; r < rows[i + 1]!; r++) out.push(this.log.read(r));
+      this.made = out;
+    }
+    return this.made;
   }
 }
 

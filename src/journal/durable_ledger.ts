@@ -33,8 +33,9 @@
 // activate() makes it the writer.
 
 import { LedgerStateMachine, type BatchEffects, type LedgerLimits, type Operation } from '../ledger/state_machine.js';
+import { encodeTransfer } from '../ledger/codec.js';
 import { BATCH_EVENTS_MAX, type Account, type AccountBalance, type Transfer } from '../ledger/types.js';
-import type { AccountFilter, HistoryRecord, IndexBatch, JournalEntry, LedgerStore } from '../store/types.js';
+import type { AccountFilter, HistoryRecord, IndexBatch, JournalEntry, LedgerStore, TransferRecords } from '../store/types.js';
 import {
   buildCommandEntry,
   buildEntry,
@@ -50,6 +51,7 @@ import {
 import {
   COMMAND_BYTES_MAX,
   outputDigest,
+  RecordedEffects,
   RecordingLedger,
   rulesVersionProblem,
   type CommandExecutor,
@@ -268,7 +270,7 @@ export interface FollowerBudget {
 
 /** The query index's rows of a batch's effects: the events the backlog counts. */
 function indexEvents(effects: BatchEffects): number {
-  return effects.accounts_created.length + effects.transfers_created.length + effects.expired.length;
+  return effects.accounts_created.length + (effects.transfer_count ?? effects.transfers_created.length) + effects.expired.length;
 }
 
 interface Backlog {
@@ -1116,20 +1118,30 @@ export class DurableLedger {
     return events;
   }
 
+  /**
+   * The index rows of `chunk`. A command's transfers are still rows of the
+   * transfer log (RecordedEffects): the batch offers them as records, copied
+   * from the log into a store's buffer, and makes Transfer objects only if a
+   * store reads `transfers`.
+   */
   private indexBatch(chunk: readonly Backlog[], through_seq: number): IndexBatch {
     const touched = new Map<bigint, Account>();
-    const transfers: Transfer[] = [];
     const balances: HistoryRecord[] = [];
     const touch = (id: bigint): void => {
       if (!touched.has(id)) touched.set(id, this.sm.lookupAccount(id)!);
     };
+    let count = 0;
     for (const { effects } of chunk) {
       for (const a of effects.accounts_created) touch(a.id);
-      for (const t of effects.transfers_created) {
-        transfers.push(t);
-        touch(t.debit_account_id);
-        touch(t.credit_account_id);
-      }
+      if (effects instanceof RecordedEffects) {
+        effects.forEachTransferAccount(touch);
+        count += effects.transfer_count;
+      } else
+        for (const t of effects.transfers_created) {
+          touch(t.debit_account_id);
+          touch(t.credit_account_id);
+          count++;
+        }
       for (const x of effects.expired) {
         touch(x.transfer.debit_account_id);
         touch(x.transfer.credit_account_id);
@@ -1138,7 +1150,32 @@ export class DurableLedger {
     }
     // Account objects are live; the store gets copies of their balances as of now.
     const accounts = [...touched.values()].map((a) => ({ ...a }));
-    return { through_seq, accounts, transfers, balances };
+    let made: Transfer[] | null = null;
+    const transfer_records: TransferRecords = {
+      count,
+      writeTo(into: Uint8Array, off: number, stride: number): void {
+        let buf: Buffer | null = null;
+        for (const { effects } of chunk) {
+          if (effects instanceof RecordedEffects) off = effects.writeRecords(into, off, stride);
+          else
+            for (const t of effects.transfers_created) {
+              buf ??= Buffer.isBuffer(into) ? into : Buffer.from(into.buffer, into.byteOffset, into.byteLength);
+              encodeTransfer(t, buf, off);
+              off += stride;
+            }
+        }
+      },
+    };
+    return {
+      through_seq,
+      accounts,
+      get transfers(): Transfer[] {
+        made ??= chunk.flatMap((b) => b.effects.transfers_created);
+        return made;
+      },
+      balances,
+      transfer_records,
+    };
   }
 
   // ---- queries (served from the store) --------------------------------------------------

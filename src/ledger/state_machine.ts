@@ -76,6 +76,17 @@ export interface BatchEffects {
   transfers_created: Transfer[];
   expired: Expiry[];
   history: HistoryRow[];
+  /** transfers_created.length, where reading it would make the transfers (RecordingLedger's effects). */
+  readonly transfer_count?: number;
+}
+
+/** Where executeInto adds a batch's effects (RecordingLedger's, ../journal/command.ts). */
+export interface EffectsSink {
+  readonly accounts_created: Account[];
+  readonly expired: Expiry[];
+  readonly history: HistoryRow[];
+  /** The batch created the transfer log's rows [from, to) (none when equal). */
+  addTransferRows(from: number, to: number): void;
 }
 
 export type Operation = 'create_accounts' | 'create_transfers' | 'pulse';
@@ -160,26 +171,11 @@ export class LedgerStateMachine {
    * timestamps stay strictly increasing.
    */
   execute(op: Operation, events: readonly (Account | Transfer)[], clock_ns: bigint): { results: Uint8Array; effects: BatchEffects } {
-    if (events.length > BATCH_EVENTS_MAX) throw new Error(`batch of ${events.length} events exceeds ${BATCH_EVENTS_MAX}`);
-    if (op === 'pulse' && events.length !== 0) throw new Error('a pulse carries no events');
     const accountsBefore = this.accountLog.length;
     const transfersBefore = this.transfers.size;
-    this.expiredNow = [];
-    this.historyNow = [];
-
-    let ts = clock_ns > this.lastTimestamp ? clock_ns : this.lastTimestamp + 1n;
-    ts = this.expireDue(ts);
-    let results: Uint8Array;
-    if (op === 'create_accounts') {
-      results = this.runBatch(events, ts, true);
-    } else if (op === 'create_transfers') {
-      results = this.runBatch(events, ts, false);
-    } else {
-      results = new Uint8Array(0);
-    }
-    if (events.length > 0) this.lastTimestamp = ts + BigInt(events.length - 1);
-    if (this.lastTimestamp > U64_MAX) throw new Error('ledger timestamp overflowed u64');
-
+    const expired: Expiry[] = [];
+    const history: HistoryRow[] = [];
+    const results = this.runOperation(op, events, clock_ns, expired, history);
     // The batch's transfers are materialised only if a caller reads them: records
     // [transfersBefore, transfersAfter) never change once the batch is done.
     const log = this.transfers;
@@ -193,10 +189,49 @@ export class LedgerStateMachine {
           created ??= log.slice(transfersBefore, transfersAfter);
           return created;
         },
-        expired: this.expiredNow,
-        history: this.historyNow,
+        expired,
+        history,
       },
     };
+  }
+
+  /**
+   * execute, its effects added to `into` instead of returned in objects of their
+   * own: accounts, expiries and balance rows appended to its arrays, and the
+   * batch's transfers as the rows [from, to) of the transfer log (`transfers`),
+   * which `into` may read when it needs them (a command's many small batches
+   * then make no Transfer objects until the query index takes them).
+   */
+  executeInto(op: Operation, events: readonly (Account | Transfer)[], clock_ns: bigint, into: EffectsSink): Uint8Array {
+    const accountsBefore = this.accountLog.length;
+    const transfersBefore = this.transfers.size;
+    const results = this.runOperation(op, events, clock_ns, into.expired, into.history);
+    const accounts = this.accountLog;
+    for (let i = accountsBefore; i < accounts.length; i++) into.accounts_created.push(accounts[i]!);
+    into.addTransferRows(transfersBefore, this.transfers.size);
+    return results;
+  }
+
+  /** One batch; its expiries and balance rows are appended to `expired` and `history` (a linked chain that fails takes back its own). */
+  private runOperation(op: Operation, events: readonly (Account | Transfer)[], clock_ns: bigint, expired: Expiry[], history: HistoryRow[]): Uint8Array {
+    if (events.length > BATCH_EVENTS_MAX) throw new Error(`batch of ${events.length} events exceeds ${BATCH_EVENTS_MAX}`);
+    if (op === 'pulse' && events.length !== 0) throw new Error('a pulse carries no events');
+    this.expiredNow = expired;
+    this.historyNow = history;
+
+    let ts = clock_ns > this.lastTimestamp ? clock_ns : this.lastTimestamp + 1n;
+    ts = this.expireDue(ts);
+    let results: Uint8Array;
+    if (op === 'create_accounts') {
+      results = this.runBatch(events, ts, true);
+    } else if (op === 'create_transfers') {
+      results = this.runBatch(events, ts, false);
+    } else {
+      results = new Uint8Array(0);
+    }
+    if (events.length > 0) this.lastTimestamp = ts + BigInt(events.length - 1);
+    if (this.lastTimestamp > U64_MAX) throw new Error('ledger timestamp overflowed u64');
+    return results;
   }
 
   /** The earliest deadline among pending transfers, or null; lets a host decide when to pulse. */

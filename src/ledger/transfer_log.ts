@@ -455,6 +455,43 @@ export class TransferLog {
     return getU128(this.chunkAt(r >>> CHUNK_SHIFT).w64, (r & CHUNK_MASK) * RECORD_WORDS);
   }
 
+  /** The debit account id of record `r` (0 ≤ r < size), without making a Transfer. */
+  debitAt(r: number): bigint {
+    if (r < 0 || r >= this.count) throw new RangeError(`TransferLog.debitAt: no record ${r}`);
+    return getU128(this.chunkAt(r >>> CHUNK_SHIFT).w64, (r & CHUNK_MASK) * RECORD_WORDS + 2);
+  }
+
+  /** The credit account id of record `r` (0 ≤ r < size), without making a Transfer. */
+  creditAt(r: number): bigint {
+    if (r < 0 || r >= this.count) throw new RangeError(`TransferLog.creditAt: no record ${r}`);
+    return getU128(this.chunkAt(r >>> CHUNK_SHIFT).w64, (r & CHUNK_MASK) * RECORD_WORDS + 4);
+  }
+
+  /**
+   * Copies records [from, to) as they are held, which is the codec's transfer
+   * layout (../ledger/codec.ts: encodeTransfer, little-endian), to `into`: record
+   * from + k at `off + k * stride`. Returns the offset after the last.
+   */
+  copyRecords(from: number, to: number, into: Uint8Array, off: number, stride: number): number {
+    if (!LITTLE_ENDIAN) throw new Error('TransferLog.copyRecords: records are held in the codec layout on little-endian hosts only');
+    if (from < 0 || to > this.count || from > to) throw new RangeError(`TransferLog.copyRecords: no records [${from}, ${to})`);
+    const bytes = RECORD_WORDS * 8;
+    const aligned = ((into.byteOffset + off) & 3) === 0 && (stride & 3) === 0;
+    const dst = aligned ? new Int32Array(into.buffer, into.byteOffset, into.byteLength >>> 2) : null;
+    for (let r = from; r < to; r++, off += stride) {
+      if (off + bytes > into.byteLength) throw new RangeError('TransferLog.copyRecords: past the end of the buffer');
+      const c = this.chunkAt(r >>> CHUNK_SHIFT);
+      const k = (r & CHUNK_MASK) * RECORD_WORDS;
+      if (dst !== null) {
+        const src = c.i32;
+        const s = k * 2;
+        const d = off >>> 2;
+        for (let j = 0; j < RECORD_WORDS * 2; j++) dst[d + j] = src[s + j]!;
+      } else into.set(c.u8.subarray(k * 8, k * 8 + bytes), off);
+    }
+    return off;
+  }
+
   /** The code of record `r` (0 ≤ r < size), without making a Transfer. */
   codeAt(r: number): number {
     if (r < 0 || r >= this.count) throw new RangeError(`TransferLog.codeAt: no record ${r}`);

@@ -172,7 +172,9 @@ function keyFromRecord(b: Uint8Array, from: number, to: number): void {
  */
 export function packIndex(batch: IndexBatch): ArrayBuffer {
   if (!LITTLE_ENDIAN) return packIndexPortable(batch);
-  const { accounts, transfers, balances } = batch;
+  // `transfers` is not read when the batch has its records (it may be made on demand).
+  const { accounts, balances } = batch;
+  const records = batch.transfer_records;
   const { buf, b } = indexBuffer(batch);
   const v64 = new BigUint64Array(buf);
   let off = INDEX_HEADER_BYTES;
@@ -181,14 +183,25 @@ export function packIndex(batch: IndexBatch): ArrayBuffer {
     keyFromRecord(b, off + 16, off);
     off += ACCOUNT_ROW;
   }
-  for (const t of transfers) {
-    v64[off >>> 3] = t.timestamp;
-    encodeTransfer(t, b, off + 56);
-    keyFromRecord(b, off + 56, off + 8);
-    keyFromRecord(b, off + 72, off + 24);
-    keyFromRecord(b, off + 88, off + 40);
-    off += TRANSFER_ROW;
-  }
+  if (records !== undefined) {
+    // The records copied into place, then each row's timestamp (the record's last 8 bytes) and keys from them.
+    records.writeTo(b, off + 56, TRANSFER_ROW);
+    for (let k = 0; k < records.count; k++) {
+      v64[off >>> 3] = v64[(off + 56 + 120) >>> 3]!;
+      keyFromRecord(b, off + 56, off + 8);
+      keyFromRecord(b, off + 72, off + 24);
+      keyFromRecord(b, off + 88, off + 40);
+      off += TRANSFER_ROW;
+    }
+  } else
+    for (const t of batch.transfers) {
+      v64[off >>> 3] = t.timestamp;
+      encodeTransfer(t, b, off + 56);
+      keyFromRecord(b, off + 56, off + 8);
+      keyFromRecord(b, off + 72, off + 24);
+      keyFromRecord(b, off + 88, off + 40);
+      off += TRANSFER_ROW;
+    }
   for (const h of balances) {
     const i = off >>> 3;
     const bal = h.balance;
@@ -214,11 +227,12 @@ function put128(v64: BigUint64Array, i: number, v: bigint): void {
 
 /** A new ArrayBuffer of the batch's size and a Buffer over it, the header written (layout above). */
 function indexBuffer(batch: IndexBatch): { buf: ArrayBuffer; b: Buffer } {
-  const { accounts, transfers, balances } = batch;
-  const buf = new ArrayBuffer(INDEX_HEADER_BYTES + accounts.length * ACCOUNT_ROW + transfers.length * TRANSFER_ROW + balances.length * BALANCE_ROW);
+  const { accounts, balances } = batch;
+  const transfers = batch.transfer_records?.count ?? batch.transfers.length;
+  const buf = new ArrayBuffer(INDEX_HEADER_BYTES + accounts.length * ACCOUNT_ROW + transfers * TRANSFER_ROW + balances.length * BALANCE_ROW);
   const b = Buffer.from(buf);
   b.writeUInt32LE(accounts.length, 0);
-  b.writeUInt32LE(transfers.length, 4);
+  b.writeUInt32LE(transfers, 4);
   b.writeUInt32LE(balances.length, 8);
   b.writeDoubleLE(batch.through_seq, 16);
   return { buf, b };

@@ -40,6 +40,20 @@ export interface IndexBatch {
   accounts: Account[];
   transfers: Transfer[];
   balances: HistoryRecord[];
+  /**
+   * The same transfers, in the same order, as their 128-byte records (the
+   * codec's layout, ../ledger/codec.ts: encodeTransfer), where the producer holds
+   * them so: a store that writes records may take these and leave `transfers`
+   * unread (the producer may make those objects only when read).
+   */
+  transfer_records?: TransferRecords;
+}
+
+/** A batch's transfers as records (IndexBatch.transfer_records). */
+export interface TransferRecords {
+  readonly count: number;
+  /** Writes transfer k's record (0 ≤ k < count, in order) at `off + k * stride` of `into`. */
+  writeTo(into: Uint8Array, off: number, stride: number): void;
 }
 
 export interface AccountFilter {
