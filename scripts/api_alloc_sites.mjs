@@ -4,28 +4,14 @@
 // profiler keeping the objects young and old collections freed, over REQUESTS
 // requests after a warm-up of 20. Builtins are named with the function that called
 // them. Run with the server's flag: node --max-semi-space-size=64 scripts/api_alloc_sites.mjs DIST REQUESTS
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { Session } from 'node:inspector/promises';
+import { openApiInProcess } from './api_in_process.mjs';
 const [distArg, reqArg] = process.argv.slice(2);
 if (distArg === undefined || reqArg === undefined) {
   process.stderr.write('usage: node --max-semi-space-size=64 scripts/api_alloc_sites.mjs DIST REQUESTS\n');
   process.exit(2);
 }
-const dist = resolve(distArg);
-const load = (p) => import(pathToFileURL(join(dist, p)).href);
-const { paymentBody, seedApiBench } = await load('src/bench/api_bench.js');
-const { Platform } = await load('src/platform/platform.js');
-const { buildApi } = await load('src/api/server.js');
-const dir = mkdtempSync(join(tmpdir(), 'alloc-'));
-const url = `sqlite:${join(dir, 'bench.db')}`;
-const token = await seedApiBench(url);
-const platform = await Platform.open(url);
-const api = await buildApi({ platform, logLevel: false, rateLimit: null });
-const date = new Date().toISOString().slice(0, 10);
-const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+const { api, paymentBody, date, headers, close } = await openApiInProcess(distArg, 'alloc');
 const bodies = [];
 async function run(n, pre) {
   let next = 0;
@@ -60,5 +46,4 @@ walk(profile.head, null);
 const tot = [...by.values()].reduce((a, b) => a + b, 0);
 console.log('total bytes per payment', Math.round(tot / (N * 1000)));
 for (const [k, v] of [...by].sort((a, b) => b[1] - a[1]).slice(0, 45)) console.log(String(Math.round(v / (N * 1000))).padStart(6), k);
-await api.shutdown();
-rmSync(dir, { recursive: true, force: true });
+await close();

@@ -7,38 +7,18 @@
 // SQLite commit worker, V8's helpers). Run old and new builds alternately.
 //   node scripts/api_inject_cpu.mjs DIST SIZE CONC REQUESTS
 //   e.g. node scripts/api_inject_cpu.mjs ../old/dist 1 64 4000; node scripts/api_inject_cpu.mjs dist 1 64 4000
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { mainThreadCpuS, openApiInProcess } from './api_in_process.mjs';
 
 const [distArg, sizeArg, concArg, reqArg] = process.argv.slice(2);
 if (distArg === undefined || sizeArg === undefined || concArg === undefined || reqArg === undefined) {
   process.stderr.write('usage: node scripts/api_inject_cpu.mjs DIST SIZE CONC REQUESTS\n');
   process.exit(2);
 }
-const dist = resolve(distArg);
-const load = (p) => import(pathToFileURL(join(dist, p)).href);
-const { paymentBody, seedApiBench } = await load('src/bench/api_bench.js');
-const { Platform } = await load('src/platform/platform.js');
-const { buildApi } = await load('src/api/server.js');
+const { api, paymentBody, date, headers, close } = await openApiInProcess(distArg, 'api-inject');
 
-const dir = mkdtempSync(join(tmpdir(), 'sco-settle-api-inject-'));
-const url = `sqlite:${join(dir, 'bench.db')}`;
-const token = await seedApiBench(url);
-const platform = await Platform.open(url);
-const api = await buildApi({ platform, logLevel: false, rateLimit: null });
-const date = new Date().toISOString().slice(0, 10);
 const size = Number(sizeArg);
 const conc = Number(concArg);
 const total = Number(reqArg);
-const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
-/** CPU seconds of this process's main thread. */
-const mainCpu = () => {
-  const f = readFileSync(`/proc/self/task/${process.pid}/stat`, 'latin1');
-  const g = f.slice(f.lastIndexOf(')') + 2).split(' ');
-  return (Number(g[11]) + Number(g[12])) / 100;
-};
 /** n requests, conc at a time; every one must be answered 200. */
 async function run(n) {
   let next = 0;
@@ -53,11 +33,11 @@ async function run(n) {
 }
 try {
   await run(Math.max(conc * 4, Math.floor(total / 4)));
-  const c0 = mainCpu();
+  const c0 = mainThreadCpuS();
   const p0 = process.cpuUsage();
   const t0 = performance.now();
   await run(total);
-  const c1 = mainCpu();
+  const c1 = mainThreadCpuS();
   const p1 = process.cpuUsage(p0);
   const t1 = performance.now();
   const payments = total * size;
@@ -72,6 +52,5 @@ try {
   };
   process.stdout.write(`${JSON.stringify(out)}\n`);
 } finally {
-  await api.shutdown();
-  rmSync(dir, { recursive: true, force: true });
+  await close();
 }

@@ -9,29 +9,15 @@
 // builds on a shared machine.
 // Usage: node --max-semi-space-size=64 scripts/api_retained_bytes.mjs DIST [COUNT=2000] [RATE=1000] [TOP=15]
 import { Session } from 'node:inspector/promises';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { openApiInProcess } from './api_in_process.mjs';
 
 const [distArg, countArg, rateArg, topArg] = process.argv.slice(2);
 if (distArg === undefined) {
   process.stderr.write('usage: node scripts/api_retained_bytes.mjs DIST [COUNT] [RATE] [TOP]\n');
   process.exit(2);
 }
-const dist = resolve(distArg);
-const load = (p) => import(pathToFileURL(join(dist, p)).href);
-const { paymentBody, seedApiBench } = await load('src/bench/api_bench.js');
-const { Platform } = await load('src/platform/platform.js');
-const { buildApi } = await load('src/api/server.js');
+const { api, paymentBody, date, headers, close } = await openApiInProcess(distArg, 'retained');
 
-const dir = mkdtempSync(join(tmpdir(), 'sco-settle-retained-'));
-const url = `sqlite:${join(dir, 'bench.db')}`;
-const token = await seedApiBench(url);
-const platform = await Platform.open(url);
-const api = await buildApi({ platform, logLevel: false, rateLimit: null });
-const date = new Date().toISOString().slice(0, 10);
-const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
 const rate = Number(rateArg ?? 1000);
 
 /** n requests, request k due at k / rate s; every one must be answered 200. */
@@ -76,6 +62,5 @@ try {
   }
 } finally {
   session.disconnect();
-  await api.shutdown();
-  rmSync(dir, { recursive: true, force: true });
+  await close();
 }

@@ -6,37 +6,18 @@
 // a canned one-payment output, so what remains is the shell alone. Prints main
 // thread CPU µs a request for each mode, per round and median.
 //   node scripts/api_shell_split.mjs DIST [ROUNDS=5] [REQUESTS=3000] [CONC=16]
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { mainThreadCpuS, openApiInProcess } from './api_in_process.mjs';
 
 const [distArg, roundsArg, reqArg, concArg] = process.argv.slice(2);
 if (distArg === undefined) {
   process.stderr.write('usage: node scripts/api_shell_split.mjs DIST [ROUNDS] [REQUESTS] [CONC]\n');
   process.exit(2);
 }
-const dist = resolve(distArg);
-const load = (p) => import(pathToFileURL(join(dist, p)).href);
-const { paymentBody, seedApiBench } = await load('src/bench/api_bench.js');
-const { Platform } = await load('src/platform/platform.js');
-const { buildApi } = await load('src/api/server.js');
+const { api, platform, paymentBody, date, headers, close } = await openApiInProcess(distArg, 'api-split');
 
-const dir = mkdtempSync(join(tmpdir(), 'sco-settle-api-split-'));
-const url = `sqlite:${join(dir, 'bench.db')}`;
-const token = await seedApiBench(url);
-const platform = await Platform.open(url);
-const api = await buildApi({ platform, logLevel: false, rateLimit: null });
-const date = new Date().toISOString().slice(0, 10);
 const rounds = Number(roundsArg ?? 5);
 const total = Number(reqArg ?? 3000);
 const conc = Number(concArg ?? 16);
-const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
-const mainCpu = () => {
-  const f = readFileSync(`/proc/self/task/${process.pid}/stat`, 'latin1');
-  const g = f.slice(f.lastIndexOf(')') + 2).split(' ');
-  return (Number(g[11]) + Number(g[12])) / 100;
-};
 const realExecute = platform.execute.bind(platform);
 const canned = await realExecute({ type: 'submit_payments', payments: [JSON.parse(paymentBody(1, date))] }, 'bench');
 const modes = {
@@ -64,14 +45,13 @@ try {
   for (let r = 0; r < rounds; r++) {
     for (const m of r % 2 === 0 ? ['full', 'shell'] : ['shell', 'full']) {
       platform.execute = modes[m];
-      const c0 = mainCpu();
+      const c0 = mainThreadCpuS();
       await run(total);
-      out[m].push(Math.round(((mainCpu() - c0) * 1e6) / total));
+      out[m].push(Math.round(((mainThreadCpuS() - c0) * 1e6) / total));
     }
   }
   process.stdout.write(`${JSON.stringify({ dist: distArg, ...out, median_full: median(out.full), median_shell: median(out.shell) })}\n`);
 } finally {
   platform.execute = realExecute;
-  await api.shutdown();
-  rmSync(dir, { recursive: true, force: true });
+  await close();
 }
