@@ -98,6 +98,20 @@ export function ledgerTransfer(id: bigint, debit: bigint, credit: bigint, amount
 
 /** The UETR's 128 bits, kept in the ledger transfer's user_data_128 to tie it to its payment. */
 export function uetrBits(uetr: string): bigint {
+  // The 8-4-4-4-12 form by slices (no RegExp on the per-payment path). A string with hyphens elsewhere, or
+  // one these slices do not parse, takes the general form, so results and errors are those of `uetrBitsGeneral`.
+  if (uetr.charCodeAt(8) === 45 && uetr.charCodeAt(13) === 45 && uetr.charCodeAt(18) === 45 && uetr.charCodeAt(23) === 45) {
+    try {
+      return BigInt(`0x${uetr.slice(0, 8)}${uetr.slice(9, 13)}${uetr.slice(14, 18)}${uetr.slice(19, 23)}${uetr.slice(24)}`);
+    } catch {
+      // not hex between the hyphens: the general form decides
+    }
+  }
+  return uetrBitsGeneral(uetr);
+}
+
+/** Every hyphen dropped, the rest read as hex: the definition `uetrBits` must agree with on any string. */
+export function uetrBitsGeneral(uetr: string): bigint {
   return BigInt(`0x${uetr.replace(/-/g, '')}`);
 }
 
