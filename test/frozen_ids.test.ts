@@ -224,3 +224,39 @@ test('a freeze the spill refuses part-way changes nothing a lookup sees, and lat
     { numRuns: 150 },
   );
 });
+
+test('a freeze run a step at a time: lookups see the runs as they were until its last step, then as a freeze at once leaves them', () => {
+  fc.assert(
+    fc.property(fc.array(fc.integer({ min: 1, max: 9_000 }), { minLength: 1, maxLength: 9 }), fc.integer({ min: 1, max: 20_000 }), (sizes, stepEntries) => {
+      const stepped = new FrozenIds(memorySpill());
+      const atOnce = new FrozenIds(memorySpill());
+      let next = 0;
+      const probe = (f: FrozenIds, r: number): number => f.find(Math.imul(r + 1, 0x9e3779b1) >>> 0, r & 0xff, (x) => x === r);
+      for (const n of sizes) {
+        const before = next;
+        atOnce.freeze(batchOf(next, n));
+        stepped.beginFreeze(batchOf(next, n));
+        next += n;
+        assert.throws(() => stepped.beginFreeze(batchOf(next, 1)), /already under way/);
+        let steps = 0;
+        for (;;) {
+          const done = stepped.step(stepEntries);
+          assert.equal(stepped.freezing, true);
+          // Under way, and done but not committed: the new batch is not found yet, older ones are.
+          assert.equal(probe(stepped, before), -1);
+          if (before > 0) assert.equal(probe(stepped, before - 1), before - 1);
+          if (done) break;
+          steps++;
+        }
+        stepped.commitFreeze();
+        assert.equal(stepped.freezing, false);
+        // A freeze of n ids (plus merges) is several steps of stepEntries when n is well above it.
+        if (n >= 4 * stepEntries) assert.ok(steps >= 3, `${steps} steps of ${stepEntries} for ${n}`);
+        assert.equal(stepped.size, atOnce.size);
+        assert.equal(stepped.runCount, atOnce.runCount);
+      }
+      for (let r = 0; r < next; r += 7) assert.equal(probe(stepped, r), probe(atOnce, r), `record ${r}`);
+    }),
+    { numRuns: 40 },
+  );
+});

@@ -89,7 +89,8 @@ test('pops back into spilled chunks restore them; appends after that read as bef
   const n = 9 * CHUNK + 10;
   const log = new TransferLog(spillIn(dir));
   fill(log, 1, n);
-  assert.equal(log.spilledBytes, 7 * CHUNK_BYTES);
+  // Chunk 6, queued at record 9 chunks in, has 10 of its 16 steps of 256 KiB written.
+  assert.equal(log.spilledBytes, 6 * CHUNK_BYTES + 10 * 256 * 1024);
   // Chunks 0-3 are frozen; 4-6 spilled, not yet frozen. Back below the start of chunk 5.
   assert.equal(log.frozenRecords, 4 * CHUNK);
   const to = 5 * CHUNK - 5;
@@ -150,11 +151,44 @@ test('frozen ids: old records leave the table for sorted runs; every lookup, ret
   frozen.close();
 });
 
+test('a freeze runs a step at a time in the appends after it begins: its ids answer from the table until it ends, then from the runs', () => {
+  const log = new TransferLog(spillIn(dir));
+  const held = new TransferLog();
+  // Freezes begin once a fourth chunk not yet frozen is written whole to the spill: at the 16th append
+  // after records 6, 10, 14 and 18 chunks in (a chunk is written 256 KiB an append); the fourth merges the four runs.
+  fill(log, 1, 18 * CHUNK + 17);
+  fill(held, 1, 18 * CHUNK + 17);
+  assert.equal(log.frozenRecords, 12 * CHUNK, 'the fourth freeze is under way, not done at once');
+  const same = (to: number, what: string): void => {
+    for (let i = 1; i <= to; i += 331) {
+      assert.deepEqual(log.get(idOf(i)), held.get(idOf(i)), `record ${i} ${what}`);
+      assert.equal(log.indexAt(log.find(idOf(i))), i - 1);
+      for (const id of [(1n << 100n) | BigInt(i), BigInt(to + i)]) assert.equal(log.has(id), false, `absent ${id} ${what}`);
+    }
+  };
+  same(18 * CHUNK + 17, 'while freezing');
+  // A retry of a frozen-to-be id is refused as taken while the freeze is under way.
+  assert.ok(log.indexAt(log.find(idOf(5))) >= 0);
+  // Each append does a bounded step: the merge of four runs (524,288 ids) takes many appends, not one.
+  let appends = 0;
+  for (let i = 18 * CHUNK + 18; log.frozenRecords < 16 * CHUNK; i++) {
+    fill(log, i, i);
+    fill(held, i, i);
+    appends++;
+    assert.ok(appends < CHUNK, 'the freeze ends before the next one is due');
+  }
+  assert.ok(appends >= 200, `the freeze ended after ${appends} appends`);
+  same(18 * CHUNK + 17 + appends, 'after the freeze');
+  log.close();
+});
+
 test('a pop never reaches a frozen record: the log says so instead of answering wrongly', () => {
   const log = new TransferLog(spillIn(dir));
-  fill(log, 1, 6 * CHUNK + 1);
-  assert.equal(log.frozenRecords, 4 * CHUNK);
-  for (let i = 6 * CHUNK + 1; i > 4 * CHUNK; i--) log.popLast();
+  // Chunk 3, queued at record 6 chunks in, is written whole by the 16th append after it: the freeze of
+  // chunks 0-3 begins there and is still under way one append later.
+  fill(log, 1, 6 * CHUNK + 17);
+  assert.equal(log.frozenRecords, 0);
+  for (let i = 6 * CHUNK + 17; i > 4 * CHUNK; i--) log.popLast();
   assert.throws(() => log.popLast(), /reached frozen record/);
   log.close();
 });

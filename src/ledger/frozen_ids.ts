@@ -34,8 +34,12 @@ const PAGE_ENTRIES = 512;
 const ENTRY_WORDS = 3;
 const ENTRY_BYTES = ENTRY_WORDS * 4;
 const PAGE_BYTES = PAGE_ENTRIES * ENTRY_BYTES;
-/** Pages written (and read back for a merge) in one call: 1.5 MiB. */
-const WRITE_PAGES = 256;
+/**
+ * Pages written (and read back for a merge) in one call: 192 KiB, few calls for a
+ * run yet short enough that a freeze run a step at a time holds its caller for one
+ * such write (~0.1-2 ms), not 1.5 MiB's (up to 20 ms on a shared host).
+ */
+const WRITE_PAGES = 32;
 const BLOOM_BITS_PER_ID = 10;
 const BLOOM_PROBES = 7;
 /** A filter block: 512 bits, one cache line; an id's probes all fall in its block. */
@@ -45,6 +49,12 @@ const BLOCK_BITS = BLOCK_WORDS * 32;
 const RUN_FAN_IN = 4;
 /** Records one run may hold: 2^31 record indices would not fit a page's u32 anyway. */
 const RUN_RECORDS_MAX = 2 ** 31;
+/**
+ * Entries a freeze's step handles between two yields: ~50-100 µs of sorting,
+ * filter bits or page copies, so a caller that runs a freeze a few steps at a
+ * time (beginFreeze, step) holds its thread that long, not for the whole freeze.
+ */
+const STEP_ENTRIES = 4_096;
 
 interface Run {
   /** Byte position of the run's first page in the spill. */
@@ -104,29 +114,59 @@ interface Extent {
 
 /** Entries sorted by hash, stably (records keep their order within a hash): LSD radix sort, two 16-bit passes. */
 export function sortByHash(entries: FrozenEntries): FrozenEntries {
+  return drain(sortSteps(entries));
+}
+
+/** Runs a freeze's steps to their end at once. */
+function drain<T>(steps: Generator<number, T>): T {
+  for (;;) {
+    const r = steps.next();
+    if (r.done === true) return r.value;
+  }
+}
+
+/** sortByHash's work, yielding the entries handled after every STEP_ENTRIES of them. */
+function* sortSteps(entries: FrozenEntries): Generator<number, FrozenEntries> {
   const n = entries.hashes.length;
   let from = entries;
   let to = newFrozenEntries(n);
   const counts = new Uint32Array(1 << 16);
   for (const shift of [0, 16]) {
     counts.fill(0);
-    for (let i = 0; i < n; i++) counts[(from.hashes[i]! >>> shift) & 0xffff]!++;
+    for (let i0 = 0; i0 < n; i0 += STEP_ENTRIES) {
+      const i1 = Math.min(n, i0 + STEP_ENTRIES);
+      for (let i = i0; i < i1; i++) counts[(from.hashes[i]! >>> shift) & 0xffff]!++;
+      yield i1 - i0;
+    }
     let sum = 0;
     for (let b = 0; b < counts.length; b++) {
       const c = counts[b]!;
       counts[b] = sum;
       sum += c;
     }
-    for (let i = 0; i < n; i++) {
-      const h = from.hashes[i]!;
-      const at = counts[(h >>> shift) & 0xffff]!++;
-      to.hashes[at] = h;
-      to.fps[at] = from.fps[i]!;
-      to.records[at] = from.records[i]!;
+    for (let i0 = 0; i0 < n; i0 += STEP_ENTRIES) {
+      const i1 = Math.min(n, i0 + STEP_ENTRIES);
+      for (let i = i0; i < i1; i++) {
+        const h = from.hashes[i]!;
+        const at = counts[(h >>> shift) & 0xffff]!++;
+        to.hashes[at] = h;
+        to.fps[at] = from.fps[i]!;
+        to.records[at] = from.records[i]!;
+      }
+      yield i1 - i0;
     }
     [from, to] = [to, from];
   }
   return from;
+}
+
+/** A freeze under way (FrozenIds.beginFreeze): its steps, and the spill space it has taken or will free. */
+interface FreezeJob {
+  readonly steps: Generator<number, Run[]>;
+  readonly taken: Extent[];
+  readonly merged: Extent[];
+  /** The runs that result, once the steps are done. */
+  runs: Run[] | null;
 }
 
 export class FrozenIds {
@@ -138,6 +178,7 @@ export class FrozenIds {
   private free: Extent[] = [];
   private readonly page = new Uint32Array(PAGE_ENTRIES * ENTRY_WORDS);
   private readonly pageBytes = new Uint8Array(this.page.buffer);
+  private job: FreezeJob | null = null;
 
   constructor(private readonly spill: RecordSpill) {}
 
@@ -180,19 +221,80 @@ export class FrozenIds {
    * sees) when the spill refuses a write.
    */
   freeze(entries: FrozenEntries): void {
-    if (entries.hashes.length === 0) return;
+    this.beginFreeze(entries);
+    this.step(Number.POSITIVE_INFINITY);
+    this.commitFreeze();
+  }
+
+  /** Whether a freeze is under way: begun, its runs not yet seen by lookups. */
+  get freezing(): boolean {
+    return this.job !== null;
+  }
+
+  /**
+   * Begins freezing these entries (any order); `step` does the work and
+   * `commitFreeze` ends it. Until then lookups see the runs as they were, so the
+   * caller keeps answering for these entries itself (its table still holds
+   * them). One at a time.
+   */
+  beginFreeze(entries: FrozenEntries): void {
+    if (this.job !== null) throw new Error('FrozenIds: a freeze is already under way');
     const taken: Extent[] = [];
     const merged: Extent[] = [];
-    let runs: Run[];
+    this.job = { steps: this.freezeSteps(entries, taken, merged), taken, merged, runs: null };
+  }
+
+  /**
+   * Does about `entries` entries' worth of the freeze under way (all of it with
+   * Infinity); returns true once its work is done (or none is under way), for
+   * commitFreeze. A refused spill write ends the freeze with nothing changed that
+   * a lookup sees, the space it took given back, and throws.
+   */
+  step(entries: number): boolean {
+    const job = this.job;
+    if (job === null) return true;
+    if (job.runs !== null) return true;
+    let done = 0;
     try {
-      runs = [...this.runs, this.write(sortByHash(entries), 0, taken)];
-      this.mergeTiers(runs, taken, merged);
+      for (;;) {
+        const r = job.steps.next();
+        if (r.done === true) {
+          job.runs = r.value;
+          return true;
+        }
+        done += r.value;
+        if (done >= entries) return false;
+      }
     } catch (e) {
-      for (const x of taken) this.release(x);
+      this.abandonFreeze();
       throw e;
     }
-    this.runs = runs;
-    for (const x of merged) this.release(x);
+  }
+
+  /** Ends the freeze whose work is done: lookups now see its runs. */
+  commitFreeze(): void {
+    const job = this.job;
+    if (job === null) return;
+    if (job.runs === null) throw new Error("FrozenIds: commitFreeze before the freeze's work is done");
+    this.job = null;
+    this.runs = job.runs;
+    for (const x of job.merged) this.release(x);
+  }
+
+  /** Drops the freeze under way: the space it took is given back, and lookups see what they saw. */
+  abandonFreeze(): void {
+    const job = this.job;
+    if (job === null) return;
+    this.job = null;
+    for (const x of job.taken) this.release(x);
+  }
+
+  /** A freeze's work: the new run written, then merged with its tier's as far as they fill; the runs that result. */
+  private *freezeSteps(entries: FrozenEntries, taken: Extent[], merged: Extent[]): Generator<number, Run[]> {
+    if (entries.hashes.length === 0) return [...this.runs];
+    const runs = [...this.runs, yield* this.writeSteps(yield* sortSteps(entries), 0, taken)];
+    yield* this.mergeTiers(runs, taken, merged);
+    return runs;
   }
 
   /**
@@ -242,7 +344,7 @@ export class FrozenIds {
   }
 
   /** Writes sorted entries as a run into space no run uses (recorded in `taken`), with its filter and fences. */
-  private write(entries: FrozenEntries, tier: number, taken: Extent[]): Run {
+  private *writeSteps(entries: FrozenEntries, tier: number, taken: Extent[]): Generator<number, Run> {
     const count = entries.hashes.length;
     if (count > RUN_RECORDS_MAX) throw new Error(`FrozenIds: a run of ${count} records is past the limit`);
     const pages = Math.ceil(count / PAGE_ENTRIES);
@@ -270,8 +372,10 @@ export class FrozenIds {
         out[o + 2] = entries.records[i]!;
         probeBlock(bloom, blockOf(h, blockShift), h, true);
         if ((i & (PAGE_ENTRIES - 1)) === 0) fences[i / PAGE_ENTRIES] = h;
+        if (((i + 1 - from) & (STEP_ENTRIES - 1)) === 0) yield STEP_ENTRIES;
       }
       this.spill.write(new Uint8Array(out.buffer), (to - from) * ENTRY_BYTES, position + p0 * PAGE_BYTES);
+      yield (to - from) & (STEP_ENTRIES - 1);
     }
     return { position, count, fences, bloom, blockShift, tier };
   }
@@ -280,21 +384,21 @@ export class FrozenIds {
    * While the newest RUN_FAN_IN runs of `runs` share a tier, merges them into one run
    * of the next tier; the merged runs' space goes to `merged`, freed once the freeze holds.
    */
-  private mergeTiers(runs: Run[], taken: Extent[], merged: Extent[]): void {
+  private *mergeTiers(runs: Run[], taken: Extent[], merged: Extent[]): Generator<number, void> {
     for (;;) {
       const n = runs.length;
       if (n < RUN_FAN_IN) return;
       const tier = runs[n - 1]!.tier;
       const group = runs.slice(n - RUN_FAN_IN);
       if (!group.every((r) => r.tier === tier)) return;
-      const run = this.write(sortByHash(this.readRuns(group)), tier + 1, taken);
+      const run = yield* this.writeSteps(yield* sortSteps(yield* this.readRuns(group)), tier + 1, taken);
       runs.splice(n - RUN_FAN_IN, RUN_FAN_IN, run);
       for (const r of group) merged.push({ position: r.position, bytes: runBytes(r.count) });
     }
   }
 
   /** Every entry of these runs, in run order. */
-  private readRuns(group: readonly Run[]): FrozenEntries {
+  private *readRuns(group: readonly Run[]): Generator<number, FrozenEntries> {
     let total = 0;
     for (const r of group) total += r.count;
     const entries = newFrozenEntries(total);
@@ -308,7 +412,9 @@ export class FrozenIds {
           entries.hashes[i] = block[ENTRY_WORDS * k]!;
           entries.fps[i] = block[ENTRY_WORDS * k + 1]!;
           entries.records[i] = block[ENTRY_WORDS * k + 2]!;
+          if (((k + 1) & (STEP_ENTRIES - 1)) === 0) yield STEP_ENTRIES;
         }
+        yield m & (STEP_ENTRIES - 1);
       }
     }
     return entries;

@@ -69,6 +69,18 @@ const RESIDENT_FULL_CHUNKS_MIN = 2;
 const CACHED_CHUNKS = 4;
 /** Spilled chunks whose ids leave the table together (one frozen run of 131,072 records). */
 const FREEZE_CHUNKS = 4;
+/**
+ * Frozen-id work an append does while a freeze is under way (frozen_ids.ts: entries
+ * sorted, written or merged): ~50 µs, so a freeze of 131,072 ids ends within ~160
+ * appends and a merge of runs within a few thousand, where done at once they held
+ * one append for 40-300 ms (docs/benchmarks.md, issue #18).
+ */
+const FREEZE_STEP_ENTRIES = 4_096;
+/**
+ * Bytes of a full chunk an append writes to the spill: a 4 MiB chunk leaves memory
+ * over 16 appends, where one write of it held an append for 2-40 ms on a shared host.
+ */
+const SPILL_STEP_BYTES = 256 * 1024;
 
 const INITIAL_CAPACITY = 1024;
 /** 2^30 slots: 512 M transfers at load 1/2, far beyond any configured limit. */
@@ -158,6 +170,11 @@ export class TransferLog {
   private frozen: FrozenIds | null = null;
   private frozenBelow = 0;
   private freezeRefused = false;
+  /** Chunks queued for the spill file (spillOld), the first being written; `spillDone` of its bytes are. */
+  private spilling: number[] = [];
+  private spillDone = 0;
+  /** The chunk the freeze under way ends at (its ids leave the table then); 0: none under way. */
+  private freezingTo = 0;
   /** Spilled chunks read back, least recently used first. */
   private cache = new ChunkCache<Chunk>(CACHED_CHUNKS);
   private spill: RecordSpill | null = null;
@@ -237,31 +254,62 @@ export class TransferLog {
   }
 
   /**
-   * Sends full chunks older than the newest `residentFull` to the spill file (called
+   * Queues full chunks older than the newest `residentFull` for the spill file (called
    * when a chunk is added): the one that just became old, and any below it that a
-   * rollback brought back.
+   * rollback brought back. The appends that follow write them SPILL_STEP_BYTES at a
+   * time (spillStep); a chunk leaves memory once all of it is written.
    */
   private spillOld(): void {
     if (this.spillTo === undefined) return;
     for (let c = this.chunks.length - 2 - this.residentFull; c >= 0; c--) {
       const chunk = this.chunks[c];
       if (chunk === null || chunk === undefined) return;
+      if (!this.spilling.includes(c)) this.spilling.push(c);
+    }
+  }
+
+  /** Writes about `bytes` of the queued chunks to the spill; a chunk written whole leaves memory, and a freeze may be due. */
+  private spillStep(bytes: number): void {
+    const spillTo = this.spillTo!;
+    while (bytes > 0 && this.spilling.length > 0) {
+      const c = this.spilling[0]!;
+      const chunk = this.chunks[c]!;
+      const n = Math.min(bytes, CHUNK_BYTES - this.spillDone);
       try {
-        this.spill ??= this.spillTo.open();
-        this.spill.write(chunk.u8, CHUNK_BYTES, c * CHUNK_BYTES);
+        this.spill ??= spillTo.open();
+        this.spill.write(chunk.u8.subarray(this.spillDone), n, c * CHUNK_BYTES + this.spillDone);
       } catch (e) {
         this.residentFull = Number.POSITIVE_INFINITY;
-        this.spillTo.refused(`ledger: transfers stay in memory from now on: ${(e as Error).message}`);
+        this.spilling = [];
+        this.spillDone = 0;
+        spillTo.refused(`ledger: transfers stay in memory from now on: ${(e as Error).message}`);
         return;
       }
+      bytes -= n;
+      this.spillDone += n;
+      if (this.spillDone < CHUNK_BYTES) continue;
       this.chunks[c] = null;
+      this.spilling.shift();
+      this.spillDone = 0;
+      this.freezeSpilled();
     }
+  }
+
+  /** Writes the queued chunks out now (they leave memory). */
+  finishSpill(): void {
+    if (this.spilling.length > 0) this.spillStep(Number.POSITIVE_INFINITY);
   }
 
   /** Makes spilled chunk `c` resident again (a LIFO pop is about to change it). */
   private restore(c: number): Chunk {
     const held = this.chunks[c];
-    if (held !== null && held !== undefined) return held;
+    if (held !== null && held !== undefined) {
+      // A chunk queued for the spill that a pop changes stays: its next spill writes it whole.
+      const q = this.spilling.indexOf(c);
+      if (q === 0) this.spillDone = 0;
+      if (q >= 0) this.spilling.splice(q, 1);
+      return held;
+    }
     const copy = newChunk(CHUNK_RECORDS);
     copy.u8.set(this.cached(c).u8);
     this.cache.delete(c);
@@ -386,8 +434,9 @@ export class TransferLog {
     this.slots[slot] = r + 1;
     this.fps[slot] = fp;
     if ((this.count - this.frozenBelow) * 2 > this.slots.length) this.grow();
-    // After the slot is written: freezing rebuilds the table, which find's slot points into.
-    if (r >= CHUNK_RECORDS && (r & CHUNK_MASK) === 0 && this.residentFull !== Number.POSITIVE_INFINITY) this.freezeSpilled();
+    // After the slot is written: a freeze's end rebuilds the table, which find's slot points into.
+    if (this.freezingTo !== 0) this.freezeStep(FREEZE_STEP_ENTRIES);
+    if (this.spilling.length > 0) this.spillStep(SPILL_STEP_BYTES);
   }
 
   /** Inserts a copy of `t` into the empty `slot` that find(t.id) just returned. */
@@ -507,6 +556,8 @@ export class TransferLog {
   popLast(): Transfer | undefined {
     if (this.count === 0) return undefined;
     const r = this.count - 1;
+    // A record a freeze under way takes counts as frozen already: the freeze ends first, as it would have at once.
+    if (r < this.freezingTo * CHUNK_RECORDS) this.finishFreeze();
     if (r < this.frozenBelow) throw new Error(`invariant: TransferLog.popLast reached frozen record ${r}`);
     this.restore(r >>> CHUNK_SHIFT);
     const value = this.read(r);
@@ -578,26 +629,59 @@ export class TransferLog {
     if (this.residentFull !== Number.POSITIVE_INFINITY) this.spillOld();
   }
 
-  /** Freezes the ids of spilled chunks once FREEZE_CHUNKS of them are not yet frozen, and rebuilds the table for the rest. */
+  /**
+   * Begins freezing the ids of spilled chunks once FREEZE_CHUNKS of them are not yet
+   * frozen (a freeze under way ends first). The work runs FREEZE_STEP_ENTRIES at a
+   * time in the appends that follow; until it ends the table keeps those ids, so
+   * every lookup answers as before.
+   */
   private freezeSpilled(): void {
     if (this.freezeRefused || this.spillTo === undefined) return;
-    let end = this.frozenBelow >>> CHUNK_SHIFT;
+    const from = this.freezingTo !== 0 ? this.freezingTo : this.frozenBelow >>> CHUNK_SHIFT;
+    let end = from;
     while (end < this.chunks.length && this.chunks[end] === null) end++;
-    const first = this.frozenBelow >>> CHUNK_SHIFT;
-    if (end - first < FREEZE_CHUNKS) return;
+    if (end - from < FREEZE_CHUNKS) return;
+    if (this.freezingTo !== 0) this.freezeStep(Number.POSITIVE_INFINITY);
+    if (this.freezeRefused) return;
     try {
       this.frozen ??= new FrozenIds(this.spillTo.open());
-      this.frozen.freeze(this.tableEntries(this.frozenBelow, end * CHUNK_RECORDS));
+      this.frozen.beginFreeze(this.tableEntries(this.frozenBelow, end * CHUNK_RECORDS));
     } catch (e) {
-      this.freezeRefused = true;
-      this.spillTo.refused(`ledger: transfer ids stay in the table from now on: ${(e as Error).message}`);
+      this.refuseFreeze(e as Error);
       return;
     }
-    for (let c = first; c < end; c++) this.hashes[c] = null;
+    this.freezingTo = end;
+  }
+
+  /** Ends the freeze under way now, if there is one (its ids leave the table). */
+  finishFreeze(): void {
+    if (this.freezingTo !== 0) this.freezeStep(Number.POSITIVE_INFINITY);
+  }
+
+  /** Does about `entries` entries' worth of the freeze under way; at its end the frozen ids leave the table. */
+  private freezeStep(entries: number): void {
+    let done: boolean;
+    try {
+      done = this.frozen!.step(entries);
+    } catch (e) {
+      this.freezingTo = 0;
+      this.refuseFreeze(e as Error);
+      return;
+    }
+    if (!done) return;
+    this.frozen!.commitFreeze();
+    const end = this.freezingTo;
+    this.freezingTo = 0;
+    for (let c = this.frozenBelow >>> CHUNK_SHIFT; c < end; c++) this.hashes[c] = null;
     this.frozenBelow = end * CHUNK_RECORDS;
     let capacity = INITIAL_CAPACITY;
     while ((this.count - this.frozenBelow) * 2 > capacity) capacity *= 2;
     this.rehash(capacity);
+  }
+
+  private refuseFreeze(e: Error): void {
+    this.freezeRefused = true;
+    this.spillTo?.refused(`ledger: transfer ids stay in the table from now on: ${e.message}`);
   }
 
   /** The table's entries (hash, fingerprint, record) for records [from, to): every one of them is in the table. */
