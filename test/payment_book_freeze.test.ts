@@ -146,73 +146,81 @@ function play(seq: readonly Op[], book: InstanceType<typeof PaymentBook>, plain:
   }
 }
 
-test('a book that freezes blocks of 16 positions reads as a Map of the same payments, and as a book that never freezes', () => {
-  let frozenSeen = 0;
-  fc.assert(
-    fc.property(ops, (seq) => {
-      const flags = { reviving: false };
-      const book = new PaymentBook(() => flags.reviving, 16);
-      const plain = new PaymentBook(() => flags.reviving, 1 << 24);
-      try {
-        play(seq, book, plain, flags);
-        frozenSeen = Math.max(frozenSeen, book.frozenPositions);
-      } finally {
-        book.close();
-        plain.close();
-      }
-    }),
-    { numRuns: 60, endOnFailure: true },
-  );
-  assert.ok(frozenSeen >= 16 * 4, `runs froze many blocks (${frozenSeen} positions at most)`);
-});
-
-test('a spill file that refuses a write part-way (disk full) leaves every read answering as before, and a warning', () => {
-  const write = SpillFile.prototype.write;
-  const emit = process.emitWarning;
-  let refusedSeen = 0;
-  try {
+for (const [stepEntries, how] of [
+  [4096, 'each freeze at once'],
+  [1, 'each freeze a step at a time over many commands'],
+] as const)
+  test(`a book that freezes blocks of 16 positions (${how}) reads as a Map of the same payments, and as a book that never freezes`, () => {
+    let frozenSeen = 0;
     fc.assert(
-      // The refused write is drawn as a share of the writes the same run makes on a full disk, so
-      // every run that spills at all refuses one (a write number drawn alone missed most short runs).
-      fc.property(ops, fc.integer({ min: 0, max: 99 }), (seq, failPercent) => {
-        let writes = 0;
-        SpillFile.prototype.write = function (this: (typeof SpillFile)['prototype'], b, length, position) {
-          writes++;
-          return write.call(this, b, length, position);
-        };
-        playOnce(seq);
-        const total = writes;
-        if (total === 0) return;
-        const failAt = Math.floor((total * failPercent) / 100);
-        writes = 0;
-        let warnings = 0;
-        // Write number failAt lands part of its bytes, then the disk is full; every later write is refused too.
-        SpillFile.prototype.write = function (this: (typeof SpillFile)['prototype'], b, length, position) {
-          if (writes++ < failAt) return write.call(this, b, length, position);
-          if (writes === failAt + 1) write.call(this, b, length >>> 1, position);
-          throw new Error('ENOSPC: no space left on device (test)');
-        };
-        process.emitWarning = (() => {
-          warnings++;
-        }) as typeof process.emitWarning;
-        playOnce(seq);
-        assert.ok(writes > failAt, `write ${failAt} of ${total} was reached`);
-        refusedSeen++;
-        assert.ok(warnings >= 1, 'a refused write is warned of');
+      fc.property(ops, (seq) => {
+        const flags = { reviving: false };
+        const book = new PaymentBook(() => flags.reviving, 16, stepEntries);
+        const plain = new PaymentBook(() => flags.reviving, 1 << 24);
+        try {
+          play(seq, book, plain, flags);
+          frozenSeen = Math.max(frozenSeen, book.frozenPositions);
+        } finally {
+          book.close();
+          plain.close();
+        }
       }),
       { numRuns: 60, endOnFailure: true },
     );
-  } finally {
-    SpillFile.prototype.write = write;
-    process.emitWarning = emit;
-  }
-  assert.ok(refusedSeen >= 20, `runs where a write was refused: ${refusedSeen}`);
-});
+    assert.ok(frozenSeen >= 16 * 4, `runs froze many blocks (${frozenSeen} positions at most)`);
+  });
+
+for (const [stepEntries, how] of [
+  [4096, 'freezes at once'],
+  [1, 'freezes a step at a time'],
+] as const)
+  test(`a spill file that refuses a write part-way (disk full) leaves every read answering as before, and a warning (${how})`, () => {
+    const write = SpillFile.prototype.write;
+    const emit = process.emitWarning;
+    let refusedSeen = 0;
+    try {
+      fc.assert(
+        // The refused write is drawn as a share of the writes the same run makes on a full disk, so
+        // every run that spills at all refuses one (a write number drawn alone missed most short runs).
+        fc.property(ops, fc.integer({ min: 0, max: 99 }), (seq, failPercent) => {
+          let writes = 0;
+          SpillFile.prototype.write = function (this: (typeof SpillFile)['prototype'], b, length, position) {
+            writes++;
+            return write.call(this, b, length, position);
+          };
+          playOnce(seq, stepEntries);
+          const total = writes;
+          if (total === 0) return;
+          const failAt = Math.floor((total * failPercent) / 100);
+          writes = 0;
+          let warnings = 0;
+          // Write number failAt lands part of its bytes, then the disk is full; every later write is refused too.
+          SpillFile.prototype.write = function (this: (typeof SpillFile)['prototype'], b, length, position) {
+            if (writes++ < failAt) return write.call(this, b, length, position);
+            if (writes === failAt + 1) write.call(this, b, length >>> 1, position);
+            throw new Error('ENOSPC: no space left on device (test)');
+          };
+          process.emitWarning = (() => {
+            warnings++;
+          }) as typeof process.emitWarning;
+          playOnce(seq, stepEntries);
+          assert.ok(writes > failAt, `write ${failAt} of ${total} was reached`);
+          refusedSeen++;
+          assert.ok(warnings >= 1, 'a refused write is warned of');
+        }),
+        { numRuns: 60, endOnFailure: true },
+      );
+    } finally {
+      SpillFile.prototype.write = write;
+      process.emitWarning = emit;
+    }
+    assert.ok(refusedSeen >= 20, `runs where a write was refused: ${refusedSeen}`);
+  });
 
 /** One play of `seq` on a book that freezes blocks of 16 and on one that never freezes. */
-function playOnce(seq: Parameters<typeof play>[0]): void {
+function playOnce(seq: Parameters<typeof play>[0], stepEntries: number): void {
   const flags = { reviving: false };
-  const book = new PaymentBook(() => flags.reviving, 16);
+  const book = new PaymentBook(() => flags.reviving, 16, stepEntries);
   const plain = new PaymentBook(() => flags.reviving, 1 << 24);
   try {
     play(seq, book, plain, flags);

@@ -88,6 +88,12 @@ const PARTIES_MAX = 65_535;
 
 /** Slots of the smallest UETR table. */
 const TABLE_MIN = 2048;
+/**
+ * Frozen-UETR work a command does while a freeze is under way (../ledger/frozen_ids.ts):
+ * a block of 65,536 ends within ~80 commands, where done at once it held one command
+ * for ~40-160 ms (docs/benchmarks.md, issue #18).
+ */
+const FREEZE_STEP_ENTRIES = 4_096;
 
 /** Chunks addressable by a 32-bit locator (chunk * chunk_bytes + offset, +1 so 0 means live). */
 const CHUNKS_MAX = Math.floor(0xffff_fffe / PAYMENT_BOOK_LIMITS.chunk_bytes);
@@ -114,6 +120,9 @@ export class PaymentBook {
   private readonly parties = new Map<string, number>();
   /** Open-addressing hash table of position + 1 (0: empty), keyed by the UETR bytes; positions frozen since they entered it are not in it. */
   private slots = new Int32Array(TABLE_MIN);
+  /** Each slot's key hash and fingerprint, kept so that a rehash or a freeze reads no key bytes. */
+  private slotHashes = new Uint32Array(TABLE_MIN);
+  private slotFps = new Uint32Array(TABLE_MIN);
   private slotsUsed = 0;
   /** Record chunks; null: spilled (read back through `cache`). The last one is being filled and never spilled. */
   private chunks: Array<Buffer | null> = [];
@@ -128,6 +137,12 @@ export class PaymentBook {
   private frozen: FrozenIds | null = null;
   private columnFile: SpillFile | null = null;
   private freezeRefused = false;
+  /** The end of the block a freeze under way takes (0: none under way). */
+  private freezingTo = 0;
+  /** Table entries the freeze under way takes. */
+  private freezingEntries = 0;
+  /** Positions below freezingTo that entered the table since that freeze began (not in its runs). */
+  private joinedWhileFreezing: number[] = [];
   private tables = new CodecTables();
   private codec = new PaymentCodec(this.tables);
   private reader = new PaymentReader(this.tables);
@@ -148,10 +163,12 @@ export class PaymentBook {
   /**
    * @param reviving whether a read must hand back the live object (true while a command runs: it may change the payment).
    * @param freezePositions positions frozen together (a power of two, at least 16).
+   * @param freezeStepEntries frozen-UETR work a command does while a freeze is under way (tests make it small).
    */
   constructor(
     private readonly reviving: () => boolean,
     private readonly freezePositions = PAYMENT_BOOK_LIMITS.freeze_positions,
+    private readonly freezeStepEntries = FREEZE_STEP_ENTRIES,
   ) {
     if (freezePositions < 16 || (freezePositions & (freezePositions - 1)) !== 0)
       throw new Error(`PaymentBook: ${freezePositions} positions do not make a block`);
@@ -206,7 +223,7 @@ export class PaymentBook {
 
   /** Bytes the per-position columns, the UETR table and the frozen ids' filters hold in memory. */
   get indexBytes(): number {
-    return this.columns.residentBytes + this.slots.byteLength + (this.frozen?.residentBytes ?? 0);
+    return this.columns.residentBytes + this.slots.byteLength + this.slotHashes.byteLength + this.slotFps.byteLength + (this.frozen?.residentBytes ?? 0);
   }
 
   /** Bytes of frozen columns, keys and ids in their spill files. */
@@ -381,9 +398,13 @@ export class PaymentBook {
     this.columnFile?.close();
     this.columnFile = null;
     this.freezeRefused = false;
+    this.freezingTo = 0;
+    this.joinedWhileFreezing = [];
     this.columns = this.newColumns();
     this.parties.clear();
     this.slots = new Int32Array(TABLE_MIN);
+    this.slotHashes = new Uint32Array(TABLE_MIN);
+    this.slotFps = new Uint32Array(TABLE_MIN);
     this.slotsUsed = 0;
     this.chunks = [];
     this.chunkFills = [];
@@ -411,46 +432,95 @@ export class PaymentBook {
       this.finishedQueue = q.slice(this.finishedHead);
       this.finishedHead = 0;
     }
-    while (this.count - this.columns.frozenBelow >= 2 * this.freezePositions && !this.freezeRefused) this.freezeBlock();
+    if (this.freezingTo !== 0) this.freezeStep(this.freezeStepEntries);
+    while (!this.freezeRefused && this.count - (this.freezingTo || this.columns.frozenBelow) >= 2 * this.freezePositions) {
+      // The next block is due while one is under way (a command of more payments than a block): that one ends first.
+      if (this.freezingTo !== 0) this.freezeStep(Number.POSITIVE_INFINITY);
+      if (!this.freezeRefused) this.beginFreeze();
+    }
   }
 
-  /** Freezes the oldest unfrozen block of positions: its columns and keys to a file, its table entries to the frozen runs. */
-  private freezeBlock(): void {
+  /** Ends the freeze under way now, if there is one. */
+  finishFreeze(): void {
+    if (this.freezingTo !== 0) this.freezeStep(Number.POSITIVE_INFINITY);
+  }
+
+  /**
+   * Begins freezing the oldest unfrozen block of positions: its table entries go to the
+   * frozen runs a step at a time (freezeStep, in the commands that follow), then its
+   * columns and keys to a file. Until it ends the table and the columns answer for it.
+   */
+  private beginFreeze(): void {
     if (!PAYMENT_SPILL.enabled) {
       this.freezeRefused = true;
       return;
     }
     const to = this.columns.frozenBelow + this.freezePositions;
-    let frozen = 0;
     try {
-      this.columns.writeBlock();
       this.frozen ??= new FrozenIds(SpillFile.create(PAYMENT_SPILL.place));
       const entries = this.tableEntries(to);
-      this.frozen.freeze(entries);
-      frozen = entries.hashes.length;
+      this.frozen.beginFreeze(entries);
+      this.freezingEntries = entries.hashes.length;
     } catch (e) {
-      // Refused (the size limit, no space): this and later positions stay in memory.
-      this.freezeRefused = true;
-      process.emitWarning(`payment book: payments' columns and UETRs stay in memory from now on: ${(e as Error).message}`);
+      this.refuseFreeze(e as Error);
       return;
     }
+    this.freezingTo = to;
+    this.joinedWhileFreezing = [];
+    // A small freeze ends here, as at once.
+    this.freezeStep(this.freezeStepEntries);
+  }
+
+  /**
+   * Does about `entries` entries' worth of the freeze under way. At its end the block's
+   * columns and keys are written and leave memory, and its table entries leave the
+   * table; a UETR that entered the table below the block's end while it ran is not in
+   * the runs, so its key stays in memory as a late one (and its entry in the table)
+   * until the next freeze. A refusal leaves the block, and every lookup, as they were.
+   */
+  private freezeStep(entries: number): void {
+    const frozen = this.frozen!;
+    try {
+      if (!frozen.step(entries)) return;
+      this.columns.writeBlock();
+    } catch (e) {
+      // Refused (the size limit, no space): this and later positions stay in memory.
+      frozen.abandonFreeze();
+      this.freezingTo = 0;
+      this.refuseFreeze(e as Error);
+      return;
+    }
+    frozen.commitFreeze();
+    this.freezingTo = 0;
+    const late = this.joinedWhileFreezing.map((pos) => [pos, Uint8Array.from(this.columns.keyOf(pos)!)] as const);
+    this.joinedWhileFreezing = [];
     this.columns.commitFreeze();
+    for (const [pos, key] of late) this.columns.setKey(pos, key);
     let capacity = TABLE_MIN;
-    while ((this.slotsUsed - frozen) * 2 > capacity) capacity *= 2;
+    while ((this.slotsUsed - this.freezingEntries) * 2 > capacity) capacity *= 2;
     this.rehash(capacity);
+  }
+
+  private refuseFreeze(e: Error): void {
+    this.freezeRefused = true;
+    process.emitWarning(`payment book: payments' columns and UETRs stay in memory from now on: ${e.message}`);
   }
 
   /** The table's entries (hash, fingerprint, position) for positions below `to`. */
   private tableEntries(to: number): FrozenEntries {
+    const slots = this.slots;
     let n = 0;
-    for (const v of this.slots) if (v !== 0 && v <= to) n++;
+    for (let s = 0; s < slots.length; s++) {
+      const v = slots[s]!;
+      if (v !== 0 && v <= to) n++;
+    }
     const entries = newFrozenEntries(n);
     n = 0;
-    for (const v of this.slots) {
+    for (let s = 0; s < slots.length; s++) {
+      const v = slots[s]!;
       if (v === 0 || v > to) continue;
-      const k = this.columns.keyOf(v - 1)!;
-      entries.hashes[n] = hash(k);
-      entries.fps[n] = fingerprint(k);
+      entries.hashes[n] = this.slotHashes[s]!;
+      entries.fps[n] = this.slotFps[s]!;
       entries.records[n] = v - 1;
       n++;
     }
@@ -484,7 +554,7 @@ export class PaymentBook {
     const h = hash(key);
     if (this.archivedSlot(key, h) < 0 && (pos >= this.columns.frozenBelow || this.frozenPos(key) < 0)) {
       this.columns.setKey(pos, key);
-      this.insertSlot(h, pos);
+      this.insertSlot(h, fingerprint(key), pos);
     }
     this.liveAt.delete(pos);
     this.livePos.delete(p.instruction.uetr);
@@ -582,33 +652,47 @@ export class PaymentBook {
     return true;
   }
 
-  /** Enters `pos`, whose key's hash is `h`, into the table. */
-  private insertSlot(h: number, pos: number): void {
+  /** Enters `pos`, whose key's hash is `h` and fingerprint `fp`, into the table. */
+  private insertSlot(h: number, fp: number, pos: number): void {
+    if (pos < this.freezingTo) this.joinedWhileFreezing.push(pos);
     if ((this.slotsUsed + 1) * 2 > this.slots.length) this.rehash(this.slots.length * 2);
     const mask = this.slots.length - 1;
     let s = h & mask;
     while (this.slots[s] !== 0) s = (s + 1) & mask;
     this.slots[s] = pos + 1;
+    this.slotHashes[s] = h;
+    this.slotFps[s] = fp;
     this.slotsUsed++;
   }
 
   /** Moves the table's entries for positions not frozen into a table of `capacity` slots. */
   private rehash(capacity: number): void {
     const old = this.slots;
-    this.slots = new Int32Array(capacity);
-    this.slotsUsed = 0;
+    const oldHashes = this.slotHashes;
+    const oldFps = this.slotFps;
+    const slots = new Int32Array(capacity);
+    const hashes = new Uint32Array(capacity);
+    const fps = new Uint32Array(capacity);
+    let used = 0;
     const mask = capacity - 1;
-    for (const v of old) {
+    for (let k = 0; k < old.length; k++) {
+      const v = old[k]!;
       if (v === 0) continue;
       // A frozen position's entry is in the runs, except a late one (archived after its block froze, its key
       // still in memory): that one stays in the table until the next freeze takes it.
-      const key = this.columns.keyArray(v - 1);
-      if (key === null) continue;
-      let s = hash(key, this.columns.keyOffset(v - 1)) & mask;
-      while (this.slots[s] !== 0) s = (s + 1) & mask;
-      this.slots[s] = v;
-      this.slotsUsed++;
+      if (this.columns.keyArray(v - 1) === null) continue;
+      const h = oldHashes[k]!;
+      let s = h & mask;
+      while (slots[s] !== 0) s = (s + 1) & mask;
+      slots[s] = v;
+      hashes[s] = h;
+      fps[s] = oldFps[k]!;
+      used++;
     }
+    this.slots = slots;
+    this.slotHashes = hashes;
+    this.slotFps = fps;
+    this.slotsUsed = used;
   }
 }
 
