@@ -3,7 +3,9 @@
 // rows of the transfer log and made into objects only when read. Against the
 // same batches run one by one through execute(), whose effects are joined in
 // order: the same results, accounts, transfers, expiries and balance rows, and a
-// transfer count equal to the transfers made, whenever they are read.
+// transfer count equal to the transfers made, whenever they are read. Both kinds
+// of effects (a command's and execute()'s) write the codec's records of their
+// transfers and visit each one's debit then credit account, in order.
 
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -33,8 +35,28 @@ function join(into: Joined, e: BatchEffects): void {
   into.history.push(...e.history);
 }
 
+/** `effects`' records and account visits against the codec's bytes and the ids of `transfers`. */
+function sameTransferWalks(effects: BatchEffects, transfers: readonly Transfer[], where: string): void {
+  const stride = RECORD_SIZE + 3;
+  const into = Buffer.alloc(1 + transfers.length * stride);
+  assert.equal(effects.writeTransferRecords(into, 1, stride), 1 + transfers.length * stride, `${where}: records' end`);
+  const rec = Buffer.alloc(RECORD_SIZE);
+  transfers.forEach((t, k) => {
+    encodeTransfer(t, rec, 0);
+    assert.ok(into.subarray(1 + k * stride, 1 + k * stride + RECORD_SIZE).equals(rec), `${where}: record ${k}`);
+  });
+  const ids: bigint[] = [];
+  effects.forEachTransferAccount((id) => ids.push(id));
+  assert.deepEqual(
+    ids,
+    transfers.flatMap((t) => [t.debit_account_id, t.credit_account_id]),
+    `${where}: accounts visited`,
+  );
+}
+
 function sameEffects(recorded: BatchEffects, expected: Joined, where: string): void {
   assert.equal(recorded.transfer_count, expected.transfers_created.length, `${where}: transfer_count`);
+  sameTransferWalks(recorded, expected.transfers_created, where);
   assert.deepEqual(recorded.transfers_created, expected.transfers_created, `${where}: transfers`);
   assert.deepEqual(recorded.accounts_created, expected.accounts_created, `${where}: accounts`);
   assert.deepEqual(recorded.expired, expected.expired, `${where}: expiries`);
@@ -72,6 +94,10 @@ function compare(batches: readonly ExecutedBatch[], cut: readonly boolean[], pee
       recorder = new RecordingLedger(b, clock);
     }
     const run = a.execute(batch.op, batch.events, clock);
+    // execute()'s own effects: the count before the transfers are made, then the walks over them.
+    const made = a.transfers.slice(a.transfers.size - run.effects.transfer_count, a.transfers.size);
+    sameTransferWalks(run.effects, made, `batch ${i}: execute()`);
+    assert.deepEqual(run.effects.transfers_created, made, `batch ${i}: execute()'s transfers`);
     join(expected, run.effects);
     const results = batch.op === 'create_accounts' ? recorder.createAccounts(batch.events as Account[]) : recorder.createTransfers(batch.events as Transfer[]);
     assert.deepEqual(results, run.results, `batch ${i}: results`);
@@ -149,7 +175,7 @@ describe('RecordingLedger: a command effects as the rows of the transfer log', (
     // The records written for the query index: the codec's bytes of the same transfers, at the stride asked.
     const stride = 131;
     const into = Buffer.alloc(5 + 5 * stride);
-    assert.equal(e.writeRecords(into, 5, stride), 5 + 5 * stride);
+    assert.equal(e.writeTransferRecords(into, 5, stride), 5 + 5 * stride);
     e.transfers_created.forEach((t, k) => {
       const rec = Buffer.alloc(RECORD_SIZE);
       encodeTransfer(t, rec, 0);

@@ -220,7 +220,7 @@ export class RecordedEffects implements BatchEffects, EffectsSink {
   }
 
   /** Writes the transfers' records from the log's rows: the k-th at `off + k * stride` (IndexBatch.transfer_records). Returns the offset after the last. */
-  writeRecords(into: Uint8Array, off: number, stride: number): number {
+  writeTransferRecords(into: Uint8Array, off: number, stride: number): number {
     const rows = this.rows;
     for (let i = 0; i < rows.length; i += 2) off = this.log.copyRecords(rows[i]!, rows[i + 1]!, into, off, stride);
     return off;

@@ -33,7 +33,6 @@
 // activate() makes it the writer.
 
 import { LedgerStateMachine, type BatchEffects, type LedgerLimits, type Operation } from '../ledger/state_machine.js';
-import { encodeTransfer } from '../ledger/codec.js';
 import { BATCH_EVENTS_MAX, type Account, type AccountBalance, type Transfer } from '../ledger/types.js';
 import type { AccountFilter, HistoryRecord, IndexBatch, JournalEntry, LedgerStore, TransferRecords } from '../store/types.js';
 import {
@@ -51,7 +50,6 @@ import {
 import {
   COMMAND_BYTES_MAX,
   outputDigest,
-  RecordedEffects,
   RecordingLedger,
   rulesVersionProblem,
   type CommandExecutor,
@@ -270,7 +268,7 @@ export interface FollowerBudget {
 
 /** The query index's rows of a batch's effects: the events the backlog counts. */
 function indexEvents(effects: BatchEffects): number {
-  return effects.accounts_created.length + (effects.transfer_count ?? effects.transfers_created.length) + effects.expired.length;
+  return effects.accounts_created.length + effects.transfer_count + effects.expired.length;
 }
 
 interface Backlog {
@@ -1133,15 +1131,8 @@ export class DurableLedger {
     let count = 0;
     for (const { effects } of chunk) {
       for (const a of effects.accounts_created) touch(a.id);
-      if (effects instanceof RecordedEffects) {
-        effects.forEachTransferAccount(touch);
-        count += effects.transfer_count;
-      } else
-        for (const t of effects.transfers_created) {
-          touch(t.debit_account_id);
-          touch(t.credit_account_id);
-          count++;
-        }
+      effects.forEachTransferAccount(touch);
+      count += effects.transfer_count;
       for (const x of effects.expired) {
         touch(x.transfer.debit_account_id);
         touch(x.transfer.credit_account_id);
@@ -1154,16 +1145,7 @@ export class DurableLedger {
     const transfer_records: TransferRecords = {
       count,
       writeTo(into: Uint8Array, off: number, stride: number): void {
-        let buf: Buffer | null = null;
-        for (const { effects } of chunk) {
-          if (effects instanceof RecordedEffects) off = effects.writeRecords(into, off, stride);
-          else
-            for (const t of effects.transfers_created) {
-              buf ??= Buffer.isBuffer(into) ? into : Buffer.from(into.buffer, into.byteOffset, into.byteLength);
-              encodeTransfer(t, buf, off);
-              off += stride;
-            }
-        }
+        for (const { effects } of chunk) off = effects.writeTransferRecords(into, off, stride);
       },
     };
     return {

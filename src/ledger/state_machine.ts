@@ -23,6 +23,7 @@ import {
   type PendingStatus,
   type Transfer,
 } from './types.js';
+import { encodeTransfer } from './codec.js';
 import { MinHeap } from './heap.js';
 import { IdTable } from './id_table.js';
 import { TransferLog, type TransferSpill } from './transfer_log.js';
@@ -76,8 +77,68 @@ export interface BatchEffects {
   transfers_created: Transfer[];
   expired: Expiry[];
   history: HistoryRow[];
-  /** transfers_created.length, where reading it would make the transfers (RecordingLedger's effects). */
-  readonly transfer_count?: number;
+  /** transfers_created.length, without making the transfers. */
+  readonly transfer_count: number;
+  /** Calls `fn` with each created transfer's debit account id, then its credit account id, in order. */
+  forEachTransferAccount(fn: (id: bigint) => void): void;
+  /**
+   * Writes the created transfers' records (the codec's layout, ./codec.ts:
+   * encodeTransfer), the k-th at `off + k * stride` of `into`. Returns the offset
+   * after the last.
+   */
+  writeTransferRecords(into: Uint8Array, off: number, stride: number): number;
+}
+
+/**
+ * A batch's effects as execute() gives them: its transfers are the transfer log's
+ * rows [from, to), which never change once the batch is done, made into objects
+ * only if a caller reads `transfers_created` (the index's two walks use those
+ * objects: a command's effects, RecordedEffects, walk the log's rows instead).
+ */
+class ExecutedEffects implements BatchEffects {
+  readonly accounts_created: Account[];
+  readonly expired: Expiry[];
+  readonly history: HistoryRow[];
+  private readonly log: TransferLog;
+  private readonly from: number;
+  private readonly to: number;
+  private made: Transfer[] | null = null;
+
+  constructor(accounts_created: Account[], log: TransferLog, from: number, to: number, expired: Expiry[], history: HistoryRow[]) {
+    this.accounts_created = accounts_created;
+    this.log = log;
+    this.from = from;
+    this.to = to;
+    this.expired = expired;
+    this.history = history;
+  }
+
+  get transfers_created(): Transfer[] {
+    this.made ??= this.log.slice(this.from, this.to);
+    return this.made;
+  }
+
+  get transfer_count(): number {
+    return this.to - this.from;
+  }
+
+  forEachTransferAccount(fn: (id: bigint) => void): void {
+    for (const t of this.transfers_created) {
+      fn(t.debit_account_id);
+      fn(t.credit_account_id);
+    }
+  }
+
+  writeTransferRecords(into: Uint8Array, off: number, stride: number): number {
+    const transfers = this.transfers_created;
+    if (transfers.length === 0) return off;
+    const buf = Buffer.isBuffer(into) ? into : Buffer.from(into.buffer, into.byteOffset, into.byteLength);
+    for (const t of transfers) {
+      encodeTransfer(t, buf, off);
+      off += stride;
+    }
+    return off;
+  }
 }
 
 /** Where executeInto adds a batch's effects (RecordingLedger's, ../journal/command.ts). */
@@ -176,23 +237,8 @@ export class LedgerStateMachine {
     const expired: Expiry[] = [];
     const history: HistoryRow[] = [];
     const results = this.runOperation(op, events, clock_ns, expired, history);
-    // The batch's transfers are materialised only if a caller reads them: records
-    // [transfersBefore, transfersAfter) never change once the batch is done.
-    const log = this.transfers;
-    const transfersAfter = log.size;
-    let created: Transfer[] | undefined;
-    return {
-      results,
-      effects: {
-        accounts_created: this.accountLog.slice(accountsBefore),
-        get transfers_created(): Transfer[] {
-          created ??= log.slice(transfersBefore, transfersAfter);
-          return created;
-        },
-        expired,
-        history,
-      },
-    };
+    const effects = new ExecutedEffects(this.accountLog.slice(accountsBefore), this.transfers, transfersBefore, this.transfers.size, expired, history);
+    return { results, effects };
   }
 
   /**

@@ -172,9 +172,7 @@ function keyFromRecord(b: Uint8Array, from: number, to: number): void {
  */
 export function packIndex(batch: IndexBatch): ArrayBuffer {
   if (!LITTLE_ENDIAN) return packIndexPortable(batch);
-  // `transfers` is not read when the batch has its records (it may be made on demand).
   const { accounts, balances } = batch;
-  const records = batch.transfer_records;
   const { buf, b } = indexBuffer(batch);
   const v64 = new BigUint64Array(buf);
   let off = INDEX_HEADER_BYTES;
@@ -183,25 +181,17 @@ export function packIndex(batch: IndexBatch): ArrayBuffer {
     keyFromRecord(b, off + 16, off);
     off += ACCOUNT_ROW;
   }
-  if (records !== undefined) {
-    // The records copied into place, then each row's timestamp (the record's last 8 bytes) and keys from them.
-    records.writeTo(b, off + 56, TRANSFER_ROW);
-    for (let k = 0; k < records.count; k++) {
-      v64[off >>> 3] = v64[(off + 56 + 120) >>> 3]!;
-      keyFromRecord(b, off + 56, off + 8);
-      keyFromRecord(b, off + 72, off + 24);
-      keyFromRecord(b, off + 88, off + 40);
-      off += TRANSFER_ROW;
-    }
-  } else
-    for (const t of batch.transfers) {
-      v64[off >>> 3] = t.timestamp;
-      encodeTransfer(t, b, off + 56);
-      keyFromRecord(b, off + 56, off + 8);
-      keyFromRecord(b, off + 72, off + 24);
-      keyFromRecord(b, off + 88, off + 40);
-      off += TRANSFER_ROW;
-    }
+  // The transfers' records placed first (copied from the producer's, or encoded from the
+  // Transfer objects when the batch has no records), then one pass over the rows sets
+  // each row's timestamp (its record's last 8 bytes) and keys from its record.
+  const count = placeTransferRecords(batch, b, off + 56);
+  for (let k = 0; k < count; k++) {
+    v64[off >>> 3] = v64[(off + 56 + 120) >>> 3]!;
+    keyFromRecord(b, off + 56, off + 8);
+    keyFromRecord(b, off + 72, off + 24);
+    keyFromRecord(b, off + 88, off + 40);
+    off += TRANSFER_ROW;
+  }
   for (const h of balances) {
     const i = off >>> 3;
     const bal = h.balance;
@@ -217,6 +207,25 @@ export function packIndex(batch: IndexBatch): ArrayBuffer {
     off += BALANCE_ROW;
   }
   return buf;
+}
+
+/**
+ * Writes the batch's transfer records, the k-th at `off + k * TRANSFER_ROW` of `b`, and
+ * returns how many: from `transfer_records` when the batch has them (then `transfers`,
+ * which the producer may make only on demand, is not read), else encoded from `transfers`.
+ */
+function placeTransferRecords(batch: IndexBatch, b: Buffer, off: number): number {
+  const records = batch.transfer_records;
+  if (records !== undefined) {
+    records.writeTo(b, off, TRANSFER_ROW);
+    return records.count;
+  }
+  const transfers = batch.transfers;
+  for (const t of transfers) {
+    encodeTransfer(t, b, off);
+    off += TRANSFER_ROW;
+  }
+  return transfers.length;
 }
 
 /** A u128 little-endian at element `i` (a BigUint64Array store keeps the value modulo 2^64: the low half as is). */
