@@ -52,6 +52,7 @@ if (rules !== null) {
     region_gap: R.lsmRules14RegionGap?.(v),
     region_chunks: R.lsmRules15RegionChunks?.(v),
     region_pairs: R.lsmRules16RegionPairs?.(v),
+    region_rounds: R.lsmRules17RegionRounds?.(v),
   };
 }
 const { unseenInstances, UNSEEN_FAMILIES } = await import(`${newDist}/src/bench/gridlock_unseen.js`);

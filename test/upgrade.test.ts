@@ -61,6 +61,8 @@ test('there is a fixture store for every release so far', () => {
   assert.ok(heads.includes('023c17f-demo-rules14.db.head.gz'), 'with its head file');
   assert.ok(fixtures.includes('76fc044-demo-rules15.db.gz'), 'the store written by 76fc044 (rules 15, the last before rules 16)');
   assert.ok(heads.includes('76fc044-demo-rules15.db.head.gz'), 'with its head file');
+  assert.ok(fixtures.includes('634bfce-demo-rules16.db.gz'), 'the store written by 634bfce (rules 16, the last before rules 17)');
+  assert.ok(heads.includes('634bfce-demo-rules16.db.head.gz'), 'with its head file');
 });
 
 for (const name of fixtures) {
@@ -93,6 +95,7 @@ for (const name of fixtures) {
       if (name.startsWith('22e71e8-')) assert.deepEqual(Object.keys(oldVersions), ['13'], 'that release journaled rules 13');
       if (name.startsWith('023c17f-')) assert.deepEqual(Object.keys(oldVersions), ['14'], 'that release journaled rules 14');
       if (name.startsWith('76fc044-')) assert.deepEqual(Object.keys(oldVersions), ['15'], 'that release journaled rules 15');
+      if (name.startsWith('634bfce-')) assert.deepEqual(Object.keys(oldVersions), ['16'], 'that release journaled rules 16');
 
       const p = await Platform.open(`sqlite:${path}`, { clock: laterDay('2025-09-02') });
       try {

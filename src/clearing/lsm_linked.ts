@@ -179,6 +179,15 @@
 //     region (exactPairs); REGION_PAIRS_BUDGET_FACTOR times the budget.
 //     Kept only when strictly heavier than rules 15's result, so rules 16
 //     never settles less than 15.
+// 18. Rules 17 (option region_rounds), after rules 16's phase, on the same
+//     runs, from its result: every pair again, exactly as rules 16 does, but
+//     in the rounds of a round robin (inRounds: each round meets every
+//     participant once), REGION_ROUNDS_BUDGET_FACTOR times the budget; then
+//     a swap search over the whole run (lsm_swap.ts: an unsettled item in
+//     place of one or two lighter settled ones). Rules 16's participant
+//     order spends its work on the first participants' pairs (~200 of 780
+//     on pvp_legs). Kept only when strictly heavier than rules 16's result,
+//     so rules 17 never settles less than 16.
 // Every returned set is checked exactly in bigint against every node and the
 // FIFO rule before return; a violation throws.
 //
@@ -194,6 +203,7 @@
 // `urgent` does not enter the objective; the caller orders the queue.
 
 import { ClearingInputError } from './input_error.js';
+import { swapSearch } from './lsm_swap.js';
 // The fixed-seed generator is lsm.ts's (exported for this module, unchanged).
 import { exactChosenWeight, exactRoom, Rng, solveLsm, type LsmProblem } from './lsm.js';
 import { removeChains } from './lsm_chain_removal.js';
@@ -359,6 +369,12 @@ export interface LinkedOptions {
    * off; so does region_chunks off).
    */
   readonly region_pairs?: boolean;
+  /**
+   * After region_pairs' phase, on the same runs: every pair again from its result, in rounds, then swaps (step 18
+   * above), kept only when strictly heavier than rules 16's result. Default on; rules version 17 (the rules-16
+   * release and earlier turn it off; so does region_pairs off).
+   */
+  readonly region_rounds?: boolean;
 }
 
 export const LINKED_ITEMS_MAX = 100_000;
@@ -1171,6 +1187,7 @@ const BOOLEAN_OPTIONS = [
   'region_gap',
   'region_chunks',
   'region_pairs',
+  'region_rounds',
 ] as const;
 
 /** Throws ClearingInputError on an option of the wrong type. */
@@ -1197,6 +1214,7 @@ interface LaterOn {
   regionGap: boolean;
   regionChunks: boolean;
   regionPairs: boolean;
+  regionRounds: boolean;
 }
 
 function laterOn(options: LinkedOptions, shortRepair: boolean): LaterOn {
@@ -1214,7 +1232,9 @@ function laterOn(options: LinkedOptions, shortRepair: boolean): LaterOn {
   const regionChunks = regionGap && options.region_chunks !== false;
   // Rules 16 on top of rules 15.
   const regionPairs = regionChunks && options.region_pairs !== false;
-  return { shortRepair, lpStart, lpDive, keepWhole, lpRepair, lpPaths, regionExact, regionGap, regionChunks, regionPairs };
+  // Rules 17 on top of rules 16.
+  const regionRounds = regionPairs && options.region_rounds !== false;
+  return { shortRepair, lpStart, lpDive, keepWhole, lpRepair, lpPaths, regionExact, regionGap, regionChunks, regionPairs, regionRounds };
 }
 
 export function solveLinked(problem: LinkedProblem, options: LinkedOptions = {}): LinkedSolution {
@@ -1289,7 +1309,7 @@ function regionPhases(problem: LinkedProblem, net: Net, eng: LinkedEngine, budge
   const r14 = regionExactPhase(problem, net, eng, budget, inc, r13, REGION_GAP_SHARE);
   if (!on.regionChunks) return r14;
   const r15 = regionChunkPhase(problem, net, eng, budget, inc, r14);
-  return on.regionPairs ? regionPairPhase(problem, net, eng, budget, inc, r12, r15) : r15;
+  return on.regionPairs ? regionPairPhase(problem, net, eng, budget, inc, r12, r15, on.regionRounds) : r15;
 }
 
 /**
@@ -1299,9 +1319,21 @@ function regionPhases(problem: LinkedProblem, net: Net, eng: LinkedEngine, budge
  * region; then re-filled. Returns `r15` unless that is strictly heavier by exact weight, so rules 16 never releases
  * less than rules 15; not under FIFO, and only where floats are exact. Rules 13-15's searches (1 M steps a region,
  * most unfinished) lead to a choice that exact pair moves cannot leave (docs/benchmarks.md, "LSM rules version 16
- * not made"); from rules 12's, searches of 10 M steps compound.
+ * not made"); from rules 12's, searches of 10 M steps compound. Rules 17 (`rounds`): then, from rules 16's result,
+ * every pair again in rounds (exactPairs' `rounds`) within REGION_ROUNDS_BUDGET_FACTOR times the budget, and
+ * swapSearch; returned only when strictly heavier by exact weight than rules 16's result, so rules 17 never releases
+ * less than rules 16.
  */
-function regionPairPhase(problem: LinkedProblem, net: Net, eng: LinkedEngine, budget: number, inc: Incumbent, r12: Candidate, r15: Candidate): Candidate {
+function regionPairPhase(
+  problem: LinkedProblem,
+  net: Net,
+  eng: LinkedEngine,
+  budget: number,
+  inc: Incumbent,
+  r12: Candidate,
+  r15: Candidate,
+  rounds: boolean,
+): Candidate {
   if (net.fifo || !net.floatExact || net.singleLeg) return r15;
   const floor = exactWeight(net, r15.sel);
   const units = participantsOf(
@@ -1311,7 +1343,15 @@ function regionPairPhase(problem: LinkedProblem, net: Net, eng: LinkedEngine, bu
   const sel = r12.sel.slice();
   const work = new Work(Math.min(budget * REGION_PAIRS_BUDGET_FACTOR, REGION_PAIRS_STEPS_MAX));
   exactPairs(net, units, sel, { steps_max: work.max, region_steps_max: REGION_PAIRS_REGION_STEPS_MAX }, work);
-  return keepIfHeavier(net, eng, inc, r15, floor, sel, 'region_pairs');
+  const r16 = keepIfHeavier(net, eng, inc, r15, floor, sel, 'region_pairs');
+  if (!rounds) return r16;
+  // Rules 17: from rules 16's result, every pair again in rounds, then swaps; kept only when strictly heavier.
+  const floor16 = exactWeight(net, r16.sel);
+  const sel17 = r16.sel.slice();
+  const work17 = new Work(Math.min(budget * REGION_ROUNDS_BUDGET_FACTOR, REGION_ROUNDS_STEPS_MAX));
+  exactPairs(net, units, sel17, { steps_max: work17.max, region_steps_max: REGION_PAIRS_REGION_STEPS_MAX, rounds: true }, work17);
+  swapSearch(net, sel17, new Work(Math.min(budget * SWAP_BUDGET_FACTOR, SWAP_STEPS_MAX)));
+  return keepIfHeavier(net, eng, inc, r16, floor16, sel17, 'region_rounds');
 }
 
 /**
@@ -2016,6 +2056,18 @@ const REGION_PAIRS_BUDGET_FACTOR = 150;
 const REGION_PAIRS_STEPS_MAX = 460_000_000;
 /** Rules 16: one region's search at most. 1 M / 3 M / 10 M a region over every pair: 0.937 / 0.943 / 0.963. */
 const REGION_PAIRS_REGION_STEPS_MAX = 10_000_000;
+
+/**
+ * Rules 17: its rounds' work, as a multiple of the work budget (at most REGION_ROUNDS_STEPS_MAX): the same as rules
+ * 16's phase. Chosen on run seed 7's PvP families only (docs/benchmarks.md, rules 17): 75x reached less on pvp_legs.
+ */
+const REGION_ROUNDS_BUDGET_FACTOR = 150;
+/** Rules 17: the rounds' work at most, whatever the budget (as rules 16's). */
+const REGION_ROUNDS_STEPS_MAX = 460_000_000;
+/** Rules 17: the swap search's work, as a multiple of the work budget (it took 1-3 M steps on run seed 7's PvP runs). */
+const SWAP_BUDGET_FACTOR = 10;
+/** Rules 17: the swap search's work at most. */
+const SWAP_STEPS_MAX = 50_000_000;
 
 /** Subgradient iterations for the node prices (each O(legs + items + nodes)). */
 const PRICE_ITERATIONS = 120;

@@ -1,7 +1,7 @@
 // Rules 13 (issue 16): exact re-choice of a two-participant region of an LSM
 // run, by a branch and bound whose bound is the region's own LP relaxation.
 //
-// This module owns two things:
+// This module owns:
 //  - regionBranchAndBound: over one region (its items, the nodes they can make
 //    short, each node's room with every region item dropped, in bigint), the
 //    choice of most weight, searched depth first; at each search node the
@@ -12,6 +12,8 @@
 //    at its nearer end first. Feasibility is decided
 //    in bigint: a choice is kept only when every region node's room stays
 //    >= 0 exactly. The relaxation's floats only guide and cut.
+//  - (rules 16, 17) exactPairs and inRounds: every pair again, in participant
+//    order or in the rounds of a round robin;
 //  - exactRegions: over pairs of participants (a participant: the nodes a
 //    PvP trade's legs join; one node when items have one leg), pairs sharing
 //    the most unsettled weight first, each pair's region (every item with an
@@ -557,6 +559,8 @@ function chunkPairOrder(net: RunEffects, units: Int32Array, byUnit: readonly num
 export interface PairLimits {
   readonly steps_max: number;
   readonly region_steps_max: number;
+  /** Rules 17: the pairs in rounds (inRounds) instead of participant order. */
+  readonly rounds?: boolean;
 }
 
 /**
@@ -574,7 +578,8 @@ export function exactPairs(net: RunEffects, units: Int32Array, sel: Uint8Array, 
   const byUnit = itemsByUnit(net, units);
   const phaseEnd = work.steps + limits.steps_max;
   const mark = new Uint8Array(net.m);
-  const pairs = pairOrder(net, units, byUnit, sel, work).sort((x, y) => x[0] - y[0] || x[1] - y[1]);
+  const byParticipant = pairOrder(net, units, byUnit, sel, work).sort((x, y) => x[0] - y[0] || x[1] - y[1]);
+  const pairs = limits.rounds === true ? inRounds(byParticipant, byUnit.length) : byParticipant;
   let changed = 0;
   for (const [a, b] of pairs) {
     if (work.steps >= phaseEnd || work.steps > work.max) break;
@@ -583,4 +588,31 @@ export function exactPairs(net: RunEffects, units: Int32Array, sel: Uint8Array, 
     if (reChoose(net, items, slack, sel, limits.region_steps_max, phaseEnd, work, null, true)) changed++;
   }
   return changed;
+}
+
+/**
+ * Rules 17: `pairs` (of `count` participants) in the rounds of a round robin (the circle method: in each round every
+ * participant meets one other, and over count - 1 rounds every pair meets once), round by round; pairs not in
+ * `pairs` left out. Participant order spends rules 16's work on the first participants' pairs (on pvp_legs ~200
+ * of 780 pairs reached: participants 0 to 5 with every other); in rounds, the same work reaches every participant
+ * about equally often (docs/benchmarks.md, rules 17).
+ */
+export function inRounds(pairs: readonly (readonly [number, number])[], count: number): [number, number][] {
+  const n = count % 2 === 0 ? count : count + 1;
+  const rank = new Map<number, number>();
+  let next = 0;
+  for (let round = 0; round < n - 1; round++) {
+    for (let i = 0; i < n / 2; i++) {
+      const a = i === 0 ? 0 : ((round + i - 1) % (n - 1)) + 1;
+      const b = ((round + n - 2 - i) % (n - 1)) + 1;
+      const lo = Math.min(a, b);
+      const hi = Math.max(a, b);
+      if (hi >= count || lo === hi) continue;
+      rank.set(lo * count + hi, next++);
+    }
+  }
+  return pairs
+    .filter(([a, b]) => rank.has(a * count + b))
+    .map(([a, b]) => [a, b] as [number, number])
+    .sort((x, y) => rank.get(x[0] * count + x[1])! - rank.get(y[0] * count + y[1])!);
 }

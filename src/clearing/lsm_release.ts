@@ -441,8 +441,21 @@ export function lsmRules16RegionPairs(rules_version: number): boolean {
 }
 
 /**
+ * Rules version 17's solver: on runs with PvP trades, after rules 16's
+ * phase, every pair of participants re-chosen exactly again from rules 16's
+ * choice, in the rounds of a round robin (every participant once a round)
+ * instead of participant order, then an unsettled payment swapped in for one
+ * or two lighter settled ones; kept only when strictly more value than rules
+ * 16's; the run releases what rules 16 releases unless this finds strictly
+ * more. Only non-FIFO runs can release differently.
+ */
+export function lsmRules17RegionRounds(rules_version: number): boolean {
+  return rules_version >= 17;
+}
+
+/**
  * Solves a run problem; `extra` adds capacity per node (the liquidity optimiser's what-if). Returns chosen item ids.
- * `rules_version` picks the solver's moves (lsmNeighbourhoodMoves, lsmRules5Search, lsmRules6ShortRepair, lsmRules7LpStart, lsmRules8LpDive, lsmRules9LpRepair, lsmRules10LpPaths, lsmRules11LpSplit, lsmRules12DiveKeepsWhole, lsmRules13RegionExact, lsmRules14RegionGap, lsmRules15RegionChunks, lsmRules16RegionPairs); 3 when not given.
+ * `rules_version` picks the solver's moves (lsmNeighbourhoodMoves, lsmRules5Search, lsmRules6ShortRepair, lsmRules7LpStart, lsmRules8LpDive, lsmRules9LpRepair, lsmRules10LpPaths, lsmRules11LpSplit, lsmRules12DiveKeepsWhole, lsmRules13RegionExact, lsmRules14RegionGap, lsmRules15RegionChunks, lsmRules16RegionPairs, lsmRules17RegionRounds); 3 when not given.
  */
 export function solveRunProblem(problem: LsmRunProblem, work_budget: number, extra?: ReadonlyMap<number, bigint>, rules_version = 3): RunSolution {
   if (problem.items.length === 0) return { settled: [], settled_weight: 0n, method: 'empty' };
@@ -473,6 +486,7 @@ export function solveRunProblem(problem: LsmRunProblem, work_budget: number, ext
       region_gap: lsmRules14RegionGap(rules_version),
       region_chunks: lsmRules15RegionChunks(rules_version),
       region_pairs: lsmRules16RegionPairs(rules_version),
+      region_rounds: lsmRules17RegionRounds(rules_version),
     },
   );
   return { settled: s.settled, settled_weight: s.settled_weight, method: s.method };

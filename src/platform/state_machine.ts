@@ -130,10 +130,16 @@ export class PlatformStateMachine extends PlatformState implements CommandExecut
    *     fixing payments by their reduced cost, keeping rules 15's choice
    *     unless it finds strictly more (lsmRules16RegionPairs in
    *     clearing/lsm_release.ts; CHANGELOG.md, "Rules version 16"): only
+   *     non-FIFO runs can release differently;
+   * 17  after that, on runs with PvP trades, every pair again from rules 16's
+   *     choice in the rounds of a round robin, then swaps of an unsettled
+   *     payment for one or two lighter settled ones, keeping rules 16's
+   *     choice unless it finds strictly more (lsmRules17RegionRounds in
+   *     clearing/lsm_release.ts; CHANGELOG.md, "Rules version 17"): only
    *     non-FIFO runs can release differently.
    * Entries replay under the version they recorded, so all stay callable.
    */
-  readonly rules_versions = Object.freeze({ oldest: 1, current: 16 });
+  readonly rules_versions = Object.freeze({ oldest: 1, current: 17 });
 
   execute(command: Buffer, clock_ns: bigint, ledger: LedgerAccess, rules_version: number, given?: CommandGiven): CommandOutputText {
     if (rules_version < this.rules_versions.oldest || rules_version > this.rules_versions.current) {
