@@ -9,8 +9,9 @@
 // first WARM entries after the setup (default 1,000) are a warm-up at the same
 // pace; then the follower's CPU (all its threads, /proc) is read until its
 // durable head (/readyz) holds the last entry: CPU ms per 1,000 payments, and
-// each thread's ticks (the main thread first, the store's commit thread last,
-// V8's helpers between). Its final state digest is read from its store after it
+// each thread's ticks (the main thread first, the store's commit thread last, V8's
+// helpers between), and the follower's lag (/readyz: from the stream storing an entry
+// to the follower holding it applied; p50, p99, max over the warm-up and the window). Its final state digest is read from its store after it
 // stopped, by DIST's Platform. The cluster and the publisher are this checkout's
 // `dist`, the same for both builds; only the follower is DIST's.
 // KEEP_STORE=FILE keeps a copy of the follower's store (scripts/sqlite_table_digests.mjs);
@@ -145,7 +146,7 @@ try {
   await p.close();
   console.log(
     `${dist}: ${((((t1 - t0) * 10) / payments) * 1000).toFixed(1)} CPU ms per 1,000 payments (follower process, all threads), ${payments} payments, ` +
-      `published in ${Math.round(pubMs)} ms (${Math.round((payments / pubMs) * 1000)}/s), caught up ${Math.round(wall)} ms, head ${ready.stream_seq}, state digest ${String(digest).slice(0, 16)}`,
+      `published in ${Math.round(pubMs)} ms (${Math.round((payments / pubMs) * 1000)}/s), caught up ${Math.round(wall)} ms, head ${ready.stream_seq}, state digest ${String(digest).slice(0, 16)}, lag ms p50 ${ready.lag_ms?.p50} p99 ${ready.lag_ms?.p99} max ${ready.lag_ms?.max}`,
   );
   console.log(`ticks (1/100 s) by thread: ${[...byName].map(([n, d]) => `${n} ${d}`).join(', ')}`);
   if (process.env.KEEP_STORE) {
