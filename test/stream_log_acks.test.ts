@@ -104,3 +104,31 @@ test('an append nothing answers stalls the log naming why, and closing the log e
     await log.close();
   }
 });
+
+test('a follower applies the entries that arrive within a few ms of each other as one batch', { skip: skip ?? false }, async () => {
+  const log = await StreamLog.open(clusterConfig(file.urls(), { prefix: streamPrefix() }), 'e1');
+  const batches: number[][] = [];
+  try {
+    const items = chain(4);
+    const f = await log.follow(1, async (batch) => {
+      batches.push(batch.map((b) => b.entry.seq));
+    });
+    // Each publish waits for its ack (a round trip of about a millisecond on loopback): the follower sees the
+    // first entry alone before the next one arrives, and would apply it alone at once (one apply per arrival).
+    const t0 = performance.now();
+    let two_ms = 0;
+    for (let i = 0; i < items.length; i++) {
+      await log.publish(items.slice(i, i + 1));
+      if (i === 1) two_ms = performance.now() - t0;
+    }
+    await until('the follower applied every entry', () => batches.flat().length === items.length, 10_000);
+    f.stop();
+    await f.done;
+    assert.deepEqual(batches.flat(), [1, 2, 3, 4], 'every entry once, in order');
+    // A loaded host may stretch the publishes past the gathering window (25 ms): then the batches say nothing.
+    if (two_ms < 20)
+      assert.ok(batches[0]!.length >= 2, `the first two entries in one batch (published in ${two_ms.toFixed(1)} ms): ${JSON.stringify(batches)}`);
+  } finally {
+    await log.close();
+  }
+});

@@ -33,6 +33,15 @@ const EXPECTED_LAST_MSG_ID_HEADER = 'Nats-Expected-Last-Msg-Id';
 const EXPECTED_LAST_SEQ_HEADER = 'Nats-Expected-Last-Sequence';
 const WRONG_LAST_MSG_ID = 10070;
 const STREAM_OPEN_TIMEOUT_MS = 30_000;
+/**
+ * A follower applies what arrived this long after the first entry of a batch, not
+ * in the same turn: each apply costs a wake-up, a lane turn of the durable ledger,
+ * its index and snapshot checks and timers, whatever the entries it holds, and at
+ * `bench ha`'s rates a batch was about one commit group of the active engine
+ * (1 to 4 entries). Entries arriving while a batch applies still go as the next
+ * batch at once. It adds at most this much to a follower's lag (docs/benchmarks.md).
+ */
+const FOLLOW_GATHER_MS = 25;
 
 /** The stream moved past the position an engine appended at: another engine is active. */
 export class FencedError extends Error {
@@ -258,7 +267,8 @@ export class StreamLog implements JournalReplicator {
 
   /**
    * Delivers the stream's entries from `from_seq` on, in order, in batches of
-   * what arrived together, to `apply` (awaited before the next batch); until
+   * what arrived within FOLLOW_GATHER_MS of a batch's first entry (or while the
+   * batch before applied), to `apply` (awaited before the next batch); until
    * stop() of the returned handle. An error of `apply` ends it (`done` rejects).
    */
   async follow(from_seq: number, apply: (batch: StreamEntry[]) => Promise<void>): Promise<{ stop: () => void; done: Promise<void> }> {
@@ -290,8 +300,8 @@ export class StreamLog implements JournalReplicator {
     const done = (async () => {
       for await (const m of iter) {
         pending.push(toStreamEntry(m.data, m.headers, m.info.timestampNanos / 1_000_000));
-        // Whatever arrived in this turn goes with it.
-        if (pending.length === 1 && !busy) setImmediate(pump);
+        // Whatever arrives within FOLLOW_GATHER_MS goes with it.
+        if (pending.length === 1 && !busy) setTimeout(pump, FOLLOW_GATHER_MS);
         if (pending.length >= 4_096) {
           pump();
           await idle;
