@@ -295,11 +295,6 @@ export class TransferLog {
     }
   }
 
-  /** Writes the queued chunks out now (they leave memory). */
-  finishSpill(): void {
-    if (this.spilling.length > 0) this.spillStep(Number.POSITIVE_INFINITY);
-  }
-
   /** Makes spilled chunk `c` resident again (a LIFO pop is about to change it). */
   private restore(c: number): Chunk {
     const held = this.chunks[c];

@@ -440,11 +440,6 @@ export class PaymentBook {
     }
   }
 
-  /** Ends the freeze under way now, if there is one. */
-  finishFreeze(): void {
-    if (this.freezingTo !== 0) this.freezeStep(Number.POSITIVE_INFINITY);
-  }
-
   /**
    * Begins freezing the oldest unfrozen block of positions: its table entries go to the
    * frozen runs a step at a time (freezeStep, in the commands that follow), then its
