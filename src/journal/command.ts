@@ -247,9 +247,3 @@ export class RecordedEffects implements BatchEffects, EffectsSink {
   }
 }
 
-export function mergeEffects(into: BatchEffects, from: BatchEffects): void {
-  for (const a of from.accounts_created) into.accounts_created.push(a);
-  for (const t of from.transfers_created) into.transfers_created.push(t);
-  for (const x of from.expired) into.expired.push(x);
-  for (const h of from.history) into.history.push(h);
-}
