@@ -246,4 +246,3 @@ export class RecordedEffects implements BatchEffects, EffectsSink {
     return this.made;
   }
 }
-
