@@ -12,8 +12,7 @@
 //    then fails stop (state may be half-changed in memory, nothing reached disk).
 
 import { createHash, hash } from 'node:crypto';
-import type { BatchEffects, EffectsSink, Expiry, HistoryRow, LedgerStateMachine } from '../ledger/state_machine.js';
-import type { TransferLog } from '../ledger/transfer_log.js';
+import { RecordedEffects, type LedgerStateMachine } from '../ledger/state_machine.js';
 import type { Account, Transfer } from '../ledger/types.js';
 
 /** The ledger as a command sees it: batches it runs join the command's journal entry. */
@@ -180,69 +179,5 @@ export class RecordingLedger implements LedgerAccess {
 
   createTransfers(transfers: readonly Transfer[]): Uint8Array {
     return this.machine.executeInto('create_transfers', transfers, this.clock_ns, this.effects);
-  }
-}
-
-/**
- * A command's effects, batch after batch. Its transfers are held as rows of the
- * ledger's transfer log (which keeps them compactly and never changes a row once
- * its batch is done) and made into objects only when `transfers_created` is
- * read, by the query index after the entry is durable: a 1,000-payment command
- * runs ~1,000 small batches, and their Transfer objects, held until the index
- * took them, were copied by the young generation's collections meanwhile.
- */
-export class RecordedEffects implements BatchEffects, EffectsSink {
-  readonly accounts_created: Account[] = [];
-  readonly expired: Expiry[] = [];
-  readonly history: HistoryRow[] = [];
-  private readonly log: TransferLog;
-  /** Row ranges [from, to) as pairs, in order; adjacent ones merged. */
-  private readonly rows: number[] = [];
-  private count = 0;
-  private made: Transfer[] | null = null;
-
-  constructor(log: TransferLog) {
-    this.log = log;
-  }
-
-  addTransferRows(from: number, to: number): void {
-    if (to <= from) return;
-    const rows = this.rows;
-    const n = rows.length;
-    if (n > 0 && rows[n - 1] === from) rows[n - 1] = to;
-    else rows.push(from, to);
-    this.count += to - from;
-    this.made = null;
-  }
-
-  get transfer_count(): number {
-    return this.count;
-  }
-
-  /** Writes the transfers' records from the log's rows: the k-th at `off + k * stride` (IndexBatch.transfer_records). Returns the offset after the last. */
-  writeTransferRecords(into: Uint8Array, off: number, stride: number): number {
-    const rows = this.rows;
-    for (let i = 0; i < rows.length; i += 2) off = this.log.copyRecords(rows[i]!, rows[i + 1]!, into, off, stride);
-    return off;
-  }
-
-  /** Calls `fn` with each transfer's debit account id, then its credit account id, in order, making no Transfer. */
-  forEachTransferAccount(fn: (id: bigint) => void): void {
-    const rows = this.rows;
-    for (let i = 0; i < rows.length; i += 2)
-      for (let r = rows[i]!; r < rows[i + 1]!; r++) {
-        fn(this.log.debitAt(r));
-        fn(this.log.creditAt(r));
-      }
-  }
-
-  get transfers_created(): Transfer[] {
-    if (this.made === null) {
-      const out: Transfer[] = [];
-      const rows = this.rows;
-      for (let i = 0; i < rows.length; i += 2) for (let r = rows[i]!; r < rows[i + 1]!; r++) out.push(this.log.read(r));
-      this.made = out;
-    }
-    return this.made;
   }
 }

@@ -1117,7 +1117,7 @@ export class DurableLedger {
   }
 
   /**
-   * The index rows of `chunk`. A command's transfers are still rows of the
+   * The index rows of `chunk`. A batch's transfers are still rows of the
    * transfer log (RecordedEffects): the batch offers them as records, copied
    * from the log into a store's buffer, and makes Transfer objects only if a
    * store reads `transfers`.

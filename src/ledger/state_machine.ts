@@ -23,7 +23,6 @@ import {
   type PendingStatus,
   type Transfer,
 } from './types.js';
-import { encodeTransfer } from './codec.js';
 import { MinHeap } from './heap.js';
 import { IdTable } from './id_table.js';
 import { TransferLog, type TransferSpill } from './transfer_log.js';
@@ -90,54 +89,68 @@ export interface BatchEffects {
 }
 
 /**
- * A batch's effects as execute() gives them: its transfers are the transfer log's
- * rows [from, to), which never change once the batch is done, made into objects
- * only if a caller reads `transfers_created` (the index's two walks use those
- * objects: a command's effects, RecordedEffects, walk the log's rows instead).
+ * Effects, batch after batch (one batch's, from execute(); a command's, from
+ * executeInto through ../journal/command.ts: RecordingLedger). Its transfers are
+ * held as rows of the ledger's transfer log (which keeps them compactly and never
+ * changes a row once its batch is done) and made into objects only when
+ * `transfers_created` is read: the query index copies the rows' records instead.
+ * A 1,000-payment command runs ~1,000 small batches, and their Transfer objects,
+ * held until the index took them, were copied by the young generation's
+ * collections meanwhile.
  */
-class ExecutedEffects implements BatchEffects {
-  readonly accounts_created: Account[];
-  readonly expired: Expiry[];
-  readonly history: HistoryRow[];
+export class RecordedEffects implements BatchEffects, EffectsSink {
+  readonly accounts_created: Account[] = [];
+  readonly expired: Expiry[] = [];
+  readonly history: HistoryRow[] = [];
   private readonly log: TransferLog;
-  private readonly from: number;
-  private readonly to: number;
+  /** Row ranges [from, to) as pairs, in order; adjacent ones merged. */
+  private readonly rows: number[] = [];
+  private count = 0;
   private made: Transfer[] | null = null;
 
-  constructor(accounts_created: Account[], log: TransferLog, from: number, to: number, expired: Expiry[], history: HistoryRow[]) {
-    this.accounts_created = accounts_created;
+  constructor(log: TransferLog) {
     this.log = log;
-    this.from = from;
-    this.to = to;
-    this.expired = expired;
-    this.history = history;
   }
 
-  get transfers_created(): Transfer[] {
-    this.made ??= this.log.slice(this.from, this.to);
-    return this.made;
+  addTransferRows(from: number, to: number): void {
+    if (to <= from) return;
+    const rows = this.rows;
+    const n = rows.length;
+    if (n > 0 && rows[n - 1] === from) rows[n - 1] = to;
+    else rows.push(from, to);
+    this.count += to - from;
+    this.made = null;
   }
 
   get transfer_count(): number {
-    return this.to - this.from;
+    return this.count;
   }
 
-  forEachTransferAccount(fn: (id: bigint) => void): void {
-    for (const t of this.transfers_created) {
-      fn(t.debit_account_id);
-      fn(t.credit_account_id);
-    }
-  }
-
+  /** Writes the transfers' records from the log's rows: the k-th at `off + k * stride` (IndexBatch.transfer_records). Returns the offset after the last. */
   writeTransferRecords(into: Uint8Array, off: number, stride: number): number {
-    const transfers = this.transfers_created;
-    if (transfers.length === 0) return off;
-    const buf = Buffer.isBuffer(into) ? into : Buffer.from(into.buffer, into.byteOffset, into.byteLength);
-    for (const t of transfers) {
-      encodeTransfer(t, buf, off);
-      off += stride;
-    }
+    const rows = this.rows;
+    for (let i = 0; i < rows.length; i += 2) off = this.log.copyRecords(rows[i]!, rows[i + 1]!, into, off, stride);
     return off;
+  }
+
+  /** Calls `fn` with each transfer's debit account id, then its credit account id, in order, making no Transfer. */
+  forEachTransferAccount(fn: (id: bigint) => void): void {
+    const rows = this.rows;
+    for (let i = 0; i < rows.length; i += 2)
+      for (let r = rows[i]!; r < rows[i + 1]!; r++) {
+        fn(this.log.debitAt(r));
+        fn(this.log.creditAt(r));
+      }
+  }
+
+  get transfers_created(): Transfer[] {
+    if (this.made === null) {
+      const out: Transfer[] = [];
+      const rows = this.rows;
+      for (let i = 0; i < rows.length; i += 2) for (let r = rows[i]!; r < rows[i + 1]!; r++) out.push(this.log.read(r));
+      this.made = out;
+    }
+    return this.made;
   }
 }
 
@@ -232,12 +245,8 @@ export class LedgerStateMachine {
    * timestamps stay strictly increasing.
    */
   execute(op: Operation, events: readonly (Account | Transfer)[], clock_ns: bigint): { results: Uint8Array; effects: BatchEffects } {
-    const accountsBefore = this.accountLog.length;
-    const transfersBefore = this.transfers.size;
-    const expired: Expiry[] = [];
-    const history: HistoryRow[] = [];
-    const results = this.runOperation(op, events, clock_ns, expired, history);
-    const effects = new ExecutedEffects(this.accountLog.slice(accountsBefore), this.transfers, transfersBefore, this.transfers.size, expired, history);
+    const effects = new RecordedEffects(this.transfers);
+    const results = this.executeInto(op, events, clock_ns, effects);
     return { results, effects };
   }
 
