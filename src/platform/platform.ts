@@ -841,7 +841,6 @@ export class Platform {
     return createHash('sha256').update(this.state.encodeState()).digest('hex');
   }
 
-  /** Whether the platform can still write: false (with why) once a journal write failed and the ledger stopped. */
   /** What an operator watches besides health: the query index's backlog (entries, and events), and a hook on each journal commit's duration. */
   operations(): {
     index_backlog_entries: number;
@@ -857,6 +856,7 @@ export class Platform {
     };
   }
 
+  /** Whether the platform can still write: false (with why) once a journal write failed and the ledger stopped. */
   health(): { writable: true } | { writable: false; reason: string } {
     const failed = this.ledger.failed;
     return failed === null ? { writable: true } : { writable: false, reason: `the ledger stopped after a failed journal write (${failed.message})` };
