@@ -132,3 +132,50 @@ test('a follower applies the entries that arrive within a few ms of each other a
     await log.close();
   }
 });
+
+test('a follower gets a backlog once and in order, and ends with the error of an apply or of a message that is no entry', { skip: skip ?? false }, async () => {
+  const log = await StreamLog.open(clusterConfig(file.urls(), { prefix: streamPrefix() }), 'e1');
+  const nc = await connect({ servers: file.urls() });
+  try {
+    const items = chain(40);
+    for (let i = 0; i < items.length; i += 8) await log.publish(items.slice(i, i + 8));
+    // A backlog from entry 3 on, then entries published while it follows.
+    const seen: number[] = [];
+    const f = await log.follow(3, async (batch) => {
+      for (const b of batch) seen.push(b.entry.seq);
+    });
+    await until('the follower applied the backlog', () => seen.length === items.length - 2, 10_000);
+    const more = chain(44).slice(40);
+    await log.publish(more);
+    await until('the follower applied the new entries', () => seen.length === 42, 10_000);
+    f.stop();
+    await f.done;
+    assert.deepEqual(
+      seen,
+      Array.from({ length: 42 }, (_, i) => i + 3),
+      'every entry once, in order',
+    );
+
+    // An apply that throws ends the follower with its error (the engine stops, a replica raises an alarm).
+    let calls = 0;
+    const g = await log.follow(1, async () => {
+      calls++;
+      throw new Error('planted apply failure');
+    });
+    await assert.rejects(g.done, /planted apply failure/);
+    assert.equal(calls, 1, 'nothing applied after the failure');
+
+    // A message on the journal's subject that is no entry: the follower ends naming it, after applying what came before.
+    await nc.publish(log.config.subject, Buffer.from('not an entry'));
+    await nc.flush();
+    const applied: number[] = [];
+    const h = await log.follow(40, async (batch) => {
+      for (const b of batch) applied.push(b.entry.seq);
+    });
+    await assert.rejects(h.done, /wire entry/);
+    assert.deepEqual(applied, [40, 41, 42, 43, 44]);
+  } finally {
+    await log.close();
+    await nc.close();
+  }
+});

@@ -10,7 +10,7 @@
 // retries and the log reports itself stalled, so new writes are refused with a
 // clear reason and nothing in flight is acknowledged before it is durable.
 
-import type { JetStreamClient, JetStreamManager, Msg, NatsConnection } from 'nats';
+import type { JetStreamClient, JetStreamManager, JsMsg, Msg, NatsConnection } from 'nats';
 
 // The client library is loaded when a cluster is opened: a process without `--cluster` never pays its start-up.
 type Nats = typeof import('nats');
@@ -42,6 +42,8 @@ const STREAM_OPEN_TIMEOUT_MS = 30_000;
  * batch at once. It adds at most this much to a follower's lag (docs/benchmarks.md).
  */
 const FOLLOW_GATHER_MS = 25;
+/** A batch of this many entries applies at once, without waiting for the gather (a catch-up). */
+const FOLLOW_BATCH_MAX = 4_096;
 
 /** The stream moved past the position an engine appended at: another engine is active. */
 export class FencedError extends Error {
@@ -273,13 +275,13 @@ export class StreamLog implements JournalReplicator {
    */
   async follow(from_seq: number, apply: (batch: StreamEntry[]) => Promise<void>): Promise<{ stop: () => void; done: Promise<void> }> {
     const consumer = await this.js.consumers.get(this.config.stream, { opt_start_seq: from_seq, deliver_policy: this.nats.DeliverPolicy.StartSequence });
-    const iter = await consumer.consume({ max_messages: 1_024 });
     let pending: StreamEntry[] = [];
     let failure: Error | null = null;
     // One batch applies at a time; whatever arrives meanwhile waits in `pending` and
     // goes as the next batch, whole (one local append, not one per network read).
     let busy = false;
     let idle: Promise<void> = Promise.resolve();
+    let stopConsumer: () => void = () => undefined;
     const pump = (): void => {
       if (busy || failure !== null || pending.length === 0) return;
       busy = true;
@@ -292,26 +294,42 @@ export class StreamLog implements JournalReplicator {
           }
         } catch (err) {
           failure ??= err as Error;
-          iter.stop();
+          stopConsumer();
         }
         busy = false;
       })();
     };
-    const done = (async () => {
-      for await (const m of iter) {
+    // Messages arrive through a callback, in order, not an async iterator: the iterator cost a promise and a
+    // microtask turn per message on a follower's main thread, where nothing awaits between messages anyway
+    // (docs/benchmarks.md, "Replication (#15): a follower's messages by callback").
+    // A message that is no entry ends the follower, after what arrived before it applied.
+    let broken: Error | null = null;
+    const onMessage = (m: JsMsg): void => {
+      if (failure !== null || broken !== null) return;
+      try {
         pending.push(toStreamEntry(m.data, m.headers, m.info.timestampNanos / 1_000_000));
-        // Whatever arrives within FOLLOW_GATHER_MS goes with it.
-        if (pending.length === 1 && !busy) setTimeout(pump, FOLLOW_GATHER_MS);
-        if (pending.length >= 4_096) {
-          pump();
-          await idle;
-        }
+      } catch (err) {
+        broken = err as Error;
+        stopConsumer();
+        return;
       }
+      // Whatever arrives within FOLLOW_GATHER_MS goes with it; a long backlog goes at once.
+      if (pending.length === 1 && !busy) setTimeout(pump, FOLLOW_GATHER_MS);
+      else if (pending.length >= FOLLOW_BATCH_MAX) pump();
+    };
+    const msgs = await consumer.consume({ max_messages: 1_024, callback: onMessage });
+    stopConsumer = () => msgs.stop();
+    // A failure in a message that came before consume() answered.
+    if (failure !== null || broken !== null) msgs.stop();
+    const done = (async () => {
+      const err = await msgs.closed();
       pump();
       await idle;
       if (failure !== null) throw failure;
+      if (broken !== null) throw broken;
+      if (err instanceof Error) throw err;
     })();
-    return { stop: () => iter.stop(), done };
+    return { stop: () => msgs.stop(), done };
   }
 
   async close(): Promise<void> {
