@@ -61,3 +61,36 @@ test('outputDigest takes a digest the executor gives, else hashes the text', () 
   const given = Buffer.alloc(32, 7);
   assert.equal(outputDigest({ text, digest: given }), given);
 });
+
+test('member hears the text of each member written whole (exactly JSON.stringify of it), after the digest; nothing for chunks', () => {
+  fc.assert(
+    fc.property(fc.dictionary(key, member, { maxKeys: 6 }), fc.integer({ min: 1, max: 8 }), (o, chunk) => {
+      const heard: Array<[string, string]> = [];
+      const d = jsonDigest(o, chunk, (k, text) => heard.push([k, text]));
+      assert.deepEqual(d, sha256(JSON.stringify(o)));
+      const long = Object.entries(o).some(([, v]) => Array.isArray(v) && v.length > chunk && typeof (v as { toJSON?: unknown }).toJSON !== 'function');
+      if (typeof (o as { toJSON?: unknown }).toJSON === 'function' || !long) {
+        // Written in one piece: no member text is heard.
+        assert.deepEqual(heard, []);
+        return;
+      }
+      const expected: Array<[string, string]> = [];
+      for (const [k, v] of Object.entries(o)) {
+        if (Array.isArray(v) && v.length > chunk && typeof (v as { toJSON?: unknown }).toJSON !== 'function') continue;
+        const text = JSON.stringify(v);
+        if (text !== undefined) expected.push([k, text]);
+      }
+      assert.deepEqual(heard, expected);
+    }),
+    { numRuns: 2_000 },
+  );
+});
+
+test('member is not called when the digest is null (a bigint)', () => {
+  const heard: string[] = [];
+  assert.equal(
+    jsonDigest({ ok: true, result: { a: 1 }, changes: [1, 2, 3, 4n] }, 1, (k) => heard.push(k)),
+    null,
+  );
+  assert.deepEqual(heard, []);
+});

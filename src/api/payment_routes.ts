@@ -60,6 +60,7 @@ async function submitJson(ctx: AnyContext, list: PaymentIn[], prefix: '' | 'paym
   // journal): acknowledged only once durable. Taken now, before any await, so it covers exactly what was read.
   const held = fresh.length < list.length ? ctx.platform.whenDurable() : null;
   held?.catch(() => undefined); // awaited below, after the fresh ones: no unhandled rejection meanwhile
+  let text: string | undefined;
   if (fresh.length > 0) {
     const t0 = performance.now();
     const out = await ctx.platform.execute({ type: 'submit_payments', payments: fresh }, ctx.user.name);
@@ -70,11 +71,14 @@ async function submitJson(ctx: AnyContext, list: PaymentIn[], prefix: '' | 'paym
       results[freshAt[j]!] = r;
     });
     ctx.metrics.countSubmitted(rs);
+    // Every payment fresh: the answer {payments: results} is the command's result ({payments: rs}, nothing else),
+    // whose text the executor wrote for its output digest (a batch's): sent as it is, not written again.
+    if (held === null && Object.keys(out.result as object).length === 1) text = ctx.platform.resultJson(out.result);
   }
   await held;
   const uetrs = list.map((raw) => (typeof raw.uetr === 'string' ? raw.uetr : null));
   // Each result is {uetr, state, reason?, field?, detail?}: strings only.
-  return { status: 200, body: { payments: results }, uetrs, plain: true };
+  return { status: 200, body: { payments: results }, uetrs, plain: true, ...(text !== undefined ? { text } : {}) };
 }
 
 type PaymentsQuery = S.Static<typeof S.PaymentsQuery>;

@@ -42,6 +42,8 @@ export interface RouteResult {
   uetrs?: Array<string | null>;
   /** The body holds no amounts, times or bigints (nothing withUnits would add): serialized as it is. */
   plain?: boolean;
+  /** With `plain`: JSON.stringify(body), already written (the answer's text, sent as it is). */
+  text?: string;
 }
 
 /** The Static type of a schema a route declares; a route without one gets no fields. */

@@ -369,7 +369,8 @@ function registerRoute(app: FastifyInstance, r: RouteDef, services: RouteService
 
 /** A result's JSON: amounts in major units and times beside the exact ones, unless the body has none. */
 function encodeResult(out: RouteResult): string {
-  return out.plain === true ? JSON.stringify(out.body) : JSON.stringify(withUnits(out.body), bigintJson);
+  if (out.plain === true) return out.text ?? JSON.stringify(out.body);
+  return JSON.stringify(withUnits(out.body), bigintJson);
 }
 
 /**

@@ -111,9 +111,13 @@ const JSON_DIGEST_CHUNK = 256;
  * length; a command's output of 1,000 payments is ~0.5 MB. Members are written
  * one by one and long arrays a chunk of elements at a time, in JSON's order, so
  * the bytes hashed are exactly JSON.stringify's. Null when JSON.stringify throws
- * (a bigint): the caller then writes the text its own way.
+ * (a bigint): the caller then writes the text its own way. `member`, when given, hears
+ * the JSON text of each member written whole (not an array cut into chunks), once the
+ * digest is taken: what the caller would otherwise write again (a batch's results,
+ * which are the HTTP answer); never called when the answer is null or the value was
+ * written in one piece (no long array).
  */
-export function jsonDigest(value: Record<string, unknown>, chunk = JSON_DIGEST_CHUNK): Buffer | null {
+export function jsonDigest(value: Record<string, unknown>, chunk = JSON_DIGEST_CHUNK, member?: (key: string, text: string) => void): Buffer | null {
   try {
     // JSON calls a toJSON of the value itself: not taken apart here. Nor is a value without an array to cut
     // into chunks (one payment's output): its text whole, one-shot, costs less than a Hash fed member by member.
@@ -123,6 +127,7 @@ export function jsonDigest(value: Record<string, unknown>, chunk = JSON_DIGEST_C
     throw err;
   }
   const h = createHash('sha256');
+  const whole: string[] = [];
   try {
     let sep = '{';
     for (const k of Object.keys(value)) {
@@ -141,11 +146,14 @@ export function jsonDigest(value: Record<string, unknown>, chunk = JSON_DIGEST_C
         // JSON leaves out a member it cannot write (undefined, a function).
         if (text === undefined) continue;
         h.update(`${sep}${JSON.stringify(k)}:${text}`, 'utf8');
+        if (member !== undefined) whole.push(k, text);
       }
       sep = ',';
     }
     h.update(sep === '{' ? '{}' : '}', 'utf8');
-    return h.digest();
+    const digest = h.digest();
+    for (let i = 0; i < whole.length; i += 2) member!(whole[i]!, whole[i + 1]!);
+    return digest;
   } catch (err) {
     if (err instanceof TypeError) return null;
     throw err;

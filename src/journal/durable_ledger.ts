@@ -799,6 +799,9 @@ export class DurableLedger {
         const rules_version = this.executor!.rules_versions.current;
         try {
           results = this.executor!.execute(req.command!, clock_ns, recorder, rules_version, req.given);
+          // Spent: the submitter's copy of the command (a batch's thousand payment objects) need not live on until
+          // the append is durable, through the young generation's collections meanwhile, which copy what is alive.
+          req.given = undefined;
         } catch (err) {
           // A throwing executor may have changed the state half-way: fail stop.
           this.failure = err as Error;

@@ -629,13 +629,18 @@ export class PaymentBook {
   /** Whether the frozen candidate `pos` holds this.key (bound once: a frozen lookup makes no closure). */
   private readonly holdsKey = (pos: number): boolean => this.columns.keyEquals(pos, this.key);
 
-  /** The slot holding `key` (whose hash is `h`), or -1. */
+  /**
+   * The slot holding `key` (whose hash is `h`), or -1. A slot whose kept hash differs holds another key:
+   * its key bytes (in the columns, elsewhere in memory) are read only when the hashes agree, so a new
+   * UETR's lookup (every submission makes one) reads no key at all, nearly always.
+   */
   private archivedSlot(key: Buffer, h: number): number {
     const mask = this.slots.length - 1;
+    const hashes = this.slotHashes;
     for (let s = h & mask; ; s = (s + 1) & mask) {
       const v = this.slots[s]!;
       if (v === 0) return -1;
-      if (this.keyAt(v - 1, key)) return s;
+      if (hashes[s] === h && this.keyAt(v - 1, key)) return s;
     }
   }
 

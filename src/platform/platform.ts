@@ -132,6 +132,8 @@ export interface PaymentFilter {
 }
 
 export const PAYMENT_QUERY_MAX = 10_000;
+/** The JSON text of commands' results the executor already wrote, by result object (Platform.resultJson). */
+const RESULT_TEXTS = new WeakMap<object, string>();
 /** Cluster mode: an engine or replica snapshots once this many entries came since its last snapshot (and at most every 30 s). */
 const CLUSTER_SNAPSHOT_ENTRIES = 1_000;
 
@@ -306,6 +308,8 @@ export class Platform {
     }
     // The executor hands back its output as a value too; a replayed or foreign one is parsed.
     const out = (raw.value ?? JSON.parse(raw.text)) as CommandOutput;
+    const resultText = (raw as { resultText?: string }).resultText;
+    if (resultText !== undefined && typeof out.result === 'object' && out.result !== null) RESULT_TEXTS.set(out.result, resultText);
     if (directory) await this.indexDirectory(decodeCommand(withBy) as DirectoryCommand, out.ok);
     if (out.changes.length > 0) this.events.emit('changes', out.changes as ChangeEvent[]);
     if (out.changes.length > 0)
@@ -317,6 +321,16 @@ export class Platform {
     if (inForceNow !== undefined)
       this.events.emit('governance', { kind: 'version_in_force', date: (decoded as { date: string }).date, ...(inForceNow as object) });
     return out;
+  }
+
+  /**
+   * JSON.stringify(result) for the result of a command this platform just executed, when the
+   * executor wrote that text already (its output digest: a batch's results); else undefined.
+   * It is the text of the result as the command left it: a caller that changes the object
+   * afterwards writes its own.
+   */
+  resultJson(result: unknown): string | undefined {
+    return typeof result === 'object' && result !== null ? RESULT_TEXTS.get(result) : undefined;
   }
 
   // ---- the scheme's governance (./governance_commands.ts) -------------------------------------------

@@ -48,6 +48,8 @@ class PlainOutput implements CommandOutputText {
   constructor(
     readonly value: CommandOutput,
     readonly digest: Buffer,
+    /** The JSON text of value.result as the digest wrote it, when it wrote it whole (a batch's output); else undefined. */
+    readonly resultText: string | undefined,
   ) {}
 
   get text(): string {
@@ -181,8 +183,11 @@ export class PlatformStateMachine extends PlatformState implements CommandExecut
     // holds no bigint (the common case, e.g. payment submissions) it is the object
     // itself, digested as JSON writes it without writing the whole text (jsonDigest);
     // otherwise the parsed text (bigints as decimal strings), digested as it is.
-    const digest = jsonDigest(out as unknown as Record<string, unknown>);
-    if (digest !== null) return new PlainOutput(out, digest);
+    let resultText: string | undefined;
+    const digest = jsonDigest(out as unknown as Record<string, unknown>, undefined, (k, text) => {
+      if (k === 'result') resultText = text;
+    });
+    if (digest !== null) return new PlainOutput(out, digest, resultText);
     const text = JSON.stringify(out, bigintJson);
     return { text, value: JSON.parse(text) };
   }
