@@ -229,6 +229,34 @@ function warmStart(net: ItemEffects, start: Uint8Array, atUpper: Uint8Array, xb:
   return true;
 }
 
+/** Consecutive typed arrays over one buffer, each at the next offset (the caller orders them by element size). */
+function carve(buffer: ArrayBuffer) {
+  let at = 0;
+  const view =
+    <T>(make: new (b: ArrayBuffer, offset: number, length: number) => T, size: number) =>
+    (length: number): T => {
+      const a = new make(buffer, at, length);
+      at += size * length;
+      return a;
+    };
+  return {
+    f64: view(Float64Array, 8),
+    i32: view(Int32Array, 4),
+    u32: view(Uint32Array, 4),
+    u8: view(Uint8Array, 1),
+    i8: view(Int8Array, 1),
+  };
+}
+
+/** Per node, the item columns with an effect there (item order): colItems[colStart[i]..colStart[i + 1]). */
+function columnsByNode(net: ItemEffects, colStart: Int32Array, colItems: Int32Array): void {
+  const total = net.effStart[net.m]!;
+  for (let e = 0; e < total; e++) colStart[net.effNode[e]! + 1]!++;
+  for (let i = 0; i < net.nodes; i++) colStart[i + 1]! += colStart[i]!;
+  const fill = colStart.slice(0, net.nodes);
+  for (let k = 0; k < net.m; k++) for (let e = net.effStart[k]!; e < net.effStart[k + 1]!; e++) colItems[fill[net.effNode[e]!]!++] = k;
+}
+
 /**
  * Rules 8: the relaxation as a bounded simplex kept between solves, so that a
  * dive can fix items one at a time and re-optimise from where it stands (a few
@@ -295,6 +323,28 @@ export class BoundedLp {
   /** Per node, the item columns with an effect there. */
   private readonly colStart: Int32Array;
   private readonly colItems: Int32Array;
+  /**
+   * Per column, how it may enter: 0 never (basic, or fixed: lb = ub), 1 up from its lower bound, -1 down from
+   * its upper; kept with `where`, `atUpper`, `lb` and `ub` (setDir), so that `entering` reads one array.
+   */
+  private readonly dirOf: Int8Array;
+  /** The run's effects (net's arrays, read in the inner loops). */
+  private readonly effStart: Int32Array;
+  private readonly effNode: Int32Array;
+  private readonly effF: Float64Array;
+  /**
+   * Per column, whether its entry in `rc` may be out of date (one array per objective, swapped with `rc`): a
+   * column that cannot enter is not computed when the duals at its nodes change, only marked; `entering`
+   * computes a marked column when it can enter again, from the same cost and duals and by the same operations
+   * as the eager refresh would have, so the same bits (a pure speed-up: the pivots are those of computing every
+   * column at once).
+   */
+  private stale: Uint8Array;
+  private readonly staleWeight: Uint8Array;
+  private readonly staleUnit: Uint8Array;
+  /** Scratch for updateDuals: the basic rows with a nonzero cost, and those costs. */
+  private readonly costRows: Int32Array;
+  private readonly costOfRow: Float64Array;
 
   /** From the slack basis with the items of `start` (a feasible selection, or null) at their upper bound. */
   constructor(
@@ -305,43 +355,62 @@ export class BoundedLp {
     const n = (this.n = net.nodes);
     const m = (this.m = net.m);
     const cols = m + n;
-    this.lb = new Float64Array(cols);
-    this.ub = new Float64Array(cols).fill(Infinity);
+    const total = net.effStart[m]!;
+    // Every array of the solver in one buffer (a search builds one solver per region, thousands a run): the
+    // 8-byte arrays first, then the 4-byte, then the bytes, each at an offset its element size divides.
+    const floats = 6 * cols + n * n + 6 * n;
+    const ints = 3 * n + cols + (n + 1) + total + n + cols;
+    const { f64, i32, u32, u8, i8 } = carve(new ArrayBuffer(8 * floats + 4 * ints + 4 * cols));
+    this.lb = f64(cols);
+    this.ub = f64(cols).fill(Infinity);
     this.ub.fill(1, 0, m);
-    this.atUpper = new Uint8Array(cols);
-    this.binv = new Float64Array(n * n);
+    this.binv = f64(n * n);
     for (let i = 0; i < n; i++) this.binv[i * n + i] = 1;
-    this.basis = Int32Array.from({ length: n }, (_, i) => m + i);
-    this.where = new Int32Array(cols).fill(-1);
+    this.xb = f64(n);
+    this.xb.set(cap);
+    this.y = f64(n);
+    this.alpha = f64(n);
+    this.weightCost = f64(cols);
+    this.weightCost.set(net.weightF.subarray(0, m));
+    this.unitCost = f64(cols);
+    this.rcWeight = f64(cols);
+    this.yAtWeight = f64(n);
+    this.rcUnit = f64(cols);
+    this.yAtUnit = f64(n);
+    this.costOfRow = f64(n);
+    this.basis = i32(n);
+    for (let i = 0; i < n; i++) this.basis[i] = m + i;
+    this.where = i32(cols).fill(-1);
     for (let i = 0; i < n; i++) this.where[m + i] = i;
-    this.xb = Float64Array.from(cap);
+    this.nz = i32(n);
+    this.dualDirty = i32(n);
+    this.costRows = i32(n);
+    this.colStart = i32(n + 1);
+    this.colItems = i32(total);
+    columnsByNode(net, this.colStart, this.colItems);
+    this.mark = u32(cols);
+    this.atUpper = u8(cols);
+    this.staleWeight = u8(cols);
+    this.staleUnit = u8(cols);
+    this.dirOf = i8(cols);
     if (start !== null) warmStart(net, start, this.atUpper, this.xb);
-    this.y = new Float64Array(n);
-    this.alpha = new Float64Array(n);
-    this.nz = new Int32Array(n);
     let scale = 0;
     for (let k = 0; k < m; k++) scale = Math.max(scale, net.weightF[k]!);
-    for (let e = 0; e < net.effStart[m]!; e++) scale = Math.max(scale, Math.abs(net.effF[e]!));
+    for (let e = 0; e < total; e++) scale = Math.max(scale, Math.abs(net.effF[e]!));
     this.eps = 1e-9 * Math.max(1, scale);
-    this.weightCost = new Float64Array(cols);
-    this.weightCost.set(net.weightF.subarray(0, m));
-    this.unitCost = new Float64Array(cols);
     this.cost = this.weightCost;
-    this.rcWeight = new Float64Array(cols);
-    this.yAtWeight = new Float64Array(n);
-    this.rcUnit = new Float64Array(cols);
-    this.yAtUnit = new Float64Array(n);
     this.rc = this.rcWeight;
     this.yAt = this.yAtWeight;
-    this.mark = new Uint32Array(cols);
-    this.dualDirty = new Int32Array(n);
-    this.colStart = new Int32Array(n + 1);
-    const total = net.effStart[m]!;
-    for (let e = 0; e < total; e++) this.colStart[net.effNode[e]! + 1]!++;
-    for (let i = 0; i < n; i++) this.colStart[i + 1]! += this.colStart[i]!;
-    this.colItems = new Int32Array(total);
-    const fill = this.colStart.slice(0, n);
-    for (let k = 0; k < m; k++) for (let e = net.effStart[k]!; e < net.effStart[k + 1]!; e++) this.colItems[fill[net.effNode[e]!]!++] = k;
+    this.stale = this.staleWeight;
+    this.effStart = net.effStart;
+    this.effNode = net.effNode;
+    this.effF = net.effF;
+    for (let j = 0; j < cols; j++) this.setDir(j);
+  }
+
+  /** dirOf[j] from where column j stands now. */
+  private setDir(j: number): void {
+    this.dirOf[j] = this.where[j]! >= 0 || this.lb[j] === this.ub[j] ? 0 : this.atUpper[j] === 0 ? 1 : -1;
   }
 
   /** Item k's value at the current point. */
@@ -382,6 +451,7 @@ export class BoundedLp {
     this.unitValid = this.rcValid;
     this.cost = this.weightCost;
     this.rc = this.rcWeight;
+    this.stale = this.staleWeight;
     this.yAt = this.yAtWeight;
     this.rcValid = this.weightValid;
   }
@@ -392,6 +462,7 @@ export class BoundedLp {
     if (this.cost === this.weightCost) {
       this.weightValid = this.rcValid;
       this.rc = this.rcUnit;
+      this.stale = this.staleUnit;
       this.yAt = this.yAtUnit;
       this.rcValid = this.unitValid;
     }
@@ -422,6 +493,7 @@ export class BoundedLp {
     const i = this.where[k]!;
     if (i >= 0) this.xb[i] = up ? 1 : 0;
     else this.atUpper[k] = up ? 1 : 0;
+    this.setDir(k);
     return true;
   }
 
@@ -432,6 +504,7 @@ export class BoundedLp {
   fixResting(k: number, up: boolean): boolean {
     if (this.where[k]! >= 0 || this.lb[k] === this.ub[k] || this.atUpper[k] !== (up ? 1 : 0)) return false;
     this.lb[k] = this.ub[k] = up ? 1 : 0;
+    this.setDir(k);
     return true;
   }
 
@@ -448,6 +521,7 @@ export class BoundedLp {
       const i = this.where[k]!;
       if (i >= 0) this.xb[i] = 1;
       else this.atUpper[k] = 1;
+      this.setDir(k);
     }
   }
 
@@ -459,6 +533,7 @@ export class BoundedLp {
     if (this.where[k]! < 0) this.atUpper[k] = (this.atUpper[k] === 1 ? this.ub[k]! : this.lb[k]!) >= 1 ? 1 : 0;
     this.lb[k] = 0;
     this.ub[k] = 1;
+    this.setDir(k);
   }
 
   private run(work: WorkCounter): boolean {
@@ -479,6 +554,7 @@ export class BoundedLp {
       for (let i = 0; i < n; i++) this.xb[i]! -= dir * t * this.alpha[i]!;
       if (leave < 0) {
         this.atUpper[enter] = dir > 0 ? 1 : 0;
+        this.setDir(enter);
         continue;
       }
       const out = this.basis[leave]!;
@@ -488,6 +564,8 @@ export class BoundedLp {
       this.basis[leave] = enter;
       this.where[enter] = leave;
       this.atUpper[enter] = 0;
+      this.setDir(out);
+      this.dirOf[enter] = 0;
       this.xb[leave] = enterValue;
       // The duals that this pivot can change (see yValid).
       const row = leave * n;
@@ -505,13 +583,21 @@ export class BoundedLp {
       this.dualDirtyCount = 0;
       return;
     }
+    if (this.dualDirtyCount === 0) return;
+    // The rows with a nonzero cost, in order: the sums below skip the others, as duals() does.
+    const { costRows, costOfRow } = this;
+    let rows = 0;
+    for (let i = 0; i < n; i++) {
+      const ci = cost[basis[i]!]!;
+      if (ci !== 0) {
+        costRows[rows] = i * n;
+        costOfRow[rows++] = ci;
+      }
+    }
     for (let c = 0; c < this.dualDirtyCount; c++) {
       const r = dualDirty[c]!;
       let s = 0;
-      for (let i = 0; i < n; i++) {
-        const ci = cost[basis[i]!]!;
-        if (ci !== 0) s += ci * binv[i * n + r]!;
-      }
+      for (let q = 0; q < rows; q++) s += costOfRow[q]! * binv[costRows[q]! + r]!;
       y[r] = s;
     }
     this.dualDirtyCount = 0;
@@ -519,18 +605,27 @@ export class BoundedLp {
 
   /** Column j's reduced cost under the current cost and duals. */
   private reducedCost(j: number): number {
-    const { m, net, y } = this;
+    const { m, y } = this;
     let d = this.cost[j]!;
-    if (j < m) for (let e = net.effStart[j]!; e < net.effStart[j + 1]!; e++) d += y[net.effNode[e]!]! * net.effF[e]!;
-    else d -= y[j - m]!;
+    if (j < m) {
+      const { effStart, effNode, effF } = this;
+      const e1 = effStart[j + 1]!;
+      for (let e = effStart[j]!; e < e1; e++) d += y[effNode[e]!]! * effF[e]!;
+    } else d -= y[j - m]!;
     return d;
   }
 
   /** Brings `rc` up to the current duals: every column after a cost change, else the columns at the nodes whose dual changed (bit for bit). */
   private refreshReducedCosts(): void {
-    const { m, n, y, yAt, rc } = this;
+    const { m, n, y, yAt, rc, dirOf, stale } = this;
     if (!this.rcValid) {
-      for (let j = 0; j < m + n; j++) rc[j] = this.reducedCost(j);
+      for (let j = 0; j < m + n; j++) {
+        if (dirOf[j] === 0) stale[j] = 1;
+        else {
+          rc[j] = this.reducedCost(j);
+          stale[j] = 0;
+        }
+      }
       yAt.set(y);
       this.rcValid = true;
       if (this.cost === this.unitCost) this.unitForced.length = 0;
@@ -549,34 +644,48 @@ export class BoundedLp {
       // Changed: a different value, or a zero of the other sign (Object.is would say so too).
       if (a === b && (a !== 0 || 1 / a === 1 / b)) continue;
       yAt[i] = a;
-      rc[m + i] = this.reducedCost(m + i);
+      if (dirOf[m + i] === 0) stale[m + i] = 1;
+      else {
+        rc[m + i] = this.reducedCost(m + i);
+        stale[m + i] = 0;
+      }
       for (let c = colStart[i]!; c < colStart[i + 1]!; c++) {
         const j = colItems[c]!;
+        if (dirOf[j] === 0) {
+          stale[j] = 1;
+          continue;
+        }
         if (mark[j] === stamp) continue;
         mark[j] = stamp;
         rc[j] = this.reducedCost(j);
+        stale[j] = 0;
       }
     }
     if (this.cost === this.unitCost) {
-      for (const j of this.unitForced) rc[j] = this.reducedCost(j);
+      for (const j of this.unitForced) stale[j] = 1;
       this.unitForced.length = 0;
     }
   }
 
   /** The improving column of the largest reduced cost (Bland's smallest index when `bland`); fixed columns never enter. */
   private entering(bland: boolean): { enter: number; dir: number } {
-    const { where, lb, ub, rc, atUpper } = this;
+    const { dirOf, rc, stale } = this;
     let enter = -1;
     let dir = 0;
     let bestGain = this.eps;
-    for (let j = 0; j < where.length; j++) {
-      if (where[j]! >= 0 || lb[j] === ub[j]) continue;
+    for (let j = 0; j < dirOf.length; j++) {
+      const s = dirOf[j]!;
+      if (s === 0) continue;
+      if (stale[j] === 1) {
+        rc[j] = this.reducedCost(j);
+        stale[j] = 0;
+      }
       const d = rc[j]!;
-      const gain = atUpper[j] === 0 ? d : -d;
+      const gain = s === 1 ? d : -d;
       if (gain > bestGain) {
         bestGain = gain;
         enter = j;
-        dir = atUpper[j] === 0 ? 1 : -1;
+        dir = s;
         if (bland) break;
       }
     }

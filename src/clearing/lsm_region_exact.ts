@@ -70,15 +70,15 @@ export function regionWeight(r: ExactRegion, sel: Uint8Array): bigint {
 function scaledRelaxation(r: ExactRegion, start: Uint8Array): { lp: BoundedLp; scaled: ItemEffects; wScale: number; cap: Float64Array } {
   const aScale = powerOfTwoBelow(r.effF);
   const wScale = powerOfTwoBelow(r.weightF);
-  const scaled: ItemEffects = {
-    nodes: r.nodes,
-    m: r.m,
-    effStart: r.effStart,
-    effNode: r.effNode,
-    effF: r.effF.map((v) => v / aScale),
-    weightF: r.weightF.map((v) => v / wScale),
-  };
-  const cap = Float64Array.from(r.resid, (v) => Number(v) / aScale);
+  // The three arrays in one buffer (one region each, thousands a run).
+  const buffer = new Float64Array(r.effF.length + r.m + r.nodes);
+  const effF = buffer.subarray(0, r.effF.length);
+  const weightF = buffer.subarray(r.effF.length, r.effF.length + r.m);
+  const cap = buffer.subarray(r.effF.length + r.m);
+  for (let e = 0; e < effF.length; e++) effF[e] = r.effF[e]! / aScale;
+  for (let k = 0; k < r.m; k++) weightF[k] = r.weightF[k]! / wScale;
+  for (let i = 0; i < r.nodes; i++) cap[i] = Number(r.resid[i]!) / aScale;
+  const scaled: ItemEffects = { nodes: r.nodes, m: r.m, effStart: r.effStart, effNode: r.effNode, effF, weightF };
   const lp = new BoundedLp(scaled, cap, start);
   return { lp, scaled, wScale, cap };
 }
@@ -406,42 +406,82 @@ function pairOrder(net: RunEffects, units: Int32Array, byUnit: readonly number[]
  * every region item dropped, plus every region outflow there, below 0); the other nodes cannot bind.
  */
 export function buildRegion(net: RunEffects, items: readonly number[], slack: readonly bigint[], sel: Uint8Array): ExactRegion {
-  const resid = new Map<number, bigint>();
-  const worst = new Map<number, bigint>();
+  // Per touched node (in first-touch order; sorted below), its room with the region dropped and its worst outflow.
+  const slot = nodeSlots(net);
+  const touched: number[] = [];
+  const resid: bigint[] = [];
+  const worst: bigint[] = [];
+  let total = 0;
   for (const k of items) {
-    for (let e = net.effStart[k]!; e < net.effStart[k + 1]!; e++) {
+    const e1 = net.effStart[k + 1]!;
+    total += e1 - net.effStart[k]!;
+    for (let e = net.effStart[k]!; e < e1; e++) {
       const n = net.effNode[e]!;
       const d = net.effDelta[e]!;
-      if (!resid.has(n)) resid.set(n, slack[n]!);
-      if (sel[k] === 1) resid.set(n, resid.get(n)! - d);
-      if (d < 0n) worst.set(n, (worst.get(n) ?? 0n) + d);
+      let s = slot[n]!;
+      if (s < 0) {
+        s = slot[n] = touched.length;
+        touched.push(n);
+        resid.push(slack[n]!);
+        worst.push(0n);
+      }
+      if (sel[k] === 1) resid[s] = resid[s]! - d;
+      if (d < 0n) worst[s] = worst[s]! + d;
     }
   }
-  const nodes = [...resid.keys()].filter((n) => resid.get(n)! + (worst.get(n) ?? 0n) < 0n).sort((a, b) => a - b);
-  const local = new Map(nodes.map((n, i) => [n, i]));
-  const effStart = new Int32Array(items.length + 1);
-  const effNode: number[] = [];
+  const nodes: number[] = [];
+  for (let s = 0; s < touched.length; s++) if (resid[s]! + worst[s]! < 0n) nodes.push(touched[s]!);
+  nodes.sort((a, b) => a - b);
+  const residOf = nodes.map((n) => resid[slot[n]!]!);
+  // The slots now number the rows (-1: not a row), then are cleared for the next call.
+  for (const n of touched) slot[n] = -1;
+  for (let i = 0; i < nodes.length; i++) slot[nodes[i]!] = i;
+  // The region's arrays in one buffer (a search builds thousands of regions a run): effF and weightF, then
+  // effStart and effNode; effF and effNode as long as the items' effects, of which the first `count` are used.
+  const m = items.length;
+  const buffer = new ArrayBuffer(8 * (total + m) + 4 * (m + 1 + total));
+  const effF = new Float64Array(buffer, 0, total);
+  const weightF = new Float64Array(buffer, 8 * total, m);
+  const effStart = new Int32Array(buffer, 8 * (total + m), m + 1);
+  const effNode = new Int32Array(buffer, 8 * (total + m) + 4 * (m + 1), total);
   const effDelta: bigint[] = [];
-  items.forEach((k, i) => {
+  let count = 0;
+  for (let i = 0; i < items.length; i++) {
+    const k = items[i]!;
     for (let e = net.effStart[k]!; e < net.effStart[k + 1]!; e++) {
-      const x = local.get(net.effNode[e]!);
-      if (x === undefined) continue;
-      effNode.push(x);
-      effDelta.push(net.effDelta[e]!);
+      const x = slot[net.effNode[e]!]!;
+      if (x < 0) continue;
+      const d = net.effDelta[e]!;
+      effNode[count] = x;
+      effF[count++] = Number(d);
+      effDelta.push(d);
     }
-    effStart[i + 1] = effNode.length;
-  });
+    effStart[i + 1] = count;
+  }
+  for (const n of nodes) slot[n] = -1;
+  for (let i = 0; i < m; i++) weightF[i] = net.weightF[items[i]!]!;
   return {
     nodes: nodes.length,
-    m: items.length,
+    m,
     effStart,
-    effNode: Int32Array.from(effNode),
+    effNode: effNode.subarray(0, count),
     effDelta,
-    effF: Float64Array.from(effDelta, (d) => Number(d)),
+    effF: effF.subarray(0, count),
     weight: items.map((k) => net.weight[k]!),
-    weightF: Float64Array.from(items, (k) => net.weightF[k]!),
-    resid: nodes.map((n) => resid.get(n)!),
+    weightF,
+    resid: residOf,
   };
+}
+
+/** Scratch per run for buildRegion: per node, -1 (every entry back to -1 between calls). */
+const slotsOf = new WeakMap<RunEffects, Int32Array>();
+function nodeSlots(net: RunEffects): Int32Array {
+  let slot = slotsOf.get(net);
+  if (slot === undefined || slot.length < net.nodes) {
+    slot = new Int32Array(net.nodes).fill(-1);
+    slotsOf.set(net, slot);
+  }
+  return slot;
 }
 
 /**
