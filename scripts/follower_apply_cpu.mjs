@@ -24,6 +24,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { readWholeJournal } from './read_journal.mjs';
 const [dist, srcDb, nArg = '2000'] = process.argv.slice(2);
 const imp = (p) => import(pathToFileURL(join(resolve(dist), p)).href);
 const { Platform } = await imp('src/platform/platform.js');
@@ -68,14 +69,7 @@ if (!existsSync(srcDb)) {
     `${srcDb} written by ${dist}: answers ${JSON.stringify(Object.fromEntries(outcome))}, the submitting engine (Platform.run, in process) ${(((w.user + w.system) / 1000 / (Number(nArg) * PER)) * 1000).toFixed(1)} CPU ms per 1,000 payments`,
   );
 }
-const src = await openStore(`sqlite:${srcDb}`);
-const entries = [];
-for (;;) {
-  const page = await src.readJournal(entries.length, 1000);
-  if (page.length === 0) break;
-  entries.push(...page);
-}
-await src.close();
+const entries = await readWholeJournal(openStore, srcDb);
 const dir = mkdtempSync(join(tmpdir(), 'follow-ab-'));
 const store = await openStore(`sqlite:${join(dir, 'f.db')}`);
 const executor = new PlatformStateMachine();

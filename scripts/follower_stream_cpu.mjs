@@ -24,6 +24,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { readWholeJournal } from './read_journal.mjs';
 
 const [dist, srcDb, groupArg = '3', intervalArg = '10'] = process.argv.slice(2);
 const GROUP = Number(groupArg);
@@ -37,14 +38,7 @@ const { openStore } = await own('src/store/open.js');
 const bin = resolve(dist, '../bin/sco-settle.js');
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-const src = await openStore(`sqlite:${srcDb}`);
-const entries = [];
-for (;;) {
-  const page = await src.readJournal(entries.length, 1000);
-  if (page.length === 0) break;
-  entries.push(...page);
-}
-await src.close();
+const entries = await readWholeJournal(openStore, srcDb);
 const SETUP = 42;
 // Entries applied before the window (WARM=N).
 const WARM_ENTRIES = Number(process.env.WARM ?? 1000);

@@ -10,19 +10,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { readWholeJournal } from './read_journal.mjs';
 const [a, b, srcDb, roundsArg = '12'] = process.argv.slice(2);
 const imp = (d, p) => import(pathToFileURL(join(resolve(d), p)).href);
 const { PlatformStateMachine } = await imp(a, 'src/platform/state_machine.js');
 const { DurableLedger } = await imp(a, 'src/journal/durable_ledger.js');
 const { openStore } = await imp(a, 'src/store/open.js');
-const src = await openStore(`sqlite:${srcDb}`);
-const entries = [];
-for (;;) {
-  const page = await src.readJournal(entries.length, 1000);
-  if (page.length === 0) break;
-  entries.push(...page);
-}
-await src.close();
+const entries = await readWholeJournal(openStore, srcDb);
 const dir = mkdtempSync(join(tmpdir(), 'archive-ab-'));
 const store = await openStore(`sqlite:${join(dir, 'f.db')}`);
 const executor = new PlatformStateMachine();

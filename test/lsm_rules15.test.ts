@@ -19,10 +19,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { compileLinked, exactWeight, linkedViolation } from '../src/clearing/lsm_linked.js';
+import { exactWeight, linkedViolation } from '../src/clearing/lsm_linked.js';
 import { lsmRules14RegionGap, lsmRules15RegionChunks } from '../src/clearing/lsm_release.js';
-import { exactChunks, participantsOf } from '../src/clearing/lsm_region_exact.js';
+import { exactChunks } from '../src/clearing/lsm_region_exact.js';
 import { assertPhaseNeverLess, hubRunArb, pvpRunArb, type RawRun, releaseDigest, toRunProblem, wideRunArb } from './support/lsm_runs.js';
+import { compileRun, runParticipants, weakStart } from './support/lsm_start.js';
 
 test('rules 15: the chunk phase is on from rules version 15 only, on top of rules 14', () => {
   assert.deepEqual(
@@ -80,19 +81,9 @@ test('rules 15: one chunk pass over two accounts from a weak start stays feasibl
         headrooms: raw.headrooms.slice(0, 2),
         items: raw.items.slice(0, 40).map((it) => ({ ...it, from: it.from % 2, to: (it.from + 1) % 2 })),
       });
-      const net = compileLinked({ capacities: run.nodes.map((n) => n.balance + n.headroom), items: run.items, fifo: false });
-      const units = participantsOf(
-        net.nodes,
-        run.items.map((it) => it.legs),
-      );
-      const weak = (): Uint8Array => {
-        const sel = new Uint8Array(net.m);
-        for (let k = 0; k < net.m; k += 3) {
-          sel[k] = 1;
-          if (linkedViolation(net, sel) !== null) sel[k] = 0;
-        }
-        return sel;
-      };
+      const net = compileRun(run);
+      const units = runParticipants(net, run);
+      const weak = (): Uint8Array => weakStart(net, 3);
       const sel = weak();
       const start = sel.slice();
       const before = exactWeight(net, sel);

@@ -20,10 +20,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { compileLinked, exactWeight, linkedViolation } from '../src/clearing/lsm_linked.js';
+import { type compileLinked, exactWeight, linkedViolation } from '../src/clearing/lsm_linked.js';
 import { lsmRules15RegionChunks, lsmRules16RegionPairs } from '../src/clearing/lsm_release.js';
-import { exactPairs, participantsOf } from '../src/clearing/lsm_region_exact.js';
+import { exactPairs } from '../src/clearing/lsm_region_exact.js';
 import { assertPhaseNeverLess, gridlockRunArb, hubRunArb, pvpRunArb, type RawRun, releaseDigest, toRunProblem } from './support/lsm_runs.js';
+import { compileRun, runParticipants, weakStart } from './support/lsm_start.js';
 
 test('rules 16: the pair phase is on from rules version 16 only, on top of rules 15', () => {
   assert.deepEqual(
@@ -93,16 +94,9 @@ test('rules 16: exactPairs over one pair from a weak start stays feasible and re
           return { ...it, from: 2 * s, to: 2 * t, second: { from: 2 * t + 1, to: 2 * s + 1, amount: it.second!.amount } };
         }),
       });
-      const net = compileLinked({ capacities: run.nodes.map((n) => n.balance + n.headroom), items: run.items, fifo: false });
-      const units = participantsOf(
-        net.nodes,
-        run.items.map((it) => it.legs),
-      );
-      const sel = new Uint8Array(net.m);
-      for (let k = 0; k < net.m; k += 3) {
-        sel[k] = 1;
-        if (linkedViolation(net, sel) !== null) sel[k] = 0;
-      }
+      const net = compileRun(run);
+      const units = runParticipants(net, run);
+      const sel = weakStart(net, 3);
       const before = exactWeight(net, sel);
       exactPairs(net, units, sel, { steps_max: 1e10, region_steps_max: 1e10 }, { steps: 0, max: 1e12 });
       assert.equal(linkedViolation(net, sel), null);

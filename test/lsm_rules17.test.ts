@@ -24,6 +24,7 @@ import { lsmRules16RegionPairs, lsmRules17RegionRounds } from '../src/clearing/l
 import { inRounds } from '../src/clearing/lsm_region_exact.js';
 import { swapSearch } from '../src/clearing/lsm_swap.js';
 import { assertPhaseNeverLess, gridlockRunArb, hubRunArb, pvpRunArb, type RawRun, releaseDigest, toRunProblem } from './support/lsm_runs.js';
+import { compileRun, weakStart } from './support/lsm_start.js';
 
 test('rules 17: the rounds phase is on from rules version 17 only, on top of rules 16', () => {
   assert.deepEqual(
@@ -135,12 +136,8 @@ test('rules 17: swapSearch from any feasible start stays feasible and gains exac
   fc.assert(
     fc.property(pvpRunArb, fc.integer({ min: 1, max: 5 }), (raw, every) => {
       const run = toRunProblem(raw);
-      const net = compileLinked({ capacities: run.nodes.map((n) => n.balance + n.headroom), items: run.items, fifo: false });
-      const sel = new Uint8Array(net.m);
-      for (let k = 0; k < net.m; k += every) {
-        sel[k] = 1;
-        if (linkedViolation(net, sel) !== null) sel[k] = 0;
-      }
+      const net = compileRun(run);
+      const sel = weakStart(net, every);
       const before = exactWeight(net, sel);
       const gain = swapSearch(net, sel, { steps: 0, max: 1e7 });
       assert.equal(linkedViolation(net, sel), null);
