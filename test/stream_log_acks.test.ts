@@ -4,7 +4,9 @@
 // message id, expected last message id and sequence); a retried append that
 // landed is answered as a duplicate at its position; an append the stream does
 // not answer (no stream on the subject) stalls the log with the reason, and
-// closing the log ends it.
+// closing the log ends it. A follower gathers what arrives close together into
+// one batch, takes a backlog once and in order, ends on a failed apply or a
+// message that is no entry, and holds at most two batches however far behind.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -13,7 +15,7 @@ import type { ReplicatedEntry } from '../src/journal/replicated.js';
 import { encodeEntryWire } from '../src/journal/replicated.js';
 import { buildCommandEntry, GENESIS_HASH } from '../src/journal/entry.js';
 import { clusterConfig } from '../src/replication/cluster_config.js';
-import { StreamLog } from '../src/replication/stream_log.js';
+import { FOLLOW_BATCH_MAX, StreamLog } from '../src/replication/stream_log.js';
 import { streamPrefix } from './support/nats.js';
 import { replicationFile, until } from './support/replication_file.js';
 
@@ -177,5 +179,53 @@ test('a follower gets a backlog once and in order, and ends with the error of an
   } finally {
     await log.close();
     await nc.close();
+  }
+});
+
+test('a follower far behind holds at most two batches while it applies slowly, and takes every entry once, in order', { skip: skip ?? false }, async () => {
+  const log = await StreamLog.open(clusterConfig(file.urls(), { prefix: streamPrefix() }), 'e1');
+  try {
+    const n = 20_000;
+    const items = chain(n);
+    for (let i = 0; i < n; i += 500) await log.publish(items.slice(i, i + 500));
+    const seen: number[] = [];
+    let largest = 0;
+    let handle: { readonly held_max: number } | null = null;
+    // A slow apply: each batch waits until the follower has taken no more for 100 ms (at most 5 s), so a follower
+    // that went on taking messages while it applies would hold the stream's whole tail before the batch ends.
+    const f = await log.follow(1, async (batch) => {
+      largest = Math.max(largest, batch.length);
+      for (const b of batch) seen.push(b.entry.seq);
+      let before = -1;
+      for (let waited = 0; waited < 5_000 && handle?.held_max !== before; waited += 100) {
+        before = handle?.held_max ?? 0;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    });
+    handle = f;
+    await until('the follower applied every entry', () => seen.length >= n, 120_000);
+    f.stop();
+    await f.done;
+    assert.equal(seen.length, n, 'every entry once');
+    assert.ok(
+      seen.every((seq, i) => seq === i + 1),
+      'in order, no gap',
+    );
+    assert.ok(largest <= FOLLOW_BATCH_MAX, `batches of at most ${FOLLOW_BATCH_MAX} entries (largest ${largest})`);
+    assert.ok(f.held_max <= 2 * FOLLOW_BATCH_MAX, `at most ${2 * FOLLOW_BATCH_MAX} entries held at once (held ${f.held_max})`);
+    // The bound was reached, not just never approached: a whole batch waited while one applied.
+    assert.ok(f.held_max > FOLLOW_BATCH_MAX, `a batch waited while one applied (held ${f.held_max})`);
+    // Following on after the catch-up: new entries still arrive, once.
+    const more = chain(n + 3).slice(n);
+    const g = await log.follow(n - 1, async (batch) => {
+      for (const b of batch) seen.push(b.entry.seq);
+    });
+    await log.publish(more);
+    await until('the follower applied the new entries', () => seen.length === n + 5, 10_000);
+    g.stop();
+    await g.done;
+    assert.deepEqual(seen.slice(n), [n - 1, n, n + 1, n + 2, n + 3]);
+  } finally {
+    await log.close();
   }
 });

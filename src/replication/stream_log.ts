@@ -10,7 +10,7 @@
 // retries and the log reports itself stalled, so new writes are refused with a
 // clear reason and nothing in flight is acknowledged before it is durable.
 
-import type { JetStreamClient, JetStreamManager, JsMsg, Msg, NatsConnection } from 'nats';
+import type { Consumer, ConsumerMessages, JetStreamClient, JetStreamManager, JsMsg, Msg, NatsConnection } from 'nats';
 
 // The client library is loaded when a cluster is opened: a process without `--cluster` never pays its start-up.
 type Nats = typeof import('nats');
@@ -42,8 +42,13 @@ const STREAM_OPEN_TIMEOUT_MS = 30_000;
  * batch at once. It adds at most this much to a follower's lag (docs/benchmarks.md).
  */
 const FOLLOW_GATHER_MS = 25;
-/** A batch of this many entries applies at once, without waiting for the gather (a catch-up). */
-const FOLLOW_BATCH_MAX = 4_096;
+/**
+ * A batch of this many entries applies at once, without waiting for the gather (a catch-up);
+ * a follower holds at most twice this many (one applying, one waiting: StreamLog.follow).
+ */
+export const FOLLOW_BATCH_MAX = 4_096;
+/** How many messages a follower's consumer asks the server for at a time. */
+const FOLLOW_PULL_MAX = 1_024;
 
 /** The stream moved past the position an engine appended at: another engine is active. */
 export class FencedError extends Error {
@@ -272,64 +277,34 @@ export class StreamLog implements JournalReplicator {
    * what arrived within FOLLOW_GATHER_MS of a batch's first entry (or while the
    * batch before applied), to `apply` (awaited before the next batch); until
    * stop() of the returned handle. An error of `apply` ends it (`done` rejects).
+   *
+   * What it holds is bounded: the client library asks the server for more as
+   * messages arrive, not as they apply, so a follower that is behind would be
+   * sent the stream's whole tail to hold until applied. When FOLLOW_BATCH_MAX
+   * entries wait while a batch applies, it stops taking messages (the consumer
+   * is stopped and deleted) and goes on with a new one from the next entry once
+   * they went to apply: at most 2 × FOLLOW_BATCH_MAX entries held (`held_max`).
    */
-  async follow(from_seq: number, apply: (batch: StreamEntry[]) => Promise<void>): Promise<{ stop: () => void; done: Promise<void> }> {
-    const consumer = await this.js.consumers.get(this.config.stream, { opt_start_seq: from_seq, deliver_policy: this.nats.DeliverPolicy.StartSequence });
-    let pending: StreamEntry[] = [];
-    let failure: Error | null = null;
-    // One batch applies at a time; whatever arrives meanwhile waits in `pending` and
-    // goes as the next batch, whole (one local append, not one per network read).
-    let busy = false;
-    let idle: Promise<void> = Promise.resolve();
-    let stopConsumer: () => void = () => undefined;
-    const pump = (): void => {
-      if (busy || failure !== null || pending.length === 0) return;
-      busy = true;
-      idle = (async () => {
-        try {
-          while (pending.length > 0 && failure === null) {
-            const batch = pending;
-            pending = [];
-            await apply(batch);
-          }
-        } catch (err) {
-          failure ??= err as Error;
-          stopConsumer();
-        }
-        busy = false;
-      })();
+  async follow(
+    from_seq: number,
+    apply: (batch: StreamEntry[]) => Promise<void>,
+  ): Promise<{ stop: () => void; done: Promise<void>; readonly held_max: number }> {
+    const { DeliverPolicy } = this.nats;
+    const f = new Follower(
+      from_seq,
+      apply,
+      (seq) => this.js.consumers.get(this.config.stream, { opt_start_seq: seq, deliver_policy: DeliverPolicy.StartSequence }),
+      () => this.nc.isClosed(),
+    );
+    await f.open();
+    const done = f.run();
+    return {
+      stop: () => f.stop(),
+      done,
+      get held_max() {
+        return f.held_max;
+      },
     };
-    // Messages arrive through a callback, in order, not an async iterator: the iterator cost a promise and a
-    // microtask turn per message on a follower's main thread, where nothing awaits between messages anyway
-    // (docs/benchmarks.md, "Replication (#15): a follower's messages by callback").
-    // A message that is no entry ends the follower, after what arrived before it applied.
-    let broken: Error | null = null;
-    const onMessage = (m: JsMsg): void => {
-      if (failure !== null || broken !== null) return;
-      try {
-        pending.push(toStreamEntry(m.data, m.headers, m.info.timestampNanos / 1_000_000));
-      } catch (err) {
-        broken = err as Error;
-        stopConsumer();
-        return;
-      }
-      // Whatever arrives within FOLLOW_GATHER_MS goes with it; a long backlog goes at once.
-      if (pending.length === 1 && !busy) setTimeout(pump, FOLLOW_GATHER_MS);
-      else if (pending.length >= FOLLOW_BATCH_MAX) pump();
-    };
-    const msgs = await consumer.consume({ max_messages: 1_024, callback: onMessage });
-    stopConsumer = () => msgs.stop();
-    // A failure in a message that came before consume() answered.
-    if (failure !== null || broken !== null) msgs.stop();
-    const done = (async () => {
-      const err = await msgs.closed();
-      pump();
-      await idle;
-      if (failure !== null) throw failure;
-      if (broken !== null) throw broken;
-      if (err instanceof Error) throw err;
-    })();
-    return { stop: () => msgs.stop(), done };
   }
 
   async close(): Promise<void> {
@@ -379,4 +354,155 @@ function toStreamEntry(data: Uint8Array, h: { get(k: string): string } | undefin
   const entry: JournalEntry = decodeEntryWire(data);
   const digest = h?.get(DIGEST_HEADER) ?? '';
   return { entry, state_digest: digest === '' ? null : Buffer.from(digest, 'hex'), node: h?.get(NODE_HEADER) ?? '', stored_ms };
+}
+
+/**
+ * One StreamLog.follow(): entries taken from the stream wait in `pending`, one
+ * batch applies at a time, and a consumer (a round) stops when a whole batch
+ * waits while one applies; the next round starts at the next entry once that
+ * batch went to apply.
+ */
+class Follower {
+  /** The most entries held at once (applying and waiting): at most 2 × FOLLOW_BATCH_MAX. */
+  held_max = 0;
+  private pending: StreamEntry[] = [];
+  /** Entries of the batch that applies. */
+  private applying = 0;
+  /** The stream sequence of the next entry to take. */
+  private next: number;
+  private failure: Error | null = null;
+  /** A message that is no entry: the follower ends after what came before applied. */
+  private broken: Error | null = null;
+  private stopped = false;
+  // One batch applies at a time; whatever arrives meanwhile waits in `pending` and
+  // goes as the next batch, whole (one local append, not one per network read).
+  private busy = false;
+  private idle: Promise<void> = Promise.resolve();
+  /** The consumer taking messages now; `full` when it was stopped for room, and `room` resumes. */
+  private round = 0;
+  private current: { consumer: Consumer; msgs: ConsumerMessages } | null = null;
+  private full = false;
+  private room: (() => void) | null = null;
+
+  constructor(
+    from_seq: number,
+    private readonly apply: (batch: StreamEntry[]) => Promise<void>,
+    private readonly consumerAt: (seq: number) => Promise<Consumer>,
+    private readonly closed: () => boolean,
+  ) {
+    this.next = from_seq;
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.endRound();
+    this.wake();
+  }
+
+  private endRound(): void {
+    this.current?.msgs.stop();
+  }
+
+  private wake(): void {
+    const r = this.room;
+    this.room = null;
+    r?.();
+  }
+
+  private pump(): void {
+    if (this.busy || this.failure !== null || this.pending.length === 0) return;
+    this.busy = true;
+    this.idle = (async () => {
+      try {
+        while (this.pending.length > 0 && this.failure === null) {
+          const batch = this.pending;
+          this.pending = [];
+          this.applying = batch.length;
+          this.wake();
+          await this.apply(batch);
+          this.applying = 0;
+        }
+      } catch (err) {
+        this.failure ??= err as Error;
+        this.endRound();
+      }
+      this.applying = 0;
+      this.busy = false;
+      this.wake();
+    })();
+  }
+
+  // Messages arrive through a callback, in order, not an async iterator: the iterator cost a promise and a
+  // microtask turn per message on a follower's main thread, where nothing awaits between messages anyway
+  // (docs/benchmarks.md, "Replication (#15): a follower's messages by callback").
+  // A message that is no entry ends the follower, after what arrived before it applied.
+  private onMessage(r: number, m: JsMsg): void {
+    // A round stopped for room may still have a message on its way: the next round takes it again.
+    if (r !== this.round || this.full || this.stopped || this.failure !== null || this.broken !== null) return;
+    try {
+      this.pending.push(toStreamEntry(m.data, m.headers, m.info.timestampNanos / 1_000_000));
+    } catch (err) {
+      this.broken = err as Error;
+      this.endRound();
+      return;
+    }
+    this.next = m.seq + 1;
+    this.held_max = Math.max(this.held_max, this.applying + this.pending.length);
+    // Whatever arrives within FOLLOW_GATHER_MS goes with it; a long backlog goes at once.
+    if (this.pending.length === 1 && !this.busy) setTimeout(() => this.pump(), FOLLOW_GATHER_MS);
+    else if (this.pending.length >= FOLLOW_BATCH_MAX) {
+      this.pump();
+      // A batch applies and a whole one waits: take nothing more until that one went to apply.
+      if (this.pending.length >= FOLLOW_BATCH_MAX) {
+        this.full = true;
+        this.round++;
+        this.endRound();
+      }
+    }
+  }
+
+  /** Starts a round: a consumer from the next entry on. */
+  async open(): Promise<void> {
+    const consumer = await this.consumerAt(this.next);
+    const r = ++this.round;
+    const msgs = await consumer.consume({ max_messages: FOLLOW_PULL_MAX, callback: (m) => this.onMessage(r, m) });
+    this.current = { consumer, msgs };
+    // A failure, a stop or a full batch in a message that came before consume() answered.
+    if (this.full || this.stopped || this.failure !== null || this.broken !== null) msgs.stop();
+  }
+
+  /** Rounds until stop(), a failure or the consumer's end; then what was taken applies. */
+  async run(): Promise<void> {
+    let err: Error | undefined;
+    rounds: for (;;) {
+      const { consumer, msgs } = this.current!;
+      const end = await msgs.closed();
+      if (end instanceof Error) err = end;
+      if (!this.full || this.stopped || this.failure !== null || this.broken !== null || err !== undefined) break;
+      // Stopped for room: its consumer goes (ordered consumers are the server's memory until they time out).
+      consumer.delete().catch(() => undefined);
+      if (this.pending.length >= FOLLOW_BATCH_MAX) await new Promise<void>((r) => (this.room = r));
+      if (this.stopped || this.failure !== null) break;
+      this.full = false;
+      // The stream may be without quorum just now: retry as the client library's consumer would, until stop().
+      while (!this.stopped) {
+        try {
+          await this.open();
+          break;
+        } catch (e) {
+          if (this.closed()) {
+            err = e as Error;
+            break rounds;
+          }
+          await new Promise((r) => setTimeout(r, RETRY_WAIT_MS));
+        }
+      }
+      if (this.stopped) break;
+    }
+    this.pump();
+    await this.idle;
+    if (this.failure !== null) throw this.failure;
+    if (this.broken !== null) throw this.broken;
+    if (err !== undefined) throw err;
+  }
 }
