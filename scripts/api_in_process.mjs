@@ -38,3 +38,16 @@ export function mainThreadCpuS() {
   const g = f.slice(f.lastIndexOf(')') + 2).split(' ');
   return (Number(g[11]) + Number(g[12])) / 100;
 }
+
+/** n POSTs of /v1/payments with `size`-payment bodies, `conc` in flight, on an API opened above; every one must be answered 200. */
+export async function injectPayments({ api, paymentBody, date, headers }, n, size, conc) {
+  let next = 0;
+  const one = async () => {
+    while (next < n) {
+      next++;
+      const r = await api.app.inject({ method: 'POST', url: '/v1/payments', headers, payload: paymentBody(size, date) });
+      if (r.statusCode !== 200) throw new Error(`${r.statusCode}: ${r.body}`);
+    }
+  };
+  await Promise.all(Array.from({ length: conc }, one));
+}

@@ -7,7 +7,7 @@
 // SQLite commit worker, V8's helpers). Run old and new builds alternately.
 //   node scripts/api_inject_cpu.mjs DIST SIZE CONC REQUESTS
 //   e.g. node scripts/api_inject_cpu.mjs ../old/dist 1 64 4000; node scripts/api_inject_cpu.mjs dist 1 64 4000
-import { mainThreadCpuS, openApiInProcess } from './api_in_process.mjs';
+import { mainThreadCpuS, openApiInProcess, injectPayments } from './api_in_process.mjs';
 
 const [distArg, sizeArg, concArg, reqArg] = process.argv.slice(2);
 if (distArg === undefined || sizeArg === undefined || concArg === undefined || reqArg === undefined) {
@@ -19,18 +19,8 @@ const { api, paymentBody, date, headers, close } = await openApiInProcess(distAr
 const size = Number(sizeArg);
 const conc = Number(concArg);
 const total = Number(reqArg);
-/** n requests, conc at a time; every one must be answered 200. */
-async function run(n) {
-  let next = 0;
-  const one = async () => {
-    while (next < n) {
-      next++;
-      const r = await api.app.inject({ method: 'POST', url: '/v1/payments', headers, payload: paymentBody(size, date) });
-      if (r.statusCode !== 200) throw new Error(`${r.statusCode}: ${r.body}`);
-    }
-  };
-  await Promise.all(Array.from({ length: conc }, one));
-}
+/** n requests, conc at a time (api_in_process.mjs). */
+const run = (n) => injectPayments({ api, paymentBody, date, headers }, n, size, conc);
 try {
   await run(Math.max(conc * 4, Math.floor(total / 4)));
   const c0 = mainThreadCpuS();

@@ -5,7 +5,7 @@
 // allocates and frees) shows as system time and faults. Run old and new alternately.
 //   node scripts/api_inject_faults.mjs DIST SIZE CONC REQUESTS
 import { readFileSync } from 'node:fs';
-import { openApiInProcess } from './api_in_process.mjs';
+import { openApiInProcess, injectPayments } from './api_in_process.mjs';
 
 const [distArg, sizeArg, concArg, reqArg] = process.argv.slice(2);
 if (distArg === undefined || sizeArg === undefined || concArg === undefined || reqArg === undefined) {
@@ -26,17 +26,8 @@ function sample() {
   const p = stat('/proc/self/stat');
   return { user: Number(t[11]) / 100, sys: Number(t[12]) / 100, minflt: Number(p[7]) };
 }
-async function run(n) {
-  let next = 0;
-  const one = async () => {
-    while (next < n) {
-      next++;
-      const r = await api.app.inject({ method: 'POST', url: '/v1/payments', headers, payload: paymentBody(size, date) });
-      if (r.statusCode !== 200) throw new Error(`${r.statusCode}: ${r.body}`);
-    }
-  };
-  await Promise.all(Array.from({ length: conc }, one));
-}
+/** n requests, conc at a time (api_in_process.mjs). */
+const run = (n) => injectPayments({ api, paymentBody, date, headers }, n, size, conc);
 try {
   await run(Math.max(conc * 4, Math.floor(total / 4)));
   const a = sample();
