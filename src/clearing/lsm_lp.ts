@@ -230,7 +230,7 @@ function warmStart(net: ItemEffects, start: Uint8Array, atUpper: Uint8Array, xb:
 }
 
 /** Consecutive typed arrays over one buffer, each at the next offset (the caller orders them by element size). */
-function carve(buffer: ArrayBuffer) {
+export function carve(buffer: ArrayBuffer) {
   let at = 0;
   const view =
     <T>(make: new (b: ArrayBuffer, offset: number, length: number) => T, size: number) =>

@@ -28,7 +28,7 @@
 // steps only (the simplex counts its pivots' work), no clock.
 
 import { exactChosenWeight, exactRoom, type ItemEffects, type WorkCounter } from './lsm.js';
-import { BoundedLp } from './lsm_lp.js';
+import { BoundedLp, carve } from './lsm_lp.js';
 
 /** Items in a region at most (two participants' items; a hub's regions are larger and skipped). */
 export const REGION_ITEMS_MAX = 128;
@@ -439,11 +439,11 @@ export function buildRegion(net: RunEffects, items: readonly number[], slack: re
   // The region's arrays in one buffer (a search builds thousands of regions a run): effF and weightF, then
   // effStart and effNode; effF and effNode as long as the items' effects, of which the first `count` are used.
   const m = items.length;
-  const buffer = new ArrayBuffer(8 * (total + m) + 4 * (m + 1 + total));
-  const effF = new Float64Array(buffer, 0, total);
-  const weightF = new Float64Array(buffer, 8 * total, m);
-  const effStart = new Int32Array(buffer, 8 * (total + m), m + 1);
-  const effNode = new Int32Array(buffer, 8 * (total + m) + 4 * (m + 1), total);
+  const { f64, i32 } = carve(new ArrayBuffer(8 * (total + m) + 4 * (m + 1 + total)));
+  const effF = f64(total);
+  const weightF = f64(m);
+  const effStart = i32(m + 1);
+  const effNode = i32(total);
   const effDelta: bigint[] = [];
   let count = 0;
   for (let i = 0; i < items.length; i++) {
