@@ -8,9 +8,10 @@
 // a live object, since it may change it: a return), iteration is in arrival
 // order as before, and the snapshot writes the same JSON lines, so states,
 // digests and replays do not depend on which payments were archived when.
-// SCO_SETTLE_RECENT_FINISHED (a whole number) overrides `recent_finished`:
-// 0 archives every finished payment after its command, which is how the suites
-// are run to check that nothing depends on the form.
+// SCO_SETTLE_RECENT_FINISHED (a whole number) overrides `recent_finished` (0 by
+// default: every finished payment archived after its command); a larger value
+// keeps that many recently finished payments as objects, which changes no answer
+// and no digest (test/payment_book_recent.test.ts runs a day both ways).
 //
 // Full record chunks leave the process's memory for a spill file (../store/spill_file.ts),
 // read back synchronously (so no rule changes) through a small cache of chunks: the
@@ -50,12 +51,14 @@ const PAYMENT_SPILL = spillSettings('PAYMENT', 'sco-settle-payments', 0xffff_fff
 export const PAYMENT_BOOK_LIMITS = Object.freeze({
   /**
    * Finished payments kept as objects (the most recently finished), for the reads that follow a settlement.
-   * Few: each one held past a young-generation collection is copied by it (and again when promoted);
-   * with 4,096 (2 s of payments at 2,000 requests/s) the payment objects were about half of what
-   * single-payment requests left alive, which scavenges copy and the API's p99 waits for
-   * (scripts/api_retained_bytes.mjs; docs/benchmarks.md, issue #18).
+   * None by default: each one held past a young-generation collection is copied by it (and again when
+   * promoted). With 4,096 (2 s of payments at 2,000 requests/s) the payment objects were about half of
+   * what single-payment requests left alive; with 256 they were still ~0.5 MB of the ~2 MB each scavenge
+   * copied at 1,000 requests/s, and archiving at once took a third off (scripts/api_gc_survivors.mjs)
+   * and the API's fixed-rate p99 with it (docs/benchmarks.md, issue #18). A read of a just-finished
+   * payment decodes its record instead.
    */
-  recent_finished: Number.isSafeInteger(RECENT_OVERRIDE) && RECENT_OVERRIDE >= 0 ? RECENT_OVERRIDE : 256,
+  recent_finished: Number.isSafeInteger(RECENT_OVERRIDE) && RECENT_OVERRIDE >= 0 ? RECENT_OVERRIDE : 0,
   /** Bytes per record chunk (a record never spans two); at least 4 KiB. */
   chunk_bytes: Number.isSafeInteger(CHUNK_OVERRIDE) && CHUNK_OVERRIDE >= 4096 && CHUNK_OVERRIDE <= 1 << 30 ? CHUNK_OVERRIDE : 1 << 20,
   /** Spilled chunks kept in memory after a read (the most recently used). */
