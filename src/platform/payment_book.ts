@@ -431,7 +431,12 @@ export class PaymentBook {
       const p = this.liveAt.get(pos);
       if (p !== undefined && isFinished(p.state)) this.archive(pos, p);
     }
-    if (this.finishedHead >= 65_536 && this.finishedHead * 2 >= q.length) {
+    if (this.finishedHead === q.length) {
+      // All archived (with recent_finished 0, after every command): the queue starts again empty, so it never
+      // grows to tens of thousands of positions whose backing stores each young-generation collection promotes.
+      q.length = 0;
+      this.finishedHead = 0;
+    } else if (this.finishedHead >= 65_536 && this.finishedHead * 2 >= q.length) {
       this.finishedQueue = q.slice(this.finishedHead);
       this.finishedHead = 0;
     }
