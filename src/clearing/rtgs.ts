@@ -110,9 +110,32 @@ export class RtgsQueue {
   }
 }
 
-/** The key of a payer's queue in a currency. */
+/** Participant numbers below this have their queue keys kept (QUEUE_KEYS); others are written each time. */
+const QUEUE_KEYS_NO_MAX = 1 << 16;
+/** Currencies whose queue keys are kept, at most (a query may name any text as a currency). */
+const QUEUE_KEYS_CURRENCIES_MAX = 64;
+/** Per currency, the queue key of each participant number asked for so far (index: the number). */
+const QUEUE_KEYS = new Map<string, string[]>();
+
+/**
+ * The key of a payer's queue in a currency: `${participant_no}:${currency}`. Asked twice a
+ * settled payment (its payer's queue, its payee's) and then looked up in maps: the same text is
+ * given back as the same string, so it is neither written nor hashed again (a string keeps its hash).
+ */
 export function queueKey(participant_no: number, currency: string): string {
-  return `${participant_no}:${currency}`;
+  if (!(participant_no >= 0 && participant_no < QUEUE_KEYS_NO_MAX && Number.isInteger(participant_no))) return `${participant_no}:${currency}`;
+  let keys = QUEUE_KEYS.get(currency);
+  if (keys === undefined) {
+    if (QUEUE_KEYS.size >= QUEUE_KEYS_CURRENCIES_MAX) return `${participant_no}:${currency}`;
+    keys = [];
+    QUEUE_KEYS.set(currency, keys);
+  }
+  let key = keys[participant_no];
+  if (key === undefined) {
+    key = `${participant_no}:${currency}`;
+    keys[participant_no] = key;
+  }
+  return key;
 }
 
 /** Whether a new payment may try to settle before queueing: with bypass always, under FIFO only when nothing of its priority or higher waits. */

@@ -543,14 +543,15 @@ export class PaymentBook {
       this.chunkFill = 0;
     }
     const c = this.chunks.length - 1;
-    rec.copy(this.chunks[c]!, this.chunkFill);
+    // Uint8Array's set: the bytes rec.copy wrote, without Buffer.copy's argument handling (once a payment).
+    this.chunks[c]!.set(rec, this.chunkFill);
     const loc = c * PAYMENT_BOOK_LIMITS.chunk_bytes + this.chunkFill + 1;
     this.chunkFill += rec.length;
     const ins = p.instruction;
     const payee = this.partyNo(ins.payee);
     // No FX provider: the payee's number again, so "involves" asks nothing more of it.
     const fx = p.fx === null ? payee : this.partyNo(p.fx.provider);
-    this.columns.set(pos, loc, [this.partyNo(ins.payer), payee, fx, textHash(ins.end_to_end_id)]);
+    this.columns.setArchived(pos, loc, this.partyNo(ins.payer), payee, fx, textHash(ins.end_to_end_id));
     // A UETR enters the table once, with its first archived position (in the table or frozen since). A UETR
     // has one position (set finds it live or archived), so only a position below the frozen ones may be in the runs.
     // The key's hash once for the lookup and the insert.

@@ -140,6 +140,26 @@ export class PaymentColumns {
     }
   }
 
+  /**
+   * set(pos, loc, [c0, c1, c2, c3]) without the array: what archiving a payment writes (once a payment).
+   * A position not frozen (nearly always) takes them in place.
+   */
+  setArchived(pos: number, loc: number, c0: number, c1: number, c2: number, c3: number): void {
+    if (pos < this.frozenBelow) {
+      this.set(pos, loc, [c0, c1, c2, c3]);
+      return;
+    }
+    const b = pos >>> this.blockShift;
+    const i = pos & this.blockMask;
+    this.locs[b]![i] = loc;
+    const cols = this.cols[b]!;
+    const o = i * 4;
+    cols[o] = c0;
+    cols[o + 1] = c1;
+    cols[o + 2] = c2;
+    cols[o + 3] = c3;
+  }
+
   /** Sets the key bytes of `pos` (an archived payment whose UETR enters the table). */
   setKey(pos: number, key: Uint8Array): void {
     if (pos >= this.frozenBelow) this.keys[pos >>> this.blockShift]!.set(key, (pos & this.blockMask) * KEY);
