@@ -19,7 +19,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { compileLinked, exactWeight, type LinkedProblem, linkedViolation } from '../src/clearing/lsm_linked.js';
+import { compileLinked, exactWeight, type LinkedProblem, linkedViolation, solveLinked } from '../src/clearing/lsm_linked.js';
+import { novelInstances } from '../src/bench/gridlock_novel.js';
 import { lsmRules17RegionRounds, lsmRules18RegionInduced } from '../src/clearing/lsm_release.js';
 import { exactInduced, exactPairs, participantsOf } from '../src/clearing/lsm_region_exact.js';
 import { assertPhaseNeverLess, gridlockRunArb, hubRunArb, pvpRunArb, type RawRun, releaseDigest, toRunProblem } from './support/lsm_runs.js';
@@ -123,4 +124,17 @@ test('rules 18: a ring of five trades settles in an induced region, which no pai
   const four = new Uint8Array(net.m);
   exactInduced(net, units, four, { ...LIMITS, units_max: 4, steps_max: 1e6 }, { steps: 0, max: 1e6 });
   assert.deepEqual([...four], [0, 0, 0, 0, 0]);
+});
+
+test('rules 18 settles more than rules 17 on a bench PvP gridlock (novel bipartite_pvp, run seed 7), feasibly', () => {
+  const inst = novelInstances(7, 1, ['bipartite_pvp'])[0]!;
+  const net = compileLinked(inst.problem);
+  const weightOf = (ids: readonly string[]): Uint8Array => {
+    const set = new Set(ids);
+    return Uint8Array.from(inst.problem.items, (it) => (set.has(it.id) ? 1 : 0));
+  };
+  const r17 = weightOf(solveLinked(inst.problem, { region_induced: false }).settled);
+  const r18 = weightOf(solveLinked(inst.problem).settled);
+  assert.equal(linkedViolation(net, r18), null);
+  assert.ok(exactWeight(net, r18) > exactWeight(net, r17), `${exactWeight(net, r18)} under 18, ${exactWeight(net, r17)} under 17`);
 });
