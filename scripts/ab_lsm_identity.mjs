@@ -53,6 +53,7 @@ if (rules !== null) {
     region_chunks: R.lsmRules15RegionChunks?.(v),
     region_pairs: R.lsmRules16RegionPairs?.(v),
     region_rounds: R.lsmRules17RegionRounds?.(v),
+    region_induced: R.lsmRules18RegionInduced?.(v),
   };
 }
 const { unseenInstances, UNSEEN_FAMILIES } = await import(`${newDist}/src/bench/gridlock_unseen.js`);

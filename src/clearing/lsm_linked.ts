@@ -188,6 +188,16 @@
 //     order spends its work on the first participants' pairs (~200 of 780
 //     on pvp_legs). Kept only when strictly heavier than rules 16's result,
 //     so rules 17 never settles less than 16.
+// 19. Rules 18 (option region_induced), after rules 17's phase, on the same
+//     runs, from its result: regions induced by a set of participants (the
+//     trades among them only, exactInduced), grown around each unsettled
+//     trade, heaviest first, by the participant sharing the most weight with
+//     the set, each re-chosen exactly as rules 16 does. A pair's region
+//     cannot move a heavy trade whose room comes round a ring of three or
+//     more participants (what HiGHS's optimum settles that rules 17 does
+//     not, on held-out pvp_legs). REGION_INDUCED_BUDGET_FACTOR times the
+//     budget. Kept only when strictly heavier than rules 17's result, so
+//     rules 18 never settles less than 17.
 // Every returned set is checked exactly in bigint against every node and the
 // FIFO rule before return; a violation throws.
 //
@@ -214,7 +224,7 @@ import { BoundedLp, LP_NODES_MAX, LP_NODES_MAX_V8, type LpRelaxation, lpDive, so
 import { repairByPaths } from './lsm_lp_paths.js';
 import { repairBySplit } from './lsm_lp_split.js';
 import { repairLpPoint } from './lsm_lp_repair.js';
-import { exactChunks, exactPairs, exactRegions, participantsOf } from './lsm_region_exact.js';
+import { exactChunks, exactInduced, exactPairs, exactRegions, participantsOf } from './lsm_region_exact.js';
 import { cascadeWithChains, flip, ShortRepair, undoLog, type RepairLog } from './lsm_short_repair.js';
 
 export interface LinkedLeg {
@@ -375,6 +385,13 @@ export interface LinkedOptions {
    * release and earlier turn it off; so does region_pairs off).
    */
   readonly region_rounds?: boolean;
+  /**
+   * After region_rounds' phase, on the same runs, from its result: regions induced by sets of participants (the
+   * trades among them only), grown around each unsettled trade, heaviest first, each re-chosen exactly (step 19
+   * above), kept only when strictly heavier than rules 17's result. Default on; rules version 18 (the rules-17
+   * release and earlier turn it off; so does region_rounds off).
+   */
+  readonly region_induced?: boolean;
 }
 
 export const LINKED_ITEMS_MAX = 100_000;
@@ -1188,6 +1205,7 @@ const BOOLEAN_OPTIONS = [
   'region_chunks',
   'region_pairs',
   'region_rounds',
+  'region_induced',
 ] as const;
 
 /** Throws ClearingInputError on an option of the wrong type. */
@@ -1215,6 +1233,7 @@ interface LaterOn {
   regionChunks: boolean;
   regionPairs: boolean;
   regionRounds: boolean;
+  regionInduced: boolean;
 }
 
 function laterOn(options: LinkedOptions, shortRepair: boolean): LaterOn {
@@ -1234,7 +1253,9 @@ function laterOn(options: LinkedOptions, shortRepair: boolean): LaterOn {
   const regionPairs = regionChunks && options.region_pairs !== false;
   // Rules 17 on top of rules 16.
   const regionRounds = regionPairs && options.region_rounds !== false;
-  return { shortRepair, lpStart, lpDive, keepWhole, lpRepair, lpPaths, regionExact, regionGap, regionChunks, regionPairs, regionRounds };
+  // Rules 18 on top of rules 17.
+  const regionInduced = regionRounds && options.region_induced !== false;
+  return { shortRepair, lpStart, lpDive, keepWhole, lpRepair, lpPaths, regionExact, regionGap, regionChunks, regionPairs, regionRounds, regionInduced };
 }
 
 export function solveLinked(problem: LinkedProblem, options: LinkedOptions = {}): LinkedSolution {
@@ -1309,7 +1330,7 @@ function regionPhases(problem: LinkedProblem, net: Net, eng: LinkedEngine, budge
   const r14 = regionExactPhase(problem, net, eng, budget, inc, r13, REGION_GAP_SHARE);
   if (!on.regionChunks) return r14;
   const r15 = regionChunkPhase(problem, net, eng, budget, inc, r14);
-  return on.regionPairs ? regionPairPhase(problem, net, eng, budget, inc, r12, r15, on.regionRounds) : r15;
+  return on.regionPairs ? regionPairPhase(problem, net, eng, budget, inc, r12, r15, on.regionRounds, on.regionInduced) : r15;
 }
 
 /**
@@ -1322,7 +1343,9 @@ function regionPhases(problem: LinkedProblem, net: Net, eng: LinkedEngine, budge
  * not made"); from rules 12's, searches of 10 M steps compound. Rules 17 (`rounds`): then, from rules 16's result,
  * every pair again in rounds (exactPairs' `rounds`) within REGION_ROUNDS_BUDGET_FACTOR times the budget, and
  * swapSearch; returned only when strictly heavier by exact weight than rules 16's result, so rules 17 never releases
- * less than rules 16.
+ * less than rules 16. Rules 18 (`induced`): then, from rules 17's result, exactInduced within
+ * REGION_INDUCED_BUDGET_FACTOR times the budget; returned only when strictly heavier by exact weight than rules 17's
+ * result, so rules 18 never releases less than rules 17.
  */
 function regionPairPhase(
   problem: LinkedProblem,
@@ -1333,6 +1356,7 @@ function regionPairPhase(
   r12: Candidate,
   r15: Candidate,
   rounds: boolean,
+  induced: boolean,
 ): Candidate {
   if (net.fifo || !net.floatExact || net.singleLeg) return r15;
   const floor = exactWeight(net, r15.sel);
@@ -1351,7 +1375,14 @@ function regionPairPhase(
   const work17 = new Work(Math.min(budget * REGION_ROUNDS_BUDGET_FACTOR, REGION_ROUNDS_STEPS_MAX));
   exactPairs(net, units, sel17, { steps_max: work17.max, region_steps_max: REGION_PAIRS_REGION_STEPS_MAX, rounds: true }, work17);
   swapSearch(net, sel17, new Work(Math.min(budget * SWAP_BUDGET_FACTOR, SWAP_STEPS_MAX)));
-  return keepIfHeavier(net, eng, inc, r16, floor16, sel17, 'region_rounds');
+  const r17 = keepIfHeavier(net, eng, inc, r16, floor16, sel17, 'region_rounds');
+  if (!induced) return r17;
+  // Rules 18: from rules 17's result, regions induced by participant sets grown around unsettled trades.
+  const floor17 = exactWeight(net, r17.sel);
+  const sel18 = r17.sel.slice();
+  const work18 = new Work(Math.min(budget * REGION_INDUCED_BUDGET_FACTOR, REGION_INDUCED_STEPS_MAX));
+  exactInduced(net, units, sel18, { ...REGION_INDUCED_LIMITS, steps_max: work18.max }, work18);
+  return keepIfHeavier(net, eng, inc, r17, floor17, sel18, 'region_induced');
 }
 
 /**
@@ -2068,6 +2099,19 @@ const REGION_ROUNDS_STEPS_MAX = 460_000_000;
 const SWAP_BUDGET_FACTOR = 10;
 /** Rules 17: the swap search's work at most. */
 const SWAP_STEPS_MAX = 50_000_000;
+
+/**
+ * Rules 18: the induced regions' work, as a multiple of the work budget (at most REGION_INDUCED_STEPS_MAX). Chosen on
+ * run seed 7's PvP families only (docs/benchmarks.md, rules 18): 32x the budget is ~100 M steps on pvp_legs.
+ */
+const REGION_INDUCED_BUDGET_FACTOR = 32;
+/** Rules 18: the induced regions' work at most, whatever the budget. */
+const REGION_INDUCED_STEPS_MAX = 100_000_000;
+/**
+ * Rules 18: an induced region's limits: 12 participants, 100 trades, grown around the 300 heaviest unsettled trades,
+ * 500 k steps a region's search (run seed 7: as much as 1 M steps a region and 150 M in all, in two thirds the time).
+ */
+const REGION_INDUCED_LIMITS = { units_max: 12, items_max: 100, seeds_max: 300, region_steps_max: 500_000 } as const;
 
 /** Subgradient iterations for the node prices (each O(legs + items + nodes)). */
 const PRICE_ITERATIONS = 120;

@@ -656,3 +656,108 @@ export function inRounds(pairs: readonly (readonly [number, number])[], count: n
     .map(([a, b]) => [a, b] as [number, number])
     .sort((x, y) => rank.get(x[0] * count + x[1])! - rank.get(y[0] * count + y[1])!);
 }
+
+/** The limits of exactInduced: its whole work, each region's, and a region's size. */
+export interface InducedLimits {
+  readonly steps_max: number;
+  readonly region_steps_max: number;
+  /** Participants in a region at most. */
+  readonly units_max: number;
+  /** Items in a region at most. */
+  readonly items_max: number;
+  /** Unsettled items (heaviest first) a region is grown around, at most. */
+  readonly seeds_max: number;
+}
+
+/**
+ * Rules 18: regions induced by a set of participants (the items whose every effect is at a node of the set), grown
+ * around each unsettled item, heaviest first: the item's participants, then, one at a time, the participant sharing
+ * the most weight (settled or not) with the set, while the induced items stay within `items_max` and the set within
+ * `units_max`. Each region re-chosen exactly with the rest of `sel` (changed in place) fixed, as exactPairs does; a
+ * new choice replaces the old only when strictly heavier by exact weight. A pair's region holds every item of both
+ * participants, so it cannot move a trade whose room comes round a cycle of three or more participants (a heavy
+ * PvP trade settled against a ring of others); an induced region holds the trades among several participants and
+ * only those. Returns how many regions changed.
+ */
+export function exactInduced(net: RunEffects, units: Int32Array, sel: Uint8Array, limits: InducedLimits, work: WorkCounter): number {
+  const slack = exactRoom(net, net.cap, sel);
+  work.steps += net.effStart[net.m]!;
+  const byUnit = itemsByUnit(net, units);
+  const phaseEnd = work.steps + limits.steps_max;
+  // Each item's participants (sorted, distinct).
+  const unitsOf: number[][] = [];
+  for (let k = 0; k < net.m; k++) {
+    const us: number[] = [];
+    for (let e = net.effStart[k]!; e < net.effStart[k + 1]!; e++) {
+      const u = units[net.effNode[e]!]!;
+      if (!us.includes(u)) us.push(u);
+    }
+    unitsOf.push(us.sort((a, b) => a - b));
+  }
+  work.steps += net.m;
+  const seeds: number[] = [];
+  for (let k = 0; k < net.m; k++) if (sel[k] === 0) seeds.push(k);
+  seeds.sort((a, b) => (net.weight[b]! > net.weight[a]! ? 1 : net.weight[b]! < net.weight[a]! ? -1 : a - b));
+  const inSet = new Uint8Array(byUnit.length);
+  let changed = 0;
+  for (const k0 of seeds.slice(0, limits.seeds_max)) {
+    if (work.steps >= phaseEnd || work.steps > work.max) break;
+    if (sel[k0] === 1) continue;
+    const list = inducedRegion(net, byUnit, unitsOf, k0, limits, inSet, work);
+    if (list.length > REGION_ITEMS_MAX) continue;
+    if (reChoose(net, list, slack, sel, limits.region_steps_max, phaseEnd, work, null, true)) changed++;
+  }
+  return changed;
+}
+
+/**
+ * Rules 18: the items (in item order) of the region grown around item `k0` (exactInduced): its participants, then
+ * one at a time the participant sharing the most weight with the set (items with one participant outside, that
+ * one), while the set's items stay within `items_max` and the set within `units_max`. `inSet` is all 0 on entry
+ * and on return.
+ */
+function inducedRegion(
+  net: RunEffects,
+  byUnit: readonly number[][],
+  unitsOf: readonly number[][],
+  k0: number,
+  limits: InducedLimits,
+  inSet: Uint8Array,
+  work: WorkCounter,
+): number[] {
+  const count = byUnit.length;
+  const share = new Float64Array(count);
+  const set = unitsOf[k0]!.slice();
+  for (const u of set) inSet[u] = 1;
+  const items = new Set<number>([k0]);
+  while (set.length < limits.units_max) {
+    share.fill(0);
+    for (const u of set) {
+      for (const k of byUnit[u]!) {
+        if (items.has(k)) continue;
+        let outside = -1;
+        let outsideCount = 0;
+        for (const v of unitsOf[k]!) {
+          if (inSet[v] === 0) {
+            outside = v;
+            outsideCount++;
+          }
+        }
+        if (outsideCount === 1) share[outside] = share[outside]! + Number(net.weight[k]!);
+      }
+    }
+    work.steps += count;
+    let best = -1;
+    for (let v = 0; v < count; v++) if (inSet[v] === 0 && share[v]! > 0 && (best < 0 || share[v]! > share[best]!)) best = v;
+    if (best < 0) break;
+    const added = byUnit[best]!.filter((k) => !items.has(k) && unitsOf[k]!.every((v) => v === best || inSet[v] === 1));
+    if (items.size + added.length > limits.items_max) break;
+    for (const k of added) items.add(k);
+    set.push(best);
+    inSet[best] = 1;
+  }
+  // Items among the seed's own participants not yet counted.
+  for (const u of set) for (const k of byUnit[u]!) if (!items.has(k) && unitsOf[k]!.every((v) => inSet[v] === 1)) items.add(k);
+  for (const u of set) inSet[u] = 0;
+  return [...items].sort((a, b) => a - b);
+}

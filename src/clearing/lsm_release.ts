@@ -454,8 +454,21 @@ export function lsmRules17RegionRounds(rules_version: number): boolean {
 }
 
 /**
+ * Rules version 18's solver: on runs with PvP trades, after rules 17's
+ * phase, the trades among a set of participants (grown around each unsettled
+ * trade, heaviest first) re-chosen exactly, so that a heavy trade whose room
+ * comes round a ring of three or more participants can settle; kept only
+ * when strictly more value than rules 17's; the run releases what rules 17
+ * releases unless this finds strictly more. Only non-FIFO runs can release
+ * differently.
+ */
+export function lsmRules18RegionInduced(rules_version: number): boolean {
+  return rules_version >= 18;
+}
+
+/**
  * Solves a run problem; `extra` adds capacity per node (the liquidity optimiser's what-if). Returns chosen item ids.
- * `rules_version` picks the solver's moves (lsmNeighbourhoodMoves, lsmRules5Search, lsmRules6ShortRepair, lsmRules7LpStart, lsmRules8LpDive, lsmRules9LpRepair, lsmRules10LpPaths, lsmRules11LpSplit, lsmRules12DiveKeepsWhole, lsmRules13RegionExact, lsmRules14RegionGap, lsmRules15RegionChunks, lsmRules16RegionPairs, lsmRules17RegionRounds); 3 when not given.
+ * `rules_version` picks the solver's moves (lsmNeighbourhoodMoves, lsmRules5Search, lsmRules6ShortRepair, lsmRules7LpStart, lsmRules8LpDive, lsmRules9LpRepair, lsmRules10LpPaths, lsmRules11LpSplit, lsmRules12DiveKeepsWhole, lsmRules13RegionExact, lsmRules14RegionGap, lsmRules15RegionChunks, lsmRules16RegionPairs, lsmRules17RegionRounds, lsmRules18RegionInduced); 3 when not given.
  */
 export function solveRunProblem(problem: LsmRunProblem, work_budget: number, extra?: ReadonlyMap<number, bigint>, rules_version = 3): RunSolution {
   if (problem.items.length === 0) return { settled: [], settled_weight: 0n, method: 'empty' };
@@ -487,6 +500,7 @@ export function solveRunProblem(problem: LsmRunProblem, work_budget: number, ext
       region_chunks: lsmRules15RegionChunks(rules_version),
       region_pairs: lsmRules16RegionPairs(rules_version),
       region_rounds: lsmRules17RegionRounds(rules_version),
+      region_induced: lsmRules18RegionInduced(rules_version),
     },
   );
   return { settled: s.settled, settled_weight: s.settled_weight, method: s.method };

@@ -138,10 +138,15 @@ export class PlatformStateMachine extends PlatformState implements CommandExecut
    *     payment for one or two lighter settled ones, keeping rules 16's
    *     choice unless it finds strictly more (lsmRules17RegionRounds in
    *     clearing/lsm_release.ts; CHANGELOG.md, "Rules version 17"): only
-   *     non-FIFO runs can release differently.
+   *     non-FIFO runs can release differently;
+   * 18  after that, on runs with PvP trades, the trades among sets of
+   *     participants grown around each unsettled trade re-chosen exactly,
+   *     keeping rules 17's choice unless it finds strictly more
+   *     (lsmRules18RegionInduced in clearing/lsm_release.ts; CHANGELOG.md,
+   *     "Rules version 18"): only non-FIFO runs can release differently.
    * Entries replay under the version they recorded, so all stay callable.
    */
-  readonly rules_versions = Object.freeze({ oldest: 1, current: 17 });
+  readonly rules_versions = Object.freeze({ oldest: 1, current: 18 });
 
   execute(command: Buffer, clock_ns: bigint, ledger: LedgerAccess, rules_version: number, given?: CommandGiven): CommandOutputText {
     if (rules_version < this.rules_versions.oldest || rules_version > this.rules_versions.current) {
