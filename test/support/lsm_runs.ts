@@ -222,3 +222,20 @@ export function releaseDigest(arb: fc.Arbitrary<RawRun>, n: number, rules: numbe
     })
     .join(' ');
 }
+
+/**
+ * Compares two releaseDigest lines run by run: asserts that no run of `later` settles less weight than the same
+ * run of `earlier`, and returns how many settle more.
+ */
+export function runsSettlingMore(later: string, earlier: string, names: { later: string; earlier: string }): number {
+  const weight = (x: string): bigint => BigInt(x.split('/')[0]!);
+  const a = later.split(' ');
+  const b = earlier.split(' ');
+  assert.equal(a.length, b.length, 'the same runs on both sides');
+  let more = 0;
+  for (const [i, x] of a.entries()) {
+    assert.ok(weight(x) >= weight(b[i]!), `run ${i}: ${x} under ${names.later}, ${b[i]} under ${names.earlier}`);
+    if (weight(x) > weight(b[i]!)) more += 1;
+  }
+  return more;
+}
