@@ -172,11 +172,24 @@ const INDEX_LAG_STEP_EVENTS = 128;
  * a longer write on its commit thread delays no one, and each index transaction rewrites
  * the B-tree pages it touches (the transfers' random-id index, the per-account ones'
  * last pages) whatever the rows it adds: steps of ~1,000 events instead of ~130 took
- * about a third off a follower's commit thread (docs/benchmarks.md). The time bound
- * (twice index_lag_max_ms) is the same, so a member replica's queries trail as before
- * at a low rate.
+ * about a third off a follower's commit thread (docs/benchmarks.md); steps of up to
+ * 8,192 (written as one transaction) took a further fifth to a third off (issue #15).
  */
-const FOLLOWER_INDEX_LAG_STEP_EVENTS = INDEX_STEP_EVENTS;
+const FOLLOWER_INDEX_LAG_STEP_EVENTS = 8_192;
+/**
+ * A follower's entries wait this many times index_lag_max_ms (1 s by default; the
+ * oldest at most twice that) before its lag path indexes them, in steps of up to
+ * FOLLOWER_INDEX_LAG_STEP_EVENTS. Its index is written only for reads (a member
+ * replica's queries, which catch the index up first, so they see every entry the
+ * follower applied) and for the day it becomes active (it then indexes its backlog
+ * in the writer's short steps, off the failover path: activate() waits only for its
+ * local appends). At `bench ha`'s rate (~1,200 payments/s) the writer's lag bound
+ * cut a follower's steps at a few hundred events, whatever the step size; each index
+ * transaction costs the commit thread ~6-12 ms however few its rows (it rewrites
+ * every B-tree page it touches), ~2/3 of that thread (issue #15, docs/benchmarks.md).
+ * The backlog's effects live that much longer: at that rate ~2,400 payments' worth.
+ */
+const FOLLOWER_INDEX_LAG_FACTOR = 4;
 /**
  * index_lag_max_ms by default. Short: a batch's effects (transfer and balance objects) wait this long
  * for the index, and what lives longer than the gap between two young-generation collections (~0.7 s
@@ -1024,7 +1037,7 @@ export class DurableLedger {
    */
   private lagStepDue(now: number): boolean {
     const first = this.backlog[0];
-    const lag = this.opts.index_lag_max_ms;
+    const lag = this.indexLagMs();
     if (first === undefined || first.at_ms > now - lag) return false;
     if (first.at_ms <= now - 2 * lag) return true;
     const step = this.writable ? INDEX_LAG_STEP_EVENTS : FOLLOWER_INDEX_LAG_STEP_EVENTS;
@@ -1040,8 +1053,14 @@ export class DurableLedger {
   /** Indexes, for at most INDEX_SLICE_MS, the backlog entries older than index_lag_max_ms, a step at a time while one is due. Runs inside the lane. */
   private async indexLagging(): Promise<void> {
     const t0 = performance.now();
-    const before = t0 - this.opts.index_lag_max_ms;
-    while (this.lagStepDue(t0) && performance.now() - t0 < INDEX_SLICE_MS) await this.writeIndexStep(INDEX_STEP_EVENTS, before);
+    const before = t0 - this.indexLagMs();
+    const step = this.writable ? INDEX_STEP_EVENTS : FOLLOWER_INDEX_LAG_STEP_EVENTS;
+    while (this.lagStepDue(t0) && performance.now() - t0 < INDEX_SLICE_MS) await this.writeIndexStep(step, before);
+  }
+
+  /** How long the lag path lets a committed entry wait for the index: index_lag_max_ms, a follower FOLLOWER_INDEX_LAG_FACTOR times that. */
+  private indexLagMs(): number {
+    return this.writable ? this.opts.index_lag_max_ms : FOLLOWER_INDEX_LAG_FACTOR * this.opts.index_lag_max_ms;
   }
 
   /** Committed batches not yet in the query tables (bounded under steady load by index_lag_max_ms). */
