@@ -1029,38 +1029,46 @@ export class DurableLedger {
   }
 
   /**
-   * Whether the lag path has a step to write at `now`: INDEX_LAG_STEP_EVENTS (a
-   * follower: FOLLOWER_INDEX_LAG_STEP_EVENTS) of entries that waited index_lag_max_ms,
-   * or an oldest entry that waited twice that. A step per commit of the few entries
+   * Whether the lag path has a step to write at `now`: its due events (lagPath) of
+   * entries that waited its wait, or an oldest entry that waited twice that. A step per commit of the few entries
    * that just came of age cost about as much again per payment in messages and
    * transactions as the rows did.
    */
   private lagStepDue(now: number): boolean {
     const first = this.backlog[0];
-    const lag = this.indexLagMs();
-    if (first === undefined || first.at_ms > now - lag) return false;
-    if (first.at_ms <= now - 2 * lag) return true;
-    const step = this.writable ? INDEX_LAG_STEP_EVENTS : FOLLOWER_INDEX_LAG_STEP_EVENTS;
+    const { lag_ms, due_events } = this.lagPath();
+    if (first === undefined || first.at_ms > now - lag_ms) return false;
+    if (first.at_ms <= now - 2 * lag_ms) return true;
     let events = 0;
     for (const b of this.backlog) {
-      if (b.at_ms > now - lag) return false;
+      if (b.at_ms > now - lag_ms) return false;
       events += indexEvents(b.effects);
-      if (events >= step) return true;
+      if (events >= due_events) return true;
     }
     return false;
   }
 
-  /** Indexes, for at most INDEX_SLICE_MS, the backlog entries older than index_lag_max_ms, a step at a time while one is due. Runs inside the lane. */
+  /** Indexes, for at most INDEX_SLICE_MS, the backlog entries older than the lag path's wait, a step at a time while one is due. Runs inside the lane. */
   private async indexLagging(): Promise<void> {
     const t0 = performance.now();
-    const before = t0 - this.indexLagMs();
-    const step = this.writable ? INDEX_STEP_EVENTS : FOLLOWER_INDEX_LAG_STEP_EVENTS;
-    while (this.lagStepDue(t0) && performance.now() - t0 < INDEX_SLICE_MS) await this.writeIndexStep(step, before);
+    const { lag_ms, step_events } = this.lagPath();
+    const before = t0 - lag_ms;
+    while (this.lagStepDue(t0) && performance.now() - t0 < INDEX_SLICE_MS) await this.writeIndexStep(step_events, before);
   }
 
-  /** How long the lag path lets a committed entry wait for the index: index_lag_max_ms, a follower FOLLOWER_INDEX_LAG_FACTOR times that. */
-  private indexLagMs(): number {
-    return this.writable ? this.opts.index_lag_max_ms : FOLLOWER_INDEX_LAG_FACTOR * this.opts.index_lag_max_ms;
+  /**
+   * The lag path's settings for this ledger's role, chosen here only: how long a committed entry waits for the
+   * index, how many events of waiting entries make a step due, and a step's events at most. The writer:
+   * index_lag_max_ms, INDEX_LAG_STEP_EVENTS, INDEX_STEP_EVENTS; a follower: FOLLOWER_INDEX_LAG_FACTOR times
+   * index_lag_max_ms, and FOLLOWER_INDEX_LAG_STEP_EVENTS for both counts.
+   */
+  private lagPath(): { lag_ms: number; due_events: number; step_events: number } {
+    if (this.writable) return { lag_ms: this.opts.index_lag_max_ms, due_events: INDEX_LAG_STEP_EVENTS, step_events: INDEX_STEP_EVENTS };
+    return {
+      lag_ms: FOLLOWER_INDEX_LAG_FACTOR * this.opts.index_lag_max_ms,
+      due_events: FOLLOWER_INDEX_LAG_STEP_EVENTS,
+      step_events: FOLLOWER_INDEX_LAG_STEP_EVENTS,
+    };
   }
 
   /** Committed batches not yet in the query tables (bounded under steady load by index_lag_max_ms). */
