@@ -352,6 +352,16 @@ function itemsByUnit(net: ItemEffects, units: Int32Array): number[][] {
   return by;
 }
 
+/** The participants of item k's effects, each once, in effect order. */
+function itemUnits(net: ItemEffects, units: Int32Array, k: number): number[] {
+  const at: number[] = [];
+  for (let e = net.effStart[k]!; e < net.effStart[k + 1]!; e++) {
+    const u = units[net.effNode[e]!]!;
+    if (!at.includes(u)) at.push(u);
+  }
+  return at;
+}
+
 /** The items of participants a and b (each once, item order). */
 function regionItems(byUnit: readonly number[][], a: number, b: number, mark: Uint8Array): number[] {
   const out: number[] = [];
@@ -378,11 +388,7 @@ function pairOrder(net: RunEffects, units: Int32Array, byUnit: readonly number[]
   const eligible = (u: number): boolean => byUnit[u]!.length <= REGION_ITEMS_MAX;
   const shared = new Map<number, number>();
   for (let k = 0; k < net.m; k++) {
-    const at: number[] = [];
-    for (let e = net.effStart[k]!; e < net.effStart[k + 1]!; e++) {
-      const u = units[net.effNode[e]!]!;
-      if (!at.includes(u) && eligible(u)) at.push(u);
-    }
+    const at = itemUnits(net, units, k).filter(eligible);
     for (let i = 0; i < at.length; i++) {
       for (let j = i + 1; j < at.length; j++) {
         const key = Math.min(at[i]!, at[j]!) * U + Math.max(at[i]!, at[j]!);
@@ -577,11 +583,7 @@ function chunkPairOrder(net: RunEffects, units: Int32Array, byUnit: readonly num
   const shared = new Map<number, number>();
   for (let k = 0; k < net.m; k++) {
     if (sel[k] === 1) continue;
-    const at: number[] = [];
-    for (let e = net.effStart[k]!; e < net.effStart[k + 1]!; e++) {
-      const u = units[net.effNode[e]!]!;
-      if (!at.includes(u)) at.push(u);
-    }
+    const at = itemUnits(net, units, k);
     for (let i = 0; i < at.length; i++) {
       for (let j = i + 1; j < at.length; j++) {
         const key = Math.min(at[i]!, at[j]!) * U + Math.max(at[i]!, at[j]!);
@@ -686,14 +688,7 @@ export function exactInduced(net: RunEffects, units: Int32Array, sel: Uint8Array
   const phaseEnd = work.steps + limits.steps_max;
   // Each item's participants (sorted, distinct).
   const unitsOf: number[][] = [];
-  for (let k = 0; k < net.m; k++) {
-    const us: number[] = [];
-    for (let e = net.effStart[k]!; e < net.effStart[k + 1]!; e++) {
-      const u = units[net.effNode[e]!]!;
-      if (!us.includes(u)) us.push(u);
-    }
-    unitsOf.push(us.sort((a, b) => a - b));
-  }
+  for (let k = 0; k < net.m; k++) unitsOf.push(itemUnits(net, units, k).sort((a, b) => a - b));
   work.steps += net.m;
   const seeds: number[] = [];
   for (let k = 0; k < net.m; k++) if (sel[k] === 0) seeds.push(k);
