@@ -22,9 +22,10 @@ import { bicResolver } from '../iso20022/mapping.js';
 import { Platform } from '../platform/platform.js';
 import { demoSchemeDocument } from './scheme.js';
 import type { Participant, ScreeningOutcome } from '../platform/types.js';
-import { defaultProfile, generatePayments, MEMBERS, withWatchlistName, type SchemeProfile, type SimPayment } from '../sim/index.js';
+import { MEMBERS, type SchemeProfile, type SimPayment } from '../sim/index.js';
+import { dayProfile, dayTraffic, type TrafficRecipe } from './day_traffic.js';
 import { messageInstructions } from './payment_message.js';
-import { AHEAD_PER_WORKER, PreparePool, preparedAhead, type AheadWaits } from './prepare_pool.js';
+import { AHEAD_PER_WORKER, generatedAhead, PreparePool, type AheadWaits } from './prepare_pool.js';
 import type { HeldHint, Prepared } from './prepare_worker.js';
 import { recycledAs, recyclingCandidate } from './recycling.js';
 import type { DemoScreener } from './screener.js';
@@ -205,7 +206,7 @@ interface DayContext {
 export async function runDay(o: DayOptions): Promise<DayRun> {
   const t0 = performance.now();
   // At ratio 1 the profile's liquidity is each account's expected outflow of THIS day; the policy funds a share of it.
-  const profile = defaultProfile({ banks: o.banks, liquidity_ratio: 1, traffic: { payments: o.payments } });
+  const profile = dayProfile(o.banks, o.payments);
   const date = profile.traffic.business_date;
   const opening_ns = BigInt(Date.parse(`${date}T08:00:00Z`)) * 1_000_000n;
   // The clock reads the context once it exists; distinct ticks keep timestamps unique.
@@ -389,15 +390,13 @@ async function runTraffic(ctx: DayContext): Promise<void> {
   const { o } = ctx;
   let done = 0;
   sample(ctx);
-  const traffic = (function* (): Generator<SimPayment> {
-    for (const generated of generatePayments(ctx.profile, { seed: o.seed, payments: o.payments })) yield watchlisted(o, generated);
-  })();
   const pool = preparePool(ctx);
   try {
     const held = (): HeldHint => heldNow(ctx);
+    // With workers, they generate the traffic from its recipe and send each payment back with its answers.
     for await (const [sp, prepared] of pool === null
-      ? unprepared(traffic)
-      : preparedAhead(pool, traffic, o.prepare_ahead ?? AHEAD_PER_WORKER, ctx.waited, held)) {
+      ? unprepared(dayTraffic(ctx.profile, trafficRecipe(o)))
+      : generatedAhead(pool, o.payments, o.prepare_ahead ?? AHEAD_PER_WORKER, ctx.waited, held)) {
       await advanceTo(ctx, ctx.opening_ns + sp.arrival_offset_ns);
       ctx.traffic_payments++;
       if (!receive(ctx, sp, prepared)) continue;
@@ -416,7 +415,12 @@ function preparePool(ctx: DayContext): PreparePool | null {
   if ((o.workers ?? 0) <= 0 || (o.screen !== null && o.screen.recipe === undefined)) return null;
   // Participants are all registered before the traffic starts; the workers resolve BICs against them.
   const participants = ctx.platform.participants().map((p): [string, string[]] => [p.id, [...p.currencies]]);
-  return new PreparePool(o.workers!, { date: ctx.date, participants, screen: o.screen?.recipe ?? null });
+  return new PreparePool(o.workers!, { date: ctx.date, participants, screen: o.screen?.recipe ?? null, traffic: trafficRecipe(o) });
+}
+
+/** The day's traffic as ./day_traffic.ts makes it (on this thread, or on the workers). */
+function trafficRecipe(o: DayOptions): TrafficRecipe {
+  return { banks: o.banks, payments: o.payments, seed: o.seed, watchlist_every: o.watchlist_every ?? 0, watchlist_names: o.watchlist_names ?? [] };
 }
 
 /**
@@ -454,11 +458,6 @@ function sameStrings(a: readonly string[], b: readonly string[]): boolean {
 
 function* unprepared(payments: Iterable<SimPayment>): Generator<[SimPayment, null]> {
   for (const sp of payments) yield [sp, null];
-}
-
-/** Every n-th payment's debtor renamed to a watch-list variant, so screening has something to hold. */
-function watchlisted(o: DayOptions, generated: SimPayment): SimPayment {
-  return withWatchlistName(generated, o.watchlist_every ?? 0, o.watchlist_names ?? []);
 }
 
 /** Runs the 5-minute batch flushes with the treasuries' cover, the 15-minute LSM/compliance round and the window close up to an arrival. */

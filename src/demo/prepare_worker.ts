@@ -17,6 +17,7 @@ import { PairConverter, RateBook } from '../platform/fx_tools.js';
 import { REFERENCE_RATES } from '../platform/reference.js';
 import type { ScreeningOutcome } from '../platform/types.js';
 import type { SimPayment } from '../sim/index.js';
+import { trafficCursor, type TrafficRecipe } from './day_traffic.js';
 import { messageInstructions } from './payment_message.js';
 import { recycledAs, recyclingCandidate } from './recycling.js';
 import { screenerOf, type ScreenerRecipe } from './screener.js';
@@ -24,12 +25,17 @@ import { screenerOf, type ScreenerRecipe } from './screener.js';
 /** workerData marker: the body runs only under it. */
 export const PREPARE_WORKER_ROLE = 'sco-settle-demo-prepare';
 
-/** What a worker is started with: the day, the participants (id, currencies) and the screener to rebuild (null: none). */
+/**
+ * What a worker is started with: the day, the participants (id, currencies), the screener to rebuild (null:
+ * none) and, optionally, the day's traffic recipe (./day_traffic.ts): then requests may name positions in the
+ * traffic instead of carrying the payments, and the worker generates them and sends them back.
+ */
 export interface PrepareInit {
   role: typeof PREPARE_WORKER_ROLE;
   date: string;
   participants: Array<[string, string[]]>;
   screen: ScreenerRecipe | null;
+  traffic?: TrafficRecipe;
 }
 
 /** The message path's answer for one form of a payment (instructions null: the message was invalid). */
@@ -51,12 +57,15 @@ export type HeldHint = ReadonlyMap<string, bigint>;
 
 export interface PrepareRequest {
   n: number;
-  payments: SimPayment[];
+  /** The payments to prepare; or, absent, `generate`: the traffic's payments from position `from` (the init's recipe). */
+  payments?: SimPayment[];
+  generate?: { from: number; count: number };
   /** The payers' balances when the request was made; absent: every form is prepared. */
   held?: HeldHint;
 }
 
-export type PrepareReply = { n: number; prepared: Prepared[] } | { n: number; fail: string };
+/** `payments`: the payments a `generate` request named, as the worker generated them (prepared[i] is payments[i]'s). */
+export type PrepareReply = { n: number; prepared: Prepared[]; payments?: SimPayment[] } | { n: number; fail: string };
 
 /**
  * Which forms of a recyclable payment to prepare, from what its payer held in the
@@ -133,10 +142,16 @@ const init = workerData as PrepareInit | null;
 if (!isMainThread && parentPort !== null && init?.role === PREPARE_WORKER_ROLE) {
   const port = parentPort;
   const prepare = preparer(init);
+  const take = init.traffic === undefined ? null : trafficCursor(init.traffic);
   port.on('message', (req: PrepareRequest) => {
     let reply: PrepareReply;
     try {
-      reply = { n: req.n, prepared: req.payments.map((sp) => prepare(sp, req.held)) };
+      if (req.payments !== undefined) reply = { n: req.n, prepared: req.payments.map((sp) => prepare(sp, req.held)) };
+      else {
+        if (take === null || req.generate === undefined) throw new Error('a request without payments, and no traffic to generate them from');
+        const payments = take(req.generate.from, req.generate.count);
+        reply = { n: req.n, prepared: payments.map((sp) => prepare(sp, req.held)), payments };
+      }
     } catch (err) {
       reply = { n: req.n, fail: (err as Error).message };
     }
