@@ -629,7 +629,7 @@ async function closeWindows(ctx: DayContext): Promise<void> {
       if (pos >= 0n) continue;
       const who = platform.participant(bic)!;
       owed.set(`${bic}:${w.currency}`, -pos);
-      const short = -pos - platform.balance(who, w.currency).available_minor;
+      const short = -pos - platform.availableMinor(who, w.currency);
       if (short > 0n) due.push([`${bic}:${w.currency}`, short]);
     }
     await cover(ctx.t, due, owed);
@@ -682,7 +682,7 @@ function recycle(ctx: DayContext, sp: SimPayment): SimPayment {
     return sp;
   }
   const key = `${payer.id}:${home}`;
-  const held = both ? platform.balance(payer, home).available_minor - (ctx.committed.get(key) ?? 0n) : 0n;
+  const held = both ? platform.availableMinor(payer, home) - (ctx.committed.get(key) ?? 0n) : 0n;
   if (!recycles(u, held, amount, both, ctx.t.policy)) return sp;
   ctx.committed.set(key, (ctx.committed.get(key) ?? 0n) + amount);
   return recycledAs(sp, home, amount);

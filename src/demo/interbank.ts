@@ -175,7 +175,7 @@ function positions(d: DeskContext, policy: SquaringPolicy): { banks: FxPosition[
     for (const ccy of p.currencies) {
       const key = `${p.id}:${ccy}`;
       if (queued.has(key)) continue;
-      const avail = d.platform.balance(p, ccy).available_minor;
+      const avail = d.platform.availableMinor(p, ccy);
       // What it holds beyond what it brought in from home today.
       const s = squarable(avail - (d.t.funded_minor.get(key) ?? 0n), policy);
       if (s <= 0n) continue;
@@ -195,7 +195,7 @@ function minMinor(min_usd: number, ccy: string): bigint {
 function available(platform: Platform, bic: string, ccy: string): bigint {
   const p = platform.participant(bic);
   if (p === undefined || !p.currencies.includes(ccy)) return 0n;
-  return platform.balance(p, ccy).available_minor;
+  return platform.availableMinor(p, ccy);
 }
 
 /** `bic:ccy` of every payer (and PvP provider leg) with an RTGS payment queued. */

@@ -169,7 +169,7 @@ function available(platform: Platform, account: string): bigint {
   const [bic, ccy] = account.split(':') as [string, string];
   const p = platform.participant(bic);
   if (p === undefined || !p.currencies.includes(ccy)) return 0n;
-  return platform.balance(p, ccy).available_minor;
+  return platform.availableMinor(p, ccy);
 }
 
 /**
@@ -261,7 +261,7 @@ function lenderPositions(t: TreasuryContext, ccy: string, queued: Set<string>, r
     if ((p.kind !== 'bank' && p.kind !== 'liquidity_provider') || !p.currencies.includes(ccy)) continue;
     const key = `${p.id}:${ccy}`;
     const brought = (t.funded_minor.get(key) ?? 0n) + (credit.get(p.id) ?? 0n);
-    const free = platform.balance(p, ccy).available_minor - brought - (reserved.get(key) ?? 0n);
+    const free = platform.availableMinor(p, ccy) - brought - (reserved.get(key) ?? 0n);
     out.push({ bic: p.id, available_minor: free, queue_empty: !queued.has(key) });
   }
   return out;
