@@ -4,8 +4,9 @@
 //   sent:      the main thread generates the payments (./day_traffic.ts), writes each
 //              chunk of 250 with the balance hint (structured clone, as postMessage
 //              does) and reads back the worker's answers;
-//   generated: the main thread writes only the hint and reads back the payments with
-//              the answers (the worker generated them).
+//   generated: the main thread generates the payments as before but writes only the
+//              hint (the worker generates the same payments from the day's recipe);
+//              the answer names the chunk's first and last UETR, compared here.
 // The answers are the real ones (the preparer on this thread, once, before timing).
 //
 //   node scripts/prepare_handover_cost.mjs ROOT [PAYMENTS=100000] [ROUNDS=5]
@@ -51,32 +52,30 @@ const sent = () => {
   }
 };
 const generated = () => {
-  // The worker's side (generate, write the reply) is done before timing the main thread's.
-  const replies = [];
-  let chunk = [];
+  // The main thread still generates the payments (it sends them), but writes only the hint; the answer names the
+  // chunk's first and last UETR, which it compares.
   let i = 0;
+  let chunk = [];
   for (const sp of dayTraffic(profile, recipe)) {
     chunk.push(sp);
     if (chunk.length === 250 || i === n - 1) {
-      replies.push(serialize({ n: i, prepared: answers.slice(i + 1 - chunk.length, i + 1), payments: chunk }));
+      sink += serialize({ n: i, generate: { from: i + 1 - chunk.length, count: chunk.length }, held }).length;
+      const reply = deserialize(serialize({ n: i, prepared: answers.slice(i + 1 - chunk.length, i + 1), ends: [chunk[0].uetr, chunk.at(-1).uetr] }));
+      if (reply.ends[0] !== chunk[0].uetr || reply.ends[1] !== chunk.at(-1).uetr) throw new Error('ends');
+      sink += reply.prepared.length;
       chunk = [];
     }
     i++;
   }
-  const t0 = cpu();
-  for (const r of replies) {
-    sink += serialize({ n: 0, generate: { from: 0, count: 250 }, held }).length;
-    const reply = deserialize(r);
-    sink += reply.payments.length + reply.prepared.length;
-  }
-  return cpu() - t0;
 };
 const rows = { sent: [], generated: [] };
 for (let r = 0; r < Number(roundsArg); r++) {
   const t0 = cpu();
   sent();
   rows.sent.push(cpu() - t0);
-  rows.generated.push(generated());
+  const t1 = cpu();
+  generated();
+  rows.generated.push(cpu() - t1);
 }
 const med = (a) => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)];
 process.stdout.write(

@@ -1,15 +1,16 @@
 // The demo day's traffic generated on the prepare workers (issue #18:
 // src/demo/day_traffic.ts, PreparePool.prepareGenerated, generatedAhead): a
 // worker started with the day's recipe reads the traffic by position, skipping
-// the chunks of the other workers, and hands back exactly the payments the main
-// thread would have generated — the same values, in the same order, all of them.
+// the chunks of the other workers, and prepares exactly the payments the main
+// thread generated too (which it no longer copies to the worker) — the same
+// values, in the same order, all of them; a worker whose traffic differs fails.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { dayProfile, dayTraffic, trafficCursor, type TrafficRecipe } from '../src/demo/day_traffic.js';
-import { generatedAhead, PreparePool, type AheadWaits, type PreparedChunk } from '../src/demo/prepare_pool.js';
-import { preparer, PREPARE_WORKER_ROLE } from '../src/demo/prepare_worker.js';
+import { generatedAhead, PreparePool, type AheadWaits } from '../src/demo/prepare_pool.js';
+import { preparer, PREPARE_WORKER_ROLE, type Prepared } from '../src/demo/prepare_worker.js';
 import { WATCHLIST_VARIANTS } from '../src/demo/watchlist.js';
 import { defaultProfile, generatePayments, withWatchlistName, type SimPayment } from '../src/sim/index.js';
 
@@ -67,21 +68,20 @@ test('generatedAhead asks for every position once, in order, chunks of at most 2
     [2, 3],
     [1, 64],
   ] as const) {
-    const takes = Array.from({ length: size }, () => trafficCursor(recipe));
     const asked: Array<[number, number]> = [];
-    let n = 0;
     const pool = {
       size,
-      prepareGenerated(from: number, count: number): Promise<PreparedChunk> {
-        asked.push([from, count]);
-        const payments = takes[n++ % size]!(from, count);
-        return new Promise((resolve) => setTimeout(() => resolve({ payments, prepared: payments.map((sp) => prepare(sp)) }), 1));
+      prepareGenerated(chunk: readonly SimPayment[], from: number): Promise<Prepared[]> {
+        asked.push([from, chunk.length]);
+        // The chunk is the traffic from `from`: what a worker generates there.
+        assert.deepStrictEqual(chunk, all.slice(from, from + chunk.length));
+        return new Promise((resolve) => setTimeout(() => resolve(chunk.map((sp) => prepare(sp))), 1));
       },
     };
     const waits: AheadWaits = { waits: 0, wait_ms: 0 };
     let i = 0;
-    for await (const [sp, p] of generatedAhead(pool, recipe.payments, ahead, waits)) {
-      assert.deepStrictEqual(sp, all[i], `payment ${i}`);
+    for await (const [sp, p] of generatedAhead(pool, all, ahead, waits)) {
+      assert.equal(sp, all[i], `payment ${i}`);
       assert.equal(p.forms[0]!.amount_minor, sp.amount_minor);
       i++;
     }
@@ -96,7 +96,7 @@ test('generatedAhead asks for every position once, in order, chunks of at most 2
   }
 });
 
-test('two real workers started with the recipe generate and prepare the traffic each would have been sent', async () => {
+test('two real workers started with the recipe prepare, without being sent the payments, what a worker sent them answers', async () => {
   const recipe = { ...RECIPE, payments: 900 };
   const profile = dayProfile(recipe.banks, recipe.payments);
   const participants = profile.banks.map((b): [string, string[]] => [b.bic, Object.keys(b.liquidity)]);
@@ -105,27 +105,45 @@ test('two real workers started with the recipe generate and prepare the traffic 
   const sent = new PreparePool(1, { date, participants, screen: null });
   try {
     const all = mainThreadTraffic(recipe);
-    const got: SimPayment[] = [];
-    for await (const [sp, prepared] of generatedAhead(pool, recipe.payments, 2)) {
-      got.push(sp);
-      assert.equal(prepared.forms[0]!.amount_minor, sp.amount_minor);
+    const got: Prepared[] = [];
+    let i = 0;
+    for await (const [sp, prepared] of generatedAhead(pool, all, 2)) {
+      assert.equal(sp, all[i++]);
+      got.push(prepared);
     }
-    assert.deepStrictEqual(got, all);
-    // The answers equal those for the payments sent to a worker, as before.
-    const chunk = await pool.prepareGenerated(recipe.payments - 50, 80);
-    assert.equal(chunk.payments.length, 50, 'fewer at the end of the day');
-    assert.deepStrictEqual(chunk.payments, all.slice(-50));
-    assert.deepStrictEqual(chunk.prepared, await sent.prepare(all.slice(-50)));
+    assert.equal(got.length, all.length);
+    assert.deepStrictEqual(got, await sent.prepare(all));
   } finally {
     await pool.close();
     await sent.close();
   }
 });
 
+test('a worker whose payments are not the chunk it is asked for fails the request: another seed, a chunk shifted by one, a wrong position', async () => {
+  const recipe = { ...RECIPE, payments: 600 };
+  const profile = dayProfile(recipe.banks, recipe.payments);
+  const participants = profile.banks.map((b): [string, string[]] => [b.bic, Object.keys(b.liquidity)]);
+  const all = mainThreadTraffic(recipe);
+  for (const [traffic, chunk, from] of [
+    [{ ...recipe, seed: recipe.seed + 1 }, all.slice(0, 250), 0],
+    // (The pool compares a chunk's count and its first and last UETR: it tells position and seed, not every field; a
+    // recipe read differently on the two sides is caught by the day's own identity test, test/demo_prepare.)
+    [recipe, all.slice(1, 251), 0],
+    [recipe, all.slice(500, 600), 550],
+  ] as const) {
+    const pool = new PreparePool(1, { date: profile.traffic.business_date, participants, screen: null, traffic });
+    try {
+      await assert.rejects(pool.prepareGenerated(chunk, from), /is not the day's/);
+    } finally {
+      await pool.close();
+    }
+  }
+});
+
 test('a pool without the recipe refuses to generate, and the request fails instead of waiting', async () => {
   const pool = new PreparePool(1, { date: '2025-08-29', participants: [], screen: null });
   try {
-    await assert.rejects(pool.prepareGenerated(0, 10), /no traffic to generate them from/);
+    await assert.rejects(pool.prepareGenerated(mainThreadTraffic(RECIPE).slice(0, 10), 0), /no traffic to generate them from/);
   } finally {
     await pool.close();
   }

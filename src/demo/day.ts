@@ -393,10 +393,11 @@ async function runTraffic(ctx: DayContext): Promise<void> {
   const pool = preparePool(ctx);
   try {
     const held = (): HeldHint => heldNow(ctx);
-    // With workers, they generate the traffic from its recipe and send each payment back with its answers.
+    const traffic = dayTraffic(ctx.profile, trafficRecipe(o));
+    // The workers generate the same traffic from its recipe: the chunks are not copied to them.
     for await (const [sp, prepared] of pool === null
-      ? unprepared(dayTraffic(ctx.profile, trafficRecipe(o)))
-      : generatedAhead(pool, o.payments, o.prepare_ahead ?? AHEAD_PER_WORKER, ctx.waited, held)) {
+      ? unprepared(traffic)
+      : generatedAhead(pool, traffic, o.prepare_ahead ?? AHEAD_PER_WORKER, ctx.waited, held)) {
       await advanceTo(ctx, ctx.opening_ns + sp.arrival_offset_ns);
       ctx.traffic_payments++;
       if (!receive(ctx, sp, prepared)) continue;

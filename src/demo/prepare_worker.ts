@@ -28,7 +28,8 @@ export const PREPARE_WORKER_ROLE = 'sco-settle-demo-prepare';
 /**
  * What a worker is started with: the day, the participants (id, currencies), the screener to rebuild (null:
  * none) and, optionally, the day's traffic recipe (./day_traffic.ts): then requests may name positions in the
- * traffic instead of carrying the payments, and the worker generates them and sends them back.
+ * traffic instead of carrying the payments: the worker generates them itself (the main thread generates the same
+ * payments; the reply names the chunk's first and last UETR, which the pool checks against its own).
  */
 export interface PrepareInit {
   role: typeof PREPARE_WORKER_ROLE;
@@ -64,8 +65,8 @@ export interface PrepareRequest {
   held?: HeldHint;
 }
 
-/** `payments`: the payments a `generate` request named, as the worker generated them (prepared[i] is payments[i]'s). */
-export type PrepareReply = { n: number; prepared: Prepared[]; payments?: SimPayment[] } | { n: number; fail: string };
+/** `ends`: for a `generate` request, the UETRs of the first and last payment the worker generated (null: none). */
+export type PrepareReply = { n: number; prepared: Prepared[]; ends?: [string, string] | null } | { n: number; fail: string };
 
 /**
  * Which forms of a recyclable payment to prepare, from what its payer held in the
@@ -150,7 +151,8 @@ if (!isMainThread && parentPort !== null && init?.role === PREPARE_WORKER_ROLE) 
       else {
         if (take === null || req.generate === undefined) throw new Error('a request without payments, and no traffic to generate them from');
         const payments = take(req.generate.from, req.generate.count);
-        reply = { n: req.n, prepared: payments.map((sp) => prepare(sp, req.held)), payments };
+        const ends: [string, string] | null = payments.length === 0 ? null : [payments[0]!.uetr, payments.at(-1)!.uetr];
+        reply = { n: req.n, prepared: payments.map((sp) => prepare(sp, req.held)), ends };
       }
     } catch (err) {
       reply = { n: req.n, fail: (err as Error).message };
