@@ -54,6 +54,7 @@ if (rules !== null) {
     region_pairs: R.lsmRules16RegionPairs?.(v),
     region_rounds: R.lsmRules17RegionRounds?.(v),
     region_induced: R.lsmRules18RegionInduced?.(v),
+    region_restart: R.lsmRules19RegionRestart?.(v),
   };
 }
 const { unseenInstances, UNSEEN_FAMILIES } = await import(`${newDist}/src/bench/gridlock_unseen.js`);

@@ -198,6 +198,16 @@
 //     not, on held-out pvp_legs). REGION_INDUCED_BUDGET_FACTOR times the
 //     budget. Kept only when strictly heavier than rules 17's result, so
 //     rules 18 never settles less than 17.
+// 20. Rules 19 (option region_restart), after rules 18's phase, on the same
+//     runs: the run solved again (steps 1-19) on weights perturbed by a
+//     fixed seed (restartWeights: 80-120 % each), whose search ends in
+//     another local optimum; then the trades where that choice and rules
+//     18's differ re-chosen exactly from the heavier of the two
+//     (regionBranchAndBound, REGION_RESTART_CROSS_FACTOR times the budget).
+//     Given exactly the trades where HiGHS's choice differs, that search
+//     reaches HiGHS's choice on run seed 7's pvp_legs; the regions rules
+//     13-18 grow hold nothing of it. Kept only when strictly heavier than
+//     rules 18's result, so rules 19 never settles less than 18.
 // Every returned set is checked exactly in bigint against every node and the
 // FIFO rule before return; a violation throws.
 //
@@ -224,7 +234,7 @@ import { BoundedLp, LP_NODES_MAX, LP_NODES_MAX_V8, type LpRelaxation, lpDive, so
 import { repairByPaths } from './lsm_lp_paths.js';
 import { repairBySplit } from './lsm_lp_split.js';
 import { repairLpPoint } from './lsm_lp_repair.js';
-import { exactChunks, exactInduced, exactPairs, exactRegions, participantsOf } from './lsm_region_exact.js';
+import { buildRegion, exactChunks, exactInduced, exactPairs, exactRegions, participantsOf, regionBranchAndBound } from './lsm_region_exact.js';
 import { cascadeWithChains, flip, ShortRepair, undoLog, type RepairLog } from './lsm_short_repair.js';
 
 export interface LinkedLeg {
@@ -392,6 +402,13 @@ export interface LinkedOptions {
    * release and earlier turn it off; so does region_rounds off).
    */
   readonly region_induced?: boolean;
+  /**
+   * After region_induced's phase, on the same runs: the run solved again (rules 18's phases) on weights perturbed
+   * by a fixed seed, then the items where that choice and rules 18's differ re-chosen exactly from the heavier of
+   * the two (step 20 above), kept only when strictly heavier than rules 18's result. Default on; rules version 19
+   * (the rules-18 release and earlier turn it off; so does region_induced off).
+   */
+  readonly region_restart?: boolean;
 }
 
 export const LINKED_ITEMS_MAX = 100_000;
@@ -1206,6 +1223,7 @@ const BOOLEAN_OPTIONS = [
   'region_pairs',
   'region_rounds',
   'region_induced',
+  'region_restart',
 ] as const;
 
 /** Throws ClearingInputError on an option of the wrong type. */
@@ -1234,6 +1252,7 @@ interface LaterOn {
   regionPairs: boolean;
   regionRounds: boolean;
   regionInduced: boolean;
+  regionRestart: boolean;
 }
 
 function laterOn(options: LinkedOptions, shortRepair: boolean): LaterOn {
@@ -1255,7 +1274,23 @@ function laterOn(options: LinkedOptions, shortRepair: boolean): LaterOn {
   const regionRounds = regionPairs && options.region_rounds !== false;
   // Rules 18 on top of rules 17.
   const regionInduced = regionRounds && options.region_induced !== false;
-  return { shortRepair, lpStart, lpDive, keepWhole, lpRepair, lpPaths, regionExact, regionGap, regionChunks, regionPairs, regionRounds, regionInduced };
+  // Rules 19 on top of rules 18.
+  const regionRestart = regionInduced && options.region_restart !== false;
+  return {
+    shortRepair,
+    lpStart,
+    lpDive,
+    keepWhole,
+    lpRepair,
+    lpPaths,
+    regionExact,
+    regionGap,
+    regionChunks,
+    regionPairs,
+    regionRounds,
+    regionInduced,
+    regionRestart,
+  };
 }
 
 export function solveLinked(problem: LinkedProblem, options: LinkedOptions = {}): LinkedSolution {
@@ -1292,7 +1327,7 @@ export function solveLinked(problem: LinkedProblem, options: LinkedOptions = {})
     const afterChains = neighbourhoodPhase(net, eng, lns, inc, repairWeights);
     const found = bestOf(net, [{ sel: inc.best, method: inc.method }, ...cands]);
     const r12 = laterPhases(net, eng, budget, inc, found, afterChains, later, options.lp_split !== false);
-    return toLinkedSolution(problem, net, regionPhases(problem, net, eng, budget, inc, r12, later));
+    return toLinkedSolution(problem, net, regionPhases(problem, net, eng, budget, inc, r12, later, options));
   }
   eng.load(new Uint8Array(net.m).fill(1));
   eng.repair(null, 1, 0);
@@ -1319,18 +1354,79 @@ export function solveLinked(problem: LinkedProblem, options: LinkedOptions = {})
   const found = bestOf(net, [{ sel: inc.best, method: inc.method }, ...cands]);
   if (!shortRepair || proven) return toLinkedSolution(problem, net, found);
   const r12 = laterPhases(net, eng, budget, inc, found, afterChains, later, options.lp_split !== false);
-  return toLinkedSolution(problem, net, regionPhases(problem, net, eng, budget, inc, r12, later));
+  return toLinkedSolution(problem, net, regionPhases(problem, net, eng, budget, inc, r12, later, options));
 }
 
 /** Rules 13's phase on rules 12's result, then rules 14's on rules 13's, then rules 15's on rules 14's, as far as `on` says. */
-function regionPhases(problem: LinkedProblem, net: Net, eng: LinkedEngine, budget: number, inc: Incumbent, r12: Candidate, on: LaterOn): Candidate {
+function regionPhases(
+  problem: LinkedProblem,
+  net: Net,
+  eng: LinkedEngine,
+  budget: number,
+  inc: Incumbent,
+  r12: Candidate,
+  on: LaterOn,
+  options: LinkedOptions,
+): Candidate {
   if (!on.regionExact) return r12;
   const r13 = regionExactPhase(problem, net, eng, budget, inc, r12, undefined);
   if (!on.regionGap) return r13;
   const r14 = regionExactPhase(problem, net, eng, budget, inc, r13, REGION_GAP_SHARE);
   if (!on.regionChunks) return r14;
   const r15 = regionChunkPhase(problem, net, eng, budget, inc, r14);
-  return on.regionPairs ? regionPairPhase(problem, net, eng, budget, inc, r12, r15, on.regionRounds, on.regionInduced) : r15;
+  if (!on.regionPairs) return r15;
+  const r18 = regionPairPhase(problem, net, eng, budget, inc, r12, r15, on.regionRounds, on.regionInduced);
+  return on.regionRestart ? regionRestartPhase(problem, net, eng, budget, inc, r18, options) : r18;
+}
+
+/**
+ * Rules 19 (option region_restart), on runs with a two-leg item, not FIFO, floats exact: the run solved again by
+ * solveLinked (rules 18's phases, this phase off) on its weights perturbed by a fixed seed (restartWeights), so
+ * that its search ends in another local optimum; then the items where that choice and rules 18's `r18` differ are
+ * re-chosen exactly (regionBranchAndBound, the rest of the heavier of the two fixed) within
+ * REGION_RESTART_CROSS_STEPS_MAX steps. The heavier by exact weight of rules 18's, the other choice and the
+ * re-chosen one is returned, `r18` unless strictly heavier, so rules 19 never releases less than rules 18. On run
+ * seed 7's pvp_legs, the exact search given the items where HiGHS's choice differs reaches it (docs/benchmarks.md,
+ * rules 19); another local optimum's differences are a region found without HiGHS.
+ */
+function regionRestartPhase(
+  problem: LinkedProblem,
+  net: Net,
+  eng: LinkedEngine,
+  budget: number,
+  inc: Incumbent,
+  r18: Candidate,
+  options: LinkedOptions,
+): Candidate {
+  if (net.fifo || !net.floatExact || net.singleLeg) return r18;
+  const floor = exactWeight(net, r18.sel);
+  const perturbed: LinkedProblem = { ...problem, items: restartWeights(problem.items) };
+  const again = solveLinked(perturbed, { ...options, work_budget: budget, region_restart: false });
+  const index = new Map(problem.items.map((it, k) => [it.id, k]));
+  const other = new Uint8Array(net.m);
+  for (const id of again.settled) other[index.get(id)!] = 1;
+  if (linkedViolation(net, other) !== null) return r18;
+  const base = exactWeight(net, other) > floor ? other : r18.sel;
+  const sel = base.slice();
+  const items: number[] = [];
+  for (let k = 0; k < net.m; k++) if (other[k] !== r18.sel[k]) items.push(k);
+  if (items.length > 0) {
+    const slack = exactRoom(net, net.cap, sel);
+    const region = buildRegion(net, items, slack, sel);
+    const start = Uint8Array.from(items, (k) => sel[k]!);
+    const { best } = regionBranchAndBound(region, start, new Work(Math.min(budget * REGION_RESTART_CROSS_FACTOR, REGION_RESTART_CROSS_STEPS_MAX)), true);
+    if (best !== null) for (let i = 0; i < items.length; i++) sel[items[i]!] = best[i]!;
+  }
+  return keepIfHeavier(net, eng, inc, r18, floor, sel, 'region_restart');
+}
+
+/** Rules 19: each item's weight times a factor in [80, 120] % (integer, at least 1), drawn in item order from a fixed seed. */
+export function restartWeights(items: LinkedProblem['items']): LinkedProblem['items'] {
+  const rng = new Rng(REGION_RESTART_SEED);
+  return items.map((it) => {
+    const w = (it.weight * BigInt(80 + rng.below(41))) / 100n;
+    return { ...it, weight: w > 0n ? w : 1n };
+  });
 }
 
 /**
@@ -2112,6 +2208,13 @@ const REGION_INDUCED_STEPS_MAX = 100_000_000;
  * 500 k steps a region's search (run seed 7: as much as 1 M steps a region and 150 M in all, in two thirds the time).
  */
 const REGION_INDUCED_LIMITS = { units_max: 12, items_max: 100, seeds_max: 300, region_steps_max: 500_000 } as const;
+
+/** Rules 19: the seed of the restart's weights (restartWeights). */
+const REGION_RESTART_SEED = 0x19;
+/** Rules 19: the re-choice of the two choices' differences, as a multiple of the work budget (at most REGION_RESTART_CROSS_STEPS_MAX). */
+const REGION_RESTART_CROSS_FACTOR = 600;
+/** Rules 19: that re-choice's work at most (~1.5 s on pvp_legs' ~150-item differences). */
+const REGION_RESTART_CROSS_STEPS_MAX = 2_000_000_000;
 
 /** Subgradient iterations for the node prices (each O(legs + items + nodes)). */
 const PRICE_ITERATIONS = 120;

@@ -467,8 +467,20 @@ export function lsmRules18RegionInduced(rules_version: number): boolean {
 }
 
 /**
+ * Rules version 19's solver: on runs with PvP trades, after rules 18's
+ * phase, the run solved again on weights perturbed by a fixed seed, and the
+ * trades where that choice and rules 18's differ re-chosen exactly; kept
+ * only when strictly more value than rules 18's; the run releases what rules
+ * 18 releases unless this finds strictly more. Only non-FIFO runs can release
+ * differently.
+ */
+export function lsmRules19RegionRestart(rules_version: number): boolean {
+  return rules_version >= 19;
+}
+
+/**
  * Solves a run problem; `extra` adds capacity per node (the liquidity optimiser's what-if). Returns chosen item ids.
- * `rules_version` picks the solver's moves (lsmNeighbourhoodMoves, lsmRules5Search, lsmRules6ShortRepair, lsmRules7LpStart, lsmRules8LpDive, lsmRules9LpRepair, lsmRules10LpPaths, lsmRules11LpSplit, lsmRules12DiveKeepsWhole, lsmRules13RegionExact, lsmRules14RegionGap, lsmRules15RegionChunks, lsmRules16RegionPairs, lsmRules17RegionRounds, lsmRules18RegionInduced); 3 when not given.
+ * `rules_version` picks the solver's moves (lsmNeighbourhoodMoves, lsmRules5Search, lsmRules6ShortRepair, lsmRules7LpStart, lsmRules8LpDive, lsmRules9LpRepair, lsmRules10LpPaths, lsmRules11LpSplit, lsmRules12DiveKeepsWhole, lsmRules13RegionExact, lsmRules14RegionGap, lsmRules15RegionChunks, lsmRules16RegionPairs, lsmRules17RegionRounds, lsmRules18RegionInduced, lsmRules19RegionRestart); 3 when not given.
  */
 export function solveRunProblem(problem: LsmRunProblem, work_budget: number, extra?: ReadonlyMap<number, bigint>, rules_version = 3): RunSolution {
   if (problem.items.length === 0) return { settled: [], settled_weight: 0n, method: 'empty' };
@@ -501,6 +513,7 @@ export function solveRunProblem(problem: LsmRunProblem, work_budget: number, ext
       region_pairs: lsmRules16RegionPairs(rules_version),
       region_rounds: lsmRules17RegionRounds(rules_version),
       region_induced: lsmRules18RegionInduced(rules_version),
+      region_restart: lsmRules19RegionRestart(rules_version),
     },
   );
   return { settled: s.settled, settled_weight: s.settled_weight, method: s.method };

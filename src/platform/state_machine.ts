@@ -143,10 +143,16 @@ export class PlatformStateMachine extends PlatformState implements CommandExecut
    *     participants grown around each unsettled trade re-chosen exactly,
    *     keeping rules 17's choice unless it finds strictly more
    *     (lsmRules18RegionInduced in clearing/lsm_release.ts; CHANGELOG.md,
-   *     "Rules version 18"): only non-FIFO runs can release differently.
+   *     "Rules version 18"): only non-FIFO runs can release differently;
+   * 19  after that, on runs with PvP trades, the run solved again on weights
+   *     perturbed by a fixed seed and the trades where that choice and rules
+   *     18's differ re-chosen exactly, keeping rules 18's choice unless it
+   *     finds strictly more (lsmRules19RegionRestart in
+   *     clearing/lsm_release.ts; CHANGELOG.md, "Rules version 19"): only
+   *     non-FIFO runs can release differently.
    * Entries replay under the version they recorded, so all stay callable.
    */
-  readonly rules_versions = Object.freeze({ oldest: 1, current: 18 });
+  readonly rules_versions = Object.freeze({ oldest: 1, current: 19 });
 
   execute(command: Buffer, clock_ns: bigint, ledger: LedgerAccess, rules_version: number, given?: CommandGiven): CommandOutputText {
     if (rules_version < this.rules_versions.oldest || rules_version > this.rules_versions.current) {
