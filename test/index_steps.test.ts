@@ -179,3 +179,56 @@ test('the active engine keeps its short lag steps under the same load (its appen
     await ledger.close();
   }
 });
+
+test("the writer's lag steps are cut to the store's measured cost per row (INDEX_STEP_BUDGET_MS), every transfer indexed once and in order", async () => {
+  for (const [cost, most] of [
+    [0.05, 160],
+    [1, 128],
+    [0.0001, 1_024],
+  ] as const) {
+    let t = DAY_START_NS;
+    const store = new MemoryStore();
+    const sizes = indexWrites(store);
+    const ids: bigint[] = [];
+    const apply = store.applyIndex.bind(store);
+    store.applyIndex = async (batch: IndexBatch): Promise<void> => {
+      for (const tr of batch.transfers) ids.push(tr.id);
+      return apply(batch);
+    };
+    (store as MemoryStore & { indexRowCostMs(): number | null }).indexRowCostMs = () => cost;
+    const ledger = await DurableLedger.open(store, { clock: () => (t += 1_000n), index_idle_ms: 600_000, index_lag_max_ms: 30 });
+    try {
+      await ledger.createAccounts([emptyAccount(1n, 156, 1, 0), emptyAccount(2n, 156, 1, 0)]);
+      // 3,000 transfers in 300 entries at once, then (once they have aged) a trickle: the lag path writes them in steps.
+      const batches = [];
+      for (let i = 0; i < 300; i++) {
+        const batch = [];
+        for (let k = 0; k < 10; k++)
+          batch.push({ ...emptyTransfer(BigInt(1_000 + i * 10 + k)), debit_account_id: 1n, credit_account_id: 2n, amount: 1n, ledger: 156, code: 1 });
+        batches.push(ledger.createTransfers(batch));
+      }
+      await Promise.all(batches);
+      sizes.length = 0;
+      for (let i = 0; i < 60 && ledger.backlogSize.events > 0; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 70));
+        await ledger.createTransfers([
+          { ...emptyTransfer(BigInt(100_000 + i)), debit_account_id: 1n, credit_account_id: 2n, amount: 1n, ledger: 156, code: 1 },
+        ]);
+      }
+      assert.ok(sizes.length >= 3, `${sizes.length} lag steps at cost ${cost}`);
+      // A step ends with the entry that reaches its size (entries of 10 transfers here).
+      assert.ok(Math.max(...sizes) < most + 10, `steps of ${sizes.join(', ')} transfers at ${cost} ms a row (about ${most} at most)`);
+      if (most === 1_024) assert.ok(Math.max(...sizes) > 160, `steps of ${sizes.join(', ')} at a low cost: not cut`);
+      await ledger.lookupTransfers([1_000n]);
+      // Every transfer once, in order.
+      assert.deepEqual(
+        ids,
+        [...ids].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)),
+      );
+      assert.equal(new Set(ids).size, ids.length);
+      assert.equal(ids.filter((id) => id < 100_000n).length, 3_000);
+    } finally {
+      await ledger.close();
+    }
+  }
+});
