@@ -90,8 +90,6 @@ const INLINE_COMMIT_BODY_BYTES = 4096 * RECORD_SIZE;
 const INDEX_WRITES_QUEUED_MAX = 4;
 /** How long either connection waits for SQLite's write lock. */
 const BUSY_TIMEOUT_MS = 5000;
-/** Weight of the newest index write in indexRowCostMs's moving average. */
-const INDEX_COST_WEIGHT = 0.25;
 
 export interface SqliteStoreOptions {
   /**
@@ -106,8 +104,6 @@ type WorkerRequestBody = WorkerRequest extends infer R ? (R extends WorkerReques
 interface Pending {
   kind: WorkerRequest['kind'];
   first_seq: number | undefined;
-  /** An index write's transfer rows (for the cost per row, indexRowCostMs). */
-  rows?: number;
   resolve: () => void;
   reject: (err: Error) => void;
 }
@@ -154,8 +150,6 @@ export class SqliteStore implements Store {
   /** When the last checkpoint was requested (performance.now()). */
   private lastCheckpointMs = Number.NEGATIVE_INFINITY;
   private checkpointCount = 0;
-  /** Moving average of an index write's time per transfer row, in ms (null until one was timed). */
-  private indexRowCost: number | null = null;
   private readonly stmt: ReturnType<typeof writeStatements> & ReturnType<typeof queryStatements> & ReturnType<typeof documentStatements>;
   /** Whether commits go to the worker (fixed at construction). */
   readonly commitOnWorker: boolean;
@@ -448,21 +442,16 @@ export class SqliteStore implements Store {
    */
   async applyIndex(batch: IndexBatch): Promise<void> {
     if (this.indexRetry.length > 0) await this.indexWritten();
-    const rows = batch.transfer_records?.count ?? batch.transfers.length;
     if (!this.workerRuns()) {
       const packed = packIndex(batch);
-      await this.mainThreadWrite(() => {
-        const t0 = performance.now();
-        writePackedIndex(this.db, this.stmt, packed);
-        this.indexTimed(rows, performance.now() - t0);
-      });
+      await this.mainThreadWrite(() => writePackedIndex(this.db, this.stmt, packed));
       this.checkpointAfterIndex(packed.byteLength);
       return;
     }
     while (this.indexQueued.length >= INDEX_WRITES_QUEUED_MAX) await this.indexQueued[0];
     const packed = packIndex(batch);
     const bytes = packed.byteLength;
-    const written = this.request({ kind: 'index', packed }, undefined, rows).catch(() => {
+    const written = this.request({ kind: 'index', packed }, undefined).catch(() => {
       // The worker refuses the later batches too until this one is written again (no gap in the tables).
       this.indexRetry.push(batch);
     });
@@ -475,23 +464,6 @@ export class SqliteStore implements Store {
   private checkpointAfterIndex(bytes: number): void {
     this.walBytes += bytes;
     if (performance.now() - this.lastCheckpointMs >= CHECKPOINT_INTERVAL_MS || this.walBytes >= CHECKPOINT_AFTER_INDEX_BYTES) this.checkpoint();
-  }
-
-  /** An index write of `rows` transfer rows took `ms`: into the moving average of indexRowCostMs. */
-  private indexTimed(rows: number, ms: number): void {
-    const per = ms / Math.max(1, rows);
-    this.indexRowCost = this.indexRowCost === null ? per : this.indexRowCost + INDEX_COST_WEIGHT * (per - this.indexRowCost);
-  }
-
-  /**
-   * What an index write has recently cost per transfer row on the thread that
-   * writes it (ms; null before the first): the durable ledger sizes its lag
-   * steps by it, so an append never waits long behind one. Small writes cost
-   * more per row (each transaction rewrites every page it touches), so steps cut
-   * by it settle where a step costs about the budget.
-   */
-  indexRowCostMs(): number | null {
-    return this.indexRowCost;
   }
 
   /** Checkpoints requested since the store opened (tests). */
@@ -648,7 +620,7 @@ export class SqliteStore implements Store {
   }
 
   /** Posts a request to the worker; resolves after the worker finished it (for writes: after COMMIT returned). */
-  private request(body: WorkerRequestBody, first_seq: number | undefined, rows?: number): Promise<void> {
+  private request(body: WorkerRequestBody, first_seq: number | undefined): Promise<void> {
     if (this.workerFailure !== null) return Promise.reject(this.workerFailedError());
     if (this.closing && body.kind !== 'close') {
       return Promise.reject(new StoreError('unreachable', `${this.display} is closed`));
@@ -656,7 +628,7 @@ export class SqliteStore implements Store {
     const worker = this.startWorker();
     const id = this.nextRequestId++;
     return new Promise<void>((resolve, reject) => {
-      this.pending.set(id, { kind: body.kind, first_seq, ...(rows !== undefined ? { rows } : {}), resolve, reject });
+      this.pending.set(id, { kind: body.kind, first_seq, resolve, reject });
       if (this.pending.size === 1) worker.ref();
       const msg = { ...body, id } as WorkerRequest;
       try {
@@ -673,7 +645,6 @@ export class SqliteStore implements Store {
   private onReply(reply: WorkerReply): void {
     const p = this.settle(reply.id);
     if (p === undefined) return;
-    if (reply.ok && reply.ms !== undefined && p.rows !== undefined) this.indexTimed(p.rows, reply.ms);
     // Settled on the next turn (check phase), after the I/O callbacks of this
     // poll phase: requests whose bytes arrived during the COMMIT are then queued
     // before the caller's continuation (the durable ledger's drain) takes the next

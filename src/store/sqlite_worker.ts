@@ -61,8 +61,7 @@ export type WorkerRequest =
   | { kind: 'close'; id: number };
 
 export type WorkerReply =
-  /** `ms`: how long an index write took on the worker (the store sizes the lag path's steps by it). */
-  | { id: number; ok: true; ms?: number }
+  | { id: number; ok: true }
   /** `code` is SQLite's extended error code name (e.g. SQLITE_CONSTRAINT_PRIMARYKEY), HEAD_RECORD_CODE, or null for other errors. */
   | { id: number; ok: false; code: string | null; message: string };
 
@@ -403,11 +402,6 @@ function handle(req: WorkerRequest, open: () => WorkerConnection): void {
 
 function reply(req: WorkerRequest, run: () => void): WorkerReply {
   try {
-    if (req.kind === 'index') {
-      const t0 = performance.now();
-      run();
-      return { id: req.id, ok: true, ms: performance.now() - t0 };
-    }
     run();
     return { id: req.id, ok: true };
   } catch (err) {
