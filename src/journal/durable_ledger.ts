@@ -167,18 +167,6 @@ const INDEX_SLICE_MS = 10;
  */
 const INDEX_LAG_STEP_EVENTS = 128;
 /**
- * The writer's lag steps (written while appends flow) are cut to about this long
- * by the store's measured cost per row (LedgerIndex.indexRowCostMs), between
- * INDEX_LAG_STEP_EVENTS and INDEX_STEP_EVENTS events: an append posted while a
- * step runs waits for the rest of it (SQLite has one writer, and a running
- * transaction is not preempted). Steps of 1,024 events took 20 to 48 ms each,
- * back to back, at the start of `bench api`'s backlog run (issue #18,
- * docs/benchmarks.md). A step's cost per row rises as it shrinks (each
- * transaction rewrites every page it touches), so the steps settle where one
- * costs about this much, not smaller.
- */
-const INDEX_STEP_BUDGET_MS = 8;
-/**
  * A follower's lag path waits for this many aged events (one whole step) instead: its
  * appends wait on nothing but its own 100 ms timer (the stream holds the entries), so
  * a longer write on its commit thread delays no one, and each index transaction rewrites
@@ -1071,26 +1059,16 @@ export class DurableLedger {
   /**
    * The lag path's settings for this ledger's role, chosen here only: how long a committed entry waits for the
    * index, how many events of waiting entries make a step due, and a step's events at most. The writer:
-   * index_lag_max_ms, INDEX_LAG_STEP_EVENTS, and steps cut by time (writerStepEvents); a follower: FOLLOWER_INDEX_LAG_FACTOR times
+   * index_lag_max_ms, INDEX_LAG_STEP_EVENTS, INDEX_STEP_EVENTS; a follower: FOLLOWER_INDEX_LAG_FACTOR times
    * index_lag_max_ms, and FOLLOWER_INDEX_LAG_STEP_EVENTS for both counts.
    */
   private lagPath(): { lag_ms: number; due_events: number; step_events: number } {
-    if (this.writable) return { lag_ms: this.opts.index_lag_max_ms, due_events: INDEX_LAG_STEP_EVENTS, step_events: this.writerStepEvents() };
+    if (this.writable) return { lag_ms: this.opts.index_lag_max_ms, due_events: INDEX_LAG_STEP_EVENTS, step_events: INDEX_STEP_EVENTS };
     return {
       lag_ms: FOLLOWER_INDEX_LAG_FACTOR * this.opts.index_lag_max_ms,
       due_events: FOLLOWER_INDEX_LAG_STEP_EVENTS,
       step_events: FOLLOWER_INDEX_LAG_STEP_EVENTS,
     };
-  }
-
-  /**
-   * The writer's lag step: INDEX_STEP_BUDGET_MS at the store's recent cost per row, within
-   * INDEX_LAG_STEP_EVENTS..INDEX_STEP_EVENTS; INDEX_STEP_EVENTS when the store does not time its index writes.
-   */
-  private writerStepEvents(): number {
-    const cost = this.store.indexRowCostMs?.() ?? null;
-    if (cost === null || !(cost > 0)) return INDEX_STEP_EVENTS;
-    return Math.max(INDEX_LAG_STEP_EVENTS, Math.min(INDEX_STEP_EVENTS, Math.floor(INDEX_STEP_BUDGET_MS / cost)));
   }
 
   /** Committed batches not yet in the query tables (bounded under steady load by index_lag_max_ms). */

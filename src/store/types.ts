@@ -159,13 +159,6 @@ export interface LedgerIndex {
    * batch or read, or rejects that one.
    */
   applyIndex(batch: IndexBatch): Promise<void>;
-  /**
-   * Optional: what an index write recently cost per transfer row where the
-   * store writes it (ms; null before the first). A store whose index writes hold
-   * up its appends (one SQLite writer) offers it, so the writer's index steps
-   * can be kept short while appends flow.
-   */
-  indexRowCostMs?(): number | null;
   lookupAccounts(ids: readonly bigint[]): Promise<Account[]>;
   lookupTransfers(ids: readonly bigint[]): Promise<Transfer[]>;
   accountTransfers(filter: AccountFilter): Promise<Transfer[]>;
