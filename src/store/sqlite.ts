@@ -590,12 +590,6 @@ export class SqliteStore implements Store {
     this.checkpointRunning = run;
     void run.then(() => {
       this.checkpointRunning = null;
-      // The frames appended while it ran are left: the WAL restarts from its start only
-      // after a checkpoint that copied every frame, which a checkpoint beside a stream of
-      // appends never does (the WAL grew to 400 MB in a minute of bench load, against
-      // ~30 MB before). The commit thread copies that remainder (a few hundred pages,
-      // queued behind the appends waiting), so the next append starts the WAL over.
-      if (this.workerRuns()) this.request({ kind: 'checkpoint' }, undefined).catch(() => undefined);
       // Idle, the thread does not keep the process alive (nor did the commit worker).
       if (this.checkpointer === worker && !this.closing) worker.unref();
       if (this.checkpointAgain && this.workerRuns() && !this.checkpointerFailed) {
