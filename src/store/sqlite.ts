@@ -9,10 +9,8 @@
 // file beside the store (./head_record.ts), so a cut journal tail is seen.
 //
 // Commit thread: by default the durable writes of the commit path (journal
-// appends, document puts) and the query index writes run on a worker thread with
-// its own connection to the file (./sqlite_worker.ts), and PASSIVE checkpoints on
-// a second one with a connection of its own (beside the writer, as WAL allows: an
-// append never waits behind a checkpoint), so neither the
+// appends, document puts, checkpoints) and the query index writes run on a worker
+// thread with its own connection to the file (./sqlite_worker.ts), so neither the
 // fsync of a COMMIT nor the index's inserts block the event loop; a promise
 // resolves only after the worker's COMMIT returned. SQLite allows one writer at a
 // time, so writes that stay on this thread's connection (snapshots, bulk appends,
@@ -33,8 +31,6 @@ import { decodeAccount, decodeTransfer, RECORD_SIZE, u128Key } from '../ledger/c
 import type { Account, AccountBalance, Transfer } from '../ledger/types.js';
 import { decodeBalance } from './balance_codec.js';
 import {
-  CHECKPOINT_ROLE,
-  checkpointNow,
   HEAD_RECORD_CODE,
   indexStatements,
   packEntries,
@@ -94,8 +90,6 @@ const INLINE_COMMIT_BODY_BYTES = 4096 * RECORD_SIZE;
 const INDEX_WRITES_QUEUED_MAX = 4;
 /** How long either connection waits for SQLite's write lock. */
 const BUSY_TIMEOUT_MS = 5000;
-/** Weight of the newest index write in indexRowCostMs's moving average. */
-const INDEX_COST_WEIGHT = 0.25;
 
 export interface SqliteStoreOptions {
   /**
@@ -103,8 +97,6 @@ export interface SqliteStoreOptions {
    * (default: false, unless SCO_SETTLE_SQLITE_INLINE_COMMIT=1 is set).
    */
   inline_commit?: boolean;
-  /** Tests only: each checkpoint holds the thread that runs it this much longer (as a slow disk would). */
-  checkpoint_hold_ms?: number;
 }
 
 type WorkerRequestBody = WorkerRequest extends infer R ? (R extends WorkerRequest ? Omit<R, 'id'> : never) : never;
@@ -112,8 +104,6 @@ type WorkerRequestBody = WorkerRequest extends infer R ? (R extends WorkerReques
 interface Pending {
   kind: WorkerRequest['kind'];
   first_seq: number | undefined;
-  /** An index write's transfer rows (for the cost per row, indexRowCostMs). */
-  rows?: number;
   resolve: () => void;
   reject: (err: Error) => void;
 }
@@ -160,21 +150,6 @@ export class SqliteStore implements Store {
   /** When the last checkpoint was requested (performance.now()). */
   private lastCheckpointMs = Number.NEGATIVE_INFINITY;
   private checkpointCount = 0;
-  /**
-   * The checkpoint thread (CHECKPOINT_ROLE in ./sqlite_worker.ts), beside the
-   * commit worker: a checkpoint (tens of ms, up to ~170 ms just after a burst of
-   * batches) no longer holds the appends queued behind it on the commit thread.
-   */
-  private checkpointer: Worker | null = null;
-  /** Set when the checkpoint thread failed or exited: later checkpoints go to the commit worker, as before. */
-  private checkpointerFailed = false;
-  /** The checkpoint running on the checkpoint thread (resolves, failed or not, once it answered). */
-  private checkpointRunning: Promise<void> | null = null;
-  /** A checkpoint was requested while one ran: one more runs after it. */
-  private checkpointAgain = false;
-  /** Moving average of an index write's time per transfer row, in ms (null until one was timed). */
-  private indexRowCost: number | null = null;
-  private readonly checkpointHoldMs: number;
   private readonly stmt: ReturnType<typeof writeStatements> & ReturnType<typeof queryStatements> & ReturnType<typeof documentStatements>;
   /** Whether commits go to the worker (fixed at construction). */
   readonly commitOnWorker: boolean;
@@ -198,7 +173,6 @@ export class SqliteStore implements Store {
     this.path = path;
     this.display = `sqlite:${path}`;
     const inline = options.inline_commit ?? process.env.SCO_SETTLE_SQLITE_INLINE_COMMIT === '1';
-    this.checkpointHoldMs = options.checkpoint_hold_ms ?? 0;
     this.commitOnWorker = !inline && path !== ':memory:';
     this.headFile = path === ':memory:' ? null : new HeadFile(path);
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
@@ -468,21 +442,16 @@ export class SqliteStore implements Store {
    */
   async applyIndex(batch: IndexBatch): Promise<void> {
     if (this.indexRetry.length > 0) await this.indexWritten();
-    const rows = batch.transfer_records?.count ?? batch.transfers.length;
     if (!this.workerRuns()) {
       const packed = packIndex(batch);
-      await this.mainThreadWrite(() => {
-        const t0 = performance.now();
-        writePackedIndex(this.db, this.stmt, packed);
-        this.indexTimed(rows, performance.now() - t0);
-      });
+      await this.mainThreadWrite(() => writePackedIndex(this.db, this.stmt, packed));
       this.checkpointAfterIndex(packed.byteLength);
       return;
     }
     while (this.indexQueued.length >= INDEX_WRITES_QUEUED_MAX) await this.indexQueued[0];
     const packed = packIndex(batch);
     const bytes = packed.byteLength;
-    const written = this.request({ kind: 'index', packed }, undefined, rows).catch(() => {
+    const written = this.request({ kind: 'index', packed }, undefined).catch(() => {
       // The worker refuses the later batches too until this one is written again (no gap in the tables).
       this.indexRetry.push(batch);
     });
@@ -495,23 +464,6 @@ export class SqliteStore implements Store {
   private checkpointAfterIndex(bytes: number): void {
     this.walBytes += bytes;
     if (performance.now() - this.lastCheckpointMs >= CHECKPOINT_INTERVAL_MS || this.walBytes >= CHECKPOINT_AFTER_INDEX_BYTES) this.checkpoint();
-  }
-
-  /** An index write of `rows` transfer rows took `ms`: into the moving average of indexRowCostMs. */
-  private indexTimed(rows: number, ms: number): void {
-    const per = ms / Math.max(1, rows);
-    this.indexRowCost = this.indexRowCost === null ? per : this.indexRowCost + INDEX_COST_WEIGHT * (per - this.indexRowCost);
-  }
-
-  /**
-   * What an index write has recently cost per transfer row on the thread that
-   * writes it (ms; null before the first): the durable ledger sizes its lag
-   * steps by it, so an append never waits long behind one. Small writes cost
-   * more per row (each transaction rewrites every page it touches), so steps cut
-   * by it settle where a step costs about the budget.
-   */
-  indexRowCostMs(): number | null {
-    return this.indexRowCost;
   }
 
   /** Checkpoints requested since the store opened (tests). */
@@ -539,97 +491,19 @@ export class SqliteStore implements Store {
 
   /**
    * A PASSIVE checkpoint (it never takes the write lock, so it may run beside a
-   * commit). With the worker it runs on the checkpoint thread, on a connection of
-   * its own, beside the commit thread's appends (before, it ran on the commit
-   * thread, and every append posted meanwhile waited for it); one at a time: one
-   * requested while one runs follows it. If the checkpoint thread failed, on the
-   * commit worker as before. Its failure only leaves a longer WAL, so it is not
-   * reported.
+   * commit). With the worker it runs there, queued behind the writes posted so
+   * far, so its fsyncs stay off this thread; its failure only leaves a longer
+   * WAL, so it is not reported.
    */
   private checkpoint(): void {
     this.walBytes = 0;
     this.lastCheckpointMs = performance.now();
     this.checkpointCount++;
     if (this.workerRuns()) {
-      if (!this.checkpointerFailed) {
-        this.checkpointOnThread();
-        return;
-      }
       this.request({ kind: 'checkpoint' }, undefined).catch(() => undefined);
     } else if (this.db.open) {
-      checkpointNow(this.db, this.checkpointHoldMs);
+      this.db.pragma('wal_checkpoint(PASSIVE)');
     }
-  }
-
-  /** Whether a checkpoint is running on the checkpoint thread (tests). */
-  get checkpointBusy(): boolean {
-    return this.checkpointRunning !== null;
-  }
-
-  private checkpointOnThread(): void {
-    if (this.checkpointRunning !== null) {
-      this.checkpointAgain = true;
-      return;
-    }
-    const worker = this.startCheckpointer();
-    const run = new Promise<void>((resolve) => {
-      const done = (): void => {
-        worker.off('message', done);
-        worker.off('exit', done);
-        resolve();
-      };
-      worker.on('message', done);
-      worker.on('exit', done);
-      worker.ref();
-      try {
-        worker.postMessage({ kind: 'checkpoint', id: 0 } satisfies WorkerRequest);
-      } catch {
-        done();
-      }
-    });
-    this.checkpointRunning = run;
-    void run.then(() => {
-      this.checkpointRunning = null;
-      // Idle, the thread does not keep the process alive (nor did the commit worker).
-      if (this.checkpointer === worker && !this.closing) worker.unref();
-      if (this.checkpointAgain && this.workerRuns() && !this.checkpointerFailed) {
-        this.checkpointAgain = false;
-        this.checkpointOnThread();
-      }
-    });
-  }
-
-  private startCheckpointer(): Worker {
-    if (this.checkpointer !== null) return this.checkpointer;
-    const init: WorkerInit = { role: CHECKPOINT_ROLE, path: this.path, busy_timeout_ms: BUSY_TIMEOUT_MS, checkpoint_hold_ms: this.checkpointHoldMs };
-    const worker = new Worker(new URL('./sqlite_worker.js', import.meta.url), { workerData: init, execArgv: [] });
-    worker.unref();
-    const failed = (): void => {
-      if (this.checkpointer === worker) this.checkpointer = null;
-      if (!this.closing) this.checkpointerFailed = true;
-    };
-    worker.on('error', failed);
-    worker.on('messageerror', failed);
-    worker.on('exit', failed);
-    this.checkpointer = worker;
-    return worker;
-  }
-
-  /** Waits for the running checkpoint (and any requested after it), then closes the checkpoint thread's connection and waits until it exited. */
-  private async stopCheckpointer(): Promise<void> {
-    this.checkpointAgain = false;
-    while (this.checkpointRunning !== null) await this.checkpointRunning;
-    const worker = this.checkpointer;
-    if (worker === null) return;
-    worker.ref();
-    const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
-    try {
-      worker.postMessage({ kind: 'close', id: 0 } satisfies WorkerRequest);
-    } catch {
-      await worker.terminate();
-    }
-    await exited;
-    this.checkpointer = null;
   }
 
   async lookupAccounts(ids: readonly bigint[]): Promise<Account[]> {
@@ -706,8 +580,6 @@ export class SqliteStore implements Store {
   async close(): Promise<void> {
     // Appends already posted finish first; then the worker closes its connection and exits.
     this.closing = true;
-    // No checkpoint thread is left running: the running checkpoint ends, then the thread (its connection closed).
-    await this.stopCheckpointer();
     await this.stopWorker();
     await Promise.allSettled([...this.appending]);
     if (this.db.open) {
@@ -729,7 +601,7 @@ export class SqliteStore implements Store {
 
   private startWorker(): Worker {
     if (this.worker !== null) return this.worker;
-    const init: WorkerInit = { role: WORKER_ROLE, path: this.path, busy_timeout_ms: BUSY_TIMEOUT_MS, checkpoint_hold_ms: this.checkpointHoldMs };
+    const init: WorkerInit = { role: WORKER_ROLE, path: this.path, busy_timeout_ms: BUSY_TIMEOUT_MS };
     // No Node options: the worker needs none, and a worker refuses some of the
     // process's (per-process V8 heap flags, --input-type).
     const worker = new Worker(new URL('./sqlite_worker.js', import.meta.url), { workerData: init, execArgv: [] });
@@ -748,7 +620,7 @@ export class SqliteStore implements Store {
   }
 
   /** Posts a request to the worker; resolves after the worker finished it (for writes: after COMMIT returned). */
-  private request(body: WorkerRequestBody, first_seq: number | undefined, rows?: number): Promise<void> {
+  private request(body: WorkerRequestBody, first_seq: number | undefined): Promise<void> {
     if (this.workerFailure !== null) return Promise.reject(this.workerFailedError());
     if (this.closing && body.kind !== 'close') {
       return Promise.reject(new StoreError('unreachable', `${this.display} is closed`));
@@ -756,7 +628,7 @@ export class SqliteStore implements Store {
     const worker = this.startWorker();
     const id = this.nextRequestId++;
     return new Promise<void>((resolve, reject) => {
-      this.pending.set(id, { kind: body.kind, first_seq, ...(rows !== undefined ? { rows } : {}), resolve, reject });
+      this.pending.set(id, { kind: body.kind, first_seq, resolve, reject });
       if (this.pending.size === 1) worker.ref();
       const msg = { ...body, id } as WorkerRequest;
       try {
@@ -773,7 +645,6 @@ export class SqliteStore implements Store {
   private onReply(reply: WorkerReply): void {
     const p = this.settle(reply.id);
     if (p === undefined) return;
-    if (reply.ok && reply.ms !== undefined && p.rows !== undefined) this.indexTimed(p.rows, reply.ms);
     // Settled on the next turn (check phase), after the I/O callbacks of this
     // poll phase: requests whose bytes arrived during the COMMIT are then queued
     // before the caller's continuation (the durable ledger's drain) takes the next

@@ -1,8 +1,6 @@
 // The SQLite store's commit thread: a worker (node:worker_threads) that owns a
 // second better-sqlite3 connection to the store's file and performs the durable
-// writes of the commit path on it — journal appends, document puts — and the
-// query index. PASSIVE checkpoints run on a third thread and connection of their
-// own (runCheckpointer below), so no append waits behind one.
+// writes of the commit path on it — journal appends, document puts, checkpoints.
 //
 // Why: better-sqlite3 is synchronous, so a COMMIT with synchronous=FULL blocks
 // the thread that runs it for the whole fsync. On the main thread that stalls
@@ -42,15 +40,11 @@ export const HEAD_RECORD_CODE = 'SCO_SETTLE_HEAD_RECORD';
 
 /** workerData marker: the body runs only under it. */
 export const WORKER_ROLE = 'sco-settle-sqlite-commit';
-/** workerData marker of the checkpoint thread (runCheckpointer): PASSIVE checkpoints on a connection of its own. */
-export const CHECKPOINT_ROLE = 'sco-settle-sqlite-checkpoint';
 
 export interface WorkerInit {
-  role: typeof WORKER_ROLE | typeof CHECKPOINT_ROLE;
+  role: typeof WORKER_ROLE;
   path: string;
   busy_timeout_ms: number;
-  /** Tests only: a checkpoint holds its thread this much longer (Atomics.wait), so a test can see what waits behind one. */
-  checkpoint_hold_ms?: number;
 }
 
 export type WorkerRequest =
@@ -67,8 +61,7 @@ export type WorkerRequest =
   | { kind: 'close'; id: number };
 
 export type WorkerReply =
-  /** `ms`: how long an index write took on the worker (the store sizes the lag path's steps by it). */
-  | { id: number; ok: true; ms?: number }
+  | { id: number; ok: true }
   /** `code` is SQLite's extended error code name (e.g. SQLITE_CONSTRAINT_PRIMARYKEY), HEAD_RECORD_CODE, or null for other errors. */
   | { id: number; ok: false; code: string | null; message: string };
 
@@ -376,7 +369,7 @@ function writeHead(head: { fd: number; line: string }): void {
   }
 }
 
-function handle(req: WorkerRequest, open: () => WorkerConnection, hold_ms = 0): void {
+function handle(req: WorkerRequest, open: () => WorkerConnection): void {
   switch (req.kind) {
     case 'append': {
       const { db, insert } = open();
@@ -400,30 +393,15 @@ function handle(req: WorkerRequest, open: () => WorkerConnection, hold_ms = 0): 
       return;
     }
     case 'checkpoint':
-      checkpointNow(open().db, hold_ms);
+      open().db.pragma('wal_checkpoint(PASSIVE)');
       return;
     case 'close':
       return;
   }
 }
 
-/**
- * A PASSIVE checkpoint: it copies what it can of the WAL into the main file
- * without waiting for (or blocking) readers or the writer, and fsyncs both.
- * `hold_ms` (tests): the thread is held that much longer, as by a slow disk.
- */
-export function checkpointNow(db: SqliteDatabase, hold_ms = 0): void {
-  db.pragma('wal_checkpoint(PASSIVE)');
-  if (hold_ms > 0) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, hold_ms);
-}
-
 function reply(req: WorkerRequest, run: () => void): WorkerReply {
   try {
-    if (req.kind === 'index') {
-      const t0 = performance.now();
-      run();
-      return { id: req.id, ok: true, ms: performance.now() - t0 };
-    }
     run();
     return { id: req.id, ok: true };
   } catch (err) {
@@ -434,7 +412,6 @@ function reply(req: WorkerRequest, run: () => void): WorkerReply {
 
 function runWorker(init: WorkerInit): void {
   const port = parentPort! as MessagePort;
-  const hold_ms = init.checkpoint_hold_ms ?? 0;
   let conn: WorkerConnection | null = null;
   // Opened on the first request, so an open failure is reported to a caller
   // (as the reply to that request) instead of killing the thread.
@@ -465,14 +442,14 @@ function runWorker(init: WorkerInit): void {
     if (req === undefined) return;
     if (req.kind === 'close') {
       // Index writes posted before the close are done first (the store waits for every reply before it closes).
-      for (const d of deferred.splice(0)) port.postMessage(reply(d, () => (d.kind === 'index' ? indexWrite(d) : handle(d, open, hold_ms))));
+      for (const d of deferred.splice(0)) port.postMessage(reply(d, () => (d.kind === 'index' ? indexWrite(d) : handle(d, open))));
       conn?.db.close();
       conn = null;
       port.postMessage({ id: req.id, ok: true } satisfies WorkerReply);
       port.close();
       return;
     }
-    port.postMessage(reply(req, () => (req.kind === 'index' ? indexWrite(req) : handle(req, open, hold_ms))));
+    port.postMessage(reply(req, () => (req.kind === 'index' ? indexWrite(req) : handle(req, open))));
     if (durable.length + deferred.length > 0) schedule();
   };
   const schedule = (): void => {
@@ -486,46 +463,7 @@ function runWorker(init: WorkerInit): void {
   });
 }
 
-/**
- * The checkpoint thread's body: PASSIVE checkpoints on its own connection, one at
- * a time, so the commit thread's appends never wait behind one (WAL mode lets a
- * checkpointer copy committed frames into the main file while a writer appends
- * new ones; a PASSIVE checkpoint takes no lock a writer needs). Only 'checkpoint'
- * and 'close' are sent here. The connection is opened on the first checkpoint,
- * so an open failure is that checkpoint's (ignored) failure.
- */
-function runCheckpointer(init: WorkerInit): void {
-  const port = parentPort! as MessagePort;
-  let db: SqliteDatabase | null = null;
-  const open = (): SqliteDatabase => {
-    if (db !== null) return db;
-    const c = new Database(init.path, { fileMustExist: true });
-    try {
-      c.pragma(`busy_timeout = ${init.busy_timeout_ms}`);
-      // The checkpoint's fsyncs of the WAL and the main file (FULL, as on the other connections).
-      c.pragma('synchronous = FULL');
-      c.pragma('wal_autocheckpoint = 0');
-    } catch (err) {
-      c.close();
-      throw err;
-    }
-    db = c;
-    return c;
-  };
-  port.on('message', (req: WorkerRequest) => {
-    if (req.kind === 'close') {
-      db?.close();
-      db = null;
-      port.postMessage({ id: req.id, ok: true } satisfies WorkerReply);
-      port.close();
-      return;
-    }
-    port.postMessage(reply(req, () => checkpointNow(open(), init.checkpoint_hold_ms ?? 0)));
-  });
-}
-
 const init = workerData as Partial<WorkerInit> | null | undefined;
-if (!isMainThread && parentPort !== null && typeof init?.path === 'string') {
-  if (init.role === WORKER_ROLE) runWorker(init as WorkerInit);
-  else if (init.role === CHECKPOINT_ROLE) runCheckpointer(init as WorkerInit);
+if (!isMainThread && parentPort !== null && init?.role === WORKER_ROLE && typeof init.path === 'string') {
+  runWorker(init as WorkerInit);
 }
