@@ -206,17 +206,22 @@ test('the typed client: its operations are the document, its round trips against
     assert.equal(sub.code, 0, sub.stderr);
     const submitted = JSON.parse(sub.stdout) as { uetr: string; state: string };
     assert.equal(submitted.state, 'settled');
+    // Following ends at the final state, not at its timeout (an open feed connection once kept it alive 20 s more).
+    const followStart = Date.now();
     const settledFollow = await run('follow_payment.js', [submitted.uetr, '20'], env);
     assert.equal(settledFollow.code, 0, settledFollow.stderr);
+    assert.ok(Date.now() - followStart < 15_000, `a settled payment's follow ended after ${Date.now() - followStart} ms`);
     assert.equal((JSON.parse(settledFollow.stdout.trim().split('\n').at(-1)!) as { state: string }).state, 'settled');
     // Following a queued payment until it is cancelled, live.
     const queued = randomUUID();
     await bank.submitPayment({ uetr: queued, end_to_end_id: 'Q', payer: A!, payee: B!, currency: 'CNY', amount: '99999999.00' });
+    const liveStart = Date.now();
     const following = run('follow_payment.js', [queued, '30'], env);
     await new Promise((r) => setTimeout(r, 1_500));
     await bank.cancelPayment(queued);
     const followed = await following;
     assert.equal(followed.code, 0, followed.stderr);
+    assert.ok(Date.now() - liveStart < 25_000, `the live follow ended after ${Date.now() - liveStart} ms, not at the cancellation`);
     const states = followed.stdout
       .trim()
       .split('\n')
