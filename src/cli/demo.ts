@@ -53,14 +53,21 @@ function dnsMaxUsdOption(v: string): number | null {
   return Number(v);
 }
 
+/** Without a terminal, a progress line at least this often: a big day's 10 % steps are minutes apart on a slow machine. */
+const PROGRESS_LINE_EVERY_MS = 5_000;
+
 function progressBar(): (done: number, total: number, phase: string) => void {
   const tty = process.stderr.isTTY === true;
   let last = -1;
+  let lastAt_ms = Date.now();
   return (done, total, phase) => {
     const pct = total === 0 ? 100 : Math.floor((done * 100) / total);
     if (!tty) {
-      if (pct >= last + 10 || phase !== 'payments') {
-        last = pct;
+      const now_ms = Date.now();
+      const step = pct >= last + 10 || phase !== 'payments';
+      if (step || now_ms - lastAt_ms >= PROGRESS_LINE_EVERY_MS) {
+        if (step) last = pct;
+        lastAt_ms = now_ms;
         process.stderr.write(`demo: ${phase} ${done}/${total} (${pct}%)\n`);
       }
       return;
