@@ -575,9 +575,12 @@ const PLACEMENT_SEQ_BASE = 100_000_000;
 
 async function flush(ctx: DayContext): Promise<void> {
   if (ctx.batch.length === 0) return;
-  await ctx.platform.run({ type: 'submit_payments', payments: ctx.batch, screening: ctx.screening }, 'gateway');
+  // Handed over: the day never reads the batch or its screening again (new lists from here), so they are not copied.
+  const payments = ctx.batch;
+  const screening = ctx.screening;
   ctx.batch = [];
   ctx.screening = [];
+  await ctx.platform.run({ type: 'submit_payments', payments, screening }, 'gateway', true);
   ctx.committed.clear();
 }
 
