@@ -502,7 +502,9 @@ function receive(ctx: DayContext, sp: SimPayment, prepared: Prepared | null = nu
     return false;
   }
   for (const instruction of instructions) {
-    const raw: Record<string, unknown> = { ...instruction };
+    // The instructions are this payment's own (a worker's answer, or made just now) and the batch is handed over
+    // (flush): completed in place, not copied.
+    const raw = instruction as unknown as Record<string, unknown>;
     if (raw.payee_currency === raw.currency) delete raw.payee_currency;
     if (recycled.payee_currency !== recycled.currency) raw.payee_currency = recycled.payee_currency;
     else if (sp.priority === 'normal' && interbankKindOf(sp.end_to_end_id) === null && toNet(ctx, recycled)) raw.settlement = 'dns';
