@@ -3,13 +3,11 @@
 // exactly as its JSON text parsed (what followers and replay run) and writes the
 // same text as the value it copies (what was journaled before); it shares no
 // object with that value, so a caller's later change reaches nothing journaled.
-// A value handed over (jsonAdopt) reads as jsonCopy's and is the value itself
-// where nothing is reached twice; it reaches no object twice either way.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { jsonAdopt, jsonCopy, NOT_JSON } from '../src/platform/json_copy.js';
+import { jsonCopy, NOT_JSON } from '../src/platform/json_copy.js';
 import { MemoryStore } from '../src/store/memory.js';
 import { Platform } from '../src/platform/platform.js';
 import { BANKS, openPlatform, payment, setupScheme } from './support/platform.js';
@@ -142,106 +140,4 @@ test('a caller changing its payments after submitting them changes nothing journ
   await platform.close();
   const report = await Platform.verify(store);
   assert.equal(report.ok, true, report.problem ?? '');
-});
-
-/** Whether an object or array is reached twice from `v` (JSON.parse never makes that). */
-function reachedTwice(v: unknown, seen = new Set<object>()): boolean {
-  if (typeof v !== 'object' || v === null) return false;
-  if (seen.has(v)) return true;
-  seen.add(v);
-  return Object.values(v).some((x) => reachedTwice(x, seen));
-}
-
-test('a value handed over reads exactly as its copy, reaches no object twice, and is the value itself when JSON.parse could have made it', () => {
-  const anything = fc.anything({
-    withBigInt: true,
-    withDate: true,
-    withNullPrototype: true,
-    withSparseArray: true,
-    withUnicodeString: true,
-    key: fc.oneof(fc.string(), fc.constantFrom('__proto__', 'toJSON', '0', 'constructor')),
-  });
-  fc.assert(
-    fc.property(anything, fc.jsonValue(), fc.nat(), (v, j, pick) => {
-      // Some values share an object: the same one placed twice, as the demo's screening of a payment's two legs.
-      const shared: unknown = typeof v === 'object' && v !== null && pick % 2 === 0 ? [v, { a: v }, j] : v;
-      const expected = jsonCopy(shared);
-      const text = expected === NOT_JSON ? null : JSON.stringify(expected);
-      const got = jsonAdopt(shared);
-      if (expected === NOT_JSON) {
-        assert.equal(got, NOT_JSON);
-        return;
-      }
-      assert.notEqual(got, NOT_JSON);
-      assert.equal(JSON.stringify(got), text);
-      const parsed: unknown = JSON.parse(text!);
-      assert.deepStrictEqual(got, parsed);
-      assert.deepStrictEqual(keyOrder(got), keyOrder(parsed));
-      assert.ok(!reachedTwice(got), 'an object reached twice');
-    }),
-    { numRuns: 1_000 },
-  );
-  // Parsed from text: the value itself, every object in place.
-  fc.assert(
-    fc.property(fc.jsonValue(), (j) => {
-      const v: unknown = JSON.parse(JSON.stringify(j));
-      fc.pre(!keyOrder(v).some((keys) => keys.includes('__proto__')));
-      const before = [...objectsOf(v)];
-      assert.equal(jsonAdopt(v), v);
-      assert.deepStrictEqual([...objectsOf(v)], before);
-    }),
-    { numRuns: 300 },
-  );
-  // A shared object: the second place gets a copy; an undefined member: that object a copy without it.
-  const s = { hit: false, score: 0 };
-  const leg = { a: 1, b: undefined, c: { d: 2 } };
-  const cmd = { payments: [leg, { a: 2 }], screening: [s, s] };
-  const got = jsonAdopt(cmd) as typeof cmd;
-  assert.equal(got, cmd);
-  assert.equal(got.screening[0], s);
-  assert.notEqual(got.screening[1], s);
-  assert.deepStrictEqual(got.screening[1], s);
-  assert.notEqual(got.payments[0], leg);
-  assert.deepStrictEqual(Object.keys(got.payments[0]!), ['a', 'c']);
-  // Frozen (a member cannot be replaced): the copy.
-  const frozen = { x: Object.freeze([s, s]) };
-  const c = jsonAdopt(frozen);
-  assert.notEqual(c, frozen);
-  assert.equal(JSON.stringify(c), JSON.stringify(frozen));
-});
-
-test('a demo batch handed over journals and settles as the same batch copied, and the store verifies', async () => {
-  const seen: Array<{ bytes: string; states: string }> = [];
-  // The same payments (fixed UETRs and ids) and the same clock each time.
-  const list0 = [payment(BANKS[0], BANKS[1], 'CNY', '1.00'), payment(BANKS[1], BANKS[0], 'CNY', '2.00'), payment(BANKS[0], BANKS[1], 'CNY', '3.00')];
-  for (const handOver of [false, true]) {
-    const store = new MemoryStore();
-    const { platform } = await openPlatform(store);
-    await setupScheme(platform);
-    for (const bic of [BANKS[0], BANKS[1]]) await platform.run({ type: 'fund', participant: bic, currency: 'CNY', amount: '100.00' });
-    const ledger = Platform.internals(platform).ledger;
-    const submit = ledger.submitCommand.bind(ledger);
-    let bytes = '';
-    ledger.submitCommand = (b, given) => {
-      bytes = b.toString('utf8');
-      // What the state machine runs reads exactly as the bytes journaled (what replay runs).
-      assert.deepStrictEqual(given!.value, JSON.parse(bytes));
-      assert.ok(!reachedTwice(given!.value), 'an object reached twice');
-      return submit(b, given);
-    };
-    const screened = { hit: false, score: 0.1, list_version: 'v1' };
-    const list = list0.map((p) => ({ ...p }));
-    list[2]!.purpose = undefined;
-    const out = await platform.run<{ payments: Array<{ state: string }> }>(
-      { type: 'submit_payments', payments: list, screening: [screened, screened, null] },
-      'gateway',
-      handOver,
-    );
-    seen.push({ bytes, states: out.payments.map((r) => r.state).join() });
-    await platform.close();
-    const report = await Platform.verify(store);
-    assert.equal(report.ok, true, report.problem ?? '');
-  }
-  assert.equal(seen[0]!.states, 'settled,settled,settled');
-  assert.deepStrictEqual(seen[1], seen[0]);
 });

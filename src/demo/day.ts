@@ -502,8 +502,8 @@ function receive(ctx: DayContext, sp: SimPayment, prepared: Prepared | null = nu
     return false;
   }
   for (const instruction of instructions) {
-    // The instructions are this payment's own (a worker's answer, or made just now) and the batch is handed over
-    // (flush): completed in place, not copied.
+    // The instructions are this payment's own (a worker's answer, or made just now) and not read again once in the
+    // batch (which the platform copies as it journals it): completed in place, not copied.
     const raw = instruction as unknown as Record<string, unknown>;
     if (raw.payee_currency === raw.currency) delete raw.payee_currency;
     if (recycled.payee_currency !== recycled.currency) raw.payee_currency = recycled.payee_currency;
@@ -577,12 +577,9 @@ const PLACEMENT_SEQ_BASE = 100_000_000;
 
 async function flush(ctx: DayContext): Promise<void> {
   if (ctx.batch.length === 0) return;
-  // Handed over: the day never reads the batch or its screening again (new lists from here), so they are not copied.
-  const payments = ctx.batch;
-  const screening = ctx.screening;
+  await ctx.platform.run({ type: 'submit_payments', payments: ctx.batch, screening: ctx.screening }, 'gateway');
   ctx.batch = [];
   ctx.screening = [];
-  await ctx.platform.run({ type: 'submit_payments', payments, screening }, 'gateway', true);
   ctx.committed.clear();
 }
 

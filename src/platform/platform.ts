@@ -65,7 +65,7 @@ import type { ClusterConfig } from '../replication/cluster_config.js';
 import { NotLeaderError } from './errors.js';
 import type { PaymentProbe } from './payment_book.js';
 import type { CommandGiven } from '../journal/command.js';
-import { jsonAdopt, jsonCopy, NOT_JSON } from './json_copy.js';
+import { jsonCopy, NOT_JSON } from './json_copy.js';
 
 // For the HTTP shells: the documents interface, the store's errors and redacted
 // location, the views and the JSON replacer they answer with.
@@ -276,10 +276,8 @@ export class Platform {
    * Journals and executes one command. A malformed command throws PlatformError
    * and nothing is written; a refusal by the state (unknown participant, a limit)
    * comes back as `ok: false` with its error, journaled for the audit trail.
-   * `handOver`: the caller never reads or changes `input`, or anything reached from it, again (the demo's batches):
-   * the command runs on those objects instead of a copy of them (./json_copy.ts jsonAdopt), the same command.
    */
-  async execute(input: Record<string, unknown>, by = 'system', handOver = false): Promise<CommandOutput> {
+  async execute(input: Record<string, unknown>, by = 'system'): Promise<CommandOutput> {
     const refusal = this.cluster?.writeRefusal() ?? null;
     if (refusal !== null)
       throw refusal.code === 'not_leader' ? new NotLeaderError(refusal.message, refusal.leader) : new PlatformError(refusal.code, '', refusal.message);
@@ -298,7 +296,7 @@ export class Platform {
       const screener = await this.screener();
       if (screener !== null) withBy.screening = (withBy.payments as Record<string, unknown>[]).map((p) => screener.screen(p));
     }
-    const { bytes, given } = journalText(withBy, handOver);
+    const { bytes, given } = journalText(withBy);
     const directory = isDirectoryCommand(withBy as { type: string });
     if (directory) this.directoryInFlight++;
     let raw: Awaited<ReturnType<DurableLedger['submitCommand']>>;
@@ -426,8 +424,8 @@ export class Platform {
   }
 
   /** Like execute, but a refusal throws PlatformError; returns the result. */
-  async run<T = unknown>(input: Record<string, unknown>, by = 'system', handOver = false): Promise<T> {
-    const out = await this.execute(input, by, handOver);
+  async run<T = unknown>(input: Record<string, unknown>, by = 'system'): Promise<T> {
+    const out = await this.execute(input, by);
     if (!out.ok) throw new PlatformError(out.error!.code as PlatformError['code'], out.error!.field, out.error!.message);
     return out.result as T;
   }
@@ -1059,11 +1057,10 @@ function availableOf(a: Account, issuing: boolean): bigint {
 /**
  * The command's journaled bytes, and what the state machine is handed with them (CommandGiven): their text and,
  * for plain JSON data (./json_copy.ts), the copy they were written from, which reads exactly as that text parsed
- * and which no caller holds (handed over: the caller's own objects, jsonAdopt). Anything else is written as before
- * (bigints as decimal strings) and parsed again.
+ * and which no caller holds. Anything else is written as before (bigints as decimal strings) and parsed again.
  */
-function journalText(withBy: Record<string, unknown>, handOver: boolean): { bytes: Buffer; given: CommandGiven } {
-  const value = handOver ? jsonAdopt(withBy) : jsonCopy(withBy);
+function journalText(withBy: Record<string, unknown>): { bytes: Buffer; given: CommandGiven } {
+  const value = jsonCopy(withBy);
   const text = value === NOT_JSON ? stringify(withBy) : JSON.stringify(value);
   return { bytes: Buffer.from(text), given: value === NOT_JSON ? { text } : { text, value } };
 }
