@@ -1,15 +1,16 @@
 // The demo day's traffic generated on the prepare workers (issue #18:
-// src/demo/day_traffic.ts, PreparePool.prepareGenerated, generatedAhead): a
-// worker started with the day's recipe reads the traffic by position, skipping
-// the chunks of the other workers, and prepares exactly the payments the main
-// thread generated too (which it no longer copies to the worker) — the same
-// values, in the same order, all of them; a worker whose traffic differs fails.
+// src/demo/day_traffic.ts, PreparePool.prepareGenerated, preparedAhead with
+// sendPositions): a worker started with the day's recipe reads the traffic by
+// position, skipping the chunks of the other workers, and prepares exactly the
+// payments the main thread generated too (which it no longer copies to the
+// worker) — the same values, in the same order, all of them; a worker whose
+// traffic differs fails.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { dayProfile, dayTraffic, trafficCursor, type TrafficRecipe } from '../src/demo/day_traffic.js';
-import { generatedAhead, PreparePool, type AheadWaits } from '../src/demo/prepare_pool.js';
+import { PreparePool, preparedAhead, sendPositions, type AheadWaits } from '../src/demo/prepare_pool.js';
 import { preparer, PREPARE_WORKER_ROLE, type Prepared } from '../src/demo/prepare_worker.js';
 import { WATCHLIST_VARIANTS } from '../src/demo/watchlist.js';
 import { defaultProfile, generatePayments, withWatchlistName, type SimPayment } from '../src/sim/index.js';
@@ -54,7 +55,7 @@ test('a cursor read in increasing chunks, skipping any of them, gives each chunk
   assert.throws(() => take(5, 1), RangeError, 'a position already passed');
 });
 
-test('generatedAhead asks for every position once, in order, chunks of at most 250, and hands the payments back in order', async () => {
+test('preparedAhead with sendPositions asks for every position once, in order, chunks of at most 250, and hands the payments back in order', async () => {
   const recipe = { ...RECIPE, payments: 1_234 };
   const all = mainThreadTraffic(recipe);
   const prepare = preparer({
@@ -80,7 +81,7 @@ test('generatedAhead asks for every position once, in order, chunks of at most 2
     };
     const waits: AheadWaits = { waits: 0, wait_ms: 0 };
     let i = 0;
-    for await (const [sp, p] of generatedAhead(pool, all, ahead, waits)) {
+    for await (const [sp, p] of preparedAhead(pool.size, sendPositions(pool), all, ahead, waits)) {
       assert.equal(sp, all[i], `payment ${i}`);
       assert.equal(p.forms[0]!.amount_minor, sp.amount_minor);
       i++;
@@ -107,7 +108,7 @@ test('two real workers started with the recipe prepare, without being sent the p
     const all = mainThreadTraffic(recipe);
     const got: Prepared[] = [];
     let i = 0;
-    for await (const [sp, prepared] of generatedAhead(pool, all, 2)) {
+    for await (const [sp, prepared] of preparedAhead(pool.size, sendPositions(pool), all, 2)) {
       assert.equal(sp, all[i++]);
       got.push(prepared);
     }

@@ -1,5 +1,5 @@
 // How far the demo's preparation reads ahead of the day (issue #18:
-// src/demo/prepare_pool.ts preparedAhead): at most `ahead` chunks per worker are
+// src/demo/prepare_pool.ts preparedAhead, sendPayments): at most `ahead` chunks per worker are
 // out at a time, every payment comes back once and in the order generated, the
 // time the day waits for answers is counted, and the day is the same whatever
 // the read-ahead.
@@ -10,7 +10,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runDay } from '../src/demo/day.js';
-import { preparedAhead, type AheadWaits, type PreparePool } from '../src/demo/prepare_pool.js';
+import { preparedAhead, sendPayments, type AheadWaits, type PreparePool } from '../src/demo/prepare_pool.js';
 import { preparer, PREPARE_WORKER_ROLE, type Prepared } from '../src/demo/prepare_worker.js';
 import { summarize, summaryJson } from '../src/demo/report.js';
 import { demoScreen } from '../src/demo/screener.js';
@@ -52,7 +52,7 @@ test('the read-ahead keeps at most `ahead` chunks per worker out, and hands ever
     const pool = stubPool(size, prepare, 2);
     const waits: AheadWaits = { waits: 0, wait_ms: 0 };
     let i = 0;
-    for await (const [sp, p] of preparedAhead(pool, payments, ahead, waits)) {
+    for await (const [sp, p] of preparedAhead(pool.size, sendPayments(pool), payments, ahead, waits)) {
       assert.equal(sp, payments[i], `payment ${i} in the order generated`);
       assert.equal(p.forms[0]!.amount_minor, sp.amount_minor);
       i++;
@@ -103,7 +103,7 @@ test('a read-ahead of no chunks is refused, not a day that passes no payment', a
   for (const ahead of [0, -1, 1.5, Number.NaN]) {
     await assert.rejects(
       async () => {
-        for await (const _ of preparedAhead(pool, payments, ahead)) break;
+        for await (const _ of preparedAhead(pool.size, sendPayments(pool), payments, ahead)) break;
       },
       (err: unknown) => err instanceof RangeError && /positive integer/.test(err.message),
       `ahead ${ahead}`,

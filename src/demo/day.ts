@@ -25,7 +25,7 @@ import type { Participant, ScreeningOutcome } from '../platform/types.js';
 import { MEMBERS, type SchemeProfile, type SimPayment } from '../sim/index.js';
 import { dayProfile, dayTraffic, type TrafficRecipe } from './day_traffic.js';
 import { messageInstructions } from './payment_message.js';
-import { AHEAD_PER_WORKER, generatedAhead, PreparePool, type AheadWaits } from './prepare_pool.js';
+import { AHEAD_PER_WORKER, PreparePool, preparedAhead, sendPositions, type AheadWaits } from './prepare_pool.js';
 import type { HeldHint, Prepared } from './prepare_worker.js';
 import { recycledAs, recyclingCandidate } from './recycling.js';
 import type { DemoScreener } from './screener.js';
@@ -397,7 +397,7 @@ async function runTraffic(ctx: DayContext): Promise<void> {
     // The workers generate the same traffic from its recipe: the chunks are not copied to them.
     for await (const [sp, prepared] of pool === null
       ? unprepared(traffic)
-      : generatedAhead(pool, traffic, o.prepare_ahead ?? AHEAD_PER_WORKER, ctx.waited, held)) {
+      : preparedAhead(pool.size, sendPositions(pool), traffic, o.prepare_ahead ?? AHEAD_PER_WORKER, ctx.waited, held)) {
       await advanceTo(ctx, ctx.opening_ns + sp.arrival_offset_ns);
       ctx.traffic_payments++;
       if (!receive(ctx, sp, prepared)) continue;
@@ -502,7 +502,9 @@ function receive(ctx: DayContext, sp: SimPayment, prepared: Prepared | null = nu
     return false;
   }
   for (const instruction of instructions) {
-    const raw: Record<string, unknown> = { ...instruction };
+    // The instructions are this payment's own (a worker's answer, or made just now) and not read again once in the
+    // batch (which the platform copies as it journals it): completed in place, not copied.
+    const raw = instruction as unknown as Record<string, unknown>;
     if (raw.payee_currency === raw.currency) delete raw.payee_currency;
     if (recycled.payee_currency !== recycled.currency) raw.payee_currency = recycled.payee_currency;
     else if (sp.priority === 'normal' && interbankKindOf(sp.end_to_end_id) === null && toNet(ctx, recycled)) raw.settlement = 'dns';

@@ -111,38 +111,33 @@ export interface AheadWaits {
 }
 
 /**
- * The payments, each with what a worker prepared for it, in the order given; at
- * most `ahead` chunks per worker read ahead. `held`, when given, is read as each
- * chunk is sent: the payers' balances, which tell the worker which forms of a
- * recyclable payment to prepare.
+ * How a chunk of the payments reaches a worker: `chunk`, its payments; `from`, the position of its first in the
+ * payments given; `held`, the payers' balances as it is sent. Answers what the worker prepared, one per payment.
  */
-export async function* preparedAhead(
-  pool: Pick<PreparePool, 'size' | 'prepare'>,
-  payments: Iterable<SimPayment>,
-  ahead = AHEAD_PER_WORKER,
-  waits: AheadWaits = { waits: 0, wait_ms: 0 },
-  held?: () => HeldHint,
-): AsyncGenerator<[SimPayment, Prepared]> {
-  checkAhead(ahead);
-  const source = payments[Symbol.iterator]();
-  yield* inTurn(
-    pool.size,
-    ahead,
-    () => {
-      const chunk = readChunk(source);
-      if (chunk.length === 0) return null;
-      return pool.prepare(chunk, held?.()).then((prepared) => ({ payments: chunk, prepared }));
-    },
-    waits,
-  );
+export type SendChunk = (chunk: SimPayment[], from: number, held: HeldHint | undefined) => Promise<Prepared[]>;
+
+/** Sends each chunk's payments to the worker (PreparePool.prepare). */
+export function sendPayments(pool: Pick<PreparePool, 'prepare'>): SendChunk {
+  return (chunk, _from, held) => pool.prepare(chunk, held);
 }
 
 /**
- * As preparedAhead, for the day's traffic (`payments`, from its first) when the pool's workers were started with its
- * recipe (PreparePool.prepareGenerated): each worker generates the chunks it prepares instead of being sent them.
+ * Sends only each chunk's position, for the day's traffic (the payments, from its first) when the pool's workers were
+ * started with its recipe: each worker generates the chunks it prepares (PreparePool.prepareGenerated).
  */
-export async function* generatedAhead(
-  pool: Pick<PreparePool, 'size' | 'prepareGenerated'>,
+export function sendPositions(pool: Pick<PreparePool, 'prepareGenerated'>): SendChunk {
+  return (chunk, from, held) => pool.prepareGenerated(chunk, from, held);
+}
+
+/**
+ * The payments, each with what a worker prepared for it, in the order given; at
+ * most `ahead` chunks per worker (of `size`) read ahead, each sent by `send`.
+ * `held`, when given, is read as each chunk is sent: the payers' balances, which
+ * tell the worker which forms of a recyclable payment to prepare.
+ */
+export async function* preparedAhead(
+  size: number,
+  send: SendChunk,
   payments: Iterable<SimPayment>,
   ahead = AHEAD_PER_WORKER,
   waits: AheadWaits = { waits: 0, wait_ms: 0 },
@@ -152,14 +147,14 @@ export async function* generatedAhead(
   const source = payments[Symbol.iterator]();
   let from = 0;
   yield* inTurn(
-    pool.size,
+    size,
     ahead,
     () => {
       const chunk = readChunk(source);
       if (chunk.length === 0) return null;
       const at = from;
       from += chunk.length;
-      return pool.prepareGenerated(chunk, at, held?.()).then((prepared) => ({ payments: chunk, prepared }));
+      return send(chunk, at, held?.()).then((prepared) => ({ payments: chunk, prepared }));
     },
     waits,
   );
