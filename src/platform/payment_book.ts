@@ -108,8 +108,8 @@ export function isFinished(state: PaymentState): boolean {
 
 export class PaymentBook {
   /** Live payments by arrival position, and their positions by UETR. */
-  private readonly liveAt = new Map<number, Payment>();
-  private readonly livePos = new Map<string, number>();
+  private liveAt = new Map<number, Payment>();
+  private livePos = new Map<string, number>();
   /** Whether liveAt iterates in position order (a payment brought back to life is appended). */
   private liveOrdered = true;
   private count = 0;
@@ -426,10 +426,24 @@ export class PaymentBook {
   /** Turns finished payments into records, all but the `recent_finished` most recently finished. */
   compact(): void {
     const q = this.finishedQueue;
+    let archived = false;
     while (q.length - this.finishedHead > PAYMENT_BOOK_LIMITS.recent_finished) {
       const pos = q[this.finishedHead++]!;
       const p = this.liveAt.get(pos);
-      if (p !== undefined && isFinished(p.state)) this.archive(pos, p);
+      if (p !== undefined && isFinished(p.state)) {
+        this.archive(pos, p);
+        archived = true;
+      }
+    }
+    if (archived && this.liveAt.size === 0 && this.livePos.size === 0) {
+      // Emptied (every payment of the command finished): new maps, not the old ones set and deleted from again.
+      // A Map whose entries come and go rehashes into a new table every few commands, and its old table keeps a
+      // pointer to the new one and the entries it had. Once one such table was promoted, every table after it,
+      // with the payments (instruction, history, fields) they had held, stayed reachable from it at each
+      // young-generation collection until the next full one: on a follower most of what a scavenge copied and
+      // promoted (docs/scaling.md, "Follower survivors, stop 48"). Same entries, same order: no answer changes.
+      this.liveAt = new Map();
+      this.livePos = new Map();
     }
     if (this.finishedHead === q.length) {
       // All archived (with recent_finished 0, after every command): the queue starts again empty, so it never
