@@ -89,16 +89,7 @@ export function registerSchemeCommands(program: Command): void {
     });
 }
 
-/**
- * `scheme show --version N` asks for a scheme version, but the program's own
- * `--version` (sco-settle's release) is taken wherever it stands: the command's is
- * handed over as `--scheme-version` before parsing.
- */
-export function schemeShowArgv(argv: readonly string[]): string[] {
-  const i = argv.indexOf('scheme');
-  if (i < 2 || argv[i + 1] !== 'show') return [...argv];
-  return argv.map((a, k) => (k > i + 1 && (a === '--version' || a.startsWith('--version=')) ? a.replace('--version', '--scheme-version') : a));
-}
+export { schemeShowArgv } from './scheme_argv.js';
 
 function registerReads(scheme: Command): void {
   scheme
