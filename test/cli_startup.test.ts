@@ -127,11 +127,17 @@ describe('CLI start-up: only the named command is loaded', () => {
     assert.deepEqual(heavy, []);
   });
 
-  test('the table names exactly the top-level commands each module registers, in registration order', async () => {
+  test('the table names exactly the top-level commands each module registers, in registration order; no module adds program options', async () => {
     const registered: Record<string, CommandModule[]> = {};
     for (const name of Object.keys(COMMAND_MODULES) as CommandModule[]) {
       const program = new Command();
       (await COMMAND_MODULES[name]())(program);
+      // A program option added by one module (as `--by` once was) would be missing when another command runs alone.
+      assert.deepEqual(
+        program.options.map((o) => o.flags),
+        [],
+        `${name}: adds options to the program; they belong in buildProgram`,
+      );
       for (const cmd of program.commands) {
         (registered[cmd.name()] ??= []).push(name);
         assert.deepEqual(cmd.aliases(), [], `${cmd.name()}: an alias would need its own row`);
@@ -155,6 +161,7 @@ describe('CLI start-up: only the named command is loaded', () => {
     assert.deepEqual(modulesFor(['--store', 'sqlite:x', '--json', 'users', 'list']), ['auth', 'scheme']);
     assert.deepEqual(modulesFor(['--store=sqlite:x', 'verify', '--help']), ['verify']);
     assert.deepEqual(modulesFor(['--store', 'ledger', 'verify']), ['verify'], "--store's value is never the command");
+    assert.deepEqual(modulesFor(['--by', 'ledger', 'scheme', 'show']), ['scheme'], "--by's value is never the command");
     for (const args of [
       [],
       ['--help'],

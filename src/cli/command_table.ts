@@ -71,14 +71,14 @@ export const COMMAND_TABLE: Readonly<Record<string, readonly CommandModule[]>> =
 };
 
 /** The program's options that take a value: their value is never the command. */
-const VALUE_OPTIONS = new Set(['--store']);
+const VALUE_OPTIONS = new Set(['--store', '--by']);
 /** The program's options without a value. */
 const FLAG_OPTIONS = new Set(['--json']);
 
 /**
  * The modules to load for these arguments (argv without node and the script), or
  * null for all of them: no command, `help`, an unknown command, or an option before
- * the command other than --store and --json (--help, --version, a mistake). Then
+ * the command other than --store, --by and --json (--help, --version, a mistake). Then
  * commander sees every command, and its help, suggestions and errors are as before.
  * Mirrors how commander finds the command: the first operand, program options
  * (with their values) skipped.

@@ -18,6 +18,8 @@ export async function buildProgram(json = false, modules: readonly CommandModule
     .option('--store <url>', 'sqlite:PATH or postgres://… (env SCO_SETTLE_STORE; default sqlite:./data/sco-settle.db)')
     .option('--json', 'every command: one JSON document on stdout, errors as JSON on stderr')
     .version(`sco-settle ${BUILD_INFO.version} (node ${BUILD_INFO.node})`, '-V, --version')
+    // Every command that acts reads it (the platform's, `users`, `keys`, `scheme`): the program's own, whichever command is loaded.
+    .option('--by <user>', 'who the change is attributed to in the audit trail (default: the OS user)')
     .showHelpAfterError(json ? false : '(run with --help for usage)')
     .exitOverride();
   // Set before the commands are added: they inherit it.
