@@ -29,15 +29,25 @@ const median = (xs) => {
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
 
+const fresh = `sqlite:${join(dir, 'fresh.db')}`;
 const COMMANDS = [
   ['--help'],
+  ['init', '--store', fresh],
   ['ledger', 'lookup-accounts', '1', '--store', store],
   ['verify', '--store', store],
   ['payments', 'list', '--store', store],
   ['participants', 'list', '--store', store],
+  ['users', 'list', '--store', store],
+  ['fx', 'convert', '--from', 'KZT', '--to', 'CNY', '--amount', '1000000.00'],
   ['iso', '--help'],
-  ['sim', 'profile', '--help'],
+  ['sim', 'generate', '--help'],
+  ['payments', 'submit'],
 ];
+
+/** `init` refuses a store that exists: each run starts without one. */
+function clean() {
+  for (const suffix of ['', '-wal', '-shm', '.head']) rmSync(join(dir, `fresh.db${suffix}`), { force: true });
+}
 
 try {
   run(NEW, ['init', '--store', store]);
@@ -54,6 +64,7 @@ try {
       const order = i % 2 === 0 ? ['old', 'new'] : ['new', 'old'];
       const outs = {};
       for (const which of order) {
+        clean();
         const r = run(which === 'old' ? OLD : NEW, args);
         times[which].push(r.ms);
         outs[which] = r.out;
@@ -62,7 +73,7 @@ try {
     }
     const o = median(times.old);
     const n = median(times.new);
-    const shown = args.map((a) => (a === store ? 'sqlite:S' : a)).join(' ');
+    const shown = args.map((a) => (a === store ? 'sqlite:S' : a === fresh ? 'sqlite:NEW' : a)).join(' ');
     console.log(
       `${shown.padEnd(48)} old ${o.toFixed(0).padStart(5)} ms  new ${n.toFixed(0).padStart(5)} ms  new/old ${(n / o).toFixed(2)}  output ${same ? 'identical' : 'DIFFERS'}`,
     );
