@@ -18,8 +18,9 @@
 import { readFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import type { Command } from 'commander';
-import { Platform, redactUrl, StoreError } from '../platform/platform.js';
-import { newKeyMaterial, newKeySecret, ROLES, UserDirectory, type Role, type UserChanges } from '../http/auth.js';
+import { API_ROLES as ROLES, type ApiRole as Role } from '../platform/api_directory.js';
+import type { Platform } from '../platform/platform.js';
+import type { UserChanges, UserDirectory } from '../http/auth.js';
 import { existingStoreUrl, stderrProgress } from './context.js';
 import { CliInputError } from './input.js';
 
@@ -97,12 +98,16 @@ async function callServer<T>(r: Remote, method: string, path: string, body?: unk
   return parsed as T;
 }
 
-/** Opens the store's platform; a served store is refused saying how to go through its server. */
+/**
+ * Opens the store's platform; a served store is refused saying how to go through its server.
+ * The platform and the API's user directory are loaded here, not by every `users`/`keys` command (#18).
+ */
 async function withDirectory<T>(cmd: Command, fn: (d: UserDirectory) => Promise<T>): Promise<T> {
   const url = await existingStoreUrl(cmd);
+  const [{ Platform: Facade, redactUrl, StoreError }, { UserDirectory }] = await Promise.all([import('../platform/platform.js'), import('../http/auth.js')]);
   let platform: Platform;
   try {
-    platform = await Platform.open(url);
+    platform = await Facade.open(url);
   } catch (err) {
     if (err instanceof StoreError && err.code === 'writer_busy')
       throw new StoreError(
@@ -191,6 +196,7 @@ function registerKeysCommands(program: Command): void {
   const keys = program.command('keys').description('API keys (Authorization: Bearer sco_<keyid>_<secret>)');
   serverOptions(keys.command('create').description('create an API key for a user; the key is shown once').requiredOption('--user <name>', 'the user')).action(
     async (o: { user: string }, cmd: Command) => {
+      const { newKeyMaterial, newKeySecret } = await import('../http/auth.js');
       const secret = newKeySecret();
       const material = await newKeyMaterial(secret);
       const remote = remoteOf(cmd);

@@ -22,7 +22,6 @@ import {
 import { REFERENCE_FILE, currencyInfo } from '../platform/reference.js';
 import { CliInputError, readInput } from './input.js';
 import { existingStoreUrl, stderrProgress } from './context.js';
-import { Platform } from '../platform/platform.js';
 import { print, runAndPrint, withPlatform } from './platform_run.js';
 
 interface BookOptions {
@@ -142,6 +141,8 @@ function registerRatesImportCommand(rates: Command): void {
 async function importRates(file: string, o: BookOptions & { dryRun?: boolean }, cmd: Command): Promise<void> {
   const { book, origin } = await loadBook({ ...o, rates: file });
   if (o.dryRun !== true) {
+    // The platform is loaded by the commands that store, not by `fx convert` or a dry run (#18).
+    const { Platform } = await import('../platform/platform.js');
     const p = await Platform.open(await existingStoreUrl(cmd), { onProgress: stderrProgress });
     try {
       await p.run({ type: 'import_rates', file: origin, rows: book.all().map(rateJson) }, 'cli');

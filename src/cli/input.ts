@@ -4,7 +4,7 @@
 // are cut at linked-chain boundaries, so a chain is never split across batches.
 
 import { readFile } from 'node:fs/promises';
-import { BATCH_EVENTS_MAX, InputError } from '../platform/ledger_tools.js';
+import { BATCH_EVENTS_MAX, InputError } from '../platform/ledger_codecs.js';
 
 /** A bound on one command's input, to fail clearly rather than exhaust memory. */
 export const INPUT_EVENTS_MAX = 10_000_000;

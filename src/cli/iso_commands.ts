@@ -15,15 +15,16 @@ import { buildMessage, modelOf, TYPED_MESSAGES, type IsoMessage } from '../iso20
 import { DEFAULT_XML_LIMITS } from '../iso20022/xml.js';
 import { CliInputError, readInput } from './input.js';
 import { existingStoreUrl, stderrProgress } from './context.js';
-import { Platform } from '../platform/platform.js';
-import { submitIsoMessage } from '../iso20022/submit.js';
+import type { Platform } from '../platform/platform.js';
 import { isCamt050, validateCamt050 } from '../iso20022/camt050.js';
 import { accountByIdOf, notificationXml, statementXml } from '../iso20022/reports.js';
-import { parseUnsigned, U128_MAX } from '../platform/ledger_tools.js';
+import { parseUnsigned, U128_MAX } from '../platform/ledger_codecs.js';
 import { print, printRecord, printText } from './output.js';
 
+/** The platform (and below, submission) is loaded only by the commands that open it: validate, parse and build never do (#18). */
 async function withPlatform<T>(command: Command, fn: (p: Platform) => Promise<T>): Promise<T> {
-  const platform = await Platform.open(await existingStoreUrl(command), { onProgress: stderrProgress });
+  const { Platform: Facade } = await import('../platform/platform.js');
+  const platform = await Facade.open(await existingStoreUrl(command), { onProgress: stderrProgress });
   try {
     return await fn(platform);
   } finally {
@@ -225,7 +226,7 @@ async function submitFile(platform: Platform, file: string, o: SubmitOptions): P
           payments: [],
           errors: [{ path: '/', code: 'FILE_UNREADABLE', message: `cannot read: ${bytes.error}` }],
         }
-      : await submitIsoMessage(platform, bytes, o.by, opts);
+      : await (await import('../iso20022/submit.js')).submitIsoMessage(platform, bytes, o.by, opts);
   // The receipt of the answers (pacs.002 and the rest): the journal entry and hash durable when they were given.
   const head = platform.journalHead();
   const summary = {

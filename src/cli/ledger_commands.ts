@@ -4,7 +4,6 @@ import type { Command } from 'commander';
 import {
   AccountFlags,
   BATCH_EVENTS_MAX,
-  LedgerTools,
   RESULT_CODES,
   TransferFlags,
   U128_MAX,
@@ -16,9 +15,9 @@ import {
   parseUnsigned,
   transferToJson,
   type Account,
-  type AccountFilter,
   type Transfer,
-} from '../platform/ledger_tools.js';
+} from '../platform/ledger_codecs.js';
+import type { AccountFilter, LedgerTools } from '../platform/ledger_tools.js';
 import { CliInputError, cutBatches, parseEvents, readInput } from './input.js';
 import { existingStoreUrl, stderrProgress } from './context.js';
 import { print } from './output.js';
@@ -26,7 +25,9 @@ import { print } from './output.js';
 /** Batches submitted before the first is awaited: lets group commit share an fsync. */
 const PIPELINE_BATCHES = 8;
 
+/** The ledger (with the platform's state machine) is loaded here, so `ledger --help` and usage errors never load it (#18). */
 async function withLedger<T>(command: Command, fn: (ledger: LedgerTools) => Promise<T>): Promise<T> {
+  const { LedgerTools } = await import('../platform/ledger_tools.js');
   const ledger = await LedgerTools.open(await existingStoreUrl(command), stderrProgress);
   try {
     return await fn(ledger);

@@ -10,7 +10,7 @@
 //   {"settled":["p1",…],"settled_value":"…","elapsed_ms":…}
 
 import type { Command } from 'commander';
-import { InputError, parseUnsigned, U128_MAX } from '../platform/ledger_tools.js';
+import { InputError, parseUnsigned, U128_MAX } from '../platform/ledger_codecs.js';
 import {
   LSM_PARTICIPANTS_MAX,
   LSM_PAYMENTS_MAX,

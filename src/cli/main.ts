@@ -3,29 +3,14 @@
 // the exit status of its kind (./exit_codes.ts).
 
 import { Command, CommanderError } from 'commander';
-import { registerLedgerCommands } from './ledger_commands.js';
-import { registerVerifyCommand } from './verify_command.js';
-import { registerBenchCommands } from './bench_commands.js';
-import { registerDemoCommand } from './demo.js';
-import { registerFxCommands } from './fx_commands.js';
-import { registerIsoCommands } from './iso_commands.js';
-import { registerLsmCommands } from './lsm_commands.js';
-import { registerPlatformCommands } from './platform_commands.js';
-import { registerScreenCommands } from './screen_commands.js';
-import { registerSimCommands } from './sim_commands.js';
-import { registerServeCommands } from './serve_commands.js';
-import { registerAuthCommands } from './auth_commands.js';
-import { registerFuzzCommand } from './fuzz_commands.js';
-import { registerCalendarCommands } from './calendar_commands.js';
-import { registerReconcileCommand } from './reconcile_commands.js';
-import { registerSchemeCommands, schemeShowArgv } from './scheme_commands.js';
-import { registerReplicaCommand } from './replica_command.js';
-import { registerStoreCommands } from './store_commands.js';
+import { COMMAND_MODULES, type CommandModule, modulesFor } from './command_table.js';
+import { schemeShowArgv } from './scheme_argv.js';
 import { BUILD_INFO } from '../platform/build_info.js';
 import { EXIT } from './exit_codes.js';
 import { reportError, setJsonOutput, usageErrorJson } from './output.js';
 
-export function buildProgram(json = false): Command {
+/** The program with the commands of these modules (by default all: what `--help` lists). */
+export async function buildProgram(json = false, modules: readonly CommandModule[] = Object.keys(COMMAND_MODULES) as CommandModule[]): Promise<Command> {
   const program = new Command();
   program
     .name('sco-settle')
@@ -33,6 +18,8 @@ export function buildProgram(json = false): Command {
     .option('--store <url>', 'sqlite:PATH or postgres://… (env SCO_SETTLE_STORE; default sqlite:./data/sco-settle.db)')
     .option('--json', 'every command: one JSON document on stdout, errors as JSON on stderr')
     .version(`sco-settle ${BUILD_INFO.version} (node ${BUILD_INFO.node})`, '-V, --version')
+    // Every command that acts reads it (the platform's, `users`, `keys`, `scheme`): the program's own, whichever command is loaded.
+    .option('--by <user>', 'who the change is attributed to in the audit trail (default: the OS user)')
     .showHelpAfterError(json ? false : '(run with --help for usage)')
     .exitOverride();
   // Set before the commands are added: they inherit it.
@@ -41,24 +28,9 @@ export function buildProgram(json = false): Command {
   program.hook('preAction', (_p, action) => {
     if (program.opts().json === true && action.options.some((o) => o.long === '--json')) action.setOptionValue('json', true);
   });
-  registerStoreCommands(program);
-  registerPlatformCommands(program);
-  registerLedgerCommands(program);
-  registerVerifyCommand(program);
-  registerFxCommands(program);
-  registerLsmCommands(program);
-  registerIsoCommands(program);
-  registerBenchCommands(program);
-  registerScreenCommands(program);
-  registerDemoCommand(program);
-  registerSimCommands(program);
-  registerServeCommands(program);
-  registerAuthCommands(program);
-  registerFuzzCommand(program);
-  registerCalendarCommands(program);
-  registerReconcileCommand(program);
-  registerSchemeCommands(program);
-  registerReplicaCommand(program);
+  // Loaded together, registered in table order: the order of `--help` and of commands sharing a name (`users`).
+  const names = (Object.keys(COMMAND_MODULES) as CommandModule[]).filter((name) => modules.includes(name));
+  for (const register of await Promise.all(names.map((name) => COMMAND_MODULES[name]()))) register(program);
   return program;
 }
 
@@ -66,9 +38,11 @@ export async function main(argv: string[]): Promise<number> {
   // Known before parsing, so that a usage error is JSON too.
   const json = argv.slice(2).includes('--json');
   setJsonOutput(json);
-  const program = buildProgram(json);
+  const args = schemeShowArgv(argv);
+  // Only the named command's module is loaded; without a known command, all (help, suggestions, errors as ever).
+  const program = await buildProgram(json, modulesFor(args.slice(2)) ?? undefined);
   try {
-    await program.parseAsync(schemeShowArgv(argv));
+    await program.parseAsync(args);
     // A command may report failure without throwing (e.g. `iso validate` on an invalid file).
     return typeof process.exitCode === 'number' ? process.exitCode : EXIT.ok;
   } catch (err) {

@@ -18,7 +18,6 @@ const SUBMIT_CHUNK = 8_189;
 
 /** Registration order is the order `--help` lists the commands in. */
 export function registerPlatformCommands(program: Command): void {
-  program.option('--by <user>', 'who the change is attributed to in the audit trail (default: the OS user)');
   registerParticipantsCommands(program);
   registerFundingCommands(program);
   registerPaymentsCommands(program);

@@ -4,7 +4,7 @@
 
 import { userInfo } from 'node:os';
 import type { Command } from 'commander';
-import { Platform } from '../platform/platform.js';
+import type { Platform } from '../platform/platform.js';
 import { PlatformError } from '../platform/errors.js';
 import { CliInputError } from './input.js';
 import { existingStoreUrl, stderrProgress } from './context.js';
@@ -22,8 +22,10 @@ function actor(command: Command): string {
   }
 }
 
+/** Opens the platform on --store; the platform (some 140 modules) is loaded here, so a command's help or usage error never loads it (#18). */
 export async function withPlatform<T>(command: Command, fn: (p: Platform, by: string) => Promise<T>): Promise<T> {
-  const p = await Platform.open(await existingStoreUrl(command), { onProgress: stderrProgress });
+  const { Platform: Facade } = await import('../platform/platform.js');
+  const p = await Facade.open(await existingStoreUrl(command), { onProgress: stderrProgress });
   try {
     const before = p.journalHead().seq;
     const out = await fn(p, actor(command));

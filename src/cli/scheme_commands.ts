@@ -9,7 +9,7 @@
 import { readFileSync } from 'node:fs';
 import { createPrivateKey, sign, type KeyObject } from 'node:crypto';
 import { Option, type Command } from 'commander';
-import { answerAct, canonicalBytes, proposeAct, type Platform } from '../platform/platform.js';
+import type { Platform } from '../platform/platform.js';
 import { PlatformError } from '../platform/errors.js';
 import { CliInputError } from './input.js';
 import { print, withPlatform } from './platform_run.js';
@@ -45,7 +45,9 @@ function privateKey(path: string): KeyObject {
   return k;
 }
 
-function signAct(key: KeyObject, act: Record<string, unknown>): string {
+/** Called inside withPlatform: the platform module is loaded by then, and only by the commands that open it (#18). */
+async function signAct(key: KeyObject, act: Record<string, unknown>): Promise<string> {
+  const { canonicalBytes } = await import('../platform/platform.js');
   return sign(null, canonicalBytes(act), key).toString('base64');
 }
 
@@ -89,16 +91,7 @@ export function registerSchemeCommands(program: Command): void {
     });
 }
 
-/**
- * `scheme show --version N` asks for a scheme version, but the program's own
- * `--version` (sco-settle's release) is taken wherever it stands: the command's is
- * handed over as `--scheme-version` before parsing.
- */
-export function schemeShowArgv(argv: readonly string[]): string[] {
-  const i = argv.indexOf('scheme');
-  if (i < 2 || argv[i + 1] !== 'show') return [...argv];
-  return argv.map((a, k) => (k > i + 1 && (a === '--version' || a.startsWith('--version=')) ? a.replace('--version', '--scheme-version') : a));
-}
+export { schemeShowArgv } from './scheme_argv.js';
 
 function registerReads(scheme: Command): void {
   scheme
@@ -170,7 +163,8 @@ function registerActs(scheme: Command): void {
       await withPlatform(cmd, async (p, by) => {
         const body = { title: f.title, rationale: f.rationale, changes: f.changes, window_s: f.window_s, effective: f.effective ?? 'next_business_day' };
         for (const k of Object.keys(f)) if (!(k in body)) throw new CliInputError(`proposal ${file}: unknown field ${k}`);
-        const signature = signAct(key, proposeAct({ by, ...body } as Parameters<typeof proposeAct>[0]));
+        const { proposeAct } = await import('../platform/platform.js');
+        const signature = await signAct(key, proposeAct({ by, ...body } as Parameters<typeof proposeAct>[0]));
         const r = await run(p, { type: 'scheme_propose', ...body, signature }, by);
         print({ id: r.id, state: r.state, closes_at: r.closes_at, voters: r.voters });
       });
@@ -195,7 +189,8 @@ function registerActs(scheme: Command): void {
         const reason = answer === 'approve' ? (o.reason ?? '') : o.reason!;
         const key = privateKey(o.signKey);
         await withPlatform(cmd, async (p, by) => {
-          const signature = signAct(key, answerAct({ by, id, answer, reason }));
+          const { answerAct } = await import('../platform/platform.js');
+          const signature = await signAct(key, answerAct({ by, id, answer, reason }));
           print(await run(p, { type: 'scheme_answer', id, answer, reason, ...(o.member !== undefined ? { member: o.member } : {}), signature }, by));
         });
       },

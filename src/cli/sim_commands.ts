@@ -15,6 +15,7 @@ import {
   DEFAULT_BANKS,
   DEFAULT_LIQUIDITY_PROVIDERS,
   DEFAULT_SEED,
+  DEFAULT_TRAFFIC,
   SIM_LIMITS,
   SimInputError,
   defaultProfile,
@@ -146,7 +147,7 @@ export function registerSimCommands(program: Command): void {
     .option('--banks <n>', `banks in the default profile (default ${DEFAULT_BANKS}; not with --profile)`)
     .option(
       '--payments <n>',
-      `payments in the day (default: the profile's, ${defaultProfile().traffic.payments} in the default profile; max ${SIM_LIMITS.payments_max})`,
+      `payments in the day (default: the profile's, ${DEFAULT_TRAFFIC.payments} in the default profile; max ${SIM_LIMITS.payments_max})`,
     )
     .option('--profile <file>', 'scheme profile JSON (as printed by `sim profile`), or - for stdin')
     .option('--cross-currency-share <x>', 'share of cross-currency (PvP) payments, 0..1')

@@ -6,10 +6,8 @@
 import { unlinkSync } from 'node:fs';
 import type { Command } from 'commander';
 import { backupStore, initStore, redactUrl, restoreStore } from '../platform/store_tools.js';
-import { verifyStore } from '../platform/verify_tools.js';
 import { existingStoreUrl, resolveStoreUrl, stderrProgress } from './context.js';
 import { print } from './output.js';
-import { VerifyFailed } from './verify_command.js';
 
 export function registerStoreCommands(program: Command): void {
   program
@@ -52,8 +50,12 @@ function removeSqliteCopy(path: string): void {
     }
 }
 
-/** Verifies a copy; a copy that fails is reported (and a backup file removed, so no one trusts it). */
+/**
+ * Verifies a copy; a copy that fails is reported (and a backup file removed, so no one trusts it).
+ * The verifier (the whole platform, some 140 modules) is loaded here, not by `init` (#18).
+ */
 async function verifyCopy(url: string, discard: (() => void) | null): Promise<void> {
+  const [{ verifyStore }, { VerifyFailed }] = await Promise.all([import('../platform/verify_tools.js'), import('./verify_command.js')]);
   const { report, display } = await verifyStore(url, stderrProgress);
   if (report.ok) {
     stderrProgress(`verify: ${display}: ${report.entries} journal entries, ${report.transfers} transfers; journal head: ${report.head}`);

@@ -5,7 +5,8 @@
 // store that also holds platform commands replays them as it opens.
 //
 // The JSON codecs of ledger/json.ts, the flags, result codes and limits the CLI
-// needs are re-exported here: this module is the door to them for the shells.
+// needs are re-exported here (from ./ledger_codecs.ts, which shells that need only
+// them import without loading the state machine): the door to them for the shells.
 
 import { DurableLedger, wallClock } from '../journal/durable_ledger.js';
 import type { Account, AccountBalance, Transfer } from '../ledger/types.js';
@@ -13,18 +14,7 @@ import { openStore } from '../store/open.js';
 import type { AccountFilter } from '../store/types.js';
 import { PlatformStateMachine } from './state_machine.js';
 
-export { InputError, accountToJson, balanceToJson, parseAccount, parseTransfer, parseUnsigned, transferToJson } from '../ledger/json.js';
-export {
-  AccountFlags,
-  BATCH_EVENTS_MAX,
-  RESULT_CODES,
-  TransferFlags,
-  U128_MAX,
-  U64_MAX,
-  type Account,
-  type AccountBalance,
-  type Transfer,
-} from '../ledger/types.js';
+export * from './ledger_codecs.js';
 export type { AccountFilter } from '../store/types.js';
 
 /** A store's durable ledger, opened for raw ledger commands and queries. */

@@ -200,7 +200,8 @@ function arrivalCdf(): Float64Array {
   return cdf;
 }
 
-const ARRIVAL_CDF = arrivalCdf();
+/** Computed at the first day generated, not when the module loads (every `sim …` command loads it, #18). */
+let arrivalCdfMemo: Float64Array | null = null;
 
 interface BankPicker {
   cum: Float64Array;
@@ -434,11 +435,12 @@ function buildLanes(profile: SchemeProfile, t: TrafficParams, flows: readonly Tr
 function arrivalSource(u01: () => number, n: number, dayNs: number): (i: number) => bigint {
   let u = 0; // the previous order statistic of the arrival uniforms
   let bin = 0;
+  const cdf = (arrivalCdfMemo ??= arrivalCdf());
   return (i: number): bigint => {
     u = 1 - (1 - u) * Math.pow(u01(), 1 / (n - i));
-    while (bin < ARRIVAL_BINS - 1 && ARRIVAL_CDF[bin + 1]! <= u) bin++;
-    const lo = ARRIVAL_CDF[bin]!;
-    const hi = ARRIVAL_CDF[bin + 1]!;
+    while (bin < ARRIVAL_BINS - 1 && cdf[bin + 1]! <= u) bin++;
+    const lo = cdf[bin]!;
+    const hi = cdf[bin + 1]!;
     const frac = Math.min(1, Math.max(0, (bin + (hi > lo ? (u - lo) / (hi - lo) : 0)) / ARRIVAL_BINS));
     return BigInt(Math.min(Math.floor(frac * dayNs), dayNs - 1));
   };
