@@ -29,16 +29,41 @@ export function natsServerBinary(): string | null {
   return probe.status === 0 ? bin : null;
 }
 
-/** A free loopback TCP port (the OS picks; another process may take it before we bind, which start-up then reports). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
+// Ports are drawn below Linux's default ephemeral range (32768-60999): a port the
+// OS hands out for port 0 — any test's HTTP server or outgoing connection — could
+// be taken between our probe and nats-server's bind, and once was in CI.
+const PORT_LOW = 20_000;
+const PORT_HIGH = 32_000;
+const PORT_TRIES = 200;
+const START_ATTEMPTS = 4;
+
+/** A loopback TCP port free when probed (another process may still take it before nats-server binds; start() retries then). */
+export async function freePort(taken: ReadonlySet<number> = new Set()): Promise<number> {
+  for (let t = 0; t < PORT_TRIES; t++) {
+    const port = PORT_LOW + Math.floor(Math.random() * (PORT_HIGH - PORT_LOW));
+    if (taken.has(port)) continue;
+    if (await canListen(port)) return port;
+  }
+  throw new Error(`no free loopback port in ${PORT_LOW}-${PORT_HIGH} after ${PORT_TRIES} tries`);
+}
+
+function canListen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
     const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as { port: number }).port;
-      srv.close(() => resolve(port));
-    });
+    srv.once('error', () => resolve(false));
+    srv.listen(port, '127.0.0.1', () => srv.close(() => resolve(true)));
   });
+}
+
+/** Waits (briefly) for an exited node's last stderr lines: the exit can be seen before they are read. */
+async function stderrDrained(child: ChildProcess | null): Promise<void> {
+  const err = child?.stderr;
+  if (err === null || err === undefined || err.destroyed) return;
+  await Promise.race([new Promise((r) => err.once('close', r)), new Promise((r) => setTimeout(r, 1_000))]);
+}
+
+function lostBindRace(err: unknown): boolean {
+  return /address already in use/i.test((err as Error).message ?? '');
 }
 
 export class LocalNatsCluster {
@@ -52,16 +77,32 @@ export class LocalNatsCluster {
     this.nodes = nodes;
   }
 
-  /** Starts three nodes and waits until JetStream answers on every one. */
-  static async start(): Promise<LocalNatsCluster> {
+  /** Starts three nodes and waits until JetStream answers on every one; new ports and folders when a bind lost a race. */
+  static async start(pickPort: (taken: ReadonlySet<number>) => Promise<number> = freePort): Promise<LocalNatsCluster> {
     const bin = natsServerBinary();
     if (bin === null) throw new Error('nats-server is not installed (apt-get install nats-server, or set SCO_SETTLE_NATS_SERVER)');
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await LocalNatsCluster.startOnce(bin, pickPort);
+      } catch (err) {
+        if (attempt >= START_ATTEMPTS || !lostBindRace(err)) throw err;
+      }
+    }
+  }
+
+  private static async startOnce(bin: string, pickPort: (taken: ReadonlySet<number>) => Promise<number>): Promise<LocalNatsCluster> {
     const root = mkdtempSync(join(tmpdir(), 'sco-settle-nats-'));
     const nodes: NodeSpec[] = [];
+    const taken = new Set<number>();
+    const port = async (): Promise<number> => {
+      const p = await pickPort(taken);
+      taken.add(p);
+      return p;
+    };
     for (let i = 0; i < LOCAL_CLUSTER_NODES; i++) {
       const dir = join(root, `n${i + 1}`);
       mkdirSync(dir);
-      nodes.push({ name: `n${i + 1}`, client_port: await freePort(), route_port: await freePort(), dir, child: null, log: '' });
+      nodes.push({ name: `n${i + 1}`, client_port: await port(), route_port: await port(), dir, child: null, log: '' });
     }
     const cluster = new LocalNatsCluster(bin, root, nodes);
     try {
@@ -112,7 +153,10 @@ export class LocalNatsCluster {
     const n = this.nodes[i]!;
     const t0 = Date.now();
     while (Date.now() - t0 < START_TIMEOUT_MS) {
-      if (n.child?.exitCode !== null) throw new Error(`nats node ${n.name} exited: ${n.log.slice(-2000)}`);
+      if (n.child?.exitCode !== null) {
+        await stderrDrained(n.child);
+        throw new Error(`nats node ${n.name} exited: ${n.log.slice(-2000)}`);
+      }
       if (/Server is ready/.test(n.log)) return;
       await new Promise((r) => setTimeout(r, 50));
     }
