@@ -45,10 +45,15 @@ function privateKey(path: string): KeyObject {
   return k;
 }
 
-/** Called inside withPlatform: the platform module is loaded by then, and only by the commands that open it (#18). */
-async function signAct(key: KeyObject, act: Record<string, unknown>): Promise<string> {
-  const { canonicalBytes } = await import('../platform/platform.js');
-  return sign(null, canonicalBytes(act), key).toString('base64');
+type PlatformModule = typeof import('../platform/platform.js');
+
+/**
+ * Signs the act that `build` makes from the platform module, loaded here: only inside withPlatform, where the
+ * commands that open a store have loaded it already (#18).
+ */
+async function signAct(key: KeyObject, build: (m: PlatformModule) => Record<string, unknown>): Promise<string> {
+  const m = await import('../platform/platform.js');
+  return sign(null, m.canonicalBytes(build(m)), key).toString('base64');
 }
 
 /** Runs a command and returns its result; a refusal (before or after journaling) throws with code and field. */
@@ -163,8 +168,7 @@ function registerActs(scheme: Command): void {
       await withPlatform(cmd, async (p, by) => {
         const body = { title: f.title, rationale: f.rationale, changes: f.changes, window_s: f.window_s, effective: f.effective ?? 'next_business_day' };
         for (const k of Object.keys(f)) if (!(k in body)) throw new CliInputError(`proposal ${file}: unknown field ${k}`);
-        const { proposeAct } = await import('../platform/platform.js');
-        const signature = await signAct(key, proposeAct({ by, ...body } as Parameters<typeof proposeAct>[0]));
+        const signature = await signAct(key, (m) => m.proposeAct({ by, ...body } as Parameters<PlatformModule['proposeAct']>[0]));
         const r = await run(p, { type: 'scheme_propose', ...body, signature }, by);
         print({ id: r.id, state: r.state, closes_at: r.closes_at, voters: r.voters });
       });
@@ -189,8 +193,7 @@ function registerActs(scheme: Command): void {
         const reason = answer === 'approve' ? (o.reason ?? '') : o.reason!;
         const key = privateKey(o.signKey);
         await withPlatform(cmd, async (p, by) => {
-          const { answerAct } = await import('../platform/platform.js');
-          const signature = await signAct(key, answerAct({ by, id, answer, reason }));
+          const signature = await signAct(key, (m) => m.answerAct({ by, id, answer, reason }));
           print(await run(p, { type: 'scheme_answer', id, answer, reason, ...(o.member !== undefined ? { member: o.member } : {}), signature }, by));
         });
       },
