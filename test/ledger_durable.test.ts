@@ -453,35 +453,6 @@ describe('the commit pipeline', () => {
     });
   }
 
-  it('a durable group is answered once the next append is on its way, never before its own append, and the last one too', async () => {
-    const backend = makeBackend('memory');
-    try {
-      const store = await backend.open();
-      const ledger = await DurableLedger.open(store, { clock: clockFrom(1n).now });
-      await ledger.createAccounts([account(1), account(2)]);
-      const { calls } = gateAppends(store as never);
-      const appendsWhenAnswered: number[] = [];
-      const p1 = ledger.createTransfers([transfer(1, 1, 2, 3n)]).then(() => appendsWhenAnswered.push(calls.length));
-      await until(() => calls.length === 1);
-      const p2 = ledger.createTransfers([transfer(2, 1, 2, 4n)]).then(() => appendsWhenAnswered.push(calls.length));
-      await turns();
-      assert.equal(ledger.state.transfers.has(2n), false, 'a single small request waits for the commit');
-      calls[0]!.finish();
-      await until(() => appendsWhenAnswered.length === 1);
-      assert.deepEqual(appendsWhenAnswered, [2], 'the second append was launched before the first group was answered');
-      assert.equal(ledger.durable_head.seq, 2);
-      await turns();
-      assert.deepEqual(appendsWhenAnswered, [2], 'the second group is not answered before its append is durable');
-      calls[1]!.finish();
-      await Promise.all([p1, p2]);
-      assert.deepEqual(appendsWhenAnswered, [2, 2], 'the last group, with nothing behind it, is answered');
-      assert.equal(ledger.durable_head.seq, 3);
-      await ledger.close();
-    } finally {
-      await backend.cleanup();
-    }
-  });
-
   it('small requests below run_ahead_bytes wait for the commit and execute together after it', async () => {
     const backend = makeBackend('memory');
     try {

@@ -610,67 +610,59 @@ export class DurableLedger {
     let flight: Flight | null = null;
     let ahead: Array<{ group: Request[]; built: BuiltGroup }> = [];
     let landed = false;
-    try {
-      for (;;) {
-        if (flight?.settled === true) {
-          const ok = await this.land(flight);
-          if (ok) this.unanswered = flight;
-          flight = null;
-          if (!ok) {
-            for (const a of ahead) this.rejectAll(a.group);
-            ahead = [];
-            break;
-          }
-          landed = true;
+    for (;;) {
+      if (flight?.settled === true) {
+        const ok = await this.land(flight);
+        flight = null;
+        if (!ok) {
+          for (const a of ahead) this.rejectAll(a.group);
+          ahead = [];
+          break;
         }
-        if (flight === null) {
-          if (ahead.length > 0) {
-            flight = this.launch(ahead);
-            ahead = [];
-            this.answerLanded();
-            continue;
-          }
-          // The state and the journal meet: the index's and the snapshots' turn (the landed group answered first).
-          if (landed) {
-            if (this.indexDue() || this.snapshotDue()) this.answerLanded();
-            await this.afterCommit();
-          }
-          landed = false;
-          if (this.queue.length === 0 || this.failure !== null) break;
-          const group = this.takeGroup();
-          const built = this.executeGroup(group);
-          if (built === null) {
-            this.answerLanded();
-            this.rejectAll(group);
-            break;
-          }
-          flight = this.launch([{ group, built }]);
-          this.answerLanded();
+        landed = true;
+      }
+      if (flight === null) {
+        if (ahead.length > 0) {
+          flight = this.launch(ahead);
+          ahead = [];
           continue;
         }
-        if (this.failure !== null || this.indexDue() || this.snapshotDue()) {
-          await flight.done;
-          continue;
-        }
-        if (this.queuedBytes < this.opts.run_ahead_bytes) {
-          await this.untilRunAhead(flight);
-          continue;
-        }
+        // The state and the journal meet: the index's and the snapshots' turn.
+        if (landed) await this.afterCommit();
+        landed = false;
+        if (this.queue.length === 0 || this.failure !== null) break;
         const group = this.takeGroup();
         const built = this.executeGroup(group);
         if (built === null) {
-          // What ran before the executor threw is still answered once durable; what ran ahead after it is not.
           this.rejectAll(group);
-          for (const a of ahead) this.rejectAll(a.group);
-          ahead = [];
-          if (await this.land(flight)) this.answer(flight);
-          flight = null;
           break;
         }
-        ahead.push({ group, built });
+        flight = this.launch([{ group, built }]);
+        continue;
       }
-    } finally {
-      this.answerLanded(); // whatever ended the loop, a durable group is answered
+      if (this.failure !== null || this.indexDue() || this.snapshotDue()) {
+        await flight.done;
+        continue;
+      }
+      if (this.queuedBytes < this.opts.run_ahead_bytes) {
+        // Until enough work is queued to run ahead, or the commit ends. Single small requests wait for the
+        // commit as they did (running each ahead alone costs more than it saves); large batches run ahead.
+        await Promise.race([flight.done, new Promise<void>((resolve) => (this.wake = resolve))]);
+        this.wake = null;
+        continue;
+      }
+      const group = this.takeGroup();
+      const built = this.executeGroup(group);
+      if (built === null) {
+        // What ran before the executor threw is still answered once durable; what ran ahead after it is not.
+        this.rejectAll(group);
+        for (const a of ahead) this.rejectAll(a.group);
+        ahead = [];
+        await this.land(flight);
+        flight = null;
+        break;
+      }
+      ahead.push({ group, built });
     }
     this.draining = false;
     this.scheduleIdle();
@@ -734,8 +726,7 @@ export class DurableLedger {
 
   /**
    * Waits for a group's append; durable: the head moves to its last entry, its
-   * effects join the index backlog and durable waiters are settled (true); the
-   * drain loop answers its callers (answer) once it launched the next append. Failed:
+   * effects join the index backlog and its callers are answered (true). Failed:
    * the ledger fails stop and the group and the queue are refused (false).
    */
   private async land(flight: Flight): Promise<boolean> {
@@ -753,32 +744,10 @@ export class DurableLedger {
     // The query index holds durable entries only.
     for (let i = 0; i < built.entries.length; i++) this.addBacklog(built.entries[i]!.seq, built.effects[i]!);
     this.settleDurableWaiters();
-    return true;
-  }
-
-  /**
-   * Until enough work is queued to run ahead, or the commit ends. Single small requests wait for the
-   * commit as they did (running each ahead alone costs more than it saves); large batches run ahead.
-   */
-  private async untilRunAhead(flight: Flight): Promise<void> {
-    await Promise.race([flight.done, new Promise<void>((resolve) => (this.wake = resolve))]);
-    this.wake = null;
-  }
-
-  /** Landed (durable) and not yet answered: answered once the next append is launched, or before anything else. */
-  private unanswered: Flight | null = null;
-
-  private answerLanded(): void {
-    if (this.unanswered !== null) this.answer(this.unanswered);
-    this.unanswered = null;
-  }
-
-  /** Answers a landed (durable) group's callers with their outputs. */
-  private answer(flight: Flight): void {
-    const { outputs } = flight.built;
     flight.group.forEach((req, i) => {
-      req.resolve(outputs[i]!);
+      req.resolve(built.outputs[i]!);
     });
+    return true;
   }
 
   /** Between commits: the query index's share of the time, and a periodic snapshot when one is due. */
