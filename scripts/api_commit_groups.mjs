@@ -2,6 +2,8 @@
 // requests at a fixed rate against a server of any build: bench api's seeding, then autocannon at
 // RATE requests/s over CONNECTIONS connections for SECONDS, reading the server's
 // sco_settle_journal_commit_duration_seconds count and sum before and after.
+// RATE 0: no fixed rate, each connection sends its next request when answered (closed loop, as bench
+// api's single run): then a commit holds about half the connections' requests (stop 49, docs/benchmarks.md).
 // Usage: node scripts/api_commit_groups.mjs DIST SECONDS [SERVER_BIN|-] [RATE=2000] [CONNECTIONS=64]
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -47,7 +49,14 @@ try {
   const m0 = await metrics();
   const c0 = cpu();
   const rate = Number(rateArg ?? 2000);
-  const r = await autocannon({ url: base, duration: Number(secs), connections: Number(connArg ?? 64), overallRate: rate, headers, requests });
+  const r = await autocannon({
+    url: base,
+    duration: Number(secs),
+    connections: Number(connArg ?? 64),
+    ...(rate > 0 ? { overallRate: rate } : {}),
+    headers,
+    requests,
+  });
   const c1 = cpu();
   const m1 = await metrics();
   const paid = m1.settled - m0.settled;

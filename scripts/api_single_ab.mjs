@@ -2,7 +2,8 @@
 // platform and journal on a SQLite store seeded as `bench api` seeds it), two
 // builds in one process, alternating rounds with a pause between them so each
 // build's idle index catch-up lands in its own pause. Prints the main thread's
-// CPU µs a request (/proc) and the process's (process.cpuUsage), medians, new/old.
+// CPU µs a request (/proc) and the process's (process.cpuUsage), and each round's requests a second
+// (wall time: it moves with the commit's fsync and the host's load), medians, new/old.
 //   node scripts/api_single_ab.mjs OLD_DIST NEW_DIST [ROUNDS=6] [REQUESTS=4000] [CONC=16]
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -50,7 +51,7 @@ async function run(s, n) {
   await Promise.all(Array.from({ length: conc }, one));
 }
 const median = (a) => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)];
-const res = { main: { old: [], new: [] }, process: { old: [], new: [] } };
+const res = { main: { old: [], new: [] }, process: { old: [], new: [] }, per_s: { old: [], new: [] } };
 try {
   for (const b of Object.values(builds)) await run(b, total / 2);
   for (let r = 0; r < rounds; r++) {
@@ -58,18 +59,21 @@ try {
       await sleep(1500);
       const m0 = mainCpu();
       const c0 = process.cpuUsage();
+      const w0 = performance.now();
       await run(builds[name], total);
+      res.per_s[name].push(Math.round(total / ((performance.now() - w0) / 1000)));
       const c = process.cpuUsage(c0);
       res.main[name].push(Math.round(((mainCpu() - m0) * 1e6) / total));
       res.process[name].push(Math.round((c.user + c.system) / total));
     }
   }
-  for (const k of ['main', 'process']) {
+  for (const k of ['main', 'process', 'per_s']) {
     const o = median(res[k].old);
     const n = median(res[k].new);
     const pairs = res[k].old.map((x, i) => (res[k].new[i] / x).toFixed(2));
+    const unit = k === 'per_s' ? 'requests/s' : 'µs';
     process.stdout.write(
-      `${k}: old ${o} µs (${res[k].old.join(', ')}), new ${n} µs (${res[k].new.join(', ')}), pairs ${pairs.join(', ')}, new/old ${(n / o).toFixed(3)}\n`,
+      `${k}: old ${o} ${unit} (${res[k].old.join(', ')}), new ${n} ${unit} (${res[k].new.join(', ')}), pairs ${pairs.join(', ')}, new/old ${(n / o).toFixed(3)}\n`,
     );
   }
 } finally {
