@@ -164,6 +164,25 @@ const p2 = (v) => {
   for (const x of v) m = Math.max(m, Math.abs(x));
   return m > 0 ? 2 ** Math.floor(Math.log2(m)) : 1;
 };
+/** The whole run's relaxation over the LSM's choice, scaled as the regions' are (not yet optimised). */
+function wholeRelaxation(slack) {
+  const all = Array.from({ length: net.m }, (_, k) => k);
+  const rg = X.buildRegion(net, all, slack, sel);
+  const aS = p2(rg.effF);
+  const scaled = {
+    nodes: rg.nodes,
+    m: rg.m,
+    effStart: rg.effStart,
+    effNode: rg.effNode,
+    effF: rg.effF.map((x) => x / aS),
+    weightF: rg.weightF.map((x) => x / p2(rg.weightF)),
+  };
+  return new LP.BoundedLp(
+    scaled,
+    Float64Array.from(rg.resid, (v) => Number(v) / aS),
+    sel.slice(),
+  );
+}
 if (parts.includes('c')) {
   t = cpu();
   const all = Array.from({ length: net.m }, (_, k) => k);
@@ -174,21 +193,7 @@ if (parts.includes('c')) {
   let inDiff = 0;
   let size = 0;
   for (const k of top) {
-    const rg = X.buildRegion(net, all, slack, sel);
-    const aS = p2(rg.effF);
-    const scaled = {
-      nodes: rg.nodes,
-      m: rg.m,
-      effStart: rg.effStart,
-      effNode: rg.effNode,
-      effF: rg.effF.map((x) => x / aS),
-      weightF: rg.weightF.map((x) => x / p2(rg.weightF)),
-    };
-    const lp = new LP.BoundedLp(
-      scaled,
-      Float64Array.from(rg.resid, (v) => Number(v) / aS),
-      sel.slice(),
-    );
+    const lp = wholeRelaxation(slack);
     const work = new L.Work(1e8);
     if (!lp.optimise(work)) continue;
     const x0 = all.map((j) => lp.x(j));
@@ -231,24 +236,9 @@ if (parts.includes('d')) {
     });
   };
   const lpX = () => {
-    const all = Array.from({ length: net.m }, (_, k) => k);
-    const rg = X.buildRegion(net, all, S.exactRoom(net, net.cap, sel), sel);
-    const aS = p2(rg.effF);
-    const scaled = {
-      nodes: rg.nodes,
-      m: rg.m,
-      effStart: rg.effStart,
-      effNode: rg.effNode,
-      effF: rg.effF.map((x) => x / aS),
-      weightF: rg.weightF.map((x) => x / p2(rg.weightF)),
-    };
-    const lp = new LP.BoundedLp(
-      scaled,
-      Float64Array.from(rg.resid, (v) => Number(v) / aS),
-      sel.slice(),
-    );
+    const lp = wholeRelaxation(S.exactRoom(net, net.cap, sel));
     lp.optimise(new L.Work(1e9));
-    return all.map((k) => lp.x(k));
+    return Array.from({ length: net.m }, (_, k) => lp.x(k));
   };
   const ws = P.items.map((it) => it.weight).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   const q97 = ws[Math.floor(ws.length * 0.97)];
@@ -282,21 +272,7 @@ if (parts.includes('f')) {
   const all = Array.from({ length: net.m }, (_, k) => k);
   const slack = S.exactRoom(net, net.cap, sel);
   const relax = () => {
-    const rg = X.buildRegion(net, all, slack, sel);
-    const aS = p2(rg.effF);
-    const scaled = {
-      nodes: rg.nodes,
-      m: rg.m,
-      effStart: rg.effStart,
-      effNode: rg.effNode,
-      effF: rg.effF.map((x) => x / aS),
-      weightF: rg.weightF.map((x) => x / p2(rg.weightF)),
-    };
-    const lp = new LP.BoundedLp(
-      scaled,
-      Float64Array.from(rg.resid, (v) => Number(v) / aS),
-      sel.slice(),
-    );
+    const lp = wholeRelaxation(slack);
     lp.optimise(new L.Work(1e9));
     return lp;
   };
