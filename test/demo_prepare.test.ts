@@ -53,6 +53,9 @@ test('a day prepared on two worker threads journals exactly what the same day do
       // thread, and so is a recyclable payment sent in the form the workers' balance hint did not expect).
       if (workers === 0) assert.equal(run.prepared_ahead, 0);
       else assert.ok(run.prepared_ahead > run.traffic_payments * 0.7 && run.prepared_ahead < run.traffic_payments, `${run.prepared_ahead}`);
+      // Those the hint did not expect are told from the worker's answer for their other form (test/demo_other_form.test.ts).
+      if (workers === 0) assert.equal(run.prepared_other_form, 0);
+      else assert.ok(run.prepared_other_form > 0 && run.prepared_ahead + run.prepared_other_form <= run.traffic_payments, `${run.prepared_other_form}`);
       const figures = summaryJson(summarize(run));
       delete figures.wall_s;
       delete figures.payments_per_s;

@@ -7,8 +7,9 @@
 // balance when the payment arrives; a request carries the payers' balances when it
 // was made (a hint, `held`), and a form the hint says will not be sent is not
 // prepared (recycledForms). The main thread takes an answer only if it is the very
-// payment it sends; otherwise it runs the path itself, so a wrong guess costs time
-// only. The body runs only under its workerData role, so the pool and tests import
+// payment it sends; otherwise it tells the form's instructions from the answer for
+// the other form where that is exact (./payment_message.ts instructionsInForm), else
+// runs the path itself, so a wrong guess costs time only. The body runs only under its workerData role, so the pool and tests import
 // this module freely.
 
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
