@@ -65,7 +65,7 @@ pollThreads();
 clearInterval(poller);
 const w = run.waited_for_workers;
 process.stdout.write(
-  `${tag} wall_s ${(run.wall_ms / 1000).toFixed(1)} cpu_s ${((c.user + c.system) / 1e6).toFixed(1)} waits ${w.waits} wait_s ${(w.wait_ms / 1000).toFixed(1)} messages ${run.messages} prepared_ahead ${run.prepared_ahead} traffic ${run.traffic_payments} digest ${run.platform.stateDigest().slice(0, 16)}\n`,
+  `${tag} wall_s ${(run.wall_ms / 1000).toFixed(1)} cpu_s ${((c.user + c.system) / 1e6).toFixed(1)} waits ${w.waits} wait_s ${(w.wait_ms / 1000).toFixed(1)} messages ${run.messages} prepared_ahead ${run.prepared_ahead} other_form ${run.prepared_other_form ?? '-'} traffic ${run.traffic_payments} digest ${run.platform.stateDigest().slice(0, 16)}\n`,
 );
 const threads = [...threadCpu].filter(([, s]) => s >= 0.5).map(([t, s]) => `${t === String(process.pid) ? 'main' : t}:${s.toFixed(1)}`);
 if (threads.length > 0) process.stdout.write(`${tag} thread_cpu_s (since start, ≥ 0.5) ${threads.join(' ')}\n`);

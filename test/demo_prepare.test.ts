@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { Database } from '../src/store/sqlite_driver.js';
 import { runDay } from '../src/demo/day.js';
 import { PreparePool } from '../src/demo/prepare_pool.js';
-import { GENERATED_BELOW, preparer, PREPARE_WORKER_ROLE, RECYCLED_ABOVE, recycledForms } from '../src/demo/prepare_worker.js';
+import { preparer, PREPARE_WORKER_ROLE, recycledForms } from '../src/demo/prepare_worker.js';
 import { summarize, summaryJson } from '../src/demo/report.js';
 import { demoScreen } from '../src/demo/screener.js';
 import { WATCHLIST_VARIANTS } from '../src/demo/watchlist.js';
@@ -53,6 +53,9 @@ test('a day prepared on two worker threads journals exactly what the same day do
       // thread, and so is a recyclable payment sent in the form the workers' balance hint did not expect).
       if (workers === 0) assert.equal(run.prepared_ahead, 0);
       else assert.ok(run.prepared_ahead > run.traffic_payments * 0.7 && run.prepared_ahead < run.traffic_payments, `${run.prepared_ahead}`);
+      // Those the hint did not expect are told from the worker's answer for their other form (test/demo_other_form.test.ts).
+      if (workers === 0) assert.equal(run.prepared_other_form, 0);
+      else assert.ok(run.prepared_other_form > 0 && run.prepared_ahead + run.prepared_other_form <= run.traffic_payments, `${run.prepared_other_form}`);
       const figures = summaryJson(summarize(run));
       delete figures.wall_s;
       delete figures.payments_per_s;
@@ -90,32 +93,32 @@ test('a worker prepares a recyclable payment in both forms: as generated and in 
   assert.ok(both > 0, 'some payments may be recycled');
 });
 
-test('with the balance hint a worker prepares only the forms it says, each equal field for field to the form prepared without it', () => {
+test('with the balance hint a worker prepares only the one form it says, equal field for field to that form prepared without it', () => {
   const profile = defaultProfile({ banks: 20, liquidity_ratio: 1, traffic: { payments: 600 } });
   const participants = profile.banks.map((b): [string, string[]] => [b.bic, Object.keys(b.liquidity)]);
   const prepare = preparer({ role: PREPARE_WORKER_ROLE, date: profile.traffic.business_date, participants, screen: null });
   const seen = { generated: 0, recycled: 0, both: 0 };
   for (const sp of generatePayments(profile, { seed: 9, payments: 600 })) {
     const eager = prepare(sp);
-    // Balances that put each recyclable payment on every side of the thresholds in turn.
-    for (const factor of [0n, 1n, 2n, 100n]) {
-      const recycled = eager.forms[1];
+    // Balances that put each recyclable payment on either side of its converted amount in turn.
+    const recycled = eager.forms[1];
+    const amount = recycled?.amount_minor ?? 0n;
+    for (const balance of [0n, amount - 1n, amount, amount * 100n]) {
       const held = new Map<string, bigint>();
-      if (recycled !== undefined) held.set(`${sp.payer_bic}:${recycled.currency}`, recycled.amount_minor * factor);
+      if (recycled !== undefined) held.set(`${sp.payer_bic}:${recycled.currency}`, balance);
       const hinted = prepare(sp, held);
-      const which = recycled === undefined ? 'generated' : recycledForms(recycled.amount_minor * factor, recycled.amount_minor);
+      const which = recycled === undefined ? 'generated' : recycledForms(balance, amount);
       seen[which]++;
       const expected = which === 'generated' ? [eager.forms[0]] : which === 'recycled' ? [recycled] : eager.forms;
       assert.deepStrictEqual(hinted.forms, expected);
     }
   }
-  assert.ok(seen.generated > 0 && seen.recycled > 0 && seen.both > 0, JSON.stringify(seen));
-  // The thresholds: far above the amount only the recycled form, far below only the generated one, else both.
+  assert.ok(seen.generated > 0 && seen.recycled > 0 && seen.both === 0, JSON.stringify(seen));
+  // With a hint one form: recycled from the converted amount up, else as generated; both only without a hint.
   assert.equal(recycledForms(null, 100n), 'both');
-  assert.equal(recycledForms(100n * RECYCLED_ABOVE, 100n), 'recycled');
-  assert.equal(recycledForms(100n * RECYCLED_ABOVE - 1n, 100n), 'both');
-  assert.equal(recycledForms(100n / GENERATED_BELOW, 100n), 'both');
-  assert.equal(recycledForms(100n / GENERATED_BELOW - 1n, 100n), 'generated');
+  assert.equal(recycledForms(100n, 100n), 'recycled');
+  assert.equal(recycledForms(10_000n, 100n), 'recycled');
+  assert.equal(recycledForms(99n, 100n), 'generated');
   assert.equal(recycledForms(0n, 100n), 'generated');
 });
 

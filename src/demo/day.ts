@@ -18,13 +18,13 @@
 import { Prng } from '../sim/prng.js';
 import { formatMajor } from '../platform/fx_tools.js';
 import { REFERENCE_FILE, REFERENCE_RATES } from '../platform/reference.js';
-import { bicResolver } from '../iso20022/mapping.js';
+import { bicResolver, type RawInstruction } from '../iso20022/mapping.js';
 import { Platform } from '../platform/platform.js';
 import { demoSchemeDocument } from './scheme.js';
 import type { Participant, ScreeningOutcome } from '../platform/types.js';
 import { MEMBERS, type SchemeProfile, type SimPayment } from '../sim/index.js';
 import { dayProfile, dayTraffic, type TrafficRecipe } from './day_traffic.js';
-import { messageInstructions } from './payment_message.js';
+import { instructionsInForm, messageInstructions } from './payment_message.js';
 import { AHEAD_PER_WORKER, PreparePool, preparedAhead, sendPositions, type AheadWaits } from './prepare_pool.js';
 import type { HeldHint, Prepared } from './prepare_worker.js';
 import { recycledAs, recyclingCandidate } from './recycling.js';
@@ -115,6 +115,8 @@ export interface DayRun {
   messages: number;
   /** Of them, those whose answer a worker thread prepared ahead (the rest ran on the main thread). */
   prepared_ahead: number;
+  /** Of the rest, those whose instructions were told from a worker's answer for the payment's other form (no message built). */
+  prepared_other_form: number;
   /** How often and how long the day waited for the workers' answers (./prepare_pool.ts). */
   waited_for_workers: AheadWaits;
   message_errors: number;
@@ -190,6 +192,7 @@ interface DayContext {
   traffic_payments: number;
   messages: number;
   prepared_ahead: number;
+  prepared_other_form: number;
   readonly waited: AheadWaits;
   message_errors: number;
   batch: Record<string, unknown>[];
@@ -231,6 +234,7 @@ export async function runDay(o: DayOptions): Promise<DayRun> {
     samples: ctx.samples,
     messages: ctx.messages,
     prepared_ahead: ctx.prepared_ahead,
+    prepared_other_form: ctx.prepared_other_form,
     waited_for_workers: ctx.waited,
     message_errors: ctx.message_errors,
     wall_ms: performance.now() - t0,
@@ -290,6 +294,7 @@ function newContext(o: DayOptions, platform: Platform, profile: SchemeProfile, o
     traffic_payments: 0,
     messages: 0,
     prepared_ahead: 0,
+    prepared_other_form: 0,
     waited: { waits: 0, wait_ms: 0 },
     message_errors: 0,
     batch: [],
@@ -486,8 +491,8 @@ async function advanceTo(ctx: DayContext, arrival_ns: bigint): Promise<void> {
  * One payment as a bank sends it: an ISO message built, validated, read back and
  * mapped into the open batch (./payment_message.ts); false if the message is
  * invalid. `prepared`: a worker's answers for the forms the payment may be sent
- * in, and its screening; taken only for the very form sent, else the message
- * path runs here.
+ * in, and its screening; taken for the very form sent, else told from the
+ * other form's answer where exact (inOtherForm), else the message path runs here.
  */
 function receive(ctx: DayContext, sp: SimPayment, prepared: Prepared | null = null): boolean {
   const recycled = recycle(ctx, sp);
@@ -496,7 +501,7 @@ function receive(ctx: DayContext, sp: SimPayment, prepared: Prepared | null = nu
     (f) => f.currency === recycled.currency && f.payee_currency === recycled.payee_currency && f.amount_minor === recycled.amount_minor,
   );
   if (form !== undefined) ctx.prepared_ahead++;
-  const instructions = form !== undefined ? form.instructions : messageInstructions(recycled, ctx.date, ctx.resolve);
+  const instructions = form !== undefined ? form.instructions : (inOtherForm(ctx, prepared, recycled) ?? messageInstructions(recycled, ctx.date, ctx.resolve));
   if (instructions === null) {
     ctx.message_errors++;
     return false;
@@ -512,6 +517,22 @@ function receive(ctx: DayContext, sp: SimPayment, prepared: Prepared | null = nu
     ctx.screening.push(prepared !== null ? prepared.screening : ctx.o.screen === null ? null : ctx.o.screen(sp));
   }
   return true;
+}
+
+/**
+ * The instructions of the form sent, from a worker's answer for the payment's other form (the hint guessed the form
+ * wrong: ./prepare_worker.ts), when they can be told from it (./payment_message.ts instructionsInForm); else undefined.
+ */
+function inOtherForm(ctx: DayContext, prepared: Prepared | null, sent: SimPayment): RawInstruction[] | undefined {
+  if (prepared === null) return undefined;
+  for (const f of prepared.forms) {
+    const instructions = instructionsInForm(f.instructions, sent);
+    if (instructions !== null) {
+      ctx.prepared_other_form++;
+      return instructions;
+    }
+  }
+  return undefined;
 }
 
 /**

@@ -6,9 +6,10 @@
 // from a worker thread preparing payments ahead (./prepare_pool.ts).
 
 import { formatMajor } from '../platform/fx_tools.js';
+import { CURRENCIES, ISO4217 } from '../platform/reference.js';
 import { buildMessage, modelOf, type Pacs008, type Pacs009 } from '../iso20022/messages/index.js';
 import { validateBuiltIn } from '../iso20022/validate.js';
-import { instructionsOfPacs008, instructionsOfPacs009, type RawInstruction } from '../iso20022/mapping.js';
+import { amountText, instructionsOfPacs008, instructionsOfPacs009, type RawInstruction } from '../iso20022/mapping.js';
 import type { SimPayment } from '../sim/index.js';
 
 /** The instructions the platform reads from the payment's message; null when the message is invalid. */
@@ -23,6 +24,33 @@ export function messageInstructions(sp: SimPayment, date: string, resolveBic: (b
       : instructionsOfPacs009(parsed.document as Pacs009, { resolveBic });
   return mapped.map((m) => m.instruction);
 }
+
+/**
+ * The instructions of `sp` from those the message path gave for another form of the same payment (`of`: the payment
+ * as generated, or recycled into the payee's home currency, ./recycling.ts), without building its message: the two
+ * forms differ only in the currency and amount, so their messages differ only in IntrBkSttlmAmt (its Ccy and its
+ * text) and their instructions only in `currency` and `amount`. Null when that message's verdict is not sure to be the
+ * other's: the other form's message was invalid (`of` null), the currency is not a member currency whose minor units
+ * ISO 4217 gives alike, or the amount is not positive and well inside 18 digits (AM12); then the caller runs the path.
+ * New objects, members in the same order (the platform journals them as JSON text); the parties are shared, read only.
+ */
+export function instructionsInForm(of: readonly RawInstruction[] | null, sp: SimPayment): RawInstruction[] | null {
+  if (of === null || sp.payee_currency !== sp.currency) return null;
+  const info = CURRENCIES.get(sp.currency);
+  if (info === undefined || !info.sco_member || ISO4217.get(sp.currency)?.minor_units !== info.minor_units) return null;
+  if (info.minor_units > 5 || sp.amount_minor <= 0n || sp.amount_minor >= AMOUNT_WELL_INSIDE) return null;
+  const amount = amountText({ currency: sp.currency, value: formatMajor(sp.amount_minor, sp.currency) });
+  const out: RawInstruction[] = [];
+  for (const ins of of) {
+    // Only a message's own instruction is of a form: its amount and currency are the form's.
+    if (ins.payee_currency !== undefined || ins.uetr !== sp.uetr) return null;
+    out.push({ ...ins, currency: sp.currency, amount });
+  }
+  return out;
+}
+
+/** Amounts below this (in minor units, 15 digits) are far from the 18 digits a message's amount may have. */
+const AMOUNT_WELL_INSIDE = 10n ** 15n;
 
 /** The ISO 20022 message a bank would send for a simulated payment. */
 export function isoMessageOf(sp: SimPayment, date: string): Parameters<typeof buildMessage>[0] {
