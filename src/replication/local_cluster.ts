@@ -142,7 +142,11 @@ export class LocalNatsCluster {
       routes.join(','),
     ];
     n.log = '';
-    const child = spawn(this.bin, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+    // One Go scheduler thread per node (unless GOMAXPROCS is set): three nodes share the host's cores with the
+    // engines, and with Go's default (a thread per core each) they woke each other about twice as often per
+    // stream message for a quarter more CPU (docs/scaling.md, "Journal stream append and NATS cost, stop 49").
+    const env = { ...process.env, GOMAXPROCS: process.env.GOMAXPROCS ?? '1' };
+    const child = spawn(this.bin, args, { stdio: ['ignore', 'ignore', 'pipe'], env });
     child.stderr!.on('data', (d: Buffer) => {
       n.log = (n.log + d.toString()).slice(-20_000);
     });
