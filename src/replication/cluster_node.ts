@@ -171,7 +171,7 @@ export class ClusterNode {
         message: `this engine (${this.opts.me.node_id}) stopped writing: another engine is active or its journal failed`,
         leader: null,
       };
-    // Not status(): it sorts the lag window (10,000 samples once this engine followed), and this runs per write.
+    // Not status(): it sorts the lag window (10,000 samples) after each new sample, and this runs per write.
     const leader = this.leader();
     const stalled = this.log.stalled;
     if (this.role === 'active' && stalled !== null) return { code: 'journal_unavailable', message: stalled, leader: null };

@@ -13,10 +13,22 @@
 
 const WINDOW = 10_000;
 
+export interface LagSummary {
+  p50: number;
+  p99: number;
+  max: number;
+  samples: number;
+}
+
 export class LagWindow {
   private readonly samples: number[] = [];
   private next = 0;
   private max = 0;
+  /**
+   * The last summary, until the next sample: an active engine's window no longer changes, and `/readyz`,
+   * polled every 100 ms by a harness or an orchestrator, sorted its 10,000 samples on every call (stop 49).
+   */
+  private cached: LagSummary | null = null;
 
   add(ms: number): void {
     const v = Math.max(0, ms);
@@ -24,11 +36,18 @@ export class LagWindow {
     else this.samples[this.next] = v;
     this.next = (this.next + 1) % WINDOW;
     if (v > this.max) this.max = v;
+    this.cached = null;
   }
 
-  summary(): { p50: number; p99: number; max: number; samples: number } {
+  summary(): LagSummary {
+    if (this.cached === null) this.cached = this.compute();
+    return { ...this.cached };
+  }
+
+  private compute(): LagSummary {
     if (this.samples.length === 0) return { p50: 0, p99: 0, max: 0, samples: 0 };
-    const sorted = [...this.samples].sort((a, b) => a - b);
+    // A typed copy sorts numerically without a comparator call per pair.
+    const sorted = Float64Array.from(this.samples).sort();
     const at = (q: number): number => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
     return { p50: at(0.5), p99: at(0.99), max: this.max, samples: this.samples.length };
   }
