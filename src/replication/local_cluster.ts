@@ -66,6 +66,9 @@ function lostBindRace(err: unknown): boolean {
   return /address already in use/i.test((err as Error).message ?? '');
 }
 
+/** Picks a port for a node, given those the cluster has already taken (freePort; a test plants a taken one). */
+export type PortPicker = (taken: ReadonlySet<number>) => Promise<number>;
+
 export class LocalNatsCluster {
   private readonly nodes: NodeSpec[];
   private readonly root: string;
@@ -78,7 +81,7 @@ export class LocalNatsCluster {
   }
 
   /** Starts three nodes and waits until JetStream answers on every one; new ports and folders when a bind lost a race. */
-  static async start(pickPort: (taken: ReadonlySet<number>) => Promise<number> = freePort): Promise<LocalNatsCluster> {
+  static async start(pickPort: PortPicker = freePort): Promise<LocalNatsCluster> {
     const bin = natsServerBinary();
     if (bin === null) throw new Error('nats-server is not installed (apt-get install nats-server, or set SCO_SETTLE_NATS_SERVER)');
     for (let attempt = 1; ; attempt++) {
@@ -90,7 +93,7 @@ export class LocalNatsCluster {
     }
   }
 
-  private static async startOnce(bin: string, pickPort: (taken: ReadonlySet<number>) => Promise<number>): Promise<LocalNatsCluster> {
+  private static async startOnce(bin: string, pickPort: PortPicker): Promise<LocalNatsCluster> {
     const root = mkdtempSync(join(tmpdir(), 'sco-settle-nats-'));
     const nodes: NodeSpec[] = [];
     const taken = new Set<number>();
