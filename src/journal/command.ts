@@ -38,14 +38,11 @@ export interface CommandOutput {
 /**
  * What a submitter already holds of a command besides its bytes, handed to the
  * executor with them on the submitting engine only (replay has just the bytes):
- * their text, which spares a decode, and optionally a value that reads exactly
- * as JSON.parse(text) and that nobody else holds, which spares the parse. The
+ * their text, which spares a decode, or a value that reads exactly as
+ * JSON.parse of the bytes and that nobody else holds, which spares the parse. The
  * executor's output and state changes must be the same with or without it.
  */
-export interface CommandGiven {
-  readonly text: string;
-  readonly value?: unknown;
-}
+export type CommandGiven = { readonly text: string; readonly value?: unknown } | { readonly text?: undefined; readonly value: unknown };
 
 /**
  * Rules versions: every command entry records the version of the rules it ran

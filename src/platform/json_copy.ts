@@ -68,3 +68,61 @@ function copyObject(o: Record<string, unknown>): unknown {
   }
   return out;
 }
+
+/** Array members jsonBytes writes this many elements at a time (a 1,000-payment batch: eight pieces of ~21 KB; 32 to 256 measured alike, all well below the whole). */
+const JSON_BYTES_CHUNK = 128;
+
+/**
+ * Buffer.from(JSON.stringify(value)) for a copy jsonCopy made (plain JSON data, no
+ * toJSON), without that text whole: a long array member (a batch's payments) is
+ * written `chunk` elements at a time, each piece's UTF-8 bytes straight into the
+ * one Buffer. The whole text of a 1,000-payment batch is ~230 KB: a string that
+ * large is a large object of its own for V8 (fresh pages, faulted in for every
+ * batch), and Buffer.from first flattens the text JSON.stringify built in pieces
+ * into another; the pieces here stay in the young generation. Each piece is an
+ * array's text, "[a,b]": laid end to end with one byte shared, the bracket between
+ * two pieces becomes the comma, so the bytes are exactly JSON.stringify's.
+ */
+export function jsonBytes(value: Record<string, unknown>, chunk = JSON_BYTES_CHUNK): Buffer {
+  let long = false;
+  for (const k of Object.keys(value)) {
+    const v = value[k];
+    if (Array.isArray(v) && v.length > chunk) long = true;
+  }
+  if (!long) return Buffer.from(JSON.stringify(value));
+  // Texts in order; a piece of an array is marked by its index in `pieces` (its brackets shared as above).
+  const texts: string[] = [];
+  const pieces = new Set<number>();
+  let sep = '{';
+  for (const k of Object.keys(value)) {
+    const v = value[k];
+    if (Array.isArray(v) && v.length > chunk) {
+      texts.push(`${sep}${JSON.stringify(k)}:`);
+      for (let i = 0; i < v.length; i += chunk) {
+        pieces.add(texts.length);
+        texts.push(JSON.stringify(v.slice(i, i + chunk)));
+      }
+    } else {
+      const text = JSON.stringify(v);
+      // JSON leaves out a member it cannot write (undefined, a function).
+      if (text === undefined) continue;
+      texts.push(`${sep}${JSON.stringify(k)}:${text}`);
+    }
+    sep = ',';
+  }
+  texts.push('}');
+  const lengths = texts.map((t) => Buffer.byteLength(t, 'utf8'));
+  let total = 0;
+  for (let j = 0; j < texts.length; j++) total += lengths[j]! - (pieces.has(j) && pieces.has(j - 1) ? 1 : 0);
+  const out = Buffer.allocUnsafe(total);
+  let at = 0;
+  for (let j = 0; j < texts.length; j++) {
+    const next = pieces.has(j) && pieces.has(j - 1);
+    // The previous piece's closing bracket is this one's first byte, and that byte is the comma between them.
+    if (next) at -= 1;
+    out.write(texts[j]!, at, lengths[j]!, 'utf8');
+    if (next) out[at] = 0x2c;
+    at += lengths[j]!;
+  }
+  return out;
+}

@@ -14,7 +14,7 @@ import { RESULT_CODES, U128_MAX } from '../ledger/types.js';
 import { PLATFORM_LIMITS, type CommandContext } from './context.js';
 import { PlatformError, REASON } from './errors.js';
 import { schemePaymentMax, schemePaymentRefusal } from './governance_effect.js';
-import { checkInstruction } from './instruction.js';
+import { checkInstruction, type CheckRules } from './instruction.js';
 import { priceRules3 } from './market_commands.js';
 import { route } from './settlement.js';
 import { settleOrWarehouse, watchSettleBy } from './warehouse_commands.js';
@@ -23,16 +23,25 @@ import { caseView, paymentView } from './views.js';
 type SubmitResult = { uetr: string | null; state: PaymentState; reason?: string; field?: string; detail?: string };
 
 export function submitPayments(cx: CommandContext, raws: Record<string, unknown>[], screening: (ScreeningOutcome | null)[], by: string): unknown {
+  const st = cx.s;
+  // The same for every payment of the command (nothing a submission does opens or closes a day or sets calendars).
+  const rules: CheckRules = { rules_version: cx.rules_version, now_ns: cx.now, day: st.day, calendars: st.calendars };
   const results: SubmitResult[] = [];
-  raws.forEach((raw, i) => {
-    results.push(submitOne(cx, raw, screening[i] ?? null, by, `payments[${i}]`));
-  });
+  for (let i = 0; i < raws.length; i++) results.push(submitOne(cx, raws[i]!, screening[i] ?? null, by, i, rules));
   return { payments: results };
 }
 
-function submitOne(cx: CommandContext, raw: Record<string, unknown>, s: ScreeningOutcome | null, by: string, field: string): SubmitResult {
+/** Where payment `i` of a batch is, in a refusal's field path (written only for a refusal). */
+function fieldOf(i: number): string {
+  return `payments[${i}]`;
+}
+
+function submitOne(cx: CommandContext, raw: Record<string, unknown>, s: ScreeningOutcome | null, by: string, i: number, rules: CheckRules): SubmitResult {
   const st = cx.s;
-  const check = checkInstruction(raw, st, field, { rules_version: cx.rules_version, now_ns: cx.now, day: st.day, calendars: st.calendars });
+  // Checked without the payment's path; a refusal checks again with it (checkInstruction is a function of its
+  // arguments), so an accepted payment writes no path it never shows.
+  let check = checkInstruction(raw, st, '', rules);
+  if (!check.ok) check = checkInstruction(raw, st, fieldOf(i), rules);
   if (!check.ok) {
     const { reason, field: f, detail } = check.rejection;
     const dup = check.uetr !== null && st.payments.has(check.uetr);
@@ -46,11 +55,12 @@ function submitOne(cx: CommandContext, raw: Record<string, unknown>, s: Screenin
   }
   const ins = check.instruction;
   if (st.payments.has(ins.uetr)) {
+    const field = fieldOf(i);
     cx.rememberRejection(ins.uetr, REASON.duplicate, `${field}.uetr`, 'this UETR was already submitted');
     return { uetr: ins.uetr, state: 'rejected', reason: REASON.duplicate, field: `${field}.uetr`, detail: 'duplicate UETR' };
   }
   if (st.payments.size >= PLATFORM_LIMITS.payments_max)
-    throw new PlatformError('limit_exceeded', field, `the platform holds at most ${PLATFORM_LIMITS.payments_max} payments`);
+    throw new PlatformError('limit_exceeded', fieldOf(i), `the platform holds at most ${PLATFORM_LIMITS.payments_max} payments`);
   const p = newPayment(cx, ins, by);
   cx.change(p, 'validated');
   if (cx.rules_version >= 3) {

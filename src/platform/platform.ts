@@ -65,7 +65,7 @@ import type { ClusterConfig } from '../replication/cluster_config.js';
 import { NotLeaderError } from './errors.js';
 import type { PaymentProbe } from './payment_book.js';
 import type { CommandGiven } from '../journal/command.js';
-import { jsonCopy, NOT_JSON } from './json_copy.js';
+import { jsonBytes, jsonCopy, NOT_JSON } from './json_copy.js';
 
 // For the HTTP shells: the documents interface, the store's errors and redacted
 // location, the views and the JSON replacer they answer with.
@@ -1061,8 +1061,12 @@ function availableOf(a: Account, issuing: boolean): bigint {
  */
 function journalText(withBy: Record<string, unknown>): { bytes: Buffer; given: CommandGiven } {
   const value = jsonCopy(withBy);
-  const text = value === NOT_JSON ? stringify(withBy) : JSON.stringify(value);
-  return { bytes: Buffer.from(text), given: value === NOT_JSON ? { text } : { text, value } };
+  if (value === NOT_JSON) {
+    const text = stringify(withBy);
+    return { bytes: Buffer.from(text), given: { text } };
+  }
+  // The bytes written from the copy in pieces (a batch's text is never one string); the executor runs the copy.
+  return { bytes: jsonBytes(value as Record<string, unknown>), given: { value } };
 }
 
 function probeOf(f: PaymentFilter): PaymentProbe {
