@@ -28,6 +28,7 @@ import { ApiMetrics } from './metrics.js';
 import { BACK_PRESSURE_DEFAULTS, BackPressure, type BackPressureLimits } from './back_pressure.js';
 import { API_FORMATS } from './schemas.js';
 import { buildOpenApi, docsPage } from './openapi.js';
+import { parseBatchBody } from './batch_body.js';
 import { BODY_LIMIT_BATCH, BODY_LIMIT_DEFAULT, ROUTES, type RouteContext, type RouteDef, type RouteResult } from './routes.js';
 
 /** The package's version (info.version of the OpenAPI document). */
@@ -111,6 +112,24 @@ function createApp(opts: ApiOptions): FastifyInstance {
   } as Parameters<typeof Fastify>[0]) as unknown as FastifyInstance;
 }
 
+/**
+ * application/json read as bytes: a batch of payments in pieces (./batch_body.ts), anything else (or a batch
+ * that piecewise reading does not take) decoded whole and handed to fastify's own JSON parser, as before.
+ */
+function installJsonParser(app: FastifyInstance): void {
+  const whole = app.getDefaultJsonParser(app.initialConfig.onProtoPoisoning ?? 'error', app.initialConfig.onConstructorPoisoning ?? 'error');
+  app.removeContentTypeParser('application/json');
+  // The default parser's limit (the server's); a route's own bodyLimit still takes precedence, as it did.
+  app.addContentTypeParser('application/json', { parseAs: 'buffer', bodyLimit: BODY_LIMIT_DEFAULT }, (req, body, done) => {
+    const batch = parseBatchBody(body as Buffer);
+    if (batch !== undefined) {
+      done(null, batch);
+      return;
+    }
+    whole(req, (body as Buffer).toString('utf8'), done);
+  });
+}
+
 /** The server's `clientError`: Node's parser refused the bytes, so the answer is written to the socket, which then closes. */
 function answerClientError(err: Error & { code?: string; rawPacket?: Buffer }, socket: Socket): void {
   if (err.code === 'ECONNRESET' || socket.destroyed) return;
@@ -137,6 +156,7 @@ export async function buildApi(opts: ApiOptions): Promise<Api> {
   });
 
   app.removeContentTypeParser('text/plain');
+  installJsonParser(app);
   app.addContentTypeParser(['application/xml', 'text/xml'], { parseAs: 'string', bodyLimit: BODY_LIMIT_BATCH }, (_req, body, done) => done(null, body));
 
   app.setErrorHandler((err, req, reply) => {
