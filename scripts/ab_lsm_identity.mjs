@@ -55,6 +55,7 @@ if (rules !== null) {
     region_rounds: R.lsmRules17RegionRounds?.(v),
     region_induced: R.lsmRules18RegionInduced?.(v),
     region_restart: R.lsmRules19RegionRestart?.(v),
+    region_triples: R.lsmRules20RegionTriples?.(v),
   };
 }
 const { unseenInstances, UNSEEN_FAMILIES } = await import(`${newDist}/src/bench/gridlock_unseen.js`);

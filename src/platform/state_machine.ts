@@ -149,10 +149,15 @@ export class PlatformStateMachine extends PlatformState implements CommandExecut
    *     18's differ re-chosen exactly, keeping rules 18's choice unless it
    *     finds strictly more (lsmRules19RegionRestart in
    *     clearing/lsm_release.ts; CHANGELOG.md, "Rules version 19"): only
-   *     non-FIFO runs can release differently.
+   *     non-FIFO runs can release differently;
+   * 20  after that, on runs of at most 20 participants and 256 items, every
+   *     triple of participants re-chosen exactly, passes until none changes,
+   *     keeping rules 19's choice unless it finds strictly more
+   *     (lsmRules20RegionTriples in clearing/lsm_release.ts; CHANGELOG.md,
+   *     "Rules version 20"): only non-FIFO runs can release differently.
    * Entries replay under the version they recorded, so all stay callable.
    */
-  readonly rules_versions = Object.freeze({ oldest: 1, current: 19 });
+  readonly rules_versions = Object.freeze({ oldest: 1, current: 20 });
 
   execute(command: Buffer, clock_ns: bigint, ledger: LedgerAccess, rules_version: number, given?: CommandGiven): CommandOutputText {
     if (rules_version < this.rules_versions.oldest || rules_version > this.rules_versions.current) {
