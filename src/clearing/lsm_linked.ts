@@ -509,7 +509,7 @@ function checkCapacities(capacities: readonly bigint[]): void {
 }
 
 /** Checks one item; returns its legs' net effect per node (zeros dropped, nodes ascending). */
-function checkItem(k: number, it: LinkedItem, nodes: number, ids: Set<string>): Map<number, bigint> {
+function checkItem(k: number, it: LinkedItem, nodes: number, ids: Set<string>): ItemNet {
   if (it === null || typeof it !== 'object') throw new ClearingInputError(`items[${k}]`, 'must be an object');
   if (typeof it.id !== 'string' || it.id.length === 0 || it.id.length > ID_LENGTH_MAX) {
     throw new ClearingInputError(itemField(k, it, 'id'), `must be a non-empty string of at most ${ID_LENGTH_MAX} characters`);
@@ -550,9 +550,22 @@ function checkItem(k: number, it: LinkedItem, nodes: number, ids: Set<string>): 
     at[j + 1] = n;
     delta[j + 1] = d;
   }
-  const net = new Map<number, bigint>();
-  for (let i = 0; i < at.length; i++) if (delta[i] !== 0n) net.set(at[i]!, delta[i]!);
-  return net;
+  // Zeros dropped in place (no Map per item, nor an entry pair per node read back: stop 50).
+  let kept = 0;
+  for (let i = 0; i < at.length; i++) {
+    if (delta[i] === 0n) continue;
+    at[kept] = at[i]!;
+    delta[kept++] = delta[i]!;
+  }
+  at.length = kept;
+  delta.length = kept;
+  return { at, delta };
+}
+
+/** An item's net per node it touches: nodes ascending, each net (in - out) not zero. */
+interface ItemNet {
+  readonly at: number[];
+  readonly delta: bigint[];
 }
 
 /** Adds `d` to node `n`'s net in checkItem's parallel lists (appending the node when first touched). */
@@ -580,23 +593,62 @@ export function compileLinked(problem: LinkedProblem): Net {
   const ids = new Set<string>();
   const nets = problem.items.map((it, k) => checkItem(k, it, nodes, ids));
   const effStart = new Int32Array(m + 1);
-  for (let k = 0; k < m; k++) effStart[k + 1] = effStart[k]! + nets[k]!.size;
+  for (let k = 0; k < m; k++) effStart[k + 1] = effStart[k]! + nets[k]!.at.length;
   const effNode = new Int32Array(effStart[m]!);
   const effDelta: bigint[] = new Array<bigint>(effStart[m]!);
   const outTotal: bigint[] = new Array<bigint>(nodes).fill(0n);
   let legTotal = 0n;
-  nets.forEach((net, k) => {
+  for (let k = 0; k < m; k++) {
+    const { at, delta } = nets[k]!;
     let e = effStart[k]!;
-    for (const [n, d] of net) {
+    for (let i = 0; i < at.length; i++) {
+      const n = at[i]!;
+      const d = delta[i]!;
       effNode[e] = n;
       effDelta[e++] = d;
       if (d < 0n) outTotal[n] = outTotal[n]! - d;
     }
     for (const leg of problem.items[k]!.legs) legTotal += leg.amount;
-  });
+  }
   const floatExact = 2n * legTotal <= BigInt(Number.MAX_SAFE_INTEGER);
-  const capF = Float64Array.from(problem.capacities, (c, n) => Number(c < outTotal[n]! ? c : outTotal[n]!));
+  const capacities = problem.capacities;
+  const capF = new Float64Array(capacities.length);
+  for (let n = 0; n < capacities.length; n++) {
+    const c = capacities[n]!;
+    capF[n] = Number(c < outTotal[n]! ? c : outTotal[n]!);
+  }
   return indexNet(problem, { nodes, m, effStart, effNode, effDelta, capF, floatExact });
+}
+
+/** The numbers as an Int32Array, copied by a loop (no iterator). */
+function int32Of(list: readonly number[]): Int32Array {
+  const out = new Int32Array(list.length);
+  for (let i = 0; i < list.length; i++) out[i] = list[i]!;
+  return out;
+}
+
+/** Per-node lists as one array and where each node's starts (filled by loops). */
+function flatLists(lists: number[][], nodes: number): { start: Int32Array; all: Int32Array } {
+  const start = new Int32Array(nodes + 1);
+  for (let n = 0; n < nodes; n++) start[n + 1] = start[n]! + lists[n]!.length;
+  const all = new Int32Array(start[nodes]!);
+  for (let n = 0, at = 0; n < nodes; n++) {
+    const l = lists[n]!;
+    for (let i = 0; i < l.length; i++) all[at++] = l[i]!;
+  }
+  return { start, all };
+}
+
+/** The lists one after another, as a Float64Array. */
+function concatFloat64(lists: number[][]): Float64Array {
+  let n = 0;
+  for (const l of lists) n += l.length;
+  const out = new Float64Array(n);
+  for (let j = 0, at = 0; j < lists.length; j++) {
+    const l = lists[j]!;
+    for (let i = 0; i < l.length; i++) out[at++] = l[i]!;
+  }
+  return out;
 }
 
 /** The per-node queues and draw lists, by-weight order and float copies. */
@@ -606,13 +658,21 @@ function indexNet(
 ): Net {
   const { nodes, m, effStart, effNode, effDelta } = p;
   const items = problem.items;
+  // Typed arrays filled by plain loops, not `from` with a map function or from a flattened list: those went through
+  // the iterator protocol, an object per element (~0.7 kB per payment of a demo day, stop 50); the same values.
   const weight = items.map((it) => it.weight);
-  const weightF = Float64Array.from(weight, (w) => Number(w));
-  const effF = Float64Array.from(effDelta, (d) => Number(d));
-  const first = Int32Array.from(items, (it) => it.legs[0]!.from);
+  const weightF = new Float64Array(weight.length);
+  for (let k = 0; k < weight.length; k++) weightF[k] = Number(weight[k]!);
+  const effF = new Float64Array(effDelta.length);
+  for (let e = 0; e < effDelta.length; e++) effF[e] = Number(effDelta[e]!);
+  const first = new Int32Array(items.length);
+  for (let k = 0; k < items.length; k++) first[k] = items[k]!.legs[0]!.from;
   const wpu = new Float64Array(m);
+  // A total order (ties by index): one result, whichever sort makes it.
   const byWeightDesc = (a: number, b: number): number => weightF[b]! - weightF[a]! || a - b;
-  const byWeight = Int32Array.from(Array.from({ length: m }, (_, k) => k).sort(byWeightDesc));
+  const order = new Array<number>(m);
+  for (let k = 0; k < m; k++) order[k] = k;
+  const byWeight = int32Of(order.sort(byWeightDesc));
   const queues: number[][] = Array.from({ length: nodes }, () => []);
   const draws: number[][] = Array.from({ length: nodes }, () => []);
   const drawEffs: number[][] = Array.from({ length: nodes }, () => []);
@@ -634,13 +694,9 @@ function indexNet(
     if (out === 0) free.push(k);
     wpu[k] = out > 0 ? weightF[k]! / out : 0;
   }
-  const flat = (lists: number[][]): { start: Int32Array; all: Int32Array } => {
-    const start = new Int32Array(nodes + 1);
-    for (let n = 0; n < nodes; n++) start[n + 1] = start[n]! + lists[n]!.length;
-    return { start, all: Int32Array.from(lists.flat()) };
-  };
-  const q = flat(queues);
-  const d = flat(draws);
+  const drawEff = concatFloat64(drawEffs);
+  const q = flatLists(queues, nodes);
+  const d = flatLists(draws, nodes);
   return {
     ...p,
     fifo: problem.fifo,
@@ -655,8 +711,8 @@ function indexNet(
     qPos,
     drawStart: d.start,
     drawItems: d.all,
-    drawEff: Float64Array.from(drawEffs.flat()),
-    free: Int32Array.from(free),
+    drawEff,
+    free: int32Of(free),
     byWeight,
     singleLeg: items.every((it) => it.legs.length === 1),
   };

@@ -143,6 +143,22 @@ export async function* preparedAhead(
   waits: AheadWaits = { waits: 0, wait_ms: 0 },
   held?: () => HeldHint,
 ): AsyncGenerator<[SimPayment, Prepared]> {
+  for await (const { payments: chunk, prepared } of preparedChunksAhead(size, send, payments, ahead, waits, held))
+    for (let i = 0; i < chunk.length; i++) yield [chunk[i]!, prepared[i]!];
+}
+
+/**
+ * As preparedAhead, a chunk at a time (what the day reads: an await and a pair per chunk, not per payment). Chunks
+ * are sent at the same points: as the chunk after them is asked for.
+ */
+export async function* preparedChunksAhead(
+  size: number,
+  send: SendChunk,
+  payments: Iterable<SimPayment>,
+  ahead = AHEAD_PER_WORKER,
+  waits: AheadWaits = { waits: 0, wait_ms: 0 },
+  held?: () => HeldHint,
+): AsyncGenerator<PreparedChunk> {
   checkAhead(ahead);
   const source = payments[Symbol.iterator]();
   let from = 0;
@@ -158,6 +174,12 @@ export async function* preparedAhead(
     },
     waits,
   );
+}
+
+/** The payments in chunks as preparedChunksAhead reads them, with nothing prepared (null). */
+export function* unpreparedChunks(payments: Iterable<SimPayment>): Generator<{ payments: SimPayment[]; prepared: null }> {
+  const source = payments[Symbol.iterator]();
+  for (let chunk = readChunk(source); chunk.length > 0; chunk = readChunk(source)) yield { payments: chunk, prepared: null };
 }
 
 function readChunk(source: Iterator<SimPayment>): SimPayment[] {
@@ -176,7 +198,7 @@ function checkAhead(ahead: number): void {
 }
 
 /** The chunks `next` requests (null: none left), at most `ahead` per worker in flight, taken back in the order requested. */
-async function* inTurn(size: number, ahead: number, next: () => Promise<PreparedChunk> | null, waits: AheadWaits): AsyncGenerator<[SimPayment, Prepared]> {
+async function* inTurn(size: number, ahead: number, next: () => Promise<PreparedChunk> | null, waits: AheadWaits): AsyncGenerator<PreparedChunk> {
   const inFlight: Array<{ chunk: Promise<PreparedChunk>; ready: boolean }> = [];
   const fill = (): void => {
     while (inFlight.length < ahead * size) {
@@ -197,12 +219,12 @@ async function* inTurn(size: number, ahead: number, next: () => Promise<Prepared
   while (inFlight.length > 0) {
     const head = inFlight.shift()!;
     const t0 = head.ready ? 0 : performance.now();
-    const { payments, prepared } = await head.chunk;
+    const chunk = await head.chunk;
     if (t0 !== 0) {
       waits.waits++;
       waits.wait_ms += performance.now() - t0;
     }
     fill();
-    for (let i = 0; i < payments.length; i++) yield [payments[i]!, prepared[i]!];
+    yield chunk;
   }
 }

@@ -207,7 +207,9 @@ function validateElement(ctx: Ctx, el: XmlElement, typeName: string, path: strin
 
 function checkAttributes(ctx: Ctx, el: XmlElement, path: string, complex: ComplexTypeDef | undefined): void {
   const declared = complex?.a;
-  for (const a of el.attrs) {
+  const attrs = el.attrs;
+  for (let i = 0; i < attrs.length; i++) {
+    const a = attrs[i]!;
     if (a.ns === XSI_NS && (a.local === 'schemaLocation' || a.local === 'noNamespaceSchemaLocation')) continue;
     if (a.ns === XSI_NS) {
       report(ctx, `${path}/@${a.qname}`, `attribute xsi:${a.local} is not supported by this platform's validator`);
@@ -222,8 +224,12 @@ function checkAttributes(ctx: Ctx, el: XmlElement, path: string, complex: Comple
     if (problem !== null) report(ctx, `${path}/@${a.local}`, `attribute ${a.local}: ${problem}`);
   }
   if (declared !== undefined) {
-    for (const [name, , required] of declared) {
-      if (required && !el.attrs.some((a) => a.ns === '' && a.local === name))
+    // Read by index: a destructured tuple goes through the iterator protocol, an object per element read (~1.4 kB
+    // per payment on the demo's prepare worker, stop 50).
+    for (let i = 0; i < declared.length; i++) {
+      const d = declared[i]!;
+      const name = d[0];
+      if (d[2] && !el.attrs.some((a) => a.ns === '' && a.local === name))
         report(ctx, `${path}/@${name}`, `required attribute ${name} is missing on ${el.local}`);
     }
   }

@@ -282,6 +282,11 @@ export class PaymentBook {
     if (isFinished(p.state)) this.finishedQueue.push(pos);
   }
 
+  /** The arrival position of the payment with this UETR, or -1 (nothing is decoded: a live lookup or the archive's key table). */
+  positionOf(uetr: string): number {
+    return this.livePos.get(uetr) ?? this.archivedPos(uetr);
+  }
+
   /** The payment at arrival position `i` (0-based), decoded when archived. */
   at(i: number): Payment | undefined {
     if (i < 0 || i >= this.count) return undefined;

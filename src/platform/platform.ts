@@ -538,6 +538,11 @@ export class Platform {
     return this.state.payments.at(i);
   }
 
+  /** The arrival position of the payment with this UETR (below paymentCount()), or -1 when none; it is not read back. */
+  paymentPosition(uetr: string): number {
+    return this.state.payments.positionOf(uetr);
+  }
+
   /** The state of the payment at arrival position `i` (below paymentCount()), read without reading the payment back. */
   paymentStateAt(i: number): PaymentState | undefined {
     return this.state.payments.stateAt(i);

@@ -66,7 +66,8 @@ function writeElement(schema: MessageSchema, name: string, typeName: string, val
   if (complex.m === 'simple') {
     let out = `<${name}${nsDecl}`;
     const attrs = complex.a ?? NO_ATTRS;
-    for (const [attr] of attrs) {
+    for (let i = 0; i < attrs.length; i++) {
+      const attr = attrs[i]![0];
       const v = value[`@${attr}`];
       if (v !== undefined) out += ` ${attr}="${escapeAttr(String(v))}"`;
     }
