@@ -280,15 +280,11 @@ export class LedgerStateMachine {
     if (op === 'create_accounts') {
       results = this.runBatch(events, ts, true);
     } else if (op === 'create_transfers') {
-      // One unlinked transfer (each payment a platform command settles): what runBatch does for it, without its chain
-      // bookkeeping and per-event timestamp sums.
-      const one = events.length === 1 && (events[0]!.flags & T_LINKED) === 0;
-      results = one ? this.runOneTransfer(events[0] as Transfer, ts) : this.runBatch(events, ts, false);
+      results = this.runBatch(events, ts, false);
     } else {
       results = new Uint8Array(0);
     }
-    if (events.length === 1) this.lastTimestamp = ts;
-    else if (events.length > 0) this.lastTimestamp = ts + BigInt(events.length - 1);
+    if (events.length > 0) this.lastTimestamp = ts + BigInt(events.length - 1);
     if (this.lastTimestamp > U64_MAX) throw new Error('ledger timestamp overflowed u64');
     return results;
   }
@@ -350,13 +346,6 @@ export class LedgerStateMachine {
         }
       }
     }
-    return results;
-  }
-
-  /** runBatch of one transfer without the linked flag: no chain, so its result is createTransfer's. */
-  private runOneTransfer(t: Transfer, ts: bigint): Uint8Array {
-    const results = new Uint8Array(1);
-    results[0] = this.createTransfer(t, ts);
     return results;
   }
 
