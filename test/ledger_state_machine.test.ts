@@ -1247,7 +1247,7 @@ describe('ledger state machine: properties', () => {
     );
   });
 
-  test('one-transfer batches (the ledger path of a lone unlinked transfer) agree exactly with the reference model', () => {
+  test('one-event batches (as the platform settles each payment) agree exactly with the reference model', () => {
     // Every create_transfers batch of a scenario split into batches of one event each, at the batch's clock: the
     // platform settles a payment as such a batch. Lone linked events must still be open chains.
     let ones = 0;
