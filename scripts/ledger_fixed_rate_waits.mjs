@@ -7,11 +7,13 @@
 // catches up ("backlog"), a wait until the index holds every entry, and the same
 // paced run again ("caught_up"). Transfer ids are random 128-bit, as the API's.
 // Prints one JSON line: per paced run p50/p99/max ms and the index backlog at its
-// start; the seconds the index took to catch up; CPU seconds of the process.
+// start; the seconds the index took to catch up; CPU seconds of the process; the
+// store's checkpoints (requested; run, forced by the WAL ceiling, total and max ms
+// on builds that report them) and the WAL file's size at the end.
 //   node scripts/ledger_fixed_rate_waits.mjs DIST [RATE=2000] [FIXED_S=6] [BATCH_S=4]
 // Alternate two builds in a shell loop (old, new, old, new, ...) and compare medians.
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -89,8 +91,13 @@ try {
   const caught_up_s = +((performance.now() - w0) / 1000).toFixed(2);
   const caught_up = await paced();
   const c = process.cpuUsage(cpu0);
+  // The store's checkpoints over the whole run (run/forced/ms: builds from stop 50's held checkpoints on) and the WAL file's size before close.
+  const checkpoints = store.checkpointStats ?? { requested: store.checkpointsRequested ?? null };
+  if (checkpoints.total_ms !== undefined) checkpoints.total_ms = +checkpoints.total_ms.toFixed(1);
+  if (checkpoints.max_ms !== undefined) checkpoints.max_ms = +checkpoints.max_ms.toFixed(1);
+  const wal_bytes_at_end = statSync(join(dir, 's.db-wal'), { throwIfNoEntry: false })?.size ?? null;
   process.stdout.write(
-    `${JSON.stringify({ dist: distArg, batched, backlog, caught_up_s, caught_up, cpu_s: +((c.user + c.system) / 1e6).toFixed(1), index_row_cost_ms: store.indexRowCostMs?.() ?? null })}\n`,
+    `${JSON.stringify({ dist: distArg, batched, backlog, caught_up_s, caught_up, cpu_s: +((c.user + c.system) / 1e6).toFixed(1), index_row_cost_ms: store.indexRowCostMs?.() ?? null, checkpoints, wal_bytes_at_end })}\n`,
   );
 } finally {
   await ledger.close();

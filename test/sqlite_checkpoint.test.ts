@@ -7,6 +7,7 @@
 
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,7 +15,7 @@ import { describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import { emptyAccount, emptyTransfer } from '../src/ledger/types.js';
 import { SqliteStore } from '../src/store/sqlite.js';
-import type { IndexBatch } from '../src/store/types.js';
+import type { IndexBatch, JournalEntry } from '../src/store/types.js';
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
@@ -29,6 +30,27 @@ function batch(seq: number): IndexBatch {
     return t;
   });
   return { through_seq: seq, accounts, transfers, balances: [] };
+}
+
+function entry(seq: number, events = 1): JournalEntry {
+  return {
+    seq,
+    op: 2,
+    clock_ns: 1_700_000_000_000_000_000n + BigInt(seq),
+    count: events,
+    body: randomBytes(128 * events),
+    results: Buffer.alloc(0),
+    checksum: randomBytes(32),
+    prev_hash: randomBytes(32),
+    hash: randomBytes(32),
+  };
+}
+
+/** Polls until `done()` or `ms` passed; whether it became true. */
+async function eventually(done: () => boolean, ms: number): Promise<boolean> {
+  const until = performance.now() + ms;
+  while (!done() && performance.now() < until) await sleep(10);
+  return done();
 }
 
 async function withDir(fn: (path: string) => Promise<void>): Promise<void> {
@@ -90,6 +112,97 @@ describe('SQLite checkpoints after index writes', () => {
       try {
         assert.equal(await store.indexPosition(), 30);
         assert.equal(await store.countTransfers(), 30);
+      } finally {
+        await store.close();
+      }
+    });
+  });
+});
+
+// A checkpoint on the commit worker holds it for 25 to 70 ms, and appends that
+// arrived meanwhile waited behind it (#18, stop 50): the worker holds a requested
+// checkpoint until no append is queued or finished for an idle gap, runs it at once
+// past a WAL ceiling (so the WAL stays bounded under a steady stream), and at close.
+describe('SQLite checkpoints held off the append path (commit worker)', () => {
+  it('holds a checkpoint while appends keep arriving, and runs it in the first idle gap', async () => {
+    await withDir(async (path) => {
+      const store = new SqliteStore(path, { checkpoint_idle_gap_ms: 250, checkpointer: false });
+      await store.acquireWriter();
+      try {
+        let seq = 0;
+        await store.appendJournal([entry(++seq)]);
+        await store.applyIndex(batch(1)); // the first index write requests a checkpoint
+        assert.equal(store.checkpointsRequested, 1);
+        const until = performance.now() + 1_000;
+        while (performance.now() < until) {
+          await store.appendJournal([entry(++seq)]);
+          await sleep(1);
+        }
+        assert.equal(store.checkpointStats.run, 0, `held while ${seq} appends arrived at most a few ms apart`);
+        const quiet = performance.now();
+        assert.ok(await eventually(() => store.checkpointStats.run === 1, 5_000), 'runs once the appends stop');
+        assert.ok(performance.now() - quiet >= 200, 'not before the idle gap passed');
+        assert.equal(store.checkpointStats.forced, 0);
+        assert.equal((await store.readJournal(0, 1_000_000)).length, seq);
+      } finally {
+        await store.close();
+      }
+    });
+  });
+
+  it('runs a held checkpoint past the WAL ceiling while appends keep arriving', async () => {
+    await withDir(async (path) => {
+      const store = new SqliteStore(path, { checkpoint_idle_gap_ms: 3_000, checkpoint_ceiling_bytes: 64 * 1024, checkpointer: false });
+      await store.acquireWriter();
+      try {
+        await store.applyIndex(batch(1));
+        // 8 KiB a batch, back to back: the gap never comes, the ceiling (64 KiB) does.
+        for (let seq = 1; seq <= 30; seq++) await store.appendJournal([entry(seq, 64)]);
+        await store.appendJournal([entry(31)]);
+        const s = store.checkpointStats;
+        assert.equal(s.run, 1, 'the held checkpoint ran before the idle gap');
+        assert.equal(s.forced, 1, 'forced by the ceiling');
+        assert.equal((await store.readJournal(0, 100)).length, 31);
+      } finally {
+        await store.close();
+      }
+    });
+  });
+
+  it('close runs a held checkpoint and loses nothing', async () => {
+    await withDir(async (path) => {
+      const store = new SqliteStore(path, { checkpoint_idle_gap_ms: 300, checkpointer: false });
+      await store.acquireWriter();
+      await store.appendJournal([entry(1)]);
+      await store.applyIndex(batch(1));
+      await store.appendJournal([entry(2)]);
+      await store.close();
+      assert.equal(store.checkpointStats.run, 1);
+      const again = new SqliteStore(path);
+      try {
+        assert.equal((await again.readJournal(0, 100)).length, 2);
+        assert.equal(await again.indexPosition(), 1);
+      } finally {
+        await again.close();
+      }
+    });
+  });
+
+  it('with the checkpointer: the bulk runs on its thread, then the commit worker checkpoints the rest and the WAL starts over', async () => {
+    await withDir(async (path) => {
+      const store = new SqliteStore(path, { checkpoint_idle_gap_ms: 20 });
+      await store.acquireWriter();
+      try {
+        let seq = 0;
+        for (let k = 0; k < 20; k++) await store.appendJournal([entry(++seq, 64)]);
+        await store.applyIndex(batch(1));
+        assert.ok(await eventually(() => store.checkpointStats.run === 1, 5_000), 'the rest ran on the commit worker');
+        assert.equal(store.checkpointStats.bulk_run, 1, 'after one bulk pass');
+        const walAfter = statSync(`${path}-wal`).size;
+        // The WAL was fully checkpointed: the next appends write from its start, so the file does not grow.
+        for (let k = 0; k < 5; k++) await store.appendJournal([entry(++seq)]);
+        assert.equal(statSync(`${path}-wal`).size, walAfter, 'the WAL restarted');
+        assert.equal((await store.readJournal(0, 1_000)).length, seq);
       } finally {
         await store.close();
       }

@@ -97,6 +97,24 @@ export interface SqliteStoreOptions {
    * (default: false, unless SCO_SETTLE_SQLITE_INLINE_COMMIT=1 is set).
    */
   inline_commit?: boolean;
+  /** Tests: the commit worker's idle gap and WAL ceiling for held checkpoints (./sqlite_worker.ts). */
+  checkpoint_idle_gap_ms?: number;
+  checkpoint_ceiling_bytes?: number;
+  /** Checkpoint in two steps, the bulk on a thread of its own (default: true, unless SCO_SETTLE_SQLITE_CHECKPOINTER=0). */
+  checkpointer?: boolean;
+}
+
+/** Checkpoints of the store since it opened: requested, run (on the worker: several held requests may run as one), forced by the WAL ceiling, and their time. */
+export interface CheckpointStats {
+  requested: number;
+  run: number;
+  forced: number;
+  total_ms: number;
+  max_ms: number;
+  /** Bulk passes on the checkpointer thread (off the commit thread) and their time. */
+  bulk_run: number;
+  bulk_total_ms: number;
+  bulk_max_ms: number;
 }
 
 type WorkerRequestBody = WorkerRequest extends infer R ? (R extends WorkerRequest ? Omit<R, 'id'> : never) : never;
@@ -150,6 +168,13 @@ export class SqliteStore implements Store {
   /** When the last checkpoint was requested (performance.now()). */
   private lastCheckpointMs = Number.NEGATIVE_INFINITY;
   private checkpointCount = 0;
+  private readonly checkpointRuns = { run: 0, forced: 0, total_ms: 0, max_ms: 0, bulk_run: 0, bulk_total_ms: 0, bulk_max_ms: 0 };
+  /** The checkpointer thread (./sqlite_worker.ts runCheckpointer), started with the first checkpoint; null without the worker or when off. */
+  private checkpointer: Worker | null = null;
+  /** The bulk pass in flight on the checkpointer (at most one), resolved when it answered. */
+  private bulk: Promise<void> | null = null;
+  private readonly useCheckpointer: boolean;
+  private readonly workerTuning: Pick<WorkerInit, 'checkpoint_idle_gap_ms' | 'checkpoint_ceiling_bytes'>;
   private readonly stmt: ReturnType<typeof writeStatements> & ReturnType<typeof queryStatements> & ReturnType<typeof documentStatements>;
   /** Whether commits go to the worker (fixed at construction). */
   readonly commitOnWorker: boolean;
@@ -174,6 +199,11 @@ export class SqliteStore implements Store {
     this.display = `sqlite:${path}`;
     const inline = options.inline_commit ?? process.env.SCO_SETTLE_SQLITE_INLINE_COMMIT === '1';
     this.commitOnWorker = !inline && path !== ':memory:';
+    this.useCheckpointer = options.checkpointer ?? process.env.SCO_SETTLE_SQLITE_CHECKPOINTER !== '0';
+    this.workerTuning = {
+      ...(options.checkpoint_idle_gap_ms !== undefined ? { checkpoint_idle_gap_ms: options.checkpoint_idle_gap_ms } : {}),
+      ...(options.checkpoint_ceiling_bytes !== undefined ? { checkpoint_ceiling_bytes: options.checkpoint_ceiling_bytes } : {}),
+    };
     this.headFile = path === ':memory:' ? null : new HeadFile(path);
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
     try {
@@ -471,6 +501,11 @@ export class SqliteStore implements Store {
     return this.checkpointCount;
   }
 
+  /** Checkpoints requested and run so far (run, forced and times: on the worker only; inline ones are counted as requested). */
+  get checkpointStats(): CheckpointStats {
+    return { requested: this.checkpointCount, ...this.checkpointRuns };
+  }
+
   private workerRuns(): boolean {
     return this.worker !== null && this.workerFailure === null && !this.closing;
   }
@@ -491,19 +526,78 @@ export class SqliteStore implements Store {
 
   /**
    * A PASSIVE checkpoint (it never takes the write lock, so it may run beside a
-   * commit). With the worker it runs there, queued behind the writes posted so
-   * far, so its fsyncs stay off this thread; its failure only leaves a longer
-   * WAL, so it is not reported.
+   * commit). With the worker it runs there, so its fsyncs stay off this thread,
+   * and the worker holds it until no append is queued or arrived for a few ms
+   * (or the WAL passed its ceiling): an append does not wait behind it
+   * (CHECKPOINT_IDLE_GAP_MS in ./sqlite_worker.ts). Its failure only leaves a
+   * longer WAL, so it is not reported.
    */
   private checkpoint(): void {
     this.walBytes = 0;
     this.lastCheckpointMs = performance.now();
     this.checkpointCount++;
-    if (this.workerRuns()) {
+    if (this.workerRuns() && this.useCheckpointer) {
+      // The bulk beside the appends, then the commit worker's short rest (see runCheckpointer); one bulk at a time.
+      if (this.bulk !== null) return;
+      this.bulk = this.bulkCheckpoint().then(() => {
+        this.bulk = null;
+        if (this.workerRuns()) this.request({ kind: 'checkpoint' }, undefined).catch(() => undefined);
+      });
+    } else if (this.workerRuns()) {
       this.request({ kind: 'checkpoint' }, undefined).catch(() => undefined);
     } else if (this.db.open) {
       this.db.pragma('wal_checkpoint(PASSIVE)');
     }
+  }
+
+  /** One PASSIVE checkpoint on the checkpointer thread; resolves when it answered (a failure only leaves more for the rest). */
+  private bulkCheckpoint(): Promise<void> {
+    if (this.checkpointer === null) {
+      const init: WorkerInit = { role: WORKER_ROLE, path: this.path, busy_timeout_ms: BUSY_TIMEOUT_MS, checkpointer: true };
+      const w = new Worker(new URL('./sqlite_worker.js', import.meta.url), { workerData: init, execArgv: [] });
+      w.unref();
+      w.on('error', () => {
+        if (this.checkpointer === w) this.checkpointer = null;
+      });
+      w.on('exit', () => {
+        if (this.checkpointer === w) this.checkpointer = null;
+      });
+      this.checkpointer = w;
+    }
+    const w = this.checkpointer;
+    return new Promise<void>((resolve) => {
+      const done = (): void => {
+        w.off('message', onReply);
+        w.off('exit', done);
+        w.unref();
+        resolve();
+      };
+      const onReply = (r: WorkerReply): void => {
+        if (r.ok && r.checkpoint !== undefined) {
+          const c = this.checkpointRuns;
+          c.bulk_run++;
+          c.bulk_total_ms += r.checkpoint.ms;
+          c.bulk_max_ms = Math.max(c.bulk_max_ms, r.checkpoint.ms);
+        }
+        done();
+      };
+      w.on('message', onReply);
+      w.on('exit', done);
+      w.ref();
+      w.postMessage({ kind: 'checkpoint', id: 0 } satisfies WorkerRequest);
+    });
+  }
+
+  /** Waits for a bulk pass in flight, then ends the checkpointer thread. */
+  private async stopCheckpointer(): Promise<void> {
+    await this.bulk;
+    const w = this.checkpointer;
+    if (w === null) return;
+    this.checkpointer = null;
+    w.ref();
+    const exited = new Promise<void>((resolve) => w.once('exit', () => resolve()));
+    w.postMessage({ kind: 'close', id: 0 } satisfies WorkerRequest);
+    await exited;
   }
 
   async lookupAccounts(ids: readonly bigint[]): Promise<Account[]> {
@@ -580,6 +674,7 @@ export class SqliteStore implements Store {
   async close(): Promise<void> {
     // Appends already posted finish first; then the worker closes its connection and exits.
     this.closing = true;
+    await this.stopCheckpointer();
     await this.stopWorker();
     await Promise.allSettled([...this.appending]);
     if (this.db.open) {
@@ -601,7 +696,7 @@ export class SqliteStore implements Store {
 
   private startWorker(): Worker {
     if (this.worker !== null) return this.worker;
-    const init: WorkerInit = { role: WORKER_ROLE, path: this.path, busy_timeout_ms: BUSY_TIMEOUT_MS };
+    const init: WorkerInit = { role: WORKER_ROLE, path: this.path, busy_timeout_ms: BUSY_TIMEOUT_MS, ...this.workerTuning };
     // No Node options: the worker needs none, and a worker refuses some of the
     // process's (per-process V8 heap flags, --input-type).
     const worker = new Worker(new URL('./sqlite_worker.js', import.meta.url), { workerData: init, execArgv: [] });
@@ -645,6 +740,13 @@ export class SqliteStore implements Store {
   private onReply(reply: WorkerReply): void {
     const p = this.settle(reply.id);
     if (p === undefined) return;
+    if (reply.ok && reply.checkpoint !== undefined) {
+      const c = this.checkpointRuns;
+      c.run++;
+      if (reply.checkpoint.forced) c.forced++;
+      c.total_ms += reply.checkpoint.ms;
+      c.max_ms = Math.max(c.max_ms, reply.checkpoint.ms);
+    }
     // Settled on the next turn (check phase), after the I/O callbacks of this
     // poll phase: requests whose bytes arrived during the COMMIT are then queued
     // before the caller's continuation (the durable ledger's drain) takes the next
@@ -663,11 +765,10 @@ export class SqliteStore implements Store {
     const p = this.pending.get(id);
     if (p === undefined) return undefined;
     this.pending.delete(id);
-    if (this.pending.size === 0) {
-      // While closing, the worker stays referenced until it has exited.
-      if (!this.closing) this.worker?.unref();
-      for (const w of this.idleWaiters.splice(0)) w();
-    }
+    // While closing, the worker stays referenced until it has exited.
+    if (this.pending.size === 0 && !this.closing) this.worker?.unref();
+    // Waiters look again (workerIdle): some wait for no request at all, some only for no write.
+    for (const w of this.idleWaiters.splice(0)) w();
     return p;
   }
 
@@ -681,17 +782,20 @@ export class SqliteStore implements Store {
     return new StoreError('unreachable', `${this.display}: the commit worker failed (${this.workerFailure?.message})`);
   }
 
-  /** Resolves once no worker request is in flight. */
-  private async workerIdle(): Promise<void> {
-    while (this.pending.size > 0) await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
+  /** Resolves once no worker request is in flight (`writesOnly`: none but checkpoints). */
+  private async workerIdle(writesOnly = false): Promise<void> {
+    const busy = (): boolean => (writesOnly ? [...this.pending.values()].some((p) => p.kind !== 'checkpoint') : this.pending.size > 0);
+    while (busy()) await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
   }
 
   /**
-   * Runs a write on this thread's connection once the worker is idle. `fn` is
-   * synchronous, so no worker request can start before it returns.
+   * Runs a write on this thread's connection once the worker has no write in
+   * flight. `fn` is synchronous, so no worker request can start before it returns.
+   * A checkpoint held on the worker (up to CHECKPOINT_IDLE_GAP_MS) is not waited
+   * for: a PASSIVE checkpoint takes no write lock, so it may run beside this write.
    */
   private async mainThreadWrite(fn: () => void): Promise<void> {
-    await this.workerIdle();
+    await this.workerIdle(true);
     fn();
   }
 

@@ -45,7 +45,33 @@ export interface WorkerInit {
   role: typeof WORKER_ROLE;
   path: string;
   busy_timeout_ms: number;
+  /** Tests: CHECKPOINT_IDLE_GAP_MS and CHECKPOINT_CEILING_BYTES of this worker. */
+  checkpoint_idle_gap_ms?: number;
+  checkpoint_ceiling_bytes?: number;
+  /** Run as the checkpointer (runCheckpointer) rather than the commit worker. */
+  checkpointer?: boolean;
 }
+
+/**
+ * A requested checkpoint is held until no durable request (append, put) is queued
+ * and none finished for this long. A PASSIVE checkpoint takes 25 to 70 ms on this
+ * thread (it copies the WAL's pages into the main file and fsyncs both), and every
+ * append that arrived meanwhile waited behind it: 6 of the 6 to 7 appends that
+ * waited over 10 ms in a caught-up 2,000/s paced run (docs/benchmarks.md, #18).
+ * 5 ms gaps come every second at 2,000/s (the main thread's own pauses) and the
+ * appends resumed inside the checkpoint; 50 ms means the stream really stopped.
+ * Under a steady stream the checkpointer thread does the copying (./sqlite.ts),
+ * and this one runs only at the ceiling, to let the WAL start over.
+ */
+export const CHECKPOINT_IDLE_GAP_MS = 50;
+/**
+ * Bytes written on this connection (packed appends, index batches, documents) since
+ * the last checkpoint past which a held checkpoint runs at once, appends queued or
+ * not: the WAL's bound when the appends leave no idle gap. 64 MiB is about 15 s of
+ * a 2,000/s stream with its index rows, twice the 32 MiB after which ./sqlite.ts
+ * asks for a checkpoint regardless of the interval.
+ */
+export const CHECKPOINT_CEILING_BYTES = 64 * 1024 * 1024;
 
 export type WorkerRequest =
   /** Journal entries packed by `packEntries` into one transferred buffer; `head`: the head record to append to that file after the COMMIT. */
@@ -61,9 +87,17 @@ export type WorkerRequest =
   | { kind: 'close'; id: number };
 
 export type WorkerReply =
-  | { id: number; ok: true }
+  /** `checkpoint`: on the reply of a checkpoint request that ran one (not on those it covered while held). */
+  | { id: number; ok: true; checkpoint?: CheckpointRun }
   /** `code` is SQLite's extended error code name (e.g. SQLITE_CONSTRAINT_PRIMARYKEY), HEAD_RECORD_CODE, or null for other errors. */
   | { id: number; ok: false; code: string | null; message: string };
+
+/** One checkpoint the worker ran: how long it took, whether the ceiling forced it, the bytes it covered. */
+export interface CheckpointRun {
+  ms: number;
+  forced: boolean;
+  bytes: number;
+}
 
 // ---- packed journal entries ------------------------------------------------------------
 //
@@ -410,20 +444,64 @@ function reply(req: WorkerRequest, run: () => void): WorkerReply {
   }
 }
 
-function runWorker(init: WorkerInit): void {
-  const port = parentPort! as MessagePort;
-  let conn: WorkerConnection | null = null;
-  // Opened on the first request, so an open failure is reported to a caller
-  // (as the reply to that request) instead of killing the thread.
-  const open = (): WorkerConnection => (conn ??= openConnection(init));
-  // Durable requests first (in order), then index writes and checkpoints (in order).
-  const durable: WorkerRequest[] = [];
-  const deferred: WorkerRequest[] = [];
-  const take = (req: WorkerRequest): void => {
-    (req.kind === 'index' || req.kind === 'checkpoint' ? deferred : durable).push(req);
-  };
+/** The commit worker's held checkpoints: when they are due, and running them as one. */
+class CheckpointHold {
+  readonly held: WorkerRequest[] = [];
+  private readonly gapMs: number;
+  private readonly ceilingBytes: number;
+  /** When the last durable request finished or arrived (performance.now()). */
+  private lastDurableMs = Number.NEGATIVE_INFINITY;
+  /** Bytes written since the last checkpoint ran (approximate WAL growth). */
+  private walBytes = 0;
+  private timer: ReturnType<typeof setTimeout> | null = null;
+
+  constructor(init: WorkerInit) {
+    this.gapMs = init.checkpoint_idle_gap_ms ?? CHECKPOINT_IDLE_GAP_MS;
+    this.ceilingBytes = init.checkpoint_ceiling_bytes ?? CHECKPOINT_CEILING_BYTES;
+  }
+
+  count(req: WorkerRequest): void {
+    if (req.kind === 'append' || req.kind === 'index') this.walBytes += req.packed.byteLength;
+    else if (req.kind === 'put') this.walBytes += req.body.byteLength;
+  }
+
+  durableAt(): void {
+    this.lastDurableMs = performance.now();
+  }
+
+  /** 'forced' past the ceiling, 'idle' in an idle gap (`noDurable`: no durable request queued), else null. */
+  due(noDurable: boolean): 'forced' | 'idle' | null {
+    if (this.held.length === 0) return null;
+    if (this.walBytes >= this.ceilingBytes) return 'forced';
+    return noDurable && performance.now() - this.lastDurableMs >= this.gapMs ? 'idle' : null;
+  }
+
+  /** With held checkpoints and nothing else queued: look again when the gap will have passed (an append posted meanwhile wakes the step first). */
+  wakeAfterGap(schedule: () => void): void {
+    if (this.held.length > 0) this.timer = setTimeout(schedule, Math.max(0, this.lastDurableMs + this.gapMs - performance.now()));
+  }
+
+  clearTimer(): void {
+    if (this.timer !== null) clearTimeout(this.timer);
+    this.timer = null;
+  }
+
+  /** Runs one checkpoint for every held request (`runOne` the first); the replies, the first with its figures. */
+  run(forced: boolean, runOne: (req: WorkerRequest) => WorkerReply): WorkerReply[] {
+    const reqs = this.held.splice(0);
+    const bytes = this.walBytes;
+    const t0 = performance.now();
+    const plain = runOne(reqs[0]!);
+    this.walBytes = 0;
+    const first: WorkerReply = plain.ok ? { ...plain, checkpoint: { ms: performance.now() - t0, forced, bytes } } : plain;
+    return [first, ...reqs.slice(1).map((r) => ({ ...plain, id: r.id }))];
+  }
+}
+
+/** Index writes that, after one failed, refuse the later ones until one comes with `resume` (no gap in the tables). */
+function indexWriter(open: () => WorkerConnection): (req: WorkerRequest & { kind: 'index' }) => void {
   let indexFailure: Error | null = null;
-  const indexWrite = (req: WorkerRequest & { kind: 'index' }): void => {
+  return (req) => {
     if (indexFailure !== null && req.resume !== true) throw new Error(`an earlier index write failed (${indexFailure.message})`);
     try {
       handle(req, open);
@@ -433,16 +511,54 @@ function runWorker(init: WorkerInit): void {
       throw err;
     }
   };
+}
+
+function runWorker(init: WorkerInit): void {
+  const port = parentPort! as MessagePort;
+  let conn: WorkerConnection | null = null;
+  // Opened on the first request, so an open failure is reported to a caller
+  // (as the reply to that request) instead of killing the thread.
+  const open = (): WorkerConnection => (conn ??= openConnection(init));
+  // Durable requests first (in order), then index writes (in order); checkpoints are
+  // held (several requests run as one) until an idle gap or the ceiling (see CHECKPOINT_IDLE_GAP_MS).
+  const durable: WorkerRequest[] = [];
+  const deferred: WorkerRequest[] = [];
+  const hold = new CheckpointHold(init);
+  const take = (req: WorkerRequest): void => {
+    hold.count(req);
+    if (req.kind === 'checkpoint') hold.held.push(req);
+    else if (req.kind === 'index') deferred.push(req);
+    else {
+      durable.push(req);
+      hold.durableAt();
+    }
+  };
+  const runHeld = (forced: boolean): void => {
+    for (const r of hold.run(forced, (req) => reply(req, () => handle(req, open)))) port.postMessage(r);
+  };
+  const indexWrite = indexWriter(open);
   let scheduled = false;
   const step = (): void => {
     scheduled = false;
     // Whatever else was posted meanwhile is queued now, so a waiting append goes before index work.
     for (let m = receiveMessageOnPort(port); m !== undefined; m = receiveMessageOnPort(port)) take(m.message as WorkerRequest);
+    hold.clearTimer();
+    const due = durable[0]?.kind === 'close' ? null : hold.due(durable.length === 0);
+    if (due !== null) {
+      // Past the ceiling at once; otherwise in an idle gap, before queued index writes (which do not end the gap).
+      runHeld(due === 'forced');
+      schedule();
+      return;
+    }
     const req = durable.length > 0 ? durable.shift()! : deferred.shift();
-    if (req === undefined) return;
+    if (req === undefined) {
+      hold.wakeAfterGap(schedule);
+      return;
+    }
     if (req.kind === 'close') {
-      // Index writes posted before the close are done first (the store waits for every reply before it closes).
+      // Index writes and checkpoints posted before the close are done first (the store waits for every reply before it closes).
       for (const d of deferred.splice(0)) port.postMessage(reply(d, () => (d.kind === 'index' ? indexWrite(d) : handle(d, open))));
+      if (hold.held.length > 0) runHeld(false);
       conn?.db.close();
       conn = null;
       port.postMessage({ id: req.id, ok: true } satisfies WorkerReply);
@@ -450,7 +566,8 @@ function runWorker(init: WorkerInit): void {
       return;
     }
     port.postMessage(reply(req, () => (req.kind === 'index' ? indexWrite(req) : handle(req, open))));
-    if (durable.length + deferred.length > 0) schedule();
+    if (req.kind !== 'index') hold.durableAt();
+    if (durable.length + deferred.length + hold.held.length > 0) schedule();
   };
   const schedule = (): void => {
     if (scheduled) return;
@@ -463,7 +580,42 @@ function runWorker(init: WorkerInit): void {
   });
 }
 
+/**
+ * The checkpointer: a third connection on its own thread that runs the bulk of a
+ * checkpoint (copying the WAL's pages into the main file and fsyncing it) beside
+ * the commit worker's appends, which a PASSIVE checkpoint does not block. It
+ * cannot leave the WAL empty under a steady stream (the frames appended meanwhile
+ * stay), so ./sqlite.ts then asks the commit worker for a checkpoint of those few
+ * frames: short, after which the next append starts the WAL from its beginning.
+ * Requests: 'checkpoint' and 'close' only.
+ */
+function runCheckpointer(init: WorkerInit): void {
+  const port = parentPort! as MessagePort;
+  let db: SqliteDatabase | null = null;
+  port.on('message', (req: WorkerRequest) => {
+    if (req.kind === 'close') {
+      db?.close();
+      db = null;
+      port.postMessage({ id: req.id, ok: true } satisfies WorkerReply);
+      port.close();
+      return;
+    }
+    const t0 = performance.now();
+    const r = reply(req, () => {
+      if (db === null) {
+        db = new Database(init.path, { fileMustExist: true });
+        db.pragma(`busy_timeout = ${init.busy_timeout_ms}`);
+        db.pragma('synchronous = FULL');
+        db.pragma('wal_autocheckpoint = 0');
+      }
+      db.pragma('wal_checkpoint(PASSIVE)');
+    });
+    port.postMessage(r.ok ? { ...r, checkpoint: { ms: performance.now() - t0, forced: false, bytes: 0 } } : r);
+  });
+}
+
 const init = workerData as Partial<WorkerInit> | null | undefined;
 if (!isMainThread && parentPort !== null && init?.role === WORKER_ROLE && typeof init.path === 'string') {
-  runWorker(init as WorkerInit);
+  if (init.checkpointer === true) runCheckpointer(init as WorkerInit);
+  else runWorker(init as WorkerInit);
 }
