@@ -126,3 +126,39 @@ test('linkedCurrencies over random queues equals its earlier body (a payment que
     { numRuns: 300, seed: 0x519 },
   );
 });
+
+// Stop 50 (alloc50b): the test above draws distinct seqs, so it cannot tell a payment listed twice from two
+// payments that tie. Here ties of distinct payments (the same class and seq) sit next to a payment queued twice,
+// PvP payments are listed under both currencies, and some seqs are past the packed range: linkedCurrencies must
+// keep each payment object once, and every tied one (a repeat dropped by seq instead of by object fails here only).
+test('linkedCurrencies with tied seqs, repeats and large seqs equals its earlier body (repeats dropped by object, not by seq)', () => {
+  let tiedRepeats = 0;
+  fc.assert(
+    fc.property(
+      fc.array(fc.tuple(payArb, fc.nat(3)), { maxLength: 120 }),
+      fc.array(fc.nat(119), { maxLength: 20 }),
+      fc.nat(CURRENCIES.length - 1),
+      (draws, twice, start) => {
+        const queues = new Map<string, RtgsQueue>();
+        const payments = draws.map(([d], i) => paymentOf(d, i));
+        const push = (p: Payment, q: number): void => {
+          const key = `${q}:${p.instruction.currency}`;
+          let queue = queues.get(key);
+          if (queue === undefined) queues.set(key, (queue = new RtgsQueue()));
+          queue.push(p);
+        };
+        for (const [i, p] of payments.entries()) push(p, draws[i]![1]);
+        const again = payments.length === 0 ? [] : twice.map((i) => i % payments.length);
+        for (const i of again) push(payments[i]!, (draws[i]![1] + i) % 4);
+        if (again.some((i) => payments.some((p, j) => j !== i && p.seq === payments[i]!.seq))) tiedRepeats++;
+        const currency = CURRENCIES[start]!;
+        const got = linkedCurrencies(queues, currency);
+        const want = linkedReference(queues, currency);
+        assert.deepEqual(got.currencies, want.currencies);
+        sameObjects(got.queued, want.queued);
+      },
+    ),
+    { numRuns: 400, seed: 0x51a },
+  );
+  assert.ok(tiedRepeats > 50, `cases with a repeat tied to another payment: ${tiedRepeats}`);
+});

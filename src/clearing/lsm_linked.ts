@@ -508,6 +508,13 @@ function checkCapacities(capacities: readonly bigint[]): void {
   });
 }
 
+/**
+ * checkItem's working lists for an item of several legs (two nodes a leg at most), reused from item to item:
+ * `[]` then push gave each item two lists with room for 16, kept as its answer.
+ */
+const NET_AT: number[] = new Array<number>(2 * LINKED_LEGS_MAX).fill(0);
+const NET_DELTA: bigint[] = new Array<bigint>(2 * LINKED_LEGS_MAX).fill(0n);
+
 /** Checks one item; returns its legs' net effect per node (zeros dropped, nodes ascending). */
 function checkItem(k: number, it: LinkedItem, nodes: number, ids: Set<string>): ItemNet {
   if (it === null || typeof it !== 'object') throw new ClearingInputError(`items[${k}]`, 'must be an object');
@@ -524,42 +531,56 @@ function checkItem(k: number, it: LinkedItem, nodes: number, ids: Set<string>): 
   // Per node touched, in the order first touched: its net (in - out); then zeros dropped, nodes ascending.
   // Plain loops, no closures or index arrays: a run compiles every one of its items (up to 4,094).
   const legs = it.legs;
-  const at: number[] = [];
-  const delta: bigint[] = [];
+  // One leg (every item but a PvP trade's): its two nodes, ascending, as literals of their length (`[]` then push
+  // gives each list room for 17); the same checks and nets as the loop below.
+  if (legs.length === 1 && 0 in legs) {
+    const leg = legs[0]!;
+    checkLeg(k, it, 0, leg, nodes);
+    const out = 0n - leg.amount;
+    return leg.from < leg.to ? { at: [leg.from, leg.to], delta: [out, leg.amount] } : { at: [leg.to, leg.from], delta: [leg.amount, out] };
+  }
+  // Several legs: worked out in NET_AT/NET_DELTA, so only the answer, of its length, is allocated.
+  let touched = 0;
   for (let j = 0; j < legs.length; j++) {
     // A hole in the array is skipped, as forEach skipped it.
     if (!(j in legs)) continue;
     const leg = legs[j]!;
-    if (leg === null || typeof leg !== 'object') throw new ClearingInputError(itemField(k, it, `legs[${j}].from`), 'a leg must be an object');
-    if (!isNodeOf(leg.from, nodes)) throw new ClearingInputError(itemField(k, it, `legs[${j}].from`), `unknown node ${String(leg.from)} (there are ${nodes})`);
-    if (!isNodeOf(leg.to, nodes)) throw new ClearingInputError(itemField(k, it, `legs[${j}].to`), `unknown node ${String(leg.to)} (there are ${nodes})`);
-    if (leg.from === leg.to) throw new ClearingInputError(itemField(k, it, `legs[${j}].to`), 'a leg from a node to itself');
-    if (typeof leg.amount !== 'bigint' || leg.amount <= 0n) throw new ClearingInputError(itemField(k, it, `legs[${j}].amount`), 'must be a bigint > 0');
-    addNet(at, delta, leg.from, 0n - leg.amount);
-    addNet(at, delta, leg.to, leg.amount);
+    checkLeg(k, it, j, leg, nodes);
+    touched = addNet(touched, leg.from, 0n - leg.amount);
+    touched = addNet(touched, leg.to, leg.amount);
   }
   // The touched nodes (distinct, at most 2 per leg) sorted in place with their nets, ascending.
-  for (let i = 1; i < at.length; i++) {
-    const n = at[i]!;
-    const d = delta[i]!;
+  for (let i = 1; i < touched; i++) {
+    const n = NET_AT[i]!;
+    const d = NET_DELTA[i]!;
     let j = i - 1;
-    for (; j >= 0 && at[j]! > n; j--) {
-      at[j + 1] = at[j]!;
-      delta[j + 1] = delta[j]!;
+    for (; j >= 0 && NET_AT[j]! > n; j--) {
+      NET_AT[j + 1] = NET_AT[j]!;
+      NET_DELTA[j + 1] = NET_DELTA[j]!;
     }
-    at[j + 1] = n;
-    delta[j + 1] = d;
+    NET_AT[j + 1] = n;
+    NET_DELTA[j + 1] = d;
   }
-  // Zeros dropped in place (no Map per item, nor an entry pair per node read back: stop 50).
+  // Zeros dropped (no Map per item, nor an entry pair per node read back: stop 50).
   let kept = 0;
-  for (let i = 0; i < at.length; i++) {
-    if (delta[i] === 0n) continue;
-    at[kept] = at[i]!;
-    delta[kept++] = delta[i]!;
+  for (let i = 0; i < touched; i++) if (NET_DELTA[i] !== 0n) kept++;
+  const at = new Array<number>(kept);
+  const delta = new Array<bigint>(kept);
+  for (let i = 0, o = 0; i < touched; i++) {
+    if (NET_DELTA[i] === 0n) continue;
+    at[o] = NET_AT[i]!;
+    delta[o++] = NET_DELTA[i]!;
   }
-  at.length = kept;
-  delta.length = kept;
   return { at, delta };
+}
+
+/** Checks leg `j` of item `k` (throws naming the field). */
+function checkLeg(k: number, it: LinkedItem, j: number, leg: LinkedLeg, nodes: number): void {
+  if (leg === null || typeof leg !== 'object') throw new ClearingInputError(itemField(k, it, `legs[${j}].from`), 'a leg must be an object');
+  if (!isNodeOf(leg.from, nodes)) throw new ClearingInputError(itemField(k, it, `legs[${j}].from`), `unknown node ${String(leg.from)} (there are ${nodes})`);
+  if (!isNodeOf(leg.to, nodes)) throw new ClearingInputError(itemField(k, it, `legs[${j}].to`), `unknown node ${String(leg.to)} (there are ${nodes})`);
+  if (leg.from === leg.to) throw new ClearingInputError(itemField(k, it, `legs[${j}].to`), 'a leg from a node to itself');
+  if (typeof leg.amount !== 'bigint' || leg.amount <= 0n) throw new ClearingInputError(itemField(k, it, `legs[${j}].amount`), 'must be a bigint > 0');
 }
 
 /** An item's net per node it touches: nodes ascending, each net (in - out) not zero. */
@@ -568,13 +589,16 @@ interface ItemNet {
   readonly delta: bigint[];
 }
 
-/** Adds `d` to node `n`'s net in checkItem's parallel lists (appending the node when first touched). */
-function addNet(at: number[], delta: bigint[], n: number, d: bigint): void {
-  const i = at.indexOf(n);
-  if (i < 0) {
-    at.push(n);
-    delta.push(d);
-  } else delta[i]! += d;
+/** Adds `d` to node `n`'s net in NET_AT/NET_DELTA's first `touched` entries (appending the node when first touched); the new count. */
+function addNet(touched: number, n: number, d: bigint): number {
+  for (let i = 0; i < touched; i++) {
+    if (NET_AT[i] !== n) continue;
+    NET_DELTA[i]! += d;
+    return touched;
+  }
+  NET_AT[touched] = n;
+  NET_DELTA[touched] = d;
+  return touched + 1;
 }
 
 function isNodeOf(v: unknown, nodes: number): v is number {

@@ -111,6 +111,8 @@ export function usdMicro(amount_minor: bigint, currency: string, units_per_usd: 
   return (amount_minor * MICRO_PER_USD * units_per_usd.den) / (scale * units_per_usd.num);
 }
 
+const queuedOnly = (p: Payment): boolean => p.state === 'queued';
+
 /** Queued payments per currency they move (a PvP payment under both of its currencies). */
 function queuedByCurrency(queues: Iterable<[string, RtgsQueue]>): Map<string, Payment[]> {
   const by = new Map<string, Payment[]>();
@@ -119,12 +121,12 @@ function queuedByCurrency(queues: Iterable<[string, RtgsQueue]>): Map<string, Pa
     if (list === undefined) by.set(c, [p]);
     else list.push(p);
   };
-  for (const [, q] of queues) {
-    for (const p of q.live((x) => x.state === 'queued')) {
-      add(p.instruction.currency, p);
-      if (p.fx !== null) add(p.instruction.payee_currency, p);
-    }
-  }
+  // Each queue's live entries handed over one by one: live() would list them first (a run reads every queued payment).
+  const each = (p: Payment): void => {
+    add(p.instruction.currency, p);
+    if (p.fx !== null) add(p.instruction.payee_currency, p);
+  };
+  for (const [, q] of queues) q.forEachLive(queuedOnly, each);
   return by;
 }
 
@@ -193,6 +195,26 @@ export function sortedInLsmOrder(list: Payment[]): Payment[] {
 }
 
 /**
+ * A queued payment's legs in a run (paymentLegs' legs, a leg from an account to
+ * itself left out), with their nodes made by `nodeOf` in the order those legs give
+ * them: from, then to, leg by leg; null when no leg moves anything. The list is a
+ * literal of its length: `[]` then push gave it room for 17 legs (~150 bytes an item a run).
+ */
+function runLegs(ins: Payment['instruction'], fx: Payment['fx'], nodeOf: (participant: string, currency: string) => number): LinkedLeg[] | null {
+  if (fx === null) {
+    if (ins.payer === ins.payee) return null;
+    return [{ from: nodeOf(ins.payer, ins.currency), to: nodeOf(ins.payee, ins.currency), amount: ins.amount_minor }];
+  }
+  const first = ins.payer !== fx.provider ? { from: nodeOf(ins.payer, ins.currency), to: nodeOf(fx.provider, ins.currency), amount: ins.amount_minor } : null;
+  const second =
+    fx.provider !== ins.payee
+      ? { from: nodeOf(fx.provider, ins.payee_currency), to: nodeOf(ins.payee, ins.payee_currency), amount: fx.payee_amount_minor }
+      : null;
+  if (first === null) return second === null ? null : [second];
+  return second === null ? [first] : [first, second];
+}
+
+/**
  * Builds the run's problem from payments in queue order, taking a prefix that
  * fits one linked chain (two transfers a leg plus one credit drawing per paying
  * node) and the solver's bounds.
@@ -252,15 +274,8 @@ export function buildRunProblem(
     if (items.length >= items_max || nodes.length + 2 * (fx === null ? 1 : 2) > LINKED_NODES_MAX) break;
     // A leg from an account to itself (a PvP payment to its own provider) moves nothing the solver weighs.
     // Nodes are made in the order paymentLegs' legs give them: from, then to, leg by leg.
-    const ls: LinkedLeg[] = [];
-    if (fx === null) {
-      if (ins.payer !== ins.payee) ls.push({ from: nodeOf(ins.payer, ins.currency), to: nodeOf(ins.payee, ins.currency), amount: ins.amount_minor });
-    } else {
-      if (ins.payer !== fx.provider) ls.push({ from: nodeOf(ins.payer, ins.currency), to: nodeOf(fx.provider, ins.currency), amount: ins.amount_minor });
-      if (fx.provider !== ins.payee)
-        ls.push({ from: nodeOf(fx.provider, ins.payee_currency), to: nodeOf(ins.payee, ins.payee_currency), amount: fx.payee_amount_minor });
-    }
-    if (ls.length === 0) continue;
+    const ls = runLegs(ins, fx, nodeOf);
+    if (ls === null) continue;
     let newPaying = 0;
     for (const l of ls) if (nodes[l.from]!.headroom > 0n && !payingNodes.has(l.from)) newPaying++;
     if (transfers + 2 * ls.length + payingNodes.size + newPaying > BATCH_EVENTS_MAX) break;

@@ -102,6 +102,13 @@ export class RtgsQueue {
     return out;
   }
 
+  /** Calls `fn` with each live entry in queue order (live's entries, without its list). */
+  forEachLive(isLive: (p: Payment) => boolean, fn: (p: Payment) => void): void {
+    for (const lane of [this.urgent, this.normal]) {
+      for (let i = lane.head; i < lane.items.length; i++) if (isLive(lane.items[i]!)) fn(lane.items[i]!);
+    }
+  }
+
   clear(): void {
     for (const lane of [this.urgent, this.normal]) {
       lane.items = [];
