@@ -552,20 +552,27 @@ export class PaymentBook {
   private archive(pos: number, p: Payment): void {
     const key = this.key;
     if (!uuidInto(p.instruction.uetr, key, 0)) return; // Not a canonical UUID: stays an object.
-    // A view of the codec's buffer: copied into the chunk below, before the next encode.
-    const rec = this.codec.encode(p);
-    if (rec.length > PAYMENT_BOOK_LIMITS.chunk_bytes) return;
-    if (this.chunks.length === 0 || this.chunkFill + rec.length > PAYMENT_BOOK_LIMITS.chunk_bytes) {
-      if (this.chunks.length >= CHUNKS_MAX) return;
-      if (this.chunks.length > 0) this.spillLast();
-      this.chunks.push(Buffer.allocUnsafeSlow(PAYMENT_BOOK_LIMITS.chunk_bytes));
-      this.chunkFill = 0;
+    // Written straight into the chunk being filled when it fits there (the bytes after its fill are unused);
+    // else a view of the codec's buffer, copied into a new chunk below, before the next encode.
+    const last = this.chunks.length === 0 ? null : this.chunks[this.chunks.length - 1]!;
+    let len = last === null ? -1 : this.codec.encodeInto(p, last, this.chunkFill);
+    if (len < 0) {
+      // The writer's room checks ask for more than some values take: a record near the chunk's end may still fit.
+      const rec = last === null ? this.codec.encode(p) : this.codec.last();
+      if (rec.length > PAYMENT_BOOK_LIMITS.chunk_bytes) return;
+      if (last === null || this.chunkFill + rec.length > PAYMENT_BOOK_LIMITS.chunk_bytes) {
+        if (this.chunks.length >= CHUNKS_MAX) return;
+        if (this.chunks.length > 0) this.spillLast();
+        this.chunks.push(Buffer.allocUnsafeSlow(PAYMENT_BOOK_LIMITS.chunk_bytes));
+        this.chunkFill = 0;
+      }
+      // Uint8Array's set: the bytes rec.copy wrote, without Buffer.copy's argument handling.
+      this.chunks[this.chunks.length - 1]!.set(rec, this.chunkFill);
+      len = rec.length;
     }
     const c = this.chunks.length - 1;
-    // Uint8Array's set: the bytes rec.copy wrote, without Buffer.copy's argument handling (once a payment).
-    this.chunks[c]!.set(rec, this.chunkFill);
     const loc = c * PAYMENT_BOOK_LIMITS.chunk_bytes + this.chunkFill + 1;
-    this.chunkFill += rec.length;
+    this.chunkFill += len;
     const ins = p.instruction;
     const payee = this.partyNo(ins.payee);
     // No FX provider: the payee's number again, so "involves" asks nothing more of it.
