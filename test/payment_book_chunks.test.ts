@@ -109,3 +109,53 @@ test('records fill the chunks exactly as records encoded apart and copied in, an
     rmSync(SPILL_DIR, { recursive: true, force: true });
   }
 });
+
+test("archiving between a batch's payments gives the book archiving at the command's end gives", () => {
+  fc.assert(
+    fc.property(
+      fc.uniqueArray(fc.tuple(payments, fc.nat({ max: 3 })), { minLength: 20, maxLength: 80, selector: ([p]) => p.instruction.uetr }),
+      fc.nat({ max: 30 }),
+      (batch, split) => {
+        // Two commands; a quarter of the payments queue and settle in the second (PaymentBook.changed, as CommandContext.change calls it).
+        const books = [new PaymentBook(() => true), new PaymentBook(() => true)];
+        const objects = [batch.map(([p]) => structuredClone(p)), batch.map(([p]) => structuredClone(p))];
+        try {
+          for (let b = 0; b < 2; b++) {
+            const book = books[b]!;
+            const command = (from: number, to: number): void => {
+              for (let i = from; i < to; i++) {
+                const p = objects[b]![i]!;
+                if (batch[i]![1] === 0 && p.state === 'settled') p.state = 'queued';
+                book.set(p.instruction.uetr, p);
+                if (b === 0) book.archiveFinished();
+              }
+              for (let i = 0; i < from; i++) {
+                const p = objects[b]![i]!;
+                if (p.state !== 'queued') continue;
+                p.state = 'settled';
+                book.changed(p);
+                if (b === 0) book.archiveFinished();
+              }
+              book.compact();
+            };
+            const mid = Math.min(split, batch.length);
+            command(0, mid);
+            command(mid, batch.length);
+          }
+          const [a, b] = books as [InstanceType<typeof PaymentBook>, InstanceType<typeof PaymentBook>];
+          assert.equal(a.archived, b.archived);
+          assert.equal(a.recordBytes, b.recordBytes);
+          assert.equal(a.spilledBytes, b.spilledBytes);
+          assert.equal(a.indexBytes, b.indexBytes);
+          for (let i = 0; i < batch.length; i++) {
+            assert.equal(a.positionOf(batch[i]![0].instruction.uetr), i);
+            assert.equal(typedJson(a.at(i)), typedJson(b.at(i)));
+          }
+        } finally {
+          for (const book of books) book.close();
+        }
+      },
+    ),
+    { numRuns: 100 },
+  );
+});

@@ -27,7 +27,12 @@ export function submitPayments(cx: CommandContext, raws: Record<string, unknown>
   // The same for every payment of the command (nothing a submission does opens or closes a day or sets calendars).
   const rules: CheckRules = { rules_version: cx.rules_version, now_ns: cx.now, day: st.day, calendars: st.calendars };
   const results: SubmitResult[] = [];
-  for (let i = 0; i < raws.length; i++) results.push(submitOne(cx, raws[i]!, screening[i] ?? null, by, i, rules));
+  for (let i = 0; i < raws.length; i++) {
+    results.push(submitOne(cx, raws[i]!, screening[i] ?? null, by, i, rules));
+    // The payment just finished becomes its record now, while its objects are in the processor's caches
+    // (PaymentBook.archiveFinished: what the command's end would do, in the same order; no rule sees it).
+    st.payments.archiveFinished();
+  }
   return { payments: results };
 }
 
