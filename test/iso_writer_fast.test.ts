@@ -1,7 +1,8 @@
-// The ISO 20022 writer (src/iso20022/messages/tree.ts writeDocument) builds each
-// element as one string and keeps its XPath as a stack of names, turned into text
-// only for an error (issue #18: the demo's prepare worker writes every payment's
-// message). It must write exactly what the writer before it wrote — every byte of
+// The ISO 20022 writer (src/iso20022/messages/tree.ts writeDocument) pushes its
+// pieces (tags made once per name) onto the caller's list, keeps each element's
+// field positions on one shared stack, and keeps its XPath as a stack of names,
+// turned into text only for an error (issue #18: the demo's prepare worker writes
+// every payment's message). It must write exactly what the writer before it wrote — every byte of
 // every valid tree, and for an invalid tree the same error (class, path, message).
 // The reference below is that earlier writer (an array of pieces, a path string per
 // element). Trees are drawn at random from the schemas' own types, in and out of

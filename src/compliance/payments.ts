@@ -100,27 +100,36 @@ function fromId(role: PaymentRole, h: IdentifierHit): PaymentMatch {
   return { role, screened: h.value, list: h.list, version_id: h.version_id, entry_id: h.entry_id, matched_name: h.matched, score: h.score, why: h.why };
 }
 
+function partyMatches(index: ScreeningIndex, role: PaymentRole, pty: PaymentParty, threshold: number, matches: PaymentMatch[]): void {
+  const found = index.nameMatches({ name: pty.name, country: pty.country ?? null }, threshold);
+  for (let k = 0; k < found.length; k++) matches.push(fromName(role, pty.name, found[k]!));
+}
+
+function agentMatches(index: ScreeningIndex, role: PaymentRole, bic: string | null | undefined, matches: PaymentMatch[]): void {
+  if (bic === null || bic === undefined || bic.length === 0) return;
+  const hits = index.screenIdentifier(bic, 'bic');
+  for (let k = 0; k < hits.length; k++) matches.push(fromId(role, hits[k]!));
+}
+
 /** Screens every party and the remittance text of one payment. */
 export function screenPayment(index: ScreeningIndex, p: PaymentInstruction, threshold = DEFAULT_THRESHOLD): PaymentScreening {
   const matches: PaymentMatch[] = [];
-  for (const role of ['debtor', 'creditor'] as const) {
-    const pty = p[role];
-    for (const m of index.nameMatches({ name: pty.name, country: pty.country ?? null }, threshold)) matches.push(fromName(role, pty.name, m));
-  }
-  for (const [role, bic] of [
-    ['debtor_agent', p.debtor_agent_bic],
-    ['creditor_agent', p.creditor_agent_bic],
-  ] as const) {
-    if (bic === null || bic === undefined || bic.length === 0) continue;
-    for (const h of index.screenIdentifier(bic, 'bic')) matches.push(fromId(role, h));
-  }
+  // Loops by index, here and below: for-of made an iterator object per loop (~1 kB a demo payment).
+  partyMatches(index, 'debtor', p.debtor, threshold, matches);
+  partyMatches(index, 'creditor', p.creditor, threshold, matches);
+  agentMatches(index, 'debtor_agent', p.debtor_agent_bic, matches);
+  agentMatches(index, 'creditor_agent', p.creditor_agent_bic, matches);
   const text = (p.remittance ?? '').slice(0, REMITTANCE_MAX_CHARS);
   if (text.trim().length > 0) {
     const seen = new Set<string>();
     // Identifiers written in the text (BIC-, LEI-, passport-like words).
-    for (const word of text.toUpperCase().match(/\b[A-Z0-9]{6,20}\b/g) ?? []) {
+    const idWords = text.toUpperCase().match(/\b[A-Z0-9]{6,20}\b/g) ?? [];
+    for (let w = 0; w < idWords.length; w++) {
+      const word = idWords[w]!;
       if (!/[0-9]/.test(word) && word.length !== 8 && word.length !== 11) continue;
-      for (const h of index.screenIdentifier(word)) {
+      const hits = index.screenIdentifier(word);
+      for (let k = 0; k < hits.length; k++) {
+        const h = hits[k]!;
         const key = `${h.list}:${h.entry_id}`;
         if (!seen.has(key)) {
           seen.add(key);
@@ -138,7 +147,8 @@ export function screenPayment(index: ScreeningIndex, p: PaymentInstruction, thre
         if (len === 1 && tokens[i]!.length < 5) continue;
         const run = words === null ? tokens.slice(i, i + len).join(' ') : null;
         const found = run !== null ? index.nameMatches({ name: run }, threshold) : index.runMatches(words!, i, len, threshold);
-        for (const m of found) {
+        for (let k = 0; k < found.length; k++) {
+          const m = found[k]!;
           const key = `${m.list}:${m.entry_id}`;
           if (seen.has(key)) continue;
           seen.add(key);

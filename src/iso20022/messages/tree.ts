@@ -35,9 +35,9 @@ export class BuildError extends Error {
 /** Serialises `value` as the schema's global element (with its namespace declared). */
 export function writeDocument(schema: MessageSchema, value: XObj, out: string[]): void {
   const at: PathStack = { names: [schema.root], items: [0] };
-  // The element is written as one string, built by concatenation (V8 joins the pieces
-  // once, when the text is first read), and pushed whole.
-  out.push(writeElement(schema, schema.root, schema.rootType, value, ` xmlns="${escapeAttr(schema.namespace)}"`, at));
+  presentTop = 0;
+  // The pieces are pushed onto `out`, which the caller joins once: no string is made per piece or element.
+  writeElement(schema, schema.root, schema.rootType, value, ` xmlns="${escapeAttr(schema.namespace)}"`, at, out);
 }
 
 /**
@@ -56,33 +56,49 @@ function pathOf(at: PathStack, tail = ''): string {
   return p + tail;
 }
 
-function writeElement(schema: MessageSchema, name: string, typeName: string, value: XValue, nsDecl: string, at: PathStack): string {
+/** `<name>` and `</name>` per element name, made once (schemas' names are a fixed set). */
+const OPEN_TAGS = new Map<string, string>();
+const CLOSE_TAGS = new Map<string, string>();
+
+function openTag(name: string): string {
+  let t = OPEN_TAGS.get(name);
+  if (t === undefined) {
+    t = `<${name}>`;
+    OPEN_TAGS.set(name, t);
+  }
+  return t;
+}
+
+function closeTag(name: string): string {
+  let t = CLOSE_TAGS.get(name);
+  if (t === undefined) {
+    t = `</${name}>`;
+    CLOSE_TAGS.set(name, t);
+  }
+  return t;
+}
+
+function writeElement(schema: MessageSchema, name: string, typeName: string, value: XValue, nsDecl: string, at: PathStack, out: string[]): void {
   const complex = schema.complex[typeName];
   if (complex === undefined) {
     if (typeof value !== 'string') throw new BuildError(pathOf(at), `expected text for ${name}`);
-    return `<${name}${nsDecl}>${escapeText(value)}</${name}>`;
+    if (nsDecl === '') out.push(openTag(name), escapeText(value), closeTag(name));
+    else out.push('<', name, nsDecl, '>', escapeText(value), closeTag(name));
+    return;
   }
   if (typeof value === 'string') throw new BuildError(pathOf(at), `expected an object for ${name}`);
   if (complex.m === 'simple') {
-    let out = `<${name}${nsDecl}`;
-    const attrs = complex.a ?? NO_ATTRS;
-    for (let i = 0; i < attrs.length; i++) {
-      const attr = attrs[i]![0];
-      const v = value[`@${attr}`];
-      if (v !== undefined) out += ` ${attr}="${escapeAttr(String(v))}"`;
-    }
-    const allowed = attributeKeys(attrs);
-    for (const k in value) {
-      if (k !== '$' && !allowed.has(k) && value[k] !== undefined) throw new BuildError(pathOf(at), `${name} has no ${k}`);
-    }
-    return `${out}>${escapeText(String(value.$ ?? ''))}</${name}>`;
+    writeSimpleContent(complex.a ?? NO_ATTRS, name, value, nsDecl, at, out);
+    return;
   }
-  let out = `<${name}${nsDecl}>`;
+  if (nsDecl === '') out.push(openTag(name));
+  else out.push('<', name, nsDecl, '>');
   const particles = complex.e ?? NO_PARTICLES;
   // The value's own fields, in schema order (one pass over the value, not one over every particle the type allows).
   // Builders write fields in schema order, so the positions usually come sorted and need no sort.
+  // The positions go on a stack shared by every level (PRESENT from `base`), not a list per element.
   const order = particleOrder(particles);
-  const present: number[] = [];
+  const base = presentTop;
   let unknown = false;
   let sorted = true;
   let last = -1;
@@ -93,26 +109,27 @@ function writeElement(schema: MessageSchema, name: string, typeName: string, val
     else {
       if (i < last) sorted = false;
       last = i;
-      present.push(i);
+      PRESENT[presentTop++] = i;
     }
   }
-  if (!sorted) present.sort(ascending);
+  const end = presentTop;
+  if (!sorted) sortRange(PRESENT, base, end);
   const { names, items } = at;
   const depth = names.length;
-  for (let n = 0; n < present.length; n++) {
-    const [child, childType] = particles[present[n]!]!;
+  for (let n = base; n < end; n++) {
+    const [child, childType] = particles[PRESENT[n]!]!;
     const v = value[child]!;
     names.push(child);
     items.push(0);
-    if (child === '#any') out += writeForeign(v, at);
+    if (child === '#any') out.push(writeForeign(v, at));
     else if (Array.isArray(v)) {
       for (let j = 0; j < v.length; j++) {
         const item = v[j];
         if (item === undefined && !(j in v)) continue; // a hole, which forEach skipped
         items[depth] = j + 1;
-        out += writeElement(schema, child, childType, item!, '', at);
+        writeElement(schema, child, childType, item!, '', at, out);
       }
-    } else out += writeElement(schema, child, childType, v, '', at);
+    } else writeElement(schema, child, childType, v, '', at, out);
     names.pop();
     items.pop();
   }
@@ -120,10 +137,45 @@ function writeElement(schema: MessageSchema, name: string, typeName: string, val
     const unknownNames = Object.keys(value).filter((k) => value[k] !== undefined && !order.has(k));
     throw new BuildError(pathOf(at), `${name} (${typeName}) has no element ${unknownNames.join(', ')}`);
   }
-  return `${out}</${name}>`;
+  presentTop = base;
+  out.push(closeTag(name));
 }
 
-const ascending = (a: number, b: number): number => a - b;
+/** A simple-content element: its attributes in the type's order, then its text. */
+function writeSimpleContent(attrs: readonly AttributeDef[], name: string, value: XObj, nsDecl: string, at: PathStack, out: string[]): void {
+  out.push('<', name, nsDecl);
+  for (let i = 0; i < attrs.length; i++) {
+    const attr = attrs[i]![0];
+    const v = value[`@${attr}`];
+    if (v !== undefined) out.push(' ', attr, '="', escapeAttr(String(v)), '"');
+  }
+  const allowed = attributeKeys(attrs);
+  for (const k in value) {
+    if (k !== '$' && !allowed.has(k) && value[k] !== undefined) throw new BuildError(pathOf(at), `${name} has no ${k}`);
+  }
+  out.push('>', escapeText(String(value.$ ?? '')), closeTag(name));
+}
+
+/**
+ * The particle positions of the elements being written, level above level: an
+ * element's own from the `presentTop` its writing started at. Reset by each
+ * writeDocument (a BuildError leaves it where it was thrown).
+ */
+const PRESENT: number[] = [];
+let presentTop = 0;
+
+/** Sorts `a[from..to)` ascending in place (the positions of one element's fields: distinct, few). */
+function sortRange(a: number[], from: number, to: number): void {
+  for (let i = from + 1; i < to; i++) {
+    const v = a[i]!;
+    let j = i - 1;
+    while (j >= from && a[j]! > v) {
+      a[j + 1] = a[j]!;
+      j--;
+    }
+    a[j + 1] = v;
+  }
+}
 
 /**
  * An xs:any wildcard's element (supplementary data): `{"#name": tag, "@xmlns":
