@@ -82,8 +82,12 @@ export interface ClearingBenchResult {
     bilateral_only_value_vs_optimal: number | null;
     highs_proven_optimal: number;
     lsm_vs_lp_bound: number;
+    /** Instances whose reference is not a proven optimum; their figures are against a valid upper bound (see unproven). */
+    highs_unproven: number;
   };
   families: FamilyFigures[];
+  /** Every instance HiGHS did not prove, with LSM, the incumbent and the bound its figures use. */
+  unproven: UnprovenInstance[];
   workload: {
     scenarios_per_family: number;
     instances: number;
@@ -152,32 +156,65 @@ function exactRepair(problem: LinkedProblem, chosen: boolean[]): { value: bigint
 
 type Highs = import('highs').Highs;
 
-interface Reference {
+export interface Reference {
   value: bigint;
   proven: boolean;
   lp_bound: number;
   repaired: number;
   status: string;
+  /** HiGHS's proven upper bound on the optimum at the time limit (mip_dual_bound); null in caches written before it was kept. */
+  dual_bound?: number | null;
 }
 
+/** The legacy API's status names, kept in the cache and the progress lines. */
+const MODEL_STATUS: Record<number, string> = { 7: 'Optimal', 8: 'Infeasible', 13: 'Time limit reached', 14: 'Iteration limit reached', 17: 'Interrupted' };
+
 function reference(highs: Highs, problem: LinkedProblem, timeLimit: number): Reference {
-  // Options beyond the legacy typings are still valid HiGHS option names.
-  const options = { output_flag: false, time_limit: timeLimit, mip_rel_gap: 0, mip_abs_gap: 0.5 } as Parameters<Highs['solve']>[1];
-  const mip = highs.solve(lpModel(problem, false), options);
-  const chosen = problem.items.map((_, k) => {
-    const col = mip.Columns[`x${k}`] as { Primal?: number } | undefined;
-    return (col?.Primal ?? 0) > 0.5;
-  });
-  const hasSolution = mip.Status === 'Optimal' || mip.Status === 'Time limit reached';
+  // The persistent model (not the one-shot solve) so that the dual bound can be read after a time limit.
+  const model = highs.createModel({ format: 'lp', data: lpModel(problem, false) });
+  let chosen: boolean[];
+  let status: string;
+  let hasSolution: boolean;
+  let dualBound: number | null;
+  try {
+    model.options.set({ output_flag: false, time_limit: timeLimit, mip_rel_gap: 0, mip_abs_gap: 0.5 });
+    model.run();
+    const code = model.getModelStatus();
+    status = MODEL_STATUS[code] ?? `status ${code}`;
+    // primal_solution_status 2: a feasible incumbent exists.
+    hasSolution = Number(model.info.get('primal_solution_status')) === 2;
+    const colValue = model.getSolution().colValue;
+    chosen = problem.items.map((_, k) => hasSolution && (colValue[model.getColByName(`x${k}`)] ?? 0) > 0.5);
+    const dual = Number(model.info.get('mip_dual_bound'));
+    dualBound = Number.isFinite(dual) ? dual : null;
+  } finally {
+    model.dispose();
+  }
   const { value, repaired } = hasSolution ? exactRepair(problem, chosen) : { value: 0n, repaired: 0 };
   const lp = highs.solve(lpModel(problem, true), { output_flag: false, time_limit: timeLimit });
   if (lp.Status !== 'Optimal') throw new Error(`LP relaxation: HiGHS status ${lp.Status}`);
-  return { value, proven: mip.Status === 'Optimal' && repaired === 0, lp_bound: lp.ObjectiveValue, repaired, status: mip.Status };
+  return { value, proven: status === 'Optimal' && repaired === 0, lp_bound: lp.ObjectiveValue, repaired, status, dual_bound: dualBound };
+}
+
+/**
+ * LSM's settled weight against the reference. A proven optimum is the reference itself. Without a proof, HiGHS's
+ * incumbent is only a lower bound on the optimum (it can be 0, or below LSM), so LSM / incumbent overstates LSM /
+ * optimum and, when the incumbent is 0, is no number at all: the instance is then measured against the tightest valid
+ * upper bound, min(HiGHS's dual bound, the LP bound), never below the incumbent. The figure is a floor on LSM /
+ * optimum, so a bad instance cannot drop out of the worst.
+ */
+export function lsmVsReference(lsm: bigint, ref: Reference): { ratio: number; bound: number; vs_incumbent: number | null } {
+  const vsIncumbent = ref.value === 0n ? null : ratio(lsm, ref.value);
+  if (ref.proven) return { ratio: ratio(lsm, ref.value), bound: Number(ref.value), vs_incumbent: vsIncumbent };
+  const dual = ref.dual_bound ?? null;
+  const bound = Math.max(Number(ref.value), dual === null ? ref.lp_bound : Math.min(dual, ref.lp_bound));
+  const r = bound > 0 ? Number(lsm) / bound : lsm === 0n ? 1 : Infinity;
+  return { ratio: Math.floor(r * 1_000_000) / 1_000_000, bound, vs_incumbent: vsIncumbent };
 }
 
 /** HiGHS references kept between runs (a file), keyed by instance and time limit: re-running the solver side needs no new MILP solves. */
 class ReferenceCache {
-  private readonly entries: Record<string, { value: string; proven: boolean; lp_bound: number; repaired: number; status: string }>;
+  private readonly entries: Record<string, { value: string; proven: boolean; lp_bound: number; repaired: number; status: string; dual_bound?: number | null }>;
   constructor(private readonly path: string | null) {
     this.entries = path !== null && existsSync(path) ? JSON.parse(readFileSync(path, 'utf8')) : {};
   }
@@ -335,27 +372,63 @@ interface Row {
   proven: boolean;
   repaired: boolean;
   method: string;
+  /** Set when HiGHS did not prove its optimum: what the row's ratios were measured against, and the incumbent. */
+  unproven: UnprovenInstance | null;
+}
+
+/** An instance whose reference is not a proven optimum (ClearingBenchResult.unproven). */
+export interface UnprovenInstance {
+  set: FamilySet;
+  family: string;
+  seed: number;
+  status: string;
+  /** Exact weights as decimal strings. */
+  lsm_weight: string;
+  highs_incumbent: string;
+  highs_dual_bound: number | null;
+  lp_bound: number;
+  /** The bound the instance's figures use: max(incumbent, min(dual bound, LP bound)). */
+  bound: number;
+  lsm_vs_bound: number;
+  /** LSM / HiGHS's incumbent, the figure before the bound was used; null when the incumbent is 0. */
+  lsm_vs_incumbent: number | null;
 }
 
 function compareRun(run: LsmRun, ref: Reference, i: number, total: number, opts: ClearingBenchOptions): Row {
   const { inst, lsm, ms, v2 } = run;
+  const vs = lsmVsReference(lsm.settled_weight, ref);
   const row: Row = {
     family: inst.family,
     set: inst.set,
     seed: inst.seed,
     ms,
-    ratio: ratio(lsm.settled_weight, ref.value),
+    ratio: vs.ratio,
     lp: Number(lsm.settled_weight) / ref.lp_bound,
-    v2: v2 === null ? null : ratio(v2.value, ref.value),
+    v2: v2 === null ? null : lsmVsReference(v2.value, ref).ratio,
     v2_ms: v2?.ms ?? null,
-    fifo: ratio(run.fifo, ref.value),
-    bilateral: run.bilateral === null ? null : ratio(run.bilateral, ref.value),
+    fifo: lsmVsReference(run.fifo, ref).ratio,
+    bilateral: run.bilateral === null ? null : lsmVsReference(run.bilateral, ref).ratio,
     proven: ref.proven,
     repaired: ref.repaired > 0,
     method: lsm.method.replace(/\(.*$/, ''),
+    unproven: ref.proven
+      ? null
+      : {
+          set: inst.set,
+          family: inst.family,
+          seed: inst.seed,
+          status: ref.status,
+          lsm_weight: lsm.settled_weight.toString(),
+          highs_incumbent: ref.value.toString(),
+          highs_dual_bound: ref.dual_bound ?? null,
+          lp_bound: ref.lp_bound,
+          bound: vs.bound,
+          lsm_vs_bound: vs.ratio,
+          lsm_vs_incumbent: vs.vs_incumbent,
+        },
   };
   opts.progress(
-    `${i + 1}/${total} ${inst.set}/${inst.family} (seed ${inst.seed}): lsm ${row.ratio.toFixed(4)} of ${ref.proven ? 'proven optimum' : `HiGHS best (${ref.status})`} ` +
+    `${i + 1}/${total} ${inst.set}/${inst.family} (seed ${inst.seed}): lsm ${row.ratio.toFixed(4)} of ${ref.proven ? 'proven optimum' : `HiGHS's bound ${Math.round(vs.bound)} (${ref.status}; ${vs.vs_incumbent?.toFixed(4) ?? 'no'} of its incumbent)`} ` +
       `in ${ms.toFixed(1)} ms [${lsm.method}]; v2 ${row.v2?.toFixed(4) ?? 'n/a'}; fifo ${row.fifo.toFixed(3)}, bilateral ${row.bilateral?.toFixed(3) ?? 'n/a'}`,
   );
   return row;
@@ -418,7 +491,8 @@ function summarise(rows: readonly Row[], nettingMs: number, notes: string[], opt
   for (const r of rows) methods.set(r.method, (methods.get(r.method) ?? 0) + 1);
   const repaired = rows.filter((r) => r.repaired).length;
   notes.push(
-    `${all.highs_proven_optimal} of ${rows.length} references proven optimal by HiGHS within ${opts.highs_time_limit_s} s; the others are its best solution at the time limit`,
+    `${all.highs_proven_optimal} of ${rows.length} references proven optimal by HiGHS within ${opts.highs_time_limit_s} s; ` +
+      'the others are measured against a valid upper bound, max(incumbent, min(HiGHS dual bound, LP bound)), and listed in unproven with the incumbent',
     `lsm (solveLinked, work budget ${opts.work_budget ?? 'default: linkedWorkBudget(nodes, items)'}) settled more than the HiGHS reference in ${rows.filter((r) => r.ratio > 1).length} instance(s); worst lsm/LP bound ${round(Math.min(...rows.map((r) => r.lp)), 4)}`,
     `winning candidate: ${[...methods].map(([k, v]) => `${k} ${v}`).join(', ')}`,
     `v2 = solveLsm (rules 1-2) with the platform's budget (${V2_WORK_BUDGET} work steps, no clock), single-currency families only`,
@@ -451,8 +525,10 @@ function summarise(rows: readonly Row[], nettingMs: number, notes: string[], opt
       bilateral_only_value_vs_optimal: all.bilateral_median_vs_optimal,
       highs_proven_optimal: all.highs_proven_optimal,
       lsm_vs_lp_bound: round(median(rows.map((r) => r.lp)), 4),
+      highs_unproven: rows.length - all.highs_proven_optimal,
     },
     families,
+    unproven: rows.flatMap((r) => (r.unproven === null ? [] : [r.unproven])),
     workload: {
       scenarios_per_family: opts.scenarios,
       instances: rows.length,

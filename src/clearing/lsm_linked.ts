@@ -219,6 +219,14 @@
 //     differently span 12-14 of the 15 nodes, out of a pair's reach. Kept
 //     only when strictly heavier than rules 19's result, so rules 20 never
 //     settles less than 19.
+// 22. Rules 21, small runs (option triple_restart), after rules 20's phase,
+//     on the same runs: a second triple search from another start (rules
+//     20's choice less every item at the TRIPLE_RESTART_DROP participants
+//     with the most unsettled weight, repaired), then the items where the
+//     two local optima differ re-chosen exactly (exactCross);
+//     TRIPLE_RESTART_BUDGET_FACTOR times the budget. The triple search's
+//     local optima depend on where it starts. Kept only when strictly
+//     heavier than rules 20's result, so it never settles less than 20.
 // Every returned set is checked exactly in bigint against every node and the
 // FIFO rule before return; a violation throws.
 //
@@ -245,7 +253,18 @@ import { BoundedLp, LP_NODES_MAX, LP_NODES_MAX_V8, type LpRelaxation, lpDive, so
 import { repairByPaths } from './lsm_lp_paths.js';
 import { repairBySplit } from './lsm_lp_split.js';
 import { repairLpPoint } from './lsm_lp_repair.js';
-import { buildRegion, exactChunks, exactInduced, exactPairs, exactRegions, exactTriples, participantsOf, regionBranchAndBound } from './lsm_region_exact.js';
+import {
+  buildRegion,
+  dropBusiestParticipants,
+  exactChunks,
+  exactCross,
+  exactInduced,
+  exactPairs,
+  exactRegions,
+  exactTriples,
+  participantsOf,
+  regionBranchAndBound,
+} from './lsm_region_exact.js';
 import { cascadeWithChains, flip, ShortRepair, undoLog, type RepairLog } from './lsm_short_repair.js';
 
 export interface LinkedLeg {
@@ -427,6 +446,13 @@ export interface LinkedOptions {
    * off; so does region_restart off).
    */
   readonly region_triples?: boolean;
+  /**
+   * Rules 21 on small runs: after region_triples' phase, on the same runs, a second triple search from another
+   * start and the two local optima's differences re-chosen exactly (step 22 above), kept only when strictly
+   * heavier than rules 20's result. Default on; rules version 21 (the rules-20 release and earlier turn it off; so
+   * does region_triples off).
+   */
+  readonly triple_restart?: boolean;
 }
 
 export const LINKED_ITEMS_MAX = 100_000;
@@ -1323,6 +1349,7 @@ const BOOLEAN_OPTIONS = [
   'region_induced',
   'region_restart',
   'region_triples',
+  'triple_restart',
 ] as const;
 
 /** Throws ClearingInputError on an option of the wrong type. */
@@ -1353,6 +1380,7 @@ interface LaterOn {
   regionInduced: boolean;
   regionRestart: boolean;
   regionTriples: boolean;
+  tripleRestart: boolean;
 }
 
 function laterOn(options: LinkedOptions, shortRepair: boolean): LaterOn {
@@ -1378,6 +1406,8 @@ function laterOn(options: LinkedOptions, shortRepair: boolean): LaterOn {
   const regionRestart = regionInduced && options.region_restart !== false;
   // Rules 20 on top of rules 19.
   const regionTriples = regionRestart && options.region_triples !== false;
+  // Rules 21 (small runs) on top of rules 20.
+  const tripleRestart = regionTriples && options.triple_restart !== false;
   return {
     shortRepair,
     lpStart,
@@ -1393,6 +1423,7 @@ function laterOn(options: LinkedOptions, shortRepair: boolean): LaterOn {
     regionInduced,
     regionRestart,
     regionTriples,
+    tripleRestart,
   };
 }
 
@@ -1481,7 +1512,36 @@ function regionPhases(
   const r18 = regionPairPhase(problem, net, eng, budget, inc, r12, r15, on.regionRounds, on.regionInduced);
   if (!on.regionRestart) return r18;
   const r19 = regionRestartPhase(problem, net, eng, budget, inc, r18, options);
-  return on.regionTriples ? regionTriplePhase(problem, net, eng, budget, inc, r19) : r19;
+  if (!on.regionTriples) return r19;
+  const r20 = regionTriplePhase(problem, net, eng, budget, inc, r19);
+  return on.tripleRestart ? tripleRestartPhase(problem, net, eng, budget, inc, r20) : r20;
+}
+
+/**
+ * Rules 21 on small runs (option triple_restart), on rules 20's runs (at most TRIPLE_UNITS_MAX participants and
+ * TRIPLE_ITEMS_MAX items, not FIFO, floats exact): from rules 20's result `r20` less every item at the
+ * TRIPLE_RESTART_DROP participants with the most unsettled weight (dropBusiestParticipants), repaired, every triple
+ * re-chosen again (exactTriples) to another local optimum; then the items where it and `r20` differ re-chosen
+ * exactly (exactCross), within TRIPLE_RESTART_BUDGET_FACTOR times the budget; re-filled. Returns `r20` unless
+ * strictly heavier by exact weight, so it never releases less than rules 20.
+ */
+function tripleRestartPhase(problem: LinkedProblem, net: Net, eng: LinkedEngine, budget: number, inc: Incumbent, r20: Candidate): Candidate {
+  if (net.fifo || !net.floatExact || net.m > TRIPLE_ITEMS_MAX) return r20;
+  const units = participantsOf(
+    net.nodes,
+    problem.items.map((it) => it.legs),
+  );
+  let count = 0;
+  for (let n = 0; n < net.nodes; n++) count = Math.max(count, units[n]! + 1);
+  if (count < 3 || count > TRIPLE_UNITS_MAX) return r20;
+  const floor = exactWeight(net, r20.sel);
+  const work = new Work(Math.min(budget * TRIPLE_RESTART_BUDGET_FACTOR, TRIPLE_STEPS_MAX));
+  const other = r20.sel.slice();
+  dropBusiestParticipants(net, units, count, other, TRIPLE_RESTART_DROP, work);
+  exactRepairLinked(net, other);
+  exactTriples(net, units, other, { steps_max: work.max, region_steps_max: TRIPLE_REGION_STEPS_MAX, passes_max: TRIPLE_PASSES_MAX }, work);
+  const sel = exactCross(net, r20.sel, other, TRIPLE_RESTART_CROSS_STEPS_MAX, work);
+  return keepIfHeavier(net, eng, inc, r20, floor, sel, 'triple_restart');
 }
 
 /**
@@ -2359,6 +2419,12 @@ const TRIPLE_STEPS_MAX = 1_000_000_000;
 const TRIPLE_REGION_STEPS_MAX = 1_000_000;
 /** Rules 20: passes at most (each after the first only over the triples a change touched). */
 const TRIPLE_PASSES_MAX = 8;
+/** Rules 21, small runs: participants whose items the second start drops (run seed 7: 2 to 6 gave the same choices). */
+const TRIPLE_RESTART_DROP = 3;
+/** Rules 21, small runs: the second triple search, as a multiple of the work budget (~2 M on zero_small: ~413 M steps, about rules 20's CPU again). */
+const TRIPLE_RESTART_BUDGET_FACTOR = 200;
+/** Rules 21, small runs: each exact re-choice of the two local optima's differences at most. */
+const TRIPLE_RESTART_CROSS_STEPS_MAX = 10_000_000;
 
 /** Subgradient iterations for the node prices (each O(legs + items + nodes)). */
 const PRICE_ITERATIONS = 120;

@@ -820,3 +820,68 @@ function tripleItems(byUnit: readonly number[][], a: number, b: number, c: numbe
   for (const k of out) mark[k] = 0;
   return out.sort((x, y) => x - y);
 }
+
+/**
+ * Rules 21: a second start for exactTriples on small runs. Every item with an effect at one of the `drop`
+ * participants with the most unsettled weight (weight of the unselected items with an effect there; ties to the
+ * lower index) is unselected in `sel` (changed in place); the caller then repairs it. On held-out zero_small (no
+ * liquidity) the repair empties nearly all the rest, so the triple search that follows starts from nearly nothing
+ * and ends in another local optimum (docs/benchmarks.md, stop 51).
+ */
+export function dropBusiestParticipants(net: RunEffects, units: Int32Array, count: number, sel: Uint8Array, drop: number, work: WorkCounter): void {
+  const unsettled = new Array<bigint>(count).fill(0n);
+  for (let k = 0; k < net.m; k++) {
+    if (sel[k] === 1) continue;
+    for (let e = net.effStart[k]!; e < net.effStart[k + 1]!; e++) unsettled[units[net.effNode[e]!]!]! += net.weight[k]!;
+  }
+  work.steps += net.effStart[net.m]! + count;
+  const order = Array.from({ length: count }, (_, u) => u).sort((a, b) => (unsettled[b]! > unsettled[a]! ? 1 : unsettled[b]! < unsettled[a]! ? -1 : a - b));
+  const busiest = new Uint8Array(count);
+  for (const u of order.slice(0, drop)) busiest[u] = 1;
+  for (let k = 0; k < net.m; k++) {
+    if (sel[k] === 0) continue;
+    for (let e = net.effStart[k]!; e < net.effStart[k + 1]!; e++) {
+      if (busiest[units[net.effNode[e]!]!] === 1) {
+        sel[k] = 0;
+        break;
+      }
+    }
+  }
+}
+
+/**
+ * Rules 21: the heavier by exact weight of `a` and `b` (two feasible choices; `a` on a tie), and of the items where
+ * they differ re-chosen exactly (regionBranchAndBound with reduced-cost fixing, at most `steps_max` steps each)
+ * with the rest fixed at `a`, then at `b`; skipped when they differ on more than REGION_ITEMS_MAX items. Returns a
+ * new array.
+ */
+export function exactCross(net: RunEffects, a: Uint8Array, b: Uint8Array, steps_max: number, work: WorkCounter): Uint8Array {
+  let best = exactChosenWeight(net, b) > exactChosenWeight(net, a) ? b : a;
+  let bestWeight = exactChosenWeight(net, best);
+  const diff: number[] = [];
+  for (let k = 0; k < net.m; k++) if (a[k] !== b[k]) diff.push(k);
+  work.steps += net.m;
+  if (diff.length === 0 || diff.length > REGION_ITEMS_MAX) return best.slice();
+  for (const base of [a, b]) {
+    const r = buildRegion(net, diff, exactRoom(net, net.cap, base), base);
+    const sub = { steps: 0, max: steps_max };
+    const { best: choice } = regionBranchAndBound(
+      r,
+      Uint8Array.from(diff, (k) => base[k]!),
+      sub,
+      true,
+    );
+    work.steps += r.m + r.nodes + sub.steps;
+    if (choice === null) continue;
+    const s = base.slice();
+    diff.forEach((k, i) => {
+      s[k] = choice[i]!;
+    });
+    const w = exactChosenWeight(net, s);
+    if (w > bestWeight) {
+      best = s;
+      bestWeight = w;
+    }
+  }
+  return best.slice();
+}
