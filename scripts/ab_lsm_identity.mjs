@@ -56,6 +56,7 @@ if (rules !== null) {
     region_induced: R.lsmRules18RegionInduced?.(v),
     region_restart: R.lsmRules19RegionRestart?.(v),
     region_triples: R.lsmRules20RegionTriples?.(v),
+    wide_regions: R.lsmRules21WideRegions?.(v),
   };
 }
 const { unseenInstances, UNSEEN_FAMILIES } = await import(`${newDist}/src/bench/gridlock_unseen.js`);

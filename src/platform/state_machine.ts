@@ -154,10 +154,16 @@ export class PlatformStateMachine extends PlatformState implements CommandExecut
    *     triple of participants re-chosen exactly, passes until none changes,
    *     keeping rules 19's choice unless it finds strictly more
    *     (lsmRules20RegionTriples in clearing/lsm_release.ts; CHANGELOG.md,
-   *     "Rules version 20"): only non-FIFO runs can release differently.
+   *     "Rules version 20"): only non-FIFO runs can release differently;
+   * 21  after that, on runs of payments only with more than 20 participants,
+   *     every pair of participants in rounds, then the payments among sets of
+   *     participants grown around each unsettled payment, re-chosen exactly,
+   *     keeping rules 20's choice unless it finds strictly more
+   *     (lsmRules21WideRegions in clearing/lsm_release.ts; CHANGELOG.md,
+   *     "Rules version 21"): only non-FIFO runs can release differently.
    * Entries replay under the version they recorded, so all stay callable.
    */
-  readonly rules_versions = Object.freeze({ oldest: 1, current: 20 });
+  readonly rules_versions = Object.freeze({ oldest: 1, current: 21 });
 
   execute(command: Buffer, clock_ns: bigint, ledger: LedgerAccess, rules_version: number, given?: CommandGiven): CommandOutputText {
     if (rules_version < this.rules_versions.oldest || rules_version > this.rules_versions.current) {
