@@ -57,6 +57,7 @@ if (rules !== null) {
     region_restart: R.lsmRules19RegionRestart?.(v),
     region_triples: R.lsmRules20RegionTriples?.(v),
     triple_restart: R.lsmRules21TripleRestart?.(v),
+    wide_regions: R.lsmRules21WideRegions?.(v),
   };
 }
 const { unseenInstances, UNSEEN_FAMILIES } = await import(`${newDist}/src/bench/gridlock_unseen.js`);

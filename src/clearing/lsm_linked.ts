@@ -227,6 +227,19 @@
 //     TRIPLE_RESTART_BUDGET_FACTOR times the budget. The triple search's
 //     local optima depend on where it starts. Kept only when strictly
 //     heavier than rules 20's result, so it never settles less than 20.
+// 23. Rules 21 (option wide_regions), after rules 20's phase, on runs of
+//     payments only (one leg each) with more than TRIPLE_UNITS_MAX
+//     participants, not FIFO, from rules 20's result: every pair of
+//     participants re-chosen exactly in the rounds of a round robin (rules
+//     17's exactPairs, 10 M steps a region) on WIDE_PAIRS_SHARE of the work,
+//     then regions induced by sets of participants grown around each
+//     unsettled payment, heaviest first (rules 18's exactInduced, larger:
+//     WIDE_INDUCED_LIMITS); WIDE_BUDGET_FACTOR times the budget. Rules 16-19
+//     run on runs with PvP trades only and rules 20 on runs of at most 20
+//     participants, so on wide payment runs (held-out wide, large; novel
+//     whales) rules 15's pairs and chunks were the last exact moves. Kept
+//     only when strictly heavier than rules 20's result, so rules 21 never
+//     settles less than 20.
 // Every returned set is checked exactly in bigint against every node and the
 // FIFO rule before return; a violation throws.
 //
@@ -453,6 +466,14 @@ export interface LinkedOptions {
    * does region_triples off).
    */
   readonly triple_restart?: boolean;
+  /**
+   * After region_triples' phase, on runs of payments only with more than TRIPLE_UNITS_MAX participants: pairs of
+   * participants in rounds, then regions induced by sets of participants grown around each unsettled payment, each
+   * re-chosen exactly (step 23 above),
+   * kept only when strictly heavier than rules 20's result. Default on; rules version 21 (the rules-20 release and
+   * earlier turn it off; so does region_triples off).
+   */
+  readonly wide_regions?: boolean;
 }
 
 export const LINKED_ITEMS_MAX = 100_000;
@@ -1350,6 +1371,7 @@ const BOOLEAN_OPTIONS = [
   'region_restart',
   'region_triples',
   'triple_restart',
+  'wide_regions',
 ] as const;
 
 /** Throws ClearingInputError on an option of the wrong type. */
@@ -1381,6 +1403,7 @@ interface LaterOn {
   regionRestart: boolean;
   regionTriples: boolean;
   tripleRestart: boolean;
+  wideRegions: boolean;
 }
 
 function laterOn(options: LinkedOptions, shortRepair: boolean): LaterOn {
@@ -1408,6 +1431,8 @@ function laterOn(options: LinkedOptions, shortRepair: boolean): LaterOn {
   const regionTriples = regionRestart && options.region_triples !== false;
   // Rules 21 (small runs) on top of rules 20.
   const tripleRestart = regionTriples && options.triple_restart !== false;
+  // Rules 21 on top of rules 20.
+  const wideRegions = regionTriples && options.wide_regions !== false;
   return {
     shortRepair,
     lpStart,
@@ -1424,6 +1449,7 @@ function laterOn(options: LinkedOptions, shortRepair: boolean): LaterOn {
     regionRestart,
     regionTriples,
     tripleRestart,
+    wideRegions,
   };
 }
 
@@ -1514,7 +1540,8 @@ function regionPhases(
   const r19 = regionRestartPhase(problem, net, eng, budget, inc, r18, options);
   if (!on.regionTriples) return r19;
   const r20 = regionTriplePhase(problem, net, eng, budget, inc, r19);
-  return on.tripleRestart ? tripleRestartPhase(problem, net, eng, budget, inc, r20) : r20;
+  const r21 = on.tripleRestart ? tripleRestartPhase(problem, net, eng, budget, inc, r20) : r20;
+  return on.wideRegions ? wideRegionPhase(problem, net, eng, budget, inc, r21) : r21;
 }
 
 /**
@@ -1542,6 +1569,37 @@ function tripleRestartPhase(problem: LinkedProblem, net: Net, eng: LinkedEngine,
   exactTriples(net, units, other, { steps_max: work.max, region_steps_max: TRIPLE_REGION_STEPS_MAX, passes_max: TRIPLE_PASSES_MAX }, work);
   const sel = exactCross(net, r20.sel, other, TRIPLE_RESTART_CROSS_STEPS_MAX, work);
   return keepIfHeavier(net, eng, inc, r20, floor, sel, 'triple_restart');
+}
+
+/**
+ * Rules 21 (option wide_regions), on runs of payments only (one leg each) with more than TRIPLE_UNITS_MAX
+ * participants, not FIFO, floats exact: from rules 20's result `r20`, every pair of participants re-chosen exactly in
+ * the rounds of a round robin (exactPairs' `rounds`, REGION_PAIRS_REGION_STEPS_MAX a region) on WIDE_PAIRS_SHARE of
+ * the work, then regions induced by sets of participants (the payments among them only) grown around each unsettled
+ * payment, heaviest first, each re-chosen exactly (exactInduced, WIDE_INDUCED_LIMITS), on the rest; the work
+ * WIDE_BUDGET_FACTOR times the budget (at most WIDE_STEPS_MAX); re-filled. Rules 16-19's phases run on runs with
+ * PvP trades only and rules 20's on runs of at most TRIPLE_UNITS_MAX participants, so on wide payment runs rules
+ * 15's pair and chunk regions were the last exact moves. Returns `r20` unless strictly heavier by exact weight, so
+ * rules 21 never releases less than rules 20.
+ */
+function wideRegionPhase(problem: LinkedProblem, net: Net, eng: LinkedEngine, budget: number, inc: Incumbent, r20: Candidate): Candidate {
+  if (net.fifo || !net.floatExact || !net.singleLeg) return r20;
+  const units = participantsOf(
+    net.nodes,
+    problem.items.map((it) => it.legs),
+  );
+  let count = 0;
+  for (let n = 0; n < net.nodes; n++) count = Math.max(count, units[n]! + 1);
+  if (count <= TRIPLE_UNITS_MAX) return r20;
+  const floor = exactWeight(net, r20.sel);
+  const sel = r20.sel.slice();
+  const work = new Work(Math.min(budget * WIDE_BUDGET_FACTOR, WIDE_STEPS_MAX));
+  // Pairs in rounds on a share of the work first, then the induced regions on the rest.
+  const pairs = new Work(Math.floor(work.max * WIDE_PAIRS_SHARE));
+  if (pairs.max > 0) exactPairs(net, units, sel, { steps_max: pairs.max, region_steps_max: REGION_PAIRS_REGION_STEPS_MAX, rounds: true }, pairs);
+  work.steps += pairs.steps;
+  exactInduced(net, units, sel, { ...WIDE_INDUCED_LIMITS, steps_max: Math.max(0, work.max - work.steps) }, work);
+  return keepIfHeavier(net, eng, inc, r20, floor, sel, 'wide_regions');
 }
 
 /**
@@ -2425,6 +2483,19 @@ const TRIPLE_RESTART_DROP = 3;
 const TRIPLE_RESTART_BUDGET_FACTOR = 200;
 /** Rules 21, small runs: each exact re-choice of the two local optima's differences at most. */
 const TRIPLE_RESTART_CROSS_STEPS_MAX = 10_000_000;
+/** Rules 21: its work, as a multiple of the run's budget (chosen on run seed 7's wide, whales and large; docs/benchmarks.md, stop 51). */
+const WIDE_BUDGET_FACTOR = 40;
+/** Rules 21: the share of its work for pairs of participants in rounds (exactPairs), before the induced regions. */
+const WIDE_PAIRS_SHARE = 0.75;
+/** Rules 21: its work at most. */
+const WIDE_STEPS_MAX = 600_000_000;
+/** Rules 21: exactInduced's region limits (participants, items, seeds, steps a region). */
+const WIDE_INDUCED_LIMITS = {
+  units_max: 20,
+  items_max: 128,
+  seeds_max: 1000,
+  region_steps_max: 1_000_000,
+} as const;
 
 /** Subgradient iterations for the node prices (each O(legs + items + nodes)). */
 const PRICE_ITERATIONS = 120;

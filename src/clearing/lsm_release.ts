@@ -505,6 +505,22 @@ export function lsmRules20RegionTriples(rules_version: number): boolean {
   return rules_version >= 20;
 }
 
+/** The first rules version with lsmRules21WideRegions' phase. */
+export const RULES_VERSION_WIDE_REGIONS = 21;
+
+/**
+ * Rules version 21 (issue 16, stop 51): after rules 20's phase, on runs of
+ * payments only with more than 20 participants, every pair of participants
+ * (in the rounds of a round robin) and then regions induced by sets of
+ * participants grown around each unsettled payment are re-chosen exactly,
+ * kept only when strictly more value than rules 20's; the run releases what
+ * rules 20 releases unless this finds strictly more. Only non-FIFO runs can
+ * release differently.
+ */
+export function lsmRules21WideRegions(rules_version: number): boolean {
+  return rules_version >= RULES_VERSION_WIDE_REGIONS;
+}
+
 /**
  * Rules version 21's solver on small runs (the gate of the phase for runs of at most 20 participants and 256 items,
  * issue #16's zero_small): after rules 20's triples, a second triple search from another start and the two local
@@ -517,7 +533,7 @@ export function lsmRules21TripleRestart(rules_version: number): boolean {
 
 /**
  * Solves a run problem; `extra` adds capacity per node (the liquidity optimiser's what-if). Returns chosen item ids.
- * `rules_version` picks the solver's moves (lsmNeighbourhoodMoves, lsmRules5Search, lsmRules6ShortRepair, lsmRules7LpStart, lsmRules8LpDive, lsmRules9LpRepair, lsmRules10LpPaths, lsmRules11LpSplit, lsmRules12DiveKeepsWhole, lsmRules13RegionExact, lsmRules14RegionGap, lsmRules15RegionChunks, lsmRules16RegionPairs, lsmRules17RegionRounds, lsmRules18RegionInduced, lsmRules19RegionRestart, lsmRules20RegionTriples, lsmRules21TripleRestart); 3 when not given.
+ * `rules_version` picks the solver's moves (lsmNeighbourhoodMoves, lsmRules5Search, lsmRules6ShortRepair, lsmRules7LpStart, lsmRules8LpDive, lsmRules9LpRepair, lsmRules10LpPaths, lsmRules11LpSplit, lsmRules12DiveKeepsWhole, lsmRules13RegionExact, lsmRules14RegionGap, lsmRules15RegionChunks, lsmRules16RegionPairs, lsmRules17RegionRounds, lsmRules18RegionInduced, lsmRules19RegionRestart, lsmRules20RegionTriples, lsmRules21TripleRestart, lsmRules21WideRegions); 3 when not given.
  */
 export function solveRunProblem(problem: LsmRunProblem, work_budget: number, extra?: ReadonlyMap<number, bigint>, rules_version = 3): RunSolution {
   if (problem.items.length === 0) return { settled: [], settled_weight: 0n, method: 'empty' };
@@ -553,6 +569,7 @@ export function solveRunProblem(problem: LsmRunProblem, work_budget: number, ext
       region_restart: lsmRules19RegionRestart(rules_version),
       region_triples: lsmRules20RegionTriples(rules_version),
       triple_restart: lsmRules21TripleRestart(rules_version),
+      wide_regions: lsmRules21WideRegions(rules_version),
     },
   );
   return { settled: s.settled, settled_weight: s.settled_weight, method: s.method };

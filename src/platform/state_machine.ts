@@ -155,11 +155,15 @@ export class PlatformStateMachine extends PlatformState implements CommandExecut
    *     keeping rules 19's choice unless it finds strictly more
    *     (lsmRules20RegionTriples in clearing/lsm_release.ts; CHANGELOG.md,
    *     "Rules version 20"): only non-FIFO runs can release differently;
-   * 21  after that, on the same small runs, a second triple search from
-   *     another start and the two choices' differences re-chosen exactly,
-   *     keeping rules 20's choice unless it finds strictly more
-   *     (lsmRules21TripleRestart in clearing/lsm_release.ts): only non-FIFO
-   *     runs of at most 20 participants and 256 items can release differently.
+   * 21  after that, two phases on disjoint runs, each keeping rules 20's
+   *     choice unless it finds strictly more: on rules 20's small runs, a
+   *     second triple search from another start and the two choices'
+   *     differences re-chosen exactly (lsmRules21TripleRestart); on runs of
+   *     payments only with more than 20 participants, every pair of
+   *     participants in rounds, then the payments among sets of participants
+   *     grown around each unsettled payment, re-chosen exactly
+   *     (lsmRules21WideRegions); both in clearing/lsm_release.ts; CHANGELOG.md,
+   *     "Rules version 21": only non-FIFO runs can release differently.
    * Entries replay under the version they recorded, so all stay callable.
    */
   readonly rules_versions = Object.freeze({ oldest: 1, current: 21 });

@@ -2,13 +2,13 @@
 // solveLinked (BASE_DIST, rules 20) and this build's (DIST, rules 21's phase triple_restart on), on the families
 // given (default: held-out zero_small, unseen dense_small, held-out and tuning small), for each run seed. Prints one
 // line an instance (weights, ratio, CPU ms of each) and, per seed, how many rose or fell. Exact weights; no HiGHS.
-// Usage: node scripts/lsm_rules21_ab.mjs BASE_DIST DIST SEEDS(42,1234,99) [SET/FAMILY,...] [PER_FAMILY=3]
+// Usage: node scripts/lsm_rules21_zero_ab.mjs BASE_DIST DIST SEEDS(42,1234,99) [SET/FAMILY,...] [PER_FAMILY=3]
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 const [baseArg, distArg, seedsArg, famsArg, perArg] = process.argv.slice(2);
 if (seedsArg === undefined) {
-  process.stderr.write('usage: node scripts/lsm_rules21_ab.mjs BASE_DIST DIST SEEDS [SET/FAMILY,...] [PER_FAMILY]\n');
+  process.stderr.write('usage: node scripts/lsm_rules21_zero_ab.mjs BASE_DIST DIST SEEDS [SET/FAMILY,...] [PER_FAMILY]\n');
   process.exit(2);
 }
 const at = (dist) => pathToFileURL(resolve(dist)).href;
