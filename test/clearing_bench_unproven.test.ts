@@ -38,6 +38,16 @@ describe('lsmVsReference', () => {
     // A dual bound under the incumbent (solver tolerance): the incumbent.
     assert.equal(lsmVsReference(50n, ref(100n, false, 200, 99.5)).ratio, 0.5);
   });
+  it('gives the ceiling beside the floor: LSM / the best feasible value known', () => {
+    assert.equal(lsmVsReference(90n, ref(100n, true, 120, 100)).vs_best_known, 0.9);
+    // Incumbent 0 or below LSM: LSM is the best known, so the ceiling is 1 while the floor stays under it.
+    assert.equal(lsmVsReference(80n, ref(0n, false, 120, 100)).vs_best_known, 1);
+    assert.equal(lsmVsReference(80n, ref(40n, false, 100, 160)).vs_best_known, 1);
+    // Incumbent above LSM: LSM / incumbent, above the floor.
+    const above = lsmVsReference(50n, ref(80n, false, 200, 100));
+    assert.equal(above.vs_best_known, 0.625);
+    assert.equal(above.ratio, 0.5);
+  });
 });
 
 describe('bench clearing with unproven references', () => {
@@ -82,6 +92,9 @@ describe('bench clearing with unproven references', () => {
       assert.equal(fam.highs_proven_optimal, 1);
       assert.equal(fam.lsm_worst_vs_optimal, 0.8);
       assert.equal(r.metrics.lsm_worst_vs_optimal, 0.8);
+      // The ceiling: every instance's LSM is the best feasible value known (proven, incumbent 0, incumbent below).
+      assert.equal(fam.lsm_worst_vs_best_known, 1);
+      assert.equal(r.metrics.lsm_worst_vs_best_known, 1);
       assert.equal(r.metrics.highs_unproven, 2);
       assert.deepEqual(
         r.unproven.map((u) => [u.seed, u.highs_incumbent, u.lsm_weight, u.lsm_vs_bound, u.lsm_vs_incumbent]),
