@@ -1545,6 +1545,20 @@ function regionPhases(
 }
 
 /**
+ * Each node's participant (participantsOf: nodes joined by a two-leg item's legs are one participant) and how many
+ * participants the run has; the exact region phases' common start.
+ */
+function runParticipants(problem: LinkedProblem, net: Net): { units: Int32Array; count: number } {
+  const units = participantsOf(
+    net.nodes,
+    problem.items.map((it) => it.legs),
+  );
+  let count = 0;
+  for (let n = 0; n < net.nodes; n++) count = Math.max(count, units[n]! + 1);
+  return { units, count };
+}
+
+/**
  * Rules 21 on small runs (option triple_restart), on rules 20's runs (at most TRIPLE_UNITS_MAX participants and
  * TRIPLE_ITEMS_MAX items, not FIFO, floats exact): from rules 20's result `r20` less every item at the
  * TRIPLE_RESTART_DROP participants with the most unsettled weight (dropBusiestParticipants), repaired, every triple
@@ -1554,12 +1568,7 @@ function regionPhases(
  */
 function tripleRestartPhase(problem: LinkedProblem, net: Net, eng: LinkedEngine, budget: number, inc: Incumbent, r20: Candidate): Candidate {
   if (net.fifo || !net.floatExact || net.m > TRIPLE_ITEMS_MAX) return r20;
-  const units = participantsOf(
-    net.nodes,
-    problem.items.map((it) => it.legs),
-  );
-  let count = 0;
-  for (let n = 0; n < net.nodes; n++) count = Math.max(count, units[n]! + 1);
+  const { units, count } = runParticipants(problem, net);
   if (count < 3 || count > TRIPLE_UNITS_MAX) return r20;
   const floor = exactWeight(net, r20.sel);
   const work = new Work(Math.min(budget * TRIPLE_RESTART_BUDGET_FACTOR, TRIPLE_STEPS_MAX));
@@ -1584,12 +1593,7 @@ function tripleRestartPhase(problem: LinkedProblem, net: Net, eng: LinkedEngine,
  */
 function wideRegionPhase(problem: LinkedProblem, net: Net, eng: LinkedEngine, budget: number, inc: Incumbent, r20: Candidate): Candidate {
   if (net.fifo || !net.floatExact || !net.singleLeg) return r20;
-  const units = participantsOf(
-    net.nodes,
-    problem.items.map((it) => it.legs),
-  );
-  let count = 0;
-  for (let n = 0; n < net.nodes; n++) count = Math.max(count, units[n]! + 1);
+  const { units, count } = runParticipants(problem, net);
   if (count <= TRIPLE_UNITS_MAX) return r20;
   const floor = exactWeight(net, r20.sel);
   const sel = r20.sel.slice();
@@ -1611,12 +1615,7 @@ function wideRegionPhase(problem: LinkedProblem, net: Net, eng: LinkedEngine, bu
  */
 function regionTriplePhase(problem: LinkedProblem, net: Net, eng: LinkedEngine, budget: number, inc: Incumbent, r19: Candidate): Candidate {
   if (net.fifo || !net.floatExact || net.m > TRIPLE_ITEMS_MAX) return r19;
-  const units = participantsOf(
-    net.nodes,
-    problem.items.map((it) => it.legs),
-  );
-  let count = 0;
-  for (let n = 0; n < net.nodes; n++) count = Math.max(count, units[n]! + 1);
+  const { units, count } = runParticipants(problem, net);
   if (count < 3 || count > TRIPLE_UNITS_MAX) return r19;
   const floor = exactWeight(net, r19.sel);
   const sel = r19.sel.slice();
@@ -1702,10 +1701,7 @@ function regionPairPhase(
 ): Candidate {
   if (net.fifo || !net.floatExact || net.singleLeg) return r15;
   const floor = exactWeight(net, r15.sel);
-  const units = participantsOf(
-    net.nodes,
-    problem.items.map((it) => it.legs),
-  );
+  const { units } = runParticipants(problem, net);
   const sel = r12.sel.slice();
   const work = new Work(Math.min(budget * REGION_PAIRS_BUDGET_FACTOR, REGION_PAIRS_STEPS_MAX));
   exactPairs(net, units, sel, { steps_max: work.max, region_steps_max: REGION_PAIRS_REGION_STEPS_MAX }, work);
@@ -1738,10 +1734,7 @@ function regionChunkPhase(problem: LinkedProblem, net: Net, eng: LinkedEngine, b
   if (net.fifo || !net.floatExact) return found;
   const floor = exactWeight(net, found.sel);
   const work = new Work(Math.min(budget * REGION_CHUNK_BUDGET_FACTOR, REGION_CHUNK_STEPS_MAX));
-  const units = participantsOf(
-    net.nodes,
-    problem.items.map((it) => it.legs),
-  );
+  const { units } = runParticipants(problem, net);
   const sel = found.sel.slice();
   // Each chunk size an equal share of the work, largest first (passes after the first only around what changed).
   REGION_CHUNK_SIZES.forEach((size, i) => {
@@ -1795,10 +1788,7 @@ function regionExactPhase(
   const floor = exactWeight(net, found.sel);
   const factor = gapShare === undefined ? REGION_EXACT_BUDGET_FACTOR : REGION_GAP_BUDGET_FACTOR;
   const work = new Work(Math.min(budget * factor, REGION_EXACT_STEPS_MAX));
-  const units = participantsOf(
-    net.nodes,
-    problem.items.map((it) => it.legs),
-  );
+  const { units } = runParticipants(problem, net);
   const sel = found.sel.slice();
   for (let pass = 0; pass < REGION_EXACT_PASSES && !work.exhausted; pass++) {
     const limits = { steps_max: work.max - work.steps, region_steps_max: REGION_STEPS_MAX, gap_share: gapShare };
