@@ -6,6 +6,7 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import fc from 'fast-check';
 import { checkInstruction, type CheckRules, type SchemeView } from '../src/platform/instruction.js';
 
 const FIELDS = [
@@ -50,4 +51,22 @@ test('every listed field name passes, settle_by only from rules 3, and the first
     assert.equal(unknownAt({ uetr: UETR, zeta: 1, alpha: 2 }, rules), 'payments[0].zeta');
   }
   assert.equal(unknownAt({ uetr: UETR, settle_by: '2025-09-01T12:00:00Z' }), 'payments[0].settle_by');
+});
+
+test('the first unknown name is the first of Object.keys, whatever the key order, integer-like names and inherited keys', () => {
+  const names = fc.oneof(fc.constantFrom(...FIELDS, 'settle_by'), fc.constantFrom('x', '0', '7', 'toString', 'constructor', 'amount2', 'Uetr'));
+  const rules3: CheckRules = { rules_version: 3, now_ns: 0n, day: null };
+  fc.assert(
+    fc.property(fc.uniqueArray(names, { maxLength: 10 }), fc.uniqueArray(names, { maxLength: 3 }), fc.boolean(), (own, inherited, v3) => {
+      const proto: Record<string, unknown> = {};
+      for (const k of inherited) proto[k] = 'p';
+      const raw = Object.create(inherited.length > 0 ? proto : Object.prototype) as Record<string, unknown>;
+      raw.uetr = UETR;
+      for (const k of own) if (k !== 'uetr') raw[k] = 'v';
+      const known = new Set(v3 ? [...FIELDS, 'settle_by'] : FIELDS);
+      const first = Object.keys(raw).find((k) => !known.has(k));
+      assert.equal(unknownAt(raw, v3 ? rules3 : undefined), first === undefined ? null : `payments[0].${first}`);
+    }),
+    { numRuns: 1_000 },
+  );
 });

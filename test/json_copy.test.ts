@@ -7,7 +7,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { jsonCopy, NOT_JSON } from '../src/platform/json_copy.js';
+import { isDeepStrictEqual } from 'node:util';
+import { isOwnJsonCopy, jsonCopy, NOT_JSON } from '../src/platform/json_copy.js';
 import { MemoryStore } from '../src/store/memory.js';
 import { Platform } from '../src/platform/platform.js';
 import { BANKS, openPlatform, payment, setupScheme } from './support/platform.js';
@@ -140,4 +141,97 @@ test('a caller changing its payments after submitting them changes nothing journ
   await platform.close();
   const report = await Platform.verify(store);
   assert.equal(report.ok, true, report.problem ?? '');
+});
+
+/** The reference for isOwnJsonCopy: the value has a copy, and that copy equals it strictly (prototypes, members, no undefined). */
+function ownCopyReference(v: unknown): boolean {
+  const c = jsonCopy(v);
+  return c !== NOT_JSON && isDeepStrictEqual(c, v) && JSON.stringify(keyOrder(c)) === JSON.stringify(keyOrder(v));
+}
+
+test('isOwnJsonCopy: true exactly when the copy would equal the value itself, for any value; always for JSON.parse output', () => {
+  const anything = fc.anything({
+    withBigInt: true,
+    withBoxedValues: true,
+    withDate: true,
+    withMap: true,
+    withNullPrototype: true,
+    withObjectString: true,
+    withSet: true,
+    withSparseArray: true,
+    withTypedArray: true,
+    withUnicodeString: true,
+    key: fc.oneof(fc.string(), fc.constantFrom('__proto__', 'toJSON', '0', '10', 'constructor')),
+  });
+  fc.assert(
+    fc.property(anything, (v) => {
+      assert.equal(isOwnJsonCopy(v), ownCopyReference(v));
+    }),
+    { numRuns: 2_000 },
+  );
+  fc.assert(
+    fc.property(fc.jsonValue(), (j) => {
+      const v: unknown = JSON.parse(JSON.stringify(j));
+      fc.pre(!keyOrder(v).some((keys) => keys.includes('__proto__')));
+      assert.equal(isOwnJsonCopy(v), true);
+    }),
+    { numRuns: 500 },
+  );
+  const nullProto = Object.assign(Object.create(null) as Record<string, unknown>, { a: 1 });
+  const cases: Array<[unknown, boolean]> = [
+    [{ a: 1, b: [1, 'x', null, true, { c: {} }] }, true],
+    [{ a: undefined }, false],
+    [{ a: [undefined] }, false],
+    [{ a: -0 }, false],
+    [{ a: { b: Number.NaN } }, false],
+    [nullProto, false],
+    [{ a: [nullProto] }, false],
+    [JSON.parse('{"a": {"__proto__": 1}}'), false],
+    [{ a: new Date(0) }, false],
+    [{ a: 1n }, false],
+    [{ a: { toJSON: () => 1 } }, false],
+  ];
+  cases.forEach(([v, want], i) => {
+    assert.equal(isOwnJsonCopy(v), want, `case ${i}`);
+  });
+});
+
+test('a command handed over (owned) journals the same bytes and settles the same as one copied; one that is not its own copy is copied', async () => {
+  const runs: Array<{ bytes: string[]; states: string[] }> = [];
+  for (const owned of [false, true, true]) {
+    const store = new MemoryStore();
+    const { platform } = await openPlatform(store);
+    await setupScheme(platform);
+    for (const bic of [BANKS[0], BANKS[1]]) await platform.run({ type: 'fund', participant: bic, currency: 'CNY', amount: '100.00' });
+    const ledger = Platform.internals(platform).ledger;
+    const submit = ledger.submitCommand.bind(ledger);
+    const bytes: string[] = [];
+    const given: unknown[] = [];
+    ledger.submitCommand = (b, g) => {
+      bytes.push(b.toString('utf8'));
+      given.push(g?.value);
+      return submit(b, g);
+    };
+    // The same payments each run (fixed UETRs); the third run's second payment is not its own copy (an undefined member).
+    const list: Array<Record<string, unknown>> = JSON.parse(
+      JSON.stringify([
+        { ...payment(BANKS[0], BANKS[1], 'CNY', '1.00'), uetr: '7f3c1e2a-0b4d-4c5e-8f60-718293a4b5c6', end_to_end_id: 'E2E-1' },
+        { ...payment(BANKS[1], BANKS[0], 'CNY', '2.00'), uetr: '1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d', end_to_end_id: 'E2E-2' },
+      ]),
+    );
+    const third = runs.length === 2;
+    if (third) list[1]!.remittance = undefined;
+    const input = { type: 'submit_payments', payments: list };
+    const out = await platform.execute(input, 'system', owned);
+    assert.equal(out.ok, true);
+    const value = given[0] as { payments: unknown[] };
+    // Handed over: the executor runs the caller's payments themselves; copied otherwise (or when not its own copy).
+    assert.equal(value.payments === list, owned && !third);
+    runs.push({ bytes, states: (out.result as { payments: Array<{ state: string }> }).payments.map((r) => r.state) });
+    await platform.close();
+    const report = await Platform.verify(store);
+    assert.equal(report.ok, true, report.problem ?? '');
+  }
+  assert.deepStrictEqual(runs[1], runs[0]);
+  assert.deepStrictEqual(runs[2], runs[0]);
 });

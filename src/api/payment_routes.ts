@@ -63,7 +63,9 @@ async function submitJson(ctx: AnyContext, list: PaymentIn[], prefix: '' | 'paym
   let text: string | undefined;
   if (fresh.length > 0) {
     const t0 = performance.now();
-    const out = await ctx.platform.execute({ type: 'submit_payments', payments: fresh }, ctx.user.name);
+    // The payments are the request body's, as JSON.parse made them, and nothing here changes them: handed over
+    // (owned), so the platform runs them without copying each (Platform.execute).
+    const out = await ctx.platform.execute({ type: 'submit_payments', payments: fresh }, ctx.user.name, true);
     ctx.metrics.batchCommit.observe({ size: ApiMetrics.sizeBucket(fresh.length) }, (performance.now() - t0) / 1000);
     if (!out.ok) throw fromRefusal(out.error!);
     const rs = (out.result as { payments: Array<Record<string, unknown>> }).payments;

@@ -189,8 +189,10 @@ function readFields(
   rules: CheckRules,
 ): { ins: PaymentInstruction; amountText: string } {
   const known = rules.rules_version >= 3 ? KNOWN_FIELDS_V3 : KNOWN_FIELDS;
-  for (const k of Object.keys(raw)) {
-    if (!known.has(k)) throw new PlatformError('invalid_field', `${field}.${k}`, 'unknown field');
+  // for-in, not Object.keys (no key array a payment): its own keys come first, in Object.keys' order, so the
+  // first unknown one is the same; a key it inherits (none, for JSON data) is not the payment's and is skipped.
+  for (const k in raw) {
+    if (!known.has(k) && Object.hasOwn(raw, k)) throw new PlatformError('invalid_field', `${field}.${k}`, 'unknown field');
   }
   const priority = (raw.priority ?? 'normal') as Priority;
   if (priority !== 'urgent' && priority !== 'normal') throw new PlatformError('invalid_field', `${field}.priority`, 'must be urgent or normal');

@@ -69,6 +69,59 @@ function copyObject(o: Record<string, unknown>): unknown {
   return out;
 }
 
+/**
+ * Whether `v` is its own jsonCopy: what jsonCopy copies (plain JSON data), with
+ * every object's prototype Object.prototype and no member undefined, so the copy
+ * would equal `v` member for member, key for key. JSON.parse makes such values.
+ * A caller that hands such a value over and never touches it again may let the
+ * state machine run `v` itself (Platform.execute's `owned`): the bytes written
+ * from it are the copy's, and what runs reads as those bytes parsed.
+ */
+export function isOwnJsonCopy(v: unknown): boolean {
+  try {
+    return plain(v);
+  } catch (err) {
+    // Nested deeper than the stack allows: the copy's way decides (it answers NOT_JSON).
+    if (err instanceof RangeError) return false;
+    throw err;
+  }
+}
+
+function plain(v: unknown): boolean {
+  switch (typeof v) {
+    case 'string':
+    case 'boolean':
+      return true;
+    case 'number':
+      return Number.isFinite(v) && !Object.is(v, -0);
+    case 'object':
+      if (v === null) return true;
+      return Array.isArray(v) ? plainArray(v) : plainObject(v as Record<string, unknown>);
+    default:
+      return false;
+  }
+}
+
+function plainArray(a: unknown[]): boolean {
+  if (Object.getPrototypeOf(a) !== Array.prototype || (a as { toJSON?: unknown }).toJSON !== undefined) return false;
+  // A hole reads undefined: not plain (as for the copy).
+  for (let i = 0; i < a.length; i++) if (!plain(a[i])) return false;
+  return true;
+}
+
+function plainObject(o: Record<string, unknown>): boolean {
+  // Not null: the copy of an object without a prototype has Object.prototype, so it is not that object.
+  if (Object.getPrototypeOf(o) !== Object.prototype || o.toJSON !== undefined) return false;
+  // for-in (no key array made): own enumerable keys in Object.keys' order, then any enumerable key of
+  // Object.prototype, which only adds a check (the copy and `o` both lack it as their own).
+  for (const k in o) {
+    if (k === '__proto__') return false;
+    // The copy leaves an undefined member out: it would not be this object.
+    if (!plain(o[k])) return false;
+  }
+  return true;
+}
+
 /** Array members jsonBytes writes this many elements at a time (a 1,000-payment batch: eight pieces of ~21 KB; 32 to 256 measured alike, all well below the whole). */
 const JSON_BYTES_CHUNK = 128;
 

@@ -65,7 +65,7 @@ import type { ClusterConfig } from '../replication/cluster_config.js';
 import { NotLeaderError } from './errors.js';
 import type { PaymentProbe } from './payment_book.js';
 import type { CommandGiven } from '../journal/command.js';
-import { jsonBytes, jsonCopy, NOT_JSON } from './json_copy.js';
+import { isOwnJsonCopy, jsonBytes, jsonCopy, NOT_JSON } from './json_copy.js';
 
 // For the HTTP shells: the documents interface, the store's errors and redacted
 // location, the views and the JSON replacer they answer with.
@@ -276,8 +276,11 @@ export class Platform {
    * Journals and executes one command. A malformed command throws PlatformError
    * and nothing is written; a refusal by the state (unknown participant, a limit)
    * comes back as `ok: false` with its error, journaled for the audit trail.
+   * `owned`: the caller hands `input`'s members over (values JSON.parse made, which it
+   * never changes nor reads changed afterwards): when they are plain JSON data exactly as
+   * a copy would be (isOwnJsonCopy), the state machine runs them without a copy.
    */
-  async execute(input: Record<string, unknown>, by = 'system'): Promise<CommandOutput> {
+  async execute(input: Record<string, unknown>, by = 'system', owned = false): Promise<CommandOutput> {
     const refusal = this.cluster?.writeRefusal() ?? null;
     if (refusal !== null)
       throw refusal.code === 'not_leader' ? new NotLeaderError(refusal.message, refusal.leader) : new PlatformError(refusal.code, '', refusal.message);
@@ -292,11 +295,14 @@ export class Platform {
     // A governance act that would be refused is refused here, with nothing journaled.
     if (isGovernanceCommand(decoded)) checkGovernance(Platform.internals(this).state, decoded as GovernanceCommand, this.clock());
     if (withBy.type === 'lock_quote') withBy = admitLockQuote(this.state, this.lockGate, withBy, this.clock());
+    let screened = false;
     if (withBy.type === 'submit_payments' && withBy.screening === undefined) {
       const screener = await this.screener();
       if (screener !== null) withBy.screening = (withBy.payments as Record<string, unknown>[]).map((p) => screener.screen(p));
+      screened = screener !== null;
     }
-    const { bytes, given } = journalText(withBy);
+    // A screening the platform added holds the screener's objects: such a command is copied.
+    const { bytes, given } = journalText(withBy, owned && !screened);
     const directory = isDirectoryCommand(withBy as { type: string });
     if (directory) this.directoryInFlight++;
     let raw: Awaited<ReturnType<DurableLedger['submitCommand']>>;
@@ -1064,8 +1070,9 @@ function availableOf(a: Account, issuing: boolean): bigint {
  * for plain JSON data (./json_copy.ts), the copy they were written from, which reads exactly as that text parsed
  * and which no caller holds. Anything else is written as before (bigints as decimal strings) and parsed again.
  */
-function journalText(withBy: Record<string, unknown>): { bytes: Buffer; given: CommandGiven } {
-  const value = jsonCopy(withBy);
+function journalText(withBy: Record<string, unknown>, owned: boolean): { bytes: Buffer; given: CommandGiven } {
+  // A value the caller handed over that is its own copy runs as it is: the same bytes, and no caller holds it.
+  const value = owned && isOwnJsonCopy(withBy) ? withBy : jsonCopy(withBy);
   if (value === NOT_JSON) {
     const text = stringify(withBy);
     return { bytes: Buffer.from(text), given: { text } };
