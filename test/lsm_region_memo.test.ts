@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { buildRegion, exactPairs, regionBranchAndBound, type RunEffects } from '../src/clearing/lsm_region_exact.js';
+import { buildRegion, exactPairs, exactRegions, regionBranchAndBound, type RunEffects } from '../src/clearing/lsm_region_exact.js';
 import { RegionSearchMemo, regionKey } from '../src/clearing/lsm_region_memo.js';
 
 /** A random run: nodes, one- and two-leg items with net effects per node, capacities; nothing settled. */
@@ -68,7 +68,7 @@ test('lookup hands back a search only where searching again under the new limit 
       const first = { steps: 0, max: max1 };
       const memo = new RegionSearchMemo();
       const key = regionKey(items, [], r.resid, start, true);
-      memo.remember(key, { best: regionBranchAndBound(r, start, first, true).best, steps: first.steps, max: max1 });
+      memo.remember(key, { best: regionBranchAndBound(r, start, first, true).best, gap: 0, steps: first.steps, max: max1 });
       const known = memo.lookup(key, max2);
       if (known === null) return;
       const again = { steps: 0, max: max2 };
@@ -97,6 +97,29 @@ test('exactPairs twice on one run (the second from the memo) ends as on fresh co
       exactPairs(copyOf(net), units, selB, limits, workB);
       assert.deepEqual(selA, selB);
       assert.equal(workA.steps, workB.steps);
+    }),
+    { numRuns: 500 },
+  );
+});
+
+test('exactRegions by root gap (rules 14) twice on one run ends as on fresh copies: same selection, same steps', () => {
+  fc.assert(
+    fc.property(runArb, fc.integer({ min: 50, max: 20000 }), fc.integer({ min: 1, max: 20000 }), (net, stepsMax, total) => {
+      const units = Int32Array.from({ length: net.nodes }, (_, n) => n);
+      const limits = { steps_max: stepsMax, region_steps_max: Math.max(1, Math.floor(stepsMax / 3)), gap_share: 0.3 };
+      const run = (fresh: boolean) => {
+        const sel = new Uint8Array(net.m);
+        const work = { steps: 0, max: total };
+        exactRegions(fresh ? copyOf(net) : net, units, sel, limits, work);
+        exactRegions(fresh ? copyOf(net) : net, units, sel, limits, work);
+        work.max += total;
+        exactRegions(fresh ? copyOf(net) : net, units, sel, limits, work);
+        return { sel, steps: work.steps };
+      };
+      const fresh = run(true);
+      const memoised = run(false);
+      assert.deepEqual(memoised.sel, fresh.sel);
+      assert.equal(memoised.steps, fresh.steps);
     }),
     { numRuns: 500 },
   );

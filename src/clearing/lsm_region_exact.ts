@@ -289,7 +289,7 @@ function reChoose(
     sub.steps = known.steps;
   } else {
     best = regionBranchAndBound(r, start, sub, rcFix).best;
-    memo.remember(key, { best, steps: sub.steps, max: sub.max });
+    memo.remember(key, { best, gap: 0, steps: sub.steps, max: sub.max });
   }
   work.steps += sub.steps;
   if (best === null) return false;
@@ -327,13 +327,23 @@ function byRootGap(
   for (; i < pairs.length && work.steps < until; i++) {
     const items = regionItems(byUnit, pairs[i]![0], pairs[i]![1], mark);
     if (items.length === 0 || items.length > REGION_ITEMS_MAX) continue;
-    const r = buildRegion(net, items, slack, sel);
+    const { region: r, rows } = regionWithRows(net, items, slack, sel);
     work.steps += r.m + r.nodes;
-    const gap = rootGap(
-      r,
-      Uint8Array.from(items, (k) => sel[k]!),
-      work,
-    );
+    const start = Uint8Array.from(items, (k) => sel[k]!);
+    // A root relaxation repeated from the same state is taken from the run's memo, with its steps (lsm_region_memo.ts).
+    const memo = regionMemo(net);
+    const key = `root|${regionKey(items, rows, r.resid, start, false)}`;
+    const room = work.max - work.steps;
+    const known = memo.lookup(key, room);
+    let gap: number;
+    if (known !== null) {
+      gap = known.gap;
+      work.steps += known.steps;
+    } else {
+      const s0 = work.steps;
+      gap = rootGap(r, start, work);
+      memo.remember(key, { best: null, gap, steps: work.steps - s0, max: room });
+    }
     if (gap >= 1) gaps.push({ i, gap });
   }
   gaps.sort((x, y) => y.gap - x.gap || x.i - y.i);

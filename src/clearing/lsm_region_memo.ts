@@ -13,11 +13,15 @@
 // grow), so under any limit of at least S it takes the same path and ends at the same S; under the same limit M
 // it is the same search whatever S was. `lookup` hands back an outcome only then; the caller adds S to its
 // counter, so the run's step accounting (and every later decision made on it) is what searching again gives.
+// The same holds for a region's root relaxation (rootGap, rules 14's byRootGap), whose limit is the room left on
+// the phase's counter (max - steps): its entries are keyed apart ("root|" before the key).
 // Pure: the memo lives as long as the run's net (a WeakMap in the caller), nothing of it is journaled.
 
 /** One remembered search: its best choice (null: none heavier than the start), the steps it used, the limit it had. */
 export interface RegionSearchEntry {
   readonly best: Uint8Array | null;
+  /** A root relaxation's gap (rootGap; byRootGap's entries, keyed apart), else 0. */
+  readonly gap: number;
   readonly steps: number;
   readonly max: number;
 }
