@@ -29,6 +29,7 @@
 
 import { exactChosenWeight, exactRoom, type ItemEffects, type WorkCounter } from './lsm.js';
 import { BoundedLp, carve } from './lsm_lp.js';
+import { RegionSearchMemo, regionKey } from './lsm_region_memo.js';
 
 /** Items in a region at most (two participants' items; a hub's regions are larger and skipped). */
 export const REGION_ITEMS_MAX = 128;
@@ -274,11 +275,22 @@ function reChoose(
   touched: { readonly units: Int32Array; readonly marks: Uint8Array } | null,
   rcFix = false,
 ): boolean {
-  const r = buildRegion(net, items, slack, sel);
+  const { region: r, rows } = regionWithRows(net, items, slack, sel);
   work.steps += r.m + r.nodes;
   const start = Uint8Array.from(items, (k) => sel[k]!);
   const sub = { steps: 0, max: Math.min(region_steps_max, phaseEnd - work.steps) };
-  const { best } = regionBranchAndBound(r, start, sub, rcFix);
+  // A search repeated from the same state is taken from the run's memo, with the steps it took (lsm_region_memo.ts).
+  const memo = regionMemo(net);
+  const key = regionKey(items, rows, r.resid, start, rcFix);
+  const known = memo.lookup(key, sub.max);
+  let best: Uint8Array | null;
+  if (known !== null) {
+    best = known.best;
+    sub.steps = known.steps;
+  } else {
+    best = regionBranchAndBound(r, start, sub, rcFix).best;
+    memo.remember(key, { best, gap: 0, steps: sub.steps, max: sub.max });
+  }
   work.steps += sub.steps;
   if (best === null) return false;
   items.forEach((k, i) => {
@@ -315,13 +327,23 @@ function byRootGap(
   for (; i < pairs.length && work.steps < until; i++) {
     const items = regionItems(byUnit, pairs[i]![0], pairs[i]![1], mark);
     if (items.length === 0 || items.length > REGION_ITEMS_MAX) continue;
-    const r = buildRegion(net, items, slack, sel);
+    const { region: r, rows } = regionWithRows(net, items, slack, sel);
     work.steps += r.m + r.nodes;
-    const gap = rootGap(
-      r,
-      Uint8Array.from(items, (k) => sel[k]!),
-      work,
-    );
+    const start = Uint8Array.from(items, (k) => sel[k]!);
+    // A root relaxation repeated from the same state is taken from the run's memo, with its steps (lsm_region_memo.ts).
+    const memo = regionMemo(net);
+    const key = `root|${regionKey(items, rows, r.resid, start, false)}`;
+    const room = work.max - work.steps;
+    const known = memo.lookup(key, room);
+    let gap: number;
+    if (known !== null) {
+      gap = known.gap;
+      work.steps += known.steps;
+    } else {
+      const s0 = work.steps;
+      gap = rootGap(r, start, work);
+      memo.remember(key, { best: null, gap, steps: work.steps - s0, max: room });
+    }
     if (gap >= 1) gaps.push({ i, gap });
   }
   gaps.sort((x, y) => y.gap - x.gap || x.i - y.i);
@@ -412,6 +434,27 @@ function pairOrder(net: RunEffects, units: Int32Array, byUnit: readonly number[]
  * every region item dropped, plus every region outflow there, below 0); the other nodes cannot bind.
  */
 export function buildRegion(net: RunEffects, items: readonly number[], slack: readonly bigint[], sel: Uint8Array): ExactRegion {
+  return regionWithRows(net, items, slack, sel).region;
+}
+
+/** Per run (net), the memo of its region searches (reChoose). */
+const memoOf = new WeakMap<RunEffects, RegionSearchMemo>();
+function regionMemo(net: RunEffects): RegionSearchMemo {
+  let memo = memoOf.get(net);
+  if (memo === undefined) {
+    memo = new RegionSearchMemo();
+    memoOf.set(net, memo);
+  }
+  return memo;
+}
+
+/** buildRegion's region and its rows' run nodes (ascending: row i is rows[i]). */
+function regionWithRows(
+  net: RunEffects,
+  items: readonly number[],
+  slack: readonly bigint[],
+  sel: Uint8Array,
+): { region: ExactRegion; rows: readonly number[] } {
   // Per touched node (in first-touch order; sorted below), its room with the region dropped and its worst outflow.
   const slot = nodeSlots(net);
   const touched: number[] = [];
@@ -466,7 +509,7 @@ export function buildRegion(net: RunEffects, items: readonly number[], slack: re
   }
   for (const n of nodes) slot[n] = -1;
   for (let i = 0; i < m; i++) weightF[i] = net.weightF[items[i]!]!;
-  return {
+  const region: ExactRegion = {
     nodes: nodes.length,
     m,
     effStart,
@@ -477,6 +520,7 @@ export function buildRegion(net: RunEffects, items: readonly number[], slack: re
     weightF,
     resid: residOf,
   };
+  return { region, rows: nodes };
 }
 
 /** Scratch per run for buildRegion: per node, -1 (every entry back to -1 between calls). */
