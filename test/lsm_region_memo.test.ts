@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import { buildRegion, exactPairs, exactRegions, regionBranchAndBound, type RunEffects } from '../src/clearing/lsm_region_exact.js';
-import { RegionSearchMemo, regionKey } from '../src/clearing/lsm_region_memo.js';
+import { REGION_MEMO_ENTRIES_MAX, RegionSearchMemo, regionKey } from '../src/clearing/lsm_region_memo.js';
 
 /** A random run: nodes, one- and two-leg items with net effects per node, capacities; nothing settled. */
 const runArb = fc
@@ -123,4 +123,16 @@ test('exactRegions by root gap (rules 14) twice on one run ends as on fresh copi
     }),
     { numRuns: 500 },
   );
+});
+
+test('the memo stops remembering new searches at REGION_MEMO_ENTRIES_MAX and still answers what it holds', () => {
+  const memo = new RegionSearchMemo();
+  const entry = { best: null, gap: 0, steps: 5, max: 10 };
+  for (let i = 0; i < REGION_MEMO_ENTRIES_MAX; i++) memo.remember(`k${i}`, entry);
+  memo.remember('one more', entry);
+  assert.equal(memo.lookup('one more', 10), null, 'a new key past the cap is not kept');
+  assert.equal(memo.lookup('k0', 10), entry, 'the first key is still answered');
+  const later = { best: null, gap: 0, steps: 7, max: 12 };
+  memo.remember('k0', later);
+  assert.equal(memo.lookup('k0', 12), later, 'a held key is still updated');
 });

@@ -33,6 +33,12 @@ export function regionKey(items: readonly number[], rows: readonly number[], res
   return `${rcFix ? 1 : 0}|${items.join(',')}|${rows.join(',')}|${resid.join(',')}|${bits}`;
 }
 
+/**
+ * Searches remembered per run at most. Past it the memo stops remembering (a lookup still answers from what it
+ * holds), so a run's results and steps are the same whatever the cap; it bounds the memory of the longest runs.
+ */
+export const REGION_MEMO_ENTRIES_MAX = 16_384;
+
 export class RegionSearchMemo {
   private readonly entries = new Map<string, RegionSearchEntry>();
   /** Searches answered from the memo, and searches run. */
@@ -50,8 +56,9 @@ export class RegionSearchMemo {
     return e;
   }
 
-  /** Remembers a search (the latest kept per key). */
+  /** Remembers a search (the latest kept per key; a new key only below REGION_MEMO_ENTRIES_MAX). */
   remember(key: string, entry: RegionSearchEntry): void {
+    if (this.entries.size >= REGION_MEMO_ENTRIES_MAX && !this.entries.has(key)) return;
     this.entries.set(key, entry);
   }
 }
