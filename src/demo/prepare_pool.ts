@@ -8,6 +8,7 @@
 
 import { Worker } from 'node:worker_threads';
 import type { SimPayment } from '../sim/index.js';
+import { unpackPrepared } from './prepared_codec.js';
 import { PREPARE_WORKER_ROLE, type HeldHint, type Prepared, type PrepareInit, type PrepareReply, type PrepareRequest } from './prepare_worker.js';
 
 /** Payments per request: large enough that messaging costs little, small enough to start the day at once. */
@@ -94,7 +95,16 @@ export class PreparePool {
     if (w === undefined) return;
     this.waiting.delete(reply.n);
     if ('fail' in reply) w.reject(new Error(`prepare worker: ${reply.fail}`));
-    else w.resolve(reply);
+    else {
+      let prepared: Prepared[];
+      try {
+        prepared = unpackPrepared(reply.packed);
+      } catch (err) {
+        w.reject(new Error(`prepare worker: ${(err as Error).message}`));
+        return;
+      }
+      w.resolve({ prepared, ends: reply.ends });
+    }
   }
 
   private fail(err: Error): void {

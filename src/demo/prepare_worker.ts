@@ -20,6 +20,7 @@ import type { ScreeningOutcome } from '../platform/types.js';
 import type { SimPayment } from '../sim/index.js';
 import { trafficCursor, type TrafficRecipe } from './day_traffic.js';
 import { messageInstructions } from './payment_message.js';
+import { packPrepared, type PackedPrepared } from './prepared_codec.js';
 import { recycledAs, recyclingCandidate } from './recycling.js';
 import { screenerOf, type ScreenerRecipe } from './screener.js';
 
@@ -66,8 +67,11 @@ export interface PrepareRequest {
   held?: HeldHint;
 }
 
-/** `ends`: for a `generate` request, the UETRs of the first and last payment the worker generated (null: none). */
-export type PrepareReply = { n: number; prepared: Prepared[]; ends?: [string, string] | null } | { n: number; fail: string };
+/**
+ * `packed`: the answers, one per payment, packed (./prepared_codec.ts; its codes' buffer transferred, not cloned).
+ * `ends`: for a `generate` request, the UETRs of the first and last payment the worker generated (null: none).
+ */
+export type PrepareReply = { n: number; packed: PackedPrepared; ends?: [string, string] | null } | { n: number; fail: string };
 
 /**
  * Which forms of a recyclable payment to prepare, from what its payer held in the
@@ -144,16 +148,16 @@ if (!isMainThread && parentPort !== null && init?.role === PREPARE_WORKER_ROLE) 
   port.on('message', (req: PrepareRequest) => {
     let reply: PrepareReply;
     try {
-      if (req.payments !== undefined) reply = { n: req.n, prepared: req.payments.map((sp) => prepare(sp, req.held)) };
+      if (req.payments !== undefined) reply = { n: req.n, packed: packPrepared(req.payments.map((sp) => prepare(sp, req.held))) };
       else {
         if (take === null || req.generate === undefined) throw new Error('a request without payments, and no traffic to generate them from');
         const payments = take(req.generate.from, req.generate.count);
         const ends: [string, string] | null = payments.length === 0 ? null : [payments[0]!.uetr, payments.at(-1)!.uetr];
-        reply = { n: req.n, prepared: payments.map((sp) => prepare(sp, req.held)), ends };
+        reply = { n: req.n, packed: packPrepared(payments.map((sp) => prepare(sp, req.held))), ends };
       }
     } catch (err) {
       reply = { n: req.n, fail: (err as Error).message };
     }
-    port.postMessage(reply);
+    port.postMessage(reply, 'packed' in reply ? [reply.packed.codes.buffer] : []);
   });
 }

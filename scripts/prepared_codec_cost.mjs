@@ -1,0 +1,90 @@
+// The CPU of handing the demo day's prepared answers from the prepare worker to the
+// main thread, two ways, alternating in one process (issue #18, docs/benchmarks.md
+// "the prepare worker's answers, stop 52"):
+//   clone:  the answers of each chunk of 250 as an object graph, structured clone
+//           (v8 serialize on the worker, deserialize on the main thread: what
+//           postMessage did before);
+//   packed: packPrepared on the worker, the string table and codes through the same
+//           serializer, unpackPrepared on the main thread (src/demo/prepared_codec.ts).
+// The answers are the real ones (the preparer with the demo's screener, on this
+// thread, once, before timing). Columns: worker ms (write), main ms (read), per round.
+//
+//   node scripts/prepared_codec_cost.mjs ROOT [PAYMENTS=100000] [ROUNDS=5]
+
+import { deserialize, serialize } from 'node:v8';
+
+const [root, nArg = '100000', roundsArg = '5'] = process.argv.slice(2);
+if (root === undefined) {
+  process.stderr.write('usage: node scripts/prepared_codec_cost.mjs ROOT [PAYMENTS] [ROUNDS]\n');
+  process.exit(2);
+}
+const { dayProfile, dayTraffic } = await import(`${root}/dist/src/demo/day_traffic.js`);
+const { preparer, PREPARE_WORKER_ROLE } = await import(`${root}/dist/src/demo/prepare_worker.js`);
+const { packPrepared, unpackPrepared } = await import(`${root}/dist/src/demo/prepared_codec.js`);
+const { WATCHLIST_VARIANTS } = await import(`${root}/dist/src/demo/watchlist.js`);
+const n = Number(nArg);
+const recipe = { banks: 60, payments: n, seed: 3, watchlist_every: 400, watchlist_names: WATCHLIST_VARIANTS };
+const profile = dayProfile(recipe.banks, recipe.payments);
+const participants = profile.banks.map((b) => [b.bic, Object.keys(b.liquidity)]);
+const prepare = preparer({ role: PREPARE_WORKER_ROLE, date: profile.traffic.business_date, participants, screen: 'demo_watchlist' });
+const held = new Map();
+for (const [bic, ccys] of participants) for (const c of ccys) held.set(`${bic}:${c}`, 123_456_789_000n);
+const chunks = [];
+let chunk = [];
+for (const sp of dayTraffic(profile, recipe)) {
+  chunk.push(prepare(sp, held));
+  if (chunk.length === 250) {
+    chunks.push(chunk);
+    chunk = [];
+  }
+}
+if (chunk.length > 0) chunks.push(chunk);
+
+const cpu = () => {
+  const c = process.cpuUsage();
+  return (c.user + c.system) / 1000;
+};
+let sink = 0;
+const ways = {
+  clone: (c) => {
+    const t0 = cpu();
+    const bytes = serialize({ n: 1, prepared: c });
+    const t1 = cpu();
+    sink += deserialize(bytes).prepared.length;
+    return [t1 - t0, cpu() - t1, bytes.length];
+  },
+  packed: (c) => {
+    const t0 = cpu();
+    const packed = packPrepared(c);
+    // The codes' buffer is transferred by postMessage (not written): only the strings go through the serializer.
+    const bytes = serialize({ n: 1, packed: { strings: packed.strings } });
+    const t1 = cpu();
+    sink += unpackPrepared({ strings: deserialize(bytes).packed.strings, codes: packed.codes }).length;
+    return [t1 - t0, cpu() - t1, bytes.length + packed.codes.byteLength];
+  },
+};
+const rows = { clone: [], packed: [] };
+for (let r = 0; r < Number(roundsArg); r++)
+  for (const [name, way] of Object.entries(ways)) {
+    let worker = 0;
+    let main = 0;
+    let bytes = 0;
+    for (const c of chunks) {
+      const [w, m, b] = way(c);
+      worker += w;
+      main += m;
+      bytes += b;
+    }
+    rows[name].push({ worker_ms: Math.round(worker), main_ms: Math.round(main), bytes });
+  }
+const med = (a) => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)];
+const summary = {};
+for (const [name, rs] of Object.entries(rows))
+  summary[name] = {
+    worker_ms: rs.map((r) => r.worker_ms),
+    main_ms: rs.map((r) => r.main_ms),
+    bytes: rs[0].bytes,
+    worker_median: med(rs.map((r) => r.worker_ms)),
+    main_median: med(rs.map((r) => r.main_ms)),
+  };
+process.stdout.write(`${JSON.stringify({ payments: n, ...summary, sink })}\n`);

@@ -1,0 +1,187 @@
+// The prepare worker's answers for a chunk of payments (./prepare_worker.ts) in a
+// compact form for postMessage (issue #18): one table of the chunk's distinct
+// strings (each written once, and each object's key list as one string) and one
+// Uint32Array of codes, transferred, not copied. Structured clone writes and reads
+// every object, key and string of the answers generically; the main thread spent
+// as long reading them back as the worker writing them. Here the worker pays a
+// little more to write (a Map of the strings), and the main thread reads the codes
+// with plain loops: the same objects, keys in the same order, nothing lost.
+//
+// Codes: a string value is its index × 4; other values are a tag (UNDEFINED …
+// BIGINT) and, where it has one, what follows it: an object, its key list's string
+// index then each value; an array, its length then each value; a number or bigint,
+// the string index of its decimal text.
+
+import type { RawInstruction } from '../iso20022/mapping.js';
+import type { ScreeningOutcome } from '../platform/types.js';
+
+/** What the worker posts for a chunk: `codes.buffer` goes in postMessage's transfer list. */
+export interface PackedPrepared {
+  strings: string[];
+  codes: Uint32Array<ArrayBuffer>;
+}
+
+/** The shape of one answer (as ./prepare_worker.ts Prepared; declared here so that module may import this one). */
+interface Form {
+  currency: string;
+  payee_currency: string;
+  amount_minor: bigint;
+  instructions: RawInstruction[] | null;
+}
+interface Answer {
+  screening: ScreeningOutcome | null;
+  forms: Form[];
+}
+
+const UNDEFINED = 1;
+const OBJECT = 2;
+const NUMBER = 3;
+const TRUE = 5;
+const FALSE = 7;
+const NULL = 9;
+const ARRAY = 11;
+const BIGINT = 13;
+const NEG_ZERO = 15;
+/** A form whose message was invalid (instructions null). */
+const NO_INSTRUCTIONS = 0xffff_ffff;
+const KEY_SEPARATOR = '\u0000';
+
+/** Packs a chunk's answers (keys must not contain U+0000; values: strings, numbers, booleans, null, undefined, bigints, arrays, plain objects). */
+export function packPrepared(answers: readonly Answer[]): PackedPrepared {
+  const strings: string[] = [];
+  const ids = new Map<string, number>();
+  const codes: number[] = [];
+  const str = (s: string): number => {
+    let i = ids.get(s);
+    if (i === undefined) {
+      i = strings.length;
+      strings.push(s);
+      ids.set(s, i);
+    }
+    return i;
+  };
+  const obj = (o: object): void => {
+    const keys = Object.keys(o);
+    codes.push(str(keys.join(KEY_SEPARATOR)));
+    for (const k of keys) value((o as Record<string, unknown>)[k]);
+  };
+  const value = (v: unknown): void => {
+    switch (typeof v) {
+      case 'string':
+        codes.push(str(v) * 4);
+        return;
+      case 'undefined':
+        codes.push(UNDEFINED);
+        return;
+      case 'boolean':
+        codes.push(v ? TRUE : FALSE);
+        return;
+      case 'number':
+        if (Object.is(v, -0)) codes.push(NEG_ZERO);
+        else codes.push(NUMBER, str(String(v)));
+        return;
+      case 'bigint':
+        codes.push(BIGINT, str(v.toString()));
+        return;
+      case 'object':
+        if (v === null) codes.push(NULL);
+        else if (Array.isArray(v)) {
+          codes.push(ARRAY, v.length);
+          for (const x of v) value(x);
+        } else {
+          codes.push(OBJECT);
+          obj(v);
+        }
+        return;
+      default:
+        throw new TypeError(`prepared answers: cannot pack a ${typeof v}`);
+    }
+  };
+  codes.push(answers.length);
+  for (const a of answers) {
+    value(a.screening);
+    codes.push(a.forms.length);
+    for (const f of a.forms) {
+      codes.push(str(f.currency), str(f.payee_currency), str(f.amount_minor.toString()));
+      if (f.instructions === null) codes.push(NO_INSTRUCTIONS);
+      else {
+        codes.push(f.instructions.length);
+        for (const i of f.instructions) obj(i);
+      }
+    }
+  }
+  if (strings.length * 4 > NO_INSTRUCTIONS) throw new RangeError('prepared answers: too many strings to pack');
+  return { strings, codes: Uint32Array.from(codes) };
+}
+
+/** The answers packPrepared packed: equal to them (deepStrictEqual), fresh objects. */
+export function unpackPrepared(packed: PackedPrepared): Answer[] {
+  const { strings, codes } = packed;
+  let at = 0;
+  const keyLists = new Map<number, string[]>();
+  const keysOf = (id: number): string[] => {
+    let keys = keyLists.get(id);
+    if (keys === undefined) {
+      const joined = strings[id]!;
+      keys = joined === '' ? [] : joined.split(KEY_SEPARATOR);
+      keyLists.set(id, keys);
+    }
+    return keys;
+  };
+  const obj = (): Record<string, unknown> => {
+    const keys = keysOf(codes[at++]!);
+    const o: Record<string, unknown> = {};
+    for (const k of keys) o[k] = value();
+    return o;
+  };
+  const value = (): unknown => {
+    const c = codes[at++]!;
+    if ((c & 3) === 0) return strings[c >>> 2];
+    switch (c) {
+      case UNDEFINED:
+        return undefined;
+      case OBJECT:
+        return obj();
+      case NUMBER:
+        return Number(strings[codes[at++]!]);
+      case TRUE:
+        return true;
+      case FALSE:
+        return false;
+      case NULL:
+        return null;
+      case NEG_ZERO:
+        return -0;
+      case BIGINT:
+        return BigInt(strings[codes[at++]!]!);
+      case ARRAY: {
+        const a = new Array<unknown>(codes[at++]!);
+        for (let i = 0; i < a.length; i++) a[i] = value();
+        return a;
+      }
+      default:
+        throw new RangeError(`prepared answers: bad code ${c} at ${at - 1}`);
+    }
+  };
+  const n = codes[at++]!;
+  const answers = new Array<Answer>(n);
+  for (let p = 0; p < n; p++) {
+    const screening = value() as ScreeningOutcome | null;
+    const forms = new Array<Form>(codes[at++]!);
+    for (let f = 0; f < forms.length; f++) {
+      const currency = strings[codes[at++]!]!;
+      const payee_currency = strings[codes[at++]!]!;
+      const amount_minor = BigInt(strings[codes[at++]!]!);
+      const count = codes[at++]!;
+      let instructions: RawInstruction[] | null = null;
+      if (count !== NO_INSTRUCTIONS) {
+        instructions = new Array<RawInstruction>(count);
+        for (let i = 0; i < count; i++) instructions[i] = obj() as unknown as RawInstruction;
+      }
+      forms[f] = { currency, payee_currency, amount_minor, instructions };
+    }
+    answers[p] = { screening, forms };
+  }
+  if (at !== codes.length) throw new RangeError(`prepared answers: ${codes.length - at} codes left over`);
+  return answers;
+}

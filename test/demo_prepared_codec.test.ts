@@ -1,0 +1,99 @@
+// The prepare worker's answers packed for postMessage (issue #18:
+// src/demo/prepared_codec.ts) read back as the very objects packed: the same
+// values, the same keys in the same order, undefined-valued keys kept, null
+// instructions and screenings kept; for generated answers and for the real
+// preparer's answers on a day's traffic.
+
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import fc from 'fast-check';
+import { preparer, PREPARE_WORKER_ROLE, type Prepared } from '../src/demo/prepare_worker.js';
+import { packPrepared, unpackPrepared } from '../src/demo/prepared_codec.js';
+import { defaultProfile, generatePayments } from '../src/sim/index.js';
+
+/** Keys in the order given, as a record: fast-check's record may reorder; the order matters (JSON of the journal). */
+const ordered = (entries: Array<[string, unknown]>): Record<string, unknown> => {
+  const o: Record<string, unknown> = {};
+  for (const [k, v] of entries) o[k] = v;
+  return o;
+};
+
+/** fast-check's records have no prototype; the worker's answers are plain objects. */
+const plain = <T extends object>(o: T): T => ({ ...o });
+const text = fc.oneof(fc.string(), fc.constantFrom('EUR', 'USD', 'pacs.008', 'normal', '2025-08-29', ''), fc.string({ unit: 'grapheme' }));
+const key = fc.string({ minLength: 1, maxLength: 12 }).filter((k) => !k.includes('\u0000') && k !== '__proto__');
+const leaf = fc.oneof(text, fc.constant(undefined), fc.constant(null), fc.boolean(), fc.double(), fc.integer(), fc.bigInt());
+const party = fc.array(fc.tuple(fc.constantFrom('name', 'country', 'address'), fc.option(text, { nil: undefined })), { maxLength: 3 }).map((e) => ordered(e));
+const instruction = fc
+  .array(fc.tuple(key, fc.oneof({ weight: 6, arbitrary: leaf }, { weight: 1, arbitrary: party }, { weight: 1, arbitrary: fc.array(leaf, { maxLength: 3 }) })), {
+    maxLength: 16,
+  })
+  .map((e) => ordered(e));
+const screening = fc.option(
+  fc
+    .record(
+      { hit: fc.boolean(), score: fc.double(), list_version: text, detail: fc.option(text, { nil: undefined }) },
+      { requiredKeys: ['hit', 'score', 'list_version'] },
+    )
+    .map(plain),
+  { nil: null },
+);
+const form = fc
+  .record({
+    currency: text,
+    payee_currency: text,
+    amount_minor: fc.bigInt({ min: -(2n ** 80n), max: 2n ** 80n }),
+    instructions: fc.option(fc.array(instruction, { maxLength: 3 }), { nil: null }),
+  })
+  .map(plain);
+const answers = fc.array(fc.record({ screening, forms: fc.array(form, { maxLength: 3 }) }).map(plain), { maxLength: 20 }) as unknown as fc.Arbitrary<
+  Prepared[]
+>;
+
+/** Packed, through structured clone with the codes' buffer transferred (as postMessage does), and read back. */
+function roundTrip(prepared: readonly Prepared[]): Prepared[] {
+  const packed = packPrepared(prepared);
+  const posted = structuredClone(packed, { transfer: [packed.codes.buffer] });
+  assert.equal(packed.codes.byteLength, 0, 'the codes are transferred, not copied');
+  return unpackPrepared(posted) as Prepared[];
+}
+
+/** Each object's keys, in order, at every depth: deepStrictEqual does not compare key order. */
+function keyOrders(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(keyOrders);
+  if (typeof v === 'object' && v !== null) return Object.entries(v).map(([k, x]) => [k, keyOrders(x)]);
+  return typeof v === 'bigint' ? `${v}n` : Object.is(v, -0) ? '-0' : v;
+}
+
+test('packed answers read back as the very answers: values, keys and their order', () => {
+  fc.assert(
+    fc.property(answers, (prepared) => {
+      const back = roundTrip(prepared);
+      assert.deepStrictEqual(back, prepared);
+      assert.deepStrictEqual(keyOrders(back), keyOrders(prepared));
+    }),
+    { numRuns: 300 },
+  );
+});
+
+test("the preparer's answers on a day's traffic read back as they were made", () => {
+  const profile = defaultProfile({ banks: 24, liquidity_ratio: 1, traffic: { payments: 1500 } });
+  const payments = [...generatePayments(profile, { seed: 5, payments: 1500 })];
+  const participants = profile.banks.map((b): [string, string[]] => [b.bic, Object.keys(b.liquidity)]);
+  const prepare = preparer({ role: PREPARE_WORKER_ROLE, date: profile.traffic.business_date, participants, screen: null });
+  const made = payments.map((sp) => prepare(sp));
+  assert.ok(made.some((p) => p.forms.length === 2) && made.some((p) => p.forms.length === 1), 'both forms and one form are seen');
+  for (let i = 0; i < made.length; i += 250) {
+    const chunk = made.slice(i, i + 250);
+    const back = roundTrip(chunk);
+    assert.deepStrictEqual(back, chunk);
+    assert.deepStrictEqual(keyOrders(back), keyOrders(chunk));
+  }
+});
+
+test('a packed chunk with a code missing or one too many is refused, not misread', () => {
+  const prepared: Prepared[] = [{ screening: null, forms: [{ currency: 'EUR', payee_currency: 'EUR', amount_minor: 5n, instructions: null }] }];
+  const packed = packPrepared(prepared);
+  assert.throws(() => unpackPrepared({ strings: packed.strings, codes: Uint32Array.from([...packed.codes, 0]) }), /left over/);
+  assert.throws(() => unpackPrepared({ strings: packed.strings, codes: Uint32Array.from([...packed.codes].slice(0, 1).concat([99])) }), /bad code/);
+});
