@@ -63,7 +63,7 @@ const LIMITS = {
   cross_steps_max: 1_000_000,
 };
 
-test('perturbedTripleRestarts: feasible, never lighter than its start, deterministic, the start untouched', () => {
+test('perturbedTripleRestarts: feasible, never lighter than its start or than fewer rounds, deterministic, the start untouched', () => {
   fc.assert(
     fc.property(hubRunArb, (raw) => {
       const run = toRunProblem(raw);
@@ -85,6 +85,17 @@ test('perturbedTripleRestarts: feasible, never lighter than its start, determini
       assert.deepEqual(a, b, 'the same input, the same output');
       assert.equal(linkedViolation(net, a), null, 'feasible in bigint');
       assert.ok(exactWeight(net, a) >= exactWeight(net, start), `${exactWeight(net, a)} < start ${exactWeight(net, start)}`);
+      // More rounds (the same seed: the same first rounds) never weigh less, from rules 21's choice and from nothing.
+      for (const from of [start, new Uint8Array(net.m)]) {
+        let last = -1n;
+        for (const rounds of [1, 2, 3]) {
+          const out = perturbedTripleRestarts(net, units, from, { ...LIMITS, rounds }, { steps: 0, max: 20_000_000 });
+          assert.equal(linkedViolation(net, out), null);
+          const w = exactWeight(net, out);
+          assert.ok(w >= last, `${rounds} rounds ${w}, fewer ${last}`);
+          last = w;
+        }
+      }
     }),
     { numRuns: 6, seed: 22 },
   );
