@@ -71,6 +71,8 @@ test('there is a fixture store for every release so far', () => {
   assert.ok(heads.includes('f347c2e-demo-rules19.db.head.gz'), 'with its head file');
   assert.ok(fixtures.includes('64ed8e1-demo-rules20.db.gz'), 'the store written by 64ed8e1 (rules 20, the last before rules 21)');
   assert.ok(heads.includes('64ed8e1-demo-rules20.db.head.gz'), 'with its head file');
+  assert.ok(fixtures.includes('b76ea09-demo-rules21.db.gz'), 'the store written by b76ea09 (rules 21, the last before rules 22)');
+  assert.ok(heads.includes('b76ea09-demo-rules21.db.head.gz'), 'with its head file');
 });
 
 for (const name of fixtures) {
@@ -108,6 +110,7 @@ for (const name of fixtures) {
       if (name.startsWith('639a2fd-')) assert.deepEqual(Object.keys(oldVersions), ['18'], 'that release journaled rules 18');
       if (name.startsWith('f347c2e-')) assert.deepEqual(Object.keys(oldVersions), ['19'], 'that release journaled rules 19');
       if (name.startsWith('64ed8e1-')) assert.deepEqual(Object.keys(oldVersions), ['20'], 'that release journaled rules 20');
+      if (name.startsWith('b76ea09-')) assert.deepEqual(Object.keys(oldVersions), ['21'], 'that release journaled rules 21');
 
       const p = await Platform.open(`sqlite:${path}`, { clock: laterDay('2025-09-02') });
       try {

@@ -240,6 +240,13 @@
 //     whales) rules 15's pairs and chunks were the last exact moves. Kept
 //     only when strictly heavier than rules 20's result, so rules 21 never
 //     settles less than 20.
+// 24. Rules 22, small runs (option perturbed_restarts), after rules 21's
+//     triple restart, on the same runs: the triple search restarted from
+//     rules 21's choice on weights perturbed by a fixed seed (integer per
+//     mille factors), each other local optimum's differences with the best
+//     re-chosen exactly under the true weights (lsm_perturbed_triples.ts);
+//     PERTURBED_BUDGET_FACTOR times the budget. Kept only when strictly
+//     heavier than rules 21's result, so it never settles less than 21.
 // Every returned set is checked exactly in bigint against every node and the
 // FIFO rule before return; a violation throws.
 //
@@ -278,6 +285,7 @@ import {
   participantsOf,
   regionBranchAndBound,
 } from './lsm_region_exact.js';
+import { perturbedTripleRestarts } from './lsm_perturbed_triples.js';
 import { cascadeWithChains, flip, ShortRepair, undoLog, type RepairLog } from './lsm_short_repair.js';
 
 export interface LinkedLeg {
@@ -474,6 +482,13 @@ export interface LinkedOptions {
    * earlier turn it off; so does region_triples off).
    */
   readonly wide_regions?: boolean;
+  /**
+   * Rules 22 on small runs: after triple_restart's phase, on the same runs, the triple search restarted from its
+   * result on perturbed weights, each other local optimum's differences re-chosen exactly (step 24 above), kept only
+   * when strictly heavier than rules 21's result. Default on; rules version 22 (the rules-21 release and earlier
+   * turn it off; so does triple_restart off).
+   */
+  readonly perturbed_restarts?: boolean;
 }
 
 export const LINKED_ITEMS_MAX = 100_000;
@@ -1372,6 +1387,7 @@ const BOOLEAN_OPTIONS = [
   'region_triples',
   'triple_restart',
   'wide_regions',
+  'perturbed_restarts',
 ] as const;
 
 /** Throws ClearingInputError on an option of the wrong type. */
@@ -1404,6 +1420,7 @@ interface LaterOn {
   regionTriples: boolean;
   tripleRestart: boolean;
   wideRegions: boolean;
+  perturbedRestarts: boolean;
 }
 
 function laterOn(options: LinkedOptions, shortRepair: boolean): LaterOn {
@@ -1433,6 +1450,8 @@ function laterOn(options: LinkedOptions, shortRepair: boolean): LaterOn {
   const tripleRestart = regionTriples && options.triple_restart !== false;
   // Rules 21 on top of rules 20.
   const wideRegions = regionTriples && options.wide_regions !== false;
+  // Rules 22 (small runs) on top of rules 21's triple restart.
+  const perturbedRestarts = tripleRestart && options.perturbed_restarts !== false;
   return {
     shortRepair,
     lpStart,
@@ -1450,6 +1469,7 @@ function laterOn(options: LinkedOptions, shortRepair: boolean): LaterOn {
     regionTriples,
     tripleRestart,
     wideRegions,
+    perturbedRestarts,
   };
 }
 
@@ -1541,7 +1561,8 @@ function regionPhases(
   if (!on.regionTriples) return r19;
   const r20 = regionTriplePhase(problem, net, eng, budget, inc, r19);
   const r21 = on.tripleRestart ? tripleRestartPhase(problem, net, eng, budget, inc, r20) : r20;
-  return on.wideRegions ? wideRegionPhase(problem, net, eng, budget, inc, r21) : r21;
+  const r22 = on.perturbedRestarts ? perturbedRestartPhase(problem, net, eng, budget, inc, r21) : r21;
+  return on.wideRegions ? wideRegionPhase(problem, net, eng, budget, inc, r22) : r22;
 }
 
 /**
@@ -1578,6 +1599,24 @@ function tripleRestartPhase(problem: LinkedProblem, net: Net, eng: LinkedEngine,
   exactTriples(net, units, other, { steps_max: work.max, region_steps_max: TRIPLE_REGION_STEPS_MAX, passes_max: TRIPLE_PASSES_MAX }, work);
   const sel = exactCross(net, r20.sel, other, TRIPLE_RESTART_CROSS_STEPS_MAX, work);
   return keepIfHeavier(net, eng, inc, r20, floor, sel, 'triple_restart');
+}
+
+/**
+ * Rules 22 on small runs (option perturbed_restarts), on rules 20's runs (at most TRIPLE_UNITS_MAX participants and
+ * TRIPLE_ITEMS_MAX items, not FIFO, floats exact): from rules 21's result `r21`, PERTURBED_LIMITS.rounds restarts of
+ * the triple search on weights perturbed by a fixed seed, each other local optimum's differences with the best
+ * re-chosen exactly under the true weights (perturbedTripleRestarts), within PERTURBED_BUDGET_FACTOR times the
+ * budget (at most PERTURBED_STEPS_MAX); re-filled. Returns `r21` unless strictly heavier by exact weight, so rules 22
+ * never releases less than rules 21.
+ */
+function perturbedRestartPhase(problem: LinkedProblem, net: Net, eng: LinkedEngine, budget: number, inc: Incumbent, r21: Candidate): Candidate {
+  if (net.fifo || !net.floatExact || net.m > TRIPLE_ITEMS_MAX) return r21;
+  const { units, count } = runParticipants(problem, net);
+  if (count < 3 || count > TRIPLE_UNITS_MAX) return r21;
+  const floor = exactWeight(net, r21.sel);
+  const work = new Work(Math.min(budget * PERTURBED_BUDGET_FACTOR, PERTURBED_STEPS_MAX));
+  const sel = perturbedTripleRestarts(net, units, r21.sel, PERTURBED_LIMITS, work);
+  return keepIfHeavier(net, eng, inc, r21, floor, sel, 'perturbed_restarts');
 }
 
 /**
@@ -2473,6 +2512,20 @@ const TRIPLE_RESTART_DROP = 3;
 const TRIPLE_RESTART_BUDGET_FACTOR = 200;
 /** Rules 21, small runs: each exact re-choice of the two local optima's differences at most. */
 const TRIPLE_RESTART_CROSS_STEPS_MAX = 10_000_000;
+/** Rules 22, small runs: the perturbed restarts' work, as a multiple of the work budget (~2 M on zero_small). */
+const PERTURBED_BUDGET_FACTOR = 400;
+/** Rules 22, small runs: their work at most. */
+const PERTURBED_STEPS_MAX = 1_000_000_000;
+/** Rules 22, small runs: restarts, perturbation (per mille) and seed, and each restart's limits (chosen on run seed 7). */
+const PERTURBED_LIMITS = {
+  rounds: 4,
+  amp_permille: 300,
+  seed: 0x22b5eed,
+  round_steps_max: 200_000_000,
+  region_steps_max: TRIPLE_REGION_STEPS_MAX,
+  passes_max: TRIPLE_PASSES_MAX,
+  cross_steps_max: TRIPLE_RESTART_CROSS_STEPS_MAX,
+} as const;
 /** Rules 21: its work, as a multiple of the run's budget (chosen on run seed 7's wide, whales and large; docs/benchmarks.md, stop 51). */
 const WIDE_BUDGET_FACTOR = 40;
 /** Rules 21: the share of its work for pairs of participants in rounds (exactPairs), before the induced regions. */

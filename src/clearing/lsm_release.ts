@@ -532,8 +532,19 @@ export function lsmRules21TripleRestart(rules_version: number): boolean {
 }
 
 /**
+ * Rules version 22's solver on small runs (issue #16, stop 52; the gate of the phase for runs of at most 20
+ * participants and 256 items): after rules 21's triple restart, the triple search restarted on weights perturbed
+ * by a fixed seed, and each other local optimum's differences re-chosen exactly (clearing/lsm_perturbed_triples.ts);
+ * kept only when strictly more value than rules 21's. Only non-FIFO runs within rules 20's limits can release
+ * differently.
+ */
+export function lsmRules22PerturbedRestarts(rules_version: number): boolean {
+  return rules_version >= 22;
+}
+
+/**
  * Solves a run problem; `extra` adds capacity per node (the liquidity optimiser's what-if). Returns chosen item ids.
- * `rules_version` picks the solver's moves (lsmNeighbourhoodMoves, lsmRules5Search, lsmRules6ShortRepair, lsmRules7LpStart, lsmRules8LpDive, lsmRules9LpRepair, lsmRules10LpPaths, lsmRules11LpSplit, lsmRules12DiveKeepsWhole, lsmRules13RegionExact, lsmRules14RegionGap, lsmRules15RegionChunks, lsmRules16RegionPairs, lsmRules17RegionRounds, lsmRules18RegionInduced, lsmRules19RegionRestart, lsmRules20RegionTriples, lsmRules21TripleRestart, lsmRules21WideRegions); 3 when not given.
+ * `rules_version` picks the solver's moves (lsmNeighbourhoodMoves, lsmRules5Search, lsmRules6ShortRepair, lsmRules7LpStart, lsmRules8LpDive, lsmRules9LpRepair, lsmRules10LpPaths, lsmRules11LpSplit, lsmRules12DiveKeepsWhole, lsmRules13RegionExact, lsmRules14RegionGap, lsmRules15RegionChunks, lsmRules16RegionPairs, lsmRules17RegionRounds, lsmRules18RegionInduced, lsmRules19RegionRestart, lsmRules20RegionTriples, lsmRules21TripleRestart, lsmRules21WideRegions, lsmRules22PerturbedRestarts); 3 when not given.
  */
 export function solveRunProblem(problem: LsmRunProblem, work_budget: number, extra?: ReadonlyMap<number, bigint>, rules_version = 3): RunSolution {
   if (problem.items.length === 0) return { settled: [], settled_weight: 0n, method: 'empty' };
@@ -570,6 +581,7 @@ export function solveRunProblem(problem: LsmRunProblem, work_budget: number, ext
       region_triples: lsmRules20RegionTriples(rules_version),
       triple_restart: lsmRules21TripleRestart(rules_version),
       wide_regions: lsmRules21WideRegions(rules_version),
+      perturbed_restarts: lsmRules22PerturbedRestarts(rules_version),
     },
   );
   return { settled: s.settled, settled_weight: s.settled_weight, method: s.method };

@@ -163,10 +163,16 @@ export class PlatformStateMachine extends PlatformState implements CommandExecut
    *     participants in rounds, then the payments among sets of participants
    *     grown around each unsettled payment, re-chosen exactly
    *     (lsmRules21WideRegions); both in clearing/lsm_release.ts; CHANGELOG.md,
-   *     "Rules version 21": only non-FIFO runs can release differently.
+   *     "Rules version 21": only non-FIFO runs can release differently;
+   * 22  after that, on rules 20's small runs, the triple search restarted on
+   *     perturbed weights and each other choice's differences re-chosen
+   *     exactly, keeping rules 21's choice unless it finds strictly more
+   *     (lsmRules22PerturbedRestarts in clearing/lsm_release.ts;
+   *     CHANGELOG.md, "Rules version 22"): only non-FIFO runs can release
+   *     differently.
    * Entries replay under the version they recorded, so all stay callable.
    */
-  readonly rules_versions = Object.freeze({ oldest: 1, current: 21 });
+  readonly rules_versions = Object.freeze({ oldest: 1, current: 22 });
 
   execute(command: Buffer, clock_ns: bigint, ledger: LedgerAccess, rules_version: number, given?: CommandGiven): CommandOutputText {
     if (rules_version < this.rules_versions.oldest || rules_version > this.rules_versions.current) {
