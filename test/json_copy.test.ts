@@ -54,22 +54,24 @@ test('JSON data without a __proto__ member is always copied, and the copy reads 
   );
 });
 
+/** Any value at all, JSON or not: boxed values, dates, maps, null prototypes, sparse and typed arrays, awkward keys. */
+const anyValue = fc.anything({
+  withBigInt: true,
+  withBoxedValues: true,
+  withDate: true,
+  withMap: true,
+  withNullPrototype: true,
+  withObjectString: true,
+  withSet: true,
+  withSparseArray: true,
+  withTypedArray: true,
+  withUnicodeString: true,
+  key: fc.oneof(fc.string(), fc.constantFrom('__proto__', 'toJSON', '0', '10', 'constructor')),
+});
+
 test('any value: the copy is refused or reads exactly as JSON writes and reads the value', () => {
-  const anything = fc.anything({
-    withBigInt: true,
-    withBoxedValues: true,
-    withDate: true,
-    withMap: true,
-    withNullPrototype: true,
-    withObjectString: true,
-    withSet: true,
-    withSparseArray: true,
-    withTypedArray: true,
-    withUnicodeString: true,
-    key: fc.oneof(fc.string(), fc.constantFrom('__proto__', 'toJSON', '0', '10', 'constructor')),
-  });
   fc.assert(
-    fc.property(anything, (v) => {
+    fc.property(anyValue, (v) => {
       const c = jsonCopy(v);
       if (c !== NOT_JSON) checkTaken(v, c);
     }),
@@ -150,21 +152,8 @@ function ownCopyReference(v: unknown): boolean {
 }
 
 test('isOwnJsonCopy: true exactly when the copy would equal the value itself, for any value; always for JSON.parse output', () => {
-  const anything = fc.anything({
-    withBigInt: true,
-    withBoxedValues: true,
-    withDate: true,
-    withMap: true,
-    withNullPrototype: true,
-    withObjectString: true,
-    withSet: true,
-    withSparseArray: true,
-    withTypedArray: true,
-    withUnicodeString: true,
-    key: fc.oneof(fc.string(), fc.constantFrom('__proto__', 'toJSON', '0', '10', 'constructor')),
-  });
   fc.assert(
-    fc.property(anything, (v) => {
+    fc.property(anyValue, (v) => {
       assert.equal(isOwnJsonCopy(v), ownCopyReference(v));
     }),
     { numRuns: 2_000 },

@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import { buildRegion, type RunEffects } from '../src/clearing/lsm_region_exact.js';
+import { runEffectsOf } from './support/run_effects.js';
 
 /** The region as built with per-call maps (the construction buildRegion had before its scratch). */
 function reference(net: RunEffects, items: readonly number[], slack: readonly bigint[], sel: Uint8Array) {
@@ -63,36 +64,7 @@ const runArb = fc
     regions: fc.array(fc.array(fc.nat(), { minLength: 1, maxLength: 12 }), { minLength: 1, maxLength: 6 }),
   })
   .map((r) => {
-    const effStart = new Int32Array(r.items.length + 1);
-    const effNode: number[] = [];
-    const effDelta: bigint[] = [];
-    r.items.forEach((it, k) => {
-      const net = new Map<number, bigint>();
-      for (const [a, b, amount] of it.legs) {
-        const from = a % r.nodes;
-        const to = b % r.nodes;
-        if (from === to) continue;
-        net.set(from, (net.get(from) ?? 0n) - amount);
-        net.set(to, (net.get(to) ?? 0n) + amount);
-      }
-      for (const [node, d] of [...net].sort((x, y) => x[0] - y[0])) {
-        if (d === 0n) continue;
-        effNode.push(node);
-        effDelta.push(d);
-      }
-      effStart[k + 1] = effNode.length;
-    });
-    const net: RunEffects = {
-      nodes: r.nodes,
-      m: r.items.length,
-      effStart,
-      effNode: Int32Array.from(effNode),
-      effDelta,
-      effF: Float64Array.from(effDelta, (d) => Number(d)),
-      weight: r.items.map((it) => it.weight),
-      weightF: Float64Array.from(r.items, (it) => Number(it.weight)),
-      cap: r.slack.slice(0, r.nodes),
-    };
+    const net = runEffectsOf(r.nodes, r.items, r.slack);
     const sel = Uint8Array.from(r.items, (it) => (it.settled ? 1 : 0));
     // Each region: distinct items in increasing order (as regionItems gives them).
     const regions = r.regions.map((ks) => [...new Set(ks.map((k) => k % r.items.length))].sort((a, b) => a - b));

@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import { buildRegion, exactPairs, exactRegions, regionBranchAndBound, type RunEffects } from '../src/clearing/lsm_region_exact.js';
+import { runEffectsOf } from './support/run_effects.js';
 import { REGION_MEMO_ENTRIES_MAX, RegionSearchMemo, regionKey } from '../src/clearing/lsm_region_memo.js';
 
 /** A random run: nodes, one- and two-leg items with net effects per node, capacities; nothing settled. */
@@ -22,38 +23,7 @@ const runArb = fc
     ),
     cap: fc.array(fc.bigInt({ min: 0n, max: 1500n }), { minLength: 8, maxLength: 8 }),
   })
-  .map((r): RunEffects => {
-    const effStart = new Int32Array(r.items.length + 1);
-    const effNode: number[] = [];
-    const effDelta: bigint[] = [];
-    r.items.forEach((it, k) => {
-      const net = new Map<number, bigint>();
-      for (const [a, b, amount] of it.legs) {
-        const from = a % r.nodes;
-        const to = b % r.nodes;
-        if (from === to) continue;
-        net.set(from, (net.get(from) ?? 0n) - amount);
-        net.set(to, (net.get(to) ?? 0n) + amount);
-      }
-      for (const [node, d] of [...net].sort((x, y) => x[0] - y[0])) {
-        if (d === 0n) continue;
-        effNode.push(node);
-        effDelta.push(d);
-      }
-      effStart[k + 1] = effNode.length;
-    });
-    return {
-      nodes: r.nodes,
-      m: r.items.length,
-      effStart,
-      effNode: Int32Array.from(effNode),
-      effDelta,
-      effF: Float64Array.from(effDelta, (d) => Number(d)),
-      weight: r.items.map((it) => it.weight),
-      weightF: Float64Array.from(r.items, (it) => Number(it.weight)),
-      cap: r.cap.slice(0, r.nodes),
-    };
-  });
+  .map((r): RunEffects => runEffectsOf(r.nodes, r.items, r.cap));
 
 /** The same run as a new object: its memo starts empty (the memo is per net object). */
 const copyOf = (net: RunEffects): RunEffects => ({ ...net });
