@@ -1580,6 +1580,16 @@ function runParticipants(problem: LinkedProblem, net: Net): { units: Int32Array;
 }
 
 /**
+ * A small run's participants (runParticipants), or null when the run is not small: rules 20-22's triple phases run
+ * only on runs not FIFO, with floats exact, at most TRIPLE_ITEMS_MAX items and 3 to TRIPLE_UNITS_MAX participants.
+ */
+function smallRunParticipants(problem: LinkedProblem, net: Net): { units: Int32Array; count: number } | null {
+  if (net.fifo || !net.floatExact || net.m > TRIPLE_ITEMS_MAX) return null;
+  const run = runParticipants(problem, net);
+  return run.count < 3 || run.count > TRIPLE_UNITS_MAX ? null : run;
+}
+
+/**
  * Rules 21 on small runs (option triple_restart), on rules 20's runs (at most TRIPLE_UNITS_MAX participants and
  * TRIPLE_ITEMS_MAX items, not FIFO, floats exact): from rules 20's result `r20` less every item at the
  * TRIPLE_RESTART_DROP participants with the most unsettled weight (dropBusiestParticipants), repaired, every triple
@@ -1588,9 +1598,9 @@ function runParticipants(problem: LinkedProblem, net: Net): { units: Int32Array;
  * strictly heavier by exact weight, so it never releases less than rules 20.
  */
 function tripleRestartPhase(problem: LinkedProblem, net: Net, eng: LinkedEngine, budget: number, inc: Incumbent, r20: Candidate): Candidate {
-  if (net.fifo || !net.floatExact || net.m > TRIPLE_ITEMS_MAX) return r20;
-  const { units, count } = runParticipants(problem, net);
-  if (count < 3 || count > TRIPLE_UNITS_MAX) return r20;
+  const small = smallRunParticipants(problem, net);
+  if (small === null) return r20;
+  const { units, count } = small;
   const floor = exactWeight(net, r20.sel);
   const work = new Work(Math.min(budget * TRIPLE_RESTART_BUDGET_FACTOR, TRIPLE_STEPS_MAX));
   const other = r20.sel.slice();
@@ -1610,9 +1620,9 @@ function tripleRestartPhase(problem: LinkedProblem, net: Net, eng: LinkedEngine,
  * never releases less than rules 21.
  */
 function perturbedRestartPhase(problem: LinkedProblem, net: Net, eng: LinkedEngine, budget: number, inc: Incumbent, r21: Candidate): Candidate {
-  if (net.fifo || !net.floatExact || net.m > TRIPLE_ITEMS_MAX) return r21;
-  const { units, count } = runParticipants(problem, net);
-  if (count < 3 || count > TRIPLE_UNITS_MAX) return r21;
+  const small = smallRunParticipants(problem, net);
+  if (small === null) return r21;
+  const { units } = small;
   const floor = exactWeight(net, r21.sel);
   const work = new Work(Math.min(budget * PERTURBED_BUDGET_FACTOR, PERTURBED_STEPS_MAX));
   const sel = perturbedTripleRestarts(net, units, r21.sel, PERTURBED_LIMITS, work);
@@ -1653,9 +1663,9 @@ function wideRegionPhase(problem: LinkedProblem, net: Net, eng: LinkedEngine, bu
  * rules 19.
  */
 function regionTriplePhase(problem: LinkedProblem, net: Net, eng: LinkedEngine, budget: number, inc: Incumbent, r19: Candidate): Candidate {
-  if (net.fifo || !net.floatExact || net.m > TRIPLE_ITEMS_MAX) return r19;
-  const { units, count } = runParticipants(problem, net);
-  if (count < 3 || count > TRIPLE_UNITS_MAX) return r19;
+  const small = smallRunParticipants(problem, net);
+  if (small === null) return r19;
+  const { units } = small;
   const floor = exactWeight(net, r19.sel);
   const sel = r19.sel.slice();
   const work = new Work(Math.min(budget * TRIPLE_BUDGET_FACTOR, TRIPLE_STEPS_MAX));
