@@ -142,12 +142,14 @@ function agree(opening: Account[], batches: Batch[]): Set<ResultCode> {
 describe('ledger state machine at the edges of its number representations', () => {
   test('agrees with the reference model for ids sharing low words and amounts around 2^53, 2^63, 2^64, 2^127, 2^128', () => {
     const seen = new Set<ResultCode>();
-    fc.assert(
-      fc.property(arbAccounts, fc.array(arbBatch, { minLength: 1, maxLength: 10 }), (opening, batches) => {
-        for (const c of agree(opening, batches)) seen.add(c);
-      }),
-      { numRuns: Math.max(300, Number(process.env.LEDGER_PBT_RUNS ?? 300) || 300) },
-    );
+    const property = fc.property(arbAccounts, fc.array(arbBatch, { minLength: 1, maxLength: 10 }), (opening, batches) => {
+      for (const c of agree(opening, batches)) seen.add(c);
+    });
+    const numRuns = Math.max(300, Number(process.env.LEDGER_PBT_RUNS ?? 300) || 300);
+    fc.assert(property, { numRuns });
+    // The same property on a fixed seed besides the random one: a random run now and then reaches no overflow
+    // (CI, 2026-12-07), so the edges below are reached on every run by this one, and the random run still explores.
+    fc.assert(property, { numRuns, seed: 52 });
     // The edges must actually be reached, or the property proves little.
     for (const c of ['ok', 'exists', 'overflows_debits_posted', 'exceeds_credits', 'linked_event_failed'] as ResultCode[]) {
       assert.ok(seen.has(c), `the generators never produced ${c}`);
