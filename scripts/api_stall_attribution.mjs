@@ -1,8 +1,8 @@
 // Why `bench api`'s fixed-rate requests were slow, from a record of scripts/api_stall_record.mjs
 // (and optionally the server's CPU profile of the same run, `bench api --cpu-prof DIR`).
 // The two paced runs are found in the record: the single-payment requests after the last
-// 1,000-payment batch, split at the longest pause between arrivals (the index catch-up
-// wait), the first "backlog", the second "caught_up". Per run it prints one JSON line:
+// 1,000-payment batch, split at the longest pause between arrivals in their middle half
+// (the index catch-up wait), the first "backlog", the second "caught_up". Per run it prints one JSON line:
 // server-side p50/p99 (arrival to answer in the server: a request that waited in the
 // socket while the loop was held is not counted from its send), and each request over
 // 10 ms put down to the one cause that overlapped it most:
@@ -43,7 +43,8 @@ function pacedRuns() {
   const after = posts.filter((r) => r[2] < 2000 && r[0] > lastBatch);
   let split = 1;
   let longest = 0;
-  for (let i = 1; i < after.length; i++)
+  // Within the middle half: an overloaded server's arrivals pause at odd places too.
+  for (let i = Math.floor(after.length / 4); i < Math.ceil((3 * after.length) / 4); i++)
     if (after[i][0] - after[i - 1][0] > longest) {
       longest = after[i][0] - after[i - 1][0];
       split = i;
@@ -57,9 +58,10 @@ function attribute(rs) {
   const inRun = (a, b) => b > t0 && a < t1;
   const gaps = d.gaps.filter(([a, b]) => inRun(a, b));
   const gcs = d.gcs.filter(([s, dur]) => inRun(s, s + dur));
-  // A held checkpoint's round trip is its wait; it ran for its reported ms before its reply.
+  // A held checkpoint's round trip is its wait: it ran for its reported ms before its reply (requests it
+  // covered while held report none, and are left out).
   const w = d.wmsgs
-    .filter((m) => m[3] > 0 && inRun(m[2], m[3]))
+    .filter((m) => m[3] > 0 && inRun(m[2], m[3]) && !(m[0] === 0 && m[1] === 'checkpoint' && m[5] === undefined))
     .map((m) => (m[1] === 'checkpoint' && m[5] !== undefined && m[0] === 0 ? [m[0], m[1], m[3] - m[5], m[3]] : m));
   const causes = {};
   const slow = rs.filter((r) => r[1] - r[0] > SLOW_MS);
