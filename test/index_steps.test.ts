@@ -1,7 +1,9 @@
 // The query index under steady load: what keeps the commit thread free for
 // appends at a fixed request rate (issue #18). The durable ledger indexes, after
 // each commit, only the entries that waited index_lag_max_ms (not the whole
-// backlog behind them, which made one large write every half second).
+// backlog behind them, which made one large write every half second). The active
+// engine's steps carry their entries (IndexBatch.parts) so its store may let an
+// append run between them; a follower's do not.
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -77,6 +79,30 @@ function indexWrites(store: MemoryStore): number[] {
   return sizes;
 }
 
+/** Each index write's parts (IndexBatch.parts) checked against its rows: present and adding up, or absent. */
+function indexParts(store: MemoryStore): Array<'parts' | 'none'> {
+  const seen: Array<'parts' | 'none'> = [];
+  const apply = store.applyIndex.bind(store);
+  store.applyIndex = async (batch: IndexBatch): Promise<void> => {
+    const parts = batch.parts;
+    if (parts === undefined) seen.push('none');
+    else {
+      assert.equal(
+        parts.reduce((a, p) => a + p.transfers, 0),
+        batch.transfers.length,
+      );
+      assert.equal(
+        parts.reduce((a, p) => a + p.balances, 0),
+        batch.balances.length,
+      );
+      assert.equal(parts[parts.length - 1]!.seq, batch.through_seq);
+      seen.push('parts');
+    }
+    return apply(batch);
+  };
+  return seen;
+}
+
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 test('a follower under steady load indexes in steps of thousands of events (up to 8,192), after four times the lag, every transfer once and in order', async () => {
@@ -86,6 +112,7 @@ test('a follower under steady load indexes in steps of thousands of events (up t
   const entries = await leaderEntries(N, PER);
   const store = new MemoryStore();
   const sizes = indexWrites(store);
+  const parts = indexParts(store);
   // How old each entry was (since it was applied) when indexed.
   const appliedAt = new Map<bigint, number>();
   const ages: number[] = [];
@@ -128,6 +155,8 @@ test('a follower under steady load indexes in steps of thousands of events (up t
       sizes.reduce((a, b) => a + b, 0),
       N * PER,
     );
+    // A follower's steps are written whole: no entries for its store to commit one by one.
+    assert.deepEqual(new Set(parts), new Set(['none']));
   } finally {
     await follower.close();
   }
@@ -163,6 +192,7 @@ test('the active engine keeps its short lag steps under the same load (its appen
   let t = DAY_START_NS;
   const store = new MemoryStore();
   const sizes = indexWrites(store);
+  const parts = indexParts(store);
   const ledger = await DurableLedger.open(store, { clock: () => (t += 1_000n), index_idle_ms: 600_000, index_lag_max_ms: 200 });
   try {
     await ledger.createAccounts([emptyAccount(1n, 156, 1, 0), emptyAccount(2n, 156, 1, 0)]);
@@ -175,6 +205,8 @@ test('the active engine keeps its short lag steps under the same load (its appen
     }
     assert.ok(sizes.length >= 3, `${sizes.length} index writes under load`);
     assert.ok(median(sizes) < 1_000, `index writes under load of ${sizes.join(', ')} transfers`);
+    // The active engine's steps carry their entries, adding up to their rows (checked as each is written).
+    assert.deepEqual(new Set(parts), new Set(['parts']));
   } finally {
     await ledger.close();
   }

@@ -34,7 +34,7 @@
 
 import { LedgerStateMachine, type BatchEffects, type LedgerLimits, type Operation } from '../ledger/state_machine.js';
 import { BATCH_EVENTS_MAX, type Account, type AccountBalance, type Transfer } from '../ledger/types.js';
-import type { AccountFilter, HistoryRecord, IndexBatch, JournalEntry, LedgerStore, TransferRecords } from '../store/types.js';
+import type { AccountFilter, HistoryRecord, IndexBatch, IndexPart, JournalEntry, LedgerStore, TransferRecords } from '../store/types.js';
 import {
   buildCommandEntry,
   buildEntry,
@@ -1159,7 +1159,11 @@ export class DurableLedger {
       if (!touched.has(id)) touched.set(id, this.sm.lookupAccount(id)!);
     };
     let count = 0;
-    for (const { effects } of chunk) {
+    // The active engine's entries, so its store may let a waiting append run between them (IndexBatch.parts); a
+    // follower's appends wait on nothing but its own timer, and its steps are large to save transactions.
+    const parts: IndexPart[] | null = this.writable ? [] : null;
+    for (const { seq, effects } of chunk) {
+      parts?.push({ seq, transfers: effects.transfer_count, balances: effects.history.length });
       for (const a of effects.accounts_created) touch(a.id);
       effects.forEachTransferAccount(touch);
       count += effects.transfer_count;
@@ -1187,6 +1191,7 @@ export class DurableLedger {
       },
       balances,
       transfer_records,
+      ...(parts !== null ? { parts } : {}),
     };
   }
 

@@ -35,6 +35,7 @@ import {
   indexStatements,
   packEntries,
   packIndex,
+  indexedThrough,
   unsynced,
   writePackedIndex,
   WORKER_ROLE,
@@ -519,7 +520,8 @@ export class SqliteStore implements Store {
     while (this.indexRetry.length > 0) {
       const packed = packIndex(this.indexRetry[0]!);
       if (this.workerRuns()) await this.request({ kind: 'index', packed, resume: true }, undefined);
-      else await this.mainThreadWrite(() => writePackedIndex(this.db, this.stmt, packed));
+      // Entries the failed write committed before it failed (it may have committed entry by entry) are not written again.
+      else await this.mainThreadWrite(() => writePackedIndex(this.db, this.stmt, packed, null, indexedThrough(this.stmt.indexSeq)));
       this.indexRetry.shift();
     }
   }

@@ -21,7 +21,10 @@
 // writes and checkpoints wait while a durable request is queued, so a commit
 // never waits behind a backlog of index work that was posted before it (index
 // rows are of entries already durable, so their order against later appends
-// does not matter; among themselves they keep theirs). An append may carry the
+// does not matter; among themselves they keep theirs). A running index write of
+// several journal entries is not preempted, but between two of its entries it lets
+// the appends and puts posted meanwhile run, committing its rows so far with the
+// index position at that entry (writePackedIndex). An append may carry the
 // line of the store's head record (./head_record.ts): written and fdatasynced
 // here right after the COMMIT, so the acknowledgement takes no second trip
 // through the main thread's event loop. Errors are sent back with SQLite's error
@@ -33,7 +36,7 @@ import { endianness } from 'node:os';
 import { isMainThread, parentPort, receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_threads';
 import { RECORD_SIZE, encodeAccount, encodeTransfer } from '../ledger/codec.js';
 import { BALANCE_RECORD_SIZE, encodeBalanceInto } from './balance_codec.js';
-import type { IndexBatch, JournalEntry } from './types.js';
+import type { IndexBatch, IndexPart, JournalEntry } from './types.js';
 
 /** The error code of an append whose COMMIT returned but whose head record could not be written or synced. */
 export const HEAD_RECORD_CODE = 'SCO_SETTLE_HEAD_RECORD';
@@ -170,16 +173,19 @@ export function unpackEntries(buf: ArrayBuffer): JournalEntry[] {
 
 // ---- packed query index batches -------------------------------------------------------
 //
-// Header (24 bytes): accounts u32 | transfers u32 | balances u32 | pad u32 |
+// Header (24 bytes): accounts u32 | transfers u32 | balances u32 | parts u32 |
 // through_seq f64; then per account its 16-byte key and 128-byte record, per
 // transfer its timestamp (u64 LE), id, debit and credit keys (16 bytes each) and
-// record, per balance row its account key, timestamp (u64 LE) and 72-byte record.
-// The keys and records are the same bytes the main thread's inline write binds.
+// record, per balance row its account key, timestamp (u64 LE) and 72-byte record;
+// then per part (IndexBatch.parts: a journal entry) its seq f64 | transfers u32 |
+// balances u32. The keys and records are the same bytes the main thread's inline
+// write binds.
 
 const INDEX_HEADER_BYTES = 24;
 const ACCOUNT_ROW = 16 + RECORD_SIZE;
 const TRANSFER_ROW = 8 + 48 + RECORD_SIZE;
 const BALANCE_ROW = 16 + 8 + BALANCE_RECORD_SIZE;
+const PART_ROW = 16;
 
 const MASK64 = (1n << 64n) - 1n;
 const LITTLE_ENDIAN = endianness() === 'LE';
@@ -272,13 +278,39 @@ function put128(v64: BigUint64Array, i: number, v: bigint): void {
 function indexBuffer(batch: IndexBatch): { buf: ArrayBuffer; b: Buffer } {
   const { accounts, balances } = batch;
   const transfers = batch.transfer_records?.count ?? batch.transfers.length;
-  const buf = new ArrayBuffer(INDEX_HEADER_BYTES + accounts.length * ACCOUNT_ROW + transfers * TRANSFER_ROW + balances.length * BALANCE_ROW);
+  const parts = packableParts(batch, transfers);
+  const rows = INDEX_HEADER_BYTES + accounts.length * ACCOUNT_ROW + transfers * TRANSFER_ROW + balances.length * BALANCE_ROW;
+  const buf = new ArrayBuffer(rows + parts.length * PART_ROW);
   const b = Buffer.from(buf);
   b.writeUInt32LE(accounts.length, 0);
   b.writeUInt32LE(transfers, 4);
   b.writeUInt32LE(balances.length, 8);
+  b.writeUInt32LE(parts.length, 12);
   b.writeDoubleLE(batch.through_seq, 16);
+  let off = rows;
+  for (const p of parts) {
+    b.writeDoubleLE(p.seq, off);
+    b.writeUInt32LE(p.transfers, off + 8);
+    b.writeUInt32LE(p.balances, off + 12);
+    off += PART_ROW;
+  }
   return { buf, b };
+}
+
+/** The batch's parts when they describe its rows exactly (counts summing to its rows', seqs rising to through_seq); else none. */
+function packableParts(batch: IndexBatch, transfers: number): readonly IndexPart[] {
+  const parts = batch.parts;
+  if (parts === undefined || parts.length < 2) return [];
+  let t = 0;
+  let bal = 0;
+  let prev = Number.NEGATIVE_INFINITY;
+  for (const p of parts) {
+    if (!(p.seq > prev) || !Number.isSafeInteger(p.transfers) || !Number.isSafeInteger(p.balances) || p.transfers < 0 || p.balances < 0) return [];
+    prev = p.seq;
+    t += p.transfers;
+    bal += p.balances;
+  }
+  return t === transfers && bal === batch.balances.length && prev === batch.through_seq ? parts : [];
 }
 
 /** `packIndex` with Buffer's byte-order writes, on any host. */
@@ -333,20 +365,118 @@ export function unsynced(db: SqliteDatabase, run: () => void): void {
 }
 
 /**
- * Writes a packed index batch in one transaction with synchronous=NORMAL (the
- * query tables are rebuilt from the journal after a power cut, so they need no
- * fsync of their own), then puts the connection back to FULL for the appends.
+ * Between the entries of an index batch: whether a durable request (an append, a
+ * document put) is waiting, and running those that are. Given to writePackedIndex
+ * by the commit worker only.
  */
-export function writePackedIndex(db: SqliteDatabase, s: ReturnType<typeof indexStatements>, buf: ArrayBuffer): void {
-  const b = Buffer.from(buf);
-  const na = b.readUInt32LE(0);
-  const nt = b.readUInt32LE(4);
-  const nb = b.readUInt32LE(8);
-  const through = b.readDoubleLE(16);
-  const tx = db.transaction(() => {
-    let off = INDEX_HEADER_BYTES;
-    for (let i = 0; i < na; i++, off += ACCOUNT_ROW) s.upsertAccount.run(b.subarray(off, off + 16), b.subarray(off + 16, off + ACCOUNT_ROW));
-    for (let i = 0; i < nt; i++, off += TRANSFER_ROW) {
+export interface IndexYield {
+  waiting(): boolean;
+  run(): void;
+}
+
+/**
+ * Writes a packed index batch with synchronous=NORMAL (the query tables are rebuilt
+ * from the journal after a power cut, so they need no fsync of their own), then puts
+ * the connection back to FULL for the appends. In one transaction, unless `yieldTo`
+ * is given and the batch holds several entries (parts): then, at each boundary
+ * between two entries where `yieldTo.waiting()`, the rows so far are committed with
+ * the index position at that entry (`index_seq`, as a batch ending there would leave
+ * it: accounts are upserts of their latest state, so the tables are those of a
+ * batch cut there), the waiting durable requests run (`yieldTo.run()`, with
+ * synchronous=FULL), and the rest goes on in a new transaction. An append then waits
+ * for at most one entry's rows, not for the batch: at 2,000 requests/s an index
+ * write of two 1,000-payment entries held every append posted meanwhile for 18–32 ms
+ * (docs/benchmarks.md, #18). A boundary costs a commit only when someone waits.
+ * Entries at or below `skipThrough` are not written again (a batch written again
+ * after a failure that came after some of its entries were committed). Returns the
+ * seq of the batch's last entry.
+ */
+export function writePackedIndex(
+  db: SqliteDatabase,
+  s: ReturnType<typeof indexStatements>,
+  buf: ArrayBuffer,
+  yieldTo: IndexYield | null = null,
+  skipThrough = Number.NEGATIVE_INFINITY,
+): number {
+  const rows = new PackedIndexRows(buf, s);
+  const { np, through } = rows;
+  if (np < 2 || (yieldTo === null && skipThrough === Number.NEGATIVE_INFINITY)) {
+    const tx = db.transaction(() => {
+      rows.accounts();
+      rows.transfers(rows.nt);
+      rows.balances(rows.nb);
+      s.setIndexSeq.run(String(through));
+    });
+    unsynced(db, () => tx.immediate());
+    return through;
+  }
+  db.pragma('synchronous = NORMAL');
+  try {
+    db.exec('BEGIN IMMEDIATE');
+    rows.accounts();
+    for (let k = 0; k < np; k++) {
+      const { seq, transfers, balances } = rows.part(k);
+      if (seq <= skipThrough) {
+        rows.skip(transfers, balances);
+        continue;
+      }
+      rows.transfers(transfers);
+      rows.balances(balances);
+      if (k < np - 1 && yieldTo !== null && yieldTo.waiting()) {
+        s.setIndexSeq.run(String(seq));
+        db.exec('COMMIT');
+        db.pragma('synchronous = FULL');
+        yieldTo.run();
+        db.pragma('synchronous = NORMAL');
+        db.exec('BEGIN IMMEDIATE');
+      }
+    }
+    s.setIndexSeq.run(String(through));
+    db.exec('COMMIT');
+    return through;
+  } catch (err) {
+    if (db.inTransaction) db.exec('ROLLBACK');
+    throw err;
+  } finally {
+    db.pragma('synchronous = FULL');
+  }
+}
+
+/** A packed index batch read in order: its accounts, then transfers and balance rows a given count at a time, and its parts. */
+class PackedIndexRows {
+  readonly na: number;
+  readonly nt: number;
+  readonly nb: number;
+  readonly np: number;
+  readonly through: number;
+  private readonly b: Buffer;
+  private readonly s: ReturnType<typeof indexStatements>;
+  private tOff: number;
+  private bOff: number;
+  private readonly partsOff: number;
+
+  constructor(buf: ArrayBuffer, s: ReturnType<typeof indexStatements>) {
+    const b = (this.b = Buffer.from(buf));
+    this.s = s;
+    this.na = b.readUInt32LE(0);
+    this.nt = b.readUInt32LE(4);
+    this.nb = b.readUInt32LE(8);
+    this.np = b.readUInt32LE(12);
+    this.through = b.readDoubleLE(16);
+    this.tOff = INDEX_HEADER_BYTES + this.na * ACCOUNT_ROW;
+    this.bOff = this.tOff + this.nt * TRANSFER_ROW;
+    this.partsOff = this.bOff + this.nb * BALANCE_ROW;
+  }
+
+  accounts(): void {
+    const { b, s } = this;
+    for (let i = 0, off = INDEX_HEADER_BYTES; i < this.na; i++, off += ACCOUNT_ROW)
+      s.upsertAccount.run(b.subarray(off, off + 16), b.subarray(off + 16, off + ACCOUNT_ROW));
+  }
+
+  transfers(n: number): void {
+    const { b, s } = this;
+    for (let i = 0, off = this.tOff; i < n; i++, off += TRANSFER_ROW)
       s.insertTransfer.run(
         b.readBigUInt64LE(off),
         b.subarray(off + 8, off + 24),
@@ -354,12 +484,25 @@ export function writePackedIndex(db: SqliteDatabase, s: ReturnType<typeof indexS
         b.subarray(off + 40, off + 56),
         b.subarray(off + 56, off + TRANSFER_ROW),
       );
-    }
-    for (let i = 0; i < nb; i++, off += BALANCE_ROW)
+    this.tOff += n * TRANSFER_ROW;
+  }
+
+  balances(n: number): void {
+    const { b, s } = this;
+    for (let i = 0, off = this.bOff; i < n; i++, off += BALANCE_ROW)
       s.insertBalance.run(b.subarray(off, off + 16), b.readBigUInt64LE(off + 16), b.subarray(off + 24, off + BALANCE_ROW));
-    s.setIndexSeq.run(String(through));
-  });
-  unsynced(db, () => tx.immediate());
+    this.bOff += n * BALANCE_ROW;
+  }
+
+  skip(transfers: number, balances: number): void {
+    this.tOff += transfers * TRANSFER_ROW;
+    this.bOff += balances * BALANCE_ROW;
+  }
+
+  part(k: number): IndexPart {
+    const off = this.partsOff + k * PART_ROW;
+    return { seq: this.b.readDoubleLE(off), transfers: this.b.readUInt32LE(off + 8), balances: this.b.readUInt32LE(off + 12) };
+  }
 }
 
 // ---- the worker's body ----------------------------------------------------------------
@@ -370,6 +513,17 @@ interface WorkerConnection {
   insert: SqliteStatement;
   put: SqliteStatement;
   index: ReturnType<typeof indexStatements>;
+  indexSeq: SqliteStatement;
+}
+
+/**
+ * The query tables' position (meta index_seq), below which a batch written again
+ * skips its entries: a batch whose write failed after some of its entries were
+ * committed (writePackedIndex with a yield) holds those rows already.
+ */
+export function indexedThrough(indexSeq: SqliteStatement): number {
+  const v = indexSeq.get() as string | undefined;
+  return v === undefined ? Number.NEGATIVE_INFINITY : Number(v);
 }
 
 function openConnection(init: WorkerInit): WorkerConnection {
@@ -386,7 +540,7 @@ function openConnection(init: WorkerInit): WorkerConnection {
       `INSERT INTO documents (name, body, updated_at) VALUES (?, ?, ?)
        ON CONFLICT (name) DO UPDATE SET body = excluded.body, updated_at = excluded.updated_at`,
     );
-    return { db, insert, put, index: indexStatements(db) };
+    return { db, insert, put, index: indexStatements(db), indexSeq: db.prepare(`SELECT value FROM meta WHERE key = 'index_seq'`).pluck() };
   } catch (err) {
     db.close();
     throw err;
@@ -403,7 +557,7 @@ function writeHead(head: { fd: number; line: string }): void {
   }
 }
 
-function handle(req: WorkerRequest, open: () => WorkerConnection): void {
+function handle(req: WorkerRequest, open: () => WorkerConnection, yieldTo: IndexYield | null = null): void {
   switch (req.kind) {
     case 'append': {
       const { db, insert } = open();
@@ -422,8 +576,8 @@ function handle(req: WorkerRequest, open: () => WorkerConnection): void {
       return;
     }
     case 'index': {
-      const { db, index } = open();
-      writePackedIndex(db, index, req.packed);
+      const { db, index, indexSeq } = open();
+      writePackedIndex(db, index, req.packed, yieldTo, req.resume === true ? indexedThrough(indexSeq) : Number.NEGATIVE_INFINITY);
       return;
     }
     case 'checkpoint':
@@ -499,17 +653,43 @@ class CheckpointHold {
 }
 
 /** Index writes that, after one failed, refuse the later ones until one comes with `resume` (no gap in the tables). */
-function indexWriter(open: () => WorkerConnection): (req: WorkerRequest & { kind: 'index' }) => void {
+function indexWriter(open: () => WorkerConnection, yieldTo: IndexYield): (req: WorkerRequest & { kind: 'index' }) => void {
   let indexFailure: Error | null = null;
   return (req) => {
     if (indexFailure !== null && req.resume !== true) throw new Error(`an earlier index write failed (${indexFailure.message})`);
     try {
-      handle(req, open);
+      handle(req, open, yieldTo);
       indexFailure = null;
     } catch (err) {
       indexFailure = err as Error;
       throw err;
     }
+  };
+}
+
+/**
+ * Between an index write's entries (writePackedIndex): whether an append or document
+ * put was posted meanwhile (read off the port into the worker's queues), and running
+ * those first, in order, each answered as it ends. A close waits for the index write.
+ */
+function durableBetween(
+  port: MessagePort,
+  queue: { durable: WorkerRequest[]; take: (req: WorkerRequest) => void; hold: CheckpointHold },
+  runOne: (req: WorkerRequest) => WorkerReply,
+): IndexYield {
+  const { durable, take, hold } = queue;
+  const interleavable = (): boolean => durable.length > 0 && durable[0]!.kind !== 'close';
+  return {
+    waiting: () => {
+      for (let m = receiveMessageOnPort(port); m !== undefined; m = receiveMessageOnPort(port)) take(m.message as WorkerRequest);
+      return interleavable();
+    },
+    run: () => {
+      while (interleavable()) {
+        port.postMessage(runOne(durable.shift()!));
+        hold.durableAt();
+      }
+    },
   };
 }
 
@@ -536,7 +716,10 @@ function runWorker(init: WorkerInit): void {
   const runHeld = (forced: boolean): void => {
     for (const r of hold.run(forced, (req) => reply(req, () => handle(req, open)))) port.postMessage(r);
   };
-  const indexWrite = indexWriter(open);
+  const indexWrite = indexWriter(
+    open,
+    durableBetween(port, { durable, take, hold }, (d) => reply(d, () => handle(d, open))),
+  );
   let scheduled = false;
   const step = (): void => {
     scheduled = false;

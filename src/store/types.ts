@@ -47,6 +47,22 @@ export interface IndexBatch {
    * unread (the producer may make those objects only when read).
    */
   transfer_records?: TransferRecords;
+  /**
+   * The journal entries the batch holds, in order, with their rows' counts (the
+   * transfers and balance rows of each, in the order of `transfers` and
+   * `balances`; they sum to those lengths, and the last seq is `through_seq`). A
+   * store may then commit the rows entry by entry, its index position moving to
+   * each entry's seq, so a commit waiting for the writer need not wait for the
+   * whole batch (./sqlite_worker.ts). Absent: the batch is written as one.
+   */
+  parts?: readonly IndexPart[];
+}
+
+/** One journal entry's share of an IndexBatch (IndexBatch.parts). */
+export interface IndexPart {
+  seq: number;
+  transfers: number;
+  balances: number;
 }
 
 /** A batch's transfers as records (IndexBatch.transfer_records). */
