@@ -3,7 +3,10 @@
 // switches, and computed again only at the nodes a pivot or a change touched. The dive
 // must take exactly the pivots it took when every column was priced afresh
 // at every pivot (journaled runs replay it): same point bit for bit, same
-// prices, same work, on random runs of payments and linked pairs.
+// prices, same work, on random runs of payments and linked pairs. The entering
+// column is picked from a list of candidates, not a scan of every column
+// (issue 16, stop 53): the same oracle checks that pick, and assertCandidates
+// the list's invariant after every step.
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -104,6 +107,160 @@ function assertDirections(lp: BoundedLp): void {
   }
 }
 
+/**
+ * BoundedLp's entering candidates, per objective whose reduced costs are kept: no column twice, `inCand` marks
+ * exactly the members, and every column that can enter and is marked stale or improves by more than eps is one.
+ */
+function assertCandidates(lp: BoundedLp): void {
+  const inner = lp as unknown as {
+    dirOf: Int8Array;
+    eps: number;
+    cost: Float64Array;
+    weightCost: Float64Array;
+    rcValid: boolean;
+    weightValid: boolean;
+    unitValid: boolean;
+    candCount: number;
+    candWeightCount: number;
+    candUnitCount: number;
+    candWeight: Int32Array;
+    candUnit: Int32Array;
+    inCandWeight: Uint8Array;
+    inCandUnit: Uint8Array;
+    rcWeight: Float64Array;
+    rcUnit: Float64Array;
+    staleWeight: Uint8Array;
+    staleUnit: Uint8Array;
+  };
+  const weights = inner.cost === inner.weightCost;
+  const objectives = [
+    {
+      valid: weights ? inner.rcValid : inner.weightValid,
+      count: weights ? inner.candCount : inner.candWeightCount,
+      cand: inner.candWeight,
+      inCand: inner.inCandWeight,
+      rc: inner.rcWeight,
+      stale: inner.staleWeight,
+    },
+    {
+      valid: weights ? inner.unitValid : inner.rcValid,
+      count: weights ? inner.candUnitCount : inner.candCount,
+      cand: inner.candUnit,
+      inCand: inner.inCandUnit,
+      rc: inner.rcUnit,
+      stale: inner.staleUnit,
+    },
+  ];
+  for (const o of objectives) {
+    if (!o.valid) continue;
+    const members = new Set<number>();
+    for (let q = 0; q < o.count; q++) {
+      assert.ok(!members.has(o.cand[q]!), `column ${o.cand[q]} twice`);
+      members.add(o.cand[q]!);
+    }
+    for (let j = 0; j < inner.dirOf.length; j++) {
+      assert.equal(o.inCand[j] === 1, members.has(j), `column ${j}'s mark`);
+      const s = inner.dirOf[j]!;
+      if (s !== 0 && (o.stale[j] === 1 || (s === 1 ? o.rc[j]! : -o.rc[j]!) > inner.eps)) assert.ok(members.has(j), `column ${j} may enter`);
+    }
+  }
+}
+
+/**
+ * BoundedLp's entering pick, by the largest gain and by Bland's rule, is the scan over every column's reduced cost
+ * at the current duals (brought up to date first, as the simplex's next pivot would).
+ */
+function assertEntering(lp: BoundedLp): void {
+  const inner = lp as unknown as {
+    updateDuals(): void;
+    refreshReducedCosts(): void;
+    entering(bland: boolean): { enter: number; dir: number };
+    reducedCost(j: number): number;
+    dirOf: Int8Array;
+    eps: number;
+  };
+  inner.updateDuals();
+  inner.refreshReducedCosts();
+  for (const bland of [true, false]) {
+    let enter = -1;
+    let dir = 0;
+    let bestGain = inner.eps;
+    for (let j = 0; j < inner.dirOf.length; j++) {
+      const s = inner.dirOf[j]!;
+      if (s === 0) continue;
+      const d = inner.reducedCost(j);
+      const gain = s === 1 ? d : -d;
+      if (gain > bestGain) {
+        bestGain = gain;
+        enter = j;
+        dir = s;
+        if (bland) break;
+      }
+    }
+    assert.deepEqual(inner.entering(bland), { enter, dir }, bland ? "Bland's rule" : 'largest gain');
+  }
+}
+
+/**
+ * Checks BoundedLp's every entering pick inside the simplex (both rules: the largest gain, then Bland's, the
+ * rule the simplex asked for last) against the scan over every column's reduced cost.
+ */
+function checkEveryPick(lp: BoundedLp): void {
+  const inner = lp as unknown as {
+    entering(bland: boolean): { enter: number; dir: number };
+    reducedCost(j: number): number;
+    dirOf: Int8Array;
+    eps: number;
+  };
+  const entering = inner.entering.bind(lp);
+  inner.entering = (bland: boolean) => {
+    for (const rule of [!bland, bland]) {
+      let enter = -1;
+      let dir = 0;
+      let bestGain = inner.eps;
+      for (let j = 0; j < inner.dirOf.length; j++) {
+        const s = inner.dirOf[j]!;
+        if (s === 0) continue;
+        const d = inner.reducedCost(j);
+        const gain = s === 1 ? d : -d;
+        if (gain > bestGain) {
+          bestGain = gain;
+          enter = j;
+          dir = s;
+          if (rule) break;
+        }
+      }
+      assert.deepEqual(entering(rule), { enter, dir }, rule ? "Bland's rule" : 'largest gain');
+    }
+    return entering(bland);
+  };
+}
+
+/**
+ * BoundedLp.weightReducedCostsInto, where it answers, is rules 16's reduced costs (weights plus the clipped duals
+ * at each item's effects, in effect order) bit for bit; it answers at least wherever the weights were optimised
+ * and no dual is < 0.
+ */
+function assertWeightReducedCosts(lp: BoundedLp, net: ItemEffects, optimised: boolean): void {
+  const d = new Float64Array(net.m).fill(Number.NaN);
+  const y = lp.prices();
+  const answered = lp.weightReducedCostsInto(d);
+  const raw = (lp as unknown as { y: Float64Array }).y;
+  if (optimised && raw.every((v) => !(v < 0))) assert.ok(answered, 'answers after optimise');
+  if (!answered) return;
+  // A dual < 0 would be clipped in rules 16's sums and not in the simplex's: then it must not answer.
+  const i = net.m % net.nodes;
+  const kept = raw[i]!;
+  raw[i] = -1;
+  assert.equal(lp.weightReducedCostsInto(new Float64Array(net.m)), false, 'a dual < 0');
+  raw[i] = kept;
+  for (let k = 0; k < net.m; k++) {
+    let v = net.weightF[k]!;
+    for (let e = net.effStart[k]!; e < net.effStart[k + 1]!; e++) v += y[net.effNode[e]!]! * net.effF[e]!;
+    assert.ok(Object.is(d[k], v), `item ${k}: ${d[k]} vs ${v}`);
+  }
+}
+
 /** The dive's outcome: each item's value, the prices after the first solve, the value, the work. */
 function dive(
   net: ItemEffects,
@@ -169,6 +326,7 @@ function sequence(net: ItemEffects, cap: Float64Array, ops: readonly [number, nu
   const lp = new BoundedLp(net, cap, null);
   if (afresh) priceAfresh(lp);
   const work = { steps: 0, max: 5_000_000 };
+  if (!afresh) checkEveryPick(lp);
   const out: unknown[] = [lp.optimise(work)];
   for (const [op, at] of ops) {
     const k = at % net.m;
@@ -178,7 +336,13 @@ function sequence(net: ItemEffects, cap: Float64Array, ops: readonly [number, nu
     else if (op === 3) lp.fixWhole(work);
     else if (op === 5) out.push(lp.fixResting(k, at % 2 === 0));
     else out.push(lp.optimise(work), [...lp.prices()]);
-    if (!afresh) assertDirections(lp);
+    if (!afresh) {
+      assertWeightReducedCosts(lp, net, op === 4);
+      assertDirections(lp);
+      assertCandidates(lp);
+      assertEntering(lp);
+      assertCandidates(lp);
+    }
     out.push(
       Array.from({ length: net.m }, (_, j) => lp.x(j)),
       work.steps,

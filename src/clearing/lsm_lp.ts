@@ -229,6 +229,14 @@ function warmStart(net: ItemEffects, start: Uint8Array, atUpper: Uint8Array, xb:
   return true;
 }
 
+/** Adds column j to a candidate list (`inCand` its members) unless there; the list's new length. */
+function addCandidate(cand: Int32Array, inCand: Uint8Array, count: number, j: number): number {
+  if (inCand[j] === 1) return count;
+  inCand[j] = 1;
+  cand[count] = j;
+  return count + 1;
+}
+
 /** Consecutive typed arrays over one buffer, each at the next offset (the caller orders them by element size). */
 export function carve(buffer: ArrayBuffer) {
   let at = 0;
@@ -345,6 +353,24 @@ export class BoundedLp {
   /** Scratch for updateDuals: the basic rows with a nonzero cost, and those costs. */
   private readonly costRows: Int32Array;
   private readonly costOfRow: Float64Array;
+  /**
+   * Per objective, the entering candidates: a list (any order, no repeats; `inCand` marks the members) holding
+   * at least every column that can enter (dirOf != 0) and is marked stale or improves (gain > eps) under that
+   * objective's reduced costs. A column's gain changes only when its reduced cost is computed again (refresh,
+   * `entering`) or its direction changes (setDir): each adds the column where it may improve, and `entering`
+   * drops the members that do not. So `entering` reads a few columns (2-4 improve at a pivot, measured on the
+   * held-out ring, one_huge and zero_small runs) instead of every one, and picks the column the scan over all
+   * of them picked (the largest gain, ties the smallest index; Bland's: the smallest improving index).
+   */
+  private cand: Int32Array;
+  private inCand: Uint8Array;
+  private candCount = 0;
+  private readonly candWeight: Int32Array;
+  private readonly inCandWeight: Uint8Array;
+  private candWeightCount = 0;
+  private readonly candUnit: Int32Array;
+  private readonly inCandUnit: Uint8Array;
+  private candUnitCount = 0;
 
   /** From the slack basis with the items of `start` (a feasible selection, or null) at their upper bound. */
   constructor(
@@ -359,8 +385,8 @@ export class BoundedLp {
     // Every array of the solver in one buffer (a search builds one solver per region, thousands a run): the
     // 8-byte arrays first, then the 4-byte, then the bytes, each at an offset its element size divides.
     const floats = 6 * cols + n * n + 6 * n;
-    const ints = 3 * n + cols + (n + 1) + total + n + cols;
-    const { f64, i32, u32, u8, i8 } = carve(new ArrayBuffer(8 * floats + 4 * ints + 4 * cols));
+    const ints = 3 * n + cols + (n + 1) + total + n + cols + 2 * cols;
+    const { f64, i32, u32, u8, i8 } = carve(new ArrayBuffer(8 * floats + 4 * ints + 6 * cols));
     this.lb = f64(cols);
     this.ub = f64(cols).fill(Infinity);
     this.ub.fill(1, 0, m);
@@ -387,12 +413,16 @@ export class BoundedLp {
     this.costRows = i32(n);
     this.colStart = i32(n + 1);
     this.colItems = i32(total);
+    this.candWeight = i32(cols);
+    this.candUnit = i32(cols);
     columnsByNode(net, this.colStart, this.colItems);
     this.mark = u32(cols);
     this.atUpper = u8(cols);
     this.staleWeight = u8(cols);
     this.staleUnit = u8(cols);
     this.dirOf = i8(cols);
+    this.inCandWeight = u8(cols);
+    this.inCandUnit = u8(cols);
     if (start !== null) warmStart(net, start, this.atUpper, this.xb);
     let scale = 0;
     for (let k = 0; k < m; k++) scale = Math.max(scale, net.weightF[k]!);
@@ -402,6 +432,8 @@ export class BoundedLp {
     this.rc = this.rcWeight;
     this.yAt = this.yAtWeight;
     this.stale = this.staleWeight;
+    this.cand = this.candWeight;
+    this.inCand = this.inCandWeight;
     this.effStart = net.effStart;
     this.effNode = net.effNode;
     this.effF = net.effF;
@@ -410,7 +442,17 @@ export class BoundedLp {
 
   /** dirOf[j] from where column j stands now. */
   private setDir(j: number): void {
-    this.dirOf[j] = this.where[j]! >= 0 || this.lb[j] === this.ub[j] ? 0 : this.atUpper[j] === 0 ? 1 : -1;
+    const dir = this.where[j]! >= 0 || this.lb[j] === this.ub[j] ? 0 : this.atUpper[j] === 0 ? 1 : -1;
+    this.dirOf[j] = dir;
+    if (dir === 0) return;
+    // A column that can enter (again, or the other way) may improve under either objective: a candidate of both.
+    if (this.cand === this.candWeight) {
+      this.candCount = addCandidate(this.candWeight, this.inCandWeight, this.candCount, j);
+      this.candUnitCount = addCandidate(this.candUnit, this.inCandUnit, this.candUnitCount, j);
+    } else {
+      this.candWeightCount = addCandidate(this.candWeight, this.inCandWeight, this.candWeightCount, j);
+      this.candCount = addCandidate(this.candUnit, this.inCandUnit, this.candCount, j);
+    }
   }
 
   /** Item k's value at the current point. */
@@ -438,6 +480,22 @@ export class BoundedLp {
     return out;
   }
 
+  /**
+   * Rules 16's item reduced costs (lsm_region_exact.ts's fixByReducedCost: weight_k + sum of max(0, y) * effF at
+   * k's effects, in effect order) written into `out`, when they are the simplex's own bit for bit: the weights
+   * the objective, the duals and reduced costs up to date (as after `optimise`), and no dual < 0 (a -0 dual clipped to +0 adds a zero of the other
+   * sign to a sum that is never -0, which leaves it as it is). Kept columns are read, the others (basic, fixed)
+   * computed as fixByReducedCost would. False, and `out` untouched, otherwise (the caller computes them all).
+   */
+  weightReducedCostsInto(out: Float64Array): boolean {
+    // The duals brought up to the last pivot (as after `optimise`), and the reduced costs to them.
+    if (this.cost !== this.weightCost || !this.rcValid || !this.yValid || this.dualDirtyCount !== 0) return false;
+    const { n, m, y, rc, stale } = this;
+    for (let i = 0; i < n; i++) if (y[i]! < 0) return false;
+    for (let k = 0; k < m; k++) out[k] = stale[k] === 1 ? this.reducedCost(k) : rc[k]!;
+    return true;
+  }
+
   /** Maximises the weights from the current point; false when the work or the pivot limit ran out (the point stays feasible). */
   optimise(work: WorkCounter): boolean {
     this.useWeights();
@@ -454,6 +512,10 @@ export class BoundedLp {
     this.stale = this.staleWeight;
     this.yAt = this.yAtWeight;
     this.rcValid = this.weightValid;
+    this.candUnitCount = this.candCount;
+    this.cand = this.candWeight;
+    this.inCand = this.inCandWeight;
+    this.candCount = this.candWeightCount;
   }
 
   /** Item k's +-1 as the objective, with the unit objective's reduced costs as last kept (two columns' costs changed). */
@@ -465,6 +527,10 @@ export class BoundedLp {
       this.stale = this.staleUnit;
       this.yAt = this.yAtUnit;
       this.rcValid = this.unitValid;
+      this.candWeightCount = this.candCount;
+      this.cand = this.candUnit;
+      this.inCand = this.inCandUnit;
+      this.candCount = this.candUnitCount;
     }
     this.cost = this.unitCost;
     if (this.unitK >= 0) {
@@ -617,20 +683,12 @@ export class BoundedLp {
 
   /** Brings `rc` up to the current duals: every column after a cost change, else the columns at the nodes whose dual changed (bit for bit). */
   private refreshReducedCosts(): void {
-    const { m, n, y, yAt, rc, dirOf, stale } = this;
     if (!this.rcValid) {
-      for (let j = 0; j < m + n; j++) {
-        if (dirOf[j] === 0) stale[j] = 1;
-        else {
-          rc[j] = this.reducedCost(j);
-          stale[j] = 0;
-        }
-      }
-      yAt.set(y);
-      this.rcValid = true;
-      if (this.cost === this.unitCost) this.unitForced.length = 0;
+      this.refreshAllReducedCosts();
       return;
     }
+    const { m, n, y, yAt, rc, dirOf, stale, cand, inCand, eps } = this;
+    let count = this.candCount;
     const { mark, colStart, colItems } = this;
     // Stamps wrap after 2^32 refreshes: then every mark is cleared once.
     if (++this.stamp === 0x100000000) {
@@ -644,51 +702,106 @@ export class BoundedLp {
       // Changed: a different value, or a zero of the other sign (Object.is would say so too).
       if (a === b && (a !== 0 || 1 / a === 1 / b)) continue;
       yAt[i] = a;
-      if (dirOf[m + i] === 0) stale[m + i] = 1;
+      const si = dirOf[m + i]!;
+      if (si === 0) stale[m + i] = 1;
       else {
-        rc[m + i] = this.reducedCost(m + i);
+        const d = this.reducedCost(m + i);
+        rc[m + i] = d;
         stale[m + i] = 0;
+        if ((si === 1 ? d : -d) > eps && inCand[m + i] === 0) {
+          inCand[m + i] = 1;
+          cand[count++] = m + i;
+        }
       }
-      for (let c = colStart[i]!; c < colStart[i + 1]!; c++) {
+      const c1 = colStart[i + 1]!;
+      for (let c = colStart[i]!; c < c1; c++) {
         const j = colItems[c]!;
-        if (dirOf[j] === 0) {
+        const s = dirOf[j]!;
+        if (s === 0) {
           stale[j] = 1;
           continue;
         }
         if (mark[j] === stamp) continue;
         mark[j] = stamp;
-        rc[j] = this.reducedCost(j);
+        const d = this.reducedCost(j);
+        rc[j] = d;
         stale[j] = 0;
+        if ((s === 1 ? d : -d) > eps && inCand[j] === 0) {
+          inCand[j] = 1;
+          cand[count++] = j;
+        }
       }
     }
     if (this.cost === this.unitCost) {
-      for (const j of this.unitForced) stale[j] = 1;
+      for (const j of this.unitForced) {
+        stale[j] = 1;
+        count = addCandidate(cand, inCand, count, j);
+      }
       this.unitForced.length = 0;
     }
+    this.candCount = count;
+  }
+
+  /** Every column's reduced cost after a cost change (marked stale where it cannot enter), and the candidates afresh. */
+  private refreshAllReducedCosts(): void {
+    const { m, n, y, yAt, rc, dirOf, stale, cand, inCand, eps } = this;
+    let count = this.candCount;
+    for (let q = 0; q < count; q++) inCand[cand[q]!] = 0;
+    count = 0;
+    for (let j = 0; j < m + n; j++) {
+      const s = dirOf[j]!;
+      if (s === 0) stale[j] = 1;
+      else {
+        const d = this.reducedCost(j);
+        rc[j] = d;
+        stale[j] = 0;
+        if ((s === 1 ? d : -d) > eps) {
+          inCand[j] = 1;
+          cand[count++] = j;
+        }
+      }
+    }
+    this.candCount = count;
+    yAt.set(y);
+    this.rcValid = true;
+    if (this.cost === this.unitCost) this.unitForced.length = 0;
   }
 
   /** The improving column of the largest reduced cost (Bland's smallest index when `bland`); fixed columns never enter. */
   private entering(bland: boolean): { enter: number; dir: number } {
-    const { dirOf, rc, stale } = this;
+    const { dirOf, rc, stale, cand, inCand, eps } = this;
     let enter = -1;
     let dir = 0;
-    let bestGain = this.eps;
-    for (let j = 0; j < dirOf.length; j++) {
+    let bestGain = eps;
+    // Over the candidates (see `cand`), dropping those that cannot enter or do not improve; the choice is the
+    // scan's over every column in index order: the largest gain, ties (and Bland's rule) the smallest index.
+    const count = this.candCount;
+    let kept = 0;
+    for (let q = 0; q < count; q++) {
+      const j = cand[q]!;
       const s = dirOf[j]!;
-      if (s === 0) continue;
+      if (s === 0) {
+        inCand[j] = 0;
+        continue;
+      }
       if (stale[j] === 1) {
         rc[j] = this.reducedCost(j);
         stale[j] = 0;
       }
       const d = rc[j]!;
       const gain = s === 1 ? d : -d;
-      if (gain > bestGain) {
+      if (!(gain > eps)) {
+        inCand[j] = 0;
+        continue;
+      }
+      cand[kept++] = j;
+      if (bland ? enter < 0 || j < enter : gain > bestGain || (gain === bestGain && j < enter)) {
         bestGain = gain;
         enter = j;
         dir = s;
-        if (bland) break;
       }
     }
+    this.candCount = kept;
     return { enter, dir };
   }
 

@@ -167,17 +167,26 @@ function fixByReducedCost(
   let L = 0;
   for (let i = 0; i < r.nodes; i++) L += y[i]! * cap[i]!;
   const d = scratch.d;
+  // The simplex's own reduced costs where they are these, bit for bit (BoundedLp.weightReducedCostsInto).
+  const kept = lp.weightReducedCostsInto(d);
+  const { effStart, effNode, effF, weightF } = r;
+  const { lb, ub } = lp;
   for (let k = 0; k < m; k++) {
-    let v = r.weightF[k]!;
-    for (let e = r.effStart[k]!; e < r.effStart[k + 1]!; e++) v += y[r.effNode[e]!]! * r.effF[e]!;
-    d[k] = v;
-    if (lp.lb[k] === lp.ub[k]) L += v * lp.lb[k]!;
+    let v: number;
+    if (kept) v = d[k]!;
+    else {
+      v = weightF[k]!;
+      const e1 = effStart[k + 1]!;
+      for (let e = effStart[k]!; e < e1; e++) v += y[effNode[e]!]! * effF[e]!;
+      d[k] = v;
+    }
+    if (lb[k] === ub[k]) L += v * lb[k]!;
     else if (v > 0) L += v;
   }
   const limit = need - 1e-9 * Math.max(1, Math.abs(L));
   const fixed: number[] = [];
   for (let k = 0; k < m; k++) {
-    if (lp.lb[k] === lp.ub[k]) continue;
+    if (lb[k] === ub[k]) continue;
     const v = d[k]!;
     if (v > 0 ? L - v < limit : v < 0 && L + v < limit) {
       if (lp.fixResting(k, v > 0)) fixed.push(k);
