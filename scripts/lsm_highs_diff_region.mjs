@@ -6,30 +6,19 @@
 // choice, and what the branch and bound (reduced-cost fixing on, as rules 16-18 run it) finds within each budget.
 // Then the same search over the whole run's relaxation's moved items (|x - sel| > 1e-6: an RINS-like region).
 // Usage: node scripts/lsm_highs_diff_region.mjs DIST SET FAMILY RUN_SEED [PER_FAMILY=3] [HIGHS_S=20] [BUDGETS=1e7,1e8,1e9]
-import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { loadLsmProbe } from './lsm_probe_modules.mjs';
 
 const [distArg, set, fam, seedArg, perArg, highsArg, budgetsArg] = process.argv.slice(2);
 if (seedArg === undefined) {
   process.stderr.write('usage: node scripts/lsm_highs_diff_region.mjs DIST SET FAMILY RUN_SEED [PER_FAMILY] [HIGHS_S] [BUDGETS]\n');
   process.exit(2);
 }
-const d = pathToFileURL(resolve(distArg)).href;
-const L = await import(`${d}/src/clearing/lsm_linked.js`);
-const X = await import(`${d}/src/clearing/lsm_region_exact.js`);
-const S = await import(`${d}/src/clearing/lsm.js`);
-const P = await import(`${d}/src/clearing/lsm_lp.js`);
-const { unseenInstances } = await import(`${d}/src/bench/gridlock_unseen.js`);
-const { novelInstances } = await import(`${d}/src/bench/gridlock_novel.js`);
-const { familyInstances } = await import(`${d}/src/bench/gridlock_families.js`);
-const { lpModel } = await import(`${d}/src/bench/lp_model.js`);
-const highs = await (await import('highs')).default();
+const { L, X, S, P, lpModel, highs, instances } = await loadLsmProbe(distArg);
 const seed = Number(seedArg);
 const per = Number(perArg ?? 3);
 const limit = Number(highsArg ?? 20);
 const budgets = (budgetsArg ?? '1e7,1e8,1e9').split(',').map(Number);
-const instances =
-  set === 'unseen' ? unseenInstances(seed, per, [fam]) : set === 'novel' ? novelInstances(seed, per, [fam]) : familyInstances(set, seed, per, [fam]);
+const runInstances = instances(set, seed, per, fam);
 
 /** The branch and bound over `items` (rest of `sel` fixed) within each budget: the gain it finds, whether it finished, ms. */
 function search(net, sel, items, slack) {
@@ -75,7 +64,7 @@ function wholeRelaxation(net, sel, slack) {
   return all.map((k) => lp.x(k));
 }
 
-for (const inst of instances) {
+for (const inst of runInstances) {
   const net = L.compileLinked(inst.problem);
   const a = L.solveLinked(inst.problem);
   const ids = new Set(a.settled);

@@ -16,31 +16,21 @@
 // Each line: what it found (the weight of a heavier feasible choice, or +0), whether the search finished, its steps.
 // Exact weights (bigint); HiGHS's choice is checked exactly before use. A diagnosis tool, not a benchmark.
 // Usage: node scripts/lsm_insert_heavy_probe.mjs DIST SET FAMILY RUN_SEED INSTANCE_SEED [HIGHS_S=60] [K=6] [R=75] [STEPS=5e7] [REPS=10]
-import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { loadLsmProbe } from './lsm_probe_modules.mjs';
 
 const [distArg, set, fam, seedArg, instArg, highsArg, kArg, rArg, stepsArg, repsArg] = process.argv.slice(2);
 if (instArg === undefined) {
   process.stderr.write('usage: node scripts/lsm_insert_heavy_probe.mjs DIST SET FAMILY RUN_SEED INSTANCE_SEED [HIGHS_S] [K] [R] [STEPS] [REPS]\n');
   process.exit(2);
 }
-const d = pathToFileURL(resolve(distArg)).href;
-const L = await import(`${d}/src/clearing/lsm_linked.js`);
-const X = await import(`${d}/src/clearing/lsm_region_exact.js`);
-const S = await import(`${d}/src/clearing/lsm.js`);
-const P = await import(`${d}/src/clearing/lsm_lp.js`);
-const { unseenInstances } = await import(`${d}/src/bench/gridlock_unseen.js`);
-const { novelInstances } = await import(`${d}/src/bench/gridlock_novel.js`);
-const { familyInstances } = await import(`${d}/src/bench/gridlock_families.js`);
-const { lpModel } = await import(`${d}/src/bench/lp_model.js`);
-const highs = await (await import('highs')).default();
+const { L, X, S, P, lpModel, highs, instances } = await loadLsmProbe(distArg);
 const seed = Number(seedArg);
 const limit = Number(highsArg ?? 60);
 const K = Number(kArg ?? 6);
 const R = Number(rArg ?? 75);
 const STEPS = Number(stepsArg ?? 5e7);
 const REPS = Number(repsArg ?? 10);
-const all3 = set === 'unseen' ? unseenInstances(seed, 3, [fam]) : set === 'novel' ? novelInstances(seed, 3, [fam]) : familyInstances(set, seed, 3, [fam]);
+const all3 = instances(set, seed, 3, fam);
 const inst = all3.find((i) => String(i.seed) === instArg);
 if (inst === undefined) throw new Error(`no ${set}/${fam} instance ${instArg} on run seed ${seed} (${all3.map((i) => i.seed).join(', ')})`);
 const net = L.compileLinked(inst.problem);
