@@ -97,3 +97,59 @@ test('a packed chunk with a code missing or one too many is refused, not misread
   assert.throws(() => unpackPrepared({ strings: packed.strings, codes: Uint32Array.from([...packed.codes, 0]) }), /left over/);
   assert.throws(() => unpackPrepared({ strings: packed.strings, codes: Uint32Array.from([...packed.codes].slice(0, 1).concat([99])) }), /bad code/);
 });
+
+test('a packed chunk naming a string past its table is refused, wherever the index stands', () => {
+  const prepared: Prepared[] = [
+    {
+      screening: { hit: false, score: 0.5, list_version: 'v1' } as unknown as Prepared['screening'],
+      forms: [
+        {
+          currency: 'EUR',
+          payee_currency: 'USD',
+          amount_minor: 5n,
+          instructions: [{ a: 'x' } as unknown as NonNullable<Prepared['forms'][0]['instructions']>[0]],
+        },
+      ],
+    },
+  ];
+  const packed = packPrepared(prepared);
+  const { strings } = packed;
+  const codes = [...packed.codes];
+  const past = strings.length;
+  const id = (s: string): number => strings.indexOf(s);
+  // [n, OBJECT, keys, FALSE, NUMBER, "0.5", "v1"×4, forms, EUR, USD, "5", count, keys, "x"×4]
+  assert.deepStrictEqual(codes, [
+    1,
+    2,
+    id('hit\u0000score\u0000list_version'),
+    7,
+    3,
+    id('0.5'),
+    id('v1') * 4,
+    1,
+    id('EUR'),
+    id('USD'),
+    id('5'),
+    1,
+    id('a'),
+    id('x') * 4,
+  ]);
+  assert.deepStrictEqual(unpackPrepared({ strings, codes: Uint32Array.from(codes) }), prepared, 'the chunk as packed reads back');
+  const corrupt: Array<[string, number, number]> = [
+    ["the screening's key list", 2, past],
+    ["a number's text", 5, past],
+    ['a string value', 6, past * 4],
+    ['a string value far past the table', 6, 0xffff_fffc],
+    ["the form's currency", 8, past],
+    ["the form's payee currency", 9, past],
+    ["the form's amount", 10, past],
+    ["an instruction's key list", 12, past],
+    ["an instruction's string value", 13, past * 4],
+  ];
+  for (const [what, at, code] of corrupt) {
+    const bad = codes.slice();
+    bad[at] = code;
+    assert.throws(() => unpackPrepared({ strings, codes: Uint32Array.from(bad) }), /out of range/, what);
+  }
+  assert.throws(() => unpackPrepared({ strings, codes: Uint32Array.from(codes.slice(0, -1)) }), /cut short/, 'the last code missing');
+});

@@ -114,36 +114,52 @@ export function packPrepared(answers: readonly Answer[]): PackedPrepared {
   return { strings, codes: Uint32Array.from(codes) };
 }
 
-/** The answers packPrepared packed: equal to them (deepStrictEqual), fresh objects. */
-export function unpackPrepared(packed: PackedPrepared): Answer[] {
-  const { strings, codes } = packed;
-  let at = 0;
-  const keyLists = new Map<number, string[]>();
-  const keysOf = (id: number): string[] => {
-    let keys = keyLists.get(id);
+/** Reads a packed chunk's codes in order, each code and string index checked: a corrupt chunk is refused, never misread. */
+class CodeReader {
+  private at = 0;
+  private readonly keyLists = new Map<number, string[]>();
+
+  constructor(
+    private readonly strings: readonly string[],
+    private readonly codes: Uint32Array,
+  ) {}
+
+  /** The next code; past the end the chunk is cut short (a Uint32Array reads undefined there, which would pass as string 0). */
+  next(): number {
+    if (this.at >= this.codes.length) throw new RangeError(`prepared answers: codes end at ${this.codes.length}, cut short`);
+    return this.codes[this.at++]!;
+  }
+
+  /** The string of table index `id`: an index past the table is a corrupt code, refused like an unknown one. */
+  text(id: number): string {
+    if (id >= this.strings.length) throw new RangeError(`prepared answers: string ${id} out of range (${this.strings.length} strings) at ${this.at - 1}`);
+    return this.strings[id]!;
+  }
+
+  /** An object: its key list's string index, then each value. */
+  obj(): Record<string, unknown> {
+    const id = this.next();
+    let keys = this.keyLists.get(id);
     if (keys === undefined) {
-      const joined = strings[id]!;
+      const joined = this.text(id);
       keys = joined === '' ? [] : joined.split(KEY_SEPARATOR);
-      keyLists.set(id, keys);
+      this.keyLists.set(id, keys);
     }
-    return keys;
-  };
-  const obj = (): Record<string, unknown> => {
-    const keys = keysOf(codes[at++]!);
     const o: Record<string, unknown> = {};
-    for (const k of keys) o[k] = value();
+    for (const k of keys) o[k] = this.value();
     return o;
-  };
-  const value = (): unknown => {
-    const c = codes[at++]!;
-    if ((c & 3) === 0) return strings[c >>> 2];
+  }
+
+  value(): unknown {
+    const c = this.next();
+    if ((c & 3) === 0) return this.text(c >>> 2);
     switch (c) {
       case UNDEFINED:
         return undefined;
       case OBJECT:
-        return obj();
+        return this.obj();
       case NUMBER:
-        return Number(strings[codes[at++]!]);
+        return Number(this.text(this.next()));
       case TRUE:
         return true;
       case FALSE:
@@ -153,35 +169,45 @@ export function unpackPrepared(packed: PackedPrepared): Answer[] {
       case NEG_ZERO:
         return -0;
       case BIGINT:
-        return BigInt(strings[codes[at++]!]!);
+        return BigInt(this.text(this.next()));
       case ARRAY: {
-        const a = new Array<unknown>(codes[at++]!);
-        for (let i = 0; i < a.length; i++) a[i] = value();
+        const a = new Array<unknown>(this.next());
+        for (let i = 0; i < a.length; i++) a[i] = this.value();
         return a;
       }
       default:
-        throw new RangeError(`prepared answers: bad code ${c} at ${at - 1}`);
+        throw new RangeError(`prepared answers: bad code ${c} at ${this.at - 1}`);
     }
-  };
-  const n = codes[at++]!;
+  }
+
+  /** Throws unless every code was read. */
+  end(): void {
+    if (this.at !== this.codes.length) throw new RangeError(`prepared answers: ${this.codes.length - this.at} codes left over`);
+  }
+}
+
+/** The answers packPrepared packed: equal to them (deepStrictEqual), fresh objects. */
+export function unpackPrepared(packed: PackedPrepared): Answer[] {
+  const r = new CodeReader(packed.strings, packed.codes);
+  const n = r.next();
   const answers = new Array<Answer>(n);
   for (let p = 0; p < n; p++) {
-    const screening = value() as ScreeningOutcome | null;
-    const forms = new Array<Form>(codes[at++]!);
+    const screening = r.value() as ScreeningOutcome | null;
+    const forms = new Array<Form>(r.next());
     for (let f = 0; f < forms.length; f++) {
-      const currency = strings[codes[at++]!]!;
-      const payee_currency = strings[codes[at++]!]!;
-      const amount_minor = BigInt(strings[codes[at++]!]!);
-      const count = codes[at++]!;
+      const currency = r.text(r.next());
+      const payee_currency = r.text(r.next());
+      const amount_minor = BigInt(r.text(r.next()));
+      const count = r.next();
       let instructions: RawInstruction[] | null = null;
       if (count !== NO_INSTRUCTIONS) {
         instructions = new Array<RawInstruction>(count);
-        for (let i = 0; i < count; i++) instructions[i] = obj() as unknown as RawInstruction;
+        for (let i = 0; i < count; i++) instructions[i] = r.obj() as unknown as RawInstruction;
       }
       forms[f] = { currency, payee_currency, amount_minor, instructions };
     }
     answers[p] = { screening, forms };
   }
-  if (at !== codes.length) throw new RangeError(`prepared answers: ${codes.length - at} codes left over`);
+  r.end();
   return answers;
 }
