@@ -97,3 +97,154 @@ test('a packed chunk with a code missing or one too many is refused, not misread
   assert.throws(() => unpackPrepared({ strings: packed.strings, codes: Uint32Array.from([...packed.codes, 0]) }), /left over/);
   assert.throws(() => unpackPrepared({ strings: packed.strings, codes: Uint32Array.from([...packed.codes].slice(0, 1).concat([99])) }), /bad code/);
 });
+
+test('a packed chunk naming a string past its table is refused, wherever the index stands', () => {
+  const prepared: Prepared[] = [
+    {
+      screening: { hit: false, score: 0.5, list_version: 'v1' } as unknown as Prepared['screening'],
+      forms: [
+        {
+          currency: 'EUR',
+          payee_currency: 'USD',
+          amount_minor: 5n,
+          instructions: [{ a: 'x' } as unknown as NonNullable<Prepared['forms'][0]['instructions']>[0]],
+        },
+      ],
+    },
+  ];
+  const packed = packPrepared(prepared);
+  const { strings } = packed;
+  const codes = [...packed.codes];
+  const past = strings.length;
+  const id = (s: string): number => strings.indexOf(s);
+  // [n, OBJECT, keys, FALSE, NUMBER, "0.5", "v1"×4, forms, EUR, USD, "5", count, keys, "x"×4]
+  assert.deepStrictEqual(codes, [
+    1,
+    2,
+    id('hit\u0000score\u0000list_version'),
+    7,
+    3,
+    id('0.5'),
+    id('v1') * 4,
+    1,
+    id('EUR'),
+    id('USD'),
+    id('5'),
+    1,
+    id('a'),
+    id('x') * 4,
+  ]);
+  assert.deepStrictEqual(unpackPrepared({ strings, codes: Uint32Array.from(codes) }), prepared, 'the chunk as packed reads back');
+  const corrupt: Array<[string, number, number]> = [
+    ["the screening's key list", 2, past],
+    ["a number's text", 5, past],
+    ['a string value', 6, past * 4],
+    ['a string value far past the table', 6, 0xffff_fffc],
+    ["the form's currency", 8, past],
+    ["the form's payee currency", 9, past],
+    ["the form's amount", 10, past],
+    ["an instruction's key list", 12, past],
+    ["an instruction's string value", 13, past * 4],
+  ];
+  for (const [what, at, code] of corrupt) {
+    const bad = codes.slice();
+    bad[at] = code;
+    assert.throws(() => unpackPrepared({ strings, codes: Uint32Array.from(bad) }), /out of range/, what);
+  }
+  assert.throws(() => unpackPrepared({ strings, codes: Uint32Array.from(codes.slice(0, -1)) }), /cut short/, 'the last code missing');
+});
+
+/** The packer before its key-list trie and code scratch (stop 52), written out: each object's keys joined and looked up, codes in a list. */
+function formerPack(prepared: readonly Prepared[]): { strings: string[]; codes: Uint32Array } {
+  const strings: string[] = [];
+  const ids = new Map<string, number>();
+  const codes: number[] = [];
+  const str = (s: string): number => {
+    let i = ids.get(s);
+    if (i === undefined) {
+      i = strings.length;
+      strings.push(s);
+      ids.set(s, i);
+    }
+    return i;
+  };
+  const obj = (o: object): void => {
+    const keys = Object.keys(o);
+    codes.push(str(keys.join('\u0000')));
+    for (const k of keys) value((o as Record<string, unknown>)[k]);
+  };
+  const value = (v: unknown): void => {
+    if (typeof v === 'string') codes.push(str(v) * 4);
+    else if (v === undefined) codes.push(1);
+    else if (typeof v === 'boolean') codes.push(v ? 5 : 7);
+    else if (typeof v === 'number') codes.push(...(Object.is(v, -0) ? [15] : [3, str(String(v))]));
+    else if (typeof v === 'bigint') codes.push(13, str(v.toString()));
+    else if (v === null) codes.push(9);
+    else if (Array.isArray(v)) {
+      codes.push(11, v.length);
+      for (const x of v) value(x);
+    } else {
+      codes.push(2);
+      obj(v as object);
+    }
+  };
+  codes.push(prepared.length);
+  for (const a of prepared) {
+    value(a.screening);
+    codes.push(a.forms.length);
+    for (const f of a.forms) {
+      codes.push(str(f.currency), str(f.payee_currency), str(f.amount_minor.toString()));
+      if (f.instructions === null) codes.push(0xffff_ffff);
+      else {
+        codes.push(f.instructions.length);
+        for (const i of f.instructions) obj(i);
+      }
+    }
+  }
+  return { strings, codes: Uint32Array.from(codes) };
+}
+
+test('chunks pack as the former packer packed them: the same table, the same codes, chunk after chunk', () => {
+  fc.assert(
+    fc.property(fc.array(answers, { minLength: 1, maxLength: 4 }), (chunks) => {
+      for (const chunk of chunks) {
+        const packed = packPrepared(chunk);
+        const former = formerPack(chunk);
+        assert.deepStrictEqual(packed.strings, former.strings);
+        assert.deepStrictEqual([...packed.codes], [...former.codes]);
+      }
+    }),
+    { numRuns: 200 },
+  );
+});
+
+test('a chunk past the code scratch, and chunks after the key lists start afresh, pack as the former packer did', () => {
+  const instructionOf = (i: number, keys: number): RawInstructionLike => {
+    const o: RawInstructionLike = {};
+    for (let k = 0; k < keys; k++) o[`k${i}_${k}`] = k % 3 === 0 ? `v${i % 7}` : k % 3 === 1 ? i * k : null;
+    return o;
+  };
+  // 20,000 instructions of 16 keys of their own each: 320,000 trie nodes (past the limit) and ~340,000 codes in one chunk.
+  const wide: Prepared[] = [];
+  for (let p = 0; p < 200; p++) {
+    const instructions = Array.from({ length: 100 }, (_, i) => instructionOf(p * 100 + i, 16));
+    wide.push({ screening: null, forms: [{ currency: 'EUR', payee_currency: 'USD', amount_minor: BigInt(p), instructions }] } as unknown as Prepared);
+  }
+  const shapes: Prepared[] = [0, 1, 2, 3].map(
+    (i) =>
+      ({
+        screening: null,
+        forms: [{ currency: 'EUR', payee_currency: 'EUR', amount_minor: 1n, instructions: [instructionOf(i, 4), instructionOf(i, 5)] }],
+      }) as unknown as Prepared,
+  );
+  for (const chunk of [shapes, wide, shapes, wide, shapes]) {
+    const packed = packPrepared(chunk);
+    const former = formerPack(chunk);
+    assert.deepStrictEqual(packed.strings, former.strings);
+    assert.deepStrictEqual([...packed.codes], [...former.codes]);
+    assert.deepStrictEqual(unpackPrepared(packed), chunk);
+  }
+  assert.ok(formerPack(wide).codes.length > 1 << 16, 'the wide chunk needs more codes than the scratch starts with');
+});
+
+type RawInstructionLike = Record<string, unknown>;
