@@ -1293,6 +1293,10 @@ export class DurableLedger {
     if (this.followedPending.length > 0 && this.snapshotDue()) await this.appendFollowed();
     // Of durable state only: the drain loop stops running ahead while one is due.
     if (this.seq !== this.durableSeq || !this.snapshotDue()) return;
+    // A standby's deferred index (up to STANDBY_INDEX_STEP_EVENTS and more) is written first and not timed: it
+    // holds no lease, and timing it would space its snapshots by its index's size rather than the state's, so a
+    // restart would replay a longer tail; as active, the same engine's snapshot has only a short backlog before it.
+    if (!this.writable && this.followerIndexing === 'deferred') await this.writeIndex();
     const t0 = performance.now();
     const weight = this.stateWeight();
     await this.writeIndex();
