@@ -191,6 +191,21 @@ const FOLLOWER_INDEX_LAG_STEP_EVENTS = 8_192;
  */
 const FOLLOWER_INDEX_LAG_FACTOR = 4;
 /**
+ * A standby's index (FollowerIndexing 'deferred'): nobody reads it until it becomes
+ * active, so its entries wait STANDBY_INDEX_LAG_MS (the oldest at most twice that)
+ * and go in steps of up to STANDBY_INDEX_STEP_EVENTS, one store transaction each
+ * (a periodic snapshot, at most every 30 s, writes the rest first, as it does for
+ * every ledger). Each transaction rewrites every B-tree page it touches whatever
+ * its rows, so a few large ones cost the commit thread less than a step every
+ * ~2 s (issue #15, docs/benchmarks.md). The bound is also what a read on a standby
+ * just made active waits for (readyForQuery indexes the backlog first): its
+ * answers are never stale, at worst later, by about that many events' index write.
+ * The effects live that long: at `bench ha`'s ~2,000 payments/s about 30,000
+ * payments' worth.
+ */
+const STANDBY_INDEX_LAG_MS = 5_000;
+const STANDBY_INDEX_STEP_EVENTS = 32_768;
+/**
  * index_lag_max_ms by default. Short: a batch's effects (transfer and balance objects) wait this long
  * for the index, and what lives longer than the gap between two young-generation collections (~0.7 s
  * at 2,000 requests/s with the bench's 64 MB semi-space) is copied by one, then promoted and copied
@@ -279,6 +294,13 @@ export interface FollowerBudget {
   snapshot_share: number;
 }
 
+/**
+ * How a follower writes its query index: 'lagging' as soon as a step of aged entries
+ * is there (a member replica, whose index serves queries), 'deferred' in large steps
+ * (a standby, whose index is read only once it is active: STANDBY_INDEX_STEP_EVENTS).
+ */
+export type FollowerIndexing = 'lagging' | 'deferred';
+
 /** The query index's rows of a batch's effects: the events the backlog counts. */
 function indexEvents(effects: BatchEffects): number {
   return effects.accounts_created.length + effects.transfer_count + effects.expired.length;
@@ -321,6 +343,8 @@ export class DurableLedger {
   private followedPendingSinceMs = 0;
   private followedTimer: NodeJS.Timeout | null = null;
   private readonly followedDigests = { compared: 0, passed_over: 0 };
+  /** A follower: how it writes its query index (setFollowerIndexing). */
+  private followerIndexing: FollowerIndexing = 'lagging';
 
   private seq: number;
   private headHash: Buffer;
@@ -891,6 +915,11 @@ export class DurableLedger {
     if (this.lastSnapshotMs === Number.NEGATIVE_INFINITY) this.lastSnapshotMs = performance.now();
   }
 
+  /** Cluster mode, a follower: how it writes its query index (FollowerIndexing; 'lagging' until told). */
+  setFollowerIndexing(indexing: FollowerIndexing): void {
+    this.followerIndexing = indexing;
+  }
+
   /** What a whole-state digest is expected to take now (ms), or null while this engine has timed none. */
   get whole_state_digest_ms(): number | null {
     return this.digestCost.estimate(this.stateWeight());
@@ -1064,6 +1093,8 @@ export class DurableLedger {
    */
   private lagPath(): { lag_ms: number; due_events: number; step_events: number } {
     if (this.writable) return { lag_ms: this.opts.index_lag_max_ms, due_events: INDEX_LAG_STEP_EVENTS, step_events: INDEX_STEP_EVENTS };
+    if (this.followerIndexing === 'deferred')
+      return { lag_ms: STANDBY_INDEX_LAG_MS, due_events: STANDBY_INDEX_STEP_EVENTS, step_events: STANDBY_INDEX_STEP_EVENTS };
     return {
       lag_ms: FOLLOWER_INDEX_LAG_FACTOR * this.opts.index_lag_max_ms,
       due_events: FOLLOWER_INDEX_LAG_STEP_EVENTS,
@@ -1078,6 +1109,9 @@ export class DurableLedger {
 
   private scheduleIdle(): void {
     if (this.backlog.length === 0 || this.closed || this.failure !== null) return;
+    // A standby's index waits for its large steps (or its activation, or a query): a quiet stream is most
+    // often a failover, when the standby taking over needs the cores and the lane for its tail.
+    if (!this.writable && this.followerIndexing === 'deferred') return;
     this.cancelIdle();
     this.idleTimer = setTimeout(() => {
       this.idleTimer = null;
@@ -1264,6 +1298,10 @@ export class DurableLedger {
     if (this.followedPending.length > 0 && this.snapshotDue()) await this.appendFollowed();
     // Of durable state only: the drain loop stops running ahead while one is due.
     if (this.seq !== this.durableSeq || !this.snapshotDue()) return;
+    // A standby's deferred index (up to STANDBY_INDEX_STEP_EVENTS and more) is written first and not timed: it
+    // holds no lease, and timing it would space its snapshots by its index's size rather than the state's, so a
+    // restart would replay a longer tail; as active, the same engine's snapshot has only a short backlog before it.
+    if (!this.writable && this.followerIndexing === 'deferred') await this.writeIndex();
     const t0 = performance.now();
     const weight = this.stateWeight();
     await this.writeIndex();

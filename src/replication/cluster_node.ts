@@ -133,6 +133,8 @@ export class ClusterNode {
       digest_share: FOLLOWER_DIGEST_SHARE,
       snapshot_share: opts.mode === 'replica' ? REPLICA_SNAPSHOT_SHARE : STANDBY_SNAPSHOT_SHARE,
     });
+    // A member replica serves queries from its index; a standby's is read only once it is active (FollowerIndexing).
+    ledger.setFollowerIndexing(opts.mode === 'replica' ? 'lagging' : 'deferred');
     if (opts.mode === 'engine') {
       node.lease = await Lease.open(log, opts.me);
       node.lease.onLate = opts.onProgress;
