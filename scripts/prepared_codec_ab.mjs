@@ -7,6 +7,7 @@
 // NEW_ROOT) with the demo's screener.
 //
 //   node scripts/prepared_codec_ab.mjs BASE_ROOT NEW_ROOT [PAYMENTS=50000] [ROUNDS=7]
+import { preparedChunks } from './prepared_answers.mjs';
 import assert from 'node:assert/strict';
 const [baseRoot, newRoot, nArg = '50000', roundsArg = '7'] = process.argv.slice(2);
 if (newRoot === undefined) {
@@ -14,28 +15,10 @@ if (newRoot === undefined) {
   process.exit(2);
 }
 const genRoot = process.env.GEN_ROOT ?? newRoot;
-const { dayProfile, dayTraffic } = await import(`${genRoot}/dist/src/demo/day_traffic.js`);
-const { preparer, PREPARE_WORKER_ROLE } = await import(`${genRoot}/dist/src/demo/prepare_worker.js`);
-const { WATCHLIST_VARIANTS } = await import(`${genRoot}/dist/src/demo/watchlist.js`);
 const A = await import(`${baseRoot}/dist/src/demo/prepared_codec.js`);
 const B = await import(`${newRoot}/dist/src/demo/prepared_codec.js`);
 const n = Number(nArg);
-const recipe = { banks: 60, payments: n, seed: 3, watchlist_every: 400, watchlist_names: WATCHLIST_VARIANTS };
-const profile = dayProfile(recipe.banks, recipe.payments);
-const participants = profile.banks.map((b) => [b.bic, Object.keys(b.liquidity)]);
-const prepare = preparer({ role: PREPARE_WORKER_ROLE, date: profile.traffic.business_date, participants, screen: 'demo_watchlist' });
-const held = new Map();
-for (const [bic, ccys] of participants) for (const c of ccys) held.set(`${bic}:${c}`, 123_456_789_000n);
-const chunks = [];
-let chunk = [];
-for (const sp of dayTraffic(profile, recipe)) {
-  chunk.push(prepare(sp, held));
-  if (chunk.length === 250) {
-    chunks.push(chunk);
-    chunk = [];
-  }
-}
-if (chunk.length > 0) chunks.push(chunk);
+const chunks = await preparedChunks(genRoot, n);
 let strings = 0,
   codes = 0;
 for (const c of chunks) {

@@ -11,6 +11,7 @@
 //
 //   node scripts/prepared_codec_cost.mjs ROOT [PAYMENTS=100000] [ROUNDS=5]
 
+import { preparedChunks } from './prepared_answers.mjs';
 import { deserialize, serialize } from 'node:v8';
 
 const [root, nArg = '100000', roundsArg = '5'] = process.argv.slice(2);
@@ -18,27 +19,9 @@ if (root === undefined) {
   process.stderr.write('usage: node scripts/prepared_codec_cost.mjs ROOT [PAYMENTS] [ROUNDS]\n');
   process.exit(2);
 }
-const { dayProfile, dayTraffic } = await import(`${root}/dist/src/demo/day_traffic.js`);
-const { preparer, PREPARE_WORKER_ROLE } = await import(`${root}/dist/src/demo/prepare_worker.js`);
 const { packPrepared, unpackPrepared } = await import(`${root}/dist/src/demo/prepared_codec.js`);
-const { WATCHLIST_VARIANTS } = await import(`${root}/dist/src/demo/watchlist.js`);
 const n = Number(nArg);
-const recipe = { banks: 60, payments: n, seed: 3, watchlist_every: 400, watchlist_names: WATCHLIST_VARIANTS };
-const profile = dayProfile(recipe.banks, recipe.payments);
-const participants = profile.banks.map((b) => [b.bic, Object.keys(b.liquidity)]);
-const prepare = preparer({ role: PREPARE_WORKER_ROLE, date: profile.traffic.business_date, participants, screen: 'demo_watchlist' });
-const held = new Map();
-for (const [bic, ccys] of participants) for (const c of ccys) held.set(`${bic}:${c}`, 123_456_789_000n);
-const chunks = [];
-let chunk = [];
-for (const sp of dayTraffic(profile, recipe)) {
-  chunk.push(prepare(sp, held));
-  if (chunk.length === 250) {
-    chunks.push(chunk);
-    chunk = [];
-  }
-}
-if (chunk.length > 0) chunks.push(chunk);
+const chunks = await preparedChunks(root, n);
 
 const cpu = () => {
   const c = process.cpuUsage();
