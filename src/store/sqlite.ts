@@ -521,7 +521,7 @@ export class SqliteStore implements Store {
       const packed = packIndex(this.indexRetry[0]!);
       if (this.workerRuns()) await this.request({ kind: 'index', packed, resume: true }, undefined);
       // Entries the failed write committed before it failed (it may have committed entry by entry) are not written again.
-      else await this.mainThreadWrite(() => writePackedIndex(this.db, this.stmt, packed, null, indexedThrough(this.stmt.indexSeq)));
+      else await this.mainThreadWrite(() => writePackedIndex(this.db, this.stmt, packed, null, indexedThrough(this.stmt)));
       this.indexRetry.shift();
     }
   }
@@ -831,7 +831,6 @@ function writeStatements(db: SqliteDatabase) {
     insertJournal: db.prepare(`INSERT INTO journal (seq, op, clock_ns, count, body, results, checksum, prev_hash, hash) VALUES (?,?,?,?,?,?,?,?,?)`),
     readJournal: db.prepare(`SELECT * FROM journal WHERE seq > ? ORDER BY seq LIMIT ?`).safeIntegers(true),
     head: db.prepare(`SELECT seq, hash FROM journal ORDER BY seq DESC LIMIT 1`).safeIntegers(true),
-    indexSeq: db.prepare(`SELECT value FROM meta WHERE key = 'index_seq'`).pluck(),
     getMeta: db.prepare(`SELECT value FROM meta WHERE key = ?`).pluck(),
     setMeta: db.prepare(`INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`),
     account: db.prepare(`SELECT record FROM accounts WHERE id = ?`).pluck(),

@@ -344,6 +344,7 @@ export function packIndexPortable(batch: IndexBatch): ArrayBuffer {
 export function indexStatements(db: SqliteDatabase) {
   return {
     setIndexSeq: db.prepare(`INSERT INTO meta (key, value) VALUES ('index_seq', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`),
+    indexSeq: db.prepare(`SELECT value FROM meta WHERE key = 'index_seq'`).pluck(),
     upsertAccount: db.prepare(`INSERT INTO accounts (id, record) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET record = excluded.record`),
     insertTransfer: db.prepare(`INSERT INTO transfers (timestamp, id, debit_account_id, credit_account_id, record) VALUES (?,?,?,?,?)`),
     insertBalance: db.prepare(`INSERT INTO account_balances (account_id, timestamp, record) VALUES (?,?,?)`),
@@ -513,7 +514,6 @@ interface WorkerConnection {
   insert: SqliteStatement;
   put: SqliteStatement;
   index: ReturnType<typeof indexStatements>;
-  indexSeq: SqliteStatement;
 }
 
 /**
@@ -521,8 +521,8 @@ interface WorkerConnection {
  * skips its entries: a batch whose write failed after some of its entries were
  * committed (writePackedIndex with a yield) holds those rows already.
  */
-export function indexedThrough(indexSeq: SqliteStatement): number {
-  const v = indexSeq.get() as string | undefined;
+export function indexedThrough(s: ReturnType<typeof indexStatements>): number {
+  const v = s.indexSeq.get() as string | undefined;
   return v === undefined ? Number.NEGATIVE_INFINITY : Number(v);
 }
 
@@ -540,7 +540,7 @@ function openConnection(init: WorkerInit): WorkerConnection {
       `INSERT INTO documents (name, body, updated_at) VALUES (?, ?, ?)
        ON CONFLICT (name) DO UPDATE SET body = excluded.body, updated_at = excluded.updated_at`,
     );
-    return { db, insert, put, index: indexStatements(db), indexSeq: db.prepare(`SELECT value FROM meta WHERE key = 'index_seq'`).pluck() };
+    return { db, insert, put, index: indexStatements(db) };
   } catch (err) {
     db.close();
     throw err;
@@ -576,8 +576,8 @@ function handle(req: WorkerRequest, open: () => WorkerConnection, yieldTo: Index
       return;
     }
     case 'index': {
-      const { db, index, indexSeq } = open();
-      writePackedIndex(db, index, req.packed, yieldTo, req.resume === true ? indexedThrough(indexSeq) : Number.NEGATIVE_INFINITY);
+      const { db, index } = open();
+      writePackedIndex(db, index, req.packed, yieldTo, req.resume === true ? indexedThrough(index) : Number.NEGATIVE_INFINITY);
       return;
     }
     case 'checkpoint':
