@@ -920,6 +920,11 @@ export class DurableLedger {
     this.followerIndexing = indexing;
   }
 
+  /** A standby's index now: written in large steps only (FollowerIndexing 'deferred'); false once it is active. */
+  private standbyIndexDeferred(): boolean {
+    return !this.writable && this.followerIndexing === 'deferred';
+  }
+
   /** What a whole-state digest is expected to take now (ms), or null while this engine has timed none. */
   get whole_state_digest_ms(): number | null {
     return this.digestCost.estimate(this.stateWeight());
@@ -1093,8 +1098,7 @@ export class DurableLedger {
    */
   private lagPath(): { lag_ms: number; due_events: number; step_events: number } {
     if (this.writable) return { lag_ms: this.opts.index_lag_max_ms, due_events: INDEX_LAG_STEP_EVENTS, step_events: INDEX_STEP_EVENTS };
-    if (this.followerIndexing === 'deferred')
-      return { lag_ms: STANDBY_INDEX_LAG_MS, due_events: STANDBY_INDEX_STEP_EVENTS, step_events: STANDBY_INDEX_STEP_EVENTS };
+    if (this.standbyIndexDeferred()) return { lag_ms: STANDBY_INDEX_LAG_MS, due_events: STANDBY_INDEX_STEP_EVENTS, step_events: STANDBY_INDEX_STEP_EVENTS };
     return {
       lag_ms: FOLLOWER_INDEX_LAG_FACTOR * this.opts.index_lag_max_ms,
       due_events: FOLLOWER_INDEX_LAG_STEP_EVENTS,
@@ -1111,7 +1115,7 @@ export class DurableLedger {
     if (this.backlog.length === 0 || this.closed || this.failure !== null) return;
     // A standby's index waits for its large steps (or its activation, or a query): a quiet stream is most
     // often a failover, when the standby taking over needs the cores and the lane for its tail.
-    if (!this.writable && this.followerIndexing === 'deferred') return;
+    if (this.standbyIndexDeferred()) return;
     this.cancelIdle();
     this.idleTimer = setTimeout(() => {
       this.idleTimer = null;
@@ -1301,7 +1305,7 @@ export class DurableLedger {
     // A standby's deferred index (up to STANDBY_INDEX_STEP_EVENTS and more) is written first and not timed: it
     // holds no lease, and timing it would space its snapshots by its index's size rather than the state's, so a
     // restart would replay a longer tail; as active, the same engine's snapshot has only a short backlog before it.
-    if (!this.writable && this.followerIndexing === 'deferred') await this.writeIndex();
+    if (this.standbyIndexDeferred()) await this.writeIndex();
     const t0 = performance.now();
     const weight = this.stateWeight();
     await this.writeIndex();
