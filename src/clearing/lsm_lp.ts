@@ -708,10 +708,7 @@ export class BoundedLp {
         const d = this.reducedCost(m + i);
         rc[m + i] = d;
         stale[m + i] = 0;
-        if ((si === 1 ? d : -d) > eps && inCand[m + i] === 0) {
-          inCand[m + i] = 1;
-          cand[count++] = m + i;
-        }
+        if ((si === 1 ? d : -d) > eps) count = addCandidate(cand, inCand, count, m + i);
       }
       const c1 = colStart[i + 1]!;
       for (let c = colStart[i]!; c < c1; c++) {
@@ -726,10 +723,7 @@ export class BoundedLp {
         const d = this.reducedCost(j);
         rc[j] = d;
         stale[j] = 0;
-        if ((s === 1 ? d : -d) > eps && inCand[j] === 0) {
-          inCand[j] = 1;
-          cand[count++] = j;
-        }
+        if ((s === 1 ? d : -d) > eps) count = addCandidate(cand, inCand, count, j);
       }
     }
     if (this.cost === this.unitCost) {
