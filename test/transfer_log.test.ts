@@ -51,6 +51,15 @@ test('every field round-trips, including u128 values from 0 to U128_MAX and u32/
       assert.deepEqual([...log.values()], [...model.values()], 'insertion order');
       assert.deepEqual([...log.keys()], [...model.keys()]);
       assert.deepEqual(log.slice(), [...model.values()]);
+      // The field readers verify's tally uses (src/journal/verify.ts) give what read() gives.
+      for (let r = 0; r < log.size; r++) {
+        const t = log.read(r);
+        assert.equal(log.amountAt(r), t.amount);
+        assert.equal(log.pendingIdAt(r), t.pending_id);
+        assert.equal(log.flagsAt(r), t.flags);
+        assert.equal(log.debitAt(r), t.debit_account_id);
+        assert.equal(log.creditAt(r), t.credit_account_id);
+      }
     }),
   );
 });

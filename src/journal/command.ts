@@ -12,7 +12,7 @@
 //    then fails stop (state may be half-changed in memory, nothing reached disk).
 
 import { createHash, hash } from 'node:crypto';
-import { RecordedEffects, type LedgerStateMachine } from '../ledger/state_machine.js';
+import { RecordedEffects, type EffectsSink, type LedgerStateMachine } from '../ledger/state_machine.js';
 import type { Account, Transfer } from '../ledger/types.js';
 
 /** The ledger as a command sees it: batches it runs join the command's journal entry. */
@@ -166,16 +166,17 @@ function hasLongArray(value: Record<string, unknown>, chunk: number): boolean {
   return false;
 }
 
-/** Runs ledger batches at one clock reading and gathers their effects for the query index. */
-export class RecordingLedger implements LedgerAccess {
+/** Runs ledger batches at one clock reading and gathers their effects: for the query index, or into the sink given (verify's). */
+export class RecordingLedger<E extends EffectsSink = RecordedEffects> implements LedgerAccess {
   readonly machine: LedgerStateMachine;
   private readonly clock_ns: bigint;
-  readonly effects: RecordedEffects;
+  readonly effects: E;
 
-  constructor(machine: LedgerStateMachine, clock_ns: bigint) {
+  constructor(machine: LedgerStateMachine, clock_ns: bigint, effects?: E) {
     this.machine = machine;
     this.clock_ns = clock_ns;
-    this.effects = new RecordedEffects(machine.transfers);
+    // Without a sink E is its default, RecordedEffects.
+    this.effects = effects ?? (new RecordedEffects(machine.transfers) as unknown as E);
   }
 
   createAccounts(accounts: readonly Account[]): Uint8Array {

@@ -13,7 +13,7 @@
 // has lost acknowledged entries (journal_truncated); one whose entry at that
 // position has another hash was rewritten (head_mismatch).
 
-import { LedgerStateMachine, type BatchEffects } from '../ledger/state_machine.js';
+import { LedgerStateMachine, type EffectsSink, type Expiry } from '../ledger/state_machine.js';
 import { AccountFlags, TransferFlags, type Account } from '../ledger/types.js';
 import type { JournalEntry, RecordedHead, Store } from '../store/types.js';
 import { checkEntry, commandOutputDigest, commandRulesVersion, decodeEvents, decodeResults, GENESIS_HASH, isCommand, opName } from './entry.js';
@@ -228,6 +228,8 @@ async function verifyJournal(
   const sm = new LedgerStateMachine({ accounts_max: Number.MAX_SAFE_INTEGER, transfers_max: Number.MAX_SAFE_INTEGER });
   const tally = new Map<bigint, Tally>();
   const sums = new LedgerSums();
+  /** The accounts each entry's transfers touched, debit then credit per transfer (applyTally fills it for compareTally). */
+  const touched: bigint[] = [];
   const snapshotComparable = snapshotIsComparable(snapshot, executor, report);
   let seq = 0;
   let hash: Buffer = GENESIS_HASH;
@@ -243,7 +245,7 @@ async function verifyJournal(
       if (bad !== null) return { seq: seq + 1, problem: bad };
       const replayed = replayEntry(entry, sm, executor, report);
       if ('problem' in replayed) return replayed;
-      const problem = applyTally(tally, sm, replayed.effects) ?? sums.check(sm.accountLog) ?? compareTally(tally, sm, replayed.effects);
+      const problem = applyTally(tally, sm, replayed, touched) ?? sums.check(sm.accountLog) ?? compareTally(tally, sm, replayed, touched);
       if (problem !== null) return { seq: entry.seq, problem };
       seq = entry.seq;
       hash = entry.hash;
@@ -321,15 +323,33 @@ function snapshotIsComparable(snapshot: { seq: number; body: Buffer } | null, ex
   return false;
 }
 
+/**
+ * What the tally reads of an entry's ledger batches: the accounts made, the expiries, and the
+ * transfers as rows [from, to) of the ledger's transfer log, read field by field (no Transfer
+ * object per transfer). No balance rows: they feed the query index, which verify does not take
+ * from the replay (it compares the index's accounts with the replayed state's).
+ */
+class TallyEffects implements EffectsSink {
+  readonly accounts_created: Account[] = [];
+  readonly expired: Expiry[] = [];
+  readonly history = null;
+  /** Row ranges [from, to) as pairs, in the order made. */
+  readonly rows: number[] = [];
+
+  addTransferRows(from: number, to: number): void {
+    if (to > from) this.rows.push(from, to);
+  }
+}
+
 /** Replays one entry on `sm`: a command under the rules version it recorded, a batch against its recorded results. */
-function replayEntry(entry: JournalEntry, sm: LedgerStateMachine, executor: CommandExecutor | null, report: VerifyReport): { effects: BatchEffects } | Failure {
+function replayEntry(entry: JournalEntry, sm: LedgerStateMachine, executor: CommandExecutor | null, report: VerifyReport): TallyEffects | Failure {
   if (isCommand(entry)) {
     if (executor === null) return { seq: entry.seq, problem: 'a command entry, and no command executor was given to replay it' };
     const rules_version = commandRulesVersion(entry);
     const unrunnable = rulesVersionProblem(executor, rules_version);
     if (unrunnable !== null) return { seq: entry.seq, problem: unrunnable };
     report.rules_versions[String(rules_version)] = (report.rules_versions[String(rules_version)] ?? 0) + 1;
-    const recorder = new RecordingLedger(sm, entry.clock_ns);
+    const recorder = new RecordingLedger(sm, entry.clock_ns, new TallyEffects());
     let output: CommandOutput;
     try {
       output = executor.execute(entry.body, entry.clock_ns, recorder, rules_version);
@@ -341,12 +361,12 @@ function replayEntry(entry: JournalEntry, sm: LedgerStateMachine, executor: Comm
     // An entry can replay as recorded and still not be genuine (a forged signature journaled as a refusal).
     const forged = executor.integrityProblem?.() ?? null;
     if (forged !== null) return { seq: entry.seq, problem: forged };
-    return { effects: recorder.effects };
+    return recorder.effects;
   }
   let results: Uint8Array;
-  let effects: BatchEffects;
+  const effects = new TallyEffects();
   try {
-    ({ results, effects } = sm.execute(opName(entry.op), decodeEvents(entry), entry.clock_ns));
+    results = sm.executeInto(opName(entry.op), decodeEvents(entry), entry.clock_ns, effects);
   } catch (err) {
     return { seq: entry.seq, problem: `replay failed: ${(err as Error).message}` };
   }
@@ -354,7 +374,7 @@ function replayEntry(entry: JournalEntry, sm: LedgerStateMachine, executor: Comm
   for (let i = 0; i < results.length; i++) {
     if (results[i] !== recorded[i]) return { seq: entry.seq, problem: `event ${i}: replay gives result ${results[i]}, journal recorded ${recorded[i]}` };
   }
-  return { effects };
+  return effects;
 }
 
 /** The query tables against the replayed state: every account, and the number of transfers. */
@@ -370,7 +390,7 @@ async function checkIndex(store: VerifiableStore, sm: LedgerStateMachine): Promi
   return null;
 }
 
-function applyTally(tally: Map<bigint, Tally>, sm: LedgerStateMachine, effects: BatchEffects): string | null {
+function applyTally(tally: Map<bigint, Tally>, sm: LedgerStateMachine, effects: TallyEffects, touched: bigint[]): string | null {
   for (const a of effects.accounts_created) {
     tally.set(a.id, { debits_pending: 0n, debits_posted: 0n, credits_pending: 0n, credits_posted: 0n, flags: a.flags });
   }
@@ -382,32 +402,43 @@ function applyTally(tally: Map<bigint, Tally>, sm: LedgerStateMachine, effects: 
     dr.debits_pending -= x.transfer.amount;
     cr.credits_pending -= x.transfer.amount;
   }
-  for (const t of effects.transfers_created) {
-    const dr = tally.get(t.debit_account_id);
-    const cr = tally.get(t.credit_account_id);
-    if (dr === undefined || cr === undefined) return `transfer ${t.id} names an unknown account`;
-    if ((t.flags & (TransferFlags.post_pending_transfer | TransferFlags.void_pending_transfer)) !== 0) {
-      const p = sm.lookupTransfer(t.pending_id);
-      if (p === undefined) return `transfer ${t.id} resolves unknown pending transfer ${t.pending_id}`;
-      if (t.amount > p.amount) return `transfer ${t.id} posts more than pending transfer ${p.id} reserved`;
-      dr.debits_pending -= p.amount;
-      cr.credits_pending -= p.amount;
-      if ((t.flags & TransferFlags.post_pending_transfer) !== 0) {
-        dr.debits_posted += t.amount;
-        cr.credits_posted += t.amount;
+  touched.length = 0;
+  const log = sm.transfers;
+  const rows = effects.rows;
+  for (let i = 0; i < rows.length; i += 2) {
+    for (let r = rows[i]!, end = rows[i + 1]!; r < end; r++) {
+      const debit = log.debitAt(r);
+      const credit = log.creditAt(r);
+      touched.push(debit, credit);
+      const dr = tally.get(debit);
+      const cr = tally.get(credit);
+      if (dr === undefined || cr === undefined) return `transfer ${log.idAt(r)} names an unknown account`;
+      const flags = log.flagsAt(r);
+      const amount = log.amountAt(r);
+      if ((flags & (TransferFlags.post_pending_transfer | TransferFlags.void_pending_transfer)) !== 0) {
+        const pendingId = log.pendingIdAt(r);
+        const p = sm.lookupTransfer(pendingId);
+        if (p === undefined) return `transfer ${log.idAt(r)} resolves unknown pending transfer ${pendingId}`;
+        if (amount > p.amount) return `transfer ${log.idAt(r)} posts more than pending transfer ${p.id} reserved`;
+        dr.debits_pending -= p.amount;
+        cr.credits_pending -= p.amount;
+        if ((flags & TransferFlags.post_pending_transfer) !== 0) {
+          dr.debits_posted += amount;
+          cr.credits_posted += amount;
+        }
+      } else if ((flags & TransferFlags.pending) !== 0) {
+        dr.debits_pending += amount;
+        cr.credits_pending += amount;
+      } else {
+        dr.debits_posted += amount;
+        cr.credits_posted += amount;
       }
-    } else if ((t.flags & TransferFlags.pending) !== 0) {
-      dr.debits_pending += t.amount;
-      cr.credits_pending += t.amount;
-    } else {
-      dr.debits_posted += t.amount;
-      cr.credits_posted += t.amount;
+      // The debit side first, then the credit side (no list of the two made per transfer).
+      const drWhy = constraintBroken(dr);
+      if (drWhy !== null) return `after transfer ${log.idAt(r)} the debit account ${debit} ${drWhy}`;
+      const crWhy = constraintBroken(cr);
+      if (crWhy !== null) return `after transfer ${log.idAt(r)} the credit account ${credit} ${crWhy}`;
     }
-    // The debit side first, then the credit side (no list of the two made per transfer).
-    const drWhy = constraintBroken(dr);
-    if (drWhy !== null) return `after transfer ${t.id} the debit account ${t.debit_account_id} ${drWhy}`;
-    const crWhy = constraintBroken(cr);
-    if (crWhy !== null) return `after transfer ${t.id} the credit account ${t.credit_account_id} ${crWhy}`;
   }
   return null;
 }
@@ -423,9 +454,9 @@ function constraintBroken(a: Tally): string | null {
   return null;
 }
 
-function compareTally(tally: Map<bigint, Tally>, sm: LedgerStateMachine, effects: BatchEffects): string | null {
-  const ids = new Set<bigint>();
-  for (const t of effects.transfers_created) ids.add(t.debit_account_id).add(t.credit_account_id);
+/** Every account the entry's transfers (`touched`, from applyTally) and expiries touched: its balances against its tally. */
+function compareTally(tally: Map<bigint, Tally>, sm: LedgerStateMachine, effects: TallyEffects, touched: readonly bigint[]): string | null {
+  const ids = new Set<bigint>(touched);
   for (const x of effects.expired) ids.add(x.transfer.debit_account_id).add(x.transfer.credit_account_id);
   for (const id of ids) {
     const a = sm.lookupAccount(id)!;

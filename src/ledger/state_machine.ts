@@ -158,7 +158,8 @@ export class RecordedEffects implements BatchEffects, EffectsSink {
 export interface EffectsSink {
   readonly accounts_created: Account[];
   readonly expired: Expiry[];
-  readonly history: HistoryRow[];
+  /** Null: no balance rows are made (verify's replay, which reads none). */
+  readonly history: HistoryRow[] | null;
   /** The batch created the transfer log's rows [from, to) (none when equal). */
   addTransferRows(from: number, to: number): void;
 }
@@ -194,7 +195,7 @@ export class LedgerStateMachine {
 
   // Per-batch effects, reset by each execute().
   private expiredNow: Expiry[] = [];
-  private historyNow: HistoryRow[] = [];
+  private historyNow: HistoryRow[] | null = null;
 
   // Undo log of the open linked chain.
   private scopeOpen = false;
@@ -268,7 +269,7 @@ export class LedgerStateMachine {
   }
 
   /** One batch; its expiries and balance rows are appended to `expired` and `history` (a linked chain that fails takes back its own). */
-  private runOperation(op: Operation, events: readonly (Account | Transfer)[], clock_ns: bigint, expired: Expiry[], history: HistoryRow[]): Uint8Array {
+  private runOperation(op: Operation, events: readonly (Account | Transfer)[], clock_ns: bigint, expired: Expiry[], history: HistoryRow[] | null): Uint8Array {
     if (events.length > BATCH_EVENTS_MAX) throw new Error(`batch of ${events.length} events exceeds ${BATCH_EVENTS_MAX}`);
     if (op === 'pulse' && events.length !== 0) throw new Error('a pulse carries no events');
     this.expiredNow = expired;
@@ -355,7 +356,7 @@ export class LedgerStateMachine {
     this.undoPending.length = 0;
     this.scopeAccountLog = this.accountLog.length;
     this.scopeTransferLog = this.transfers.size;
-    this.scopeHistory = this.historyNow.length;
+    this.scopeHistory = this.historyNow?.length ?? 0;
   }
 
   private closeScope(): void {
@@ -383,7 +384,7 @@ export class LedgerStateMachine {
       const id = this.transfers.popLast()!.id;
       if (this.submitted.size > 0 && this.submitted.idAt(this.submitted.size - 1) === id) this.submitted.popLast();
     }
-    this.historyNow.length = this.scopeHistory;
+    if (this.historyNow !== null) this.historyNow.length = this.scopeHistory;
     this.undoBalances.length = 0;
     this.undoPending.length = 0;
   }
@@ -411,6 +412,7 @@ export class LedgerStateMachine {
   }
 
   private recordHistory(a: Account, timestamp: bigint): void {
+    if (this.historyNow === null) return;
     this.historyNow.push({
       account_id: a.id,
       balance: {

@@ -511,6 +511,24 @@ export class TransferLog {
     return getU128(this.chunkAt(r >>> CHUNK_SHIFT).w64, (r & CHUNK_MASK) * RECORD_WORDS + 4);
   }
 
+  /** The amount of record `r` (0 ≤ r < size), without making a Transfer. */
+  amountAt(r: number): bigint {
+    if (r < 0 || r >= this.count) throw new RangeError(`TransferLog.amountAt: no record ${r}`);
+    return getU128(this.chunkAt(r >>> CHUNK_SHIFT).w64, (r & CHUNK_MASK) * RECORD_WORDS + 6);
+  }
+
+  /** The pending_id of record `r` (0 ≤ r < size), without making a Transfer. */
+  pendingIdAt(r: number): bigint {
+    if (r < 0 || r >= this.count) throw new RangeError(`TransferLog.pendingIdAt: no record ${r}`);
+    return getU128(this.chunkAt(r >>> CHUNK_SHIFT).w64, (r & CHUNK_MASK) * RECORD_WORDS + 8);
+  }
+
+  /** The flags of record `r` (0 ≤ r < size), without making a Transfer. */
+  flagsAt(r: number): number {
+    if (r < 0 || r >= this.count) throw new RangeError(`TransferLog.flagsAt: no record ${r}`);
+    return this.chunkAt(r >>> CHUNK_SHIFT).u16[(r & CHUNK_MASK) * RECORD_WORDS * 4 + 59]!;
+  }
+
   /**
    * Copies records [from, to) as they are held, which is the codec's transfer
    * layout (../ledger/codec.ts: encodeTransfer, little-endian), to `into`: record
