@@ -819,9 +819,13 @@ export class ScreeningIndex {
     if (v.length < 4) return [];
     const out: IdentifierHit[] = [];
     const keys = scheme === 'bic' && v.length === 11 ? [v, v.slice(0, 8)] : [v];
-    const seen = new Set<string>();
+    // Made at the first listed key only: most values screened (a payment's agents, its remittance's words) are not listed.
+    let seen: Set<string> | null = null;
     for (const k of keys) {
-      for (const { entry, id } of this.identifiers.get(k) ?? []) {
+      const listed = this.identifiers.get(k);
+      if (listed === undefined) continue;
+      seen ??= new Set<string>();
+      for (const { entry, id } of listed) {
         if (scheme !== undefined && id.scheme !== scheme) continue;
         const ref = this.entries[entry]!;
         const exact = id.value === v || (id.scheme === 'bic' && (id.value + 'XXX' === v || id.value === v + 'XXX'));

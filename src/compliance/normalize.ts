@@ -164,23 +164,69 @@ export function wordForm(t: string): { form: string; cut: boolean } {
   return c.length > TOKEN_MAX_CHARS ? { form: c.slice(0, TOKEN_MAX_CHARS), cut: true } : { form: c, cut: false };
 }
 
-/** The words of a cleaned name, without honorifics, legal forms and particles, in their matching form. */
-function tokensOf(s: string, removed: string[], scripts: NormalizedName['scripts'], truncated: boolean): NormalizedName {
-  const raw = s.split(' ').filter((t) => t.length > 0);
+/** What steps 7 and 8 make of one word: a pure function of the word (the word lists are constants). */
+export interface WordFacts {
+  readonly word: string;
+  readonly stop: boolean;
+  readonly particle: boolean;
+  readonly form: string;
+  readonly cut: boolean;
+}
+
+/** Steps 7 and 8 for one word, worked out afresh (wordFactsOf keeps them). */
+export function wordFactsUncached(word: string): WordFacts {
+  const { form, cut } = wordForm(word);
+  return { word, stop: isStopword(word), particle: PARTICLES.has(word), form, cut };
+}
+
+/**
+ * Words whose facts are kept: a day's names and remittance texts repeat a few thousand words (the demo's prepare
+ * worker normalised each remittance's ~9 words afresh, canonicalToken's ten replaces and isStopword's Jaro–Winkler
+ * against the long legal forms each time). Cleared when full, as the screening index's caches are.
+ */
+export const WORD_FACTS_MAX = 8_192;
+const wordFacts = new Map<string, WordFacts>();
+
+/**
+ * wordFactsUncached(word), kept for a word met before. A word starting with a digit (an invoice or contract number:
+ * nearly each one new, and cheap to work out, no stopword starting with one) is worked out and not kept, so such
+ * words do not push the recurring ones out.
+ */
+export function wordFactsOf(word: string): WordFacts {
+  const c = word.charCodeAt(0);
+  if (c >= 48 && c <= 57) return wordFactsUncached(word);
+  let f = wordFacts.get(word);
+  if (f === undefined) {
+    f = wordFactsUncached(word);
+    if (wordFacts.size >= WORD_FACTS_MAX) wordFacts.clear();
+    wordFacts.set(word, f);
+  }
+  return f;
+}
+
+/**
+ * The words of a cleaned name, without honorifics, legal forms and particles, in their matching form (steps 7 and 8;
+ * exported for the test comparing it with those steps worked out word by word afresh).
+ */
+export function tokensOf(s: string, removed: string[], scripts: NormalizedName['scripts'], truncated: boolean): NormalizedName {
+  const raw = s.split(' ');
+  const facts: WordFacts[] = [];
+  for (let i = 0; i < raw.length; i++) if (raw[i]!.length > 0) facts.push(wordFactsOf(raw[i]!));
   const picked = pickWords(
-    raw,
-    (t) => {
-      if (!isStopword(t)) return false;
-      removed.push(t);
+    facts,
+    (f) => {
+      if (!f.stop) return false;
+      removed.push(f.word);
       return true;
     },
-    (t) => PARTICLES.has(t),
+    (f) => f.particle,
   );
-  const tokens = picked.words;
+  const kept = picked.words;
   if (picked.cut) truncated = true;
-  for (let i = 0; i < tokens.length; i++) {
-    const f = wordForm(tokens[i]!);
-    tokens[i] = f.form;
+  const tokens: string[] = [];
+  for (let i = 0; i < kept.length; i++) {
+    const f = kept[i]!;
+    tokens.push(f.form);
     if (f.cut) truncated = true;
   }
   return { tokens, removed, scripts, truncated };
@@ -208,8 +254,12 @@ export function canonicalToken(t: string): string {
     .replace(/(.)\1+/g, '$1');
 }
 
+const IDENTIFIER_FORM = /^[A-Z0-9]*$/;
+
 /** Upper-case alphanumerics only: the form identifiers (BIC, LEI, passport) are compared in. */
 export function normalizeIdentifier(value: string): string {
+  // Already that form (a BIC as written, a word of a remittance the caller upper-cased): every step below keeps it.
+  if (value.length <= 64 && IDENTIFIER_FORM.test(value)) return value;
   return value
     .slice(0, 64)
     .normalize('NFKC')

@@ -172,8 +172,7 @@ export function amountText(a: { currency: string; value: string }): string {
   const v = a.value.trim();
   const scale = CURRENCIES.get(a.currency)?.minor_units;
   if (scale === undefined) return v;
-  const plain = scale === 0 ? /^[0-9]+$/ : new RegExp(`^[0-9]+(\\.[0-9]{1,${scale}})?$`);
-  if (plain.test(v)) return v;
+  if (plainAmount(scale).test(v)) return v;
   try {
     return amountOfMinor({ currency: a.currency, minor: minorOfAmount({ currency: a.currency, value: v }) }).value;
   } catch {
@@ -181,7 +180,22 @@ export function amountText(a: { currency: string; value: string }): string {
   }
 }
 
-function cut(s: string, max: number): string {
+/** An amount as written with at most `scale` decimals; one expression per scale, made once (was: one per message). */
+const PLAIN_AMOUNTS = new Map<number, RegExp>();
+
+function plainAmount(scale: number): RegExp {
+  let re = PLAIN_AMOUNTS.get(scale);
+  if (re === undefined) {
+    re = scale === 0 ? /^[0-9]+$/ : new RegExp(`^[0-9]+(\\.[0-9]{1,${scale}})?$`);
+    PLAIN_AMOUNTS.set(scale, re);
+  }
+  return re;
+}
+
+/** `s` cut to `max` code points (a pair of surrogates is one). */
+export function cut(s: string, max: number): string {
+  // A string of at most `max` UTF-16 units has at most `max` code points: as it is, without spreading it.
+  if (s.length <= max) return s;
   const cps = [...s];
   return cps.length <= max ? s : cps.slice(0, max).join('');
 }

@@ -227,7 +227,8 @@ export function parseXml(input: string | Uint8Array, limits: XmlLimits = DEFAULT
   let text: string;
   if (typeof input === 'string') {
     // Cheap bound first: a string of n UTF-16 units has at least n UTF-8 bytes.
-    if (input.length > limits.max_bytes || Buffer.byteLength(input, 'utf8') > limits.max_bytes) {
+    // And a unit is at most 3 bytes: a string of at most a third of the bound is within it without counting.
+    if (input.length > limits.max_bytes || (input.length * 3 > limits.max_bytes && Buffer.byteLength(input, 'utf8') > limits.max_bytes)) {
       throw new XmlError('XML_LIMIT_SIZE', `message larger than ${limits.max_bytes} bytes`, -1, 0, 0, '/');
     }
     text = input.charCodeAt(0) === 0xfeff ? input.slice(1) : input;
