@@ -356,6 +356,47 @@ function toStreamEntry(data: Uint8Array, h: { get(k: string): string } | undefin
   return { entry, state_digest: digest === '' ? null : Buffer.from(digest, 'hex'), node: h?.get(NODE_HEADER) ?? '', stored_ms };
 }
 
+/** A header line's start as it appears in a message's header block: after a line break, the exact name, a colon. */
+const DIGEST_LINE = Buffer.from(`\r\n${DIGEST_HEADER}:`);
+const NODE_LINE = Buffer.from(`\r\n${NODE_HEADER}:`);
+const CRLF = Buffer.from('\r\n');
+
+/**
+ * The value of the first header line starting with `line` (a line break, the exact name and a colon) in a
+ * message's header block, trimmed; '' when there is none: what the client library's `headers.get(name)` answers.
+ */
+export function headerValue(block: Buffer, line: Buffer): string {
+  const at = block.indexOf(line);
+  if (at < 0) return '';
+  const from = at + line.length;
+  const end = block.indexOf(CRLF, from);
+  return block.toString('utf8', from, end < 0 ? block.length : end).trim();
+}
+
+/**
+ * A delivered message's header block as bytes, or null when the client library's message is not shaped as
+ * nats 2.29's (`msg._rdata`, the header block's length `msg._msg.hdr`): then `headers` decodes it. Decoding every
+ * header into a map (four to five a message, the JetStream publish's among them) for the two read here was
+ * ~2.5 % of a follower's main thread (docs/benchmarks.md, stop 54).
+ */
+export function headerBlock(m: JsMsg): Buffer | null {
+  const inner = (m as unknown as { msg?: { _rdata?: unknown; _msg?: { hdr?: unknown } } }).msg;
+  const data = inner?._rdata;
+  const hdr = inner?._msg?.hdr;
+  if (!(data instanceof Uint8Array) || typeof hdr !== 'number' || hdr > data.byteLength) return null;
+  return Buffer.from(data.buffer, data.byteOffset, Math.max(hdr, 0));
+}
+
+/** A followed message's entry, with the digest and node its headers carry (read straight from the header block when it can be). */
+export function followedEntry(m: JsMsg): StreamEntry {
+  const stored_ms = m.info.timestampNanos / 1_000_000;
+  const block = headerBlock(m);
+  if (block === null) return toStreamEntry(m.data, m.headers, stored_ms);
+  const entry: JournalEntry = decodeEntryWire(m.data);
+  const digest = headerValue(block, DIGEST_LINE);
+  return { entry, state_digest: digest === '' ? null : Buffer.from(digest, 'hex'), node: headerValue(block, NODE_LINE), stored_ms };
+}
+
 /**
  * One StreamLog.follow(): entries taken from the stream wait in `pending`, one
  * batch applies at a time, and a consumer (a round) stops when a whole batch
@@ -440,7 +481,7 @@ class Follower {
     // A round stopped for room may still have a message on its way: the next round takes it again.
     if (r !== this.round || this.full || this.stopped || this.failure !== null || this.broken !== null) return;
     try {
-      this.pending.push(toStreamEntry(m.data, m.headers, m.info.timestampNanos / 1_000_000));
+      this.pending.push(followedEntry(m));
     } catch (err) {
       this.broken = err as Error;
       this.endRound();
