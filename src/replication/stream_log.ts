@@ -252,7 +252,8 @@ export class StreamLog implements JournalReplicator {
    * Publishes one entry with the headers the JetStream publish sets (message id, expected last sequence and
    * message id). The header block is written here, in the client library's order and format: what its publish
    * asks of `headers` is their bytes (`encode()`), and building a header map an entry (each name checked and
-   * looked up on every set) cost an active engine ~3-4 µs an entry for the same bytes (docs/benchmarks.md, stop 54).
+   * looked up on every set) cost an active engine ~2-11 µs an entry on a loaded host, ten times the bytes written here
+   * (docs/benchmarks.md, stop 54).
    */
   private send({ entry, state_digest }: ReplicatedEntry, id: string, after: string | null, token: number): void {
     // As the library's headers refuse such a value (every append of this engine fails, naming it).
@@ -377,7 +378,7 @@ const CRLF = Buffer.from('\r\n');
  * The value of the first header line starting with `line` (a line break, the exact name and a colon) in a
  * message's header block, trimmed; '' when there is none: what the client library's `headers.get(name)` answers.
  */
-export function headerValue(block: Buffer, line: Buffer): string {
+function headerValue(block: Buffer, line: Buffer): string {
   const at = block.indexOf(line);
   if (at < 0) return '';
   const from = at + line.length;
