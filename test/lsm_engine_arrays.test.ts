@@ -8,7 +8,10 @@
 //    passes it replaced (below, as they were), to the bit;
 //  - FIFO truncation reads each draw entry's queue, queue start, cumulated weight
 //    before the item and cover from arrays beside drawItems (built once per
-//    engine): its choice must be the one the lookups by item made, in every state.
+//    engine): its choice must be the one the lookups by item made, in every state;
+//  - a short node's truncations (truncateWhileShort) scan its draw list once and
+//    then only the entries still selected: the same queues truncated, in the same
+//    order, the same steps counted, as cheapestTruncation chosen afresh each time.
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -223,4 +226,70 @@ test('FIFO truncation chooses what the lookups by item chose, after load, repair
   // Short nodes were compared (the choice that truncation acts on), and choices past a queue's head (a suffix from inside it).
   assert.ok(short > 100, `short nodes compared: ${short}`);
   assert.ok(later > 100, `choices past a queue head: ${later}`);
+});
+
+/** The problem with weights of 0, 1,000 or 2,000 and amounts rounded up to 1,000s (capacities kept). */
+function coarsened(p: LinkedProblem): LinkedProblem {
+  const up = (a: bigint): bigint => ((a + 999n) / 1000n) * 1000n;
+  return {
+    ...p,
+    items: p.items.map((it) => ({ ...it, weight: (it.weight % 3n) * 1000n, legs: it.legs.map((l) => ({ ...l, amount: up(l.amount) })) })),
+  };
+}
+
+/** The engine's private parts the plain truncation loop below needs (the same object, read through a cast). */
+interface EngineInside {
+  removeAndPush(k: number): void;
+  readonly stack: number[];
+}
+
+/** truncateWhileShort as it was: cheapestTruncation over the whole draw list before each truncation; the truncations made. */
+function truncateAsBefore(net: Net, eng: LinkedEngine, n: number): number[] {
+  const inside = eng as unknown as EngineInside;
+  const made: number[] = [];
+  while (eng.slack[n]! < 0) {
+    const best = eng.cheapestTruncation(n);
+    eng.work.steps += net.drawStart[n + 1]! - net.drawStart[n]!;
+    if (best < 0) throw new Error('a short node draws on nothing selected');
+    made.push(best);
+    const q = net.first[best]!;
+    const base = net.qStart[q]!;
+    while (eng.plen[q]! > net.qPos[best]!) inside.removeAndPush(net.qItems[base + --eng.plen[q]!]!);
+  }
+  return made;
+}
+
+test("a short node's truncations, its selected drawers kept between them, are those chosen afresh each time", () => {
+  let several = 0;
+  fc.assert(
+    fc.property(problemArb, fc.boolean(), fc.array(fc.nat(40), { minLength: 9, maxLength: 9 }), (drawn, coarse, prefix) => {
+      // Coarse: weights and amounts of a few values, so that candidates tie on cost (ties go to the later item).
+      const problem = coarse ? coarsened(drawn) : drawn;
+      const net = compileLinked({ ...problem, fifo: true });
+      const sel = new Uint8Array(net.m);
+      for (let q = 0; q < net.nodes; q++)
+        for (let j = net.qStart[q]!; j < Math.min(net.qStart[q + 1]!, net.qStart[q]! + prefix[q]!); j++) sel[net.qItems[j]!] = 1;
+      // Each short node in turn (as repair pops them), on two engines from the same state: the fast path and the plain loop.
+      const fast = new LinkedEngine(net, new Work(Infinity), new Rng(7));
+      const plain = new LinkedEngine(net, new Work(Infinity), new Rng(7));
+      fast.load(sel);
+      plain.load(sel);
+      for (let n = 0; n < net.nodes; n++) {
+        if (plain.slack[n]! >= 0) continue;
+        const made = truncateAsBefore(net, plain, n);
+        if (made.length > 1) several++;
+        fast.truncateWhileShort(n);
+        assert.deepStrictEqual([...fast.sel], [...plain.sel], `node ${n}`);
+        assert.deepStrictEqual([...fast.plen], [...plain.plen]);
+        assert.deepStrictEqual([...fast.slack], [...plain.slack]);
+        assert.equal(fast.work.steps, plain.work.steps);
+        assert.equal(fast.value, plain.value);
+        assert.deepStrictEqual((fast as unknown as EngineInside).stack, (plain as unknown as EngineInside).stack);
+      }
+      assert.equal(fast.checkInvariants(), null);
+    }),
+    { numRuns: 600, seed: 0x1b2 },
+  );
+  // Nodes truncated more than once were compared (the later choices read the kept entries).
+  assert.ok(several > 100, `nodes truncated more than once: ${several}`);
 });
