@@ -63,14 +63,21 @@ describe('HeadSync: the worker answers an append only once its head record is du
     assert.equal(syncs.length, 2);
     syncs[1]!(null);
     assert.deepEqual(log.slice(6), ['write h3', 'sync returned', 'reply 2', 'sync begun']);
-    let idle = false;
-    heads.whenIdle(() => {
-      idle = true;
-    });
-    assert.equal(idle, false, 'not idle while append 3 waits');
+    assert.ok(heads.busy, 'busy while append 3 waits');
     syncs[2]!(null);
     assert.deepEqual(log.slice(10), ['sync returned', 'reply 3']);
-    assert.equal(idle, true);
+    assert.equal(heads.busy, false);
+  });
+
+  it('flush (before an index write): the waiting records synced on this thread and answered; the pool sync in flight answers nothing more', () => {
+    const { fs, log, syncs } = heldFs();
+    const heads = headSync(fs, log);
+    heads.push(1, { fd: 9, line: 'h1\n' });
+    heads.push(2, { fd: 9, line: 'h2\n' });
+    heads.flush();
+    assert.deepEqual(log, ['write h1', 'sync begun', 'write h2', 'sync (this thread)', 'reply 1', 'reply 2']);
+    syncs[0]!(null);
+    assert.deepEqual(log.slice(6), ['sync returned']);
     assert.equal(heads.busy, false);
   });
 

@@ -32,7 +32,8 @@
 // append's reply goes out only once an fdatasync begun after its line was written
 // has returned. So an append is answered only when its COMMIT and its head record
 // are both durable; head lines are written in COMMIT order, each after its COMMIT;
-// at most one head fdatasync is in flight. A failed head write or sync fails every
+// at most one head fdatasync is in flight; before an index write, a checkpoint or the
+// close, the records still waiting are synced on this thread. A failed head write or sync fails every
 // append whose head is not durable yet, and every later one before its COMMIT.
 // Errors are sent back with SQLite's error code; ./sqlite.ts turns them into the
 // same errors as an inline commit would throw.
@@ -587,7 +588,6 @@ export class HeadSync {
   /** Inside inline(): no fdatasync started on the pool. */
   private holding = false;
   private failure: Error | null = null;
-  private idle: Array<() => void> = [];
 
   constructor(
     private readonly post: (r: WorkerReply) => void,
@@ -613,14 +613,9 @@ export class HeadSync {
     this.kick();
   }
 
+  /** Records written, not yet answered, or an fdatasync in flight. */
   get busy(): boolean {
     return this.waiting.length > 0 || this.inFlight;
-  }
-
-  /** Resolves (calls back) once nothing waits and no fdatasync is in flight. */
-  whenIdle(fn: () => void): void {
-    if (!this.busy) fn();
-    else this.idle.push(fn);
   }
 
   /**
@@ -635,6 +630,15 @@ export class HeadSync {
     } finally {
       this.holding = false;
     }
+    this.flush();
+  }
+
+  /**
+   * The records written and not yet answered, synced here on this thread and
+   * answered now (an fdatasync on the pool may still be in flight: it then answers
+   * nothing more). Before work that holds this thread for long (an index write).
+   */
+  flush(): void {
     if (this.waiting.length === 0 || this.fd === null) return;
     try {
       this.fs.fdatasyncSync(this.fd);
@@ -654,18 +658,12 @@ export class HeadSync {
       if (err !== null) this.fail(headError(err));
       else while (this.waiting.length > 0 && this.waiting[0]!.n <= covers) this.post({ id: this.waiting.shift()!.id, ok: true });
       this.kick();
-      this.settleIdle();
     });
   }
 
   private fail(err: Error): void {
     this.failure ??= err;
     for (const w of this.waiting.splice(0)) this.post({ id: w.id, ok: false, code: HEAD_RECORD_CODE, message: this.failure.message });
-    this.settleIdle();
-  }
-
-  private settleIdle(): void {
-    if (!this.busy) for (const fn of this.idle.splice(0)) fn();
   }
 }
 
@@ -868,13 +866,12 @@ function runWorker(init: WorkerInit): void {
     // Whatever else was posted meanwhile is queued now, so a waiting append goes before index work.
     for (let m = receiveMessageOnPort(port); m !== undefined; m = receiveMessageOnPort(port)) take(m.message as WorkerRequest);
     hold.clearTimer();
-    // A head record syncing: only appends and puts go on (the next COMMIT beside that
-    // fdatasync); index writes, checkpoints and a close wait for it (an index write
-    // would hold its reply until the write ends).
-    if (heads.busy && (durable.length === 0 || durable[0]!.kind === 'close')) {
-      heads.whenIdle(schedule);
-      return;
-    }
+    // Head records waiting for their fdatasync: an append or put goes on beside it (the
+    // next COMMIT); before an index write, a checkpoint or the close they are synced here
+    // and answered (as before pipelining), since this thread is then held too long to
+    // answer them when the pool's fdatasync returns (and an index write must not wait
+    // for an idle moment a steady stream of appends never leaves).
+    if (durable.length === 0 ? deferred.length + hold.held.length > 0 : durable[0]!.kind === 'close') heads.flush();
     const due = durable[0]?.kind === 'close' ? null : hold.due(durable.length === 0);
     if (due !== null) {
       // Past the ceiling at once; otherwise in an idle gap, before queued index writes (which do not end the gap).
