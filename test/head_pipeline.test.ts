@@ -200,6 +200,27 @@ describe('the SQLite store with its commit worker', () => {
     }
   });
 
+  it('appends one at a time (no head record in flight at each): the head file is cut again and again', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sco-settle-head-pipeline-cut-'));
+    try {
+      const path = join(dir, 'c.db');
+      const store = new SqliteStore(path, { head_file_bytes_max: 1500 });
+      await store.acquireWriter();
+      for (let seq = 1; seq <= 40; seq++) await store.appendJournal([entry(seq)]);
+      await store.close();
+      assert.ok(statSync(`${path}.head`).size < 3000, `the head file was cut: ${statSync(`${path}.head`).size} bytes`);
+      const again = new SqliteStore(path);
+      try {
+        const head = await again.recordedHead();
+        assert.equal(head.state === 'recorded' ? head.seq : -1, 40, JSON.stringify(head));
+      } finally {
+        await again.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('killed at random points: every answered seq is at or below the head record, which is at or below the journal head', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'sco-settle-head-pipeline-kill-'));
     try {
@@ -248,7 +269,7 @@ describe('the SQLite store with its commit worker', () => {
 });
 
 describe('the durable ledger over a store that tells `committed`', () => {
-  /** A SQLite store whose appends resolve `delayMs` after they would; `fail`: the n-th append rejects after its note (a head write that failed). */
+  /** A SQLite store whose appends start `delayMs` late and resolve `delayMs` after they would; `fail`: the n-th append rejects after its note (a head write that failed). */
   async function ledgerOver(dir: string, delayMs: number, fail?: number) {
     const store = new SqliteStore(join(dir, 'l.db'));
     const log: string[] = [];
@@ -258,7 +279,9 @@ describe('the durable ledger over a store that tells `committed`', () => {
     store.appendJournal = (entries: readonly JournalEntry[], options?: AppendOptions): Promise<void> => {
       const k = ++n;
       log.push(`append ${k}`);
-      return append(entries, options)
+      // Slow before the note too, so requests are queued when it comes (the ledger hands over what is queued then).
+      return new Promise<void>((r) => setTimeout(r, delayMs))
+        .then(() => append(entries, options))
         .then(() => new Promise<void>((r) => setTimeout(r, delayMs)))
         .then(() => {
           if (k === fail) {
@@ -310,12 +333,12 @@ describe('the durable ledger over a store that tells `committed`', () => {
   it('an append that fails after its note fails its callers and those of the append handed over after it', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'sco-settle-head-pipeline-ledger-'));
     try {
-      // Appends 1 and 2 are the accounts' and the first payment's; the third fails.
-      const { ledger, log } = await ledgerOver(dir, 20, 4);
+      // Append 1 is the accounts'; the third fails, after its note, with the fourth handed over.
+      const { ledger, log } = await ledgerOver(dir, 20, 3);
       let id = 100n;
       const outcomes: string[] = [];
       const work: Promise<void>[] = [];
-      for (let i = 0; i < 8; i++) {
+      for (let i = 0; i < 12; i++) {
         work.push(
           ledger.createTransfers([{ ...emptyTransfer(id++), debit_account_id: 1n, credit_account_id: 2n, amount: 1n, ledger: 156, code: 1 }]).then(
             () => void outcomes.push(`ok ${i}`),
@@ -333,10 +356,10 @@ describe('the durable ledger over a store that tells `committed`', () => {
         `${outcomes.join(', ')} / ${log.join(', ')}`,
       );
       assert.ok(
-        log.includes('append 5') && log.indexOf('append 5') < log.indexOf('failed 4'),
+        log.includes('append 4') && log.indexOf('append 4') < log.indexOf('failed 3'),
         `the next append was handed over before the failure: ${log.join(', ')}`,
       );
-      assert.ok(!outcomes.includes('ok 7'));
+      assert.ok(!outcomes.includes('ok 11'));
       await ledger.close().catch(() => undefined);
     } finally {
       rmSync(dir, { recursive: true, force: true });

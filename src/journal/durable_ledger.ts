@@ -368,8 +368,6 @@ export class DurableLedger {
   private draining = false;
   /** While the drain loop waits for a commit: wakes it when run_ahead_bytes of requests are queued. */
   private wake: (() => void) | null = null;
-  /** The append in flight has its journal commit durable: any request wakes the drain loop (to commit beside that head record's flush). */
-  private wakeOnAny = false;
   /** The queue's command bytes (a ledger batch counted EVENT_BYTES an event). */
   private queuedBytes = 0;
   /** Serialises store writes: commit groups and index writes never interleave. */
@@ -606,7 +604,7 @@ export class DurableLedger {
     return new Promise((resolve, reject) => {
       this.queue.push({ ...req, resolve, reject });
       this.queuedBytes += req.command?.length ?? req.events.length * EVENT_BYTES;
-      if (this.wake !== null && (this.queuedBytes >= this.opts.run_ahead_bytes || this.wakeOnAny)) {
+      if (this.wake !== null && this.queuedBytes >= this.opts.run_ahead_bytes) {
         // The drain loop waits on a commit and enough work queued: it runs ahead, on the next turn (as below,
         // so that requests arriving in the same I/O phase join it).
         setImmediate(this.wake);
@@ -707,16 +705,16 @@ export class DurableLedger {
 
   /**
    * Until enough work is queued to run ahead, or the commit ends (or, before its
-   * note, its journal commit does; after it, any request comes). Single small
+   * note, its journal commit does: what is queued then is handed over). Single small
    * requests wait for the commit as they did (running each ahead alone costs more
    * than it saves); large batches run ahead.
    */
   private async waitInFlight(flight: Flight, landing: Flight | null): Promise<void> {
+    // After the note, a request that comes alone is not handed over by itself (an append of one
+    // request costs a commit's CPU for little): it waits for the commit, as before pipelining.
     const note = landing === null && !flight.committed ? [flight.commit_note] : [];
-    this.wakeOnAny = landing === null && flight.committed;
     await Promise.race([(landing ?? flight).done, ...note, new Promise<void>((resolve) => (this.wake = resolve))]);
     this.wake = null;
-    this.wakeOnAny = false;
   }
 
   /** Lands the older append; if it failed, nobody hears of `later` (which may have committed too) nor of what ran ahead. */

@@ -354,15 +354,13 @@ export class SqliteStore implements Store {
    */
   private async passHeadGate(): Promise<void> {
     if (this.headGate === null && this.headFile?.rewriteDue() === true) {
-      const gate = (async (): Promise<void> => {
-        try {
-          while ([...this.pending.values()].some((p) => p.head === true)) await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
-          this.headFile?.rewriteIfDue();
-        } finally {
-          this.headGate = null;
-        }
-      })();
+      const gate = this.cutHeadFile();
       this.headGate = gate;
+      // Cleared after it settled, never before it is set (it may settle at once: no head in flight).
+      const clear = (): void => {
+        if (this.headGate === gate) this.headGate = null;
+      };
+      gate.then(clear, clear);
     }
     if (this.headGate === null) return;
     try {
@@ -755,6 +753,12 @@ export class SqliteStore implements Store {
     });
     this.worker = worker;
     return worker;
+  }
+
+  /** Once no head record is in flight on the worker: the head file cut to its last record. */
+  private async cutHeadFile(): Promise<void> {
+    while ([...this.pending.values()].some((p) => p.head === true)) await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
+    this.headFile?.rewriteIfDue();
   }
 
   /** Posts a request to the worker; resolves after the worker finished it (for writes: after COMMIT returned). */
