@@ -1174,14 +1174,12 @@ export class LinkedEngine {
     const d = -this.slack[n]!;
     let best = -1;
     let bc = Infinity;
-    const { plen, qCum, drawQ, drawQBase, drawCumBefore, drawCovers, candK } = this;
+    const candK = this.candK;
     const items = this.net.drawItems;
     for (let i = 0; i < cnt; i++) {
       const j = candK[i]!;
       const k = items[j]!;
-      const suffix = qCum[drawQBase[j]! + plen[drawQ[j]!]! - 1]! - drawCumBefore[j]!;
-      const covers = drawCovers[j]!;
-      const cost = suffix / (covers < d ? covers : d);
+      const cost = this.truncationCost(j, d);
       if (cost < bc || (cost === bc && k > best)) {
         bc = cost;
         best = k;
@@ -1200,22 +1198,30 @@ export class LinkedEngine {
     const d = -this.slack[n]!;
     let best = -1;
     let bc = Infinity;
-    const { sel, plen, qCum, drawQ, drawQBase, drawCumBefore, drawCovers } = this;
+    const sel = this.sel;
     const items = net.drawItems;
     const end = net.drawStart[n + 1]!;
     for (let j = net.drawStart[n]!; j < end; j++) {
       const k = items[j]!;
       if (sel[k] !== 1) continue;
-      // The suffix from k to the end of its queue's selected prefix: the same two cumulated weights as qCum[base + qPos[k] - 1] gives.
-      const suffix = qCum[drawQBase[j]! + plen[drawQ[j]!]! - 1]! - drawCumBefore[j]!;
-      const covers = drawCovers[j]!;
-      const cost = suffix / (covers < d ? covers : d);
+      const cost = this.truncationCost(j, d);
       if (cost < bc || (cost === bc && k > best)) {
         bc = cost;
         best = k;
       }
     }
     return best;
+  }
+
+  /**
+   * The cost of truncating at draw entry j per unit of deficit d covered: the suffix from its item to the end of its
+   * queue's selected prefix (the same two cumulated weights as qCum[base + qPos[k] - 1] gives) over what it covers,
+   * at most d.
+   */
+  private truncationCost(j: number, d: number): number {
+    const suffix = this.qCum[this.drawQBase[j]! + this.plen[this.drawQ[j]!]! - 1]! - this.drawCumBefore[j]!;
+    const covers = this.drawCovers[j]!;
+    return suffix / (covers < d ? covers : d);
   }
 
   /** Whether unselected item k fits the current slacks at every node it draws on. */

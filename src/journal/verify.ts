@@ -329,7 +329,7 @@ function snapshotIsComparable(snapshot: { seq: number; body: Buffer } | null, ex
  * object per transfer). No balance rows: they feed the query index, which verify does not take
  * from the replay (it compares the index's accounts with the replayed state's).
  */
-class TallyEffects implements EffectsSink {
+export class TallyEffects implements EffectsSink {
   readonly accounts_created: Account[] = [];
   readonly expired: Expiry[] = [];
   readonly history = null;
