@@ -9,7 +9,6 @@
 
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,6 +19,7 @@ import { emptyAccount, emptyTransfer } from '../src/ledger/types.js';
 import { SqliteStore } from '../src/store/sqlite.js';
 import { HEAD_RECORD_CODE, HeadSync, type HeadFs, type WorkerReply } from '../src/store/sqlite_worker.js';
 import type { AppendOptions, JournalEntry } from '../src/store/types.js';
+import { randomEntry } from './support/journal_entries.js';
 
 const DIST_SRC = fileURLToPath(new URL('../src/', import.meta.url));
 
@@ -136,17 +136,7 @@ describe('HeadSync: the worker answers an append only once its head record is du
 });
 
 function entry(seq: number): JournalEntry {
-  return {
-    seq,
-    op: 2,
-    clock_ns: 1_700_000_000_000_000_000n + BigInt(seq),
-    count: 1,
-    body: randomBytes(200),
-    results: Buffer.alloc(0),
-    checksum: randomBytes(32),
-    prev_hash: randomBytes(32),
-    hash: randomBytes(32),
-  };
+  return randomEntry(seq, { body_bytes: 200 });
 }
 
 describe('the SQLite store with its commit worker', () => {

@@ -18,6 +18,7 @@ import { SqliteStore } from '../src/store/sqlite.js';
 import { Database, type SqliteDatabase } from '../src/store/sqlite_driver.js';
 import { indexStatements, indexedThrough, packIndex, writePackedIndex } from '../src/store/sqlite_worker.js';
 import type { IndexBatch, JournalEntry } from '../src/store/types.js';
+import { randomEntry } from './support/journal_entries.js';
 
 const A = 11n;
 const B = 22n;
@@ -164,17 +165,7 @@ test('a write that fails after some cuts keeps those entries; written again it s
 });
 
 function entry(seq: number): JournalEntry {
-  return {
-    seq,
-    op: 2,
-    clock_ns: 1_700_000_000_000_000_000n + BigInt(seq),
-    count: 1,
-    body: randomBytes(128),
-    results: Buffer.alloc(0),
-    checksum: randomBytes(32),
-    prev_hash: randomBytes(32),
-    hash: randomBytes(32),
-  };
+  return randomEntry(seq);
 }
 
 test('on the commit worker an append posted during a long index write is answered before the write ends', async () => {

@@ -7,7 +7,6 @@
 
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,6 +15,7 @@ import { pathToFileURL } from 'node:url';
 import { emptyAccount, emptyTransfer } from '../src/ledger/types.js';
 import { SqliteStore } from '../src/store/sqlite.js';
 import type { IndexBatch, JournalEntry } from '../src/store/types.js';
+import { randomEntry } from './support/journal_entries.js';
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
@@ -33,17 +33,7 @@ function batch(seq: number): IndexBatch {
 }
 
 function entry(seq: number, events = 1): JournalEntry {
-  return {
-    seq,
-    op: 2,
-    clock_ns: 1_700_000_000_000_000_000n + BigInt(seq),
-    count: events,
-    body: randomBytes(128 * events),
-    results: Buffer.alloc(0),
-    checksum: randomBytes(32),
-    prev_hash: randomBytes(32),
-    hash: randomBytes(32),
-  };
+  return randomEntry(seq, { events });
 }
 
 /** Polls until `done()` or `ms` passed; whether it became true. */

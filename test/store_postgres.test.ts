@@ -11,6 +11,7 @@ import { runNaivePostgres } from '../src/bench/naive_postgres.js';
 import { PostgresStore } from '../src/store/postgres.js';
 import { StoreError, type AccountFilter, type HistoryRecord, type JournalEntry } from '../src/store/types.js';
 import { AccountFlags, emptyAccount, emptyTransfer, type Account, type AccountBalance, type Transfer } from '../src/ledger/types.js';
+import { randomEntry } from './support/journal_entries.js';
 
 const ENV_URL = process.env.SCO_SETTLE_TEST_POSTGRES;
 const BASE_URL = ENV_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -55,17 +56,7 @@ async function withStore(fn: (store: PostgresStore, url: string) => Promise<void
 }
 
 function entry(seq: number, bodyBytes = 128 * 3): JournalEntry {
-  return {
-    seq,
-    op: 2,
-    clock_ns: 1_700_000_000_000_000_000n + BigInt(seq),
-    count: bodyBytes / 128,
-    body: randomBytes(bodyBytes),
-    results: randomBytes(5 * (seq % 3)),
-    checksum: randomBytes(32),
-    prev_hash: randomBytes(32),
-    hash: randomBytes(32),
-  };
+  return randomEntry(seq, { events: bodyBytes / 128, body_bytes: bodyBytes, results: randomBytes(5 * (seq % 3)) });
 }
 
 async function rejectsWith(p: Promise<unknown>, code: string, message?: RegExp): Promise<StoreError> {

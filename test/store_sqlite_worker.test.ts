@@ -26,19 +26,10 @@ import type { IndexBatch } from '../src/store/types.js';
 import fc from 'fast-check';
 import { arbAccountRecord, arbTransferRecord } from './support/arbitraries.js';
 import { StoreError, type JournalEntry } from '../src/store/types.js';
+import { randomEntry } from './support/journal_entries.js';
 
 function entry(seq: number, events = 1): JournalEntry {
-  return {
-    seq,
-    op: 2,
-    clock_ns: 1_700_000_000_000_000_000n + BigInt(seq),
-    count: events,
-    body: randomBytes(128 * events),
-    results: seq % 3 === 0 ? Buffer.from([0, 0, 0, 0, 7]) : Buffer.alloc(0),
-    checksum: randomBytes(32),
-    prev_hash: randomBytes(32),
-    hash: randomBytes(32),
-  };
+  return randomEntry(seq, { events, results: seq % 3 === 0 ? Buffer.from([0, 0, 0, 0, 7]) : Buffer.alloc(0) });
 }
 
 function sameEntry(a: JournalEntry, b: JournalEntry): void {
