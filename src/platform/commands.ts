@@ -126,8 +126,9 @@ function obj(v: unknown, field: string): Obj {
 }
 
 function only(o: Obj, allowed: readonly string[], field: string): void {
-  for (const k of Object.keys(o)) {
-    if (!allowed.includes(k)) throw new PlatformError('invalid_field', field === '' ? k : `${field}.${k}`, 'unknown field');
+  // for-in, not Object.keys (no key array a call): own keys first, in Object.keys' order; an inherited key is skipped.
+  for (const k in o) {
+    if (!allowed.includes(k) && Object.hasOwn(o, k)) throw new PlatformError('invalid_field', field === '' ? k : `${field}.${k}`, 'unknown field');
   }
 }
 

@@ -85,8 +85,9 @@ function party(v: unknown, field: string, key: string): PartyInfo | undefined {
 function partyAt(v: unknown, field: string): PartyInfo {
   if (v === null || typeof v !== 'object' || Array.isArray(v)) throw new PlatformError('invalid_field', field, 'must be an object');
   const o = v as Record<string, unknown>;
-  for (const k of Object.keys(o))
-    if (k !== 'name' && k !== 'country' && k !== 'address') throw new PlatformError('invalid_field', `${field}.${k}`, 'unknown field');
+  // for-in, not Object.keys (no key array a party): own keys first, in Object.keys' order; an inherited key is skipped.
+  for (const k in o)
+    if (k !== 'name' && k !== 'country' && k !== 'address' && Object.hasOwn(o, k)) throw new PlatformError('invalid_field', `${field}.${k}`, 'unknown field');
   const p: PartyInfo = { name: strValue(o.name, 'name', field) };
   if (o.country !== undefined) p.country = strValue(o.country, 'country', field, 2);
   if (o.address !== undefined) p.address = strValue(o.address, 'address', field, COMMAND_LIMITS.text_max);

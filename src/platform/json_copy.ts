@@ -57,7 +57,10 @@ function copyObject(o: Record<string, unknown>): unknown {
   const proto = Object.getPrototypeOf(o);
   if ((proto !== Object.prototype && proto !== null) || o.toJSON !== undefined) return NOT_JSON;
   const out: Record<string, unknown> = {};
-  for (const k of Object.keys(o)) {
+  // for-in, not Object.keys (no key array an object): own enumerable keys first, in Object.keys' order; an
+  // inherited key (none on JSON data) is not the object's and is skipped, as Object.keys leaves it out.
+  for (const k in o) {
+    if (!Object.hasOwn(o, k)) continue;
     if (k === '__proto__') return NOT_JSON;
     const v = o[k];
     // JSON leaves a member that is undefined out, and so does the copy.
