@@ -48,16 +48,9 @@ function runTraced(script: string): { syncs: Map<string, number>; out: string } 
   const to = lines.findIndex((l) => l.includes('DONE'));
   assert.ok(from >= 0 && to > from, 'both marks traced');
   const syncs = new Map<string, number>();
-  // A call another thread interrupts is traced in two lines: "[pid N] fdatasync(7</p> <unfinished ...>", then "[pid N] <... fdatasync resumed>) = 0".
-  const unfinished = new Map<string, string>();
   for (const l of lines.slice(from, to)) {
-    const pid = /^\[pid\s+(\d+)\]/.exec(l)?.[1] ?? '';
     const m = /(?:fsync|fdatasync)\(\d+<([^>]+)>\)\s+=\s+0/.exec(l);
-    const begun = /(?:fsync|fdatasync)\(\d+<([^>]+)> <unfinished/.exec(l);
-    const path = m?.[1] ?? (/<\.\.\. (?:fsync|fdatasync) resumed>\)\s+=\s+0/.test(l) ? unfinished.get(pid) : undefined);
-    if (begun !== null) unfinished.set(pid, begun[1]!);
-    else if (m === null && path !== undefined) unfinished.delete(pid);
-    if (path !== undefined) syncs.set(path, (syncs.get(path) ?? 0) + 1);
+    if (m !== null) syncs.set(m[1]!, (syncs.get(m[1]!) ?? 0) + 1);
   }
   return { syncs, out: r.stdout };
 }

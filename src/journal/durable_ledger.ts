@@ -267,22 +267,12 @@ interface BuiltGroup {
 }
 
 /** Executed groups handed to the store as one append (DurableLedger.launch): `done` settles, never rejects, once it is durable or failed. */
-/** A group executed on the state machine, not yet handed to the store. */
-interface Ahead {
-  group: Request[];
-  built: BuiltGroup;
-}
-
 interface Flight {
   group: Request[];
   built: BuiltGroup;
   settled: boolean;
   error: Error | null;
   done: Promise<void>;
-  /** The store said the entries are in the journal durably (AppendOptions.committed); the head record may still be syncing. */
-  committed: boolean;
-  /** Resolves when `committed` is set (never, from a store that does not tell). */
-  commit_note: Promise<void>;
 }
 
 interface Request {
@@ -633,10 +623,7 @@ export class DurableLedger {
    * are queued, and everything executed
    * meanwhile is handed to the store as the next append, in one durable
    * transaction, once the one before it is durable (so never a gap in the journal,
-   * even when an append fails). A store that tells when an append's journal commit
-   * is durable before its head record is (AppendOptions.committed) gets the next
-   * append then, so the two overlap (`landing`: at most one such append); appends
-   * still land in order. Nobody hears of an entry before its own append is
+   * even when an append fails). Nobody hears of an entry before its own append is
    * durable (land). Index work that is due (entries older than index_lag_max_ms)
    * and a periodic snapshot that is due stop the running ahead until the state and
    * the journal meet again: they get their turn as before, a snapshot of durable
@@ -645,100 +632,64 @@ export class DurableLedger {
   private async drain(): Promise<void> {
     this.cancelIdle();
     let flight: Flight | null = null;
-    // An append whose journal commit is durable, its head record not yet, with `flight` after it.
-    let landing: Flight | null = null;
-    const ahead: Ahead[] = [];
+    let ahead: Array<{ group: Request[]; built: BuiltGroup }> = [];
     let landed = false;
     for (;;) {
-      if (landing?.settled === true) {
-        const ok = await this.landFirst(landing, flight, ahead);
-        landing = null;
-        if (!ok) break;
-        landed = true;
-      }
-      if (landing === null && flight?.settled === true) {
-        const ok = await this.landFirst(flight, null, ahead);
+      if (flight?.settled === true) {
+        const ok = await this.land(flight);
         flight = null;
-        if (!ok) break;
+        if (!ok) {
+          for (const a of ahead) this.rejectAll(a.group);
+          ahead = [];
+          break;
+        }
         landed = true;
       }
       if (flight === null) {
         if (ahead.length > 0) {
-          flight = this.launch(ahead.splice(0));
+          flight = this.launch(ahead);
+          ahead = [];
           continue;
         }
         // The state and the journal meet: the index's and the snapshots' turn.
         if (landed) await this.afterCommit();
         landed = false;
-        if (this.queue.length === 0 || this.failure !== null || !this.executeAhead(ahead)) break;
+        if (this.queue.length === 0 || this.failure !== null) break;
+        const group = this.takeGroup();
+        const built = this.executeGroup(group);
+        if (built === null) {
+          this.rejectAll(group);
+          break;
+        }
+        flight = this.launch([{ group, built }]);
         continue;
       }
       if (this.failure !== null || this.indexDue() || this.snapshotDue()) {
-        await (landing ?? flight).done;
+        await flight.done;
         continue;
-      }
-      if (landing === null && flight.committed && !flight.settled) {
-        // Its journal commit is durable: the next append may commit beside its head record's flush.
-        if (ahead.length === 0 && this.queue.length > 0 && !this.executeAhead(ahead)) {
-          await this.land(flight);
-          break;
-        }
-        if (ahead.length > 0) {
-          landing = flight;
-          flight = this.launch(ahead.splice(0));
-          continue;
-        }
       }
       if (this.queuedBytes < this.opts.run_ahead_bytes) {
-        await this.waitInFlight(flight, landing);
+        // Until enough work is queued to run ahead, or the commit ends. Single small requests wait for the
+        // commit as they did (running each ahead alone costs more than it saves); large batches run ahead.
+        await Promise.race([flight.done, new Promise<void>((resolve) => (this.wake = resolve))]);
+        this.wake = null;
         continue;
       }
-      if (!this.executeAhead(ahead)) {
+      const group = this.takeGroup();
+      const built = this.executeGroup(group);
+      if (built === null) {
         // What ran before the executor threw is still answered once durable; what ran ahead after it is not.
-        if (landing === null || (await this.landFirst(landing, flight, ahead))) await this.land(flight);
+        this.rejectAll(group);
+        for (const a of ahead) this.rejectAll(a.group);
+        ahead = [];
+        await this.land(flight);
+        flight = null;
         break;
       }
+      ahead.push({ group, built });
     }
     this.draining = false;
     this.scheduleIdle();
-  }
-
-  /**
-   * Until enough work is queued to run ahead, or the commit ends (or, before its
-   * note, its journal commit does: what is queued then is handed over). Single small
-   * requests wait for the commit as they did (running each ahead alone costs more
-   * than it saves); large batches run ahead.
-   */
-  private async waitInFlight(flight: Flight, landing: Flight | null): Promise<void> {
-    // After the note, a request that comes alone is not handed over by itself (an append of one
-    // request costs a commit's CPU for little): it waits for the commit, as before pipelining.
-    const note = landing === null && !flight.committed ? [flight.commit_note] : [];
-    await Promise.race([(landing ?? flight).done, ...note, new Promise<void>((resolve) => (this.wake = resolve))]);
-    this.wake = null;
-  }
-
-  /** Lands the older append; if it failed, nobody hears of `later` (which may have committed too) nor of what ran ahead. */
-  private async landFirst(first: Flight, later: Flight | null, ahead: Ahead[]): Promise<boolean> {
-    if (await this.land(first)) return true;
-    for (const a of ahead.splice(0)) this.rejectAll(a.group);
-    if (later !== null) {
-      await later.done;
-      this.rejectAll(later.group);
-    }
-    return false;
-  }
-
-  /** Executes the next queued group into `ahead`; false when the executor threw (that group and what ran ahead are refused). */
-  private executeAhead(ahead: Ahead[]): boolean {
-    const group = this.takeGroup();
-    const built = this.executeGroup(group);
-    if (built === null) {
-      this.rejectAll(group);
-      for (const a of ahead.splice(0)) this.rejectAll(a.group);
-      return false;
-    }
-    ahead.push({ group, built });
-    return true;
   }
 
   /**
@@ -746,10 +697,10 @@ export class DurableLedger {
    * whose entries the replicated log holds durably already, only about once per
    * FOLLOWER_SYNC_MS (a power cut costs at most a re-read of that tail).
    */
-  private async appendLocal(entries: readonly JournalEntry[], committed?: () => void): Promise<void> {
+  private async appendLocal(entries: readonly JournalEntry[]): Promise<void> {
     const now = performance.now();
     const sync = this.writable || now - this.lastFollowerSyncMs >= FOLLOWER_SYNC_MS;
-    await this.store.appendJournal(entries, committed === undefined ? { sync } : { sync, committed });
+    await this.store.appendJournal(entries, { sync });
     if (sync && !this.writable) this.lastFollowerSyncMs = now;
   }
 
@@ -777,25 +728,12 @@ export class DurableLedger {
         built.events += p.built.events;
       }
     }
-    let noted = (): void => undefined;
-    const flight: Flight = {
-      group,
-      built,
-      settled: false,
-      error: null,
-      done: Promise.resolve(),
-      committed: false,
-      commit_note: new Promise<void>((resolve) => (noted = resolve)),
-    };
-    const committed = (): void => {
-      flight.committed = true;
-      noted();
-    };
+    const flight: Flight = { group, built, settled: false, error: null, done: Promise.resolve() };
     const commit = async (): Promise<void> => {
       const t0 = performance.now();
       // Cluster mode: the replicated log first (it fences a stale engine), then the local store.
       if (this.replicator !== null) await this.replicator.publish(built.replicated);
-      await this.appendLocal(built.entries, committed);
+      await this.appendLocal(built.entries);
       this.commitObserver?.((performance.now() - t0) / 1000, built.entries.length);
     };
     flight.done = commit().then(

@@ -15,13 +15,8 @@
 //           after each durable journal commit and fdatasynced (off the event loop,
 //           one per group commit) before the append is acknowledged: it never
 //           leads the journal, and lags it only by commits nobody was told of.
-//           Pipelined on the SQLite commit worker (./sqlite_worker.ts HeadSync):
-//           COMMIT N, record N written, then record N's fdatasync beside COMMIT
-//           N+1; append N is answered after that fdatasync. Records are written in
-//           COMMIT order, each chained to the one posted before it (prepare).
 // The file is rewritten (temporary file, fsync, rename) to its last record when the
-// writer opens it and when it grows past HEAD_FILE_BYTES_MAX (with the worker: once
-// no record is in flight there, as it writes at the file's descriptor). PostgreSQL keeps the
+// writer opens it and when it grows past HEAD_FILE_BYTES_MAX. PostgreSQL keeps the
 // same record as one row of the journal_head table (./postgres.ts).
 
 import { createHash } from 'node:crypto';
@@ -125,10 +120,7 @@ export class HeadFile {
   /** Records appended since the last fdatasync. */
   private unsynced = false;
 
-  constructor(
-    store_path: string,
-    private readonly bytesMax = HEAD_FILE_BYTES_MAX,
-  ) {
+  constructor(store_path: string) {
     this.path = `${store_path}.head`;
   }
 
@@ -175,24 +167,11 @@ export class HeadFile {
     return { fd: this.fd, line: formatRecord(record), record };
   }
 
-  /**
-   * A prepared record was written, or handed to the worker to write: it is the last
-   * one now (the next is chained to it). `rewrite` false: the worker may still be
-   * writing at this descriptor, so the caller rewrites later (rewriteIfDue).
-   */
-  appended(next: { line: string; record: HeadRecord }, rewrite = true): void {
+  /** A prepared record was written (and, by the worker, synced): it is the last one now. */
+  appended(next: { line: string; record: HeadRecord }): void {
     this.bytes += next.line.length;
     this.last = next.record;
-    if (rewrite) this.rewriteIfDue();
-  }
-
-  /** Whether the file has grown past HEAD_FILE_BYTES_MAX (to be rewritten to its last record). */
-  rewriteDue(): boolean {
-    return this.fd !== null && this.bytes > this.bytesMax;
-  }
-
-  rewriteIfDue(): void {
-    if (this.rewriteDue()) this.rewrite();
+    if (this.bytes > HEAD_FILE_BYTES_MAX) this.rewrite();
   }
 
   /** fdatasync of what append() wrote, on the thread pool so the event loop keeps serving; nothing to do after a rewrite. */

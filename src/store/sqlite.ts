@@ -40,7 +40,6 @@ import {
   writePackedIndex,
   WORKER_ROLE,
   type WorkerInit,
-  type WorkerNote,
   type WorkerReply,
   type WorkerRequest,
 } from './sqlite_worker.js';
@@ -102,8 +101,6 @@ export interface SqliteStoreOptions {
   /** Tests: the commit worker's idle gap and WAL ceiling for held checkpoints (./sqlite_worker.ts). */
   checkpoint_idle_gap_ms?: number;
   checkpoint_ceiling_bytes?: number;
-  /** Tests: the head file's size past which it is cut to its last record (HEAD_FILE_BYTES_MAX in ./head_record.ts). */
-  head_file_bytes_max?: number;
   /** Checkpoint in two steps, the bulk on a thread of its own (default: true, unless SCO_SETTLE_SQLITE_CHECKPOINTER=0). */
   checkpointer?: boolean;
 }
@@ -126,10 +123,6 @@ type WorkerRequestBody = WorkerRequest extends infer R ? (R extends WorkerReques
 interface Pending {
   kind: WorkerRequest['kind'];
   first_seq: number | undefined;
-  /** An append carrying a head record: the worker writes to the head file's descriptor until it is answered. */
-  head?: boolean;
-  /** The append's COMMIT returned (AppendOptions.committed). */
-  committed?: () => void;
   resolve: () => void;
   reject: (err: Error) => void;
 }
@@ -201,8 +194,6 @@ export class SqliteStore implements Store {
   private readonly indexRetry: IndexBatch[] = [];
   /** PATH.head: the journal head outside the journal (./head_record.ts); null for ':memory:'. */
   private readonly headFile: HeadFile | null;
-  /** Set while appends wait for the worker's head writes to end before the head file is rewritten (cut to its last record). */
-  private headGate: Promise<void> | null = null;
 
   constructor(path: string, options: SqliteStoreOptions = {}) {
     this.path = path;
@@ -214,7 +205,7 @@ export class SqliteStore implements Store {
       ...(options.checkpoint_idle_gap_ms !== undefined ? { checkpoint_idle_gap_ms: options.checkpoint_idle_gap_ms } : {}),
       ...(options.checkpoint_ceiling_bytes !== undefined ? { checkpoint_ceiling_bytes: options.checkpoint_ceiling_bytes } : {}),
     };
-    this.headFile = path === ':memory:' ? null : new HeadFile(path, options.head_file_bytes_max);
+    this.headFile = path === ':memory:' ? null : new HeadFile(path);
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
     try {
       this.db = new Database(path);
@@ -280,7 +271,7 @@ export class SqliteStore implements Store {
   }
 
   appendJournal(entries: readonly JournalEntry[], options?: AppendOptions): Promise<void> {
-    const run = this.append(entries, options?.sync !== false, options?.committed);
+    const run = this.append(entries, options?.sync !== false);
     this.appending.add(run);
     const done = (): void => {
       this.appending.delete(run);
@@ -289,9 +280,9 @@ export class SqliteStore implements Store {
     return run;
   }
 
-  private async append(entries: readonly JournalEntry[], sync: boolean, committed: (() => void) | undefined): Promise<void> {
+  private async append(entries: readonly JournalEntry[], sync: boolean): Promise<void> {
     if (this.commitOnWorker && !entries.some((e) => e.body.length >= INLINE_COMMIT_BODY_BYTES)) {
-      await this.appendOnWorker(entries, sync, committed);
+      await this.appendOnWorker(entries, sync);
       for (const e of entries) this.walBytes += e.body.length + e.results.length;
       if (this.walBytes > WAL_FORCE_CHECKPOINT_BYTES) this.checkpoint();
       return;
@@ -312,19 +303,14 @@ export class SqliteStore implements Store {
   }
 
   /**
-   * An append on the worker. The head record goes with it: the worker writes it
-   * right after the COMMIT, tells `committed`, and replies once the record is
-   * fdatasynced, which overlaps the next append's COMMIT (./sqlite_worker.ts
-   * HeadSync). The record is chained to the last one posted, so records follow
-   * the order of the appends.
+   * An append on the worker. The head record goes with it: the worker writes and
+   * fdatasyncs it right after the COMMIT, before it replies (the same order as
+   * recordHead then syncHead on this thread, without a second trip through the
+   * event loop between the two).
    */
-  private async appendOnWorker(entries: readonly JournalEntry[], sync: boolean, committed: (() => void) | undefined): Promise<void> {
+  private async appendOnWorker(entries: readonly JournalEntry[], sync: boolean): Promise<void> {
     const last = entries[entries.length - 1];
-    const recorded = sync && this.headFile !== null && last !== undefined && this.lock !== null;
-    // Posted in this turn (no await) unless the head file is being cut: close() and later appends keep their order.
-    if (recorded && (this.headGate !== null || this.headFile!.rewriteDue())) await this.passHeadGate();
-    const head = recorded ? this.headFile!.prepare(last!.seq, last!.hash) : null;
-    if (head !== null) this.headFile!.appended(head, false);
+    const head = sync && this.headFile !== null && last !== undefined && this.lock !== null ? this.headFile.prepare(last.seq, last.hash) : null;
     try {
       await this.request(
         {
@@ -334,7 +320,6 @@ export class SqliteStore implements Store {
           ...(sync ? {} : { sync: false as const }),
         },
         entries[0]?.seq,
-        committed,
       );
     } catch (err) {
       if ((err as { code?: string }).code !== HEAD_RECORD_CODE || last === undefined) throw err;
@@ -344,31 +329,7 @@ export class SqliteStore implements Store {
         `${this.display}: journal entries to ${last.seq} are durable, but the head record ${this.headFile?.path} could not be written (${(err as Error).message})`,
       );
     }
-  }
-
-  /**
-   * The head file is rewritten (cut to its last record) past its size cap only
-   * while the worker has no head record to write (it writes at the file's
-   * descriptor, which the rewrite replaces): appends from then on wait, in order,
-   * for the ones in flight to be answered (about once per 4,800 records).
-   */
-  private async passHeadGate(): Promise<void> {
-    if (this.headGate === null && this.headFile?.rewriteDue() === true) {
-      const gate = this.cutHeadFile();
-      this.headGate = gate;
-      // Cleared after it settled, never before it is set (it may settle at once: no head in flight).
-      const clear = (): void => {
-        if (this.headGate === gate) this.headGate = null;
-      };
-      gate.then(clear, clear);
-    }
-    if (this.headGate === null) return;
-    try {
-      await this.headGate;
-    } catch (err) {
-      this.headFile?.close();
-      throw new StoreError('unreachable', `${this.display}: the head record ${this.headFile?.path} could not be rewritten (${(err as Error).message})`);
-    }
+    if (head !== null) this.headFile!.appended(head);
   }
 
   /**
@@ -744,7 +705,7 @@ export class SqliteStore implements Store {
     // Idle, the worker does not keep the process alive (an unclosed store never
     // did); while a request is in flight it does, so the reply is not lost.
     worker.unref();
-    worker.on('message', (reply: WorkerReply | WorkerNote) => this.onReply(reply));
+    worker.on('message', (reply: WorkerReply) => this.onReply(reply));
     worker.on('error', (err: Error) => this.failWorker(err));
     worker.on('messageerror', (err: Error) => this.failWorker(err));
     worker.on('exit', (code: number) => {
@@ -755,14 +716,8 @@ export class SqliteStore implements Store {
     return worker;
   }
 
-  /** Once no head record is in flight on the worker: the head file cut to its last record. */
-  private async cutHeadFile(): Promise<void> {
-    while ([...this.pending.values()].some((p) => p.head === true)) await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
-    this.headFile?.rewriteIfDue();
-  }
-
   /** Posts a request to the worker; resolves after the worker finished it (for writes: after COMMIT returned). */
-  private request(body: WorkerRequestBody, first_seq: number | undefined, committed?: () => void): Promise<void> {
+  private request(body: WorkerRequestBody, first_seq: number | undefined): Promise<void> {
     if (this.workerFailure !== null) return Promise.reject(this.workerFailedError());
     if (this.closing && body.kind !== 'close') {
       return Promise.reject(new StoreError('unreachable', `${this.display} is closed`));
@@ -770,10 +725,7 @@ export class SqliteStore implements Store {
     const worker = this.startWorker();
     const id = this.nextRequestId++;
     return new Promise<void>((resolve, reject) => {
-      const p: Pending = { kind: body.kind, first_seq, resolve, reject };
-      if (body.kind === 'append' && body.head !== undefined) p.head = true;
-      if (committed !== undefined) p.committed = committed;
-      this.pending.set(id, p);
+      this.pending.set(id, { kind: body.kind, first_seq, resolve, reject });
       if (this.pending.size === 1) worker.ref();
       const msg = { ...body, id } as WorkerRequest;
       try {
@@ -787,13 +739,7 @@ export class SqliteStore implements Store {
     });
   }
 
-  private onReply(reply: WorkerReply | WorkerNote): void {
-    if ('committed' in reply) {
-      // On the next turn, as a reply is: requests whose bytes arrived meanwhile join the caller's next append.
-      const committed = this.pending.get(reply.id)?.committed;
-      if (committed !== undefined) setImmediate(committed);
-      return;
-    }
+  private onReply(reply: WorkerReply): void {
     const p = this.settle(reply.id);
     if (p === undefined) return;
     if (reply.ok && reply.checkpoint !== undefined) {

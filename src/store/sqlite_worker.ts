@@ -25,21 +25,13 @@
 // several journal entries is not preempted, but between two of its entries it lets
 // the appends and puts posted meanwhile run, committing its rows so far with the
 // index position at that entry (writePackedIndex). An append may carry the
-// line of the store's head record (./head_record.ts). Pipelined (HeadSync): after
-// its COMMIT returned, the line is written to the head file and a note (`committed`)
-// goes to the main thread, which may then post the next append; the head's
-// fdatasync runs on the libuv pool while this thread runs that next COMMIT, and the
-// append's reply goes out only once an fdatasync begun after its line was written
-// has returned. So an append is answered only when its COMMIT and its head record
-// are both durable; head lines are written in COMMIT order, each after its COMMIT;
-// at most one head fdatasync is in flight; before an index write, a checkpoint or the
-// close, the records still waiting are synced on this thread. A failed head write or sync fails every
-// append whose head is not durable yet, and every later one before its COMMIT.
-// Errors are sent back with SQLite's error code; ./sqlite.ts turns them into the
-// same errors as an inline commit would throw.
+// line of the store's head record (./head_record.ts): written and fdatasynced
+// here right after the COMMIT, so the acknowledgement takes no second trip
+// through the main thread's event loop. Errors are sent back with SQLite's error
+// code; ./sqlite.ts turns them into the same errors as an inline commit would throw.
 
 import { Database, type SqliteDatabase, type SqliteStatement } from './sqlite_driver.js';
-import { fdatasync, fdatasyncSync, writeSync } from 'node:fs';
+import { fdatasyncSync, writeSync } from 'node:fs';
 import { endianness } from 'node:os';
 import { isMainThread, parentPort, receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_threads';
 import { RECORD_SIZE, encodeAccount, encodeTransfer } from '../ledger/codec.js';
@@ -102,12 +94,6 @@ export type WorkerReply =
   | { id: number; ok: true; checkpoint?: CheckpointRun }
   /** `code` is SQLite's extended error code name (e.g. SQLITE_CONSTRAINT_PRIMARYKEY), HEAD_RECORD_CODE, or null for other errors. */
   | { id: number; ok: false; code: string | null; message: string };
-
-/** Not a reply: the append's COMMIT returned (its head record is being synced; the reply follows). */
-export interface WorkerNote {
-  id: number;
-  committed: true;
-}
 
 /** One checkpoint the worker ran: how long it took, whether the ceiling forced it, the bytes it covered. */
 export interface CheckpointRun {
@@ -561,156 +547,45 @@ function openConnection(init: WorkerInit): WorkerConnection {
   }
 }
 
-function headError(err: unknown): Error {
-  return Object.assign(new Error((err as Error).message ?? String(err)), { code: HEAD_RECORD_CODE });
-}
-
-/**
- * The head records of committed appends, written in COMMIT order and made durable
- * by one fdatasync at a time on the libuv pool (beside the next COMMIT on this
- * thread). A reply is posted once an fdatasync begun after its line was written
- * returned. After a failure every waiting append fails, and so does every later
- * one (refused before its COMMIT: the head file would no longer follow).
- */
-/** The file calls HeadSync makes (tests give their own, to hold or fail a sync). */
-export interface HeadFs {
-  writeSync: (fd: number, line: string) => unknown;
-  fdatasync: (fd: number, cb: (err: NodeJS.ErrnoException | null) => void) => void;
-  fdatasyncSync: (fd: number) => void;
-}
-
-export class HeadSync {
-  /** Appends whose head line is written, not yet durable, oldest first; `n`: their line's number. */
-  private readonly waiting: Array<{ id: number; n: number }> = [];
-  private written = 0;
-  private fd: number | null = null;
-  private inFlight = false;
-  /** Inside inline(): no fdatasync started on the pool. */
-  private holding = false;
-  private failure: Error | null = null;
-
-  constructor(
-    private readonly post: (r: WorkerReply) => void,
-    private readonly fs: HeadFs = { writeSync, fdatasync, fdatasyncSync },
-  ) {}
-
-  /** Throws (tagged HEAD_RECORD_CODE) once a head write failed: an append then must not commit. */
-  check(): void {
-    if (this.failure !== null) throw this.failure;
-  }
-
-  /** After the append's COMMIT returned: its line written (in order), its reply once synced. */
-  push(id: number, head: { fd: number; line: string }): void {
-    this.check();
-    try {
-      this.fs.writeSync(head.fd, head.line);
-    } catch (err) {
-      this.fail(headError(err));
-      throw this.failure;
-    }
-    this.fd = head.fd;
-    this.waiting.push({ id, n: ++this.written });
-    this.kick();
-  }
-
-  /** Records written, not yet answered, or an fdatasync in flight. */
-  get busy(): boolean {
-    return this.waiting.length > 0 || this.inFlight;
-  }
-
-  /**
-   * Between an index write's entries nothing returns to the event loop until the
-   * write ends, so the appends run there (`fn`) are synced here, on this thread,
-   * with one fdatasync for all of them, and answered before the write goes on.
-   */
-  inline(fn: () => void): void {
-    this.holding = true;
-    try {
-      fn();
-    } finally {
-      this.holding = false;
-    }
-    this.flush();
-  }
-
-  /**
-   * The records written and not yet answered, synced here on this thread and
-   * answered now (an fdatasync on the pool may still be in flight: it then answers
-   * nothing more). Before work that holds this thread for long (an index write).
-   */
-  flush(): void {
-    if (this.waiting.length === 0 || this.fd === null) return;
-    try {
-      this.fs.fdatasyncSync(this.fd);
-    } catch (err) {
-      this.fail(headError(err));
-      return;
-    }
-    for (const w of this.waiting.splice(0)) this.post({ id: w.id, ok: true });
-  }
-
-  private kick(): void {
-    if (this.holding || this.inFlight || this.waiting.length === 0 || this.fd === null) return;
-    this.inFlight = true;
-    const covers = this.written;
-    this.fs.fdatasync(this.fd, (err) => {
-      this.inFlight = false;
-      if (err !== null) this.fail(headError(err));
-      else while (this.waiting.length > 0 && this.waiting[0]!.n <= covers) this.post({ id: this.waiting.shift()!.id, ok: true });
-      this.kick();
-    });
-  }
-
-  private fail(err: Error): void {
-    this.failure ??= err;
-    for (const w of this.waiting.splice(0)) this.post({ id: w.id, ok: false, code: HEAD_RECORD_CODE, message: this.failure.message });
+/** The head record after a COMMIT: an error tagged HEAD_RECORD_CODE, so the caller reports the journal durable but the head not. */
+function writeHead(head: { fd: number; line: string }): void {
+  try {
+    writeSync(head.fd, head.line);
+    fdatasyncSync(head.fd);
+  } catch (err) {
+    throw Object.assign(new Error((err as Error).message), { code: HEAD_RECORD_CODE });
   }
 }
 
-/**
- * Runs a request. An append with a head record is answered later, by `heads`
- * (null: this one is done on return, its reply to post); everything else now.
- */
-function handle(req: WorkerRequest, open: () => WorkerConnection, heads: HeadSync, yieldTo: IndexYield | null = null): boolean {
+function handle(req: WorkerRequest, open: () => WorkerConnection, yieldTo: IndexYield | null = null): void {
   switch (req.kind) {
     case 'append': {
       const { db, insert } = open();
-      if (req.head !== undefined) heads.check();
       const entries = unpackEntries(req.packed);
       const tx = db.transaction(() => {
         for (const e of entries) insert.run(e.seq, e.op, e.clock_ns, e.count, e.body, e.results, e.checksum, e.prev_hash, e.hash);
       });
       if (req.sync === false) unsynced(db, () => tx.immediate());
       else tx.immediate();
-      if (req.head === undefined) return false;
-      heads.push(req.id, req.head);
-      return true;
+      if (req.head !== undefined) writeHead(req.head);
+      return;
     }
     case 'put': {
       const { db, put } = open();
       db.transaction(() => put.run(req.name, Buffer.from(req.body.buffer, req.body.byteOffset, req.body.byteLength), req.updated_at)).immediate();
-      return false;
+      return;
     }
     case 'index': {
       const { db, index } = open();
       writePackedIndex(db, index, req.packed, yieldTo, req.resume === true ? indexedThrough(index) : Number.NEGATIVE_INFINITY);
-      return false;
+      return;
     }
     case 'checkpoint':
       open().db.pragma('wal_checkpoint(PASSIVE)');
-      return false;
+      return;
     case 'close':
-      return false;
+      return;
   }
-}
-
-/** Runs a request and posts its reply, or, for an append whose head record `heads` now syncs, the note that its COMMIT returned. */
-function answer(port: MessagePort, req: WorkerRequest, run: () => boolean): void {
-  let later = false;
-  const r = reply(req, () => {
-    later = run();
-  });
-  port.postMessage(later ? ({ id: req.id, committed: true } satisfies WorkerNote) : r);
 }
 
 function reply(req: WorkerRequest, run: () => void): WorkerReply {
@@ -778,15 +653,13 @@ class CheckpointHold {
 }
 
 /** Index writes that, after one failed, refuse the later ones until one comes with `resume` (no gap in the tables). */
-function indexWriter(open: () => WorkerConnection, heads: HeadSync, yieldTo: IndexYield): (req: WorkerRequest & { kind: 'index' }) => false {
+function indexWriter(open: () => WorkerConnection, yieldTo: IndexYield): (req: WorkerRequest & { kind: 'index' }) => void {
   let indexFailure: Error | null = null;
   return (req) => {
     if (indexFailure !== null && req.resume !== true) throw new Error(`an earlier index write failed (${indexFailure.message})`);
     try {
-      handle(req, open, heads, yieldTo);
+      handle(req, open, yieldTo);
       indexFailure = null;
-      // Answered at once (an index write carries no head record).
-      return false;
     } catch (err) {
       indexFailure = err as Error;
       throw err;
@@ -797,37 +670,37 @@ function indexWriter(open: () => WorkerConnection, heads: HeadSync, yieldTo: Ind
 /**
  * Between an index write's entries (writePackedIndex): whether an append or document
  * put was posted meanwhile (read off the port into the worker's queues), and running
- * those first, in order, answered before the write goes on (their head records synced
- * together: HeadSync.inline). A close waits for the index write.
+ * those first, in order, each answered as it ends. A close waits for the index write.
  */
 function durableBetween(
   port: MessagePort,
-  queue: { durable: WorkerRequest[]; take: (req: WorkerRequest) => void; hold: CheckpointHold; heads: HeadSync },
-  runOne: (req: WorkerRequest) => void,
+  queue: { durable: WorkerRequest[]; take: (req: WorkerRequest) => void; hold: CheckpointHold },
+  runOne: (req: WorkerRequest) => WorkerReply,
 ): IndexYield {
-  const { durable, take, hold, heads } = queue;
+  const { durable, take, hold } = queue;
   const interleavable = (): boolean => durable.length > 0 && durable[0]!.kind !== 'close';
   return {
     waiting: () => {
       for (let m = receiveMessageOnPort(port); m !== undefined; m = receiveMessageOnPort(port)) take(m.message as WorkerRequest);
       return interleavable();
     },
-    run: () =>
-      heads.inline(() => {
-        while (interleavable()) {
-          runOne(durable.shift()!);
-          hold.durableAt();
-        }
-      }),
+    run: () => {
+      while (interleavable()) {
+        port.postMessage(runOne(durable.shift()!));
+        hold.durableAt();
+      }
+    },
   };
 }
 
-/**
- * The commit worker's queues: durable requests first (in order), then index writes
- * (in order); checkpoints are held (several requests run as one) until an idle gap
- * or the ceiling (see CHECKPOINT_IDLE_GAP_MS).
- */
-function workerQueues(init: WorkerInit): { durable: WorkerRequest[]; deferred: WorkerRequest[]; hold: CheckpointHold; take: (req: WorkerRequest) => void } {
+function runWorker(init: WorkerInit): void {
+  const port = parentPort! as MessagePort;
+  let conn: WorkerConnection | null = null;
+  // Opened on the first request, so an open failure is reported to a caller
+  // (as the reply to that request) instead of killing the thread.
+  const open = (): WorkerConnection => (conn ??= openConnection(init));
+  // Durable requests first (in order), then index writes (in order); checkpoints are
+  // held (several requests run as one) until an idle gap or the ceiling (see CHECKPOINT_IDLE_GAP_MS).
   const durable: WorkerRequest[] = [];
   const deferred: WorkerRequest[] = [];
   const hold = new CheckpointHold(init);
@@ -840,38 +713,19 @@ function workerQueues(init: WorkerInit): { durable: WorkerRequest[]; deferred: W
       hold.durableAt();
     }
   };
-  return { durable, deferred, hold, take };
-}
-
-function runWorker(init: WorkerInit): void {
-  const port = parentPort! as MessagePort;
-  let conn: WorkerConnection | null = null;
-  // Opened on the first request, so an open failure is reported to a caller
-  // (as the reply to that request) instead of killing the thread.
-  const open = (): WorkerConnection => (conn ??= openConnection(init));
-  const { durable, deferred, hold, take } = workerQueues(init);
-  const heads = new HeadSync((r) => port.postMessage(r));
   const runHeld = (forced: boolean): void => {
-    for (const r of hold.run(forced, (req) => reply(req, () => handle(req, open, heads)))) port.postMessage(r);
+    for (const r of hold.run(forced, (req) => reply(req, () => handle(req, open)))) port.postMessage(r);
   };
   const indexWrite = indexWriter(
     open,
-    heads,
-    durableBetween(port, { durable, take, hold, heads }, (d) => run(d)),
+    durableBetween(port, { durable, take, hold }, (d) => reply(d, () => handle(d, open))),
   );
-  const run = (r: WorkerRequest): void => answer(port, r, () => (r.kind === 'index' ? indexWrite(r) : handle(r, open, heads)));
   let scheduled = false;
   const step = (): void => {
     scheduled = false;
     // Whatever else was posted meanwhile is queued now, so a waiting append goes before index work.
     for (let m = receiveMessageOnPort(port); m !== undefined; m = receiveMessageOnPort(port)) take(m.message as WorkerRequest);
     hold.clearTimer();
-    // Head records waiting for their fdatasync: an append or put goes on beside it (the
-    // next COMMIT); before an index write, a checkpoint or the close they are synced here
-    // and answered (as before pipelining), since this thread is then held too long to
-    // answer them when the pool's fdatasync returns (and an index write must not wait
-    // for an idle moment a steady stream of appends never leaves).
-    if (durable.length === 0 ? deferred.length + hold.held.length > 0 : durable[0]!.kind === 'close') heads.flush();
     const due = durable[0]?.kind === 'close' ? null : hold.due(durable.length === 0);
     if (due !== null) {
       // Past the ceiling at once; otherwise in an idle gap, before queued index writes (which do not end the gap).
@@ -886,7 +740,7 @@ function runWorker(init: WorkerInit): void {
     }
     if (req.kind === 'close') {
       // Index writes and checkpoints posted before the close are done first (the store waits for every reply before it closes).
-      for (const d of deferred.splice(0)) run(d);
+      for (const d of deferred.splice(0)) port.postMessage(reply(d, () => (d.kind === 'index' ? indexWrite(d) : handle(d, open))));
       if (hold.held.length > 0) runHeld(false);
       conn?.db.close();
       conn = null;
@@ -894,7 +748,7 @@ function runWorker(init: WorkerInit): void {
       port.close();
       return;
     }
-    run(req);
+    port.postMessage(reply(req, () => (req.kind === 'index' ? indexWrite(req) : handle(req, open))));
     if (req.kind !== 'index') hold.durableAt();
     if (durable.length + deferred.length + hold.held.length > 0) schedule();
   };

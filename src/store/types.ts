@@ -106,13 +106,6 @@ export interface WriterLock {
 export interface AppendOptions {
   /** false: the caller's durability is elsewhere (the replicated log); no flush, no head record. Default true. */
   sync?: boolean;
-  /**
-   * Called once the entries are durable in the journal, possibly before the head
-   * record covering them is (the promise resolves only when both are): the caller
-   * may then hand over its next append, whose commit overlaps that head record's
-   * flush. A store may never call it (then the promise is the only signal).
-   */
-  committed?: () => void;
 }
 
 /** The append-only, hash-chained journal. */
