@@ -23,35 +23,11 @@ const bin = resolve(dist, '../bin/sco-settle.js');
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-/** The parent of each process on the host (pid -> ppid). */
-function parents() {
-  const out = new Map();
-  for (const pid of readdirSync('/proc')) {
-    if (!/^\d+$/.test(pid)) continue;
-    try {
-      const f = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      out.set(pid, f.slice(f.lastIndexOf(')') + 2).split(' ')[1]);
-    } catch {
-      // ended meanwhile
-    }
-  }
-  return out;
-}
-
-/**
- * Every process of this script's benchmark whose command line matches, with a short name. Only the
- * benchmark's own descendants: another `bench ha` on the host (another checkout's) has processes of the same
- * names, and counting them made a run's table mix two benchmarks (stop 54).
- */
+/** Every process whose command line matches, with a short name. */
 function processes() {
   const out = [];
-  const up = parents();
-  const ours = (pid) => {
-    for (let p = pid, hops = 0; p !== undefined && p !== '0' && hops < 64; p = up.get(p), hops++) if (p === String(bench.pid)) return true;
-    return false;
-  };
-  for (const pid of up.keys()) {
-    if (!ours(pid)) continue;
+  for (const pid of readdirSync('/proc')) {
+    if (!/^\d+$/.test(pid)) continue;
     let cmd;
     try {
       cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ');
@@ -159,7 +135,8 @@ process.on('exit', () => {
 await waitFor(() => processes().some((p) => p.name === 'engine e1 (single)'), 120_000);
 await sleep(3_000);
 let procs = processes();
-const singlePid = procs.find((p) => p.name === 'engine e1 (single)').pid;
+// Another run's engines on the same host would be counted too: this one's are the newest.
+const singlePid = procs.filter((p) => p.name === 'engine e1 (single)').at(-1).pid;
 // On a loaded host the engine may not listen yet.
 const singlePort = await waitFor(() => listeningPort(singlePid), 60_000);
 const singleC1 = await commits(singlePort);

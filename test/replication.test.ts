@@ -37,11 +37,6 @@ test('an entry crosses the wire byte for byte, and a damaged one is refused', ()
   wire[40] = wire[40]! ^ 1;
   assert.match(String(checkEntry(decodeEntryWire(wire), 1, GENESIS_HASH)), /checksum/);
   assert.throws(() => decodeEntryWire(wire.subarray(0, 50)), /wire entry/);
-  // The entry owns its bytes: a follower's message is a view of a socket read that the client library may reuse.
-  const given = encodeEntryWire(e);
-  const held = decodeEntryWire(given);
-  given.fill(0);
-  assert.deepEqual(held, e);
 });
 
 /** `n` command entries chained from `prev`, from position `from` on, their bodies naming `by`. */

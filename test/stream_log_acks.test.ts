@@ -15,7 +15,7 @@ import type { ReplicatedEntry } from '../src/journal/replicated.js';
 import { encodeEntryWire } from '../src/journal/replicated.js';
 import { buildCommandEntry, GENESIS_HASH } from '../src/journal/entry.js';
 import { clusterConfig } from '../src/replication/cluster_config.js';
-import { FOLLOW_BATCH_MAX, followedEntry, headerBlock, StreamLog } from '../src/replication/stream_log.js';
+import { FOLLOW_BATCH_MAX, StreamLog } from '../src/replication/stream_log.js';
 import { streamPrefix } from './support/nats.js';
 import { replicationFile, until } from './support/replication_file.js';
 
@@ -227,87 +227,5 @@ test('a follower far behind holds at most two batches while it applies slowly, a
     assert.deepEqual(seen.slice(n), [n - 1, n, n + 1, n + 2, n + 3]);
   } finally {
     await log.close();
-  }
-});
-
-test("a follower reads the digest and node headers from a message's header block as the client library's headers answer them", {
-  skip: skip ?? false,
-}, async () => {
-  const log = await StreamLog.open(clusterConfig(file.urls(), { prefix: streamPrefix() }), 'e1');
-  const nc = await connect({ servers: file.urls() });
-  try {
-    const items = chain(8);
-    // Entries 1-2 as an active engine appends them (node, digest on entry 2, the JetStream publish's headers).
-    await log.publish(items.slice(0, 2));
-    // Then raw messages whose headers a byte scan could misread: names that end or start with ours, a name in
-    // another case, a name repeated (the first value counts), a value the library trims, no headers at all.
-    const raw: Array<Array<[string, string]> | null> = [
-      [
-        ['X-Sco-State-Digest', 'ab'],
-        ['Sco-Node-Id', 'wrong'],
-        ['Sco-Node', 'e2'],
-      ],
-      [
-        ['sco-state-digest', 'cd'],
-        ['Sco-State-Digest', items[3]!.state_digest!.toString('hex')],
-        ['Sco-State-Digest', 'ef'],
-      ],
-      [['Sco-Node', '  e3  ']],
-      null,
-      [
-        ['Sco-Node', ''],
-        ['Sco-Node', 'e4'],
-      ],
-      [['Sco-State-Digest', '']],
-    ];
-    for (let i = 0; i < raw.length; i++) {
-      const given = raw[i]!;
-      let h: ReturnType<typeof headers> | undefined;
-      if (given !== null) {
-        h = headers();
-        for (const [k, v] of given) h.append(k, v);
-      }
-      nc.publish(log.config.subject, encodeEntryWire(items[i + 2]!.entry), h === undefined ? {} : { headers: h });
-    }
-    await nc.flush();
-    const got: Awaited<ReturnType<typeof followedEntry>>[] = [];
-    const f = await log.follow(1, async (batch) => {
-      got.push(...batch);
-    });
-    await until('the follower took every entry', () => got.length === items.length, 10_000);
-    f.stop();
-    await f.done;
-    // What the library's header decoding answers for the same messages (getMessage: its own decode, not ours).
-    const expected: Array<[Buffer | null, string]> = [];
-    for (let seq = 1; seq <= items.length; seq++) {
-      const back = await log.entryAt(seq);
-      expected.push([back!.state_digest, back!.node]);
-    }
-    assert.deepEqual(
-      got.map((g) => [g.state_digest, g.node]),
-      expected,
-    );
-    assert.deepEqual(expected, [
-      [null, 'e1'],
-      [items[1]!.state_digest, 'e1'],
-      [null, 'e2'],
-      [items[3]!.state_digest, ''],
-      [null, 'e3'],
-      [null, ''],
-      [null, ''],
-      [null, ''],
-    ]);
-    assert.deepEqual(
-      got.map((g) => g.entry),
-      items.map((it) => it.entry),
-    );
-    // The header block was read from the bytes (not through the library's decoding, which would answer the same).
-    const c = await log.js.consumers.get(log.config.stream, { opt_start_seq: 2 });
-    const m = await c.next();
-    assert.ok(m !== null && headerBlock(m) !== null, "the client library's message is shaped as this code reads it");
-    assert.deepEqual(followedEntry(m).state_digest, items[1]!.state_digest);
-  } finally {
-    await log.close();
-    await nc.close();
   }
 });

@@ -52,12 +52,9 @@ export function decodeEntryWire(buf: Uint8Array): JournalEntry {
   const bodyLen = b.readUInt32LE(25);
   const resultsLen = b.readUInt32LE(29);
   if (HEADER + bodyLen + resultsLen + 3 * HASH_SIZE !== b.length) throw new Error('wire entry: lengths do not add up');
-  // One copy of the parts (the entry must not hold the caller's buffer: a follower's is a view of a socket read),
-  // each part a view of it: five copies an entry were a follower's per-message cost (#15).
-  const own = Buffer.from(b.subarray(HEADER));
-  let off = 0;
+  let off = HEADER;
   const take = (n: number): Buffer => {
-    const part = own.subarray(off, off + n);
+    const part = Buffer.from(b.subarray(off, off + n));
     off += n;
     return part;
   };

@@ -10,7 +10,7 @@
 // retries and the log reports itself stalled, so new writes are refused with a
 // clear reason and nothing in flight is acknowledged before it is durable.
 
-import type { Consumer, ConsumerMessages, JetStreamClient, JetStreamManager, JsMsg, Msg, MsgHdrs, NatsConnection } from 'nats';
+import type { Consumer, ConsumerMessages, JetStreamClient, JetStreamManager, JsMsg, Msg, NatsConnection } from 'nats';
 
 // The client library is loaded when a cluster is opened: a process without `--cluster` never pays its start-up.
 type Nats = typeof import('nats');
@@ -71,8 +71,6 @@ export class StreamLog implements JournalReplicator {
   readonly jsm: JetStreamManager;
   readonly config: ClusterConfig;
   private readonly node_id: string;
-  /** The node header's value (null: not one a header may hold). */
-  private readonly nodeValue: string | null;
   private readonly nats: Nats;
   /** Why appends are stalled (no quorum), or null. */
   private stalledReason: string | null = null;
@@ -94,8 +92,6 @@ export class StreamLog implements JournalReplicator {
     this.jsm = jsm;
     this.config = config;
     this.node_id = node_id;
-    // A header value as the library's headers keep it (trimmed), or null when they refuse it.
-    this.nodeValue = /[\r\n]/.test(node_id) ? null : node_id.trim();
     this.ackInbox = nats.createInbox();
     nc.subscribe(`${this.ackInbox}.*`, {
       callback: (err, m) => {
@@ -248,24 +244,15 @@ export class StreamLog implements JournalReplicator {
     return acks;
   }
 
-  /**
-   * Publishes one entry with the headers the JetStream publish sets (message id, expected last sequence and
-   * message id). The header block is written here, in the client library's order and format: what its publish
-   * asks of `headers` is their bytes (`encode()`), and building a header map an entry (each name checked and
-   * looked up on every set) cost an active engine ~2-11 µs an entry on a loaded host, ten times the bytes written here
-   * (docs/benchmarks.md, stop 54).
-   */
+  /** Publishes one entry with the headers the JetStream publish sets (message id, expected last sequence and message id). */
   private send({ entry, state_digest }: ReplicatedEntry, id: string, after: string | null, token: number): void {
-    // As the library's headers refuse such a value (every append of this engine fails, naming it).
-    if (this.nodeValue === null) throw new Error(`invalid header value - \\r and \\n are not allowed (node ${JSON.stringify(this.node_id)})`);
-    let block = `NATS/1.0\r\n${NODE_HEADER}: ${this.nodeValue}`;
-    if (state_digest !== null) block += `\r\n${DIGEST_HEADER}: ${state_digest.toString('hex')}`;
-    block += `\r\n${MSG_ID_HEADER}: ${id}`;
-    if (after !== null) block += `\r\n${EXPECTED_LAST_MSG_ID_HEADER}: ${after}`;
-    block += `\r\n${EXPECTED_LAST_SEQ_HEADER}: ${entry.seq - 1}\r\n\r\n`;
-    const bytes = Buffer.from(block);
-    const headers = { encode: () => bytes } as unknown as MsgHdrs;
-    this.nc.publish(this.config.subject, encodeEntryWire(entry), { reply: `${this.ackInbox}.${token}`, headers });
+    const h = this.nats.headers();
+    h.set(NODE_HEADER, this.node_id);
+    if (state_digest !== null) h.set(DIGEST_HEADER, state_digest.toString('hex'));
+    h.set(MSG_ID_HEADER, id);
+    if (after !== null) h.set(EXPECTED_LAST_MSG_ID_HEADER, after);
+    h.set(EXPECTED_LAST_SEQ_HEADER, String(entry.seq - 1));
+    this.nc.publish(this.config.subject, encodeEntryWire(entry), { reply: `${this.ackInbox}.${token}`, headers: h });
   }
 
   /** The stream's first and last sequence (0, 0 when empty). */
@@ -369,47 +356,6 @@ function toStreamEntry(data: Uint8Array, h: { get(k: string): string } | undefin
   return { entry, state_digest: digest === '' ? null : Buffer.from(digest, 'hex'), node: h?.get(NODE_HEADER) ?? '', stored_ms };
 }
 
-/** A header line's start as it appears in a message's header block: after a line break, the exact name, a colon. */
-const DIGEST_LINE = Buffer.from(`\r\n${DIGEST_HEADER}:`);
-const NODE_LINE = Buffer.from(`\r\n${NODE_HEADER}:`);
-const CRLF = Buffer.from('\r\n');
-
-/**
- * The value of the first header line starting with `line` (a line break, the exact name and a colon) in a
- * message's header block, trimmed; '' when there is none: what the client library's `headers.get(name)` answers.
- */
-function headerValue(block: Buffer, line: Buffer): string {
-  const at = block.indexOf(line);
-  if (at < 0) return '';
-  const from = at + line.length;
-  const end = block.indexOf(CRLF, from);
-  return block.toString('utf8', from, end < 0 ? block.length : end).trim();
-}
-
-/**
- * A delivered message's header block as bytes, or null when the client library's message is not shaped as
- * nats 2.29's (`msg._rdata`, the header block's length `msg._msg.hdr`): then `headers` decodes it. Decoding every
- * header into a map (four to five a message, the JetStream publish's among them) for the two read here was
- * ~2.5 % of a follower's main thread (docs/benchmarks.md, stop 54).
- */
-export function headerBlock(m: JsMsg): Buffer | null {
-  const inner = (m as unknown as { msg?: { _rdata?: unknown; _msg?: { hdr?: unknown } } }).msg;
-  const data = inner?._rdata;
-  const hdr = inner?._msg?.hdr;
-  if (!(data instanceof Uint8Array) || typeof hdr !== 'number' || hdr > data.byteLength) return null;
-  return Buffer.from(data.buffer, data.byteOffset, Math.max(hdr, 0));
-}
-
-/** A followed message's entry, with the digest and node its headers carry (read straight from the header block when it can be). */
-export function followedEntry(m: JsMsg): StreamEntry {
-  const stored_ms = m.info.timestampNanos / 1_000_000;
-  const block = headerBlock(m);
-  if (block === null) return toStreamEntry(m.data, m.headers, stored_ms);
-  const entry: JournalEntry = decodeEntryWire(m.data);
-  const digest = headerValue(block, DIGEST_LINE);
-  return { entry, state_digest: digest === '' ? null : Buffer.from(digest, 'hex'), node: headerValue(block, NODE_LINE), stored_ms };
-}
-
 /**
  * One StreamLog.follow(): entries taken from the stream wait in `pending`, one
  * batch applies at a time, and a consumer (a round) stops when a whole batch
@@ -494,7 +440,7 @@ class Follower {
     // A round stopped for room may still have a message on its way: the next round takes it again.
     if (r !== this.round || this.full || this.stopped || this.failure !== null || this.broken !== null) return;
     try {
-      this.pending.push(followedEntry(m));
+      this.pending.push(toStreamEntry(m.data, m.headers, m.info.timestampNanos / 1_000_000));
     } catch (err) {
       this.broken = err as Error;
       this.endRound();
