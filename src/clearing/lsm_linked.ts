@@ -1169,7 +1169,7 @@ export class LinkedEngine {
     return out;
   }
 
-  /** cheapestTruncation(n) over the first `cnt` draw entries in candK (all selected, in list order): the same sums and comparisons. */
+  /** The cheapest truncation (cheapestTruncation's rule) among the first `cnt` draw entries in candK (all selected, in list order). */
   private cheapestOfDrawers(n: number, cnt: number): number {
     const d = -this.slack[n]!;
     let best = -1;
@@ -1191,26 +1191,11 @@ export class LinkedEngine {
   /**
    * FIFO: the selected item drawing on node n from which truncating its queue costs least per unit of n's deficit
    * covered (the suffix's weight over what the item covers at n, at most the deficit), the later item on a tie; -1
-   * when n draws on nothing selected. Public for the tests (test/lsm_engine_arrays.test.ts).
+   * when n draws on nothing selected: the choice truncateWhileShort makes first, from n's whole draw list (it uses
+   * candK). Public for the tests (test/lsm_engine_arrays.test.ts).
    */
   cheapestTruncation(n: number): number {
-    const net = this.net;
-    const d = -this.slack[n]!;
-    let best = -1;
-    let bc = Infinity;
-    const sel = this.sel;
-    const items = net.drawItems;
-    const end = net.drawStart[n + 1]!;
-    for (let j = net.drawStart[n]!; j < end; j++) {
-      const k = items[j]!;
-      if (sel[k] !== 1) continue;
-      const cost = this.truncationCost(j, d);
-      if (cost < bc || (cost === bc && k > best)) {
-        bc = cost;
-        best = k;
-      }
-    }
-    return best;
+    return this.cheapestOfDrawers(n, this.selectedDrawers(n, -1));
   }
 
   /**

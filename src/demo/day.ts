@@ -20,7 +20,6 @@ import { formatMajor } from '../platform/fx_tools.js';
 import { REFERENCE_FILE, REFERENCE_RATES } from '../platform/reference.js';
 import { bicResolver, type RawInstruction } from '../iso20022/mapping.js';
 import { Platform } from '../platform/platform.js';
-import { PlatformError } from '../platform/errors.js';
 import { demoSchemeDocument } from './scheme.js';
 import type { Participant, ScreeningOutcome } from '../platform/types.js';
 import { MEMBERS, type SchemeProfile, type SimPayment } from '../sim/index.js';
@@ -626,9 +625,8 @@ async function flush(ctx: DayContext): Promise<void> {
   if (ctx.batch.length === 0) return;
   const from = ctx.platform.paymentCount();
   // Handed over (owned): the batch's objects are the day's own, never changed once in it (only their UETRs read below),
-  // so when they are plain JSON data the platform journals and runs them without a copy (Platform.execute); else copied.
-  const out = await ctx.platform.execute({ type: 'submit_payments', payments: ctx.batch, screening: ctx.screening }, 'gateway', true);
-  if (!out.ok) throw new PlatformError(out.error!.code as PlatformError['code'], out.error!.field, out.error!.message);
+  // so when they are plain JSON data the platform journals and runs them without a copy (Platform.execute's `owned`); else copied.
+  await ctx.platform.run({ type: 'submit_payments', payments: ctx.batch, screening: ctx.screening }, 'gateway', true);
   ctx.settled.noted(ctx.platform, from, ctx.batch, ctx.batch_kind, ctx.batch_value_usd);
   ctx.batch = [];
   ctx.screening = [];

@@ -429,9 +429,9 @@ export class Platform {
     return governanceAudit(this.state.governance, this.state.audit);
   }
 
-  /** Like execute, but a refusal throws PlatformError; returns the result. */
-  async run<T = unknown>(input: Record<string, unknown>, by = 'system'): Promise<T> {
-    const out = await this.execute(input, by);
+  /** Like execute (`owned` as there), but a refusal throws PlatformError; returns the result. */
+  async run<T = unknown>(input: Record<string, unknown>, by = 'system', owned = false): Promise<T> {
+    const out = await this.execute(input, by, owned);
     if (!out.ok) throw new PlatformError(out.error!.code as PlatformError['code'], out.error!.field, out.error!.message);
     return out.result as T;
   }
